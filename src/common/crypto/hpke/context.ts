@@ -1,0 +1,68 @@
+/**
+ * The HPKE key schedule for mode_base (RFC 9180 §5.1) and the encryption context it yields: Seal/Open
+ * with the sequence-number nonce (§5.2) and Export (§5.3). Our protocol uses one message per context
+ * (single-shot, §6); the full context exists so that the RFC vectors' later sequence numbers are checked too.
+ */
+import { concatBytes, i2osp } from '../../encoding/bytes';
+import { BadTagError } from '../../protocol/errors';
+import type { CryptoProvider } from '../provider';
+import { HPKE_SUITE_ID, labeledExpand, labeledExtract, N_H, N_K, N_N } from './suite';
+
+const MODE_BASE = 0x00;
+const EMPTY = new Uint8Array(0);
+
+/** Key, base nonce and exporter secret of a context. */
+export interface KeyScheduleOutput {
+  readonly key: Uint8Array;
+  readonly baseNonce: Uint8Array;
+  readonly exporterSecret: Uint8Array;
+}
+
+/** KeySchedule(mode_base, shared_secret, info, psk = "", psk_id = "") (RFC 9180 §5.1). */
+export async function keyScheduleBase(provider: CryptoProvider, sharedSecret: Uint8Array, info: Uint8Array): Promise<KeyScheduleOutput> {
+  const pskIdHash = await labeledExtract(provider, HPKE_SUITE_ID, EMPTY, 'psk_id_hash', EMPTY);
+  const infoHash = await labeledExtract(provider, HPKE_SUITE_ID, EMPTY, 'info_hash', info);
+  const context = concatBytes(Uint8Array.of(MODE_BASE), pskIdHash, infoHash);
+  const secret = await labeledExtract(provider, HPKE_SUITE_ID, sharedSecret, 'secret', EMPTY);
+  const [key, baseNonce, exporterSecret] = await Promise.all([
+    labeledExpand(provider, HPKE_SUITE_ID, secret, 'key', context, N_K),
+    labeledExpand(provider, HPKE_SUITE_ID, secret, 'base_nonce', context, N_N),
+    labeledExpand(provider, HPKE_SUITE_ID, secret, 'exp', context, N_H),
+  ]);
+  return { key, baseNonce, exporterSecret };
+}
+
+/** An HPKE encryption context (sender or recipient side; both hold the same secrets). */
+export class HpkeContext {
+  private sequence = 0;
+  constructor(
+    private readonly provider: CryptoProvider,
+    private readonly schedule: KeyScheduleOutput,
+  ) {}
+
+  /** ComputeNonce(seq) = base_nonce XOR I2OSP(seq, Nn) (RFC 9180 §5.2). */
+  private currentNonce(): Uint8Array {
+    const seq = i2osp(this.sequence, N_N);
+    return this.schedule.baseNonce.map((b, i) => b ^ (seq[i] ?? 0));
+  }
+
+  /** Seal(aad, pt) with the next sequence number. */
+  seal(aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
+    const nonce = this.currentNonce();
+    this.sequence += 1;
+    return this.provider.aes256GcmEncrypt(this.schedule.key, nonce, plaintext, aad);
+  }
+
+  /** Open(aad, ct) with the next sequence number; BadTagError when authentication fails. */
+  async open(aad: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array> {
+    const plaintext = await this.provider.aes256GcmDecrypt(this.schedule.key, this.currentNonce(), ciphertext, aad);
+    if (plaintext === null) throw new BadTagError('HPKE open failed');
+    this.sequence += 1;
+    return plaintext;
+  }
+
+  /** Export(exporter_context, L) = LabeledExpand(exporter_secret, "sec", exporter_context, L) (RFC 9180 §5.3). */
+  export(exporterContext: Uint8Array, length: number): Promise<Uint8Array> {
+    return labeledExpand(this.provider, HPKE_SUITE_ID, this.schedule.exporterSecret, 'sec', exporterContext, length);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * DHKEM(X25519, HKDF-SHA256) (RFC 9180 §4.1, §7.1.3): Encap, Decap and DeriveKeyPair over the provider's
+ * X25519. The ephemeral key of Encap is injectable only so that test vectors can be generated and replayed.
+ */
+import { concatBytes } from '../../encoding/bytes';
+import { MalformedError } from '../../protocol/errors';
+import { ProviderError, type CryptoProvider, type RawKeyPair } from '../provider';
+import { KEM_SUITE_ID, labeledExpand, labeledExtract, N_PK, N_SECRET, N_SK } from './suite';
+
+const EMPTY = new Uint8Array(0);
+
+/** Result of Encap: the shared secret and the encapsulated key `enc` (the ephemeral public key). */
+export interface Encapsulation {
+  readonly sharedSecret: Uint8Array;
+  readonly enc: Uint8Array;
+}
+
+async function dh(provider: CryptoProvider, privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
+  try {
+    return await provider.x25519(privateKey, publicKey);
+  } catch (err) {
+    if (err instanceof ProviderError) throw new MalformedError(`HPKE: ${err.message}`);
+    throw err;
+  }
+}
+
+/** ExtractAndExpand(dh, kem_context) (RFC 9180 §4.1). */
+async function extractAndExpand(provider: CryptoProvider, dhValue: Uint8Array, kemContext: Uint8Array): Promise<Uint8Array> {
+  const eaePrk = await labeledExtract(provider, KEM_SUITE_ID, EMPTY, 'eae_prk', dhValue);
+  return labeledExpand(provider, KEM_SUITE_ID, eaePrk, 'shared_secret', kemContext, N_SECRET);
+}
+
+/** Encap(pkR): a fresh (or injected) ephemeral key pair, DH with pkR, kem_context = enc ‖ pkRm. */
+export async function encap(provider: CryptoProvider, recipientPublicKey: Uint8Array, ephemeral?: RawKeyPair): Promise<Encapsulation> {
+  if (recipientPublicKey.length !== N_PK) throw new MalformedError('HPKE: recipient public key must be 32 bytes');
+  const eph = ephemeral ?? (await provider.x25519GenerateKeyPair());
+  const dhValue = await dh(provider, eph.privateKey, recipientPublicKey);
+  const sharedSecret = await extractAndExpand(provider, dhValue, concatBytes(eph.publicKey, recipientPublicKey));
+  return { sharedSecret, enc: eph.publicKey };
+}
+
+/** Decap(enc, skR); pass pkR when known to skip recomputing it. */
+export async function decap(
+  provider: CryptoProvider,
+  enc: Uint8Array,
+  recipientPrivateKey: Uint8Array,
+  recipientPublicKey?: Uint8Array,
+): Promise<Uint8Array> {
+  if (enc.length !== N_PK) throw new MalformedError('HPKE: enc must be 32 bytes');
+  if (recipientPrivateKey.length !== N_SK) throw new MalformedError('HPKE: recipient private key must be 32 bytes');
+  const pkR = recipientPublicKey ?? (await provider.x25519PublicKey(recipientPrivateKey));
+  const dhValue = await dh(provider, recipientPrivateKey, enc);
+  return extractAndExpand(provider, dhValue, concatBytes(enc, pkR));
+}
+
+/** DeriveKeyPair(ikm) for X25519 (RFC 9180 §7.1.3). */
+export async function deriveKeyPair(provider: CryptoProvider, ikm: Uint8Array): Promise<RawKeyPair> {
+  const dkpPrk = await labeledExtract(provider, KEM_SUITE_ID, EMPTY, 'dkp_prk', ikm);
+  const privateKey = await labeledExpand(provider, KEM_SUITE_ID, dkpPrk, 'sk', EMPTY, N_SK);
+  return { privateKey, publicKey: await provider.x25519PublicKey(privateKey) };
+}

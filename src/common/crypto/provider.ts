@@ -1,0 +1,63 @@
+/**
+ * The primitives the crypto core needs, behind one interface so `src/common` stays runtime-free
+ * (DESIGN.md §3). Every key crosses the interface as raw bytes — 32-byte X25519 (RFC 7748 §5) and
+ * Ed25519 (RFC 8032 §5.1.5) private and public keys — so a mobile or WebCrypto implementation can
+ * provide the same functions. The Node implementation is `src/node/crypto/nodeProvider.ts`.
+ *
+ * Methods return promises so a WebCrypto-backed provider fits. Failures of authenticated decryption
+ * and signature checks are results (`null`, `false`), never exceptions; the protocol layer turns them
+ * into typed errors. Other methods throw only on programming errors (wrong key length) — except
+ * `x25519`, which throws `ProviderError` when the shared secret is all zeros (RFC 7748 §6.1).
+ */
+
+/** A key pair as raw bytes. */
+export interface RawKeyPair {
+  readonly privateKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+
+/** Cryptographic primitives, supplied by the runtime. */
+export interface CryptoProvider {
+  /** `length` bytes from a CSPRNG. */
+  randomBytes(length: number): Uint8Array;
+  /** SHA-256 (FIPS 180-4). */
+  sha256(data: Uint8Array): Promise<Uint8Array>;
+  /** SHA-512 (FIPS 180-4). */
+  sha512(data: Uint8Array): Promise<Uint8Array>;
+  /** HMAC-SHA256 (RFC 2104); HKDF (RFC 5869) is built on it in `crypto/hkdf.ts`. */
+  hmacSha256(key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+
+  /** A fresh X25519 key pair. */
+  x25519GenerateKeyPair(): Promise<RawKeyPair>;
+  /** The X25519 public key of a private key. */
+  x25519PublicKey(privateKey: Uint8Array): Promise<Uint8Array>;
+  /** X25519(privateKey, publicKey) (RFC 7748 §5); throws ProviderError if the result is all zeros. */
+  x25519(privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array>;
+
+  /** A fresh Ed25519 key pair. */
+  ed25519GenerateKeyPair(): Promise<RawKeyPair>;
+  /** The Ed25519 public key of a private key (seed). */
+  ed25519PublicKey(privateKey: Uint8Array): Promise<Uint8Array>;
+  /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes. */
+  ed25519Sign(privateKey: Uint8Array, message: Uint8Array): Promise<Uint8Array>;
+  /** Ed25519 verification; `false` for a bad signature or a public key that is not a valid point. */
+  ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+
+  /** AES-256-GCM (NIST SP 800-38D), 12-byte nonce; returns ciphertext ‖ 16-byte tag. */
+  aes256GcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+  /** AES-256-GCM open of ciphertext ‖ tag; `null` when authentication fails. */
+  aes256GcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null>;
+  /** AES-256-CBC with PKCS#7 padding (NIST SP 800-38A), 16-byte IV. */
+  aes256CbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
+  /** AES-256-CBC decrypt with PKCS#7 unpadding; `null` when the length or padding is wrong. */
+  aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array | null>;
+}
+
+/** Thrown by a provider for invalid inputs to a primitive (e.g. an X25519 all-zero shared secret). */
+export class ProviderError extends Error {
+  readonly code = 'provider_error' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Device certificates (docs/protocol.md §4): a device's X25519 and Ed25519 public keys, bound to a user
+ * and signed by that user's account identity key. Signature input = tuple("seed-device-cert-v1",
+ * canonicalJson(certificate without `signature`)).
+ */
+import { z } from 'zod';
+import type { CryptoProvider } from '../crypto/provider';
+import { toBase64Url } from '../encoding/base64url';
+import { constantTimeEqual, tuple } from '../encoding/bytes';
+import { canonicalJson } from '../encoding/canonicalJson';
+import { DeviceIdSchema, UserIdSchema } from '../ids';
+import { BadSignatureError, MalformedError, SignerNotCertifiedError } from './errors';
+import { b64uField, bytesOf, parseWire, text, TimestampMs } from './wire';
+
+/** Domain separation label of the certificate signature. */
+export const DEVICE_CERT_DOMAIN = 'seed-device-cert-v1';
+
+export const DevicePlatformSchema = z.enum(['desktop', 'mobile', 'cli']);
+export type DevicePlatform = z.infer<typeof DevicePlatformSchema>;
+
+const certificateFields = {
+  v: z.literal(1),
+  userId: UserIdSchema,
+  deviceId: DeviceIdSchema,
+  deviceName: text(1, 100),
+  platform: DevicePlatformSchema,
+  x25519: b64uField(32),
+  ed25519: b64uField(32),
+  createdAt: TimestampMs,
+  accountKey: b64uField(32),
+};
+
+export const UnsignedDeviceCertificateSchema = z.strictObject(certificateFields);
+export const DeviceCertificateSchema = z.strictObject({ ...certificateFields, signature: b64uField(64) });
+
+export type UnsignedDeviceCertificate = z.infer<typeof UnsignedDeviceCertificateSchema>;
+export type DeviceCertificate = z.infer<typeof DeviceCertificateSchema>;
+
+/** Parses a certificate from untrusted JSON (does not check the signature). */
+export function parseDeviceCertificate(input: unknown): DeviceCertificate {
+  return parseWire(DeviceCertificateSchema, input, 'device certificate');
+}
+
+/** The exact bytes the account key signs. */
+export function deviceCertificateSigningInput(cert: UnsignedDeviceCertificate | DeviceCertificate): Uint8Array {
+  const body: UnsignedDeviceCertificate = {
+    v: cert.v,
+    userId: cert.userId,
+    deviceId: cert.deviceId,
+    deviceName: cert.deviceName,
+    platform: cert.platform,
+    x25519: cert.x25519,
+    ed25519: cert.ed25519,
+    createdAt: cert.createdAt,
+    accountKey: cert.accountKey,
+  };
+  return tuple(DEVICE_CERT_DOMAIN, canonicalJson(body));
+}
+
+/** Signs a certificate with the account identity private key; its `accountKey` must be that key's public half. */
+export async function signDeviceCertificate(
+  provider: CryptoProvider,
+  unsigned: UnsignedDeviceCertificate,
+  accountPrivateKey: Uint8Array,
+): Promise<DeviceCertificate> {
+  const body = parseWire(UnsignedDeviceCertificateSchema, unsigned, 'device certificate');
+  const accountPublic = await provider.ed25519PublicKey(accountPrivateKey);
+  if (toBase64Url(accountPublic) !== body.accountKey) throw new MalformedError('device certificate: accountKey is not the signing key');
+  const signature = await provider.ed25519Sign(accountPrivateKey, deviceCertificateSigningInput(body));
+  return { ...body, signature: toBase64Url(signature) };
+}
+
+/** What the verifier expects of a certificate. */
+export interface DeviceCertificateExpectations {
+  /** The account identity key the verifier trusts for this user (pinned / from the directory). */
+  readonly accountKey?: Uint8Array;
+  readonly userId?: string;
+  readonly deviceId?: string;
+}
+
+/**
+ * Parses and verifies a certificate: its signature under its own `accountKey`, and, when given, that this
+ * key is the trusted account key (else SignerNotCertifiedError) and that user/device ids match.
+ */
+export async function verifyDeviceCertificate(
+  provider: CryptoProvider,
+  input: unknown,
+  expect: DeviceCertificateExpectations = {},
+): Promise<DeviceCertificate> {
+  const cert = parseDeviceCertificate(input);
+  if (expect.userId !== undefined && cert.userId !== expect.userId) throw new SignerNotCertifiedError('device certificate is for another user');
+  if (expect.deviceId !== undefined && cert.deviceId !== expect.deviceId) throw new SignerNotCertifiedError('device certificate is for another device');
+  const accountKey = bytesOf(cert.accountKey);
+  if (expect.accountKey !== undefined && !constantTimeEqual(accountKey, expect.accountKey)) {
+    throw new SignerNotCertifiedError('device certificate is signed by an account key the verifier does not trust');
+  }
+  const ok = await provider.ed25519Verify(accountKey, deviceCertificateSigningInput(cert), bytesOf(cert.signature));
+  if (!ok) throw new BadSignatureError('device certificate signature does not verify');
+  return cert;
+}

@@ -1,0 +1,162 @@
+/**
+ * The typed error hierarchy of the wire protocol (docs/protocol.md §10). Every failure of a codec,
+ * signature check or decryption is one of these, with a stable `code`; nothing else escapes the
+ * protocol functions for bad input. Renderer code may import this file (it is outside common/crypto).
+ */
+
+/** Every code a protocol error can carry. */
+export type ProtocolErrorCode =
+  | 'malformed'
+  | 'unsupported_version'
+  | 'unknown_key_version'
+  | 'bad_tag'
+  | 'bad_signature'
+  | 'signer_not_member'
+  | 'signer_not_certified'
+  | 'too_large'
+  | 'wrong_conversation'
+  | 'wrong_channel'
+  | 'wrong_key_version'
+  | 'incomplete_wraps'
+  | 'member_mismatch'
+  | 'not_a_recipient'
+  | 'unknown_cryptor';
+
+/** Base class: `code` is stable and safe to show or send over IPC; `message` is for humans. */
+export class ProtocolError extends Error {
+  readonly code: ProtocolErrorCode;
+  constructor(code: ProtocolErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = 'ProtocolError';
+  }
+}
+
+/** Input does not parse: bad JSON, wrong field types, bad base64url, wrong lengths, unsorted lists. */
+export class MalformedError extends ProtocolError {
+  constructor(message: string) {
+    super('malformed', message);
+    this.name = 'MalformedError';
+  }
+}
+
+/** A version field we do not implement (`v` of an envelope, record, certificate; PNED header version). */
+export class UnsupportedVersionError extends ProtocolError {
+  constructor(message: string) {
+    super('unsupported_version', message);
+    this.name = 'UnsupportedVersionError';
+  }
+}
+
+/** The envelope names a key version the caller does not hold. */
+export class UnknownKeyVersionError extends ProtocolError {
+  constructor(message: string) {
+    super('unknown_key_version', message);
+    this.name = 'UnknownKeyVersionError';
+  }
+}
+
+/** Authenticated decryption failed (AES-GCM tag, HPKE open, or CBC padding of the interop codec). */
+export class BadTagError extends ProtocolError {
+  constructor(message: string) {
+    super('bad_tag', message);
+    this.name = 'BadTagError';
+  }
+}
+
+/** An Ed25519 signature does not verify. */
+export class BadSignatureError extends ProtocolError {
+  constructor(message: string) {
+    super('bad_signature', message);
+    this.name = 'BadSignatureError';
+  }
+}
+
+/** The signing device is not among the record's member devices. */
+export class SignerNotMemberError extends ProtocolError {
+  constructor(message: string) {
+    super('signer_not_member', message);
+    this.name = 'SignerNotMemberError';
+  }
+}
+
+/** The signing device's certificate is missing, for another device, or not signed by the trusted account key. */
+export class SignerNotCertifiedError extends ProtocolError {
+  constructor(message: string) {
+    super('signer_not_certified', message);
+    this.name = 'SignerNotCertifiedError';
+  }
+}
+
+/** The encoded message would exceed PubNub's publish limit. */
+export class TooLargeError extends ProtocolError {
+  readonly size: number;
+  readonly limit: number;
+  constructor(size: number, limit: number) {
+    super('too_large', `message is ${size} bytes on the wire, the limit is ${limit}`);
+    this.name = 'TooLargeError';
+    this.size = size;
+    this.limit = limit;
+  }
+}
+
+/** The object belongs to another conversation than the one the caller expects. */
+export class WrongConversationError extends ProtocolError {
+  constructor(message: string) {
+    super('wrong_conversation', message);
+    this.name = 'WrongConversationError';
+  }
+}
+
+/** The broadcast object belongs to another channel than the one the caller expects. */
+export class WrongChannelError extends ProtocolError {
+  constructor(message: string) {
+    super('wrong_channel', message);
+    this.name = 'WrongChannelError';
+  }
+}
+
+/** The object carries another key version than the one the caller expects. */
+export class WrongKeyVersionError extends ProtocolError {
+  constructor(message: string) {
+    super('wrong_key_version', message);
+    this.name = 'WrongKeyVersionError';
+  }
+}
+
+/** The wraps of a key-version record do not cover exactly its member devices. */
+export class IncompleteWrapsError extends ProtocolError {
+  constructor(message: string) {
+    super('incomplete_wraps', message);
+    this.name = 'IncompleteWrapsError';
+  }
+}
+
+/** The record's member devices differ from the set the verifier expects. */
+export class MemberMismatchError extends ProtocolError {
+  constructor(message: string) {
+    super('member_mismatch', message);
+    this.name = 'MemberMismatchError';
+  }
+}
+
+/** The record holds no wrap for the device that tries to unwrap. */
+export class NotARecipientError extends ProtocolError {
+  constructor(message: string) {
+    super('not_a_recipient', message);
+    this.name = 'NotARecipientError';
+  }
+}
+
+/** A PNED header names a cryptor other than ACRH. */
+export class UnknownCryptorError extends ProtocolError {
+  constructor(message: string) {
+    super('unknown_cryptor', message);
+    this.name = 'UnknownCryptorError';
+  }
+}
+
+/** True for any protocol error (use `err.code` to branch). */
+export function isProtocolError(err: unknown): err is ProtocolError {
+  return err instanceof ProtocolError;
+}

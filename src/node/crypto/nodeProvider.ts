@@ -1,0 +1,115 @@
+/**
+ * The `CryptoProvider` (src/common/crypto/provider.ts) on Node's `crypto` module — the provider of main,
+ * server and cli (DESIGN.md §3). Synchronous OpenSSL calls wrapped in resolved promises: the work is
+ * CPU-bound and short, so the thread pool would only add latency.
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
+import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
+import { privateKeyObject, publicKeyObject, rawPrivateKey, rawPublicKey, rememberPair, type OkpCurve } from './keyObjects';
+
+const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+function expectLength(bytes: Uint8Array, length: number, what: string): void {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== length) throw new ProviderError(`${what} must be ${length} bytes`);
+}
+
+function generate(curve: OkpCurve): RawKeyPair {
+  const pair = curve === 'X25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('ed25519');
+  const privateRaw = rawPrivateKey(pair.privateKey);
+  const publicRaw = rawPublicKey(pair.publicKey);
+  rememberPair(curve, privateRaw, pair.privateKey, publicRaw, pair.publicKey);
+  return { privateKey: privateRaw, publicKey: publicRaw };
+}
+
+function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+  expectLength(key, 32, 'AES-256-GCM key');
+  expectLength(nonce, 12, 'AES-GCM nonce');
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(aad);
+  const head = cipher.update(plaintext);
+  const tail = cipher.final();
+  return u8(Buffer.concat([head, tail, cipher.getAuthTag()]));
+}
+
+function gcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null {
+  expectLength(key, 32, 'AES-256-GCM key');
+  expectLength(nonce, 12, 'AES-GCM nonce');
+  if (sealed.length < 16) return null;
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+  const head = decipher.update(sealed.subarray(0, sealed.length - 16));
+  try {
+    return u8(Buffer.concat([head, decipher.final()]));
+  } catch {
+    return null;
+  }
+}
+
+function cbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  expectLength(key, 32, 'AES-256-CBC key');
+  expectLength(iv, 16, 'AES-CBC IV');
+  const cipher = createCipheriv('aes-256-cbc', key, iv);
+  return u8(Buffer.concat([cipher.update(plaintext), cipher.final()]));
+}
+
+function cbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | null {
+  expectLength(key, 32, 'AES-256-CBC key');
+  expectLength(iv, 16, 'AES-CBC IV');
+  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
+  const decipher = createDecipheriv('aes-256-cbc', key, iv);
+  try {
+    return u8(Buffer.concat([decipher.update(ciphertext), decipher.final()]));
+  } catch {
+    return null;
+  }
+}
+
+/** A CryptoProvider backed by `node:crypto`. */
+export function createNodeCryptoProvider(): CryptoProvider {
+  return {
+    randomBytes: (length) => u8(randomBytes(length)),
+    sha256: async (data) => u8(createHash('sha256').update(data).digest()),
+    sha512: async (data) => u8(createHash('sha512').update(data).digest()),
+    hmacSha256: async (key, data) => u8(createHmac('sha256', key).update(data).digest()),
+
+    x25519GenerateKeyPair: async () => generate('X25519'),
+    x25519PublicKey: async (privateKey) => rawPublicKey(createPublicKey(privateKeyObject('X25519', privateKey))),
+    x25519: async (privateKey, publicKey) => {
+      try {
+        return u8(diffieHellman({ privateKey: privateKeyObject('X25519', privateKey), publicKey: publicKeyObject('X25519', publicKey) }));
+      } catch (err) {
+        if (err instanceof ProviderError) throw err;
+        throw new ProviderError('X25519 failed (all-zero shared secret)');
+      }
+    },
+
+    ed25519GenerateKeyPair: async () => generate('Ed25519'),
+    ed25519PublicKey: async (privateKey) => rawPublicKey(createPublicKey(privateKeyObject('Ed25519', privateKey))),
+    ed25519Sign: async (privateKey, message) => u8(sign(null, message, privateKeyObject('Ed25519', privateKey))),
+    ed25519Verify: async (publicKey, message, signature) => {
+      if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
+      try {
+        return verify(null, message, publicKeyObject('Ed25519', publicKey), signature);
+      } catch {
+        return false;
+      }
+    },
+
+    aes256GcmEncrypt: async (key, nonce, plaintext, aad) => gcmEncrypt(key, nonce, plaintext, aad),
+    aes256GcmDecrypt: async (key, nonce, sealed, aad) => gcmDecrypt(key, nonce, sealed, aad),
+    aes256CbcEncrypt: async (key, iv, plaintext) => cbcEncrypt(key, iv, plaintext),
+    aes256CbcDecrypt: async (key, iv, ciphertext) => cbcDecrypt(key, iv, ciphertext),
+  };
+}
