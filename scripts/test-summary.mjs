@@ -1,0 +1,24 @@
+// Prints one summary line per test runner and a total, from the runners' JSON reports.
+import { existsSync, readFileSync } from 'node:fs';
+
+const read = (p) => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null);
+const rows = [];
+
+const v = read('.tmp/test-reports/vitest.json');
+rows.push(['vitest', v ? { passed: v.numPassedTests, failed: v.numFailedTests + (v.numFailedTestSuites ?? 0), skipped: v.numPendingTests + v.numTodoTests } : null]);
+
+const p = read('test-results/playwright.json');
+rows.push(['playwright', p ? { passed: p.stats.expected + p.stats.flaky, failed: p.stats.unexpected, skipped: p.stats.skipped } : null]);
+
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const [name, r] of rows) {
+  if (!r) {
+    console.log(`${name}: no report (runner did not finish)`);
+    total.failed += 1;
+    continue;
+  }
+  console.log(`${name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  for (const k of Object.keys(total)) total[k] += r[k];
+}
+console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);

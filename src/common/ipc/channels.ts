@@ -1,0 +1,19 @@
+/**
+ * The names of the IPC channels, without their schemas, so the sandboxed preload and the web bridge can
+ * build the bridge without bundling a validator. `contract.ts` is checked at compile time to define
+ * exactly these channels.
+ */
+export const channelNames = ['appInfo', 'keychainStatus'] as const;
+
+export type ChannelName = (typeof channelNames)[number];
+
+/** Prefix of every Electron IPC channel name; main refuses anything else. */
+export const CHANNEL_PREFIX = 'seed:';
+
+export function isChannelName(name: string): name is ChannelName {
+  return (channelNames as readonly string[]).includes(name);
+}
+
+export function wireChannel(name: ChannelName): string {
+  return `${CHANNEL_PREFIX}${name}`;
+}

@@ -1,0 +1,59 @@
+/**
+ * The one BrowserWindow factory. Electron's template defaults turned around: sandboxed renderer, context
+ * isolation, no Node integration, one bundled preload, navigation and window.open denied, permission
+ * requests denied (Electron security checklist, https://www.electronjs.org/docs/latest/tutorial/security).
+ */
+import { BrowserWindow, session, shell } from 'electron';
+import { join } from 'node:path';
+import { originOf } from '../ipc/senderPolicy';
+
+export interface WindowOptions {
+  rendererUrl: string | null;
+  rendererFile: string;
+  preloadFile: string;
+}
+
+export function createMainWindow(opts: WindowOptions): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1100,
+    height: 760,
+    minWidth: 720,
+    minHeight: 480,
+    show: false,
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: opts.preloadFile,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  const appOrigin = opts.rendererUrl ? originOf(opts.rendererUrl) : 'file://';
+  win.webContents.on('will-navigate', (event, url) => {
+    if (originOf(url) !== appOrigin) event.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.once('ready-to-show', () => win.show());
+  if (opts.rendererUrl) void win.loadURL(opts.rendererUrl);
+  else void win.loadFile(opts.rendererFile);
+  return win;
+}
+
+/** Deny every permission request (camera, notifications prompt, geolocation…) by default. */
+export function denyAllPermissions(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+export function rendererPaths(mainDir: string): Omit<WindowOptions, 'rendererUrl'> {
+  return {
+    rendererFile: join(mainDir, '../renderer/index.html'),
+    preloadFile: join(mainDir, '../preload/index.js'),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The main-side end of the IPC contract: checks the channel name, validates the argument tuple against
+ * the contract's zod schema, calls the service handler, and parses the result through the contract's
+ * schema before it leaves main. Errors become `{ ok: false, error }`: an `AppError` keeps its code and
+ * message; anything else is reported as `internal` without its message, which might name a path or a key.
+ * Used by the Electron glue (src/main/electron/ipc.ts) and by the web host alike.
+ */
+import { contract, isChannelName, type ChannelArgs, type ChannelName, type ChannelResult } from '../../common/ipc/contract';
+import type { IpcResult } from '../../common/ipc/result';
+import { AppError } from '../../common/errors';
+
+export type Handlers = { [K in ChannelName]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
+
+export type Dispatch = (channel: string, args: unknown) => Promise<IpcResult<unknown>>;
+
+export function createDispatcher(handlers: Handlers, onInternalError: (e: unknown) => void = () => {}): Dispatch {
+  return async (channel, args) => {
+    if (!isChannelName(channel)) {
+      return fail('unknown_channel', `no IPC channel named ${JSON.stringify(channel.slice(0, 80))}`);
+    }
+    const spec = contract[channel];
+    const parsed = spec.args.safeParse(args);
+    if (!parsed.success) {
+      return fail('invalid_arguments', `invalid arguments for ${channel}: ${parsed.error.issues[0]?.message ?? 'rejected'}`);
+    }
+    try {
+      const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
+      const value = await handler(...(parsed.data as unknown[]));
+      return { ok: true, value: spec.result.parse(value) };
+    } catch (e) {
+      if (e instanceof AppError) return fail(e.code, e.message);
+      onInternalError(e);
+      return fail('internal', `${channel} failed`);
+    }
+  };
+}
+
+function fail(code: string, message: string): IpcResult<never> {
+  return { ok: false, error: { code, message } };
+}

@@ -1,0 +1,139 @@
+/**
+ * The web host: serves the built renderer to a plain browser on loopback and forwards the IPC contract
+ * over HTTP to the same dispatcher Electron's IPC uses. It exists because the Electron binary cannot be
+ * downloaded on our machines: tests drive the real renderer in Debian's Chromium through it, and people
+ * without Electron run the app through it.
+ *
+ * Safety: binds to 127.0.0.1 only; every IPC call must carry the per-launch session token (from the
+ * URL fragment the host prints) and, when the browser sends one, an Origin equal to the host's own; bodies
+ * are capped; responses carry the renderer's CSP. A web page on another origin can therefore not call it.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Dispatch } from '../ipc/dispatch';
+
+export interface WebHostOptions {
+  dispatch: Dispatch;
+  /** Folder with the built renderer (out/renderer). */
+  rendererDir: string;
+  /** The built web bridge script (out/web/bridge.js). */
+  bridgeFile: string;
+  port?: number;
+}
+
+export interface WebHost {
+  /** URL to open, including the session token in its fragment. */
+  url: string;
+  origin: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self' http://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const token = randomBytes(24).toString('base64url');
+  let origin = '';
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => send(res, 500, 'application/json', JSON.stringify({ error: 'internal' })));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', origin).pathname;
+    if (path.startsWith('/__seed/ipc/')) return ipc(req, res, decodeURIComponent(path.slice('/__seed/ipc/'.length)));
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
+    if (path === '/__seed/bridge.js') return file(res, opts.bridgeFile);
+    if (path === '/' || path === '/index.html') return index(res);
+    const target = normalize(join(opts.rendererDir, path));
+    if (!target.startsWith(opts.rendererDir + sep)) return send(res, 404, 'text/plain', 'not found');
+    return file(res, target);
+  }
+
+  async function ipc(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+    if (req.method !== 'POST') return json(res, 405, { ok: false, error: { code: 'method_not_allowed', message: 'POST only' } });
+    const presented = Buffer.from(String(req.headers['x-seed-session'] ?? ''));
+    const expected = Buffer.from(token);
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+      return json(res, 401, { ok: false, error: { code: 'forbidden_sender', message: 'missing or wrong session token' } });
+    }
+    if (req.headers.origin !== undefined && req.headers.origin !== origin) {
+      return json(res, 403, { ok: false, error: { code: 'forbidden_sender', message: 'foreign origin' } });
+    }
+    const body = await readBody(req);
+    if (body === null) return json(res, 413, { ok: false, error: { code: 'too_large', message: 'body over 1 MiB' } });
+    let args: unknown;
+    try {
+      args = (JSON.parse(body) as { args?: unknown }).args;
+    } catch {
+      return json(res, 400, { ok: false, error: { code: 'invalid_arguments', message: 'body is not JSON' } });
+    }
+    return json(res, 200, await opts.dispatch(channel, args));
+  }
+
+  async function index(res: ServerResponse): Promise<void> {
+    const html = await readFile(join(opts.rendererDir, 'index.html'), 'utf8');
+    send(res, 200, TYPES['.html']!, html.replace('<head>', '<head>\n    <script src="/__seed/bridge.js"></script>'));
+  }
+
+  async function file(res: ServerResponse, path: string): Promise<void> {
+    try {
+      send(res, 200, TYPES[extname(path)] ?? 'application/octet-stream', await readFile(path));
+    } catch {
+      send(res, 404, 'text/plain', 'not found');
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url: `${origin}/#session=${token}`, origin, close: () => closeServer(server) };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json', JSON.stringify(value));
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        chunks.length = 0;
+        resolve(null);
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

@@ -1,0 +1,46 @@
+/**
+ * Thin vertical proof that the layers connect: the built renderer, in Chromium, shows data that came from
+ * main-side handlers in Node (app version, keychain availability through the real gnome-keyring).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { WebHost } from '../../src/main/webHost/server';
+import { startAppHost } from './harness';
+
+const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { productName: string; version: string };
+let host: WebHost;
+
+test.beforeAll(async () => {
+  host = await startAppHost('foundation');
+});
+test.afterAll(async () => host.close());
+
+test('the renderer shows the app version and keychain status from main', async ({ page }, testInfo) => {
+  await page.goto(host.url);
+  await expect(page.getByTestId('app-version')).toHaveText(`${pkg.productName} ${pkg.version}`);
+  await expect(page.getByTestId('app-runtime')).toContainText(`node ${process.versions.node}`);
+  await expect(page.getByTestId('keychain-status')).toHaveText('available — Secret Service (libsecret)');
+  expect(page.url()).not.toContain('session=');
+  await page.screenshot({ path: testInfo.outputPath('renderer-main-data.png'), fullPage: true });
+  await page.screenshot({ path: join(__dirname, '../../test-results/screenshots/foundation-renderer.png') });
+});
+
+test('the page exposes only the contract bridge, and CSP blocks inline script', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page.getByTestId('app-version')).toBeVisible();
+  const surface = await page.evaluate(() => Object.keys((window as unknown as { seed: object }).seed).sort());
+  expect(surface).toEqual(['appInfo', 'keychainStatus']);
+  const blocked = await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__inlineRan = true';
+    document.body.appendChild(s);
+    return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+  });
+  expect(blocked).toBe(false);
+});
+
+test('a page without the session token cannot call main', async ({ page }) => {
+  await page.goto(host.origin + '/');
+  await expect(page.getByRole('alert')).toContainText('missing or wrong session token');
+});
