@@ -1,0 +1,104 @@
+/**
+ * Conversation endpoints (issue 5, "Conversations: create 1:1 and group ...; list mine; rename").
+ * The creator is the owner; everyone else starts as a member. Direct conversations have exactly two
+ * members, no name, and no member changes except leaving.
+ */
+import { z } from 'zod';
+import type { ConversationId, UserId } from '../../common/ids';
+import { Conflict, Unprocessable } from '../http/httpErrors';
+import { defineRoute, type Route } from '../http/route';
+import { Effects, applyEffects } from '../pubnub/effects';
+import type { Services } from '../services';
+import { conversationById, conversationsOfUser, insertConversation, renameConversation, upsertMember } from '../store/conversations';
+import { usersByIds } from '../store/users';
+import { lockAsMember, requireMember } from './access';
+import { ConversationViewSchema, CreateConversationBody, RenameBody } from './conversationSchemas';
+import { conversationView } from './conversationViews';
+import { ConversationIdParam } from './schemas';
+
+export function conversationRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/v1/conversations',
+      tag: 'conversations',
+      summary: 'Create a direct (1:1) or group conversation; the caller becomes its owner',
+      auth: 'user',
+      body: CreateConversationBody,
+      response: ConversationViewSchema,
+      status: 201,
+      errors: [400, 401, 413, 422],
+      handler: async ({ principal, body }) => {
+        const others = [...new Set(body.members)].filter((u) => u !== principal.userId);
+        if (others.length !== body.members.length) throw new Unprocessable('members must be unique and must not include yourself', 'bad_members');
+        if (body.kind === 'direct' && (others.length !== 1 || body.name !== undefined)) {
+          throw new Unprocessable('a direct conversation has exactly one other member and no name', 'bad_direct');
+        }
+        if (body.kind === 'group' && body.name === undefined) throw new Unprocessable('a group conversation needs a name', 'name_required');
+        const found = await usersByIds(svc.db, others);
+        if (found.length !== others.length) throw new Unprocessable('some members do not exist', 'unknown_user');
+        const id = svc.newId();
+        const now = svc.now();
+        const view = await svc.db.transaction(async (tx) => {
+          await insertConversation(tx, { id, kind: body.kind, name: body.name ?? null, history_policy: body.historyPolicy, created_by: principal.userId }, now);
+          await upsertMember(tx, { conversation_id: id, user_id: principal.userId, role: 'owner', joined_at: now, first_version: 1 });
+          for (const userId of others) await upsertMember(tx, { conversation_id: id, user_id: userId, role: 'member', joined_at: now, first_version: 1 });
+          const row = await conversationById(tx, id);
+          if (!row) throw new Conflict('conversation vanished');
+          return conversationView(tx, row);
+        });
+        const effects = new Effects();
+        for (const userId of others) effects.notify([userId], { type: 'member_added', conversationId: id as ConversationId, userId: userId as UserId });
+        await applyEffects(svc.pubnub, effects, onPubnubError);
+        return view;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/v1/conversations',
+      tag: 'conversations',
+      summary: 'The conversations you are a member of',
+      auth: 'user',
+      response: z.object({ conversations: z.array(ConversationViewSchema) }),
+      errors: [401],
+      handler: async ({ principal }) => {
+        const rows = await conversationsOfUser(svc.db, principal.userId);
+        return { conversations: await Promise.all(rows.map((r) => conversationView(svc.db, r))) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/v1/conversations/:conversationId',
+      tag: 'conversations',
+      summary: 'One conversation you are a member of, with its members',
+      auth: 'user',
+      params: ConversationIdParam,
+      response: ConversationViewSchema,
+      errors: [400, 401, 403, 404],
+      handler: async ({ principal, params }) => {
+        const { conversation } = await requireMember(svc.db, params.conversationId, principal.userId);
+        return conversationView(svc.db, conversation);
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/v1/conversations/:conversationId',
+      tag: 'conversations',
+      summary: 'Rename a group conversation (owner or admin)',
+      auth: 'user',
+      params: ConversationIdParam,
+      body: RenameBody,
+      response: ConversationViewSchema,
+      errors: [400, 401, 403, 404, 409, 413],
+      handler: async ({ principal, params, body }) =>
+        svc.db.transaction(async (tx) => {
+          const { conversation } = await lockAsMember(tx, params.conversationId, principal.userId, 'admin');
+          if (conversation.kind === 'direct') throw new Conflict('a direct conversation has no name', 'direct_conversation');
+          await renameConversation(tx, conversation.id, body.name, svc.now());
+          const row = await conversationById(tx, conversation.id);
+          if (!row) throw new Conflict('conversation vanished');
+          return conversationView(tx, row);
+        }),
+    }),
+  ];
+}

@@ -1,0 +1,119 @@
+/**
+ * Device endpoints (issue 5, "Devices: register a device's public keys with a certificate signed by
+ * the account identity key; list a user's certified devices; revoke a device. Revocation marks every
+ * conversation of that user as needing rotation."). The first device registered pins the account
+ * identity key; later certificates must be signed by that same key.
+ */
+import { z } from 'zod';
+import type { ConversationId } from '../../common/ids';
+import { fromBase64Url } from '../../common/encoding/base64url';
+import { isProtocolError } from '../../common/protocol/errors';
+import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate';
+import { UniqueViolation } from '../db/dbErrors';
+import { Conflict, Forbidden, NotFound, Unprocessable } from '../http/httpErrors';
+import { defineRoute, type Route } from '../http/route';
+import { Effects, applyEffects } from '../pubnub/effects';
+import type { Services } from '../services';
+import { markUserConversationsNeedRotation, memberIds } from '../store/conversations';
+import { deviceById, devicesOfUser, insertDevice, revokeDevice } from '../store/devices';
+import { takeLiveTokens } from '../store/pubnubTokens';
+import { bindSessionDevice, revokeDeviceSessions } from '../store/sessions';
+import { setIdentityKey, userById } from '../store/users';
+import { DeviceIdParam, DeviceViewSchema, NoContent, UserIdParam } from './schemas';
+import { deviceView } from './views';
+
+const RegisterDeviceBody = z.strictObject({
+  certificate: z.record(z.string(), z.unknown()).describe('a device certificate signed by the account identity key (docs/protocol.md §4)'),
+});
+
+export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/v1/devices',
+      tag: 'devices',
+      summary: "Register this session's device; the answer's access token names it",
+      auth: 'user',
+      body: RegisterDeviceBody,
+      response: z.object({ device: DeviceViewSchema, accessToken: z.string(), expiresIn: z.number().int() }),
+      status: 201,
+      errors: [400, 401, 409, 413, 422],
+      handler: async ({ principal, body }) => {
+        if (principal.deviceId !== null) throw new Conflict('this session already belongs to a device; log in again to register another', 'session_has_device');
+        const user = await userById(svc.db, principal.userId);
+        if (!user) throw new NotFound('no such user');
+        let cert;
+        try {
+          cert = await verifyDeviceCertificate(svc.crypto, body.certificate, {
+            userId: principal.userId,
+            ...(user.identity_key !== null ? { accountKey: fromBase64Url(user.identity_key) } : {}),
+          });
+        } catch (err) {
+          if (isProtocolError(err)) throw new Unprocessable(`certificate refused: ${err.message}`, `certificate_${err.code}`);
+          throw err;
+        }
+        const now = svc.now();
+        try {
+          await svc.db.transaction(async (tx) => {
+            if (user.identity_key === null && !(await setIdentityKey(tx, user.id, cert.accountKey))) {
+              const current = await userById(tx, user.id);
+              if (current?.identity_key !== cert.accountKey) throw new Conflict('the account identity key changed meanwhile', 'identity_key_changed');
+            }
+            await insertDevice(tx, { id: cert.deviceId, user_id: user.id, name: cert.deviceName, certificate: JSON.stringify(cert), created_at: now });
+            await bindSessionDevice(tx, principal.sessionId, cert.deviceId);
+          });
+        } catch (err) {
+          if (err instanceof UniqueViolation) throw new Conflict('a device with this id exists', 'device_exists');
+          throw err;
+        }
+        const device = await deviceById(svc.db, cert.deviceId);
+        if (!device) throw new NotFound('device vanished');
+        const accessToken = await svc.accessTokens.sign({ userId: principal.userId, sessionId: principal.sessionId, deviceId: cert.deviceId });
+        return { device: deviceView(device), accessToken, expiresIn: svc.accessTokens.ttlSeconds };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/v1/users/:userId/devices',
+      tag: 'devices',
+      summary: "A user's certified, unrevoked devices (the recipients of key wraps)",
+      auth: 'user',
+      params: UserIdParam,
+      response: z.object({ devices: z.array(DeviceViewSchema) }),
+      errors: [400, 401, 404],
+      handler: async ({ params }) => {
+        if (!(await userById(svc.db, params.userId))) throw new NotFound('no such user');
+        return { devices: (await devicesOfUser(svc.db, params.userId, false)).map(deviceView) };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/v1/devices/:deviceId',
+      tag: 'devices',
+      summary: 'Revoke one of your devices: its sessions end and every conversation of yours needs rotation',
+      auth: 'user',
+      params: DeviceIdParam,
+      response: NoContent,
+      status: 204,
+      errors: [400, 401, 403, 404],
+      handler: async ({ principal, params }) => {
+        const effects = new Effects();
+        await svc.db.transaction(async (tx) => {
+          const device = await deviceById(tx, params.deviceId);
+          if (!device) throw new NotFound('no such device');
+          if (device.user_id !== principal.userId) throw new Forbidden('not your device');
+          const now = svc.now();
+          if (!(await revokeDevice(tx, device.id, now))) return;
+          await revokeDeviceSessions(tx, device.id, now);
+          const conversations = await markUserConversationsNeedRotation(tx, principal.userId, 'device_revoked', now);
+          effects.revoke((await takeLiveTokens(tx, principal.userId, now)).map((t) => t.token));
+          effects.notify([principal.userId], { type: 'access_changed' });
+          for (const conversationId of conversations) {
+            effects.notify(await memberIds(tx, conversationId), { type: 'rotation_needed', conversationId: conversationId as ConversationId, reason: 'device_revoked' });
+          }
+        });
+        await applyEffects(svc.pubnub, effects, onPubnubError);
+      },
+    }),
+  ];
+}

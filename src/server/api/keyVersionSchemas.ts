@@ -1,0 +1,58 @@
+/**
+ * Wire schemas of key versions (issue 5, "Key versions"; docs/protocol.md §6): a submitted version is
+ * the creator's full signed record; what a device fetches is the record's public part plus that
+ * device's own wrap, never anyone else's.
+ */
+import { z } from 'zod';
+import { ConversationIdSchema, DeviceIdSchema } from '../../common/ids';
+import { KeyVersionRecordSchema } from '../../common/protocol/keyVersionRecord';
+import { KeyWrapSchema } from '../../common/protocol/keyWrap';
+import { KeyVersionNumber, TimestampMs } from '../../common/protocol/wire';
+
+export const SubmitVersionBody = z.strictObject({ record: KeyVersionRecordSchema.meta({ id: 'KeyVersionRecord' }) });
+
+export const VersionAcceptedSchema = z.object({ conversationId: ConversationIdSchema, version: z.number().int(), acceptedAt: z.number().int() });
+
+/** The record without its wraps: what every member may see of a version. */
+export const PublicRecordSchema = KeyVersionRecordSchema.omit({ wraps: true }).meta({ id: 'PublicKeyVersionRecord' });
+export type PublicRecord = z.infer<typeof PublicRecordSchema>;
+
+export const DeviceKeyVersionSchema = z
+  .object({
+    conversationId: ConversationIdSchema,
+    version: z.number().int(),
+    acceptedAt: z.number().int().describe('server time (ms) the version was accepted; "valid at" lookups use this'),
+    record: PublicRecordSchema,
+    wrap: KeyWrapSchema.describe("this device's wrap of the version's key"),
+    addedByDevice: DeviceIdSchema.describe('the device that made this wrap (the record creator, or whoever added the member or device later)'),
+  })
+  .meta({ id: 'DeviceKeyVersion' });
+export type DeviceKeyVersion = z.infer<typeof DeviceKeyVersionSchema>;
+
+export const VersionParam = z.strictObject({
+  conversationId: ConversationIdSchema,
+  version: z
+    .string()
+    .regex(/^[1-9][0-9]{0,9}$/, 'must be a positive integer')
+    .transform(Number)
+    .pipe(KeyVersionNumber),
+});
+
+export const AtParam = z.strictObject({
+  conversationId: ConversationIdSchema,
+  timestamp: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be milliseconds since the Unix epoch')
+    .transform(Number)
+    .pipe(TimestampMs),
+});
+
+export const PageQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(0).describe('return versions greater than this'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const VersionPageSchema = z.object({
+  versions: z.array(DeviceKeyVersionSchema),
+  nextAfter: z.number().int().nullable().describe('pass as `after` for the next page; null at the end'),
+});

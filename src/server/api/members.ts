@@ -1,0 +1,128 @@
+/**
+ * Member endpoints (issue 5, "add member (with wraps of the versions the conversation's history policy
+ * allows: `shared` = all versions, `joined` = from the current one); remove member and leave; roles").
+ * Owners and admins add and remove; admins may remove only plain members; only the owner changes roles.
+ */
+import { z } from 'zod';
+import type { ConversationId, UserId } from '../../common/ids';
+import { Conflict, Forbidden, Unprocessable } from '../http/httpErrors';
+import { defineRoute, type Route } from '../http/route';
+import { Effects, applyEffects } from '../pubnub/effects';
+import type { Services } from '../services';
+import { conversationById, memberIds, memberOf, setRole, upsertMember } from '../store/conversations';
+import { devicesOfUser } from '../store/devices';
+import { existingWrapVersions, insertWrap } from '../store/keyVersions';
+import { userById } from '../store/users';
+import { lockAsMember } from './access';
+import { AddMemberBody, ConversationViewSchema, SetRoleBody } from './conversationSchemas';
+import { conversationView } from './conversationViews';
+import { departMember } from './membership';
+import { ConversationIdParam, ConversationMemberParam, NoContent } from './schemas';
+import { checkExactWraps, entitledVersions } from './wrapRules';
+
+export function memberRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/v1/conversations/:conversationId/members',
+      tag: 'members',
+      summary: 'Add a member to a group (owner or admin), with wraps of the versions the history policy gives them',
+      auth: 'device',
+      params: ConversationIdParam,
+      body: AddMemberBody,
+      response: ConversationViewSchema,
+      status: 201,
+      errors: [400, 401, 403, 404, 409, 413, 422],
+      handler: async ({ principal, params, body }) => {
+        const effects = new Effects();
+        const view = await svc.db.transaction(async (tx) => {
+          const { conversation } = await lockAsMember(tx, params.conversationId, principal.userId, 'admin');
+          if (conversation.kind === 'direct') throw new Conflict('a direct conversation has exactly two members', 'direct_conversation');
+          if (!(await userById(tx, body.userId))) throw new Unprocessable('no such user', 'unknown_user');
+          const existing = await memberOf(tx, conversation.id, body.userId);
+          if (existing && existing.removed_at === null) throw new Conflict('already a member', 'already_member');
+          const { versions, firstVersion } = entitledVersions(conversation);
+          const expected = new Map<string, Set<number>>();
+          for (const device of await devicesOfUser(tx, body.userId, false)) {
+            const have = await existingWrapVersions(tx, conversation.id, device.id);
+            expected.set(device.id, new Set(versions.filter((v) => !have.has(v))));
+          }
+          checkExactWraps(body.wraps, expected);
+          const now = svc.now();
+          for (const w of body.wraps) {
+            await insertWrap(tx, { conversationId: conversation.id, version: w.version, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId }, now);
+          }
+          await upsertMember(tx, { conversation_id: conversation.id, user_id: body.userId, role: body.role, joined_at: now, first_version: firstVersion });
+          const notice = { type: 'member_added', conversationId: conversation.id as ConversationId, userId: body.userId as UserId } as const;
+          effects.notify(await memberIds(tx, conversation.id), notice);
+          const row = await conversationById(tx, conversation.id);
+          if (!row) throw new Conflict('conversation vanished');
+          return conversationView(tx, row);
+        });
+        await applyEffects(svc.pubnub, effects, onPubnubError);
+        return view;
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/v1/conversations/:conversationId/members/:userId',
+      tag: 'members',
+      summary: 'Remove a member (owner: anyone; admin: plain members; anyone: themselves); the conversation then needs rotation',
+      auth: 'user',
+      params: ConversationMemberParam,
+      response: NoContent,
+      status: 204,
+      errors: [400, 401, 403, 404, 409],
+      handler: async ({ principal, params }) => {
+        const self = params.userId === principal.userId;
+        const effects = await svc.db.transaction(async (tx) => {
+          const { conversation, member } = await lockAsMember(tx, params.conversationId, principal.userId, self ? 'member' : 'admin');
+          if (!self && conversation.kind === 'direct') throw new Conflict('members of a direct conversation can only leave', 'direct_conversation');
+          const target = await memberOf(tx, conversation.id, params.userId);
+          if (!target || target.removed_at !== null) throw new Unprocessable('that user is not a member', 'not_a_member');
+          if (!self && member.role === 'admin' && target.role !== 'member') throw new Forbidden('admins may remove only plain members', 'role_required');
+          return departMember(tx, conversation, params.userId, self ? 'member_left' : 'member_removed', svc.now());
+        });
+        await applyEffects(svc.pubnub, effects, onPubnubError);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/v1/conversations/:conversationId/leave',
+      tag: 'members',
+      summary: 'Leave a conversation; it then needs rotation (an owner who leaves hands over to an admin or the longest member)',
+      auth: 'user',
+      params: ConversationIdParam,
+      response: NoContent,
+      status: 204,
+      errors: [400, 401, 403, 404],
+      handler: async ({ principal, params }) => {
+        const effects = await svc.db.transaction(async (tx) => {
+          const { conversation } = await lockAsMember(tx, params.conversationId, principal.userId);
+          return departMember(tx, conversation, principal.userId, 'member_left', svc.now());
+        });
+        await applyEffects(svc.pubnub, effects, onPubnubError);
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/v1/conversations/:conversationId/members/:userId',
+      tag: 'members',
+      summary: "Change a member's role between admin and member (owner only)",
+      auth: 'user',
+      params: ConversationMemberParam,
+      body: SetRoleBody,
+      response: z.object({ userId: z.string(), role: z.string() }),
+      errors: [400, 401, 403, 404, 413, 422],
+      handler: async ({ principal, params, body }) =>
+        svc.db.transaction(async (tx) => {
+          const { conversation } = await lockAsMember(tx, params.conversationId, principal.userId, 'owner');
+          const target = await memberOf(tx, conversation.id, params.userId);
+          if (!target || target.removed_at !== null) throw new Unprocessable('that user is not a member', 'not_a_member');
+          if (target.role === 'owner') throw new Unprocessable("the owner's role cannot be changed", 'owner_role');
+          await setRole(tx, conversation.id, params.userId, body.role);
+          return { userId: params.userId, role: body.role };
+        }),
+    }),
+  ];
+}

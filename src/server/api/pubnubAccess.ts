@@ -1,0 +1,64 @@
+/**
+ * PubNub access endpoint (issue 5, "it grants each user a token for exactly their channels (plus their
+ * own inbox)"): read+write on `conv.<id>` of every conversation the caller belongs to, read on their
+ * own `inbox.<userId>`. Membership changes revoke the old tokens and tell the user to fetch a new one.
+ */
+import { z } from 'zod';
+import { conversationChannel, inboxChannel } from '../../common/channels';
+import { ServiceUnavailable } from '../http/httpErrors';
+import { defineRoute, type Route } from '../http/route';
+import { PubnubNotConfigured } from '../pubnub/gateway';
+import type { Services } from '../services';
+import { conversationsOfUser } from '../store/conversations';
+import { insertPubnubToken } from '../store/pubnubTokens';
+
+export const PubnubTokenSchema = z
+  .object({
+    token: z.string(),
+    ttlMinutes: z.number().int(),
+    expiresAt: z.number().int(),
+    userId: z.string().describe('use as the PubNub userId'),
+    subscribeKey: z.string(),
+    publishKey: z.string(),
+    readWrite: z.array(z.string()),
+    read: z.array(z.string()),
+  })
+  .meta({ id: 'PubnubToken' });
+
+export function pubnubRoutes(svc: Services): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/v1/pubnub/token',
+      tag: 'pubnub',
+      summary: 'A PubNub Access Manager token for exactly your channels and your inbox',
+      auth: 'user',
+      response: PubnubTokenSchema,
+      errors: [401, 503],
+      handler: async ({ principal }) => {
+        const readWrite = (await conversationsOfUser(svc.db, principal.userId)).map((c) => conversationChannel(c.id));
+        const read = [inboxChannel(principal.userId)];
+        let granted;
+        try {
+          granted = await svc.pubnub.grant(principal.userId, { readWrite, read });
+        } catch (err) {
+          if (err instanceof PubnubNotConfigured) throw new ServiceUnavailable(err.message);
+          throw new ServiceUnavailable('PubNub did not grant a token; try again');
+        }
+        const now = svc.now();
+        const expiresAt = now + granted.ttlMinutes * 60_000;
+        await svc.db.transaction((tx) => insertPubnubToken(tx, { id: svc.newId(), userId: principal.userId, token: granted.token, expiresAt }, now));
+        return {
+          token: granted.token,
+          ttlMinutes: granted.ttlMinutes,
+          expiresAt,
+          userId: principal.userId,
+          subscribeKey: svc.pubnub.subscribeKey ?? '',
+          publishKey: svc.pubnub.publishKey ?? '',
+          readWrite,
+          read,
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,85 @@
+/**
+ * Submitting key version N+1 (issue 5, "submit version N+1 with a wrap for every current member device
+ * and none for any other (409 when N+1 is not next, 422 when incomplete or over-complete, signature
+ * checked)"). The signature and the signer's certificate are checked first, outside the lock; the
+ * version number and the member-device set are checked on the locked conversation, so concurrent
+ * submissions of the same N+1 serialize and all but one get 409.
+ */
+import type { ConversationId } from '../../common/ids';
+import { fromBase64Url } from '../../common/encoding/base64url';
+import { isProtocolError } from '../../common/protocol/errors';
+import type { KeyVersionRecord } from '../../common/protocol/keyVersionRecord';
+import { verifyKeyVersionRecord } from '../../common/protocol/keyVersionVerify';
+import { UniqueViolation } from '../db/dbErrors';
+import { Conflict, Forbidden, Unprocessable } from '../http/httpErrors';
+import type { DevicePrincipal } from '../http/route';
+import { Effects } from '../pubnub/effects';
+import type { Services } from '../services';
+import { advanceVersion, memberIds } from '../store/conversations';
+import { deviceById, memberDevices } from '../store/devices';
+import { insertVersion, insertWrap, latestVersionTime } from '../store/keyVersions';
+import { userById } from '../store/users';
+import { lockAsMember, requireMember } from './access';
+
+async function verifySignature(svc: Services, principal: DevicePrincipal, conversationId: string, input: KeyVersionRecord): Promise<KeyVersionRecord> {
+  if (input.createdByDevice !== principal.deviceId) {
+    throw new Unprocessable('the record must be created by the calling device', 'signer_not_caller');
+  }
+  const [device, user] = await Promise.all([deviceById(svc.db, principal.deviceId), userById(svc.db, principal.userId)]);
+  if (!device || !user?.identity_key) throw new Forbidden('calling device is not registered', 'device_unknown');
+  try {
+    return await verifyKeyVersionRecord(svc.crypto, input, {
+      conversationId: conversationId as ConversationId,
+      signerCertificate: JSON.parse(device.certificate) as unknown,
+      signerAccountKey: fromBase64Url(user.identity_key),
+    });
+  } catch (err) {
+    if (isProtocolError(err)) throw new Unprocessable(`key-version record refused: ${err.message}`, err.code);
+    throw err;
+  }
+}
+
+function diff(want: readonly string[], have: readonly string[]): string {
+  const w = new Set(want);
+  const h = new Set(have);
+  const missing = want.filter((d) => !h.has(d));
+  const extra = have.filter((d) => !w.has(d));
+  return `missing: ${missing.join(',') || '-'}; not members: ${extra.join(',') || '-'}`;
+}
+
+/** Verifies and stores a new version; returns its acceptance time and the notices to publish. */
+export async function submitVersion(
+  svc: Services,
+  principal: DevicePrincipal,
+  conversationId: string,
+  input: KeyVersionRecord,
+): Promise<{ acceptedAt: number; effects: Effects }> {
+  await requireMember(svc.db, conversationId, principal.userId);
+  const record = await verifySignature(svc, principal, conversationId, input);
+  try {
+    return await svc.db.transaction(async (tx) => {
+      const { conversation } = await lockAsMember(tx, conversationId, principal.userId);
+      const next = conversation.current_version + 1;
+      if (record.version !== next) throw new Conflict(`version ${record.version} is not next; the next version is ${next}`, 'version_conflict');
+      const current = (await memberDevices(tx, conversationId)).map((d) => d.device_id);
+      const set = new Set(current);
+      if (record.memberDevices.length !== current.length || record.memberDevices.some((d) => !set.has(d))) {
+        throw new Unprocessable(`wraps must cover exactly the current member devices (${diff(current, record.memberDevices)})`, 'member_devices_mismatch');
+      }
+      const previous = await latestVersionTime(tx, conversationId);
+      const acceptedAt = Math.max(svc.now(), previous?.created_at ?? 0);
+      const { wraps, ...publicRecord } = record;
+      await insertVersion(tx, { conversation_id: conversationId, version: next, created_at: acceptedAt, created_by_device: principal.deviceId, record: JSON.stringify(publicRecord) });
+      for (const w of wraps) {
+        await insertWrap(tx, { conversationId, version: next, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId }, acceptedAt);
+      }
+      await advanceVersion(tx, conversationId, next, acceptedAt);
+      const effects = new Effects();
+      effects.notify(await memberIds(tx, conversationId), { type: 'key_version', conversationId: conversationId as ConversationId, version: next });
+      return { acceptedAt, effects };
+    });
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw new Conflict('another version was submitted concurrently', 'version_conflict');
+    throw err;
+  }
+}

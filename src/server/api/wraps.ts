@@ -1,0 +1,67 @@
+/**
+ * Adding wraps of existing versions for a member's device that has none yet (a device registered after
+ * those versions were made): any member device that holds the keys may supply them. Each wrap must be
+ * owed — an unrevoked device of a current member, a version from that member's first entitled version
+ * up to the current one, not already wrapped for it.
+ */
+import { z } from 'zod';
+import type { ConversationId } from '../../common/ids';
+import { UniqueViolation } from '../db/dbErrors';
+import { Conflict, Unprocessable } from '../http/httpErrors';
+import { defineRoute, type Route } from '../http/route';
+import { Effects, applyEffects } from '../pubnub/effects';
+import type { Services } from '../services';
+import { currentMembers } from '../store/conversations';
+import { memberDevices } from '../store/devices';
+import { insertWrap } from '../store/keyVersions';
+import { lockAsMember } from './access';
+import { AddWrapsBody } from './conversationSchemas';
+import { ConversationIdParam } from './schemas';
+
+export function wrapRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/v1/conversations/:conversationId/wraps',
+      tag: 'key versions',
+      summary: "Add wraps of existing versions for member devices that lack them (e.g. a member's new device)",
+      auth: 'device',
+      params: ConversationIdParam,
+      body: AddWrapsBody,
+      response: z.object({ added: z.number().int() }),
+      status: 201,
+      errors: [400, 401, 403, 404, 409, 413, 422],
+      handler: async ({ principal, params, body }) => {
+        const effects = new Effects();
+        try {
+          await svc.db.transaction(async (tx) => {
+            const { conversation } = await lockAsMember(tx, params.conversationId, principal.userId);
+            const firstVersion = new Map((await currentMembers(tx, conversation.id)).map((m) => [m.user_id, m.first_version]));
+            const owner = new Map((await memberDevices(tx, conversation.id)).map((d) => [d.device_id, d.user_id]));
+            const seen = new Set<string>();
+            const now = svc.now();
+            const recipients = new Set<string>();
+            for (const w of body.wraps) {
+              const userId = owner.get(w.deviceId);
+              if (userId === undefined) throw new Unprocessable(`device ${w.deviceId} is not a member device`, 'wraps_mismatch');
+              if (w.version > conversation.current_version || w.version < (firstVersion.get(userId) ?? Infinity)) {
+                throw new Unprocessable(`device ${w.deviceId} is not entitled to version ${w.version}`, 'wraps_mismatch');
+              }
+              const key = `${w.deviceId}#${w.version}`;
+              if (seen.has(key)) throw new Unprocessable(`duplicate wrap for device ${w.deviceId} version ${w.version}`, 'wraps_mismatch');
+              seen.add(key);
+              await insertWrap(tx, { conversationId: conversation.id, version: w.version, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId }, now);
+              recipients.add(userId);
+            }
+            effects.notify(recipients, { type: 'key_version', conversationId: conversation.id as ConversationId, version: conversation.current_version });
+          });
+        } catch (err) {
+          if (err instanceof UniqueViolation) throw new Conflict('a wrap for one of these device versions exists already', 'wrap_exists');
+          throw err;
+        }
+        await applyEffects(svc.pubnub, effects, onPubnubError);
+        return { added: body.wraps.length };
+      },
+    }),
+  ];
+}

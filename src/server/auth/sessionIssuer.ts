@@ -1,0 +1,79 @@
+/**
+ * Issues and rotates token pairs (issue 5, "rotating refresh tokens (reuse of a used refresh token
+ * revokes the family), logout"): a login opens a session (the family) with its first refresh token;
+ * each refresh spends the presented token and issues the next; presenting a spent token ends the
+ * session, so a stolen token and its legitimate holder cannot both continue.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { missingCase } from '../../common/errors';
+import type { Queryable } from '../db/db';
+import { Unauthorized } from '../http/httpErrors';
+import type { Services } from '../services';
+import { insertRefreshToken, insertSession, markRefreshUsed, refreshTokenByHash, revokeSession } from '../store/sessions';
+
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresIn: number;
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly deviceId: string | null;
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function freshRefreshToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+async function pair(svc: Services, tx: Queryable, userId: string, sessionId: string, deviceId: string | null): Promise<TokenPair> {
+  const refreshToken = freshRefreshToken();
+  await insertRefreshToken(tx, hashRefreshToken(refreshToken), sessionId, svc.now());
+  const accessToken = await svc.accessTokens.sign({ userId, sessionId, deviceId });
+  return { accessToken, refreshToken, expiresIn: svc.accessTokens.ttlSeconds, sessionId, userId, deviceId };
+}
+
+/** Opens a session for a user who has just proven their password. */
+export function openSession(svc: Services, userId: string, deviceId: string | null): Promise<TokenPair> {
+  return svc.db.transaction(async (tx) => {
+    const sessionId = svc.newId();
+    await insertSession(tx, { id: sessionId, userId, deviceId, expiresAt: svc.now() + svc.refreshTtlMs }, svc.now());
+    return pair(svc, tx, userId, sessionId, deviceId);
+  });
+}
+
+export class RefreshReuse extends Unauthorized {
+  constructor() {
+    super('refresh token was already used; the session has been revoked', 'refresh_token_reused');
+  }
+}
+
+/** Spends a refresh token and issues the next pair; a reused token revokes the whole family. */
+export async function rotateSession(svc: Services, refreshToken: string): Promise<TokenPair> {
+  const hash = hashRefreshToken(refreshToken);
+  const outcome = await svc.db.transaction(async (tx) => {
+    const now = svc.now();
+    const row = await refreshTokenByHash(tx, hash);
+    if (!row) return { kind: 'invalid' } as const;
+    if (row.revoked_at !== null || row.expires_at <= now) return { kind: 'ended' } as const;
+    if (!(await markRefreshUsed(tx, hash, now))) {
+      await revokeSession(tx, row.id, 'refresh_token_reused', now);
+      return { kind: 'reused' } as const;
+    }
+    return { kind: 'ok', pair: await pair(svc, tx, row.user_id, row.id, row.device_id) } as const;
+  });
+  switch (outcome.kind) {
+    case 'ok':
+      return outcome.pair;
+    case 'reused':
+      throw new RefreshReuse();
+    case 'ended':
+      throw new Unauthorized('session ended; log in again', 'session_revoked');
+    case 'invalid':
+      throw new Unauthorized('unknown refresh token', 'invalid_refresh_token');
+    default:
+      return missingCase(outcome);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * `npm run server -- --port <p> --data <dir> [--database-url postgres://…] [--pubnub-origin host:port]
+ * [--pubnub-secret-key …] [--pubnub-publish-key …] [--pubnub-subscribe-key …] [--host …]` (issue 5).
+ * Prints `key service listening on http://127.0.0.1:<p>` once it accepts requests; stops on SIGINT/SIGTERM.
+ * Environment fallbacks: DATABASE_URL, PUBNUB_ORIGIN, PUBNUB_SECRET_KEY, PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY.
+ */
+import { parseArgs } from 'node:util';
+import { startKeyService } from './index';
+
+function fail(message: string): never {
+  console.error(`key service: ${message}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '8787' },
+        host: { type: 'string', default: '127.0.0.1' },
+        data: { type: 'string' },
+        'database-url': { type: 'string' },
+        'pubnub-origin': { type: 'string' },
+        'pubnub-ssl': { type: 'boolean', default: false },
+        'pubnub-secret-key': { type: 'string' },
+        'pubnub-publish-key': { type: 'string' },
+        'pubnub-subscribe-key': { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, got ${values.port}`);
+  if (!values.data) fail('--data <dir> is required');
+  const env = process.env;
+  const origin = values['pubnub-origin'] ?? env.PUBNUB_ORIGIN;
+  const secretKey = values['pubnub-secret-key'] ?? env.PUBNUB_SECRET_KEY;
+  if ((origin === undefined) !== (secretKey === undefined)) fail('--pubnub-origin and --pubnub-secret-key go together');
+  const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
+  const service = await startKeyService({
+    port,
+    host: values.host,
+    dataDir: values.data,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(origin && secretKey
+      ? {
+          pubnub: {
+            origin,
+            ssl: values['pubnub-ssl'],
+            secretKey,
+            publishKey: values['pubnub-publish-key'] ?? env.PUBNUB_PUBLISH_KEY ?? 'pub-c-seed-local',
+            subscribeKey: values['pubnub-subscribe-key'] ?? env.PUBNUB_SUBSCRIBE_KEY ?? 'sub-c-seed-local',
+          },
+        }
+      : {}),
+  });
+  console.log(`key service listening on ${service.url}`);
+  const stop = () => {
+    void service.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

@@ -1,0 +1,96 @@
+/**
+ * The key service's versioned schema (issue 5, "with migrations"). Each migration is portable SQL run
+ * once, in order, in its own transaction; `schema_migrations` records what has run. Nothing here can
+ * hold a conversation key: key_wraps holds HPKE ciphertexts for one device each, key_versions holds the
+ * signed public record of a version (docs/operations.md, "Key material that exists server-side").
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'accounts, devices, conversations, key versions',
+    statements: [
+      `CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+      `CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        identity_key TEXT,
+        created_at BIGINT NOT NULL)`,
+      `CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        device_id TEXT,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        revoked_at BIGINT,
+        revoked_reason TEXT)`,
+      `CREATE INDEX sessions_user ON sessions(user_id)`,
+      `CREATE TABLE refresh_tokens (
+        token_hash TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        created_at BIGINT NOT NULL,
+        used_at BIGINT)`,
+      `CREATE INDEX refresh_tokens_session ON refresh_tokens(session_id)`,
+      `CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        name TEXT NOT NULL,
+        certificate TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        revoked_at BIGINT)`,
+      `CREATE INDEX devices_user ON devices(user_id)`,
+      `CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT,
+        history_policy TEXT NOT NULL,
+        current_version INTEGER NOT NULL,
+        needs_rotation INTEGER NOT NULL,
+        rotation_reason TEXT,
+        created_by TEXT NOT NULL REFERENCES users(id),
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL)`,
+      `CREATE TABLE members (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        role TEXT NOT NULL,
+        joined_at BIGINT NOT NULL,
+        first_version INTEGER NOT NULL,
+        removed_at BIGINT,
+        PRIMARY KEY (conversation_id, user_id))`,
+      `CREATE INDEX members_user ON members(user_id)`,
+      `CREATE TABLE key_versions (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        version INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        created_by_device TEXT NOT NULL REFERENCES devices(id),
+        record TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, version))`,
+      `CREATE INDEX key_versions_time ON key_versions(conversation_id, created_at)`,
+      `CREATE TABLE key_wraps (
+        conversation_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        wrap TEXT NOT NULL,
+        added_by_device TEXT NOT NULL REFERENCES devices(id),
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (conversation_id, device_id, version),
+        FOREIGN KEY (conversation_id, version) REFERENCES key_versions(conversation_id, version))`,
+      `CREATE TABLE pubnub_tokens (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        token TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        revoked_at BIGINT)`,
+      `CREATE INDEX pubnub_tokens_user ON pubnub_tokens(user_id)`,
+    ],
+  },
+];

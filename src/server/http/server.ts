@@ -1,0 +1,112 @@
+/**
+ * The HTTP front of the key service (issue 5, "HTTP"): JSON only, routes under /v1, every input parsed
+ * by its route's zod schemas before the handler runs, and every failure answered as
+ * `{error:{code,message}}` with its typed status. An error that is not typed is a bug: it is logged
+ * and answered 500 without detail.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { readJsonBody } from './body';
+import { BadRequest, HttpError, TooManyRequests, Unauthorized } from './httpErrors';
+import type { RateLimiter } from './rateLimit';
+import type { AuthLevel, Route, UserPrincipal } from './route';
+import type { Router } from './router';
+
+export interface HttpDeps {
+  readonly router: Router;
+  readonly bodyLimit: number;
+  readonly ipLimiter: RateLimiter;
+  /** Verifies a bearer token; throws Unauthorized. */
+  readonly authenticate: (token: string) => Promise<UserPrincipal>;
+  readonly onBug: (err: unknown) => void;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const headers: Record<string, string> = {
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...extra,
+  };
+  if (status === 204) {
+    res.writeHead(204, headers).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+function describeZod(where: string, err: z.ZodError): string {
+  const issue = err.issues[0];
+  if (!issue) return `invalid ${where}`;
+  const path = issue.path.map(String).join('.');
+  return `invalid ${where}${path ? ` field '${path}'` : ''}: ${issue.message}`.slice(0, 300);
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  if (!schema) {
+    if (where === 'body' && value !== undefined) throw new BadRequest('this endpoint takes no request body');
+    return where === 'body' ? undefined : {};
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) throw new BadRequest(describeZod(where, result.error), `invalid_${where}`);
+  return result.data;
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (header === undefined) return null;
+  const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  if (!m?.[1]) throw new Unauthorized('malformed Authorization header', 'bad_authorization');
+  return m[1];
+}
+
+async function principalFor(auth: AuthLevel, req: IncomingMessage, deps: HttpDeps): Promise<UserPrincipal | null> {
+  const token = bearer(req);
+  if (auth === 'public') return token ? deps.authenticate(token).catch(() => null) : null;
+  if (!token) throw new Unauthorized();
+  const principal = await deps.authenticate(token);
+  if (auth === 'device' && principal.deviceId === null) {
+    throw new Unauthorized('this endpoint needs a device-bound access token (register or log in with a device)', 'device_required');
+  }
+  return principal;
+}
+
+async function handle(route: Route, params: Record<string, string>, url: URL, req: IncomingMessage, deps: HttpDeps): Promise<unknown> {
+  const ip = req.socket.remoteAddress ?? 'unknown';
+  if (route.rateLimited) deps.ipLimiter.hit(`ip:${ip}`);
+  const principal = await principalFor(route.auth, req, deps);
+  const body = route.body || req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH' ? await readJsonBody(req, deps.bodyLimit) : undefined;
+  const input = {
+    principal,
+    params: parse(route.params, params, 'params'),
+    query: parse(route.query, Object.fromEntries(url.searchParams), 'query'),
+    body: parse(route.body, body, 'body'),
+    request: { ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) },
+  };
+  return route.handler(input);
+}
+
+/** Builds the request listener for `http.createServer`. */
+export function createListener(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void (async () => {
+      try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const { route, params } = deps.router.match(req.method ?? 'GET', url.pathname);
+        const result = await handle(route, params, url, req, deps);
+        send(res, route.status ?? 200, route.status === 204 ? undefined : route.response.parse(result));
+      } catch (err) {
+        if (err instanceof HttpError) {
+          const extra: Record<string, string> = err instanceof TooManyRequests ? { 'retry-after': String(err.retryAfterSeconds) } : {};
+          if (err.status === 413) extra.connection = 'close';
+          send(res, err.status, { error: { code: err.code, message: err.message } }, extra);
+          if (err.status === 413) req.resume();
+        } else {
+          deps.onBug(err);
+          send(res, 500, { error: { code: 'internal', message: 'internal error' } });
+        }
+      }
+    })();
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The key service (issue 5): accounts, devices, conversations, versioned key wraps, rotation and PubNub
+ * access grants over HTTP+JSON, on SQLite (default, a file under `dataDir`) or PostgreSQL (`databaseUrl`).
+ * Zero-trust: it stores public keys, certificates, signed key-version records and per-device HPKE
+ * wraps, and can never decrypt a conversation key. `startKeyService` is the public API.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createNodeCryptoProvider } from '../node/crypto/nodeProvider';
+import { accountRoutes } from './api/accounts';
+import { conversationRoutes } from './api/conversations';
+import { deviceRoutes } from './api/devices';
+import { keyVersionRoutes } from './api/keyVersions';
+import { memberRoutes } from './api/members';
+import { metaRoutes } from './api/meta';
+import { pubnubRoutes } from './api/pubnubAccess';
+import { wrapRoutes } from './api/wraps';
+import { AccessTokens } from './auth/accessTokens';
+import { createAuthenticator } from './auth/authenticate';
+import { loadJwtSecret } from './auth/jwtSecret';
+import { DEFAULT_PASSWORD_COST, PasswordHasher, type PasswordCost } from './auth/passwords';
+import type { Database } from './db/db';
+import { migrate } from './db/migrate';
+import { openPostgres } from './db/postgres';
+import { openSqlite } from './db/sqlite';
+import { RateLimiter, type RateLimit } from './http/rateLimit';
+import type { Route } from './http/route';
+import { Router } from './http/router';
+import { createListener } from './http/server';
+import { disabledGateway } from './pubnub/gateway';
+import { createSdkGateway, type PubnubConfig } from './pubnub/sdkGateway';
+import type { Services } from './services';
+
+export type { PubnubConfig } from './pubnub/sdkGateway';
+
+export interface KeyServiceOptions {
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Holds keyservice.sqlite when no databaseUrl is given. */
+  readonly dataDir: string;
+  /** postgres://… — use PostgreSQL instead of SQLite. */
+  readonly databaseUrl?: string;
+  /** Without it: no PubNub grants or notices; everything else works. */
+  readonly pubnub?: PubnubConfig;
+  /** HS256 secret for access tokens; by default one is created and kept in the database. */
+  readonly jwtSecret?: string | Uint8Array;
+  /** Access token lifetime; default 300 s. */
+  readonly accessTokenTtlSeconds?: number;
+  /** Refresh-token family lifetime; default 30 days. */
+  readonly refreshTtlMs?: number;
+  /** Largest accepted request body; default 2 MiB. */
+  readonly bodyLimitBytes?: number;
+  /** Auth endpoint limits; defaults 60 per minute per client address, 10 per minute per account name. */
+  readonly rateLimits?: { readonly perIp?: RateLimit; readonly perAccount?: RateLimit };
+  readonly passwordCost?: PasswordCost;
+  /** PostgreSQL pool size; default 10. */
+  readonly maxDbConnections?: number;
+  /** Where unexpected errors are reported; default stderr. */
+  readonly log?: (message: string, err?: unknown) => void;
+}
+
+export interface KeyService {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function openDatabase(opts: KeyServiceOptions): Database {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.maxDbConnections ?? 10);
+  mkdirSync(opts.dataDir, { recursive: true });
+  return openSqlite(path.join(opts.dataDir, 'keyservice.sqlite'));
+}
+
+export async function startKeyService(opts: KeyServiceOptions): Promise<KeyService> {
+  const log = opts.log ?? ((message: string, err?: unknown) => console.error(`[keyservice] ${message}`, err ?? ''));
+  const db = openDatabase(opts);
+  try {
+    await migrate(db);
+    const now = () => Date.now();
+    const secret = opts.jwtSecret === undefined ? await loadJwtSecret(db, now()) : typeof opts.jwtSecret === 'string' ? new TextEncoder().encode(opts.jwtSecret) : opts.jwtSecret;
+    const accessTokens = new AccessTokens(secret, opts.accessTokenTtlSeconds ?? 300);
+    const svc: Services = {
+      db,
+      crypto: createNodeCryptoProvider(),
+      passwords: new PasswordHasher(opts.passwordCost ?? DEFAULT_PASSWORD_COST),
+      accessTokens,
+      refreshTtlMs: opts.refreshTtlMs ?? 30 * 24 * 3600_000,
+      accountLimiter: new RateLimiter(opts.rateLimits?.perAccount ?? { limit: 10, windowMs: 60_000 }),
+      pubnub: opts.pubnub ? createSdkGateway(opts.pubnub, now) : disabledGateway,
+      now,
+      newId: () => randomBytes(16).toString('base64url'),
+    };
+    const onPubnubError = (err: unknown) => log('PubNub request failed', err);
+    const routes: Route[] = [];
+    routes.push(
+      ...metaRoutes(svc, () => routes),
+      ...accountRoutes(svc),
+      ...deviceRoutes(svc, onPubnubError),
+      ...conversationRoutes(svc, onPubnubError),
+      ...memberRoutes(svc, onPubnubError),
+      ...keyVersionRoutes(svc, onPubnubError),
+      ...wrapRoutes(svc, onPubnubError),
+      ...pubnubRoutes(svc),
+    );
+    const server = createServer(
+      createListener({
+        router: new Router(routes),
+        bodyLimit: opts.bodyLimitBytes ?? 2 * 1024 * 1024,
+        ipLimiter: new RateLimiter(opts.rateLimits?.perIp ?? { limit: 60, windowMs: 60_000 }),
+        authenticate: createAuthenticator(db, accessTokens, now),
+        onBug: (err) => log('unexpected error (answered 500)', err),
+      }),
+    );
+    server.keepAliveTimeout = 5_000;
+    const host = opts.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    return {
+      url: `http://${shownHost}:${port}`,
+      port,
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The key service's side of PubNub (issue 5, "PubNub"; DESIGN.md §4): grants each user a token for
+ * exactly their channels, revokes tokens, and publishes control notices to `inbox.<userId>`. PubNub is
+ * optional: without configuration the disabled gateway grants nothing, notifies no one, and the HTTP
+ * API works the same.
+ */
+import type { ControlNoticeBody } from '../../common/channels';
+
+export interface ChannelGrant {
+  /** Channels the user may read and write (their conversations). */
+  readonly readWrite: readonly string[];
+  /** Channels the user may only read (their inbox). */
+  readonly read: readonly string[];
+}
+
+export interface GrantedToken {
+  readonly token: string;
+  readonly ttlMinutes: number;
+}
+
+export interface PubnubGateway {
+  readonly enabled: boolean;
+  readonly subscribeKey: string | null;
+  readonly publishKey: string | null;
+  grant(userId: string, channels: ChannelGrant): Promise<GrantedToken>;
+  revoke(token: string): Promise<void>;
+  notify(userId: string, notice: ControlNoticeBody): Promise<void>;
+}
+
+export class PubnubNotConfigured extends Error {
+  readonly code = 'pubnub_not_configured';
+}
+
+export const disabledGateway: PubnubGateway = {
+  enabled: false,
+  subscribeKey: null,
+  publishKey: null,
+  grant: () => Promise.reject(new PubnubNotConfigured('PubNub is not configured on this key service')),
+  revoke: async () => undefined,
+  notify: async () => undefined,
+};

@@ -1,0 +1,48 @@
+/**
+ * The PubNub gateway on the real `pubnub` SDK (issue 5, "the server alone holds the secret key"): one
+ * SDK instance configured with the secret key signs grant, revoke and publish requests. Works against
+ * PubNub's service or the local relay (`origin: '127.0.0.1:<port>', ssl: false`).
+ */
+import PubNub from 'pubnub';
+import { inboxChannel, type ControlNoticeBody } from '../../common/channels';
+import type { ChannelGrant, GrantedToken, PubnubGateway } from './gateway';
+
+export interface PubnubConfig {
+  readonly origin: string;
+  readonly ssl?: boolean;
+  readonly publishKey: string;
+  readonly subscribeKey: string;
+  readonly secretKey: string;
+  /** Token lifetime in minutes (PubNub allows 1 … 43,200). */
+  readonly tokenTtlMinutes?: number;
+}
+
+export function createSdkGateway(config: PubnubConfig, now: () => number): PubnubGateway {
+  const pubnub = new PubNub({
+    publishKey: config.publishKey,
+    subscribeKey: config.subscribeKey,
+    secretKey: config.secretKey,
+    userId: 'seed-keyservice',
+    origin: config.origin,
+    ssl: config.ssl ?? false,
+  });
+  const ttl = config.tokenTtlMinutes ?? 60;
+  return {
+    enabled: true,
+    subscribeKey: config.subscribeKey,
+    publishKey: config.publishKey,
+    async grant(userId: string, channels: ChannelGrant): Promise<GrantedToken> {
+      const resources: Record<string, { read: boolean; write?: boolean }> = {};
+      for (const ch of channels.read) resources[ch] = { read: true };
+      for (const ch of channels.readWrite) resources[ch] = { read: true, write: true };
+      const token = await pubnub.grantToken({ ttl, authorized_uuid: userId, resources: { channels: resources } });
+      return { token, ttlMinutes: ttl };
+    },
+    async revoke(token: string): Promise<void> {
+      await pubnub.revokeToken(token);
+    },
+    async notify(userId: string, notice: ControlNoticeBody): Promise<void> {
+      await pubnub.publish({ channel: inboxChannel(userId), message: { v: 1, sentAt: now(), ...notice } });
+    },
+  };
+}

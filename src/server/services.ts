@@ -1,0 +1,24 @@
+/**
+ * What the route handlers share (issue 5): the database, the crypto provider used to verify
+ * certificates and key-version records, password hashing, token signing, the per-account rate
+ * limiter, the PubNub gateway, and a clock.
+ */
+import type { CryptoProvider } from '../common/crypto/provider';
+import type { AccessTokens } from './auth/accessTokens';
+import type { PasswordHasher } from './auth/passwords';
+import type { Database } from './db/db';
+import type { RateLimiter } from './http/rateLimit';
+import type { PubnubGateway } from './pubnub/gateway';
+
+export interface Services {
+  readonly db: Database;
+  readonly crypto: CryptoProvider;
+  readonly passwords: PasswordHasher;
+  readonly accessTokens: AccessTokens;
+  readonly refreshTtlMs: number;
+  readonly accountLimiter: RateLimiter;
+  readonly pubnub: PubnubGateway;
+  readonly now: () => number;
+  /** A fresh random id (128 bits, base64url). */
+  readonly newId: () => string;
+}

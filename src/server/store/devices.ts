@@ -1,0 +1,52 @@
+/**
+ * Devices table access (issue 5, "Devices"): a device row keeps the device's certificate exactly as
+ * submitted (its public keys, signed by the account identity key) and a revocation time. "Member
+ * devices" of a conversation are the unrevoked devices of its current members — the set every key
+ * version must wrap to.
+ */
+import type { Queryable } from '../db/db';
+
+export interface DeviceRow {
+  readonly id: string;
+  readonly user_id: string;
+  readonly name: string;
+  readonly certificate: string;
+  readonly created_at: number;
+  readonly revoked_at: number | null;
+}
+
+const COLUMNS = 'id, user_id, name, certificate, created_at, revoked_at';
+
+export async function insertDevice(q: Queryable, d: Omit<DeviceRow, 'revoked_at'>): Promise<void> {
+  await q.run(`INSERT INTO devices (id, user_id, name, certificate, created_at) VALUES (?, ?, ?, ?, ?)`, [d.id, d.user_id, d.name, d.certificate, d.created_at]);
+}
+
+export function deviceById(q: Queryable, id: string): Promise<DeviceRow | undefined> {
+  return q.one<DeviceRow>(`SELECT ${COLUMNS} FROM devices WHERE id = ?`, [id]);
+}
+
+export function devicesOfUser(q: Queryable, userId: string, includeRevoked: boolean): Promise<DeviceRow[]> {
+  return q.all<DeviceRow>(
+    `SELECT ${COLUMNS} FROM devices WHERE user_id = ?${includeRevoked ? '' : ' AND revoked_at IS NULL'} ORDER BY created_at, id`,
+    [userId],
+  );
+}
+
+export async function revokeDevice(q: Queryable, id: string, now: number): Promise<boolean> {
+  return (await q.run('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id])) === 1;
+}
+
+export interface MemberDeviceRow {
+  readonly device_id: string;
+  readonly user_id: string;
+  readonly certificate: string;
+}
+
+/** The unrevoked devices of the current members of a conversation, ordered by device id. */
+export function memberDevices(q: Queryable, conversationId: string): Promise<MemberDeviceRow[]> {
+  return q.all<MemberDeviceRow>(
+    `SELECT d.id AS device_id, d.user_id, d.certificate FROM members m JOIN devices d ON d.user_id = m.user_id
+      WHERE m.conversation_id = ? AND m.removed_at IS NULL AND d.revoked_at IS NULL ORDER BY d.id`,
+    [conversationId],
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * Key versions and wraps (issue 5, "Key versions"): a version row keeps the creator's signed record
+ * (its public part), a wrap row keeps one device's HPKE-sealed copy of that version's key. Every read
+ * here is for exactly one device and a version range the caller has already authorized; nothing
+ * returns another device's wrap.
+ */
+import type { Queryable } from '../db/db';
+
+export interface VersionRow {
+  readonly conversation_id: string;
+  readonly version: number;
+  readonly created_at: number;
+  readonly created_by_device: string;
+  readonly record: string;
+}
+
+export interface DeviceWrapRow extends VersionRow {
+  readonly wrap: string;
+  readonly added_by_device: string;
+}
+
+export async function insertVersion(q: Queryable, v: VersionRow): Promise<void> {
+  await q.run('INSERT INTO key_versions (conversation_id, version, created_at, created_by_device, record) VALUES (?, ?, ?, ?, ?)', [
+    v.conversation_id,
+    v.version,
+    v.created_at,
+    v.created_by_device,
+    v.record,
+  ]);
+}
+
+export async function insertWrap(q: Queryable, w: { conversationId: string; version: number; deviceId: string; wrap: string; addedBy: string }, now: number): Promise<void> {
+  await q.run('INSERT INTO key_wraps (conversation_id, version, device_id, wrap, added_by_device, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    w.conversationId,
+    w.version,
+    w.deviceId,
+    w.wrap,
+    w.addedBy,
+    now,
+  ]);
+}
+
+export function latestVersionTime(q: Queryable, conversationId: string): Promise<{ created_at: number } | undefined> {
+  return q.one('SELECT created_at FROM key_versions WHERE conversation_id = ? ORDER BY version DESC LIMIT 1', [conversationId]);
+}
+
+const WRAP_SELECT = `SELECT v.conversation_id, v.version, v.created_at, v.created_by_device, v.record, w.wrap, w.added_by_device
+  FROM key_wraps w JOIN key_versions v ON v.conversation_id = w.conversation_id AND v.version = w.version`;
+
+/** The device's wrap of one version. */
+export function wrapOf(q: Queryable, conversationId: string, deviceId: string, version: number): Promise<DeviceWrapRow | undefined> {
+  return q.one<DeviceWrapRow>(`${WRAP_SELECT} WHERE w.conversation_id = ? AND w.device_id = ? AND w.version = ?`, [conversationId, deviceId, version]);
+}
+
+/** The device's wraps of versions in [from, to], ascending, at most `limit`. */
+export function wrapsInRange(q: Queryable, conversationId: string, deviceId: string, from: number, to: number, limit: number): Promise<DeviceWrapRow[]> {
+  return q.all<DeviceWrapRow>(
+    `${WRAP_SELECT} WHERE w.conversation_id = ? AND w.device_id = ? AND w.version >= ? AND w.version <= ? ORDER BY w.version LIMIT ?`,
+    [conversationId, deviceId, from, to, limit],
+  );
+}
+
+/** The newest version created at or before `at` (ms), if any. */
+export async function versionAt(q: Queryable, conversationId: string, at: number): Promise<number | null> {
+  const row = await q.one<{ version: number }>(
+    'SELECT version FROM key_versions WHERE conversation_id = ? AND created_at <= ? ORDER BY version DESC LIMIT 1',
+    [conversationId, at],
+  );
+  return row?.version ?? null;
+}
+
+/** Which of `versions` the device already has a wrap for. */
+export async function existingWrapVersions(q: Queryable, conversationId: string, deviceId: string): Promise<Set<number>> {
+  const rows = await q.all<{ version: number }>('SELECT version FROM key_wraps WHERE conversation_id = ? AND device_id = ?', [conversationId, deviceId]);
+  return new Set(rows.map((r) => r.version));
+}

@@ -1,0 +1,70 @@
+/**
+ * Refresh-token families (issue 5, "rotating refresh tokens (reuse of a used refresh token revokes the
+ * family)"): a session is one login; each refresh token is stored only as its SHA-256 and may be used
+ * once. Marking a token used is a conditional update, so two concurrent refreshes with the same token
+ * cannot both succeed.
+ */
+import type { Queryable } from '../db/db';
+
+export interface SessionRow {
+  readonly id: string;
+  readonly user_id: string;
+  readonly device_id: string | null;
+  readonly expires_at: number;
+  readonly revoked_at: number | null;
+}
+
+export async function insertSession(q: Queryable, s: { id: string; userId: string; deviceId: string | null; expiresAt: number }, now: number): Promise<void> {
+  await q.run('INSERT INTO sessions (id, user_id, device_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [s.id, s.userId, s.deviceId, now, s.expiresAt]);
+}
+
+export async function insertRefreshToken(q: Queryable, hash: string, sessionId: string, now: number): Promise<void> {
+  await q.run('INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES (?, ?, ?)', [hash, sessionId, now]);
+}
+
+export interface RefreshLookup extends SessionRow {
+  readonly used_at: number | null;
+}
+
+export function refreshTokenByHash(q: Queryable, hash: string): Promise<RefreshLookup | undefined> {
+  return q.one<RefreshLookup>(
+    `SELECT s.id, s.user_id, s.device_id, s.expires_at, s.revoked_at, r.used_at
+       FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = ?`,
+    [hash],
+  );
+}
+
+/** Marks an unused token used; false when it had been used already. */
+export async function markRefreshUsed(q: Queryable, hash: string, now: number): Promise<boolean> {
+  return (await q.run('UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL', [now, hash])) === 1;
+}
+
+export async function revokeSession(q: Queryable, id: string, reason: string, now: number): Promise<void> {
+  await q.run('UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL', [now, reason, id]);
+}
+
+export async function revokeDeviceSessions(q: Queryable, deviceId: string, now: number): Promise<void> {
+  await q.run("UPDATE sessions SET revoked_at = ?, revoked_reason = 'device_revoked' WHERE device_id = ? AND revoked_at IS NULL", [now, deviceId]);
+}
+
+export async function bindSessionDevice(q: Queryable, sessionId: string, deviceId: string): Promise<void> {
+  await q.run('UPDATE sessions SET device_id = ? WHERE id = ?', [deviceId, sessionId]);
+}
+
+export interface PrincipalState {
+  readonly session_revoked_at: number | null;
+  readonly session_expires_at: number;
+  readonly session_device_id: string | null;
+  readonly device_revoked_at: number | null;
+  readonly device_user_id: string | null;
+}
+
+/** What authenticating a request needs to know about its session and device. */
+export function principalState(q: Queryable, sessionId: string, deviceId: string | null): Promise<PrincipalState | undefined> {
+  return q.one<PrincipalState>(
+    `SELECT s.revoked_at AS session_revoked_at, s.expires_at AS session_expires_at, s.device_id AS session_device_id,
+            d.revoked_at AS device_revoked_at, d.user_id AS device_user_id
+       FROM sessions s LEFT JOIN devices d ON d.id = ? WHERE s.id = ?`,
+    [deviceId, sessionId],
+  );
+}
