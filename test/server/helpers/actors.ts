@@ -1,0 +1,173 @@
+/**
+ * Test actors for key-service scenarios: a user with an account identity key and one or more devices,
+ * each with real X25519/Ed25519 keys and a certificate signed by the account key, driving the HTTP API
+ * the way a client does (register, log in, register the device, create conversations, rotate).
+ */
+import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import { toBase64Url } from '../../../src/common/encoding/base64url';
+import type { ConversationId, DeviceId, UserId } from '../../../src/common/ids';
+import { signDeviceCertificate } from '../../../src/common/protocol/deviceCertificate';
+import { generateAccountIdentity, generateDeviceKeys, type AccountIdentityKeyPair, type DeviceKeyPairs } from '../../../src/common/protocol/identity';
+import { createKeyVersionRecord, type KeyVersionRecord } from '../../../src/common/protocol/keyVersionRecord';
+import { unwrapKey, wrapKey } from '../../../src/common/protocol/keyWrap';
+import { createNodeCryptoProvider } from '../../../src/node/crypto/nodeProvider';
+import type { Api } from './client';
+
+export const crypto = createNodeCryptoProvider();
+export const PASSWORD = 'correct horse battery staple';
+
+export interface Device {
+  readonly deviceId: DeviceId;
+  readonly keys: DeviceKeyPairs;
+  token: string;
+  refreshToken: string;
+}
+
+export interface Actor {
+  readonly username: string;
+  readonly userId: UserId;
+  readonly account: AccountIdentityKeyPair;
+  readonly devices: Device[];
+  /** A user-level (device-less) access token. */
+  userToken: string;
+}
+
+export function device(actor: Actor, index = 0): Device {
+  const d = actor.devices[index];
+  if (!d) throw new Error(`actor ${actor.username} has no device ${index}`);
+  return d;
+}
+
+export async function login(api: Api, username: string, deviceId?: string) {
+  const res = await api.post<{ accessToken: string; refreshToken: string; user: { userId: UserId } }>('/v1/auth/login', {
+    username,
+    password: PASSWORD,
+    ...(deviceId ? { deviceId } : {}),
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+/** Logs in afresh and registers a new device with a certificate signed by the account key. */
+export async function addDevice(api: Api, actor: Actor, name = `device-${actor.devices.length + 1}`): Promise<Device> {
+  const session = await login(api, actor.username);
+  const keys = await generateDeviceKeys(crypto);
+  const deviceId = toBase64Url(randomBytes(16)) as DeviceId;
+  const certificate = await signDeviceCertificate(
+    crypto,
+    {
+      v: 1,
+      userId: actor.userId,
+      deviceId,
+      deviceName: name,
+      platform: 'cli',
+      x25519: toBase64Url(keys.x25519.publicKey),
+      ed25519: toBase64Url(keys.ed25519.publicKey),
+      createdAt: Date.now(),
+      accountKey: toBase64Url(actor.account.publicKey),
+    },
+    actor.account.privateKey,
+  );
+  const res = await api.post<{ accessToken: string }>('/v1/devices', { certificate }, session.accessToken);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const d: Device = { deviceId, keys, token: res.body.accessToken, refreshToken: session.refreshToken };
+  actor.devices.push(d);
+  return d;
+}
+
+/** Registers a user and one device. */
+export async function newActor(api: Api, label: string, devices = 1): Promise<Actor> {
+  const username = `${label}-${randomBytes(4).toString('hex')}`.toLowerCase();
+  const reg = await api.post<{ user: { userId: UserId } }>('/v1/accounts', { username, password: PASSWORD, displayName: label });
+  expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+  const session = await login(api, username);
+  const actor: Actor = { username, userId: reg.body.user.userId, account: await generateAccountIdentity(crypto), devices: [], userToken: session.accessToken };
+  for (let i = 0; i < devices; i++) await addDevice(api, actor);
+  return actor;
+}
+
+export interface DeviceInfo {
+  readonly deviceId: DeviceId;
+  readonly x25519: Uint8Array;
+}
+
+/** The certified devices of a user, as the directory lists them. */
+export async function devicesOf(api: Api, token: string, userId: string): Promise<DeviceInfo[]> {
+  const res = await api.get<{ devices: { deviceId: DeviceId; certificate: { x25519: string } }[] }>(`/v1/users/${userId}/devices`, token);
+  expect(res.status).toBe(200);
+  return res.body.devices.map((d) => ({ deviceId: d.deviceId, x25519: Buffer.from(d.certificate.x25519, 'base64url') }));
+}
+
+export async function createGroup(api: Api, owner: Actor, members: Actor[], historyPolicy: 'shared' | 'joined' = 'shared'): Promise<ConversationId> {
+  const res = await api.post<{ conversationId: ConversationId }>(
+    '/v1/conversations',
+    { kind: 'group', name: 'test group', historyPolicy, members: members.map((m) => m.userId) },
+    owner.userToken,
+  );
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.conversationId;
+}
+
+/** Builds a signed record of `version` for `recipients`, created by `creator`. */
+export async function buildRecord(creator: Device, conversationId: ConversationId, version: number, recipients: DeviceInfo[], key?: Uint8Array) {
+  return createKeyVersionRecord(crypto, {
+    conversationId,
+    version,
+    createdAt: Date.now(),
+    createdByDevice: creator.deviceId,
+    signingPrivateKey: creator.keys.ed25519.privateKey,
+    recipients: recipients.map((r) => ({ deviceId: r.deviceId, x25519PublicKey: r.x25519 })),
+    ...(key ? { conversationKey: key } : {}),
+  });
+}
+
+/** The member devices of a conversation per the directory (what a client wraps to). */
+export async function memberDevicesOf(api: Api, actor: Actor, conversationId: string): Promise<DeviceInfo[]> {
+  const conv = await api.get<{ members: { userId: string }[] }>(`/v1/conversations/${conversationId}`, actor.userToken);
+  expect(conv.status).toBe(200);
+  const all: DeviceInfo[] = [];
+  for (const m of conv.body.members) all.push(...(await devicesOf(api, actor.userToken, m.userId)));
+  return all;
+}
+
+/** Creates and submits the next version from `creator`'s device; returns the key and record. */
+export async function rotate(api: Api, actor: Actor, conversationId: ConversationId, version: number, deviceIndex = 0): Promise<{ key: Uint8Array; record: KeyVersionRecord }> {
+  const creator = device(actor, deviceIndex);
+  const { record, conversationKey } = await buildRecord(creator, conversationId, version, await memberDevicesOf(api, actor, conversationId));
+  const res = await api.post(`/v1/conversations/${conversationId}/versions`, { record }, creator.token);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { key: conversationKey, record };
+}
+
+interface FetchedVersion {
+  version: number;
+  wrap: { deviceId: DeviceId; enc: string; ct: string };
+  record: { memberDevices: string[] };
+}
+
+/** Opens a fetched wrap with the device's private key. */
+export function openWrap(d: Device, conversationId: string, fetched: FetchedVersion): Promise<Uint8Array> {
+  return unwrapKey(crypto, {
+    purpose: 'conversation',
+    scopeId: conversationId,
+    version: fetched.version,
+    wrap: fetched.wrap,
+    deviceId: d.deviceId,
+    privateKey: d.keys.x25519.privateKey,
+  });
+}
+
+/** Wraps `key` of `version` to each device (for adding a member or a new device). */
+export async function wrapsFor(conversationId: string, entries: { version: number; key: Uint8Array }[], devices: DeviceInfo[]) {
+  const out = [];
+  for (const e of entries) {
+    for (const d of devices) {
+      const w = await wrapKey(crypto, { purpose: 'conversation', scopeId: conversationId, version: e.version, recipientDeviceId: d.deviceId, recipientPublicKey: d.x25519, key: e.key });
+      out.push({ ...w, version: e.version });
+    }
+  }
+  return out;
+}
+
+export type { FetchedVersion };
