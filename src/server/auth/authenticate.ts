@@ -14,14 +14,15 @@ export function createAuthenticator(db: Queryable, tokens: AccessTokens, now: ()
   return async (token) => {
     const claims = await tokens.verify(token);
     const state = await principalState(db, claims.sessionId, claims.deviceId);
-    if (!state || state.session_revoked_at !== null || state.session_expires_at <= now()) {
-      throw new Unauthorized('session ended; log in again', 'session_revoked');
-    }
+    if (!state) throw new Unauthorized('session ended; log in again', 'session_revoked');
     if (claims.deviceId !== null) {
       if (state.device_user_id !== claims.userId || state.session_device_id !== claims.deviceId) {
         throw new Unauthorized('token names a device that is not this session\'s', 'invalid_token');
       }
       if (state.device_revoked_at !== null) throw new Unauthorized('this device has been revoked', 'device_revoked');
+    }
+    if (state.session_revoked_at !== null || state.session_expires_at <= now()) {
+      throw new Unauthorized('session ended; log in again', 'session_revoked');
     }
     return claims;
   };

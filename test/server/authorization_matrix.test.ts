@@ -1,0 +1,166 @@
+/**
+ * The authorization matrix (issue 5, "every endpoint x anonymous / non-member / member / removed member /
+ * admin / other device of the same user / revoked device"), on both databases. Each row sends a request
+ * that is harmless once authorized (a stale version, an existing member, the same name) so the status
+ * shows exactly how far authorization let it through; every 200 from a key endpoint must carry only the
+ * caller's own device's wrap.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from './helpers/backends';
+import { buildRecord, createGroup, device, devicesOf, memberDevicesOf, newActor, rotate, wrapsFor, type Actor, type Device } from './helpers/actors';
+import { startOn, type Running } from './helpers/service';
+import type { ConversationId } from '../../src/common/ids';
+
+type Who = 'anonymous' | 'nonMember' | 'member' | 'memberUserToken' | 'removedMember' | 'admin' | 'owner' | 'otherDeviceOfOwner' | 'revokedDevice';
+const WHO: readonly Who[] = ['anonymous', 'nonMember', 'member', 'memberUserToken', 'removedMember', 'admin', 'owner', 'otherDeviceOfOwner', 'revokedDevice'];
+
+interface Caller {
+  readonly token?: string;
+  readonly device?: Device;
+}
+
+interface Row {
+  readonly name: string;
+  readonly method: string;
+  readonly path: () => string;
+  readonly body?: (caller: Caller) => Promise<unknown> | unknown;
+  readonly expect: Partial<Record<Who, number>>;
+}
+
+describeBackends('authorization matrix', (backend) => {
+  let run: Running;
+  let owner: Actor;
+  let admin: Actor;
+  let member: Actor;
+  let removed: Actor;
+  let outsider: Actor;
+  let stranger: Actor;
+  let conv: ConversationId;
+  let versionKey: Uint8Array;
+  const callers = {} as Record<Who, Caller>;
+
+  beforeAll(async () => {
+    run = await startOn(backend);
+    owner = await newActor(run.api, 'owner', 3);
+    admin = await newActor(run.api, 'admin');
+    member = await newActor(run.api, 'member');
+    removed = await newActor(run.api, 'removed');
+    outsider = await newActor(run.api, 'outsider');
+    stranger = await newActor(run.api, 'stranger');
+    conv = await createGroup(run.api, owner, [admin, member, removed]);
+    expect((await run.api.call('PATCH', `/v1/conversations/${conv}/members/${admin.userId}`, { token: owner.userToken, body: { role: 'admin' } })).status).toBe(200);
+    expect((await run.api.call('DELETE', `/v1/devices/${device(owner, 2).deviceId}`, { token: owner.userToken })).status).toBe(204);
+    versionKey = (await rotate(run.api, owner, conv, 1)).key;
+    expect((await run.api.call('DELETE', `/v1/conversations/${conv}/members/${removed.userId}`, { token: owner.userToken })).status).toBe(204);
+    await rotate(run.api, owner, conv, 2);
+    Object.assign(callers, {
+      anonymous: {},
+      nonMember: { token: device(outsider).token, device: device(outsider) },
+      member: { token: device(member).token, device: device(member) },
+      memberUserToken: { token: member.userToken },
+      removedMember: { token: device(removed).token, device: device(removed) },
+      admin: { token: device(admin).token, device: device(admin) },
+      owner: { token: device(owner).token, device: device(owner) },
+      otherDeviceOfOwner: { token: device(owner, 1).token, device: device(owner, 1) },
+      revokedDevice: { token: device(owner, 2).token, device: device(owner, 2) },
+    } satisfies Record<Who, Caller>);
+  });
+  afterAll(async () => {
+    expect(run.bugs).toEqual([]);
+    await run.stop();
+  });
+
+  const all = (status: number, overrides: Partial<Record<Who, number>>): Partial<Record<Who, number>> => ({
+    anonymous: 401,
+    revokedDevice: 401,
+    ...Object.fromEntries(WHO.filter((w) => w !== 'anonymous' && w !== 'revokedDevice').map((w) => [w, status])),
+    ...overrides,
+  });
+  const memberRead = (ok: number) => all(ok, { nonMember: 403, removedMember: 403 });
+  const deviceRead = memberRead(200);
+  deviceRead.memberUserToken = 401;
+
+  const rows: Row[] = [
+    { name: 'GET conversation', method: 'GET', path: () => `/v1/conversations/${conv}`, expect: memberRead(200) },
+    { name: 'GET my conversations', method: 'GET', path: () => '/v1/conversations', expect: all(200, {}) },
+    { name: 'GET latest version', method: 'GET', path: () => `/v1/conversations/${conv}/versions/latest`, expect: deviceRead },
+    { name: 'GET version 2', method: 'GET', path: () => `/v1/conversations/${conv}/versions/2`, expect: deviceRead },
+    { name: 'GET version at now', method: 'GET', path: () => `/v1/conversations/${conv}/versions/at/${Date.now() + 1000}`, expect: deviceRead },
+    { name: 'GET all versions', method: 'GET', path: () => `/v1/conversations/${conv}/versions`, expect: deviceRead },
+    {
+      name: 'PATCH rename',
+      method: 'PATCH',
+      path: () => `/v1/conversations/${conv}`,
+      body: () => ({ name: 'test group' }),
+      expect: all(200, { nonMember: 403, removedMember: 403, member: 403, memberUserToken: 403 }),
+    },
+    {
+      name: 'POST stale version',
+      method: 'POST',
+      path: () => `/v1/conversations/${conv}/versions`,
+      body: async (c) => {
+        const d = c.device ?? device(member);
+        return { record: (await buildRecord(d, conv, 2, await memberDevicesOf(run.api, owner, conv))).record };
+      },
+      expect: all(409, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
+    },
+    {
+      name: 'POST add existing member',
+      method: 'POST',
+      path: () => `/v1/conversations/${conv}/members`,
+      body: () => ({ userId: member.userId, wraps: [] }),
+      expect: all(409, { nonMember: 403, removedMember: 403, member: 403, memberUserToken: 401 }),
+    },
+    {
+      name: 'POST wraps for removed member',
+      method: 'POST',
+      path: () => `/v1/conversations/${conv}/wraps`,
+      body: async () => ({ wraps: await wrapsFor(conv, [{ version: 1, key: versionKey }], await devicesOf(run.api, owner.userToken, removed.userId)) }),
+      expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
+    },
+    {
+      name: 'DELETE non-member',
+      method: 'DELETE',
+      path: () => `/v1/conversations/${conv}/members/${outsider.userId}`,
+      expect: all(422, { nonMember: 403, removedMember: 403, member: 403, memberUserToken: 403 }),
+    },
+    {
+      name: 'PATCH role',
+      method: 'PATCH',
+      path: () => `/v1/conversations/${conv}/members/${member.userId}`,
+      body: () => ({ role: 'member' }),
+      expect: all(200, { nonMember: 403, removedMember: 403, member: 403, memberUserToken: 403, admin: 403 }),
+    },
+    { name: 'POST leave (refusals only)', method: 'POST', path: () => `/v1/conversations/${conv}/leave`, expect: { anonymous: 401, nonMember: 403, removedMember: 403, revokedDevice: 401 } },
+    { name: 'GET user devices', method: 'GET', path: () => `/v1/users/${member.userId}/devices`, expect: all(200, {}) },
+    { name: 'DELETE someone else’s device', method: 'DELETE', path: () => `/v1/devices/${device(stranger).deviceId}`, expect: all(403, {}) },
+    { name: 'POST PubNub token (PubNub not configured)', method: 'POST', path: () => '/v1/pubnub/token', expect: all(503, {}) },
+  ];
+
+  for (const row of rows) {
+    it(row.name, async () => {
+      const got: Partial<Record<Who, number>> = {};
+      for (const who of WHO) {
+        if (row.expect[who] === undefined) continue;
+        const caller = callers[who];
+        const body = row.body ? await row.body(caller) : undefined;
+        const res = await run.api.call<{ wrap?: { deviceId: string }; versions?: { wrap: { deviceId: string } }[] }>(row.method, row.path(), {
+          ...(caller.token ? { token: caller.token } : {}),
+          ...(body !== undefined ? { body } : {}),
+        });
+        got[who] = res.status;
+        if (res.status === 200 && caller.device) {
+          for (const w of [res.body.wrap, ...(res.body.versions ?? []).map((v) => v.wrap)]) {
+            if (w) expect(w.deviceId, `${row.name} as ${who}`).toBe(caller.device.deviceId);
+          }
+        }
+      }
+      expect(got).toEqual(row.expect);
+    });
+  }
+
+  it('the removed member no longer sees the conversation in their list', async () => {
+    const res = await run.api.get<{ conversations: { conversationId: string }[] }>('/v1/conversations', removed.userToken);
+    expect(res.body.conversations.map((c) => c.conversationId)).not.toContain(conv);
+  });
+});
