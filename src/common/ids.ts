@@ -1,5 +1,5 @@
 /**
- * Branded identifiers (docs/protocol.md §2.4). Every id is 8–64 characters of `[A-Za-z0-9_-]`, so it is
+ * Branded identifiers (docs/protocol.md §2.4): users, devices, conversations, broadcast channels, messages. Every id is 8–64 characters of `[A-Za-z0-9_-]`, so it is
  * safe inside PubNub channel names (`conv.<id>`), URLs and file names without escaping. `newId` makes a
  * random one: 16 random bytes, base64url (22 characters).
  */
@@ -16,11 +16,13 @@ export const UserIdSchema = idString.brand<'UserId'>();
 export const DeviceIdSchema = idString.brand<'DeviceId'>();
 export const ConversationIdSchema = idString.brand<'ConversationId'>();
 export const ChannelIdSchema = idString.brand<'ChannelId'>();
+export const MessageIdSchema = idString.brand<'MessageId'>();
 
 export type UserId = z.infer<typeof UserIdSchema>;
 export type DeviceId = z.infer<typeof DeviceIdSchema>;
 export type ConversationId = z.infer<typeof ConversationIdSchema>;
 export type ChannelId = z.infer<typeof ChannelIdSchema>;
+export type MessageId = z.infer<typeof MessageIdSchema>;
 
 /** True when `text` is a well-formed id of any kind. */
 export function isId(text: unknown): text is string {
@@ -28,7 +30,7 @@ export function isId(text: unknown): text is string {
 }
 
 /** A fresh random id: base64url of 16 random bytes (128 bits). */
-export function newId<T extends UserId | DeviceId | ConversationId | ChannelId>(provider: Pick<CryptoProvider, 'randomBytes'>): T {
+export function newId<T extends UserId | DeviceId | ConversationId | ChannelId | MessageId>(provider: Pick<CryptoProvider, 'randomBytes'>): T {
   return toBase64Url(provider.randomBytes(16)) as T;
 }
 
@@ -36,3 +38,4 @@ export const newUserId = (p: Pick<CryptoProvider, 'randomBytes'>): UserId => new
 export const newDeviceId = (p: Pick<CryptoProvider, 'randomBytes'>): DeviceId => newId<DeviceId>(p);
 export const newConversationId = (p: Pick<CryptoProvider, 'randomBytes'>): ConversationId => newId<ConversationId>(p);
 export const newChannelId = (p: Pick<CryptoProvider, 'randomBytes'>): ChannelId => newId<ChannelId>(p);
+export const newMessageId = (p: Pick<CryptoProvider, 'randomBytes'>): MessageId => newId<MessageId>(p);

@@ -1,0 +1,83 @@
+/**
+ * Message envelope v1 (DESIGN.md §3, docs/protocol.md §7): the JSON object published to `conv.<id>`.
+ *   header    = {v: 1, type, conversationId, keyVersion, senderDevice}
+ *   aad       = UTF-8(canonicalJson(header))
+ *   ciphertext = AES-256-GCM(conversation key of keyVersion, nonce (12 random bytes), plaintext, aad)
+ *   signature = Ed25519(sender device key, tuple("seed-envelope-v1", aad, nonce, ciphertext))
+ * plus optional clear push metadata `pn_apns` / `pn_fcm` (seed 000's partial encryption), which is
+ * neither encrypted nor signed: PubNub must read it, and clients never treat it as message content.
+ */
+import { z } from 'zod';
+import { toBase64Url } from '../encoding/base64url';
+import { tuple } from '../encoding/bytes';
+import { canonicalJson } from '../encoding/canonicalJson';
+import { utf8Encode } from '../encoding/utf8';
+import { ConversationIdSchema, DeviceIdSchema } from '../ids';
+import { b64uField, KeyVersionNumber, parseWire } from './wire';
+
+/** Domain separation label of the envelope signature. */
+export const ENVELOPE_SIGNATURE_DOMAIN = 'seed-envelope-v1';
+
+/** What an envelope carries: a user message, a delivery/read receipt, or a client control message. */
+export const EnvelopeTypeSchema = z.enum(['message', 'receipt', 'control']);
+export type EnvelopeType = z.infer<typeof EnvelopeTypeSchema>;
+
+/** Largest ciphertext we accept (well above what fits into a PubNub publish). */
+export const MAX_CIPHERTEXT_BYTES = 64 * 1024;
+
+const PushPayloadSchema = z.record(z.string(), z.unknown());
+
+const headerFields = {
+  v: z.literal(1),
+  type: EnvelopeTypeSchema,
+  conversationId: ConversationIdSchema,
+  keyVersion: KeyVersionNumber,
+  senderDevice: DeviceIdSchema,
+};
+
+export const EnvelopeHeaderSchema = z.strictObject(headerFields);
+export const EnvelopeSchema = z.strictObject({
+  ...headerFields,
+  nonce: b64uField(12),
+  ciphertext: b64uField({ min: 16, max: MAX_CIPHERTEXT_BYTES }),
+  signature: b64uField(64),
+  pn_apns: PushPayloadSchema.optional(),
+  pn_fcm: PushPayloadSchema.optional(),
+});
+
+export type EnvelopeHeader = z.infer<typeof EnvelopeHeaderSchema>;
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+/** Clear push metadata for PubNub Mobile Push. */
+export interface PushMetadata {
+  readonly pn_apns?: Record<string, unknown>;
+  readonly pn_fcm?: Record<string, unknown>;
+}
+
+/** Parses an envelope from untrusted JSON (no crypto). */
+export function parseEnvelope(input: unknown): Envelope {
+  return parseWire(EnvelopeSchema, input, 'envelope');
+}
+
+/** The header fields of an envelope. */
+export function envelopeHeader(e: EnvelopeHeader | Envelope): EnvelopeHeader {
+  return { v: e.v, type: e.type, conversationId: e.conversationId, keyVersion: e.keyVersion, senderDevice: e.senderDevice };
+}
+
+/** AAD of the AES-GCM encryption: the canonical header. */
+export function envelopeAad(header: EnvelopeHeader): Uint8Array {
+  return utf8Encode(canonicalJson(envelopeHeader(header)));
+}
+
+/** The exact bytes the sender device signs. */
+export function envelopeSigningInput(header: EnvelopeHeader, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  return tuple(ENVELOPE_SIGNATURE_DOMAIN, envelopeAad(header), nonce, ciphertext);
+}
+
+/** Assembles the wire object. */
+export function assembleEnvelope(header: EnvelopeHeader, nonce: Uint8Array, ciphertext: Uint8Array, signature: Uint8Array, push: PushMetadata = {}): Envelope {
+  const envelope: Envelope = { ...envelopeHeader(header), nonce: toBase64Url(nonce), ciphertext: toBase64Url(ciphertext), signature: toBase64Url(signature) };
+  if (push.pn_apns !== undefined) envelope.pn_apns = push.pn_apns;
+  if (push.pn_fcm !== undefined) envelope.pn_fcm = push.pn_fcm;
+  return envelope;
+}

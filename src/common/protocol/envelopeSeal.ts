@@ -1,0 +1,101 @@
+/**
+ * Sealing and opening message envelopes (docs/protocol.md §7.3–7.4). Opening checks, in order: shape
+ * (malformed, unsupported_version), conversation (wrong_conversation), key version held
+ * (unknown_key_version), sender device is a certified member (signer_not_member), signature
+ * (bad_signature), decryption (bad_tag), inner plaintext (malformed).
+ */
+import type { CryptoProvider } from '../crypto/provider';
+import type { ConversationId, DeviceId } from '../ids';
+import {
+  assembleEnvelope,
+  envelopeAad,
+  envelopeHeader,
+  EnvelopeHeaderSchema,
+  envelopeSigningInput,
+  parseEnvelope,
+  type Envelope,
+  type EnvelopeHeader,
+  type EnvelopeType,
+  type PushMetadata,
+} from './envelope';
+import { BadSignatureError, BadTagError, MalformedError, SignerNotMemberError, UnknownKeyVersionError, WrongConversationError } from './errors';
+import { decodePlaintext, encodePlaintext, type MessagePlaintext } from './plaintext';
+import { assertPublishable } from './publishSize';
+import { bytesOf, parseWire } from './wire';
+
+/** Inputs of `sealEnvelope`. */
+export interface SealEnvelopeInput {
+  readonly type?: EnvelopeType;
+  readonly conversationId: ConversationId;
+  readonly keyVersion: number;
+  /** The conversation key of `keyVersion` (32 bytes). */
+  readonly key: Uint8Array;
+  readonly senderDevice: DeviceId;
+  /** The sender device's Ed25519 private key. */
+  readonly signingPrivateKey: Uint8Array;
+  readonly plaintext: MessagePlaintext;
+  readonly push?: PushMetadata;
+  /** The PubNub channel it will be published on (for the size check). */
+  readonly channel: string;
+  /** Test-vector generation only: a fixed nonce. */
+  readonly nonce?: Uint8Array;
+}
+
+/** Encrypts, signs and size-checks a message; TooLargeError if it would not fit a PubNub publish. */
+export async function sealEnvelope(provider: CryptoProvider, input: SealEnvelopeInput): Promise<Envelope> {
+  if (input.key.length !== 32) throw new MalformedError('envelope: conversation key must be 32 bytes');
+  const header: EnvelopeHeader = parseWire(
+    EnvelopeHeaderSchema,
+    { v: 1, type: input.type ?? 'message', conversationId: input.conversationId, keyVersion: input.keyVersion, senderDevice: input.senderDevice },
+    'envelope header',
+  );
+  const nonce = input.nonce ?? provider.randomBytes(12);
+  const ciphertext = await provider.aes256GcmEncrypt(input.key, nonce, encodePlaintext(input.plaintext), envelopeAad(header));
+  const signature = await provider.ed25519Sign(input.signingPrivateKey, envelopeSigningInput(header, nonce, ciphertext));
+  const envelope = assembleEnvelope(header, nonce, ciphertext, signature, input.push);
+  assertPublishable(envelope, input.channel);
+  return envelope;
+}
+
+/** What the receiver knows. */
+export interface OpenEnvelopeContext {
+  /** The conversation whose channel the envelope arrived on. */
+  readonly conversationId: ConversationId;
+  /** The conversation key of a version, or undefined when this device does not hold it. */
+  readonly keyForVersion: (version: number) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
+  /** The Ed25519 key of a device that is a certified member of the conversation, else undefined. */
+  readonly memberSigningKey: (deviceId: DeviceId) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
+}
+
+/** An opened envelope. */
+export interface OpenedEnvelope {
+  readonly header: EnvelopeHeader;
+  readonly message: MessagePlaintext;
+  readonly push: PushMetadata;
+}
+
+/** Verifies and decrypts an envelope from untrusted JSON. */
+export async function openEnvelope(provider: CryptoProvider, input: unknown, ctx: OpenEnvelopeContext): Promise<OpenedEnvelope> {
+  const envelope = parseEnvelope(input);
+  const header = envelopeHeader(envelope);
+  if (header.conversationId !== ctx.conversationId) {
+    throw new WrongConversationError(`envelope is for conversation ${header.conversationId}, received on ${ctx.conversationId}`);
+  }
+  const key = await ctx.keyForVersion(header.keyVersion);
+  if (key === undefined) throw new UnknownKeyVersionError(`no key for ${header.conversationId} version ${header.keyVersion}`);
+  if (key.length !== 32) throw new MalformedError('envelope: conversation key must be 32 bytes');
+  const signingKey = await ctx.memberSigningKey(header.senderDevice);
+  if (signingKey === undefined) throw new SignerNotMemberError(`sender device ${header.senderDevice} is not a certified member`);
+  const nonce = bytesOf(envelope.nonce);
+  const ciphertext = bytesOf(envelope.ciphertext);
+  if (!(await provider.ed25519Verify(signingKey, envelopeSigningInput(header, nonce, ciphertext), bytesOf(envelope.signature)))) {
+    throw new BadSignatureError('envelope signature does not verify');
+  }
+  const plaintext = await provider.aes256GcmDecrypt(key, nonce, ciphertext, envelopeAad(header));
+  if (plaintext === null) throw new BadTagError('envelope does not decrypt');
+  const push: PushMetadata = {
+    ...(envelope.pn_apns !== undefined ? { pn_apns: envelope.pn_apns } : {}),
+    ...(envelope.pn_fcm !== undefined ? { pn_fcm: envelope.pn_fcm } : {}),
+  };
+  return { header, message: decodePlaintext(plaintext), push };
+}

@@ -1,0 +1,89 @@
+/**
+ * The inner plaintext of envelopes and broadcasts (docs/protocol.md §7.2): message id, send time, a data
+ * type and the body. The body is converted to bytes canonically as Ably's encryption spec does
+ * (seed 001): string → its UTF-8; binary → the bytes unchanged; json → UTF-8 of JSON.stringify(value).
+ *   plaintext = tuple(canonicalJson({id, sentAt, type}), bodyBytes)
+ */
+import { z } from 'zod';
+import { tuple } from '../encoding/bytes';
+import { canonicalJson } from '../encoding/canonicalJson';
+import { EncodingError } from '../encoding/encodingError';
+import { isWellFormedUnicode, utf8Decode, utf8Encode } from '../encoding/utf8';
+import { MessageIdSchema, type MessageId } from '../ids';
+import { MalformedError } from './errors';
+import { missingCase } from './missingCase';
+import { parseJsonText, parseWire, TimestampMs } from './wire';
+
+/** The data types of a body. */
+export type BodyType = 'string' | 'binary' | 'json';
+
+/** A JSON value (the body of a `json` message). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A decrypted message. */
+export type MessagePlaintext =
+  | { readonly id: MessageId; readonly sentAt: number; readonly type: 'string'; readonly body: string }
+  | { readonly id: MessageId; readonly sentAt: number; readonly type: 'binary'; readonly body: Uint8Array }
+  | { readonly id: MessageId; readonly sentAt: number; readonly type: 'json'; readonly body: JsonValue };
+
+const MetaSchema = z.strictObject({ id: MessageIdSchema, sentAt: TimestampMs, type: z.enum(['string', 'binary', 'json']) });
+
+/** Canonical bytes of a body (Ably's conversion). */
+export function bodyBytes(plaintext: MessagePlaintext): Uint8Array {
+  switch (plaintext.type) {
+    case 'string':
+      if (typeof plaintext.body !== 'string' || !isWellFormedUnicode(plaintext.body)) throw new MalformedError('string body must be well-formed Unicode text');
+      return utf8Encode(plaintext.body);
+    case 'binary':
+      if (!(plaintext.body instanceof Uint8Array)) throw new MalformedError('binary body must be a Uint8Array');
+      return plaintext.body;
+    case 'json': {
+      const text = JSON.stringify(plaintext.body);
+      if (text === undefined || !isWellFormedUnicode(text)) throw new MalformedError('json body must be a JSON value');
+      return utf8Encode(text);
+    }
+    default:
+      throw missingCase(plaintext);
+  }
+}
+
+/** Encodes the inner plaintext. */
+export function encodePlaintext(plaintext: MessagePlaintext): Uint8Array {
+  const meta = parseWire(MetaSchema, { id: plaintext.id, sentAt: plaintext.sentAt, type: plaintext.type }, 'message');
+  return tuple(canonicalJson(meta), bodyBytes(plaintext));
+}
+
+/** Decodes the inner plaintext; MalformedError for any structural problem. */
+export function decodePlaintext(bytes: Uint8Array): MessagePlaintext {
+  const [metaBytes, rest] = take(bytes, 0);
+  const [body, end] = take(bytes, rest);
+  if (end !== bytes.length) throw new MalformedError('plaintext: trailing bytes');
+  const meta = parseWire(MetaSchema, parseJsonText(text(metaBytes), 'plaintext header'), 'plaintext header');
+  switch (meta.type) {
+    case 'string':
+      return { ...meta, type: 'string', body: text(body) };
+    case 'binary':
+      return { ...meta, type: 'binary', body };
+    case 'json':
+      return { ...meta, type: 'json', body: parseJsonText(text(body), 'json body') as JsonValue };
+    default:
+      throw missingCase(meta.type);
+  }
+}
+
+function take(bytes: Uint8Array, offset: number): [Uint8Array, number] {
+  if (offset + 4 > bytes.length) throw new MalformedError('plaintext: truncated length');
+  const n = (((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0)) >>> 0;
+  const start = offset + 4;
+  if (start + n > bytes.length) throw new MalformedError('plaintext: truncated field');
+  return [bytes.subarray(start, start + n), start + n];
+}
+
+function text(bytes: Uint8Array): string {
+  try {
+    return utf8Decode(bytes);
+  } catch (err) {
+    if (err instanceof EncodingError) throw new MalformedError(`plaintext: ${err.message}`);
+    throw err;
+  }
+}

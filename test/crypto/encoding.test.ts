@@ -1,0 +1,77 @@
+/**
+ * Encoding helpers: base64url/base64 against Node's Buffer (an independent implementation) and RFC 4648
+ * §10 test vectors, strictness of the decoders, canonical JSON against RFC 8785 examples, tuples.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fromBase64, toBase64 } from '../../src/common/encoding/base64';
+import { fromBase64Url, toBase64Url } from '../../src/common/encoding/base64url';
+import { constantTimeEqual, fromHex, i2osp, toHex, tuple } from '../../src/common/encoding/bytes';
+import { canonicalJson } from '../../src/common/encoding/canonicalJson';
+import { utf8Decode } from '../../src/common/encoding/utf8';
+
+describe('base64url and base64', () => {
+  it('match RFC 4648 §10', () => {
+    const cases: [string, string][] = [['', ''], ['f', 'Zg=='], ['fo', 'Zm8='], ['foo', 'Zm9v'], ['foob', 'Zm9vYg=='], ['fooba', 'Zm9vYmE='], ['foobar', 'Zm9vYmFy']];
+    for (const [plain, b64] of cases) {
+      const bytes = new TextEncoder().encode(plain);
+      expect(toBase64(bytes)).toBe(b64);
+      expect(toBase64Url(bytes)).toBe(b64.replace(/=+$/, ''));
+      expect(fromBase64(b64)).toEqual(bytes);
+    }
+  });
+
+  it('agree with Buffer on random bytes, both ways', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        expect(toBase64Url(bytes)).toBe(Buffer.from(bytes).toString('base64url'));
+        expect(toBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
+        expect(fromBase64Url(toBase64Url(bytes))).toEqual(bytes);
+        expect(fromBase64(toBase64(bytes))).toEqual(bytes);
+      }),
+    );
+  });
+
+  it('decoders reject padding, foreign characters, impossible lengths and non-canonical bits', () => {
+    for (const bad of ['Zg==', 'Zh', 'Z', 'Zm9v+', 'Zm9v/', 'Zm 9', 'Zm9vé']) expect(() => fromBase64Url(bad), bad).toThrow(expect.objectContaining({ code: 'malformed' }));
+    for (const bad of ['Zg', 'Zh==', 'Zg=', 'Z===', 'Zm9v-_==', '====']) expect(() => fromBase64(bad), bad).toThrow(expect.objectContaining({ code: 'malformed' }));
+  });
+});
+
+describe('canonical JSON', () => {
+  it('sorts keys by UTF-16 code units and has no whitespace (RFC 8785 §3.2.3 example order)', () => {
+    const value = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    const keys = [...canonicalJson(value).matchAll(/"([^"]*)":/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+    expect(keys).toEqual(['\r', '1', '\u0080', '\u00f6', '\u20ac', '\ud83d\ude00', '\ufb33']);
+    expect(canonicalJson({ b: [1, { d: null, c: true }], a: 'x' })).toBe('{"a":"x","b":[1,{"c":true,"d":null}]}');
+  });
+
+  it('escapes strings exactly as JSON.stringify', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+        expect(canonicalJson(s)).toBe(JSON.stringify(s));
+      }),
+    );
+  });
+
+  it('rejects values outside the subset', () => {
+    for (const bad of [1.5, -0, Number.MAX_SAFE_INTEGER + 1, NaN, undefined, () => 1, new Date(0), '\ud800', { a: 1n }]) {
+      expect(() => canonicalJson(bad)).toThrow(expect.objectContaining({ code: 'malformed' }));
+    }
+  });
+});
+
+describe('bytes', () => {
+  it('tuple is length-prefixed with 4-byte big-endian lengths', () => {
+    expect(toHex(tuple('ab', Uint8Array.of(1)))).toBe('00000002616200000001' + '01');
+    expect(toHex(i2osp(258, 2))).toBe('0102');
+    expect(() => i2osp(256, 1)).toThrow(RangeError);
+  });
+
+  it('constantTimeEqual, hex round trip, fatal UTF-8', () => {
+    expect(constantTimeEqual(fromHex('0102'), Uint8Array.of(1, 2))).toBe(true);
+    expect(constantTimeEqual(fromHex('0102'), Uint8Array.of(1, 3))).toBe(false);
+    expect(constantTimeEqual(fromHex('01'), Uint8Array.of(1, 2))).toBe(false);
+    expect(() => utf8Decode(Uint8Array.of(0xc3))).toThrow(expect.objectContaining({ code: 'malformed' }));
+  });
+});
