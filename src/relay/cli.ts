@@ -1,0 +1,56 @@
+/**
+ * `npm run relay -- --port <p> --data <dir> [--secret-key <k>] [--publish-key <k>] [--subscribe-key <k>]
+ * [--host 127.0.0.1]`: runs the local PubNub-protocol relay (development, tests, offline demo only) and prints
+ * exactly one line, `relay listening on http://<host>:<port>`, when ready. SIGINT/SIGTERM shut it down
+ * gracefully.
+ */
+import { parseArgs } from 'node:util';
+import { AppError } from '../common/errors';
+import { startRelay } from './index';
+
+const USAGE =
+  'usage: npm run relay -- --port <p> --data <dir> [--secret-key <k>] [--publish-key <k>] [--subscribe-key <k>] [--host 127.0.0.1]';
+
+function fail(message: string): never {
+  process.stderr.write(`relay: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({
+      options: {
+        port: { type: 'string' },
+        data: { type: 'string' },
+        host: { type: 'string' },
+        'secret-key': { type: 'string' },
+        'publish-key': { type: 'string' },
+        'subscribe-key': { type: 'string' },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const portText = values.port ?? fail('--port is required');
+  if (!/^\d{1,5}$/.test(portText)) fail('--port must be a number');
+  const relay = await startRelay({
+    port: Number(portText),
+    dataDir: values.data ?? fail('--data is required'),
+    host: values.host,
+    secretKey: values['secret-key'],
+    publishKey: values['publish-key'],
+    subscribeKey: values['subscribe-key'],
+  });
+  process.stdout.write(`relay listening on ${relay.url}\n`);
+  const stop = () => {
+    void relay.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  fail(error instanceof AppError ? `${error.code}: ${error.message}` : String(error));
+});

@@ -1,0 +1,104 @@
+/**
+ * Typed errors of the local PubNub-protocol relay. Every refusal is a `RelayError` with a stable `code`, the
+ * HTTP status it maps to and, for Access Manager refusals, the resources that were denied. The HTTP layer turns
+ * them into the JSON bodies the `pubnub` SDK parses (pubnub-protocol.md §0 and §3.1).
+ */
+import { AppError } from '../common/errors';
+
+export type RelayErrorCode =
+  | 'malformed_path'
+  | 'malformed_query'
+  | 'invalid_parameter'
+  | 'invalid_json'
+  | 'invalid_name'
+  | 'invalid_key'
+  | 'missing_uuid'
+  | 'unsupported_feature'
+  | 'access_manager_disabled'
+  | 'invalid_signature'
+  | 'invalid_token'
+  | 'token_expired'
+  | 'token_revoked'
+  | 'forbidden'
+  | 'unknown_endpoint'
+  | 'method_not_allowed'
+  | 'not_found'
+  | 'action_exists'
+  | 'message_too_large'
+  | 'body_too_large'
+  | 'shutting_down'
+  | 'invalid_config'
+  | 'data_dir_in_use';
+
+/** Resources named in a 403 body (`payload.channels` / `payload["channel-groups"]`). */
+export interface DeniedResources {
+  readonly channels: readonly string[];
+  readonly groups: readonly string[];
+}
+
+export class RelayError extends AppError {
+  constructor(
+    override readonly code: RelayErrorCode,
+    readonly status: number,
+    message: string,
+    readonly service: string = 'Relay',
+  ) {
+    super(code, message);
+  }
+}
+
+export class BadRequestError extends RelayError {
+  constructor(code: RelayErrorCode, message: string, service?: string) {
+    super(code, 400, message, service);
+  }
+}
+
+export class AccessDeniedError extends RelayError {
+  constructor(
+    code: RelayErrorCode,
+    message: string,
+    readonly denied: DeniedResources = { channels: [], groups: [] },
+  ) {
+    super(code, 403, message, 'Access Manager');
+  }
+}
+
+export class NotFoundError extends RelayError {
+  constructor(code: RelayErrorCode, message: string) {
+    super(code, 404, message);
+  }
+}
+
+export class MethodNotAllowedError extends RelayError {
+  constructor(message: string) {
+    super('method_not_allowed', 405, message);
+  }
+}
+
+export class ConflictError extends RelayError {
+  constructor(code: RelayErrorCode, message: string, service?: string) {
+    super(code, 409, message, service);
+  }
+}
+
+export class PayloadTooLargeError extends RelayError {
+  constructor(code: RelayErrorCode, message: string) {
+    super(code, 413, message);
+  }
+}
+
+export class ShuttingDownError extends RelayError {
+  constructor() {
+    super('shutting_down', 503, 'The relay is shutting down');
+  }
+}
+
+/** Refusal to start: bad options, or the data directory is held by another relay. */
+export class RelayConfigError extends AppError {
+  constructor(
+    override readonly code: 'invalid_config' | 'data_dir_in_use',
+    message: string,
+  ) {
+    super(code, message);
+  }
+}

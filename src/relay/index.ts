@@ -1,0 +1,76 @@
+/**
+ * Public API of the local PubNub-protocol relay (issue 4): `startRelay` runs it in-process — for the embedded
+ * local stack, tests and the offline demo; never a production broker. The unmodified `pubnub` SDK talks to it
+ * with `origin: relay.origin, ssl: false`.
+ */
+import type { AddressInfo } from 'node:net';
+import { RelayConfigError } from './errors';
+import { resolveOptions, type RelayOptions } from './options';
+import { RelayCore } from './relayCore';
+import { createRelayServer } from './http/server';
+import { openDatabase, saveHighWater, storedHighWater } from './store/database';
+
+export type { RelayOptions } from './options';
+export { RelayConfigError } from './errors';
+
+export interface RunningRelay {
+  /** `http://<host>:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** `<host>:<port>`, for the SDK's `origin` option (with `ssl: false`). */
+  readonly origin: string;
+  /** Answers held subscribe requests, closes connections and the history database. */
+  close(): Promise<void>;
+}
+
+const SWEEP_MS = 500;
+const DEEP_SWEEP_EVERY = 60;
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
+  const config = resolveOptions(options);
+  const db = openDatabase(config.dataDir);
+  const core = new RelayCore(config, db, storedHighWater(db));
+  const relayServer = createRelayServer(core);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      relayServer.server.once('error', reject);
+      relayServer.server.listen(config.port, config.host, () => {
+        relayServer.server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    db.close();
+    throw new RelayConfigError('invalid_config', `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+  }
+  let ticks = 0;
+  const sweeper = setInterval(() => {
+    ticks += 1;
+    const deep = ticks % DEEP_SWEEP_EVERY === 0;
+    core.sweep(Date.now(), deep);
+    if (deep) saveHighWater(db, core.clock.current());
+  }, SWEEP_MS);
+  sweeper.unref();
+
+  const port = (relayServer.server.address() as AddressInfo).port;
+  const origin = `${urlHost(config.host)}:${port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${origin}`,
+    port,
+    origin,
+    close: () => {
+      closed ??= (async () => {
+        clearInterval(sweeper);
+        await relayServer.close();
+        saveHighWater(db, core.clock.current());
+        db.close();
+      })();
+      return closed;
+    },
+  };
+}

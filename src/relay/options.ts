@@ -1,0 +1,109 @@
+/**
+ * Options of `startRelay` (issue 4, "Deliver") validated with zod, and the relay's fixed limits. Limits follow
+ * PubNub's documented service limits where one exists (32 KiB publish, 100/25 history page, 100 events per
+ * subscribe response, 10,000 message count cap) and bound memory elsewhere.
+ */
+import { z } from 'zod';
+import { RelayConfigError } from './errors';
+
+export interface RelayOptions {
+  /** TCP port; 0 picks an ephemeral port. */
+  readonly port?: number;
+  /** Interface to listen on; loopback unless said otherwise. */
+  readonly host?: string;
+  /** Directory for the SQLite history file (created if missing). */
+  readonly dataDir: string;
+  /** Enables Access Manager: signed PAM calls and `auth` tokens on everything else. Needs `publishKey`. */
+  readonly secretKey?: string;
+  /** When set, requests naming another publish key are refused. */
+  readonly publishKey?: string;
+  /** When set, requests naming another subscribe key are refused. */
+  readonly subscribeKey?: string;
+  /** Seconds a subscribe long-poll is held before an empty answer (PubNub holds ~280 s). */
+  readonly longPollSeconds?: number;
+}
+
+const keyPattern = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+const optionsSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.string().min(1).max(255).optional(),
+  dataDir: z.string().min(1),
+  secretKey: z.string().min(1).max(256).optional(),
+  publishKey: z.string().regex(keyPattern).optional(),
+  subscribeKey: z.string().regex(keyPattern).optional(),
+  longPollSeconds: z.number().min(0.05).max(300).optional(),
+});
+
+export interface RelayConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly secretKey: string | undefined;
+  readonly publishKey: string | undefined;
+  readonly subscribeKey: string | undefined;
+  readonly longPollMs: number;
+}
+
+export function resolveOptions(options: RelayOptions): RelayConfig {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? issue.path.join('.') : 'options';
+    throw new RelayConfigError('invalid_config', `invalid relay option ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  const o = parsed.data;
+  if (o.secretKey !== undefined && o.publishKey === undefined) {
+    throw new RelayConfigError(
+      'invalid_config',
+      'a relay with a secret key needs the publish key too: request signatures (v2) cover the publish key',
+    );
+  }
+  return {
+    port: o.port ?? 0,
+    host: o.host ?? '127.0.0.1',
+    dataDir: o.dataDir,
+    secretKey: o.secretKey,
+    publishKey: o.publishKey,
+    subscribeKey: o.subscribeKey,
+    longPollMs: Math.round((o.longPollSeconds ?? 280) * 1000),
+  };
+}
+
+/** Fixed limits. */
+export const LIMITS = {
+  /** PubNub's publish limit: URL-escaped message plus channel name. */
+  publishBytes: 32 * 1024,
+  /** Largest request body accepted on the wire (before inflating). */
+  bodyBytes: 64 * 1024,
+  /** Largest body after inflating a deflated publish. */
+  inflatedBytes: 256 * 1024,
+  /** Largest request line + headers (a GET publish carries the message in the path). */
+  headerBytes: 96 * 1024,
+  /** Events in one subscribe response. */
+  eventsPerResponse: 100,
+  /** Live events kept in memory per channel for subscribers catching up. */
+  backlogEvents: 1000,
+  backlogBytes: 2 * 1024 * 1024,
+  /** A channel backlog with no event for this long is dropped (history stays in SQLite). */
+  backlogIdleMs: 10 * 60 * 1000,
+  /** Channel / group names per request. */
+  subscribeNames: 500,
+  fetchChannels: 500,
+  countChannels: 100,
+  channelsPerGroup: 2000,
+  /** fetch v3 page sizes (PubNub REST docs). */
+  fetchSingle: 100,
+  fetchMultiple: 25,
+  messageCountCap: 10000,
+  actionsPage: 100,
+  /** Open sockets; beyond this new connections are refused. */
+  maxConnections: 10000,
+  /** Access Manager grant ttl in minutes (PubNub: 1 .. 43,200). */
+  grantTtlMax: 43200,
+  tokenChars: 32 * 1024,
+  /** Accepted clock skew of a signed request's `timestamp`. */
+  signatureSkewSeconds: 600,
+  presenceTimeoutDefault: 300,
+  presenceTimeoutMax: 320,
+} as const;

@@ -1,0 +1,91 @@
+/**
+ * Everything a route handler works with: the resolved configuration, the SQLite stores, the fan-out hub, the
+ * presence registry, Access Manager and the timetoken clock, plus the helpers that publish events. Built once
+ * per relay by `startRelay`.
+ */
+import type { RelayConfig } from './options';
+import type { Db } from './store/database';
+import { MessageStore } from './store/messages';
+import { ActionStore } from './store/actions';
+import { ChannelGroupStore } from './store/channelGroups';
+import { RevocationStore } from './store/revocations';
+import { Hub } from './pubsub/hub';
+import type { EventKind } from './pubsub/event';
+import { PresenceRegistry, type PresenceEventData } from './presence/registry';
+import { AccessManager } from './pam/accessManager';
+import { TimetokenClock, type Timetoken } from './timetoken';
+import { PRESENCE_SUFFIX } from './names';
+
+export interface LiveEventInput {
+  readonly subKey: string;
+  readonly channel: string;
+  readonly kind: EventKind;
+  readonly publisher: string | undefined;
+  readonly payload: string;
+  readonly meta?: string | null;
+  readonly customType?: string | null;
+  readonly tt?: Timetoken;
+}
+
+export class RelayCore {
+  readonly messages: MessageStore;
+  readonly actions: ActionStore;
+  readonly groups: ChannelGroupStore;
+  readonly revocations: RevocationStore;
+  readonly clock: TimetokenClock;
+  readonly hub: Hub;
+  readonly presence: PresenceRegistry;
+  readonly access: AccessManager;
+
+  constructor(
+    readonly config: RelayConfig,
+    readonly db: Db,
+    floor: Timetoken,
+  ) {
+    this.messages = new MessageStore(db);
+    this.actions = new ActionStore(db);
+    this.groups = new ChannelGroupStore(db);
+    this.revocations = new RevocationStore(db);
+    this.clock = new TimetokenClock(floor);
+    const startTt = this.clock.next();
+    this.hub = new Hub({ messages: this.messages, groups: this.groups, clock: this.clock, startTt });
+    this.presence = new PresenceRegistry((subKey, channel, data) => this.emitPresence(subKey, channel, data));
+    this.access = new AccessManager(config.secretKey, config.publishKey, this.revocations);
+  }
+
+  /** Publishes a live event to subscribers; returns its timetoken. */
+  emit(input: LiveEventInput): Timetoken {
+    const tt = input.tt ?? this.clock.next();
+    this.hub.emit({
+      subKey: input.subKey,
+      channel: input.channel,
+      tt,
+      kind: input.kind,
+      publisher: input.publisher,
+      payload: input.payload,
+      meta: input.meta ?? null,
+      customType: input.customType ?? null,
+      sequence: this.hub.nextSequence(),
+    });
+    return tt;
+  }
+
+  private emitPresence(subKey: string, channel: string, data: PresenceEventData): void {
+    this.emit({
+      subKey,
+      channel: `${channel}${PRESENCE_SUFFIX}`,
+      kind: 'presence',
+      publisher: undefined,
+      payload: JSON.stringify(data),
+    });
+  }
+
+  /** Periodic housekeeping: presence timeouts, idle backlogs, expired messages and revocations. */
+  sweep(nowMs: number, deep: boolean): void {
+    this.presence.sweep(nowMs);
+    if (!deep) return;
+    this.hub.sweep(nowMs);
+    this.messages.purgeExpired(nowMs);
+    this.revocations.purgeExpired(Math.floor(nowMs / 1000));
+  }
+}
