@@ -53,6 +53,14 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
   return result.data;
 }
 
+function requestUrl(target: string): URL {
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    throw new BadRequest('malformed request target', 'bad_path');
+  }
+}
+
 function bearer(req: IncomingMessage): string | null {
   const header = req.headers.authorization;
   if (header === undefined) return null;
@@ -92,7 +100,7 @@ export function createListener(deps: HttpDeps): (req: IncomingMessage, res: Serv
   return (req, res) => {
     void (async () => {
       try {
-        const url = new URL(req.url ?? '/', 'http://localhost');
+        const url = requestUrl(req.url ?? '/');
         const { route, params } = deps.router.match(req.method ?? 'GET', url.pathname);
         const result = await handle(route, params, url, req, deps);
         send(res, route.status ?? 200, route.status === 204 ? undefined : route.response.parse(result));
