@@ -3,6 +3,7 @@
  * SDK instance configured with the secret key signs grant, revoke and publish requests. Works against
  * PubNub's service or the local relay (`origin: '127.0.0.1:<port>', ssl: false`).
  */
+import { randomBytes } from 'node:crypto';
 import PubNub from 'pubnub';
 import { inboxChannel, type ControlNoticeBody } from '../../common/channels';
 import type { ChannelGrant, GrantedToken, PubnubGateway } from './gateway';
@@ -35,7 +36,10 @@ export function createSdkGateway(config: PubnubConfig, now: () => number): Pubnu
       const resources: Record<string, { read: boolean; write?: boolean }> = {};
       for (const ch of channels.read) resources[ch] = { read: true };
       for (const ch of channels.readWrite) resources[ch] = { read: true, write: true };
-      const token = await pubnub.grantToken({ ttl, authorized_uuid: userId, resources: { channels: resources } });
+      // A fresh nonce in `meta` makes every token distinct: two grants with equal resources in the same
+      // second would otherwise be the same token, and revoking one would revoke the other.
+      const meta = { nonce: randomBytes(12).toString('base64url') };
+      const token = await pubnub.grantToken({ ttl, authorized_uuid: userId, resources: { channels: resources }, meta });
       return { token, ttlMinutes: ttl };
     },
     async revoke(token: string): Promise<void> {

@@ -1,0 +1,131 @@
+/**
+ * PubNub Access Manager through the real `pubnub` SDK against the local relay (issue 5, "PubNub: the
+ * server alone holds the secret key; it grants each user a token for exactly their channels (plus their
+ * own inbox), re-grants on membership change, revokes on removal; it publishes control notices"), on
+ * both databases.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import PubNub from 'pubnub';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ControlNoticeSchema, conversationChannel, inboxChannel, type ControlNotice } from '../../src/common/channels';
+import type { ConversationId } from '../../src/common/ids';
+import { startRelay, type RunningRelay } from '../../src/relay/index';
+import { describeBackends } from './helpers/backends';
+import { createGroup, device, newActor, rotate, type Actor } from './helpers/actors';
+import { startOn, type Running } from './helpers/service';
+
+const SECRET = 'sec-c-keyservice-test';
+const PUB = 'pub-c-keyservice-test';
+const SUB = 'sub-c-keyservice-test';
+
+interface Granted {
+  token: string;
+  readWrite: string[];
+  read: string[];
+}
+
+describeBackends('PubNub grants, revocations and control notices', (backend) => {
+  let relay: RunningRelay;
+  let relayDir: string;
+  let run: Running;
+  let alice: Actor;
+  let bob: Actor;
+  let conv: ConversationId;
+  let other: ConversationId;
+
+  const sdk = (userId: string, token?: string) => {
+    const pn = new PubNub({ publishKey: PUB, subscribeKey: SUB, userId, origin: relay.origin, ssl: false });
+    if (token) pn.setToken(token);
+    return pn;
+  };
+  const tokenFor = async (actor: Actor) => {
+    const res = await run.api.post<Granted>('/v1/pubnub/token', undefined, actor.userToken);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+  const status = (p: Promise<unknown>) => p.then(() => 200, (err: { status?: { statusCode?: number } }) => err.status?.statusCode ?? -1);
+  const notices = async (actor: Actor): Promise<ControlNotice[]> => {
+    const pn = sdk(actor.userId, (await tokenFor(actor)).token);
+    const res = await pn.fetchMessages({ channels: [inboxChannel(actor.userId)], count: 100 });
+    return (res.channels[inboxChannel(actor.userId)] ?? []).map((m) => ControlNoticeSchema.parse(m.message));
+  };
+
+  beforeAll(async () => {
+    relayDir = mkdtempSync(path.join(tmpdir(), 'ks-relay-'));
+    relay = await startRelay({ port: 0, dataDir: relayDir, secretKey: SECRET, publishKey: PUB, subscribeKey: SUB });
+    run = await startOn(backend, { pubnub: { origin: relay.origin, ssl: false, publishKey: PUB, subscribeKey: SUB, secretKey: SECRET } });
+    alice = await newActor(run.api, 'alice');
+    bob = await newActor(run.api, 'bob');
+    conv = await createGroup(run.api, alice, [bob]);
+    other = await createGroup(run.api, alice, [await newActor(run.api, 'carol')]);
+  });
+  afterAll(async () => {
+    expect(run.bugs).toEqual([]);
+    await run.stop();
+    await relay.close();
+    rmSync(relayDir, { recursive: true, force: true });
+  });
+
+  it('grants exactly the caller’s conversation channels read+write and their own inbox read-only', async () => {
+    const granted = await tokenFor(bob);
+    expect(granted.readWrite).toEqual([conversationChannel(conv)]);
+    expect(granted.read).toEqual([inboxChannel(bob.userId)]);
+    const parsed = sdk(bob.userId).parseToken(granted.token);
+    expect(parsed.authorized_uuid).toBe(bob.userId);
+    expect(Object.keys(parsed.resources?.channels ?? {}).sort()).toEqual([conversationChannel(conv), inboxChannel(bob.userId)].sort());
+    expect(parsed.resources?.channels?.[inboxChannel(bob.userId)]).toMatchObject({ read: true, write: false });
+
+    const pn = sdk(bob.userId, granted.token);
+    expect(await status(pn.publish({ channel: conversationChannel(conv), message: { hello: 1 } }))).toBe(200);
+    expect(await status(pn.publish({ channel: conversationChannel(other), message: { hello: 1 } }))).toBe(403);
+    expect(await status(pn.publish({ channel: inboxChannel(bob.userId), message: { fake: 'notice' } }))).toBe(403);
+    expect(await status(pn.publish({ channel: inboxChannel(alice.userId), message: { fake: 'notice' } }))).toBe(403);
+    expect(await status(sdk('mallory', granted.token).publish({ channel: conversationChannel(conv), message: 'stolen' }))).toBe(403);
+  });
+
+  it('publishes member_added and key_version notices to the members’ inboxes', async () => {
+    await rotate(run.api, alice, conv, 1);
+    const seen = await notices(bob);
+    expect(seen).toContainEqual(expect.objectContaining({ type: 'member_added', conversationId: conv, userId: bob.userId }));
+    expect(seen).toContainEqual(expect.objectContaining({ type: 'key_version', conversationId: conv, version: 1 }));
+  });
+
+  it('on removal: revokes the removed user’s tokens, the next token lacks the channel, notices go out', async () => {
+    const before = await tokenFor(bob);
+    const pn = sdk(bob.userId, before.token);
+    expect(await status(pn.publish({ channel: conversationChannel(conv), message: 'still in' }))).toBe(200);
+    expect((await run.api.call('DELETE', `/v1/conversations/${conv}/members/${bob.userId}`, { token: alice.userToken })).status).toBe(204);
+    expect(await status(pn.publish({ channel: conversationChannel(conv), message: 'after removal' }))).toBe(403);
+    const after = await tokenFor(bob);
+    expect(after.readWrite).toEqual([]);
+    expect(await status(sdk(bob.userId, after.token).publish({ channel: conversationChannel(conv), message: 'x' }))).toBe(403);
+    const bobSeen = await notices(bob);
+    expect(bobSeen).toContainEqual(expect.objectContaining({ type: 'member_removed', conversationId: conv, userId: bob.userId }));
+    expect(bobSeen).toContainEqual(expect.objectContaining({ type: 'access_changed' }));
+    const aliceSeen = await notices(alice);
+    expect(aliceSeen).toContainEqual(expect.objectContaining({ type: 'rotation_needed', conversationId: conv, reason: 'member_removed' }));
+  });
+
+  it('re-grants on membership change: a newly created conversation appears in the next token', async () => {
+    const dave = await newActor(run.api, 'dave');
+    const first = await tokenFor(dave);
+    expect(first.readWrite).toEqual([]);
+    const fresh = await createGroup(run.api, alice, [dave]);
+    const second = await tokenFor(dave);
+    expect(second.readWrite).toEqual([conversationChannel(fresh)]);
+    expect((await notices(dave)).map((n) => n.type)).toContain('member_added');
+  });
+
+  it('revoking a device revokes the user’s live tokens and tells them to fetch a new one', async () => {
+    const erin = await newActor(run.api, 'erin', 2);
+    const fresh = await createGroup(run.api, alice, [erin]);
+    const live = await tokenFor(erin);
+    const pn = sdk(erin.userId, live.token);
+    expect(await status(pn.publish({ channel: conversationChannel(fresh), message: 'ok' }))).toBe(200);
+    expect((await run.api.call('DELETE', `/v1/devices/${device(erin, 1).deviceId}`, { token: erin.userToken })).status).toBe(204);
+    expect(await status(pn.publish({ channel: conversationChannel(fresh), message: 'revoked' }))).toBe(403);
+    expect((await notices(erin)).map((n) => n.type)).toContain('access_changed');
+  });
+});
