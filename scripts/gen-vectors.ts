@@ -1,0 +1,47 @@
+/**
+ * Generates test/vectors/*.json (docs/protocol.md §11): known-answer vectors with every input — private
+ * keys, nonces, ephemeral keys — derived from labels, and valid and invalid cases. Deterministic: running
+ * it again reproduces the files byte for byte (test/crypto/vectors_replay.test.ts checks that).
+ *   npx tsx scripts/gen-vectors.ts
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
+import { buildAcrhVectors, buildSafetyNumberVectors } from '../test/vectors/build/interop';
+import { buildBroadcastVectors, buildEnvelopeVectors } from '../test/vectors/build/messages';
+import { buildCertificateVectors, buildRecordVectors } from '../test/vectors/build/records';
+import { buildWrapVectors } from '../test/vectors/build/wraps';
+
+/** Every generated vector file: name → content. */
+export async function buildAllVectors(): Promise<Record<string, unknown>> {
+  const provider = createNodeCryptoProvider();
+  return {
+    'key-wraps.json': await buildWrapVectors(provider),
+    'device-certificates.json': await buildCertificateVectors(provider),
+    'key-version-records.json': await buildRecordVectors(provider),
+    'envelopes.json': await buildEnvelopeVectors(provider),
+    'broadcasts.json': await buildBroadcastVectors(provider),
+    'pubnub-acrh.json': await buildAcrhVectors(provider),
+    'safety-numbers.json': await buildSafetyNumberVectors(provider),
+  };
+}
+
+/** The exact text written for a vector file. */
+export function vectorFileText(content: unknown): string {
+  return `${JSON.stringify(content, null, 2)}\n`;
+}
+
+async function main(): Promise<void> {
+  const dir = join(__dirname, '..', 'test', 'vectors');
+  for (const [name, content] of Object.entries(await buildAllVectors())) {
+    writeFileSync(join(dir, name), vectorFileText(content));
+    console.log(`wrote test/vectors/${name}`);
+  }
+}
+
+if (process.argv[1]?.endsWith('gen-vectors.ts')) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

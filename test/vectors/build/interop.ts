@@ -1,0 +1,72 @@
+/** Vectors for the PubNub ACRH interop codec (docs/protocol.md §8) and safety numbers (§10). */
+import type { CryptoProvider } from '../../../src/common/crypto/provider';
+import { toHex } from '../../../src/common/encoding/bytes';
+import { acrhKey, cipherKeyFor } from '../../../src/common/protocol/pubnub/acrh';
+import { encodePubNubMessage } from '../../../src/common/protocol/pubnub/message';
+import { safetyNumber } from '../../../src/common/protocol/safetyNumber';
+import { fixedBytes, fixedEd25519 } from './fixedKeys';
+
+export async function buildAcrhVectors(provider: CryptoProvider) {
+  const conversationKey = await fixedBytes(provider, 'acrh/conversation-key');
+  const cipherKey = cipherKeyFor(conversationKey);
+  const messages: unknown[] = ['Hello from the stock SDK', { text: 'hi', n: 1, nested: { ok: true } }, ['a', 1, null], 'x'.repeat(47)];
+  const valid = [];
+  for (const [i, message] of messages.entries()) {
+    const iv = await fixedBytes(provider, `acrh/${i}/iv`, 16);
+    valid.push({ message, plaintext: JSON.stringify(message), iv: toHex(iv), payload: await encodePubNubMessage(provider, cipherKey, message, iv) });
+  }
+  const p = valid[1]!.payload;
+  const other = cipherKeyFor(await fixedBytes(provider, 'acrh/other-key'));
+  return {
+    description:
+      'PubNub CryptoModule AES-CBC ("ACRH") payloads as a stock SDK publishes them: base64("PNED" 01 "ACRH" 10 IV AES-256-CBC-PKCS7(SHA-256(cipherKey), IV, UTF-8(JSON.stringify(message)))). cipherKey = base64url(conversation key).',
+    conversationKey: toHex(conversationKey),
+    cipherKey,
+    aesKey: toHex(await acrhKey(provider, cipherKey)),
+    valid,
+    invalid: [
+      { name: 'another conversation key', cipherKey: other, payload: p, error: 'bad_tag' },
+      { name: 'unknown cryptor id', cipherKey, payload: swapBytes(p, 5, 'XXXX'), error: 'unknown_cryptor' },
+      { name: 'header version 2', cipherKey, payload: swapBytes(p, 4, '\x02'), error: 'unsupported_version' },
+      { name: 'ciphertext truncated to a non-block length', cipherKey, payload: truncate(p, 5), error: 'malformed' },
+      { name: 'not base64', cipherKey, payload: `${p}!`, error: 'malformed' },
+      { name: 'no PNED header (legacy not accepted)', cipherKey, payload: 'AAAAAAAAAAAAAAAAAAAAAA==', error: 'malformed' },
+    ],
+  };
+}
+
+function swapBytes(payload: string, offset: number, ascii: string): string {
+  const bytes = Buffer.from(payload, 'base64');
+  bytes.write(ascii, offset, 'latin1');
+  return bytes.toString('base64');
+}
+
+function truncate(payload: string, n: number): string {
+  const bytes = Buffer.from(payload, 'base64');
+  return bytes.subarray(0, bytes.length - n).toString('base64');
+}
+
+export async function buildSafetyNumberVectors(provider: CryptoProvider) {
+  const parties = await Promise.all(
+    ['alice', 'bob', 'carol'].map(async (n) => ({ userId: `user-${n}-0001`, accountKey: (await fixedEd25519(provider, `${n}/account`)).publicKey })),
+  );
+  const [a, b, c] = parties as [(typeof parties)[0], (typeof parties)[0], (typeof parties)[0]];
+  const pair = async (x: typeof a, y: typeof a) => ({
+    a: { userId: x.userId, accountKey: toHex(x.accountKey) },
+    b: { userId: y.userId, accountKey: toHex(y.accountKey) },
+    ...(await safetyNumber(provider, x, y)),
+  });
+  const ab = await pair(a, b);
+  const ac = await pair(a, c);
+  return {
+    description:
+      'Safety numbers: fp = SHA-512 iterated 5200 times (H0 = SHA-512(00 00 || key || userId), Hi = SHA-512(H(i-1) || key)), 30 bytes → 6 × (5-byte big-endian mod 100000); the two 30-digit halves sorted ascending. Computing with a and b swapped gives the same result.',
+    valid: [ab, await pair(b, a), ac],
+    qrComparisons: [
+      { ours: ab.qrPayload, scanned: ab.qrPayload, match: true },
+      { ours: ab.qrPayload, scanned: ac.qrPayload, match: false },
+      { ours: ab.qrPayload, scanned: 'seed-sn:2:AAAA:AAAA', error: 'unsupported_version' },
+      { ours: ab.qrPayload, scanned: 'https://example.com', error: 'malformed' },
+    ],
+  };
+}
