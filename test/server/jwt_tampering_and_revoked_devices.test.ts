@@ -75,7 +75,7 @@ describeBackends('JWT tampering and revoked devices', (backend) => {
   });
 
   it('refuses a correctly signed token naming a device that is not its session', async () => {
-    const claims = { ...claimsOf(device(alice).token), did: device(alice, 1).deviceId };
+    const claims: Record<string, unknown> = { ...claimsOf(device(alice).token), did: device(alice, 1).deviceId };
     delete claims.exp;
     delete claims.iat;
     await expect401(await sign(claims, TEST_JWT_SECRET));

@@ -9,7 +9,7 @@ export interface CallOptions {
   readonly token?: string;
   readonly body?: unknown;
   /** Raw body text (sent as-is with the given content type). */
-  readonly raw?: string | Uint8Array;
+  readonly raw?: string;
   readonly contentType?: string;
   readonly headers?: Record<string, string>;
 }
@@ -20,7 +20,7 @@ export class Api {
   async call<T = Record<string, unknown>>(method: string, path: string, opts: CallOptions = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | Uint8Array | undefined;
+    let body: string | undefined;
     if (opts.raw !== undefined) {
       body = opts.raw;
       headers['content-type'] = opts.contentType ?? 'application/json';
