@@ -1,0 +1,171 @@
+/**
+ * The one table of managed-policy settings (issue 9, "Managed policy"): for every key of
+ * `policyValuesSchema`, how it is stored (registry value name and type, plist/JSON type), what IT reads
+ * about it, which settings belong together, and which the user's own app config may not set. The
+ * loaders, the merge, the ADMX/ADML and .mobileconfig generators and docs/deployment.md all follow it.
+ */
+import {
+  LOG_LEVELS,
+  NOTIFICATION_CONTENTS,
+  SIGN_IN_METHODS,
+  UPDATE_MODES,
+  type PolicyKey,
+  type PolicyValues,
+} from './values';
+
+/** How a setting is stored: `string` → REG_SZ / <string>, `boolean` → REG_DWORD 0|1 / <true/>|<false/>,
+ * `enum` → REG_SZ from a fixed list, `list` → REG_MULTI_SZ / <array> of fixed choices. */
+export type PolicyKind = 'string' | 'boolean' | 'enum' | 'list';
+
+/**
+ * Settings in one group are taken together from a single layer (the highest that sets any of them), so a
+ * lower layer can never complete a keyset, or point a machine-wide update mode at a feed of its own.
+ */
+export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'notifications' | 'updates' | 'logging';
+
+export interface PolicyDefinition<K extends PolicyKey = PolicyKey> {
+  key: K;
+  /** Registry value name under `Software\Policies\Seed\Seed Messenger` (also the ADMX policy name). */
+  registryName: string;
+  kind: PolicyKind;
+  choices?: readonly string[];
+  group: PolicyGroup;
+  /** `true`: only IT policy may set it; the user's app config is ignored for this key (with a warning). */
+  policyOnly: boolean;
+  title: string;
+  description: string;
+  /** Value written into the generated templates (a realistic example, not necessarily the default). */
+  example: NonNullable<PolicyValues[K]>;
+}
+
+type DefinitionTable = { [K in PolicyKey]: PolicyDefinition<K> };
+
+const table: DefinitionTable = {
+  serverUrl: {
+    key: 'serverUrl',
+    registryName: 'ServerUrl',
+    kind: 'string',
+    group: 'server',
+    policyOnly: false,
+    title: 'Key service URL',
+    description:
+      'The https:// address of your organisation\'s Seed key service. When set, users cannot sign in to any other server.',
+    example: 'https://keys.example.com',
+  },
+  pubnubPublishKey: {
+    key: 'pubnubPublishKey',
+    registryName: 'PubNubPublishKey',
+    kind: 'string',
+    group: 'pubnub',
+    policyOnly: false,
+    title: 'PubNub publish key',
+    description: 'Publish key of your organisation\'s PubNub keyset. Set it together with the subscribe key.',
+    example: 'pub-c-00000000-0000-0000-0000-000000000000',
+  },
+  pubnubSubscribeKey: {
+    key: 'pubnubSubscribeKey',
+    registryName: 'PubNubSubscribeKey',
+    kind: 'string',
+    group: 'pubnub',
+    policyOnly: false,
+    title: 'PubNub subscribe key',
+    description: 'Subscribe key of your organisation\'s PubNub keyset. Set it together with the publish key.',
+    example: 'sub-c-00000000-0000-0000-0000-000000000000',
+  },
+  pubnubOrigin: {
+    key: 'pubnubOrigin',
+    registryName: 'PubNubOrigin',
+    kind: 'string',
+    group: 'pubnub',
+    policyOnly: false,
+    title: 'PubNub origin',
+    description: 'Host name (and optional :port) of the PubNub origin, for a dedicated or custom origin. Without it the SDK default is used.',
+    example: 'ps.pndsn.com',
+  },
+  allowedSignInMethods: {
+    key: 'allowedSignInMethods',
+    registryName: 'AllowedSignInMethods',
+    kind: 'list',
+    choices: SIGN_IN_METHODS,
+    group: 'signIn',
+    policyOnly: true,
+    title: 'Allowed sign-in methods',
+    description:
+      'Which ways of signing in the app offers, one per line: password (key-service account), oidc (company single sign-on), device-link (adding this device from an already signed-in one).',
+    example: ['oidc', 'device-link'],
+  },
+  localModeAllowed: {
+    key: 'localModeAllowed',
+    registryName: 'LocalModeAllowed',
+    kind: 'boolean',
+    group: 'localMode',
+    policyOnly: true,
+    title: 'Allow local mode',
+    description:
+      'Whether users may start the embedded local key service and relay (offline demo and development). Disable it on managed devices.',
+    example: false,
+  },
+  requireVerifiedContacts: {
+    key: 'requireVerifiedContacts',
+    registryName: 'RequireVerifiedContacts',
+    kind: 'boolean',
+    group: 'contacts',
+    policyOnly: false,
+    title: 'Require verified contacts',
+    description:
+      'When enabled, users cannot send to a contact until they have compared safety numbers (digits or QR code) with that contact.',
+    example: true,
+  },
+  notificationContent: {
+    key: 'notificationContent',
+    registryName: 'NotificationContent',
+    kind: 'enum',
+    choices: NOTIFICATION_CONTENTS,
+    group: 'notifications',
+    policyOnly: false,
+    title: 'Notification content',
+    description:
+      'What desktop notifications show: full (sender and message text), sender-only (sender name, no text), none (only that a message arrived).',
+    example: 'sender-only',
+  },
+  updateMode: {
+    key: 'updateMode',
+    registryName: 'UpdateMode',
+    kind: 'enum',
+    choices: UPDATE_MODES,
+    group: 'updates',
+    policyOnly: true,
+    title: 'Update mode',
+    description:
+      'off: the app never checks for updates (you deploy new versions). managed: the app updates only from the feed URL you set in this policy. vendor: the app updates from the feed built into it.',
+    example: 'off',
+  },
+  updateFeedUrl: {
+    key: 'updateFeedUrl',
+    registryName: 'UpdateFeedUrl',
+    kind: 'string',
+    group: 'updates',
+    policyOnly: true,
+    title: 'Update feed URL',
+    description: 'The https:// address of your update feed (used with update mode "managed"). Set it in the same place as the update mode.',
+    example: 'https://updates.example.com/seed-messenger',
+  },
+  logLevel: {
+    key: 'logLevel',
+    registryName: 'LogLevel',
+    kind: 'enum',
+    choices: LOG_LEVELS,
+    group: 'logging',
+    policyOnly: false,
+    title: 'Log level',
+    description: 'How much the app writes to its log file: error, warn, info or debug. Logs never contain message text or keys.',
+    example: 'info',
+  },
+};
+
+/** Every definition, in schema order. */
+export const POLICY_DEFINITIONS: readonly PolicyDefinition[] = Object.values(table);
+
+export function policyDefinition<K extends PolicyKey>(key: K): PolicyDefinition<K> {
+  return table[key];
+}

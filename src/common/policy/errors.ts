@@ -1,0 +1,45 @@
+/**
+ * Typed failures and warnings of managed policy (issue 9). A bad value in one store never stops the app:
+ * the merge skips it and records a `PolicyWarning` with the same stable code the error carries, so the
+ * app can show IT exactly which setting was refused and why.
+ */
+import { AppError } from '../errors';
+
+export type PolicyLayerName = 'machine' | 'user' | 'appConfig';
+
+export interface PolicyWarning {
+  code: string;
+  message: string;
+  layer?: PolicyLayerName;
+  key?: string;
+}
+
+export class InvalidPolicyValueError extends AppError {
+  constructor(
+    readonly key: string,
+    detail: string,
+  ) {
+    super('policy_invalid_value', `policy "${key}": ${detail}`);
+  }
+}
+
+export class UnknownPolicyKeyError extends AppError {
+  constructor(readonly key: string) {
+    super('policy_unknown_key', `unknown policy "${key.slice(0, 80)}" ignored`);
+  }
+}
+
+export class PolicyOnlyKeyError extends AppError {
+  constructor(readonly key: string) {
+    super('policy_not_user_configurable', `"${key}" can be set only by IT policy; the app config value is ignored`);
+  }
+}
+
+export function warningFrom(error: AppError, layer?: PolicyLayerName, key?: string): PolicyWarning {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(layer === undefined ? {} : { layer }),
+    ...(key === undefined ? {} : { key }),
+  };
+}

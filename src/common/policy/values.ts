@@ -1,0 +1,90 @@
+/**
+ * Value types of the managed-policy settings (issue 9, "Managed policy: one schema"): what each setting
+ * may hold once it has been read from any store. Strings are trimmed; URLs must be https (the key
+ * service may also be plain http on a loopback address, for the local development stack).
+ */
+import { z } from 'zod';
+
+export const SIGN_IN_METHODS = ['password', 'oidc', 'device-link'] as const;
+export const NOTIFICATION_CONTENTS = ['full', 'sender-only', 'none'] as const;
+export const UPDATE_MODES = ['off', 'managed', 'vendor'] as const;
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+export type NotificationContent = (typeof NOTIFICATION_CONTENTS)[number];
+export type UpdateMode = (typeof UPDATE_MODES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])`;
+const PORT = String.raw`(?::(?:[1-9][0-9]{0,4}))?`;
+const PATH = String.raw`(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?`;
+const HTTPS_URL = new RegExp(`^https://${HOST}${PORT}${PATH}$`);
+const LOOPBACK_HTTP_URL = new RegExp(`^http://(?:127\\.0\\.0\\.1|localhost|\\[::1\\])${PORT}${PATH}$`);
+const ORIGIN = new RegExp(`^${HOST}${PORT}$`);
+
+/** An https URL without credentials, query or fragment. */
+export const httpsUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .regex(HTTPS_URL, 'must be an https:// URL without user, query or fragment');
+
+/** The key service: https, or http on a loopback address (the embedded local stack). */
+export const serverUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((s) => HTTPS_URL.test(s) || LOOPBACK_HTTP_URL.test(s), {
+    message: 'must be an https:// URL (http:// only on 127.0.0.1, localhost or [::1])',
+  });
+
+/** A PubNub origin: host name with an optional port, no scheme (e.g. `ps.pndsn.com`). */
+export const pubnubOriginSchema = z.string().trim().max(253).regex(ORIGIN, 'must be a host name with an optional :port');
+
+/** A PubNub publish or subscribe key (`pub-c-…`, `sub-c-…`, or a relay's development key). */
+export const pubnubKeySchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be 1-100 letters, digits or dashes');
+
+export const signInMethodsSchema = z
+  .array(z.enum(SIGN_IN_METHODS))
+  .min(1, 'must allow at least one sign-in method')
+  .transform((list) => SIGN_IN_METHODS.filter((m) => list.includes(m)));
+
+export const policyValuesSchema = z.object({
+  serverUrl: serverUrlSchema.nullable(),
+  pubnubPublishKey: pubnubKeySchema.nullable(),
+  pubnubSubscribeKey: pubnubKeySchema.nullable(),
+  pubnubOrigin: pubnubOriginSchema.nullable(),
+  allowedSignInMethods: signInMethodsSchema,
+  localModeAllowed: z.boolean(),
+  requireVerifiedContacts: z.boolean(),
+  notificationContent: z.enum(NOTIFICATION_CONTENTS),
+  updateMode: z.enum(UPDATE_MODES),
+  updateFeedUrl: httpsUrlSchema.nullable(),
+  logLevel: z.enum(LOG_LEVELS),
+});
+
+export type PolicyValues = z.infer<typeof policyValuesSchema>;
+export type PolicyKey = keyof PolicyValues;
+export const POLICY_KEYS = Object.keys(policyValuesSchema.shape) as PolicyKey[];
+
+/**
+ * What the app does when nobody configured anything: the user picks the server at sign-in, every
+ * sign-in method and the local mode are allowed, notifications name the sender but never show message
+ * text, updates come from the build's own feed (unless the install is per-machine, see src/main/update).
+ */
+export const POLICY_DEFAULTS: PolicyValues = {
+  serverUrl: null,
+  pubnubPublishKey: null,
+  pubnubSubscribeKey: null,
+  pubnubOrigin: null,
+  allowedSignInMethods: [...SIGN_IN_METHODS],
+  localModeAllowed: true,
+  requireVerifiedContacts: false,
+  notificationContent: 'sender-only',
+  updateMode: 'vendor',
+  updateFeedUrl: null,
+  logLevel: 'info',
+};
