@@ -59,6 +59,8 @@ export interface KeyServiceOptions {
   readonly passwordCost?: PasswordCost;
   /** PostgreSQL pool size; default 10. */
   readonly maxDbConnections?: number;
+  /** Check every response against its OpenAPI schema before sending (tests); default false. */
+  readonly validateResponses?: boolean;
   /** Where unexpected errors are reported; default stderr. */
   readonly log?: (message: string, err?: unknown) => void;
 }
@@ -113,6 +115,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
         ipLimiter: new RateLimiter(opts.rateLimits?.perIp ?? { limit: 60, windowMs: 60_000 }),
         authenticate: createAuthenticator(db, accessTokens, now),
         onBug: (err) => log('unexpected error (answered 500)', err),
+        validateResponses: opts.validateResponses ?? false,
       }),
     );
     server.keepAliveTimeout = 5_000;

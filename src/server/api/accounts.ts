@@ -3,15 +3,15 @@
  * rotating refresh tokens, logout, rate limits on auth endpoints, user directory search").
  */
 import { z } from 'zod';
-import { DeviceIdSchema } from '../../common/ids';
-import { openSession, rotateSession } from '../auth/sessionIssuer';
+import { DeviceIdSchema, type DeviceId } from '../../common/ids';
+import { openSession, rotateSession, type TokenPair } from '../auth/sessionIssuer';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Forbidden, NotFound, Unauthorized, Unprocessable } from '../http/httpErrors';
 import { defineRoute, type Route } from '../http/route';
 import type { Services } from '../services';
 import { deviceById } from '../store/devices';
 import { revokeSession } from '../store/sessions';
-import { insertUser, searchUsers, userById, userByName } from '../store/users';
+import { insertUser, searchUsers, userById, userByName, type UserRow } from '../store/users';
 import { DisplayNameSchema, NoContent, PasswordSchema, PublicUserSchema, UserIdParam, UsernameSchema } from './schemas';
 import { userView } from './views';
 
@@ -29,6 +29,10 @@ const RegisterBody = z.strictObject({ username: UsernameSchema, password: Passwo
 const LoginBody = z.strictObject({ username: UsernameSchema, password: z.string().min(1).max(256), deviceId: DeviceIdSchema.optional() });
 const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
 const SearchQuery = z.strictObject({ q: z.string().trim().min(1).max(64), limit: z.coerce.number().int().min(1).max(50).default(20) });
+
+function pairView(t: TokenPair, user: UserRow) {
+  return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresIn: t.expiresIn, deviceId: t.deviceId as DeviceId | null, user: userView(user) };
+}
 
 export function accountRoutes(svc: Services): Route[] {
   const userOrThrow = async (id: string) => {
@@ -83,8 +87,7 @@ export function accountRoutes(svc: Services): Route[] {
           if (!device || device.user_id !== user.id) throw new Unprocessable('no such device on this account', 'unknown_device');
           if (device.revoked_at !== null) throw new Forbidden('this device has been revoked', 'device_revoked');
         }
-        const tokens = await openSession(svc, user.id, body.deviceId ?? null);
-        return { ...tokens, user: userView(user) };
+        return pairView(await openSession(svc, user.id, body.deviceId ?? null), user);
       },
     }),
     defineRoute({
@@ -99,8 +102,7 @@ export function accountRoutes(svc: Services): Route[] {
       errors: [400, 401, 413, 429],
       handler: async ({ body }) => {
         const tokens = await rotateSession(svc, body.refreshToken);
-        const user = await userOrThrow(tokens.userId);
-        return { ...tokens, user: userView(user) };
+        return pairView(tokens, await userOrThrow(tokens.userId));
       },
     }),
     defineRoute({

@@ -8,7 +8,7 @@ import { Forbidden, NotFound } from '../http/httpErrors';
 import { defineRoute, type Route } from '../http/route';
 import { applyEffects } from '../pubnub/effects';
 import type { Services } from '../services';
-import { versionAt, wrapOf, wrapsInRange } from '../store/keyVersions';
+import { memberWrap, versionAt, wrapsInRange, type DeviceWrapRow } from '../store/keyVersions';
 import { requireMember } from './access';
 import { AtParam, DeviceKeyVersionSchema, PageQuery, SubmitVersionBody, VersionAcceptedSchema, VersionPageSchema, VersionParam } from './keyVersionSchemas';
 import { deviceKeyVersionView } from './keyVersionViews';
@@ -16,15 +16,19 @@ import { ConversationIdParam } from './schemas';
 import { submitVersion } from './submitVersion';
 
 export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
-  const one = async (conversationId: string, userId: string, deviceId: string, pick: (current: number) => Promise<number | null>) => {
-    const { conversation, member } = await requireMember(svc.db, conversationId, userId);
-    if (conversation.current_version === 0) throw new NotFound('this conversation has no key version yet', 'no_versions');
-    const version = await pick(conversation.current_version);
-    if (version === null || version > conversation.current_version) throw new NotFound('no such key version', 'no_such_version');
-    if (version < member.first_version) throw new Forbidden('that version predates your membership', 'before_membership');
-    const row = await wrapOf(svc.db, conversationId, deviceId, version);
-    if (!row) throw new NotFound('no wrap of this version for your device yet', 'no_wrap');
-    return deviceKeyVersionView(row, deviceId);
+  const one = async (conversationId: string, userId: string, deviceId: string, version: number) => {
+    const row = await memberWrap(svc.db, conversationId, userId, deviceId, version);
+    if (!row) throw new NotFound('no such conversation');
+    if (row.member_user === null || row.removed_at !== null || row.first_version === null) throw new Forbidden('you are not a member of this conversation', 'not_a_member');
+    if (row.current_version === 0) throw new NotFound('this conversation has no key version yet', 'no_versions');
+    const wanted = version === 0 ? row.current_version : version;
+    if (wanted > row.current_version) throw new NotFound('no such key version', 'no_such_version');
+    if (wanted < row.first_version) throw new Forbidden('that version predates your membership', 'before_membership');
+    if (row.wrap === null || row.record === null || row.version === null || row.created_at === null || row.added_by_device === null || row.created_by_device === null) {
+      throw new NotFound('no wrap of this version for your device yet', 'no_wrap');
+    }
+    const wrapRow: DeviceWrapRow = { conversation_id: conversationId, version: row.version, created_at: row.created_at, created_by_device: row.created_by_device, record: row.record, wrap: row.wrap, added_by_device: row.added_by_device };
+    return deviceKeyVersionView(wrapRow, deviceId);
   };
   return [
     defineRoute({
@@ -72,7 +76,7 @@ export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) =>
       params: ConversationIdParam,
       response: DeviceKeyVersionSchema,
       errors: [400, 401, 403, 404],
-      handler: ({ principal, params }) => one(params.conversationId, principal.userId, principal.deviceId, async (current) => current),
+      handler: ({ principal, params }) => one(params.conversationId, principal.userId, principal.deviceId, 0),
     }),
     defineRoute({
       method: 'GET',
@@ -83,7 +87,12 @@ export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) =>
       params: AtParam,
       response: DeviceKeyVersionSchema,
       errors: [400, 401, 403, 404],
-      handler: ({ principal, params }) => one(params.conversationId, principal.userId, principal.deviceId, () => versionAt(svc.db, params.conversationId, params.timestamp)),
+      handler: async ({ principal, params }) => {
+        await requireMember(svc.db, params.conversationId, principal.userId);
+        const version = await versionAt(svc.db, params.conversationId, params.timestamp);
+        if (version === null) throw new NotFound('no key version existed at that time', 'no_such_version');
+        return one(params.conversationId, principal.userId, principal.deviceId, version);
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -94,7 +103,7 @@ export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) =>
       params: VersionParam,
       response: DeviceKeyVersionSchema,
       errors: [400, 401, 403, 404],
-      handler: ({ principal, params }) => one(params.conversationId, principal.userId, principal.deviceId, async () => params.version),
+      handler: ({ principal, params }) => one(params.conversationId, principal.userId, principal.deviceId, params.version),
     }),
   ];
 }

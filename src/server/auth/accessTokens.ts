@@ -17,7 +17,11 @@ export interface AccessClaims {
   readonly deviceId: string | null;
 }
 
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class AccessTokens {
+  private readonly verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
+
   constructor(
     private readonly secret: Uint8Array,
     readonly ttlSeconds: number,
@@ -34,18 +38,31 @@ export class AccessTokens {
     return jwt.sign(this.secret);
   }
 
-  /** The claims of a valid token; throws Unauthorized for anything else. */
+  /**
+   * The claims of a valid token; throws Unauthorized for anything else. A verified token's claims are
+   * remembered (bounded) until it expires, so a client's repeated requests skip the HMAC; the cache is
+   * keyed by the full token text, so a token that differs in any byte is verified afresh.
+   */
   async verify(token: string): Promise<AccessClaims> {
+    const hit = this.verified.get(token);
+    if (hit && hit.expiresAt > Date.now()) return hit.claims;
+    const claims = await this.verifyUncached(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+    this.verified.set(token, { claims, expiresAt: claims.expiresAt });
+    return claims;
+  }
+
+  private async verifyUncached(token: string): Promise<AccessClaims & { expiresAt: number }> {
     let payload;
     try {
       ({ payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'sub'] }));
     } catch {
       throw new Unauthorized('invalid or expired access token', 'invalid_token');
     }
-    const { sub, sid, did } = payload;
+    const { sub, sid, did, exp } = payload;
     if (!isId(sub) || !isId(sid) || (did !== undefined && !isId(did))) {
       throw new Unauthorized('invalid access token claims', 'invalid_token');
     }
-    return { userId: sub, sessionId: sid, deviceId: did ?? null };
+    return { userId: sub, sessionId: sid, deviceId: did ?? null, expiresAt: (exp ?? 0) * 1000 };
   }
 }

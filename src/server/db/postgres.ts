@@ -24,24 +24,31 @@ function translate(err: unknown): unknown {
   return err;
 }
 
-const cache = new Map<string, string>();
-function text(sql: string): string {
-  let out = cache.get(sql);
+interface Prepared {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Every distinct statement becomes a named prepared statement, parsed and planned once per connection. */
+const prepared = new Map<string, Prepared>();
+function statement(sql: string): Prepared {
+  let out = prepared.get(sql);
   if (out === undefined) {
-    out = numberPlaceholders(sql);
-    cache.set(sql, out);
+    out = { name: `ks${prepared.size}`, text: numberPlaceholders(sql) };
+    prepared.set(sql, out);
   }
   return out;
 }
 
 interface PgClientLike {
-  query(config: { text: string; values: unknown[] }): Promise<pg.QueryResult>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<pg.QueryResult>;
 }
 
 function queryable(client: PgClientLike): Queryable {
   const exec = async (sql: string, params: readonly SqlValue[]): Promise<pg.QueryResult> => {
+    const { name, text } = statement(sql);
     try {
-      return await client.query({ text: text(sql), values: [...params] });
+      return await client.query(/^\s*(SELECT|INSERT|UPDATE|DELETE)/i.test(sql) ? { name, text, values: [...params] } : { text, values: [...params] });
     } catch (err) {
       throw translate(err);
     }

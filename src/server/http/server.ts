@@ -19,6 +19,8 @@ export interface HttpDeps {
   /** Verifies a bearer token; throws Unauthorized. */
   readonly authenticate: (token: string) => Promise<UserPrincipal>;
   readonly onBug: (err: unknown) => void;
+  /** Parse every response with its route's schema (tests turn this on to catch drift; costs CPU). */
+  readonly validateResponses: boolean;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
@@ -103,7 +105,7 @@ export function createListener(deps: HttpDeps): (req: IncomingMessage, res: Serv
         const url = requestUrl(req.url ?? '/');
         const { route, params } = deps.router.match(req.method ?? 'GET', url.pathname);
         const result = await handle(route, params, url, req, deps);
-        send(res, route.status ?? 200, route.status === 204 ? undefined : route.response.parse(result));
+        send(res, route.status ?? 200, route.status === 204 ? undefined : deps.validateResponses ? route.response.parse(result) : result);
       } catch (err) {
         if (err instanceof HttpError) {
           const extra: Record<string, string> = err instanceof TooManyRequests ? { 'retry-after': String(err.retryAfterSeconds) } : {};

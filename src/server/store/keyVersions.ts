@@ -74,3 +74,35 @@ export async function existingWrapVersions(q: Queryable, conversationId: string,
   const rows = await q.all<{ version: number }>('SELECT version FROM key_wraps WHERE conversation_id = ? AND device_id = ?', [conversationId, deviceId]);
   return new Set(rows.map((r) => r.version));
 }
+
+export interface MemberWrapRow {
+  readonly current_version: number;
+  readonly first_version: number | null;
+  readonly removed_at: number | null;
+  readonly member_user: string | null;
+  readonly version: number | null;
+  readonly created_at: number | null;
+  readonly created_by_device: string | null;
+  readonly record: string | null;
+  readonly wrap: string | null;
+  readonly added_by_device: string | null;
+}
+
+/**
+ * One round trip for the hot read path: the conversation's current version, the caller's membership,
+ * and the device's wrap of `version` (0 = the current version). Undefined when the conversation does
+ * not exist; the caller applies the membership and entitlement rules to the row.
+ */
+export function memberWrap(q: Queryable, conversationId: string, userId: string, deviceId: string, version: number): Promise<MemberWrapRow | undefined> {
+  return q.one<MemberWrapRow>(
+    `SELECT c.current_version, m.first_version, m.removed_at, m.user_id AS member_user,
+            v.version, v.created_at, v.created_by_device, v.record, w.wrap, w.added_by_device
+       FROM conversations c
+       LEFT JOIN members m ON m.conversation_id = c.id AND m.user_id = ?
+       LEFT JOIN key_wraps w ON w.conversation_id = c.id AND w.device_id = ?
+                            AND w.version = (CASE WHEN ? = 0 THEN c.current_version ELSE ? END)
+       LEFT JOIN key_versions v ON v.conversation_id = w.conversation_id AND v.version = w.version
+      WHERE c.id = ?`,
+    [userId, deviceId, version, version, conversationId],
+  );
+}

@@ -21,6 +21,7 @@ export async function startOn(backend: BackendName, extra: Partial<KeyServiceOpt
     dataDir: store.dataDir,
     ...(store.databaseUrl ? { databaseUrl: store.databaseUrl } : {}),
     jwtSecret: TEST_JWT_SECRET,
+    validateResponses: true,
     rateLimits: { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1_000, windowMs: 60_000 } },
     log: (message, err) => {
       if (message.startsWith('unexpected')) bugs.push(err);

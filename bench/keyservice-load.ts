@@ -1,0 +1,176 @@
+/**
+ * Key-service load run (issue 5, "Load: a bounded loopback run of key fetches on SQLite and on
+ * PostgreSQL"): starts the service as its own process (`src/server/cli.ts`) per backend, sets up two
+ * users with devices and a conversation with 10 key versions over HTTP, then makes a fixed number of
+ * authenticated wrap fetches (latest / by number, alternating) over keep-alive loopback connections and
+ * reports throughput and latency percentiles. PostgreSQL runs when TEST_DATABASE_URL is set (e.g. under
+ * scripts/with-services.sh); a fresh database is created for the run.
+ * Target: >= 5,000 fetches/s and p99 < 20 ms on the 2-core CI machine. The last line is the JSON result.
+ *
+ *   bash scripts/with-services.sh npx tsx bench/keyservice-load.ts [--requests 40000] [--concurrency 16]
+ *   npx tsx bench/keyservice-load.ts --url http://127.0.0.1:8787   (against a running instance)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { toBase64Url } from '../src/common/encoding/base64url';
+import type { ConversationId, DeviceId } from '../src/common/ids';
+import { signDeviceCertificate } from '../src/common/protocol/deviceCertificate';
+import { generateAccountIdentity, generateDeviceKeys } from '../src/common/protocol/identity';
+import { createKeyVersionRecord } from '../src/common/protocol/keyVersionRecord';
+import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
+
+const crypto = createNodeCryptoProvider();
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '40000' }, concurrency: { type: 'string', default: '16' }, url: { type: 'string' } } });
+const REQUESTS = Number(values.requests);
+const CONCURRENCY = Number(values.concurrency);
+const VERSIONS = 10;
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+function call(agent: Agent, base: string, method: string, p: string, token?: string, body?: unknown): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(`${base}${p}`, { method, agent, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(data ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+async function json(agent: Agent, base: string, method: string, p: string, token?: string, body?: unknown, want = 200): Promise<Record<string, unknown>> {
+  const r = await call(agent, base, method, p, token, body);
+  if (r.status !== want) throw new Error(`${method} ${p}: ${r.status} ${r.body}`);
+  return JSON.parse(r.body) as Record<string, unknown>;
+}
+
+async function user(agent: Agent, base: string, label: string) {
+  const username = `${label}-${randomBytes(4).toString('hex')}`;
+  const password = 'benchmark password';
+  const reg = await json(agent, base, 'POST', '/v1/accounts', undefined, { username, password, displayName: label }, 201);
+  const userId = (reg.user as { userId: string }).userId;
+  const login = await json(agent, base, 'POST', '/v1/auth/login', undefined, { username, password });
+  const account = await generateAccountIdentity(crypto);
+  const keys = await generateDeviceKeys(crypto);
+  const deviceId = toBase64Url(randomBytes(16)) as DeviceId;
+  const certificate = await signDeviceCertificate(
+    crypto,
+    { v: 1, userId: userId as never, deviceId, deviceName: label, platform: 'cli', x25519: toBase64Url(keys.x25519.publicKey), ed25519: toBase64Url(keys.ed25519.publicKey), createdAt: Date.now(), accountKey: toBase64Url(account.publicKey) },
+    account.privateKey,
+  );
+  const dev = await json(agent, base, 'POST', '/v1/devices', login.accessToken as string, { certificate }, 201);
+  return { userId, userToken: login.accessToken as string, deviceToken: dev.accessToken as string, deviceId, keys };
+}
+
+async function setup(base: string, agent: Agent) {
+  const alice = await user(agent, base, 'alice');
+  const bob = await user(agent, base, 'bob');
+  const conv = await json(agent, base, 'POST', '/v1/conversations', alice.userToken, { kind: 'group', name: 'bench', members: [bob.userId] }, 201);
+  const conversationId = conv.conversationId as ConversationId;
+  for (let version = 1; version <= VERSIONS; version++) {
+    const { record } = await createKeyVersionRecord(crypto, {
+      conversationId,
+      version,
+      createdAt: Date.now(),
+      createdByDevice: alice.deviceId,
+      signingPrivateKey: alice.keys.ed25519.privateKey,
+      recipients: [alice, bob].map((u) => ({ deviceId: u.deviceId, x25519PublicKey: u.keys.x25519.publicKey })),
+    });
+    await json(agent, base, 'POST', `/v1/conversations/${conversationId}/versions`, alice.deviceToken, { record }, 201);
+  }
+  return { conversationId, token: bob.deviceToken };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function load(base: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const { conversationId, token } = await setup(base, agent);
+  const latencies = new Float64Array(REQUESTS);
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    for (let i = next++; i < REQUESTS; i = next++) {
+      const p = i % 2 === 0 ? `/v1/conversations/${conversationId}/versions/latest` : `/v1/conversations/${conversationId}/versions/${(i % VERSIONS) + 1}`;
+      const t0 = performance.now();
+      const r = await call(agent, base, 'GET', p, token);
+      latencies[i] = performance.now() - t0;
+      if (r.status !== 200) failures++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort();
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return { fetches: REQUESTS, failures, concurrency: CONCURRENCY, seconds: round(seconds), perSecond: Math.round(REQUESTS / seconds), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)) };
+}
+
+async function startServer(dataDir: string, databaseUrl?: string): Promise<{ url: string; child: ChildProcess }> {
+  const args = ['node_modules/tsx/dist/cli.mjs', 'src/server/cli.ts', '--port', '0', '--data', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`key service exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+async function freshDatabase(url: string): Promise<string> {
+  const name = `ks_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function run(backend: 'sqlite' | 'postgres') {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `ks-bench-${backend}-`));
+  const databaseUrl = backend === 'postgres' ? await freshDatabase(process.env.TEST_DATABASE_URL ?? '') : undefined;
+  const { url, child } = await startServer(dataDir, databaseUrl);
+  try {
+    return await load(url);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  if (values.url) {
+    console.log(JSON.stringify({ bench: 'keyservice-load', target: { perSecond: 5000, p99Ms: 20 }, [values.url]: await load(values.url) }));
+    return;
+  }
+  const results: Record<string, unknown> = { sqlite: await run('sqlite') };
+  results.postgres = process.env.TEST_DATABASE_URL ? await run('postgres') : { skipped: 'TEST_DATABASE_URL not set (run under scripts/with-services.sh)' };
+  console.log(JSON.stringify({ bench: 'keyservice-load', target: { perSecond: 5000, p99Ms: 20 }, ...results }));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
