@@ -26,6 +26,15 @@ export const PubnubTokenSchema = z
   .meta({ id: 'PubnubToken' });
 
 export function pubnubRoutes(svc: Services): Route[] {
+  const channelsOf = async (userId: string) => (await conversationsOfUser(svc.db, userId)).map((c) => conversationChannel(c.id));
+  const grant = async (userId: string, readWrite: string[], read: string[]) => {
+    try {
+      return await svc.pubnub.grant(userId, { readWrite, read });
+    } catch (err) {
+      if (err instanceof PubnubNotConfigured) throw new ServiceUnavailable(err.message);
+      throw new ServiceUnavailable('PubNub did not grant a token; try again');
+    }
+  };
   return [
     defineRoute({
       method: 'POST',
@@ -36,28 +45,22 @@ export function pubnubRoutes(svc: Services): Route[] {
       response: PubnubTokenSchema,
       errors: [401, 503],
       handler: async ({ principal }) => {
-        const readWrite = (await conversationsOfUser(svc.db, principal.userId)).map((c) => conversationChannel(c.id));
-        const read = [inboxChannel(principal.userId)];
-        let granted;
-        try {
-          granted = await svc.pubnub.grant(principal.userId, { readWrite, read });
-        } catch (err) {
-          if (err instanceof PubnubNotConfigured) throw new ServiceUnavailable(err.message);
-          throw new ServiceUnavailable('PubNub did not grant a token; try again');
+        for (let attempt = 0; ; attempt++) {
+          const readWrite = await channelsOf(principal.userId);
+          const read = [inboxChannel(principal.userId)];
+          const granted = await grant(principal.userId, readWrite, read);
+          const now = svc.now();
+          const expiresAt = now + granted.ttlMinutes * 60_000;
+          await svc.db.transaction((tx) => insertPubnubToken(tx, { id: svc.newId(), userId: principal.userId, token: granted.token, expiresAt }, now));
+          // A removal that committed after the channels were read but before the token was recorded
+          // could not revoke this token: check again, and revoke and retry if a channel was lost.
+          const still = new Set(await channelsOf(principal.userId));
+          if (readWrite.every((c) => still.has(c))) {
+            return { token: granted.token, ttlMinutes: granted.ttlMinutes, expiresAt, userId: principal.userId, subscribeKey: svc.pubnub.subscribeKey ?? '', publishKey: svc.pubnub.publishKey ?? '', readWrite, read };
+          }
+          await svc.pubnub.revoke(granted.token).catch(() => undefined);
+          if (attempt >= 2) throw new ServiceUnavailable('membership is changing; try again');
         }
-        const now = svc.now();
-        const expiresAt = now + granted.ttlMinutes * 60_000;
-        await svc.db.transaction((tx) => insertPubnubToken(tx, { id: svc.newId(), userId: principal.userId, token: granted.token, expiresAt }, now));
-        return {
-          token: granted.token,
-          ttlMinutes: granted.ttlMinutes,
-          expiresAt,
-          userId: principal.userId,
-          subscribeKey: svc.pubnub.subscribeKey ?? '',
-          publishKey: svc.pubnub.publishKey ?? '',
-          readWrite,
-          read,
-        };
       },
     }),
   ];
