@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { AccessDeniedError, BadRequestError } from '../errors';
 import { ok } from '../http/reply';
-import { route, type RouteContext } from '../http/router';
+import { route } from '../http/router';
 import { LIMITS } from '../options';
 import { SIGNED } from '../pam/accessManager';
 import { mintToken, type TokenResources } from '../pam/token';
@@ -50,9 +50,8 @@ function countEntries(r: TokenResources): number {
   return Object.keys(r.chan).length + Object.keys(r.grp).length + Object.keys(r.uuid).length;
 }
 
-async function parseGrant(ctx: RouteContext) {
-  subscribeKey(ctx);
-  const text = (await ctx.incoming.body()).toString('utf8');
+/** Validates the grant body; runs after the signature check, so unsigned callers learn nothing. */
+function validateGrant(text: string) {
   const parsed = grantBody.safeParse(parseJson(text, 'grant request'));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -73,9 +72,13 @@ async function parseGrant(ctx: RouteContext) {
 
 export const accessManagerRoutes = [
   route('POST', '/v3/pam/:sub/grant', {
-    parse: parseGrant,
+    parse: async (ctx) => {
+      subscribeKey(ctx);
+      return (await ctx.incoming.body()).toString('utf8');
+    },
     access: () => SIGNED,
-    handle: (p, ctx) => {
+    handle: (text, ctx) => {
+      const p = validateGrant(text);
       const secretKey = ctx.core.config.secretKey as string;
       const claims = {
         v: 2 as const,

@@ -1,10 +1,13 @@
 /**
  * The relay's HTTP/1.1 server (Node `http`): CORS preflights, routing, key checks, Access Manager, and the
  * mapping of every failure to a JSON 4xx the SDK understands — a request never crashes the relay. Oversized
- * request heads are answered by the `clientError` hook with a JSON 413. Graceful close answers held subscribe
- * requests, lets in-flight requests finish and then closes every connection.
+ * request heads are answered by the `clientError` hook with a JSON 413. Graceful close stops listening, answers
+ * held subscribe requests (and any that still arrive on open connections) with `connection: close`, lets
+ * in-flight requests finish and then closes every connection — so clients see a refused connection, which both
+ * SDK subscribe loops treat as a network error and retry, rather than a reset mid-request.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { BadRequestError, MethodNotAllowedError, NotFoundError, RelayError } from '../errors';
 import { LIMITS } from '../options';
@@ -19,6 +22,9 @@ export interface RelayServer {
   /** Stops accepting, answers held long-polls, waits for in-flight requests, closes all connections. */
   close(): Promise<void>;
 }
+
+/** How long open connections may still bring a request (answered with `connection: close`) during close. */
+const CLOSE_GRACE_MS = 300;
 
 function internalError(): Reply {
   return {
@@ -78,10 +84,6 @@ export function createRelayServer(core: RelayCore): RelayServer {
   let drained: (() => void) | undefined;
 
   const server = createServer({ maxHeaderSize: LIMITS.headerBytes }, (req, res) => {
-    if (closing) {
-      req.socket.destroy();
-      return;
-    }
     if (req.method === 'OPTIONS') {
       writePreflight(
         res,
@@ -101,18 +103,25 @@ export function createRelayServer(core: RelayCore): RelayServer {
   server.maxConnections = LIMITS.maxConnections;
   server.on('clientError', refuseHead);
 
+  const drain = (limitMs: number) =>
+    inFlight === 0
+      ? Promise.resolve()
+      : Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, limitMs).unref()),
+        ]);
+
   const close = async () => {
     if (closing) return;
     closing = true;
-    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Stop listening but keep open connections for a moment (http.Server#close would drop idle keep-alive
+    // connections at once, racing a client that is just sending its next request on one).
+    const stopped = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
     core.hub.polls.closeAll();
-    if (inFlight > 0) {
-      await Promise.race([
-        new Promise<void>((resolve) => (drained = resolve)),
-        new Promise<void>((resolve) => setTimeout(resolve, 5000).unref()),
-      ]);
-    }
+    await new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS));
+    await drain(5000);
     server.closeAllConnections();
+    await drain(1000);
     await stopped;
   };
   return { server, close };
