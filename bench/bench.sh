@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm run bench` (issue 10): runs bench/run.ts with a PostgreSQL server for the key-service section.
+# With TEST_DATABASE_URL set it uses that server; otherwise it starts a private throw-away cluster (and a
+# private D-Bus/keyring, unused here) through scripts/with-services.sh. Arguments go to bench/run.ts
+# (--quick, --only <ids>, --name <file name>, --out <dir>). The whole run is bounded: every section has
+# its own time limit, and this wrapper kills the run after BENCH_TIMEOUT seconds (default 900).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run=(timeout --kill-after=10 "${BENCH_TIMEOUT:-900}" node_modules/.bin/tsx bench/run.ts "$@")
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  exec "${run[@]}"
+fi
+exec bash scripts/with-services.sh "${run[@]}"

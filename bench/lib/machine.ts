@@ -1,0 +1,27 @@
+/** The machine and software a run was on, for the report header and for comparing runs. */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import type { MachineInfo } from './types';
+
+function gitCommit(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${sha} (working tree has uncommitted changes)` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.versions.node,
+    openssl: process.versions.openssl ?? 'unknown',
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    gitCommit: gitCommit(),
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * The sections of `npm run bench`, in report order: one module per part of issue 10. Adding a section
+ * (the client core's rotation end to end, the renderer) is one module and one line here.
+ */
+import type { Section } from '../lib/section';
+import { hpkeWrapSection } from './hpkeWrap';
+import { keyServiceSection } from './keyService';
+import { messageSealSection } from './messageSeal';
+import { relayLoadSection } from './relayLoad';
+import { rendererSection } from './renderer';
+import { rotationSection } from './rotation';
+import { sendToDecryptedSection } from './sendToDecrypted';
+
+export const SECTIONS: readonly Section[] = [
+  messageSealSection,
+  hpkeWrapSection,
+  rotationSection,
+  keyServiceSection,
+  sendToDecryptedSection,
+  relayLoadSection,
+  rendererSection,
+];
