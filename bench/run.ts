@@ -5,7 +5,7 @@
  *   tsx bench/run.ts [--quick] [--only id,id] [--name <file name>] [--out <dir>]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../src/common/errors';
@@ -65,10 +65,11 @@ async function main(): Promise<void> {
   const opts = options();
   const tmpDir = mkdtempSync(path.join(tmpdir(), 'seed-bench-'));
   const startedAt = new Date();
+  const loadAtStart = loadavg()[0] ?? 0;
   try {
     const ctx: SectionContext = { quick: opts.quick, tmpDir, log, env: process.env };
     const sections = await runSections(ctx, opts.only);
-    const run: BenchRun = { schema: 1, date: opts.date, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), quick: opts.quick, machine: machineInfo(), sections };
+    const run: BenchRun = { schema: 1, date: opts.date, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), quick: opts.quick, machine: machineInfo(loadAtStart), sections };
     printSummary(run);
     const written = writeReport(run, opts.out, opts.name);
     process.stdout.write(`\nwrote ${written.json}, ${written.markdown}, ${written.svg}\n`);

@@ -13,7 +13,8 @@ function gitCommit(): string {
   }
 }
 
-export function machineInfo(): MachineInfo {
+/** Machine facts; `loadAtStart` is the 1-minute load average read when the run began. */
+export function machineInfo(loadAtStart: number): MachineInfo {
   const cpus = os.cpus();
   return {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
@@ -23,5 +24,6 @@ export function machineInfo(): MachineInfo {
     openssl: process.versions.openssl ?? 'unknown',
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     gitCommit: gitCommit(),
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
   };
 }

@@ -60,6 +60,8 @@ export interface MachineInfo {
   readonly openssl: string;
   readonly platform: string;
   readonly gitCommit: string;
+  /** 1-minute load average when the run started and when it ended (other work on the machine is noise). */
+  readonly loadAverage: { readonly start: number; readonly end: number };
 }
 
 /** One whole run: what `bench/results/<date>.json` holds. */

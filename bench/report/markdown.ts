@@ -66,7 +66,7 @@ export function renderMarkdown(run: BenchRun, chartFile: string): string {
   const lines = [
     `# Performance report ${run.date}`,
     '',
-    `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.platform}; Node ${m.node}, OpenSSL ${m.openssl}; commit ${m.gitCommit}.`,
+    `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.platform}; Node ${m.node}, OpenSSL ${m.openssl}; commit ${m.gitCommit}; 1-minute load average ${m.loadAverage.start.toFixed(1)} at the start, ${m.loadAverage.end.toFixed(1)} at the end.`,
     `Run started ${run.startedAt} and took ${(run.durationMs / 1000).toFixed(0)} s${run.quick ? ' (**quick run**: fewer rounds, smaller groups — not a reference result)' : ''}. Produced by \`npm run bench\`; method in docs/benchmarks.md.`,
     '',
     `![ratio of each figure to its target](${chartFile})`,

@@ -30,7 +30,7 @@ const run: BenchRun = {
   startedAt: '2030-01-02T03:04:05.000Z',
   durationMs: 61_000,
   quick: false,
-  machine: { cpuModel: 'Test CPU', cores: 2, memoryGiB: 4, node: '20.0.0', openssl: '3.0.0', platform: 'Linux test x64', gitCommit: 'abc1234' },
+  machine: { cpuModel: 'Test CPU', cores: 2, memoryGiB: 4, node: '20.0.0', openssl: '3.0.0', platform: 'Linux test x64', gitCommit: 'abc1234', loadAverage: { start: 0.5, end: 0.7 } },
   sections: [
     {
       id: 'message',
@@ -106,5 +106,26 @@ describe('benchmark report writer', () => {
     const file = path.join(tempDir(), 'x.json');
     writeFileSync(file, JSON.stringify({ hello: 1 }));
     expect(() => readRun(file)).toThrow(BenchInputError);
+  });
+});
+
+describe('comparing two runs', () => {
+  it('calls a figure within noise when it moved less than the larger of 10 % and the spread, and lists verdict flips', async () => {
+    const { compareRuns, renderComparison } = await import('../../bench/report/compare');
+    const moved: BenchRun = {
+      ...run,
+      sections: run.sections.map((s) =>
+        s.id !== 'message'
+          ? s
+          : { ...s, figures: s.figures.map((f) => (f.id === 'seal' ? { ...f, value: { ...f.value, median: 20_000 } } : f.id === 'raw' ? { ...f, value: { ...f.value, median: 41_000 } } : f)) },
+      ),
+    };
+    const rows = compareRuns(run, moved);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(rows).toHaveLength(4);
+    expect(byId.get('message.raw')?.withinNoise).toBe(true);
+    expect(byId.get('message.seal')?.withinNoise).toBe(false);
+    expect(byId.get('message.seal')).toMatchObject({ verdictA: 'met', verdictB: 'missed' });
+    expect(renderComparison(rows, 'a', 'b')).toContain('Compared 4 figures of a and b: 3 within noise, 1 outside; verdicts that differ: message.seal.');
   });
 });
