@@ -4,9 +4,10 @@
  * publishes M messages from one SDK publisher with a bounded number in flight, and waits until every subscriber
  * has every message. Prints progress to stderr and one JSON line on stdout (last line): deliveries per second,
  * p50/p99/max delivery latency (publish call start → subscriber callback, same process clock), and the relay
- * process's peak resident memory. Exits 1 if any delivery is missing or duplicated.
+ * process's peak resident memory and CPU time. Exits 1 if any delivery is missing or duplicated. Unpaced (the
+ * default) it is a saturation run: latency then includes queueing; `--rate` paces the publisher.
  *
- *   npx tsx bench/relay-load.ts [--subscribers 200] [--messages 1000] [--in-flight 8] [--timeout 90]
+ *   npx tsx bench/relay-load.ts [--subscribers 200] [--messages 1000] [--in-flight 8] [--rate <msg/s>] [--timeout 90]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,12 +22,14 @@ const { values } = parseArgs({
     subscribers: { type: 'string', default: '200' },
     messages: { type: 'string', default: '1000' },
     'in-flight': { type: 'string', default: '8' },
+    rate: { type: 'string', default: '0' },
     timeout: { type: 'string', default: '90' },
   },
 });
 const SUBSCRIBERS = Number(values.subscribers);
 const MESSAGES = Number(values.messages);
 const IN_FLIGHT = Number(values['in-flight']);
+const RATE = Number(values.rate);
 const TIMEOUT_MS = Number(values.timeout) * 1000;
 const CHANNEL = 'bench.fanout';
 
@@ -125,6 +128,11 @@ async function main(): Promise<void> {
     while (next < MESSAGES) {
       const i = next;
       next += 1;
+      if (RATE > 0) {
+        const due = started + (i * 1000) / RATE;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
       sentAt[i] = performance.now();
       await publisher.publish({ channel: CHANNEL, message: { i, body: 'x'.repeat(200) } });
     }
@@ -147,7 +155,7 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 
   const result = {
-    scenario: `${SUBSCRIBERS} subscribers x ${MESSAGES} messages on one channel, ${IN_FLIGHT} publishes in flight, relay in a child process, SDK clients in this process`,
+    scenario: `${SUBSCRIBERS} subscribers x ${MESSAGES} messages on one channel, ${RATE > 0 ? `${RATE} msg/s` : 'unpaced'}, ${IN_FLIGHT} publishes in flight, relay in a child process, SDK clients in this process`,
     deliveriesPerSec: Math.round(deliveries / seconds),
     p50Ms: round(percentile(sorted, 50)),
     p99Ms: round(percentile(sorted, 99)),
