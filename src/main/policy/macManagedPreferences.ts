@@ -23,7 +23,9 @@ export function managedPreferencesPath(dir: string, userName: string | null): st
 function parsePlist(bytes: Buffer, path: string): unknown {
   try {
     if (bytes.subarray(0, BINARY_MAGIC.length).toString('latin1') === BINARY_MAGIC) return parseBuffer(bytes)[0];
-    return plist.parse(bytes.toString('utf8'));
+    const text = bytes.toString('utf8');
+    if (!/^\uFEFF?\s*</.test(text)) throw new Error('neither a binary nor an XML property list');
+    return plist.parse(text);
   } catch (e) {
     throw new PolicyFileFormatError(path, `not a property list (${e instanceof Error ? e.message.slice(0, 120) : 'parse error'})`);
   }
