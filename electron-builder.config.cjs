@@ -112,6 +112,8 @@ function createBuilderConfig(env) {
     copyright: 'Copyright © Seed',
     artifactName: 'seed-messenger-${version}-${os}-${arch}.${ext}',
     directories: { output: 'dist', buildResources: 'build' },
+    // Drawn by build/icon.mjs; electron-builder derives .ico, .icns and the Linux sizes from it.
+    icon: 'build/icon.png',
     files: ['out/**/*', 'package.json', '!**/*.map'],
     extraResources: [{ from: 'resources/policy-templates', to: 'policy-templates' }],
     asar: true,
