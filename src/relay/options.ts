@@ -84,7 +84,9 @@ export const LIMITS = {
   eventsPerResponse: 100,
   /** Live events kept in memory per channel for subscribers catching up. */
   backlogEvents: 1000,
-  backlogBytes: 2 * 1024 * 1024,
+  backlogChannelBytes: 1024 * 1024,
+  /** All channel backlogs together; beyond it the least recently active channel's backlog is dropped. */
+  backlogTotalBytes: 64 * 1024 * 1024,
   /** A channel backlog with no event for this long is dropped (history stays in SQLite). */
   backlogIdleMs: 10 * 60 * 1000,
   /** Channel / group names per request. */

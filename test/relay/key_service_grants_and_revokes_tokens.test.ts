@@ -44,6 +44,14 @@ describe('key service grants and revokes tokens', () => {
     expect((await failure(alice.publish({ channel: 'bcast.news', message: 'read only' }))).statusCode).toBe(403);
     expect((await failure(alice.deleteMessages({ channel: 'conv.a' }))).statusCode).toBe(403);
 
+    const outsider = client(relay, 'alice');
+    outsider.setToken(token);
+    const outsiderSeen = collect(outsider);
+    outsider.subscribe({ channels: ['conv.b'] });
+    await waitFor('handshake refused', () =>
+      outsiderSeen.statuses.some((s) => s.category === 'PNConnectionErrorCategory' && String(s.error) === 'PNAccessDeniedCategory'),
+    );
+
     const mallory = client(relay, 'mallory');
     expect((await failure(mallory.publish({ channel: 'conv.a', message: 'no token' }))).statusCode).toBe(403);
     mallory.setToken(token);

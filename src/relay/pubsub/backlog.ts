@@ -10,7 +10,8 @@ import { eventSize, type RelayEvent } from './event';
 export class ChannelBacklog {
   private events: RelayEvent[] = [];
   private head = 0;
-  private bytes = 0;
+  /** Approximate memory held, for the per-channel and relay-wide bounds. */
+  bytes = 0;
   lastActivity: number;
 
   constructor(
@@ -25,7 +26,7 @@ export class ChannelBacklog {
     this.events.push(event);
     this.bytes += eventSize(event);
     this.lastActivity = now;
-    while (this.length > LIMITS.backlogEvents || (this.bytes > LIMITS.backlogBytes && this.length > 1)) {
+    while (this.length > LIMITS.backlogEvents || (this.bytes > LIMITS.backlogChannelBytes && this.length > 1)) {
       const dropped = this.events[this.head];
       if (dropped === undefined) break;
       this.head += 1;

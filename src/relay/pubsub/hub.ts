@@ -41,6 +41,7 @@ export class Hub {
   private readonly backlogs = new Map<string, ChannelBacklog>();
   /** Per subscribe key: events up to this timetoken may have been dropped from memory. */
   private readonly dropFloor = new Map<string, Timetoken>();
+  private totalBytes = 0;
   private sequence = 0;
   readonly polls: LongPolls;
 
@@ -63,18 +64,39 @@ export class Hub {
 
   emit(event: RelayEvent): void {
     const key = `${event.subKey}\n${event.channel}`;
-    let backlog = this.backlogs.get(key);
-    if (backlog === undefined) {
-      backlog = new ChannelBacklog(this.floorOf(event.subKey), Date.now());
-      this.backlogs.set(key, backlog);
-    }
+    const backlog = this.backlogs.get(key) ?? new ChannelBacklog(this.floorOf(event.subKey), Date.now());
+    // Re-inserting keeps the map ordered by last activity (least recent first) for eviction.
+    this.backlogs.delete(key);
+    this.backlogs.set(key, backlog);
+    this.totalBytes -= backlog.bytes;
     backlog.append(event, Date.now());
+    this.totalBytes += backlog.bytes;
+    this.evictOverBudget(key);
     this.polls.notify(event);
+  }
+
+  /** Drops least recently active backlogs while all of them together exceed the relay-wide budget. */
+  private evictOverBudget(keep: string): void {
+    for (const [key, backlog] of this.backlogs) {
+      if (this.totalBytes <= LIMITS.backlogTotalBytes) return;
+      if (key !== keep) this.drop(key, backlog);
+    }
+  }
+
+  private drop(key: string, backlog: ChannelBacklog): void {
+    this.backlogs.delete(key);
+    this.totalBytes -= backlog.bytes;
+    const subKey = key.slice(0, key.indexOf('\n'));
+    this.dropFloor.set(subKey, this.deps.clock.current());
   }
 
   /** Drops deleted messages from the live backlog too. */
   forget(subKey: string, channel: string, deleted: (tt: Timetoken) => boolean): void {
-    this.backlogs.get(`${subKey}\n${channel}`)?.removeWhere((e) => e.kind === 'message' && deleted(e.tt));
+    const backlog = this.backlogs.get(`${subKey}\n${channel}`);
+    if (backlog === undefined) return;
+    this.totalBytes -= backlog.bytes;
+    backlog.removeWhere((e) => e.kind === 'message' && deleted(e.tt));
+    this.totalBytes += backlog.bytes;
   }
 
   collect(spec: SubscriptionSpec, cursor: Timetoken): PollResult {
@@ -135,10 +157,7 @@ export class Hub {
   /** Drops backlogs idle for long; their channels' older events then come from SQLite only. */
   sweep(nowMs: number): void {
     for (const [key, backlog] of this.backlogs) {
-      if (nowMs - backlog.lastActivity < LIMITS.backlogIdleMs) continue;
-      this.backlogs.delete(key);
-      const subKey = key.slice(0, key.indexOf('\n'));
-      this.dropFloor.set(subKey, this.deps.clock.current());
+      if (nowMs - backlog.lastActivity >= LIMITS.backlogIdleMs) this.drop(key, backlog);
     }
   }
 }
