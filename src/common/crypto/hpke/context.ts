@@ -11,25 +11,41 @@ import { HPKE_SUITE_ID, labeledExpand, labeledExtract, N_H, N_K, N_N } from './s
 const MODE_BASE = 0x00;
 const EMPTY = new Uint8Array(0);
 
-/** Key, base nonce and exporter secret of a context. */
+/** Key and base nonce of a context, plus what Export needs to derive the exporter secret on demand. */
 export interface KeyScheduleOutput {
   readonly key: Uint8Array;
   readonly baseNonce: Uint8Array;
-  readonly exporterSecret: Uint8Array;
+  readonly secret: Uint8Array;
+  readonly keyScheduleContext: Uint8Array;
 }
 
-/** KeySchedule(mode_base, shared_secret, info, psk = "", psk_id = "") (RFC 9180 §5.1). */
+/** psk_id_hash is the same for every base-mode context of the suite: computed once per provider. */
+const pskIdHashes = new WeakMap<CryptoProvider, Promise<Uint8Array>>();
+function pskIdHash(provider: CryptoProvider): Promise<Uint8Array> {
+  let hash = pskIdHashes.get(provider);
+  if (!hash) {
+    hash = labeledExtract(provider, HPKE_SUITE_ID, EMPTY, 'psk_id_hash', EMPTY);
+    pskIdHashes.set(provider, hash);
+  }
+  return hash;
+}
+
+/**
+ * KeySchedule(mode_base, shared_secret, info, psk = "", psk_id = "") (RFC 9180 §5.1). The exporter
+ * secret is derived only when Export is used (`exporterSecret`), since key wraps never export.
+ */
 export async function keyScheduleBase(provider: CryptoProvider, sharedSecret: Uint8Array, info: Uint8Array): Promise<KeyScheduleOutput> {
-  const pskIdHash = await labeledExtract(provider, HPKE_SUITE_ID, EMPTY, 'psk_id_hash', EMPTY);
   const infoHash = await labeledExtract(provider, HPKE_SUITE_ID, EMPTY, 'info_hash', info);
-  const context = concatBytes(Uint8Array.of(MODE_BASE), pskIdHash, infoHash);
+  const keyScheduleContext = concatBytes(Uint8Array.of(MODE_BASE), await pskIdHash(provider), infoHash);
   const secret = await labeledExtract(provider, HPKE_SUITE_ID, sharedSecret, 'secret', EMPTY);
-  const [key, baseNonce, exporterSecret] = await Promise.all([
-    labeledExpand(provider, HPKE_SUITE_ID, secret, 'key', context, N_K),
-    labeledExpand(provider, HPKE_SUITE_ID, secret, 'base_nonce', context, N_N),
-    labeledExpand(provider, HPKE_SUITE_ID, secret, 'exp', context, N_H),
-  ]);
-  return { key, baseNonce, exporterSecret };
+  const key = await labeledExpand(provider, HPKE_SUITE_ID, secret, 'key', keyScheduleContext, N_K);
+  const baseNonce = await labeledExpand(provider, HPKE_SUITE_ID, secret, 'base_nonce', keyScheduleContext, N_N);
+  return { key, baseNonce, secret, keyScheduleContext };
+}
+
+/** exporter_secret = LabeledExpand(secret, "exp", key_schedule_context, Nh) (RFC 9180 §5.1). */
+export function exporterSecret(provider: CryptoProvider, schedule: KeyScheduleOutput): Promise<Uint8Array> {
+  return labeledExpand(provider, HPKE_SUITE_ID, schedule.secret, 'exp', schedule.keyScheduleContext, N_H);
 }
 
 /** An HPKE encryption context (sender or recipient side; both hold the same secrets). */
@@ -62,7 +78,7 @@ export class HpkeContext {
   }
 
   /** Export(exporter_context, L) = LabeledExpand(exporter_secret, "sec", exporter_context, L) (RFC 9180 §5.3). */
-  export(exporterContext: Uint8Array, length: number): Promise<Uint8Array> {
-    return labeledExpand(this.provider, HPKE_SUITE_ID, this.schedule.exporterSecret, 'sec', exporterContext, length);
+  async export(exporterContext: Uint8Array, length: number): Promise<Uint8Array> {
+    return labeledExpand(this.provider, HPKE_SUITE_ID, await exporterSecret(this.provider, this.schedule), 'sec', exporterContext, length);
   }
 }
