@@ -43,3 +43,33 @@ export function warningFrom(error: AppError, layer?: PolicyLayerName, key?: stri
     ...(key === undefined ? {} : { key }),
   };
 }
+
+export class ManagedSettingError extends AppError {
+  constructor(readonly key: string) {
+    super('policy_setting_managed', `"${key}" is managed by your organisation and cannot be changed here`);
+  }
+}
+
+export class SignInMethodNotAllowedError extends AppError {
+  constructor(readonly method: string) {
+    super('policy_sign_in_method_not_allowed', `signing in with "${method.slice(0, 40)}" is not allowed by your organisation`);
+  }
+}
+
+export class ServerNotAllowedError extends AppError {
+  constructor(readonly allowed: string) {
+    super('policy_server_not_allowed', `your organisation allows only the key service at ${allowed}`);
+  }
+}
+
+export class LocalModeNotAllowedError extends AppError {
+  constructor() {
+    super('policy_local_mode_not_allowed', 'local mode is turned off by your organisation');
+  }
+}
+
+export class ContactNotVerifiedError extends AppError {
+  constructor() {
+    super('policy_contact_not_verified', 'your organisation requires you to verify this contact\'s safety number before sending');
+  }
+}
