@@ -1,5 +1,5 @@
 /**
- * The typed error hierarchy of the wire protocol (docs/protocol.md §10). Every failure of a codec,
+ * The typed error hierarchy of the wire protocol (docs/protocol.md §12). Every failure of a codec,
  * signature check or decryption is one of these, with a stable `code`; nothing else escapes the
  * protocol functions for bad input. Renderer code may import this file (it is outside common/crypto).
  */
