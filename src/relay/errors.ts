@@ -25,10 +25,7 @@ export type RelayErrorCode =
   | 'not_found'
   | 'action_exists'
   | 'message_too_large'
-  | 'body_too_large'
-  | 'shutting_down'
-  | 'invalid_config'
-  | 'data_dir_in_use';
+  | 'body_too_large';
 
 /** Resources named in a 403 body (`payload.channels` / `payload["channel-groups"]`). */
 export interface DeniedResources {
@@ -84,12 +81,6 @@ export class ConflictError extends RelayError {
 export class PayloadTooLargeError extends RelayError {
   constructor(code: RelayErrorCode, message: string) {
     super(code, 413, message);
-  }
-}
-
-export class ShuttingDownError extends RelayError {
-  constructor() {
-    super('shutting_down', 503, 'The relay is shutting down');
   }
 }
 

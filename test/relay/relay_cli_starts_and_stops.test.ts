@@ -1,11 +1,12 @@
 /**
  * The command line: `npm run relay -- --port <p> --data <dir>` prints exactly one line when ready, serves the
- * SDK, keeps history on disk across runs, stops cleanly on SIGTERM, and refuses bad arguments and a data
- * directory another relay holds.
+ * SDK, keeps history on disk across runs, stops cleanly on SIGTERM, and refuses bad arguments, an unusable data
+ * directory and one another relay holds.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, client, startTestRelay, tempDir } from './helpers';
 
@@ -60,6 +61,13 @@ describe('relay command line', () => {
     const [code] = (await once(missing.child, 'exit')) as [number | null];
     expect(code).toBe(2);
     expect(missing.stderr()).toContain('--port is required');
+
+    const notADirectory = join(tempDir(), 'file');
+    writeFileSync(notADirectory, 'x');
+    const unusable = run(['--port', '0', '--data', join(notADirectory, 'data')]);
+    const [unusableCode] = (await once(unusable.child, 'exit')) as [number | null];
+    expect(unusableCode).toBe(2);
+    expect(unusable.stderr()).toContain('invalid_config: cannot open the relay database');
 
     const holder = await startTestRelay();
     const clash = run(['--port', '0', '--data', holder.dataDir]);

@@ -7,7 +7,7 @@ import { BadRequestError } from '../errors';
 import { decodeNameList } from '../http/percentEncoding';
 import { ok } from '../http/reply';
 import { route, type RouteContext } from '../http/router';
-import { checkChannel, checkUuid } from '../names';
+import { checkChannel, checkUuid, isPresenceName } from '../names';
 import { LIMITS } from '../options';
 import { needs } from '../pam/accessManager';
 import { callerUuid, flagQuery, groupList, intQuery, isPlainObject, parseJson, pathText, subscribeKey } from './params';
@@ -25,8 +25,11 @@ interface Target {
 
 function target(ctx: RouteContext, requireSome: boolean): Target {
   const subKey = subscribeKey(ctx);
-  const channels = [...new Set(decodeNameList(ctx.params.channels ?? '', 'channel list'))].map((c) => checkChannel(c));
-  const groups = groupList(ctx, false);
+  // Presence twins (`-pnpres`) are accepted and ignored: some SDK configurations leave them in leave requests.
+  const channels = [...new Set(decodeNameList(ctx.params.channels ?? '', 'channel list'))]
+    .map((c) => checkChannel(c, true))
+    .filter((c) => !isPresenceName(c));
+  const groups = groupList(ctx, true).filter((g) => !isPresenceName(g));
   if (requireSome && channels.length === 0 && groups.length === 0) {
     throw new BadRequestError('invalid_parameter', 'Name at least one channel or channel group');
   }

@@ -95,6 +95,7 @@ export function createRelayServer(core: RelayCore): RelayServer {
     inFlight += 1;
     void dispatch(core, req, res)
       .then(({ reply }) => writeReply(res, reply, closing))
+      .catch(() => res.destroy())
       .finally(() => {
         inFlight -= 1;
         if (inFlight === 0) drained?.();

@@ -115,10 +115,4 @@ export class LongPolls {
       for (const waiter of [...set]) waiter.settle({ events: [], cursor: waiter.cursor });
     }
   }
-
-  get held(): number {
-    const all = new Set<Waiter>();
-    for (const set of this.byKey.values()) set.forEach((w) => all.add(w));
-    return all.size;
-  }
 }

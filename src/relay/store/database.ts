@@ -52,8 +52,13 @@ CREATE TABLE IF NOT EXISTS relay_state (
 `;
 
 export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'relay.sqlite'), { timeout: 200 });
+  let db: Db;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    db = new Database(join(dataDir, 'relay.sqlite'), { timeout: 200 });
+  } catch (error) {
+    throw new RelayConfigError('invalid_config', `cannot open the relay database in ${dataDir}: ${(error as Error).message}`);
+  }
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
@@ -66,7 +71,7 @@ export function openDatabase(dataDir: string): Db {
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {
       throw new RelayConfigError('data_dir_in_use', `another relay is using ${dataDir}`);
     }
-    throw error;
+    throw new RelayConfigError('invalid_config', `cannot use the relay database in ${dataDir}: ${(error as Error).message}`);
   }
   return db;
 }
