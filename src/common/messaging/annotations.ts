@@ -1,0 +1,96 @@
+/**
+ * Reactions and read receipts of one conversation (docs/messaging.md §Receipts and reactions): PubNub
+ * message actions `reaction`/<emoji> and `receipt`/`read`, keyed by the message timetoken they annotate.
+ * Pure state fed from live action events and from the `actions` of history pages. An action is identified
+ * by its action timetoken; a removed one stays removed even if an older history page still lists it.
+ * A read receipt on a message means "read up to here": it covers every earlier message too.
+ */
+import { compareTimetokens } from './timetoken';
+
+export const REACTION_ACTION = 'reaction';
+export const RECEIPT_ACTION = 'receipt';
+export const READ_VALUE = 'read';
+
+/** One message action as the transport reports it. */
+export interface ActionEvent {
+  readonly messageTimetoken: string;
+  readonly type: string;
+  readonly value: string;
+  readonly actor: string;
+  readonly actionTimetoken: string;
+}
+
+/** History's `actions` field of one message: type → value → [{uuid, actionTimetoken}]. */
+export type HistoryActions = Record<string, Record<string, readonly { readonly uuid: string; readonly actionTimetoken: string }[]>>;
+
+export class Annotations {
+  private readonly live = new Map<string, ActionEvent>();
+  private readonly removed = new Set<string>();
+  private changes = 0;
+
+  get revision(): number {
+    return this.changes;
+  }
+
+  /** Applies an added or removed action; false when it changed nothing. */
+  apply(event: 'added' | 'removed', action: ActionEvent): boolean {
+    const id = actionId(action);
+    if (event === 'removed') {
+      this.removed.add(id);
+      if (!this.live.delete(id)) return false;
+    } else {
+      if (this.removed.has(id) || this.live.has(id)) return false;
+      this.live.set(id, action);
+    }
+    this.changes += 1;
+    return true;
+  }
+
+  /** Adds the actions a history page lists for one message. */
+  applyHistory(messageTimetoken: string, actions: HistoryActions): void {
+    for (const [type, values] of Object.entries(actions)) {
+      for (const [value, list] of Object.entries(values)) {
+        for (const a of list) this.apply('added', { messageTimetoken, type, value, actor: a.uuid, actionTimetoken: a.actionTimetoken });
+      }
+    }
+  }
+
+  /** Reaction values on a message with their actors, in order of first use. */
+  reactions(messageTimetoken: string): { value: string; actors: string[] }[] {
+    const byValue = new Map<string, string[]>();
+    for (const a of this.sorted()) {
+      if (a.messageTimetoken !== messageTimetoken || a.type !== REACTION_ACTION) continue;
+      const actors = byValue.get(a.value) ?? [];
+      if (!actors.includes(a.actor)) actors.push(a.actor);
+      byValue.set(a.value, actors);
+    }
+    return [...byValue].map(([value, actors]) => ({ value, actors }));
+  }
+
+  /** The action timetoken of `actor`'s action on a message, if any (to remove it). */
+  find(messageTimetoken: string, type: string, value: string, actor: string): ActionEvent | undefined {
+    for (const a of this.live.values()) {
+      if (a.messageTimetoken === messageTimetoken && a.type === type && a.value === value && a.actor === actor) return a;
+    }
+    return undefined;
+  }
+
+  /** The newest message timetoken each actor has marked read. */
+  readUpTo(): Map<string, string> {
+    const upTo = new Map<string, string>();
+    for (const a of this.live.values()) {
+      if (a.type !== RECEIPT_ACTION || a.value !== READ_VALUE) continue;
+      const current = upTo.get(a.actor);
+      if (current === undefined || compareTimetokens(a.messageTimetoken, current) > 0) upTo.set(a.actor, a.messageTimetoken);
+    }
+    return upTo;
+  }
+
+  private sorted(): ActionEvent[] {
+    return [...this.live.values()].sort((a, b) => compareTimetokens(a.actionTimetoken, b.actionTimetoken));
+  }
+}
+
+function actionId(a: ActionEvent): string {
+  return `${a.messageTimetoken}/${a.actionTimetoken}/${a.type}/${a.value}/${a.actor}`;
+}

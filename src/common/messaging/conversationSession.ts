@@ -1,0 +1,198 @@
+/**
+ * One conversation inside the pipeline (docs/messaging.md §Receiving, §History, §Catch-up): its timeline and
+ * annotations, its catch-up cursor, and the history reads. Envelopes from history and live go through
+ * `ingest` (claimed once per timetoken, opened through the crypto port); pending ones are re-opened when
+ * their key version becomes available. Catch-up pages forward from the persisted cursor (or loads the
+ * newest page the first time) and advances the cursor page by page; scroll-back pages backward from the
+ * oldest item. Catch-ups and scroll-backs are serialized per conversation.
+ */
+import { conversationChannel } from '../channels';
+import type { ConversationId } from '../ids';
+import { Annotations } from './annotations';
+import { TransportError, type MessagingError } from './errors';
+import type { CursorStore, MessageCrypto, OpenOutcome } from './ports';
+import { Timeline, type ReceivedRecord } from './timeline';
+import { classifyFailure, fetchPage, type HistoryEntry, type PageQuery, type PubNubClient } from './transport';
+import { compareTimetokens, isTimetoken, nextTimetoken, timetokenOf } from './timetoken';
+
+export interface SessionDeps {
+  readonly pubnub: PubNubClient;
+  readonly crypto: MessageCrypto;
+  readonly cursors: CursorStore;
+  readonly pageSize: number;
+  /** Called after every visible change. */
+  readonly changed: (conversationId: ConversationId) => void;
+  /** Reports a failure of background work (a cursor save). */
+  readonly failed: (conversationId: ConversationId, error: MessagingError) => void;
+  readonly disposed: () => boolean;
+}
+
+/** An envelope as it arrives, from history or live. */
+export type Arrival = Pick<HistoryEntry, 'timetoken' | 'publisher' | 'message'>;
+
+export class ConversationSession {
+  readonly timeline = new Timeline();
+  readonly annotations = new Annotations();
+  readonly channel: string;
+  /** True once history reached the first message of the channel. */
+  reachedStart = false;
+  /** True while the subscription is connected and caught up: live messages then advance the cursor. */
+  live = false;
+  private cursor: string | undefined;
+  private cursorLoad: Promise<void> | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private keyEpoch = 0;
+  private catchingUp: Promise<void> | undefined;
+  private catchUpAgain = false;
+  private older: Promise<number> | undefined;
+
+  constructor(
+    readonly id: ConversationId,
+    private readonly deps: SessionDeps,
+  ) {
+    this.channel = conversationChannel(id);
+  }
+
+  /** The catch-up cursor: every message at or before it has been received. */
+  get lastTimetoken(): string | undefined {
+    return this.cursor;
+  }
+
+  /** Records and opens an envelope; resolves once it is settled (at once for a duplicate). */
+  ingest(arrival: Arrival): Promise<void> {
+    const record = this.timeline.claim(arrival.timetoken, arrival.publisher, arrival.message);
+    return record === undefined ? Promise.resolve() : this.open(record);
+  }
+
+  /** A live message: ingested, and the cursor follows it while the subscription is caught up. */
+  receiveLive(arrival: Arrival): Promise<void> {
+    if (this.live) this.advanceCursor(arrival.timetoken);
+    return this.ingest(arrival);
+  }
+
+  /** Re-opens the envelopes waiting for `keyVersion`. */
+  keyAvailable(keyVersion: number): Promise<void> {
+    this.keyEpoch += 1;
+    return Promise.all(this.timeline.pending(keyVersion).map((r) => this.open(r))).then(() => undefined);
+  }
+
+  /** Fetches everything after the cursor (the newest page when there is none). Serialized; re-runs if asked again meanwhile. */
+  catchUp(): Promise<void> {
+    if (this.catchingUp !== undefined) {
+      this.catchUpAgain = true;
+      return this.catchingUp;
+    }
+    const run = async (): Promise<void> => {
+      try {
+        do {
+          this.catchUpAgain = false;
+          await this.catchUpOnce();
+        } while (this.catchUpAgain && !this.deps.disposed());
+      } finally {
+        this.catchingUp = undefined;
+      }
+    };
+    this.catchingUp = run();
+    return this.catchingUp;
+  }
+
+  /** Loads the page of history before the oldest item; resolves to the number of messages it held. */
+  loadOlder(): Promise<number> {
+    this.older ??= this.loadOlderOnce().finally(() => {
+      this.older = undefined;
+    });
+    return this.older;
+  }
+
+  private async catchUpOnce(): Promise<void> {
+    await this.loadCursor();
+    const count = this.deps.pageSize;
+    if (this.cursor === undefined) {
+      const page = await this.fetch({ count });
+      await this.ingestPage(page);
+      if (page.length < count) this.reachedStart = true;
+      const newest = page.at(-1);
+      if (newest !== undefined) this.advanceCursor(newest.timetoken);
+      return;
+    }
+    for (;;) {
+      const page = await this.fetch({ end: nextTimetoken(this.cursor), count });
+      await this.ingestPage(page);
+      const newest = page.at(-1);
+      if (newest !== undefined) this.advanceCursor(newest.timetoken);
+      if (newest === undefined || page.length < count || this.deps.disposed()) return;
+    }
+  }
+
+  private async loadOlderOnce(): Promise<number> {
+    await this.loadCursor();
+    const oldest = this.timeline.oldest();
+    const start = oldest ?? (this.cursor === undefined ? undefined : nextTimetoken(this.cursor));
+    const count = this.deps.pageSize;
+    const page = await this.fetch(start === undefined ? { count } : { start, count });
+    await this.ingestPage(page);
+    if (page.length < count) this.reachedStart = true;
+    this.deps.changed(this.id);
+    return page.length;
+  }
+
+  private async ingestPage(page: HistoryEntry[]): Promise<void> {
+    for (const entry of page) if (entry.actions !== undefined) this.annotations.applyHistory(entry.timetoken, entry.actions);
+    await Promise.all(page.map((entry) => this.ingest(entry)));
+    this.deps.changed(this.id);
+  }
+
+  private async fetch(query: PageQuery): Promise<HistoryEntry[]> {
+    try {
+      return await fetchPage(this.deps.pubnub, this.channel, query);
+    } catch (error) {
+      const failure = classifyFailure(error);
+      throw new TransportError('history_failed', failure.code, `history of ${this.id}: ${failure.message}`);
+    }
+  }
+
+  private async open(record: ReceivedRecord): Promise<void> {
+    for (;;) {
+      const epoch = this.keyEpoch;
+      const outcome = await this.openSafely(record.envelope);
+      if (this.deps.disposed()) return;
+      if (outcome.kind === 'pending' && epoch !== this.keyEpoch) continue;
+      this.timeline.settle(record, outcome);
+      this.deps.changed(this.id);
+      return;
+    }
+  }
+
+  private async openSafely(envelope: unknown): Promise<OpenOutcome> {
+    try {
+      return await this.deps.crypto.open(this.id, envelope);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      return { kind: 'rejected', code: typeof code === 'string' ? code : 'open_failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async loadCursor(): Promise<void> {
+    this.cursorLoad ??= this.deps.cursors.load(this.id).then((stored) => {
+      if (isTimetoken(stored)) this.advanceCursor(timetokenOf(stored), false);
+    });
+    await this.cursorLoad;
+  }
+
+  private advanceCursor(timetoken: string, persist = true): void {
+    if (this.cursor !== undefined && compareTimetokens(timetoken, this.cursor) <= 0) return;
+    this.cursor = timetoken;
+    if (!persist) return;
+    this.saving = this.saving
+      .then(() => this.deps.cursors.save(this.id, timetoken))
+      .catch((error: unknown) => {
+        const failure = classifyFailure(error);
+        this.deps.failed(this.id, new TransportError('cursor_failed', failure.code, `saving the cursor of ${this.id}: ${failure.message}`));
+      });
+  }
+
+  /** Resolves when every cursor save requested so far has finished. */
+  flush(): Promise<void> {
+    return this.saving;
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * The messaging pipeline (issue 6, "Messaging pipeline"; docs/messaging.md): transport-agnostic logic over
+ * the real `pubnub` SDK and the crypto port, used by the Node CLI directly and by the renderer with crypto
+ * through the preload bridge. It joins many conversations at once (one SDK subscription each), catches up
+ * from history on join and on every (re)connect, feeds live messages, signals and message actions into
+ * each conversation's timeline, sends with a delivery state, and tells listeners which conversation
+ * changed. `dispose()` unsubscribes, removes every listener and stops every timer.
+ */
+import type PubNub from 'pubnub';
+import { ConversationIdSchema, newMessageId, type ConversationId, type DeviceId, type MessageId, type UserId } from '../ids';
+import * as annotate from './annotate';
+import { ConversationSession } from './conversationSession';
+import { buildItems } from './conversationView';
+import { DisposedError, InvalidInputError, MessagingError, TransportError } from './errors';
+import type { CursorStore, MessageCrypto } from './ports';
+import * as sending from './send';
+import type { TimelineItem } from './timelineItem';
+import { classifyFailure, type PubNubClient } from './transport';
+import { TypingTracker, type TypingTimers } from './typing';
+import { timetokenOf } from './timetoken';
+import { handleStatus, routeAction, routeMessage, routeSignal } from './events';
+
+export interface MessagingOptions {
+  /** A `pubnub` SDK instance (no cipherKey: our envelope does the crypto). The pipeline never destroys it. */
+  readonly pubnub: PubNubClient;
+  readonly crypto: MessageCrypto;
+  readonly cursors: CursorStore;
+  /** This device: the sender of what this pipeline sends. */
+  readonly self: { readonly userId: UserId; readonly deviceId: DeviceId };
+  /** CSPRNG bytes (message ids). */
+  readonly randomBytes: (length: number) => Uint8Array;
+  /** Milliseconds since the epoch; `Date.now` by default. */
+  readonly now?: () => number;
+  /** Timers for typing expiry; the runtime's by default. */
+  readonly timers?: TypingTimers;
+  /** History page size, 1-25 (PubNub's cap for history with message actions); 25 by default. */
+  readonly pageSize?: number;
+  /** How long a typing indicator lasts without a new signal; 6 s by default. */
+  readonly typingTimeoutMs?: number;
+  /** How often a continuing typer re-signals; 3 s by default. */
+  readonly typingRepeatMs?: number;
+}
+
+/** A conversation as the UI shows it. */
+export interface ConversationView {
+  readonly conversationId: ConversationId;
+  readonly items: readonly TimelineItem[];
+  /** PubNub users typing now (not this client). */
+  readonly typing: readonly string[];
+  /** True once scroll-back reached the first message. */
+  readonly reachedStart: boolean;
+  /** True while subscribed. */
+  readonly joined: boolean;
+  /** True while subscribed, connected and caught up. */
+  readonly live: boolean;
+  /** The catch-up cursor: every message at or before it has been received. */
+  readonly lastTimetoken: string | undefined;
+}
+
+export type ChangeListener = (conversationId: ConversationId) => void;
+export type ErrorListener = (error: MessagingError, conversationId: ConversationId | undefined) => void;
+
+export class Messaging {
+  private readonly pubnub: PubNubClient;
+  private readonly sessions = new Map<ConversationId, ConversationSession>();
+  private readonly subscriptions = new Map<ConversationId, PubNub.Subscription>();
+  private readonly typing: TypingTracker;
+  private readonly typingSent = new Map<ConversationId, { on: boolean; at: number }>();
+  private readonly changeListeners = new Set<ChangeListener>();
+  private readonly errorListeners = new Set<ErrorListener>();
+  private readonly revisions = new Map<ConversationId, number>();
+  private readonly views = new Map<ConversationId, { revision: number; view: ConversationView }>();
+  private readonly dirty = new Set<ConversationId>();
+  private readonly statusListener: PubNub.Listener;
+  private readonly stopKeyListener: () => void;
+  private readonly now: () => number;
+  private readonly pageSize: number;
+  private readonly typingRepeatMs: number;
+  /** Increases on every disconnect: a catch-up that started before one does not make a conversation live. */
+  connectionEpoch = 0;
+  private disposed = false;
+
+  constructor(private readonly options: MessagingOptions) {
+    this.pubnub = options.pubnub;
+    this.now = options.now ?? (() => Date.now());
+    this.pageSize = checkedInteger(options.pageSize ?? 25, 1, 25, 'pageSize');
+    this.typingRepeatMs = checkedInteger(options.typingRepeatMs ?? 3000, 1, 60_000, 'typingRepeatMs');
+    const typingTimeoutMs = checkedInteger(options.typingTimeoutMs ?? 6000, 1, 60_000, 'typingTimeoutMs');
+    this.typing = new TypingTracker(typingTimeoutMs, options.timers ?? { setTimeout, clearTimeout }, (id) => this.markChanged(id));
+    this.statusListener = { status: (status) => handleStatus(this, status) };
+    this.pubnub.addListener(this.statusListener);
+    this.stopKeyListener = options.crypto.onKeyAvailable((conversationId, keyVersion) => {
+      const session = this.sessions.get(conversationId);
+      if (session !== undefined && !this.disposed) void session.keyAvailable(keyVersion);
+    });
+  }
+
+  /** Subscribes to the conversations and catches each up from its cursor; resolves when all are caught up. */
+  async join(conversationIds: readonly ConversationId[]): Promise<void> {
+    const sessions = this.checkedSessions(conversationIds);
+    for (const session of sessions) {
+      if (this.subscriptions.has(session.id)) continue;
+      const subscription = this.pubnub.channel(session.channel).subscription();
+      subscription.addListener({
+        message: (event) => routeMessage(this, session, event),
+        signal: (event) => routeSignal(this, session, event),
+        messageAction: (event) => routeAction(this, session, event),
+      });
+      this.subscriptions.set(session.id, subscription);
+      subscription.subscribe();
+      this.markChanged(session.id);
+    }
+    await Promise.all(sessions.map((session) => session.catchUp()));
+  }
+
+  /** Unsubscribes from the conversations (their timelines stay readable). */
+  leave(conversationIds: readonly ConversationId[]): void {
+    for (const session of this.checkedSessions(conversationIds)) {
+      this.subscriptions.get(session.id)?.dispose();
+      this.subscriptions.delete(session.id);
+      session.live = false;
+      this.typing.clear(session.id);
+      this.markChanged(session.id);
+    }
+  }
+
+  /** Joined conversations. */
+  joined(): ConversationId[] {
+    return [...this.subscriptions.keys()];
+  }
+
+  /** Fetches what arrived after the cursor (all joined conversations when none is named). */
+  async catchUp(conversationId?: ConversationId): Promise<void> {
+    const sessions = conversationId === undefined ? this.joinedSessions() : this.checkedSessions([conversationId]);
+    await Promise.all(sessions.map((s) => s.catchUp()));
+  }
+
+  /** Loads the page of history before the oldest item. */
+  async loadOlder(conversationId: ConversationId): Promise<{ added: number; reachedStart: boolean }> {
+    const session = this.sessionOf(conversationId);
+    const added = await session.loadOlder();
+    return { added, reachedStart: session.reachedStart };
+  }
+
+  /** Sends a message; resolves with how the send ended (a failure is also shown on the item). */
+  send(conversationId: ConversationId, content: sending.MessageContent): Promise<sending.SendOutcome> {
+    const session = this.sessionOf(conversationId);
+    const id: MessageId = newMessageId({ randomBytes: this.options.randomBytes });
+    const plaintext = sending.newPlaintext(content, id, this.now());
+    this.typingSent.delete(conversationId);
+    return sending.send(session, plaintext, this.sendDeps());
+  }
+
+  /** Sends a failed message again, sealed with the current key version. */
+  retry(conversationId: ConversationId, messageId: MessageId): Promise<sending.SendOutcome> {
+    const session = this.sessionOf(conversationId);
+    return sending.retry(session, messageId, this.sendDeps());
+  }
+
+  /** Tells the others this user is (or stopped) typing; repeated `true` calls are throttled. */
+  async setTyping(conversationId: ConversationId, typing: boolean): Promise<void> {
+    const session = this.sessionOf(conversationId);
+    const last = this.typingSent.get(conversationId);
+    const now = this.now();
+    if (typing ? last?.on === true && now - last.at < this.typingRepeatMs : last?.on !== true) return;
+    this.typingSent.set(conversationId, { on: typing, at: now });
+    try {
+      await this.pubnub.signal({ channel: session.channel, message: { typing } });
+    } catch (error) {
+      this.typingSent.delete(conversationId);
+      const failure = classifyFailure(error);
+      throw new TransportError('signal_failed', failure.code, `typing signal: ${failure.message}`);
+    }
+  }
+
+  /** Marks the conversation read up to a message (the newest one when none is named). */
+  async markRead(conversationId: ConversationId, messageTimetoken?: string): Promise<void> {
+    const session = this.sessionOf(conversationId);
+    const target = messageTimetoken === undefined ? newestMessage(this.view(conversationId).items) : timetokenOf(messageTimetoken);
+    if (target !== undefined) await annotate.markRead(session, target, this.annotateDeps());
+  }
+
+  /** Adds this user's reaction (an emoji) to a message. */
+  react(conversationId: ConversationId, messageTimetoken: string, value: string): Promise<void> {
+    const session = this.sessionOf(conversationId);
+    return annotate.react(session, timetokenOf(messageTimetoken), value, this.annotateDeps());
+  }
+
+  /** Removes this user's reaction from a message. */
+  unreact(conversationId: ConversationId, messageTimetoken: string, value: string): Promise<void> {
+    const session = this.sessionOf(conversationId);
+    return annotate.unreact(session, timetokenOf(messageTimetoken), value, this.annotateDeps());
+  }
+
+  /** The conversation as the UI shows it; the same object until something changes. */
+  view(conversationId: ConversationId): ConversationView {
+    const session = this.sessionOf(conversationId);
+    const revision = this.revisions.get(session.id) ?? 0;
+    const cached = this.views.get(session.id);
+    if (cached !== undefined && cached.revision === revision) return cached.view;
+    const actor = this.pubnub.getUserId();
+    const view: ConversationView = {
+      conversationId: session.id,
+      items: buildItems(session.timeline, session.annotations, { self: this.options.self, actor }),
+      typing: this.typing.actors(session.id).filter((a) => a !== actor),
+      reachedStart: session.reachedStart,
+      joined: this.subscriptions.has(session.id),
+      live: session.live,
+      lastTimetoken: session.lastTimetoken,
+    };
+    this.views.set(session.id, { revision, view });
+    return view;
+  }
+
+  /** Calls `listener` (batched per microtask) with each conversation whose view changed. */
+  onChange(listener: ChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Calls `listener` with failures of background work (catch-up after a reconnect, cursor saves, live input). */
+  onError(listener: ErrorListener): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  /** Unsubscribes everything, removes every listener, stops every timer; waits for pending cursor saves. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const subscription of this.subscriptions.values()) subscription.dispose();
+    this.subscriptions.clear();
+    this.pubnub.removeListener(this.statusListener);
+    this.stopKeyListener();
+    this.typing.dispose();
+    this.changeListeners.clear();
+    this.errorListeners.clear();
+    await Promise.all([...this.sessions.values()].map((s) => s.flush()));
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** @internal The typing tracker (events.ts). */
+  get typingTracker(): TypingTracker {
+    return this.typing;
+  }
+
+  /** @internal Sessions subscribed now. */
+  joinedSessions(): ConversationSession[] {
+    return [...this.subscriptions.keys()].flatMap((id) => this.sessions.get(id) ?? []);
+  }
+
+  /** @internal Records a change and schedules the listeners. */
+  markChanged(conversationId: ConversationId): void {
+    this.revisions.set(conversationId, (this.revisions.get(conversationId) ?? 0) + 1);
+    if (this.disposed || this.dirty.has(conversationId)) return;
+    if (this.dirty.size === 0) queueMicrotask(() => this.flushChanges());
+    this.dirty.add(conversationId);
+  }
+
+  /** @internal Reports a background failure. */
+  report(error: unknown, conversationId: ConversationId | undefined): void {
+    if (this.disposed) return;
+    const failure = error instanceof MessagingError ? error : toTransportError(error);
+    for (const listener of this.errorListeners) listener(failure, conversationId);
+  }
+
+  private flushChanges(): void {
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    for (const id of ids) for (const listener of this.changeListeners) listener(id);
+  }
+
+  private checkedSessions(conversationIds: readonly ConversationId[]): ConversationSession[] {
+    if (this.disposed) throw new DisposedError();
+    if (!Array.isArray(conversationIds)) throw new InvalidInputError('conversation ids must be a list');
+    const ids = conversationIds.map(checkedId);
+    return ids.map((id) => this.sessionOf(id));
+  }
+
+  private sessionOf(raw: ConversationId): ConversationSession {
+    if (this.disposed) throw new DisposedError();
+    const id = checkedId(raw);
+    let session = this.sessions.get(id);
+    if (session === undefined) {
+      session = new ConversationSession(id, {
+        pubnub: this.pubnub,
+        crypto: this.options.crypto,
+        cursors: this.options.cursors,
+        pageSize: this.pageSize,
+        changed: (cid) => this.markChanged(cid),
+        failed: (cid, error) => this.report(error, cid),
+        disposed: () => this.disposed,
+      });
+      this.sessions.set(id, session);
+    }
+    return session;
+  }
+
+  private sendDeps(): sending.SendDeps {
+    return { pubnub: this.pubnub, crypto: this.options.crypto, changed: (s) => this.markChanged(s.id) };
+  }
+
+  private annotateDeps(): annotate.AnnotateDeps {
+    return { pubnub: this.pubnub, changed: (s) => this.markChanged(s.id) };
+  }
+}
+
+/** Creates a messaging pipeline. */
+export function createMessaging(options: MessagingOptions): Messaging {
+  return new Messaging(options);
+}
+
+function newestMessage(items: readonly TimelineItem[]): string | undefined {
+  for (let i = items.length - 1; i >= 0; i -= 1) {
+    const item = items[i];
+    if (item?.kind === 'message' && item.timetoken !== undefined) return item.timetoken;
+  }
+  return undefined;
+}
+
+function checkedId(raw: unknown): ConversationId {
+  const parsed = ConversationIdSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInputError(`not a conversation id: ${JSON.stringify(raw)}`);
+  return parsed.data;
+}
+
+function checkedInteger(value: number, min: number, max: number, name: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidInputError(`${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function toTransportError(error: unknown): TransportError {
+  const failure = classifyFailure(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return new TransportError(code === 'cursor_failed' ? 'cursor_failed' : 'history_failed', failure.code, failure.message);
+}

@@ -1,0 +1,35 @@
+/**
+ * The ports of the messaging pipeline (issue 6, "Messaging pipeline"; docs/messaging.md §Ports). The pipeline
+ * never holds key bytes: it seals and opens envelopes through `MessageCrypto`, which the Node client core
+ * implements over its key ring and the desktop renderer implements over the preload bridge. Where the last
+ * received timetoken of each conversation is kept is the host's business (`CursorStore`).
+ */
+import type { ConversationId, DeviceId, UserId } from '../ids';
+import type { MessagePlaintext } from '../protocol/plaintext';
+
+/** The result of opening one envelope. */
+export type OpenOutcome =
+  | { kind: 'ok'; plaintext: MessagePlaintext; senderDevice: DeviceId; senderUser: UserId; keyVersion: number }
+  /** The key version is not held yet; the pipeline retries when `onKeyAvailable` names it. */
+  | { kind: 'pending'; keyVersion: number }
+  /** A typed protocol error (bad signature, not a member, malformed...): shown as such, never as text. */
+  | { kind: 'rejected'; code: string; message: string };
+
+/** Envelope sealing and opening, by whoever holds the conversation keys. */
+export interface MessageCrypto {
+  /** Seals with the conversation's current key version; returns the envelope JSON to publish. */
+  seal(conversationId: ConversationId, plaintext: MessagePlaintext): Promise<unknown>;
+  /** Opens an envelope received on the conversation's channel. Never throws for bad input: 'rejected'. */
+  open(conversationId: ConversationId, envelope: unknown): Promise<OpenOutcome>;
+  /** Fires when a key version becomes available (fetched after a rotation notice or lazily). */
+  onKeyAvailable(listener: (conversationId: ConversationId, keyVersion: number) => void): () => void;
+}
+
+/**
+ * Persistence of each conversation's catch-up cursor: the timetoken up to which every message has been
+ * received. Offline catch-up resumes from it after a restart.
+ */
+export interface CursorStore {
+  load(conversationId: ConversationId): Promise<string | undefined>;
+  save(conversationId: ConversationId, timetoken: string): Promise<void>;
+}

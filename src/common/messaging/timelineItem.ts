@@ -1,0 +1,66 @@
+/**
+ * What a conversation's timeline shows (docs/messaging.md §Timeline): decrypted messages (with the delivery
+ * state of this device's own sends, reactions and read receipts), "cannot decrypt yet" items that resolve
+ * by themselves, rejected envelopes with their protocol error code (never as text), and system items where
+ * the conversation's key version changes. `key` is stable for the life of an item (list keys in the UI).
+ */
+import type { DeviceId, MessageId, UserId } from '../ids';
+import type { MessagePlaintext } from '../protocol/plaintext';
+import type { DeliveryFailureCode } from './errors';
+
+/** The delivery state of a message this pipeline sent. */
+export type Delivery = { readonly state: 'sending' } | { readonly state: 'sent' } | { readonly state: 'failed'; readonly code: DeliveryFailureCode; readonly message: string };
+
+/** One reaction value on a message and who chose it (PubNub user ids). */
+export interface Reaction {
+  readonly value: string;
+  readonly actors: readonly string[];
+  /** True when this client's PubNub user is among the actors. */
+  readonly mine: boolean;
+}
+
+export interface MessageItem {
+  readonly kind: 'message';
+  readonly key: string;
+  /** Undefined while a send has not been acknowledged. */
+  readonly timetoken: string | undefined;
+  readonly id: MessageId;
+  readonly message: MessagePlaintext;
+  readonly senderUser: UserId;
+  readonly senderDevice: DeviceId;
+  readonly keyVersion: number | undefined;
+  /** Present on messages sent by this pipeline. */
+  readonly delivery: Delivery | undefined;
+  readonly reactions: readonly Reaction[];
+  /** PubNub users whose read receipt covers this message. */
+  readonly readBy: readonly string[];
+}
+
+export interface PendingItem {
+  readonly kind: 'pending';
+  readonly key: string;
+  readonly timetoken: string;
+  readonly keyVersion: number;
+  /** The PubNub publisher, as the transport reports it (not authenticated). */
+  readonly publisher: string | undefined;
+}
+
+export interface RejectedItem {
+  readonly kind: 'rejected';
+  readonly key: string;
+  readonly timetoken: string;
+  readonly code: string;
+  readonly reason: string;
+  readonly publisher: string | undefined;
+}
+
+export interface SystemItem {
+  readonly kind: 'system';
+  readonly key: string;
+  readonly event: 'key_rotated';
+  readonly fromVersion: number;
+  readonly toVersion: number;
+  readonly timetoken: string | undefined;
+}
+
+export type TimelineItem = MessageItem | PendingItem | RejectedItem | SystemItem;
