@@ -40,28 +40,49 @@ export class MapCursorStore implements CursorStore {
   }
 }
 
+/** A cursor store whose loads wait until `release()` (to hold a catch-up while live messages arrive). */
+export class GatedCursorStore extends MapCursorStore {
+  private opened!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+  override async load(conversationId: ConversationId): Promise<string | undefined> {
+    await this.gate;
+    return super.load(conversationId);
+  }
+  release(): void {
+    this.opened();
+  }
+}
+
 const relays: RunningRelay[] = [];
 const dirs: string[] = [];
 const participants: Participant[] = [];
 
-export async function startTestRelay(): Promise<RunningRelay> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'seed-messaging-'));
-  dirs.push(dataDir);
-  const relay = await startRelay({ port: 0, dataDir });
+export type TestRelay = RunningRelay & { readonly dataDir: string };
+
+export async function startTestRelay(reuse?: TestRelay): Promise<TestRelay> {
+  const dataDir = reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'seed-messaging-'));
+  if (reuse === undefined) dirs.push(dataDir);
+  const relay = await startRelay({ port: reuse?.port ?? 0, dataDir });
   relays.push(relay);
-  return relay;
+  return { ...relay, dataDir };
 }
 
+/** SDK clients retry a lost subscribe every 2 s (a relay restart in a test takes well under that). */
 export function sdkClient(relay: RunningRelay, userId: string): PubNub {
-  return new PubNub({ publishKey: PUB, subscribeKey: SUB, userId, origin: relay.origin, ssl: false });
+  const retryConfiguration = PubNub.LinearRetryPolicy({ delay: 2, maximumRetry: 30 });
+  return new PubNub({ publishKey: PUB, subscribeKey: SUB, userId, origin: relay.origin, ssl: false, retryConfiguration });
 }
 
-export async function participant(relay: RunningRelay, name: string, options: Partial<MessagingOptions> = {}): Promise<Participant> {
+export async function participant(
+  relay: RunningRelay,
+  name: string,
+  options: Partial<MessagingOptions> = {},
+  cursors = new MapCursorStore(),
+): Promise<Participant> {
   const user = await makeUser(name);
   const device = user.devices[0];
   if (device === undefined) throw new Error('no device');
   const crypto = new TestDeviceCrypto(user, device);
-  const cursors = new MapCursorStore();
   const pubnub = sdkClient(relay, user.userId);
   const p: Participant = { name, user, crypto, cursors, pubnub, messaging: pipeline(pubnub, crypto, cursors, user, options) };
   participants.push(p);
