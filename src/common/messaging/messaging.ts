@@ -143,7 +143,7 @@ export class Messaging {
   }
 
   /** Sends a message; resolves with how the send ended (a failure is also shown on the item). */
-  send(conversationId: ConversationId, content: sending.MessageContent): Promise<sending.SendOutcome> {
+  async send(conversationId: ConversationId, content: sending.MessageContent): Promise<sending.SendOutcome> {
     const session = this.sessionOf(conversationId);
     const id: MessageId = newMessageId({ randomBytes: this.options.randomBytes });
     const plaintext = sending.newPlaintext(content, id, this.now());
@@ -152,7 +152,7 @@ export class Messaging {
   }
 
   /** Sends a failed message again, sealed with the current key version. */
-  retry(conversationId: ConversationId, messageId: MessageId): Promise<sending.SendOutcome> {
+  async retry(conversationId: ConversationId, messageId: MessageId): Promise<sending.SendOutcome> {
     const session = this.sessionOf(conversationId);
     return sending.retry(session, messageId, this.sendDeps());
   }
@@ -181,13 +181,13 @@ export class Messaging {
   }
 
   /** Adds this user's reaction (an emoji) to a message. */
-  react(conversationId: ConversationId, messageTimetoken: string, value: string): Promise<void> {
+  async react(conversationId: ConversationId, messageTimetoken: string, value: string): Promise<void> {
     const session = this.sessionOf(conversationId);
     return annotate.react(session, timetokenOf(messageTimetoken), value, this.annotateDeps());
   }
 
   /** Removes this user's reaction from a message. */
-  unreact(conversationId: ConversationId, messageTimetoken: string, value: string): Promise<void> {
+  async unreact(conversationId: ConversationId, messageTimetoken: string, value: string): Promise<void> {
     const session = this.sessionOf(conversationId);
     return annotate.unreact(session, timetokenOf(messageTimetoken), value, this.annotateDeps());
   }
