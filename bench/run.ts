@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (issue 10): runs every section in order on loopback, bounded, and writes
  * bench/results/<YYYY-MM-DD>.json, .md and .svg. A section that fails is reported as not measured with
- * its error; the run goes on and always writes the report.
+ * its error; the run goes on and always writes the report. Each section runs in its own child process
+ * (bench/sectionMain.ts) under the section's time limit, retried once if it hangs or crashes.
  *   tsx bench/run.ts [--quick] [--only id,id] [--name <file name>] [--out <dir>]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../src/common/errors';
 import { BenchInputError } from './lib/errors';
 import { machineInfo } from './lib/machine';
-import type { SectionContext } from './lib/section';
+import { runJsonScript } from './lib/loadScript';
+import type { Section, SectionContext, SectionOutcome } from './lib/section';
 import type { BenchRun, SectionResult } from './lib/types';
 import { formatRatio, formatTarget, formatValue } from './report/format';
 import { verdictLine } from './report/markdown';
@@ -33,19 +35,37 @@ function options() {
   return { quick: values.quick ?? false, only, date, name: values.name ?? date, out: values.out ?? path.join('bench', 'results') };
 }
 
+const attempts = 2;
+
+/** Runs one section in a child process; a hang or crash is retried once, then reported as not measured. */
+async function runOne(section: Section, ctx: SectionContext): Promise<Omit<SectionResult, 'durationMs'>> {
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const { json } = await runJsonScript('bench/sectionMain.ts', {
+        timeoutMs: section.timeoutMs,
+        env: ctx.env,
+        args: [section.id, ctx.tmpDir, ...(ctx.quick ? ['--quick'] : [])],
+        onStderr: (text) => process.stderr.write(text),
+      });
+      const outcome = json as SectionOutcome;
+      const retried = failures.map((f, i) => `Attempt ${i + 1} failed and was retried: ${f}.`);
+      return { id: section.id, title: section.title, ...outcome, notes: [...outcome.notes, ...retried] };
+    } catch (err) {
+      const why = err instanceof AppError ? err.message : String(err);
+      log(`section ${section.id}, attempt ${attempt}: ${why}`);
+      failures.push(why);
+    }
+  }
+  return { id: section.id, title: section.title, status: 'not_measured', missing: `the section did not complete (${failures.join('; then: ')})`, figures: [], notes: [] };
+}
+
 async function runSections(ctx: SectionContext, only: readonly string[] | undefined): Promise<SectionResult[]> {
   const results: SectionResult[] = [];
   for (const section of SECTIONS.filter((s) => !only || only.includes(s.id))) {
     log(`section ${section.id}: ${section.title}`);
     const started = Date.now();
-    try {
-      const outcome = await section.run(ctx);
-      results.push({ id: section.id, title: section.title, ...outcome, durationMs: Date.now() - started });
-    } catch (err) {
-      const why = err instanceof AppError ? `${err.code}: ${err.message}` : String(err instanceof Error ? (err.stack ?? err.message) : err);
-      log(`section ${section.id} failed: ${why}`);
-      results.push({ id: section.id, title: section.title, status: 'not_measured', missing: `the section failed (${why.split('\n')[0]})`, figures: [], notes: [], durationMs: Date.now() - started });
-    }
+    results.push({ ...(await runOne(section, ctx)), durationMs: Date.now() - started });
     log(`section ${section.id}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   return results;

@@ -29,7 +29,7 @@ export function lastLineJson(stdout: string): unknown {
 }
 
 /** Runs `npx tsx <script> [args]` from the repository root, killed after `timeoutMs`. */
-export function runJsonScript(script: string, opts: { timeoutMs: number; env: NodeJS.ProcessEnv; args?: readonly string[] }): Promise<ScriptResult> {
+export function runJsonScript(script: string, opts: { timeoutMs: number; env: NodeJS.ProcessEnv; args?: readonly string[]; onStderr?: (text: string) => void }): Promise<ScriptResult> {
   if (!existsSync(script)) return Promise.reject(new LoadScriptError('missing', `${script} does not exist yet`));
   const tsx = path.join('node_modules', '.bin', 'tsx');
   const started = Date.now();
@@ -39,7 +39,10 @@ export function runJsonScript(script: string, opts: { timeoutMs: number; env: No
     let stderr = '';
     let timedOut = false;
     child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-256 * 1024)));
-    child.stderr.on('data', (d: Buffer) => (stderr = tail(stderr + d.toString())));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = tail(stderr + d.toString());
+      opts.onStderr?.(d.toString());
+    });
     const killGroup = (signal: NodeJS.Signals) => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, signal);

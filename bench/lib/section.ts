@@ -28,6 +28,8 @@ export interface SectionOutcome {
 export interface Section {
   readonly id: string;
   readonly title: string;
+  /** Time limit of one attempt (the runner ends the section's process after it). */
+  readonly timeoutMs: number;
   run(ctx: SectionContext): Promise<SectionOutcome>;
 }
 

@@ -61,6 +61,7 @@ async function candidates(): Promise<Candidate[]> {
 export const hpkeWrapSection: Section = {
   id: 'hpke',
   title: 'HPKE key wrap / unwrap',
+  timeoutMs: 60_000,
   async run(ctx: SectionContext): Promise<SectionOutcome> {
     const opts = ctx.quick ? { rounds: 3, sliceMs: 60, warmupMs: 60 } : { rounds: 7, sliceMs: 150, warmupMs: 200 };
     const rates = await measureSideBySide(await candidates(), opts);

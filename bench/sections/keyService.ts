@@ -43,6 +43,7 @@ function skipReason(scoped: unknown): string | undefined {
 export const keyServiceSection: Section = {
   id: 'keyservice',
   title: 'Key-service fetch throughput and latency',
+  timeoutMs: 200_000,
   async run(ctx: SectionContext): Promise<SectionOutcome> {
     if (!ctx.env.TEST_DATABASE_URL) ctx.log('keyservice: TEST_DATABASE_URL is unset; PostgreSQL figures depend on the script');
     let json: unknown;

@@ -72,6 +72,7 @@ function invert(s: Spread): Spread {
 export const messageSealSection: Section = {
   id: 'message',
   title: 'Message seal (+sign) and open (+verify)',
+  timeoutMs: 90_000,
   async run(ctx: SectionContext): Promise<SectionOutcome> {
     const figures: Figure[] = [];
     const opts = ctx.quick ? { rounds: 3, sliceMs: 50, warmupMs: 50 } : { rounds: 7, sliceMs: 120, warmupMs: 150 };

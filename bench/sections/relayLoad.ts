@@ -16,6 +16,7 @@ const SCRIPT = 'bench/relay-load.ts';
 export const relayLoadSection: Section = {
   id: 'relayload',
   title: 'Relay fan-out load (bench/relay-load.ts)',
+  timeoutMs: 150_000,
   async run(ctx: SectionContext): Promise<SectionOutcome> {
     let json: unknown;
     try {

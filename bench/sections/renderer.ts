@@ -19,6 +19,7 @@ function conversationViewExists(): boolean {
 export const rendererSection: Section = {
   id: 'renderer',
   title: 'Renderer: open a 10,000-message conversation',
+  timeoutMs: 30_000,
   async run(): Promise<SectionOutcome> {
     if (conversationViewExists()) {
       return notMeasured('a conversation view now exists in src/renderer, but this section has not been written for it yet (see bench/sections/renderer.ts)');

@@ -98,6 +98,7 @@ async function rotateOnce(g: Group, version: number, sampleDevices: number, allD
 export const rotationSection: Section = {
   id: 'rotation',
   title: 'Rotation (10 / 100 / 1,000 members x 2 devices)',
+  timeoutMs: 120_000,
   async run(ctx: SectionContext): Promise<SectionOutcome> {
     const figures: Figure[] = [];
     const sizes = ctx.quick ? [10, 100] : [10, 100, 1000];
@@ -107,7 +108,7 @@ export const rotationSection: Section = {
       const rounds = members >= 1000 ? 3 : 5;
       const runs = [];
       await rotateOnce(g, 1, 3, false);
-      for (let r = 0; r < rounds; r++) runs.push(await rotateOnce(g, r + 2, 9, r === 0));
+      for (let r = 0; r < rounds; r++) runs.push(await rotateOnce(g, r + 2, 9, r === 0 && members < 1000));
       const p = `${members}x2`;
       const creator = spreadOf(runs.map((x) => x.creatorMs));
       const receiver = spreadOf(runs.map((x) => x.receiverMs));
@@ -116,7 +117,7 @@ export const rotationSection: Section = {
         { id: `${p}.creator_ms`, label: `${members} x 2: creator — new key, ${members * 2} wraps, sign record, seal first message`, unit: 'ms', value: creator },
         { id: `${p}.receiver_ms`, label: `${members} x 2: one member device — verify record, unwrap, open first message`, unit: 'ms', value: receiver },
         { id: `${p}.crypto_path_ms`, label: `${members} x 2: crypto critical path (creator + one receiver)`, unit: 'ms', value: path, note: `${((path.median / BUDGET_MS) * 100).toFixed(0)} % of the 1 s end-to-end budget` },
-        { id: `${p}.all_devices_ms`, label: `${members} x 2: every device's receive work on one core`, unit: 'ms', value: spreadOf(runs.flatMap((x) => (x.allMs === undefined ? [] : [x.allMs]))) },
+        ...(members < 1000 ? [{ id: `${p}.all_devices_ms`, label: `${members} x 2: every device's receive work on one core`, unit: 'ms', value: spreadOf(runs.flatMap((x) => (x.allMs === undefined ? [] : [x.allMs]))) }] : []),
         { id: `${p}.record_kib`, label: `${members} x 2: key-version record size (JSON)`, unit: 'KiB', value: spreadOf(runs.map((x) => x.recordBytes / 1024)) },
       );
     }
@@ -126,6 +127,7 @@ export const rotationSection: Section = {
       figures,
       notes: [
         'Real protocol functions (createKeyVersionRecord, verifyKeyVersionRecord, unwrapKeyVersionRecord, sealEnvelope, openEnvelope) on the Node provider, one core; the record and envelope go through JSON as on the wire.',
+        'Every device receiving on one core is timed for 10 and 100 members only: at 1,000 x 2 it is 2,000 times the receiver figure (tens of seconds), work that real devices do in parallel.',
         'Medians over 5 rotations (3 at 1,000 x 2) after one warm-up rotation; receiver figure = median over 9 devices spread across the group.',
         ...(ctx.quick ? ['Quick run: the 1,000-member group is skipped.'] : []),
       ],

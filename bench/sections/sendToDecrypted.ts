@@ -39,6 +39,7 @@ async function waitUntil(what: string, done: () => boolean, timeoutMs: number): 
 export const sendToDecryptedSection: Section = {
   id: 'latency',
   title: 'Send-to-decrypted latency through the relay',
+  timeoutMs: 60_000,
   async run(ctx: SectionContext): Promise<SectionOutcome> {
     const relay = await startRelayProcess(ctx.tmpDir);
     const sender = client(relay.origin, 'bench-sender');
