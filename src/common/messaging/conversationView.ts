@@ -1,11 +1,12 @@
 /**
- * Builds the items a conversation shows (docs/messaging.md §Timeline) from the timeline entries and the
- * annotations: decrypted messages with delivery, reactions and read receipts; pending and rejected items;
+ * The view of a conversation (docs/messaging.md §Timeline). Its items are built from the timeline entries
+ * and the annotations: decrypted messages with delivery, reactions and read receipts; pending and rejected items;
  * and a system item wherever the key version rises above every version seen before it in timetoken order.
  */
-import type { DeviceId, UserId } from '../ids';
 import { missingCase } from '../errors';
+import type { ConversationId, DeviceId, UserId } from '../ids';
 import type { Annotations } from './annotations';
+import type { ConversationSession } from './conversationSession';
 import type { Timeline, TimelineEntry } from './timeline';
 import type { MessageItem, Reaction, TimelineItem } from './timelineItem';
 import { compareTimetokens } from './timetoken';
@@ -14,6 +15,44 @@ export interface ViewContext {
   readonly self: { readonly userId: UserId; readonly deviceId: DeviceId };
   /** This client's PubNub user id (the actor of its own reactions and receipts). */
   readonly actor: string;
+}
+
+/** A conversation as the UI shows it. */
+export interface ConversationView {
+  readonly conversationId: ConversationId;
+  readonly items: readonly TimelineItem[];
+  /** PubNub users typing now (not this client). */
+  readonly typing: readonly string[];
+  /** True once scroll-back reached the first message. */
+  readonly reachedStart: boolean;
+  /** True while subscribed. */
+  readonly joined: boolean;
+  /** True while subscribed, connected and caught up. */
+  readonly live: boolean;
+  /** The catch-up cursor: every message at or before it has been received. */
+  readonly lastTimetoken: string | undefined;
+}
+
+/** The view of a session; `typing` lists the actors typing (this client's own actor is left out). */
+export function conversationView(session: ConversationSession, joined: boolean, typing: readonly string[], ctx: ViewContext): ConversationView {
+  return {
+    conversationId: session.id,
+    items: buildItems(session.timeline, session.annotations, ctx),
+    typing: typing.filter((a) => a !== ctx.actor),
+    reachedStart: session.reachedStart,
+    joined,
+    live: session.live,
+    lastTimetoken: session.lastTimetoken,
+  };
+}
+
+/** The timetoken of the newest acknowledged message. */
+export function newestMessageTimetoken(items: readonly TimelineItem[]): string | undefined {
+  for (let i = items.length - 1; i >= 0; i -= 1) {
+    const item = items[i];
+    if (item?.kind === 'message' && item.timetoken !== undefined) return item.timetoken;
+  }
+  return undefined;
 }
 
 export function buildItems(timeline: Timeline, annotations: Annotations, ctx: ViewContext): TimelineItem[] {

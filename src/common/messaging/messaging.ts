@@ -7,55 +7,20 @@
  * changed. `dispose()` unsubscribes, removes every listener and stops every timer.
  */
 import type PubNub from 'pubnub';
-import { ConversationIdSchema, newMessageId, type ConversationId, type DeviceId, type MessageId, type UserId } from '../ids';
+import { ConversationIdSchema, newMessageId, type ConversationId, type MessageId } from '../ids';
 import * as annotate from './annotate';
-import { ConversationSession } from './conversationSession';
-import { buildItems } from './conversationView';
-import { DisposedError, InvalidInputError, MessagingError, TransportError } from './errors';
-import type { CursorStore, MessageCrypto } from './ports';
-import * as sending from './send';
-import type { TimelineItem } from './timelineItem';
-import { classifyFailure, type PubNubClient } from './transport';
-import { TypingTracker, type TypingTimers } from './typing';
-import { timetokenOf } from './timetoken';
 import { handleStatus, routeAction, routeMessage, routeSignal } from './events';
+import { ConversationSession } from './conversationSession';
+import { conversationView, newestMessageTimetoken, type ConversationView } from './conversationView';
+import { DisposedError, InvalidInputError, MessagingError, TransportError } from './errors';
+import { resolveSettings, type MessagingOptions } from './options';
+import * as sending from './send';
+import { classifyFailure, type PubNubClient } from './transport';
+import { TypingTracker } from './typing';
+import { timetokenOf } from './timetoken';
 
-export interface MessagingOptions {
-  /** A `pubnub` SDK instance (no cipherKey: our envelope does the crypto). The pipeline never destroys it. */
-  readonly pubnub: PubNubClient;
-  readonly crypto: MessageCrypto;
-  readonly cursors: CursorStore;
-  /** This device: the sender of what this pipeline sends. */
-  readonly self: { readonly userId: UserId; readonly deviceId: DeviceId };
-  /** CSPRNG bytes (message ids). */
-  readonly randomBytes: (length: number) => Uint8Array;
-  /** Milliseconds since the epoch; `Date.now` by default. */
-  readonly now?: () => number;
-  /** Timers for typing expiry; the runtime's by default. */
-  readonly timers?: TypingTimers;
-  /** History page size, 1-25 (PubNub's cap for history with message actions); 25 by default. */
-  readonly pageSize?: number;
-  /** How long a typing indicator lasts without a new signal; 6 s by default. */
-  readonly typingTimeoutMs?: number;
-  /** How often a continuing typer re-signals; 3 s by default. */
-  readonly typingRepeatMs?: number;
-}
-
-/** A conversation as the UI shows it. */
-export interface ConversationView {
-  readonly conversationId: ConversationId;
-  readonly items: readonly TimelineItem[];
-  /** PubNub users typing now (not this client). */
-  readonly typing: readonly string[];
-  /** True once scroll-back reached the first message. */
-  readonly reachedStart: boolean;
-  /** True while subscribed. */
-  readonly joined: boolean;
-  /** True while subscribed, connected and caught up. */
-  readonly live: boolean;
-  /** The catch-up cursor: every message at or before it has been received. */
-  readonly lastTimetoken: string | undefined;
-}
+export type { ConversationView } from './conversationView';
+export type { MessagingOptions } from './options';
 
 export type ChangeListener = (conversationId: ConversationId) => void;
 export type ErrorListener = (error: MessagingError, conversationId: ConversationId | undefined) => void;
@@ -81,12 +46,12 @@ export class Messaging {
   private disposed = false;
 
   constructor(private readonly options: MessagingOptions) {
+    const settings = resolveSettings(options);
     this.pubnub = options.pubnub;
-    this.now = options.now ?? (() => Date.now());
-    this.pageSize = checkedInteger(options.pageSize ?? 25, 1, 25, 'pageSize');
-    this.typingRepeatMs = checkedInteger(options.typingRepeatMs ?? 3000, 1, 60_000, 'typingRepeatMs');
-    const typingTimeoutMs = checkedInteger(options.typingTimeoutMs ?? 6000, 1, 60_000, 'typingTimeoutMs');
-    this.typing = new TypingTracker(typingTimeoutMs, options.timers ?? { setTimeout, clearTimeout }, (id) => this.markChanged(id));
+    this.now = settings.now;
+    this.pageSize = settings.pageSize;
+    this.typingRepeatMs = settings.typingRepeatMs;
+    this.typing = new TypingTracker(settings.typingTimeoutMs, settings.timers, (id) => this.markChanged(id));
     this.statusListener = { status: (status) => handleStatus(this, status) };
     this.pubnub.addListener(this.statusListener);
     this.stopKeyListener = options.crypto.onKeyAvailable((conversationId, keyVersion) => {
@@ -176,7 +141,7 @@ export class Messaging {
   /** Marks the conversation read up to a message (the newest one when none is named). */
   async markRead(conversationId: ConversationId, messageTimetoken?: string): Promise<void> {
     const session = this.sessionOf(conversationId);
-    const target = messageTimetoken === undefined ? newestMessage(this.view(conversationId).items) : timetokenOf(messageTimetoken);
+    const target = messageTimetoken === undefined ? newestMessageTimetoken(this.view(conversationId).items) : timetokenOf(messageTimetoken);
     if (target !== undefined) await annotate.markRead(session, target, this.annotateDeps());
   }
 
@@ -199,15 +164,7 @@ export class Messaging {
     const cached = this.views.get(session.id);
     if (cached !== undefined && cached.revision === revision) return cached.view;
     const actor = this.pubnub.getUserId();
-    const view: ConversationView = {
-      conversationId: session.id,
-      items: buildItems(session.timeline, session.annotations, { self: this.options.self, actor }),
-      typing: this.typing.actors(session.id).filter((a) => a !== actor),
-      reachedStart: session.reachedStart,
-      joined: this.subscriptions.has(session.id),
-      live: session.live,
-      lastTimetoken: session.lastTimetoken,
-    };
+    const view = conversationView(session, this.subscriptions.has(session.id), this.typing.actors(session.id), { self: this.options.self, actor });
     this.views.set(session.id, { revision, view });
     return view;
   }
@@ -313,23 +270,10 @@ export function createMessaging(options: MessagingOptions): Messaging {
   return new Messaging(options);
 }
 
-function newestMessage(items: readonly TimelineItem[]): string | undefined {
-  for (let i = items.length - 1; i >= 0; i -= 1) {
-    const item = items[i];
-    if (item?.kind === 'message' && item.timetoken !== undefined) return item.timetoken;
-  }
-  return undefined;
-}
-
 function checkedId(raw: unknown): ConversationId {
   const parsed = ConversationIdSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(`not a conversation id: ${JSON.stringify(raw)}`);
   return parsed.data;
-}
-
-function checkedInteger(value: number, min: number, max: number, name: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidInputError(`${name} must be an integer from ${min} to ${max}`);
-  return value;
 }
 
 function toTransportError(error: unknown): TransportError {
