@@ -24,9 +24,13 @@ describe('bob reacts and marks read', () => {
     await waitFor('bob has both', () => bob.messaging.view(dm).items.length === 2);
 
     const messages = (p: typeof alice) => p.messaging.view(dm).items as MessageItem[];
+    expect([bob.messaging.view(dm).unread, alice.messaging.view(dm).unread]).toEqual([2, 0]);
     await bob.messaging.react(dm, first.timetoken, '👍');
     await bob.messaging.react(dm, first.timetoken, '👍');
+    await bob.messaging.markRead(dm, first.timetoken);
+    expect(bob.messaging.view(dm).unread).toBe(1);
     await bob.messaging.markRead(dm);
+    expect(bob.messaging.view(dm).unread).toBe(0);
     expect(messages(bob)[0]?.reactions).toEqual([{ value: '👍', actors: ['user-bob'], mine: true }]);
     await waitFor('alice sees reaction and receipt', () => messages(alice)[1]?.readBy.includes('user-bob') === true && messages(alice)[0]?.reactions.length === 1);
     expect(messages(alice).map((m) => [m.message.body, m.reactions, m.readBy])).toEqual([

@@ -24,7 +24,8 @@ export interface ActionEvent {
 export type HistoryActions = Record<string, Record<string, readonly { readonly uuid: string; readonly actionTimetoken: string }[]>>;
 
 export class Annotations {
-  private readonly live = new Map<string, ActionEvent>();
+  /** Message timetoken → action id → action. */
+  private readonly byMessage = new Map<string, Map<string, ActionEvent>>();
   private readonly removed = new Set<string>();
   private changes = 0;
 
@@ -35,12 +36,14 @@ export class Annotations {
   /** Applies an added or removed action; false when it changed nothing. */
   apply(event: 'added' | 'removed', action: ActionEvent): boolean {
     const id = actionId(action);
+    const actions = this.byMessage.get(action.messageTimetoken) ?? new Map<string, ActionEvent>();
     if (event === 'removed') {
       this.removed.add(id);
-      if (!this.live.delete(id)) return false;
+      if (!actions.delete(id)) return false;
     } else {
-      if (this.removed.has(id) || this.live.has(id)) return false;
-      this.live.set(id, action);
+      if (this.removed.has(id) || actions.has(id)) return false;
+      actions.set(id, action);
+      this.byMessage.set(action.messageTimetoken, actions);
     }
     this.changes += 1;
     return true;
@@ -58,8 +61,8 @@ export class Annotations {
   /** Reaction values on a message with their actors, in order of first use. */
   reactions(messageTimetoken: string): { value: string; actors: string[] }[] {
     const byValue = new Map<string, string[]>();
-    for (const a of this.sorted()) {
-      if (a.messageTimetoken !== messageTimetoken || a.type !== REACTION_ACTION) continue;
+    for (const a of this.sorted(messageTimetoken)) {
+      if (a.type !== REACTION_ACTION) continue;
       const actors = byValue.get(a.value) ?? [];
       if (!actors.includes(a.actor)) actors.push(a.actor);
       byValue.set(a.value, actors);
@@ -69,8 +72,8 @@ export class Annotations {
 
   /** The action timetoken of `actor`'s action on a message, if any (to remove it). */
   find(messageTimetoken: string, type: string, value: string, actor: string): ActionEvent | undefined {
-    for (const a of this.live.values()) {
-      if (a.messageTimetoken === messageTimetoken && a.type === type && a.value === value && a.actor === actor) return a;
+    for (const a of this.byMessage.get(messageTimetoken)?.values() ?? []) {
+      if (a.type === type && a.value === value && a.actor === actor) return a;
     }
     return undefined;
   }
@@ -78,7 +81,7 @@ export class Annotations {
   /** The newest message timetoken each actor has marked read. */
   readUpTo(): Map<string, string> {
     const upTo = new Map<string, string>();
-    for (const a of this.live.values()) {
+    for (const a of [...this.byMessage.values()].flatMap((m) => [...m.values()])) {
       if (a.type !== RECEIPT_ACTION || a.value !== READ_VALUE) continue;
       const current = upTo.get(a.actor);
       if (current === undefined || compareTimetokens(a.messageTimetoken, current) > 0) upTo.set(a.actor, a.messageTimetoken);
@@ -86,8 +89,8 @@ export class Annotations {
     return upTo;
   }
 
-  private sorted(): ActionEvent[] {
-    return [...this.live.values()].sort((a, b) => compareTimetokens(a.actionTimetoken, b.actionTimetoken));
+  private sorted(messageTimetoken: string): ActionEvent[] {
+    return [...(this.byMessage.get(messageTimetoken)?.values() ?? [])].sort((a, b) => compareTimetokens(a.actionTimetoken, b.actionTimetoken));
   }
 }
 

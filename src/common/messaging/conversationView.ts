@@ -31,13 +31,21 @@ export interface ConversationView {
   readonly live: boolean;
   /** The catch-up cursor: every message at or before it has been received. */
   readonly lastTimetoken: string | undefined;
+  /** Messages from other users after this client's own read receipt. */
+  readonly unread: number;
 }
 
 /** The view of a session; `typing` lists the actors typing (this client's own actor is left out). */
 export function conversationView(session: ConversationSession, joined: boolean, typing: readonly string[], ctx: ViewContext): ConversationView {
+  const items = buildItems(session.timeline, session.annotations, ctx);
+  const readUpTo = session.annotations.readUpTo().get(ctx.actor);
+  const unread = items.filter(
+    (i) => i.kind === 'message' && i.senderUser !== ctx.self.userId && i.timetoken !== undefined && (readUpTo === undefined || compareTimetokens(i.timetoken, readUpTo) > 0),
+  ).length;
   return {
     conversationId: session.id,
-    items: buildItems(session.timeline, session.annotations, ctx),
+    items,
+    unread,
     typing: typing.filter((a) => a !== ctx.actor),
     reachedStart: session.reachedStart,
     joined,
