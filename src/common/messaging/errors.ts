@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 export type DeliveryFailureCode = 'too_large' | 'seal_failed' | 'access_denied' | 'network' | 'publish_failed';
 
 /** Codes of thrown messaging errors. */
-export type MessagingErrorCode = 'invalid_input' | 'disposed' | 'unknown_message' | 'history_failed' | 'action_failed' | 'signal_failed' | 'cursor_failed';
+export type MessagingErrorCode = 'invalid_input' | 'disposed' | 'unknown_message' | 'history_failed' | 'action_failed' | 'signal_failed' | 'cursor_failed' | 'subscribe_failed';
 
 export class MessagingError extends AppError {
   declare readonly code: MessagingErrorCode;
@@ -42,7 +42,7 @@ export class UnknownMessageError extends MessagingError {
 /** A transport call failed; `reason` is the delivery-failure classification of the SDK error. */
 export class TransportError extends MessagingError {
   constructor(
-    code: 'history_failed' | 'action_failed' | 'signal_failed' | 'cursor_failed',
+    code: 'history_failed' | 'action_failed' | 'signal_failed' | 'cursor_failed' | 'subscribe_failed',
     readonly reason: DeliveryFailureCode,
     message: string,
   ) {

@@ -2,10 +2,12 @@
  * Routing of SDK events into the pipeline (docs/messaging.md §Receiving, §Catch-up): live messages into the
  * conversation's timeline, typing signals into the typing tracker, message actions into the annotations,
  * and subscription status into catch-up. On (re)connect every joined conversation catches up from history
- * before live messages move its cursor again; on a disconnect none does until then.
+ * before live messages move its cursor again; after a disconnect none does until then. Interruptions are
+ * reported to the error listeners as `subscribe_failed`.
  */
 import type PubNub from 'pubnub';
 import type { ConversationSession } from './conversationSession';
+import { TransportError } from './errors';
 import type { Messaging } from './messaging';
 import { isTimetoken, timetokenOf } from './timetoken';
 import { parseTypingSignal } from './typingSignal';
@@ -49,11 +51,23 @@ export function handleStatus(messaging: Messaging, status: PubNub.StatusEvent | 
       session.live = false;
       messaging.markChanged(session.id);
     }
+    if (category !== 'PNDisconnectedCategory') messaging.report(subscribeFailure(category, status.error), undefined);
     return;
   }
   if (!CONNECTED.has(category)) return;
   const all = category !== 'PNSubscriptionChangedCategory';
-  for (const session of messaging.joinedSessions()) if (all || !session.live) void goLive(messaging, session);
+  if (all) messaging.connectionEpoch += 1;
+  for (const session of messaging.joinedSessions()) {
+    if (!all && session.live) continue;
+    session.live = false;
+    void goLive(messaging, session);
+  }
+}
+
+function subscribeFailure(category: string, error: unknown): TransportError {
+  const denied = String(error) === 'PNAccessDeniedCategory';
+  const reason = denied ? 'access_denied' : 'network';
+  return new TransportError('subscribe_failed', reason, denied ? 'the transport denied the subscription' : `subscription interrupted (${category}); it reconnects and catches up`);
 }
 
 /** Catches up after a connect; the conversation is live if no disconnect happened meanwhile. */
