@@ -63,18 +63,29 @@ export function publicKeyObject(curve: OkpCurve, raw: Uint8Array): KeyObject {
   });
 }
 
+/**
+ * Raw key bytes are read from the DER export (SPKI: 12-byte prefix + 32-byte key, RFC 8410 §4; PKCS#8:
+ * 16-byte prefix + 32-byte key, RFC 8410 §7), not from a JWK export: on Node 20 exporting a fresh key as
+ * JWK can deadlock against a garbage collection triggered inside the export (seen as a permanent hang in
+ * the benchmark suite, docs/benchmarks.md).
+ */
+const SPKI_LENGTH = 44;
+const PKCS8_LENGTH = 48;
+
 /** Raw public key bytes of a KeyObject (public or private). */
 export function rawPublicKey(key: KeyObject): Uint8Array {
-  const jwk = key.export({ format: 'jwk' });
-  if (typeof jwk.x !== 'string') throw new ProviderError('key has no public part');
-  return new Uint8Array(Buffer.from(jwk.x, 'base64url'));
+  const publicKey = key.type === 'private' ? createPublicKey(key) : key;
+  const der = publicKey.export({ format: 'der', type: 'spki' });
+  if (der.length !== SPKI_LENGTH) throw new ProviderError('unexpected public key encoding');
+  return new Uint8Array(der.subarray(SPKI_LENGTH - 32));
 }
 
 /** Raw private key bytes of a private KeyObject. */
 export function rawPrivateKey(key: KeyObject): Uint8Array {
-  const jwk = key.export({ format: 'jwk' });
-  if (typeof jwk.d !== 'string') throw new ProviderError('key has no private part');
-  return new Uint8Array(Buffer.from(jwk.d, 'base64url'));
+  if (key.type !== 'private') throw new ProviderError('key has no private part');
+  const der = key.export({ format: 'der', type: 'pkcs8' });
+  if (der.length !== PKCS8_LENGTH) throw new ProviderError('unexpected private key encoding');
+  return new Uint8Array(der.subarray(PKCS8_LENGTH - 32));
 }
 
 /** Remembers the KeyObjects of a freshly generated pair under its raw arrays. */
