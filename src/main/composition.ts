@@ -6,10 +6,13 @@ import { AppError } from '../common/errors';
 import type { Handlers } from './ipc/dispatch';
 import type { SecretStore } from './keychain/keychain';
 import { createSystemService, type SystemFacts } from './services/system';
+import type { EffectivePolicy } from './policy/loadEffectivePolicy';
 
 export interface MainDeps {
   facts: SystemFacts;
   secrets: SecretStore;
+  /** Managed policy, loaded once at start-up (src/main/policy). */
+  policy: EffectivePolicy;
 }
 
 export function createHandlers(deps: MainDeps): Handlers {
@@ -17,6 +20,7 @@ export function createHandlers(deps: MainDeps): Handlers {
   return {
     appInfo: system.appInfo,
     keychainStatus: system.keychainStatus,
+    policy: async () => deps.policy,
   };
 }
 

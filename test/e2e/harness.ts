@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHandlers } from '../../src/main/composition';
+import { nodePolicyFacts } from '../../src/main/policy/facts';
+import { loadEffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { createKeytarStore } from '../../src/main/keychain/keychain';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
@@ -21,6 +23,7 @@ export async function startAppHost(profile: string): Promise<WebHost> {
   const handlers = createHandlers({
     facts: { name: pkg.productName, version: pkg.version, platform: process.platform, runtime: 'node', runtimeVersion: process.versions.node },
     secrets: createKeytarStore(`seed-messenger.e2e-${profile}`),
+    policy: await loadEffectivePolicy(nodePolicyFacts(null)),
   });
   return startWebHost({ dispatch: createDispatcher(handlers), rendererDir, bridgeFile });
 }

@@ -30,7 +30,7 @@ test('the page exposes only the contract bridge, and CSP blocks inline script', 
   await page.goto(host.url);
   await expect(page.getByTestId('app-version')).toBeVisible();
   const surface = await page.evaluate(() => Object.keys((window as unknown as { seed: object }).seed).sort());
-  expect(surface).toEqual(['appInfo', 'keychainStatus']);
+  expect(surface).toEqual(['appInfo', 'keychainStatus', 'policy']);
   const blocked = await page.evaluate(() => {
     const s = document.createElement('script');
     s.textContent = 'window.__inlineRan = true';

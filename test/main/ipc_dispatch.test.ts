@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/common/errors';
 import { contract, channelNames } from '../../src/common/ipc/contract';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
+import { mergePolicyLayers } from '../../src/common/policy/merge';
 
 const info = { name: 'Seed', version: '1.2.3', platform: 'linux', runtime: 'node' as const, runtimeVersion: '20' };
 
@@ -9,6 +10,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   return {
     appInfo: async () => info,
     keychainStatus: async () => ({ available: true, backend: 'Secret Service (libsecret)' }),
+    policy: async () => mergePolicyLayers({}),
     ...overrides,
   };
 }

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/main/composition';
+import { nodePolicyFacts } from '../../src/main/policy/facts';
+import { loadEffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { createKeytarStore } from '../../src/main/keychain/keychain';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
@@ -23,6 +25,7 @@ beforeAll(async () => {
   const handlers = createHandlers({
     facts: { name: 'Seed', version: '9.9.9', platform: 'linux', runtime: 'node', runtimeVersion: process.versions.node },
     secrets: createKeytarStore('seed-messenger.webhost-test'),
+    policy: await loadEffectivePolicy(nodePolicyFacts(null)),
   });
   host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js') });
   token = new URL(host.url).hash.replace('#session=', '');

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildBridge } from '../../src/common/ipc/bridge';
 import { createHandlers } from '../../src/main/composition';
+import { nodePolicyFacts } from '../../src/main/policy/facts';
+import { loadEffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { createKeytarStore } from '../../src/main/keychain/keychain';
 import { createBridgeClient, BridgeError } from '../../src/renderer/src/bridge/client';
@@ -19,7 +21,7 @@ const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', run
 
 describe('system slice', () => {
   it('loads app info and keychain status from main', async () => {
-    const store = storeOver(createDispatcher(createHandlers({ facts, secrets: createKeytarStore('seed-messenger.slice-test') })));
+    const store = storeOver(createDispatcher(createHandlers({ facts, secrets: createKeytarStore('seed-messenger.slice-test'), policy: await loadEffectivePolicy(nodePolicyFacts(null)) })));
     expect(systemSelectors.status(store.getState())).toBe('idle');
     await store.getState().loadSystem();
     const s = store.getState();

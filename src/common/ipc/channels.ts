@@ -3,7 +3,7 @@
  * build the bridge without bundling a validator. `contract.ts` is checked at compile time to define
  * exactly these channels.
  */
-export const channelNames = ['appInfo', 'keychainStatus'] as const;
+export const channelNames = ['appInfo', 'keychainStatus', 'policy'] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 

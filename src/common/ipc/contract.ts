@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { ChannelName } from './channels';
+import { policyViewSchema } from '../policy/view';
 
 export { CHANNEL_PREFIX, channelNames, isChannelName, wireChannel, type ChannelName } from './channels';
 
@@ -34,6 +35,8 @@ export type KeychainStatus = z.infer<typeof keychainStatusSchema>;
 export const contract = {
   appInfo: { args: z.tuple([]), result: appInfoSchema },
   keychainStatus: { args: z.tuple([]), result: keychainStatusSchema },
+  /** Effective managed policy: values, which keys IT manages (the renderer locks those), warnings. */
+  policy: { args: z.tuple([]), result: policyViewSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;

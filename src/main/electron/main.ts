@@ -4,10 +4,14 @@
  * so they run and are tested without the Electron binary.
  */
 import { app } from 'electron';
-import { createHandlers, keychainServiceName } from '../composition';
+import { join } from 'node:path';
+import { createHandlers } from '../composition';
 import { createDispatcher } from '../ipc/dispatch';
 import { originOf } from '../ipc/senderPolicy';
 import { createKeytarStore } from '../keychain/keychain';
+import { nodePolicyFacts } from '../policy/facts';
+import { loadEffectivePolicy } from '../policy/loadEffectivePolicy';
+import { profilePaths } from '../profile';
 import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
 import { registerIpc } from './ipc';
 
@@ -17,8 +21,11 @@ if (!app.requestSingleInstanceLock({ profile })) {
   app.quit();
 } else {
   app.enableSandbox();
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     denyAllPermissions();
+    const paths = profilePaths(join(app.getPath('userData'), 'profiles'), profile);
+    const policy = await loadEffectivePolicy(nodePolicyFacts(paths.appConfig));
+    for (const w of policy.warnings) console.error(`policy: ${w.message}`);
     const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? null;
     const handlers = createHandlers({
       facts: {
@@ -28,12 +35,13 @@ if (!app.requestSingleInstanceLock({ profile })) {
         runtime: 'electron',
         runtimeVersion: process.versions.electron ?? 'unknown',
       },
-      secrets: createKeytarStore(keychainServiceName(profile)),
+      secrets: createKeytarStore(paths.keychainService),
+      policy,
     });
     registerIpc(createDispatcher(handlers, (e) => console.error('ipc handler failed', e)), [
       rendererUrl ? originOf(rendererUrl) : 'file://',
     ]);
-    createMainWindow({ rendererUrl, ...rendererPaths(__dirname) });
+    createMainWindow({ rendererUrl, ...rendererPaths(__dirname), externalLinks: { allowedHosts: [] } });
   });
   app.on('window-all-closed', () => app.quit());
 }

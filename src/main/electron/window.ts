@@ -6,11 +6,14 @@
 import { BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
 import { originOf } from '../ipc/senderPolicy';
+import { externalLinkDecision, isAllowedNavigation, type ExternalLinkRules } from '../security/navigation';
+import { permissionDecision } from '../security/permissions';
 
 export interface WindowOptions {
   rendererUrl: string | null;
   rendererFile: string;
   preloadFile: string;
+  externalLinks: ExternalLinkRules;
 }
 
 export function createMainWindow(opts: WindowOptions): BrowserWindow {
@@ -33,10 +36,15 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
   });
   const appOrigin = opts.rendererUrl ? originOf(opts.rendererUrl) : 'file://';
   win.webContents.on('will-navigate', (event, url) => {
-    if (originOf(url) !== appOrigin) event.preventDefault();
+    if (!isAllowedNavigation(url, appOrigin)) event.preventDefault();
   });
+  win.webContents.on('will-redirect', (event, url) => {
+    if (!isAllowedNavigation(url, appOrigin)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    const decision = externalLinkDecision(url, opts.externalLinks);
+    if (decision.open) void shell.openExternal(decision.url);
     return { action: 'deny' };
   });
   win.once('ready-to-show', () => win.show());
@@ -47,11 +55,11 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
 
 /** Deny every permission request (camera, notifications prompt, geolocation…) by default. */
 export function denyAllPermissions(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
 }
 
-export function rendererPaths(mainDir: string): Omit<WindowOptions, 'rendererUrl'> {
+export function rendererPaths(mainDir: string): Pick<WindowOptions, 'rendererFile' | 'preloadFile'> {
   return {
     rendererFile: join(mainDir, '../renderer/index.html'),
     preloadFile: join(mainDir, '../preload/index.js'),
