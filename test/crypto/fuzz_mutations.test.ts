@@ -12,7 +12,8 @@ import { generateChannelKeyPair, openBroadcast, sealBroadcast } from '../../src/
 import { verifyDeviceCertificate } from '../../src/common/protocol/deviceCertificate';
 import { openEnvelope, sealEnvelope } from '../../src/common/protocol/envelopeSeal';
 import { isProtocolError } from '../../src/common/protocol/errors';
-import { createKeyVersionRecord, keyVersionRecordCanonicalJson, type KeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
+import { canonicalJson } from '../../src/common/encoding/canonicalJson';
+import { createKeyVersionRecord, type KeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
 import { verifyKeyVersionRecord } from '../../src/common/protocol/keyVersionVerify';
 import { decodePlaintext } from '../../src/common/protocol/plaintext';
 import { acrhEncrypt, cipherKeyFor } from '../../src/common/protocol/pubnub/acrh';
@@ -130,7 +131,7 @@ describe('mutations are typed errors, never crashes or wrong plaintexts', () => 
       signingPrivateKey: signer.keys.ed25519.privateKey,
       recipients: recipientsOf(alice, bob),
     });
-    const canonical = keyVersionRecordCanonicalJson(record);
+    const canonical = canonicalJson(record);
     const expectations = { conversationId, signerCertificate: signer.certificate, signerAccountKey: alice.account.publicKey };
     const wrapMutation = fc.record({ wrap: fc.nat(), m: mutation });
     await fc.assert(
@@ -146,7 +147,7 @@ describe('mutations are typed errors, never crashes or wrong plaintexts', () => 
         }
         await rejectsTypedOrSame(
           () => verifyKeyVersionRecord(provider, input, expectations),
-          (verified) => expect(keyVersionRecordCanonicalJson(verified)).toBe(canonical),
+          (verified) => expect(canonicalJson(verified)).toBe(canonical),
         );
       }),
       runs,

@@ -15,8 +15,8 @@ import { openBroadcast, sealBroadcast, type BroadcastEnvelope } from '../../src/
 import { deviceCertificateSigningInput, verifyDeviceCertificate, type DeviceCertificate } from '../../src/common/protocol/deviceCertificate';
 import type { Envelope } from '../../src/common/protocol/envelope';
 import { openEnvelope, sealEnvelope } from '../../src/common/protocol/envelopeSeal';
-import { createKeyVersionRecord, keyVersionRecordCanonicalJson, keyVersionSigningInput, unwrapKeyVersionRecord, type KeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
-import { verifyKeyVersionRecord } from '../../src/common/protocol/keyVersionVerify';
+import { createKeyVersionRecord, keyVersionRecordCanonicalJson, keyVersionSigningInput, publicKeyVersionRecord, unwrapKeyVersionRecord, wrapDigestInput, type KeyVersionRecord, type PublicKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
+import { verifyDeviceKeyVersion, verifyKeyVersionRecord } from '../../src/common/protocol/keyVersionVerify';
 import { unwrapKey, wrapAad, wrapInfo, wrapKey, type KeyWrap, type WrapPurpose } from '../../src/common/protocol/keyWrap';
 import { encodePlaintext, type MessagePlaintext } from '../../src/common/protocol/plaintext';
 import { decodePubNubMessage, encodePubNubMessage } from '../../src/common/protocol/pubnub/message';
@@ -117,8 +117,12 @@ describe('key-version-records.json', () => {
       ephemerals: new Map(Object.entries(c.ephemerals as Record<string, { privateKey: string; publicKey: string }>).map(([id, p]) => [id, pair(p)])),
     });
     expect(rebuilt).toEqual(record);
-    expect(keyVersionRecordCanonicalJson(record)).toBe(c.canonicalJson);
-    expect(toHex(keyVersionSigningInput(record))).toBe(c.signingInput);
+    const publicRecord = await publicKeyVersionRecord(provider, record);
+    expect(publicRecord).toEqual(c.publicRecord as PublicKeyVersionRecord);
+    expect(toHex(wrapDigestInput(record.wraps[0]!))).toBe(c.wrapDigestInput.input);
+    expect(publicRecord.wrapDigests[0]).toBe(c.wrapDigestInput.digest);
+    expect(keyVersionRecordCanonicalJson(publicRecord)).toBe(c.canonicalJson);
+    expect(toHex(keyVersionSigningInput(publicRecord))).toBe(c.signingInput);
     const verified = await verifyKeyVersionRecord(provider, record, {
       conversationId: c.verify.conversationId,
       signerCertificate: certOf(c.verify.signerDevice),
@@ -127,6 +131,12 @@ describe('key-version-records.json', () => {
     for (const id of record.memberDevices) {
       const key = await unwrapKeyVersionRecord(provider, verified, { deviceId: id, x25519PrivateKey: fromHex(devices.get(id)!.x25519.privateKey) });
       expect(toHex(key)).toBe(c.conversationKey);
+      const wrap = record.wraps.find((w) => w.deviceId === id)!;
+      const expectations = { conversationId: c.verify.conversationId, signerCertificate: certOf(c.verify.signerDevice), signerAccountKey: fromHex(c.verify.signerAccountKey), deviceId: id };
+      const fetched = await verifyDeviceKeyVersion(provider, { record: c.publicRecord, wrap }, expectations);
+      expect(fetched.coveredBySignature).toBe(true);
+      const other = record.wraps.find((w) => w.deviceId !== id)!;
+      await expect(verifyDeviceKeyVersion(provider, { record: c.publicRecord, wrap: { ...other, deviceId: id } }, expectations)).rejects.toMatchObject({ code: 'bad_signature' });
     }
   });
   it.each(v.invalid)('invalid: $name → $error', async (c) => {

@@ -1,7 +1,13 @@
 /**
  * Conversation key-version records (DESIGN.md §3, docs/protocol.md §6): one version of a conversation key,
  * wrapped for every member device and signed by the creating device's Ed25519 key.
- * Signature input = tuple("seed-key-version-v1", canonicalJson(record without `signature`)).
+ *
+ * The signature covers the record's header and, per member device, a digest of that device's wrap
+ * (§6.2), so a device that receives only its own wrap (what the key service hands out) can still verify
+ * the signature and that its wrap is the one the creator made:
+ *   wrapDigest = SHA-256(tuple("seed-key-wrap-digest-v1", canonicalJson({deviceId, enc, ct})))
+ *   signature  = Ed25519(creator, tuple("seed-key-version-v1", canonicalJson(public record without signature)))
+ * where the public record is the header, `memberDevices` and `wrapDigests` (same order as memberDevices).
  * `memberDevices` is sorted (UTF-16 code-unit order) and unique; `wraps` lists exactly one wrap per member
  * device, in the same order.
  */
@@ -11,64 +17,118 @@ import { toBase64Url } from '../encoding/base64url';
 import { tuple } from '../encoding/bytes';
 import { canonicalJson } from '../encoding/canonicalJson';
 import { ConversationIdSchema, DeviceIdSchema, type ConversationId, type DeviceId } from '../ids';
-import { MalformedError, NotARecipientError } from './errors';
+import { IncompleteWrapsError, MalformedError, NotARecipientError } from './errors';
 import { KeyWrapSchema, unwrapKey, wrapKey, type KeyWrap } from './keyWrap';
 import { b64uField, KeyVersionNumber, parseWire, TimestampMs } from './wire';
 
 /** Domain separation label of the record signature. */
 export const KEY_VERSION_DOMAIN = 'seed-key-version-v1';
 
+/** Domain separation label of a wrap digest. */
+export const WRAP_DIGEST_DOMAIN = 'seed-key-wrap-digest-v1';
+
 /** Most member devices one record may hold. */
 export const MAX_MEMBER_DEVICES = 10_000;
 
-const recordFields = {
+const headerFields = {
   v: z.literal(1),
   conversationId: ConversationIdSchema,
   version: KeyVersionNumber,
   createdAt: TimestampMs,
   createdByDevice: DeviceIdSchema,
   memberDevices: z.array(DeviceIdSchema).min(1).max(MAX_MEMBER_DEVICES),
-  wraps: z.array(KeyWrapSchema).max(MAX_MEMBER_DEVICES),
 };
+const wraps = z.array(KeyWrapSchema).max(MAX_MEMBER_DEVICES);
+const wrapDigests = z.array(b64uField(32)).max(MAX_MEMBER_DEVICES);
 
-export const UnsignedKeyVersionRecordSchema = z.strictObject(recordFields);
-export const KeyVersionRecordSchema = z.strictObject({ ...recordFields, signature: b64uField(64) });
+/** The full record a creator submits: every member device's wrap. */
+export const UnsignedKeyVersionRecordSchema = z.strictObject({ ...headerFields, wraps });
+export const KeyVersionRecordSchema = z.strictObject({ ...headerFields, wraps, signature: b64uField(64) });
+
+/** The public record every member may see: the header, the wrap digests and the signature, no wraps. */
+export const UnsignedPublicKeyVersionRecordSchema = z.strictObject({ ...headerFields, wrapDigests });
+export const PublicKeyVersionRecordSchema = z.strictObject({ ...headerFields, wrapDigests, signature: b64uField(64) });
 
 export type UnsignedKeyVersionRecord = z.infer<typeof UnsignedKeyVersionRecordSchema>;
 export type KeyVersionRecord = z.infer<typeof KeyVersionRecordSchema>;
+export type UnsignedPublicKeyVersionRecord = z.infer<typeof UnsignedPublicKeyVersionRecordSchema>;
+export type PublicKeyVersionRecord = z.infer<typeof PublicKeyVersionRecordSchema>;
 
-/** Compares ids by UTF-16 code units — the order of `memberDevices` and `wraps`. */
+/** Compares ids by UTF-16 code units — the order of `memberDevices`, `wraps` and `wrapDigests`. */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Parses a record from untrusted JSON: schema, then `memberDevices` strictly ascending. No signature check. */
+function checkSortedMembers(memberDevices: readonly string[], what: string): void {
+  for (let i = 1; i < memberDevices.length; i++) {
+    if (compareIds(memberDevices[i - 1] ?? '', memberDevices[i] ?? '') >= 0) {
+      throw new MalformedError(`${what}: memberDevices must be sorted and unique`);
+    }
+  }
+}
+
+/** Parses a full record from untrusted JSON: schema, then `memberDevices` strictly ascending. No signature check. */
 export function parseKeyVersionRecord(input: unknown): KeyVersionRecord {
   const record = parseWire(KeyVersionRecordSchema, input, 'key-version record');
-  for (let i = 1; i < record.memberDevices.length; i++) {
-    if (compareIds(record.memberDevices[i - 1] ?? '', record.memberDevices[i] ?? '') >= 0) {
-      throw new MalformedError('key-version record: memberDevices must be sorted and unique');
-    }
+  checkSortedMembers(record.memberDevices, 'key-version record');
+  return record;
+}
+
+/** Parses a public record: schema, `memberDevices` strictly ascending, one digest per member device. */
+export function parsePublicKeyVersionRecord(input: unknown): PublicKeyVersionRecord {
+  const record = parseWire(PublicKeyVersionRecordSchema, input, 'public key-version record');
+  checkSortedMembers(record.memberDevices, 'public key-version record');
+  if (record.wrapDigests.length !== record.memberDevices.length) {
+    throw new IncompleteWrapsError(`public key-version record lists ${record.wrapDigests.length} wrap digests for ${record.memberDevices.length} member devices`);
   }
   return record;
 }
 
-/** The canonical JSON bytes of the record without its signature (what the signature covers, after the label). */
-export function keyVersionRecordCanonicalJson(record: UnsignedKeyVersionRecord | KeyVersionRecord): string {
-  const body: UnsignedKeyVersionRecord = {
+/** The exact bytes hashed for one wrap's digest (§6.2). */
+export function wrapDigestInput(wrap: KeyWrap): Uint8Array {
+  return tuple(WRAP_DIGEST_DOMAIN, canonicalJson({ deviceId: wrap.deviceId, enc: wrap.enc, ct: wrap.ct }));
+}
+
+/** SHA-256 digest of one wrap, base64url (§6.2). */
+export async function wrapDigest(provider: CryptoProvider, wrap: KeyWrap): Promise<string> {
+  return toBase64Url(await provider.sha256(wrapDigestInput(wrap)));
+}
+
+/** The public part of a full record: wraps replaced by their digests, in the same order. */
+export async function publicKeyVersionRecord<R extends UnsignedKeyVersionRecord | KeyVersionRecord>(
+  provider: CryptoProvider,
+  record: R,
+): Promise<R extends KeyVersionRecord ? PublicKeyVersionRecord : UnsignedPublicKeyVersionRecord> {
+  const digests = await Promise.all(record.wraps.map((w) => wrapDigest(provider, w)));
+  const out: UnsignedPublicKeyVersionRecord & { signature?: string } = {
     v: record.v,
     conversationId: record.conversationId,
     version: record.version,
     createdAt: record.createdAt,
     createdByDevice: record.createdByDevice,
     memberDevices: record.memberDevices,
-    wraps: record.wraps.map((w) => ({ deviceId: w.deviceId, enc: w.enc, ct: w.ct })),
+    wrapDigests: digests,
+  };
+  if ('signature' in record) out.signature = record.signature;
+  return out as R extends KeyVersionRecord ? PublicKeyVersionRecord : UnsignedPublicKeyVersionRecord;
+}
+
+/** The canonical JSON of the public record without its signature (what the signature covers, after the label). */
+export function keyVersionRecordCanonicalJson(record: UnsignedPublicKeyVersionRecord | PublicKeyVersionRecord): string {
+  const body: UnsignedPublicKeyVersionRecord = {
+    v: record.v,
+    conversationId: record.conversationId,
+    version: record.version,
+    createdAt: record.createdAt,
+    createdByDevice: record.createdByDevice,
+    memberDevices: record.memberDevices,
+    wrapDigests: record.wrapDigests,
   };
   return canonicalJson(body);
 }
 
-/** The exact bytes the creating device signs. */
-export function keyVersionSigningInput(record: UnsignedKeyVersionRecord | KeyVersionRecord): Uint8Array {
+/** The exact bytes the creating device signs (over the public record). */
+export function keyVersionSigningInput(record: UnsignedPublicKeyVersionRecord | PublicKeyVersionRecord): Uint8Array {
   return tuple(KEY_VERSION_DOMAIN, keyVersionRecordCanonicalJson(record));
 }
 
@@ -105,9 +165,9 @@ export async function createKeyVersionRecord(
   for (let i = 1; i < recipients.length; i++) {
     if (recipients[i - 1]?.deviceId === recipients[i]?.deviceId) throw new MalformedError(`key-version record: duplicate recipient ${recipients[i]?.deviceId}`);
   }
-  const wraps: KeyWrap[] = [];
+  const made: KeyWrap[] = [];
   for (const r of recipients) {
-    wraps.push(
+    made.push(
       await wrapKey(provider, {
         purpose: 'conversation',
         scopeId: input.conversationId,
@@ -128,15 +188,34 @@ export async function createKeyVersionRecord(
       createdAt: input.createdAt,
       createdByDevice: input.createdByDevice,
       memberDevices: recipients.map((r) => r.deviceId),
-      wraps,
+      wraps: made,
     },
     'key-version record',
   );
-  const signature = await provider.ed25519Sign(input.signingPrivateKey, keyVersionSigningInput(unsigned));
+  const signingInput = keyVersionSigningInput(await publicKeyVersionRecord(provider, unsigned));
+  const signature = await provider.ed25519Sign(input.signingPrivateKey, signingInput);
   return { record: { ...unsigned, signature: toBase64Url(signature) }, conversationKey };
 }
 
-/** Unwraps this device's copy of the conversation key (verify the record first: `verifyKeyVersionRecord`). */
+/** Unwraps one wrap of a version (verify it first: `verifyKeyVersionRecord` or `verifyDeviceKeyVersion`). */
+export async function unwrapConversationKey(
+  provider: CryptoProvider,
+  at: { readonly conversationId: ConversationId; readonly version: number },
+  wrap: KeyWrap,
+  device: { readonly deviceId: DeviceId; readonly x25519PrivateKey: Uint8Array; readonly x25519PublicKey?: Uint8Array },
+): Promise<Uint8Array> {
+  return unwrapKey(provider, {
+    purpose: 'conversation',
+    scopeId: at.conversationId,
+    version: at.version,
+    wrap,
+    deviceId: device.deviceId,
+    privateKey: device.x25519PrivateKey,
+    publicKey: device.x25519PublicKey,
+  });
+}
+
+/** Unwraps this device's copy of the conversation key from a full record (verify the record first). */
 export async function unwrapKeyVersionRecord(
   provider: CryptoProvider,
   record: KeyVersionRecord,
@@ -144,13 +223,5 @@ export async function unwrapKeyVersionRecord(
 ): Promise<Uint8Array> {
   const wrap = record.wraps.find((w) => w.deviceId === device.deviceId);
   if (!wrap) throw new NotARecipientError(`key-version record ${record.conversationId}#${record.version} has no wrap for device ${device.deviceId}`);
-  return unwrapKey(provider, {
-    purpose: 'conversation',
-    scopeId: record.conversationId,
-    version: record.version,
-    wrap,
-    deviceId: device.deviceId,
-    privateKey: device.x25519PrivateKey,
-    publicKey: device.x25519PublicKey,
-  });
+  return unwrapConversationKey(provider, record, wrap, device);
 }

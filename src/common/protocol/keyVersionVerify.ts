@@ -1,9 +1,14 @@
 /**
  * Verification of a key-version record (docs/protocol.md §6.3), in this order: parse (malformed,
  * unsupported_version), conversation and version as expected (wrong_conversation, wrong_key_version), wraps
- * cover exactly memberDevices (incomplete_wraps), memberDevices as expected (member_mismatch), signer is a
- * member (signer_not_member), signer certified by the trusted account key (signer_not_certified,
- * bad_signature), record signature (bad_signature).
+ * or wrap digests cover exactly memberDevices (incomplete_wraps), memberDevices as expected
+ * (member_mismatch), signer is a member (signer_not_member), signer certified by the trusted account key
+ * (signer_not_certified, bad_signature), record signature over the public record (bad_signature).
+ *
+ * `verifyKeyVersionRecord` checks a full record (what a creator submits; the key service runs it).
+ * `verifyDeviceKeyVersion` checks what a device fetches — the public record plus its own wrap — and, when
+ * the device is one of the record's member devices, that the wrap's digest is the one the signature covers
+ * (§6.4; bad_signature otherwise).
  */
 import type { CryptoProvider } from '../crypto/provider';
 import type { ConversationId, DeviceId } from '../ids';
@@ -17,8 +22,17 @@ import {
   WrongConversationError,
   WrongKeyVersionError,
 } from './errors';
-import { keyVersionSigningInput, parseKeyVersionRecord, type KeyVersionRecord } from './keyVersionRecord';
-import { bytesOf } from './wire';
+import {
+  parseKeyVersionRecord,
+  parsePublicKeyVersionRecord,
+  publicKeyVersionRecord,
+  keyVersionSigningInput,
+  wrapDigest,
+  type KeyVersionRecord,
+  type PublicKeyVersionRecord,
+} from './keyVersionRecord';
+import { KeyWrapSchema, type KeyWrap } from './keyWrap';
+import { bytesOf, parseWire } from './wire';
 
 /** What the verifier knows and expects. */
 export interface KeyVersionExpectations {
@@ -34,17 +48,57 @@ export interface KeyVersionExpectations {
   readonly memberDevices?: readonly DeviceId[];
 }
 
-/** Parses and fully verifies a record; returns it typed, or throws a ProtocolError. */
+/** Parses and fully verifies a full record (with every wrap); returns it typed, or throws a ProtocolError. */
 export async function verifyKeyVersionRecord(provider: CryptoProvider, input: unknown, expect: KeyVersionExpectations): Promise<KeyVersionRecord> {
   const record = parseKeyVersionRecord(input);
+  checkHeader(record, expect);
+  checkWrapCoverage(record);
+  await checkSignedPublicRecord(provider, await publicKeyVersionRecord(provider, record), expect);
+  return record;
+}
+
+/** A fetched version, verified: the public record, the device's wrap, and whether the signature covers it. */
+export interface VerifiedDeviceKeyVersion {
+  readonly record: PublicKeyVersionRecord;
+  readonly wrap: KeyWrap;
+  /**
+   * True when the wrap's device is a member device of the record and its digest matched. False for a wrap
+   * added after the version was created (a member added later or a newly linked device), which the record
+   * signature cannot cover.
+   */
+  readonly coveredBySignature: boolean;
+}
+
+/** Verifies the public record and the device's own wrap as fetched from the key service. */
+export async function verifyDeviceKeyVersion(
+  provider: CryptoProvider,
+  input: { readonly record: unknown; readonly wrap: unknown },
+  expect: KeyVersionExpectations & { readonly deviceId: DeviceId },
+): Promise<VerifiedDeviceKeyVersion> {
+  const record = parsePublicKeyVersionRecord(input.record);
+  const wrap = parseWire(KeyWrapSchema, input.wrap, 'key wrap');
+  if (wrap.deviceId !== expect.deviceId) throw new IncompleteWrapsError(`the wrap is for device ${wrap.deviceId}, not ${expect.deviceId}`);
+  checkHeader(record, expect);
+  await checkSignedPublicRecord(provider, record, expect);
+  const index = record.memberDevices.indexOf(expect.deviceId);
+  if (index < 0) return { record, wrap, coveredBySignature: false };
+  if ((await wrapDigest(provider, wrap)) !== record.wrapDigests[index]) {
+    throw new BadSignatureError(`the wrap for device ${expect.deviceId} is not the one the record signature covers`);
+  }
+  return { record, wrap, coveredBySignature: true };
+}
+
+function checkHeader(record: { conversationId: string; version: number }, expect: KeyVersionExpectations): void {
   if (record.conversationId !== expect.conversationId) {
     throw new WrongConversationError(`key-version record is for conversation ${record.conversationId}, expected ${expect.conversationId}`);
   }
   if (expect.version !== undefined && record.version !== expect.version) {
     throw new WrongKeyVersionError(`key-version record has version ${record.version}, expected ${expect.version}`);
   }
-  checkWrapCoverage(record);
-  if (expect.memberDevices !== undefined) checkMembers(record, expect.memberDevices);
+}
+
+async function checkSignedPublicRecord(provider: CryptoProvider, record: PublicKeyVersionRecord, expect: KeyVersionExpectations): Promise<void> {
+  if (expect.memberDevices !== undefined) checkMembers(record.memberDevices, expect.memberDevices);
   if (!record.memberDevices.includes(record.createdByDevice)) {
     throw new SignerNotMemberError(`signer ${record.createdByDevice} is not a member device of the record`);
   }
@@ -57,7 +111,6 @@ export async function verifyKeyVersionRecord(provider: CryptoProvider, input: un
   });
   const ok = await provider.ed25519Verify(bytesOf(cert.ed25519), keyVersionSigningInput(record), bytesOf(record.signature));
   if (!ok) throw new BadSignatureError('key-version record signature does not verify');
-  return record;
 }
 
 function checkWrapCoverage(record: KeyVersionRecord): void {
@@ -75,11 +128,11 @@ function checkWrapCoverage(record: KeyVersionRecord): void {
   }
 }
 
-function checkMembers(record: KeyVersionRecord, expected: readonly DeviceId[]): void {
+function checkMembers(have: readonly DeviceId[], expected: readonly DeviceId[]): void {
   const want = new Set<string>(expected);
-  const have = new Set<string>(record.memberDevices);
-  const missing = [...want].filter((d) => !have.has(d));
-  const extra = [...have].filter((d) => !want.has(d));
+  const got = new Set<string>(have);
+  const missing = [...want].filter((d) => !got.has(d));
+  const extra = [...got].filter((d) => !want.has(d));
   if (missing.length > 0 || extra.length > 0 || want.size !== expected.length) {
     throw new MemberMismatchError(`memberDevices differ from the expected devices (missing: ${missing.join(',') || '-'}; extra: ${extra.join(',') || '-'})`);
   }

@@ -1,11 +1,11 @@
 /**
  * Wire schemas of key versions (issue 5, "Key versions"; docs/protocol.md §6): a submitted version is
- * the creator's full signed record; what a device fetches is the record's public part plus that
- * device's own wrap, never anyone else's.
+ * the creator's full signed record; what a device fetches is the public record (header, wrap digests,
+ * signature — enough to verify the signature) plus that device's own wrap, never anyone else's.
  */
 import { z } from 'zod';
 import { ConversationIdSchema, DeviceIdSchema } from '../../common/ids';
-import { KeyVersionRecordSchema } from '../../common/protocol/keyVersionRecord';
+import { KeyVersionRecordSchema, PublicKeyVersionRecordSchema } from '../../common/protocol/keyVersionRecord';
 import { KeyWrapSchema } from '../../common/protocol/keyWrap';
 import { KeyVersionNumber, TimestampMs } from '../../common/protocol/wire';
 
@@ -13,8 +13,8 @@ export const SubmitVersionBody = z.strictObject({ record: KeyVersionRecordSchema
 
 export const VersionAcceptedSchema = z.object({ conversationId: ConversationIdSchema, version: z.number().int(), acceptedAt: z.number().int() });
 
-/** The record without its wraps: what every member may see of a version. */
-export const PublicRecordSchema = KeyVersionRecordSchema.omit({ wraps: true }).meta({ id: 'PublicKeyVersionRecord' });
+/** The record with its wraps replaced by their digests (docs/protocol.md §6.2): what every member may see of a version. */
+export const PublicRecordSchema = PublicKeyVersionRecordSchema.meta({ id: 'PublicKeyVersionRecord' });
 export type PublicRecord = z.infer<typeof PublicRecordSchema>;
 
 export const DeviceKeyVersionSchema = z

@@ -8,7 +8,7 @@
 import type { ConversationId } from '../../common/ids';
 import { fromBase64Url } from '../../common/encoding/base64url';
 import { isProtocolError } from '../../common/protocol/errors';
-import type { KeyVersionRecord } from '../../common/protocol/keyVersionRecord';
+import { publicKeyVersionRecord, type KeyVersionRecord } from '../../common/protocol/keyVersionRecord';
 import { verifyKeyVersionRecord } from '../../common/protocol/keyVersionVerify';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Forbidden, Unprocessable } from '../http/httpErrors';
@@ -56,6 +56,7 @@ export async function submitVersion(
 ): Promise<{ acceptedAt: number; effects: Effects }> {
   await requireMember(svc.db, conversationId, principal.userId);
   const record = await verifySignature(svc, principal, conversationId, input);
+  const publicRecord = await publicKeyVersionRecord(svc.crypto, record);
   try {
     return await svc.db.transaction(async (tx) => {
       const { conversation } = await lockAsMember(tx, conversationId, principal.userId);
@@ -68,7 +69,7 @@ export async function submitVersion(
       }
       const previous = await latestVersionTime(tx, conversationId);
       const acceptedAt = Math.max(svc.now(), previous?.created_at ?? 0);
-      const { wraps, ...publicRecord } = record;
+      const { wraps } = record;
       await insertVersion(tx, { conversation_id: conversationId, version: next, created_at: acceptedAt, created_by_device: principal.deviceId, record: JSON.stringify(publicRecord) });
       for (const w of wraps) {
         await insertWrap(tx, { conversationId, version: next, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId }, acceptedAt);

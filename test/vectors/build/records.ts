@@ -3,7 +3,7 @@ import type { CryptoProvider } from '../../../src/common/crypto/provider';
 import { toHex } from '../../../src/common/encoding/bytes';
 import type { ConversationId } from '../../../src/common/ids';
 import { deviceCertificateSigningInput } from '../../../src/common/protocol/deviceCertificate';
-import { createKeyVersionRecord, keyVersionRecordCanonicalJson, keyVersionSigningInput } from '../../../src/common/protocol/keyVersionRecord';
+import { createKeyVersionRecord, keyVersionRecordCanonicalJson, keyVersionSigningInput, publicKeyVersionRecord, wrapDigestInput } from '../../../src/common/protocol/keyVersionRecord';
 import { deviceJson, fixedBytes, fixedX25519, flip, pairHex, vectorUser } from './fixedKeys';
 
 const conversationId = 'conv-vector-0001' as ConversationId;
@@ -60,6 +60,8 @@ export async function buildRecordVectors(provider: CryptoProvider) {
     conversationKey,
     ephemerals,
   });
+  const publicRecord = await publicKeyVersionRecord(provider, record);
+  const firstWrap = record.wraps[0]!;
   const bad = (name: string, input: unknown, error: string, change: Partial<typeof verify & { version: number; memberDevices: string[] }> = {}) => ({
     name,
     record: input,
@@ -68,7 +70,7 @@ export async function buildRecordVectors(provider: CryptoProvider) {
   });
   return {
     description:
-      'Key-version records: wraps as in key-wraps.json (info binds conversation and version, aad the device); signature = Ed25519(creating device, tuple("seed-key-version-v1", canonicalJson(record without signature))). Verification uses the signer certificate from `devices` and the trusted account key.',
+      'Key-version records: wraps as in key-wraps.json (info binds conversation and version, aad the device); wrapDigest = SHA-256(tuple("seed-key-wrap-digest-v1", canonicalJson({deviceId, enc, ct}))); the public record = header + memberDevices + wrapDigests (memberDevices order); signature = Ed25519(creating device, tuple("seed-key-version-v1", canonicalJson(public record without signature))). Verification uses the signer certificate from `devices` and the trusted account key. `publicRecord` is what the key service returns to a device, beside that device\'s own wrap.',
     accounts: { [alice.userId]: pairHex(alice.account), [bob.userId]: pairHex(bob.account), [carol.userId]: pairHex(carol.account) },
     devices: [...members, outsider].map(deviceJson),
     valid: [
@@ -76,15 +78,18 @@ export async function buildRecordVectors(provider: CryptoProvider) {
         name: 'alice creates version 1 for her two devices and bob',
         conversationKey: toHex(conversationKey),
         ephemerals: Object.fromEntries([...ephemerals].map(([id, p]) => [id, pairHex(p)])),
-        canonicalJson: keyVersionRecordCanonicalJson(record),
-        signingInput: toHex(keyVersionSigningInput(record)),
+        wrapDigestInput: { deviceId: firstWrap.deviceId, input: toHex(wrapDigestInput(firstWrap)), digest: publicRecord.wrapDigests[0] },
+        canonicalJson: keyVersionRecordCanonicalJson(publicRecord),
+        signingInput: toHex(keyVersionSigningInput(publicRecord)),
         record,
+        publicRecord,
         verify,
       },
     ],
     invalid: [
       bad('signature bit flipped', { ...record, signature: flip(record.signature) }, 'bad_signature'),
       bad('createdAt changed', { ...record, createdAt: record.createdAt + 1 }, 'bad_signature'),
+      bad('a wrap replaced (its digest no longer matches)', { ...record, wraps: [{ ...firstWrap, ct: flip(firstWrap.ct) }, ...record.wraps.slice(1)] }, 'bad_signature'),
       bad('wrap missing for a member device', { ...record, wraps: record.wraps.slice(1) }, 'incomplete_wraps'),
       bad('duplicate wrap', { ...record, wraps: [record.wraps[0], record.wraps[0], record.wraps[2]] }, 'incomplete_wraps'),
       bad('memberDevices unsorted', { ...record, memberDevices: [...record.memberDevices].reverse() }, 'malformed'),
