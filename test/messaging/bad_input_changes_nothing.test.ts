@@ -1,11 +1,11 @@
 /**
  * Bad input to the pipeline gets a typed error and changes nothing: malformed conversation ids, message
  * bodies that do not match their type, malformed timetokens and reactions, options out of range, and any
- * call after dispose.
+ * call after dispose. A change listener that throws is reported (`listener_failed`) and changes nothing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMessaging } from '../../src/common/messaging/messaging';
-import { cleanup, conversation, participant, startTestRelay } from './harness';
+import { cleanup, conversation, participant, startTestRelay, waitFor } from './harness';
 
 afterEach(cleanup);
 
@@ -47,6 +47,16 @@ describe('bad input changes nothing', () => {
         pageSize: 26,
       }),
     ).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+
+    const errors: string[] = [];
+    m.onError((e) => errors.push(e.code));
+    const off = m.onChange(() => {
+      throw new Error('listener bug');
+    });
+    await m.join([dm]);
+    await waitFor('listener failure reported', () => errors.includes('listener_failed'));
+    off();
+    expect((await m.send(dm, { type: 'string', body: 'still working' })).state).toBe('sent');
 
     await m.dispose();
     await expect(m.send(dm, { type: 'string', body: 'late' })).rejects.toMatchObject({ code: 'disposed' });

@@ -9,7 +9,16 @@ import { AppError } from '../errors';
 export type DeliveryFailureCode = 'too_large' | 'seal_failed' | 'access_denied' | 'network' | 'publish_failed';
 
 /** Codes of thrown messaging errors. */
-export type MessagingErrorCode = 'invalid_input' | 'disposed' | 'unknown_message' | 'history_failed' | 'action_failed' | 'signal_failed' | 'cursor_failed' | 'subscribe_failed';
+export type MessagingErrorCode =
+  | 'invalid_input'
+  | 'disposed'
+  | 'unknown_message'
+  | 'listener_failed'
+  | 'history_failed'
+  | 'action_failed'
+  | 'signal_failed'
+  | 'cursor_failed'
+  | 'subscribe_failed';
 
 export class MessagingError extends AppError {
   declare readonly code: MessagingErrorCode;

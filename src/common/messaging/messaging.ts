@@ -221,13 +221,27 @@ export class Messaging {
   report(error: unknown, conversationId: ConversationId | undefined): void {
     if (this.disposed) return;
     const failure = error instanceof MessagingError ? error : toTransportError(error);
-    for (const listener of this.errorListeners) listener(failure, conversationId);
+    for (const listener of this.errorListeners) {
+      try {
+        listener(failure, conversationId);
+      } catch {
+        // An error listener that throws has nobody left to report to; the pipeline carries on.
+      }
+    }
   }
 
   private flushChanges(): void {
     const ids = [...this.dirty];
     this.dirty.clear();
-    for (const id of ids) for (const listener of this.changeListeners) listener(id);
+    for (const id of ids) {
+      for (const listener of this.changeListeners) {
+        try {
+          listener(id);
+        } catch (error) {
+          this.report(new MessagingError('listener_failed', `a change listener threw: ${error instanceof Error ? error.message : String(error)}`), id);
+        }
+      }
+    }
   }
 
   private checkedSessions(conversationIds: readonly ConversationId[]): ConversationSession[] {
