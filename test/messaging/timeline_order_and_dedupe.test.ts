@@ -11,7 +11,7 @@ import { Annotations } from '../../src/common/messaging/annotations';
 import { buildItems } from '../../src/common/messaging/conversationView';
 import type { OpenOutcome } from '../../src/common/messaging/ports';
 import { Timeline } from '../../src/common/messaging/timeline';
-import { compareTimetokens } from '../../src/common/messaging/timetoken';
+import { compareTimetokens, nextTimetoken, timetokenOf } from '../../src/common/messaging/timetoken';
 
 const self = { userId: 'user-self-1' as UserId, deviceId: 'device-self-1' as DeviceId };
 const ctx = { self, actor: 'user-self-1' };
@@ -68,7 +68,6 @@ describe('timeline order and dedupe', () => {
       ['msg-mine-0002', undefined, 'sending'],
     ]);
     expect(pending.delivery).toEqual({ state: 'sending' });
-    expect(compareTimetokens(timeline.newest() as string, tt(5))).toBe(0);
   });
 
   it('marks each rise of the key version with one system item', () => {
@@ -100,5 +99,13 @@ describe('timeline order and dedupe', () => {
     expect(a.apply('removed', action)).toBe(true);
     a.applyHistory(tt(1), { reaction: { '👍': [{ uuid: 'user-b', actionTimetoken: tt(2) }] } });
     expect(a.reactions(tt(1))).toEqual([]);
+  });
+
+  it('compares timetokens as integers without losing precision', () => {
+    expect(compareTimetokens('9', '10')).toBeLessThan(0);
+    expect(compareTimetokens('17000000000000001', '17000000000000000')).toBeGreaterThan(0);
+    expect(nextTimetoken('17999999999999999')).toBe('18000000000000000');
+    expect(timetokenOf('0017000000000000000')).toBe('17000000000000000');
+    for (const bad of ['', '-1', '1.5', '1e5', 'abc', 1.5, null]) expect(() => timetokenOf(bad)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
   });
 });

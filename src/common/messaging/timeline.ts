@@ -10,7 +10,7 @@ import type { MessageId } from '../ids';
 import type { MessagePlaintext } from '../protocol/plaintext';
 import type { OpenOutcome } from './ports';
 import type { Delivery } from './timelineItem';
-import { compareTimetokens, laterTimetoken } from './timetoken';
+import { compareTimetokens } from './timetoken';
 
 /** An envelope received from history or live, by timetoken. */
 export interface ReceivedRecord {
@@ -53,11 +53,6 @@ export class Timeline {
     const record: ReceivedRecord = { timetoken, publisher, envelope, outcome: undefined };
     this.received.set(timetoken, record);
     return record;
-  }
-
-  /** True when an envelope with this timetoken was recorded. */
-  has(timetoken: string): boolean {
-    return this.received.has(timetoken);
   }
 
   /** Applies the result of opening a recorded envelope. */
@@ -111,14 +106,6 @@ export class Timeline {
     let oldest: string | undefined;
     for (const tt of this.received.keys()) if (oldest === undefined || compareTimetokens(tt, oldest) < 0) oldest = tt;
     return oldest;
-  }
-
-  /** Newest received or acknowledged timetoken. */
-  newest(): string | undefined {
-    let newest: string | undefined;
-    for (const tt of this.received.keys()) newest = laterTimetoken(newest, tt);
-    for (const o of this.outgoing.values()) newest = laterTimetoken(newest, o.timetoken);
-    return newest;
   }
 
   /** Visible entries in order: settled envelopes (one per message id) and own sends. */

@@ -24,13 +24,6 @@ export function compareTimetokens(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The later of two timetokens (either may be missing). */
-export function laterTimetoken(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return compareTimetokens(a, b) >= 0 ? a : b;
-}
-
 /** `tt + 1`, the exclusive successor used to page forward past a message. */
 export function nextTimetoken(tt: string): string {
   return (BigInt(tt) + 1n).toString();
