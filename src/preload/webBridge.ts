@@ -3,7 +3,7 @@
  * forwarding each call over HTTP to the main-side services running in Node (src/main/webHost). The
  * session token arrives in the URL fragment, is kept in sessionStorage and removed from the address bar.
  */
-import { BRIDGE_GLOBAL, buildBridge } from '../common/ipc/bridge';
+import { BRIDGE_GLOBAL, buildBridge, createEventRouter } from '../common/ipc/bridge';
 
 const TOKEN_KEY = 'seed.webhost.session';
 
@@ -17,6 +17,15 @@ function sessionToken(): string {
 }
 
 const token = sessionToken();
+const events = createEventRouter();
+const stream = new EventSource(`/__seed/events?session=${encodeURIComponent(token)}`);
+stream.onmessage = (e: MessageEvent<string>) => {
+  try {
+    events.deliver(JSON.parse(e.data));
+  } catch {
+    // A frame that is not JSON is not an event of ours; the host never sends one.
+  }
+};
 
 Object.defineProperty(window, BRIDGE_GLOBAL, {
   value: buildBridge(async (channel, args) => {
@@ -26,7 +35,7 @@ Object.defineProperty(window, BRIDGE_GLOBAL, {
       body: JSON.stringify({ args }),
     });
     return res.json();
-  }),
+  }, events.subscribe),
   writable: false,
   configurable: false,
 });

@@ -50,6 +50,11 @@ describe('IPC dispatcher (main side of the contract)', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('answers unavailable for a contract channel whose service is not in this build', async () => {
+    const r = await createDispatcher(handlers())('listConversations', []);
+    expect(r).toEqual({ ok: false, error: { code: 'unavailable', message: 'listConversations is not available in this build' } });
+  });
+
   it('defines a schema pair for every channel name', () => {
     expect(Object.keys(contract).sort()).toEqual([...channelNames].sort());
   });

@@ -7,10 +7,14 @@ import { describe, expect, it, vi } from 'vitest';
 
 const exposed = vi.hoisted(() => new Map<string, unknown>());
 const invoked = vi.hoisted(() => [] as Array<{ channel: string; args: unknown }>);
+const onEvent = vi.hoisted(() => ({ channel: '', listener: undefined as undefined | ((e: unknown, m: unknown) => void) }));
 
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (name: string, api: unknown) => exposed.set(name, api) },
-  ipcRenderer: { invoke: async (channel: string, args: unknown) => (invoked.push({ channel, args }), { ok: true, value: null }) },
+  ipcRenderer: {
+    invoke: async (channel: string, args: unknown) => (invoked.push({ channel, args }), { ok: true, value: null }),
+    on: (channel: string, listener: (e: unknown, m: unknown) => void) => Object.assign(onEvent, { channel, listener }),
+  },
 }));
 
 await import('../../src/preload/index');
@@ -22,9 +26,40 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
     expect(Object.isFrozen(api)).toBe(true);
     expect(Object.fromEntries(Object.entries(api).map(([k, v]) => [k, typeof v]))).toMatchInlineSnapshot(`
       {
+        "acknowledgeIdentityChange": "function",
+        "addMember": "function",
         "appInfo": "function",
+        "approveDeviceLink": "function",
+        "beginDeviceApproval": "function",
+        "contactTrust": "function",
+        "createConversation": "function",
+        "deviceLinkStatus": "function",
+        "getSettings": "function",
         "keychainStatus": "function",
+        "leaveConversation": "function",
+        "listConversations": "function",
+        "listDevices": "function",
+        "markVerified": "function",
+        "onConversationsChanged": "function",
+        "onKeyAvailable": "function",
+        "onLinkStatus": "function",
+        "onSessionChanged": "function",
+        "openMessage": "function",
         "policy": "function",
+        "register": "function",
+        "removeMember": "function",
+        "renameConversation": "function",
+        "revokeDevice": "function",
+        "rotateKey": "function",
+        "sealMessage": "function",
+        "searchUsers": "function",
+        "session": "function",
+        "setMemberRole": "function",
+        "setSettings": "function",
+        "signIn": "function",
+        "signOut": "function",
+        "startDeviceLink": "function",
+        "transportConfig": "function",
       }
     `);
   });
@@ -33,5 +68,19 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
     const api = exposed.get('seed') as Record<string, (...a: unknown[]) => Promise<unknown>>;
     await api['appInfo']?.();
     expect(invoked).toEqual([{ channel: 'seed:appInfo', args: [] }]);
+  });
+
+  it('routes main events on seed:event to the named listeners only', () => {
+    const api = exposed.get('seed') as Record<string, (listener: (p: unknown) => void) => () => void>;
+    const seen: unknown[] = [];
+    const off = api['onKeyAvailable']?.((p) => seen.push(p));
+    expect(onEvent.channel).toBe('seed:event');
+    onEvent.listener?.({}, { name: 'keyAvailable', payload: { conversationId: 'abcdefgh', keyVersion: 2 } });
+    onEvent.listener?.({}, { name: 'sessionChanged', payload: { state: 'signedOut' } });
+    onEvent.listener?.({}, 'garbage');
+    off?.();
+    onEvent.listener?.({}, { name: 'keyAvailable', payload: { conversationId: 'abcdefgh', keyVersion: 3 } });
+    expect(seen).toEqual([{ conversationId: 'abcdefgh', keyVersion: 2 }]);
+    expect(() => api['onKeyAvailable']?.('not a function' as never)).toThrow(TypeError);
   });
 });

@@ -11,8 +11,10 @@ import { loadEffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { createKeytarStore } from '../../src/main/keychain/keychain';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
+import { createEventHub } from '../../src/main/ipc/eventHub';
 
 let host: WebHost;
+const events = createEventHub();
 let token: string;
 const dir = mkdtempSync(join(tmpdir(), 'seed-webhost-'));
 
@@ -27,7 +29,7 @@ beforeAll(async () => {
     secrets: createKeytarStore('seed-messenger.webhost-test'),
     policy: await loadEffectivePolicy(nodePolicyFacts(null)),
   });
-  host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js') });
+  host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), events });
   token = new URL(host.url).hash.replace('#session=', '');
 });
 afterAll(() => host.close());
@@ -74,6 +76,19 @@ describe('web host', () => {
     const big = await call('appInfo', { body: JSON.stringify({ args: ['x'.repeat(2 * 1024 * 1024)] }) });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ ok: false, error: { code: 'too_large' } });
+  });
+
+  it('streams main events to a page holding the session token, schema-checked', async () => {
+    expect((await fetch(`${host.origin}/__seed/events?session=wrong`)).status).toBe(401);
+    const res = await fetch(`${host.origin}/__seed/events?session=${token}`);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    await reader.read();
+    events.emit('keyAvailable', { conversationId: 'conv_abcdefgh', keyVersion: 3, extra: 'dropped' } as never);
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toBe('data: {"name":"keyAvailable","payload":{"conversationId":"conv_abcdefgh","keyVersion":3}}\n\n');
+    expect(() => events.emit('keyAvailable', { conversationId: 'x', keyVersion: 0 } as never)).toThrow();
+    await reader.cancel();
   });
 
   it('never serves files outside the renderer folder', async () => {

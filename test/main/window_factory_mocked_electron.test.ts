@@ -44,6 +44,7 @@ vi.mock('electron', () => {
 });
 
 const { createMainWindow, denyAllPermissions } = await import('../../src/main/electron/window');
+const { channelNames } = await import('../../src/common/ipc/channels');
 const { registerIpc } = await import('../../src/main/electron/ipc');
 
 beforeEach(() => {
@@ -107,7 +108,7 @@ describe('IPC registration (mocked Electron: the binary cannot run here)', () =>
 
   it('registers exactly the contract channels under the app prefix', async () => {
     registerIpc(dispatch, ['file://']);
-    expect([...recorded.ipc.keys()].sort()).toEqual(['seed:appInfo', 'seed:keychainStatus', 'seed:policy']);
+    expect([...recorded.ipc.keys()].sort()).toEqual(channelNames.map((n) => `seed:${n}`).sort());
   });
 
   it('refuses a forged sender (sub-frame or foreign page) before dispatching', async () => {

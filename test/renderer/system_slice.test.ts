@@ -3,7 +3,7 @@
  * (keychain through gnome-keyring). Only the Electron IPC hop is replaced, by a direct call.
  */
 import { describe, expect, it } from 'vitest';
-import { buildBridge } from '../../src/common/ipc/bridge';
+import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
 import { createHandlers } from '../../src/main/composition';
 import { nodePolicyFacts } from '../../src/main/policy/facts';
 import { loadEffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
@@ -14,7 +14,7 @@ import { createAppStore } from '../../src/renderer/src/state/store';
 import { systemSelectors } from '../../src/renderer/src/state/systemSlice';
 
 function storeOver(dispatch: ReturnType<typeof createDispatcher>) {
-  return createAppStore(createBridgeClient(buildBridge((channel, args) => dispatch(channel, args))));
+  return createAppStore(createBridgeClient(buildBridge((channel, args) => dispatch(channel, args), createEventRouter().subscribe)));
 }
 
 const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', runtime: 'node' as const, runtimeVersion: '20' };

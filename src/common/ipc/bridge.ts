@@ -1,24 +1,55 @@
 /**
  * Builds the renderer-facing bridge from the contract: one named async function per channel, over any
- * `invoke` transport (Electron's ipcRenderer in the preload, HTTP in the web host). What crosses into the
- * page is a frozen object of functions that resolve to plain `IpcResult` data; the renderer's client
- * (src/renderer/src/bridge/client.ts) unwraps them into values or typed errors.
+ * `invoke` transport (Electron's ipcRenderer in the preload, HTTP in the web host), and one named
+ * `on<Event>(listener) → unsubscribe` per main→renderer event, over any `subscribe` transport. What crosses
+ * into the page is a frozen object of functions that resolve to plain `IpcResult` data; the renderer's
+ * client (src/renderer/src/bridge/client.ts) unwraps them into values or typed errors.
  */
 import { channelNames, type ChannelName } from './channels';
 import type { ChannelArgs, ChannelResult } from './contract';
+import { eventNames, listenerName, type EventName } from './eventNames';
+import type { EventPayload } from './events';
 import type { IpcResult } from './result';
 
-export type RawBridge = { readonly [K in ChannelName]: (...args: ChannelArgs<K>) => Promise<IpcResult<ChannelResult<K>>> };
+export type RawBridge = { readonly [K in ChannelName]: (...args: ChannelArgs<K>) => Promise<IpcResult<ChannelResult<K>>> } & {
+  readonly [E in EventName as `on${Capitalize<E>}`]: (listener: (payload: EventPayload<E>) => void) => () => void;
+};
 
 export type Invoke = (channel: ChannelName, args: unknown[]) => Promise<unknown>;
+export type Subscribe = (event: EventName, listener: (payload: unknown) => void) => () => void;
 
 /** The global name the bridge is exposed under (`window.seed`). */
 export const BRIDGE_GLOBAL = 'seed';
 
-export function buildBridge(invoke: Invoke): RawBridge {
-  const bridge: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+export function buildBridge(invoke: Invoke, subscribe: Subscribe): RawBridge {
+  const bridge: Record<string, unknown> = {};
   for (const name of channelNames) {
     bridge[name] = (...args: unknown[]) => invoke(name, args);
   }
+  for (const event of eventNames) {
+    bridge[listenerName(event)] = (listener: (payload: unknown) => void) => {
+      if (typeof listener !== 'function') throw new TypeError(`${listenerName(event)} needs a function`);
+      return subscribe(event, listener);
+    };
+  }
   return Object.freeze(bridge) as unknown as RawBridge;
+}
+
+/** A tiny listener registry for the transports: routes `{ name, payload }` messages to subscribers. */
+export function createEventRouter(): { subscribe: Subscribe; deliver(message: unknown): void } {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  return {
+    subscribe(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener);
+      return () => void set.delete(listener);
+    },
+    deliver(message) {
+      if (typeof message !== 'object' || message === null) return;
+      const { name, payload } = message as { name?: unknown; payload?: unknown };
+      if (typeof name !== 'string') return;
+      for (const listener of listeners.get(name) ?? []) listener(payload);
+    },
+  };
 }

@@ -3,7 +3,38 @@
  * build the bridge without bundling a validator. `contract.ts` is checked at compile time to define
  * exactly these channels.
  */
-export const channelNames = ['appInfo', 'keychainStatus', 'policy'] as const;
+export const channelNames = [
+  'appInfo',
+  'keychainStatus',
+  'policy',
+  'session',
+  'register',
+  'signIn',
+  'signOut',
+  'transportConfig',
+  'searchUsers',
+  'listConversations',
+  'createConversation',
+  'renameConversation',
+  'addMember',
+  'removeMember',
+  'setMemberRole',
+  'leaveConversation',
+  'rotateKey',
+  'sealMessage',
+  'openMessage',
+  'listDevices',
+  'revokeDevice',
+  'startDeviceLink',
+  'deviceLinkStatus',
+  'beginDeviceApproval',
+  'approveDeviceLink',
+  'contactTrust',
+  'markVerified',
+  'acknowledgeIdentityChange',
+  'getSettings',
+  'setSettings',
+] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 

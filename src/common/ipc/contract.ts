@@ -8,6 +8,20 @@
 import { z } from 'zod';
 import type { ChannelName } from './channels';
 import { policyViewSchema } from '../policy/view';
+import { ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
+import {
+  addMemberArgsSchema,
+  conversationSummarySchema,
+  createConversationArgsSchema,
+  memberArgsSchema,
+  renameArgsSchema,
+  rotationResultSchema,
+  setRoleArgsSchema,
+} from './schemas/conversations';
+import { deviceSummarySchema, linkConfirmationSchema, linkOfferSchema, linkStatusSchema } from './schemas/devices';
+import { envelopeJsonSchema, openArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
+import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
+import { contactTrustSchema, settingsSchema } from './schemas/verification';
 
 export { CHANNEL_PREFIX, channelNames, isChannelName, wireChannel, type ChannelName } from './channels';
 
@@ -37,6 +51,48 @@ export const contract = {
   keychainStatus: { args: z.tuple([]), result: keychainStatusSchema },
   /** Effective managed policy: values, which keys IT manages (the renderer locks those), warnings. */
   policy: { args: z.tuple([]), result: policyViewSchema },
+
+  session: { args: z.tuple([]), result: sessionSchema },
+  register: { args: z.tuple([registerArgsSchema]), result: sessionSchema },
+  signIn: { args: z.tuple([signInArgsSchema]), result: sessionSchema },
+  signOut: { args: z.tuple([]), result: sessionSchema },
+  /** Where the renderer's PubNub client connects, with this user's access token (not a content key). */
+  transportConfig: { args: z.tuple([]), result: transportConfigSchema },
+  searchUsers: { args: z.tuple([z.string().trim().min(1).max(64)]), result: z.array(userSummarySchema) },
+
+  listConversations: { args: z.tuple([]), result: z.array(conversationSummarySchema) },
+  createConversation: { args: z.tuple([createConversationArgsSchema]), result: conversationSummarySchema },
+  renameConversation: { args: z.tuple([renameArgsSchema]), result: conversationSummarySchema },
+  addMember: { args: z.tuple([addMemberArgsSchema]), result: conversationSummarySchema },
+  /** Removes a member; the conversation key is rotated before anyone sends again. */
+  removeMember: { args: z.tuple([memberArgsSchema]), result: conversationSummarySchema },
+  setMemberRole: { args: z.tuple([setRoleArgsSchema]), result: conversationSummarySchema },
+  leaveConversation: { args: z.tuple([ConversationIdSchema]), result: z.null() },
+  rotateKey: { args: z.tuple([ConversationIdSchema]), result: rotationResultSchema },
+
+  /** Seals a message with the conversation's current key (in main); returns the envelope to publish. */
+  sealMessage: { args: sealArgsSchema, result: envelopeJsonSchema },
+  /** Opens a received envelope (in main): plaintext, pending (key not held yet) or rejected with a code. */
+  openMessage: { args: openArgsSchema, result: openOutcomeSchema },
+
+  listDevices: { args: z.tuple([]), result: z.array(deviceSummarySchema) },
+  /** Revokes one of this user's other devices; its conversations rotate. */
+  revokeDevice: { args: z.tuple([DeviceIdSchema]), result: z.array(deviceSummarySchema) },
+  /** On a new, signed-out device: offer to link to an existing account. */
+  startDeviceLink: { args: z.tuple([z.string().trim().min(1).max(64)]), result: linkOfferSchema },
+  deviceLinkStatus: { args: z.tuple([]), result: linkStatusSchema },
+  /** On an existing device: read the new device's link code (typed or scanned) and show the confirmation code. */
+  beginDeviceApproval: { args: z.tuple([z.string().min(16).max(2048)]), result: linkConfirmationSchema },
+  /** On an existing device: the user compared the codes and approves (true) or rejects (false). */
+  approveDeviceLink: { args: z.tuple([z.string().min(16).max(2048), z.boolean()]), result: linkStatusSchema },
+
+  contactTrust: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
+  markVerified: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
+  /** The user saw that a contact's identity key changed; sending to them is allowed again. */
+  acknowledgeIdentityChange: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
+
+  getSettings: { args: z.tuple([]), result: settingsSchema },
+  setSettings: { args: z.tuple([settingsSchema.partial().strict()]), result: settingsSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -7,6 +7,8 @@ import { app } from 'electron';
 import { join } from 'node:path';
 import { createHandlers } from '../composition';
 import { createDispatcher } from '../ipc/dispatch';
+import { createEventHub } from '../ipc/eventHub';
+import { EVENT_CHANNEL } from '../../common/ipc/eventNames';
 import { originOf } from '../ipc/senderPolicy';
 import { createKeytarStore } from '../keychain/keychain';
 import { nodePolicyFacts } from '../policy/facts';
@@ -41,7 +43,9 @@ if (!app.requestSingleInstanceLock({ profile })) {
     registerIpc(createDispatcher(handlers, (e) => console.error('ipc handler failed', e)), [
       rendererUrl ? originOf(rendererUrl) : 'file://',
     ]);
-    createMainWindow({ rendererUrl, ...rendererPaths(__dirname), externalLinks: { allowedHosts: [] } });
+    const window = createMainWindow({ rendererUrl, ...rendererPaths(__dirname), externalLinks: { allowedHosts: [] } });
+    const events = createEventHub();
+    events.attach((message) => window.webContents.send(EVENT_CHANNEL, message));
   });
   app.on('window-all-closed', () => app.quit());
 }

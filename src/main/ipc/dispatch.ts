@@ -9,7 +9,13 @@ import { contract, isChannelName, type ChannelArgs, type ChannelName, type Chann
 import type { IpcResult } from '../../common/ipc/result';
 import { AppError } from '../../common/errors';
 
-export type Handlers = { [K in ChannelName]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
+export type Handler<K extends ChannelName> = (...args: ChannelArgs<K>) => Promise<ChannelResult<K>>;
+
+/**
+ * The services behind the contract. A channel whose service is not part of this build answers
+ * `unavailable` (a typed error the UI shows), so the contract can grow before every service exists.
+ */
+export type Handlers = { [K in ChannelName]?: Handler<K> };
 
 export type Dispatch = (channel: string, args: unknown) => Promise<IpcResult<unknown>>;
 
@@ -23,8 +29,9 @@ export function createDispatcher(handlers: Handlers, onInternalError: (e: unknow
     if (!parsed.success) {
       return fail('invalid_arguments', `invalid arguments for ${channel}: ${parsed.error.issues[0]?.message ?? 'rejected'}`);
     }
+    const handler = handlers[channel] as ((...a: unknown[]) => Promise<unknown>) | undefined;
+    if (handler === undefined) return fail('unavailable', `${channel} is not available in this build`);
     try {
-      const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
       const value = await handler(...(parsed.data as unknown[]));
       return { ok: true, value: spec.result.parse(value) };
     } catch (e) {

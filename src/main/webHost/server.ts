@@ -14,9 +14,12 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../ipc/dispatch';
+import type { EventHub } from '../ipc/eventHub';
 
 export interface WebHostOptions {
   dispatch: Dispatch;
+  /** Main→renderer events, streamed to the page as server-sent events. */
+  events?: EventHub;
   /** Folder with the built renderer (out/renderer). */
   rendererDir: string;
   /** The built web bridge script (out/web/bridge.js). */
@@ -54,6 +57,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', origin).pathname;
     if (path.startsWith('/__seed/ipc/')) return ipc(req, res, decodeURIComponent(path.slice('/__seed/ipc/'.length)));
+    if (path === '/__seed/events') return eventStream(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     if (path === '/__seed/bridge.js') return file(res, opts.bridgeFile);
     if (path === '/' || path === '/index.html') return index(res);
@@ -62,16 +66,32 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     return file(res, target);
   }
 
-  async function ipc(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
-    if (req.method !== 'POST') return json(res, 405, { ok: false, error: { code: 'method_not_allowed', message: 'POST only' } });
-    const presented = Buffer.from(String(req.headers['x-seed-session'] ?? ''));
+  /** True when the request was refused (and the refusal sent); false when the caller may proceed. */
+  function refuse(req: IncomingMessage, res: ServerResponse, presentedToken: string): boolean {
+    const presented = Buffer.from(presentedToken);
     const expected = Buffer.from(token);
     if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-      return json(res, 401, { ok: false, error: { code: 'forbidden_sender', message: 'missing or wrong session token' } });
+      json(res, 401, { ok: false, error: { code: 'forbidden_sender', message: 'missing or wrong session token' } });
+      return true;
     }
     if (req.headers.origin !== undefined && req.headers.origin !== origin) {
-      return json(res, 403, { ok: false, error: { code: 'forbidden_sender', message: 'foreign origin' } });
+      json(res, 403, { ok: false, error: { code: 'forbidden_sender', message: 'foreign origin' } });
+      return true;
     }
+    return false;
+  }
+
+  function eventStream(req: IncomingMessage, res: ServerResponse): void {
+    if (refuse(req, res, new URL(req.url ?? '/', origin).searchParams.get('session') ?? '')) return;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.write(': connected\n\n');
+    const detach = opts.events?.attach((message) => res.write(`data: ${JSON.stringify(message)}\n\n`));
+    req.on('close', () => detach?.());
+  }
+
+  async function ipc(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+    if (req.method !== 'POST') return json(res, 405, { ok: false, error: { code: 'method_not_allowed', message: 'POST only' } });
+    if (refuse(req, res, String(req.headers['x-seed-session'] ?? ''))) return;
     const body = await readBody(req);
     if (body === null) return json(res, 413, { ok: false, error: { code: 'too_large', message: 'body over 1 MiB' } });
     let args: unknown;

@@ -1,0 +1,26 @@
+/**
+ * Events main pushes to the renderer (the other direction of the IPC contract). Each has a payload
+ * schema; main parses every payload through it before sending, and the bridge exposes one named
+ * `on<Event>(listener) → unsubscribe` function per event. Payloads carry ids and states, never keys.
+ */
+import { z } from 'zod';
+import { ConversationIdSchema } from '../ids';
+import { linkStatusSchema } from './schemas/devices';
+import { sessionSchema } from './schemas/session';
+
+import type { EventName } from './eventNames';
+
+export { EVENT_CHANNEL, eventNames, listenerName, type EventName } from './eventNames';
+
+export const eventSchemas = {
+  /** A conversation key version became available in main: pending messages can be opened now. */
+  keyAvailable: z.object({ conversationId: ConversationIdSchema, keyVersion: z.number().int().min(1) }),
+  /** Membership, name, roles or key version of a conversation changed (or a conversation appeared). */
+  conversationsChanged: z.object({ conversationId: ConversationIdSchema.nullable(), reason: z.string() }),
+  /** Progress of a device link on this device. */
+  linkStatus: linkStatusSchema,
+  /** Signed in, signed out, or this device was revoked. */
+  sessionChanged: sessionSchema,
+} as const satisfies Record<EventName, z.ZodType>;
+
+export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

@@ -1,0 +1,27 @@
+/**
+ * IPC schemas for sealing and opening message envelopes in main (the renderer's `MessageCrypto`). The
+ * renderer passes plaintext in and gets an envelope out, or an envelope in and plaintext out; it never
+ * sees a key. Only text and JSON bodies cross the bridge (binary attachments are not in v1 of the UI).
+ */
+import { z } from 'zod';
+import { ConversationIdSchema, DeviceIdSchema, MessageIdSchema, UserIdSchema } from '../../ids';
+
+const jsonValue: z.ZodType<unknown> = z.json();
+
+export const bridgePlaintextSchema = z.discriminatedUnion('type', [
+  z.object({ id: MessageIdSchema, sentAt: z.number().int().min(0), type: z.literal('string'), body: z.string().max(30_000) }),
+  z.object({ id: MessageIdSchema, sentAt: z.number().int().min(0), type: z.literal('json'), body: jsonValue }),
+]);
+export type BridgePlaintext = z.infer<typeof bridgePlaintextSchema>;
+
+/** An envelope as published (JSON object), bounded so a hostile page cannot make main parse megabytes. */
+export const envelopeJsonSchema = z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= 64 * 1024, 'envelope too large');
+
+export const sealArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema]);
+export const openArgsSchema = z.tuple([ConversationIdSchema, envelopeJsonSchema]);
+
+export const openOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ok'), plaintext: bridgePlaintextSchema, senderDevice: DeviceIdSchema, senderUser: UserIdSchema, keyVersion: z.number().int() }),
+  z.object({ kind: z.literal('pending'), keyVersion: z.number().int() }),
+  z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
+]);

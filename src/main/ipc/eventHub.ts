@@ -1,0 +1,34 @@
+/**
+ * The main-side end of main→renderer events: services `emit` typed events; each payload is parsed through
+ * the contract's schema (which strips undeclared fields) before it reaches any transport — Electron's
+ * `webContents.send` or the web host's event stream.
+ */
+import { eventSchemas, type EventName, type EventPayload } from '../../common/ipc/events';
+
+export interface EventMessage {
+  name: EventName;
+  payload: unknown;
+}
+
+export interface EventSink {
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}
+
+export interface EventHub extends EventSink {
+  /** Adds a transport; returns its detach function. */
+  attach(send: (message: EventMessage) => void): () => void;
+}
+
+export function createEventHub(): EventHub {
+  const transports = new Set<(message: EventMessage) => void>();
+  return {
+    emit(event, payload) {
+      const message = { name: event, payload: eventSchemas[event].parse(payload) };
+      for (const send of transports) send(message);
+    },
+    attach(send) {
+      transports.add(send);
+      return () => void transports.delete(send);
+    },
+  };
+}
