@@ -3,6 +3,7 @@
  * signature check or decryption is one of these, with a stable `code`; nothing else escapes the
  * protocol functions for bad input. Renderer code may import this file (it is outside common/crypto).
  */
+import { AppError } from '../errors';
 
 /** Every code a protocol error can carry. */
 export type ProtocolErrorCode =
@@ -23,11 +24,10 @@ export type ProtocolErrorCode =
   | 'unknown_cryptor';
 
 /** Base class: `code` is stable and safe to show or send over IPC; `message` is for humans. */
-export class ProtocolError extends Error {
-  readonly code: ProtocolErrorCode;
+export class ProtocolError extends AppError {
+  declare readonly code: ProtocolErrorCode;
   constructor(code: ProtocolErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.name = 'ProtocolError';
   }
 }

@@ -11,7 +11,7 @@ import { EncodingError } from '../encoding/encodingError';
 import { isWellFormedUnicode, utf8Decode, utf8Encode } from '../encoding/utf8';
 import { MessageIdSchema, type MessageId } from '../ids';
 import { MalformedError } from './errors';
-import { missingCase } from './missingCase';
+import { missingCase } from '../errors';
 import { parseJsonText, parseWire, TimestampMs } from './wire';
 
 /** The data types of a body. */
