@@ -12,6 +12,8 @@ import path from 'node:path';
 import { createNodeCryptoProvider } from '../node/crypto/nodeProvider';
 import { accountRoutes } from './api/accounts';
 import { conversationRoutes } from './api/conversations';
+import { deviceLinkRoutes } from './api/deviceLinks';
+import { deviceLookupRoutes } from './api/deviceLookup';
 import { deviceRoutes } from './api/devices';
 import { keyVersionRoutes } from './api/keyVersions';
 import { memberRoutes } from './api/members';
@@ -102,6 +104,8 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...metaRoutes(svc, () => routes),
       ...accountRoutes(svc),
       ...deviceRoutes(svc, onPubnubError),
+      ...deviceLinkRoutes(svc),
+      ...deviceLookupRoutes(svc),
       ...conversationRoutes(svc, onPubnubError),
       ...memberRoutes(svc, onPubnubError),
       ...keyVersionRoutes(svc, onPubnubError),

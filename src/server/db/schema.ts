@@ -93,4 +93,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX pubnub_tokens_user ON pubnub_tokens(user_id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'device links (docs/protocol.md §14)',
+    statements: [
+      `CREATE TABLE device_links (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        code TEXT NOT NULL UNIQUE,
+        new_device TEXT NOT NULL,
+        approver_device_id TEXT REFERENCES devices(id),
+        payload TEXT,
+        state TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL)`,
+      `CREATE INDEX device_links_user ON device_links(user_id)`,
+    ],
+  },
 ];

@@ -1,0 +1,319 @@
+/**
+ * The client core facade (issue 6): one `Client` per profile, created with injected dependencies (vault,
+ * key-service URL, relay origin, crypto provider, profile data dir). It runs in Electron's main process and,
+ * unchanged, in the CLI; it owns every private key and its results never carry key material. Methods are
+ * coarse: sign-in, devices and linking, conversations, messaging (the pipeline of src/common/messaging over
+ * this device's `MessageCrypto`), and contact verification.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ControlNotice } from '../../common/channels';
+import type { CryptoProvider } from '../../common/crypto/provider';
+import type { ConversationId, DeviceId, UserId } from '../../common/ids';
+import { createMessaging, type Messaging } from '../../common/messaging/messaging';
+import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
+import { Conversations, type ConversationInfo, type ConversationKind, type HistoryPolicy } from './conversations';
+import { cursorStoreOf } from './cursors';
+import { LinkApprover, NewDeviceLink, type LinkClaim } from './deviceLinking';
+import { Directory, type PublicUser } from './directory';
+import { loginAccount, registerAccount, type Identity } from './enrol';
+import { AlreadySignedInError, KeysMissingError, NotSignedInError } from './errors';
+import { KeyRing } from './keyRing';
+import { KeyServiceApi } from './keyServiceApi';
+import { CoreMessageCrypto } from './messageCrypto';
+import { ProfileState } from './profileState';
+import { Transport, transportConfig } from './transport';
+import type { Vault } from './vault';
+import { contactTrust, verifyContact, type ContactTrust } from './verification';
+
+export interface ClientDeps {
+  readonly vault: Vault;
+  /** e.g. http://127.0.0.1:8080 */
+  readonly keyServiceUrl: string;
+  /** The relay (or PubNub) origin, e.g. http://127.0.0.1:8090 */
+  readonly relay: string;
+  readonly provider: CryptoProvider;
+  /** The profile's directory for non-secret state. */
+  readonly dataDir: string;
+  readonly deviceName?: string;
+  readonly platform?: DevicePlatform;
+}
+
+/** Who is signed in (no key material). */
+export interface SessionInfo {
+  readonly userId: UserId;
+  readonly username: string;
+  readonly deviceId: DeviceId;
+  readonly deviceName: string;
+}
+
+export interface DeviceInfo {
+  readonly deviceId: DeviceId;
+  readonly name: string;
+  readonly platform: string;
+  readonly createdAt: number;
+  readonly current: boolean;
+}
+
+/** The parts that exist once signed in. */
+interface Core {
+  readonly identity: Identity;
+  readonly directory: Directory;
+  readonly ring: KeyRing;
+  readonly conversations: Conversations;
+  readonly crypto: CoreMessageCrypto;
+  readonly approver: LinkApprover;
+}
+
+export class Client {
+  private readonly api: KeyServiceApi;
+  private readonly state: ProfileState;
+  private core: Core | undefined;
+  private transport: Transport | undefined;
+  private pipeline: Messaging | undefined;
+
+  private constructor(private readonly deps: ClientDeps) {
+    this.state = new ProfileState(deps.dataDir);
+    this.api = new KeyServiceApi(deps.keyServiceUrl.replace(/\/+$/, ''), (token) => deps.vault.saveRefreshToken(token));
+  }
+
+  /** Opens a profile: signed in when the state names a session and the vault holds its keys. */
+  static async open(deps: ClientDeps): Promise<Client> {
+    const client = new Client(deps);
+    const session = client.state.get().session;
+    if (session) {
+      const secrets = await deps.vault.load();
+      if (!secrets) throw new KeysMissingError('device key');
+      client.api.setTokens(null, secrets.refreshToken);
+      client.attach({ ...session, userId: session.userId as UserId, deviceId: session.deviceId as DeviceId, account: secrets.account, device: secrets.device, refreshToken: secrets.refreshToken });
+    }
+    return client;
+  }
+
+  private attach(identity: Identity): Core {
+    const directory = new Directory(this.api, this.deps.provider, this.state, { userId: identity.userId, accountKey: identity.account.publicKey });
+    const ring = new KeyRing(this.api, this.deps.provider, directory, {
+      deviceId: identity.deviceId,
+      x25519PrivateKey: identity.device.x25519.privateKey,
+      x25519PublicKey: identity.device.x25519.publicKey,
+    });
+    const signing = { deviceId: identity.deviceId, ed25519PrivateKey: identity.device.ed25519.privateKey };
+    const conversations = new Conversations(this.api, this.deps.provider, directory, ring, signing);
+    const crypto = new CoreMessageCrypto(this.deps.provider, ring, directory, conversations, signing);
+    const approver = new LinkApprover(
+      this.api,
+      this.deps.provider,
+      { userId: identity.userId, deviceId: identity.deviceId, ed25519PublicKey: identity.device.ed25519.publicKey, accountPrivateKey: identity.account.privateKey },
+      directory,
+      ring,
+      conversations,
+    );
+    this.core = { identity, directory, ring, conversations, crypto, approver };
+    return this.core;
+  }
+
+  private async signedIn(identity: Identity): Promise<SessionInfo> {
+    await this.deps.vault.save({ account: identity.account, device: identity.device, refreshToken: identity.refreshToken });
+    this.state.update((s) => {
+      s.session = { userId: identity.userId, username: identity.username, deviceId: identity.deviceId, deviceName: identity.deviceName };
+    });
+    this.attach(identity);
+    return this.session();
+  }
+
+  private need(): Core {
+    if (!this.core) throw new NotSignedInError();
+    return this.core;
+  }
+
+  private get device(): { deviceName: string; platform: DevicePlatform } {
+    return { deviceName: this.deps.deviceName ?? 'CLI', platform: this.deps.platform ?? 'cli' };
+  }
+
+  session(): SessionInfo {
+    const { identity } = this.need();
+    return { userId: identity.userId, username: identity.username, deviceId: identity.deviceId, deviceName: identity.deviceName };
+  }
+
+  get isSignedIn(): boolean {
+    return this.core !== undefined;
+  }
+
+  /** Creates an account with its identity key and this first device. */
+  async register(input: { username: string; password: string; displayName?: string }): Promise<SessionInfo> {
+    this.assertFresh();
+    const identity = await registerAccount(this.api, this.deps.provider, { ...input, displayName: input.displayName ?? input.username, ...this.device });
+    return this.signedIn(identity);
+  }
+
+  /** Logs in: this profile's device again, or the first device of an account that has none. */
+  async login(input: { username: string; password: string }): Promise<SessionInfo> {
+    const session = this.state.get().session;
+    const secrets = session ? await this.deps.vault.load() : null;
+    const existing =
+      session && secrets && session.username === input.username.toLowerCase()
+        ? { ...session, userId: session.userId as UserId, deviceId: session.deviceId as DeviceId, account: secrets.account, device: secrets.device }
+        : null;
+    if (session && !existing) throw new AlreadySignedInError(session.username);
+    return this.signedIn(await loginAccount(this.api, this.deps.provider, { ...input, ...this.device }, existing));
+  }
+
+  private assertFresh(): void {
+    const session = this.state.get().session;
+    if (session) throw new AlreadySignedInError(session.username);
+  }
+
+  /** New device: signs in with the password and opens a link; show `offer.code` / `offer.qrPayload`. */
+  async startDeviceLink(input: { username: string; password: string }): Promise<{
+    offer: NewDeviceLink['offer'];
+    waitUntilLinked: (onConfirmation: (code: string) => void, opts?: { pollMs?: number; timeoutMs?: number }) => Promise<SessionInfo>;
+  }> {
+    this.assertFresh();
+    const link = await NewDeviceLink.start(this.api, this.deps.provider, { ...input, ...this.device });
+    return {
+      offer: link.offer,
+      waitUntilLinked: async (onConfirmation, opts) => this.signedIn(await link.waitUntilLinked(onConfirmation, opts)),
+    };
+  }
+
+  /** Existing device: claims a link by code or QR payload; show the confirmation code to compare. */
+  claimDeviceLink(input: string): Promise<LinkClaim> {
+    return this.need().approver.claim(input);
+  }
+
+  /** Existing device, after the user confirmed the codes match: hands over the identity and re-wraps history. */
+  approveDeviceLink(linkId: string, opts?: { pollMs?: number; timeoutMs?: number }): Promise<{ deviceId: DeviceId; wrapsAdded: number }> {
+    return this.need().approver.approve(linkId, opts);
+  }
+
+  async devices(): Promise<DeviceInfo[]> {
+    const { identity, directory } = this.need();
+    return (await directory.devicesOf(identity.userId)).map((d) => ({
+      deviceId: d.deviceId,
+      name: d.name,
+      platform: d.certificate.platform,
+      createdAt: d.certificate.createdAt,
+      current: d.deviceId === identity.deviceId,
+    }));
+  }
+
+  /** Revokes one of this account's devices and rotates every conversation it could read. */
+  async revokeDevice(deviceId: DeviceId): Promise<{ rotated: ConversationId[] }> {
+    const core = this.need();
+    await this.api.call('DELETE', `/v1/devices/${encodeURIComponent(deviceId)}`);
+    return { rotated: await core.conversations.rotatePending() };
+  }
+
+  findUser(nameOrId: string): Promise<PublicUser> {
+    return this.need().directory.resolve(nameOrId);
+  }
+
+  conversations(): Promise<ConversationInfo[]> {
+    return this.need().conversations.list();
+  }
+
+  conversation(conversationId: ConversationId): Promise<ConversationInfo> {
+    return this.need().conversations.get(conversationId);
+  }
+
+  createConversation(input: { kind: ConversationKind; members: readonly UserId[]; name?: string; historyPolicy?: HistoryPolicy }): Promise<ConversationInfo> {
+    return this.need().conversations.create(input);
+  }
+
+  addMember(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member' = 'member'): Promise<ConversationInfo> {
+    return this.need().conversations.addMember(conversationId, userId, role);
+  }
+
+  removeMember(conversationId: ConversationId, userId: UserId): Promise<ConversationInfo> {
+    return this.need().conversations.removeMember(conversationId, userId);
+  }
+
+  setMemberRole(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member'): Promise<ConversationInfo> {
+    return this.need().conversations.setRole(conversationId, userId, role);
+  }
+
+  renameConversation(conversationId: ConversationId, name: string): Promise<ConversationInfo> {
+    return this.need().conversations.rename(conversationId, name);
+  }
+
+  /** Rotates on demand; answers the version now current. */
+  rotate(conversationId: ConversationId): Promise<number> {
+    return this.need().conversations.rotate(conversationId);
+  }
+
+  leave(conversationId: ConversationId): Promise<void> {
+    return this.need().conversations.leave(conversationId);
+  }
+
+  /** This device's MessageCrypto (for a pipeline the host builds itself, e.g. the renderer's via IPC). */
+  messageCrypto(): CoreMessageCrypto {
+    return this.need().crypto;
+  }
+
+  /**
+   * The messaging pipeline over the relay, created once: control notices on the inbox keep keys and
+   * access current (key versions prefetched, rotations done, tokens renewed).
+   */
+  async messaging(): Promise<Messaging> {
+    const core = this.need();
+    if (this.pipeline) return this.pipeline;
+    this.transport = await Transport.connect(this.api, transportConfig(this.deps.relay));
+    this.transport.listenInbox(core.identity.userId, (notice) => void this.onNotice(notice).catch(() => undefined));
+    this.pipeline = createMessaging({
+      pubnub: this.transport.pubnub,
+      crypto: core.crypto,
+      cursors: cursorStoreOf(this.state),
+      self: { userId: core.identity.userId, deviceId: core.identity.deviceId },
+      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    });
+    return this.pipeline;
+  }
+
+  /** Makes sure the transport token covers these conversations (after creating or joining one). */
+  async ensureAccess(conversationIds: readonly ConversationId[]): Promise<void> {
+    await this.messaging();
+    await this.transport?.ensureAccess(conversationIds);
+  }
+
+  private async onNotice(notice: ControlNotice): Promise<void> {
+    const core = this.need();
+    switch (notice.type) {
+      case 'key_version':
+        await core.ring.prefetch(notice.conversationId);
+        return;
+      case 'rotation_needed':
+        await core.ring.prefetch(notice.conversationId);
+        return;
+      case 'member_added':
+      case 'member_removed':
+      case 'access_changed':
+        await this.transport?.renew();
+        return;
+      default:
+        throw new Error(`unhandled notice ${JSON.stringify(notice satisfies never)}`);
+    }
+  }
+
+  contactTrust(userId: UserId): Promise<ContactTrust> {
+    const core = this.need();
+    return contactTrust(this.deps.provider, core.directory, { userId: core.identity.userId, accountKey: core.identity.account.publicKey }, userId);
+  }
+
+  verifyContact(userId: UserId, scannedQr?: string): Promise<ContactTrust> {
+    const core = this.need();
+    return verifyContact(this.deps.provider, core.directory, { userId: core.identity.userId, accountKey: core.identity.account.publicKey }, userId, scannedQr);
+  }
+
+  acknowledgeIdentityChange(userId: UserId): Promise<ContactTrust> {
+    this.need().directory.acknowledgeChange(userId);
+    return this.contactTrust(userId);
+  }
+
+  /** Stops the pipeline, the transport and every timer. */
+  async close(): Promise<void> {
+    await this.pipeline?.dispose();
+    this.transport?.close();
+    this.core?.ring.close();
+    this.pipeline = undefined;
+    this.transport = undefined;
+  }
+}

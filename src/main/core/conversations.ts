@@ -1,0 +1,197 @@
+/**
+ * Conversation operations (issue 6, "Conversation operations"): create 1:1 and group conversations, add
+ * and remove members, change roles, leave, and rotate the key. Every new key version wraps to the
+ * certified devices of the current members (certificates verified under pinned account keys). A rotation
+ * that loses a race (409 version_conflict) or meets a changed device set (422 member_devices_mismatch)
+ * re-reads and retries; removal and revocation rotate at once, and `ensureSendable` rotates whatever is
+ * still marked `needsRotation` before the next send.
+ */
+import type { CryptoProvider } from '../../common/crypto/provider';
+import type { ConversationId, DeviceId, UserId } from '../../common/ids';
+import { createKeyVersionRecord } from '../../common/protocol/keyVersionRecord';
+import { wrapKey } from '../../common/protocol/keyWrap';
+import type { Directory, TrustedDevice } from './directory';
+import { InvalidInputError, KeyServiceError, RotationConflictError } from './errors';
+import type { KeyRing } from './keyRing';
+import type { KeyServiceApi } from './keyServiceApi';
+
+export type ConversationKind = 'direct' | 'group';
+export type HistoryPolicy = 'shared' | 'joined';
+export type Role = 'owner' | 'admin' | 'member';
+
+export interface ConversationMember {
+  readonly userId: UserId;
+  readonly role: Role;
+  readonly joinedAt: number;
+  readonly firstVersion: number;
+}
+
+/** A conversation as the key service describes it (no key material). */
+export interface ConversationInfo {
+  readonly conversationId: ConversationId;
+  readonly kind: ConversationKind;
+  readonly name: string | null;
+  readonly historyPolicy: HistoryPolicy;
+  readonly currentVersion: number;
+  readonly needsRotation: boolean;
+  readonly rotationReason: string | null;
+  readonly createdBy: UserId;
+  readonly channel: string;
+  readonly members: readonly ConversationMember[];
+}
+
+/** What signing a new version needs of this device. */
+export interface SigningDevice {
+  readonly deviceId: DeviceId;
+  readonly ed25519PrivateKey: Uint8Array;
+}
+
+const MAX_ROTATION_ATTEMPTS = 6;
+
+export class Conversations {
+  constructor(
+    private readonly api: KeyServiceApi,
+    private readonly provider: CryptoProvider,
+    private readonly directory: Directory,
+    private readonly ring: KeyRing,
+    private readonly device: SigningDevice,
+  ) {}
+
+  list(): Promise<ConversationInfo[]> {
+    return this.api.call<{ conversations: ConversationInfo[] }>('GET', '/v1/conversations').then((r) => r.conversations);
+  }
+
+  get(conversationId: ConversationId): Promise<ConversationInfo> {
+    return this.api.call<ConversationInfo>('GET', `/v1/conversations/${conversationId}`);
+  }
+
+  /** Creates a conversation with the given other members and submits key version 1. */
+  async create(input: { kind: ConversationKind; members: readonly UserId[]; name?: string; historyPolicy?: HistoryPolicy }): Promise<ConversationInfo> {
+    if (input.kind === 'direct' && input.members.length !== 1) throw new InvalidInputError('a direct conversation has exactly one other member');
+    await this.directory.assertSendable(input.members);
+    const created = await this.api.call<ConversationInfo>('POST', '/v1/conversations', {
+      kind: input.kind,
+      members: input.members,
+      historyPolicy: input.historyPolicy ?? 'shared',
+      ...(input.name !== undefined ? { name: input.name } : {}),
+    });
+    await this.rotate(created.conversationId);
+    return this.get(created.conversationId);
+  }
+
+  /** Rotates when the conversation has no key yet or is marked for rotation; checks no member's identity changed. */
+  async ensureSendable(conversationId: ConversationId): Promise<ConversationInfo> {
+    let info = await this.get(conversationId);
+    await this.directory.assertSendable(info.members.map((m) => m.userId));
+    if (info.needsRotation || info.currentVersion === 0) {
+      await this.rotate(conversationId);
+      info = await this.get(conversationId);
+    }
+    return info;
+  }
+
+  /**
+   * Submits version current+1 for the current member devices. On 409 (another device rotated first) or a
+   * changed device set it re-reads and tries again; when a concurrent rotation already cleared the need,
+   * the winner's version is used. Returns the version now current.
+   */
+  async rotate(conversationId: ConversationId, opts: { force?: boolean } = { force: true }): Promise<number> {
+    for (let attempt = 0; attempt < MAX_ROTATION_ATTEMPTS; attempt++) {
+      const info = await this.get(conversationId);
+      if (attempt > 0 && !opts.force && !info.needsRotation && info.currentVersion > 0) return info.currentVersion;
+      const recipients = await this.memberDevices(info);
+      const version = info.currentVersion + 1;
+      const { record, conversationKey } = await createKeyVersionRecord(this.provider, {
+        conversationId,
+        version,
+        createdAt: Date.now(),
+        createdByDevice: this.device.deviceId,
+        signingPrivateKey: this.device.ed25519PrivateKey,
+        recipients: recipients.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519 })),
+      });
+      try {
+        await this.api.call('POST', `/v1/conversations/${conversationId}/versions`, { record });
+        this.ring.remember(conversationId, version, conversationKey);
+        return version;
+      } catch (err) {
+        if (!(err instanceof KeyServiceError) || !['version_conflict', 'member_devices_mismatch'].includes(err.code)) throw err;
+        opts = { force: false };
+      }
+    }
+    throw new RotationConflictError(conversationId, MAX_ROTATION_ATTEMPTS);
+  }
+
+  private async memberDevices(info: ConversationInfo): Promise<TrustedDevice[]> {
+    const all: TrustedDevice[] = [];
+    for (const m of info.members) all.push(...(await this.directory.devicesOf(m.userId)));
+    return all;
+  }
+
+  /** Adds a member with wraps of every version the history policy grants them (shared: all, joined: current). */
+  async addMember(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member' = 'member'): Promise<ConversationInfo> {
+    await this.directory.assertSendable([userId]);
+    let info = await this.ensureSendable(conversationId);
+    const devices = await this.directory.devicesOf(userId);
+    const versions = info.historyPolicy === 'shared' ? range(1, info.currentVersion) : [info.currentVersion];
+    const wraps = await this.wrapsFor(conversationId, versions, devices);
+    await this.api.call('POST', `/v1/conversations/${conversationId}/members`, { userId, role, wraps });
+    info = await this.get(conversationId);
+    return info;
+  }
+
+  /** Wraps the held keys of `versions` for `devices` (the versions this device cannot read are skipped). */
+  async wrapsFor(conversationId: ConversationId, versions: readonly number[], devices: readonly TrustedDevice[]) {
+    const wraps: { version: number; deviceId: DeviceId; enc: string; ct: string }[] = [];
+    for (const version of versions) {
+      const key = await this.ring.get(conversationId, version).catch((err: unknown) => {
+        if (err instanceof KeyServiceError && (err.code === 'no_wrap' || err.code === 'before_membership')) return undefined;
+        throw err;
+      });
+      if (key === undefined) continue;
+      for (const d of devices) {
+        const w = await wrapKey(this.provider, { purpose: 'conversation', scopeId: conversationId, version, recipientDeviceId: d.deviceId, recipientPublicKey: d.x25519, key });
+        wraps.push({ version, ...w });
+      }
+    }
+    return wraps;
+  }
+
+  /** Removes a member (or leaves, for oneself) and rotates at once so they cannot read what follows. */
+  async removeMember(conversationId: ConversationId, userId: UserId): Promise<ConversationInfo> {
+    await this.api.call('DELETE', `/v1/conversations/${conversationId}/members/${userId}`);
+    await this.rotate(conversationId, { force: false });
+    return this.get(conversationId);
+  }
+
+  async setRole(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member'): Promise<ConversationInfo> {
+    await this.api.call('PATCH', `/v1/conversations/${conversationId}/members/${userId}`, { role });
+    return this.get(conversationId);
+  }
+
+  async rename(conversationId: ConversationId, name: string): Promise<ConversationInfo> {
+    return this.api.call<ConversationInfo>('PATCH', `/v1/conversations/${conversationId}`, { name });
+  }
+
+  /** Leaves; the remaining members rotate before their next send (the service marks needsRotation). */
+  async leave(conversationId: ConversationId): Promise<void> {
+    await this.api.call('POST', `/v1/conversations/${conversationId}/leave`);
+  }
+
+  /** Rotates every conversation still marked for rotation (after revoking a device). */
+  async rotatePending(): Promise<ConversationId[]> {
+    const rotated: ConversationId[] = [];
+    for (const c of await this.list()) {
+      if (c.needsRotation) {
+        await this.rotate(c.conversationId, { force: false });
+        rotated.push(c.conversationId);
+      }
+    }
+    return rotated;
+  }
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v++) out.push(v);
+  return out;
+}

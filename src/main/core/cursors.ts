@@ -1,0 +1,20 @@
+/**
+ * The messaging pipeline's `CursorStore` (src/common/messaging/ports.ts) over the profile state file: the
+ * last timetoken received per conversation, so offline catch-up resumes from it after a restart.
+ */
+import type { ConversationId } from '../../common/ids';
+import type { CursorStore } from '../../common/messaging/ports';
+import type { ProfileState } from './profileState';
+
+export function cursorStoreOf(state: ProfileState): CursorStore {
+  return {
+    async load(conversationId: ConversationId) {
+      return state.get().cursors[conversationId];
+    },
+    async save(conversationId: ConversationId, timetoken: string) {
+      state.update((s) => {
+        s.cursors[conversationId] = timetoken;
+      });
+    },
+  };
+}

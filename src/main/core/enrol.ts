@@ -1,0 +1,105 @@
+/**
+ * Signing a profile in (issue 6): register a new account, or log in on a device. A registration creates
+ * the account identity key and the first device, certifies the device with the identity key and
+ * registers it (the first device pins the account key, docs/api.md §Devices). Logging in again on a
+ * profile that already holds the device keys binds the session to that device. An account whose keys are
+ * elsewhere is linked from one of its devices instead (deviceLinking.ts).
+ */
+import type { CryptoProvider, RawKeyPair } from '../../common/crypto/provider';
+import { toBase64Url } from '../../common/encoding/base64url';
+import { newDeviceId, type DeviceId, type UserId } from '../../common/ids';
+import { signDeviceCertificate, type DevicePlatform } from '../../common/protocol/deviceCertificate';
+import { generateAccountIdentity, generateDeviceKeys, type DeviceKeyPairs } from '../../common/protocol/identity';
+import { AppError } from '../../common/errors';
+import type { KeyServiceApi, TokenPair } from './keyServiceApi';
+
+/** Who this profile is, with its keys (kept in the vault; never returned by the facade). */
+export interface Identity {
+  readonly userId: UserId;
+  readonly username: string;
+  readonly deviceId: DeviceId;
+  readonly deviceName: string;
+  readonly account: RawKeyPair;
+  readonly device: DeviceKeyPairs;
+  readonly refreshToken: string;
+}
+
+export class NeedsLinkError extends AppError {
+  constructor(username: string) {
+    super('needs_device_link', `${username} already has devices: link this one from one of them (link-device here, approve-device there)`);
+  }
+}
+
+/** Certifies a device with the account key and registers it on a device-less session. */
+export async function certifyAndRegister(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  input: { userId: string; deviceId: DeviceId; deviceName: string; platform: DevicePlatform; account: RawKeyPair; device: DeviceKeyPairs },
+): Promise<string> {
+  const certificate = await signDeviceCertificate(
+    provider,
+    {
+      v: 1,
+      userId: input.userId as UserId,
+      deviceId: input.deviceId,
+      deviceName: input.deviceName,
+      platform: input.platform,
+      x25519: toBase64Url(input.device.x25519.publicKey),
+      ed25519: toBase64Url(input.device.ed25519.publicKey),
+      createdAt: Date.now(),
+      accountKey: toBase64Url(input.account.publicKey),
+    },
+    input.account.privateKey,
+  );
+  const res = await api.call<{ accessToken: string }>('POST', '/v1/devices', { certificate });
+  return res.accessToken;
+}
+
+async function loginPair(api: KeyServiceApi, username: string, password: string, deviceId?: string): Promise<TokenPair> {
+  const pair = await api.publicCall<TokenPair>('POST', '/v1/auth/login', { username, password, ...(deviceId ? { deviceId } : {}) });
+  api.setTokens(pair.accessToken, pair.refreshToken);
+  return pair;
+}
+
+/** Creates the account, its identity key and this first device. */
+export async function registerAccount(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  input: { username: string; password: string; displayName: string; deviceName: string; platform: DevicePlatform },
+): Promise<Identity> {
+  await api.publicCall('POST', '/v1/accounts', { username: input.username, password: input.password, displayName: input.displayName });
+  return firstDevice(api, provider, await loginPair(api, input.username, input.password), input);
+}
+
+async function firstDevice(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  pair: TokenPair,
+  input: { deviceName: string; platform: DevicePlatform },
+): Promise<Identity> {
+  const account = await generateAccountIdentity(provider);
+  const device = await generateDeviceKeys(provider);
+  const deviceId = newDeviceId(provider);
+  const accessToken = await certifyAndRegister(api, provider, { userId: pair.user.userId, deviceId, deviceName: input.deviceName, platform: input.platform, account, device });
+  api.setTokens(accessToken, pair.refreshToken);
+  return { userId: pair.user.userId as UserId, username: pair.user.username, deviceId, deviceName: input.deviceName, account, device, refreshToken: pair.refreshToken };
+}
+
+/**
+ * Logs in. With the keys of this profile's device (`existing`), the session is that device's. Without, an
+ * account that has no device yet gets its identity and first device here; one that has devices must link.
+ */
+export async function loginAccount(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  input: { username: string; password: string; deviceName: string; platform: DevicePlatform },
+  existing: Omit<Identity, 'refreshToken'> | null,
+): Promise<Identity> {
+  if (existing) {
+    const pair = await loginPair(api, input.username, input.password, existing.deviceId);
+    return { ...existing, refreshToken: pair.refreshToken };
+  }
+  const pair = await loginPair(api, input.username, input.password);
+  if (pair.user.identityKey !== null) throw new NeedsLinkError(pair.user.username);
+  return firstDevice(api, provider, pair, input);
+}

@@ -1,0 +1,79 @@
+/**
+ * Typed failures of the client core (issue 6). Every failure a caller can see has a stable `code`;
+ * the CLI prints `code: message` on one line and exits non-zero, the desktop app maps the code.
+ */
+import { AppError } from '../../common/errors';
+
+/** The key service answered an error (`code` is the service's error code, `status` the HTTP status). */
+export class KeyServiceError extends AppError {
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+/** The key service could not be reached. */
+export class KeyServiceUnreachableError extends AppError {
+  constructor(url: string, detail: string) {
+    super('key_service_unreachable', `cannot reach the key service at ${url}: ${detail}`);
+  }
+}
+
+/** The profile has no signed-in device (run register, login or link-device first). */
+export class NotSignedInError extends AppError {
+  constructor(detail = 'this profile is not signed in; run register, login or link-device first') {
+    super('not_signed_in', detail);
+  }
+}
+
+/** The profile already holds an account; refusing to overwrite its keys. */
+export class AlreadySignedInError extends AppError {
+  constructor(username: string) {
+    super('already_signed_in', `this profile is already signed in as ${username}; use another --profile`);
+  }
+}
+
+/** The keys this profile's state names are not in the vault (keychain wiped or another machine). */
+export class KeysMissingError extends AppError {
+  constructor(what: string) {
+    super('keys_missing', `the ${what} of this profile is not in the keychain; link this device again`);
+  }
+}
+
+/** A contact's account identity key differs from the pinned one: sending to them is blocked until acknowledged. */
+export class IdentityChangedError extends AppError {
+  constructor(readonly userId: string) {
+    super('identity_changed', `the identity key of ${userId} changed; compare safety numbers, then acknowledge the change (verify --acknowledge)`);
+  }
+}
+
+/** A name or id that does not resolve. */
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super('not_found', `${what} not found`);
+  }
+}
+
+/** Bad input from the caller (a user typo, an out-of-range value); nothing was changed. */
+export class InvalidInputError extends AppError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}
+
+/** Device linking failed: wrong state, expired, rejected, or a code mismatch. */
+export class DeviceLinkError extends AppError {
+  constructor(code: 'link_rejected' | 'link_timeout' | 'link_mismatch' | 'link_invalid', message: string) {
+    super(code, message);
+  }
+}
+
+/** A key-version rotation kept conflicting with concurrent ones. */
+export class RotationConflictError extends AppError {
+  constructor(conversationId: string, attempts: number) {
+    super('rotation_conflict', `could not rotate ${conversationId}: ${attempts} concurrent rotations won first`);
+  }
+}

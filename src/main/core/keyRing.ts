@@ -1,0 +1,192 @@
+/**
+ * The key ring (issue 6, "Key ring"): conversation key versions this device holds, cached by
+ * (conversation, version). A version is fetched from the key service, verified (docs/protocol.md §6.4:
+ * record signature, signer certified under its user's pinned key, membership, this device's wrap digest)
+ * and unwrapped; old versions stay for history. Unknown versions are fetched lazily (`request`), a
+ * rotation notice prefetches (`prefetch`), and a version this device has no wrap of yet is retried until
+ * it arrives. Key bytes never leave this module except to the envelope sealer/opener in the core.
+ */
+import type { CryptoProvider } from '../../common/crypto/provider';
+import type { ConversationId, DeviceId } from '../../common/ids';
+import { unwrapConversationKey } from '../../common/protocol/keyVersionRecord';
+import { verifyDeviceKeyVersion } from '../../common/protocol/keyVersionVerify';
+import type { Directory } from './directory';
+import { KeyServiceError } from './errors';
+import type { KeyServiceApi } from './keyServiceApi';
+
+interface FetchedVersion {
+  readonly conversationId: string;
+  readonly version: number;
+  readonly acceptedAt: number;
+  readonly record: unknown;
+  readonly wrap: unknown;
+  readonly addedByDevice: string;
+}
+
+export type KeyListener = (conversationId: ConversationId, version: number) => void;
+
+/** The identity of this device, as the key ring needs it. */
+export interface RingDevice {
+  readonly deviceId: DeviceId;
+  readonly x25519PrivateKey: Uint8Array;
+  readonly x25519PublicKey: Uint8Array;
+}
+
+const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+
+export class KeyRing {
+  private readonly keys = new Map<string, Uint8Array>();
+  private readonly inFlight = new Map<string, Promise<Uint8Array | undefined>>();
+  private readonly retries = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly attempts = new Map<string, number>();
+  private readonly listeners = new Set<KeyListener>();
+  private closed = false;
+
+  constructor(
+    private readonly api: KeyServiceApi,
+    private readonly provider: CryptoProvider,
+    private readonly directory: Directory,
+    private readonly device: RingDevice,
+  ) {}
+
+  private static id(conversationId: string, version: number): string {
+    return `${conversationId}#${version}`;
+  }
+
+  /** The held key of a version, if any (no network). */
+  held(conversationId: ConversationId, version: number): Uint8Array | undefined {
+    return this.keys.get(KeyRing.id(conversationId, version));
+  }
+
+  /** Keeps a key this device created itself (a rotation it submitted). */
+  remember(conversationId: ConversationId, version: number, key: Uint8Array): void {
+    this.store(conversationId, version, key);
+  }
+
+  /** The key of a version: held, or fetched and verified now. Throws the service's or the protocol's error. */
+  async get(conversationId: ConversationId, version: number): Promise<Uint8Array> {
+    const held = this.held(conversationId, version);
+    if (held) return held;
+    const fetched = await this.api.call<FetchedVersion>('GET', `/v1/conversations/${conversationId}/versions/${version}`);
+    return this.accept(conversationId, fetched);
+  }
+
+  /**
+   * Lazy fetch for an envelope that needs a version: starts (or joins) a fetch in the background; when the
+   * device has no wrap yet it retries with backoff. Listeners hear when the key arrives.
+   */
+  request(conversationId: ConversationId, version: number): void {
+    const id = KeyRing.id(conversationId, version);
+    if (this.keys.has(id) || this.inFlight.has(id) || this.retries.has(id) || this.closed) return;
+    const attempt = this.get(conversationId, version).then(
+      (key) => key,
+      (err: unknown) => {
+        if (!this.closed && isRetryable(err)) this.scheduleRetry(conversationId, version);
+        return undefined;
+      },
+    );
+    this.inFlight.set(id, attempt);
+    void attempt.finally(() => this.inFlight.delete(id));
+  }
+
+  private scheduleRetry(conversationId: ConversationId, version: number): void {
+    const id = KeyRing.id(conversationId, version);
+    const attempt = this.attempts.get(id) ?? 0;
+    this.attempts.set(id, attempt + 1);
+    const timer = setTimeout(() => {
+      this.retries.delete(id);
+      this.request(conversationId, version);
+    }, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]);
+    timer.unref?.();
+    this.retries.set(id, timer);
+  }
+
+  /** After a rotation or wraps notice: fetch every version after the newest held one, and retry waiting ones now. */
+  async prefetch(conversationId: ConversationId): Promise<number> {
+    for (const [id, timer] of this.retries) {
+      if (id.startsWith(`${conversationId}#`)) {
+        clearTimeout(timer);
+        this.retries.delete(id);
+        this.request(conversationId, Number(id.slice(conversationId.length + 1)));
+      }
+    }
+    return this.fetchAll(conversationId);
+  }
+
+  /** Fetches every version this device is entitled to (paged); returns how many it holds afterwards. */
+  async fetchAll(conversationId: ConversationId): Promise<number> {
+    let after = 0;
+    let count = 0;
+    for (;;) {
+      const page = await this.api.call<{ versions: FetchedVersion[]; nextAfter: number | null }>(
+        'GET',
+        `/v1/conversations/${conversationId}/versions?after=${after}&limit=200`,
+      );
+      for (const v of page.versions) {
+        if (!this.held(conversationId, v.version)) await this.accept(conversationId, v);
+        count += 1;
+      }
+      if (page.nextAfter === null) return count;
+      after = page.nextAfter;
+    }
+  }
+
+  /** Versions held for a conversation, ascending. */
+  heldVersions(conversationId: ConversationId): number[] {
+    const prefix = `${conversationId}#`;
+    return [...this.keys.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => Number(k.slice(prefix.length)))
+      .sort((a, b) => a - b);
+  }
+
+  onKey(listener: KeyListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+    this.listeners.clear();
+  }
+
+  private async accept(conversationId: ConversationId, fetched: FetchedVersion): Promise<Uint8Array> {
+    const signerId = (fetched.record as { createdByDevice?: unknown } | null)?.createdByDevice;
+    const signer = await this.directory.device(typeof signerId === 'string' ? signerId : '');
+    const verified = await verifyDeviceKeyVersion(
+      this.provider,
+      { record: fetched.record, wrap: fetched.wrap },
+      {
+        conversationId,
+        version: fetched.version,
+        signerCertificate: signer.certificate,
+        signerAccountKey: await this.directory.trustedAccountKey(signer.userId),
+        deviceId: this.device.deviceId,
+      },
+    );
+    if (!verified.coveredBySignature) await this.directory.device(fetched.addedByDevice);
+    const key = await unwrapConversationKey(this.provider, verified.record, verified.wrap, {
+      deviceId: this.device.deviceId,
+      x25519PrivateKey: this.device.x25519PrivateKey,
+      x25519PublicKey: this.device.x25519PublicKey,
+    });
+    this.store(conversationId, fetched.version, key);
+    return key;
+  }
+
+  private store(conversationId: ConversationId, version: number, key: Uint8Array): void {
+    const id = KeyRing.id(conversationId, version);
+    if (this.keys.has(id)) return;
+    this.keys.set(id, key);
+    this.attempts.delete(id);
+    for (const l of this.listeners) l(conversationId, version);
+  }
+}
+
+/** No wrap yet (404 no_wrap), a transient service failure, or the network: worth retrying. */
+function isRetryable(err: unknown): boolean {
+  if (err instanceof KeyServiceError) return err.code === 'no_wrap' || err.status >= 500 || err.status === 429;
+  return err instanceof Error && 'code' in err && (err as { code: unknown }).code === 'key_service_unreachable';
+}

@@ -1,0 +1,101 @@
+/**
+ * The PubNub side of a signed-in client (issue 6; docs/relay.md): one SDK client per profile pointed at
+ * the relay (or PubNub), authorized with an Access Manager token from the key service, and a listener on
+ * `inbox.<userId>` for control notices (src/common/channels.ts). The token lists the user's conversation
+ * channels at the time it was minted; `ensureAccess` mints a fresh one when a conversation is missing from
+ * it, and notices that change access (`access_changed`, `member_added`) do the same.
+ */
+import PubNub from 'pubnub';
+import { ControlNoticeSchema, conversationChannel, inboxChannel, type ControlNotice } from '../../common/channels';
+import type { ConversationId } from '../../common/ids';
+import type { KeyServiceApi } from './keyServiceApi';
+
+interface PubnubToken {
+  readonly token: string;
+  readonly ttlMinutes: number;
+  readonly userId: string;
+  readonly subscribeKey: string;
+  readonly publishKey: string;
+  readonly readWrite: readonly string[];
+}
+
+/** Where the SDK connects: `origin` is `<host>:<port>` (or a PubNub origin); `ssl` false for a loopback relay. */
+export interface TransportConfig {
+  readonly origin: string;
+  readonly ssl: boolean;
+}
+
+/** Parses `http://127.0.0.1:8090`, `https://ps.pndsn.com` or `127.0.0.1:8090` into SDK settings. */
+export function transportConfig(relay: string): TransportConfig {
+  const m = /^(https?):\/\/([^/]+)\/?$/.exec(relay.trim());
+  if (m) return { origin: m[2] ?? '', ssl: m[1] === 'https' };
+  return { origin: relay.trim(), ssl: false };
+}
+
+/** Every endpoint but subscribe fails at once (the pipeline reports it); subscribe retries. */
+const NOT_RETRIED = ['MessageSendEndpoint', 'PresenceEndpoint', 'FilesEndpoint', 'MessageStorageEndpoint', 'ChannelGroupsEndpoint', 'DevicePushNotificationsEndpoint', 'AppContextEndpoint', 'MessageReactionsEndpoint'];
+
+export class Transport {
+  readonly pubnub: PubNub;
+  private channels = new Set<string>();
+  private inbox: PubNub.Subscription | undefined;
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private constructor(
+    private readonly api: KeyServiceApi,
+    token: PubnubToken,
+    config: TransportConfig,
+  ) {
+    const excluded = NOT_RETRIED as unknown as NonNullable<PubNub.LinearRetryPolicyConfiguration['excluded']>;
+    this.pubnub = new PubNub({
+      publishKey: token.publishKey,
+      subscribeKey: token.subscribeKey,
+      userId: token.userId,
+      origin: config.origin,
+      ssl: config.ssl,
+      retryConfiguration: PubNub.LinearRetryPolicy({ delay: 2, maximumRetry: 30, excluded }),
+    });
+    this.apply(token);
+  }
+
+  static async connect(api: KeyServiceApi, config: TransportConfig): Promise<Transport> {
+    return new Transport(api, await api.call<PubnubToken>('POST', '/v1/pubnub/token'), config);
+  }
+
+  private apply(token: PubnubToken): void {
+    this.pubnub.setToken(token.token);
+    this.channels = new Set(token.readWrite);
+    clearTimeout(this.renewTimer);
+    this.renewTimer = setTimeout(() => void this.renew().catch(() => undefined), Math.max(60_000, token.ttlMinutes * 30_000));
+    this.renewTimer.unref?.();
+  }
+
+  /** Mints a fresh token (new conversations, changed access, half its lifetime gone). */
+  async renew(): Promise<void> {
+    this.apply(await this.api.call<PubnubToken>('POST', '/v1/pubnub/token'));
+  }
+
+  /** Makes sure the token covers these conversations' channels. */
+  async ensureAccess(conversationIds: readonly ConversationId[]): Promise<void> {
+    if (conversationIds.some((id) => !this.channels.has(conversationChannel(id)))) await this.renew();
+  }
+
+  /** Listens for control notices on the user's inbox channel. */
+  listenInbox(userId: string, onNotice: (notice: ControlNotice) => void): void {
+    if (this.inbox) return;
+    this.inbox = this.pubnub.channel(inboxChannel(userId)).subscription();
+    this.inbox.addListener({
+      message: (event) => {
+        const parsed = ControlNoticeSchema.safeParse(event.message);
+        if (parsed.success) onNotice(parsed.data);
+      },
+    });
+    this.inbox.subscribe();
+  }
+
+  close(): void {
+    clearTimeout(this.renewTimer);
+    this.inbox?.unsubscribe();
+    this.pubnub.destroy(true);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Wire schemas of device linking (issue 6, "Device linking"; docs/protocol.md §14): the new device's
+ * public keys, the link view both devices poll, and the HPKE-sealed payload the approving device posts.
+ */
+import { z } from 'zod';
+import { DeviceIdSchema } from '../../common/ids';
+import { DevicePlatformSchema } from '../../common/protocol/deviceCertificate';
+import { b64uField, text } from '../../common/protocol/wire';
+
+/** Link codes: 10 characters of Crockford base32 (no I, L, O, U), shown and typed by people. */
+export const LINK_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const LinkCodeSchema = z
+  .string()
+  .transform((s) => s.toUpperCase().replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^[0-9A-HJKMNP-TV-Z]{10}$/, 'must be the 10-character link code the new device shows'));
+
+export const NewDeviceSchema = z
+  .strictObject({
+    deviceId: DeviceIdSchema,
+    deviceName: text(1, 100),
+    platform: DevicePlatformSchema,
+    x25519: b64uField(32),
+    ed25519: b64uField(32),
+  })
+  .meta({ id: 'LinkingDevice' });
+
+export const LinkPayloadSchema = z
+  .strictObject({ enc: b64uField(32), ct: b64uField({ min: 17, max: 8192 }) })
+  .meta({ id: 'DeviceLinkPayload' })
+  .describe('HPKE base-mode seal to the new device (docs/protocol.md §14)');
+
+export const DeviceLinkViewSchema = z
+  .object({
+    linkId: z.string(),
+    code: z.string(),
+    state: z.enum(['waiting', 'claimed', 'approved']),
+    expiresAt: z.number().int(),
+    newDevice: NewDeviceSchema,
+    approver: z.object({ deviceId: DeviceIdSchema, certificate: z.record(z.string(), z.unknown()) }).nullable(),
+    payload: LinkPayloadSchema.nullable(),
+  })
+  .meta({ id: 'DeviceLink' });
+export type DeviceLinkView = z.infer<typeof DeviceLinkViewSchema>;
+
+export const LinkIdParam = z.strictObject({ linkId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) });
+export const ClaimLinkBody = z.strictObject({ code: LinkCodeSchema });
+export const ApproveLinkBody = z.strictObject({ payload: LinkPayloadSchema });

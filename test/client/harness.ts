@@ -1,0 +1,150 @@
+/**
+ * Scenario harness for the client core: a real relay with Access Manager on (tokens enforced), a real key
+ * service on SQLite (or PostgreSQL when asked) publishing its notices through the relay, and clients that
+ * are the real `Client` facade with an in-memory vault (many simulated clients in one process) and a
+ * profile directory each. `cleanup()` closes everything it started.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { ConversationId } from '../../src/common/ids';
+import type { ConversationView } from '../../src/common/messaging/messaging';
+import { Client } from '../../src/main/core/client';
+import { InMemoryVaultForTests } from '../../src/main/core/vault';
+import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
+import { startRelay, type RunningRelay } from '../../src/relay/index';
+import { startKeyService, type KeyService } from '../../src/server/index';
+
+export const provider = createNodeCryptoProvider();
+export const PASSWORD = 'correct horse battery staple';
+const PUB = 'pub-c-client';
+const SUB = 'sub-c-client';
+const SECRET = 'sec-c-client-secret';
+
+export interface World {
+  relay: RunningRelay;
+  keyService: KeyService;
+  readonly relayDir: string;
+  readonly serviceDir: string;
+  readonly databaseUrl: string | undefined;
+}
+
+const dirs: string[] = [];
+const clients: Client[] = [];
+const worlds: World[] = [];
+
+function tempDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `seed-client-${label}-`));
+  dirs.push(dir);
+  return dir;
+}
+
+async function serviceFor(world: Pick<World, 'serviceDir' | 'databaseUrl' | 'relay'>, port = 0): Promise<KeyService> {
+  return startKeyService({
+    port,
+    dataDir: world.serviceDir,
+    ...(world.databaseUrl ? { databaseUrl: world.databaseUrl } : {}),
+    jwtSecret: 'client-scenario-secret-0123456789abcdef',
+    passwordCost: { memoryCost: 1024, timeCost: 1 },
+    rateLimits: { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1_000, windowMs: 60_000 } },
+    pubnub: { origin: world.relay.origin, ssl: false, publishKey: PUB, subscribeKey: SUB, secretKey: SECRET },
+    log: () => undefined,
+  });
+}
+
+/** Starts a relay (tokens enforced) and a key service wired to it. */
+export async function startWorld(opts: { databaseUrl?: string } = {}): Promise<World> {
+  const relayDir = tempDir('relay');
+  const serviceDir = tempDir('service');
+  const relay = await startRelay({ port: 0, dataDir: relayDir, secretKey: SECRET, publishKey: PUB, subscribeKey: SUB });
+  const partial = { relay, relayDir, serviceDir, databaseUrl: opts.databaseUrl };
+  const world: World = { ...partial, keyService: await serviceFor(partial) };
+  worlds.push(world);
+  return world;
+}
+
+/** Stops and restarts the key service on the same port and store. */
+export async function restartKeyService(world: World): Promise<void> {
+  const port = world.keyService.port;
+  await world.keyService.close();
+  world.keyService = await serviceFor(world, port);
+}
+
+/** Stops and restarts the relay on the same port and data dir. */
+export async function restartRelay(world: World): Promise<void> {
+  const port = world.relay.port;
+  await world.relay.close();
+  world.relay = await startRelay({ port, dataDir: world.relayDir, secretKey: SECRET, publishKey: PUB, subscribeKey: SUB });
+}
+
+/** A fresh profile's client (not signed in). */
+export async function newClient(world: World, deviceName = 'test device'): Promise<Client> {
+  const client = await Client.open({
+    vault: new InMemoryVaultForTests(),
+    keyServiceUrl: world.keyService.url,
+    relay: `http://${world.relay.origin}`,
+    provider,
+    dataDir: tempDir('profile'),
+    deviceName,
+  });
+  clients.push(client);
+  return client;
+}
+
+export function uniqueName(label: string): string {
+  return `${label}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A registered user on a fresh profile. */
+export async function registered(world: World, label: string): Promise<Client> {
+  const client = await newClient(world, `${label}'s device`);
+  await client.register({ username: uniqueName(label), password: PASSWORD, displayName: label });
+  return client;
+}
+
+export async function cleanup(): Promise<void> {
+  for (const c of clients.splice(0)) await c.close().catch(() => undefined);
+  for (const w of worlds.splice(0)) {
+    await w.keyService.close().catch(() => undefined);
+    await w.relay.close().catch(() => undefined);
+  }
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The decrypted texts of a conversation view, in order. */
+export function texts(view: ConversationView): string[] {
+  return view.items.flatMap((i) => (i.kind === 'message' && i.message.type === 'string' ? [String(i.message.body)] : []));
+}
+
+/** Joins, sends a text and waits until it is acknowledged. */
+export async function say(client: Client, conversationId: ConversationId, text: string): Promise<void> {
+  await client.ensureAccess([conversationId]);
+  const messaging = await client.messaging();
+  const result = await messaging.send(conversationId, { type: 'string', body: text });
+  expect(result, JSON.stringify(result)).toMatchObject({ state: 'sent' });
+}
+
+/** Joins a conversation and waits until `expected` texts are all shown. */
+export async function reads(client: Client, conversationId: ConversationId, expected: readonly string[]): Promise<string[]> {
+  await client.ensureAccess([conversationId]);
+  const messaging = await client.messaging();
+  if (!messaging.joined().includes(conversationId)) await messaging.join([conversationId]);
+  let shown: string[] = [];
+  await waitFor(`texts ${JSON.stringify(expected)}`, async () => {
+    const view = messaging.view(conversationId);
+    if (!view.reachedStart) await messaging.loadOlder(conversationId);
+    shown = texts(messaging.view(conversationId));
+    return expected.every((t) => shown.includes(t));
+  });
+  return shown;
+}
