@@ -148,3 +148,8 @@ export async function reads(client: Client, conversationId: ConversationId, expe
   });
   return shown;
 }
+
+/** The client's key-service HTTP client, for asserting what the service refuses (tests only). */
+export function apiOf(client: Client): { call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> } {
+  return (client as unknown as { api: { call<T>(method: string, path: string, body?: unknown): Promise<T> } }).api;
+}
