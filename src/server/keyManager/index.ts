@@ -1,0 +1,115 @@
+/**
+ * The broadcast key manager's public API (docs/broadcast.md §4–§6). `createKeyManager` builds an
+ * instance over its own data directory (SQLite file + master key) for mounting in another HTTP server
+ * (the key service mounts the default instance under `/km`); `startKeyManager` runs one alone on its own
+ * port (a custom key manager). Instances share nothing: storage, master key and trusted issuers are
+ * per instance.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KeyManagerUrlSchema } from '../../common/broadcast/descriptor';
+import { createNodeCryptoProvider } from '../../node/crypto/nodeProvider';
+import { Unauthorized } from '../http/httpErrors';
+import { RateLimiter } from '../http/rateLimit';
+import type { Route } from '../http/route';
+import { Router } from '../http/router';
+import { createListener } from '../http/server';
+import { ClaimVerifier, type TrustedIssuer } from './claimVerifier';
+import { KeyManagerConfigError } from './errors';
+import { KeyManager } from './keyManager';
+import { MasterKey } from './masterKey';
+import { keyManagerRoutes } from './routes';
+import { KeyManagerStore } from './store';
+
+export type { TrustedIssuer } from './claimVerifier';
+
+export interface KeyManagerConfig {
+  /** Holds keymanager.sqlite and master.key. */
+  readonly dataDir: string;
+  /** The base URL descriptors name (and the claim audience), e.g. `https://km.example.com` or `http://127.0.0.1:8787/km`. */
+  readonly url: string;
+  /** Issuers whose role claims this instance accepts. */
+  readonly trustedIssuers: readonly TrustedIssuer[];
+  /** Path prefix of the routes when mounted (e.g. `/km`); '' when standalone. */
+  readonly basePath?: string;
+  /** Timeout of a JWKS fetch; default 3 s. */
+  readonly jwksTimeoutMs?: number;
+}
+
+export interface MountedKeyManager {
+  readonly url: string;
+  readonly routes: Route[];
+  close(): void;
+}
+
+/** An instance to mount: its routes and a close function (closes its database). */
+export function createKeyManager(config: KeyManagerConfig): MountedKeyManager {
+  if (!KeyManagerUrlSchema.safeParse(config.url).success) throw new KeyManagerConfigError(`key manager url ${JSON.stringify(config.url)} is not a valid base URL`);
+  if (config.trustedIssuers.length === 0) throw new KeyManagerConfigError('a key manager needs at least one trusted claim issuer');
+  mkdirSync(config.dataDir, { recursive: true });
+  const masterKey = MasterKey.loadOrCreate(config.dataDir);
+  const store = new KeyManagerStore(config.dataDir);
+  const claims = new ClaimVerifier(config.url, config.trustedIssuers, config.jwksTimeoutMs);
+  const km = new KeyManager({ url: config.url, store, masterKey, claims, crypto: createNodeCryptoProvider(), now: Date.now });
+  return { url: config.url, routes: keyManagerRoutes(km, claims, config.basePath ?? ''), close: () => store.close() };
+}
+
+export interface StartKeyManagerOptions extends Omit<KeyManagerConfig, 'url' | 'basePath'> {
+  readonly port?: number;
+  readonly host?: string;
+  /** The public URL when it differs from `http://<host>:<port>` (behind a proxy). */
+  readonly publicUrl?: string;
+  readonly log?: (message: string, err?: unknown) => void;
+}
+
+export interface RunningKeyManager {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Runs a key manager alone on its own port. */
+export async function startKeyManager(opts: StartKeyManagerOptions): Promise<RunningKeyManager> {
+  const log = opts.log ?? ((m: string, e?: unknown) => console.error(`[key manager] ${m}`, e ?? ''));
+  const server = createServer();
+  server.keepAliveTimeout = 5_000;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = opts.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const stopServer = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  let mounted: MountedKeyManager;
+  try {
+    mounted = createKeyManager({ ...opts, url });
+  } catch (err) {
+    await stopServer();
+    throw err;
+  }
+  server.on(
+    'request',
+    createListener({
+      router: new Router(mounted.routes),
+      bodyLimit: 256 * 1024,
+      ipLimiter: new RateLimiter({ limit: 600, windowMs: 60_000 }),
+      authenticate: () => Promise.reject(new Unauthorized('this key manager takes role claims in the request body, not bearer tokens')),
+      onBug: (err) => log('unexpected error (answered 500)', err),
+      validateResponses: false,
+    }),
+  );
+  return {
+    url,
+    port,
+    close: async () => {
+      await stopServer();
+      mounted.close();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The broadcast key manager (seed 002, docs/broadcast.md §4): creates a channel's X25519 key pair
+ * (version 1) when a `channel-creator` registers a signed descriptor naming this key manager; gives
+ * publishers the current public key; gives subscribers every version's private key HPKE-wrapped to their
+ * certified device (never a raw private key); on revocation of a user appends a new version that the
+ * revoked user cannot fetch. Every request re-verifies the role claim and the stored descriptor.
+ */
+import { CHANNEL_CREATOR_ROLE } from '../../common/broadcast/roles';
+import { verifyDescriptor, type ChannelDescriptor } from '../../common/broadcast/descriptor';
+import { BroadcastError, ClaimError } from '../../common/broadcast/errors';
+import type { KeyVersionInfo } from '../../common/broadcast/keyManagerApi';
+import { ruleAllows, type ChannelRule } from '../../common/broadcast/rules';
+import type { CryptoProvider } from '../../common/crypto/provider';
+import { toBase64Url } from '../../common/encoding/base64url';
+import type { ChannelId, DeviceId } from '../../common/ids';
+import { generateChannelKeyPair, wrapChannelKey } from '../../common/protocol/broadcast';
+import { verifyDeviceCertificate, type DeviceCertificate } from '../../common/protocol/deviceCertificate';
+import { bytesOf } from '../../common/protocol/wire';
+import type { VerifiedClaim } from '../claims/claimPayload';
+import type { ClaimVerifier } from './claimVerifier';
+import type { MasterKey } from './masterKey';
+import type { KeyManagerStore } from './store';
+
+export interface KeyManagerDeps {
+  /** This key manager's base URL as descriptors name it (also the claim audience). */
+  readonly url: string;
+  readonly store: KeyManagerStore;
+  readonly masterKey: MasterKey;
+  readonly claims: ClaimVerifier;
+  readonly crypto: CryptoProvider;
+  readonly now: () => number;
+}
+
+type Capability = 'publish' | 'subscribe';
+
+export class KeyManager {
+  constructor(private readonly deps: KeyManagerDeps) {}
+
+  get url(): string {
+    return this.deps.url;
+  }
+
+  async createChannel(claimToken: string, descriptorInput: unknown): Promise<KeyVersionInfo & { channelId: string }> {
+    const claim = await this.deps.claims.verify(claimToken);
+    if (!claim.roles.includes(CHANNEL_CREATOR_ROLE)) throw new BroadcastError('role_missing', `creating a channel needs the ${CHANNEL_CREATOR_ROLE} role`);
+    const descriptor = await verifyDescriptor(this.deps.crypto, descriptorInput, { accountKey: claim.accountKey, keyManagerUrl: this.deps.url });
+    if (descriptor.creator.userId !== claim.userId) throw new ClaimError('role_missing', 'the descriptor names another creator than the claim subject');
+    const pair = await generateChannelKeyPair(this.deps.crypto);
+    const createdAt = this.deps.now();
+    const sealed = this.deps.masterKey.seal(descriptor.channelId, 1, pair.privateKey);
+    if (!this.deps.store.createChannel(descriptor.channelId, JSON.stringify(descriptor), { publicKey: pair.publicKey, sealedPrivateKey: sealed, createdAt })) {
+      throw new BroadcastError('channel_exists', `channel ${descriptor.channelId} already exists on this key manager`);
+    }
+    return { channelId: descriptor.channelId, version: 1, publicKey: toBase64Url(pair.publicKey), createdAt };
+  }
+
+  /** The stored descriptor, re-verified (a tampered store is refused, not trusted). */
+  async descriptor(channelId: string): Promise<ChannelDescriptor> {
+    const stored = this.deps.store.descriptor(channelId);
+    if (stored === undefined) throw new BroadcastError('channel_unknown', `no channel ${channelId} on this key manager`);
+    return verifyDescriptor(this.deps.crypto, JSON.parse(stored) as unknown, { channelId, keyManagerUrl: this.deps.url });
+  }
+
+  async info(channelId: string): Promise<{ descriptor: ChannelDescriptor; currentVersion: number; versions: KeyVersionInfo[] }> {
+    const descriptor = await this.descriptor(channelId);
+    const versions = this.deps.store.versions(channelId).map((v) => ({ version: v.version, publicKey: toBase64Url(v.publicKey), createdAt: v.createdAt }));
+    return { descriptor, currentVersion: versions[versions.length - 1]?.version ?? 1, versions };
+  }
+
+  async publicKey(channelId: string, claimToken: string, certificate: DeviceCertificate): Promise<{ version: number; publicKey: string }> {
+    await this.authorize(channelId, claimToken, certificate, 'publish');
+    const current = this.deps.store.current(channelId);
+    if (!current) throw new BroadcastError('channel_unknown', `no key versions for ${channelId}`);
+    this.deps.store.recordPublisher(channelId, certificate.deviceId, JSON.stringify(certificate));
+    return { version: current.version, publicKey: toBase64Url(current.publicKey) };
+  }
+
+  async wrappedKeys(channelId: string, claimToken: string, certificate: DeviceCertificate) {
+    const cert = await this.authorize(channelId, claimToken, certificate, 'subscribe');
+    const keys = [];
+    for (const v of this.deps.store.versions(channelId)) {
+      const channelPrivateKey = this.deps.masterKey.open(channelId, v.version, v.sealedPrivateKey);
+      const wrap = await wrapChannelKey(this.deps.crypto, {
+        channelId: channelId as ChannelId,
+        keyVersion: v.version,
+        channelPrivateKey,
+        recipientDeviceId: cert.deviceId as DeviceId,
+        recipientPublicKey: bytesOf(cert.x25519),
+      });
+      channelPrivateKey.fill(0);
+      keys.push({ version: v.version, publicKey: toBase64Url(v.publicKey), wrap });
+    }
+    return { keys };
+  }
+
+  async revoke(channelId: string, claimToken: string, userId: string): Promise<{ version: number; revokedUserId: string }> {
+    const descriptor = await this.descriptor(channelId);
+    const claim = await this.deps.claims.verify(claimToken);
+    if (claim.userId !== descriptor.creator.userId) throw new BroadcastError('role_missing', 'only the channel creator may revoke subscribers');
+    if (userId === descriptor.creator.userId) throw new BroadcastError('role_missing', 'the channel creator cannot be revoked');
+    if (this.deps.store.isRevoked(channelId, userId)) throw new BroadcastError('subscriber_revoked', `${userId} is already revoked on ${channelId}`);
+    const pair = await generateChannelKeyPair(this.deps.crypto);
+    const current = this.deps.store.current(channelId);
+    const next = (current?.version ?? 0) + 1;
+    const version = this.deps.store.revoke(channelId, userId, { publicKey: pair.publicKey, sealedPrivateKey: this.deps.masterKey.seal(channelId, next, pair.privateKey), createdAt: this.deps.now() });
+    if (version !== next) throw new BroadcastError('channel_exists', `concurrent rotation of ${channelId}; retry`);
+    return { version, revokedUserId: userId };
+  }
+
+  publishers(channelId: string): DeviceCertificate[] {
+    if (this.deps.store.descriptor(channelId) === undefined) throw new BroadcastError('channel_unknown', `no channel ${channelId} on this key manager`);
+    return this.deps.store.publishers(channelId).map((c) => JSON.parse(c) as DeviceCertificate);
+  }
+
+  private async authorize(channelId: string, claimToken: string, certificate: DeviceCertificate, capability: Capability): Promise<DeviceCertificate> {
+    const descriptor = await this.descriptor(channelId);
+    const claim = await this.deps.claims.verify(claimToken);
+    const rule: ChannelRule = capability === 'publish' ? descriptor.publisherRule : descriptor.subscriberRule;
+    const isCreator = claim.userId === descriptor.creator.userId;
+    if (!isCreator && this.deps.store.isRevoked(channelId, claim.userId)) throw new BroadcastError('subscriber_revoked', `${claim.userId} has been revoked from ${channelId}`);
+    if (!isCreator && !ruleAllows(rule, subjectOf(claim))) throw new BroadcastError('role_missing', `the claim does not grant ${capability} on ${channelId}`);
+    return verifyDeviceCertificate(this.deps.crypto, certificate, { userId: claim.userId, accountKey: claim.accountKey });
+  }
+}
+
+function subjectOf(claim: VerifiedClaim) {
+  return { userId: claim.userId, roles: claim.roles };
+}
