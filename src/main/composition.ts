@@ -6,21 +6,27 @@ import { AppError } from '../common/errors';
 import type { Handlers } from './ipc/dispatch';
 import type { SecretStore } from './keychain/keychain';
 import { createSystemService, type SystemFacts } from './services/system';
-import type { EffectivePolicy } from './policy/loadEffectivePolicy';
+import type { PolicyHolder } from './services/policyHolder';
+import { createSettingsService } from './services/settings';
+import type { ProfilePaths } from './profile';
 
 export interface MainDeps {
   facts: SystemFacts;
   secrets: SecretStore;
-  /** Managed policy, loaded once at start-up (src/main/policy). */
-  policy: EffectivePolicy;
+  /** Managed policy (src/main/policy), reloaded when the user changes their own app config. */
+  policy: PolicyHolder;
+  paths: Pick<ProfilePaths, 'dir' | 'appConfig'>;
 }
 
 export function createHandlers(deps: MainDeps): Handlers {
   const system = createSystemService(deps.facts, deps.secrets);
+  const settings = createSettingsService(deps.paths, deps.policy);
   return {
     appInfo: system.appInfo,
     keychainStatus: system.keychainStatus,
-    policy: async () => deps.policy,
+    policy: async () => deps.policy.current(),
+    getSettings: settings.get,
+    setSettings: settings.set,
   };
 }
 

@@ -2,13 +2,13 @@
  * Starts the web host on the built renderer with the real main-side services, for Chromium tests.
  * Requires `npm run build` first and the private keyring session of scripts/with-services.sh.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
-import { nodePolicyFacts } from '../../src/main/policy/facts';
-import { loadEffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
-import { createKeytarStore } from '../../src/main/keychain/keychain';
+import { createEventHub } from '../../src/main/ipc/eventHub';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
 
 const root = join(__dirname, '../..');
@@ -20,10 +20,10 @@ export async function startAppHost(profile: string): Promise<WebHost> {
     throw new Error('built renderer missing: run `npm run build` first');
   }
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { productName: string; version: string };
-  const handlers = createHandlers({
+  const deps = await bootstrapMain({
     facts: { name: pkg.productName, version: pkg.version, platform: process.platform, runtime: 'node', runtimeVersion: process.versions.node },
-    secrets: createKeytarStore(`seed-messenger.e2e-${profile}`),
-    policy: await loadEffectivePolicy(nodePolicyFacts(null)),
+    home: mkdtempSync(join(tmpdir(), 'seed-e2e-home-')),
+    profile,
   });
-  return startWebHost({ dispatch: createDispatcher(handlers), rendererDir, bridgeFile });
+  return startWebHost({ dispatch: createDispatcher(createHandlers(deps)), rendererDir, bridgeFile, events: createEventHub() });
 }

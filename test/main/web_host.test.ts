@@ -6,10 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/main/composition';
-import { nodePolicyFacts } from '../../src/main/policy/facts';
-import { loadEffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
+import { bootstrapMain } from '../../src/main/bootstrap';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
-import { createKeytarStore } from '../../src/main/keychain/keychain';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
 import { createEventHub } from '../../src/main/ipc/eventHub';
 
@@ -24,11 +22,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'renderer/assets/app.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt'), 'outside');
   writeFileSync(join(dir, 'bridge.js'), 'window.bridge=1');
-  const handlers = createHandlers({
-    facts: { name: 'Seed', version: '9.9.9', platform: 'linux', runtime: 'node', runtimeVersion: process.versions.node },
-    secrets: createKeytarStore('seed-messenger.webhost-test'),
-    policy: await loadEffectivePolicy(nodePolicyFacts(null)),
-  });
+  const handlers = createHandlers(
+    await bootstrapMain({
+      facts: { name: 'Seed', version: '9.9.9', platform: 'linux', runtime: 'node', runtimeVersion: process.versions.node },
+      home: join(dir, 'home'),
+      profile: 'webhost-test',
+    }),
+  );
   host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), events });
   token = new URL(host.url).hash.replace('#session=', '');
 });

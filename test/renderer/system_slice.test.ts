@@ -2,13 +2,14 @@
  * The renderer store over the real bridge path: contract-built bridge -> main dispatcher -> real services
  * (keychain through gnome-keyring). Only the Electron IPC hop is replaced, by a direct call.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
 import { createHandlers } from '../../src/main/composition';
-import { nodePolicyFacts } from '../../src/main/policy/facts';
-import { loadEffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
+import { bootstrapMain } from '../../src/main/bootstrap';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
-import { createKeytarStore } from '../../src/main/keychain/keychain';
 import { createBridgeClient, BridgeError } from '../../src/renderer/src/bridge/client';
 import { createAppStore } from '../../src/renderer/src/state/store';
 import { systemSelectors } from '../../src/renderer/src/state/systemSlice';
@@ -21,7 +22,7 @@ const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', run
 
 describe('system slice', () => {
   it('loads app info and keychain status from main', async () => {
-    const store = storeOver(createDispatcher(createHandlers({ facts, secrets: createKeytarStore('seed-messenger.slice-test'), policy: await loadEffectivePolicy(nodePolicyFacts(null)) })));
+    const store = storeOver(createDispatcher(createHandlers(await bootstrapMain({ facts, home: mkdtempSync(join(tmpdir(), 'seed-slice-')), profile: 'slice-test' }))));
     expect(systemSelectors.status(store.getState())).toBe('idle');
     await store.getState().loadSystem();
     const s = store.getState();

@@ -10,10 +10,7 @@ import { createDispatcher } from '../ipc/dispatch';
 import { createEventHub } from '../ipc/eventHub';
 import { EVENT_CHANNEL } from '../../common/ipc/eventNames';
 import { originOf } from '../ipc/senderPolicy';
-import { createKeytarStore } from '../keychain/keychain';
-import { nodePolicyFacts } from '../policy/facts';
-import { loadEffectivePolicy } from '../policy/loadEffectivePolicy';
-import { profilePaths } from '../profile';
+import { bootstrapMain } from '../bootstrap';
 import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
 import { registerIpc } from './ipc';
 
@@ -25,11 +22,8 @@ if (!app.requestSingleInstanceLock({ profile })) {
   app.enableSandbox();
   void app.whenReady().then(async () => {
     denyAllPermissions();
-    const paths = profilePaths(join(app.getPath('userData'), 'profiles'), profile);
-    const policy = await loadEffectivePolicy(nodePolicyFacts(paths.appConfig));
-    for (const w of policy.warnings) console.error(`policy: ${w.message}`);
     const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? null;
-    const handlers = createHandlers({
+    const deps = await bootstrapMain({
       facts: {
         name: app.getName(),
         version: app.getVersion(),
@@ -37,9 +31,11 @@ if (!app.requestSingleInstanceLock({ profile })) {
         runtime: 'electron',
         runtimeVersion: process.versions.electron ?? 'unknown',
       },
-      secrets: createKeytarStore(paths.keychainService),
-      policy,
+      home: join(app.getPath('userData'), 'profiles'),
+      profile,
     });
+    for (const w of deps.policy.current().warnings) console.error(`policy: ${w.message}`);
+    const handlers = createHandlers(deps);
     registerIpc(createDispatcher(handlers, (e) => console.error('ipc handler failed', e)), [
       rendererUrl ? originOf(rendererUrl) : 'file://',
     ]);

@@ -8,10 +8,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHandlers } from '../composition';
 import { createDispatcher } from '../ipc/dispatch';
-import { createKeytarStore } from '../keychain/keychain';
-import { nodePolicyFacts } from '../policy/facts';
-import { loadEffectivePolicy } from '../policy/loadEffectivePolicy';
-import { profilePaths, seedHome } from '../profile';
+import { bootstrapMain } from '../bootstrap';
+import { seedHome } from '../profile';
 import { startWebHost } from './server';
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, profile: { type: 'string', default: 'default' } } });
@@ -24,14 +22,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 async function main(): Promise<void> {
-  const paths = profilePaths(seedHome(), values.profile);
-  const policy = await loadEffectivePolicy(nodePolicyFacts(paths.appConfig));
-  for (const w of policy.warnings) console.error(`policy: ${w.message}`);
-  const handlers = createHandlers({
+  const deps = await bootstrapMain({
     facts: { name: pkg.productName, version: pkg.version, platform: process.platform, runtime: 'node', runtimeVersion: process.versions.node },
-    secrets: createKeytarStore(paths.keychainService),
-    policy,
+    home: seedHome(),
+    profile: values.profile,
   });
+  for (const w of deps.policy.current().warnings) console.error(`policy: ${w.message}`);
+  const handlers = createHandlers(deps);
   const host = await startWebHost({
     dispatch: createDispatcher(handlers, (e) => console.error('ipc handler failed', e)),
     rendererDir: resolve(root, 'out/renderer'),
