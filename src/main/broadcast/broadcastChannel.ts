@@ -1,0 +1,126 @@
+/**
+ * One broadcast channel as a client sees it (seed 002, docs/broadcast.md §8): publish (fetch the current
+ * public key from the channel's key manager, seal to it, sign, publish on `bcast.<channelId>`), read
+ * history and live messages as lazily opened items, fetch keys again after a rotation, and (creator)
+ * revoke a subscriber. The key manager is the one the signed descriptor names — a custom one included.
+ */
+import { broadcastChannel } from '../../common/channels';
+import type { ChannelDescriptor } from '../../common/broadcast/descriptor';
+import type { ChannelId, MessageId } from '../../common/ids';
+import { newMessageId } from '../../common/ids';
+import { fetchPage } from '../../common/messaging/transport';
+import { openBroadcast, sealBroadcast } from '../../common/protocol/broadcast';
+import { UnknownKeyVersionError } from '../../common/protocol/errors';
+import type { JsonValue } from '../../common/protocol/plaintext';
+import { bytesOf } from '../../common/protocol/wire';
+import { BroadcastItem, type OpenedBroadcast } from './broadcastItem';
+import { ChannelKeyRing } from './channelKeyRing';
+import { KeyManagerClient } from './keyManagerClient';
+import { PublisherDirectory } from './publisherDirectory';
+import type { BroadcastClientOptions } from './types';
+
+/** A body to publish. */
+export type BroadcastBody = { type: 'string'; body: string } | { type: 'binary'; body: Uint8Array } | { type: 'json'; body: JsonValue };
+
+export interface Published {
+  readonly timetoken: string;
+  readonly keyVersion: number;
+  readonly messageId: MessageId;
+}
+
+const HISTORY_PAGE = 100;
+
+export class BroadcastChannel {
+  readonly channelId: ChannelId;
+  readonly pubnubChannel: string;
+  private readonly km: KeyManagerClient;
+  private readonly keys: ChannelKeyRing;
+  private readonly publishers: PublisherDirectory;
+
+  constructor(
+    readonly descriptor: ChannelDescriptor,
+    private readonly opts: BroadcastClientOptions,
+  ) {
+    this.channelId = descriptor.channelId;
+    this.pubnubChannel = broadcastChannel(descriptor.channelId);
+    this.km = new KeyManagerClient(descriptor.keyManagerUrl, opts.keyManagerTimeoutMs);
+    this.keys = new ChannelKeyRing(this.channelId, this.km, opts);
+    this.publishers = new PublisherDirectory(this.channelId, this.km, opts);
+  }
+
+  /** Seals to the channel's current public key (asked of the key manager each time) and publishes. */
+  async publish(content: BroadcastBody): Promise<Published> {
+    const { device, crypto, claims, pubnub } = this.opts;
+    const { version, publicKey } = await this.km.publicKey(this.channelId, await claims(this.km.url), device.certificate);
+    const messageId = newMessageId(crypto);
+    const envelope = await sealBroadcast(crypto, {
+      channelId: this.channelId,
+      keyVersion: version,
+      channelPublicKey: bytesOf(publicKey),
+      senderDevice: device.deviceId,
+      signingPrivateKey: device.ed25519PrivateKey,
+      plaintext: { id: messageId, sentAt: (this.opts.now ?? Date.now)(), ...content },
+      channel: this.pubnubChannel,
+    });
+    const { timetoken } = await pubnub.publish({ channel: this.pubnubChannel, message: envelope });
+    return { timetoken: String(timetoken), keyVersion: version, messageId };
+  }
+
+  /** Fetches (again) every key version this device may hold; resolves with the versions held. */
+  refreshKeys(): Promise<number[]> {
+    return this.keys.refresh();
+  }
+
+  /** Versions held now (no request). */
+  heldVersions(): number[] {
+    return this.keys.versions();
+  }
+
+  /** Stored messages, oldest first, as unopened items (up to `limit`, paging back through history). */
+  async history(limit = 1000): Promise<BroadcastItem[]> {
+    const items: BroadcastItem[] = [];
+    let start: string | undefined;
+    while (items.length < limit) {
+      const page = await fetchPage(this.opts.pubnub, this.pubnubChannel, { count: HISTORY_PAGE, ...(start ? { start } : {}) });
+      if (page.length === 0) break;
+      items.unshift(...page.map((e) => this.item(e.timetoken, e.message)));
+      if (page.length < HISTORY_PAGE) break;
+      start = page[0]?.timetoken;
+    }
+    return items.slice(Math.max(0, items.length - limit));
+  }
+
+  /** Live messages as unopened items; returns the function that stops listening. */
+  subscribe(onItem: (item: BroadcastItem) => void): () => void {
+    const subscription = this.opts.pubnub.channel(this.pubnubChannel).subscription();
+    subscription.addListener({ message: (event) => onItem(this.item(String(event.timetoken), event.message)) });
+    subscription.subscribe();
+    return () => subscription.dispose();
+  }
+
+  /** Revokes a user (creator only): the key manager makes a new version they cannot fetch. */
+  async revoke(userId: string): Promise<number> {
+    const { version } = await this.km.revoke(this.channelId, await this.opts.claims(this.km.url), userId);
+    return version;
+  }
+
+  /** Verifies and decrypts an envelope; an unknown key version triggers one key refresh. */
+  async open(envelope: unknown): Promise<OpenedBroadcast> {
+    const ctx = {
+      channelId: this.channelId,
+      channelKeyForVersion: (v: number) => this.keys.get(v),
+      publisherSigningKey: (d: string) => this.publishers.signingKey(d),
+    };
+    try {
+      return await openBroadcast(this.opts.crypto, envelope, ctx);
+    } catch (err) {
+      if (!(err instanceof UnknownKeyVersionError)) throw err;
+      await this.keys.refresh();
+      return openBroadcast(this.opts.crypto, envelope, ctx);
+    }
+  }
+
+  private item(timetoken: string, envelope: unknown): BroadcastItem {
+    return new BroadcastItem(timetoken, envelope, (e) => this.open(e));
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The Node-side broadcast client (seed 002, docs/broadcast.md §8) — what the CLI and the desktop app
+ * call. `createChannel` signs a descriptor with this device and registers it with the key manager it
+ * names (default or custom); `openChannel` fetches a channel's descriptor from a key manager and
+ * verifies it; `channel` takes a descriptor obtained elsewhere (a link, the directory) and verifies it.
+ * Each returns a `BroadcastChannel` for publish / history / subscribe / open / revoke.
+ */
+import { signDescriptor, verifyDescriptor, type UnsignedDescriptor } from '../../common/broadcast/descriptor';
+import { publisherRole, subscriberRole } from '../../common/broadcast/roles';
+import type { ChannelRule } from '../../common/broadcast/rules';
+import { newChannelId, type ChannelId } from '../../common/ids';
+import { BroadcastChannel } from './broadcastChannel';
+import { KeyManagerClient } from './keyManagerClient';
+import type { BroadcastClientOptions } from './types';
+
+export interface CreateChannelInput {
+  /** Base URL of the key manager that will hold the channel keys (the default one or a custom one). */
+  readonly keyManagerUrl: string;
+  readonly name: string;
+  /** Default: a fresh random id. */
+  readonly channelId?: ChannelId;
+  /** Default: holders of `publisher:<channelId>`. */
+  readonly publisherRule?: ChannelRule;
+  /** Default: holders of `subscriber:<channelId>`. */
+  readonly subscriberRule?: ChannelRule;
+}
+
+export interface BroadcastClient {
+  createChannel(input: CreateChannelInput): Promise<BroadcastChannel>;
+  openChannel(keyManagerUrl: string, channelId: string, creatorAccountKey?: Uint8Array): Promise<BroadcastChannel>;
+  channel(descriptor: unknown, creatorAccountKey?: Uint8Array): Promise<BroadcastChannel>;
+}
+
+export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastClient {
+  const { crypto, device } = opts;
+  const kmFor = (url: string) => new KeyManagerClient(url, opts.keyManagerTimeoutMs);
+  return {
+    async createChannel(input) {
+      const channelId = input.channelId ?? newChannelId(crypto);
+      const unsigned: UnsignedDescriptor = {
+        v: 1,
+        channelId,
+        name: input.name,
+        creator: { userId: device.userId, deviceId: device.deviceId },
+        publisherRule: input.publisherRule ?? { type: 'role', role: publisherRole(channelId) },
+        subscriberRule: input.subscriberRule ?? { type: 'role', role: subscriberRole(channelId) },
+        keyManagerUrl: input.keyManagerUrl,
+        createdAt: (opts.now ?? Date.now)(),
+        creatorCertificate: device.certificate,
+      };
+      const descriptor = await signDescriptor(crypto, unsigned, device.ed25519PrivateKey);
+      const km = kmFor(descriptor.keyManagerUrl);
+      await km.createChannel(await opts.claims(km.url), descriptor);
+      return new BroadcastChannel(descriptor, opts);
+    },
+    async openChannel(keyManagerUrl, channelId, creatorAccountKey) {
+      const info = await kmFor(keyManagerUrl).info(channelId);
+      const descriptor = await verifyDescriptor(crypto, info.descriptor, { keyManagerUrl, channelId, accountKey: creatorAccountKey });
+      return new BroadcastChannel(descriptor, opts);
+    },
+    async channel(input, creatorAccountKey) {
+      return new BroadcastChannel(await verifyDescriptor(crypto, input, { accountKey: creatorAccountKey }), opts);
+    },
+  };
+}

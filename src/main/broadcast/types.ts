@@ -1,0 +1,33 @@
+/**
+ * What the broadcast client needs from its host (docs/broadcast.md §8): the signed-in device (ids,
+ * certificate, private keys held by main), a source of role claims for a given key manager audience,
+ * and the PubNub SDK instance the app already uses.
+ */
+import type { CryptoProvider } from '../../common/crypto/provider';
+import type { DeviceId, UserId } from '../../common/ids';
+import type { PubNubClient } from '../../common/messaging/transport';
+import type { DeviceCertificate } from '../../common/protocol/deviceCertificate';
+
+export interface BroadcastDevice {
+  readonly userId: UserId;
+  readonly deviceId: DeviceId;
+  readonly certificate: DeviceCertificate;
+  readonly x25519PrivateKey: Uint8Array;
+  readonly ed25519PrivateKey: Uint8Array;
+}
+
+/** A fresh role claim (compact JWT) for the key manager whose audience (base URL) is given. */
+export type ClaimSource = (audience: string) => Promise<string>;
+
+/** The SDK surface the client uses (the messaging pipeline's); a `PubNub` instance satisfies it. */
+export type BroadcastPubNub = PubNubClient;
+
+export interface BroadcastClientOptions {
+  readonly crypto: CryptoProvider;
+  readonly device: BroadcastDevice;
+  readonly claims: ClaimSource;
+  readonly pubnub: BroadcastPubNub;
+  /** Bound on every key manager request; default 5 s. */
+  readonly keyManagerTimeoutMs?: number;
+  readonly now?: () => number;
+}

@@ -1,0 +1,115 @@
+/**
+ * Test fixtures for broadcast: a claim issuer, key managers (each over its own temp dir), the relay with
+ * real `pubnub` SDK clients, and users with certified devices whose role claims the tests control.
+ * Everything started is closed by `cleanup()`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import PubNub from 'pubnub';
+import { createBroadcastClient, type BroadcastClient } from '../../src/main/broadcast/broadcastClient';
+import type { ClaimSource } from '../../src/main/broadcast/types';
+import { startClaimIssuer, type ClaimIssuerServer } from '../../src/server/claims/claimServer';
+import { startKeyManager, type RunningKeyManager, type TrustedIssuer } from '../../src/server/keyManager/index';
+import { startRelay, type RunningRelay } from '../../src/relay/index';
+import { makeUser, provider, type TestDevice, type TestUser } from '../crypto/fixtures';
+
+export { provider };
+
+const closers: (() => Promise<void> | void)[] = [];
+
+export function tempDir(prefix = 'seed-bcast-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  closers.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export async function issuer(): Promise<ClaimIssuerServer> {
+  const server = await startClaimIssuer({ dataDir: tempDir() });
+  closers.push(() => server.close());
+  return server;
+}
+
+export function trustOf(...issuers: ClaimIssuerServer[]): TrustedIssuer[] {
+  return issuers.map((i) => ({ issuer: i.url, jwksUrl: i.jwksUrl }));
+}
+
+export async function keyManager(trusted: TrustedIssuer[], dataDir = tempDir()): Promise<RunningKeyManager & { dataDir: string }> {
+  const km = await startKeyManager({ dataDir, trustedIssuers: trusted, log: () => undefined });
+  closers.push(() => km.close());
+  return { ...km, close: () => km.close(), dataDir };
+}
+
+export async function relay(): Promise<RunningRelay> {
+  const r = await startRelay({ dataDir: tempDir() });
+  closers.push(() => r.close());
+  return r;
+}
+
+export function pubnubFor(r: RunningRelay, userId: string): PubNub {
+  const pubnub = new PubNub({ publishKey: 'pub-c-bcast', subscribeKey: 'sub-c-bcast', userId, origin: r.origin, ssl: false });
+  closers.push(() => {
+    pubnub.unsubscribeAll();
+    pubnub.destroy(true);
+  });
+  return pubnub;
+}
+
+/** A user with one certified device and a role list the test can change. */
+export interface Person {
+  readonly user: TestUser;
+  readonly device: TestDevice;
+  roles: string[];
+  readonly claims: ClaimSource;
+}
+
+export async function person(name: string, iss: ClaimIssuerServer, roles: string[] = []): Promise<Person> {
+  const user = await makeUser(name);
+  const device = user.devices[0];
+  if (!device) throw new Error('makeUser made no device');
+  const p: Person = {
+    user,
+    device,
+    roles,
+    claims: (audience) => iss.issuer.issue({ userId: user.userId, audience, roles: p.roles, accountKey: user.account.publicKey }),
+  };
+  return p;
+}
+
+export function clientOf(p: Person, pubnub: PubNub, keyManagerTimeoutMs?: number): BroadcastClient {
+  return createBroadcastClient({
+    crypto: provider,
+    device: {
+      userId: p.user.userId,
+      deviceId: p.device.deviceId,
+      certificate: p.device.certificate,
+      x25519PrivateKey: p.device.keys.x25519.privateKey,
+      ed25519PrivateKey: p.device.keys.ed25519.privateKey,
+    },
+    claims: p.claims,
+    pubnub,
+    ...(keyManagerTimeoutMs === undefined ? {} : { keyManagerTimeoutMs }),
+  });
+}
+
+/** The typed error a promise rejects with (fails the test when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string; status?: number | null }> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as { code: string; message: string; status?: number | null };
+  }
+  throw new Error('expected a rejection');
+}
+
+export async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export async function cleanup(): Promise<void> {
+  for (const close of closers.splice(0).reverse()) await close();
+}
