@@ -1,22 +1,50 @@
-/** Root container: binds the store to the presentational components. */
+/**
+ * Root container: provides the store, applies the theme class on <html> (following the system's
+ * preference when the theme is "system"), and shows onboarding or the messenger, the open panel, and the
+ * installation status. When the app core cannot be reached at all, that is the one thing shown.
+ */
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
+import { SystemStatus } from './components/SystemStatus';
+import { MessengerContainer } from './containers/MessengerContainer';
+import { OnboardingContainer } from './containers/OnboardingContainer';
+import { PanelsContainer } from './containers/PanelsContainer';
+import { StoreContext } from './containers/storeContext';
+import { applyThemeClass } from './model/theme';
+import type { StoreEnv } from './state/env';
+import { connectApp } from './state/lifecycle';
+import { sessionSelectors } from './state/sessionSlice';
+import { settingsSelectors } from './state/settingsSlice';
 import type { AppStore } from './state/store';
 import { systemSelectors } from './state/systemSlice';
-import { SystemStatus } from './components/SystemStatus';
 
-export function App({ store }: { store: AppStore }) {
+export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
   const status = useStore(store, systemSelectors.status);
   const info = useStore(store, systemSelectors.info);
   const keychain = useStore(store, systemSelectors.keychain);
   const error = useStore(store, systemSelectors.error);
+  const signedIn = useStore(store, sessionSelectors.signedIn);
+  const themeClass = useStore(store, settingsSelectors.themeClass);
+
+  useEffect(() => connectApp(store, env), [store, env]);
+  useEffect(() => applyThemeClass(document.documentElement, themeClass), [themeClass]);
   useEffect(() => {
-    void store.getState().loadSystem();
+    const query = window.matchMedia('(prefers-color-scheme: dark)');
+    const follow = () => store.getState().setSystemDark(query.matches);
+    follow();
+    query.addEventListener('change', follow);
+    return () => query.removeEventListener('change', follow);
   }, [store]);
+
   return (
-    <main className="app">
-      <h1>Seed Messenger</h1>
-      <SystemStatus status={status} info={info} keychain={keychain} error={error} />
-    </main>
+    <StoreContext value={store}>
+      <div className="app">
+        {status === 'error' ? null : signedIn ? <MessengerContainer /> : <OnboardingContainer />}
+        <PanelsContainer />
+        <footer className="app-footer">
+          <SystemStatus status={status} info={info} keychain={keychain} error={error} />
+        </footer>
+      </div>
+    </StoreContext>
   );
 }

@@ -1,16 +1,29 @@
-/** Renderer entry: builds the store over the window bridge and mounts the app. */
+/**
+ * Renderer entry: builds the store over the window bridge and its events, with the real messaging
+ * pipeline (pubnub browser SDK, crypto over the bridge) started after sign-in, and mounts the app.
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { windowBridge } from './bridge/client';
+import { windowBridge, windowEvents } from './bridge/client';
+import { startRendererMessaging } from './chat/rendererMessaging';
+import type { StoreEnv } from './state/env';
 import { createAppStore } from './state/store';
 import './styles.css';
+
+const bridge = windowBridge();
+const events = windowEvents();
+const env: StoreEnv = {
+  events,
+  now: () => Date.now(),
+  startChat: async (self) => (await startRendererMessaging({ bridge, events, self, storage: window.localStorage })).messaging,
+};
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App store={createAppStore(windowBridge())} />
+      <App store={createAppStore(bridge, env)} env={env} />
     </StrictMode>,
   );
 }

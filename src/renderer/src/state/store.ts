@@ -1,16 +1,31 @@
 /**
  * The app store: one zustand store built from feature slices. A factory, so each test gets a fresh store
- * wired to the bridge client it chooses.
+ * wired to the bridge client and environment it chooses.
  */
 import { createStore } from 'zustand/vanilla';
 import type { BridgeClient } from '../bridge/client';
+import { createChatSlice, type ChatSlice } from './chatSlice';
+import { createConversationsSlice, type ConversationsSlice } from './conversationsSlice';
+import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
+import { defaultEnv, type StoreEnv } from './env';
+import { createSessionSlice, type SessionSlice } from './sessionSlice';
+import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
 import { createSystemSlice, type SystemSlice } from './systemSlice';
+import { createTrustSlice, type TrustSlice } from './trustSlice';
+import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type AppState = SystemSlice;
+export type AppState = SystemSlice & SessionSlice & SettingsSlice & ConversationsSlice & ChatSlice & DevicesSlice & TrustSlice & UiSlice;
 
-export function createAppStore(bridge: BridgeClient) {
+export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
     ...createSystemSlice(bridge)(...a),
+    ...createSessionSlice(bridge)(...a),
+    ...createSettingsSlice(bridge)(...a),
+    ...createConversationsSlice(bridge, env)(...a),
+    ...createChatSlice(env)(...a),
+    ...createDevicesSlice(bridge)(...a),
+    ...createTrustSlice(bridge)(...a),
+    ...createUiSlice()(...a),
   }));
 }
 

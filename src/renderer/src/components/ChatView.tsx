@@ -1,0 +1,101 @@
+/**
+ * Presentational: one conversation (issue 7, chat): header with the key version and the members and
+ * security panels, the identity-changed banner that blocks the composer until acknowledged, the virtualized
+ * history (an ARIA log) with scroll-back, the typing indicator and the composer.
+ */
+import type { ComposerBlock } from '../state/trustSlice';
+import type { TimelineRow } from '../model/timelineRows';
+import type { UiError } from '../model/uiError';
+import { Composer } from './Composer';
+import { ErrorNotice } from './ErrorNotice';
+import { MessageRow } from './MessageRow';
+import { VirtualList } from './VirtualList';
+
+export interface ChatViewProps {
+  title: string;
+  subtitle: string;
+  rows: readonly TimelineRow[];
+  typing: string;
+  draft: string;
+  block: ComposerBlock | null;
+  reachedStart: boolean;
+  loadingOlder: boolean;
+  error: UiError | null;
+  onDraft(text: string): void;
+  onSend(): void;
+  onRetry(messageId: string): void;
+  onReact(timetoken: string, value: string, mine: boolean): void;
+  onLoadOlder(): void;
+  onOpenMembers(): void;
+  onOpenSecurity(): void;
+  onAcknowledge(userId: string): void;
+}
+
+const keyOf = (row: TimelineRow) => row.key;
+
+export function blockText(block: ComposerBlock | null): string | null {
+  if (block === null) return null;
+  return block.reason === 'identity_changed'
+    ? `Sending is paused: ${block.displayName}'s safety number changed.`
+    : `Sending is paused: your organisation requires you to verify ${block.displayName} first.`;
+}
+
+export function ChatView(props: ChatViewProps) {
+  const { block } = props;
+  return (
+    <section className="chat" aria-label={`Conversation ${props.title}`} data-testid="chat">
+      <header className="chat-header">
+        <div>
+          <h2 data-testid="chat-title">{props.title}</h2>
+          <p className="muted" data-testid="chat-subtitle">
+            {props.subtitle}
+          </p>
+        </div>
+        <div className="chat-actions">
+          <button type="button" onClick={props.onOpenMembers} data-testid="open-members">
+            Members
+          </button>
+          <button type="button" onClick={props.onOpenSecurity} data-testid="open-security">
+            Security
+          </button>
+        </div>
+      </header>
+      {block?.reason === 'identity_changed' && (
+        <div role="alert" className="banner warning" data-testid="identity-changed-banner">
+          <p>
+            {block.displayName}&apos;s safety number has changed. This can mean they reinstalled the app or linked a new account key — or that
+            someone is trying to intercept the conversation. Compare the new safety number before you continue.
+          </p>
+          <button type="button" onClick={props.onOpenSecurity}>
+            Review safety number
+          </button>
+          <button type="button" onClick={() => props.onAcknowledge(block.userId)} data-testid="acknowledge-identity">
+            I understand, continue
+          </button>
+        </div>
+      )}
+      <div className="history-tools">
+        {props.reachedStart ? (
+          <span className="muted">Start of the conversation</span>
+        ) : (
+          <button type="button" onClick={props.onLoadOlder} disabled={props.loadingOlder} data-testid="load-older">
+            {props.loadingOlder ? 'Loading…' : 'Load older messages'}
+          </button>
+        )}
+      </div>
+      <VirtualList
+        items={props.rows}
+        keyOf={keyOf}
+        label={`Messages with ${props.title}`}
+        onNearTop={props.reachedStart ? undefined : props.onLoadOlder}
+        testId="message-log"
+        render={(row) => <MessageRow row={row} onRetry={props.onRetry} onReact={props.onReact} />}
+      />
+      <p className="typing" aria-live="polite" data-testid="typing-indicator">
+        {props.typing}
+      </p>
+      <ErrorNotice error={props.error} testId="chat-error" />
+      <Composer value={props.draft} disabledReason={blockText(block)} onChange={props.onDraft} onSend={props.onSend} />
+    </section>
+  );
+}

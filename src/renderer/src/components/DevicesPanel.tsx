@@ -1,0 +1,105 @@
+/**
+ * Presentational: devices (issue 7: list, link, revoke). Lists this user's devices; revoking one rotates
+ * the keys of its conversations. "Link another device" is the approve flow: enter (or paste from a scan)
+ * the new device's link code, compare the confirmation code shown on both devices, then approve or reject.
+ */
+import { useState } from 'react';
+import type { DeviceId } from '../../../common/ids';
+import type { DeviceSummary } from '../../../common/ipc/schemas/devices';
+import type { LinkConfirmation } from '../state/devicesSlice';
+import type { LinkStatus } from '../state/sessionSlice';
+import type { UiError } from '../model/uiError';
+import { Dialog } from './Dialog';
+import { ErrorNotice } from './ErrorNotice';
+import { Field } from './Field';
+import { linkStateText } from './Onboarding';
+
+export interface DevicesPanelProps {
+  devices: readonly DeviceSummary[];
+  loading: boolean;
+  approval: { confirmation: LinkConfirmation | null; result: LinkStatus | null };
+  busy: boolean;
+  error: UiError | null;
+  onRevoke(id: DeviceId): void;
+  onBeginApproval(linkCode: string): void;
+  onAnswer(approve: boolean): void;
+  onResetApproval(): void;
+  onClose(): void;
+}
+
+export function DevicesPanel(props: DevicesPanelProps) {
+  const [code, setCode] = useState('');
+  const { confirmation, result } = props.approval;
+  return (
+    <Dialog title="Devices" onClose={props.onClose} testId="devices-panel">
+      {props.loading && <p aria-busy="true">Loading devices…</p>}
+      <ul className="device-list" aria-label="Your devices">
+        {props.devices.map((d) => (
+          <li key={d.deviceId} data-testid="device" data-device-id={d.deviceId}>
+            <span>
+              {d.name} <span className="muted">{d.platform}</span>
+              {d.current && <span className="badge-text"> this device</span>}
+              {d.revokedAt !== null && <span className="bad"> revoked {new Date(d.revokedAt).toLocaleDateString()}</span>}
+            </span>
+            {!d.current && d.revokedAt === null && (
+              <button type="button" disabled={props.busy} onClick={() => props.onRevoke(d.deviceId as DeviceId)} aria-label={`Revoke ${d.name}`} data-testid="revoke-device">
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <section aria-label="Link another device">
+        <h3>Link another device</h3>
+        {confirmation === null ? (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (code.trim().length >= 16) props.onBeginApproval(code.trim());
+            }}
+          >
+            <Field label="Link code shown on the new device" value={code} onChange={setCode} minLength={16} maxLength={2048} data-testid="approval-code" />
+            <button type="submit" disabled={props.busy || code.trim().length < 16} data-testid="approval-begin">
+              Continue
+            </button>
+          </form>
+        ) : (
+          <div data-testid="approval-confirm">
+            <p>
+              Does <strong>{confirmation.newDeviceName}</strong> show this confirmation code?
+            </p>
+            <p className="code" data-testid="approval-confirmation-code">
+              {confirmation.confirmationCode}
+            </p>
+            {result === null ? (
+              <>
+                <button type="button" disabled={props.busy} onClick={() => props.onAnswer(true)} data-testid="approval-approve">
+                  Codes match — approve
+                </button>
+                <button type="button" disabled={props.busy} onClick={() => props.onAnswer(false)} data-testid="approval-reject">
+                  Codes differ — reject
+                </button>
+              </>
+            ) : (
+              <>
+                <p role="status" data-testid="approval-result">
+                  {linkStateText(result)}
+                </p>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setCode('');
+                    props.onResetApproval();
+                  }}
+                >
+                  Done
+                </button>
+              </>
+            )}
+          </div>
+        )}
+      </section>
+      <ErrorNotice error={props.error} testId="devices-error" />
+    </Dialog>
+  );
+}

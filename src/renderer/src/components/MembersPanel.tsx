@@ -1,0 +1,106 @@
+/**
+ * Presentational: the members panel (issue 7: add, remove, roles, history policy shown). Owners and
+ * admins manage members; removing someone rotates the conversation key before anyone sends again (the
+ * chat then shows the rotation line). A group can be renamed; anyone can leave.
+ */
+import { useState } from 'react';
+import type { UserId } from '../../../common/ids';
+import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
+import type { UserSummary } from '../../../common/ipc/schemas/session';
+import type { UiError } from '../model/uiError';
+import { Dialog } from './Dialog';
+import { ErrorNotice } from './ErrorNotice';
+import { Field } from './Field';
+import { UserPicker } from './UserPicker';
+
+export interface MembersPanelProps {
+  conversation: ConversationSummary;
+  selfUserId: string | null;
+  results: readonly UserSummary[];
+  busy: boolean;
+  error: UiError | null;
+  onSearch(query: string): void;
+  onAdd(userId: UserId): void;
+  onRemove(userId: UserId): void;
+  onSetRole(userId: UserId, role: 'admin' | 'member'): void;
+  onRename(name: string): void;
+  onLeave(): void;
+  onClose(): void;
+}
+
+export function historyPolicyText(policy: ConversationSummary['historyPolicy']): string {
+  return policy === 'shared' ? 'New members can read earlier messages.' : 'New members read only messages sent after they join.';
+}
+
+export function MembersPanel(props: MembersPanelProps) {
+  const { conversation: c } = props;
+  const canManage = c.kind === 'group' && (c.myRole === 'owner' || c.myRole === 'admin');
+  const [picked, setPicked] = useState<UserSummary[]>([]);
+  const [name, setName] = useState(c.name);
+  return (
+    <Dialog title="Members" onClose={props.onClose} testId="members-panel">
+      <p data-testid="history-policy">{historyPolicyText(c.historyPolicy)}</p>
+      <ul className="member-list" aria-label="Members">
+        {c.members.map((m) => (
+          <li key={m.userId} data-testid="member" data-user-id={m.userId}>
+            <span>
+              {m.displayName} <span className="muted">@{m.username}</span>
+              {m.userId === props.selfUserId && <span className="muted"> (you)</span>}
+            </span>
+            {canManage && m.role !== 'owner' && m.userId !== props.selfUserId ? (
+              <>
+                <label className="visually-hidden" htmlFor={`role-${m.userId}`}>
+                  Role of {m.displayName}
+                </label>
+                <select id={`role-${m.userId}`} value={m.role} disabled={props.busy} onChange={(e) => props.onSetRole(m.userId as UserId, e.target.value === 'admin' ? 'admin' : 'member')}>
+                  <option value="member">member</option>
+                  <option value="admin">admin</option>
+                </select>
+                <button type="button" disabled={props.busy} onClick={() => props.onRemove(m.userId as UserId)} aria-label={`Remove ${m.displayName}`} data-testid="remove-member">
+                  Remove
+                </button>
+              </>
+            ) : (
+              <span className="role" data-testid="member-role">
+                {m.role}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {canManage && (
+        <section aria-label="Add people">
+          <h3>Add people</h3>
+          <UserPicker results={props.results} excluded={c.members.map((m) => m.userId)} selected={picked} single={false} onSearch={props.onSearch} onChange={setPicked} />
+          <button
+            type="button"
+            disabled={picked.length === 0 || props.busy}
+            onClick={() => {
+              for (const u of picked) props.onAdd(u.userId as UserId);
+              setPicked([]);
+            }}
+            data-testid="add-members"
+          >
+            Add {picked.length > 0 ? picked.length : ''} to the conversation
+          </button>
+          <form
+            aria-label="Rename group"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (name.trim() !== '') props.onRename(name.trim());
+            }}
+          >
+            <Field label="Group name" value={name} onChange={setName} maxLength={100} />
+            <button type="submit" disabled={props.busy || name.trim() === '' || name.trim() === c.name}>
+              Rename
+            </button>
+          </form>
+        </section>
+      )}
+      <ErrorNotice error={props.error} testId="members-error" />
+      <button type="button" className="danger" onClick={props.onLeave} disabled={props.busy} data-testid="leave-conversation">
+        Leave conversation
+      </button>
+    </Dialog>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * Presentational: one row of the chat history (issue 7, chat): a message (author, text as text only,
+ * time, delivery state, reactions, read receipts, retry of a failed send), a "cannot decrypt yet"
+ * placeholder, a rejected envelope, or a system line (key rotation, member change).
+ */
+import type { TimelineRow } from '../model/timelineRows';
+
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉'] as const;
+
+export interface MessageRowProps {
+  row: TimelineRow;
+  onRetry(messageId: string): void;
+  onReact(timetoken: string, value: string, mine: boolean): void;
+}
+
+const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', read: 'Read', failed: 'Not sent' } as const;
+
+export function MessageRow({ row, onRetry, onReact }: MessageRowProps) {
+  switch (row.kind) {
+    case 'system':
+      return (
+        <p className="system-line" data-testid="system-line">
+          {row.text}
+        </p>
+      );
+    case 'pending':
+      return (
+        <p className="placeholder" data-testid="pending-message" aria-busy="true">
+          🔒 {row.text}
+        </p>
+      );
+    case 'rejected':
+      return (
+        <p className="placeholder bad" data-testid="rejected-message">
+          ⚠ {row.text}
+        </p>
+      );
+    case 'message':
+      return <MessageBubble row={row} onRetry={onRetry} onReact={onReact} />;
+    default:
+      throw new Error(`unknown row ${JSON.stringify(row satisfies never)}`);
+  }
+}
+
+function MessageBubble({ row, onRetry, onReact }: MessageRowProps & { row: Extract<TimelineRow, { kind: 'message' }> }) {
+  const time = new Date(row.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const timetoken = row.timetoken;
+  return (
+    <article className={`message${row.mine ? ' mine' : ''}`} data-testid="message" data-message-id={row.messageId} aria-label={`${row.author} at ${time}`}>
+      <header className="message-meta">
+        <span className="message-author">{row.author}</span> <time>{time}</time>
+      </header>
+      <p className="message-text" data-testid="message-text">
+        {row.text}
+      </p>
+      <footer className="message-footer">
+        {row.delivery && (
+          <span className={`delivery ${row.delivery}`} data-testid="delivery-state" title={row.readBy.length ? `Read by ${row.readBy.join(', ')}` : undefined}>
+            {DELIVERY_TEXT[row.delivery]}
+            {row.delivery === 'read' && row.readBy.length > 0 ? ` by ${row.readBy.join(', ')}` : ''}
+          </span>
+        )}
+        {row.delivery === 'failed' && (
+          <button type="button" onClick={() => onRetry(row.messageId)} data-testid="retry-send" title={row.failure ?? undefined}>
+            Retry
+          </button>
+        )}
+        {timetoken !== undefined && (
+          <span className="reactions" role="group" aria-label="Reactions">
+            {row.reactions.map((r) => (
+              <button
+                key={r.value}
+                type="button"
+                className="reaction"
+                aria-pressed={r.mine}
+                aria-label={`${r.value} ${r.count}, by ${r.names}`}
+                onClick={() => onReact(timetoken, r.value, r.mine)}
+                data-testid="reaction"
+              >
+                {r.value} {r.count}
+              </button>
+            ))}
+            {QUICK_REACTIONS.filter((v) => !row.reactions.some((r) => r.value === v)).map((v) => (
+              <button key={v} type="button" className="reaction add" aria-label={`React with ${v}`} onClick={() => onReact(timetoken, v, false)}>
+                {v}
+              </button>
+            ))}
+          </span>
+        )}
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * Presentational: onboarding (issue 7: register, sign in, link this device). Three tabs of labelled forms;
+ * the link tab shows the link code and its QR for an existing device, then the confirmation code to
+ * compare. Errors are main's typed errors. Props only.
+ */
+import { useState, type FormEvent } from 'react';
+import type { LinkOffer, LinkStatus, RegisterInput } from '../state/sessionSlice';
+import type { UiError } from '../model/uiError';
+import { ErrorNotice } from './ErrorNotice';
+import { Field } from './Field';
+import { QrImage } from './QrImage';
+
+export type OnboardingTab = 'signIn' | 'register' | 'link';
+
+export interface OnboardingProps {
+  busy: boolean;
+  error: UiError | null;
+  server: { url: string; local: boolean } | null;
+  linkOffer: LinkOffer | null;
+  linkStatus: LinkStatus | null;
+  onSignIn(input: { username: string; password: string; deviceName: string }): void;
+  onRegister(input: RegisterInput): void;
+  onStartLink(deviceName: string): void;
+  onCheckLink(): void;
+  onOpenSettings(): void;
+}
+
+const TABS: { id: OnboardingTab; label: string }[] = [
+  { id: 'signIn', label: 'Sign in' },
+  { id: 'register', label: 'Create account' },
+  { id: 'link', label: 'Link this device' },
+];
+
+export function Onboarding(props: OnboardingProps) {
+  const [tab, setTab] = useState<OnboardingTab>('signIn');
+  return (
+    <section className="onboarding" aria-labelledby="onboarding-title" data-testid="onboarding">
+      <header className="onboarding-header">
+        <h1 id="onboarding-title">Seed Messenger</h1>
+        <button type="button" onClick={props.onOpenSettings}>
+          Settings
+        </button>
+      </header>
+      {props.server && (
+        <p className="muted" data-testid="server-info">
+          Key service: {props.server.url || 'not configured'}
+          {props.server.local ? ' (local stack on this computer)' : ''}
+        </p>
+      )}
+      <div role="tablist" aria-label="How to start" className="tabs">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`panel-${t.id}`} onClick={() => setTab(t.id)}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
+        {tab === 'signIn' && <SignInForm {...props} />}
+        {tab === 'register' && <RegisterForm {...props} />}
+        {tab === 'link' && <LinkForm {...props} />}
+      </div>
+      <ErrorNotice error={props.error} testId="onboarding-error" />
+    </section>
+  );
+}
+
+function submit(e: FormEvent, action: () => void) {
+  e.preventDefault();
+  action();
+}
+
+function SignInForm({ busy, onSignIn }: OnboardingProps) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [deviceName, setDeviceName] = useState('Desktop');
+  return (
+    <form aria-label="Sign in" onSubmit={(e) => submit(e, () => onSignIn({ username, password, deviceName }))}>
+      <Field label="Username" value={username} onChange={setUsername} autoComplete="username" required minLength={3} maxLength={32} />
+      <Field label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required minLength={10} />
+      <Field label="Device name" value={deviceName} onChange={setDeviceName} required maxLength={64} />
+      <button type="submit" disabled={busy} data-testid="sign-in-submit">
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}
+
+function RegisterForm({ busy, onRegister }: OnboardingProps) {
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [deviceName, setDeviceName] = useState('Desktop');
+  return (
+    <form aria-label="Create account" onSubmit={(e) => submit(e, () => onRegister({ username, displayName, password, deviceName }))}>
+      <Field label="Username" value={username} onChange={setUsername} autoComplete="username" required minLength={3} maxLength={32} />
+      <Field label="Display name" value={displayName} onChange={setDisplayName} required maxLength={64} />
+      <Field label="Password (at least 10 characters)" type="password" value={password} onChange={setPassword} autoComplete="new-password" required minLength={10} />
+      <Field label="Device name" value={deviceName} onChange={setDeviceName} required maxLength={64} />
+      <button type="submit" disabled={busy} data-testid="register-submit">
+        {busy ? 'Creating…' : 'Create account'}
+      </button>
+    </form>
+  );
+}
+
+function LinkForm({ busy, linkOffer, linkStatus, onStartLink, onCheckLink }: OnboardingProps) {
+  const [deviceName, setDeviceName] = useState('Desktop');
+  if (linkOffer === null) {
+    return (
+      <form aria-label="Link this device" onSubmit={(e) => submit(e, () => onStartLink(deviceName))}>
+        <p>Link this computer to an account you already use on another device.</p>
+        <Field label="Device name" value={deviceName} onChange={setDeviceName} required maxLength={64} />
+        <button type="submit" disabled={busy} data-testid="link-start">
+          Show link code
+        </button>
+      </form>
+    );
+  }
+  return (
+    <div className="link-offer" data-testid="link-offer">
+      <p>On your other device, open Devices → Link another device and enter or scan this code:</p>
+      <p className="code" data-testid="link-code">
+        {linkOffer.linkCode}
+      </p>
+      <QrImage payload={linkOffer.qrPayload} label="QR code of the link code" testId="link-qr" />
+      <p className="muted">The code expires at {new Date(linkOffer.expiresAt).toLocaleTimeString()}.</p>
+      {linkStatus?.confirmationCode && (
+        <p>
+          Check that your other device shows the same confirmation code: <strong data-testid="link-confirmation">{linkStatus.confirmationCode}</strong>
+        </p>
+      )}
+      <p role="status" data-testid="link-state">
+        {linkStatus ? linkStateText(linkStatus) : 'Waiting for the other device…'}
+      </p>
+      <button type="button" onClick={onCheckLink}>
+        Check status
+      </button>
+    </div>
+  );
+}
+
+export function linkStateText(status: LinkStatus): string {
+  switch (status.state) {
+    case 'waiting':
+      return 'Waiting for the other device…';
+    case 'awaiting_confirmation':
+      return 'Compare the confirmation code on both devices, then approve on the other device.';
+    case 'approved':
+      return 'Approved. Finishing the link…';
+    case 'rejected':
+      return 'The other device rejected the link.';
+    case 'expired':
+      return 'The link code expired. Start again.';
+    case 'completed':
+      return `Linked. ${status.rewrappedVersions} conversation keys were shared with this device.`;
+    default:
+      throw new Error(`unknown link state ${JSON.stringify(status.state satisfies never)}`);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Presentational: settings (issue 7: theme light/dark/system, notifications; issue 9: a managed setting is
+ * locked and labelled with who manages it).
+ */
+import type { Settings } from '../../../common/ipc/schemas/verification';
+import type { SettingLock } from '../../../common/policy/view';
+import type { UiError } from '../model/uiError';
+import { Dialog } from './Dialog';
+import { ErrorNotice } from './ErrorNotice';
+
+export interface SettingsPanelProps {
+  values: Settings;
+  notifications: Settings['notifications'];
+  notificationsLock: SettingLock;
+  error: UiError | null;
+  onChange(change: Partial<Settings>): void;
+  onClose(): void;
+}
+
+const THEMES: { value: Settings['theme']; label: string }[] = [
+  { value: 'system', label: 'Same as the system' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+const NOTIFICATIONS: { value: Settings['notifications']; label: string }[] = [
+  { value: 'full', label: 'Sender and message text' },
+  { value: 'sender-only', label: 'Sender only' },
+  { value: 'none', label: 'No notifications' },
+];
+
+export function SettingsPanel({ values, notifications, notificationsLock, error, onChange, onClose }: SettingsPanelProps) {
+  return (
+    <Dialog title="Settings" onClose={onClose} testId="settings-panel">
+      <fieldset className="choice" data-testid="theme-setting">
+        <legend>Theme</legend>
+        {THEMES.map((t) => (
+          <label key={t.value}>
+            <input type="radio" name="theme" value={t.value} checked={values.theme === t.value} onChange={() => onChange({ theme: t.value })} /> {t.label}
+          </label>
+        ))}
+      </fieldset>
+      <div className="field" data-testid="notifications-setting">
+        <label htmlFor="notifications-setting">Notifications show</label>
+        <select
+          id="notifications-setting"
+          value={notifications}
+          disabled={notificationsLock.locked}
+          aria-describedby={notificationsLock.locked ? 'notifications-lock' : undefined}
+          onChange={(e) => {
+            const next = NOTIFICATIONS.find((n) => n.value === e.target.value);
+            if (next) onChange({ notifications: next.value });
+          }}
+        >
+          {NOTIFICATIONS.map((n) => (
+            <option key={n.value} value={n.value}>
+              {n.label}
+            </option>
+          ))}
+        </select>
+        {notificationsLock.locked && (
+          <p id="notifications-lock" className="lock-label" data-testid="notifications-lock">
+            🔒 {notificationsLock.label}
+          </p>
+        )}
+      </div>
+      <ErrorNotice error={error} testId="settings-error" />
+    </Dialog>
+  );
+}

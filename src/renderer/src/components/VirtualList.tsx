@@ -1,0 +1,89 @@
+/**
+ * Presentational: a windowed list for long histories (issue 7, chat: virtualized history with
+ * scroll-back). Only the rows in and near the viewport are rendered; row heights are measured as rows
+ * render (model/windowing.ts does the arithmetic). It stays at the bottom while the user is there, keeps
+ * the visible row in place when older rows are prepended, and asks for more when scrolled near the top.
+ */
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
+import { computeWindow, offsetOf } from '../model/windowing';
+
+export interface VirtualListProps<T> {
+  items: readonly T[];
+  keyOf(item: T): string;
+  render(item: T): ReactNode;
+  label: string;
+  estimate?: number;
+  overscan?: number;
+  onNearTop?(): void;
+  testId?: string;
+}
+
+const NEAR_TOP = 120;
+const AT_BOTTOM = 40;
+
+export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, overscan = 6, onNearTop, testId }: VirtualListProps<T>) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const heights = useRef(new Map<string, number>());
+  const [, setMeasured] = useState(0);
+  const [scroll, setScroll] = useState({ top: 0, height: 600 });
+  const atBottom = useRef(true);
+  const anchor = useRef<{ key: string; delta: number } | null>(null);
+  const keys = useMemo(() => items.map(keyOf), [items, keyOf]);
+  const heightOf = useCallback((i: number) => heights.current.get(keys[i] ?? ''), [keys]);
+  const win = computeWindow({ count: items.length, heightOf, estimate, scrollTop: scroll.top, viewportHeight: scroll.height, overscan });
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setScroll({ top: el.scrollTop, height: el.clientHeight }));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    } else if (anchor.current) {
+      const index = keys.indexOf(anchor.current.key);
+      if (index >= 0) el.scrollTop = offsetOf(index, heightOf, estimate) + anchor.current.delta;
+    }
+  });
+
+  function onScroll(e: UIEvent<HTMLDivElement>) {
+    const el = e.currentTarget;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM;
+    const first = computeWindow({ count: items.length, heightOf, estimate, scrollTop: el.scrollTop, viewportHeight: 0, overscan: 0 }).start;
+    const key = keys[first];
+    anchor.current = key === undefined ? null : { key, delta: el.scrollTop - offsetOf(first, heightOf, estimate) };
+    setScroll({ top: el.scrollTop, height: el.clientHeight });
+    if (el.scrollTop < NEAR_TOP) onNearTop?.();
+  }
+
+  const measure = useCallback((key: string, el: HTMLElement | null) => {
+    if (!el) return;
+    const h = el.offsetHeight;
+    if (h > 0 && heights.current.get(key) !== h) {
+      heights.current.set(key, h);
+      setMeasured((n) => n + 1);
+    }
+  }, []);
+
+  return (
+    <div ref={scroller} className="virtual-list" role="log" aria-live="polite" aria-label={label} tabIndex={0} onScroll={onScroll} data-testid={testId}>
+      <div style={{ height: win.totalHeight, position: 'relative' }}>
+        <div style={{ transform: `translateY(${win.offsetTop}px)` }}>
+          {items.slice(win.start, win.end).map((item) => {
+            const key = keyOf(item);
+            return (
+              <div key={key} ref={(el) => measure(key, el)} data-key={key}>
+                {render(item)}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+/** Container: binds one conversation's view, draft, trust state and actions to the chat view. */
+import { useMemo } from 'react';
+import type { ConversationId, UserId } from '../../../common/ids';
+import { ChatView } from '../components/ChatView';
+import { conversationTitle } from '../model/people';
+import { timelineRows, typingLine } from '../model/timelineRows';
+import { chatSelectors } from '../state/chatSlice';
+import { conversationsSelectors } from '../state/conversationsSlice';
+import { sessionSelectors } from '../state/sessionSlice';
+import { settingsSelectors } from '../state/settingsSlice';
+import { composerBlock, trustSelectors } from '../state/trustSlice';
+import { useAppStore, useAppStoreApi } from './storeContext';
+
+export function ChatContainer({ conversationId }: { conversationId: ConversationId }) {
+  const store = useAppStoreApi();
+  const conversation = useAppStore(conversationsSelectors.selected);
+  const selfUserId = useAppStore(sessionSelectors.selfUserId);
+  const view = useAppStore(chatSelectors.view(conversationId));
+  const notes = useAppStore(conversationsSelectors.notesOf(conversationId));
+  const draft = useAppStore(chatSelectors.draft(conversationId));
+  const loadingOlder = useAppStore(chatSelectors.loadingOlder(conversationId));
+  const error = useAppStore(chatSelectors.error);
+  const trust = useAppStore(trustSelectors.byUser);
+  const requireVerified = useAppStore(settingsSelectors.requireVerifiedContacts);
+  const members = conversation?.members ?? [];
+  const rows = useMemo(() => timelineRows(view, notes, members, selfUserId), [view, notes, members, selfUserId]);
+  const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
+  if (conversation === null) return null;
+  const s = store.getState();
+  const subtitle = `${conversation.kind === 'group' ? `${members.length} members · ` : ''}key version ${conversation.keyVersion}`;
+  return (
+    <ChatView
+      title={conversationTitle(conversation, selfUserId)}
+      subtitle={subtitle}
+      rows={rows}
+      typing={typingLine(view, members, selfUserId)}
+      draft={draft}
+      block={block}
+      reachedStart={view?.reachedStart ?? false}
+      loadingOlder={loadingOlder}
+      error={error}
+      onDraft={(text) => s.setDraft(conversationId, text)}
+      onSend={() => void s.sendDraft(conversationId)}
+      onRetry={(id) => void s.retrySend(conversationId, id as Parameters<typeof s.retrySend>[1])}
+      onReact={(tt, value, mine) => void s.toggleReaction(conversationId, tt, value, mine)}
+      onLoadOlder={() => void s.loadOlder(conversationId)}
+      onOpenMembers={() => s.openPanel('members')}
+      onOpenSecurity={() => s.openPanel('security')}
+      onAcknowledge={(userId) => void s.acknowledgeIdentityChange(userId as UserId)}
+    />
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Container: the signed-in messenger — header (who is signed in, devices, settings, sign out), the
+ * conversation list and the selected conversation's chat.
+ */
+import { useMemo } from 'react';
+import { ConversationList } from '../components/ConversationList';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { conversationRows } from '../model/conversationRows';
+import { chatSelectors } from '../state/chatSlice';
+import { conversationsSelectors } from '../state/conversationsSlice';
+import { sessionSelectors } from '../state/sessionSlice';
+import { ChatContainer } from './ChatContainer';
+import { useAppStore, useAppStoreApi } from './storeContext';
+
+export function MessengerContainer() {
+  const store = useAppStoreApi();
+  const session = useAppStore(sessionSelectors.current);
+  const selfUserId = useAppStore(sessionSelectors.selfUserId);
+  const list = useAppStore(conversationsSelectors.list);
+  const status = useAppStore(conversationsSelectors.status);
+  const query = useAppStore(conversationsSelectors.query);
+  const selectedId = useAppStore(conversationsSelectors.selectedId);
+  const views = useAppStore(chatSelectors.views);
+  const error = useAppStore(conversationsSelectors.error);
+  const chatStatus = useAppStore(chatSelectors.status);
+  const rows = useMemo(() => conversationRows(list, views, selfUserId, query), [list, views, selfUserId, query]);
+  const s = store.getState();
+  const user = session?.state === 'signedIn' ? session.user : null;
+  return (
+    <div className="messenger">
+      <header className="app-header">
+        <h1>Seed Messenger</h1>
+        <p className="muted" data-testid="signed-in-as">
+          {user ? `${user.displayName} (@${user.username})` : ''}
+          {chatStatus === 'starting' ? ' · connecting…' : chatStatus === 'error' ? ' · messaging offline' : ''}
+        </p>
+        <nav aria-label="Account" className="app-actions">
+          <button type="button" onClick={() => s.openPanel('devices')} data-testid="open-devices">
+            Devices
+          </button>
+          <button type="button" onClick={() => s.openPanel('settings')} data-testid="open-settings">
+            Settings
+          </button>
+          <button type="button" onClick={() => void s.signOut()} data-testid="sign-out">
+            Sign out
+          </button>
+        </nav>
+      </header>
+      <ErrorNotice error={error} testId="conversations-error" />
+      <div className="messenger-body">
+        <ConversationList
+          rows={rows}
+          selectedId={selectedId}
+          query={query}
+          loading={status === 'loading'}
+          onQuery={s.setConversationQuery}
+          onSelect={s.selectConversation}
+          onNew={() => s.openPanel('newConversation')}
+        />
+        {selectedId ? <ChatContainer conversationId={selectedId} /> : <p className="chat-empty muted">Choose a conversation or start a new one.</p>}
+      </div>
+    </div>
+  );
+}

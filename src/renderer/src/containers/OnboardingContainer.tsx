@@ -1,0 +1,28 @@
+/** Container: binds the session slice to the onboarding screen. */
+import { Onboarding } from '../components/Onboarding';
+import { sessionSelectors } from '../state/sessionSlice';
+import { useAppStore, useAppStoreApi } from './storeContext';
+
+export function OnboardingContainer() {
+  const store = useAppStoreApi();
+  const busy = useAppStore(sessionSelectors.busy);
+  const error = useAppStore(sessionSelectors.error);
+  const current = useAppStore(sessionSelectors.current);
+  const linkOffer = useAppStore(sessionSelectors.linkOffer);
+  const linkStatus = useAppStore(sessionSelectors.linkStatus);
+  const s = store.getState();
+  return (
+    <Onboarding
+      busy={busy}
+      error={error}
+      server={current ? { url: current.serverUrl, local: current.localStack } : null}
+      linkOffer={linkOffer}
+      linkStatus={linkStatus}
+      onSignIn={(input) => void s.signIn(input)}
+      onRegister={(input) => void s.register(input)}
+      onStartLink={(name) => void s.startDeviceLink(name)}
+      onCheckLink={() => void s.refreshLinkStatus()}
+      onOpenSettings={() => s.openPanel('settings')}
+    />
+  );
+}

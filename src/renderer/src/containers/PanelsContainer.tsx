@@ -1,0 +1,153 @@
+/** Container: the one open panel (new conversation, members, security, devices, settings) as a dialog. */
+import { useMemo, useState } from 'react';
+import type { UserId } from '../../../common/ids';
+import { DevicesPanel } from '../components/DevicesPanel';
+import { MembersPanel } from '../components/MembersPanel';
+import { NewConversationDialog } from '../components/NewConversationDialog';
+import { SecurityPanel } from '../components/SecurityPanel';
+import { SettingsPanel } from '../components/SettingsPanel';
+import { conversationsSelectors } from '../state/conversationsSlice';
+import { devicesSelectors } from '../state/devicesSlice';
+import { sessionSelectors } from '../state/sessionSlice';
+import { notificationsLockOf, settingsSelectors } from '../state/settingsSlice';
+import { trustSelectors } from '../state/trustSlice';
+import { uiSelectors } from '../state/uiSlice';
+import { useAppStore, useAppStoreApi } from './storeContext';
+
+export function PanelsContainer() {
+  const panel = useAppStore(uiSelectors.panel);
+  switch (panel) {
+    case 'none':
+      return null;
+    case 'newConversation':
+      return <NewConversationContainer />;
+    case 'members':
+      return <MembersContainer />;
+    case 'security':
+      return <SecurityContainer />;
+    case 'devices':
+      return <DevicesContainer />;
+    case 'settings':
+      return <SettingsContainer />;
+    default:
+      throw new Error(`unknown panel ${JSON.stringify(panel satisfies never)}`);
+  }
+}
+
+function NewConversationContainer() {
+  const s = useAppStoreApi().getState();
+  const results = useAppStore(conversationsSelectors.userResults);
+  const selfUserId = useAppStore(sessionSelectors.selfUserId);
+  const busy = useAppStore(conversationsSelectors.busy);
+  const error = useAppStore(conversationsSelectors.error);
+  return (
+    <NewConversationDialog
+      results={results}
+      selfUserId={selfUserId}
+      busy={busy}
+      error={error}
+      onSearch={(q) => void s.searchUsers(q)}
+      onCreate={(input) => void s.createConversation(input).then((created) => created && s.closePanel())}
+      onClose={s.closePanel}
+    />
+  );
+}
+
+function MembersContainer() {
+  const s = useAppStoreApi().getState();
+  const conversation = useAppStore(conversationsSelectors.selected);
+  const selfUserId = useAppStore(sessionSelectors.selfUserId);
+  const results = useAppStore(conversationsSelectors.userResults);
+  const busy = useAppStore(conversationsSelectors.busy);
+  const error = useAppStore(conversationsSelectors.error);
+  if (conversation === null) return null;
+  const id = conversation.conversationId;
+  return (
+    <MembersPanel
+      conversation={conversation}
+      selfUserId={selfUserId}
+      results={results}
+      busy={busy}
+      error={error}
+      onSearch={(q) => void s.searchUsers(q)}
+      onAdd={(userId) => void s.addMember(id, userId)}
+      onRemove={(userId) => void s.removeMember(id, userId)}
+      onSetRole={(userId, role) => void s.setMemberRole(id, userId, role)}
+      onRename={(name) => void s.renameConversation(id, name)}
+      onLeave={() => void s.leaveConversation(id).then(s.closePanel)}
+      onClose={s.closePanel}
+    />
+  );
+}
+
+function SecurityContainer() {
+  const s = useAppStoreApi().getState();
+  const conversation = useAppStore(conversationsSelectors.selected);
+  const selfUserId = useAppStore(sessionSelectors.selfUserId);
+  const trust = useAppStore(trustSelectors.byUser);
+  const trustError = useAppStore(trustSelectors.error);
+  const busy = useAppStore(conversationsSelectors.busy);
+  const error = useAppStore(conversationsSelectors.error);
+  const [focus, setFocus] = useState<string | null>(null);
+  if (conversation === null) return null;
+  return (
+    <SecurityPanel
+      conversation={conversation}
+      selfUserId={selfUserId}
+      trust={trust}
+      focusUserId={focus}
+      busy={busy}
+      error={trustError ?? error}
+      onRotate={() => void s.rotateKey(conversation.conversationId)}
+      onFocus={(userId) => {
+        setFocus(userId);
+        void s.loadTrust([userId as UserId]);
+      }}
+      onVerify={(userId) => void s.markVerified(userId as UserId)}
+      onAcknowledge={(userId) => void s.acknowledgeIdentityChange(userId as UserId)}
+      onClose={s.closePanel}
+    />
+  );
+}
+
+function DevicesContainer() {
+  const s = useAppStoreApi().getState();
+  const devices = useAppStore(devicesSelectors.list);
+  const status = useAppStore(devicesSelectors.status);
+  const approval = useAppStore(devicesSelectors.approval);
+  const busy = useAppStore(devicesSelectors.busy);
+  const error = useAppStore(devicesSelectors.error);
+  return (
+    <DevicesPanel
+      devices={devices}
+      loading={status === 'loading'}
+      approval={approval}
+      busy={busy}
+      error={error}
+      onRevoke={(id) => void s.revokeDevice(id)}
+      onBeginApproval={(code) => void s.beginDeviceApproval(code)}
+      onAnswer={(approve) => void s.answerDeviceApproval(approve)}
+      onResetApproval={s.resetDeviceApproval}
+      onClose={s.closePanel}
+    />
+  );
+}
+
+function SettingsContainer() {
+  const s = useAppStoreApi().getState();
+  const values = useAppStore(settingsSelectors.values);
+  const notifications = useAppStore(settingsSelectors.effectiveNotifications);
+  const policy = useAppStore(settingsSelectors.policy);
+  const error = useAppStore(settingsSelectors.error);
+  const lock = useMemo(() => notificationsLockOf(policy), [policy]);
+  return (
+    <SettingsPanel
+      values={values}
+      notifications={notifications}
+      notificationsLock={lock}
+      error={error}
+      onChange={(change) => void s.updateSettings(change)}
+      onClose={s.closePanel}
+    />
+  );
+}

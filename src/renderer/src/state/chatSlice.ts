@@ -1,0 +1,121 @@
+/**
+ * Chat slice (issue 7, chat; docs/messaging.md): mirrors the messaging pipeline's conversation views into
+ * the store and drives it — join, send (Enter), retry, scroll-back, typing, read receipts and reactions.
+ * The pipeline itself lives outside the state (a `ChatPort` attached after sign-in); its views are
+ * immutable objects, replaced when they change, so selectors stay cheap.
+ */
+import type { StateCreator } from 'zustand';
+import type { ConversationId, MessageId } from '../../../common/ids';
+import type { ConversationView } from '../../../common/messaging/messaging';
+import { sendableDraft } from '../model/composerKeys';
+import { toUiError, type UiError } from '../model/uiError';
+import type { ChatPort, StoreEnv } from './env';
+
+export interface ChatSlice {
+  chat: {
+    status: 'off' | 'starting' | 'on' | 'error';
+    views: Record<string, ConversationView>;
+    drafts: Record<string, string>;
+    loadingOlder: Record<string, boolean>;
+    error: UiError | null;
+  };
+  startChat(self: Parameters<NonNullable<StoreEnv['startChat']>>[0]): Promise<void>;
+  attachChat(port: ChatPort): void;
+  stopChat(): Promise<void>;
+  joinConversations(ids: readonly ConversationId[]): Promise<void>;
+  setDraft(id: ConversationId, text: string): void;
+  sendDraft(id: ConversationId): Promise<void>;
+  retrySend(id: ConversationId, messageId: MessageId): Promise<void>;
+  loadOlder(id: ConversationId): Promise<void>;
+  markRead(id: ConversationId): Promise<void>;
+  toggleReaction(id: ConversationId, timetoken: string, value: string, mine: boolean): Promise<void>;
+}
+
+export const initialChatState: ChatSlice['chat'] = { status: 'off', views: {}, drafts: {}, loadingOlder: {}, error: null };
+
+export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], ChatSlice> {
+  return (set, get) => {
+    let port: ChatPort | null = null;
+    let detach: (() => void)[] = [];
+    const patch = (p: Partial<ChatSlice['chat']>) => set((s) => ({ chat: { ...s.chat, ...p } }));
+    const refresh = (id: ConversationId) => {
+      if (port === null) return;
+      const view = port.view(id);
+      if (get().chat.views[id] !== view) patch({ views: { ...get().chat.views, [id]: view } });
+    };
+    async function guarded(work: (p: ChatPort) => Promise<unknown>): Promise<void> {
+      if (port === null) {
+        patch({ error: { code: 'chat_off', message: 'messaging is not connected' } });
+        return;
+      }
+      try {
+        await work(port);
+      } catch (e) {
+        patch({ error: toUiError(e) });
+      }
+    }
+    return {
+      chat: initialChatState,
+      async startChat(self) {
+        if (env.startChat === null || port !== null) return;
+        patch({ status: 'starting', error: null });
+        try {
+          get().attachChat(await env.startChat(self));
+        } catch (e) {
+          patch({ status: 'error', error: toUiError(e) });
+        }
+      },
+      attachChat(next) {
+        port = next;
+        detach = [next.onChange(refresh), next.onError((error) => patch({ error: toUiError(error) }))];
+        patch({ status: 'on', error: null });
+      },
+      async stopChat() {
+        const current = port;
+        port = null;
+        for (const d of detach) d();
+        detach = [];
+        set({ chat: initialChatState });
+        if (current) await current.dispose();
+      },
+      async joinConversations(ids) {
+        await guarded(async (p) => {
+          await p.join(ids);
+          for (const id of ids) refresh(id);
+        });
+      },
+      setDraft(id, text) {
+        patch({ drafts: { ...get().chat.drafts, [id]: text } });
+        if (port !== null) void port.setTyping(id, text.trim().length > 0).catch(() => {});
+      },
+      async sendDraft(id) {
+        const text = sendableDraft(get().chat.drafts[id] ?? '');
+        if (text === null) return;
+        patch({ drafts: { ...get().chat.drafts, [id]: '' } });
+        await guarded(async (p) => {
+          void p.setTyping(id, false).catch(() => {});
+          await p.send(id, { type: 'string', body: text });
+        });
+      },
+      retrySend: (id, messageId) => guarded((p) => p.retry(id, messageId)),
+      async loadOlder(id) {
+        if (get().chat.loadingOlder[id] || get().chat.views[id]?.reachedStart) return;
+        patch({ loadingOlder: { ...get().chat.loadingOlder, [id]: true } });
+        await guarded((p) => p.loadOlder(id));
+        patch({ loadingOlder: { ...get().chat.loadingOlder, [id]: false } });
+      },
+      markRead: (id) => guarded((p) => p.markRead(id)),
+      toggleReaction: (id, timetoken, value, mine) => guarded((p) => (mine ? p.unreact(id, timetoken, value) : p.react(id, timetoken, value))),
+    };
+  };
+}
+
+export const chatSelectors = {
+  status: (s: ChatSlice) => s.chat.status,
+  views: (s: ChatSlice) => s.chat.views,
+  view: (id: string | null) => (s: ChatSlice) => (id === null ? undefined : s.chat.views[id]),
+  draft: (id: string | null) => (s: ChatSlice) => (id === null ? '' : (s.chat.drafts[id] ?? '')),
+  loadingOlder: (id: string | null) => (s: ChatSlice) => (id === null ? false : (s.chat.loadingOlder[id] ?? false)),
+  error: (s: ChatSlice) => s.chat.error,
+  totalUnread: (s: ChatSlice) => Object.values(s.chat.views).reduce((n, v) => n + v.unread, 0),
+};

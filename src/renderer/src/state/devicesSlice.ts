@@ -1,0 +1,77 @@
+/**
+ * Devices slice (issue 7, devices: list, link, revoke): this user's devices, revoking one, and the
+ * existing-device side of linking — read the new device's code, show the confirmation code to compare,
+ * then approve or reject.
+ */
+import type { StateCreator } from 'zustand';
+import type { z } from 'zod';
+import type { BridgeClient } from '../bridge/client';
+import type { DeviceId } from '../../../common/ids';
+import type { DeviceSummary, linkConfirmationSchema } from '../../../common/ipc/schemas/devices';
+import { toUiError, type UiError } from '../model/uiError';
+import type { LinkStatus } from './sessionSlice';
+
+export type LinkConfirmation = z.infer<typeof linkConfirmationSchema>;
+
+export interface DevicesSlice {
+  devices: {
+    list: DeviceSummary[];
+    status: 'idle' | 'loading' | 'ready' | 'error';
+    approval: { confirmation: LinkConfirmation | null; result: LinkStatus | null };
+    busy: boolean;
+    error: UiError | null;
+  };
+  loadDevices(): Promise<void>;
+  revokeDevice(id: DeviceId): Promise<void>;
+  beginDeviceApproval(linkCode: string): Promise<void>;
+  answerDeviceApproval(approve: boolean): Promise<void>;
+  resetDeviceApproval(): void;
+}
+
+const noApproval = { confirmation: null, result: null };
+
+export function createDevicesSlice(bridge: BridgeClient): StateCreator<DevicesSlice, [], [], DevicesSlice> {
+  return (set, get) => {
+    const patch = (p: Partial<DevicesSlice['devices']>) => set((s) => ({ devices: { ...s.devices, ...p } }));
+    async function call(work: () => Promise<void>): Promise<void> {
+      patch({ busy: true, error: null });
+      try {
+        await work();
+        patch({ busy: false });
+      } catch (e) {
+        patch({ busy: false, error: toUiError(e) });
+      }
+    }
+    return {
+      devices: { list: [], status: 'idle', approval: noApproval, busy: false, error: null },
+      async loadDevices() {
+        patch({ status: 'loading' });
+        try {
+          patch({ list: await bridge.listDevices(), status: 'ready', error: null });
+        } catch (e) {
+          patch({ status: 'error', error: toUiError(e) });
+        }
+      },
+      revokeDevice: (id) => call(async () => patch({ list: await bridge.revokeDevice(id) })),
+      beginDeviceApproval: (linkCode) =>
+        call(async () => patch({ approval: { confirmation: await bridge.beginDeviceApproval(linkCode.trim()), result: null } })),
+      answerDeviceApproval: (approve) =>
+        call(async () => {
+          const confirmation = get().devices.approval.confirmation;
+          if (confirmation === null) throw new Error('no device approval in progress');
+          const result = await bridge.approveDeviceLink(confirmation.linkCode, approve);
+          patch({ approval: { confirmation, result } });
+          if (approve) await get().loadDevices();
+        }),
+      resetDeviceApproval: () => patch({ approval: noApproval, error: null }),
+    };
+  };
+}
+
+export const devicesSelectors = {
+  list: (s: DevicesSlice) => s.devices.list,
+  status: (s: DevicesSlice) => s.devices.status,
+  approval: (s: DevicesSlice) => s.devices.approval,
+  busy: (s: DevicesSlice) => s.devices.busy,
+  error: (s: DevicesSlice) => s.devices.error,
+};

@@ -1,0 +1,24 @@
+/**
+ * What the store needs besides the bridge client: main→renderer events, a clock, and how to start the
+ * messaging pipeline for the signed-in user (the real pubnub-backed one in the app). `ChatPort` is the part
+ * of the pipeline (docs/messaging.md §API) the chat slice drives.
+ */
+import type { BridgeEvents } from '../bridge/client';
+import type { DeviceId, UserId } from '../../../common/ids';
+import type { Messaging } from '../../../common/messaging/messaging';
+
+export type ChatPort = Pick<
+  Messaging,
+  'join' | 'leave' | 'loadOlder' | 'send' | 'retry' | 'setTyping' | 'markRead' | 'react' | 'unreact' | 'view' | 'onChange' | 'onError' | 'dispose'
+>;
+
+export interface StoreEnv {
+  events: BridgeEvents;
+  now: () => number;
+  /** Starts the pipeline for this user and device; null when the app runs without one (no transport). */
+  startChat: ((self: { userId: UserId; deviceId: DeviceId }) => Promise<ChatPort>) | null;
+}
+
+export const noEvents: BridgeEvents = { on: () => () => {} };
+
+export const defaultEnv: StoreEnv = { events: noEvents, now: () => Date.now(), startChat: null };

@@ -1,0 +1,58 @@
+/**
+ * Wires the store to main's events and to itself (issue 7): loads what the app shows at start, follows
+ * `sessionChanged` / `conversationsChanged` / `linkStatus`, and on sign-in loads conversations and devices,
+ * starts the messaging pipeline and joins every conversation; on sign-out it stops the pipeline. Opening a
+ * conversation loads its members' trust state and marks it read. Returns the function that undoes it all.
+ */
+import type { ConversationId } from '../../../common/ids';
+import { initialConversationsState } from './conversationsSlice';
+import type { StoreEnv } from './env';
+import type { AppStore } from './store';
+
+export function connectApp(store: AppStore, env: StoreEnv): () => void {
+  const s = () => store.getState();
+  const joined = new Set<string>();
+  const stops = [
+    env.events.on('sessionChanged', (session) => s().applySession(session)),
+    env.events.on('conversationsChanged', () => void s().loadConversations()),
+    env.events.on('linkStatus', (status) => s().applyLinkStatus(status)),
+    env.events.on('keyAvailable', () => void s().loadConversations()),
+  ];
+
+  const unsubscribe = store.subscribe((state, prev) => {
+    const now = state.session.current;
+    const before = prev.session.current;
+    if (now?.state === 'signedIn' && (before?.state !== 'signedIn' || before.user.userId !== now.user.userId)) {
+      void s().loadConversations();
+      void s().loadDevices();
+      void s().startChat({ userId: now.user.userId, deviceId: now.deviceId });
+    }
+    if (now?.state !== 'signedIn' && before?.state === 'signedIn') {
+      joined.clear();
+      store.setState({ conversations: initialConversationsState });
+      void s().stopChat();
+    }
+    if (state.chat.status === 'on' && (state.conversations.list !== prev.conversations.list || prev.chat.status !== 'on')) {
+      const fresh = state.conversations.list.map((c) => c.conversationId).filter((id) => !joined.has(id));
+      for (const id of fresh) joined.add(id);
+      if (fresh.length > 0) void s().joinConversations(fresh as ConversationId[]);
+    }
+    const selected = state.conversations.selectedId;
+    if (selected !== null && selected !== prev.conversations.selectedId) {
+      const conversation = state.conversations.list.find((c) => c.conversationId === selected);
+      if (conversation) void s().loadTrust(conversation.members.map((m) => m.userId));
+    }
+    const viewChanged = selected !== null && (state.chat.views[selected] !== prev.chat.views[selected] || selected !== prev.conversations.selectedId);
+    if (selected !== null && viewChanged && (state.chat.views[selected]?.unread ?? 0) > 0) {
+      void s().markRead(selected);
+    }
+  });
+
+  void s().loadSystem();
+  void s().loadSession();
+  void s().loadSettings();
+  return () => {
+    unsubscribe();
+    for (const stop of stops) stop();
+  };
+}

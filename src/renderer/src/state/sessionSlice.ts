@@ -1,0 +1,101 @@
+/**
+ * Session slice (issue 7, onboarding: register, sign in, link this device): the signed-in state main
+ * reports, the onboarding forms' pending call and typed error, and the new-device side of device linking
+ * (the link code and QR to show, then the confirmation code to compare).
+ */
+import type { StateCreator } from 'zustand';
+import type { z } from 'zod';
+import type { BridgeClient } from '../bridge/client';
+import type { linkOfferSchema, linkStatusSchema } from '../../../common/ipc/schemas/devices';
+import type { Session } from '../../../common/ipc/schemas/session';
+import { toUiError, type UiError } from '../model/uiError';
+
+export type LinkOffer = z.infer<typeof linkOfferSchema>;
+export type LinkStatus = z.infer<typeof linkStatusSchema>;
+
+export interface RegisterInput {
+  username: string;
+  displayName: string;
+  password: string;
+  deviceName: string;
+}
+
+export interface SessionSlice {
+  session: {
+    status: 'idle' | 'loading' | 'ready' | 'error';
+    current: Session | null;
+    busy: boolean;
+    error: UiError | null;
+    linkOffer: LinkOffer | null;
+    linkStatus: LinkStatus | null;
+  };
+  loadSession(): Promise<void>;
+  register(input: RegisterInput): Promise<void>;
+  signIn(input: { username: string; password: string; deviceName: string }): Promise<void>;
+  signOut(): Promise<void>;
+  startDeviceLink(deviceName: string): Promise<void>;
+  refreshLinkStatus(): Promise<void>;
+  applySession(session: Session): void;
+  applyLinkStatus(status: LinkStatus): void;
+  clearSessionError(): void;
+}
+
+export const initialSessionState: SessionSlice['session'] = { status: 'idle', current: null, busy: false, error: null, linkOffer: null, linkStatus: null };
+
+export function createSessionSlice(bridge: BridgeClient): StateCreator<SessionSlice, [], [], SessionSlice> {
+  return (set) => {
+    const patch = (p: Partial<SessionSlice['session']>) => set((s) => ({ session: { ...s.session, ...p } }));
+    async function call(work: () => Promise<Session>): Promise<void> {
+      patch({ busy: true, error: null });
+      try {
+        const current = await work();
+        patch({ busy: false, current, status: 'ready' });
+      } catch (e) {
+        patch({ busy: false, error: toUiError(e) });
+      }
+    }
+    return {
+      session: initialSessionState,
+      async loadSession() {
+        patch({ status: 'loading', error: null });
+        try {
+          patch({ status: 'ready', current: await bridge.session() });
+        } catch (e) {
+          patch({ status: 'error', error: toUiError(e) });
+        }
+      },
+      register: (input) => call(() => bridge.register(input)),
+      signIn: (input) => call(() => bridge.signIn(input)),
+      signOut: () => call(() => bridge.signOut()),
+      async startDeviceLink(deviceName) {
+        patch({ busy: true, error: null, linkStatus: null });
+        try {
+          patch({ busy: false, linkOffer: await bridge.startDeviceLink(deviceName) });
+        } catch (e) {
+          patch({ busy: false, error: toUiError(e) });
+        }
+      },
+      async refreshLinkStatus() {
+        try {
+          patch({ linkStatus: await bridge.deviceLinkStatus() });
+        } catch (e) {
+          patch({ error: toUiError(e) });
+        }
+      },
+      applySession: (current) => patch(current.state === 'signedIn' ? { current, status: 'ready', linkOffer: null } : { current, status: 'ready' }),
+      applyLinkStatus: (linkStatus) => patch({ linkStatus }),
+      clearSessionError: () => patch({ error: null }),
+    };
+  };
+}
+
+export const sessionSelectors = {
+  status: (s: SessionSlice) => s.session.status,
+  current: (s: SessionSlice) => s.session.current,
+  signedIn: (s: SessionSlice) => s.session.current?.state === 'signedIn',
+  selfUserId: (s: SessionSlice) => (s.session.current?.state === 'signedIn' ? s.session.current.user.userId : null),
+  busy: (s: SessionSlice) => s.session.busy,
+  error: (s: SessionSlice) => s.session.error,
+  linkOffer: (s: SessionSlice) => s.session.linkOffer,
+  linkStatus: (s: SessionSlice) => s.session.linkStatus,
+};
