@@ -1,0 +1,122 @@
+/**
+ * Command-line parsing (issue 6, "src/cli"): global options anywhere on the line, then a command and its
+ * arguments. Defaults: profile `default`, key service `$SEED_SERVER` or http://127.0.0.1:8080, relay
+ * `$SEED_RELAY` or http://127.0.0.1:8090, profiles under `$SEED_HOME` or ~/.seed-messenger.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors';
+
+export interface CliArgs {
+  readonly profile: string;
+  readonly server: string;
+  readonly relay: string;
+  readonly home: string;
+  readonly json: boolean;
+  readonly command: string;
+  readonly rest: readonly string[];
+  readonly flags: {
+    readonly group: boolean;
+    readonly name?: string;
+    readonly history?: string;
+    readonly admin: boolean;
+    readonly displayName?: string;
+    readonly passwordStdin: boolean;
+    readonly confirm?: string;
+    readonly yes: boolean;
+    readonly scan?: string;
+    readonly mark: boolean;
+    readonly acknowledge: boolean;
+    readonly limit?: string;
+  };
+}
+
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        profile: { type: 'string', short: 'p' },
+        server: { type: 'string' },
+        relay: { type: 'string' },
+        json: { type: 'boolean' },
+        group: { type: 'boolean' },
+        name: { type: 'string' },
+        history: { type: 'string' },
+        admin: { type: 'boolean' },
+        'display-name': { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        confirm: { type: 'string' },
+        yes: { type: 'boolean', short: 'y' },
+        scan: { type: 'string' },
+        mark: { type: 'boolean' },
+        acknowledge: { type: 'boolean' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const v = parsed.values;
+  const [command = v.help ? 'help' : '', ...rest] = parsed.positionals;
+  if (command === '') throw new UsageError('no command given; try `help`');
+  return {
+    profile: v.profile ?? env.SEED_PROFILE ?? 'default',
+    server: v.server ?? env.SEED_SERVER ?? 'http://127.0.0.1:8080',
+    relay: v.relay ?? env.SEED_RELAY ?? 'http://127.0.0.1:8090',
+    home: env.SEED_HOME ?? join(homedir(), '.seed-messenger'),
+    json: v.json ?? false,
+    command,
+    rest,
+    flags: {
+      group: v.group ?? false,
+      name: v.name,
+      history: v.history,
+      admin: v.admin ?? false,
+      displayName: v['display-name'],
+      passwordStdin: v['password-stdin'] ?? false,
+      confirm: v.confirm,
+      yes: v.yes ?? false,
+      scan: v.scan,
+      mark: v.mark ?? false,
+      acknowledge: v.acknowledge ?? false,
+      limit: v.limit,
+    },
+  };
+}
+
+export const USAGE = `usage: npm run cli -- [--profile NAME] [--server URL] [--relay URL] [--json] COMMAND [ARGS]
+
+accounts and devices
+  register USERNAME [--display-name NAME]   create an account and this first device
+  login USERNAME                            sign this profile in again (or a first device)
+  whoami                                    who this profile is
+  link-device USERNAME                      on a NEW device: show a link code and wait for approval
+  approve-device CODE|QR [--confirm CODE]   on an existing device: approve a new device after comparing codes
+  devices                                   this account's devices
+  revoke-device DEVICE_ID                   revoke a device (its conversations rotate)
+
+conversations
+  conversations                             list conversations
+  create USER... [--group] [--name N] [--history shared|joined]
+  members add CONV USER [--admin]           add a member (wraps the history the policy grants)
+  members remove CONV USER                  remove a member (rotates the key at once)
+  rotate CONV                               rotate the conversation key now
+  leave CONV                                leave a conversation
+
+messages
+  send CONV TEXT                            send a message
+  read CONV [--limit N]                     print the latest messages
+  follow [CONV...]                          print messages as they arrive (Ctrl-C to stop)
+
+verification
+  verify USER [--scan QR] [--mark] [--acknowledge]   safety number; verify; acknowledge a key change
+
+Passwords come from $SEED_PASSWORD, --password-stdin, or a prompt. CONV is a conversation id or group
+name; USER a username or user id. Profiles live in $SEED_HOME (default ~/.seed-messenger)/<profile>;
+keys are in the OS keychain.`;

@@ -1,0 +1,79 @@
+/**
+ * Account and device commands (issue 6, "src/cli"): register, login, whoami, link-device, approve-device,
+ * devices, revoke-device.
+ */
+import QRCode from 'qrcode';
+import type { DeviceId } from '../../common/ids';
+import type { Client } from '../../main/core/client';
+import type { CliArgs } from '../args';
+import { DeclinedError, UsageError } from '../errors';
+import { formatTime, type Output } from '../output';
+import { askYesNo, readPassword } from '../prompt';
+
+function need(value: string | undefined, what: string): string {
+  if (value === undefined || value === '') throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+export async function register(client: Client, args: CliArgs, out: Output): Promise<void> {
+  const username = need(args.rest[0], 'USERNAME');
+  const password = await readPassword(args.flags.passwordStdin);
+  const s = await client.register({ username, password, ...(args.flags.displayName ? { displayName: args.flags.displayName } : {}) });
+  out.result(s, `registered ${s.username} (user ${s.userId}); this device is ${s.deviceId}`);
+}
+
+export async function login(client: Client, args: CliArgs, out: Output): Promise<void> {
+  const username = need(args.rest[0], 'USERNAME');
+  const s = await client.login({ username, password: await readPassword(args.flags.passwordStdin) });
+  out.result(s, `signed in as ${s.username} on device ${s.deviceId}`);
+}
+
+export async function whoami(client: Client, _args: CliArgs, out: Output): Promise<void> {
+  const s = client.session();
+  out.result(s, `${s.username} (user ${s.userId}) on device ${s.deviceId} "${s.deviceName}"`);
+}
+
+export async function linkDevice(client: Client, args: CliArgs, out: Output): Promise<void> {
+  const username = need(args.rest[0], 'USERNAME');
+  const { offer, waitUntilLinked } = await client.startDeviceLink({ username, password: await readPassword(args.flags.passwordStdin) });
+  if (args.json) out.result({ event: 'offer', ...offer }, '');
+  else {
+    out.note(await QRCode.toString(offer.qrPayload, { type: 'terminal', small: true }));
+    out.note(`link code: ${offer.code}`);
+    out.note(`on a device already signed in as ${username}, run:  npm run cli -- approve-device ${offer.code}`);
+    out.note('waiting for approval...');
+  }
+  const s = await waitUntilLinked((code) => {
+    if (args.json) out.result({ event: 'confirm', confirmationCode: code }, '');
+    else out.note(`confirmation code: ${code}  — approve only if the other device shows the same code`);
+  });
+  out.result({ event: 'linked', ...s }, `linked: this device is ${s.deviceId}; history is being re-wrapped by the approving device`);
+}
+
+export async function approveDevice(client: Client, args: CliArgs, out: Output): Promise<void> {
+  const claim = await client.claimDeviceLink(need(args.rest[0], 'the link code or QR payload'));
+  out.note(`new device "${claim.newDevice.name}" (${claim.newDevice.platform}, ${claim.newDevice.deviceId})`);
+  out.note(`confirmation code: ${claim.confirmationCode}`);
+  let ok: boolean;
+  if (args.flags.confirm !== undefined) ok = args.flags.confirm.replace(/\s/g, '') === claim.confirmationCode.replace(/\s/g, '');
+  else ok = await askYesNo('Does the new device show the same confirmation code?');
+  if (!ok) throw new DeclinedError('the confirmation codes were not confirmed to match; the device was not approved');
+  out.note('approved; waiting for the new device to register, then re-wrapping history...');
+  const done = await client.approveDeviceLink(claim.linkId);
+  out.result(done, `linked device ${done.deviceId}; ${done.wrapsAdded} key versions re-wrapped for it`);
+}
+
+export async function devices(client: Client, _args: CliArgs, out: Output): Promise<void> {
+  const list = await client.devices();
+  out.result(
+    list,
+    list.map((d) => `${d.current ? '*' : ' '} ${d.deviceId}  ${d.name} (${d.platform}, added ${formatTime(d.createdAt)})`),
+  );
+}
+
+export async function revokeDevice(client: Client, args: CliArgs, out: Output): Promise<void> {
+  const deviceId = need(args.rest[0], 'DEVICE_ID') as DeviceId;
+  if (deviceId === client.session().deviceId) throw new UsageError('this is the current device; revoke it from another one');
+  const r = await client.revokeDevice(deviceId);
+  out.result({ deviceId, ...r }, `revoked ${deviceId}; rotated ${r.rotated.length} conversation(s)`);
+}

@@ -1,0 +1,105 @@
+/**
+ * Message commands (issue 6, "src/cli"): send, read (the latest messages, decrypted; items whose key
+ * version has not arrived are shown as such) and follow (live, until interrupted).
+ */
+import type { ConversationId } from '../../common/ids';
+import type { TimelineItem } from '../../common/messaging/timelineItem';
+import type { Client } from '../../main/core/client';
+import { AppError } from '../../common/errors';
+import type { CliArgs } from '../args';
+import { UsageError } from '../errors';
+import { formatTime, type Output } from '../output';
+import { conversationIdOf } from '../resolve';
+
+class SendFailedError extends AppError {}
+
+const names = new Map<string, Promise<string>>();
+function nameOf(client: Client, userId: string): Promise<string> {
+  let hit = names.get(userId);
+  if (!hit) {
+    hit = client.findUser(userId).then(
+      (u) => u.username,
+      () => userId,
+    );
+    names.set(userId, hit);
+  }
+  return hit;
+}
+
+async function line(client: Client, item: TimelineItem): Promise<{ data: unknown; text: string } | undefined> {
+  switch (item.kind) {
+    case 'message': {
+      const who = await nameOf(client, item.senderUser);
+      const body = item.message.type === 'string' ? item.message.body : item.message.type === 'json' ? JSON.stringify(item.message.body) : `<${item.message.body.length} bytes>`;
+      const data = { kind: 'message', timetoken: item.timetoken, id: item.id, from: who, fromUser: item.senderUser, sentAt: item.message.sentAt, type: item.message.type, body, keyVersion: item.keyVersion };
+      return { data, text: `[${formatTime(item.message.sentAt)}] ${who}: ${body}` };
+    }
+    case 'pending':
+      return { data: { kind: 'pending', timetoken: item.timetoken, keyVersion: item.keyVersion }, text: `[cannot decrypt yet: key v${item.keyVersion} has not arrived]` };
+    case 'rejected':
+      return { data: { kind: 'rejected', timetoken: item.timetoken, code: item.code }, text: `[rejected message: ${item.code}]` };
+    case 'system':
+      return { data: { kind: 'system', event: item.event, fromVersion: item.fromVersion, toVersion: item.toVersion }, text: `-- key rotated v${item.fromVersion} -> v${item.toVersion} --` };
+    default:
+      throw new Error(`unhandled timeline item ${JSON.stringify(item satisfies never)}`);
+  }
+}
+
+export async function send(client: Client, args: CliArgs, out: Output): Promise<void> {
+  const conversationId = await conversationIdOf(client, args.rest[0]);
+  const text = args.rest.slice(1).join(' ');
+  if (text === '') throw new UsageError('send CONV TEXT');
+  await client.ensureAccess([conversationId]);
+  const result = await (await client.messaging()).send(conversationId, { type: 'string', body: text });
+  if (result.state !== 'sent') throw new SendFailedError(result.code, result.message);
+  out.result({ conversationId, ...result }, `sent (${result.timetoken})`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function read(client: Client, args: CliArgs, out: Output): Promise<void> {
+  const conversationId = await conversationIdOf(client, args.rest[0]);
+  const limit = Number(args.flags.limit ?? '20');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit is 1 to 1000');
+  await client.ensureAccess([conversationId]);
+  const messaging = await client.messaging();
+  const content = () => messaging.view(conversationId).items.filter((i) => i.kind !== 'system');
+  while (content().length < limit && !messaging.view(conversationId).reachedStart) await messaging.loadOlder(conversationId);
+  for (let waited = 0; waited < 3000 && content().some((i) => i.kind === 'pending'); waited += 100) await sleep(100);
+  const items = messaging.view(conversationId).items;
+  const shown = items.slice(Math.max(0, items.length - limit));
+  const lines: { data: unknown; text: string }[] = [];
+  for (const item of shown) {
+    const l = await line(client, item);
+    if (l) lines.push(l);
+  }
+  out.result(lines.map((l) => l.data), lines.length > 0 ? lines.map((l) => l.text) : ['no messages']);
+}
+
+export async function follow(client: Client, args: CliArgs, out: Output): Promise<void> {
+  const ids: ConversationId[] = [];
+  if (args.rest.length === 0) ids.push(...(await client.conversations()).map((c) => c.conversationId));
+  else for (const ref of args.rest) ids.push(await conversationIdOf(client, ref));
+  if (ids.length === 0) throw new UsageError('no conversations to follow');
+  await client.ensureAccess(ids);
+  const messaging = await client.messaging();
+  const printed = new Set<string>();
+  const printNew = async (conversationId: ConversationId) => {
+    for (const item of messaging.view(conversationId).items) {
+      if (item.kind === 'message' && item.timetoken === undefined) continue;
+      const key = `${conversationId}:${item.key}:${item.kind}`;
+      if (printed.has(key)) continue;
+      printed.add(key);
+      const l = await line(client, item);
+      if (l) out.result({ conversationId, ...(l.data as object) }, ids.length > 1 ? `${conversationId} ${l.text}` : l.text);
+    }
+  };
+  messaging.onChange((id) => void printNew(id));
+  await messaging.join(ids);
+  for (const id of ids) await printNew(id);
+  out.note(`following ${ids.length} conversation(s); Ctrl-C to stop`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
