@@ -18,7 +18,7 @@ import {
   rotationResultSchema,
   setRoleArgsSchema,
 } from './schemas/conversations';
-import { deviceSummarySchema, linkConfirmationSchema, linkOfferSchema, linkStatusSchema } from './schemas/devices';
+import { deviceSummarySchema, linkConfirmationSchema, linkOfferSchema, linkStatusSchema, startLinkArgsSchema } from './schemas/devices';
 import { envelopeJsonSchema, openArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { contactTrustSchema, settingsSchema } from './schemas/verification';
@@ -79,12 +79,12 @@ export const contract = {
   /** Revokes one of this user's other devices; its conversations rotate. */
   revokeDevice: { args: z.tuple([DeviceIdSchema]), result: z.array(deviceSummarySchema) },
   /** On a new, signed-out device: offer to link to an existing account. */
-  startDeviceLink: { args: z.tuple([z.string().trim().min(1).max(64)]), result: linkOfferSchema },
+  startDeviceLink: { args: z.tuple([startLinkArgsSchema]), result: linkOfferSchema },
   deviceLinkStatus: { args: z.tuple([]), result: linkStatusSchema },
   /** On an existing device: read the new device's link code (typed or scanned) and show the confirmation code. */
   beginDeviceApproval: { args: z.tuple([z.string().min(16).max(2048)]), result: linkConfirmationSchema },
-  /** On an existing device: the user compared the codes and approves (true) or rejects (false). */
-  approveDeviceLink: { args: z.tuple([z.string().min(16).max(2048), z.boolean()]), result: linkStatusSchema },
+  /** On an existing device: the user compared the codes and approves (true) or rejects (false) link `linkId`. */
+  approveDeviceLink: { args: z.tuple([z.string().min(1).max(128), z.boolean()]), result: linkStatusSchema },
 
   contactTrust: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
   markVerified: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
