@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PubNub from 'pubnub';
+import { signDescriptor, type ChannelDescriptor, type UnsignedDescriptor } from '../../src/common/broadcast/descriptor';
+import type { ChannelId } from '../../src/common/ids';
 import { createBroadcastClient, type BroadcastClient } from '../../src/main/broadcast/broadcastClient';
 import type { ClaimSource } from '../../src/main/broadcast/types';
 import { startClaimIssuer, type ClaimIssuerServer } from '../../src/server/claims/claimServer';
@@ -24,10 +26,37 @@ export function tempDir(prefix = 'seed-bcast-'): string {
   return dir;
 }
 
-export async function issuer(): Promise<ClaimIssuerServer> {
-  const server = await startClaimIssuer({ dataDir: tempDir() });
+export async function issuer(): Promise<ClaimIssuerServer & { dataDir: string }> {
+  const dataDir = tempDir();
+  const server = await startClaimIssuer({ dataDir });
   closers.push(() => server.close());
-  return server;
+  return { ...server, dataDir };
+}
+
+/** A descriptor for `channelId` on `keyManagerUrl`, signed by the person's device. */
+export function descriptorBy(p: Person, keyManagerUrl: string, channelId: string, over: Partial<UnsignedDescriptor> = {}): Promise<ChannelDescriptor> {
+  return signDescriptor(
+    provider,
+    {
+      v: 1,
+      channelId: channelId as ChannelId,
+      name: 'News',
+      creator: { userId: p.user.userId, deviceId: p.device.deviceId },
+      publisherRule: { type: 'role', role: `publisher:${channelId}` },
+      subscriberRule: { type: 'role', role: `subscriber:${channelId}` },
+      keyManagerUrl,
+      createdAt: 1_700_000_000_000,
+      creatorCertificate: p.device.certificate,
+      ...over,
+    },
+    p.device.keys.ed25519.privateKey,
+  );
+}
+
+/** POSTs JSON; resolves with status and parsed body. */
+export async function post(url: string, body: unknown): Promise<{ status: number; body: { error?: { code: string } } & Record<string, unknown> }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as { error?: { code: string } } & Record<string, unknown> };
 }
 
 export function trustOf(...issuers: ClaimIssuerServer[]): TrustedIssuer[] {

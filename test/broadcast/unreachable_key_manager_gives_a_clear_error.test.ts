@@ -1,0 +1,56 @@
+/**
+ * Issue 8: a descriptor pointing at a key manager that cannot be reached gives a clear typed error, not
+ * a hang — a closed port is `key_manager_unreachable`, a server that accepts and never answers is
+ * `key_manager_timeout` once the client's bound passes; nothing is published meanwhile.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL_CREATOR_ROLE } from '../../src/common/broadcast/roles';
+import { cleanup, clientOf, descriptorBy, issuer, person, pubnubFor, rejection, relay, type Person } from './harness';
+
+describe('unreachable key manager gives a clear error', () => {
+  let alice: Person;
+  let silent: Server;
+  let silentUrl: string;
+  let closedUrl: string;
+  let r: Awaited<ReturnType<typeof relay>>;
+
+  beforeAll(async () => {
+    const iss = await issuer();
+    alice = await person('alice', iss, [CHANNEL_CREATOR_ROLE]);
+    r = await relay();
+    silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+  });
+  afterAll(async () => {
+    silent.closeAllConnections();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    await cleanup();
+  });
+
+  it('creating a channel on a closed port fails with key_manager_unreachable', async () => {
+    const err = await rejection(clientOf(alice, pubnubFor(r, 'alice')).createChannel({ keyManagerUrl: closedUrl, name: 'Nowhere' }));
+    expect(err.code).toBe('key_manager_unreachable');
+    expect(err.message).toContain(closedUrl);
+  });
+
+  it('a key manager that never answers fails with key_manager_timeout within the bound', async () => {
+    const client = clientOf(alice, pubnubFor(r, 'alice'), 300);
+    const err = await rejection(client.openChannel(silentUrl, 'chan-0001'));
+    expect(err.code).toBe('key_manager_timeout');
+  });
+
+  it('publishing and subscribing on a channel whose descriptor names a silent key manager fail typed, and publish nothing', async () => {
+    const pubnub = pubnubFor(r, 'alice');
+    const channel = await clientOf(alice, pubnub, 300).channel(await descriptorBy(alice, silentUrl, 'chan-0002'));
+    expect((await rejection(channel.publish({ type: 'string', body: 'hello' }))).code).toBe('key_manager_timeout');
+    expect((await rejection(channel.refreshKeys())).code).toBe('key_manager_timeout');
+    expect(await channel.history()).toEqual([]);
+  });
+});
