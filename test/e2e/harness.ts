@@ -10,10 +10,19 @@ import { createHandlers } from '../../src/main/composition';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { createEventHub } from '../../src/main/ipc/eventHub';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
+import type { ChannelName } from '../../src/common/ipc/channels';
+import type { EffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
 
 const root = join(__dirname, '../..');
 
-export async function startAppHost(profile: string): Promise<WebHost> {
+export interface AppHostOptions {
+  /** A fixed effective policy instead of the machine's (e.g. one whose `managed` marks a setting). */
+  policy?: EffectivePolicy;
+  /** Channels this host answers as `unavailable`, as a build without their service would. */
+  withoutChannels?: readonly ChannelName[];
+}
+
+export async function startAppHost(profile: string, options: AppHostOptions = {}): Promise<WebHost> {
   const rendererDir = join(root, 'out/renderer');
   const bridgeFile = join(root, 'out/web/bridge.js');
   if (!existsSync(join(rendererDir, 'index.html')) || !existsSync(bridgeFile)) {
@@ -25,5 +34,9 @@ export async function startAppHost(profile: string): Promise<WebHost> {
     home: mkdtempSync(join(tmpdir(), 'seed-e2e-home-')),
     profile,
   });
-  return startWebHost({ dispatch: createDispatcher(createHandlers(deps)), rendererDir, bridgeFile, events: createEventHub() });
+  const fixed = options.policy;
+  if (fixed !== undefined) deps.policy = { current: () => fixed, reload: async () => fixed };
+  const handlers = createHandlers(deps);
+  for (const channel of options.withoutChannels ?? []) delete handlers[channel];
+  return startWebHost({ dispatch: createDispatcher(handlers), rendererDir, bridgeFile, events: createEventHub() });
 }

@@ -60,7 +60,7 @@ export function SettingsPanel({ values, notifications, notificationsLock, error,
         </select>
         {notificationsLock.locked && (
           <p id="notifications-lock" className="lock-label" data-testid="notifications-lock">
-            🔒 {notificationsLock.label}
+            Locked: {notificationsLock.label}
           </p>
         )}
       </div>
