@@ -2,8 +2,13 @@
  * Builds the main-side dependencies of one profile: its paths, its keychain store, its managed policy.
  * Shared by the Electron entry, browser mode and tests, so they all start the same services the same way.
  */
+import { createNodeCryptoProvider } from '../node/crypto/nodeProvider';
 import { createKeytarStore } from './keychain/keychain';
 import type { MainDeps } from './composition';
+import { createKeychainVault } from './core/vault';
+import { ClientHost } from './desktop/clientHost';
+import { chooseNetwork } from './desktop/network';
+import { createEventHub } from './ipc/eventHub';
 import { nodePolicyFacts } from './policy/facts';
 import { loadEffectivePolicy } from './policy/loadEffectivePolicy';
 import { profilePaths } from './profile';
@@ -15,10 +20,37 @@ export interface BootstrapOptions {
   /** The Seed home folder holding one folder per profile. */
   home: string;
   profile: string;
+  /** 'app': connect the client core (configured server or embedded local stack); 'none': system services only. */
+  network: 'app' | 'none';
 }
 
 export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
   const paths = profilePaths(opts.home, opts.profile);
   const policy = await createPolicyHolder(() => loadEffectivePolicy(nodePolicyFacts(paths.appConfig)));
-  return { facts: opts.facts, secrets: createKeytarStore(paths.keychainService), policy, paths };
+  const secrets = createKeytarStore(paths.keychainService);
+  const events = createEventHub();
+  const base = { facts: opts.facts, secrets, policy, paths, events };
+  if (opts.network === 'none') return { ...base, core: { reason: 'this process runs without the messenger core' } };
+  const choice = await chooseNetwork(policy.current(), opts.home);
+  if (choice.network === null) return { ...base, core: { reason: choice.reason } };
+  const net = choice.network;
+  const host = new ClientHost({
+    vault: createKeychainVault(secrets),
+    provider: createNodeCryptoProvider(),
+    keyServiceUrl: net.keyServiceUrl,
+    relayUrl: net.relayUrl,
+    dataDir: paths.dir,
+  });
+  return {
+    ...base,
+    core: {
+      host,
+      serverUrl: net.keyServiceUrl,
+      localStack: net.localStack,
+      async close() {
+        await host.close();
+        await net.close();
+      },
+    },
+  };
 }

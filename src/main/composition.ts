@@ -9,6 +9,9 @@ import { createSystemService, type SystemFacts } from './services/system';
 import type { PolicyHolder } from './services/policyHolder';
 import { createSettingsService } from './services/settings';
 import type { ProfilePaths } from './profile';
+import type { ClientHost } from './desktop/clientHost';
+import { createDesktopHandlers } from './desktop/handlers';
+import type { EventHub } from './ipc/eventHub';
 
 export interface MainDeps {
   facts: SystemFacts;
@@ -16,12 +19,18 @@ export interface MainDeps {
   /** Managed policy (src/main/policy), reloaded when the user changes their own app config. */
   policy: PolicyHolder;
   paths: Pick<ProfilePaths, 'dir' | 'appConfig'>;
+  /** Main→renderer events. */
+  events: EventHub;
+  /** The messenger core, or why this process runs without it. */
+  core: { host: ClientHost; serverUrl: string; localStack: boolean; close(): Promise<void> } | { reason: string };
 }
 
 export function createHandlers(deps: MainDeps): Handlers {
   const system = createSystemService(deps.facts, deps.secrets);
   const settings = createSettingsService(deps.paths, deps.policy);
+  const desktop = 'host' in deps.core ? createDesktopHandlers({ ...deps.core, events: deps.events }) : {};
   return {
+    ...desktop,
     appInfo: system.appInfo,
     keychainStatus: system.keychainStatus,
     policy: async () => deps.policy.current(),

@@ -33,6 +33,7 @@ export async function startAppHost(profile: string, options: AppHostOptions = {}
     facts: { name: pkg.productName, version: pkg.version, platform: process.platform, runtime: 'node', runtimeVersion: process.versions.node },
     home: mkdtempSync(join(tmpdir(), 'seed-e2e-home-')),
     profile,
+    network: 'none',
   });
   const fixed = options.policy;
   if (fixed !== undefined) deps.policy = { current: () => fixed, reload: async () => fixed };

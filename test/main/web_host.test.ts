@@ -27,6 +27,7 @@ beforeAll(async () => {
       facts: { name: 'Seed', version: '9.9.9', platform: 'linux', runtime: 'node', runtimeVersion: process.versions.node },
       home: join(dir, 'home'),
       profile: 'webhost-test',
+      network: 'none',
     }),
   );
   host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), events });

@@ -7,16 +7,19 @@ import { app } from 'electron';
 import { join } from 'node:path';
 import { createHandlers } from '../composition';
 import { createDispatcher } from '../ipc/dispatch';
-import { createEventHub } from '../ipc/eventHub';
 import { EVENT_CHANNEL } from '../../common/ipc/eventNames';
 import { originOf } from '../ipc/senderPolicy';
 import { bootstrapMain } from '../bootstrap';
+import { profilePaths, seedHome } from '../profile';
 import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
 import { registerIpc } from './ipc';
 
 const profile = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length) ?? 'default';
 
-if (!app.requestSingleInstanceLock({ profile })) {
+// One Chromium profile folder per app profile, so two profiles can run side by side.
+app.setPath('userData', join(app.getPath('appData'), 'Seed Messenger', profilePaths(seedHome(), profile).profile));
+
+if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.enableSandbox();
@@ -31,17 +34,19 @@ if (!app.requestSingleInstanceLock({ profile })) {
         runtime: 'electron',
         runtimeVersion: process.versions.electron ?? 'unknown',
       },
-      home: join(app.getPath('userData'), 'profiles'),
+      home: seedHome(),
       profile,
+      network: 'app',
     });
+    if ('reason' in deps.core) console.error(`messenger core not started: ${deps.core.reason}`);
     for (const w of deps.policy.current().warnings) console.error(`policy: ${w.message}`);
     const handlers = createHandlers(deps);
     registerIpc(createDispatcher(handlers, (e) => console.error('ipc handler failed', e)), [
       rendererUrl ? originOf(rendererUrl) : 'file://',
     ]);
     const window = createMainWindow({ rendererUrl, ...rendererPaths(__dirname), externalLinks: { allowedHosts: [] } });
-    const events = createEventHub();
-    events.attach((message) => window.webContents.send(EVENT_CHANNEL, message));
+    deps.events.attach((message) => window.webContents.send(EVENT_CHANNEL, message));
+    app.on('will-quit', () => void ('close' in deps.core ? deps.core.close() : undefined));
   });
   app.on('window-all-closed', () => app.quit());
 }

@@ -26,7 +26,10 @@ async function main(): Promise<void> {
     facts: { name: pkg.productName, version: pkg.version, platform: process.platform, runtime: 'node', runtimeVersion: process.versions.node },
     home: seedHome(),
     profile: values.profile,
+    network: 'app',
   });
+  if ('reason' in deps.core) console.error(`messenger core not started: ${deps.core.reason}`);
+  else console.log(`key service ${deps.core.serverUrl}${deps.core.localStack ? ' (embedded local stack)' : ''}`);
   for (const w of deps.policy.current().warnings) console.error(`policy: ${w.message}`);
   const handlers = createHandlers(deps);
   const host = await startWebHost({
@@ -34,10 +37,16 @@ async function main(): Promise<void> {
     rendererDir: resolve(root, 'out/renderer'),
     bridgeFile: resolve(root, 'out/web/bridge.js'),
     port,
+    events: deps.events,
   });
   console.log(`web host listening on ${host.origin}`);
   console.log(`open ${host.url}`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void host.close().then(() => process.exit(0)));
+  const stop = async () => {
+    await host.close();
+    if ('close' in deps.core) await deps.core.close();
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop());
 }
 
 main().catch((e: unknown) => {

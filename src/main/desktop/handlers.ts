@@ -1,0 +1,157 @@
+/**
+ * The desktop's IPC handlers over the client core: sign-in, conversations and members, message
+ * sealing/opening for the renderer's pipeline, devices and linking, contact verification. Results are
+ * shaped by the contract (src/common/ipc/contract.ts), which strips anything it does not declare; no
+ * handler returns key material. Events tell the renderer when keys arrive and the session changes.
+ */
+import type { ConversationId, DeviceId, UserId } from '../../common/ids';
+import type { Session } from '../../common/ipc/schemas/session';
+import { NotFoundError } from '../core/errors';
+import type { Handlers } from '../ipc/dispatch';
+import type { EventSink } from '../ipc/eventHub';
+import type { ClientHost } from './clientHost';
+import { DesktopLinking } from './linking';
+import { cachedLookup, conversationSummary, fromBridgePlaintext, toBridgePlaintext, type UserLookup } from './views';
+
+export interface DesktopHandlerDeps {
+  host: ClientHost;
+  events: EventSink;
+  serverUrl: string;
+  localStack: boolean;
+}
+
+export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
+  const { host, events } = deps;
+  const linking = new DesktopLinking(events);
+  let lookup: UserLookup | undefined;
+  let keyListenerOff: (() => void) | undefined;
+
+  async function signedIn() {
+    const client = await host.current();
+    lookup ??= cachedLookup((id) => client.findUser(id));
+    return { client, self: client.session().userId, lookup };
+  }
+
+  async function session(): Promise<Session> {
+    const client = await host.current();
+    const base = { serverUrl: deps.serverUrl, localStack: deps.localStack };
+    if (!client.isSignedIn) return { state: 'signedOut', ...base };
+    keyListenerOff ??= client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
+    const s = client.session();
+    const me = await client.findUser(s.userId).catch(() => null);
+    return {
+      state: 'signedIn',
+      ...base,
+      user: { userId: s.userId, username: s.username, displayName: me?.displayName ?? s.username },
+      deviceId: s.deviceId,
+      deviceName: s.deviceName,
+    };
+  }
+
+  async function announceSession(): Promise<Session> {
+    const s = await session();
+    events.emit('sessionChanged', s);
+    return s;
+  }
+
+  async function summary(conversationId: ConversationId) {
+    const { client, self, lookup: l } = await signedIn();
+    events.emit('conversationsChanged', { conversationId, reason: 'updated' });
+    return conversationSummary(await client.conversation(conversationId), self, l);
+  }
+
+  return {
+    session,
+    async register(a) {
+      const client = await host.forSignIn(a.deviceName);
+      await client.register({ username: a.username, password: a.password, displayName: a.displayName });
+      return announceSession();
+    },
+    async signIn(a) {
+      const client = await host.forSignIn(a.deviceName);
+      await client.login({ username: a.username, password: a.password });
+      return announceSession();
+    },
+    async searchUsers(query) {
+      const { client } = await signedIn();
+      try {
+        const u = await client.findUser(query);
+        return [{ userId: u.userId as UserId, username: u.username, displayName: u.displayName }];
+      } catch (e) {
+        if (e instanceof NotFoundError) return [];
+        throw e;
+      }
+    },
+    async listConversations() {
+      const { client, self, lookup: l } = await signedIn();
+      return Promise.all((await client.conversations()).map((c) => conversationSummary(c, self, l)));
+    },
+    async createConversation(a) {
+      const { client, self, lookup: l } = await signedIn();
+      const info = await client.createConversation({ kind: a.kind, members: a.memberUserIds, historyPolicy: a.historyPolicy, ...(a.name ? { name: a.name } : {}) });
+      events.emit('conversationsChanged', { conversationId: info.conversationId, reason: 'created' });
+      return conversationSummary(info, self, l);
+    },
+    async renameConversation(a) {
+      await (await signedIn()).client.renameConversation(a.conversationId, a.name);
+      return summary(a.conversationId);
+    },
+    async addMember(a) {
+      await (await signedIn()).client.addMember(a.conversationId, a.userId, a.role);
+      return summary(a.conversationId);
+    },
+    async removeMember(a) {
+      await (await signedIn()).client.removeMember(a.conversationId, a.userId);
+      return summary(a.conversationId);
+    },
+    async setMemberRole(a) {
+      await (await signedIn()).client.setMemberRole(a.conversationId, a.userId, a.role);
+      return summary(a.conversationId);
+    },
+    async leaveConversation(conversationId) {
+      await (await signedIn()).client.leave(conversationId);
+      events.emit('conversationsChanged', { conversationId, reason: 'left' });
+      return null;
+    },
+    async rotateKey(conversationId) {
+      const keyVersion = await (await signedIn()).client.rotate(conversationId);
+      events.emit('conversationsChanged', { conversationId, reason: 'rotated' });
+      return { conversationId, keyVersion };
+    },
+    async sealMessage(conversationId, plaintext) {
+      const envelope = await (await signedIn()).client.messageCrypto().seal(conversationId, fromBridgePlaintext(plaintext));
+      return envelope as Record<string, unknown>;
+    },
+    async openMessage(conversationId, envelope) {
+      const outcome = await (await signedIn()).client.messageCrypto().open(conversationId, envelope);
+      if (outcome.kind !== 'ok') return outcome;
+      const plaintext = toBridgePlaintext(outcome.plaintext);
+      if (plaintext === null) return { kind: 'rejected', code: 'unsupported_body', message: 'binary messages are not shown in this version' };
+      return { ...outcome, plaintext };
+    },
+    async listDevices() {
+      const devices = await (await signedIn()).client.devices();
+      return devices.map((d) => ({ ...d, revokedAt: null }));
+    },
+    async revokeDevice(deviceId) {
+      const { client } = await signedIn();
+      const { rotated } = await client.revokeDevice(deviceId as DeviceId);
+      for (const conversationId of rotated) events.emit('conversationsChanged', { conversationId, reason: 'rotated' });
+      return (await client.devices()).map((d) => ({ ...d, revokedAt: null }));
+    },
+    async startDeviceLink(a) {
+      const client = await host.forSignIn(a.deviceName);
+      return linking.start(client, { username: a.username, password: a.password }, () => void announceSession());
+    },
+    deviceLinkStatus: async () => linking.current(),
+    async beginDeviceApproval(input) {
+      return linking.claim((await signedIn()).client, input);
+    },
+    async approveDeviceLink(linkId, approved) {
+      return linking.decide((await signedIn()).client, linkId, approved);
+    },
+    contactTrust: async (userId) => (await signedIn()).client.contactTrust(userId),
+    markVerified: async (userId) => (await signedIn()).client.verifyContact(userId),
+    acknowledgeIdentityChange: async (userId) => (await signedIn()).client.acknowledgeIdentityChange(userId),
+  };
+}

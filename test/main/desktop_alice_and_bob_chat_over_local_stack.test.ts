@@ -1,0 +1,119 @@
+/**
+ * The desktop IPC handlers over the real client core, key service and relay (the embedded local stack)
+ * and the real keychain: two profiles on one machine register, Alice opens a DM with Bob, seals a message
+ * through the contract, Bob opens it; a stranger's forged envelope is rejected; events announce keys and
+ * sessions. Only the renderer is absent (its side is the Chromium suite).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrapMain } from '../../src/main/bootstrap';
+import { createHandlers, type MainDeps } from '../../src/main/composition';
+import { createDispatcher, type Dispatch } from '../../src/main/ipc/dispatch';
+import type { EventMessage } from '../../src/main/ipc/eventHub';
+
+const home = mkdtempSync(join(tmpdir(), 'seed-desktop-'));
+const suffix = randomBytes(3).toString('hex');
+const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', runtime: 'node' as const, runtimeVersion: '20' };
+
+interface Profile {
+  deps: MainDeps;
+  call: (channel: string, ...args: unknown[]) => Promise<unknown>;
+  events: EventMessage[];
+}
+
+async function profile(name: string): Promise<Profile> {
+  const deps = await bootstrapMain({ facts, home, profile: `${name}-${suffix}`, network: 'app' });
+  const dispatch: Dispatch = createDispatcher(createHandlers(deps), (e) => console.error(e));
+  const events: EventMessage[] = [];
+  deps.events.attach((m) => events.push(m));
+  const call = async (channel: string, ...args: unknown[]) => {
+    const r = await dispatch(channel, args);
+    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+    return r.value;
+  };
+  return { deps, call, events };
+}
+
+/** Opens like the renderer does: a pending outcome is retried when main announces the key version. */
+async function openEventually(p: Profile, conversationId: string, envelope: unknown): Promise<unknown> {
+  const first = (await p.call('openMessage', conversationId, envelope)) as { kind: string; keyVersion?: number };
+  if (first.kind !== 'pending') return first;
+  const deadline = Date.now() + 10_000;
+  while (!p.events.some((e) => e.name === 'keyAvailable' && (e.payload as { conversationId: string }).conversationId === conversationId)) {
+    if (Date.now() > deadline) throw new Error('key never became available');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return p.call('openMessage', conversationId, envelope);
+}
+
+let alice: Profile;
+let bob: Profile;
+
+beforeAll(async () => {
+  alice = await profile('alice');
+  bob = await profile('bob');
+}, 60_000);
+
+afterAll(async () => {
+  for (const p of [bob, alice]) if (p && 'close' in p.deps.core) await p.deps.core.close();
+});
+
+describe('desktop handlers: Alice and Bob chat over the embedded local stack', () => {
+  it('both profiles share one local stack', () => {
+    expect('host' in alice.deps.core && alice.deps.core.localStack).toBe(true);
+    expect('host' in bob.deps.core && bob.deps.core.serverUrl).toBe('host' in alice.deps.core && alice.deps.core.serverUrl);
+  });
+
+  it('registers both and announces the session', async () => {
+    expect(await alice.call('session')).toMatchObject({ state: 'signedOut', localStack: true });
+    const a = await alice.call('register', { username: `alice${suffix}`, displayName: 'Alice', password: 'correct horse battery', deviceName: 'Alice laptop' });
+    expect(a).toMatchObject({ state: 'signedIn', user: { username: `alice${suffix}`, displayName: 'Alice' }, deviceName: 'Alice laptop' });
+    await bob.call('register', { username: `bob${suffix}`, displayName: 'Bob', password: 'correct horse battery', deviceName: 'Bob desktop' });
+    expect(alice.events.some((e) => e.name === 'sessionChanged')).toBe(true);
+    await expect(alice.call('register', { username: `again${suffix}`, displayName: 'X', password: 'correct horse battery', deviceName: 'x' })).rejects.toMatchObject({
+      code: 'already_signed_in',
+    });
+  });
+
+  it('Alice opens a DM with Bob, seals through the contract, Bob opens it', async () => {
+    const found = (await alice.call('searchUsers', `bob${suffix}`)) as Array<{ userId: string }>;
+    expect(found).toHaveLength(1);
+    const conv = (await alice.call('createConversation', { kind: 'direct', memberUserIds: [found[0]!.userId] })) as {
+      conversationId: string;
+      name: string;
+      keyVersion: number;
+      myRole: string;
+    };
+    expect(conv).toMatchObject({ name: 'Bob', keyVersion: 1, myRole: 'owner' });
+    const plaintext = { id: randomBytes(16).toString('base64url'), sentAt: Date.now(), type: 'string', body: 'hi Bob <script>alert(1)</script>' };
+    const envelope = (await alice.call('sealMessage', conv.conversationId, plaintext)) as Record<string, unknown>;
+    expect(JSON.stringify(envelope)).not.toContain('hi Bob');
+    const opened = await openEventually(bob, conv.conversationId, envelope);
+    expect(opened).toMatchObject({ kind: 'ok', plaintext: { body: 'hi Bob <script>alert(1)</script>', type: 'string' }, keyVersion: 1 });
+    const bobsList = (await bob.call('listConversations')) as Array<{ conversationId: string; name: string }>;
+    expect(bobsList.map((c) => [c.conversationId, c.name])).toEqual([[conv.conversationId, 'Alice']]);
+  });
+
+  it('a tampered envelope is rejected with a code, never shown as text', async () => {
+    const [conv] = (await alice.call('listConversations')) as Array<{ conversationId: string }>;
+    const envelope = (await alice.call('sealMessage', conv!.conversationId, { id: randomBytes(16).toString('base64url'), sentAt: 1, type: 'string', body: 'secret' })) as Record<
+      string,
+      string
+    >;
+    const ct = envelope['ciphertext'] ?? envelope['ct'];
+    const field = envelope['ciphertext'] !== undefined ? 'ciphertext' : 'ct';
+    const tampered = { ...envelope, [field]: `${ct!.slice(0, -2)}${ct!.endsWith('A') ? 'B' : 'A'}${ct!.slice(-1)}` };
+    const opened = await openEventually(bob, conv!.conversationId, tampered);
+    expect(opened).toMatchObject({ kind: 'rejected' });
+    expect(JSON.stringify(opened)).not.toContain('secret');
+  });
+
+  it('bad input gets a typed error and changes nothing', async () => {
+    await expect(alice.call('createConversation', { kind: 'direct', memberUserIds: ['../etc'] })).rejects.toMatchObject({ code: 'invalid_arguments' });
+    await expect(alice.call('openMessage', 'not-an-id!', {})).rejects.toMatchObject({ code: 'invalid_arguments' });
+    expect(((await alice.call('listConversations')) as unknown[]).length).toBe(1);
+  });
+});
