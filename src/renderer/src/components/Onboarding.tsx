@@ -20,7 +20,7 @@ export interface OnboardingProps {
   linkStatus: LinkStatus | null;
   onSignIn(input: { username: string; password: string; deviceName: string }): void;
   onRegister(input: RegisterInput): void;
-  onStartLink(deviceName: string): void;
+  onStartLink(input: { username: string; password: string; deviceName: string }): void;
   onCheckLink(): void;
   onOpenSettings(): void;
 }
@@ -104,11 +104,15 @@ function RegisterForm({ busy, onRegister }: OnboardingProps) {
 }
 
 function LinkForm({ busy, linkOffer, linkStatus, onStartLink, onCheckLink }: OnboardingProps) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
   const [deviceName, setDeviceName] = useState('Desktop');
   if (linkOffer === null) {
     return (
-      <form aria-label="Link this device" onSubmit={(e) => submit(e, () => onStartLink(deviceName))}>
-        <p>Link this computer to an account you already use on another device.</p>
+      <form aria-label="Link this device" onSubmit={(e) => submit(e, () => onStartLink({ username, password, deviceName }))}>
+        <p>Link this computer to an account you already use on another device. Your other device approves it and shares your keys.</p>
+        <Field label="Username" value={username} onChange={setUsername} autoComplete="username" required minLength={3} maxLength={32} />
+        <Field label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required minLength={10} />
         <Field label="Device name" value={deviceName} onChange={setDeviceName} required maxLength={64} />
         <button type="submit" disabled={busy} data-testid="link-start">
           Show link code

@@ -20,7 +20,7 @@ export function OnboardingContainer() {
       linkStatus={linkStatus}
       onSignIn={(input) => void s.signIn(input)}
       onRegister={(input) => void s.register(input)}
-      onStartLink={(name) => void s.startDeviceLink(name)}
+      onStartLink={(input) => void s.startDeviceLink(input)}
       onCheckLink={() => void s.refreshLinkStatus()}
       onOpenSettings={() => s.openPanel('settings')}
     />

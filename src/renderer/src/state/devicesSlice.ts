@@ -59,7 +59,7 @@ export function createDevicesSlice(bridge: BridgeClient): StateCreator<DevicesSl
         call(async () => {
           const confirmation = get().devices.approval.confirmation;
           if (confirmation === null) throw new Error('no device approval in progress');
-          const result = await bridge.approveDeviceLink(confirmation.linkCode, approve);
+          const result = await bridge.approveDeviceLink(confirmation.linkId, approve);
           patch({ approval: { confirmation, result } });
           if (approve) await get().loadDevices();
         }),

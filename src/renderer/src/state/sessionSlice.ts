@@ -33,7 +33,7 @@ export interface SessionSlice {
   register(input: RegisterInput): Promise<void>;
   signIn(input: { username: string; password: string; deviceName: string }): Promise<void>;
   signOut(): Promise<void>;
-  startDeviceLink(deviceName: string): Promise<void>;
+  startDeviceLink(input: { username: string; password: string; deviceName: string }): Promise<void>;
   refreshLinkStatus(): Promise<void>;
   applySession(session: Session): void;
   applyLinkStatus(status: LinkStatus): void;
@@ -67,10 +67,10 @@ export function createSessionSlice(bridge: BridgeClient): StateCreator<SessionSl
       register: (input) => call(() => bridge.register(input)),
       signIn: (input) => call(() => bridge.signIn(input)),
       signOut: () => call(() => bridge.signOut()),
-      async startDeviceLink(deviceName) {
+      async startDeviceLink(input) {
         patch({ busy: true, error: null, linkStatus: null });
         try {
-          patch({ busy: false, linkOffer: await bridge.startDeviceLink(deviceName) });
+          patch({ busy: false, linkOffer: await bridge.startDeviceLink(input) });
         } catch (e) {
           patch({ busy: false, error: toUiError(e) });
         }

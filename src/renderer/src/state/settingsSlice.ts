@@ -1,7 +1,8 @@
 /**
  * Settings slice (issue 7, settings: theme light/dark/system, notifications; issue 9: managed settings are
- * locked with the policy's label). The theme applies at once, even before main stored it; a failure to
- * store is shown, not hidden. A setting IT manages cannot be changed here.
+ * locked with the policy's label). The theme applies at once, and stays applied for this session when main
+ * cannot store it (the failure is shown). Any other refused change is undone. A setting IT manages cannot
+ * be changed here, and main refuses it as well.
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
@@ -26,7 +27,7 @@ export interface SettingsSlice {
 }
 
 export class ManagedSettingError extends Error {
-  readonly code = 'setting_managed';
+  readonly code = 'policy_setting_managed';
   constructor(label: string) {
     super(label);
     this.name = 'ManagedSettingError';
@@ -58,7 +59,7 @@ export function createSettingsSlice(bridge: BridgeClient): StateCreator<Settings
         try {
           patch({ values: await bridge.setSettings(change), loaded: true });
         } catch (e) {
-          patch({ error: toUiError(e) });
+          patch({ values: change.theme === undefined ? before : { ...before, theme: change.theme }, error: toUiError(e) });
         }
       },
       setSystemDark: (systemDark) => patch({ systemDark }),

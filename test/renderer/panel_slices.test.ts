@@ -1,0 +1,172 @@
+/**
+ * Session, conversations, devices and trust slices over the real contract dispatcher. Where the main-side
+ * service is not wired yet, the dispatcher runs a stand-in handler set (`standInHandlersForUnwiredChannels`,
+ * in-memory); argument validation, `unavailable` and result parsing are the real dispatcher's.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
+import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
+import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
+import type { DeviceSummary } from '../../src/common/ipc/schemas/devices';
+import type { ContactTrust } from '../../src/common/ipc/schemas/verification';
+import { AppError } from '../../src/common/errors';
+import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
+import { createBridgeClient } from '../../src/renderer/src/bridge/client';
+import { conversationsSelectors } from '../../src/renderer/src/state/conversationsSlice';
+import { sessionSelectors } from '../../src/renderer/src/state/sessionSlice';
+import { composerBlock } from '../../src/renderer/src/state/trustSlice';
+import { createAppStore } from '../../src/renderer/src/state/store';
+
+const ME = 'user-me-0001' as UserId;
+const BOB = 'user-bob-001' as UserId;
+const CAROL = 'user-carol-1' as UserId;
+const GROUP = 'conv-group-01' as ConversationId;
+const people = { [ME]: 'Me', [BOB]: 'Bob', [CAROL]: 'Carol' } as Record<string, string>;
+
+function storeOver(handlers: Handlers, now = () => 1_000) {
+  const bridge = createBridgeClient(buildBridge(createDispatcher(handlers), createEventRouter().subscribe));
+  return createAppStore(bridge, { events: { on: () => () => {} }, now, startChat: null });
+}
+
+class NotFound extends AppError {
+  constructor() {
+    super('not_found', 'no such conversation');
+  }
+}
+
+/** In-memory conversations, devices and trust: the shape main's services answer in. */
+function standInHandlersForUnwiredChannels() {
+  const group: ConversationSummary = {
+    conversationId: GROUP,
+    kind: 'group',
+    name: 'Launch',
+    channel: `conv.${GROUP}`,
+    historyPolicy: 'joined',
+    keyVersion: 1,
+    needsRotation: false,
+    myRole: 'owner',
+    members: [
+      { userId: ME, username: 'me', displayName: 'Me', role: 'owner', joinedAt: 0 },
+      { userId: BOB, username: 'bob', displayName: 'Bob', role: 'member', joinedAt: 0 },
+    ],
+  };
+  let devices: DeviceSummary[] = [
+    { deviceId: 'device-this1' as DeviceId, name: 'Desktop', platform: 'linux', createdAt: 1, revokedAt: null, current: true },
+    { deviceId: 'device-old01' as DeviceId, name: 'Old laptop', platform: 'linux', createdAt: 1, revokedAt: null, current: false },
+  ];
+  const trust: Record<string, ContactTrust> = { [BOB]: { userId: BOB, state: 'changed', safetyNumber: '1'.repeat(60), qrPayload: 'q' } };
+  const find = (id: ConversationId) => {
+    if (id !== GROUP) throw new NotFound();
+    return group;
+  };
+  const handlers: Handlers = {
+    listConversations: async () => [group],
+    searchUsers: async (q) => Object.entries(people).filter(([, n]) => n.toLowerCase().includes(q.toLowerCase())).map(([userId, displayName]) => ({ userId: userId as UserId, username: displayName.toLowerCase(), displayName })),
+    addMember: async ({ conversationId, userId, role }) => {
+      find(conversationId).members.push({ userId, username: people[userId]!.toLowerCase(), displayName: people[userId]!, role, joinedAt: 2 });
+      return group;
+    },
+    removeMember: async ({ conversationId, userId }) => {
+      const c = find(conversationId);
+      c.members = c.members.filter((m) => m.userId !== userId);
+      c.needsRotation = true;
+      return c;
+    },
+    setMemberRole: async ({ conversationId, userId, role }) => {
+      const m = find(conversationId).members.find((x) => x.userId === userId)!;
+      m.role = role;
+      return group;
+    },
+    rotateKey: async (id) => {
+      const c = find(id);
+      c.keyVersion += 1;
+      c.needsRotation = false;
+      return { conversationId: id, keyVersion: c.keyVersion };
+    },
+    listDevices: async () => devices,
+    revokeDevice: async (id) => (devices = devices.map((d) => (d.deviceId === id ? { ...d, revokedAt: 5 } : d))),
+    beginDeviceApproval: async (code) => ({ linkId: `link-for-${code.length}`, confirmationCode: '482 913', newDeviceName: 'New laptop' }),
+    approveDeviceLink: async (linkId, approve) => ({ state: approve && linkId === 'link-for-20' ? 'approved' : 'rejected', confirmationCode: '482 913', rewrappedVersions: 0 }),
+    contactTrust: async (userId) => trust[userId] ?? { userId, state: 'unverified', safetyNumber: '2'.repeat(60), qrPayload: 'q' },
+    acknowledgeIdentityChange: async (userId) => (trust[userId] = { ...trust[userId]!, state: 'unverified' }),
+    markVerified: async (userId) => (trust[userId] = { ...(trust[userId] ?? { userId, safetyNumber: '2'.repeat(60), qrPayload: 'q' }), state: 'verified' }),
+  };
+  return handlers;
+}
+
+describe('onboarding over the real dispatcher', () => {
+  it('shows main\'s typed errors: unavailable service, and invalid arguments checked by the contract', async () => {
+    const store = storeOver({});
+    await store.getState().loadSession();
+    expect(sessionSelectors.status(store.getState())).toBe('error');
+    await store.getState().signIn({ username: 'alice', password: 'correct horse battery', deviceName: 'Desktop' });
+    expect(sessionSelectors.error(store.getState())).toMatchObject({ code: 'unavailable', message: 'signIn is not available in this build' });
+    await store.getState().register({ username: 'al', displayName: 'Alice', password: 'short', deviceName: 'Desktop' });
+    expect(sessionSelectors.error(store.getState())?.code).toBe('invalid_arguments');
+    expect(sessionSelectors.busy(store.getState())).toBe(false);
+    expect(sessionSelectors.signedIn(store.getState())).toBe(false);
+  });
+});
+
+describe('conversations, devices and trust over a stand-in for unwired channels', () => {
+  it('member operations update the list and leave member lines; removal then rotation', async () => {
+    let now = 1_000;
+    const store = storeOver(standInHandlersForUnwiredChannels(), () => now);
+    await store.getState().loadConversations();
+    store.getState().selectConversation(GROUP);
+    await store.getState().searchUsers('car');
+    expect(conversationsSelectors.userResults(store.getState()).map((u) => u.displayName)).toEqual(['Carol']);
+
+    now = 2_000;
+    await store.getState().addMember(GROUP, CAROL);
+    now = 3_000;
+    await store.getState().setMemberRole(GROUP, CAROL, 'admin');
+    now = 4_000;
+    await store.getState().removeMember(GROUP, BOB);
+    expect(conversationsSelectors.selected(store.getState())?.members.map((m) => m.displayName)).toEqual(['Me', 'Carol']);
+    expect(conversationsSelectors.selected(store.getState())?.needsRotation).toBe(true);
+    expect(conversationsSelectors.notesOf(GROUP)(store.getState()).map((n) => [n.at, n.text])).toEqual([
+      [2_000, 'Carol joined the conversation'],
+      [3_000, 'Carol is now an admin'],
+      [4_000, 'Bob left or was removed'],
+    ]);
+    expect(await store.getState().rotateKey(GROUP)).toBe(2);
+    expect(conversationsSelectors.selected(store.getState())).toMatchObject({ keyVersion: 2, needsRotation: false });
+
+    await store.getState().removeMember('conv-missing1' as ConversationId, BOB);
+    expect(conversationsSelectors.error(store.getState())).toMatchObject({ code: 'not_found' });
+    await store.getState().addMember(GROUP, 'bad id!' as UserId);
+    expect(conversationsSelectors.error(store.getState())?.code).toBe('invalid_arguments');
+    expect(conversationsSelectors.selected(store.getState())?.members).toHaveLength(2);
+  });
+
+  it('devices: revoke, and approve a new device after comparing the confirmation code', async () => {
+    const store = storeOver(standInHandlersForUnwiredChannels());
+    await store.getState().loadDevices();
+    await store.getState().revokeDevice('device-old01' as DeviceId);
+    expect(store.getState().devices.list.find((d) => d.deviceId === 'device-old01')?.revokedAt).toBe(5);
+    await store.getState().beginDeviceApproval('  link-code-0123456789  ');
+    expect(store.getState().devices.error).toBeNull();
+    expect(store.getState().devices.approval.confirmation).toEqual({ linkId: 'link-for-20', confirmationCode: '482 913', newDeviceName: 'New laptop' });
+    await store.getState().answerDeviceApproval(true);
+    expect(store.getState().devices.approval.result?.state).toBe('approved');
+    store.getState().resetDeviceApproval();
+    await store.getState().answerDeviceApproval(true);
+    expect(store.getState().devices.error?.message).toBe('no device approval in progress');
+    await store.getState().beginDeviceApproval('too short');
+    expect(store.getState().devices.error?.code).toBe('invalid_arguments');
+  });
+
+  it('an identity change blocks the composer until acknowledged; policy can require verified contacts', async () => {
+    const store = storeOver(standInHandlersForUnwiredChannels());
+    await store.getState().loadConversations();
+    const group = store.getState().conversations.list[0]!;
+    await store.getState().loadTrust([BOB]);
+    expect(composerBlock(group, store.getState().trust.byUser, ME, false)).toEqual({ reason: 'identity_changed', userId: BOB, displayName: 'Bob' });
+    await store.getState().acknowledgeIdentityChange(BOB);
+    expect(composerBlock(group, store.getState().trust.byUser, ME, false)).toBeNull();
+    expect(composerBlock(group, store.getState().trust.byUser, ME, true)).toMatchObject({ reason: 'unverified', userId: BOB });
+    await store.getState().markVerified(BOB);
+    expect(composerBlock(group, store.getState().trust.byUser, ME, true)).toBeNull();
+  });
+});
