@@ -91,11 +91,16 @@ export class Client {
 
   private attach(identity: Identity): Core {
     const directory = new Directory(this.api, this.deps.provider, this.state, { userId: identity.userId, accountKey: identity.account.publicKey });
-    const ring = new KeyRing(this.api, this.deps.provider, directory, {
-      deviceId: identity.deviceId,
-      x25519PrivateKey: identity.device.x25519.privateKey,
-      x25519PublicKey: identity.device.x25519.publicKey,
-    });
+    const ring = new KeyRing(
+      this.api,
+      this.deps.provider,
+      directory,
+      { deviceId: identity.deviceId, x25519PrivateKey: identity.device.x25519.privateKey, x25519PublicKey: identity.device.x25519.publicKey },
+      async (conversationId, version) => {
+        const info = await this.api.call<ConversationInfo>('GET', `/v1/conversations/${conversationId}`);
+        return info.currentVersion === version && !info.needsRotation ? new Set(info.members.map((m) => m.userId)) : undefined;
+      },
+    );
     const signing = { deviceId: identity.deviceId, ed25519PrivateKey: identity.device.ed25519.privateKey };
     const conversations = new Conversations(this.api, this.deps.provider, directory, ring, signing);
     const crypto = new CoreMessageCrypto(this.deps.provider, ring, directory, conversations, signing);

@@ -8,6 +8,7 @@
  */
 import type { CryptoProvider } from '../../common/crypto/provider';
 import type { ConversationId, DeviceId } from '../../common/ids';
+import { MemberMismatchError } from '../../common/protocol/errors';
 import { unwrapConversationKey } from '../../common/protocol/keyVersionRecord';
 import { verifyDeviceKeyVersion } from '../../common/protocol/keyVersionVerify';
 import type { Directory } from './directory';
@@ -34,6 +35,12 @@ export interface RingDevice {
 
 const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
+/**
+ * The users whose devices a version may wrap to, when the caller knows them: for the conversation's
+ * current version, its current members (undefined for older versions or while a rotation is due).
+ */
+export type AllowedMembers = (conversationId: ConversationId, version: number) => Promise<ReadonlySet<string> | undefined>;
+
 export class KeyRing {
   private readonly keys = new Map<string, Uint8Array>();
   private readonly inFlight = new Map<string, Promise<Uint8Array | undefined>>();
@@ -47,6 +54,7 @@ export class KeyRing {
     private readonly provider: CryptoProvider,
     private readonly directory: Directory,
     private readonly device: RingDevice,
+    private readonly allowedMembers: AllowedMembers = async () => undefined,
   ) {}
 
   private static id(conversationId: string, version: number): string {
@@ -167,6 +175,7 @@ export class KeyRing {
       },
     );
     if (!verified.coveredBySignature) await this.directory.device(fetched.addedByDevice);
+    await this.checkMembers(conversationId, verified.record.version, verified.record.memberDevices);
     const key = await unwrapConversationKey(this.provider, verified.record, verified.wrap, {
       deviceId: this.device.deviceId,
       x25519PrivateKey: this.device.x25519PrivateKey,
@@ -174,6 +183,17 @@ export class KeyRing {
     });
     this.store(conversationId, fetched.version, key);
     return key;
+  }
+
+  /** Every member device is certified under its user's pinned key and, when known, belongs to a member. */
+  private async checkMembers(conversationId: ConversationId, version: number, memberDevices: readonly string[]): Promise<void> {
+    const allowed = await this.allowedMembers(conversationId, version);
+    for (const deviceId of memberDevices) {
+      const d = await this.directory.device(deviceId).catch((err: unknown) => {
+        throw new MemberMismatchError(`member device ${deviceId} of ${conversationId}#${version} is not certified: ${err instanceof Error ? err.message : String(err)}`);
+      });
+      if (allowed && !allowed.has(d.userId)) throw new MemberMismatchError(`member device ${deviceId} of ${conversationId}#${version} belongs to ${d.userId}, who is not a member`);
+    }
   }
 
   private store(conversationId: ConversationId, version: number, key: Uint8Array): void {
