@@ -20,6 +20,7 @@ import { memberRoutes } from './api/members';
 import { metaRoutes } from './api/meta';
 import { pubnubRoutes } from './api/pubnubAccess';
 import { wrapRoutes } from './api/wraps';
+import { broadcastRoutes } from './keyManager/keyServiceMount';
 import { AccessTokens } from './auth/accessTokens';
 import { createAuthenticator } from './auth/authenticate';
 import { loadJwtSecret } from './auth/jwtSecret';
@@ -111,6 +112,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...keyVersionRoutes(svc, onPubnubError),
       ...wrapRoutes(svc, onPubnubError),
       ...pubnubRoutes(svc),
+      ...broadcastRoutes(svc, { dataDir: opts.dataDir, host: opts.host }, () => server),
     );
     const server = createServer(
       createListener({

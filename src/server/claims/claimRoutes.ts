@@ -8,7 +8,7 @@ import type { ClaimIssuer } from './claimIssuer';
 
 const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
 
-export function claimRoutes(issuer: Pick<ClaimIssuer, 'jwks'>, basePath = ''): Route[] {
+export function claimRoutes(issuer: () => Pick<ClaimIssuer, 'jwks'> | Promise<Pick<ClaimIssuer, 'jwks'>>, basePath = ''): Route[] {
   return [
     defineRoute({
       method: 'GET',
@@ -18,7 +18,7 @@ export function claimRoutes(issuer: Pick<ClaimIssuer, 'jwks'>, basePath = ''): R
       auth: 'public',
       response: JwksSchema,
       errors: [],
-      handler: async () => issuer.jwks() as z.input<typeof JwksSchema>,
+      handler: async () => (await issuer()).jwks() as z.input<typeof JwksSchema>,
     }),
   ];
 }

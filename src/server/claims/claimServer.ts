@@ -21,7 +21,7 @@ export interface ClaimIssuerServer {
 
 export async function startClaimIssuer(opts: { dataDir: string; port?: number; host?: string; log?: (m: string, e?: unknown) => void }): Promise<ClaimIssuerServer> {
   let issuer: ClaimIssuer | null = null;
-  const routes = claimRoutes({ jwks: () => (issuer ? issuer.jwks() : { keys: [] }) });
+  const routes = claimRoutes(() => ({ jwks: () => (issuer ? issuer.jwks() : { keys: [] }) }));
   const server = createServer(
     createListener({
       router: new Router(routes),

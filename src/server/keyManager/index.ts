@@ -19,7 +19,7 @@ import { ClaimVerifier, type TrustedIssuer } from './claimVerifier';
 import { KeyManagerConfigError } from './errors';
 import { KeyManager } from './keyManager';
 import { MasterKey } from './masterKey';
-import { keyManagerRoutes } from './routes';
+import { keyManagerRoutes, type KeyManagerParts } from './routes';
 import { KeyManagerStore } from './store';
 
 export type { TrustedIssuer } from './claimVerifier';
@@ -43,8 +43,8 @@ export interface MountedKeyManager {
   close(): void;
 }
 
-/** An instance to mount: its routes and a close function (closes its database). */
-export function createKeyManager(config: KeyManagerConfig): MountedKeyManager {
+/** Opens an instance: the key manager and its claim verifier, and a function that closes its database. */
+export function openKeyManager(config: Omit<KeyManagerConfig, 'basePath'>): KeyManagerParts & { close(): void } {
   if (!KeyManagerUrlSchema.safeParse(config.url).success) throw new KeyManagerConfigError(`key manager url ${JSON.stringify(config.url)} is not a valid base URL`);
   if (config.trustedIssuers.length === 0) throw new KeyManagerConfigError('a key manager needs at least one trusted claim issuer');
   mkdirSync(config.dataDir, { recursive: true });
@@ -52,7 +52,13 @@ export function createKeyManager(config: KeyManagerConfig): MountedKeyManager {
   const store = new KeyManagerStore(config.dataDir);
   const claims = new ClaimVerifier(config.url, config.trustedIssuers, config.jwksTimeoutMs);
   const km = new KeyManager({ url: config.url, store, masterKey, claims, crypto: createNodeCryptoProvider(), now: Date.now });
-  return { url: config.url, routes: keyManagerRoutes(km, claims, config.basePath ?? ''), close: () => store.close() };
+  return { km, claims, close: () => store.close() };
+}
+
+/** An instance to mount: its routes and a close function (closes its database). */
+export function createKeyManager(config: KeyManagerConfig): MountedKeyManager {
+  const parts = openKeyManager(config);
+  return { url: config.url, routes: keyManagerRoutes(() => parts, config.basePath ?? ''), close: parts.close };
 }
 
 export interface StartKeyManagerOptions extends Omit<KeyManagerConfig, 'url' | 'basePath'> {

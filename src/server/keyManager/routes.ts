@@ -34,8 +34,16 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function keyManagerRoutes(km: KeyManager, claims: ClaimVerifier, basePath = ''): Route[] {
+/** The parts the routes call; resolved per request so a mounted instance can start on first use. */
+export interface KeyManagerParts {
+  readonly km: KeyManager;
+  readonly claims: ClaimVerifier;
+}
+
+export function keyManagerRoutes(parts: () => KeyManagerParts, basePath = ''): Route[] {
   const v1 = `${basePath}/v1`;
+  const km = () => parts().km;
+
   let doc: Record<string, unknown> | null = null;
   const routes: Route[] = [
     defineRoute({
@@ -46,7 +54,7 @@ export function keyManagerRoutes(km: KeyManager, claims: ClaimVerifier, basePath
       auth: 'public',
       response: KeyManagerInfoSchema,
       errors: [],
-      handler: async () => ({ keyManager: true as const, audience: km.url, trustedIssuers: claims.trustedIssuers }),
+      handler: async () => ({ keyManager: true as const, audience: km().url, trustedIssuers: parts().claims.trustedIssuers }),
     }),
     defineRoute({
       method: 'POST',
@@ -58,7 +66,7 @@ export function keyManagerRoutes(km: KeyManager, claims: ClaimVerifier, basePath
       response: z.object({ channelId: ChannelIdSchema, version: z.number(), publicKey: z.string(), createdAt: z.number() }),
       status: 201,
       errors: [400, 401, 403, 409, 422, 503],
-      handler: ({ body }) => guarded(() => km.createChannel(body.claim, body.descriptor)),
+      handler: ({ body }) => guarded(() => km().createChannel(body.claim, body.descriptor)),
     }),
     defineRoute({
       method: 'GET',
@@ -69,7 +77,7 @@ export function keyManagerRoutes(km: KeyManager, claims: ClaimVerifier, basePath
       params: ChannelParam,
       response: ChannelInfoSchema,
       errors: [400, 404, 422],
-      handler: ({ params }) => guarded(() => km.info(params.channelId)),
+      handler: ({ params }) => guarded(() => km().info(params.channelId)),
     }),
     defineRoute({
       method: 'POST',
@@ -81,7 +89,7 @@ export function keyManagerRoutes(km: KeyManager, claims: ClaimVerifier, basePath
       body: DeviceRequestSchema,
       response: PublicKeyResponseSchema,
       errors: [400, 401, 403, 404, 422, 503],
-      handler: ({ params, body }) => guarded(() => km.publicKey(params.channelId, body.claim, body.certificate)),
+      handler: ({ params, body }) => guarded(() => km().publicKey(params.channelId, body.claim, body.certificate)),
     }),
     defineRoute({
       method: 'POST',
@@ -93,7 +101,7 @@ export function keyManagerRoutes(km: KeyManager, claims: ClaimVerifier, basePath
       body: DeviceRequestSchema,
       response: WrappedKeysResponseSchema,
       errors: [400, 401, 403, 404, 422, 503],
-      handler: ({ params, body }) => guarded(() => km.wrappedKeys(params.channelId, body.claim, body.certificate)),
+      handler: ({ params, body }) => guarded(() => km().wrappedKeys(params.channelId, body.claim, body.certificate)),
     }),
     defineRoute({
       method: 'POST',
@@ -106,7 +114,7 @@ export function keyManagerRoutes(km: KeyManager, claims: ClaimVerifier, basePath
       response: RevokeResponseSchema,
       status: 201,
       errors: [400, 401, 403, 404, 422, 503],
-      handler: ({ params, body }) => guarded(() => km.revoke(params.channelId, body.claim, body.userId)),
+      handler: ({ params, body }) => guarded(() => km().revoke(params.channelId, body.claim, body.userId)),
     }),
     defineRoute({
       method: 'GET',
@@ -117,7 +125,7 @@ export function keyManagerRoutes(km: KeyManager, claims: ClaimVerifier, basePath
       params: ChannelParam,
       response: PublishersResponseSchema,
       errors: [400, 404],
-      handler: ({ params }) => guarded(async () => ({ publishers: km.publishers(params.channelId) })),
+      handler: ({ params }) => guarded(async () => ({ publishers: km().publishers(params.channelId) })),
     }),
     defineRoute({
       method: 'GET',

@@ -1,0 +1,68 @@
+/**
+ * The broadcast parts the key service mounts (docs/broadcast.md §4.1): the default key manager under
+ * `<key service>/km` (its own SQLite file and master key in `<dataDir>/keymanager/`, never the key
+ * service database), the key service's claim issuer (`/.well-known/jwks.json`, key in
+ * `<dataDir>/claims/`), which the default key manager trusts, and the claim and grant endpoints.
+ * Everything starts on first use, because the service's URL (claim issuer name and key manager
+ * audience) is known only once it listens; the parts close with the HTTP server.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ClaimIssuer } from '../claims/claimIssuer';
+import { claimRoutes } from '../claims/claimRoutes';
+import { identityRoutes } from '../claims/identityRoutes';
+import { RoleGrants } from '../claims/roleGrants';
+import type { Route } from '../http/route';
+import type { Services } from '../services';
+import { openKeyManager } from './index';
+import { keyManagerRoutes, type KeyManagerParts } from './routes';
+
+export const DEFAULT_KEY_MANAGER_PATH = '/km';
+
+export interface BroadcastMountOptions {
+  readonly dataDir: string;
+  readonly host?: string;
+}
+
+/** Routes to add to the key service's route table; `server` is read on first request. */
+export function broadcastRoutes(svc: Services, opts: BroadcastMountOptions, server: () => Server): Route[] {
+  const baseUrl = () => {
+    const { port } = server().address() as AddressInfo;
+    const host = opts.host ?? '127.0.0.1';
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  };
+  const claimsDir = path.join(opts.dataDir, 'claims');
+  let issuer: Promise<ClaimIssuer> | null = null;
+  let grants: RoleGrants | null = null;
+  let km: (KeyManagerParts & { close(): void }) | null = null;
+  let closing = false;
+  const onClose = () => {
+    if (closing) return;
+    closing = true;
+    server().once('close', () => {
+      grants?.close();
+      km?.close();
+    });
+  };
+  const getIssuer = () => {
+    onClose();
+    issuer ??= ClaimIssuer.open({ issuer: baseUrl(), dataDir: claimsDir });
+    return issuer;
+  };
+  const getGrants = () => {
+    onClose();
+    grants ??= new RoleGrants(claimsDir);
+    return grants;
+  };
+  const getKm = () => {
+    onClose();
+    km ??= openKeyManager({
+      dataDir: path.join(opts.dataDir, 'keymanager'),
+      url: `${baseUrl()}${DEFAULT_KEY_MANAGER_PATH}`,
+      trustedIssuers: [{ issuer: baseUrl(), jwksUrl: `${baseUrl()}/.well-known/jwks.json` }],
+    });
+    return km;
+  };
+  return [...claimRoutes(getIssuer), ...identityRoutes(svc, getIssuer, getGrants), ...keyManagerRoutes(getKm, DEFAULT_KEY_MANAGER_PATH)];
+}

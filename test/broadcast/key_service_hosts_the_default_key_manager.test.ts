@@ -1,0 +1,117 @@
+/**
+ * The default key manager runs with the key service (issue 8): the key service issues role claims to a
+ * signed-in device (JWKS at /.well-known/jwks.json), the channel's owner grants per-channel roles, and
+ * the key manager mounted at <key service>/km creates and serves the channel — over the real relay with
+ * the real pubnub SDK. The key service database never holds a channel private key.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64Url } from '../../src/common/encoding/base64url';
+import type { ChannelId } from '../../src/common/ids';
+import { unwrapChannelKey } from '../../src/common/protocol/broadcast';
+import type { KeyWrap } from '../../src/common/protocol/keyWrap';
+import { createBroadcastClient } from '../../src/main/broadcast/broadcastClient';
+import type { BroadcastChannel } from '../../src/main/broadcast/broadcastChannel';
+import { device, newActor, type Actor } from '../server/helpers/actors';
+import { startOn, type Running } from '../server/helpers/service';
+import { cleanup, post, provider, pubnubFor, rejection, relay } from './harness';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+describe('key service hosts the default key manager', () => {
+  let ks: Running;
+  let alice: Actor;
+  let bob: Actor;
+  let mallory: Actor;
+  let kmUrl: string;
+  let channel: BroadcastChannel;
+  let r: Awaited<ReturnType<typeof relay>>;
+
+  const claimsOf = (actor: Actor) => async (audience: string) => {
+    const res = await ks.api.post<{ claim: string }>('/v1/broadcast/claims', { audience }, device(actor).token);
+    if (res.status !== 200) throw new Error(`claim refused: ${JSON.stringify(res.body)}`);
+    return res.body.claim;
+  };
+  const certificateOf = async (actor: Actor) => {
+    const res = await ks.api.get<{ device: { certificate: never } }>(`/v1/devices/${device(actor).deviceId}`, actor.userToken);
+    return res.body.device.certificate;
+  };
+  const clientOf = async (actor: Actor, pubnubUser: string) =>
+    createBroadcastClient({
+      crypto: provider,
+      device: {
+        userId: actor.userId,
+        deviceId: device(actor).deviceId,
+        certificate: await certificateOf(actor),
+        x25519PrivateKey: device(actor).keys.x25519.privateKey,
+        ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
+      },
+      claims: claimsOf(actor),
+      pubnub: pubnubFor(r, pubnubUser),
+    });
+
+  beforeAll(async () => {
+    ks = await startOn('sqlite');
+    kmUrl = `${ks.service.url}/km`;
+    r = await relay();
+    alice = await newActor(ks.api, 'alice');
+    bob = await newActor(ks.api, 'bob');
+    mallory = await newActor(ks.api, 'mallory');
+  });
+  afterAll(async () => {
+    await cleanup();
+    await ks.stop();
+  });
+
+  it('publishes its claim keys and issues claims with the account key of the calling device', async () => {
+    const jwks = await ks.api.get<{ keys: { kty: string; crv: string; d?: string }[] }>('/.well-known/jwks.json');
+    expect(jwks.body.keys).toHaveLength(1);
+    expect(jwks.body.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
+    expect(jwks.body.keys[0]?.d).toBeUndefined();
+    const res = await ks.api.post<{ roles: string[] }>('/v1/broadcast/claims', { audience: kmUrl }, device(alice).token);
+    expect(res.status).toBe(200);
+    expect(res.body.roles).toEqual(['channel-creator']);
+    const noDevice = await ks.api.post('/v1/broadcast/claims', { audience: kmUrl }, alice.userToken);
+    expect(noDevice.status).toBe(401);
+  });
+
+  it('alice creates a channel on the default key manager, grants bob, and bob reads', async () => {
+    channel = await (await clientOf(alice, 'alice')).createChannel({ keyManagerUrl: kmUrl, name: 'All hands' });
+    const grant = await ks.api.post(`/v1/broadcast/channels/${channel.channelId}/grants`, { userId: bob.userId, kind: 'subscriber' }, alice.userToken);
+    expect(grant.status).toBe(201);
+    const squat = await ks.api.post<{ error: { code: string } }>(`/v1/broadcast/channels/${channel.channelId}/grants`, { userId: mallory.userId, kind: 'subscriber' }, mallory.userToken);
+    expect([squat.status, squat.body.error.code]).toEqual([403, 'not_channel_owner']);
+
+    await channel.publish({ type: 'string', body: 'town hall at noon' });
+    const bobChannel = await (await clientOf(bob, 'bob')).openChannel(kmUrl, channel.channelId, alice.account.publicKey);
+    const [item] = await bobChannel.history();
+    expect((await item!.open()).message.body).toBe('town hall at noon');
+
+    const malloryChannel = await (await clientOf(mallory, 'mallory')).openChannel(kmUrl, channel.channelId);
+    expect((await rejection(malloryChannel.refreshKeys())).code).toBe('role_missing');
+  });
+
+  it('the key service database and files hold no channel private key', async () => {
+    const res = await post(`${kmUrl}/v1/channels/${channel.channelId}/keys`, { claim: await claimsOf(bob)(kmUrl), certificate: await certificateOf(bob) });
+    const key = (res.body.keys as { wrap: KeyWrap }[])[0]!;
+    const pair = await unwrapChannelKey(provider, {
+      channelId: channel.channelId as ChannelId,
+      keyVersion: 1,
+      wrap: key.wrap,
+      deviceId: device(bob).deviceId,
+      x25519PrivateKey: device(bob).keys.x25519.privateKey,
+    });
+    const secret = Buffer.from(pair.privateKey);
+    const files = filesUnder(ks.store.dataDir);
+    expect(files.some((f) => f.endsWith('keyservice.sqlite'))).toBe(true);
+    expect(files.some((f) => f.includes(join('keymanager', 'keymanager.sqlite')))).toBe(true);
+    for (const file of files) expect(readFileSync(file).includes(secret), file).toBe(false);
+    expect(toBase64Url(pair.publicKey)).toBe((res.body.keys as { publicKey: string }[])[0]!.publicKey);
+  });
+});
