@@ -45,13 +45,16 @@ function summary(id: ConversationId, alice: Participant, bob: Participant): Conv
 }
 
 /** Handlers for channels the composition root does not wire yet; sealing and opening by a real test device. */
-function standInHandlersForUnwiredChannels(alice: Participant, origin: string, dm: ConversationSummary): Handlers {
+function standInHandlersForUnwiredChannels(alice: Participant, origin: string, list: ConversationSummary[], counts: { transportConfig: number }): Handlers {
   const device = alice.user.devices[0]!;
   const session = { state: 'signedIn' as const, serverUrl: 'http://127.0.0.1:1', localStack: true, user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' }, deviceId: device.deviceId, deviceName: 'Desktop' };
   return {
     session: async () => session,
-    transportConfig: async () => ({ origin, ssl: false, subscribeKey: SUB, publishKey: PUB, userId: alice.user.userId, token: null }),
-    listConversations: async () => [dm],
+    transportConfig: async () => {
+      counts.transportConfig += 1;
+      return { origin, ssl: false, subscribeKey: SUB, publishKey: PUB, userId: alice.user.userId, token: null };
+    },
+    listConversations: async () => [...list],
     listDevices: async () => [],
     contactTrust: async (userId) => ({ userId, state: 'unverified', safetyNumber: '1'.repeat(60), qrPayload: 'qr' }),
     sealMessage: async (id, plaintext) => (await alice.crypto.seal(id, plaintext)) as Record<string, unknown>,
@@ -63,9 +66,18 @@ function standInHandlersForUnwiredChannels(alice: Participant, origin: string, d
   };
 }
 
-async function rendererAlice(alice: Participant, origin: string, dm: ConversationSummary): Promise<AppStore> {
+interface RendererAlice {
+  store: AppStore;
+  list: ConversationSummary[];
+  counts: { transportConfig: number };
+  deliver(message: unknown): void;
+}
+
+async function rendererAlice(alice: Participant, origin: string, dm: ConversationSummary): Promise<RendererAlice> {
   const router = createEventRouter();
-  const raw = buildBridge(createDispatcher(standInHandlersForUnwiredChannels(alice, origin, dm)), router.subscribe);
+  const list = [dm];
+  const counts = { transportConfig: 0 };
+  const raw = buildBridge(createDispatcher(standInHandlersForUnwiredChannels(alice, origin, list, counts)), router.subscribe);
   disposers.push(alice.crypto.onKeyAvailable((conversationId, keyVersion) => router.deliver({ name: 'keyAvailable', payload: { conversationId, keyVersion } })));
   const bridge = createBridgeClient(raw);
   const events = createBridgeEvents(raw);
@@ -74,15 +86,14 @@ async function rendererAlice(alice: Participant, origin: string, dm: Conversatio
     events,
     now: () => Date.now(),
     startChat: async (self) => {
-      const { messaging, pubnub } = await startRendererMessaging({ bridge, events, self, storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) } });
-      disposers.push(() => pubnub.destroy(true));
-      return messaging;
+      const { port } = await startRendererMessaging({ bridge, events, self, storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) } });
+      return port;
     },
   };
   const store = createAppStore(bridge, env);
   disposers.push(connectApp(store, env));
   disposers.push(() => store.getState().stopChat());
-  return store;
+  return { store, list, counts, deliver: (message) => router.deliver(message) };
 }
 
 const rows = (store: AppStore, id: ConversationId) => {
@@ -97,7 +108,7 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
     const bob = await participant(relay, 'bob');
     const dm = await conversation('dm-renderer-ui', [alice, bob]);
     await bob.messaging.join([dm]);
-    const store = await rendererAlice(alice, relay.origin, summary(dm, alice, bob));
+    const { store } = await rendererAlice(alice, relay.origin, summary(dm, alice, bob));
 
     await waitFor('alice signed in, chat on, dm joined and live', () => store.getState().chat.views[dm]?.live === true);
     expect(store.getState().conversations.list.map((c) => c.conversationId)).toEqual([dm]);
@@ -143,5 +154,28 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
     const resolved = rows(store, dm).find((r) => r.kind === 'message' && r.text === 'sealed with version 2')!;
     expect(resolved.key).toBe(pending.key);
     expect(rows(store, dm).some((r) => r.kind === 'pending')).toBe(false);
+  });
+
+  it('a conversation that appears later is joined with a fresh transport token; signing out stops the pipeline', async () => {
+    const relay = await startTestRelay();
+    const alice = await participant(relay, 'alice');
+    const bob = await participant(relay, 'bob');
+    const dm = await conversation('dm-renderer-first', [alice, bob]);
+    const later = await conversation('dm-renderer-later', [alice, bob]);
+    const app = await rendererAlice(alice, relay.origin, summary(dm, alice, bob));
+    await waitFor('first conversation live', () => app.store.getState().chat.views[dm]?.live === true);
+    expect(app.counts.transportConfig).toBe(1);
+
+    app.list.push(summary(later, alice, bob));
+    app.deliver({ name: 'conversationsChanged', payload: { conversationId: later, reason: 'member_added' } });
+    await waitFor('the new conversation is live', () => app.store.getState().chat.views[later]?.live === true);
+    expect(app.counts.transportConfig).toBe(2);
+    await bob.messaging.send(later, { type: 'string', body: 'in the new one' });
+    await waitFor('alice receives in the new conversation', () => rows(app.store, later).some((r) => r.kind === 'message' && r.text === 'in the new one'));
+
+    app.deliver({ name: 'sessionChanged', payload: { state: 'signedOut', serverUrl: 'http://127.0.0.1:1', localStack: true } });
+    await waitFor('chat off', () => app.store.getState().chat.status === 'off');
+    expect(app.store.getState().conversations.list).toEqual([]);
+    expect(app.store.getState().chat.views).toEqual({});
   });
 });

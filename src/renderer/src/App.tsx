@@ -1,7 +1,8 @@
 /**
  * Root container: provides the store, applies the theme class on <html> (following the system's
  * preference when the theme is "system"), and shows onboarding or the messenger, the open panel, and the
- * installation status. When the app core cannot be reached at all, that is the one thing shown.
+ * installation status. When the app core cannot be reached at all, that is the one thing shown. Coming
+ * back online or to the foreground catches the conversations up (docs/messaging.md §Receiving).
  */
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
@@ -28,6 +29,17 @@ export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
 
   useEffect(() => connectApp(store, env), [store, env]);
   useEffect(() => applyThemeClass(document.documentElement, themeClass), [themeClass]);
+  useEffect(() => {
+    const catchUp = () => {
+      if (document.visibilityState === 'visible' && store.getState().chat.status === 'on') void store.getState().catchUp();
+    };
+    window.addEventListener('online', catchUp);
+    document.addEventListener('visibilitychange', catchUp);
+    return () => {
+      window.removeEventListener('online', catchUp);
+      document.removeEventListener('visibilitychange', catchUp);
+    };
+  }, [store]);
   useEffect(() => {
     const query = window.matchMedia('(prefers-color-scheme: dark)');
     const follow = () => store.getState().setSystemDark(query.matches);

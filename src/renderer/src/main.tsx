@@ -16,7 +16,7 @@ const events = windowEvents();
 const env: StoreEnv = {
   events,
   now: () => Date.now(),
-  startChat: async (self) => (await startRendererMessaging({ bridge, events, self, storage: window.localStorage })).messaging,
+  startChat: async (self) => (await startRendererMessaging({ bridge, events, self, storage: window.localStorage })).port,
 };
 
 const root = document.getElementById('root');

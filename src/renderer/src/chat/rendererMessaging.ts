@@ -2,12 +2,16 @@
  * Starts the messaging pipeline in the renderer (docs/messaging.md §API): the real `pubnub` SDK (browser
  * build) configured from `transportConfig` — origin, ssl, keys, userId and the Access Manager token — with
  * crypto over the bridge and cursors in local storage. No cipherKey: envelopes carry their own encryption.
+ * Only subscribe is retried by the SDK (publish failures are reported and retried by the user, as the
+ * pipeline asks). `refreshAccess` fetches a fresh token from main: after joining a new conversation (the
+ * old token does not list its channel) or when the relay refuses the current one.
  */
 import PubNub from 'pubnub';
 import type { BridgeClient, BridgeEvents } from '../bridge/client';
 import type { DeviceId, UserId } from '../../../common/ids';
 import type { TransportConfig } from '../../../common/ipc/schemas/session';
-import { createMessaging, type Messaging } from '../../../common/messaging/messaging';
+import { createMessaging } from '../../../common/messaging/messaging';
+import type { ChatPort } from '../state/env';
 import { BridgeMessageCrypto } from './bridgeMessageCrypto';
 import { storageCursorStore } from './cursorStore';
 
@@ -18,19 +22,23 @@ export interface RendererMessagingDeps {
   storage: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
+const NOT_RETRIED = ['MessageSendEndpoint', 'PresenceEndpoint', 'FilesEndpoint', 'MessageStorageEndpoint', 'ChannelGroupsEndpoint', 'DevicePushNotificationsEndpoint', 'AppContextEndpoint', 'MessageReactionsEndpoint'];
+
 export function pubnubFromConfig(config: TransportConfig): PubNub {
+  const excluded = NOT_RETRIED as unknown as NonNullable<PubNub.LinearRetryPolicyConfiguration['excluded']>;
   const pubnub = new PubNub({
     origin: config.origin,
     ssl: config.ssl,
     subscribeKey: config.subscribeKey,
     publishKey: config.publishKey,
     userId: config.userId,
+    retryConfiguration: PubNub.LinearRetryPolicy({ delay: 2, maximumRetry: 30, excluded }),
   });
   if (config.token !== null) pubnub.setToken(config.token);
   return pubnub;
 }
 
-export async function startRendererMessaging(deps: RendererMessagingDeps): Promise<{ messaging: Messaging; pubnub: PubNub }> {
+export async function startRendererMessaging(deps: RendererMessagingDeps): Promise<{ port: ChatPort; pubnub: PubNub }> {
   const pubnub = pubnubFromConfig(await deps.bridge.transportConfig());
   const messaging = createMessaging({
     pubnub,
@@ -39,5 +47,28 @@ export async function startRendererMessaging(deps: RendererMessagingDeps): Promi
     self: deps.self,
     randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
   });
-  return { messaging, pubnub };
+  const port: ChatPort = {
+    join: (ids) => messaging.join(ids),
+    leave: (ids) => messaging.leave(ids),
+    catchUp: (id) => messaging.catchUp(id),
+    loadOlder: (id) => messaging.loadOlder(id),
+    send: (id, content) => messaging.send(id, content),
+    retry: (id, messageId) => messaging.retry(id, messageId),
+    setTyping: (id, typing) => messaging.setTyping(id, typing),
+    markRead: (id, timetoken) => messaging.markRead(id, timetoken),
+    react: (id, timetoken, value) => messaging.react(id, timetoken, value),
+    unreact: (id, timetoken, value) => messaging.unreact(id, timetoken, value),
+    view: (id) => messaging.view(id),
+    onChange: (listener) => messaging.onChange(listener),
+    onError: (listener) => messaging.onError(listener),
+    async refreshAccess() {
+      const config = await deps.bridge.transportConfig();
+      if (config.token !== null) pubnub.setToken(config.token);
+    },
+    async dispose() {
+      await messaging.dispose();
+      pubnub.destroy(true);
+    },
+  };
+  return { port, pubnub };
 }

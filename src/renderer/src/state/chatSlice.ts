@@ -23,6 +23,8 @@ export interface ChatSlice {
   attachChat(port: ChatPort): void;
   stopChat(): Promise<void>;
   joinConversations(ids: readonly ConversationId[]): Promise<void>;
+  /** Fetches what was missed (after a network change or a wake from sleep). */
+  catchUp(): Promise<void>;
   setDraft(id: ConversationId, text: string): void;
   sendDraft(id: ConversationId): Promise<void>;
   retrySend(id: ConversationId, messageId: MessageId): Promise<void>;
@@ -37,6 +39,7 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
   return (set, get) => {
     let port: ChatPort | null = null;
     let detach: (() => void)[] = [];
+    let joinedOnce = false;
     const patch = (p: Partial<ChatSlice['chat']>) => set((s) => ({ chat: { ...s.chat, ...p } }));
     const refresh = (id: ConversationId) => {
       if (port === null) return;
@@ -67,7 +70,14 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
       },
       attachChat(next) {
         port = next;
-        detach = [next.onChange(refresh), next.onError((error) => patch({ error: toUiError(error) }))];
+        joinedOnce = false;
+        detach = [
+          next.onChange(refresh),
+          next.onError((error) => {
+            patch({ error: toUiError(error) });
+            if (deniedAccess(error)) void next.refreshAccess?.().then(() => next.catchUp(), () => {});
+          }),
+        ];
         patch({ status: 'on', error: null });
       },
       async stopChat() {
@@ -80,6 +90,8 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
       },
       async joinConversations(ids) {
         await guarded(async (p) => {
+          if (joinedOnce) await p.refreshAccess?.();
+          joinedOnce = true;
           await p.join(ids);
           for (const id of ids) refresh(id);
         });
@@ -94,10 +106,12 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
         patch({ drafts: { ...get().chat.drafts, [id]: '' } });
         await guarded(async (p) => {
           void p.setTyping(id, false).catch(() => {});
-          await p.send(id, { type: 'string', body: text });
+          const outcome = await p.send(id, { type: 'string', body: text });
+          if (outcome.state === 'failed' && outcome.code === 'access_denied') await p.refreshAccess?.();
         });
       },
       retrySend: (id, messageId) => guarded((p) => p.retry(id, messageId)),
+      catchUp: () => guarded((p) => p.catchUp()),
       async loadOlder(id) {
         if (get().chat.loadingOlder[id] || get().chat.views[id]?.reachedStart) return;
         patch({ loadingOlder: { ...get().chat.loadingOlder, [id]: true } });
@@ -108,6 +122,11 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
       toggleReaction: (id, timetoken, value, mine) => guarded((p) => (mine ? p.unreact(id, timetoken, value) : p.react(id, timetoken, value))),
     };
   };
+}
+
+/** True for a background failure the relay answered with "access denied" (an expired or outdated token). */
+export function deniedAccess(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { reason?: unknown }).reason === 'access_denied';
 }
 
 export const chatSelectors = {

@@ -9,8 +9,11 @@ import type { Messaging } from '../../../common/messaging/messaging';
 
 export type ChatPort = Pick<
   Messaging,
-  'join' | 'leave' | 'loadOlder' | 'send' | 'retry' | 'setTyping' | 'markRead' | 'react' | 'unreact' | 'view' | 'onChange' | 'onError' | 'dispose'
->;
+  'join' | 'leave' | 'catchUp' | 'loadOlder' | 'send' | 'retry' | 'setTyping' | 'markRead' | 'react' | 'unreact' | 'view' | 'onChange' | 'onError' | 'dispose'
+> & {
+  /** Fetches a fresh transport token from main (new conversation, or the relay refused the old token). */
+  refreshAccess?(): Promise<void>;
+};
 
 export interface StoreEnv {
   events: BridgeEvents;
