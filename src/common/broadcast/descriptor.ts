@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { CryptoProvider } from '../crypto/provider';
 import { toBase64Url } from '../encoding/base64url';
-import { constantTimeEqual, tuple } from '../encoding/bytes';
+import { tuple } from '../encoding/bytes';
 import { canonicalJson } from '../encoding/canonicalJson';
 import { ChannelIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
 import { DeviceCertificateSchema, verifyDeviceCertificate } from '../protocol/deviceCertificate';
@@ -109,9 +109,4 @@ export async function verifyDescriptor(provider: CryptoProvider, input: unknown,
   const ok = await provider.ed25519Verify(bytesOf(d.creatorCertificate.ed25519), descriptorSigningInput(d), bytesOf(d.signature));
   if (!ok) throw new DescriptorError('descriptor_bad_signature', 'channel descriptor signature does not verify');
   return d;
-}
-
-/** True when two account keys (raw bytes, base64url) are the same. */
-export function sameAccountKey(a: Uint8Array, b64u: string): boolean {
-  return constantTimeEqual(a, bytesOf(b64u));
 }
