@@ -39,7 +39,11 @@ export const WrappedKeysResponseSchema = z.object({ keys: z.array(WrappedKeySche
 export type WrappedKeysResponse = z.infer<typeof WrappedKeysResponseSchema>;
 
 export const RevokeResponseSchema = z.object({ version: KeyVersionNumber, revokedUserId: UserIdSchema });
-export const PublishersResponseSchema = z.object({ publishers: z.array(DeviceCertificateSchema) });
+export const PublishersResponseSchema = z.object({
+  publishers: z.array(DeviceCertificateSchema),
+  /** Users revoked from the channel; a broadcast they signed counts only if published before `revokedAt` (ms). */
+  revoked: z.array(z.object({ userId: UserIdSchema, revokedAt: TimestampMs })),
+});
 export const KeyManagerInfoSchema = z.object({ keyManager: z.literal(true), audience: z.string(), trustedIssuers: z.array(z.string()) });
 
 export const KeyManagerErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

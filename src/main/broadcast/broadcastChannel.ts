@@ -104,12 +104,16 @@ export class BroadcastChannel {
     return version;
   }
 
-  /** Verifies and decrypts an envelope; an unknown key version triggers one key refresh. */
-  async open(envelope: unknown): Promise<OpenedBroadcast> {
+  /**
+   * Verifies and decrypts an envelope published at `timetoken` (PubNub's; it decides whether a revoked
+   * publisher's signature still counts); an unknown key version triggers one key refresh.
+   */
+  async open(envelope: unknown, timetoken?: string): Promise<OpenedBroadcast> {
+    const publishedAt = timetoken !== undefined && /^[0-9]{1,20}$/.test(timetoken) ? Number(BigInt(timetoken) / 10_000n) : undefined;
     const ctx = {
       channelId: this.channelId,
       channelKeyForVersion: (v: number) => this.keys.get(v),
-      publisherSigningKey: (d: string) => this.publishers.signingKey(d),
+      publisherSigningKey: (d: string) => this.publishers.signingKey(d, publishedAt),
     };
     try {
       return await openBroadcast(this.opts.crypto, envelope, ctx);
@@ -121,6 +125,6 @@ export class BroadcastChannel {
   }
 
   private item(timetoken: string, envelope: unknown): BroadcastItem {
-    return new BroadcastItem(timetoken, envelope, (e) => this.open(e));
+    return new BroadcastItem(timetoken, envelope, (e) => this.open(e, timetoken));
   }
 }

@@ -71,7 +71,7 @@ export class KeyManager {
     await this.authorize(channelId, claimToken, certificate, 'publish');
     const current = this.deps.store.current(channelId);
     if (!current) throw new BroadcastError('channel_unknown', `no key versions for ${channelId}`);
-    this.deps.store.recordPublisher(channelId, certificate.deviceId, JSON.stringify(certificate));
+    this.deps.store.recordPublisher(channelId, certificate.deviceId, certificate.userId, JSON.stringify(certificate));
     return { version: current.version, publicKey: toBase64Url(current.publicKey) };
   }
 
@@ -107,9 +107,10 @@ export class KeyManager {
     return { version, revokedUserId: userId };
   }
 
-  publishers(channelId: string): DeviceCertificate[] {
+  /** Publisher certificates, and the revoked users whose signatures count only before their revocation. */
+  publishers(channelId: string): { publishers: DeviceCertificate[]; revoked: { userId: string; revokedAt: number }[] } {
     if (this.deps.store.descriptor(channelId) === undefined) throw new BroadcastError('channel_unknown', `no channel ${channelId} on this key manager`);
-    return this.deps.store.publishers(channelId).map((c) => JSON.parse(c) as DeviceCertificate);
+    return { publishers: this.deps.store.publishers(channelId).map((c) => JSON.parse(c) as DeviceCertificate), revoked: this.deps.store.revocations(channelId) };
   }
 
   private async authorize(channelId: string, claimToken: string, certificate: DeviceCertificate, capability: Capability): Promise<DeviceCertificate> {

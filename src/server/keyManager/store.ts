@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS revocations (
   channel_id TEXT NOT NULL REFERENCES channels(channel_id), user_id TEXT NOT NULL, from_version INTEGER NOT NULL, revoked_at INTEGER NOT NULL,
   PRIMARY KEY (channel_id, user_id));
 CREATE TABLE IF NOT EXISTS publishers (
-  channel_id TEXT NOT NULL REFERENCES channels(channel_id), device_id TEXT NOT NULL, certificate TEXT NOT NULL,
+  channel_id TEXT NOT NULL REFERENCES channels(channel_id), device_id TEXT NOT NULL, user_id TEXT NOT NULL, certificate TEXT NOT NULL,
   PRIMARY KEY (channel_id, device_id));
 `;
 
@@ -98,10 +98,16 @@ export class KeyManagerStore {
     return this.db.prepare('SELECT 1 FROM revocations WHERE channel_id = ? AND user_id = ?').get(channelId, userId) !== undefined;
   }
 
-  recordPublisher(channelId: string, deviceId: string, certificate: string): void {
+  recordPublisher(channelId: string, deviceId: string, userId: string, certificate: string): void {
     this.db
-      .prepare('INSERT INTO publishers (channel_id, device_id, certificate) VALUES (?, ?, ?) ON CONFLICT (channel_id, device_id) DO UPDATE SET certificate = excluded.certificate')
-      .run(channelId, deviceId, certificate);
+      .prepare('INSERT INTO publishers (channel_id, device_id, user_id, certificate) VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, device_id) DO UPDATE SET certificate = excluded.certificate')
+      .run(channelId, deviceId, userId, certificate);
+  }
+
+  /** Revoked users of a channel and when (ms): their signatures on later broadcasts are not accepted. */
+  revocations(channelId: string): { userId: string; revokedAt: number }[] {
+    const rows = this.db.prepare('SELECT user_id, revoked_at FROM revocations WHERE channel_id = ? ORDER BY user_id').all(channelId) as { user_id: string; revoked_at: number }[];
+    return rows.map((r) => ({ userId: r.user_id, revokedAt: r.revoked_at }));
   }
 
   publishers(channelId: string): string[] {
