@@ -15,6 +15,8 @@ import { createBridgeClient } from '../../src/renderer/src/bridge/client';
 import { conversationsSelectors } from '../../src/renderer/src/state/conversationsSlice';
 import { sessionSelectors } from '../../src/renderer/src/state/sessionSlice';
 import { composerBlock } from '../../src/renderer/src/state/trustSlice';
+import { startRendererMessaging } from '../../src/renderer/src/chat/rendererMessaging';
+import { chatSelectors } from '../../src/renderer/src/state/chatSlice';
 import { createAppStore } from '../../src/renderer/src/state/store';
 
 const ME = 'user-me-0001' as UserId;
@@ -105,6 +107,22 @@ describe('onboarding over the real dispatcher', () => {
     expect(sessionSelectors.error(store.getState())?.code).toBe('invalid_arguments');
     expect(sessionSelectors.busy(store.getState())).toBe(false);
     expect(sessionSelectors.signedIn(store.getState())).toBe(false);
+  });
+});
+
+describe('chat without a transport', () => {
+  it('a pipeline that cannot start says why, and a draft is kept rather than lost', async () => {
+    const bridge = createBridgeClient(buildBridge(createDispatcher({}), createEventRouter().subscribe));
+    const events = { on: () => () => {} };
+    const storage = { getItem: () => null, setItem: () => {} };
+    const store = createAppStore(bridge, { events, now: () => 1, startChat: (self) => startRendererMessaging({ bridge, events, self, storage }).then((r) => r.port) });
+    await store.getState().startChat({ userId: ME, deviceId: 'device-this1' as DeviceId });
+    expect(chatSelectors.status(store.getState())).toBe('error');
+    expect(chatSelectors.offlineReason(store.getState())).toBe('Messaging is offline: transportConfig is not available in this build.');
+    store.getState().setDraft(GROUP, 'do not lose me');
+    await store.getState().sendDraft(GROUP);
+    expect(chatSelectors.draft(GROUP)(store.getState())).toBe('do not lose me');
+    expect(chatSelectors.error(store.getState())).toMatchObject({ code: 'chat_off', message: 'messaging is not connected: transportConfig is not available in this build' });
   });
 });
 

@@ -31,7 +31,9 @@ export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
   useEffect(() => applyThemeClass(document.documentElement, themeClass), [themeClass]);
   useEffect(() => {
     const catchUp = () => {
-      if (document.visibilityState === 'visible' && store.getState().chat.status === 'on') void store.getState().catchUp();
+      if (document.visibilityState !== 'visible' || !sessionSelectors.signedIn(store.getState())) return;
+      void store.getState().loadConversations();
+      if (store.getState().chat.status === 'on') void store.getState().catchUp();
     };
     window.addEventListener('online', catchUp);
     document.addEventListener('visibilitychange', catchUp);

@@ -18,6 +18,10 @@ export interface ChatViewProps {
   typing: string;
   draft: string;
   block: ComposerBlock | null;
+  /** Why messaging cannot send now (offline, connecting), or null. */
+  offlineReason: string | null;
+  /** False until the conversation's history has been joined. */
+  loaded: boolean;
   reachedStart: boolean;
   loadingOlder: boolean;
   error: UiError | null;
@@ -75,7 +79,11 @@ export function ChatView(props: ChatViewProps) {
         </div>
       )}
       <div className="history-tools">
-        {props.reachedStart ? (
+        {!props.loaded ? (
+          <span className="muted" aria-busy="true">
+            {props.offlineReason ?? 'Loading messages…'}
+          </span>
+        ) : props.reachedStart ? (
           <span className="muted">Start of the conversation</span>
         ) : (
           <button type="button" onClick={props.onLoadOlder} disabled={props.loadingOlder} data-testid="load-older">
@@ -87,7 +95,7 @@ export function ChatView(props: ChatViewProps) {
         items={props.rows}
         keyOf={keyOf}
         label={`Messages with ${props.title}`}
-        onNearTop={props.reachedStart ? undefined : props.onLoadOlder}
+        onNearTop={props.reachedStart || !props.loaded ? undefined : props.onLoadOlder}
         testId="message-log"
         render={(row) => <MessageRow row={row} onRetry={props.onRetry} onReact={props.onReact} />}
       />
@@ -95,7 +103,7 @@ export function ChatView(props: ChatViewProps) {
         {props.typing}
       </p>
       <ErrorNotice error={props.error} testId="chat-error" />
-      <Composer value={props.draft} disabledReason={blockText(block)} onChange={props.onDraft} onSend={props.onSend} />
+      <Composer value={props.draft} disabledReason={blockText(block) ?? props.offlineReason} onChange={props.onDraft} onSend={props.onSend} />
     </section>
   );
 }

@@ -20,6 +20,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const draft = useAppStore(chatSelectors.draft(conversationId));
   const loadingOlder = useAppStore(chatSelectors.loadingOlder(conversationId));
   const error = useAppStore(chatSelectors.error);
+  const offlineReason = useAppStore(chatSelectors.offlineReason);
   const trust = useAppStore(trustSelectors.byUser);
   const requireVerified = useAppStore(settingsSelectors.requireVerifiedContacts);
   const members = conversation?.members ?? [];
@@ -36,6 +37,8 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       typing={typingLine(view, members, selfUserId)}
       draft={draft}
       block={block}
+      offlineReason={offlineReason}
+      loaded={view !== undefined}
       reachedStart={view?.reachedStart ?? false}
       loadingOlder={loadingOlder}
       error={error}

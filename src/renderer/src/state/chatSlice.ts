@@ -18,6 +18,8 @@ export interface ChatSlice {
     drafts: Record<string, string>;
     loadingOlder: Record<string, boolean>;
     error: UiError | null;
+    /** Why the pipeline could not start (shown while messaging is offline). */
+    startError: UiError | null;
   };
   startChat(self: Parameters<NonNullable<StoreEnv['startChat']>>[0]): Promise<void>;
   attachChat(port: ChatPort): void;
@@ -33,7 +35,7 @@ export interface ChatSlice {
   toggleReaction(id: ConversationId, timetoken: string, value: string, mine: boolean): Promise<void>;
 }
 
-export const initialChatState: ChatSlice['chat'] = { status: 'off', views: {}, drafts: {}, loadingOlder: {}, error: null };
+export const initialChatState: ChatSlice['chat'] = { status: 'off', views: {}, drafts: {}, loadingOlder: {}, error: null, startError: null };
 
 export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], ChatSlice> {
   return (set, get) => {
@@ -48,7 +50,8 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
     };
     async function guarded(work: (p: ChatPort) => Promise<unknown>): Promise<void> {
       if (port === null) {
-        patch({ error: { code: 'chat_off', message: 'messaging is not connected' } });
+        const cause = get().chat.startError;
+        patch({ error: { code: 'chat_off', message: cause ? `messaging is not connected: ${cause.message}` : 'messaging is not connected' } });
         return;
       }
       try {
@@ -61,11 +64,11 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
       chat: initialChatState,
       async startChat(self) {
         if (env.startChat === null || port !== null) return;
-        patch({ status: 'starting', error: null });
+        patch({ status: 'starting', error: null, startError: null });
         try {
           get().attachChat(await env.startChat(self));
         } catch (e) {
-          patch({ status: 'error', error: toUiError(e) });
+          patch({ status: 'error', startError: toUiError(e) });
         }
       },
       attachChat(next) {
@@ -103,8 +106,8 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
       async sendDraft(id) {
         const text = sendableDraft(get().chat.drafts[id] ?? '');
         if (text === null) return;
-        patch({ drafts: { ...get().chat.drafts, [id]: '' } });
         await guarded(async (p) => {
+          patch({ drafts: { ...get().chat.drafts, [id]: '' } });
           void p.setTyping(id, false).catch(() => {});
           const outcome = await p.send(id, { type: 'string', body: text });
           if (outcome.state === 'failed' && outcome.code === 'access_denied') await p.refreshAccess?.();
@@ -136,5 +139,21 @@ export const chatSelectors = {
   draft: (id: string | null) => (s: ChatSlice) => (id === null ? '' : (s.chat.drafts[id] ?? '')),
   loadingOlder: (id: string | null) => (s: ChatSlice) => (id === null ? false : (s.chat.loadingOlder[id] ?? false)),
   error: (s: ChatSlice) => s.chat.error,
+  startError: (s: ChatSlice) => s.chat.startError,
+  /** Why nothing can be sent now because of the connection, or null when messaging is on. */
+  offlineReason: (s: ChatSlice): string | null => {
+    switch (s.chat.status) {
+      case 'on':
+        return null;
+      case 'starting':
+        return 'Connecting to messaging…';
+      case 'off':
+        return 'Messaging is not connected.';
+      case 'error':
+        return `Messaging is offline: ${s.chat.startError?.message ?? 'it could not start'}.`;
+      default:
+        throw new Error(`unknown chat status ${JSON.stringify(s.chat.status satisfies never)}`);
+    }
+  },
   totalUnread: (s: ChatSlice) => Object.values(s.chat.views).reduce((n, v) => n + v.unread, 0),
 };
