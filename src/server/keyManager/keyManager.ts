@@ -48,6 +48,7 @@ export class KeyManager {
     const pair = await generateChannelKeyPair(this.deps.crypto);
     const createdAt = this.deps.now();
     const sealed = this.deps.masterKey.seal(descriptor.channelId, 1, pair.privateKey);
+    pair.privateKey.fill(0);
     if (!this.deps.store.createChannel(descriptor.channelId, JSON.stringify(descriptor), { publicKey: pair.publicKey, sealedPrivateKey: sealed, createdAt })) {
       throw new BroadcastError('channel_exists', `channel ${descriptor.channelId} already exists on this key manager`);
     }
@@ -100,10 +101,12 @@ export class KeyManager {
     if (userId === descriptor.creator.userId) throw new BroadcastError('role_missing', 'the channel creator cannot be revoked');
     if (this.deps.store.isRevoked(channelId, userId)) throw new BroadcastError('subscriber_revoked', `${userId} is already revoked on ${channelId}`);
     const pair = await generateChannelKeyPair(this.deps.crypto);
-    const current = this.deps.store.current(channelId);
-    const next = (current?.version ?? 0) + 1;
-    const version = this.deps.store.revoke(channelId, userId, { publicKey: pair.publicKey, sealedPrivateKey: this.deps.masterKey.seal(channelId, next, pair.privateKey), createdAt: this.deps.now() });
-    if (version !== next) throw new BroadcastError('channel_exists', `concurrent rotation of ${channelId}; retry`);
+    const version = this.deps.store.revoke(channelId, userId, {
+      publicKey: pair.publicKey,
+      seal: (v) => this.deps.masterKey.seal(channelId, v, pair.privateKey),
+      createdAt: this.deps.now(),
+    });
+    pair.privateKey.fill(0);
     return { version, revokedUserId: userId };
   }
 

@@ -79,14 +79,17 @@ export class KeyManagerStore {
     return row ? toVersion(row) : undefined;
   }
 
-  /** Records the revocation and appends the next version in one transaction; returns that version. */
-  revoke(channelId: string, userId: string, next: Omit<StoredVersion, 'version'>): number {
+  /**
+   * Records the revocation and appends the next version in one transaction; `seal` seals the new private
+   * key for the version number it gets. Returns that version.
+   */
+  revoke(channelId: string, userId: string, next: { publicKey: Uint8Array; seal: (version: number) => Uint8Array; createdAt: number }): number {
     return this.db.transaction(() => {
       const row = this.db.prepare('SELECT MAX(version) AS v FROM key_versions WHERE channel_id = ?').get(channelId) as { v: number };
       const version = row.v + 1;
       this.db
         .prepare('INSERT INTO key_versions (channel_id, version, public_key, sealed_private_key, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(channelId, version, Buffer.from(next.publicKey), Buffer.from(next.sealedPrivateKey), next.createdAt);
+        .run(channelId, version, Buffer.from(next.publicKey), Buffer.from(next.seal(version)), next.createdAt);
       this.db
         .prepare('INSERT INTO revocations (channel_id, user_id, from_version, revoked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
         .run(channelId, userId, version, next.createdAt);
