@@ -38,6 +38,15 @@ export function pubnubFromConfig(config: TransportConfig): PubNub {
   return pubnub;
 }
 
+/**
+ * The page's timers, bound: the pipeline's default calls `setTimeout` as a method of an options object,
+ * which browsers refuse ("Illegal invocation") though Node accepts it.
+ */
+const browserTimers = {
+  setTimeout: (handler: () => void, ms: number): unknown => globalThis.setTimeout(handler, ms),
+  clearTimeout: (handle: unknown): void => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export async function startRendererMessaging(deps: RendererMessagingDeps): Promise<{ port: ChatPort; pubnub: PubNub }> {
   const pubnub = pubnubFromConfig(await deps.bridge.transportConfig());
   const messaging = createMessaging({
@@ -46,6 +55,7 @@ export async function startRendererMessaging(deps: RendererMessagingDeps): Promi
     cursors: storageCursorStore(deps.storage, deps.self.userId),
     self: deps.self,
     randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+    timers: browserTimers,
   });
   const port: ChatPort = {
     join: (ids) => messaging.join(ids),
