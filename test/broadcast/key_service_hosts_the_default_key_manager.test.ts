@@ -1,6 +1,7 @@
 /**
  * The default key manager runs with the key service (issue 8): the key service issues role claims to a
- * signed-in device (JWKS at /.well-known/jwks.json), the channel's owner grants per-channel roles, and
+ * signed-in device (JWKS at /.well-known/jwks.json), lists created channels in its directory, lets the
+ * channel's owner grant per-channel roles, and
  * the key manager mounted at <key service>/km creates and serves the channel — over the real relay with
  * the real pubnub SDK. The key service database never holds a channel private key.
  */
@@ -12,6 +13,7 @@ import type { ChannelId } from '../../src/common/ids';
 import { unwrapChannelKey } from '../../src/common/protocol/broadcast';
 import type { KeyWrap } from '../../src/common/protocol/keyWrap';
 import { createBroadcastClient } from '../../src/main/broadcast/broadcastClient';
+import { keyServiceClaims, keyServiceDirectory } from '../../src/main/broadcast/keyServiceDirectory';
 import type { BroadcastChannel } from '../../src/main/broadcast/broadcastChannel';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
@@ -33,11 +35,8 @@ describe('key service hosts the default key manager', () => {
   let channel: BroadcastChannel;
   let r: Awaited<ReturnType<typeof relay>>;
 
-  const claimsOf = (actor: Actor) => async (audience: string) => {
-    const res = await ks.api.post<{ claim: string }>('/v1/broadcast/claims', { audience }, device(actor).token);
-    if (res.status !== 200) throw new Error(`claim refused: ${JSON.stringify(res.body)}`);
-    return res.body.claim;
-  };
+  const sessionOf = (actor: Actor) => ({ url: ks.service.url, accessToken: async () => device(actor).token });
+  const claimsOf = (actor: Actor) => keyServiceClaims(sessionOf(actor));
   const certificateOf = async (actor: Actor) => {
     const res = await ks.api.get<{ device: { certificate: never } }>(`/v1/devices/${device(actor).deviceId}`, actor.userToken);
     return res.body.device.certificate;
@@ -53,6 +52,7 @@ describe('key service hosts the default key manager', () => {
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
       },
       claims: claimsOf(actor),
+      directory: keyServiceDirectory(sessionOf(actor)),
       pubnub: pubnubFor(r, pubnubUser),
     });
 
@@ -81,12 +81,18 @@ describe('key service hosts the default key manager', () => {
     expect(noDevice.status).toBe(401);
   });
 
-  it('alice creates a channel on the default key manager, grants bob, and bob reads', async () => {
-    channel = await (await clientOf(alice, 'alice')).createChannel({ keyManagerUrl: kmUrl, name: 'All hands' });
-    const grant = await ks.api.post(`/v1/broadcast/channels/${channel.channelId}/grants`, { userId: bob.userId, kind: 'subscriber' }, alice.userToken);
-    expect(grant.status).toBe(201);
-    const squat = await ks.api.post<{ error: { code: string } }>(`/v1/broadcast/channels/${channel.channelId}/grants`, { userId: mallory.userId, kind: 'subscriber' }, mallory.userToken);
-    expect([squat.status, squat.body.error.code]).toEqual([403, 'not_channel_owner']);
+  it('alice creates a channel on the default key manager, it is listed, she grants bob, and bob reads', async () => {
+    const aliceClient = await clientOf(alice, 'alice');
+    channel = await aliceClient.createChannel({ keyManagerUrl: kmUrl, name: 'All hands' });
+    await aliceClient.setRole(channel.channelId, bob.userId, 'subscriber', true);
+    const squat = await rejection((await clientOf(mallory, 'mallory')).setRole(channel.channelId, mallory.userId, 'subscriber', true));
+    expect([squat.code, squat.status]).toEqual(['directory_refused', 403]);
+    expect(squat.message).toContain('not_channel_owner');
+
+    const bobList = await (await clientOf(bob, 'bob')).listChannels();
+    expect(bobList.map((c) => [c.descriptor.channelId, c.keyManagerUrl, c.owner, c.subscriber, c.publisher])).toEqual([[channel.channelId, kmUrl, false, true, false]]);
+    const aliceList = await aliceClient.listChannels();
+    expect(aliceList.map((c) => [c.owner, c.subscriber])).toEqual([[true, false]]);
 
     await channel.publish({ type: 'string', body: 'town hall at noon' });
     const bobChannel = await (await clientOf(bob, 'bob')).openChannel(kmUrl, channel.channelId, alice.account.publicKey);
@@ -95,17 +101,22 @@ describe('key service hosts the default key manager', () => {
 
     const malloryChannel = await (await clientOf(mallory, 'mallory')).openChannel(kmUrl, channel.channelId);
     expect((await rejection(malloryChannel.refreshKeys())).code).toBe('role_missing');
+
+    await aliceClient.setRole(channel.channelId, bob.userId, 'subscriber', false);
+    expect((await (await clientOf(bob, 'bob')).listChannels())[0]?.subscriber).toBe(false);
+    const relisted = await ks.api.post<{ error: { code: string } }>('/v1/broadcast/directory', { descriptor: channel.descriptor }, device(alice).token);
+    expect([relisted.status, relisted.body.error.code]).toEqual([409, 'already_listed']);
   });
 
   it('the key service database and files hold no channel private key', async () => {
-    const res = await post(`${kmUrl}/v1/channels/${channel.channelId}/keys`, { claim: await claimsOf(bob)(kmUrl), certificate: await certificateOf(bob) });
+    const res = await post(`${kmUrl}/v1/channels/${channel.channelId}/keys`, { claim: await claimsOf(alice)(kmUrl), certificate: await certificateOf(alice) });
     const key = (res.body.keys as { wrap: KeyWrap }[])[0]!;
     const pair = await unwrapChannelKey(provider, {
       channelId: channel.channelId as ChannelId,
       keyVersion: 1,
       wrap: key.wrap,
-      deviceId: device(bob).deviceId,
-      x25519PrivateKey: device(bob).keys.x25519.privateKey,
+      deviceId: device(alice).deviceId,
+      x25519PrivateKey: device(alice).keys.x25519.privateKey,
     });
     const secret = Buffer.from(pair.privateKey);
     const files = filesUnder(ks.store.dataDir);

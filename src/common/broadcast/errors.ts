@@ -25,7 +25,9 @@ export type BroadcastErrorCode =
   | 'key_manager_unreachable'
   | 'key_manager_timeout'
   | 'key_manager_refused'
-  | 'key_manager_bad_response';
+  | 'key_manager_bad_response'
+  | 'directory_unreachable'
+  | 'directory_refused';
 
 /** Base class of broadcast failures. */
 export class BroadcastError extends AppError {
@@ -40,6 +42,17 @@ export class DescriptorError extends BroadcastError {}
 
 /** A role claim (JWT) was refused: forged, expired, for another audience, from an untrusted issuer, or lacking a role. */
 export class ClaimError extends BroadcastError {}
+
+/** The key service's channel directory or claim endpoint refused the request or could not be reached. */
+export class DirectoryError extends BroadcastError {
+  constructor(
+    code: BroadcastErrorCode,
+    message: string,
+    readonly status: number | null = null,
+  ) {
+    super(code, message);
+  }
+}
 
 /** The key manager refused the request (carries its HTTP status) or could not be reached in time. */
 export class KeyManagerError extends BroadcastError {

@@ -3,14 +3,17 @@
  * call. `createChannel` signs a descriptor with this device and registers it with the key manager it
  * names (default or custom); `openChannel` fetches a channel's descriptor from a key manager and
  * verifies it; `channel` takes a descriptor obtained elsewhere (a link, the directory) and verifies it.
- * Each returns a `BroadcastChannel` for publish / history / subscribe / open / revoke.
+ * Each returns a `BroadcastChannel` for publish / history / subscribe / open / revoke. With a directory
+ * (the key service), created channels are listed there and `listChannels` / `setRole` work.
  */
 import { signDescriptor, verifyDescriptor, type UnsignedDescriptor } from '../../common/broadcast/descriptor';
+import { DescriptorError, DirectoryError } from '../../common/broadcast/errors';
 import { publisherRole, subscriberRole } from '../../common/broadcast/roles';
 import type { ChannelRule } from '../../common/broadcast/rules';
 import { newChannelId, type ChannelId } from '../../common/ids';
 import { BroadcastChannel } from './broadcastChannel';
 import { KeyManagerClient } from './keyManagerClient';
+import type { BroadcastDirectory, ChannelRoleKind, ListedChannel } from './keyServiceDirectory';
 import type { BroadcastClientOptions } from './types';
 
 export interface CreateChannelInput {
@@ -25,10 +28,26 @@ export interface CreateChannelInput {
   readonly subscriberRule?: ChannelRule;
 }
 
+/** A channel as the directory lists it, its descriptor verified. */
+export interface ChannelListing extends ListedChannel {
+  /** The key manager that holds its keys (show it before following: it is trusted with the content). */
+  readonly keyManagerUrl: string;
+}
+
 export interface BroadcastClient {
+  /** Signs a descriptor, creates the channel on its key manager, and lists it in the directory (when there is one). */
   createChannel(input: CreateChannelInput): Promise<BroadcastChannel>;
+  /** Channels in the directory whose descriptors verify (DirectoryError without a directory). */
+  listChannels(): Promise<ChannelListing[]>;
+  /** Grants or withdraws a channel role through the directory (the channel's owner only). */
+  setRole(channelId: string, userId: string, kind: ChannelRoleKind, granted: boolean): Promise<void>;
   openChannel(keyManagerUrl: string, channelId: string, creatorAccountKey?: Uint8Array): Promise<BroadcastChannel>;
   channel(descriptor: unknown, creatorAccountKey?: Uint8Array): Promise<BroadcastChannel>;
+}
+
+function directoryOf(opts: BroadcastClientOptions): BroadcastDirectory {
+  if (!opts.directory) throw new DirectoryError('directory_unreachable', 'this broadcast client has no channel directory');
+  return opts.directory;
 }
 
 export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastClient {
@@ -51,7 +70,25 @@ export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastCl
       const descriptor = await signDescriptor(crypto, unsigned, device.ed25519PrivateKey);
       const km = kmFor(descriptor.keyManagerUrl);
       await km.createChannel(await opts.claims(km.url), descriptor);
+      await opts.directory?.register(descriptor);
       return new BroadcastChannel(descriptor, opts);
+    },
+    async listChannels() {
+      const listed = await directoryOf(opts).list();
+      const out: ChannelListing[] = [];
+      for (const entry of listed) {
+        try {
+          const descriptor = await verifyDescriptor(crypto, entry.descriptor);
+          out.push({ ...entry, descriptor, keyManagerUrl: descriptor.keyManagerUrl });
+        } catch (err) {
+          if (!(err instanceof DescriptorError)) throw err;
+        }
+      }
+      return out;
+    },
+    async setRole(channelId, userId, kind, granted) {
+      const directory = directoryOf(opts);
+      await (granted ? directory.grant(channelId, userId, kind) : directory.withdraw(channelId, userId, kind));
     },
     async openChannel(keyManagerUrl, channelId, creatorAccountKey) {
       const info = await kmFor(keyManagerUrl).info(channelId);

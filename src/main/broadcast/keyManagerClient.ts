@@ -7,15 +7,16 @@
 import type { z } from 'zod';
 import type { ChannelDescriptor } from '../../common/broadcast/descriptor';
 import { KeyManagerError, type BroadcastErrorCode } from '../../common/broadcast/errors';
+import { missingCase } from '../../common/errors';
 import {
   ChannelInfoSchema,
-  KeyManagerErrorBodySchema,
   PublicKeyResponseSchema,
   PublishersResponseSchema,
   RevokeResponseSchema,
   WrappedKeysResponseSchema,
 } from '../../common/broadcast/keyManagerApi';
 import type { DeviceCertificate } from '../../common/protocol/deviceCertificate';
+import { requestJson, type HttpFailure } from './httpJson';
 
 /** Codes a key manager may answer that the client passes on as they are. */
 const PASSED_ON: ReadonlySet<string> = new Set<BroadcastErrorCode>([
@@ -37,12 +38,6 @@ const PASSED_ON: ReadonlySet<string> = new Set<BroadcastErrorCode>([
 ]);
 
 export const DEFAULT_KEY_MANAGER_TIMEOUT_MS = 5_000;
-
-function networkFailure(url: string, err: unknown): KeyManagerError {
-  const name = err instanceof Error ? err.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') return new KeyManagerError('key_manager_timeout', `key manager ${url} did not answer in time`);
-  return new KeyManagerError('key_manager_unreachable', `key manager ${url} cannot be reached`);
-}
 
 export class KeyManagerClient {
   constructor(
@@ -74,36 +69,24 @@ export class KeyManagerClient {
     return this.call('GET', `/v1/channels/${encodeURIComponent(channelId)}/publishers`, undefined, PublishersResponseSchema);
   }
 
-  private async call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S): Promise<z.output<S>> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let status: number;
-    let text: string;
-    let json: unknown;
-    try {
-      const res = await fetch(`${this.url}${path}`, {
-        method,
-        signal,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      status = res.status;
-      text = await res.text();
-    } catch (err) {
-      throw networkFailure(this.url, err);
+  private call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S): Promise<z.output<S>> {
+    return requestJson({ method, url: `${this.url}${path}`, body, timeoutMs: this.timeoutMs }, schema, (f) => this.failure(f, `${method} ${path}`));
+  }
+
+  private failure(f: HttpFailure, what: string): KeyManagerError {
+    switch (f.kind) {
+      case 'unreachable':
+        return new KeyManagerError('key_manager_unreachable', `key manager ${this.url} cannot be reached`);
+      case 'timeout':
+        return new KeyManagerError('key_manager_timeout', `key manager ${this.url} did not answer in time`);
+      case 'refused': {
+        const code: BroadcastErrorCode = PASSED_ON.has(f.code) ? (f.code as BroadcastErrorCode) : 'key_manager_refused';
+        return new KeyManagerError(code, `key manager refused (${f.status} ${f.code}): ${f.message}`, f.status);
+      }
+      case 'bad_response':
+        return new KeyManagerError('key_manager_bad_response', `key manager ${this.url} answered ${what} with an unexpected body`, f.status);
+      default:
+        return missingCase(f);
     }
-    try {
-      json = JSON.parse(text) as unknown;
-    } catch {
-      json = undefined;
-    }
-    if (status < 200 || status >= 300) {
-      const parsed = KeyManagerErrorBodySchema.safeParse(json);
-      const remote = parsed.success ? parsed.data.error : { code: 'unknown', message: `HTTP ${status}` };
-      const code: BroadcastErrorCode = PASSED_ON.has(remote.code) ? (remote.code as BroadcastErrorCode) : 'key_manager_refused';
-      throw new KeyManagerError(code, `key manager refused (${status} ${remote.code}): ${remote.message}`, status);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new KeyManagerError('key_manager_bad_response', `key manager ${this.url} answered ${method} ${path} with an unexpected body`, status);
-    return parsed.data;
   }
 }

@@ -7,6 +7,7 @@ import type { CryptoProvider } from '../../common/crypto/provider';
 import type { DeviceId, UserId } from '../../common/ids';
 import type { PubNubClient } from '../../common/messaging/transport';
 import type { DeviceCertificate } from '../../common/protocol/deviceCertificate';
+import type { BroadcastDirectory } from './keyServiceDirectory';
 
 export interface BroadcastDevice {
   readonly userId: UserId;
@@ -27,6 +28,8 @@ export interface BroadcastClientOptions {
   readonly device: BroadcastDevice;
   readonly claims: ClaimSource;
   readonly pubnub: BroadcastPubNub;
+  /** Where created channels are listed and roles granted (the key service); optional. */
+  readonly directory?: BroadcastDirectory;
   /** Bound on every key manager request; default 5 s. */
   readonly keyManagerTimeoutMs?: number;
   readonly now?: () => number;

@@ -1,7 +1,8 @@
 /**
- * Per-channel role grants the key service's claim issuer puts in claims (docs/broadcast.md §2.1): the
- * owner of a channel id (the first channel creator to grant on it) grants and withdraws
- * `subscriber:<channelId>` / `publisher:<channelId>` for users. Kept in its own SQLite file
+ * Per-channel role grants the key service's claim issuer puts in claims, and the channel directory
+ * (docs/broadcast.md §2.1): the owner of a channel id (its creator when listed, else the first user to
+ * grant on it) grants and withdraws `subscriber:<channelId>` / `publisher:<channelId>` for users; the
+ * directory lists signed descriptors so clients can find channels. Kept in its own SQLite file
  * (`<dataDir>/claims/roles.sqlite`), apart from the key service database.
  */
 import Database from 'better-sqlite3';
@@ -13,6 +14,7 @@ export type ChannelRoleKind = 'subscriber' | 'publisher';
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS channel_owners (channel_id TEXT PRIMARY KEY, owner_user_id TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS grants (user_id TEXT NOT NULL, role TEXT NOT NULL, channel_id TEXT NOT NULL, PRIMARY KEY (user_id, role));
+CREATE TABLE IF NOT EXISTS directory (channel_id TEXT PRIMARY KEY, creator_user_id TEXT NOT NULL, descriptor TEXT NOT NULL, created_at INTEGER NOT NULL);
 `;
 
 export class RoleGrants {
@@ -45,6 +47,16 @@ export class RoleGrants {
 
   rolesOf(userId: string): string[] {
     return (this.db.prepare('SELECT role FROM grants WHERE user_id = ? ORDER BY role').all(userId) as { role: string }[]).map((r) => r.role);
+  }
+
+  /** Lists a verified descriptor in the directory; false when the id is listed already. */
+  list(channelId: string, creatorUserId: string, descriptor: string, now: number): boolean {
+    return this.db.prepare('INSERT INTO directory (channel_id, creator_user_id, descriptor, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(channelId, creatorUserId, descriptor, now).changes > 0;
+  }
+
+  /** Every listed descriptor (JSON), oldest first. */
+  listed(): string[] {
+    return (this.db.prepare('SELECT descriptor FROM directory ORDER BY created_at, channel_id').all() as { descriptor: string }[]).map((r) => r.descriptor);
   }
 
   close(): void {

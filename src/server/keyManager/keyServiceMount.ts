@@ -2,7 +2,8 @@
  * The broadcast parts the key service mounts (docs/broadcast.md §4.1): the default key manager under
  * `<key service>/km` (its own SQLite file and master key in `<dataDir>/keymanager/`, never the key
  * service database), the key service's claim issuer (`/.well-known/jwks.json`, key in
- * `<dataDir>/claims/`), which the default key manager trusts, and the claim and grant endpoints.
+ * `<dataDir>/claims/`), which the default key manager trusts, the claim and grant endpoints and the
+ * channel directory.
  * Everything starts on first use, because the service's URL (claim issuer name and key manager
  * audience) is known only once it listens; the parts close with the HTTP server.
  */
@@ -11,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ClaimIssuer } from '../claims/claimIssuer';
 import { claimRoutes } from '../claims/claimRoutes';
+import { directoryRoutes } from '../claims/directoryRoutes';
 import { identityRoutes } from '../claims/identityRoutes';
 import { RoleGrants } from '../claims/roleGrants';
 import type { Route } from '../http/route';
@@ -64,5 +66,10 @@ export function broadcastRoutes(svc: Services, opts: BroadcastMountOptions, serv
     });
     return km;
   };
-  return [...claimRoutes(getIssuer), ...identityRoutes(svc, getIssuer, getGrants), ...keyManagerRoutes(getKm, DEFAULT_KEY_MANAGER_PATH)];
+  return [
+    ...claimRoutes(getIssuer),
+    ...identityRoutes(svc, getIssuer, getGrants),
+    ...directoryRoutes(svc, getGrants),
+    ...keyManagerRoutes(getKm, DEFAULT_KEY_MANAGER_PATH),
+  ];
 }

@@ -28,6 +28,7 @@ function statusOf(code: BroadcastErrorCode): HttpError['status'] {
     case 'issuer_unreachable':
     case 'key_manager_unreachable':
     case 'key_manager_timeout':
+    case 'directory_unreachable':
       return 503;
     case 'descriptor_malformed':
     case 'descriptor_bad_signature':
@@ -35,6 +36,7 @@ function statusOf(code: BroadcastErrorCode): HttpError['status'] {
     case 'descriptor_wrong_key_manager':
     case 'key_manager_refused':
     case 'key_manager_bad_response':
+    case 'directory_refused':
       return 422;
     default:
       return missingCase(code);
