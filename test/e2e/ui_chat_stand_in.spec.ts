@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ConversationId } from '../../src/common/ids';
+import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
 import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
@@ -53,7 +54,7 @@ function standInHandlersForUnwiredChannels(alice: Participant, bob: Participant,
     listConversations: async () => [summary],
     listDevices: async () => [],
     contactTrust: async (userId) => ({ userId, state: 'unverified', safetyNumber: '1'.repeat(60), qrPayload: 'qr' }),
-    sealMessage: async (id, plaintext) => (await alice.crypto.seal(id, plaintext)) as Record<string, unknown>,
+    sealMessage: async (id, plaintext) => (await alice.crypto.seal(id, plaintext as MessagePlaintext)) as Record<string, unknown>,
     openMessage: async (id, envelope) => {
       const outcome = await alice.crypto.open(id, envelope);
       if (outcome.kind !== 'ok') return outcome;

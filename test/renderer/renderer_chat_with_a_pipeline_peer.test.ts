@@ -9,6 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
 import type { ConversationId } from '../../src/common/ids';
+import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
 import type { Handlers } from '../../src/main/ipc/dispatch';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
@@ -57,7 +58,7 @@ function standInHandlersForUnwiredChannels(alice: Participant, origin: string, l
     listConversations: async () => [...list],
     listDevices: async () => [],
     contactTrust: async (userId) => ({ userId, state: 'unverified', safetyNumber: '1'.repeat(60), qrPayload: 'qr' }),
-    sealMessage: async (id, plaintext) => (await alice.crypto.seal(id, plaintext)) as Record<string, unknown>,
+    sealMessage: async (id, plaintext) => (await alice.crypto.seal(id, plaintext as MessagePlaintext)) as Record<string, unknown>,
     openMessage: async (id, envelope) => {
       const outcome = await alice.crypto.open(id, envelope);
       if (outcome.kind !== 'ok' || outcome.plaintext.type === 'binary') return outcome.kind === 'ok' ? { kind: 'rejected', code: 'binary', message: 'binary' } : outcome;

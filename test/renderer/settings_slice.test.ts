@@ -26,7 +26,7 @@ const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', run
 async function storeForProfile(managedNotifications: boolean) {
   const home = mkdtempSync(join(tmpdir(), 'seed-renderer-settings-'));
   homes.push(home);
-  const deps = await bootstrapMain({ facts, home, profile: 'settings-test' });
+  const deps = await bootstrapMain({ facts, home, profile: 'settings-test', network: 'none' });
   if (managedNotifications) {
     const fixed = { values: { ...POLICY_DEFAULTS, notificationContent: 'none' as const }, managed: { notificationContent: 'machine' as const }, warnings: [] };
     deps.policy = { current: () => fixed, reload: async () => fixed };
