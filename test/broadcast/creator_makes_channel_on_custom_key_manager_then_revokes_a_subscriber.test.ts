@@ -6,11 +6,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type PubNub from 'pubnub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_CREATOR_ROLE, publisherRole, subscriberRole } from '../../src/common/broadcast/roles';
 import type { BroadcastChannel } from '../../src/main/broadcast/broadcastChannel';
 import type { BroadcastItem } from '../../src/main/broadcast/broadcastItem';
-import { cleanup, clientOf, issuer, keyManager, person, pubnubFor, rejection, relay, trustOf, waitFor, type Person } from './harness';
+import { cleanup, clientOf, connectedOnce, issuer, keyManager, person, pubnubFor, rejection, relay, trustOf, waitFor, type Person } from './harness';
 
 async function bodies(items: BroadcastItem[]): Promise<string[]> {
   const out: string[] = [];
@@ -32,6 +33,8 @@ describe('creator makes a channel on a custom key manager, then revokes a subscr
   let carolChannel: BroadcastChannel;
   let r: Awaited<ReturnType<typeof relay>>;
   let channelPublicKeys: string[] = [];
+  let bobPubnub: PubNub;
+  let carolPubnub: PubNub;
 
   beforeAll(async () => {
     const iss = await issuer();
@@ -57,8 +60,10 @@ describe('creator makes a channel on a custom key manager, then revokes a subscr
   });
 
   it('bob and carol open the channel from its key manager and read the history lazily', async () => {
-    bobChannel = await clientOf(bob, pubnubFor(r, 'bob')).openChannel(customKm.url, aliceChannel.channelId, alice.user.account.publicKey);
-    carolChannel = await clientOf(carol, pubnubFor(r, 'carol')).openChannel(customKm.url, aliceChannel.channelId);
+    bobPubnub = pubnubFor(r, 'bob');
+    carolPubnub = pubnubFor(r, 'carol');
+    bobChannel = await clientOf(bob, bobPubnub).openChannel(customKm.url, aliceChannel.channelId, alice.user.account.publicKey);
+    carolChannel = await clientOf(carol, carolPubnub).openChannel(customKm.url, aliceChannel.channelId);
     const bobItems = await bobChannel.history();
     expect(bobItems).toHaveLength(2);
     expect(bobChannel.heldVersions()).toEqual([]);
@@ -69,10 +74,12 @@ describe('creator makes a channel on a custom key manager, then revokes a subscr
 
   it('alice revokes carol: a new key version; bob reads old and new, live and from history', async () => {
     const live: BroadcastItem[] = [];
+    const bobConnected = connectedOnce(bobPubnub);
     const stop = bobChannel.subscribe((item) => live.push(item));
     const carolLive: BroadcastItem[] = [];
+    const carolConnected = connectedOnce(carolPubnub);
     const stopCarol = carolChannel.subscribe((item) => carolLive.push(item));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await Promise.all([bobConnected, carolConnected]);
 
     expect(await aliceChannel.revoke(carol.user.userId)).toBe(2);
     const after = await aliceChannel.publish({ type: 'string', body: 'after carol left' });

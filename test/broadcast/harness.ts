@@ -139,6 +139,23 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
   }
 }
 
+/** Resolves when the client's subscribe loop (re)connects; call before subscribing, await after. */
+export function connectedOnce(pubnub: PubNub, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out waiting for the subscription to connect')), timeoutMs);
+    const listener = {
+      status: (event: PubNub.StatusEvent) => {
+        if (event.category === 'PNConnectedCategory' || event.category === 'PNSubscriptionChangedCategory') {
+          clearTimeout(timer);
+          pubnub.removeListener(listener);
+          resolve();
+        }
+      },
+    };
+    pubnub.addListener(listener);
+  });
+}
+
 export async function cleanup(): Promise<void> {
   for (const close of closers.splice(0).reverse()) await close();
 }

@@ -98,6 +98,33 @@ export class BroadcastChannel {
     return () => subscription.dispose();
   }
 
+  /**
+   * Follows the channel: live messages first (so none falls between), then stored history; each message
+   * is handed over once (history and live deduplicated by timetoken), unopened. Returns the history and
+   * the function that stops following.
+   */
+  async follow(onLive: (item: BroadcastItem) => void, historyLimit = 1000): Promise<{ history: BroadcastItem[]; stop: () => void }> {
+    const seen = new Set<string>();
+    const early: BroadcastItem[] = [];
+    let caughtUp = false;
+    const stop = this.subscribe((item) => {
+      if (seen.has(item.timetoken)) return;
+      seen.add(item.timetoken);
+      if (caughtUp) onLive(item);
+      else early.push(item);
+    });
+    try {
+      const history = (await this.history(historyLimit)).filter((item) => !seen.has(item.timetoken));
+      for (const item of history) seen.add(item.timetoken);
+      caughtUp = true;
+      for (const item of early) onLive(item);
+      return { history, stop };
+    } catch (err) {
+      stop();
+      throw err;
+    }
+  }
+
   /** Revokes a user (creator only): the key manager makes a new version they cannot fetch. */
   async revoke(userId: string): Promise<number> {
     const { version } = await this.km.revoke(this.channelId, await this.opts.claims(this.km.url), userId);
