@@ -30,19 +30,23 @@ interface Run {
   readonly stderr: string;
 }
 
-function cli(profile: string, args: readonly string[], opts: { onStdout?: (text: string) => void } = {}): Promise<Run> {
+function cli(profile: string, args: readonly string[], opts: { onStdout?: (text: string) => void; onStderr?: (text: string) => void; started?: (stop: () => void) => void } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--profile', profile, '--server', world.keyService.url, '--relay', `http://${world.relay.origin}`, ...args], {
       cwd: join(__dirname, '../..'),
       env: { ...process.env, SEED_HOME: home, SEED_PASSWORD: PASSWORD },
     });
+    opts.started?.(() => child.kill('SIGINT'));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       opts.onStdout?.(stdout);
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      opts.onStderr?.(stderr);
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -119,6 +123,28 @@ describe('two cli users talk', () => {
     expect(json<{ state: string }>(await cli(a, ['--json', 'verify', bob, '--scan', trust.qrPayload])).state).toBe('verified');
     expect(readdirSync(join(home, a))).toEqual(['state.json']);
     expect(readFileSync(join(home, a, 'state.json'), 'utf8')).not.toMatch(/privateKey|refresh/i);
+  });
+
+  it('follow picks up a conversation created after it started and prints messages as JSON lines', async () => {
+    const alice = uniqueName('alice');
+    const bob = uniqueName('bob');
+    const stamp = Date.now() % 100000;
+    const [a, b] = [`fa-${stamp}`, `fb-${stamp}`];
+    json(await cli(a, ['--json', 'register', alice]));
+    json(await cli(b, ['--json', 'register', bob]));
+    let stop: (() => void) | undefined;
+    let seen = '';
+    let notes = '';
+    const following = cli(b, ['--json', 'follow'], { started: (s) => (stop = s), onStdout: (out) => (seen = out), onStderr: (err) => (notes = err) });
+    await expect.poll(() => notes, { timeout: 20_000 }).toContain('following 0 conversation(s)');
+    const dm = json<{ conversationId: string }>(await cli(a, ['--json', 'create', bob]));
+    expect((await cli(a, ['send', dm.conversationId, 'live one'])).code).toBe(0);
+    await expect.poll(() => seen, { timeout: 20_000 }).toContain('live one');
+    stop?.();
+    const done = await following;
+    expect(done.code).toBe(0);
+    const lines = done.stdout.trim().split('\n').map((l) => JSON.parse(l) as { conversationId: string; kind: string; from: string; body: string });
+    expect(lines).toEqual([expect.objectContaining({ conversationId: dm.conversationId, kind: 'message', from: alice, body: 'live one' })]);
   });
 
   it('errors: one line, non-zero exit', async () => {

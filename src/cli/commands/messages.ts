@@ -76,28 +76,47 @@ export async function read(client: Client, args: CliArgs, out: Output): Promise<
   out.result(lines.map((l) => l.data), lines.length > 0 ? lines.map((l) => l.text) : ['no messages']);
 }
 
+/** How long an item may stay "cannot decrypt yet" before `follow` prints it as such. */
+const PENDING_GRACE_MS = 3_000;
+
 export async function follow(client: Client, args: CliArgs, out: Output): Promise<void> {
+  const all = args.rest.length === 0;
   const ids: ConversationId[] = [];
-  if (args.rest.length === 0) ids.push(...(await client.conversations()).map((c) => c.conversationId));
+  if (all) ids.push(...(await client.conversations()).map((c) => c.conversationId));
   else for (const ref of args.rest) ids.push(await conversationIdOf(client, ref));
-  if (ids.length === 0) throw new UsageError('no conversations to follow');
-  await client.ensureAccess(ids);
   const messaging = await client.messaging();
   const printed = new Set<string>();
   const printNew = async (conversationId: ConversationId) => {
     for (const item of messaging.view(conversationId).items) {
       if (item.kind === 'message' && item.timetoken === undefined) continue;
-      const key = `${conversationId}:${item.key}:${item.kind}`;
-      if (printed.has(key)) continue;
-      printed.add(key);
+      const key = `${conversationId}:${item.key}`;
+      if (printed.has(`${key}:${item.kind}`)) continue;
+      if (item.kind === 'pending' && !printed.has(`${key}:seen`)) {
+        printed.add(`${key}:seen`);
+        setTimeout(() => void printNew(conversationId), PENDING_GRACE_MS).unref();
+        continue;
+      }
+      printed.add(`${key}:${item.kind}`);
       const l = await line(client, item);
-      if (l) out.result({ conversationId, ...(l.data as object) }, ids.length > 1 ? `${conversationId} ${l.text}` : l.text);
+      if (l) out.result({ conversationId, ...(l.data as object) }, ids.length > 1 || all ? `${conversationId} ${l.text}` : l.text);
     }
   };
+  const join = async (more: readonly ConversationId[]) => {
+    await client.ensureAccess(more);
+    await messaging.join(more);
+    for (const id of more) await printNew(id);
+  };
   messaging.onChange((id) => void printNew(id));
-  await messaging.join(ids);
-  for (const id of ids) await printNew(id);
-  out.note(`following ${ids.length} conversation(s); Ctrl-C to stop`);
+  if (all) {
+    client.onNotice((notice) => {
+      if (notice.type === 'member_added' && notice.userId === client.session().userId && !messaging.joined().includes(notice.conversationId)) {
+        ids.push(notice.conversationId);
+        void join([notice.conversationId]).catch((err: unknown) => out.note(`cannot follow ${notice.conversationId}: ${err instanceof Error ? err.message : String(err)}`));
+      }
+    });
+  }
+  if (ids.length > 0) await join(ids);
+  out.note(all ? `following ${ids.length} conversation(s) and any you are added to; Ctrl-C to stop` : `following ${ids.length} conversation(s); Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

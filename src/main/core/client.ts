@@ -70,6 +70,7 @@ export class Client {
   private core: Core | undefined;
   private transport: Transport | undefined;
   private pipeline: Messaging | undefined;
+  private readonly noticeListeners = new Set<(notice: ControlNotice) => void>();
 
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
@@ -262,7 +263,7 @@ export class Client {
     const core = this.need();
     if (this.pipeline) return this.pipeline;
     this.transport = await Transport.connect(this.api, transportConfig(this.deps.relay));
-    this.transport.listenInbox(core.identity.userId, (notice) => void this.onNotice(notice).catch(() => undefined));
+    this.transport.listenInbox(core.identity.userId, (notice) => void this.handleNotice(notice).catch(() => undefined));
     this.pipeline = createMessaging({
       pubnub: this.transport.pubnub,
       crypto: core.crypto,
@@ -279,7 +280,18 @@ export class Client {
     await this.transport?.ensureAccess(conversationIds);
   }
 
-  private async onNotice(notice: ControlNotice): Promise<void> {
+  /** Control notices after the core has acted on them (e.g. to join a conversation one was added to). */
+  onNotice(listener: (notice: ControlNotice) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  private async handleNotice(notice: ControlNotice): Promise<void> {
+    await this.actOn(notice);
+    for (const l of this.noticeListeners) l(notice);
+  }
+
+  private async actOn(notice: ControlNotice): Promise<void> {
     const core = this.need();
     switch (notice.type) {
       case 'key_version':
@@ -320,5 +332,6 @@ export class Client {
     this.core?.ring.close();
     this.pipeline = undefined;
     this.transport = undefined;
+    this.noticeListeners.clear();
   }
 }
