@@ -1,9 +1,9 @@
 /**
  * Presentational: a modal dialog (issue 7: keyboard navigable, Escape closes dialogs). Focus moves into it
- * when it opens, Tab stays inside it, Escape or the close button calls `onClose`, and focus returns to
- * where it was.
+ * when it opens, Tab stays inside it (and comes back into it when the focused control disappeared),
+ * Escape anywhere or the close button calls `onClose`, and focus returns to where it was.
  */
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 export interface DialogProps {
   title: string;
@@ -16,6 +16,8 @@ const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select
 
 export function Dialog({ title, onClose, children, testId }: DialogProps) {
   const ref = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
   const titleId = useId();
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -23,28 +25,21 @@ export function Dialog({ title, onClose, children, testId }: DialogProps) {
     (first ?? ref.current)?.focus();
     return () => previous?.focus();
   }, []);
-  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      onClose();
-      return;
+  useEffect(() => {
+    function onKeyDown(e: KeyboardEvent) {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close.current();
+      } else if (e.key === 'Tab' && ref.current) {
+        trapTab(ref.current, e);
+      }
     }
-    if (e.key !== 'Tab' || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (!first || !last) return;
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  }
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
   return (
     <div className="dialog-backdrop">
-      <div ref={ref} role="dialog" aria-modal="true" aria-labelledby={titleId} className="dialog" tabIndex={-1} onKeyDown={onKeyDown} data-testid={testId}>
+      <div ref={ref} role="dialog" aria-modal="true" aria-labelledby={titleId} className="dialog" tabIndex={-1} data-testid={testId}>
         <header className="dialog-header">
           <h2 id={titleId}>{title}</h2>
           <button type="button" className="icon-button" aria-label={`Close ${title}`} onClick={onClose}>
@@ -55,4 +50,23 @@ export function Dialog({ title, onClose, children, testId }: DialogProps) {
       </div>
     </div>
   );
+}
+
+/** Keeps Tab and Shift+Tab cycling through the dialog's controls. */
+function trapTab(dialog: HTMLElement, e: KeyboardEvent): void {
+  const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (!first || !last) return;
+  const active = document.activeElement;
+  if (!(active instanceof Node) || !dialog.contains(active)) {
+    e.preventDefault();
+    (e.shiftKey ? last : first).focus();
+  } else if (e.shiftKey && active === first) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && active === last) {
+    e.preventDefault();
+    first.focus();
+  }
 }

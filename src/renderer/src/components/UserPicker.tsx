@@ -17,7 +17,7 @@ export interface UserPickerProps {
 
 export function UserPicker({ results, excluded, selected, single, onSearch, onChange }: UserPickerProps) {
   const [query, setQuery] = useState('');
-  const shown = results.filter((u) => !excluded.includes(u.userId));
+  const shown = query.trim() === '' ? [] : results.filter((u) => !excluded.includes(u.userId));
   const isSelected = (u: UserSummary) => selected.some((s) => s.userId === u.userId);
   function toggle(u: UserSummary) {
     if (single) onChange([u]);

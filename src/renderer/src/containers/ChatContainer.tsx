@@ -28,7 +28,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
   const s = store.getState();
-  const subtitle = `${conversation.kind === 'group' ? `${members.length} members · ` : ''}key version ${conversation.keyVersion}`;
+  const subtitle = `${conversation.kind === 'group' ? `${members.length} ${members.length === 1 ? 'member' : 'members'} · ` : ''}key version ${conversation.keyVersion}`;
   return (
     <ChatView
       title={conversationTitle(conversation, selfUserId)}

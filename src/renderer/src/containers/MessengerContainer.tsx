@@ -22,6 +22,7 @@ export function MessengerContainer() {
   const selectedId = useAppStore(conversationsSelectors.selectedId);
   const views = useAppStore(chatSelectors.views);
   const error = useAppStore(conversationsSelectors.error);
+  const sessionError = useAppStore(sessionSelectors.error);
   const chatStatus = useAppStore(chatSelectors.status);
   const rows = useMemo(() => conversationRows(list, views, selfUserId, query), [list, views, selfUserId, query]);
   const s = store.getState();
@@ -46,6 +47,7 @@ export function MessengerContainer() {
           </button>
         </nav>
       </header>
+      <ErrorNotice error={sessionError} testId="session-error" />
       <ErrorNotice error={error} testId="conversations-error" />
       <div className="messenger-body">
         <ConversationList
