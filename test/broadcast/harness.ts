@@ -69,14 +69,18 @@ export async function keyManager(trusted: TrustedIssuer[], dataDir = tempDir()):
   return { ...km, close: () => km.close(), dataDir };
 }
 
-export async function relay(): Promise<RunningRelay> {
-  const r = await startRelay({ dataDir: tempDir() });
+export const PUB_KEY = 'pub-c-bcast';
+export const SUB_KEY = 'sub-c-bcast';
+
+/** A relay; with `secretKey` it enforces Access Manager tokens. */
+export async function relay(secretKey?: string): Promise<RunningRelay> {
+  const r = await startRelay({ dataDir: tempDir(), ...(secretKey ? { secretKey, publishKey: PUB_KEY, subscribeKey: SUB_KEY } : {}) });
   closers.push(() => r.close());
   return r;
 }
 
 export function pubnubFor(r: RunningRelay, userId: string): PubNub {
-  const pubnub = new PubNub({ publishKey: 'pub-c-bcast', subscribeKey: 'sub-c-bcast', userId, origin: r.origin, ssl: false });
+  const pubnub = new PubNub({ publishKey: PUB_KEY, subscribeKey: SUB_KEY, userId, origin: r.origin, ssl: false });
   closers.push(() => {
     pubnub.unsubscribeAll();
     pubnub.destroy(true);

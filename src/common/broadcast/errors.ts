@@ -27,7 +27,8 @@ export type BroadcastErrorCode =
   | 'key_manager_refused'
   | 'key_manager_bad_response'
   | 'directory_unreachable'
-  | 'directory_refused';
+  | 'directory_refused'
+  | 'transport_failed';
 
 /** Base class of broadcast failures. */
 export class BroadcastError extends AppError {
@@ -42,6 +43,16 @@ export class DescriptorError extends BroadcastError {}
 
 /** A role claim (JWT) was refused: forged, expired, for another audience, from an untrusted issuer, or lacking a role. */
 export class ClaimError extends BroadcastError {}
+
+/** PubNub (or the relay) refused or failed a publish or history read; `reason` is the delivery-failure code. */
+export class TransportError extends BroadcastError {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super('transport_failed', message);
+  }
+}
 
 /** The key service's channel directory or claim endpoint refused the request or could not be reached. */
 export class DirectoryError extends BroadcastError {

@@ -6,9 +6,10 @@
  */
 import { broadcastChannel } from '../../common/channels';
 import type { ChannelDescriptor } from '../../common/broadcast/descriptor';
+import { TransportError } from '../../common/broadcast/errors';
 import type { ChannelId, MessageId } from '../../common/ids';
 import { newMessageId } from '../../common/ids';
-import { fetchPage } from '../../common/messaging/transport';
+import { classifyFailure, fetchPage } from '../../common/messaging/transport';
 import { openBroadcast, sealBroadcast } from '../../common/protocol/broadcast';
 import { UnknownKeyVersionError } from '../../common/protocol/errors';
 import type { JsonValue } from '../../common/protocol/plaintext';
@@ -29,6 +30,16 @@ export interface Published {
 }
 
 const HISTORY_PAGE = 100;
+
+/** Runs an SDK call, turning its failure into a TransportError with the delivery-failure reason. */
+async function viaTransport<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const failure = classifyFailure(err);
+    throw new TransportError(`${what} failed: ${failure.message}`, failure.code);
+  }
+}
 
 export class BroadcastChannel {
   readonly channelId: ChannelId;
@@ -62,7 +73,7 @@ export class BroadcastChannel {
       plaintext: { id: messageId, sentAt: (this.opts.now ?? Date.now)(), ...content },
       channel: this.pubnubChannel,
     });
-    const { timetoken } = await pubnub.publish({ channel: this.pubnubChannel, message: envelope });
+    const { timetoken } = await viaTransport('publish', () => pubnub.publish({ channel: this.pubnubChannel, message: envelope }));
     return { timetoken: String(timetoken), keyVersion: version, messageId };
   }
 
@@ -81,7 +92,7 @@ export class BroadcastChannel {
     const items: BroadcastItem[] = [];
     let start: string | undefined;
     while (items.length < limit) {
-      const page = await fetchPage(this.opts.pubnub, this.pubnubChannel, { count: HISTORY_PAGE, ...(start ? { start } : {}) });
+      const page = await viaTransport('history', () => fetchPage(this.opts.pubnub, this.pubnubChannel, { count: HISTORY_PAGE, ...(start ? { start } : {}) }));
       if (page.length === 0) break;
       items.unshift(...page.map((e) => this.item(e.timetoken, e.message)));
       if (page.length < HISTORY_PAGE) break;

@@ -45,6 +45,19 @@ export class RoleGrants {
     return this.db.prepare('DELETE FROM grants WHERE user_id = ? AND role = ?').run(userId, role).changes > 0;
   }
 
+  /** Channel ids whose owner is `userId`. */
+  ownedBy(userId: string): string[] {
+    return (this.db.prepare('SELECT channel_id FROM channel_owners WHERE owner_user_id = ? ORDER BY channel_id').all(userId) as { channel_id: string }[]).map((r) => r.channel_id);
+  }
+
+  /** Per-channel grants of a user. */
+  grantsOf(userId: string): { channelId: string; role: string }[] {
+    return (this.db.prepare('SELECT channel_id, role FROM grants WHERE user_id = ? ORDER BY channel_id, role').all(userId) as { channel_id: string; role: string }[]).map((r) => ({
+      channelId: r.channel_id,
+      role: r.role,
+    }));
+  }
+
   rolesOf(userId: string): string[] {
     return (this.db.prepare('SELECT role FROM grants WHERE user_id = ? ORDER BY role').all(userId) as { role: string }[]).map((r) => r.role);
   }

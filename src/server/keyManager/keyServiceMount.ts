@@ -2,14 +2,15 @@
  * The broadcast parts the key service mounts (docs/broadcast.md §4.1): the default key manager under
  * `<key service>/km` (its own SQLite file and master key in `<dataDir>/keymanager/`, never the key
  * service database), the key service's claim issuer (`/.well-known/jwks.json`, key in
- * `<dataDir>/claims/`), which the default key manager trusts, the claim and grant endpoints and the
- * channel directory.
+ * `<dataDir>/claims/`), which the default key manager trusts, the claim and grant endpoints, the
+ * channel directory and PubNub tokens for broadcast channels.
  * Everything starts on first use, because the service's URL (claim issuer name and key manager
  * audience) is known only once it listens; the parts close with the HTTP server.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { broadcastAccessRoutes } from '../claims/broadcastAccess';
 import { ClaimIssuer } from '../claims/claimIssuer';
 import { claimRoutes } from '../claims/claimRoutes';
 import { directoryRoutes } from '../claims/directoryRoutes';
@@ -70,6 +71,7 @@ export function broadcastRoutes(svc: Services, opts: BroadcastMountOptions, serv
     ...claimRoutes(getIssuer),
     ...identityRoutes(svc, getIssuer, getGrants),
     ...directoryRoutes(svc, getGrants),
+    ...broadcastAccessRoutes(svc, getGrants),
     ...keyManagerRoutes(getKm, DEFAULT_KEY_MANAGER_PATH),
   ];
 }

@@ -29,6 +29,7 @@ function statusOf(code: BroadcastErrorCode): HttpError['status'] {
     case 'key_manager_unreachable':
     case 'key_manager_timeout':
     case 'directory_unreachable':
+    case 'transport_failed':
       return 503;
     case 'descriptor_malformed':
     case 'descriptor_bad_signature':
