@@ -11,15 +11,15 @@ import type { CryptoProvider } from '../../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../../common/ids';
 import { createMessaging, type Messaging } from '../../common/messaging/messaging';
 import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
-import { Conversations, type ConversationInfo, type ConversationKind, type HistoryPolicy } from './conversations';
+import type { ConversationInfo, ConversationKind, HistoryPolicy } from './conversations';
+import { buildCore, type Core } from './core';
 import { cursorStoreOf } from './cursors';
-import { LinkApprover, NewDeviceLink, type LinkClaim } from './deviceLinking';
-import { Directory, type PublicUser } from './directory';
+import { NewDeviceLink, type LinkClaim } from './deviceLinking';
+import type { PublicUser } from './directory';
 import { loginAccount, registerAccount, type Identity } from './enrol';
 import { AlreadySignedInError, KeysMissingError, NotSignedInError } from './errors';
-import { KeyRing } from './keyRing';
 import { KeyServiceApi } from './keyServiceApi';
-import { CoreMessageCrypto } from './messageCrypto';
+import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
 import { Transport, transportConfig } from './transport';
 import type { Vault } from './vault';
@@ -54,16 +54,6 @@ export interface DeviceInfo {
   readonly current: boolean;
 }
 
-/** The parts that exist once signed in. */
-interface Core {
-  readonly identity: Identity;
-  readonly directory: Directory;
-  readonly ring: KeyRing;
-  readonly conversations: Conversations;
-  readonly crypto: CoreMessageCrypto;
-  readonly approver: LinkApprover;
-}
-
 export class Client {
   private readonly api: KeyServiceApi;
   private readonly state: ProfileState;
@@ -91,29 +81,7 @@ export class Client {
   }
 
   private attach(identity: Identity): Core {
-    const directory = new Directory(this.api, this.deps.provider, this.state, { userId: identity.userId, accountKey: identity.account.publicKey });
-    const ring = new KeyRing(
-      this.api,
-      this.deps.provider,
-      directory,
-      { deviceId: identity.deviceId, x25519PrivateKey: identity.device.x25519.privateKey, x25519PublicKey: identity.device.x25519.publicKey },
-      async (conversationId, version) => {
-        const info = await this.api.call<ConversationInfo>('GET', `/v1/conversations/${conversationId}`);
-        return info.currentVersion === version && !info.needsRotation ? new Set(info.members.map((m) => m.userId)) : undefined;
-      },
-    );
-    const signing = { deviceId: identity.deviceId, ed25519PrivateKey: identity.device.ed25519.privateKey };
-    const conversations = new Conversations(this.api, this.deps.provider, directory, ring, signing);
-    const crypto = new CoreMessageCrypto(this.deps.provider, ring, directory, conversations, signing);
-    const approver = new LinkApprover(
-      this.api,
-      this.deps.provider,
-      { userId: identity.userId, deviceId: identity.deviceId, ed25519PublicKey: identity.device.ed25519.publicKey, accountPrivateKey: identity.account.privateKey },
-      directory,
-      ring,
-      conversations,
-    );
-    this.core = { identity, directory, ring, conversations, crypto, approver };
+    this.core = buildCore(this.api, this.deps.provider, this.state, identity);
     return this.core;
   }
 
