@@ -63,8 +63,8 @@ export function trustOf(...issuers: ClaimIssuerServer[]): TrustedIssuer[] {
   return issuers.map((i) => ({ issuer: i.url, jwksUrl: i.jwksUrl }));
 }
 
-export async function keyManager(trusted: TrustedIssuer[], dataDir = tempDir()): Promise<RunningKeyManager & { dataDir: string }> {
-  const km = await startKeyManager({ dataDir, trustedIssuers: trusted, log: () => undefined });
+export async function keyManager(trusted: TrustedIssuer[], dataDir = tempDir(), port = 0): Promise<RunningKeyManager & { dataDir: string }> {
+  const km = await startKeyManager({ dataDir, trustedIssuers: trusted, port, log: () => undefined });
   closers.push(() => km.close());
   return { ...km, close: () => km.close(), dataDir };
 }

@@ -3,7 +3,8 @@
  * publish and subscribe, only the creator revokes), wraps only to the caller's own certified device,
  * bad input as typed 4xx that changes nothing, private keys sealed at rest, and the OpenAPI document.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_CREATOR_ROLE, publisherRole, subscriberRole } from '../../src/common/broadcast/roles';
@@ -136,5 +137,16 @@ describe('key manager API checks every request', () => {
     const info = (await (await fetch(`${km.url}/v1/info`)).json()) as { audience: string; trustedIssuers: string[] };
     expect(info.audience).toBe(km.url);
     expect(info.trustedIssuers).toHaveLength(1);
+  });
+
+  it('a key manager restarted with another master key refuses to hand out keys (503), and says why', async () => {
+    const trusted = JSON.parse(JSON.stringify(((await (await fetch(`${km.url}/v1/info`)).json()) as { trustedIssuers: string[] }).trustedIssuers)) as string[];
+    expect(trusted).toHaveLength(1);
+    await km.close();
+    writeFileSync(join(km.dataDir, 'master.key'), randomBytes(32));
+    const restarted = await keyManager([{ issuer: trusted[0]!, jwksUrl: `${trusted[0]!}/.well-known/jwks.json` }], km.dataDir, km.port);
+    expect(restarted.url).toBe(km.url);
+    const res = await post(`${restarted.url}/v1/channels/${CH}/keys`, { claim: await alice.claims(restarted.url), certificate: alice.device.certificate });
+    expect([res.status, res.body.error?.code]).toEqual([503, 'key_manager_state']);
   });
 });

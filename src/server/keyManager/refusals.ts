@@ -1,13 +1,14 @@
 /**
  * Maps broadcast failures to the key manager's HTTP answers (docs/broadcast.md §7): refused claims are
  * 401, missing roles and revoked subscribers 403, unknown channels 404, a taken channel id 409, bad
- * descriptors or certificates 422, an unreachable claim issuer 503. The body's `code` is the broadcast
+ * descriptors or certificates 422, an unreachable claim issuer or unusable stored keys 503. The body's `code` is the broadcast
  * error code, so clients rebuild the same typed error.
  */
 import { BroadcastError, type BroadcastErrorCode } from '../../common/broadcast/errors';
 import { isProtocolError } from '../../common/protocol/errors';
 import { missingCase } from '../../common/errors';
 import { HttpError } from '../http/httpErrors';
+import { KeyManagerStateError } from './errors';
 
 function statusOf(code: BroadcastErrorCode): HttpError['status'] {
   switch (code) {
@@ -49,5 +50,6 @@ export function toHttpError(err: unknown): unknown {
   if (err instanceof HttpError) return err;
   if (err instanceof BroadcastError) return new HttpError(statusOf(err.code), err.code, err.message);
   if (isProtocolError(err)) return new HttpError(422, 'certificate_refused', `device certificate refused: ${err.message}`);
+  if (err instanceof KeyManagerStateError) return new HttpError(503, err.code, 'the key manager cannot use its stored keys (master key or storage damaged)');
   return err;
 }
