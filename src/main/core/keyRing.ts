@@ -4,11 +4,12 @@
  * record signature, signer certified under its user's pinned key, membership, this device's wrap digest)
  * and unwrapped; old versions stay for history. Unknown versions are fetched lazily (`request`), a
  * rotation notice prefetches (`prefetch`), and a version this device has no wrap of yet is retried until
- * it arrives. Key bytes never leave this module except to the envelope sealer/opener in the core.
+ * it arrives. A version that fails verification is remembered as refused (listeners hear of it too, so
+ * envelopes waiting for it are re-opened and shown as rejected). Key bytes never leave this module except to the envelope sealer/opener in the core.
  */
 import type { CryptoProvider } from '../../common/crypto/provider';
 import type { ConversationId, DeviceId } from '../../common/ids';
-import { MemberMismatchError } from '../../common/protocol/errors';
+import { isProtocolError, MemberMismatchError } from '../../common/protocol/errors';
 import { unwrapConversationKey } from '../../common/protocol/keyVersionRecord';
 import { verifyDeviceKeyVersion } from '../../common/protocol/keyVersionVerify';
 import type { Directory } from './directory';
@@ -46,6 +47,7 @@ export class KeyRing {
   private readonly inFlight = new Map<string, Promise<Uint8Array | undefined>>();
   private readonly retries = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly attempts = new Map<string, number>();
+  private readonly failures = new Map<string, { code: string; message: string }>();
   private readonly listeners = new Set<KeyListener>();
   private closed = false;
 
@@ -64,6 +66,11 @@ export class KeyRing {
   /** The held key of a version, if any (no network). */
   held(conversationId: ConversationId, version: number): Uint8Array | undefined {
     return this.keys.get(KeyRing.id(conversationId, version));
+  }
+
+  /** Why a version was refused (it failed verification), if it was: such a version is never retried. */
+  failure(conversationId: ConversationId, version: number): { code: string; message: string } | undefined {
+    return this.failures.get(KeyRing.id(conversationId, version));
   }
 
   /** Keeps a key this device created itself (a rotation it submitted). */
@@ -85,11 +92,16 @@ export class KeyRing {
    */
   request(conversationId: ConversationId, version: number): void {
     const id = KeyRing.id(conversationId, version);
-    if (this.keys.has(id) || this.inFlight.has(id) || this.retries.has(id) || this.closed) return;
+    if (this.keys.has(id) || this.inFlight.has(id) || this.retries.has(id) || this.failures.has(id) || this.closed) return;
     const attempt = this.get(conversationId, version).then(
       (key) => key,
       (err: unknown) => {
-        if (!this.closed && isRetryable(err)) this.scheduleRetry(conversationId, version);
+        if (this.closed) return undefined;
+        if (isRetryable(err)) this.scheduleRetry(conversationId, version);
+        else if (isProtocolError(err)) {
+          this.failures.set(id, { code: err.code, message: err.message });
+          for (const l of this.listeners) l(conversationId, version);
+        }
         return undefined;
       },
     );

@@ -57,6 +57,8 @@ export class CoreMessageCrypto implements MessageCrypto {
       if (err instanceof UnknownKeyVersionError) {
         const version = (envelope as { keyVersion?: unknown }).keyVersion;
         if (typeof version === 'number' && Number.isInteger(version) && version > 0) {
+          const refused = this.ring.failure(conversationId, version);
+          if (refused) return { kind: 'rejected', code: refused.code, message: `key version ${version} was refused: ${refused.message}` };
           this.ring.request(conversationId, version);
           return { kind: 'pending', keyVersion: version };
         }
