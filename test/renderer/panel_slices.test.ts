@@ -171,7 +171,7 @@ describe('conversations, devices and trust over a stand-in for unwired channels'
     store.getState().resetDeviceApproval();
     await store.getState().answerDeviceApproval(true);
     expect(store.getState().devices.error?.message).toBe('no device approval in progress');
-    await store.getState().beginDeviceApproval('too short');
+    await store.getState().beginDeviceApproval('   ');
     expect(store.getState().devices.error?.code).toBe('invalid_arguments');
   });
 

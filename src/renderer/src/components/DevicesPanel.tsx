@@ -55,11 +55,11 @@ export function DevicesPanel(props: DevicesPanelProps) {
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              if (code.trim().length >= 16) props.onBeginApproval(code.trim());
+              if (code.trim() !== '') props.onBeginApproval(code.trim());
             }}
           >
-            <Field label="Link code shown on the new device" value={code} onChange={setCode} minLength={16} maxLength={2048} data-testid="approval-code" />
-            <button type="submit" disabled={props.busy || code.trim().length < 16} data-testid="approval-begin">
+            <Field label="Link code shown on the new device (or the content of its QR code)" value={code} onChange={setCode} maxLength={2048} autoComplete="off" data-testid="approval-code" />
+            <button type="submit" disabled={props.busy || code.trim() === ''} data-testid="approval-begin">
               Continue
             </button>
           </form>
