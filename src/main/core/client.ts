@@ -155,8 +155,13 @@ export class Client {
   }
 
   /** Existing device, after the user confirmed the codes match: hands over the identity and re-wraps history. */
-  approveDeviceLink(linkId: string, opts?: { pollMs?: number; timeoutMs?: number }): Promise<{ deviceId: DeviceId; wrapsAdded: number }> {
+  approveDeviceLink(linkId: string, opts?: { pollMs?: number; timeoutMs?: number; shareHistory?: boolean }): Promise<{ deviceId: DeviceId; wrapsAdded: number }> {
     return this.need().approver.approve(linkId, opts);
+  }
+
+  /** Re-wraps every held key version for one of this account's devices (resumes an interrupted link); answers the wraps added. */
+  shareHistoryWithDevice(deviceId: DeviceId): Promise<number> {
+    return this.need().approver.shareHistoryWith(deviceId);
   }
 
   async devices(): Promise<DeviceInfo[]> {

@@ -174,13 +174,20 @@ export class LinkApprover {
    * After the user confirmed the codes match: seals the account identity key to the new device, waits
    * for it to register, and re-wraps every held conversation key version for it. Returns the wraps added.
    */
-  async approve(linkId: string, opts: { pollMs?: number; timeoutMs?: number } = {}): Promise<{ deviceId: DeviceId; wrapsAdded: number }> {
+  async approve(linkId: string, opts: { pollMs?: number; timeoutMs?: number; shareHistory?: boolean } = {}): Promise<{ deviceId: DeviceId; wrapsAdded: number }> {
     const view = this.claims.get(linkId);
     if (!view) throw new DeviceLinkError('link_invalid', 'claim the link first');
     const payload = await sealLinkPayload(this.provider, linkId, view.newDevice, this.self.accountPrivateKey);
     await this.api.call('POST', `/v1/device-links/${linkId}/approve`, { payload });
     const device = await this.waitForDevice(view.newDevice.deviceId, opts);
-    return { deviceId: device.deviceId, wrapsAdded: await this.rewrapAll(device) };
+    return { deviceId: device.deviceId, wrapsAdded: opts.shareHistory === false ? 0 : await this.rewrapAll(device) };
+  }
+
+  /** Re-wraps history for one of the account's devices (idempotent: wraps it already has are skipped). */
+  async shareHistoryWith(deviceId: DeviceId): Promise<number> {
+    const device = (await this.directory.devicesOf(this.self.userId)).find((d) => d.deviceId === deviceId);
+    if (!device) throw new DeviceLinkError('link_invalid', `device ${deviceId} is not a current device of this account`);
+    return this.rewrapAll(device);
   }
 
   private async waitForDevice(deviceId: string, opts: { pollMs?: number; timeoutMs?: number }): Promise<TrustedDevice> {
