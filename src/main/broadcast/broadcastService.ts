@@ -1,0 +1,163 @@
+/**
+ * The broadcast feature as the desktop app and the CLI use it (docs/broadcast.md §8.1): a stateful
+ * facade over the broadcast client that keeps followed channels, their delivered items and plain views
+ * for the UI — never key material. Delivery only records items; `open` decrypts the newest unopened ones
+ * (what is on screen), so reading is decoupled from delivery. `onChange(channelId)` fires whenever a
+ * channel's view changes.
+ */
+import { BroadcastError } from '../../common/broadcast/errors';
+import { toBase64 } from '../../common/encoding/base64';
+import type { BroadcastChannel } from './broadcastChannel';
+import type { BroadcastClient, CreateChannelInput } from './broadcastClient';
+import type { BroadcastItem } from './broadcastItem';
+import type { ChannelRoleKind } from './keyServiceDirectory';
+
+export interface BroadcastChannelView {
+  readonly channelId: string;
+  readonly name: string;
+  readonly keyManagerUrl: string;
+  readonly creatorUserId: string;
+  readonly owner: boolean;
+  readonly subscriber: boolean;
+  readonly publisher: boolean;
+  readonly following: boolean;
+}
+
+export interface BroadcastMessageView {
+  readonly channelId: string;
+  readonly timetoken: string;
+  readonly keyVersion: number | null;
+  readonly state: 'sealed' | 'opened' | 'failed';
+  readonly senderDevice?: string;
+  readonly sentAt?: number;
+  readonly type?: 'string' | 'binary' | 'json';
+  /** The body as text: a string body as is, JSON as JSON text, binary as base64. */
+  readonly text?: string;
+  readonly errorCode?: string;
+}
+
+interface Followed {
+  readonly channel: BroadcastChannel;
+  readonly items: BroadcastItem[];
+  readonly views: Map<string, BroadcastMessageView>;
+  readonly stop: () => void;
+}
+
+function sealedView(channelId: string, item: BroadcastItem): BroadcastMessageView {
+  return { channelId, timetoken: item.timetoken, keyVersion: item.keyVersion ?? null, state: 'sealed' };
+}
+
+export class BroadcastService {
+  private readonly followed = new Map<string, Followed>();
+
+  constructor(
+    private readonly client: BroadcastClient,
+    private readonly onChange: (channelId: string) => void = () => undefined,
+  ) {}
+
+  /** Channels of the directory plus followed ones, with the caller's roles. */
+  async channels(): Promise<BroadcastChannelView[]> {
+    const listed = await this.client.listChannels();
+    const views: BroadcastChannelView[] = listed.map((c) => ({
+      channelId: c.descriptor.channelId,
+      name: c.descriptor.name,
+      keyManagerUrl: c.keyManagerUrl,
+      creatorUserId: c.descriptor.creator.userId,
+      owner: c.owner,
+      subscriber: c.subscriber,
+      publisher: c.publisher,
+      following: this.followed.has(c.descriptor.channelId),
+    }));
+    const ids = new Set(views.map((v) => v.channelId));
+    for (const [id, f] of this.followed) {
+      if (ids.has(id)) continue;
+      const d = f.channel.descriptor;
+      views.push({ channelId: id, name: d.name, keyManagerUrl: d.keyManagerUrl, creatorUserId: d.creator.userId, owner: false, subscriber: false, publisher: false, following: true });
+    }
+    return views;
+  }
+
+  /** Creates a channel (listed in the directory when the client has one) and follows it. */
+  async create(input: CreateChannelInput): Promise<string> {
+    const channel = await this.client.createChannel(input);
+    await this.startFollowing(channel);
+    return channel.channelId;
+  }
+
+  /** Follows a channel: by its key manager, or (without one) as the directory lists it. */
+  async follow(channelId: string, keyManagerUrl?: string): Promise<void> {
+    if (this.followed.has(channelId)) return;
+    let url = keyManagerUrl;
+    if (url === undefined) {
+      const listed = (await this.client.listChannels()).find((c) => c.descriptor.channelId === channelId);
+      if (!listed) throw new BroadcastError('channel_unknown', `channel ${channelId} is not in the directory`);
+      url = listed.keyManagerUrl;
+    }
+    await this.startFollowing(await this.client.openChannel(url, channelId));
+  }
+
+  unfollow(channelId: string): void {
+    this.followed.get(channelId)?.stop();
+    this.followed.delete(channelId);
+  }
+
+  /** The channel's messages, oldest first; unopened ones are `sealed`. */
+  messages(channelId: string): BroadcastMessageView[] {
+    const f = this.get(channelId);
+    return f.items.map((i) => f.views.get(i.timetoken) ?? sealedView(channelId, i));
+  }
+
+  /** Opens (verifies and decrypts) the newest `count` unopened messages; a failure is shown on the message. */
+  async open(channelId: string, count = 50): Promise<BroadcastMessageView[]> {
+    const f = this.get(channelId);
+    const pending = f.items.filter((i) => !f.views.has(i.timetoken)).slice(-count);
+    for (const item of pending) {
+      try {
+        const { header, message } = await item.open();
+        const text = message.type === 'string' ? message.body : message.type === 'json' ? JSON.stringify(message.body) : toBase64(message.body);
+        f.views.set(item.timetoken, { channelId, timetoken: item.timetoken, keyVersion: header.keyVersion, state: 'opened', senderDevice: header.senderDevice, sentAt: message.sentAt, type: message.type, text });
+      } catch (err) {
+        const errorCode = err instanceof Error && 'code' in err ? String((err as { code: unknown }).code) : 'failed';
+        f.views.set(item.timetoken, { ...sealedView(channelId, item), state: 'failed', errorCode });
+      }
+    }
+    if (pending.length > 0) this.onChange(channelId);
+    return this.messages(channelId);
+  }
+
+  async publish(channelId: string, text: string): Promise<string> {
+    return (await this.get(channelId).channel.publish({ type: 'string', body: text })).timetoken;
+  }
+
+  /** Owner: grant or withdraw a channel role in the directory. */
+  setRole(channelId: string, userId: string, kind: ChannelRoleKind, granted: boolean): Promise<void> {
+    return this.client.setRole(channelId, userId, kind, granted);
+  }
+
+  /** Creator: revoke a user at the key manager (new key version). */
+  revoke(channelId: string, userId: string): Promise<number> {
+    return this.get(channelId).channel.revoke(userId);
+  }
+
+  dispose(): void {
+    for (const id of [...this.followed.keys()]) this.unfollow(id);
+  }
+
+  private get(channelId: string): Followed {
+    const f = this.followed.get(channelId);
+    if (!f) throw new BroadcastError('channel_unknown', `not following channel ${channelId}`);
+    return f;
+  }
+
+  private async startFollowing(channel: BroadcastChannel): Promise<void> {
+    const items: BroadcastItem[] = [];
+    const id = channel.channelId;
+    const { history, stop } = await channel.follow((item) => {
+      items.push(item);
+      this.onChange(id);
+    });
+    items.unshift(...history);
+    this.followed.set(id, { channel, items, views: new Map(), stop });
+    this.onChange(id);
+  }
+}
