@@ -32,7 +32,10 @@ interface World {
   dm: ConversationId;
 }
 
-function standInHandlersForUnwiredChannels(alice: Participant, bob: Participant, dm: ConversationId, origin: string): Handlers {
+type Trust = Record<string, 'unverified' | 'verified' | 'changed'>;
+
+function standInHandlersForUnwiredChannels(alice: Participant, bob: Participant, dm: ConversationId, origin: string, trust: Trust): Handlers {
+  const trustOf = (userId: string) => ({ userId, state: trust[userId] ?? 'unverified', safetyNumber: '0123456789'.repeat(6), qrPayload: `safety:${userId}` });
   const device = alice.user.devices[0]!;
   const summary: ConversationSummary = {
     conversationId: dm,
@@ -53,7 +56,15 @@ function standInHandlersForUnwiredChannels(alice: Participant, bob: Participant,
     transportConfig: async () => ({ origin, ssl: false, subscribeKey: SUB, publishKey: PUB, userId: alice.user.userId, token: null }),
     listConversations: async () => [summary],
     listDevices: async () => [],
-    contactTrust: async (userId) => ({ userId, state: 'unverified', safetyNumber: '1'.repeat(60), qrPayload: 'qr' }),
+    contactTrust: async (userId) => trustOf(userId),
+    markVerified: async (userId) => {
+      trust[userId] = 'verified';
+      return trustOf(userId);
+    },
+    acknowledgeIdentityChange: async (userId) => {
+      trust[userId] = 'unverified';
+      return trustOf(userId);
+    },
     sealMessage: async (id, plaintext) => (await alice.crypto.seal(id, plaintext as MessagePlaintext)) as Record<string, unknown>,
     openMessage: async (id, envelope) => {
       const outcome = await alice.crypto.open(id, envelope);
@@ -64,7 +75,7 @@ function standInHandlersForUnwiredChannels(alice: Participant, bob: Participant,
   };
 }
 
-async function startWorld(name: string): Promise<World> {
+async function startWorld(name: string, trust: Trust = {}): Promise<World> {
   const relay = await startTestRelay();
   const alice = await participant(relay, 'alice');
   const bob = await participant(relay, 'bob');
@@ -78,7 +89,7 @@ async function startWorld(name: string): Promise<World> {
   });
   const events: EventHub = createEventHub();
   alice.crypto.onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
-  const handlers = { ...createHandlers(deps), ...standInHandlersForUnwiredChannels(alice, bob, dm, relay.origin) };
+  const handlers = { ...createHandlers(deps), ...standInHandlersForUnwiredChannels(alice, bob, dm, relay.origin, trust) };
   const host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir: join(root, 'out/renderer'), bridgeFile: join(root, 'out/web/bridge.js'), events });
   return { host, alice, bob, dm };
 }
@@ -157,4 +168,35 @@ test('a long history is windowed in an ARIA log and scrolls back; a cannot-decry
   await expect(log.getByText('after the rotation', { exact: true })).toBeVisible();
   await expect(log.getByTestId('pending-message')).toHaveCount(0);
   await page.screenshot({ path: join(shots, 'ui-chat-resolved.png'), fullPage: true });
+});
+
+test('an identity change blocks the composer until acknowledged; the safety number shows as digits and QR; verified badge', async ({ page }) => {
+  const trust: Trust = {};
+  world = await startWorld('identity', trust);
+  const { host, bob } = world;
+  trust[bob.user.userId] = 'changed';
+  await page.goto(host.url);
+  await page.getByTestId('conversation-row').click();
+  const banner = page.getByTestId('identity-changed-banner');
+  await expect(banner).toContainText("Bob's safety number has changed");
+  await expect(page.getByTestId('composer-input')).toBeDisabled();
+  await expect(page.getByText("Sending is paused: Bob's safety number changed.")).toBeVisible();
+  await page.screenshot({ path: join(shots, 'ui-identity-changed.png'), fullPage: true });
+
+  await banner.getByRole('button', { name: 'Review safety number' }).click();
+  const security = page.getByRole('dialog', { name: 'Security' });
+  await expect(security.getByTestId('key-version')).toHaveText('1');
+  await expect(security.getByTestId('safety-number')).toHaveText('01234 56789 01234 5678901234 56789 01234 5678901234 56789 01234 56789');
+  await expect(security.getByTestId('safety-qr')).toBeVisible();
+  await expect(security.getByTestId('trust-badge')).toHaveText('Safety number changed');
+  await expect(security.getByTestId('mark-verified')).toBeDisabled();
+  await security.getByTestId('acknowledge-identity').click();
+  await expect(security.getByTestId('trust-badge')).toHaveText('Not verified');
+  await security.getByTestId('mark-verified').click();
+  await expect(security.getByTestId('trust-badge')).toHaveText('✔ Verified');
+  await page.screenshot({ path: join(shots, 'ui-safety-number.png'), fullPage: true });
+  await page.keyboard.press('Escape');
+
+  await expect(page.getByTestId('identity-changed-banner')).toHaveCount(0);
+  await expect(page.getByTestId('composer-input')).toBeEnabled();
 });

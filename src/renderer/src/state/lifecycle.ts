@@ -2,7 +2,8 @@
  * Wires the store to main's events and to itself (issue 7): loads what the app shows at start, follows
  * `sessionChanged` / `conversationsChanged` / `linkStatus`, and on sign-in loads conversations and devices,
  * starts the messaging pipeline and joins every conversation; on sign-out it stops the pipeline. Opening a
- * conversation loads its members' trust state and marks it read. Returns the function that undoes it all.
+ * conversation loads its members' trust state (again whenever main reports a conversation change, which
+ * is when an identity change is learned) and marks it read. Returns the function that undoes it all.
  */
 import type { ConversationId } from '../../../common/ids';
 import { initialConversationsState } from './conversationsSlice';
@@ -12,9 +13,17 @@ import type { AppStore } from './store';
 export function connectApp(store: AppStore, env: StoreEnv): () => void {
   const s = () => store.getState();
   const joined = new Set<string>();
+  const reloadSelectedTrust = () => {
+    const { list, selectedId } = s().conversations;
+    const conversation = list.find((c) => c.conversationId === selectedId);
+    if (conversation) void s().loadTrust(conversation.members.map((m) => m.userId));
+  };
   const stops = [
     env.events.on('sessionChanged', (session) => s().applySession(session)),
-    env.events.on('conversationsChanged', () => void s().loadConversations()),
+    env.events.on('conversationsChanged', () => {
+      void s().loadConversations();
+      reloadSelectedTrust();
+    }),
     env.events.on('linkStatus', (status) => s().applyLinkStatus(status)),
     env.events.on('keyAvailable', () => void s().loadConversations()),
   ];
