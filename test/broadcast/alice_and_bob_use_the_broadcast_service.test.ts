@@ -8,10 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroadcastClient } from '../../src/main/broadcast/broadcastClient';
 import { BroadcastService } from '../../src/main/broadcast/broadcastService';
-import { keyServiceClaims, keyServiceDirectory } from '../../src/main/broadcast/keyServiceDirectory';
+import { sessionCall } from '../../src/main/broadcast/keyServiceCall';
+import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/main/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, connectedOnce, provider, pubnubFor, relay, waitFor } from './harness';
+import { cleanup, connectedOnce, provider, pubnubFor, rejection, relay, waitFor } from './harness';
 
 describe('alice and bob use the broadcast service', () => {
   let ks: Running;
@@ -21,14 +22,18 @@ describe('alice and bob use the broadcast service', () => {
   let mallory: Actor;
 
   const serviceOf = async (actor: Actor, changes: string[] = []) => {
-    const session = { url: ks.service.url, accessToken: async () => device(actor).token };
-    const cert = (await ks.api.get<{ device: { certificate: never } }>(`/v1/devices/${device(actor).deviceId}`, actor.userToken)).body.device.certificate;
+    const call = sessionCall({ url: ks.service.url, accessToken: async () => device(actor).token });
     const pubnub = pubnubFor(r, actor.userId);
     const client = createBroadcastClient({
       crypto: provider,
-      device: { userId: actor.userId, deviceId: device(actor).deviceId, certificate: cert, x25519PrivateKey: device(actor).keys.x25519.privateKey, ed25519PrivateKey: device(actor).keys.ed25519.privateKey },
-      claims: keyServiceClaims(session),
-      directory: keyServiceDirectory(session),
+      device: await certifiedDevice(call, provider, {
+        userId: actor.userId,
+        deviceId: device(actor).deviceId,
+        x25519PrivateKey: device(actor).keys.x25519.privateKey,
+        ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
+      }),
+      claims: keyServiceClaims(call),
+      directory: keyServiceDirectory(call),
       pubnub,
     });
     return { service: new BroadcastService(client, (id) => changes.push(id)), pubnub };
@@ -44,6 +49,14 @@ describe('alice and bob use the broadcast service', () => {
   afterAll(async () => {
     await cleanup();
     await ks.stop();
+  });
+
+  it('a device whose keys differ from its certificate is refused', async () => {
+    const call = sessionCall({ url: ks.service.url, accessToken: async () => device(bob).token });
+    const err = await rejection(
+      certifiedDevice(call, provider, { userId: bob.userId, deviceId: device(bob).deviceId, x25519PrivateKey: device(alice).keys.x25519.privateKey, ed25519PrivateKey: device(bob).keys.ed25519.privateKey }),
+    );
+    expect(err.code).toBe('directory_refused');
   });
 
   it('create, grant, follow, lazy open, live, refusals', async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastChannel } from '../../src/common/channels';
 import { createBroadcastClient } from '../../src/main/broadcast/broadcastClient';
+import { sessionCall } from '../../src/main/broadcast/keyServiceCall';
 import { keyServiceClaims, keyServiceDirectory } from '../../src/main/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
@@ -31,8 +32,8 @@ describe('broadcast PubNub access follows roles', () => {
     return createBroadcastClient({
       crypto: provider,
       device: { userId: actor.userId, deviceId: device(actor).deviceId, certificate: cert, x25519PrivateKey: device(actor).keys.x25519.privateKey, ed25519PrivateKey: device(actor).keys.ed25519.privateKey },
-      claims: keyServiceClaims(session),
-      directory: keyServiceDirectory(session),
+      claims: keyServiceClaims(sessionCall(session)),
+      directory: keyServiceDirectory(sessionCall(session)),
       pubnub,
     });
   };

@@ -1,24 +1,17 @@
 /**
- * The key service's broadcast endpoints for the client (docs/broadcast.md §2.1): role claims for a key
- * manager audience, the channel directory (list a created channel, read the list) and per-channel role
- * grants. The host supplies the key service URL and a device-bound access token; every call is bounded
- * and fails as a typed DirectoryError.
+ * The key service's broadcast endpoints for the client (docs/broadcast.md §2.1, §8.2): role claims for
+ * a key manager audience, the channel directory (list a created channel, read the list), per-channel
+ * role grants, and the certified device the broadcast client signs and unwraps with.
  */
 import { z } from 'zod';
 import { ChannelDescriptorSchema, type ChannelDescriptor } from '../../common/broadcast/descriptor';
 import { DirectoryError } from '../../common/broadcast/errors';
-import { missingCase } from '../../common/errors';
-import { requestJson, type HttpFailure, type JsonRequest } from './httpJson';
-import type { ClaimSource } from './types';
-
-export interface KeyServiceSession {
-  /** The key service base URL, e.g. `http://127.0.0.1:8787`. */
-  readonly url: string;
-  /** A current device-bound access token (the host refreshes it). */
-  readonly accessToken: () => Promise<string>;
-  /** Bound on every request; default 5 s. */
-  readonly timeoutMs?: number;
-}
+import type { CryptoProvider } from '../../common/crypto/provider';
+import { toBase64Url } from '../../common/encoding/base64url';
+import type { DeviceId, UserId } from '../../common/ids';
+import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate';
+import { callParsed, type KeyServiceCall } from './keyServiceCall';
+import type { BroadcastDevice, ClaimSource } from './types';
 
 export type ChannelRoleKind = 'subscriber' | 'publisher';
 
@@ -37,28 +30,9 @@ export interface BroadcastDirectory {
   withdraw(channelId: string, userId: string, kind: ChannelRoleKind): Promise<void>;
 }
 
-function failure(f: HttpFailure, what: string): DirectoryError {
-  switch (f.kind) {
-    case 'unreachable':
-    case 'timeout':
-      return new DirectoryError('directory_unreachable', `key service did not answer ${what}`);
-    case 'refused':
-      return new DirectoryError('directory_refused', `key service refused ${what} (${f.status} ${f.code}): ${f.message}`, f.status);
-    case 'bad_response':
-      return new DirectoryError('directory_refused', `key service answered ${what} with an unexpected body`, f.status);
-    default:
-      return missingCase(f);
-  }
-}
-
-async function call<S extends z.ZodType>(session: KeyServiceSession, req: Omit<JsonRequest, 'url' | 'token' | 'timeoutMs'> & { path: string }, schema: S): Promise<z.output<S>> {
-  const what = `${req.method} ${req.path}`;
-  return requestJson({ ...req, url: `${session.url}${req.path}`, token: await session.accessToken(), timeoutMs: session.timeoutMs ?? 5_000 }, schema, (f) => failure(f, what));
-}
-
-/** Role claims from the key service for the signed-in device. */
-export function keyServiceClaims(session: KeyServiceSession): ClaimSource {
-  return async (audience) => (await call(session, { method: 'POST', path: '/v1/broadcast/claims', body: { audience } }, z.object({ claim: z.string() }))).claim;
+/** Role claims from the key service for the signed-in device (the caller must be device-bound). */
+export function keyServiceClaims(call: KeyServiceCall): ClaimSource {
+  return async (audience) => (await callParsed(call, z.object({ claim: z.string() }), 'POST', '/v1/broadcast/claims', { audience })).claim;
 }
 
 const ListSchema = z.object({
@@ -66,20 +40,37 @@ const ListSchema = z.object({
 });
 
 /** The key service's channel directory and grants. */
-export function keyServiceDirectory(session: KeyServiceSession): BroadcastDirectory {
+export function keyServiceDirectory(call: KeyServiceCall): BroadcastDirectory {
   const grantPath = (channelId: string) => `/v1/broadcast/channels/${encodeURIComponent(channelId)}/grants`;
   return {
     async register(descriptor) {
-      await call(session, { method: 'POST', path: '/v1/broadcast/directory', body: { descriptor } }, z.object({ channelId: z.string() }));
+      await callParsed(call, z.object({ channelId: z.string() }), 'POST', '/v1/broadcast/directory', { descriptor });
     },
     async list() {
-      return (await call(session, { method: 'GET', path: '/v1/broadcast/directory' }, ListSchema)).channels;
+      return (await callParsed(call, ListSchema, 'GET', '/v1/broadcast/directory')).channels;
     },
     async grant(channelId, userId, kind) {
-      await call(session, { method: 'POST', path: grantPath(channelId), body: { userId, kind } }, z.object({ role: z.string() }));
+      await callParsed(call, z.object({ role: z.string() }), 'POST', grantPath(channelId), { userId, kind });
     },
     async withdraw(channelId, userId, kind) {
-      await call(session, { method: 'DELETE', path: `${grantPath(channelId)}/${encodeURIComponent(userId)}/${kind}` }, z.unknown());
+      await call('DELETE', `${grantPath(channelId)}/${encodeURIComponent(userId)}/${kind}`);
     },
   };
+}
+
+/**
+ * The broadcast device of this signed-in device: its certificate from the key service, checked to be
+ * for this user and device and to name exactly these device keys.
+ */
+export async function certifiedDevice(
+  call: KeyServiceCall,
+  crypto: CryptoProvider,
+  keys: { userId: UserId; deviceId: DeviceId; x25519PrivateKey: Uint8Array; ed25519PrivateKey: Uint8Array },
+): Promise<BroadcastDevice> {
+  const { device } = await callParsed(call, z.object({ device: z.object({ certificate: z.unknown() }) }), 'GET', `/v1/devices/${encodeURIComponent(keys.deviceId)}`);
+  const certificate = await verifyDeviceCertificate(crypto, device.certificate, { userId: keys.userId, deviceId: keys.deviceId });
+  const x = toBase64Url(await crypto.x25519PublicKey(keys.x25519PrivateKey));
+  const ed = toBase64Url(await crypto.ed25519PublicKey(keys.ed25519PrivateKey));
+  if (certificate.x25519 !== x || certificate.ed25519 !== ed) throw new DirectoryError('directory_refused', 'the key service holds a certificate for other keys than this device has');
+  return { ...keys, certificate };
 }
