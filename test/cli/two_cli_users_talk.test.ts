@@ -56,7 +56,8 @@ const json = <T>(run: Run): T => {
   return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as T;
 };
 
-describe('two cli users talk', () => {
+// Each step spawns a CLI process (tsx start-up is seconds on a loaded 2-core machine).
+describe('two cli users talk', { timeout: 120_000 }, () => {
   it('register, find each other, create, send, read, rotate', async () => {
     const alice = uniqueName('alice');
     const bob = uniqueName('bob');
