@@ -16,7 +16,7 @@ import { createBroadcastClient } from '../../src/main/broadcast/broadcastClient'
 import { sessionCall } from '../../src/main/broadcast/keyServiceCall';
 import { keyServiceClaims, keyServiceDirectory } from '../../src/main/broadcast/keyServiceDirectory';
 import type { BroadcastChannel } from '../../src/main/broadcast/broadcastChannel';
-import { device, newActor, type Actor } from '../server/helpers/actors';
+import { addDevice, device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
 import { cleanup, post, provider, pubnubFor, rejection, relay } from './harness';
 
@@ -125,5 +125,12 @@ describe('key service hosts the default key manager', () => {
     expect(files.some((f) => f.includes(join('keymanager', 'keymanager.sqlite')))).toBe(true);
     for (const file of files) expect(readFileSync(file).includes(secret), file).toBe(false);
     expect(toBase64Url(pair.publicKey)).toBe((res.body.keys as { publicKey: string }[])[0]!.publicKey);
+  });
+
+  it("a claim is bound to the device that asked for it: another of the user's devices is refused", async () => {
+    const second = await addDevice(ks.api, alice);
+    const secondCert = (await ks.api.get<{ device: { certificate: never } }>(`/v1/devices/${second.deviceId}`, alice.userToken)).body.device.certificate;
+    const res = await post(`${kmUrl}/v1/channels/${channel.channelId}/keys`, { claim: await claimsOf(alice)(kmUrl), certificate: secondCert });
+    expect([res.status, res.body.error?.code]).toEqual([422, 'certificate_refused']);
   });
 });

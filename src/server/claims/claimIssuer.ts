@@ -23,6 +23,8 @@ export interface IssueClaimInput {
   readonly roles: readonly string[];
   /** The user's account identity public key (raw 32 bytes). */
   readonly accountKey: Uint8Array;
+  /** Binds the claim to one device (the key manager then serves only that device). */
+  readonly deviceId?: string;
   /** Default 300 s. */
   readonly ttlSeconds?: number;
 }
@@ -52,7 +54,7 @@ export class ClaimIssuer {
     const ttl = input.ttlSeconds ?? 300;
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) throw new ClaimRequestError('ttlSeconds must be 1-86400');
     const iat = Math.floor(this.now() / 1000);
-    return new SignJWT({ roles: [...input.roles], ak: toBase64Url(input.accountKey) })
+    return new SignJWT({ roles: [...input.roles], ak: toBase64Url(input.accountKey), ...(input.deviceId === undefined ? {} : { did: input.deviceId }) })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.key.kid, typ: 'JWT' })
       .setIssuer(this.issuer)
       .setAudience(input.audience)

@@ -2,10 +2,11 @@
  * The payload of a role claim (docs/broadcast.md §2): a JWT the identity side signs for one user and one
  * audience (a key manager), listing the user's roles and the user's account identity key, so the key
  * manager can check that descriptors and device certificates belong to the subject.
- *   {iss, aud, sub, iat, exp, jti, roles: string[], ak: base64url(account Ed25519 public key)}
+ *   {iss, aud, sub, iat, exp, jti, roles: string[], ak: base64url(account Ed25519 public key), did?: deviceId}
+ * `did`, when present, binds the claim to one device: the key manager serves only that device's certificate.
  */
 import { z } from 'zod';
-import { UserIdSchema } from '../../common/ids';
+import { DeviceIdSchema, UserIdSchema } from '../../common/ids';
 import { b64uField } from '../../common/protocol/wire';
 
 export const ROLE_PATTERN = /^[A-Za-z0-9_.:-]{1,200}$/;
@@ -19,6 +20,7 @@ export const ClaimPayloadSchema = z.object({
   jti: z.string().min(1).max(100),
   roles: z.array(z.string().regex(ROLE_PATTERN)).max(1000),
   ak: b64uField(32),
+  did: DeviceIdSchema.optional(),
 });
 export type ClaimPayload = z.infer<typeof ClaimPayloadSchema>;
 
@@ -30,4 +32,6 @@ export interface VerifiedClaim {
   /** The subject's account identity public key (raw 32 bytes). */
   readonly accountKey: Uint8Array;
   readonly expiresAt: number;
+  /** The one device the claim is for, when the issuer bound it. */
+  readonly deviceId: string | undefined;
 }

@@ -55,7 +55,7 @@ export class ClaimVerifier {
     }
     const parsed = ClaimPayloadSchema.safeParse(payload);
     if (!parsed.success) throw new ClaimError('claim_malformed', `role claim payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return { issuer: parsed.data.iss, userId: parsed.data.sub, roles: parsed.data.roles, accountKey: bytesOf(parsed.data.ak), expiresAt: parsed.data.exp };
+    return { issuer: parsed.data.iss, userId: parsed.data.sub, roles: parsed.data.roles, accountKey: bytesOf(parsed.data.ak), expiresAt: parsed.data.exp, deviceId: parsed.data.did };
   }
 }
 

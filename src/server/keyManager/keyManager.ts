@@ -45,6 +45,7 @@ export class KeyManager {
     if (!claim.roles.includes(CHANNEL_CREATOR_ROLE)) throw new BroadcastError('role_missing', `creating a channel needs the ${CHANNEL_CREATOR_ROLE} role`);
     const descriptor = await verifyDescriptor(this.deps.crypto, descriptorInput, { accountKey: claim.accountKey, keyManagerUrl: this.deps.url });
     if (descriptor.creator.userId !== claim.userId) throw new ClaimError('role_missing', 'the descriptor names another creator than the claim subject');
+    if (claim.deviceId !== undefined && descriptor.creator.deviceId !== claim.deviceId) throw new ClaimError('descriptor_not_certified', 'the descriptor was signed by another device than the claim is for');
     const pair = await generateChannelKeyPair(this.deps.crypto);
     const createdAt = this.deps.now();
     const sealed = this.deps.masterKey.seal(descriptor.channelId, 1, pair.privateKey);
@@ -123,7 +124,7 @@ export class KeyManager {
     const isCreator = claim.userId === descriptor.creator.userId;
     if (!isCreator && this.deps.store.isRevoked(channelId, claim.userId)) throw new BroadcastError('subscriber_revoked', `${claim.userId} has been revoked from ${channelId}`);
     if (!isCreator && !ruleAllows(rule, subjectOf(claim))) throw new BroadcastError('role_missing', `the claim does not grant ${capability} on ${channelId}`);
-    return verifyDeviceCertificate(this.deps.crypto, certificate, { userId: claim.userId, accountKey: claim.accountKey });
+    return verifyDeviceCertificate(this.deps.crypto, certificate, { userId: claim.userId, accountKey: claim.accountKey, deviceId: claim.deviceId });
   }
 }
 
