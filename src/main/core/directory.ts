@@ -42,8 +42,12 @@ export interface TrustedDevice {
 /** Trust state of one contact. */
 export type TrustState = 'unverified' | 'verified' | 'changed';
 
+/** How long a directory answer about a user is reused (a key change shows within this time). */
+const USER_TTL_MS = 10_000;
+
 export class Directory {
   private readonly deviceCache = new Map<string, Promise<TrustedDevice>>();
+  private readonly userCache = new Map<string, { at: number; user: Promise<PublicUser> }>();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -52,8 +56,13 @@ export class Directory {
     private readonly self: { readonly userId: string; readonly accountKey: Uint8Array },
   ) {}
 
-  async user(userId: string): Promise<PublicUser> {
-    return this.api.call<PublicUser>('GET', `/v1/users/${encodeURIComponent(userId)}`);
+  user(userId: string): Promise<PublicUser> {
+    const hit = this.userCache.get(userId);
+    if (hit && Date.now() - hit.at < USER_TTL_MS) return hit.user;
+    const user = this.api.call<PublicUser>('GET', `/v1/users/${encodeURIComponent(userId)}`);
+    user.catch(() => this.userCache.delete(userId));
+    this.userCache.set(userId, { at: Date.now(), user });
+    return user;
   }
 
   /** Finds a user by exact username (or user id). */
