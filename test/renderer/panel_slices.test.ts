@@ -27,7 +27,7 @@ const people = { [ME]: 'Me', [BOB]: 'Bob', [CAROL]: 'Carol' } as Record<string, 
 
 function storeOver(handlers: Handlers, now = () => 1_000) {
   const bridge = createBridgeClient(buildBridge(createDispatcher(handlers), createEventRouter().subscribe));
-  return createAppStore(bridge, { events: { on: () => () => {} }, now, startChat: null });
+  return createAppStore(bridge, { events: { on: () => () => {} }, now, isActive: () => true, startChat: null });
 }
 
 class NotFound extends AppError {
@@ -115,7 +115,7 @@ describe('chat without a transport', () => {
     const bridge = createBridgeClient(buildBridge(createDispatcher({}), createEventRouter().subscribe));
     const events = { on: () => () => {} };
     const storage = { getItem: () => null, setItem: () => {} };
-    const store = createAppStore(bridge, { events, now: () => 1, startChat: (self) => startRendererMessaging({ bridge, events, self, storage }).then((r) => r.port) });
+    const store = createAppStore(bridge, { events, now: () => 1, isActive: () => true, startChat: (self) => startRendererMessaging({ bridge, events, self, storage }).then((r) => r.port) });
     await store.getState().startChat({ userId: ME, deviceId: 'device-this1' as DeviceId });
     expect(chatSelectors.status(store.getState())).toBe('error');
     expect(chatSelectors.offlineReason(store.getState())).toBe('Messaging is offline: transportConfig is not available in this build.');

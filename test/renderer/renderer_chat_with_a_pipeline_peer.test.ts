@@ -86,6 +86,7 @@ async function rendererAlice(alice: Participant, origin: string, dm: Conversatio
   const env: StoreEnv = {
     events,
     now: () => Date.now(),
+    isActive: () => true,
     startChat: async (self) => {
       const { port } = await startRendererMessaging({ bridge, events, self, storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) } });
       return port;

@@ -13,7 +13,7 @@ import { PanelsContainer } from './containers/PanelsContainer';
 import { StoreContext } from './containers/storeContext';
 import { applyThemeClass } from './model/theme';
 import type { StoreEnv } from './state/env';
-import { connectApp } from './state/lifecycle';
+import { connectApp, markOpenRead } from './state/lifecycle';
 import { sessionSelectors } from './state/sessionSlice';
 import { settingsSelectors } from './state/settingsSlice';
 import type { AppStore } from './state/store';
@@ -34,11 +34,15 @@ export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
       if (document.visibilityState !== 'visible' || !sessionSelectors.signedIn(store.getState())) return;
       void store.getState().loadConversations();
       if (store.getState().chat.status === 'on') void store.getState().catchUp();
+      markOpenRead(store);
     };
+    const focus = () => markOpenRead(store);
     window.addEventListener('online', catchUp);
+    window.addEventListener('focus', focus);
     document.addEventListener('visibilitychange', catchUp);
     return () => {
       window.removeEventListener('online', catchUp);
+      window.removeEventListener('focus', focus);
       document.removeEventListener('visibilitychange', catchUp);
     };
   }, [store]);

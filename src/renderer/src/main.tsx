@@ -16,6 +16,7 @@ const events = windowEvents();
 const env: StoreEnv = {
   events,
   now: () => Date.now(),
+  isActive: () => document.visibilityState === 'visible' && document.hasFocus(),
   startChat: async (self) => (await startRendererMessaging({ bridge, events, self, storage: window.localStorage })).port,
 };
 

@@ -18,10 +18,12 @@ export type ChatPort = Pick<
 export interface StoreEnv {
   events: BridgeEvents;
   now: () => number;
+  /** True while the user is looking at the app (messages in the open conversation count as read). */
+  isActive: () => boolean;
   /** Starts the pipeline for this user and device; null when the app runs without one (no transport). */
   startChat: ((self: { userId: UserId; deviceId: DeviceId }) => Promise<ChatPort>) | null;
 }
 
 export const noEvents: BridgeEvents = { on: () => () => {} };
 
-export const defaultEnv: StoreEnv = { events: noEvents, now: () => Date.now(), startChat: null };
+export const defaultEnv: StoreEnv = { events: noEvents, now: () => Date.now(), isActive: () => true, startChat: null };

@@ -3,12 +3,20 @@
  * `sessionChanged` / `conversationsChanged` / `linkStatus`, and on sign-in loads conversations and devices,
  * starts the messaging pipeline and joins every conversation; on sign-out it stops the pipeline. Opening a
  * conversation loads its members' trust state (again whenever main reports a conversation change, which
- * is when an identity change is learned) and marks it read. Returns the function that undoes it all.
+ * is when an identity change is learned) and marks it read while the user is looking (`markOpenRead` when
+ * they come back). Returns the function that undoes it all.
  */
 import type { ConversationId } from '../../../common/ids';
 import { initialConversationsState } from './conversationsSlice';
 import type { StoreEnv } from './env';
 import type { AppStore } from './store';
+
+/** Marks the open conversation read (the user came back to the app). */
+export function markOpenRead(store: AppStore): void {
+  const { conversations, chat } = store.getState();
+  const id = conversations.selectedId;
+  if (id !== null && (chat.views[id]?.unread ?? 0) > 0) void store.getState().markRead(id);
+}
 
 export function connectApp(store: AppStore, env: StoreEnv): () => void {
   const s = () => store.getState();
@@ -52,7 +60,7 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
       if (conversation) void s().loadTrust(conversation.members.map((m) => m.userId));
     }
     const viewChanged = selected !== null && (state.chat.views[selected] !== prev.chat.views[selected] || selected !== prev.conversations.selectedId);
-    if (selected !== null && viewChanged && (state.chat.views[selected]?.unread ?? 0) > 0) {
+    if (selected !== null && viewChanged && (state.chat.views[selected]?.unread ?? 0) > 0 && env.isActive()) {
       void s().markRead(selected);
     }
   });
