@@ -7,7 +7,7 @@
  */
 import { CHANNEL_CREATOR_ROLE } from '../../common/broadcast/roles';
 import { verifyDescriptor, type ChannelDescriptor } from '../../common/broadcast/descriptor';
-import { BroadcastError, ClaimError } from '../../common/broadcast/errors';
+import { BroadcastError, DescriptorError } from '../../common/broadcast/errors';
 import type { KeyVersionInfo } from '../../common/broadcast/keyManagerApi';
 import { ruleAllows, type ChannelRule } from '../../common/broadcast/rules';
 import type { CryptoProvider } from '../../common/crypto/provider';
@@ -44,8 +44,8 @@ export class KeyManager {
     const claim = await this.deps.claims.verify(claimToken);
     if (!claim.roles.includes(CHANNEL_CREATOR_ROLE)) throw new BroadcastError('role_missing', `creating a channel needs the ${CHANNEL_CREATOR_ROLE} role`);
     const descriptor = await verifyDescriptor(this.deps.crypto, descriptorInput, { accountKey: claim.accountKey, keyManagerUrl: this.deps.url });
-    if (descriptor.creator.userId !== claim.userId) throw new ClaimError('role_missing', 'the descriptor names another creator than the claim subject');
-    if (claim.deviceId !== undefined && descriptor.creator.deviceId !== claim.deviceId) throw new ClaimError('descriptor_not_certified', 'the descriptor was signed by another device than the claim is for');
+    if (descriptor.creator.userId !== claim.userId) throw new BroadcastError('role_missing', 'the descriptor names another creator than the claim subject');
+    if (claim.deviceId !== undefined && descriptor.creator.deviceId !== claim.deviceId) throw new DescriptorError('descriptor_not_certified', 'the descriptor was signed by another device than the claim is for');
     const pair = await generateChannelKeyPair(this.deps.crypto);
     const createdAt = this.deps.now();
     const sealed = this.deps.masterKey.seal(descriptor.channelId, 1, pair.privateKey);
