@@ -11,6 +11,7 @@ import type { ConversationView } from '../../src/common/messaging/messaging';
 import type { TimelineItem } from '../../src/common/messaging/timelineItem';
 import { composerKeyAction, sendableDraft } from '../../src/renderer/src/model/composerKeys';
 import { conversationRows } from '../../src/renderer/src/model/conversationRows';
+import { linkStateText } from '../../src/renderer/src/model/linkState';
 import { memberChanges } from '../../src/renderer/src/model/memberChanges';
 import { safetyNumberGroups, safetyNumberRows } from '../../src/renderer/src/model/safetyNumber';
 import { applyThemeClass, resolveTheme } from '../../src/renderer/src/model/theme';
@@ -150,6 +151,15 @@ describe('member changes', () => {
     const after = [member(ME, 'Me', 'owner'), member(BOB, 'Bob', 'admin'), member('user-dave-01' as UserId, 'Dave')];
     expect(memberChanges(before, after, 5).map((n) => n.text)).toEqual(['Bob is now an admin', 'Dave joined the conversation', 'Carol left or was removed']);
     expect(memberChanges(before, before, 5)).toEqual([]);
+  });
+});
+
+describe('device link states', () => {
+  it('says what each state means, with the number of keys shared once linked', () => {
+    const status = (state: Parameters<typeof linkStateText>[0]['state'], rewrappedVersions = 0) => ({ state, confirmationCode: null, rewrappedVersions });
+    expect(linkStateText(status('awaiting_confirmation'))).toBe('Compare the confirmation code on both devices, then approve on the other device.');
+    expect(linkStateText(status('completed', 4))).toBe('Linked. 4 conversation keys were shared with this device.');
+    expect(linkStateText(status('expired'))).toBe('The link code expired. Start again.');
   });
 });
 

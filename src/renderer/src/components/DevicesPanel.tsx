@@ -12,7 +12,7 @@ import type { UiError } from '../model/uiError';
 import { Dialog } from './Dialog';
 import { ErrorNotice } from './ErrorNotice';
 import { Field } from './Field';
-import { linkStateText } from './Onboarding';
+import { linkStateText } from '../model/linkState';
 
 export interface DevicesPanelProps {
   devices: readonly DeviceSummary[];
