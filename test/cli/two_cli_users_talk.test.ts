@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKeytarStore } from '../../src/main/keychain/keychain';
 import { cleanup, PASSWORD, startWorld, uniqueName, type World } from '../client/harness';
 
 let world: World;
@@ -123,6 +124,8 @@ describe('two cli users talk', { timeout: 120_000 }, () => {
     const trust = json<{ safetyNumber: string; qrPayload: string; state: string }>(await cli(b, ['--json', 'verify', alice]));
     expect(json<{ state: string }>(await cli(a, ['--json', 'verify', bob, '--scan', trust.qrPayload])).state).toBe('verified');
     expect(readdirSync(join(home, a))).toEqual(['state.json']);
+    expect(await createKeytarStore(`seed-messenger.cli-${a}`).get('device-keys')).toMatch(/"ed25519"/);
+    expect(await createKeytarStore(`seed-messenger.${a}`).get('device-keys')).toBeNull();
     expect(readFileSync(join(home, a, 'state.json'), 'utf8')).not.toMatch(/privateKey|refresh/i);
   });
 
