@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
-import { createEventHub } from '../../src/main/ipc/eventHub';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
 import type { ChannelName } from '../../src/common/ipc/channels';
 import type { EffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
@@ -20,6 +19,8 @@ export interface AppHostOptions {
   policy?: EffectivePolicy;
   /** Channels this host answers as `unavailable`, as a build without their service would. */
   withoutChannels?: readonly ChannelName[];
+  /** Start the messenger core over the embedded local stack of `home` (hosts sharing a home share the stack). */
+  core?: { home: string };
 }
 
 export async function startAppHost(profile: string, options: AppHostOptions = {}): Promise<WebHost> {
@@ -31,13 +32,20 @@ export async function startAppHost(profile: string, options: AppHostOptions = {}
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { productName: string; version: string };
   const deps = await bootstrapMain({
     facts: { name: pkg.productName, version: pkg.version, platform: process.platform, runtime: 'node', runtimeVersion: process.versions.node },
-    home: mkdtempSync(join(tmpdir(), 'seed-e2e-home-')),
+    home: options.core?.home ?? mkdtempSync(join(tmpdir(), 'seed-e2e-home-')),
     profile,
-    network: 'none',
+    network: options.core ? 'app' : 'none',
   });
   const fixed = options.policy;
   if (fixed !== undefined) deps.policy = { current: () => fixed, reload: async () => fixed };
   const handlers = createHandlers(deps);
   for (const channel of options.withoutChannels ?? []) delete handlers[channel];
-  return startWebHost({ dispatch: createDispatcher(handlers), rendererDir, bridgeFile, events: createEventHub() });
+  const host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir, bridgeFile, events: deps.events });
+  return {
+    ...host,
+    async close() {
+      await host.close();
+      if ('close' in deps.core) await deps.core.close();
+    },
+  };
 }

@@ -1,0 +1,89 @@
+/**
+ * New group and the members panel in Chromium over the real messenger core and the embedded local stack
+ * (key service + relay on loopback): Alice and Bob register in two profiles; Alice creates a group with
+ * Bob, makes him an admin and removes him — each change leaves a member line in the chat, the removal
+ * rotates the key — then rotates once more from the security panel. Bob sees the group, then no longer.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { WebHost } from '../../src/main/webHost/server';
+import { startAppHost } from './harness';
+
+const shots = join(__dirname, '../../test-results/screenshots');
+let alice: WebHost;
+let bob: WebHost;
+
+test.beforeAll(async () => {
+  const home = mkdtempSync(join(tmpdir(), 'seed-e2e-groups-'));
+  alice = await startAppHost('ui-group-alice', { core: { home } });
+  bob = await startAppHost('ui-group-bob', { core: { home } });
+});
+test.afterAll(async () => {
+  await bob?.close();
+  await alice?.close();
+});
+
+async function register(page: Page, username: string, displayName: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Create account' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Display name').fill(displayName);
+  await page.getByLabel('Password (at least 10 characters)').fill('correct horse battery');
+  await page.getByTestId('register-submit').click();
+  await expect(page.getByTestId('signed-in-as')).toContainText(`${displayName} (@${username})`, { timeout: 30_000 });
+}
+
+test('a new group, a role change and a removal show member lines; removal and rotate-now raise the key version', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const a = await browser.newPage();
+  const b = await browser.newPage();
+  await a.goto(alice.url);
+  await b.goto(bob.url);
+  await register(a, 'alice', 'Alice');
+  await register(b, 'bob', 'Bob');
+
+  await a.getByTestId('new-conversation').click();
+  const dialog = a.getByRole('dialog', { name: 'New conversation' });
+  await dialog.getByTestId('kind-group').check();
+  await dialog.getByTestId('group-name').fill('Launch team');
+  await dialog.getByLabel('New members can read').selectOption('joined');
+  await dialog.getByTestId('user-search').fill('bob');
+  await dialog.getByTestId('user-result').check();
+  await expect(dialog.getByTestId('selected-users')).toHaveText('Selected: Bob');
+  await dialog.getByTestId('create-conversation').click();
+  await expect(dialog).toBeHidden();
+  await expect(a.getByTestId('chat-title')).toHaveText('Launch team');
+  await expect(a.getByTestId('chat-subtitle')).toHaveText('2 members · key version 1');
+
+  await b.reload();
+  await expect(b.getByTestId('conversation-row')).toContainText('Launch team');
+
+  await a.getByTestId('open-members').click();
+  const members = a.getByRole('dialog', { name: 'Members' });
+  await expect(members.getByTestId('history-policy')).toHaveText('New members read only messages sent after they join.');
+  await expect(members.getByTestId('member')).toHaveCount(2);
+  await members.getByLabel('Role of Bob').selectOption('admin');
+  await expect(members.getByLabel('Role of Bob')).toHaveValue('admin');
+  await a.screenshot({ path: join(shots, 'ui-group-members.png'), fullPage: true });
+  await members.getByRole('button', { name: 'Remove Bob' }).click();
+  await expect(members.getByTestId('member')).toHaveCount(1);
+  await a.keyboard.press('Escape');
+  await expect(members).toBeHidden();
+
+  const log = a.getByRole('log', { name: 'Messages with Launch team' });
+  await expect(log.getByTestId('system-line')).toHaveText(['Bob is now an admin', 'Bob left or was removed']);
+  await expect(a.getByTestId('chat-subtitle')).toHaveText('1 member · key version 2');
+
+  await a.getByTestId('open-security').click();
+  const security = a.getByRole('dialog', { name: 'Security' });
+  await expect(security.getByTestId('key-version')).toHaveText('2');
+  await security.getByTestId('rotate-key').click();
+  await expect(security.getByTestId('key-version')).toHaveText('3');
+  await a.keyboard.press('Escape');
+  await a.screenshot({ path: join(shots, 'ui-group-after-removal.png'), fullPage: true });
+
+  await b.reload();
+  await expect(b.getByTestId('signed-in-as')).toBeVisible();
+  await expect(b.getByText('No conversations yet.')).toBeVisible();
+});
