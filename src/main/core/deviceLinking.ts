@@ -211,14 +211,14 @@ export class LinkApprover {
     return added;
   }
 
+  /** Posts a batch; when some wrap already exists (a rotation included the device meanwhile), posts one by one and skips those. */
   private async postWraps(conversationId: ConversationId, wraps: readonly { version: number }[]): Promise<number> {
     try {
       return (await this.api.call<{ added: number }>('POST', `/v1/conversations/${conversationId}/wraps`, { wraps })).added;
     } catch (err) {
-      if (!(err instanceof KeyServiceError) || (err.code !== 'wrap_exists' && err.code !== 'wraps_mismatch') || wraps.length === 1) {
-        if (err instanceof KeyServiceError && (err.code === 'wrap_exists' || err.code === 'wraps_mismatch')) return 0;
-        throw err;
-      }
+      const skippable = err instanceof KeyServiceError && (err.code === 'wrap_exists' || err.code === 'wraps_mismatch');
+      if (!skippable) throw err;
+      if (wraps.length === 1) return 0;
       let added = 0;
       for (const w of wraps) added += await this.postWraps(conversationId, [w]);
       return added;

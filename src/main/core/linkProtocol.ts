@@ -100,7 +100,13 @@ export async function openLinkPayload(
   } catch {
     throw new DeviceLinkError('link_invalid', 'the approval does not open with this device key');
   }
-  const parsed = Payload.safeParse(JSON.parse(utf8Decode(pt)));
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8Decode(pt));
+  } catch {
+    json = undefined;
+  }
+  const parsed = Payload.safeParse(json);
   if (!parsed.success) throw new DeviceLinkError('link_invalid', 'the approval payload is malformed');
   return fromBase64Url(parsed.data.accountPrivateKey);
 }
