@@ -3,7 +3,8 @@
  * facade over the broadcast client that keeps followed channels, their delivered items and plain views
  * for the UI — never key material. Delivery only records items; `open` decrypts the newest unopened ones
  * (what is on screen), so reading is decoupled from delivery. `onChange(channelId)` fires whenever a
- * channel's view changes.
+ * channel's view changes. Fetched channel keys live in memory for the service's lifetime (also across
+ * unfollow/follow); they are not persisted.
  */
 import { BroadcastError } from '../../common/broadcast/errors';
 import { toBase64 } from '../../common/encoding/base64';
@@ -49,6 +50,8 @@ function sealedView(channelId: string, item: BroadcastItem): BroadcastMessageVie
 
 export class BroadcastService {
   private readonly followed = new Map<string, Followed>();
+  /** Channels opened in this session, kept after unfollow so their fetched keys stay held. */
+  private readonly opened = new Map<string, BroadcastChannel>();
 
   constructor(
     private readonly client: BroadcastClient,
@@ -87,6 +90,8 @@ export class BroadcastService {
   /** Follows a channel: by its key manager, or (without one) as the directory lists it. */
   async follow(channelId: string, keyManagerUrl?: string): Promise<void> {
     if (this.followed.has(channelId)) return;
+    const known = this.opened.get(channelId);
+    if (known && (keyManagerUrl === undefined || keyManagerUrl === known.descriptor.keyManagerUrl)) return this.startFollowing(known);
     let url = keyManagerUrl;
     if (url === undefined) {
       const listed = (await this.client.listChannels()).find((c) => c.descriptor.channelId === channelId);
@@ -150,6 +155,7 @@ export class BroadcastService {
   }
 
   private async startFollowing(channel: BroadcastChannel): Promise<void> {
+    this.opened.set(channel.channelId, channel);
     const items: BroadcastItem[] = [];
     const id = channel.channelId;
     const { history, stop } = await channel.follow((item) => {

@@ -1,5 +1,5 @@
 /**
- * `npm run key-manager -- --port <p> --data <dir> --issuer <iss>=<jwksUrl> [--issuer …] [--host …]
+ * `npm run key-manager -- --port <p> --data <dir> --issuer <iss>[=<jwksUrl>] [--issuer …] [--host …]
  * [--public-url …]` (docs/broadcast.md §4): runs a key manager alone — a custom key manager a channel
  * creator controls. Prints `key manager listening on http://127.0.0.1:<p>`; stops on SIGINT/SIGTERM.
  */
@@ -11,9 +11,11 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/** `<issuer>=<jwksUrl>`, or just `<issuer>` (an URL) whose JWKS is at `<issuer>/.well-known/jwks.json`. */
 function parseIssuer(spec: string): TrustedIssuer {
   const at = spec.indexOf('=');
-  if (at <= 0 || at === spec.length - 1) fail(`--issuer must be <issuer>=<jwksUrl>, got ${spec}`);
+  if (at === -1 && /^https?:\/\/[^\s]+$/.test(spec)) return { issuer: spec, jwksUrl: `${spec.replace(/\/$/, '')}/.well-known/jwks.json` };
+  if (at <= 0 || at === spec.length - 1) fail(`--issuer must be <issuer>=<jwksUrl> or an issuer URL, got ${spec}`);
   return { issuer: spec.slice(0, at), jwksUrl: spec.slice(at + 1) };
 }
 
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, got ${values.port}`);
   if (!values.data) fail('--data <dir> is required');
   const issuers = (values.issuer ?? []).map(parseIssuer);
-  if (issuers.length === 0) fail('at least one --issuer <issuer>=<jwksUrl> is required');
+  if (issuers.length === 0) fail('at least one --issuer <issuer>[=<jwksUrl>] is required');
   const km = await startKeyManager({
     port,
     host: values.host,
