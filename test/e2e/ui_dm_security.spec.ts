@@ -1,0 +1,83 @@
+/**
+ * A direct conversation's security panel and the devices panel in Chromium over the real messenger core and
+ * the embedded local stack: Alice and Bob see the same safety number (digits and QR) for their DM, Alice
+ * marks Bob verified and gets the verified badge; the devices panel lists this device.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { WebHost } from '../../src/main/webHost/server';
+import { startAppHost } from './harness';
+
+const shots = join(__dirname, '../../test-results/screenshots');
+let alice: WebHost;
+let bob: WebHost;
+
+test.beforeAll(async () => {
+  const home = mkdtempSync(join(tmpdir(), 'seed-e2e-dm-'));
+  alice = await startAppHost('ui-dm-alice', { core: { home } });
+  bob = await startAppHost('ui-dm-bob', { core: { home } });
+});
+test.afterAll(async () => {
+  await bob?.close();
+  await alice?.close();
+});
+
+async function register(page: Page, username: string, displayName: string, deviceName: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Create account' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Display name').fill(displayName);
+  await page.getByLabel('Password (at least 10 characters)').fill('correct horse battery');
+  await page.getByLabel('Device name').fill(deviceName);
+  await page.getByTestId('register-submit').click();
+  await expect(page.getByTestId('signed-in-as')).toContainText(`${displayName} (@${username})`, { timeout: 30_000 });
+}
+
+async function safetyNumber(page: Page): Promise<string> {
+  await page.getByTestId('open-security').click();
+  const security = page.getByRole('dialog', { name: 'Security' });
+  await expect(security.getByTestId('safety-qr')).toBeVisible();
+  const digits = (await security.getByTestId('safety-number').innerText()).replace(/\s+/g, ' ').trim();
+  expect(digits).toMatch(/^(\d{5} ){11}\d{5}$/);
+  return digits;
+}
+
+test('both sides of a DM see the same safety number; verifying shows the badge; devices list this device', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const a = await browser.newPage();
+  const b = await browser.newPage();
+  await a.goto(alice.url);
+  await b.goto(bob.url);
+  await register(a, 'alice', 'Alice', 'Alice desktop');
+  await register(b, 'bob', 'Bob', 'Bob desktop');
+
+  await a.getByTestId('new-conversation').click();
+  const dialog = a.getByRole('dialog', { name: 'New conversation' });
+  await dialog.getByTestId('user-search').fill('bob');
+  await dialog.getByTestId('user-result').check();
+  await dialog.getByTestId('create-conversation').click();
+  await expect(a.getByTestId('chat-title')).toHaveText('Bob');
+
+  const seenByAlice = await safetyNumber(a);
+  const security = a.getByRole('dialog', { name: 'Security' });
+  await expect(security.getByRole('heading', { name: /Safety number with Bob/ })).toBeVisible();
+  await expect(security.getByTestId('trust-badge')).toHaveText('Not verified');
+  await security.getByTestId('mark-verified').click();
+  await expect(security.getByTestId('trust-badge')).toHaveText('✔ Verified');
+  await expect(security.getByTestId('mark-verified')).toHaveCount(0);
+  await a.screenshot({ path: join(shots, 'ui-dm-safety-number.png'), fullPage: true });
+  await a.keyboard.press('Escape');
+
+  await b.reload();
+  await b.getByTestId('conversation-row').filter({ hasText: 'Alice' }).click();
+  expect(await safetyNumber(b)).toBe(seenByAlice);
+  await b.keyboard.press('Escape');
+
+  await a.getByTestId('open-devices').click();
+  const devices = a.getByRole('dialog', { name: 'Devices' });
+  await expect(devices.getByTestId('device')).toHaveCount(1);
+  await expect(devices.getByTestId('device')).toContainText('Alice desktop');
+  await expect(devices.getByTestId('device')).toContainText('this device');
+  await expect(devices.getByTestId('revoke-device')).toHaveCount(0);
+});
