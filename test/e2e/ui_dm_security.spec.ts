@@ -34,6 +34,19 @@ async function register(page: Page, username: string, displayName: string, devic
   await expect(page.getByTestId('signed-in-as')).toContainText(`${displayName} (@${username})`, { timeout: 30_000 });
 }
 
+/** Controls on the page with no accessible name (label, aria-label or text). */
+async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, [role="tab"], [role="log"]')]
+      .filter((el) => {
+        const labels = (el as HTMLInputElement).labels;
+        const name = el.getAttribute('aria-label') ?? (labels && labels.length > 0 ? labels[0]?.textContent : null) ?? el.textContent ?? '';
+        return name.trim() === '';
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}
+
 async function safetyNumber(page: Page): Promise<string> {
   await page.getByTestId('open-security').click();
   const security = page.getByRole('dialog', { name: 'Security' });
@@ -43,7 +56,7 @@ async function safetyNumber(page: Page): Promise<string> {
   return digits;
 }
 
-test('both sides of a DM see the same safety number; verifying shows the badge; devices list this device', async ({ browser }) => {
+test('both sides of a DM see the same safety number; verifying shows the badge; devices list this device; every control is labelled', async ({ browser }) => {
   test.setTimeout(120_000);
   const a = await browser.newPage();
   const b = await browser.newPage();
@@ -58,11 +71,13 @@ test('both sides of a DM see the same safety number; verifying shows the badge; 
   await dialog.getByTestId('user-result').check();
   await dialog.getByTestId('create-conversation').click();
   await expect(a.getByTestId('chat-title')).toHaveText('Bob');
+  expect(await unlabelledControls(a)).toEqual([]);
 
   const seenByAlice = await safetyNumber(a);
   const security = a.getByRole('dialog', { name: 'Security' });
   await expect(security.getByRole('heading', { name: /Safety number with Bob/ })).toBeVisible();
   await expect(security.getByTestId('trust-badge')).toHaveText('Not verified');
+  expect(await unlabelledControls(a)).toEqual([]);
   await security.getByTestId('mark-verified').click();
   await expect(security.getByTestId('trust-badge')).toHaveText('✔ Verified');
   await expect(security.getByTestId('mark-verified')).toHaveCount(0);
@@ -80,4 +95,9 @@ test('both sides of a DM see the same safety number; verifying shows the badge; 
   await expect(devices.getByTestId('device')).toContainText('Alice desktop');
   await expect(devices.getByTestId('device')).toContainText('this device');
   await expect(devices.getByTestId('revoke-device')).toHaveCount(0);
+  expect(await unlabelledControls(a)).toEqual([]);
+  await a.getByRole('button', { name: 'Close Devices' }).click();
+  await a.getByTestId('open-members').click();
+  await expect(a.getByRole('dialog', { name: 'Members' })).toBeVisible();
+  expect(await unlabelledControls(a)).toEqual([]);
 });
