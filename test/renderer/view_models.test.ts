@@ -12,6 +12,7 @@ import type { TimelineItem } from '../../src/common/messaging/timelineItem';
 import { composerKeyAction, sendableDraft } from '../../src/renderer/src/model/composerKeys';
 import { conversationRows } from '../../src/renderer/src/model/conversationRows';
 import { linkStateText } from '../../src/renderer/src/model/linkState';
+import { nextListIndex } from '../../src/renderer/src/model/listKeys';
 import { memberChanges } from '../../src/renderer/src/model/memberChanges';
 import { safetyNumberGroups, safetyNumberRows } from '../../src/renderer/src/model/safetyNumber';
 import { applyThemeClass, resolveTheme } from '../../src/renderer/src/model/theme';
@@ -151,6 +152,19 @@ describe('member changes', () => {
     const after = [member(ME, 'Me', 'owner'), member(BOB, 'Bob', 'admin'), member('user-dave-01' as UserId, 'Dave')];
     expect(memberChanges(before, after, 5).map((n) => n.text)).toEqual(['Bob is now an admin', 'Dave joined the conversation', 'Carol left or was removed']);
     expect(memberChanges(before, before, 5)).toEqual([]);
+  });
+});
+
+describe('list keys', () => {
+  it('arrows move by one within bounds, Home and End jump, other keys do nothing', () => {
+    expect(nextListIndex(0, 'ArrowDown', 3)).toBe(1);
+    expect(nextListIndex(2, 'ArrowDown', 3)).toBe(2);
+    expect(nextListIndex(0, 'ArrowUp', 3)).toBe(0);
+    expect(nextListIndex(-1, 'ArrowDown', 3)).toBe(0);
+    expect(nextListIndex(1, 'End', 3)).toBe(2);
+    expect(nextListIndex(2, 'Home', 3)).toBe(0);
+    expect(nextListIndex(1, 'a', 3)).toBeNull();
+    expect(nextListIndex(0, 'ArrowDown', 0)).toBeNull();
   });
 });
 

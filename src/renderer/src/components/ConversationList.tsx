@@ -1,8 +1,11 @@
 /**
  * Presentational: the conversation list (issue 7: unread counts, previews, search) with the "New
- * conversation" action. Each conversation is a button; the selected one is marked `aria-current`.
+ * conversation" action. Each conversation is a button; the selected one is marked `aria-current`; the arrow
+ * keys, Home and End move between conversations.
  */
+import type { KeyboardEvent } from 'react';
 import type { ConversationRow } from '../model/conversationRows';
+import { nextListIndex } from '../model/listKeys';
 import { Field } from './Field';
 
 export interface ConversationListProps {
@@ -13,6 +16,14 @@ export interface ConversationListProps {
   onQuery(query: string): void;
   onSelect(id: ConversationRow['conversationId']): void;
   onNew(): void;
+}
+
+function moveFocus(e: KeyboardEvent<HTMLUListElement>) {
+  const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button.conversation-row')];
+  const next = nextListIndex(buttons.findIndex((b) => b === document.activeElement), e.key, buttons.length);
+  if (next === null) return;
+  e.preventDefault();
+  buttons[next]?.focus();
 }
 
 export function ConversationList({ rows, selectedId, query, loading, onQuery, onSelect, onNew }: ConversationListProps) {
@@ -26,7 +37,7 @@ export function ConversationList({ rows, selectedId, query, loading, onQuery, on
       </div>
       {loading && <p aria-busy="true">Loading conversations…</p>}
       {!loading && rows.length === 0 && <p className="muted">{query ? 'No conversation matches.' : 'No conversations yet.'}</p>}
-      <ul>
+      <ul onKeyDown={moveFocus}>
         {rows.map((row) => (
           <li key={row.conversationId}>
             <button
