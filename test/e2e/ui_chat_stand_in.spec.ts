@@ -137,7 +137,7 @@ test('messages both ways: HTML is text and runs nothing, Enter sends, Shift+Ente
   await page.screenshot({ path: join(shots, 'ui-chat-both-ways.png'), fullPage: true });
 });
 
-test('a long history is windowed in an ARIA log and scrolls back; a cannot-decrypt placeholder resolves', async ({ page }) => {
+test('a long history is windowed in an ARIA log, scrolls back and offers the newest; a cannot-decrypt placeholder resolves', async ({ page }) => {
   world = await startWorld('long');
   const { host, alice, bob, dm } = world;
   for (let i = 1; i <= 120; i += 1) await bob.messaging.send(dm, { type: 'string', body: `message ${i}` });
@@ -157,6 +157,11 @@ test('a long history is windowed in an ARIA log and scrolls back; a cannot-decry
   await log.evaluate((el) => el.scrollTo({ top: 0 }));
   await expect(log.getByText('message 1', { exact: true })).toBeVisible();
   expect(await log.getByTestId('message').count()).toBeLessThan(60);
+
+  await bob.messaging.send(dm, { type: 'string', body: 'fresh while reading' });
+  await page.getByTestId('jump-newest').click();
+  await expect(log.getByText('fresh while reading', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('jump-newest')).toHaveCount(0);
 
   const v2 = await rotate(dm, [alice, bob], [bob]);
   await bob.messaging.send(dm, { type: 'string', body: 'after the rotation' });

@@ -2,7 +2,8 @@
  * Presentational: a windowed list for long histories (issue 7, chat: virtualized history with
  * scroll-back). Only the rows in and near the viewport are rendered; row heights are measured as rows
  * render (model/windowing.ts does the arithmetic). It stays at the bottom while the user is there, keeps
- * the visible row in place when older rows are prepended, and asks for more when scrolled near the top.
+ * the visible row in place when older rows are prepended, asks for more when scrolled near the top, and
+ * offers a "newest" button when rows arrive below while the user reads further up.
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
 import { computeWindow, offsetOf } from '../model/windowing';
@@ -28,6 +29,8 @@ export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, ove
   const [scroll, setScroll] = useState({ top: 0, height: 600 });
   const atBottom = useRef(true);
   const anchor = useRef<{ key: string; delta: number } | null>(null);
+  const lastKey = useRef<string | undefined>(undefined);
+  const [newBelow, setNewBelow] = useState(false);
   const keys = useMemo(() => items.map(keyOf), [items, keyOf]);
   const heightOf = useCallback((i: number) => heights.current.get(keys[i] ?? ''), [keys]);
   const win = computeWindow({ count: items.length, heightOf, estimate, scrollTop: scroll.top, viewportHeight: scroll.height, overscan });
@@ -43,9 +46,13 @@ export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, ove
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    const newest = keys[keys.length - 1];
+    const arrived = newest !== lastKey.current && lastKey.current !== undefined;
+    lastKey.current = newest;
     if (atBottom.current) {
       el.scrollTop = el.scrollHeight;
     } else if (anchor.current) {
+      if (arrived) setNewBelow(true);
       const index = keys.indexOf(anchor.current.key);
       if (index >= 0) el.scrollTop = offsetOf(index, heightOf, estimate) + anchor.current.delta;
     }
@@ -54,6 +61,7 @@ export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, ove
   function onScroll(e: UIEvent<HTMLDivElement>) {
     const el = e.currentTarget;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM;
+    if (atBottom.current) setNewBelow(false);
     const first = computeWindow({ count: items.length, heightOf, estimate, scrollTop: el.scrollTop, viewportHeight: 0, overscan: 0 }).start;
     const key = keys[first];
     anchor.current = key === undefined ? null : { key, delta: el.scrollTop - offsetOf(first, heightOf, estimate) };
@@ -70,20 +78,35 @@ export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, ove
     }
   }, []);
 
+  function jumpToNewest() {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = true;
+    el.scrollTop = el.scrollHeight;
+    setNewBelow(false);
+  }
+
   return (
-    <div ref={scroller} className="virtual-list" role="log" aria-live="polite" aria-label={label} tabIndex={0} onScroll={onScroll} data-testid={testId}>
-      <div style={{ height: win.totalHeight, position: 'relative' }}>
-        <div style={{ transform: `translateY(${win.offsetTop}px)` }}>
-          {items.slice(win.start, win.end).map((item) => {
-            const key = keyOf(item);
-            return (
-              <div key={key} ref={(el) => measure(key, el)} data-key={key}>
-                {render(item)}
-              </div>
-            );
-          })}
+    <div className="virtual-list-wrap">
+      <div ref={scroller} className="virtual-list" role="log" aria-live="polite" aria-label={label} tabIndex={0} onScroll={onScroll} data-testid={testId}>
+        <div style={{ height: win.totalHeight, position: 'relative' }}>
+          <div style={{ transform: `translateY(${win.offsetTop}px)` }}>
+            {items.slice(win.start, win.end).map((item) => {
+              const key = keyOf(item);
+              return (
+                <div key={key} ref={(el) => measure(key, el)} data-key={key}>
+                  {render(item)}
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
+      {newBelow && (
+        <button type="button" className="jump-newest" onClick={jumpToNewest} data-testid="jump-newest">
+          New messages ↓
+        </button>
+      )}
     </div>
   );
 }
