@@ -82,7 +82,7 @@ export const contract = {
   startDeviceLink: { args: z.tuple([startLinkArgsSchema]), result: linkOfferSchema },
   deviceLinkStatus: { args: z.tuple([]), result: linkStatusSchema },
   /** On an existing device: read the new device's link code (typed or scanned) and show the confirmation code. */
-  beginDeviceApproval: { args: z.tuple([z.string().min(16).max(2048)]), result: linkConfirmationSchema },
+  beginDeviceApproval: { args: z.tuple([z.string().trim().min(6).max(2048)]), result: linkConfirmationSchema },
   /** On an existing device: the user compared the codes and approves (true) or rejects (false) link `linkId`. */
   approveDeviceLink: { args: z.tuple([z.string().min(1).max(128), z.boolean()]), result: linkStatusSchema },
 

@@ -21,7 +21,7 @@ import { AlreadySignedInError, KeysMissingError, NotSignedInError } from './erro
 import { KeyServiceApi } from './keyServiceApi';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
-import { Transport, transportConfig } from './transport';
+import { Transport, transportConfig, type PubnubToken } from './transport';
 import type { Vault } from './vault';
 import { contactTrust, verifyContact, type ContactTrust } from './verification';
 
@@ -245,6 +245,17 @@ export class Client {
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
     });
     return this.pipeline;
+  }
+
+  /**
+   * PubNub access for a pipeline the host runs elsewhere (the desktop renderer): where to connect and an
+   * Access Manager token for exactly this user's channels, fresh from the key service. Not key material.
+   */
+  async transportAccess(): Promise<{ origin: string; ssl: boolean; publishKey: string; subscribeKey: string; userId: UserId; token: string }> {
+    const { identity } = this.need();
+    const token = await this.api.call<PubnubToken>('POST', '/v1/pubnub/token');
+    const config = transportConfig(this.deps.relay);
+    return { ...config, publishKey: token.publishKey, subscribeKey: token.subscribeKey, userId: identity.userId, token: token.token };
   }
 
   /** Makes sure the transport token covers these conversations (after creating or joining one). */

@@ -10,7 +10,7 @@ import { ControlNoticeSchema, conversationChannel, inboxChannel, type ControlNot
 import type { ConversationId } from '../../common/ids';
 import type { KeyServiceApi } from './keyServiceApi';
 
-interface PubnubToken {
+export interface PubnubToken {
   readonly token: string;
   readonly ttlMinutes: number;
   readonly userId: string;

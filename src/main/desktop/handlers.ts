@@ -24,7 +24,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   const { host, events } = deps;
   const linking = new DesktopLinking(events);
   let lookup: UserLookup | undefined;
-  let keyListenerOff: (() => void) | undefined;
+  let listening = false;
 
   async function signedIn() {
     const client = await host.current();
@@ -36,7 +36,14 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     const client = await host.current();
     const base = { serverUrl: deps.serverUrl, localStack: deps.localStack };
     if (!client.isSignedIn) return { state: 'signedOut', ...base };
-    keyListenerOff ??= client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
+    if (!listening) {
+      listening = true;
+      client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
+      client.onNotice((notice) => {
+        if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
+      });
+      await client.messaging();
+    }
     const s = client.session();
     const me = await client.findUser(s.userId).catch(() => null);
     return {
@@ -71,6 +78,9 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const client = await host.forSignIn(a.deviceName);
       await client.login({ username: a.username, password: a.password });
       return announceSession();
+    },
+    async transportConfig() {
+      return (await signedIn()).client.transportAccess();
     },
     async searchUsers(query) {
       const { client } = await signedIn();
