@@ -111,6 +111,14 @@ describe('desktop handlers: Alice and Bob chat over the embedded local stack', (
     expect(JSON.stringify(opened)).not.toContain('secret');
   });
 
+  it("gives the renderer's PubNub client an origin and an Access Manager token, never a key", async () => {
+    const t = (await alice.call('transportConfig')) as Record<string, unknown>;
+    expect(t).toMatchObject({ ssl: false, publishKey: 'pub-c-seed-local', subscribeKey: 'sub-c-seed-local' });
+    expect(t['origin']).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(typeof t['token']).toBe('string');
+    expect(Object.keys(t).sort()).toEqual(['origin', 'publishKey', 'ssl', 'subscribeKey', 'token', 'userId']);
+  });
+
   it('bad input gets a typed error and changes nothing', async () => {
     await expect(alice.call('createConversation', { kind: 'direct', memberUserIds: ['../etc'] })).rejects.toMatchObject({ code: 'invalid_arguments' });
     await expect(alice.call('openMessage', 'not-an-id!', {})).rejects.toMatchObject({ code: 'invalid_arguments' });
