@@ -27,7 +27,7 @@ export function UserPicker({ results, excluded, selected, single, onSearch, onCh
     <fieldset className="user-picker">
       <legend>People</legend>
       <Field
-        label="Search people by name"
+        label="Find people by username"
         type="search"
         value={query}
         onChange={(q) => {
