@@ -28,7 +28,7 @@ export interface MainDeps {
 export function createHandlers(deps: MainDeps): Handlers {
   const system = createSystemService(deps.facts, deps.secrets);
   const settings = createSettingsService(deps.paths, deps.policy);
-  const desktop = 'host' in deps.core ? createDesktopHandlers({ ...deps.core, events: deps.events }) : {};
+  const desktop = 'host' in deps.core ? createDesktopHandlers({ ...deps.core, events: deps.events, policy: deps.policy }) : {};
   return {
     ...desktop,
     appInfo: system.appInfo,

@@ -5,6 +5,8 @@
  * handler returns key material. Events tell the renderer when keys arrive and the session changes.
  */
 import type { ConversationId, DeviceId, UserId } from '../../common/ids';
+import { checkMaySend, checkSignInMethod } from '../../common/policy/enforce';
+import type { PolicyHolder } from '../services/policyHolder';
 import type { Session } from '../../common/ipc/schemas/session';
 import { NotFoundError } from '../core/errors';
 import type { Handlers } from '../ipc/dispatch';
@@ -18,6 +20,8 @@ export interface DesktopHandlerDeps {
   events: EventSink;
   serverUrl: string;
   localStack: boolean;
+  /** Managed policy: sign-in methods and "require verified contacts" are enforced here, in main. */
+  policy: PolicyHolder;
 }
 
 export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
@@ -70,11 +74,13 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   return {
     session,
     async register(a) {
+      checkSignInMethod(deps.policy.current(), 'password');
       const client = await host.forSignIn(a.deviceName);
       await client.register({ username: a.username, password: a.password, displayName: a.displayName });
       return announceSession();
     },
     async signIn(a) {
+      checkSignInMethod(deps.policy.current(), 'password');
       const client = await host.forSignIn(a.deviceName);
       await client.login({ username: a.username, password: a.password });
       return announceSession();
@@ -129,7 +135,14 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return { conversationId, keyVersion };
     },
     async sealMessage(conversationId, plaintext) {
-      const envelope = await (await signedIn()).client.messageCrypto().seal(conversationId, fromBridgePlaintext(plaintext));
+      const { client, self } = await signedIn();
+      if (deps.policy.current().values.requireVerifiedContacts) {
+        const info = await client.conversation(conversationId);
+        for (const m of info.members.filter((x) => x.userId !== self)) {
+          checkMaySend(deps.policy.current(), { safetyNumberVerified: (await client.contactTrust(m.userId)).state === 'verified' });
+        }
+      }
+      const envelope = await client.messageCrypto().seal(conversationId, fromBridgePlaintext(plaintext));
       return envelope as Record<string, unknown>;
     },
     async openMessage(conversationId, envelope) {
@@ -150,6 +163,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return (await client.devices()).map((d) => ({ ...d, revokedAt: null }));
     },
     async startDeviceLink(a) {
+      checkSignInMethod(deps.policy.current(), 'device-link');
       const client = await host.forSignIn(a.deviceName);
       return linking.start(client, { username: a.username, password: a.password }, () => void announceSession());
     },
