@@ -13,6 +13,7 @@ import { bootstrapMain } from '../bootstrap';
 import { profilePaths, seedHome } from '../profile';
 import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
 import { registerIpc } from './ipc';
+import { startUpdates } from './updates';
 
 const profile = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length) ?? 'default';
 
@@ -46,6 +47,7 @@ if (!app.requestSingleInstanceLock()) {
     ]);
     const window = createMainWindow({ rendererUrl, ...rendererPaths(__dirname), externalLinks: { allowedHosts: [] } });
     deps.events.attach((message) => window.webContents.send(EVENT_CHANNEL, message));
+    await startUpdates(deps.policy.current());
     app.on('will-quit', () => void ('close' in deps.core ? deps.core.close() : undefined));
   });
   app.on('window-all-closed', () => app.quit());
