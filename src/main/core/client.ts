@@ -3,7 +3,7 @@
  * key-service URL, relay origin, crypto provider, profile data dir). It runs in Electron's main process and,
  * unchanged, in the CLI; it owns every private key and its results never carry key material. Methods are
  * coarse: sign-in, devices and linking, conversations, messaging (the pipeline of src/common/messaging over
- * this device's `MessageCrypto`), and contact verification.
+ * this device's `MessageCrypto`), contact verification, and broadcast channels (docs/broadcast.md §8.1).
  */
 import { randomBytes } from 'node:crypto';
 import type { ControlNotice } from '../../common/channels';
@@ -11,6 +11,8 @@ import type { CryptoProvider } from '../../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../../common/ids';
 import { createMessaging, type Messaging } from '../../common/messaging/messaging';
 import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
+import type { BroadcastService } from '../broadcast/broadcastService';
+import { openBroadcast, type BroadcastSession } from './broadcastAccess';
 import type { ConversationInfo, ConversationKind, HistoryPolicy } from './conversations';
 import { buildCore, type Core } from './core';
 import { cursorStoreOf } from './cursors';
@@ -61,6 +63,8 @@ export class Client {
   private transport: Transport | undefined;
   private pipeline: Messaging | undefined;
   private readonly noticeListeners = new Set<(notice: ControlNotice) => void>();
+  private broadcastSession: Promise<BroadcastSession> | undefined;
+  private readonly broadcastListeners = new Set<(channelId: string) => void>();
 
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
@@ -309,8 +313,29 @@ export class Client {
     return this.contactTrust(userId);
   }
 
-  /** Stops the pipeline, the transport and every timer. */
+  /**
+   * Broadcast channels (docs/broadcast.md §8.1), created once per signed-in session over this device's
+   * certified keys and a PubNub instance holding the broadcast token. `onChange`, when given, is kept (a
+   * set: passing the same function again adds nothing) and told the id of every channel whose view changes.
+   */
+  async broadcast(onChange?: (channelId: string) => void): Promise<BroadcastService> {
+    const core = this.need();
+    if (onChange) this.broadcastListeners.add(onChange);
+    this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, core.identity, transportConfig(this.deps.relay), (id) => {
+      for (const l of this.broadcastListeners) l(id);
+    }).catch((err: unknown) => {
+      this.broadcastSession = undefined;
+      throw err;
+    });
+    return (await this.broadcastSession).service;
+  }
+
+  /** Stops the pipeline, the transport, broadcast and every timer. */
   async close(): Promise<void> {
+    const broadcast = this.broadcastSession;
+    this.broadcastSession = undefined;
+    this.broadcastListeners.clear();
+    (await broadcast?.catch(() => undefined))?.close();
     await this.pipeline?.dispose();
     this.transport?.close();
     this.core?.ring.close();

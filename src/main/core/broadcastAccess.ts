@@ -1,0 +1,120 @@
+/**
+ * Broadcast channels for a signed-in client (docs/broadcast.md §2.1 "pubnub-token", §8, §8.1): a PubNub
+ * instance of its own holding the broadcast Access Manager token from the key service, and the
+ * `BroadcastService` over a broadcast client built from this device's certified keys. The token lists the
+ * user's channels when it is minted, so it is minted again after creating a channel, before opening one
+ * it does not cover, and at half its lifetime. Device keys stay inside the broadcast client.
+ */
+import PubNub from 'pubnub';
+import { broadcastChannel } from '../../common/channels';
+import type { CryptoProvider } from '../../common/crypto/provider';
+import { createBroadcastClient, type BroadcastClient } from '../broadcast/broadcastClient';
+import { BroadcastService } from '../broadcast/broadcastService';
+import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../broadcast/keyServiceDirectory';
+import type { KeyServiceCall } from '../broadcast/keyServiceCall';
+import type { Identity } from './enrol';
+import type { KeyServiceApi } from './keyServiceApi';
+import type { PubnubToken, TransportConfig } from './transport';
+
+interface BroadcastToken {
+  readonly token: string | null;
+  readonly ttlMinutes: number;
+  readonly read: readonly string[];
+  readonly readWrite: readonly string[];
+}
+
+/** The broadcast PubNub instance and its token, renewed when it does not cover a channel. */
+class BroadcastAccess {
+  readonly pubnub: PubNub;
+  private covered = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly api: KeyServiceApi,
+    keys: PubnubToken,
+    config: TransportConfig,
+  ) {
+    this.pubnub = new PubNub({ publishKey: keys.publishKey, subscribeKey: keys.subscribeKey, userId: keys.userId, origin: config.origin, ssl: config.ssl });
+  }
+
+  async renew(): Promise<void> {
+    const token = await this.api.call<BroadcastToken>('POST', '/v1/broadcast/pubnub-token');
+    if (token.token !== null) this.pubnub.setToken(token.token);
+    this.covered = new Set([...token.read, ...token.readWrite]);
+    clearTimeout(this.timer);
+    if (token.token === null) return;
+    this.timer = setTimeout(() => void this.renew().catch(() => undefined), Math.max(60_000, token.ttlMinutes * 30_000));
+    this.timer.unref?.();
+  }
+
+  async ensure(channelId: string): Promise<void> {
+    if (!this.covered.has(broadcastChannel(channelId))) await this.renew();
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.pubnub.unsubscribeAll();
+    this.pubnub.destroy(true);
+  }
+}
+
+/** The broadcast client with token upkeep around the calls that change or need channel access. */
+function withAccess(client: BroadcastClient, access: BroadcastAccess): BroadcastClient {
+  return {
+    listChannels: () => client.listChannels(),
+    setRole: (channelId, userId, kind, granted) => client.setRole(channelId, userId, kind, granted),
+    async createChannel(input) {
+      const channel = await client.createChannel(input);
+      await access.renew();
+      return channel;
+    },
+    async openChannel(keyManagerUrl, channelId, creatorAccountKey) {
+      const channel = await client.openChannel(keyManagerUrl, channelId, creatorAccountKey);
+      await access.ensure(channel.channelId);
+      return channel;
+    },
+    async channel(descriptor, creatorAccountKey) {
+      const channel = await client.channel(descriptor, creatorAccountKey);
+      await access.ensure(channel.channelId);
+      return channel;
+    },
+  };
+}
+
+export interface BroadcastSession {
+  readonly service: BroadcastService;
+  close(): void;
+}
+
+/** Builds the broadcast session of a signed-in identity; `onChange(channelId)` fires on every view change. */
+export async function openBroadcast(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  identity: Identity,
+  config: TransportConfig,
+  onChange: (channelId: string) => void,
+): Promise<BroadcastSession> {
+  const call: KeyServiceCall = (method, path, body) => api.call<unknown>(method, path, body);
+  const device = await certifiedDevice(call, provider, {
+    userId: identity.userId,
+    deviceId: identity.deviceId,
+    x25519PrivateKey: identity.device.x25519.privateKey,
+    ed25519PrivateKey: identity.device.ed25519.privateKey,
+  });
+  const access = new BroadcastAccess(api, await api.call<PubnubToken>('POST', '/v1/pubnub/token'), config);
+  try {
+    await access.renew();
+  } catch (err) {
+    access.close();
+    throw err;
+  }
+  const client = createBroadcastClient({ crypto: provider, device, claims: keyServiceClaims(call), directory: keyServiceDirectory(call), pubnub: access.pubnub });
+  const service = new BroadcastService(withAccess(client, access), onChange);
+  return {
+    service,
+    close() {
+      service.dispose();
+      access.close();
+    },
+  };
+}
