@@ -10,6 +10,20 @@ rows.push(['vitest', v ? { passed: v.numPassedTests, failed: v.numFailedTests + 
 const p = read('test-results/playwright.json');
 rows.push(['playwright', p ? { passed: p.stats.expected + p.stats.flaky, failed: p.stats.unexpected, skipped: p.stats.skipped } : null]);
 
+/** Skipped Playwright tests with their stated reasons (e.g. the Electron smoke test where no binary exists). */
+function* skippedSpecs(suite) {
+  for (const spec of suite.specs ?? []) {
+    for (const t of spec.tests ?? []) {
+      if (t.status === 'skipped') {
+        const reason = (t.annotations ?? []).find((a) => a.type === 'skip')?.description ?? 'no reason given';
+        yield `${spec.title} — ${reason}`;
+      }
+    }
+  }
+  for (const child of suite.suites ?? []) yield* skippedSpecs(child);
+}
+for (const suite of p?.suites ?? []) for (const line of skippedSpecs(suite)) console.log(`skipped: ${line}`);
+
 const total = { passed: 0, failed: 0, skipped: 0 };
 for (const [name, r] of rows) {
   if (!r) {
