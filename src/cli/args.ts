@@ -29,6 +29,8 @@ export interface CliArgs {
     readonly mark: boolean;
     readonly acknowledge: boolean;
     readonly limit?: string;
+    readonly keyManager?: string;
+    readonly count?: string;
   };
 }
 
@@ -56,6 +58,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         mark: { type: 'boolean' },
         acknowledge: { type: 'boolean' },
         limit: { type: 'string' },
+        'key-manager': { type: 'string' },
+        count: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,6 +90,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       mark: v.mark ?? false,
       acknowledge: v.acknowledge ?? false,
       limit: v.limit,
+      keyManager: v['key-manager'],
+      count: v.count,
     },
   };
 }
@@ -117,6 +123,15 @@ messages
 verification
   verify USER [--scan QR] [--mark] [--acknowledge]   safety number; verify; acknowledge a key change
 
+broadcast channels
+  bcast create NAME [--key-manager URL]     create a channel (default key manager: <server>/km)
+  bcast list                                channels of the directory and your roles
+  bcast follow CHAN                         print messages as they arrive (Ctrl-C to stop)
+  bcast read CHAN [--count N]               print the latest messages
+  bcast publish CHAN TEXT                   publish a message
+  bcast grant CHAN USER subscriber|publisher   owner: grant a role
+  bcast revoke CHAN USER                    owner: cut a user off (new channel key; roles withdrawn)
+
 Passwords come from $SEED_PASSWORD, --password-stdin, or a prompt. CONV is a conversation id or group
-name; USER a username or user id. Profiles live in $SEED_HOME (default ~/.seed-messenger)/<profile>;
-keys are in the OS keychain.`;
+name; CHAN a broadcast channel id or name; USER a username or user id. Profiles live in $SEED_HOME
+(default ~/.seed-messenger)/<profile>; keys are in the OS keychain.`;

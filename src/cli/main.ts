@@ -6,6 +6,7 @@
 import { AppError } from '../common/errors';
 import type { Client } from '../main/core/client';
 import { parseCommandLine, USAGE, type CliArgs } from './args';
+import { bcast } from './commands/broadcast';
 import { approveDevice, devices, linkDevice, login, register, revokeDevice, whoami } from './commands/account';
 import { create, leave, list, members, rotate } from './commands/conversations';
 import { follow, read, send } from './commands/messages';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   read,
   follow,
   verify,
+  bcast,
 };
 
 async function run(argv: readonly string[]): Promise<number> {
