@@ -158,7 +158,7 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
     expect(rows(store, dm).some((r) => r.kind === 'pending')).toBe(false);
   });
 
-  it('a conversation that appears later is joined with a fresh transport token; signing out stops the pipeline', async () => {
+  it('every join fetches a fresh transport token first (a later conversation too); signing out stops the pipeline', async () => {
     const relay = await startTestRelay();
     const alice = await participant(relay, 'alice');
     const bob = await participant(relay, 'bob');
@@ -166,12 +166,12 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
     const later = await conversation('dm-renderer-later', [alice, bob]);
     const app = await rendererAlice(alice, relay.origin, summary(dm, alice, bob));
     await waitFor('first conversation live', () => app.store.getState().chat.views[dm]?.live === true);
-    expect(app.counts.transportConfig).toBe(1);
+    expect(app.counts.transportConfig).toBe(2);
 
     app.list.push(summary(later, alice, bob));
     app.deliver({ name: 'conversationsChanged', payload: { conversationId: later, reason: 'member_added' } });
     await waitFor('the new conversation is live', () => app.store.getState().chat.views[later]?.live === true);
-    expect(app.counts.transportConfig).toBe(2);
+    expect(app.counts.transportConfig).toBe(3);
     await bob.messaging.send(later, { type: 'string', body: 'in the new one' });
     await waitFor('alice receives in the new conversation', () => rows(app.store, later).some((r) => r.kind === 'message' && r.text === 'in the new one'));
 

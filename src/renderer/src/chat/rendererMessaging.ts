@@ -3,8 +3,8 @@
  * build) configured from `transportConfig` — origin, ssl, keys, userId and the Access Manager token — with
  * crypto over the bridge and cursors in local storage. No cipherKey: envelopes carry their own encryption.
  * Only subscribe is retried by the SDK (publish failures are reported and retried by the user, as the
- * pipeline asks). `refreshAccess` fetches a fresh token from main: after joining a new conversation (the
- * old token does not list its channel) or when the relay refuses the current one.
+ * pipeline asks). `refreshAccess` fetches a fresh token from main: before joining conversations (an older
+ * token does not list their channels) or when the relay refuses the current one.
  */
 import PubNub from 'pubnub';
 import type { BridgeClient, BridgeEvents } from '../bridge/client';
@@ -72,8 +72,10 @@ export async function startRendererMessaging(deps: RendererMessagingDeps): Promi
     onChange: (listener) => messaging.onChange(listener),
     onError: (listener) => messaging.onError(listener),
     async refreshAccess() {
-      const config = await deps.bridge.transportConfig();
-      if (config.token !== null) pubnub.setToken(config.token);
+      const { token } = await deps.bridge.transportConfig();
+      if (token === null || token === pubnub.getToken()) return false;
+      pubnub.setToken(token);
+      return true;
     },
     async dispose() {
       await messaging.dispose();

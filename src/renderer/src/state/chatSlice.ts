@@ -2,7 +2,9 @@
  * Chat slice (issue 7, chat; docs/messaging.md): mirrors the messaging pipeline's conversation views into
  * the store and drives it — join, send (Enter), retry, scroll-back, typing, read receipts and reactions.
  * The pipeline itself lives outside the state (a `ChatPort` attached after sign-in); its views are
- * immutable objects, replaced when they change, so selectors stay cheap.
+ * immutable objects, replaced when they change, so selectors stay cheap. Before joining, the transport
+ * token is refreshed (a token lists the channels of the conversations that existed when it was minted);
+ * a background "access denied" refreshes it again and catches up only when the token changed.
  */
 import type { StateCreator } from 'zustand';
 import type { ConversationId, MessageId } from '../../../common/ids';
@@ -41,7 +43,6 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
   return (set, get) => {
     let port: ChatPort | null = null;
     let detach: (() => void)[] = [];
-    let joinedOnce = false;
     const patch = (p: Partial<ChatSlice['chat']>) => set((s) => ({ chat: { ...s.chat, ...p } }));
     const refresh = (id: ConversationId) => {
       if (port === null) return;
@@ -73,12 +74,11 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
       },
       attachChat(next) {
         port = next;
-        joinedOnce = false;
         detach = [
           next.onChange(refresh),
           next.onError((error) => {
             patch({ error: toUiError(error) });
-            if (deniedAccess(error)) void next.refreshAccess?.().then(() => next.catchUp(), () => {});
+            if (deniedAccess(error)) void next.refreshAccess?.().then((changed) => (changed ? next.catchUp() : undefined), () => {});
           }),
         ];
         patch({ status: 'on', error: null });
@@ -93,8 +93,7 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
       },
       async joinConversations(ids) {
         await guarded(async (p) => {
-          if (joinedOnce) await p.refreshAccess?.();
-          joinedOnce = true;
+          await p.refreshAccess?.();
           await p.join(ids);
           for (const id of ids) refresh(id);
         });

@@ -11,8 +11,8 @@ export type ChatPort = Pick<
   Messaging,
   'join' | 'leave' | 'catchUp' | 'loadOlder' | 'send' | 'retry' | 'setTyping' | 'markRead' | 'react' | 'unreact' | 'view' | 'onChange' | 'onError' | 'dispose'
 > & {
-  /** Fetches a fresh transport token from main (new conversation, or the relay refused the old token). */
-  refreshAccess?(): Promise<void>;
+  /** Fetches a fresh transport token from main; true when it differs from the one in use. */
+  refreshAccess?(): Promise<boolean>;
 };
 
 export interface StoreEnv {
