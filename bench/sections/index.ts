@@ -9,12 +9,14 @@ import { messageSealSection } from './messageSeal';
 import { relayLoadSection } from './relayLoad';
 import { rendererSection } from './renderer';
 import { rotationSection } from './rotation';
+import { rotationE2eSection } from './rotationE2e';
 import { sendToDecryptedSection } from './sendToDecrypted';
 
 export const SECTIONS: readonly Section[] = [
   messageSealSection,
   hpkeWrapSection,
   rotationSection,
+  rotationE2eSection,
   keyServiceSection,
   sendToDecryptedSection,
   relayLoadSection,

@@ -1,0 +1,59 @@
+/**
+ * The stages of one rotation measured alone (issue 10, rotation end to end), to attribute a miss: the
+ * creator device, through the key-service HTTP API with its own device-bound session, (1) looks up every
+ * member's devices the way the client's directory does (one GET per member, in turn), (2) makes the new
+ * key version record (new key, one HPKE wrap per device, Ed25519 signature; createKeyVersionRecord), and
+ * (3) POSTs it (upload, store, the notices the key service publishes before answering). This is a real
+ * rotation: the key service accepts it as the next version.
+ */
+import { performance } from 'node:perf_hooks';
+import { fromBase64Url } from '../../src/common/encoding/base64url';
+import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
+import { createKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
+import { KeyServiceApi, type TokenPair } from '../../src/main/core/keyServiceApi';
+import { PASSWORD, type CoreWorld, type Member } from '../lib/coreWorld';
+import { MeasurementError } from '../lib/errors';
+import { provider } from '../lib/fixtures';
+
+export interface RotationStages {
+  readonly lookups: number;
+  readonly lookupMs: number;
+  readonly wraps: number;
+  readonly cryptoMs: number;
+  readonly uploadMs: number;
+  readonly recordBytes: number;
+}
+
+interface DeviceAnswer {
+  readonly devices: readonly { readonly deviceId: string; readonly revokedAt: number | null; readonly certificate: { readonly x25519: string } }[];
+}
+
+export async function rotationStages(world: CoreWorld, creator: Member, conversationId: ConversationId, members: readonly UserId[]): Promise<RotationStages> {
+  const secrets = await creator.firstVault.load();
+  if (!secrets) throw new MeasurementError('the creator holds no keys');
+  const session = creator.first.session();
+  const api = new KeyServiceApi(world.keyService.url, async () => undefined);
+  const pair = await api.publicCall<TokenPair>('POST', '/v1/auth/login', { username: creator.username, password: PASSWORD, deviceId: session.deviceId });
+  api.setTokens(pair.accessToken, pair.refreshToken);
+  const info = await api.call<{ currentVersion: number }>('GET', `/v1/conversations/${conversationId}`);
+
+  const t0 = performance.now();
+  const recipients: { deviceId: DeviceId; x25519PublicKey: Uint8Array }[] = [];
+  for (const userId of members) {
+    const answer = await api.call<DeviceAnswer>('GET', `/v1/users/${encodeURIComponent(userId)}/devices`);
+    for (const d of answer.devices) if (d.revokedAt === null) recipients.push({ deviceId: d.deviceId as DeviceId, x25519PublicKey: fromBase64Url(d.certificate.x25519) });
+  }
+  const t1 = performance.now();
+  const { record } = await createKeyVersionRecord(provider, {
+    conversationId,
+    version: info.currentVersion + 1,
+    createdAt: Date.now(),
+    createdByDevice: session.deviceId,
+    signingPrivateKey: secrets.device.ed25519.privateKey,
+    recipients,
+  });
+  const t2 = performance.now();
+  await api.call('POST', `/v1/conversations/${conversationId}/versions`, { record });
+  const t3 = performance.now();
+  return { lookups: members.length, lookupMs: t1 - t0, wraps: recipients.length, cryptoMs: t2 - t1, uploadMs: t3 - t2, recordBytes: JSON.stringify(record).length };
+}
