@@ -1,0 +1,79 @@
+/**
+ * Two profiles chat end to end in Chromium over the real messenger core, key service and relay of the
+ * embedded local stack: Alice starts a DM with Bob; messages go both ways through the renderer's pipeline
+ * (real `pubnub` browser SDK, sealing and opening in main); HTML arrives as text; Bob's reply shows Alice's
+ * read receipt; the conversation list previews the newest message.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { WebHost } from '../../src/main/webHost/server';
+import { startAppHost } from './harness';
+
+const shots = join(__dirname, '../../test-results/screenshots');
+let alice: WebHost;
+let bob: WebHost;
+
+test.beforeAll(async () => {
+  const home = mkdtempSync(join(tmpdir(), 'seed-e2e-two-'));
+  alice = await startAppHost('ui-two-alice', { core: { home } });
+  bob = await startAppHost('ui-two-bob', { core: { home } });
+});
+test.afterAll(async () => {
+  await bob?.close();
+  await alice?.close();
+});
+
+async function register(page: Page, username: string, displayName: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Create account' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Display name').fill(displayName);
+  await page.getByLabel('Password (at least 10 characters)').fill('correct horse battery');
+  await page.getByTestId('register-submit').click();
+  await expect(page.getByTestId('signed-in-as')).toContainText(`${displayName} (@${username})`, { timeout: 30_000 });
+}
+
+test('alice and bob message both ways; HTML is text; read receipt and preview', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const a = await browser.newPage();
+  const b = await browser.newPage();
+  await a.goto(alice.url);
+  await b.goto(bob.url);
+  await register(a, 'alice', 'Alice');
+  await register(b, 'bob', 'Bob');
+
+  await a.getByTestId('new-conversation').click();
+  const dialog = a.getByRole('dialog', { name: 'New conversation' });
+  await dialog.getByTestId('user-search').fill('bob');
+  await dialog.getByTestId('user-result').check();
+  await dialog.getByTestId('create-conversation').click();
+  await expect(a.getByTestId('chat-title')).toHaveText('Bob');
+
+  const hostile = 'hello bob <img src=x onerror="window.__pwned=1">';
+  const composerA = a.getByTestId('composer-input');
+  await expect(composerA).toBeEnabled({ timeout: 15_000 });
+  await composerA.fill(hostile);
+  await composerA.press('Enter');
+  const sent = a.getByTestId('message').filter({ hasText: 'hello bob' });
+  await expect(sent.getByTestId('delivery-state')).toHaveText('Sent', { timeout: 15_000 });
+
+  const row = b.getByTestId('conversation-row').filter({ hasText: 'Alice' });
+  if (!(await row.isVisible())) await b.reload();
+  await row.click({ timeout: 15_000 });
+  const received = b.getByRole('log').getByTestId('message').filter({ hasText: 'hello bob' });
+  await expect(received.getByTestId('message-text')).toHaveText(hostile, { timeout: 15_000 });
+  await expect(received).toContainText('Alice');
+  expect(await received.locator('img').count()).toBe(0);
+  expect(await b.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+  const composerB = b.getByTestId('composer-input');
+  await composerB.fill('hi alice');
+  await composerB.press('Enter');
+  await expect(a.getByRole('log').getByTestId('message-text').filter({ hasText: 'hi alice' })).toBeVisible({ timeout: 15_000 });
+  await expect(a.getByTestId('conversation-row')).toContainText('hi alice');
+  const reply = b.getByRole('log').getByTestId('message').filter({ hasText: 'hi alice' });
+  await expect(reply.getByTestId('delivery-state')).toHaveText('Read by Alice', { timeout: 15_000 });
+  await a.screenshot({ path: join(shots, 'ui-two-profiles-alice.png'), fullPage: true });
+  await b.screenshot({ path: join(shots, 'ui-two-profiles-bob.png'), fullPage: true });
+});
