@@ -1,0 +1,72 @@
+/**
+ * Linking a second device in Chromium over the real messenger core and the embedded local stack: the new
+ * device (a second profile) names Alice's account and shows a link code with its QR; Alice's existing
+ * device enters the code, both show the same confirmation code, Alice approves, and the new device is
+ * signed in as Alice; the devices panel lists both devices and can revoke the new one.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { WebHost } from '../../src/main/webHost/server';
+import { startAppHost } from './harness';
+
+const shots = join(__dirname, '../../test-results/screenshots');
+let desktop: WebHost;
+let laptop: WebHost;
+
+test.beforeAll(async () => {
+  const home = mkdtempSync(join(tmpdir(), 'seed-e2e-link-'));
+  desktop = await startAppHost('ui-link-desktop', { core: { home } });
+  laptop = await startAppHost('ui-link-laptop', { core: { home } });
+});
+test.afterAll(async () => {
+  await laptop?.close();
+  await desktop?.close();
+});
+
+test('a new device links to an existing account after both show the same confirmation code', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const a = await browser.newPage();
+  const n = await browser.newPage();
+  await a.goto(desktop.url);
+  await n.goto(laptop.url);
+
+  await a.getByRole('tab', { name: 'Create account' }).click();
+  await a.getByLabel('Username').fill('alice');
+  await a.getByLabel('Display name').fill('Alice');
+  await a.getByLabel('Password (at least 10 characters)').fill('correct horse battery');
+  await a.getByLabel('Device name').fill('Office desktop');
+  await a.getByTestId('register-submit').click();
+  await expect(a.getByTestId('signed-in-as')).toContainText('Alice (@alice)', { timeout: 30_000 });
+
+  await n.getByRole('tab', { name: 'Link this device' }).click();
+  await n.getByLabel('Username').fill('alice');
+  await n.getByLabel('Password').fill('correct horse battery');
+  await n.getByLabel('Device name').fill('Laptop');
+  await n.getByTestId('link-start').click();
+  const code = (await n.getByTestId('link-code').innerText({ timeout: 30_000 })).trim();
+  expect(code.length).toBeGreaterThanOrEqual(6);
+  await expect(n.getByTestId('link-qr')).toBeVisible();
+  await expect(n.getByTestId('link-state')).toHaveText('Waiting for the other device…');
+
+  await a.getByTestId('open-devices').click();
+  const devices = a.getByRole('dialog', { name: 'Devices' });
+  await devices.getByTestId('approval-code').fill(code);
+  await devices.getByTestId('approval-begin').click();
+  const confirmation = (await devices.getByTestId('approval-confirmation-code').innerText({ timeout: 30_000 })).trim();
+  await expect(devices.getByTestId('approval-confirm')).toContainText('Laptop');
+  await n.getByRole('button', { name: 'Check status' }).click();
+  await expect(n.getByTestId('link-confirmation')).toHaveText(confirmation, { timeout: 30_000 });
+  await n.screenshot({ path: join(shots, 'ui-link-new-device.png'), fullPage: true });
+  await a.screenshot({ path: join(shots, 'ui-link-approve.png'), fullPage: true });
+
+  await devices.getByTestId('approval-approve').click();
+  await expect(devices.getByTestId('approval-result')).toContainText('Linked.', { timeout: 30_000 });
+  await expect(n.getByTestId('signed-in-as')).toContainText('Alice (@alice)', { timeout: 30_000 });
+
+  await expect(devices.getByTestId('device')).toHaveCount(2);
+  await expect(devices.getByTestId('device').filter({ hasText: 'this device' })).toContainText('Office desktop');
+  await devices.getByRole('button', { name: 'Revoke Laptop' }).click();
+  await expect(devices.getByRole('button', { name: 'Revoke Laptop' })).toHaveCount(0, { timeout: 30_000 });
+});
