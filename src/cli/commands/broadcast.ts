@@ -6,7 +6,7 @@
  */
 import type { BroadcastChannelView } from '../../main/broadcast/broadcastService';
 import type { Client } from '../../main/core/client';
-import { KeyServiceError } from '../../main/core/errors';
+import { cutOffReader } from '../../main/core/broadcastRevocation';
 import type { CliArgs } from '../args';
 import { UsageError } from '../errors';
 import type { Output } from '../output';
@@ -63,13 +63,7 @@ async function revoke(client: Client, args: CliArgs, out: Output): Promise<void>
   const service = await client.broadcast();
   const channel = await channelOf(service, args.rest[1]);
   const userId = await userIdOf(client, args.rest[2]);
-  await service.follow(channel.channelId, channel.keyManagerUrl);
-  const keyVersion = await service.revoke(channel.channelId, userId);
-  for (const kind of ['subscriber', 'publisher'] as const) {
-    await service.setRole(channel.channelId, userId, kind, false).catch((err: unknown) => {
-      if (!(err instanceof KeyServiceError && err.status === 404)) throw err;
-    });
-  }
+  const keyVersion = await cutOffReader(service, channel.channelId, channel.keyManagerUrl, userId);
   out.result({ channelId: channel.channelId, userId, keyVersion }, `revoked ${args.rest[2] ?? userId}; the channel key is now v${keyVersion}`);
 }
 

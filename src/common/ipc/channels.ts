@@ -34,6 +34,13 @@ export const channelNames = [
   'acknowledgeIdentityChange',
   'getSettings',
   'setSettings',
+  'listChannels',
+  'createChannel',
+  'followChannel',
+  'channelMessages',
+  'publishToChannel',
+  'setChannelRole',
+  'revokeChannelSubscriber',
 ] as const;
 
 export type ChannelName = (typeof channelNames)[number];

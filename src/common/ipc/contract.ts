@@ -22,6 +22,18 @@ import { deviceSummarySchema, linkConfirmationSchema, linkOfferSchema, linkStatu
 import { envelopeJsonSchema, openArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { contactTrustSchema, settingsSchema } from './schemas/verification';
+import {
+  broadcastChannelSchema,
+  channelMessagesArgsSchema,
+  channelMessagesSchema,
+  channelRoleArgsSchema,
+  createChannelArgsSchema,
+  followChannelArgsSchema,
+  publishArgsSchema,
+  publishResultSchema,
+  revokeResultSchema,
+  revokeSubscriberArgsSchema,
+} from './schemas/broadcast';
 
 export { CHANNEL_PREFIX, channelNames, isChannelName, wireChannel, type ChannelName } from './channels';
 
@@ -93,6 +105,20 @@ export const contract = {
 
   getSettings: { args: z.tuple([]), result: settingsSchema },
   setSettings: { args: z.tuple([settingsSchema.partial().strict()]), result: settingsSchema },
+
+  /** Broadcast channels of the directory plus followed ones, with this user's roles. */
+  listChannels: { args: z.tuple([]), result: z.array(broadcastChannelSchema) },
+  /** Creates a channel (default key manager: the key service's), lists it and follows it. */
+  createChannel: { args: z.tuple([createChannelArgsSchema]), result: broadcastChannelSchema },
+  /** Follows a channel; its key manager (in the result) can read it, so show it first. */
+  followChannel: { args: z.tuple([followChannelArgsSchema]), result: broadcastChannelSchema },
+  /** A followed channel's messages, oldest first, after opening the newest `open` unopened ones. */
+  channelMessages: { args: z.tuple([channelMessagesArgsSchema]), result: channelMessagesSchema },
+  publishToChannel: { args: z.tuple([publishArgsSchema]), result: publishResultSchema },
+  /** Owner: grant (true) or withdraw (false) a channel role in the directory. */
+  setChannelRole: { args: z.tuple([channelRoleArgsSchema]), result: broadcastChannelSchema },
+  /** Creator: revoke a user at the key manager (new key version) and withdraw their roles. */
+  revokeChannelSubscriber: { args: z.tuple([revokeSubscriberArgsSchema]), result: revokeResultSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -4,7 +4,7 @@
  * `on<Event>(listener) → unsubscribe` function per event. Payloads carry ids and states, never keys.
  */
 import { z } from 'zod';
-import { ConversationIdSchema } from '../ids';
+import { ChannelIdSchema, ConversationIdSchema } from '../ids';
 import { linkStatusSchema } from './schemas/devices';
 import { sessionSchema } from './schemas/session';
 
@@ -21,6 +21,8 @@ export const eventSchemas = {
   linkStatus: linkStatusSchema,
   /** Signed in, signed out, or this device was revoked. */
   sessionChanged: sessionSchema,
+  /** A broadcast channel's messages or state changed (a delivery, an opened message, a new channel). */
+  broadcastChanged: z.object({ channelId: ChannelIdSchema }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

@@ -11,6 +11,7 @@ import type { Session } from '../../common/ipc/schemas/session';
 import { NotFoundError } from '../core/errors';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
+import { broadcastHandlers } from './broadcastHandlers';
 import type { ClientHost } from './clientHost';
 import { DesktopLinking } from './linking';
 import { cachedLookup, conversationSummary, fromBridgePlaintext, toBridgePlaintext, type UserLookup } from './views';
@@ -177,5 +178,6 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     contactTrust: async (userId) => (await signedIn()).client.contactTrust(userId),
     markVerified: async (userId) => (await signedIn()).client.verifyContact(userId),
     acknowledgeIdentityChange: async (userId) => (await signedIn()).client.acknowledgeIdentityChange(userId),
+    ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
   };
 }
