@@ -10,6 +10,7 @@ import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
 import { buildAcrhVectors, buildSafetyNumberVectors } from '../test/vectors/build/interop';
 import { buildBroadcastVectors, buildEnvelopeVectors } from '../test/vectors/build/messages';
 import { buildCertificateVectors, buildRecordVectors } from '../test/vectors/build/records';
+import { buildGrantVectors } from '../test/vectors/build/grants';
 import { buildWrapVectors } from '../test/vectors/build/wraps';
 
 /** Every generated vector file: name → content. */
@@ -19,6 +20,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'key-wraps.json': await buildWrapVectors(provider),
     'device-certificates.json': await buildCertificateVectors(provider),
     'key-version-records.json': await buildRecordVectors(provider),
+    'wrap-grants.json': await buildGrantVectors(provider),
     'envelopes.json': await buildEnvelopeVectors(provider),
     'broadcasts.json': await buildBroadcastVectors(provider),
     'pubnub-acrh.json': await buildAcrhVectors(provider),

@@ -1,6 +1,7 @@
 /**
  * Scenario: adding a member under each history policy. Under `shared` the new member receives wraps of
- * every version and reads the whole history (across a rotation); under `joined` they receive only the
+ * every version, each with alice's signed grant (docs/protocol.md §6.5), verifies them and reads the whole
+ * history (across a rotation); under `joined` they receive only the
  * current version: they read what is sent after joining, and earlier messages stay "cannot decrypt".
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,6 +21,11 @@ describe('alice adds dave under shared and joined history', () => {
     const added = await alice.addMember(group.conversationId, dave.session().userId);
     expect(added.members.map((m) => m.userId)).toContain(dave.session().userId);
     expect(await reads(dave, group.conversationId, ['v1 message', 'v2 message'])).toEqual(['v1 message', 'v2 message']);
+    const history = await apiOf(dave).call<{ versions: { version: number; grants: { grantedBy: string }[] }[] }>('GET', `/v1/conversations/${group.conversationId}/versions`);
+    expect(history.versions.map((v) => [v.version, v.grants.map((g) => g.grantedBy)])).toEqual([
+      [1, [alice.session().deviceId]],
+      [2, [alice.session().deviceId]],
+    ]);
     await say(dave, group.conversationId, 'dave here');
     await reads(alice, group.conversationId, ['dave here']);
   });

@@ -1,12 +1,12 @@
 /**
  * Scenario: device linking. Alice's new device signs in with her password and shows a link code; her
  * existing device claims it, both compute the same confirmation code, the existing device approves
- * (the identity key travels HPKE-sealed to the new device) and re-wraps every key version; the new device
- * reads all history, including from before a rotation. A scanned QR payload whose fingerprint does not
+ * (the identity key travels HPKE-sealed to the new device) and re-wraps every key version, each wrap with
+ * its signed grant (docs/protocol.md §6.5); the new device verifies the grants and reads all history, including from before a rotation. A scanned QR payload whose fingerprint does not
  * match is refused. Revoking the new device rotates its conversations.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, newClient, PASSWORD, reads, registered, say, startWorld, waitFor } from './harness';
+import { apiOf, cleanup, newClient, PASSWORD, reads, registered, say, startWorld, waitFor } from './harness';
 
 afterEach(cleanup);
 
@@ -41,6 +41,8 @@ describe('alice links a second device and reads history', () => {
 
     expect((await alice.devices()).map((d) => d.deviceId).sort()).toEqual([alice.session().deviceId, session.deviceId].sort());
     expect(await reads(laptop, dm.conversationId, ['old one', 'old two'])).toEqual(['old one', 'old two']);
+    const history = await apiOf(laptop).call<{ versions: { version: number; grants: { grantedBy: string; recipientDeviceId: string }[] }[] }>('GET', `/v1/conversations/${dm.conversationId}/versions`);
+    for (const v of history.versions) expect(v.grants, `version ${v.version} is covered by alice's grant`).toMatchObject([{ grantedBy: alice.session().deviceId, recipientDeviceId: session.deviceId }]);
     await say(laptop, dm.conversationId, 'from the laptop');
     await reads(bob, dm.conversationId, ['from the laptop']);
 

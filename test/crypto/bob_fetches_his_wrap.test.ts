@@ -1,8 +1,9 @@
 /**
  * A device verifies what it fetches from the key service (docs/protocol.md §6.4): the public record
  * (wrap digests, no wraps) plus its own wrap. The signature covers the digest of every member's wrap,
- * so a wrap swapped by the server is caught; a device added after the version was created gets a wrap
- * the signature cannot cover, and is told so. Mutations of either part are typed errors.
+ * so a wrap swapped by the server is caught; a wrap for a device added after the version was created,
+ * which the signature cannot cover, is refused without a grant chain (§6.5, see
+ * dave_is_granted_old_wraps.test.ts). Mutations of either part are typed errors.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ describe('bob fetches his wrap', () => {
     const dev = bob.devices[1]!;
     const wrap = record.wraps.find((w) => w.deviceId === dev.deviceId)!;
     const fetched = await verifyDeviceKeyVersion(provider, { record: publicRecord, wrap }, expectFor(dev.deviceId));
-    expect(fetched.coveredBySignature).toBe(true);
+    expect(fetched.coverage).toBe('record');
     expect(JSON.stringify(fetched.record)).not.toContain(wrap.ct);
     expect(await unwrapConversationKey(provider, fetched.record, fetched.wrap, { deviceId: dev.deviceId, x25519PrivateKey: dev.keys.x25519.privateKey })).toEqual(conversationKey);
   });
@@ -57,7 +58,7 @@ describe('bob fetches his wrap', () => {
     await expect(verifyDeviceKeyVersion(provider, { record: publicRecord, wrap: forged }, expectFor(dev.deviceId))).rejects.toMatchObject({ code: 'bad_signature' });
   });
 
-  it('a device linked later gets a wrap outside the signature and is told so', async () => {
+  it('a device linked later gets a wrap outside the signature: without grants it is uncovered_wrap', async () => {
     const { bob, publicRecord, conversationKey, expectFor } = await setup();
     const linked = await makeDevice(bob.userId, bob.account, 'bob-dev-new');
     const wrap = await wrapKey(provider, {
@@ -68,8 +69,9 @@ describe('bob fetches his wrap', () => {
       recipientPublicKey: linked.keys.x25519.publicKey,
       key: conversationKey,
     });
-    const fetched = await verifyDeviceKeyVersion(provider, { record: publicRecord, wrap }, expectFor(linked.deviceId));
-    expect(fetched.coveredBySignature).toBe(false);
+    await expect(verifyDeviceKeyVersion(provider, { record: publicRecord, wrap }, expectFor(linked.deviceId))).rejects.toMatchObject({ code: 'uncovered_wrap' });
+    const noGranter = { ...expectFor(linked.deviceId), resolveGranter: () => Promise.reject(new Error('no granter may be asked without grants')) };
+    await expect(verifyDeviceKeyVersion(provider, { record: publicRecord, wrap, grants: [] }, noGranter)).rejects.toMatchObject({ code: 'uncovered_wrap' });
   });
 
   it('a wrap for another device, or a tampered public record, is a typed error', async () => {

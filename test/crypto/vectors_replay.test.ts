@@ -134,7 +134,7 @@ describe('key-version-records.json', () => {
       const wrap = record.wraps.find((w) => w.deviceId === id)!;
       const expectations = { conversationId: c.verify.conversationId, signerCertificate: certOf(c.verify.signerDevice), signerAccountKey: fromHex(c.verify.signerAccountKey), deviceId: id };
       const fetched = await verifyDeviceKeyVersion(provider, { record: c.publicRecord, wrap }, expectations);
-      expect(fetched.coveredBySignature).toBe(true);
+      expect(fetched.coverage).toBe('record');
       const other = record.wraps.find((w) => w.deviceId !== id)!;
       await expect(verifyDeviceKeyVersion(provider, { record: c.publicRecord, wrap: { ...other, deviceId: id } }, expectations)).rejects.toMatchObject({ code: 'bad_signature' });
     }

@@ -115,7 +115,7 @@ describeBackends('authorization matrix', (backend) => {
       name: 'POST wraps for removed member',
       method: 'POST',
       path: () => `/v1/conversations/${conv}/wraps`,
-      body: async () => ({ wraps: await wrapsFor(conv, [{ version: 1, key: versionKey }], await devicesOf(run.api, owner.userToken, removed.userId)) }),
+      body: async (c) => ({ wraps: await wrapsFor(conv, [{ version: 1, key: versionKey }], await devicesOf(run.api, owner.userToken, removed.userId), c.device ?? device(owner)) }),
       expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
     },
     {

@@ -46,7 +46,7 @@ describeBackends('the database never holds a conversation key', (backend) => {
     const v2 = await rotate(run.api, bob, conv, 2);
     keys.push(v1.key, v2.key);
     someWrapCt = v2.record.wraps[0]!.ct;
-    const wraps = await wrapsFor(conv, [{ version: 1, key: v1.key }, { version: 2, key: v2.key }], await devicesOf(run.api, alice.userToken, carol.userId));
+    const wraps = await wrapsFor(conv, [{ version: 1, key: v1.key }, { version: 2, key: v2.key }], await devicesOf(run.api, alice.userToken, carol.userId), device(alice));
     expect((await run.api.post(`/v1/conversations/${conv}/members`, { userId: carol.userId, wraps }, device(alice).token)).status).toBe(201);
     expect((await run.api.call('DELETE', `/v1/conversations/${conv}/members/${bob.userId}`, { token: alice.userToken })).status).toBe(204);
     keys.push((await rotate(run.api, alice, conv, 3, 1)).key);

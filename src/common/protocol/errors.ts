@@ -21,7 +21,8 @@ export type ProtocolErrorCode =
   | 'incomplete_wraps'
   | 'member_mismatch'
   | 'not_a_recipient'
-  | 'unknown_cryptor';
+  | 'unknown_cryptor'
+  | 'uncovered_wrap';
 
 /** Base class: `code` is stable and safe to show or send over IPC; `message` is for humans. */
 export class ProtocolError extends AppError {
@@ -153,6 +154,14 @@ export class UnknownCryptorError extends ProtocolError {
   constructor(message: string) {
     super('unknown_cryptor', message);
     this.name = 'UnknownCryptorError';
+  }
+}
+
+/** A wrap added after its version was created carries no valid grant chain (docs/protocol.md §6.5): never used. */
+export class UncoveredWrapError extends ProtocolError {
+  constructor(message: string) {
+    super('uncovered_wrap', message);
+    this.name = 'UncoveredWrapError';
   }
 }
 

@@ -8,7 +8,8 @@
  * `verifyKeyVersionRecord` checks a full record (what a creator submits; the key service runs it).
  * `verifyDeviceKeyVersion` checks what a device fetches — the public record plus its own wrap — and, when
  * the device is one of the record's member devices, that the wrap's digest is the one the signature covers
- * (§6.4; bad_signature otherwise).
+ * (§6.4; bad_signature otherwise); when it is not, that a valid grant chain covers the wrap (§6.5;
+ * uncovered_wrap or the grant's error otherwise). A wrap covered by neither is never returned.
  */
 import type { CryptoProvider } from '../crypto/provider';
 import type { ConversationId, DeviceId } from '../ids';
@@ -19,6 +20,7 @@ import {
   MemberMismatchError,
   SignerNotCertifiedError,
   SignerNotMemberError,
+  UncoveredWrapError,
   WrongConversationError,
   WrongKeyVersionError,
 } from './errors';
@@ -33,6 +35,8 @@ import {
 } from './keyVersionRecord';
 import { KeyWrapSchema, type KeyWrap } from './keyWrap';
 import { bytesOf, parseWire } from './wire';
+import type { WrapGrant } from './wrapGrant';
+import { verifyWrapGrantChain, type ResolveGranter } from './wrapGrantChain';
 
 /** What the verifier knows and expects. */
 export interface KeyVersionExpectations {
@@ -57,23 +61,24 @@ export async function verifyKeyVersionRecord(provider: CryptoProvider, input: un
   return record;
 }
 
-/** A fetched version, verified: the public record, the device's wrap, and whether the signature covers it. */
+/** A fetched version, verified: the public record, the device's wrap, and what covers the wrap. */
 export interface VerifiedDeviceKeyVersion {
   readonly record: PublicKeyVersionRecord;
   readonly wrap: KeyWrap;
   /**
-   * True when the wrap's device is a member device of the record and its digest matched. False for a wrap
-   * added after the version was created (a member added later or a newly linked device), which the record
-   * signature cannot cover.
+   * `record`: the device is a member device of the record and the wrap's digest is the signed one.
+   * `grants`: the wrap was added later (a member added under shared history, a newly linked device) and
+   * `grants` is its verified grant chain (§6.5).
    */
-  readonly coveredBySignature: boolean;
+  readonly coverage: 'record' | 'grants';
+  readonly grants: readonly WrapGrant[];
 }
 
 /** Verifies the public record and the device's own wrap as fetched from the key service. */
 export async function verifyDeviceKeyVersion(
   provider: CryptoProvider,
-  input: { readonly record: unknown; readonly wrap: unknown },
-  expect: KeyVersionExpectations & { readonly deviceId: DeviceId },
+  input: { readonly record: unknown; readonly wrap: unknown; readonly grants?: unknown },
+  expect: KeyVersionExpectations & { readonly deviceId: DeviceId; readonly resolveGranter?: ResolveGranter },
 ): Promise<VerifiedDeviceKeyVersion> {
   const record = parsePublicKeyVersionRecord(input.record);
   const wrap = parseWire(KeyWrapSchema, input.wrap, 'key wrap');
@@ -81,11 +86,15 @@ export async function verifyDeviceKeyVersion(
   checkHeader(record, expect);
   await checkSignedPublicRecord(provider, record, expect);
   const index = record.memberDevices.indexOf(expect.deviceId);
-  if (index < 0) return { record, wrap, coveredBySignature: false };
+  if (index < 0) {
+    if (expect.resolveGranter === undefined) throw new UncoveredWrapError(`the wrap for device ${expect.deviceId} is not in the record and no granter can be checked`);
+    const grants = await verifyWrapGrantChain(provider, { record, wrap, grants: input.grants }, expect.resolveGranter);
+    return { record, wrap, coverage: 'grants', grants };
+  }
   if ((await wrapDigest(provider, wrap)) !== record.wrapDigests[index]) {
     throw new BadSignatureError(`the wrap for device ${expect.deviceId} is not the one the record signature covers`);
   }
-  return { record, wrap, coveredBySignature: true };
+  return { record, wrap, coverage: 'record', grants: [] };
 }
 
 function checkHeader(record: { conversationId: string; version: number }, expect: KeyVersionExpectations): void {

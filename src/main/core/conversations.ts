@@ -1,15 +1,17 @@
 /**
  * Conversation operations (issue 6, "Conversation operations"): create 1:1 and group conversations, add
  * and remove members, change roles, leave, and rotate the key. Every new key version wraps to the
- * certified devices of the current members (certificates verified under pinned account keys). A rotation
- * that loses a race (409 version_conflict) or meets a changed device set (422 member_devices_mismatch)
+ * certified devices of the current members (certificates verified under pinned account keys); wraps of
+ * existing versions for an added member or device carry this device's signed grant (docs/protocol.md
+ * §6.5). A rotation that loses a race (409 version_conflict) or meets a changed device set (422 member_devices_mismatch)
  * re-reads and retries; removal and revocation rotate at once, and `ensureSendable` rotates whatever is
  * still marked `needsRotation` before the next send.
  */
 import type { CryptoProvider } from '../../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../../common/ids';
 import { createKeyVersionRecord } from '../../common/protocol/keyVersionRecord';
-import { wrapKey } from '../../common/protocol/keyWrap';
+import { wrapKey, type KeyWrap } from '../../common/protocol/keyWrap';
+import { createWrapGrant, type WrapGrant } from '../../common/protocol/wrapGrant';
 import type { Directory, TrustedDevice } from './directory';
 import { InvalidInputError, KeyServiceError, RotationConflictError } from './errors';
 import type { KeyRing } from './keyRing';
@@ -44,6 +46,12 @@ export interface ConversationInfo {
 export interface SigningDevice {
   readonly deviceId: DeviceId;
   readonly ed25519PrivateKey: Uint8Array;
+}
+
+/** A wrap of an existing version for another device, with this device's grant (what POST …/wraps and add member take). */
+export interface GrantedVersionWrap extends KeyWrap {
+  readonly version: number;
+  readonly grant: WrapGrant;
 }
 
 const MAX_ROTATION_ATTEMPTS = 6;
@@ -139,9 +147,12 @@ export class Conversations {
     return info;
   }
 
-  /** Wraps the held keys of `versions` for `devices` (the versions this device cannot read are skipped). */
-  async wrapsFor(conversationId: ConversationId, versions: readonly number[], devices: readonly TrustedDevice[]) {
-    const wraps: { version: number; deviceId: DeviceId; enc: string; ct: string }[] = [];
+  /**
+   * Wraps the held keys of `versions` for `devices`, each with this device's signed grant (docs/protocol.md
+   * §6.5); the versions this device cannot read are skipped.
+   */
+  async wrapsFor(conversationId: ConversationId, versions: readonly number[], devices: readonly TrustedDevice[]): Promise<GrantedVersionWrap[]> {
+    const wraps: GrantedVersionWrap[] = [];
     for (const version of versions) {
       const key = await this.ring.get(conversationId, version).catch((err: unknown) => {
         if (err instanceof KeyServiceError && (err.code === 'no_wrap' || err.code === 'before_membership')) return undefined;
@@ -150,7 +161,15 @@ export class Conversations {
       if (key === undefined) continue;
       for (const d of devices) {
         const w = await wrapKey(this.provider, { purpose: 'conversation', scopeId: conversationId, version, recipientDeviceId: d.deviceId, recipientPublicKey: d.x25519, key });
-        wraps.push({ version, ...w });
+        const grant = await createWrapGrant(this.provider, {
+          conversationId,
+          version,
+          wrap: w,
+          grantedBy: this.device.deviceId,
+          grantedAt: Date.now(),
+          signingPrivateKey: this.device.ed25519PrivateKey,
+        });
+        wraps.push({ version, ...w, grant });
       }
     }
     return wraps;

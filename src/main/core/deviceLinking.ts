@@ -4,7 +4,8 @@
  * of the same account claims the link, both show a confirmation code derived from both devices' keys, and
  * after the user compares them the existing device sends the account identity key HPKE-sealed to the new
  * device. The new device certifies and registers itself; the approving device then re-wraps every
- * conversation key version it holds for the new device, in batches, so the new device reads all history.
+ * conversation key version it holds for the new device, in batches, each wrap with its signed grant
+ * (§6.5, made by `Conversations.wrapsFor`), so the new device reads all history.
  */
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { fromBase64Url, toBase64Url } from '../../common/encoding/base64url';

@@ -1,8 +1,8 @@
 /**
  * The key ring (issue 6, "Key ring"): conversation key versions this device holds, cached by
  * (conversation, version). A version is fetched from the key service, verified (docs/protocol.md §6.4:
- * record signature, signer certified under its user's pinned key, membership, this device's wrap digest)
- * and unwrapped; old versions stay for history. Unknown versions are fetched lazily (`request`), a
+ * record signature, signer certified under its user's pinned key, membership, this device's wrap digest
+ * — or, for a wrap added later, its grant chain, §6.5, refused as `uncovered_wrap` without one) and unwrapped; old versions stay for history. Unknown versions are fetched lazily (`request`), a
  * rotation notice prefetches (`prefetch`), and a version this device has no wrap of yet is retried until
  * it arrives. A version that fails verification is remembered as refused (listeners hear of it too, so
  * envelopes waiting for it are re-opened and shown as rejected). Key bytes never leave this module except to the envelope sealer/opener in the core.
@@ -12,6 +12,7 @@ import type { ConversationId, DeviceId } from '../../common/ids';
 import { isProtocolError, MemberMismatchError } from '../../common/protocol/errors';
 import { unwrapConversationKey } from '../../common/protocol/keyVersionRecord';
 import { verifyDeviceKeyVersion } from '../../common/protocol/keyVersionVerify';
+import { granterResolver } from './granters';
 import type { Directory } from './directory';
 import { KeyServiceError } from './errors';
 import type { KeyServiceApi } from './keyServiceApi';
@@ -23,6 +24,7 @@ interface FetchedVersion {
   readonly record: unknown;
   readonly wrap: unknown;
   readonly addedByDevice: string;
+  readonly grants?: unknown;
 }
 
 export type KeyListener = (conversationId: ConversationId, version: number) => void;
@@ -177,16 +179,16 @@ export class KeyRing {
     const signer = await this.directory.device(typeof signerId === 'string' ? signerId : '');
     const verified = await verifyDeviceKeyVersion(
       this.provider,
-      { record: fetched.record, wrap: fetched.wrap },
+      { record: fetched.record, wrap: fetched.wrap, grants: fetched.grants },
       {
         conversationId,
         version: fetched.version,
         signerCertificate: signer.certificate,
         signerAccountKey: await this.directory.trustedAccountKey(signer.userId),
         deviceId: this.device.deviceId,
+        resolveGranter: granterResolver(this.api, this.directory, conversationId, fetched.record),
       },
     );
-    if (!verified.coveredBySignature) await this.directory.device(fetched.addedByDevice);
     await this.checkMembers(conversationId, verified.record.version, verified.record.memberDevices);
     const key = await unwrapConversationKey(this.provider, verified.record, verified.wrap, {
       deviceId: this.device.deviceId,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../../common/ids';
 import { KeyVersionNumber, text } from '../../common/protocol/wire';
 import { KeyWrapSchema } from '../../common/protocol/keyWrap';
+import { WrapGrantSchema } from '../../common/protocol/wrapGrant';
 
 export const ConversationKindSchema = z.enum(['direct', 'group']);
 export const HistoryPolicySchema = z.enum(['shared', 'joined']).describe('shared: members get every key version; joined: from the version current when they joined');
@@ -43,8 +44,12 @@ export const CreateConversationBody = z.strictObject({
 
 export const RenameBody = z.strictObject({ name: ConversationNameSchema });
 
-/** A wrap of one existing version for one device (adding a member or a member's new device). */
-export const VersionWrapSchema = KeyWrapSchema.extend({ version: KeyVersionNumber }).meta({ id: 'VersionWrap' });
+/** A wrap of one existing version for one device (adding a member or a member's new device), with the adding device's grant (docs/protocol.md §6.5). */
+export const VersionWrapSchema = KeyWrapSchema.extend({
+  version: KeyVersionNumber,
+  grant: WrapGrantSchema.meta({ id: 'WrapGrant' }).describe("the adding device's signed grant of this wrap (docs/protocol.md §6.5)"),
+}).meta({ id: 'VersionWrap' });
+export type GrantedWrap = z.infer<typeof VersionWrapSchema>;
 
 export const AddMemberBody = z.strictObject({
   userId: UserIdSchema,

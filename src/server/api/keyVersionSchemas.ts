@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConversationIdSchema, DeviceIdSchema } from '../../common/ids';
 import { KeyVersionRecordSchema, PublicKeyVersionRecordSchema } from '../../common/protocol/keyVersionRecord';
 import { KeyWrapSchema } from '../../common/protocol/keyWrap';
+import { WrapGrantSchema } from '../../common/protocol/wrapGrant';
 import { KeyVersionNumber, TimestampMs } from '../../common/protocol/wire';
 
 export const SubmitVersionBody = z.strictObject({ record: KeyVersionRecordSchema.meta({ id: 'KeyVersionRecord' }) });
@@ -25,6 +26,9 @@ export const DeviceKeyVersionSchema = z
     record: PublicRecordSchema,
     wrap: KeyWrapSchema.describe("this device's wrap of the version's key"),
     addedByDevice: DeviceIdSchema.describe('the device that made this wrap (the record creator, or whoever added the member or device later)'),
+    grants: z
+      .array(WrapGrantSchema)
+      .describe("empty when the record lists this device; else the grant chain of this wrap (docs/protocol.md §6.5): this wrap's grant, then the grant of each granter's own wrap, up to a device the record lists"),
   })
   .meta({ id: 'DeviceKeyVersion' });
 export type DeviceKeyVersion = z.infer<typeof DeviceKeyVersionSchema>;

@@ -1,8 +1,28 @@
-/** Wrap rows → the DeviceKeyVersion wire view (the record's public part plus one device's wrap). */
-import type { DeviceWrapRow } from '../store/keyVersions';
+/**
+ * Wrap rows → the DeviceKeyVersion wire view (the record's public part plus one device's wrap and, for a
+ * wrap added after the version, its grant chain, docs/protocol.md §6.5): the device's own grant, then the
+ * grant of each granter's wrap until a granter the record names, at most MAX_GRANT_CHAIN grants.
+ */
+import { MAX_GRANT_CHAIN } from '../../common/protocol/wrapGrantChain';
+import type { Queryable } from '../db/db';
+import { grantOf, type DeviceWrapRow } from '../store/keyVersions';
 import type { DeviceKeyVersion, PublicRecord } from './keyVersionSchemas';
 
-export function deviceKeyVersionView(row: DeviceWrapRow, deviceId: string): DeviceKeyVersion {
+type Grant = DeviceKeyVersion['grants'][number];
+
+async function grantChain(q: Queryable, row: DeviceWrapRow, record: PublicRecord): Promise<Grant[]> {
+  const chain: Grant[] = [];
+  let next = row.grant_json;
+  while (next !== null && chain.length < MAX_GRANT_CHAIN) {
+    const grant = JSON.parse(next) as Grant;
+    chain.push(grant);
+    if (record.memberDevices.includes(grant.grantedBy)) break;
+    next = await grantOf(q, row.conversation_id, row.version, grant.grantedBy);
+  }
+  return chain;
+}
+
+export async function deviceKeyVersionView(q: Queryable, row: DeviceWrapRow, deviceId: string): Promise<DeviceKeyVersion> {
   const record = JSON.parse(row.record) as PublicRecord;
   const wrap = JSON.parse(row.wrap) as { enc: string; ct: string };
   return {
@@ -12,5 +32,6 @@ export function deviceKeyVersionView(row: DeviceWrapRow, deviceId: string): Devi
     record,
     wrap: { deviceId: deviceId as DeviceKeyVersion['wrap']['deviceId'], enc: wrap.enc, ct: wrap.ct },
     addedByDevice: row.added_by_device as DeviceKeyVersion['addedByDevice'],
+    grants: record.memberDevices.includes(deviceId as DeviceKeyVersion['wrap']['deviceId']) ? [] : await grantChain(q, row, record),
   };
 }

@@ -27,8 +27,8 @@ export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) =>
     if (row.wrap === null || row.record === null || row.version === null || row.created_at === null || row.added_by_device === null || row.created_by_device === null) {
       throw new NotFound('no wrap of this version for your device yet', 'no_wrap');
     }
-    const wrapRow: DeviceWrapRow = { conversation_id: conversationId, version: row.version, created_at: row.created_at, created_by_device: row.created_by_device, record: row.record, wrap: row.wrap, added_by_device: row.added_by_device };
-    return deviceKeyVersionView(wrapRow, deviceId);
+    const wrapRow: DeviceWrapRow = { conversation_id: conversationId, version: row.version, created_at: row.created_at, created_by_device: row.created_by_device, record: row.record, wrap: row.wrap, added_by_device: row.added_by_device, grant_json: row.grant_json };
+    return deviceKeyVersionView(svc.db, wrapRow, deviceId);
   };
   return [
     defineRoute({
@@ -64,7 +64,9 @@ export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) =>
         const rows = await wrapsInRange(svc.db, conversation.id, principal.deviceId, from, conversation.current_version, query.limit + 1);
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
-        return { versions: page.map((r) => deviceKeyVersionView(r, principal.deviceId)), nextAfter: rows.length > query.limit && last ? last.version : null };
+        const versions = [];
+        for (const r of page) versions.push(await deviceKeyVersionView(svc.db, r, principal.deviceId));
+        return { versions, nextAfter: rows.length > query.limit && last ? last.version : null };
       },
     }),
     defineRoute({

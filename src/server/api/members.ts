@@ -2,6 +2,7 @@
  * Member endpoints (issue 5, "add member (with wraps of the versions the conversation's history policy
  * allows: `shared` = all versions, `joined` = from the current one); remove member and leave; roles").
  * Owners and admins add and remove; admins may remove only plain members; only the owner changes roles.
+ * Every wrap of an added member carries the adding device's grant (docs/protocol.md §6.5, grantCheck.ts).
  */
 import { z } from 'zod';
 import type { ConversationId, UserId } from '../../common/ids';
@@ -16,6 +17,7 @@ import { userById } from '../store/users';
 import { lockAsMember } from './access';
 import { AddMemberBody, ConversationViewSchema, SetRoleBody } from './conversationSchemas';
 import { conversationView } from './conversationViews';
+import { checkGrant, loadGranter } from './grantCheck';
 import { departMember } from './membership';
 import { ConversationIdParam, ConversationMemberParam, NoContent } from './schemas';
 import { checkExactWraps, entitledVersions } from './wrapRules';
@@ -49,8 +51,10 @@ export function memberRoutes(svc: Services, onPubnubError: (err: unknown) => voi
           }
           checkExactWraps(body.wraps, expected);
           const now = svc.now();
+          const granter = await loadGranter(tx, conversation.id, principal);
           for (const w of body.wraps) {
-            await insertWrap(tx, { conversationId: conversation.id, version: w.version, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId }, now);
+            const grant = await checkGrant(svc, conversation.id, w, granter);
+            await insertWrap(tx, { conversationId: conversation.id, version: w.version, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId, grant }, now);
           }
           await upsertMember(tx, { conversation_id: conversation.id, user_id: body.userId, role: body.role, joined_at: now, first_version: firstVersion });
           const notice = { type: 'member_added', conversationId: conversation.id as ConversationId, userId: body.userId as UserId } as const;

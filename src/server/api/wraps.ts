@@ -2,7 +2,8 @@
  * Adding wraps of existing versions for a member's device that has none yet (a device registered after
  * those versions were made): any member device that holds the keys may supply them. Each wrap must be
  * owed — an unrevoked device of a current member, a version from that member's first entitled version
- * up to the current one, not already wrapped for it.
+ * up to the current one, not already wrapped for it — and carry the caller's valid grant (docs/protocol.md
+ * §6.5, grantCheck.ts), which is stored with it and handed back in the recipient's grant chain.
  */
 import { z } from 'zod';
 import type { ConversationId } from '../../common/ids';
@@ -16,6 +17,7 @@ import { memberDevices } from '../store/devices';
 import { insertWrap } from '../store/keyVersions';
 import { lockAsMember } from './access';
 import { AddWrapsBody } from './conversationSchemas';
+import { checkGrant, loadGranter } from './grantCheck';
 import { ConversationIdParam } from './schemas';
 
 export function wrapRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
@@ -41,6 +43,7 @@ export function wrapRoutes(svc: Services, onPubnubError: (err: unknown) => void)
             const seen = new Set<string>();
             const now = svc.now();
             const recipients = new Set<string>();
+            const granter = await loadGranter(tx, conversation.id, principal);
             for (const w of body.wraps) {
               const userId = owner.get(w.deviceId);
               if (userId === undefined) throw new Unprocessable(`device ${w.deviceId} is not a member device`, 'wraps_mismatch');
@@ -50,7 +53,8 @@ export function wrapRoutes(svc: Services, onPubnubError: (err: unknown) => void)
               const key = `${w.deviceId}#${w.version}`;
               if (seen.has(key)) throw new Unprocessable(`duplicate wrap for device ${w.deviceId} version ${w.version}`, 'wraps_mismatch');
               seen.add(key);
-              await insertWrap(tx, { conversationId: conversation.id, version: w.version, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId }, now);
+              const grant = await checkGrant(svc, conversation.id, w, granter);
+              await insertWrap(tx, { conversationId: conversation.id, version: w.version, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId, grant }, now);
               recipients.add(userId);
             }
             effects.notify(recipients, { type: 'key_version', conversationId: conversation.id as ConversationId, version: conversation.current_version });

@@ -110,4 +110,9 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX device_links_user ON device_links(user_id)`,
     ],
   },
+  {
+    version: 3,
+    name: 'wrap grants (docs/protocol.md §6.5)',
+    statements: [`ALTER TABLE key_wraps ADD COLUMN grant_json TEXT`],
+  },
 ];

@@ -17,6 +17,8 @@ export interface VersionRow {
 export interface DeviceWrapRow extends VersionRow {
   readonly wrap: string;
   readonly added_by_device: string;
+  /** The adder's grant (docs/protocol.md §6.5) when the wrap was added after the version; null for the record's own wraps. */
+  readonly grant_json: string | null;
 }
 
 export async function insertVersion(q: Queryable, v: VersionRow): Promise<void> {
@@ -29,22 +31,33 @@ export async function insertVersion(q: Queryable, v: VersionRow): Promise<void> 
   ]);
 }
 
-export async function insertWrap(q: Queryable, w: { conversationId: string; version: number; deviceId: string; wrap: string; addedBy: string }, now: number): Promise<void> {
-  await q.run('INSERT INTO key_wraps (conversation_id, version, device_id, wrap, added_by_device, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+export async function insertWrap(
+  q: Queryable,
+  w: { conversationId: string; version: number; deviceId: string; wrap: string; addedBy: string; grant?: string },
+  now: number,
+): Promise<void> {
+  await q.run('INSERT INTO key_wraps (conversation_id, version, device_id, wrap, added_by_device, created_at, grant_json) VALUES (?, ?, ?, ?, ?, ?, ?)', [
     w.conversationId,
     w.version,
     w.deviceId,
     w.wrap,
     w.addedBy,
     now,
+    w.grant ?? null,
   ]);
+}
+
+/** The stored grant of one device's wrap of a version (null: none, or no such wrap). */
+export async function grantOf(q: Queryable, conversationId: string, version: number, deviceId: string): Promise<string | null> {
+  const row = await q.one<{ grant_json: string | null }>('SELECT grant_json FROM key_wraps WHERE conversation_id = ? AND version = ? AND device_id = ?', [conversationId, version, deviceId]);
+  return row?.grant_json ?? null;
 }
 
 export function latestVersionTime(q: Queryable, conversationId: string): Promise<{ created_at: number } | undefined> {
   return q.one('SELECT created_at FROM key_versions WHERE conversation_id = ? ORDER BY version DESC LIMIT 1', [conversationId]);
 }
 
-const WRAP_SELECT = `SELECT v.conversation_id, v.version, v.created_at, v.created_by_device, v.record, w.wrap, w.added_by_device
+const WRAP_SELECT = `SELECT v.conversation_id, v.version, v.created_at, v.created_by_device, v.record, w.wrap, w.added_by_device, w.grant_json
   FROM key_wraps w JOIN key_versions v ON v.conversation_id = w.conversation_id AND v.version = w.version`;
 
 /** The device's wrap of one version. */
@@ -86,6 +99,7 @@ export interface MemberWrapRow {
   readonly record: string | null;
   readonly wrap: string | null;
   readonly added_by_device: string | null;
+  readonly grant_json: string | null;
 }
 
 /**
@@ -96,7 +110,7 @@ export interface MemberWrapRow {
 export function memberWrap(q: Queryable, conversationId: string, userId: string, deviceId: string, version: number): Promise<MemberWrapRow | undefined> {
   return q.one<MemberWrapRow>(
     `SELECT c.current_version, m.first_version, m.removed_at, m.user_id AS member_user,
-            v.version, v.created_at, v.created_by_device, v.record, w.wrap, w.added_by_device
+            v.version, v.created_at, v.created_by_device, v.record, w.wrap, w.added_by_device, w.grant_json
        FROM conversations c
        LEFT JOIN members m ON m.conversation_id = c.id AND m.user_id = ?
        LEFT JOIN key_wraps w ON w.conversation_id = c.id AND w.device_id = ?

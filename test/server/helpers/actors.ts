@@ -11,6 +11,7 @@ import { signDeviceCertificate } from '../../../src/common/protocol/deviceCertif
 import { generateAccountIdentity, generateDeviceKeys, type AccountIdentityKeyPair, type DeviceKeyPairs } from '../../../src/common/protocol/identity';
 import { createKeyVersionRecord, type KeyVersionRecord } from '../../../src/common/protocol/keyVersionRecord';
 import { unwrapKey, wrapKey } from '../../../src/common/protocol/keyWrap';
+import { createWrapGrant, type WrapGrant } from '../../../src/common/protocol/wrapGrant';
 import { createNodeCryptoProvider } from '../../../src/node/crypto/nodeProvider';
 import type { Api } from './client';
 
@@ -144,6 +145,7 @@ interface FetchedVersion {
   version: number;
   wrap: { deviceId: DeviceId; enc: string; ct: string };
   record: { memberDevices: string[] };
+  grants: WrapGrant[];
 }
 
 /** Opens a fetched wrap with the device's private key. */
@@ -158,13 +160,21 @@ export function openWrap(d: Device, conversationId: string, fetched: FetchedVers
   });
 }
 
-/** Wraps `key` of `version` to each device (for adding a member or a new device). */
-export async function wrapsFor(conversationId: string, entries: { version: number; key: Uint8Array }[], devices: DeviceInfo[]) {
+/** Wraps of existing versions for `devices`, each with `granter`'s signed grant (docs/protocol.md §6.5). */
+export async function wrapsFor(conversationId: string, entries: { version: number; key: Uint8Array }[], devices: DeviceInfo[], granter: Device) {
   const out = [];
   for (const e of entries) {
     for (const d of devices) {
       const w = await wrapKey(crypto, { purpose: 'conversation', scopeId: conversationId, version: e.version, recipientDeviceId: d.deviceId, recipientPublicKey: d.x25519, key: e.key });
-      out.push({ ...w, version: e.version });
+      const grant = await createWrapGrant(crypto, {
+        conversationId: conversationId as ConversationId,
+        version: e.version,
+        wrap: w,
+        grantedBy: granter.deviceId,
+        grantedAt: Date.now(),
+        signingPrivateKey: granter.keys.ed25519.privateKey,
+      });
+      out.push({ ...w, version: e.version, grant });
     }
   }
   return out;

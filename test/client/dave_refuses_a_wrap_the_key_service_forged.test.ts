@@ -1,0 +1,80 @@
+/**
+ * Scenario: a malicious key service (docs/protocol.md §6.5). It writes straight into its own database:
+ * dave becomes a member of alice and bob's group and gets a "late" wrap of version 1 holding a key the
+ * service chose — first with no grant, then with a grant it forged in alice's device's name. Dave's client
+ * refuses the version (`uncovered_wrap`, then `bad_signature`), never holds that key, cannot read the old
+ * message and refuses to send with it; once alice rotates, the new version wraps to dave inside a signed
+ * record and he sends normally.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConversationId, DeviceId } from '../../src/common/ids';
+import { generateDeviceKeys } from '../../src/common/protocol/identity';
+import { wrapKey } from '../../src/common/protocol/keyWrap';
+import { createWrapGrant } from '../../src/common/protocol/wrapGrant';
+import type { Client } from '../../src/main/core/client';
+import type { KeyRing } from '../../src/main/core/keyRing';
+import { apiOf, cleanup, provider, reads, registered, say, startWorld } from './harness';
+
+afterEach(cleanup);
+
+const ringOf = (client: Client): KeyRing => (client as unknown as { core: { ring: KeyRing } }).core.ring;
+
+describe('dave refuses a wrap the key service forged', () => {
+  it('refuses the forged late wrap for reading and sending, then reads and sends after a real rotation', async () => {
+    const world = await startWorld();
+    const [alice, bob, dave] = [await registered(world, 'alice'), await registered(world, 'bob'), await registered(world, 'dave')];
+    const group = await alice.createConversation({ kind: 'group', name: 'forged', historyPolicy: 'shared', members: [bob.session().userId] });
+    const id = group.conversationId as ConversationId;
+    await say(alice, id, 'secret v1');
+
+    const daveDevice = (await apiOf(alice).call<{ devices: { deviceId: string; certificate: { x25519: string } }[] }>('GET', `/v1/users/${dave.session().userId}/devices`)).devices[0]!;
+    const serverKey = new Uint8Array(32).fill(42);
+    const forged = await wrapKey(provider, {
+      purpose: 'conversation',
+      scopeId: id,
+      version: 1,
+      recipientDeviceId: daveDevice.deviceId as DeviceId,
+      recipientPublicKey: Buffer.from(daveDevice.certificate.x25519, 'base64url'),
+      key: serverKey,
+    });
+    const db = new BetterSqlite3(join(world.serviceDir, 'keyservice.sqlite'));
+    try {
+      db.pragma('busy_timeout = 5000');
+      const now = Date.now();
+      db.prepare('INSERT INTO members (conversation_id, user_id, role, joined_at, first_version) VALUES (?, ?, ?, ?, ?)').run(id, dave.session().userId, 'member', now, 1);
+      db.prepare('INSERT INTO key_wraps (conversation_id, version, device_id, wrap, added_by_device, created_at, grant_json) VALUES (?, ?, ?, ?, ?, ?, NULL)').run(
+        id,
+        1,
+        daveDevice.deviceId,
+        JSON.stringify({ enc: forged.enc, ct: forged.ct }),
+        alice.session().deviceId,
+        now,
+      );
+
+      const served = await apiOf(dave).call<{ wrap: { ct: string }; grants: unknown[] }>('GET', `/v1/conversations/${id}/versions/1`);
+      expect(served.wrap.ct).toBe(forged.ct);
+      await expect(ringOf(dave).get(id, 1)).rejects.toMatchObject({ code: 'uncovered_wrap' });
+
+      const impostor = await generateDeviceKeys(provider);
+      const fakeGrant = await createWrapGrant(provider, { conversationId: id, version: 1, wrap: forged, grantedBy: alice.session().deviceId, grantedAt: now, signingPrivateKey: impostor.ed25519.privateKey });
+      db.prepare('UPDATE key_wraps SET grant_json = ? WHERE conversation_id = ? AND version = 1 AND device_id = ?').run(JSON.stringify(fakeGrant), id, daveDevice.deviceId);
+      await expect(ringOf(dave).get(id, 1)).rejects.toMatchObject({ code: 'bad_signature' });
+    } finally {
+      db.close();
+    }
+    expect(ringOf(dave).held(id, 1)).toBeUndefined();
+
+    await dave.ensureAccess([id]);
+    const refused = await (await dave.messaging()).send(id, { type: 'string', body: 'sealed with the server key?' });
+    expect(refused.state).toBe('failed');
+    expect(ringOf(dave).held(id, 1)).toBeUndefined();
+
+    expect(await alice.rotate(id)).toBe(2);
+    await say(dave, id, 'dave on version 2');
+    const shown = await reads(bob, id, ['secret v1', 'dave on version 2']);
+    expect(shown).toEqual(['secret v1', 'dave on version 2']);
+    expect(ringOf(dave).heldVersions(id)).toEqual([2]);
+  });
+});
