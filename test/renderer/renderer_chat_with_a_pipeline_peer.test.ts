@@ -16,6 +16,7 @@ import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { createBridgeClient, createBridgeEvents } from '../../src/renderer/src/bridge/client';
 import { startRendererMessaging } from '../../src/renderer/src/chat/rendererMessaging';
 import { conversationRows } from '../../src/renderer/src/model/conversationRows';
+import { chatSelectors } from '../../src/renderer/src/state/chatSlice';
 import { timelineRows, typingLine } from '../../src/renderer/src/model/timelineRows';
 import type { StoreEnv } from '../../src/renderer/src/state/env';
 import { connectApp } from '../../src/renderer/src/state/lifecycle';
@@ -129,6 +130,7 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
     expect(rows(store, dm)[1]).toMatchObject({ kind: 'message', author: 'Bob', mine: false, text: 'hi alice', delivery: null });
     const listed = conversationRows(store.getState().conversations.list, store.getState().chat.views, alice.user.userId, '');
     expect(listed).toMatchObject([{ title: 'Bob', preview: 'hi alice', unread: 1 }]);
+    expect(chatSelectors.totalUnread(store.getState())).toBe(1);
 
     store.getState().selectConversation(dm);
     await waitFor('opening the conversation marks it read', () => store.getState().chat.views[dm]?.unread === 0);

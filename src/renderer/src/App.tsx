@@ -1,8 +1,9 @@
 /**
  * Root container: provides the store, applies the theme class on <html> (following the system's
- * preference when the theme is "system"), and shows onboarding or the messenger, the open panel, and the
- * installation status. When the app core cannot be reached at all, that is the one thing shown. Coming
- * back online or to the foreground catches the conversations up (docs/messaging.md §Receiving).
+ * preference when the theme is "system"), counts unread messages in the window title, and shows
+ * onboarding or the messenger, the open panel, and the installation status. When the app core cannot be
+ * reached at all, that is the one thing shown. Coming back online or to the foreground catches the
+ * conversations up (docs/messaging.md §Receiving).
  */
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
@@ -12,6 +13,7 @@ import { OnboardingContainer } from './containers/OnboardingContainer';
 import { PanelsContainer } from './containers/PanelsContainer';
 import { StoreContext } from './containers/storeContext';
 import { applyThemeClass } from './model/theme';
+import { chatSelectors } from './state/chatSlice';
 import type { StoreEnv } from './state/env';
 import { connectApp, markOpenRead } from './state/lifecycle';
 import { sessionSelectors } from './state/sessionSlice';
@@ -26,9 +28,13 @@ export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
   const error = useStore(store, systemSelectors.error);
   const signedIn = useStore(store, sessionSelectors.signedIn);
   const themeClass = useStore(store, settingsSelectors.themeClass);
+  const unread = useStore(store, chatSelectors.totalUnread);
 
   useEffect(() => connectApp(store, env), [store, env]);
   useEffect(() => applyThemeClass(document.documentElement, themeClass), [themeClass]);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Seed Messenger` : 'Seed Messenger';
+  }, [unread]);
   useEffect(() => {
     const catchUp = () => {
       if (document.visibilityState !== 'visible' || !sessionSelectors.signedIn(store.getState())) return;

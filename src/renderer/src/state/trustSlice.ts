@@ -61,6 +61,5 @@ export function composerBlock(
 
 export const trustSelectors = {
   byUser: (s: TrustSlice) => s.trust.byUser,
-  of: (userId: string | null) => (s: TrustSlice) => (userId === null ? undefined : s.trust.byUser[userId]),
   error: (s: TrustSlice) => s.trust.error,
 };
