@@ -134,4 +134,11 @@ describe('desktop broadcast handlers over the embedded local stack', { timeout: 
     expect(((await alice.call('listChannels')) as ChannelView[]).map((c) => c.channelId)).toEqual([channelId]);
     expect((await messages(bob, channelId)).map((m) => m.text)).toEqual(['all hands at ten', 'carol has left']);
   });
+
+  it('Bob, granted publisher while following, publishes and Alice reads it', async () => {
+    await alice.call('setChannelRole', { channelId, userId: bob.userId, role: 'publisher', granted: true });
+    expect(await bob.call('publishToChannel', { channelId, text: 'from bob' })).toMatchObject({ channelId });
+    await expect.poll(async () => (await messages(alice, channelId, 0)).length, { timeout: 20_000 }).toBe(3);
+    expect((await messages(alice, channelId)).map((m) => m.text)).toEqual(['all hands at ten', 'carol has left', 'from bob']);
+  });
 });

@@ -3,7 +3,7 @@
  * instance of its own holding the broadcast Access Manager token from the key service, and the
  * `BroadcastService` over a broadcast client built from this device's certified keys. The token lists the
  * user's channels when it is minted, so it is minted again after creating a channel, before opening one
- * it does not cover, and at half its lifetime. Device keys stay inside the broadcast client.
+ * it does not cover, before publishing where it grants no write, and at half its lifetime. Device keys stay inside the broadcast client.
  */
 import PubNub from 'pubnub';
 import { broadcastChannel } from '../../common/channels';
@@ -27,6 +27,7 @@ interface BroadcastToken {
 class BroadcastAccess {
   readonly pubnub: PubNub;
   private covered = new Set<string>();
+  private writable = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -41,14 +42,15 @@ class BroadcastAccess {
     const token = await this.api.call<BroadcastToken>('POST', '/v1/broadcast/pubnub-token');
     if (token.token !== null) this.pubnub.setToken(token.token);
     this.covered = new Set([...token.read, ...token.readWrite]);
+    this.writable = new Set(token.readWrite);
     clearTimeout(this.timer);
     if (token.token === null) return;
     this.timer = setTimeout(() => void this.renew().catch(() => undefined), Math.max(60_000, token.ttlMinutes * 30_000));
     this.timer.unref?.();
   }
 
-  async ensure(channelId: string): Promise<void> {
-    if (!this.covered.has(broadcastChannel(channelId))) await this.renew();
+  async ensure(channelId: string, write = false): Promise<void> {
+    if (!(write ? this.writable : this.covered).has(broadcastChannel(channelId))) await this.renew();
   }
 
   close(): void {
@@ -81,6 +83,22 @@ function withAccess(client: BroadcastClient, access: BroadcastAccess): Broadcast
   };
 }
 
+/** The service with token upkeep before publishing (a publisher role granted since the token was minted). */
+class AccessAwareService extends BroadcastService {
+  constructor(
+    client: BroadcastClient,
+    onChange: (channelId: string) => void,
+    private readonly access: BroadcastAccess,
+  ) {
+    super(client, onChange);
+  }
+
+  override async publish(channelId: string, text: string): Promise<string> {
+    await this.access.ensure(channelId, true);
+    return super.publish(channelId, text);
+  }
+}
+
 export interface BroadcastSession {
   readonly service: BroadcastService;
   close(): void;
@@ -109,7 +127,7 @@ export async function openBroadcast(
     throw err;
   }
   const client = createBroadcastClient({ crypto: provider, device, claims: keyServiceClaims(call), directory: keyServiceDirectory(call), pubnub: access.pubnub });
-  const service = new BroadcastService(withAccess(client, access), onChange);
+  const service = new AccessAwareService(withAccess(client, access), onChange, access);
   return {
     service,
     close() {
