@@ -41,7 +41,8 @@ export interface Settings {
 export function resolveSettings(options: MessagingOptions): Settings {
   return {
     now: options.now ?? (() => Date.now()),
-    timers: options.timers ?? { setTimeout, clearTimeout },
+    // Wrapped, not passed bare: browsers throw "Illegal invocation" for a setTimeout called off `window`.
+    timers: options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle) },
     pageSize: checkedInteger(options.pageSize ?? 25, 1, 25, 'pageSize'),
     typingTimeoutMs: checkedInteger(options.typingTimeoutMs ?? 6000, 1, 60_000, 'typingTimeoutMs'),
     typingRepeatMs: checkedInteger(options.typingRepeatMs ?? 3000, 1, 60_000, 'typingRepeatMs'),
