@@ -119,9 +119,20 @@ describe('desktop handlers: Alice and Bob chat over the embedded local stack', (
     expect(Object.keys(t).sort()).toEqual(['origin', 'publishKey', 'ssl', 'subscribeKey', 'token', 'userId']);
   });
 
+  it('signing out unlinks the device: keys leave the keychain and the conversation rotates before Bob sends', async () => {
+    const [conv] = (await bob.call('listConversations')) as Array<{ conversationId: string; keyVersion: number }>;
+    expect(await alice.call('signOut')).toMatchObject({ state: 'signedOut' });
+    expect(await alice.deps.secrets.get('device-keys')).toBeNull();
+    await expect(alice.call('listConversations')).rejects.toMatchObject({ code: 'not_signed_in' });
+    const envelope = (await bob.call('sealMessage', conv!.conversationId, { id: randomBytes(16).toString('base64url'), sentAt: 2, type: 'string', body: 'after' })) as {
+      keyVersion: number;
+    };
+    expect(envelope.keyVersion).toBe(conv!.keyVersion + 1);
+  });
+
   it('bad input gets a typed error and changes nothing', async () => {
-    await expect(alice.call('createConversation', { kind: 'direct', memberUserIds: ['../etc'] })).rejects.toMatchObject({ code: 'invalid_arguments' });
-    await expect(alice.call('openMessage', 'not-an-id!', {})).rejects.toMatchObject({ code: 'invalid_arguments' });
-    expect(((await alice.call('listConversations')) as unknown[]).length).toBe(1);
+    await expect(bob.call('createConversation', { kind: 'direct', memberUserIds: ['../etc'] })).rejects.toMatchObject({ code: 'invalid_arguments' });
+    await expect(bob.call('openMessage', 'not-an-id!', {})).rejects.toMatchObject({ code: 'invalid_arguments' });
+    expect(((await bob.call('listConversations')) as unknown[]).length).toBe(1);
   });
 });

@@ -330,6 +330,23 @@ export class Client {
     return (await this.broadcastSession).service;
   }
 
+  /**
+   * Signs this device out for good ("unlink"): the key service revokes the device (its sessions end, its
+   * conversations rotate before anyone sends again, its PubNub access is revoked), then its keys are
+   * deleted from the OS keychain and its local state is cleared. Signing in again registers a new device.
+   */
+  async signOut(): Promise<void> {
+    const { identity } = this.need();
+    await this.api.call('DELETE', `/v1/devices/${encodeURIComponent(identity.deviceId)}`);
+    await this.close();
+    await this.deps.vault.clear();
+    this.state.update((s) => {
+      s.session = null;
+      s.cursors = {};
+    });
+    this.core = undefined;
+  }
+
   /** Stops the pipeline, the transport, broadcast and every timer. */
   async close(): Promise<void> {
     const broadcast = this.broadcastSession;

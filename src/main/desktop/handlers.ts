@@ -89,6 +89,13 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     async transportConfig() {
       return (await signedIn()).client.transportAccess();
     },
+    async signOut() {
+      const client = await host.current();
+      if (client.isSignedIn) await client.signOut();
+      lookup = undefined;
+      listening = false;
+      return announceSession();
+    },
     async searchUsers(query) {
       const { client } = await signedIn();
       try {
