@@ -70,7 +70,7 @@ function figuresAt(s: PacedSamples, judged: boolean): Figure[] {
     { id: `${p}.cpu_share`, label: `${at}: this process's CPU time / wall time (100 % = one core)`, unit: '%', value: single(s.cpuShare * 100) },
     { id: `${p}.loop_delay_p99`, label: `${at}: event-loop delay p99`, unit: 'ms', value: single(s.loopDelayP99) },
     { id: `${p}.cpu_per_message`, label: `${at}: this process's CPU per message (sealed and plain)`, unit: 'ms', value: single(s.cpuMsPerMessage) },
-    { id: `${p}.load_average`, label: `${at}: machine 1-minute load average at the end`, unit: 'x', value: single(s.load) },
+    { id: `${p}.load_average`, label: `${at}: machine 1-minute load average at the end (runnable tasks)`, unit: 'tasks', value: single(s.load) },
     ...(judged ? [{ id: `${p}.sealed_spread`, label: `send-to-decrypted ${at}, all samples (median, min – max)`, unit: 'ms', value: spreadOf(s.sealed) }] : []),
   ];
 }
