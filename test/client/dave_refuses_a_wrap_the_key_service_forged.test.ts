@@ -1,10 +1,10 @@
 /**
  * Scenario: a malicious key service (docs/protocol.md §6.5). It writes straight into its own database:
  * dave becomes a member of alice and bob's group and gets a "late" wrap of version 1 holding a key the
- * service chose — first with no grant, then with a grant it forged in alice's device's name. Dave's client
- * refuses the version (`uncovered_wrap`, then `bad_signature`), never holds that key, cannot read the old
- * message and refuses to send with it; once alice rotates, the new version wraps to dave inside a signed
- * record and he sends normally.
+ * service chose — with a grant it forged in alice's device's name, and with no grant at all. Dave's client
+ * refuses the version (`bad_signature`, `uncovered_wrap`) and never holds that key: with the forged grant
+ * it refuses to send; without any grant it rotates to a key of its own (signed record) and sends under
+ * that, which bob reads. Nothing is ever sealed under the server's key.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ afterEach(cleanup);
 const ringOf = (client: Client): KeyRing => (client as unknown as { core: { ring: KeyRing } }).core.ring;
 
 describe('dave refuses a wrap the key service forged', () => {
-  it('refuses the forged late wrap for reading and sending, then reads and sends after a real rotation', async () => {
+  it('never reads or seals with a forged late wrap: refuses to send, or rotates to its own key', async () => {
     const world = await startWorld();
     const [alice, bob, dave] = [await registered(world, 'alice'), await registered(world, 'bob'), await registered(world, 'dave')];
     const group = await alice.createConversation({ kind: 'group', name: 'forged', historyPolicy: 'shared', members: [bob.session().userId] });
@@ -55,26 +55,31 @@ describe('dave refuses a wrap the key service forged', () => {
 
       const served = await apiOf(dave).call<{ wrap: { ct: string }; grants: unknown[] }>('GET', `/v1/conversations/${id}/versions/1`);
       expect(served.wrap.ct).toBe(forged.ct);
+      expect(served.grants).toEqual([]);
       await expect(ringOf(dave).get(id, 1)).rejects.toMatchObject({ code: 'uncovered_wrap' });
 
       const impostor = await generateDeviceKeys(provider);
       const fakeGrant = await createWrapGrant(provider, { conversationId: id, version: 1, wrap: forged, grantedBy: alice.session().deviceId, grantedAt: now, signingPrivateKey: impostor.ed25519.privateKey });
-      db.prepare('UPDATE key_wraps SET grant_json = ? WHERE conversation_id = ? AND version = 1 AND device_id = ?').run(JSON.stringify(fakeGrant), id, daveDevice.deviceId);
+      const setGrant = db.prepare('UPDATE key_wraps SET grant_json = ? WHERE conversation_id = ? AND version = 1 AND device_id = ?');
+      setGrant.run(JSON.stringify(fakeGrant), id, daveDevice.deviceId);
       await expect(ringOf(dave).get(id, 1)).rejects.toMatchObject({ code: 'bad_signature' });
+
+      await dave.ensureAccess([id]);
+      const refused = await (await dave.messaging()).send(id, { type: 'string', body: 'sealed with the server key?' });
+      expect(refused).toMatchObject({ state: 'failed' });
+      expect(ringOf(dave).held(id, 1)).toBeUndefined();
+      expect((await dave.conversation(id)).currentVersion).toBe(1);
+
+      setGrant.run(null, id, daveDevice.deviceId);
     } finally {
       db.close();
     }
+    await say(dave, id, 'dave on his own version');
     expect(ringOf(dave).held(id, 1)).toBeUndefined();
-
-    await dave.ensureAccess([id]);
-    const refused = await (await dave.messaging()).send(id, { type: 'string', body: 'sealed with the server key?' });
-    expect(refused.state).toBe('failed');
-    expect(ringOf(dave).held(id, 1)).toBeUndefined();
-
-    expect(await alice.rotate(id)).toBe(2);
-    await say(dave, id, 'dave on version 2');
-    const shown = await reads(bob, id, ['secret v1', 'dave on version 2']);
-    expect(shown).toEqual(['secret v1', 'dave on version 2']);
     expect(ringOf(dave).heldVersions(id)).toEqual([2]);
+    expect((await dave.conversation(id)).currentVersion).toBe(2);
+    const v2 = await apiOf(bob).call<{ record: { createdByDevice: string } }>('GET', `/v1/conversations/${id}/versions/2`);
+    expect(v2.record.createdByDevice).toBe(dave.session().deviceId);
+    expect(await reads(bob, id, ['secret v1', 'dave on his own version'])).toEqual(['secret v1', 'dave on his own version']);
   });
 });

@@ -9,6 +9,7 @@
  */
 import type { CryptoProvider } from '../../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../../common/ids';
+import { isProtocolError } from '../../common/protocol/errors';
 import { createKeyVersionRecord } from '../../common/protocol/keyVersionRecord';
 import { wrapKey, type KeyWrap } from '../../common/protocol/keyWrap';
 import { createWrapGrant, type WrapGrant } from '../../common/protocol/wrapGrant';
@@ -87,15 +88,29 @@ export class Conversations {
     return this.get(created.conversationId);
   }
 
-  /** Rotates when the conversation has no key yet or is marked for rotation; checks no member's identity changed. */
+  /**
+   * Rotates when the conversation has no key yet, is marked for rotation, or this device was handed a wrap
+   * of the current version that no record or grant covers (`uncovered_wrap`, docs/protocol.md §6.5: a
+   * forged wrap, or one stored before grants existed) — it then sends under a key it made itself, never
+   * under that one. Checks no member's identity changed.
+   */
   async ensureSendable(conversationId: ConversationId): Promise<ConversationInfo> {
     let info = await this.get(conversationId);
     await this.directory.assertSendable(info.members.map((m) => m.userId));
-    if (info.needsRotation || info.currentVersion === 0) {
+    if (info.needsRotation || info.currentVersion === 0 || (await this.currentWrapUncovered(conversationId, info.currentVersion))) {
       await this.rotate(conversationId);
       info = await this.get(conversationId);
     }
     return info;
+  }
+
+  /** True when the ring refuses the current version because no record or grant covers this device's wrap. */
+  private async currentWrapUncovered(conversationId: ConversationId, version: number): Promise<boolean> {
+    if (this.ring.held(conversationId, version)) return false;
+    return this.ring.get(conversationId, version).then(
+      () => false,
+      (err: unknown) => isProtocolError(err) && err.code === 'uncovered_wrap',
+    );
   }
 
   /**
