@@ -1,6 +1,6 @@
 /**
- * Property tests (fast-check): any mutation of a valid envelope, key-version record, broadcast,
- * device certificate or ACRH payload is rejected with a typed ProtocolError — never another exception,
+ * Property tests (fast-check): any mutation of a valid envelope, key-version record, wrap grant,
+ * broadcast, device certificate or ACRH payload is rejected with a typed ProtocolError — never another exception,
  * never a different plaintext. A mutation the format cannot notice (e.g. the unauthenticated push
  * metadata, or setting a field to the value it already had) must still yield the original content.
  */
@@ -15,9 +15,11 @@ import { isProtocolError } from '../../src/common/protocol/errors';
 import { canonicalJson } from '../../src/common/encoding/canonicalJson';
 import { createKeyVersionRecord, type KeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
 import { verifyKeyVersionRecord } from '../../src/common/protocol/keyVersionVerify';
+import { wrapKey } from '../../src/common/protocol/keyWrap';
 import { decodePlaintext } from '../../src/common/protocol/plaintext';
 import { acrhEncrypt, cipherKeyFor } from '../../src/common/protocol/pubnub/acrh';
 import { decodePubNubMessage } from '../../src/common/protocol/pubnub/message';
+import { createWrapGrant, verifyWrapGrant } from '../../src/common/protocol/wrapGrant';
 import { makeUser, provider, recipientsOf } from './fixtures';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -162,6 +164,24 @@ describe('mutations are typed errors, never crashes or wrong plaintexts', () => 
         await rejectsTypedOrSame(
           () => verifyDeviceCertificate(provider, mutate(cert as unknown as Record<string, Json>, m), { accountKey: alice.account.publicKey }),
           (verified) => expect(verified).toEqual(cert),
+        );
+      }),
+      runs,
+    );
+  });
+
+  it('wrap grants', async () => {
+    const alice = await makeUser('alice');
+    const dave = await makeUser('dave');
+    const granter = alice.devices[0]!;
+    const wrap = await wrapKey(provider, { purpose: 'conversation', scopeId: conversationId, version: 3, recipientDeviceId: dave.devices[0]!.deviceId, recipientPublicKey: dave.devices[0]!.keys.x25519.publicKey, key: new Uint8Array(32).fill(3) });
+    const grant = await createWrapGrant(provider, { conversationId, version: 3, wrap, grantedBy: granter.deviceId, grantedAt: 7, signingPrivateKey: granter.keys.ed25519.privateKey });
+    const expectations = { conversationId, version: 3, recipientDeviceId: wrap.deviceId, wrapDigest: grant.wrapDigest, granterCertificate: granter.certificate, granterAccountKey: alice.account.publicKey };
+    await fc.assert(
+      fc.asyncProperty(mutation, async (m) => {
+        await rejectsTypedOrSame(
+          () => verifyWrapGrant(provider, mutate(grant as unknown as Record<string, Json>, m), expectations),
+          (verified) => expect(verified).toEqual(grant),
         );
       }),
       runs,

@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
-import { createGroup, device, newActor, rotate, type Actor } from './helpers/actors';
+import { addDevice, createGroup, device, devicesOf, newActor, rotate, wrapsFor, type Actor } from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 import type { ConversationId } from '../../src/common/ids';
 
@@ -34,13 +34,14 @@ describeBackends('malformed input never causes a 500', (backend) => {
   let alice: Actor;
   let bob: Actor;
   let conv: ConversationId;
+  let versionOneKey: Uint8Array;
 
   beforeAll(async () => {
     run = await startOn(backend, { bodyLimitBytes: 256 * 1024 });
     alice = await newActor(run.api, 'alice');
     bob = await newActor(run.api, 'bob');
     conv = await createGroup(run.api, alice, [bob]);
-    await rotate(run.api, alice, conv, 1);
+    versionOneKey = (await rotate(run.api, alice, conv, 1)).key;
   });
   afterAll(async () => {
     expect(run.bugs).toEqual([]);
@@ -134,6 +135,25 @@ describeBackends('malformed input never causes a 500', (backend) => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it('fuzz: a real wrap with a mangled grant gets 400 or 422 and stores nothing', async () => {
+    const phone = await addDevice(run.api, bob, `fuzz-phone-${backend}`);
+    const phoneInfo = (await devicesOf(run.api, bob.userToken, bob.userId)).filter((d) => d.deviceId === phone.deviceId);
+    const [good] = await wrapsFor(conv, [{ version: 1, key: versionOneKey }], phoneInfo, device(bob));
+    const grantKeys = Object.keys(good!.grant);
+    const anyValue = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.object({ maxDepth: 1 }));
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), anyValue, async (i, value) => {
+        const key = grantKeys[i % grantKeys.length]!;
+        const grant = { ...good!.grant, [key]: value };
+        if (JSON.stringify(grant[key as keyof typeof grant]) === JSON.stringify(good!.grant[key as keyof typeof good.grant])) return;
+        const res = await run.api.call('POST', `/v1/conversations/${conv}/wraps`, { token: device(bob).token, body: { wraps: [{ ...good, grant }] } });
+        expect([400, 422], `${key}=${JSON.stringify(value)} -> ${res.status}`).toContain(res.status);
+      }),
+      { numRuns: 60 },
+    );
+    expect((await run.api.get(`/v1/conversations/${conv}/versions/1`, phone.token)).status).toBe(404);
   });
 
   it('fuzz: arbitrary path segments and query strings get typed answers', async () => {
