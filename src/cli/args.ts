@@ -1,11 +1,13 @@
 /**
  * Command-line parsing (issue 6, "src/cli"): global options anywhere on the line, then a command and its
- * arguments. Defaults: profile `default`, key service `$SEED_SERVER` or http://127.0.0.1:8080, relay
- * `$SEED_RELAY` or http://127.0.0.1:8090, profiles under `$SEED_HOME` or ~/.seed-messenger.
+ * arguments. Defaults: profile `default`; key service `$SEED_SERVER`, else the desktop app's embedded
+ * local stack recorded under `$SEED_HOME`, else http://127.0.0.1:8080; relay likewise (`$SEED_RELAY`, the
+ * local stack, http://127.0.0.1:8090); profiles under `$SEED_HOME` or ~/.seed-messenger.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { recordedLocalStack } from '../main/localStack';
 import { UsageError } from './errors';
 
 export interface CliArgs {
@@ -69,11 +71,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const v = parsed.values;
   const [command = v.help ? 'help' : '', ...rest] = parsed.positionals;
   if (command === '') throw new UsageError('no command given; try `help`');
+  const home = env.SEED_HOME ?? join(homedir(), '.seed-messenger');
+  const stack = v.server === undefined && env.SEED_SERVER === undefined ? recordedLocalStack(home) : null;
   return {
     profile: v.profile ?? env.SEED_PROFILE ?? 'default',
-    server: v.server ?? env.SEED_SERVER ?? 'http://127.0.0.1:8080',
-    relay: v.relay ?? env.SEED_RELAY ?? 'http://127.0.0.1:8090',
-    home: env.SEED_HOME ?? join(homedir(), '.seed-messenger'),
+    server: v.server ?? env.SEED_SERVER ?? stack?.keyServiceUrl ?? 'http://127.0.0.1:8080',
+    relay: v.relay ?? env.SEED_RELAY ?? stack?.relayUrl ?? 'http://127.0.0.1:8090',
+    home,
     json: v.json ?? false,
     command,
     rest,

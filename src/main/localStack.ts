@@ -10,6 +10,7 @@
  * replaced. This is a development and demo default, never a production deployment (docs/operations.md).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -36,6 +37,20 @@ export interface LocalStack {
   /** True when this process runs the services; false when it joined another's. */
   owned: boolean;
   close(): Promise<void>;
+}
+
+/**
+ * The URLs of the local stack recorded in `<home>/local-stack/stack.json`, without checking it runs —
+ * for the CLI's defaults, so a CLI user talks to the app's embedded stack without flags. Null when absent
+ * or unreadable.
+ */
+export function recordedLocalStack(home: string): { keyServiceUrl: string; relayUrl: string } | null {
+  try {
+    const parsed = stackFileSchema.safeParse(JSON.parse(readFileSync(join(home, 'local-stack', 'stack.json'), 'utf8')));
+    return parsed.success ? { keyServiceUrl: parsed.data.keyServiceUrl, relayUrl: `http://${parsed.data.relayOrigin}` } : null;
+  } catch {
+    return null;
+  }
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startOrJoinLocalStack, type LocalStack } from '../../src/main/localStack';
+import { recordedLocalStack, startOrJoinLocalStack, type LocalStack } from '../../src/main/localStack';
+import { parseCommandLine } from '../../src/cli/args';
 
 const open: LocalStack[] = [];
 afterEach(async () => {
@@ -30,6 +31,18 @@ describe('embedded local stack', () => {
     expect(second.owned).toBe(false);
     expect(second.keyServiceUrl).toBe(first.keyServiceUrl);
     expect(second.relayOrigin).toBe(first.relayOrigin);
+  });
+
+  it('is what the CLI talks to by default, unless told otherwise', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'seed-stack-'));
+    expect(recordedLocalStack(home)).toBeNull();
+    const stack = await startOrJoinLocalStack(home);
+    open.push(stack);
+    expect(recordedLocalStack(home)).toEqual({ keyServiceUrl: stack.keyServiceUrl, relayUrl: `http://${stack.relayOrigin}` });
+    const args = parseCommandLine(['conversations'], { SEED_HOME: home });
+    expect([args.server, args.relay]).toEqual([stack.keyServiceUrl, `http://${stack.relayOrigin}`]);
+    const explicit = parseCommandLine(['--server', 'http://127.0.0.1:1', 'conversations'], { SEED_HOME: home });
+    expect(explicit.server).toBe('http://127.0.0.1:1');
   });
 
   it('replaces a stack file whose services no longer answer', async () => {
