@@ -2,7 +2,7 @@
  * Two profiles chat end to end in Chromium over the real messenger core, key service and relay of the
  * embedded local stack: Alice starts a DM with Bob; messages go both ways through the renderer's pipeline
  * (real `pubnub` browser SDK, sealing and opening in main); HTML arrives as text; Bob's reply shows Alice's
- * read receipt; the conversation list previews the newest message.
+ * read receipt; the conversation list previews the newest message; signing out asks first, then unlinks.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,4 +76,14 @@ test('alice and bob message both ways; HTML is text; read receipt and preview', 
   await expect(reply.getByTestId('delivery-state')).toHaveText('Read by Alice', { timeout: 15_000 });
   await a.screenshot({ path: join(shots, 'ui-two-profiles-alice.png'), fullPage: true });
   await b.screenshot({ path: join(shots, 'ui-two-profiles-bob.png'), fullPage: true });
+
+  // Signing out unlinks the device, so it asks first; Cancel keeps Bob signed in.
+  await b.getByTestId('sign-out').click();
+  const confirm = b.getByRole('dialog', { name: 'Sign out and unlink this device?' });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(b.getByTestId('signed-in-as')).toContainText('Bob');
+  await b.getByTestId('sign-out').click();
+  await b.getByTestId('confirm-sign-out').click();
+  await expect(b.getByTestId('onboarding')).toBeVisible({ timeout: 15_000 });
 });

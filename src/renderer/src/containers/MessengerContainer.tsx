@@ -2,9 +2,10 @@
  * Container: the signed-in messenger — header (who is signed in, devices, settings, sign out), the
  * conversation list and the selected conversation's chat.
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { ConversationList } from '../components/ConversationList';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { SignOutDialog } from '../components/SignOutDialog';
 import { conversationRows } from '../model/conversationRows';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
@@ -27,6 +28,8 @@ export function MessengerContainer() {
   const rows = useMemo(() => conversationRows(list, views, selfUserId, query), [list, views, selfUserId, query]);
   const s = store.getState();
   const user = session?.state === 'signedIn' ? session.user : null;
+  const [confirmSignOut, setConfirmSignOut] = useState(false);
+  const [signingOut, setSigningOut] = useState(false);
   return (
     <div className="messenger">
       <header className="app-header">
@@ -42,11 +45,24 @@ export function MessengerContainer() {
           <button type="button" onClick={() => s.openPanel('settings')} data-testid="open-settings">
             Settings
           </button>
-          <button type="button" onClick={() => void s.signOut()} data-testid="sign-out">
+          <button type="button" onClick={() => setConfirmSignOut(true)} data-testid="sign-out">
             Sign out
           </button>
         </nav>
       </header>
+      {confirmSignOut ? (
+        <SignOutDialog
+          busy={signingOut}
+          onCancel={() => setConfirmSignOut(false)}
+          onConfirm={() => {
+            setSigningOut(true);
+            void s.signOut().finally(() => {
+              setSigningOut(false);
+              setConfirmSignOut(false);
+            });
+          }}
+        />
+      ) : null}
       <ErrorNotice error={sessionError} testId="session-error" />
       <ErrorNotice error={error} testId="conversations-error" />
       <div className="messenger-body">
