@@ -108,7 +108,7 @@ function missReason(e2e: number, stages: RotationStages, rotateMs: number): stri
   const pct = (x: number) => `${((x / e2e) * 100).toFixed(0)} %`;
   return (
     `the creator's rotate call alone takes ${rotateMs.toFixed(0)} ms (${pct(rotateMs)} of it); measured alone in the same run: member-device lookup ` +
-    `${stages.lookupMs.toFixed(0)} ms (${stages.lookups} sequential directory requests + certificate checks), new key + ${stages.wraps} wraps + signature ` +
+    `${stages.lookupMs.toFixed(0)} ms (${stages.lookups} sequential directory requests, without the client's certificate checks), new key + ${stages.wraps} wraps + signature ` +
     `${stages.cryptoMs.toFixed(0)} ms, upload + store + notices ${stages.uploadMs.toFixed(0)} ms (${(stages.recordBytes / 1024).toFixed(0)} KiB record)`
   );
 }
