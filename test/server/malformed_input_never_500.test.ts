@@ -147,7 +147,7 @@ describeBackends('malformed input never causes a 500', (backend) => {
       fc.asyncProperty(fc.nat(), anyValue, async (i, value) => {
         const key = grantKeys[i % grantKeys.length]!;
         const grant = { ...good!.grant, [key]: value };
-        if (JSON.stringify(grant[key as keyof typeof grant]) === JSON.stringify(good!.grant[key as keyof typeof good.grant])) return;
+        if (JSON.stringify(grant[key as keyof typeof grant]) === JSON.stringify(good!.grant[key as keyof typeof grant])) return;
         const res = await run.api.call('POST', `/v1/conversations/${conv}/wraps`, { token: device(bob).token, body: { wraps: [{ ...good, grant }] } });
         expect([400, 422], `${key}=${JSON.stringify(value)} -> ${res.status}`).toContain(res.status);
       }),
