@@ -6,56 +6,11 @@
  * and publishes again: Bob reads both messages; Carol's live copy of the new one is not readable
  * (`subscriber_revoked`) and a fresh read by Carol fails with a one-line typed error.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, PASSWORD, startWorld, uniqueName, type World } from '../client/harness';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../client/harness';
+import { json, useCliWorld } from './cliWorld';
 
-let world: World;
-let home: string;
-
-beforeAll(async () => {
-  world = await startWorld();
-  home = mkdtempSync(join(tmpdir(), 'seed-cli-bcast-'));
-});
-afterAll(async () => {
-  await cleanup();
-  rmSync(home, { recursive: true, force: true });
-});
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(profile: string, args: readonly string[], opts: { onStdout?: (text: string) => void; onStderr?: (text: string) => void; started?: (stop: () => void) => void } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--profile', profile, '--server', world.keyService.url, '--relay', `http://${world.relay.origin}`, ...args], {
-      cwd: join(__dirname, '../..'),
-      env: { ...process.env, SEED_HOME: home, SEED_PASSWORD: PASSWORD },
-    });
-    opts.started?.(() => child.kill('SIGINT'));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      opts.onStdout?.(stdout);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      opts.onStderr?.(stderr);
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const json = <T>(run: Run): T => {
-  expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as T;
-};
+const { cli, world } = useCliWorld('seed-cli-bcast-');
 
 interface MessageView {
   state: string;
@@ -72,7 +27,7 @@ describe('alice broadcasts to bob and carol, then revokes carol', { timeout: 240
     const [a, b, c] = [`ba-${stamp}`, `bb-${stamp}`, `bc-${stamp}`];
     for (const [profile, name] of [[a, alice], [b, bob], [c, carol]] as const) json(await cli(profile, ['--json', 'register', name]));
 
-    const km = `${world.keyService.url}/km`;
+    const km = `${world().keyService.url}/km`;
     const created = await cli(a, ['bcast', 'create', 'Company', 'news']);
     expect(created.code, created.stderr).toBe(0);
     const channelId = /^created channel (\S+) "Company news"; its keys are held by the key manager (\S+)$/.exec(created.stdout.trim());

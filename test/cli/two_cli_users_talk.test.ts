@@ -5,57 +5,14 @@
  * errors: a one-line reason with a non-zero exit. Keys go to the real OS keychain (gnome-keyring under
  * scripts/with-services.sh); the relay enforces tokens.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKeytarStore } from '../../src/main/keychain/keychain';
-import { cleanup, PASSWORD, startWorld, uniqueName, type World } from '../client/harness';
+import { uniqueName } from '../client/harness';
+import { json, useCliWorld } from './cliWorld';
 
-let world: World;
-let home: string;
-
-beforeAll(async () => {
-  world = await startWorld();
-  home = mkdtempSync(join(tmpdir(), 'seed-cli-home-'));
-});
-afterAll(async () => {
-  await cleanup();
-  rmSync(home, { recursive: true, force: true });
-});
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(profile: string, args: readonly string[], opts: { onStdout?: (text: string) => void; onStderr?: (text: string) => void; started?: (stop: () => void) => void } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--profile', profile, '--server', world.keyService.url, '--relay', `http://${world.relay.origin}`, ...args], {
-      cwd: join(__dirname, '../..'),
-      env: { ...process.env, SEED_HOME: home, SEED_PASSWORD: PASSWORD },
-    });
-    opts.started?.(() => child.kill('SIGINT'));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      opts.onStdout?.(stdout);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      opts.onStderr?.(stderr);
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const json = <T>(run: Run): T => {
-  expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as T;
-};
+const { cli, home } = useCliWorld('seed-cli-home-');
 
 // Each step spawns a CLI process (tsx start-up is seconds on a loaded 2-core machine).
 describe('two cli users talk', { timeout: 120_000 }, () => {
@@ -123,10 +80,10 @@ describe('two cli users talk', { timeout: 120_000 }, () => {
 
     const trust = json<{ safetyNumber: string; qrPayload: string; state: string }>(await cli(b, ['--json', 'verify', alice]));
     expect(json<{ state: string }>(await cli(a, ['--json', 'verify', bob, '--scan', trust.qrPayload])).state).toBe('verified');
-    expect(readdirSync(join(home, a))).toEqual(['state.json']);
+    expect(readdirSync(join(home(), a))).toEqual(['state.json']);
     expect(await createKeytarStore(`seed-messenger.cli-${a}`).get('device-keys')).toMatch(/"ed25519"/);
     expect(await createKeytarStore(`seed-messenger.${a}`).get('device-keys')).toBeNull();
-    expect(readFileSync(join(home, a, 'state.json'), 'utf8')).not.toMatch(/privateKey|refresh/i);
+    expect(readFileSync(join(home(), a, 'state.json'), 'utf8')).not.toMatch(/privateKey|refresh/i);
   });
 
   it('follow picks up a conversation created after it started and prints messages as JSON lines', async () => {
