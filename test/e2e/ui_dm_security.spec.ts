@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { WebHost } from '../../src/main/webHost/server';
 import { startAppHost } from './harness';
+import { registerInUi } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 let alice: WebHost;
@@ -24,15 +25,7 @@ test.afterAll(async () => {
   await alice?.close();
 });
 
-async function register(page: Page, username: string, displayName: string, deviceName: string): Promise<void> {
-  await page.getByRole('tab', { name: 'Create account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Display name').fill(displayName);
-  await page.getByLabel('Password (at least 10 characters)').fill('correct horse battery');
-  await page.getByLabel('Device name').fill(deviceName);
-  await page.getByTestId('register-submit').click();
-  await expect(page.getByTestId('signed-in-as')).toContainText(`${displayName} (@${username})`, { timeout: 30_000 });
-}
+const register = registerInUi;
 
 /** Controls on the page with no accessible name (label, aria-label or text). */
 async function unlabelledControls(page: Page): Promise<string[]> {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { WebHost } from '../../src/main/webHost/server';
 import { startAppHost } from './harness';
+import { registerInUi } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 const hosts: Record<string, WebHost> = {};
@@ -24,12 +25,7 @@ test.afterAll(async () => {
 
 async function register(page: Page, username: string, displayName: string): Promise<void> {
   await page.goto(hosts[username]!.url);
-  await page.getByRole('tab', { name: 'Create account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Display name').fill(displayName);
-  await page.getByLabel('Password (at least 10 characters)').fill('correct horse battery');
-  await page.getByTestId('register-submit').click();
-  await expect(page.getByTestId('signed-in-as')).toContainText(`${displayName} (@${username})`, { timeout: 30_000 });
+  await registerInUi(page, username, displayName);
 }
 
 async function openGroup(page: Page): Promise<void> {

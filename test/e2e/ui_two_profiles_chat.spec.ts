@@ -7,9 +7,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { WebHost } from '../../src/main/webHost/server';
 import { startAppHost } from './harness';
+import { registerInUi } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 let alice: WebHost;
@@ -25,14 +26,7 @@ test.afterAll(async () => {
   await alice?.close();
 });
 
-async function register(page: Page, username: string, displayName: string): Promise<void> {
-  await page.getByRole('tab', { name: 'Create account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Display name').fill(displayName);
-  await page.getByLabel('Password (at least 10 characters)').fill('correct horse battery');
-  await page.getByTestId('register-submit').click();
-  await expect(page.getByTestId('signed-in-as')).toContainText(`${displayName} (@${username})`, { timeout: 30_000 });
-}
+const register = registerInUi;
 
 test('alice and bob message both ways; HTML is text; read receipt and preview', async ({ browser }) => {
   test.setTimeout(120_000);

@@ -1,0 +1,13 @@
+/** Steps several Chromium specs share, written the way a person uses the UI. */
+import { expect, type Page } from '@playwright/test';
+
+/** Creates an account on the onboarding screen and waits until the messenger shows the user signed in. */
+export async function registerInUi(page: Page, username: string, displayName: string, deviceName?: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Create account' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Display name').fill(displayName);
+  await page.getByLabel('Password (at least 10 characters)').fill('correct horse battery');
+  if (deviceName !== undefined) await page.getByLabel('Device name').fill(deviceName);
+  await page.getByTestId('register-submit').click();
+  await expect(page.getByTestId('signed-in-as')).toContainText(`${displayName} (@${username})`, { timeout: 30_000 });
+}
