@@ -58,9 +58,16 @@ export class KeyServiceApi {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token !== null) headers.authorization = `Bearer ${token}`;
+    const attempt = () => fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      res = await attempt().catch((err: unknown) => {
+        // A pooled keep-alive connection that the server closed (e.g. it restarted) fails at once with
+        // UND_ERR_SOCKET / ECONNRESET; one fresh connection is tried. Writes the server sees twice are
+        // refused by their own checks (409: version conflict, wrap exists, username taken).
+        if (!isStaleConnection(err)) throw err;
+        return attempt();
+      });
     } catch (err) {
       throw new KeyServiceUnreachableError(this.baseUrl, err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err));
     }
@@ -78,4 +85,9 @@ export class KeyServiceApi {
     const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     throw new KeyServiceError(res.status, typeof error?.code === 'string' ? error.code : `http_${res.status}`, typeof error?.message === 'string' ? error.message : `HTTP ${res.status}`);
   }
+}
+
+function isStaleConnection(err: unknown): boolean {
+  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
+  return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET';
 }
