@@ -24,9 +24,10 @@ trap cleanup EXIT
 # gnome-keyring: unlock a fresh login keyring with a throw-away password and start the secrets component.
 export XDG_DATA_HOME; XDG_DATA_HOME=$(mktemp -d)
 export XDG_RUNTIME_DIR; XDG_RUNTIME_DIR=$(mktemp -d); chmod 700 "$XDG_RUNTIME_DIR"
-eval "$(printf 'seed-test-keyring' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
-eval "$(gnome-keyring-daemon --start --components=secrets 2>/dev/null)"
-KEYRING_PID=${GNOME_KEYRING_PID:-}
+printf 'seed-test-keyring' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+KEYRING_PID=$!
+for _ in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/keyring/control" ] && break; sleep 0.05; done
+GNOME_KEYRING_CONTROL="$XDG_RUNTIME_DIR/keyring"
 export GNOME_KEYRING_CONTROL
 
 # PostgreSQL: a private cluster owned by the postgres user (the server refuses to run as root).
