@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from '@playwright/test';
 import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
@@ -48,4 +49,22 @@ export async function startAppHost(profile: string, options: AppHostOptions = {}
       if ('close' in deps.core) await deps.core.close();
     },
   };
+}
+
+/**
+ * Two app hosts (profiles `<prefix>-alice` and `<prefix>-bob`) sharing one embedded local stack, started
+ * before the spec's tests and closed after them. The returned object is filled in `beforeAll`.
+ */
+export function twoProfileHosts(prefix: string): { alice: WebHost; bob: WebHost } {
+  const hosts = {} as { alice: WebHost; bob: WebHost };
+  test.beforeAll(async () => {
+    const home = mkdtempSync(join(tmpdir(), `seed-${prefix}-`));
+    hosts.alice = await startAppHost(`${prefix}-alice`, { core: { home } });
+    hosts.bob = await startAppHost(`${prefix}-bob`, { core: { home } });
+  });
+  test.afterAll(async () => {
+    await hosts.bob?.close();
+    await hosts.alice?.close();
+  });
+  return hosts;
 }

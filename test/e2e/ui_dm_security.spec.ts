@@ -3,27 +3,13 @@
  * the embedded local stack: Alice and Bob see the same safety number (digits and QR) for their DM, Alice
  * marks Bob verified and gets the verified badge; the devices panel lists this device.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import type { WebHost } from '../../src/main/webHost/server';
-import { startAppHost } from './harness';
+import { twoProfileHosts } from './harness';
 import { registerInUi } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
-let alice: WebHost;
-let bob: WebHost;
-
-test.beforeAll(async () => {
-  const home = mkdtempSync(join(tmpdir(), 'seed-e2e-dm-'));
-  alice = await startAppHost('ui-dm-alice', { core: { home } });
-  bob = await startAppHost('ui-dm-bob', { core: { home } });
-});
-test.afterAll(async () => {
-  await bob?.close();
-  await alice?.close();
-});
+const hosts = twoProfileHosts('ui-dm');
 
 const register = registerInUi;
 
@@ -53,8 +39,8 @@ test('both sides of a DM see the same safety number; verifying shows the badge; 
   test.setTimeout(120_000);
   const a = await browser.newPage();
   const b = await browser.newPage();
-  await a.goto(alice.url);
-  await b.goto(bob.url);
+  await a.goto(hosts.alice.url);
+  await b.goto(hosts.bob.url);
   await register(a, 'alice', 'Alice', 'Alice desktop');
   await register(b, 'bob', 'Bob', 'Bob desktop');
 

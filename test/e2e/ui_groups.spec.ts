@@ -4,27 +4,13 @@
  * Bob, makes him an admin and removes him — each change leaves a member line in the chat, the removal
  * rotates the key — then rotates once more from the security panel. Bob sees the group, then no longer.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { WebHost } from '../../src/main/webHost/server';
-import { startAppHost } from './harness';
+import { twoProfileHosts } from './harness';
 import { registerInUi } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
-let alice: WebHost;
-let bob: WebHost;
-
-test.beforeAll(async () => {
-  const home = mkdtempSync(join(tmpdir(), 'seed-e2e-groups-'));
-  alice = await startAppHost('ui-group-alice', { core: { home } });
-  bob = await startAppHost('ui-group-bob', { core: { home } });
-});
-test.afterAll(async () => {
-  await bob?.close();
-  await alice?.close();
-});
+const hosts = twoProfileHosts('ui-group');
 
 const register = registerInUi;
 
@@ -32,8 +18,8 @@ test('a new group, a role change and a removal show member lines; removal and ro
   test.setTimeout(120_000);
   const a = await browser.newPage();
   const b = await browser.newPage();
-  await a.goto(alice.url);
-  await b.goto(bob.url);
+  await a.goto(hosts.alice.url);
+  await b.goto(hosts.bob.url);
   await register(a, 'alice', 'Alice');
   await register(b, 'bob', 'Bob');
 

@@ -4,27 +4,13 @@
  * (real `pubnub` browser SDK, sealing and opening in main); HTML arrives as text; Bob's reply shows Alice's
  * read receipt; the conversation list previews the newest message; signing out asks first, then unlinks.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { WebHost } from '../../src/main/webHost/server';
-import { startAppHost } from './harness';
+import { twoProfileHosts } from './harness';
 import { registerInUi } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
-let alice: WebHost;
-let bob: WebHost;
-
-test.beforeAll(async () => {
-  const home = mkdtempSync(join(tmpdir(), 'seed-e2e-two-'));
-  alice = await startAppHost('ui-two-alice', { core: { home } });
-  bob = await startAppHost('ui-two-bob', { core: { home } });
-});
-test.afterAll(async () => {
-  await bob?.close();
-  await alice?.close();
-});
+const hosts = twoProfileHosts('ui-two');
 
 const register = registerInUi;
 
@@ -32,8 +18,8 @@ test('alice and bob message both ways; HTML is text; read receipt and preview', 
   test.setTimeout(120_000);
   const a = await browser.newPage();
   const b = await browser.newPage();
-  await a.goto(alice.url);
-  await b.goto(bob.url);
+  await a.goto(hosts.alice.url);
+  await b.goto(hosts.bob.url);
   await register(a, 'alice', 'Alice');
   await register(b, 'bob', 'Bob');
 
