@@ -48,7 +48,9 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "onConversationsChanged": "function",
         "onKeyAvailable": "function",
         "onLinkStatus": "function",
+        "onNavigate": "function",
         "onSessionChanged": "function",
+        "onTrustChanged": "function",
         "openMessage": "function",
         "policy": "function",
         "publishToChannel": "function",
@@ -64,10 +66,13 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "setChannelRole": "function",
         "setMemberRole": "function",
         "setSettings": "function",
+        "setUnreadCount": "function",
+        "showNotification": "function",
         "signIn": "function",
         "signOut": "function",
         "startDeviceLink": "function",
         "transportConfig": "function",
+        "unfollowChannel": "function",
       }
     `);
   });

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { ChannelName } from './channels';
 import { policyViewSchema } from '../policy/view';
-import { ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
+import { ChannelIdSchema, ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
 import {
   addMemberArgsSchema,
   conversationSummarySchema,
@@ -22,6 +22,7 @@ import { deviceSummarySchema, linkConfirmationSchema, linkOfferSchema, linkStatu
 import { envelopeJsonSchema, openArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { contactTrustSchema, settingsSchema } from './schemas/verification';
+import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';
 import {
   broadcastChannelSchema,
   channelMessagesArgsSchema,
@@ -105,6 +106,13 @@ export const contract = {
 
   getSettings: { args: z.tuple([]), result: settingsSchema },
   setSettings: { args: z.tuple([settingsSchema.partial().strict()]), result: settingsSchema },
+  /**
+   * Asks main to show a desktop notification for a received message. Main decides what it shows (the
+   * user's setting and the managed `notificationContent` policy; nothing while the window has focus).
+   */
+  showNotification: { args: z.tuple([notificationArgsSchema]), result: notificationResultSchema },
+  /** Total unread messages, for the tray tooltip and the dock/taskbar badge. */
+  setUnreadCount: { args: z.tuple([z.number().int().min(0).max(1_000_000)]), result: z.null() },
 
   /** Broadcast channels of the directory plus followed ones, with this user's roles. */
   listChannels: { args: z.tuple([]), result: z.array(broadcastChannelSchema) },
@@ -112,6 +120,8 @@ export const contract = {
   createChannel: { args: z.tuple([createChannelArgsSchema]), result: broadcastChannelSchema },
   /** Follows a channel; its key manager (in the result) can read it, so show it first. */
   followChannel: { args: z.tuple([followChannelArgsSchema]), result: broadcastChannelSchema },
+  /** Stops following a channel on this device and forgets its cached channel keys. */
+  unfollowChannel: { args: z.tuple([ChannelIdSchema]), result: z.null() },
   /** A followed channel's messages, oldest first, after opening the newest `open` unopened ones. */
   channelMessages: { args: z.tuple([channelMessagesArgsSchema]), result: channelMessagesSchema },
   publishToChannel: { args: z.tuple([publishArgsSchema]), result: publishResultSchema },

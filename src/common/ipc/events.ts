@@ -4,7 +4,8 @@
  * `on<Event>(listener) → unsubscribe` function per event. Payloads carry ids and states, never keys.
  */
 import { z } from 'zod';
-import { ChannelIdSchema, ConversationIdSchema } from '../ids';
+import { ChannelIdSchema, ConversationIdSchema, UserIdSchema } from '../ids';
+import { navigateSchema } from './schemas/notifications';
 import { linkStatusSchema } from './schemas/devices';
 import { sessionSchema } from './schemas/session';
 
@@ -23,6 +24,10 @@ export const eventSchemas = {
   sessionChanged: sessionSchema,
   /** A broadcast channel's messages or state changed (a delivery, an opened message, a new channel). */
   broadcastChanged: z.object({ channelId: ChannelIdSchema }),
+  /** Main asks the UI to go somewhere: a deep link or a click on a notification (already parsed strictly). */
+  navigate: navigateSchema,
+  /** A contact's trust state changed (verified, identity changed, acknowledged): refresh banners and badges. */
+  trustChanged: z.object({ userId: UserIdSchema }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
