@@ -50,6 +50,13 @@ describe('alice links a second device and reads history', () => {
     expect(rotated).toEqual([dm.conversationId]);
     expect((await alice.conversation(dm.conversationId)).currentVersion).toBe(3);
     await expect(laptop.conversations()).rejects.toMatchObject({ status: 401 });
+    const listed = await alice.devices();
+    expect(listed.map((d) => [d.deviceId, d.current, d.revokedAt === null])).toEqual([
+      [alice.session().deviceId, true, true],
+      [session.deviceId, false, false],
+    ]);
+    expect(listed[1]?.revokedAt).toBeGreaterThan(listed[1]?.createdAt ?? Infinity);
+    await expect(apiOf(bob).call('GET', `/v1/users/${alice.session().userId}/devices?include=revoked`)).rejects.toMatchObject({ status: 403 });
   });
 
   it('refuses a scanned payload whose key fingerprint does not match, and a stranger cannot claim', async () => {

@@ -81,6 +81,9 @@ describe('desktop handlers: Alice and Bob chat over the embedded local stack', (
   it('Alice opens a DM with Bob, seals through the contract, Bob opens it', async () => {
     const found = (await alice.call('searchUsers', `bob${suffix}`)) as Array<{ userId: string }>;
     expect(found).toHaveLength(1);
+    const bySuffix = (await alice.call('searchUsers', suffix)) as Array<{ username: string }>;
+    expect(bySuffix.map((u) => u.username), 'a partial match finds Bob, never Alice herself').toEqual([`bob${suffix}`]);
+    expect(await alice.call('searchUsers', `zz${suffix}`)).toEqual([]);
     const conv = (await alice.call('createConversation', { kind: 'direct', memberUserIds: [found[0]!.userId] })) as {
       conversationId: string;
       name: string;

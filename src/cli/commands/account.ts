@@ -67,7 +67,10 @@ export async function devices(client: Client, _args: CliArgs, out: Output): Prom
   const list = await client.devices();
   out.result(
     list,
-    list.map((d) => `${d.current ? '*' : ' '} ${d.deviceId}  ${d.name} (${d.platform}, added ${formatTime(d.createdAt)})`),
+    list.map(
+      (d) =>
+        `${d.current ? '*' : ' '} ${d.deviceId}  ${d.name} (${d.platform}, added ${formatTime(d.createdAt)}${d.revokedAt === null ? '' : `, revoked ${formatTime(d.revokedAt)}`})`,
+    ),
   );
 }
 

@@ -12,6 +12,7 @@ import type { ConversationId, DeviceId, UserId } from '../../common/ids';
 import { createMessaging, type Messaging } from '../../common/messaging/messaging';
 import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
 import type { BroadcastService } from '../broadcast/broadcastService';
+import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevices';
 import { openBroadcast, type BroadcastSession } from './broadcastAccess';
 import type { ConversationInfo, ConversationKind, HistoryPolicy } from './conversations';
 import { buildCore, type Core } from './core';
@@ -40,20 +41,14 @@ export interface ClientDeps {
   readonly platform?: DevicePlatform;
 }
 
+export type { DeviceInfo } from './accountDevices';
+
 /** Who is signed in (no key material). */
 export interface SessionInfo {
   readonly userId: UserId;
   readonly username: string;
   readonly deviceId: DeviceId;
   readonly deviceName: string;
-}
-
-export interface DeviceInfo {
-  readonly deviceId: DeviceId;
-  readonly name: string;
-  readonly platform: string;
-  readonly createdAt: number;
-  readonly current: boolean;
 }
 
 export class Client {
@@ -168,15 +163,10 @@ export class Client {
     return this.need().approver.shareHistoryWith(deviceId);
   }
 
-  async devices(): Promise<DeviceInfo[]> {
+  /** This account's devices, revoked ones included (with `revokedAt`), certificates verified. */
+  devices(): Promise<DeviceInfo[]> {
     const { identity, directory } = this.need();
-    return (await directory.devicesOf(identity.userId)).map((d) => ({
-      deviceId: d.deviceId,
-      name: d.name,
-      platform: d.certificate.platform,
-      createdAt: d.certificate.createdAt,
-      current: d.deviceId === identity.deviceId,
-    }));
+    return accountDevices(this.api, directory, identity);
   }
 
   /** Revokes one of this account's devices and rotates every conversation it could read. */
@@ -184,6 +174,12 @@ export class Client {
     const core = this.need();
     await this.api.call('DELETE', `/v1/devices/${encodeURIComponent(deviceId)}`);
     return { rotated: await core.conversations.rotatePending() };
+  }
+
+  /** Directory search by username or display name, for pickers (resolve the chosen one with findUser). */
+  searchUsers(term: string): Promise<PublicUser[]> {
+    this.need();
+    return searchDirectory(this.api, term);
   }
 
   findUser(nameOrId: string): Promise<PublicUser> {

@@ -26,6 +26,9 @@ const RegisterDeviceBody = z.strictObject({
   certificate: z.record(z.string(), z.unknown()).describe('a device certificate signed by the account identity key (docs/protocol.md §4)'),
 });
 
+/** `include=revoked` (own devices only) adds revoked devices with their `revokedAt`, for the devices screen. */
+const DevicesQuery = z.strictObject({ include: z.literal('revoked').optional() });
+
 export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
   return [
     defineRoute({
@@ -76,14 +79,17 @@ export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => voi
       method: 'GET',
       path: '/v1/users/:userId/devices',
       tag: 'devices',
-      summary: "A user's certified, unrevoked devices (the recipients of key wraps)",
+      summary: "A user's certified, unrevoked devices (the recipients of key wraps); `include=revoked` lists your own revoked ones too",
       auth: 'user',
       params: UserIdParam,
+      query: DevicesQuery,
       response: z.object({ devices: z.array(DeviceViewSchema) }),
-      errors: [400, 401, 404],
-      handler: async ({ params }) => {
+      errors: [400, 401, 403, 404],
+      handler: async ({ principal, params, query }) => {
+        const includeRevoked = query.include === 'revoked';
+        if (includeRevoked && params.userId !== principal.userId) throw new Forbidden('only your own revoked devices are listed', 'not_your_devices');
         if (!(await userById(svc.db, params.userId))) throw new NotFound('no such user');
-        return { devices: (await devicesOfUser(svc.db, params.userId, false)).map(deviceView) };
+        return { devices: (await devicesOfUser(svc.db, params.userId, includeRevoked)).map(deviceView) };
       },
     }),
     defineRoute({
