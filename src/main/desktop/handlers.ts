@@ -8,7 +8,6 @@ import type { ConversationId, DeviceId, UserId } from '../../common/ids';
 import { checkMaySend, checkSignInMethod } from '../../common/policy/enforce';
 import type { PolicyHolder } from '../services/policyHolder';
 import type { Session } from '../../common/ipc/schemas/session';
-import { NotFoundError } from '../core/errors';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
@@ -97,14 +96,9 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return announceSession();
     },
     async searchUsers(query) {
-      const { client } = await signedIn();
-      try {
-        const u = await client.findUser(query);
-        return [{ userId: u.userId as UserId, username: u.username, displayName: u.displayName }];
-      } catch (e) {
-        if (e instanceof NotFoundError) return [];
-        throw e;
-      }
+      const { client, self } = await signedIn();
+      const found = await client.searchUsers(query);
+      return found.filter((u) => u.userId !== self).map((u) => ({ userId: u.userId as UserId, username: u.username, displayName: u.displayName }));
     },
     async listConversations() {
       const { client, self, lookup: l } = await signedIn();
@@ -161,14 +155,13 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return { ...outcome, plaintext };
     },
     async listDevices() {
-      const devices = await (await signedIn()).client.devices();
-      return devices.map((d) => ({ ...d, revokedAt: null }));
+      return (await signedIn()).client.devices();
     },
     async revokeDevice(deviceId) {
       const { client } = await signedIn();
       const { rotated } = await client.revokeDevice(deviceId as DeviceId);
       for (const conversationId of rotated) events.emit('conversationsChanged', { conversationId, reason: 'rotated' });
-      return (await client.devices()).map((d) => ({ ...d, revokedAt: null }));
+      return client.devices();
     },
     async startDeviceLink(a) {
       checkSignInMethod(deps.policy.current(), 'device-link');
