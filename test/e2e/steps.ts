@@ -11,3 +11,13 @@ export async function registerInUi(page: Page, username: string, displayName: st
   await page.getByTestId('register-submit').click();
   await expect(page.getByTestId('signed-in-as')).toContainText(`${displayName} (@${username})`, { timeout: 30_000 });
 }
+
+/** Starts a DM from the "New conversation" dialog: search `search`, pick the one result, wait for the chat `title`. */
+export async function startDirectMessage(page: Page, search: string, title: string): Promise<void> {
+  await page.getByTestId('new-conversation').click();
+  const dialog = page.getByRole('dialog', { name: 'New conversation' });
+  await dialog.getByTestId('user-search').fill(search);
+  await dialog.getByTestId('user-result').check();
+  await dialog.getByTestId('create-conversation').click();
+  await expect(page.getByTestId('chat-title')).toHaveText(title);
+}

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { twoProfileHosts } from './harness';
-import { registerInUi } from './steps';
+import { registerInUi, startDirectMessage } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 const hosts = twoProfileHosts('ui-dm');
@@ -44,12 +44,7 @@ test('both sides of a DM see the same safety number; verifying shows the badge; 
   await register(a, 'alice', 'Alice', 'Alice desktop');
   await register(b, 'bob', 'Bob', 'Bob desktop');
 
-  await a.getByTestId('new-conversation').click();
-  const dialog = a.getByRole('dialog', { name: 'New conversation' });
-  await dialog.getByTestId('user-search').fill('bob');
-  await dialog.getByTestId('user-result').check();
-  await dialog.getByTestId('create-conversation').click();
-  await expect(a.getByTestId('chat-title')).toHaveText('Bob');
+  await startDirectMessage(a, 'bob', 'Bob');
   expect(await unlabelledControls(a)).toEqual([]);
 
   const seenByAlice = await safetyNumber(a);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { WebHost } from '../../src/main/webHost/server';
 import { startAppHost } from './harness';
-import { registerInUi } from './steps';
+import { registerInUi, startDirectMessage } from './steps';
 
 const root = join(__dirname, '../..');
 const shots = join(root, 'test-results/screenshots');
@@ -49,12 +49,7 @@ test('a DM between the app and a CLI peer works both ways; the CLI prints the HT
   await registerInUi(page, `alicecli${stamp}`, 'Alice');
   expect(await cli(['register', bobName, '--display-name', 'Bob Terminal'])).toMatch(/^registered /);
 
-  await page.getByTestId('new-conversation').click();
-  const dialog = page.getByRole('dialog', { name: 'New conversation' });
-  await dialog.getByTestId('user-search').fill('terminal');
-  await dialog.getByTestId('user-result').check();
-  await dialog.getByTestId('create-conversation').click();
-  await expect(page.getByTestId('chat-title')).toHaveText('Bob Terminal');
+  await startDirectMessage(page, 'terminal', 'Bob Terminal');
 
   const composer = page.getByTestId('composer-input');
   await expect(composer).toBeEnabled({ timeout: 15_000 });

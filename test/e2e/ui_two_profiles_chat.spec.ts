@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { twoProfileHosts } from './harness';
-import { registerInUi } from './steps';
+import { registerInUi, startDirectMessage } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 const hosts = twoProfileHosts('ui-two');
@@ -23,12 +23,7 @@ test('alice and bob message both ways; HTML is text; read receipt and preview', 
   await register(a, 'alice', 'Alice');
   await register(b, 'bob', 'Bob');
 
-  await a.getByTestId('new-conversation').click();
-  const dialog = a.getByRole('dialog', { name: 'New conversation' });
-  await dialog.getByTestId('user-search').fill('bob');
-  await dialog.getByTestId('user-result').check();
-  await dialog.getByTestId('create-conversation').click();
-  await expect(a.getByTestId('chat-title')).toHaveText('Bob');
+  await startDirectMessage(a, 'bob', 'Bob');
 
   const hostile = 'hello bob <img src=x onerror="window.__pwned=1">';
   const composerA = a.getByTestId('composer-input');
