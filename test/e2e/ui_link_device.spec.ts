@@ -69,4 +69,6 @@ test('a new device links to an existing account after both show the same confirm
   await expect(devices.getByTestId('device').filter({ hasText: 'this device' })).toContainText('Office desktop');
   await devices.getByRole('button', { name: 'Revoke Laptop' }).click();
   await expect(devices.getByRole('button', { name: 'Revoke Laptop' })).toHaveCount(0, { timeout: 30_000 });
+  await expect(devices.getByTestId('device').filter({ hasText: 'Laptop' }), 'the revoked device stays listed as revoked').toContainText('revoked');
+  await expect(devices.getByTestId('device').filter({ hasText: 'Office desktop' })).not.toContainText('revoked');
 });
