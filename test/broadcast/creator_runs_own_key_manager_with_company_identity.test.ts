@@ -59,7 +59,7 @@ describe('creator runs her own key manager with the company identity', () => {
 
     expect(await a.revoke(id, bob.userId)).toBe(2);
     await a.publish(id, 'decisions');
-    b.unfollow(id);
+    await b.unfollow(id);
     await b.follow(id);
     expect((await b.open(id)).map((m) => [m.state, m.text ?? m.errorCode])).toEqual([
       ['opened', 'agenda'],

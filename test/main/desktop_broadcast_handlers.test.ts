@@ -4,7 +4,7 @@
  * channel and grants Bob and Carol; both follow (the key manager URL is in the view) and read; Alice
  * revokes Carol and publishes again: Bob reads both, Carol's copy of the new one is not readable with a
  * typed code. `broadcastChanged` events announce deliveries; results never carry keys; bad input gets a
- * typed error and changes nothing.
+ * typed error and changes nothing. Carol unfollows: the channel stays listed, no longer followed.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -140,5 +140,17 @@ describe('desktop broadcast handlers over the embedded local stack', { timeout: 
     expect(await bob.call('publishToChannel', { channelId, text: 'from bob' })).toMatchObject({ channelId });
     await expect.poll(async () => (await messages(alice, channelId, 0)).length, { timeout: 20_000 }).toBe(3);
     expect((await messages(alice, channelId)).map((m) => m.text)).toEqual(['all hands at ten', 'carol has left', 'from bob']);
+  });
+
+  it('Carol unfollows: listed but not followed, its messages gone from her view; again is a no-op', async () => {
+    const before = carol.events.filter((e) => e.name === 'broadcastChanged').length;
+    expect(await carol.call('unfollowChannel', channelId)).toBeNull();
+    expect(carol.events.filter((e) => e.name === 'broadcastChanged').length).toBe(before + 1);
+    expect(((await carol.call('listChannels')) as ChannelView[]).find((c) => c.channelId === channelId)).toMatchObject({ following: false });
+    await expect(messages(carol, channelId, 0)).rejects.toMatchObject({ code: 'channel_unknown' });
+    expect(await carol.call('unfollowChannel', channelId)).toBeNull();
+    expect(carol.events.filter((e) => e.name === 'broadcastChanged').length).toBe(before + 1);
+    await expect(carol.call('unfollowChannel', '../../etc')).rejects.toMatchObject({ code: 'invalid_arguments' });
+    expect((await messages(bob, channelId, 0)).length).toBe(3);
   });
 });

@@ -3,6 +3,7 @@
  * public key from the channel's key manager, seal to it, sign, publish on `bcast.<channelId>`), read
  * history and live messages as lazily opened items, fetch keys again after a rotation, and (creator)
  * revoke a subscriber. The key manager is the one the signed descriptor names — a custom one included.
+ * With a key cache, keys fetched by an earlier run are loaded (and checked) before the first open (§9).
  */
 import { broadcastChannel } from '../../common/channels';
 import type { ChannelDescriptor } from '../../common/broadcast/descriptor';
@@ -15,6 +16,7 @@ import { UnknownKeyVersionError } from '../../common/protocol/errors';
 import type { JsonValue } from '../../common/protocol/plaintext';
 import { bytesOf } from '../../common/protocol/wire';
 import { BroadcastItem, type OpenedBroadcast } from './broadcastItem';
+import type { ChannelKeyCache } from './channelKeyCache';
 import { ChannelKeyRing } from './channelKeyRing';
 import { KeyManagerClient } from './keyManagerClient';
 import { PublisherDirectory } from './publisherDirectory';
@@ -51,11 +53,12 @@ export class BroadcastChannel {
   constructor(
     readonly descriptor: ChannelDescriptor,
     private readonly opts: BroadcastClientOptions,
+    keyCache?: ChannelKeyCache,
   ) {
     this.channelId = descriptor.channelId;
     this.pubnubChannel = broadcastChannel(descriptor.channelId);
     this.km = new KeyManagerClient(descriptor.keyManagerUrl, opts.keyManagerTimeoutMs);
-    this.keys = new ChannelKeyRing(this.channelId, this.km, opts);
+    this.keys = new ChannelKeyRing(this.channelId, this.km, opts, keyCache);
     this.publishers = new PublisherDirectory(this.channelId, this.km, opts);
   }
 
@@ -82,9 +85,19 @@ export class BroadcastChannel {
     return this.keys.refresh();
   }
 
-  /** Versions held now (no request). */
+  /** Versions held now (no request; cached keys count once loaded by an open or refresh). */
   heldVersions(): number[] {
     return this.keys.versions();
+  }
+
+  /** Deletes this channel's cached keys and stops caching new ones (keys in memory stay held). */
+  dropCachedKeys(): Promise<void> {
+    return this.keys.dropCache();
+  }
+
+  /** Caches the held keys (again) and keeps caching new ones. */
+  keepCachedKeys(): Promise<void> {
+    return this.keys.keepCache();
   }
 
   /** Stored messages, oldest first, as unopened items (up to `limit`, paging back through history). */
@@ -153,6 +166,7 @@ export class BroadcastChannel {
       channelKeyForVersion: (v: number) => this.keys.get(v),
       publisherSigningKey: (d: string) => this.publishers.signingKey(d, publishedAt),
     };
+    await this.keys.ready();
     try {
       return await openBroadcast(this.opts.crypto, envelope, ctx);
     } catch (err) {

@@ -6,12 +6,13 @@
  * Each returns a `BroadcastChannel` for publish / history / subscribe / open / revoke. With a directory
  * (the key service), created channels are listed there and `listChannels` / `setRole` work.
  */
-import { signDescriptor, verifyDescriptor, type UnsignedDescriptor } from '../../common/broadcast/descriptor';
+import { signDescriptor, verifyDescriptor, type ChannelDescriptor, type UnsignedDescriptor } from '../../common/broadcast/descriptor';
 import { DescriptorError, DirectoryError } from '../../common/broadcast/errors';
 import { publisherRole, subscriberRole } from '../../common/broadcast/roles';
 import type { ChannelRule } from '../../common/broadcast/rules';
 import { newChannelId, type ChannelId } from '../../common/ids';
 import { BroadcastChannel } from './broadcastChannel';
+import { fileChannelKeyCache } from './channelKeyCache';
 import { KeyManagerClient } from './keyManagerClient';
 import type { BroadcastDirectory, ChannelRoleKind, ListedChannel } from './keyServiceDirectory';
 import type { BroadcastClientOptions } from './types';
@@ -43,6 +44,8 @@ export interface BroadcastClient {
   setRole(channelId: string, userId: string, kind: ChannelRoleKind, granted: boolean): Promise<void>;
   openChannel(keyManagerUrl: string, channelId: string, creatorAccountKey?: Uint8Array): Promise<BroadcastChannel>;
   channel(descriptor: unknown, creatorAccountKey?: Uint8Array): Promise<BroadcastChannel>;
+  /** Deletes the channel's cached keys on this device (nothing without a key cache). */
+  forgetKeys(channelId: string): Promise<void>;
 }
 
 function directoryOf(opts: BroadcastClientOptions): BroadcastDirectory {
@@ -53,6 +56,11 @@ function directoryOf(opts: BroadcastClientOptions): BroadcastDirectory {
 export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastClient {
   const { crypto, device } = opts;
   const kmFor = (url: string) => new KeyManagerClient(url, opts.keyManagerTimeoutMs);
+  const keyCache =
+    opts.keyCacheDir === undefined
+      ? undefined
+      : fileChannelKeyCache({ profileDir: opts.keyCacheDir, crypto, deviceId: device.deviceId, x25519PrivateKey: device.x25519PrivateKey, onError: opts.onKeyCacheError });
+  const channelOf = (descriptor: ChannelDescriptor) => new BroadcastChannel(descriptor, opts, keyCache);
   return {
     async createChannel(input) {
       const channelId = input.channelId ?? newChannelId(crypto);
@@ -71,7 +79,7 @@ export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastCl
       const km = kmFor(descriptor.keyManagerUrl);
       await km.createChannel(await opts.claims(km.url), descriptor);
       await opts.directory?.register(descriptor);
-      return new BroadcastChannel(descriptor, opts);
+      return channelOf(descriptor);
     },
     async listChannels() {
       const listed = await directoryOf(opts).list();
@@ -93,10 +101,13 @@ export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastCl
     async openChannel(keyManagerUrl, channelId, creatorAccountKey) {
       const info = await kmFor(keyManagerUrl).info(channelId);
       const descriptor = await verifyDescriptor(crypto, info.descriptor, { keyManagerUrl, channelId, accountKey: creatorAccountKey });
-      return new BroadcastChannel(descriptor, opts);
+      return channelOf(descriptor);
     },
     async channel(input, creatorAccountKey) {
-      return new BroadcastChannel(await verifyDescriptor(crypto, input, { accountKey: creatorAccountKey }), opts);
+      return channelOf(await verifyDescriptor(crypto, input, { accountKey: creatorAccountKey }));
+    },
+    async forgetKeys(channelId) {
+      await keyCache?.remove(channelId);
     },
   };
 }

@@ -3,8 +3,9 @@
  * facade over the broadcast client that keeps followed channels, their delivered items and plain views
  * for the UI — never key material. Delivery only records items; `open` decrypts the newest unopened ones
  * (what is on screen), so reading is decoupled from delivery. `onChange(channelId)` fires whenever a
- * channel's view changes. Fetched channel keys live in memory for the service's lifetime (also across
- * unfollow/follow); they are not persisted.
+ * channel's view changes. Fetched channel keys stay in memory for the service's lifetime (also across
+ * unfollow/follow) and, when the client has a key cache, on disk still wrapped to this device (§9):
+ * `unfollow` deletes a channel's cached keys, following it again caches what is held.
  */
 import { BroadcastError } from '../../common/broadcast/errors';
 import { toBase64 } from '../../common/encoding/base64';
@@ -101,9 +102,12 @@ export class BroadcastService {
     await this.startFollowing(await this.client.openChannel(url, channelId));
   }
 
-  unfollow(channelId: string): void {
-    this.followed.get(channelId)?.stop();
-    this.followed.delete(channelId);
+  /** Stops following and deletes the channel's cached keys on this device (keys held in memory stay). */
+  async unfollow(channelId: string): Promise<void> {
+    const wasFollowed = this.stopFollowing(channelId);
+    const channel = this.opened.get(channelId);
+    await (channel ? channel.dropCachedKeys() : this.client.forgetKeys(channelId));
+    if (wasFollowed) this.onChange(channelId);
   }
 
   /** The channel's messages, oldest first; unopened ones are `sealed`. */
@@ -144,8 +148,15 @@ export class BroadcastService {
     return this.get(channelId).channel.revoke(userId);
   }
 
+  /** Stops following everything (cached keys stay for the next run). */
   dispose(): void {
-    for (const id of [...this.followed.keys()]) this.unfollow(id);
+    for (const id of [...this.followed.keys()]) this.stopFollowing(id);
+  }
+
+  private stopFollowing(channelId: string): boolean {
+    const f = this.followed.get(channelId);
+    f?.stop();
+    return this.followed.delete(channelId);
   }
 
   private get(channelId: string): Followed {
@@ -155,6 +166,7 @@ export class BroadcastService {
   }
 
   private async startFollowing(channel: BroadcastChannel): Promise<void> {
+    if (this.opened.get(channel.channelId) === channel) await channel.keepCachedKeys();
     this.opened.set(channel.channelId, channel);
     const items: BroadcastItem[] = [];
     const id = channel.channelId;

@@ -1,12 +1,14 @@
 /**
  * What the broadcast client needs from its host (docs/broadcast.md §8): the signed-in device (ids,
  * certificate, private keys held by main), a source of role claims for a given key manager audience,
- * and the PubNub SDK instance the app already uses.
+ * and the PubNub SDK instance the app already uses; optionally the profile directory where fetched
+ * channel keys are cached as received (docs/broadcast.md §9).
  */
 import type { CryptoProvider } from '../../common/crypto/provider';
 import type { DeviceId, UserId } from '../../common/ids';
 import type { PubNubClient } from '../../common/messaging/transport';
 import type { DeviceCertificate } from '../../common/protocol/deviceCertificate';
+import type { ChannelKeyCacheError } from './channelKeyCache';
 import type { BroadcastDirectory } from './keyServiceDirectory';
 
 export interface BroadcastDevice {
@@ -32,5 +34,12 @@ export interface BroadcastClientOptions {
   readonly directory?: BroadcastDirectory;
   /** Bound on every key manager request; default 5 s. */
   readonly keyManagerTimeoutMs?: number;
+  /**
+   * The profile directory: fetched channel keys are cached under `broadcast-keys/<deviceId>/`, still
+   * wrapped to this device, and survive a restart. Without it they are held in memory only.
+   */
+  readonly keyCacheDir?: string;
+  /** Where ignored cache entries and failed cache writes are reported; default stderr. */
+  readonly onKeyCacheError?: (error: ChannelKeyCacheError) => void;
   readonly now?: () => number;
 }

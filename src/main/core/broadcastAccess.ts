@@ -65,6 +65,7 @@ function withAccess(client: BroadcastClient, access: BroadcastAccess): Broadcast
   return {
     listChannels: () => client.listChannels(),
     setRole: (channelId, userId, kind, granted) => client.setRole(channelId, userId, kind, granted),
+    forgetKeys: (channelId) => client.forgetKeys(channelId),
     async createChannel(input) {
       const channel = await client.createChannel(input);
       await access.renew();
@@ -104,13 +105,17 @@ export interface BroadcastSession {
   close(): void;
 }
 
-/** Builds the broadcast session of a signed-in identity; `onChange(channelId)` fires on every view change. */
+/**
+ * Builds the broadcast session of a signed-in identity; `onChange(channelId)` fires on every view change.
+ * With `keyCacheDir` (the profile directory) fetched channel keys are cached there (docs/broadcast.md §9).
+ */
 export async function openBroadcast(
   api: KeyServiceApi,
   provider: CryptoProvider,
   identity: Identity,
   config: TransportConfig,
   onChange: (channelId: string) => void,
+  keyCacheDir?: string,
 ): Promise<BroadcastSession> {
   const call: KeyServiceCall = (method, path, body) => api.call<unknown>(method, path, body);
   const device = await certifiedDevice(call, provider, {
@@ -126,7 +131,7 @@ export async function openBroadcast(
     access.close();
     throw err;
   }
-  const client = createBroadcastClient({ crypto: provider, device, claims: keyServiceClaims(call), directory: keyServiceDirectory(call), pubnub: access.pubnub });
+  const client = createBroadcastClient({ crypto: provider, device, claims: keyServiceClaims(call), directory: keyServiceDirectory(call), pubnub: access.pubnub, keyCacheDir });
   const service = new AccessAwareService(withAccess(client, access), onChange, access);
   return {
     service,

@@ -1,7 +1,8 @@
 /**
  * The desktop's IPC handlers for broadcast channels (issue 8, docs/broadcast.md §8.1) over the client
- * core's `broadcast()` service: list, create (default key manager `<server>/km`), follow, messages (opening
- * the newest ones lazily), publish, grant/withdraw roles and revoke a reader. Results are plain views —
+ * core's `broadcast()` service: list, create (default key manager `<server>/km`), follow, unfollow (which
+ * also deletes the channel's cached keys on this device, §9), messages (opening the newest ones lazily),
+ * publish, grant/withdraw roles and revoke a reader. Results are plain views —
  * ids, names, key manager URL, roles, key versions, text or a typed not-readable state — never keys.
  * `broadcastChanged` tells the renderer when a channel's view changed.
  */
@@ -21,7 +22,15 @@ export interface BroadcastHandlerDeps {
   serverUrl: string;
 }
 
-type BroadcastChannels = 'listChannels' | 'createChannel' | 'followChannel' | 'channelMessages' | 'publishToChannel' | 'setChannelRole' | 'revokeChannelSubscriber';
+type BroadcastChannels =
+  | 'listChannels'
+  | 'createChannel'
+  | 'followChannel'
+  | 'unfollowChannel'
+  | 'channelMessages'
+  | 'publishToChannel'
+  | 'setChannelRole'
+  | 'revokeChannelSubscriber';
 
 function channelSummary(c: BroadcastChannelView): BroadcastChannelSummary {
   return { ...c, channelId: c.channelId as ChannelId, creatorUserId: c.creatorUserId as UserId };
@@ -65,6 +74,10 @@ export function broadcastHandlers(deps: BroadcastHandlerDeps): Pick<Required<Han
       const s = await service();
       await s.follow(a.channelId, a.keyManagerUrl);
       return summaryOf(s, a.channelId);
+    },
+    async unfollowChannel(channelId) {
+      await (await service()).unfollow(channelId);
+      return null;
     },
     async channelMessages(a) {
       const s = await service();
