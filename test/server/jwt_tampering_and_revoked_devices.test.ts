@@ -95,7 +95,9 @@ describeBackends('JWT tampering and revoked devices', (backend) => {
     const after = await run.api.get(`/v1/conversations/${conv}/versions/latest`, revoked.token);
     expect(after.status).toBe(401);
     expect(after.body).toMatchObject({ error: { code: 'device_revoked' } });
-    expect((await run.api.post('/v1/auth/refresh', { refreshToken: revoked.refreshToken })).status).toBe(401);
+    const refreshed = await run.api.post('/v1/auth/refresh', { refreshToken: revoked.refreshToken });
+    expect(refreshed.status).toBe(401);
+    expect(refreshed.body, 'the device learns why, so it can forget its keys').toMatchObject({ error: { code: 'device_revoked' } });
     const relogin = await run.api.post('/v1/auth/login', { username: alice.username, password: 'correct horse battery staple', deviceId: revoked.deviceId });
     expect(relogin.status).toBe(403);
     expect((await run.api.get(`/v1/conversations/${conv}/versions/latest`, device(alice).token)).status).toBe(200);

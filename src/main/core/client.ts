@@ -60,10 +60,17 @@ export class Client {
   private readonly noticeListeners = new Set<(notice: ControlNotice) => void>();
   private broadcastSession: Promise<BroadcastSession> | undefined;
   private readonly broadcastListeners = new Set<(channelId: string) => void>();
+  private readonly revokedListeners = new Set<() => void>();
 
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
     this.api = new KeyServiceApi(deps.keyServiceUrl.replace(/\/+$/, ''), (token) => deps.vault.saveRefreshToken(token));
+    this.api.onDeviceRevoked(() => {
+      if (!this.core) return;
+      void this.forgetDevice().then(() => {
+        for (const listener of this.revokedListeners) listener();
+      });
+    });
   }
 
   /** Opens a profile: signed in when the state names a session and the vault holds its keys. */
@@ -334,13 +341,35 @@ export class Client {
   async signOut(): Promise<void> {
     const { identity } = this.need();
     await this.api.call('DELETE', `/v1/devices/${encodeURIComponent(identity.deviceId)}`);
+    await this.forgetDevice();
+  }
+
+  /**
+   * Asks the key service whether this device may still act; a device revoked from another one learns it
+   * here (or on any other call), forgets its keys and local state, and tells the `onRevoked` listeners.
+   */
+  async checkAccess(): Promise<void> {
+    this.need();
+    await this.api.call('GET', '/v1/me');
+  }
+
+  /** `listener` runs after this device learned it was revoked and erased its keys. */
+  onRevoked(listener: () => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  /** Deletes this device's keys from the OS keychain and clears its local state (sign-out, revocation). */
+  private async forgetDevice(): Promise<void> {
+    const core = this.core;
+    this.core = undefined;
     await this.close();
+    core?.ring.close();
     await this.deps.vault.clear();
     this.state.update((s) => {
       s.session = null;
       s.cursors = {};
     });
-    this.core = undefined;
   }
 
   /** Stops the pipeline, the transport, broadcast and every timer. */

@@ -17,6 +17,7 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export class KeyServiceApi {
   private accessToken: string | null = null;
   private refreshToken: string | null = null;
+  private readonly revokedListeners = new Set<() => void>();
 
   constructor(
     readonly baseUrl: string,
@@ -26,6 +27,11 @@ export class KeyServiceApi {
   setTokens(accessToken: string | null, refreshToken: string | null): void {
     this.accessToken = accessToken;
     this.refreshToken = refreshToken;
+  }
+
+  /** Called when the key service answers `device_revoked`: this device was revoked from another one. */
+  onDeviceRevoked(listener: () => void): void {
+    this.revokedListeners.add(listener);
   }
 
   get signedIn(): boolean {
@@ -83,6 +89,7 @@ export class KeyServiceApi {
     if (res.ok) return { status: res.status, body: parsed as T };
     if (res.status === 401 && allow401) return { status: 401, body: undefined as T };
     const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    if (error?.code === 'device_revoked') for (const listener of this.revokedListeners) listener();
     throw new KeyServiceError(res.status, typeof error?.code === 'string' ? error.code : `http_${res.status}`, typeof error?.message === 'string' ? error.message : `HTTP ${res.status}`);
   }
 }

@@ -57,6 +57,7 @@ export async function rotateSession(svc: Services, refreshToken: string): Promis
     const now = svc.now();
     const row = await refreshTokenByHash(tx, hash);
     if (!row) return { kind: 'invalid' } as const;
+    if (row.revoked_at !== null && row.revoked_reason === 'device_revoked') return { kind: 'deviceRevoked' } as const;
     if (row.revoked_at !== null || row.expires_at <= now) return { kind: 'ended' } as const;
     if (!(await markRefreshUsed(tx, hash, now))) {
       await revokeSession(tx, row.id, 'refresh_token_reused', now);
@@ -69,6 +70,8 @@ export async function rotateSession(svc: Services, refreshToken: string): Promis
       return outcome.pair;
     case 'reused':
       throw new RefreshReuse();
+    case 'deviceRevoked':
+      throw new Unauthorized('this device has been revoked', 'device_revoked');
     case 'ended':
       throw new Unauthorized('session ended; log in again', 'session_revoked');
     case 'invalid':

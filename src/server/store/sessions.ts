@@ -24,11 +24,13 @@ export async function insertRefreshToken(q: Queryable, hash: string, sessionId: 
 
 export interface RefreshLookup extends SessionRow {
   readonly used_at: number | null;
+  /** Why the session ended (`device_revoked`, `refresh_token_reused`, `logout`…), null while it lives. */
+  readonly revoked_reason: string | null;
 }
 
 export function refreshTokenByHash(q: Queryable, hash: string): Promise<RefreshLookup | undefined> {
   return q.one<RefreshLookup>(
-    `SELECT s.id, s.user_id, s.device_id, s.expires_at, s.revoked_at, r.used_at
+    `SELECT s.id, s.user_id, s.device_id, s.expires_at, s.revoked_at, s.revoked_reason, r.used_at
        FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = ?`,
     [hash],
   );
