@@ -71,4 +71,8 @@ test('a new device links to an existing account after both show the same confirm
   await expect(devices.getByRole('button', { name: 'Revoke Laptop' })).toHaveCount(0, { timeout: 30_000 });
   await expect(devices.getByTestId('device').filter({ hasText: 'Laptop' }), 'the revoked device stays listed as revoked').toContainText('revoked');
   await expect(devices.getByTestId('device').filter({ hasText: 'Office desktop' })).not.toContainText('revoked');
+  // The laptop learns it was revoked, erases its keys and says so on the sign-in screen.
+  await expect(n.getByTestId('device-revoked')).toBeVisible({ timeout: 30_000 });
+  await expect(n.getByTestId('onboarding')).toBeVisible();
+  await n.screenshot({ path: join(shots, 'ui-link-revoked-laptop.png'), fullPage: true });
 });

@@ -2,7 +2,8 @@
  * The desktop's IPC handlers over the client core: sign-in, conversations and members, message
  * sealing/opening for the renderer's pipeline, devices and linking, contact verification. Results are
  * shaped by the contract (src/common/ipc/contract.ts), which strips anything it does not declare; no
- * handler returns key material. Events tell the renderer when keys arrive and the session changes.
+ * handler returns key material. Events tell the renderer when keys arrive, the session changes and a
+ * contact's trust state changes (trustEvents.ts).
  */
 import type { ConversationId, DeviceId, UserId } from '../../common/ids';
 import { checkMaySend, checkSignInMethod } from '../../common/policy/enforce';
@@ -13,6 +14,8 @@ import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
 import type { ClientHost } from './clientHost';
 import { DesktopLinking } from './linking';
+import { watchRevocation } from './revocationWatch';
+import { announceTrustChanges } from './trustEvents';
 import { cachedLookup, conversationSummary, fromBridgePlaintext, toBridgePlaintext, type UserLookup } from './views';
 
 export interface DesktopHandlerDeps {
@@ -29,6 +32,8 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   const linking = new DesktopLinking(events);
   let lookup: UserLookup | undefined;
   let listening = false;
+  let revoked = false;
+  let stopWatch: (() => void) | undefined;
 
   async function signedIn() {
     const client = await host.current();
@@ -39,9 +44,16 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   async function session(): Promise<Session> {
     const client = await host.current();
     const base = { serverUrl: deps.serverUrl, localStack: deps.localStack };
-    if (!client.isSignedIn) return { state: 'signedOut', ...base };
+    if (!client.isSignedIn) return { state: 'signedOut', ...base, ...(revoked ? { reason: 'deviceRevoked' as const } : {}) };
+    revoked = false;
     if (!listening) {
       listening = true;
+      stopWatch = watchRevocation(client, () => {
+        revoked = true;
+        listening = false;
+        lookup = undefined;
+        void announceSession();
+      });
       client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
       client.onNotice((notice) => {
         if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
@@ -71,7 +83,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     return conversationSummary(await client.conversation(conversationId), self, l);
   }
 
-  return {
+  return announceTrustChanges(events, {
     session,
     async register(a) {
       checkSignInMethod(deps.policy.current(), 'password');
@@ -91,6 +103,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     async signOut() {
       const client = await host.current();
       if (client.isSignedIn) await client.signOut();
+      stopWatch?.();
       lookup = undefined;
       listening = false;
       return announceSession();
@@ -179,5 +192,5 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     markVerified: async (userId) => (await signedIn()).client.verifyContact(userId),
     acknowledgeIdentityChange: async (userId) => (await signedIn()).client.acknowledgeIdentityChange(userId),
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
-  };
+  });
 }

@@ -13,7 +13,13 @@ export const userSummarySchema = z.object({
 export type UserSummary = z.infer<typeof userSummarySchema>;
 
 export const sessionSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('signedOut'), serverUrl: z.string(), localStack: z.boolean() }),
+  z.object({
+    state: z.literal('signedOut'),
+    serverUrl: z.string(),
+    localStack: z.boolean(),
+    /** Set when this device was revoked from another one and erased its keys (shown on the sign-in screen). */
+    reason: z.literal('deviceRevoked').optional(),
+  }),
   z.object({
     state: z.literal('signedIn'),
     serverUrl: z.string(),

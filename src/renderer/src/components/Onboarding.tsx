@@ -17,6 +17,8 @@ export interface OnboardingProps {
   busy: boolean;
   error: UiError | null;
   server: { url: string; local: boolean } | null;
+  /** This device was revoked from another one and erased its keys. */
+  revoked: boolean;
   linkOffer: LinkOffer | null;
   linkStatus: LinkStatus | null;
   onSignIn(input: { username: string; password: string; deviceName: string }): void;
@@ -46,6 +48,12 @@ export function Onboarding(props: OnboardingProps) {
         <p className="muted" data-testid="server-info">
           Key service: {props.server.url || 'not configured'}
           {props.server.local ? ' (local stack on this computer)' : ''}
+        </p>
+      )}
+      {props.revoked && (
+        <p role="alert" className="notice bad" data-testid="device-revoked">
+          This device was removed from your account on another device, and its keys were erased from this computer. Link it again
+          to read your conversations here.
         </p>
       )}
       <div role="tablist" aria-label="How to start" className="tabs">

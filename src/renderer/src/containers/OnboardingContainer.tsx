@@ -16,6 +16,7 @@ export function OnboardingContainer() {
       busy={busy}
       error={error}
       server={current ? { url: current.serverUrl, local: current.localStack } : null}
+      revoked={current?.state === 'signedOut' && current.reason === 'deviceRevoked'}
       linkOffer={linkOffer}
       linkStatus={linkStatus}
       onSignIn={(input) => void s.signIn(input)}
