@@ -5,6 +5,10 @@ import { permissionDecision } from '../../src/main/security/permissions';
 
 describe('navigation guard', () => {
   it('allows only the app origin', () => {
+    expect(isAllowedNavigation('app://seed/index.html#/chat', 'app://seed')).toBe(true);
+    expect(isAllowedNavigation('file:///opt/app/out/renderer/index.html', 'app://seed')).toBe(false);
+    expect(isAllowedNavigation('app://evil/index.html', 'app://seed')).toBe(false);
+    expect(isAllowedNavigation('data:text/html,<h1>x</h1>', 'app://seed')).toBe(false);
     expect(isAllowedNavigation('file:///opt/app/out/renderer/index.html#/chat', 'file://')).toBe(true);
     expect(isAllowedNavigation('https://evil.example/', 'file://')).toBe(false);
     expect(isAllowedNavigation('http://localhost:5174/', 'http://localhost:5173')).toBe(false);

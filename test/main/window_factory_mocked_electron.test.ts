@@ -54,7 +54,7 @@ beforeEach(() => {
 });
 
 function makeWindow() {
-  createMainWindow({ rendererUrl: null, rendererFile: '/opt/app/out/renderer/index.html', preloadFile: '/opt/app/out/preload/index.js', externalLinks: { allowedHosts: [] } });
+  createMainWindow({ rendererUrl: null, preloadFile: '/opt/app/out/preload/index.js', externalLinks: { allowedHosts: [] } });
   const w = recorded.windows[0];
   if (!w) throw new Error('no window created');
   return w;
@@ -71,7 +71,18 @@ describe('window factory (mocked Electron: the binary cannot run here)', () => {
       webviewTag: false,
       preload: '/opt/app/out/preload/index.js',
     });
-    expect(w.loaded).toBe('/opt/app/out/renderer/index.html');
+    expect(w.loaded).toBe('app://seed/index.html');
+  });
+
+  it('loads the dev server URL when one is given, and keeps navigation on its origin', () => {
+    createMainWindow({ rendererUrl: 'http://localhost:5173/', preloadFile: '/p.js', externalLinks: { allowedHosts: [] } });
+    const w = recorded.windows[0];
+    expect(w?.loaded).toBe('http://localhost:5173/');
+    const prevented: string[] = [];
+    const event = (url: string) => ({ preventDefault: () => prevented.push(url) });
+    w?.handlers.get('will-navigate')?.(event('app://seed/index.html'), 'app://seed/index.html');
+    w?.handlers.get('will-navigate')?.(event('http://localhost:5173/#/chat'), 'http://localhost:5173/#/chat');
+    expect(prevented).toEqual(['app://seed/index.html']);
   });
 
   it('prevents navigation away from the app and refuses webviews', () => {
@@ -79,10 +90,12 @@ describe('window factory (mocked Electron: the binary cannot run here)', () => {
     const prevented: string[] = [];
     const event = (url: string) => ({ preventDefault: () => prevented.push(url) });
     w.handlers.get('will-navigate')?.(event('https://evil.example/'), 'https://evil.example/');
+    w.handlers.get('will-navigate')?.(event('app://seed/index.html#/chat'), 'app://seed/index.html#/chat');
     w.handlers.get('will-navigate')?.(event('file:///opt/app/out/renderer/index.html'), 'file:///opt/app/out/renderer/index.html');
+    w.handlers.get('will-navigate')?.(event('app://other/index.html'), 'app://other/index.html');
     w.handlers.get('will-redirect')?.(event('http://127.0.0.1:1/'), 'http://127.0.0.1:1/');
     w.handlers.get('will-attach-webview')?.(event('webview'));
-    expect(prevented).toEqual(['https://evil.example/', 'http://127.0.0.1:1/', 'webview']);
+    expect(prevented).toEqual(['https://evil.example/', 'file:///opt/app/out/renderer/index.html', 'app://other/index.html', 'http://127.0.0.1:1/', 'webview']);
   });
 
   it('denies every window.open and hands only https links to the OS browser', () => {
@@ -102,25 +115,27 @@ describe('window factory (mocked Electron: the binary cannot run here)', () => {
 });
 
 describe('IPC registration (mocked Electron: the binary cannot run here)', () => {
-  const mainFrame = { url: 'file:///opt/app/out/renderer/index.html' };
+  const mainFrame = { url: 'app://seed/index.html' };
   const dispatched: string[] = [];
   const dispatch = async (channel: string) => (dispatched.push(channel), { ok: true as const, value: 'fine' });
 
   it('registers exactly the contract channels under the app prefix', async () => {
-    registerIpc(dispatch, ['file://']);
+    registerIpc(dispatch, ['app://seed']);
     expect([...recorded.ipc.keys()].sort()).toEqual(channelNames.map((n) => `seed:${n}`).sort());
   });
 
   it('refuses a forged sender (sub-frame or foreign page) before dispatching', async () => {
-    registerIpc(dispatch, ['file://']);
+    registerIpc(dispatch, ['app://seed']);
     const handler = recorded.ipc.get('seed:appInfo');
     dispatched.length = 0;
-    const subFrame = { url: 'file:///opt/app/out/renderer/index.html' };
+    const subFrame = { url: 'app://seed/index.html' };
     const forged = await handler?.({ senderFrame: subFrame, sender: { mainFrame } }, []);
     expect(forged).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
-    const foreignMain = { url: 'https://evil.example/' };
-    const foreign = await handler?.({ senderFrame: foreignMain, sender: { mainFrame: foreignMain } }, []);
-    expect(foreign).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    for (const url of ['https://evil.example/', 'file:///opt/app/out/renderer/index.html', 'app://other/index.html']) {
+      const foreignMain = { url };
+      const foreign = await handler?.({ senderFrame: foreignMain, sender: { mainFrame: foreignMain } }, []);
+      expect(foreign).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    }
     const gone = await handler?.({ senderFrame: null, sender: { mainFrame } }, []);
     expect(gone).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
     expect(dispatched).toEqual([]);

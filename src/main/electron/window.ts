@@ -2,16 +2,19 @@
  * The one BrowserWindow factory. Electron's template defaults turned around: sandboxed renderer, context
  * isolation, no Node integration, one bundled preload, navigation and window.open denied, permission
  * requests denied (Electron security checklist, https://www.electronjs.org/docs/latest/tutorial/security).
+ * The packaged renderer loads from `app://seed/index.html` (src/main/electron/appProtocol.ts serves it),
+ * never from `file://`; in development from the dev server's URL.
  */
 import { BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
 import { originOf } from '../ipc/senderPolicy';
 import { externalLinkDecision, isAllowedNavigation, type ExternalLinkRules } from '../security/navigation';
 import { permissionDecision } from '../security/permissions';
+import { APP_INDEX_URL, APP_ORIGIN } from '../security/appProtocol';
 
 export interface WindowOptions {
+  /** The dev server's URL in development; null loads the packaged renderer from `app://seed`. */
   rendererUrl: string | null;
-  rendererFile: string;
   preloadFile: string;
   externalLinks: ExternalLinkRules;
 }
@@ -34,7 +37,7 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
       spellcheck: false,
     },
   });
-  const appOrigin = opts.rendererUrl ? originOf(opts.rendererUrl) : 'file://';
+  const appOrigin = opts.rendererUrl ? originOf(opts.rendererUrl) : APP_ORIGIN;
   win.webContents.on('will-navigate', (event, url) => {
     if (!isAllowedNavigation(url, appOrigin)) event.preventDefault();
   });
@@ -48,8 +51,7 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
     return { action: 'deny' };
   });
   win.once('ready-to-show', () => win.show());
-  if (opts.rendererUrl) void win.loadURL(opts.rendererUrl);
-  else void win.loadFile(opts.rendererFile);
+  void win.loadURL(opts.rendererUrl ?? APP_INDEX_URL);
   return win;
 }
 
@@ -59,9 +61,10 @@ export function denyAllPermissions(): void {
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
 }
 
-export function rendererPaths(mainDir: string): Pick<WindowOptions, 'rendererFile' | 'preloadFile'> {
+/** The built renderer folder (served as `app://seed`) and preload script, next to the built main. */
+export function rendererPaths(mainDir: string): { rendererDir: string; preloadFile: string } {
   return {
-    rendererFile: join(mainDir, '../renderer/index.html'),
+    rendererDir: join(mainDir, '../renderer'),
     preloadFile: join(mainDir, '../preload/index.js'),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Where the app window may go (Electron security checklist §13 "Disable or limit navigation" and §14
- * "Disable or limit creation of new windows"): in-app navigation only within the app's own origin; links
+ * "Disable or limit creation of new windows"): in-app navigation only within the app's own origin
+ * (`app://seed` for the packaged renderer, see appProtocol.ts; the dev server's origin in development); links
  * leave the app only through the OS browser, only over https, without credentials in the URL, and — when
  * the deployment sets an allowlist — only to listed hosts.
  */

@@ -1,0 +1,51 @@
+/**
+ * Electron glue for the `app://seed` scheme: registers it as a privileged standard scheme before `ready`
+ * and serves the built renderer through `protocol.handle` (Electron security checklist §18), so the
+ * window no longer loads from `file://` and the `grantFileProtocolExtraPrivileges` fuse is off. Which
+ * file a URL names is decided by src/main/security/appProtocol.ts; every response carries the CSP built in
+ * main (src/main/security/csp.ts). `corsEnabled` stays unset, so no other origin can read these files.
+ */
+import { protocol } from 'electron';
+import { readFile, stat } from 'node:fs/promises';
+import { APP_SCHEME, AppRequestRefusedError, resolveAppRequest } from '../security/appProtocol';
+import { buildCsp, type CspTransport } from '../security/csp';
+
+export interface AppProtocolOptions {
+  /** Folder of the built renderer (out/renderer next to out/main). */
+  rendererDir: string;
+  /** The transport origin the renderer connects to, for the CSP's connect-src. */
+  transport: CspTransport;
+}
+
+/** Must run before `app` is ready (Electron refuses it later). It replaces any earlier privileged-scheme list. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+}
+
+/** Serves `app://seed/…` from `rendererDir`. Throws `CspOriginError` for a transport origin the CSP cannot express. */
+export function handleAppProtocol(opts: AppProtocolOptions): void {
+  const serve = appRequestServer(opts.rendererDir, buildCsp(opts.transport));
+  protocol.handle(APP_SCHEME, serve);
+}
+
+type ElectronRequest = Request & { initiatorOrigin?: string | null };
+
+function appRequestServer(rendererDir: string, csp: string): (request: ElectronRequest) => Promise<Response> {
+  const headers = (contentType: string) => ({
+    'content-type': contentType,
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  return async (request) => {
+    try {
+      const file = resolveAppRequest({ method: request.method, url: request.url, initiatorOrigin: request.initiatorOrigin }, rendererDir);
+      if (!(await stat(file.path)).isFile()) throw new AppRequestRefusedError('not_found', 'not a file');
+      const body = request.method === 'HEAD' ? null : new Uint8Array(await readFile(file.path));
+      return new Response(body, { status: 200, headers: headers(file.contentType) });
+    } catch (e) {
+      const refused = e instanceof AppRequestRefusedError ? e : new AppRequestRefusedError('not_found', 'no such file');
+      return new Response(refused.code, { status: refused.status, headers: headers('text/plain; charset=utf-8') });
+    }
+  };
+}
