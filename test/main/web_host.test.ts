@@ -94,7 +94,8 @@ describe('web host', () => {
 
   it('never serves files outside the renderer folder', async () => {
     const res = await fetch(`${host.origin}/..%2fsecret.txt`);
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe('app_request_path_not_allowed');
     const ok = await fetch(`${host.origin}/assets/app.js`);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toContain('text/javascript');

@@ -6,15 +6,21 @@
  *
  * Safety: binds to 127.0.0.1 only; every IPC call must carry the per-launch session token (from the
  * URL fragment the host prints) and, when the browser sends one, an Origin equal to the host's own; bodies
- * are capped; responses carry the renderer's CSP. A web page on another origin can therefore not call it.
+ * are capped; every response carries the renderer's CSP (src/main/security/csp.ts, built from the
+ * transport origin the caller names — the loopback relay by default) as a header. Static files follow the
+ * same path rule as the app:// scheme (src/main/security/appProtocol.ts). A web page on another origin can
+ * therefore not call it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../ipc/dispatch';
 import type { EventHub } from '../ipc/eventHub';
+import type { Logger } from '../log/logger';
+import { AppRequestRefusedError, resolveRendererPath } from '../security/appProtocol';
+import { buildCsp, type CspTransport } from '../security/csp';
 
 export interface WebHostOptions {
   dispatch: Dispatch;
@@ -25,6 +31,10 @@ export interface WebHostOptions {
   /** The built web bridge script (out/web/bridge.js). */
   bridgeFile: string;
   port?: number;
+  /** The transport origin the renderer connects to (CSP connect-src); default: the relay on any loopback port. */
+  transport?: CspTransport;
+  /** Where request failures are logged (never bodies or tokens). */
+  log?: Logger;
 }
 
 export interface WebHost {
@@ -35,35 +45,37 @@ export interface WebHost {
 }
 
 const MAX_BODY = 1024 * 1024;
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self' http://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
+const HTML = 'text/html; charset=utf-8';
 
+/** Throws `CspOriginError` when `transport` names an origin the CSP cannot express. */
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = randomBytes(24).toString('base64url');
+  const csp = buildCsp(opts.transport ?? { kind: 'loopback' });
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => sendWithCsp(res, csp, status, type, body);
+  const json = (res: ServerResponse, status: number, value: unknown) => send(res, status, 'application/json', JSON.stringify(value));
   let origin = '';
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, 'application/json', JSON.stringify({ error: 'internal' })));
+    handle(req, res).catch((e: unknown) => {
+      opts.log?.error('web_host_request_failed', {}, e);
+      if (!res.headersSent) json(res, 500, { error: 'internal' });
+      else res.end();
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', origin).pathname;
-    if (path.startsWith('/__seed/ipc/')) return ipc(req, res, decodeURIComponent(path.slice('/__seed/ipc/'.length)));
+    const path = (req.url ?? '/').split(/[?#]/)[0] ?? '/';
+    if (path.startsWith('/__seed/ipc/')) return ipc(req, res, decodeChannel(path.slice('/__seed/ipc/'.length)));
     if (path === '/__seed/events') return eventStream(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
-    if (path === '/__seed/bridge.js') return file(res, opts.bridgeFile);
+    if (path === '/__seed/bridge.js') return file(res, opts.bridgeFile, 'text/javascript; charset=utf-8');
     if (path === '/' || path === '/index.html') return index(res);
-    const target = normalize(join(opts.rendererDir, path));
-    if (!target.startsWith(opts.rendererDir + sep)) return send(res, 404, 'text/plain', 'not found');
-    return file(res, target);
+    try {
+      const target = resolveRendererPath(path, opts.rendererDir);
+      return file(res, target.path, target.contentType);
+    } catch (e) {
+      if (!(e instanceof AppRequestRefusedError)) throw e;
+      return send(res, e.status, 'text/plain', e.code);
+    }
   }
 
   /** True when the request was refused (and the refusal sent); false when the caller may proceed. */
@@ -105,12 +117,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   async function index(res: ServerResponse): Promise<void> {
     const html = await readFile(join(opts.rendererDir, 'index.html'), 'utf8');
-    send(res, 200, TYPES['.html']!, html.replace('<head>', '<head>\n    <script src="/__seed/bridge.js"></script>'));
+    send(res, 200, HTML, html.replace('<head>', '<head>\n    <script src="/__seed/bridge.js"></script>'));
   }
 
-  async function file(res: ServerResponse, path: string): Promise<void> {
+  async function file(res: ServerResponse, path: string, contentType: string): Promise<void> {
     try {
-      send(res, 200, TYPES[extname(path)] ?? 'application/octet-stream', await readFile(path));
+      if (!(await stat(path)).isFile()) throw new AppRequestRefusedError('not_found', 'not a file');
+      send(res, 200, contentType, await readFile(path));
     } catch {
       send(res, 404, 'text/plain', 'not found');
     }
@@ -121,18 +134,23 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   return { url: `${origin}/#session=${token}`, origin, close: () => closeServer(server) };
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+function sendWithCsp(res: ServerResponse, csp: string, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, {
     'content-type': type,
-    'content-security-policy': CSP,
+    'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
   });
   res.end(body);
 }
 
-function json(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, 'application/json', JSON.stringify(value));
+/** The channel name from the URL; malformed percent-encoding yields a name no channel has (answered `unknown_channel`). */
+function decodeChannel(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string | null> {
