@@ -39,9 +39,9 @@ function electronFuses(env) {
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
     loadBrowserProcessSpecificV8Snapshot: false,
-    // The shell still loads the renderer with loadFile (file://). Turn this off once src/main/electron
-    // serves the renderer from a custom app:// protocol (docs/deployment.md, "Fuses").
-    grantFileProtocolExtraPrivileges: true,
+    // The window loads the renderer from the privileged app:// scheme (src/main/electron/appProtocol.ts),
+    // never from file://, so file:// pages get no extra privileges (docs/deployment.md, "Electron fuses").
+    grantFileProtocolExtraPrivileges: false,
     resetAdHocDarwinSignature: true,
   };
 }
@@ -116,6 +116,9 @@ function createBuilderConfig(env) {
     icon: 'build/icon.png',
     files: ['out/**/*', 'package.json', '!**/*.map'],
     extraResources: [{ from: 'resources/policy-templates', to: 'policy-templates' }],
+    // The deep-link scheme (src/main/security/deepLink.ts), written into macOS's Info.plist (CFBundleURLTypes);
+    // on Windows and Linux the app registers itself when it starts (src/main/electron/deepLinks.ts).
+    protocols: [{ name: 'Seed Messenger link', schemes: ['seed-messenger'] }],
     asar: true,
     asarUnpack: [...NATIVE_MODULES.map((m) => `**/node_modules/${m}/**`), '**/*.node'],
     npmRebuild: true,

@@ -12,6 +12,8 @@ import type { ProfilePaths } from './profile';
 import type { ClientHost } from './desktop/clientHost';
 import { createDesktopHandlers } from './desktop/handlers';
 import type { EventHub } from './ipc/eventHub';
+import { createNotificationHandlers } from './desktop/notifications';
+import { RecordingShell, type DesktopShell } from './desktop/shell';
 
 export interface MainDeps {
   facts: SystemFacts;
@@ -23,14 +25,18 @@ export interface MainDeps {
   events: EventHub;
   /** The messenger core, or why this process runs without it. */
   core: { host: ClientHost; serverUrl: string; localStack: boolean; close(): Promise<void> } | { reason: string };
+  /** Notifications, tray and badge: Electron's in the app; absent (browser mode, tests) a `RecordingShell`. */
+  shell?: DesktopShell;
 }
 
 export function createHandlers(deps: MainDeps): Handlers {
   const system = createSystemService(deps.facts, deps.secrets);
   const settings = createSettingsService(deps.paths, deps.policy);
   const desktop = 'host' in deps.core ? createDesktopHandlers({ ...deps.core, events: deps.events, policy: deps.policy }) : {};
+  const notifications = createNotificationHandlers({ shell: deps.shell ?? new RecordingShell(), policy: deps.policy, events: deps.events });
   return {
     ...desktop,
+    ...notifications,
     appInfo: system.appInfo,
     keychainStatus: system.keychainStatus,
     policy: async () => deps.policy.current(),

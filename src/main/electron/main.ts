@@ -1,21 +1,27 @@
 /**
- * Electron entry point: single-instance lock, secure defaults, the main window, and the IPC handlers
- * backed by the Node-side services. Everything here is glue; the services live outside src/main/electron
- * so they run and are tested without the Electron binary.
+ * Electron entry point: single-instance lock, secure defaults, the main window, the IPC handlers backed
+ * by the Node-side services, the desktop shell (notifications, tray, badge) and deep links. Everything
+ * here is glue; the services live outside src/main/electron so they run and are tested without the
+ * Electron binary.
  */
-import { app } from 'electron';
+import { app, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { createHandlers } from '../composition';
 import { createDispatcher } from '../ipc/dispatch';
 import { EVENT_CHANNEL } from '../../common/ipc/eventNames';
 import { originOf } from '../ipc/senderPolicy';
 import { bootstrapMain } from '../bootstrap';
+import { onFirstCall } from '../desktop/deepLinkRouter';
+import { trayIconPath } from '../desktop/trayModel';
 import { profilePaths, seedHome } from '../profile';
 import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
+import { installDeepLinks } from './deepLinks';
 import { registerIpc } from './ipc';
+import { createElectronShell } from './shell';
 import { startUpdates } from './updates';
 
 const profile = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length) ?? 'default';
+const log = (message: string) => console.error(message);
 
 // One Chromium profile folder per app profile, so two profiles can run side by side.
 app.setPath('userData', join(app.getPath('appData'), 'Seed Messenger', profilePaths(seedHome(), profile).profile));
@@ -24,6 +30,14 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.enableSandbox();
+  const deepLinks = installDeepLinks({ profile, log });
+  let window: BrowserWindow | null = null;
+  const shell = createElectronShell({
+    window: () => window,
+    iconPath: trayIconPath({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath }),
+    platform: process.platform,
+    log,
+  });
   void app.whenReady().then(async () => {
     denyAllPermissions();
     const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? null;
@@ -41,14 +55,19 @@ if (!app.requestSingleInstanceLock()) {
     });
     if ('reason' in deps.core) console.error(`messenger core not started: ${deps.core.reason}`);
     for (const w of deps.policy.current().warnings) console.error(`policy: ${w.message}`);
-    const handlers = createHandlers(deps);
-    registerIpc(createDispatcher(handlers, (e) => console.error('ipc handler failed', e)), [
-      rendererUrl ? originOf(rendererUrl) : 'file://',
-    ]);
-    const window = createMainWindow({ rendererUrl, ...rendererPaths(__dirname), externalLinks: { allowedHosts: [] } });
-    deps.events.attach((message) => window.webContents.send(EVENT_CHANNEL, message));
+    const handlers = createHandlers({ ...deps, shell });
+    const dispatch = createDispatcher(handlers, (e) => console.error('ipc handler failed', e));
+    const listening = () => deepLinks.ready({ navigate: (navigate) => deps.events.emit('navigate', navigate), showWindow: shell.showWindow });
+    registerIpc(onFirstCall(dispatch, 'session', listening), [rendererUrl ? originOf(rendererUrl) : 'file://']);
+    window = createMainWindow({ rendererUrl, ...rendererPaths(__dirname), externalLinks: { allowedHosts: [] } });
+    const win = window;
+    deps.events.attach((message) => win.webContents.send(EVENT_CHANNEL, message));
+    shell.createTray();
     await startUpdates(deps.policy.current());
-    app.on('will-quit', () => void ('close' in deps.core ? deps.core.close() : undefined));
+    app.on('will-quit', () => {
+      shell.destroy();
+      void ('close' in deps.core ? deps.core.close() : undefined);
+    });
   });
   app.on('window-all-closed', () => app.quit());
 }

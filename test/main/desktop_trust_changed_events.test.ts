@@ -1,0 +1,93 @@
+/**
+ * `trustChanged` over the real desktop handlers, client core, key service and relay (the embedded local
+ * stack) and the real keychain: Alice marks Bob verified → event; Bob's identity key then differs from
+ * Alice's pin → sealing to him fails with `identity_changed` → event; Alice acknowledges → event. The
+ * pin is changed the way the client tests do it (the directory's key and Alice's pin disagree), since a
+ * real key change needs a compromised or reset account.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64Url } from '../../src/common/encoding/base64url';
+import { bootstrapMain } from '../../src/main/bootstrap';
+import { createHandlers, type MainDeps } from '../../src/main/composition';
+import type { ProfileState } from '../../src/main/core/profileState';
+import { createDispatcher } from '../../src/main/ipc/dispatch';
+import type { EventMessage } from '../../src/main/ipc/eventHub';
+import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
+
+const home = mkdtempSync(join(tmpdir(), 'seed-trust-'));
+const suffix = randomBytes(3).toString('hex');
+const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', runtime: 'node' as const, runtimeVersion: '20' };
+
+interface Profile {
+  deps: MainDeps;
+  call: (channel: string, ...args: unknown[]) => Promise<unknown>;
+  events: EventMessage[];
+}
+
+async function profile(name: string): Promise<Profile> {
+  const deps = await bootstrapMain({ facts, home, profile: `${name}-${suffix}`, network: 'app' });
+  const dispatch = createDispatcher(createHandlers(deps), (e) => console.error(e));
+  const events: EventMessage[] = [];
+  deps.events.attach((m) => events.push(m));
+  const call = async (channel: string, ...args: unknown[]) => {
+    const r = await dispatch(channel, args);
+    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+    return r.value;
+  };
+  return { deps, call, events };
+}
+
+const trustEvents = (p: Profile) => p.events.filter((e) => e.name === 'trustChanged').map((e) => e.payload);
+
+let alice: Profile;
+let bob: Profile;
+
+beforeAll(async () => {
+  alice = await profile('alice');
+  bob = await profile('bob');
+  await alice.call('register', { username: `alice${suffix}`, displayName: 'Alice', password: 'correct horse battery', deviceName: 'Alice laptop' });
+  await bob.call('register', { username: `bob${suffix}`, displayName: 'Bob', password: 'correct horse battery', deviceName: 'Bob desktop' });
+}, 60_000);
+
+afterAll(async () => {
+  for (const p of [bob, alice]) if (p && 'close' in p.deps.core) await p.deps.core.close();
+});
+
+describe('trustChanged events', () => {
+  it('verify, an identity change found while sealing, and its acknowledgement each announce the contact', async () => {
+    const session = (await bob.call('session')) as { user: { userId: string } };
+    const bobId = session.user.userId;
+    const conv = (await alice.call('createConversation', { kind: 'direct', memberUserIds: [bobId] })) as { conversationId: string };
+    expect(trustEvents(alice)).toEqual([]);
+
+    expect(await alice.call('markVerified', bobId)).toMatchObject({ state: 'verified' });
+    expect(trustEvents(alice)).toEqual([{ userId: bobId }]);
+
+    if (!('host' in alice.deps.core)) throw new Error('alice has no core');
+    const client = await alice.deps.core.host.current();
+    const state = (client as unknown as { state: ProfileState }).state;
+    const other = toBase64Url((await createNodeCryptoProvider().ed25519GenerateKeyPair()).publicKey);
+    state.update((s) => {
+      s.pins[bobId] = { identityKey: other, verified: true, changedTo: null };
+    });
+    const plaintext = { id: randomBytes(16).toString('base64url'), sentAt: Date.now(), type: 'string', body: 'blocked' };
+    await expect(alice.call('sealMessage', conv.conversationId, plaintext)).rejects.toMatchObject({ code: 'identity_changed' });
+    expect(trustEvents(alice)).toEqual([{ userId: bobId }, { userId: bobId }]);
+    expect(await alice.call('contactTrust', bobId)).toMatchObject({ state: 'changed' });
+
+    expect(await alice.call('acknowledgeIdentityChange', bobId)).toMatchObject({ state: 'unverified' });
+    expect(trustEvents(alice)).toEqual([{ userId: bobId }, { userId: bobId }, { userId: bobId }]);
+    expect(trustEvents(bob)).toEqual([]);
+  });
+
+  it('a refused call about trust announces nothing', async () => {
+    const before = trustEvents(alice).length;
+    await expect(alice.call('markVerified', 'not an id!')).rejects.toMatchObject({ code: 'invalid_arguments' });
+    await expect(alice.call('markVerified', 'user-nobody-000')).rejects.toBeTruthy();
+    expect(trustEvents(alice)).toHaveLength(before);
+  });
+});
