@@ -119,6 +119,15 @@ describe('electron-builder configuration', () => {
     expect(builder.createBuilderConfig({ SEED_TEST_BUILD: 'yes' }).electronFuses.enableNodeCliInspectArguments).toBe(false);
   });
 
+  it('gives file:// pages no extra privileges in any build: the window loads from app://seed', () => {
+    for (const env of [{}, { SEED_TEST_BUILD: '1' }, ...Object.values(ENVIRONMENTS)]) {
+      expect(builder.createBuilderConfig(env).electronFuses.grantFileProtocolExtraPrivileges).toBe(false);
+    }
+    const window = readFileSync(join(repo, 'src/main/electron/window.ts'), 'utf8');
+    expect(window).not.toMatch(/\bloadFile\(/);
+    expect(window).toContain('APP_INDEX_URL');
+  });
+
   it('unpacks every native module from app.asar and rebuilds them for Electron', () => {
     const config = builder.createBuilderConfig({});
     expect(config).toMatchObject({ asar: true, npmRebuild: true, buildDependenciesFromSource: false });
