@@ -31,7 +31,8 @@ export interface Published {
   readonly messageId: MessageId;
 }
 
-const HISTORY_PAGE = 100;
+/** The SDK's page size for history with message actions (fetchPage asks for them): it caps `count` at 25. */
+const HISTORY_PAGE = 25;
 
 /** Runs an SDK call, turning its failure into a TransportError with the delivery-failure reason. */
 async function viaTransport<T>(what: string, call: () => Promise<T>): Promise<T> {
