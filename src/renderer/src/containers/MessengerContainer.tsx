@@ -1,15 +1,18 @@
 /**
  * Container: the signed-in messenger — header (who is signed in, devices, settings, sign out), the
- * conversation list and the selected conversation's chat.
+ * conversation list and the selected conversation's chat, and the broadcast "Channels" area as a tab.
  */
 import { useMemo, useState } from 'react';
+import { BroadcastAreaTabs } from '../components/BroadcastAreaTabs';
 import { ConversationList } from '../components/ConversationList';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { SignOutDialog } from '../components/SignOutDialog';
 import { conversationRows } from '../model/conversationRows';
+import { broadcastSelectors } from '../state/broadcastSlice';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
 import { sessionSelectors } from '../state/sessionSlice';
+import { BroadcastContainer } from './BroadcastContainer';
 import { ChatContainer } from './ChatContainer';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
@@ -25,6 +28,7 @@ export function MessengerContainer() {
   const error = useAppStore(conversationsSelectors.error);
   const sessionError = useAppStore(sessionSelectors.error);
   const chatStatus = useAppStore(chatSelectors.status);
+  const area = useAppStore(broadcastSelectors.area);
   const rows = useMemo(() => conversationRows(list, views, selfUserId, query), [list, views, selfUserId, query]);
   const s = store.getState();
   const user = session?.state === 'signedIn' ? session.user : null;
@@ -65,7 +69,9 @@ export function MessengerContainer() {
       ) : null}
       <ErrorNotice error={sessionError} testId="session-error" />
       <ErrorNotice error={error} testId="conversations-error" />
-      <div className="messenger-body">
+      <BroadcastAreaTabs area={area} onArea={s.showArea} />
+      {area === 'channels' && <BroadcastContainer />}
+      <div className="messenger-body" hidden={area === 'channels'}>
         <ConversationList
           rows={rows}
           selectedId={selectedId}

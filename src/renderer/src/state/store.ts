@@ -4,6 +4,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { BridgeClient } from '../bridge/client';
+import { createBroadcastSlice, type BroadcastSlice } from './broadcastSlice';
 import { createChatSlice, type ChatSlice } from './chatSlice';
 import { createConversationsSlice, type ConversationsSlice } from './conversationsSlice';
 import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
@@ -14,7 +15,7 @@ import { createSystemSlice, type SystemSlice } from './systemSlice';
 import { createTrustSlice, type TrustSlice } from './trustSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type AppState = SystemSlice & SessionSlice & SettingsSlice & ConversationsSlice & ChatSlice & DevicesSlice & TrustSlice & UiSlice;
+export type AppState = SystemSlice & SessionSlice & SettingsSlice & ConversationsSlice & ChatSlice & DevicesSlice & TrustSlice & UiSlice & BroadcastSlice;
 
 export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
@@ -26,6 +27,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createDevicesSlice(bridge)(...a),
     ...createTrustSlice(bridge)(...a),
     ...createUiSlice()(...a),
+    ...createBroadcastSlice(bridge, env)(...a),
   }));
 }
 

@@ -1,0 +1,63 @@
+/**
+ * Presentational: the channel list of the "Channels" area (issue 8): every channel of the directory and
+ * every followed one, with this user's roles and whether this device follows it, plus "New channel" and
+ * "Refresh". Each channel is a button; the selected one is `aria-current`; arrows, Home and End move.
+ */
+import type { KeyboardEvent } from 'react';
+import type { BroadcastChannelSummary } from '../../../common/ipc/schemas/broadcast';
+import { rolesText } from '../model/broadcastChannels';
+import { nextListIndex } from '../model/listKeys';
+
+export interface BroadcastChannelListProps {
+  channels: readonly BroadcastChannelSummary[];
+  selectedId: string | null;
+  loading: boolean;
+  onSelect(id: BroadcastChannelSummary['channelId']): void;
+  onNew(): void;
+  onRefresh(): void;
+}
+
+function moveFocus(e: KeyboardEvent<HTMLUListElement>) {
+  const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button.channel-row')];
+  const next = nextListIndex(buttons.findIndex((b) => b === document.activeElement), e.key, buttons.length);
+  if (next === null) return;
+  e.preventDefault();
+  buttons[next]?.focus();
+}
+
+export function BroadcastChannelList({ channels, selectedId, loading, onSelect, onNew, onRefresh }: BroadcastChannelListProps) {
+  return (
+    <nav className="conversation-list" aria-label="Channels">
+      <div className="conversation-list-tools">
+        <button type="button" onClick={onNew} data-testid="new-channel">
+          New channel
+        </button>{' '}
+        <button type="button" onClick={onRefresh} data-testid="refresh-channels">
+          Refresh
+        </button>
+      </div>
+      {loading && <p aria-busy="true">Loading channels…</p>}
+      {!loading && channels.length === 0 && <p className="muted">No channels yet.</p>}
+      <ul onKeyDown={moveFocus}>
+        {channels.map((c) => (
+          <li key={c.channelId}>
+            <button
+              type="button"
+              className="conversation-row channel-row"
+              aria-current={c.channelId === selectedId ? 'true' : undefined}
+              onClick={() => onSelect(c.channelId)}
+              data-testid="channel-row"
+              data-channel-id={c.channelId}
+            >
+              <span className="conversation-title">{c.name}</span>
+              {c.following && <span className="badge">following</span>}
+              <span className="conversation-preview muted" data-testid="channel-roles">
+                {rolesText(c)}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
