@@ -18,6 +18,7 @@ const env: StoreEnv = {
   now: () => Date.now(),
   isActive: () => document.visibilityState === 'visible' && document.hasFocus(),
   startChat: async (self) => (await startRendererMessaging({ bridge, events, self, storage: window.localStorage })).port,
+  desktop: bridge,
 };
 
 const root = document.getElementById('root');

@@ -2,6 +2,7 @@
  * Presentational: devices (issue 7: list, link, revoke). Lists this user's devices; revoking one rotates
  * the keys of its conversations. "Link another device" is the approve flow: enter (or paste from a scan)
  * the new device's link code, compare the confirmation code shown on both devices, then approve or reject.
+ * `initialCode` pre-fills the code field (from a deep link); nothing happens until the user continues.
  */
 import { useState } from 'react';
 import type { DeviceId } from '../../../common/ids';
@@ -20,6 +21,8 @@ export interface DevicesPanelProps {
   approval: { confirmation: LinkConfirmation | null; result: LinkStatus | null };
   busy: boolean;
   error: UiError | null;
+  /** Pre-filled link code (a `seed-messenger://link-device` link); the user still continues and compares. */
+  initialCode?: string;
   onRevoke(id: DeviceId): void;
   onBeginApproval(linkCode: string): void;
   onAnswer(approve: boolean): void;
@@ -28,7 +31,7 @@ export interface DevicesPanelProps {
 }
 
 export function DevicesPanel(props: DevicesPanelProps) {
-  const [code, setCode] = useState('');
+  const [code, setCode] = useState(props.initialCode ?? '');
   const { confirmation, result } = props.approval;
   return (
     <Dialog title="Devices" onClose={props.onClose} testId="devices-panel">

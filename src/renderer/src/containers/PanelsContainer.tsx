@@ -115,10 +115,13 @@ function DevicesContainer() {
   const devices = useAppStore(devicesSelectors.list);
   const status = useAppStore(devicesSelectors.status);
   const approval = useAppStore(devicesSelectors.approval);
+  const prefillCode = useAppStore(devicesSelectors.prefillCode);
   const busy = useAppStore(devicesSelectors.busy);
   const error = useAppStore(devicesSelectors.error);
   return (
     <DevicesPanel
+      key={prefillCode ?? ''}
+      initialCode={prefillCode ?? ''}
       devices={devices}
       loading={status === 'loading'}
       approval={approval}

@@ -1,7 +1,8 @@
 /**
  * Devices slice (issue 7, devices: list, link, revoke): this user's devices, revoking one, and the
  * existing-device side of linking — read the new device's code, show the confirmation code to compare,
- * then approve or reject.
+ * then approve or reject. A `seed-messenger://link-device` deep link only pre-fills the code field
+ * (`prefillApprovalCode`); the user still continues, compares the codes and approves.
  */
 import type { StateCreator } from 'zustand';
 import type { z } from 'zod';
@@ -18,6 +19,8 @@ export interface DevicesSlice {
     list: DeviceSummary[];
     status: 'idle' | 'loading' | 'ready' | 'error';
     approval: { confirmation: LinkConfirmation | null; result: LinkStatus | null };
+    /** A link code from a deep link, shown in the code field until the user continues or resets. */
+    prefillCode: string | null;
     busy: boolean;
     error: UiError | null;
   };
@@ -26,6 +29,7 @@ export interface DevicesSlice {
   beginDeviceApproval(linkCode: string): Promise<void>;
   answerDeviceApproval(approve: boolean): Promise<void>;
   resetDeviceApproval(): void;
+  prefillApprovalCode(code: string): void;
 }
 
 const noApproval = { confirmation: null, result: null };
@@ -43,7 +47,7 @@ export function createDevicesSlice(bridge: BridgeClient): StateCreator<DevicesSl
       }
     }
     return {
-      devices: { list: [], status: 'idle', approval: noApproval, busy: false, error: null },
+      devices: { list: [], status: 'idle', approval: noApproval, prefillCode: null, busy: false, error: null },
       async loadDevices() {
         patch({ status: 'loading' });
         try {
@@ -54,7 +58,7 @@ export function createDevicesSlice(bridge: BridgeClient): StateCreator<DevicesSl
       },
       revokeDevice: (id) => call(async () => patch({ list: await bridge.revokeDevice(id) })),
       beginDeviceApproval: (linkCode) =>
-        call(async () => patch({ approval: { confirmation: await bridge.beginDeviceApproval(linkCode.trim()), result: null } })),
+        call(async () => patch({ approval: { confirmation: await bridge.beginDeviceApproval(linkCode.trim()), result: null }, prefillCode: null })),
       answerDeviceApproval: (approve) =>
         call(async () => {
           const confirmation = get().devices.approval.confirmation;
@@ -63,7 +67,8 @@ export function createDevicesSlice(bridge: BridgeClient): StateCreator<DevicesSl
           patch({ approval: { confirmation, result } });
           if (approve) await get().loadDevices();
         }),
-      resetDeviceApproval: () => patch({ approval: noApproval, error: null }),
+      resetDeviceApproval: () => patch({ approval: noApproval, prefillCode: null, error: null }),
+      prefillApprovalCode: (code) => patch({ prefillCode: code }),
     };
   };
 }
@@ -72,6 +77,7 @@ export const devicesSelectors = {
   list: (s: DevicesSlice) => s.devices.list,
   status: (s: DevicesSlice) => s.devices.status,
   approval: (s: DevicesSlice) => s.devices.approval,
+  prefillCode: (s: DevicesSlice) => s.devices.prefillCode,
   busy: (s: DevicesSlice) => s.devices.busy,
   error: (s: DevicesSlice) => s.devices.error,
 };

@@ -1,9 +1,10 @@
 /**
- * What the store needs besides the bridge client: main→renderer events, a clock, and how to start the
- * messaging pipeline for the signed-in user (the real pubnub-backed one in the app). `ChatPort` is the part
- * of the pipeline (docs/messaging.md §API) the chat slice drives.
+ * What the store needs besides the bridge client: main→renderer events, a clock, how to start the
+ * messaging pipeline for the signed-in user (the real pubnub-backed one in the app), and the desktop
+ * shell's calls (notifications, unread badge). `ChatPort` is the part of the pipeline (docs/messaging.md
+ * §API) the chat slice drives.
  */
-import type { BridgeEvents } from '../bridge/client';
+import type { BridgeClient, BridgeEvents } from '../bridge/client';
 import type { DeviceId, UserId } from '../../../common/ids';
 import type { Messaging } from '../../../common/messaging/messaging';
 
@@ -22,7 +23,11 @@ export interface StoreEnv {
   isActive: () => boolean;
   /** Starts the pipeline for this user and device; null when the app runs without one (no transport). */
   startChat: ((self: { userId: UserId; deviceId: DeviceId }) => Promise<ChatPort>) | null;
+  /** Asks main for desktop notifications and keeps the unread badge current (desktopLifecycle.ts); absent: neither. */
+  desktop?: DesktopPort;
 }
+
+export type DesktopPort = Pick<BridgeClient, 'showNotification' | 'setUnreadCount'>;
 
 export const noEvents: BridgeEvents = { on: () => () => {} };
 

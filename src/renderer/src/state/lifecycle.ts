@@ -4,10 +4,13 @@
  * starts the messaging pipeline and joins every conversation; on sign-out it stops the pipeline. Opening a
  * conversation loads its members' trust state (again whenever main reports a conversation change, which
  * is when an identity change is learned) and marks it read while the user is looking (`markOpenRead` when
- * they come back). Returns the function that undoes it all.
+ * they come back). Notifications, the unread badge, `navigate` and `trustChanged` are desktopLifecycle.ts,
+ * subscribed before the session is first asked for (main waits for that call to send queued deep links).
+ * Returns the function that undoes it all.
  */
 import type { ConversationId } from '../../../common/ids';
 import { initialConversationsState } from './conversationsSlice';
+import { connectDesktop } from './desktopLifecycle';
 import type { StoreEnv } from './env';
 import type { AppStore } from './store';
 
@@ -34,6 +37,7 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
     }),
     env.events.on('linkStatus', (status) => s().applyLinkStatus(status)),
     env.events.on('keyAvailable', () => void s().loadConversations()),
+    connectDesktop(store, env),
   ];
 
   const unsubscribe = store.subscribe((state, prev) => {
