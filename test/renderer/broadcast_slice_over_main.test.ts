@@ -135,6 +135,7 @@ describe('broadcast slice over the main services', { timeout: 60_000 }, () => {
     await alice.bridge.publishToChannel({ channelId, text: 'after bob' });
     await expect.poll(() => states(bob, channelId).at(-1), { timeout: 20_000 }).toBe('!subscriber_revoked');
     expect(states(bob, channelId).slice(-3, -1)).toEqual([`post ${BROADCAST_PAGE + 4}`, 'live one']);
+    await expect.poll(() => b(bob).channels.find((c) => c.channelId === channelId)?.subscriber, { timeout: 20_000 }).toBe(false);
     await expect.poll(() => states(alice, channelId).at(-1), { timeout: 20_000 }).toBe('after bob');
   });
 

@@ -3,7 +3,7 @@
  * this user's roles, the selected channel, each followed channel's messages (only the newest window is
  * opened; scrolling up widens it, model/broadcastRows.ts), drafts, follow / unfollow, publish, create,
  * and the owner's grants and revocations. `watchBroadcast` follows main's `broadcastChanged` while the
- * area is shown. Main's typed errors land in `error`; the create form's own checks in `formError`.
+ * area is shown; a post newly not readable reloads the list, since this user's roles may have changed. Main's typed errors land in `error`; the create form's own checks in `formError`.
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
@@ -73,6 +73,11 @@ export function mergeChannel(list: readonly BroadcastChannelSummary[], next: Bro
   return list.some((c) => c.channelId === next.channelId) ? list.map((c) => (c.channelId === next.channelId ? next : c)) : [...list, next];
 }
 
+/** Not-readable posts: a new one (e.g. `subscriber_revoked`) may mean this user's roles changed. */
+function notReadable(messages: readonly BroadcastMessage[] | undefined): number {
+  return messages?.filter((m) => m.state === 'notReadable').length ?? 0;
+}
+
 function without<T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> {
   const { [key]: _dropped, ...rest } = record;
   return rest;
@@ -104,7 +109,9 @@ export function createBroadcastSlice(bridge: BridgeClient, env: StoreEnv): State
       const toOpen = sealedToOpen(messages, size);
       if (toOpen > 0) ({ messages } = await bridge.channelMessages({ channelId: id, open: toOpen }));
       if (state().channels.find((c) => c.channelId === id)?.following === false) return;
+      const before = notReadable(state().messages[id]);
       patch({ messages: { ...state().messages, [id]: messages } });
+      if (notReadable(messages) > before) await get().loadChannels();
     }
 
     return {
