@@ -1,5 +1,5 @@
 /**
- * How the broadcast client reaches the key service (docs/broadcast.md §8.2): one function per request,
+ * How the broadcast client reaches the key service (docs/broadcast.md §8): one function per request,
  * `(method, path, body?) => Promise<unknown>`. The app passes its own authenticated caller (e.g.
  * `(m, p, b) => api.call(m, p, b)` of the client core's KeyServiceApi, which refreshes tokens and throws
  * its typed errors); `sessionCall` builds one from a URL and a device-bound token (tests, bots).

@@ -1,5 +1,5 @@
 /**
- * The key service's broadcast endpoints for the client (docs/broadcast.md §2.1, §8.2): role claims for
+ * The key service's broadcast endpoints for the client (docs/broadcast.md §2.1, §8): role claims for
  * a key manager audience, the channel directory (list a created channel, read the list), per-channel
  * role grants, and the certified device the broadcast client signs and unwraps with.
  */
