@@ -12,6 +12,7 @@ import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
 import type { ChannelName } from '../../src/common/ipc/channels';
 import type { EffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
+import type { DesktopShell } from '../../src/main/desktop/shell';
 
 const root = join(__dirname, '../..');
 
@@ -22,6 +23,8 @@ export interface AppHostOptions {
   withoutChannels?: readonly ChannelName[];
   /** Start the messenger core over the embedded local stack of `home` (hosts sharing a home share the stack). */
   core?: { home: string };
+  /** The desktop shell main notifies through (e.g. a `RecordingShell` the spec reads); default: a fresh recording one. */
+  shell?: DesktopShell;
 }
 
 export async function startAppHost(profile: string, options: AppHostOptions = {}): Promise<WebHost> {
@@ -39,7 +42,7 @@ export async function startAppHost(profile: string, options: AppHostOptions = {}
   });
   const fixed = options.policy;
   if (fixed !== undefined) deps.policy = { current: () => fixed, reload: async () => fixed };
-  const handlers = createHandlers(deps);
+  const handlers = createHandlers({ ...deps, shell: options.shell });
   for (const channel of options.withoutChannels ?? []) delete handlers[channel];
   const host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir, bridgeFile, events: deps.events });
   return {
