@@ -191,9 +191,11 @@ describe('renderer asks main for notifications and follows navigate / trustChang
     expect(store.getState().ui.panel).toBe('devices');
 
     world.list.push(summary(later, 'direct', 'dm', alice, bob));
+    store.getState().showArea('channels');
     hub.emit('navigate', { kind: 'conversation', conversationId: later });
     await waitFor('a conversation main knows but the UI did not yet', () => store.getState().conversations.selectedId === later);
     expect(store.getState().ui.panel).toBe('none');
+    expect(store.getState().broadcast.area).toBe('conversations');
 
     await waitFor('trust of the members loaded', () => store.getState().trust.byUser[bob.user.userId]?.state === 'unverified');
     world.trust[bob.user.userId] = 'changed';

@@ -5,7 +5,8 @@
  *   one (or while the app is in the background), is handed to main with its preview, sender and
  *   conversation title; main decides whether and how much a notification shows;
  * - main is told the total unread count whenever it changes (tray tooltip, dock/taskbar badge);
- * - `navigate` from main (a notification click, a deep link) opens the conversation, or the devices panel
+ * - `navigate` from main (a notification click, a deep link) opens the conversation (in the Conversations
+ *   area, any open panel closed), or the devices panel
  *   with a device-link code filled in — once signed in, and never approving anything by itself;
  * - `trustChanged` reloads that contact's trust state.
  * Returns the function that undoes it all.
@@ -42,6 +43,7 @@ export function connectDesktop(store: AppStore, env: StoreEnv): () => void {
   async function openConversation(id: ConversationId): Promise<void> {
     if (!known(id)) await s().loadConversations();
     if (!known(id)) return;
+    s().showArea('conversations');
     s().selectConversation(id);
     s().closePanel();
   }
