@@ -1,5 +1,5 @@
 /**
- * Rate limit of desktop notifications (docs/client.md §Desktop notifications): per conversation, at most
+ * Rate limit of desktop notifications (docs/desktop.md §Desktop notifications): per conversation, at most
  * one notification per window (`COALESCE_MS`). The first message of a quiet conversation is shown at
  * once; messages arriving within the window after it are held, and when the window ends one summary
  * notification stands for all of them (the newest message and how many there were), which starts the

@@ -1,6 +1,6 @@
 /**
  * IPC handlers `showNotification` and `setUnreadCount` (issue 7, tray and desktop notifications;
- * docs/client.md §Desktop notifications). The renderer asks for a notification about a message it
+ * docs/desktop.md §Desktop notifications). The renderer asks for a notification about a message it
  * decrypted; main shows nothing while the app window has focus, decides the content by the effective
  * `notificationContent` setting (notificationContent.ts), limits the rate per conversation
  * (notificationCoalescer.ts), and turns a click into a `navigate` event to that conversation.

@@ -1,5 +1,5 @@
 /**
- * `trustChanged` events (issue 7; docs/client.md §Trust events): tells the renderer that a contact's trust
+ * `trustChanged` events (issue 7; docs/desktop.md §Trust events): tells the renderer that a contact's trust
  * state changed so it reloads banners and badges — after the user marks a contact verified or
  * acknowledges an identity change, and whenever a call fails because the core found that a contact's
  * identity key changed (`IdentityChangedError`, e.g. sealing a message to them). The core has no other

@@ -1,5 +1,5 @@
 /**
- * Deep links in Electron (docs/client.md §Deep links): registers the app as the `seed-messenger:` handler
+ * Deep links in Electron (docs/desktop.md §Deep links): registers the app as the `seed-messenger:` handler
  * (from source: Electron's binary with the app's path), and routes links from the three places the OS
  * delivers them — the command line of a cold start, a second instance's command line (Windows, Linux;
  * the window is brought back), and macOS `open-url` (listened to before `ready`, as macOS may deliver it

@@ -1,5 +1,5 @@
 /**
- * The desktop shell in Electron (src/main/desktop/shell.ts; docs/client.md §Desktop notifications, §Tray
+ * The desktop shell in Electron (src/main/desktop/shell.ts; docs/desktop.md §Desktop notifications, §Tray
  * and badge): OS notifications through Electron's `Notification` (the body escaped where Linux
  * notification servers read markup), a `Tray` whose tooltip and Open/Quit menu come from the pure tray
  * model, and `app.setBadgeCount` for the dock/launcher badge. A click on a notification or on Open brings

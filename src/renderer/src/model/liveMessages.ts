@@ -1,5 +1,5 @@
 /**
- * Which received messages are new to the user, for desktop notifications (docs/client.md §Desktop
+ * Which received messages are new to the user, for desktop notifications (docs/desktop.md §Desktop
  * notifications): decrypted messages from someone else, not yet read by this user, that reached the relay
  * after messaging started in this app session. History replayed at start (catch-up, scroll-back) is older
  * than that and never announced; a message sent while this device was briefly offline and caught up

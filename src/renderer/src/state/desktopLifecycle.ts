@@ -1,13 +1,13 @@
 /**
  * Wires the store to the desktop shell in main (issue 7: desktop notifications, tray badge, deep links;
- * docs/client.md §Desktop notifications, §Deep links, §Trust events):
+ * docs/desktop.md §Desktop notifications, §Deep links, §Trust events):
  * - a message from someone else that arrives while messaging runs, in a conversation that is not the open
  *   one (or while the app is in the background), is handed to main with its preview, sender and
  *   conversation title; main decides whether and how much a notification shows;
  * - main is told the total unread count whenever it changes (tray tooltip, dock/taskbar badge);
  * - `navigate` from main (a notification click, a deep link) opens the conversation (in the Conversations
- *   area, any open panel closed), or the devices panel
- *   with a device-link code filled in — once signed in, and never approving anything by itself;
+ *   area, any open panel closed) or the devices panel with a device-link code filled in — once signed in,
+ *   and never approving anything by itself;
  * - `trustChanged` reloads that contact's trust state.
  * Returns the function that undoes it all.
  */
