@@ -3,6 +3,13 @@
  * on which device, pinned contact identity keys, and each conversation's catch-up cursor. One JSON file,
  * `state.json`, written atomically (temp file + rename). Nothing secret is ever written here — keys and
  * the refresh token live in the vault.
+ *
+ * Writes: `update` (session, pins) writes the file before it returns. `updateSoon` (cursors, saved on
+ * every received message) changes the state in memory and coalesces the file write: one write at most
+ * every `FLUSH_DELAY_MS`, any `update` in between writes it along, `flush()` writes it now, and a clean
+ * process exit writes whatever is still pending (a synchronous write in the `exit` hook). A crash may
+ * lose the last second of cursors; catch-up then re-fetches those messages from history, which the
+ * pipeline de-duplicates by timetoken — so a lost cursor costs a re-fetch, never a message.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,13 +42,38 @@ export type ProfileStateData = z.infer<typeof StateSchema>;
 
 const EMPTY: ProfileStateData = { v: 1, session: null, pins: {}, cursors: {} };
 
+/** Longest a coalesced change waits in memory before it is written. */
+export const FLUSH_DELAY_MS = 1_000;
+
+/** States with a coalesced change not yet written; written synchronously when the process exits. */
+const pending = new Set<ProfileState>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const state of [...pending]) {
+      try {
+        state.flush();
+      } catch {
+        // Nothing can be reported while the process exits; the next start catches up from history.
+      }
+    }
+  });
+}
+
 export class ProfileState {
   private data: ProfileStateData;
   private readonly file: string;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.file = join(dir, 'state.json');
+    // A profile closed and opened again within FLUSH_DELAY_MS: its earlier instance writes first, so this
+    // one reads the latest state and no late write of the old instance can overwrite this one's changes.
+    for (const other of [...pending]) if (other.file === this.file) other.flush();
     this.data = this.read();
   }
 
@@ -63,12 +95,58 @@ export class ProfileState {
     return this.data;
   }
 
+  /** True while a coalesced change is in memory only. */
+  get dirty(): boolean {
+    return pending.has(this);
+  }
+
+  /** Changes the state and writes the file (with any coalesced change) before returning. */
   update(change: (draft: ProfileStateData) => void): void {
     const next = structuredClone(this.data);
     change(next);
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, this.file);
+    this.write(next);
     this.data = next;
+    this.settle();
+  }
+
+  /** Changes the state now and writes the file within FLUSH_DELAY_MS (or at `flush`, or at exit). */
+  updateSoon(change: (draft: ProfileStateData) => void): void {
+    change(this.data);
+    if (this.timer !== undefined) return;
+    installExitHook();
+    pending.add(this);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      try {
+        this.flush();
+      } catch {
+        // A failed write (disk full, directory gone) stays pending and is tried again later.
+        this.schedule();
+      }
+    }, FLUSH_DELAY_MS);
+    this.timer.unref?.();
+  }
+
+  /** Writes a coalesced change now; nothing to do when there is none. */
+  flush(): void {
+    if (!this.dirty) return;
+    this.write(this.data);
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    pending.delete(this);
+  }
+
+  private write(data: ProfileStateData): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+    renameSync(tmp, this.file);
   }
 }
