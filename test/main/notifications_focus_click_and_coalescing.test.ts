@@ -143,6 +143,15 @@ describe('showNotification', () => {
   });
 });
 
+describe('RecordingShell', () => {
+  it('keeps only the newest notifications', () => {
+    const shell = new RecordingShell();
+    for (let i = 0; i < RecordingShell.KEPT + 5; i++) shell.notify({ title: `t${i}`, body: 'b', onClick: () => undefined });
+    expect(shell.notifications).toHaveLength(RecordingShell.KEPT);
+    expect(shell.notifications[0]?.title).toBe('t5');
+  });
+});
+
 describe('setUnreadCount', () => {
   it('hands the total to the shell and refuses anything but a whole number from 0', async () => {
     const shell = new RecordingShell();

@@ -3,8 +3,8 @@
  * from the operating system — whether the app window has focus, showing a notification whose click calls
  * back, and the unread count on the tray and the dock/taskbar badge. The Electron implementation is
  * src/main/electron/shell.ts. `RecordingShell` is the one browser mode and tests use: it shows nothing on
- * screen, keeps what it was asked to show in memory, and reports the window as unfocused unless told
- * otherwise (main cannot see a browser tab's focus).
+ * screen, keeps the newest notifications it was asked to show in memory, and reports the window as
+ * unfocused unless told otherwise (main cannot see a browser tab's focus).
  */
 
 export interface ShellNotification {
@@ -29,7 +29,9 @@ export interface RecordedNotification {
   click(): void;
 }
 
+/** Keeps the newest `KEPT` notifications (browser mode runs for long). */
 export class RecordingShell implements DesktopShell {
+  static readonly KEPT = 100;
   readonly notifications: RecordedNotification[] = [];
   unreadCount = 0;
   /** What `isWindowFocused` answers; false by default. */
@@ -41,6 +43,7 @@ export class RecordingShell implements DesktopShell {
 
   notify(notification: ShellNotification): boolean {
     this.notifications.push({ title: notification.title, body: notification.body, click: () => notification.onClick() });
+    if (this.notifications.length > RecordingShell.KEPT) this.notifications.shift();
     return true;
   }
 
