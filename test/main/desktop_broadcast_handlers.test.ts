@@ -7,7 +7,7 @@
  * typed error and changes nothing. Carol unfollows: the channel stays listed, no longer followed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,8 @@ describe('desktop broadcast handlers over the embedded local stack', { timeout: 
       expect(read).toEqual([expect.objectContaining({ state: 'opened', text: 'all hands at ten', keyVersion: 1, type: 'string' })]);
       expect(JSON.stringify(read)).not.toMatch(/privateKey|wrap|"enc"/);
     }
+    const cached = readdirSync(home, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('broadcast-keys') && f.endsWith(`${channelId}.json`));
+    expect(cached, "each follower's profile caches the channel keys it fetched (still wrapped to its device)").toHaveLength(2);
   });
 
   it('after Alice revokes Carol, Bob reads both messages and Carol cannot read the new one', async () => {

@@ -324,9 +324,10 @@ export class Client {
   async broadcast(onChange?: (channelId: string) => void): Promise<BroadcastService> {
     const core = this.need();
     if (onChange) this.broadcastListeners.add(onChange);
-    this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, core.identity, transportConfig(this.deps.relay), (id) => {
+    const notify = (id: string) => {
       for (const l of this.broadcastListeners) l(id);
-    }).catch((err: unknown) => {
+    };
+    this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, core.identity, transportConfig(this.deps.relay), notify, this.deps.dataDir).catch((err: unknown) => {
       this.broadcastSession = undefined;
       throw err;
     });
