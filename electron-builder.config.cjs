@@ -115,7 +115,11 @@ function createBuilderConfig(env) {
     // Drawn by build/icon.mjs; electron-builder derives .ico, .icns and the Linux sizes from it.
     icon: 'build/icon.png',
     files: ['out/**/*', 'package.json', '!**/*.map'],
-    extraResources: [{ from: 'resources/policy-templates', to: 'policy-templates' }],
+    // The tray icon (src/main/desktop/trayModel.ts trayIconPath reads <resources>/icon.png when packaged).
+    extraResources: [
+      { from: 'resources/policy-templates', to: 'policy-templates' },
+      { from: 'build/icon.png', to: 'icon.png' },
+    ],
     // The deep-link scheme (src/main/security/deepLink.ts), written into macOS's Info.plist (CFBundleURLTypes);
     // on Windows and Linux the app registers itself when it starts (src/main/electron/deepLinks.ts).
     protocols: [{ name: 'Seed Messenger link', schemes: ['seed-messenger'] }],

@@ -4,9 +4,11 @@
  * colour and the white bubble where the design puts them.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { trayIconPath } from '../../src/main/desktop/trayModel';
 
 const repo = join(__dirname, '..', '..');
 const { renderIconPng, SIZE } = (await import(join(repo, 'build/icon.mjs'))) as { renderIconPng(): Buffer; SIZE: number };
@@ -54,5 +56,14 @@ describe('app icon', () => {
     expect(tile[1]).toBeGreaterThan(tile[0] ?? 0);
     expect(png.rgba(300, 470)).toEqual([255, 255, 255, 255]);
     expect(png.rgba(512, 430)).not.toEqual([255, 255, 255, 255]);
+  });
+
+  it('ships in packaged builds where the tray looks for it', () => {
+    const requireHere = createRequire(__filename);
+    const builder = requireHere(join(repo, 'electron-builder.config.cjs')) as { createBuilderConfig(env: Record<string, string>): { extraResources: { from: string; to: string }[] } };
+    const shipped = builder.createBuilderConfig({}).extraResources.find((r) => r.from === 'build/icon.png');
+    expect(shipped).toBeDefined();
+    expect(trayIconPath({ isPackaged: true, appPath: '/app', resourcesPath: '/res' })).toBe(join('/res', shipped?.to ?? '-'));
+    expect(trayIconPath({ isPackaged: false, appPath: '/app', resourcesPath: '/res' })).toBe(join('/app', 'build/icon.png'));
   });
 });

@@ -14,6 +14,12 @@ import { bootstrapMain } from '../bootstrap';
 import { onFirstCall } from '../desktop/deepLinkRouter';
 import { trayIconPath } from '../desktop/trayModel';
 import { profilePaths, seedHome } from '../profile';
+import { APP_ORIGIN } from '../security/appProtocol';
+import { rendererTransport } from '../webHost/rendererTransport';
+import { createFileLogger } from '../log/fileLogger';
+import type { Logger } from '../log/logger';
+import { logStartup } from '../log/startup';
+import { handleAppProtocol, registerAppScheme } from './appProtocol';
 import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
 import { installDeepLinks } from './deepLinks';
 import { registerIpc } from './ipc';
@@ -21,7 +27,9 @@ import { createElectronShell } from './shell';
 import { startUpdates } from './updates';
 
 const profile = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length) ?? 'default';
-const log = (message: string) => console.error(message);
+// The shell and deep links log before the log file is open (it needs the policy); until then: stderr.
+let logger: Logger | null = null;
+const log = (message: string) => (logger ? logger.warn('shell', { message }) : console.error(message));
 
 // One Chromium profile folder per app profile, so two profiles can run side by side.
 app.setPath('userData', join(app.getPath('appData'), 'Seed Messenger', profilePaths(seedHome(), profile).profile));
@@ -30,6 +38,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.enableSandbox();
+  registerAppScheme();
   const deepLinks = installDeepLinks({ profile, log });
   let window: BrowserWindow | null = null;
   const shell = createElectronShell({
@@ -53,13 +62,16 @@ if (!app.requestSingleInstanceLock()) {
       profile,
       network: 'app',
     });
-    if ('reason' in deps.core) console.error(`messenger core not started: ${deps.core.reason}`);
-    for (const w of deps.policy.current().warnings) console.error(`policy: ${w.message}`);
+    const fileLog = createFileLogger({ dir: app.getPath('logs'), policy: deps.policy, profile });
+    logger = fileLog;
+    logStartup(fileLog, deps);
     const handlers = createHandlers({ ...deps, shell });
-    const dispatch = createDispatcher(handlers, (e) => console.error('ipc handler failed', e));
+    const dispatch = createDispatcher(handlers, (e) => fileLog.error('ipc_handler_failed', {}, e));
     const listening = () => deepLinks.ready({ navigate: (navigate) => deps.events.emit('navigate', navigate), showWindow: shell.showWindow });
-    registerIpc(onFirstCall(dispatch, 'session', listening), [rendererUrl ? originOf(rendererUrl) : 'file://']);
-    window = createMainWindow({ rendererUrl, ...rendererPaths(__dirname), externalLinks: { allowedHosts: [] } });
+    registerIpc(onFirstCall(dispatch, 'session', listening), [rendererUrl ? originOf(rendererUrl) : APP_ORIGIN]);
+    const paths = rendererPaths(__dirname);
+    handleAppProtocol({ rendererDir: paths.rendererDir, transport: rendererTransport(deps, seedHome()) });
+    window = createMainWindow({ rendererUrl, preloadFile: paths.preloadFile, externalLinks: { allowedHosts: [] } });
     const win = window;
     deps.events.attach((message) => win.webContents.send(EVENT_CHANNEL, message));
     shell.createTray();
@@ -67,6 +79,7 @@ if (!app.requestSingleInstanceLock()) {
     app.on('will-quit', () => {
       shell.destroy();
       void ('close' in deps.core ? deps.core.close() : undefined);
+      fileLog.close();
     });
   });
   app.on('window-all-closed', () => app.quit());
