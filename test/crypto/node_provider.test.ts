@@ -71,6 +71,22 @@ describe('node crypto provider', () => {
     expect(toHex(rfc4231)).toBe('b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7');
   });
 
+  it('a generated X25519 public key is X25519(private key, 9), and the ephemeral agreement matches the recipient side', async () => {
+    for (let i = 0; i < 20; i++) {
+      const pair = await p.x25519GenerateKeyPair();
+      expect(toHex(pair.publicKey)).toBe(toHex(await p.x25519PublicKey(Uint8Array.from(pair.privateKey))));
+    }
+    const recipient = await p.x25519GenerateKeyPair();
+    const ephemeral = p.x25519Ephemeral;
+    if (!ephemeral) throw new Error('the Node provider has the ephemeral fast path');
+    const a = await ephemeral(recipient.publicKey);
+    const b = await ephemeral(recipient.publicKey);
+    expect(a.ephemeralPublicKey).not.toEqual(b.ephemeralPublicKey);
+    expect(toHex(a.dh)).toBe(toHex(await p.x25519(recipient.privateKey, a.ephemeralPublicKey)));
+    await expect(ephemeral(new Uint8Array(32))).rejects.toMatchObject({ code: 'provider_error' });
+    await expect(ephemeral(new Uint8Array(31))).rejects.toMatchObject({ code: 'provider_error' });
+  });
+
   it('throws ProviderError for wrong key sizes and an all-zero X25519 result', async () => {
     const x = await p.x25519GenerateKeyPair();
     await expect(p.x25519(x.privateKey, new Uint8Array(32))).rejects.toMatchObject({ code: 'provider_error' });

@@ -33,6 +33,13 @@ export interface CryptoProvider {
   x25519PublicKey(privateKey: Uint8Array): Promise<Uint8Array>;
   /** X25519(privateKey, publicKey) (RFC 7748 §5); throws ProviderError if the result is all zeros. */
   x25519(privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Optional fast path of an ephemeral key agreement (what HPKE Encap does, RFC 9180 §4.1): a fresh key
+   * pair whose private key is used for this one DH with `publicKey` and never leaves the provider. Answers
+   * the fresh public key and the DH output; throws ProviderError if that is all zeros. Without it, callers
+   * generate a raw pair and call `x25519`, which is equivalent but makes the private key leave the provider.
+   */
+  x25519Ephemeral?(publicKey: Uint8Array): Promise<{ readonly ephemeralPublicKey: Uint8Array; readonly dh: Uint8Array }>;
 
   /** A fresh Ed25519 key pair. */
   ed25519GenerateKeyPair(): Promise<RawKeyPair>;

@@ -18,7 +18,7 @@ import { tuple } from '../encoding/bytes';
 import { canonicalJson } from '../encoding/canonicalJson';
 import { ConversationIdSchema, DeviceIdSchema, type ConversationId, type DeviceId } from '../ids';
 import { IncompleteWrapsError, MalformedError, NotARecipientError } from './errors';
-import { KeyWrapSchema, unwrapKey, wrapKey, type KeyWrap } from './keyWrap';
+import { KeyWrapSchema, unwrapKey, wrapKeyForDevices, type KeyWrap } from './keyWrap';
 import { b64uField, KeyVersionNumber, parseWire, TimestampMs } from './wire';
 
 /** Domain separation label of the record signature. */
@@ -165,20 +165,13 @@ export async function createKeyVersionRecord(
   for (let i = 1; i < recipients.length; i++) {
     if (recipients[i - 1]?.deviceId === recipients[i]?.deviceId) throw new MalformedError(`key-version record: duplicate recipient ${recipients[i]?.deviceId}`);
   }
-  const made: KeyWrap[] = [];
-  for (const r of recipients) {
-    made.push(
-      await wrapKey(provider, {
-        purpose: 'conversation',
-        scopeId: input.conversationId,
-        version: input.version,
-        recipientDeviceId: r.deviceId,
-        recipientPublicKey: r.x25519PublicKey,
-        key: conversationKey,
-        ephemeral: input.ephemerals?.get(r.deviceId),
-      }),
-    );
-  }
+  const made = await wrapKeyForDevices(provider, {
+    purpose: 'conversation',
+    scopeId: input.conversationId,
+    version: input.version,
+    key: conversationKey,
+    recipients: recipients.map((r) => ({ recipientDeviceId: r.deviceId, recipientPublicKey: r.x25519PublicKey, ephemeral: input.ephemerals?.get(r.deviceId) })),
+  });
   const unsigned = parseWire(
     UnsignedKeyVersionRecordSchema,
     {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { openBase, sealBase } from '../crypto/hpke/base';
+import { prepareInfo, type PreparedInfo } from '../crypto/hpke/context';
 import type { CryptoProvider, RawKeyPair } from '../crypto/provider';
 import { toBase64Url } from '../encoding/base64url';
 import { concatBytes, i2osp, tuple } from '../encoding/bytes';
@@ -58,16 +59,41 @@ export interface WrapKeyInput {
 
 /** Seals `key` to one device. */
 export async function wrapKey(provider: CryptoProvider, input: WrapKeyInput): Promise<KeyWrap> {
-  if (input.key.length !== WRAPPED_KEY_LENGTH) throw new MalformedError('key wrap: key must be 32 bytes');
-  const { enc, ct } = await sealBase(
-    provider,
-    input.recipientPublicKey,
-    wrapInfo(input.purpose, input.scopeId, input.version),
-    wrapAad(input.recipientDeviceId),
-    input.key,
-    input.ephemeral,
-  );
-  return { deviceId: input.recipientDeviceId, enc: toBase64Url(enc), ct: toBase64Url(ct) };
+  checkKey(input.key);
+  return seal(provider, wrapInfo(input.purpose, input.scopeId, input.version), input.key, input);
+}
+
+/** One recipient of `wrapKeyForDevices`. */
+export interface WrapRecipient {
+  readonly recipientDeviceId: DeviceId;
+  readonly recipientPublicKey: Uint8Array;
+  /** Test-vector generation only: a fixed ephemeral key pair. */
+  readonly ephemeral?: RawKeyPair;
+}
+
+/**
+ * Seals one `key` to many devices (every wrap of one key version), in the order given. Each wrap is exactly
+ * what `wrapKey` makes; the HPKE info, the same for all of them, goes through the key schedule once
+ * (`prepareInfo`) instead of once per device.
+ */
+export async function wrapKeyForDevices(
+  provider: CryptoProvider,
+  input: { readonly purpose: WrapPurpose; readonly scopeId: string; readonly version: number; readonly key: Uint8Array; readonly recipients: readonly WrapRecipient[] },
+): Promise<KeyWrap[]> {
+  checkKey(input.key);
+  const info = await prepareInfo(provider, wrapInfo(input.purpose, input.scopeId, input.version));
+  const wraps: KeyWrap[] = [];
+  for (const r of input.recipients) wraps.push(await seal(provider, info, input.key, r));
+  return wraps;
+}
+
+function checkKey(key: Uint8Array): void {
+  if (key.length !== WRAPPED_KEY_LENGTH) throw new MalformedError('key wrap: key must be 32 bytes');
+}
+
+async function seal(provider: CryptoProvider, info: Uint8Array | PreparedInfo, key: Uint8Array, r: WrapRecipient): Promise<KeyWrap> {
+  const { enc, ct } = await sealBase(provider, r.recipientPublicKey, info, wrapAad(r.recipientDeviceId), key, r.ephemeral);
+  return { deviceId: r.recipientDeviceId, enc: toBase64Url(enc), ct: toBase64Url(ct) };
 }
 
 /** Inputs of `unwrapKey`. */

@@ -12,6 +12,7 @@ import {
   diffieHellman,
   generateKeyPairSync,
   randomBytes,
+  type KeyObject,
   sign,
   verify,
 } from 'node:crypto';
@@ -27,9 +28,32 @@ function expectLength(bytes: Uint8Array, length: number, what: string): void {
 function generate(curve: OkpCurve): RawKeyPair {
   const pair = curve === 'X25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('ed25519');
   const privateRaw = rawPrivateKey(pair.privateKey);
-  const publicRaw = rawPublicKey(pair.publicKey);
+  const publicRaw = curve === 'X25519' ? x25519PublicOf(pair.privateKey) : rawPublicKey(pair.publicKey);
   rememberPair(curve, privateRaw, pair.privateKey, publicRaw, pair.publicKey);
   return { privateKey: privateRaw, publicKey: publicRaw };
+}
+
+/**
+ * The X25519 base point u = 9 (RFC 7748 §4.1). X25519(sk, 9) is by definition the public key of sk (§6.1):
+ * one DH (~36 µs on our machine) is about half the cost of reading the key out of a fresh KeyObject as
+ * SPKI DER (~78 µs, OpenSSL 3's encoder), and JWK export of a fresh key can deadlock on Node 20
+ * (keyObjects.ts), so the public key of a generated pair is computed rather than exported.
+ */
+const BASE_POINT = Uint8Array.of(9, ...new Array<number>(31).fill(0));
+
+function x25519PublicOf(privateKey: KeyObject): Uint8Array {
+  return u8(diffieHellman({ privateKey, publicKey: publicKeyObject('X25519', BASE_POINT) }));
+}
+
+/** A fresh X25519 pair used for one DH: the private key stays a KeyObject and is never exported. */
+function ephemeralDh(peerPublicKey: Uint8Array): { ephemeralPublicKey: Uint8Array; dh: Uint8Array } {
+  const peer = publicKeyObject('X25519', peerPublicKey);
+  const { privateKey } = generateKeyPairSync('x25519');
+  try {
+    return { ephemeralPublicKey: x25519PublicOf(privateKey), dh: u8(diffieHellman({ privateKey, publicKey: peer })) };
+  } catch {
+    throw new ProviderError('X25519 failed (all-zero shared secret)');
+  }
 }
 
 function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
@@ -94,6 +118,7 @@ export function createNodeCryptoProvider(): CryptoProvider {
         throw new ProviderError('X25519 failed (all-zero shared secret)');
       }
     },
+    x25519Ephemeral: async (publicKey) => ephemeralDh(publicKey),
 
     ed25519GenerateKeyPair: async () => generate('Ed25519'),
     ed25519PublicKey: async (privateKey) => rawPublicKey(createPublicKey(privateKeyObject('Ed25519', privateKey))),

@@ -3,14 +3,14 @@
  * This is the function every key wrap and broadcast seal calls.
  */
 import type { CryptoProvider, RawKeyPair } from '../provider';
-import { HpkeContext, keyScheduleBase } from './context';
+import { HpkeContext, keyScheduleBase, type PreparedInfo } from './context';
 import { decap, encap } from './dhkem';
 
-/** SetupBaseS(pkR, info) → (enc, context). `ephemeral` is for test-vector generation only. */
+/** SetupBaseS(pkR, info) → (enc, context); `info` as bytes or prepared once for many recipients. `ephemeral` is for test-vector generation only. */
 export async function setupBaseSender(
   provider: CryptoProvider,
   recipientPublicKey: Uint8Array,
-  info: Uint8Array,
+  info: Uint8Array | PreparedInfo,
   ephemeral?: RawKeyPair,
 ): Promise<{ enc: Uint8Array; context: HpkeContext }> {
   const { sharedSecret, enc } = await encap(provider, recipientPublicKey, ephemeral);
@@ -29,11 +29,11 @@ export async function setupBaseRecipient(
   return new HpkeContext(provider, await keyScheduleBase(provider, sharedSecret, info));
 }
 
-/** Single-shot SealBase(pkR, info, aad, pt) → {enc, ct}. */
+/** Single-shot SealBase(pkR, info, aad, pt) → {enc, ct}; `info` as bytes or prepared (`prepareInfo`). */
 export async function sealBase(
   provider: CryptoProvider,
   recipientPublicKey: Uint8Array,
-  info: Uint8Array,
+  info: Uint8Array | PreparedInfo,
   aad: Uint8Array,
   plaintext: Uint8Array,
   ephemeral?: RawKeyPair,

@@ -31,12 +31,26 @@ function pskIdHash(provider: CryptoProvider): Promise<Uint8Array> {
 }
 
 /**
- * KeySchedule(mode_base, shared_secret, info, psk = "", psk_id = "") (RFC 9180 §5.1). The exporter
- * secret is derived only when Export is used (`exporterSecret`), since key wraps never export.
+ * key_schedule_context = mode ‖ psk_id_hash ‖ info_hash (RFC 9180 §5.1) depends on the info alone, not on
+ * the shared secret: prepared once, it serves every message sealed under the same info (the wraps of one
+ * key version to all member devices), saving one HMAC per message.
  */
-export async function keyScheduleBase(provider: CryptoProvider, sharedSecret: Uint8Array, info: Uint8Array): Promise<KeyScheduleOutput> {
+export interface PreparedInfo {
+  readonly keyScheduleContext: Uint8Array;
+}
+
+export async function prepareInfo(provider: CryptoProvider, info: Uint8Array): Promise<PreparedInfo> {
   const infoHash = await labeledExtract(provider, HPKE_SUITE_ID, EMPTY, 'info_hash', info);
-  const keyScheduleContext = concatBytes(Uint8Array.of(MODE_BASE), await pskIdHash(provider), infoHash);
+  return { keyScheduleContext: concatBytes(Uint8Array.of(MODE_BASE), await pskIdHash(provider), infoHash) };
+}
+
+/**
+ * KeySchedule(mode_base, shared_secret, info, psk = "", psk_id = "") (RFC 9180 §5.1), with `info` as bytes
+ * or prepared (`prepareInfo`). The exporter secret is derived only when Export is used (`exporterSecret`),
+ * since key wraps never export.
+ */
+export async function keyScheduleBase(provider: CryptoProvider, sharedSecret: Uint8Array, info: Uint8Array | PreparedInfo): Promise<KeyScheduleOutput> {
+  const { keyScheduleContext } = info instanceof Uint8Array ? await prepareInfo(provider, info) : info;
   const secret = await labeledExtract(provider, HPKE_SUITE_ID, sharedSecret, 'secret', EMPTY);
   const key = await labeledExpand(provider, HPKE_SUITE_ID, secret, 'key', keyScheduleContext, N_K);
   const baseNonce = await labeledExpand(provider, HPKE_SUITE_ID, secret, 'base_nonce', keyScheduleContext, N_N);

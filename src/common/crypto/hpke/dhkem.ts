@@ -1,6 +1,8 @@
 /**
  * DHKEM(X25519, HKDF-SHA256) (RFC 9180 §4.1, §7.1.3): Encap, Decap and DeriveKeyPair over the provider's
- * X25519. The ephemeral key of Encap is injectable only so that test vectors can be generated and replayed.
+ * X25519. Encap uses the provider's ephemeral key agreement when it has one (the ephemeral private key
+ * then never becomes raw bytes). The ephemeral key of Encap is injectable only so that test vectors can be
+ * generated and replayed.
  */
 import { concatBytes } from '../../encoding/bytes';
 import { MalformedError } from '../../protocol/errors';
@@ -15,13 +17,24 @@ export interface Encapsulation {
   readonly enc: Uint8Array;
 }
 
-async function dh(provider: CryptoProvider, privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
+async function dh<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return await provider.x25519(privateKey, publicKey);
+    return await run();
   } catch (err) {
     if (err instanceof ProviderError) throw new MalformedError(`HPKE: ${err.message}`);
     throw err;
   }
+}
+
+/** A fresh ephemeral key pair's public key and its DH with pkR: the provider's fast path when it has one. */
+async function ephemeralDh(provider: CryptoProvider, recipientPublicKey: Uint8Array, ephemeral?: RawKeyPair): Promise<{ enc: Uint8Array; dhValue: Uint8Array }> {
+  const fast = provider.x25519Ephemeral?.bind(provider);
+  if (ephemeral === undefined && fast !== undefined) {
+    const { ephemeralPublicKey, dh: dhValue } = await dh(() => fast(recipientPublicKey));
+    return { enc: ephemeralPublicKey, dhValue };
+  }
+  const eph = ephemeral ?? (await provider.x25519GenerateKeyPair());
+  return { enc: eph.publicKey, dhValue: await dh(() => provider.x25519(eph.privateKey, recipientPublicKey)) };
 }
 
 /** ExtractAndExpand(dh, kem_context) (RFC 9180 §4.1). */
@@ -33,10 +46,9 @@ async function extractAndExpand(provider: CryptoProvider, dhValue: Uint8Array, k
 /** Encap(pkR): a fresh (or injected) ephemeral key pair, DH with pkR, kem_context = enc ‖ pkRm. */
 export async function encap(provider: CryptoProvider, recipientPublicKey: Uint8Array, ephemeral?: RawKeyPair): Promise<Encapsulation> {
   if (recipientPublicKey.length !== N_PK) throw new MalformedError('HPKE: recipient public key must be 32 bytes');
-  const eph = ephemeral ?? (await provider.x25519GenerateKeyPair());
-  const dhValue = await dh(provider, eph.privateKey, recipientPublicKey);
-  const sharedSecret = await extractAndExpand(provider, dhValue, concatBytes(eph.publicKey, recipientPublicKey));
-  return { sharedSecret, enc: eph.publicKey };
+  const { enc, dhValue } = await ephemeralDh(provider, recipientPublicKey, ephemeral);
+  const sharedSecret = await extractAndExpand(provider, dhValue, concatBytes(enc, recipientPublicKey));
+  return { sharedSecret, enc };
 }
 
 /** Decap(enc, skR); pass pkR when known to skip recomputing it. */
@@ -49,7 +61,7 @@ export async function decap(
   if (enc.length !== N_PK) throw new MalformedError('HPKE: enc must be 32 bytes');
   if (recipientPrivateKey.length !== N_SK) throw new MalformedError('HPKE: recipient private key must be 32 bytes');
   const pkR = recipientPublicKey ?? (await provider.x25519PublicKey(recipientPrivateKey));
-  const dhValue = await dh(provider, recipientPrivateKey, enc);
+  const dhValue = await dh(() => provider.x25519(recipientPrivateKey, enc));
   return extractAndExpand(provider, dhValue, concatBytes(enc, pkR));
 }
 
