@@ -4,18 +4,40 @@
  * unknown `v` into an UnsupportedVersionError.
  */
 import { z } from 'zod';
-import { fromBase64Url, isBase64Url } from '../encoding/base64url';
+import { fromBase64Url } from '../encoding/base64url';
 import { isWellFormedUnicode } from '../encoding/utf8';
 import { MalformedError, UnsupportedVersionError } from './errors';
 
 /** A canonical base64url string whose decoded length is `length` (or within [min, max]). */
 export function b64uField(length: number | { min: number; max: number }) {
   const [min, max] = typeof length === 'number' ? [length, length] : [length.min, length.max];
-  return z.string().refine((s) => {
-    if (s.length > Math.ceil((max * 4) / 3) || !isBase64Url(s)) return false;
-    const n = fromBase64Url(s).length;
-    return n >= min && n <= max;
-  }, `must be base64url (no padding) of ${min === max ? min : `${min}-${max}`} bytes`);
+  return z.string().refine((s) => isCanonicalBase64Url(s, min, max), `must be base64url (no padding) of ${min === max ? min : `${min}-${max}`} bytes`);
+}
+
+const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
+
+/** The 6-bit value of a base64url character already known to be in the alphabet. */
+function sextet(code: number): number {
+  if (code >= 97) return code - 71; // a-z: 26-51
+  if (code >= 65) return code - 65; // A-Z: 0-25
+  if (code >= 48) return code - 48 + 52; // 0-9: 52-61
+  return code === 45 ? 62 : 63; // '-', '_'
+}
+
+/**
+ * True when `s` is what the strict decoder (`fromBase64Url`) accepts — alphabet, no padding, a possible
+ * length, zero trailing bits — and decodes to `min`…`max` bytes, checked without decoding: the schemas
+ * validate every binary field of a message or a 2,000-wrap record, and decoding them all only to count
+ * bytes cost as much as the decoding that follows.
+ */
+export function isCanonicalBase64Url(s: string, min: number, max: number): boolean {
+  const rest = s.length % 4;
+  if (rest === 1 || s.length > Math.ceil((max * 4) / 3)) return false;
+  const bytes = Math.floor((s.length * 3) / 4);
+  if (bytes < min || bytes > max || !BASE64URL_TEXT.test(s)) return false;
+  if (rest === 0) return true;
+  const last = sextet(s.charCodeAt(s.length - 1));
+  return rest === 2 ? (last & 0x0f) === 0 : (last & 0x03) === 0;
 }
 
 /** Milliseconds since the Unix epoch, as a non-negative safe integer. */
