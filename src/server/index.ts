@@ -34,6 +34,7 @@ import type { Route } from './http/route';
 import { Router } from './http/router';
 import { createListener } from './http/server';
 import { disabledGateway } from './pubnub/gateway';
+import { NoticeOutbox, outboxGateway } from './pubnub/noticeOutbox';
 import { createSdkGateway, type PubnubConfig } from './pubnub/sdkGateway';
 import type { Services } from './services';
 
@@ -66,6 +67,10 @@ export interface KeyServiceOptions {
   readonly validateResponses?: boolean;
   /** Where unexpected errors are reported; default stderr. */
   readonly log?: (message: string, err?: unknown) => void;
+  /** Control-notice publishing after the answer (pubnub/noticeOutbox.ts): concurrency and retry delays. */
+  readonly notices?: { readonly concurrency?: number; readonly retryDelaysMs?: readonly number[] };
+  /** How long `close` waits for queued notices to go out; default 5 s. */
+  readonly noticeDrainMs?: number;
 }
 
 export interface KeyService {
@@ -80,6 +85,13 @@ function openDatabase(opts: KeyServiceOptions): Database {
   return openSqlite(path.join(opts.dataDir, 'keyservice.sqlite'));
 }
 
+/** Waits for the queued notices, at most `ms` (a PubNub that stays unreachable must not block shutdown). */
+async function drainWithin(outbox: NoticeOutbox, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([outbox.drain(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 export async function startKeyService(opts: KeyServiceOptions): Promise<KeyService> {
   const log = opts.log ?? ((message: string, err?: unknown) => console.error(`[keyservice] ${message}`, err ?? ''));
   const db = openDatabase(opts);
@@ -88,6 +100,9 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
     const now = () => Date.now();
     const secret = opts.jwtSecret === undefined ? await loadJwtSecret(db, now()) : typeof opts.jwtSecret === 'string' ? new TextEncoder().encode(opts.jwtSecret) : opts.jwtSecret;
     const accessTokens = new AccessTokens(secret, opts.accessTokenTtlSeconds ?? 300);
+    const onPubnubError = (err: unknown) => log('PubNub request failed', err);
+    const gateway = opts.pubnub ? createSdkGateway(opts.pubnub, now) : disabledGateway;
+    const outbox = new NoticeOutbox(gateway, { ...opts.notices, onError: onPubnubError });
     const svc: Services = {
       db,
       crypto: createNodeCryptoProvider(),
@@ -95,11 +110,10 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       accessTokens,
       refreshTtlMs: opts.refreshTtlMs ?? 30 * 24 * 3600_000,
       accountLimiter: new RateLimiter(opts.rateLimits?.perAccount ?? { limit: 10, windowMs: 60_000 }),
-      pubnub: opts.pubnub ? createSdkGateway(opts.pubnub, now) : disabledGateway,
+      pubnub: outboxGateway(gateway, outbox),
       now,
       newId: () => randomBytes(16).toString('base64url'),
     };
-    const onPubnubError = (err: unknown) => log('PubNub request failed', err);
     const routes: Route[] = [];
     routes.push(
       ...metaRoutes(svc, () => routes),
@@ -140,6 +154,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        await drainWithin(outbox, opts.noticeDrainMs ?? 5_000);
         await db.close();
       },
     };
