@@ -54,11 +54,24 @@ export interface KeyVersionExpectations {
 
 /** Parses and fully verifies a full record (with every wrap); returns it typed, or throws a ProtocolError. */
 export async function verifyKeyVersionRecord(provider: CryptoProvider, input: unknown, expect: KeyVersionExpectations): Promise<KeyVersionRecord> {
+  return (await verifyKeyVersionSubmission(provider, input, expect)).record;
+}
+
+/**
+ * `verifyKeyVersionRecord`, also answering the public record it verified (what the key service stores):
+ * its wrap digests — one SHA-256 per member device — are computed once, not again for storing.
+ */
+export async function verifyKeyVersionSubmission(
+  provider: CryptoProvider,
+  input: unknown,
+  expect: KeyVersionExpectations,
+): Promise<{ readonly record: KeyVersionRecord; readonly publicRecord: PublicKeyVersionRecord }> {
   const record = parseKeyVersionRecord(input);
   checkHeader(record, expect);
   checkWrapCoverage(record);
-  await checkSignedPublicRecord(provider, await publicKeyVersionRecord(provider, record), expect);
-  return record;
+  const publicRecord = await publicKeyVersionRecord(provider, record);
+  await checkSignedPublicRecord(provider, publicRecord, expect);
+  return { record, publicRecord };
 }
 
 /** A fetched version, verified: the public record, the device's wrap, and what covers the wrap. */

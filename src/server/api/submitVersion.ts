@@ -8,8 +8,8 @@
 import type { ConversationId } from '../../common/ids';
 import { fromBase64Url } from '../../common/encoding/base64url';
 import { isProtocolError } from '../../common/protocol/errors';
-import { publicKeyVersionRecord, type KeyVersionRecord } from '../../common/protocol/keyVersionRecord';
-import { verifyKeyVersionRecord } from '../../common/protocol/keyVersionVerify';
+import type { KeyVersionRecord, PublicKeyVersionRecord } from '../../common/protocol/keyVersionRecord';
+import { verifyKeyVersionSubmission } from '../../common/protocol/keyVersionVerify';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Forbidden, Unprocessable } from '../http/httpErrors';
 import type { DevicePrincipal } from '../http/route';
@@ -17,18 +17,23 @@ import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { advanceVersion, memberIds } from '../store/conversations';
 import { deviceById, memberDevices } from '../store/devices';
-import { insertVersion, insertWrap, latestVersionTime } from '../store/keyVersions';
+import { insertVersion, insertWraps, latestVersionTime } from '../store/keyVersions';
 import { userById } from '../store/users';
 import { lockAsMember, requireMember } from './access';
 
-async function verifySignature(svc: Services, principal: DevicePrincipal, conversationId: string, input: KeyVersionRecord): Promise<KeyVersionRecord> {
+async function verifySignature(
+  svc: Services,
+  principal: DevicePrincipal,
+  conversationId: string,
+  input: KeyVersionRecord,
+): Promise<{ record: KeyVersionRecord; publicRecord: PublicKeyVersionRecord }> {
   if (input.createdByDevice !== principal.deviceId) {
     throw new Unprocessable('the record must be created by the calling device', 'signer_not_caller');
   }
   const [device, user] = await Promise.all([deviceById(svc.db, principal.deviceId), userById(svc.db, principal.userId)]);
   if (!device || !user?.identity_key) throw new Forbidden('calling device is not registered', 'device_unknown');
   try {
-    return await verifyKeyVersionRecord(svc.crypto, input, {
+    return await verifyKeyVersionSubmission(svc.crypto, input, {
       conversationId: conversationId as ConversationId,
       signerCertificate: JSON.parse(device.certificate) as unknown,
       signerAccountKey: fromBase64Url(user.identity_key),
@@ -55,8 +60,7 @@ export async function submitVersion(
   input: KeyVersionRecord,
 ): Promise<{ acceptedAt: number; effects: Effects }> {
   await requireMember(svc.db, conversationId, principal.userId);
-  const record = await verifySignature(svc, principal, conversationId, input);
-  const publicRecord = await publicKeyVersionRecord(svc.crypto, record);
+  const { record, publicRecord } = await verifySignature(svc, principal, conversationId, input);
   try {
     return await svc.db.transaction(async (tx) => {
       const { conversation } = await lockAsMember(tx, conversationId, principal.userId);
@@ -69,11 +73,9 @@ export async function submitVersion(
       }
       const previous = await latestVersionTime(tx, conversationId);
       const acceptedAt = Math.max(svc.now(), previous?.created_at ?? 0);
-      const { wraps } = record;
       await insertVersion(tx, { conversation_id: conversationId, version: next, created_at: acceptedAt, created_by_device: principal.deviceId, record: JSON.stringify(publicRecord) });
-      for (const w of wraps) {
-        await insertWrap(tx, { conversationId, version: next, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId }, acceptedAt);
-      }
+      const wraps = record.wraps.map((w) => ({ deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }) }));
+      await insertWraps(tx, { conversationId, version: next, addedBy: principal.deviceId, wraps }, acceptedAt);
       await advanceVersion(tx, conversationId, next, acceptedAt);
       const effects = new Effects();
       effects.notify(await memberIds(tx, conversationId), { type: 'key_version', conversationId: conversationId as ConversationId, version: next });

@@ -47,6 +47,27 @@ export async function insertWrap(
   ]);
 }
 
+/**
+ * The wraps of one new version, all in one statement (one round trip on PostgreSQL instead of one per
+ * member device): the rows travel as one JSON array parameter, `[[deviceId, wrap], …]`, expanded by the
+ * database (json_each / jsonb_array_elements), so the statement text — and its prepared plan — is the
+ * same for any number of rows.
+ */
+export async function insertWraps(
+  q: Queryable,
+  w: { conversationId: string; version: number; addedBy: string; wraps: readonly { deviceId: string; wrap: string }[] },
+  now: number,
+): Promise<void> {
+  if (w.wraps.length === 0) return;
+  const rows = JSON.stringify(w.wraps.map((x) => [x.deviceId, x.wrap]));
+  const columns = 'INSERT INTO key_wraps (conversation_id, version, device_id, wrap, added_by_device, created_at, grant_json)';
+  const sql =
+    q.dialect === 'postgres'
+      ? `${columns} SELECT CAST(? AS TEXT), CAST(? AS INTEGER), e->>0, e->>1, CAST(? AS TEXT), CAST(? AS BIGINT), NULL FROM jsonb_array_elements(CAST(? AS JSONB)) AS e`
+      : `${columns} SELECT ?, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?, ?, NULL FROM json_each(?)`;
+  await q.run(sql, [w.conversationId, w.version, w.addedBy, now, rows]);
+}
+
 /** The stored grant of one device's wrap of a version (null: none, or no such wrap). */
 export async function grantOf(q: Queryable, conversationId: string, version: number, deviceId: string): Promise<string | null> {
   const row = await q.one<{ grant_json: string | null }>('SELECT grant_json FROM key_wraps WHERE conversation_id = ? AND version = ? AND device_id = ?', [conversationId, version, deviceId]);
