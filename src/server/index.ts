@@ -14,6 +14,7 @@ import { accountRoutes } from './api/accounts';
 import { conversationRoutes } from './api/conversations';
 import { deviceLinkRoutes } from './api/deviceLinks';
 import { deviceLookupRoutes } from './api/deviceLookup';
+import { directoryLookupRoutes } from './api/directoryLookup';
 import { deviceRoutes } from './api/devices';
 import { keyVersionRoutes } from './api/keyVersions';
 import { memberRoutes } from './api/members';
@@ -121,6 +122,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...deviceRoutes(svc, onPubnubError),
       ...deviceLinkRoutes(svc),
       ...deviceLookupRoutes(svc),
+      ...directoryLookupRoutes(svc),
       ...conversationRoutes(svc, onPubnubError),
       ...memberRoutes(svc, onPubnubError),
       ...keyVersionRoutes(svc, onPubnubError),

@@ -133,6 +133,7 @@ describeBackends('authorization matrix', (backend) => {
     },
     { name: 'POST leave (refusals only)', method: 'POST', path: () => `/v1/conversations/${conv}/leave`, expect: { anonymous: 401, nonMember: 403, removedMember: 403, revokedDevice: 401 } },
     { name: 'GET user devices', method: 'GET', path: () => `/v1/users/${member.userId}/devices`, expect: all(200, {}) },
+    { name: 'POST directory lookup', method: 'POST', path: () => '/v1/directory/lookup', body: () => ({ userIds: [member.userId], deviceIds: [device(owner, 2).deviceId] }), expect: all(200, {}) },
     { name: 'DELETE someone else’s device', method: 'DELETE', path: () => `/v1/devices/${device(stranger).deviceId}`, expect: all(403, {}) },
     { name: 'POST PubNub token (PubNub not configured)', method: 'POST', path: () => '/v1/pubnub/token', expect: all(503, {}) },
   ];
