@@ -109,7 +109,8 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
           patch({ drafts: { ...get().chat.drafts, [id]: '' } });
           void p.setTyping(id, false).catch(() => {});
           const outcome = await p.send(id, { type: 'string', body: text });
-          if (outcome.state === 'failed' && outcome.code === 'access_denied') await p.refreshAccess?.();
+          // A conversation created a moment ago may not be in the token yet: fetch a fresh one and send again once.
+          if (outcome.state === 'failed' && outcome.code === 'access_denied' && (await p.refreshAccess?.())) await p.retry(id, outcome.id);
         });
       },
       retrySend: (id, messageId) => guarded((p) => p.retry(id, messageId)),
