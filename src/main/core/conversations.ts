@@ -144,10 +144,10 @@ export class Conversations {
     throw new RotationConflictError(conversationId, MAX_ROTATION_ATTEMPTS);
   }
 
+  /** The certified devices of every member, from one directory lookup for the whole group. */
   private async memberDevices(info: ConversationInfo): Promise<TrustedDevice[]> {
-    const all: TrustedDevice[] = [];
-    for (const m of info.members) all.push(...(await this.directory.devicesOf(m.userId)));
-    return all;
+    const byUser = await this.directory.devicesOfMany(info.members.map((m) => m.userId));
+    return info.members.flatMap((m) => byUser.get(m.userId) ?? []);
   }
 
   /** Adds a member with wraps of every version the history policy grants them (shared: all, joined: current). */

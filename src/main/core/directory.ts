@@ -4,30 +4,22 @@
  * contact in the "changed" state, which blocks sending to them until the user acknowledges. Device
  * certificates are verified against the pinned key before a device is wrapped to or trusted as a sender
  * (docs/protocol.md §4, §10).
+ *
+ * Groups are looked up in batches (issue 10): the devices of every member, the users of many senders, or
+ * every member device of a key version come from one directory request (`directoryLookup.ts`), their pins
+ * are written to the profile in one update, and a certificate already verified under the same pinned key
+ * is not verified again.
  */
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { fromBase64Url, toBase64Url } from '../../common/encoding/base64url';
 import type { DeviceId, UserId } from '../../common/ids';
 import { verifyDeviceCertificate, type DeviceCertificate } from '../../common/protocol/deviceCertificate';
+import { lookupDirectory, type DeviceView, type PublicUser } from './directoryLookup';
 import { IdentityChangedError, NotFoundError } from './errors';
 import type { KeyServiceApi } from './keyServiceApi';
-import type { ProfileState } from './profileState';
+import type { Pin, ProfileState } from './profileState';
 
-export interface PublicUser {
-  readonly userId: string;
-  readonly username: string;
-  readonly displayName: string;
-  readonly identityKey: string | null;
-}
-
-interface DeviceView {
-  readonly deviceId: string;
-  readonly userId: string;
-  readonly name: string;
-  readonly certificate: unknown;
-  readonly createdAt: number;
-  readonly revokedAt: number | null;
-}
+export type { PublicUser } from './directoryLookup';
 
 /** A device whose certificate verified under the pinned account key of its user. */
 export interface TrustedDevice {
@@ -45,9 +37,17 @@ export type TrustState = 'unverified' | 'verified' | 'changed';
 /** How long a directory answer about a user is reused (a key change shows within this time). */
 const USER_TTL_MS = 10_000;
 
+/** The outcome of looking up devices by id: the trusted ones, and why each other one is not. */
+export interface DeviceLookup {
+  readonly devices: ReadonlyMap<string, TrustedDevice>;
+  readonly failures: ReadonlyMap<string, Error>;
+}
+
 export class Directory {
   private readonly deviceCache = new Map<string, Promise<TrustedDevice>>();
   private readonly userCache = new Map<string, { at: number; user: Promise<PublicUser> }>();
+  /** Certificates verified before, by device: reused while the certificate and the trusted key are the same. */
+  private readonly verified = new Map<string, { certificate: string; accountKey: string; device: TrustedDevice }>();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -63,6 +63,21 @@ export class Directory {
     user.catch(() => this.userCache.delete(userId));
     this.userCache.set(userId, { at: Date.now(), user });
     return user;
+  }
+
+  private rememberUsers(users: readonly PublicUser[]): void {
+    const at = Date.now();
+    for (const user of users) this.userCache.set(user.userId, { at, user: Promise.resolve(user) });
+  }
+
+  /** Refreshes the users whose directory answer is missing or older than USER_TTL_MS, in one lookup. */
+  private async refreshUsers(userIds: readonly string[]): Promise<void> {
+    const now = Date.now();
+    const stale = userIds.filter((id) => {
+      const hit = this.userCache.get(id);
+      return id !== this.self.userId && !(hit && now - hit.at < USER_TTL_MS);
+    });
+    if (stale.length > 1) this.rememberUsers((await lookupDirectory(this.api, stale, [])).users);
   }
 
   /** Finds a user by exact username (or user id). */
@@ -84,21 +99,42 @@ export class Directory {
    */
   async trustedAccountKey(userId: string): Promise<Uint8Array> {
     if (userId === this.self.userId) return this.self.accountKey;
-    const pin = this.state.get().pins[userId];
-    const user = await this.user(userId);
-    if (user.identityKey === null) throw new NotFoundError(`an identity key for ${userId} (they have no device yet)`);
-    if (pin === undefined) {
-      this.state.update((s) => {
-        s.pins[userId] = { identityKey: user.identityKey ?? '', verified: false, changedTo: null };
-      });
-      return fromBase64Url(user.identityKey);
+    const key = this.trustAll([await this.user(userId)]).get(userId);
+    if (key === undefined) throw new NotFoundError(`user ${JSON.stringify(userId)}`);
+    return key;
+  }
+
+  /**
+   * `trustedAccountKey` for every user given, with all new pins and changes written in one profile update.
+   * Throws NotFoundError for a user without an identity key (no device yet).
+   */
+  private trustAll(users: readonly PublicUser[]): Map<string, Uint8Array> {
+    const keys = new Map<string, Uint8Array>();
+    const changes = new Map<string, Pin>();
+    const pins = this.state.get().pins;
+    for (const user of users) {
+      if (user.userId === this.self.userId) {
+        keys.set(user.userId, this.self.accountKey);
+        continue;
+      }
+      if (user.identityKey === null) throw new NotFoundError(`an identity key for ${user.userId} (they have no device yet)`);
+      const pin = changes.get(user.userId) ?? pins[user.userId];
+      if (pin === undefined) {
+        changes.set(user.userId, { identityKey: user.identityKey, verified: false, changedTo: null });
+        keys.set(user.userId, fromBase64Url(user.identityKey));
+        continue;
+      }
+      if (pin.identityKey !== user.identityKey && pin.changedTo !== user.identityKey) {
+        changes.set(user.userId, { ...pin, changedTo: user.identityKey, verified: false });
+      }
+      keys.set(user.userId, fromBase64Url(pin.identityKey));
     }
-    if (pin.identityKey !== user.identityKey && pin.changedTo !== user.identityKey) {
+    if (changes.size > 0) {
       this.state.update((s) => {
-        s.pins[userId] = { ...pin, changedTo: user.identityKey, verified: false };
+        for (const [userId, pin] of changes) s.pins[userId] = pin;
       });
     }
-    return fromBase64Url(pin.identityKey);
+    return keys;
   }
 
   trustState(userId: string): TrustState {
@@ -109,23 +145,34 @@ export class Directory {
 
   /** Throws IdentityChangedError when any of `userIds` is in the changed state (checked against the directory). */
   async assertSendable(userIds: readonly string[]): Promise<void> {
-    for (const userId of userIds) {
-      if (userId === this.self.userId) continue;
-      await this.trustedAccountKey(userId);
-      if (this.trustState(userId) === 'changed') throw new IdentityChangedError(userId);
-    }
+    await this.refreshUsers(userIds);
+    const others = userIds.filter((id) => id !== this.self.userId);
+    this.trustAll(await Promise.all(others.map((id) => this.user(id))));
+    for (const userId of others) if (this.trustState(userId) === 'changed') throw new IdentityChangedError(userId);
   }
 
   /** The user's unrevoked devices whose certificates verify under the trusted key. */
   async devicesOf(userId: string): Promise<TrustedDevice[]> {
     const accountKey = await this.trustedAccountKey(userId);
     const { devices } = await this.api.call<{ devices: DeviceView[] }>('GET', `/v1/users/${encodeURIComponent(userId)}/devices`);
-    const trusted: TrustedDevice[] = [];
-    for (const d of devices) {
-      const t = await this.verify(d, accountKey).catch(() => undefined);
-      if (t) trusted.push(t);
-    }
-    return trusted;
+    return this.verifyEach(devices, () => accountKey);
+  }
+
+  /**
+   * `devicesOf` for many users in one directory request (a rotation's recipients): every user's
+   * unrevoked devices whose certificates verify under that user's trusted key, by user id. Throws
+   * NotFoundError for an unknown user or one without an identity key.
+   */
+  async devicesOfMany(userIds: readonly string[]): Promise<Map<string, TrustedDevice[]>> {
+    const answer = await lookupDirectory(this.api, userIds, []);
+    const unknown = answer.unknownUserIds[0];
+    if (unknown !== undefined) throw new NotFoundError(`user ${JSON.stringify(unknown)}`);
+    this.rememberUsers(answer.users);
+    const keys = this.trustAll(answer.users);
+    const trusted = await this.verifyEach(answer.devices, (d) => keys.get(d.userId));
+    const byUser = new Map<string, TrustedDevice[]>(userIds.map((id) => [id, []]));
+    for (const d of trusted) byUser.get(d.userId)?.push(d);
+    return byUser;
   }
 
   /** Any device by id, revoked ones included, verified under its user's trusted key (cached). */
@@ -142,9 +189,65 @@ export class Directory {
     return hit;
   }
 
+  /**
+   * `device` for many ids (every member device of a key version): the ones not cached come from one
+   * directory request. A device that is unknown or whose certificate does not verify is in `failures`;
+   * a failing request (network, service) throws.
+   */
+  async devicesById(deviceIds: readonly string[]): Promise<DeviceLookup> {
+    const devices = new Map<string, TrustedDevice>();
+    const failures = new Map<string, Error>();
+    const missing: string[] = [];
+    for (const id of new Set(deviceIds)) {
+      const hit = this.deviceCache.get(id);
+      if (!hit) {
+        missing.push(id);
+        continue;
+      }
+      try {
+        devices.set(id, await hit);
+      } catch (err) {
+        failures.set(id, asError(err));
+      }
+    }
+    if (missing.length === 0) return { devices, failures };
+    const answer = await lookupDirectory(this.api, [], missing);
+    for (const id of answer.unknownDeviceIds) failures.set(id, new NotFoundError(`device ${id}`));
+    this.rememberUsers(answer.users);
+    const users = new Map(answer.users.map((u) => [u.userId, u]));
+    const keys = this.trustAll([...users.values()].filter((u) => u.identityKey !== null));
+    for (const view of answer.devices) {
+      try {
+        const accountKey = keys.get(view.userId);
+        if (accountKey === undefined) throw new NotFoundError(`an identity key for ${view.userId}`);
+        const trusted = await this.verify(view, accountKey);
+        this.deviceCache.set(view.deviceId, Promise.resolve(trusted));
+        devices.set(view.deviceId, trusted);
+      } catch (err) {
+        failures.set(view.deviceId, asError(err));
+      }
+    }
+    return { devices, failures };
+  }
+
+  /** The devices whose certificates verify (each under `keyOf(device)`); the others are left out. */
+  private async verifyEach(views: readonly DeviceView[], keyOf: (d: DeviceView) => Uint8Array | undefined): Promise<TrustedDevice[]> {
+    const trusted: TrustedDevice[] = [];
+    for (const d of views) {
+      const key = keyOf(d);
+      const t = key === undefined ? undefined : await this.verify(d, key).catch(() => undefined);
+      if (t) trusted.push(t);
+    }
+    return trusted;
+  }
+
   private async verify(d: DeviceView, accountKey: Uint8Array): Promise<TrustedDevice> {
+    const certificate = JSON.stringify(d.certificate);
+    const keyText = toBase64Url(accountKey);
+    const seen = this.verified.get(d.deviceId);
+    if (seen && seen.certificate === certificate && seen.accountKey === keyText && seen.device.userId === d.userId) return seen.device;
     const cert = await verifyDeviceCertificate(this.provider, d.certificate, { userId: d.userId, deviceId: d.deviceId, accountKey });
-    return {
+    const device: TrustedDevice = {
       deviceId: cert.deviceId,
       userId: cert.userId,
       name: cert.deviceName,
@@ -152,6 +255,8 @@ export class Directory {
       x25519: fromBase64Url(cert.x25519),
       ed25519: fromBase64Url(cert.ed25519),
     };
+    this.verified.set(d.deviceId, { certificate, accountKey: keyText, device });
+    return device;
   }
 
   /** Pins `identityKey` (base64url) as verified, or marks the current pin verified. */
@@ -169,9 +274,14 @@ export class Directory {
       if (pin?.changedTo) s.pins[userId] = { identityKey: pin.changedTo, verified: false, changedTo: null };
     });
     this.deviceCache.clear();
+    this.verified.clear();
   }
 
   static keyText(key: Uint8Array): string {
     return toBase64Url(key);
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -199,13 +199,20 @@ export class KeyRing {
     return key;
   }
 
-  /** Every member device is certified under its user's pinned key and, when known, belongs to a member. */
+  /**
+   * Every member device is certified under its user's pinned key and, when known, belongs to a member.
+   * The devices not checked before come from one directory lookup; a lookup that fails (network, service)
+   * is thrown as is, so the version is retried rather than refused.
+   */
   private async checkMembers(conversationId: ConversationId, version: number, memberDevices: readonly string[]): Promise<void> {
     const allowed = await this.allowedMembers(conversationId, version);
+    const { devices, failures } = await this.directory.devicesById(memberDevices);
     for (const deviceId of memberDevices) {
-      const d = await this.directory.device(deviceId).catch((err: unknown) => {
-        throw new MemberMismatchError(`member device ${deviceId} of ${conversationId}#${version} is not certified: ${err instanceof Error ? err.message : String(err)}`);
-      });
+      const d = devices.get(deviceId);
+      if (d === undefined) {
+        const why = failures.get(deviceId)?.message ?? 'not in the directory';
+        throw new MemberMismatchError(`member device ${deviceId} of ${conversationId}#${version} is not certified: ${why}`);
+      }
       if (allowed && !allowed.has(d.userId)) throw new MemberMismatchError(`member device ${deviceId} of ${conversationId}#${version} belongs to ${d.userId}, who is not a member`);
     }
   }
