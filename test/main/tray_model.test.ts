@@ -1,7 +1,7 @@
 /** The tray's pure model: tooltip with the unread count, the Open/Quit menu, the badge number, the icon path. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { badgeCount, trayIconPath, trayIconSize, trayModel, unreadText } from '../../src/main/desktop/trayModel';
+import { badgeCount, trayIconPath, trayIconSize, trayModel, unreadText, windowCloseAction } from '../../src/main/desktop/trayModel';
 
 describe('tray model', () => {
   it('tooltip names the app, and the unread count when there is one', () => {
@@ -32,5 +32,14 @@ describe('tray model', () => {
     expect(trayIconSize('linux')).toBe(22);
     expect(trayIconSize('win32')).toBe(16);
     expect(trayIconSize('darwin')).toBe(16);
+  });
+
+  it('closing the window hides it while a tray (or the macOS dock) can bring it back; Quit really quits', () => {
+    expect(windowCloseAction({ hasTray: true, quitting: false, platform: 'win32' })).toBe('hide');
+    expect(windowCloseAction({ hasTray: true, quitting: false, platform: 'linux' })).toBe('hide');
+    expect(windowCloseAction({ hasTray: false, quitting: false, platform: 'darwin' })).toBe('hide');
+    expect(windowCloseAction({ hasTray: false, quitting: false, platform: 'linux' }), 'no tray: no way back, so it quits').toBe('close');
+    expect(windowCloseAction({ hasTray: true, quitting: true, platform: 'win32' })).toBe('close');
+    expect(windowCloseAction({ hasTray: false, quitting: true, platform: 'darwin' })).toBe('close');
   });
 });

@@ -38,6 +38,16 @@ export function trayModel(unread: number): TrayModel {
   };
 }
 
+/**
+ * What closing the window does: with a tray icon (or on macOS, where the dock keeps the app) the window
+ * only hides, so notifications keep arriving and the tray's Open brings it back; Quit (tray menu, app
+ * menu, OS shutdown) really quits. Without a tray on Windows/Linux there would be no way back, so it quits.
+ */
+export function windowCloseAction(facts: { hasTray: boolean; quitting: boolean; platform: string }): 'hide' | 'close' {
+  if (facts.quitting) return 'close';
+  return facts.hasTray || facts.platform === 'darwin' ? 'hide' : 'close';
+}
+
 /** The number for the dock/taskbar badge: a whole number, 0 (no badge) for anything else. */
 export function badgeCount(unread: number): number {
   return Number.isSafeInteger(unread) && unread > 0 ? unread : 0;

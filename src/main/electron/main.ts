@@ -12,7 +12,7 @@ import { EVENT_CHANNEL } from '../../common/ipc/eventNames';
 import { originOf } from '../ipc/senderPolicy';
 import { bootstrapMain } from '../bootstrap';
 import { onFirstCall } from '../desktop/deepLinkRouter';
-import { trayIconPath } from '../desktop/trayModel';
+import { trayIconPath, windowCloseAction } from '../desktop/trayModel';
 import { profilePaths, seedHome } from '../profile';
 import { APP_ORIGIN } from '../security/appProtocol';
 import { rendererTransport } from '../webHost/rendererTransport';
@@ -75,6 +75,14 @@ if (!app.requestSingleInstanceLock()) {
     const win = window;
     deps.events.attach((message) => win.webContents.send(EVENT_CHANNEL, message));
     shell.createTray();
+    let quitting = false;
+    app.on('before-quit', () => (quitting = true));
+    win.on('close', (event) => {
+      if (windowCloseAction({ hasTray: shell.hasTray(), quitting, platform: process.platform }) !== 'hide') return;
+      event.preventDefault();
+      win.hide();
+    });
+    app.on('activate', shell.showWindow);
     await startUpdates(deps.policy.current());
     app.on('will-quit', () => {
       shell.destroy();

@@ -23,6 +23,8 @@ export interface ElectronShell extends DesktopShell {
   showWindow(): void;
   /** Creates the tray icon (after `app` is ready); without a readable icon file there is no tray. */
   createTray(): void;
+  /** True once the tray icon exists (closing the window then hides it instead of quitting). */
+  hasTray(): boolean;
   destroy(): void;
 }
 
@@ -102,6 +104,7 @@ export function createElectronShell(opts: ElectronShellOptions): ElectronShell {
       tray.on('click', showWindow);
       renderTray();
     },
+    hasTray: () => tray !== null,
     destroy() {
       tray?.destroy();
       tray = null;
