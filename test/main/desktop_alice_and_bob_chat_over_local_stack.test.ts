@@ -5,37 +5,14 @@
  * sessions. Only the renderer is absent (its side is the Chromium suite).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapMain } from '../../src/main/bootstrap';
-import { createHandlers, type MainDeps } from '../../src/main/composition';
-import { createDispatcher, type Dispatch } from '../../src/main/ipc/dispatch';
-import type { EventMessage } from '../../src/main/ipc/eventHub';
+import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
 
-const home = mkdtempSync(join(tmpdir(), 'seed-desktop-'));
-const suffix = randomBytes(3).toString('hex');
-const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', runtime: 'node' as const, runtimeVersion: '20' };
+const world = desktopProfiles('seed-desktop');
+const { suffix } = world;
+type Profile = DesktopProfile;
+const profile = (name: string) => world.profile(name);
 
-interface Profile {
-  deps: MainDeps;
-  call: (channel: string, ...args: unknown[]) => Promise<unknown>;
-  events: EventMessage[];
-}
-
-async function profile(name: string): Promise<Profile> {
-  const deps = await bootstrapMain({ facts, home, profile: `${name}-${suffix}`, network: 'app' });
-  const dispatch: Dispatch = createDispatcher(createHandlers(deps), (e) => console.error(e));
-  const events: EventMessage[] = [];
-  deps.events.attach((m) => events.push(m));
-  const call = async (channel: string, ...args: unknown[]) => {
-    const r = await dispatch(channel, args);
-    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-    return r.value;
-  };
-  return { deps, call, events };
-}
 
 /** Opens like the renderer does: a pending outcome is retried when main announces the key version. */
 async function openEventually(p: Profile, conversationId: string, envelope: unknown): Promise<unknown> {
@@ -57,9 +34,7 @@ beforeAll(async () => {
   bob = await profile('bob');
 }, 60_000);
 
-afterAll(async () => {
-  for (const p of [bob, alice]) if (p && 'close' in p.deps.core) await p.deps.core.close();
-});
+afterAll(() => world.closeAll());
 
 describe('desktop handlers: Alice and Bob chat over the embedded local stack', () => {
   it('both profiles share one local stack', () => {

@@ -6,24 +6,14 @@
  * typed code. `broadcastChanged` events announce deliveries; results never carry keys; bad input gets a
  * typed error and changes nothing. Carol unfollows: the channel stays listed, no longer followed.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapMain } from '../../src/main/bootstrap';
-import { createHandlers, type MainDeps } from '../../src/main/composition';
-import { createDispatcher, type Dispatch } from '../../src/main/ipc/dispatch';
-import type { EventMessage } from '../../src/main/ipc/eventHub';
+import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
 
-const home = mkdtempSync(join(tmpdir(), 'seed-desktop-bcast-'));
-const suffix = randomBytes(3).toString('hex');
-const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', runtime: 'node' as const, runtimeVersion: '20' };
+const world = desktopProfiles('seed-desktop-bcast');
+const { home, suffix } = world;
 
-interface Profile {
-  deps: MainDeps;
-  call: (channel: string, ...args: unknown[]) => Promise<unknown>;
-  events: EventMessage[];
+interface Profile extends DesktopProfile {
   userId: string;
 }
 
@@ -43,19 +33,11 @@ interface Message {
 }
 
 async function profile(name: string): Promise<Profile> {
-  const deps = await bootstrapMain({ facts, home, profile: `${name}-${suffix}`, network: 'app' });
-  const dispatch: Dispatch = createDispatcher(createHandlers(deps), (e) => console.error(e));
-  const events: EventMessage[] = [];
-  deps.events.attach((m) => events.push(m));
-  const call = async (channel: string, ...args: unknown[]) => {
-    const r = await dispatch(channel, args);
-    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-    return r.value;
-  };
-  const session = (await call('register', { username: `${name}${suffix}`, displayName: name, password: 'correct horse battery', deviceName: `${name} laptop` })) as {
+  const p = await world.profile(name);
+  const session = (await p.call('register', { username: `${name}${suffix}`, displayName: name, password: 'correct horse battery', deviceName: `${name} laptop` })) as {
     user: { userId: string };
   };
-  return { deps, call, events, userId: session.user.userId };
+  return { ...p, userId: session.user.userId };
 }
 
 const messages = async (p: Profile, channelId: string, open = 50) => ((await p.call('channelMessages', { channelId, open })) as { messages: Message[] }).messages;
@@ -71,9 +53,7 @@ beforeAll(async () => {
   carol = await profile('carol');
 }, 90_000);
 
-afterAll(async () => {
-  for (const p of [carol, bob, alice]) if (p && 'close' in p.deps.core) await p.deps.core.close();
-});
+afterAll(() => world.closeAll());
 
 describe('desktop broadcast handlers over the embedded local stack', { timeout: 60_000 }, () => {
   it('Alice creates a channel on the default key manager and grants Bob and Carol', async () => {

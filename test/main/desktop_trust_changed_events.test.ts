@@ -6,40 +6,17 @@
  * real key change needs a compromised or reset account.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../src/common/encoding/base64url';
-import { bootstrapMain } from '../../src/main/bootstrap';
-import { createHandlers, type MainDeps } from '../../src/main/composition';
 import type { ProfileState } from '../../src/main/core/profileState';
-import { createDispatcher } from '../../src/main/ipc/dispatch';
-import type { EventMessage } from '../../src/main/ipc/eventHub';
 import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
+import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
 
-const home = mkdtempSync(join(tmpdir(), 'seed-trust-'));
-const suffix = randomBytes(3).toString('hex');
-const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', runtime: 'node' as const, runtimeVersion: '20' };
+const world = desktopProfiles('seed-trust');
+const { suffix } = world;
+type Profile = DesktopProfile;
+const profile = (name: string) => world.profile(name);
 
-interface Profile {
-  deps: MainDeps;
-  call: (channel: string, ...args: unknown[]) => Promise<unknown>;
-  events: EventMessage[];
-}
-
-async function profile(name: string): Promise<Profile> {
-  const deps = await bootstrapMain({ facts, home, profile: `${name}-${suffix}`, network: 'app' });
-  const dispatch = createDispatcher(createHandlers(deps), (e) => console.error(e));
-  const events: EventMessage[] = [];
-  deps.events.attach((m) => events.push(m));
-  const call = async (channel: string, ...args: unknown[]) => {
-    const r = await dispatch(channel, args);
-    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-    return r.value;
-  };
-  return { deps, call, events };
-}
 
 const trustEvents = (p: Profile) => p.events.filter((e) => e.name === 'trustChanged').map((e) => e.payload);
 
@@ -53,9 +30,7 @@ beforeAll(async () => {
   await bob.call('register', { username: `bob${suffix}`, displayName: 'Bob', password: 'correct horse battery', deviceName: 'Bob desktop' });
 }, 60_000);
 
-afterAll(async () => {
-  for (const p of [bob, alice]) if (p && 'close' in p.deps.core) await p.deps.core.close();
-});
+afterAll(() => world.closeAll());
 
 describe('trustChanged events', () => {
   it('verify, an identity change found while sealing, and its acknowledgement each announce the contact', async () => {
