@@ -10,13 +10,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import type { ConversationId } from '../../src/common/ids';
 import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
-import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { createEventHub } from '../../src/main/ipc/eventHub';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
-import { cleanup, conversation, participant, PUB, startTestRelay, SUB, type Participant } from '../../test/messaging/harness';
+import { cleanup, conversation, participant, PUB, startTestRelay, SUB, type Participant, participantSealing } from '../../test/messaging/harness';
 import { MeasurementError } from './errors';
 
 const root = path.join(__dirname, '../..');
@@ -52,13 +51,7 @@ function standIn(alice: Participant, bob: Participant, dm: ConversationId, origi
     listConversations: async () => [summary],
     listDevices: async () => [],
     contactTrust: async (userId) => trust(userId),
-    sealMessage: async (id, plaintext) => (await alice.crypto.seal(id, plaintext as MessagePlaintext)) as Record<string, unknown>,
-    openMessage: async (id, envelope) => {
-      const outcome = await alice.crypto.open(id, envelope);
-      if (outcome.kind !== 'ok') return outcome;
-      if (outcome.plaintext.type === 'binary') return { kind: 'rejected', code: 'unsupported_body', message: 'binary' };
-      return { ...outcome, plaintext: outcome.plaintext };
-    },
+    ...participantSealing(alice),
   };
 }
 

@@ -13,14 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ConversationId } from '../../src/common/ids';
-import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
 import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { createEventHub, type EventHub } from '../../src/main/ipc/eventHub';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
-import { cleanup, conversation, participant, PUB, rotate, startTestRelay, SUB, texts, waitFor, type Participant } from '../messaging/harness';
+import { cleanup, conversation, participant, PUB, rotate, startTestRelay, SUB, texts, waitFor, type Participant, participantSealing } from '../messaging/harness';
 
 const root = join(__dirname, '../..');
 const shots = join(root, 'test-results/screenshots');
@@ -65,13 +64,7 @@ function standInHandlersForUnwiredChannels(alice: Participant, bob: Participant,
       trust[userId] = 'unverified';
       return trustOf(userId);
     },
-    sealMessage: async (id, plaintext) => (await alice.crypto.seal(id, plaintext as MessagePlaintext)) as Record<string, unknown>,
-    openMessage: async (id, envelope) => {
-      const outcome = await alice.crypto.open(id, envelope);
-      if (outcome.kind !== 'ok') return outcome;
-      if (outcome.plaintext.type === 'binary') return { kind: 'rejected', code: 'unsupported_body', message: 'binary' };
-      return { ...outcome, plaintext: outcome.plaintext };
-    },
+    ...participantSealing(alice),
   };
 }
 

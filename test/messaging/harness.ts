@@ -11,6 +11,8 @@ import PubNub from 'pubnub';
 import type { ConversationId } from '../../src/common/ids';
 import { createMessaging, type Messaging, type MessagingOptions } from '../../src/common/messaging/messaging';
 import type { CursorStore } from '../../src/common/messaging/ports';
+import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
+import type { Handlers } from '../../src/main/ipc/dispatch';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { makeUser, type TestUser } from '../crypto/fixtures';
 import { newKeyVersion, TestDeviceCrypto } from './testCrypto';
@@ -160,4 +162,21 @@ export function texts(p: Participant, conversationId: ConversationId): string[] 
   return p.messaging
     .view(conversationId)
     .items.flatMap((i) => (i.kind === 'message' && i.message.type === 'string' ? [i.message.body] : []));
+}
+
+/**
+ * The contract's `sealMessage` / `openMessage` handlers done by a participant's real test device, for the
+ * renderer scenarios that run the real dispatcher without the client core (binary bodies are refused, as
+ * the renderer shows text only).
+ */
+export function participantSealing(p: Participant): Pick<Handlers, 'sealMessage' | 'openMessage'> {
+  return {
+    sealMessage: async (id, plaintext) => (await p.crypto.seal(id, plaintext as MessagePlaintext)) as Record<string, unknown>,
+    openMessage: async (id, envelope) => {
+      const outcome = await p.crypto.open(id, envelope);
+      if (outcome.kind !== 'ok') return outcome;
+      if (outcome.plaintext.type === 'binary') return { kind: 'rejected', code: 'unsupported_body', message: 'binary' };
+      return { ...outcome, plaintext: outcome.plaintext };
+    },
+  };
 }

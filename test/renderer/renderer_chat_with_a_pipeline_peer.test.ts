@@ -9,7 +9,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
 import type { ConversationId } from '../../src/common/ids';
-import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
 import type { Handlers } from '../../src/main/ipc/dispatch';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
@@ -21,7 +20,7 @@ import { timelineRows, typingLine } from '../../src/renderer/src/model/timelineR
 import type { StoreEnv } from '../../src/renderer/src/state/env';
 import { connectApp } from '../../src/renderer/src/state/lifecycle';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store';
-import { cleanup, conversation, participant, PUB, rotate, startTestRelay, SUB, texts, waitFor, type Participant } from '../messaging/harness';
+import { cleanup, conversation, participant, PUB, rotate, startTestRelay, SUB, texts, waitFor, type Participant, participantSealing } from '../messaging/harness';
 
 const disposers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -59,12 +58,7 @@ function standInHandlersForUnwiredChannels(alice: Participant, origin: string, l
     listConversations: async () => [...list],
     listDevices: async () => [],
     contactTrust: async (userId) => ({ userId, state: 'unverified', safetyNumber: '1'.repeat(60), qrPayload: 'qr' }),
-    sealMessage: async (id, plaintext) => (await alice.crypto.seal(id, plaintext as MessagePlaintext)) as Record<string, unknown>,
-    openMessage: async (id, envelope) => {
-      const outcome = await alice.crypto.open(id, envelope);
-      if (outcome.kind !== 'ok' || outcome.plaintext.type === 'binary') return outcome.kind === 'ok' ? { kind: 'rejected', code: 'binary', message: 'binary' } : outcome;
-      return { ...outcome, plaintext: outcome.plaintext };
-    },
+    ...participantSealing(alice),
   };
 }
 

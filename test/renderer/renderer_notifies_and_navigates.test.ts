@@ -14,7 +14,6 @@ import type { ConversationId, UserId } from '../../src/common/ids';
 import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
 import type { NotificationArgs } from '../../src/common/ipc/schemas/notifications';
 import type { Session } from '../../src/common/ipc/schemas/session';
-import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import { mergePolicyLayers } from '../../src/common/policy/merge';
 import { createNotificationHandlers } from '../../src/main/desktop/notifications';
 import { RecordingShell } from '../../src/main/desktop/shell';
@@ -26,7 +25,7 @@ import { startRendererMessaging } from '../../src/renderer/src/chat/rendererMess
 import type { StoreEnv } from '../../src/renderer/src/state/env';
 import { connectApp } from '../../src/renderer/src/state/lifecycle';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store';
-import { cleanup, conversation, participant, PUB, startTestRelay, SUB, waitFor, type Participant } from '../messaging/harness';
+import { cleanup, conversation, participant, PUB, startTestRelay, SUB, waitFor, type Participant, participantSealing } from '../messaging/harness';
 
 const disposers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -69,12 +68,7 @@ function standInHandlersForUnwiredChannels(alice: Participant, origin: string, w
     listConversations: async () => ((world.listCalls += 1), [...world.list]),
     listDevices: async () => [],
     contactTrust: async (userId) => ({ userId, state: world.trust[userId] ?? 'unverified', safetyNumber: '1'.repeat(60), qrPayload: 'qr' }),
-    sealMessage: async (id, plaintext) => (await alice.crypto.seal(id, plaintext as MessagePlaintext)) as Record<string, unknown>,
-    openMessage: async (id, envelope) => {
-      const outcome = await alice.crypto.open(id, envelope);
-      if (outcome.kind !== 'ok' || outcome.plaintext.type === 'binary') return outcome.kind === 'ok' ? { kind: 'rejected', code: 'binary', message: 'binary' } : outcome;
-      return { ...outcome, plaintext: outcome.plaintext };
-    },
+    ...participantSealing(alice),
   };
 }
 
