@@ -136,6 +136,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
         bodyLimit: opts.bodyLimitBytes ?? 2 * 1024 * 1024,
         ipLimiter: new RateLimiter(opts.rateLimits?.perIp ?? { limit: 60, windowMs: 60_000 }),
         authenticate: createAuthenticator(db, accessTokens, now),
+        verifyToken: (token) => accessTokens.verify(token),
         onBug: (err) => log('unexpected error (answered 500)', err),
         validateResponses: opts.validateResponses ?? false,
       }),

@@ -51,6 +51,13 @@ export interface RouteDef<A extends AuthLevel, P extends z.ZodType, Q extends z.
   readonly status?: 200 | 201 | 204;
   /** Auth endpoints are rate limited per client address and per account name. */
   readonly rateLimited?: boolean;
+  /**
+   * Who checks that the token's session and device are live: the server, with one query before the handler
+   * (default), or — `'handler'`, for the hot read path only — the handler, whose own query reads the
+   * session and device rows with its data and which must pass them to `checkPrincipalState`
+   * (auth/authenticate.ts) before it uses anything. The server still verifies the token itself.
+   */
+  readonly sessionCheck?: 'server' | 'handler';
   /** Status codes this route may answer besides success (documented in OpenAPI). */
   readonly errors: readonly number[];
   readonly handler: (input: HandlerInput<A, z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R>>;
@@ -69,6 +76,7 @@ export interface Route {
   readonly response: z.ZodType;
   readonly status?: 200 | 201 | 204;
   readonly rateLimited?: boolean;
+  readonly sessionCheck?: 'server' | 'handler';
   readonly errors: readonly number[];
   readonly handler: (input: HandlerInput<AuthLevel, unknown, unknown, unknown>) => Promise<unknown>;
 }

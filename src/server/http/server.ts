@@ -16,8 +16,13 @@ export interface HttpDeps {
   readonly router: Router;
   readonly bodyLimit: number;
   readonly ipLimiter: RateLimiter;
-  /** Verifies a bearer token; throws Unauthorized. */
+  /** Verifies a bearer token and that its session (and device) is live; throws Unauthorized. */
   readonly authenticate: (token: string) => Promise<UserPrincipal>;
+  /**
+   * Verifies a bearer token only, for routes whose handler checks the session itself (`sessionCheck:
+   * 'handler'`); without it those routes are authenticated fully, like every other route.
+   */
+  readonly verifyToken?: (token: string) => Promise<UserPrincipal>;
   readonly onBug: (err: unknown) => void;
   /** Parse every response with its route's schema (tests turn this on to catch drift; costs CPU). */
   readonly validateResponses: boolean;
@@ -71,11 +76,13 @@ function bearer(req: IncomingMessage): string | null {
   return m[1];
 }
 
-async function principalFor(auth: AuthLevel, req: IncomingMessage, deps: HttpDeps): Promise<UserPrincipal | null> {
+async function principalFor(route: Route, req: IncomingMessage, deps: HttpDeps): Promise<UserPrincipal | null> {
+  const auth: AuthLevel = route.auth;
   const token = bearer(req);
   if (auth === 'public') return token ? deps.authenticate(token).catch(() => null) : null;
   if (!token) throw new Unauthorized();
-  const principal = await deps.authenticate(token);
+  const verify = auth === 'device' && route.sessionCheck === 'handler' && deps.verifyToken ? deps.verifyToken : deps.authenticate;
+  const principal = await verify(token);
   if (auth === 'device' && principal.deviceId === null) {
     throw new Unauthorized('this endpoint needs a device-bound access token (register or log in with a device)', 'device_required');
   }
@@ -85,7 +92,7 @@ async function principalFor(auth: AuthLevel, req: IncomingMessage, deps: HttpDep
 async function handle(route: Route, params: Record<string, string>, url: URL, req: IncomingMessage, deps: HttpDeps): Promise<unknown> {
   const ip = req.socket.remoteAddress ?? 'unknown';
   if (route.rateLimited) deps.ipLimiter.hit(`ip:${ip}`);
-  const principal = await principalFor(route.auth, req, deps);
+  const principal = await principalFor(route, req, deps);
   const body = route.body || req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH' ? await readJsonBody(req, deps.bodyLimit) : undefined;
   const input = {
     principal,

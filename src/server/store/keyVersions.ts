@@ -5,6 +5,7 @@
  * returns another device's wrap.
  */
 import type { Queryable } from '../db/db';
+import type { PrincipalState } from './sessions';
 
 export interface VersionRow {
   readonly conversation_id: string;
@@ -121,6 +122,40 @@ export interface MemberWrapRow {
   readonly wrap: string | null;
   readonly added_by_device: string | null;
   readonly grant_json: string | null;
+}
+
+/** `MemberWrapRow` plus the caller's session and device state; conversation fields are null when it does not exist. */
+export interface SessionMemberWrapRow extends PrincipalState, Omit<MemberWrapRow, 'current_version'> {
+  readonly current_version: number | null;
+}
+
+/**
+ * One round trip for a device's key fetch (issue 10, key-service fetch on PostgreSQL): everything
+ * `memberWrap` reads plus the caller's session and device rows (what `principalState` reads before
+ * other handlers), so the handler checks liveness (`checkPrincipalState`) and entitlement from one row.
+ * Undefined when the session does not exist.
+ */
+export function sessionMemberWrap(
+  q: Queryable,
+  who: { readonly sessionId: string; readonly userId: string; readonly deviceId: string },
+  conversationId: string,
+  version: number,
+): Promise<SessionMemberWrapRow | undefined> {
+  return q.one<SessionMemberWrapRow>(
+    `SELECT s.revoked_at AS session_revoked_at, s.expires_at AS session_expires_at, s.device_id AS session_device_id,
+            d.revoked_at AS device_revoked_at, d.user_id AS device_user_id,
+            c.current_version, m.first_version, m.removed_at, m.user_id AS member_user,
+            v.version, v.created_at, v.created_by_device, v.record, w.wrap, w.added_by_device, w.grant_json
+       FROM sessions s
+       LEFT JOIN devices d ON d.id = ?
+       LEFT JOIN conversations c ON c.id = ?
+       LEFT JOIN members m ON m.conversation_id = c.id AND m.user_id = ?
+       LEFT JOIN key_wraps w ON w.conversation_id = c.id AND w.device_id = ?
+                            AND w.version = (CASE WHEN ? = 0 THEN c.current_version ELSE ? END)
+       LEFT JOIN key_versions v ON v.conversation_id = w.conversation_id AND v.version = w.version
+      WHERE s.id = ?`,
+    [who.deviceId, conversationId, who.userId, who.deviceId, version, version, who.sessionId],
+  );
 }
 
 /**
