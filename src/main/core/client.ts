@@ -61,6 +61,7 @@ export class Client {
   private broadcastSession: Promise<BroadcastSession> | undefined;
   private readonly broadcastListeners = new Set<(channelId: string) => void>();
   private readonly revokedListeners = new Set<() => void>();
+  private readonly identityListeners = new Set<(userId: UserId) => void>();
 
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
@@ -88,7 +89,16 @@ export class Client {
 
   private attach(identity: Identity): Core {
     this.core = buildCore(this.api, this.deps.provider, this.state, identity);
+    this.core.directory.onIdentityChange((userId) => {
+      for (const l of this.identityListeners) l(userId as UserId);
+    });
     return this.core;
+  }
+
+  /** `listener` runs when a contact's identity key changed (sending to them is blocked until acknowledged). */
+  onIdentityChange(listener: (userId: UserId) => void): () => void {
+    this.identityListeners.add(listener);
+    return () => this.identityListeners.delete(listener);
   }
 
   private async signedIn(identity: Identity): Promise<SessionInfo> {

@@ -48,6 +48,7 @@ export class Directory {
   private readonly userCache = new Map<string, { at: number; user: Promise<PublicUser> }>();
   /** Certificates verified before, by device: reused while the certificate and the trusted key are the same. */
   private readonly verified = new Map<string, { certificate: string; accountKey: string; device: TrustedDevice }>();
+  private readonly identityChangeListeners = new Set<(userId: string) => void>();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -133,8 +134,15 @@ export class Directory {
       this.state.update((s) => {
         for (const [userId, pin] of changes) s.pins[userId] = pin;
       });
+      for (const [userId, pin] of changes) if (pin.changedTo !== null) for (const listener of this.identityChangeListeners) listener(userId);
     }
     return keys;
+  }
+
+  /** `listener` runs when a contact's identity key is found to differ from the pinned one (state `changed`). */
+  onIdentityChange(listener: (userId: string) => void): () => void {
+    this.identityChangeListeners.add(listener);
+    return () => this.identityChangeListeners.delete(listener);
   }
 
   trustState(userId: string): TrustState {

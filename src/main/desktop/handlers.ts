@@ -55,6 +55,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         void announceSession();
       });
       client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
+      client.onIdentityChange((userId) => events.emit('trustChanged', { userId }));
       client.onNotice((notice) => {
         if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
       });

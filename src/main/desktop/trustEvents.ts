@@ -1,13 +1,11 @@
 /**
  * `trustChanged` events (issue 7; docs/desktop.md §Trust events): tells the renderer that a contact's trust
  * state changed so it reloads banners and badges — after the user marks a contact verified or
- * acknowledges an identity change, and whenever a call fails because the core found that a contact's
- * identity key changed (`IdentityChangedError`, e.g. sealing a message to them). The core has no other
- * hook for identity changes: one it learns while opening a message shows up on the next such call.
+ * acknowledges an identity change (here), and whenever the client core finds that a contact's identity key
+ * changed, on whatever call (`Client.onIdentityChange`, wired in handlers.ts).
  */
 import { UserIdSchema } from '../../common/ids';
 import type { ChannelName } from '../../common/ipc/channels';
-import { IdentityChangedError } from '../core/errors';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 
@@ -25,14 +23,9 @@ export function announceTrustChanges(events: EventSink, handlers: Handlers): Han
   for (const [name, handler] of Object.entries(handlers) as [ChannelName, AnyHandler | undefined][]) {
     if (handler === undefined) continue;
     wrapped[name] = async (...args) => {
-      try {
-        const result = await handler(...args);
-        if (TRUST_WRITES.includes(name)) announce((result as { userId?: unknown } | null)?.userId);
-        return result;
-      } catch (e) {
-        if (e instanceof IdentityChangedError) announce(e.userId);
-        throw e;
-      }
+      const result = await handler(...args);
+      if (TRUST_WRITES.includes(name)) announce((result as { userId?: unknown } | null)?.userId);
+      return result;
     };
   }
   return wrapped as Handlers;
