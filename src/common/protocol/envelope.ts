@@ -12,7 +12,7 @@ import { toBase64Url } from '../encoding/base64url';
 import { tuple } from '../encoding/bytes';
 import { canonicalJson } from '../encoding/canonicalJson';
 import { utf8Encode } from '../encoding/utf8';
-import { ConversationIdSchema, DeviceIdSchema } from '../ids';
+import { ConversationIdSchema, DeviceIdSchema, isId } from '../ids';
 import { b64uField, KeyVersionNumber, parseWire } from './wire';
 
 /** Domain separation label of the envelope signature. */
@@ -66,12 +66,27 @@ export function envelopeHeader(e: EnvelopeHeader | Envelope): EnvelopeHeader {
 
 /** AAD of the AES-GCM encryption: the canonical header. */
 export function envelopeAad(header: EnvelopeHeader): Uint8Array {
-  return utf8Encode(canonicalJson(envelopeHeader(header)));
+  return utf8Encode(canonicalHeader(header));
 }
 
-/** The exact bytes the sender device signs. */
-export function envelopeSigningInput(header: EnvelopeHeader, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  return tuple(ENVELOPE_SIGNATURE_DOMAIN, envelopeAad(header), nonce, ciphertext);
+/**
+ * canonicalJson of the header. A well-formed header (ids of `[A-Za-z0-9_-]`, which JSON never escapes, a
+ * safe-integer version, a known type, v 1) is written straight in canonical member order — the same
+ * bytes, without the generic encoder's sorting and checks, on every seal and open; anything else goes
+ * through `canonicalJson`.
+ */
+function canonicalHeader(h: EnvelopeHeader): string {
+  if (h.v === 1 && isId(h.conversationId) && isId(h.senderDevice) && Number.isSafeInteger(h.keyVersion) && h.keyVersion >= 0 && TYPES.has(h.type)) {
+    return `{"conversationId":"${h.conversationId}","keyVersion":${h.keyVersion},"senderDevice":"${h.senderDevice}","type":"${h.type}","v":1}`;
+  }
+  return canonicalJson(envelopeHeader(h));
+}
+
+const TYPES: ReadonlySet<string> = new Set(EnvelopeTypeSchema.options);
+
+/** The exact bytes the sender device signs; `aad` is the header's `envelopeAad`, when already at hand. */
+export function envelopeSigningInput(header: EnvelopeHeader, nonce: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array = envelopeAad(header)): Uint8Array {
+  return tuple(ENVELOPE_SIGNATURE_DOMAIN, aad, nonce, ciphertext);
 }
 
 /** Assembles the wire object. */

@@ -50,8 +50,9 @@ export async function sealEnvelope(provider: CryptoProvider, input: SealEnvelope
     'envelope header',
   );
   const nonce = input.nonce ?? provider.randomBytes(12);
-  const ciphertext = await provider.aes256GcmEncrypt(input.key, nonce, encodePlaintext(input.plaintext), envelopeAad(header));
-  const signature = await provider.ed25519Sign(input.signingPrivateKey, envelopeSigningInput(header, nonce, ciphertext));
+  const aad = envelopeAad(header);
+  const ciphertext = await provider.aes256GcmEncrypt(input.key, nonce, encodePlaintext(input.plaintext), aad);
+  const signature = await provider.ed25519Sign(input.signingPrivateKey, envelopeSigningInput(header, nonce, ciphertext, aad));
   const envelope = assembleEnvelope(header, nonce, ciphertext, signature, input.push);
   assertPublishable(envelope, input.channel);
   return envelope;
@@ -88,10 +89,11 @@ export async function openEnvelope(provider: CryptoProvider, input: unknown, ctx
   if (signingKey === undefined) throw new SignerNotMemberError(`sender device ${header.senderDevice} is not a certified member`);
   const nonce = bytesOf(envelope.nonce);
   const ciphertext = bytesOf(envelope.ciphertext);
-  if (!(await provider.ed25519Verify(signingKey, envelopeSigningInput(header, nonce, ciphertext), bytesOf(envelope.signature)))) {
+  const aad = envelopeAad(header);
+  if (!(await provider.ed25519Verify(signingKey, envelopeSigningInput(header, nonce, ciphertext, aad), bytesOf(envelope.signature)))) {
     throw new BadSignatureError('envelope signature does not verify');
   }
-  const plaintext = await provider.aes256GcmDecrypt(key, nonce, ciphertext, envelopeAad(header));
+  const plaintext = await provider.aes256GcmDecrypt(key, nonce, ciphertext, aad);
   if (plaintext === null) throw new BadTagError('envelope does not decrypt');
   const push: PushMetadata = {
     ...(envelope.pn_apns !== undefined ? { pn_apns: envelope.pn_apns } : {}),

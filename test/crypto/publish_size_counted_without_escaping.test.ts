@@ -1,0 +1,43 @@
+/**
+ * The publish-size check counts PubNub's escaped length without escaping (`pubnubEscapedLength`): for any
+ * text — ASCII, multi-byte UTF-8, astral characters, lone surrogates — it must equal the length of
+ * `pubnubEscape` (encodeURIComponent plus `! ~ * ' ( )`), and refuse exactly the texts it refuses.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { pubnubEscape, pubnubEscapedLength } from '../../src/common/protocol/publishSize';
+
+function reference(text: string): number | 'refused' {
+  try {
+    return pubnubEscape(text).length;
+  } catch {
+    return 'refused';
+  }
+}
+
+function counted(text: string): number | 'refused' {
+  try {
+    return pubnubEscapedLength(text);
+  } catch (err) {
+    expect(err).toMatchObject({ code: 'malformed' });
+    return 'refused';
+  }
+}
+
+describe('publish size counted without escaping', () => {
+  it('equals the escaped length for arbitrary text, lone surrogates included', () => {
+    const units = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }).map((cs) => String.fromCharCode(...cs));
+    const mixed = fc.array(fc.constantFrom('a', 'Z', '9', '-', '_', '.', '!', '~', '*', "'", '(', ')', ' ', '"', '%', 'é', '€', '😀', '\uD800', '\uDC00', '\u0000', '\u007f', '\u0080', '\u07ff', '\u0800'), { maxLength: 40 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), units, mixed), (text) => {
+        expect(counted(text)).toBe(reference(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('counts an envelope-like JSON exactly', () => {
+    const text = JSON.stringify({ v: 1, type: 'message', conversationId: 'c'.repeat(22), ciphertext: 'A-_z09'.repeat(700), pn_apns: { aps: { alert: 'Neue Nachricht – öffnen 📨' } } });
+    expect(pubnubEscapedLength(text)).toBe(pubnubEscape(text).length);
+  });
+});
