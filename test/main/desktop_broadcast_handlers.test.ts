@@ -135,4 +135,17 @@ describe('desktop broadcast handlers over the embedded local stack', { timeout: 
     await expect(carol.call('unfollowChannel', '../../etc')).rejects.toMatchObject({ code: 'invalid_arguments' });
     expect((await messages(bob, channelId, 0)).length).toBe(3);
   });
+
+  it('after a restart Bob follows the channel again by himself and reads it; Carol, who unfollowed, does not', async () => {
+    for (const p of [bob, carol]) if ('close' in p.deps.core) await p.deps.core.close();
+    const [bob2, carol2] = [await world.profile('bob'), await world.profile('carol')];
+    expect(await bob2.call('session')).toMatchObject({ state: 'signedIn', user: { userId: bob.userId } });
+    await expect
+      .poll(async () => ((await bob2.call('listChannels')) as ChannelView[]).find((c) => c.channelId === channelId)?.following, { timeout: 20_000 })
+      .toBe(true);
+    await expect.poll(async () => (await messages(bob2, channelId, 0)).length, { timeout: 20_000 }).toBe(3);
+    expect((await messages(bob2, channelId)).map((m) => m.text)).toEqual(['all hands at ten', 'carol has left', 'from bob']);
+    await carol2.call('session');
+    expect(((await carol2.call('listChannels')) as ChannelView[]).find((c) => c.channelId === channelId)).toMatchObject({ following: false });
+  });
 });

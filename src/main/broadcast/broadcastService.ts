@@ -12,6 +12,7 @@ import { toBase64 } from '../../common/encoding/base64';
 import type { BroadcastChannel } from './broadcastChannel';
 import type { BroadcastClient, CreateChannelInput } from './broadcastClient';
 import type { BroadcastItem } from './broadcastItem';
+import type { FollowStore } from './followStore';
 import type { ChannelRoleKind } from './keyServiceDirectory';
 
 export interface BroadcastChannelView {
@@ -57,7 +58,24 @@ export class BroadcastService {
   constructor(
     private readonly client: BroadcastClient,
     private readonly onChange: (channelId: string) => void = () => undefined,
+    /** Where the followed channels are remembered across restarts; absent: for this session only. */
+    private readonly follows?: FollowStore,
   ) {}
+
+  /**
+   * Follows again the channels followed in an earlier session. A channel that cannot be opened now (key
+   * manager unreachable, access withdrawn) is reported to `onError` and stays remembered for next time.
+   */
+  async resume(onError: (channelId: string, error: unknown) => void = () => undefined): Promise<void> {
+    for (const c of (await this.follows?.list()) ?? []) {
+      if (this.followed.has(c.channelId)) continue;
+      try {
+        await this.startFollowing(this.opened.get(c.channelId) ?? (await this.client.openChannel(c.keyManagerUrl, c.channelId)));
+      } catch (err) {
+        onError(c.channelId, err);
+      }
+    }
+  }
 
   /** Channels of the directory plus followed ones, with the caller's roles. */
   async channels(): Promise<BroadcastChannelView[]> {
@@ -105,6 +123,7 @@ export class BroadcastService {
   /** Stops following and deletes the channel's cached keys on this device (keys held in memory stay). */
   async unfollow(channelId: string): Promise<void> {
     const wasFollowed = this.stopFollowing(channelId);
+    await this.follows?.remove(channelId);
     const channel = this.opened.get(channelId);
     await (channel ? channel.dropCachedKeys() : this.client.forgetKeys(channelId));
     if (wasFollowed) this.onChange(channelId);
@@ -148,7 +167,7 @@ export class BroadcastService {
     return this.get(channelId).channel.revoke(userId);
   }
 
-  /** Stops following everything (cached keys stay for the next run). */
+  /** Stops following everything for this session (cached keys and the remembered list stay for the next run). */
   dispose(): void {
     for (const id of [...this.followed.keys()]) this.stopFollowing(id);
   }
@@ -176,6 +195,7 @@ export class BroadcastService {
     });
     items.unshift(...history);
     this.followed.set(id, { channel, items, views: new Map(), stop });
+    await this.follows?.add({ channelId: id, keyManagerUrl: channel.descriptor.keyManagerUrl });
     this.onChange(id);
   }
 }

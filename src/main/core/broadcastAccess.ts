@@ -10,6 +10,7 @@ import { broadcastChannel } from '../../common/channels';
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { createBroadcastClient, type BroadcastClient } from '../broadcast/broadcastClient';
 import { BroadcastService } from '../broadcast/broadcastService';
+import { fileFollowStore, type FollowStore } from '../broadcast/followStore';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../broadcast/keyServiceDirectory';
 import type { KeyServiceCall } from '../broadcast/keyServiceCall';
 import type { Identity } from './enrol';
@@ -90,8 +91,9 @@ class AccessAwareService extends BroadcastService {
     client: BroadcastClient,
     onChange: (channelId: string) => void,
     private readonly access: BroadcastAccess,
+    follows?: FollowStore,
   ) {
-    super(client, onChange);
+    super(client, onChange, follows);
   }
 
   override async publish(channelId: string, text: string): Promise<string> {
@@ -107,7 +109,8 @@ export interface BroadcastSession {
 
 /**
  * Builds the broadcast session of a signed-in identity; `onChange(channelId)` fires on every view change.
- * With `keyCacheDir` (the profile directory) fetched channel keys are cached there (docs/broadcast.md §9).
+ * With `keyCacheDir` (the profile directory) fetched channel keys are cached there and followed channels
+ * are remembered and followed again at the next sign-in (docs/broadcast.md §9).
  */
 export async function openBroadcast(
   api: KeyServiceApi,
@@ -132,7 +135,11 @@ export async function openBroadcast(
     throw err;
   }
   const client = createBroadcastClient({ crypto: provider, device, claims: keyServiceClaims(call), directory: keyServiceDirectory(call), pubnub: access.pubnub, keyCacheDir });
-  const service = new AccessAwareService(withAccess(client, access), onChange, access);
+  const follows = keyCacheDir === undefined ? undefined : fileFollowStore(keyCacheDir, identity.deviceId);
+  const service = new AccessAwareService(withAccess(client, access), onChange, access, follows);
+  // Channels followed in an earlier run are followed again in the background; one that cannot be opened
+  // now stays remembered and shows as not followed (the user can follow it again).
+  void service.resume((channelId) => onChange(channelId));
   return {
     service,
     close() {
