@@ -54,6 +54,9 @@ export class BroadcastService {
   private readonly followed = new Map<string, Followed>();
   /** Channels opened in this session, kept after unfollow so their fetched keys stay held. */
   private readonly opened = new Map<string, BroadcastChannel>();
+  /** Follows under way (a user's follow and the background resume never open a channel twice). */
+  private readonly starting = new Map<string, Promise<void>>();
+  private disposed = false;
 
   constructor(
     private readonly client: BroadcastClient,
@@ -70,7 +73,7 @@ export class BroadcastService {
     for (const c of (await this.follows?.list()) ?? []) {
       if (this.followed.has(c.channelId)) continue;
       try {
-        await this.startFollowing(this.opened.get(c.channelId) ?? (await this.client.openChannel(c.keyManagerUrl, c.channelId)));
+        await this.followOnce(c.channelId, async () => this.opened.get(c.channelId) ?? (await this.client.openChannel(c.keyManagerUrl, c.channelId)));
       } catch (err) {
         onError(c.channelId, err);
       }
@@ -108,16 +111,27 @@ export class BroadcastService {
 
   /** Follows a channel: by its key manager, or (without one) as the directory lists it. */
   async follow(channelId: string, keyManagerUrl?: string): Promise<void> {
+    await this.starting.get(channelId);
     if (this.followed.has(channelId)) return;
-    const known = this.opened.get(channelId);
-    if (known && (keyManagerUrl === undefined || keyManagerUrl === known.descriptor.keyManagerUrl)) return this.startFollowing(known);
-    let url = keyManagerUrl;
-    if (url === undefined) {
-      const listed = (await this.client.listChannels()).find((c) => c.descriptor.channelId === channelId);
-      if (!listed) throw new BroadcastError('channel_unknown', `channel ${channelId} is not in the directory`);
-      url = listed.keyManagerUrl;
-    }
-    await this.startFollowing(await this.client.openChannel(url, channelId));
+    await this.followOnce(channelId, async () => {
+      const known = this.opened.get(channelId);
+      if (known && (keyManagerUrl === undefined || keyManagerUrl === known.descriptor.keyManagerUrl)) return known;
+      let url = keyManagerUrl;
+      if (url === undefined) {
+        const listed = (await this.client.listChannels()).find((c) => c.descriptor.channelId === channelId);
+        if (!listed) throw new BroadcastError('channel_unknown', `channel ${channelId} is not in the directory`);
+        url = listed.keyManagerUrl;
+      }
+      return this.client.openChannel(url, channelId);
+    });
+  }
+
+  private followOnce(channelId: string, open: () => Promise<BroadcastChannel>): Promise<void> {
+    const under = this.starting.get(channelId);
+    if (under) return under;
+    const started = (async () => this.startFollowing(await open()))().finally(() => this.starting.delete(channelId));
+    this.starting.set(channelId, started);
+    return started;
   }
 
   /** Stops following and deletes the channel's cached keys on this device (keys held in memory stay). */
@@ -169,6 +183,7 @@ export class BroadcastService {
 
   /** Stops following everything for this session (cached keys and the remembered list stay for the next run). */
   dispose(): void {
+    this.disposed = true;
     for (const id of [...this.followed.keys()]) this.stopFollowing(id);
   }
 
@@ -194,6 +209,11 @@ export class BroadcastService {
       this.onChange(id);
     });
     items.unshift(...history);
+    if (this.disposed) {
+      // A background resume that finished after the session closed subscribes to nothing.
+      stop();
+      return;
+    }
     this.followed.set(id, { channel, items, views: new Map(), stop });
     await this.follows?.add({ channelId: id, keyManagerUrl: channel.descriptor.keyManagerUrl });
     this.onChange(id);
