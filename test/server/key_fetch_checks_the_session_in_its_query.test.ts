@@ -3,7 +3,8 @@
  * device in the same query as the wrap (one round trip, issue 10). Their refusals must be exactly the
  * authenticator's, on both databases, and immediate — nothing about a session is cached: a logged-out
  * session, a revoked device, a token naming another device of the session, a session that never existed
- * and a device-less token are all refused at the very next fetch, while a live device keeps fetching.
+ * and a device-less token are all refused at the very next fetch, while a live device keeps fetching. The
+ * answer itself is the same view the paged listing gives.
  */
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -56,6 +57,15 @@ describeBackends('key fetch checks the session in its own query', (backend) => {
     ]);
     const res = await run.api.get<{ error: { code: string } }>('/v1/conversations/AAAAAAAAAAAAAAAAAAAAAA/versions/latest', device(bob).token);
     expect(res.status).toBe(404);
+  });
+
+  it('answers the same version view as the paged listing (the stored record is sent as stored)', async () => {
+    const one = await run.api.get<Record<string, unknown>>(`/v1/conversations/${conv}/versions/1`, device(bob).token);
+    const latest = await run.api.get<Record<string, unknown>>(`/v1/conversations/${conv}/versions/latest`, device(bob).token);
+    const page = await run.api.get<{ versions: Record<string, unknown>[] }>(`/v1/conversations/${conv}/versions`, device(bob).token);
+    expect(one.body).toEqual(page.body.versions[0]);
+    expect(latest.body).toEqual(one.body);
+    expect(Object.keys(one.body)).toEqual(['conversationId', 'version', 'acceptedAt', 'record', 'wrap', 'addedByDevice', 'grants']);
   });
 
   it('a token without a device, or naming a device that is not its session’s, is refused', async () => {

@@ -5,6 +5,7 @@
  */
 import { MAX_GRANT_CHAIN } from '../../common/protocol/wrapGrantChain';
 import type { Queryable } from '../db/db';
+import { JsonText } from '../http/jsonText';
 import { grantOf, type DeviceWrapRow } from '../store/keyVersions';
 import type { DeviceKeyVersion, PublicRecord } from './keyVersionSchemas';
 
@@ -20,6 +21,20 @@ async function grantChain(q: Queryable, row: DeviceWrapRow, record: PublicRecord
     next = await grantOf(q, row.conversation_id, row.version, grant.grantedBy);
   }
   return chain;
+}
+
+/**
+ * The same view as JSON text, with the stored record spliced in as stored (it is the service's own
+ * JSON.stringify of the public record): the hot fetch sends it without parsing and re-serializing the
+ * record. A wrap the record made (no grant) has no grant chain, as in `deviceKeyVersionView`: a device
+ * the record lists always holds the record's own wrap, and only wraps added later carry a grant.
+ */
+export async function deviceKeyVersionJson(q: Queryable, row: DeviceWrapRow, deviceId: string): Promise<JsonText> {
+  const wrap = JSON.parse(row.wrap) as { enc: string; ct: string };
+  const grants = row.grant_json === null ? [] : await grantChain(q, row, JSON.parse(row.record) as PublicRecord);
+  const head = { conversationId: row.conversation_id, version: row.version, acceptedAt: row.created_at };
+  const tail = { wrap: { deviceId, enc: wrap.enc, ct: wrap.ct }, addedByDevice: row.added_by_device, grants };
+  return new JsonText(`${JSON.stringify(head).slice(0, -1)},"record":${row.record},${JSON.stringify(tail).slice(1)}`);
 }
 
 export async function deviceKeyVersionView(q: Queryable, row: DeviceWrapRow, deviceId: string): Promise<DeviceKeyVersion> {

@@ -14,7 +14,7 @@ import type { Services } from '../services';
 import { memberWrap, sessionMemberWrap, versionAt, wrapsInRange, type DeviceWrapRow, type MemberWrapRow } from '../store/keyVersions';
 import { requireMember } from './access';
 import { AtParam, DeviceKeyVersionSchema, PageQuery, SubmitVersionBody, VersionAcceptedSchema, VersionPageSchema, VersionParam } from './keyVersionSchemas';
-import { deviceKeyVersionView } from './keyVersionViews';
+import { deviceKeyVersionJson, deviceKeyVersionView } from './keyVersionViews';
 import { ConversationIdParam } from './schemas';
 import { submitVersion } from './submitVersion';
 
@@ -31,7 +31,7 @@ export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) =>
       throw new NotFound('no wrap of this version for your device yet', 'no_wrap');
     }
     const wrapRow: DeviceWrapRow = { conversation_id: conversationId, version: row.version, created_at: row.created_at, created_by_device: row.created_by_device, record: row.record, wrap: row.wrap, added_by_device: row.added_by_device, grant_json: row.grant_json };
-    return deviceKeyVersionView(svc.db, wrapRow, deviceId);
+    return deviceKeyVersionJson(svc.db, wrapRow, deviceId);
   };
   const one = async (conversationId: string, userId: string, deviceId: string, version: number) => {
     const row = await memberWrap(svc.db, conversationId, userId, deviceId, version);

@@ -5,6 +5,7 @@
  * http/openapi.ts renders them, so the document cannot drift from what is enforced.
  */
 import type { z } from 'zod';
+import type { JsonText } from './jsonText';
 
 /** Who may call: anyone, a logged-in user, or a logged-in user acting through a registered device. */
 export type AuthLevel = 'public' | 'user' | 'device';
@@ -60,7 +61,8 @@ export interface RouteDef<A extends AuthLevel, P extends z.ZodType, Q extends z.
   readonly sessionCheck?: 'server' | 'handler';
   /** Status codes this route may answer besides success (documented in OpenAPI). */
   readonly errors: readonly number[];
-  readonly handler: (input: HandlerInput<A, z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R>>;
+  /** The answer, or the same as JSON text (`JsonText`) when most of it is stored JSON. */
+  readonly handler: (input: HandlerInput<A, z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R> | JsonText>;
 }
 
 /** A route with its types erased, as the server and the OpenAPI generator see it. */

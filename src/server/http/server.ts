@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { readJsonBody } from './body';
 import { BadRequest, HttpError, TooManyRequests, Unauthorized } from './httpErrors';
+import { JsonText } from './jsonText';
 import type { RateLimiter } from './rateLimit';
 import type { AuthLevel, Route, UserPrincipal } from './route';
 import type { Router } from './router';
@@ -38,7 +39,7 @@ function send(res: ServerResponse, status: number, body: unknown, extra: Record<
     res.writeHead(204, headers).end();
     return;
   }
-  const text = JSON.stringify(body);
+  const text = body instanceof JsonText ? body.text : JSON.stringify(body);
   res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
   res.end(text);
 }
@@ -104,6 +105,13 @@ async function handle(route: Route, params: Record<string, string>, url: URL, re
   return route.handler(input);
 }
 
+/** The result checked against the route's response schema (tests); JSON text is checked and sent as it is. */
+function validated(route: Route, result: unknown): unknown {
+  if (!(result instanceof JsonText)) return route.response.parse(result);
+  route.response.parse(JSON.parse(result.text));
+  return result;
+}
+
 /** Builds the request listener for `http.createServer`. */
 export function createListener(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -112,7 +120,7 @@ export function createListener(deps: HttpDeps): (req: IncomingMessage, res: Serv
         const url = requestUrl(req.url ?? '/');
         const { route, params } = deps.router.match(req.method ?? 'GET', url.pathname);
         const result = await handle(route, params, url, req, deps);
-        send(res, route.status ?? 200, route.status === 204 ? undefined : deps.validateResponses ? route.response.parse(result) : result);
+        send(res, route.status ?? 200, route.status === 204 ? undefined : deps.validateResponses ? validated(route, result) : result);
       } catch (err) {
         if (err instanceof HttpError) {
           const extra: Record<string, string> = err instanceof TooManyRequests ? { 'retry-after': String(err.retryAfterSeconds) } : {};
