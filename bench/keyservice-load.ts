@@ -5,6 +5,9 @@
  * authenticated wrap fetches (latest / by number, alternating) over keep-alive loopback connections and
  * reports throughput and latency percentiles. PostgreSQL runs when TEST_DATABASE_URL is set (e.g. under
  * scripts/with-services.sh); a fresh database is created for the run.
+ * On PostgreSQL it then measures the database round trip alone (`databaseCeiling`: a prepared `SELECT 1`
+ * through a pool of the same size, same concurrency). `cpuPerFetch` is the CPU time per fetch of the key
+ * service process and of this load generator (from /proc; they share the machine with PostgreSQL).
  * Target: >= 5,000 fetches/s and p99 < 20 ms on the 2-core CI machine. The last line is the JSON result.
  *
  *   bash scripts/with-services.sh npx tsx bench/keyservice-load.ts [--requests 40000] [--concurrency 16]
@@ -12,7 +15,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -97,7 +100,19 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function load(base: string) {
+/** CPU time (ms) a process has used so far, from /proc (Linux); undefined elsewhere or for no pid. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+    const ticks = Number(fields?.[11]) + Number(fields?.[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined; // clock ticks of 10 ms (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+async function load(base: string, serverPid?: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const { conversationId, token } = await setup(base, agent);
   const latencies = new Float64Array(REQUESTS);
@@ -113,16 +128,33 @@ async function load(base: string) {
     }
   };
   const started = performance.now();
+  const ownBefore = process.cpuUsage();
+  const serverBefore = cpuMsOf(serverPid);
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const own = process.cpuUsage(ownBefore);
+  const serverAfter = cpuMsOf(serverPid);
   agent.destroy();
   latencies.sort();
   const round = (n: number) => Math.round(n * 100) / 100;
-  return { fetches: REQUESTS, failures, concurrency: CONCURRENCY, seconds: round(seconds), perSecond: Math.round(REQUESTS / seconds), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)) };
+  const perFetchUs = (ms: number) => Math.round((ms * 1000) / REQUESTS);
+  return {
+    fetches: REQUESTS,
+    failures,
+    concurrency: CONCURRENCY,
+    seconds: round(seconds),
+    perSecond: Math.round(REQUESTS / seconds),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    cpuPerFetch: {
+      ...(serverBefore !== undefined && serverAfter !== undefined ? { keyServiceUs: perFetchUs(serverAfter - serverBefore) } : {}),
+      loadGeneratorUs: perFetchUs((own.user + own.system) / 1000),
+    },
+  };
 }
 
 async function startServer(dataDir: string, databaseUrl?: string): Promise<{ url: string; child: ChildProcess }> {
-  const args = ['node_modules/tsx/dist/cli.mjs', 'src/server/cli.ts', '--port', '0', '--data', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])];
+  const args = ['--import', 'tsx', 'src/server/cli.ts', '--port', '0', '--data', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -147,12 +179,33 @@ async function freshDatabase(url: string): Promise<string> {
   return u.toString();
 }
 
+/**
+ * The database round trip alone, for comparison: a prepared `SELECT 1` through a pg pool of the key
+ * service's default size (10) from CONCURRENCY workers, as many times as the load made fetches. Each
+ * fetch is one query of the key service, so this is a ceiling no fetch rate can pass on this machine.
+ */
+async function databaseCeiling(databaseUrl: string) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < REQUESTS; i = next++) await pool.query({ name: 'ceiling', text: 'SELECT 1 AS one', values: [] });
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  await pool.end();
+  return { queries: REQUESTS, poolSize: 10, concurrency: CONCURRENCY, selectOnePerSecond: Math.round(REQUESTS / seconds) };
+}
+
 async function run(backend: 'sqlite' | 'postgres') {
   const dataDir = mkdtempSync(path.join(tmpdir(), `ks-bench-${backend}-`));
   const databaseUrl = backend === 'postgres' ? await freshDatabase(process.env.TEST_DATABASE_URL ?? '') : undefined;
   const { url, child } = await startServer(dataDir, databaseUrl);
   try {
-    return await load(url);
+    const result = await load(url, child.pid);
+    return databaseUrl ? { ...result, databaseCeiling: await databaseCeiling(databaseUrl) } : result;
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

@@ -19,12 +19,45 @@ const BACKENDS = [
 const THROUGHPUT_TARGET = { op: '>=', value: 5_000 } as const;
 const P99_TARGET = { op: '<', value: 20 } as const;
 
-function backendFigures(id: string, label: string, m: LoadMetrics): Figure[] {
+/** What the script measured besides the load: the database round trip alone and CPU per fetch. */
+interface LoadContext {
+  readonly ceiling?: number;
+  readonly keyServiceUs?: number;
+  readonly loadGeneratorUs?: number;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function contextOf(scoped: unknown): LoadContext {
+  const o = scoped as { databaseCeiling?: { selectOnePerSecond?: unknown }; cpuPerFetch?: { keyServiceUs?: unknown; loadGeneratorUs?: unknown } } | undefined;
+  const ceiling = num(o?.databaseCeiling?.selectOnePerSecond);
+  const keyServiceUs = num(o?.cpuPerFetch?.keyServiceUs);
+  const loadGeneratorUs = num(o?.cpuPerFetch?.loadGeneratorUs);
+  return { ...(ceiling !== undefined ? { ceiling } : {}), ...(keyServiceUs !== undefined ? { keyServiceUs } : {}), ...(loadGeneratorUs !== undefined ? { loadGeneratorUs } : {}) };
+}
+
+/** Why a figure is missed, from what the same run measured. */
+function reasonOf(c: LoadContext, backend: string): string {
+  const parts = [`each fetch is one ${backend} query (session, membership and wrap read together)`];
+  if (c.keyServiceUs !== undefined) {
+    parts.push(`the key service spends ${c.keyServiceUs} µs of CPU per fetch on its one thread (alone at most ${Math.round(1e6 / c.keyServiceUs).toLocaleString('en-US')}/s)`);
+  }
+  if (c.loadGeneratorUs !== undefined) parts.push(`the load generator ${c.loadGeneratorUs} µs on the same 2 cores`);
+  if (c.ceiling !== undefined) parts.push(`the database round trip alone (prepared SELECT 1, same pool size and concurrency) reaches ${Math.round(c.ceiling).toLocaleString('en-US')}/s`);
+  return `${parts.join('; ')} — see the machine's load average in the report header`;
+}
+
+function backendFigures(id: string, label: string, m: LoadMetrics, c: LoadContext): Figure[] {
   const out: Figure[] = [];
-  const reason = 'the load script reports the figure; its cause is for the key-service engineer to establish (see the raw output in the JSON)';
+  const reason = reasonOf(c, label);
   if (m.throughputPerSec !== undefined) {
     out.push({ id: `${id}.throughput`, label: `${label} fetch throughput`, unit: 'fetch/s', value: single(m.throughputPerSec), target: THROUGHPUT_TARGET, ...(meets(m.throughputPerSec, THROUGHPUT_TARGET) ? {} : { missedReason: reason }) });
   }
+  if (c.ceiling !== undefined) out.push({ id: `${id}.select_one`, label: `${label} round trip alone (prepared SELECT 1, same pool size and concurrency)`, unit: 'query/s', value: single(c.ceiling) });
+  if (c.keyServiceUs !== undefined) out.push({ id: `${id}.cpu_key_service`, label: `${label}: key-service CPU per fetch`, unit: 'µs', value: single(c.keyServiceUs) });
+  if (c.loadGeneratorUs !== undefined) out.push({ id: `${id}.cpu_load_generator`, label: `${label}: load-generator CPU per fetch`, unit: 'µs', value: single(c.loadGeneratorUs) });
   if (m.p50Ms !== undefined) out.push({ id: `${id}.p50`, label: `${label} fetch p50`, unit: 'ms', value: single(m.p50Ms) });
   if (m.p99Ms !== undefined) {
     out.push({ id: `${id}.p99`, label: `${label} fetch p99`, unit: 'ms', value: single(m.p99Ms), target: P99_TARGET, ...(meets(m.p99Ms, P99_TARGET) ? {} : { missedReason: reason }) });
@@ -57,7 +90,7 @@ export const keyServiceSection: Section = {
     const missing: string[] = [];
     for (const b of BACKENDS) {
       const scoped = scopeOf(json, b.pattern);
-      const found = scoped === undefined ? [] : backendFigures(b.id, b.label, extractMetrics(scoped));
+      const found = scoped === undefined ? [] : backendFigures(b.id, b.label, extractMetrics(scoped), contextOf(scoped));
       if (found.length === 0) missing.push(`${b.label} figures (${skipReason(scoped) ?? "not found in the script's output"})`);
       figures.push(...found);
     }

@@ -8,7 +8,7 @@ import PubNub from 'pubnub';
 import { toBase64Url } from '../../src/common/encoding/base64url';
 import { envelopeAad, envelopeSigningInput, parseEnvelope, type Envelope, type EnvelopeHeader } from '../../src/common/protocol/envelope';
 import { openEnvelope, sealEnvelope, type OpenEnvelopeContext } from '../../src/common/protocol/envelopeSeal';
-import { encodePlaintext } from '../../src/common/protocol/plaintext';
+import { decodePlaintext, encodePlaintext } from '../../src/common/protocol/plaintext';
 import { assertPublishable } from '../../src/common/protocol/publishSize';
 import { cipherKeyFor } from '../../src/common/protocol/pubnub/acrh';
 import { bytesOf } from '../../src/common/protocol/wire';
@@ -33,6 +33,8 @@ export const C = {
   stageParse: 'stage: parse envelope',
   stageDecode: 'stage: base64url decode ciphertext',
   stageVerify: 'stage: provider verify',
+  stageDecrypt: 'stage: provider AES-GCM decrypt',
+  stageDecodePlain: 'stage: decode plaintext',
 } as const;
 
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -59,6 +61,7 @@ export async function messageCandidates(bytes: number): Promise<Candidate[]> {
   const ciphertext = bytesOf(envelope.ciphertext);
   const signingInput = envelopeSigningInput(header, bytesOf(envelope.nonce), ciphertext);
   const signature = bytesOf(envelope.signature);
+  const nonce = bytesOf(envelope.nonce);
   const signKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, sender.ed25519.privateKey]), format: 'der', type: 'pkcs8' });
   const verifyKey = createPublicKey(signKey);
   const rawGcmKey = randomBytes(32);
@@ -91,5 +94,7 @@ export async function messageCandidates(bytes: number): Promise<Candidate[]> {
     { name: C.stageParse, run: () => parseEnvelope(wire) },
     { name: C.stageDecode, run: () => bytesOf(envelope.ciphertext) },
     { name: C.stageVerify, run: () => provider.ed25519Verify(sender.ed25519.publicKey, signingInput, signature) },
+    { name: C.stageDecrypt, run: () => provider.aes256GcmDecrypt(key, nonce, ciphertext, aad) },
+    { name: C.stageDecodePlain, run: () => decodePlaintext(plainBytes) },
   ];
 }

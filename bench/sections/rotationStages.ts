@@ -1,21 +1,25 @@
 /**
  * The stages of one rotation measured alone (issue 10, rotation end to end), to attribute a miss: the
  * creator device, through the key-service HTTP API with its own device-bound session, (1) looks up every
- * member's devices the way the client's directory does (one GET per member, in turn), (2) makes the new
- * key version record (new key, one HPKE wrap per device, Ed25519 signature; createKeyVersionRecord), and
- * (3) POSTs it (upload, store, the notices the key service publishes before answering). This is a real
- * rotation: the key service accepts it as the next version.
+ * member's devices the way the client's directory does (one batched `POST /v1/directory/lookup` for the
+ * whole group; certificate checks not included), (2) makes the new key version record (new key, one HPKE
+ * wrap per device, Ed25519 signature; createKeyVersionRecord), and (3) POSTs it (upload, verification,
+ * store; the key service answers before its notices go out). This is a real rotation: the key service
+ * accepts it as the next version.
  */
 import { performance } from 'node:perf_hooks';
 import { fromBase64Url } from '../../src/common/encoding/base64url';
 import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
 import { createKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
+import { LOOKUP_USERS } from '../../src/main/core/directoryLookup';
 import { KeyServiceApi, type TokenPair } from '../../src/main/core/keyServiceApi';
 import { PASSWORD, type CoreWorld, type Member } from '../lib/coreWorld';
 import { MeasurementError } from '../lib/errors';
 import { provider } from '../lib/fixtures';
 
 export interface RotationStages {
+  readonly members: number;
+  /** Directory requests the lookup took (one per 1,000 members). */
   readonly lookups: number;
   readonly lookupMs: number;
   readonly wraps: number;
@@ -39,8 +43,10 @@ export async function rotationStages(world: CoreWorld, creator: Member, conversa
 
   const t0 = performance.now();
   const recipients: { deviceId: DeviceId; x25519PublicKey: Uint8Array }[] = [];
-  for (const userId of members) {
-    const answer = await api.call<DeviceAnswer>('GET', `/v1/users/${encodeURIComponent(userId)}/devices`);
+  let lookups = 0;
+  for (let i = 0; i < members.length; i += LOOKUP_USERS) {
+    const answer = await api.call<DeviceAnswer>('POST', '/v1/directory/lookup', { userIds: members.slice(i, i + LOOKUP_USERS) });
+    lookups += 1;
     for (const d of answer.devices) if (d.revokedAt === null) recipients.push({ deviceId: d.deviceId as DeviceId, x25519PublicKey: fromBase64Url(d.certificate.x25519) });
   }
   const t1 = performance.now();
@@ -55,5 +61,5 @@ export async function rotationStages(world: CoreWorld, creator: Member, conversa
   const t2 = performance.now();
   await api.call('POST', `/v1/conversations/${conversationId}/versions`, { record });
   const t3 = performance.now();
-  return { lookups: members.length, lookupMs: t1 - t0, wraps: recipients.length, cryptoMs: t2 - t1, uploadMs: t3 - t2, recordBytes: JSON.stringify(record).length };
+  return { members: members.length, lookups, lookupMs: t1 - t0, wraps: recipients.length, cryptoMs: t2 - t1, uploadMs: t3 - t2, recordBytes: JSON.stringify(record).length };
 }

@@ -16,6 +16,11 @@ describe('load script output', () => {
     expect(extractMetrics(scopeOf(json, /postgres/i))).toEqual({});
   });
 
+  it('keeps the fetch figures apart from the database ceiling and the CPU per fetch', () => {
+    const postgres = { fetches: 40000, perSecond: 4356, p50Ms: 3.26, p99Ms: 12.56, cpuPerFetch: { keyServiceUs: 190, loadGeneratorUs: 120 }, databaseCeiling: { queries: 40000, poolSize: 10, concurrency: 16, selectOnePerSecond: 21000 } };
+    expect(extractMetrics(scopeOf({ bench: 'keyservice-load', postgres }, /postgres/i))).toEqual({ throughputPerSec: 4356, p50Ms: 3.26, p99Ms: 12.56 });
+  });
+
   it('finds nested latency objects and converts microseconds', () => {
     expect(extractMetrics({ delivered: 200000, throughput: 12000, latencyUs: { p50: 1500, p99: 9000 } })).toEqual({ throughputPerSec: 12000, p50Ms: 1.5, p99Ms: 9 });
   });
