@@ -28,9 +28,22 @@ export const HPKE_SUITE_ID = concatBytes(utf8Encode('HPKE'), i2osp(KEM_ID, 2), i
 
 const VERSION_LABEL = utf8Encode('HPKE-v1');
 
+/**
+ * "HPKE-v1" ‖ suite_id ‖ label, built once per (suite, label): the two suites and their handful of labels
+ * are fixed, and every wrap and unwrap uses them several times.
+ */
+const prefixes = new Map<Uint8Array, Map<string, Uint8Array>>();
+function labelPrefix(suiteId: Uint8Array, label: string): Uint8Array {
+  let bySuite = prefixes.get(suiteId);
+  if (!bySuite) prefixes.set(suiteId, (bySuite = new Map()));
+  let prefix = bySuite.get(label);
+  if (!prefix) bySuite.set(label, (prefix = concatBytes(VERSION_LABEL, suiteId, utf8Encode(label))));
+  return prefix;
+}
+
 /** LabeledExtract(salt, label, ikm) = Extract(salt, "HPKE-v1" ‖ suite_id ‖ label ‖ ikm) (RFC 9180 §4). */
 export function labeledExtract(provider: CryptoProvider, suiteId: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array): Promise<Uint8Array> {
-  return hkdfExtract(provider, salt, concatBytes(VERSION_LABEL, suiteId, utf8Encode(label), ikm));
+  return hkdfExtract(provider, salt, concatBytes(labelPrefix(suiteId, label), ikm));
 }
 
 /** LabeledExpand(prk, label, info, L) = Expand(prk, I2OSP(L, 2) ‖ "HPKE-v1" ‖ suite_id ‖ label ‖ info, L) (RFC 9180 §4). */
@@ -42,5 +55,5 @@ export function labeledExpand(
   info: Uint8Array,
   length: number,
 ): Promise<Uint8Array> {
-  return hkdfExpand(provider, prk, concatBytes(i2osp(length, 2), VERSION_LABEL, suiteId, utf8Encode(label), info), length);
+  return hkdfExpand(provider, prk, concatBytes(i2osp(length, 2), labelPrefix(suiteId, label), info), length);
 }
