@@ -5,18 +5,17 @@
  * coarse: sign-in, devices and linking, conversations, messaging (the pipeline of src/common/messaging over
  * this device's `MessageCrypto`), contact verification, and broadcast channels (docs/broadcast.md §8.1).
  */
-import { randomBytes } from 'node:crypto';
 import type { ControlNotice } from '../../common/channels';
 import type { CryptoProvider } from '../../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../../common/ids';
-import { createMessaging, type Messaging } from '../../common/messaging/messaging';
+import type { Messaging } from '../../common/messaging/messaging';
 import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
 import type { BroadcastService } from '../broadcast/broadcastService';
 import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevices';
 import { openBroadcast, type BroadcastSession } from './broadcastAccess';
 import type { ConversationInfo, ConversationKind, HistoryPolicy } from './conversations';
+import { ClientMessaging } from './clientMessaging';
 import { buildCore, type Core } from './core';
-import { cursorStoreOf } from './cursors';
 import { NewDeviceLink, type LinkClaim } from './deviceLinking';
 import type { PublicUser } from './directory';
 import { loginAccount, registerAccount, type Identity } from './enrol';
@@ -24,7 +23,7 @@ import { AlreadySignedInError, KeysMissingError, NotSignedInError } from './erro
 import { KeyServiceApi } from './keyServiceApi';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
-import { Transport, transportConfig, type PubnubToken } from './transport';
+import { transportConfig, type PubnubToken } from './transport';
 import type { Vault } from './vault';
 import { contactTrust, verifyContact, type ContactTrust } from './verification';
 
@@ -55,9 +54,7 @@ export class Client {
   private readonly api: KeyServiceApi;
   private readonly state: ProfileState;
   private core: Core | undefined;
-  private transport: Transport | undefined;
-  private pipeline: Messaging | undefined;
-  private readonly noticeListeners = new Set<(notice: ControlNotice) => void>();
+  private readonly chat: ClientMessaging;
   private broadcastSession: Promise<BroadcastSession> | undefined;
   private readonly broadcastListeners = new Set<(channelId: string) => void>();
   private readonly revokedListeners = new Set<() => void>();
@@ -66,6 +63,7 @@ export class Client {
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
     this.api = new KeyServiceApi(deps.keyServiceUrl.replace(/\/+$/, ''), (token) => deps.vault.saveRefreshToken(token));
+    this.chat = new ClientMessaging(this.api, this.state, deps.relay);
     this.api.onDeviceRevoked(() => {
       if (!this.core) return;
       void this.forgetDevice().then(() => {
@@ -249,19 +247,8 @@ export class Client {
    * The messaging pipeline over the relay, created once: control notices on the inbox keep keys and
    * access current (key versions prefetched, rotations done, tokens renewed).
    */
-  async messaging(): Promise<Messaging> {
-    const core = this.need();
-    if (this.pipeline) return this.pipeline;
-    this.transport = await Transport.connect(this.api, transportConfig(this.deps.relay));
-    this.transport.listenInbox(core.identity.userId, (notice) => void this.handleNotice(notice).catch(() => undefined));
-    this.pipeline = createMessaging({
-      pubnub: this.transport.pubnub,
-      crypto: core.crypto,
-      cursors: cursorStoreOf(this.state),
-      self: { userId: core.identity.userId, deviceId: core.identity.deviceId },
-      randomBytes: (n) => new Uint8Array(randomBytes(n)),
-    });
-    return this.pipeline;
+  messaging(): Promise<Messaging> {
+    return this.chat.messaging(this.need());
   }
 
   /**
@@ -276,39 +263,13 @@ export class Client {
   }
 
   /** Makes sure the transport token covers these conversations (after creating or joining one). */
-  async ensureAccess(conversationIds: readonly ConversationId[]): Promise<void> {
-    await this.messaging();
-    await this.transport?.ensureAccess(conversationIds);
+  ensureAccess(conversationIds: readonly ConversationId[]): Promise<void> {
+    return this.chat.ensureAccess(this.need(), conversationIds);
   }
 
   /** Control notices after the core has acted on them (e.g. to join a conversation one was added to). */
   onNotice(listener: (notice: ControlNotice) => void): () => void {
-    this.noticeListeners.add(listener);
-    return () => this.noticeListeners.delete(listener);
-  }
-
-  private async handleNotice(notice: ControlNotice): Promise<void> {
-    await this.actOn(notice);
-    for (const l of this.noticeListeners) l(notice);
-  }
-
-  private async actOn(notice: ControlNotice): Promise<void> {
-    const core = this.need();
-    switch (notice.type) {
-      case 'key_version':
-        await core.ring.prefetch(notice.conversationId);
-        return;
-      case 'rotation_needed':
-        await core.ring.prefetch(notice.conversationId);
-        return;
-      case 'member_added':
-      case 'member_removed':
-      case 'access_changed':
-        await this.transport?.renew();
-        return;
-      default:
-        throw new Error(`unhandled notice ${JSON.stringify(notice satisfies never)}`);
-    }
+    return this.chat.onNotice(listener);
   }
 
   contactTrust(userId: UserId): Promise<ContactTrust> {
@@ -389,11 +350,7 @@ export class Client {
     this.broadcastSession = undefined;
     this.broadcastListeners.clear();
     (await broadcast?.catch(() => undefined))?.close();
-    await this.pipeline?.dispose();
-    this.transport?.close();
+    await this.chat.close();
     this.core?.ring.close();
-    this.pipeline = undefined;
-    this.transport = undefined;
-    this.noticeListeners.clear();
   }
 }

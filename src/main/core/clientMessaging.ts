@@ -1,0 +1,91 @@
+/**
+ * The signed-in client's messaging side (issue 6; docs/client.md): the pipeline of src/common/messaging
+ * over the relay (created once, on first use), the control notices on the user's inbox — acted on first
+ * (key versions prefetched, rotations readied, the transport token renewed), then passed to listeners —
+ * and closing all of it. Owned by the `Client` facade, one per sign-in.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ControlNotice } from '../../common/channels';
+import type { ConversationId } from '../../common/ids';
+import { createMessaging, type Messaging } from '../../common/messaging/messaging';
+import type { Core } from './core';
+import { cursorStoreOf } from './cursors';
+import type { KeyServiceApi } from './keyServiceApi';
+import type { ProfileState } from './profileState';
+import { Transport, transportConfig } from './transport';
+
+export class ClientMessaging {
+  private transport: Transport | undefined;
+  private pipeline: Promise<Messaging> | undefined;
+  private readonly noticeListeners = new Set<(notice: ControlNotice) => void>();
+
+  constructor(
+    private readonly api: KeyServiceApi,
+    private readonly state: ProfileState,
+    private readonly relay: string,
+  ) {}
+
+  /** The pipeline, created once; `core` is the signed-in core it seals and opens with. */
+  messaging(core: Core): Promise<Messaging> {
+    this.pipeline ??= this.start(core).catch((err: unknown) => {
+      this.pipeline = undefined;
+      throw err;
+    });
+    return this.pipeline;
+  }
+
+  /** Makes sure the transport token covers these conversations (after creating or joining one). */
+  async ensureAccess(core: Core, conversationIds: readonly ConversationId[]): Promise<void> {
+    await this.messaging(core);
+    await this.transport?.ensureAccess(conversationIds);
+  }
+
+  /** Control notices after the core has acted on them (e.g. to join a conversation one was added to). */
+  onNotice(listener: (notice: ControlNotice) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    const pipeline = this.pipeline;
+    this.pipeline = undefined;
+    await (await pipeline?.catch(() => undefined))?.dispose();
+    this.transport?.close();
+    this.transport = undefined;
+    this.noticeListeners.clear();
+  }
+
+  private async start(core: Core): Promise<Messaging> {
+    const transport = await Transport.connect(this.api, transportConfig(this.relay));
+    this.transport = transport;
+    transport.listenInbox(core.identity.userId, (notice) => void this.handleNotice(core, notice).catch(() => undefined));
+    return createMessaging({
+      pubnub: transport.pubnub,
+      crypto: core.crypto,
+      cursors: cursorStoreOf(this.state),
+      self: { userId: core.identity.userId, deviceId: core.identity.deviceId },
+      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    });
+  }
+
+  private async handleNotice(core: Core, notice: ControlNotice): Promise<void> {
+    await this.actOn(core, notice);
+    for (const l of this.noticeListeners) l(notice);
+  }
+
+  private async actOn(core: Core, notice: ControlNotice): Promise<void> {
+    switch (notice.type) {
+      case 'key_version':
+      case 'rotation_needed':
+        await core.ring.prefetch(notice.conversationId);
+        return;
+      case 'member_added':
+      case 'member_removed':
+      case 'access_changed':
+        await this.transport?.renew();
+        return;
+      default:
+        throw new Error(`unhandled notice ${JSON.stringify(notice satisfies never)}`);
+    }
+  }
+}
