@@ -2,7 +2,8 @@
  * Scenario (issue 10, rotation end to end): in a group of 16, Alice's rotation looks up every member's
  * devices in one directory request, and Bob's key ring, seeing the group's key version for the first time,
  * checks all 32 member devices with one lookup — not one request per member or per device. A pass-through
- * HTTP proxy in front of the real key service counts the requests; the pins Bob writes name every member.
+ * HTTP proxy in front of the real key service counts the requests; the pins Bob writes name every member,
+ * and a later rotation's notice makes Bob fetch the new version only, not again the ones he holds.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -17,7 +18,7 @@ import { newDeviceId } from '../../src/common/ids';
 import { KeyServiceApi, type TokenPair } from '../../src/main/core/keyServiceApi';
 import { Client } from '../../src/main/core/client';
 import { InMemoryVaultForTests } from '../../src/main/core/vault';
-import { cleanup, PASSWORD, provider, reads, say, startWorld, uniqueName, type World } from './harness';
+import { cleanup, PASSWORD, provider, reads, say, startWorld, uniqueName, waitFor, type World } from './harness';
 
 const MEMBERS = 16;
 let proxy: Server | undefined;
@@ -102,6 +103,12 @@ describe('a group rotation asks the directory once', () => {
     const directoryCalls = count(seen, 'POST /v1/directory/lookup') + count(seen, 'GET /v1/devices/') + count(seen, 'GET /v1/users/');
     expect(directoryCalls).toBeGreaterThan(0);
     expect(directoryCalls).toBeLessThanOrEqual(4);
+
+    const ring = (bob.client as unknown as { core: { ring: { prefetch(id: string): Promise<number>; held(id: string, v: number): Uint8Array | undefined } } }).core.ring;
+    expect(await ring.prefetch(conv.conversationId), 'versions already held are not downloaded again').toBe(0);
+    expect(await alice.client.rotate(conv.conversationId)).toBe(3);
+    await waitFor('bob to fetch version 3 on its notice', () => ring.held(conv.conversationId, 3) !== undefined);
+    expect(await ring.prefetch(conv.conversationId)).toBe(0);
 
     const state = JSON.parse(readFileSync(join(bob.dataDir, 'state.json'), 'utf8')) as { pins: Record<string, unknown> };
     const others = group.filter((m) => m !== bob).map((m) => m.client.session().userId);
