@@ -40,6 +40,12 @@ export interface CryptoProvider {
    * generate a raw pair and call `x25519`, which is equivalent but makes the private key leave the provider.
    */
   x25519Ephemeral?(publicKey: Uint8Array): Promise<{ readonly ephemeralPublicKey: Uint8Array; readonly dh: Uint8Array }>;
+  /**
+   * Optional batch of `x25519Ephemeral`: one fresh agreement per public key, answered in the same order (a
+   * provider may compute them on several threads). Throws ProviderError when any public key is invalid or
+   * any DH output is all zeros.
+   */
+  x25519EphemeralMany?(publicKeys: readonly Uint8Array[]): Promise<readonly { readonly ephemeralPublicKey: Uint8Array; readonly dh: Uint8Array }[]>;
 
   /** A fresh Ed25519 key pair. */
   ed25519GenerateKeyPair(): Promise<RawKeyPair>;

@@ -6,7 +6,7 @@
  * so a wrap opens only for the purpose, conversation/channel, version and device it was made for.
  */
 import { z } from 'zod';
-import { openBase, sealBase } from '../crypto/hpke/base';
+import { openBase, sealBase, sealBaseMany } from '../crypto/hpke/base';
 import { prepareInfo, type PreparedInfo } from '../crypto/hpke/context';
 import type { CryptoProvider, RawKeyPair } from '../crypto/provider';
 import { toBase64Url } from '../encoding/base64url';
@@ -74,7 +74,8 @@ export interface WrapRecipient {
 /**
  * Seals one `key` to many devices (every wrap of one key version), in the order given. Each wrap is exactly
  * what `wrapKey` makes; the HPKE info, the same for all of them, goes through the key schedule once
- * (`prepareInfo`) instead of once per device.
+ * (`prepareInfo`) instead of once per device, and the ephemeral key agreements go to the provider as one
+ * batch (`sealBaseMany`), which it may spread over threads.
  */
 export async function wrapKeyForDevices(
   provider: CryptoProvider,
@@ -82,9 +83,17 @@ export async function wrapKeyForDevices(
 ): Promise<KeyWrap[]> {
   checkKey(input.key);
   const info = await prepareInfo(provider, wrapInfo(input.purpose, input.scopeId, input.version));
-  const wraps: KeyWrap[] = [];
-  for (const r of input.recipients) wraps.push(await seal(provider, info, input.key, r));
-  return wraps;
+  if (input.recipients.some((r) => r.ephemeral !== undefined)) {
+    const wraps: KeyWrap[] = [];
+    for (const r of input.recipients) wraps.push(await seal(provider, info, input.key, r));
+    return wraps;
+  }
+  const sealed = await sealBaseMany(
+    provider,
+    info,
+    input.recipients.map((r) => ({ recipientPublicKey: r.recipientPublicKey, aad: wrapAad(r.recipientDeviceId), plaintext: input.key })),
+  );
+  return sealed.map(({ enc, ct }, i) => ({ deviceId: (input.recipients[i] as WrapRecipient).recipientDeviceId, enc: toBase64Url(enc), ct: toBase64Url(ct) }));
 }
 
 function checkKey(key: Uint8Array): void {

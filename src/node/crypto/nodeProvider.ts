@@ -18,6 +18,7 @@ import {
   verify,
 } from 'node:crypto';
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
+import { agreeMany } from './ephemeralPool';
 import { privateKeyObject, publicKeyObject, rawPrivateKey, rawPublicKey, rememberPair, type OkpCurve } from './keyObjects';
 
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -143,6 +144,13 @@ export function createNodeCryptoProvider(): CryptoProvider {
       }
     },
     x25519Ephemeral: async (publicKey) => ephemeralDh(publicKey),
+    x25519EphemeralMany: async (publicKeys) => {
+      for (const pk of publicKeys) expectLength(pk, 32, 'X25519 public key');
+      return (await agreeMany(publicKeys)).map((r) => {
+        if ('error' in r) throw new ProviderError(r.error === 'invalid_public_key' ? 'X25519 public key is not valid' : 'X25519 failed (all-zero shared secret)');
+        return r;
+      });
+    },
 
     ed25519GenerateKeyPair: async () => generate('Ed25519'),
     ed25519PublicKey: async (privateKey) => rawPublicKey(createPublicKey(privateKeyObject('Ed25519', privateKey))),

@@ -4,7 +4,7 @@
  */
 import type { CryptoProvider, RawKeyPair } from '../provider';
 import { HpkeContext, keyScheduleBase, type PreparedInfo } from './context';
-import { decap, encap } from './dhkem';
+import { decap, encap, encapMany } from './dhkem';
 
 /** SetupBaseS(pkR, info) → (enc, context); `info` as bytes or prepared once for many recipients. `ephemeral` is for test-vector generation only. */
 export async function setupBaseSender(
@@ -40,6 +40,27 @@ export async function sealBase(
 ): Promise<{ enc: Uint8Array; ct: Uint8Array }> {
   const { enc, context } = await setupBaseSender(provider, recipientPublicKey, info, ephemeral);
   return { enc, ct: await context.seal(aad, plaintext) };
+}
+
+/**
+ * Single-shot SealBase to many recipients under one prepared info, in order: each result is exactly what
+ * `sealBase` makes for that recipient (a fresh ephemeral key each); the Encaps go to the provider as one
+ * batch (`encapMany`).
+ */
+export async function sealBaseMany(
+  provider: CryptoProvider,
+  info: PreparedInfo,
+  messages: readonly { readonly recipientPublicKey: Uint8Array; readonly aad: Uint8Array; readonly plaintext: Uint8Array }[],
+): Promise<{ enc: Uint8Array; ct: Uint8Array }[]> {
+  const encaps = await encapMany(provider, messages.map((m) => m.recipientPublicKey));
+  const out: { enc: Uint8Array; ct: Uint8Array }[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as (typeof messages)[number];
+    const { sharedSecret, enc } = encaps[i] as { sharedSecret: Uint8Array; enc: Uint8Array };
+    const context = new HpkeContext(provider, await keyScheduleBase(provider, sharedSecret, info));
+    out.push({ enc, ct: await context.seal(m.aad, m.plaintext) });
+  }
+  return out;
 }
 
 /** Single-shot OpenBase(enc, skR, info, aad, ct) → pt; BadTagError when it does not authenticate. */

@@ -51,6 +51,29 @@ export async function encap(provider: CryptoProvider, recipientPublicKey: Uint8A
   return { sharedSecret, enc };
 }
 
+/**
+ * Encap for many recipients (the wraps of one key version): each is exactly `encap` with a fresh ephemeral
+ * key; the provider's batch agreement is used when it has one (it may spread the X25519 work over threads).
+ */
+export async function encapMany(provider: CryptoProvider, recipientPublicKeys: readonly Uint8Array[]): Promise<Encapsulation[]> {
+  for (const pk of recipientPublicKeys) if (pk.length !== N_PK) throw new MalformedError('HPKE: recipient public key must be 32 bytes');
+  const batch = provider.x25519EphemeralMany?.bind(provider);
+  if (batch === undefined) {
+    const out: Encapsulation[] = [];
+    for (const pk of recipientPublicKeys) out.push(await encap(provider, pk));
+    return out;
+  }
+  const agreed = await dh(() => batch(recipientPublicKeys));
+  const out: Encapsulation[] = [];
+  for (let i = 0; i < recipientPublicKeys.length; i++) {
+    const pk = recipientPublicKeys[i] as Uint8Array;
+    const a = agreed[i];
+    if (a === undefined) throw new MalformedError('HPKE: the provider answered fewer agreements than asked');
+    out.push({ sharedSecret: await extractAndExpand(provider, a.dh, concatBytes(a.ephemeralPublicKey, pk)), enc: a.ephemeralPublicKey });
+  }
+  return out;
+}
+
 /** Decap(enc, skR); pass pkR when known to skip recomputing it. */
 export async function decap(
   provider: CryptoProvider,

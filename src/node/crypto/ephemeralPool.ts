@@ -1,0 +1,126 @@
+/**
+ * Many ephemeral X25519 key agreements at once, spread over the machine's cores (issue 10, rotation end to
+ * end): a rotation of a 1,000-member group makes 2,000 HPKE wraps, and their X25519 work — a fresh key
+ * pair, its public key as X25519(sk, 9), the DH with the recipient (RFC 9180 §4.1 Encap) — is ~90 % of the
+ * wrap cost. This thread computes one share while worker threads compute the others; every ephemeral
+ * private key is made, used once and dropped inside the thread that computes it, and only the public keys
+ * and DH outputs come back, in the caller's order.
+ *
+ * Workers start on first use (kept, unref'd: they never hold the process open). A batch smaller than
+ * PARALLEL_MIN, a machine with one core, or a worker that fails runs here, in this thread, the same way.
+ */
+import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** One agreement: the fresh public key, and the DH output or why there is none. */
+export type EphemeralResult = { readonly ephemeralPublicKey: Uint8Array; readonly dh: Uint8Array } | { readonly error: 'invalid_public_key' | 'zero_shared_secret' };
+
+/** Below this many agreements a batch is not worth a round trip to the workers. */
+export const PARALLEL_MIN = 64;
+const MAX_WORKERS = 3;
+
+/** The X25519 base point u = 9 (RFC 7748 §4.1): X25519(sk, 9) is the public key of sk (§6.1). */
+const BASE_POINT_JWK = { kty: 'OKP', crv: 'X25519', x: Buffer.from(Uint8Array.of(9, ...new Array<number>(31).fill(0))).toString('base64url') };
+let basePoint: KeyObject | undefined;
+
+/** The agreements for `peers` (raw 32-byte X25519 public keys), in order, in this thread. */
+function agreeHere(peers: readonly Uint8Array[]): EphemeralResult[] {
+  basePoint ??= createPublicKey({ key: BASE_POINT_JWK, format: 'jwk' });
+  const base = basePoint;
+  return peers.map((raw): EphemeralResult => {
+    let peer: KeyObject;
+    try {
+      peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64url') }, format: 'jwk' });
+    } catch {
+      return { error: 'invalid_public_key' };
+    }
+    const { privateKey } = generateKeyPairSync('x25519');
+    try {
+      const pub = diffieHellman({ privateKey, publicKey: base });
+      const dh = diffieHellman({ privateKey, publicKey: peer });
+      return { ephemeralPublicKey: new Uint8Array(pub.buffer, pub.byteOffset, pub.byteLength), dh: new Uint8Array(dh.buffer, dh.byteOffset, dh.byteLength) };
+    } catch {
+      return { error: 'zero_shared_secret' };
+    }
+  });
+}
+
+/** `agreeHere` for a worker thread, which cannot load our modules: the same steps, as script text. */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createPublicKey, diffieHellman, generateKeyPairSync } = require('node:crypto');
+const base = createPublicKey({ key: ${JSON.stringify(BASE_POINT_JWK)}, format: 'jwk' });
+function agree(raw) {
+  let peer;
+  try {
+    peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64url') }, format: 'jwk' });
+  } catch {
+    return { error: 'invalid_public_key' };
+  }
+  const { privateKey } = generateKeyPairSync('x25519');
+  try {
+    const pub = diffieHellman({ privateKey, publicKey: base });
+    const dh = diffieHellman({ privateKey, publicKey: peer });
+    return { ephemeralPublicKey: new Uint8Array(pub.buffer, pub.byteOffset, pub.byteLength), dh: new Uint8Array(dh.buffer, dh.byteOffset, dh.byteLength) };
+  } catch {
+    return { error: 'zero_shared_secret' };
+  }
+}
+parentPort.on('message', ({ id, peers }) => parentPort.postMessage({ id, results: peers.map(agree) }));`;
+
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly pending: Map<number, (results: EphemeralResult[] | null) => void>;
+}
+
+let workers: PoolWorker[] | undefined;
+let nextId = 0;
+
+function startWorkers(): PoolWorker[] {
+  const count = Math.min(MAX_WORKERS, availableParallelism() - 1);
+  const started: PoolWorker[] = [];
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref();
+    const entry: PoolWorker = { worker, pending: new Map() };
+    worker.on('message', ({ id, results }: { id: number; results: EphemeralResult[] }) => {
+      entry.pending.get(id)?.(results);
+      entry.pending.delete(id);
+    });
+    const fail = () => {
+      for (const settle of entry.pending.values()) settle(null);
+      entry.pending.clear();
+      workers = workers?.filter((w) => w !== entry);
+    };
+    worker.on('error', fail);
+    worker.on('exit', fail);
+    started.push(entry);
+  }
+  return started;
+}
+
+/** Asks one worker; null when it failed (the caller then computes the share itself). */
+function ask(entry: PoolWorker, peers: readonly Uint8Array[]): Promise<EphemeralResult[] | null> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    entry.pending.set(id, resolve);
+    // Compact copies: a view's whole underlying buffer would be cloned along with it.
+    entry.worker.postMessage({ id, peers: peers.map((p) => p.slice()) });
+  });
+}
+
+/** The ephemeral agreements for `peers`, in order: shared with the workers when the batch is large. */
+export async function agreeMany(peers: readonly Uint8Array[]): Promise<EphemeralResult[]> {
+  if (peers.length < PARALLEL_MIN) return agreeHere(peers);
+  workers ??= startWorkers();
+  const pool = workers;
+  if (pool.length === 0) return agreeHere(peers);
+  const share = Math.ceil(peers.length / (pool.length + 1));
+  const asked = pool.map((entry, i) => {
+    const slice = peers.slice((i + 1) * share, (i + 2) * share);
+    return slice.length === 0 ? Promise.resolve([]) : ask(entry, slice).then((results) => results ?? agreeHere(slice));
+  });
+  const mine = agreeHere(peers.slice(0, share));
+  return [...mine, ...(await Promise.all(asked)).flat()];
+}
