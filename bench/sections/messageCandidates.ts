@@ -9,7 +9,7 @@ import { toBase64Url } from '../../src/common/encoding/base64url';
 import { envelopeAad, envelopeSigningInput, parseEnvelope, type Envelope, type EnvelopeHeader } from '../../src/common/protocol/envelope';
 import { openEnvelope, sealEnvelope, type OpenEnvelopeContext } from '../../src/common/protocol/envelopeSeal';
 import { decodePlaintext, encodePlaintext } from '../../src/common/protocol/plaintext';
-import { assertPublishable } from '../../src/common/protocol/publishSize';
+import { assertEnvelopePublishable } from '../../src/common/protocol/publishSize';
 import { cipherKeyFor } from '../../src/common/protocol/pubnub/acrh';
 import { bytesOf } from '../../src/common/protocol/wire';
 import { MeasurementError } from '../lib/errors';
@@ -90,7 +90,7 @@ export async function messageCandidates(bytes: number): Promise<Candidate[]> {
     { name: C.stageSign, run: () => provider.ed25519Sign(sender.ed25519.privateKey, signingInput) },
     { name: C.stageEncode, run: () => encodePlaintext(message) },
     { name: C.stageB64, run: () => toBase64Url(ciphertext) },
-    { name: C.stageSize, run: () => assertPublishable(envelope, CHANNEL) },
+    { name: C.stageSize, run: () => assertEnvelopePublishable(envelope, CHANNEL) },
     { name: C.stageParse, run: () => parseEnvelope(wire) },
     { name: C.stageDecode, run: () => bytesOf(envelope.ciphertext) },
     { name: C.stageVerify, run: () => provider.ed25519Verify(sender.ed25519.publicKey, signingInput, signature) },

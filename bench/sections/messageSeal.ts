@@ -34,7 +34,7 @@ function figuresFor(size: (typeof SIZES)[number], rates: RoundRates): Figure[] {
   const sealReason =
     `per message seal+sign takes ${µ(C.seal)}: Ed25519 sign through the provider ${µ(C.stageSign)} (raw node:crypto sign ${µ(C.rawSign)}, so the signature alone caps the rate at ${Math.round(rateOf(rates, C.rawSign).median).toLocaleString('en-US')}/s ` +
     `and raw sign + raw AES-GCM at ${Math.round(1e6 / (us(C.rawSign) + us(C.rawGcm))).toLocaleString('en-US')}/s, before any encoding), ` +
-    `pure-JS base64url of the ciphertext ${µ(C.stageB64)}, the publish-size check (JSON of the envelope, escaped length counted) ${µ(C.stageSize)}, plaintext encoding ${µ(C.stageEncode)}; AES-GCM itself is ${µ(C.rawGcm)}`;
+    `pure-JS base64url of the ciphertext ${µ(C.stageB64)}, the publish-size check (JSON of the envelope less its base64url ciphertext, escaped length counted) ${µ(C.stageSize)}, plaintext encoding ${µ(C.stageEncode)}; AES-GCM itself is ${µ(C.rawGcm)}`;
   const sdkReason =
     (rawVsSdk < SDK_RATIO_TARGET.value
       ? `even raw node:crypto AES-256-GCM is only ${rawVsSdk.toFixed(2)}x the SDK's encrypt in the same rounds (a createCipheriv per message costs about as much as the SDK's whole CBC encrypt), so 2.5x is out of reach for a per-message AEAD on node:crypto; `

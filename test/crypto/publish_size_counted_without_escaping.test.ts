@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pubnubEscape, pubnubEscapedLength } from '../../src/common/protocol/publishSize';
+import { assertEnvelopePublishable, MAX_PUBLISH_BYTES, publishSize, pubnubEscape, pubnubEscapedLength } from '../../src/common/protocol/publishSize';
 
 function reference(text: string): number | 'refused' {
   try {
@@ -34,6 +34,35 @@ describe('publish size counted without escaping', () => {
       }),
       { numRuns: 5_000 },
     );
+  });
+
+  it('an envelope is counted the same with its base64url ciphertext left out of the JSON', () => {
+    const b64 = fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')), { maxLength: 3000 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(fc.oneof(b64, fc.string({ maxLength: 50 })), fc.string({ maxLength: 30 }), fc.string({ maxLength: 20 }), (ciphertext, note, channel) => {
+        const envelope = { v: 1, type: 'message', conversationId: 'conversation-01', ciphertext, signature: 'sig', pn_apns: { aps: { alert: note } } };
+        const general = (() => {
+          try {
+            return publishSize(envelope, channel) > MAX_PUBLISH_BYTES ? 'too large' : 'fits';
+          } catch {
+            return 'refused';
+          }
+        })();
+        const counted = (() => {
+          try {
+            assertEnvelopePublishable(envelope, channel);
+            return 'fits';
+          } catch (err) {
+            return (err as { code?: string }).code === 'too_large' ? 'too large' : 'refused';
+          }
+        })();
+        expect(counted).toBe(general);
+      }),
+      { numRuns: 2_000 },
+    );
+    const big = { v: 1, ciphertext: 'A'.repeat(MAX_PUBLISH_BYTES) };
+    expect(() => assertEnvelopePublishable(big, 'conv.x')).toThrow();
+    expect(() => assertEnvelopePublishable({ v: 1, ciphertext: 'A'.repeat(MAX_PUBLISH_BYTES - 100) }, 'conv.x')).not.toThrow();
   });
 
   it('counts an envelope-like JSON exactly', () => {

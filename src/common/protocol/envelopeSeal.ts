@@ -20,7 +20,7 @@ import {
 } from './envelope';
 import { BadSignatureError, BadTagError, MalformedError, SignerNotMemberError, UnknownKeyVersionError, WrongConversationError } from './errors';
 import { decodePlaintext, encodePlaintext, type MessagePlaintext } from './plaintext';
-import { assertPublishable } from './publishSize';
+import { assertEnvelopePublishable } from './publishSize';
 import { bytesOf, parseWire } from './wire';
 
 /** Inputs of `sealEnvelope`. */
@@ -54,7 +54,7 @@ export async function sealEnvelope(provider: CryptoProvider, input: SealEnvelope
   const ciphertext = await provider.aes256GcmEncrypt(input.key, nonce, encodePlaintext(input.plaintext), aad);
   const signature = await provider.ed25519Sign(input.signingPrivateKey, envelopeSigningInput(header, nonce, ciphertext, aad));
   const envelope = assembleEnvelope(header, nonce, ciphertext, signature, input.push);
-  assertPublishable(envelope, input.channel);
+  assertEnvelopePublishable(envelope, input.channel);
   return envelope;
 }
 
