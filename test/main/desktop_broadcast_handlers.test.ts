@@ -40,7 +40,7 @@ async function profile(name: string): Promise<Profile> {
   return { ...p, userId: session.user.userId };
 }
 
-const messages = async (p: Profile, channelId: string, open = 50) => ((await p.call('channelMessages', { channelId, open })) as { messages: Message[] }).messages;
+const messages = async (p: DesktopProfile, channelId: string, open = 50) => ((await p.call('channelMessages', { channelId, open })) as { messages: Message[] }).messages;
 
 let alice: Profile;
 let bob: Profile;

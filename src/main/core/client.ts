@@ -352,5 +352,6 @@ export class Client {
     (await broadcast?.catch(() => undefined))?.close();
     await this.chat.close();
     this.core?.ring.close();
+    this.state.flush();
   }
 }
