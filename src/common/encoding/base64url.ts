@@ -15,51 +15,80 @@ export function buildLookup(alphabet: string): Int16Array {
   return table;
 }
 
-/** Encodes bytes with a 64-character alphabet, without padding. */
+/** The alphabets are ASCII, so their char codes decode as UTF-8 to the same characters, natively. */
+const ASCII = new TextDecoder();
+
+/** Encodes bytes with a 64-character alphabet, without padding (ASCII codes first, then one native decode). */
 export function encodeWithAlphabet(bytes: Uint8Array, alphabet: string): string {
+  if (bytes.length <= SHORT) return encodeShort(bytes, alphabet);
+  const table = new Uint8Array(64);
+  for (let c = 0; c < 64; c++) table[c] = alphabet.charCodeAt(c);
+  const length = bytes.length;
+  const codes = new Uint8Array(Math.ceil((length * 4) / 3));
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    codes[o++] = table[n >>> 18]!;
+    codes[o++] = table[(n >>> 12) & 63]!;
+    codes[o++] = table[(n >>> 6) & 63]!;
+    codes[o++] = table[n & 63]!;
+  }
+  const rest = length - i;
+  if (rest > 0) {
+    const n = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
+    codes[o++] = table[n >>> 18]!;
+    codes[o++] = table[(n >>> 12) & 63]!;
+    if (rest === 2) codes[o++] = table[(n >>> 6) & 63]!;
+  }
+  return ASCII.decode(codes.subarray(0, o));
+}
+
+/** Up to this many bytes, building the string directly beats a native decode call (keys, nonces, digests). */
+const SHORT = 96;
+
+function encodeShort(bytes: Uint8Array, alphabet: string): string {
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
-    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
     out += alphabet.charAt(n >>> 18) + alphabet.charAt((n >>> 12) & 63) + alphabet.charAt((n >>> 6) & 63) + alphabet.charAt(n & 63);
   }
   const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = (bytes[i] ?? 0) << 16;
-    out += alphabet.charAt(n >>> 18) + alphabet.charAt((n >>> 12) & 63);
-  } else if (rest === 2) {
-    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8);
-    out += alphabet.charAt(n >>> 18) + alphabet.charAt((n >>> 12) & 63) + alphabet.charAt((n >>> 6) & 63);
+  if (rest > 0) {
+    const n = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
+    out += alphabet.charAt(n >>> 18) + alphabet.charAt((n >>> 12) & 63) + (rest === 2 ? alphabet.charAt((n >>> 6) & 63) : '');
   }
   return out;
 }
 
-/** Decodes unpadded text with a reverse table; throws EncodingError on any non-canonical input. */
+function valueAt(text: string, i: number, lookup: Int16Array, name: string): number {
+  const code = text.charCodeAt(i);
+  const v = code < 128 ? lookup[code]! : -1;
+  if (v < 0) throw new EncodingError(`${name}: invalid character at ${i}`);
+  return v;
+}
+
+/** Decodes unpadded text with a reverse table in one pass; throws EncodingError on any non-canonical input. */
 export function decodeWithLookup(text: string, lookup: Int16Array, name: string): Uint8Array {
-  if (text.length % 4 === 1) throw new EncodingError(`${name}: impossible length ${text.length}`);
-  const values = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const v = code < 128 ? (lookup[code] ?? -1) : -1;
-    if (v < 0) throw new EncodingError(`${name}: invalid character at ${i}`);
-    values[i] = v;
-  }
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  const length = text.length;
+  if (length % 4 === 1) throw new EncodingError(`${name}: impossible length ${length}`);
+  const out = new Uint8Array(Math.floor((length * 3) / 4));
   let o = 0;
   let i = 0;
-  for (; i + 3 < values.length; i += 4) {
-    const n = ((values[i] ?? 0) << 18) | ((values[i + 1] ?? 0) << 12) | ((values[i + 2] ?? 0) << 6) | (values[i + 3] ?? 0);
+  for (; i + 3 < length; i += 4) {
+    const n = (valueAt(text, i, lookup, name) << 18) | (valueAt(text, i + 1, lookup, name) << 12) | (valueAt(text, i + 2, lookup, name) << 6) | valueAt(text, i + 3, lookup, name);
     out[o++] = n >>> 16;
     out[o++] = (n >>> 8) & 255;
     out[o++] = n & 255;
   }
-  const rest = values.length - i;
+  const rest = length - i;
   if (rest === 2) {
-    const n = ((values[i] ?? 0) << 18) | ((values[i + 1] ?? 0) << 12);
+    const n = (valueAt(text, i, lookup, name) << 18) | (valueAt(text, i + 1, lookup, name) << 12);
     if (n & 0xffff) throw new EncodingError(`${name}: non-canonical trailing bits`);
     out[o++] = n >>> 16;
   } else if (rest === 3) {
-    const n = ((values[i] ?? 0) << 18) | ((values[i + 1] ?? 0) << 12) | ((values[i + 2] ?? 0) << 6);
+    const n = (valueAt(text, i, lookup, name) << 18) | (valueAt(text, i + 1, lookup, name) << 12) | (valueAt(text, i + 2, lookup, name) << 6);
     if (n & 0xff) throw new EncodingError(`${name}: non-canonical trailing bits`);
     out[o++] = n >>> 16;
     out[o++] = (n >>> 8) & 255;
