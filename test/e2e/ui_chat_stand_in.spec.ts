@@ -131,6 +131,7 @@ test('messages both ways: HTML is text and runs nothing, Enter sends, Shift+Ente
 });
 
 test('a long history is windowed in an ARIA log, scrolls back and offers the newest; a cannot-decrypt placeholder resolves', async ({ page }) => {
+  test.setTimeout(120_000);
   world = await startWorld('long');
   const { host, alice, bob, dm } = world;
   for (let i = 1; i <= 120; i += 1) await bob.messaging.send(dm, { type: 'string', body: `message ${i}` });
@@ -142,7 +143,9 @@ test('a long history is windowed in an ARIA log, scrolls back and offers the new
   expect(rendered).toBeGreaterThan(3);
   expect(rendered).toBeLessThan(60);
 
-  for (let tries = 0; tries < 40 && !(await page.getByText('Start of the conversation').isVisible()); tries += 1) {
+  // Scrolling to the top loads one older page at a time (5 pages of 25); a loaded machine needs longer.
+  const deadline = Date.now() + 40_000;
+  while (Date.now() < deadline && !(await page.getByText('Start of the conversation').isVisible())) {
     await log.evaluate((el) => el.scrollTo({ top: 0 }));
     await page.waitForTimeout(150);
   }
