@@ -9,13 +9,12 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import type { ConversationId } from '../../src/common/ids';
-import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
 import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { createEventHub } from '../../src/main/ipc/eventHub';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
-import { cleanup, conversation, participant, PUB, startTestRelay, SUB, type Participant, participantSealing } from '../../test/messaging/harness';
+import { cleanup, conversation, participant, PUB, startTestRelay, SUB, type Participant, participantSealing, twoMemberSummary } from '../../test/messaging/harness';
 import { MeasurementError } from './errors';
 
 const root = path.join(__dirname, '../..');
@@ -30,20 +29,7 @@ export interface RendererWorld {
 function standIn(alice: Participant, bob: Participant, dm: ConversationId, origin: string): Handlers {
   const device = alice.user.devices[0];
   if (!device) throw new MeasurementError('the stand-in user has no device');
-  const summary: ConversationSummary = {
-    conversationId: dm,
-    kind: 'direct',
-    name: 'Bob',
-    channel: `conv.${dm}`,
-    historyPolicy: 'shared',
-    keyVersion: 1,
-    needsRotation: false,
-    myRole: 'owner',
-    members: [
-      { userId: alice.user.userId, username: 'alice', displayName: 'Alice', role: 'owner', joinedAt: 0 },
-      { userId: bob.user.userId, username: 'bob', displayName: 'Bob', role: 'member', joinedAt: 0 },
-    ],
-  };
+  const summary = twoMemberSummary(dm, alice, bob);
   const trust = (userId: string) => ({ userId, state: 'unverified' as const, safetyNumber: '0123456789'.repeat(6), qrPayload: `safety:${userId}` });
   return {
     session: async () => ({ state: 'signedIn', serverUrl: 'http://127.0.0.1:1', localStack: true, user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' }, deviceId: device.deviceId, deviceName: 'Desktop' }),

@@ -13,13 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ConversationId } from '../../src/common/ids';
-import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
 import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { createEventHub, type EventHub } from '../../src/main/ipc/eventHub';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
-import { cleanup, conversation, participant, PUB, rotate, startTestRelay, SUB, texts, waitFor, type Participant, participantSealing } from '../messaging/harness';
+import { cleanup, conversation, participant, PUB, rotate, startTestRelay, SUB, texts, waitFor, type Participant, participantSealing, twoMemberSummary } from '../messaging/harness';
 
 const root = join(__dirname, '../..');
 const shots = join(root, 'test-results/screenshots');
@@ -36,20 +35,7 @@ type Trust = Record<string, 'unverified' | 'verified' | 'changed'>;
 function standInHandlersForUnwiredChannels(alice: Participant, bob: Participant, dm: ConversationId, origin: string, trust: Trust): Handlers {
   const trustOf = (userId: string) => ({ userId, state: trust[userId] ?? 'unverified', safetyNumber: '0123456789'.repeat(6), qrPayload: `safety:${userId}` });
   const device = alice.user.devices[0]!;
-  const summary: ConversationSummary = {
-    conversationId: dm,
-    kind: 'direct',
-    name: 'Bob',
-    channel: `conv.${dm}`,
-    historyPolicy: 'shared',
-    keyVersion: 1,
-    needsRotation: false,
-    myRole: 'owner',
-    members: [
-      { userId: alice.user.userId, username: 'alice', displayName: 'Alice', role: 'owner', joinedAt: 0 },
-      { userId: bob.user.userId, username: 'bob', displayName: 'Bob', role: 'member', joinedAt: 0 },
-    ],
-  };
+  const summary = twoMemberSummary(dm, alice, bob);
   return {
     session: async () => ({ state: 'signedIn', serverUrl: 'http://127.0.0.1:1', localStack: true, user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' }, deviceId: device.deviceId, deviceName: 'Desktop' }),
     transportConfig: async () => ({ origin, ssl: false, subscribeKey: SUB, publishKey: PUB, userId: alice.user.userId, token: null }),

@@ -11,6 +11,7 @@ import PubNub from 'pubnub';
 import type { ConversationId } from '../../src/common/ids';
 import { createMessaging, type Messaging, type MessagingOptions } from '../../src/common/messaging/messaging';
 import type { CursorStore } from '../../src/common/messaging/ports';
+import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
 import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import type { Handlers } from '../../src/main/ipc/dispatch';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
@@ -178,5 +179,23 @@ export function participantSealing(p: Participant): Pick<Handlers, 'sealMessage'
       if (outcome.plaintext.type === 'binary') return { kind: 'rejected', code: 'unsupported_body', message: 'binary' };
       return { ...outcome, plaintext: outcome.plaintext };
     },
+  };
+}
+
+/** What main's `listConversations` would answer for a conversation of `owner` and `member` (key version 1). */
+export function twoMemberSummary(id: ConversationId, owner: Participant, member: Participant, shape: { kind?: 'direct' | 'group'; name?: string } = {}): ConversationSummary {
+  return {
+    conversationId: id,
+    kind: shape.kind ?? 'direct',
+    name: shape.name ?? 'Bob',
+    channel: `conv.${id}`,
+    historyPolicy: 'shared',
+    keyVersion: 1,
+    needsRotation: false,
+    myRole: 'owner',
+    members: [
+      { userId: owner.user.userId, username: 'alice', displayName: 'Alice', role: 'owner', joinedAt: 0 },
+      { userId: member.user.userId, username: 'bob', displayName: 'Bob', role: 'member', joinedAt: 0 },
+    ],
   };
 }

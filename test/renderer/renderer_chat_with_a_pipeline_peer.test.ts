@@ -20,7 +20,7 @@ import { timelineRows, typingLine } from '../../src/renderer/src/model/timelineR
 import type { StoreEnv } from '../../src/renderer/src/state/env';
 import { connectApp } from '../../src/renderer/src/state/lifecycle';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store';
-import { cleanup, conversation, participant, PUB, rotate, startTestRelay, SUB, texts, waitFor, type Participant, participantSealing } from '../messaging/harness';
+import { cleanup, conversation, participant, PUB, rotate, startTestRelay, SUB, texts, waitFor, type Participant, participantSealing, twoMemberSummary } from '../messaging/harness';
 
 const disposers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -28,22 +28,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-function summary(id: ConversationId, alice: Participant, bob: Participant): ConversationSummary {
-  return {
-    conversationId: id,
-    kind: 'direct',
-    name: 'dm',
-    channel: `conv.${id}`,
-    historyPolicy: 'shared',
-    keyVersion: 1,
-    needsRotation: false,
-    myRole: 'owner',
-    members: [
-      { userId: alice.user.userId, username: 'alice', displayName: 'Alice', role: 'owner', joinedAt: 0 },
-      { userId: bob.user.userId, username: 'bob', displayName: 'Bob', role: 'member', joinedAt: 0 },
-    ],
-  };
-}
+const summary = (id: ConversationId, alice: Participant, bob: Participant) => twoMemberSummary(id, alice, bob, { name: 'dm' });
 
 /** Handlers for channels the composition root does not wire yet; sealing and opening by a real test device. */
 function standInHandlersForUnwiredChannels(alice: Participant, origin: string, list: ConversationSummary[], counts: { transportConfig: number }): Handlers {

@@ -25,7 +25,7 @@ import { startRendererMessaging } from '../../src/renderer/src/chat/rendererMess
 import type { StoreEnv } from '../../src/renderer/src/state/env';
 import { connectApp } from '../../src/renderer/src/state/lifecycle';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store';
-import { cleanup, conversation, participant, PUB, startTestRelay, SUB, waitFor, type Participant, participantSealing } from '../messaging/harness';
+import { cleanup, conversation, participant, PUB, startTestRelay, SUB, waitFor, type Participant, participantSealing, twoMemberSummary } from '../messaging/harness';
 
 const disposers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -35,22 +35,7 @@ afterEach(async () => {
 
 const CODE = 'Abcdefghijklmnop_-0123456789';
 
-function summary(id: ConversationId, kind: 'direct' | 'group', name: string, alice: Participant, bob: Participant): ConversationSummary {
-  return {
-    conversationId: id,
-    kind,
-    name,
-    channel: `conv.${id}`,
-    historyPolicy: 'shared',
-    keyVersion: 1,
-    needsRotation: false,
-    myRole: 'owner',
-    members: [
-      { userId: alice.user.userId, username: 'alice', displayName: 'Alice', role: 'owner', joinedAt: 0 },
-      { userId: bob.user.userId, username: 'bob', displayName: 'Bob', role: 'member', joinedAt: 0 },
-    ],
-  };
-}
+const summary = (id: ConversationId, kind: 'direct' | 'group', name: string, alice: Participant, bob: Participant) => twoMemberSummary(id, alice, bob, { kind, name });
 
 interface World {
   list: ConversationSummary[];
