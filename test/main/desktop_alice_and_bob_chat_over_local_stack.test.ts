@@ -71,6 +71,8 @@ describe('desktop handlers: Alice and Bob chat over the embedded local stack', (
     expect(JSON.stringify(envelope)).not.toContain('hi Bob');
     const opened = await openEventually(bob, conv.conversationId, envelope);
     expect(opened).toMatchObject({ kind: 'ok', plaintext: { body: 'hi Bob <script>alert(1)</script>', type: 'string' }, keyVersion: 1 });
+    const page = (await bob.call('openMessages', conv.conversationId, [envelope, { ...envelope, sig: 'AAAA' }])) as { kind: string }[];
+    expect(page.map((o) => o.kind), 'a page opens in one call, each envelope on its own').toEqual(['ok', 'rejected']);
     const bobsList = (await bob.call('listConversations')) as Array<{ conversationId: string; name: string }>;
     expect(bobsList.map((c) => [c.conversationId, c.name])).toEqual([[conv.conversationId, 'Alice']]);
   });

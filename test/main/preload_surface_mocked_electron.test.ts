@@ -52,6 +52,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "onSessionChanged": "function",
         "onTrustChanged": "function",
         "openMessage": "function",
+        "openMessages": "function",
         "policy": "function",
         "publishToChannel": "function",
         "register": "function",

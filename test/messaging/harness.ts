@@ -12,6 +12,7 @@ import type { ConversationId } from '../../src/common/ids';
 import { createMessaging, type Messaging, type MessagingOptions } from '../../src/common/messaging/messaging';
 import type { CursorStore } from '../../src/common/messaging/ports';
 import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
+import type { OpenOutcomeView } from '../../src/common/ipc/schemas/messages';
 import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import type { Handlers } from '../../src/main/ipc/dispatch';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
@@ -170,15 +171,17 @@ export function texts(p: Participant, conversationId: ConversationId): string[] 
  * renderer scenarios that run the real dispatcher without the client core (binary bodies are refused, as
  * the renderer shows text only).
  */
-export function participantSealing(p: Participant): Pick<Handlers, 'sealMessage' | 'openMessage'> {
+export function participantSealing(p: Participant): Pick<Handlers, 'sealMessage' | 'openMessage' | 'openMessages'> {
+  const open = async (id: ConversationId, envelope: unknown): Promise<OpenOutcomeView> => {
+    const outcome = await p.crypto.open(id, envelope);
+    if (outcome.kind !== 'ok') return outcome;
+    if (outcome.plaintext.type === 'binary') return { kind: 'rejected', code: 'unsupported_body', message: 'binary' };
+    return { ...outcome, plaintext: outcome.plaintext };
+  };
   return {
     sealMessage: async (id, plaintext) => (await p.crypto.seal(id, plaintext as MessagePlaintext)) as Record<string, unknown>,
-    openMessage: async (id, envelope) => {
-      const outcome = await p.crypto.open(id, envelope);
-      if (outcome.kind !== 'ok') return outcome;
-      if (outcome.plaintext.type === 'binary') return { kind: 'rejected', code: 'unsupported_body', message: 'binary' };
-      return { ...outcome, plaintext: outcome.plaintext };
-    },
+    openMessage: open,
+    openMessages: (id, envelopes) => Promise.all(envelopes.map((envelope) => open(id, envelope))),
   };
 }
 

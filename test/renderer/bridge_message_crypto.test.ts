@@ -67,6 +67,30 @@ describe('bridge MessageCrypto', () => {
     expect(await port({}).crypto.open(CONV, { a: 1 })).toMatchObject({ kind: 'rejected', code: 'unavailable' });
   });
 
+  it('opens asked for in one tick go to main as one openMessages call per conversation, outcomes in order', async () => {
+    const calls: string[] = [];
+    const okFor = (n: unknown) => ({ kind: 'ok' as const, plaintext: { id: ID, sentAt: 1, type: 'string' as const, body: `m${String(n)}` }, senderDevice: 'device-bob-1' as DeviceId, senderUser: 'user-bob-01' as UserId, keyVersion: 1 });
+    const { crypto } = port({
+      openMessage: async (id, envelope) => (calls.push(`one ${id}`), okFor(envelope['n'])),
+      openMessages: async (id, envelopes) => (calls.push(`many ${id} ${envelopes.length}`), envelopes.map((e) => okFor(e['n']))),
+    });
+    const OTHER = 'conv-bridge-02' as ConversationId;
+    const page = await Promise.all([...Array.from({ length: 25 }, (_, n) => crypto.open(CONV, { n })), crypto.open(OTHER, { n: 'x' })]);
+    expect(page.map((o) => (o.kind === 'ok' ? o.plaintext.body : o.kind))).toEqual([...Array.from({ length: 25 }, (_, n) => `m${n}`), 'mx']);
+    expect(calls).toEqual([`many ${CONV} 25`, `one ${OTHER}`]);
+  });
+
+  it('a batch main refuses (one oversized envelope) is opened one by one, so only that envelope is rejected', async () => {
+    const { crypto } = port({
+      openMessage: async () => ({ kind: 'pending', keyVersion: 2 }),
+      openMessages: async () => {
+        throw new Error('not reached: the oversized envelope fails argument validation');
+      },
+    });
+    const outcomes = await Promise.all([crypto.open(CONV, { a: 1 }), crypto.open(CONV, { big: 'x'.repeat(70 * 1024) }), crypto.open(CONV, { b: 2 })]);
+    expect(outcomes.map((o) => (o.kind === 'rejected' ? o.code : o.kind))).toEqual(['pending', 'invalid_arguments', 'pending']);
+  });
+
   it('keyAvailable events from main reach onKeyAvailable listeners until they unsubscribe', () => {
     const { crypto, router } = port({});
     const heard: [string, number][] = [];

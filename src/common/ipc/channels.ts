@@ -23,6 +23,7 @@ export const channelNames = [
   'rotateKey',
   'sealMessage',
   'openMessage',
+  'openMessages',
   'listDevices',
   'revokeDevice',
   'startDeviceLink',

@@ -19,7 +19,7 @@ import {
   setRoleArgsSchema,
 } from './schemas/conversations';
 import { deviceSummarySchema, linkConfirmationSchema, linkOfferSchema, linkStatusSchema, startLinkArgsSchema } from './schemas/devices';
-import { envelopeJsonSchema, openArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
+import { envelopeJsonSchema, OPEN_BATCH_MAX, openArgsSchema, openManyArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { contactTrustSchema, settingsSchema } from './schemas/verification';
 import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';
@@ -87,6 +87,8 @@ export const contract = {
   sealMessage: { args: sealArgsSchema, result: envelopeJsonSchema },
   /** Opens a received envelope (in main): plaintext, pending (key not held yet) or rejected with a code. */
   openMessage: { args: openArgsSchema, result: openOutcomeSchema },
+  /** Opens several envelopes of one conversation in one call (a history page); outcomes in the same order. */
+  openMessages: { args: openManyArgsSchema, result: z.array(openOutcomeSchema).max(OPEN_BATCH_MAX) },
 
   listDevices: { args: z.tuple([]), result: z.array(deviceSummarySchema) },
   /** Revokes one of this user's other devices; its conversations rotate. */

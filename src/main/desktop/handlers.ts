@@ -9,6 +9,8 @@ import type { ConversationId, DeviceId, UserId } from '../../common/ids';
 import { checkMaySend, checkSignInMethod } from '../../common/policy/enforce';
 import type { PolicyHolder } from '../services/policyHolder';
 import type { Session } from '../../common/ipc/schemas/session';
+import type { OpenOutcomeView } from '../../common/ipc/schemas/messages';
+import type { CoreMessageCrypto } from '../core/messageCrypto';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
@@ -25,6 +27,15 @@ export interface DesktopHandlerDeps {
   localStack: boolean;
   /** Managed policy: sign-in methods and "require verified contacts" are enforced here, in main. */
   policy: PolicyHolder;
+}
+
+/** Opens one envelope in main and shapes the outcome for the bridge (text and JSON bodies only). */
+async function openForBridge(crypto: CoreMessageCrypto, conversationId: ConversationId, envelope: unknown): Promise<OpenOutcomeView> {
+  const outcome = await crypto.open(conversationId, envelope);
+  if (outcome.kind !== 'ok') return outcome;
+  const plaintext = toBridgePlaintext(outcome.plaintext);
+  if (plaintext === null) return { kind: 'rejected', code: 'unsupported_body', message: 'binary messages are not shown in this version' };
+  return { ...outcome, plaintext };
 }
 
 export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
@@ -162,11 +173,11 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return envelope as Record<string, unknown>;
     },
     async openMessage(conversationId, envelope) {
-      const outcome = await (await signedIn()).client.messageCrypto().open(conversationId, envelope);
-      if (outcome.kind !== 'ok') return outcome;
-      const plaintext = toBridgePlaintext(outcome.plaintext);
-      if (plaintext === null) return { kind: 'rejected', code: 'unsupported_body', message: 'binary messages are not shown in this version' };
-      return { ...outcome, plaintext };
+      return openForBridge((await signedIn()).client.messageCrypto(), conversationId, envelope);
+    },
+    async openMessages(conversationId, envelopes) {
+      const crypto = (await signedIn()).client.messageCrypto();
+      return Promise.all(envelopes.map((envelope) => openForBridge(crypto, conversationId, envelope)));
     },
     async listDevices() {
       return (await signedIn()).client.devices();

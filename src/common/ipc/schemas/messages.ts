@@ -20,8 +20,13 @@ export const envelopeJsonSchema = z.record(z.string(), z.unknown()).refine((v) =
 export const sealArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema]);
 export const openArgsSchema = z.tuple([ConversationIdSchema, envelopeJsonSchema]);
 
+/** At most this many envelopes per `openMessages` call (a history page is 25). */
+export const OPEN_BATCH_MAX = 50;
+export const openManyArgsSchema = z.tuple([ConversationIdSchema, z.array(envelopeJsonSchema).min(1).max(OPEN_BATCH_MAX)]);
+
 export const openOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ok'), plaintext: bridgePlaintextSchema, senderDevice: DeviceIdSchema, senderUser: UserIdSchema, keyVersion: z.number().int() }),
   z.object({ kind: z.literal('pending'), keyVersion: z.number().int() }),
   z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
 ]);
+export type OpenOutcomeView = z.infer<typeof openOutcomeSchema>;

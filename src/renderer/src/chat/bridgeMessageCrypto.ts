@@ -2,12 +2,13 @@
  * The renderer's `MessageCrypto` (src/common/messaging/ports.ts; docs/messaging.md §Ports): sealing and
  * opening happen in main over the bridge (`sealMessage`, `openMessage`), and `keyAvailable` events drive
  * `onKeyAvailable`. The renderer never holds a key. Only 'string' and 'json' bodies cross the bridge; a
- * binary body is refused with a typed error before anything is sent.
+ * binary body is refused with a typed error before anything is sent. Opens asked for in the same tick (a
+ * history page is opened all at once) go to main as one `openMessages` call per conversation.
  */
 import type { BridgeClient, BridgeEvents } from '../bridge/client';
 import { BridgeError } from '../bridge/client';
 import type { ConversationId } from '../../../common/ids';
-import type { BridgePlaintext } from '../../../common/ipc/schemas/messages';
+import { OPEN_BATCH_MAX, type BridgePlaintext, type OpenOutcomeView } from '../../../common/ipc/schemas/messages';
 import type { MessageCrypto, OpenOutcome } from '../../../common/messaging/ports';
 import type { JsonValue, MessagePlaintext } from '../../../common/protocol/plaintext';
 
@@ -17,9 +18,16 @@ export class UnsupportedBodyError extends BridgeError {
   }
 }
 
+interface QueuedOpen {
+  envelope: Record<string, unknown>;
+  settle(outcome: OpenOutcomeView | Error): void;
+}
+
 export class BridgeMessageCrypto implements MessageCrypto {
+  private readonly queued = new Map<ConversationId, QueuedOpen[]>();
+
   constructor(
-    private readonly bridge: Pick<BridgeClient, 'sealMessage' | 'openMessage'>,
+    private readonly bridge: Pick<BridgeClient, 'sealMessage' | 'openMessage'> & Partial<Pick<BridgeClient, 'openMessages'>>,
     private readonly events: BridgeEvents,
   ) {}
 
@@ -33,7 +41,7 @@ export class BridgeMessageCrypto implements MessageCrypto {
       return { kind: 'rejected', code: 'malformed', message: 'the envelope is not a JSON object' };
     }
     try {
-      const outcome = await this.bridge.openMessage(conversationId, envelope as Record<string, unknown>);
+      const outcome = await this.openInMain(conversationId, envelope as Record<string, unknown>);
       if (outcome.kind !== 'ok') return outcome;
       const plaintext: MessagePlaintext =
         outcome.plaintext.type === 'string' ? outcome.plaintext : { ...outcome.plaintext, body: outcome.plaintext.body as JsonValue };
@@ -41,6 +49,33 @@ export class BridgeMessageCrypto implements MessageCrypto {
     } catch (e) {
       const code = e instanceof BridgeError ? e.code : 'open_failed';
       return { kind: 'rejected', code, message: e instanceof Error ? e.message : 'open failed' };
+    }
+  }
+
+  /** Queues the envelope; the first open of a tick schedules one call for the conversation's queue. */
+  private openInMain(conversationId: ConversationId, envelope: Record<string, unknown>): Promise<OpenOutcomeView> {
+    return new Promise((resolve, reject) => {
+      const queue = this.queued.get(conversationId);
+      const item: QueuedOpen = { envelope, settle: (o) => (o instanceof Error ? reject(o) : resolve(o)) };
+      if (queue) return void queue.push(item);
+      this.queued.set(conversationId, [item]);
+      queueMicrotask(() => void this.flush(conversationId));
+    });
+  }
+
+  private async flush(conversationId: ConversationId): Promise<void> {
+    const items = this.queued.get(conversationId) ?? [];
+    this.queued.delete(conversationId);
+    for (let i = 0; i < items.length; i += OPEN_BATCH_MAX) {
+      const batch = items.slice(i, i + OPEN_BATCH_MAX);
+      const outcomes = batch.length > 1 && this.bridge.openMessages ? await this.bridge.openMessages(conversationId, batch.map((b) => b.envelope)).catch(() => null) : null;
+      if (outcomes !== null && outcomes.length === batch.length) {
+        batch.forEach((b, k) => b.settle(outcomes[k]!));
+        continue;
+      }
+      // One at a time (a single envelope, no batch channel, or a batch main refused — e.g. one oversized
+      // envelope — so each envelope gets its own outcome or error).
+      await Promise.all(batch.map((b) => this.bridge.openMessage(conversationId, b.envelope).then(b.settle, (e: unknown) => b.settle(e instanceof Error ? e : new Error(String(e))))));
     }
   }
 
