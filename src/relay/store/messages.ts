@@ -58,13 +58,15 @@ export function inDeleteRange(tt: Timetoken, start: Timetoken | undefined, end: 
 }
 
 export class MessageStore {
-  constructor(private readonly db: Db) {}
+  /** Prepared once: every publish stores a message (preparing per call cost ~0.3 ms). */
+  private readonly insertStatement;
+
+  constructor(private readonly db: Db) {
+    this.insertStatement = db.prepare(`INSERT INTO messages (sub_key, ${COLUMNS}, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  }
 
   insert(subKey: string, message: StoredMessage, expiresAt: number | null): void {
-    this.db
-      .prepare(
-        `INSERT INTO messages (sub_key, ${COLUMNS}, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
+    this.insertStatement
       .run(
         subKey,
         message.channel,
