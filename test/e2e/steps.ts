@@ -1,5 +1,5 @@
 /** Steps several Chromium specs share, written the way a person uses the UI. */
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 /** Creates an account on the onboarding screen and waits until the messenger shows the user signed in. */
 export async function registerInUi(page: Page, username: string, displayName: string, deviceName?: string): Promise<void> {
@@ -20,4 +20,15 @@ export async function startDirectMessage(page: Page, search: string, title: stri
   await dialog.getByTestId('user-result').check();
   await dialog.getByTestId('create-conversation').click();
   await expect(page.getByTestId('chat-title')).toHaveText(title);
+}
+
+/** Two pages, Alice's and Bob's, each registered on its own host (the start of the two-profile specs). */
+export async function aliceAndBob(browser: Browser, hosts: { alice: { url: string }; bob: { url: string } }): Promise<{ a: Page; b: Page }> {
+  const a = await browser.newPage();
+  const b = await browser.newPage();
+  await a.goto(hosts.alice.url);
+  await b.goto(hosts.bob.url);
+  await registerInUi(a, 'alice', 'Alice');
+  await registerInUi(b, 'bob', 'Bob');
+  return { a, b };
 }

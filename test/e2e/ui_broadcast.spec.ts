@@ -9,19 +9,14 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { twoProfileHosts } from './harness';
-import { registerInUi } from './steps';
+import { aliceAndBob } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 const hosts = twoProfileHosts('ui-bcast');
 
 test('alice creates a channel, bob follows and reads, alice removes bob', async ({ browser }) => {
   test.setTimeout(120_000);
-  const a = await browser.newPage();
-  const b = await browser.newPage();
-  await a.goto(hosts.alice.url);
-  await b.goto(hosts.bob.url);
-  await registerInUi(a, 'alice', 'Alice');
-  await registerInUi(b, 'bob', 'Bob');
+  const { a, b } = await aliceAndBob(browser, hosts);
 
   await a.getByTestId('area-conversations').focus();
   await a.keyboard.press('ArrowRight');

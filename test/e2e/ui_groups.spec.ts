@@ -7,21 +7,15 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { twoProfileHosts } from './harness';
-import { registerInUi } from './steps';
+import { aliceAndBob } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 const hosts = twoProfileHosts('ui-group');
 
-const register = registerInUi;
 
 test('a new group, a role change and a removal show member lines; removal and rotate-now raise the key version', async ({ browser }) => {
   test.setTimeout(120_000);
-  const a = await browser.newPage();
-  const b = await browser.newPage();
-  await a.goto(hosts.alice.url);
-  await b.goto(hosts.bob.url);
-  await register(a, 'alice', 'Alice');
-  await register(b, 'bob', 'Bob');
+  const { a, b } = await aliceAndBob(browser, hosts);
 
   await a.getByTestId('new-conversation').click();
   const dialog = a.getByRole('dialog', { name: 'New conversation' });

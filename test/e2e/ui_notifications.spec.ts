@@ -12,7 +12,7 @@ import { expect, test } from '@playwright/test';
 import { RecordingShell } from '../../src/main/desktop/shell';
 import type { WebHost } from '../../src/main/webHost/server';
 import { startAppHost } from './harness';
-import { registerInUi } from './steps';
+import { aliceAndBob, startDirectMessage } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 const aliceShell = new RecordingShell();
@@ -30,19 +30,9 @@ test.afterAll(async () => {
 
 test('a message in a conversation Alice is not looking at notifies without its text; the click opens it', async ({ browser }) => {
   test.setTimeout(120_000);
-  const a = await browser.newPage();
-  const b = await browser.newPage();
-  await a.goto(hosts.alice.url);
-  await b.goto(hosts.bob.url);
-  await registerInUi(a, 'alice', 'Alice');
-  await registerInUi(b, 'bob', 'Bob');
+  const { a, b } = await aliceAndBob(browser, hosts);
 
-  await a.getByTestId('new-conversation').click();
-  const dm = a.getByRole('dialog', { name: 'New conversation' });
-  await dm.getByTestId('user-search').fill('bob');
-  await dm.getByTestId('user-result').check();
-  await dm.getByTestId('create-conversation').click();
-  await expect(a.getByTestId('chat-title')).toHaveText('Bob');
+  await startDirectMessage(a, 'bob', 'Bob');
 
   await a.getByTestId('new-conversation').click();
   const group = a.getByRole('dialog', { name: 'New conversation' });

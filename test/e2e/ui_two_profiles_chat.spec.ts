@@ -7,21 +7,15 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { twoProfileHosts } from './harness';
-import { registerInUi, startDirectMessage } from './steps';
+import { aliceAndBob, startDirectMessage } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 const hosts = twoProfileHosts('ui-two');
 
-const register = registerInUi;
 
 test('alice and bob message both ways; HTML is text; read receipt and preview', async ({ browser }) => {
   test.setTimeout(120_000);
-  const a = await browser.newPage();
-  const b = await browser.newPage();
-  await a.goto(hosts.alice.url);
-  await b.goto(hosts.bob.url);
-  await register(a, 'alice', 'Alice');
-  await register(b, 'bob', 'Bob');
+  const { a, b } = await aliceAndBob(browser, hosts);
 
   await startDirectMessage(a, 'bob', 'Bob');
 
