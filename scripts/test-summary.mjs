@@ -5,7 +5,10 @@ const read = (p) => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null)
 const rows = [];
 
 const v = read('.tmp/test-reports/vitest.json');
-rows.push(['vitest', v ? { passed: v.numPassedTests, failed: v.numFailedTests + (v.numFailedTestSuites ?? 0), skipped: v.numPendingTests + v.numTodoTests } : null]);
+// A failed test counts once; a test file that failed before any test ran (an import error) counts as one
+// failure too. `numFailedTestSuites` would count each failed test again through its describe blocks.
+const brokenFiles = (v?.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+rows.push(['vitest', v ? { passed: v.numPassedTests, failed: v.numFailedTests + brokenFiles, skipped: v.numPendingTests + v.numTodoTests } : null]);
 
 const p = read('test-results/playwright.json');
 rows.push(['playwright', p ? { passed: p.stats.expected + p.stats.flaky, failed: p.stats.unexpected, skipped: p.stats.skipped } : null]);
