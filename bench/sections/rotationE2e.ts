@@ -18,7 +18,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ConversationId } from '../../src/common/ids';
-import type { Client } from '../../src/main/core/client';
+import type { Client } from '../../src/client';
 import { createMembers, startCoreWorld, type CoreWorld, type Member } from '../lib/coreWorld';
 import { MeasurementError } from '../lib/errors';
 import type { Section, SectionContext, SectionOutcome } from '../lib/section';
@@ -177,7 +177,7 @@ export const rotationE2eSection: Section = {
       figures,
       notes: [
         ...notes,
-        'Real Client (src/main/core/client.ts) with InMemoryVaultForTests per simulated device; key service (SQLite) and relay (Access Manager on) in the same process, loopback; every client shares this one core.',
+        'Real Client (src/client/client.ts) with InMemoryVaultForTests per simulated device; key service (SQLite) and relay (Access Manager on) in the same process, loopback; every client shares this one core.',
         `Above 10 x 2 the first-message decryption is timed on ${SAMPLE} devices (${SAMPLE_AT_1000} at 1,000 x 2) spread over the group (both devices of some users), not on every device: every device of the group in one process would time one core decrypting for 2,000 devices in turn, which real devices do in parallel. Each sampled device is a full client: notice on its inbox, its own wrap fetched from the key service, unwrap, open.`,
         ...(ctx.quick ? ['Quick run: the 1,000-member group is skipped.'] : []),
       ],

@@ -7,7 +7,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { recordedLocalStack } from '../main/localStack';
+import { recordedLocalStack } from '../localStack/index';
 import { UsageError } from './errors';
 
 export interface CliArgs {

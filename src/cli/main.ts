@@ -4,7 +4,7 @@
  * `error <code>: <reason>` to stderr and exits non-zero (2 for usage errors).
  */
 import { AppError } from '../common/errors';
-import type { Client } from '../main/core/client';
+import type { Client } from '../client';
 import { parseCommandLine, USAGE, type CliArgs } from './args';
 import { bcast } from './commands/broadcast';
 import { approveDevice, devices, linkDevice, login, register, revokeDevice, whoami } from './commands/account';

@@ -4,10 +4,7 @@
  * (src/main/composition.ts), and the client core is the same `Client` the desktop app uses.
  */
 import { join } from 'node:path';
-import { keychainServiceName } from '../main/composition';
-import { Client } from '../main/core/client';
-import { createKeychainVault } from '../main/core/vault';
-import { createKeytarStore } from '../main/keychain/keychain';
+import { keychainServiceName, Client, createKeychainVault, createKeytarStore } from '../client';
 import { createNodeCryptoProvider } from '../node/crypto/nodeProvider';
 import type { CliArgs } from './args';
 import { UsageError } from './errors';

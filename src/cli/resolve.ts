@@ -4,9 +4,7 @@
  */
 import { BroadcastError } from '../common/broadcast/errors';
 import type { ConversationId, UserId } from '../common/ids';
-import type { BroadcastChannelView, BroadcastService } from '../main/broadcast/broadcastService';
-import type { Client } from '../main/core/client';
-import type { ConversationInfo } from '../main/core/conversations';
+import type { BroadcastChannelView, BroadcastService, Client, ConversationInfo } from '../client';
 import { UsageError } from './errors';
 
 export async function conversationOf(client: Client, ref: string | undefined): Promise<ConversationInfo> {

@@ -3,9 +3,8 @@
  * Shared by the Electron entry, browser mode and tests, so they all start the same services the same way.
  */
 import { createNodeCryptoProvider } from '../node/crypto/nodeProvider';
-import { createKeytarStore } from './keychain/keychain';
+import { createKeytarStore, createKeychainVault } from '../client';
 import type { MainDeps } from './composition';
-import { createKeychainVault } from './core/vault';
 import { ClientHost } from './desktop/clientHost';
 import { chooseNetwork } from './desktop/network';
 import { createEventHub } from './ipc/eventHub';

@@ -2,9 +2,8 @@
  * Composition root of the main-side services, shared by the Electron entry and the web host: builds every
  * service once and returns the IPC handlers the contract names.
  */
-import { AppError } from '../common/errors';
 import type { Handlers } from './ipc/dispatch';
-import type { SecretStore } from './keychain/keychain';
+import type { SecretStore } from '../client';
 import { createSystemService, type SystemFacts } from './services/system';
 import type { PolicyHolder } from './services/policyHolder';
 import { createSettingsService } from './services/settings';
@@ -43,16 +42,4 @@ export function createHandlers(deps: MainDeps): Handlers {
     getSettings: settings.get,
     setSettings: settings.set,
   };
-}
-
-export class InvalidProfileError extends AppError {
-  constructor(profile: string) {
-    super('invalid_profile', `invalid profile name ${JSON.stringify(profile.slice(0, 40))}: use 1-32 of a-z, 0-9, -`);
-  }
-}
-
-/** Keychain service name: one per profile, so two profiles on one machine never share secrets. */
-export function keychainServiceName(profile: string): string {
-  if (!/^[a-z0-9-]{1,32}$/.test(profile)) throw new InvalidProfileError(profile);
-  return profile === 'default' ? 'seed-messenger' : `seed-messenger.${profile}`;
 }

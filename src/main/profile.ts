@@ -2,11 +2,11 @@
  * Where a profile's non-secret files live. One folder per profile under the Seed home
  * (`$SEED_HOME`, default `~/.seed-messenger`), so `--profile bob` is a second user on the same machine;
  * the user's own settings file (the lowest policy layer) is `config.json` in it. Secrets never go here:
- * they are in the OS keychain under the profile's service name (composition.ts `keychainServiceName`).
+ * they are in the OS keychain under the profile's service name (`keychainServiceName` of src/client).
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { keychainServiceName } from './composition';
+import { keychainServiceName } from '../client';
 
 export interface ProfilePaths {
   profile: string;

@@ -6,10 +6,10 @@
  * next message fails for him with subscriber_revoked. Views never carry key material.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBroadcastClient } from '../../src/main/broadcast/broadcastClient';
-import { BroadcastService } from '../../src/main/broadcast/broadcastService';
-import { sessionCall } from '../../src/main/broadcast/keyServiceCall';
-import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/main/broadcast/keyServiceDirectory';
+import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
+import { BroadcastService } from '../../src/client/broadcast/broadcastService';
+import { sessionCall } from '../../src/client/broadcast/keyServiceCall';
+import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
 import { cleanup, connectedOnce, provider, pubnubFor, rejection, relay, waitFor } from './harness';

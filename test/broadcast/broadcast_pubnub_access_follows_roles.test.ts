@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastChannel } from '../../src/common/channels';
-import { createBroadcastClient } from '../../src/main/broadcast/broadcastClient';
-import { sessionCall } from '../../src/main/broadcast/keyServiceCall';
-import { keyServiceClaims, keyServiceDirectory } from '../../src/main/broadcast/keyServiceDirectory';
+import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
+import { sessionCall } from '../../src/client/broadcast/keyServiceCall';
+import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
 import { cleanup, provider, PUB_KEY, pubnubFor, rejection, relay, SUB_KEY } from './harness';

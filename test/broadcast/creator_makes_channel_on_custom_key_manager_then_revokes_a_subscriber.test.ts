@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type PubNub from 'pubnub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_CREATOR_ROLE, publisherRole, subscriberRole } from '../../src/common/broadcast/roles';
-import type { BroadcastChannel } from '../../src/main/broadcast/broadcastChannel';
-import type { BroadcastItem } from '../../src/main/broadcast/broadcastItem';
+import type { BroadcastChannel } from '../../src/client/broadcast/broadcastChannel';
+import type { BroadcastItem } from '../../src/client/broadcast/broadcastItem';
 import { cleanup, clientOf, connectedOnce, issuer, keyManager, person, pubnubFor, rejection, relay, trustOf, waitFor, type Person } from './harness';
 
 async function bodies(items: BroadcastItem[]): Promise<string[]> {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_CREATOR_ROLE, subscriberRole } from '../../src/common/broadcast/roles';
-import type { BroadcastItem } from '../../src/main/broadcast/broadcastItem';
+import type { BroadcastItem } from '../../src/client/broadcast/broadcastItem';
 import { cleanup, clientOf, connectedOnce, issuer, keyManager, person, pubnubFor, relay, trustOf, waitFor } from './harness';
 
 describe('dave follows after rotations and reads everything', () => {

@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createKeytarStore } from '../../src/main/keychain/keychain';
+import { createKeytarStore } from '../../src/client/keychain/keychain';
 import { uniqueName } from '../client/harness';
 import { json, useCliWorld } from './cliWorld';
 

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../src/common/encoding/base64url';
-import type { ProfileState } from '../../src/main/core/profileState';
+import type { ProfileState } from '../../src/client/profileState';
 import { cleanup, provider, registered, say, startWorld } from './harness';
 
 afterEach(cleanup);

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConversationId } from '../../src/common/ids';
-import { cursorStoreOf } from '../../src/main/core/cursors';
-import { ProfileState } from '../../src/main/core/profileState';
+import { cursorStoreOf } from '../../src/client/cursors';
+import { ProfileState } from '../../src/client/profileState';
 
 const conv = 'conversation-0001' as ConversationId;
 const dirs: string[] = [];
@@ -83,8 +83,8 @@ describe('cursor saves are coalesced and flushed', () => {
   it('a clean process exit writes the pending cursor', async () => {
     const dir = profileDir();
     const script = join(dir, 'saver.ts');
-    const module = resolve('src/main/core/profileState.ts');
-    const cursorsModule = resolve('src/main/core/cursors.ts');
+    const module = resolve('src/client/profileState.ts');
+    const cursorsModule = resolve('src/client/cursors.ts');
     writeFileSync(
       script,
       [

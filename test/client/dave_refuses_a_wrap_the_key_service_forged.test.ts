@@ -13,8 +13,8 @@ import type { ConversationId, DeviceId } from '../../src/common/ids';
 import { generateDeviceKeys } from '../../src/common/protocol/identity';
 import { wrapKey } from '../../src/common/protocol/keyWrap';
 import { createWrapGrant } from '../../src/common/protocol/wrapGrant';
-import type { Client } from '../../src/main/core/client';
-import type { KeyRing } from '../../src/main/core/keyRing';
+import type { Client } from '../../src/client/client';
+import type { KeyRing } from '../../src/client/keyRing';
 import { apiOf, cleanup, provider, reads, registered, say, startWorld } from './harness';
 
 afterEach(cleanup);

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateAccountIdentity, generateDeviceKeys } from '../../src/common/protocol/identity';
-import { createKeychainVault, InMemoryVaultForTests } from '../../src/main/core/vault';
-import { createKeytarStore } from '../../src/main/keychain/keychain';
+import { createKeychainVault, InMemoryVaultForTests } from '../../src/client/vault';
+import { createKeytarStore } from '../../src/client/keychain/keychain';
 import { provider } from './harness';
 
 const service = `seed-messenger.vault-${randomBytes(4).toString('hex')}`;
@@ -44,8 +44,8 @@ describe('device keys live in the OS keychain', () => {
 
   it('without a keychain, saving keys fails with keychain_unavailable (no plaintext fallback)', () => {
     const script = `
-        const { createKeychainVault } = require(${JSON.stringify(join(__dirname, '../../src/main/core/vault.ts'))});
-        const { createKeytarStore } = require(${JSON.stringify(join(__dirname, '../../src/main/keychain/keychain.ts'))});
+        const { createKeychainVault } = require(${JSON.stringify(join(__dirname, '../../src/client/vault.ts'))});
+        const { createKeytarStore } = require(${JSON.stringify(join(__dirname, '../../src/client/keychain/keychain.ts'))});
         const vault = createKeychainVault(createKeytarStore('seed-messenger.nobus'));
         vault.save({ account: { privateKey: new Uint8Array(32), publicKey: new Uint8Array(32) },
           device: { x25519: { privateKey: new Uint8Array(32), publicKey: new Uint8Array(32) }, ed25519: { privateKey: new Uint8Array(32), publicKey: new Uint8Array(32) } },

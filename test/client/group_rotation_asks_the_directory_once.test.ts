@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UserId } from '../../src/common/ids';
-import { certifyAndRegister } from '../../src/main/core/enrol';
+import { certifyAndRegister } from '../../src/client/enrol';
 import { generateDeviceKeys } from '../../src/common/protocol/identity';
 import { newDeviceId } from '../../src/common/ids';
-import { KeyServiceApi, type TokenPair } from '../../src/main/core/keyServiceApi';
-import { Client } from '../../src/main/core/client';
-import { InMemoryVaultForTests } from '../../src/main/core/vault';
+import { KeyServiceApi, type TokenPair } from '../../src/client/keyServiceApi';
+import { Client } from '../../src/client/client';
+import { InMemoryVaultForTests } from '../../src/client/vault';
 import { cleanup, PASSWORD, provider, reads, say, startWorld, uniqueName, waitFor, type World } from './harness';
 
 const MEMBERS = 16;

@@ -17,7 +17,7 @@ describe('layer zones (tools/eslint-layers.mjs)', () => {
     const messages = await lintAs('renderer-imports-main.ts', 'src/renderer/src/leak.ts');
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain("Layer 'renderer'");
-    expect(messages[0]).toContain('main/keychain/keychain');
+    expect(messages[0]).toContain('main/composition');
     expect(messages[0]).toContain('common/, renderer/');
   });
 
@@ -42,6 +42,23 @@ describe('layer zones (tools/eslint-layers.mjs)', () => {
     expect(messages).toEqual([expect.stringContaining("Layer 'server'")]);
   });
 
+  it('rejects the desktop shell reaching inside the client layer, naming its public entry', async () => {
+    const messages = await lintAs('main-imports-client-internals.ts', 'src/main/desktop/x.ts');
+    expect(messages).toEqual([expect.stringContaining("may not import 'client/keyRing'")]);
+    expect(messages[0]).toContain('client/index.ts');
+  });
+
+  it('rejects the CLI importing the desktop shell', async () => {
+    const messages = await lintAs('cli-imports-main.ts', 'src/cli/x.ts');
+    expect(messages).toEqual([expect.stringContaining("Layer 'cli'")]);
+    expect(messages[0]).toContain('main/composition');
+  });
+
+  it('rejects the benchmarks reaching inside the client layer, and accepts its entry', async () => {
+    const messages = await lintAs('bench-imports-client-internals.ts', 'bench/lib/x.ts');
+    expect(messages).toEqual([expect.stringContaining("may import 'client/keyRing' only through its public entry src/client/index.ts")]);
+  });
+
   it('rejects a file under src/ that is in no layer', async () => {
     const messages = await lintAs('allowed.ts', 'src/misc/ok.ts');
     expect(messages).toEqual([expect.stringContaining('in no layer')]);
@@ -52,7 +69,7 @@ describe('layer zones (tools/eslint-layers.mjs)', () => {
   });
 
   it('passes on the real source tree', async () => {
-    const results = await eslint.lintFiles(['src/**/*.{ts,tsx}']);
+    const results = await eslint.lintFiles(['src/**/*.{ts,tsx}', 'bench/**/*.ts']);
     const layerErrors = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'layers/imports').map((m) => `${r.filePath}: ${m.message}`));
     expect(results.length).toBeGreaterThan(10);
     expect(layerErrors).toEqual([]);

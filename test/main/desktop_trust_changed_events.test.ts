@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../src/common/encoding/base64url';
-import type { ProfileState } from '../../src/main/core/profileState';
+import type { ProfileState } from '../../src/client/profileState';
 import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
 import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
 

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createKeytarStore, InvalidSecretNameError, KeychainUnavailableError } from '../../src/main/keychain/keychain';
+import { createKeytarStore, InvalidSecretNameError, KeychainUnavailableError } from '../../src/client/keychain/keychain';
 
 const service = `seed-messenger.test-${randomBytes(4).toString('hex')}`;
 
@@ -45,7 +45,7 @@ describe('keychain wrapper over keytar + gnome-keyring', () => {
 
   it('fails with KeychainUnavailableError, not a plaintext fallback, when no Secret Service is reachable', () => {
     const script = `
-      const { createKeytarStore } = require(${JSON.stringify(join(__dirname, '../../src/main/keychain/keychain.ts'))});
+      const { createKeytarStore } = require(${JSON.stringify(join(__dirname, '../../src/client/keychain/keychain.ts'))});
       createKeytarStore('seed-messenger.nobus').set('device.x25519', 'secret').then(
         () => console.log('STORED'),
         (e) => console.log(e.constructor.name + ':' + e.code));

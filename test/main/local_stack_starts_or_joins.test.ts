@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordedLocalStack, startOrJoinLocalStack, type LocalStack } from '../../src/main/localStack';
+import { recordedLocalStack, startOrJoinLocalStack, type LocalStack } from '../../src/localStack/index';
 import { parseCommandLine } from '../../src/cli/args';
 
 const open: LocalStack[] = [];

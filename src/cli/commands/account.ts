@@ -4,7 +4,7 @@
  */
 import QRCode from 'qrcode';
 import type { DeviceId } from '../../common/ids';
-import type { Client } from '../../main/core/client';
+import type { Client } from '../../client';
 import type { CliArgs } from '../args';
 import { DeclinedError, UsageError } from '../errors';
 import { formatTime, type Output } from '../output';

@@ -4,9 +4,7 @@
  * their roles withdrawn). Reading and following are in broadcastRead.ts. Everything goes through the
  * client core's `broadcast()` service, which keeps the device keys to itself.
  */
-import type { BroadcastChannelView } from '../../main/broadcast/broadcastService';
-import type { Client } from '../../main/core/client';
-import { cutOffReader } from '../../main/core/broadcastRevocation';
+import { type BroadcastChannelView, type Client, cutOffReader } from '../../client';
 import type { CliArgs } from '../args';
 import { UsageError } from '../errors';
 import type { Output } from '../output';

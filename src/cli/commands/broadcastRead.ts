@@ -4,8 +4,7 @@
  * this device may not read is printed as not readable with its typed code (e.g. `subscriber_revoked`).
  * Following names the channel's key manager: it holds the channel keys and so can read the channel.
  */
-import type { BroadcastMessageView } from '../../main/broadcast/broadcastService';
-import type { Client } from '../../main/core/client';
+import type { BroadcastMessageView, Client } from '../../client';
 import type { CliArgs } from '../args';
 import { UsageError } from '../errors';
 import { formatTime, type Output } from '../output';

@@ -2,8 +2,7 @@
  * Conversation commands (issue 6, "src/cli"): conversations, create, members add/remove, rotate, leave.
  */
 import type { UserId } from '../../common/ids';
-import type { Client } from '../../main/core/client';
-import type { ConversationInfo } from '../../main/core/conversations';
+import type { Client, ConversationInfo } from '../../client';
 import type { CliArgs } from '../args';
 import { UsageError } from '../errors';
 import type { Output } from '../output';

@@ -4,7 +4,7 @@
  */
 import type { ConversationId } from '../../common/ids';
 import type { TimelineItem } from '../../common/messaging/timelineItem';
-import type { Client } from '../../main/core/client';
+import type { Client } from '../../client';
 import { AppError } from '../../common/errors';
 import type { CliArgs } from '../args';
 import { UsageError } from '../errors';

@@ -4,7 +4,7 @@
  * eye, `--acknowledge` accepts a changed identity key so sending is allowed again.
  */
 import QRCode from 'qrcode';
-import type { Client } from '../../main/core/client';
+import type { Client } from '../../client';
 import type { CliArgs } from '../args';
 import type { Output } from '../output';
 import { userIdOf } from '../resolve';

@@ -1,6 +1,6 @@
 /**
  * The key manager's HTTP API, as zod schemas shared by the service (src/server/keyManager) and its
- * clients (src/main/broadcast) (docs/broadcast.md §5). Every request that needs authority carries the
+ * clients (src/client/broadcast) (docs/broadcast.md §5). Every request that needs authority carries the
  * caller's role claim (a JWT whose audience is the key manager) in its body; subscriber and publisher
  * requests also carry the certificate of the calling device.
  */

@@ -9,8 +9,7 @@
 import { BroadcastError } from '../../common/broadcast/errors';
 import type { ChannelId, UserId } from '../../common/ids';
 import type { BroadcastChannelSummary, BroadcastMessage } from '../../common/ipc/schemas/broadcast';
-import type { BroadcastChannelView, BroadcastMessageView, BroadcastService } from '../broadcast/broadcastService';
-import { cutOffReader } from '../core/broadcastRevocation';
+import { type BroadcastChannelView, type BroadcastMessageView, type BroadcastService, cutOffReader } from '../../client';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import type { ClientHost } from './clientHost';

@@ -1,12 +1,11 @@
 /**
- * Holds the desktop profile's client core (`Client`, src/main/core) and re-opens it when the device name
+ * Holds the desktop profile's client core (`Client`, src/client) and re-opens it when the device name
  * the user chose at sign-in differs from the one it was opened with. Everything the renderer can do to
  * the core goes through the IPC handlers built on this host.
  */
 import { hostname } from 'node:os';
 import type { CryptoProvider } from '../../common/crypto/provider';
-import { Client } from '../core/client';
-import type { Vault } from '../core/vault';
+import { Client, type Vault } from '../../client';
 
 export interface ClientHostDeps {
   vault: Vault;

@@ -10,7 +10,7 @@ import { checkMaySend, checkSignInMethod } from '../../common/policy/enforce';
 import type { PolicyHolder } from '../services/policyHolder';
 import type { Session } from '../../common/ipc/schemas/session';
 import type { OpenOutcomeView } from '../../common/ipc/schemas/messages';
-import type { CoreMessageCrypto } from '../core/messageCrypto';
+import type { CoreMessageCrypto } from '../../client';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';

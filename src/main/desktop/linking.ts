@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { linkStatusSchema } from '../../common/ipc/schemas/devices';
-import type { Client } from '../core/client';
+import type { Client } from '../../client';
 import type { EventSink } from '../ipc/eventHub';
 
 type LinkStatus = z.infer<typeof linkStatusSchema>;

@@ -1,12 +1,12 @@
 /**
  * Which key service and relay this app talks to, decided once at start-up from managed policy: the
  * configured server (with the PubNub origin policy names), else — where policy allows local mode — the
- * embedded local stack (src/main/localStack.ts), else none (the messenger functions then answer
+ * embedded local stack (src/localStack/index.ts), else none (the messenger functions then answer
  * `unavailable` and the UI says why).
  */
 import { pubnubKeyset } from '../../common/policy/enforce';
 import type { EffectivePolicy } from '../policy/loadEffectivePolicy';
-import { startOrJoinLocalStack } from '../localStack';
+import { startOrJoinLocalStack } from '../../localStack/index';
 
 export interface Network {
   keyServiceUrl: string;

@@ -4,7 +4,7 @@
  * asks once a minute while signed in, so an idle window learns it too. `onRevoked` runs once, after the
  * keys are gone; the returned function stops the watch (sign-out, app close).
  */
-import type { Client } from '../core/client';
+import type { Client } from '../../client';
 
 export const REVOCATION_CHECK_MS = 60_000;
 

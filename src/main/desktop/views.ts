@@ -7,8 +7,7 @@ import type { UserId } from '../../common/ids';
 import type { ConversationSummary } from '../../common/ipc/schemas/conversations';
 import type { BridgePlaintext } from '../../common/ipc/schemas/messages';
 import type { MessagePlaintext } from '../../common/protocol/plaintext';
-import type { ConversationInfo } from '../core/conversations';
-import type { PublicUser } from '../core/directory';
+import type { ConversationInfo, PublicUser } from '../../client';
 
 export type UserLookup = (userId: string) => Promise<Pick<PublicUser, 'userId' | 'username' | 'displayName'>>;
 

@@ -5,7 +5,7 @@
  */
 import type { AppInfo, KeychainStatus } from '../../common/ipc/contract';
 import { AppError } from '../../common/errors';
-import { keychainBackendName, type SecretStore } from '../keychain/keychain';
+import { keychainBackendName, type SecretStore } from '../../client';
 
 export interface SystemFacts {
   name: string;

@@ -6,7 +6,7 @@
  */
 import { pubnubKeyset } from '../../common/policy/enforce';
 import type { MainDeps } from '../composition';
-import { recordedLocalStack } from '../localStack';
+import { recordedLocalStack } from '../../localStack/index';
 import type { CspTransport } from '../security/csp';
 
 export function rendererTransport(deps: Pick<MainDeps, 'core' | 'policy'>, home: string): CspTransport {

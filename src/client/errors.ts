@@ -2,7 +2,7 @@
  * Typed failures of the client core (issue 6). Every failure a caller can see has a stable `code`;
  * the CLI prints `code: message` on one line and exits non-zero, the desktop app maps the code.
  */
-import { AppError } from '../../common/errors';
+import { AppError } from '../common/errors';
 
 /** The key service answered an error (`code` is the service's error code, `status` the HTTP status). */
 export class KeyServiceError extends AppError {

@@ -11,12 +11,12 @@
  *   plaintext = canonicalJson({v: 1, accountPrivateKey: b64u(32 bytes)}).
  */
 import { z } from 'zod';
-import { openBase, sealBase } from '../../common/crypto/hpke/base';
-import type { CryptoProvider } from '../../common/crypto/provider';
-import { fromBase64Url, toBase64Url } from '../../common/encoding/base64url';
-import { tuple } from '../../common/encoding/bytes';
-import { canonicalJson } from '../../common/encoding/canonicalJson';
-import { utf8Decode, utf8Encode } from '../../common/encoding/utf8';
+import { openBase, sealBase } from '../common/crypto/hpke/base';
+import type { CryptoProvider } from '../common/crypto/provider';
+import { fromBase64Url, toBase64Url } from '../common/encoding/base64url';
+import { tuple } from '../common/encoding/bytes';
+import { canonicalJson } from '../common/encoding/canonicalJson';
+import { utf8Decode, utf8Encode } from '../common/encoding/utf8';
 import { DeviceLinkError } from './errors';
 
 export const LINK_QR_PREFIX = 'seed-link:1:';

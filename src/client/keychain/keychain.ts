@@ -50,3 +50,15 @@ export function createKeytarStore(service: string): SecretStore {
     delete: (account) => checked(account, () => keytar.deletePassword(service, account)),
   };
 }
+
+export class InvalidProfileError extends AppError {
+  constructor(profile: string) {
+    super('invalid_profile', `invalid profile name ${JSON.stringify(profile.slice(0, 40))}: use 1-32 of a-z, 0-9, -`);
+  }
+}
+
+/** Keychain service name: one per profile, so two profiles on one machine never share secrets. */
+export function keychainServiceName(profile: string): string {
+  if (!/^[a-z0-9-]{1,32}$/.test(profile)) throw new InvalidProfileError(profile);
+  return profile === 'default' ? 'seed-messenger' : `seed-messenger.${profile}`;
+}

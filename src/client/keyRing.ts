@@ -7,11 +7,11 @@
  * it arrives. A version that fails verification is remembered as refused (listeners hear of it too, so
  * envelopes waiting for it are re-opened and shown as rejected). Key bytes never leave this module except to the envelope sealer/opener in the core.
  */
-import type { CryptoProvider } from '../../common/crypto/provider';
-import type { ConversationId, DeviceId } from '../../common/ids';
-import { isProtocolError, MemberMismatchError } from '../../common/protocol/errors';
-import { unwrapConversationKey } from '../../common/protocol/keyVersionRecord';
-import { verifyDeviceKeyVersion } from '../../common/protocol/keyVersionVerify';
+import type { CryptoProvider } from '../common/crypto/provider';
+import type { ConversationId, DeviceId } from '../common/ids';
+import { isProtocolError, MemberMismatchError } from '../common/protocol/errors';
+import { unwrapConversationKey } from '../common/protocol/keyVersionRecord';
+import { verifyDeviceKeyVersion } from '../common/protocol/keyVersionVerify';
 import { granterResolver } from './granters';
 import type { Directory } from './directory';
 import { KeyServiceError } from './errors';

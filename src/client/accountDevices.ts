@@ -6,7 +6,7 @@
  * verify is left out, never shown as the user's. Search results are for display: picking one resolves
  * the user again through the directory (which pins their identity key).
  */
-import type { DeviceId } from '../../common/ids';
+import type { DeviceId } from '../common/ids';
 import type { Directory, PublicUser } from './directory';
 import type { KeyServiceApi } from './keyServiceApi';
 

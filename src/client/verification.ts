@@ -3,8 +3,8 @@
  * contact, computed from the pinned keys, its QR payload, and marking a contact verified — by a scanned
  * QR payload that must match, or by the user's word after comparing the digits.
  */
-import type { CryptoProvider } from '../../common/crypto/provider';
-import { safetyNumber, safetyNumberQrMatches } from '../../common/protocol/safetyNumber';
+import type { CryptoProvider } from '../common/crypto/provider';
+import { safetyNumber, safetyNumberQrMatches } from '../common/protocol/safetyNumber';
 import type { Directory, TrustState } from './directory';
 import { InvalidInputError } from './errors';
 

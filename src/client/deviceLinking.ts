@@ -7,11 +7,11 @@
  * conversation key version it holds for the new device, in batches, each wrap with its signed grant
  * (§6.5, made by `Conversations.wrapsFor`), so the new device reads all history.
  */
-import type { CryptoProvider } from '../../common/crypto/provider';
-import { fromBase64Url, toBase64Url } from '../../common/encoding/base64url';
-import { newDeviceId, type ConversationId, type DeviceId, type UserId } from '../../common/ids';
-import { verifyDeviceCertificate, type DevicePlatform } from '../../common/protocol/deviceCertificate';
-import { generateDeviceKeys, type DeviceKeyPairs } from '../../common/protocol/identity';
+import type { CryptoProvider } from '../common/crypto/provider';
+import { fromBase64Url, toBase64Url } from '../common/encoding/base64url';
+import { newDeviceId, type ConversationId, type DeviceId, type UserId } from '../common/ids';
+import { verifyDeviceCertificate, type DevicePlatform } from '../common/protocol/deviceCertificate';
+import { generateDeviceKeys, type DeviceKeyPairs } from '../common/protocol/identity';
 import type { Conversations } from './conversations';
 import type { Directory, TrustedDevice } from './directory';
 import { certifyAndRegister, type Identity } from './enrol';

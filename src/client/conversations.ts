@@ -7,12 +7,12 @@
  * re-reads and retries; removal and revocation rotate at once, and `ensureSendable` rotates whatever is
  * still marked `needsRotation` before the next send.
  */
-import type { CryptoProvider } from '../../common/crypto/provider';
-import type { ConversationId, DeviceId, UserId } from '../../common/ids';
-import { isProtocolError } from '../../common/protocol/errors';
-import { createKeyVersionRecord } from '../../common/protocol/keyVersionRecord';
-import { wrapKey, type KeyWrap } from '../../common/protocol/keyWrap';
-import { createWrapGrant, type WrapGrant } from '../../common/protocol/wrapGrant';
+import type { CryptoProvider } from '../common/crypto/provider';
+import type { ConversationId, DeviceId, UserId } from '../common/ids';
+import { isProtocolError } from '../common/protocol/errors';
+import { createKeyVersionRecord } from '../common/protocol/keyVersionRecord';
+import { wrapKey, type KeyWrap } from '../common/protocol/keyWrap';
+import { createWrapGrant, type WrapGrant } from '../common/protocol/wrapGrant';
 import type { Directory, TrustedDevice } from './directory';
 import { InvalidInputError, KeyServiceError, RotationConflictError } from './errors';
 import type { KeyRing } from './keyRing';

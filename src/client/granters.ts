@@ -4,9 +4,9 @@
  * conversation — a current member, or (for a granter the record itself lists) a member at that version.
  * A granter the directory does not know is `signer_not_certified`.
  */
-import type { ConversationId, DeviceId } from '../../common/ids';
-import { isProtocolError, SignerNotCertifiedError } from '../../common/protocol/errors';
-import type { GranterInfo, ResolveGranter } from '../../common/protocol/wrapGrantChain';
+import type { ConversationId, DeviceId } from '../common/ids';
+import { isProtocolError, SignerNotCertifiedError } from '../common/protocol/errors';
+import type { GranterInfo, ResolveGranter } from '../common/protocol/wrapGrantChain';
 import type { Directory } from './directory';
 import { KeyServiceError } from './errors';
 import type { KeyServiceApi } from './keyServiceApi';

@@ -5,12 +5,12 @@
  * coarse: sign-in, devices and linking, conversations, messaging (the pipeline of src/common/messaging over
  * this device's `MessageCrypto`), contact verification, and broadcast channels (docs/broadcast.md §8.1).
  */
-import type { ControlNotice } from '../../common/channels';
-import type { CryptoProvider } from '../../common/crypto/provider';
-import type { ConversationId, DeviceId, UserId } from '../../common/ids';
-import type { Messaging } from '../../common/messaging/messaging';
-import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
-import type { BroadcastService } from '../broadcast/broadcastService';
+import type { ControlNotice } from '../common/channels';
+import type { CryptoProvider } from '../common/crypto/provider';
+import type { ConversationId, DeviceId, UserId } from '../common/ids';
+import type { Messaging } from '../common/messaging/messaging';
+import type { DevicePlatform } from '../common/protocol/deviceCertificate';
+import type { BroadcastService } from './broadcast/broadcastService';
 import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevices';
 import { openBroadcast, type BroadcastSession } from './broadcastAccess';
 import type { ConversationInfo, ConversationKind, HistoryPolicy } from './conversations';

@@ -5,8 +5,8 @@
  * write of state.json per second, and a write on flush or a clean exit) instead of rewriting the file per
  * message.
  */
-import type { ConversationId } from '../../common/ids';
-import type { CursorStore } from '../../common/messaging/ports';
+import type { ConversationId } from '../common/ids';
+import type { CursorStore } from '../common/messaging/ports';
 import type { ProfileState } from './profileState';
 
 export function cursorStoreOf(state: ProfileState): CursorStore {

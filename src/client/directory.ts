@@ -10,10 +10,10 @@
  * are written to the profile in one update, and a certificate already verified under the same pinned key
  * is not verified again.
  */
-import type { CryptoProvider } from '../../common/crypto/provider';
-import { fromBase64Url, toBase64Url } from '../../common/encoding/base64url';
-import type { DeviceId, UserId } from '../../common/ids';
-import { verifyDeviceCertificate, type DeviceCertificate } from '../../common/protocol/deviceCertificate';
+import type { CryptoProvider } from '../common/crypto/provider';
+import { fromBase64Url, toBase64Url } from '../common/encoding/base64url';
+import type { DeviceId, UserId } from '../common/ids';
+import { verifyDeviceCertificate, type DeviceCertificate } from '../common/protocol/deviceCertificate';
 import { lookupDirectory, type DeviceView, type PublicUser } from './directoryLookup';
 import { IdentityChangedError, NotFoundError } from './errors';
 import type { KeyServiceApi } from './keyServiceApi';

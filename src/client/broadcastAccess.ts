@@ -6,13 +6,13 @@
  * it does not cover, before publishing where it grants no write, and at half its lifetime. Device keys stay inside the broadcast client.
  */
 import PubNub from 'pubnub';
-import { broadcastChannel } from '../../common/channels';
-import type { CryptoProvider } from '../../common/crypto/provider';
-import { createBroadcastClient, type BroadcastClient } from '../broadcast/broadcastClient';
-import { BroadcastService } from '../broadcast/broadcastService';
-import { fileFollowStore, type FollowStore } from '../broadcast/followStore';
-import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../broadcast/keyServiceDirectory';
-import type { KeyServiceCall } from '../broadcast/keyServiceCall';
+import { broadcastChannel } from '../common/channels';
+import type { CryptoProvider } from '../common/crypto/provider';
+import { createBroadcastClient, type BroadcastClient } from './broadcast/broadcastClient';
+import { BroadcastService } from './broadcast/broadcastService';
+import { fileFollowStore, type FollowStore } from './broadcast/followStore';
+import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from './broadcast/keyServiceDirectory';
+import type { KeyServiceCall } from './broadcast/keyServiceCall';
 import type { Identity } from './enrol';
 import type { KeyServiceApi } from './keyServiceApi';
 import type { PubnubToken, TransportConfig } from './transport';

@@ -4,7 +4,7 @@
  * them — then withdraw their subscriber and publisher grants so no future claim carries the roles. A
  * grant the user did not hold is not an error. Used by the CLI and the desktop handlers alike.
  */
-import type { BroadcastService } from '../broadcast/broadcastService';
+import type { BroadcastService } from './broadcast/broadcastService';
 import { KeyServiceError } from './errors';
 
 /** Answers the channel's new key version. */

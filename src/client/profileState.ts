@@ -14,7 +14,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../../common/errors';
+import { AppError } from '../common/errors';
 
 export class ProfileStateError extends AppError {
   constructor(path: string, detail: string) {

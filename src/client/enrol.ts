@@ -5,12 +5,12 @@
  * profile that already holds the device keys binds the session to that device. An account whose keys are
  * elsewhere is linked from one of its devices instead (deviceLinking.ts).
  */
-import type { CryptoProvider, RawKeyPair } from '../../common/crypto/provider';
-import { toBase64Url } from '../../common/encoding/base64url';
-import { newDeviceId, type DeviceId, type UserId } from '../../common/ids';
-import { signDeviceCertificate, type DevicePlatform } from '../../common/protocol/deviceCertificate';
-import { generateAccountIdentity, generateDeviceKeys, type DeviceKeyPairs } from '../../common/protocol/identity';
-import { AppError } from '../../common/errors';
+import type { CryptoProvider, RawKeyPair } from '../common/crypto/provider';
+import { toBase64Url } from '../common/encoding/base64url';
+import { newDeviceId, type DeviceId, type UserId } from '../common/ids';
+import { signDeviceCertificate, type DevicePlatform } from '../common/protocol/deviceCertificate';
+import { generateAccountIdentity, generateDeviceKeys, type DeviceKeyPairs } from '../common/protocol/identity';
+import { AppError } from '../common/errors';
 import type { KeyServiceApi, TokenPair } from './keyServiceApi';
 
 /** Who this profile is, with its keys (kept in the vault; never returned by the facade). */

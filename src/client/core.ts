@@ -3,7 +3,7 @@
  * certificates), key ring, conversation operations, the `MessageCrypto` port and the device-link approver.
  * Built once per sign-in by the `Client` facade; the identity's keys stay inside these objects.
  */
-import type { CryptoProvider } from '../../common/crypto/provider';
+import type { CryptoProvider } from '../common/crypto/provider';
 import { Conversations, type ConversationInfo } from './conversations';
 import { LinkApprover } from './deviceLinking';
 import { Directory } from './directory';

@@ -1,16 +1,16 @@
 /**
  * The device vault (issue 6, "Keychain vault over keytar"): the device's private keys and the account
- * identity key, stored in the OS keychain under the profile's service name (src/main/keychain). Nothing
+ * identity key, stored in the OS keychain under the profile's service name (src/client/keychain). Nothing
  * else in the client core keeps key bytes on disk. No keychain → `KeychainUnavailableError` from the
  * store, never a plaintext fallback. `InMemoryVaultForTests` exists only for tests that simulate many
  * clients in one process.
  */
 import { z } from 'zod';
-import { fromBase64Url, toBase64Url } from '../../common/encoding/base64url';
-import { AppError } from '../../common/errors';
-import type { RawKeyPair } from '../../common/crypto/provider';
-import type { DeviceKeyPairs } from '../../common/protocol/identity';
-import type { SecretStore } from '../keychain/keychain';
+import { fromBase64Url, toBase64Url } from '../common/encoding/base64url';
+import { AppError } from '../common/errors';
+import type { RawKeyPair } from '../common/crypto/provider';
+import type { DeviceKeyPairs } from '../common/protocol/identity';
+import type { SecretStore } from './keychain/keychain';
 
 /** What the vault keeps for one signed-in device. */
 export interface VaultSecrets {

@@ -5,13 +5,13 @@
  * `pending` (and fetching the version lazily) when the version is not held yet. Sender devices are trusted
  * when their certificate verifies under the pinned key of their user (docs/protocol.md §7.4).
  */
-import { conversationChannel } from '../../common/channels';
-import type { CryptoProvider } from '../../common/crypto/provider';
-import type { ConversationId, DeviceId, UserId } from '../../common/ids';
-import type { MessageCrypto, OpenOutcome } from '../../common/messaging/ports';
-import { openEnvelope, sealEnvelope } from '../../common/protocol/envelopeSeal';
-import { isProtocolError, UnknownKeyVersionError } from '../../common/protocol/errors';
-import type { MessagePlaintext } from '../../common/protocol/plaintext';
+import { conversationChannel } from '../common/channels';
+import type { CryptoProvider } from '../common/crypto/provider';
+import type { ConversationId, DeviceId, UserId } from '../common/ids';
+import type { MessageCrypto, OpenOutcome } from '../common/messaging/ports';
+import { openEnvelope, sealEnvelope } from '../common/protocol/envelopeSeal';
+import { isProtocolError, UnknownKeyVersionError } from '../common/protocol/errors';
+import type { MessagePlaintext } from '../common/protocol/plaintext';
 import type { Conversations } from './conversations';
 import type { Directory } from './directory';
 import type { KeyRing } from './keyRing';

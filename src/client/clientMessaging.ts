@@ -5,9 +5,9 @@
  * and closing all of it. Owned by the `Client` facade, one per sign-in.
  */
 import { randomBytes } from 'node:crypto';
-import type { ControlNotice } from '../../common/channels';
-import type { ConversationId } from '../../common/ids';
-import { createMessaging, type Messaging } from '../../common/messaging/messaging';
+import type { ControlNotice } from '../common/channels';
+import type { ConversationId } from '../common/ids';
+import { createMessaging, type Messaging } from '../common/messaging/messaging';
 import type { Core } from './core';
 import { cursorStoreOf } from './cursors';
 import type { KeyServiceApi } from './keyServiceApi';

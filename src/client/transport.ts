@@ -6,8 +6,8 @@
  * it, and notices that change access (`access_changed`, `member_added`) do the same.
  */
 import PubNub from 'pubnub';
-import { ControlNoticeSchema, conversationChannel, inboxChannel, type ControlNotice } from '../../common/channels';
-import type { ConversationId } from '../../common/ids';
+import { ControlNoticeSchema, conversationChannel, inboxChannel, type ControlNotice } from '../common/channels';
+import type { ConversationId } from '../common/ids';
 import type { KeyServiceApi } from './keyServiceApi';
 
 export interface PubnubToken {

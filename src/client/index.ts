@@ -1,0 +1,54 @@
+/**
+ * The client layer's one public entry (docs/architecture.md, docs/client.md). The desktop shell
+ * (`src/main`), the CLI (`src/cli`) and the benchmarks import the client core only from here; the lint
+ * rule `layers/imports` refuses a deeper import. Tests may reach inside to test one module alone.
+ *
+ * Nothing exported here hands out key material: the facade's results are ids, names, versions, codes and
+ * pipeline objects.
+ */
+
+// The facade and what its methods answer.
+export { Client, type ClientDeps, type SessionInfo, type DeviceInfo } from './client';
+export type { ConversationInfo, ConversationMember, ConversationKind, HistoryPolicy, Role } from './conversations';
+export type { PublicUser } from './directory';
+export type { ContactTrust } from './verification';
+export type { LinkClaim, LinkOffer } from './deviceLinking';
+export type { CoreMessageCrypto } from './messageCrypto';
+
+// Where the device's secrets live.
+export { createKeychainVault, InMemoryVaultForTests, VaultCorruptError, type Vault, type VaultSecrets } from './vault';
+export {
+  createKeytarStore,
+  keychainBackendName,
+  keychainServiceName,
+  InvalidProfileError,
+  KeychainUnavailableError,
+  InvalidSecretNameError,
+  type SecretStore,
+} from './keychain/keychain';
+
+// Broadcast channels (docs/broadcast.md).
+export type { BroadcastChannelView, BroadcastMessageView, BroadcastService } from './broadcast/broadcastService';
+export { cutOffReader } from './broadcastRevocation';
+
+// Typed failures callers branch on.
+export {
+  KeyServiceError,
+  KeyServiceUnreachableError,
+  NotSignedInError,
+  AlreadySignedInError,
+  KeysMissingError,
+  IdentityChangedError,
+  NotFoundError,
+  InvalidInputError,
+  DeviceLinkError,
+  RotationConflictError,
+} from './errors';
+export { NeedsLinkError } from './enrol';
+
+// Lower-level pieces for tools that simulate many devices in one process (the benchmarks): the key-service
+// HTTP client, first-device certification and the profile's non-secret state. An app has no use for them.
+export { KeyServiceApi, type TokenPair } from './keyServiceApi';
+export { certifyAndRegister } from './enrol';
+export { ProfileState } from './profileState';
+export { LOOKUP_USERS } from './directoryLookup';
