@@ -16,6 +16,19 @@ export default tseslint.config(
     },
   },
   {
+    // Type-checked rules that catch real bugs here: a promise nobody awaits or voids (a lost rejection, a
+    // race), a promise passed where a void callback is expected (an event handler whose failure vanishes),
+    // and a switch over a union that misses a member. A `default` that throws counts as exhaustive.
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['test/fixtures/**'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },
