@@ -48,6 +48,7 @@ describe('alice messages bob', () => {
       { id, sentAt: 1, type: 'binary', body: Uint8Array.from([0, 1, 2, 255]) },
       { id, sentAt: 2, type: 'json', body: { text: 'hi', n: 1.5, list: [true, null, 'x'] } },
       { id, sentAt: 3, type: 'string', body: '' },
+      { id, sentAt: 4, type: 'string', body: '\uFEFFstarts with U+FEFF, which a UTF-8 decoder must not drop' },
     ];
     for (const m of bodies) {
       const wire = JSON.parse(JSON.stringify(await seal(m)));

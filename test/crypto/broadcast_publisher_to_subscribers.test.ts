@@ -16,7 +16,9 @@ import {
   wrapChannelKey,
   type OpenBroadcastContext,
 } from '../../src/common/protocol/broadcast';
+import { MAX_CIPHERTEXT_BYTES } from '../../src/common/protocol/envelope';
 import { decodePlaintext } from '../../src/common/protocol/plaintext';
+import { MAX_PUBLISH_BYTES, publishSize } from '../../src/common/protocol/publishSize';
 import { flipB64u, makeUser, provider } from './fixtures';
 
 const channelId = 'news-channel-1' as ChannelId;
@@ -93,5 +95,18 @@ describe('broadcast publisher to subscribers', () => {
     await expect(
       unwrapChannelKey(provider, { channelId, keyVersion: 4, wrap, deviceId: subscriber.deviceId, x25519PrivateKey: subscriber.keys.x25519.privateKey }),
     ).rejects.toMatchObject({ code: 'bad_tag' });
+  });
+
+  it('sealing refuses a broadcast over the publish limit; opening refuses a ciphertext over 65,536 bytes (docs/protocol.md §9)', async () => {
+    const { ctx, seal } = await setup();
+    const fits = await seal('x'.repeat(20_000));
+    expect(publishSize(fits, `bcast.${channelId}`)).toBeLessThanOrEqual(MAX_PUBLISH_BYTES);
+    expect((await openBroadcast(provider, fits, ctx)).message.body).toBe('x'.repeat(20_000));
+    await expect(seal('x'.repeat(24_000))).rejects.toMatchObject({ code: 'too_large', limit: 32_000 });
+    expect(MAX_CIPHERTEXT_BYTES).toBe(65_536);
+    const atLimit = { ...fits, ciphertext: Buffer.alloc(MAX_CIPHERTEXT_BYTES).toString('base64url') };
+    await expect(openBroadcast(provider, atLimit, ctx)).rejects.toMatchObject({ code: 'bad_signature' });
+    const over = { ...fits, ciphertext: Buffer.alloc(MAX_CIPHERTEXT_BYTES + 1).toString('base64url') };
+    await expect(openBroadcast(provider, over, ctx)).rejects.toMatchObject({ code: 'malformed' });
   });
 });

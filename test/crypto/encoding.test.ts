@@ -3,7 +3,7 @@
  * §10 test vectors, strictness of the decoders, canonical JSON against RFC 8785 examples, tuples.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromBase64, toBase64 } from '../../src/common/encoding/base64';
 import { fromBase64Url, toBase64Url } from '../../src/common/encoding/base64url';
 import { constantTimeEqual, fromHex, i2osp, toHex, tuple } from '../../src/common/encoding/bytes';
@@ -73,5 +73,32 @@ describe('bytes', () => {
     expect(constantTimeEqual(fromHex('0102'), Uint8Array.of(1, 3))).toBe(false);
     expect(constantTimeEqual(fromHex('01'), Uint8Array.of(1, 2))).toBe(false);
     expect(() => utf8Decode(Uint8Array.of(0xc3))).toThrow(expect.objectContaining({ code: 'malformed' }));
+  });
+
+  it('UTF-8 decoding keeps a leading EF BB BF as U+FEFF (the exact inverse of encoding)', () => {
+    expect(utf8Decode(Uint8Array.of(0xef, 0xbb, 0xbf, 0x61))).toBe('\uFEFFa');
+    expect(utf8Decode(new TextEncoder().encode('\uFEFF\uFEFFx'))).toBe('\uFEFF\uFEFFx');
+  });
+
+  it('UTF-8 decoding keeps U+FEFF on a runtime whose TextDecoder ignores ignoreBOM', async () => {
+    const Real = globalThis.TextDecoder;
+    class DropsBom {
+      private readonly inner: InstanceType<typeof Real>;
+      constructor(label?: string, options?: { fatal?: boolean }) {
+        this.inner = new Real(label, { fatal: options?.fatal ?? false });
+      }
+      decode(input?: Uint8Array): string {
+        return this.inner.decode(input);
+      }
+    }
+    vi.resetModules();
+    vi.stubGlobal('TextDecoder', DropsBom);
+    try {
+      const { utf8Decode: decode } = await import('../../src/common/encoding/utf8');
+      for (const text of ['\uFEFFa', '\uFEFF\uFEFFx', 'plain', '']) expect(decode(new TextEncoder().encode(text))).toBe(text);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });

@@ -130,4 +130,14 @@ describe('the real pubnub SDK over HTTP', () => {
     expect(got?.message).toEqual(message);
     expect((got as { error?: string }).error).toBeUndefined();
   });
+
+  it('a plaintext that starts with a UTF-8 byte order mark reads the same for us and for the SDK', async () => {
+    const payload = toBase64(await acrhEncrypt(provider, cipherKey, utf8Encode('\uFEFF{"text":"bom"}')));
+    history = [payload];
+    const result = await client().fetchMessages({ channels: ['conv.interop'], count: 1 });
+    expect(result.channels['conv.interop']?.[0]?.message).toEqual({ text: 'bom' });
+    expect(await decodePubNubMessage(provider, cipherKey, payload)).toEqual({ text: 'bom' });
+    const twice = toBase64(await acrhEncrypt(provider, cipherKey, utf8Encode('\uFEFF\uFEFF{}')));
+    await expect(decodePubNubMessage(provider, cipherKey, twice)).rejects.toMatchObject({ code: 'malformed' });
+  });
 });

@@ -9,7 +9,7 @@ import PubNub from 'pubnub';
 import { describe, expect, it } from 'vitest';
 import { buildAllVectors, vectorFileText } from '../../scripts/gen-vectors';
 import { fromBase64Url, toBase64Url } from '../../src/common/encoding/base64url';
-import { fromHex, toHex } from '../../src/common/encoding/bytes';
+import { concatBytes, fromHex, i2osp, toHex } from '../../src/common/encoding/bytes';
 import type { ChannelId, ConversationId, DeviceId, MessageId } from '../../src/common/ids';
 import { openBroadcast, sealBroadcast, type BroadcastEnvelope } from '../../src/common/protocol/broadcast';
 import { deviceCertificateSigningInput, verifyDeviceCertificate, type DeviceCertificate } from '../../src/common/protocol/deviceCertificate';
@@ -20,7 +20,8 @@ import { verifyDeviceKeyVersion, verifyKeyVersionRecord } from '../../src/common
 import { unwrapKey, wrapAad, wrapInfo, wrapKey, type KeyWrap, type WrapPurpose } from '../../src/common/protocol/keyWrap';
 import { encodePlaintext, type MessagePlaintext } from '../../src/common/protocol/plaintext';
 import { decodePubNubMessage, encodePubNubMessage } from '../../src/common/protocol/pubnub/message';
-import { safetyNumber, safetyNumberQrMatches } from '../../src/common/protocol/safetyNumber';
+import { fingerprintDigits, partyFingerprint, safetyNumber, safetyNumberQrMatches } from '../../src/common/protocol/safetyNumber';
+import { utf8Encode } from '../../src/common/encoding/utf8';
 import { provider } from './fixtures';
 
 const dir = join(__dirname, '..', 'vectors');
@@ -232,6 +233,15 @@ describe('pubnub-acrh.json', () => {
 describe('safety-numbers.json', () => {
   const v = load('safety-numbers.json');
   it.each(v.valid)('valid: $a.userId / $b.userId', async (c) => {
+    for (const p of [c.a, c.b]) {
+      expect(toHex(concatBytes(i2osp(0, 2), fromHex(p.accountKey), utf8Encode(p.userId)))).toBe(p.h0Input);
+      const fp = await partyFingerprint(provider, { userId: p.userId, accountKey: fromHex(p.accountKey) });
+      expect(toHex(fp)).toBe(p.fingerprint);
+      expect(fingerprintDigits(fp)).toBe(p.digits);
+    }
+    const [low, high] = [c.a, c.b].sort((x, y) => (x.digits < y.digits ? -1 : x.digits > y.digits ? 1 : 0));
+    expect(c.digits).toBe(low.digits + high.digits);
+    expect(c.qrPayload).toBe(`seed-sn:1:${toBase64Url(fromHex(low.fingerprint))}:${toBase64Url(fromHex(high.fingerprint))}`);
     const sn = await safetyNumber(provider, { userId: c.a.userId, accountKey: fromHex(c.a.accountKey) }, { userId: c.b.userId, accountKey: fromHex(c.b.accountKey) });
     expect(sn).toEqual({ digits: c.digits, display: c.display, qrPayload: c.qrPayload });
   });

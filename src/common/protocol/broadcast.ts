@@ -7,6 +7,8 @@
  *   info      = tuple("seed-broadcast-seal-v1", channelId) ‖ I2OSP(keyVersion, 4)
  *   aad       = UTF-8(canonicalJson(header))
  *   signature = Ed25519(sender device key, tuple("seed-broadcast-v1", aad, enc, ciphertext))
+ * Size: sealing refuses a broadcast over the publish limit (`assertPublishable`, too_large), as for envelopes;
+ * opening accepts a ciphertext of 16 … MAX_CIPHERTEXT_BYTES bytes (malformed otherwise).
  */
 import { z } from 'zod';
 import { openBase, sealBase } from '../crypto/hpke/base';
@@ -16,6 +18,7 @@ import { concatBytes, i2osp, tuple } from '../encoding/bytes';
 import { canonicalJson } from '../encoding/canonicalJson';
 import { utf8Encode } from '../encoding/utf8';
 import { ChannelIdSchema, DeviceIdSchema, type ChannelId, type DeviceId } from '../ids';
+import { MAX_CIPHERTEXT_BYTES } from './envelope';
 import { BadSignatureError, MalformedError, SignerNotMemberError, UnknownKeyVersionError, WrongChannelError } from './errors';
 import { unwrapKey, wrapKey, type KeyWrap } from './keyWrap';
 import { decodePlaintext, encodePlaintext, type MessagePlaintext } from './plaintext';
@@ -36,7 +39,7 @@ export const BroadcastHeaderSchema = z.strictObject(headerFields);
 export const BroadcastEnvelopeSchema = z.strictObject({
   ...headerFields,
   enc: b64uField(32),
-  ciphertext: b64uField({ min: 16, max: 64 * 1024 }),
+  ciphertext: b64uField({ min: 16, max: MAX_CIPHERTEXT_BYTES }),
   signature: b64uField(64),
 });
 export type BroadcastHeader = z.infer<typeof BroadcastHeaderSchema>;

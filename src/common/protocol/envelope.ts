@@ -22,7 +22,7 @@ export const ENVELOPE_SIGNATURE_DOMAIN = 'seed-envelope-v1';
 export const EnvelopeTypeSchema = z.enum(['message', 'receipt', 'control']);
 export type EnvelopeType = z.infer<typeof EnvelopeTypeSchema>;
 
-/** Largest ciphertext we accept (well above what fits into a PubNub publish). */
+/** Largest ciphertext an envelope or a broadcast may carry (well above what fits into a PubNub publish, §7.5). */
 export const MAX_CIPHERTEXT_BYTES = 64 * 1024;
 
 const PushPayloadSchema = z.record(z.string(), z.unknown());

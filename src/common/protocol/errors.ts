@@ -41,7 +41,7 @@ export class MalformedError extends ProtocolError {
   }
 }
 
-/** A version field we do not implement (`v` of an envelope, record, certificate; PNED header version). */
+/** A version we do not implement: `v` of a versioned object (docs/protocol.md §2.5), the PNED header version, the safety-number QR version. */
 export class UnsupportedVersionError extends ProtocolError {
   constructor(message: string) {
     super('unsupported_version', message);
@@ -73,7 +73,11 @@ export class BadSignatureError extends ProtocolError {
   }
 }
 
-/** The signing device is not among the record's member devices. */
+/**
+ * The signer may not sign this object (docs/protocol.md §12): a record's creator is not among its member
+ * devices, a granter's user is not a member, or the receiver has no trusted key for an envelope's or a
+ * broadcast's sender device (for any reason: unknown, uncertified, not an allowed sender).
+ */
 export class SignerNotMemberError extends ProtocolError {
   constructor(message: string) {
     super('signer_not_member', message);
@@ -81,7 +85,11 @@ export class SignerNotMemberError extends ProtocolError {
   }
 }
 
-/** The signing device's certificate is missing, for another device, or not signed by the trusted account key. */
+/**
+ * A certificate the verifier checks is for another user or device or not signed by the trusted account key;
+ * for a record's creator or a granter also a broken certificate signature, and an unknown granter. Envelopes
+ * and broadcasts never report it (their sender lookups answer signer_not_member).
+ */
 export class SignerNotCertifiedError extends ProtocolError {
   constructor(message: string) {
     super('signer_not_certified', message);

@@ -1,9 +1,11 @@
 /**
  * Key wraps (docs/protocol.md §5): a 32-byte symmetric key (conversation key) or X25519 private key
  * (broadcast channel key) HPKE-sealed in base mode to one device's X25519 public key.
- *   info = tuple(label, scopeId, I2OSP(version, 4))   label = "seed-conv-key-wrap-v1" | "seed-channel-key-wrap-v1"
+ *   info = tuple(label, scopeId) ‖ I2OSP(version, 4)   label = "seed-conv-key-wrap-v1" | "seed-channel-key-wrap-v1"
  *   aad  = tuple("seed-key-wrap-recipient-v1", recipientDeviceId)
- * so a wrap opens only for the purpose, conversation/channel, version and device it was made for.
+ * so a wrap opens only for the purpose, conversation/channel, version and device it was made for. The aad
+ * names the recipient (the wrap's `deviceId`, the owner of the X25519 key sealed to), never the sealer; the
+ * opener builds it from its own device id.
  */
 import { z } from 'zod';
 import { openBase, sealBase, sealBaseMany } from '../crypto/hpke/base';

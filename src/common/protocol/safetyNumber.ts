@@ -4,8 +4,11 @@
  * Signal's numeric fingerprint:
  *   fp(userId, key) = H^5200 where H^0 = SHA-512(I2OSP(0, 2) ‖ key ‖ UTF-8(userId)), H^i = SHA-512(H^(i-1) ‖ key)
  *   digits(fp)      = for each 5-byte chunk of fp[0..30): big-endian integer mod 100000, 5 digits zero-padded
- *   number          = the two 30-digit strings in ascending order, concatenated (60 digits, shown as 12 groups of 5)
- *   QR payload      = "seed-sn:1:" ‖ base64url(fpLow[0..30)) ‖ ":" ‖ base64url(fpHigh[0..30)), low/high by digit order
+ *   low, high       = the two parties ordered by digits(fp) (string order, which for equal-length digit strings is
+ *                     numeric order), and by the fingerprint bytes (unsigned, lexicographic) when the digits are equal
+ *   number          = digits(fpLow) ‖ digits(fpHigh) (60 digits, shown as 12 groups of 5)
+ *   QR payload      = "seed-sn:1:" ‖ base64url(fpLow[0..30)) ‖ ":" ‖ base64url(fpHigh[0..30))
+ * The order never depends on user ids or on which side computes it.
  */
 import type { CryptoProvider } from '../crypto/provider';
 import { fromBase64Url, toBase64Url } from '../encoding/base64url';
@@ -56,7 +59,7 @@ export function fingerprintDigits(fp: Uint8Array): string {
 /** The safety number of two parties; the same whichever side computes it. */
 export async function safetyNumber(provider: CryptoProvider, a: SafetyNumberParty, b: SafetyNumberParty): Promise<SafetyNumber> {
   const parts = [await partyFingerprint(provider, a), await partyFingerprint(provider, b)].map((fp) => ({ fp, digits: fingerprintDigits(fp) }));
-  parts.sort((x, y) => (x.digits < y.digits ? -1 : x.digits > y.digits ? 1 : 0));
+  parts.sort((x, y) => compareText(x.digits, y.digits) || compareBytes(x.fp, y.fp));
   const [low, high] = parts as [(typeof parts)[0], (typeof parts)[0]];
   const digits = low.digits + high.digits;
   return {
@@ -66,18 +69,41 @@ export async function safetyNumber(provider: CryptoProvider, a: SafetyNumberPart
   };
 }
 
-/** True when a scanned QR payload matches our safety number; typed errors for unreadable payloads. */
+function compareText(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Unsigned lexicographic order of two byte strings. */
+function compareBytes(x: Uint8Array, y: Uint8Array): number {
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/** The 30-byte fingerprint a QR payload part encodes; MalformedError for anything else. */
+function qrFingerprint(part: string | undefined): Uint8Array {
+  let fp: Uint8Array;
+  try {
+    fp = fromBase64Url(part ?? '');
+  } catch {
+    throw new MalformedError('safety number QR: bad encoding');
+  }
+  if (fp.length !== 30) throw new MalformedError('safety number QR: a fingerprint must be 30 bytes');
+  return fp;
+}
+
+/**
+ * True when a scanned QR payload matches our safety number; typed errors for unreadable payloads: not four
+ * `:`-separated parts starting `seed-sn` → malformed; a version other than `1` → unsupported_version; a
+ * fingerprint part that is not base64url of exactly 30 bytes → malformed.
+ */
 export function safetyNumberQrMatches(ours: SafetyNumber, scanned: string): boolean {
   const parts = scanned.split(':');
   if (parts.length !== 4 || `${parts[0]}:` !== QR_PREFIX) throw new MalformedError('safety number QR: not a safety number');
   if (parts[1] !== QR_VERSION) throw new UnsupportedVersionError(`safety number QR: version ${parts[1]}`);
-  let theirs: Uint8Array;
-  try {
-    theirs = concatBytes(fromBase64Url(parts[2] ?? ''), fromBase64Url(parts[3] ?? ''));
-  } catch {
-    throw new MalformedError('safety number QR: bad encoding');
-  }
-  if (theirs.length !== 60) throw new MalformedError('safety number QR: bad length');
+  const theirs = concatBytes(qrFingerprint(parts[2]), qrFingerprint(parts[3]));
   const [, , a, b] = ours.qrPayload.split(':');
   return constantTimeEqual(concatBytes(fromBase64Url(a ?? ''), fromBase64Url(b ?? '')), theirs);
 }

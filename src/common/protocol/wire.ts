@@ -51,9 +51,19 @@ export function text(min: number, max: number) {
   return z.string().min(min).max(max).refine(isWellFormedUnicode, 'must be well-formed Unicode');
 }
 
-/** Parses `input` against a versioned schema: an object whose numeric `v` is not `version` is UnsupportedVersionError, anything else invalid is MalformedError. */
+/** True when the schema is an object schema with a `v` member (a versioned object, docs/protocol.md §2.5). */
+function declaresVersion(schema: z.ZodType): boolean {
+  return schema instanceof z.ZodObject && Object.hasOwn(schema.shape, 'v');
+}
+
+/**
+ * Parses `input` against a schema. For a versioned schema (one with a `v` member), an object whose numeric
+ * `v` is not `version` is UnsupportedVersionError, checked before anything else. Objects without `v` (a key
+ * wrap, the inner plaintext header) treat a `v` member like any other unknown member. Anything else
+ * invalid is MalformedError.
+ */
 export function parseWire<S extends z.ZodType>(schema: S, input: unknown, what: string, version = 1): z.infer<S> {
-  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+  if (declaresVersion(schema) && typeof input === 'object' && input !== null && !Array.isArray(input)) {
     const v = (input as { v?: unknown }).v;
     if (typeof v === 'number' && v !== version) throw new UnsupportedVersionError(`${what}: version ${v} is not supported (expected ${version})`);
   }

@@ -1,9 +1,10 @@
 /** Vectors for the PubNub ACRH interop codec (docs/protocol.md §8) and safety numbers (§10). */
 import type { CryptoProvider } from '../../../src/common/crypto/provider';
-import { toHex } from '../../../src/common/encoding/bytes';
+import { concatBytes, i2osp, toHex } from '../../../src/common/encoding/bytes';
+import { utf8Encode } from '../../../src/common/encoding/utf8';
 import { acrhKey, cipherKeyFor } from '../../../src/common/protocol/pubnub/acrh';
 import { encodePubNubMessage } from '../../../src/common/protocol/pubnub/message';
-import { safetyNumber } from '../../../src/common/protocol/safetyNumber';
+import { fingerprintDigits, partyFingerprint, safetyNumber } from '../../../src/common/protocol/safetyNumber';
 import { fixedBytes, fixedEd25519 } from './fixedKeys';
 
 export async function buildAcrhVectors(provider: CryptoProvider) {
@@ -51,22 +52,34 @@ export async function buildSafetyNumberVectors(provider: CryptoProvider) {
     ['alice', 'bob', 'carol'].map(async (n) => ({ userId: `user-${n}-0001`, accountKey: (await fixedEd25519(provider, `${n}/account`)).publicKey })),
   );
   const [a, b, c] = parties as [(typeof parties)[0], (typeof parties)[0], (typeof parties)[0]];
+  const party = async (x: typeof a) => {
+    const fp = await partyFingerprint(provider, x);
+    return { userId: x.userId, accountKey: toHex(x.accountKey), h0Input: toHex(concatBytes(i2osp(0, 2), x.accountKey, utf8Encode(x.userId))), fingerprint: toHex(fp), digits: fingerprintDigits(fp) };
+  };
   const pair = async (x: typeof a, y: typeof a) => ({
-    a: { userId: x.userId, accountKey: toHex(x.accountKey) },
-    b: { userId: y.userId, accountKey: toHex(y.accountKey) },
+    a: await party(x),
+    b: await party(y),
     ...(await safetyNumber(provider, x, y)),
   });
   const ab = await pair(a, b);
   const ac = await pair(a, c);
   return {
     description:
-      'Safety numbers: fp = SHA-512 iterated 5200 times (H0 = SHA-512(00 00 || key || userId), Hi = SHA-512(H(i-1) || key)), 30 bytes → 6 × (5-byte big-endian mod 100000); the two 30-digit halves sorted ascending. Computing with a and b swapped gives the same result.',
+      'Safety numbers: fp = first 30 bytes of H5200 (H0 = SHA-512(00 00 || key || UTF-8(userId)), Hi = SHA-512(H(i-1) || key)) → 6 × (5-byte big-endian mod 100000); the party with the lower 30 digits (then the lower fp bytes) comes first, whatever the user ids. Computing with a and b swapped gives the same result.',
     valid: [ab, await pair(b, a), ac],
     qrComparisons: [
       { ours: ab.qrPayload, scanned: ab.qrPayload, match: true },
       { ours: ab.qrPayload, scanned: ac.qrPayload, match: false },
       { ours: ab.qrPayload, scanned: 'seed-sn:2:AAAA:AAAA', error: 'unsupported_version' },
       { ours: ab.qrPayload, scanned: 'https://example.com', error: 'malformed' },
+      { ours: ab.qrPayload, scanned: resplit(ab.qrPayload, 33), error: 'malformed' },
     ],
   };
+}
+
+/** The same 60 fingerprint bytes split 33/27 instead of 30/30: not a valid payload (each part is 30 bytes). */
+function resplit(qrPayload: string, at: number): string {
+  const [, , low, high] = qrPayload.split(':');
+  const bytes = Buffer.concat([Buffer.from(low ?? '', 'base64url'), Buffer.from(high ?? '', 'base64url')]);
+  return `seed-sn:1:${bytes.subarray(0, at).toString('base64url')}:${bytes.subarray(at).toString('base64url')}`;
 }

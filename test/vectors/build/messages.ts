@@ -24,12 +24,15 @@ const plaintexts: MessagePlaintext[] = [
   { id: 'msg-vector-0003' as MessageId, sentAt: 1_735_689_800_002, type: 'json', body: { text: 'hi', reactions: ['👍'], n: 2 } },
 ];
 
+/** An envelope-only case: a string body that starts with U+FEFF, which a UTF-8 decoder must keep (§7.2). */
+const bomPlaintext: MessagePlaintext = { id: 'msg-vector-0004' as MessageId, sentAt: 1_735_689_800_003, type: 'string', body: '\uFEFFstarts with U+FEFF' };
+
 export async function buildEnvelopeVectors(provider: CryptoProvider) {
   const alice = await vectorUser(provider, 'alice', ['desktop']);
   const sender = alice.devices[0]!;
   const keys = { 1: await fixedBytes(provider, 'envelope/key-v1'), 2: await fixedBytes(provider, 'envelope/key-v2') };
   const valid = [];
-  for (const [i, plaintext] of plaintexts.entries()) {
+  for (const [i, plaintext] of [...plaintexts, bomPlaintext].entries()) {
     const nonce = await fixedBytes(provider, `envelope/${i}/nonce`, 12);
     const push = i === 0 ? { pn_apns: { aps: { alert: 'New message' } }, pn_fcm: { notification: { title: 'New message' } } } : undefined;
     const envelope = await sealEnvelope(provider, {
@@ -44,7 +47,7 @@ export async function buildEnvelopeVectors(provider: CryptoProvider) {
       push,
     });
     valid.push({
-      name: `${plaintext.type} body${push ? ' with push metadata' : ''}`,
+      name: plaintext === bomPlaintext ? 'string body starting with U+FEFF (kept by the decoder)' : `${plaintext.type} body${push ? ' with push metadata' : ''}`,
       plaintext: plaintextJson(plaintext),
       plaintextBytes: toHex(encodePlaintext(plaintext)),
       nonce: toHex(nonce),

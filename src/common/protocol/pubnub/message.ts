@@ -26,9 +26,13 @@ export interface DecodePubNubOptions {
   readonly legacy?: LegacyIvMode;
 }
 
-/** Decrypts the string a stock SDK published and parses the JSON inside. */
+/**
+ * Decrypts the string a stock SDK published and parses the JSON inside. One leading U+FEFF (a UTF-8 byte
+ * order mark) is skipped before parsing, as the SDKs' default TextDecoder does, so we read what they read.
+ */
 export async function decodePubNubMessage(provider: CryptoProvider, cipherKey: string, payload: unknown, options: DecodePubNubOptions = {}): Promise<unknown> {
-  return parseJsonText(bytesToText(await decryptPubNubPayload(provider, cipherKey, payload, options)), 'PubNub message');
+  const text = bytesToText(await decryptPubNubPayload(provider, cipherKey, payload, options));
+  return parseJsonText(text.startsWith('\uFEFF') ? text.slice(1) : text, 'PubNub message');
 }
 
 /** Decrypts the bytes of a published string (ACRH, or legacy when allowed). */
