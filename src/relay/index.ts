@@ -6,7 +6,7 @@
 import { listen, type ListeningAddress } from '../node/net/listen';
 import { RelayConfigError } from './errors';
 import { resolveOptions, type RelayOptions } from './options';
-import { RelayCore } from './relayCore';
+import { RelayContext } from './relayContext';
 import { createRelayServer } from './http/server';
 import { openDatabase, saveHighWater, storedHighWater } from './store/database';
 
@@ -29,8 +29,8 @@ const DEEP_SWEEP_EVERY = 60;
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const config = resolveOptions(options);
   const db = openDatabase(config.dataDir);
-  const core = new RelayCore(config, db, storedHighWater(db));
-  const relayServer = createRelayServer(core);
+  const context = new RelayContext(config, db, storedHighWater(db));
+  const relayServer = createRelayServer(context);
   let address: ListeningAddress;
   try {
     address = await listen(relayServer.server, { port: config.port, host: config.host });
@@ -42,8 +42,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const sweeper = setInterval(() => {
     ticks += 1;
     const deep = ticks % DEEP_SWEEP_EVERY === 0;
-    core.sweep(Date.now(), deep);
-    if (deep) saveHighWater(db, core.clock.current());
+    context.sweep(Date.now(), deep);
+    if (deep) saveHighWater(db, context.clock.current());
   }, SWEEP_MS);
   sweeper.unref();
 
@@ -56,7 +56,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       closed ??= (async () => {
         clearInterval(sweeper);
         await relayServer.close();
-        saveHighWater(db, core.clock.current());
+        saveHighWater(db, context.clock.current());
         db.close();
       })();
       return closed;
