@@ -1,7 +1,8 @@
 /**
- * The one event primitive (after VS Code's `base/common/event.ts`; docs/architecture.md, "Events"): an
- * `Emitter` owns one event, hands subscribers `event(listener) → unsubscribe`, and `fire`s to them. A
- * module that tells others something happened keeps an `Emitter` instead of its own listener set.
+ * The one event primitive, after VS Code's `base/common/event.ts` (docs/architecture.md, "Events and
+ * listening servers"): an `Emitter` owns one event, hands subscribers `event(listener) → unsubscribe`, and
+ * `fire`s to them. A module that tells others something happened keeps an `Emitter` instead of its own
+ * listener set.
  *
  * - The listeners are a set: subscribing the same function again adds nothing, and one unsubscribe
  *   removes it. An unsubscribe is idempotent and never removes a later subscription of the same function.

@@ -1,8 +1,9 @@
 /**
- * Listening a Node server and naming where it listens (docs/architecture.md, "Loopback servers"):
- * `listen(server)` binds it to loopback (127.0.0.1) on any free port unless told a host or port, resolves
- * once it listens — or rejects with the bind error (port taken, unknown host) — and answers its address
- * in the forms callers need. Every server, relay, web host and test server of ours starts this way.
+ * Listening a Node server and naming where it listens (docs/architecture.md, "Events and listening
+ * servers"): `listen(server)` binds it to loopback (127.0.0.1) on any free port unless told a host or
+ * port, resolves once it listens — or rejects with the bind error (port taken, unknown host) — and answers
+ * its address in the forms callers need. Every server, relay, web host and test server of ours starts
+ * this way.
  */
 import type { Server } from 'node:net';
 
