@@ -7,6 +7,7 @@
  */
 import type { ControlNotice } from '../common/channels';
 import type { CryptoProvider } from '../common/crypto/provider';
+import { Emitter } from '../common/events/emitter';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
@@ -56,9 +57,9 @@ export class Client {
   private core: Core | undefined;
   private readonly chat: ClientMessaging;
   private broadcastSession: Promise<BroadcastSession> | undefined;
-  private readonly broadcastListeners = new Set<(channelId: string) => void>();
-  private readonly revokedListeners = new Set<() => void>();
-  private readonly identityListeners = new Set<(userId: UserId) => void>();
+  private readonly broadcastChanged = new Emitter<[channelId: string]>();
+  private readonly revoked = new Emitter();
+  private readonly identityChanged = new Emitter<[userId: UserId]>();
 
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
@@ -66,9 +67,7 @@ export class Client {
     this.chat = new ClientMessaging(this.api, this.state, deps.relay);
     this.api.onDeviceRevoked(() => {
       if (!this.core) return;
-      void this.forgetDevice().then(() => {
-        for (const listener of this.revokedListeners) listener();
-      });
+      void this.forgetDevice().then(() => this.revoked.fire());
     });
   }
 
@@ -87,16 +86,13 @@ export class Client {
 
   private attach(identity: Identity): Core {
     this.core = buildCore(this.api, this.deps.provider, this.state, identity);
-    this.core.directory.onIdentityChange((userId) => {
-      for (const l of this.identityListeners) l(userId as UserId);
-    });
+    this.core.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
     return this.core;
   }
 
   /** `listener` runs when a contact's identity key changed (sending to them is blocked until acknowledged). */
   onIdentityChange(listener: (userId: UserId) => void): () => void {
-    this.identityListeners.add(listener);
-    return () => this.identityListeners.delete(listener);
+    return this.identityChanged.event(listener);
   }
 
   private async signedIn(identity: Identity): Promise<SessionInfo> {
@@ -294,10 +290,8 @@ export class Client {
    */
   async broadcast(onChange?: (channelId: string) => void): Promise<BroadcastService> {
     const core = this.need();
-    if (onChange) this.broadcastListeners.add(onChange);
-    const notify = (id: string) => {
-      for (const l of this.broadcastListeners) l(id);
-    };
+    if (onChange) this.broadcastChanged.event(onChange);
+    const notify = (id: string) => this.broadcastChanged.fire(id);
     this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, core.identity, transportConfig(this.deps.relay), notify, this.deps.dataDir).catch((err: unknown) => {
       this.broadcastSession = undefined;
       throw err;
@@ -327,8 +321,7 @@ export class Client {
 
   /** `listener` runs after this device learned it was revoked and erased its keys. */
   onRevoked(listener: () => void): () => void {
-    this.revokedListeners.add(listener);
-    return () => this.revokedListeners.delete(listener);
+    return this.revoked.event(listener);
   }
 
   /** Deletes this device's keys from the OS keychain and clears its local state (sign-out, revocation). */
@@ -348,7 +341,7 @@ export class Client {
   async close(): Promise<void> {
     const broadcast = this.broadcastSession;
     this.broadcastSession = undefined;
-    this.broadcastListeners.clear();
+    this.broadcastChanged.clear();
     (await broadcast?.catch(() => undefined))?.close();
     await this.chat.close();
     this.core?.ring.close();

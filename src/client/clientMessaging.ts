@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ControlNotice } from '../common/channels';
+import { Emitter } from '../common/events/emitter';
 import type { ConversationId } from '../common/ids';
 import { createMessaging, type Messaging } from '../common/messaging/messaging';
 import type { Core } from './core';
@@ -17,7 +18,7 @@ import { Transport, transportConfig } from './transport';
 export class ClientMessaging {
   private transport: Transport | undefined;
   private pipeline: Promise<Messaging> | undefined;
-  private readonly noticeListeners = new Set<(notice: ControlNotice) => void>();
+  private readonly notices = new Emitter<[notice: ControlNotice]>();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -42,8 +43,7 @@ export class ClientMessaging {
 
   /** Control notices after the core has acted on them (e.g. to join a conversation one was added to). */
   onNotice(listener: (notice: ControlNotice) => void): () => void {
-    this.noticeListeners.add(listener);
-    return () => this.noticeListeners.delete(listener);
+    return this.notices.event(listener);
   }
 
   async close(): Promise<void> {
@@ -52,7 +52,7 @@ export class ClientMessaging {
     await (await pipeline?.catch(() => undefined))?.dispose();
     this.transport?.close();
     this.transport = undefined;
-    this.noticeListeners.clear();
+    this.notices.clear();
   }
 
   private async start(core: Core): Promise<Messaging> {
@@ -70,7 +70,7 @@ export class ClientMessaging {
 
   private async handleNotice(core: Core, notice: ControlNotice): Promise<void> {
     await this.actOn(core, notice);
-    for (const l of this.noticeListeners) l(notice);
+    this.notices.fire(notice);
   }
 
   private async actOn(core: Core, notice: ControlNotice): Promise<void> {

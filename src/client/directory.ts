@@ -12,6 +12,7 @@
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import { fromBase64Url, toBase64Url } from '../common/encoding/base64url';
+import { Emitter } from '../common/events/emitter';
 import type { DeviceId, UserId } from '../common/ids';
 import { verifyDeviceCertificate, type DeviceCertificate } from '../common/protocol/deviceCertificate';
 import { lookupDirectory, type DeviceView, type PublicUser } from './directoryLookup';
@@ -48,7 +49,7 @@ export class Directory {
   private readonly userCache = new Map<string, { at: number; user: Promise<PublicUser> }>();
   /** Certificates verified before, by device: reused while the certificate and the trusted key are the same. */
   private readonly verified = new Map<string, { certificate: string; accountKey: string; device: TrustedDevice }>();
-  private readonly identityChangeListeners = new Set<(userId: string) => void>();
+  private readonly identityChanged = new Emitter<[userId: string]>();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -134,15 +135,14 @@ export class Directory {
       this.state.update((s) => {
         for (const [userId, pin] of changes) s.pins[userId] = pin;
       });
-      for (const [userId, pin] of changes) if (pin.changedTo !== null) for (const listener of this.identityChangeListeners) listener(userId);
+      for (const [userId, pin] of changes) if (pin.changedTo !== null) this.identityChanged.fire(userId);
     }
     return keys;
   }
 
   /** `listener` runs when a contact's identity key is found to differ from the pinned one (state `changed`). */
   onIdentityChange(listener: (userId: string) => void): () => void {
-    this.identityChangeListeners.add(listener);
-    return () => this.identityChangeListeners.delete(listener);
+    return this.identityChanged.event(listener);
   }
 
   trustState(userId: string): TrustState {

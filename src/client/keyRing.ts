@@ -8,6 +8,7 @@
  * envelopes waiting for it are re-opened and shown as rejected). Key bytes never leave this module except to the envelope sealer/opener in the core.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
+import { Emitter } from '../common/events/emitter';
 import type { ConversationId, DeviceId } from '../common/ids';
 import { isProtocolError, MemberMismatchError } from '../common/protocol/errors';
 import { unwrapConversationKey } from '../common/protocol/keyVersionRecord';
@@ -50,7 +51,7 @@ export class KeyRing {
   private readonly retries = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly attempts = new Map<string, number>();
   private readonly failures = new Map<string, { code: string; message: string }>();
-  private readonly listeners = new Set<KeyListener>();
+  private readonly listeners = new Emitter<Parameters<KeyListener>>();
   private closed = false;
 
   constructor(
@@ -102,7 +103,7 @@ export class KeyRing {
         if (isRetryable(err)) this.scheduleRetry(conversationId, version);
         else if (isProtocolError(err)) {
           this.failures.set(id, { code: err.code, message: err.message });
-          for (const l of this.listeners) l(conversationId, version);
+          this.listeners.fire(conversationId, version);
         }
         return undefined;
       },
@@ -172,8 +173,7 @@ export class KeyRing {
   }
 
   onKey(listener: KeyListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.event(listener);
   }
 
   close(): void {
@@ -231,7 +231,7 @@ export class KeyRing {
     if (this.keys.has(id)) return;
     this.keys.set(id, key);
     this.attempts.delete(id);
-    for (const l of this.listeners) l(conversationId, version);
+    this.listeners.fire(conversationId, version);
   }
 }
 

@@ -3,10 +3,10 @@
  * local stack, tests and the offline demo; never a production broker. The unmodified `pubnub` SDK talks to it
  * with `origin: relay.origin, ssl: false`.
  */
-import type { AddressInfo } from 'node:net';
+import { listen, type ListeningAddress } from '../node/net/listen';
 import { RelayConfigError } from './errors';
 import { resolveOptions, type RelayOptions } from './options';
-import { RelayCore } from './relayCore';
+import { RelayContext } from './relayContext';
 import { createRelayServer } from './http/server';
 import { openDatabase, saveHighWater, storedHighWater } from './store/database';
 
@@ -26,23 +26,14 @@ export interface RunningRelay {
 const SWEEP_MS = 500;
 const DEEP_SWEEP_EVERY = 60;
 
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
-
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const config = resolveOptions(options);
   const db = openDatabase(config.dataDir);
-  const core = new RelayCore(config, db, storedHighWater(db));
-  const relayServer = createRelayServer(core);
+  const context = new RelayContext(config, db, storedHighWater(db));
+  const relayServer = createRelayServer(context);
+  let address: ListeningAddress;
   try {
-    await new Promise<void>((resolve, reject) => {
-      relayServer.server.once('error', reject);
-      relayServer.server.listen(config.port, config.host, () => {
-        relayServer.server.off('error', reject);
-        resolve();
-      });
-    });
+    address = await listen(relayServer.server, { port: config.port, host: config.host });
   } catch (error) {
     db.close();
     throw new RelayConfigError('invalid_config', `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
@@ -51,23 +42,21 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const sweeper = setInterval(() => {
     ticks += 1;
     const deep = ticks % DEEP_SWEEP_EVERY === 0;
-    core.sweep(Date.now(), deep);
-    if (deep) saveHighWater(db, core.clock.current());
+    context.sweep(Date.now(), deep);
+    if (deep) saveHighWater(db, context.clock.current());
   }, SWEEP_MS);
   sweeper.unref();
 
-  const port = (relayServer.server.address() as AddressInfo).port;
-  const origin = `${urlHost(config.host)}:${port}`;
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${origin}`,
-    port,
-    origin,
+    url: address.url,
+    port: address.port,
+    origin: address.origin,
     close: () => {
       closed ??= (async () => {
         clearInterval(sweeper);
         await relayServer.close();
-        saveHighWater(db, core.clock.current());
+        saveHighWater(db, context.clock.current());
         db.close();
       })();
       return closed;

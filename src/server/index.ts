@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createNodeCryptoProvider } from '../node/crypto/nodeProvider';
+import { listen } from '../node/net/listen';
 import { accountRoutes } from './api/accounts';
 import { conversationRoutes } from './api/conversations';
 import { deviceLinkRoutes } from './api/deviceLinks';
@@ -142,15 +142,9 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       }),
     );
     server.keepAliveTimeout = 5_000;
-    const host = opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, host, () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const shownHost = host.includes(':') ? `[${host}]` : host;
+    const { url, port } = await listen(server, { port: opts.port, host: opts.host });
     return {
-      url: `http://${shownHost}:${port}`,
+      url,
       port,
       close: async () => {
         await new Promise<void>((resolve) => {

@@ -4,9 +4,9 @@
  * `key_manager_timeout` once the client's bound passes; nothing is published meanwhile.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_CREATOR_ROLE } from '../../src/common/broadcast/roles';
+import { listen } from '../../src/node/net/listen';
 import { cleanup, clientOf, descriptorBy, issuer, person, pubnubFor, rejection, relay, type Person } from './harness';
 
 describe('unreachable key manager gives a clear error', () => {
@@ -21,11 +21,9 @@ describe('unreachable key manager gives a clear error', () => {
     alice = await person('alice', iss, [CHANNEL_CREATOR_ROLE]);
     r = await relay();
     silent = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    silentUrl = (await listen(silent)).url;
     const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    closedUrl = (await listen(closed)).url;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
   });
   afterAll(async () => {

@@ -7,7 +7,6 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { newDeviceId } from '../../src/common/ids';
 import { KeyServiceApi, type TokenPair } from '../../src/client/keyServiceApi';
 import { Client } from '../../src/client/client';
 import { InMemoryVaultForTests } from '../../src/client/vault';
+import { listen } from '../../src/node/net/listen';
 import { cleanup, PASSWORD, provider, reads, say, startWorld, uniqueName, waitFor, type World } from './harness';
 
 const MEMBERS = 16;
@@ -45,8 +45,7 @@ async function countingProxy(target: string): Promise<{ url: string; seen: strin
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve) => proxy?.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, seen };
+  return { url: (await listen(proxy)).url, seen };
 }
 
 interface Member {

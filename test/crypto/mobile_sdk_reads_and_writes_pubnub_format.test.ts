@@ -5,7 +5,6 @@
  * CryptoModule, and the real SDK publishing to / fetching from a loopback HTTP server.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import PubNub from 'pubnub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { utf8Decode, utf8Encode } from '../../src/common/encoding/utf8';
 import { acrhDecrypt, acrhEncrypt, cipherKeyFor } from '../../src/common/protocol/pubnub/acrh';
 import { legacyDecrypt } from '../../src/common/protocol/pubnub/legacy';
 import { decodePubNubMessage, encodePubNubMessage } from '../../src/common/protocol/pubnub/message';
+import { listen } from '../../src/node/net/listen';
 import sdkVectors from '../vectors/external/pubnub-sdk-crypto.json';
 import { provider } from './fixtures';
 
@@ -106,8 +106,7 @@ describe('the real pubnub SDK over HTTP', () => {
         res.end('{"status":404,"error":true}');
       }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = (await listen(server)).origin;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 

@@ -4,6 +4,7 @@
  * by verified device certificates, envelopes are sealed and opened with sealEnvelope / openEnvelope. An
  * envelope whose key version this device lacks is `pending` until `receiveVersion` delivers that version.
  */
+import { Emitter } from '../../src/common/events/emitter';
 import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
 import type { MessageCrypto, OpenOutcome } from '../../src/common/messaging/ports';
 import { verifyDeviceCertificate, type DeviceCertificate } from '../../src/common/protocol/deviceCertificate';
@@ -20,7 +21,7 @@ type Listener = (conversationId: ConversationId, keyVersion: number) => void;
 export class TestDeviceCrypto implements MessageCrypto {
   private readonly keys = new Map<ConversationId, Map<number, Uint8Array>>();
   private readonly members = new Map<ConversationId, Map<DeviceId, { userId: UserId; signingKey: Uint8Array }>>();
-  private readonly listeners = new Set<Listener>();
+  private readonly keyAvailable = new Emitter<Parameters<Listener>>();
   /** Counts open() calls that ended pending (the tests check pending was exercised). */
   pendingOpens = 0;
 
@@ -52,7 +53,7 @@ export class TestDeviceCrypto implements MessageCrypto {
     const versions = this.keys.get(conversationId) ?? new Map<number, Uint8Array>();
     versions.set(version, key);
     this.keys.set(conversationId, versions);
-    for (const listener of this.listeners) listener(conversationId, version);
+    this.keyAvailable.fire(conversationId, version);
   }
 
   currentVersion(conversationId: ConversationId): number | undefined {
@@ -96,8 +97,7 @@ export class TestDeviceCrypto implements MessageCrypto {
   }
 
   onKeyAvailable(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.keyAvailable.event(listener);
   }
 }
 

@@ -5,6 +5,7 @@
  * into the page is a frozen object of functions that resolve to plain `IpcResult` data; the renderer's
  * client (src/renderer/src/bridge/client.ts) unwraps them into values or typed errors.
  */
+import { EventMap } from '../events/eventMap';
 import { channelNames, type ChannelName } from './channels';
 import type { ChannelArgs, ChannelResult } from './contract';
 import { eventNames, listenerName, type EventName } from './eventNames';
@@ -35,21 +36,19 @@ export function buildBridge(invoke: Invoke, subscribe: Subscribe): RawBridge {
   return Object.freeze(bridge) as unknown as RawBridge;
 }
 
-/** A tiny listener registry for the transports: routes `{ name, payload }` messages to subscribers. */
+/** Routes the transport's `{ name, payload }` messages to the subscribers of that event. */
 export function createEventRouter(): { subscribe: Subscribe; deliver(message: unknown): void } {
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const events = new EventMap<Record<EventName, [payload: unknown]>>();
   return {
-    subscribe(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener);
-      return () => void set.delete(listener);
-    },
+    subscribe: (event, listener) => events.on(event, listener),
     deliver(message) {
       if (typeof message !== 'object' || message === null) return;
       const { name, payload } = message as { name?: unknown; payload?: unknown };
-      if (typeof name !== 'string') return;
-      for (const listener of listeners.get(name) ?? []) listener(payload);
+      if (isEventName(name)) events.fire(name, payload);
     },
   };
+}
+
+function isEventName(name: unknown): name is EventName {
+  return (eventNames as readonly unknown[]).includes(name);
 }

@@ -12,6 +12,7 @@ import * as annotate from './annotate';
 import { handleStatus, routeAction, routeMessage, routeSignal } from './events';
 import { ConversationSession } from './conversationSession';
 import { conversationView, newestMessageTimetoken, type ConversationView } from './conversationView';
+import { Emitter } from '../events/emitter';
 import { DisposedError, InvalidInputError, MessagingError, TransportError } from './errors';
 import { resolveSettings, type MessagingOptions } from './options';
 import * as sending from './send';
@@ -31,8 +32,13 @@ export class Messaging {
   private readonly subscriptions = new Map<ConversationId, PubNub.Subscription>();
   private readonly typing: TypingTracker;
   private readonly typingSent = new Map<ConversationId, { on: boolean; at: number }>();
-  private readonly changeListeners = new Set<ChangeListener>();
-  private readonly errorListeners = new Set<ErrorListener>();
+  private readonly changed = new Emitter<Parameters<ChangeListener>>({
+    onListenerError: (error, id) => this.report(new MessagingError('listener_failed', `a change listener threw: ${error instanceof Error ? error.message : String(error)}`), id),
+  });
+  private readonly failed = new Emitter<Parameters<ErrorListener>>({
+    // An error listener that throws has nobody left to report to; the pipeline carries on.
+    onListenerError: () => undefined,
+  });
   private readonly revisions = new Map<ConversationId, number>();
   private readonly views = new Map<ConversationId, { revision: number; view: ConversationView }>();
   private readonly dirty = new Set<ConversationId>();
@@ -171,14 +177,12 @@ export class Messaging {
 
   /** Calls `listener` (batched per microtask) with each conversation whose view changed. */
   onChange(listener: ChangeListener): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.changed.event(listener);
   }
 
   /** Calls `listener` with failures of background work (catch-up after a reconnect, cursor saves, live input). */
   onError(listener: ErrorListener): () => void {
-    this.errorListeners.add(listener);
-    return () => this.errorListeners.delete(listener);
+    return this.failed.event(listener);
   }
 
   /** Unsubscribes everything, removes every listener, stops every timer; waits for pending cursor saves. */
@@ -190,8 +194,8 @@ export class Messaging {
     this.pubnub.removeListener(this.statusListener);
     this.stopKeyListener();
     this.typing.dispose();
-    this.changeListeners.clear();
-    this.errorListeners.clear();
+    this.changed.clear();
+    this.failed.clear();
     await Promise.all([...this.sessions.values()].map((s) => s.flush()));
   }
 
@@ -221,27 +225,13 @@ export class Messaging {
   report(error: unknown, conversationId: ConversationId | undefined): void {
     if (this.disposed) return;
     const failure = error instanceof MessagingError ? error : toTransportError(error);
-    for (const listener of this.errorListeners) {
-      try {
-        listener(failure, conversationId);
-      } catch {
-        // An error listener that throws has nobody left to report to; the pipeline carries on.
-      }
-    }
+    this.failed.fire(failure, conversationId);
   }
 
   private flushChanges(): void {
     const ids = [...this.dirty];
     this.dirty.clear();
-    for (const id of ids) {
-      for (const listener of this.changeListeners) {
-        try {
-          listener(id);
-        } catch (error) {
-          this.report(new MessagingError('listener_failed', `a change listener threw: ${error instanceof Error ? error.message : String(error)}`), id);
-        }
-      }
-    }
+    for (const id of ids) this.changed.fire(id);
   }
 
   private checkedSessions(conversationIds: readonly ConversationId[]): ConversationSession[] {

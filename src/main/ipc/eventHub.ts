@@ -3,6 +3,7 @@
  * the contract's schema (which strips undeclared fields) before it reaches any transport — Electron's
  * `webContents.send` or the web host's event stream.
  */
+import { Emitter } from '../../common/events/emitter';
 import { eventSchemas, type EventName, type EventPayload } from '../../common/ipc/events';
 
 export interface EventMessage {
@@ -20,15 +21,11 @@ export interface EventHub extends EventSink {
 }
 
 export function createEventHub(): EventHub {
-  const transports = new Set<(message: EventMessage) => void>();
+  const transports = new Emitter<[message: EventMessage]>();
   return {
     emit(event, payload) {
-      const message = { name: event, payload: eventSchemas[event].parse(payload) };
-      for (const send of transports) send(message);
+      transports.fire({ name: event, payload: eventSchemas[event].parse(payload) });
     },
-    attach(send) {
-      transports.add(send);
-      return () => void transports.delete(send);
-    },
+    attach: transports.event,
   };
 }

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../../node/net/listen';
 import type { Dispatch } from '../ipc/dispatch';
 import type { EventHub } from '../ipc/eventHub';
 import type { Logger } from '../log/logger';
@@ -129,8 +129,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = (await listen(server, { port: opts.port })).url;
   return { url: `${origin}/#session=${token}`, origin, close: () => closeServer(server) };
 }
 

@@ -79,7 +79,7 @@ export const accessManagerRoutes = [
     access: () => SIGNED,
     handle: (text, ctx) => {
       const p = validateGrant(text);
-      const secretKey = ctx.core.config.secretKey as string;
+      const secretKey = ctx.relay.config.secretKey as string;
       const claims = {
         v: 2 as const,
         t: Math.floor(Date.now() / 1000),
@@ -98,8 +98,8 @@ export const accessManagerRoutes = [
     access: () => SIGNED,
     handle: (p, ctx) => {
       try {
-        const verified = ctx.core.access.validToken(p.token, 0);
-        ctx.core.revocations.revoke(verified.id, verified.expiresAt);
+        const verified = ctx.relay.access.validToken(p.token, 0);
+        ctx.relay.revocations.revoke(verified.id, verified.expiresAt);
       } catch (error) {
         if (error instanceof AccessDeniedError && error.code === 'invalid_token') {
           throw new BadRequestError('invalid_token', 'Invalid token', 'Access Manager');

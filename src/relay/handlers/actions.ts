@@ -31,7 +31,7 @@ function actionJson(a: MessageAction) {
 
 function announce(ctx: RouteContext, subKey: string, channel: string, a: MessageAction, event: 'added' | 'removed') {
   const data = { type: a.type, value: a.value, messageTimetoken: String(a.messageTimetoken), actionTimetoken: String(a.actionTimetoken) };
-  ctx.core.emit({
+  ctx.relay.emit({
     subKey,
     channel,
     kind: 'action',
@@ -62,9 +62,9 @@ export const actionRoutes = [
         value: p.value,
         uuid: p.uuid,
         messageTimetoken: p.messageTimetoken,
-        actionTimetoken: ctx.core.clock.next(),
+        actionTimetoken: ctx.relay.clock.next(),
       };
-      ctx.core.actions.add(p.subKey, p.channel, action);
+      ctx.relay.actions.add(p.subKey, p.channel, action);
       announce(ctx, p.subKey, p.channel, action, 'added');
       return ok({ status: 200, data: actionJson(action) });
     },
@@ -79,7 +79,7 @@ export const actionRoutes = [
     }),
     access: (p) => needs([[p.channel, 'read']]),
     handle: (p, ctx) => {
-      const page = ctx.core.actions.page(p.subKey, p.channel, p);
+      const page = ctx.relay.actions.page(p.subKey, p.channel, p);
       const oldest = page.actions[0];
       const more =
         page.more && oldest !== undefined
@@ -105,7 +105,7 @@ export const actionRoutes = [
     }),
     access: (p) => needs([[p.channel, 'delete']]),
     handle: (p, ctx) => {
-      const removed = ctx.core.actions.remove(p.subKey, p.channel, p.messageTimetoken, p.actionTimetoken);
+      const removed = ctx.relay.actions.remove(p.subKey, p.channel, p.messageTimetoken, p.actionTimetoken);
       if (removed === undefined) throw new NotFoundError('not_found', 'Message action not found');
       announce(ctx, p.subKey, p.channel, removed, 'removed');
       return ok({ status: 200, data: {} });

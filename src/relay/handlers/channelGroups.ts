@@ -37,7 +37,7 @@ export const channelGroupRoutes = [
     parse: parseGroup,
     access: (p) => needs([], [[p.group, 'manage']]),
     handle: (p, ctx) => {
-      const { groups } = ctx.core;
+      const { groups } = ctx.relay;
       if (p.add !== undefined) groups.add(p.subKey, p.group, p.add);
       else if (p.remove !== undefined) groups.remove(p.subKey, p.group, p.remove);
       else return ok({ ...OK, payload: { channels: groups.channels(p.subKey, p.group), group: p.group } });
@@ -48,13 +48,13 @@ export const channelGroupRoutes = [
     parse: (ctx) => ({ subKey: subscribeKey(ctx), group: checkGroup(pathText(ctx, 'group')) }),
     access: (p) => needs([], [[p.group, 'manage']]),
     handle: (p, ctx) => {
-      ctx.core.groups.deleteGroup(p.subKey, p.group);
+      ctx.relay.groups.deleteGroup(p.subKey, p.group);
       return ok(OK);
     },
   }),
   route('GET', '/v1/channel-registration/sub-key/:sub/channel-group', {
     parse: (ctx) => ({ subKey: subscribeKey(ctx) }),
     access: () => needs([]),
-    handle: (p, ctx) => ok({ ...OK, payload: { groups: ctx.core.groups.list(p.subKey), sub_key: p.subKey } }),
+    handle: (p, ctx) => ok({ ...OK, payload: { groups: ctx.relay.groups.list(p.subKey), sub_key: p.subKey } }),
   }),
 ];

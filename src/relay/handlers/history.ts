@@ -72,7 +72,7 @@ function itemJson(m: StoredMessage, include: Include, actions: readonly MessageA
 }
 
 function fetch(p: FetchParams, ctx: RouteContext, withActions: boolean) {
-  const { messages, actions } = ctx.core;
+  const { messages, actions } = ctx.relay;
   const now = Date.now();
   const parts: string[] = [];
   let more = '';
@@ -138,7 +138,7 @@ export const historyRoutes = [
     handle: (p, ctx) => {
       const now = Date.now();
       const counts = Object.fromEntries(
-        p.channels.map((ch, i) => [ch, ctx.core.messages.count(p.subKey, ch, p.after(i), LIMITS.messageCountCap, now)]),
+        p.channels.map((ch, i) => [ch, ctx.relay.messages.count(p.subKey, ch, p.after(i), LIMITS.messageCountCap, now)]),
       );
       return ok({ status: 200, error: false, error_message: '', channels: counts, more: {} });
     },
@@ -147,8 +147,8 @@ export const historyRoutes = [
     parse: parseDelete,
     access: (p) => needs([[p.channel, 'delete']]),
     handle: (p, ctx) => {
-      ctx.core.messages.deleteRange(p.subKey, p.channel, p.start, p.end);
-      ctx.core.hub.forget(p.subKey, p.channel, (tt) => inDeleteRange(tt, p.start, p.end));
+      ctx.relay.messages.deleteRange(p.subKey, p.channel, p.start, p.end);
+      ctx.relay.hub.forget(p.subKey, p.channel, (tt) => inDeleteRange(tt, p.start, p.end));
       return ok({ status: 200, error: false, error_message: '' });
     },
   }),

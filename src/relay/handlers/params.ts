@@ -16,14 +16,14 @@ function param(ctx: RouteContext, name: string): string {
 
 export function subscribeKey(ctx: RouteContext): string {
   const key = checkKey(decodeComponent(param(ctx, 'sub'), 'subscribe key'), 'Subscribe');
-  const expected = ctx.core.config.subscribeKey;
+  const expected = ctx.relay.config.subscribeKey;
   if (expected !== undefined && key !== expected) throw new BadRequestError('invalid_key', 'Invalid Subscribe Key');
   return key;
 }
 
 export function publishKey(ctx: RouteContext): string {
   const key = checkKey(decodeComponent(param(ctx, 'pub'), 'publish key'), 'Publish');
-  const expected = ctx.core.config.publishKey;
+  const expected = ctx.relay.config.publishKey;
   if (expected !== undefined && key !== expected) throw new BadRequestError('invalid_key', 'Invalid Publish Key');
   return key;
 }

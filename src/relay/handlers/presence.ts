@@ -36,7 +36,7 @@ function target(ctx: RouteContext, requireSome: boolean): Target {
   if (channels.length + groups.length > LIMITS.subscribeNames) {
     throw new BadRequestError('invalid_parameter', `At most ${LIMITS.subscribeNames} channels and groups`);
   }
-  const viaGroups = groups.flatMap((g) => ctx.core.groups.channels(subKey, g));
+  const viaGroups = groups.flatMap((g) => ctx.relay.groups.channels(subKey, g));
   return { subKey, uuid: callerUuid(ctx), channels, groups, all: [...new Set([...channels, ...viaGroups])] };
 }
 
@@ -59,7 +59,7 @@ function stateQuery(ctx: RouteContext, required: boolean): Record<string, unknow
 }
 
 function hereNowBody(ctx: RouteContext, t: Target, global: boolean): unknown {
-  const { presence } = ctx.core;
+  const { presence } = ctx.relay;
   const withUuids = ctx.incoming.query.get('disable_uuids') !== '1';
   const withState = flagQuery(ctx, 'state');
   const limit = intQuery(ctx, 'limit', 0, 1000) ?? 1000;
@@ -97,9 +97,9 @@ export const presenceRoutes = [
     access: (p) => readAll(p.t),
     handle: ({ t, timeout, state }, ctx) => {
       const now = Date.now();
-      for (const channel of t.all) ctx.core.presence.touch(t.subKey, channel, t.uuid, timeout, now);
+      for (const channel of t.all) ctx.relay.presence.touch(t.subKey, channel, t.uuid, timeout, now);
       for (const [channel, value] of Object.entries(state ?? {})) {
-        if (t.all.includes(channel)) ctx.core.presence.setState(t.subKey, channel, t.uuid, value, now);
+        if (t.all.includes(channel)) ctx.relay.presence.setState(t.subKey, channel, t.uuid, value, now);
       }
       return ok(OK);
     },
@@ -108,7 +108,7 @@ export const presenceRoutes = [
     parse: (ctx) => target(ctx, true),
     access: readAll,
     handle: (t, ctx) => {
-      for (const channel of t.all) ctx.core.presence.leave(t.subKey, channel, t.uuid);
+      for (const channel of t.all) ctx.relay.presence.leave(t.subKey, channel, t.uuid);
       return ok({ ...OK, action: 'leave' });
     },
   }),
@@ -125,13 +125,13 @@ export const presenceRoutes = [
   route('GET', '/v2/presence/sub-key/:sub/uuid/:uuid', {
     parse: (ctx) => ({ subKey: subscribeKey(ctx), uuid: checkUuid(pathText(ctx, 'uuid')) }),
     access: () => needs([]),
-    handle: (p, ctx) => ok({ ...OK, payload: { channels: ctx.core.presence.channelsOf(p.subKey, p.uuid) } }),
+    handle: (p, ctx) => ok({ ...OK, payload: { channels: ctx.relay.presence.channelsOf(p.subKey, p.uuid) } }),
   }),
   route('GET', '/v2/presence/sub-key/:sub/channel/:channels/uuid/:uuid', {
     parse: (ctx) => ({ t: target(ctx, true), of: checkUuid(pathText(ctx, 'uuid')) }),
     access: (p) => readAll(p.t),
     handle: ({ t, of }, ctx) => {
-      const stateOf = (ch: string) => ctx.core.presence.stateOf(t.subKey, ch, of) ?? {};
+      const stateOf = (ch: string) => ctx.relay.presence.stateOf(t.subKey, ch, of) ?? {};
       if (t.channels.length === 1 && t.groups.length === 0) return ok({ ...OK, payload: stateOf(t.channels[0] as string) });
       return ok({ ...OK, payload: Object.fromEntries(t.all.map((ch) => [ch, stateOf(ch)])) });
     },
@@ -146,7 +146,7 @@ export const presenceRoutes = [
     access: (p) => readAll(p.t),
     handle: ({ t, state }, ctx) => {
       const now = Date.now();
-      for (const channel of t.all) ctx.core.presence.setState(t.subKey, channel, t.uuid, state, now);
+      for (const channel of t.all) ctx.relay.presence.setState(t.subKey, channel, t.uuid, state, now);
       return ok({ ...OK, payload: state });
     },
   }),

@@ -67,11 +67,11 @@ async function parsePublish(ctx: RouteContext, kind: 'message' | 'signal', fromB
 }
 
 function publish(params: PublishParams, ctx: RouteContext, kind: 'message' | 'signal') {
-  const { core } = ctx;
-  const tt = core.clock.next();
+  const { relay } = ctx;
+  const tt = relay.clock.next();
   if (params.store) {
     const expiresAt = params.ttlHours !== undefined && params.ttlHours > 0 ? Date.now() + params.ttlHours * 3_600_000 : null;
-    core.messages.insert(
+    relay.messages.insert(
       params.subKey,
       {
         channel: params.channel,
@@ -85,7 +85,7 @@ function publish(params: PublishParams, ctx: RouteContext, kind: 'message' | 'si
       expiresAt,
     );
   }
-  core.emit({
+  relay.emit({
     subKey: params.subKey,
     channel: params.channel,
     kind,

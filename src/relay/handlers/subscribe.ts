@@ -60,7 +60,7 @@ function presenceChannels(p: SubscribeParams, ctx: RouteContext): string[] {
   const direct = [...p.spec.channels].filter((ch) => !isPresenceName(ch) && !isWildcard(ch));
   const viaGroups = p.spec.groups
     .filter((g) => !isPresenceName(g))
-    .flatMap((g) => groupChannels(g, (name) => ctx.core.groups.channels(p.spec.subKey, name)));
+    .flatMap((g) => groupChannels(g, (name) => ctx.relay.groups.channels(p.spec.subKey, name)));
   return [...new Set([...direct, ...viaGroups])];
 }
 
@@ -70,23 +70,23 @@ function answer(result: PollResult): string {
 }
 
 async function handle(p: SubscribeParams, ctx: RouteContext) {
-  const { core } = ctx;
+  const { relay } = ctx;
   const subKey = p.spec.subKey;
-  const handshakeCursor = core.clock.current();
+  const handshakeCursor = relay.clock.current();
   const now = Date.now();
   const channels = presenceChannels(p, ctx);
-  const members: Member[] = channels.map((ch) => core.presence.touch(subKey, ch, p.uuid, p.heartbeat, now));
+  const members: Member[] = channels.map((ch) => relay.presence.touch(subKey, ch, p.uuid, p.heartbeat, now));
   for (const [channel, value] of Object.entries(p.state ?? {})) {
-    if (channels.includes(channel)) core.presence.setState(subKey, channel, p.uuid, value, now);
+    if (channels.includes(channel)) relay.presence.setState(subKey, channel, p.uuid, value, now);
   }
   if (p.cursor === undefined || p.cursor === 0n) return okRaw(answer({ events: [], cursor: handshakeCursor }));
-  members.forEach((m) => core.presence.hold(m));
+  members.forEach((m) => relay.presence.hold(m));
   try {
-    const result = await core.hub.polls.wait(p.spec, p.cursor, core.config.longPollMs, ctx.incoming.closed);
+    const result = await relay.hub.polls.wait(p.spec, p.cursor, relay.config.longPollMs, ctx.incoming.closed);
     return okRaw(answer(result));
   } finally {
     const end = Date.now();
-    members.forEach((m) => core.presence.release(m, end));
+    members.forEach((m) => relay.presence.release(m, end));
   }
 }
 

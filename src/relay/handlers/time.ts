@@ -10,6 +10,6 @@ export const timeRoutes = [
   route('GET', '/time/0', {
     parse: () => undefined,
     access: () => OPEN,
-    handle: (_p, ctx) => okRaw(`[${ctx.core.clock.current()}]`),
+    handle: (_p, ctx) => okRaw(`[${ctx.relay.clock.current()}]`),
   }),
 ];

@@ -4,13 +4,13 @@
  * executes. Path segments stay percent-encoded in `params`; routes decode what they use.
  */
 import type { Access } from '../pam/accessManager';
-import type { RelayCore } from '../relayCore';
+import type { RelayContext } from '../relayContext';
 import type { HttpMethod, Incoming } from './incoming';
 import type { ErrorShape, Reply } from './reply';
 
 export interface RouteContext {
   readonly incoming: Incoming;
-  readonly core: RelayCore;
+  readonly relay: RelayContext;
   /** Raw (still encoded) path segments captured by `:name` placeholders. */
   readonly params: Readonly<Record<string, string>>;
 }

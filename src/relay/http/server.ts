@@ -11,7 +11,7 @@ import { Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { BadRequestError, MethodNotAllowedError, NotFoundError, RelayError } from '../errors';
 import { LIMITS } from '../options';
-import type { RelayCore } from '../relayCore';
+import type { RelayContext } from '../relayContext';
 import { ROUTES } from '../routes';
 import { findRoute } from './router';
 import { parseMethod, toIncoming } from './incoming';
@@ -33,7 +33,7 @@ function internalError(): Reply {
   };
 }
 
-async function dispatch(core: RelayCore, req: IncomingMessage, res: ServerResponse): Promise<{ reply: Reply; shape: ErrorShape }> {
+async function dispatch(relay: RelayContext, req: IncomingMessage, res: ServerResponse): Promise<{ reply: Reply; shape: ErrorShape }> {
   let shape: ErrorShape = 'object';
   try {
     const method = parseMethod(req.method);
@@ -43,13 +43,13 @@ async function dispatch(core: RelayCore, req: IncomingMessage, res: ServerRespon
     if (match.kind === 'none') throw new NotFoundError('unknown_endpoint', `No relay endpoint at ${incoming.rawPath.slice(0, 200)}`);
     if (match.kind === 'wrongMethod') throw new MethodNotAllowedError(`Use ${match.allowed.join(' or ')} for this endpoint`);
     shape = match.route.errorShape;
-    const prepared = await match.route.prepare({ incoming, core, params: match.params });
-    await core.access.authorize(prepared.access, incoming, async () => (await incoming.body()).toString('utf8'));
+    const prepared = await match.route.prepare({ incoming, relay, params: match.params });
+    await relay.access.authorize(prepared.access, incoming, async () => (await incoming.body()).toString('utf8'));
     return { reply: await prepared.execute(), shape };
   } catch (error) {
-    if (error instanceof RelayError) return { reply: errorReply(error, shape, core.clock.current()), shape };
+    if (error instanceof RelayError) return { reply: errorReply(error, shape, relay.clock.current()), shape };
     if (error instanceof URIError) {
-      return { reply: errorReply(new BadRequestError('malformed_path', 'Malformed request'), shape, core.clock.current()), shape };
+      return { reply: errorReply(new BadRequestError('malformed_path', 'Malformed request'), shape, relay.clock.current()), shape };
     }
     process.stderr.write(`relay: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return { reply: internalError(), shape };
@@ -78,7 +78,7 @@ function refuseHead(error: Error & { code?: string }, socket: Duplex): void {
   );
 }
 
-export function createRelayServer(core: RelayCore): RelayServer {
+export function createRelayServer(relay: RelayContext): RelayServer {
   let closing = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -93,7 +93,7 @@ export function createRelayServer(core: RelayCore): RelayServer {
       return;
     }
     inFlight += 1;
-    void dispatch(core, req, res)
+    void dispatch(relay, req, res)
       .then(({ reply }) => writeReply(res, reply, closing))
       .catch(() => res.destroy())
       .finally(() => {
@@ -118,7 +118,7 @@ export function createRelayServer(core: RelayCore): RelayServer {
     // Stop listening but keep open connections for a moment (http.Server#close would drop idle keep-alive
     // connections at once, racing a client that is just sending its next request on one).
     const stopped = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
-    core.hub.polls.closeAll();
+    relay.hub.polls.closeAll();
     await new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS));
     await drain(5000);
     server.closeAllConnections();

@@ -4,7 +4,7 @@
  * key service (tests, an organisation's own issuer); `issuer.issue(...)` signs claims in-process.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../../node/net/listen';
 import { Unauthorized } from '../http/httpErrors';
 import { RateLimiter } from '../http/rateLimit';
 import { Router } from '../http/router';
@@ -32,13 +32,7 @@ export async function startClaimIssuer(opts: { dataDir: string; port?: number; h
       validateResponses: false,
     }),
   );
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { url } = await listen(server, { port: opts.port, host: opts.host });
   const close = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());

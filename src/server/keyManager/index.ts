@@ -7,9 +7,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { KeyManagerUrlSchema } from '../../common/broadcast/descriptor';
 import { createNodeCryptoProvider } from '../../node/crypto/nodeProvider';
+import { listen } from '../../node/net/listen';
 import { Unauthorized } from '../http/httpErrors';
 import { RateLimiter } from '../http/rateLimit';
 import type { Route } from '../http/route';
@@ -80,13 +80,8 @@ export async function startKeyManager(opts: StartKeyManagerOptions): Promise<Run
   const log = opts.log ?? ((m: string, e?: unknown) => console.error(`[key manager] ${m}`, e ?? ''));
   const server = createServer();
   server.keepAliveTimeout = 5_000;
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = opts.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const address = await listen(server, { port: opts.port, host: opts.host });
+  const url = opts.publicUrl ?? address.url;
   const stopServer = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -112,7 +107,7 @@ export async function startKeyManager(opts: StartKeyManagerOptions): Promise<Run
   );
   return {
     url,
-    port,
+    port: address.port,
     close: async () => {
       await stopServer();
       mounted.close();

@@ -8,8 +8,8 @@
  * audience) is known only once it listens; the parts close with the HTTP server.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { listeningAddress } from '../../node/net/listen';
 import { broadcastAccessRoutes } from '../claims/broadcastAccess';
 import { ClaimIssuer } from '../claims/claimIssuer';
 import { claimRoutes } from '../claims/claimRoutes';
@@ -30,11 +30,7 @@ export interface BroadcastMountOptions {
 
 /** Routes to add to the key service's route table; `server` is read on first request. */
 export function broadcastRoutes(svc: Services, opts: BroadcastMountOptions, server: () => Server): Route[] {
-  const baseUrl = () => {
-    const { port } = server().address() as AddressInfo;
-    const host = opts.host ?? '127.0.0.1';
-    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  };
+  const baseUrl = () => listeningAddress(server(), opts.host).url;
   const claimsDir = path.join(opts.dataDir, 'claims');
   let issuer: Promise<ClaimIssuer> | null = null;
   let grants: RoleGrants | null = null;

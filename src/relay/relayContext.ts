@@ -1,7 +1,8 @@
 /**
- * Everything a route handler works with: the resolved configuration, the SQLite stores, the fan-out hub, the
- * presence registry, Access Manager and the timetoken clock, plus the helpers that publish events. Built once
- * per relay by `startRelay`.
+ * The relay's shared per-process context, everything a route handler works with (as `ctx.relay`): the
+ * resolved configuration, the SQLite stores, the fan-out hub, the presence registry, Access Manager and the
+ * timetoken clock, plus the helpers that publish events and the periodic sweep. Built once per relay by
+ * `startRelay` (docs/relay.md, "Inside").
  */
 import type { RelayConfig } from './options';
 import type { Db } from './store/database';
@@ -27,7 +28,7 @@ export interface LiveEventInput {
   readonly tt?: Timetoken;
 }
 
-export class RelayCore {
+export class RelayContext {
   readonly messages: MessageStore;
   readonly actions: ActionStore;
   readonly groups: ChannelGroupStore;
