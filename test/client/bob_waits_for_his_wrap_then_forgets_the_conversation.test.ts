@@ -78,7 +78,7 @@ async function world() {
       throw new KeyServiceError(404, 'not_found', `no route ${path}`);
     },
   };
-  const users = new Map([...alice.devices, ...bob.devices].map((d) => [d.deviceId, d.deviceId.startsWith('alice') ? alice : bob]));
+  const users = new Map<string, typeof alice>([...alice.devices, ...bob.devices].map((d) => [d.deviceId, d.deviceId.startsWith('alice') ? alice : bob]));
   const directory = {
     device: async (deviceId: string) => {
       const user = users.get(deviceId);
