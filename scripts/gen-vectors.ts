@@ -7,7 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
+import { buildAcceptanceVectors } from '../test/vectors/build/acceptance';
 import { buildAcrhVectors, buildSafetyNumberVectors } from '../test/vectors/build/interop';
+import { buildDeviceLinkVectors } from '../test/vectors/build/links';
 import { buildBroadcastVectors, buildEnvelopeVectors } from '../test/vectors/build/messages';
 import { buildCertificateVectors, buildRecordVectors } from '../test/vectors/build/records';
 import { buildGrantVectors } from '../test/vectors/build/grants';
@@ -21,10 +23,12 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'device-certificates.json': await buildCertificateVectors(provider),
     'key-version-records.json': await buildRecordVectors(provider),
     'wrap-grants.json': await buildGrantVectors(provider),
+    'key-version-acceptance.json': await buildAcceptanceVectors(provider),
     'envelopes.json': await buildEnvelopeVectors(provider),
     'broadcasts.json': await buildBroadcastVectors(provider),
     'pubnub-acrh.json': await buildAcrhVectors(provider),
     'safety-numbers.json': await buildSafetyNumberVectors(provider),
+    'device-links.json': await buildDeviceLinkVectors(provider),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The client core facade (issue 6): one `Client` per profile, created with injected dependencies (vault,
+ * The client core facade (docs/client.md): one `Client` per profile, created with injected dependencies (vault,
  * key-service URL, relay origin, crypto provider, profile data dir). It runs in Electron's main process and,
  * unchanged, in the CLI; it owns every private key and its results never carry key material. Methods are
  * coarse: sign-in, devices and linking, conversations, messaging (the pipeline of src/common/messaging over
@@ -230,8 +230,11 @@ export class Client {
     return this.need().conversations.rotate(conversationId);
   }
 
-  leave(conversationId: ConversationId): Promise<void> {
-    return this.need().conversations.leave(conversationId);
+  /** Leaves a conversation; its keys are then evicted from the ring (zeroed). */
+  async leave(conversationId: ConversationId): Promise<void> {
+    const core = this.need();
+    await core.conversations.leave(conversationId);
+    core.ring.forget(conversationId);
   }
 
   /** This device's MessageCrypto (for a pipeline the host builds itself, e.g. the renderer's via IPC). */

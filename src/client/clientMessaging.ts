@@ -1,12 +1,14 @@
 /**
- * The signed-in client's messaging side (issue 6; docs/client.md): the pipeline of src/common/messaging
+ * The signed-in client's messaging side (docs/client.md): the pipeline of src/common/messaging
  * over the relay (created once, on first use), the control notices on the user's inbox — acted on first
- * (key versions prefetched, rotations readied, the transport token renewed), then passed to listeners —
+ * (key versions prefetched, rotations readied, the transport token renewed, the keys of a conversation
+ * this user was removed from evicted), then passed to listeners —
  * and closing all of it. Owned by the `Client` facade, one per sign-in.
  */
 import { randomBytes } from 'node:crypto';
 import type { ControlNotice } from '../common/channels';
 import { Emitter } from '../common/events/emitter';
+import { missingCase } from '../common/errors';
 import type { ConversationId } from '../common/ids';
 import { createMessaging, type Messaging } from '../common/messaging/messaging';
 import type { Core } from './core';
@@ -79,13 +81,16 @@ export class ClientMessaging {
       case 'rotation_needed':
         await core.ring.prefetch(notice.conversationId);
         return;
-      case 'member_added':
       case 'member_removed':
+        if (notice.userId === core.identity.userId) core.ring.forget(notice.conversationId);
+        await this.transport?.renew();
+        return;
+      case 'member_added':
       case 'access_changed':
         await this.transport?.renew();
         return;
       default:
-        throw new Error(`unhandled notice ${JSON.stringify(notice satisfies never)}`);
+        missingCase(notice);
     }
   }
 }

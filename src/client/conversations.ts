@@ -1,5 +1,5 @@
 /**
- * Conversation operations (issue 6, "Conversation operations"): create 1:1 and group conversations, add
+ * Conversation operations (docs/client.md): create 1:1 and group conversations, add
  * and remove members, change roles, leave, and rotate the key. Every new key version wraps to the
  * certified devices of the current members (certificates verified under pinned account keys); wraps of
  * existing versions for an added member or device carry this device's signed grant (docs/protocol.md
@@ -106,9 +106,12 @@ export class Conversations {
 
   /** True when the ring refuses the current version because no record or grant covers this device's wrap. */
   private async currentWrapUncovered(conversationId: ConversationId, version: number): Promise<boolean> {
-    if (this.ring.held(conversationId, version)) return false;
+    if (this.ring.holds(conversationId, version)) return false;
     return this.ring.get(conversationId, version).then(
-      () => false,
+      (key) => {
+        key.fill(0);
+        return false;
+      },
       (err: unknown) => isProtocolError(err) && err.code === 'uncovered_wrap',
     );
   }
@@ -174,17 +177,21 @@ export class Conversations {
         throw err;
       });
       if (key === undefined) continue;
-      for (const d of devices) {
-        const w = await wrapKey(this.provider, { purpose: 'conversation', scopeId: conversationId, version, recipientDeviceId: d.deviceId, recipientPublicKey: d.x25519, key });
-        const grant = await createWrapGrant(this.provider, {
-          conversationId,
-          version,
-          wrap: w,
-          grantedBy: this.device.deviceId,
-          grantedAt: Date.now(),
-          signingPrivateKey: this.device.ed25519PrivateKey,
-        });
-        wraps.push({ version, ...w, grant });
+      try {
+        for (const d of devices) {
+          const w = await wrapKey(this.provider, { purpose: 'conversation', scopeId: conversationId, version, recipientDeviceId: d.deviceId, recipientPublicKey: d.x25519, key });
+          const grant = await createWrapGrant(this.provider, {
+            conversationId,
+            version,
+            wrap: w,
+            grantedBy: this.device.deviceId,
+            grantedAt: Date.now(),
+            signingPrivateKey: this.device.ed25519PrivateKey,
+          });
+          wraps.push({ version, ...w, grant });
+        }
+      } finally {
+        key.fill(0);
       }
     }
     return wraps;

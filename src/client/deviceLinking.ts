@@ -1,16 +1,19 @@
 /**
- * Device linking (issue 6, "Device linking"; docs/protocol.md §14). The new device signs in with the
- * password, opens a link with its public keys and shows the link code and QR payload. An existing device
- * of the same account claims the link, both show a confirmation code derived from both devices' keys, and
- * after the user compares them the existing device sends the account identity key HPKE-sealed to the new
- * device. The new device certifies and registers itself; the approving device then re-wraps every
- * conversation key version it holds for the new device, in batches, each wrap with its signed grant
- * (§6.5, made by `Conversations.wrapsFor`), so the new device reads all history.
+ * Device linking, the flow (docs/protocol.md §14; its cryptography is src/common/protocol/deviceLink*.ts).
+ * The new device signs in with the password, opens a link with its public keys and shows the link code and
+ * QR payload. An existing device of the same account claims the link, both show a confirmation code
+ * derived from both devices' keys, and after the user compares them the existing device sends the account
+ * identity key HPKE-sealed to the new device. The new device certifies and registers itself; the approving
+ * device then re-wraps every conversation key version it holds for the new device, in batches, each wrap
+ * with its signed grant (§6.5, made by `Conversations.wrapsFor`), so the new device reads all history.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import { fromBase64Url, toBase64Url } from '../common/encoding/base64url';
 import { newDeviceId, type ConversationId, type DeviceId, type UserId } from '../common/ids';
 import { verifyDeviceCertificate, type DevicePlatform } from '../common/protocol/deviceCertificate';
+import { linkFingerprint, linkQrPayload, parseLinkInput, type LinkingDeviceKeys } from '../common/protocol/deviceLinkCode';
+import { confirmationCode } from '../common/protocol/deviceLinkConfirmation';
+import { openLinkPayload, sealLinkPayload } from '../common/protocol/deviceLinkPayload';
 import { generateDeviceKeys, type DeviceKeyPairs } from '../common/protocol/identity';
 import type { Conversations } from './conversations';
 import type { Directory, TrustedDevice } from './directory';
@@ -18,7 +21,6 @@ import { certifyAndRegister, type Identity } from './enrol';
 import { DeviceLinkError, KeyServiceError } from './errors';
 import type { KeyRing } from './keyRing';
 import type { KeyServiceApi, TokenPair } from './keyServiceApi';
-import { confirmationCode, linkFingerprint, linkQrPayload, openLinkPayload, parseLinkInput, sealLinkPayload, type LinkingDeviceKeys } from './linkProtocol';
 
 interface LinkView {
   readonly linkId: string;

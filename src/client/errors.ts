@@ -1,5 +1,5 @@
 /**
- * Typed failures of the client core (issue 6). Every failure a caller can see has a stable `code`;
+ * Typed failures of the client core (docs/client.md). Every failure a caller can see has a stable `code`;
  * the CLI prints `code: message` on one line and exits non-zero, the desktop app maps the code.
  */
 import { AppError } from '../common/errors';
@@ -64,12 +64,8 @@ export class InvalidInputError extends AppError {
   }
 }
 
-/** Device linking failed: wrong state, expired, rejected, or a code mismatch. */
-export class DeviceLinkError extends AppError {
-  constructor(code: 'link_rejected' | 'link_timeout' | 'link_mismatch' | 'link_invalid', message: string) {
-    super(code, message);
-  }
-}
+/** Device linking failed: wrong state, expired, rejected, or a code mismatch (one class with the protocol's, docs/protocol.md §14). */
+export { DeviceLinkError } from '../common/protocol/errors';
 
 /** A key-version rotation kept conflicting with concurrent ones. */
 export class RotationConflictError extends AppError {

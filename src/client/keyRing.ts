@@ -1,22 +1,29 @@
 /**
- * The key ring (issue 6, "Key ring"): conversation key versions this device holds, cached by
- * (conversation, version). A version is fetched from the key service, verified (docs/protocol.md §6.4:
- * record signature, signer certified under its user's pinned key, membership, this device's wrap digest
- * — or, for a wrap added later, its grant chain, §6.5, refused as `uncovered_wrap` without one) and unwrapped; old versions stay for history. Unknown versions are fetched lazily (`request`), a
- * rotation notice prefetches (`prefetch`), and a version this device has no wrap of yet is retried until
- * it arrives. A version that fails verification is remembered as refused (listeners hear of it too, so
- * envelopes waiting for it are re-opened and shown as rejected). Key bytes never leave this module except to the envelope sealer/opener in the core.
+ * The key ring (docs/client.md, "Key ring"): the conversation key versions this device holds, by
+ * (conversation, version), each in one state of `keyVersionState.ts` — held, fetching, waiting for its
+ * wrap, or refused. A version is fetched from the key service and accepted by the pure step of
+ * docs/protocol.md §6.4 (`acceptKeyVersion`: record signature, signer certified under its user's pinned
+ * key, this device's wrap digest or grant chain, member devices, unwrap); this file supplies the network
+ * parts (directory, granters, allowed members). Old versions stay for history. Unknown versions are
+ * fetched lazily (`request`), a rotation notice prefetches (`prefetch`), and a version this device has no
+ * wrap of yet is fetched again with backoff until it arrives. A version that fails verification is
+ * refused for good (listeners hear of it too, so envelopes waiting for it are re-opened and shown as
+ * rejected).
+ *
+ * Key bytes: the ring owns every held key and zeroes it when the conversation is forgotten (`forget`) and
+ * on `close`. What `held` and `get` answer is a copy the caller owns (and zeroes after its seal or open),
+ * so evicting a key never pulls it from under an operation in progress.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import { Emitter } from '../common/events/emitter';
 import type { ConversationId, DeviceId } from '../common/ids';
-import { isProtocolError, MemberMismatchError } from '../common/protocol/errors';
-import { unwrapConversationKey } from '../common/protocol/keyVersionRecord';
-import { verifyDeviceKeyVersion } from '../common/protocol/keyVersionVerify';
+import { acceptKeyVersion, type SignerInfo } from '../common/protocol/acceptKeyVersion';
+import { isProtocolError } from '../common/protocol/errors';
 import { granterResolver } from './granters';
 import type { Directory } from './directory';
 import { KeyServiceError } from './errors';
 import type { KeyServiceApi } from './keyServiceApi';
+import { isAnnounced, release, retryDelay, type Fetching, type VersionState, type WaitingForWrap } from './keyVersionState';
 
 interface FetchedVersion {
   readonly conversationId: string;
@@ -37,20 +44,17 @@ export interface RingDevice {
   readonly x25519PublicKey: Uint8Array;
 }
 
-const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
-
 /**
  * The users whose devices a version may wrap to, when the caller knows them: for the conversation's
  * current version, its current members (undefined for older versions or while a rotation is due).
  */
 export type AllowedMembers = (conversationId: ConversationId, version: number) => Promise<ReadonlySet<string> | undefined>;
 
+/** The versions of one conversation; replaced as a whole when the conversation is forgotten. */
+type Versions = Map<number, VersionState>;
+
 export class KeyRing {
-  private readonly keys = new Map<string, Uint8Array>();
-  private readonly inFlight = new Map<string, Promise<Uint8Array | undefined>>();
-  private readonly retries = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly attempts = new Map<string, number>();
-  private readonly failures = new Map<string, { code: string; message: string }>();
+  private readonly conversations = new Map<ConversationId, Versions>();
   private readonly listeners = new Emitter<Parameters<KeyListener>>();
   private closed = false;
 
@@ -62,81 +66,61 @@ export class KeyRing {
     private readonly allowedMembers: AllowedMembers = async () => undefined,
   ) {}
 
-  private static id(conversationId: string, version: number): string {
-    return `${conversationId}#${version}`;
+  /** A copy of the held key of a version, if any (no network); the caller owns the copy. */
+  held(conversationId: ConversationId, version: number): Uint8Array | undefined {
+    return this.heldKey(conversationId, version)?.slice();
   }
 
-  /** The held key of a version, if any (no network). */
-  held(conversationId: ConversationId, version: number): Uint8Array | undefined {
-    return this.keys.get(KeyRing.id(conversationId, version));
+  /** Whether the key of a version is held (no copy made). */
+  holds(conversationId: ConversationId, version: number): boolean {
+    return this.heldKey(conversationId, version) !== undefined;
   }
 
   /** Why a version was refused (it failed verification), if it was: such a version is never retried. */
   failure(conversationId: ConversationId, version: number): { code: string; message: string } | undefined {
-    return this.failures.get(KeyRing.id(conversationId, version));
+    const state = this.stateOf(conversationId, version);
+    return state?.kind === 'refused' ? { code: state.code, message: state.message } : undefined;
   }
 
-  /** Keeps a key this device created itself (a rotation it submitted). */
+  /** Keeps a key this device created itself (a rotation it submitted). The ring owns `key` from now on. */
   remember(conversationId: ConversationId, version: number, key: Uint8Array): void {
-    this.store(conversationId, version, key);
+    if (!this.keep(this.versionsOf(conversationId), conversationId, version, key)) key.fill(0);
   }
 
-  /** The key of a version: held, or fetched and verified now. Throws the service's or the protocol's error. */
+  /**
+   * The key of a version — a copy of the held one, or fetched and verified now (after a background fetch
+   * under way, if it did not end with the key). Throws the service's or the protocol's error (a record of
+   * another version than asked is `wrong_key_version`).
+   */
   async get(conversationId: ConversationId, version: number): Promise<Uint8Array> {
+    const inFlight = this.stateOf(conversationId, version);
+    if (inFlight?.kind === 'fetching') await inFlight.fetch;
+    const versions = this.versionsOf(conversationId);
     const held = this.held(conversationId, version);
     if (held) return held;
     const fetched = await this.api.call<FetchedVersion>('GET', `/v1/conversations/${conversationId}/versions/${version}`);
-    return this.accept(conversationId, fetched);
+    return this.accept(versions, conversationId, version, fetched);
   }
 
   /**
-   * Lazy fetch for an envelope that needs a version: starts (or joins) a fetch in the background; when the
-   * device has no wrap yet it retries with backoff. Listeners hear when the key arrives.
+   * Lazy fetch for an envelope that needs a version: starts a fetch in the background unless the version
+   * is held, being fetched, waiting for its wrap or refused; when the device has no wrap yet it fetches
+   * again with backoff. Listeners hear when the key arrives (or the version is refused).
    */
   request(conversationId: ConversationId, version: number): void {
-    const id = KeyRing.id(conversationId, version);
-    if (this.keys.has(id) || this.inFlight.has(id) || this.retries.has(id) || this.failures.has(id) || this.closed) return;
-    const attempt = this.get(conversationId, version).then(
-      (key) => key,
-      (err: unknown) => {
-        if (this.closed) return undefined;
-        if (isRetryable(err)) this.scheduleRetry(conversationId, version);
-        else if (isProtocolError(err)) {
-          this.failures.set(id, { code: err.code, message: err.message });
-          this.listeners.fire(conversationId, version);
-        }
-        return undefined;
-      },
-    );
-    this.inFlight.set(id, attempt);
-    void attempt.finally(() => this.inFlight.delete(id));
-  }
-
-  private scheduleRetry(conversationId: ConversationId, version: number): void {
-    const id = KeyRing.id(conversationId, version);
-    const attempt = this.attempts.get(id) ?? 0;
-    this.attempts.set(id, attempt + 1);
-    const timer = setTimeout(() => {
-      this.retries.delete(id);
-      this.request(conversationId, version);
-    }, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]);
-    timer.unref?.();
-    this.retries.set(id, timer);
+    if (this.closed || this.stateOf(conversationId, version) !== undefined) return;
+    this.startFetch(conversationId, version, 0);
   }
 
   /**
-   * After a rotation or wraps notice: fetch every version after the newest held one, and retry waiting ones
+   * After a rotation or wraps notice: fetch every version after the newest held one, and fetch waiting ones
    * now (a wrap added for an older version, e.g. history shared with this device, reaches an envelope that
    * waits for it this way). Versions already held are not downloaded again — in a 1,000-member group each
    * one's public record is ~120 KiB. Returns how many versions the fetch listed.
    */
   async prefetch(conversationId: ConversationId): Promise<number> {
-    for (const [id, timer] of this.retries) {
-      if (id.startsWith(`${conversationId}#`)) {
-        clearTimeout(timer);
-        this.retries.delete(id);
-        this.request(conversationId, Number(id.slice(conversationId.length + 1)));
-      }
+    for (const [version, state] of this.conversations.get(conversationId) ?? []) {
+      if (state.kind === 'waiting-for-wrap') this.startFetch(conversationId, version, state.attempts);
     }
     return this.fetchAfter(conversationId, this.heldVersions(conversationId).at(-1) ?? 0);
   }
@@ -147,6 +131,7 @@ export class KeyRing {
   }
 
   private async fetchAfter(conversationId: ConversationId, from: number): Promise<number> {
+    const versions = this.versionsOf(conversationId);
     let after = from;
     let count = 0;
     for (;;) {
@@ -155,7 +140,7 @@ export class KeyRing {
         `/v1/conversations/${conversationId}/versions?after=${after}&limit=200`,
       );
       for (const v of page.versions) {
-        if (!this.held(conversationId, v.version)) await this.accept(conversationId, v);
+        if (!this.holds(conversationId, v.version)) (await this.accept(versions, conversationId, v.version, v)).fill(0);
         count += 1;
       }
       if (page.nextAfter === null) return count;
@@ -165,10 +150,9 @@ export class KeyRing {
 
   /** Versions held for a conversation, ascending. */
   heldVersions(conversationId: ConversationId): number[] {
-    const prefix = `${conversationId}#`;
-    return [...this.keys.keys()]
-      .filter((k) => k.startsWith(prefix))
-      .map((k) => Number(k.slice(prefix.length)))
+    return [...(this.conversations.get(conversationId) ?? [])]
+      .filter(([, state]) => state.kind === 'held')
+      .map(([version]) => version)
       .sort((a, b) => a - b);
   }
 
@@ -176,62 +160,123 @@ export class KeyRing {
     return this.listeners.event(listener);
   }
 
+  /**
+   * Evicts a conversation this device no longer reads (it left or was removed): its held keys are zeroed,
+   * its retries stopped, its refusals forgotten. A fetch still under way for it is not kept when it ends.
+   */
+  forget(conversationId: ConversationId): void {
+    const versions = this.conversations.get(conversationId);
+    if (versions === undefined) return;
+    this.conversations.delete(conversationId);
+    for (const state of versions.values()) release(state);
+  }
+
+  /** Zeroes every held key, stops every retry and drops the listeners; nothing is kept afterwards. */
   close(): void {
     this.closed = true;
-    for (const timer of this.retries.values()) clearTimeout(timer);
-    this.retries.clear();
+    for (const conversationId of [...this.conversations.keys()]) this.forget(conversationId);
     this.listeners.clear();
   }
 
-  private async accept(conversationId: ConversationId, fetched: FetchedVersion): Promise<Uint8Array> {
-    const signerId = (fetched.record as { createdByDevice?: unknown } | null)?.createdByDevice;
-    const signer = await this.directory.device(typeof signerId === 'string' ? signerId : '');
-    const verified = await verifyDeviceKeyVersion(
-      this.provider,
-      { record: fetched.record, wrap: fetched.wrap, grants: fetched.grants },
-      {
-        conversationId,
-        version: fetched.version,
-        signerCertificate: signer.certificate,
-        signerAccountKey: await this.directory.trustedAccountKey(signer.userId),
-        deviceId: this.device.deviceId,
-        resolveGranter: granterResolver(this.api, this.directory, conversationId, fetched.record),
-      },
-    );
-    await this.checkMembers(conversationId, verified.record.version, verified.record.memberDevices);
-    const key = await unwrapConversationKey(this.provider, verified.record, verified.wrap, {
-      deviceId: this.device.deviceId,
-      x25519PrivateKey: this.device.x25519PrivateKey,
-      x25519PublicKey: this.device.x25519PublicKey,
-    });
-    this.store(conversationId, fetched.version, key);
-    return key;
+  private stateOf(conversationId: ConversationId, version: number): VersionState | undefined {
+    return this.conversations.get(conversationId)?.get(version);
   }
 
-  /**
-   * Every member device is certified under its user's pinned key and, when known, belongs to a member.
-   * The devices not checked before come from one directory lookup; a lookup that fails (network, service)
-   * is thrown as is, so the version is retried rather than refused.
-   */
-  private async checkMembers(conversationId: ConversationId, version: number, memberDevices: readonly string[]): Promise<void> {
-    const allowed = await this.allowedMembers(conversationId, version);
-    const { devices, failures } = await this.directory.devicesById(memberDevices);
-    for (const deviceId of memberDevices) {
-      const d = devices.get(deviceId);
-      if (d === undefined) {
-        const why = failures.get(deviceId)?.message ?? 'not in the directory';
-        throw new MemberMismatchError(`member device ${deviceId} of ${conversationId}#${version} is not certified: ${why}`);
-      }
-      if (allowed && !allowed.has(d.userId)) throw new MemberMismatchError(`member device ${deviceId} of ${conversationId}#${version} belongs to ${d.userId}, who is not a member`);
+  private heldKey(conversationId: ConversationId, version: number): Uint8Array | undefined {
+    const state = this.stateOf(conversationId, version);
+    return state?.kind === 'held' ? state.key : undefined;
+  }
+
+  /** The versions of a conversation, made on first use (after `close`, a detached map nothing keeps). */
+  private versionsOf(conversationId: ConversationId): Versions {
+    let versions = this.conversations.get(conversationId);
+    if (versions === undefined) {
+      versions = new Map();
+      if (!this.closed) this.conversations.set(conversationId, versions);
     }
+    return versions;
   }
 
-  private store(conversationId: ConversationId, version: number, key: Uint8Array): void {
-    const id = KeyRing.id(conversationId, version);
-    if (this.keys.has(id)) return;
-    this.keys.set(id, key);
-    this.attempts.delete(id);
+  /** Whether `versions` is still the live map of the conversation (not forgotten or closed since). */
+  private isLive(versions: Versions, conversationId: ConversationId): boolean {
+    return !this.closed && this.conversations.get(conversationId) === versions;
+  }
+
+  /** Every transition goes through here: what the old state held is released, listeners hear of keys and refusals. */
+  private enter(versions: Versions, conversationId: ConversationId, version: number, next: VersionState | undefined): void {
+    const previous = versions.get(version);
+    if (previous !== undefined && previous !== next) release(previous);
+    if (next === undefined) {
+      versions.delete(version);
+      return;
+    }
+    versions.set(version, next);
+    if (isAnnounced(next)) this.notify(conversationId, version);
+  }
+
+  private notify(conversationId: ConversationId, version: number): void {
     this.listeners.fire(conversationId, version);
+  }
+
+  /** A background fetch (`request`, a retry, `prefetch`); `attempts` fetches failed before it. */
+  private startFetch(conversationId: ConversationId, version: number, attempts: number): void {
+    const versions = this.versionsOf(conversationId);
+    const fetch = this.get(conversationId, version).then(
+      (key) => {
+        key.fill(0);
+      },
+      (err: unknown) => this.fetchFailed(versions, conversationId, version, state, err),
+    );
+    const state: Fetching = { kind: 'fetching', fetch, attempts };
+    this.enter(versions, conversationId, version, state);
+  }
+
+  /** A background fetch failed: wait and fetch again (no wrap yet, transient), refuse (protocol), or drop it. */
+  private fetchFailed(versions: Versions, conversationId: ConversationId, version: number, fetching: Fetching, err: unknown): void {
+    if (!this.isLive(versions, conversationId) || versions.get(version) !== fetching) return;
+    if (isRetryable(err)) this.enter(versions, conversationId, version, this.waiting(versions, conversationId, version, fetching.attempts));
+    else if (isProtocolError(err)) this.enter(versions, conversationId, version, { kind: 'refused', code: err.code, message: err.message });
+    else this.enter(versions, conversationId, version, undefined);
+  }
+
+  private waiting(versions: Versions, conversationId: ConversationId, version: number, failedBefore: number): WaitingForWrap {
+    const timer = setTimeout(() => {
+      if (this.isLive(versions, conversationId) && versions.get(version) === state) this.startFetch(conversationId, version, state.attempts);
+    }, retryDelay(failedBefore));
+    timer.unref?.();
+    const state: WaitingForWrap = { kind: 'waiting-for-wrap', timer, attempts: failedBefore + 1 };
+    return state;
+  }
+
+  /** Verifies a fetched version (docs/protocol.md §6.4) and keeps its key; answers a copy the caller owns. */
+  private async accept(versions: Versions, conversationId: ConversationId, version: number, fetched: FetchedVersion): Promise<Uint8Array> {
+    const { key } = await acceptKeyVersion(this.provider, fetched, {
+      conversationId,
+      version,
+      device: this.device,
+      resolveSigner: (deviceId) => this.signer(deviceId),
+      resolveGranter: granterResolver(this.api, this.directory, conversationId, fetched.record),
+      allowedMembers: () => this.allowedMembers(conversationId, version),
+      memberDevices: (deviceIds) => this.directory.devicesById(deviceIds),
+    });
+    if (this.keep(versions, conversationId, version, key)) return key.slice();
+    const held = this.heldKey(conversationId, version);
+    if (held === undefined) return key;
+    key.fill(0);
+    return held.slice();
+  }
+
+  /** The record's signer: its certificate and its user's pinned account key (a failed lookup is thrown as is). */
+  private async signer(deviceId: DeviceId): Promise<SignerInfo> {
+    const signer = await this.directory.device(deviceId);
+    return { certificate: signer.certificate, accountKey: await this.directory.trustedAccountKey(signer.userId) };
+  }
+
+  /** Makes `key` the held key unless the version is held already or the conversation was forgotten; answers whether it did. */
+  private keep(versions: Versions, conversationId: ConversationId, version: number, key: Uint8Array): boolean {
+    if (!this.isLive(versions, conversationId) || versions.get(version)?.kind === 'held') return false;
+    this.enter(versions, conversationId, version, { kind: 'held', key });
+    return true;
   }
 }
 

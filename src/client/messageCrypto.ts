@@ -3,7 +3,8 @@
  * the conversation's current key version — rotating first when a removal or revocation is pending and
  * refusing when a member's identity key changed — and opens envelopes with the key ring, answering
  * `pending` (and fetching the version lazily) when the version is not held yet. Sender devices are trusted
- * when their certificate verifies under the pinned key of their user (docs/protocol.md §7.4).
+ * when their certificate verifies under the pinned key of their user (docs/protocol.md §7.4). The keys it
+ * gets from the ring are its own copies, zeroed when the seal or open is done.
  */
 import { conversationChannel } from '../common/channels';
 import type { CryptoProvider } from '../common/crypto/provider';
@@ -28,23 +29,28 @@ export class CoreMessageCrypto implements MessageCrypto {
   async seal(conversationId: ConversationId, plaintext: MessagePlaintext): Promise<unknown> {
     const info = await this.conversations.ensureSendable(conversationId);
     const key = await this.ring.get(conversationId, info.currentVersion);
-    return sealEnvelope(this.provider, {
-      conversationId,
-      keyVersion: info.currentVersion,
-      key,
-      senderDevice: this.device.deviceId,
-      signingPrivateKey: this.device.ed25519PrivateKey,
-      plaintext,
-      channel: conversationChannel(conversationId),
-    });
+    try {
+      return await sealEnvelope(this.provider, {
+        conversationId,
+        keyVersion: info.currentVersion,
+        key,
+        senderDevice: this.device.deviceId,
+        signingPrivateKey: this.device.ed25519PrivateKey,
+        plaintext,
+        channel: conversationChannel(conversationId),
+      });
+    } finally {
+      key.fill(0);
+    }
   }
 
   async open(conversationId: ConversationId, envelope: unknown): Promise<OpenOutcome> {
     let senderUser: UserId | undefined;
+    let key: Uint8Array | undefined;
     try {
       const opened = await openEnvelope(this.provider, envelope, {
         conversationId,
-        keyForVersion: (v) => this.ring.held(conversationId, v),
+        keyForVersion: (v) => (key = this.ring.held(conversationId, v)),
         memberSigningKey: async (deviceId) => {
           const d = await this.directory.device(deviceId).catch(() => undefined);
           senderUser = d?.userId;
@@ -65,6 +71,8 @@ export class CoreMessageCrypto implements MessageCrypto {
       }
       if (isProtocolError(err)) return { kind: 'rejected', code: err.code, message: err.message };
       return { kind: 'rejected', code: 'open_failed', message: err instanceof Error ? err.message : String(err) };
+    } finally {
+      key?.fill(0);
     }
   }
 

@@ -177,3 +177,18 @@ export class UncoveredWrapError extends ProtocolError {
 export function isProtocolError(err: unknown): err is ProtocolError {
   return err instanceof ProtocolError;
 }
+
+/** Every code a device-link failure can carry (docs/protocol.md §14). */
+export type DeviceLinkErrorCode = 'link_invalid' | 'link_mismatch' | 'link_timeout' | 'link_rejected';
+
+/**
+ * Device linking failed (docs/protocol.md §14): `link_invalid` (unreadable input or payload, wrong state),
+ * `link_mismatch` (keys or codes that do not match), `link_timeout`, `link_rejected`. Its own family,
+ * beside the §12 codes: `isProtocolError` is false for it.
+ */
+export class DeviceLinkError extends AppError {
+  declare readonly code: DeviceLinkErrorCode;
+  constructor(code: DeviceLinkErrorCode, message: string) {
+    super(code, message);
+  }
+}

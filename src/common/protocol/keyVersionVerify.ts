@@ -87,21 +87,50 @@ export interface VerifiedDeviceKeyVersion {
   readonly grants: readonly WrapGrant[];
 }
 
+/** What a device fetches for one version: the public record, its own wrap and, for a wrap added later, the grant chain. */
+export interface FetchedKeyVersionInput {
+  readonly record: unknown;
+  readonly wrap: unknown;
+  readonly grants?: unknown;
+}
+
+/** A fetched version after parsing (no signature checked yet): the record, and a wrap for this device. */
+export interface ParsedDeviceKeyVersion {
+  readonly record: PublicKeyVersionRecord;
+  readonly wrap: KeyWrap;
+  readonly grants: unknown;
+}
+
+/** Parses a fetched version (§6.4): the public record, then the wrap, which must be for `deviceId`. */
+export function parseDeviceKeyVersion(input: FetchedKeyVersionInput, deviceId: DeviceId): ParsedDeviceKeyVersion {
+  const record = parsePublicKeyVersionRecord(input.record);
+  const wrap = parseWire(KeyWrapSchema, input.wrap, 'key wrap');
+  if (wrap.deviceId !== deviceId) throw new IncompleteWrapsError(`the wrap is for device ${wrap.deviceId}, not ${deviceId}`);
+  return { record, wrap, grants: input.grants };
+}
+
 /** Verifies the public record and the device's own wrap as fetched from the key service. */
 export async function verifyDeviceKeyVersion(
   provider: CryptoProvider,
-  input: { readonly record: unknown; readonly wrap: unknown; readonly grants?: unknown },
+  input: FetchedKeyVersionInput,
   expect: KeyVersionExpectations & { readonly deviceId: DeviceId; readonly resolveGranter?: ResolveGranter },
 ): Promise<VerifiedDeviceKeyVersion> {
-  const record = parsePublicKeyVersionRecord(input.record);
-  const wrap = parseWire(KeyWrapSchema, input.wrap, 'key wrap');
-  if (wrap.deviceId !== expect.deviceId) throw new IncompleteWrapsError(`the wrap is for device ${wrap.deviceId}, not ${expect.deviceId}`);
+  return verifyParsedDeviceKeyVersion(provider, parseDeviceKeyVersion(input, expect.deviceId), expect);
+}
+
+/** `verifyDeviceKeyVersion` after `parseDeviceKeyVersion`: steps 2–8 of §6.3, then the wrap's coverage (§6.4, §6.5). */
+export async function verifyParsedDeviceKeyVersion(
+  provider: CryptoProvider,
+  parsed: ParsedDeviceKeyVersion,
+  expect: KeyVersionExpectations & { readonly deviceId: DeviceId; readonly resolveGranter?: ResolveGranter },
+): Promise<VerifiedDeviceKeyVersion> {
+  const { record, wrap } = parsed;
   checkHeader(record, expect);
   await checkSignedPublicRecord(provider, record, expect);
   const index = record.memberDevices.indexOf(expect.deviceId);
   if (index < 0) {
     if (expect.resolveGranter === undefined) throw new UncoveredWrapError(`the wrap for device ${expect.deviceId} is not in the record and no granter can be checked`);
-    const grants = await verifyWrapGrantChain(provider, { record, wrap, grants: input.grants }, expect.resolveGranter);
+    const grants = await verifyWrapGrantChain(provider, { record, wrap, grants: parsed.grants }, expect.resolveGranter);
     return { record, wrap, coverage: 'grants', grants };
   }
   if ((await wrapDigest(provider, wrap)) !== record.wrapDigests[index]) {
