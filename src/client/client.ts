@@ -7,13 +7,14 @@
  */
 import type { ControlNotice } from '../common/channels';
 import type { CryptoProvider } from '../common/crypto/provider';
+import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/domain';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
 import type { BroadcastService } from './broadcast/broadcastService';
 import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevices';
 import { openBroadcast, type BroadcastSession } from './broadcastAccess';
-import type { ConversationInfo, ConversationKind, HistoryPolicy } from './conversations';
+import type { ConversationInfo } from './conversations';
 import { ClientMessaging } from './clientMessaging';
 import { buildCore, type Core } from './core';
 import { NewDeviceLink, type LinkClaim } from './deviceLinking';
@@ -213,7 +214,7 @@ export class Client {
     return this.need().conversations.create(input);
   }
 
-  addMember(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member' = 'member'): Promise<ConversationInfo> {
+  addMember(conversationId: ConversationId, userId: UserId, role: AssignableRole = 'member'): Promise<ConversationInfo> {
     return this.need().conversations.addMember(conversationId, userId, role);
   }
 
@@ -221,7 +222,7 @@ export class Client {
     return this.need().conversations.removeMember(conversationId, userId);
   }
 
-  setMemberRole(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member'): Promise<ConversationInfo> {
+  setMemberRole(conversationId: ConversationId, userId: UserId, role: AssignableRole): Promise<ConversationInfo> {
     return this.need().conversations.setRole(conversationId, userId, role);
   }
 

@@ -8,6 +8,7 @@
  * still marked `needsRotation` before the next send.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
+import type { AssignableRole, ConversationKind, HistoryPolicy, Role } from '../common/domain';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import { isProtocolError } from '../common/protocol/errors';
 import { createKeyVersionRecord } from '../common/protocol/keyVersionRecord';
@@ -17,10 +18,6 @@ import type { Directory, TrustedDevice } from './directory';
 import { InvalidInputError, KeyServiceError, RotationConflictError } from './errors';
 import type { KeyRing } from './keyRing';
 import type { KeyServiceApi } from './keyServiceApi';
-
-export type ConversationKind = 'direct' | 'group';
-export type HistoryPolicy = 'shared' | 'joined';
-export type Role = 'owner' | 'admin' | 'member';
 
 export interface ConversationMember {
   readonly userId: UserId;
@@ -151,7 +148,7 @@ export class Conversations {
   }
 
   /** Adds a member with wraps of every version the history policy grants them (shared: all, joined: current). */
-  async addMember(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member' = 'member'): Promise<ConversationInfo> {
+  async addMember(conversationId: ConversationId, userId: UserId, role: AssignableRole = 'member'): Promise<ConversationInfo> {
     await this.directory.assertSendable([userId]);
     let info = await this.ensureSendable(conversationId);
     const devices = await this.directory.devicesOf(userId);
@@ -197,7 +194,7 @@ export class Conversations {
     return this.get(conversationId);
   }
 
-  async setRole(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member'): Promise<ConversationInfo> {
+  async setRole(conversationId: ConversationId, userId: UserId, role: AssignableRole): Promise<ConversationInfo> {
     await this.api.call('PATCH', `/v1/conversations/${conversationId}/members/${userId}`, { role });
     return this.get(conversationId);
   }

@@ -9,7 +9,8 @@
 
 // The facade and what its methods answer.
 export { Client, type ClientDeps, type SessionInfo, type DeviceInfo } from './client';
-export type { ConversationInfo, ConversationMember, ConversationKind, HistoryPolicy, Role } from './conversations';
+export type { ConversationInfo, ConversationMember } from './conversations';
+export type { AssignableRole, ConversationKind, HistoryPolicy, Role } from '../common/domain';
 export type { PublicUser } from './directory';
 export type { ContactTrust } from './verification';
 export type { LinkClaim, LinkOffer } from './deviceLinking';

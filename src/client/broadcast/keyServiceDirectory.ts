@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ChannelDescriptorSchema, type ChannelDescriptor } from '../../common/broadcast/descriptor';
 import { DirectoryError } from '../../common/broadcast/errors';
+import type { ChannelRoleKind } from '../../common/domain';
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { toBase64Url } from '../../common/encoding/base64url';
 import type { DeviceId, UserId } from '../../common/ids';
@@ -13,7 +14,6 @@ import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate
 import { callParsed, type KeyServiceCall } from './keyServiceCall';
 import type { BroadcastDevice, ClaimSource } from './types';
 
-export type ChannelRoleKind = 'subscriber' | 'publisher';
 
 export interface ListedChannel {
   readonly descriptor: ChannelDescriptor;
