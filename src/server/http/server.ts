@@ -51,7 +51,7 @@ function describeZod(where: string, err: z.ZodError): string {
   return `invalid ${where}${path ? ` field '${path}'` : ''}: ${issue.message}`.slice(0, 300);
 }
 
-function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+function parse(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
   if (!schema) {
     if (where === 'body' && value !== undefined) throw new BadRequest('this endpoint takes no request body');
     return where === 'body' ? undefined : {};
