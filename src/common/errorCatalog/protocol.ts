@@ -26,14 +26,26 @@ export const PROTOCOL_ERRORS = {
   too_large: 'validation',
 } as const satisfies Record<ProtocolErrorCode, ErrorCategory>;
 
+function isProtocolCode(code: string): code is ProtocolErrorCode {
+  return Object.hasOwn(PROTOCOL_ERRORS, code);
+}
+
+/** Every protocol code. */
+export const PROTOCOL_ERROR_CODES: readonly ProtocolErrorCode[] = Object.keys(PROTOCOL_ERRORS).filter(isProtocolCode);
+
 /** `certificate_bad_signature` etc.: the key service refused a device certificate (422). */
 export type CertificateErrorCode = `certificate_${ProtocolErrorCode}`;
 
 const CERTIFICATE_PREFIX = 'certificate_';
 
+/** The code the key service answers for a device certificate refused with `cause`. */
+export function certificateError(cause: ProtocolErrorCode): CertificateErrorCode {
+  return `${CERTIFICATE_PREFIX}${cause}`;
+}
+
 /** The protocol code inside a `certificate_<code>`, or undefined for any other string. */
 export function certificateCause(code: string): ProtocolErrorCode | undefined {
   if (!code.startsWith(CERTIFICATE_PREFIX)) return undefined;
   const rest = code.slice(CERTIFICATE_PREFIX.length);
-  return Object.keys(PROTOCOL_ERRORS).find((c): c is ProtocolErrorCode => c === rest);
+  return isProtocolCode(rest) ? rest : undefined;
 }
