@@ -36,6 +36,8 @@ export { cutOffReader } from './broadcastRevocation';
 export {
   KeyServiceError,
   KeyServiceUnreachableError,
+  KeyServiceTimeoutError,
+  ClientClosedError,
   NotSignedInError,
   AlreadySignedInError,
   KeysMissingError,
@@ -47,9 +49,10 @@ export {
 } from './errors';
 export { NeedsLinkError } from './enrol';
 
-// Lower-level pieces for tools that simulate many devices in one process (the benchmarks): the key-service
-// HTTP client, first-device certification and the profile's non-secret state. An app has no use for them.
-export { KeyServiceApi, type TokenPair } from './keyServiceApi';
+// Lower-level pieces for tools that simulate many devices in one process (the benchmarks): the typed
+// key-service client (docs/client.md), first-device certification and the profile's non-secret state. An
+// app has no use for them.
+export { KeyServiceApi, DEFAULT_KEY_SERVICE_TIMEOUT_MS, type KeyServiceAnswer, type KeyServiceApiOptions, type TokenPair } from './keyServiceApi';
 export { certifyAndRegister } from './enrol';
 export { ProfileState } from './profileState';
 export { LOOKUP_USERS } from './directoryLookup';

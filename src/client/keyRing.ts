@@ -84,7 +84,7 @@ export class KeyRing {
   async get(conversationId: ConversationId, version: number): Promise<Uint8Array> {
     const held = this.held(conversationId, version);
     if (held) return held;
-    const fetched = await this.api.call<FetchedVersion>('GET', `/v1/conversations/${conversationId}/versions/${version}`);
+    const fetched = await this.api.request('getKeyVersion', { params: { conversationId, version } });
     return this.accept(conversationId, fetched);
   }
 
@@ -149,10 +149,7 @@ export class KeyRing {
     let after = from;
     let count = 0;
     for (;;) {
-      const page = await this.api.call<{ versions: FetchedVersion[]; nextAfter: number | null }>(
-        'GET',
-        `/v1/conversations/${conversationId}/versions?after=${after}&limit=200`,
-      );
+      const page = await this.api.request('listKeyVersions', { params: { conversationId }, query: { after, limit: 200 } });
       for (const v of page.versions) {
         if (!this.held(conversationId, v.version)) await this.accept(conversationId, v);
         count += 1;

@@ -8,7 +8,7 @@ import { AppError } from '../errors';
 export type PathParams = Readonly<Record<string, string | number>>;
 export type QueryParams = Readonly<Record<string, string | number | boolean | undefined>>;
 
-/** `/v1/conversations/:conversationId` + `{conversationId: 'a b'}` → `/v1/conversations/a%20b`. */
+/** `/c/:conversationId` + `{conversationId: 'a b'}` → `/c/a%20b`. */
 export function buildPath(pattern: string, params: PathParams = {}): string {
   return pattern
     .split('/')

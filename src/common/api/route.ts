@@ -23,7 +23,7 @@ export type ErrorAnswers = { readonly [S in ErrorStatus]?: readonly KeyServiceAn
 
 export interface ApiRoute {
   readonly method: Method;
-  /** `/v1/conversations/:conversationId` style; `:name` segments are the `params` fields. */
+  /** A pattern like /v1/conversations/:conversationId; its `:name` segments are the `params` fields. */
   readonly path: string;
   readonly summary: string;
   /** The OpenAPI tag (the section of docs/api.md). */
@@ -63,7 +63,7 @@ type BodyPart<R> = R extends { readonly body: infer B extends z.ZodType } ? { re
 export type RouteInput<R> = ParamsPart<R> & QueryPart<R> & BodyPart<R>;
 
 /** What a caller gets: the answer parsed by the route's response schema (its output side). */
-export type RouteOutput<R> = R extends { readonly response: infer S extends z.ZodType } ? z.output<S> : never;
+export type RouteOutput<R extends ApiRoute> = z.output<R['response']>;
 
 /** `[input]`, or `[input?]` when the route takes nothing that is required. */
 export type RouteArgs<R> = Partial<RouteInput<R>> extends RouteInput<R> ? [input?: RouteInput<R>] : [input: RouteInput<R>];
