@@ -1,5 +1,5 @@
 /**
- * Conversation endpoints (issue 5, "Conversations: create 1:1 and group ...; list mine; rename").
+ * Conversation endpoints (docs/api.md "Conversations and members"): create 1:1 and group, list mine, rename.
  * The creator is the owner; everyone else starts as a member. Direct conversations have exactly two
  * members, no name, and no member changes except leaving.
  */

@@ -1,5 +1,5 @@
 /**
- * Device-link endpoints (issue 6, "Device linking"; docs/protocol.md §14). A new device, signed in with a
+ * Device-link endpoints (docs/api.md "Device links"; docs/protocol.md §14). A new device, signed in with a
  * password but without a device yet, opens a link with its public keys and shows the link code. One of
  * the same user's registered devices claims it by code (learning the new device's keys), the user compares
  * the confirmation code both show, and the approving device posts the account identity key HPKE-sealed to

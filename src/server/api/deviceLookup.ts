@@ -1,5 +1,5 @@
 /**
- * One device by id (issue 6, client core): the certificate of any device, revoked ones included, so a
+ * One device by id (docs/api.md "Devices"): the certificate of any device, revoked ones included, so a
  * client can verify the signer of an old key version or the sender of an old message (docs/protocol.md
  * §6.3 step 7, §7.4). Certificates are public: any signed-in user may read them.
  */

@@ -1,5 +1,5 @@
 /**
- * Batch directory lookup (issue 10, rotation end to end: "one request for all members' devices"): the
+ * Batch directory lookup (docs/api.md "Devices"; one request for all members' devices of a rotation): the
  * public profiles (with account identity keys) of many users and their certified, unrevoked devices,
  * plus devices named by id — revoked ones included, as `GET /v1/devices/:deviceId` answers them, so a
  * key ring can check every member device of an old record. What it answers is exactly what the

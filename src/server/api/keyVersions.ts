@@ -1,6 +1,6 @@
 /**
- * Key-version endpoints (issue 5, "Key versions": submit; fetch my device's wraps by version, the
- * latest, the one valid at a timestamp, or all I am entitled to (paged)). Reads answer only the
+ * Key-version endpoints (docs/api.md "Key versions"): submit; fetch my device's wraps by version, the
+ * latest, the one valid at a timestamp, or all I am entitled to (paged). Reads answer only the
  * calling device's own wrap, only for versions from the member's first entitled version on, and only
  * while the caller is a member with an unrevoked device. A fetch by number or of the latest version — the
  * hot path — checks the caller's session and device in the same query as the wrap (`sessionCheck:

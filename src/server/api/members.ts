@@ -1,6 +1,6 @@
 /**
- * Member endpoints (issue 5, "add member (with wraps of the versions the conversation's history policy
- * allows: `shared` = all versions, `joined` = from the current one); remove member and leave; roles").
+ * Member endpoints (docs/api.md "Conversations and members"): add a member with wraps of the versions the
+ * history policy allows (`shared`: all versions, `joined`: from the current one); remove, leave, roles.
  * Owners and admins add and remove; admins may remove only plain members; only the owner changes roles.
  * Every wrap of an added member carries the adding device's grant (docs/protocol.md §6.5, grantCheck.ts).
  */

@@ -1,6 +1,6 @@
 /**
- * PubNub access endpoint (issue 5, "it grants each user a token for exactly their channels (plus their
- * own inbox)"): read+write on `conv.<id>` of every conversation the caller belongs to, read on their
+ * PubNub access endpoint (docs/api.md "PubNub"): a token for exactly the caller's channels and inbox —
+ * read+write on `conv.<id>` of every conversation the caller belongs to, read on their
  * own `inbox.<userId>`. Membership changes revoke the old tokens and tell the user to fetch a new one.
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
