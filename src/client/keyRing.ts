@@ -8,6 +8,7 @@
  * envelopes waiting for it are re-opened and shown as rejected). Key bytes never leave this module except to the envelope sealer/opener in the core.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
+import { AppError } from '../common/errors';
 import type { ConversationId, DeviceId } from '../common/ids';
 import { isProtocolError, MemberMismatchError } from '../common/protocol/errors';
 import { unwrapConversationKey } from '../common/protocol/keyVersionRecord';
@@ -232,8 +233,8 @@ export class KeyRing {
   }
 }
 
-/** No wrap yet (404 no_wrap), a transient service failure, or the network: worth retrying. */
+/** No wrap yet (404 no_wrap), a transient service failure, or the network (unreachable, timed out): worth retrying. */
 function isRetryable(err: unknown): boolean {
   if (err instanceof KeyServiceError) return err.code === 'no_wrap' || err.status >= 500 || err.status === 429;
-  return err instanceof Error && 'code' in err && (err as { code: unknown }).code === 'key_service_unreachable';
+  return err instanceof AppError && err.category === 'transport';
 }
