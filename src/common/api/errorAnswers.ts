@@ -5,7 +5,8 @@
  * answer outside them (tests turn that on) so the table cannot drift from what the handlers throw.
  */
 import type { KeyServiceAnswerCode } from '../errorCodes';
-import { ERROR_STATUSES, type ApiRoute, type ErrorStatus } from './route';
+import { missingCase } from '../errors';
+import { ERROR_STATUSES, type ApiRoute, type AuthLevel, type ErrorStatus } from './route';
 
 /** 401 on any route: an Authorization header that is not `Bearer <token>`. */
 const MALFORMED_AUTHORIZATION = ['bad_authorization'] as const;
@@ -34,12 +35,27 @@ export function routeErrors(route: ApiRoute): ReadonlyMap<ErrorStatus, readonly 
     add(400, route.body ? [...BODY_ERRORS, 'invalid_body'] : BODY_ERRORS);
     add(413, ['payload_too_large']);
   }
-  add(401, route.auth === 'device' ? DEVICE_SESSION_ERRORS : route.auth === 'user' ? SESSION_ERRORS : MALFORMED_AUTHORIZATION);
+  add(401, authErrors(route.auth));
   for (const status of ERROR_STATUSES) add(status, route.errors[status] ?? []);
-  return new Map(ERROR_STATUSES.flatMap((s) => {
-    const codes = out.get(s);
-    return codes && codes.length > 0 ? [[s, codes] as const] : [];
-  }));
+  const sorted = new Map<ErrorStatus, readonly KeyServiceAnswerCode[]>();
+  for (const status of ERROR_STATUSES) {
+    const codes = out.get(status);
+    if (codes && codes.length > 0) sorted.set(status, codes);
+  }
+  return sorted;
+}
+
+function authErrors(auth: AuthLevel): readonly KeyServiceAnswerCode[] {
+  switch (auth) {
+    case 'public':
+      return MALFORMED_AUTHORIZATION;
+    case 'user':
+      return SESSION_ERRORS;
+    case 'device':
+      return DEVICE_SESSION_ERRORS;
+    default:
+      return missingCase(auth);
+  }
 }
 
 /** True when the route may answer `code` with `status`. */
