@@ -3,7 +3,8 @@
  * PostgreSQL"): starts the service as its own process (`src/server/cli.ts`) per backend, sets up two
  * users with devices and a conversation with 10 key versions over HTTP, then makes a fixed number of
  * authenticated wrap fetches (latest / by number, alternating) over keep-alive loopback connections and
- * reports throughput and latency percentiles. PostgreSQL runs when TEST_DATABASE_URL is set (e.g. under
+ * reports throughput and latency percentiles. Requests are raw HTTP (keep-alive, no parsing on the load
+ * side) to the paths of the key service's route table (src/common/api/keyService.ts). PostgreSQL runs when TEST_DATABASE_URL is set (e.g. under
  * scripts/with-services.sh); a fresh database is created for the run.
  * On PostgreSQL it then measures the database round trip alone (`databaseCeiling`: a prepared `SELECT 1`
  * through a pool of the same size, same concurrency). `cpuPerFetch` is the CPU time per fetch of the key
@@ -21,6 +22,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { buildPath, type PathParams } from '../src/common/api/path';
+import type { ApiRoute } from '../src/common/api/route';
+import { keyServiceRoutes, type KeyServiceRouteName } from '../src/common/api/keyService';
 import { toBase64Url } from '../src/common/encoding/base64url';
 import type { ConversationId, DeviceId } from '../src/common/ids';
 import { signDeviceCertificate } from '../src/common/protocol/deviceCertificate';
@@ -53,18 +57,27 @@ function call(agent: Agent, base: string, method: string, p: string, token?: str
   });
 }
 
-async function json(agent: Agent, base: string, method: string, p: string, token?: string, body?: unknown, want = 200): Promise<Record<string, unknown>> {
+/** The method and target of a route of the table. */
+function target(name: KeyServiceRouteName, params?: PathParams): { method: string; path: string } {
+  const route = keyServiceRoutes[name];
+  return { method: route.method, path: buildPath(route.path, params) };
+}
+
+async function json(agent: Agent, base: string, name: KeyServiceRouteName, params: PathParams | undefined, token?: string, body?: unknown): Promise<Record<string, unknown>> {
+  const { method, path: p } = target(name, params);
   const r = await call(agent, base, method, p, token, body);
-  if (r.status !== want) throw new Error(`${method} ${p}: ${r.status} ${r.body}`);
+  const route: ApiRoute = keyServiceRoutes[name];
+  const want = route.status ?? 200;
+  if (r.status !== want) throw new Error(`${name} ${method} ${p}: ${r.status} ${r.body}`);
   return JSON.parse(r.body) as Record<string, unknown>;
 }
 
 async function user(agent: Agent, base: string, label: string) {
   const username = `${label}-${randomBytes(4).toString('hex')}`;
   const password = 'benchmark password';
-  const reg = await json(agent, base, 'POST', '/v1/accounts', undefined, { username, password, displayName: label }, 201);
+  const reg = await json(agent, base, 'register', undefined, undefined, { username, password, displayName: label });
   const userId = (reg.user as { userId: string }).userId;
-  const login = await json(agent, base, 'POST', '/v1/auth/login', undefined, { username, password });
+  const login = await json(agent, base, 'login', undefined, undefined, { username, password });
   const account = await generateAccountIdentity(crypto);
   const keys = await generateDeviceKeys(crypto);
   const deviceId = toBase64Url(randomBytes(16)) as DeviceId;
@@ -73,14 +86,14 @@ async function user(agent: Agent, base: string, label: string) {
     { v: 1, userId: userId as never, deviceId, deviceName: label, platform: 'cli', x25519: toBase64Url(keys.x25519.publicKey), ed25519: toBase64Url(keys.ed25519.publicKey), createdAt: Date.now(), accountKey: toBase64Url(account.publicKey) },
     account.privateKey,
   );
-  const dev = await json(agent, base, 'POST', '/v1/devices', login.accessToken as string, { certificate }, 201);
+  const dev = await json(agent, base, 'registerDevice', undefined, login.accessToken as string, { certificate });
   return { userId, userToken: login.accessToken as string, deviceToken: dev.accessToken as string, deviceId, keys };
 }
 
 async function setup(base: string, agent: Agent) {
   const alice = await user(agent, base, 'alice');
   const bob = await user(agent, base, 'bob');
-  const conv = await json(agent, base, 'POST', '/v1/conversations', alice.userToken, { kind: 'group', name: 'bench', members: [bob.userId] }, 201);
+  const conv = await json(agent, base, 'createConversation', undefined, alice.userToken, { kind: 'group', name: 'bench', members: [bob.userId] });
   const conversationId = conv.conversationId as ConversationId;
   for (let version = 1; version <= VERSIONS; version++) {
     const { record } = await createKeyVersionRecord(crypto, {
@@ -91,7 +104,7 @@ async function setup(base: string, agent: Agent) {
       signingPrivateKey: alice.keys.ed25519.privateKey,
       recipients: [alice, bob].map((u) => ({ deviceId: u.deviceId, x25519PublicKey: u.keys.x25519.publicKey })),
     });
-    await json(agent, base, 'POST', `/v1/conversations/${conversationId}/versions`, alice.deviceToken, { record }, 201);
+    await json(agent, base, 'submitKeyVersion', { conversationId }, alice.deviceToken, { record });
   }
   return { conversationId, token: bob.deviceToken };
 }
@@ -118,9 +131,11 @@ async function load(base: string, serverPid?: number) {
   const latencies = new Float64Array(REQUESTS);
   let next = 0;
   let failures = 0;
+  const latest = target('getLatestKeyVersion', { conversationId }).path;
+  const byNumber = Array.from({ length: VERSIONS }, (_, k) => target('getKeyVersion', { conversationId, version: k + 1 }).path);
   const worker = async () => {
     for (let i = next++; i < REQUESTS; i = next++) {
-      const p = i % 2 === 0 ? `/v1/conversations/${conversationId}/versions/latest` : `/v1/conversations/${conversationId}/versions/${(i % VERSIONS) + 1}`;
+      const p = i % 2 === 0 ? latest : byNumber[i % VERSIONS] ?? latest;
       const t0 = performance.now();
       const r = await call(agent, base, 'GET', p, token);
       latencies[i] = performance.now() - t0;

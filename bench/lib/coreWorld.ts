@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { newDeviceId, type DeviceId, type UserId } from '../../src/common/ids';
 import { generateDeviceKeys } from '../../src/common/protocol/identity';
-import { Client, certifyAndRegister, KeyServiceApi, type TokenPair, ProfileState, InMemoryVaultForTests } from '../../src/client';
+import { Client, certifyAndRegister, KeyServiceApi, ProfileState, InMemoryVaultForTests } from '../../src/client';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { startKeyService, type KeyService } from '../../src/server/index';
 import { provider } from './fixtures';
@@ -83,8 +83,8 @@ export async function startCoreWorld(tmpDir: string): Promise<CoreWorld> {
 async function secondDevice(world: CoreWorld, root: string, member: { userId: UserId; username: string; first: Client }, vaultOfFirst: InMemoryVaultForTests): Promise<Client> {
   const first = await vaultOfFirst.load();
   if (!first) throw new Error(`the first device of ${member.username} holds no keys`);
-  const api = new KeyServiceApi(world.keyService.url, async () => undefined);
-  const pair = await api.publicCall<TokenPair>('POST', '/v1/auth/login', { username: member.username, password: PASSWORD });
+  const api = new KeyServiceApi(world.keyService.url);
+  const pair = await api.request('login', { body: { username: member.username, password: PASSWORD } });
   api.setTokens(pair.accessToken, pair.refreshToken);
   const device = await generateDeviceKeys(provider);
   const deviceId: DeviceId = newDeviceId(provider);

@@ -10,20 +10,20 @@ export class LoadScriptError extends AppError {
     readonly reason: 'missing' | 'timeout' | 'exit' | 'no_json',
     message: string,
   ) {
-    super(`bench_script_${reason}`, message);
+    super(`bench_script_${reason}`, message, 'unavailable');
   }
 }
 
 /** A measurement could not be taken (a round produced no operations, a check of the result failed). */
 export class MeasurementError extends AppError {
   constructor(message: string) {
-    super('bench_measurement', message);
+    super('bench_measurement', message, 'validation');
   }
 }
 
 /** A results file or command-line argument is not what the harness expects. */
 export class BenchInputError extends AppError {
   constructor(message: string) {
-    super('bench_input', message);
+    super('bench_input', message, 'validation');
   }
 }

@@ -1,9 +1,9 @@
 /**
  * The stages of one rotation measured alone (issue 10, rotation end to end), to attribute a miss: the
  * creator device, through the key-service HTTP API with its own device-bound session, (1) looks up every
- * member's devices the way the client's directory does (one batched `POST /v1/directory/lookup` for the
+ * member's devices the way the client's directory does (one batched `lookupDirectory` request for the
  * whole group; certificate checks not included), (2) makes the new key version record (new key, one HPKE
- * wrap per device, Ed25519 signature; createKeyVersionRecord), and (3) POSTs it (upload, verification,
+ * wrap per device, Ed25519 signature; createKeyVersionRecord), and (3) submits it (`submitKeyVersion`: upload, verification,
  * store; the key service answers before its notices go out). This is a real rotation: the key service
  * accepts it as the next version.
  */
@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fromBase64Url } from '../../src/common/encoding/base64url';
 import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
 import { createKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
-import { LOOKUP_USERS, KeyServiceApi, type TokenPair } from '../../src/client';
+import { LOOKUP_USERS, KeyServiceApi } from '../../src/client';
 import { PASSWORD, type CoreWorld, type Member } from '../lib/coreWorld';
 import { MeasurementError } from '../lib/errors';
 import { provider } from '../lib/fixtures';
@@ -27,26 +27,26 @@ export interface RotationStages {
   readonly recordBytes: number;
 }
 
-interface DeviceAnswer {
-  readonly devices: readonly { readonly deviceId: string; readonly revokedAt: number | null; readonly certificate: { readonly x25519: string } }[];
-}
-
 export async function rotationStages(world: CoreWorld, creator: Member, conversationId: ConversationId, members: readonly UserId[]): Promise<RotationStages> {
   const secrets = await creator.firstVault.load();
   if (!secrets) throw new MeasurementError('the creator holds no keys');
   const session = creator.first.session();
-  const api = new KeyServiceApi(world.keyService.url, async () => undefined);
-  const pair = await api.publicCall<TokenPair>('POST', '/v1/auth/login', { username: creator.username, password: PASSWORD, deviceId: session.deviceId });
+  const api = new KeyServiceApi(world.keyService.url);
+  const pair = await api.request('login', { body: { username: creator.username, password: PASSWORD, deviceId: session.deviceId } });
   api.setTokens(pair.accessToken, pair.refreshToken);
-  const info = await api.call<{ currentVersion: number }>('GET', `/v1/conversations/${conversationId}`);
+  const info = await api.request('getConversation', { params: { conversationId } });
 
   const t0 = performance.now();
   const recipients: { deviceId: DeviceId; x25519PublicKey: Uint8Array }[] = [];
   let lookups = 0;
   for (let i = 0; i < members.length; i += LOOKUP_USERS) {
-    const answer = await api.call<DeviceAnswer>('POST', '/v1/directory/lookup', { userIds: members.slice(i, i + LOOKUP_USERS) });
+    const answer = await api.request('lookupDirectory', { body: { userIds: members.slice(i, i + LOOKUP_USERS) } });
     lookups += 1;
-    for (const d of answer.devices) if (d.revokedAt === null) recipients.push({ deviceId: d.deviceId as DeviceId, x25519PublicKey: fromBase64Url(d.certificate.x25519) });
+    for (const d of answer.devices) {
+      const x25519 = d.certificate.x25519;
+      if (typeof x25519 !== 'string') throw new MeasurementError(`device ${d.deviceId} has no x25519 key in its certificate`);
+      if (d.revokedAt === null) recipients.push({ deviceId: d.deviceId, x25519PublicKey: fromBase64Url(x25519) });
+    }
   }
   const t1 = performance.now();
   const { record } = await createKeyVersionRecord(provider, {
@@ -58,7 +58,7 @@ export async function rotationStages(world: CoreWorld, creator: Member, conversa
     recipients,
   });
   const t2 = performance.now();
-  await api.call('POST', `/v1/conversations/${conversationId}/versions`, { record });
+  await api.request('submitKeyVersion', { params: { conversationId }, body: { record } });
   const t3 = performance.now();
   return { members: members.length, lookups, lookupMs: t1 - t0, wraps: recipients.length, cryptoMs: t2 - t1, uploadMs: t3 - t2, recordBytes: JSON.stringify(record).length };
 }

@@ -6,13 +6,13 @@ import { AppError } from '../common/errors';
 
 export class UsageError extends AppError {
   constructor(message: string) {
-    super('usage_error', message);
+    super('usage_error', message, 'validation');
   }
 }
 
 /** The user declined a confirmation; nothing was changed. */
 export class DeclinedError extends AppError {
   constructor(message: string) {
-    super('declined', message);
+    super('declined', message, 'validation');
   }
 }

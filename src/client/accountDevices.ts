@@ -1,7 +1,7 @@
 /**
  * Two reads for the desktop's screens that the key ring does not need: this account's devices with the
- * revoked ones (docs/api.md, `GET /v1/users/:userId/devices?include=revoked`, own account only) and a
- * directory search by username or display name (`GET /v1/users?q=`). Every listed device's certificate is
+ * revoked ones (docs/api.md, `listUserDevices` with `include=revoked`, own account only) and a
+ * directory search by username or display name (`searchUsers`). Every listed device's certificate is
  * verified under the account key this device trusts, exactly like a wrap recipient; one that does not
  * verify is left out, never shown as the user's. Search results are for display: picking one resolves
  * the user again through the directory (which pins their identity key).
@@ -20,14 +20,9 @@ export interface DeviceInfo {
   readonly revokedAt: number | null;
 }
 
-interface ListedDevice {
-  readonly deviceId: string;
-  readonly revokedAt: number | null;
-}
-
 /** The account's devices, active ones first (by creation), then revoked ones (latest revocation first). */
 export async function accountDevices(api: KeyServiceApi, directory: Directory, self: { userId: string; deviceId: string }): Promise<DeviceInfo[]> {
-  const { devices } = await api.call<{ devices: ListedDevice[] }>('GET', `/v1/users/${encodeURIComponent(self.userId)}/devices?include=revoked`);
+  const { devices } = await api.request('listUserDevices', { params: { userId: self.userId }, query: { include: 'revoked' } });
   const verified = await Promise.all(
     devices.map(async (listed): Promise<DeviceInfo | null> => {
       const d = await directory.device(listed.deviceId).catch(() => null);
@@ -50,7 +45,6 @@ export async function accountDevices(api: KeyServiceApi, directory: Directory, s
 
 /** Directory search (case-insensitive substring of username or display name), at most `limit` users. */
 export async function searchDirectory(api: KeyServiceApi, term: string, limit = 20): Promise<PublicUser[]> {
-  const q = new URLSearchParams({ q: term.trim(), limit: String(limit) });
-  const { users } = await api.call<{ users: PublicUser[] }>('GET', `/v1/users?${q.toString()}`);
+  const { users } = await api.request('searchUsers', { query: { q: term.trim(), limit } });
   return users;
 }

@@ -12,17 +12,9 @@ import { createBroadcastClient, type BroadcastClient } from './broadcast/broadca
 import { BroadcastService } from './broadcast/broadcastService';
 import { fileFollowStore, type FollowStore } from './broadcast/followStore';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from './broadcast/keyServiceDirectory';
-import type { KeyServiceCall } from './broadcast/keyServiceCall';
 import type { Identity } from './enrol';
 import type { KeyServiceApi } from './keyServiceApi';
 import type { PubnubToken, TransportConfig } from './transport';
-
-interface BroadcastToken {
-  readonly token: string | null;
-  readonly ttlMinutes: number;
-  readonly read: readonly string[];
-  readonly readWrite: readonly string[];
-}
 
 /** The broadcast PubNub instance and its token, renewed when it does not cover a channel. */
 class BroadcastAccess {
@@ -40,7 +32,7 @@ class BroadcastAccess {
   }
 
   async renew(): Promise<void> {
-    const token = await this.api.call<BroadcastToken>('POST', '/v1/broadcast/pubnub-token');
+    const token = await this.api.request('getBroadcastPubnubToken');
     if (token.token !== null) this.pubnub.setToken(token.token);
     this.covered = new Set([...token.read, ...token.readWrite]);
     this.writable = new Set(token.readWrite);
@@ -120,21 +112,20 @@ export async function openBroadcast(
   onChange: (channelId: string) => void,
   keyCacheDir?: string,
 ): Promise<BroadcastSession> {
-  const call: KeyServiceCall = (method, path, body) => api.call<unknown>(method, path, body);
-  const device = await certifiedDevice(call, provider, {
+  const device = await certifiedDevice(api, provider, {
     userId: identity.userId,
     deviceId: identity.deviceId,
     x25519PrivateKey: identity.device.x25519.privateKey,
     ed25519PrivateKey: identity.device.ed25519.privateKey,
   });
-  const access = new BroadcastAccess(api, await api.call<PubnubToken>('POST', '/v1/pubnub/token'), config);
+  const access = new BroadcastAccess(api, await api.request('getPubnubToken'), config);
   try {
     await access.renew();
   } catch (err) {
     access.close();
     throw err;
   }
-  const client = createBroadcastClient({ crypto: provider, device, claims: keyServiceClaims(call), directory: keyServiceDirectory(call), pubnub: access.pubnub, keyCacheDir });
+  const client = createBroadcastClient({ crypto: provider, device, claims: keyServiceClaims(api), directory: keyServiceDirectory(api), pubnub: access.pubnub, keyCacheDir });
   const follows = keyCacheDir === undefined ? undefined : fileFollowStore(keyCacheDir, identity.deviceId);
   const service = new AccessAwareService(withAccess(client, access), onChange, access, follows);
   // Channels followed in an earlier run are followed again in the background; one that cannot be opened

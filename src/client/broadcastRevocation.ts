@@ -4,6 +4,7 @@
  * them — then withdraw their subscriber and publisher grants so no future claim carries the roles. A
  * grant the user did not hold is not an error. Used by the CLI and the desktop handlers alike.
  */
+import { ChannelRoleKindSchema } from '../common/domain';
 import type { BroadcastService } from './broadcast/broadcastService';
 import { KeyServiceError } from './errors';
 
@@ -11,7 +12,7 @@ import { KeyServiceError } from './errors';
 export async function cutOffReader(service: BroadcastService, channelId: string, keyManagerUrl: string, userId: string): Promise<number> {
   await service.follow(channelId, keyManagerUrl);
   const keyVersion = await service.revoke(channelId, userId);
-  for (const kind of ['subscriber', 'publisher'] as const) {
+  for (const kind of ChannelRoleKindSchema.options) {
     await service.setRole(channelId, userId, kind, false).catch((err: unknown) => {
       if (!(err instanceof KeyServiceError && err.status === 404)) throw err;
     });

@@ -8,13 +8,14 @@
 import type { ControlNotice } from '../common/channels';
 import type { CryptoProvider } from '../common/crypto/provider';
 import { Emitter } from '../common/events/emitter';
+import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/domain';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
 import type { BroadcastService } from './broadcast/broadcastService';
 import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevices';
 import { openBroadcast, type BroadcastSession } from './broadcastAccess';
-import type { ConversationInfo, ConversationKind, HistoryPolicy } from './conversations';
+import type { ConversationInfo } from './conversations';
 import { ClientMessaging } from './clientMessaging';
 import { buildCore, type Core } from './core';
 import { NewDeviceLink, type LinkClaim } from './deviceLinking';
@@ -24,7 +25,7 @@ import { AlreadySignedInError, KeysMissingError, NotSignedInError } from './erro
 import { KeyServiceApi } from './keyServiceApi';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
-import { transportConfig, type PubnubToken } from './transport';
+import { transportConfig } from './transport';
 import type { Vault } from './vault';
 import { contactTrust, verifyContact, type ContactTrust } from './verification';
 
@@ -39,6 +40,8 @@ export interface ClientDeps {
   readonly dataDir: string;
   readonly deviceName?: string;
   readonly platform?: DevicePlatform;
+  /** How long one key-service request may take; default 15 s (`key_service_timeout` after it). */
+  readonly keyServiceTimeoutMs?: number;
 }
 
 export type { DeviceInfo } from './accountDevices';
@@ -63,7 +66,10 @@ export class Client {
 
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
-    this.api = new KeyServiceApi(deps.keyServiceUrl.replace(/\/+$/, ''), (token) => deps.vault.saveRefreshToken(token));
+    this.api = new KeyServiceApi(deps.keyServiceUrl.replace(/\/+$/, ''), {
+      onRefreshToken: (token) => deps.vault.saveRefreshToken(token),
+      ...(deps.keyServiceTimeoutMs === undefined ? {} : { timeoutMs: deps.keyServiceTimeoutMs }),
+    });
     this.chat = new ClientMessaging(this.api, this.state, deps.relay);
     this.api.onDeviceRevoked(() => {
       if (!this.core) return;
@@ -183,7 +189,7 @@ export class Client {
   /** Revokes one of this account's devices and rotates every conversation it could read. */
   async revokeDevice(deviceId: DeviceId): Promise<{ rotated: ConversationId[] }> {
     const core = this.need();
-    await this.api.call('DELETE', `/v1/devices/${encodeURIComponent(deviceId)}`);
+    await this.api.request('revokeDevice', { params: { deviceId } });
     return { rotated: await core.conversations.rotatePending() };
   }
 
@@ -209,7 +215,7 @@ export class Client {
     return this.need().conversations.create(input);
   }
 
-  addMember(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member' = 'member'): Promise<ConversationInfo> {
+  addMember(conversationId: ConversationId, userId: UserId, role: AssignableRole = 'member'): Promise<ConversationInfo> {
     return this.need().conversations.addMember(conversationId, userId, role);
   }
 
@@ -217,7 +223,7 @@ export class Client {
     return this.need().conversations.removeMember(conversationId, userId);
   }
 
-  setMemberRole(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member'): Promise<ConversationInfo> {
+  setMemberRole(conversationId: ConversationId, userId: UserId, role: AssignableRole): Promise<ConversationInfo> {
     return this.need().conversations.setRole(conversationId, userId, role);
   }
 
@@ -256,7 +262,7 @@ export class Client {
    */
   async transportAccess(): Promise<{ origin: string; ssl: boolean; publishKey: string; subscribeKey: string; userId: UserId; token: string }> {
     const { identity } = this.need();
-    const token = await this.api.call<PubnubToken>('POST', '/v1/pubnub/token');
+    const token = await this.api.request('getPubnubToken');
     const config = transportConfig(this.deps.relay);
     return { ...config, publishKey: token.publishKey, subscribeKey: token.subscribeKey, userId: identity.userId, token: token.token };
   }
@@ -309,7 +315,7 @@ export class Client {
    */
   async signOut(): Promise<void> {
     const { identity } = this.need();
-    await this.api.call('DELETE', `/v1/devices/${encodeURIComponent(identity.deviceId)}`);
+    await this.api.request('revokeDevice', { params: { deviceId: identity.deviceId } });
     await this.forgetDevice();
   }
 
@@ -319,7 +325,7 @@ export class Client {
    */
   async checkAccess(): Promise<void> {
     this.need();
-    await this.api.call('GET', '/v1/me');
+    await this.api.request('getMe');
   }
 
   /** `listener` runs after this device learned it was revoked and erased its keys. */
@@ -331,7 +337,7 @@ export class Client {
   private async forgetDevice(): Promise<void> {
     const core = this.core;
     this.core = undefined;
-    await this.close();
+    await this.stop();
     core?.ring.close();
     await this.deps.vault.clear();
     this.state.update((s) => {
@@ -340,8 +346,17 @@ export class Client {
     });
   }
 
-  /** Stops the pipeline, the transport, broadcast and every timer. */
+  /**
+   * Closes the client for good: key-service requests in flight fail with `client_closed` (and new ones
+   * are refused), then the pipeline, the transport, broadcast and every timer stop.
+   */
   async close(): Promise<void> {
+    this.api.close();
+    await this.stop();
+  }
+
+  /** Stops the pipeline, the transport, broadcast and every timer; the client can sign in again. */
+  private async stop(): Promise<void> {
     const broadcast = this.broadcastSession;
     this.broadcastSession = undefined;
     this.broadcastChanged.clear();

@@ -8,6 +8,8 @@
  * still marked `needsRotation` before the next send.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
+import type { ConversationView } from '../common/api/conversationSchemas';
+import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/domain';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import { isProtocolError } from '../common/protocol/errors';
 import { createKeyVersionRecord } from '../common/protocol/keyVersionRecord';
@@ -18,30 +20,9 @@ import { InvalidInputError, KeyServiceError, RotationConflictError } from './err
 import type { KeyRing } from './keyRing';
 import type { KeyServiceApi } from './keyServiceApi';
 
-export type ConversationKind = 'direct' | 'group';
-export type HistoryPolicy = 'shared' | 'joined';
-export type Role = 'owner' | 'admin' | 'member';
-
-export interface ConversationMember {
-  readonly userId: UserId;
-  readonly role: Role;
-  readonly joinedAt: number;
-  readonly firstVersion: number;
-}
-
-/** A conversation as the key service describes it (no key material). */
-export interface ConversationInfo {
-  readonly conversationId: ConversationId;
-  readonly kind: ConversationKind;
-  readonly name: string | null;
-  readonly historyPolicy: HistoryPolicy;
-  readonly currentVersion: number;
-  readonly needsRotation: boolean;
-  readonly rotationReason: string | null;
-  readonly createdBy: UserId;
-  readonly channel: string;
-  readonly members: readonly ConversationMember[];
-}
+/** A conversation as the key service describes it (the wire view, docs/api.md; no key material). */
+export type ConversationInfo = ConversationView;
+export type ConversationMember = ConversationView['members'][number];
 
 /** What signing a new version needs of this device. */
 export interface SigningDevice {
@@ -67,22 +48,24 @@ export class Conversations {
   ) {}
 
   list(): Promise<ConversationInfo[]> {
-    return this.api.call<{ conversations: ConversationInfo[] }>('GET', '/v1/conversations').then((r) => r.conversations);
+    return this.api.request('listConversations').then((r) => r.conversations);
   }
 
   get(conversationId: ConversationId): Promise<ConversationInfo> {
-    return this.api.call<ConversationInfo>('GET', `/v1/conversations/${conversationId}`);
+    return this.api.request('getConversation', { params: { conversationId } });
   }
 
   /** Creates a conversation with the given other members and submits key version 1. */
   async create(input: { kind: ConversationKind; members: readonly UserId[]; name?: string; historyPolicy?: HistoryPolicy }): Promise<ConversationInfo> {
     if (input.kind === 'direct' && input.members.length !== 1) throw new InvalidInputError('a direct conversation has exactly one other member');
     await this.directory.assertSendable(input.members);
-    const created = await this.api.call<ConversationInfo>('POST', '/v1/conversations', {
-      kind: input.kind,
-      members: input.members,
-      historyPolicy: input.historyPolicy ?? 'shared',
-      ...(input.name !== undefined ? { name: input.name } : {}),
+    const created = await this.api.request('createConversation', {
+      body: {
+        kind: input.kind,
+        members: [...input.members],
+        historyPolicy: input.historyPolicy ?? 'shared',
+        ...(input.name !== undefined ? { name: input.name } : {}),
+      },
     });
     await this.rotate(created.conversationId);
     return this.get(created.conversationId);
@@ -136,7 +119,7 @@ export class Conversations {
         recipients: recipients.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519 })),
       });
       try {
-        await this.api.call('POST', `/v1/conversations/${conversationId}/versions`, { record });
+        await this.api.request('submitKeyVersion', { params: { conversationId }, body: { record } });
         this.ring.remember(conversationId, version, conversationKey);
         return version;
       } catch (err) {
@@ -154,13 +137,13 @@ export class Conversations {
   }
 
   /** Adds a member with wraps of every version the history policy grants them (shared: all, joined: current). */
-  async addMember(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member' = 'member'): Promise<ConversationInfo> {
+  async addMember(conversationId: ConversationId, userId: UserId, role: AssignableRole = 'member'): Promise<ConversationInfo> {
     await this.directory.assertSendable([userId]);
     let info = await this.ensureSendable(conversationId);
     const devices = await this.directory.devicesOf(userId);
     const versions = info.historyPolicy === 'shared' ? range(1, info.currentVersion) : [info.currentVersion];
     const wraps = await this.wrapsFor(conversationId, versions, devices);
-    await this.api.call('POST', `/v1/conversations/${conversationId}/members`, { userId, role, wraps });
+    await this.api.request('addMember', { params: { conversationId }, body: { userId, role, wraps } });
     info = await this.get(conversationId);
     return info;
   }
@@ -199,23 +182,23 @@ export class Conversations {
 
   /** Removes a member (or leaves, for oneself) and rotates at once so they cannot read what follows. */
   async removeMember(conversationId: ConversationId, userId: UserId): Promise<ConversationInfo> {
-    await this.api.call('DELETE', `/v1/conversations/${conversationId}/members/${userId}`);
+    await this.api.request('removeMember', { params: { conversationId, userId } });
     await this.rotate(conversationId, { force: false });
     return this.get(conversationId);
   }
 
-  async setRole(conversationId: ConversationId, userId: UserId, role: 'admin' | 'member'): Promise<ConversationInfo> {
-    await this.api.call('PATCH', `/v1/conversations/${conversationId}/members/${userId}`, { role });
+  async setRole(conversationId: ConversationId, userId: UserId, role: AssignableRole): Promise<ConversationInfo> {
+    await this.api.request('setMemberRole', { params: { conversationId, userId }, body: { role } });
     return this.get(conversationId);
   }
 
   async rename(conversationId: ConversationId, name: string): Promise<ConversationInfo> {
-    return this.api.call<ConversationInfo>('PATCH', `/v1/conversations/${conversationId}`, { name });
+    return this.api.request('renameConversation', { params: { conversationId }, body: { name } });
   }
 
   /** Leaves; the remaining members rotate before their next send (the service marks needsRotation). */
   async leave(conversationId: ConversationId): Promise<void> {
-    await this.api.call('POST', `/v1/conversations/${conversationId}/leave`);
+    await this.api.request('leaveConversation', { params: { conversationId } });
   }
 
   /** Rotates every conversation still marked for rotation (after revoking a device). */

@@ -4,7 +4,7 @@
  * Built once per sign-in by the `Client` facade; the identity's keys stay inside these objects.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
-import { Conversations, type ConversationInfo } from './conversations';
+import { Conversations } from './conversations';
 import { LinkApprover } from './deviceLinking';
 import { Directory } from './directory';
 import type { Identity } from './enrol';
@@ -30,7 +30,7 @@ export function buildCore(api: KeyServiceApi, provider: CryptoProvider, state: P
     directory,
     { deviceId: identity.deviceId, x25519PrivateKey: identity.device.x25519.privateKey, x25519PublicKey: identity.device.x25519.publicKey },
     async (conversationId, version) => {
-      const info = await api.call<ConversationInfo>('GET', `/v1/conversations/${conversationId}`);
+      const info = await api.request('getConversation', { params: { conversationId } });
       return info.currentVersion === version && !info.needsRotation ? new Set(info.members.map((m) => m.userId)) : undefined;
     },
   );

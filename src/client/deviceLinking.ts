@@ -15,22 +15,13 @@ import { linkFingerprint, linkQrPayload, parseLinkInput, type LinkingDeviceKeys 
 import { confirmationCode } from '../common/protocol/deviceLinkConfirmation';
 import { openLinkPayload, sealLinkPayload } from '../common/protocol/deviceLinkPayload';
 import { generateDeviceKeys, type DeviceKeyPairs } from '../common/protocol/identity';
-import type { Conversations } from './conversations';
+import type { Conversations, GrantedVersionWrap } from './conversations';
 import type { Directory, TrustedDevice } from './directory';
 import { certifyAndRegister, type Identity } from './enrol';
 import { DeviceLinkError, KeyServiceError } from './errors';
 import type { KeyRing } from './keyRing';
+import type { DeviceLinkView } from '../common/api/deviceLinkSchemas';
 import type { KeyServiceApi, TokenPair } from './keyServiceApi';
-
-interface LinkView {
-  readonly linkId: string;
-  readonly code: string;
-  readonly state: 'waiting' | 'claimed' | 'approved';
-  readonly expiresAt: number;
-  readonly newDevice: LinkingDeviceKeys & { readonly deviceName: string; readonly platform: DevicePlatform };
-  readonly approver: { readonly deviceId: string; readonly certificate: unknown } | null;
-  readonly payload: { readonly enc: string; readonly ct: string } | null;
-}
 
 /** What the new device shows. */
 export interface LinkOffer {
@@ -69,13 +60,13 @@ export class NewDeviceLink {
     provider: CryptoProvider,
     input: { username: string; password: string; deviceName: string; platform: DevicePlatform },
   ): Promise<NewDeviceLink> {
-    const pair = await api.publicCall<TokenPair>('POST', '/v1/auth/login', { username: input.username, password: input.password });
+    const pair = await api.request('login', { body: { username: input.username, password: input.password } });
     api.setTokens(pair.accessToken, pair.refreshToken);
     if (pair.user.identityKey === null) throw new DeviceLinkError('link_invalid', `${pair.user.username} has no device to link from yet; use login instead`);
     const keys = await generateDeviceKeys(provider);
     const deviceId = newDeviceId(provider);
     const pub: LinkingDeviceKeys = { deviceId, x25519: toBase64Url(keys.x25519.publicKey), ed25519: toBase64Url(keys.ed25519.publicKey) };
-    const view = await api.call<LinkView>('POST', '/v1/device-links', { ...pub, deviceName: input.deviceName, platform: input.platform });
+    const view = await api.request('openDeviceLink', { body: { ...pub, deviceName: input.deviceName, platform: input.platform } });
     const offer: LinkOffer = { linkId: view.linkId, code: view.code, qrPayload: await linkQrPayload(provider, view.code, pub), expiresAt: view.expiresAt };
     return new NewDeviceLink(api, provider, pair, keys, deviceId, input.deviceName, input.platform, offer);
   }
@@ -86,7 +77,7 @@ export class NewDeviceLink {
 
   /** Reads the link once: waiting, the confirmation code to show, or — approved — registers this device. */
   async poll(): Promise<LinkProgress> {
-    const view = await this.api.call<LinkView>('GET', `/v1/device-links/${this.offer.linkId}`);
+    const view = await this.api.request('getDeviceLink', { params: { linkId: this.offer.linkId } });
     if (view.state === 'waiting' || view.approver === null) return { state: 'waiting' };
     const accountKey = fromBase64Url(this.pair.user.identityKey ?? '');
     const approver = await verifyDeviceCertificate(this.provider, view.approver.certificate, { userId: this.pair.user.userId, accountKey }).catch(() => {
@@ -150,7 +141,7 @@ export interface LinkClaim {
 
 /** The approving (existing) device's half of a link. */
 export class LinkApprover {
-  private readonly claims = new Map<string, LinkView>();
+  private readonly claims = new Map<string, DeviceLinkView>();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -164,7 +155,7 @@ export class LinkApprover {
   /** Claims the link by the typed code or scanned QR payload; answers the confirmation code to compare. */
   async claim(input: string): Promise<LinkClaim> {
     const { code, fingerprint } = parseLinkInput(input);
-    const view = await this.api.call<LinkView>('POST', '/v1/device-links/claim', { code });
+    const view = await this.api.request('claimDeviceLink', { body: { code } });
     if (fingerprint !== undefined && (await linkFingerprint(this.provider, view.newDevice)) !== fingerprint) {
       throw new DeviceLinkError('link_mismatch', 'the new device keys the key service returned do not match the scanned code; do not approve');
     }
@@ -181,7 +172,7 @@ export class LinkApprover {
     const view = this.claims.get(linkId);
     if (!view) throw new DeviceLinkError('link_invalid', 'claim the link first');
     const payload = await sealLinkPayload(this.provider, linkId, view.newDevice, this.self.accountPrivateKey);
-    await this.api.call('POST', `/v1/device-links/${linkId}/approve`, { payload });
+    await this.api.request('approveDeviceLink', { params: { linkId }, body: { payload } });
     const device = await this.waitForDevice(view.newDevice.deviceId, opts);
     return { deviceId: device.deviceId, wrapsAdded: opts.shareHistory === false ? 0 : await this.rewrapAll(device) };
   }
@@ -215,9 +206,9 @@ export class LinkApprover {
   }
 
   /** Posts a batch; when some wrap already exists (a rotation included the device meanwhile), posts one by one and skips those. */
-  private async postWraps(conversationId: ConversationId, wraps: readonly { version: number }[]): Promise<number> {
+  private async postWraps(conversationId: ConversationId, wraps: readonly GrantedVersionWrap[]): Promise<number> {
     try {
-      return (await this.api.call<{ added: number }>('POST', `/v1/conversations/${conversationId}/wraps`, { wraps })).added;
+      return (await this.api.request('addWraps', { params: { conversationId }, body: { wraps: [...wraps] } })).added;
     } catch (err) {
       const skippable = err instanceof KeyServiceError && (err.code === 'wrap_exists' || err.code === 'wraps_mismatch');
       if (!skippable) throw err;

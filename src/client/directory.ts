@@ -61,7 +61,7 @@ export class Directory {
   user(userId: string): Promise<PublicUser> {
     const hit = this.userCache.get(userId);
     if (hit && Date.now() - hit.at < USER_TTL_MS) return hit.user;
-    const user = this.api.call<PublicUser>('GET', `/v1/users/${encodeURIComponent(userId)}`);
+    const user = this.api.request('getUser', { params: { userId } });
     user.catch(() => this.userCache.delete(userId));
     this.userCache.set(userId, { at: Date.now(), user });
     return user;
@@ -85,7 +85,7 @@ export class Directory {
   /** Finds a user by exact username (or user id). */
   async resolve(nameOrId: string): Promise<PublicUser> {
     const q = nameOrId.trim().toLowerCase();
-    const found = await this.api.call<{ users: PublicUser[] }>('GET', `/v1/users?q=${encodeURIComponent(q)}&limit=50`);
+    const found = await this.api.request('searchUsers', { query: { q, limit: 50 } });
     const hit = found.users.find((u) => u.username === q || u.userId === nameOrId);
     if (hit) return hit;
     try {
@@ -162,7 +162,7 @@ export class Directory {
   /** The user's unrevoked devices whose certificates verify under the trusted key. */
   async devicesOf(userId: string): Promise<TrustedDevice[]> {
     const accountKey = await this.trustedAccountKey(userId);
-    const { devices } = await this.api.call<{ devices: DeviceView[] }>('GET', `/v1/users/${encodeURIComponent(userId)}/devices`);
+    const { devices } = await this.api.request('listUserDevices', { params: { userId } });
     return this.verifyEach(devices, () => accountKey);
   }
 
@@ -188,7 +188,7 @@ export class Directory {
     let hit = this.deviceCache.get(deviceId);
     if (!hit) {
       hit = (async () => {
-        const { device } = await this.api.call<{ device: DeviceView }>('GET', `/v1/devices/${encodeURIComponent(deviceId)}`);
+        const { device } = await this.api.request('getDevice', { params: { deviceId } });
         return this.verify(device, await this.trustedAccountKey(device.userId));
       })();
       hit.catch(() => this.deviceCache.delete(deviceId));

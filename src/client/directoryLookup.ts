@@ -1,50 +1,35 @@
 /**
- * The client of the key service's batch directory lookup (`POST /v1/directory/lookup`, docs/api.md): many
+ * The client of the key service's batch directory lookup (`lookupDirectory`, docs/api.md "Devices"): many
  * users' profiles and unrevoked devices, and devices by id, in as few requests as the service's limits
- * allow (LOOKUP_USERS users and LOOKUP_DEVICES devices per request; a 1,000-member conversation is one
- * request). Answers are merged; nothing here is trusted yet — the directory verifies every certificate.
+ * allow (MAX_LOOKUP_USERS users and MAX_LOOKUP_DEVICES devices per request; a 1,000-member conversation
+ * is one request). Answers are merged; nothing here is trusted yet — the directory verifies every
+ * certificate.
  */
-import type { KeyServiceApi } from './keyServiceApi';
+import type { PublicUser } from '../common/api/accountSchemas';
+import { MAX_LOOKUP_DEVICES, MAX_LOOKUP_USERS, type DeviceView } from '../common/api/deviceSchemas';
+import type { KeyServiceApi, KeyServiceAnswer } from './keyServiceApi';
 
-/** A user as the directory shows them (no key material). */
-export interface PublicUser {
-  readonly userId: string;
-  readonly username: string;
-  readonly displayName: string;
-  readonly identityKey: string | null;
-}
+export type { PublicUser } from '../common/api/accountSchemas';
+export type { DeviceView } from '../common/api/deviceSchemas';
 
-/** A device as the directory shows it: its certificate is unverified input. */
-export interface DeviceView {
-  readonly deviceId: string;
-  readonly userId: string;
-  readonly name: string;
-  readonly certificate: unknown;
-  readonly createdAt: number;
-  readonly revokedAt: number | null;
-}
+export type LookupAnswer = KeyServiceAnswer<'lookupDirectory'>;
 
-export interface LookupAnswer {
-  readonly users: readonly PublicUser[];
-  readonly devices: readonly DeviceView[];
-  readonly unknownUserIds: readonly string[];
-  readonly unknownDeviceIds: readonly string[];
-}
-
-/** The service's per-request limits (src/server/api/directoryLookup.ts). */
-export const LOOKUP_USERS = 1_000;
-export const LOOKUP_DEVICES = 2_000;
+/** The service's per-request limits. */
+export const LOOKUP_USERS = MAX_LOOKUP_USERS;
+export const LOOKUP_DEVICES = MAX_LOOKUP_DEVICES;
 
 /** Looks up `userIds` (profile + unrevoked devices) and `deviceIds` (revoked included); repeats are ignored. */
 export async function lookupDirectory(api: KeyServiceApi, userIds: readonly string[], deviceIds: readonly string[]): Promise<LookupAnswer> {
   const users = [...new Set(userIds)];
   const devices = [...new Set(deviceIds)];
-  const out = { users: [] as PublicUser[], devices: [] as DeviceView[], unknownUserIds: [] as string[], unknownDeviceIds: [] as string[] };
+  const out: { users: PublicUser[]; devices: DeviceView[]; unknownUserIds: LookupAnswer['unknownUserIds']; unknownDeviceIds: LookupAnswer['unknownDeviceIds'] } = {
+    users: [],
+    devices: [],
+    unknownUserIds: [],
+    unknownDeviceIds: [],
+  };
   for (let u = 0, d = 0; u < users.length || d < devices.length; u += LOOKUP_USERS, d += LOOKUP_DEVICES) {
-    const answer = await api.call<LookupAnswer>('POST', '/v1/directory/lookup', {
-      userIds: users.slice(u, u + LOOKUP_USERS),
-      deviceIds: devices.slice(d, d + LOOKUP_DEVICES),
-    });
+    const answer = await api.request('lookupDirectory', { body: { userIds: users.slice(u, u + LOOKUP_USERS), deviceIds: devices.slice(d, d + LOOKUP_DEVICES) } });
     out.users.push(...answer.users);
     out.devices.push(...answer.devices);
     out.unknownUserIds.push(...answer.unknownUserIds);

@@ -51,12 +51,12 @@ export async function certifyAndRegister(
     },
     input.account.privateKey,
   );
-  const res = await api.call<{ accessToken: string }>('POST', '/v1/devices', { certificate });
+  const res = await api.request('registerDevice', { body: { certificate } });
   return res.accessToken;
 }
 
 async function loginPair(api: KeyServiceApi, username: string, password: string, deviceId?: string): Promise<TokenPair> {
-  const pair = await api.publicCall<TokenPair>('POST', '/v1/auth/login', { username, password, ...(deviceId ? { deviceId } : {}) });
+  const pair = await api.request('login', { body: { username, password, ...(deviceId ? { deviceId } : {}) } });
   api.setTokens(pair.accessToken, pair.refreshToken);
   return pair;
 }
@@ -67,7 +67,7 @@ export async function registerAccount(
   provider: CryptoProvider,
   input: { username: string; password: string; displayName: string; deviceName: string; platform: DevicePlatform },
 ): Promise<Identity> {
-  await api.publicCall('POST', '/v1/accounts', { username: input.username, password: input.password, displayName: input.displayName });
+  await api.request('register', { body: { username: input.username, password: input.password, displayName: input.displayName } });
   return firstDevice(api, provider, await loginPair(api, input.username, input.password), input);
 }
 

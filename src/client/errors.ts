@@ -1,17 +1,25 @@
 /**
- * Typed failures of the client core (docs/client.md). Every failure a caller can see has a stable `code`;
- * the CLI prints `code: message` on one line and exits non-zero, the desktop app maps the code.
+ * Typed failures of the client core (docs/client.md). Every failure a caller can see has a stable `code`
+ * of the catalog (src/common/errorCodes.ts) and its `category`; the CLI prints `code: message` on one
+ * line and exits non-zero, the desktop app maps the code.
  */
+import { categoryOfStatus } from '../common/errorCategory';
+import { errorCategory, isErrorCode } from '../common/errorCodes';
 import { AppError } from '../common/errors';
 
-/** The key service answered an error (`code` is the service's error code, `status` the HTTP status). */
+/**
+ * The key service answered an error, or an answer that does not match the route's schema (`bad_response`).
+ * `code` is the service's error code (a code this build does not know takes its category from `status`),
+ * `route` the named route of the request (src/common/api/keyService.ts), when there was one.
+ */
 export class KeyServiceError extends AppError {
   constructor(
     readonly status: number,
     code: string,
     message: string,
+    readonly route?: string,
   ) {
-    super(code, message);
+    super(code, message, isErrorCode(code) ? errorCategory(code) : categoryOfStatus(status));
   }
 }
 
@@ -19,6 +27,23 @@ export class KeyServiceError extends AppError {
 export class KeyServiceUnreachableError extends AppError {
   constructor(url: string, detail: string) {
     super('key_service_unreachable', `cannot reach the key service at ${url}: ${detail}`);
+  }
+}
+
+/** The key service did not answer a request within the client's timeout. */
+export class KeyServiceTimeoutError extends AppError {
+  constructor(
+    readonly route: string,
+    readonly timeoutMs: number,
+  ) {
+    super('key_service_timeout', `the key service did not answer ${route} within ${timeoutMs} ms`);
+  }
+}
+
+/** The client was closed: requests in flight were aborted and new ones are refused. */
+export class ClientClosedError extends AppError {
+  constructor(route: string) {
+    super('client_closed', `the client is closed; ${route} was not completed`);
   }
 }
 

@@ -17,7 +17,7 @@ export function granterResolver(api: KeyServiceApi, directory: Directory, conver
   const recordDevices = new Set<string>(Array.isArray(listed) ? listed.filter((d): d is string => typeof d === 'string') : []);
   let members: Promise<Set<string>> | undefined;
   const currentMembers = () =>
-    (members ??= api.call<{ members: { userId: string }[] }>('GET', `/v1/conversations/${conversationId}`).then((c) => new Set(c.members.map((m) => m.userId))));
+    (members ??= api.request('getConversation', { params: { conversationId } }).then((c) => new Set<string>(c.members.map((m) => m.userId))));
   return async (deviceId: DeviceId): Promise<GranterInfo> => {
     const device = await directory.device(deviceId).catch((err: unknown) => {
       if (isProtocolError(err) || (err instanceof KeyServiceError && err.status === 404)) {

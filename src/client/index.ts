@@ -9,7 +9,8 @@
 
 // The facade and what its methods answer.
 export { Client, type ClientDeps, type SessionInfo, type DeviceInfo } from './client';
-export type { ConversationInfo, ConversationMember, ConversationKind, HistoryPolicy, Role } from './conversations';
+export type { ConversationInfo, ConversationMember } from './conversations';
+export type { AssignableRole, ConversationKind, HistoryPolicy, Role } from '../common/domain';
 export type { PublicUser } from './directory';
 export type { ContactTrust } from './verification';
 export type { LinkClaim, LinkOffer } from './deviceLinking';
@@ -35,6 +36,8 @@ export { cutOffReader } from './broadcastRevocation';
 export {
   KeyServiceError,
   KeyServiceUnreachableError,
+  KeyServiceTimeoutError,
+  ClientClosedError,
   NotSignedInError,
   AlreadySignedInError,
   KeysMissingError,
@@ -46,9 +49,10 @@ export {
 } from './errors';
 export { NeedsLinkError } from './enrol';
 
-// Lower-level pieces for tools that simulate many devices in one process (the benchmarks): the key-service
-// HTTP client, first-device certification and the profile's non-secret state. An app has no use for them.
-export { KeyServiceApi, type TokenPair } from './keyServiceApi';
+// Lower-level pieces for tools that simulate many devices in one process (the benchmarks): the typed
+// key-service client (docs/client.md), first-device certification and the profile's non-secret state. An
+// app has no use for them.
+export { KeyServiceApi, DEFAULT_KEY_SERVICE_TIMEOUT_MS, type KeyServiceAnswer, type KeyServiceApiOptions, type TokenPair } from './keyServiceApi';
 export { certifyAndRegister } from './enrol';
 export { ProfileState } from './profileState';
 export { LOOKUP_USERS } from './directoryLookup';

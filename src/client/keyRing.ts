@@ -16,6 +16,7 @@
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import { Emitter } from '../common/events/emitter';
+import { AppError } from '../common/errors';
 import type { ConversationId, DeviceId } from '../common/ids';
 import { acceptKeyVersion, type SignerInfo } from '../common/protocol/acceptKeyVersion';
 import { isProtocolError } from '../common/protocol/errors';
@@ -98,7 +99,7 @@ export class KeyRing {
     const versions = this.versionsOf(conversationId);
     const held = this.held(conversationId, version);
     if (held) return held;
-    const fetched = await this.api.call<FetchedVersion>('GET', `/v1/conversations/${conversationId}/versions/${version}`);
+    const fetched = await this.api.request('getKeyVersion', { params: { conversationId, version } });
     return this.accept(versions, conversationId, version, fetched);
   }
 
@@ -135,10 +136,7 @@ export class KeyRing {
     let after = from;
     let count = 0;
     for (;;) {
-      const page = await this.api.call<{ versions: FetchedVersion[]; nextAfter: number | null }>(
-        'GET',
-        `/v1/conversations/${conversationId}/versions?after=${after}&limit=200`,
-      );
+      const page = await this.api.request('listKeyVersions', { params: { conversationId }, query: { after, limit: 200 } });
       for (const v of page.versions) {
         if (!this.holds(conversationId, v.version)) (await this.accept(versions, conversationId, v.version, v)).fill(0);
         count += 1;
@@ -231,11 +229,14 @@ export class KeyRing {
     this.enter(versions, conversationId, version, state);
   }
 
-  /** A background fetch failed: wait and fetch again (no wrap yet, transient), refuse (protocol), or drop it. */
+  /**
+   * A background fetch failed: wait and fetch again (no wrap yet, transient), refuse (the version failed
+   * verification, or the service answered something that is not a key version at all), or drop it.
+   */
   private fetchFailed(versions: Versions, conversationId: ConversationId, version: number, fetching: Fetching, err: unknown): void {
     if (!this.isLive(versions, conversationId) || versions.get(version) !== fetching) return;
     if (isRetryable(err)) this.enter(versions, conversationId, version, this.waiting(versions, conversationId, version, fetching.attempts));
-    else if (isProtocolError(err)) this.enter(versions, conversationId, version, { kind: 'refused', code: err.code, message: err.message });
+    else if (isProtocolError(err) || isMalformedAnswer(err)) this.enter(versions, conversationId, version, { kind: 'refused', code: err.code, message: err.message });
     else this.enter(versions, conversationId, version, undefined);
   }
 
@@ -280,8 +281,13 @@ export class KeyRing {
   }
 }
 
-/** No wrap yet (404 no_wrap), a transient service failure, or the network: worth retrying. */
+/** No wrap yet (404 no_wrap), a transient service failure, or the network (unreachable, timed out): worth retrying. */
 function isRetryable(err: unknown): boolean {
   if (err instanceof KeyServiceError) return err.code === 'no_wrap' || err.status >= 500 || err.status === 429;
-  return err instanceof Error && 'code' in err && (err as { code: unknown }).code === 'key_service_unreachable';
+  return err instanceof AppError && err.category === 'transport';
+}
+
+/** The key service answered a key version that does not parse (`bad_response`): as untrustworthy as a bad signature. */
+function isMalformedAnswer(err: unknown): err is KeyServiceError {
+  return err instanceof KeyServiceError && err.code === 'bad_response';
 }

@@ -1,28 +1,51 @@
 /**
- * HTTP client of the key service (docs/api.md) for the client core: JSON in and out, bearer auth, typed
- * errors (`KeyServiceError` with the service's code), and one transparent refresh when an access token
- * has expired. The refresh token rotates on every refresh; `onRefreshToken` persists the new one.
+ * The client core's typed HTTP client of the key service (docs/client.md "The typed key-service client"):
+ * `request('getKeyVersion', { params: { conversationId, version } })` builds the request from the route
+ * table (src/common/api/keyService.ts) and parses every answer with the route's response schema — an
+ * answer of another shape is `KeyServiceError` `bad_response` naming the route, never a cast. Bearer auth
+ * with one transparent refresh when an access token has expired (the refresh token rotates on every
+ * refresh; `onRefreshToken` persists the new one), `device_revoked` listeners, one retry on a stale
+ * keep-alive connection, a timeout on every request, and one abort that `close()` fires.
  */
-import { KeyServiceError, KeyServiceUnreachableError, NotSignedInError } from './errors';
+import { keyServiceRoutes, type KeyServiceRouteName, type KeyServiceRoutes } from '../common/api/keyService';
+import type { RouteArgs, RouteOutput } from '../common/api/route';
+import { ErrorBodySchema } from '../common/api/serviceSchemas';
+import { missingCase } from '../common/errors';
+import { ClientClosedError, KeyServiceError, KeyServiceTimeoutError, KeyServiceUnreachableError, NotSignedInError } from './errors';
+import { parseAnswer } from './http/parseAnswer';
+import { sendRoute, type RequestParts } from './http/routeRequest';
 
-export interface TokenPair {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly deviceId: string | null;
-  readonly user: { readonly userId: string; readonly username: string; readonly displayName: string; readonly identityKey: string | null };
+export type { TokenPair } from '../common/api/accountSchemas';
+
+/** How long a request may take before it fails with `key_service_timeout`. */
+export const DEFAULT_KEY_SERVICE_TIMEOUT_MS = 15_000;
+
+export interface KeyServiceApiOptions {
+  /** Persists each rotated refresh token (the vault). */
+  readonly onRefreshToken?: (token: string) => Promise<void>;
+  /** Per request; default DEFAULT_KEY_SERVICE_TIMEOUT_MS. */
+  readonly timeoutMs?: number;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+/** What a named route answers. */
+export type KeyServiceAnswer<N extends KeyServiceRouteName> = RouteOutput<KeyServiceRoutes[N]>;
 
 export class KeyServiceApi {
   private accessToken: string | null = null;
   private refreshToken: string | null = null;
+  private refreshing: Promise<void> | undefined;
   private readonly revokedListeners = new Set<() => void>();
+  private readonly closing = new AbortController();
+  private readonly onRefreshToken: (token: string) => Promise<void>;
+  readonly timeoutMs: number;
 
   constructor(
     readonly baseUrl: string,
-    private readonly onRefreshToken: (token: string) => Promise<void> = async () => {},
-  ) {}
+    options: KeyServiceApiOptions = {},
+  ) {
+    this.onRefreshToken = options.onRefreshToken ?? (async () => undefined);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_KEY_SERVICE_TIMEOUT_MS;
+  }
 
   setTokens(accessToken: string | null, refreshToken: string | null): void {
     this.accessToken = accessToken;
@@ -30,71 +53,81 @@ export class KeyServiceApi {
   }
 
   /** Called when the key service answers `device_revoked`: this device was revoked from another one. */
-  onDeviceRevoked(listener: () => void): void {
+  onDeviceRevoked(listener: () => void): () => void {
     this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
   }
 
   get signedIn(): boolean {
     return this.accessToken !== null || this.refreshToken !== null;
   }
 
-  /** Unauthenticated call. */
-  async publicCall<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    return (await this.send<T>(method, path, body, null)).body;
+  get closed(): boolean {
+    return this.closing.signal.aborted;
   }
 
-  /** Authenticated call; refreshes once on an expired or missing access token. */
-  async call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  /** Aborts every request in flight (they fail with `client_closed`) and refuses new ones. */
+  close(): void {
+    this.closing.abort();
+  }
+
+  /**
+   * Calls the named route: public routes without a token, the others with the access token, refreshed
+   * once when it is missing or expired. Throws the service's refusal as `KeyServiceError`.
+   */
+  request<N extends KeyServiceRouteName>(name: N, ...args: RouteArgs<KeyServiceRoutes[N]>): Promise<KeyServiceAnswer<N>>;
+  async request(name: KeyServiceRouteName, parts: RequestParts = {}): Promise<unknown> {
+    if (this.closed) throw new ClientClosedError(name);
+    if (keyServiceRoutes[name].auth === 'public') return this.answer(name, await this.send(name, parts, null));
     if (this.accessToken === null) await this.refresh();
-    const first = await this.send<T>(method, path, body, this.accessToken, true);
-    if (first.status !== 401) return first.body;
+    const first = await this.send(name, parts, this.accessToken, true);
+    if (first.status !== 401) return this.answer(name, first);
     await this.refresh();
-    return (await this.send<T>(method, path, body, this.accessToken)).body;
+    return this.answer(name, await this.send(name, parts, this.accessToken));
   }
 
-  async refresh(): Promise<void> {
+  /** Spends the refresh token for a new pair (one refresh at a time: concurrent callers share it). */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.rotate().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async rotate(): Promise<void> {
     if (this.refreshToken === null || this.refreshToken === '') throw new NotSignedInError();
-    const pair = await this.publicCall<TokenPair>('POST', '/v1/auth/refresh', { refreshToken: this.refreshToken });
+    const pair = await this.request('refresh', { body: { refreshToken: this.refreshToken } });
     this.accessToken = pair.accessToken;
     this.refreshToken = pair.refreshToken;
     await this.onRefreshToken(pair.refreshToken);
   }
 
-  private async send<T>(method: Method, path: string, body: unknown, token: string | null, allow401 = false): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token !== null) headers.authorization = `Bearer ${token}`;
-    const attempt = () => fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    let res: Response;
-    try {
-      res = await attempt().catch((err: unknown) => {
-        // A pooled keep-alive connection that the server closed (e.g. it restarted) fails at once with
-        // UND_ERR_SOCKET / ECONNRESET; one fresh connection is tried. Writes the server sees twice are
-        // refused by their own checks (409: version conflict, wrap exists, username taken).
-        if (!isStaleConnection(err)) throw err;
-        return attempt();
-      });
-    } catch (err) {
-      throw new KeyServiceUnreachableError(this.baseUrl, err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err));
+  /** One request; a refusal is thrown (after telling the revocation listeners) unless it is a 401 the caller retries. */
+  private async send(name: KeyServiceRouteName, parts: RequestParts, token: string | null, allow401 = false): Promise<{ status: number; json: unknown }> {
+    const outcome = await sendRoute(this.baseUrl, keyServiceRoutes[name], parts, { token, timeoutMs: this.timeoutMs, signal: this.closing.signal, retryStaleConnection: true });
+    switch (outcome.kind) {
+      case 'closed':
+        throw new ClientClosedError(name);
+      case 'timeout':
+        throw new KeyServiceTimeoutError(name, this.timeoutMs);
+      case 'unreachable':
+        throw new KeyServiceUnreachableError(this.baseUrl, outcome.detail);
+      case 'answer':
+        break;
+      default:
+        return missingCase(outcome);
     }
-    const text = await res.text();
-    let parsed: unknown = undefined;
-    if (text !== '') {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new KeyServiceError(res.status, 'bad_response', `the key service answered ${res.status} with non-JSON`);
-      }
-    }
-    if (res.ok) return { status: res.status, body: parsed as T };
-    if (res.status === 401 && allow401) return { status: 401, body: undefined as T };
-    const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-    if (error?.code === 'device_revoked') for (const listener of this.revokedListeners) listener();
-    throw new KeyServiceError(res.status, typeof error?.code === 'string' ? error.code : `http_${res.status}`, typeof error?.message === 'string' ? error.message : `HTTP ${res.status}`);
+    if (outcome.nonJson) throw new KeyServiceError(outcome.status, 'bad_response', `the key service answered ${name} with ${outcome.status} and a body that is not JSON`, name);
+    if (outcome.status >= 200 && outcome.status < 300) return outcome;
+    if (outcome.status === 401 && allow401) return outcome;
+    const refusal = ErrorBodySchema.safeParse(outcome.json);
+    const error = refusal.success ? refusal.data.error : { code: `http_${outcome.status}`, message: `HTTP ${outcome.status}` };
+    if (error.code === 'device_revoked') for (const listener of this.revokedListeners) listener();
+    throw new KeyServiceError(outcome.status, error.code, error.message, name);
   }
-}
 
-function isStaleConnection(err: unknown): boolean {
-  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
-  return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET';
+  /** The answer parsed with the route's response schema. */
+  private answer(name: KeyServiceRouteName, reply: { status: number; json: unknown }): unknown {
+    const parsed = parseAnswer(keyServiceRoutes[name].response, reply.json);
+    if (!parsed.ok) throw new KeyServiceError(reply.status, 'bad_response', `the key service answered ${name} with a body that does not match its schema (${parsed.issue})`, name);
+    return parsed.value;
+  }
 }

@@ -8,16 +8,10 @@
 import PubNub from 'pubnub';
 import { ControlNoticeSchema, conversationChannel, inboxChannel, type ControlNotice } from '../common/channels';
 import type { ConversationId } from '../common/ids';
+import type { PubnubToken } from '../common/api/pubnubSchemas';
 import type { KeyServiceApi } from './keyServiceApi';
 
-export interface PubnubToken {
-  readonly token: string;
-  readonly ttlMinutes: number;
-  readonly userId: string;
-  readonly subscribeKey: string;
-  readonly publishKey: string;
-  readonly readWrite: readonly string[];
-}
+export type { PubnubToken } from '../common/api/pubnubSchemas';
 
 /** Where the SDK connects: `origin` is `<host>:<port>` (or a PubNub origin); `ssl` false for a loopback relay. */
 export interface TransportConfig {
@@ -59,7 +53,7 @@ export class Transport {
   }
 
   static async connect(api: KeyServiceApi, config: TransportConfig): Promise<Transport> {
-    return new Transport(api, await api.call<PubnubToken>('POST', '/v1/pubnub/token'), config);
+    return new Transport(api, await api.request('getPubnubToken'), config);
   }
 
   private apply(token: PubnubToken): void {
@@ -72,7 +66,7 @@ export class Transport {
 
   /** Mints a fresh token (new conversations, changed access, half its lifetime gone). */
   async renew(): Promise<void> {
-    this.apply(await this.api.call<PubnubToken>('POST', '/v1/pubnub/token'));
+    this.apply(await this.api.request('getPubnubToken'));
   }
 
   /** Makes sure the token covers these conversations' channels. */

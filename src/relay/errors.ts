@@ -3,6 +3,7 @@
  * HTTP status it maps to and, for Access Manager refusals, the resources that were denied. The HTTP layer turns
  * them into the JSON bodies the `pubnub` SDK parses (pubnub-protocol.md §0 and §3.1).
  */
+import { categoryOfStatus } from '../common/errorCategory';
 import { AppError } from '../common/errors';
 
 export type RelayErrorCode =
@@ -40,7 +41,7 @@ export class RelayError extends AppError {
     message: string,
     readonly service: string = 'Relay',
   ) {
-    super(code, message);
+    super(code, message, categoryOfStatus(status));
   }
 }
 
@@ -90,6 +91,6 @@ export class RelayConfigError extends AppError {
     override readonly code: 'invalid_config' | 'data_dir_in_use',
     message: string,
   ) {
-    super(code, message);
+    super(code, message, 'validation');
   }
 }

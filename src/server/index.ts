@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
+import { keyManagerRoutes as keyManagerTable } from '../common/api/keyManager';
+import { keyServiceRoutes as keyServiceTable } from '../common/api/keyService';
 import { createNodeCryptoProvider } from '../node/crypto/nodeProvider';
 import { listen } from '../node/net/listen';
 import { accountRoutes } from './api/accounts';
@@ -21,7 +23,7 @@ import { memberRoutes } from './api/members';
 import { metaRoutes } from './api/meta';
 import { pubnubRoutes } from './api/pubnubAccess';
 import { wrapRoutes } from './api/wraps';
-import { broadcastRoutes } from './keyManager/keyServiceMount';
+import { broadcastRoutes, DEFAULT_KEY_MANAGER_PATH } from './keyManager/keyServiceMount';
 import { AccessTokens } from './auth/accessTokens';
 import { createAuthenticator } from './auth/authenticate';
 import { loadJwtSecret } from './auth/jwtSecret';
@@ -32,6 +34,7 @@ import { openPostgres } from './db/postgres';
 import { openSqlite } from './db/sqlite';
 import { RateLimiter, type RateLimit } from './http/rateLimit';
 import type { Route } from './http/route';
+import { checkRouteCoverage, type Mount } from './http/routeCoverage';
 import { Router } from './http/router';
 import { createListener } from './http/server';
 import { disabledGateway } from './pubnub/gateway';
@@ -40,6 +43,12 @@ import { createSdkGateway, type PubnubConfig } from './pubnub/sdkGateway';
 import type { Services } from './services';
 
 export type { PubnubConfig } from './pubnub/sdkGateway';
+
+/** What the key service serves: its own table at the root and the default key manager's under `/km`. */
+export const KEY_SERVICE_MOUNTS: readonly Mount[] = [
+  { table: keyServiceTable, basePath: '' },
+  { table: keyManagerTable, basePath: DEFAULT_KEY_MANAGER_PATH },
+];
 
 export interface KeyServiceOptions {
   readonly port?: number;
@@ -130,6 +139,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...pubnubRoutes(svc),
       ...broadcastRoutes(svc, { dataDir: opts.dataDir, host: opts.host }, () => server),
     );
+    checkRouteCoverage(KEY_SERVICE_MOUNTS, routes);
     const server = createServer(
       createListener({
         router: new Router(routes),
@@ -138,6 +148,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
         authenticate: createAuthenticator(db, accessTokens, now),
         verifyToken: (token) => accessTokens.verify(token),
         onBug: (err) => log('unexpected error (answered 500)', err),
+        onContractBreach: (err) => log('unexpected answer outside the route table', err),
         validateResponses: opts.validateResponses ?? false,
       }),
     );

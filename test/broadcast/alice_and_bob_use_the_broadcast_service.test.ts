@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
 import { BroadcastService } from '../../src/client/broadcast/broadcastService';
-import { sessionCall } from '../../src/client/broadcast/keyServiceCall';
+import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
@@ -22,18 +22,18 @@ describe('alice and bob use the broadcast service', () => {
   let mallory: Actor;
 
   const serviceOf = async (actor: Actor, changes: string[] = []) => {
-    const call = sessionCall({ url: ks.service.url, accessToken: async () => device(actor).token });
+    const keyService = sessionRequester({ url: ks.service.url, accessToken: async () => device(actor).token });
     const pubnub = pubnubFor(r, actor.userId);
     const client = createBroadcastClient({
       crypto: provider,
-      device: await certifiedDevice(call, provider, {
+      device: await certifiedDevice(keyService, provider, {
         userId: actor.userId,
         deviceId: device(actor).deviceId,
         x25519PrivateKey: device(actor).keys.x25519.privateKey,
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
       }),
-      claims: keyServiceClaims(call),
-      directory: keyServiceDirectory(call),
+      claims: keyServiceClaims(keyService),
+      directory: keyServiceDirectory(keyService),
       pubnub,
     });
     return { service: new BroadcastService(client, (id) => changes.push(id)), pubnub };
@@ -52,9 +52,9 @@ describe('alice and bob use the broadcast service', () => {
   });
 
   it('a device whose keys differ from its certificate is refused', async () => {
-    const call = sessionCall({ url: ks.service.url, accessToken: async () => device(bob).token });
+    const keyService = sessionRequester({ url: ks.service.url, accessToken: async () => device(bob).token });
     const err = await rejection(
-      certifiedDevice(call, provider, { userId: bob.userId, deviceId: device(bob).deviceId, x25519PrivateKey: device(alice).keys.x25519.privateKey, ed25519PrivateKey: device(bob).keys.ed25519.privateKey }),
+      certifiedDevice(keyService, provider, { userId: bob.userId, deviceId: device(bob).deviceId, x25519PrivateKey: device(alice).keys.x25519.privateKey, ed25519PrivateKey: device(bob).keys.ed25519.privateKey }),
     );
     expect(err.code).toBe('directory_refused');
   });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastChannel } from '../../src/common/channels';
 import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
-import { sessionCall } from '../../src/client/broadcast/keyServiceCall';
+import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
@@ -32,8 +32,8 @@ describe('broadcast PubNub access follows roles', () => {
     return createBroadcastClient({
       crypto: provider,
       device: { userId: actor.userId, deviceId: device(actor).deviceId, certificate: cert, x25519PrivateKey: device(actor).keys.x25519.privateKey, ed25519PrivateKey: device(actor).keys.ed25519.privateKey },
-      claims: keyServiceClaims(sessionCall(session)),
-      directory: keyServiceDirectory(sessionCall(session)),
+      claims: keyServiceClaims(sessionRequester(session)),
+      directory: keyServiceDirectory(sessionRequester(session)),
       pubnub,
     });
   };

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
 import { BroadcastService } from '../../src/client/broadcast/broadcastService';
-import { sessionCall } from '../../src/client/broadcast/keyServiceCall';
+import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
@@ -21,13 +21,13 @@ describe('creator runs her own key manager with the company identity', () => {
   let bob: Actor;
 
   const serviceOf = async (actor: Actor) => {
-    const call = sessionCall({ url: ks.service.url, accessToken: async () => device(actor).token });
+    const keyService = sessionRequester({ url: ks.service.url, accessToken: async () => device(actor).token });
     const keys = { userId: actor.userId, deviceId: device(actor).deviceId, x25519PrivateKey: device(actor).keys.x25519.privateKey, ed25519PrivateKey: device(actor).keys.ed25519.privateKey };
     const client = createBroadcastClient({
       crypto: provider,
-      device: await certifiedDevice(call, provider, keys),
-      claims: keyServiceClaims(call),
-      directory: keyServiceDirectory(call),
+      device: await certifiedDevice(keyService, provider, keys),
+      claims: keyServiceClaims(keyService),
+      directory: keyServiceDirectory(keyService),
       pubnub: pubnubFor(r, actor.userId),
     });
     return new BroadcastService(client);

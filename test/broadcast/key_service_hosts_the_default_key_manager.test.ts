@@ -13,7 +13,7 @@ import type { ChannelId } from '../../src/common/ids';
 import { unwrapChannelKey } from '../../src/common/protocol/broadcast';
 import type { KeyWrap } from '../../src/common/protocol/keyWrap';
 import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
-import { sessionCall } from '../../src/client/broadcast/keyServiceCall';
+import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import type { BroadcastChannel } from '../../src/client/broadcast/broadcastChannel';
 import { addDevice, device, newActor, type Actor } from '../server/helpers/actors';
@@ -37,7 +37,7 @@ describe('key service hosts the default key manager', () => {
   let r: Awaited<ReturnType<typeof relay>>;
 
   const sessionOf = (actor: Actor) => ({ url: ks.service.url, accessToken: async () => device(actor).token });
-  const claimsOf = (actor: Actor) => keyServiceClaims(sessionCall(sessionOf(actor)));
+  const claimsOf = (actor: Actor) => keyServiceClaims(sessionRequester(sessionOf(actor)));
   const certificateOf = async (actor: Actor) => {
     const res = await ks.api.get<{ device: { certificate: never } }>(`/v1/devices/${device(actor).deviceId}`, actor.userToken);
     return res.body.device.certificate;
@@ -53,7 +53,7 @@ describe('key service hosts the default key manager', () => {
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
       },
       claims: claimsOf(actor),
-      directory: keyServiceDirectory(sessionCall(sessionOf(actor))),
+      directory: keyServiceDirectory(sessionRequester(sessionOf(actor))),
       pubnub: pubnubFor(r, pubnubUser),
     });
 

@@ -15,7 +15,7 @@ import { wrapKey } from '../../src/common/protocol/keyWrap';
 import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
 import { BroadcastService } from '../../src/client/broadcast/broadcastService';
 import type { ChannelKeyCacheError } from '../../src/client/broadcast/channelKeyCache';
-import { sessionCall } from '../../src/client/broadcast/keyServiceCall';
+import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
@@ -32,17 +32,17 @@ describe('a revoked reader keeps cached channel keys across a restart', () => {
   let bob: Actor;
 
   const serviceOf = async (actor: Actor, keyCacheDir?: string, errors: ChannelKeyCacheError[] = []) => {
-    const call = sessionCall({ url: ks.service.url, accessToken: async () => device(actor).token });
+    const keyService = sessionRequester({ url: ks.service.url, accessToken: async () => device(actor).token });
     const client = createBroadcastClient({
       crypto: provider,
-      device: await certifiedDevice(call, provider, {
+      device: await certifiedDevice(keyService, provider, {
         userId: actor.userId,
         deviceId: device(actor).deviceId,
         x25519PrivateKey: device(actor).keys.x25519.privateKey,
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
       }),
-      claims: keyServiceClaims(call),
-      directory: keyServiceDirectory(call),
+      claims: keyServiceClaims(keyService),
+      directory: keyServiceDirectory(keyService),
       pubnub: pubnubFor(r, actor.userId),
       ...(keyCacheDir === undefined ? {} : { keyCacheDir, onKeyCacheError: (e: ChannelKeyCacheError) => errors.push(e) }),
     });

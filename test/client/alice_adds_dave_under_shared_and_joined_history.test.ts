@@ -21,7 +21,7 @@ describe('alice adds dave under shared and joined history', () => {
     const added = await alice.addMember(group.conversationId, dave.session().userId);
     expect(added.members.map((m) => m.userId)).toContain(dave.session().userId);
     expect(await reads(dave, group.conversationId, ['v1 message', 'v2 message'])).toEqual(['v1 message', 'v2 message']);
-    const history = await apiOf(dave).call<{ versions: { version: number; grants: { grantedBy: string }[] }[] }>('GET', `/v1/conversations/${group.conversationId}/versions`);
+    const history = await apiOf(dave).request('listKeyVersions', { params: { conversationId: group.conversationId } });
     expect(history.versions.map((v) => [v.version, v.grants.map((g) => g.grantedBy)])).toEqual([
       [1, [alice.session().deviceId]],
       [2, [alice.session().deviceId]],
@@ -49,6 +49,6 @@ describe('alice adds dave under shared and joined history', () => {
     const pending = (await dave.messaging()).view(id).items.filter((i) => i.kind === 'pending');
     expect(pending).toHaveLength(1);
     expect(view.items.some((i) => i.kind === 'message' && i.message.type === 'string' && i.message.body === 'before dave')).toBe(false);
-    await expect(apiOf(dave).call('GET', `/v1/conversations/${id}/versions/1`)).rejects.toMatchObject({ status: 403, code: 'before_membership' });
+    await expect(apiOf(dave).request('getKeyVersion', { params: { conversationId: id, version: 1 } })).rejects.toMatchObject({ status: 403, code: 'before_membership' });
   });
 });

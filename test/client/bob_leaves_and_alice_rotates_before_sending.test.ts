@@ -21,6 +21,6 @@ describe('bob leaves and alice rotates before sending', () => {
     const after = await alice.conversation(id);
     expect(after).toMatchObject({ needsRotation: false, currentVersion: 2 });
     expect(await reads(carol, id, ['after bob left'])).toEqual(['after bob left']);
-    await expect(apiOf(bob).call('GET', `/v1/conversations/${id}/versions/2`)).rejects.toMatchObject({ status: 403 });
+    await expect(apiOf(bob).request('getKeyVersion', { params: { conversationId: id, version: 2 } })).rejects.toMatchObject({ status: 403 });
   });
 });

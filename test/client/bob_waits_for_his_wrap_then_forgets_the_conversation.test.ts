@@ -66,16 +66,20 @@ async function world() {
 
   const calls: string[] = [];
   let serve: Serve = (_c, v) => (v === 1 ? v1.answer : v === 2 ? v2.answer : undefined);
+  // A stand-in for the typed key-service client: only the two key-version routes the ring uses.
   const api = {
-    call: async (method: string, path: string) => {
-      calls.push(`${method} ${path}`);
-      const one = /^\/v1\/conversations\/([^/]+)\/versions\/(\d+)$/.exec(path);
-      if (one) {
-        const answer = serve(one[1]!, Number(one[2]));
+    request: async (route: string, input: { params: { conversationId: string; version?: number }; query?: { after: number; limit: number } }) => {
+      const { conversationId, version } = input.params;
+      if (route === 'getKeyVersion' && version !== undefined) {
+        calls.push(`getKeyVersion ${conversationId}#${version}`);
+        const answer = serve(conversationId, version);
         if (answer === undefined) throw new KeyServiceError(404, 'no_wrap', 'no wrap for this device');
         return answer;
       }
-      throw new KeyServiceError(404, 'not_found', `no route ${path}`);
+      if (route === 'listKeyVersions') {
+        calls.push(`listKeyVersions ${conversationId} after=${input.query?.after} limit=${input.query?.limit}`);
+      }
+      throw new KeyServiceError(404, 'not_found', `no route ${route}`);
     },
   };
   const users = new Map<string, typeof alice>([...alice.devices, ...bob.devices].map((d) => [d.deviceId, d.deviceId.startsWith('alice') ? alice : bob]));
@@ -98,7 +102,7 @@ async function world() {
   });
   const heard: string[] = [];
   ring.onKey((c, v) => heard.push(`${c}#${v}`));
-  const fetchesOf = (v: number) => calls.filter((c) => c === `GET /v1/conversations/${conv}/versions/${v}`).length;
+  const fetchesOf = (v: number) => calls.filter((c) => c === `getKeyVersion ${conv}#${v}`).length;
   return { ring, v1, v2, calls, heard, unwrapped, fetchesOf, serveWith: (s: Serve) => (serve = s) };
 }
 
@@ -158,7 +162,7 @@ describe('bob waits for his wrap, then forgets the conversation', () => {
     await ring.prefetch(conv).catch(() => undefined);
     await until('the key held', () => ring.holds(conv, 1));
     expect(fetchesOf(1)).toBe(2);
-    expect(calls).toContain(`GET /v1/conversations/${conv}/versions?after=0&limit=200`);
+    expect(calls).toContain(`listKeyVersions ${conv} after=0 limit=200`);
   });
 
   it('refuses a tampered version for good: listeners hear it, nothing is fetched again', async () => {
@@ -172,6 +176,18 @@ describe('bob waits for his wrap, then forgets the conversation', () => {
     expect(fetchesOf(1)).toBe(1);
     expect(ring.held(conv, 1)).toBeUndefined();
     await expect(ring.get(conv, 1)).rejects.toMatchObject({ code: 'bad_signature' });
+  });
+
+  it('refuses a key version the service answered malformed (bad_response) like a tampered one', async () => {
+    const { ring, heard, fetchesOf, serveWith } = await world();
+    serveWith(() => {
+      throw new KeyServiceError(200, 'bad_response', 'the answer to getKeyVersion does not match its schema');
+    });
+    ring.request(conv, 1);
+    await until('the refusal', () => ring.failure(conv, 1)?.code === 'bad_response');
+    expect(heard).toEqual([`${conv}#1`]);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(fetchesOf(1)).toBe(1);
   });
 
   it('refuses an answer for another version than asked, or a wrap for another device', async () => {

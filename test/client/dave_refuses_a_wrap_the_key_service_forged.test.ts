@@ -9,7 +9,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConversationId, DeviceId } from '../../src/common/ids';
+import type { ConversationId } from '../../src/common/ids';
 import { generateDeviceKeys } from '../../src/common/protocol/identity';
 import { wrapKey } from '../../src/common/protocol/keyWrap';
 import { createWrapGrant } from '../../src/common/protocol/wrapGrant';
@@ -29,14 +29,14 @@ describe('dave refuses a wrap the key service forged', () => {
     const id = group.conversationId as ConversationId;
     await say(alice, id, 'secret v1');
 
-    const daveDevice = (await apiOf(alice).call<{ devices: { deviceId: string; certificate: { x25519: string } }[] }>('GET', `/v1/users/${dave.session().userId}/devices`)).devices[0]!;
+    const daveDevice = (await apiOf(alice).request('listUserDevices', { params: { userId: dave.session().userId } })).devices[0]!;
     const serverKey = new Uint8Array(32).fill(42);
     const forged = await wrapKey(provider, {
       purpose: 'conversation',
       scopeId: id,
       version: 1,
-      recipientDeviceId: daveDevice.deviceId as DeviceId,
-      recipientPublicKey: Buffer.from(daveDevice.certificate.x25519, 'base64url'),
+      recipientDeviceId: daveDevice.deviceId,
+      recipientPublicKey: Buffer.from(String(daveDevice.certificate.x25519), 'base64url'),
       key: serverKey,
     });
     const db = new BetterSqlite3(join(world.serviceDir, 'keyservice.sqlite'));
@@ -53,7 +53,7 @@ describe('dave refuses a wrap the key service forged', () => {
         now,
       );
 
-      const served = await apiOf(dave).call<{ wrap: { ct: string }; grants: unknown[] }>('GET', `/v1/conversations/${id}/versions/1`);
+      const served = await apiOf(dave).request('getKeyVersion', { params: { conversationId: id, version: 1 } });
       expect(served.wrap.ct).toBe(forged.ct);
       expect(served.grants).toEqual([]);
       await expect(ringOf(dave).get(id, 1)).rejects.toMatchObject({ code: 'uncovered_wrap' });
@@ -78,7 +78,7 @@ describe('dave refuses a wrap the key service forged', () => {
     expect(ringOf(dave).held(id, 1)).toBeUndefined();
     expect(ringOf(dave).heldVersions(id)).toEqual([2]);
     expect((await dave.conversation(id)).currentVersion).toBe(2);
-    const v2 = await apiOf(bob).call<{ record: { createdByDevice: string } }>('GET', `/v1/conversations/${id}/versions/2`);
+    const v2 = await apiOf(bob).request('getKeyVersion', { params: { conversationId: id, version: 2 } });
     expect(v2.record.createdByDevice).toBe(dave.session().deviceId);
     expect(await reads(bob, id, ['secret v1', 'dave on his own version'])).toEqual(['secret v1', 'dave on his own version']);
   });

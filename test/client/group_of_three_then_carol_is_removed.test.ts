@@ -42,7 +42,7 @@ describe('group of three then carol is removed', () => {
     await expect(carol.conversation(id)).rejects.toMatchObject({ status: 403 });
     await expect(carol.messageCrypto().seal(id, { id: 'msg-after-removal-1' as never, sentAt: 1, type: 'string', body: 'x' })).rejects.toMatchObject({ status: 403 });
 
-    const token = await apiOf(carol).call<{ token: string; readWrite: string[] }>('POST', '/v1/pubnub/token');
+    const token = await apiOf(carol).request('getPubnubToken');
     expect(token.readWrite).not.toContain(conversationChannel(id));
     const raw = new PubNub({ subscribeKey: 'sub-c-client', publishKey: 'pub-c-client', userId: carol.session().userId, origin: world.relay.origin, ssl: false });
     raw.setToken(token.token);
@@ -54,7 +54,7 @@ describe('group of three then carol is removed', () => {
     raw.destroy(true);
 
     const carolApi = apiOf(carol);
-    await expect(carolApi.call('GET', `/v1/conversations/${id}/versions/2`)).rejects.toMatchObject({ status: 403 });
+    await expect(carolApi.request('getKeyVersion', { params: { conversationId: id, version: 2 } })).rejects.toMatchObject({ status: 403 });
     const sealed = await bob.messageCrypto().seal(id, { id: 'msg-after-removal-1' as never, sentAt: Date.now(), type: 'string', body: 'secret after removal' });
     expect(sealed).toMatchObject({ keyVersion: 2 });
     expect(await carol.messageCrypto().open(id, sealed)).toMatchObject({ kind: 'pending', keyVersion: 2 });

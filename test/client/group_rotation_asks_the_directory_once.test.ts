@@ -14,7 +14,7 @@ import type { UserId } from '../../src/common/ids';
 import { certifyAndRegister } from '../../src/client/enrol';
 import { generateDeviceKeys } from '../../src/common/protocol/identity';
 import { newDeviceId } from '../../src/common/ids';
-import { KeyServiceApi, type TokenPair } from '../../src/client/keyServiceApi';
+import { KeyServiceApi } from '../../src/client/keyServiceApi';
 import { Client } from '../../src/client/client';
 import { InMemoryVaultForTests } from '../../src/client/vault';
 import { listen } from '../../src/node/net/listen';
@@ -71,8 +71,8 @@ async function member(world: World, url: string, label: string): Promise<Member>
 async function secondDevice(url: string, m: Member): Promise<void> {
   const secrets = await m.vault.load();
   if (!secrets) throw new Error('no keys');
-  const api = new KeyServiceApi(url, async () => undefined);
-  const pair = await api.publicCall<TokenPair>('POST', '/v1/auth/login', { username: m.username, password: PASSWORD });
+  const api = new KeyServiceApi(url);
+  const pair = await api.request('login', { body: { username: m.username, password: PASSWORD } });
   api.setTokens(pair.accessToken, pair.refreshToken);
   const deviceId = newDeviceId(provider);
   await certifyAndRegister(api, provider, { userId: m.client.session().userId, deviceId, deviceName: 'second', platform: 'cli', account: secrets.account, device: await generateDeviceKeys(provider) });

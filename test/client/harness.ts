@@ -16,6 +16,7 @@ import { InMemoryVaultForTests } from '../../src/client/vault';
 import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { startKeyService, type KeyService } from '../../src/server/index';
+import type { KeyServiceApi } from '../../src/client/keyServiceApi';
 
 export const provider = createNodeCryptoProvider();
 export const PASSWORD = 'correct horse battery staple';
@@ -149,7 +150,7 @@ export async function reads(client: Client, conversationId: ConversationId, expe
   return shown;
 }
 
-/** The client's key-service HTTP client, for asserting what the service refuses (tests only). */
-export function apiOf(client: Client): { call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> } {
-  return (client as unknown as { api: { call<T>(method: string, path: string, body?: unknown): Promise<T> } }).api;
+/** The client's typed key-service client, for asserting what the service refuses (tests only). */
+export function apiOf(client: Client): KeyServiceApi {
+  return (client as unknown as { api: KeyServiceApi }).api;
 }

@@ -72,7 +72,7 @@ describe('log file contents', () => {
   it('logs an error as its code and message, never its stack', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seed-logerr-'));
     const log = createFileLogger({ dir, policy: await debugPolicy() });
-    log.error('ipc_handler_failed', { channel: 'sendMessage' }, new AppError('key_version_missing', 'no key version 4 for this conversation'));
+    log.error('ipc_handler_failed', { channel: 'sendMessage' }, new AppError('key_version_missing', 'no key version 4 for this conversation', 'not_found'));
     log.warn('disk_problem', {}, Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
     log.close();
     const [typed, node] = readFileSync(join(dir, 'seed-messenger.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

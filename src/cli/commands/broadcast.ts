@@ -4,6 +4,7 @@
  * their roles withdrawn). Reading and following are in broadcastRead.ts. Everything goes through the
  * client core's `broadcast()` service, which keeps the device keys to itself.
  */
+import { ChannelRoleKindSchema, type ChannelRoleKind } from '../../common/domain';
 import { type BroadcastChannelView, type Client, cutOffReader } from '../../client';
 import type { CliArgs } from '../args';
 import { UsageError } from '../errors';
@@ -42,8 +43,9 @@ async function publish(client: Client, args: CliArgs, out: Output): Promise<void
   out.result({ channelId: channel.channelId, timetoken }, `published (${timetoken})`);
 }
 
-function roleKind(word: string | undefined): 'subscriber' | 'publisher' {
-  if (word === 'subscriber' || word === 'publisher') return word;
+function roleKind(word: string | undefined): ChannelRoleKind {
+  const kind = ChannelRoleKindSchema.safeParse(word);
+  if (kind.success) return kind.data;
   throw new UsageError('bcast grant CHAN USER subscriber|publisher');
 }
 

@@ -3,6 +3,7 @@
  * version has not arrived are shown as such) and follow (live, until interrupted).
  */
 import type { ConversationId } from '../../common/ids';
+import type { DeliveryFailureCode } from '../../common/messaging/errors';
 import type { TimelineItem } from '../../common/messaging/timelineItem';
 import type { Client } from '../../client';
 import { AppError } from '../../common/errors';
@@ -11,7 +12,12 @@ import { UsageError } from '../errors';
 import { formatTime, type Output } from '../output';
 import { conversationIdOf } from '../resolve';
 
-class SendFailedError extends AppError {}
+/** A send the pipeline could not deliver; `code` is its delivery-failure code (docs/messaging.md). */
+class SendFailedError extends AppError {
+  constructor(code: DeliveryFailureCode, message: string) {
+    super(code, message, code === 'too_large' ? 'validation' : 'transport');
+  }
+}
 
 const names = new Map<string, Promise<string>>();
 function nameOf(client: Client, userId: string): Promise<string> {

@@ -14,7 +14,8 @@ import { newChannelId, type ChannelId } from '../../common/ids';
 import { BroadcastChannel } from './broadcastChannel';
 import { fileChannelKeyCache } from './channelKeyCache';
 import { KeyManagerClient } from './keyManagerClient';
-import type { BroadcastDirectory, ChannelRoleKind, ListedChannel } from './keyServiceDirectory';
+import type { ChannelRoleKind } from '../../common/domain';
+import type { BroadcastDirectory, ListedChannel } from './keyServiceDirectory';
 import type { BroadcastClientOptions } from './types';
 
 export interface CreateChannelInput {

@@ -13,7 +13,7 @@ import type { BroadcastChannel } from './broadcastChannel';
 import type { BroadcastClient, CreateChannelInput } from './broadcastClient';
 import type { BroadcastItem } from './broadcastItem';
 import type { FollowStore } from './followStore';
-import type { ChannelRoleKind } from './keyServiceDirectory';
+import type { ChannelRoleKind } from '../../common/domain';
 
 export interface BroadcastChannelView {
   readonly channelId: string;

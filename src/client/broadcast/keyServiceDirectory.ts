@@ -1,19 +1,23 @@
 /**
  * The key service's broadcast endpoints for the client (docs/broadcast.md §2.1, §8): role claims for
  * a key manager audience, the channel directory (list a created channel, read the list), per-channel
- * role grants, and the certified device the broadcast client signs and unwraps with.
+ * role grants, and the certified device the broadcast client signs and unwraps with — each a named route
+ * of the key service's table, called through a `KeyServiceRequester` (the core's `KeyServiceApi`, or
+ * `sessionRequester` of keyServiceSession.ts for a URL and a token).
  */
-import { z } from 'zod';
-import { ChannelDescriptorSchema, type ChannelDescriptor } from '../../common/broadcast/descriptor';
+import type { KeyServiceRoutes } from '../../common/api/keyService';
+import type { ChannelDescriptor } from '../../common/broadcast/descriptor';
 import { DirectoryError } from '../../common/broadcast/errors';
 import type { CryptoProvider } from '../../common/crypto/provider';
+import type { ChannelRoleKind } from '../../common/domain';
 import { toBase64Url } from '../../common/encoding/base64url';
 import type { DeviceId, UserId } from '../../common/ids';
 import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate';
-import { callParsed, type KeyServiceCall } from './keyServiceCall';
+import type { RouteRequester } from '../http/routeRequester';
 import type { BroadcastDevice, ClaimSource } from './types';
 
-export type ChannelRoleKind = 'subscriber' | 'publisher';
+/** Calls the key service's routes by name. */
+export type KeyServiceRequester = RouteRequester<KeyServiceRoutes>;
 
 export interface ListedChannel {
   readonly descriptor: ChannelDescriptor;
@@ -31,29 +35,24 @@ export interface BroadcastDirectory {
 }
 
 /** Role claims from the key service for the signed-in device (the caller must be device-bound). */
-export function keyServiceClaims(call: KeyServiceCall): ClaimSource {
-  return async (audience) => (await callParsed(call, z.object({ claim: z.string() }), 'POST', '/v1/broadcast/claims', { audience })).claim;
+export function keyServiceClaims(api: KeyServiceRequester): ClaimSource {
+  return async (audience) => (await api.request('getBroadcastClaim', { body: { audience } })).claim;
 }
 
-const ListSchema = z.object({
-  channels: z.array(z.object({ descriptor: ChannelDescriptorSchema, owner: z.boolean(), subscriber: z.boolean(), publisher: z.boolean() })),
-});
-
 /** The key service's channel directory and grants. */
-export function keyServiceDirectory(call: KeyServiceCall): BroadcastDirectory {
-  const grantPath = (channelId: string) => `/v1/broadcast/channels/${encodeURIComponent(channelId)}/grants`;
+export function keyServiceDirectory(api: KeyServiceRequester): BroadcastDirectory {
   return {
     async register(descriptor) {
-      await callParsed(call, z.object({ channelId: z.string() }), 'POST', '/v1/broadcast/directory', { descriptor });
+      await api.request('registerChannel', { body: { descriptor } });
     },
     async list() {
-      return (await callParsed(call, ListSchema, 'GET', '/v1/broadcast/directory')).channels;
+      return (await api.request('listChannels')).channels;
     },
     async grant(channelId, userId, kind) {
-      await callParsed(call, z.object({ role: z.string() }), 'POST', grantPath(channelId), { userId, kind });
+      await api.request('grantChannelRole', { params: { channelId }, body: { userId, kind } });
     },
     async withdraw(channelId, userId, kind) {
-      await call('DELETE', `${grantPath(channelId)}/${encodeURIComponent(userId)}/${kind}`);
+      await api.request('withdrawChannelRole', { params: { channelId, userId, kind } });
     },
   };
 }
@@ -63,11 +62,11 @@ export function keyServiceDirectory(call: KeyServiceCall): BroadcastDirectory {
  * for this user and device and to name exactly these device keys.
  */
 export async function certifiedDevice(
-  call: KeyServiceCall,
+  api: KeyServiceRequester,
   crypto: CryptoProvider,
   keys: { userId: UserId; deviceId: DeviceId; x25519PrivateKey: Uint8Array; ed25519PrivateKey: Uint8Array },
 ): Promise<BroadcastDevice> {
-  const { device } = await callParsed(call, z.object({ device: z.object({ certificate: z.unknown() }) }), 'GET', `/v1/devices/${encodeURIComponent(keys.deviceId)}`);
+  const { device } = await api.request('getDevice', { params: { deviceId: keys.deviceId } });
   const certificate = await verifyDeviceCertificate(crypto, device.certificate, { userId: keys.userId, deviceId: keys.deviceId });
   const x = toBase64Url(await crypto.x25519PublicKey(keys.x25519PrivateKey));
   const ed = toBase64Url(await crypto.ed25519PublicKey(keys.ed25519PrivateKey));

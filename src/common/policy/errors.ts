@@ -19,19 +19,19 @@ export class InvalidPolicyValueError extends AppError {
     readonly key: string,
     detail: string,
   ) {
-    super('policy_invalid_value', `policy "${key}": ${detail}`);
+    super('policy_invalid_value', `policy "${key}": ${detail}`, 'validation');
   }
 }
 
 export class UnknownPolicyKeyError extends AppError {
   constructor(readonly key: string) {
-    super('policy_unknown_key', `unknown policy "${key.slice(0, 80)}" ignored`);
+    super('policy_unknown_key', `unknown policy "${key.slice(0, 80)}" ignored`, 'validation');
   }
 }
 
 export class PolicyOnlyKeyError extends AppError {
   constructor(readonly key: string) {
-    super('policy_not_user_configurable', `"${key}" can be set only by IT policy; the app config value is ignored`);
+    super('policy_not_user_configurable', `"${key}" can be set only by IT policy; the app config value is ignored`, 'permission');
   }
 }
 
@@ -46,30 +46,30 @@ export function warningFrom(error: AppError, layer?: PolicyLayerName, key?: stri
 
 export class ManagedSettingError extends AppError {
   constructor(readonly key: string) {
-    super('policy_setting_managed', `"${key}" is managed by your organisation and cannot be changed here`);
+    super('policy_setting_managed', `"${key}" is managed by your organisation and cannot be changed here`, 'permission');
   }
 }
 
 export class SignInMethodNotAllowedError extends AppError {
   constructor(readonly method: string) {
-    super('policy_sign_in_method_not_allowed', `signing in with "${method.slice(0, 40)}" is not allowed by your organisation`);
+    super('policy_sign_in_method_not_allowed', `signing in with "${method.slice(0, 40)}" is not allowed by your organisation`, 'permission');
   }
 }
 
 export class ServerNotAllowedError extends AppError {
   constructor(readonly allowed: string) {
-    super('policy_server_not_allowed', `your organisation allows only the key service at ${allowed}`);
+    super('policy_server_not_allowed', `your organisation allows only the key service at ${allowed}`, 'permission');
   }
 }
 
 export class LocalModeNotAllowedError extends AppError {
   constructor() {
-    super('policy_local_mode_not_allowed', 'local mode is turned off by your organisation');
+    super('policy_local_mode_not_allowed', 'local mode is turned off by your organisation', 'permission');
   }
 }
 
 export class ContactNotVerifiedError extends AppError {
   constructor() {
-    super('policy_contact_not_verified', 'your organisation requires you to verify this contact\'s safety number before sending');
+    super('policy_contact_not_verified', 'your organisation requires you to verify this contact\'s safety number before sending', 'permission');
   }
 }

@@ -25,7 +25,7 @@ export interface FileLoggerOptions {
 
 export class LogConfigError extends AppError {
   constructor(detail: string) {
-    super('log_config_invalid', `invalid log configuration: ${detail}`);
+    super('log_config_invalid', `invalid log configuration: ${detail}`, 'validation');
   }
 }
 

@@ -31,7 +31,7 @@ export class UntrustedPolicyFileError extends AppError {
     readonly reason: UntrustedReason,
     readonly path: string,
   ) {
-    super(`policy_file_${reason}`, `policy file ${path} refused: ${EXPLAIN[reason]}`);
+    super(`policy_file_${reason}`, `policy file ${path} refused: ${EXPLAIN[reason]}`, 'permission');
   }
 }
 
@@ -40,12 +40,12 @@ export class PolicyFileFormatError extends AppError {
     readonly path: string,
     detail: string,
   ) {
-    super('policy_file_invalid', `policy file ${path} ignored: ${detail}`);
+    super('policy_file_invalid', `policy file ${path} ignored: ${detail}`, 'validation');
   }
 }
 
 export class PolicyStoreError extends AppError {
   constructor(store: string, detail: string) {
-    super('policy_store_unreadable', `could not read ${store}: ${detail}`);
+    super('policy_store_unreadable', `could not read ${store}: ${detail}`, 'unavailable');
   }
 }

@@ -61,7 +61,7 @@ const STATUS: Readonly<Record<AppRequestRefusal, number>> = {
 export class AppRequestRefusedError extends AppError {
   readonly status: number;
   constructor(readonly refusal: AppRequestRefusal, detail: string) {
-    super(`app_request_${refusal}`, `app:// request refused: ${detail}`);
+    super(`app_request_${refusal}`, `app:// request refused: ${detail}`, 'permission');
     this.status = STATUS[refusal];
   }
 }

@@ -14,7 +14,7 @@ export type CspTransport = { kind: 'relay'; url: string } | { kind: 'loopback' }
 
 export class CspOriginError extends AppError {
   constructor(detail: string) {
-    super('csp_origin_invalid', `cannot allow this transport origin in the CSP: ${detail}`);
+    super('csp_origin_invalid', `cannot allow this transport origin in the CSP: ${detail}`, 'validation');
   }
 }
 

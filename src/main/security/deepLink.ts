@@ -16,7 +16,7 @@ export type DeepLink = { kind: 'conversation'; conversationId: string } | { kind
 
 export class DeepLinkError extends AppError {
   constructor(reason: string) {
-    super('invalid_deep_link', `invalid deep link: ${reason}`);
+    super('invalid_deep_link', `invalid deep link: ${reason}`, 'validation');
   }
 }
 

@@ -18,7 +18,7 @@ const themeFileSchema = z.object({ theme: z.enum(['system', 'light', 'dark']) })
 
 export class SettingsFileError extends AppError {
   constructor(path: string, reason: string) {
-    super('settings_file_invalid', `cannot use ${path}: ${reason}`);
+    super('settings_file_invalid', `cannot use ${path}: ${reason}`, 'validation');
   }
 }
 

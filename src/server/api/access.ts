@@ -5,7 +5,8 @@
  */
 import type { Queryable } from '../db/db';
 import { Forbidden, NotFound } from '../http/httpErrors';
-import { conversationById, lockConversation, memberOf, type ConversationRow, type MemberRow, type Role } from '../store/conversations';
+import type { Role } from '../../common/domain';
+import { conversationById, lockConversation, memberOf, type ConversationRow, type MemberRow } from '../store/conversations';
 
 export interface Membership {
   readonly conversation: ConversationRow;

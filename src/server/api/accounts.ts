@@ -1,36 +1,22 @@
 /**
- * Account endpoints (issue 5, "Accounts: register, login (argon2id), short-lived JWT access tokens,
- * rotating refresh tokens, logout, rate limits on auth endpoints, user directory search").
+ * Account endpoints (docs/api.md "Accounts and sessions"): register, login (argon2id), short-lived JWT
+ * access tokens, rotating refresh tokens, logout, rate limits on the auth endpoints, the user directory.
+ * Each implements its entry of the route table (src/common/api/keyService/accounts.ts).
  */
-import { z } from 'zod';
-import { DeviceIdSchema, type DeviceId } from '../../common/ids';
+import type { TokenPair as WireTokenPair } from '../../common/api/accountSchemas';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
+import type { DeviceId } from '../../common/ids';
 import { openSession, rotateSession, type TokenPair } from '../auth/sessionIssuer';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Forbidden, NotFound, Unauthorized, Unprocessable } from '../http/httpErrors';
-import { defineRoute, type Route } from '../http/route';
+import { implement, type Route } from '../http/route';
 import type { Services } from '../services';
 import { deviceById } from '../store/devices';
 import { revokeSession } from '../store/sessions';
 import { insertUser, searchUsers, userById, userByName, type UserRow } from '../store/users';
-import { DisplayNameSchema, NoContent, PasswordSchema, PublicUserSchema, UserIdParam, UsernameSchema } from './schemas';
 import { userView } from './views';
 
-const TokenPairSchema = z
-  .object({
-    accessToken: z.string(),
-    refreshToken: z.string(),
-    expiresIn: z.number().int().describe('access token lifetime in seconds'),
-    deviceId: DeviceIdSchema.nullable(),
-    user: PublicUserSchema,
-  })
-  .meta({ id: 'TokenPair' });
-
-const RegisterBody = z.strictObject({ username: UsernameSchema, password: PasswordSchema, displayName: DisplayNameSchema });
-const LoginBody = z.strictObject({ username: UsernameSchema, password: z.string().min(1).max(256), deviceId: DeviceIdSchema.optional() });
-const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
-const SearchQuery = z.strictObject({ q: z.string().trim().min(1).max(64), limit: z.coerce.number().int().min(1).max(50).default(20) });
-
-function pairView(t: TokenPair, user: UserRow) {
+function pairView(t: TokenPair, user: UserRow): WireTokenPair {
   return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresIn: t.expiresIn, deviceId: t.deviceId as DeviceId | null, user: userView(user) };
 }
 
@@ -41,17 +27,8 @@ export function accountRoutes(svc: Services): Route[] {
     return row;
   };
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/v1/accounts',
-      tag: 'accounts',
-      summary: 'Register an account',
-      auth: 'public',
+    implement(api, 'register', {
       rateLimited: true,
-      body: RegisterBody,
-      response: z.object({ user: PublicUserSchema }),
-      status: 201,
-      errors: [400, 409, 413, 429],
       handler: async ({ body }) => {
         svc.accountLimiter.hit(`register:${body.username}`);
         const passwordHash = await svc.passwords.hash(body.password);
@@ -67,16 +44,8 @@ export function accountRoutes(svc: Services): Route[] {
         return { user: userView(await userOrThrow(id)) };
       },
     }),
-    defineRoute({
-      method: 'POST',
-      path: '/v1/auth/login',
-      tag: 'accounts',
-      summary: 'Log in with username and password; optionally as one of your registered devices',
-      auth: 'public',
+    implement(api, 'login', {
       rateLimited: true,
-      body: LoginBody,
-      response: TokenPairSchema,
-      errors: [400, 401, 403, 413, 422, 429],
       handler: async ({ body }) => {
         svc.accountLimiter.hit(`login:${body.username}`);
         const user = await userByName(svc.db, body.username);
@@ -90,64 +59,25 @@ export function accountRoutes(svc: Services): Route[] {
         return pairView(await openSession(svc, user.id, body.deviceId ?? null), user);
       },
     }),
-    defineRoute({
-      method: 'POST',
-      path: '/v1/auth/refresh',
-      tag: 'accounts',
-      summary: 'Spend a refresh token for a new token pair (reusing a spent one revokes the session)',
-      auth: 'public',
+    implement(api, 'refresh', {
       rateLimited: true,
-      body: RefreshBody,
-      response: TokenPairSchema,
-      errors: [400, 401, 413, 429],
       handler: async ({ body }) => {
         const tokens = await rotateSession(svc, body.refreshToken);
         return pairView(tokens, await userOrThrow(tokens.userId));
       },
     }),
-    defineRoute({
-      method: 'POST',
-      path: '/v1/auth/logout',
-      tag: 'accounts',
-      summary: 'End this session: its refresh token and every access token of it stop working',
-      auth: 'user',
-      response: NoContent,
-      status: 204,
-      errors: [401],
+    implement(api, 'logout', {
       handler: async ({ principal }) => {
         await svc.db.transaction((tx) => revokeSession(tx, principal.sessionId, 'logout', svc.now()));
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/me',
-      tag: 'accounts',
-      summary: 'The calling user and device',
-      auth: 'user',
-      response: z.object({ user: PublicUserSchema, deviceId: DeviceIdSchema.nullable() }),
-      errors: [401],
+    implement(api, 'getMe', {
       handler: async ({ principal }) => ({ user: userView(await userOrThrow(principal.userId)), deviceId: principal.deviceId }),
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/users',
-      tag: 'directory',
-      summary: 'Search the user directory by username or display name',
-      auth: 'user',
-      query: SearchQuery,
-      response: z.object({ users: z.array(PublicUserSchema) }),
-      errors: [400, 401],
+    implement(api, 'searchUsers', {
       handler: async ({ query }) => ({ users: (await searchUsers(svc.db, query.q, query.limit)).map(userView) }),
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/users/:userId',
-      tag: 'directory',
-      summary: 'One user of the directory, with their account identity key',
-      auth: 'user',
-      params: UserIdParam,
-      response: PublicUserSchema,
-      errors: [400, 401, 404],
+    implement(api, 'getUser', {
       handler: async ({ params }) => {
         const row = await userById(svc.db, params.userId);
         if (!row) throw new NotFound('no such user');

@@ -2,7 +2,7 @@
 import { conversationChannel } from '../../common/channels';
 import type { Queryable } from '../db/db';
 import { currentMembers, type ConversationRow } from '../store/conversations';
-import type { ConversationView } from './conversationSchemas';
+import type { ConversationView } from '../../common/api/conversationSchemas';
 
 type Brand<K extends keyof ConversationView> = ConversationView[K];
 

@@ -1,33 +1,22 @@
 /**
- * Conversation endpoints (issue 5, "Conversations: create 1:1 and group ...; list mine; rename").
+ * Conversation endpoints (docs/api.md "Conversations and members"): create 1:1 and group, list mine, rename.
  * The creator is the owner; everyone else starts as a member. Direct conversations have exactly two
  * members, no name, and no member changes except leaving.
  */
-import { z } from 'zod';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
 import type { ConversationId, UserId } from '../../common/ids';
 import { Conflict, Unprocessable } from '../http/httpErrors';
-import { defineRoute, type Route } from '../http/route';
+import { implement, type Route } from '../http/route';
 import { Effects, applyEffects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { conversationById, conversationsOfUser, insertConversation, renameConversation, upsertMember } from '../store/conversations';
 import { usersByIds } from '../store/users';
 import { lockAsMember, requireMember } from './access';
-import { ConversationViewSchema, CreateConversationBody, RenameBody } from './conversationSchemas';
 import { conversationView } from './conversationViews';
-import { ConversationIdParam } from './schemas';
 
 export function conversationRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/v1/conversations',
-      tag: 'conversations',
-      summary: 'Create a direct (1:1) or group conversation; the caller becomes its owner',
-      auth: 'user',
-      body: CreateConversationBody,
-      response: ConversationViewSchema,
-      status: 201,
-      errors: [400, 401, 413, 422],
+    implement(api, 'createConversation', {
       handler: async ({ principal, body }) => {
         const others = [...new Set(body.members)].filter((u) => u !== principal.userId);
         if (others.length !== body.members.length) throw new Unprocessable('members must be unique and must not include yourself', 'bad_members');
@@ -53,43 +42,19 @@ export function conversationRoutes(svc: Services, onPubnubError: (err: unknown) 
         return view;
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/conversations',
-      tag: 'conversations',
-      summary: 'The conversations you are a member of',
-      auth: 'user',
-      response: z.object({ conversations: z.array(ConversationViewSchema) }),
-      errors: [401],
+    implement(api, 'listConversations', {
       handler: async ({ principal }) => {
         const rows = await conversationsOfUser(svc.db, principal.userId);
         return { conversations: await Promise.all(rows.map((r) => conversationView(svc.db, r))) };
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/conversations/:conversationId',
-      tag: 'conversations',
-      summary: 'One conversation you are a member of, with its members',
-      auth: 'user',
-      params: ConversationIdParam,
-      response: ConversationViewSchema,
-      errors: [400, 401, 403, 404],
+    implement(api, 'getConversation', {
       handler: async ({ principal, params }) => {
         const { conversation } = await requireMember(svc.db, params.conversationId, principal.userId);
         return conversationView(svc.db, conversation);
       },
     }),
-    defineRoute({
-      method: 'PATCH',
-      path: '/v1/conversations/:conversationId',
-      tag: 'conversations',
-      summary: 'Rename a group conversation (owner or admin)',
-      auth: 'user',
-      params: ConversationIdParam,
-      body: RenameBody,
-      response: ConversationViewSchema,
-      errors: [400, 401, 403, 404, 409, 413],
+    implement(api, 'renameConversation', {
       handler: async ({ principal, params, body }) =>
         svc.db.transaction(async (tx) => {
           const { conversation } = await lockAsMember(tx, params.conversationId, principal.userId, 'admin');

@@ -1,5 +1,5 @@
 /**
- * Device-link endpoints (issue 6, "Device linking"; docs/protocol.md §14). A new device, signed in with a
+ * Device-link endpoints (docs/api.md "Device links"; docs/protocol.md §14). A new device, signed in with a
  * password but without a device yet, opens a link with its public keys and shows the link code. One of
  * the same user's registered devices claims it by code (learning the new device's keys), the user compares
  * the confirmation code both show, and the approving device posts the account identity key HPKE-sealed to
@@ -7,13 +7,13 @@
  * minutes; only the user's own sessions see a link, and a stranger's code is simply "not found".
  */
 import { Conflict, Forbidden, NotFound } from '../http/httpErrors';
-import { defineRoute, type Route } from '../http/route';
+import { implement, type Route } from '../http/route';
 import type { Services } from '../services';
 import { approveDeviceLink, claimDeviceLink, deviceLinkByCode, deviceLinkById, insertDeviceLink, type DeviceLinkRow } from '../store/deviceLinks';
 import { deviceById } from '../store/devices';
 import { UniqueViolation } from '../db/dbErrors';
-import { ApproveLinkBody, ClaimLinkBody, DeviceLinkViewSchema, LINK_CODE_ALPHABET, LinkIdParam, NewDeviceSchema, type DeviceLinkView } from './deviceLinkSchemas';
-import { NoContent } from './schemas';
+import { LINK_CODE_ALPHABET, NewDeviceSchema, type DeviceLinkView } from '../../common/api/deviceLinkSchemas';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
 
 /** How long a link stays usable. */
 export const LINK_TTL_MS = 10 * 60_000;
@@ -43,16 +43,7 @@ function liveOwnLink(svc: Services, row: DeviceLinkRow | undefined, userId: stri
 
 export function deviceLinkRoutes(svc: Services): Route[] {
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/v1/device-links',
-      tag: 'device links',
-      summary: 'Open a device link for this (device-less) session: answers the link code to show',
-      auth: 'user',
-      body: NewDeviceSchema,
-      response: DeviceLinkViewSchema,
-      status: 201,
-      errors: [400, 401, 409, 413],
+    implement(api, 'openDeviceLink', {
       handler: async ({ principal, body }) => {
         if (principal.deviceId !== null) throw new Conflict('this session already belongs to a device; log in again on the new device', 'session_has_device');
         if (await deviceById(svc.db, body.deviceId)) throw new Conflict('a device with this id exists', 'device_exists');
@@ -68,26 +59,10 @@ export function deviceLinkRoutes(svc: Services): Route[] {
         }
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/device-links/:linkId',
-      tag: 'device links',
-      summary: 'One of your device links (both devices poll it)',
-      auth: 'user',
-      params: LinkIdParam,
-      response: DeviceLinkViewSchema,
-      errors: [400, 401, 404],
+    implement(api, 'getDeviceLink', {
       handler: async ({ principal, params }) => view(svc, liveOwnLink(svc, await deviceLinkById(svc.db, params.linkId), principal.userId)),
     }),
-    defineRoute({
-      method: 'POST',
-      path: '/v1/device-links/claim',
-      tag: 'device links',
-      summary: 'Claim a waiting link by its code from one of your registered devices: answers the new device keys',
-      auth: 'device',
-      body: ClaimLinkBody,
-      response: DeviceLinkViewSchema,
-      errors: [400, 401, 404, 409],
+    implement(api, 'claimDeviceLink', {
       handler: async ({ principal, body }) => {
         const row = liveOwnLink(svc, await deviceLinkByCode(svc.db, body.code), principal.userId);
         if (row.approver_device_id === principal.deviceId) return view(svc, row);
@@ -95,17 +70,7 @@ export function deviceLinkRoutes(svc: Services): Route[] {
         return view(svc, { ...row, state: 'claimed', approver_device_id: principal.deviceId });
       },
     }),
-    defineRoute({
-      method: 'POST',
-      path: '/v1/device-links/:linkId/approve',
-      tag: 'device links',
-      summary: 'Approve a link you claimed: the account identity key sealed to the new device',
-      auth: 'device',
-      params: LinkIdParam,
-      body: ApproveLinkBody,
-      response: NoContent,
-      status: 204,
-      errors: [400, 401, 403, 404, 409],
+    implement(api, 'approveDeviceLink', {
       handler: async ({ principal, params, body }) => {
         const row = liveOwnLink(svc, await deviceLinkById(svc.db, params.linkId), principal.userId);
         if (row.approver_device_id !== principal.deviceId) throw new Forbidden('only the device that claimed the link may approve it', 'not_link_approver');

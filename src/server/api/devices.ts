@@ -1,17 +1,18 @@
 /**
- * Device endpoints (issue 5, "Devices: register a device's public keys with a certificate signed by
+ * Device endpoints (docs/api.md "Devices"): register a device's public keys with a certificate signed by
  * the account identity key; list a user's certified devices; revoke a device. Revocation marks every
- * conversation of that user as needing rotation."). The first device registered pins the account
+ * conversation of that user as needing rotation. The first device registered pins the account
  * identity key; later certificates must be signed by that same key.
  */
-import { z } from 'zod';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
+import { certificateError } from '../../common/errorCatalog/protocol';
 import type { ConversationId } from '../../common/ids';
 import { fromBase64Url } from '../../common/encoding/base64url';
 import { isProtocolError } from '../../common/protocol/errors';
 import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../http/httpErrors';
-import { defineRoute, type Route } from '../http/route';
+import { implement, type Route } from '../http/route';
 import { Effects, applyEffects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { markUserConversationsNeedRotation, memberIds } from '../store/conversations';
@@ -19,28 +20,11 @@ import { deviceById, devicesOfUser, insertDevice, revokeDevice } from '../store/
 import { takeLiveTokens } from '../store/pubnubTokens';
 import { bindSessionDevice, revokeDeviceSessions } from '../store/sessions';
 import { setIdentityKey, userById } from '../store/users';
-import { DeviceIdParam, DeviceViewSchema, NoContent, UserIdParam } from './schemas';
 import { deviceView } from './views';
-
-const RegisterDeviceBody = z.strictObject({
-  certificate: z.record(z.string(), z.unknown()).describe('a device certificate signed by the account identity key (docs/protocol.md §4)'),
-});
-
-/** `include=revoked` (own devices only) adds revoked devices with their `revokedAt`, for the devices screen. */
-const DevicesQuery = z.strictObject({ include: z.literal('revoked').optional() });
 
 export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/v1/devices',
-      tag: 'devices',
-      summary: "Register this session's device; the answer's access token names it",
-      auth: 'user',
-      body: RegisterDeviceBody,
-      response: z.object({ device: DeviceViewSchema, accessToken: z.string(), expiresIn: z.number().int() }),
-      status: 201,
-      errors: [400, 401, 409, 413, 422],
+    implement(api, 'registerDevice', {
       handler: async ({ principal, body }) => {
         if (principal.deviceId !== null) throw new Conflict('this session already belongs to a device; log in again to register another', 'session_has_device');
         const user = await userById(svc.db, principal.userId);
@@ -52,7 +36,7 @@ export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => voi
             ...(user.identity_key !== null ? { accountKey: fromBase64Url(user.identity_key) } : {}),
           });
         } catch (err) {
-          if (isProtocolError(err)) throw new Unprocessable(`certificate refused: ${err.message}`, `certificate_${err.code}`);
+          if (isProtocolError(err)) throw new Unprocessable(`certificate refused: ${err.message}`, certificateError(err.code));
           throw err;
         }
         const now = svc.now();
@@ -75,16 +59,7 @@ export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => voi
         return { device: deviceView(device), accessToken, expiresIn: svc.accessTokens.ttlSeconds };
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/users/:userId/devices',
-      tag: 'devices',
-      summary: "A user's certified, unrevoked devices (the recipients of key wraps); `include=revoked` lists your own revoked ones too",
-      auth: 'user',
-      params: UserIdParam,
-      query: DevicesQuery,
-      response: z.object({ devices: z.array(DeviceViewSchema) }),
-      errors: [400, 401, 403, 404],
+    implement(api, 'listUserDevices', {
       handler: async ({ principal, params, query }) => {
         const includeRevoked = query.include === 'revoked';
         if (includeRevoked && params.userId !== principal.userId) throw new Forbidden('only your own revoked devices are listed', 'not_your_devices');
@@ -92,16 +67,7 @@ export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => voi
         return { devices: (await devicesOfUser(svc.db, params.userId, includeRevoked)).map(deviceView) };
       },
     }),
-    defineRoute({
-      method: 'DELETE',
-      path: '/v1/devices/:deviceId',
-      tag: 'devices',
-      summary: 'Revoke one of your devices: its sessions end and every conversation of yours needs rotation',
-      auth: 'user',
-      params: DeviceIdParam,
-      response: NoContent,
-      status: 204,
-      errors: [400, 401, 403, 404],
+    implement(api, 'revokeDevice', {
       handler: async ({ principal, params }) => {
         const effects = new Effects();
         await svc.db.transaction(async (tx) => {

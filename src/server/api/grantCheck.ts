@@ -15,7 +15,7 @@ import type { Services } from '../services';
 import { deviceById } from '../store/devices';
 import { existingWrapVersions } from '../store/keyVersions';
 import { userById } from '../store/users';
-import type { GrantedWrap } from './conversationSchemas';
+import type { GrantedWrap } from '../../common/api/conversationSchemas';
 
 /** What the checks need of the calling device, loaded once per request. */
 export interface Granter {

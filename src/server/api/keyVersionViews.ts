@@ -7,7 +7,7 @@ import { MAX_GRANT_CHAIN } from '../../common/protocol/wrapGrantChain';
 import type { Queryable } from '../db/db';
 import { JsonText } from '../http/jsonText';
 import { grantOf, type DeviceWrapRow } from '../store/keyVersions';
-import type { DeviceKeyVersion, PublicRecord } from './keyVersionSchemas';
+import type { DeviceKeyVersion, PublicRecord } from '../../common/api/keyVersionSchemas';
 
 type Grant = DeviceKeyVersion['grants'][number];
 

@@ -1,21 +1,20 @@
 /**
- * Key-version endpoints (issue 5, "Key versions": submit; fetch my device's wraps by version, the
- * latest, the one valid at a timestamp, or all I am entitled to (paged)). Reads answer only the
+ * Key-version endpoints (docs/api.md "Key versions"): submit; fetch my device's wraps by version, the
+ * latest, the one valid at a timestamp, or all I am entitled to (paged). Reads answer only the
  * calling device's own wrap, only for versions from the member's first entitled version on, and only
  * while the caller is a member with an unrevoked device. A fetch by number or of the latest version — the
  * hot path — checks the caller's session and device in the same query as the wrap (`sessionCheck:
  * 'handler'`), so it costs one database round trip instead of two.
  */
+import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { Forbidden, NotFound } from '../http/httpErrors';
 import { checkPrincipalState } from '../auth/authenticate';
-import { defineRoute, type DevicePrincipal, type Route } from '../http/route';
+import { implement, type DevicePrincipal, type Route } from '../http/route';
 import { applyEffects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { memberWrap, sessionMemberWrap, versionAt, wrapsInRange, type DeviceWrapRow, type MemberWrapRow } from '../store/keyVersions';
 import { requireMember } from './access';
-import { AtParam, DeviceKeyVersionSchema, PageQuery, SubmitVersionBody, VersionAcceptedSchema, VersionPageSchema, VersionParam } from './keyVersionSchemas';
 import { deviceKeyVersionJson, deviceKeyVersionView } from './keyVersionViews';
-import { ConversationIdParam } from './schemas';
 import { submitVersion } from './submitVersion';
 
 export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
@@ -46,33 +45,14 @@ export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) =>
     return view(conversationId, principal.deviceId, version, row);
   };
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/v1/conversations/:conversationId/versions',
-      tag: 'key versions',
-      summary: 'Submit key version N+1: a signed record with a wrap for every current member device',
-      auth: 'device',
-      params: ConversationIdParam,
-      body: SubmitVersionBody,
-      response: VersionAcceptedSchema,
-      status: 201,
-      errors: [400, 401, 403, 404, 409, 413, 422],
+    implement(api, 'submitKeyVersion', {
       handler: async ({ principal, params, body }) => {
         const { acceptedAt, effects } = await submitVersion(svc, principal, params.conversationId, body.record);
         await applyEffects(svc.pubnub, effects, onPubnubError);
         return { conversationId: params.conversationId, version: body.record.version, acceptedAt };
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/conversations/:conversationId/versions',
-      tag: 'key versions',
-      summary: "Every version your device is entitled to, with your device's wraps, ascending and paged",
-      auth: 'device',
-      params: ConversationIdParam,
-      query: PageQuery,
-      response: VersionPageSchema,
-      errors: [400, 401, 403, 404],
+    implement(api, 'listKeyVersions', {
       handler: async ({ principal, params, query }) => {
         const { conversation, member } = await requireMember(svc.db, params.conversationId, principal.userId);
         const from = Math.max(member.first_version, query.after + 1);
@@ -84,27 +64,11 @@ export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) =>
         return { versions, nextAfter: rows.length > query.limit && last ? last.version : null };
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/conversations/:conversationId/versions/latest',
-      tag: 'key versions',
-      summary: "The current version with your device's wrap",
-      auth: 'device',
-      params: ConversationIdParam,
-      response: DeviceKeyVersionSchema,
-      errors: [400, 401, 403, 404],
+    implement(api, 'getLatestKeyVersion', {
       sessionCheck: 'handler',
       handler: ({ principal, params }) => fetchOwnWrap(principal, params.conversationId, 0),
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/conversations/:conversationId/versions/at/:timestamp',
-      tag: 'key versions',
-      summary: 'The version that was current at a time (ms since the epoch), by server acceptance time',
-      auth: 'device',
-      params: AtParam,
-      response: DeviceKeyVersionSchema,
-      errors: [400, 401, 403, 404],
+    implement(api, 'getKeyVersionAt', {
       handler: async ({ principal, params }) => {
         await requireMember(svc.db, params.conversationId, principal.userId);
         const version = await versionAt(svc.db, params.conversationId, params.timestamp);
@@ -112,15 +76,7 @@ export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) =>
         return one(params.conversationId, principal.userId, principal.deviceId, version);
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/conversations/:conversationId/versions/:version',
-      tag: 'key versions',
-      summary: "One version by number, with your device's wrap",
-      auth: 'device',
-      params: VersionParam,
-      response: DeviceKeyVersionSchema,
-      errors: [400, 401, 403, 404],
+    implement(api, 'getKeyVersion', {
       sessionCheck: 'handler',
       handler: ({ principal, params }) => fetchOwnWrap(principal, params.conversationId, params.version),
     }),

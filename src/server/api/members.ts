@@ -1,13 +1,13 @@
 /**
- * Member endpoints (issue 5, "add member (with wraps of the versions the conversation's history policy
- * allows: `shared` = all versions, `joined` = from the current one); remove member and leave; roles").
+ * Member endpoints (docs/api.md "Conversations and members"): add a member with wraps of the versions the
+ * history policy allows (`shared`: all versions, `joined`: from the current one); remove, leave, roles.
  * Owners and admins add and remove; admins may remove only plain members; only the owner changes roles.
  * Every wrap of an added member carries the adding device's grant (docs/protocol.md §6.5, grantCheck.ts).
  */
-import { z } from 'zod';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
 import type { ConversationId, UserId } from '../../common/ids';
 import { Conflict, Forbidden, Unprocessable } from '../http/httpErrors';
-import { defineRoute, type Route } from '../http/route';
+import { implement, type Route } from '../http/route';
 import { Effects, applyEffects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { conversationById, memberIds, memberOf, setRole, upsertMember } from '../store/conversations';
@@ -15,26 +15,14 @@ import { devicesOfUser } from '../store/devices';
 import { existingWrapVersions, insertWrap } from '../store/keyVersions';
 import { userById } from '../store/users';
 import { lockAsMember } from './access';
-import { AddMemberBody, ConversationViewSchema, SetRoleBody } from './conversationSchemas';
 import { conversationView } from './conversationViews';
 import { checkGrant, loadGranter } from './grantCheck';
 import { departMember } from './membership';
-import { ConversationIdParam, ConversationMemberParam, NoContent } from './schemas';
 import { checkExactWraps, entitledVersions } from './wrapRules';
 
 export function memberRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/v1/conversations/:conversationId/members',
-      tag: 'members',
-      summary: 'Add a member to a group (owner or admin), with wraps of the versions the history policy gives them',
-      auth: 'device',
-      params: ConversationIdParam,
-      body: AddMemberBody,
-      response: ConversationViewSchema,
-      status: 201,
-      errors: [400, 401, 403, 404, 409, 413, 422],
+    implement(api, 'addMember', {
       handler: async ({ principal, params, body }) => {
         const effects = new Effects();
         const view = await svc.db.transaction(async (tx) => {
@@ -67,16 +55,7 @@ export function memberRoutes(svc: Services, onPubnubError: (err: unknown) => voi
         return view;
       },
     }),
-    defineRoute({
-      method: 'DELETE',
-      path: '/v1/conversations/:conversationId/members/:userId',
-      tag: 'members',
-      summary: 'Remove a member (owner: anyone; admin: plain members; anyone: themselves); the conversation then needs rotation',
-      auth: 'user',
-      params: ConversationMemberParam,
-      response: NoContent,
-      status: 204,
-      errors: [400, 401, 403, 404, 409],
+    implement(api, 'removeMember', {
       handler: async ({ principal, params }) => {
         const self = params.userId === principal.userId;
         const effects = await svc.db.transaction(async (tx) => {
@@ -90,16 +69,7 @@ export function memberRoutes(svc: Services, onPubnubError: (err: unknown) => voi
         await applyEffects(svc.pubnub, effects, onPubnubError);
       },
     }),
-    defineRoute({
-      method: 'POST',
-      path: '/v1/conversations/:conversationId/leave',
-      tag: 'members',
-      summary: 'Leave a conversation; it then needs rotation (an owner who leaves hands over to an admin or the longest member)',
-      auth: 'user',
-      params: ConversationIdParam,
-      response: NoContent,
-      status: 204,
-      errors: [400, 401, 403, 404],
+    implement(api, 'leaveConversation', {
       handler: async ({ principal, params }) => {
         const effects = await svc.db.transaction(async (tx) => {
           const { conversation } = await lockAsMember(tx, params.conversationId, principal.userId);
@@ -108,16 +78,7 @@ export function memberRoutes(svc: Services, onPubnubError: (err: unknown) => voi
         await applyEffects(svc.pubnub, effects, onPubnubError);
       },
     }),
-    defineRoute({
-      method: 'PATCH',
-      path: '/v1/conversations/:conversationId/members/:userId',
-      tag: 'members',
-      summary: "Change a member's role between admin and member (owner only)",
-      auth: 'user',
-      params: ConversationMemberParam,
-      body: SetRoleBody,
-      response: z.object({ userId: z.string(), role: z.string() }),
-      errors: [400, 401, 403, 404, 413, 422],
+    implement(api, 'setMemberRole', {
       handler: async ({ principal, params, body }) =>
         svc.db.transaction(async (tx) => {
           const { conversation } = await lockAsMember(tx, params.conversationId, principal.userId, 'owner');

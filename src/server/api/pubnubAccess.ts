@@ -1,29 +1,16 @@
 /**
- * PubNub access endpoint (issue 5, "it grants each user a token for exactly their channels (plus their
- * own inbox)"): read+write on `conv.<id>` of every conversation the caller belongs to, read on their
+ * PubNub access endpoint (docs/api.md "PubNub"): a token for exactly the caller's channels and inbox —
+ * read+write on `conv.<id>` of every conversation the caller belongs to, read on their
  * own `inbox.<userId>`. Membership changes revoke the old tokens and tell the user to fetch a new one.
  */
-import { z } from 'zod';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { conversationChannel, inboxChannel } from '../../common/channels';
 import { ServiceUnavailable } from '../http/httpErrors';
-import { defineRoute, type Route } from '../http/route';
+import { implement, type Route } from '../http/route';
 import { PubnubNotConfigured } from '../pubnub/gateway';
 import type { Services } from '../services';
 import { conversationsOfUser } from '../store/conversations';
 import { insertPubnubToken } from '../store/pubnubTokens';
-
-export const PubnubTokenSchema = z
-  .object({
-    token: z.string(),
-    ttlMinutes: z.number().int(),
-    expiresAt: z.number().int(),
-    userId: z.string().describe('use as the PubNub userId'),
-    subscribeKey: z.string(),
-    publishKey: z.string(),
-    readWrite: z.array(z.string()),
-    read: z.array(z.string()),
-  })
-  .meta({ id: 'PubnubToken' });
 
 export function pubnubRoutes(svc: Services): Route[] {
   const channelsOf = async (userId: string) => (await conversationsOfUser(svc.db, userId)).map((c) => conversationChannel(c.id));
@@ -36,14 +23,7 @@ export function pubnubRoutes(svc: Services): Route[] {
     }
   };
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/v1/pubnub/token',
-      tag: 'pubnub',
-      summary: 'A PubNub Access Manager token for exactly your channels and your inbox',
-      auth: 'user',
-      response: PubnubTokenSchema,
-      errors: [401, 503],
+    implement(api, 'getPubnubToken', {
       handler: async ({ principal }) => {
         for (let attempt = 0; ; attempt++) {
           const readWrite = await channelsOf(principal.userId);

@@ -4,7 +4,8 @@
  */
 import type { DeviceRow } from '../store/devices';
 import type { UserRow } from '../store/users';
-import type { DeviceView, PublicUser } from './schemas';
+import type { PublicUser } from '../../common/api/accountSchemas';
+import type { DeviceView } from '../../common/api/deviceSchemas';
 
 export function userView(row: UserRow): PublicUser {
   return { userId: row.id as PublicUser['userId'], username: row.username, displayName: row.display_name, identityKey: row.identity_key };

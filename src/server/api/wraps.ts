@@ -5,34 +5,22 @@
  * up to the current one, not already wrapped for it — and carry the caller's valid grant (docs/protocol.md
  * §6.5, grantCheck.ts), which is stored with it and handed back in the recipient's grant chain.
  */
-import { z } from 'zod';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
 import type { ConversationId } from '../../common/ids';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Unprocessable } from '../http/httpErrors';
-import { defineRoute, type Route } from '../http/route';
+import { implement, type Route } from '../http/route';
 import { Effects, applyEffects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { currentMembers } from '../store/conversations';
 import { memberDevices } from '../store/devices';
 import { insertWrap } from '../store/keyVersions';
 import { lockAsMember } from './access';
-import { AddWrapsBody } from './conversationSchemas';
 import { checkGrant, loadGranter } from './grantCheck';
-import { ConversationIdParam } from './schemas';
 
 export function wrapRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/v1/conversations/:conversationId/wraps',
-      tag: 'key versions',
-      summary: "Add wraps of existing versions for member devices that lack them (e.g. a member's new device)",
-      auth: 'device',
-      params: ConversationIdParam,
-      body: AddWrapsBody,
-      response: z.object({ added: z.number().int() }),
-      status: 201,
-      errors: [400, 401, 403, 404, 409, 413, 422],
+    implement(api, 'addWraps', {
       handler: async ({ principal, params, body }) => {
         const effects = new Effects();
         try {

@@ -5,11 +5,11 @@
  * its broadcast PubNub instance; a user with no broadcast channel gets `token: null`. Access Manager is defence in depth here: confidentiality after a
  * revocation comes from the key rotation, not from PubNub.
  */
-import { z } from 'zod';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { broadcastChannel } from '../../common/channels';
 import { publisherRole, subscriberRole } from '../../common/broadcast/roles';
 import { ServiceUnavailable } from '../http/httpErrors';
-import { defineRoute, type Route } from '../http/route';
+import { implement, type Route } from '../http/route';
 import { PubnubNotConfigured } from '../pubnub/gateway';
 import type { Services } from '../services';
 import type { RoleGrants } from './roleGrants';
@@ -30,14 +30,7 @@ export function broadcastChannelsOf(grants: RoleGrants, userId: string): { read:
 
 export function broadcastAccessRoutes(svc: Services, grants: () => RoleGrants): Route[] {
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/v1/broadcast/pubnub-token',
-      tag: 'broadcast',
-      summary: 'A PubNub Access Manager token for your broadcast channels (read as subscriber, read+write as owner or publisher)',
-      auth: 'user',
-      response: z.object({ token: z.string().nullable(), ttlMinutes: z.number().int(), userId: z.string(), read: z.array(z.string()), readWrite: z.array(z.string()) }),
-      errors: [401, 503],
+    implement(api, 'getBroadcastPubnubToken', {
       handler: async ({ principal }) => {
         const channels = broadcastChannelsOf(grants(), principal.userId);
         if (channels.read.length === 0 && channels.readWrite.length === 0) return { token: null, ttlMinutes: 0, userId: principal.userId, ...channels };

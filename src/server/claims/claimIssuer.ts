@@ -12,7 +12,7 @@ import { loadOrCreateSigningKey, type SigningKey } from './signingKey';
 
 export class ClaimRequestError extends AppError {
   constructor(message: string) {
-    super('claim_request_invalid', message);
+    super('claim_request_invalid', message, 'validation');
   }
 }
 

@@ -1,24 +1,19 @@
 /**
- * The claim issuer's public endpoint (docs/broadcast.md §2): `GET <base>/.well-known/jwks.json`, the JWKS
- * that key managers fetch (and cache) to verify role claims.
+ * The claim issuer's public endpoint (docs/broadcast.md §2): `GET /.well-known/jwks.json`, the JWKS that
+ * key managers fetch (and cache) to verify role claims — the `getClaimKeys` entry of the key service's
+ * route table, served by the key service and by a standalone claim issuer (claimServer.ts).
  */
-import { z } from 'zod';
-import { defineRoute, type Route } from '../http/route';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
+import { implement, type Route } from '../http/route';
 import type { ClaimIssuer } from './claimIssuer';
 
-const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
-
-export function claimRoutes(issuer: () => Pick<ClaimIssuer, 'jwks'> | Promise<Pick<ClaimIssuer, 'jwks'>>, basePath = ''): Route[] {
+export function claimRoutes(issuer: () => Pick<ClaimIssuer, 'jwks'> | Promise<Pick<ClaimIssuer, 'jwks'>>): Route[] {
   return [
-    defineRoute({
-      method: 'GET',
-      path: `${basePath}/.well-known/jwks.json`,
-      tag: 'claims',
-      summary: 'Public keys (JWKS) that verify role claims',
-      auth: 'public',
-      response: JwksSchema,
-      errors: [],
-      handler: async () => (await issuer()).jwks() as z.input<typeof JwksSchema>,
+    implement(api, 'getClaimKeys', {
+      handler: async () => {
+        const { keys } = (await issuer()).jwks();
+        return { keys: keys.map((key) => ({ ...key })) };
+      },
     }),
   ];
 }

@@ -5,37 +5,21 @@
  * hold for each channel. The directory is for finding channels; who can read is still decided by the
  * key manager each descriptor names.
  */
-import { z } from 'zod';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { ChannelDescriptorSchema, verifyDescriptor } from '../../common/broadcast/descriptor';
 import { DescriptorError } from '../../common/broadcast/errors';
 import { publisherRole, subscriberRole } from '../../common/broadcast/roles';
 import { parseDeviceCertificate } from '../../common/protocol/deviceCertificate';
 import { bytesOf } from '../../common/protocol/wire';
 import { Conflict, Forbidden, Unauthorized, Unprocessable } from '../http/httpErrors';
-import { defineRoute, type Route } from '../http/route';
+import { implement, type Route } from '../http/route';
 import type { Services } from '../services';
 import { deviceById } from '../store/devices';
 import type { RoleGrants } from './roleGrants';
 
-const ListedChannelSchema = z.object({
-  descriptor: ChannelDescriptorSchema,
-  owner: z.boolean(),
-  subscriber: z.boolean(),
-  publisher: z.boolean(),
-});
-
 export function directoryRoutes(svc: Services, grants: () => RoleGrants): Route[] {
   return [
-    defineRoute({
-      method: 'POST',
-      path: '/v1/broadcast/directory',
-      tag: 'broadcast',
-      summary: 'List a channel you created (its descriptor signed by this device); you become its owner for grants',
-      auth: 'device',
-      body: z.strictObject({ descriptor: z.unknown() }),
-      response: z.object({ channelId: z.string() }),
-      status: 201,
-      errors: [400, 401, 403, 409, 422],
+    implement(api, 'registerChannel', {
       handler: async ({ principal, body }) => {
         const device = await deviceById(svc.db, principal.deviceId);
         if (!device || device.revoked_at !== null) throw new Unauthorized('device revoked', 'device_revoked');
@@ -54,14 +38,7 @@ export function directoryRoutes(svc: Services, grants: () => RoleGrants): Route[
         return { channelId: descriptor.channelId };
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/v1/broadcast/directory',
-      tag: 'broadcast',
-      summary: 'Listed channels, with the roles the caller holds on each',
-      auth: 'user',
-      response: z.object({ channels: z.array(ListedChannelSchema) }),
-      errors: [401],
+    implement(api, 'listChannels', {
       handler: async ({ principal }) => {
         const store = grants();
         const roles = new Set(store.rolesOf(principal.userId));

@@ -9,8 +9,6 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-export type ChannelRoleKind = 'subscriber' | 'publisher';
-
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS channel_owners (channel_id TEXT PRIMARY KEY, owner_user_id TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS grants (user_id TEXT NOT NULL, role TEXT NOT NULL, channel_id TEXT NOT NULL, PRIMARY KEY (user_id, role));

@@ -12,7 +12,7 @@ export const SIGNING_KEY_FILE = 'claims-signing-key.json';
 
 export class ClaimIssuerConfigError extends AppError {
   constructor(message: string) {
-    super('claim_issuer_config', message);
+    super('claim_issuer_config', message, 'validation');
   }
 }
 

@@ -1,9 +1,11 @@
 /**
- * Renders /v1/openapi.json from the route table (issue 5, "/v1/openapi.json generated from the same
- * schemas that validate requests"): path and query parameters, request bodies (input side of each zod
- * schema) and responses (output side) are JSON Schema 2020-12, as OpenAPI 3.1 expects.
+ * Renders /v1/openapi.json from the served routes' table entries (docs/api.md "The key-service API as
+ * data"): path and query parameters, request bodies (input side of each zod schema) and responses
+ * (output side) are JSON Schema 2020-12, as OpenAPI 3.1 expects; each error status names the codes the
+ * entry may answer with it (src/common/api/errorAnswers.ts).
  */
 import { z } from 'zod';
+import { routeErrors } from '../../common/api/errorAnswers';
 import type { Route } from './route';
 
 type Json = Record<string, unknown>;
@@ -39,21 +41,22 @@ function openapiPath(path: string): string {
 }
 
 function operation(route: Route, errorSchema: Json): Json {
-  const status = route.status ?? 200;
+  const spec = route.spec;
+  const status = spec.status ?? 200;
   const responses: Json = {
-    [status]: status === 204 ? { description: 'done' } : { description: 'success', content: { 'application/json': { schema: schemaOf(route.response, 'output') } } },
+    [status]: status === 204 ? { description: 'done' } : { description: 'success', content: { 'application/json': { schema: schemaOf(spec.response, 'output') } } },
   };
-  for (const code of route.errors) {
-    responses[code] = { description: STATUS_TEXT[code] ?? 'error', content: { 'application/json': { schema: errorSchema } } };
+  for (const [code, codes] of routeErrors(spec)) {
+    responses[code] = { description: `${STATUS_TEXT[code] ?? 'error'}: ${codes.map((c) => `\`${c}\``).join(', ')}`, content: { 'application/json': { schema: errorSchema } } };
   }
   return {
-    summary: route.summary,
-    tags: [route.tag],
-    operationId: `${route.method.toLowerCase()}${openapiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
-    ...(route.auth === 'public' ? { security: [] } : {}),
-    ...(route.auth === 'device' ? { description: 'Needs a device-bound access token (one whose `did` names a registered, unrevoked device).' } : {}),
-    parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } } : {}),
+    summary: spec.summary,
+    tags: [spec.tag],
+    operationId: `${spec.method.toLowerCase()}${openapiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    ...(spec.auth === 'public' ? { security: [] } : {}),
+    ...(spec.auth === 'device' ? { description: 'Needs a device-bound access token (one whose `did` names a registered, unrevoked device).' } : {}),
+    parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
+    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } } } : {}),
     responses,
   };
 }
@@ -64,7 +67,7 @@ export function buildOpenApi(routes: readonly Route[], errorBody: z.ZodType, ver
   const paths: Record<string, Json> = {};
   for (const route of routes) {
     const p = openapiPath(route.path);
-    paths[p] = { ...(paths[p] ?? {}), [route.method.toLowerCase()]: operation(route, errorSchema) };
+    paths[p] = { ...(paths[p] ?? {}), [route.spec.method.toLowerCase()]: operation(route, errorSchema) };
   }
   return {
     openapi: '3.1.0',

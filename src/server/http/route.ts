@@ -1,14 +1,13 @@
 /**
- * Route definitions (issue 5, "every request body/params validated by zod schemas that also generate
- * /v1/openapi.json"): a route names its method, path, who may call it, and the zod schemas of its path
- * parameters, query, body and response. The server validates with exactly these schemas and
- * http/openapi.ts renders them, so the document cannot drift from what is enforced.
+ * The server's half of a route (docs/api.md "The key-service API as data"): a named entry of a route
+ * table (src/common/api) — method, path, auth, schemas, statuses — plus what only the server has: the
+ * handler, whether the route is rate limited, and who checks the session. The server validates with
+ * exactly the table's schemas and http/openapi.ts renders them, so the document cannot drift from what is
+ * enforced. `implement` is the only way to make a `Route`, so every served route comes from a table.
  */
 import type { z } from 'zod';
+import type { ApiRoute, AuthLevel, RouteTable } from '../../common/api/route';
 import type { JsonText } from './jsonText';
-
-/** Who may call: anyone, a logged-in user, or a logged-in user acting through a registered device. */
-export type AuthLevel = 'public' | 'user' | 'device';
 
 export interface UserPrincipal {
   readonly userId: string;
@@ -35,21 +34,15 @@ export interface HandlerInput<A extends AuthLevel, P, Q, B> {
   readonly request: RequestInfo;
 }
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type ParamsOf<R> = R extends { readonly params: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
+type QueryOf<R> = R extends { readonly query: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
+type BodyOf<R> = R extends { readonly body: infer S extends z.ZodType } ? z.output<S> : undefined;
+type AnswerOf<R> = R extends { readonly response: infer S extends z.ZodType } ? z.input<S> : never;
 
-export interface RouteDef<A extends AuthLevel, P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
-  readonly method: Method;
-  /** `/v1/conversations/:conversationId` style. */
-  readonly path: string;
-  readonly summary: string;
-  readonly tag: string;
-  readonly auth: A;
-  readonly params?: P;
-  readonly query?: Q;
-  readonly body?: B;
-  readonly response: R;
-  /** Success status; 200 unless given. */
-  readonly status?: 200 | 201 | 204;
+/** What the server adds to a table entry. */
+export interface ServerParts<R extends ApiRoute> {
+  /** The answer, or the same as JSON text (`JsonText`) when most of it is stored JSON. */
+  readonly handler: (input: HandlerInput<R['auth'], ParamsOf<R>, QueryOf<R>, BodyOf<R>>) => Promise<AnswerOf<R> | JsonText>;
   /** Auth endpoints are rate limited per client address and per account name. */
   readonly rateLimited?: boolean;
   /**
@@ -59,37 +52,31 @@ export interface RouteDef<A extends AuthLevel, P extends z.ZodType, Q extends z.
    * (auth/authenticate.ts) before it uses anything. The server still verifies the token itself.
    */
   readonly sessionCheck?: 'server' | 'handler';
-  /** Status codes this route may answer besides success (documented in OpenAPI). */
-  readonly errors: readonly number[];
-  /** The answer, or the same as JSON text (`JsonText`) when most of it is stored JSON. */
-  readonly handler: (input: HandlerInput<A, z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R> | JsonText>;
 }
 
-/** A route with its types erased, as the server and the OpenAPI generator see it. */
+/** A served route, its types erased, as the router, the listener and the OpenAPI generator see it. */
 export interface Route {
-  readonly method: Method;
+  /** The entry's name in its table. */
+  readonly name: string;
+  readonly table: RouteTable;
+  readonly spec: ApiRoute;
+  /** The path served: the mount's base path and the entry's path. */
   readonly path: string;
-  readonly summary: string;
-  readonly tag: string;
-  readonly auth: AuthLevel;
-  readonly params?: z.ZodType;
-  readonly query?: z.ZodType;
-  readonly body?: z.ZodType;
-  readonly response: z.ZodType;
-  readonly status?: 200 | 201 | 204;
-  readonly rateLimited?: boolean;
-  readonly sessionCheck?: 'server' | 'handler';
-  readonly errors: readonly number[];
-  readonly handler: (input: HandlerInput<AuthLevel, unknown, unknown, unknown>) => Promise<unknown>;
+  readonly rateLimited: boolean;
+  readonly sessionCheck: 'server' | 'handler';
+  handler(input: HandlerInput<AuthLevel, unknown, unknown, unknown>): Promise<unknown>;
 }
 
-/** Declares a route; the handler's input and output types follow from the schemas. */
-export function defineRoute<
-  A extends AuthLevel,
-  P extends z.ZodType = z.ZodType<Record<string, never>>,
-  Q extends z.ZodType = z.ZodType<Record<string, never>>,
-  B extends z.ZodType = z.ZodType<undefined>,
-  R extends z.ZodType = z.ZodType,
->(def: RouteDef<A, P, Q, B, R>): Route {
-  return def as unknown as Route;
+/** Implements the entry `name` of `table`, served under `basePath` (e.g. `/km` for a mounted key manager). */
+export function implement<T extends RouteTable, N extends keyof T & string>(table: T, name: N, parts: ServerParts<T[N]>, basePath = ''): Route {
+  const spec: T[N] = table[name];
+  return {
+    name,
+    table,
+    spec,
+    path: `${basePath}${spec.path}`,
+    rateLimited: parts.rateLimited ?? false,
+    sessionCheck: parts.sessionCheck ?? 'server',
+    handler: parts.handler,
+  };
 }

@@ -32,7 +32,7 @@ export class Router {
     for (const { route, segments } of this.compiled) {
       const params = matchSegments(segments, parts);
       if (!params) continue;
-      if (route.method === method) return { route, params };
+      if (route.spec.method === method) return { route, params };
       pathMatched = true;
     }
     if (pathMatched) throw new MethodNotAllowed(method);

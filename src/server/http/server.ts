@@ -1,16 +1,19 @@
 /**
- * The HTTP front of the key service (issue 5, "HTTP"): JSON only, routes under /v1, every input parsed
- * by its route's zod schemas before the handler runs, and every failure answered as
+ * The HTTP front of the key service and the key manager (docs/api.md "Conventions"): JSON only, every
+ * input parsed by its route's table schemas before the handler runs, and every failure answered as
  * `{error:{code,message}}` with its typed status. An error that is not typed is a bug: it is logged
- * and answered 500 without detail.
+ * and answered 500 without detail. With `validateResponses` (tests) every answer is checked against the
+ * route's table entry: a success against its response schema, a refusal against the codes it declares.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { answersError } from '../../common/api/errorAnswers';
+import type { AuthLevel } from '../../common/api/route';
 import { readJsonBody } from './body';
 import { BadRequest, HttpError, TooManyRequests, Unauthorized } from './httpErrors';
 import { JsonText } from './jsonText';
 import type { RateLimiter } from './rateLimit';
-import type { AuthLevel, Route, UserPrincipal } from './route';
+import type { Route, UserPrincipal } from './route';
 import type { Router } from './router';
 
 export interface HttpDeps {
@@ -25,8 +28,14 @@ export interface HttpDeps {
    */
   readonly verifyToken?: (token: string) => Promise<UserPrincipal>;
   readonly onBug: (err: unknown) => void;
-  /** Parse every response with its route's schema (tests turn this on to catch drift; costs CPU). */
+  /**
+   * Parse every response with its route's schema and check every refusal against the codes its table entry
+   * declares (tests turn this on to catch drift; costs CPU). A refusal outside them is reported here and
+   * answered as it is.
+   */
   readonly validateResponses: boolean;
+  /** Where an answer outside the route's table entry is reported; default `onBug`. */
+  readonly onContractBreach?: (err: Error) => void;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
@@ -51,7 +60,7 @@ function describeZod(where: string, err: z.ZodError): string {
   return `invalid ${where}${path ? ` field '${path}'` : ''}: ${issue.message}`.slice(0, 300);
 }
 
-function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+function parse(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
   if (!schema) {
     if (where === 'body' && value !== undefined) throw new BadRequest('this endpoint takes no request body');
     return where === 'body' ? undefined : {};
@@ -78,7 +87,7 @@ function bearer(req: IncomingMessage): string | null {
 }
 
 async function principalFor(route: Route, req: IncomingMessage, deps: HttpDeps): Promise<UserPrincipal | null> {
-  const auth: AuthLevel = route.auth;
+  const auth: AuthLevel = route.spec.auth;
   const token = bearer(req);
   if (auth === 'public') return token ? deps.authenticate(token).catch(() => null) : null;
   if (!token) throw new Unauthorized();
@@ -94,12 +103,12 @@ async function handle(route: Route, params: Record<string, string>, url: URL, re
   const ip = req.socket.remoteAddress ?? 'unknown';
   if (route.rateLimited) deps.ipLimiter.hit(`ip:${ip}`);
   const principal = await principalFor(route, req, deps);
-  const body = route.body || req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH' ? await readJsonBody(req, deps.bodyLimit) : undefined;
+  const body = route.spec.body || req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH' ? await readJsonBody(req, deps.bodyLimit) : undefined;
   const input = {
     principal,
-    params: parse(route.params, params, 'params'),
-    query: parse(route.query, Object.fromEntries(url.searchParams), 'query'),
-    body: parse(route.body, body, 'body'),
+    params: parse(route.spec.params, params, 'params'),
+    query: parse(route.spec.query, Object.fromEntries(url.searchParams), 'query'),
+    body: parse(route.spec.body, body, 'body'),
     request: { ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) },
   };
   return route.handler(input);
@@ -107,22 +116,33 @@ async function handle(route: Route, params: Record<string, string>, url: URL, re
 
 /** The result checked against the route's response schema (tests); JSON text is checked and sent as it is. */
 function validated(route: Route, result: unknown): unknown {
-  if (!(result instanceof JsonText)) return route.response.parse(result);
-  route.response.parse(JSON.parse(result.text));
+  if (!(result instanceof JsonText)) return route.spec.response.parse(result);
+  route.spec.response.parse(JSON.parse(result.text));
   return result;
+}
+
+/** A refusal the route's table entry does not declare (src/common/api/errorAnswers.ts). */
+export class UndeclaredAnswer extends Error {
+  constructor(route: Route, err: HttpError) {
+    super(`${route.spec.method} ${route.path} (${route.name}) answered ${err.status} ${err.code}, which its table entry does not declare`);
+  }
 }
 
 /** Builds the request listener for `http.createServer`. */
 export function createListener(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
+      let matched: Route | undefined;
       try {
         const url = requestUrl(req.url ?? '/');
         const { route, params } = deps.router.match(req.method ?? 'GET', url.pathname);
+        matched = route;
         const result = await handle(route, params, url, req, deps);
-        send(res, route.status ?? 200, route.status === 204 ? undefined : deps.validateResponses ? validated(route, result) : result);
+        const status = route.spec.status ?? 200;
+        send(res, status, status === 204 ? undefined : deps.validateResponses ? validated(route, result) : result);
       } catch (err) {
         if (err instanceof HttpError) {
+          if (deps.validateResponses && matched && !answersError(matched.spec, err.status, err.code)) (deps.onContractBreach ?? deps.onBug)(new UndeclaredAnswer(matched, err));
           const extra: Record<string, string> = err instanceof TooManyRequests ? { 'retry-after': String(err.retryAfterSeconds) } : {};
           if (err.status === 413) extra.connection = 'close';
           send(res, err.status, { error: { code: err.code, message: err.message } }, extra);

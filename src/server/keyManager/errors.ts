@@ -12,6 +12,6 @@ export class KeyManagerStateError extends AppError {
 
 export class KeyManagerConfigError extends AppError {
   constructor(message: string) {
-    super('key_manager_config', message);
+    super('key_manager_config', message, 'validation');
   }
 }

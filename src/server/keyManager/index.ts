@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { keyManagerRoutes as keyManagerTable } from '../../common/api/keyManager';
 import { KeyManagerUrlSchema } from '../../common/broadcast/descriptor';
 import { createNodeCryptoProvider } from '../../node/crypto/nodeProvider';
 import { listen } from '../../node/net/listen';
@@ -14,6 +15,7 @@ import { Unauthorized } from '../http/httpErrors';
 import { RateLimiter } from '../http/rateLimit';
 import type { Route } from '../http/route';
 import { Router } from '../http/router';
+import { checkRouteCoverage } from '../http/routeCoverage';
 import { createListener } from '../http/server';
 import { ClaimVerifier, type TrustedIssuer } from './claimVerifier';
 import { KeyManagerConfigError } from './errors';
@@ -87,17 +89,20 @@ export async function startKeyManager(opts: StartKeyManagerOptions): Promise<Run
       server.close(() => resolve());
       server.closeAllConnections();
     });
-  let mounted: MountedKeyManager;
+  let mounted: MountedKeyManager | undefined;
   try {
     mounted = createKeyManager({ ...opts, url });
+    checkRouteCoverage([{ table: keyManagerTable, basePath: '' }], mounted.routes);
   } catch (err) {
+    mounted?.close();
     await stopServer();
     throw err;
   }
+  const running = mounted;
   server.on(
     'request',
     createListener({
-      router: new Router(mounted.routes),
+      router: new Router(running.routes),
       bodyLimit: 256 * 1024,
       ipLimiter: new RateLimiter({ limit: 600, windowMs: 60_000 }),
       authenticate: () => Promise.reject(new Unauthorized('this key manager takes role claims in the request body, not bearer tokens')),
@@ -110,7 +115,7 @@ export async function startKeyManager(opts: StartKeyManagerOptions): Promise<Run
     port: address.port,
     close: async () => {
       await stopServer();
-      mounted.close();
+      running.close();
     },
   };
 }

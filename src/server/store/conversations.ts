@@ -4,11 +4,8 @@
  * current key version and a needs-rotation flag set by removals and device revocations. A member row
  * stays after removal (removed_at) so that re-adding starts a fresh entitlement.
  */
+import type { ConversationKind, HistoryPolicy, Role } from '../../common/domain';
 import { forUpdate, type Queryable } from '../db/db';
-
-export type ConversationKind = 'direct' | 'group';
-export type HistoryPolicy = 'shared' | 'joined';
-export type Role = 'owner' | 'admin' | 'member';
 
 export interface ConversationRow {
   readonly id: string;

@@ -3,9 +3,8 @@
  * new device opened. It holds only public keys, the approving device's id and the HPKE-sealed payload
  * for the new device — nothing the service could open.
  */
+import type { DeviceLinkState } from '../../common/domain';
 import type { Queryable } from '../db/db';
-
-export type DeviceLinkState = 'waiting' | 'claimed' | 'approved';
 
 export interface DeviceLinkRow {
   readonly id: string;

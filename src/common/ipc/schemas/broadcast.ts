@@ -4,6 +4,7 @@
  * roles, key versions and message text or a typed not-readable state — never keys.
  */
 import { z } from 'zod';
+import { ChannelRoleKindSchema } from '../../domain';
 import { ChannelIdSchema, UserIdSchema } from '../../ids';
 
 /** http(s) base URL of a key manager (docs/broadcast.md §3: no query, fragment or trailing slash). */
@@ -70,7 +71,7 @@ export const publishResultSchema = z.object({ channelId: ChannelIdSchema, timeto
 export const channelRoleArgsSchema = z.strictObject({
   channelId: ChannelIdSchema,
   userId: UserIdSchema,
-  role: z.enum(['subscriber', 'publisher']),
+  role: ChannelRoleKindSchema,
   granted: z.boolean(),
 });
 

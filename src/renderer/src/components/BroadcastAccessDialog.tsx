@@ -5,6 +5,7 @@
  * takes their roles away (what they already read stays readable to them).
  */
 import { useState } from 'react';
+import { ChannelRoleKindSchema } from '../../../common/domain';
 import type { UserId } from '../../../common/ids';
 import type { UserSummary } from '../../../common/ipc/schemas/session';
 import type { ChannelRole } from '../state/broadcastSlice';
@@ -37,7 +38,7 @@ export function BroadcastAccessDialog(props: BroadcastAccessDialogProps) {
       <UserPicker results={props.results} excluded={props.selfUserId === null ? [] : [props.selfUserId]} selected={picked} single onSearch={props.onSearch} onChange={setPicked} />
       <fieldset className="choice">
         <legend>Role</legend>
-        {(['subscriber', 'publisher'] as const).map((r) => (
+        {ChannelRoleKindSchema.options.map((r) => (
           <label key={r}>
             <input type="radio" name="channel-role" value={r} checked={role === r} onChange={() => setRole(r)} data-testid={`channel-role-${r}`} />{' '}
             {r === 'subscriber' ? 'Subscriber (reads posts)' : 'Publisher (posts to the channel)'}

@@ -4,6 +4,7 @@
  * chat then shows the rotation line). A group can be renamed; anyone can leave.
  */
 import { useState } from 'react';
+import type { AssignableRole } from '../../../common/domain';
 import type { UserId } from '../../../common/ids';
 import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
 import type { UserSummary } from '../../../common/ipc/schemas/session';
@@ -22,7 +23,7 @@ export interface MembersPanelProps {
   onSearch(query: string): void;
   onAdd(userId: UserId): void;
   onRemove(userId: UserId): void;
-  onSetRole(userId: UserId, role: 'admin' | 'member'): void;
+  onSetRole(userId: UserId, role: AssignableRole): void;
   onRename(name: string): void;
   onLeave(): void;
   onClose(): void;

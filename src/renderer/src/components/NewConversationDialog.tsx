@@ -3,6 +3,7 @@
  * has a name and a history policy (whether new members may read earlier messages).
  */
 import { useState, type FormEvent } from 'react';
+import type { ConversationKind, HistoryPolicy } from '../../../common/domain';
 import type { UserId } from '../../../common/ids';
 import type { UserSummary } from '../../../common/ipc/schemas/session';
 import type { CreateConversationInput } from '../state/conversationsSlice';
@@ -23,9 +24,9 @@ export interface NewConversationDialogProps {
 }
 
 export function NewConversationDialog(props: NewConversationDialogProps) {
-  const [kind, setKind] = useState<'direct' | 'group'>('direct');
+  const [kind, setKind] = useState<ConversationKind>('direct');
   const [name, setName] = useState('');
-  const [historyPolicy, setHistoryPolicy] = useState<'shared' | 'joined'>('shared');
+  const [historyPolicy, setHistoryPolicy] = useState<HistoryPolicy>('shared');
   const [selected, setSelected] = useState<UserSummary[]>([]);
   const ready = selected.length > 0 && (kind === 'direct' ? selected.length === 1 : name.trim() !== '');
   function onSubmit(e: FormEvent) {

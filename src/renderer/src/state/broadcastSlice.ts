@@ -7,6 +7,7 @@
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
+import type { ChannelRoleKind } from '../../../common/domain';
 import type { ChannelId, UserId } from '../../../common/ids';
 import type { BroadcastChannelSummary, BroadcastMessage } from '../../../common/ipc/schemas/broadcast';
 import { checkNewChannel } from '../model/broadcastChannels';
@@ -15,7 +16,7 @@ import { toUiError, type UiError } from '../model/uiError';
 import type { StoreEnv } from './env';
 
 export type MessengerArea = 'conversations' | 'channels';
-export type ChannelRole = 'subscriber' | 'publisher';
+export type ChannelRole = ChannelRoleKind;
 
 export interface BroadcastSlice {
   broadcast: {

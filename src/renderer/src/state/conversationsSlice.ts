@@ -7,6 +7,7 @@
 import type { StateCreator } from 'zustand';
 import type { z } from 'zod';
 import type { BridgeClient } from '../bridge/client';
+import type { AssignableRole } from '../../../common/domain';
 import type { ConversationId, UserId } from '../../../common/ids';
 import type { ConversationSummary, createConversationArgsSchema } from '../../../common/ipc/schemas/conversations';
 import type { UserSummary } from '../../../common/ipc/schemas/session';
@@ -35,9 +36,9 @@ export interface ConversationsSlice {
   searchUsers(query: string): Promise<void>;
   createConversation(input: CreateConversationInput): Promise<ConversationSummary | null>;
   renameConversation(id: ConversationId, name: string): Promise<void>;
-  addMember(id: ConversationId, userId: UserId, role?: 'admin' | 'member'): Promise<void>;
+  addMember(id: ConversationId, userId: UserId, role?: AssignableRole): Promise<void>;
   removeMember(id: ConversationId, userId: UserId): Promise<void>;
-  setMemberRole(id: ConversationId, userId: UserId, role: 'admin' | 'member'): Promise<void>;
+  setMemberRole(id: ConversationId, userId: UserId, role: AssignableRole): Promise<void>;
   leaveConversation(id: ConversationId): Promise<void>;
   rotateKey(id: ConversationId): Promise<number | null>;
   clearConversationsError(): void;

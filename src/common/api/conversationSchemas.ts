@@ -1,16 +1,18 @@
 /**
- * Wire schemas of conversations and members (issue 5, "Conversations: create 1:1 and group; roles
- * owner/admin/member; ... history policy `shared` | `joined`").
+ * Wire schemas of conversations and members (docs/api.md "Conversations and members"): the conversation
+ * view with its members, creating, renaming, adding a member with the wraps the history policy grants,
+ * adding wraps for a member's new device, and roles. The vocabulary is src/common/domain.ts.
  */
 import { z } from 'zod';
-import { ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../../common/ids';
-import { KeyVersionNumber, text } from '../../common/protocol/wire';
-import { KeyWrapSchema } from '../../common/protocol/keyWrap';
-import { WrapGrantSchema } from '../../common/protocol/wrapGrant';
+import { AssignableRoleSchema, ConversationKindSchema, HistoryPolicySchema, RoleSchema } from '../domain';
+import { ConversationIdSchema, UserIdSchema } from '../ids';
+import { KeyWrapSchema } from '../protocol/keyWrap';
+import { KeyVersionNumber, text } from '../protocol/wire';
+import { WrapGrantSchema } from '../protocol/wrapGrant';
 
-export const ConversationKindSchema = z.enum(['direct', 'group']);
-export const HistoryPolicySchema = z.enum(['shared', 'joined']).describe('shared: members get every key version; joined: from the version current when they joined');
-export const RoleSchema = z.enum(['owner', 'admin', 'member']);
+export const ConversationIdParam = z.strictObject({ conversationId: ConversationIdSchema });
+export const ConversationMemberParam = z.strictObject({ conversationId: ConversationIdSchema, userId: UserIdSchema });
+
 export const ConversationNameSchema = text(1, 100);
 
 export const MemberViewSchema = z
@@ -34,6 +36,7 @@ export const ConversationViewSchema = z
   })
   .meta({ id: 'Conversation' });
 export type ConversationView = z.infer<typeof ConversationViewSchema>;
+export const ConversationListSchema = z.object({ conversations: z.array(ConversationViewSchema) });
 
 export const CreateConversationBody = z.strictObject({
   kind: ConversationKindSchema,
@@ -53,12 +56,12 @@ export type GrantedWrap = z.infer<typeof VersionWrapSchema>;
 
 export const AddMemberBody = z.strictObject({
   userId: UserIdSchema,
-  role: z.enum(['admin', 'member']).default('member'),
-  wraps: z.array(VersionWrapSchema).max(100_000).describe("wraps of every version the history policy gives the new member, for each of their devices"),
+  role: AssignableRoleSchema.default('member'),
+  wraps: z.array(VersionWrapSchema).max(100_000).describe('wraps of every version the history policy gives the new member, for each of their devices'),
 });
 
 export const AddWrapsBody = z.strictObject({ wraps: z.array(VersionWrapSchema).min(1).max(100_000) });
+export const WrapsAddedSchema = z.object({ added: z.number().int() });
 
-export const SetRoleBody = z.strictObject({ role: z.enum(['admin', 'member']) });
-
-export const DeviceRef = DeviceIdSchema;
+export const SetRoleBody = z.strictObject({ role: AssignableRoleSchema });
+export const MemberRoleSchema = z.object({ userId: z.string(), role: z.string() });

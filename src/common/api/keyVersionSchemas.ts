@@ -1,14 +1,14 @@
 /**
- * Wire schemas of key versions (issue 5, "Key versions"; docs/protocol.md §6): a submitted version is
+ * Wire schemas of key versions (docs/api.md "Key versions"; docs/protocol.md §6): a submitted version is
  * the creator's full signed record; what a device fetches is the public record (header, wrap digests,
  * signature — enough to verify the signature) plus that device's own wrap, never anyone else's.
  */
 import { z } from 'zod';
-import { ConversationIdSchema, DeviceIdSchema } from '../../common/ids';
-import { KeyVersionRecordSchema, PublicKeyVersionRecordSchema } from '../../common/protocol/keyVersionRecord';
-import { KeyWrapSchema } from '../../common/protocol/keyWrap';
-import { WrapGrantSchema } from '../../common/protocol/wrapGrant';
-import { KeyVersionNumber, TimestampMs } from '../../common/protocol/wire';
+import { ConversationIdSchema, DeviceIdSchema } from '../ids';
+import { KeyVersionRecordSchema, PublicKeyVersionRecordSchema } from '../protocol/keyVersionRecord';
+import { KeyWrapSchema } from '../protocol/keyWrap';
+import { WrapGrantSchema } from '../protocol/wrapGrant';
+import { KeyVersionNumber, TimestampMs } from '../protocol/wire';
 
 export const SubmitVersionBody = z.strictObject({ record: KeyVersionRecordSchema.meta({ id: 'KeyVersionRecord' }) });
 

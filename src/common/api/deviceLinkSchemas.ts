@@ -1,11 +1,12 @@
 /**
- * Wire schemas of device linking (issue 6, "Device linking"; docs/protocol.md §14): the new device's
+ * Wire schemas of device linking (docs/api.md "Device links", docs/protocol.md §14): the new device's
  * public keys, the link view both devices poll, and the HPKE-sealed payload the approving device posts.
  */
 import { z } from 'zod';
-import { DeviceIdSchema } from '../../common/ids';
-import { DevicePlatformSchema } from '../../common/protocol/deviceCertificate';
-import { b64uField, text } from '../../common/protocol/wire';
+import { DeviceLinkStateSchema } from '../domain';
+import { DeviceIdSchema } from '../ids';
+import { DevicePlatformSchema } from '../protocol/deviceCertificate';
+import { b64uField, text } from '../protocol/wire';
 
 /** Link codes: 10 characters of Crockford base32 (no I, L, O, U), shown and typed by people. */
 export const LINK_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -33,7 +34,7 @@ export const DeviceLinkViewSchema = z
   .object({
     linkId: z.string(),
     code: z.string(),
-    state: z.enum(['waiting', 'claimed', 'approved']),
+    state: DeviceLinkStateSchema,
     expiresAt: z.number().int(),
     newDevice: NewDeviceSchema,
     approver: z.object({ deviceId: DeviceIdSchema, certificate: z.record(z.string(), z.unknown()) }).nullable(),

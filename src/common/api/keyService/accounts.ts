@@ -1,0 +1,77 @@
+/** Routes of accounts, sessions and the user directory (docs/api.md "Accounts and sessions"). */
+import { LoginBody, MeSchema, PublicUserSchema, RefreshBody, RegisterBody, RegisteredSchema, SearchQuery, TokenPairSchema, UserIdParam, UserListSchema } from '../accountSchemas';
+import { defineRoutes } from '../route';
+import { NoContent } from '../serviceSchemas';
+
+export const accountRoutes = defineRoutes({
+  register: {
+    method: 'POST',
+    path: '/v1/accounts',
+    tag: 'accounts',
+    summary: 'Register an account',
+    auth: 'public',
+    body: RegisterBody,
+    response: RegisteredSchema,
+    status: 201,
+    errors: { 409: ['username_taken'], 429: ['rate_limited'] },
+  },
+  login: {
+    method: 'POST',
+    path: '/v1/auth/login',
+    tag: 'accounts',
+    summary: 'Log in with username and password; optionally as one of your registered devices',
+    auth: 'public',
+    body: LoginBody,
+    response: TokenPairSchema,
+    errors: { 401: ['bad_credentials'], 403: ['device_revoked'], 422: ['unknown_device'], 429: ['rate_limited'] },
+  },
+  refresh: {
+    method: 'POST',
+    path: '/v1/auth/refresh',
+    tag: 'accounts',
+    summary: 'Spend a refresh token for a new token pair (reusing a spent one revokes the session)',
+    auth: 'public',
+    body: RefreshBody,
+    response: TokenPairSchema,
+    errors: { 401: ['invalid_refresh_token', 'refresh_token_reused', 'session_revoked', 'device_revoked', 'unauthorized'], 429: ['rate_limited'] },
+  },
+  logout: {
+    method: 'POST',
+    path: '/v1/auth/logout',
+    tag: 'accounts',
+    summary: 'End this session: its refresh token and every access token of it stop working',
+    auth: 'user',
+    response: NoContent,
+    status: 204,
+    errors: {},
+  },
+  getMe: {
+    method: 'GET',
+    path: '/v1/me',
+    tag: 'accounts',
+    summary: 'The calling user and device',
+    auth: 'user',
+    response: MeSchema,
+    errors: {},
+  },
+  searchUsers: {
+    method: 'GET',
+    path: '/v1/users',
+    tag: 'directory',
+    summary: 'Search the user directory by username or display name',
+    auth: 'user',
+    query: SearchQuery,
+    response: UserListSchema,
+    errors: {},
+  },
+  getUser: {
+    method: 'GET',
+    path: '/v1/users/:userId',
+    tag: 'directory',
+    summary: 'One user of the directory, with their account identity key',
+    auth: 'user',
+    params: UserIdParam,
+    response: PublicUserSchema,
+    errors: { 404: ['not_found'] },
+  },
+});

@@ -1,0 +1,101 @@
+/**
+ * Routes of conversations and their members (docs/api.md "Conversations and members"). Every one of them
+ * answers 404 for an unknown conversation and 403 `not_a_member` to anyone who is not a current member.
+ */
+import { AddMemberBody, ConversationIdParam, ConversationListSchema, ConversationMemberParam, ConversationViewSchema, CreateConversationBody, MemberRoleSchema, RenameBody, SetRoleBody } from '../conversationSchemas';
+import { defineRoutes } from '../route';
+import { NoContent } from '../serviceSchemas';
+
+export const conversationRoutes = defineRoutes({
+  createConversation: {
+    method: 'POST',
+    path: '/v1/conversations',
+    tag: 'conversations',
+    summary: 'Create a direct (1:1) or group conversation; the caller becomes its owner',
+    auth: 'user',
+    body: CreateConversationBody,
+    response: ConversationViewSchema,
+    status: 201,
+    errors: { 409: ['conflict'], 422: ['bad_members', 'bad_direct', 'name_required', 'unknown_user'] },
+  },
+  listConversations: {
+    method: 'GET',
+    path: '/v1/conversations',
+    tag: 'conversations',
+    summary: 'The conversations you are a member of',
+    auth: 'user',
+    response: ConversationListSchema,
+    errors: {},
+  },
+  getConversation: {
+    method: 'GET',
+    path: '/v1/conversations/:conversationId',
+    tag: 'conversations',
+    summary: 'One conversation you are a member of, with its members',
+    auth: 'user',
+    params: ConversationIdParam,
+    response: ConversationViewSchema,
+    errors: { 403: ['not_a_member'], 404: ['not_found'] },
+  },
+  renameConversation: {
+    method: 'PATCH',
+    path: '/v1/conversations/:conversationId',
+    tag: 'conversations',
+    summary: 'Rename a group conversation (owner or admin)',
+    auth: 'user',
+    params: ConversationIdParam,
+    body: RenameBody,
+    response: ConversationViewSchema,
+    errors: { 403: ['not_a_member', 'role_required'], 404: ['not_found'], 409: ['direct_conversation', 'conflict'] },
+  },
+  addMember: {
+    method: 'POST',
+    path: '/v1/conversations/:conversationId/members',
+    tag: 'members',
+    summary: 'Add a member to a group (owner or admin), with wraps of the versions the history policy gives them',
+    auth: 'device',
+    params: ConversationIdParam,
+    body: AddMemberBody,
+    response: ConversationViewSchema,
+    status: 201,
+    errors: {
+      403: ['not_a_member', 'role_required', 'device_unknown'],
+      404: ['not_found'],
+      409: ['direct_conversation', 'already_member', 'conflict'],
+      422: ['unknown_user', 'wraps_mismatch', 'bad_grant'],
+    },
+  },
+  removeMember: {
+    method: 'DELETE',
+    path: '/v1/conversations/:conversationId/members/:userId',
+    tag: 'members',
+    summary: 'Remove a member (owner: anyone; admin: plain members; anyone: themselves); the conversation then needs rotation',
+    auth: 'user',
+    params: ConversationMemberParam,
+    response: NoContent,
+    status: 204,
+    errors: { 403: ['not_a_member', 'role_required'], 404: ['not_found'], 409: ['direct_conversation'], 422: ['not_a_member'] },
+  },
+  leaveConversation: {
+    method: 'POST',
+    path: '/v1/conversations/:conversationId/leave',
+    tag: 'members',
+    summary: 'Leave a conversation; it then needs rotation (an owner who leaves hands over to an admin or the longest member)',
+    auth: 'user',
+    params: ConversationIdParam,
+    response: NoContent,
+    status: 204,
+    errors: { 403: ['not_a_member'], 404: ['not_found'] },
+  },
+  setMemberRole: {
+    method: 'PATCH',
+    path: '/v1/conversations/:conversationId/members/:userId',
+    tag: 'members',
+    summary: "Change a member's role between admin and member (owner only)",
+    auth: 'user',
+    params: ConversationMemberParam,
+    body: SetRoleBody,
+    response: MemberRoleSchema,
+    errors: { 403: ['not_a_member', 'role_required'], 404: ['not_found'], 422: ['not_a_member', 'owner_role'] },
+  },
+});

@@ -1,0 +1,34 @@
+/**
+ * Error codes the client core (src/client, docs/client.md) throws on its own, with their categories. It
+ * also passes on the key service's codes (`KeyServiceError`), the protocol's, the broadcast client's and
+ * the messaging pipeline's (the other tables of src/common/errorCatalog).
+ */
+import type { ErrorCategory } from '../errorCategory';
+
+export const CLIENT_ERRORS = {
+  not_signed_in: 'auth',
+  needs_device_link: 'auth',
+  keys_missing: 'auth',
+  already_signed_in: 'conflict',
+  rotation_conflict: 'conflict',
+  identity_changed: 'crypto',
+  link_mismatch: 'crypto',
+  link_rejected: 'permission',
+  link_invalid: 'validation',
+  invalid_profile: 'validation',
+  invalid_secret_name: 'validation',
+  missing_case: 'validation',
+  link_timeout: 'transport',
+  key_service_unreachable: 'transport',
+  key_service_timeout: 'transport',
+  bad_response: 'transport',
+  client_closed: 'unavailable',
+  keychain_unavailable: 'unavailable',
+  vault_corrupt: 'unavailable',
+  profile_state_unreadable: 'unavailable',
+  key_cache_unreadable: 'unavailable',
+  key_cache_write_failed: 'unavailable',
+  key_cache_tampered: 'crypto',
+} as const satisfies Record<string, ErrorCategory>;
+
+export type ClientErrorCode = keyof typeof CLIENT_ERRORS;

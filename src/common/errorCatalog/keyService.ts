@@ -1,0 +1,83 @@
+/**
+ * Every error code the key service answers (docs/api.md "Error codes"), with its category
+ * (src/common/errorCategory.ts), grouped by category. The body is `{"error": {"code", "message"}}`; the
+ * codes are stable wire values and never renamed. Besides these it answers `certificate_<protocol code>`
+ * (a device certificate refused, src/common/errorCatalog/protocol.ts), the protocol codes themselves (a
+ * key-version record refused) and, from its broadcast endpoints and mounted key manager, the broadcast
+ * codes (src/common/errorCatalog/broadcast.ts).
+ */
+import type { ErrorCategory } from '../errorCategory';
+
+export const KEY_SERVICE_ERRORS = {
+  // auth: credentials missing, wrong, expired or revoked
+  unauthorized: 'auth',
+  bad_authorization: 'auth',
+  bad_credentials: 'auth',
+  invalid_token: 'auth',
+  invalid_refresh_token: 'auth',
+  refresh_token_reused: 'auth',
+  session_revoked: 'auth',
+  device_revoked: 'auth',
+  device_required: 'auth',
+  device_unknown: 'auth',
+  // permission: known caller, not allowed
+  forbidden: 'permission',
+  not_a_member: 'permission',
+  role_required: 'permission',
+  before_membership: 'permission',
+  not_your_devices: 'permission',
+  not_link_approver: 'permission',
+  not_channel_owner: 'permission',
+  not_channel_creator: 'permission',
+  // validation: the request is malformed or refused as it is
+  bad_request: 'validation',
+  bad_path: 'validation',
+  bad_json: 'validation',
+  unsupported_media_type: 'validation',
+  invalid_params: 'validation',
+  invalid_query: 'validation',
+  invalid_body: 'validation',
+  payload_too_large: 'validation',
+  method_not_allowed: 'validation',
+  unprocessable: 'validation',
+  unknown_device: 'validation',
+  unknown_user: 'validation',
+  bad_members: 'validation',
+  bad_direct: 'validation',
+  name_required: 'validation',
+  owner_role: 'validation',
+  wraps_mismatch: 'validation',
+  // not_found
+  not_found: 'not_found',
+  link_not_found: 'not_found',
+  link_expired: 'not_found',
+  no_versions: 'not_found',
+  no_such_version: 'not_found',
+  no_wrap: 'not_found',
+  // conflict: the state changed under the request
+  conflict: 'conflict',
+  username_taken: 'conflict',
+  session_has_device: 'conflict',
+  device_exists: 'conflict',
+  identity_key_changed: 'conflict',
+  link_claimed: 'conflict',
+  link_not_claimed: 'conflict',
+  direct_conversation: 'conflict',
+  already_member: 'conflict',
+  version_conflict: 'conflict',
+  member_devices_mismatch: 'conflict',
+  wrap_exists: 'conflict',
+  channel_id_taken: 'conflict',
+  already_listed: 'conflict',
+  // crypto: a signature or certificate did not verify
+  signer_not_caller: 'crypto',
+  bad_grant: 'crypto',
+  certificate_refused: 'crypto',
+  // unavailable: cannot serve now
+  rate_limited: 'unavailable',
+  unavailable: 'unavailable',
+  key_manager_state: 'unavailable',
+  internal: 'unavailable',
+} as const satisfies Record<string, ErrorCategory>;
+
+export type KeyServiceErrorCode = keyof typeof KEY_SERVICE_ERRORS;
