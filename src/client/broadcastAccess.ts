@@ -6,7 +6,7 @@
  * it does not cover, before publishing where it grants no write, and at half its lifetime. Device keys stay inside the broadcast client.
  */
 import PubNub from 'pubnub';
-import { broadcastChannel } from '../common/channels';
+import { broadcastPubnubChannel } from '../common/pubnubChannels';
 import type { CryptoProvider } from '../common/crypto/provider';
 import { createBroadcastClient, type BroadcastClient } from './broadcast/broadcastClient';
 import { BroadcastService } from './broadcast/broadcastService';
@@ -43,7 +43,7 @@ class BroadcastAccess {
   }
 
   async ensure(channelId: string, write = false): Promise<void> {
-    if (!(write ? this.writable : this.covered).has(broadcastChannel(channelId))) await this.renew();
+    if (!(write ? this.writable : this.covered).has(broadcastPubnubChannel(channelId))) await this.renew();
   }
 
   close(): void {

@@ -5,7 +5,7 @@
  * coarse: sign-in, devices and linking, conversations, messaging (the pipeline of src/common/messaging over
  * this device's `MessageCrypto`), contact verification, and broadcast channels (docs/broadcast.md §8.1).
  */
-import type { ControlNotice } from '../common/channels';
+import type { ControlNotice } from '../common/controlNotices';
 import type { CryptoProvider } from '../common/crypto/provider';
 import { Emitter } from '../common/events/emitter';
 import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/domain';
@@ -17,7 +17,7 @@ import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevic
 import { openBroadcast, type BroadcastSession } from './broadcastAccess';
 import type { ConversationInfo } from './conversations';
 import { ClientMessaging } from './clientMessaging';
-import { buildCore, type Core } from './core';
+import { buildSignedIn, type SignedIn } from './signedIn';
 import { NewDeviceLink, type LinkClaim } from './deviceLinking';
 import type { PublicUser } from './directory';
 import { loginAccount, registerAccount, type Identity } from './enrol';
@@ -57,7 +57,7 @@ export interface SessionInfo {
 export class Client {
   private readonly api: KeyServiceApi;
   private readonly state: ProfileState;
-  private core: Core | undefined;
+  private account: SignedIn | undefined;
   private readonly chat: ClientMessaging;
   private broadcastSession: Promise<BroadcastSession> | undefined;
   private readonly broadcastChanged = new Emitter<[channelId: string]>();
@@ -72,7 +72,7 @@ export class Client {
     });
     this.chat = new ClientMessaging(this.api, this.state, deps.relay);
     this.api.onDeviceRevoked(() => {
-      if (!this.core) return;
+      if (!this.account) return;
       void this.forgetDevice().then(() => this.revoked.fire());
     });
   }
@@ -90,10 +90,10 @@ export class Client {
     return client;
   }
 
-  private attach(identity: Identity): Core {
-    this.core = buildCore(this.api, this.deps.provider, this.state, identity);
-    this.core.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
-    return this.core;
+  private attach(identity: Identity): SignedIn {
+    this.account = buildSignedIn(this.api, this.deps.provider, this.state, identity);
+    this.account.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
+    return this.account;
   }
 
   /** `listener` runs when a contact's identity key changed (sending to them is blocked until acknowledged). */
@@ -110,9 +110,9 @@ export class Client {
     return this.session();
   }
 
-  private need(): Core {
-    if (!this.core) throw new NotSignedInError();
-    return this.core;
+  private need(): SignedIn {
+    if (!this.account) throw new NotSignedInError();
+    return this.account;
   }
 
   private get device(): { deviceName: string; platform: DevicePlatform } {
@@ -125,7 +125,7 @@ export class Client {
   }
 
   get isSignedIn(): boolean {
-    return this.core !== undefined;
+    return this.account !== undefined;
   }
 
   /** Creates an account with its identity key and this first device. */
@@ -188,9 +188,9 @@ export class Client {
 
   /** Revokes one of this account's devices and rotates every conversation it could read. */
   async revokeDevice(deviceId: DeviceId): Promise<{ rotated: ConversationId[] }> {
-    const core = this.need();
+    const me = this.need();
     await this.api.request('revokeDevice', { params: { deviceId } });
-    return { rotated: await core.conversations.rotatePending() };
+    return { rotated: await me.conversations.rotatePending() };
   }
 
   /** Directory search by username or display name, for pickers (resolve the chosen one with findUser). */
@@ -238,9 +238,9 @@ export class Client {
 
   /** Leaves a conversation; its keys are then evicted from the ring (zeroed). */
   async leave(conversationId: ConversationId): Promise<void> {
-    const core = this.need();
-    await core.conversations.leave(conversationId);
-    core.ring.forget(conversationId);
+    const me = this.need();
+    await me.conversations.leave(conversationId);
+    me.ring.forget(conversationId);
   }
 
   /** This device's MessageCrypto (for a pipeline the host builds itself, e.g. the renderer's via IPC). */
@@ -278,13 +278,13 @@ export class Client {
   }
 
   contactTrust(userId: UserId): Promise<ContactTrust> {
-    const core = this.need();
-    return contactTrust(this.deps.provider, core.directory, { userId: core.identity.userId, accountKey: core.identity.account.publicKey }, userId);
+    const me = this.need();
+    return contactTrust(this.deps.provider, me.directory, { userId: me.identity.userId, accountKey: me.identity.account.publicKey }, userId);
   }
 
   verifyContact(userId: UserId, scannedQr?: string): Promise<ContactTrust> {
-    const core = this.need();
-    return verifyContact(this.deps.provider, core.directory, { userId: core.identity.userId, accountKey: core.identity.account.publicKey }, userId, scannedQr);
+    const me = this.need();
+    return verifyContact(this.deps.provider, me.directory, { userId: me.identity.userId, accountKey: me.identity.account.publicKey }, userId, scannedQr);
   }
 
   acknowledgeIdentityChange(userId: UserId): Promise<ContactTrust> {
@@ -298,10 +298,10 @@ export class Client {
    * set: passing the same function again adds nothing) and told the id of every channel whose view changes.
    */
   async broadcast(onChange?: (channelId: string) => void): Promise<BroadcastService> {
-    const core = this.need();
+    const me = this.need();
     if (onChange) this.broadcastChanged.event(onChange);
     const notify = (id: string) => this.broadcastChanged.fire(id);
-    this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, core.identity, transportConfig(this.deps.relay), notify, this.deps.dataDir).catch((err: unknown) => {
+    this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, me.identity, transportConfig(this.deps.relay), notify, this.deps.dataDir).catch((err: unknown) => {
       this.broadcastSession = undefined;
       throw err;
     });
@@ -335,10 +335,10 @@ export class Client {
 
   /** Deletes this device's keys from the OS keychain and clears its local state (sign-out, revocation). */
   private async forgetDevice(): Promise<void> {
-    const core = this.core;
-    this.core = undefined;
+    const account = this.account;
+    this.account = undefined;
     await this.stop();
-    core?.ring.close();
+    account?.ring.close();
     await this.deps.vault.clear();
     this.state.update((s) => {
       s.session = null;
@@ -362,7 +362,7 @@ export class Client {
     this.broadcastChanged.clear();
     (await broadcast?.catch(() => undefined))?.close();
     await this.chat.close();
-    this.core?.ring.close();
+    this.account?.ring.close();
     this.state.flush();
   }
 }

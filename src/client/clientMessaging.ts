@@ -6,12 +6,12 @@
  * and closing all of it. Owned by the `Client` facade, one per sign-in.
  */
 import { randomBytes } from 'node:crypto';
-import type { ControlNotice } from '../common/channels';
+import type { ControlNotice } from '../common/controlNotices';
 import { Emitter } from '../common/events/emitter';
 import { missingCase } from '../common/errors';
 import type { ConversationId } from '../common/ids';
 import { createMessaging, type Messaging } from '../common/messaging/messaging';
-import type { Core } from './core';
+import type { SignedIn } from './signedIn';
 import { cursorStoreOf } from './cursors';
 import type { KeyServiceApi } from './keyServiceApi';
 import type { ProfileState } from './profileState';
@@ -28,9 +28,9 @@ export class ClientMessaging {
     private readonly relay: string,
   ) {}
 
-  /** The pipeline, created once; `core` is the signed-in core it seals and opens with. */
-  messaging(core: Core): Promise<Messaging> {
-    this.pipeline ??= this.start(core).catch((err: unknown) => {
+  /** The pipeline, created once; `me` is the signed-in account it seals and opens with. */
+  messaging(me: SignedIn): Promise<Messaging> {
+    this.pipeline ??= this.start(me).catch((err: unknown) => {
       this.pipeline = undefined;
       throw err;
     });
@@ -38,8 +38,8 @@ export class ClientMessaging {
   }
 
   /** Makes sure the transport token covers these conversations (after creating or joining one). */
-  async ensureAccess(core: Core, conversationIds: readonly ConversationId[]): Promise<void> {
-    await this.messaging(core);
+  async ensureAccess(me: SignedIn, conversationIds: readonly ConversationId[]): Promise<void> {
+    await this.messaging(me);
     await this.transport?.ensureAccess(conversationIds);
   }
 
@@ -57,32 +57,32 @@ export class ClientMessaging {
     this.notices.clear();
   }
 
-  private async start(core: Core): Promise<Messaging> {
+  private async start(me: SignedIn): Promise<Messaging> {
     const transport = await Transport.connect(this.api, transportConfig(this.relay));
     this.transport = transport;
-    transport.listenInbox(core.identity.userId, (notice) => void this.handleNotice(core, notice).catch(() => undefined));
+    transport.listenInbox(me.identity.userId, (notice) => void this.handleNotice(me, notice).catch(() => undefined));
     return createMessaging({
       pubnub: transport.pubnub,
-      crypto: core.crypto,
+      crypto: me.crypto,
       cursors: cursorStoreOf(this.state),
-      self: { userId: core.identity.userId, deviceId: core.identity.deviceId },
+      self: { userId: me.identity.userId, deviceId: me.identity.deviceId },
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
     });
   }
 
-  private async handleNotice(core: Core, notice: ControlNotice): Promise<void> {
-    await this.actOn(core, notice);
+  private async handleNotice(me: SignedIn, notice: ControlNotice): Promise<void> {
+    await this.actOn(me, notice);
     this.notices.fire(notice);
   }
 
-  private async actOn(core: Core, notice: ControlNotice): Promise<void> {
+  private async actOn(me: SignedIn, notice: ControlNotice): Promise<void> {
     switch (notice.type) {
       case 'key_version':
       case 'rotation_needed':
-        await core.ring.prefetch(notice.conversationId);
+        await me.ring.prefetch(notice.conversationId);
         return;
       case 'member_removed':
-        if (notice.userId === core.identity.userId) core.ring.forget(notice.conversationId);
+        if (notice.userId === me.identity.userId) me.ring.forget(notice.conversationId);
         await this.transport?.renew();
         return;
       case 'member_added':

@@ -6,7 +6,7 @@
  * when their certificate verifies under the pinned key of their user (docs/protocol.md §7.4). The keys it
  * gets from the ring are its own copies, zeroed when the seal or open is done.
  */
-import { conversationChannel } from '../common/channels';
+import { conversationPubnubChannel } from '../common/pubnubChannels';
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { MessageCrypto, OpenOutcome } from '../common/messaging/ports';
@@ -37,7 +37,7 @@ export class CoreMessageCrypto implements MessageCrypto {
         senderDevice: this.device.deviceId,
         signingPrivateKey: this.device.ed25519PrivateKey,
         plaintext,
-        channel: conversationChannel(conversationId),
+        channel: conversationPubnubChannel(conversationId),
       });
     } finally {
       key.fill(0);

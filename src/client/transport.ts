@@ -1,12 +1,13 @@
 /**
  * The PubNub side of a signed-in client (issue 6; docs/relay.md): one SDK client per profile pointed at
  * the relay (or PubNub), authorized with an Access Manager token from the key service, and a listener on
- * `inbox.<userId>` for control notices (src/common/channels.ts). The token lists the user's conversation
+ * `inbox.<userId>` for control notices (src/common/controlNotices.ts). The token lists the user's conversation
  * channels at the time it was minted; `ensureAccess` mints a fresh one when a conversation is missing from
  * it, and notices that change access (`access_changed`, `member_added`) do the same.
  */
 import PubNub from 'pubnub';
-import { ControlNoticeSchema, conversationChannel, inboxChannel, type ControlNotice } from '../common/channels';
+import { conversationPubnubChannel, inboxPubnubChannel } from '../common/pubnubChannels';
+import { ControlNoticeSchema, type ControlNotice } from '../common/controlNotices';
 import type { ConversationId } from '../common/ids';
 import type { PubnubToken } from '../common/api/pubnubSchemas';
 import type { KeyServiceApi } from './keyServiceApi';
@@ -71,13 +72,13 @@ export class Transport {
 
   /** Makes sure the token covers these conversations' channels. */
   async ensureAccess(conversationIds: readonly ConversationId[]): Promise<void> {
-    if (conversationIds.some((id) => !this.channels.has(conversationChannel(id)))) await this.renew();
+    if (conversationIds.some((id) => !this.channels.has(conversationPubnubChannel(id)))) await this.renew();
   }
 
   /** Listens for control notices on the user's inbox channel. */
   listenInbox(userId: string, onNotice: (notice: ControlNotice) => void): void {
     if (this.inbox) return;
-    this.inbox = this.pubnub.channel(inboxChannel(userId)).subscription();
+    this.inbox = this.pubnub.channel(inboxPubnubChannel(userId)).subscription();
     this.inbox.addListener({
       message: (event) => {
         const parsed = ControlNoticeSchema.safeParse(event.message);

@@ -29,9 +29,9 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
   const secrets = createKeytarStore(paths.keychainService);
   const events = createEventHub();
   const base = { facts: opts.facts, secrets, policy, paths, events };
-  if (opts.network === 'none') return { ...base, core: { reason: 'this process runs without the messenger core' } };
+  if (opts.network === 'none') return { ...base, messenger: { reason: 'this process runs without the messenger core' } };
   const choice = await chooseNetwork(policy.current(), opts.home);
-  if (choice.network === null) return { ...base, core: { reason: choice.reason } };
+  if (choice.network === null) return { ...base, messenger: { reason: choice.reason } };
   const net = choice.network;
   const host = new ClientHost({
     vault: createKeychainVault(secrets),
@@ -42,7 +42,7 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
   });
   return {
     ...base,
-    core: {
+    messenger: {
       host,
       serverUrl: net.keyServiceUrl,
       localStack: net.localStack,

@@ -22,8 +22,8 @@ export interface MainDeps {
   paths: Pick<ProfilePaths, 'dir' | 'appConfig'>;
   /** Main→renderer events. */
   events: EventHub;
-  /** The messenger core, or why this process runs without it. */
-  core: { host: ClientHost; serverUrl: string; localStack: boolean; close(): Promise<void> } | { reason: string };
+  /** The messenger (the client core behind the desktop handlers, and where it connects), or why this process runs without it. */
+  messenger: { host: ClientHost; serverUrl: string; localStack: boolean; close(): Promise<void> } | { reason: string };
   /** Notifications, tray and badge: Electron's in the app; absent (browser mode, tests) a `RecordingShell`. */
   shell?: DesktopShell;
 }
@@ -31,7 +31,7 @@ export interface MainDeps {
 export function createHandlers(deps: MainDeps): Handlers {
   const system = createSystemService(deps.facts, deps.secrets);
   const settings = createSettingsService(deps.paths, deps.policy);
-  const desktop = 'host' in deps.core ? createDesktopHandlers({ ...deps.core, events: deps.events, policy: deps.policy }) : {};
+  const desktop = 'host' in deps.messenger ? createDesktopHandlers({ ...deps.messenger, events: deps.events, policy: deps.policy }) : {};
   const notifications = createNotificationHandlers({ shell: deps.shell ?? new RecordingShell(), policy: deps.policy, events: deps.events });
   return {
     ...desktop,

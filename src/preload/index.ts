@@ -6,7 +6,7 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { BRIDGE_GLOBAL, buildBridge, createEventRouter } from '../common/ipc/bridge';
-import { wireChannel } from '../common/ipc/channels';
+import { wireChannel } from '../common/ipc/methods';
 import { EVENT_CHANNEL } from '../common/ipc/eventNames';
 
 const events = createEventRouter();
@@ -14,5 +14,5 @@ ipcRenderer.on(EVENT_CHANNEL, (_event, message: unknown) => events.deliver(messa
 
 contextBridge.exposeInMainWorld(
   BRIDGE_GLOBAL,
-  buildBridge((channel, args) => ipcRenderer.invoke(wireChannel(channel), args), events.subscribe),
+  buildBridge((method, args) => ipcRenderer.invoke(wireChannel(method), args), events.subscribe),
 );

@@ -28,8 +28,8 @@ stream.onmessage = (e: MessageEvent<string>) => {
 };
 
 Object.defineProperty(window, BRIDGE_GLOBAL, {
-  value: buildBridge(async (channel, args) => {
-    const res = await fetch(`/__seed/ipc/${encodeURIComponent(channel)}`, {
+  value: buildBridge(async (method, args) => {
+    const res = await fetch(`/__seed/ipc/${encodeURIComponent(method)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-seed-session': token },
       body: JSON.stringify({ args }),

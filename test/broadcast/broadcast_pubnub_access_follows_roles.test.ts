@@ -4,7 +4,7 @@
  * the owner publishes, the subscriber reads but cannot publish, and an outsider sees no history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { broadcastChannel } from '../../src/common/channels';
+import { broadcastPubnubChannel } from '../../src/common/pubnubChannels';
 import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
 import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
@@ -54,7 +54,7 @@ describe('broadcast PubNub access follows roles', () => {
     const alicePubnub = pubnubFor(r, alice.userId);
     const aliceClient = await clientOf(alice, alicePubnub);
     const channel = await aliceClient.createChannel({ keyManagerUrl: `${ks.service.url}/km`, name: 'Board' });
-    const bcast = broadcastChannel(channel.channelId);
+    const bcast = broadcastPubnubChannel(channel.channelId);
 
     const aliceToken = await tokenFor(alice);
     expect([aliceToken.readWrite, aliceToken.read]).toEqual([[bcast], []]);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_CREATOR_ROLE, publisherRole, subscriberRole } from '../../src/common/broadcast/roles';
-import { broadcastChannel } from '../../src/common/channels';
+import { broadcastPubnubChannel } from '../../src/common/pubnubChannels';
 import type { MessageId } from '../../src/common/ids';
 import { sealBroadcast } from '../../src/common/protocol/broadcast';
 import { bytesOf } from '../../src/common/protocol/wire';
@@ -48,9 +48,9 @@ describe('revoked publisher cannot sign new broadcasts', () => {
       senderDevice: eve.device.deviceId,
       signingPrivateKey: eve.device.keys.ed25519.privateKey,
       plaintext: { id: 'forged-after-1' as MessageId, sentAt: 1, type: 'string', body: 'after, sealed to the old key' },
-      channel: broadcastChannel(channel.channelId),
+      channel: broadcastPubnubChannel(channel.channelId),
     });
-    await evePubnub.publish({ channel: broadcastChannel(channel.channelId), message: forged });
+    await evePubnub.publish({ channel: broadcastPubnubChannel(channel.channelId), message: forged });
 
     const items = await (await clientOf(bob, pubnubFor(r, 'bob')).openChannel(km.url, channel.channelId)).history();
     expect(items).toHaveLength(2);

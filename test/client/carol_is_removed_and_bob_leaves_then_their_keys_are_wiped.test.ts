@@ -12,7 +12,7 @@ import { cleanup, reads, registered, say, startWorld, waitFor } from './harness'
 
 afterEach(cleanup);
 
-const ringOf = (client: Client): KeyRing => (client as unknown as { core: { ring: KeyRing } }).core.ring;
+const ringOf = (client: Client): KeyRing => (client as unknown as { account: { ring: KeyRing } }).account.ring;
 
 describe('carol is removed and bob leaves, then their keys are wiped', () => {
   it('a removed or leaving member holds no key of the conversation any more; the others keep theirs', async () => {

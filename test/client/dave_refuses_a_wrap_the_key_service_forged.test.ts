@@ -19,7 +19,7 @@ import { apiOf, cleanup, provider, reads, registered, say, startWorld } from './
 
 afterEach(cleanup);
 
-const ringOf = (client: Client): KeyRing => (client as unknown as { core: { ring: KeyRing } }).core.ring;
+const ringOf = (client: Client): KeyRing => (client as unknown as { account: { ring: KeyRing } }).account.ring;
 
 describe('dave refuses a wrap the key service forged', () => {
   it('never reads or seals with a forged late wrap: refuses to send, or rotates to its own key', async () => {

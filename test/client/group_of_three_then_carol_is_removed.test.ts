@@ -5,7 +5,7 @@
  */
 import PubNub from 'pubnub';
 import { afterEach, describe, expect, it } from 'vitest';
-import { conversationChannel } from '../../src/common/channels';
+import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
 import { apiOf, cleanup, reads, registered, say, startWorld, waitFor } from './harness';
 
 afterEach(cleanup);
@@ -43,13 +43,13 @@ describe('group of three then carol is removed', () => {
     await expect(carol.messageCrypto().seal(id, { id: 'msg-after-removal-1' as never, sentAt: 1, type: 'string', body: 'x' })).rejects.toMatchObject({ status: 403 });
 
     const token = await apiOf(carol).request('getPubnubToken');
-    expect(token.readWrite).not.toContain(conversationChannel(id));
+    expect(token.readWrite).not.toContain(conversationPubnubChannel(id));
     const raw = new PubNub({ subscribeKey: 'sub-c-client', publishKey: 'pub-c-client', userId: carol.session().userId, origin: world.relay.origin, ssl: false });
     raw.setToken(token.token);
-    await expect(raw.fetchMessages({ channels: [conversationChannel(id)] })).rejects.toMatchObject({ status: { statusCode: 403 } });
+    await expect(raw.fetchMessages({ channels: [conversationPubnubChannel(id)] })).rejects.toMatchObject({ status: { statusCode: 403 } });
     const statuses: string[] = [];
     raw.addListener({ status: (s) => statuses.push(String(s.error ?? s.category)) });
-    raw.subscribe({ channels: [conversationChannel(id)] });
+    raw.subscribe({ channels: [conversationPubnubChannel(id)] });
     await waitFor('subscribe refused', () => statuses.includes('PNAccessDeniedCategory'));
     raw.destroy(true);
 

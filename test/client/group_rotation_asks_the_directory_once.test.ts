@@ -103,7 +103,7 @@ describe('a group rotation asks the directory once', () => {
     expect(directoryCalls).toBeGreaterThan(0);
     expect(directoryCalls).toBeLessThanOrEqual(4);
 
-    const ring = (bob.client as unknown as { core: { ring: { prefetch(id: string): Promise<number>; held(id: string, v: number): Uint8Array | undefined } } }).core.ring;
+    const ring = (bob.client as unknown as { account: { ring: { prefetch(id: string): Promise<number>; held(id: string, v: number): Uint8Array | undefined } } }).account.ring;
     expect(await ring.prefetch(conv.conversationId), 'versions already held are not downloaded again').toBe(0);
     expect(await alice.client.rotate(conv.conversationId)).toBe(3);
     await waitFor('bob to fetch version 3 on its notice', () => ring.held(conv.conversationId, 3) !== undefined);

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
-import { channelNames } from '../../src/common/ipc/channels';
+import { methodNames } from '../../src/common/ipc/methods';
 import { eventNames, listenerName } from '../../src/common/ipc/eventNames';
 
 const root = join(__dirname, '../..');
@@ -22,7 +22,7 @@ test('the packaged-layout app starts in real Electron with only the contract bri
     const window = await app.firstWindow();
     await expect(window.getByRole('heading', { name: 'Seed Messenger' })).toBeVisible();
     const surface = await window.evaluate(() => Object.keys((window as unknown as { seed: object }).seed).sort());
-    expect(surface).toEqual([...channelNames, ...eventNames.map(listenerName)].sort());
+    expect(surface).toEqual([...methodNames, ...eventNames.map(listenerName)].sort());
     expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
   } finally {
     await app.close();

@@ -10,7 +10,7 @@ import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
-import type { ChannelName } from '../../src/common/ipc/channels';
+import type { MethodName } from '../../src/common/ipc/methods';
 import type { EffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
 import type { DesktopShell } from '../../src/main/desktop/shell';
 
@@ -20,7 +20,7 @@ export interface AppHostOptions {
   /** A fixed effective policy instead of the machine's (e.g. one whose `managed` marks a setting). */
   policy?: EffectivePolicy;
   /** Channels this host answers as `unavailable`, as a build without their service would. */
-  withoutChannels?: readonly ChannelName[];
+  withoutChannels?: readonly MethodName[];
   /** Start the messenger core over the embedded local stack of `home` (hosts sharing a home share the stack). */
   core?: { home: string };
   /** The desktop shell main notifies through (e.g. a `RecordingShell` the spec reads); default: a fresh recording one. */
@@ -49,7 +49,7 @@ export async function startAppHost(profile: string, options: AppHostOptions = {}
     ...host,
     async close() {
       await host.close();
-      if ('close' in deps.core) await deps.core.close();
+      if ('close' in deps.messenger) await deps.messenger.close();
     },
   };
 }

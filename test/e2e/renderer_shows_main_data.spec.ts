@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { WebHost } from '../../src/main/webHost/server';
 import { startAppHost } from './harness';
-import { channelNames } from '../../src/common/ipc/channels';
+import { methodNames } from '../../src/common/ipc/methods';
 import { eventNames, listenerName } from '../../src/common/ipc/eventNames';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { productName: string; version: string };
@@ -32,7 +32,7 @@ test('the page exposes only the contract bridge, and CSP blocks inline script', 
   await page.goto(host.url);
   await expect(page.getByTestId('app-version')).toBeVisible();
   const surface = await page.evaluate(() => Object.keys((window as unknown as { seed: object }).seed).sort());
-  expect(surface).toEqual([...channelNames, ...eventNames.map(listenerName)].sort());
+  expect(surface).toEqual([...methodNames, ...eventNames.map(listenerName)].sort());
   const blocked = await page.evaluate(() => {
     const s = document.createElement('script');
     s.textContent = 'window.__inlineRan = true';

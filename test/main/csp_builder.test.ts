@@ -72,7 +72,7 @@ describe('renderer transport for the CSP, from what main started', () => {
 
   it('names the managed PubNub origin when a server is configured', () => {
     const policy = holder({ serverUrl: 'https://keys.corp.example', pubnubPublishKey: 'pub-c-1', pubnubSubscribeKey: 'sub-c-1', pubnubOrigin: 'ps.pndsn.com' });
-    const transport = rendererTransport({ core: remote, policy } as Pick<MainDeps, 'core' | 'policy'>, '/nonexistent');
+    const transport = rendererTransport({ messenger: remote, policy } as Pick<MainDeps, 'messenger' | 'policy'>, '/nonexistent');
     expect(transport).toEqual({ kind: 'relay', url: 'https://ps.pndsn.com' });
     expect(buildCsp(transport)).toContain('connect-src \'self\' https://ps.pndsn.com wss://ps.pndsn.com;');
   });
@@ -80,7 +80,7 @@ describe('renderer transport for the CSP, from what main started', () => {
   it('names the embedded relay port recorded in the Seed home, or any loopback port without a record', () => {
     const home = mkdtempSync(join(tmpdir(), 'seed-csp-home-'));
     const local = { ...remote, serverUrl: 'http://127.0.0.1:1', localStack: true };
-    const deps = { core: local, policy: holder({}) } as Pick<MainDeps, 'core' | 'policy'>;
+    const deps = { messenger: local, policy: holder({}) } as Pick<MainDeps, 'messenger' | 'policy'>;
     expect(rendererTransport(deps, home)).toEqual({ kind: 'loopback' });
     mkdirSync(join(home, 'local-stack'));
     writeFileSync(
@@ -91,6 +91,6 @@ describe('renderer transport for the CSP, from what main started', () => {
   });
 
   it('allows no transport origin when the core did not start', () => {
-    expect(rendererTransport({ core: { reason: 'no server' }, policy: holder({}) }, '/nonexistent')).toEqual({ kind: 'none' });
+    expect(rendererTransport({ messenger: { reason: 'no server' }, policy: holder({}) }, '/nonexistent')).toEqual({ kind: 'none' });
   });
 });

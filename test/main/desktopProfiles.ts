@@ -16,7 +16,7 @@ export const desktopFacts = { name: 'Seed Messenger', version: '0.1.0', platform
 
 export interface DesktopProfile {
   deps: MainDeps;
-  /** Calls a contract channel; a typed refusal is thrown as an Error carrying its `code`. */
+  /** Calls a contract method; a typed refusal is thrown as an Error carrying its `code`. */
   call: (channel: string, ...args: unknown[]) => Promise<unknown>;
   events: EventMessage[];
 }
@@ -52,7 +52,7 @@ export function desktopProfiles(prefix: string): DesktopProfiles {
       return p;
     },
     async closeAll() {
-      for (const p of opened.splice(0).reverse()) if ('close' in p.deps.core) await p.deps.core.close();
+      for (const p of opened.splice(0).reverse()) if ('close' in p.deps.messenger) await p.deps.messenger.close();
     },
   };
 }

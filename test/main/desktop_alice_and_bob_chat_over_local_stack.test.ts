@@ -38,8 +38,8 @@ afterAll(() => world.closeAll());
 
 describe('desktop handlers: Alice and Bob chat over the embedded local stack', () => {
   it('both profiles share one local stack', () => {
-    expect('host' in alice.deps.core && alice.deps.core.localStack).toBe(true);
-    expect('host' in bob.deps.core && bob.deps.core.serverUrl).toBe('host' in alice.deps.core && alice.deps.core.serverUrl);
+    expect('host' in alice.deps.messenger && alice.deps.messenger.localStack).toBe(true);
+    expect('host' in bob.deps.messenger && bob.deps.messenger.serverUrl).toBe('host' in alice.deps.messenger && alice.deps.messenger.serverUrl);
   });
 
   it('registers both and announces the session', async () => {

@@ -57,7 +57,7 @@ afterAll(() => world.closeAll());
 
 describe('desktop broadcast handlers over the embedded local stack', { timeout: 60_000 }, () => {
   it('Alice creates a channel on the default key manager and grants Bob and Carol', async () => {
-    const serverUrl = 'host' in alice.deps.core ? alice.deps.core.serverUrl : '';
+    const serverUrl = 'host' in alice.deps.messenger ? alice.deps.messenger.serverUrl : '';
     const created = (await alice.call('createChannel', { name: 'Company news' })) as ChannelView;
     channelId = created.channelId;
     expect(created).toMatchObject({ name: 'Company news', keyManagerUrl: `${serverUrl}/km`, owner: true, following: true });
@@ -137,7 +137,7 @@ describe('desktop broadcast handlers over the embedded local stack', { timeout: 
   });
 
   it('after a restart Bob follows the channel again by himself and reads it; Carol, who unfollowed, does not', async () => {
-    for (const p of [bob, carol]) if ('close' in p.deps.core) await p.deps.core.close();
+    for (const p of [bob, carol]) if ('close' in p.deps.messenger) await p.deps.messenger.close();
     const [bob2, carol2] = [await world.profile('bob'), await world.profile('carol')];
     expect(await bob2.call('session')).toMatchObject({ state: 'signedIn', user: { userId: bob.userId } });
     await expect

@@ -31,7 +31,7 @@ async function app(name: string, machinePolicy: Record<string, unknown>) {
 }
 
 afterAll(async () => {
-  for (const d of opened.reverse()) if ('close' in d.core) await d.core.close();
+  for (const d of opened.reverse()) if ('close' in d.messenger) await d.messenger.close();
 });
 
 const password = 'correct horse battery';

@@ -42,8 +42,8 @@ describe('trustChanged events', () => {
     expect(await alice.call('markVerified', bobId)).toMatchObject({ state: 'verified' });
     expect(trustEvents(alice)).toEqual([{ userId: bobId }]);
 
-    if (!('host' in alice.deps.core)) throw new Error('alice has no core');
-    const client = await alice.deps.core.host.current();
+    if (!('host' in alice.deps.messenger)) throw new Error('alice has no core');
+    const client = await alice.deps.messenger.host.current();
     const state = (client as unknown as { state: ProfileState }).state;
     const other = toBase64Url((await createNodeCryptoProvider().ed25519GenerateKeyPair()).publicKey);
     state.update((s) => {

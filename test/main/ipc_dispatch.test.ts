@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/common/errors';
-import { contract, channelNames } from '../../src/common/ipc/contract';
+import { contract, methodNames } from '../../src/common/ipc/contract';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { mergePolicyLayers } from '../../src/common/policy/merge';
 
@@ -22,7 +22,7 @@ describe('IPC dispatcher (main side of the contract)', () => {
 
   it('refuses an unknown channel without calling anything', async () => {
     const r = await createDispatcher(handlers())('constructor', []);
-    expect(r).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
   });
 
   it('refuses arguments that do not match the contract', async () => {
@@ -50,12 +50,12 @@ describe('IPC dispatcher (main side of the contract)', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('answers unavailable for a contract channel whose service is not in this build', async () => {
+  it('answers unavailable for a contract method whose service is not in this build', async () => {
     const r = await createDispatcher(handlers())('listConversations', []);
     expect(r).toEqual({ ok: false, error: { code: 'unavailable', message: 'listConversations is not available in this build' } });
   });
 
   it('defines a schema pair for every channel name', () => {
-    expect(Object.keys(contract).sort()).toEqual([...channelNames].sort());
+    expect(Object.keys(contract).sort()).toEqual([...methodNames].sort());
   });
 });

@@ -61,8 +61,8 @@ describe('logger level follows the managed logLevel', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seed-logstart-'));
     const policy = await createPolicyHolder(async () => mergePolicyLayers({ machine: { updateMode: 'sometimes', serverUrl: 'http://keys.example' } }));
     const log = createFileLogger({ dir, policy });
-    const deps = { facts: { name: 'Seed', version: '1.2.3', platform: 'linux', runtime: 'electron', runtimeVersion: '45' }, policy, core: { reason: 'no server is configured' } };
-    logStartup(log, deps as Pick<MainDeps, 'facts' | 'policy' | 'core'>);
+    const deps = { facts: { name: 'Seed', version: '1.2.3', platform: 'linux', runtime: 'electron', runtimeVersion: '45' }, policy, messenger: { reason: 'no server is configured' } };
+    logStartup(log, deps as Pick<MainDeps, 'facts' | 'policy' | 'messenger'>);
     log.close();
     const records = lines(join(dir, 'seed-messenger.log'));
     expect(records[0]).toMatchObject({ level: 'info', event: 'app_started', version: '1.2.3', runtime: 'electron' });

@@ -1,6 +1,6 @@
 /**
  * What the sandboxed preload exposes to the page, with Electron MOCKED (the binary cannot run here):
- * exactly one global, `seed`, holding one function per contract channel — no ipcRenderer, no generic
+ * exactly one global, `seed`, holding one function per contract method — no ipcRenderer, no generic
  * invoke, nothing that returns key material. The snapshot fails when the surface changes.
  */
 import { describe, expect, it, vi } from 'vitest';

@@ -71,7 +71,7 @@ describe('web host', () => {
   });
 
   it('answers bad input with typed errors', async () => {
-    expect(await (await call('nope')).json()).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+    expect(await (await call('nope')).json()).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     const bad = await call('appInfo', { body: '{not json' });
     expect(bad.status).toBe(400);
     const big = await call('appInfo', { body: JSON.stringify({ args: ['x'.repeat(2 * 1024 * 1024)] }) });

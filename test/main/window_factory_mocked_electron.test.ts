@@ -44,7 +44,7 @@ vi.mock('electron', () => {
 });
 
 const { createMainWindow, denyAllPermissions } = await import('../../src/main/electron/window');
-const { channelNames } = await import('../../src/common/ipc/channels');
+const { methodNames } = await import('../../src/common/ipc/methods');
 const { registerIpc } = await import('../../src/main/electron/ipc');
 
 beforeEach(() => {
@@ -119,9 +119,9 @@ describe('IPC registration (mocked Electron: the binary cannot run here)', () =>
   const dispatched: string[] = [];
   const dispatch = async (channel: string) => (dispatched.push(channel), { ok: true as const, value: 'fine' });
 
-  it('registers exactly the contract channels under the app prefix', async () => {
+  it('registers exactly the contract methods, each on its channel under the app prefix', async () => {
     registerIpc(dispatch, ['app://seed']);
-    expect([...recorded.ipc.keys()].sort()).toEqual(channelNames.map((n) => `seed:${n}`).sort());
+    expect([...recorded.ipc.keys()].sort()).toEqual(methodNames.map((n) => `seed:${n}`).sort());
   });
 
   it('refuses a forged sender (sub-frame or foreign page) before dispatching', async () => {

@@ -12,7 +12,7 @@ import { openEnvelope, sealEnvelope } from '../../src/common/protocol/envelopeSe
 import { isProtocolError, UnknownKeyVersionError } from '../../src/common/protocol/errors';
 import { unwrapKey, wrapKey, type KeyWrap } from '../../src/common/protocol/keyWrap';
 import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
-import { conversationChannel } from '../../src/common/channels';
+import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
 import { fromBase64Url } from '../../src/common/encoding/base64url';
 import { provider, type TestDevice, type TestUser } from '../crypto/fixtures';
 
@@ -71,7 +71,7 @@ export class TestDeviceCrypto implements MessageCrypto {
       senderDevice: this.device.deviceId,
       signingPrivateKey: this.device.keys.ed25519.privateKey,
       plaintext,
-      channel: conversationChannel(conversationId),
+      channel: conversationPubnubChannel(conversationId),
     });
   }
 

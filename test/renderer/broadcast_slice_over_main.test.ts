@@ -65,7 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of [bob, alice]) {
     p?.stop();
-    if (p && 'close' in p.deps.core) await p.deps.core.close();
+    if (p && 'close' in p.deps.messenger) await p.deps.messenger.close();
   }
 });
 

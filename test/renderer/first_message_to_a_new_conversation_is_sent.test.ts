@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await port?.dispose();
-  for (const p of [bob, alice]) if (p && 'close' in p.deps.core) await p.deps.core.close();
+  for (const p of [bob, alice]) if (p && 'close' in p.deps.messenger) await p.deps.messenger.close();
 });
 
 describe('the first message to a conversation created a moment ago', { timeout: 60_000 }, () => {

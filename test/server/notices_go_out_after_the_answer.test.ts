@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PubNub from 'pubnub';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ControlNoticeSchema, inboxChannel, type ControlNotice } from '../../src/common/channels';
+import { inboxPubnubChannel } from '../../src/common/pubnubChannels';
+import { ControlNoticeSchema, type ControlNotice } from '../../src/common/controlNotices';
 import type { ConversationId } from '../../src/common/ids';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { describeBackends } from './helpers/backends';
@@ -41,8 +42,8 @@ describeBackends('notices go out after the answer', (backend) => {
     pn.setToken(token.body.token);
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const res = await pn.fetchMessages({ channels: [inboxChannel(bob.userId)], count: 100 });
-      const versions = (res.channels[inboxChannel(bob.userId)] ?? [])
+      const res = await pn.fetchMessages({ channels: [inboxPubnubChannel(bob.userId)], count: 100 });
+      const versions = (res.channels[inboxPubnubChannel(bob.userId)] ?? [])
         .map((m) => ControlNoticeSchema.parse(m.message))
         .filter((n): n is Extract<ControlNotice, { type: 'key_version' }> => n.type === 'key_version' && n.conversationId === conv)
         .map((n) => n.version);

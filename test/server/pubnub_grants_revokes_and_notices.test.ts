@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PubNub from 'pubnub';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ControlNoticeSchema, conversationChannel, inboxChannel, type ControlNotice } from '../../src/common/channels';
+import { conversationPubnubChannel, inboxPubnubChannel } from '../../src/common/pubnubChannels';
+import { ControlNoticeSchema, type ControlNotice } from '../../src/common/controlNotices';
 import type { ConversationId } from '../../src/common/ids';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { describeBackends } from './helpers/backends';
@@ -51,8 +52,8 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     const pn = sdk(actor.userId, (await tokenFor(actor)).token);
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const res = await pn.fetchMessages({ channels: [inboxChannel(actor.userId)], count: 100 });
-      const seen = (res.channels[inboxChannel(actor.userId)] ?? []).map((m) => ControlNoticeSchema.parse(m.message));
+      const res = await pn.fetchMessages({ channels: [inboxPubnubChannel(actor.userId)], count: 100 });
+      const seen = (res.channels[inboxPubnubChannel(actor.userId)] ?? []).map((m) => ControlNoticeSchema.parse(m.message));
       if (types.every((t) => seen.some((n) => n.type === t)) || Date.now() > deadline) return seen;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -76,19 +77,19 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
 
   it('grants exactly the caller’s conversation channels read+write and their own inbox read-only', async () => {
     const granted = await tokenFor(bob);
-    expect(granted.readWrite).toEqual([conversationChannel(conv)]);
-    expect(granted.read).toEqual([inboxChannel(bob.userId)]);
+    expect(granted.readWrite).toEqual([conversationPubnubChannel(conv)]);
+    expect(granted.read).toEqual([inboxPubnubChannel(bob.userId)]);
     const parsed = sdk(bob.userId).parseToken(granted.token);
     expect(parsed?.authorized_uuid).toBe(bob.userId);
-    expect(Object.keys(parsed?.resources?.channels ?? {}).sort()).toEqual([conversationChannel(conv), inboxChannel(bob.userId)].sort());
-    expect(parsed?.resources?.channels?.[inboxChannel(bob.userId)]).toMatchObject({ read: true, write: false });
+    expect(Object.keys(parsed?.resources?.channels ?? {}).sort()).toEqual([conversationPubnubChannel(conv), inboxPubnubChannel(bob.userId)].sort());
+    expect(parsed?.resources?.channels?.[inboxPubnubChannel(bob.userId)]).toMatchObject({ read: true, write: false });
 
     const pn = sdk(bob.userId, granted.token);
-    expect(await status(pn.publish({ channel: conversationChannel(conv), message: { hello: 1 } }))).toBe(200);
-    expect(await status(pn.publish({ channel: conversationChannel(other), message: { hello: 1 } }))).toBe(403);
-    expect(await status(pn.publish({ channel: inboxChannel(bob.userId), message: { fake: 'notice' } }))).toBe(403);
-    expect(await status(pn.publish({ channel: inboxChannel(alice.userId), message: { fake: 'notice' } }))).toBe(403);
-    expect(await status(sdk('mallory', granted.token).publish({ channel: conversationChannel(conv), message: 'stolen' }))).toBe(403);
+    expect(await status(pn.publish({ channel: conversationPubnubChannel(conv), message: { hello: 1 } }))).toBe(200);
+    expect(await status(pn.publish({ channel: conversationPubnubChannel(other), message: { hello: 1 } }))).toBe(403);
+    expect(await status(pn.publish({ channel: inboxPubnubChannel(bob.userId), message: { fake: 'notice' } }))).toBe(403);
+    expect(await status(pn.publish({ channel: inboxPubnubChannel(alice.userId), message: { fake: 'notice' } }))).toBe(403);
+    expect(await status(sdk('mallory', granted.token).publish({ channel: conversationPubnubChannel(conv), message: 'stolen' }))).toBe(403);
   });
 
   it('publishes member_added and key_version notices to the members’ inboxes', async () => {
@@ -101,12 +102,12 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
   it('on removal: revokes the removed user’s tokens, the next token lacks the channel, notices go out', async () => {
     const before = await tokenFor(bob);
     const pn = sdk(bob.userId, before.token);
-    expect(await status(pn.publish({ channel: conversationChannel(conv), message: 'still in' }))).toBe(200);
+    expect(await status(pn.publish({ channel: conversationPubnubChannel(conv), message: 'still in' }))).toBe(200);
     expect((await run.api.call('DELETE', `/v1/conversations/${conv}/members/${bob.userId}`, { token: alice.userToken })).status).toBe(204);
-    expect(await status(pn.publish({ channel: conversationChannel(conv), message: 'after removal' }))).toBe(403);
+    expect(await status(pn.publish({ channel: conversationPubnubChannel(conv), message: 'after removal' }))).toBe(403);
     const after = await tokenFor(bob);
     expect(after.readWrite).toEqual([]);
-    expect(await status(sdk(bob.userId, after.token).publish({ channel: conversationChannel(conv), message: 'x' }))).toBe(403);
+    expect(await status(sdk(bob.userId, after.token).publish({ channel: conversationPubnubChannel(conv), message: 'x' }))).toBe(403);
     const bobSeen = await notices(bob, ['member_removed', 'access_changed']);
     expect(bobSeen).toContainEqual(expect.objectContaining({ type: 'member_removed', conversationId: conv, userId: bob.userId }));
     expect(bobSeen).toContainEqual(expect.objectContaining({ type: 'access_changed' }));
@@ -120,7 +121,7 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     expect(first.readWrite).toEqual([]);
     const fresh = await createGroup(run.api, alice, [dave]);
     const second = await tokenFor(dave);
-    expect(second.readWrite).toEqual([conversationChannel(fresh)]);
+    expect(second.readWrite).toEqual([conversationPubnubChannel(fresh)]);
     expect((await notices(dave, ['member_added'])).map((n) => n.type)).toContain('member_added');
   });
 
@@ -129,9 +130,9 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     const fresh = await createGroup(run.api, alice, [erin]);
     const live = await tokenFor(erin);
     const pn = sdk(erin.userId, live.token);
-    expect(await status(pn.publish({ channel: conversationChannel(fresh), message: 'ok' }))).toBe(200);
+    expect(await status(pn.publish({ channel: conversationPubnubChannel(fresh), message: 'ok' }))).toBe(200);
     expect((await run.api.call('DELETE', `/v1/devices/${device(erin, 1).deviceId}`, { token: erin.userToken })).status).toBe(204);
-    expect(await status(pn.publish({ channel: conversationChannel(fresh), message: 'revoked' }))).toBe(403);
+    expect(await status(pn.publish({ channel: conversationPubnubChannel(fresh), message: 'revoked' }))).toBe(403);
     expect((await notices(erin, ['access_changed'])).map((n) => n.type)).toContain('access_changed');
   });
 });

@@ -5,7 +5,7 @@
  * revoke a subscriber. The key manager is the one the signed descriptor names — a custom one included.
  * With a key cache, keys fetched by an earlier run are loaded (and checked) before the first open (§9).
  */
-import { broadcastChannel } from '../../common/channels';
+import { broadcastPubnubChannel } from '../../common/pubnubChannels';
 import type { ChannelDescriptor } from '../../common/broadcast/descriptor';
 import { TransportError } from '../../common/broadcast/errors';
 import type { ChannelId, MessageId } from '../../common/ids';
@@ -57,7 +57,7 @@ export class BroadcastChannel {
     keyCache?: ChannelKeyCache,
   ) {
     this.channelId = descriptor.channelId;
-    this.pubnubChannel = broadcastChannel(descriptor.channelId);
+    this.pubnubChannel = broadcastPubnubChannel(descriptor.channelId);
     this.km = new KeyManagerClient(descriptor.keyManagerUrl, opts.keyManagerTimeoutMs);
     this.keys = new ChannelKeyRing(this.channelId, this.km, opts, keyCache);
     this.publishers = new PublisherDirectory(this.channelId, this.km, opts);

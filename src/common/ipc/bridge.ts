@@ -1,22 +1,22 @@
 /**
- * Builds the renderer-facing bridge from the contract: one named async function per channel, over any
+ * Builds the renderer-facing bridge from the contract: one named async function per method, over any
  * `invoke` transport (Electron's ipcRenderer in the preload, HTTP in the web host), and one named
  * `on<Event>(listener) → unsubscribe` per main→renderer event, over any `subscribe` transport. What crosses
  * into the page is a frozen object of functions that resolve to plain `IpcResult` data; the renderer's
  * client (src/renderer/src/bridge/client.ts) unwraps them into values or typed errors.
  */
 import { EventMap } from '../events/eventMap';
-import { channelNames, type ChannelName } from './channels';
-import type { ChannelArgs, ChannelResult } from './contract';
+import { methodNames, type MethodName } from './methods';
+import type { MethodArgs, MethodResult } from './contract';
 import { eventNames, listenerName, type EventName } from './eventNames';
 import type { EventPayload } from './events';
 import type { IpcResult } from './result';
 
-export type RawBridge = { readonly [K in ChannelName]: (...args: ChannelArgs<K>) => Promise<IpcResult<ChannelResult<K>>> } & {
+export type RawBridge = { readonly [K in MethodName]: (...args: MethodArgs<K>) => Promise<IpcResult<MethodResult<K>>> } & {
   readonly [E in EventName as `on${Capitalize<E>}`]: (listener: (payload: EventPayload<E>) => void) => () => void;
 };
 
-export type Invoke = (channel: ChannelName, args: unknown[]) => Promise<unknown>;
+export type Invoke = (method: MethodName, args: unknown[]) => Promise<unknown>;
 export type Subscribe = (event: EventName, listener: (payload: unknown) => void) => () => void;
 
 /** The global name the bridge is exposed under (`window.seed`). */
@@ -24,7 +24,7 @@ export const BRIDGE_GLOBAL = 'seed';
 
 export function buildBridge(invoke: Invoke, subscribe: Subscribe): RawBridge {
   const bridge: Record<string, unknown> = {};
-  for (const name of channelNames) {
+  for (const name of methodNames) {
     bridge[name] = (...args: unknown[]) => invoke(name, args);
   }
   for (const event of eventNames) {

@@ -1,12 +1,12 @@
 /**
  * The one IPC contract between the sandboxed renderer and the main process (VS Code's validated IPC,
- * Signal's typed channels). Each channel names a zod schema for its argument tuple and for its result.
+ * Signal's typed calls). Each method names a zod schema for its argument tuple and for its result.
  * The preload builds exactly these functions and nothing else; main validates arguments before it calls a
  * service and parses results through the schema, which strips any field the contract does not name — so a
  * result can never carry key material the contract does not declare (and none declares any).
  */
 import { z } from 'zod';
-import type { ChannelName } from './channels';
+import type { MethodName } from './methods';
 import { policyViewSchema } from '../policy/view';
 import { ChannelIdSchema, ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
 import {
@@ -36,9 +36,9 @@ import {
   revokeSubscriberArgsSchema,
 } from './schemas/broadcast';
 
-export { CHANNEL_PREFIX, channelNames, isChannelName, wireChannel, type ChannelName } from './channels';
+export { CHANNEL_PREFIX, methodNames, isMethodName, wireChannel, type MethodName } from './methods';
 
-interface ChannelSpec {
+interface MethodSpec {
   args: z.ZodTuple;
   result: z.ZodType;
 }
@@ -131,10 +131,10 @@ export const contract = {
   setChannelRole: { args: z.tuple([channelRoleArgsSchema]), result: broadcastChannelSchema },
   /** Creator: revoke a user at the key manager (new key version) and withdraw their roles. */
   revokeChannelSubscriber: { args: z.tuple([revokeSubscriberArgsSchema]), result: revokeResultSchema },
-} as const satisfies Record<ChannelName, ChannelSpec>;
+} as const satisfies Record<MethodName, MethodSpec>;
 
 export type Contract = typeof contract;
 /** Compile-time proof that the contract defines no channel missing from channels.ts. */
-export const contractHasOnlyKnownChannels: keyof Contract extends ChannelName ? true : never = true;
-export type ChannelArgs<K extends ChannelName> = z.infer<Contract[K]['args']>;
-export type ChannelResult<K extends ChannelName> = z.infer<Contract[K]['result']>;
+export const contractHasOnlyKnownChannels: keyof Contract extends MethodName ? true : never = true;
+export type MethodArgs<K extends MethodName> = z.infer<Contract[K]['args']>;
+export type MethodResult<K extends MethodName> = z.infer<Contract[K]['result']>;

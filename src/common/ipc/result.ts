@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 export const ipcErrorCodes = [
-  'unknown_channel',
+  'unknown_method',
   'invalid_arguments',
   'forbidden_sender',
   'keychain_unavailable',

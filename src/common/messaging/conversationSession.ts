@@ -6,7 +6,7 @@
  * newest page the first time) and advances the cursor page by page; scroll-back pages backward from the
  * oldest item. Catch-ups and scroll-backs are serialized per conversation.
  */
-import { conversationChannel } from '../channels';
+import { conversationPubnubChannel } from '../pubnubChannels';
 import type { ConversationId } from '../ids';
 import { Annotations } from './annotations';
 import { TransportError, type MessagingError } from './errors';
@@ -50,7 +50,7 @@ export class ConversationSession {
     readonly id: ConversationId,
     private readonly deps: SessionDeps,
   ) {
-    this.channel = conversationChannel(id);
+    this.channel = conversationPubnubChannel(id);
   }
 
   /** The catch-up cursor: every message at or before it has been received. */

@@ -5,7 +5,7 @@
  * `navigate` event, or a refusal carrying the typed `DeepLinkError` for the log. Nothing here throws:
  * it runs inside Electron's app events. A link is never fetched or executed; it only says where the UI goes.
  */
-import type { ChannelName } from '../../common/ipc/channels';
+import type { MethodName } from '../../common/ipc/methods';
 import { navigateSchema, type Navigate } from '../../common/ipc/schemas/notifications';
 import type { Dispatch } from '../ipc/dispatch';
 import { DEEP_LINK_SCHEME, DeepLinkError, deepLinkFromArgv, parseDeepLink } from '../security/deepLink';
@@ -80,7 +80,7 @@ export class NavigationQueue {
  * main's events before its first `session` call (src/renderer/src/state/lifecycle.ts), so that call
  * says an event sent now is heard.
  */
-export function onFirstCall(dispatch: Dispatch, channel: ChannelName, then: () => void): Dispatch {
+export function onFirstCall(dispatch: Dispatch, channel: MethodName, then: () => void): Dispatch {
   let pending = true;
   return (name, args) => {
     if (pending && name === channel) {

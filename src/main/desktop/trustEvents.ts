@@ -5,12 +5,12 @@
  * changed, on whatever call (`Client.onIdentityChange`, wired in handlers.ts).
  */
 import { UserIdSchema } from '../../common/ids';
-import type { ChannelName } from '../../common/ipc/channels';
+import type { MethodName } from '../../common/ipc/methods';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 
 /** Calls after which the contact named in the result changed state. */
-const TRUST_WRITES: readonly ChannelName[] = ['markVerified', 'acknowledgeIdentityChange'];
+const TRUST_WRITES: readonly MethodName[] = ['markVerified', 'acknowledgeIdentityChange'];
 
 type AnyHandler = (...args: unknown[]) => Promise<unknown>;
 
@@ -20,7 +20,7 @@ export function announceTrustChanges(events: EventSink, handlers: Handlers): Han
     if (parsed.success) events.emit('trustChanged', { userId: parsed.data });
   };
   const wrapped: Record<string, AnyHandler> = {};
-  for (const [name, handler] of Object.entries(handlers) as [ChannelName, AnyHandler | undefined][]) {
+  for (const [name, handler] of Object.entries(handlers) as [MethodName, AnyHandler | undefined][]) {
     if (handler === undefined) continue;
     wrapped[name] = async (...args) => {
       const result = await handler(...args);

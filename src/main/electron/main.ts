@@ -86,7 +86,7 @@ if (!app.requestSingleInstanceLock()) {
     await startUpdates(deps.policy.current());
     app.on('will-quit', () => {
       shell.destroy();
-      void ('close' in deps.core ? deps.core.close() : undefined);
+      void ('close' in deps.messenger ? deps.messenger.close() : undefined);
       fileLog.close();
     });
   });

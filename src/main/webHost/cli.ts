@@ -36,8 +36,8 @@ async function main(): Promise<void> {
   });
   const log = createFileLogger({ dir: join(deps.paths.dir, 'logs'), policy: deps.policy, profile: values.profile });
   logStartup(log, deps);
-  if ('reason' in deps.core) console.error(`messenger core not started: ${deps.core.reason}`);
-  else console.log(`key service ${deps.core.serverUrl}${deps.core.localStack ? ' (embedded local stack)' : ''}`);
+  if ('reason' in deps.messenger) console.error(`messenger core not started: ${deps.messenger.reason}`);
+  else console.log(`key service ${deps.messenger.serverUrl}${deps.messenger.localStack ? ' (embedded local stack)' : ''}`);
   for (const w of deps.policy.current().warnings) console.error(`policy: ${w.message}`);
   const handlers = createHandlers(deps);
   const host = await startWebHost({
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   console.log(`open ${host.url}`);
   const stop = async () => {
     await host.close();
-    if ('close' in deps.core) await deps.core.close();
+    if ('close' in deps.messenger) await deps.messenger.close();
     log.info('app_stopped');
     log.close();
     process.exit(0);

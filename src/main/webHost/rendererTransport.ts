@@ -9,9 +9,9 @@ import type { MainDeps } from '../composition';
 import { recordedLocalStack } from '../../localStack/index';
 import type { CspTransport } from '../security/csp';
 
-export function rendererTransport(deps: Pick<MainDeps, 'core' | 'policy'>, home: string): CspTransport {
-  if ('reason' in deps.core) return { kind: 'none' };
-  if (deps.core.localStack) {
+export function rendererTransport(deps: Pick<MainDeps, 'messenger' | 'policy'>, home: string): CspTransport {
+  if ('reason' in deps.messenger) return { kind: 'none' };
+  if (deps.messenger.localStack) {
     const stack = recordedLocalStack(home);
     return stack === null ? { kind: 'loopback' } : { kind: 'relay', url: stack.relayUrl };
   }

@@ -101,7 +101,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     req.on('close', () => detach?.());
   }
 
-  async function ipc(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+  async function ipc(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST') return json(res, 405, { ok: false, error: { code: 'method_not_allowed', message: 'POST only' } });
     if (refuse(req, res, String(req.headers['x-seed-session'] ?? ''))) return;
     const body = await readBody(req);
@@ -112,7 +112,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     } catch {
       return json(res, 400, { ok: false, error: { code: 'invalid_arguments', message: 'body is not JSON' } });
     }
-    return json(res, 200, await opts.dispatch(channel, args));
+    return json(res, 200, await opts.dispatch(method, args));
   }
 
   async function index(res: ServerResponse): Promise<void> {
@@ -143,7 +143,7 @@ function sendWithCsp(res: ServerResponse, csp: string, status: number, type: str
   res.end(body);
 }
 
-/** The channel name from the URL; malformed percent-encoding yields a name no channel has (answered `unknown_channel`). */
+/** The method name from the URL; malformed percent-encoding yields a name no method has (answered `unknown_method`). */
 function decodeChannel(raw: string): string {
   try {
     return decodeURIComponent(raw);

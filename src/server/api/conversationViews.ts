@@ -1,5 +1,5 @@
 /** Conversation rows → the Conversation wire view. */
-import { conversationChannel } from '../../common/channels';
+import { conversationPubnubChannel } from '../../common/pubnubChannels';
 import type { Queryable } from '../db/db';
 import { currentMembers, type ConversationRow } from '../store/conversations';
 import type { ConversationView } from '../../common/api/conversationSchemas';
@@ -19,7 +19,7 @@ export async function conversationView(q: Queryable, row: ConversationRow): Prom
     createdBy: row.created_by as Brand<'createdBy'>,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    channel: conversationChannel(row.id),
+    channel: conversationPubnubChannel(row.id),
     members: members.map((m) => ({ userId: m.user_id as Brand<'createdBy'>, role: m.role, joinedAt: m.joined_at, firstVersion: m.first_version })),
   };
 }

@@ -4,7 +4,7 @@
  * own `inbox.<userId>`. Membership changes revoke the old tokens and tell the user to fetch a new one.
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
-import { conversationChannel, inboxChannel } from '../../common/channels';
+import { conversationPubnubChannel, inboxPubnubChannel } from '../../common/pubnubChannels';
 import { ServiceUnavailable } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
 import { PubnubNotConfigured } from '../pubnub/gateway';
@@ -13,7 +13,7 @@ import { conversationsOfUser } from '../store/conversations';
 import { insertPubnubToken } from '../store/pubnubTokens';
 
 export function pubnubRoutes(svc: Services): Route[] {
-  const channelsOf = async (userId: string) => (await conversationsOfUser(svc.db, userId)).map((c) => conversationChannel(c.id));
+  const channelsOf = async (userId: string) => (await conversationsOfUser(svc.db, userId)).map((c) => conversationPubnubChannel(c.id));
   const grant = async (userId: string, readWrite: string[], read: string[]) => {
     try {
       return await svc.pubnub.grant(userId, { readWrite, read });
@@ -27,7 +27,7 @@ export function pubnubRoutes(svc: Services): Route[] {
       handler: async ({ principal }) => {
         for (let attempt = 0; ; attempt++) {
           const readWrite = await channelsOf(principal.userId);
-          const read = [inboxChannel(principal.userId)];
+          const read = [inboxPubnubChannel(principal.userId)];
           const granted = await grant(principal.userId, readWrite, read);
           const now = svc.now();
           const expiresAt = now + granted.ttlMinutes * 60_000;

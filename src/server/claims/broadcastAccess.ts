@@ -6,7 +6,7 @@
  * revocation comes from the key rotation, not from PubNub.
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
-import { broadcastChannel } from '../../common/channels';
+import { broadcastPubnubChannel } from '../../common/pubnubChannels';
 import { publisherRole, subscriberRole } from '../../common/broadcast/roles';
 import { ServiceUnavailable } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
@@ -23,8 +23,8 @@ export function broadcastChannelsOf(grants: RoleGrants, userId: string): { read:
     if (g.role === subscriberRole(g.channelId)) readable.add(g.channelId);
   }
   return {
-    readWrite: [...writable].sort().map(broadcastChannel),
-    read: [...readable].filter((c) => !writable.has(c)).sort().map(broadcastChannel),
+    readWrite: [...writable].sort().map(broadcastPubnubChannel),
+    read: [...readable].filter((c) => !writable.has(c)).sort().map(broadcastPubnubChannel),
   };
 }
 

@@ -6,7 +6,7 @@
  * order per inbox, with retries. PubNub failures are reported, never turned into a failed request — the
  * database is the source of truth and clients re-fetch.
  */
-import type { ControlNoticeBody } from '../../common/channels';
+import type { ControlNoticeBody } from '../../common/controlNotices';
 import type { PubnubGateway } from './gateway';
 
 export class Effects {

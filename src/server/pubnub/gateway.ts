@@ -4,7 +4,7 @@
  * optional: without configuration the disabled gateway grants nothing, notifies no one, and the HTTP
  * API works the same.
  */
-import type { ControlNoticeBody } from '../../common/channels';
+import type { ControlNoticeBody } from '../../common/controlNotices';
 
 export interface ChannelGrant {
   /** Channels the user may read and write (their conversations). */

@@ -13,7 +13,7 @@
  * - Shutdown: `drain` waits for everything queued (the key service's `close` calls it, bounded), so a clean
  *   stop loses nothing. A crash loses the notices not yet published (at most the last few seconds' worth).
  */
-import type { ControlNoticeBody } from '../../common/channels';
+import type { ControlNoticeBody } from '../../common/controlNotices';
 import type { PubnubGateway } from './gateway';
 
 export interface NoticeOutboxOptions {

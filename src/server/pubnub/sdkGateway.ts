@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import PubNub from 'pubnub';
-import { inboxChannel, type ControlNoticeBody } from '../../common/channels';
+import { inboxPubnubChannel } from '../../common/pubnubChannels';
+import { type ControlNoticeBody } from '../../common/controlNotices';
 import type { ChannelGrant, GrantedToken, PubnubGateway } from './gateway';
 
 export interface PubnubConfig {
@@ -51,7 +52,7 @@ export function createSdkGateway(config: PubnubConfig, now: () => number): Pubnu
       await pubnub.revokeToken(token);
     },
     async notify(userId: string, notice: ControlNoticeBody): Promise<void> {
-      await pubnub.publish({ channel: inboxChannel(userId), message: { v: 1, sentAt: now(), ...notice } });
+      await pubnub.publish({ channel: inboxPubnubChannel(userId), message: { v: 1, sentAt: now(), ...notice } });
     },
   };
 }

@@ -2,10 +2,10 @@
  * The renderer's typed client over `window.seed` (exposed by the preload, or by the web host's bridge):
  * each call resolves to the value main returned or rejects with a `BridgeError` carrying main's error code.
  * `createBridgeEvents` gives typed subscriptions to main→renderer events (src/common/ipc/events.ts).
- * This is the only way the renderer reaches main; it never sees key material because no channel returns any.
+ * This is the only way the renderer reaches main; it never sees key material because no method returns any.
  */
 import type { RawBridge } from '../../../common/ipc/bridge';
-import type { ChannelArgs, ChannelName, ChannelResult } from '../../../common/ipc/contract';
+import type { MethodArgs, MethodName, MethodResult } from '../../../common/ipc/contract';
 import { listenerName, type EventName } from '../../../common/ipc/eventNames';
 import type { EventPayload } from '../../../common/ipc/events';
 
@@ -19,7 +19,7 @@ export class BridgeError extends Error {
   }
 }
 
-export type BridgeClient = { [K in ChannelName]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
+export type BridgeClient = { [K in MethodName]: (...args: MethodArgs<K>) => Promise<MethodResult<K>> };
 
 /** Typed main→renderer event subscriptions; each `on` returns its unsubscribe function. */
 export interface BridgeEvents {
@@ -30,7 +30,7 @@ export function createBridgeClient(raw: RawBridge | undefined): BridgeClient {
   return new Proxy({} as BridgeClient, {
     get(_target, name: string) {
       return async (...args: unknown[]) => {
-        const fn = raw?.[name as ChannelName] as ((...a: unknown[]) => Promise<unknown>) | undefined;
+        const fn = raw?.[name as MethodName] as ((...a: unknown[]) => Promise<unknown>) | undefined;
         if (!fn) throw new BridgeError('bridge_unavailable', 'the app bridge is not available in this window');
         const result = (await fn(...args)) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
         if (result.ok) return result.value;

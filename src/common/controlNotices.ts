@@ -1,27 +1,10 @@
 /**
- * PubNub channel names and the control notices the key service publishes (DESIGN.md §4, issue 5
- * "PubNub"). This is the one place channel names are spelled: `conv.<conversationId>` carries a
- * conversation's encrypted messages, `bcast.<channelId>` a broadcast channel's, and `inbox.<userId>`
- * the server's control notices to one user. Every id is `[A-Za-z0-9_-]{8,64}`, so names need no escaping.
+ * The control notices the key service publishes on a user's inbox PubNub channel (`inbox.<userId>`,
+ * src/common/pubnubChannels.ts; docs/api.md, "PubNub"). Notices carry no secrets; each tells the client
+ * what to re-fetch from the key service.
  */
 import { z } from 'zod';
 import { ConversationIdSchema, UserIdSchema } from './ids';
-
-export const CONVERSATION_PREFIX = 'conv.';
-export const BROADCAST_PREFIX = 'bcast.';
-export const INBOX_PREFIX = 'inbox.';
-
-export function conversationChannel(conversationId: string): string {
-  return `${CONVERSATION_PREFIX}${conversationId}`;
-}
-
-export function broadcastChannel(channelId: string): string {
-  return `${BROADCAST_PREFIX}${channelId}`;
-}
-
-export function inboxChannel(userId: string): string {
-  return `${INBOX_PREFIX}${userId}`;
-}
 
 /** Why a conversation needs a new key version before anyone sends again. */
 export const RotationReasonSchema = z.enum(['member_removed', 'member_left', 'device_revoked']);

@@ -13,7 +13,7 @@ import type { KeyServiceApi } from './keyServiceApi';
 import { CoreMessageCrypto } from './messageCrypto';
 import type { ProfileState } from './profileState';
 
-export interface Core {
+export interface SignedIn {
   readonly identity: Identity;
   readonly directory: Directory;
   readonly ring: KeyRing;
@@ -22,7 +22,7 @@ export interface Core {
   readonly approver: LinkApprover;
 }
 
-export function buildCore(api: KeyServiceApi, provider: CryptoProvider, state: ProfileState, identity: Identity): Core {
+export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, state: ProfileState, identity: Identity): SignedIn {
   const directory = new Directory(api, provider, state, { userId: identity.userId, accountKey: identity.account.publicKey });
   const ring = new KeyRing(
     api,

@@ -1,9 +1,11 @@
 /**
- * The names of the IPC channels, without their schemas, so the sandboxed preload and the web bridge can
- * build the bridge without bundling a validator. `contract.ts` is checked at compile time to define
- * exactly these channels.
+ * The names of the IPC methods (the functions of the preload bridge), without their schemas, so the
+ * sandboxed preload and the web bridge can build the bridge without bundling a validator. `contract.ts` is
+ * checked at compile time to define exactly these methods. Each method travels on its own Electron IPC
+ * channel, `wireChannel(method)` ("seed:<method>"); "channel" alone means a PubNub or broadcast channel
+ * (docs/architecture.md, "Words").
  */
-export const channelNames = [
+export const methodNames = [
   'appInfo',
   'keychainStatus',
   'policy',
@@ -47,15 +49,16 @@ export const channelNames = [
   'revokeChannelSubscriber',
 ] as const;
 
-export type ChannelName = (typeof channelNames)[number];
+export type MethodName = (typeof methodNames)[number];
 
 /** Prefix of every Electron IPC channel name; main refuses anything else. */
 export const CHANNEL_PREFIX = 'seed:';
 
-export function isChannelName(name: string): name is ChannelName {
-  return (channelNames as readonly string[]).includes(name);
+export function isMethodName(name: string): name is MethodName {
+  return (methodNames as readonly string[]).includes(name);
 }
 
-export function wireChannel(name: ChannelName): string {
+/** The Electron IPC channel a method travels on. */
+export function wireChannel(name: MethodName): string {
   return `${CHANNEL_PREFIX}${name}`;
 }

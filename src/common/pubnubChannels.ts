@@ -1,0 +1,22 @@
+/**
+ * PubNub channel names (docs/api.md, "PubNub"; docs/architecture.md, "Words"). This is the one place
+ * PubNub channel names are spelled: `conv.<conversationId>` carries a
+ * conversation's encrypted messages, `bcast.<channelId>` a broadcast channel's, and `inbox.<userId>`
+ * the server's control notices to one user. Every id is `[A-Za-z0-9_-]{8,64}`, so names need no escaping.
+ */
+
+export const CONVERSATION_PREFIX = 'conv.';
+export const BROADCAST_PREFIX = 'bcast.';
+export const INBOX_PREFIX = 'inbox.';
+
+export function conversationPubnubChannel(conversationId: string): string {
+  return `${CONVERSATION_PREFIX}${conversationId}`;
+}
+
+export function broadcastPubnubChannel(channelId: string): string {
+  return `${BROADCAST_PREFIX}${channelId}`;
+}
+
+export function inboxPubnubChannel(userId: string): string {
+  return `${INBOX_PREFIX}${userId}`;
+}
