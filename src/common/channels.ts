@@ -1,5 +1,5 @@
 /**
- * PubNub channel names and the control notices the key service publishes (DESIGN.md §4, issue 5
+ * PubNub channel names and the control notices the key service publishes (DESIGN.md §4, docs/api.md
  * "PubNub"). This is the one place channel names are spelled: `conv.<conversationId>` carries a
  * conversation's encrypted messages, `bcast.<channelId>` a broadcast channel's, and `inbox.<userId>`
  * the server's control notices to one user. Every id is `[A-Za-z0-9_-]{8,64}`, so names need no escaping.
