@@ -1,5 +1,6 @@
 /**
- * The Linux machine policy /etc/seed-messenger/policies.json (issue 9), tested for real: a temp folder
+ * The Linux machine policy /etc/seed-messenger/policies.json (docs/deployment.md, "Linux: policy
+ * file"), tested for real: a temp folder
  * stands in for /etc/seed-messenger, with real file modes, owners, symlinks and FIFOs. A file or folder
  * that anyone but root or the current user could write is refused with a typed error saying why.
  */
