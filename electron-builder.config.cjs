@@ -1,5 +1,5 @@
 /**
- * electron-builder configuration of Seed Messenger (issue 9, "Signed builds, Electron fuses"). The file
+ * electron-builder configuration of Seed Messenger (docs/deployment.md §5: signing, Electron fuses). The file
  * exports a function, which electron-builder calls to get the configuration for the current environment;
  * `createBuilderConfig(env)` is also exported so that tests can build it for chosen environments and
  * validate every result against electron-builder's own JSON schema (app-builder-lib/scheme.json).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench` (issue 10): runs bench/run.ts with a PostgreSQL server for the key-service section.
+# `npm run bench` (docs/benchmarks.md): runs bench/run.ts with PostgreSQL for the key-service section.
 # With TEST_DATABASE_URL set it uses that server; otherwise it starts a private throw-away cluster (and a
 # private D-Bus/keyring, unused here) through scripts/with-services.sh. Arguments go to bench/run.ts
 # (--quick, --only <ids>, --name <file name>, --out <dir>). The whole run is bounded: every section has

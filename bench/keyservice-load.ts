@@ -1,6 +1,6 @@
 /**
- * Key-service load run (issue 5, "Load: a bounded loopback run of key fetches on SQLite and on
- * PostgreSQL"): starts the service as its own process (`src/server/cli.ts`) per backend, sets up two
+ * Key-service load run (docs/operations.md, "Load"): a bounded loopback run of key fetches on SQLite and
+ * on PostgreSQL. It starts the service as its own process (`src/server/cli.ts`) per backend, sets up two
  * users with devices and a conversation with 10 key versions over HTTP, then makes a fixed number of
  * authenticated wrap fetches (latest / by number, alternating) over keep-alive loopback connections and
  * reports throughput and latency percentiles. Requests are raw HTTP (keep-alive, no parsing on the load

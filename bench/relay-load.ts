@@ -1,5 +1,5 @@
 /**
- * Relay fan-out load run (issue 4, "A bounded loopback load run"): starts the relay as its own process
+ * Relay fan-out load run (docs/relay.md, "Tests and load run"): starts the relay as its own process
  * (`src/relay/cli.ts`), connects N real `pubnub` SDK subscribers (event engine, keep-alive) to one channel,
  * publishes M messages from one SDK publisher with a bounded number in flight, and waits until every subscriber
  * has every message. Prints progress to stderr and one JSON line on stdout (last line): deliveries per second,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue 10): runs every section in order on loopback, bounded, and writes
+ * `npm run bench` (docs/benchmarks.md): runs every section in order on loopback, bounded, and writes
  * bench/results/<YYYY-MM-DD>.json, .md and .svg. A section that fails is reported as not measured with
  * its error; the run goes on and always writes the report. Each section runs in its own child process
  * (bench/sectionMain.ts) under the section's time limit, retried once if it hangs or crashes.

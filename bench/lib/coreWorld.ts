@@ -1,11 +1,12 @@
 /**
- * The client-core world for the end-to-end sections (issue 10: rotation, send-to-decrypted): the real relay
- * (Access Manager on) and the real key service (SQLite) in this process, and many simulated members, each
- * the real `Client` facade with `InMemoryVaultForTests` (the vault made for running many clients in one
- * process) and its own profile directory. Creating members is setup, not measured: accounts register in
- * parallel batches through `Client.register`; a second device of an account logs in over the key-service
- * HTTP API, is certified with the account identity key (docs/api.md §Devices) and is opened as a restored
- * profile (`Client.open` over its vault and profile state), so no device-linking round trips are needed.
+ * The client-core world for the end-to-end sections (rotation, send-to-decrypted; docs/benchmarks.md): the
+ * real relay (Access Manager on) and the real key service (SQLite) in this process, and many simulated
+ * members, each the real `Client` facade with `InMemoryVaultForTests` (the vault made for running many
+ * clients in one process) and its own profile directory. Creating members is setup, not measured: accounts
+ * register in parallel batches through `Client.register`; a second device of an account logs in over the
+ * key-service HTTP API, is certified with the account identity key (docs/api.md §Devices) and is opened as
+ * a restored profile (`Client.open` over its vault and profile state), so no device-linking round trips are
+ * needed.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';

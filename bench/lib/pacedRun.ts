@@ -1,9 +1,10 @@
 /**
- * One paced run of the send-to-decrypted section (issue 10): `count` messages at a steady `rate`,
- * alternating a sealed message through the pipeline (`sendSealed`) and same-size plain JSON through a plain
- * SDK pair (`sendPlain`), with what this process spent meanwhile: CPU time as a share of one core, and the
- * event-loop delay (how late timers and I/O callbacks ran), CPU per message and the machine's load
- * average, so a latency miss can be traced to this process's own cost or to other work on the cores.
+ * One paced run of the send-to-decrypted section (docs/benchmarks.md, `latency`): `count` messages at a
+ * steady `rate`, alternating a sealed message through the pipeline (`sendSealed`) and same-size plain JSON
+ * through a plain SDK pair (`sendPlain`), with what this process spent meanwhile: CPU time as a share of
+ * one core, and the event-loop delay (how late timers and I/O callbacks ran), CPU per message and the
+ * machine's load average, so a latency miss can be traced to this process's own cost or to other work on
+ * the cores.
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';

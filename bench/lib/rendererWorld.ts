@@ -1,9 +1,9 @@
 /**
- * The world of the renderer section (issue 10, "renderer"): the built renderer served by the web host
- * (src/main/webHost) with the real main-side handlers, and the same stand-in the UI tests use for the
- * session, conversation and sealing channels (test/e2e/ui_chat_stand_in.spec.ts): Alice is the user in
- * the page, her sealing and opening are the messaging tests' real test crypto device in Node, reached over
- * the web host's IPC bridge; Bob is a plain messaging pipeline. Relay in this process; envelopes are real.
+ * The world of the renderer section (docs/benchmarks.md, `renderer`): the built renderer served by the web
+ * host (src/main/webHost) with the real main-side handlers, and the same stand-in the UI tests use for the
+ * session, conversation and sealing channels (test/e2e/ui_chat_stand_in.spec.ts): Alice is the user in the
+ * page, her sealing and opening are the messaging tests' real test crypto device in Node, reached over the
+ * web host's IPC bridge; Bob is a plain messaging pipeline. Relay in this process; envelopes are real.
  * `seed` sends Bob's messages through his pipeline, as the UI tests do.
  */
 import { existsSync, mkdtempSync } from 'node:fs';

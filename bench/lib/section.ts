@@ -1,6 +1,6 @@
 /**
- * The contract of a benchmark section module (one per part of issue 10): `run` measures and returns
- * figures; the runner adds the id, title and duration. Adding a section later is one new module and
+ * The contract of a benchmark section module (one per section of docs/benchmarks.md): `run` measures and
+ * returns figures; the runner adds the id, title and duration. Adding a section later is one new module and
  * one line in `sections/index.ts`.
  */
 import type { Figure, SectionStatus } from './types';

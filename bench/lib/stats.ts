@@ -1,6 +1,6 @@
 /**
  * Order statistics for the report: median with spread over rounds, and nearest-rank percentiles of
- * latency samples (p50/p99 as the issue states them).
+ * latency samples (p50/p99, the percentiles the targets name).
  */
 import { MeasurementError } from './errors';
 import type { Spread } from './types';

@@ -1,5 +1,5 @@
 /**
- * Side-by-side throughput (issue 10: "ratios measured side by side in one run"): every candidate runs
+ * Side-by-side throughput (docs/benchmarks.md, "Method"): every candidate runs
  * for a fixed slice of time in each round, the order rotating from round to round, after a warm-up of
  * each. A candidate's figure is the median of its per-round rates; a ratio between two candidates is
  * the median of their per-round ratios, so drift of the machine's speed during the run cancels out.

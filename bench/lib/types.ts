@@ -1,10 +1,10 @@
 /**
- * The shape of one benchmark run (issue 10): sections, each with figures; a figure is a median with its
- * spread over several rounds, optionally a target from the issue. Verdicts (met / missed, ratio to the
- * target) are derived from these by `report/verdict.ts`, never stored twice.
+ * The shape of one benchmark run (docs/benchmarks.md): sections, each with figures; a figure is a median
+ * with its spread over several rounds, optionally its target. Verdicts (met / missed, ratio to the target)
+ * are derived from these by `report/verdict.ts`, never stored twice.
  */
 
-/** A target from issue 10: the figure must be at least (`>=`) or below (`<`) `value`. */
+/** A figure's target (docs/benchmarks.md): the figure must be at least (`>=`) or below (`<`) `value`. */
 export interface Target {
   readonly op: '>=' | '<';
   readonly value: number;
@@ -34,7 +34,7 @@ export interface Figure {
   readonly note?: string;
 }
 
-/** `partial`: some of what the issue asks is measured, the rest is named in `missing`. */
+/** `partial`: some of what the section covers is measured, the rest is named in `missing`. */
 export type SectionStatus = 'measured' | 'partial' | 'not_measured';
 
 /** The result of one section module. */

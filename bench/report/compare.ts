@@ -1,5 +1,5 @@
 /**
- * Compares two runs figure by figure (issue 10: "reproduces within noise on a second run"). A figure is
+ * Compares two runs figure by figure (docs/benchmarks.md, "Reproducibility"). A figure is
  * within noise when its medians differ by no more than the larger of 10 % and the wider relative spread
  * (max − min) / median of the two runs; a verdict that flips between the runs is listed separately.
  */

@@ -26,7 +26,7 @@ export function formatSpread(s: Spread, unit: string): string {
   return `${formatValue(s.min, unit)} – ${formatValue(s.max, unit)} (n=${s.n})`;
 }
 
-/** The target as the issue states it, e.g. `≥ 25,000 msg/s`, `< 20 ms`. */
+/** The target as the report prints it, e.g. `≥ 25,000 msg/s`, `< 20 ms`. */
 export function formatTarget(target: Target, unit: string): string {
   return `${target.op === '>=' ? '≥' : '<'} ${formatValue(target.value, unit)}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The markdown performance report (issue 10: "a markdown report with a chart"): summary of met and
+ * The markdown performance report (the `.md` of docs/benchmarks.md): summary of met and
  * missed targets with reasons, sections not measured and what they lack, then one table per section with
  * every figure, its spread, its target and its ratio to the target.
  */

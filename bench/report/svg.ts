@@ -1,5 +1,5 @@
 /**
- * The report's chart (issue 10: "a markdown report with a chart"), drawn as plain SVG text: one bar per
+ * The report's chart (the `.svg` of docs/benchmarks.md), drawn as plain SVG text: one bar per
  * figure that has a target, its length the ratio to the target on a log scale from 0.1x to 10x, a line
  * at 1x, green when met and red when missed; sections not measured are listed as grey rows.
  */

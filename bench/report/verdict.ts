@@ -1,7 +1,7 @@
 /**
- * Verdicts of figures against their targets (issue 10: "each figure printed with its target and the
- * ratio to it"). The ratio is oriented so that >= 1 always means met: value / target for an "at least"
- * target, target / value for a "below" target.
+ * Verdicts of figures against their targets (docs/benchmarks.md, "Method": each figure is printed with
+ * its target and its ratio to it). The ratio is oriented so that >= 1 always means met: value / target
+ * for an "at least" target, target / value for a "below" target.
  */
 import { missingCase } from '../../src/common/errors';
 import type { Figure, Target } from '../lib/types';

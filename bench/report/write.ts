@@ -1,5 +1,5 @@
 /**
- * Writes one run as bench/results/<name>.json, <name>.md and <name>.svg (issue 10). The JSON is the
+ * Writes one run as bench/results/<name>.json, <name>.md and <name>.svg (docs/benchmarks.md). The JSON is the
  * record; the markdown and the chart are rendered from it, so `renderFromJson` can redo them.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

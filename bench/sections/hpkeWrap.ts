@@ -1,5 +1,5 @@
 /**
- * Section "HPKE wrap/unwrap" (issue 10, second bullet): conversation-key wraps (docs/protocol.md §5, HPKE
+ * Section "HPKE wrap/unwrap" (docs/benchmarks.md, `hpke`): conversation-key wraps (docs/protocol.md §5, HPKE
  * base mode over native X25519/HKDF/AES-GCM) against raw `node:crypto` X25519 in the same rounds.
  * Target: >= 80 % of the DH ceiling. The ceiling is the raw X25519 work each operation cannot avoid:
  * unwrap = one DH; wrap = one ephemeral key generation + one DH (RFC 9180 §4.1 Encap). The ratio to a

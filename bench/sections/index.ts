@@ -1,6 +1,6 @@
 /**
- * The sections of `npm run bench`, in report order: one module per part of issue 10. Adding a section
- * (the client core's rotation end to end, the renderer) is one module and one line here.
+ * The sections of `npm run bench`, in report order: one module per section of docs/benchmarks.md. Adding a
+ * section (the client core's rotation end to end, the renderer) is one module and one line here.
  */
 import type { Section } from '../lib/section';
 import { hpkeWrapSection } from './hpkeWrap';

@@ -1,7 +1,7 @@
 /**
- * Section "key-service fetch" (issue 10): fetch throughput and p50/p99 latency on SQLite and PostgreSQL
- * (targets >= 5,000/s, p99 < 20 ms), from the key-service engineer's bench/keyservice-load.ts, spawned
- * with a time bound; its JSON last line is kept raw in the results.
+ * Section "key-service fetch" (docs/benchmarks.md, `keyservice`): fetch throughput and p50/p99 latency on
+ * SQLite and PostgreSQL (targets >= 5,000/s, p99 < 20 ms), from the key-service engineer's
+ * bench/keyservice-load.ts, spawned with a time bound; its JSON last line is kept raw in the results.
  */
 import { LoadScriptError } from '../lib/errors';
 import { runJsonScript } from '../lib/loadScript';

@@ -1,10 +1,10 @@
 /**
- * Section "message seal and open" (issue 10, first bullet): envelope seal (+sign) and open (+verify) of
- * 200 B and 4 KiB bodies, side by side with raw `node:crypto` AES-256-GCM, raw Ed25519 sign/verify and
- * the `pubnub` SDK's own CryptoModule (ACRH, AES-256-CBC) in the same process and rounds.
- * Targets: seal+sign >= 25,000 msg/s per core; AEAD-only seal >= 2.5x the SDK's encrypt;
- * open+verify >= 80 % of the Ed25519-verify ceiling. Missed targets are explained from the stages
- * measured alone in the same rounds (per-message microseconds).
+ * Section "message seal and open" (docs/benchmarks.md, `message`): envelope seal (+sign) and open (+verify)
+ * of 200 B and 4 KiB bodies, side by side with raw `node:crypto` AES-256-GCM, raw Ed25519 sign/verify and
+ * the `pubnub` SDK's own CryptoModule (ACRH, AES-256-CBC) in the same process and rounds. Targets:
+ * seal+sign >= 25,000 msg/s per core; AEAD-only seal >= 2.5x the SDK's encrypt; open+verify >= 80 % of the
+ * Ed25519-verify ceiling. Missed targets are explained from the stages measured alone in the same rounds
+ * (per-message microseconds).
  */
 import type { Section, SectionContext, SectionOutcome } from '../lib/section';
 import { measureSideBySide, rateOf, ratioOf, type RoundRates } from '../lib/throughput';

@@ -1,7 +1,7 @@
 /**
- * Section "relay fan-out load" (context for issue 10's transport figures): the relay engineer's
+ * Section "relay fan-out load" (context for the transport figures): the relay engineer's
  * bench/relay-load.ts (many subscribers x many messages over loopback through the real SDK), spawned
- * with a time bound. Figures are printed without targets: the issue's latency target is end to end
+ * with a time bound. Figures are printed without targets: the latency target is end to end
  * (see the send-to-decrypted section).
  */
 import { LoadScriptError } from '../lib/errors';

@@ -1,8 +1,8 @@
 /**
- * Section "renderer" (issue 10): opening a conversation with 10,000 messages, and the JS heap, in Chromium
- * (targets < 150 ms, heap < 100 MB). The built renderer (`npm run build`) runs in Debian's Chromium
- * (Playwright, /usr/bin/chromium) against the web host with the UI tests' stand-in for the session and
- * sealing channels (bench/lib/rendererWorld.ts). Bob's pipeline first sends 10,000 texts into the DM.
+ * Section "renderer" (docs/benchmarks.md): opening a conversation with 10,000 messages, and the JS heap, in
+ * Chromium (targets < 150 ms, heap < 100 MB). The built renderer (`npm run build`) runs in Debian's
+ * Chromium (Playwright, /usr/bin/chromium) against the web host with the UI tests' stand-in for the session
+ * and sealing channels (bench/lib/rendererWorld.ts). Bob's pipeline first sends 10,000 texts into the DM.
  * Measured, in the page:
  *   open_ms  — median of OPENS opens, each on a page in a fresh browser context: from the click on the conversation
  *              row until the newest message's text is in the DOM at the

@@ -1,7 +1,7 @@
 /**
- * Section "rotation" (issue 10, third bullet): groups of 10, 100 and 1,000 members x 2 devices, the crypto
- * stages alone (the end-to-end path through the client core is section `rotation_e2e`, rotationE2e.ts),
- * with the real protocol functions on one core:
+ * Section "rotation" (docs/benchmarks.md, `rotation`): groups of 10, 100 and 1,000 members x 2 devices, the
+ * crypto stages alone (the end-to-end path through the client core is section `rotation_e2e`,
+ * rotationE2e.ts), with the real protocol functions on one core:
  *   creator:  createKeyVersionRecord (a new key, one HPKE wrap per member device, Ed25519 signature)
  *             + sealEnvelope of the first message under the new version;
  *   receiver: verifyKeyVersionRecord (certificate + record signature) + unwrap its wrap + openEnvelope.

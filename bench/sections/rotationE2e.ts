@@ -1,5 +1,5 @@
 /**
- * Section "rotation end to end" (issue 10, third bullet; target < 1 s at 1,000 members x 2 devices): the
+ * Section "rotation end to end" (docs/benchmarks.md; target < 1 s at 1,000 members x 2 devices): the
  * real client core (`Client.rotate`, then `Messaging.send` of the first message) against the real key
  * service and relay in this process. One rotation is timed from the call until every sampled member device
  * has the new version's notice and has decrypted the first message under it:
@@ -7,7 +7,7 @@
  *                 device + signature, upload, store, the key service's answer (its notices go out after it);
  *   notice_ms   — until the last sampled device received the `key_version` notice on its inbox;
  *   e2e_ms      — until the last sampled device decrypted the first message (its client fetches its wrap,
- *                 unwraps, opens the envelope) — the issue's figure.
+ *                 unwraps, opens the envelope) — the figure the target is for.
  * Every member device runs in this one process on one core, so members are sampled (all devices at 10 x 2,
  * SAMPLE devices spread over the group above that); the report says so. A miss is attributed by measuring
  * the stages of the creator's rotation alone in the same run (rotationStages.ts).

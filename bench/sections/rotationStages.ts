@@ -1,11 +1,11 @@
 /**
- * The stages of one rotation measured alone (issue 10, rotation end to end), to attribute a miss: the
- * creator device, through the key-service HTTP API with its own device-bound session, (1) looks up every
- * member's devices the way the client's directory does (one batched `lookupDirectory` request for the
- * whole group; certificate checks not included), (2) makes the new key version record (new key, one HPKE
- * wrap per device, Ed25519 signature; createKeyVersionRecord), and (3) submits it (`submitKeyVersion`: upload, verification,
- * store; the key service answers before its notices go out). This is a real rotation: the key service
- * accepts it as the next version.
+ * The stages of one rotation measured alone (section `rotation_e2e`, docs/benchmarks.md), to attribute a
+ * miss: the creator device, through the key-service HTTP API with its own device-bound session, (1) looks
+ * up every member's devices the way the client's directory does (one batched `lookupDirectory` request for
+ * the whole group; certificate checks not included), (2) makes the new key version record (new key, one
+ * HPKE wrap per device, Ed25519 signature; createKeyVersionRecord), and (3) submits it (`submitKeyVersion`:
+ * upload, verification, store; the key service answers before its notices go out). This is a real rotation:
+ * the key service accepts it as the next version.
  */
 import { performance } from 'node:perf_hooks';
 import { fromBase64Url } from '../../src/common/encoding/base64url';

@@ -1,8 +1,9 @@
 /**
- * Section "send-to-decrypted latency through the relay" (issue 10; targets p50 < 10 ms, p99 < 50 ms), with
- * the real pipeline: two registered users of the real client core (`Client`, InMemoryVaultForTests) in a
- * direct conversation; Alice's `Messaging.send` (src/common/messaging over the core's MessageCrypto: seal,
- * SDK publish) → relay → Bob's SDK subscribe → his MessageCrypto opens it → his conversation view shows it.
+ * Section "send-to-decrypted latency through the relay" (docs/benchmarks.md, `latency`; targets p50 < 10 ms,
+ * p99 < 50 ms), with the real pipeline: two registered users of the real client core (`Client`,
+ * InMemoryVaultForTests) in a direct conversation; Alice's `Messaging.send` (src/common/messaging over the
+ * core's MessageCrypto: seal, SDK publish) → relay → Bob's SDK subscribe → his MessageCrypto opens it → his
+ * conversation view shows it.
  * A sample is from the send call until Bob's view holds the decrypted text, at a steady rate. The relay and
  * key service run in this process (startRelay / startKeyService), so clients and relay share one core.
  * Side by side, a plain `pubnub` SDK pair publishes same-size plain JSON through the same relay at the same

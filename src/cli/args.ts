@@ -1,5 +1,5 @@
 /**
- * Command-line parsing (issue 6, "src/cli"): global options anywhere on the line, then a command and its
+ * Command-line parsing (docs/client.md, "CLI"): global options anywhere on the line, then a command and its
  * arguments. Defaults: profile `default`; key service `$SEED_SERVER`, else the desktop app's embedded
  * local stack recorded under `$SEED_HOME`, else http://127.0.0.1:8080; relay likewise (`$SEED_RELAY`, the
  * local stack, http://127.0.0.1:8090); profiles under `$SEED_HOME` or ~/.seed-messenger.

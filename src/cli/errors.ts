@@ -1,5 +1,5 @@
 /**
- * CLI usage errors (issue 6, "src/cli"): a wrong command, a missing argument or an unknown option; the CLI
+ * CLI usage errors (docs/client.md, "CLI"): a wrong command, a missing argument or an unknown option; the CLI
  * prints `usage_error: <reason>` on one line and exits 2.
  */
 import { AppError } from '../common/errors';

@@ -1,5 +1,5 @@
 /**
- * The headless CLI (issue 6, "src/cli"): `npm run cli -- --profile <name> <command>`. It drives the same
+ * The headless CLI (docs/client.md, "CLI"): `npm run cli -- --profile <name> <command>`. It drives the same
  * client core as the desktop app. Results go to stdout (JSON with --json); any failure prints one line
  * `error <code>: <reason>` to stderr and exits non-zero (2 for usage errors).
  */

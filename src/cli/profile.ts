@@ -1,5 +1,5 @@
 /**
- * Opening a CLI profile (issue 6, "Profiles under a data dir"): `<home>/<profile>` holds the non-secret
+ * Opening a CLI profile (docs/client.md, "CLI"): `<home>/<profile>` holds the non-secret
  * state, the vault is the OS keychain under the service name of profile `cli-<profile>`
  * (src/main/composition.ts), and the client core is the same `Client` the desktop app uses.
  */

@@ -1,14 +1,14 @@
 /**
- * Contacts' identities and devices (issue 6, "Identity verification"): account identity keys are pinned on
+ * Contacts' identities and devices (docs/client.md, "Decisions"): account identity keys are pinned on
  * first use (trust on first use, then safety numbers); a directory key that differs from the pin puts the
  * contact in the "changed" state, which blocks sending to them until the user acknowledges. Device
  * certificates are verified against the pinned key before a device is wrapped to or trusted as a sender
  * (docs/protocol.md §4, §10).
  *
- * Groups are looked up in batches (issue 10): the devices of every member, the users of many senders, or
- * every member device of a key version come from one directory request (`directoryLookup.ts`), their pins
- * are written to the profile in one update, and a certificate already verified under the same pinned key
- * is not verified again.
+ * Groups are looked up in batches (docs/benchmarks.md, "Performance work after the third report"): the
+ * devices of every member, the users of many senders, or every member device of a key version come from one
+ * directory request (`directoryLookup.ts`), their pins are written to the profile in one update, and a
+ * certificate already verified under the same pinned key is not verified again.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import { fromBase64Url, toBase64Url } from '../common/encoding/base64url';

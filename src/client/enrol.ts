@@ -1,9 +1,9 @@
 /**
- * Signing a profile in (issue 6): register a new account, or log in on a device. A registration creates
- * the account identity key and the first device, certifies the device with the identity key and
- * registers it (the first device pins the account key, docs/api.md §Devices). Logging in again on a
- * profile that already holds the device keys binds the session to that device. An account whose keys are
- * elsewhere is linked from one of its devices instead (deviceLinking.ts).
+ * Signing a profile in (docs/client.md, "Facade"): register a new account, or log in on a device. A
+ * registration creates the account identity key and the first device, certifies the device with the
+ * identity key and registers it (the first device pins the account key, docs/api.md §Devices). Logging in
+ * again on a profile that already holds the device keys binds the session to that device. An account whose
+ * keys are elsewhere is linked from one of its devices instead (deviceLinking.ts).
  */
 import type { CryptoProvider, RawKeyPair } from '../common/crypto/provider';
 import { toBase64Url } from '../common/encoding/base64url';

@@ -1,5 +1,5 @@
 /**
- * A profile's non-secret state (issue 6, "a profile data dir for non-secret state"): who is signed in
+ * A profile's non-secret state (docs/client.md, "Modules"): who is signed in
  * on which device, pinned contact identity keys, and each conversation's catch-up cursor. One JSON file,
  * `state.json`, written atomically (temp file + rename). Nothing secret is ever written here — keys and
  * the refresh token live in the vault.

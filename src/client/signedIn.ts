@@ -1,7 +1,8 @@
 /**
- * The signed-in parts of the client core (issue 6), wired for one identity: directory (pinned keys,
- * certificates), key ring, conversation operations, the `MessageCrypto` port and the device-link approver.
- * Built once per sign-in by the `Client` facade; the identity's keys stay inside these objects.
+ * The signed-in parts of the client core (docs/client.md, "Modules"), wired for one identity: directory
+ * (pinned keys, certificates), key ring, conversation operations, the `MessageCrypto` port and the
+ * device-link approver. Built once per sign-in by the `Client` facade; the identity's keys stay inside
+ * these objects.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import { Conversations } from './conversations';

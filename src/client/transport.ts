@@ -1,9 +1,10 @@
 /**
- * The PubNub side of a signed-in client (issue 6; docs/relay.md): one SDK client per profile pointed at
- * the relay (or PubNub), authorized with an Access Manager token from the key service, and a listener on
- * `inbox.<userId>` for control notices (src/common/controlNotices.ts). The token lists the user's conversation
- * channels at the time it was minted; `ensureAccess` mints a fresh one when a conversation is missing from
- * it, and notices that change access (`access_changed`, `member_added`) do the same.
+ * The PubNub side of a signed-in client (docs/client.md, "Modules"; docs/relay.md): one SDK client per
+ * profile pointed at the relay (or PubNub), authorized with an Access Manager token from the key service,
+ * and a listener on `inbox.<userId>` for control notices (src/common/controlNotices.ts). The token lists the
+ * user's conversation channels at the time it was minted; `ensureAccess` mints a fresh one when a
+ * conversation is missing from it, and notices that change access (`access_changed`, `member_added`) do the
+ * same.
  */
 import PubNub from 'pubnub';
 import { conversationPubnubChannel, inboxPubnubChannel } from '../common/pubnubChannels';

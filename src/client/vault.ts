@@ -1,5 +1,5 @@
 /**
- * The device vault (issue 6, "Keychain vault over keytar"): the device's private keys and the account
+ * The device vault (docs/client.md, "Modules"): the device's private keys and the account
  * identity key, stored in the OS keychain under the profile's service name (src/client/keychain). Nothing
  * else in the client core keeps key bytes on disk. No keychain → `KeychainUnavailableError` from the
  * store, never a plaintext fallback. `InMemoryVaultForTests` exists only for tests that simulate many

@@ -1,5 +1,5 @@
 /**
- * Identity verification (issue 6; docs/protocol.md §10): the safety number between this account and a
+ * Identity verification (docs/protocol.md §10): the safety number between this account and a
  * contact, computed from the pinned keys, its QR payload, and marking a contact verified — by a scanned
  * QR payload that must match, or by the user's word after comparing the digits.
  */

@@ -1,8 +1,9 @@
 /**
- * The embedded local stack (issue 7): with no server configured, the app runs the key service (SQLite)
- * and the PubNub-protocol relay in its own process on loopback — or joins the ones another profile's app
- * already runs — so the product works offline with no account anywhere. One stack per Seed home, shared
- * by every profile on the machine, so two profiles can talk to each other.
+ * The embedded local stack (docs/architecture.md, "Decisions recorded here"): with no server configured,
+ * the app runs the key service (SQLite) and the PubNub-protocol relay in its own process on loopback — or
+ * joins the ones another profile's app already runs — so the product works offline with no account
+ * anywhere. One stack per Seed home, shared by every profile on the machine, so two profiles can talk to
+ * each other.
  *
  * `<home>/local-stack/stack.json` names the running stack (URLs, PubNub keys, owner pid); the relay's
  * secret key lives only in `<home>/local-stack/secret` (0600) and in the owning process, so Access Manager

@@ -1,7 +1,7 @@
 /**
- * Public API of the local PubNub-protocol relay (issue 4): `startRelay` runs it in-process — for the embedded
- * local stack, tests and the offline demo; never a production broker. The unmodified `pubnub` SDK talks to it
- * with `origin: relay.origin, ssl: false`.
+ * Public API of the local PubNub-protocol relay (docs/relay.md): `startRelay` runs it in-process — for the
+ * embedded local stack, tests and the offline demo; never a production broker. The unmodified `pubnub` SDK
+ * talks to it with `origin: relay.origin, ssl: false`.
  */
 import { listen, type ListeningAddress } from '../node/net/listen';
 import { RelayConfigError } from './errors';

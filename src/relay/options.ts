@@ -1,7 +1,7 @@
 /**
- * Options of `startRelay` (issue 4, "Deliver") validated with zod, and the relay's fixed limits. Limits follow
- * PubNub's documented service limits where one exists (32 KiB publish, 100/25 history page, 100 events per
- * subscribe response, 10,000 message count cap) and bound memory elsewhere.
+ * Options of `startRelay` (docs/relay.md, "Running it") validated with zod, and the relay's fixed limits.
+ * Limits follow PubNub's documented service limits where one exists (32 KiB publish, 100/25 history page,
+ * 100 events per subscribe response, 10,000 message count cap) and bound memory elsewhere.
  */
 import { z } from 'zod';
 import { RelayConfigError } from './errors';

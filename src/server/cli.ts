@@ -1,8 +1,9 @@
 /**
  * `npm run server -- --port <p> --data <dir> [--database-url postgres://…] [--pubnub-origin host:port]
- * [--pubnub-secret-key …] [--pubnub-publish-key …] [--pubnub-subscribe-key …] [--host …]` (issue 5).
+ * [--pubnub-secret-key …] [--pubnub-publish-key …] [--pubnub-subscribe-key …] [--host …]`.
  * Prints `key service listening on http://127.0.0.1:<p>` once it accepts requests; stops on SIGINT/SIGTERM.
  * Environment fallbacks: DATABASE_URL, PUBNUB_ORIGIN, PUBNUB_SECRET_KEY, PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY.
+ * Running it, alone or as several instances: docs/operations.md.
  */
 import { parseArgs } from 'node:util';
 import { startKeyService } from './index';

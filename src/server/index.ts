@@ -1,5 +1,5 @@
 /**
- * The key service (issue 5): accounts, devices, conversations, versioned key wraps, rotation and PubNub
+ * The key service (docs/api.md): accounts, devices, conversations, versioned key wraps, rotation and PubNub
  * access grants over HTTP+JSON, on SQLite (default, a file under `dataDir`) or PostgreSQL (`databaseUrl`).
  * Zero-trust: it stores public keys, certificates, signed key-version records and per-device HPKE
  * wraps, and can never decrypt a conversation key. `startKeyService` is the public API.

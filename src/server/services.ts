@@ -1,5 +1,5 @@
 /**
- * What the route handlers share (issue 5): the database, the crypto provider used to verify
+ * What the key service's route handlers share (docs/api.md): the database, the crypto provider used to verify
  * certificates and key-version records, password hashing, token signing, the per-account rate
  * limiter, the PubNub gateway, and a clock.
  */

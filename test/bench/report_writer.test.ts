@@ -1,8 +1,8 @@
 /**
- * The benchmark report writer (issue 10) on a small synthetic run: the JSON record round-trips, the
- * markdown prints every figure with its target, its ratio to the target and a met / missed-with-reason
- * verdict, sections not measured say so with what is missing, and the SVG chart is well-formed with one
- * bar per targeted figure. Behaviour only: no timing is asserted.
+ * The benchmark report writer (docs/benchmarks.md, "Method") on a small synthetic run: the JSON record
+ * round-trips, the markdown prints every figure with its target, its ratio to the target and a met /
+ * missed-with-reason verdict, sections not measured say so with what is missing, and the SVG chart is
+ * well-formed with one bar per targeted figure. Behaviour only: no timing is asserted.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 /**
- * Channel descriptors (issue 8): signed by the creator's certified device; verification refuses a
- * changed field, a certificate of another user or not from the trusted account key, a signature by an
- * uncertified key, another key manager than expected, and malformed input — each with its code.
+ * Channel descriptors (docs/broadcast.md §3): signed by the creator's certified device; verification
+ * refuses a changed field, a certificate of another user or not from the trusted account key, a signature
+ * by an uncertified key, another key manager than expected, and malformed input — each with its code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDescriptor, verifyDescriptor, type ChannelDescriptor } from '../../src/common/broadcast/descriptor';

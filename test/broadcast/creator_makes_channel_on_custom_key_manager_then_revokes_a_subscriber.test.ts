@@ -1,8 +1,8 @@
 /**
- * Issue 8 "done when": Alice (channel-creator) makes a channel on a custom key manager; Bob and Carol
- * subscribe and read it; Alice revokes Carol, who then cannot read anything published after, while Bob
- * reads old and new messages — over the real relay with the real pubnub SDK. The default key manager,
- * running beside it, never sees the channel or its keys.
+ * Custom key managers (docs/broadcast.md §6): Alice (channel-creator) makes a channel on a custom key
+ * manager; Bob and Carol subscribe and read it; Alice revokes Carol, who then cannot read anything
+ * published after, while Bob reads old and new messages — over the real relay with the real pubnub SDK. The
+ * default key manager, running beside it, never sees the channel or its keys.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,8 @@
 /**
- * Subscribing late (issue 8, "history after rotations"): Alice publishes under version 1, revokes Carol
- * (version 2) and publishes again; Dave is granted the subscriber role only then, follows the channel,
- * and reads all of it — both versions from history — and then a live message, each exactly once.
+ * Subscribing late (docs/broadcast.md §4: a new subscriber may replay all history): Alice publishes under
+ * version 1, revokes Carol (version 2) and publishes again; Dave is granted the subscriber role only then,
+ * follows the channel, and reads all of it — both versions from history — and then a live message, each
+ * exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_CREATOR_ROLE, subscriberRole } from '../../src/common/broadcast/roles';

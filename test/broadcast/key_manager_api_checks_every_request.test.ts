@@ -1,7 +1,8 @@
 /**
- * The key manager API (issue 8): who may do what (creator role to create, the descriptor's rules to
- * publish and subscribe, only the creator revokes), wraps only to the caller's own certified device,
- * bad input as typed 4xx that changes nothing, private keys sealed at rest, and the OpenAPI document.
+ * The key manager API (docs/broadcast.md §4, §5): who may do what (creator role to create, the descriptor's
+ * rules to publish and subscribe, only the creator revokes), wraps only to the caller's own certified
+ * device, bad input as typed 4xx that changes nothing, private keys sealed at rest, and the OpenAPI
+ * document.
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';

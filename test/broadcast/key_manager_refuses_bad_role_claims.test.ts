@@ -1,8 +1,8 @@
 /**
- * Role claims (issue 8): the key manager's verifier accepts a claim from a trusted issuer for its own
- * audience, and refuses — each with its own code — forged, expired, wrong-audience, wrong-issuer,
- * alg-none and HMAC claims, and an issuer whose key set cannot be fetched. Over HTTP, a refused claim is
- * a 401 and changes nothing.
+ * Role claims (docs/broadcast.md §2): the key manager's verifier accepts a claim from a trusted issuer for
+ * its own audience, and refuses — each with its own code — forged, expired, wrong-audience, wrong-issuer,
+ * alg-none and HMAC claims, and an issuer whose key set cannot be fetched. Over HTTP, a refused claim is a
+ * 401 and changes nothing.
  */
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

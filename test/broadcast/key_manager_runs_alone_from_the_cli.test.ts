@@ -1,7 +1,7 @@
 /**
- * `npm run key-manager` (issue 8): a key manager started separately on its own port and data dir prints
- * `key manager listening on http://127.0.0.1:<p>`, answers its API, stops on SIGTERM, and refuses to
- * start without a trusted issuer.
+ * `npm run key-manager` (docs/broadcast.md §4): a key manager started separately on its own port and data
+ * dir prints `key manager listening on http://127.0.0.1:<p>`, answers its API, stops on SIGTERM, and
+ * refuses to start without a trusted issuer.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';

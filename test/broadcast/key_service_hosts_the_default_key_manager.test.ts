@@ -1,9 +1,9 @@
 /**
- * The default key manager runs with the key service (issue 8): the key service issues role claims to a
- * signed-in device (JWKS at /.well-known/jwks.json), lists created channels in its directory, lets the
- * channel's owner grant per-channel roles, and
- * the key manager mounted at <key service>/km creates and serves the channel — over the real relay with
- * the real pubnub SDK. The key service database never holds a channel private key.
+ * The default key manager runs with the key service (docs/broadcast.md §2.1, §4.1): the key service issues
+ * role claims to a signed-in device (JWKS at /.well-known/jwks.json), lists created channels in its
+ * directory, lets the channel's owner grant per-channel roles, and the key manager mounted at <key
+ * service>/km creates and serves the channel — over the real relay with the real pubnub SDK. The key
+ * service database never holds a channel private key.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * A revoked publisher (issue 8, revocation): Eve may publish, then Alice revokes her. Eve can no longer
+ * A revoked publisher (docs/broadcast.md §8): Eve may publish, then Alice revokes her. Eve can no longer
  * get the current key, and a broadcast she seals to the old public key (which is public) and signs after
  * her revocation is refused by subscribers as `signer_not_member`; what she published before still opens.
  */

@@ -1,7 +1,8 @@
 /**
- * Issue 8: a descriptor pointing at a key manager that cannot be reached gives a clear typed error, not
- * a hang — a closed port is `key_manager_unreachable`, a server that accepts and never answers is
- * `key_manager_timeout` once the client's bound passes; nothing is published meanwhile.
+ * Custom key managers (docs/broadcast.md §6): a descriptor pointing at a key manager that cannot be reached
+ * gives a clear typed error, not a hang — a closed port is `key_manager_unreachable`, a server that accepts
+ * and never answers is `key_manager_timeout` once the client's bound passes; nothing is published
+ * meanwhile.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

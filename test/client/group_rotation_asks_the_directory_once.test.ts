@@ -1,9 +1,10 @@
 /**
- * Scenario (issue 10, rotation end to end): in a group of 16, Alice's rotation looks up every member's
- * devices in one directory request, and Bob's key ring, seeing the group's key version for the first time,
- * checks all 32 member devices with one lookup — not one request per member or per device. A pass-through
- * HTTP proxy in front of the real key service counts the requests; the pins Bob writes name every member,
- * and a later rotation's notice makes Bob fetch the new version only, not again the ones he holds.
+ * Scenario (docs/benchmarks.md, "Performance work after the third report"): in a group of 16, Alice's
+ * rotation looks up every member's devices in one directory request, and Bob's key ring, seeing the group's
+ * key version for the first time, checks all 32 member devices with one lookup — not one request per member
+ * or per device. A pass-through HTTP proxy in front of the real key service counts the requests; the pins
+ * Bob writes name every member, and a later rotation's notice makes Bob fetch the new version only, not
+ * again the ones he holds.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';

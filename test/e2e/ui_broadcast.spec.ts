@@ -1,10 +1,10 @@
 /**
  * Broadcast channels in Chromium over the real messenger core, key service, default key manager and relay
- * of the embedded local stack (issue 8): Alice reaches the Channels tab by keyboard, the create form
- * refuses a bad key manager URL, she creates a channel, posts, and grants Bob subscriber; Bob sees the key
- * manager URL before following, follows and reads her post; Alice removes Bob after a confirmation; her
- * next post shows as not readable for Bob (with its code) while the old one stays readable, and his roles
- * read "no access".
+ * of the embedded local stack (docs/broadcast.md §8.1): Alice reaches the Channels tab by keyboard, the
+ * create form refuses a bad key manager URL, she creates a channel, posts, and grants Bob subscriber; Bob
+ * sees the key manager URL before following, follows and reads her post; Alice removes Bob after a
+ * confirmation; her next post shows as not readable for Bob (with its code) while the old one stays
+ * readable, and his roles read "no access".
  */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';

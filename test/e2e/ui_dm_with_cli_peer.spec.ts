@@ -1,8 +1,8 @@
 /**
- * A DM between the desktop UI and a CLI peer, both directions (issue 7 tests: "a DM with a CLI peer in both
- * directions"). Alice uses the built renderer in Chromium over the real main-side services; Bob is the
- * `seed` CLI in its own process on the same embedded local stack (SEED_HOME shared, so the CLI joins the
- * stack the app started). Real keychain, key service, relay and `pubnub` SDK on both sides.
+ * A DM between the desktop UI and a CLI peer (docs/client.md, "CLI"), in both directions. Alice uses the
+ * built renderer in Chromium over the real main-side services; Bob is the `seed` CLI in its own process on
+ * the same embedded local stack (SEED_HOME shared, so the CLI joins the stack the app started). Real
+ * keychain, key service, relay and `pubnub` SDK on both sides.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

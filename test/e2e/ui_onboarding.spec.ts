@@ -1,5 +1,5 @@
 /**
- * The onboarding screen in Chromium over the real main-side services (issue 7, onboarding; keyboard
+ * The onboarding screen in Chromium over the real main-side services (keyboard
  * navigable, labelled controls): every control is reachable with Tab, named, and visibly focused; a sign-in
  * while the session service is not part of the build shows main's typed `unavailable` error.
  */

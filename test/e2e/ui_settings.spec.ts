@@ -1,7 +1,7 @@
 /**
- * The settings panel in Chromium over the real main-side settings service (issue 7 settings; issue 9
- * managed policy): choosing a theme puts its class on <html> and main keeps it across a reload; a setting
- * IT manages is shown locked, with the policy's label; Escape closes the dialog.
+ * The settings panel in Chromium over the real main-side settings service (theme; managed policy as
+ * in docs/deployment.md §2): choosing a theme puts its class on <html> and main keeps it across a reload; a
+ * setting IT manages is shown locked, with the policy's label; Escape closes the dialog.
  */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';

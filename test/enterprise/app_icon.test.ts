@@ -1,5 +1,5 @@
 /**
- * The app icon (issue 9: no placeholder icons): build/icon.png is a real 1024×1024 RGBA PNG drawn by
+ * The app icon (docs/deployment.md, "Icons"): build/icon.png is a real 1024×1024 RGBA PNG drawn by
  * build/icon.mjs, committed exactly as the generator draws it, with a transparent margin, the tile
  * colour and the white bubble where the design puts them.
  */

@@ -1,7 +1,7 @@
 /**
- * The electron-builder configuration (issue 9), validated against electron-builder's own JSON schema
- * (node_modules/app-builder-lib/scheme.json, with ajv, and through electron-builder's own validator) for
- * every signing setup; the fixed MSI upgrade code; every Electron fuse set explicitly; native modules
+ * The electron-builder configuration (docs/deployment.md §5), validated against electron-builder's own JSON
+ * schema (node_modules/app-builder-lib/scheme.json, with ajv, and through electron-builder's own validator)
+ * for every signing setup; the fixed MSI upgrade code; every Electron fuse set explicitly; native modules
  * unpacked from asar; signing only from the environment; and the hardened-runtime entitlements.
  */
 import { readFileSync } from 'node:fs';

@@ -1,8 +1,8 @@
 /**
- * `npm run dist` where electron-builder cannot work (issue 9): without the Electron release zips and the
- * builder's helper tools it explains what is missing and how to provide it, builds nothing, and exits
- * with status 2. With them provided (or downloads allowed) the preflight passes; signing can be made
- * mandatory for release machines.
+ * `npm run dist` where electron-builder cannot work (docs/deployment.md §5): without the Electron release
+ * zips and the builder's helper tools it explains what is missing and how to provide it, builds nothing,
+ * and exits with status 2. With them provided (or downloads allowed) the preflight passes; signing can be
+ * made mandatory for release machines.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

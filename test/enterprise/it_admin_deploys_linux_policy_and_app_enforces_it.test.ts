@@ -1,8 +1,9 @@
 /**
- * Scenario (issue 9, "Done when"): an IT admin takes the shipped Linux policy template, edits it, installs
- * it as /etc/seed-messenger/policies.json (a temp folder with real modes stands in for /etc), and the app
- * enforces it: managed settings are locked and refused when changed, disallowed actions fail with typed
- * errors, updates follow the package manager. A careless chmod makes the app refuse the whole file.
+ * Scenario (docs/deployment.md, "Linux: policy file"): an IT admin takes the shipped Linux policy template,
+ * edits it, installs it as /etc/seed-messenger/policies.json (a temp folder with real modes stands in for
+ * /etc), and the app enforces it: managed settings are locked and refused when changed, disallowed actions
+ * fail with typed errors, updates follow the package manager. A careless chmod makes the app refuse the
+ * whole file.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

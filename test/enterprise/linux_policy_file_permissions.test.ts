@@ -1,7 +1,8 @@
 /**
- * The Linux machine policy /etc/seed-messenger/policies.json (issue 9), tested for real: a temp folder
- * stands in for /etc/seed-messenger, with real file modes, owners, symlinks and FIFOs. A file or folder
- * that anyone but root or the current user could write is refused with a typed error saying why.
+ * The Linux machine policy /etc/seed-messenger/policies.json (docs/deployment.md, "Linux: policy file"),
+ * tested for real: a temp folder stands in for /etc/seed-messenger, with real file modes, owners, symlinks
+ * and FIFOs. A file or folder that anyone but root or the current user could write is refused with a typed
+ * error saying why.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

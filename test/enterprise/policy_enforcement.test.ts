@@ -1,7 +1,7 @@
 /**
- * Enforcement of managed policy in the main process (issue 9): a managed setting cannot be changed even
- * by a renderer that ignores the lock; disallowed sign-in methods, servers, local mode and unverified
- * contacts are refused with typed errors; notifications, PubNub and logging follow policy.
+ * Enforcement of managed policy in the main process (docs/deployment.md §2): a managed setting cannot be
+ * changed even by a renderer that ignores the lock; disallowed sign-in methods, servers, local mode and
+ * unverified contacts are refused with typed errors; notifications, PubNub and logging follow policy.
  */
 import { describe, expect, it } from 'vitest';
 import {

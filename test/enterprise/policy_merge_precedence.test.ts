@@ -1,6 +1,7 @@
 /**
- * Managed-policy merge (issue 9): machine > user > app config > defaults, per-group layering, what is
- * managed (and therefore locked), and that bad input is skipped with a warning instead of crashing.
+ * Managed-policy merge (docs/deployment.md, "Precedence, groups and locking"): machine > user > app config
+ * > defaults, per-group layering, what is managed (and therefore locked), and that bad input is skipped
+ * with a warning instead of crashing.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

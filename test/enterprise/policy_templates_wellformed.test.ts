@@ -1,8 +1,8 @@
 /**
- * The IT policy templates generated from the schema (issue 9): the committed files are exactly what
- * `npm run policy:templates` generates; the ADMX and ADML are well-formed XML with the structure of
- * Microsoft's PolicyDefinitions schema and resolve each other's references; the .mobileconfig is a
- * well-formed configuration profile; the Linux example satisfies the generated JSON Schema. Every
+ * The IT policy templates generated from the schema (docs/deployment.md §2): the committed files are
+ * exactly what `npm run policy:templates` generates; the ADMX and ADML are well-formed XML with the
+ * structure of Microsoft's PolicyDefinitions schema and resolve each other's references; the .mobileconfig
+ * is a well-formed configuration profile; the Linux example satisfies the generated JSON Schema. Every
  * setting of the schema appears in every template.
  */
 import { execFileSync } from 'node:child_process';

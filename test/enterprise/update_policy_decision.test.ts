@@ -1,8 +1,8 @@
 /**
- * Auto-update under policy (issue 9): off or IT-managed for MDM installs, switchable by policy, never
- * pointed at a feed by the renderer. The decision is a pure function of policy, install kind and build
- * feed; the service applies it to an updater (a recording stand-in for electron-updater's autoUpdater,
- * which needs the Electron binary) and exposes no way to pass a feed.
+ * Auto-update under policy (docs/deployment.md §3): off or IT-managed for MDM installs, switchable by
+ * policy, never pointed at a feed by the renderer. The decision is a pure function of policy, install kind
+ * and build feed; the service applies it to an updater (a recording stand-in for electron-updater's
+ * autoUpdater, which needs the Electron binary) and exposes no way to pass a feed.
  */
 import type { AppUpdater } from 'electron-updater';
 import { describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 /**
- * The broadcast channel view models (issue 8): the window of newest posts and how many of them main must
- * open (lazy decryption), the rows (opened, not readable with a friendly line and its code, not opened),
- * role words, who may publish, list order, and the "New channel" form's checks — which agree with the
- * contract's own argument schema on arbitrary input.
+ * The broadcast channel view models (docs/broadcast.md §8.1): the window of newest posts and how many of
+ * them main must open (lazy decryption), the rows (opened, not readable with a friendly line and its code,
+ * not opened), role words, who may publish, list order, and the "New channel" form's checks — which agree
+ * with the contract's own argument schema on arbitrary input.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

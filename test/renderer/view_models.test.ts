@@ -1,5 +1,5 @@
 /**
- * The renderer's pure view models (issue 7): conversation rows (previews, unread, search, order), chat rows
+ * The renderer's pure view models: conversation rows (previews, unread, search, order), chat rows
  * (placeholders, rejected, rotation and member lines in time order, delivery and read state), member-change
  * lines, the composer's key rule, theme resolution, safety-number grouping and list windowing.
  */

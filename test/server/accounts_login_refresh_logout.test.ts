@@ -1,7 +1,7 @@
 /**
- * Accounts over HTTP on both databases (issue 5, "Accounts"): registration and duplicate names, argon2id
- * login, rotating refresh tokens where reusing a spent token revokes the family, logout ending the
- * session at once, rate limits on the auth endpoints, and directory search.
+ * Accounts over HTTP on both databases (docs/api.md, "Accounts and sessions"): registration and duplicate
+ * names, argon2id login, rotating refresh tokens where reusing a spent token revokes the family, logout
+ * ending the session at once, rate limits on the auth endpoints, and directory search.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';

@@ -1,9 +1,9 @@
 /**
- * The authorization matrix (issue 5, "every endpoint x anonymous / non-member / member / removed member /
- * admin / other device of the same user / revoked device"), on both databases. Each row sends a request
- * that is harmless once authorized (a stale version, an existing member, the same name) so the status
- * shows exactly how far authorization let it through; every 200 from a key endpoint must carry only the
- * caller's own device's wrap.
+ * The authorization matrix (every route of docs/api.md x anonymous / non-member / member / removed member /
+ * admin / other device of the same user / revoked device), on both databases. Each row sends a request that
+ * is harmless once authorized (a stale version, an existing member, the same name) so the status shows
+ * exactly how far authorization let it through; every 200 from a key endpoint must carry only the caller's
+ * own device's wrap.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';

@@ -1,8 +1,8 @@
 /**
- * Versions are serialized per conversation (issue 5, "test concurrent submits on both databases"):
- * many devices race to submit the same next version; exactly one wins and the rest get 409. On
- * PostgreSQL the racers are spread over two service instances sharing the database, as behind a load
- * balancer.
+ * Versions are serialized per conversation (docs/operations.md, "Several instances behind a load balancer
+ * on PostgreSQL"), on both databases: many devices race to submit the same next version; exactly one wins
+ * and the rest get 409. On PostgreSQL the racers are spread over two service instances sharing the
+ * database, as behind a load balancer.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startKeyService, type KeyService } from '../../src/server/index';

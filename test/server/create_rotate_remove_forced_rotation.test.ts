@@ -1,8 +1,8 @@
 /**
- * The issue's done-criterion flow over HTTP on both databases: Alice creates a group with Bob and Carol,
- * submits version 1, rotates to 2; everyone unwraps the same key; Alice removes Carol, which marks the
- * conversation as needing rotation; Carol can fetch nothing; version 3 must wrap exactly the remaining
- * devices (a record still wrapping Carol is 422), and after it the flag is cleared.
+ * The key-version flow (docs/api.md, "Key versions") over HTTP on both databases: Alice creates a group
+ * with Bob and Carol, submits version 1, rotates to 2; everyone unwraps the same key; Alice removes Carol,
+ * which marks the conversation as needing rotation; Carol can fetch nothing; version 3 must wrap exactly
+ * the remaining devices (a record still wrapping Carol is 422), and after it the flag is cleared.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';

@@ -1,6 +1,6 @@
 /**
- * Zero-trust check (issue 5, "a test that scans the database files for a known conversation key and
- * finds nothing"): after a full create / rotate / add / remove / rotate flow, the bytes of the database
+ * Zero-trust check (docs/operations.md, "Key material that exists server-side": the database files hold
+ * no conversation key): after a full create / rotate / add / remove / rotate flow, the bytes of the database
  * — SQLite's file, WAL and shared memory; PostgreSQL's data directory after a checkpoint, plus every
  * row dumped as JSON — contain none of the conversation keys in raw, hex, base64 or base64url form,
  * while they do contain the public wrap ciphertexts (so the scan is looking at the right bytes).

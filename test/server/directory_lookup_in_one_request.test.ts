@@ -1,8 +1,8 @@
 /**
- * The batch directory lookup (`POST /v1/directory/lookup`, issue 10), on both databases: one request
- * answers what the one-at-a-time endpoints answer — profiles with identity keys, a user's unrevoked
- * devices, devices by id (revoked included) — and nothing more; unknown ids are listed; the limits hold;
- * only a live session may ask (anonymous, revoked-device and logged-out tokens get 401).
+ * The batch directory lookup (`POST /v1/directory/lookup`, docs/api.md `lookupDirectory`), on both
+ * databases: one request answers what the one-at-a-time endpoints answer — profiles with identity keys, a
+ * user's unrevoked devices, devices by id (revoked included) — and nothing more; unknown ids are listed;
+ * the limits hold; only a live session may ask (anonymous, revoked-device and logged-out tokens get 401).
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
- * Adding members under each history policy and catching up a member's new device (issue 5, "add member
- * (with wraps of the versions the conversation's history policy allows: `shared` = all versions,
- * `joined` = from the current one)"; "Never return ... a version from before joining under `joined`").
+ * Adding members under each history policy and catching up a member's new device (docs/api.md:
+ * `addMember` takes wraps of the versions the history policy grants, `shared` all, `joined` the current
+ * one on; "Key versions": no version from before joining under `joined`, `403 before_membership`).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';

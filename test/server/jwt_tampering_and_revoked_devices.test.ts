@@ -1,5 +1,5 @@
 /**
- * Access-token tampering (issue 5, "JWT tampering (alg none, wrong key, expired)") and revoked devices,
+ * Access-token tampering (alg none, wrong key, expired; docs/api.md, "Conventions") and revoked devices,
  * on both databases: every forged or stale token is 401, and a revoked device's token stops working at
  * its next request while the user's other devices keep working.
  */

@@ -1,10 +1,10 @@
 /**
  * The hot key fetches (`GET …/versions/latest` and `…/versions/:version`) read the caller's session and
- * device in the same query as the wrap (one round trip, issue 10). Their refusals must be exactly the
- * authenticator's, on both databases, and immediate — nothing about a session is cached: a logged-out
- * session, a revoked device, a token naming another device of the session, a session that never existed
- * and a device-less token are all refused at the very next fetch, while a live device keeps fetching. The
- * answer itself is the same view the paged listing gives.
+ * device in the same query as the wrap (one round trip; docs/benchmarks.md, "Performance work after the
+ * third report"). Their refusals must be exactly the authenticator's, on both databases, and immediate —
+ * nothing about a session is cached: a logged-out session, a revoked device, a token naming another device
+ * of the session, a session that never existed and a device-less token are all refused at the very next
+ * fetch, while a live device keeps fetching. The answer itself is the same view the paged listing gives.
  */
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';

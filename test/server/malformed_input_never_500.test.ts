@@ -1,5 +1,5 @@
 /**
- * Hostile input (issue 5, "oversize bodies (413), malformed ids and bodies (400), no 500 on any input"),
+ * Hostile input (docs/api.md, "Conventions": oversize bodies 413, malformed ids and bodies 400, no 500),
  * on both databases: fixed cases for each failure class, then fast-check throws arbitrary JSON bodies,
  * path segments and query strings at every endpoint, as an owner with a device, and requires a typed
  * answer — never a 500 and never an unexpected error reported by the service.

@@ -1,7 +1,7 @@
 /**
- * The service surface (issue 5, "Deliver"): `npm run server` prints its listening line and serves
- * /healthz; /v1/openapi.json documents every route from the same zod schemas that validate it (a body
- * field the document marks required is refused when missing).
+ * The service surface (docs/operations.md; docs/api.md, "Service"): `npm run server` prints its listening
+ * line and serves /healthz; /v1/openapi.json documents every route from the same zod schemas that validate
+ * it (a body field the document marks required is refused when missing).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,8 +1,8 @@
 /**
- * PubNub Access Manager through the real `pubnub` SDK against the local relay (issue 5, "PubNub: the
- * server alone holds the secret key; it grants each user a token for exactly their channels (plus their
- * own inbox), re-grants on membership change, revokes on removal; it publishes control notices"), on
- * both databases.
+ * PubNub Access Manager through the real `pubnub` SDK against the local relay (docs/api.md, "PubNub"), on
+ * both databases: the service alone holds the secret key; it grants each user a token for exactly their
+ * channels (plus their own inbox), grants again when membership changes, revokes on removal, and
+ * publishes control notices.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

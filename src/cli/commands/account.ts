@@ -1,5 +1,5 @@
 /**
- * Account and device commands (issue 6, "src/cli"): register, login, whoami, link-device, approve-device,
+ * Account and device commands (docs/client.md, "CLI"): register, login, whoami, link-device, approve-device,
  * devices, revoke-device.
  */
 import QRCode from 'qrcode';

@@ -1,5 +1,5 @@
 /**
- * Conversation commands (issue 6, "src/cli"): conversations, create, members add/remove, rotate, leave.
+ * Conversation commands (docs/client.md, "CLI"): conversations, create, members add/remove, rotate, leave.
  */
 import type { UserId } from '../../common/ids';
 import type { Client, ConversationInfo } from '../../client';

@@ -1,5 +1,5 @@
 /**
- * Message commands (issue 6, "src/cli"): send, read (the latest messages, decrypted; items whose key
+ * Message commands (docs/client.md, "CLI"): send, read (the latest messages, decrypted; items whose key
  * version has not arrived are shown as such) and follow (live, until interrupted).
  */
 import type { ConversationId } from '../../common/ids';

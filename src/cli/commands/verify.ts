@@ -1,5 +1,5 @@
 /**
- * `verify USER` (issue 6, "Identity verification"): shows the safety number and its QR code; `--scan QR`
+ * `verify USER` (safety numbers: docs/protocol.md §10): shows the safety number and its QR code; `--scan QR`
  * verifies against the other side's QR payload, `--mark` marks verified after comparing the digits by
  * eye, `--acknowledge` accepts a changed identity key so sending is allowed again.
  */

@@ -1,5 +1,5 @@
 /**
- * The messaging pipeline (issue 6, "Messaging pipeline"; docs/messaging.md): transport-agnostic logic over
+ * The messaging pipeline (docs/messaging.md): transport-agnostic logic over
  * the real `pubnub` SDK and the crypto port, used by the Node CLI directly and by the renderer with crypto
  * through the preload bridge. It joins many conversations at once (one SDK subscription each), catches up
  * from history on join and on every (re)connect, feeds live messages, signals and message actions into

@@ -1,5 +1,5 @@
 /**
- * The ports of the messaging pipeline (issue 6, "Messaging pipeline"; docs/messaging.md §Ports). The pipeline
+ * The ports of the messaging pipeline (docs/messaging.md §Ports). The pipeline
  * never holds key bytes: it seals and opens envelopes through `MessageCrypto`, which the Node client core
  * implements over its key ring and the desktop renderer implements over the preload bridge. Where the last
  * received timetoken of each conversation is kept is the host's business (`CursorStore`).

@@ -1,5 +1,5 @@
 /**
- * The one table of managed-policy settings (issue 9, "Managed policy"): for every key of
+ * The one table of managed-policy settings (docs/deployment.md §2, "Settings"): for every key of
  * `policyValuesSchema`, how it is stored (registry value name and type, plist/JSON type), what IT reads
  * about it, which settings belong together, and which the user's own app config may not set. The
  * loaders, the merge, the ADMX/ADML and .mobileconfig generators and docs/deployment.md all follow it.

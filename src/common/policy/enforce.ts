@@ -1,5 +1,5 @@
 /**
- * The checks that make managed policy real (issue 9: "see it enforced by the app"), in one place for
+ * The checks that make managed policy real (docs/deployment.md §2), in one place for
  * every part that acts on a setting: main-side settings writes, sign-in, server choice, local mode,
  * sending, notifications, PubNub configuration and logging. Locking a control in the renderer is only
  * the visible half; these run in the main process, so a managed setting cannot be changed even by a

@@ -1,7 +1,7 @@
 /**
- * Typed failures and warnings of managed policy (issue 9). A bad value in one store never stops the app:
- * the merge skips it and records a `PolicyWarning` with the same stable code the error carries, so the
- * app can show IT exactly which setting was refused and why.
+ * Typed failures and warnings of managed policy (docs/deployment.md, "Checking what the app enforces"). A
+ * bad value in one store never stops the app: the merge skips it and records a `PolicyWarning` with the
+ * same stable code the error carries, so the app can show IT exactly which setting was refused and why.
  */
 import { AppError } from '../errors';
 

@@ -1,7 +1,7 @@
 /**
- * The names under which IT finds the app in every policy store (issue 9, "Managed policy"): Windows
- * registry key, macOS preference domain, Linux policy file, and the ADMX namespace. One place, so the
- * loaders, the generated templates and docs/deployment.md never disagree.
+ * The names under which IT finds the app in every policy store (the table at the top of
+ * docs/deployment.md): Windows registry key, macOS preference domain, Linux policy file, and the ADMX
+ * namespace. One place, so the loaders, the generated templates and docs/deployment.md never disagree.
  */
 export const POLICY_IDENTITY = {
   vendor: 'Seed',

@@ -1,11 +1,12 @@
 /**
- * Merges the policy layers into the effective settings (issue 9: precedence machine > user > app config
- * > defaults). The app config is the user's general settings file, so keys that are not policy settings
- * are skipped there silently. Per group of settings (definitions.ts) the highest layer that validly sets any member
- * supplies the whole group; members it leaves out take their defaults and lower layers are ignored for
- * that group, so nobody below IT can complete a keyset or redirect an IT-chosen update mode. Values from
- * `machine` and `user` are *managed*: the app shows and locks them. Bad values, unknown keys and
- * policy-only keys in the app config are skipped with a warning; merging never throws.
+ * Merges the policy layers into the effective settings (docs/deployment.md, "Precedence, groups and
+ * locking": machine > user > app config > defaults). The app config is the user's general settings file, so
+ * keys that are not policy settings are skipped there silently. Per group of settings (definitions.ts) the
+ * highest layer that validly sets any member supplies the whole group; members it leaves out take their
+ * defaults and lower layers are ignored for that group, so nobody below IT can complete a keyset or
+ * redirect an IT-chosen update mode. Values from `machine` and `user` are *managed*: the app shows and
+ * locks them. Bad values, unknown keys and policy-only keys in the app config are skipped with a warning;
+ * merging never throws.
  */
 import { AppError } from '../errors';
 import { POLICY_DEFINITIONS, type PolicyGroup } from './definitions';

@@ -1,8 +1,9 @@
 /**
- * Reads one raw value from any policy store into the setting's type (issue 9, "one schema"): registry
- * DWORDs 0/1 and plist integers become booleans, a REG_MULTI_SZ / plist array (or one string with
- * comma- or line-separated items) becomes a list, and the result is checked by the setting's zod schema.
- * Throws `InvalidPolicyValueError` — the caller turns it into a warning and ignores the value.
+ * Reads one raw value from any policy store into the setting's type (one schema for every store,
+ * docs/deployment.md §2): registry DWORDs 0/1 and plist integers become booleans, a REG_MULTI_SZ / plist
+ * array (or one string with comma- or line-separated items) becomes a list, and the result is checked by
+ * the setting's zod schema. Throws `InvalidPolicyValueError` — the caller turns it into a warning and
+ * ignores the value.
  */
 import { missingCase } from '../errors';
 import { policyDefinition } from './definitions';

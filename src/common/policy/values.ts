@@ -1,5 +1,5 @@
 /**
- * Value types of the managed-policy settings (issue 9, "Managed policy: one schema"): what each setting
+ * Value types of the managed-policy settings (docs/deployment.md §2, "Settings"): what each setting
  * may hold once it has been read from any store. Strings are trimmed; URLs must be https (the key
  * service may also be plain http on a loopback address, for the local development stack).
  */

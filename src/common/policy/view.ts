@@ -1,6 +1,6 @@
 /**
- * What the renderer may know about policy (issue 9: "the app shows which settings are managed and locks
- * them"): the effective values, which of them IT manages and from where, and the warnings to show. The
+ * What the renderer may know about policy (docs/deployment.md, "Precedence, groups and
+ * locking"): the effective values, which of them IT manages and from where, and the warnings to show. The
  * zod schema is for the IPC contract; `settingLock` is the one rule a settings control follows.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * The desktop's IPC handlers for broadcast channels (issue 8, docs/broadcast.md §8.1) over the client
+ * The desktop's IPC handlers for broadcast channels (docs/broadcast.md §8.1) over the client
  * core's `broadcast()` service: list, create (default key manager `<server>/km`), follow, unfollow (which
  * also deletes the channel's cached keys on this device, §9), messages (opening the newest ones lazily),
  * publish, grant/withdraw roles and revoke a reader. Results are plain views —

@@ -1,5 +1,5 @@
 /**
- * Deep links to `navigate` events (issue 7, "strictly parsed deep links"; docs/desktop.md §Deep links). A
+ * Deep links to `navigate` events (parsed strictly; docs/desktop.md §Deep links). A
  * raw string from the OS — a macOS `open-url`, or an argument of the command line a second instance or
  * a cold start received — is parsed by src/main/security/deepLink.ts and becomes the payload of a
  * `navigate` event, or a refusal carrying the typed `DeepLinkError` for the log. Nothing here throws:

@@ -1,6 +1,6 @@
 /**
- * What a desktop notification shows (issue 7, "desktop notifications (content hidden when the user or a
- * policy says so)"; docs/desktop.md §Desktop notifications). Decided here in main, never by the renderer:
+ * What a desktop notification shows (its content hidden when the user or a
+ * policy says so; docs/desktop.md §Desktop notifications). Decided here in main, never by the renderer:
  * `notificationText` applies the effective `notificationContent` setting (the user's choice unless IT
  * manages it); this module names the conversation next to the sender, shortens for display and builds
  * the summary of several messages. Under `none` neither the sender nor the conversation is named.

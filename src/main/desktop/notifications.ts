@@ -1,5 +1,5 @@
 /**
- * IPC handlers `showNotification` and `setUnreadCount` (issue 7, tray and desktop notifications;
+ * IPC handlers `showNotification` and `setUnreadCount` (tray and desktop notifications;
  * docs/desktop.md §Desktop notifications). The renderer asks for a notification about a message it
  * decrypted; main shows nothing while the app window has focus, decides the content by the effective
  * `notificationContent` setting (notificationContent.ts), limits the rate per conversation

@@ -1,7 +1,7 @@
 /**
- * The desktop shell port (issue 7: tray, desktop notifications): what main's notification handlers need
- * from the operating system — whether the app window has focus, showing a notification whose click calls
- * back, and the unread count on the tray and the dock/taskbar badge. The Electron implementation is
+ * The desktop shell port (docs/desktop.md: tray, desktop notifications): what main's notification handlers
+ * need from the operating system — whether the app window has focus, showing a notification whose click
+ * calls back, and the unread count on the tray and the dock/taskbar badge. The Electron implementation is
  * src/main/electron/shell.ts. `RecordingShell` is the one browser mode and tests use: it shows nothing on
  * screen, keeps the newest notifications it was asked to show in memory, and reports the window as
  * unfocused unless told otherwise (main cannot see a browser tab's focus).

@@ -1,5 +1,5 @@
 /**
- * The tray icon's model (issue 7, "tray"; docs/desktop.md §Tray and badge), pure so it is tested without
+ * The tray icon's model (docs/desktop.md §Tray and badge), pure so it is tested without
  * Electron: the tooltip with the unread count, the context menu (Open, Quit), the badge number, and
  * where the icon file is. src/main/electron/shell.ts turns it into Electron's `Tray` and `Menu`.
  */

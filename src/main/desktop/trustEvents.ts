@@ -1,5 +1,5 @@
 /**
- * `trustChanged` events (issue 7; docs/desktop.md §Trust events): tells the renderer that a contact's trust
+ * `trustChanged` events (docs/desktop.md §Trust events): tells the renderer that a contact's trust
  * state changed so it reloads banners and badges — after the user marks a contact verified or
  * acknowledges an identity change (here), and whenever the client core finds that a contact's identity key
  * changed, on whatever call (`Client.onIdentityChange`, wired in handlers.ts).

@@ -1,5 +1,5 @@
 /**
- * What a log record may carry (issue 9, docs/deployment.md §4): an event name and a few flat fields —
+ * What a log record may carry (docs/deployment.md §4): an event name and a few flat fields —
  * ids, codes, numbers, booleans and short strings — never message text or key material. Every string is
  * cut to a short length and any run of 32 or more base64/hex characters (a 32-byte key is 43 in base64,
  * 64 in hex; a 24-byte token 32) is replaced by `[redacted]`; our ids (22 characters) survive. Fields named

@@ -1,5 +1,5 @@
 /**
- * The app's logger (issue 9, docs/deployment.md §4): levels error, warn, info, debug, filtered by the
+ * The app's logger (docs/deployment.md §4): levels error, warn, info, debug, filtered by the
  * managed `logLevel` setting read from the policy holder on every call, so a policy reload applies at
  * once. A record is one JSON line — `{"time","level","event",…fields,"error":{code,message}}` — built
  * only from an event name and whitelisted fields (fields.ts). Logging never throws into its caller.

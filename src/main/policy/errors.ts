@@ -1,5 +1,5 @@
 /**
- * Typed failures of the platform policy loaders (issue 9). None of them stops the app:
+ * Typed failures of the platform policy loaders (docs/deployment.md §2). None of them stops the app:
  * `loadEffectivePolicy` turns each into a warning for the layer it concerns and ignores that layer.
  */
 import { AppError } from '../../common/errors';

@@ -1,8 +1,8 @@
 /**
  * The platform facts the policy loaders need, injected so the loaders are plain Node and testable
- * without the OS stores (issue 9): which platform, who the user is, how to run `reg.exe`, and where the
- * stores live. `nodePolicyFacts()` gives the real ones; tests pass recorded command output and temp
- * folders instead.
+ * without the OS stores (docs/deployment.md §2): which platform, who the user is, how to run `reg.exe`, and
+ * where the stores live. `nodePolicyFacts()` gives the real ones; tests pass recorded command output and
+ * temp folders instead.
  */
 import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';

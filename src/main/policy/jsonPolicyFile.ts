@@ -1,8 +1,9 @@
 /**
- * JSON settings files (issue 9): the Linux machine policy `/etc/seed-messenger/policies.json`, read
- * only through the trust checks (root or current user, nobody else may write it or its folders), and
- * the user's own app config (the lowest layer, trusted as the user's). Both must hold one JSON object;
- * a `$schema` member (editor support, see resources/policy-templates/linux) is ignored.
+ * JSON settings files (docs/deployment.md, "Linux: policy file"): the Linux machine policy
+ * `/etc/seed-messenger/policies.json`, read only through the trust checks (root or current user, nobody
+ * else may write it or its folders), and the user's own app config (the lowest layer, trusted as the
+ * user's). Both must hold one JSON object; a `$schema` member (editor support, see
+ * resources/policy-templates/linux) is ignored.
  */
 import { readFile } from 'node:fs/promises';
 import { PolicyFileFormatError, PolicyStoreError } from './errors';

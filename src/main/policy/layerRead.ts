@@ -1,6 +1,6 @@
 /**
- * What a platform loader returns for one policy layer (issue 9): the raw settings keyed by policy key
- * (`null` when the store has none), and warnings for anything it refused.
+ * What a platform loader returns for one policy layer (docs/deployment.md §2): the raw settings keyed by
+ * policy key (`null` when the store has none), and warnings for anything it refused.
  */
 import type { PolicyLayerName, PolicyWarning } from '../../common/policy/errors';
 import { warningFrom } from '../../common/policy/errors';

@@ -1,9 +1,9 @@
 /**
- * The one entry point of managed policy for the composition root (issue 9): reads the platform's
- * machine and user policy stores, the user's app config, and merges them (machine > user > app config >
- * defaults; src/common/policy/merge.ts). Windows: HKLM / HKCU registry; macOS: managed preferences;
- * Linux: /etc/seed-messenger/policies.json (machine only). It never throws: a store it cannot read or
- * trust is ignored and reported in `warnings`.
+ * The one entry point of managed policy for the composition root (docs/deployment.md §2): reads the
+ * platform's machine and user policy stores, the user's app config, and merges them (machine > user > app
+ * config > defaults; src/common/policy/merge.ts). Windows: HKLM / HKCU registry; macOS: managed
+ * preferences; Linux: /etc/seed-messenger/policies.json (machine only). It never throws: a store it cannot
+ * read or trust is ignored and reported in `warnings`.
  */
 import { win32 } from 'node:path';
 import { mergePolicyLayers, type EffectivePolicy } from '../../common/policy/merge';

@@ -1,5 +1,6 @@
 /**
- * macOS policy layers (issue 9): an MDM configuration profile for the domain `com.seed.messenger` makes
+ * macOS policy layers (docs/deployment.md, "macOS: configuration profile"): an MDM configuration
+ * profile for the domain `com.seed.messenger` makes
  * macOS write `/Library/Managed Preferences/com.seed.messenger.plist` (device profile → machine layer)
  * and `/Library/Managed Preferences/<user>/com.seed.messenger.plist` (user profile → user layer). Both
  * are root-owned; they are read through the same trust checks as the Linux file, and may be XML or

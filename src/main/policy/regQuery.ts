@@ -1,6 +1,7 @@
 /**
- * Parser for the text `reg.exe query <key>` prints (Windows; issue 9 "read from HKLM/HKCU
- * Software\Policies\<Vendor>\<App>"). Layout: the key path on its own line, then one line per value,
+ * Parser for the text `reg.exe query <key>` prints (Windows; the policy keys under HKLM/HKCU
+ * Software\Policies\<Vendor>\<App>, docs/deployment.md §2). Layout: the key path on its own line, then
+ * one line per value,
  * `    <name>    <REG_TYPE>    <data>` (four-space separators). REG_DWORD/REG_QWORD data is hex
  * (`0x1`), REG_MULTI_SZ items are separated by a literal `\0`. Sub-key lines and value types a policy
  * never uses (REG_BINARY, REG_NONE…) are reported as unsupported, not guessed at.

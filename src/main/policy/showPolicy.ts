@@ -1,8 +1,9 @@
 /**
- * `npx tsx src/main/policy/showPolicy.ts [--app-config <file>]` (issue 9): prints, as JSON, the policy
- * this machine's stores produce for the current user — effective values, which settings are managed
- * (and therefore locked in the app) and from which layer, and every warning (refused file, bad value).
- * The same `loadEffectivePolicy` the app calls; lets IT check a deployment on a test machine.
+ * `npx tsx src/main/policy/showPolicy.ts [--app-config <file>]` (docs/deployment.md, "Checking what
+ * the app enforces"): prints, as JSON, the policy this machine's stores produce for the current user —
+ * effective values, which settings are managed (and therefore locked in the app) and from which layer, and
+ * every warning (refused file, bad value). The same `loadEffectivePolicy` the app calls; lets IT check a
+ * deployment on a test machine.
  */
 import { parseArgs } from 'node:util';
 import { settingLock } from '../../common/policy/view';

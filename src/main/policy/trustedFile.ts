@@ -1,7 +1,7 @@
 /**
- * Reads a policy file only if nobody but root (or the current user) could have written it (issue 9:
- * "refusing a file others can write"). The folder is resolved once with realpath, every folder from `/`
- * down is checked (owner trusted; not group/other-writable, except a sticky ancestor such as /tmp), and
+ * Reads a policy file only if nobody but root (or the current user) could have written it
+ * (docs/deployment.md, "Linux: policy file"). The folder is resolved once with realpath, every folder from
+ * `/` down is checked (owner trusted; not group/other-writable, except a sticky ancestor such as /tmp), and
  * the file is opened with O_NOFOLLOW and checked through its open descriptor, so it cannot be swapped
  * between the check and the read. POSIX only (Linux, macOS). A missing file or folder is `null`.
  */
@@ -15,7 +15,7 @@ const GROUP_OR_OTHER_WRITE = 0o022;
 const STICKY = 0o1000;
 
 export interface TrustRules {
-  /** Owners whose files are trusted: root and, per issue 9, the current user. */
+  /** Owners whose files are trusted: root and the current user (docs/deployment.md, "Linux: policy file"). */
   trustedUids: readonly number[];
 }
 

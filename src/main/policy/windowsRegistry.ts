@@ -1,9 +1,10 @@
 /**
- * Windows policy layers (issue 9): `HKLM\Software\Policies\Seed\Seed Messenger` is the machine layer and
- * the same key under HKCU the user layer — the keys Group Policy and Intune's ADMX ingestion write, and
- * which only administrators can change. Read with the system's own reg.exe (full path, never from PATH)
- * through the injected command runner. A missing key means "no policy"; registry value names are
- * matched to policy keys case-insensitively.
+ * Windows policy layers (docs/deployment.md, "Windows: Group Policy and Intune"):
+ * `HKLM\Software\Policies\Seed\Seed Messenger` is the machine layer and the same key under HKCU the user
+ * layer — the keys Group Policy and Intune's ADMX ingestion write, and which only administrators can
+ * change. Read with the system's own reg.exe (full path, never from PATH) through the injected command
+ * runner. A missing key means "no policy"; registry value names are matched to policy keys
+ * case-insensitively.
  */
 import { POLICY_DEFINITIONS } from '../../common/policy/definitions';
 import type { PolicyLayerName } from '../../common/policy/errors';

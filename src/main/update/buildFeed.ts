@@ -1,8 +1,8 @@
 /**
- * The update feed baked into a release (issue 9, "vendor" update mode): electron-builder writes
- * `resources/app-update.yml` when the build had SEED_UPDATE_FEED_URL (electron-builder.config.cjs,
- * `publish`). Only a generic-provider https feed is accepted; the file is flat `key: value` YAML, read
- * here without a YAML library. A missing file means the build has no feed.
+ * The update feed baked into a release (the "vendor" update mode, docs/deployment.md §3): electron-builder
+ * writes `resources/app-update.yml` when the build had SEED_UPDATE_FEED_URL (electron-builder.config.cjs,
+ * `publish`). Only a generic-provider https feed is accepted; the file is flat `key: value` YAML, read here
+ * without a YAML library. A missing file means the build has no feed.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
- * How this copy of the app was installed, which decides who owns its updates (issue 9, "Auto-update:
- * off or IT-managed under MDM installs"). per-machine: Windows MSI/NSIS into Program Files, or a
+ * How this copy of the app was installed, which decides who owns its updates (docs/deployment.md §3:
+ * off or IT-managed for per-machine installs). per-machine: Windows MSI/NSIS into Program Files, or a
  * root-owned bundle from the macOS pkg — deployed by IT, not writable by the user. package-manager: a
  * deb/rpm under /usr or /opt — apt/dnf update it. per-user: NSIS per-user, a dmg copy, an AppImage.
  * Environment variables may add Program Files locations but never remove the fixed ones, so a user

@@ -1,6 +1,6 @@
 /**
- * What the composition root calls once at start-up (issue 9): from the effective policy, the facts of
- * this installation and the release's resources folder, the update decision — then hand it with
+ * What the composition root calls once at start-up (docs/deployment.md §3): from the effective policy, the
+ * facts of this installation and the release's resources folder, the update decision — then hand it with
  * electron-updater's `autoUpdater` to `createUpdateService`. Nothing here takes input from the renderer.
  */
 import type { PolicyWarning } from '../../common/policy/errors';

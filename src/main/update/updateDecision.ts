@@ -1,7 +1,7 @@
 /**
- * Whether and from where the app updates itself (issue 9, "Auto-update: off or IT-managed under MDM
- * installs; switchable by policy; never lets the renderer pick the feed"). Inputs are only the effective
- * policy, the install kind and the feed baked into the build — nothing the renderer sends.
+ * Whether and from where the app updates itself (docs/deployment.md §3: off or IT-managed for
+ * per-machine installs, switchable by policy; the renderer never picks the feed). Inputs are only the
+ * effective policy, the install kind and the feed baked into the build — nothing the renderer sends.
  *
  * - development builds and deb/rpm installs never self-update (the package manager does);
  * - per-machine installs without an update-mode policy stay off: IT deploys new versions through MDM;

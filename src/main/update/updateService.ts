@@ -1,8 +1,8 @@
 /**
- * The update service the composition root wires to electron-updater's `autoUpdater` (issue 9). The feed
- * is set once, from the decision (updateDecision.ts), when the service is created; `checkNow()` takes no
- * arguments, so no caller — in particular no IPC message from the renderer — can choose or change the
- * feed. When updates are off the updater is never touched.
+ * The update service the composition root wires to electron-updater's `autoUpdater`
+ * (docs/deployment.md §3). The feed is set once, from the decision (updateDecision.ts), when the service is
+ * created; `checkNow()` takes no arguments, so no caller — in particular no IPC message from the renderer —
+ * can choose or change the feed. When updates are off the updater is never touched.
  */
 import type { UpdateDecision } from './updateDecision';
 

@@ -1,6 +1,7 @@
 /**
- * Many ephemeral X25519 key agreements at once, spread over the machine's cores (issue 10, rotation end to
- * end): a rotation of a 1,000-member group makes 2,000 HPKE wraps, and their X25519 work — a fresh key
+ * Many ephemeral X25519 key agreements at once, spread over the machine's cores (docs/benchmarks.md,
+ * "Performance work after the third report"): a rotation of a 1,000-member group makes 2,000 HPKE wraps,
+ * and their X25519 work — a fresh key
  * pair, its public key as X25519(sk, 9), the DH with the recipient (RFC 9180 §4.1 Encap) — is ~90 % of the
  * wrap cost. This thread computes one share while worker threads compute the others; every ephemeral
  * private key is made, used once and dropped inside the thread that computes it, and only the public keys

@@ -1,8 +1,9 @@
 /**
- * Access Manager enforcement (pubnub-protocol.md §5; issue 4): with a secret key, PAM calls need a valid v2
- * signature, a validly signed request (the key service) may do anything, and every other request except `/time`
- * needs an `auth` token that is genuine, unexpired, unrevoked, bound to the caller's uuid when it names one, and
- * grants the permission each resource needs. Without a secret key everything is open and PAM calls are refused.
+ * Access Manager enforcement (pubnub-protocol.md §5; docs/relay.md, "Access Manager"): with a secret key,
+ * PAM calls need a valid v2 signature, a validly signed request (the key service) may do anything, and
+ * every other request except `/time` needs an `auth` token that is genuine, unexpired, unrevoked, bound to
+ * the caller's uuid when it names one, and grants the permission each resource needs. Without a secret key
+ * everything is open and PAM calls are refused.
  */
 import { AccessDeniedError, BadRequestError } from '../errors';
 import type { RevocationStore } from '../store/revocations';

@@ -1,7 +1,7 @@
 /**
- * Authorization checks on conversations (issue 5, "Never return ... anything to a removed member or
- * revoked device"): the conversation must exist (404) and the caller must be a current member (403);
- * role checks follow owner > admin > member. Revoked devices never get this far (auth/authenticate.ts).
+ * Authorization checks on conversations (docs/api.md, "Conversations and members"), so a removed member
+ * gets nothing: the conversation must exist (404) and the caller must be a current member (403); role
+ * checks follow owner > admin > member. Revoked devices never get this far (auth/authenticate.ts).
  */
 import type { Queryable } from '../db/db';
 import { Forbidden, NotFound } from '../http/httpErrors';

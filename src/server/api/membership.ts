@@ -1,8 +1,8 @@
 /**
- * Membership changes as transactions on a locked conversation (issue 5, "remove member and leave (both
- * mark the conversation as needing rotation)"): each returns the effects to publish after commit —
- * notices to the members and, for the one who leaves, revocation of their PubNub tokens so their next
- * token no longer names the conversation's channel.
+ * Membership changes as transactions on a locked conversation (docs/api.md, "Conversations and members":
+ * removing a member and leaving both mark the conversation `needsRotation`): each returns the effects to
+ * publish after commit — notices to the members and, for the one who leaves, revocation of their PubNub
+ * tokens so their next token no longer names the conversation's channel.
  */
 import type { ConversationId, UserId } from '../../common/ids';
 import type { Queryable } from '../db/db';

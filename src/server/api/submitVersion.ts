@@ -1,9 +1,9 @@
 /**
- * Submitting key version N+1 (issue 5, "submit version N+1 with a wrap for every current member device
- * and none for any other (409 when N+1 is not next, 422 when incomplete or over-complete, signature
- * checked)"). The signature and the signer's certificate are checked first, outside the lock; the
- * version number and the member-device set are checked on the locked conversation, so concurrent
- * submissions of the same N+1 serialize and all but one get 409.
+ * Submitting key version N+1 (docs/api.md, "Key versions", `submitKeyVersion`): a wrap for every current
+ * member device and none for any other; 409 when N+1 is not next, 422 when incomplete or over-complete or
+ * when the signature does not verify. The signature and the signer's certificate are checked first, outside
+ * the lock; the version number and the member-device set are checked on the locked conversation, so
+ * concurrent submissions of the same N+1 serialize and all but one get 409.
  */
 import type { ConversationId } from '../../common/ids';
 import { fromBase64Url } from '../../common/encoding/base64url';

@@ -1,7 +1,7 @@
 /**
  * Which key versions a member may hold and whether a batch of wraps is exactly what is owed
- * (issue 5, "shared = all versions, joined = from the current one"; "422 when incomplete or
- * over-complete").
+ * (docs/api.md, `addMember`: `shared` grants every version, `joined` the current one on; any other set
+ * of wraps is 422 `wraps_mismatch`).
  */
 import { missingCase } from '../../common/errors';
 import type { ConversationRow } from '../store/conversations';

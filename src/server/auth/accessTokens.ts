@@ -1,5 +1,5 @@
 /**
- * Short-lived access tokens (issue 5, "short-lived JWT access tokens"): HS256 JWTs signed with the
+ * Short-lived access tokens (docs/api.md, "Conventions": valid 5 minutes): HS256 JWTs signed with the
  * service's secret, carrying `sub` (user), `sid` (refresh-token family) and, once the session is bound
  * to a registered device, `did`. Verification pins the algorithm, issuer and audience and requires
  * `exp`, so `alg: none`, another key or an expired token all fail the same way.

@@ -1,7 +1,7 @@
 /**
- * Turns a bearer access token into the request's principal (issue 5, "the access token names the
- * device"): the JWT must verify, its session must be live (logout and refresh-token reuse end it at
- * once, not at token expiry), and a named device must be the session's, belong to the user and not be
+ * Turns a bearer access token into the request's principal (docs/api.md, "Conventions": the token's `did`
+ * names the device): the JWT must verify, its session must be live (logout and refresh-token reuse end it
+ * at once, not at token expiry), and a named device must be the session's, belong to the user and not be
  * revoked — so a revoked device gets nothing from its next request on.
  *
  * The liveness rules are `checkPrincipalState`, applied to the session and device rows read either by

@@ -1,6 +1,6 @@
 /**
- * The HS256 secret for access tokens (issue 5, "HS256 with a server secret stored in the data dir or
- * DB"): given explicitly, or created once and kept in the database's server_secrets table so that
+ * The HS256 secret for access tokens (docs/operations.md, "Key material that exists server-side"):
+ * given explicitly, or created once and kept in the database's server_secrets table so that
  * every instance sharing a PostgreSQL database verifies every other instance's tokens.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,7 +1,8 @@
 /**
- * Password hashing with argon2id (issue 5, "login (argon2id)"); parameters follow the OWASP password
- * storage cheat sheet's argon2id minimum (19 MiB, 2 iterations, 1 lane). Verifying against an unknown
- * account still spends one hash so that timing does not reveal which account names exist.
+ * Password hashing with argon2id (docs/operations.md, "Key material that exists server-side"); parameters
+ * follow the OWASP password storage cheat sheet's argon2id minimum (19 MiB, 2 iterations, 1 lane).
+ * Verifying against an unknown account still spends one hash so that timing does not reveal which account
+ * names exist.
  */
 import argon2 from 'argon2';
 

@@ -1,8 +1,8 @@
 /**
- * Issues and rotates token pairs (issue 5, "rotating refresh tokens (reuse of a used refresh token
- * revokes the family), logout"): a login opens a session (the family) with its first refresh token;
- * each refresh spends the presented token and issues the next; presenting a spent token ends the
- * session, so a stolen token and its legitimate holder cannot both continue.
+ * Issues and rotates token pairs (docs/api.md, "Accounts and sessions", `login` and `refresh`): a login
+ * opens a session (the family) with its first refresh token; each refresh spends the presented token and
+ * issues the next; presenting a spent token ends the session, so a stolen token and its legitimate holder
+ * cannot both continue.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { missingCase } from '../../common/errors';

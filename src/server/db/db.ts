@@ -1,5 +1,5 @@
 /**
- * The storage driver interface of the key service (issue 5, "Storage"): one small SQL surface that both
+ * The storage driver interface of the key service (docs/operations.md): one small SQL surface that both
  * drivers implement — better-sqlite3 (db/sqlite.ts) and PostgreSQL via `pg` (db/postgres.ts). Stores
  * (src/server/store) write portable SQL with `?` placeholders once; each driver adapts it. Every write
  * runs inside `transaction`, and `lockRow` is how a transaction serializes on one conversation.

@@ -1,8 +1,9 @@
 /**
- * PostgreSQL driver (issue 5, "PostgreSQL when a database URL is given"): a `pg` Pool shared by every
- * request of this instance; several instances may share one database behind a load balancer. Portable
- * `?` placeholders become `$n`, BIGINT columns come back as numbers (they hold millisecond timestamps
- * and counters, far below 2^53), and constraint/serialization errors become typed errors.
+ * PostgreSQL driver, used when a database URL is given (docs/operations.md, "Several instances behind a
+ * load balancer on PostgreSQL"): a `pg` Pool shared by every request of this instance; several instances
+ * may share one database behind a load balancer. Portable `?` placeholders become `$n`, BIGINT columns come
+ * back as numbers (they hold millisecond timestamps and counters, far below 2^53), and
+ * constraint/serialization errors become typed errors.
  */
 import pg from 'pg';
 import type { Database, Queryable, Row, SqlValue } from './db';

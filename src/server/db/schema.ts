@@ -1,8 +1,9 @@
 /**
- * The key service's versioned schema (issue 5, "with migrations"). Each migration is portable SQL run
- * once, in order, in its own transaction; `schema_migrations` records what has run. Nothing here can
- * hold a conversation key: key_wraps holds HPKE ciphertexts for one device each, key_versions holds the
- * signed public record of a version (docs/operations.md, "Key material that exists server-side").
+ * The key service's versioned schema (migrations run at start-up: docs/operations.md). Each migration is
+ * portable SQL run once, in order, in its own transaction; `schema_migrations` records what has run.
+ * Nothing here can hold a conversation key: key_wraps holds HPKE ciphertexts for one device each,
+ * key_versions holds the signed public record of a version (docs/operations.md, "Key material that exists
+ * server-side").
  */
 export interface Migration {
   readonly version: number;

@@ -1,5 +1,5 @@
 /**
- * SQLite driver (issue 5, "Storage: SQLite by default"): one better-sqlite3 file under the data
+ * SQLite driver (docs/operations.md, "One instance on SQLite"): one better-sqlite3 file under the data
  * directory in WAL mode, with a writer connection that serves one transaction at a time (BEGIN
  * IMMEDIATE, queued by a mutex) and a separate reader connection, so reads never see a transaction's
  * uncommitted rows and stay fast while a write is in flight.

@@ -1,5 +1,5 @@
 /**
- * Reads a JSON request body under a byte limit (issue 5, "oversize bodies (413)"): a declared or
+ * Reads a JSON request body under a byte limit (docs/api.md, "Conventions": 2 MiB, else 413): a declared or
  * streamed length over the limit is refused without buffering the rest, anything that is not JSON is a
  * 400, and an empty body reads as `undefined`.
  */

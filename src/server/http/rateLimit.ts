@@ -1,5 +1,5 @@
 /**
- * Fixed-window rate limiting for the auth endpoints (issue 5, "rate limits on auth endpoints"): at most
+ * Fixed-window rate limiting for the auth endpoints (docs/api.md, "Accounts and sessions"): at most
  * `limit` hits per key per window, keyed by client address and by account name. State is per instance
  * (docs/operations.md: behind a load balancer, the effective limit is per instance).
  */

@@ -1,10 +1,10 @@
 /**
- * Side effects of a committed write (issue 5, "re-grants on membership change, revokes on removal;
- * publishes control notices"): collected inside the transaction, applied after it commits, so a notice
- * never announces something that was rolled back. Token revocations finish before the request answers;
- * notices are handed to the notice outbox (noticeOutbox.ts), which publishes them after the answer, in
- * order per inbox, with retries. PubNub failures are reported, never turned into a failed request — the
- * database is the source of truth and clients re-fetch.
+ * Side effects of a committed write (PubNub token revocations and control notices; docs/api.md, "PubNub"):
+ * collected inside the transaction, applied after it commits, so a notice never announces something that
+ * was rolled back. Token revocations finish before the request answers; notices are handed to the notice
+ * outbox (noticeOutbox.ts), which publishes them after the answer, in order per inbox, with retries. PubNub
+ * failures are reported, never turned into a failed request — the database is the source of truth and
+ * clients re-fetch.
  */
 import type { ControlNoticeBody } from '../../common/controlNotices';
 import type { PubnubGateway } from './gateway';

@@ -1,8 +1,8 @@
 /**
- * Control notices published after the answer (issue 5, "publishes control notices"; issue 10, rotation
- * end to end): a write hands its notices over once its transaction has committed and answers at once;
- * the outbox publishes them in the background. A rotation of a 1,000-member group no longer waits for
- * 1,000 inbox publishes before it answers.
+ * Control notices published after the answer (docs/api.md, "PubNub"; docs/benchmarks.md, "Performance work
+ * after the third report"): a write hands its notices over once its transaction has committed and answers
+ * at once; the outbox publishes them in the background. A rotation of a 1,000-member group no longer waits
+ * for 1,000 inbox publishes before it answers.
  *
  * - Order: notices to one inbox are published one after the other, in the order they were queued, so a
  *   member sees a conversation's `key_version` 5 before 6 and `member_removed` before `rotation_needed`.

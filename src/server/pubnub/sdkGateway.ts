@@ -1,7 +1,7 @@
 /**
- * The PubNub gateway on the real `pubnub` SDK (issue 5, "the server alone holds the secret key"): one
- * SDK instance configured with the secret key signs grant, revoke and publish requests. Works against
- * PubNub's service or the local relay (`origin: '127.0.0.1:<port>', ssl: false`).
+ * The PubNub gateway on the real `pubnub` SDK (only the key service holds the secret key:
+ * docs/deployment.md §6): one SDK instance configured with the secret key signs grant, revoke and publish
+ * requests. Works against PubNub's service or the local relay (`origin: '127.0.0.1:<port>', ssl: false`).
  */
 import { randomBytes } from 'node:crypto';
 import PubNub from 'pubnub';

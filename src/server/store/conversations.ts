@@ -1,8 +1,8 @@
 /**
- * Conversations and members (issue 5, "Conversations"): a conversation has a kind, a history policy
- * (`shared`: members see every key version; `joined`: from the version current when they joined), a
- * current key version and a needs-rotation flag set by removals and device revocations. A member row
- * stays after removal (removed_at) so that re-adding starts a fresh entitlement.
+ * Conversations and members (docs/api.md, "Conversations and members"): a conversation has a kind, a
+ * history policy (`shared`: members see every key version; `joined`: from the version current when they
+ * joined), a current key version and a needs-rotation flag set by removals and device revocations. A member
+ * row stays after removal (removed_at) so that re-adding starts a fresh entitlement.
  */
 import type { ConversationKind, HistoryPolicy, Role } from '../../common/domain';
 import { forUpdate, type Queryable } from '../db/db';

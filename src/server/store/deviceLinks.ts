@@ -1,5 +1,5 @@
 /**
- * Device-link table access (issue 6, "Device linking"; docs/protocol.md §14): one row per link request a
+ * Device-link table access (docs/api.md, "Device links"; docs/protocol.md §14): one row per link request a
  * new device opened. It holds only public keys, the approving device's id and the HPKE-sealed payload
  * for the new device — nothing the service could open.
  */

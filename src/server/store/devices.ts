@@ -1,5 +1,5 @@
 /**
- * Devices table access (issue 5, "Devices"): a device row keeps the device's certificate exactly as
+ * Devices table access (docs/api.md, "Devices"): a device row keeps the device's certificate exactly as
  * submitted (its public keys, signed by the account identity key) and a revocation time. "Member
  * devices" of a conversation are the unrevoked devices of its current members — the set every key
  * version must wrap to.

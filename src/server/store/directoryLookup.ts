@@ -1,9 +1,10 @@
 /**
- * Batch reads of the directory (issue 10: a rotation looks up every member's devices in one request;
- * a key ring checks every member device of a record in one): users by id, the unrevoked devices of many
- * users, and devices by id (revoked ones included, as for one device). The ids travel as one JSON array
- * parameter expanded by the database (json_each / jsonb_array_elements_text), so each statement has one
- * text — one prepared plan — for any number of ids, and never more parameters than a driver allows.
+ * Batch reads of the directory (docs/api.md, `lookupDirectory`: a rotation looks up every member's devices
+ * in one request; a key ring checks every member device of a record in one): users by id, the unrevoked
+ * devices of many users, and devices by id (revoked ones included, as for one device). The ids travel as
+ * one JSON array parameter expanded by the database (json_each / jsonb_array_elements_text), so each
+ * statement has one text — one prepared plan — for any number of ids, and never more parameters than a
+ * driver allows.
  */
 import type { Queryable } from '../db/db';
 import type { DeviceRow } from './devices';

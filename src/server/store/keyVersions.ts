@@ -1,5 +1,5 @@
 /**
- * Key versions and wraps (issue 5, "Key versions"): a version row keeps the creator's signed record
+ * Key versions and wraps (docs/api.md, "Key versions"): a version row keeps the creator's signed record
  * (its public part), a wrap row keeps one device's HPKE-sealed copy of that version's key. Every read
  * here is for exactly one device and a version range the caller has already authorized; nothing
  * returns another device's wrap.
@@ -130,10 +130,10 @@ export interface SessionMemberWrapRow extends PrincipalState, Omit<MemberWrapRow
 }
 
 /**
- * One round trip for a device's key fetch (issue 10, key-service fetch on PostgreSQL): everything
- * `memberWrap` reads plus the caller's session and device rows (what `principalState` reads before
- * other handlers), so the handler checks liveness (`checkPrincipalState`) and entitlement from one row.
- * Undefined when the session does not exist.
+ * One round trip for a device's key fetch (docs/benchmarks.md, "Performance work after the third report",
+ * key-service fetch on PostgreSQL): everything `memberWrap` reads plus the caller's session and device rows
+ * (what `principalState` reads before other handlers), so the handler checks liveness
+ * (`checkPrincipalState`) and entitlement from one row. Undefined when the session does not exist.
  */
 export function sessionMemberWrap(
   q: Queryable,

@@ -1,5 +1,5 @@
 /**
- * PubNub Access Manager tokens the service granted (issue 5, "PubNub"): kept so that removing a member
+ * PubNub Access Manager tokens the service granted (docs/api.md, "PubNub"): kept so that removing a member
  * or revoking a device can revoke every live token of that user. Tokens are bearer credentials for
  * PubNub only and expire on their own (ttl).
  */

@@ -1,6 +1,6 @@
 /**
- * Refresh-token families (issue 5, "rotating refresh tokens (reuse of a used refresh token revokes the
- * family)"): a session is one login; each refresh token is stored only as its SHA-256 and may be used
+ * Refresh-token families (docs/api.md, "Accounts and sessions": presenting a spent refresh token revokes
+ * the family): a session is one login; each refresh token is stored only as its SHA-256 and may be used
  * once. Marking a token used is a conditional update, so two concurrent refreshes with the same token
  * cannot both succeed.
  */

@@ -1,6 +1,6 @@
 /**
- * Accounts table access (issue 5, "Accounts"): usernames are stored lower-case and unique; the
- * password is only ever an argon2id hash; the identity key is the account's Ed25519 public key.
+ * Accounts table access (docs/api.md, "Accounts and sessions"): usernames are stored lower-case and unique;
+ * the password is only ever an argon2id hash; the identity key is the account's Ed25519 public key.
  */
 import type { Queryable } from '../db/db';
 

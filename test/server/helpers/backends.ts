@@ -1,8 +1,9 @@
 /**
- * The storage backends every key-service scenario runs against (issue 5, "the same test suite runs
- * against both"): SQLite in a fresh temp dir, and PostgreSQL in a fresh database on the server named by
- * TEST_DATABASE_URL (scripts/with-services.sh starts one). Without that variable the PostgreSQL tests
- * fail with a clear message, unless SEED_NO_POSTGRES=1, which reports them skipped under a name saying why.
+ * The storage backends every key-service scenario runs against (the same suite runs on both, as
+ * docs/operations.md supports both): SQLite in a fresh temp dir, and PostgreSQL in a fresh database on the
+ * server named by TEST_DATABASE_URL (scripts/with-services.sh starts one). Without that variable the
+ * PostgreSQL tests fail with a clear message, unless SEED_NO_POSTGRES=1, which reports them skipped under a
+ * name saying why.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * IPC schemas for broadcast channels (docs/broadcast.md §8.1, issue 8): channel and message views, and
+ * IPC schemas for broadcast channels (docs/broadcast.md §8.1): channel and message views, and
  * the arguments of the broadcast channels of the contract. Views carry ids, names, the key manager URL,
  * roles, key versions and message text or a typed not-readable state — never keys.
  */

@@ -1,5 +1,6 @@
 /**
- * The en-US ADML resource file for the generated ADMX (issue 9; Microsoft's ADML syntax:
+ * The en-US ADML resource file for the generated ADMX (docs/deployment.md, "Windows: Group Policy and
+ * Intune"; Microsoft's ADML syntax:
  * policyDefinitionResources → resources → stringTable + presentationTable). Each ADMX `$(string.X)` and
  * `$(presentation.X)` reference resolves here.
  */

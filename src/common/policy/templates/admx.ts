@@ -1,5 +1,6 @@
 /**
- * ADMX policy definitions generated from the policy table (issue 9; structure of Microsoft's
+ * ADMX policy definitions generated from the policy table (docs/deployment.md, "Windows: Group Policy and
+ * Intune"; structure of Microsoft's
  * PolicyDefinitions schema, "ADMX syntax": policyNamespaces, resources, supportedOn, categories,
  * policies). Every policy has class="Both", so Group Policy / Intune can set it for the computer
  * (HKLM, wins) or for the user (HKCU), under `Software\Policies\Seed\Seed Messenger`. Booleans are

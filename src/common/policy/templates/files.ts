@@ -1,6 +1,6 @@
 /**
- * The set of IT policy templates shipped in resources/policy-templates/ (issue 9), by relative path.
- * `npm run policy:templates` writes them; a test proves the committed files equal this output.
+ * The set of IT policy templates shipped in resources/policy-templates/ (docs/deployment.md), by relative
+ * path. `npm run policy:templates` writes them; a test proves the committed files equal this output.
  */
 import { POLICY_IDENTITY } from '../identity';
 import { generateAdml } from './adml';

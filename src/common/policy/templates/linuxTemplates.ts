@@ -1,7 +1,8 @@
 /**
- * Linux policy templates (issue 9): an example `/etc/seed-messenger/policies.json` with every setting,
- * and a JSON Schema (draft 2020-12) of that file, both generated from the policy table so editors and
- * fleet tools (Ansible, Puppet, Salt) can validate what they deploy.
+ * Linux policy templates (docs/deployment.md, "Linux: policy file"): an example
+ * `/etc/seed-messenger/policies.json` with every setting, and a JSON Schema (draft 2020-12) of that file,
+ * both generated from the policy table so editors and fleet tools (Ansible, Puppet, Salt) can validate what
+ * they deploy.
  */
 import { missingCase } from '../../errors';
 import { POLICY_DEFINITIONS, type PolicyDefinition } from '../definitions';

@@ -1,6 +1,7 @@
 /**
  * A macOS configuration profile (.mobileconfig, an XML property list) generated from the policy table
- * (issue 9). Its one payload has PayloadType = the app's bundle id, so an MDM (Jamf, Intune, Kandji…)
+ * (docs/deployment.md, "macOS: configuration profile"). Its one payload has PayloadType = the app's
+ * bundle id, so an MDM (Jamf, Intune, Kandji…)
  * that installs it makes macOS write the keys to `/Library/Managed Preferences/com.seed.messenger.plist`
  * (device profile) or `/Library/Managed Preferences/<user>/com.seed.messenger.plist` (user profile),
  * where src/main/policy reads them. The profile carries every setting with an example value: IT deletes

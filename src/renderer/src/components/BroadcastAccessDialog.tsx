@@ -1,5 +1,5 @@
 /**
- * Presentational: the owner's access dialog of a channel (issue 8, docs/broadcast.md §2.1, §4): pick a
+ * Presentational: the owner's access dialog of a channel (docs/broadcast.md §2.1, §4): pick a
  * person (UserPicker), then grant or withdraw the subscriber or publisher role, or revoke them as a
  * reader — which asks first, because it moves the channel to a new key version they cannot fetch and
  * takes their roles away (what they already read stays readable to them).

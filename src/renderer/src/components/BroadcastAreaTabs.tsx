@@ -1,6 +1,7 @@
 /**
- * Presentational: the two areas of the messenger — conversations and broadcast channels (issue 8) — as
- * tabs below the header. The arrow keys, Home and End move between the tabs and select them.
+ * Presentational: the two areas of the messenger — conversations and broadcast channels
+ * (docs/broadcast.md §8.1) — as tabs below the header. The arrow keys, Home and End move between the tabs
+ * and select them.
  */
 import type { KeyboardEvent } from 'react';
 import type { MessengerArea } from '../state/broadcastSlice';

@@ -1,7 +1,8 @@
 /**
- * Presentational: the channel list of the "Channels" area (issue 8): every channel of the directory and
- * every followed one, with this user's roles and whether this device follows it, plus "New channel" and
- * "Refresh". Each channel is a button; the selected one is `aria-current`; arrows, Home and End move.
+ * Presentational: the channel list of the "Channels" area (docs/broadcast.md §8.1): every channel of the
+ * directory and every followed one, with this user's roles and whether this device follows it, plus "New
+ * channel" and "Refresh". Each channel is a button; the selected one is `aria-current`; arrows, Home and
+ * End move.
  */
 import type { KeyboardEvent } from 'react';
 import type { BroadcastChannelSummary } from '../../../common/ipc/schemas/broadcast';

@@ -1,5 +1,5 @@
 /**
- * Presentational: one broadcast channel (issue 8, docs/broadcast.md §8.1). The key manager that holds the
+ * Presentational: one broadcast channel (docs/broadcast.md §8.1). The key manager that holds the
  * channel keys is named before following, since it can read the channel. Followed, it shows the newest
  * messages oldest first (scrolling up or "Load older" opens more), a composer for publishers and the
  * owner, and "Manage access" for the owner. Unfollowing deletes this device's copy of the channel keys,

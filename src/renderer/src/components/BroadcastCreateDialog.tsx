@@ -1,6 +1,7 @@
 /**
- * Presentational: the "New channel" dialog (issue 8): a name and, optionally, the URL of a custom key
- * manager (empty: the organisation's own). The form's own check and main's typed error are shown here.
+ * Presentational: the "New channel" dialog (docs/broadcast.md §8.1): a name and, optionally, the URL of a
+ * custom key manager (empty: the organisation's own). The form's own check and main's typed error are shown
+ * here.
  */
 import { useState } from 'react';
 import type { UiError } from '../model/uiError';

@@ -1,6 +1,7 @@
 /**
- * Presentational: one row of a broadcast channel (issue 8): an opened message (text as text only, time,
- * key version), a message that cannot be read (a friendly line and its stable code), or one not opened yet.
+ * Presentational: one row of a broadcast channel (docs/broadcast.md §8.1): an opened message (text as text
+ * only, time, key version), a message that cannot be read (a friendly line and its stable code), or one not
+ * opened yet.
  */
 import type { BroadcastRow } from '../model/broadcastRows';
 

@@ -1,5 +1,5 @@
 /**
- * Presentational: one conversation (issue 7, chat): header with the key version and the members and
+ * Presentational: one conversation's chat: header with the key version and the members and
  * security panels, the identity-changed banner that blocks the composer until acknowledged, the virtualized
  * history (an ARIA log) with scroll-back, the typing indicator and the composer.
  */

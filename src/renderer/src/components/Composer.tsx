@@ -1,5 +1,5 @@
 /**
- * Presentational: the multiline composer (issue 7, chat): Enter sends, Shift+Enter starts a new line
+ * Presentational: the chat's multiline composer: Enter sends, Shift+Enter starts a new line
  * (model/composerKeys.ts). Disabled, with the reason shown, while sending is blocked (an identity change
  * not yet acknowledged, or policy requiring verified contacts).
  */

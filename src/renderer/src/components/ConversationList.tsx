@@ -1,5 +1,5 @@
 /**
- * Presentational: the conversation list (issue 7: unread counts, previews, search) with the "New
+ * Presentational: the conversation list (unread counts, previews, search) with the "New
  * conversation" action. Each conversation is a button; the selected one is marked `aria-current`; the arrow
  * keys, Home and End move between conversations.
  */

@@ -1,8 +1,9 @@
 /**
- * Presentational: devices (issue 7: list, link, revoke). Lists this user's devices; revoking one rotates
- * the keys of its conversations. "Link another device" is the approve flow: enter (or paste from a scan)
- * the new device's link code, compare the confirmation code shown on both devices, then approve or reject.
- * `initialCode` pre-fills the code field (from a deep link); nothing happens until the user continues.
+ * Presentational: devices (list, link, revoke; docs/client.md, "Revoked devices"). Lists this user's
+ * devices; revoking one rotates the keys of its conversations. "Link another device" is the approve flow:
+ * enter (or paste from a scan) the new device's link code, compare the confirmation code shown on both
+ * devices, then approve or reject. `initialCode` pre-fills the code field (from a deep link); nothing
+ * happens until the user continues.
  */
 import { useState } from 'react';
 import type { DeviceId } from '../../../common/ids';

@@ -1,5 +1,5 @@
 /**
- * Presentational: a modal dialog (issue 7: keyboard navigable, Escape closes dialogs). Focus moves into it
+ * Presentational: a modal dialog (keyboard navigable; Escape closes it). Focus moves into it
  * when it opens, Tab stays inside it (and comes back into it when the focused control disappeared),
  * Escape anywhere or the close button calls `onClose`, and focus returns to where it was.
  */

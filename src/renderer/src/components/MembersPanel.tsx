@@ -1,7 +1,7 @@
 /**
- * Presentational: the members panel (issue 7: add, remove, roles, history policy shown). Owners and
- * admins manage members; removing someone rotates the conversation key before anyone sends again (the
- * chat then shows the rotation line). A group can be renamed; anyone can leave.
+ * Presentational: the members panel (add, remove, roles, history policy shown; docs/api.md, "Conversations
+ * and members"). Owners and admins manage members; removing someone rotates the conversation key before
+ * anyone sends again (the chat then shows the rotation line). A group can be renamed; anyone can leave.
  */
 import { useState } from 'react';
 import type { AssignableRole } from '../../../common/domain';

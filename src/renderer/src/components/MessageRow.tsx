@@ -1,7 +1,7 @@
 /**
- * Presentational: one row of the chat history (issue 7, chat): a message (author, text as text only,
- * time, delivery state, reactions, read receipts, retry of a failed send), a "cannot decrypt yet"
- * placeholder, a rejected envelope, or a system line (key rotation, member change).
+ * Presentational: one row of the chat history (the items of docs/messaging.md §Timeline): a message
+ * (author, text as text only, time, delivery state, reactions, read receipts, retry of a failed send), a
+ * "cannot decrypt yet" placeholder, a rejected envelope, or a system line (key rotation, member change).
  */
 import type { TimelineRow } from '../model/timelineRows';
 

@@ -1,6 +1,7 @@
 /**
- * Presentational: new direct message or new group (issue 7): pick people from the directory; a group also
- * has a name and a history policy (whether new members may read earlier messages).
+ * Presentational: new direct message or new group: pick people from the directory; a group also has a
+ * name and a history policy (whether new members may read earlier messages; docs/api.md, "Conversations
+ * and members").
  */
 import { useState, type FormEvent } from 'react';
 import type { ConversationKind, HistoryPolicy } from '../../../common/domain';

@@ -1,7 +1,7 @@
 /**
- * Presentational: onboarding (issue 7: register, sign in, link this device). Three tabs of labelled forms;
- * the link tab shows the link code and its QR for an existing device, then the confirmation code to
- * compare. Errors are main's typed errors. Props only.
+ * Presentational: onboarding (register, sign in, or link this device as in docs/protocol.md §14). Three
+ * tabs of labelled forms; the link tab shows the link code and its QR for an existing device, then the
+ * confirmation code to compare. Errors are main's typed errors. Props only.
  */
 import { useState, type FormEvent } from 'react';
 import type { LinkOffer, LinkStatus, RegisterInput } from '../state/sessionSlice';

@@ -1,7 +1,8 @@
 /**
- * Presentational: the security panel (issue 7: key version, rotate now, safety number with QR, verified
- * badge, identity-changed banner). For a direct conversation it shows the peer's safety number as digits
- * and QR; for a group, each member's verification state with their own safety number on demand.
+ * Presentational: the security panel (key version, rotate now, safety number with QR as in
+ * docs/protocol.md §10, verified badge, identity-changed banner). For a direct conversation it shows the
+ * peer's safety number as digits and QR; for a group, each member's verification state with their own
+ * safety number on demand.
  */
 import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
 import type { ContactTrust } from '../../../common/ipc/schemas/verification';

@@ -1,6 +1,6 @@
 /**
- * Presentational: settings (issue 7: theme light/dark/system, notifications; issue 9: a managed setting is
- * locked and labelled with who manages it).
+ * Presentational: settings (theme light/dark/system, notifications); a setting IT manages is locked and
+ * labelled with who manages it (docs/deployment.md §2, "Precedence, groups and locking").
  */
 import type { Settings } from '../../../common/ipc/schemas/verification';
 import type { SettingLock } from '../../../common/policy/view';

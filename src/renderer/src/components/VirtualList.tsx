@@ -1,5 +1,5 @@
 /**
- * Presentational: a windowed list for long histories (issue 7, chat: virtualized history with
+ * Presentational: a windowed list for long histories (the chat's virtualized history with
  * scroll-back). Only the rows in and near the viewport are rendered; row heights are measured as rows
  * render (model/windowing.ts does the arithmetic). It stays at the bottom while the user is there, keeps
  * the visible row in place when older rows are prepended, asks for more when scrolled near the top, and

@@ -1,7 +1,7 @@
 /**
- * Container: the "Channels" area (issue 8) — binds the broadcast slice to the channel list, the selected
- * channel's view, the "New channel" dialog and the owner's access dialog. While shown it follows main's
- * `broadcastChanged` and (re)loads the channel list for the signed-in user.
+ * Container: the "Channels" area (docs/broadcast.md §8.1) — binds the broadcast slice to the channel list,
+ * the selected channel's view, the "New channel" dialog and the owner's access dialog. While shown it
+ * follows main's `broadcastChanged` and (re)loads the channel list for the signed-in user.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { BroadcastAccessDialog } from '../components/BroadcastAccessDialog';

@@ -1,5 +1,5 @@
 /**
- * The conversation list's view model (issue 7: "conversation list (unread counts, previews, search)"):
+ * The conversation list's view model (unread counts as in docs/messaging.md §Receipts and reactions):
  * one row per conversation with its title, a preview of the newest item, the unread count, and a search
  * filter over titles and member names. Newest activity first.
  */

@@ -1,5 +1,5 @@
 /**
- * System lines for member changes (issue 7, chat: "system lines for key rotation and member changes"):
+ * System lines for member changes (beside the key-rotation lines of docs/messaging.md §Timeline):
  * the difference between two member lists of one conversation as people read it. The pipeline's timeline
  * carries key-rotation items; member changes come from the conversation summaries main reports, so the
  * renderer notes them as they happen while it is open.

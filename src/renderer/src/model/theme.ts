@@ -1,4 +1,4 @@
-/** Theme resolution (issue 7, settings: light / dark / system): the class applied on <html>. */
+/** Theme resolution (the user's setting: light / dark / system): the class applied on <html>. */
 import type { Settings } from '../../../common/ipc/schemas/verification';
 
 export type ThemeClass = 'theme-light' | 'theme-dark';

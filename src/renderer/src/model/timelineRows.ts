@@ -1,5 +1,5 @@
 /**
- * The chat history's view model (issue 7, chat; docs/messaging.md §Timeline): one display row per timeline
+ * The chat history's view model (docs/messaging.md §Timeline): one display row per timeline
  * item — messages with author, text, delivery state, reactions and who read them; "cannot decrypt yet"
  * placeholders; rejected envelopes (never their content); key-rotation lines — merged in time order with
  * the member-change lines the renderer noted.

@@ -1,5 +1,5 @@
 /**
- * Broadcast slice (issue 8, docs/broadcast.md §8.1): the "Channels" area — the directory's channels with
+ * Broadcast slice (docs/broadcast.md §8.1): the "Channels" area — the directory's channels with
  * this user's roles, the selected channel, each followed channel's messages (only the newest window is
  * opened; scrolling up widens it, model/broadcastRows.ts), drafts, follow / unfollow, publish, create,
  * and the owner's grants and revocations. `watchBroadcast` follows main's `broadcastChanged` while the

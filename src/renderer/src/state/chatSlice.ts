@@ -1,5 +1,5 @@
 /**
- * Chat slice (issue 7, chat; docs/messaging.md): mirrors the messaging pipeline's conversation views into
+ * Chat slice (docs/messaging.md): mirrors the messaging pipeline's conversation views into
  * the store and drives it — join, send (Enter), retry, scroll-back, typing, read receipts and reactions.
  * The pipeline itself lives outside the state (a `ChatPort` attached after sign-in); its views are
  * immutable objects, replaced when they change, so selectors stay cheap. Before joining, the transport

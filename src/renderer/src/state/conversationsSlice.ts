@@ -1,5 +1,5 @@
 /**
- * Conversations slice (issue 7: conversation list, new DM and new group, members panel): the summaries main
+ * Conversations slice (conversation list, new DM and new group, members panel): the summaries main
  * reports, the search query, the selected conversation, user search for new conversations, and the member
  * operations (add, remove, roles, rename, leave, rotate now). Member changes seen between two summaries of
  * a conversation become system lines in its chat (model/memberChanges.ts).

@@ -1,5 +1,5 @@
 /**
- * Wires the store to the desktop shell in main (issue 7: desktop notifications, tray badge, deep links;
+ * Wires the store to the desktop shell in main (desktop notifications, tray badge, deep links;
  * docs/desktop.md §Desktop notifications, §Deep links, §Trust events):
  * - a message from someone else that arrives while messaging runs, in a conversation that is not the open
  *   one (or while the app is in the background), is handed to main with its preview, sender and

@@ -1,5 +1,5 @@
 /**
- * Devices slice (issue 7, devices: list, link, revoke): this user's devices, revoking one, and the
+ * Devices slice (devices panel: list, link, revoke): this user's devices, revoking one, and the
  * existing-device side of linking — read the new device's code, show the confirmation code to compare,
  * then approve or reject. A `seed-messenger://link-device` deep link only pre-fills the code field
  * (`prefillApprovalCode`); the user still continues, compares the codes and approves.

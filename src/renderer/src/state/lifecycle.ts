@@ -1,5 +1,5 @@
 /**
- * Wires the store to main's events and to itself (issue 7): loads what the app shows at start, follows
+ * Wires the store to main's events and to itself: loads what the app shows at start, follows
  * `sessionChanged` / `conversationsChanged` / `linkStatus`, and on sign-in loads conversations and devices,
  * starts the messaging pipeline and joins every conversation; on sign-out it stops the pipeline. Opening a
  * conversation loads its members' trust state (again whenever main reports a conversation change, which

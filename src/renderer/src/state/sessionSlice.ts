@@ -1,5 +1,5 @@
 /**
- * Session slice (issue 7, onboarding: register, sign in, link this device): the signed-in state main
+ * Session slice (onboarding: register, sign in, link this device): the signed-in state main
  * reports, the onboarding forms' pending call and typed error, and the new-device side of device linking
  * (the link code and QR to show, then the confirmation code to compare).
  */

@@ -1,6 +1,6 @@
 /**
- * Settings slice (issue 7, settings: theme light/dark/system, notifications; issue 9: managed settings are
- * locked with the policy's label). The theme applies at once, and stays applied for this session when main
+ * Settings slice (theme light/dark/system, notifications; managed settings are locked with the policy's
+ * label, docs/deployment.md §2). The theme applies at once, and stays applied for this session when main
  * cannot store it (the failure is shown). Any other refused change is undone. A setting IT manages cannot
  * be changed here, and main refuses it as well.
  */

@@ -1,8 +1,8 @@
 /**
- * Trust slice (issue 7, security panel; DESIGN.md §3 safety numbers): each contact's verification state and
- * safety number, marking a contact verified, and acknowledging an identity change — which, until done,
- * blocks the composer of every conversation with that contact (as does an unverified contact when policy
- * requires verified contacts).
+ * Trust slice (security panel; safety numbers: DESIGN.md §3, docs/protocol.md §10): each contact's
+ * verification state and safety number, marking a contact verified, and acknowledging an identity change —
+ * which, until done, blocks the composer of every conversation with that contact (as does an unverified
+ * contact when policy requires verified contacts).
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
