@@ -1,7 +1,7 @@
 /**
  * Typed errors of the local PubNub-protocol relay. Every refusal is a `RelayError` with a stable `code`, the
  * HTTP status it maps to and, for Access Manager refusals, the resources that were denied. The HTTP layer turns
- * them into the JSON bodies the `pubnub` SDK parses (pubnub-protocol.md §0 and §3.1).
+ * them into the JSON bodies the `pubnub` SDK parses (docs/pubnub-wire.md §0 and §3.1).
  */
 import { categoryOfStatus } from '../common/errorCategory';
 import { AppError } from '../common/errors';

@@ -1,7 +1,7 @@
 /**
  * Validation of the names that travel in PubNub paths and queries: keys, channels, wildcard channels, channel
  * groups and user ids. PubNub limits channel names to 92 characters and forbids `,` `:` `*` `/` `\` and
- * non-printable characters; `-pnpres` names the presence twin of a channel (pubnub-protocol.md §3).
+ * non-printable characters; `-pnpres` names the presence twin of a channel (docs/pubnub-wire.md §3).
  */
 import { BadRequestError } from './errors';
 

@@ -1,5 +1,5 @@
 /**
- * The relay's route table: every PubNub REST endpoint it implements (pubnub-protocol.md §2). Anything else is a
+ * The relay's route table: every PubNub REST endpoint it implements (docs/pubnub-wire.md §2). Anything else is a
  * 404 with a JSON body naming the path.
  */
 import type { RouteDef } from './http/router';

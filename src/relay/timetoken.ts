@@ -1,5 +1,5 @@
 /**
- * PubNub timetokens (pubnub-protocol.md §1): 17-digit decimal Unix time in 100 ns units. The relay issues them
+ * PubNub timetokens (docs/pubnub-wire.md §1): 17-digit decimal Unix time in 100 ns units. The relay issues them
  * strictly increasing (`max(now, last + 1)`), keeps them as `bigint` (they exceed 2^53) and writes them as JSON
  * strings everywhere except `/time/0`.
  */

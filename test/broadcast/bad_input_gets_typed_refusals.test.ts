@@ -1,5 +1,5 @@
 /**
- * Bad input never crashes broadcast code (DESIGN §6): arbitrary JSON as a descriptor is only ever a
+ * Bad input never crashes broadcast code (docs/api.md, "Errors"): arbitrary JSON as a descriptor is only ever a
  * DescriptorError; arbitrary bodies and ids at every key manager endpoint get a typed 4xx with a JSON
  * error body (never a 500), and the key manager's state is unchanged afterwards.
  */

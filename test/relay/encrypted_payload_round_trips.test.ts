@@ -1,5 +1,5 @@
 /**
- * The ACRH-encrypted payload path (pubnub-protocol.md §4): SDK clients with the AES-CBC crypto module publish
+ * The ACRH-encrypted payload path (docs/pubnub-wire.md §4): SDK clients with the AES-CBC crypto module publish
  * and read through the relay; live delivery and history decrypt, a client without the key sees only the
  * `PNED…ACRH` base64 string, and the relay's SQLite file never holds the plaintext.
  */

@@ -1,6 +1,6 @@
 /**
  * The primitives the crypto core needs, behind one interface so `src/common` stays runtime-free
- * (DESIGN.md §3). Every key crosses the interface as raw bytes — 32-byte X25519 (RFC 7748 §5) and
+ * (docs/architecture.md). Every key crosses the interface as raw bytes — 32-byte X25519 (RFC 7748 §5) and
  * Ed25519 (RFC 8032 §5.1.5) private and public keys — so a mobile or WebCrypto implementation can
  * provide the same functions. The Node implementation is `src/node/crypto/nodeProvider.ts`.
  *

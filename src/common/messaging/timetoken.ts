@@ -1,5 +1,5 @@
 /**
- * PubNub timetokens (pubnub-protocol.md §1): 17-digit decimal strings of 100 ns units since the epoch.
+ * PubNub timetokens (docs/pubnub-wire.md §1): 17-digit decimal strings of 100 ns units since the epoch.
  * The SDK keeps them as strings; so do we, and we compare them as integers without losing precision.
  */
 import { InvalidInputError } from './errors';

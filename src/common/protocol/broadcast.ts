@@ -1,5 +1,5 @@
 /**
- * Broadcast seal/open (seed 002, DESIGN.md §3, docs/protocol.md §9). Each broadcast channel version has
+ * Broadcast seal/open (seed 002, docs/protocol.md §9). Each broadcast channel version has
  * an X25519 key pair held by the key manager. A publisher HPKE-seals (base mode, single shot) to the
  * channel public key and signs with its device Ed25519 key; subscribers hold the channel private key,
  * which the key manager hands out wrapped to their device (`wrapChannelKey`).

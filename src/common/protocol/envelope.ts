@@ -1,5 +1,5 @@
 /**
- * Message envelope v1 (DESIGN.md §3, docs/protocol.md §7): the JSON object published to `conv.<id>`.
+ * Message envelope v1 (docs/protocol.md §7): the JSON object published to `conv.<id>`.
  *   header    = {v: 1, type, conversationId, keyVersion, senderDevice}
  *   aad       = UTF-8(canonicalJson(header))
  *   ciphertext = AES-256-GCM(conversation key of keyVersion, nonce (12 random bytes), plaintext, aad)

@@ -1,5 +1,5 @@
 /**
- * Key material of users and devices (DESIGN.md §3, docs/protocol.md §3): the per-user account identity key
+ * Key material of users and devices (docs/protocol.md §3): the per-user account identity key
  * (Ed25519) and per-device keys — X25519 to receive key wraps, Ed25519 to sign. Private keys never leave
  * the device except the account key through the device-linking flow.
  */

@@ -1,5 +1,5 @@
 /**
- * Conversation key-version records (DESIGN.md §3, docs/protocol.md §6): one version of a conversation key,
+ * Conversation key-version records (docs/protocol.md §6): one version of a conversation key,
  * wrapped for every member device and signed by the creating device's Ed25519 key.
  *
  * The signature covers the record's header and, per member device, a digest of that device's wrap

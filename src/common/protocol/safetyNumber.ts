@@ -1,5 +1,5 @@
 /**
- * Safety numbers (DESIGN.md §3, docs/protocol.md §10): a stable, order-independent digest of two users'
+ * Safety numbers (docs/protocol.md §10): a stable, order-independent digest of two users'
  * account identity keys, compared out of band as 60 digits or by scanning a QR code. Modelled on
  * Signal's numeric fingerprint:
  *   fp(userId, key) = H^5200 where H^0 = SHA-512(I2OSP(0, 2) ‖ key ‖ UTF-8(userId)), H^i = SHA-512(H^(i-1) ‖ key)

@@ -1,6 +1,6 @@
 /**
  * The `CryptoProvider` (src/common/crypto/provider.ts) on Node's `crypto` module — the provider of main,
- * server and cli (DESIGN.md §3). Synchronous OpenSSL calls wrapped in resolved promises: the work is
+ * server and cli (docs/architecture.md). Synchronous OpenSSL calls wrapped in resolved promises: the work is
  * CPU-bound and short, so the thread pool would only add latency.
  */
 import {

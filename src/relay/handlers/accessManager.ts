@@ -1,5 +1,5 @@
 /**
- * Access Manager v3 (pubnub-protocol.md §2 and §5): `POST /v3/pam/{sub}/grant` mints a token from the SDK's
+ * Access Manager v3 (docs/pubnub-wire.md §2 and §5): `POST /v3/pam/{sub}/grant` mints a token from the SDK's
  * grant body (`ttl` in minutes, `permissions.resources` / `patterns` maps of permission bits, `meta`, optional
  * `uuid`), `DELETE /v3/pam/{sub}/grant/{token}` revokes one. Both need a valid v2 signature.
  */

@@ -1,5 +1,5 @@
 /**
- * Message actions (pubnub-protocol.md §2 `/v1/message-actions`; reactions and read receipts): add (POST body
+ * Message actions (docs/pubnub-wire.md §2 `/v1/message-actions`; reactions and read receipts): add (POST body
  * `{type, value}`), page, and remove; each change is also delivered to subscribers as an `e: 3` event with
  * `d = {source: "actions", version: "1.0", event: "added"|"removed", data}` (§3).
  */

@@ -1,5 +1,5 @@
 /**
- * Message Persistence reads and deletes (pubnub-protocol.md §2 and §2.2): fetch v3 over several channels,
+ * Message Persistence reads and deletes (docs/pubnub-wire.md §2 and §2.2): fetch v3 over several channels,
  * history-with-actions for one channel (with `more`), message counts (exclusive timetoken, capped at 10,000) and
  * delete (`start` exclusive, `end` inclusive, either order). Stored payloads and meta are spliced into the answer
  * as the JSON text they were published as, so numbers keep their precision.

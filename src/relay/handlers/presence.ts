@@ -1,5 +1,5 @@
 /**
- * Presence REST calls (pubnub-protocol.md §2 and §2.1): heartbeat, leave, here_now (one channel: the flat
+ * Presence REST calls (docs/pubnub-wire.md §2 and §2.1): heartbeat, leave, here_now (one channel: the flat
  * `uuids`/`occupancy` shape; several, groups or global: the `payload.channels` shape), where_now, and get/set
  * state. Channel lists may be `,` when only groups are named.
  */

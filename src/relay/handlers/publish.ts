@@ -1,6 +1,6 @@
 /**
  * Publish (GET with the message in the path, POST with a possibly deflated JSON body) and signal
- * (pubnub-protocol.md §2): validates the JSON message, PubNub's 32 KiB limit (URL-escaped message plus channel
+ * (docs/pubnub-wire.md §2): validates the JSON message, PubNub's 32 KiB limit (URL-escaped message plus channel
  * name) and the 64-byte signal limit, honours `store`, `ttl` (hours), `meta` and `custom_message_type`, stores
  * the message before fanning it out, and answers `[1, "Sent", "<timetoken>"]`. Errors use the publish array shape.
  */

@@ -1,5 +1,5 @@
 /**
- * Subscribe v2 (pubnub-protocol.md §3): `GET /v2/subscribe/{sub}/{channels}/0` for both SDK loops. Without a
+ * Subscribe v2 (docs/pubnub-wire.md §3): `GET /v2/subscribe/{sub}/{channels}/0` for both SDK loops. Without a
  * cursor (`tt` absent or 0: the event-engine handshake or the legacy first call) it answers at once with the
  * present timetoken; with one it answers with the events after it, holding the request while there are none.
  * The subscriber counts as present on its channels while the request is open (`heartbeat` sets the timeout).

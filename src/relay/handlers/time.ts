@@ -1,5 +1,5 @@
 /**
- * `GET /time/0` (pubnub-protocol.md §2): the present timetoken as a JSON number in a one-element array. Open
+ * `GET /time/0` (docs/pubnub-wire.md §2): the present timetoken as a JSON number in a one-element array. Open
  * even under Access Manager; the legacy subscribe loop polls it to detect that the relay is back.
  */
 import { okRaw } from '../http/reply';

@@ -1,7 +1,7 @@
 /**
  * One parsed HTTP request as the relay's routes see it: method, raw path (kept encoded: it is what v2
  * signatures cover), decoded query values, and a bounded body reader that inflates `Content-Encoding: deflate`
- * publish bodies and falls back to the raw bytes when they are not deflated (pubnub-protocol.md §0).
+ * publish bodies and falls back to the raw bytes when they are not deflated (docs/pubnub-wire.md §0).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inflateSync } from 'node:zlib';

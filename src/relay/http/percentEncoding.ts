@@ -1,5 +1,5 @@
 /**
- * Percent-encoding as PubNub clients apply it to names and query values (pubnub-protocol.md §0):
+ * Percent-encoding as PubNub clients apply it to names and query values (docs/pubnub-wire.md §0):
  * `encodeURIComponent` plus `! ~ * ' ( )` as `%XX`. Used to rebuild the canonical query of a v2 request
  * signature, and to decode path segments and comma-separated name lists.
  */

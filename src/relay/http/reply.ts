@@ -1,6 +1,6 @@
 /**
  * Answers of the relay: a status and a JSON text, always sent with `content-type: application/json` (the SDK's
- * error path reads that header unconditionally, pubnub-protocol.md §0) and CORS headers for renderer use.
+ * error path reads that header unconditionally, docs/pubnub-wire.md §0) and CORS headers for renderer use.
  * Error bodies take the shapes the SDK parses: `{status, error, message, service}` objects, the publish
  * `[0, "<reason>", "<tt>"]` array, and `payload.channels` on Access Manager refusals (§3.1).
  */

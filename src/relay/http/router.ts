@@ -1,5 +1,5 @@
 /**
- * Routing of PubNub REST paths (pubnub-protocol.md §2) to handlers. A route parses and validates its request
+ * Routing of PubNub REST paths (docs/pubnub-wire.md §2) to handlers. A route parses and validates its request
  * into typed parameters, names the access it needs (checked by Access Manager before anything changes) and then
  * executes. Path segments stay percent-encoded in `params`; routes decode what they use.
  */

@@ -1,5 +1,5 @@
 /**
- * Access Manager enforcement (pubnub-protocol.md §5; docs/relay.md, "Access Manager"): with a secret key,
+ * Access Manager enforcement (docs/pubnub-wire.md §5; docs/relay.md, "Access Manager"): with a secret key,
  * PAM calls need a valid v2 signature, a validly signed request (the key service) may do anything, and
  * every other request except `/time` needs an `auth` token that is genuine, unexpired, unrevoked, bound to
  * the caller's uuid when it names one, and grants the permission each resource needs. Without a secret key

@@ -1,5 +1,5 @@
 /**
- * Access Manager v3 permission bits and their lookup in a token (pubnub-protocol.md §5): read 1, write 2,
+ * Access Manager v3 permission bits and their lookup in a token (docs/pubnub-wire.md §5): read 1, write 2,
  * manage 4, delete 8, get 32, update 64, join 128. An explicit resource entry wins; otherwise the union of the
  * matching patterns (full-match regular expressions) applies.
  */

@@ -1,5 +1,5 @@
 /**
- * Request signatures v2 (pubnub-protocol.md §0): `v2.` + base64url-without-padding of
+ * Request signatures v2 (docs/pubnub-wire.md §0): `v2.` + base64url-without-padding of
  * HMAC-SHA256(secretKey, `METHOD\npublishKey\npath\nsortedQuery\n` + body for POST/PATCH), where `sortedQuery`
  * is every query parameter but `signature`, sorted by name, as `name=encode(value)` joined by `&`, and publish
  * is always signed as `GET`. The signed `timestamp` must be within the accepted clock skew.

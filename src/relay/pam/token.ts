@@ -1,5 +1,5 @@
 /**
- * Access Manager v3 tokens as the relay mints them (pubnub-protocol.md §5): base64url without padding of a CBOR
+ * Access Manager v3 tokens as the relay mints them (docs/pubnub-wire.md §5): base64url without padding of a CBOR
  * map `{v: 2, t, ttl, res, pat, meta, uuid?, sig}` with `res`/`pat` holding `chan`, `grp`, `uuid`, `usr`, `spc`
  * maps of permission bits — the layout the SDK's `parseToken` reads. `sig` is the relay's own HMAC-SHA256 (with
  * the secret key) over the canonical JSON of the other fields; PubNub's signature scheme is not reproduced, and the

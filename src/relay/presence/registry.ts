@@ -1,5 +1,5 @@
 /**
- * Presence (pubnub-protocol.md §2 heartbeat/leave/here_now, §3 presence payloads): who is on which channel,
+ * Presence (docs/pubnub-wire.md §2 heartbeat/leave/here_now, §3 presence payloads): who is on which channel,
  * kept alive by heartbeats and by open subscribe requests, with `join`, `leave`, `timeout` and `state-change`
  * events published on `<channel>-pnpres`. In memory only: after a relay restart clients re-announce themselves
  * with their next heartbeat or subscribe.

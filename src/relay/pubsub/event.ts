@@ -1,5 +1,5 @@
 /**
- * A live event on a channel and its subscribe envelope (pubnub-protocol.md §3 "Response"): `a` shard, `f`
+ * A live event on a channel and its subscribe envelope (docs/pubnub-wire.md §3 "Response"): `a` shard, `f`
  * flags, `i` publisher, `s` sequence, `p` publish timetoken, `k` subscribe key, `c` channel, `d` payload, `b`
  * the subscription that matched (group or wildcard; omitted when it is `c`), `u` meta, `cmt` custom type and
  * `e` type — 1 signal, 3 message action; omitted for messages (`e: 0` would be read as a file) and presence.

@@ -3,7 +3,7 @@
  * subscribe requests that listen to it. `collect` gathers what a subscriber with a given cursor has not seen:
  * from the backlogs while they are complete back to the cursor, and from SQLite (stored messages) before that —
  * which is how a subscriber reconnecting with its last timetoken after a relay restart receives what it missed
- * (docs/relay.md, "Durability and memory"). At most 100 events per answer (pubnub-protocol.md §3).
+ * (docs/relay.md, "Durability and memory"). At most 100 events per answer (docs/pubnub-wire.md §3).
  */
 import { LIMITS } from '../options';
 import { isPresenceName, stripPresence } from '../names';

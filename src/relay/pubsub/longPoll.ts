@@ -1,5 +1,5 @@
 /**
- * Held subscribe requests (pubnub-protocol.md §3 "Long-poll"): a request whose cursor has nothing newer waits,
+ * Held subscribe requests (docs/pubnub-wire.md §3 "Long-poll"): a request whose cursor has nothing newer waits,
  * indexed by the channels, groups and wildcards it listens to, until an event arrives (answered on the next
  * turn of the event loop, so a burst is sent as one response), its hold time ends, the client goes away, or the
  * relay shuts down. Nothing here blocks the event loop.

@@ -1,5 +1,5 @@
 /**
- * What one subscribe request listens to (pubnub-protocol.md §3): concrete channels and their `-pnpres` twins,
+ * What one subscribe request listens to (docs/pubnub-wire.md §3): concrete channels and their `-pnpres` twins,
  * wildcards (`a.*`, `a.*-pnpres`) and channel groups (`g`, `g-pnpres`). `matchOf` answers which requested
  * name an event's channel matched — the envelope's `b` — or `undefined` when it matches none.
  */

@@ -1,5 +1,5 @@
 /**
- * Message actions (reactions, read receipts; pubnub-protocol.md §2 `/v1/message-actions`): add (one per
+ * Message actions (reactions, read receipts; docs/pubnub-wire.md §2 `/v1/message-actions`): add (one per
  * type/value/uuid/message), remove, page by action timetoken, and group by message for history-with-actions.
  */
 import type { Db } from './database';

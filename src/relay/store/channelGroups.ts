@@ -1,5 +1,5 @@
 /**
- * Channel groups (`/v1/channel-registration`, pubnub-protocol.md §3 `channel-group`): durable in SQLite and
+ * Channel groups (`/v1/channel-registration`, docs/pubnub-wire.md §3 `channel-group`): durable in SQLite and
  * mirrored in memory, with a reverse index so a publish can wake subscribers of every group holding its channel.
  */
 import type { Db } from './database';

@@ -1,5 +1,5 @@
 /**
- * Stored messages (PubNub Message Persistence as the SDK sees it, pubnub-protocol.md §2): insert on publish,
+ * Stored messages (PubNub Message Persistence as the SDK sees it, docs/pubnub-wire.md §2): insert on publish,
  * fetch pages (`start` exclusive, `end` inclusive, oldest→newest), message counts (exclusive, capped), range
  * deletes, subscribe catch-up after a restart, and ttl expiry. Rows are scoped by subscribe key.
  */

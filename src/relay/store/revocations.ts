@@ -1,5 +1,5 @@
 /**
- * Revoked Access Manager tokens (`DELETE /v3/pam/{sub}/grant/{token}`, pubnub-protocol.md §2 and §5): kept by
+ * Revoked Access Manager tokens (`DELETE /v3/pam/{sub}/grant/{token}`, docs/pubnub-wire.md §2 and §5): kept by
  * signature until the token would have expired anyway, durable across restarts.
  */
 import type { Db } from './database';

@@ -1,5 +1,5 @@
 /**
- * PubNub access for broadcast channels (docs/broadcast.md §2.1, DESIGN.md §4 Access Manager): a token
+ * PubNub access for broadcast channels (docs/broadcast.md §2.1, docs/api.md "PubNub"): a token
  * for the caller with read on `bcast.<id>` of every channel they may subscribe to and read+write on
  * every channel they own or may publish on. Separate from the conversation token so a client uses it on
  * its broadcast PubNub instance; a user with no broadcast channel gets `token: null`. Access Manager is defence in depth here: confidentiality after a

@@ -1,5 +1,5 @@
 /**
- * The key service's side of PubNub (docs/api.md, "PubNub"; DESIGN.md §4): grants each user a token for
+ * The key service's side of PubNub (docs/api.md, "PubNub"): grants each user a token for
  * exactly their channels, revokes tokens, and publishes control notices to `inbox.<userId>`. PubNub is
  * optional: without configuration the disabled gateway grants nothing, notifies no one, and the HTTP
  * API works the same.

@@ -1,5 +1,5 @@
 /**
- * PubNub's AES-CBC cryptor "ACRH" (docs/protocol.md §8; pubnub-protocol.md §4), byte-compatible with the
+ * PubNub's AES-CBC cryptor "ACRH" (docs/protocol.md §8; docs/pubnub-wire.md §4), byte-compatible with the
  * stock SDKs' `CryptoModule.aesCbcCryptoModule({cipherKey})`:
  *   key  = SHA-256(UTF-8(cipherKey))            (32 raw bytes)
  *   data = header("ACRH", metadata = IV (16 random bytes)) ‖ AES-256-CBC-PKCS7(key, IV, plaintext)

@@ -1,5 +1,5 @@
 /**
- * PubNub CryptoModule header v1 (docs/protocol.md §8.1; pubnub-protocol.md §4):
+ * PubNub CryptoModule header v1 (docs/protocol.md §8.1; docs/pubnub-wire.md §4):
  *   "PNED" ‖ version 0x01 ‖ cryptor id (4 ASCII bytes) ‖ metadata length ‖ metadata
  * The length is one byte when < 255, else 0xFF followed by a big-endian uint16. We always emit the
  * one-byte form (the JS SDK cannot parse the other).

@@ -1,5 +1,5 @@
 /**
- * PubNub's legacy cryptor, decrypt only (docs/protocol.md §8.3; pubnub-protocol.md §4): no header;
+ * PubNub's legacy cryptor, decrypt only (docs/protocol.md §8.3; docs/pubnub-wire.md §4): no header;
  * AES-256-CBC-PKCS7 with key = the 32 ASCII bytes of the first 32 lowercase hex digits of
  * SHA-256(cipherKey); static IV "0123456789012345", or (random-IV mode) the first 16 bytes of the data.
  * Kept for reading old history only; we never write it.

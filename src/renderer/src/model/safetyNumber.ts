@@ -1,4 +1,4 @@
-/** Safety number display (DESIGN.md §3): 60 digits shown as 12 groups of 5, in rows of 4 groups. */
+/** Safety number display (docs/architecture.md): 60 digits shown as 12 groups of 5, in rows of 4 groups. */
 
 export function safetyNumberGroups(safetyNumber: string): string[] {
   const digits = safetyNumber.replace(/\D/g, '');

@@ -1,5 +1,5 @@
 /**
- * Trust slice (security panel; safety numbers: DESIGN.md §3, docs/protocol.md §10): each contact's
+ * Trust slice (security panel; safety numbers: docs/protocol.md §10): each contact's
  * verification state and safety number, marking a contact verified, and acknowledging an identity change —
  * which, until done, blocks the composer of every conversation with that contact (as does an unverified
  * contact when policy requires verified contacts).
