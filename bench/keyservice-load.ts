@@ -33,7 +33,9 @@ import { createKeyVersionRecord } from '../src/common/protocol/keyVersionRecord'
 import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
 
 const crypto = createNodeCryptoProvider();
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '40000' }, concurrency: { type: 'string', default: '16' }, url: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { requests: { type: 'string', default: '40000' }, concurrency: { type: 'string', default: '16' }, url: { type: 'string' } },
+});
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const VERSIONS = 10;
@@ -46,12 +48,16 @@ interface Reply {
 function call(agent: Agent, base: string, method: string, p: string, token?: string, body?: unknown): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(`${base}${p}`, { method, agent, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(data ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      `${base}${p}`,
+      { method, agent, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(data ? { 'content-type': 'application/json' } : {}) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -63,7 +69,14 @@ function target(name: KeyServiceRouteName, params?: PathParams): { method: strin
   return { method: route.method, path: buildPath(route.path, params) };
 }
 
-async function json(agent: Agent, base: string, name: KeyServiceRouteName, params: PathParams | undefined, token?: string, body?: unknown): Promise<Record<string, unknown>> {
+async function json(
+  agent: Agent,
+  base: string,
+  name: KeyServiceRouteName,
+  params: PathParams | undefined,
+  token?: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   const { method, path: p } = target(name, params);
   const r = await call(agent, base, method, p, token, body);
   const route: ApiRoute = keyServiceRoutes[name];
@@ -83,7 +96,17 @@ async function user(agent: Agent, base: string, label: string) {
   const deviceId = toBase64Url(randomBytes(16)) as DeviceId;
   const certificate = await signDeviceCertificate(
     crypto,
-    { v: 1, userId: userId as never, deviceId, deviceName: label, platform: 'cli', x25519: toBase64Url(keys.x25519.publicKey), ed25519: toBase64Url(keys.ed25519.publicKey), createdAt: Date.now(), accountKey: toBase64Url(account.publicKey) },
+    {
+      v: 1,
+      userId: userId as never,
+      deviceId,
+      deviceName: label,
+      platform: 'cli',
+      x25519: toBase64Url(keys.x25519.publicKey),
+      ed25519: toBase64Url(keys.ed25519.publicKey),
+      createdAt: Date.now(),
+      accountKey: toBase64Url(account.publicKey),
+    },
     account.privateKey,
   );
   const dev = await json(agent, base, 'registerDevice', undefined, login.accessToken as string, { certificate });
@@ -135,7 +158,7 @@ async function load(base: string, serverPid?: number) {
   const byNumber = Array.from({ length: VERSIONS }, (_, k) => target('getKeyVersion', { conversationId, version: k + 1 }).path);
   const worker = async () => {
     for (let i = next++; i < REQUESTS; i = next++) {
-      const p = i % 2 === 0 ? latest : byNumber[i % VERSIONS] ?? latest;
+      const p = i % 2 === 0 ? latest : (byNumber[i % VERSIONS] ?? latest);
       const t0 = performance.now();
       const r = await call(agent, base, 'GET', p, token);
       latencies[i] = performance.now() - t0;

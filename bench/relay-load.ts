@@ -82,8 +82,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-load-'));
   const { child, origin } = await startRelay(dataDir);
-  const make = (userId: string) =>
-    new PubNub({ publishKey: 'pub-bench', subscribeKey: 'sub-bench', userId, origin, ssl: false, keepAlive: true });
+  const make = (userId: string) => new PubNub({ publishKey: 'pub-bench', subscribeKey: 'sub-bench', userId, origin, ssl: false, keepAlive: true });
 
   const sentAt = new Float64Array(MESSAGES);
   const latencies = new Float64Array(SUBSCRIBERS * MESSAGES);

@@ -27,7 +27,10 @@ function options() {
     options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } },
     strict: true,
   });
-  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = values.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = only?.filter((id) => !SECTIONS.some((s) => s.id === id)) ?? [];
   if (unknown.length > 0) throw new BenchInputError(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.id).join(', ')}`);
   const date = new Date().toISOString().slice(0, 10);
@@ -57,7 +60,14 @@ async function runOne(section: Section, ctx: SectionContext): Promise<Omit<Secti
       failures.push(why);
     }
   }
-  return { id: section.id, title: section.title, status: 'not_measured', missing: `the section did not complete (${failures.join('; then: ')})`, figures: [], notes: [] };
+  return {
+    id: section.id,
+    title: section.title,
+    status: 'not_measured',
+    missing: `the section did not complete (${failures.join('; then: ')})`,
+    figures: [],
+    notes: [],
+  };
 }
 
 async function runSections(ctx: SectionContext, only: readonly string[] | undefined): Promise<SectionResult[]> {
@@ -89,7 +99,15 @@ async function main(): Promise<void> {
   try {
     const ctx: SectionContext = { quick: opts.quick, tmpDir, log, env: process.env };
     const sections = await runSections(ctx, opts.only);
-    const run: BenchRun = { schema: 1, date: opts.date, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), quick: opts.quick, machine: machineInfo(loadAtStart), sections };
+    const run: BenchRun = {
+      schema: 1,
+      date: opts.date,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      quick: opts.quick,
+      machine: machineInfo(loadAtStart),
+      sections,
+    };
     printSummary(run);
     const written = writeReport(run, opts.out, opts.name);
     process.stdout.write(`\nwrote ${written.json}, ${written.markdown}, ${written.svg}\n`);

@@ -11,7 +11,8 @@ import { SECTIONS } from './sections/index';
 async function main(): Promise<void> {
   const [id, tmpDir, flag] = process.argv.slice(2);
   const section = SECTIONS.find((s) => s.id === id);
-  if (!section || tmpDir === undefined) throw new BenchInputError(`usage: tsx bench/sectionMain.ts <${SECTIONS.map((s) => s.id).join('|')}> <tmp dir> [--quick]`);
+  if (!section || tmpDir === undefined)
+    throw new BenchInputError(`usage: tsx bench/sectionMain.ts <${SECTIONS.map((s) => s.id).join('|')}> <tmp dir> [--quick]`);
   const outcome = await section.run({ quick: flag === '--quick', tmpDir, log: (m) => process.stderr.write(`[bench] ${m}\n`), env: process.env });
   process.stdout.write(`\n${JSON.stringify(outcome)}\n`);
 }
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`section failed: ${err instanceof AppError ? `${err.code}: ${err.message}` : String(err instanceof Error ? (err.stack ?? err.message) : err)}\n`);
+    process.stderr.write(
+      `section failed: ${err instanceof AppError ? `${err.code}: ${err.message}` : String(err instanceof Error ? (err.stack ?? err.message) : err)}\n`,
+    );
     process.exit(1);
   },
 );

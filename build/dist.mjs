@@ -81,7 +81,7 @@ export function preflight({ argv, env, host, version }) {
     const cache = env.ELECTRON_BUILDER_CACHE;
     if (!cache || !existsSync(cache)) {
       problems.push(
-        'Installers need electron-builder\'s helper tools (fpm for deb/rpm, appimagetool, NSIS, WiX), which it downloads from GitHub. ' +
+        "Installers need electron-builder's helper tools (fpm for deb/rpm, appimagetool, NSIS, WiX), which it downloads from GitHub. " +
           'Add --allow-download on a connected machine, or set ELECTRON_BUILDER_CACHE to a cache filled by such a run, or build only the unpacked app with --dir.',
       );
     }
@@ -91,8 +91,11 @@ export function preflight({ argv, env, host, version }) {
   const requireSigning = env.SEED_REQUIRE_SIGNING === '1';
   for (const platform of args.platforms) {
     if (platform === 'win32') {
-      info.push(`Windows signing: ${plan.windows === 'none' ? 'none (set AZURE_TRUSTED_SIGNING_* + WIN_PUBLISHER_NAME, or WIN_CSC_LINK / WIN_SIGN_CERT_SHA1)' : plan.windows}`);
-      if (requireSigning && plan.windows === 'none') problems.push('SEED_REQUIRE_SIGNING=1 but no Windows signing is configured (see docs/deployment.md, "Signing").');
+      info.push(
+        `Windows signing: ${plan.windows === 'none' ? 'none (set AZURE_TRUSTED_SIGNING_* + WIN_PUBLISHER_NAME, or WIN_CSC_LINK / WIN_SIGN_CERT_SHA1)' : plan.windows}`,
+      );
+      if (requireSigning && plan.windows === 'none')
+        problems.push('SEED_REQUIRE_SIGNING=1 but no Windows signing is configured (see docs/deployment.md, "Signing").');
     }
     if (platform === 'darwin') {
       info.push(`macOS signing: ${plan.mac === 'none' ? 'none (set CSC_LINK + CSC_KEY_PASSWORD, or CSC_NAME)' : plan.mac}; notarization: ${plan.notarize}`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: lint, typecheck, build, then every test — Node-side (vitest) and Chromium (Playwright) —
+# `npm test`: lint, the formatting check (prettier), typecheck, build, then every test — Node-side (vitest) and Chromium (Playwright) —
 # inside a private D-Bus + gnome-keyring session and a throw-away PostgreSQL (scripts/with-services.sh).
 # Ends with each runner's summary and one total line.
 set -uo pipefail
@@ -10,6 +10,7 @@ rm -rf .tmp/test-reports test-results && mkdir -p .tmp/test-reports
 status=0
 step() { echo "── $1"; shift; "$@" || status=1; }
 step "lint" npm run --silent lint
+step "format" npm run --silent format:check
 step "typecheck" npm run --silent typecheck
 step "build" npm run --silent build
 step "vitest + playwright" bash scripts/with-services.sh bash -c '

@@ -133,7 +133,11 @@ const importsRule = {
       if (spec.startsWith('.')) {
         const target = relUnderSrc(root, path.resolve(path.dirname(file), spec));
         if (target === null) {
-          context.report({ node, messageId: 'forbidden', data: { layer, runtime: LAYERS[layer].runtime, target: spec, allowed: LAYERS[layer].allow.join(', ') } });
+          context.report({
+            node,
+            messageId: 'forbidden',
+            data: { layer, runtime: LAYERS[layer].runtime, target: spec, allowed: LAYERS[layer].allow.join(', ') },
+          });
           return;
         }
         if (!candidates(target).some((t) => matches(LAYERS[layer].allow, t))) {

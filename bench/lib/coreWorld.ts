@@ -64,7 +64,14 @@ export async function startCoreWorld(tmpDir: string): Promise<CoreWorld> {
     async newClient(label) {
       const dataDir = path.join(root, 'profiles', `${label}-${n++}`);
       mkdirSync(dataDir, { recursive: true });
-      const client = await Client.open({ vault: new InMemoryVaultForTests(), keyServiceUrl: keyService.url, relay: `http://${relay.origin}`, provider, dataDir, deviceName: label });
+      const client = await Client.open({
+        vault: new InMemoryVaultForTests(),
+        keyServiceUrl: keyService.url,
+        relay: `http://${relay.origin}`,
+        provider,
+        dataDir,
+        deviceName: label,
+      });
       clients.push(client);
       return client;
     },
@@ -81,7 +88,12 @@ export async function startCoreWorld(tmpDir: string): Promise<CoreWorld> {
 }
 
 /** Registers a second, certified device of `member` and opens it as a restored profile. */
-async function secondDevice(world: CoreWorld, root: string, member: { userId: UserId; username: string; first: Client }, vaultOfFirst: InMemoryVaultForTests): Promise<Client> {
+async function secondDevice(
+  world: CoreWorld,
+  root: string,
+  member: { userId: UserId; username: string; first: Client },
+  vaultOfFirst: InMemoryVaultForTests,
+): Promise<Client> {
   const first = await vaultOfFirst.load();
   if (!first) throw new Error(`the first device of ${member.username} holds no keys`);
   const api = new KeyServiceApi(world.keyService.url);
@@ -96,7 +108,9 @@ async function secondDevice(world: CoreWorld, root: string, member: { userId: Us
   new ProfileState(dataDir).update((s) => {
     s.session = { userId: member.userId, username: member.username, deviceId, deviceName: 'second device' };
   });
-  return world.adopt(await Client.open({ vault, keyServiceUrl: world.keyService.url, relay: `http://${world.relay.origin}`, provider, dataDir, deviceName: 'second device' }));
+  return world.adopt(
+    await Client.open({ vault, keyServiceUrl: world.keyService.url, relay: `http://${world.relay.origin}`, provider, dataDir, deviceName: 'second device' }),
+  );
 }
 
 /** Creates `count` accounts (with a second device each when `twoDevices`), `batch` at a time. */
@@ -107,7 +121,9 @@ export async function createMembers(world: CoreWorld, tmpDir: string, prefix: st
     const username = `${prefix}-${String(i).padStart(5, '0')}`;
     const vault = new InMemoryVaultForTests();
     const dataDir = path.join(root, username);
-    const first = world.adopt(await Client.open({ vault, keyServiceUrl: world.keyService.url, relay: `http://${world.relay.origin}`, provider, dataDir, deviceName: 'first device' }));
+    const first = world.adopt(
+      await Client.open({ vault, keyServiceUrl: world.keyService.url, relay: `http://${world.relay.origin}`, provider, dataDir, deviceName: 'first device' }),
+    );
     const session = await first.register({ username, password: PASSWORD });
     const base = { userId: session.userId, username: session.username, first, firstVault: vault };
     return twoDevices ? { ...base, second: await secondDevice(world, root, base, vault) } : base;

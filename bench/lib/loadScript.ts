@@ -19,7 +19,11 @@ const tail = (text: string): string => (text.length > TAIL ? text.slice(-TAIL) :
 
 /** Parses the last non-empty line of `stdout` as JSON. */
 export function lastLineJson(stdout: string): unknown {
-  const last = stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).pop();
+  const last = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0)
+    .pop();
   if (last === undefined) throw new LoadScriptError('no_json', 'the script printed nothing');
   try {
     return JSON.parse(last);
@@ -29,7 +33,10 @@ export function lastLineJson(stdout: string): unknown {
 }
 
 /** Runs `npx tsx <script> [args]` from the repository root, killed after `timeoutMs`. */
-export function runJsonScript(script: string, opts: { timeoutMs: number; env: NodeJS.ProcessEnv; args?: readonly string[]; onStderr?: (text: string) => void }): Promise<ScriptResult> {
+export function runJsonScript(
+  script: string,
+  opts: { timeoutMs: number; env: NodeJS.ProcessEnv; args?: readonly string[]; onStderr?: (text: string) => void },
+): Promise<ScriptResult> {
   if (!existsSync(script)) return Promise.reject(new LoadScriptError('missing', `${script} does not exist yet`));
   const tsx = path.join('node_modules', '.bin', 'tsx');
   const started = Date.now();

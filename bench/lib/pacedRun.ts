@@ -60,5 +60,15 @@ export async function pacedRun(ports: PacedPorts, rate: number, count: number, f
   const cpu = process.cpuUsage(cpu0);
   const wall = performance.now() - start;
   loop.disable();
-  return { rate, sealed: [...ports.sealed], plain: [...ports.plain], failures, sealedSent, cpuShare: (cpu.user + cpu.system) / 1000 / wall, loopDelayP99: loop.percentile(99) / 1e6, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / count, load: loadavg()[0] ?? 0 };
+  return {
+    rate,
+    sealed: [...ports.sealed],
+    plain: [...ports.plain],
+    failures,
+    sealedSent,
+    cpuShare: (cpu.user + cpu.system) / 1000 / wall,
+    loopDelayP99: loop.percentile(99) / 1e6,
+    cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / count,
+    load: loadavg()[0] ?? 0,
+  };
 }

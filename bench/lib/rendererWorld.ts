@@ -14,7 +14,17 @@ import { createHandlers } from '../../src/main/composition';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { createEventHub } from '../../src/main/ipc/eventHub';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
-import { cleanup, conversation, participant, PUB, startTestRelay, SUB, type Participant, participantSealing, twoMemberSummary } from '../../test/messaging/harness';
+import {
+  cleanup,
+  conversation,
+  participant,
+  PUB,
+  startTestRelay,
+  SUB,
+  type Participant,
+  participantSealing,
+  twoMemberSummary,
+} from '../../test/messaging/harness';
 import { MeasurementError } from './errors';
 
 const root = path.join(__dirname, '../..');
@@ -32,7 +42,14 @@ function standIn(alice: Participant, bob: Participant, dm: ConversationId, origi
   const summary = twoMemberSummary(dm, alice, bob);
   const trust = (userId: string) => ({ userId, state: 'unverified' as const, safetyNumber: '0123456789'.repeat(6), qrPayload: `safety:${userId}` });
   return {
-    session: async () => ({ state: 'signedIn', serverUrl: 'http://127.0.0.1:1', localStack: true, user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' }, deviceId: device.deviceId, deviceName: 'Desktop' }),
+    session: async () => ({
+      state: 'signedIn',
+      serverUrl: 'http://127.0.0.1:1',
+      localStack: true,
+      user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' },
+      deviceId: device.deviceId,
+      deviceName: 'Desktop',
+    }),
     transportConfig: async () => ({ origin, ssl: false, subscribeKey: SUB, publishKey: PUB, userId: alice.user.userId, token: null }),
     listConversations: async () => [summary],
     listDevices: async () => [],
@@ -44,7 +61,8 @@ function standIn(alice: Participant, bob: Participant, dm: ConversationId, origi
 export async function startRendererWorld(tmpDir: string): Promise<RendererWorld> {
   const rendererDir = path.join(root, 'out/renderer');
   const bridgeFile = path.join(root, 'out/web/bridge.js');
-  if (!existsSync(path.join(rendererDir, 'index.html')) || !existsSync(bridgeFile)) throw new MeasurementError('the built renderer is missing: run `npm run build` first');
+  if (!existsSync(path.join(rendererDir, 'index.html')) || !existsSync(bridgeFile))
+    throw new MeasurementError('the built renderer is missing: run `npm run build` first');
   const relay = await startTestRelay();
   const alice = await participant(relay, 'alice');
   const bob = await participant(relay, 'bob');

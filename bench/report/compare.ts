@@ -36,7 +36,17 @@ export function compareRuns(a: BenchRun, b: BenchRun): FigureComparison[] {
     if (!other) continue;
     const change = fa.value.median === 0 ? 0 : (other.value.median - fa.value.median) / Math.abs(fa.value.median);
     const tolerance = Math.max(MIN_TOLERANCE, relSpread(fa), relSpread(other));
-    out.push({ id, label: fa.label, a: fa.value.median, b: other.value.median, change, tolerance, withinNoise: Math.abs(change) <= tolerance, verdictA: verdictOf(fa), verdictB: verdictOf(other) });
+    out.push({
+      id,
+      label: fa.label,
+      a: fa.value.median,
+      b: other.value.median,
+      change,
+      tolerance,
+      withinNoise: Math.abs(change) <= tolerance,
+      verdictA: verdictOf(fa),
+      verdictB: verdictOf(other),
+    });
   }
   return out;
 }
@@ -50,7 +60,10 @@ export function renderComparison(rows: readonly FigureComparison[], nameA: strin
     '',
     '| figure | run A | run B | change | tolerance | within noise | verdict A → B |',
     '|---|---:|---:|---:|---:|---|---|',
-    ...rows.map((r) => `| ${r.id} | ${r.a.toPrecision(4)} | ${r.b.toPrecision(4)} | ${(r.change * 100).toFixed(1)} % | ${(r.tolerance * 100).toFixed(0)} % | ${r.withinNoise ? 'yes' : 'NO'} | ${r.verdictA} → ${r.verdictB} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.id} | ${r.a.toPrecision(4)} | ${r.b.toPrecision(4)} | ${(r.change * 100).toFixed(1)} % | ${(r.tolerance * 100).toFixed(0)} % | ${r.withinNoise ? 'yes' : 'NO'} | ${r.verdictA} → ${r.verdictB} |`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

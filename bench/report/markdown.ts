@@ -79,7 +79,9 @@ export function renderMarkdown(run: BenchRun, chartFile: string): string {
   if (missed.length > 0) {
     lines.push('### Missed targets', '');
     for (const { s, f } of missed) {
-      lines.push(`- **${s.title} — ${f.label}**: ${formatValue(f.value.median, f.unit)} against ${f.target ? formatTarget(f.target, f.unit) : ''} (${f.target ? formatRatio(f.value.median, f.target) : ''}). Why: ${missedReasonOf(f)}.`);
+      lines.push(
+        `- **${s.title} — ${f.label}**: ${formatValue(f.value.median, f.unit)} against ${f.target ? formatTarget(f.target, f.unit) : ''} (${f.target ? formatRatio(f.value.median, f.target) : ''}). Why: ${missedReasonOf(f)}.`,
+      );
     }
     lines.push('');
   }

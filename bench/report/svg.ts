@@ -53,12 +53,17 @@ export function renderSvg(run: BenchRun): string {
   for (const s of run.sections) {
     if (s.status === 'measured') continue;
     rows.push(`<text class="absent" x="${LABEL_W - 8}" y="${y + 15}" text-anchor="end">${xmlEscape(clip(s.title, 70))}</text>`);
-    rows.push(`<text class="absent" x="${LABEL_W}" y="${y + 15}">${xmlEscape(clip(`${s.status === 'partial' ? 'partly measured; not measured' : 'not measured'}: ${s.missing ?? 'unstated'}`, 95))}</text>`);
+    rows.push(
+      `<text class="absent" x="${LABEL_W}" y="${y + 15}">${xmlEscape(clip(`${s.status === 'partial' ? 'partly measured; not measured' : 'not measured'}: ${s.missing ?? 'unstated'}`, 95))}</text>`,
+    );
     y += ROW_H;
   }
   const height = y + 36;
   const ticks = [0.1, 0.25, 0.5, 1, 2, 4, 10]
-    .map((t) => `<line x1="${xOf(t).toFixed(1)}" y1="${TOP - 4}" x2="${xOf(t).toFixed(1)}" y2="${y}" stroke="${t === 1 ? '#000' : '#ddd'}"/><text x="${xOf(t).toFixed(1)}" y="${y + 16}" text-anchor="middle">${t}x</text>`)
+    .map(
+      (t) =>
+        `<line x1="${xOf(t).toFixed(1)}" y1="${TOP - 4}" x2="${xOf(t).toFixed(1)}" y2="${y}" stroke="${t === 1 ? '#000' : '#ddd'}"/><text x="${xOf(t).toFixed(1)}" y="${y + 16}" text-anchor="middle">${t}x</text>`,
+    )
     .join('');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,

@@ -33,7 +33,12 @@ export function readRun(file: string): BenchRun {
   } catch (err) {
     throw new BenchInputError(`${file}: not a readable JSON file (${(err as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || (parsed as { schema?: unknown }).schema !== 1 || !Array.isArray((parsed as { sections?: unknown }).sections)) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    (parsed as { schema?: unknown }).schema !== 1 ||
+    !Array.isArray((parsed as { sections?: unknown }).sections)
+  ) {
     throw new BenchInputError(`${file}: not a benchmark results file (schema 1)`);
   }
   return parsed as BenchRun;

@@ -38,9 +38,24 @@ function x25519Objects(privateKey: Uint8Array, publicKey: Uint8Array): { priv: K
 async function candidates(): Promise<Candidate[]> {
   const recipient = await makeDevice(2);
   const key = provider.randomBytes(32);
-  const wrapInput = { purpose: 'conversation', scopeId: CONVERSATION_ID, version: 2, recipientDeviceId: recipient.deviceId, recipientPublicKey: recipient.x25519.publicKey, key } as const;
+  const wrapInput = {
+    purpose: 'conversation',
+    scopeId: CONVERSATION_ID,
+    version: 2,
+    recipientDeviceId: recipient.deviceId,
+    recipientPublicKey: recipient.x25519.publicKey,
+    key,
+  } as const;
   const wrap = await wrapKey(provider, wrapInput);
-  const unwrapInput = { purpose: 'conversation', scopeId: CONVERSATION_ID, version: 2, wrap, deviceId: recipient.deviceId, privateKey: recipient.x25519.privateKey, publicKey: recipient.x25519.publicKey } as const;
+  const unwrapInput = {
+    purpose: 'conversation',
+    scopeId: CONVERSATION_ID,
+    version: 2,
+    wrap,
+    deviceId: recipient.deviceId,
+    privateKey: recipient.x25519.privateKey,
+    publicKey: recipient.x25519.publicKey,
+  } as const;
   const back = await unwrapKey(provider, unwrapInput);
   if (Buffer.compare(Buffer.from(back), Buffer.from(key)) !== 0) throw new MeasurementError('unwrap did not return the wrapped key');
 
@@ -119,11 +134,22 @@ export const hpkeWrapSection: Section = {
       { id: 'unwrap', label: 'unwrap (unwrapKey)', unit: 'ops/s', value: rateOf(rates, 'unwrap') },
       { id: 'raw_dh', label: 'raw node:crypto X25519 DH', unit: 'ops/s', value: rateOf(rates, 'raw dh') },
       { id: 'raw_encap', label: 'raw node:crypto X25519 keygen + DH', unit: 'ops/s', value: rateOf(rates, 'raw encap') },
-      { id: 'wrap_vs_single_dh', label: 'wrap ÷ one raw DH', unit: '%', value: percent(ratioOf(rates, 'wrap', 'raw dh')), note: 'a wrap needs two X25519 operations, so 50 % is its natural bound here' },
+      {
+        id: 'wrap_vs_single_dh',
+        label: 'wrap ÷ one raw DH',
+        unit: '%',
+        value: percent(ratioOf(rates, 'wrap', 'raw dh')),
+        note: 'a wrap needs two X25519 operations, so 50 % is its natural bound here',
+      },
       { id: 'hpke_core_seal', label: '@hpke/core seal (WebCrypto), same info/aad', unit: 'ops/s', value: rateOf(rates, '@hpke/core seal') },
       { id: 'wrap_vs_hpke_core', label: 'wrap ÷ @hpke/core seal', unit: 'x', value: ratioOf(rates, 'wrap', '@hpke/core seal') },
       ...Object.values(STAGE).map((name) => ({
-        id: `cost.${name.replace(/^stage: /, '').replace(/\(.*\)/, '').trim().replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`,
+        id: `cost.${name
+          .replace(/^stage: /, '')
+          .replace(/\(.*\)/, '')
+          .trim()
+          .replace(/[^a-z0-9]+/gi, '_')
+          .toLowerCase()}`,
         label: `cost of ${name.replace(/^stage: /, '')}`,
         unit: 'µs',
         value: invert(rateOf(rates, name)),

@@ -35,17 +35,24 @@ function contextOf(scoped: unknown): LoadContext {
   const ceiling = num(o?.databaseCeiling?.selectOnePerSecond);
   const keyServiceUs = num(o?.cpuPerFetch?.keyServiceUs);
   const loadGeneratorUs = num(o?.cpuPerFetch?.loadGeneratorUs);
-  return { ...(ceiling !== undefined ? { ceiling } : {}), ...(keyServiceUs !== undefined ? { keyServiceUs } : {}), ...(loadGeneratorUs !== undefined ? { loadGeneratorUs } : {}) };
+  return {
+    ...(ceiling !== undefined ? { ceiling } : {}),
+    ...(keyServiceUs !== undefined ? { keyServiceUs } : {}),
+    ...(loadGeneratorUs !== undefined ? { loadGeneratorUs } : {}),
+  };
 }
 
 /** Why a figure is missed, from what the same run measured. */
 function reasonOf(c: LoadContext, backend: string): string {
   const parts = [`each fetch is one ${backend} query (session, membership and wrap read together)`];
   if (c.keyServiceUs !== undefined) {
-    parts.push(`the key service spends ${c.keyServiceUs} µs of CPU per fetch on its one thread (alone at most ${Math.round(1e6 / c.keyServiceUs).toLocaleString('en-US')}/s)`);
+    parts.push(
+      `the key service spends ${c.keyServiceUs} µs of CPU per fetch on its one thread (alone at most ${Math.round(1e6 / c.keyServiceUs).toLocaleString('en-US')}/s)`,
+    );
   }
   if (c.loadGeneratorUs !== undefined) parts.push(`the load generator ${c.loadGeneratorUs} µs on the same 2 cores`);
-  if (c.ceiling !== undefined) parts.push(`the database round trip alone (prepared SELECT 1, same pool size and concurrency) reaches ${Math.round(c.ceiling).toLocaleString('en-US')}/s`);
+  if (c.ceiling !== undefined)
+    parts.push(`the database round trip alone (prepared SELECT 1, same pool size and concurrency) reaches ${Math.round(c.ceiling).toLocaleString('en-US')}/s`);
   return `${parts.join('; ')} — see the machine's load average in the report header`;
 }
 
@@ -53,14 +60,36 @@ function backendFigures(id: string, label: string, m: LoadMetrics, c: LoadContex
   const out: Figure[] = [];
   const reason = reasonOf(c, label);
   if (m.throughputPerSec !== undefined) {
-    out.push({ id: `${id}.throughput`, label: `${label} fetch throughput`, unit: 'fetch/s', value: single(m.throughputPerSec), target: THROUGHPUT_TARGET, ...(meets(m.throughputPerSec, THROUGHPUT_TARGET) ? {} : { missedReason: reason }) });
+    out.push({
+      id: `${id}.throughput`,
+      label: `${label} fetch throughput`,
+      unit: 'fetch/s',
+      value: single(m.throughputPerSec),
+      target: THROUGHPUT_TARGET,
+      ...(meets(m.throughputPerSec, THROUGHPUT_TARGET) ? {} : { missedReason: reason }),
+    });
   }
-  if (c.ceiling !== undefined) out.push({ id: `${id}.select_one`, label: `${label} round trip alone (prepared SELECT 1, same pool size and concurrency)`, unit: 'query/s', value: single(c.ceiling) });
-  if (c.keyServiceUs !== undefined) out.push({ id: `${id}.cpu_key_service`, label: `${label}: key-service CPU per fetch`, unit: 'µs', value: single(c.keyServiceUs) });
-  if (c.loadGeneratorUs !== undefined) out.push({ id: `${id}.cpu_load_generator`, label: `${label}: load-generator CPU per fetch`, unit: 'µs', value: single(c.loadGeneratorUs) });
+  if (c.ceiling !== undefined)
+    out.push({
+      id: `${id}.select_one`,
+      label: `${label} round trip alone (prepared SELECT 1, same pool size and concurrency)`,
+      unit: 'query/s',
+      value: single(c.ceiling),
+    });
+  if (c.keyServiceUs !== undefined)
+    out.push({ id: `${id}.cpu_key_service`, label: `${label}: key-service CPU per fetch`, unit: 'µs', value: single(c.keyServiceUs) });
+  if (c.loadGeneratorUs !== undefined)
+    out.push({ id: `${id}.cpu_load_generator`, label: `${label}: load-generator CPU per fetch`, unit: 'µs', value: single(c.loadGeneratorUs) });
   if (m.p50Ms !== undefined) out.push({ id: `${id}.p50`, label: `${label} fetch p50`, unit: 'ms', value: single(m.p50Ms) });
   if (m.p99Ms !== undefined) {
-    out.push({ id: `${id}.p99`, label: `${label} fetch p99`, unit: 'ms', value: single(m.p99Ms), target: P99_TARGET, ...(meets(m.p99Ms, P99_TARGET) ? {} : { missedReason: reason }) });
+    out.push({
+      id: `${id}.p99`,
+      label: `${label} fetch p99`,
+      unit: 'ms',
+      value: single(m.p99Ms),
+      target: P99_TARGET,
+      ...(meets(m.p99Ms, P99_TARGET) ? {} : { missedReason: reason }),
+    });
   }
   return out;
 }
@@ -83,7 +112,8 @@ export const keyServiceSection: Section = {
     try {
       json = (await runJsonScript(SCRIPT, { timeoutMs: ctx.quick ? 90_000 : 180_000, env: ctx.env })).json;
     } catch (err) {
-      if (err instanceof LoadScriptError) return notMeasured(err.reason === 'missing' ? `${SCRIPT} (owned by the key-service engineer) does not exist yet` : `${SCRIPT} failed: ${err.message}`);
+      if (err instanceof LoadScriptError)
+        return notMeasured(err.reason === 'missing' ? `${SCRIPT} (owned by the key-service engineer) does not exist yet` : `${SCRIPT} failed: ${err.message}`);
       throw err;
     }
     const figures: Figure[] = [];

@@ -45,7 +45,15 @@ export async function messageCandidates(bytes: number): Promise<Candidate[]> {
   const key = provider.randomBytes(32);
   const message = textMessage(bytes);
   const header: EnvelopeHeader = { v: 1, type: 'message', conversationId: CONVERSATION_ID, keyVersion: 1, senderDevice: sender.deviceId };
-  const sealInput = { conversationId: CONVERSATION_ID, keyVersion: 1, key, senderDevice: sender.deviceId, signingPrivateKey: sender.ed25519.privateKey, plaintext: message, channel: CHANNEL };
+  const sealInput = {
+    conversationId: CONVERSATION_ID,
+    keyVersion: 1,
+    key,
+    senderDevice: sender.deviceId,
+    signingPrivateKey: sender.ed25519.privateKey,
+    plaintext: message,
+    channel: CHANNEL,
+  };
   const envelope: Envelope = await sealEnvelope(provider, sealInput);
   const wire: unknown = JSON.parse(JSON.stringify(envelope));
   const ctx: OpenEnvelopeContext = {

@@ -30,7 +30,13 @@ function figuresFor(size: (typeof SIZES)[number], rates: RoundRates): Figure[] {
   const aeadVsSdk = ratioOf(rates, C.aead, C.sdkEncrypt);
   const rawVsSdk = ratioOf(rates, C.rawGcm, C.sdkEncrypt).median;
   const openShare = percent(ratioOf(rates, C.open, C.rawVerify));
-  const f = (id: string, label: string, unit: string, value: Spread, extra: Partial<Figure> = {}): Figure => ({ id: `${size.id}.${id}`, label: `${label}, ${size.label}`, unit, value, ...extra });
+  const f = (id: string, label: string, unit: string, value: Spread, extra: Partial<Figure> = {}): Figure => ({
+    id: `${size.id}.${id}`,
+    label: `${label}, ${size.label}`,
+    unit,
+    value,
+    ...extra,
+  });
   const sealReason =
     `per message seal+sign takes ${µ(C.seal)}: Ed25519 sign through the provider ${µ(C.stageSign)} (raw node:crypto sign ${µ(C.rawSign)}, so the signature alone caps the rate at ${Math.round(rateOf(rates, C.rawSign).median).toLocaleString('en-US')}/s ` +
     `and raw sign + raw AES-GCM at ${Math.round(1e6 / (us(C.rawSign) + us(C.rawGcm))).toLocaleString('en-US')}/s, before any encoding), ` +
@@ -44,13 +50,19 @@ function figuresFor(size: (typeof SIZES)[number], rates: RoundRates): Figure[] {
     `per message open+verify takes ${µ(C.open)} against ${µ(C.rawVerify)} for the raw verify: parsing the envelope (zod; fields checked, not decoded) ${µ(C.stageParse)}, ` +
     `pure-JS base64url decoding of the ciphertext ${µ(C.stageDecode)}, verify through the provider ${µ(C.stageVerify)}, AES-GCM decrypt ${µ(C.stageDecrypt)}, decoding the plaintext ${µ(C.stageDecodePlain)}`;
   return [
-    f('seal_sign', 'seal+sign (sealEnvelope)', 'msg/s', seal, { target: SEAL_TARGET, ...(meets(seal.median, SEAL_TARGET) ? {} : { missedReason: sealReason }) }),
+    f('seal_sign', 'seal+sign (sealEnvelope)', 'msg/s', seal, {
+      target: SEAL_TARGET,
+      ...(meets(seal.median, SEAL_TARGET) ? {} : { missedReason: sealReason }),
+    }),
     f('aead_vs_sdk', 'AEAD-only seal ÷ SDK CryptoModule encrypt', 'x', aeadVsSdk, {
       target: SDK_RATIO_TARGET,
       note: 'AEAD-only seal = encode plaintext + provider AES-256-GCM with the header as AAD + base64url, no signature',
       ...(meets(aeadVsSdk.median, SDK_RATIO_TARGET) ? {} : { missedReason: sdkReason }),
     }),
-    f('open_verify_share', 'open+verify ÷ raw Ed25519 verify ceiling', '%', openShare, { target: VERIFY_SHARE_TARGET, ...(meets(openShare.median, VERIFY_SHARE_TARGET) ? {} : { missedReason: openReason }) }),
+    f('open_verify_share', 'open+verify ÷ raw Ed25519 verify ceiling', '%', openShare, {
+      target: VERIFY_SHARE_TARGET,
+      ...(meets(openShare.median, VERIFY_SHARE_TARGET) ? {} : { missedReason: openReason }),
+    }),
     f('open_verify', 'open+verify (openEnvelope)', 'msg/s', rateOf(rates, C.open)),
     f('aead_only', 'AEAD-only seal', 'msg/s', rateOf(rates, C.aead)),
     f('raw_gcm', 'raw node:crypto AES-256-GCM encrypt', 'msg/s', rateOf(rates, C.rawGcm)),
@@ -60,7 +72,9 @@ function figuresFor(size: (typeof SIZES)[number], rates: RoundRates): Figure[] {
     f('raw_sign', 'raw node:crypto Ed25519 sign', 'ops/s', rateOf(rates, C.rawSign)),
     f('raw_verify', 'raw node:crypto Ed25519 verify (ceiling)', 'ops/s', rateOf(rates, C.rawVerify)),
     ...[C.stageSign, C.stageEncode, C.stageB64, C.stageSize, C.stageParse, C.stageDecode, C.stageVerify, C.stageDecrypt, C.stageDecodePlain].map((name) =>
-      f(`cost.${name.replace(/^stage: /, '').replace(/[^a-z0-9]+/g, '_')}`, `cost of ${name.replace(/^stage: /, '')}`, 'µs', { ...invert(rateOf(rates, name)) }),
+      f(`cost.${name.replace(/^stage: /, '').replace(/[^a-z0-9]+/g, '_')}`, `cost of ${name.replace(/^stage: /, '')}`, 'µs', {
+        ...invert(rateOf(rates, name)),
+      }),
     ),
   ];
 }

@@ -22,7 +22,8 @@ export const relayLoadSection: Section = {
     try {
       json = (await runJsonScript(SCRIPT, { timeoutMs: ctx.quick ? 60_000 : 120_000, env: ctx.env })).json;
     } catch (err) {
-      if (err instanceof LoadScriptError) return notMeasured(err.reason === 'missing' ? `${SCRIPT} (owned by the relay engineer) does not exist yet` : `${SCRIPT} failed: ${err.message}`);
+      if (err instanceof LoadScriptError)
+        return notMeasured(err.reason === 'missing' ? `${SCRIPT} (owned by the relay engineer) does not exist yet` : `${SCRIPT} failed: ${err.message}`);
       throw err;
     }
     const m = extractMetrics(json);

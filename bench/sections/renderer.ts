@@ -98,12 +98,17 @@ export const rendererSection: Section = {
       while (!(await start.isVisible()) && performance.now() - loadStart < LOAD_ALL_LIMIT_MS) {
         const older = page.getByTestId('load-older');
         if (await older.isEnabled({ timeout: 1_000 }).catch(() => false)) {
-          await older.click({ timeout: 1_000 }).then(() => pages++, () => undefined);
+          await older.click({ timeout: 1_000 }).then(
+            () => pages++,
+            () => undefined,
+          );
         } else await page.waitForTimeout(5);
       }
       const allMs = performance.now() - loadStart;
       const reached = await start.isVisible();
-      const all = reached ? `all ${count.toLocaleString('en')} messages` : `the messages of ${pages} pages (start not reached within ${LOAD_ALL_LIMIT_MS / 1000} s)`;
+      const all = reached
+        ? `all ${count.toLocaleString('en')} messages`
+        : `the messages of ${pages} pages (start not reached within ${LOAD_ALL_LIMIT_MS / 1000} s)`;
       const heapAll = await heapMb(page);
       const renderedAll = await page.getByTestId('message').count();
       const figures: Figure[] = [
@@ -113,12 +118,32 @@ export const rendererSection: Section = {
           unit: 'ms',
           value: open,
           target: OPEN_TARGET,
-          ...(meets(openMs, OPEN_TARGET) ? {} : { missedReason: `opening fetches the newest page of history from the relay and opens every envelope of it over the web host's IPC bridge before the view renders (${renderedAfterOpen} message rows rendered); the machine's 1-minute load average was ${load.toFixed(1)} on ${cpus().length} cores (Chromium, the web host, the relay and Bob's pipeline share them); fastest of ${OPENS} opens ${open.min.toFixed(0)} ms` }),
+          ...(meets(openMs, OPEN_TARGET)
+            ? {}
+            : {
+                missedReason: `opening fetches the newest page of history from the relay and opens every envelope of it over the web host's IPC bridge before the view renders (${renderedAfterOpen} message rows rendered); the machine's 1-minute load average was ${load.toFixed(1)} on ${cpus().length} cores (Chromium, the web host, the relay and Bob's pipeline share them); fastest of ${OPENS} opens ${open.min.toFixed(0)} ms`,
+              }),
         },
-        { id: 'heap_mb', label: 'JS heap used after opening (after GC)', unit: 'MB', value: single(heapAfter), target: HEAP_TARGET, ...(meets(heapAfter, HEAP_TARGET) ? {} : { missedReason: `the heap was ${heapBefore.toFixed(1)} MB before opening` }) },
+        {
+          id: 'heap_mb',
+          label: 'JS heap used after opening (after GC)',
+          unit: 'MB',
+          value: single(heapAfter),
+          target: HEAP_TARGET,
+          ...(meets(heapAfter, HEAP_TARGET) ? {} : { missedReason: `the heap was ${heapBefore.toFixed(1)} MB before opening` }),
+        },
         { id: 'heap_before_mb', label: 'JS heap used before opening (after GC)', unit: 'MB', value: single(heapBefore) },
         { id: 'all_ms', label: `load older pages until ${all} are in the timeline (${pages} clicks)`, unit: 'ms', value: single(allMs) },
-        { id: 'all_heap_mb', label: `JS heap used with ${all} in the timeline (after GC)`, unit: 'MB', value: single(heapAll), target: HEAP_TARGET, ...(meets(heapAll, HEAP_TARGET) ? {} : { missedReason: 'every timeline item (decrypted plaintext, envelope, metadata) stays in the page pipeline’s memory; only the DOM is windowed' }) },
+        {
+          id: 'all_heap_mb',
+          label: `JS heap used with ${all} in the timeline (after GC)`,
+          unit: 'MB',
+          value: single(heapAll),
+          target: HEAP_TARGET,
+          ...(meets(heapAll, HEAP_TARGET)
+            ? {}
+            : { missedReason: 'every timeline item (decrypted plaintext, envelope, metadata) stays in the page pipeline’s memory; only the DOM is windowed' }),
+        },
       ];
       return {
         status: 'measured',

@@ -70,15 +70,36 @@ async function rotateOnce(g: Group, version: number, sampleDevices: number, allD
       signingPrivateKey: g.creator.ed25519.privateKey,
       recipients: g.devices.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519.publicKey })),
     });
-    const envelope = await sealEnvelope(provider, { conversationId: CONVERSATION_ID, keyVersion: version, key: conversationKey, senderDevice: g.creator.deviceId, signingPrivateKey: g.creator.ed25519.privateKey, plaintext: textMessage(200, version), channel: CHANNEL });
+    const envelope = await sealEnvelope(provider, {
+      conversationId: CONVERSATION_ID,
+      keyVersion: version,
+      key: conversationKey,
+      senderDevice: g.creator.deviceId,
+      signingPrivateKey: g.creator.ed25519.privateKey,
+      plaintext: textMessage(200, version),
+      channel: CHANNEL,
+    });
     return { record: JSON.parse(JSON.stringify(record)) as KeyVersionRecord, wire: JSON.parse(JSON.stringify(envelope)) as unknown };
   });
   const { record, wire } = creator.value;
   const receive = (d: BenchDevice) =>
     timed(async () => {
-      const verified = await verifyKeyVersionRecord(provider, record, { conversationId: CONVERSATION_ID, signerCertificate: g.certificate, signerAccountKey: g.accountKey, version });
-      const key = await unwrapKeyVersionRecord(provider, verified, { deviceId: d.deviceId, x25519PrivateKey: d.x25519.privateKey, x25519PublicKey: d.x25519.publicKey });
-      const opened = await openEnvelope(provider, wire, { conversationId: CONVERSATION_ID, keyForVersion: (v) => (v === version ? key : undefined), memberSigningKey: (id) => (id === g.creator.deviceId ? g.creator.ed25519.publicKey : undefined) });
+      const verified = await verifyKeyVersionRecord(provider, record, {
+        conversationId: CONVERSATION_ID,
+        signerCertificate: g.certificate,
+        signerAccountKey: g.accountKey,
+        version,
+      });
+      const key = await unwrapKeyVersionRecord(provider, verified, {
+        deviceId: d.deviceId,
+        x25519PrivateKey: d.x25519.privateKey,
+        x25519PublicKey: d.x25519.publicKey,
+      });
+      const opened = await openEnvelope(provider, wire, {
+        conversationId: CONVERSATION_ID,
+        keyForVersion: (v) => (v === version ? key : undefined),
+        memberSigningKey: (id) => (id === g.creator.deviceId ? g.creator.ed25519.publicKey : undefined),
+      });
       if (opened.message.id !== textMessage(200, version).id) throw new MeasurementError('a member decrypted the wrong message');
     });
   const step = Math.max(1, Math.floor(g.devices.length / sampleDevices));
@@ -112,10 +133,30 @@ export const rotationSection: Section = {
       const receiver = spreadOf(runs.map((x) => x.receiverMs));
       const path = spreadOf(runs.map((x) => x.creatorMs + x.receiverMs));
       figures.push(
-        { id: `${p}.creator_ms`, label: `${members} x 2: creator — new key, ${members * 2} wraps, sign record, seal first message`, unit: 'ms', value: creator },
+        {
+          id: `${p}.creator_ms`,
+          label: `${members} x 2: creator — new key, ${members * 2} wraps, sign record, seal first message`,
+          unit: 'ms',
+          value: creator,
+        },
         { id: `${p}.receiver_ms`, label: `${members} x 2: one member device — verify record, unwrap, open first message`, unit: 'ms', value: receiver },
-        { id: `${p}.crypto_path_ms`, label: `${members} x 2: crypto critical path (creator + one receiver)`, unit: 'ms', value: path, note: `${((path.median / BUDGET_MS) * 100).toFixed(0)} % of the 1 s end-to-end budget` },
-        ...(members < 1000 ? [{ id: `${p}.all_devices_ms`, label: `${members} x 2: every device's receive work on one core`, unit: 'ms', value: spreadOf(runs.flatMap((x) => (x.allMs === undefined ? [] : [x.allMs]))) }] : []),
+        {
+          id: `${p}.crypto_path_ms`,
+          label: `${members} x 2: crypto critical path (creator + one receiver)`,
+          unit: 'ms',
+          value: path,
+          note: `${((path.median / BUDGET_MS) * 100).toFixed(0)} % of the 1 s end-to-end budget`,
+        },
+        ...(members < 1000
+          ? [
+              {
+                id: `${p}.all_devices_ms`,
+                label: `${members} x 2: every device's receive work on one core`,
+                unit: 'ms',
+                value: spreadOf(runs.flatMap((x) => (x.allMs === undefined ? [] : [x.allMs]))),
+              },
+            ]
+          : []),
         { id: `${p}.record_kib`, label: `${members} x 2: key-version record size (JSON)`, unit: 'KiB', value: spreadOf(runs.map((x) => x.recordBytes / 1024)) },
       );
     }

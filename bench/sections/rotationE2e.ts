@@ -86,7 +86,14 @@ interface Round {
   readonly e2eMs: number;
 }
 
-async function rotateRound(creator: Client, conversationId: ConversationId, watchers: Watcher[], expected: { body: string }, round: number, limitMs: number): Promise<Round> {
+async function rotateRound(
+  creator: Client,
+  conversationId: ConversationId,
+  watchers: Watcher[],
+  expected: { body: string },
+  round: number,
+  limitMs: number,
+): Promise<Round> {
   for (const w of watchers) {
     w.notice = undefined;
     w.decrypted = undefined;
@@ -127,11 +134,17 @@ async function measureGroup(world: CoreWorld, ctx: SectionContext, members: numb
   const cold = await rotateRound(creator, conv.conversationId, watchers, expected, 0, 240_000);
   const runs: Round[] = [];
   for (let r = 1; r <= rounds; r++) runs.push(await rotateRound(creator, conv.conversationId, watchers, expected, r, 60_000));
-  const stages = await rotationStages(world, creatorMember, conv.conversationId, group.map((m) => m.userId));
+  const stages = await rotationStages(
+    world,
+    creatorMember,
+    conv.conversationId,
+    group.map((m) => m.userId),
+  );
   const p = `${members}x2`;
   const e2e = spreadOf(runs.map((x) => x.e2eMs));
   const rotate = spreadOf(runs.map((x) => x.rotateMs));
-  const sampled = watchers.length === members * 2 - 1 ? `all ${watchers.length} other devices` : `${watchers.length} of ${members * 2 - 1} other devices, sampled`;
+  const sampled =
+    watchers.length === members * 2 - 1 ? `all ${watchers.length} other devices` : `${watchers.length} of ${members * 2 - 1} other devices, sampled`;
   const e2eFigure: Figure = {
     id: `${p}.e2e_ms`,
     label: `${members} x 2: rotate until the first message under the new version is decrypted (${sampled})`,
@@ -143,14 +156,46 @@ async function measureGroup(world: CoreWorld, ctx: SectionContext, members: numb
   return {
     figures: [
       e2eFigure,
-      { id: `${p}.cold_e2e_ms`, label: `${members} x 2: first rotation the sampled devices see (their key rings check every member device first; ${watchers.length} devices sharing one core)`, unit: 'ms', value: { median: cold.e2eMs, min: cold.e2eMs, max: cold.e2eMs, n: 1 } },
-      { id: `${p}.rotate_ms`, label: `${members} x 2: Client.rotate — device lookup, wrap, upload, store (notices go out after the answer)`, unit: 'ms', value: rotate },
-      { id: `${p}.notice_ms`, label: `${members} x 2: until the last sampled device has the key_version notice`, unit: 'ms', value: spreadOf(runs.map((x) => x.noticeMs)) },
-      { id: `${p}.stage_lookup_ms`, label: `${members} x 2 stage alone: member-device lookup (${stages.lookups} batched request${stages.lookups === 1 ? '' : 's'})`, unit: 'ms', value: { median: stages.lookupMs, min: stages.lookupMs, max: stages.lookupMs, n: 1 } },
-      { id: `${p}.stage_crypto_ms`, label: `${members} x 2 stage alone: new key, ${stages.wraps} wraps, signature`, unit: 'ms', value: { median: stages.cryptoMs, min: stages.cryptoMs, max: stages.cryptoMs, n: 1 } },
-      { id: `${p}.stage_upload_ms`, label: `${members} x 2 stage alone: upload + verify + store (POST of the record; notices after the answer)`, unit: 'ms', value: { median: stages.uploadMs, min: stages.uploadMs, max: stages.uploadMs, n: 1 } },
+      {
+        id: `${p}.cold_e2e_ms`,
+        label: `${members} x 2: first rotation the sampled devices see (their key rings check every member device first; ${watchers.length} devices sharing one core)`,
+        unit: 'ms',
+        value: { median: cold.e2eMs, min: cold.e2eMs, max: cold.e2eMs, n: 1 },
+      },
+      {
+        id: `${p}.rotate_ms`,
+        label: `${members} x 2: Client.rotate — device lookup, wrap, upload, store (notices go out after the answer)`,
+        unit: 'ms',
+        value: rotate,
+      },
+      {
+        id: `${p}.notice_ms`,
+        label: `${members} x 2: until the last sampled device has the key_version notice`,
+        unit: 'ms',
+        value: spreadOf(runs.map((x) => x.noticeMs)),
+      },
+      {
+        id: `${p}.stage_lookup_ms`,
+        label: `${members} x 2 stage alone: member-device lookup (${stages.lookups} batched request${stages.lookups === 1 ? '' : 's'})`,
+        unit: 'ms',
+        value: { median: stages.lookupMs, min: stages.lookupMs, max: stages.lookupMs, n: 1 },
+      },
+      {
+        id: `${p}.stage_crypto_ms`,
+        label: `${members} x 2 stage alone: new key, ${stages.wraps} wraps, signature`,
+        unit: 'ms',
+        value: { median: stages.cryptoMs, min: stages.cryptoMs, max: stages.cryptoMs, n: 1 },
+      },
+      {
+        id: `${p}.stage_upload_ms`,
+        label: `${members} x 2 stage alone: upload + verify + store (POST of the record; notices after the answer)`,
+        unit: 'ms',
+        value: { median: stages.uploadMs, min: stages.uploadMs, max: stages.uploadMs, n: 1 },
+      },
     ],
-    notes: [`${members} x 2: setup (accounts, second devices, group, ${watchers.length} listening devices) took ${(setupMs / 1000).toFixed(1)} s, not measured; ${rounds} rotations after one cold one; receivers: ${sampled}.`],
+    notes: [
+      `${members} x 2: setup (accounts, second devices, group, ${watchers.length} listening devices) took ${(setupMs / 1000).toFixed(1)} s, not measured; ${rounds} rotations after one cold one; receivers: ${sampled}.`,
+    ],
   };
 }
 

@@ -60,5 +60,13 @@ export async function rotationStages(world: CoreWorld, creator: Member, conversa
   const t2 = performance.now();
   await api.request('submitKeyVersion', { params: { conversationId }, body: { record } });
   const t3 = performance.now();
-  return { members: members.length, lookups, lookupMs: t1 - t0, wraps: recipients.length, cryptoMs: t2 - t1, uploadMs: t3 - t2, recordBytes: JSON.stringify(record).length };
+  return {
+    members: members.length,
+    lookups,
+    lookupMs: t1 - t0,
+    wraps: recipients.length,
+    cryptoMs: t2 - t1,
+    uploadMs: t3 - t2,
+    recordBytes: JSON.stringify(record).length,
+  };
 }

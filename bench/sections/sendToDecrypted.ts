@@ -62,7 +62,8 @@ function figuresAt(s: PacedSamples, judged: boolean): Figure[] {
   const plainP50 = percentile(s.plain, 50);
   const plainP99 = percentile(s.plain, 99);
   const at = `at ${s.rate} msg/s`;
-  const judge = (q: number, plainQ: number, target: typeof P50_TARGET | typeof P99_TARGET) => (judged ? { target, ...(meets(q, target) ? {} : { missedReason: reason(q, plainQ, s) }) } : {});
+  const judge = (q: number, plainQ: number, target: typeof P50_TARGET | typeof P99_TARGET) =>
+    judged ? { target, ...(meets(q, target) ? {} : { missedReason: reason(q, plainQ, s) }) } : {};
   return [
     { id: `${p}.sealed_p50`, label: `send-to-decrypted p50 ${at} (client core pipeline)`, unit: 'ms', value: single(p50), ...judge(p50, plainP50, P50_TARGET) },
     { id: `${p}.sealed_p99`, label: `send-to-decrypted p99 ${at} (client core pipeline)`, unit: 'ms', value: single(p99), ...judge(p99, plainP99, P99_TARGET) },
@@ -84,7 +85,13 @@ export const sendToDecryptedSection: Section = {
     const world = await startCoreWorld(ctx.tmpDir);
     const plainRelay = await startRelay({ port: 0, dataDir: mkdtempSync(path.join(ctx.tmpDir, 'plain-relay-')) });
     const plainSender = new PubNub({ publishKey: 'pub-c-plain', subscribeKey: 'sub-c-plain', userId: 'plain-sender', origin: plainRelay.origin, ssl: false });
-    const plainReceiver = new PubNub({ publishKey: 'pub-c-plain', subscribeKey: 'sub-c-plain', userId: 'plain-receiver', origin: plainRelay.origin, ssl: false });
+    const plainReceiver = new PubNub({
+      publishKey: 'pub-c-plain',
+      subscribeKey: 'sub-c-plain',
+      userId: 'plain-receiver',
+      origin: plainRelay.origin,
+      ssl: false,
+    });
     try {
       const [alice, bob] = await createMembers(world, ctx.tmpDir, 'lat', 2, false);
       if (!alice || !bob) throw new MeasurementError('setup made no users');
@@ -123,10 +130,14 @@ export const sendToDecryptedSection: Section = {
         },
       });
       plainReceiver.subscribe({ channels: ['bench.plain'] });
-      await waitUntil('the plain receiver to be subscribed', () => {
-        if (probes === 0) void plainSender.publish({ channel: 'bench.plain', message: { probe: true } }).catch(() => undefined);
-        return probes > 0;
-      }, 15_000);
+      await waitUntil(
+        'the plain receiver to be subscribed',
+        () => {
+          if (probes === 0) void plainSender.publish({ channel: 'bench.plain', message: { probe: true } }).catch(() => undefined);
+          return probes > 0;
+        },
+        15_000,
+      );
       const warm = await sending.send(id, { type: 'string', body: bodyOf(99_999_999) });
       if (warm.state !== 'sent') throw new MeasurementError(`the warm-up message was not sent: ${warm.message}`);
       const sendSealed = async (seq: number) => {
@@ -146,7 +157,9 @@ export const sendToDecryptedSection: Section = {
         seq += count;
         if (s.sealed.length === 0) throw new MeasurementError(`no message was decrypted at ${rate} msg/s${s.failures[0] ? `: ${s.failures[0]}` : ''}`);
         figures.push(...figuresAt(s, rate === JUDGED_RATE));
-        notes.push(`${rate} msg/s: ${count} messages; decrypted by Bob ${s.sealed.length} of ${s.sealedSent}, plain delivered ${s.plain.length} of ${count - s.sealedSent}, failures ${s.failures.length}${s.failures[0] ? ` (first: ${s.failures[0]})` : ''}.`);
+        notes.push(
+          `${rate} msg/s: ${count} messages; decrypted by Bob ${s.sealed.length} of ${s.sealedSent}, plain delivered ${s.plain.length} of ${count - s.sealedSent}, failures ${s.failures.length}${s.failures[0] ? ` (first: ${s.failures[0]})` : ''}.`,
+        );
       }
       return {
         status: 'measured',

@@ -125,7 +125,14 @@ export async function openBroadcast(
     access.close();
     throw err;
   }
-  const client = createBroadcastClient({ crypto: provider, device, claims: keyServiceClaims(api), directory: keyServiceDirectory(api), pubnub: access.pubnub, keyCacheDir });
+  const client = createBroadcastClient({
+    crypto: provider,
+    device,
+    claims: keyServiceClaims(api),
+    directory: keyServiceDirectory(api),
+    pubnub: access.pubnub,
+    keyCacheDir,
+  });
   const follows = keyCacheDir === undefined ? undefined : fileFollowStore(keyCacheDir, identity.deviceId);
   const service = new AccessAwareService(withAccess(client, access), onChange, access, follows);
   // Channels followed in an earlier run are followed again in the background; one that cannot be opened

@@ -85,7 +85,14 @@ export class Client {
       const secrets = await deps.vault.load();
       if (!secrets) throw new KeysMissingError('device key');
       client.api.setTokens(null, secrets.refreshToken);
-      client.attach({ ...session, userId: session.userId as UserId, deviceId: session.deviceId as DeviceId, account: secrets.account, device: secrets.device, refreshToken: secrets.refreshToken });
+      client.attach({
+        ...session,
+        userId: session.userId as UserId,
+        deviceId: session.deviceId as DeviceId,
+        account: secrets.account,
+        device: secrets.device,
+        refreshToken: secrets.refreshToken,
+      });
     }
     return client;
   }
@@ -171,7 +178,10 @@ export class Client {
   }
 
   /** Existing device, after the user confirmed the codes match: hands over the identity and re-wraps history. */
-  approveDeviceLink(linkId: string, opts?: { pollMs?: number; timeoutMs?: number; shareHistory?: boolean }): Promise<{ deviceId: DeviceId; wrapsAdded: number }> {
+  approveDeviceLink(
+    linkId: string,
+    opts?: { pollMs?: number; timeoutMs?: number; shareHistory?: boolean },
+  ): Promise<{ deviceId: DeviceId; wrapsAdded: number }> {
     return this.need().approver.approve(linkId, opts);
   }
 
@@ -301,10 +311,12 @@ export class Client {
     const me = this.need();
     if (onChange) this.broadcastChanged.event(onChange);
     const notify = (id: string) => this.broadcastChanged.fire(id);
-    this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, me.identity, transportConfig(this.deps.relay), notify, this.deps.dataDir).catch((err: unknown) => {
-      this.broadcastSession = undefined;
-      throw err;
-    });
+    this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, me.identity, transportConfig(this.deps.relay), notify, this.deps.dataDir).catch(
+      (err: unknown) => {
+        this.broadcastSession = undefined;
+        throw err;
+      },
+    );
     return (await this.broadcastSession).service;
   }
 

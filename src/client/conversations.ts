@@ -162,7 +162,14 @@ export class Conversations {
       if (key === undefined) continue;
       try {
         for (const d of devices) {
-          const w = await wrapKey(this.provider, { purpose: 'conversation', scopeId: conversationId, version, recipientDeviceId: d.deviceId, recipientPublicKey: d.x25519, key });
+          const w = await wrapKey(this.provider, {
+            purpose: 'conversation',
+            scopeId: conversationId,
+            version,
+            recipientDeviceId: d.deviceId,
+            recipientPublicKey: d.x25519,
+            key,
+          });
           const grant = await createWrapGrant(this.provider, {
             conversationId,
             version,

@@ -92,7 +92,8 @@ export class NewDeviceLink {
       view.payload,
     );
     const accountPublicKey = await this.provider.ed25519PublicKey(accountPrivateKey);
-    if (toBase64Url(accountPublicKey) !== this.pair.user.identityKey) throw new DeviceLinkError('link_mismatch', 'the received identity key is not this account\'s');
+    if (toBase64Url(accountPublicKey) !== this.pair.user.identityKey)
+      throw new DeviceLinkError('link_mismatch', "the received identity key is not this account's");
     const account = { privateKey: accountPrivateKey, publicKey: accountPublicKey };
     const accessToken = await certifyAndRegister(this.api, this.provider, {
       userId: this.pair.user.userId,
@@ -146,7 +147,12 @@ export class LinkApprover {
   constructor(
     private readonly api: KeyServiceApi,
     private readonly provider: CryptoProvider,
-    private readonly self: { readonly userId: UserId; readonly deviceId: DeviceId; readonly ed25519PublicKey: Uint8Array; readonly accountPrivateKey: Uint8Array },
+    private readonly self: {
+      readonly userId: UserId;
+      readonly deviceId: DeviceId;
+      readonly ed25519PublicKey: Uint8Array;
+      readonly accountPrivateKey: Uint8Array;
+    },
     private readonly directory: Directory,
     private readonly ring: KeyRing,
     private readonly conversations: Conversations,
@@ -160,15 +166,25 @@ export class LinkApprover {
       throw new DeviceLinkError('link_mismatch', 'the new device keys the key service returned do not match the scanned code; do not approve');
     }
     this.claims.set(view.linkId, view);
-    const confirmation = await confirmationCode(this.provider, view.linkId, view.newDevice, { deviceId: this.self.deviceId, ed25519: toBase64Url(this.self.ed25519PublicKey) });
-    return { linkId: view.linkId, confirmationCode: confirmation, newDevice: { deviceId: view.newDevice.deviceId as DeviceId, name: view.newDevice.deviceName, platform: view.newDevice.platform } };
+    const confirmation = await confirmationCode(this.provider, view.linkId, view.newDevice, {
+      deviceId: this.self.deviceId,
+      ed25519: toBase64Url(this.self.ed25519PublicKey),
+    });
+    return {
+      linkId: view.linkId,
+      confirmationCode: confirmation,
+      newDevice: { deviceId: view.newDevice.deviceId as DeviceId, name: view.newDevice.deviceName, platform: view.newDevice.platform },
+    };
   }
 
   /**
    * After the user confirmed the codes match: seals the account identity key to the new device, waits
    * for it to register, and re-wraps every held conversation key version for it. Returns the wraps added.
    */
-  async approve(linkId: string, opts: { pollMs?: number; timeoutMs?: number; shareHistory?: boolean } = {}): Promise<{ deviceId: DeviceId; wrapsAdded: number }> {
+  async approve(
+    linkId: string,
+    opts: { pollMs?: number; timeoutMs?: number; shareHistory?: boolean } = {},
+  ): Promise<{ deviceId: DeviceId; wrapsAdded: number }> {
     const view = this.claims.get(linkId);
     if (!view) throw new DeviceLinkError('link_invalid', 'claim the link first');
     const payload = await sealLinkPayload(this.provider, linkId, view.newDevice, this.self.accountPrivateKey);

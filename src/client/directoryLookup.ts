@@ -22,14 +22,21 @@ export const LOOKUP_DEVICES = MAX_LOOKUP_DEVICES;
 export async function lookupDirectory(api: KeyServiceApi, userIds: readonly string[], deviceIds: readonly string[]): Promise<LookupAnswer> {
   const users = [...new Set(userIds)];
   const devices = [...new Set(deviceIds)];
-  const out: { users: PublicUser[]; devices: DeviceView[]; unknownUserIds: LookupAnswer['unknownUserIds']; unknownDeviceIds: LookupAnswer['unknownDeviceIds'] } = {
+  const out: {
+    users: PublicUser[];
+    devices: DeviceView[];
+    unknownUserIds: LookupAnswer['unknownUserIds'];
+    unknownDeviceIds: LookupAnswer['unknownDeviceIds'];
+  } = {
     users: [],
     devices: [],
     unknownUserIds: [],
     unknownDeviceIds: [],
   };
   for (let u = 0, d = 0; u < users.length || d < devices.length; u += LOOKUP_USERS, d += LOOKUP_DEVICES) {
-    const answer = await api.request('lookupDirectory', { body: { userIds: users.slice(u, u + LOOKUP_USERS), deviceIds: devices.slice(d, d + LOOKUP_DEVICES) } });
+    const answer = await api.request('lookupDirectory', {
+      body: { userIds: users.slice(u, u + LOOKUP_USERS), deviceIds: devices.slice(d, d + LOOKUP_DEVICES) },
+    });
     out.users.push(...answer.users);
     out.devices.push(...answer.devices);
     out.unknownUserIds.push(...answer.unknownUserIds);

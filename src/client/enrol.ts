@@ -80,9 +80,24 @@ async function firstDevice(
   const account = await generateAccountIdentity(provider);
   const device = await generateDeviceKeys(provider);
   const deviceId = newDeviceId(provider);
-  const accessToken = await certifyAndRegister(api, provider, { userId: pair.user.userId, deviceId, deviceName: input.deviceName, platform: input.platform, account, device });
+  const accessToken = await certifyAndRegister(api, provider, {
+    userId: pair.user.userId,
+    deviceId,
+    deviceName: input.deviceName,
+    platform: input.platform,
+    account,
+    device,
+  });
   api.setTokens(accessToken, pair.refreshToken);
-  return { userId: pair.user.userId as UserId, username: pair.user.username, deviceId, deviceName: input.deviceName, account, device, refreshToken: pair.refreshToken };
+  return {
+    userId: pair.user.userId as UserId,
+    username: pair.user.username,
+    deviceId,
+    deviceName: input.deviceName,
+    account,
+    device,
+    refreshToken: pair.refreshToken,
+  };
 }
 
 /**

@@ -236,7 +236,8 @@ export class KeyRing {
   private fetchFailed(versions: Versions, conversationId: ConversationId, version: number, fetching: Fetching, err: unknown): void {
     if (!this.isLive(versions, conversationId) || versions.get(version) !== fetching) return;
     if (isRetryable(err)) this.enter(versions, conversationId, version, this.waiting(versions, conversationId, version, fetching.attempts));
-    else if (isProtocolError(err) || isMalformedAnswer(err)) this.enter(versions, conversationId, version, { kind: 'refused', code: err.code, message: err.message });
+    else if (isProtocolError(err) || isMalformedAnswer(err))
+      this.enter(versions, conversationId, version, { kind: 'refused', code: err.code, message: err.message });
     else this.enter(versions, conversationId, version, undefined);
   }
 

@@ -102,7 +102,12 @@ export class KeyServiceApi {
 
   /** One request; a refusal is thrown (after telling the revocation listeners) unless it is a 401 the caller retries. */
   private async send(name: KeyServiceRouteName, parts: RequestParts, token: string | null, allow401 = false): Promise<{ status: number; json: unknown }> {
-    const outcome = await sendRoute(this.baseUrl, keyServiceRoutes[name], parts, { token, timeoutMs: this.timeoutMs, signal: this.closing.signal, retryStaleConnection: true });
+    const outcome = await sendRoute(this.baseUrl, keyServiceRoutes[name], parts, {
+      token,
+      timeoutMs: this.timeoutMs,
+      signal: this.closing.signal,
+      retryStaleConnection: true,
+    });
     switch (outcome.kind) {
       case 'closed':
         throw new ClientClosedError(name);
@@ -115,7 +120,8 @@ export class KeyServiceApi {
       default:
         return missingCase(outcome);
     }
-    if (outcome.nonJson) throw new KeyServiceError(outcome.status, 'bad_response', `the key service answered ${name} with ${outcome.status} and a body that is not JSON`, name);
+    if (outcome.nonJson)
+      throw new KeyServiceError(outcome.status, 'bad_response', `the key service answered ${name} with ${outcome.status} and a body that is not JSON`, name);
     if (outcome.status >= 200 && outcome.status < 300) return outcome;
     if (outcome.status === 401 && allow401) return outcome;
     const refusal = ErrorBodySchema.safeParse(outcome.json);
@@ -127,7 +133,13 @@ export class KeyServiceApi {
   /** The answer parsed with the route's response schema. */
   private answer(name: KeyServiceRouteName, reply: { status: number; json: unknown }): unknown {
     const parsed = parseAnswer(keyServiceRoutes[name].response, reply.json);
-    if (!parsed.ok) throw new KeyServiceError(reply.status, 'bad_response', `the key service answered ${name} with a body that does not match its schema (${parsed.issue})`, name);
+    if (!parsed.ok)
+      throw new KeyServiceError(
+        reply.status,
+        'bad_response',
+        `the key service answered ${name} with a body that does not match its schema (${parsed.issue})`,
+        name,
+      );
     return parsed.value;
   }
 }

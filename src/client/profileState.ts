@@ -32,9 +32,7 @@ export type Pin = z.infer<typeof PinSchema>;
 
 const StateSchema = z.strictObject({
   v: z.literal(1),
-  session: z
-    .strictObject({ userId: z.string(), username: z.string(), deviceId: z.string(), deviceName: z.string() })
-    .nullable(),
+  session: z.strictObject({ userId: z.string(), username: z.string(), deviceId: z.string(), deviceName: z.string() }).nullable(),
   pins: z.record(z.string(), PinSchema),
   cursors: z.record(z.string(), z.string()),
 });

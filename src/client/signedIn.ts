@@ -41,7 +41,12 @@ export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, stat
   const approver = new LinkApprover(
     api,
     provider,
-    { userId: identity.userId, deviceId: identity.deviceId, ed25519PublicKey: identity.device.ed25519.publicKey, accountPrivateKey: identity.account.privateKey },
+    {
+      userId: identity.userId,
+      deviceId: identity.deviceId,
+      ed25519PublicKey: identity.device.ed25519.publicKey,
+      accountPrivateKey: identity.account.privateKey,
+    },
     directory,
     ring,
     conversations,

@@ -29,7 +29,16 @@ export function transportConfig(relay: string): TransportConfig {
 }
 
 /** Every endpoint but subscribe fails at once (the pipeline reports it); subscribe retries. */
-const NOT_RETRIED = ['MessageSendEndpoint', 'PresenceEndpoint', 'FilesEndpoint', 'MessageStorageEndpoint', 'ChannelGroupsEndpoint', 'DevicePushNotificationsEndpoint', 'AppContextEndpoint', 'MessageReactionsEndpoint'];
+const NOT_RETRIED = [
+  'MessageSendEndpoint',
+  'PresenceEndpoint',
+  'FilesEndpoint',
+  'MessageStorageEndpoint',
+  'ChannelGroupsEndpoint',
+  'DevicePushNotificationsEndpoint',
+  'AppContextEndpoint',
+  'MessageReactionsEndpoint',
+];
 
 export class Transport {
   readonly pubnub: PubNub;

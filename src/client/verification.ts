@@ -16,7 +16,12 @@ export interface ContactTrust {
   readonly qrPayload: string;
 }
 
-export async function contactTrust(provider: CryptoProvider, directory: Directory, self: { userId: string; accountKey: Uint8Array }, userId: string): Promise<ContactTrust> {
+export async function contactTrust(
+  provider: CryptoProvider,
+  directory: Directory,
+  self: { userId: string; accountKey: Uint8Array },
+  userId: string,
+): Promise<ContactTrust> {
   const theirs = await directory.trustedAccountKey(userId);
   const sn = await safetyNumber(provider, { userId: self.userId, accountKey: self.accountKey }, { userId, accountKey: theirs });
   return { userId, state: directory.trustState(userId), safetyNumber: sn.display, qrPayload: sn.qrPayload };

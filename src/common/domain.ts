@@ -21,7 +21,9 @@ export const AssignableRoleSchema = RoleSchema.exclude(['owner']);
 export type AssignableRole = z.infer<typeof AssignableRoleSchema>;
 
 /** Which key versions a member added later receives. */
-export const HistoryPolicySchema = z.enum(['shared', 'joined']).describe('shared: members get every key version; joined: from the version current when they joined');
+export const HistoryPolicySchema = z
+  .enum(['shared', 'joined'])
+  .describe('shared: members get every key version; joined: from the version current when they joined');
 export type HistoryPolicy = z.infer<typeof HistoryPolicySchema>;
 
 /** A device link on the key service (docs/protocol.md §14): opened by the new device, claimed, approved. */

@@ -106,7 +106,13 @@ export async function startOrJoinLocalStack(home: string): Promise<LocalStack> {
     await relay.close();
     throw e;
   });
-  const stack = { keyServiceUrl: keyService.url, relayOrigin: relay.origin, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY, pid: process.pid };
+  const stack = {
+    keyServiceUrl: keyService.url,
+    relayOrigin: relay.origin,
+    publishKey: LOCAL_PUBLISH_KEY,
+    subscribeKey: LOCAL_SUBSCRIBE_KEY,
+    pid: process.pid,
+  };
   const temp = join(dir, `stack.json.${process.pid}.tmp`);
   await writeFile(temp, JSON.stringify(stack), { mode: 0o600 });
   await rename(temp, join(dir, 'stack.json'));

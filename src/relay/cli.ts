@@ -8,8 +8,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../common/errors';
 import { startRelay } from './index';
 
-const USAGE =
-  'usage: npm run relay -- --port <p> --data <dir> [--secret-key <k>] [--publish-key <k>] [--subscribe-key <k>] [--host 127.0.0.1]';
+const USAGE = 'usage: npm run relay -- --port <p> --data <dir> [--secret-key <k>] [--publish-key <k>] [--subscribe-key <k>] [--host 127.0.0.1]';
 
 function fail(message: string): never {
   process.stderr.write(`relay: ${message}\n${USAGE}\n`);

@@ -54,10 +54,7 @@ export function resolveOptions(options: RelayOptions): RelayConfig {
   }
   const o = parsed.data;
   if (o.secretKey !== undefined && o.publishKey === undefined) {
-    throw new RelayConfigError(
-      'invalid_config',
-      'a relay with a secret key needs the publish key too: request signatures (v2) cover the publish key',
-    );
+    throw new RelayConfigError('invalid_config', 'a relay with a secret key needs the publish key too: request signatures (v2) cover the publish key');
   }
   return {
     port: o.port ?? 0,

@@ -108,7 +108,12 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
   try {
     await migrate(db);
     const now = () => Date.now();
-    const secret = opts.jwtSecret === undefined ? await loadJwtSecret(db, now()) : typeof opts.jwtSecret === 'string' ? new TextEncoder().encode(opts.jwtSecret) : opts.jwtSecret;
+    const secret =
+      opts.jwtSecret === undefined
+        ? await loadJwtSecret(db, now())
+        : typeof opts.jwtSecret === 'string'
+          ? new TextEncoder().encode(opts.jwtSecret)
+          : opts.jwtSecret;
     const accessTokens = new AccessTokens(secret, opts.accessTokenTtlSeconds ?? 300);
     const onPubnubError = (err: unknown) => log('PubNub request failed', err);
     const gateway = opts.pubnub ? createSdkGateway(opts.pubnub, now) : disabledGateway;

@@ -30,7 +30,16 @@ const run: BenchRun = {
   startedAt: '2030-01-02T03:04:05.000Z',
   durationMs: 61_000,
   quick: false,
-  machine: { cpuModel: 'Test CPU', cores: 2, memoryGiB: 4, node: '20.0.0', openssl: '3.0.0', platform: 'Linux test x64', gitCommit: 'abc1234', loadAverage: { start: 0.5, end: 0.7 } },
+  machine: {
+    cpuModel: 'Test CPU',
+    cores: 2,
+    memoryGiB: 4,
+    node: '20.0.0',
+    openssl: '3.0.0',
+    platform: 'Linux test x64',
+    gitCommit: 'abc1234',
+    loadAverage: { start: 0.5, end: 0.7 },
+  },
   sections: [
     {
       id: 'message',
@@ -40,7 +49,14 @@ const run: BenchRun = {
       notes: ['a note'],
       figures: [
         { id: 'seal', label: 'seal+sign', unit: 'msg/s', value: { median: 30_000, min: 29_000, max: 31_000, n: 7 }, target: { op: '>=', value: 25_000 } },
-        { id: 'open', label: 'open+verify share', unit: '%', value: { median: 60, min: 58, max: 62, n: 7 }, target: { op: '>=', value: 80 }, missedReason: 'zod parsing costs 20 µs' },
+        {
+          id: 'open',
+          label: 'open+verify share',
+          unit: '%',
+          value: { median: 60, min: 58, max: 62, n: 7 },
+          target: { op: '>=', value: 80 },
+          missedReason: 'zod parsing costs 20 µs',
+        },
         { id: 'raw', label: 'raw sign', unit: 'ops/s', value: { median: 40_000, min: 39_000, max: 41_000, n: 7 } },
       ],
     },
@@ -80,7 +96,12 @@ describe('benchmark report writer', () => {
   });
 
   it('says so plainly when a missed figure carries no reason', () => {
-    const noReason: BenchRun = { ...run, sections: [{ ...run.sections[0]!, figures: [{ id: 'x', label: 'x', unit: 'ms', value: { median: 90, min: 90, max: 90, n: 1 }, target: { op: '<', value: 50 } }] }] };
+    const noReason: BenchRun = {
+      ...run,
+      sections: [
+        { ...run.sections[0]!, figures: [{ id: 'x', label: 'x', unit: 'ms', value: { median: 90, min: 90, max: 90, n: 1 }, target: { op: '<', value: 50 } }] },
+      ],
+    };
     const md = readFileSync(writeReport(noReason, tempDir(), 'r').markdown, 'utf8');
     expect(md).toContain('missed: reason not established by this run');
   });
@@ -117,7 +138,12 @@ describe('comparing two runs', () => {
       sections: run.sections.map((s) =>
         s.id !== 'message'
           ? s
-          : { ...s, figures: s.figures.map((f) => (f.id === 'seal' ? { ...f, value: { ...f.value, median: 20_000 } } : f.id === 'raw' ? { ...f, value: { ...f.value, median: 41_000 } } : f)) },
+          : {
+              ...s,
+              figures: s.figures.map((f) =>
+                f.id === 'seal' ? { ...f, value: { ...f.value, median: 20_000 } } : f.id === 'raw' ? { ...f, value: { ...f.value, median: 41_000 } } : f,
+              ),
+            },
       ),
     };
     const rows = compareRuns(run, moved);

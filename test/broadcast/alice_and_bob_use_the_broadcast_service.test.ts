@@ -54,7 +54,12 @@ describe('alice and bob use the broadcast service', () => {
   it('a device whose keys differ from its certificate is refused', async () => {
     const keyService = sessionRequester({ url: ks.service.url, accessToken: async () => device(bob).token });
     const err = await rejection(
-      certifiedDevice(keyService, provider, { userId: bob.userId, deviceId: device(bob).deviceId, x25519PrivateKey: device(alice).keys.x25519.privateKey, ed25519PrivateKey: device(bob).keys.ed25519.privateKey }),
+      certifiedDevice(keyService, provider, {
+        userId: bob.userId,
+        deviceId: device(bob).deviceId,
+        x25519PrivateKey: device(alice).keys.x25519.privateKey,
+        ed25519PrivateKey: device(bob).keys.ed25519.privateKey,
+      }),
     );
     expect(err.code).toBe('directory_refused');
   });
@@ -86,7 +91,13 @@ describe('alice and bob use the broadcast service', () => {
     await waitFor('live delivery to bob', () => b.service.messages(id).length === 3);
     expect(bobChanges.length).toBeGreaterThan(before);
     expect(b.service.messages(id)[2]?.state).toBe('sealed');
-    expect((await b.service.open(id))[2]).toMatchObject({ state: 'opened', text: 'live one', keyVersion: 1, type: 'string', senderDevice: device(alice).deviceId });
+    expect((await b.service.open(id))[2]).toMatchObject({
+      state: 'opened',
+      text: 'live one',
+      keyVersion: 1,
+      type: 'string',
+      senderDevice: device(alice).deviceId,
+    });
 
     const m = await serviceOf(mallory);
     await m.service.follow(id);
@@ -100,7 +111,12 @@ describe('alice and bob use the broadcast service', () => {
     await a.service.publish(id, 'after bob');
     await waitFor('post-revocation delivery to bob', () => b.service.messages(id).length === 4);
     expect((await b.service.open(id))[3]).toMatchObject({ state: 'failed', keyVersion: 2, errorCode: 'subscriber_revoked' });
-    expect(b.service.messages(id).slice(0, 3).map((v) => v.text)).toEqual(['first', 'second', 'live one']);
+    expect(
+      b.service
+        .messages(id)
+        .slice(0, 3)
+        .map((v) => v.text),
+    ).toEqual(['first', 'second', 'live one']);
     for (const s of [a, b, m]) s.service.dispose();
   });
 });

@@ -18,7 +18,9 @@ describe('bad input gets typed refusals', () => {
     const iss = await issuer();
     km = await keyManager(trustOf(iss));
     alice = await person('alice', iss, [CHANNEL_CREATOR_ROLE]);
-    expect((await post(`${km.url}/v1/channels`, { claim: await alice.claims(km.url), descriptor: await descriptorBy(alice, km.url, 'chan-fuzz-01') })).status).toBe(201);
+    expect(
+      (await post(`${km.url}/v1/channels`, { claim: await alice.claims(km.url), descriptor: await descriptorBy(alice, km.url, 'chan-fuzz-01') })).status,
+    ).toBe(201);
   });
   afterAll(cleanup);
 
@@ -40,7 +42,13 @@ describe('bad input gets typed refusals', () => {
   it('arbitrary bodies and ids at every endpoint get a typed 4xx', async () => {
     const claim = await alice.claims(km.url);
     const paths = ['/v1/channels', '/v1/channels/chan-fuzz-01/public-key', '/v1/channels/chan-fuzz-01/keys', '/v1/channels/chan-fuzz-01/revocations'];
-    const body = fc.oneof(fc.jsonValue(), fc.record({ claim: fc.oneof(fc.constant(claim), fc.string()), descriptor: fc.jsonValue(), certificate: fc.jsonValue(), userId: fc.jsonValue() }, { requiredKeys: [] }));
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        { claim: fc.oneof(fc.constant(claim), fc.string()), descriptor: fc.jsonValue(), certificate: fc.jsonValue(), userId: fc.jsonValue() },
+        { requiredKeys: [] },
+      ),
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...paths), body, async (path, input) => {
         const res = await post(`${km.url}${path}`, input);

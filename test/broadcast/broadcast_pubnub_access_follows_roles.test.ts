@@ -22,7 +22,9 @@ describe('broadcast PubNub access follows roles', () => {
   let mallory: Actor;
 
   const tokenFor = async (actor: Actor) => {
-    const res = await ks.api.call<{ token: string | null; read: string[]; readWrite: string[] }>('POST', '/v1/broadcast/pubnub-token', { token: actor.userToken });
+    const res = await ks.api.call<{ token: string | null; read: string[]; readWrite: string[] }>('POST', '/v1/broadcast/pubnub-token', {
+      token: actor.userToken,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body;
   };
@@ -31,7 +33,13 @@ describe('broadcast PubNub access follows roles', () => {
     const cert = (await ks.api.get<{ device: { certificate: never } }>(`/v1/devices/${device(actor).deviceId}`, actor.userToken)).body.device.certificate;
     return createBroadcastClient({
       crypto: provider,
-      device: { userId: actor.userId, deviceId: device(actor).deviceId, certificate: cert, x25519PrivateKey: device(actor).keys.x25519.privateKey, ed25519PrivateKey: device(actor).keys.ed25519.privateKey },
+      device: {
+        userId: actor.userId,
+        deviceId: device(actor).deviceId,
+        certificate: cert,
+        x25519PrivateKey: device(actor).keys.x25519.privateKey,
+        ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
+      },
       claims: keyServiceClaims(sessionRequester(session)),
       directory: keyServiceDirectory(sessionRequester(session)),
       pubnub,

@@ -24,7 +24,11 @@ describe('channel descriptor is signed by its creator', () => {
   afterAll(cleanup);
 
   it('verifies under the creator account key and the expected key manager', async () => {
-    const verified = await verifyDescriptor(provider, JSON.parse(JSON.stringify(descriptor)), { accountKey: alice.user.account.publicKey, keyManagerUrl: KM, channelId: 'chan-0001' });
+    const verified = await verifyDescriptor(provider, JSON.parse(JSON.stringify(descriptor)), {
+      accountKey: alice.user.account.publicKey,
+      keyManagerUrl: KM,
+      channelId: 'chan-0001',
+    });
     expect(verified).toEqual(descriptor);
   });
 
@@ -53,7 +57,15 @@ describe('channel descriptor is signed by its creator', () => {
   it('refuses another key manager, another channel, and malformed input', async () => {
     expect((await rejection(verifyDescriptor(provider, descriptor, { keyManagerUrl: 'http://127.0.0.1:4001' }))).code).toBe('descriptor_wrong_key_manager');
     expect((await rejection(verifyDescriptor(provider, descriptor, { channelId: 'chan-0002' }))).code).toBe('descriptor_malformed');
-    for (const bad of [null, 'x', {}, { ...descriptor, v: 2 }, { ...descriptor, keyManagerUrl: 'ftp://x' }, { ...descriptor, keyManagerUrl: `${KM}/` }, { ...descriptor, extra: 1 }]) {
+    for (const bad of [
+      null,
+      'x',
+      {},
+      { ...descriptor, v: 2 },
+      { ...descriptor, keyManagerUrl: 'ftp://x' },
+      { ...descriptor, keyManagerUrl: `${KM}/` },
+      { ...descriptor, extra: 1 },
+    ]) {
       expect((await rejection(verifyDescriptor(provider, bad))).code).toBe('descriptor_malformed');
     }
   });

@@ -114,7 +114,9 @@ describe('creator makes a channel on a custom key manager, then revokes a subscr
   });
 
   it('the default key manager never saw the channel or its keys', async () => {
-    const info = await fetch(`${customKm.url}/v1/channels/${aliceChannel.channelId}`).then((res) => res.json() as Promise<{ versions: { publicKey: string }[] }>);
+    const info = await fetch(`${customKm.url}/v1/channels/${aliceChannel.channelId}`).then(
+      (res) => res.json() as Promise<{ versions: { publicKey: string }[] }>,
+    );
     channelPublicKeys = info.versions.map((v) => v.publicKey);
     expect(channelPublicKeys).toHaveLength(2);
 

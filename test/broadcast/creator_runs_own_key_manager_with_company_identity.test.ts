@@ -22,7 +22,12 @@ describe('creator runs her own key manager with the company identity', () => {
 
   const serviceOf = async (actor: Actor) => {
     const keyService = sessionRequester({ url: ks.service.url, accessToken: async () => device(actor).token });
-    const keys = { userId: actor.userId, deviceId: device(actor).deviceId, x25519PrivateKey: device(actor).keys.x25519.privateKey, ed25519PrivateKey: device(actor).keys.ed25519.privateKey };
+    const keys = {
+      userId: actor.userId,
+      deviceId: device(actor).deviceId,
+      x25519PrivateKey: device(actor).keys.x25519.privateKey,
+      ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
+    };
     const client = createBroadcastClient({
       crypto: provider,
       device: await certifiedDevice(keyService, provider, keys),

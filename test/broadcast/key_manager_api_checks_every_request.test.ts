@@ -133,7 +133,13 @@ describe('key manager API checks every request', () => {
     const doc = (await (await fetch(`${km.url}/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/channels', '/v1/channels/{channelId}', '/v1/channels/{channelId}/public-key', '/v1/channels/{channelId}/keys', '/v1/channels/{channelId}/revocations']),
+      expect.arrayContaining([
+        '/v1/channels',
+        '/v1/channels/{channelId}',
+        '/v1/channels/{channelId}/public-key',
+        '/v1/channels/{channelId}/keys',
+        '/v1/channels/{channelId}/revocations',
+      ]),
     );
     const info = (await (await fetch(`${km.url}/v1/info`)).json()) as { audience: string; trustedIssuers: string[] };
     expect(info.audience).toBe(km.url);

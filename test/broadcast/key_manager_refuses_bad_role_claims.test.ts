@@ -68,7 +68,16 @@ describe('key manager refuses bad role claims', () => {
   });
 
   it('refuses alg none and HMAC claims', async () => {
-    const body = { iss: iss.url, aud: AUD, sub: 'user-alice', exp: Math.floor(Date.now() / 1000) + 60, iat: 1, jti: 'x', roles: ['channel-creator'], ak: toBase64Url(accountKey) };
+    const body = {
+      iss: iss.url,
+      aud: AUD,
+      sub: 'user-alice',
+      exp: Math.floor(Date.now() / 1000) + 60,
+      iat: 1,
+      jti: 'x',
+      roles: ['channel-creator'],
+      ak: toBase64Url(accountKey),
+    };
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(body)).toString('base64url')}.`;
     expect((await rejection(verifier.verify(none))).code).toBe('claim_unsupported_alg');
     const hmac = await new SignJWT(body).setProtectedHeader({ alg: 'HS256' }).sign(new Uint8Array(32));

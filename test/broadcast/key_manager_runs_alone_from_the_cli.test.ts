@@ -26,7 +26,16 @@ describe('key manager runs alone from the CLI', () => {
 
   it('starts, answers, and stops on SIGTERM', async () => {
     const data = tempDir();
-    const km = run(['--port', '0', '--data', data, '--issuer', 'http://127.0.0.1:1=http://127.0.0.1:1/.well-known/jwks.json', '--issuer', 'http://127.0.0.1:2']);
+    const km = run([
+      '--port',
+      '0',
+      '--data',
+      data,
+      '--issuer',
+      'http://127.0.0.1:1=http://127.0.0.1:1/.well-known/jwks.json',
+      '--issuer',
+      'http://127.0.0.1:2',
+    ]);
     const deadline = Date.now() + 20_000;
     while (!/key manager listening on (http:\/\/127\.0\.0\.1:\d+)/.test(km.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const url = /key manager listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(km.output())?.[1];

@@ -91,7 +91,9 @@ describe('key service hosts the default key manager', () => {
     expect(squat.message).toContain('not_channel_owner');
 
     const bobList = await (await clientOf(bob, 'bob')).listChannels();
-    expect(bobList.map((c) => [c.descriptor.channelId, c.keyManagerUrl, c.owner, c.subscriber, c.publisher])).toEqual([[channel.channelId, kmUrl, false, true, false]]);
+    expect(bobList.map((c) => [c.descriptor.channelId, c.keyManagerUrl, c.owner, c.subscriber, c.publisher])).toEqual([
+      [channel.channelId, kmUrl, false, true, false],
+    ]);
     const aliceList = await aliceClient.listChannels();
     expect(aliceList.map((c) => [c.owner, c.subscriber])).toEqual([[true, false]]);
 

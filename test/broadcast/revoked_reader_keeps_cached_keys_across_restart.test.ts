@@ -85,18 +85,38 @@ describe('a revoked reader keeps cached channel keys across a restart', () => {
     const good = readFileSync(cacheFile, 'utf8');
     const parsed = JSON.parse(good) as CacheFile & Record<string, unknown>;
     expect(Object.keys(parsed).sort()).toEqual(['channelId', 'deviceId', 'keyManagerUrl', 'keys', 'v']);
-    expect(parsed.keys.map((k) => [k.version, Object.keys(k).sort(), k.wrap.deviceId])).toEqual([[1, ['mac', 'publicKey', 'version', 'wrap'], device(bob).deviceId]]);
+    expect(parsed.keys.map((k) => [k.version, Object.keys(k).sort(), k.wrap.deviceId])).toEqual([
+      [1, ['mac', 'publicKey', 'version', 'wrap'], device(bob).deviceId],
+    ]);
 
     expect(await a.revoke(id, bob.userId)).toBe(2);
     await a.publish(id, 'after');
 
-    expect(await bobRun(bobDir, id)).toEqual({ read: [['opened', 'before'], ['failed', 'subscriber_revoked']], errors: [] });
-    expect(await bobRun(tempDir(), id)).toEqual({ read: [['failed', 'subscriber_revoked'], ['failed', 'subscriber_revoked']], errors: [] });
+    expect(await bobRun(bobDir, id)).toEqual({
+      read: [
+        ['opened', 'before'],
+        ['failed', 'subscriber_revoked'],
+      ],
+      errors: [],
+    });
+    expect(await bobRun(tempDir(), id)).toEqual({
+      read: [
+        ['failed', 'subscriber_revoked'],
+        ['failed', 'subscriber_revoked'],
+      ],
+      errors: [],
+    });
 
     const entry = parsed.keys[0]!;
     const flipped = `${entry.wrap.ct.slice(0, 10)}${entry.wrap.ct[10] === 'A' ? 'B' : 'A'}${entry.wrap.ct.slice(11)}`;
     writeFileSync(cacheFile, JSON.stringify({ ...parsed, keys: [{ ...entry, wrap: { ...entry.wrap, ct: flipped } }] }));
-    expect(await bobRun(bobDir, id)).toEqual({ read: [['failed', 'subscriber_revoked'], ['failed', 'subscriber_revoked']], errors: ['key_cache_tampered'] });
+    expect(await bobRun(bobDir, id)).toEqual({
+      read: [
+        ['failed', 'subscriber_revoked'],
+        ['failed', 'subscriber_revoked'],
+      ],
+      errors: ['key_cache_tampered'],
+    });
 
     const mallory = await provider.x25519GenerateKeyPair();
     const forged = await wrapKey(provider, {
@@ -109,7 +129,13 @@ describe('a revoked reader keeps cached channel keys across a restart', () => {
     });
     const forgedEntry = { version: 1, publicKey: toBase64Url(mallory.publicKey), wrap: forged, mac: toBase64Url(provider.randomBytes(32)) };
     writeFileSync(cacheFile, JSON.stringify({ ...parsed, keys: [forgedEntry] }));
-    expect(await bobRun(bobDir, id)).toEqual({ read: [['failed', 'subscriber_revoked'], ['failed', 'subscriber_revoked']], errors: ['key_cache_tampered'] });
+    expect(await bobRun(bobDir, id)).toEqual({
+      read: [
+        ['failed', 'subscriber_revoked'],
+        ['failed', 'subscriber_revoked'],
+      ],
+      errors: ['key_cache_tampered'],
+    });
 
     writeFileSync(cacheFile, JSON.stringify({ ...parsed, channelId: 'OtherChannel00000001' as ChannelId }));
     expect((await bobRun(bobDir, id)).errors).toEqual(['key_cache_tampered']);

@@ -25,7 +25,12 @@ describe('alice broadcasts to bob and carol, then revokes carol', { timeout: 240
     const [alice, bob, carol] = [uniqueName('alice'), uniqueName('bob'), uniqueName('carol')];
     const stamp = Date.now() % 100000;
     const [a, b, c] = [`ba-${stamp}`, `bb-${stamp}`, `bc-${stamp}`];
-    for (const [profile, name] of [[a, alice], [b, bob], [c, carol]] as const) json(await cli(profile, ['--json', 'register', name]));
+    for (const [profile, name] of [
+      [a, alice],
+      [b, bob],
+      [c, carol],
+    ] as const)
+      json(await cli(profile, ['--json', 'register', name]));
 
     const km = `${world().keyService.url}/km`;
     const created = await cli(a, ['bcast', 'create', 'Company', 'news']);
@@ -35,18 +40,29 @@ describe('alice broadcasts to bob and carol, then revokes carol', { timeout: 240
     const id = channelId?.[1] ?? '';
 
     expect((await cli(a, ['bcast', 'grant', id, bob, 'subscriber'])).stdout.trim()).toBe(`granted ${bob} subscriber on "Company news"`);
-    expect(json<{ channelId: string; role: string }>(await cli(a, ['--json', 'bcast', 'grant', 'Company news', carol, 'subscriber']))).toMatchObject({ channelId: id, role: 'subscriber' });
+    expect(json<{ channelId: string; role: string }>(await cli(a, ['--json', 'bcast', 'grant', 'Company news', carol, 'subscriber']))).toMatchObject({
+      channelId: id,
+      role: 'subscriber',
+    });
     expect((await cli(a, ['bcast', 'publish', id, 'all', 'hands', 'at', 'ten'])).stdout).toMatch(/^published \(\d{17}\)\n$/);
 
-    const listed = json<{ channelId: string; name: string; keyManagerUrl: string; subscriber: boolean; owner: boolean }[]>(await cli(b, ['--json', 'bcast', 'list']));
+    const listed = json<{ channelId: string; name: string; keyManagerUrl: string; subscriber: boolean; owner: boolean }[]>(
+      await cli(b, ['--json', 'bcast', 'list']),
+    );
     expect(listed).toEqual([expect.objectContaining({ channelId: id, name: 'Company news', keyManagerUrl: km, subscriber: true, owner: false })]);
     expect((await cli(b, ['bcast', 'read', id])).stdout).toMatch(/^\[[\d :-]{19}\] all hands at ten\n$/);
-    expect(json<MessageView[]>(await cli(c, ['--json', 'bcast', 'read', 'Company news'])).map((m) => [m.state, m.text])).toEqual([['opened', 'all hands at ten']]);
+    expect(json<MessageView[]>(await cli(c, ['--json', 'bcast', 'read', 'Company news'])).map((m) => [m.state, m.text])).toEqual([
+      ['opened', 'all hands at ten'],
+    ]);
 
     let stop: (() => void) | undefined;
     let seen = '';
     let notes = '';
-    const following = cli(c, ['--json', 'bcast', 'follow', id], { started: (s) => (stop = s), onStdout: (out) => (seen = out), onStderr: (err) => (notes = err) });
+    const following = cli(c, ['--json', 'bcast', 'follow', id], {
+      started: (s) => (stop = s),
+      onStdout: (out) => (seen = out),
+      onStderr: (err) => (notes = err),
+    });
     await expect.poll(() => seen, { timeout: 30_000 }).toContain('all hands at ten');
     expect(notes).toContain(`following "Company news" (${id}); its keys are held by the key manager ${km}, which can read this channel`);
 
@@ -63,7 +79,10 @@ describe('alice broadcasts to bob and carol, then revokes carol', { timeout: 240
     stop?.();
     const followed = await following;
     expect(followed.code).toBe(0);
-    const live = followed.stdout.trim().split('\n').map((l) => JSON.parse(l) as MessageView);
+    const live = followed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as MessageView);
     expect(live.map((m) => [m.state, m.text ?? null, m.keyVersion, m.errorCode ?? null])).toEqual([
       ['opened', 'all hands at ten', 1, null],
       ['failed', null, 2, 'subscriber_revoked'],
@@ -85,6 +104,8 @@ describe('alice broadcasts to bob and carol, then revokes carol', { timeout: 240
     expect([badRole.code, badRole.stderr]).toEqual([2, 'error usage_error: bcast grant CHAN USER subscriber|publisher\n']);
     const unknown = await cli(profile, ['--json', 'bcast', 'read', 'no-such-channel']);
     expect(unknown.code).toBe(1);
-    expect(JSON.parse(unknown.stderr) as unknown).toEqual({ error: { code: 'channel_unknown', message: 'no channel "no-such-channel" in the directory (see `bcast list`)' } });
+    expect(JSON.parse(unknown.stderr) as unknown).toEqual({
+      error: { code: 'channel_unknown', message: 'no channel "no-such-channel" in the directory (see `bcast list`)' },
+    });
   });
 });

@@ -38,10 +38,14 @@ export function useCliWorld(homePrefix: string) {
     const w = world;
     if (!w) throw new Error('the CLI world is not started');
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--profile', profile, '--server', w.keyService.url, '--relay', `http://${w.relay.origin}`, ...args], {
-        cwd: join(__dirname, '../..'),
-        env: { ...process.env, SEED_HOME: home, SEED_PASSWORD: PASSWORD },
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', '--profile', profile, '--server', w.keyService.url, '--relay', `http://${w.relay.origin}`, ...args],
+        {
+          cwd: join(__dirname, '../..'),
+          env: { ...process.env, SEED_HOME: home, SEED_PASSWORD: PASSWORD },
+        },
+      );
       opts.started?.(() => child.kill('SIGINT'));
       let stdout = '';
       let stderr = '';

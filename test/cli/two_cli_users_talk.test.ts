@@ -104,7 +104,10 @@ describe('two cli users talk', { timeout: 120_000 }, () => {
     stop?.();
     const done = await following;
     expect(done.code).toBe(0);
-    const lines = done.stdout.trim().split('\n').map((l) => JSON.parse(l) as { conversationId: string; kind: string; from: string; body: string });
+    const lines = done.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { conversationId: string; kind: string; from: string; body: string });
     expect(lines).toEqual([expect.objectContaining({ conversationId: dm.conversationId, kind: 'message', from: alice, body: 'live one' })]);
   });
 

@@ -49,6 +49,9 @@ describe('alice adds dave under shared and joined history', () => {
     const pending = (await dave.messaging()).view(id).items.filter((i) => i.kind === 'pending');
     expect(pending).toHaveLength(1);
     expect(view.items.some((i) => i.kind === 'message' && i.message.type === 'string' && i.message.body === 'before dave')).toBe(false);
-    await expect(apiOf(dave).request('getKeyVersion', { params: { conversationId: id, version: 1 } })).rejects.toMatchObject({ status: 403, code: 'before_membership' });
+    await expect(apiOf(dave).request('getKeyVersion', { params: { conversationId: id, version: 1 } })).rejects.toMatchObject({
+      status: 403,
+      code: 'before_membership',
+    });
   });
 });

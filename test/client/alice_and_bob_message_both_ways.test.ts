@@ -36,7 +36,9 @@ describe('alice and bob message both ways', () => {
     const alice = await registered(world, 'alice');
     const bob = await registered(world, 'bob');
     const carol = await registered(world, 'carol');
-    await expect(alice.createConversation({ kind: 'direct', members: [bob.session().userId, carol.session().userId] })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(alice.createConversation({ kind: 'direct', members: [bob.session().userId, carol.session().userId] })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     expect(await alice.conversations()).toEqual([]);
   });
 });

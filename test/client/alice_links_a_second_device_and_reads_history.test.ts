@@ -42,7 +42,10 @@ describe('alice links a second device and reads history', () => {
     expect((await alice.devices()).map((d) => d.deviceId).sort()).toEqual([alice.session().deviceId, session.deviceId].sort());
     expect(await reads(laptop, dm.conversationId, ['old one', 'old two'])).toEqual(['old one', 'old two']);
     const history = await apiOf(laptop).request('listKeyVersions', { params: { conversationId: dm.conversationId } });
-    for (const v of history.versions) expect(v.grants, `version ${v.version} is covered by alice's grant`).toMatchObject([{ grantedBy: alice.session().deviceId, recipientDeviceId: session.deviceId }]);
+    for (const v of history.versions)
+      expect(v.grants, `version ${v.version} is covered by alice's grant`).toMatchObject([
+        { grantedBy: alice.session().deviceId, recipientDeviceId: session.deviceId },
+      ]);
     await say(laptop, dm.conversationId, 'from the laptop');
     await reads(bob, dm.conversationId, ['from the laptop']);
 
@@ -62,7 +65,9 @@ describe('alice links a second device and reads history', () => {
       [session.deviceId, false, false],
     ]);
     expect(listed[1]?.revokedAt).toBeGreaterThan(listed[1]?.createdAt ?? Infinity);
-    await expect(apiOf(bob).request('listUserDevices', { params: { userId: alice.session().userId }, query: { include: 'revoked' } })).rejects.toMatchObject({ status: 403 });
+    await expect(apiOf(bob).request('listUserDevices', { params: { userId: alice.session().userId }, query: { include: 'revoked' } })).rejects.toMatchObject({
+      status: 403,
+    });
   });
 
   it('refuses a scanned payload whose key fingerprint does not match, and a stranger cannot claim', async () => {

@@ -25,7 +25,9 @@ describe('bob refuses a tampered key version', () => {
     const id = group.conversationId;
     const db = new Database(join(world.serviceDir, 'keyservice.sqlite'));
     try {
-      const carolWrap = db.prepare('SELECT wrap FROM key_wraps WHERE conversation_id = ? AND device_id = ?').get(id, carol.session().deviceId) as { wrap: string };
+      const carolWrap = db.prepare('SELECT wrap FROM key_wraps WHERE conversation_id = ? AND device_id = ?').get(id, carol.session().deviceId) as {
+        wrap: string;
+      };
       db.prepare('UPDATE key_wraps SET wrap = ? WHERE conversation_id = ? AND device_id = ?').run(carolWrap.wrap, id, bob.session().deviceId);
       await expect(bob.messageCrypto().seal(id, plaintext)).rejects.toMatchObject({ code: 'bad_signature' });
       const sealed = await alice.messageCrypto().seal(id, plaintext);
@@ -34,7 +36,10 @@ describe('bob refuses a tampered key version', () => {
 
       const row = db.prepare('SELECT record FROM key_versions WHERE conversation_id = ? AND version = 1').get(id) as { record: string };
       const record = JSON.parse(row.record) as { createdAt: number };
-      db.prepare('UPDATE key_versions SET record = ? WHERE conversation_id = ? AND version = 1').run(JSON.stringify({ ...record, createdAt: record.createdAt + 1 }), id);
+      db.prepare('UPDATE key_versions SET record = ? WHERE conversation_id = ? AND version = 1').run(
+        JSON.stringify({ ...record, createdAt: record.createdAt + 1 }),
+        id,
+      );
       await expect(carol.messageCrypto().seal(id, plaintext)).rejects.toMatchObject({ code: 'bad_signature' });
     } finally {
       db.close();

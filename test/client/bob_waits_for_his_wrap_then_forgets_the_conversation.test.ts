@@ -47,7 +47,15 @@ async function world() {
       recipients: recipientsOf(alice, bob),
     });
     const publicRecord = await publicKeyVersionRecord(nodeProvider, record);
-    const answer = { conversationId: conv, version, acceptedAt: 1, record: publicRecord, wrap: record.wraps.find((w) => w.deviceId === bobDevice.deviceId)!, addedByDevice: signer.deviceId, grants: [] };
+    const answer = {
+      conversationId: conv,
+      version,
+      acceptedAt: 1,
+      record: publicRecord,
+      wrap: record.wraps.find((w) => w.deviceId === bobDevice.deviceId)!,
+      addedByDevice: signer.deviceId,
+      grants: [],
+    };
     return { record, publicRecord, conversationKey, answer };
   };
   const v1 = await makeVersion(1);

@@ -43,15 +43,16 @@ describe('dave refuses a wrap the key service forged', () => {
     try {
       db.pragma('busy_timeout = 5000');
       const now = Date.now();
-      db.prepare('INSERT INTO members (conversation_id, user_id, role, joined_at, first_version) VALUES (?, ?, ?, ?, ?)').run(id, dave.session().userId, 'member', now, 1);
-      db.prepare('INSERT INTO key_wraps (conversation_id, version, device_id, wrap, added_by_device, created_at, grant_json) VALUES (?, ?, ?, ?, ?, ?, NULL)').run(
+      db.prepare('INSERT INTO members (conversation_id, user_id, role, joined_at, first_version) VALUES (?, ?, ?, ?, ?)').run(
         id,
-        1,
-        daveDevice.deviceId,
-        JSON.stringify({ enc: forged.enc, ct: forged.ct }),
-        alice.session().deviceId,
+        dave.session().userId,
+        'member',
         now,
+        1,
       );
+      db.prepare(
+        'INSERT INTO key_wraps (conversation_id, version, device_id, wrap, added_by_device, created_at, grant_json) VALUES (?, ?, ?, ?, ?, ?, NULL)',
+      ).run(id, 1, daveDevice.deviceId, JSON.stringify({ enc: forged.enc, ct: forged.ct }), alice.session().deviceId, now);
 
       const served = await apiOf(dave).request('getKeyVersion', { params: { conversationId: id, version: 1 } });
       expect(served.wrap.ct).toBe(forged.ct);
@@ -59,7 +60,14 @@ describe('dave refuses a wrap the key service forged', () => {
       await expect(ringOf(dave).get(id, 1)).rejects.toMatchObject({ code: 'uncovered_wrap' });
 
       const impostor = await generateDeviceKeys(provider);
-      const fakeGrant = await createWrapGrant(provider, { conversationId: id, version: 1, wrap: forged, grantedBy: alice.session().deviceId, grantedAt: now, signingPrivateKey: impostor.ed25519.privateKey });
+      const fakeGrant = await createWrapGrant(provider, {
+        conversationId: id,
+        version: 1,
+        wrap: forged,
+        grantedBy: alice.session().deviceId,
+        grantedAt: now,
+        signingPrivateKey: impostor.ed25519.privateKey,
+      });
       const setGrant = db.prepare('UPDATE key_wraps SET grant_json = ? WHERE conversation_id = ? AND version = 1 AND device_id = ?');
       setGrant.run(JSON.stringify(fakeGrant), id, daveDevice.deviceId);
       await expect(ringOf(dave).get(id, 1)).rejects.toMatchObject({ code: 'bad_signature' });

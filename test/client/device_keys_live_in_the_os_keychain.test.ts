@@ -51,10 +51,10 @@ describe('device keys live in the OS keychain', () => {
           device: { x25519: { privateKey: new Uint8Array(32), publicKey: new Uint8Array(32) }, ed25519: { privateKey: new Uint8Array(32), publicKey: new Uint8Array(32) } },
           refreshToken: 'r' }).then(() => console.log('STORED'), (e) => console.log(e.code));
       `;
-      const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
-        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
-        encoding: 'utf8',
-      });
-      expect(out.trim()).toBe('keychain_unavailable');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('keychain_unavailable');
   });
 });

@@ -40,11 +40,19 @@ describe('group of three then carol is removed', () => {
     expect(await reads(alice, id, ['before removal', 'after removal'])).toContain('after removal');
 
     await expect(carol.conversation(id)).rejects.toMatchObject({ status: 403 });
-    await expect(carol.messageCrypto().seal(id, { id: 'msg-after-removal-1' as never, sentAt: 1, type: 'string', body: 'x' })).rejects.toMatchObject({ status: 403 });
+    await expect(carol.messageCrypto().seal(id, { id: 'msg-after-removal-1' as never, sentAt: 1, type: 'string', body: 'x' })).rejects.toMatchObject({
+      status: 403,
+    });
 
     const token = await apiOf(carol).request('getPubnubToken');
     expect(token.readWrite).not.toContain(conversationPubnubChannel(id));
-    const raw = new PubNub({ subscribeKey: 'sub-c-client', publishKey: 'pub-c-client', userId: carol.session().userId, origin: world.relay.origin, ssl: false });
+    const raw = new PubNub({
+      subscribeKey: 'sub-c-client',
+      publishKey: 'pub-c-client',
+      userId: carol.session().userId,
+      origin: world.relay.origin,
+      ssl: false,
+    });
     raw.setToken(token.token);
     await expect(raw.fetchMessages({ channels: [conversationPubnubChannel(id)] })).rejects.toMatchObject({ status: { statusCode: 403 } });
     const statuses: string[] = [];

@@ -76,7 +76,14 @@ async function secondDevice(url: string, m: Member): Promise<void> {
   const pair = await api.request('login', { body: { username: m.username, password: PASSWORD } });
   api.setTokens(pair.accessToken, pair.refreshToken);
   const deviceId = newDeviceId(provider);
-  await certifyAndRegister(api, provider, { userId: m.client.session().userId, deviceId, deviceName: 'second', platform: 'cli', account: secrets.account, device: await generateDeviceKeys(provider) });
+  await certifyAndRegister(api, provider, {
+    userId: m.client.session().userId,
+    deviceId,
+    deviceName: 'second',
+    platform: 'cli',
+    account: secrets.account,
+    device: await generateDeviceKeys(provider),
+  });
 }
 
 const count = (seen: readonly string[], prefix: string) => seen.filter((s) => s.startsWith(prefix)).length;
@@ -89,7 +96,11 @@ describe('a group rotation asks the directory once', () => {
     for (let i = 0; i < MEMBERS; i++) group.push(await member(world, url, `m${i}`));
     for (const m of group) await secondDevice(url, m);
     const [alice, bob] = [group[0], group[1]] as [Member, Member];
-    const conv = await alice.client.createConversation({ kind: 'group', name: 'sixteen', members: group.slice(1).map((m) => m.client.session().userId as UserId) });
+    const conv = await alice.client.createConversation({
+      kind: 'group',
+      name: 'sixteen',
+      members: group.slice(1).map((m) => m.client.session().userId as UserId),
+    });
 
     seen.length = 0;
     expect(await alice.client.rotate(conv.conversationId)).toBe(2);
@@ -104,7 +115,9 @@ describe('a group rotation asks the directory once', () => {
     expect(directoryCalls).toBeGreaterThan(0);
     expect(directoryCalls).toBeLessThanOrEqual(4);
 
-    const ring = (bob.client as unknown as { account: { ring: { prefetch(id: string): Promise<number>; held(id: string, v: number): Uint8Array | undefined } } }).account.ring;
+    const ring = (
+      bob.client as unknown as { account: { ring: { prefetch(id: string): Promise<number>; held(id: string, v: number): Uint8Array | undefined } } }
+    ).account.ring;
     expect(await ring.prefetch(conv.conversationId), 'versions already held are not downloaded again').toBe(0);
     expect(await alice.client.rotate(conv.conversationId)).toBe(3);
     await waitFor('bob to fetch version 3 on its notice', () => ring.held(conv.conversationId, 3) !== undefined);

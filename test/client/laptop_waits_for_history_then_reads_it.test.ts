@@ -35,7 +35,10 @@ describe('laptop waits for history then reads it', () => {
       if (!messaging.view(dm.conversationId).reachedStart) await messaging.loadOlder(dm.conversationId);
       return messaging.view(dm.conversationId).items.filter((i) => i.kind === 'pending').length === 2;
     });
-    const pendingKeys = messaging.view(dm.conversationId).items.filter((i) => i.kind === 'pending').map((i) => i.key);
+    const pendingKeys = messaging
+      .view(dm.conversationId)
+      .items.filter((i) => i.kind === 'pending')
+      .map((i) => i.key);
 
     expect(await alice.shareHistoryWithDevice(laptop.session().deviceId)).toBe(2);
     await waitFor('history decrypted', () => texts(messaging.view(dm.conversationId)).length === 2);

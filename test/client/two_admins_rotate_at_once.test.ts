@@ -35,8 +35,17 @@ describe('two admins rotate at once', () => {
 
   it('two admins removing two members at once both end in a rotated conversation without them', async () => {
     const world = await startWorld();
-    const [alice, bob, carol, dave] = [await registered(world, 'alice'), await registered(world, 'bob'), await registered(world, 'carol'), await registered(world, 'dave')];
-    const group = await alice.createConversation({ kind: 'group', name: 'four', members: [bob.session().userId, carol.session().userId, dave.session().userId] });
+    const [alice, bob, carol, dave] = [
+      await registered(world, 'alice'),
+      await registered(world, 'bob'),
+      await registered(world, 'carol'),
+      await registered(world, 'dave'),
+    ];
+    const group = await alice.createConversation({
+      kind: 'group',
+      name: 'four',
+      members: [bob.session().userId, carol.session().userId, dave.session().userId],
+    });
     const id = group.conversationId;
     await alice.setMemberRole(id, bob.session().userId, 'admin');
     await Promise.all([alice.removeMember(id, carol.session().userId), bob.removeMember(id, dave.session().userId)]);

@@ -17,7 +17,10 @@ import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
 
 type Behaviour = (req: IncomingMessage, res: ServerResponse) => void;
 
-const json = (status: number, body: unknown): Behaviour => (_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const json =
+  (status: number, body: unknown): Behaviour =>
+  (_req, res) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 const hang: Behaviour = () => undefined;
 
 describe('the typed key-service client', () => {
@@ -50,7 +53,9 @@ describe('the typed key-service client', () => {
 
   it('refuses an answer that does not match the route schema with bad_response naming the route', async () => {
     behaviours.set('GET /v1/me', json(200, { user: { userId: 'not an id!' }, deviceId: 42 }));
-    const err = await signedIn().request('getMe').catch((e: unknown) => e);
+    const err = await signedIn()
+      .request('getMe')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeyServiceError);
     expect(err).toMatchObject({ code: 'bad_response', route: 'getMe', status: 200, category: 'transport', message: expect.stringContaining('getMe') });
 
@@ -110,7 +115,13 @@ describe('the typed key-service client', () => {
     behaviours.set('POST /v1/accounts', hang);
     const dataDir = mkdtempSync(join(tmpdir(), 'seed-typed-client-'));
     dirs.push(dataDir);
-    const client = await Client.open({ vault: new InMemoryVaultForTests(), keyServiceUrl: url, relay: 'http://127.0.0.1:9', provider: createNodeCryptoProvider(), dataDir });
+    const client = await Client.open({
+      vault: new InMemoryVaultForTests(),
+      keyServiceUrl: url,
+      relay: 'http://127.0.0.1:9',
+      provider: createNodeCryptoProvider(),
+      dataDir,
+    });
     seen.length = 0;
     const registering = client.register({ username: 'hanging-user', password: 'long enough password' }).catch((e: unknown) => e);
     await expect.poll(() => seen).toEqual(['POST /v1/accounts']);

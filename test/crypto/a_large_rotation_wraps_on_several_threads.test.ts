@@ -15,7 +15,13 @@ const p = createNodeCryptoProvider();
 const conversationId = 'conversation-many-01' as ConversationId;
 
 async function devices(n: number) {
-  return Promise.all(Array.from({ length: n }, async (_, i) => ({ deviceId: `device-${String(i).padStart(6, '0')}` as DeviceId, x25519: await p.x25519GenerateKeyPair(), ed25519: await p.ed25519GenerateKeyPair() })));
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => ({
+      deviceId: `device-${String(i).padStart(6, '0')}` as DeviceId,
+      x25519: await p.x25519GenerateKeyPair(),
+      ed25519: await p.ed25519GenerateKeyPair(),
+    })),
+  );
 }
 
 describe('a large rotation wraps on several threads', () => {

@@ -55,7 +55,9 @@ describe('alice adds bob then rotates', () => {
     await expect(unwrapKeyVersionRecord(provider, v2, { deviceId: removed.deviceId, x25519PrivateKey: removed.keys.x25519.privateKey })).rejects.toMatchObject({
       code: 'not_a_recipient',
     });
-    await expect(verifyKeyVersionRecord(provider, v2, { ...expect1, memberDevices: ['alice-dev0', 'bob-dev0', 'bob-dev1'] as DeviceId[] })).rejects.toMatchObject({
+    await expect(
+      verifyKeyVersionRecord(provider, v2, { ...expect1, memberDevices: ['alice-dev0', 'bob-dev0', 'bob-dev1'] as DeviceId[] }),
+    ).rejects.toMatchObject({
       code: 'member_mismatch',
     });
   });
@@ -64,13 +66,24 @@ describe('alice adds bob then rotates', () => {
     const { bob, record } = await setup();
     const dev0 = bob.devices[0]!;
     const dev1 = bob.devices[1]!;
-    const stolen: KeyVersionRecord = { ...record, wraps: record.wraps.map((w) => (w.deviceId === dev1.deviceId ? { ...w, ct: record.wraps[1]!.ct, enc: record.wraps[1]!.enc } : w)) };
-    await expect(unwrapKeyVersionRecord(provider, stolen, { deviceId: dev1.deviceId, x25519PrivateKey: dev1.keys.x25519.privateKey })).rejects.toMatchObject({ code: 'bad_tag' });
-    await expect(unwrapKeyVersionRecord(provider, { ...record, version: 2 }, { deviceId: dev0.deviceId, x25519PrivateKey: dev0.keys.x25519.privateKey })).rejects.toMatchObject({
+    const stolen: KeyVersionRecord = {
+      ...record,
+      wraps: record.wraps.map((w) => (w.deviceId === dev1.deviceId ? { ...w, ct: record.wraps[1]!.ct, enc: record.wraps[1]!.enc } : w)),
+    };
+    await expect(unwrapKeyVersionRecord(provider, stolen, { deviceId: dev1.deviceId, x25519PrivateKey: dev1.keys.x25519.privateKey })).rejects.toMatchObject({
       code: 'bad_tag',
     });
     await expect(
-      unwrapKeyVersionRecord(provider, { ...record, conversationId: 'conv-other-000' as ConversationId }, { deviceId: dev0.deviceId, x25519PrivateKey: dev0.keys.x25519.privateKey }),
+      unwrapKeyVersionRecord(provider, { ...record, version: 2 }, { deviceId: dev0.deviceId, x25519PrivateKey: dev0.keys.x25519.privateKey }),
+    ).rejects.toMatchObject({
+      code: 'bad_tag',
+    });
+    await expect(
+      unwrapKeyVersionRecord(
+        provider,
+        { ...record, conversationId: 'conv-other-000' as ConversationId },
+        { deviceId: dev0.deviceId, x25519PrivateKey: dev0.keys.x25519.privateKey },
+      ),
     ).rejects.toMatchObject({ code: 'bad_tag' });
   });
 

@@ -29,7 +29,12 @@ async function setup() {
     recipients: recipientsOf(alice, bob),
   });
   const publicRecord = JSON.parse(JSON.stringify(await publicKeyVersionRecord(provider, record))) as unknown;
-  const expectFor = (deviceId: string) => ({ conversationId, signerCertificate: signer.certificate, signerAccountKey: alice.account.publicKey, deviceId: deviceId as never });
+  const expectFor = (deviceId: string) => ({
+    conversationId,
+    signerCertificate: signer.certificate,
+    signerAccountKey: alice.account.publicKey,
+    deviceId: deviceId as never,
+  });
   return { alice, bob, record, conversationKey, publicRecord, expectFor };
 }
 
@@ -41,7 +46,9 @@ describe('bob fetches his wrap', () => {
     const fetched = await verifyDeviceKeyVersion(provider, { record: publicRecord, wrap }, expectFor(dev.deviceId));
     expect(fetched.coverage).toBe('record');
     expect(JSON.stringify(fetched.record)).not.toContain(wrap.ct);
-    expect(await unwrapConversationKey(provider, fetched.record, fetched.wrap, { deviceId: dev.deviceId, x25519PrivateKey: dev.keys.x25519.privateKey })).toEqual(conversationKey);
+    expect(
+      await unwrapConversationKey(provider, fetched.record, fetched.wrap, { deviceId: dev.deviceId, x25519PrivateKey: dev.keys.x25519.privateKey }),
+    ).toEqual(conversationKey);
   });
 
   it('a wrap the server made up for a member device is bad_signature, even if it would open', async () => {
@@ -55,7 +62,9 @@ describe('bob fetches his wrap', () => {
       recipientPublicKey: dev.keys.x25519.publicKey,
       key: new Uint8Array(32).fill(1),
     });
-    await expect(verifyDeviceKeyVersion(provider, { record: publicRecord, wrap: forged }, expectFor(dev.deviceId))).rejects.toMatchObject({ code: 'bad_signature' });
+    await expect(verifyDeviceKeyVersion(provider, { record: publicRecord, wrap: forged }, expectFor(dev.deviceId))).rejects.toMatchObject({
+      code: 'bad_signature',
+    });
   });
 
   it('a device linked later gets a wrap outside the signature: without grants it is uncovered_wrap', async () => {
@@ -69,7 +78,9 @@ describe('bob fetches his wrap', () => {
       recipientPublicKey: linked.keys.x25519.publicKey,
       key: conversationKey,
     });
-    await expect(verifyDeviceKeyVersion(provider, { record: publicRecord, wrap }, expectFor(linked.deviceId))).rejects.toMatchObject({ code: 'uncovered_wrap' });
+    await expect(verifyDeviceKeyVersion(provider, { record: publicRecord, wrap }, expectFor(linked.deviceId))).rejects.toMatchObject({
+      code: 'uncovered_wrap',
+    });
     const noGranter = { ...expectFor(linked.deviceId), resolveGranter: () => Promise.reject(new Error('no granter may be asked without grants')) };
     await expect(verifyDeviceKeyVersion(provider, { record: publicRecord, wrap, grants: [] }, noGranter)).rejects.toMatchObject({ code: 'uncovered_wrap' });
   });
@@ -104,7 +115,11 @@ describe('bob fetches his wrap', () => {
         const key = keys.includes(field) ? field : (keys[field.length % keys.length] ?? 'v');
         target[key] = value;
         try {
-          const fetched = await verifyDeviceKeyVersion(provider, { record: onWrap ? publicRecord : target, wrap: onWrap ? target : own }, expectFor(dev.deviceId));
+          const fetched = await verifyDeviceKeyVersion(
+            provider,
+            { record: onWrap ? publicRecord : target, wrap: onWrap ? target : own },
+            expectFor(dev.deviceId),
+          );
           expect(fetched.wrap).toEqual(own);
         } catch (err) {
           if (!isProtocolError(err)) throw new Error(`untyped failure: ${String(err)}`);

@@ -35,7 +35,13 @@ async function setup() {
     recipientDeviceId: subscriber.deviceId,
     recipientPublicKey: subscriber.keys.x25519.publicKey,
   });
-  const held = await unwrapChannelKey(provider, { channelId, keyVersion: 3, wrap, deviceId: subscriber.deviceId, x25519PrivateKey: subscriber.keys.x25519.privateKey });
+  const held = await unwrapChannelKey(provider, {
+    channelId,
+    keyVersion: 3,
+    wrap,
+    deviceId: subscriber.deviceId,
+    x25519PrivateKey: subscriber.keys.x25519.privateKey,
+  });
   const ctx: OpenBroadcastContext = {
     channelId,
     channelKeyForVersion: (v) => (v === 3 ? held : undefined),

@@ -42,7 +42,14 @@ async function setup() {
     throw new SignerNotCertifiedError(`unknown device ${deviceId}`);
   };
   const wrapFor = (to: TestDevice, key = conversationKey) =>
-    wrapKey(provider, { purpose: 'conversation', scopeId: conversationId, version: 1, recipientDeviceId: to.deviceId, recipientPublicKey: to.keys.x25519.publicKey, key });
+    wrapKey(provider, {
+      purpose: 'conversation',
+      scopeId: conversationId,
+      version: 1,
+      recipientDeviceId: to.deviceId,
+      recipientPublicKey: to.keys.x25519.publicKey,
+      key,
+    });
   const grant = (by: TestDevice, wrap: Awaited<ReturnType<typeof wrapFor>>, over: { version?: number; conversationId?: ConversationId } = {}) =>
     createWrapGrant(provider, {
       conversationId: over.conversationId ?? conversationId,
@@ -56,7 +63,11 @@ async function setup() {
   const daveWrap = await wrapFor(daveLaptop);
   const daveGrant = await grant(creator, daveWrap);
   const verify = (to: TestDevice, wrap: unknown, grants: unknown, resolver: ResolveGranter = resolveGranter) =>
-    verifyDeviceKeyVersion(provider, { record: publicRecord, wrap, grants }, { conversationId, signerCertificate: creator.certificate, signerAccountKey: alice.account.publicKey, deviceId: to.deviceId, resolveGranter: resolver });
+    verifyDeviceKeyVersion(
+      provider,
+      { record: publicRecord, wrap, grants },
+      { conversationId, signerCertificate: creator.certificate, signerAccountKey: alice.account.publicKey, deviceId: to.deviceId, resolveGranter: resolver },
+    );
   return { alice, dave, carol, creator, conversationKey, wrapFor, grant, daveLaptop, daveWrap, daveGrant, verify, resolveGranter };
 }
 
@@ -72,7 +83,10 @@ describe('dave is granted old wraps', () => {
     const fetched = await verify(daveLaptop, daveWrap, [daveGrant]);
     expect(fetched.coverage).toBe('grants');
     expect(fetched.grants).toEqual([daveGrant]);
-    const key = await unwrapConversationKey(provider, fetched.record, fetched.wrap, { deviceId: daveLaptop.deviceId, x25519PrivateKey: daveLaptop.keys.x25519.privateKey });
+    const key = await unwrapConversationKey(provider, fetched.record, fetched.wrap, {
+      deviceId: daveLaptop.deviceId,
+      x25519PrivateKey: daveLaptop.keys.x25519.privateKey,
+    });
     expect(key).toEqual(conversationKey);
   });
 
@@ -84,7 +98,9 @@ describe('dave is granted old wraps', () => {
     const fetched = await verify(phone, phoneWrap, [phoneGrant, daveGrant]);
     expect(fetched.grants.map((g) => g.grantedBy)).toEqual([daveLaptop.deviceId, daveGrant.grantedBy]);
     await expect(verify(phone, phoneWrap, [phoneGrant]), 'chain stops before a record member').rejects.toMatchObject({ code: 'uncovered_wrap' });
-    await expect(verify(phone, phoneWrap, [phoneGrant, daveGrant, daveGrant]), 'chain continues past a record member').rejects.toMatchObject({ code: 'uncovered_wrap' });
+    await expect(verify(phone, phoneWrap, [phoneGrant, daveGrant, daveGrant]), 'chain continues past a record member').rejects.toMatchObject({
+      code: 'uncovered_wrap',
+    });
   });
 
   it('a wrap the key service made up is refused: no grant, or a real grant of another wrap', async () => {
@@ -108,7 +124,9 @@ describe('dave is granted old wraps', () => {
   it('grants for another version or conversation, loops and over-long chains are refused', async () => {
     const { dave, daveLaptop, daveWrap, daveGrant, creator, wrapFor, grant, verify } = await setup();
     await expect(verify(daveLaptop, daveWrap, [await grant(creator, daveWrap, { version: 2 })])).rejects.toMatchObject({ code: 'wrong_key_version' });
-    await expect(verify(daveLaptop, daveWrap, [await grant(creator, daveWrap, { conversationId: 'conv-grant-0002' as ConversationId })])).rejects.toMatchObject({ code: 'wrong_conversation' });
+    await expect(verify(daveLaptop, daveWrap, [await grant(creator, daveWrap, { conversationId: 'conv-grant-0002' as ConversationId })])).rejects.toMatchObject(
+      { code: 'wrong_conversation' },
+    );
     const phone = await linkPhone(dave);
     const phoneWrap = await wrapFor(phone);
     const laptopToPhone = await grant(daveLaptop, phoneWrap);

@@ -36,7 +36,15 @@ interface LinkFile {
   invalid: {
     payloads: { name: string; linkId: string; deviceId: string; x25519PrivateKey: string; payload: unknown; error: string }[];
     scans: { name: string; input: string; returnedKeys: LinkingDeviceKeys; returnedFingerprint: string; error: string }[];
-    confirmations: { name: string; linkId: string; newDevice: LinkingDeviceKeys; newDeviceShows: string; approverSaw: LinkingDeviceKeys; approverShows: string; error: string }[];
+    confirmations: {
+      name: string;
+      linkId: string;
+      newDevice: LinkingDeviceKeys;
+      newDeviceShows: string;
+      approverSaw: LinkingDeviceKeys;
+      approverShows: string;
+      error: string;
+    }[];
   };
 }
 
@@ -62,7 +70,12 @@ describe('device-links.json', () => {
     expect(linkPayloadPlaintext(account)).toEqual(utf8Encode(c.payload.plaintext));
     const sealed = await sealLinkPayload(provider, c.linkId, keys, account, pair(c.payload.ephemeral));
     expect(sealed).toEqual({ enc: c.payload.enc, ct: c.payload.ct });
-    const opened = await openLinkPayload(provider, c.linkId, { deviceId: c.newDevice.deviceId, x25519PrivateKey: fromHex(c.newDevice.x25519.privateKey) }, sealed);
+    const opened = await openLinkPayload(
+      provider,
+      c.linkId,
+      { deviceId: c.newDevice.deviceId, x25519PrivateKey: fromHex(c.newDevice.x25519.privateKey) },
+      sealed,
+    );
     expect(toHex(opened)).toBe(v.account.privateKey);
     expect(toHex(await provider.ed25519PublicKey(opened))).toBe(v.account.publicKey);
   });

@@ -12,7 +12,15 @@ import { utf8Decode } from '../../src/common/encoding/utf8';
 
 describe('base64url and base64', () => {
   it('match RFC 4648 §10', () => {
-    const cases: [string, string][] = [['', ''], ['f', 'Zg=='], ['fo', 'Zm8='], ['foo', 'Zm9v'], ['foob', 'Zm9vYg=='], ['fooba', 'Zm9vYmE='], ['foobar', 'Zm9vYmFy']];
+    const cases: [string, string][] = [
+      ['', ''],
+      ['f', 'Zg=='],
+      ['fo', 'Zm8='],
+      ['foo', 'Zm9v'],
+      ['foob', 'Zm9vYg=='],
+      ['fooba', 'Zm9vYmE='],
+      ['foobar', 'Zm9vYmFy'],
+    ];
     for (const [plain, b64] of cases) {
       const bytes = new TextEncoder().encode(plain);
       expect(toBase64(bytes)).toBe(b64);
@@ -33,14 +41,24 @@ describe('base64url and base64', () => {
   });
 
   it('decoders reject padding, foreign characters, impossible lengths and non-canonical bits', () => {
-    for (const bad of ['Zg==', 'Zh', 'Z', 'Zm9v+', 'Zm9v/', 'Zm 9', 'Zm9vé']) expect(() => fromBase64Url(bad), bad).toThrow(expect.objectContaining({ code: 'malformed' }));
-    for (const bad of ['Zg', 'Zh==', 'Zg=', 'Z===', 'Zm9v-_==', '====']) expect(() => fromBase64(bad), bad).toThrow(expect.objectContaining({ code: 'malformed' }));
+    for (const bad of ['Zg==', 'Zh', 'Z', 'Zm9v+', 'Zm9v/', 'Zm 9', 'Zm9vé'])
+      expect(() => fromBase64Url(bad), bad).toThrow(expect.objectContaining({ code: 'malformed' }));
+    for (const bad of ['Zg', 'Zh==', 'Zg=', 'Z===', 'Zm9v-_==', '===='])
+      expect(() => fromBase64(bad), bad).toThrow(expect.objectContaining({ code: 'malformed' }));
   });
 });
 
 describe('canonical JSON', () => {
   it('sorts keys by UTF-16 code units and has no whitespace (RFC 8785 §3.2.3 example order)', () => {
-    const value = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    const value = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '\ud83d\ude00': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      '\u00f6': 'Latin Small Letter O With Diaeresis',
+    };
     const keys = [...canonicalJson(value).matchAll(/"([^"]*)":/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
     expect(keys).toEqual(['\r', '1', '\u0080', '\u00f6', '\u20ac', '\ud83d\ude00', '\ufb33']);
     expect(canonicalJson({ b: [1, { d: null, c: true }], a: 'x' })).toBe('{"a":"x","b":[1,{"c":true,"d":null}]}');

@@ -11,7 +11,10 @@ import { envelopeAad, type EnvelopeHeader } from '../../src/common/protocol/enve
 
 const idChars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
 const id = fc.array(fc.constantFrom(...idChars.split('')), { minLength: 8, maxLength: 64 }).map((cs) => cs.join(''));
-const oddId = fc.oneof(id, fc.string({ maxLength: 70 }).filter((s) => !/[\uD800-\uDFFF]/.test(s)));
+const oddId = fc.oneof(
+  id,
+  fc.string({ maxLength: 70 }).filter((s) => !/[\uD800-\uDFFF]/.test(s)),
+);
 
 describe('envelope header canonical fast path', () => {
   it('gives the canonical JSON bytes of any header', () => {

@@ -137,21 +137,27 @@ describe('mutations are typed errors, never crashes or wrong plaintexts', () => 
     const expectations = { conversationId, signerCertificate: signer.certificate, signerAccountKey: alice.account.publicKey };
     const wrapMutation = fc.record({ wrap: fc.nat(), m: mutation });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(mutation.map((m) => ({ top: m })), wrapMutation), async (choice) => {
-        let input: unknown;
-        if ('top' in choice) {
-          input = mutate(record as unknown as Record<string, Json>, choice.top);
-        } else {
-          const copy = JSON.parse(JSON.stringify(record)) as KeyVersionRecord & Record<string, Json>;
-          const i = choice.wrap % copy.wraps.length;
-          (copy.wraps as unknown[])[i] = mutate(copy.wraps[i] as unknown as Record<string, Json>, choice.m);
-          input = copy;
-        }
-        await rejectsTypedOrSame(
-          () => verifyKeyVersionRecord(provider, input, expectations),
-          (verified) => expect(canonicalJson(verified)).toBe(canonical),
-        );
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          mutation.map((m) => ({ top: m })),
+          wrapMutation,
+        ),
+        async (choice) => {
+          let input: unknown;
+          if ('top' in choice) {
+            input = mutate(record as unknown as Record<string, Json>, choice.top);
+          } else {
+            const copy = JSON.parse(JSON.stringify(record)) as KeyVersionRecord & Record<string, Json>;
+            const i = choice.wrap % copy.wraps.length;
+            (copy.wraps as unknown[])[i] = mutate(copy.wraps[i] as unknown as Record<string, Json>, choice.m);
+            input = copy;
+          }
+          await rejectsTypedOrSame(
+            () => verifyKeyVersionRecord(provider, input, expectations),
+            (verified) => expect(canonicalJson(verified)).toBe(canonical),
+          );
+        },
+      ),
       runs,
     );
   });
@@ -174,9 +180,30 @@ describe('mutations are typed errors, never crashes or wrong plaintexts', () => 
     const alice = await makeUser('alice');
     const dave = await makeUser('dave');
     const granter = alice.devices[0]!;
-    const wrap = await wrapKey(provider, { purpose: 'conversation', scopeId: conversationId, version: 3, recipientDeviceId: dave.devices[0]!.deviceId, recipientPublicKey: dave.devices[0]!.keys.x25519.publicKey, key: new Uint8Array(32).fill(3) });
-    const grant = await createWrapGrant(provider, { conversationId, version: 3, wrap, grantedBy: granter.deviceId, grantedAt: 7, signingPrivateKey: granter.keys.ed25519.privateKey });
-    const expectations = { conversationId, version: 3, recipientDeviceId: wrap.deviceId, wrapDigest: grant.wrapDigest, granterCertificate: granter.certificate, granterAccountKey: alice.account.publicKey };
+    const wrap = await wrapKey(provider, {
+      purpose: 'conversation',
+      scopeId: conversationId,
+      version: 3,
+      recipientDeviceId: dave.devices[0]!.deviceId,
+      recipientPublicKey: dave.devices[0]!.keys.x25519.publicKey,
+      key: new Uint8Array(32).fill(3),
+    });
+    const grant = await createWrapGrant(provider, {
+      conversationId,
+      version: 3,
+      wrap,
+      grantedBy: granter.deviceId,
+      grantedAt: 7,
+      signingPrivateKey: granter.keys.ed25519.privateKey,
+    });
+    const expectations = {
+      conversationId,
+      version: 3,
+      recipientDeviceId: wrap.deviceId,
+      wrapDigest: grant.wrapDigest,
+      granterCertificate: granter.certificate,
+      granterAccountKey: alice.account.publicKey,
+    };
     await fc.assert(
       fc.asyncProperty(mutation, async (m) => {
         await rejectsTypedOrSame(

@@ -24,7 +24,12 @@ async function libraryKeyPair(): Promise<{ privateKey: Uint8Array; publicKey: Ui
 const cases = [
   { name: 'empty info and aad', info: new Uint8Array(0), aad: new Uint8Array(0), pt: utf8Encode('hello') },
   { name: 'conversation key wrap', info: wrapInfo('conversation', 'conv_0123456789', 7), aad: wrapAad('device_abcdefgh'), pt: new Uint8Array(32).fill(9) },
-  { name: 'channel key wrap, long plaintext', info: wrapInfo('channel', 'chan_0123456789', 1), aad: wrapAad('dev-xyz-123456'), pt: new Uint8Array(5000).fill(1) },
+  {
+    name: 'channel key wrap, long plaintext',
+    info: wrapInfo('channel', 'chan_0123456789', 1),
+    aad: wrapAad('dev-xyz-123456'),
+    pt: new Uint8Array(5000).fill(1),
+  },
 ];
 
 describe('HPKE interop with @hpke/core', () => {
@@ -48,7 +53,11 @@ describe('HPKE interop with @hpke/core', () => {
     const r = await libraryKeyPair();
     const { enc, ct } = await sealBase(provider, r.publicKey, wrapInfo('conversation', 'conv_0123456789', 1), wrapAad('device_abcdefgh'), new Uint8Array(32));
     await expect(
-      suite.open({ recipientKey: r.pair.privateKey, enc: buf(enc), info: buf(wrapInfo('conversation', 'conv_0123456789', 2)) }, buf(ct), buf(wrapAad('device_abcdefgh'))),
+      suite.open(
+        { recipientKey: r.pair.privateKey, enc: buf(enc), info: buf(wrapInfo('conversation', 'conv_0123456789', 2)) },
+        buf(ct),
+        buf(wrapAad('device_abcdefgh')),
+      ),
     ).rejects.toThrow();
   });
 });

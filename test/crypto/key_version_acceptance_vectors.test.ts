@@ -97,6 +97,8 @@ describe('key-version-acceptance.json', () => {
   });
   it('the valid answers of one device do not open for another', async () => {
     const [bobs] = v.valid;
-    await expect(acceptKeyVersion(provider, bobs!.fetched, contextOf({ ...bobs!, deviceId: 'alice-phone' as DeviceId }))).rejects.toMatchObject({ code: 'incomplete_wraps' });
+    await expect(acceptKeyVersion(provider, bobs!.fetched, contextOf({ ...bobs!, deviceId: 'alice-phone' as DeviceId }))).rejects.toMatchObject({
+      code: 'incomplete_wraps',
+    });
   });
 });

@@ -91,6 +91,8 @@ describe('node crypto provider', () => {
     const x = await p.x25519GenerateKeyPair();
     await expect(p.x25519(x.privateKey, new Uint8Array(32))).rejects.toMatchObject({ code: 'provider_error' });
     await expect(p.x25519(x.privateKey, new Uint8Array(31))).rejects.toMatchObject({ code: 'provider_error' });
-    await expect(p.aes256GcmEncrypt(new Uint8Array(16), new Uint8Array(12), new Uint8Array(0), new Uint8Array(0))).rejects.toMatchObject({ code: 'provider_error' });
+    await expect(p.aes256GcmEncrypt(new Uint8Array(16), new Uint8Array(12), new Uint8Array(0), new Uint8Array(0))).rejects.toMatchObject({
+      code: 'provider_error',
+    });
   });
 });

@@ -46,7 +46,14 @@ describe('only versioned objects have a v member', () => {
     for (const v of [1, 2, 'x']) {
       await expect(verify({ ...wrap, v }), `v: ${String(v)}`).rejects.toMatchObject({ code: 'malformed' });
       await expect(
-        unwrapKey(provider, { purpose: 'conversation', scopeId: conversationId, version: 1, wrap: { ...wrap, v } as never, deviceId: device.deviceId, privateKey: device.keys.x25519.privateKey }),
+        unwrapKey(provider, {
+          purpose: 'conversation',
+          scopeId: conversationId,
+          version: 1,
+          wrap: { ...wrap, v } as never,
+          deviceId: device.deviceId,
+          privateKey: device.keys.x25519.privateKey,
+        }),
       ).rejects.toMatchObject({ code: 'malformed' });
     }
   });

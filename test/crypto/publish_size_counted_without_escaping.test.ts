@@ -27,7 +27,38 @@ function counted(text: string): number | 'refused' {
 describe('publish size counted without escaping', () => {
   it('equals the escaped length for arbitrary text, lone surrogates included', () => {
     const units = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }).map((cs) => String.fromCharCode(...cs));
-    const mixed = fc.array(fc.constantFrom('a', 'Z', '9', '-', '_', '.', '!', '~', '*', "'", '(', ')', ' ', '"', '%', 'é', '€', '😀', '\uD800', '\uDC00', '\u0000', '\u007f', '\u0080', '\u07ff', '\u0800'), { maxLength: 40 }).map((cs) => cs.join(''));
+    const mixed = fc
+      .array(
+        fc.constantFrom(
+          'a',
+          'Z',
+          '9',
+          '-',
+          '_',
+          '.',
+          '!',
+          '~',
+          '*',
+          "'",
+          '(',
+          ')',
+          ' ',
+          '"',
+          '%',
+          'é',
+          '€',
+          '😀',
+          '\uD800',
+          '\uDC00',
+          '\u0000',
+          '\u007f',
+          '\u0080',
+          '\u07ff',
+          '\u0800',
+        ),
+        { maxLength: 40 },
+      )
+      .map((cs) => cs.join(''));
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), units, mixed), (text) => {
         expect(counted(text)).toBe(reference(text));
@@ -37,7 +68,9 @@ describe('publish size counted without escaping', () => {
   });
 
   it('an envelope is counted the same with its base64url ciphertext left out of the JSON', () => {
-    const b64 = fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')), { maxLength: 3000 }).map((cs) => cs.join(''));
+    const b64 = fc
+      .array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')), { maxLength: 3000 })
+      .map((cs) => cs.join(''));
     fc.assert(
       fc.property(fc.oneof(b64, fc.string({ maxLength: 50 })), fc.string({ maxLength: 30 }), fc.string({ maxLength: 20 }), (ciphertext, note, channel) => {
         const envelope = { v: 1, type: 'message', conversationId: 'conversation-01', ciphertext, signature: 'sig', pn_apns: { aps: { alert: note } } };
@@ -67,7 +100,13 @@ describe('publish size counted without escaping', () => {
   });
 
   it('counts an envelope-like JSON exactly', () => {
-    const text = JSON.stringify({ v: 1, type: 'message', conversationId: 'c'.repeat(22), ciphertext: 'A-_z09'.repeat(700), pn_apns: { aps: { alert: 'Neue Nachricht – öffnen 📨' } } });
+    const text = JSON.stringify({
+      v: 1,
+      type: 'message',
+      conversationId: 'c'.repeat(22),
+      ciphertext: 'A-_z09'.repeat(700),
+      pn_apns: { aps: { alert: 'Neue Nachricht – öffnen 📨' } },
+    });
     expect(pubnubEscapedLength(text)).toBe(pubnubEscape(text).length);
   });
 });

@@ -71,7 +71,12 @@ describe('safety number between alice and bob', () => {
     const zero = new Uint8Array(30);
     const hundredThousand = new Uint8Array(30);
     for (let i = 0; i < 30; i += 5) hundredThousand.set([0x00, 0x00, 0x01, 0x86, 0xa0], i);
-    const fake = fixedFingerprints(new Map([[0x11, hundredThousand], [0x22, zero]]));
+    const fake = fixedFingerprints(
+      new Map([
+        [0x11, hundredThousand],
+        [0x22, zero],
+      ]),
+    );
     const a = { userId: 'user-aaaa-0001', accountKey: new Uint8Array(32).fill(0x11) };
     const b = { userId: 'user-bbbb-0001', accountKey: new Uint8Array(32).fill(0x22) };
     expect(await partyFingerprint(fake, a)).toEqual(hundredThousand);
@@ -97,7 +102,11 @@ describe('safety number between alice and bob', () => {
   it('a QR payload whose fingerprints are not 30 bytes each is malformed, even when the 60 bytes match', async () => {
     const alice = await makeUser('alice', 0);
     const bob = await makeUser('bob', 0);
-    const sn = await safetyNumber(provider, { userId: alice.userId, accountKey: alice.account.publicKey }, { userId: bob.userId, accountKey: bob.account.publicKey });
+    const sn = await safetyNumber(
+      provider,
+      { userId: alice.userId, accountKey: alice.account.publicKey },
+      { userId: bob.userId, accountKey: bob.account.publicKey },
+    );
     const [, , low, high] = sn.qrPayload.split(':');
     const bytes = Buffer.concat([Buffer.from(low!, 'base64url'), Buffer.from(high!, 'base64url')]);
     const resplit = `seed-sn:1:${bytes.subarray(0, 33).toString('base64url')}:${bytes.subarray(33).toString('base64url')}`;
@@ -107,11 +116,17 @@ describe('safety number between alice and bob', () => {
 
   it('rejects unreadable QR payloads with typed errors', async () => {
     const alice = await makeUser('alice', 0);
-    const sn = await safetyNumber(provider, { userId: alice.userId, accountKey: alice.account.publicKey }, { userId: 'user-bob', accountKey: new Uint8Array(32) });
+    const sn = await safetyNumber(
+      provider,
+      { userId: alice.userId, accountKey: alice.account.publicKey },
+      { userId: 'user-bob', accountKey: new Uint8Array(32) },
+    );
     expect(() => safetyNumberQrMatches(sn, 'hello')).toThrow(expect.objectContaining({ code: 'malformed' }));
     expect(() => safetyNumberQrMatches(sn, 'seed-sn:2:AA:AA')).toThrow(expect.objectContaining({ code: 'unsupported_version' }));
     expect(() => safetyNumberQrMatches(sn, 'seed-sn:1:!!:AA')).toThrow(expect.objectContaining({ code: 'malformed' }));
     expect(() => safetyNumberQrMatches(sn, 'seed-sn:1:AAAA:AAAA')).toThrow(expect.objectContaining({ code: 'malformed' }));
-    await expect(safetyNumber(provider, { userId: 'u', accountKey: new Uint8Array(31) }, { userId: 'v', accountKey: new Uint8Array(32) })).rejects.toMatchObject({ code: 'malformed' });
+    await expect(
+      safetyNumber(provider, { userId: 'u', accountKey: new Uint8Array(31) }, { userId: 'v', accountKey: new Uint8Array(32) }),
+    ).rejects.toMatchObject({ code: 'malformed' });
   });
 });

@@ -15,7 +15,16 @@ import { openBroadcast, sealBroadcast, type BroadcastEnvelope } from '../../src/
 import { deviceCertificateSigningInput, verifyDeviceCertificate, type DeviceCertificate } from '../../src/common/protocol/deviceCertificate';
 import type { Envelope } from '../../src/common/protocol/envelope';
 import { openEnvelope, sealEnvelope } from '../../src/common/protocol/envelopeSeal';
-import { createKeyVersionRecord, keyVersionRecordCanonicalJson, keyVersionSigningInput, publicKeyVersionRecord, unwrapKeyVersionRecord, wrapDigestInput, type KeyVersionRecord, type PublicKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
+import {
+  createKeyVersionRecord,
+  keyVersionRecordCanonicalJson,
+  keyVersionSigningInput,
+  publicKeyVersionRecord,
+  unwrapKeyVersionRecord,
+  wrapDigestInput,
+  type KeyVersionRecord,
+  type PublicKeyVersionRecord,
+} from '../../src/common/protocol/keyVersionRecord';
 import { verifyDeviceKeyVersion, verifyKeyVersionRecord } from '../../src/common/protocol/keyVersionVerify';
 import { unwrapKey, wrapAad, wrapInfo, wrapKey, type KeyWrap, type WrapPurpose } from '../../src/common/protocol/keyWrap';
 import { encodePlaintext, type MessagePlaintext } from '../../src/common/protocol/plaintext';
@@ -69,7 +78,14 @@ describe('key-wraps.json', () => {
       ephemeral: pair(c.ephemeral),
     });
     expect(wrap).toEqual(c.wrap);
-    const key = await unwrapKey(provider, { purpose: c.purpose, scopeId: c.scopeId, version: c.version, wrap: c.wrap, deviceId: c.deviceId, privateKey: fromHex(c.recipient.privateKey) });
+    const key = await unwrapKey(provider, {
+      purpose: c.purpose,
+      scopeId: c.scopeId,
+      version: c.version,
+      wrap: c.wrap,
+      deviceId: c.deviceId,
+      privateKey: fromHex(c.recipient.privateKey),
+    });
     expect(toHex(key)).toBe(c.key);
   });
   it.each(v.invalid)('invalid: $name → $error', async (c) => {
@@ -133,11 +149,18 @@ describe('key-version-records.json', () => {
       const key = await unwrapKeyVersionRecord(provider, verified, { deviceId: id, x25519PrivateKey: fromHex(devices.get(id)!.x25519.privateKey) });
       expect(toHex(key)).toBe(c.conversationKey);
       const wrap = record.wraps.find((w) => w.deviceId === id)!;
-      const expectations = { conversationId: c.verify.conversationId, signerCertificate: certOf(c.verify.signerDevice), signerAccountKey: fromHex(c.verify.signerAccountKey), deviceId: id };
+      const expectations = {
+        conversationId: c.verify.conversationId,
+        signerCertificate: certOf(c.verify.signerDevice),
+        signerAccountKey: fromHex(c.verify.signerAccountKey),
+        deviceId: id,
+      };
       const fetched = await verifyDeviceKeyVersion(provider, { record: c.publicRecord, wrap }, expectations);
       expect(fetched.coverage).toBe('record');
       const other = record.wraps.find((w) => w.deviceId !== id)!;
-      await expect(verifyDeviceKeyVersion(provider, { record: c.publicRecord, wrap: { ...other, deviceId: id } }, expectations)).rejects.toMatchObject({ code: 'bad_signature' });
+      await expect(verifyDeviceKeyVersion(provider, { record: c.publicRecord, wrap: { ...other, deviceId: id } }, expectations)).rejects.toMatchObject({
+        code: 'bad_signature',
+      });
     }
   });
   it.each(v.invalid)('invalid: $name → $error', async (c) => {
@@ -242,7 +265,11 @@ describe('safety-numbers.json', () => {
     const [low, high] = [c.a, c.b].sort((x, y) => (x.digits < y.digits ? -1 : x.digits > y.digits ? 1 : 0));
     expect(c.digits).toBe(low.digits + high.digits);
     expect(c.qrPayload).toBe(`seed-sn:1:${toBase64Url(fromHex(low.fingerprint))}:${toBase64Url(fromHex(high.fingerprint))}`);
-    const sn = await safetyNumber(provider, { userId: c.a.userId, accountKey: fromHex(c.a.accountKey) }, { userId: c.b.userId, accountKey: fromHex(c.b.accountKey) });
+    const sn = await safetyNumber(
+      provider,
+      { userId: c.a.userId, accountKey: fromHex(c.a.accountKey) },
+      { userId: c.b.userId, accountKey: fromHex(c.b.accountKey) },
+    );
     expect(sn).toEqual({ digits: c.digits, display: c.display, qrPayload: c.qrPayload });
   });
   it.each(v.qrComparisons)('QR comparison $#', (c) => {

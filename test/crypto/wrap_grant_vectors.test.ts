@@ -62,13 +62,17 @@ const resolveGranter: ResolveGranter = async (deviceId) => {
   return { certificate: d.certificate, accountKey: fromHex(v.accounts[d.userId]!.publicKey), isMember: v.members.includes(d.userId) };
 };
 const verify = (recipient: DeviceId, wrap: unknown, grants: unknown) =>
-  verifyDeviceKeyVersion(provider, { record: v.publicRecord, wrap, grants }, {
-    conversationId: v.verify.conversationId,
-    signerCertificate: device(v.verify.signerDevice)!.certificate,
-    signerAccountKey: fromHex(v.verify.signerAccountKey),
-    deviceId: recipient,
-    resolveGranter,
-  });
+  verifyDeviceKeyVersion(
+    provider,
+    { record: v.publicRecord, wrap, grants },
+    {
+      conversationId: v.verify.conversationId,
+      signerCertificate: device(v.verify.signerDevice)!.certificate,
+      signerAccountKey: fromHex(v.verify.signerAccountKey),
+      deviceId: recipient,
+      resolveGranter,
+    },
+  );
 
 describe('wrap-grants.json', () => {
   it.each(v.valid)('valid: $name', async (c) => {
@@ -99,7 +103,11 @@ describe('wrap-grants.json', () => {
       expect(wrapGrantCanonicalJson(step.grant)).toBe(step.canonicalJson);
       expect(toHex(wrapGrantSigningInput(step.grant))).toBe(step.signingInput);
     }
-    const fetched = await verify(c.recipient, c.wrap, c.grants.map((s) => s.grant));
+    const fetched = await verify(
+      c.recipient,
+      c.wrap,
+      c.grants.map((s) => s.grant),
+    );
     expect(fetched.coverage).toBe('grants');
     const key = await unwrapConversationKey(provider, fetched.record, fetched.wrap, { deviceId: c.recipient, x25519PrivateKey: fromHex(to.x25519.privateKey) });
     expect(toHex(key)).toBe(v.conversationKey);

@@ -16,7 +16,10 @@ const pathTxt = join(root, 'node_modules/electron/path.txt');
 const binary = existsSync(pathTxt) ? join(root, 'node_modules/electron/dist', readFileSync(pathTxt, 'utf8').trim()) : null;
 
 test('the packaged-layout app starts in real Electron with only the contract bridge', async () => {
-  test.skip(binary === null || !existsSync(binary), 'Electron binary not installed here (it cannot be downloaded without internet); the Chromium suite covers the renderer');
+  test.skip(
+    binary === null || !existsSync(binary),
+    'Electron binary not installed here (it cannot be downloaded without internet); the Chromium suite covers the renderer',
+  );
   const app = await electron.launch({ executablePath: binary!, args: [join(root, 'out/main/index.js'), '--profile=smoke'] });
   try {
     const window = await app.firstWindow();

@@ -18,7 +18,20 @@ import { createHandlers } from '../../src/main/composition';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { createEventHub, type EventHub } from '../../src/main/ipc/eventHub';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
-import { cleanup, conversation, participant, PUB, rotate, startTestRelay, SUB, texts, waitFor, type Participant, participantSealing, twoMemberSummary } from '../messaging/harness';
+import {
+  cleanup,
+  conversation,
+  participant,
+  PUB,
+  rotate,
+  startTestRelay,
+  SUB,
+  texts,
+  waitFor,
+  type Participant,
+  participantSealing,
+  twoMemberSummary,
+} from '../messaging/harness';
 
 const root = join(__dirname, '../..');
 const shots = join(root, 'test-results/screenshots');
@@ -37,7 +50,14 @@ function standInHandlersForUnwiredChannels(alice: Participant, bob: Participant,
   const device = alice.user.devices[0]!;
   const summary = twoMemberSummary(dm, alice, bob);
   return {
-    session: async () => ({ state: 'signedIn', serverUrl: 'http://127.0.0.1:1', localStack: true, user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' }, deviceId: device.deviceId, deviceName: 'Desktop' }),
+    session: async () => ({
+      state: 'signedIn',
+      serverUrl: 'http://127.0.0.1:1',
+      localStack: true,
+      user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' },
+      deviceId: device.deviceId,
+      deviceName: 'Desktop',
+    }),
     transportConfig: async () => ({ origin, ssl: false, subscribeKey: SUB, publishKey: PUB, userId: alice.user.userId, token: null }),
     listConversations: async () => [summary],
     listDevices: async () => [],
@@ -69,7 +89,12 @@ async function startWorld(name: string, trust: Trust = {}): Promise<World> {
   const events: EventHub = createEventHub();
   alice.crypto.onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
   const handlers = { ...createHandlers(deps), ...standInHandlersForUnwiredChannels(alice, bob, dm, relay.origin, trust) };
-  const host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir: join(root, 'out/renderer'), bridgeFile: join(root, 'out/web/bridge.js'), events });
+  const host = await startWebHost({
+    dispatch: createDispatcher(handlers),
+    rendererDir: join(root, 'out/renderer'),
+    bridgeFile: join(root, 'out/web/bridge.js'),
+    events,
+  });
   return { host, alice, bob, dm };
 }
 

@@ -72,7 +72,11 @@ test('after Carol is removed, Bob sees the rotation line and the new message; Ca
   await a.getByTestId('composer-input').fill('after the removal');
   await a.getByTestId('composer-input').press('Enter');
   await expect(log(b).getByText('after the removal', { exact: true })).toBeVisible({ timeout: 15_000 });
-  await expect(log(b).getByTestId('system-line').filter({ hasText: /The conversation key was rotated \(version 1 → \d+\)/ })).toBeVisible();
+  await expect(
+    log(b)
+      .getByTestId('system-line')
+      .filter({ hasText: /The conversation key was rotated \(version 1 → \d+\)/ }),
+  ).toBeVisible();
   await b.screenshot({ path: join(shots, 'ui-removal-bob.png'), fullPage: true });
 
   await expect(c.getByTestId('conversation-row').filter({ hasText: 'Project' })).toHaveCount(0, { timeout: 15_000 });

@@ -12,7 +12,6 @@ import { aliceAndBob } from './steps';
 const shots = join(__dirname, '../../test-results/screenshots');
 const hosts = twoProfileHosts('ui-group');
 
-
 test('a new group, a role change and a removal show member lines; removal and rotate-now raise the key version', async ({ browser }) => {
   test.setTimeout(120_000);
   const { a, b } = await aliceAndBob(browser, hosts);

@@ -12,7 +12,6 @@ import { aliceAndBob, startDirectMessage } from './steps';
 const shots = join(__dirname, '../../test-results/screenshots');
 const hosts = twoProfileHosts('ui-two');
 
-
 test('alice and bob message both ways; HTML is text; read receipt and preview', async ({ browser }) => {
   test.setTimeout(120_000);
   const { a, b } = await aliceAndBob(browser, hosts);

@@ -60,7 +60,9 @@ describe('app icon', () => {
 
   it('ships in packaged builds where the tray looks for it', () => {
     const requireHere = createRequire(__filename);
-    const builder = requireHere(join(repo, 'electron-builder.config.cjs')) as { createBuilderConfig(env: Record<string, string>): { extraResources: { from: string; to: string }[] } };
+    const builder = requireHere(join(repo, 'electron-builder.config.cjs')) as {
+      createBuilderConfig(env: Record<string, string>): { extraResources: { from: string; to: string }[] };
+    };
     const shipped = builder.createBuilderConfig({}).extraResources.find((r) => r.from === 'build/icon.png');
     expect(shipped).toBeDefined();
     expect(trayIconPath({ isPackaged: true, appPath: '/app', resourcesPath: '/res' })).toBe(join('/res', shipped?.to ?? '-'));

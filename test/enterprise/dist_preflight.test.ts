@@ -42,7 +42,12 @@ describe('npm run dist preflight', () => {
     writeFileSync(join(dist, 'electron-v45.4.1-linux-x64.zip'), '');
     const ok = preflight({ argv: ['--linux', '--x64'], env: { SEED_ELECTRON_DIST: dist, ELECTRON_BUILDER_CACHE: cache }, host: 'linux', version: '45.4.1' });
     expect(ok.problems).toEqual([]);
-    const wrongArch = preflight({ argv: ['--linux', '--arm64'], env: { SEED_ELECTRON_DIST: dist, ELECTRON_BUILDER_CACHE: cache }, host: 'linux', version: '45.4.1' });
+    const wrongArch = preflight({
+      argv: ['--linux', '--arm64'],
+      env: { SEED_ELECTRON_DIST: dist, ELECTRON_BUILDER_CACHE: cache },
+      host: 'linux',
+      version: '45.4.1',
+    });
     expect(wrongArch.problems.join()).toMatch(/has no Electron for linux/);
     expect(preflight({ argv: ['--linux', '--allow-download'], env: {}, host: 'linux', version: '45.4.1' }).problems).toEqual([]);
   });

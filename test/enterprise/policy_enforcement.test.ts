@@ -34,7 +34,9 @@ describe('policy enforcement', () => {
   it('refuses changes to managed settings, policy-only settings and unknown keys; validates the rest', () => {
     expect(() => checkUserSettingChange(strict, 'notificationContent', 'full')).toThrow(expect.objectContaining({ code: 'policy_setting_managed' }));
     expect(() => checkUserSettingChange(strict, 'logLevel', 'debug')).toThrow(expect.objectContaining({ code: 'policy_setting_managed' }));
-    expect(() => checkUserSettingChange(open, 'updateFeedUrl', 'https://evil.example')).toThrow(expect.objectContaining({ code: 'policy_not_user_configurable' }));
+    expect(() => checkUserSettingChange(open, 'updateFeedUrl', 'https://evil.example')).toThrow(
+      expect.objectContaining({ code: 'policy_not_user_configurable' }),
+    );
     expect(() => checkUserSettingChange(open, 'theme' as 'logLevel', 'dark')).toThrow(expect.objectContaining({ code: 'policy_unknown_key' }));
     expect(() => checkUserSettingChange(open, 'logLevel', 'loud')).toThrow(expect.objectContaining({ code: 'policy_invalid_value' }));
     expect(checkUserSettingChange(open, 'logLevel', 'debug')).toBe('debug');

@@ -42,9 +42,7 @@ describe('policy merge and precedence', () => {
     });
     expect(r.values.serverUrl).toBe('https://keys.example.com/');
     expect(r.managed.serverUrl).toBe('user');
-    expect(r.warnings).toEqual([
-      expect.objectContaining({ code: 'policy_invalid_value', layer: 'machine', key: 'serverUrl' }),
-    ]);
+    expect(r.warnings).toEqual([expect.objectContaining({ code: 'policy_invalid_value', layer: 'machine', key: 'serverUrl' })]);
   });
 
   it('reads registry and plist shapes: DWORD 1/0 as booleans, REG_MULTI_SZ and separated strings as lists', () => {

@@ -33,7 +33,9 @@ const nodes = (x: unknown) => (x ?? []) as Node[];
 describe('generated policy templates', () => {
   it('are committed exactly as the schema generates them', () => {
     for (const [rel, content] of Object.entries(policyTemplateFiles())) expect(read(rel), rel).toBe(content);
-    const out = execFileSync(process.execPath, [join(repo, 'node_modules/tsx/dist/cli.mjs'), join(repo, 'scripts/gen-policy-templates.ts'), '--check'], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [join(repo, 'node_modules/tsx/dist/cli.mjs'), join(repo, 'scripts/gen-policy-templates.ts'), '--check'], {
+      encoding: 'utf8',
+    });
     expect(out).toMatch(/unchanged windows\/SeedMessenger.admx/);
   });
 
@@ -92,7 +94,10 @@ describe('generated policy templates', () => {
     for (const p of policies) {
       const tags = (p['policy'] as Record<string, unknown>[]).map((c) => Object.keys(c)[0] ?? '');
       const positions = tags.map((t) => sequence.indexOf(t));
-      expect(positions.every((x) => x >= 0), tags.join()).toBe(true);
+      expect(
+        positions.every((x) => x >= 0),
+        tags.join(),
+      ).toBe(true);
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     }
   });

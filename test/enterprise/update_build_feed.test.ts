@@ -16,11 +16,20 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(resources, { recursive: true, force: true }));
 
-const perUser = { platform: 'win32', isPackaged: true, execPath: 'C:\\Users\\a\\AppData\\Local\\Programs\\seed-messenger\\SeedMessenger.exe', env: {}, bundleOwnerUid: null };
+const perUser = {
+  platform: 'win32',
+  isPackaged: true,
+  execPath: 'C:\\Users\\a\\AppData\\Local\\Programs\\seed-messenger\\SeedMessenger.exe',
+  env: {},
+  bundleOwnerUid: null,
+};
 
 describe('build update feed', () => {
   it('reads the generic https feed electron-builder wrote', async () => {
-    writeFileSync(join(resources, 'app-update.yml'), "provider: generic\nurl: 'https://updates.seed.example/stable'\nchannel: latest\nupdaterCacheDirName: seed-messenger-updater\n");
+    writeFileSync(
+      join(resources, 'app-update.yml'),
+      "provider: generic\nurl: 'https://updates.seed.example/stable'\nchannel: latest\nupdaterCacheDirName: seed-messenger-updater\n",
+    );
     expect(await readBuildFeed(resources)).toEqual({ feedUrl: 'https://updates.seed.example/stable', warning: null });
   });
 

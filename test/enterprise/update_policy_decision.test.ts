@@ -48,7 +48,10 @@ describe('update decision', () => {
   it('lets policy switch updates off, to the IT feed, or to the build feed', () => {
     const cases = [
       [{ updateMode: 'off' }, { enabled: false, reason: 'policy-off' }],
-      [{ updateMode: 'managed', updateFeedUrl: IT_FEED }, { enabled: true, feedUrl: IT_FEED, source: 'policy', apply: 'install' }],
+      [
+        { updateMode: 'managed', updateFeedUrl: IT_FEED },
+        { enabled: true, feedUrl: IT_FEED, source: 'policy', apply: 'install' },
+      ],
       [{ updateMode: 'managed' }, { enabled: false, reason: 'feed-missing' }],
       [{ updateMode: 'vendor' }, { enabled: true, feedUrl: BUILD_FEED, source: 'build', apply: 'install' }],
     ] as const;

@@ -90,9 +90,7 @@ describe('Windows registry policy (simulated Windows registry)', () => {
       logLevel: 'user',
       requireVerifiedContacts: 'user',
     });
-    expect(r.warnings).toEqual([
-      expect.objectContaining({ code: 'policy_registry_type_unsupported', layer: 'user', key: 'pubnubOrigin' }),
-    ]);
+    expect(r.warnings).toEqual([expect.objectContaining({ code: 'policy_registry_type_unsupported', layer: 'user', key: 'pubnubOrigin' })]);
   });
 
   it('treats a missing key as "no policy" without a warning', async () => {

@@ -89,7 +89,14 @@ describe('app:// handler over a real renderer folder (mocked Electron)', () => {
   });
 
   it('never serves a file outside the renderer folder', async () => {
-    for (const url of ['app://seed/../secret.txt', 'app://seed/%2e%2e/secret.js', 'app://seed/assets/..%2f..%2fsecret.js', 'app://seed/..\\secret.js', 'app://seed/%252e%252e/secret.js', 'app://seed/secret.js%00.js']) {
+    for (const url of [
+      'app://seed/../secret.txt',
+      'app://seed/%2e%2e/secret.js',
+      'app://seed/assets/..%2f..%2fsecret.js',
+      'app://seed/..\\secret.js',
+      'app://seed/%252e%252e/secret.js',
+      'app://seed/secret.js%00.js',
+    ]) {
       const res = await raw(url);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(await res.text()).not.toContain('TOP SECRET');

@@ -79,7 +79,14 @@ describe('app:// resolver: what it refuses', () => {
   });
 
   it('refuses other hosts, credentials, ports and schemes', () => {
-    for (const url of ['app://evil/index.html', 'app://seed.evil/index.html', 'app://seed@evil/index.html', 'app://user@seed/index.html', 'app://seed:8080/index.html', 'app:///index.html']) {
+    for (const url of [
+      'app://evil/index.html',
+      'app://seed.evil/index.html',
+      'app://seed@evil/index.html',
+      'app://user@seed/index.html',
+      'app://seed:8080/index.html',
+      'app:///index.html',
+    ]) {
       expect(refusal(() => get(url))).toEqual({ refusal: 'foreign_host', status: 404 });
     }
     for (const url of ['file:///opt/Seed/index.html', 'https://seed/index.html', 'app:seed/index.html', 'app:/index.html', 'not a url', 'x'.repeat(3000)]) {

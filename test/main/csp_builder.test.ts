@@ -30,8 +30,15 @@ describe('CSP builder', () => {
   });
 
   it('allows exactly the managed PubNub origin over https and wss, port included', () => {
-    expect(directives(buildCsp({ kind: 'relay', url: 'https://ps.pndsn.com' })).get('connect-src')).toEqual(["'self'", 'https://ps.pndsn.com', 'wss://ps.pndsn.com']);
-    expect(transportSources({ kind: 'relay', url: 'https://pubnub.corp.example:8443/' })).toEqual(['https://pubnub.corp.example:8443', 'wss://pubnub.corp.example:8443']);
+    expect(directives(buildCsp({ kind: 'relay', url: 'https://ps.pndsn.com' })).get('connect-src')).toEqual([
+      "'self'",
+      'https://ps.pndsn.com',
+      'wss://ps.pndsn.com',
+    ]);
+    expect(transportSources({ kind: 'relay', url: 'https://pubnub.corp.example:8443/' })).toEqual([
+      'https://pubnub.corp.example:8443',
+      'wss://pubnub.corp.example:8443',
+    ]);
   });
 
   it('allows the loopback relay over http and ws on its port, or any loopback port when the port is unknown', () => {
@@ -74,7 +81,7 @@ describe('renderer transport for the CSP, from what main started', () => {
     const policy = holder({ serverUrl: 'https://keys.corp.example', pubnubPublishKey: 'pub-c-1', pubnubSubscribeKey: 'sub-c-1', pubnubOrigin: 'ps.pndsn.com' });
     const transport = rendererTransport({ messenger: remote, policy } as Pick<MainDeps, 'messenger' | 'policy'>, '/nonexistent');
     expect(transport).toEqual({ kind: 'relay', url: 'https://ps.pndsn.com' });
-    expect(buildCsp(transport)).toContain('connect-src \'self\' https://ps.pndsn.com wss://ps.pndsn.com;');
+    expect(buildCsp(transport)).toContain("connect-src 'self' https://ps.pndsn.com wss://ps.pndsn.com;");
   });
 
   it('names the embedded relay port recorded in the Seed home, or any loopback port without a record', () => {

@@ -14,7 +14,10 @@ const CODE = 'Abcdefghijklmnop_-0123456789';
 
 describe('routeDeepLink', () => {
   it('routes a conversation link and a device-link link', () => {
-    expect(routeDeepLink('seed-messenger://conversation/conv-abc-123')).toEqual({ ok: true, navigate: { kind: 'conversation', conversationId: 'conv-abc-123' } });
+    expect(routeDeepLink('seed-messenger://conversation/conv-abc-123')).toEqual({
+      ok: true,
+      navigate: { kind: 'conversation', conversationId: 'conv-abc-123' },
+    });
     expect(routeDeepLink(`seed-messenger://link-device?code=${CODE}`)).toEqual({ ok: true, navigate: { kind: 'link-device', code: CODE } });
   });
 

@@ -13,7 +13,6 @@ const { suffix } = world;
 type Profile = DesktopProfile;
 const profile = (name: string) => world.profile(name);
 
-
 /** Opens like the renderer does: a pending outcome is retried when main announces the key version. */
 async function openEventually(p: Profile, conversationId: string, envelope: unknown): Promise<unknown> {
   const first = (await p.call('openMessage', conversationId, envelope)) as { kind: string; keyVersion?: number };
@@ -48,7 +47,9 @@ describe('desktop handlers: Alice and Bob chat over the embedded local stack', (
     expect(a).toMatchObject({ state: 'signedIn', user: { username: `alice${suffix}`, displayName: 'Alice' }, deviceName: 'Alice laptop' });
     await bob.call('register', { username: `bob${suffix}`, displayName: 'Bob', password: 'correct horse battery', deviceName: 'Bob desktop' });
     expect(alice.events.some((e) => e.name === 'sessionChanged')).toBe(true);
-    await expect(alice.call('register', { username: `again${suffix}`, displayName: 'X', password: 'correct horse battery', deviceName: 'x' })).rejects.toMatchObject({
+    await expect(
+      alice.call('register', { username: `again${suffix}`, displayName: 'X', password: 'correct horse battery', deviceName: 'x' }),
+    ).rejects.toMatchObject({
       code: 'already_signed_in',
     });
   });
@@ -57,7 +58,10 @@ describe('desktop handlers: Alice and Bob chat over the embedded local stack', (
     const found = (await alice.call('searchUsers', `bob${suffix}`)) as Array<{ userId: string }>;
     expect(found).toHaveLength(1);
     const bySuffix = (await alice.call('searchUsers', suffix)) as Array<{ username: string }>;
-    expect(bySuffix.map((u) => u.username), 'a partial match finds Bob, never Alice herself').toEqual([`bob${suffix}`]);
+    expect(
+      bySuffix.map((u) => u.username),
+      'a partial match finds Bob, never Alice herself',
+    ).toEqual([`bob${suffix}`]);
     expect(await alice.call('searchUsers', `zz${suffix}`)).toEqual([]);
     const conv = (await alice.call('createConversation', { kind: 'direct', memberUserIds: [found[0]!.userId] })) as {
       conversationId: string;
@@ -72,17 +76,22 @@ describe('desktop handlers: Alice and Bob chat over the embedded local stack', (
     const opened = await openEventually(bob, conv.conversationId, envelope);
     expect(opened).toMatchObject({ kind: 'ok', plaintext: { body: 'hi Bob <script>alert(1)</script>', type: 'string' }, keyVersion: 1 });
     const page = (await bob.call('openMessages', conv.conversationId, [envelope, { ...envelope, sig: 'AAAA' }])) as { kind: string }[];
-    expect(page.map((o) => o.kind), 'a page opens in one call, each envelope on its own').toEqual(['ok', 'rejected']);
+    expect(
+      page.map((o) => o.kind),
+      'a page opens in one call, each envelope on its own',
+    ).toEqual(['ok', 'rejected']);
     const bobsList = (await bob.call('listConversations')) as Array<{ conversationId: string; name: string }>;
     expect(bobsList.map((c) => [c.conversationId, c.name])).toEqual([[conv.conversationId, 'Alice']]);
   });
 
   it('a tampered envelope is rejected with a code, never shown as text', async () => {
     const [conv] = (await alice.call('listConversations')) as Array<{ conversationId: string }>;
-    const envelope = (await alice.call('sealMessage', conv!.conversationId, { id: randomBytes(16).toString('base64url'), sentAt: 1, type: 'string', body: 'secret' })) as Record<
-      string,
-      string
-    >;
+    const envelope = (await alice.call('sealMessage', conv!.conversationId, {
+      id: randomBytes(16).toString('base64url'),
+      sentAt: 1,
+      type: 'string',
+      body: 'secret',
+    })) as Record<string, string>;
     const ct = envelope['ciphertext'] ?? envelope['ct'];
     const field = envelope['ciphertext'] !== undefined ? 'ciphertext' : 'ct';
     const tampered = { ...envelope, [field]: `${ct!.slice(0, -2)}${ct!.endsWith('A') ? 'B' : 'A'}${ct!.slice(-1)}` };
@@ -104,7 +113,12 @@ describe('desktop handlers: Alice and Bob chat over the embedded local stack', (
     expect(await alice.call('signOut')).toMatchObject({ state: 'signedOut' });
     expect(await alice.deps.secrets.get('device-keys')).toBeNull();
     await expect(alice.call('listConversations')).rejects.toMatchObject({ code: 'not_signed_in' });
-    const envelope = (await bob.call('sealMessage', conv!.conversationId, { id: randomBytes(16).toString('base64url'), sentAt: 2, type: 'string', body: 'after' })) as {
+    const envelope = (await bob.call('sealMessage', conv!.conversationId, {
+      id: randomBytes(16).toString('base64url'),
+      sentAt: 2,
+      type: 'string',
+      body: 'after',
+    })) as {
       keyVersion: number;
     };
     expect(envelope.keyVersion).toBe(conv!.keyVersion + 1);

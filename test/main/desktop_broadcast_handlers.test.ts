@@ -34,13 +34,19 @@ interface Message {
 
 async function profile(name: string): Promise<Profile> {
   const p = await world.profile(name);
-  const session = (await p.call('register', { username: `${name}${suffix}`, displayName: name, password: 'correct horse battery', deviceName: `${name} laptop` })) as {
+  const session = (await p.call('register', {
+    username: `${name}${suffix}`,
+    displayName: name,
+    password: 'correct horse battery',
+    deviceName: `${name} laptop`,
+  })) as {
     user: { userId: string };
   };
   return { ...p, userId: session.user.userId };
 }
 
-const messages = async (p: DesktopProfile, channelId: string, open = 50) => ((await p.call('channelMessages', { channelId, open })) as { messages: Message[] }).messages;
+const messages = async (p: DesktopProfile, channelId: string, open = 50) =>
+  ((await p.call('channelMessages', { channelId, open })) as { messages: Message[] }).messages;
 
 let alice: Profile;
 let bob: Profile;
@@ -64,7 +70,10 @@ describe('desktop broadcast handlers over the embedded local stack', { timeout: 
     for (const p of [bob, carol]) {
       expect(await alice.call('setChannelRole', { channelId, userId: p.userId, role: 'subscriber', granted: true })).toMatchObject({ channelId, owner: true });
     }
-    expect(await alice.call('publishToChannel', { channelId, text: 'all hands at ten' })).toMatchObject({ channelId, timetoken: expect.stringMatching(/^\d{17}$/) });
+    expect(await alice.call('publishToChannel', { channelId, text: 'all hands at ten' })).toMatchObject({
+      channelId,
+      timetoken: expect.stringMatching(/^\d{17}$/),
+    });
     expect(alice.events.some((e) => e.name === 'broadcastChanged' && (e.payload as { channelId: string }).channelId === channelId)).toBe(true);
   });
 
@@ -108,8 +117,12 @@ describe('desktop broadcast handlers over the embedded local stack', { timeout: 
   it('bad input and refusals are typed errors that change nothing', async () => {
     await expect(alice.call('createChannel', { name: 'x', keyManagerUrl: 'ftp://km.example.com' })).rejects.toMatchObject({ code: 'invalid_arguments' });
     await expect(alice.call('createChannel', { name: '   ' })).rejects.toMatchObject({ code: 'invalid_arguments' });
-    await expect(alice.call('setChannelRole', { channelId, userId: bob.userId, role: 'owner', granted: true })).rejects.toMatchObject({ code: 'invalid_arguments' });
-    await expect(bob.call('setChannelRole', { channelId, userId: carol.userId, role: 'subscriber', granted: true })).rejects.toMatchObject({ code: 'not_channel_owner' });
+    await expect(alice.call('setChannelRole', { channelId, userId: bob.userId, role: 'owner', granted: true })).rejects.toMatchObject({
+      code: 'invalid_arguments',
+    });
+    await expect(bob.call('setChannelRole', { channelId, userId: carol.userId, role: 'subscriber', granted: true })).rejects.toMatchObject({
+      code: 'not_channel_owner',
+    });
     await expect(bob.call('revokeChannelSubscriber', { channelId, userId: alice.userId })).rejects.toMatchObject({ code: 'role_missing' });
     await expect(carol.call('channelMessages', { channelId: 'NoSuchChannel0000000000', open: 1 })).rejects.toMatchObject({ code: 'channel_unknown' });
     await expect(bob.call('publishToChannel', { channelId, text: 'not a publisher' })).rejects.toMatchObject({ code: 'role_missing' });

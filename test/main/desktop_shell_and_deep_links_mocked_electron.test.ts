@@ -12,7 +12,13 @@ type Listener = (...args: unknown[]) => void;
 const recorded = vi.hoisted(() => ({
   supported: true,
   notifications: [] as Array<{ options: { title: string; body: string }; listeners: Map<string, Listener>; shown: boolean; closed: boolean }>,
-  trays: [] as Array<{ image: unknown; tooltip?: string; menu?: Array<{ label?: string; type?: string; click?: () => void }>; listeners: Map<string, Listener>; destroyed: boolean }>,
+  trays: [] as Array<{
+    image: unknown;
+    tooltip?: string;
+    menu?: Array<{ label?: string; type?: string; click?: () => void }>;
+    listeners: Map<string, Listener>;
+    destroyed: boolean;
+  }>,
   badge: [] as number[],
   quit: 0,
   protocolClients: [] as unknown[][],

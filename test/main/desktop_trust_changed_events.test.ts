@@ -17,7 +17,6 @@ const { suffix } = world;
 type Profile = DesktopProfile;
 const profile = (name: string) => world.profile(name);
 
-
 const trustEvents = (p: Profile) => p.events.filter((e) => e.name === 'trustChanged').map((e) => e.payload);
 
 let alice: Profile;

@@ -11,7 +11,13 @@ describe('IPC sender policy', () => {
     expect(isTrustedSender({ frameUrl: 'app://seed/index.html', isMainFrame: false }, app)).toBe(false);
   });
   it('refuses file:// pages, other app:// hosts, ports and credentials once the app is on app://seed', () => {
-    for (const frameUrl of ['file:///opt/Seed/resources/app.asar/out/renderer/index.html', 'app://other/index.html', 'app://seed:1/index.html', 'app://u@seed/index.html', 'app:index.html']) {
+    for (const frameUrl of [
+      'file:///opt/Seed/resources/app.asar/out/renderer/index.html',
+      'app://other/index.html',
+      'app://seed:1/index.html',
+      'app://u@seed/index.html',
+      'app:index.html',
+    ]) {
       expect(isTrustedSender({ frameUrl, isMainFrame: true }, app)).toBe(false);
     }
   });

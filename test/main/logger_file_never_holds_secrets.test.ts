@@ -59,8 +59,17 @@ describe('log file contents', () => {
     });
     log.info('Not An Event!', {});
     log.close();
-    const [fields, event] = readFileSync(join(dir, 'seed-messenger.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(fields).toMatchObject({ messageText: '[redacted]', body: '[redacted]', password: '[redacted]', sessionToken: '[redacted]', privateKey: '[redacted]' });
+    const [fields, event] = readFileSync(join(dir, 'seed-messenger.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(fields).toMatchObject({
+      messageText: '[redacted]',
+      body: '[redacted]',
+      password: '[redacted]',
+      sessionToken: '[redacted]',
+      privateKey: '[redacted]',
+    });
     expect(fields).toMatchObject({ level: 'info', count: 3, ok: true, nothing: null, notFinite: null, dropped: 2 });
     expect(fields?.['bad name']).toBeUndefined();
     expect(String(fields?.['long']).length).toBeLessThanOrEqual(121);
@@ -75,7 +84,10 @@ describe('log file contents', () => {
     log.error('ipc_handler_failed', { channel: 'sendMessage' }, new AppError('key_version_missing', 'no key version 4 for this conversation', 'not_found'));
     log.warn('disk_problem', {}, Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
     log.close();
-    const [typed, node] = readFileSync(join(dir, 'seed-messenger.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [typed, node] = readFileSync(join(dir, 'seed-messenger.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(typed?.['error']).toEqual({ code: 'key_version_missing', message: 'no key version 4 for this conversation' });
     expect(node?.['error']).toEqual({ code: 'eacces', message: 'EACCES: permission denied' });
     expect(readAll(dir)).not.toMatch(/\bat .*\.ts:\d+/);

@@ -61,13 +61,20 @@ describe('logger level follows the managed logLevel', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seed-logstart-'));
     const policy = await createPolicyHolder(async () => mergePolicyLayers({ machine: { updateMode: 'sometimes', serverUrl: 'http://keys.example' } }));
     const log = createFileLogger({ dir, policy });
-    const deps = { facts: { name: 'Seed', version: '1.2.3', platform: 'linux', runtime: 'electron', runtimeVersion: '45' }, policy, messenger: { reason: 'no server is configured' } };
+    const deps = {
+      facts: { name: 'Seed', version: '1.2.3', platform: 'linux', runtime: 'electron', runtimeVersion: '45' },
+      policy,
+      messenger: { reason: 'no server is configured' },
+    };
     logStartup(log, deps as Pick<MainDeps, 'facts' | 'policy' | 'messenger'>);
     log.close();
     const records = lines(join(dir, 'seed-messenger.log'));
     expect(records[0]).toMatchObject({ level: 'info', event: 'app_started', version: '1.2.3', runtime: 'electron' });
     const warnings = records.filter((r) => r['event'] === 'policy_warning' && r['code'] === 'policy_invalid_value');
-    expect(warnings.map((w) => `${String(w['setting'])}@${String(w['layer'])}:${String(w['level'])}`).sort()).toEqual(['serverUrl@machine:warn', 'updateMode@machine:warn']);
+    expect(warnings.map((w) => `${String(w['setting'])}@${String(w['layer'])}:${String(w['level'])}`).sort()).toEqual([
+      'serverUrl@machine:warn',
+      'updateMode@machine:warn',
+    ]);
     expect(warnings.every((w) => typeof w['detail'] === 'string' && (w['detail'] as string).length > 0)).toBe(true);
     expect(records.at(-1)).toMatchObject({ level: 'warn', event: 'core_not_started', reason: 'no server is configured' });
   });

@@ -101,7 +101,9 @@ describe('display helpers', () => {
   });
 
   it('escapes the markup Linux notification servers would interpret', () => {
-    expect(escapeNotificationMarkup('<b>hi</b> & <a href="x">\'y\'</a>')).toBe('&lt;b&gt;hi&lt;/b&gt; &amp; &lt;a href=&quot;x&quot;&gt;&apos;y&apos;&lt;/a&gt;');
+    expect(escapeNotificationMarkup('<b>hi</b> & <a href="x">\'y\'</a>')).toBe(
+      '&lt;b&gt;hi&lt;/b&gt; &amp; &lt;a href=&quot;x&quot;&gt;&apos;y&apos;&lt;/a&gt;',
+    );
     expect(escapeNotificationMarkup('plain text')).toBe('plain text');
   });
 });

@@ -39,7 +39,9 @@ function rawGet(origin: string, target: string): Promise<{ status: number; body:
     const req = request({ hostname, port, path: target, method: 'GET' }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), csp: res.headers['content-security-policy'] as string | undefined }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), csp: res.headers['content-security-policy'] as string | undefined }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -73,23 +75,28 @@ describe('web host CSP header', () => {
   });
 
   it('refuses to start with a transport origin that is not http(s)', async () => {
-    await expect(startWebHost({ dispatch, rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), transport: { kind: 'relay', url: 'ftp://x.example' } })).rejects.toBeInstanceOf(
-      CspOriginError,
-    );
+    await expect(
+      startWebHost({ dispatch, rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), transport: { kind: 'relay', url: 'ftp://x.example' } }),
+    ).rejects.toBeInstanceOf(CspOriginError);
   });
 });
 
 describe('web host static files', () => {
-  it.each(['/../secret.js', '/assets/../../secret.js', '/%2e%2e/secret.js', '/assets/..%2f..%2fsecret.js', '/..%5csecret.js', '/%252e%252e/secret.js', '/assets/app.js%00.js'])(
-    'never serves %s from outside the renderer folder',
-    async (target) => {
-      const res = await rawGet(managed.origin, target);
-      expect(res.status).toBeGreaterThanOrEqual(400);
-      expect(res.status).toBeLessThan(500);
-      expect(res.body).not.toContain('TOP SECRET');
-      expect(res.csp).toContain("default-src 'self'");
-    },
-  );
+  it.each([
+    '/../secret.js',
+    '/assets/../../secret.js',
+    '/%2e%2e/secret.js',
+    '/assets/..%2f..%2fsecret.js',
+    '/..%5csecret.js',
+    '/%252e%252e/secret.js',
+    '/assets/app.js%00.js',
+  ])('never serves %s from outside the renderer folder', async (target) => {
+    const res = await rawGet(managed.origin, target);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body).not.toContain('TOP SECRET');
+    expect(res.csp).toContain("default-src 'self'");
+  });
 
   it('answers an unknown path with 404 rather than the page, and a malformed channel name with a typed error', async () => {
     const page = await rawGet(managed.origin, '/chat');

@@ -6,7 +6,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const recorded = vi.hoisted(() => ({
-  windows: [] as Array<{ options: Record<string, unknown>; handlers: Map<string, (...a: unknown[]) => void>; openHandler?: (d: { url: string }) => unknown; loaded?: string }>,
+  windows: [] as Array<{
+    options: Record<string, unknown>;
+    handlers: Map<string, (...a: unknown[]) => void>;
+    openHandler?: (d: { url: string }) => unknown;
+    loaded?: string;
+  }>,
   opened: [] as string[],
   permissionRequest: undefined as undefined | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
   permissionCheck: undefined as undefined | ((wc: unknown, permission: string) => boolean),

@@ -32,7 +32,10 @@ describe('bob reacts and marks read', () => {
     await bob.messaging.markRead(dm);
     expect(bob.messaging.view(dm).unread).toBe(0);
     expect(messages(bob)[0]?.reactions).toEqual([{ value: '👍', actors: ['user-bob'], mine: true }]);
-    await waitFor('alice sees reaction and receipt', () => messages(alice)[1]?.readBy.includes('user-bob') === true && messages(alice)[0]?.reactions.length === 1);
+    await waitFor(
+      'alice sees reaction and receipt',
+      () => messages(alice)[1]?.readBy.includes('user-bob') === true && messages(alice)[0]?.reactions.length === 1,
+    );
     expect(messages(alice).map((m) => [m.message.body, m.reactions, m.readBy])).toEqual([
       ['first', [{ value: '👍', actors: ['user-bob'], mine: false }], ['user-bob']],
       ['second', [], ['user-bob']],

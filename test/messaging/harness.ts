@@ -72,7 +72,16 @@ export async function startTestRelay(reuse?: TestRelay): Promise<TestRelay> {
 }
 
 /** Every endpoint but subscribe fails at once (the pipeline reports it); subscribe is retried. */
-const NOT_RETRIED = ['MessageSendEndpoint', 'PresenceEndpoint', 'FilesEndpoint', 'MessageStorageEndpoint', 'ChannelGroupsEndpoint', 'DevicePushNotificationsEndpoint', 'AppContextEndpoint', 'MessageReactionsEndpoint'];
+const NOT_RETRIED = [
+  'MessageSendEndpoint',
+  'PresenceEndpoint',
+  'FilesEndpoint',
+  'MessageStorageEndpoint',
+  'ChannelGroupsEndpoint',
+  'DevicePushNotificationsEndpoint',
+  'AppContextEndpoint',
+  'MessageReactionsEndpoint',
+];
 
 /** SDK clients retry a lost subscribe every 2 s (a relay restart in a test takes well under that). */
 export function sdkClient(relay: RunningRelay, userId: string): PubNub {
@@ -137,7 +146,11 @@ export async function conversation(id: string, members: readonly Participant[]):
 /** Creates the next key version for `members` and delivers it to `deliverTo` only. */
 export async function rotate(conversationId: ConversationId, members: readonly Participant[], deliverTo: readonly Participant[]) {
   const version = Math.max(0, ...members.map((m) => m.crypto.currentVersion(conversationId) ?? 0)) + 1;
-  const wraps = await newKeyVersion(conversationId, version, members.flatMap((m) => m.user.devices));
+  const wraps = await newKeyVersion(
+    conversationId,
+    version,
+    members.flatMap((m) => m.user.devices),
+  );
   for (const p of deliverTo) await p.crypto.receiveVersion(conversationId, version, wraps);
   return { version, deliver: (p: Participant) => p.crypto.receiveVersion(conversationId, version, wraps) };
 }
@@ -161,9 +174,7 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
 
 /** The string bodies of a participant's decrypted messages, in timeline order. */
 export function texts(p: Participant, conversationId: ConversationId): string[] {
-  return p.messaging
-    .view(conversationId)
-    .items.flatMap((i) => (i.kind === 'message' && i.message.type === 'string' ? [i.message.body] : []));
+  return p.messaging.view(conversationId).items.flatMap((i) => (i.kind === 'message' && i.message.type === 'string' ? [i.message.body] : []));
 }
 
 /**
@@ -186,7 +197,12 @@ export function participantSealing(p: Participant): Pick<Handlers, 'sealMessage'
 }
 
 /** What main's `listConversations` would answer for a conversation of `owner` and `member` (key version 1). */
-export function twoMemberSummary(id: ConversationId, owner: Participant, member: Participant, shape: { kind?: 'direct' | 'group'; name?: string } = {}): ConversationSummary {
+export function twoMemberSummary(
+  id: ConversationId,
+  owner: Participant,
+  member: Participant,
+  shape: { kind?: 'direct' | 'group'; name?: string } = {},
+): ConversationSummary {
   return {
     conversationId: id,
     kind: shape.kind ?? 'direct',

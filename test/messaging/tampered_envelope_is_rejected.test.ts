@@ -31,7 +31,13 @@ describe('tampered envelope is rejected', () => {
 
     await waitFor('five items', () => bob.messaging.view(dm).items.length === 5);
     const items = bob.messaging.view(dm).items;
-    expect(items.map((i) => (i.kind === 'rejected' ? i.code : i.kind))).toEqual(['bad_signature', 'bad_signature', 'malformed', 'wrong_conversation', 'message']);
+    expect(items.map((i) => (i.kind === 'rejected' ? i.code : i.kind))).toEqual([
+      'bad_signature',
+      'bad_signature',
+      'malformed',
+      'wrong_conversation',
+      'message',
+    ]);
     expect(texts(bob, dm)).toEqual(['a real message']);
     expect(JSON.stringify(items)).not.toContain('secret words');
     expect(items.slice(0, 4).every((i) => i.kind === 'rejected' && i.publisher === 'user-mallory')).toBe(true);

@@ -106,7 +106,14 @@ export async function newKeyVersion(conversationId: ConversationId, version: num
   const key = provider.randomBytes(32);
   return Promise.all(
     devices.map((d) =>
-      wrapKey(provider, { purpose: 'conversation', scopeId: conversationId, version, recipientDeviceId: d.deviceId, recipientPublicKey: d.keys.x25519.publicKey, key }),
+      wrapKey(provider, {
+        purpose: 'conversation',
+        scopeId: conversationId,
+        version,
+        recipientDeviceId: d.deviceId,
+        recipientPublicKey: d.keys.x25519.publicKey,
+        key,
+      }),
     ),
   );
 }

@@ -17,22 +17,26 @@ const self = { userId: 'user-self-1' as UserId, deviceId: 'device-self-1' as Dev
 const ctx = { self, actor: 'user-self-1' };
 
 function ok(id: string, version = 1): OpenOutcome {
-  return { kind: 'ok', plaintext: { id: id as MessageId, sentAt: 1, type: 'string', body: id }, senderDevice: 'device-other' as DeviceId, senderUser: 'user-other' as UserId, keyVersion: version };
+  return {
+    kind: 'ok',
+    plaintext: { id: id as MessageId, sentAt: 1, type: 'string', body: id },
+    senderDevice: 'device-other' as DeviceId,
+    senderUser: 'user-other' as UserId,
+    keyVersion: version,
+  };
 }
 
 const tt = (n: number) => String(17_000_000_000_000_000n + BigInt(n));
 
 describe('timeline order and dedupe', () => {
   it('shows each message once at its earliest timetoken, in order, for any delivery order', () => {
-    const deliveries = fc
-      .uniqueArray(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 40 })
-      .chain((tts) =>
-        fc.record({
-          tts: fc.constant(tts),
-          ids: fc.array(fc.integer({ min: 0, max: 15 }), { minLength: tts.length, maxLength: tts.length }),
-          order: fc.array(fc.nat(tts.length - 1), { minLength: tts.length, maxLength: tts.length * 3 }),
-        }),
-      );
+    const deliveries = fc.uniqueArray(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 40 }).chain((tts) =>
+      fc.record({
+        tts: fc.constant(tts),
+        ids: fc.array(fc.integer({ min: 0, max: 15 }), { minLength: tts.length, maxLength: tts.length }),
+        order: fc.array(fc.nat(tts.length - 1), { minLength: tts.length, maxLength: tts.length * 3 }),
+      }),
+    );
     fc.assert(
       fc.property(deliveries, ({ tts, ids, order }) => {
         const timeline = new Timeline();

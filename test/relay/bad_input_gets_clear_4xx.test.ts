@@ -11,13 +11,9 @@ import { PUB, SUB, cleanup, client, failure, raw, startTestRelay } from './helpe
 
 afterEach(cleanup);
 
-const pub = (channel: string, message: string, query = 'uuid=alice') =>
-  `/publish/${PUB}/${SUB}/0/${channel}/0/${message}?${query}`;
+const pub = (channel: string, message: string, query = 'uuid=alice') => `/publish/${PUB}/${SUB}/0/${channel}/0/${message}?${query}`;
 
-async function expectJsonError(
-  response: { status: number; contentType: string; body: unknown },
-  status: number,
-): Promise<void> {
+async function expectJsonError(response: { status: number; contentType: string; body: unknown }, status: number): Promise<void> {
   expect(response.status).toBe(status);
   expect(response.contentType).toContain('application/json');
   expect(response.body).toBeDefined();
@@ -39,7 +35,11 @@ describe('bad input gets a clear 4xx', () => {
       [`/publish/pub-c-other/${SUB}/0/conv.a/0/%22x%22?uuid=alice`, {}, 400],
       [`/publish/${PUB}/${SUB}/0/conv.a/0?uuid=alice`, { method: 'POST', body: '{"half":' }, 400],
       [`/publish/${PUB}/${SUB}/0/conv.a/0?uuid=alice`, { method: 'POST', body: 'x'.repeat(70_000) }, 413],
-      [`/publish/${PUB}/${SUB}/0/conv.a/0?uuid=alice`, { method: 'POST', body: deflateSync(Buffer.alloc(1_000_000, 32)), headers: { 'content-encoding': 'deflate' } }, 413],
+      [
+        `/publish/${PUB}/${SUB}/0/conv.a/0?uuid=alice`,
+        { method: 'POST', body: deflateSync(Buffer.alloc(1_000_000, 32)), headers: { 'content-encoding': 'deflate' } },
+        413,
+      ],
       [`/publish/${PUB}/${SUB}/0/conv.a/0?uuid=alice`, { method: 'DELETE' }, 405],
       [pub('conv.a', '%22x%22', 'uuid=alice&meta=%5B1%5D'), {}, 400],
       [pub('conv.a', '%22x%22', 'uuid=alice&store=maybe'), {}, 400],
@@ -110,12 +110,41 @@ describe('bad input gets a clear 4xx', () => {
   it('never answers 5xx to random requests and keeps serving', async () => {
     const relay = await startTestRelay({ longPollSeconds: 0.2 });
     const segment = fc.oneof(
-      fc.constantFrom('publish', 'signal', 'v2', 'v3', 'v1', 'subscribe', 'presence', 'history', 'sub-key', 'channel', PUB, SUB, '0', 'grant', 'pam', 'message-actions', 'message', 'time', ',', '%', '%2C', '..'),
+      fc.constantFrom(
+        'publish',
+        'signal',
+        'v2',
+        'v3',
+        'v1',
+        'subscribe',
+        'presence',
+        'history',
+        'sub-key',
+        'channel',
+        PUB,
+        SUB,
+        '0',
+        'grant',
+        'pam',
+        'message-actions',
+        'message',
+        'time',
+        ',',
+        '%',
+        '%2C',
+        '..',
+      ),
       fc.string({ maxLength: 12 }).map(encodeURIComponent),
     );
     const request = fc.record({
       path: fc.array(segment, { minLength: 1, maxLength: 8 }).map((s) => `/${s.join('/')}`),
-      query: fc.array(fc.tuple(fc.constantFrom('uuid', 'tt', 'start', 'end', 'max', 'meta', 'state', 'heartbeat', 'auth', 'channel-group', 'timetoken'), fc.string({ maxLength: 20 })), { maxLength: 4 }),
+      query: fc.array(
+        fc.tuple(
+          fc.constantFrom('uuid', 'tt', 'start', 'end', 'max', 'meta', 'state', 'heartbeat', 'auth', 'channel-group', 'timetoken'),
+          fc.string({ maxLength: 20 }),
+        ),
+        { maxLength: 4 },
+      ),
       method: fc.constantFrom('GET', 'POST', 'DELETE'),
       body: fc.string({ maxLength: 50 }),
     });

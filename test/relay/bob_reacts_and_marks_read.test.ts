@@ -28,9 +28,7 @@ describe('bob reacts and marks read', () => {
       ['added', 'receipt', 'read', 'bob', timetoken],
     ]);
 
-    const dup = await failure(
-      bob.addMessageAction({ channel: 'conv.ab', messageTimetoken: timetoken, action: { type: 'reaction', value: 'smile' } }),
-    );
+    const dup = await failure(bob.addMessageAction({ channel: 'conv.ab', messageTimetoken: timetoken, action: { type: 'reaction', value: 'smile' } }));
     expect(dup.statusCode).toBe(409);
 
     const listed = await alice.getMessageActions({ channel: 'conv.ab' });
@@ -52,9 +50,7 @@ describe('bob reacts and marks read', () => {
     await waitFor('removal event', () => seen.actions.length === 3);
     expect(seen.actions[2]).toMatchObject({ event: 'removed', data: { type: 'reaction', value: 'smile' } });
     expect((await alice.getMessageActions({ channel: 'conv.ab' })).data.map((a) => a.value)).toEqual(['read']);
-    const again = await failure(
-      bob.removeMessageAction({ channel: 'conv.ab', messageTimetoken: timetoken, actionTimetoken: smile.data.actionTimetoken }),
-    );
+    const again = await failure(bob.removeMessageAction({ channel: 'conv.ab', messageTimetoken: timetoken, actionTimetoken: smile.data.actionTimetoken }));
     expect(again.statusCode).toBe(404);
   });
 });

@@ -49,10 +49,7 @@ describe('history paging, counts and deletes', () => {
     }
     expect(forwards.map((m) => String(m.timetoken))).toEqual(tts);
 
-    const slice = itemsOf(
-      await alice.fetchMessages({ channels: ['conv.long'], start: tts[200], end: tts[150] }),
-      'conv.long',
-    );
+    const slice = itemsOf(await alice.fetchMessages({ channels: ['conv.long'], start: tts[200], end: tts[150] }), 'conv.long');
     expect(slice.map((m) => String(m.timetoken))).toEqual(tts.slice(150, 200));
   });
 

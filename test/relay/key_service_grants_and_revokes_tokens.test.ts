@@ -10,8 +10,7 @@ import { PUB, SECRET, SUB, cleanup, client, collect, failure, raw, startTestRela
 
 afterEach(cleanup);
 
-const securedRelay = (extra: { dataDir?: string; port?: number } = {}) =>
-  startTestRelay({ secretKey: SECRET, publishKey: PUB, subscribeKey: SUB, ...extra });
+const securedRelay = (extra: { dataDir?: string; port?: number } = {}) => startTestRelay({ secretKey: SECRET, publishKey: PUB, subscribeKey: SUB, ...extra });
 
 describe('key service grants and revokes tokens', () => {
   it('lets a token do exactly what it grants', async () => {

@@ -43,12 +43,24 @@ describe('bridge MessageCrypto', () => {
   it('opens through main: ok, pending and rejected outcomes pass through', async () => {
     const { crypto } = port({
       openMessage: async (_id, envelope) => {
-        if (envelope['kind'] === 'ok') return { kind: 'ok', plaintext: { id: ID, sentAt: 1, type: 'json', body: { a: [1] } }, senderDevice: 'device-bob-1' as DeviceId, senderUser: 'user-bob-01' as UserId, keyVersion: 2 };
+        if (envelope['kind'] === 'ok')
+          return {
+            kind: 'ok',
+            plaintext: { id: ID, sentAt: 1, type: 'json', body: { a: [1] } },
+            senderDevice: 'device-bob-1' as DeviceId,
+            senderUser: 'user-bob-01' as UserId,
+            keyVersion: 2,
+          };
         if (envelope['kind'] === 'pending') return { kind: 'pending', keyVersion: 4 };
         return { kind: 'rejected', code: 'bad_signature', message: 'signature does not verify' };
       },
     });
-    expect(await crypto.open(CONV, { kind: 'ok' })).toMatchObject({ kind: 'ok', plaintext: { type: 'json', body: { a: [1] } }, senderUser: 'user-bob-01', keyVersion: 2 });
+    expect(await crypto.open(CONV, { kind: 'ok' })).toMatchObject({
+      kind: 'ok',
+      plaintext: { type: 'json', body: { a: [1] } },
+      senderUser: 'user-bob-01',
+      keyVersion: 2,
+    });
     expect(await crypto.open(CONV, { kind: 'pending' })).toEqual({ kind: 'pending', keyVersion: 4 });
     expect(await crypto.open(CONV, { kind: 'x' })).toEqual({ kind: 'rejected', code: 'bad_signature', message: 'signature does not verify' });
   });
@@ -69,7 +81,13 @@ describe('bridge MessageCrypto', () => {
 
   it('opens asked for in one tick go to main as one openMessages call per conversation, outcomes in order', async () => {
     const calls: string[] = [];
-    const okFor = (n: unknown) => ({ kind: 'ok' as const, plaintext: { id: ID, sentAt: 1, type: 'string' as const, body: `m${String(n)}` }, senderDevice: 'device-bob-1' as DeviceId, senderUser: 'user-bob-01' as UserId, keyVersion: 1 });
+    const okFor = (n: unknown) => ({
+      kind: 'ok' as const,
+      plaintext: { id: ID, sentAt: 1, type: 'string' as const, body: `m${String(n)}` },
+      senderDevice: 'device-bob-1' as DeviceId,
+      senderUser: 'user-bob-01' as UserId,
+      keyVersion: 1,
+    });
     const { crypto } = port({
       openMessage: async (id, envelope) => (calls.push(`one ${id}`), okFor(envelope['n'])),
       openMessages: async (id, envelopes) => (calls.push(`many ${id} ${envelopes.length}`), envelopes.map((e) => okFor(e['n']))),

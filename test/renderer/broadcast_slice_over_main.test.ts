@@ -51,7 +51,8 @@ async function profile(name: string): Promise<Profile> {
 }
 
 const b = (p: Profile) => p.store.getState().broadcast;
-const states = (p: Profile, id: ChannelId) => (b(p).messages[id] ?? []).map((m) => (m.state === 'opened' ? m.text : m.state === 'notReadable' ? `!${m.errorCode}` : 'sealed'));
+const states = (p: Profile, id: ChannelId) =>
+  (b(p).messages[id] ?? []).map((m) => (m.state === 'opened' ? m.text : m.state === 'notReadable' ? `!${m.errorCode}` : 'sealed'));
 
 let alice: Profile;
 let bob: Profile;

@@ -14,7 +14,16 @@ import { mergeChannel } from '../../src/renderer/src/state/broadcastSlice';
 
 const CH = 'channel-news-01' as ChannelId;
 
-const opened = (tt: string, text: string, device = 'device-alice1'): BroadcastMessage => ({ channelId: CH, timetoken: tt, keyVersion: 1, state: 'opened', senderDevice: device, sentAt: 1_700_000_000_000, type: 'string', text });
+const opened = (tt: string, text: string, device = 'device-alice1'): BroadcastMessage => ({
+  channelId: CH,
+  timetoken: tt,
+  keyVersion: 1,
+  state: 'opened',
+  senderDevice: device,
+  sentAt: 1_700_000_000_000,
+  type: 'string',
+  text,
+});
 const sealed = (tt: string): BroadcastMessage => ({ channelId: CH, timetoken: tt, keyVersion: 1, state: 'sealed' });
 const failed = (tt: string, errorCode: string): BroadcastMessage => ({ channelId: CH, timetoken: tt, keyVersion: 2, state: 'notReadable', errorCode });
 
@@ -40,15 +49,30 @@ describe('broadcast rows', () => {
     expect(sealedToOpen(list, 3)).toBe(1);
     expect(sealedToOpen(list, 5)).toBe(3);
     expect(sealedToOpen([], 30)).toBe(0);
-    expect(sealedToOpen(Array.from({ length: 900 }, (_, i) => sealed(String(i))), 900)).toBe(MAX_OPEN);
+    expect(
+      sealedToOpen(
+        Array.from({ length: 900 }, (_, i) => sealed(String(i))),
+        900,
+      ),
+    ).toBe(MAX_OPEN);
   });
 
   it('rows: opened text (own posts marked), not-readable line with its code, sealed placeholder', () => {
-    const rows = broadcastRows([sealed('1'), opened('2', '<b>hi</b>', 'device-me0001'), opened('3', 'yo'), failed('4', 'subscriber_revoked')], 3, 'device-me0001');
+    const rows = broadcastRows(
+      [sealed('1'), opened('2', '<b>hi</b>', 'device-me0001'), opened('3', 'yo'), failed('4', 'subscriber_revoked')],
+      3,
+      'device-me0001',
+    );
     expect(rows).toEqual([
       { kind: 'opened', key: '2', text: '<b>hi</b>', sentAt: 1_700_000_000_000, keyVersion: 1, mine: true },
       { kind: 'opened', key: '3', text: 'yo', sentAt: 1_700_000_000_000, keyVersion: 1, mine: false },
-      { kind: 'notReadable', key: '4', code: 'subscriber_revoked', line: 'You were removed from this channel; messages after that cannot be read.', keyVersion: 2 },
+      {
+        kind: 'notReadable',
+        key: '4',
+        code: 'subscriber_revoked',
+        line: 'You were removed from this channel; messages after that cannot be read.',
+        keyVersion: 2,
+      },
     ]);
     expect(broadcastRows([sealed('9')], 30, null)).toEqual([{ kind: 'sealed', key: '9', keyVersion: 1 }]);
   });
@@ -88,10 +112,20 @@ describe('channel list helpers', () => {
 describe('new channel form', () => {
   it('names and key manager URLs are checked as main checks them', () => {
     expect(checkNewChannel('  News ', '')).toEqual({ ok: true, value: { name: 'News' } });
-    expect(checkNewChannel('News', ' https://km.example.com/base ')).toEqual({ ok: true, value: { name: 'News', keyManagerUrl: 'https://km.example.com/base' } });
+    expect(checkNewChannel('News', ' https://km.example.com/base ')).toEqual({
+      ok: true,
+      value: { name: 'News', keyManagerUrl: 'https://km.example.com/base' },
+    });
     expect(checkNewChannel('   ', '')).toMatchObject({ ok: false, field: 'name' });
     expect(checkNewChannel('x'.repeat(101), '')).toMatchObject({ ok: false, field: 'name' });
-    for (const bad of ['ftp://km.example.com', 'https://km.example.com/', 'https://u:p@km.example.com', 'https://km.example.com?a=1', 'km.example.com', 'https://km.example.com#x']) {
+    for (const bad of [
+      'ftp://km.example.com',
+      'https://km.example.com/',
+      'https://u:p@km.example.com',
+      'https://km.example.com?a=1',
+      'km.example.com',
+      'https://km.example.com#x',
+    ]) {
       expect(checkNewChannel('News', bad), bad).toMatchObject({ ok: false, field: 'keyManagerUrl' });
     }
   });

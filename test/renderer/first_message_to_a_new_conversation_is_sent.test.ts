@@ -77,7 +77,8 @@ describe('the first message to a conversation created a moment ago', { timeout: 
     const store: AppStore = createAppStore(alice.bridge, env);
     await store.getState().startChat({ userId: alice.userId, deviceId: alice.deviceId });
 
-    const dm = (await alice.bridge.createConversation({ kind: 'direct', memberUserIds: [bob.userId], historyPolicy: 'shared' })).conversationId as ConversationId;
+    const dm = (await alice.bridge.createConversation({ kind: 'direct', memberUserIds: [bob.userId], historyPolicy: 'shared' }))
+      .conversationId as ConversationId;
     store.getState().setDraft(dm, 'first words');
     await store.getState().sendDraft(dm);
 

@@ -30,7 +30,16 @@ function message(key: string, senderUser: UserId, ms: number, body: string, read
   };
 }
 
-const view = (items: TimelineItem[]): ConversationView => ({ conversationId: CONV, items, typing: [], reachedStart: true, joined: true, live: true, lastTimetoken: undefined, unread: 0 });
+const view = (items: TimelineItem[]): ConversationView => ({
+  conversationId: CONV,
+  items,
+  typing: [],
+  reachedStart: true,
+  joined: true,
+  live: true,
+  lastTimetoken: undefined,
+  unread: 0,
+});
 
 const group: ConversationSummary = {
   conversationId: CONV,

@@ -63,7 +63,10 @@ function standInHandlersForUnwiredChannels() {
   };
   const handlers: Handlers = {
     listConversations: async () => [group],
-    searchUsers: async (q) => Object.entries(people).filter(([, n]) => n.toLowerCase().includes(q.toLowerCase())).map(([userId, displayName]) => ({ userId: userId as UserId, username: displayName.toLowerCase(), displayName })),
+    searchUsers: async (q) =>
+      Object.entries(people)
+        .filter(([, n]) => n.toLowerCase().includes(q.toLowerCase()))
+        .map(([userId, displayName]) => ({ userId: userId as UserId, username: displayName.toLowerCase(), displayName })),
     addMember: async ({ conversationId, userId, role }) => {
       find(conversationId).members.push({ userId, username: people[userId]!.toLowerCase(), displayName: people[userId]!, role, joinedAt: 2 });
       return group;
@@ -88,7 +91,11 @@ function standInHandlersForUnwiredChannels() {
     listDevices: async () => devices,
     revokeDevice: async (id) => (devices = devices.map((d) => (d.deviceId === id ? { ...d, revokedAt: 5 } : d))),
     beginDeviceApproval: async (code) => ({ linkId: `link-for-${code.length}`, confirmationCode: '482 913', newDeviceName: 'New laptop' }),
-    approveDeviceLink: async (linkId, approve) => ({ state: approve && linkId === 'link-for-20' ? 'approved' : 'rejected', confirmationCode: '482 913', rewrappedVersions: 0 }),
+    approveDeviceLink: async (linkId, approve) => ({
+      state: approve && linkId === 'link-for-20' ? 'approved' : 'rejected',
+      confirmationCode: '482 913',
+      rewrappedVersions: 0,
+    }),
     contactTrust: async (userId) => trust[userId] ?? { userId, state: 'unverified', safetyNumber: '2'.repeat(60), qrPayload: 'q' },
     acknowledgeIdentityChange: async (userId) => (trust[userId] = { ...trust[userId]!, state: 'unverified' }),
     markVerified: async (userId) => (trust[userId] = { ...(trust[userId] ?? { userId, safetyNumber: '2'.repeat(60), qrPayload: 'q' }), state: 'verified' }),
@@ -97,7 +104,7 @@ function standInHandlersForUnwiredChannels() {
 }
 
 describe('onboarding over the real dispatcher', () => {
-  it('shows main\'s typed errors: unavailable service, and invalid arguments checked by the contract', async () => {
+  it("shows main's typed errors: unavailable service, and invalid arguments checked by the contract", async () => {
     const store = storeOver({});
     await store.getState().loadSession();
     expect(sessionSelectors.status(store.getState())).toBe('error');
@@ -115,14 +122,22 @@ describe('chat without a transport', () => {
     const bridge = createBridgeClient(buildBridge(createDispatcher({}), createEventRouter().subscribe));
     const events = { on: () => () => {} };
     const storage = { getItem: () => null, setItem: () => {} };
-    const store = createAppStore(bridge, { events, now: () => 1, isActive: () => true, startChat: (self) => startRendererMessaging({ bridge, events, self, storage }).then((r) => r.port) });
+    const store = createAppStore(bridge, {
+      events,
+      now: () => 1,
+      isActive: () => true,
+      startChat: (self) => startRendererMessaging({ bridge, events, self, storage }).then((r) => r.port),
+    });
     await store.getState().startChat({ userId: ME, deviceId: 'device-this1' as DeviceId });
     expect(chatSelectors.status(store.getState())).toBe('error');
     expect(chatSelectors.offlineReason(store.getState())).toBe('Messaging is offline: transportConfig is not available in this build.');
     store.getState().setDraft(GROUP, 'do not lose me');
     await store.getState().sendDraft(GROUP);
     expect(chatSelectors.draft(GROUP)(store.getState())).toBe('do not lose me');
-    expect(chatSelectors.error(store.getState())).toMatchObject({ code: 'chat_off', message: 'messaging is not connected: transportConfig is not available in this build' });
+    expect(chatSelectors.error(store.getState())).toMatchObject({
+      code: 'chat_off',
+      message: 'messaging is not connected: transportConfig is not available in this build',
+    });
   });
 });
 
@@ -143,7 +158,11 @@ describe('conversations, devices and trust over a stand-in for unwired channels'
     await store.getState().removeMember(GROUP, BOB);
     expect(conversationsSelectors.selected(store.getState())?.members.map((m) => m.displayName)).toEqual(['Me', 'Carol']);
     expect(conversationsSelectors.selected(store.getState())?.needsRotation).toBe(true);
-    expect(conversationsSelectors.notesOf(GROUP)(store.getState()).map((n) => [n.at, n.text])).toEqual([
+    expect(
+      conversationsSelectors
+        .notesOf(GROUP)(store.getState())
+        .map((n) => [n.at, n.text]),
+    ).toEqual([
       [2_000, 'Carol joined the conversation'],
       [3_000, 'Carol is now an admin'],
       [4_000, 'Bob left or was removed'],

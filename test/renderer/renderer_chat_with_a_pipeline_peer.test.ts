@@ -20,7 +20,20 @@ import { timelineRows, typingLine } from '../../src/renderer/src/model/timelineR
 import type { StoreEnv } from '../../src/renderer/src/state/env';
 import { connectApp } from '../../src/renderer/src/state/lifecycle';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store';
-import { cleanup, conversation, participant, PUB, rotate, startTestRelay, SUB, texts, waitFor, type Participant, participantSealing, twoMemberSummary } from '../messaging/harness';
+import {
+  cleanup,
+  conversation,
+  participant,
+  PUB,
+  rotate,
+  startTestRelay,
+  SUB,
+  texts,
+  waitFor,
+  type Participant,
+  participantSealing,
+  twoMemberSummary,
+} from '../messaging/harness';
 
 const disposers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -33,7 +46,14 @@ const summary = (id: ConversationId, alice: Participant, bob: Participant) => tw
 /** Handlers for channels the composition root does not wire yet; sealing and opening by a real test device. */
 function standInHandlersForUnwiredChannels(alice: Participant, origin: string, list: ConversationSummary[], counts: { transportConfig: number }): Handlers {
   const device = alice.user.devices[0]!;
-  const session = { state: 'signedIn' as const, serverUrl: 'http://127.0.0.1:1', localStack: true, user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' }, deviceId: device.deviceId, deviceName: 'Desktop' };
+  const session = {
+    state: 'signedIn' as const,
+    serverUrl: 'http://127.0.0.1:1',
+    localStack: true,
+    user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' },
+    deviceId: device.deviceId,
+    deviceName: 'Desktop',
+  };
   return {
     session: async () => session,
     transportConfig: async () => {
@@ -59,7 +79,9 @@ async function rendererAlice(alice: Participant, origin: string, dm: Conversatio
   const list = [dm];
   const counts = { transportConfig: 0 };
   const raw = buildBridge(createDispatcher(standInHandlersForUnwiredChannels(alice, origin, list, counts)), router.subscribe);
-  disposers.push(alice.crypto.onKeyAvailable((conversationId, keyVersion) => router.deliver({ name: 'keyAvailable', payload: { conversationId, keyVersion } })));
+  disposers.push(
+    alice.crypto.onKeyAvailable((conversationId, keyVersion) => router.deliver({ name: 'keyAvailable', payload: { conversationId, keyVersion } })),
+  );
   const bridge = createBridgeClient(raw);
   const events = createBridgeEvents(raw);
   const storage = new Map<string, string>();
@@ -68,7 +90,12 @@ async function rendererAlice(alice: Participant, origin: string, dm: Conversatio
     now: () => Date.now(),
     isActive: () => true,
     startChat: async (self) => {
-      const { port } = await startRendererMessaging({ bridge, events, self, storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) } });
+      const { port } = await startRendererMessaging({
+        bridge,
+        events,
+        self,
+        storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) },
+      });
       return port;
     },
   };
@@ -80,7 +107,12 @@ async function rendererAlice(alice: Participant, origin: string, dm: Conversatio
 
 const rows = (store: AppStore, id: ConversationId) => {
   const s = store.getState();
-  return timelineRows(s.chat.views[id], s.conversations.notes[id] ?? [], s.conversations.list[0]?.members ?? [], s.session.current?.state === 'signedIn' ? s.session.current.user.userId : null);
+  return timelineRows(
+    s.chat.views[id],
+    s.conversations.notes[id] ?? [],
+    s.conversations.list[0]?.members ?? [],
+    s.session.current?.state === 'signedIn' ? s.session.current.user.userId : null,
+  );
 };
 
 describe('renderer chat over a stand-in bridge for unwired channels (real relay, real pubnub, real envelopes)', () => {
@@ -113,17 +145,26 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
 
     store.getState().selectConversation(dm);
     await waitFor('opening the conversation marks it read', () => store.getState().chat.views[dm]?.unread === 0);
-    await waitFor('bob sees alice read his message', () => bob.messaging.view(dm).items.some((i) => i.kind === 'message' && i.readBy.includes(alice.user.userId)));
+    await waitFor('bob sees alice read his message', () =>
+      bob.messaging.view(dm).items.some((i) => i.kind === 'message' && i.readBy.includes(alice.user.userId)),
+    );
     await waitFor('trust of the members loaded', () => store.getState().trust.byUser[bob.user.userId]?.state === 'unverified');
 
     await bob.messaging.setTyping(dm, true);
-    await waitFor('typing shown', () => typingLine(store.getState().chat.views[dm], store.getState().conversations.list[0]!.members, alice.user.userId) === 'Bob is typing…');
+    await waitFor(
+      'typing shown',
+      () => typingLine(store.getState().chat.views[dm], store.getState().conversations.list[0]!.members, alice.user.userId) === 'Bob is typing…',
+    );
 
     const bobsMessage = rows(store, dm)[1];
     if (bobsMessage?.kind !== 'message' || bobsMessage.timetoken === undefined) throw new Error('no timetoken');
     await store.getState().toggleReaction(dm, bobsMessage.timetoken, '👍', false);
-    await waitFor('bob sees the reaction', () => bob.messaging.view(dm).items.some((i) => i.kind === 'message' && i.reactions.some((r) => r.value === '👍' && r.actors.includes(alice.user.userId))));
-    await waitFor('alice sees her reaction', () => rows(store, dm).some((r) => r.kind === 'message' && r.reactions.some((c) => c.value === '👍' && c.mine && c.count === 1)));
+    await waitFor('bob sees the reaction', () =>
+      bob.messaging.view(dm).items.some((i) => i.kind === 'message' && i.reactions.some((r) => r.value === '👍' && r.actors.includes(alice.user.userId))),
+    );
+    await waitFor('alice sees her reaction', () =>
+      rows(store, dm).some((r) => r.kind === 'message' && r.reactions.some((c) => c.value === '👍' && c.mine && c.count === 1)),
+    );
 
     const v2 = await rotate(dm, [alice, bob], [bob]);
     await bob.messaging.send(dm, { type: 'string', body: 'sealed with version 2' });

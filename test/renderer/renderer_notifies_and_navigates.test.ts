@@ -25,7 +25,18 @@ import { startRendererMessaging } from '../../src/renderer/src/chat/rendererMess
 import type { StoreEnv } from '../../src/renderer/src/state/env';
 import { connectApp } from '../../src/renderer/src/state/lifecycle';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store';
-import { cleanup, conversation, participant, PUB, startTestRelay, SUB, waitFor, type Participant, participantSealing, twoMemberSummary } from '../messaging/harness';
+import {
+  cleanup,
+  conversation,
+  participant,
+  PUB,
+  startTestRelay,
+  SUB,
+  waitFor,
+  type Participant,
+  participantSealing,
+  twoMemberSummary,
+} from '../messaging/harness';
 
 const disposers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -35,7 +46,8 @@ afterEach(async () => {
 
 const CODE = 'Abcdefghijklmnop_-0123456789';
 
-const summary = (id: ConversationId, kind: 'direct' | 'group', name: string, alice: Participant, bob: Participant) => twoMemberSummary(id, alice, bob, { kind, name });
+const summary = (id: ConversationId, kind: 'direct' | 'group', name: string, alice: Participant, bob: Participant) =>
+  twoMemberSummary(id, alice, bob, { kind, name });
 
 interface World {
   list: ConversationSummary[];
@@ -66,12 +78,24 @@ interface App {
   setActive(active: boolean): void;
 }
 
-async function rendererAlice(alice: Participant, origin: string, list: ConversationSummary[], options: { signedIn?: boolean; sessionGate?: Promise<void> } = {}): Promise<App> {
+async function rendererAlice(
+  alice: Participant,
+  origin: string,
+  list: ConversationSummary[],
+  options: { signedIn?: boolean; sessionGate?: Promise<void> } = {},
+): Promise<App> {
   const device = alice.user.devices[0]!;
   const session: Session =
     options.signedIn === false
       ? { state: 'signedOut', serverUrl: 'http://127.0.0.1:1', localStack: true }
-      : { state: 'signedIn', serverUrl: 'http://127.0.0.1:1', localStack: true, user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' }, deviceId: device.deviceId, deviceName: 'Desktop' };
+      : {
+          state: 'signedIn',
+          serverUrl: 'http://127.0.0.1:1',
+          localStack: true,
+          user: { userId: alice.user.userId, username: 'alice', displayName: 'Alice' },
+          deviceId: device.deviceId,
+          deviceName: 'Desktop',
+        };
   const world: World = { list: [...list], trust: {}, listCalls: 0, session, sessionGate: options.sessionGate ?? Promise.resolve() };
   const shell = new RecordingShell();
   const hub = createEventHub();
@@ -96,7 +120,12 @@ async function rendererAlice(alice: Participant, origin: string, list: Conversat
     now: () => Date.now(),
     isActive: () => active,
     startChat: async (self) => {
-      const { port } = await startRendererMessaging({ bridge, events, self, storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) } });
+      const { port } = await startRendererMessaging({
+        bridge,
+        events,
+        self,
+        storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) },
+      });
       return port;
     },
     desktop: bridge,
@@ -135,14 +164,22 @@ describe('renderer asks main for notifications and follows navigate / trustChang
     await waitFor('reading it clears the badge', () => shell.unreadCount === 0);
 
     await bob.messaging.send(dm, { type: 'string', body: 'while you look at it' });
-    await waitFor('alice has it', () => store.getState().chat.views[dm]?.items.some((i) => i.kind === 'message' && i.message.body === 'while you look at it') === true);
+    await waitFor(
+      'alice has it',
+      () => store.getState().chat.views[dm]?.items.some((i) => i.kind === 'message' && i.message.body === 'while you look at it') === true,
+    );
     expect(app.asked).toHaveLength(1);
 
     app.setActive(false);
     await bob.messaging.send(dm, { type: 'string', body: 'while you are away' });
     await bob.messaging.send(team, { type: 'string', body: 'in the group' });
     await waitFor('both announced', () => app.asked.length === 3);
-    expect(app.asked.slice(1).map((a) => `${a.conversationTitle}: ${a.text}`).sort()).toEqual(['Bob: while you are away', 'Team Falcon: in the group']);
+    expect(
+      app.asked
+        .slice(1)
+        .map((a) => `${a.conversationTitle}: ${a.text}`)
+        .sort(),
+    ).toEqual(['Bob: while you are away', 'Team Falcon: in the group']);
     expect(shell.notifications.map((n) => n.title)).toContain('Bob in Team Falcon');
   });
 

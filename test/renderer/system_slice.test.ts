@@ -22,7 +22,11 @@ const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', run
 
 describe('system slice', () => {
   it('loads app info and keychain status from main', async () => {
-    const store = storeOver(createDispatcher(createHandlers(await bootstrapMain({ facts, home: mkdtempSync(join(tmpdir(), 'seed-slice-')), profile: 'slice-test', network: 'none' }))));
+    const store = storeOver(
+      createDispatcher(
+        createHandlers(await bootstrapMain({ facts, home: mkdtempSync(join(tmpdir(), 'seed-slice-')), profile: 'slice-test', network: 'none' })),
+      ),
+    );
     expect(systemSelectors.status(store.getState())).toBe('idle');
     await store.getState().loadSystem();
     const s = store.getState();

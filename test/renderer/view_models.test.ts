@@ -22,10 +22,26 @@ import { computeWindow, offsetOf } from '../../src/renderer/src/model/windowing'
 const ME = 'user-me-0001' as UserId;
 const BOB = 'user-bob-001' as UserId;
 const CAROL = 'user-carol-1' as UserId;
-const member = (userId: UserId, displayName: string, role: 'owner' | 'admin' | 'member' = 'member') => ({ userId, username: displayName.toLowerCase(), displayName, role, joinedAt: 0 });
+const member = (userId: UserId, displayName: string, role: 'owner' | 'admin' | 'member' = 'member') => ({
+  userId,
+  username: displayName.toLowerCase(),
+  displayName,
+  role,
+  joinedAt: 0,
+});
 
 function conv(id: string, kind: 'direct' | 'group', name: string, members = [member(ME, 'Me', 'owner'), member(BOB, 'Bob')]): ConversationSummary {
-  return { conversationId: id as ConversationId, kind, name, channel: `conv.${id}`, historyPolicy: 'shared', keyVersion: 1, needsRotation: false, myRole: 'owner', members };
+  return {
+    conversationId: id as ConversationId,
+    kind,
+    name,
+    channel: `conv.${id}`,
+    historyPolicy: 'shared',
+    keyVersion: 1,
+    needsRotation: false,
+    myRole: 'owner',
+    members,
+  };
 }
 
 function message(tt: string | undefined, sender: UserId, body: string, extra: Partial<Extract<TimelineItem, { kind: 'message' }>> = {}): TimelineItem {
@@ -67,7 +83,14 @@ describe('conversation rows', () => {
 
   it('previews a placeholder and a rotation, never a rejected message', () => {
     const pending: TimelineItem = { kind: 'pending', key: 'tt:1', timetoken: '17000000000000002', keyVersion: 2, publisher: BOB };
-    const rejected: TimelineItem = { kind: 'rejected', key: 'tt:2', timetoken: '17000000000000003', code: 'bad_signature', reason: 'secret text', publisher: BOB };
+    const rejected: TimelineItem = {
+      kind: 'rejected',
+      key: 'tt:2',
+      timetoken: '17000000000000003',
+      code: 'bad_signature',
+      reason: 'secret text',
+      publisher: BOB,
+    };
     expect(conversationRows([dm], { [dm.conversationId]: view(dm.conversationId, [pending]) }, ME, '')[0]?.preview).toBe('Waiting for the key to decrypt…');
     expect(conversationRows([dm], { [dm.conversationId]: view(dm.conversationId, [rejected]) }, ME, '')[0]?.preview).toBe('A message could not be verified');
   });
@@ -129,16 +152,31 @@ describe('chat rows', () => {
       { key: 'member:a', text: 'Dave left or was removed', at: 1_700_000_001_500 },
     ];
     const rows = timelineRows(
-      view('c', [message('17000000000000000', BOB, 'first'), message('17000000010000000', BOB, 'second'), message(undefined, ME, 'unsent', { delivery: { state: 'sending' } })]),
+      view('c', [
+        message('17000000000000000', BOB, 'first'),
+        message('17000000010000000', BOB, 'second'),
+        message(undefined, ME, 'unsent', { delivery: { state: 'sending' } }),
+      ]),
       notes,
       members,
       ME,
     );
-    expect(rows.map((r) => (r.kind === 'message' ? r.text : r.text))).toEqual(['first', 'Carol joined the conversation', 'second', 'Dave left or was removed', 'unsent']);
+    expect(rows.map((r) => (r.kind === 'message' ? r.text : r.text))).toEqual([
+      'first',
+      'Carol joined the conversation',
+      'second',
+      'Dave left or was removed',
+      'unsent',
+    ]);
   });
 
   it('reactions name who chose them; typing names the typists', () => {
-    const rows = timelineRows(view('c', [message('17000000000000000', BOB, 'hey', { reactions: [{ value: '👍', actors: [BOB, ME], mine: true }] })]), [], members, ME);
+    const rows = timelineRows(
+      view('c', [message('17000000000000000', BOB, 'hey', { reactions: [{ value: '👍', actors: [BOB, ME], mine: true }] })]),
+      [],
+      members,
+      ME,
+    );
     expect(rows[0]).toMatchObject({ reactions: [{ value: '👍', count: 2, mine: true, names: 'Bob, You' }] });
     expect(typingLine(view('c', [], { typing: [BOB] }), members, ME)).toBe('Bob is typing…');
     expect(typingLine(view('c', [], { typing: [BOB, CAROL] }), members, ME)).toBe('Bob and Carol are typing…');
@@ -216,7 +254,12 @@ describe('list windowing', () => {
     const heights = [10, 20, 30, 40, 50];
     const w = computeWindow({ count: 5, heightOf: (i) => heights[i], estimate: 10, scrollTop: 35, viewportHeight: 30, overscan: 0 });
     expect(w).toEqual({ start: 2, end: 4, offsetTop: 30, totalHeight: 150 });
-    expect(computeWindow({ count: 0, heightOf: () => 1, estimate: 10, scrollTop: 0, viewportHeight: 100, overscan: 3 })).toEqual({ start: 0, end: 0, offsetTop: 0, totalHeight: 0 });
+    expect(computeWindow({ count: 0, heightOf: () => 1, estimate: 10, scrollTop: 0, viewportHeight: 100, overscan: 3 })).toEqual({
+      start: 0,
+      end: 0,
+      offsetTop: 0,
+      totalHeight: 0,
+    });
   });
 
   it('property: every row intersecting the viewport is rendered and the offset is where the first one starts', () => {

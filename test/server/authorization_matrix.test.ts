@@ -48,7 +48,9 @@ describeBackends('authorization matrix', (backend) => {
     outsider = await newActor(run.api, 'outsider');
     stranger = await newActor(run.api, 'stranger');
     conv = await createGroup(run.api, owner, [admin, member, removed]);
-    expect((await run.api.call('PATCH', `/v1/conversations/${conv}/members/${admin.userId}`, { token: owner.userToken, body: { role: 'admin' } })).status).toBe(200);
+    expect((await run.api.call('PATCH', `/v1/conversations/${conv}/members/${admin.userId}`, { token: owner.userToken, body: { role: 'admin' } })).status).toBe(
+      200,
+    );
     expect((await run.api.call('DELETE', `/v1/devices/${device(owner, 2).deviceId}`, { token: owner.userToken })).status).toBe(204);
     versionKey = (await rotate(run.api, owner, conv, 1)).key;
     expect((await run.api.call('DELETE', `/v1/conversations/${conv}/members/${removed.userId}`, { token: owner.userToken })).status).toBe(204);
@@ -115,7 +117,9 @@ describeBackends('authorization matrix', (backend) => {
       name: 'POST wraps for removed member',
       method: 'POST',
       path: () => `/v1/conversations/${conv}/wraps`,
-      body: async (c) => ({ wraps: await wrapsFor(conv, [{ version: 1, key: versionKey }], await devicesOf(run.api, owner.userToken, removed.userId), c.device ?? device(owner)) }),
+      body: async (c) => ({
+        wraps: await wrapsFor(conv, [{ version: 1, key: versionKey }], await devicesOf(run.api, owner.userToken, removed.userId), c.device ?? device(owner)),
+      }),
       expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
     },
     {
@@ -131,9 +135,20 @@ describeBackends('authorization matrix', (backend) => {
       body: () => ({ role: 'member' }),
       expect: all(200, { nonMember: 403, removedMember: 403, member: 403, memberUserToken: 403, admin: 403 }),
     },
-    { name: 'POST leave (refusals only)', method: 'POST', path: () => `/v1/conversations/${conv}/leave`, expect: { anonymous: 401, nonMember: 403, removedMember: 403, revokedDevice: 401 } },
+    {
+      name: 'POST leave (refusals only)',
+      method: 'POST',
+      path: () => `/v1/conversations/${conv}/leave`,
+      expect: { anonymous: 401, nonMember: 403, removedMember: 403, revokedDevice: 401 },
+    },
     { name: 'GET user devices', method: 'GET', path: () => `/v1/users/${member.userId}/devices`, expect: all(200, {}) },
-    { name: 'POST directory lookup', method: 'POST', path: () => '/v1/directory/lookup', body: () => ({ userIds: [member.userId], deviceIds: [device(owner, 2).deviceId] }), expect: all(200, {}) },
+    {
+      name: 'POST directory lookup',
+      method: 'POST',
+      path: () => '/v1/directory/lookup',
+      body: () => ({ userIds: [member.userId], deviceIds: [device(owner, 2).deviceId] }),
+      expect: all(200, {}),
+    },
     { name: 'DELETE someone else’s device', method: 'DELETE', path: () => `/v1/devices/${device(stranger).deviceId}`, expect: all(403, {}) },
     { name: 'POST PubNub token (PubNub not configured)', method: 'POST', path: () => '/v1/pubnub/token', expect: all(503, {}) },
   ];

@@ -21,7 +21,12 @@ describeBackends('concurrent submits of the same version', (backend) => {
     run = await startOn(backend);
     apis = [run.api];
     if (run.store.databaseUrl) {
-      second = await startKeyService({ dataDir: run.store.dataDir, databaseUrl: run.store.databaseUrl, jwtSecret: TEST_JWT_SECRET, rateLimits: { perIp: { limit: 100_000, windowMs: 60_000 } } });
+      second = await startKeyService({
+        dataDir: run.store.dataDir,
+        databaseUrl: run.store.databaseUrl,
+        jwtSecret: TEST_JWT_SECRET,
+        rateLimits: { perIp: { limit: 100_000, windowMs: 60_000 } },
+      });
       apis.push(new Api(second.url));
     }
     actors = [];
@@ -40,7 +45,9 @@ describeBackends('concurrent submits of the same version', (backend) => {
     const racers = actors.flatMap((a) => a.devices);
     for (const version of [1, 2, 3]) {
       const records = await Promise.all(racers.map(async (d) => (await buildRecord(d, conv, version, recipients)).record));
-      const statuses = await Promise.all(racers.map((d, i) => apis[i % apis.length]!.post(`/v1/conversations/${conv}/versions`, { record: records[i] }, d.token).then((r) => r.status)));
+      const statuses = await Promise.all(
+        racers.map((d, i) => apis[i % apis.length]!.post(`/v1/conversations/${conv}/versions`, { record: records[i] }, d.token).then((r) => r.status)),
+      );
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(racers.length - 1);
     }

@@ -32,7 +32,12 @@ describeBackends('create -> rotate -> remove -> forced rotation', (backend) => {
   it('creates versions 1 and 2 that every member device unwraps to the same key', async () => {
     await rotate(run.api, alice, conv, 1);
     const { key } = await rotate(run.api, bob, conv, 2, 1);
-    for (const [actor, index] of [[alice, 0], [bob, 0], [bob, 1], [carol, 0]] as const) {
+    for (const [actor, index] of [
+      [alice, 0],
+      [bob, 0],
+      [bob, 1],
+      [carol, 0],
+    ] as const) {
       const d = device(actor, index);
       const latest = await run.api.get<FetchedVersion>(`/v1/conversations/${conv}/versions/latest`, d.token);
       expect(latest.status).toBe(200);
@@ -53,7 +58,10 @@ describeBackends('create -> rotate -> remove -> forced rotation', (backend) => {
   it('removing a member marks the conversation as needing rotation and cuts the member off', async () => {
     const removed = await run.api.call('DELETE', `/v1/conversations/${conv}/members/${carol.userId}`, { token: alice.userToken });
     expect(removed.status).toBe(204);
-    const view = await run.api.get<{ needsRotation: boolean; rotationReason: string; members: { userId: string }[] }>(`/v1/conversations/${conv}`, alice.userToken);
+    const view = await run.api.get<{ needsRotation: boolean; rotationReason: string; members: { userId: string }[] }>(
+      `/v1/conversations/${conv}`,
+      alice.userToken,
+    );
     expect(view.body.needsRotation).toBe(true);
     expect(view.body.rotationReason).toBe('member_removed');
     expect(view.body.members.map((m) => m.userId)).not.toContain(carol.userId);

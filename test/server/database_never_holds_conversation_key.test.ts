@@ -15,7 +15,13 @@ import { startOn, type Running } from './helpers/service';
 
 function forms(key: Uint8Array): Buffer[] {
   const b = Buffer.from(key);
-  return [b, Buffer.from(b.toString('hex')), Buffer.from(b.toString('hex').toUpperCase()), Buffer.from(b.toString('base64')), Buffer.from(b.toString('base64url'))];
+  return [
+    b,
+    Buffer.from(b.toString('hex')),
+    Buffer.from(b.toString('hex').toUpperCase()),
+    Buffer.from(b.toString('base64')),
+    Buffer.from(b.toString('base64url')),
+  ];
 }
 
 function filesUnder(dir: string): string[] {
@@ -46,7 +52,15 @@ describeBackends('the database never holds a conversation key', (backend) => {
     const v2 = await rotate(run.api, bob, conv, 2);
     keys.push(v1.key, v2.key);
     someWrapCt = v2.record.wraps[0]!.ct;
-    const wraps = await wrapsFor(conv, [{ version: 1, key: v1.key }, { version: 2, key: v2.key }], await devicesOf(run.api, alice.userToken, carol.userId), device(alice));
+    const wraps = await wrapsFor(
+      conv,
+      [
+        { version: 1, key: v1.key },
+        { version: 2, key: v2.key },
+      ],
+      await devicesOf(run.api, alice.userToken, carol.userId),
+      device(alice),
+    );
     expect((await run.api.post(`/v1/conversations/${conv}/members`, { userId: carol.userId, wraps }, device(alice).token)).status).toBe(201);
     expect((await run.api.call('DELETE', `/v1/conversations/${conv}/members/${bob.userId}`, { token: alice.userToken })).status).toBe(204);
     keys.push((await rotate(run.api, alice, conv, 3, 1)).key);
@@ -69,7 +83,10 @@ describeBackends('the database never holds a conversation key', (backend) => {
       const tables = (await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).rows.map((r) => r.tablename);
       const dumps: Buffer[] = [];
       for (const t of tables) dumps.push(Buffer.from(JSON.stringify((await client.query(`SELECT row_to_json(x) AS j FROM "${t}" x`)).rows)));
-      const files = [...filesUnder(path.join(dataDir, 'base', String(dbOid))), ...filesUnder(path.join(dataDir, 'pg_wal')).filter((f) => !f.includes('archive_status'))];
+      const files = [
+        ...filesUnder(path.join(dataDir, 'base', String(dbOid))),
+        ...filesUnder(path.join(dataDir, 'pg_wal')).filter((f) => !f.includes('archive_status')),
+      ];
       return [...dumps, ...files.map((f) => readFileSync(f))];
     } finally {
       await client.end();

@@ -34,7 +34,9 @@ describeBackends('device links claim and approve', (backend) => {
 
     expect((await svc.api.post('/v1/device-links', newDevice, device(alice).token)).status).toBe(409);
     expect((await svc.api.post('/v1/device-links/claim', { code: opened.body.code }, session.accessToken)).status).toBe(401);
-    expect((await svc.api.post<{ error: { code: string } }>('/v1/device-links/claim', { code: opened.body.code }, device(mallory).token)).body.error.code).toBe('link_not_found');
+    expect((await svc.api.post<{ error: { code: string } }>('/v1/device-links/claim', { code: opened.body.code }, device(mallory).token)).body.error.code).toBe(
+      'link_not_found',
+    );
     expect((await svc.api.post('/v1/device-links/claim', { code: 'nope' }, device(alice).token)).status).toBe(400);
 
     const claimed = await svc.api.post<{ state: string; newDevice: unknown; approver: { deviceId: string } }>(
@@ -53,7 +55,10 @@ describeBackends('device links claim and approve', (backend) => {
     expect((await svc.api.post(`/v1/device-links/${opened.body.linkId}/approve`, { payload }, device(alice, 0).token)).status).toBe(204);
     expect((await svc.api.post(`/v1/device-links/${opened.body.linkId}/approve`, { payload }, device(alice, 0).token)).status).toBe(409);
 
-    const seen = await svc.api.get<{ state: string; payload: unknown; approver: { certificate: { deviceId: string } } }>(`/v1/device-links/${opened.body.linkId}`, session.accessToken);
+    const seen = await svc.api.get<{ state: string; payload: unknown; approver: { certificate: { deviceId: string } } }>(
+      `/v1/device-links/${opened.body.linkId}`,
+      session.accessToken,
+    );
     expect(seen.body).toMatchObject({ state: 'approved', payload, approver: { certificate: { deviceId: device(alice, 0).deviceId } } });
     expect((await svc.api.get(`/v1/device-links/${opened.body.linkId}`, mallory.userToken)).status).toBe(404);
   });
@@ -62,7 +67,10 @@ describeBackends('device links claim and approve', (backend) => {
     const bob = await newActor(svc.api, 'bob');
     const extra = await addDevice(svc.api, bob);
     expect((await svc.api.call('DELETE', `/v1/devices/${extra.deviceId}`, { token: device(bob).token })).status).toBe(204);
-    const got = await svc.api.get<{ device: { deviceId: string; revokedAt: number | null; certificate: { deviceId: string } } }>(`/v1/devices/${extra.deviceId}`, device(bob).token);
+    const got = await svc.api.get<{ device: { deviceId: string; revokedAt: number | null; certificate: { deviceId: string } } }>(
+      `/v1/devices/${extra.deviceId}`,
+      device(bob).token,
+    );
     expect(got.status).toBe(200);
     expect(got.body.device).toMatchObject({ deviceId: extra.deviceId, certificate: { deviceId: extra.deviceId } });
     expect(got.body.device.revokedAt).not.toBeNull();

@@ -37,7 +37,15 @@ describeBackends('history policy, adding members, new devices', (backend) => {
     const onlyCurrent = await wrapsFor(conv, [{ version: 2, key: keys[1] }], carolDevices, device(alice));
     const short = await run.api.post(`/v1/conversations/${conv}/members`, { userId: carol.userId, wraps: onlyCurrent }, device(alice).token);
     expect(short.status).toBe(422);
-    const all = await wrapsFor(conv, [{ version: 1, key: keys[0] }, { version: 2, key: keys[1] }], carolDevices, device(alice));
+    const all = await wrapsFor(
+      conv,
+      [
+        { version: 1, key: keys[0] },
+        { version: 2, key: keys[1] },
+      ],
+      carolDevices,
+      device(alice),
+    );
     const ok = await run.api.post(`/v1/conversations/${conv}/members`, { userId: carol.userId, wraps: all }, device(alice).token);
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     for (const d of carol.devices) {
@@ -51,7 +59,15 @@ describeBackends('history policy, adding members, new devices', (backend) => {
     const { conv, keys } = await conversationWithTwoVersions('joined');
     const dave = await newActor(run.api, 'dave');
     const daveDevices = await devicesOf(run.api, alice.userToken, dave.userId);
-    const tooMany = await wrapsFor(conv, [{ version: 1, key: keys[0] }, { version: 2, key: keys[1] }], daveDevices, device(alice));
+    const tooMany = await wrapsFor(
+      conv,
+      [
+        { version: 1, key: keys[0] },
+        { version: 2, key: keys[1] },
+      ],
+      daveDevices,
+      device(alice),
+    );
     expect((await run.api.post(`/v1/conversations/${conv}/members`, { userId: dave.userId, wraps: tooMany }, device(alice).token)).status).toBe(422);
     const current = await wrapsFor(conv, [{ version: 2, key: keys[1] }], daveDevices, device(alice));
     expect((await run.api.post(`/v1/conversations/${conv}/members`, { userId: dave.userId, wraps: current }, device(alice).token)).status).toBe(201);
@@ -69,7 +85,15 @@ describeBackends('history policy, adding members, new devices', (backend) => {
     const phone = await addDevice(run.api, bob, 'phone');
     expect((await run.api.get(`/v1/conversations/${conv}/versions/latest`, phone.token)).status).toBe(404);
     const phoneInfo = (await devicesOf(run.api, alice.userToken, bob.userId)).filter((d) => d.deviceId === phone.deviceId);
-    const wraps = await wrapsFor(conv, [{ version: 1, key: keys[0] }, { version: 2, key: keys[1] }], phoneInfo, device(bob));
+    const wraps = await wrapsFor(
+      conv,
+      [
+        { version: 1, key: keys[0] },
+        { version: 2, key: keys[1] },
+      ],
+      phoneInfo,
+      device(bob),
+    );
     const added = await run.api.post(`/v1/conversations/${conv}/wraps`, { wraps }, device(bob).token);
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     expect((await run.api.post(`/v1/conversations/${conv}/wraps`, { wraps }, device(bob).token)).status).toBe(409);
@@ -107,7 +131,10 @@ describeBackends('history policy, adding members, new devices', (backend) => {
     const conv = await createGroup(run.api, alice, [bob, carol]);
     await run.api.call('PATCH', `/v1/conversations/${conv}/members/${carol.userId}`, { token: alice.userToken, body: { role: 'admin' } });
     expect((await run.api.call('POST', `/v1/conversations/${conv}/leave`, { token: alice.userToken })).status).toBe(204);
-    const view = await run.api.get<{ members: { userId: string; role: string }[]; needsRotation: boolean; rotationReason: string }>(`/v1/conversations/${conv}`, bob.userToken);
+    const view = await run.api.get<{ members: { userId: string; role: string }[]; needsRotation: boolean; rotationReason: string }>(
+      `/v1/conversations/${conv}`,
+      bob.userToken,
+    );
     expect(view.body.members.find((m) => m.userId === carol.userId)?.role).toBe('owner');
     expect(view.body).toMatchObject({ needsRotation: true, rotationReason: 'member_left' });
   });

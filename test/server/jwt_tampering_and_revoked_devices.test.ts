@@ -17,7 +17,13 @@ function claimsOf(token: string): Record<string, unknown> {
 }
 
 async function sign(claims: Record<string, unknown>, secret: string, alg = 'HS256', exp: number | string = '5m') {
-  return new SignJWT(claims).setProtectedHeader({ alg }).setIssuer('seed-keyservice').setAudience('seed-keyservice').setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg })
+    .setIssuer('seed-keyservice')
+    .setAudience('seed-keyservice')
+    .setIssuedAt()
+    .setExpirationTime(exp)
+    .sign(new TextEncoder().encode(secret));
 }
 
 describeBackends('JWT tampering and revoked devices', (backend) => {

@@ -19,7 +19,13 @@ function claimsOf(token: string): Record<string, unknown> {
 
 async function forge(claims: Record<string, unknown>): Promise<string> {
   const { exp: _exp, iat: _iat, ...rest } = claims;
-  return new SignJWT(rest).setProtectedHeader({ alg: 'HS256' }).setIssuer('seed-keyservice').setAudience('seed-keyservice').setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(TEST_JWT_SECRET));
+  return new SignJWT(rest)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer('seed-keyservice')
+    .setAudience('seed-keyservice')
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(TEST_JWT_SECRET));
 }
 
 describeBackends('key fetch checks the session in its own query', (backend) => {

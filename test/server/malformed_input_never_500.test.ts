@@ -79,7 +79,16 @@ describeBackends('malformed input never causes a 500', (backend) => {
 
   it('answers 400 to malformed ids and version numbers in paths, 404/405 to unknown routes', async () => {
     const token = device(alice).token;
-    for (const path of [`/v1/conversations/short`, `/v1/conversations/${'a'.repeat(65)}`, '/v1/conversations/%ZZ%ZZ%ZZ%ZZ', `/v1/conversations/${conv}/versions/0`, `/v1/conversations/${conv}/versions/1e3`, `/v1/conversations/${conv}/versions/99999999999`, `/v1/conversations/${conv}/versions/at/-5`, `/v1/users/a.b.c.d.e.f.g.h/devices`]) {
+    for (const path of [
+      `/v1/conversations/short`,
+      `/v1/conversations/${'a'.repeat(65)}`,
+      '/v1/conversations/%ZZ%ZZ%ZZ%ZZ',
+      `/v1/conversations/${conv}/versions/0`,
+      `/v1/conversations/${conv}/versions/1e3`,
+      `/v1/conversations/${conv}/versions/99999999999`,
+      `/v1/conversations/${conv}/versions/at/-5`,
+      `/v1/users/a.b.c.d.e.f.g.h/devices`,
+    ]) {
       expect((await run.api.get(path, token)).status, path).toBe(400);
     }
     expect((await run.api.get('/v1/nothing-here', token)).status).toBe(404);
@@ -124,10 +133,32 @@ describeBackends('malformed input never causes a 500', (backend) => {
 
   it('fuzz: shape-aware bodies (right keys, wrong values) get typed answers', async () => {
     const token = device(alice).token;
-    const anyValue = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
+    const anyValue = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 3 }),
+      fc.object({ maxDepth: 1 }),
+    );
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ record: fc.record({ v: anyValue, conversationId: fc.oneof(fc.constant(conv), anyValue), version: anyValue, createdAt: anyValue, createdByDevice: anyValue, memberDevices: anyValue, wraps: anyValue, signature: anyValue }, { requiredKeys: [] }) }),
+        fc.record({
+          record: fc.record(
+            {
+              v: anyValue,
+              conversationId: fc.oneof(fc.constant(conv), anyValue),
+              version: anyValue,
+              createdAt: anyValue,
+              createdByDevice: anyValue,
+              memberDevices: anyValue,
+              wraps: anyValue,
+              signature: anyValue,
+            },
+            { requiredKeys: [] },
+          ),
+        }),
         async (body) => {
           const res = await run.api.call('POST', `/v1/conversations/${conv}/versions`, { token, body });
           expect([400, 409, 422]).toContain(res.status);
@@ -160,11 +191,16 @@ describeBackends('malformed input never causes a 500', (backend) => {
     const token = device(alice).token;
     const segment = fc.oneof(fc.string({ maxLength: 80 }).map(encodeURIComponent), fc.constantFrom('latest', 'at', 'versions', '..', '%00', '%', conv));
     await fc.assert(
-      fc.asyncProperty(fc.array(segment, { maxLength: 5 }), fc.string({ maxLength: 40 }), fc.constantFrom('GET', 'POST', 'DELETE', 'PATCH'), async (segments, query, method) => {
-        const path = `/v1/conversations/${segments.join('/')}?${encodeURIComponent(query)}=${encodeURIComponent(query)}`;
-        const res = await run.api.call(method, path, { token });
-        expect(TYPED.has(res.status), `${method} ${path} -> ${res.status}`).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.array(segment, { maxLength: 5 }),
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom('GET', 'POST', 'DELETE', 'PATCH'),
+        async (segments, query, method) => {
+          const path = `/v1/conversations/${segments.join('/')}?${encodeURIComponent(query)}=${encodeURIComponent(query)}`;
+          const res = await run.api.call(method, path, { token });
+          expect(TYPED.has(res.status), `${method} ${path} -> ${res.status}`).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });

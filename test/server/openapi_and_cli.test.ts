@@ -12,7 +12,10 @@ import { startOn, type Running } from './helpers/service';
 
 interface OpenApi {
   openapi: string;
-  paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: { required?: string[] } } } }; responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<string, { requestBody?: { content: { 'application/json': { schema: { required?: string[] } } } }; responses: Record<string, unknown> }>
+  >;
 }
 
 describe('OpenAPI document', () => {
@@ -44,7 +47,16 @@ describe('OpenAPI document', () => {
     ] as const) {
       expect(doc.paths[p]?.[m], `${m} ${p}`).toBeDefined();
     }
-    expect(Object.keys(doc.paths['/v1/conversations/{conversationId}/versions']!.post!.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '413', '422']);
+    expect(Object.keys(doc.paths['/v1/conversations/{conversationId}/versions']!.post!.responses).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '413',
+      '422',
+    ]);
   });
 
   it('marks as required exactly what validation requires', async () => {
@@ -63,7 +75,9 @@ describe('OpenAPI document', () => {
 describe('npm run server', () => {
   it('prints the listening line and serves /healthz on the given port and data dir', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'ks-cli-'));
-    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/server/cli.ts', '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/server/cli.ts', '--port', '0', '--data', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -46,7 +46,11 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body;
   };
-  const status = (p: Promise<unknown>) => p.then(() => 200, (err: { status?: { statusCode?: number } }) => err.status?.statusCode ?? -1);
+  const status = (p: Promise<unknown>) =>
+    p.then(
+      () => 200,
+      (err: { status?: { statusCode?: number } }) => err.status?.statusCode ?? -1,
+    );
   /** The actor's inbox history, once it holds a notice of each of `types` (notices go out after the answer). */
   const notices = async (actor: Actor, types: readonly ControlNotice['type'][]): Promise<ControlNotice[]> => {
     const pn = sdk(actor.userId, (await tokenFor(actor)).token);

@@ -66,7 +66,11 @@ describe('checkRouteCoverage', () => {
     expect(() => checkRouteCoverage(mounts, [implement(table, 'one', { handler })])).toThrow(/two is implemented 0 times/);
     const twice = [implement(table, 'one', { handler }), implement(table, 'one', { handler }), implement(table, 'two', { handler })];
     expect(() => checkRouteCoverage(mounts, twice)).toThrow(/one is implemented 2 times/);
-    const foreign = [implement(table, 'one', { handler }), implement(table, 'two', { handler }), implement(keyServiceRoutes, 'getHealth', { handler: async () => ({ ok: true as const, database: 'sqlite' as const, pubnub: false }) })];
+    const foreign = [
+      implement(table, 'one', { handler }),
+      implement(table, 'two', { handler }),
+      implement(keyServiceRoutes, 'getHealth', { handler: async () => ({ ok: true as const, database: 'sqlite' as const, pubnub: false }) }),
+    ];
     expect(() => checkRouteCoverage(mounts, foreign)).toThrow(RouteTableError);
     const elsewhere = [implement(table, 'one', { handler }, '/km'), implement(table, 'two', { handler })];
     expect(() => checkRouteCoverage(mounts, elsewhere)).toThrow(/GET \/km\/v1\/one \(one\) is in no mounted table/);

@@ -8,7 +8,20 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { flipB64u } from '../crypto/fixtures';
 import { verifyWrapGrant } from '../../src/common/protocol/wrapGrant';
 import { describeBackends } from './helpers/backends';
-import { addDevice, createGroup, crypto, device, devicesOf, newActor, openWrap, rotate, wrapsFor, type Actor, type Device, type FetchedVersion } from './helpers/actors';
+import {
+  addDevice,
+  createGroup,
+  crypto,
+  device,
+  devicesOf,
+  newActor,
+  openWrap,
+  rotate,
+  wrapsFor,
+  type Actor,
+  type Device,
+  type FetchedVersion,
+} from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 
 describeBackends('wrap grants are checked and returned', (backend) => {
@@ -61,7 +74,8 @@ describeBackends('wrap grants are checked and returned', (backend) => {
     const v1 = await rotate(run.api, alice, conv, 1);
     const phone = await addDevice(run.api, bob, `phone-${backend}`);
     const phoneInfo = [await certOf(phone, bob)];
-    const post = (wraps: unknown, by: Device = device(bob)) => run.api.post<{ error: { code: string } }>(`/v1/conversations/${conv}/wraps`, { wraps }, by.token);
+    const post = (wraps: unknown, by: Device = device(bob)) =>
+      run.api.post<{ error: { code: string } }>(`/v1/conversations/${conv}/wraps`, { wraps }, by.token);
     const [good] = await wrapsFor(conv, [{ version: 1, key: v1.key }], phoneInfo, device(bob));
     const [byAlice] = await wrapsFor(conv, [{ version: 1, key: v1.key }], phoneInfo, device(alice));
     const [other] = await wrapsFor(conv, [{ version: 1, key: v1.key }], phoneInfo, device(bob));

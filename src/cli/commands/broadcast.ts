@@ -27,10 +27,7 @@ async function create(client: Client, args: CliArgs, out: Output): Promise<void>
 
 async function list(client: Client, _args: CliArgs, out: Output): Promise<void> {
   const channels = await (await client.broadcast()).channels();
-  out.result(
-    channels,
-    channels.length > 0 ? channels.map((c) => `${c.channelId}  "${c.name}"  ${roles(c)}  key manager ${c.keyManagerUrl}`) : ['no channels'],
-  );
+  out.result(channels, channels.length > 0 ? channels.map((c) => `${c.channelId}  "${c.name}"  ${roles(c)}  key manager ${c.keyManagerUrl}`) : ['no channels']);
 }
 
 async function publish(client: Client, args: CliArgs, out: Output): Promise<void> {

@@ -50,7 +50,9 @@ export async function follow(client: Client, args: CliArgs, out: Output): Promis
       })
       .catch((err: unknown) => out.note(`cannot open messages: ${err instanceof Error ? err.message : String(err)}`));
   });
-  out.note(`following "${channel.name}" (${channel.channelId}); its keys are held by the key manager ${channel.keyManagerUrl}, which can read this channel; Ctrl-C to stop`);
+  out.note(
+    `following "${channel.name}" (${channel.channelId}); its keys are held by the key manager ${channel.keyManagerUrl}, which can read this channel; Ctrl-C to stop`,
+  );
   await service.follow(channel.channelId, channel.keyManagerUrl);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -29,7 +29,12 @@ export async function create(client: Client, args: CliArgs, out: Output): Promis
   const members: UserId[] = [];
   for (const ref of args.rest) members.push(await userIdOf(client, ref));
   const group = args.flags.group || members.length > 1 || args.flags.name !== undefined;
-  const c = await client.createConversation({ kind: group ? 'group' : 'direct', members, historyPolicy: history, ...(args.flags.name ? { name: args.flags.name } : {}) });
+  const c = await client.createConversation({
+    kind: group ? 'group' : 'direct',
+    members,
+    historyPolicy: history,
+    ...(args.flags.name ? { name: args.flags.name } : {}),
+  });
   out.result(c, `created ${await describe(client, c)}`);
 }
 

@@ -36,16 +36,37 @@ async function line(client: Client, item: TimelineItem): Promise<{ data: unknown
   switch (item.kind) {
     case 'message': {
       const who = await nameOf(client, item.senderUser);
-      const body = item.message.type === 'string' ? item.message.body : item.message.type === 'json' ? JSON.stringify(item.message.body) : `<${item.message.body.length} bytes>`;
-      const data = { kind: 'message', timetoken: item.timetoken, id: item.id, from: who, fromUser: item.senderUser, sentAt: item.message.sentAt, type: item.message.type, body, keyVersion: item.keyVersion };
+      const body =
+        item.message.type === 'string'
+          ? item.message.body
+          : item.message.type === 'json'
+            ? JSON.stringify(item.message.body)
+            : `<${item.message.body.length} bytes>`;
+      const data = {
+        kind: 'message',
+        timetoken: item.timetoken,
+        id: item.id,
+        from: who,
+        fromUser: item.senderUser,
+        sentAt: item.message.sentAt,
+        type: item.message.type,
+        body,
+        keyVersion: item.keyVersion,
+      };
       return { data, text: `[${formatTime(item.message.sentAt)}] ${who}: ${body}` };
     }
     case 'pending':
-      return { data: { kind: 'pending', timetoken: item.timetoken, keyVersion: item.keyVersion }, text: `[cannot decrypt yet: key v${item.keyVersion} has not arrived]` };
+      return {
+        data: { kind: 'pending', timetoken: item.timetoken, keyVersion: item.keyVersion },
+        text: `[cannot decrypt yet: key v${item.keyVersion} has not arrived]`,
+      };
     case 'rejected':
       return { data: { kind: 'rejected', timetoken: item.timetoken, code: item.code }, text: `[rejected message: ${item.code}]` };
     case 'system':
-      return { data: { kind: 'system', event: item.event, fromVersion: item.fromVersion, toVersion: item.toVersion }, text: `-- key rotated v${item.fromVersion} -> v${item.toVersion} --` };
+      return {
+        data: { kind: 'system', event: item.event, fromVersion: item.fromVersion, toVersion: item.toVersion },
+        text: `-- key rotated v${item.fromVersion} -> v${item.toVersion} --`,
+      };
     default:
       throw new Error(`unhandled timeline item ${JSON.stringify(item satisfies never)}`);
   }
@@ -79,7 +100,10 @@ export async function read(client: Client, args: CliArgs, out: Output): Promise<
     const l = await line(client, item);
     if (l) lines.push(l);
   }
-  out.result(lines.map((l) => l.data), lines.length > 0 ? lines.map((l) => l.text) : ['no messages']);
+  out.result(
+    lines.map((l) => l.data),
+    lines.length > 0 ? lines.map((l) => l.text) : ['no messages'],
+  );
 }
 
 /** How long an item may stay "cannot decrypt yet" before `follow` prints it as such. */
@@ -117,12 +141,16 @@ export async function follow(client: Client, args: CliArgs, out: Output): Promis
     client.onNotice((notice) => {
       if (notice.type === 'member_added' && notice.userId === client.session().userId && !messaging.joined().includes(notice.conversationId)) {
         ids.push(notice.conversationId);
-        void join([notice.conversationId]).catch((err: unknown) => out.note(`cannot follow ${notice.conversationId}: ${err instanceof Error ? err.message : String(err)}`));
+        void join([notice.conversationId]).catch((err: unknown) =>
+          out.note(`cannot follow ${notice.conversationId}: ${err instanceof Error ? err.message : String(err)}`),
+        );
       }
     });
   }
   if (ids.length > 0) await join(ids);
-  out.note(all ? `following ${ids.length} conversation(s) and any you are added to; Ctrl-C to stop` : `following ${ids.length} conversation(s); Ctrl-C to stop`);
+  out.note(
+    all ? `following ${ids.length} conversation(s) and any you are added to; Ctrl-C to stop` : `following ${ids.length} conversation(s); Ctrl-C to stop`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -60,7 +60,13 @@ export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastCl
   const keyCache =
     opts.keyCacheDir === undefined
       ? undefined
-      : fileChannelKeyCache({ profileDir: opts.keyCacheDir, crypto, deviceId: device.deviceId, x25519PrivateKey: device.x25519PrivateKey, onError: opts.onKeyCacheError });
+      : fileChannelKeyCache({
+          profileDir: opts.keyCacheDir,
+          crypto,
+          deviceId: device.deviceId,
+          x25519PrivateKey: device.x25519PrivateKey,
+          onError: opts.onKeyCacheError,
+        });
   const channelOf = (descriptor: ChannelDescriptor) => new BroadcastChannel(descriptor, opts, keyCache);
   return {
     async createChannel(input) {

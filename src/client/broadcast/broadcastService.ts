@@ -97,7 +97,16 @@ export class BroadcastService {
     for (const [id, f] of this.followed) {
       if (ids.has(id)) continue;
       const d = f.channel.descriptor;
-      views.push({ channelId: id, name: d.name, keyManagerUrl: d.keyManagerUrl, creatorUserId: d.creator.userId, owner: false, subscriber: false, publisher: false, following: true });
+      views.push({
+        channelId: id,
+        name: d.name,
+        keyManagerUrl: d.keyManagerUrl,
+        creatorUserId: d.creator.userId,
+        owner: false,
+        subscriber: false,
+        publisher: false,
+        following: true,
+      });
     }
     return views;
   }
@@ -157,7 +166,16 @@ export class BroadcastService {
       try {
         const { header, message } = await item.open();
         const text = message.type === 'string' ? message.body : message.type === 'json' ? JSON.stringify(message.body) : toBase64(message.body);
-        f.views.set(item.timetoken, { channelId, timetoken: item.timetoken, keyVersion: header.keyVersion, state: 'opened', senderDevice: header.senderDevice, sentAt: message.sentAt, type: message.type, text });
+        f.views.set(item.timetoken, {
+          channelId,
+          timetoken: item.timetoken,
+          keyVersion: header.keyVersion,
+          state: 'opened',
+          senderDevice: header.senderDevice,
+          sentAt: message.sentAt,
+          type: message.type,
+          text,
+        });
       } catch (err) {
         const errorCode = err instanceof Error && 'code' in err ? String((err as { code: unknown }).code) : 'failed';
         f.views.set(item.timetoken, { ...sealedView(channelId, item), state: 'failed', errorCode });

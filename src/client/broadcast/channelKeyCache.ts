@@ -81,7 +81,8 @@ const defaultReport = (e: ChannelKeyCacheError) => console.error(`broadcast key 
 export function fileChannelKeyCache(opts: ChannelKeyCacheOptions): ChannelKeyCache {
   const dir = join(opts.profileDir, 'broadcast-keys', opts.deviceId);
   const fileOf = (channelId: string) => {
-    if (!ChannelIdSchema.safeParse(channelId).success) throw new BroadcastError('channel_unknown', `${JSON.stringify(channelId.slice(0, 80))} is not a channel id`);
+    if (!ChannelIdSchema.safeParse(channelId).success)
+      throw new BroadcastError('channel_unknown', `${JSON.stringify(channelId.slice(0, 80))} is not a channel id`);
     return join(dir, `${channelId}.json`);
   };
   const report = opts.onError ?? defaultReport;
@@ -89,7 +90,9 @@ export function fileChannelKeyCache(opts: ChannelKeyCacheOptions): ChannelKeyCac
   let macKey: Promise<Uint8Array> | undefined;
 
   const mac = async (channelId: string, keyManagerUrl: string, k: WrappedChannelKey): Promise<Uint8Array> => {
-    macKey ??= hkdfExtract(opts.crypto, new Uint8Array(0), opts.x25519PrivateKey).then((prk) => hkdfExpand(opts.crypto, prk, new TextEncoder().encode(MAC_KEY_INFO), 32));
+    macKey ??= hkdfExtract(opts.crypto, new Uint8Array(0), opts.x25519PrivateKey).then((prk) =>
+      hkdfExpand(opts.crypto, prk, new TextEncoder().encode(MAC_KEY_INFO), 32),
+    );
     const entry = canonicalJson({ version: k.version, publicKey: k.publicKey, wrap: { deviceId: k.wrap.deviceId, enc: k.wrap.enc, ct: k.wrap.ct } });
     return opts.crypto.hmacSha256(await macKey, tuple(MAC_LABEL, channelId, opts.deviceId, keyManagerUrl, entry));
   };

@@ -77,7 +77,12 @@ export class ChannelKeyRing {
         await this.accept(k);
       } catch (err) {
         if (!(err instanceof KeyManagerError || isProtocolError(err))) throw err;
-        this.cache.report(new ChannelKeyCacheError('key_cache_tampered', `cached key version ${k.version} of channel ${this.channelId} does not open for this device: ${err.message}; ignored`));
+        this.cache.report(
+          new ChannelKeyCacheError(
+            'key_cache_tampered',
+            `cached key version ${k.version} of channel ${this.channelId} does not open for this device: ${err.message}; ignored`,
+          ),
+        );
       }
     }
   }
@@ -107,7 +112,10 @@ export class ChannelKeyRing {
       x25519PrivateKey: device.x25519PrivateKey,
     });
     if (!constantTimeEqual(pair.publicKey, bytesOf(k.publicKey))) {
-      throw new KeyManagerError('key_manager_bad_response', `key manager sent a private key for ${this.channelId} v${k.version} that does not match its public key`);
+      throw new KeyManagerError(
+        'key_manager_bad_response',
+        `key manager sent a private key for ${this.channelId} v${k.version} that does not match its public key`,
+      );
     }
     this.keys.set(k.version, pair);
     this.received.set(k.version, k);
@@ -115,6 +123,10 @@ export class ChannelKeyRing {
 
   private async save(): Promise<void> {
     if (!this.cache || !this.persist) return;
-    await this.cache.save(this.channelId, this.km.url, [...this.received.values()].sort((a, b) => a.version - b.version));
+    await this.cache.save(
+      this.channelId,
+      this.km.url,
+      [...this.received.values()].sort((a, b) => a.version - b.version),
+    );
   }
 }

@@ -94,7 +94,8 @@ export class KeyManagerClient implements RouteRequester<KeyManagerRoutes> {
       throw new KeyManagerError(passedOn(remote.code), `key manager refused (${outcome.status} ${remote.code}): ${remote.message}`, outcome.status);
     }
     const parsed = parseAnswer(route.response, outcome.json);
-    if (outcome.nonJson || !parsed.ok) throw new KeyManagerError('key_manager_bad_response', `key manager ${this.url} answered ${name} with an unexpected body`, outcome.status);
+    if (outcome.nonJson || !parsed.ok)
+      throw new KeyManagerError('key_manager_bad_response', `key manager ${this.url} answered ${name} with an unexpected body`, outcome.status);
     return parsed.value;
   }
 }

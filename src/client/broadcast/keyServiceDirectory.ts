@@ -70,6 +70,7 @@ export async function certifiedDevice(
   const certificate = await verifyDeviceCertificate(crypto, device.certificate, { userId: keys.userId, deviceId: keys.deviceId });
   const x = toBase64Url(await crypto.x25519PublicKey(keys.x25519PrivateKey));
   const ed = toBase64Url(await crypto.ed25519PublicKey(keys.ed25519PrivateKey));
-  if (certificate.x25519 !== x || certificate.ed25519 !== ed) throw new DirectoryError('directory_refused', 'the key service holds a certificate for other keys than this device has');
+  if (certificate.x25519 !== x || certificate.ed25519 !== ed)
+    throw new DirectoryError('directory_refused', 'the key service holds a certificate for other keys than this device has');
   return { ...keys, certificate };
 }

@@ -28,7 +28,9 @@ export const DeviceKeyVersionSchema = z
     addedByDevice: DeviceIdSchema.describe('the device that made this wrap (the record creator, or whoever added the member or device later)'),
     grants: z
       .array(WrapGrantSchema)
-      .describe("empty when the record lists this device; else the grant chain of this wrap (docs/protocol.md §6.5): this wrap's grant, then the grant of each granter's own wrap, up to a device the record lists"),
+      .describe(
+        "empty when the record lists this device; else the grant chain of this wrap (docs/protocol.md §6.5): this wrap's grant, then the grant of each granter's own wrap, up to a device the record lists",
+      ),
   })
   .meta({ id: 'DeviceKeyVersion' });
 export type DeviceKeyVersion = z.infer<typeof DeviceKeyVersionSchema>;
@@ -52,7 +54,13 @@ export const AtParam = z.strictObject({
 });
 
 export const PageQuery = z.strictObject({
-  after: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(0).describe('return versions greater than this'),
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0)
+    .describe('return versions greater than this'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

@@ -24,7 +24,9 @@ export function buildPath(pattern: string, params: PathParams = {}): string {
 
 /** `?a=1&b=x` of the defined entries, or '' when there are none. */
 export function queryString(query: QueryParams = {}): string {
-  const pairs = Object.entries(query).flatMap(([name, value]) => (value === undefined ? [] : [`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`]));
+  const pairs = Object.entries(query).flatMap(([name, value]) =>
+    value === undefined ? [] : [`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`],
+  );
   return pairs.length === 0 ? '' : `?${pairs.join('&')}`;
 }
 

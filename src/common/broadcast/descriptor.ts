@@ -75,7 +75,8 @@ export function descriptorSigningInput(d: UnsignedDescriptor | ChannelDescriptor
 export async function signDescriptor(provider: CryptoProvider, unsigned: UnsignedDescriptor, deviceSigningKey: Uint8Array): Promise<ChannelDescriptor> {
   const body = parse(UnsignedDescriptorSchema, unsigned);
   const publicKey = await provider.ed25519PublicKey(deviceSigningKey);
-  if (toBase64Url(publicKey) !== body.creatorCertificate.ed25519) throw new DescriptorError('descriptor_not_certified', 'channel descriptor: signing key is not the certified key of the creator device');
+  if (toBase64Url(publicKey) !== body.creatorCertificate.ed25519)
+    throw new DescriptorError('descriptor_not_certified', 'channel descriptor: signing key is not the certified key of the creator device');
   const signature = await provider.ed25519Sign(deviceSigningKey, descriptorSigningInput(body));
   return { ...body, signature: toBase64Url(signature) };
 }
@@ -96,7 +97,8 @@ export interface DescriptorExpectations {
  */
 export async function verifyDescriptor(provider: CryptoProvider, input: unknown, expect: DescriptorExpectations = {}): Promise<ChannelDescriptor> {
   const d = parse(ChannelDescriptorSchema, input);
-  if (expect.channelId !== undefined && d.channelId !== expect.channelId) throw new DescriptorError('descriptor_malformed', `channel descriptor is for channel ${d.channelId}, expected ${expect.channelId}`);
+  if (expect.channelId !== undefined && d.channelId !== expect.channelId)
+    throw new DescriptorError('descriptor_malformed', `channel descriptor is for channel ${d.channelId}, expected ${expect.channelId}`);
   if (expect.keyManagerUrl !== undefined && d.keyManagerUrl !== expect.keyManagerUrl) {
     throw new DescriptorError('descriptor_wrong_key_manager', `channel descriptor names key manager ${d.keyManagerUrl}, not ${expect.keyManagerUrl}`);
   }

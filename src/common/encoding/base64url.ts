@@ -77,7 +77,11 @@ export function decodeWithLookup(text: string, lookup: Int16Array, name: string)
   let o = 0;
   let i = 0;
   for (; i + 3 < length; i += 4) {
-    const n = (valueAt(text, i, lookup, name) << 18) | (valueAt(text, i + 1, lookup, name) << 12) | (valueAt(text, i + 2, lookup, name) << 6) | valueAt(text, i + 3, lookup, name);
+    const n =
+      (valueAt(text, i, lookup, name) << 18) |
+      (valueAt(text, i + 1, lookup, name) << 12) |
+      (valueAt(text, i + 2, lookup, name) << 6) |
+      valueAt(text, i + 3, lookup, name);
     out[o++] = n >>> 16;
     out[o++] = (n >>> 8) & 255;
     out[o++] = n & 255;

@@ -5,13 +5,7 @@
  */
 import { z } from 'zod';
 
-export const ipcErrorCodes = [
-  'unknown_method',
-  'invalid_arguments',
-  'forbidden_sender',
-  'keychain_unavailable',
-  'internal',
-] as const;
+export const ipcErrorCodes = ['unknown_method', 'invalid_arguments', 'forbidden_sender', 'keychain_unavailable', 'internal'] as const;
 
 export const ipcErrorSchema = z.object({
   code: z.string().min(1).max(64),
@@ -22,7 +16,4 @@ export type IpcError = z.infer<typeof ipcErrorSchema>;
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
-export const ipcResultSchema = z.union([
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: ipcErrorSchema }),
-]);
+export const ipcResultSchema = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: ipcErrorSchema })]);

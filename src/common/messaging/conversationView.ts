@@ -40,7 +40,11 @@ export function conversationView(session: ConversationSession, joined: boolean, 
   const items = buildItems(session.timeline, session.annotations, ctx);
   const readUpTo = session.annotations.readUpTo().get(ctx.actor);
   const unread = items.filter(
-    (i) => i.kind === 'message' && i.senderUser !== ctx.self.userId && i.timetoken !== undefined && (readUpTo === undefined || compareTimetokens(i.timetoken, readUpTo) > 0),
+    (i) =>
+      i.kind === 'message' &&
+      i.senderUser !== ctx.self.userId &&
+      i.timetoken !== undefined &&
+      (readUpTo === undefined || compareTimetokens(i.timetoken, readUpTo) > 0),
   ).length;
   return {
     conversationId: session.id,
@@ -85,7 +89,18 @@ function itemOf(entry: TimelineEntry, annotations: Annotations, readUpTo: [strin
   switch (entry.kind) {
     case 'outgoing': {
       const r = entry.record;
-      return messageItem(`msg:${r.plaintext.id}`, r.timetoken, r.plaintext, ctx.self.userId, ctx.self.deviceId, r.keyVersion, r.delivery, annotations, readUpTo, ctx);
+      return messageItem(
+        `msg:${r.plaintext.id}`,
+        r.timetoken,
+        r.plaintext,
+        ctx.self.userId,
+        ctx.self.deviceId,
+        r.keyVersion,
+        r.delivery,
+        annotations,
+        readUpTo,
+        ctx,
+      );
     }
     case 'received': {
       const r = entry.record;
@@ -94,7 +109,8 @@ function itemOf(entry: TimelineEntry, annotations: Annotations, readUpTo: [strin
       if (outcome === undefined || outcome.kind === 'pending') {
         return { kind: 'pending', key, timetoken: r.timetoken, keyVersion: outcome?.keyVersion ?? 0, publisher: r.publisher };
       }
-      if (outcome.kind === 'rejected') return { kind: 'rejected', key, timetoken: r.timetoken, code: outcome.code, reason: outcome.message, publisher: r.publisher };
+      if (outcome.kind === 'rejected')
+        return { kind: 'rejected', key, timetoken: r.timetoken, code: outcome.code, reason: outcome.message, publisher: r.publisher };
       const p = outcome.plaintext;
       return messageItem(key, r.timetoken, p, outcome.senderUser, outcome.senderDevice, outcome.keyVersion, undefined, annotations, readUpTo, ctx);
     }
@@ -117,6 +133,12 @@ function messageItem(
 ): MessageItem {
   const reactions: Reaction[] =
     timetoken === undefined ? [] : annotations.reactions(timetoken).map((r) => ({ value: r.value, actors: r.actors, mine: r.actors.includes(ctx.actor) }));
-  const readBy = timetoken === undefined ? [] : readUpTo.filter(([, upTo]) => compareTimetokens(upTo, timetoken) >= 0).map(([actor]) => actor).sort();
+  const readBy =
+    timetoken === undefined
+      ? []
+      : readUpTo
+          .filter(([, upTo]) => compareTimetokens(upTo, timetoken) >= 0)
+          .map(([actor]) => actor)
+          .sort();
   return { kind: 'message', key, timetoken, id: message.id, message, senderUser, senderDevice, keyVersion, delivery, reactions, readBy };
 }

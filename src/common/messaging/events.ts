@@ -38,7 +38,13 @@ export function routeAction(messaging: Messaging, session: ConversationSession, 
   const d = event.data;
   if (messaging.isDisposed || !isTimetoken(d.messageTimetoken) || !isTimetoken(d.actionTimetoken)) return;
   if (event.event !== 'added' && event.event !== 'removed') return;
-  const action = { messageTimetoken: timetokenOf(d.messageTimetoken), type: d.type, value: d.value, actor: d.uuid, actionTimetoken: timetokenOf(d.actionTimetoken) };
+  const action = {
+    messageTimetoken: timetokenOf(d.messageTimetoken),
+    type: d.type,
+    value: d.value,
+    actor: d.uuid,
+    actionTimetoken: timetokenOf(d.actionTimetoken),
+  };
   if (session.annotations.apply(event.event, action)) messaging.markChanged(session.id);
 }
 
@@ -67,7 +73,11 @@ export function handleStatus(messaging: Messaging, status: PubNub.StatusEvent | 
 function subscribeFailure(category: string, error: unknown): TransportError {
   const denied = String(error) === 'PNAccessDeniedCategory';
   const reason = denied ? 'access_denied' : 'network';
-  return new TransportError('subscribe_failed', reason, denied ? 'the transport denied the subscription' : `subscription interrupted (${category}); it reconnects and catches up`);
+  return new TransportError(
+    'subscribe_failed',
+    reason,
+    denied ? 'the transport denied the subscription' : `subscription interrupted (${category}); it reconnects and catches up`,
+  );
 }
 
 /** Catches up after a connect; the conversation is live if no disconnect happened meanwhile. */

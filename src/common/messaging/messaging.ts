@@ -33,7 +33,8 @@ export class Messaging {
   private readonly typing: TypingTracker;
   private readonly typingSent = new Map<ConversationId, { on: boolean; at: number }>();
   private readonly changed = new Emitter<Parameters<ChangeListener>>({
-    onListenerError: (error, id) => this.report(new MessagingError('listener_failed', `a change listener threw: ${error instanceof Error ? error.message : String(error)}`), id),
+    onListenerError: (error, id) =>
+      this.report(new MessagingError('listener_failed', `a change listener threw: ${error instanceof Error ? error.message : String(error)}`), id),
   });
   private readonly failed = new Emitter<Parameters<ErrorListener>>({
     // An error listener that throws has nobody left to report to; the pipeline carries on.

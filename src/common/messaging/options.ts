@@ -42,7 +42,10 @@ export function resolveSettings(options: MessagingOptions): Settings {
   return {
     now: options.now ?? (() => Date.now()),
     // Wrapped, not passed bare: browsers throw "Illegal invocation" for a setTimeout called off `window`.
-    timers: options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as Parameters<typeof clearTimeout>[0]) },
+    timers: options.timers ?? {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
+    },
     pageSize: checkedInteger(options.pageSize ?? 25, 1, 25, 'pageSize'),
     typingTimeoutMs: checkedInteger(options.typingTimeoutMs ?? 6000, 1, 60_000, 'typingTimeoutMs'),
     typingRepeatMs: checkedInteger(options.typingRepeatMs ?? 3000, 1, 60_000, 'typingRepeatMs'),

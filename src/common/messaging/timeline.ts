@@ -30,9 +30,7 @@ export interface OutgoingRecord {
 }
 
 /** A timeline entry before annotations and system items are added. */
-export type TimelineEntry =
-  | { readonly kind: 'received'; readonly record: ReceivedRecord }
-  | { readonly kind: 'outgoing'; readonly record: OutgoingRecord };
+export type TimelineEntry = { readonly kind: 'received'; readonly record: ReceivedRecord } | { readonly kind: 'outgoing'; readonly record: OutgoingRecord };
 
 export class Timeline {
   private readonly received = new Map<string, ReceivedRecord>();

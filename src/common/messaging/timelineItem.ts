@@ -9,7 +9,8 @@ import type { MessagePlaintext } from '../protocol/plaintext';
 import type { DeliveryFailureCode } from './errors';
 
 /** The delivery state of a message this pipeline sent. */
-export type Delivery = { readonly state: 'sending' } | { readonly state: 'sent' } | { readonly state: 'failed'; readonly code: DeliveryFailureCode; readonly message: string };
+export type Delivery =
+  { readonly state: 'sending' } | { readonly state: 'sent' } | { readonly state: 'failed'; readonly code: DeliveryFailureCode; readonly message: string };
 
 /** One reaction value on a message and who chose it (PubNub user ids). */
 export interface Reaction {

@@ -31,7 +31,10 @@ export class TypingTracker {
     if (typing) {
       actors.add(actor);
       this.typing.set(conversationId, actors);
-      this.timers.set(key, this.clock.setTimeout(() => this.set(conversationId, actor, false), this.ttlMs));
+      this.timers.set(
+        key,
+        this.clock.setTimeout(() => this.set(conversationId, actor, false), this.ttlMs),
+      );
     } else {
       actors.delete(actor);
     }

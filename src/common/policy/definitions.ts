@@ -4,14 +4,7 @@
  * about it, which settings belong together, and which the user's own app config may not set. The
  * loaders, the merge, the ADMX/ADML and .mobileconfig generators and docs/deployment.md all follow it.
  */
-import {
-  LOG_LEVELS,
-  NOTIFICATION_CONTENTS,
-  SIGN_IN_METHODS,
-  UPDATE_MODES,
-  type PolicyKey,
-  type PolicyValues,
-} from './values';
+import { LOG_LEVELS, NOTIFICATION_CONTENTS, SIGN_IN_METHODS, UPDATE_MODES, type PolicyKey, type PolicyValues } from './values';
 
 /** How a setting is stored: `string` → REG_SZ / <string>, `boolean` → REG_DWORD 0|1 / <true/>|<false/>,
  * `enum` → REG_SZ from a fixed list, `list` → REG_MULTI_SZ / <array> of fixed choices. */
@@ -48,8 +41,7 @@ const table: DefinitionTable = {
     group: 'server',
     policyOnly: false,
     title: 'Key service URL',
-    description:
-      'The https:// address of your organisation\'s Seed key service. When set, users cannot sign in to any other server.',
+    description: "The https:// address of your organisation's Seed key service. When set, users cannot sign in to any other server.",
     example: 'https://keys.example.com',
   },
   pubnubPublishKey: {
@@ -59,7 +51,7 @@ const table: DefinitionTable = {
     group: 'pubnub',
     policyOnly: false,
     title: 'PubNub publish key',
-    description: 'Publish key of your organisation\'s PubNub keyset. Set it together with the subscribe key.',
+    description: "Publish key of your organisation's PubNub keyset. Set it together with the subscribe key.",
     example: 'pub-c-00000000-0000-0000-0000-000000000000',
   },
   pubnubSubscribeKey: {
@@ -69,7 +61,7 @@ const table: DefinitionTable = {
     group: 'pubnub',
     policyOnly: false,
     title: 'PubNub subscribe key',
-    description: 'Subscribe key of your organisation\'s PubNub keyset. Set it together with the publish key.',
+    description: "Subscribe key of your organisation's PubNub keyset. Set it together with the publish key.",
     example: 'sub-c-00000000-0000-0000-0000-000000000000',
   },
   pubnubOrigin: {
@@ -101,8 +93,7 @@ const table: DefinitionTable = {
     group: 'localMode',
     policyOnly: true,
     title: 'Allow local mode',
-    description:
-      'Whether users may start the embedded local key service and relay (offline demo and development). Disable it on managed devices.',
+    description: 'Whether users may start the embedded local key service and relay (offline demo and development). Disable it on managed devices.',
     example: false,
   },
   requireVerifiedContacts: {
@@ -112,8 +103,7 @@ const table: DefinitionTable = {
     group: 'contacts',
     policyOnly: false,
     title: 'Require verified contacts',
-    description:
-      'When enabled, users cannot send to a contact until they have compared safety numbers (digits or QR code) with that contact.',
+    description: 'When enabled, users cannot send to a contact until they have compared safety numbers (digits or QR code) with that contact.',
     example: true,
   },
   notificationContent: {
@@ -124,8 +114,7 @@ const table: DefinitionTable = {
     group: 'notifications',
     policyOnly: false,
     title: 'Notification content',
-    description:
-      'What desktop notifications show: full (sender and message text), sender-only (sender name, no text), none (only that a message arrived).',
+    description: 'What desktop notifications show: full (sender and message text), sender-only (sender name, no text), none (only that a message arrived).',
     example: 'sender-only',
   },
   updateMode: {

@@ -70,6 +70,6 @@ export class LocalModeNotAllowedError extends AppError {
 
 export class ContactNotVerifiedError extends AppError {
   constructor() {
-    super('policy_contact_not_verified', 'your organisation requires you to verify this contact\'s safety number before sending', 'permission');
+    super('policy_contact_not_verified', "your organisation requires you to verify this contact's safety number before sending", 'permission');
   }
 }

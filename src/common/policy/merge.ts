@@ -10,13 +10,7 @@
  */
 import { AppError } from '../errors';
 import { POLICY_DEFINITIONS, type PolicyGroup } from './definitions';
-import {
-  PolicyOnlyKeyError,
-  UnknownPolicyKeyError,
-  warningFrom,
-  type PolicyLayerName,
-  type PolicyWarning,
-} from './errors';
+import { PolicyOnlyKeyError, UnknownPolicyKeyError, warningFrom, type PolicyLayerName, type PolicyWarning } from './errors';
 import { normalizePolicyValue } from './normalize';
 import { POLICY_DEFAULTS, POLICY_KEYS, type PolicyKey, type PolicyValues } from './values';
 

@@ -23,11 +23,7 @@ const LOOPBACK_HTTP_URL = new RegExp(`^http://(?:127\\.0\\.0\\.1|localhost|\\[::
 const ORIGIN = new RegExp(`^${HOST}${PORT}$`);
 
 /** An https URL without credentials, query or fragment. */
-export const httpsUrlSchema = z
-  .string()
-  .trim()
-  .max(2048)
-  .regex(HTTPS_URL, 'must be an https:// URL without user, query or fragment');
+export const httpsUrlSchema = z.string().trim().max(2048).regex(HTTPS_URL, 'must be an https:// URL without user, query or fragment');
 
 /** The key service: https, or http on a loopback address (the embedded local stack). */
 export const serverUrlSchema = z

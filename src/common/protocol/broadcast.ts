@@ -127,7 +127,15 @@ export async function openBroadcast(
     throw new BadSignatureError('broadcast signature does not verify');
   }
   if (pair.privateKey.length !== 32) throw new MalformedError('broadcast: channel private key must be 32 bytes');
-  const plaintext = await openBase(provider, enc, pair.privateKey, broadcastInfo(header.channelId, header.keyVersion), broadcastAad(header), ct, pair.publicKey);
+  const plaintext = await openBase(
+    provider,
+    enc,
+    pair.privateKey,
+    broadcastInfo(header.channelId, header.keyVersion),
+    broadcastAad(header),
+    ct,
+    pair.publicKey,
+  );
   return { header, message: decodePlaintext(plaintext) };
 }
 
@@ -139,7 +147,14 @@ export function generateChannelKeyPair(provider: CryptoProvider): Promise<RawKey
 /** Key manager: wraps a channel private key to a subscriber device. */
 export function wrapChannelKey(
   provider: CryptoProvider,
-  input: { channelId: ChannelId; keyVersion: number; channelPrivateKey: Uint8Array; recipientDeviceId: DeviceId; recipientPublicKey: Uint8Array; ephemeral?: RawKeyPair },
+  input: {
+    channelId: ChannelId;
+    keyVersion: number;
+    channelPrivateKey: Uint8Array;
+    recipientDeviceId: DeviceId;
+    recipientPublicKey: Uint8Array;
+    ephemeral?: RawKeyPair;
+  },
 ): Promise<KeyWrap> {
   return wrapKey(provider, {
     purpose: 'channel',

@@ -65,7 +65,15 @@ export async function openLinkPayload(
   if (!sealed.success) throw new DeviceLinkError('link_invalid', 'the approval does not open with this device key');
   let pt: Uint8Array;
   try {
-    pt = await openBase(provider, bytesOf(sealed.data.enc), device.x25519PrivateKey, linkPayloadInfo(linkId), linkPayloadAad(device.deviceId), bytesOf(sealed.data.ct), device.x25519PublicKey);
+    pt = await openBase(
+      provider,
+      bytesOf(sealed.data.enc),
+      device.x25519PrivateKey,
+      linkPayloadInfo(linkId),
+      linkPayloadAad(device.deviceId),
+      bytesOf(sealed.data.ct),
+      device.x25519PublicKey,
+    );
   } catch {
     throw new DeviceLinkError('link_invalid', 'the approval does not open with this device key');
   }

@@ -79,7 +79,9 @@ export function parsePublicKeyVersionRecord(input: unknown): PublicKeyVersionRec
   const record = parseWire(PublicKeyVersionRecordSchema, input, 'public key-version record');
   checkSortedMembers(record.memberDevices, 'public key-version record');
   if (record.wrapDigests.length !== record.memberDevices.length) {
-    throw new IncompleteWrapsError(`public key-version record lists ${record.wrapDigests.length} wrap digests for ${record.memberDevices.length} member devices`);
+    throw new IncompleteWrapsError(
+      `public key-version record lists ${record.wrapDigests.length} wrap digests for ${record.memberDevices.length} member devices`,
+    );
   }
   return record;
 }

@@ -129,7 +129,8 @@ export async function verifyParsedDeviceKeyVersion(
   await checkSignedPublicRecord(provider, record, expect);
   const index = record.memberDevices.indexOf(expect.deviceId);
   if (index < 0) {
-    if (expect.resolveGranter === undefined) throw new UncoveredWrapError(`the wrap for device ${expect.deviceId} is not in the record and no granter can be checked`);
+    if (expect.resolveGranter === undefined)
+      throw new UncoveredWrapError(`the wrap for device ${expect.deviceId} is not in the record and no granter can be checked`);
     const grants = await verifyWrapGrantChain(provider, { record, wrap, grants: parsed.grants }, expect.resolveGranter);
     return { record, wrap, coverage: 'grants', grants };
   }

@@ -81,7 +81,13 @@ export interface WrapRecipient {
  */
 export async function wrapKeyForDevices(
   provider: CryptoProvider,
-  input: { readonly purpose: WrapPurpose; readonly scopeId: string; readonly version: number; readonly key: Uint8Array; readonly recipients: readonly WrapRecipient[] },
+  input: {
+    readonly purpose: WrapPurpose;
+    readonly scopeId: string;
+    readonly version: number;
+    readonly key: Uint8Array;
+    readonly recipients: readonly WrapRecipient[];
+  },
 ): Promise<KeyWrap[]> {
   checkKey(input.key);
   const info = await prepareInfo(provider, wrapInfo(input.purpose, input.scopeId, input.version));

@@ -44,7 +44,11 @@ export function isCanonicalBase64Url(s: string, min: number, max: number): boole
 export const TimestampMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** A key version: 1 … 2^31 − 1 (fits the 4-byte field of every HPKE info). */
-export const KeyVersionNumber = z.number().int().min(1).max(2 ** 31 - 1);
+export const KeyVersionNumber = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1);
 
 /** Human text that canonical JSON accepts (no lone surrogates). */
 export function text(min: number, max: number) {

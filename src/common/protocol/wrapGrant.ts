@@ -110,14 +110,18 @@ export interface WrapGrantExpectations {
  */
 export async function verifyWrapGrant(provider: CryptoProvider, input: unknown, expect: WrapGrantExpectations): Promise<WrapGrant> {
   const grant = parseWrapGrant(input);
-  if (grant.conversationId !== expect.conversationId) throw new WrongConversationError(`wrap grant is for conversation ${grant.conversationId}, expected ${expect.conversationId}`);
+  if (grant.conversationId !== expect.conversationId)
+    throw new WrongConversationError(`wrap grant is for conversation ${grant.conversationId}, expected ${expect.conversationId}`);
   if (grant.version !== expect.version) throw new WrongKeyVersionError(`wrap grant is for version ${grant.version}, expected ${expect.version}`);
-  if (grant.recipientDeviceId !== expect.recipientDeviceId) throw new MalformedError(`wrap grant is for device ${grant.recipientDeviceId}, expected ${expect.recipientDeviceId}`);
+  if (grant.recipientDeviceId !== expect.recipientDeviceId)
+    throw new MalformedError(`wrap grant is for device ${grant.recipientDeviceId}, expected ${expect.recipientDeviceId}`);
   if (expect.wrapDigest !== undefined && grant.wrapDigest !== expect.wrapDigest) throw new BadSignatureError('the wrap is not the one the grant covers');
-  const cert = await verifyDeviceCertificate(provider, expect.granterCertificate, { deviceId: grant.grantedBy, accountKey: expect.granterAccountKey }).catch((err: unknown) => {
-    if (err instanceof BadSignatureError) throw new SignerNotCertifiedError(`granter certificate: ${err.message}`);
-    throw err;
-  });
+  const cert = await verifyDeviceCertificate(provider, expect.granterCertificate, { deviceId: grant.grantedBy, accountKey: expect.granterAccountKey }).catch(
+    (err: unknown) => {
+      if (err instanceof BadSignatureError) throw new SignerNotCertifiedError(`granter certificate: ${err.message}`);
+      throw err;
+    },
+  );
   const ok = await provider.ed25519Verify(bytesOf(cert.ed25519), wrapGrantSigningInput(grant), bytesOf(grant.signature));
   if (!ok) throw new BadSignatureError('wrap grant signature does not verify');
   return grant;

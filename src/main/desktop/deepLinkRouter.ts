@@ -42,7 +42,13 @@ export interface ProtocolRegistration {
  * registers itself; run from source, Electron's binary with the app's path (`process.defaultApp`).
  * Only the default profile registers, so a second profile started for testing never takes the scheme.
  */
-export function protocolRegistration(facts: { defaultApp: boolean; execPath: string; argv: readonly string[]; profile: string; resolve(path: string): string }): ProtocolRegistration | null {
+export function protocolRegistration(facts: {
+  defaultApp: boolean;
+  execPath: string;
+  argv: readonly string[];
+  profile: string;
+  resolve(path: string): string;
+}): ProtocolRegistration | null {
   if (facts.profile !== 'default') return null;
   if (!facts.defaultApp) return { scheme: PROTOCOL_SCHEME };
   const appPath = facts.argv[1];

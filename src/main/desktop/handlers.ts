@@ -131,7 +131,12 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     async createConversation(a) {
       const { client, self, lookup: l } = await signedIn();
-      const info = await client.createConversation({ kind: a.kind, members: a.memberUserIds, historyPolicy: a.historyPolicy, ...(a.name ? { name: a.name } : {}) });
+      const info = await client.createConversation({
+        kind: a.kind,
+        members: a.memberUserIds,
+        historyPolicy: a.historyPolicy,
+        ...(a.name ? { name: a.name } : {}),
+      });
       events.emit('conversationsChanged', { conversationId: info.conversationId, reason: 'created' });
       return conversationSummary(info, self, l);
     },

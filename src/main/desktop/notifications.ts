@@ -34,7 +34,10 @@ export function createNotificationHandlers(deps: NotificationDeps): Notification
     return shell.notify({ ...content, onClick: navigate });
   }
 
-  const coalescer = new NotificationCoalescer<NotificationArgs>(deps.clock ?? systemClock, (_key, newest, count) => !shell.isWindowFocused() && show(newest, count));
+  const coalescer = new NotificationCoalescer<NotificationArgs>(
+    deps.clock ?? systemClock,
+    (_key, newest, count) => !shell.isWindowFocused() && show(newest, count),
+  );
 
   return {
     /**

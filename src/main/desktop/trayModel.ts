@@ -30,11 +30,7 @@ export function trayModel(unread: number): TrayModel {
   const count = badgeCount(unread);
   return {
     tooltip: count === 0 ? PRODUCT_NAME : `${PRODUCT_NAME} — ${unreadText(count)}`,
-    menu: [
-      { kind: 'item', action: 'open', label: `Open ${PRODUCT_NAME}` },
-      { kind: 'separator' },
-      { kind: 'item', action: 'quit', label: 'Quit' },
-    ],
+    menu: [{ kind: 'item', action: 'open', label: `Open ${PRODUCT_NAME}` }, { kind: 'separator' }, { kind: 'item', action: 'quit', label: 'Quit' }],
   };
 }
 

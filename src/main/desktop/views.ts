@@ -50,7 +50,9 @@ export async function conversationSummary(info: ConversationInfo, self: UserId, 
 
 /** Plaintext from the bridge (text or JSON) to the protocol's plaintext. */
 export function fromBridgePlaintext(p: BridgePlaintext): MessagePlaintext {
-  return p.type === 'string' ? { id: p.id, sentAt: p.sentAt, type: 'string', body: p.body } : { id: p.id, sentAt: p.sentAt, type: 'json', body: p.body as never };
+  return p.type === 'string'
+    ? { id: p.id, sentAt: p.sentAt, type: 'string', body: p.body }
+    : { id: p.id, sentAt: p.sentAt, type: 'json', body: p.body as never };
 }
 
 /** Protocol plaintext to the bridge's form; binary bodies do not cross the bridge in v1 of the UI. */

@@ -22,7 +22,13 @@ export interface DeepLinks {
 
 /** Call once, after the single-instance lock is held and before `app` is ready. */
 export function installDeepLinks(opts: { profile: string; log(message: string): void }): DeepLinks {
-  const registration = protocolRegistration({ defaultApp: process.defaultApp === true, execPath: process.execPath, argv: process.argv, profile: opts.profile, resolve });
+  const registration = protocolRegistration({
+    defaultApp: process.defaultApp === true,
+    execPath: process.execPath,
+    argv: process.argv,
+    profile: opts.profile,
+    resolve,
+  });
   if (registration !== null) {
     const registered = registration.command
       ? app.setAsDefaultProtocolClient(registration.scheme, registration.command.execPath, registration.command.args)

@@ -13,7 +13,13 @@ import { createUpdateService, type UpdateService } from '../update/updateService
 export async function startUpdates(policy: EffectivePolicy): Promise<UpdateService> {
   const plan = await planUpdates(
     policy,
-    { platform: process.platform, isPackaged: app.isPackaged, execPath: process.execPath, env: process.env, bundleOwnerUid: bundleOwnerUid(process.platform, process.execPath) },
+    {
+      platform: process.platform,
+      isPackaged: app.isPackaged,
+      execPath: process.execPath,
+      env: process.env,
+      bundleOwnerUid: bundleOwnerUid(process.platform, process.execPath),
+    },
     process.resourcesPath,
   );
   for (const w of plan.warnings) console.error(`update: ${w.message}`);

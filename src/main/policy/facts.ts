@@ -40,15 +40,10 @@ const COMMAND_TIMEOUT_MS = 10_000;
 
 export const runCommand: CommandRunner = (file, args) =>
   new Promise((resolve) => {
-    execFile(
-      file,
-      [...args],
-      { timeout: COMMAND_TIMEOUT_MS, windowsHide: true, encoding: 'utf8', maxBuffer: 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-        resolve({ exitCode: code, stdout, stderr: stderr || (error && code === -1 ? error.message : '') });
-      },
-    );
+    execFile(file, [...args], { timeout: COMMAND_TIMEOUT_MS, windowsHide: true, encoding: 'utf8', maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
+      resolve({ exitCode: code, stdout, stderr: stderr || (error && code === -1 ? error.message : '') });
+    });
   });
 
 export function nodePolicyFacts(appConfigPath: string | null): PolicyFacts {

@@ -25,7 +25,10 @@ function errno(e: unknown): string | undefined {
 
 function foldersFromRoot(dir: string): string[] {
   const root = parse(dir).root;
-  const parts = dir.slice(root.length).split(sep).filter((p) => p !== '');
+  const parts = dir
+    .slice(root.length)
+    .split(sep)
+    .filter((p) => p !== '');
   return [root, ...parts.map((_, i) => root + parts.slice(0, i + 1).join(sep))];
 }
 

@@ -22,11 +22,7 @@ export function registryPath(hive: RegistryHive): string {
   return `${hive}\\${POLICY_IDENTITY.registryKey}`;
 }
 
-export async function loadRegistryLayer(
-  hive: RegistryHive,
-  regExe: string,
-  run: CommandRunner,
-): Promise<LayerRead> {
+export async function loadRegistryLayer(hive: RegistryHive, regExe: string, run: CommandRunner): Promise<LayerRead> {
   const layer: PolicyLayerName = hive === 'HKLM' ? 'machine' : 'user';
   const path = registryPath(hive);
   const out = await run(regExe, ['query', path]);

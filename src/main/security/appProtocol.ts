@@ -39,14 +39,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   wasm: 'application/wasm',
 };
 
-export type AppRequestRefusal =
-  | 'bad_url'
-  | 'foreign_host'
-  | 'path_not_allowed'
-  | 'bad_encoding'
-  | 'method_not_allowed'
-  | 'foreign_initiator'
-  | 'not_found';
+export type AppRequestRefusal = 'bad_url' | 'foreign_host' | 'path_not_allowed' | 'bad_encoding' | 'method_not_allowed' | 'foreign_initiator' | 'not_found';
 
 const STATUS: Readonly<Record<AppRequestRefusal, number>> = {
   bad_url: 400,
@@ -60,7 +53,10 @@ const STATUS: Readonly<Record<AppRequestRefusal, number>> = {
 
 export class AppRequestRefusedError extends AppError {
   readonly status: number;
-  constructor(readonly refusal: AppRequestRefusal, detail: string) {
+  constructor(
+    readonly refusal: AppRequestRefusal,
+    detail: string,
+  ) {
     super(`app_request_${refusal}`, `app:// request refused: ${detail}`, 'permission');
     this.status = STATUS[refusal];
   }

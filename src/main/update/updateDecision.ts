@@ -15,17 +15,10 @@ import type { EffectivePolicy } from '../../common/policy/merge';
 import { httpsUrlSchema } from '../../common/policy/values';
 import type { InstallKind } from './installKind';
 
-export type UpdateOffReason =
-  | 'development'
-  | 'package-manager'
-  | 'per-machine-install'
-  | 'policy-off'
-  | 'feed-missing'
-  | 'no-build-feed';
+export type UpdateOffReason = 'development' | 'package-manager' | 'per-machine-install' | 'policy-off' | 'feed-missing' | 'no-build-feed';
 
 export type UpdateDecision =
-  | { enabled: false; reason: UpdateOffReason }
-  | { enabled: true; feedUrl: string; source: 'policy' | 'build'; apply: 'install' | 'notify-only' };
+  { enabled: false; reason: UpdateOffReason } | { enabled: true; feedUrl: string; source: 'policy' | 'build'; apply: 'install' | 'notify-only' };
 
 export interface UpdateInputs {
   policy: Pick<EffectivePolicy, 'values' | 'managed'>;

@@ -15,7 +15,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /** One agreement: the fresh public key, and the DH output or why there is none. */
-export type EphemeralResult = { readonly ephemeralPublicKey: Uint8Array; readonly dh: Uint8Array } | { readonly error: 'invalid_public_key' | 'zero_shared_secret' };
+export type EphemeralResult =
+  { readonly ephemeralPublicKey: Uint8Array; readonly dh: Uint8Array } | { readonly error: 'invalid_public_key' | 'zero_shared_secret' };
 
 /** Below this many agreements a batch is not worth a round trip to the workers. */
 export const PARALLEL_MIN = 64;
@@ -32,7 +33,10 @@ function agreeHere(peers: readonly Uint8Array[]): EphemeralResult[] {
   return peers.map((raw): EphemeralResult => {
     let peer: KeyObject;
     try {
-      peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64url') }, format: 'jwk' });
+      peer = createPublicKey({
+        key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64url') },
+        format: 'jwk',
+      });
     } catch {
       return { error: 'invalid_public_key' };
     }

@@ -46,9 +46,7 @@ function checkLength(raw: Uint8Array, what: string): void {
 /** KeyObject of a raw private key. */
 export function privateKeyObject(curve: OkpCurve, raw: Uint8Array): KeyObject {
   checkLength(raw, `${curve} private key`);
-  return cached(caches[curve].private, raw, () =>
-    createPrivateKey({ key: { kty: 'OKP', crv: curve, d: b64u(raw), x: PLACEHOLDER_X }, format: 'jwk' }),
-  );
+  return cached(caches[curve].private, raw, () => createPrivateKey({ key: { kty: 'OKP', crv: curve, d: b64u(raw), x: PLACEHOLDER_X }, format: 'jwk' }));
 }
 
 /** KeyObject of a raw public key; throws ProviderError when Node rejects the encoding. */

@@ -147,7 +147,8 @@ export function createNodeCryptoProvider(): CryptoProvider {
     x25519EphemeralMany: async (publicKeys) => {
       for (const pk of publicKeys) expectLength(pk, 32, 'X25519 public key');
       return (await agreeMany(publicKeys)).map((r) => {
-        if ('error' in r) throw new ProviderError(r.error === 'invalid_public_key' ? 'X25519 public key is not valid' : 'X25519 failed (all-zero shared secret)');
+        if ('error' in r)
+          throw new ProviderError(r.error === 'invalid_public_key' ? 'X25519 public key is not valid' : 'X25519 failed (all-zero shared secret)');
         return r;
       });
     },

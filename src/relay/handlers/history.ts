@@ -137,9 +137,7 @@ export const historyRoutes = [
     access: (p) => needs(p.channels.map((c) => [c, 'read'] as const)),
     handle: (p, ctx) => {
       const now = Date.now();
-      const counts = Object.fromEntries(
-        p.channels.map((ch, i) => [ch, ctx.relay.messages.count(p.subKey, ch, p.after(i), LIMITS.messageCountCap, now)]),
-      );
+      const counts = Object.fromEntries(p.channels.map((ch, i) => [ch, ctx.relay.messages.count(p.subKey, ch, p.after(i), LIMITS.messageCountCap, now)]));
       return ok({ status: 200, error: false, error_message: '', channels: counts, more: {} });
     },
   }),

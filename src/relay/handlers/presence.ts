@@ -26,9 +26,7 @@ interface Target {
 function target(ctx: RouteContext, requireSome: boolean): Target {
   const subKey = subscribeKey(ctx);
   // Presence twins (`-pnpres`) are accepted and ignored: some SDK configurations leave them in leave requests.
-  const channels = [...new Set(decodeNameList(ctx.params.channels ?? '', 'channel list'))]
-    .map((c) => checkChannel(c, true))
-    .filter((c) => !isPresenceName(c));
+  const channels = [...new Set(decodeNameList(ctx.params.channels ?? '', 'channel list'))].map((c) => checkChannel(c, true)).filter((c) => !isPresenceName(c));
   const groups = groupList(ctx, true).filter((g) => !isPresenceName(g));
   if (requireSome && channels.length === 0 && groups.length === 0) {
     throw new BadRequestError('invalid_parameter', 'Name at least one channel or channel group');
@@ -66,9 +64,7 @@ function hereNowBody(ctx: RouteContext, t: Target, global: boolean): unknown {
   const offset = intQuery(ctx, 'offset', 0, 1_000_000) ?? 0;
   const describe = (channel: string) => {
     const members = presence.hereNow(t.subKey, channel);
-    const uuids = members
-      .slice(offset, offset + limit)
-      .map((m) => (withState && m.state !== undefined ? { uuid: m.uuid, state: m.state } : m.uuid));
+    const uuids = members.slice(offset, offset + limit).map((m) => (withState && m.state !== undefined ? { uuid: m.uuid, state: m.state } : m.uuid));
     return { occupancy: members.length, ...(withUuids ? { uuids } : {}) };
   };
   if (!global && t.channels.length === 1 && t.groups.length === 0) {

@@ -58,9 +58,7 @@ function parse(ctx: RouteContext): SubscribeParams {
 /** The concrete (non-presence) channels this subscriber becomes present on. */
 function presenceChannels(p: SubscribeParams, ctx: RouteContext): string[] {
   const direct = [...p.spec.channels].filter((ch) => !isPresenceName(ch) && !isWildcard(ch));
-  const viaGroups = p.spec.groups
-    .filter((g) => !isPresenceName(g))
-    .flatMap((g) => groupChannels(g, (name) => ctx.relay.groups.channels(p.spec.subKey, name)));
+  const viaGroups = p.spec.groups.filter((g) => !isPresenceName(g)).flatMap((g) => groupChannels(g, (name) => ctx.relay.groups.channels(p.spec.subKey, name)));
   return [...new Set([...direct, ...viaGroups])];
 }
 

@@ -91,9 +91,7 @@ export function toIncoming(req: IncomingMessage, res: ServerResponse, method: Ht
     query,
     closed,
     body: () => {
-      bodyPromise ??= readLimited(req).then((raw) =>
-        /deflate/i.test(String(req.headers['content-encoding'] ?? '')) ? inflateOrRaw(raw) : raw,
-      );
+      bodyPromise ??= readLimited(req).then((raw) => (/deflate/i.test(String(req.headers['content-encoding'] ?? '')) ? inflateOrRaw(raw) : raw));
       return bodyPromise;
     },
   };

@@ -65,9 +65,7 @@ export function writePreflight(res: ServerResponse, requestedHeaders: string | u
   res.writeHead(204, {
     ...CORS_HEADERS,
     'access-control-allow-headers':
-      requestedHeaders !== undefined && /^[\w\-, ]{1,500}$/.test(requestedHeaders)
-        ? requestedHeaders
-        : 'content-type, content-encoding, accept',
+      requestedHeaders !== undefined && /^[\w\-, ]{1,500}$/.test(requestedHeaders) ? requestedHeaders : 'content-type, content-encoding, accept',
     ...(privateNetwork ? { 'access-control-allow-private-network': 'true' } : {}),
     'content-length': '0',
   });

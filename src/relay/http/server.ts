@@ -85,11 +85,7 @@ export function createRelayServer(relay: RelayContext): RelayServer {
 
   const server = createServer({ maxHeaderSize: LIMITS.headerBytes }, (req, res) => {
     if (req.method === 'OPTIONS') {
-      writePreflight(
-        res,
-        req.headers['access-control-request-headers'],
-        req.headers['access-control-request-private-network'] === 'true',
-      );
+      writePreflight(res, req.headers['access-control-request-headers'], req.headers['access-control-request-private-network'] === 'true');
       return;
     }
     inFlight += 1;
@@ -107,10 +103,7 @@ export function createRelayServer(relay: RelayContext): RelayServer {
   const drain = (limitMs: number) =>
     inFlight === 0
       ? Promise.resolve()
-      : Promise.race([
-          new Promise<void>((resolve) => (drained = resolve)),
-          new Promise<void>((resolve) => setTimeout(resolve, limitMs).unref()),
-        ]);
+      : Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise<void>((resolve) => setTimeout(resolve, limitMs).unref())]);
 
   const close = async () => {
     if (closing) return;

@@ -23,10 +23,7 @@ export type Access =
 export const OPEN: Access = { kind: 'open' };
 export const SIGNED: Access = { kind: 'signed' };
 
-export function needs(
-  channels: readonly (readonly [string, Permission])[],
-  groups: readonly (readonly [string, Permission])[] = [],
-): Access {
+export function needs(channels: readonly (readonly [string, Permission])[], groups: readonly (readonly [string, Permission])[] = []): Access {
   return { kind: 'token', channels, groups };
 }
 
@@ -81,9 +78,7 @@ export class AccessManager {
     const deniedChannels = access.channels
       .filter(([name, permission]) => !allows(bitsFor(name, claims.res.chan, claims.pat.chan), permission))
       .map(([name]) => name);
-    const deniedGroups = access.groups
-      .filter(([name, permission]) => !allows(bitsFor(name, claims.res.grp, claims.pat.grp), permission))
-      .map(([name]) => name);
+    const deniedGroups = access.groups.filter(([name, permission]) => !allows(bitsFor(name, claims.res.grp, claims.pat.grp), permission)).map(([name]) => name);
     if (deniedChannels.length > 0 || deniedGroups.length > 0) {
       throw new AccessDeniedError('forbidden', 'Forbidden', { channels: deniedChannels, groups: deniedGroups });
     }

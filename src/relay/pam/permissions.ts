@@ -32,11 +32,7 @@ function compile(pattern: string): RegExp | null {
 }
 
 /** The permission bits `name` has under `resources` / `patterns` (0 when none). */
-export function bitsFor(
-  name: string,
-  resources: Readonly<Record<string, number>>,
-  patterns: Readonly<Record<string, number>>,
-): number {
+export function bitsFor(name: string, resources: Readonly<Record<string, number>>, patterns: Readonly<Record<string, number>>): number {
   if (Object.hasOwn(resources, name)) return resources[name] ?? 0;
   let bits = 0;
   for (const [pattern, value] of Object.entries(patterns)) {

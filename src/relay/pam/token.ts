@@ -56,7 +56,9 @@ function canonical(value: unknown): string {
 }
 
 function sign(secretKey: string, claims: TokenClaims): Buffer {
-  return createHmac('sha256', secretKey).update(`seed-relay-token-v2\n${canonical(claims)}`).digest();
+  return createHmac('sha256', secretKey)
+    .update(`seed-relay-token-v2\n${canonical(claims)}`)
+    .digest();
 }
 
 export function mintToken(secretKey: string, claims: TokenClaims): string {

@@ -133,13 +133,7 @@ export class Hub {
     return { events: sorted, cursor: now > cursor ? now : cursor };
   }
 
-  private collectWildcard(
-    subKey: string,
-    wildcard: string,
-    cursor: Timetoken,
-    now: Timetoken,
-    add: (event: RelayEvent, match: string) => void,
-  ): void {
+  private collectWildcard(subKey: string, wildcard: string, cursor: Timetoken, now: Timetoken, add: (event: RelayEvent, match: string) => void): void {
     const prefix = `${subKey}\n`;
     let needStore = cursor < this.floorOf(subKey);
     for (const [key, backlog] of this.backlogs) {

@@ -35,11 +35,7 @@ export function groupMatch(group: string, channel: string, groupsOfBase: Readonl
   return groupsOfBase.has(stripPresence(group));
 }
 
-export function matchOf(
-  spec: SubscriptionSpec,
-  channel: string,
-  groupsOfBase: (base: string) => ReadonlySet<string>,
-): string | undefined {
+export function matchOf(spec: SubscriptionSpec, channel: string, groupsOfBase: (base: string) => ReadonlySet<string>): string | undefined {
   if (spec.channels.has(channel)) return channel;
   for (const wildcard of spec.wildcards) if (wildcardMatches(wildcard, channel)) return wildcard;
   if (spec.groups.length > 0) {

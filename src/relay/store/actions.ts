@@ -53,19 +53,13 @@ export class ActionStore {
   /** Removes one action; returns it, or `undefined` when there was none. */
   remove(subKey: string, channel: string, messageTt: Timetoken, actionTt: Timetoken): MessageAction | undefined {
     const row = this.db
-      .prepare(
-        `DELETE FROM actions WHERE sub_key = ? AND channel = ? AND message_tt = ? AND action_tt = ? RETURNING ${COLUMNS}`,
-      )
+      .prepare(`DELETE FROM actions WHERE sub_key = ? AND channel = ? AND message_tt = ? AND action_tt = ? RETURNING ${COLUMNS}`)
       .get(subKey, channel, messageTt, actionTt) as Row | undefined;
     return row === undefined ? undefined : toAction(row);
   }
 
   /** The newest `limit` actions before `start` (exclusive) and at or after `end`, oldest first. */
-  page(
-    subKey: string,
-    channel: string,
-    query: { start?: Timetoken; end?: Timetoken; limit: number },
-  ): { actions: MessageAction[]; more: boolean } {
+  page(subKey: string, channel: string, query: { start?: Timetoken; end?: Timetoken; limit: number }): { actions: MessageAction[]; more: boolean } {
     const where = ['sub_key = @subKey', 'channel = @channel'];
     if (query.start !== undefined) where.push('action_tt < @start');
     if (query.end !== undefined) where.push('action_tt >= @end');

@@ -72,6 +72,9 @@ export class ChannelGroupStore {
 
   list(subKey: string): string[] {
     const prefix = `${subKey}\n`;
-    return [...this.groups.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
+    return [...this.groups.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => k.slice(prefix.length))
+      .sort();
   }
 }

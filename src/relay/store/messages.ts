@@ -66,18 +66,17 @@ export class MessageStore {
   }
 
   insert(subKey: string, message: StoredMessage, expiresAt: number | null): void {
-    this.insertStatement
-      .run(
-        subKey,
-        message.channel,
-        message.tt,
-        message.publisher,
-        message.payload,
-        message.meta,
-        message.customType,
-        message.messageType,
-        expiresAt,
-      );
+    this.insertStatement.run(
+      subKey,
+      message.channel,
+      message.tt,
+      message.publisher,
+      message.payload,
+      message.meta,
+      message.customType,
+      message.messageType,
+      expiresAt,
+    );
   }
 
   /**
@@ -91,9 +90,7 @@ export class MessageStore {
     if (query.end !== undefined) where.push('tt >= @end');
     const forward = query.end !== undefined && query.start === undefined;
     const rows = this.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM messages WHERE ${where.join(' AND ')} ORDER BY tt ${forward ? 'ASC' : 'DESC'} LIMIT @max`,
-      )
+      .prepare(`SELECT ${COLUMNS} FROM messages WHERE ${where.join(' AND ')} ORDER BY tt ${forward ? 'ASC' : 'DESC'} LIMIT @max`)
       .all({ subKey, channel, start: query.start, end: query.end, max: query.max + 1, now }) as Row[];
     const more = rows.length > query.max;
     const messages = rows.slice(0, query.max).map(toMessage);
@@ -127,8 +124,7 @@ export class MessageStore {
              AND message_tt IN (SELECT tt FROM messages WHERE sub_key = @subKey AND channel = @channel${range})`,
         )
         .run(params);
-      return this.db.prepare(`DELETE FROM messages WHERE sub_key = @subKey AND channel = @channel${range}`).run(params)
-        .changes;
+      return this.db.prepare(`DELETE FROM messages WHERE sub_key = @subKey AND channel = @channel${range}`).run(params).changes;
     });
     return remove();
   }

@@ -13,9 +13,7 @@ export class RevocationStore {
   }
 
   revoke(signature: string, expiresAtSeconds: number): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO revoked_tokens (signature, expires_at) VALUES (?, ?)')
-      .run(signature, expiresAtSeconds);
+    this.db.prepare('INSERT OR IGNORE INTO revoked_tokens (signature, expires_at) VALUES (?, ?)').run(signature, expiresAtSeconds);
     this.revoked.add(signature);
   }
 
@@ -24,9 +22,7 @@ export class RevocationStore {
   }
 
   purgeExpired(nowSeconds: number): void {
-    const rows = this.db
-      .prepare('DELETE FROM revoked_tokens WHERE expires_at <= ? RETURNING signature')
-      .all(nowSeconds) as { signature: string }[];
+    const rows = this.db.prepare('DELETE FROM revoked_tokens WHERE expires_at <= ? RETURNING signature').all(nowSeconds) as { signature: string }[];
     for (const row of rows) this.revoked.delete(row.signature);
   }
 }

@@ -30,7 +30,9 @@ async function view(svc: Services, row: DeviceLinkRow): Promise<DeviceLinkView> 
     state: row.state,
     expiresAt: row.expires_at,
     newDevice: NewDeviceSchema.parse(JSON.parse(row.new_device)),
-    approver: approver ? { deviceId: approver.id as DeviceLinkView['newDevice']['deviceId'], certificate: JSON.parse(approver.certificate) as Record<string, unknown> } : null,
+    approver: approver
+      ? { deviceId: approver.id as DeviceLinkView['newDevice']['deviceId'], certificate: JSON.parse(approver.certificate) as Record<string, unknown> }
+      : null,
     payload: row.payload === null ? null : (JSON.parse(row.payload) as DeviceLinkView['payload']),
   };
 }
@@ -49,7 +51,14 @@ export function deviceLinkRoutes(svc: Services): Route[] {
         if (await deviceById(svc.db, body.deviceId)) throw new Conflict('a device with this id exists', 'device_exists');
         const now = svc.now();
         for (let attempt = 0; ; attempt++) {
-          const row = { id: svc.newId(), user_id: principal.userId, code: newCode(svc), new_device: JSON.stringify(body), created_at: now, expires_at: now + LINK_TTL_MS };
+          const row = {
+            id: svc.newId(),
+            user_id: principal.userId,
+            code: newCode(svc),
+            new_device: JSON.stringify(body),
+            created_at: now,
+            expires_at: now + LINK_TTL_MS,
+          };
           try {
             await insertDeviceLink(svc.db, row);
             return view(svc, { ...row, approver_device_id: null, payload: null, state: 'waiting' });

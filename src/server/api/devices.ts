@@ -81,7 +81,11 @@ export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => voi
           effects.revoke((await takeLiveTokens(tx, principal.userId, now)).map((t) => t.token));
           effects.notify([principal.userId], { type: 'access_changed' });
           for (const conversationId of conversations) {
-            effects.notify(await memberIds(tx, conversationId), { type: 'rotation_needed', conversationId: conversationId as ConversationId, reason: 'device_revoked' });
+            effects.notify(await memberIds(tx, conversationId), {
+              type: 'rotation_needed',
+              conversationId: conversationId as ConversationId,
+              reason: 'device_revoked',
+            });
           }
         });
         await applyEffects(svc.pubnub, effects, onPubnubError);

@@ -19,17 +19,39 @@ import { submitVersion } from './submitVersion';
 
 export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
   /** The membership and entitlement rules on one fetched row (0 = the current version). */
-  const view = async (conversationId: string, deviceId: string, version: number, row: Omit<MemberWrapRow, 'current_version'> & { current_version: number | null }) => {
+  const view = async (
+    conversationId: string,
+    deviceId: string,
+    version: number,
+    row: Omit<MemberWrapRow, 'current_version'> & { current_version: number | null },
+  ) => {
     if (row.current_version === null) throw new NotFound('no such conversation');
-    if (row.member_user === null || row.removed_at !== null || row.first_version === null) throw new Forbidden('you are not a member of this conversation', 'not_a_member');
+    if (row.member_user === null || row.removed_at !== null || row.first_version === null)
+      throw new Forbidden('you are not a member of this conversation', 'not_a_member');
     if (row.current_version === 0) throw new NotFound('this conversation has no key version yet', 'no_versions');
     const wanted = version === 0 ? row.current_version : version;
     if (wanted > row.current_version) throw new NotFound('no such key version', 'no_such_version');
     if (wanted < row.first_version) throw new Forbidden('that version predates your membership', 'before_membership');
-    if (row.wrap === null || row.record === null || row.version === null || row.created_at === null || row.added_by_device === null || row.created_by_device === null) {
+    if (
+      row.wrap === null ||
+      row.record === null ||
+      row.version === null ||
+      row.created_at === null ||
+      row.added_by_device === null ||
+      row.created_by_device === null
+    ) {
       throw new NotFound('no wrap of this version for your device yet', 'no_wrap');
     }
-    const wrapRow: DeviceWrapRow = { conversation_id: conversationId, version: row.version, created_at: row.created_at, created_by_device: row.created_by_device, record: row.record, wrap: row.wrap, added_by_device: row.added_by_device, grant_json: row.grant_json };
+    const wrapRow: DeviceWrapRow = {
+      conversation_id: conversationId,
+      version: row.version,
+      created_at: row.created_at,
+      created_by_device: row.created_by_device,
+      record: row.record,
+      wrap: row.wrap,
+      added_by_device: row.added_by_device,
+      grant_json: row.grant_json,
+    };
     return deviceKeyVersionJson(svc.db, wrapRow, deviceId);
   };
   const one = async (conversationId: string, userId: string, deviceId: string, version: number) => {

@@ -42,7 +42,18 @@ export function memberRoutes(svc: Services, onPubnubError: (err: unknown) => voi
           const granter = await loadGranter(tx, conversation.id, principal);
           for (const w of body.wraps) {
             const grant = await checkGrant(svc, conversation.id, w, granter);
-            await insertWrap(tx, { conversationId: conversation.id, version: w.version, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId, grant }, now);
+            await insertWrap(
+              tx,
+              {
+                conversationId: conversation.id,
+                version: w.version,
+                deviceId: w.deviceId,
+                wrap: JSON.stringify({ enc: w.enc, ct: w.ct }),
+                addedBy: principal.deviceId,
+                grant,
+              },
+              now,
+            );
           }
           await upsertMember(tx, { conversation_id: conversation.id, user_id: body.userId, role: body.role, joined_at: now, first_version: firstVersion });
           const notice = { type: 'member_added', conversationId: conversation.id as ConversationId, userId: body.userId as UserId } as const;

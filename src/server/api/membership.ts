@@ -11,7 +11,13 @@ import { currentMembers, markNeedsRotation, memberIds, removeMember, setRole, ty
 import { takeLiveTokens } from '../store/pubnubTokens';
 
 /** Removes `userId` (already checked to be a current member) and marks the conversation for rotation. */
-export async function departMember(tx: Queryable, conversation: ConversationRow, userId: string, reason: 'member_removed' | 'member_left', now: number): Promise<Effects> {
+export async function departMember(
+  tx: Queryable,
+  conversation: ConversationRow,
+  userId: string,
+  reason: 'member_removed' | 'member_left',
+  now: number,
+): Promise<Effects> {
   const effects = new Effects();
   const conversationId = conversation.id as ConversationId;
   await removeMember(tx, conversation.id, userId, now);

@@ -36,7 +36,16 @@ export function pubnubRoutes(svc: Services): Route[] {
           // could not revoke this token: check again, and revoke and retry if a channel was lost.
           const still = new Set(await channelsOf(principal.userId));
           if (readWrite.every((c) => still.has(c))) {
-            return { token: granted.token, ttlMinutes: granted.ttlMinutes, expiresAt, userId: principal.userId, subscribeKey: svc.pubnub.subscribeKey ?? '', publishKey: svc.pubnub.publishKey ?? '', readWrite, read };
+            return {
+              token: granted.token,
+              ttlMinutes: granted.ttlMinutes,
+              expiresAt,
+              userId: principal.userId,
+              subscribeKey: svc.pubnub.subscribeKey ?? '',
+              publishKey: svc.pubnub.publishKey ?? '',
+              readWrite,
+              read,
+            };
           }
           await svc.pubnub.revoke(granted.token).catch(() => undefined);
           if (attempt >= 2) throw new ServiceUnavailable('membership is changing; try again');

@@ -73,7 +73,13 @@ export async function submitVersion(
       }
       const previous = await latestVersionTime(tx, conversationId);
       const acceptedAt = Math.max(svc.now(), previous?.created_at ?? 0);
-      await insertVersion(tx, { conversation_id: conversationId, version: next, created_at: acceptedAt, created_by_device: principal.deviceId, record: JSON.stringify(publicRecord) });
+      await insertVersion(tx, {
+        conversation_id: conversationId,
+        version: next,
+        created_at: acceptedAt,
+        created_by_device: principal.deviceId,
+        record: JSON.stringify(publicRecord),
+      });
       const wraps = record.wraps.map((w) => ({ deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }) }));
       await insertWraps(tx, { conversationId, version: next, addedBy: principal.deviceId, wraps }, acceptedAt);
       await advanceVersion(tx, conversationId, next, acceptedAt);

@@ -42,7 +42,18 @@ export function wrapRoutes(svc: Services, onPubnubError: (err: unknown) => void)
               if (seen.has(key)) throw new Unprocessable(`duplicate wrap for device ${w.deviceId} version ${w.version}`, 'wraps_mismatch');
               seen.add(key);
               const grant = await checkGrant(svc, conversation.id, w, granter);
-              await insertWrap(tx, { conversationId: conversation.id, version: w.version, deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }), addedBy: principal.deviceId, grant }, now);
+              await insertWrap(
+                tx,
+                {
+                  conversationId: conversation.id,
+                  version: w.version,
+                  deviceId: w.deviceId,
+                  wrap: JSON.stringify({ enc: w.enc, ct: w.ct }),
+                  addedBy: principal.deviceId,
+                  grant,
+                },
+                now,
+              );
               recipients.add(userId);
             }
             effects.notify(recipients, { type: 'key_version', conversationId: conversation.id as ConversationId, version: conversation.current_version });

@@ -10,7 +10,11 @@ const NAME = 'jwt_hs256';
 
 export async function loadJwtSecret(db: Database, now: number): Promise<Uint8Array> {
   const value = await db.transaction(async (tx) => {
-    await tx.run('INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [NAME, randomBytes(32).toString('base64url'), now]);
+    await tx.run('INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [
+      NAME,
+      randomBytes(32).toString('base64url'),
+      now,
+    ]);
     return tx.one<{ value: string }>('SELECT value FROM server_secrets WHERE name = ?', [NAME]);
   });
   if (!value) throw new Error('could not load the token signing secret');

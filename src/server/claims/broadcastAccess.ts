@@ -24,7 +24,10 @@ export function broadcastChannelsOf(grants: RoleGrants, userId: string): { read:
   }
   return {
     readWrite: [...writable].sort().map(broadcastPubnubChannel),
-    read: [...readable].filter((c) => !writable.has(c)).sort().map(broadcastPubnubChannel),
+    read: [...readable]
+      .filter((c) => !writable.has(c))
+      .sort()
+      .map(broadcastPubnubChannel),
   };
 }
 

@@ -19,7 +19,12 @@ export interface ClaimIssuerServer {
   close(): Promise<void>;
 }
 
-export async function startClaimIssuer(opts: { dataDir: string; port?: number; host?: string; log?: (m: string, e?: unknown) => void }): Promise<ClaimIssuerServer> {
+export async function startClaimIssuer(opts: {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  log?: (m: string, e?: unknown) => void;
+}): Promise<ClaimIssuerServer> {
   let issuer: ClaimIssuer | null = null;
   const routes = claimRoutes(() => ({ jwks: () => (issuer ? issuer.jwks() : { keys: [] }) }));
   const server = createServer(

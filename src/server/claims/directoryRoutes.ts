@@ -33,8 +33,10 @@ export function directoryRoutes(svc: Services, grants: () => RoleGrants): Route[
         }
         if (descriptor.creator.userId !== principal.userId) throw new Forbidden('only the creator lists a channel', 'not_channel_creator');
         const store = grants();
-        if (store.ownerOf(descriptor.channelId, principal.userId, svc.now()) !== principal.userId) throw new Conflict('another user owns this channel id', 'channel_id_taken');
-        if (!store.list(descriptor.channelId, principal.userId, JSON.stringify(descriptor), svc.now())) throw new Conflict('this channel is listed already', 'already_listed');
+        if (store.ownerOf(descriptor.channelId, principal.userId, svc.now()) !== principal.userId)
+          throw new Conflict('another user owns this channel id', 'channel_id_taken');
+        if (!store.list(descriptor.channelId, principal.userId, JSON.stringify(descriptor), svc.now()))
+          throw new Conflict('this channel is listed already', 'already_listed');
         return { channelId: descriptor.channelId };
       },
     }),

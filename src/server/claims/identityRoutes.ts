@@ -32,7 +32,9 @@ export function identityRoutes(svc: Services, issuer: () => Promise<ClaimIssuer>
         if (!device || device.revoked_at !== null) throw new Unauthorized('device revoked', 'device_revoked');
         const certificate = parseDeviceCertificate(JSON.parse(device.certificate) as unknown);
         const roles = [CHANNEL_CREATOR_ROLE, ...grants().rolesOf(principal.userId)];
-        const claim = await (await issuer()).issue({ userId: principal.userId, audience: body.audience, roles, accountKey: bytesOf(certificate.accountKey), deviceId: principal.deviceId });
+        const claim = await (
+          await issuer()
+        ).issue({ userId: principal.userId, audience: body.audience, roles, accountKey: bytesOf(certificate.accountKey), deviceId: principal.deviceId });
         return { claim, roles };
       },
     }),

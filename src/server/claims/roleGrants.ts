@@ -45,12 +45,16 @@ export class RoleGrants {
 
   /** Channel ids whose owner is `userId`. */
   ownedBy(userId: string): string[] {
-    return (this.db.prepare('SELECT channel_id FROM channel_owners WHERE owner_user_id = ? ORDER BY channel_id').all(userId) as { channel_id: string }[]).map((r) => r.channel_id);
+    return (this.db.prepare('SELECT channel_id FROM channel_owners WHERE owner_user_id = ? ORDER BY channel_id').all(userId) as { channel_id: string }[]).map(
+      (r) => r.channel_id,
+    );
   }
 
   /** Per-channel grants of a user. */
   grantsOf(userId: string): { channelId: string; role: string }[] {
-    return (this.db.prepare('SELECT channel_id, role FROM grants WHERE user_id = ? ORDER BY channel_id, role').all(userId) as { channel_id: string; role: string }[]).map((r) => ({
+    return (
+      this.db.prepare('SELECT channel_id, role FROM grants WHERE user_id = ? ORDER BY channel_id, role').all(userId) as { channel_id: string; role: string }[]
+    ).map((r) => ({
       channelId: r.channel_id,
       role: r.role,
     }));
@@ -62,7 +66,11 @@ export class RoleGrants {
 
   /** Lists a verified descriptor in the directory; false when the id is listed already. */
   list(channelId: string, creatorUserId: string, descriptor: string, now: number): boolean {
-    return this.db.prepare('INSERT INTO directory (channel_id, creator_user_id, descriptor, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(channelId, creatorUserId, descriptor, now).changes > 0;
+    return (
+      this.db
+        .prepare('INSERT INTO directory (channel_id, creator_user_id, descriptor, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(channelId, creatorUserId, descriptor, now).changes > 0
+    );
   }
 
   /** Every listed descriptor (JSON), oldest first. */

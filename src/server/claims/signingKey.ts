@@ -27,7 +27,8 @@ function publicPart(jwk: JWK): JWK {
 }
 
 async function fromJwk(jwk: JWK): Promise<SigningKey> {
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') throw new ClaimIssuerConfigError('claim signing key is not an Ed25519 private JWK');
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string')
+    throw new ClaimIssuerConfigError('claim signing key is not an Ed25519 private JWK');
   const kid = await calculateJwkThumbprint(publicPart(jwk));
   const privateKey = (await importJWK(jwk, 'EdDSA')) as CryptoKey;
   return { kid, privateKey, publicJwk: { ...publicPart(jwk), kid, alg: 'EdDSA', use: 'sig' } };

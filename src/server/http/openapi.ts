@@ -44,10 +44,14 @@ function operation(route: Route, errorSchema: Json): Json {
   const spec = route.spec;
   const status = spec.status ?? 200;
   const responses: Json = {
-    [status]: status === 204 ? { description: 'done' } : { description: 'success', content: { 'application/json': { schema: schemaOf(spec.response, 'output') } } },
+    [status]:
+      status === 204 ? { description: 'done' } : { description: 'success', content: { 'application/json': { schema: schemaOf(spec.response, 'output') } } },
   };
   for (const [code, codes] of routeErrors(spec)) {
-    responses[code] = { description: `${STATUS_TEXT[code] ?? 'error'}: ${codes.map((c) => `\`${c}\``).join(', ')}`, content: { 'application/json': { schema: errorSchema } } };
+    responses[code] = {
+      description: `${STATUS_TEXT[code] ?? 'error'}: ${codes.map((c) => `\`${c}\``).join(', ')}`,
+      content: { 'application/json': { schema: errorSchema } },
+    };
   }
   return {
     summary: spec.summary,
@@ -71,7 +75,11 @@ export function buildOpenApi(routes: readonly Route[], errorBody: z.ZodType, ver
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Seed Messenger key service', version, description: 'Zero-trust key service: stores public keys, signed key-version records and per-device wraps; never a conversation key.' },
+    info: {
+      title: 'Seed Messenger key service',
+      version,
+      description: 'Zero-trust key service: stores public keys, signed key-version records and per-device wraps; never a conversation key.',
+    },
     servers: [{ url: '/' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     security: [{ bearer: [] }],

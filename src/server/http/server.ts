@@ -142,7 +142,8 @@ export function createListener(deps: HttpDeps): (req: IncomingMessage, res: Serv
         send(res, status, status === 204 ? undefined : deps.validateResponses ? validated(route, result) : result);
       } catch (err) {
         if (err instanceof HttpError) {
-          if (deps.validateResponses && matched && !answersError(matched.spec, err.status, err.code)) (deps.onContractBreach ?? deps.onBug)(new UndeclaredAnswer(matched, err));
+          if (deps.validateResponses && matched && !answersError(matched.spec, err.status, err.code))
+            (deps.onContractBreach ?? deps.onBug)(new UndeclaredAnswer(matched, err));
           const extra: Record<string, string> = err instanceof TooManyRequests ? { 'retry-after': String(err.retryAfterSeconds) } : {};
           if (err.status === 413) extra.connection = 'close';
           send(res, err.status, { error: { code: err.code, message: err.message } }, extra);

@@ -44,18 +44,31 @@ export class ClaimVerifier {
     } catch {
       throw new ClaimError('claim_malformed', 'role claim is not a decodable JWT');
     }
-    if (typeof alg !== 'string' || !ALGORITHMS.includes(alg)) throw new ClaimError('claim_unsupported_alg', `role claim algorithm ${String(alg)} is not accepted (EdDSA or ES256)`);
+    if (typeof alg !== 'string' || !ALGORITHMS.includes(alg))
+      throw new ClaimError('claim_unsupported_alg', `role claim algorithm ${String(alg)} is not accepted (EdDSA or ES256)`);
     const keySet = typeof issuer === 'string' ? this.keySets.get(issuer) : undefined;
     if (!keySet) throw new ClaimError('claim_wrong_issuer', `role claim issuer ${JSON.stringify(issuer)} is not trusted by this key manager`);
     let payload: unknown;
     try {
-      ({ payload } = await jwtVerify(token, keySet, { issuer: issuer as string, audience: this.audience, algorithms: ALGORITHMS, requiredClaims: ['exp', 'sub'] }));
+      ({ payload } = await jwtVerify(token, keySet, {
+        issuer: issuer as string,
+        audience: this.audience,
+        algorithms: ALGORITHMS,
+        requiredClaims: ['exp', 'sub'],
+      }));
     } catch (err) {
       throw mapJoseError(err);
     }
     const parsed = ClaimPayloadSchema.safeParse(payload);
     if (!parsed.success) throw new ClaimError('claim_malformed', `role claim payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return { issuer: parsed.data.iss, userId: parsed.data.sub, roles: parsed.data.roles, accountKey: bytesOf(parsed.data.ak), expiresAt: parsed.data.exp, deviceId: parsed.data.did };
+    return {
+      issuer: parsed.data.iss,
+      userId: parsed.data.sub,
+      roles: parsed.data.roles,
+      accountKey: bytesOf(parsed.data.ak),
+      expiresAt: parsed.data.exp,
+      deviceId: parsed.data.did,
+    };
   }
 }
 
@@ -66,7 +79,8 @@ function mapJoseError(err: unknown): ClaimError {
     if (err.claim === 'iss') return new ClaimError('claim_wrong_issuer', 'role claim issuer is not trusted');
     return new ClaimError('claim_malformed', `role claim: ${err.message}`);
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey) return new ClaimError('claim_forged', 'role claim signature does not verify under the issuer keys');
+  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey)
+    return new ClaimError('claim_forged', 'role claim signature does not verify under the issuer keys');
   if (err instanceof errors.JOSEAlgNotAllowed) return new ClaimError('claim_unsupported_alg', 'role claim algorithm is not accepted');
   if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || (err instanceof Error && /fetch|ECONNREFUSED|network/i.test(err.message))) {
     return new ClaimError('issuer_unreachable', 'the claim issuer key set could not be fetched');

@@ -47,7 +47,8 @@ export interface MountedKeyManager {
 
 /** Opens an instance: the key manager and its claim verifier, and a function that closes its database. */
 export function openKeyManager(config: Omit<KeyManagerConfig, 'basePath'>): KeyManagerParts & { close(): void } {
-  if (!KeyManagerUrlSchema.safeParse(config.url).success) throw new KeyManagerConfigError(`key manager url ${JSON.stringify(config.url)} is not a valid base URL`);
+  if (!KeyManagerUrlSchema.safeParse(config.url).success)
+    throw new KeyManagerConfigError(`key manager url ${JSON.stringify(config.url)} is not a valid base URL`);
   if (config.trustedIssuers.length === 0) throw new KeyManagerConfigError('a key manager needs at least one trusted claim issuer');
   mkdirSync(config.dataDir, { recursive: true });
   const masterKey = MasterKey.loadOrCreate(config.dataDir);

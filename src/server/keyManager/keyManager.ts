@@ -45,7 +45,8 @@ export class KeyManager {
     if (!claim.roles.includes(CHANNEL_CREATOR_ROLE)) throw new BroadcastError('role_missing', `creating a channel needs the ${CHANNEL_CREATOR_ROLE} role`);
     const descriptor = await verifyDescriptor(this.deps.crypto, descriptorInput, { accountKey: claim.accountKey, keyManagerUrl: this.deps.url });
     if (descriptor.creator.userId !== claim.userId) throw new BroadcastError('role_missing', 'the descriptor names another creator than the claim subject');
-    if (claim.deviceId !== undefined && descriptor.creator.deviceId !== claim.deviceId) throw new DescriptorError('descriptor_not_certified', 'the descriptor was signed by another device than the claim is for');
+    if (claim.deviceId !== undefined && descriptor.creator.deviceId !== claim.deviceId)
+      throw new DescriptorError('descriptor_not_certified', 'the descriptor was signed by another device than the claim is for');
     const pair = await generateChannelKeyPair(this.deps.crypto);
     const createdAt = this.deps.now();
     const sealed = this.deps.masterKey.seal(descriptor.channelId, 1, pair.privateKey);
@@ -114,7 +115,10 @@ export class KeyManager {
   /** Publisher certificates, and the revoked users whose signatures count only before their revocation. */
   publishers(channelId: string): { publishers: DeviceCertificate[]; revoked: { userId: string; revokedAt: number }[] } {
     if (this.deps.store.descriptor(channelId) === undefined) throw new BroadcastError('channel_unknown', `no channel ${channelId} on this key manager`);
-    return { publishers: this.deps.store.publishers(channelId).map((c) => JSON.parse(c) as DeviceCertificate), revoked: this.deps.store.revocations(channelId) };
+    return {
+      publishers: this.deps.store.publishers(channelId).map((c) => JSON.parse(c) as DeviceCertificate),
+      revoked: this.deps.store.revocations(channelId),
+    };
   }
 
   private async authorize(channelId: string, claimToken: string, certificate: DeviceCertificate, capability: Capability): Promise<DeviceCertificate> {
@@ -122,7 +126,8 @@ export class KeyManager {
     const claim = await this.deps.claims.verify(claimToken);
     const rule: ChannelRule = capability === 'publish' ? descriptor.publisherRule : descriptor.subscriberRule;
     const isCreator = claim.userId === descriptor.creator.userId;
-    if (!isCreator && this.deps.store.isRevoked(channelId, claim.userId)) throw new BroadcastError('subscriber_revoked', `${claim.userId} has been revoked from ${channelId}`);
+    if (!isCreator && this.deps.store.isRevoked(channelId, claim.userId))
+      throw new BroadcastError('subscriber_revoked', `${claim.userId} has been revoked from ${channelId}`);
     if (!isCreator && !ruleAllows(rule, subjectOf(claim))) throw new BroadcastError('role_missing', `the claim does not grant ${capability} on ${channelId}`);
     return verifyDeviceCertificate(this.deps.crypto, certificate, { userId: claim.userId, accountKey: claim.accountKey, deviceId: claim.deviceId });
   }

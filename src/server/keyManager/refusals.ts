@@ -50,6 +50,7 @@ export function toHttpError(err: unknown): unknown {
   if (err instanceof HttpError) return err;
   if (err instanceof BroadcastError) return new HttpError(statusOf(err.code), err.code, err.message);
   if (isProtocolError(err)) return new HttpError(422, 'certificate_refused', `device certificate refused: ${err.message}`);
-  if (err instanceof KeyManagerStateError) return new HttpError(503, 'key_manager_state', 'the key manager cannot use its stored keys (master key or storage damaged)');
+  if (err instanceof KeyManagerStateError)
+    return new HttpError(503, 'key_manager_state', 'the key manager cannot use its stored keys (master key or storage damaged)');
   return err;
 }

@@ -68,7 +68,9 @@ export class KeyManagerStore {
   }
 
   versions(channelId: string): StoredVersion[] {
-    const rows = this.db.prepare('SELECT version, public_key, sealed_private_key, created_at FROM key_versions WHERE channel_id = ? ORDER BY version').all(channelId) as VersionRow[];
+    const rows = this.db
+      .prepare('SELECT version, public_key, sealed_private_key, created_at FROM key_versions WHERE channel_id = ? ORDER BY version')
+      .all(channelId) as VersionRow[];
     return rows.map(toVersion);
   }
 
@@ -103,13 +105,18 @@ export class KeyManagerStore {
 
   recordPublisher(channelId: string, deviceId: string, userId: string, certificate: string): void {
     this.db
-      .prepare('INSERT INTO publishers (channel_id, device_id, user_id, certificate) VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, device_id) DO UPDATE SET certificate = excluded.certificate')
+      .prepare(
+        'INSERT INTO publishers (channel_id, device_id, user_id, certificate) VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, device_id) DO UPDATE SET certificate = excluded.certificate',
+      )
       .run(channelId, deviceId, userId, certificate);
   }
 
   /** Revoked users of a channel and when (ms): their signatures on later broadcasts are not accepted. */
   revocations(channelId: string): { userId: string; revokedAt: number }[] {
-    const rows = this.db.prepare('SELECT user_id, revoked_at FROM revocations WHERE channel_id = ? ORDER BY user_id').all(channelId) as { user_id: string; revoked_at: number }[];
+    const rows = this.db.prepare('SELECT user_id, revoked_at FROM revocations WHERE channel_id = ? ORDER BY user_id').all(channelId) as {
+      user_id: string;
+      revoked_at: number;
+    }[];
     return rows.map((r) => ({ userId: r.user_id, revokedAt: r.revoked_at }));
   }
 

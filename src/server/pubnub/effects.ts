@@ -25,9 +25,6 @@ export class Effects {
 /** Applies effects; returns the failures (already reported to `onError`). */
 export async function applyEffects(gateway: PubnubGateway, effects: Effects, onError: (err: unknown) => void): Promise<void> {
   if (!gateway.enabled) return;
-  const jobs = [
-    ...effects.revokedTokens.map((t) => gateway.revoke(t)),
-    ...effects.notices.map(({ userId, notice }) => gateway.notify(userId, notice)),
-  ];
+  const jobs = [...effects.revokedTokens.map((t) => gateway.revoke(t)), ...effects.notices.map(({ userId, notice }) => gateway.notify(userId, notice))];
   for (const result of await Promise.allSettled(jobs)) if (result.status === 'rejected') onError(result.reason);
 }

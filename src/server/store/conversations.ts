@@ -32,7 +32,11 @@ export interface MemberRow {
 const CONV = 'id, kind, name, history_policy, current_version, needs_rotation, rotation_reason, created_by, created_at, updated_at';
 const MEMBER = 'conversation_id, user_id, role, joined_at, first_version, removed_at';
 
-export async function insertConversation(q: Queryable, c: Pick<ConversationRow, 'id' | 'kind' | 'name' | 'history_policy' | 'created_by'>, now: number): Promise<void> {
+export async function insertConversation(
+  q: Queryable,
+  c: Pick<ConversationRow, 'id' | 'kind' | 'name' | 'history_policy' | 'created_by'>,
+  now: number,
+): Promise<void> {
   await q.run(`INSERT INTO conversations (${CONV}) VALUES (?, ?, ?, ?, 0, 0, NULL, ?, ?, ?)`, [c.id, c.kind, c.name, c.history_policy, c.created_by, now, now]);
 }
 
@@ -60,7 +64,9 @@ export async function advanceVersion(q: Queryable, id: string, version: number, 
 /** The conversations a user currently belongs to, newest activity first. */
 export function conversationsOfUser(q: Queryable, userId: string): Promise<ConversationRow[]> {
   return q.all<ConversationRow>(
-    `SELECT ${CONV.split(', ').map((c) => `c.${c}`).join(', ')} FROM conversations c JOIN members m ON m.conversation_id = c.id
+    `SELECT ${CONV.split(', ')
+      .map((c) => `c.${c}`)
+      .join(', ')} FROM conversations c JOIN members m ON m.conversation_id = c.id
       WHERE m.user_id = ? AND m.removed_at IS NULL ORDER BY c.updated_at DESC, c.id`,
     [userId],
   );

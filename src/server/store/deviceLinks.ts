@@ -47,6 +47,10 @@ export async function claimDeviceLink(q: Queryable, id: string, approverDeviceId
 /** Stores the sealed payload of a claimed link; false unless it is claimed by that device. */
 export async function approveDeviceLink(q: Queryable, id: string, approverDeviceId: string, payload: string): Promise<boolean> {
   return (
-    (await q.run(`UPDATE device_links SET state = 'approved', payload = ? WHERE id = ? AND state = 'claimed' AND approver_device_id = ?`, [payload, id, approverDeviceId])) === 1
+    (await q.run(`UPDATE device_links SET state = 'approved', payload = ? WHERE id = ? AND state = 'claimed' AND approver_device_id = ?`, [
+      payload,
+      id,
+      approverDeviceId,
+    ])) === 1
   );
 }

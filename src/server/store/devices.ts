@@ -18,7 +18,13 @@ export interface DeviceRow {
 const COLUMNS = 'id, user_id, name, certificate, created_at, revoked_at';
 
 export async function insertDevice(q: Queryable, d: Omit<DeviceRow, 'revoked_at'>): Promise<void> {
-  await q.run(`INSERT INTO devices (id, user_id, name, certificate, created_at) VALUES (?, ?, ?, ?, ?)`, [d.id, d.user_id, d.name, d.certificate, d.created_at]);
+  await q.run(`INSERT INTO devices (id, user_id, name, certificate, created_at) VALUES (?, ?, ?, ?, ?)`, [
+    d.id,
+    d.user_id,
+    d.name,
+    d.certificate,
+    d.created_at,
+  ]);
 }
 
 export function deviceById(q: Queryable, id: string): Promise<DeviceRow | undefined> {
@@ -26,10 +32,9 @@ export function deviceById(q: Queryable, id: string): Promise<DeviceRow | undefi
 }
 
 export function devicesOfUser(q: Queryable, userId: string, includeRevoked: boolean): Promise<DeviceRow[]> {
-  return q.all<DeviceRow>(
-    `SELECT ${COLUMNS} FROM devices WHERE user_id = ?${includeRevoked ? '' : ' AND revoked_at IS NULL'} ORDER BY created_at, id`,
-    [userId],
-  );
+  return q.all<DeviceRow>(`SELECT ${COLUMNS} FROM devices WHERE user_id = ?${includeRevoked ? '' : ' AND revoked_at IS NULL'} ORDER BY created_at, id`, [
+    userId,
+  ]);
 }
 
 export async function revokeDevice(q: Queryable, id: string, now: number): Promise<boolean> {

@@ -26,10 +26,9 @@ export function usersWithIds(q: Queryable, ids: readonly string[]): Promise<User
 /** The unrevoked devices of the given users, ordered by user, then creation, then id. */
 export function unrevokedDevicesOfUsers(q: Queryable, userIds: readonly string[]): Promise<DeviceRow[]> {
   if (userIds.length === 0) return Promise.resolve([]);
-  return q.all<DeviceRow>(
-    `SELECT ${DEVICE_COLUMNS} FROM devices WHERE user_id IN (${idList(q)}) AND revoked_at IS NULL ORDER BY user_id, created_at, id`,
-    [JSON.stringify(userIds)],
-  );
+  return q.all<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE user_id IN (${idList(q)}) AND revoked_at IS NULL ORDER BY user_id, created_at, id`, [
+    JSON.stringify(userIds),
+  ]);
 }
 
 export function devicesWithIds(q: Queryable, ids: readonly string[]): Promise<DeviceRow[]> {

@@ -71,7 +71,11 @@ export async function insertWraps(
 
 /** The stored grant of one device's wrap of a version (null: none, or no such wrap). */
 export async function grantOf(q: Queryable, conversationId: string, version: number, deviceId: string): Promise<string | null> {
-  const row = await q.one<{ grant_json: string | null }>('SELECT grant_json FROM key_wraps WHERE conversation_id = ? AND version = ? AND device_id = ?', [conversationId, version, deviceId]);
+  const row = await q.one<{ grant_json: string | null }>('SELECT grant_json FROM key_wraps WHERE conversation_id = ? AND version = ? AND device_id = ?', [
+    conversationId,
+    version,
+    deviceId,
+  ]);
   return row?.grant_json ?? null;
 }
 
@@ -97,10 +101,10 @@ export function wrapsInRange(q: Queryable, conversationId: string, deviceId: str
 
 /** The newest version created at or before `at` (ms), if any. */
 export async function versionAt(q: Queryable, conversationId: string, at: number): Promise<number | null> {
-  const row = await q.one<{ version: number }>(
-    'SELECT version FROM key_versions WHERE conversation_id = ? AND created_at <= ? ORDER BY version DESC LIMIT 1',
-    [conversationId, at],
-  );
+  const row = await q.one<{ version: number }>('SELECT version FROM key_versions WHERE conversation_id = ? AND created_at <= ? ORDER BY version DESC LIMIT 1', [
+    conversationId,
+    at,
+  ]);
   return row?.version ?? null;
 }
 

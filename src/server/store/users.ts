@@ -40,8 +40,9 @@ export async function setIdentityKey(q: Queryable, id: string, key: string): Pro
 /** Directory search: usernames or display names containing `term` (case-insensitive), by username. */
 export function searchUsers(q: Queryable, term: string, limit: number): Promise<UserRow[]> {
   const like = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return q.all<UserRow>(
-    `SELECT ${COLUMNS} FROM users WHERE username LIKE ? ESCAPE '\\' OR lower(display_name) LIKE ? ESCAPE '\\' ORDER BY username LIMIT ?`,
-    [like, like, limit],
-  );
+  return q.all<UserRow>(`SELECT ${COLUMNS} FROM users WHERE username LIKE ? ESCAPE '\\' OR lower(display_name) LIKE ? ESCAPE '\\' ORDER BY username LIMIT ?`, [
+    like,
+    like,
+    limit,
+  ]);
 }

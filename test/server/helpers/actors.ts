@@ -133,7 +133,13 @@ export async function memberDevicesOf(api: Api, actor: Actor, conversationId: st
 }
 
 /** Creates and submits the next version from `creator`'s device; returns the key and record. */
-export async function rotate(api: Api, actor: Actor, conversationId: ConversationId, version: number, deviceIndex = 0): Promise<{ key: Uint8Array; record: KeyVersionRecord }> {
+export async function rotate(
+  api: Api,
+  actor: Actor,
+  conversationId: ConversationId,
+  version: number,
+  deviceIndex = 0,
+): Promise<{ key: Uint8Array; record: KeyVersionRecord }> {
   const creator = device(actor, deviceIndex);
   const { record, conversationKey } = await buildRecord(creator, conversationId, version, await memberDevicesOf(api, actor, conversationId));
   const res = await api.post(`/v1/conversations/${conversationId}/versions`, { record }, creator.token);
@@ -165,7 +171,14 @@ export async function wrapsFor(conversationId: string, entries: { version: numbe
   const out = [];
   for (const e of entries) {
     for (const d of devices) {
-      const w = await wrapKey(crypto, { purpose: 'conversation', scopeId: conversationId, version: e.version, recipientDeviceId: d.deviceId, recipientPublicKey: d.x25519, key: e.key });
+      const w = await wrapKey(crypto, {
+        purpose: 'conversation',
+        scopeId: conversationId,
+        version: e.version,
+        recipientDeviceId: d.deviceId,
+        recipientPublicKey: d.x25519,
+        key: e.key,
+      });
       const grant = await createWrapGrant(crypto, {
         conversationId: conversationId as ConversationId,
         version: e.version,

@@ -37,7 +37,9 @@ export async function buildAcceptanceVectors(provider: CryptoProvider) {
   const members = [...alice.devices, ...bob.devices];
   const conversationKey = await fixedBytes(provider, 'accept/v1/conversation-key');
   const version = async (recipients: { deviceId: VectorDevice['deviceId']; x25519PublicKey: Uint8Array }[], label: string) => {
-    const ephemerals = new Map(await Promise.all(recipients.map(async (r) => [r.deviceId, await fixedX25519(provider, `accept/${label}/${r.deviceId}/ephemeral`)] as const)));
+    const ephemerals = new Map(
+      await Promise.all(recipients.map(async (r) => [r.deviceId, await fixedX25519(provider, `accept/${label}/${r.deviceId}/ephemeral`)] as const)),
+    );
     const { record } = await createKeyVersionRecord(provider, {
       conversationId,
       version: 1,
@@ -50,7 +52,10 @@ export async function buildAcceptanceVectors(provider: CryptoProvider) {
     });
     return { record, publicRecord: await publicKeyVersionRecord(provider, record) };
   };
-  const { record, publicRecord } = await version(members.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519.publicKey })), 'v1');
+  const { record, publicRecord } = await version(
+    members.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519.publicKey })),
+    'v1',
+  );
   const wrapOf = (r: KeyVersionRecord, d: VectorDevice): KeyWrap => r.wraps.find((w) => w.deviceId === d.deviceId)!;
   // A record alice-desktop signed whose wrap for bob-desktop was sealed to another key: it verifies, and does not open.
   const misdirected = await version(
@@ -77,7 +82,13 @@ export async function buildAcceptanceVectors(provider: CryptoProvider) {
 
   const fetched = (rec: unknown, wrap: unknown, grants: unknown[] = []) => ({ record: rec, wrap, grants });
   const users = (...us: { userId: UserId }[]) => us.map((u) => u.userId);
-  const valid = (name: string, device: VectorDevice, answer: ReturnType<typeof fetched>, coverage: 'record' | 'grants', allowedMembers: string[] | null = null) => ({
+  const valid = (
+    name: string,
+    device: VectorDevice,
+    answer: ReturnType<typeof fetched>,
+    coverage: 'record' | 'grants',
+    allowedMembers: string[] | null = null,
+  ) => ({
     name,
     deviceId: device.deviceId,
     version: 1,
@@ -86,7 +97,13 @@ export async function buildAcceptanceVectors(provider: CryptoProvider) {
     coverage,
     conversationKey: toHex(conversationKey),
   });
-  const invalid = (name: string, device: VectorDevice, answer: ReturnType<typeof fetched>, error: string, more: Knowledge & { version?: number; allowedMembers?: string[] | null } = {}) => ({
+  const invalid = (
+    name: string,
+    device: VectorDevice,
+    answer: ReturnType<typeof fetched>,
+    error: string,
+    more: Knowledge & { version?: number; allowedMembers?: string[] | null } = {},
+  ) => ({
     name,
     deviceId: device.deviceId,
     version: more.version ?? 1,
@@ -102,28 +119,62 @@ export async function buildAcceptanceVectors(provider: CryptoProvider) {
   const { signature: _signature, ...unsigned } = publicRecord;
   return {
     description:
-      'A device accepts a fetched key version (docs/protocol.md §6.4): parse the public record and its own wrap; look up the signer (certificate from `devices`, account key from `accounts` unless the case `trust`s another); verify the record (§6.3, expected `conversationId` and `version`) and the wrap: its digest in `wrapDigests` when the device is a member device, else the grant chain `grants` (§6.5; a granter is a member when its user is in `members` or it is one of the record\'s memberDevices); every member device must be one the directory vouches for (all of `devices` except the case\'s `uncertified`) and, when `allowedMembers` is not null, belong to one of those users; then open the wrap. Valid cases end with `conversationKey`; invalid ones with `error`.',
+      "A device accepts a fetched key version (docs/protocol.md §6.4): parse the public record and its own wrap; look up the signer (certificate from `devices`, account key from `accounts` unless the case `trust`s another); verify the record (§6.3, expected `conversationId` and `version`) and the wrap: its digest in `wrapDigests` when the device is a member device, else the grant chain `grants` (§6.5; a granter is a member when its user is in `members` or it is one of the record's memberDevices); every member device must be one the directory vouches for (all of `devices` except the case's `uncertified`) and, when `allowedMembers` is not null, belong to one of those users; then open the wrap. Valid cases end with `conversationKey`; invalid ones with `error`.",
     conversationId,
     accounts: Object.fromEntries([alice, bob, dave, mallory].map((u) => [u.userId, pairHex(u.account)])),
     devices: [...members, daveDesktop, davePhone].map(deviceJson),
     members: users(alice, bob, dave),
     valid: [
       valid('bob-desktop reads version 1 (its wrap is in the record)', bobDesktop, bobsAnswer, 'record'),
-      valid('alice-phone reads the current version; every member device belongs to a current member', alicePhone, fetched(publicRecord, wrapOf(record, alicePhone)), 'record', users(alice, bob, dave)),
-      valid('dave-desktop (added under shared history) reads it through alice-desktop\'s grant', daveDesktop, fetched(publicRecord, daveWrap, [daveGrant]), 'grants'),
+      valid(
+        'alice-phone reads the current version; every member device belongs to a current member',
+        alicePhone,
+        fetched(publicRecord, wrapOf(record, alicePhone)),
+        'record',
+        users(alice, bob, dave),
+      ),
+      valid(
+        "dave-desktop (added under shared history) reads it through alice-desktop's grant",
+        daveDesktop,
+        fetched(publicRecord, daveWrap, [daveGrant]),
+        'grants',
+      ),
       valid('dave-phone (linked later) reads it through a chain of two grants', davePhone, fetched(publicRecord, phoneWrap, [phoneGrant, daveGrant]), 'grants'),
     ],
     invalid: [
-      invalid('record signature bit flipped', bobDesktop, fetched({ ...publicRecord, signature: flip(publicRecord.signature) }, wrapOf(record, bobDesktop)), 'bad_signature'),
-      invalid('record createdAt edited', bobDesktop, fetched({ ...publicRecord, createdAt: publicRecord.createdAt + 1 }, wrapOf(record, bobDesktop)), 'bad_signature'),
-      invalid("alice-phone's wrap relabelled for bob-desktop (not the one the record signs)", bobDesktop, fetched(publicRecord, { ...wrapOf(record, alicePhone), deviceId: bobDesktop.deviceId }), 'bad_signature'),
+      invalid(
+        'record signature bit flipped',
+        bobDesktop,
+        fetched({ ...publicRecord, signature: flip(publicRecord.signature) }, wrapOf(record, bobDesktop)),
+        'bad_signature',
+      ),
+      invalid(
+        'record createdAt edited',
+        bobDesktop,
+        fetched({ ...publicRecord, createdAt: publicRecord.createdAt + 1 }, wrapOf(record, bobDesktop)),
+        'bad_signature',
+      ),
+      invalid(
+        "alice-phone's wrap relabelled for bob-desktop (not the one the record signs)",
+        bobDesktop,
+        fetched(publicRecord, { ...wrapOf(record, alicePhone), deviceId: bobDesktop.deviceId }),
+        'bad_signature',
+      ),
       invalid("bob-desktop is served alice-phone's wrap", bobDesktop, fetched(publicRecord, wrapOf(record, alicePhone)), 'incomplete_wraps'),
       invalid('one wrap digest missing', bobDesktop, fetched(withoutDigest, wrapOf(record, bobDesktop)), 'incomplete_wraps'),
       invalid('record of another conversation than asked', bobDesktop, bobsAnswer, 'wrong_conversation', { conversationId: 'conv-vector-0002' }),
       invalid('version 1 served when version 2 was asked', bobDesktop, bobsAnswer, 'wrong_key_version', { version: 2 }),
-      invalid("the signer's user is trusted under another account key", bobDesktop, bobsAnswer, 'signer_not_certified', { trust: { [alice.userId]: toHex(mallory.account.publicKey) } }),
+      invalid("the signer's user is trusted under another account key", bobDesktop, bobsAnswer, 'signer_not_certified', {
+        trust: { [alice.userId]: toHex(mallory.account.publicKey) },
+      }),
       invalid('a member device the directory cannot vouch for', bobDesktop, bobsAnswer, 'member_mismatch', { uncertified: [alicePhone.deviceId] }),
-      invalid('a member device of a user who is no longer a member (current version)', alicePhone, fetched(publicRecord, wrapOf(record, alicePhone)), 'member_mismatch', { allowedMembers: users(alice, dave) }),
+      invalid(
+        'a member device of a user who is no longer a member (current version)',
+        alicePhone,
+        fetched(publicRecord, wrapOf(record, alicePhone)),
+        'member_mismatch',
+        { allowedMembers: users(alice, dave) },
+      ),
       invalid('a late wrap without any grant', daveDesktop, fetched(publicRecord, daveWrap), 'uncovered_wrap'),
       invalid('a late wrap of a key the server chose, with the real grant', daveDesktop, fetched(publicRecord, serverWrap, [daveGrant]), 'bad_signature'),
       invalid('a grant chain that stops before a record member device', davePhone, fetched(publicRecord, phoneWrap, [phoneGrant]), 'uncovered_wrap'),

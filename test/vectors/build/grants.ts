@@ -22,7 +22,9 @@ export async function buildGrantVectors(provider: CryptoProvider) {
   const [daveDesktop, davePhone] = [dave.devices[0]!, dave.devices[1]!];
   const conversationKey = await fixedBytes(provider, 'grant/v1/conversation-key');
   const members = [...alice.devices, ...bob.devices];
-  const ephemerals = new Map(await Promise.all(members.map(async (d) => [d.deviceId, await fixedX25519(provider, `grant/v1/${d.deviceId}/ephemeral`)] as const)));
+  const ephemerals = new Map(
+    await Promise.all(members.map(async (d) => [d.deviceId, await fixedX25519(provider, `grant/v1/${d.deviceId}/ephemeral`)] as const)),
+  );
   const { record } = await createKeyVersionRecord(provider, {
     conversationId,
     version: 1,
@@ -36,7 +38,18 @@ export async function buildGrantVectors(provider: CryptoProvider) {
   const publicRecord = await publicKeyVersionRecord(provider, record);
   const wrapFor = async (to: VectorDevice, key = conversationKey, label = 'ephemeral') => {
     const ephemeral = await fixedX25519(provider, `grant/v1/${to.deviceId}/${label}`);
-    return { ephemeral, wrap: await wrapKey(provider, { purpose: 'conversation', scopeId: conversationId, version: 1, recipientDeviceId: to.deviceId, recipientPublicKey: to.x25519.publicKey, key, ephemeral }) };
+    return {
+      ephemeral,
+      wrap: await wrapKey(provider, {
+        purpose: 'conversation',
+        scopeId: conversationId,
+        version: 1,
+        recipientDeviceId: to.deviceId,
+        recipientPublicKey: to.x25519.publicKey,
+        key,
+        ephemeral,
+      }),
+    };
   };
   const grant = (by: VectorDevice, wrap: KeyWrap, grantedAt: number, version = 1) =>
     createWrapGrant(provider, { conversationId, version, wrap, grantedBy: by.deviceId, grantedAt, signingPrivateKey: by.ed25519.privateKey });
@@ -53,11 +66,22 @@ export async function buildGrantVectors(provider: CryptoProvider) {
     wrapDigest: await wrapDigest(provider, wrap),
     grants: grants.map((g) => ({ grant: g, canonicalJson: wrapGrantCanonicalJson(g), signingInput: toHex(wrapGrantSigningInput(g)) })),
   });
-  const bad = (name: string, recipient: VectorDevice, wrap: KeyWrap, grants: unknown[], error: string) => ({ name, recipient: recipient.deviceId, wrap, grants, error });
+  const bad = (name: string, recipient: VectorDevice, wrap: KeyWrap, grants: unknown[], error: string) => ({
+    name,
+    recipient: recipient.deviceId,
+    wrap,
+    grants,
+    error,
+  });
   return {
     description:
       'Wrap grants: grant = {v:1, conversationId, version, recipientDeviceId, wrapDigest (as in key-version-records.json), grantedBy, grantedAt}; signature = Ed25519(granting device, tuple("seed-wrap-grant-v1", canonicalJson(grant without signature))). A wrap outside the record is accepted only with a chain: grants[0] covers the wrap, grants[i+1] covers grants[i].grantedBy\'s wrap, the last grantedBy is in memberDevices; every granter is certified and its user a member (`members`).',
-    accounts: { [alice.userId]: pairHex(alice.account), [bob.userId]: pairHex(bob.account), [dave.userId]: pairHex(dave.account), [carol.userId]: pairHex(carol.account) },
+    accounts: {
+      [alice.userId]: pairHex(alice.account),
+      [bob.userId]: pairHex(bob.account),
+      [dave.userId]: pairHex(dave.account),
+      [carol.userId]: pairHex(carol.account),
+    },
     devices: [...members, daveDesktop, davePhone, ...carol.devices].map(deviceJson),
     members: [alice.userId, bob.userId, dave.userId],
     conversationKey: toHex(conversationKey),

@@ -54,7 +54,13 @@ export async function buildSafetyNumberVectors(provider: CryptoProvider) {
   const [a, b, c] = parties as [(typeof parties)[0], (typeof parties)[0], (typeof parties)[0]];
   const party = async (x: typeof a) => {
     const fp = await partyFingerprint(provider, x);
-    return { userId: x.userId, accountKey: toHex(x.accountKey), h0Input: toHex(concatBytes(i2osp(0, 2), x.accountKey, utf8Encode(x.userId))), fingerprint: toHex(fp), digits: fingerprintDigits(fp) };
+    return {
+      userId: x.userId,
+      accountKey: toHex(x.accountKey),
+      h0Input: toHex(concatBytes(i2osp(0, 2), x.accountKey, utf8Encode(x.userId))),
+      fingerprint: toHex(fp),
+      digits: fingerprintDigits(fp),
+    };
   };
   const pair = async (x: typeof a, y: typeof a) => ({
     a: await party(x),

@@ -55,9 +55,17 @@ export async function buildDeviceLinkVectors(provider: CryptoProvider) {
         linkId,
         code,
         newDevice: { deviceId, x25519: pairHex(device.x25519), ed25519: pairHex(device.ed25519), keys: device.keys },
-        fingerprint: { input: toHex(fingerprintInput), sha256: toHex(await provider.sha256(fingerprintInput)), value: await linkFingerprint(provider, device.keys) },
+        fingerprint: {
+          input: toHex(fingerprintInput),
+          sha256: toHex(await provider.sha256(fingerprintInput)),
+          value: await linkFingerprint(provider, device.keys),
+        },
         qrPayload: await linkQrPayload(provider, code, device.keys),
-        confirmation: { input: toHex(confirmInput), sha256: toHex(await provider.sha256(confirmInput)), code: await confirmationCode(provider, linkId, device.keys, approverKeys) },
+        confirmation: {
+          input: toHex(confirmInput),
+          sha256: toHex(await provider.sha256(confirmInput)),
+          code: await confirmationCode(provider, linkId, device.keys, approverKeys),
+        },
         payload: {
           ephemeral: pairHex(ephemeral),
           info: toHex(linkPayloadInfo(linkId)),

@@ -47,7 +47,8 @@ export async function buildEnvelopeVectors(provider: CryptoProvider) {
       push,
     });
     valid.push({
-      name: plaintext === bomPlaintext ? 'string body starting with U+FEFF (kept by the decoder)' : `${plaintext.type} body${push ? ' with push metadata' : ''}`,
+      name:
+        plaintext === bomPlaintext ? 'string body starting with U+FEFF (kept by the decoder)' : `${plaintext.type} body${push ? ' with push metadata' : ''}`,
       plaintext: plaintextJson(plaintext),
       plaintextBytes: toHex(encodePlaintext(plaintext)),
       nonce: toHex(nonce),
@@ -57,7 +58,12 @@ export async function buildEnvelopeVectors(provider: CryptoProvider) {
     });
   }
   const env = valid[1]!.envelope;
-  const bad = (name: string, envelope: unknown, error: string, context: Partial<{ conversationId: string }> = {}) => ({ name, envelope, context: { conversationId, ...context }, error });
+  const bad = (name: string, envelope: unknown, error: string, context: Partial<{ conversationId: string }> = {}) => ({
+    name,
+    envelope,
+    context: { conversationId, ...context },
+    error,
+  });
   return {
     description:
       'Message envelopes v1: AES-256-GCM(key of keyVersion, nonce, plaintextBytes, aad = canonical header); signature = Ed25519(sender device, tuple("seed-envelope-v1", aad, nonce, ciphertext)). Context: conversation keys by version (hex) and the sender device signing key.',
@@ -107,7 +113,12 @@ export async function buildBroadcastVectors(provider: CryptoProvider) {
     });
   }
   const env = valid[0]!.envelope;
-  const bad = (name: string, envelope: unknown, error: string, context: Partial<{ channelId: string }> = {}) => ({ name, envelope, context: { channelId, ...context }, error });
+  const bad = (name: string, envelope: unknown, error: string, context: Partial<{ channelId: string }> = {}) => ({
+    name,
+    envelope,
+    context: { channelId, ...context },
+    error,
+  });
   return {
     description:
       'Broadcast seals: HPKE base mode to the channel X25519 key, info = tuple("seed-broadcast-seal-v1", channelId) || I2OSP(keyVersion, 4), aad = canonical header; signature = Ed25519(sender device, tuple("seed-broadcast-v1", aad, enc, ciphertext)).',

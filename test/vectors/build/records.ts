@@ -3,7 +3,13 @@ import type { CryptoProvider } from '../../../src/common/crypto/provider';
 import { toHex } from '../../../src/common/encoding/bytes';
 import type { ConversationId } from '../../../src/common/ids';
 import { deviceCertificateSigningInput } from '../../../src/common/protocol/deviceCertificate';
-import { createKeyVersionRecord, keyVersionRecordCanonicalJson, keyVersionSigningInput, publicKeyVersionRecord, wrapDigestInput } from '../../../src/common/protocol/keyVersionRecord';
+import {
+  createKeyVersionRecord,
+  keyVersionRecordCanonicalJson,
+  keyVersionSigningInput,
+  publicKeyVersionRecord,
+  wrapDigestInput,
+} from '../../../src/common/protocol/keyVersionRecord';
 import { deviceJson, fixedBytes, fixedX25519, flip, pairHex, vectorUser } from './fixedKeys';
 
 const conversationId = 'conv-vector-0001' as ConversationId;
@@ -14,7 +20,8 @@ export async function buildCertificateVectors(provider: CryptoProvider) {
   const cert = alice.devices[0]!.certificate;
   const bad = (name: string, certificate: unknown, error: string, accountKey = toHex(alice.account.publicKey)) => ({ name, certificate, accountKey, error });
   return {
-    description: 'Device certificates signed by the account identity key: signature = Ed25519(account key, tuple("seed-device-cert-v1", canonicalJson(cert without signature))).',
+    description:
+      'Device certificates signed by the account identity key: signature = Ed25519(account key, tuple("seed-device-cert-v1", canonicalJson(cert without signature))).',
     account: { userId: alice.userId, ...pairHex(alice.account) },
     valid: alice.devices.map((d) => ({ ...deviceJson(d), signingInput: toHex(deviceCertificateSigningInput(d.certificate)) })),
     invalid: [
@@ -36,7 +43,9 @@ export async function buildRecordVectors(provider: CryptoProvider) {
   const carol = await vectorUser(provider, 'carol', ['desktop']);
   const signer = alice.devices[0]!;
   const members = [...alice.devices, ...bob.devices];
-  const ephemerals = new Map(await Promise.all(members.map(async (d) => [d.deviceId, await fixedX25519(provider, `record/v1/${d.deviceId}/ephemeral`)] as const)));
+  const ephemerals = new Map(
+    await Promise.all(members.map(async (d) => [d.deviceId, await fixedX25519(provider, `record/v1/${d.deviceId}/ephemeral`)] as const)),
+  );
   const conversationKey = await fixedBytes(provider, 'record/v1/conversation-key');
   const { record } = await createKeyVersionRecord(provider, {
     conversationId,
@@ -48,7 +57,11 @@ export async function buildRecordVectors(provider: CryptoProvider) {
     conversationKey,
     ephemerals,
   });
-  const verify: { conversationId: string; signerDevice: string; signerAccountKey: string } = { conversationId, signerDevice: signer.deviceId, signerAccountKey: toHex(alice.account.publicKey) };
+  const verify: { conversationId: string; signerDevice: string; signerAccountKey: string } = {
+    conversationId,
+    signerDevice: signer.deviceId,
+    signerAccountKey: toHex(alice.account.publicKey),
+  };
   const outsider = carol.devices[0]!;
   const { record: byOutsider } = await createKeyVersionRecord(provider, {
     conversationId,
@@ -89,14 +102,23 @@ export async function buildRecordVectors(provider: CryptoProvider) {
     invalid: [
       bad('signature bit flipped', { ...record, signature: flip(record.signature) }, 'bad_signature'),
       bad('createdAt changed', { ...record, createdAt: record.createdAt + 1 }, 'bad_signature'),
-      bad('a wrap replaced (its digest no longer matches)', { ...record, wraps: [{ ...firstWrap, ct: flip(firstWrap.ct) }, ...record.wraps.slice(1)] }, 'bad_signature'),
+      bad(
+        'a wrap replaced (its digest no longer matches)',
+        { ...record, wraps: [{ ...firstWrap, ct: flip(firstWrap.ct) }, ...record.wraps.slice(1)] },
+        'bad_signature',
+      ),
       bad('wrap missing for a member device', { ...record, wraps: record.wraps.slice(1) }, 'incomplete_wraps'),
       bad('duplicate wrap', { ...record, wraps: [record.wraps[0], record.wraps[0], record.wraps[2]] }, 'incomplete_wraps'),
       bad('memberDevices unsorted', { ...record, memberDevices: [...record.memberDevices].reverse() }, 'malformed'),
       bad('for another conversation than expected', record, 'wrong_conversation', { conversationId: 'conv-vector-0002' }),
       bad('signer certified by an untrusted account key', record, 'signer_not_certified', { signerAccountKey: toHex(bob.account.publicKey) }),
-      bad('signed by a certified device that is not a member', byOutsider, 'signer_not_member', { signerDevice: outsider.deviceId, signerAccountKey: toHex(carol.account.publicKey) }),
-      bad('members differ from the expected set (removed device still present)', record, 'member_mismatch', { memberDevices: ['alice-desktop', 'bob-desktop'] }),
+      bad('signed by a certified device that is not a member', byOutsider, 'signer_not_member', {
+        signerDevice: outsider.deviceId,
+        signerAccountKey: toHex(carol.account.publicKey),
+      }),
+      bad('members differ from the expected set (removed device still present)', record, 'member_mismatch', {
+        memberDevices: ['alice-desktop', 'bob-desktop'],
+      }),
       bad('version other than expected', record, 'wrong_key_version', { version: 2 }),
       bad('version 2 of the format', { ...record, v: 2 }, 'unsupported_version'),
     ],

@@ -9,7 +9,13 @@ export async function buildWrapVectors(provider: CryptoProvider) {
   const recipient = await fixedX25519(provider, 'wrap/recipient');
   const specs: { name: string; purpose: WrapPurpose; scopeId: string; version: number; deviceId: DeviceId }[] = [
     { name: 'conversation key, version 1', purpose: 'conversation', scopeId: 'conv-vector-0001', version: 1, deviceId: 'bob-desktop' as DeviceId },
-    { name: 'conversation key, version 4294967', purpose: 'conversation', scopeId: 'conv-vector-0001', version: 4_294_967, deviceId: 'bob-desktop' as DeviceId },
+    {
+      name: 'conversation key, version 4294967',
+      purpose: 'conversation',
+      scopeId: 'conv-vector-0001',
+      version: 4_294_967,
+      deviceId: 'bob-desktop' as DeviceId,
+    },
     { name: 'channel private key', purpose: 'channel', scopeId: 'chan-vector-0001', version: 2, deviceId: 'bob-phone' as DeviceId },
   ];
   const valid = [];
@@ -28,7 +34,11 @@ export async function buildWrapVectors(provider: CryptoProvider) {
     });
   }
   const base = valid[0]!;
-  const invalid = (name: string, change: Partial<{ purpose: WrapPurpose; scopeId: string; version: number; deviceId: string; wrap: KeyWrap | unknown }>, error: string) => ({
+  const invalid = (
+    name: string,
+    change: Partial<{ purpose: WrapPurpose; scopeId: string; version: number; deviceId: string; wrap: KeyWrap | unknown }>,
+    error: string,
+  ) => ({
     name,
     purpose: base.purpose,
     scopeId: base.scopeId,
@@ -40,7 +50,8 @@ export async function buildWrapVectors(provider: CryptoProvider) {
     error,
   });
   return {
-    description: 'HPKE base-mode key wraps: info = tuple(label, scopeId) || I2OSP(version, 4), aad = tuple("seed-key-wrap-recipient-v1", deviceId). Keys hex; wrap fields base64url.',
+    description:
+      'HPKE base-mode key wraps: info = tuple(label, scopeId) || I2OSP(version, 4), aad = tuple("seed-key-wrap-recipient-v1", deviceId). Keys hex; wrap fields base64url.',
     valid,
     invalid: [
       invalid('opened by another device id (aad)', { deviceId: 'bob-phone' }, 'bad_tag'),

@@ -1,5 +1,16 @@
 /** Routes of accounts, sessions and the user directory (docs/api.md "Accounts and sessions"). */
-import { LoginBody, MeSchema, PublicUserSchema, RefreshBody, RegisterBody, RegisteredSchema, SearchQuery, TokenPairSchema, UserIdParam, UserListSchema } from '../accountSchemas';
+import {
+  LoginBody,
+  MeSchema,
+  PublicUserSchema,
+  RefreshBody,
+  RegisterBody,
+  RegisteredSchema,
+  SearchQuery,
+  TokenPairSchema,
+  UserIdParam,
+  UserListSchema,
+} from '../accountSchemas';
 import { defineRoutes } from '../route';
 import { NoContent } from '../serviceSchemas';
 

@@ -3,7 +3,17 @@
  * channel directory, per-channel role grants, and the broadcast PubNub token. The default key manager it
  * mounts under `/km` has its own table (src/common/api/keyManager.ts).
  */
-import { ChannelListSchema, ClaimRequestBody, ClaimSchema, GrantBody, GrantedRoleSchema, GrantParams, ListChannelBody, ListedChannelIdSchema, WithdrawParams } from '../broadcastSchemas';
+import {
+  ChannelListSchema,
+  ClaimRequestBody,
+  ClaimSchema,
+  GrantBody,
+  GrantedRoleSchema,
+  GrantParams,
+  ListChannelBody,
+  ListedChannelIdSchema,
+  WithdrawParams,
+} from '../broadcastSchemas';
 import { BroadcastPubnubTokenSchema } from '../pubnubSchemas';
 import { defineRoutes } from '../route';
 import { NoContent } from '../serviceSchemas';

@@ -2,7 +2,17 @@
  * Routes of conversations and their members (docs/api.md "Conversations and members"). Every one of them
  * answers 404 for an unknown conversation and 403 `not_a_member` to anyone who is not a current member.
  */
-import { AddMemberBody, ConversationIdParam, ConversationListSchema, ConversationMemberParam, ConversationViewSchema, CreateConversationBody, MemberRoleSchema, RenameBody, SetRoleBody } from '../conversationSchemas';
+import {
+  AddMemberBody,
+  ConversationIdParam,
+  ConversationListSchema,
+  ConversationMemberParam,
+  ConversationViewSchema,
+  CreateConversationBody,
+  MemberRoleSchema,
+  RenameBody,
+  SetRoleBody,
+} from '../conversationSchemas';
 import { defineRoutes } from '../route';
 import { NoContent } from '../serviceSchemas';
 

@@ -1,6 +1,15 @@
 /** Routes of devices and the batch directory lookup (docs/api.md "Devices"). */
 import { UserIdParam } from '../accountSchemas';
-import { DeviceIdParam, DeviceListSchema, DevicesQuery, LookupBody, LookupResponse, OneDeviceSchema, RegisterDeviceBody, RegisteredDeviceSchema } from '../deviceSchemas';
+import {
+  DeviceIdParam,
+  DeviceListSchema,
+  DevicesQuery,
+  LookupBody,
+  LookupResponse,
+  OneDeviceSchema,
+  RegisterDeviceBody,
+  RegisteredDeviceSchema,
+} from '../deviceSchemas';
 import { defineRoutes } from '../route';
 import { NoContent } from '../serviceSchemas';
 

@@ -52,7 +52,10 @@ export async function sealBaseMany(
   info: PreparedInfo,
   messages: readonly { readonly recipientPublicKey: Uint8Array; readonly aad: Uint8Array; readonly plaintext: Uint8Array }[],
 ): Promise<{ enc: Uint8Array; ct: Uint8Array }[]> {
-  const encaps = await encapMany(provider, messages.map((m) => m.recipientPublicKey));
+  const encaps = await encapMany(
+    provider,
+    messages.map((m) => m.recipientPublicKey),
+  );
   const out: { enc: Uint8Array; ct: Uint8Array }[] = [];
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i] as (typeof messages)[number];

@@ -27,7 +27,11 @@ async function dh<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /** A fresh ephemeral key pair's public key and its DH with pkR: the provider's fast path when it has one. */
-async function ephemeralDh(provider: CryptoProvider, recipientPublicKey: Uint8Array, ephemeral?: RawKeyPair): Promise<{ enc: Uint8Array; dhValue: Uint8Array }> {
+async function ephemeralDh(
+  provider: CryptoProvider,
+  recipientPublicKey: Uint8Array,
+  ephemeral?: RawKeyPair,
+): Promise<{ enc: Uint8Array; dhValue: Uint8Array }> {
   const fast = provider.x25519Ephemeral?.bind(provider);
   if (ephemeral === undefined && fast !== undefined) {
     const { ephemeralPublicKey, dh: dhValue } = await dh(() => fast(recipientPublicKey));
@@ -75,12 +79,7 @@ export async function encapMany(provider: CryptoProvider, recipientPublicKeys: r
 }
 
 /** Decap(enc, skR); pass pkR when known to skip recomputing it. */
-export async function decap(
-  provider: CryptoProvider,
-  enc: Uint8Array,
-  recipientPrivateKey: Uint8Array,
-  recipientPublicKey?: Uint8Array,
-): Promise<Uint8Array> {
+export async function decap(provider: CryptoProvider, enc: Uint8Array, recipientPrivateKey: Uint8Array, recipientPublicKey?: Uint8Array): Promise<Uint8Array> {
   if (enc.length !== N_PK) throw new MalformedError('HPKE: enc must be 32 bytes');
   if (recipientPrivateKey.length !== N_SK) throw new MalformedError('HPKE: recipient private key must be 32 bytes');
   const pkR = recipientPublicKey ?? (await provider.x25519PublicKey(recipientPrivateKey));

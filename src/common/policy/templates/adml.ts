@@ -23,9 +23,7 @@ function strings(def: PolicyDefinition): string[] {
   return [
     `      <string id="${id}">${xmlEscape(def.title)}</string>`,
     `      <string id="${id}_Explain">${xmlEscape(explain(def))}</string>`,
-    ...(def.kind === 'enum' ? (def.choices ?? []) : []).map(
-      (c) => `      <string id="${id}_${enumSuffix(c)}">${xmlEscape(c)}</string>`,
-    ),
+    ...(def.kind === 'enum' ? (def.choices ?? []) : []).map((c) => `      <string id="${id}_${enumSuffix(c)}">${xmlEscape(c)}</string>`),
   ];
 }
 
@@ -38,7 +36,11 @@ function presentation(def: PolicyDefinition): string[] {
     case 'string':
       return [`      <presentation id="${id}">`, `        <textBox refId="${id}"><label>${label}</label></textBox>`, '      </presentation>'];
     case 'enum':
-      return [`      <presentation id="${id}">`, `        <dropdownList refId="${id}" noSort="true" defaultItem="0">${label}</dropdownList>`, '      </presentation>'];
+      return [
+        `      <presentation id="${id}">`,
+        `        <dropdownList refId="${id}" noSort="true" defaultItem="0">${label}</dropdownList>`,
+        '      </presentation>',
+      ];
     case 'list':
       return [`      <presentation id="${id}">`, `        <multiTextBox refId="${id}">${label} (one per line)</multiTextBox>`, '      </presentation>'];
     default:

@@ -19,10 +19,7 @@ function policyElements(def: PolicyDefinition): string[] {
   const id = def.registryName;
   switch (def.kind) {
     case 'boolean':
-      return [
-        '      <enabledValue><decimal value="1" /></enabledValue>',
-        '      <disabledValue><decimal value="0" /></disabledValue>',
-      ];
+      return ['      <enabledValue><decimal value="1" /></enabledValue>', '      <disabledValue><decimal value="0" /></disabledValue>'];
     case 'string':
       return ['      <elements>', `        <text id="${id}" valueName="${id}" required="true" maxLength="2048" />`, '      </elements>'];
     case 'enum':

@@ -24,11 +24,7 @@ function plistValue(def: PolicyDefinition, indent: string): string[] {
     case 'enum':
       return [`${indent}<string>${xmlEscape(String(v))}</string>`];
     case 'list':
-      return [
-        `${indent}<array>`,
-        ...(Array.isArray(v) ? v : []).map((x: string) => `${indent}\t<string>${xmlEscape(x)}</string>`),
-        `${indent}</array>`,
-      ];
+      return [`${indent}<array>`, ...(Array.isArray(v) ? v : []).map((x: string) => `${indent}\t<string>${xmlEscape(x)}</string>`), `${indent}</array>`];
     default:
       return missingCase(def.kind);
   }

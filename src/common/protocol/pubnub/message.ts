@@ -36,7 +36,12 @@ export async function decodePubNubMessage(provider: CryptoProvider, cipherKey: s
 }
 
 /** Decrypts the bytes of a published string (ACRH, or legacy when allowed). */
-export async function decryptPubNubPayload(provider: CryptoProvider, cipherKey: string, payload: unknown, options: DecodePubNubOptions = {}): Promise<Uint8Array> {
+export async function decryptPubNubPayload(
+  provider: CryptoProvider,
+  cipherKey: string,
+  payload: unknown,
+  options: DecodePubNubOptions = {},
+): Promise<Uint8Array> {
   if (typeof payload !== 'string') throw new MalformedError('PubNub message: encrypted payload must be a string');
   let data: Uint8Array;
   try {

@@ -68,14 +68,26 @@ export class BridgeMessageCrypto implements MessageCrypto {
     this.queued.delete(conversationId);
     for (let i = 0; i < items.length; i += OPEN_BATCH_MAX) {
       const batch = items.slice(i, i + OPEN_BATCH_MAX);
-      const outcomes = batch.length > 1 && this.bridge.openMessages ? await this.bridge.openMessages(conversationId, batch.map((b) => b.envelope)).catch(() => null) : null;
+      const outcomes =
+        batch.length > 1 && this.bridge.openMessages
+          ? await this.bridge
+              .openMessages(
+                conversationId,
+                batch.map((b) => b.envelope),
+              )
+              .catch(() => null)
+          : null;
       if (outcomes !== null && outcomes.length === batch.length) {
         batch.forEach((b, k) => b.settle(outcomes[k]!));
         continue;
       }
       // One at a time (a single envelope, no batch channel, or a batch main refused — e.g. one oversized
       // envelope — so each envelope gets its own outcome or error).
-      await Promise.all(batch.map((b) => this.bridge.openMessage(conversationId, b.envelope).then(b.settle, (e: unknown) => b.settle(e instanceof Error ? e : new Error(String(e))))));
+      await Promise.all(
+        batch.map((b) =>
+          this.bridge.openMessage(conversationId, b.envelope).then(b.settle, (e: unknown) => b.settle(e instanceof Error ? e : new Error(String(e)))),
+        ),
+      );
     }
   }
 

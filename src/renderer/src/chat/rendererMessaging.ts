@@ -22,7 +22,16 @@ export interface RendererMessagingDeps {
   storage: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
-const NOT_RETRIED = ['MessageSendEndpoint', 'PresenceEndpoint', 'FilesEndpoint', 'MessageStorageEndpoint', 'ChannelGroupsEndpoint', 'DevicePushNotificationsEndpoint', 'AppContextEndpoint', 'MessageReactionsEndpoint'];
+const NOT_RETRIED = [
+  'MessageSendEndpoint',
+  'PresenceEndpoint',
+  'FilesEndpoint',
+  'MessageStorageEndpoint',
+  'ChannelGroupsEndpoint',
+  'DevicePushNotificationsEndpoint',
+  'AppContextEndpoint',
+  'MessageReactionsEndpoint',
+];
 
 export function pubnubFromConfig(config: TransportConfig): PubNub {
   const excluded = NOT_RETRIED as unknown as NonNullable<PubNub.LinearRetryPolicyConfiguration['excluded']>;

@@ -35,7 +35,14 @@ export function BroadcastAccessDialog(props: BroadcastAccessDialogProps) {
   const disabled = person === null || props.busy;
   return (
     <Dialog title={`Access to ${props.channelName}`} onClose={props.onClose} testId="channel-access-dialog">
-      <UserPicker results={props.results} excluded={props.selfUserId === null ? [] : [props.selfUserId]} selected={picked} single onSearch={props.onSearch} onChange={setPicked} />
+      <UserPicker
+        results={props.results}
+        excluded={props.selfUserId === null ? [] : [props.selfUserId]}
+        selected={picked}
+        single
+        onSearch={props.onSearch}
+        onChange={setPicked}
+      />
       <fieldset className="choice">
         <legend>Role</legend>
         {ChannelRoleKindSchema.options.map((r) => (
@@ -46,10 +53,20 @@ export function BroadcastAccessDialog(props: BroadcastAccessDialogProps) {
         ))}
       </fieldset>
       <div className="dialog-actions">
-        <button type="button" disabled={disabled} onClick={() => person && props.onSetRole(person.userId as UserId, role, true)} data-testid="grant-channel-role">
+        <button
+          type="button"
+          disabled={disabled}
+          onClick={() => person && props.onSetRole(person.userId as UserId, role, true)}
+          data-testid="grant-channel-role"
+        >
           Grant
         </button>
-        <button type="button" disabled={disabled} onClick={() => person && props.onSetRole(person.userId as UserId, role, false)} data-testid="withdraw-channel-role">
+        <button
+          type="button"
+          disabled={disabled}
+          onClick={() => person && props.onSetRole(person.userId as UserId, role, false)}
+          data-testid="withdraw-channel-role"
+        >
           Withdraw
         </button>
         <button type="button" className="danger" disabled={disabled} onClick={() => setConfirming(true)} data-testid="revoke-channel-reader">

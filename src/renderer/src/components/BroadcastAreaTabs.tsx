@@ -19,7 +19,16 @@ export interface BroadcastAreaTabsProps {
 export function BroadcastAreaTabs({ area, onArea }: BroadcastAreaTabsProps) {
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     const index = AREAS.findIndex((a) => a.id === area);
-    const next = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? index + 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? index - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? AREAS.length - 1 : null;
+    const next =
+      e.key === 'ArrowRight' || e.key === 'ArrowDown'
+        ? index + 1
+        : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+          ? index - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? AREAS.length - 1
+              : null;
     if (next === null) return;
     e.preventDefault();
     const target = AREAS[(next + AREAS.length) % AREAS.length];

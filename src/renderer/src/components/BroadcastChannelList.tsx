@@ -20,7 +20,11 @@ export interface BroadcastChannelListProps {
 
 function moveFocus(e: KeyboardEvent<HTMLUListElement>) {
   const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button.channel-row')];
-  const next = nextListIndex(buttons.findIndex((b) => b === document.activeElement), e.key, buttons.length);
+  const next = nextListIndex(
+    buttons.findIndex((b) => b === document.activeElement),
+    e.key,
+    buttons.length,
+  );
   if (next === null) return;
   e.preventDefault();
   buttons[next]?.focus();

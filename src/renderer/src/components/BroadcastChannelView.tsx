@@ -54,7 +54,12 @@ export function BroadcastChannelView(props: BroadcastChannelViewProps) {
             </button>
           )}
           {c.following ? (
-            <button type="button" disabled={props.busy} onClick={() => (hasAccess ? props.onUnfollow() : setConfirmUnfollow(true))} data-testid="unfollow-channel">
+            <button
+              type="button"
+              disabled={props.busy}
+              onClick={() => (hasAccess ? props.onUnfollow() : setConfirmUnfollow(true))}
+              data-testid="unfollow-channel"
+            >
               Unfollow
             </button>
           ) : (
@@ -68,7 +73,9 @@ export function BroadcastChannelView(props: BroadcastChannelViewProps) {
         <p>
           Key manager: <code data-testid="channel-key-manager-url">{c.keyManagerUrl}</code>
         </p>
-        <p className="muted">This key manager can read the channel: it holds the keys and hands them to readers.{c.following ? '' : ' Follow only if you trust it.'}</p>
+        <p className="muted">
+          This key manager can read the channel: it holds the keys and hands them to readers.{c.following ? '' : ' Follow only if you trust it.'}
+        </p>
       </div>
       {props.notice !== null && (
         <p role="status" className="ok" data-testid="channel-notice">
@@ -108,7 +115,9 @@ export function BroadcastChannelView(props: BroadcastChannelViewProps) {
       )}
       {confirmUnfollow && (
         <Dialog title="Unfollow this channel?" onClose={() => setConfirmUnfollow(false)} testId="confirm-unfollow">
-          <p>You no longer have access to this channel. Unfollowing deletes this device’s keys for it, so you will not be able to read its earlier posts again.</p>
+          <p>
+            You no longer have access to this channel. Unfollowing deletes this device’s keys for it, so you will not be able to read its earlier posts again.
+          </p>
           <div className="dialog-actions">
             <button type="button" onClick={() => setConfirmUnfollow(false)}>
               Cancel

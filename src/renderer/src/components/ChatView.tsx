@@ -67,8 +67,8 @@ export function ChatView(props: ChatViewProps) {
       {block?.reason === 'identity_changed' && (
         <div role="alert" className="banner warning" data-testid="identity-changed-banner">
           <p>
-            {block.displayName}&apos;s safety number has changed. This can mean they reinstalled the app or linked a new account key — or that
-            someone is trying to intercept the conversation. Compare the new safety number before you continue.
+            {block.displayName}&apos;s safety number has changed. This can mean they reinstalled the app or linked a new account key — or that someone is trying
+            to intercept the conversation. Compare the new safety number before you continue.
           </p>
           <button type="button" onClick={props.onOpenSecurity}>
             Review safety number

@@ -46,7 +46,13 @@ export function DevicesPanel(props: DevicesPanelProps) {
               {d.revokedAt !== null && <span className="bad"> revoked {new Date(d.revokedAt).toLocaleDateString()}</span>}
             </span>
             {!d.current && d.revokedAt === null && (
-              <button type="button" disabled={props.busy} onClick={() => props.onRevoke(d.deviceId as DeviceId)} aria-label={`Revoke ${d.name}`} data-testid="revoke-device">
+              <button
+                type="button"
+                disabled={props.busy}
+                onClick={() => props.onRevoke(d.deviceId as DeviceId)}
+                aria-label={`Revoke ${d.name}`}
+                data-testid="revoke-device"
+              >
                 Revoke
               </button>
             )}
@@ -62,7 +68,14 @@ export function DevicesPanel(props: DevicesPanelProps) {
               if (code.trim() !== '') props.onBeginApproval(code.trim());
             }}
           >
-            <Field label="Link code shown on the new device (or the content of its QR code)" value={code} onChange={setCode} maxLength={2048} autoComplete="off" data-testid="approval-code" />
+            <Field
+              label="Link code shown on the new device (or the content of its QR code)"
+              value={code}
+              onChange={setCode}
+              maxLength={2048}
+              autoComplete="off"
+              data-testid="approval-code"
+            />
             <button type="submit" disabled={props.busy || code.trim() === ''} data-testid="approval-begin">
               Continue
             </button>

@@ -53,11 +53,22 @@ export function MembersPanel(props: MembersPanelProps) {
                 <label className="visually-hidden" htmlFor={`role-${m.userId}`}>
                   Role of {m.displayName}
                 </label>
-                <select id={`role-${m.userId}`} value={m.role} disabled={props.busy} onChange={(e) => props.onSetRole(m.userId as UserId, e.target.value === 'admin' ? 'admin' : 'member')}>
+                <select
+                  id={`role-${m.userId}`}
+                  value={m.role}
+                  disabled={props.busy}
+                  onChange={(e) => props.onSetRole(m.userId as UserId, e.target.value === 'admin' ? 'admin' : 'member')}
+                >
                   <option value="member">member</option>
                   <option value="admin">admin</option>
                 </select>
-                <button type="button" disabled={props.busy} onClick={() => props.onRemove(m.userId as UserId)} aria-label={`Remove ${m.displayName}`} data-testid="remove-member">
+                <button
+                  type="button"
+                  disabled={props.busy}
+                  onClick={() => props.onRemove(m.userId as UserId)}
+                  aria-label={`Remove ${m.displayName}`}
+                  data-testid="remove-member"
+                >
                   Remove
                 </button>
               </>
@@ -72,7 +83,14 @@ export function MembersPanel(props: MembersPanelProps) {
       {canManage && (
         <section aria-label="Add people">
           <h3>Add people</h3>
-          <UserPicker results={props.results} excluded={c.members.map((m) => m.userId)} selected={picked} single={false} onSearch={props.onSearch} onChange={setPicked} />
+          <UserPicker
+            results={props.results}
+            excluded={c.members.map((m) => m.userId)}
+            selected={picked}
+            single={false}
+            onSearch={props.onSearch}
+            onChange={setPicked}
+          />
           <button
             type="button"
             disabled={picked.length === 0 || props.busy}

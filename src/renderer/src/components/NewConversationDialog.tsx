@@ -42,7 +42,16 @@ export function NewConversationDialog(props: NewConversationDialogProps) {
         <fieldset className="choice">
           <legend>Kind</legend>
           <label>
-            <input type="radio" name="kind" checked={kind === 'direct'} onChange={() => { setKind('direct'); setSelected(selected.slice(0, 1)); }} /> Direct message
+            <input
+              type="radio"
+              name="kind"
+              checked={kind === 'direct'}
+              onChange={() => {
+                setKind('direct');
+                setSelected(selected.slice(0, 1));
+              }}
+            />{' '}
+            Direct message
           </label>
           <label>
             <input type="radio" name="kind" checked={kind === 'group'} onChange={() => setKind('group')} data-testid="kind-group" /> Group
@@ -60,7 +69,14 @@ export function NewConversationDialog(props: NewConversationDialogProps) {
             </div>
           </>
         )}
-        <UserPicker results={props.results} excluded={props.selfUserId ? [props.selfUserId] : []} selected={selected} single={kind === 'direct'} onSearch={props.onSearch} onChange={setSelected} />
+        <UserPicker
+          results={props.results}
+          excluded={props.selfUserId ? [props.selfUserId] : []}
+          selected={selected}
+          single={kind === 'direct'}
+          onSearch={props.onSearch}
+          onChange={setSelected}
+        />
         <ErrorNotice error={props.error} testId="new-conversation-error" />
         <button type="submit" disabled={!ready || props.busy} data-testid="create-conversation">
           {kind === 'direct' ? 'Start conversation' : 'Create group'}

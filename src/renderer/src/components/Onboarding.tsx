@@ -52,13 +52,21 @@ export function Onboarding(props: OnboardingProps) {
       )}
       {props.revoked && (
         <p role="alert" className="notice bad" data-testid="device-revoked">
-          This device was removed from your account on another device, and its keys were erased from this computer. Link it again
-          to read your conversations here.
+          This device was removed from your account on another device, and its keys were erased from this computer. Link it again to read your conversations
+          here.
         </p>
       )}
       <div role="tablist" aria-label="How to start" className="tabs">
         {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`panel-${t.id}`} onClick={() => setTab(t.id)}>
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
             {t.label}
           </button>
         ))}
@@ -103,7 +111,15 @@ function RegisterForm({ busy, onRegister }: OnboardingProps) {
     <form aria-label="Create account" onSubmit={(e) => submit(e, () => onRegister({ username, displayName, password, deviceName }))}>
       <Field label="Username" value={username} onChange={setUsername} autoComplete="username" required minLength={3} maxLength={32} />
       <Field label="Display name" value={displayName} onChange={setDisplayName} required maxLength={64} />
-      <Field label="Password (at least 10 characters)" type="password" value={password} onChange={setPassword} autoComplete="new-password" required minLength={10} />
+      <Field
+        label="Password (at least 10 characters)"
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoComplete="new-password"
+        required
+        minLength={10}
+      />
       <Field label="Device name" value={deviceName} onChange={setDeviceName} required maxLength={64} />
       <button type="submit" disabled={busy} data-testid="register-submit">
         {busy ? 'Creating…' : 'Create account'}

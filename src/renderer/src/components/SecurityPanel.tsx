@@ -78,7 +78,12 @@ export function SecurityPanel(props: SecurityPanelProps) {
           </div>
           <QrImage payload={focused.qrPayload} label={`QR code of the safety number with ${focusedName}`} testId="safety-qr" />
           {focused.state !== 'verified' && (
-            <button type="button" onClick={() => props.onVerify(focused.userId)} disabled={props.busy || focused.state === 'changed'} data-testid="mark-verified">
+            <button
+              type="button"
+              onClick={() => props.onVerify(focused.userId)}
+              disabled={props.busy || focused.state === 'changed'}
+              data-testid="mark-verified"
+            >
               Mark as verified
             </button>
           )}

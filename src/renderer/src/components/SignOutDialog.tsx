@@ -14,9 +14,8 @@ export function SignOutDialog({ busy, onConfirm, onCancel }: SignOutDialogProps)
   return (
     <Dialog title="Sign out and unlink this device?" onClose={onCancel} testId="sign-out-dialog">
       <p>
-        Signing out removes this device from your account: its keys are deleted from this computer and your
-        conversations switch to new keys. To use this computer again, sign in as a new device and link it from
-        another device to bring your history.
+        Signing out removes this device from your account: its keys are deleted from this computer and your conversations switch to new keys. To use this
+        computer again, sign in as a new device and link it from another device to bring your history.
       </p>
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>

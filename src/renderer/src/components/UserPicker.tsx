@@ -36,9 +36,7 @@ export function UserPicker({ results, excluded, selected, single, onSearch, onCh
         }}
         data-testid="user-search"
       />
-      {selected.length > 0 && (
-        <p data-testid="selected-users">Selected: {selected.map((u) => u.displayName).join(', ')}</p>
-      )}
+      {selected.length > 0 && <p data-testid="selected-users">Selected: {selected.map((u) => u.displayName).join(', ')}</p>}
       <ul className="user-results">
         {shown.map((u) => (
           <li key={u.userId}>

@@ -41,7 +41,11 @@ export function checkNewChannel(name: string, keyManagerUrl: string): NewChannel
   if (trimmedName.length > 100) return { ok: false, field: 'name', message: 'The name can be at most 100 characters.' };
   const url = keyManagerUrl.trim();
   if (url !== '' && !keyManagerUrlSchema.safeParse(url).success) {
-    return { ok: false, field: 'keyManagerUrl', message: 'The key manager URL must be an http(s) address without query, fragment, user name or trailing slash.' };
+    return {
+      ok: false,
+      field: 'keyManagerUrl',
+      message: 'The key manager URL must be an http(s) address without query, fragment, user name or trailing slash.',
+    };
   }
   const parsed = createChannelArgsSchema.safeParse(url === '' ? { name: trimmedName } : { name: trimmedName, keyManagerUrl: url });
   if (!parsed.success) return { ok: false, field: 'name', message: 'The channel name is not valid.' };

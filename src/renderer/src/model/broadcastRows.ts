@@ -13,7 +13,14 @@ export const BROADCAST_PAGE = 30;
 export const MAX_OPEN = 500;
 
 export type BroadcastRow =
-  | { readonly kind: 'opened'; readonly key: string; readonly text: string; readonly sentAt: number; readonly keyVersion: number | null; readonly mine: boolean }
+  | {
+      readonly kind: 'opened';
+      readonly key: string;
+      readonly text: string;
+      readonly sentAt: number;
+      readonly keyVersion: number | null;
+      readonly mine: boolean;
+    }
   | { readonly kind: 'notReadable'; readonly key: string; readonly code: string; readonly line: string; readonly keyVersion: number | null }
   | { readonly kind: 'sealed'; readonly key: string; readonly keyVersion: number | null };
 

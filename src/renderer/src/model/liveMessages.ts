@@ -22,7 +22,11 @@ export function timetokenMs(timetoken: string): number {
 export function newIncomingMessages(view: ConversationView, selfUserId: string, sinceMs: number): MessageItem[] {
   return view.items.filter(
     (item): item is MessageItem =>
-      item.kind === 'message' && item.senderUser !== selfUserId && item.timetoken !== undefined && !item.readBy.includes(selfUserId) && timetokenMs(item.timetoken) > sinceMs,
+      item.kind === 'message' &&
+      item.senderUser !== selfUserId &&
+      item.timetoken !== undefined &&
+      !item.readBy.includes(selfUserId) &&
+      timetokenMs(item.timetoken) > sinceMs,
   );
 }
 

@@ -21,7 +21,8 @@ export function memberChanges(before: readonly Member[], after: readonly Member[
   for (const m of after) {
     const prior = old.get(m.userId);
     if (prior === undefined) notes.push(note(`${m.displayName} joined the conversation`, `added:${m.userId}`, at));
-    else if (prior.role !== m.role) notes.push(note(`${m.displayName} is now ${m.role === 'admin' ? 'an admin' : `a ${m.role}`}`, `role:${m.userId}:${m.role}`, at));
+    else if (prior.role !== m.role)
+      notes.push(note(`${m.displayName} is now ${m.role === 'admin' ? 'an admin' : `a ${m.role}`}`, `role:${m.userId}:${m.role}`, at));
   }
   for (const m of before) {
     if (!now.has(m.userId)) notes.push(note(`${m.displayName} left or was removed`, `removed:${m.userId}`, at));

@@ -55,7 +55,12 @@ export function rowOf(item: TimelineItem, members: readonly Member[], selfUserId
         sentAt: item.message.sentAt,
         delivery: mine && delivery === 'sent' && readBy.length > 0 ? 'read' : delivery,
         failure: item.delivery?.state === 'failed' ? item.delivery.message : null,
-        reactions: item.reactions.map((r) => ({ value: r.value, count: r.actors.length, mine: r.mine, names: r.actors.map((a) => nameOf(a, members, selfUserId)).join(', ') })),
+        reactions: item.reactions.map((r) => ({
+          value: r.value,
+          count: r.actors.length,
+          mine: r.mine,
+          names: r.actors.map((a) => nameOf(a, members, selfUserId)).join(', '),
+        })),
         readBy,
       };
     }
@@ -75,7 +80,12 @@ export function timetokenMs(timetoken: string): number {
   return Number(timetoken.slice(0, -4) || '0');
 }
 
-export function timelineRows(view: ConversationView | undefined, notes: readonly MemberNote[], members: readonly Member[], selfUserId: string | null): TimelineRow[] {
+export function timelineRows(
+  view: ConversationView | undefined,
+  notes: readonly MemberNote[],
+  members: readonly Member[],
+  selfUserId: string | null,
+): TimelineRow[] {
   const rows: TimelineRow[] = [];
   const pending = [...notes].sort((a, b) => a.at - b.at);
   for (const item of view?.items ?? []) {

@@ -146,7 +146,11 @@ export function createBroadcastSlice(bridge: BridgeClient, env: StoreEnv): State
       },
       async unfollowChannel(id) {
         const { channels, messages, windows } = state();
-        patch({ channels: channels.map((c) => (c.channelId === id ? { ...c, following: false } : c)), messages: without(messages, id), windows: without(windows, id) });
+        patch({
+          channels: channels.map((c) => (c.channelId === id ? { ...c, following: false } : c)),
+          messages: without(messages, id),
+          windows: without(windows, id),
+        });
         await act(() => bridge.unfollowChannel(id));
         await get().loadChannels();
       },

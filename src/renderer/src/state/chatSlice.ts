@@ -78,7 +78,11 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
           next.onChange(refresh),
           next.onError((error) => {
             patch({ error: toUiError(error) });
-            if (deniedAccess(error)) void next.refreshAccess?.().then((changed) => (changed ? next.catchUp() : undefined), () => {});
+            if (deniedAccess(error))
+              void next.refreshAccess?.().then(
+                (changed) => (changed ? next.catchUp() : undefined),
+                () => {},
+              );
           }),
         ];
         patch({ status: 'on', error: null });
