@@ -125,7 +125,9 @@ export async function openBroadcast(
     access.close();
     throw err;
   }
+  const closing = new AbortController();
   const client = createBroadcastClient({
+    signal: closing.signal,
     crypto: provider,
     device,
     claims: keyServiceClaims(api),
@@ -141,6 +143,7 @@ export async function openBroadcast(
   return {
     service,
     close() {
+      closing.abort();
       service.dispose();
       access.close();
     },

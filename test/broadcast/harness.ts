@@ -109,7 +109,7 @@ export async function person(name: string, iss: ClaimIssuerServer, roles: string
   return p;
 }
 
-export function clientOf(p: Person, pubnub: PubNub, keyManagerTimeoutMs?: number): BroadcastClient {
+export function clientOf(p: Person, pubnub: PubNub, keyManagerTimeoutMs?: number, signal?: AbortSignal): BroadcastClient {
   return createBroadcastClient({
     crypto: provider,
     device: {
@@ -122,6 +122,7 @@ export function clientOf(p: Person, pubnub: PubNub, keyManagerTimeoutMs?: number
     claims: p.claims,
     pubnub,
     ...(keyManagerTimeoutMs === undefined ? {} : { keyManagerTimeoutMs }),
+    ...(signal === undefined ? {} : { signal }),
   });
 }
 

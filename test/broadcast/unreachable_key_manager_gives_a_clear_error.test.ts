@@ -2,7 +2,7 @@
  * Custom key managers (docs/broadcast.md §6): a descriptor pointing at a key manager that cannot be reached
  * gives a clear typed error, not a hang — a closed port is `key_manager_unreachable`, a server that accepts
  * and never answers is `key_manager_timeout` once the client's bound passes; nothing is published
- * meanwhile.
+ * meanwhile. Closing the session aborts a key manager request in flight at once (`client_closed`).
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,16 @@ describe('unreachable key manager gives a clear error', () => {
     const client = clientOf(alice, pubnubFor(r, 'alice'), 300);
     const err = await rejection(client.openChannel(silentUrl, 'chan-0001'));
     expect(err.code).toBe('key_manager_timeout');
+  });
+
+  it('closing the session aborts a request to a silent key manager at once, and refuses new ones', async () => {
+    const closing = new AbortController();
+    const client = clientOf(alice, pubnubFor(r, 'alice'), 60_000, closing.signal);
+    // The request's own bound (60 s) is longer than the test's timeout: only the abort can end it in time.
+    const pending = rejection(client.openChannel(silentUrl, 'chan-0003'));
+    setTimeout(() => closing.abort(), 50);
+    expect((await pending).code).toBe('client_closed');
+    expect((await rejection(client.openChannel(silentUrl, 'chan-0004'))).code).toBe('client_closed');
   });
 
   it('publishing and subscribing on a channel whose descriptor names a silent key manager fail typed, and publish nothing', async () => {

@@ -58,7 +58,7 @@ export class BroadcastChannel {
   ) {
     this.channelId = descriptor.channelId;
     this.pubnubChannel = broadcastPubnubChannel(descriptor.channelId);
-    this.km = new KeyManagerClient(descriptor.keyManagerUrl, opts.keyManagerTimeoutMs);
+    this.km = new KeyManagerClient(descriptor.keyManagerUrl, opts.keyManagerTimeoutMs, opts.signal);
     this.keys = new ChannelKeyRing(this.channelId, this.km, opts, keyCache);
     this.publishers = new PublisherDirectory(this.channelId, this.km, opts);
   }

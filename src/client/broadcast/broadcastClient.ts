@@ -56,7 +56,7 @@ function directoryOf(opts: BroadcastClientOptions): BroadcastDirectory {
 
 export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastClient {
   const { crypto, device } = opts;
-  const kmFor = (url: string) => new KeyManagerClient(url, opts.keyManagerTimeoutMs);
+  const kmFor = (url: string) => new KeyManagerClient(url, opts.keyManagerTimeoutMs, opts.signal);
   const keyCache =
     opts.keyCacheDir === undefined
       ? undefined

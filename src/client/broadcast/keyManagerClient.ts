@@ -12,6 +12,7 @@ import { KeyManagerError, type BroadcastErrorCode } from '../../common/broadcast
 import { KeyManagerErrorBodySchema } from '../../common/broadcast/keyManagerApi';
 import { missingCase } from '../../common/errors';
 import type { DeviceCertificate } from '../../common/protocol/deviceCertificate';
+import { ClientClosedError } from '../errors';
 import { parseAnswer } from '../http/parseAnswer';
 import type { RouteRequester } from '../http/routeRequester';
 import { sendRoute, type RequestParts } from '../http/routeRequest';
@@ -46,6 +47,8 @@ export class KeyManagerClient implements RouteRequester<KeyManagerRoutes> {
   constructor(
     readonly url: string,
     private readonly timeoutMs = DEFAULT_KEY_MANAGER_TIMEOUT_MS,
+    /** The broadcast session's close signal: a request in flight when it fires fails with `client_closed`. */
+    private readonly signal?: AbortSignal,
   ) {}
 
   createChannel(claim: string, descriptor: ChannelDescriptor) {
@@ -76,10 +79,12 @@ export class KeyManagerClient implements RouteRequester<KeyManagerRoutes> {
   request<N extends KeyManagerRouteName>(name: N, ...args: RouteArgs<KeyManagerRoutes[N]>): Promise<RouteOutput<KeyManagerRoutes[N]>>;
   async request(name: KeyManagerRouteName, parts: RequestParts = {}): Promise<unknown> {
     const route = keyManagerRoutes[name];
-    const outcome = await sendRoute(this.url, route, parts, { timeoutMs: this.timeoutMs });
+    if (this.signal?.aborted) throw new ClientClosedError(name);
+    const outcome = await sendRoute(this.url, route, parts, { timeoutMs: this.timeoutMs, ...(this.signal ? { signal: this.signal } : {}) });
     switch (outcome.kind) {
-      case 'unreachable':
       case 'closed':
+        throw new ClientClosedError(name);
+      case 'unreachable':
         throw new KeyManagerError('key_manager_unreachable', `key manager ${this.url} cannot be reached`);
       case 'timeout':
         throw new KeyManagerError('key_manager_timeout', `key manager ${this.url} did not answer in time`);

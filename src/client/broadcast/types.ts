@@ -34,6 +34,8 @@ export interface BroadcastClientOptions {
   readonly directory?: BroadcastDirectory;
   /** Bound on every key manager request; default 5 s. */
   readonly keyManagerTimeoutMs?: number;
+  /** Aborts the key manager requests in flight (`client_closed`) when the broadcast session closes. */
+  readonly signal?: AbortSignal;
   /**
    * The profile directory: fetched channel keys are cached under `broadcast-keys/<deviceId>/`, still
    * wrapped to this device, and survive a restart. Without it they are held in memory only.
