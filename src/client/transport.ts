@@ -12,6 +12,7 @@ import { ControlNoticeSchema, type ControlNotice } from '../common/controlNotice
 import type { ConversationId } from '../common/ids';
 import type { PubnubToken } from '../common/api/pubnubSchemas';
 import type { KeyServiceApi } from './keyServiceApi';
+import { pipelineRetryPolicy } from '../common/messaging/retryPolicy';
 
 export type { PubnubToken } from '../common/api/pubnubSchemas';
 
@@ -28,18 +29,6 @@ export function transportConfig(relay: string): TransportConfig {
   return { origin: relay.trim(), ssl: false };
 }
 
-/** Every endpoint but subscribe fails at once (the pipeline reports it); subscribe retries. */
-const NOT_RETRIED = [
-  'MessageSendEndpoint',
-  'PresenceEndpoint',
-  'FilesEndpoint',
-  'MessageStorageEndpoint',
-  'ChannelGroupsEndpoint',
-  'DevicePushNotificationsEndpoint',
-  'AppContextEndpoint',
-  'MessageReactionsEndpoint',
-];
-
 export class Transport {
   readonly pubnub: PubNub;
   private channels = new Set<string>();
@@ -51,14 +40,13 @@ export class Transport {
     token: PubnubToken,
     config: TransportConfig,
   ) {
-    const excluded = NOT_RETRIED as unknown as NonNullable<PubNub.LinearRetryPolicyConfiguration['excluded']>;
     this.pubnub = new PubNub({
       publishKey: token.publishKey,
       subscribeKey: token.subscribeKey,
       userId: token.userId,
       origin: config.origin,
       ssl: config.ssl,
-      retryConfiguration: PubNub.LinearRetryPolicy({ delay: 2, maximumRetry: 30, excluded }),
+      retryConfiguration: pipelineRetryPolicy(),
     });
     this.apply(token);
   }

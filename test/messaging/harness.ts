@@ -18,6 +18,7 @@ import type { Handlers } from '../../src/main/ipc/dispatch';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { makeUser, type TestUser } from '../crypto/fixtures';
 import { newKeyVersion, TestDeviceCrypto } from './testCrypto';
+import { pipelineRetryPolicy } from '../../src/common/messaging/retryPolicy';
 
 export const PUB = 'pub-c-messaging';
 export const SUB = 'sub-c-messaging';
@@ -71,22 +72,9 @@ export async function startTestRelay(reuse?: TestRelay): Promise<TestRelay> {
   return { ...relay, dataDir };
 }
 
-/** Every endpoint but subscribe fails at once (the pipeline reports it); subscribe is retried. */
-const NOT_RETRIED = [
-  'MessageSendEndpoint',
-  'PresenceEndpoint',
-  'FilesEndpoint',
-  'MessageStorageEndpoint',
-  'ChannelGroupsEndpoint',
-  'DevicePushNotificationsEndpoint',
-  'AppContextEndpoint',
-  'MessageReactionsEndpoint',
-];
-
 /** SDK clients retry a lost subscribe every 2 s (a relay restart in a test takes well under that). */
 export function sdkClient(relay: RunningRelay, userId: string): PubNub {
-  const excluded = NOT_RETRIED as unknown as NonNullable<PubNub.LinearRetryPolicyConfiguration['excluded']>;
-  const retryConfiguration = PubNub.LinearRetryPolicy({ delay: 2, maximumRetry: 30, excluded });
+  const retryConfiguration = pipelineRetryPolicy();
   return new PubNub({ publishKey: PUB, subscribeKey: SUB, userId, origin: relay.origin, ssl: false, retryConfiguration });
 }
 

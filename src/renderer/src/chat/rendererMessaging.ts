@@ -14,6 +14,7 @@ import { createMessaging } from '../../../common/messaging/messaging';
 import type { ChatPort } from '../state/env';
 import { BridgeMessageCrypto } from './bridgeMessageCrypto';
 import { storageCursorStore } from './cursorStore';
+import { pipelineRetryPolicy } from '../../../common/messaging/retryPolicy';
 
 export interface RendererMessagingDeps {
   bridge: BridgeClient;
@@ -22,26 +23,14 @@ export interface RendererMessagingDeps {
   storage: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
-const NOT_RETRIED = [
-  'MessageSendEndpoint',
-  'PresenceEndpoint',
-  'FilesEndpoint',
-  'MessageStorageEndpoint',
-  'ChannelGroupsEndpoint',
-  'DevicePushNotificationsEndpoint',
-  'AppContextEndpoint',
-  'MessageReactionsEndpoint',
-];
-
 export function pubnubFromConfig(config: TransportConfig): PubNub {
-  const excluded = NOT_RETRIED as unknown as NonNullable<PubNub.LinearRetryPolicyConfiguration['excluded']>;
   const pubnub = new PubNub({
     origin: config.origin,
     ssl: config.ssl,
     subscribeKey: config.subscribeKey,
     publishKey: config.publishKey,
     userId: config.userId,
-    retryConfiguration: PubNub.LinearRetryPolicy({ delay: 2, maximumRetry: 30, excluded }),
+    retryConfiguration: pipelineRetryPolicy(),
   });
   if (config.token !== null) pubnub.setToken(config.token);
   return pubnub;
