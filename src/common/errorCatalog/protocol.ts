@@ -23,6 +23,10 @@ export const PROTOCOL_ERRORS = {
   not_a_recipient: 'crypto',
   unknown_cryptor: 'crypto',
   uncovered_wrap: 'crypto',
+  membership_rule: 'crypto',
+  chain_broken: 'crypto',
+  membership_fork: 'crypto',
+  membership_rollback: 'crypto',
   too_large: 'validation',
 } as const satisfies Record<ProtocolErrorCode, ErrorCategory>;
 

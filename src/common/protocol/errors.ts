@@ -22,7 +22,11 @@ export type ProtocolErrorCode =
   | 'member_mismatch'
   | 'not_a_recipient'
   | 'unknown_cryptor'
-  | 'uncovered_wrap';
+  | 'uncovered_wrap'
+  | 'membership_rule'
+  | 'chain_broken'
+  | 'membership_fork'
+  | 'membership_rollback';
 
 /** Base class: `code` is stable and safe to show or send over IPC; `message` is for humans. */
 export class ProtocolError extends AppError {

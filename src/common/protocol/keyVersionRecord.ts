@@ -19,6 +19,7 @@ import { canonicalJson } from '../encoding/canonicalJson';
 import { ConversationIdSchema, DeviceIdSchema, type ConversationId, type DeviceId } from '../ids';
 import { IncompleteWrapsError, MalformedError, NotARecipientError } from './errors';
 import { KeyWrapSchema, unwrapKey, wrapKeyForDevices, type KeyWrap } from './keyWrap';
+import { MembershipHeadSchema, type MembershipHead } from './membershipHead';
 import { b64uField, KeyVersionNumber, parseWire, TimestampMs } from './wire';
 
 /** Domain separation label of the record signature. */
@@ -37,6 +38,8 @@ const headerFields = {
   createdAt: TimestampMs,
   createdByDevice: DeviceIdSchema,
   memberDevices: z.array(DeviceIdSchema).min(1).max(MAX_MEMBER_DEVICES),
+  /** The membership head the version was made for (§15); absent only in records made before statements existed. */
+  membership: MembershipHeadSchema.optional(),
 };
 const wraps = z.array(KeyWrapSchema).max(MAX_MEMBER_DEVICES);
 const wrapDigests = z.array(b64uField(32)).max(MAX_MEMBER_DEVICES);
@@ -109,6 +112,7 @@ export async function publicKeyVersionRecord<R extends UnsignedKeyVersionRecord 
     createdAt: record.createdAt,
     createdByDevice: record.createdByDevice,
     memberDevices: record.memberDevices,
+    ...(record.membership === undefined ? {} : { membership: record.membership }),
     wrapDigests: digests,
   };
   if ('signature' in record) out.signature = record.signature;
@@ -124,6 +128,7 @@ export function keyVersionRecordCanonicalJson(record: UnsignedPublicKeyVersionRe
     createdAt: record.createdAt,
     createdByDevice: record.createdByDevice,
     memberDevices: record.memberDevices,
+    ...(record.membership === undefined ? {} : { membership: record.membership }),
     wrapDigests: record.wrapDigests,
   };
   return canonicalJson(body);
@@ -151,6 +156,8 @@ export interface CreateKeyVersionInput {
   readonly signingPrivateKey: Uint8Array;
   /** Every member device, the creator included; order does not matter, duplicates are an error. */
   readonly recipients: readonly KeyRecipient[];
+  /** The membership head the version is made for (§15); omitted only by tests of records older than statements. */
+  readonly membership?: MembershipHead;
   /** The new conversation key; a random one when omitted. */
   readonly conversationKey?: Uint8Array;
   /** Test-vector generation only: ephemeral key pairs by device id. */
@@ -183,6 +190,7 @@ export async function createKeyVersionRecord(
       createdAt: input.createdAt,
       createdByDevice: input.createdByDevice,
       memberDevices: recipients.map((r) => r.deviceId),
+      ...(input.membership === undefined ? {} : { membership: input.membership }),
       wraps: made,
     },
     'key-version record',
