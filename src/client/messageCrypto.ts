@@ -9,7 +9,7 @@
 import { conversationPubnubChannel } from '../common/pubnubChannels';
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
-import type { MessageCrypto, OpenOutcome } from '../common/messaging/ports';
+import type { MessageCrypto, OpenOutcome, ReceivedAt } from '../common/messaging/ports';
 import { openEnvelope, sealEnvelope } from '../common/protocol/envelopeSeal';
 import { isProtocolError, UnknownKeyVersionError } from '../common/protocol/errors';
 import type { MessagePlaintext } from '../common/protocol/plaintext';
@@ -44,7 +44,7 @@ export class CoreMessageCrypto implements MessageCrypto {
     }
   }
 
-  async open(conversationId: ConversationId, envelope: unknown): Promise<OpenOutcome> {
+  async open(conversationId: ConversationId, envelope: unknown, _received?: ReceivedAt): Promise<OpenOutcome> {
     let senderUser: UserId | undefined;
     let key: Uint8Array | undefined;
     try {

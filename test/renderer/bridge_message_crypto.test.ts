@@ -40,6 +40,19 @@ describe('bridge MessageCrypto', () => {
     expect(calls).toBe(0);
   });
 
+  it('hands main where each envelope was received (the relay timetoken), alone and in a batch', async () => {
+    const single: unknown[] = [];
+    const batches: unknown[] = [];
+    const { crypto } = port({
+      openMessage: async (_id, _envelope, received) => (single.push(received), { kind: 'pending', keyVersion: 1 }),
+      openMessages: async (_id, envelopes, received) => (batches.push(received), envelopes.map(() => ({ kind: 'pending' as const, keyVersion: 1 }))),
+    });
+    await crypto.open(CONV, { n: 1 }, { timetoken: '17000000000000001' });
+    await Promise.all([crypto.open(CONV, { n: 2 }, { timetoken: '17000000000000002' }), crypto.open(CONV, { n: 3 }, { timetoken: '17000000000000003' })]);
+    expect(single).toEqual([{ timetoken: '17000000000000001' }]);
+    expect(batches).toEqual([[{ timetoken: '17000000000000002' }, { timetoken: '17000000000000003' }]]);
+  });
+
   it('opens through main: ok, pending and rejected outcomes pass through', async () => {
     const { crypto } = port({
       openMessage: async (_id, envelope) => {

@@ -154,7 +154,7 @@ export class ConversationSession {
   private async open(record: ReceivedRecord): Promise<void> {
     for (;;) {
       const epoch = this.keyEpoch;
-      const outcome = await this.openSafely(record.envelope);
+      const outcome = await this.openSafely(record.envelope, record.timetoken);
       if (this.deps.disposed()) return;
       if (outcome.kind === 'pending' && epoch !== this.keyEpoch) continue;
       this.timeline.settle(record, outcome);
@@ -163,9 +163,9 @@ export class ConversationSession {
     }
   }
 
-  private async openSafely(envelope: unknown): Promise<OpenOutcome> {
+  private async openSafely(envelope: unknown, timetoken: string): Promise<OpenOutcome> {
     try {
-      return await this.deps.crypto.open(this.id, envelope);
+      return await this.deps.crypto.open(this.id, envelope, { timetoken });
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
       return { kind: 'rejected', code: typeof code === 'string' ? code : 'open_failed', message: error instanceof Error ? error.message : String(error) };

@@ -15,12 +15,20 @@ export type OpenOutcome =
   /** A typed protocol error (bad signature, not a member, malformed...): shown as such, never as text. */
   | { kind: 'rejected'; code: string; message: string };
 
+/**
+ * Where an envelope was received: the relay's timetoken of the publish. The opener uses it to refuse a
+ * sender removed (or a device revoked) before that time (docs/protocol.md §7.4); absent when unknown.
+ */
+export interface ReceivedAt {
+  readonly timetoken: string;
+}
+
 /** Envelope sealing and opening, by whoever holds the conversation keys. */
 export interface MessageCrypto {
   /** Seals with the conversation's current key version; returns the envelope JSON to publish. */
   seal(conversationId: ConversationId, plaintext: MessagePlaintext): Promise<unknown>;
   /** Opens an envelope received on the conversation's channel. Never throws for bad input: 'rejected'. */
-  open(conversationId: ConversationId, envelope: unknown): Promise<OpenOutcome>;
+  open(conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcome>;
   /** Fires when a key version becomes available (fetched after a rotation notice or lazily). */
   onKeyAvailable(listener: (conversationId: ConversationId, keyVersion: number) => void): () => void;
 }

@@ -5,7 +5,9 @@
  * handler returns key material. Events tell the renderer when keys arrive, the session changes and a
  * contact's trust state changes (trustEvents.ts).
  */
+import { AppError } from '../../common/errors';
 import type { ConversationId, DeviceId, UserId } from '../../common/ids';
+import type { ReceivedAt } from '../../common/messaging/ports';
 import { checkMaySend, checkSignInMethod } from '../../common/policy/enforce';
 import type { PolicyHolder } from '../services/policyHolder';
 import type { Session } from '../../common/ipc/schemas/session';
@@ -30,8 +32,8 @@ export interface DesktopHandlerDeps {
 }
 
 /** Opens one envelope in main and shapes the outcome for the bridge (text and JSON bodies only). */
-async function openForBridge(crypto: CoreMessageCrypto, conversationId: ConversationId, envelope: unknown): Promise<OpenOutcomeView> {
-  const outcome = await crypto.open(conversationId, envelope);
+async function openForBridge(crypto: CoreMessageCrypto, conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcomeView> {
+  const outcome = await crypto.open(conversationId, envelope, received);
   if (outcome.kind !== 'ok') return outcome;
   const plaintext = toBridgePlaintext(outcome.plaintext);
   if (plaintext === null) return { kind: 'rejected', code: 'unsupported_body', message: 'binary messages are not shown in this version' };
@@ -177,12 +179,14 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const envelope = await client.messageCrypto().seal(conversationId, fromBridgePlaintext(plaintext));
       return envelope as Record<string, unknown>;
     },
-    async openMessage(conversationId, envelope) {
-      return openForBridge((await signedIn()).client.messageCrypto(), conversationId, envelope);
+    async openMessage(conversationId, envelope, received) {
+      return openForBridge((await signedIn()).client.messageCrypto(), conversationId, envelope, received);
     },
-    async openMessages(conversationId, envelopes) {
+    async openMessages(conversationId, envelopes, received) {
+      if (received !== undefined && received.length !== envelopes.length)
+        throw new AppError('invalid_arguments', 'openMessages: one receipt per envelope', 'validation');
       const crypto = (await signedIn()).client.messageCrypto();
-      return Promise.all(envelopes.map((envelope) => openForBridge(crypto, conversationId, envelope)));
+      return Promise.all(envelopes.map((envelope, i) => openForBridge(crypto, conversationId, envelope, received?.[i])));
     },
     async listDevices() {
       return (await signedIn()).client.devices();

@@ -18,11 +18,19 @@ export type BridgePlaintext = z.infer<typeof bridgePlaintextSchema>;
 export const envelopeJsonSchema = z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= 64 * 1024, 'envelope too large');
 
 export const sealArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema]);
-export const openArgsSchema = z.tuple([ConversationIdSchema, envelopeJsonSchema]);
+/** Where the renderer received an envelope: the relay's timetoken of the publish (17 digits). */
+export const receivedAtSchema = z.strictObject({ timetoken: z.string().regex(/^\d{1,20}$/) });
+
+export const openArgsSchema = z.tuple([ConversationIdSchema, envelopeJsonSchema, receivedAtSchema.optional()]);
 
 /** At most this many envelopes per `openMessages` call (a history page is 25). */
 export const OPEN_BATCH_MAX = 50;
-export const openManyArgsSchema = z.tuple([ConversationIdSchema, z.array(envelopeJsonSchema).min(1).max(OPEN_BATCH_MAX)]);
+/** The envelopes of one batch, and where each was received (same order and length when given). */
+export const openManyArgsSchema = z.tuple([
+  ConversationIdSchema,
+  z.array(envelopeJsonSchema).min(1).max(OPEN_BATCH_MAX),
+  z.array(receivedAtSchema).max(OPEN_BATCH_MAX).optional(),
+]);
 
 export const openOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ok'), plaintext: bridgePlaintextSchema, senderDevice: DeviceIdSchema, senderUser: UserIdSchema, keyVersion: z.number().int() }),

@@ -9,7 +9,7 @@ import type { BridgeClient, BridgeEvents } from '../bridge/client';
 import { BridgeError } from '../bridge/client';
 import type { ConversationId } from '../../../common/ids';
 import { OPEN_BATCH_MAX, type BridgePlaintext, type OpenOutcomeView } from '../../../common/ipc/schemas/messages';
-import type { MessageCrypto, OpenOutcome } from '../../../common/messaging/ports';
+import type { MessageCrypto, OpenOutcome, ReceivedAt } from '../../../common/messaging/ports';
 import type { JsonValue, MessagePlaintext } from '../../../common/protocol/plaintext';
 
 export class UnsupportedBodyError extends BridgeError {
@@ -20,7 +20,14 @@ export class UnsupportedBodyError extends BridgeError {
 
 interface QueuedOpen {
   envelope: Record<string, unknown>;
+  received: ReceivedAt | undefined;
   settle(outcome: OpenOutcomeView | Error): void;
+}
+
+/** Where each envelope of a batch was received, when every one of them knows it (main takes all or none). */
+function receiptsOf(batch: readonly QueuedOpen[]): ReceivedAt[] | undefined {
+  const receipts = batch.map((b) => b.received);
+  return receipts.every((r): r is ReceivedAt => r !== undefined) ? receipts : undefined;
 }
 
 export class BridgeMessageCrypto implements MessageCrypto {
@@ -36,12 +43,12 @@ export class BridgeMessageCrypto implements MessageCrypto {
     return this.bridge.sealMessage(conversationId, plaintext as BridgePlaintext);
   }
 
-  async open(conversationId: ConversationId, envelope: unknown): Promise<OpenOutcome> {
+  async open(conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcome> {
     if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) {
       return { kind: 'rejected', code: 'malformed', message: 'the envelope is not a JSON object' };
     }
     try {
-      const outcome = await this.openInMain(conversationId, envelope as Record<string, unknown>);
+      const outcome = await this.openInMain(conversationId, envelope as Record<string, unknown>, received);
       if (outcome.kind !== 'ok') return outcome;
       const plaintext: MessagePlaintext =
         outcome.plaintext.type === 'string' ? outcome.plaintext : { ...outcome.plaintext, body: outcome.plaintext.body as JsonValue };
@@ -53,10 +60,10 @@ export class BridgeMessageCrypto implements MessageCrypto {
   }
 
   /** Queues the envelope; the first open of a tick schedules one call for the conversation's queue. */
-  private openInMain(conversationId: ConversationId, envelope: Record<string, unknown>): Promise<OpenOutcomeView> {
+  private openInMain(conversationId: ConversationId, envelope: Record<string, unknown>, received?: ReceivedAt): Promise<OpenOutcomeView> {
     return new Promise((resolve, reject) => {
       const queue = this.queued.get(conversationId);
-      const item: QueuedOpen = { envelope, settle: (o) => (o instanceof Error ? reject(o) : resolve(o)) };
+      const item: QueuedOpen = { envelope, received, settle: (o) => (o instanceof Error ? reject(o) : resolve(o)) };
       if (queue) return void queue.push(item);
       this.queued.set(conversationId, [item]);
       queueMicrotask(() => void this.flush(conversationId));
@@ -74,6 +81,7 @@ export class BridgeMessageCrypto implements MessageCrypto {
               .openMessages(
                 conversationId,
                 batch.map((b) => b.envelope),
+                receiptsOf(batch),
               )
               .catch(() => null)
           : null;
@@ -85,7 +93,9 @@ export class BridgeMessageCrypto implements MessageCrypto {
       // envelope — so each envelope gets its own outcome or error).
       await Promise.all(
         batch.map((b) =>
-          this.bridge.openMessage(conversationId, b.envelope).then(b.settle, (e: unknown) => b.settle(e instanceof Error ? e : new Error(String(e)))),
+          this.bridge
+            .openMessage(conversationId, b.envelope, b.received)
+            .then(b.settle, (e: unknown) => b.settle(e instanceof Error ? e : new Error(String(e)))),
         ),
       );
     }
