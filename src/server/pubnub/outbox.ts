@@ -167,7 +167,8 @@ export class PubnubOutbox {
       this.deps.onBug('unexpected: PubNub effects applied without being recorded in their transaction');
       return;
     }
-    this.wake();
+    // After this turn of the event loop, so the write's answer goes out before the worker's cycle starts.
+    setImmediate(() => this.wake());
     const ids = effects.recorded.revokeIds;
     if (ids.length === 0) return;
     const work = this.deliverNow(ids).catch((err: unknown) => this.noteFailure(err));
