@@ -135,6 +135,7 @@ export class PubnubOutbox {
 
   /** Writes `effects` to the outbox inside `tx` (the write's transaction); returns them. */
   async record(tx: Queryable, effects: Effects): Promise<Effects> {
+    if (effects.recorded !== null) throw new Error('PubNub effects recorded twice');
     if (!this.enabled || effects.empty) {
       effects.recorded = { revokeIds: [] };
       return effects;
