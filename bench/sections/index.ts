@@ -6,6 +6,7 @@ import type { Section } from '../lib/section';
 import { hpkeWrapSection } from './hpkeWrap';
 import { keyServiceSection } from './keyService';
 import { messageSealSection } from './messageSeal';
+import { outboxCostSection } from './outboxCost';
 import { relayLoadSection } from './relayLoad';
 import { rendererSection } from './renderer';
 import { rotationSection } from './rotation';
@@ -18,6 +19,7 @@ export const SECTIONS: readonly Section[] = [
   rotationSection,
   rotationE2eSection,
   keyServiceSection,
+  outboxCostSection,
   sendToDecryptedSection,
   relayLoadSection,
   rendererSection,

@@ -14,7 +14,7 @@ import { fileFollowStore, type FollowStore } from './broadcast/followStore';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from './broadcast/keyServiceDirectory';
 import type { Identity } from './enrol';
 import type { KeyServiceApi } from './keyServiceApi';
-import type { PubnubToken, TransportConfig } from './transport';
+import { isTemporary, RENEW_RETRY_MS, type PubnubToken, type TransportConfig } from './transport';
 
 /** The broadcast PubNub instance and its token, renewed when it does not cover a channel. */
 class BroadcastAccess {
@@ -22,6 +22,7 @@ class BroadcastAccess {
   private covered = new Set<string>();
   private writable = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -36,9 +37,19 @@ class BroadcastAccess {
     if (token.token !== null) this.pubnub.setToken(token.token);
     this.covered = new Set([...token.read, ...token.readWrite]);
     this.writable = new Set(token.readWrite);
+    if (token.token !== null) this.schedule(Math.max(60_000, token.ttlMinutes * 30_000));
+    else clearTimeout(this.timer);
+  }
+
+  /** Renews after `ms`; a renewal that fails for now (messaging unavailable) is tried again later. */
+  private schedule(ms: number): void {
     clearTimeout(this.timer);
-    if (token.token === null) return;
-    this.timer = setTimeout(() => void this.renew().catch(() => undefined), Math.max(60_000, token.ttlMinutes * 30_000));
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.renew().catch((err: unknown) => {
+        if (isTemporary(err)) this.schedule(RENEW_RETRY_MS);
+      });
+    }, ms);
     this.timer.unref?.();
   }
 
@@ -47,6 +58,7 @@ class BroadcastAccess {
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.timer);
     this.pubnub.unsubscribeAll();
     this.pubnub.destroy(true);

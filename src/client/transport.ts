@@ -4,7 +4,9 @@
  * and a listener on `inbox.<userId>` for control notices (src/common/controlNotices.ts). The token lists the
  * user's conversation channels at the time it was minted; `ensureAccess` mints a fresh one when a
  * conversation is missing from it, and notices that change access (`access_changed`, `member_added`) do the
- * same.
+ * same. A scheduled renewal that fails because messaging or the key service is unavailable for now
+ * (`messaging_unavailable` and the other `unavailable`/`transport` errors) is tried again after
+ * `RENEW_RETRY_MS`; a caller that needs a token at once gets the typed error and retries itself.
  */
 import PubNub from 'pubnub';
 import { conversationPubnubChannel, inboxPubnubChannel } from '../common/pubnubChannels';
@@ -13,8 +15,17 @@ import type { ConversationId } from '../common/ids';
 import type { PubnubToken } from '../common/api/pubnubSchemas';
 import type { KeyServiceApi } from './keyServiceApi';
 import { pipelineRetryPolicy } from '../common/messaging/retryPolicy';
+import { AppError } from '../common/errors';
 
 export type { PubnubToken } from '../common/api/pubnubSchemas';
+
+/** How long a failed scheduled renewal waits before it tries again. */
+export const RENEW_RETRY_MS = 30_000;
+
+/** Whether a failed renewal is worth trying again later (the service or PubNub is down for now). */
+export function isTemporary(err: unknown): boolean {
+  return err instanceof AppError && (err.category === 'unavailable' || err.category === 'transport');
+}
 
 /** Where the SDK connects: `origin` is `<host>:<port>` (or a PubNub origin); `ssl` false for a loopback relay. */
 export interface TransportConfig {
@@ -34,6 +45,7 @@ export class Transport {
   private channels = new Set<string>();
   private inbox: PubNub.Subscription | undefined;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   private constructor(
     private readonly api: KeyServiceApi,
@@ -58,8 +70,17 @@ export class Transport {
   private apply(token: PubnubToken): void {
     this.pubnub.setToken(token.token);
     this.channels = new Set(token.readWrite);
+    this.scheduleRenewal(Math.max(60_000, token.ttlMinutes * 30_000));
+  }
+
+  private scheduleRenewal(ms: number): void {
     clearTimeout(this.renewTimer);
-    this.renewTimer = setTimeout(() => void this.renew().catch(() => undefined), Math.max(60_000, token.ttlMinutes * 30_000));
+    if (this.closed) return;
+    this.renewTimer = setTimeout(() => {
+      this.renew().catch((err: unknown) => {
+        if (isTemporary(err)) this.scheduleRenewal(RENEW_RETRY_MS);
+      });
+    }, ms);
     this.renewTimer.unref?.();
   }
 
@@ -87,6 +108,7 @@ export class Transport {
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.renewTimer);
     this.inbox?.unsubscribe();
     this.pubnub.destroy(true);

@@ -1,12 +1,15 @@
 /**
  * `npm run server -- --port <p> --data <dir> [--database-url postgres://…] [--pubnub-origin host:port]
- * [--pubnub-secret-key …] [--pubnub-publish-key …] [--pubnub-subscribe-key …] [--host …]`.
+ * [--pubnub-secret-key …] [--pubnub-publish-key …] [--pubnub-subscribe-key …] [--host …] [--outbox-lease-ms …]`.
  * Prints `key service listening on http://127.0.0.1:<p>` once it accepts requests; stops on SIGINT/SIGTERM.
  * Environment fallbacks: DATABASE_URL, PUBNUB_ORIGIN, PUBNUB_SECRET_KEY, PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY.
  * Running it, alone or as several instances: docs/operations.md.
+ * TEST ONLY: `SEED_TEST_PUBNUB_EFFECTS=fail` makes every notice publish and token revocation fail at once
+ * (src/server/pubnub/testOutage.ts), so a test can kill the process while its outbox holds them.
  */
 import { parseArgs } from 'node:util';
 import { startKeyService } from './index';
+import { TEST_OUTAGE_ENV } from './pubnub/testOutage';
 
 function fail(message: string): never {
   console.error(`key service: ${message}`);
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
         'pubnub-secret-key': { type: 'string' },
         'pubnub-publish-key': { type: 'string' },
         'pubnub-subscribe-key': { type: 'string' },
+        'outbox-lease-ms': { type: 'string' },
       },
       strict: true,
     }));
@@ -41,6 +45,11 @@ async function main(): Promise<void> {
   const secretKey = values['pubnub-secret-key'] ?? env.PUBNUB_SECRET_KEY;
   if ((origin === undefined) !== (secretKey === undefined)) fail('--pubnub-origin and --pubnub-secret-key go together');
   const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
+  const leaseMs = values['outbox-lease-ms'] === undefined ? undefined : Number(values['outbox-lease-ms']);
+  if (leaseMs !== undefined && !(Number.isInteger(leaseMs) && leaseMs >= 1_000))
+    fail(`--outbox-lease-ms must be an integer >= 1000, got ${values['outbox-lease-ms']}`);
+  const failEffects = env[TEST_OUTAGE_ENV] === 'fail';
+  if (failEffects) console.error(`key service: TEST HOOK ${TEST_OUTAGE_ENV}=fail — PubNub notices and revocations fail; never use in production`);
   const service = await startKeyService({
     port,
     host: values.host,
@@ -57,6 +66,8 @@ async function main(): Promise<void> {
           },
         }
       : {}),
+    ...(leaseMs !== undefined ? { outbox: { leaseMs } } : {}),
+    ...(failEffects ? { testOnlyFailPubnubEffects: true } : {}),
   });
   console.log(`key service listening on ${service.url}`);
   const stop = () => {

@@ -38,8 +38,9 @@ import { checkRouteCoverage, type Mount } from './http/routeCoverage';
 import { Router } from './http/router';
 import { createListener } from './http/server';
 import { disabledGateway } from './pubnub/gateway';
-import { NoticeOutbox, outboxGateway } from './pubnub/noticeOutbox';
+import { PubnubOutbox, type OutboxOptions } from './pubnub/outbox';
 import { createSdkGateway, type PubnubConfig } from './pubnub/sdkGateway';
+import { failingEffectsGateway } from './pubnub/testOutage';
 import type { Services } from './services';
 
 export type { PubnubConfig } from './pubnub/sdkGateway';
@@ -77,10 +78,12 @@ export interface KeyServiceOptions {
   readonly validateResponses?: boolean;
   /** Where unexpected errors are reported; default stderr. */
   readonly log?: (message: string, err?: unknown) => void;
-  /** Control-notice publishing after the answer (pubnub/noticeOutbox.ts): concurrency and retry delays. */
-  readonly notices?: { readonly concurrency?: number; readonly retryDelaysMs?: readonly number[] };
-  /** How long `close` waits for queued notices to go out; default 5 s. */
-  readonly noticeDrainMs?: number;
+  /** The PubNub outbox's worker (pubnub/outbox.ts): concurrency, lease, backoff, retention. */
+  readonly outbox?: OutboxOptions;
+  /** How long `close` waits for PubNub calls in flight (undelivered rows stay in the outbox); default 5 s. */
+  readonly outboxCloseWaitMs?: number;
+  /** TEST ONLY: notice publishes and token revocations fail at once (pubnub/testOutage.ts). */
+  readonly testOnlyFailPubnubEffects?: boolean;
 }
 
 export interface KeyService {
@@ -93,13 +96,6 @@ function openDatabase(opts: KeyServiceOptions): Database {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.maxDbConnections ?? 10);
   mkdirSync(opts.dataDir, { recursive: true });
   return openSqlite(path.join(opts.dataDir, 'keyservice.sqlite'));
-}
-
-/** Waits for the queued notices, at most `ms` (a PubNub that stays unreachable must not block shutdown). */
-async function drainWithin(outbox: NoticeOutbox, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([outbox.drain(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }
 
 export async function startKeyService(opts: KeyServiceOptions): Promise<KeyService> {
@@ -115,9 +111,9 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
           ? new TextEncoder().encode(opts.jwtSecret)
           : opts.jwtSecret;
     const accessTokens = new AccessTokens(secret, opts.accessTokenTtlSeconds ?? 300);
-    const onPubnubError = (err: unknown) => log('PubNub request failed', err);
-    const gateway = opts.pubnub ? createSdkGateway(opts.pubnub, now) : disabledGateway;
-    const outbox = new NoticeOutbox(gateway, { ...opts.notices, onError: onPubnubError });
+    const sdkGateway = opts.pubnub ? createSdkGateway(opts.pubnub, now) : disabledGateway;
+    const gateway = opts.testOnlyFailPubnubEffects ? failingEffectsGateway(sdkGateway) : sdkGateway;
+    const outbox = new PubnubOutbox({ db, gateway, now, log, onBug: (message) => log(message) }, opts.outbox);
     const svc: Services = {
       db,
       crypto: createNodeCryptoProvider(),
@@ -125,7 +121,8 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       accessTokens,
       refreshTtlMs: opts.refreshTtlMs ?? 30 * 24 * 3600_000,
       accountLimiter: new RateLimiter(opts.rateLimits?.perAccount ?? { limit: 10, windowMs: 60_000 }),
-      pubnub: outboxGateway(gateway, outbox),
+      pubnub: gateway,
+      outbox,
       now,
       newId: () => randomBytes(16).toString('base64url'),
     };
@@ -133,14 +130,14 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
     routes.push(
       ...metaRoutes(svc, () => routes),
       ...accountRoutes(svc),
-      ...deviceRoutes(svc, onPubnubError),
+      ...deviceRoutes(svc),
       ...deviceLinkRoutes(svc),
       ...deviceLookupRoutes(svc),
       ...directoryLookupRoutes(svc),
-      ...conversationRoutes(svc, onPubnubError),
-      ...memberRoutes(svc, onPubnubError),
-      ...keyVersionRoutes(svc, onPubnubError),
-      ...wrapRoutes(svc, onPubnubError),
+      ...conversationRoutes(svc),
+      ...memberRoutes(svc),
+      ...keyVersionRoutes(svc),
+      ...wrapRoutes(svc),
       ...pubnubRoutes(svc),
       ...broadcastRoutes(svc, { dataDir: opts.dataDir, host: opts.host }, () => server),
     );
@@ -159,6 +156,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
     );
     server.keepAliveTimeout = 5_000;
     const { url, port } = await listen(server, { port: opts.port, host: opts.host });
+    outbox.start();
     return {
       url,
       port,
@@ -167,7 +165,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        await drainWithin(outbox, opts.noticeDrainMs ?? 5_000);
+        await outbox.close(opts.outboxCloseWaitMs ?? 5_000);
         await db.close();
       },
     };

@@ -1,7 +1,7 @@
 /**
  * What the key service's route handlers share (docs/api.md): the database, the crypto provider used to verify
  * certificates and key-version records, password hashing, token signing, the per-account rate
- * limiter, the PubNub gateway, and a clock.
+ * limiter, the PubNub gateway and outbox, and a clock.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { AccessTokens } from './auth/accessTokens';
@@ -9,6 +9,7 @@ import type { PasswordHasher } from './auth/passwords';
 import type { Database } from './db/db';
 import type { RateLimiter } from './http/rateLimit';
 import type { PubnubGateway } from './pubnub/gateway';
+import type { PubnubOutbox } from './pubnub/outbox';
 
 export interface Services {
   readonly db: Database;
@@ -18,6 +19,8 @@ export interface Services {
   readonly refreshTtlMs: number;
   readonly accountLimiter: RateLimiter;
   readonly pubnub: PubnubGateway;
+  /** Notices and token revocations, recorded in the write's transaction (pubnub/outbox.ts). */
+  readonly outbox: PubnubOutbox;
   readonly now: () => number;
   /** A fresh random id (128 bits, base64url). */
   readonly newId: () => string;

@@ -1,5 +1,5 @@
 /**
- * Control notices are published after the key service answers (pubnub/noticeOutbox.ts), on both
+ * Control notices are published after the key service answers (pubnub/outbox.ts), on both
  * databases, through the real `pubnub` SDK and the local relay: a rotation's `key_version` notice reaches
  * the member's inbox even when the submitting client hangs up as soon as the answer starts; a relay that
  * is down when a rotation is accepted gets the notices once it is back (retried, not dropped); and each
@@ -57,7 +57,7 @@ describeBackends('notices go out after the answer', (backend) => {
     relay = await startRelayOn(0);
     run = await startOn(backend, {
       pubnub: { origin: relay.origin, ssl: false, publishKey: PUB, subscribeKey: SUB, secretKey: SECRET },
-      notices: { retryDelaysMs: [100, 200, 400, 800, 1_600, 3_200] },
+      outbox: { backoff: { baseMs: 100, capMs: 1_600 } },
     });
     alice = await newActor(run.api, 'alice');
     bob = await newActor(run.api, 'bob');

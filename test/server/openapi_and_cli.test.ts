@@ -90,7 +90,7 @@ describe('npm run server', () => {
       });
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ ok: true, database: 'sqlite', pubnub: false });
+      expect(await health.json()).toEqual({ ok: true, database: 'sqlite', pubnub: false, outbox: { pending: 0, retrying: 0, oldestPendingAgeMs: 0 } });
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

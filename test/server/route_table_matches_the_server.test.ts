@@ -69,7 +69,9 @@ describe('checkRouteCoverage', () => {
     const foreign = [
       implement(table, 'one', { handler }),
       implement(table, 'two', { handler }),
-      implement(keyServiceRoutes, 'getHealth', { handler: async () => ({ ok: true as const, database: 'sqlite' as const, pubnub: false }) }),
+      implement(keyServiceRoutes, 'getHealth', {
+        handler: async () => ({ ok: true as const, database: 'sqlite' as const, pubnub: false, outbox: { pending: 0, retrying: 0, oldestPendingAgeMs: 0 } }),
+      }),
     ];
     expect(() => checkRouteCoverage(mounts, foreign)).toThrow(RouteTableError);
     const elsewhere = [implement(table, 'one', { handler }, '/km'), implement(table, 'two', { handler })];

@@ -10,7 +10,14 @@ export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), me
 /** The answer of a route whose success status is 204. */
 export const NoContent = z.void();
 
-export const HealthSchema = z.object({ ok: z.literal(true), database: z.enum(['sqlite', 'postgres']), pubnub: z.boolean() });
+/** The PubNub outbox's queue (docs/operations.md, "The PubNub outbox"): what operators watch. */
+export const OutboxHealthSchema = z.object({
+  pending: z.number().int().min(0),
+  retrying: z.number().int().min(0),
+  oldestPendingAgeMs: z.number().int().min(0),
+});
+
+export const HealthSchema = z.object({ ok: z.literal(true), database: z.enum(['sqlite', 'postgres']), pubnub: z.boolean(), outbox: OutboxHealthSchema });
 
 export const OpenApiDocumentSchema = z.record(z.string(), z.unknown());
 

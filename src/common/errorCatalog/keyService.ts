@@ -76,6 +76,7 @@ export const KEY_SERVICE_ERRORS = {
   // unavailable: cannot serve now
   rate_limited: 'unavailable',
   unavailable: 'unavailable',
+  messaging_unavailable: 'unavailable',
   key_manager_state: 'unavailable',
   internal: 'unavailable',
 } as const satisfies Record<string, ErrorCategory>;

@@ -7,14 +7,14 @@ import { keyServiceRoutes as api } from '../../common/api/keyService';
 import type { ConversationId, UserId } from '../../common/ids';
 import { Conflict, Unprocessable } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
-import { Effects, applyEffects } from '../pubnub/effects';
+import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { conversationById, conversationsOfUser, insertConversation, renameConversation, upsertMember } from '../store/conversations';
 import { usersByIds } from '../store/users';
 import { lockAsMember, requireMember } from './access';
 import { conversationView } from './conversationViews';
 
-export function conversationRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
+export function conversationRoutes(svc: Services): Route[] {
   return [
     implement(api, 'createConversation', {
       handler: async ({ principal, body }) => {
@@ -28,17 +28,18 @@ export function conversationRoutes(svc: Services, onPubnubError: (err: unknown) 
         if (found.length !== others.length) throw new Unprocessable('some members do not exist', 'unknown_user');
         const id = svc.newId();
         const now = svc.now();
+        const effects = new Effects();
         const view = await svc.db.transaction(async (tx) => {
           await insertConversation(tx, { id, kind: body.kind, name: body.name ?? null, history_policy: body.historyPolicy, created_by: principal.userId }, now);
           await upsertMember(tx, { conversation_id: id, user_id: principal.userId, role: 'owner', joined_at: now, first_version: 1 });
           for (const userId of others) await upsertMember(tx, { conversation_id: id, user_id: userId, role: 'member', joined_at: now, first_version: 1 });
+          for (const userId of others) effects.notify([userId], { type: 'member_added', conversationId: id as ConversationId, userId: userId as UserId });
+          await svc.outbox.record(tx, effects);
           const row = await conversationById(tx, id);
           if (!row) throw new Conflict('conversation vanished');
           return conversationView(tx, row);
         });
-        const effects = new Effects();
-        for (const userId of others) effects.notify([userId], { type: 'member_added', conversationId: id as ConversationId, userId: userId as UserId });
-        await applyEffects(svc.pubnub, effects, onPubnubError);
+        await svc.outbox.afterCommit(effects);
         return view;
       },
     }),

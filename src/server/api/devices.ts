@@ -13,7 +13,7 @@ import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
-import { Effects, applyEffects } from '../pubnub/effects';
+import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { markUserConversationsNeedRotation, memberIds } from '../store/conversations';
 import { deviceById, devicesOfUser, insertDevice, revokeDevice } from '../store/devices';
@@ -22,7 +22,7 @@ import { bindSessionDevice, revokeDeviceSessions } from '../store/sessions';
 import { setIdentityKey, userById } from '../store/users';
 import { deviceView } from './views';
 
-export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
+export function deviceRoutes(svc: Services): Route[] {
   return [
     implement(api, 'registerDevice', {
       handler: async ({ principal, body }) => {
@@ -78,7 +78,7 @@ export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => voi
           if (!(await revokeDevice(tx, device.id, now))) return;
           await revokeDeviceSessions(tx, device.id, now);
           const conversations = await markUserConversationsNeedRotation(tx, principal.userId, 'device_revoked', now);
-          effects.revoke((await takeLiveTokens(tx, principal.userId, now)).map((t) => t.token));
+          effects.revoke(await takeLiveTokens(tx, principal.userId, now));
           effects.notify([principal.userId], { type: 'access_changed' });
           for (const conversationId of conversations) {
             effects.notify(await memberIds(tx, conversationId), {
@@ -87,8 +87,9 @@ export function deviceRoutes(svc: Services, onPubnubError: (err: unknown) => voi
               reason: 'device_revoked',
             });
           }
+          await svc.outbox.record(tx, effects);
         });
-        await applyEffects(svc.pubnub, effects, onPubnubError);
+        await svc.outbox.afterCommit(effects);
       },
     }),
   ];

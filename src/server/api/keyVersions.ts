@@ -10,14 +10,13 @@ import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { Forbidden, NotFound } from '../http/httpErrors';
 import { checkPrincipalState } from '../auth/authenticate';
 import { implement, type DevicePrincipal, type Route } from '../http/route';
-import { applyEffects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { memberWrap, sessionMemberWrap, versionAt, wrapsInRange, type DeviceWrapRow, type MemberWrapRow } from '../store/keyVersions';
 import { requireMember } from './access';
 import { deviceKeyVersionJson, deviceKeyVersionView } from './keyVersionViews';
 import { submitVersion } from './submitVersion';
 
-export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
+export function keyVersionRoutes(svc: Services): Route[] {
   /** The membership and entitlement rules on one fetched row (0 = the current version). */
   const view = async (
     conversationId: string,
@@ -70,7 +69,7 @@ export function keyVersionRoutes(svc: Services, onPubnubError: (err: unknown) =>
     implement(api, 'submitKeyVersion', {
       handler: async ({ principal, params, body }) => {
         const { acceptedAt, effects } = await submitVersion(svc, principal, params.conversationId, body.record);
-        await applyEffects(svc.pubnub, effects, onPubnubError);
+        await svc.outbox.afterCommit(effects);
         return { conversationId: params.conversationId, version: body.record.version, acceptedAt };
       },
     }),

@@ -8,7 +8,7 @@ import { keyServiceRoutes as api } from '../../common/api/keyService';
 import type { ConversationId, UserId } from '../../common/ids';
 import { Conflict, Forbidden, Unprocessable } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
-import { Effects, applyEffects } from '../pubnub/effects';
+import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { conversationById, memberIds, memberOf, setRole, upsertMember } from '../store/conversations';
 import { devicesOfUser } from '../store/devices';
@@ -20,7 +20,7 @@ import { checkGrant, loadGranter } from './grantCheck';
 import { departMember } from './membership';
 import { checkExactWraps, entitledVersions } from './wrapRules';
 
-export function memberRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
+export function memberRoutes(svc: Services): Route[] {
   return [
     implement(api, 'addMember', {
       handler: async ({ principal, params, body }) => {
@@ -58,11 +58,12 @@ export function memberRoutes(svc: Services, onPubnubError: (err: unknown) => voi
           await upsertMember(tx, { conversation_id: conversation.id, user_id: body.userId, role: body.role, joined_at: now, first_version: firstVersion });
           const notice = { type: 'member_added', conversationId: conversation.id as ConversationId, userId: body.userId as UserId } as const;
           effects.notify(await memberIds(tx, conversation.id), notice);
+          await svc.outbox.record(tx, effects);
           const row = await conversationById(tx, conversation.id);
           if (!row) throw new Conflict('conversation vanished');
           return conversationView(tx, row);
         });
-        await applyEffects(svc.pubnub, effects, onPubnubError);
+        await svc.outbox.afterCommit(effects);
         return view;
       },
     }),
@@ -75,18 +76,18 @@ export function memberRoutes(svc: Services, onPubnubError: (err: unknown) => voi
           const target = await memberOf(tx, conversation.id, params.userId);
           if (!target || target.removed_at !== null) throw new Unprocessable('that user is not a member', 'not_a_member');
           if (!self && member.role === 'admin' && target.role !== 'member') throw new Forbidden('admins may remove only plain members', 'role_required');
-          return departMember(tx, conversation, params.userId, self ? 'member_left' : 'member_removed', svc.now());
+          return svc.outbox.record(tx, await departMember(tx, conversation, params.userId, self ? 'member_left' : 'member_removed', svc.now()));
         });
-        await applyEffects(svc.pubnub, effects, onPubnubError);
+        await svc.outbox.afterCommit(effects);
       },
     }),
     implement(api, 'leaveConversation', {
       handler: async ({ principal, params }) => {
         const effects = await svc.db.transaction(async (tx) => {
           const { conversation } = await lockAsMember(tx, params.conversationId, principal.userId);
-          return departMember(tx, conversation, principal.userId, 'member_left', svc.now());
+          return svc.outbox.record(tx, await departMember(tx, conversation, principal.userId, 'member_left', svc.now()));
         });
-        await applyEffects(svc.pubnub, effects, onPubnubError);
+        await svc.outbox.afterCommit(effects);
       },
     }),
     implement(api, 'setMemberRole', {

@@ -28,7 +28,7 @@ export async function departMember(
     if (heir) await setRole(tx, conversation.id, heir.user_id, 'owner');
   }
   await markNeedsRotation(tx, conversation.id, reason, now);
-  effects.revoke((await takeLiveTokens(tx, userId, now)).map((t) => t.token));
+  effects.revoke(await takeLiveTokens(tx, userId, now));
   effects.notify([userId], { type: 'member_removed', conversationId, userId: userId as UserId });
   effects.notify([userId], { type: 'access_changed' });
   const others = await memberIds(tx, conversation.id);

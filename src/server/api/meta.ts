@@ -1,4 +1,7 @@
-/** Service endpoints: liveness (`/healthz`, checks the database answers) and the OpenAPI document. */
+/**
+ * Service endpoints: liveness (`/healthz`: the database answers; with the PubNub outbox's queue depth and
+ * oldest pending age for operators, docs/operations.md) and the OpenAPI document.
+ */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { ErrorBodySchema } from '../../common/api/serviceSchemas';
 import { ServiceUnavailable } from '../http/httpErrors';
@@ -13,12 +16,13 @@ export function metaRoutes(svc: Services, allRoutes: () => readonly Route[]): Ro
   return [
     implement(api, 'getHealth', {
       handler: async () => {
+        let outbox;
         try {
-          await svc.db.one('SELECT 1 AS one');
+          outbox = await svc.outbox.stats();
         } catch {
           throw new ServiceUnavailable('database unavailable');
         }
-        return { ok: true as const, database: svc.db.dialect, pubnub: svc.pubnub.enabled };
+        return { ok: true as const, database: svc.db.dialect, pubnub: svc.pubnub.enabled, outbox };
       },
     }),
     implement(api, 'getOpenApi', {

@@ -7,20 +7,23 @@ import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { conversationPubnubChannel, inboxPubnubChannel } from '../../common/pubnubChannels';
 import { ServiceUnavailable } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
-import { PubnubNotConfigured } from '../pubnub/gateway';
+import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { conversationsOfUser } from '../store/conversations';
-import { insertPubnubToken } from '../store/pubnubTokens';
+import { insertPubnubToken, takeToken } from '../store/pubnubTokens';
+import { grantToken } from './pubnubGrant';
 
 export function pubnubRoutes(svc: Services): Route[] {
   const channelsOf = async (userId: string) => (await conversationsOfUser(svc.db, userId)).map((c) => conversationPubnubChannel(c.id));
-  const grant = async (userId: string, readWrite: string[], read: string[]) => {
-    try {
-      return await svc.pubnub.grant(userId, { readWrite, read });
-    } catch (err) {
-      if (err instanceof PubnubNotConfigured) throw new ServiceUnavailable(err.message);
-      throw new ServiceUnavailable('PubNub did not grant a token; try again');
-    }
+  /** Revokes a token just recorded, through the outbox like every revocation. */
+  const revoke = async (tokenId: string) => {
+    const effects = new Effects();
+    await svc.db.transaction(async (tx) => {
+      const row = await takeToken(tx, tokenId, svc.now());
+      if (row) effects.revoke([row]);
+      await svc.outbox.record(tx, effects);
+    });
+    await svc.outbox.afterCommit(effects);
   };
   return [
     implement(api, 'getPubnubToken', {
@@ -28,10 +31,11 @@ export function pubnubRoutes(svc: Services): Route[] {
         for (let attempt = 0; ; attempt++) {
           const readWrite = await channelsOf(principal.userId);
           const read = [inboxPubnubChannel(principal.userId)];
-          const granted = await grant(principal.userId, readWrite, read);
+          const granted = await grantToken(svc, principal.userId, { readWrite, read });
           const now = svc.now();
           const expiresAt = now + granted.ttlMinutes * 60_000;
-          await svc.db.transaction((tx) => insertPubnubToken(tx, { id: svc.newId(), userId: principal.userId, token: granted.token, expiresAt }, now));
+          const tokenId = svc.newId();
+          await svc.db.transaction((tx) => insertPubnubToken(tx, { id: tokenId, userId: principal.userId, token: granted.token, expiresAt }, now));
           // A removal that committed after the channels were read but before the token was recorded
           // could not revoke this token: check again, and revoke and retry if a channel was lost.
           const still = new Set(await channelsOf(principal.userId));
@@ -47,7 +51,7 @@ export function pubnubRoutes(svc: Services): Route[] {
               read,
             };
           }
-          await svc.pubnub.revoke(granted.token).catch(() => undefined);
+          await revoke(tokenId);
           if (attempt >= 2) throw new ServiceUnavailable('membership is changing; try again');
         }
       },

@@ -85,6 +85,7 @@ export async function submitVersion(
       await advanceVersion(tx, conversationId, next, acceptedAt);
       const effects = new Effects();
       effects.notify(await memberIds(tx, conversationId), { type: 'key_version', conversationId: conversationId as ConversationId, version: next });
+      await svc.outbox.record(tx, effects);
       return { acceptedAt, effects };
     });
   } catch (err) {

@@ -10,7 +10,7 @@ import type { ConversationId } from '../../common/ids';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Unprocessable } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
-import { Effects, applyEffects } from '../pubnub/effects';
+import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { currentMembers } from '../store/conversations';
 import { memberDevices } from '../store/devices';
@@ -18,7 +18,7 @@ import { insertWrap } from '../store/keyVersions';
 import { lockAsMember } from './access';
 import { checkGrant, loadGranter } from './grantCheck';
 
-export function wrapRoutes(svc: Services, onPubnubError: (err: unknown) => void): Route[] {
+export function wrapRoutes(svc: Services): Route[] {
   return [
     implement(api, 'addWraps', {
       handler: async ({ principal, params, body }) => {
@@ -57,12 +57,13 @@ export function wrapRoutes(svc: Services, onPubnubError: (err: unknown) => void)
               recipients.add(userId);
             }
             effects.notify(recipients, { type: 'key_version', conversationId: conversation.id as ConversationId, version: conversation.current_version });
+            await svc.outbox.record(tx, effects);
           });
         } catch (err) {
           if (err instanceof UniqueViolation) throw new Conflict('a wrap for one of these device versions exists already', 'wrap_exists');
           throw err;
         }
-        await applyEffects(svc.pubnub, effects, onPubnubError);
+        await svc.outbox.afterCommit(effects);
         return { added: body.wraps.length };
       },
     }),

@@ -8,9 +8,8 @@
 import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { broadcastPubnubChannel } from '../../common/pubnubChannels';
 import { publisherRole, subscriberRole } from '../../common/broadcast/roles';
-import { ServiceUnavailable } from '../http/httpErrors';
+import { grantToken } from '../api/pubnubGrant';
 import { implement, type Route } from '../http/route';
-import { PubnubNotConfigured } from '../pubnub/gateway';
 import type { Services } from '../services';
 import type { RoleGrants } from './roleGrants';
 
@@ -37,13 +36,8 @@ export function broadcastAccessRoutes(svc: Services, grants: () => RoleGrants): 
       handler: async ({ principal }) => {
         const channels = broadcastChannelsOf(grants(), principal.userId);
         if (channels.read.length === 0 && channels.readWrite.length === 0) return { token: null, ttlMinutes: 0, userId: principal.userId, ...channels };
-        try {
-          const granted = await svc.pubnub.grant(principal.userId, channels);
-          return { token: granted.token, ttlMinutes: granted.ttlMinutes, userId: principal.userId, ...channels };
-        } catch (err) {
-          if (err instanceof PubnubNotConfigured) throw new ServiceUnavailable(err.message);
-          throw new ServiceUnavailable('PubNub did not grant a token; try again');
-        }
+        const granted = await grantToken(svc, principal.userId, channels);
+        return { token: granted.token, ttlMinutes: granted.ttlMinutes, userId: principal.userId, ...channels };
       },
     }),
   ];

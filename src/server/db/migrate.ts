@@ -3,23 +3,32 @@
  * concurrent instances starting against one database apply each migration exactly once.
  */
 import type { Database } from './db';
-import { MIGRATIONS } from './schema';
+import { MIGRATIONS, type Migration } from './schema';
 
 const LOCK_ID = 5_000_005;
 
+/** Versions must strictly ascend: two branches that both appended version N fail here, not silently. */
+export function checkMigrationOrder(migrations: readonly Migration[]): void {
+  migrations.reduce((previous, m) => {
+    if (m.version <= previous) throw new Error(`migration ${m.version} (${m.name}) does not follow ${previous}: renumber it`);
+    return m.version;
+  }, 0);
+}
+
 /** Applies every migration newer than the database's; returns the versions applied. */
-export async function migrate(db: Database): Promise<number[]> {
+export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  checkMigrationOrder(migrations);
   await db.transaction(async (tx) => {
     if (tx.dialect === 'postgres') await tx.one('SELECT pg_advisory_xact_lock(?)', [LOCK_ID]);
     await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
   });
   const applied: number[] = [];
-  for (const migration of MIGRATIONS) {
+  for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {
       if (tx.dialect === 'postgres') await tx.one('SELECT pg_advisory_xact_lock(?)', [LOCK_ID]);
       const row = await tx.one('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
       if (row) return false;
-      for (const statement of migration.statements) await tx.run(statement);
+      for (const statement of migration.statements) await tx.run(typeof statement === 'string' ? statement : statement[tx.dialect]);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, Date.now()]);
       return true;
     });

@@ -1,30 +1,35 @@
 /**
- * Side effects of a committed write (PubNub token revocations and control notices; docs/api.md, "PubNub"):
- * collected inside the transaction, applied after it commits, so a notice never announces something that
- * was rolled back. Token revocations finish before the request answers; notices are handed to the notice
- * outbox (noticeOutbox.ts), which publishes them after the answer, in order per inbox, with retries. PubNub
- * failures are reported, never turned into a failed request — the database is the source of truth and
+ * Side effects of a write on PubNub (docs/api.md, "PubNub"): control notices to inboxes and revocations of
+ * Access Manager tokens. A handler collects them while its transaction runs and records them in the
+ * durable outbox in that same transaction (`svc.outbox.record(tx, effects)`), so a rollback leaves nothing
+ * and a commit always leaves the work recorded; after the commit `svc.outbox.afterCommit(effects)` tries
+ * the revocations at once (bounded) and wakes the worker for the notices (outbox.ts). PubNub failures are
+ * retried by the outbox, never turned into a failed request — the database is the source of truth and
  * clients re-fetch.
  */
 import type { ControlNoticeBody } from '../../common/controlNotices';
-import type { PubnubGateway } from './gateway';
+
+/** A granted token to revoke: its pubnub_tokens id and expiry (nothing to revoke after it). */
+export interface RevocableToken {
+  readonly id: string;
+  readonly expires_at: number;
+}
 
 export class Effects {
   readonly notices: { userId: string; notice: ControlNoticeBody }[] = [];
-  readonly revokedTokens: string[] = [];
+  readonly revocations: RevocableToken[] = [];
+  /** Set by `PubnubOutbox.record`: the outbox ids of the revocations (null until recorded). */
+  recorded: { readonly revokeIds: readonly number[] } | null = null;
 
   notify(userIds: Iterable<string>, notice: ControlNoticeBody): void {
     for (const userId of userIds) this.notices.push({ userId, notice });
   }
 
-  revoke(tokens: Iterable<string>): void {
-    this.revokedTokens.push(...tokens);
+  revoke(tokens: Iterable<RevocableToken>): void {
+    this.revocations.push(...tokens);
   }
-}
 
-/** Applies effects; returns the failures (already reported to `onError`). */
-export async function applyEffects(gateway: PubnubGateway, effects: Effects, onError: (err: unknown) => void): Promise<void> {
-  if (!gateway.enabled) return;
-  const jobs = [...effects.revokedTokens.map((t) => gateway.revoke(t)), ...effects.notices.map(({ userId, notice }) => gateway.notify(userId, notice))];
-  for (const result of await Promise.allSettled(jobs)) if (result.status === 'rejected') onError(result.reason);
+  get empty(): boolean {
+    return this.notices.length === 0 && this.revocations.length === 0;
+  }
 }

@@ -31,6 +31,11 @@ export class PubnubNotConfigured extends Error {
   readonly code = 'pubnub_not_configured';
 }
 
+/** PubNub did not answer a call a request waits on within its bound (sdkGateway.ts); try again later. */
+export class PubnubUnavailable extends Error {
+  readonly code = 'pubnub_unavailable';
+}
+
 export const disabledGateway: PubnubGateway = {
   enabled: false,
   subscribeKey: null,

@@ -83,6 +83,6 @@ export const broadcastRoutes = defineRoutes({
     summary: 'A PubNub Access Manager token for your broadcast channels (read as subscriber, read+write as owner or publisher)',
     auth: 'user',
     response: BroadcastPubnubTokenSchema,
-    errors: { 503: ['unavailable'] },
+    errors: { 503: ['unavailable', 'messaging_unavailable'] },
   },
 });

@@ -11,7 +11,7 @@ export const serviceRoutes = defineRoutes({
     method: 'GET',
     path: '/healthz',
     tag: 'service',
-    summary: 'Liveness: the service runs and its database answers',
+    summary: 'Liveness: the service runs and its database answers; with the PubNub outbox queue depth',
     auth: 'public',
     response: HealthSchema,
     errors: { 503: ['unavailable'] },
@@ -41,6 +41,6 @@ export const serviceRoutes = defineRoutes({
     summary: 'A PubNub Access Manager token for exactly your channels and your inbox',
     auth: 'user',
     response: PubnubTokenSchema,
-    errors: { 503: ['unavailable'] },
+    errors: { 503: ['unavailable', 'messaging_unavailable'] },
   },
 });
