@@ -3,7 +3,8 @@
  * portable SQL run once, in order, in its own transaction; `schema_migrations` records what has run.
  * Nothing here can hold a conversation key: key_wraps holds HPKE ciphertexts for one device each,
  * key_versions holds the signed public record of a version (docs/operations.md, "Key material that exists
- * server-side").
+ * server-side"). membership_statements holds each conversation's signed membership chain (docs/protocol.md
+ * §15); the members table is derived from it, in the same transaction, for the queries.
  */
 export interface Migration {
   readonly version: number;
@@ -115,5 +116,18 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'wrap grants (docs/protocol.md §6.5)',
     statements: [`ALTER TABLE key_wraps ADD COLUMN grant_json TEXT`],
+  },
+  {
+    version: 4,
+    name: 'membership statements (docs/protocol.md §15)',
+    statements: [
+      `CREATE TABLE membership_statements (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        statement TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (conversation_id, seq))`,
+    ],
   },
 ];
