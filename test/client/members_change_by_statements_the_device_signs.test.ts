@@ -4,7 +4,7 @@
  * signed after the head; the chain the key service serves verifies from the genesis and yields the members
  * the service shows, the owner's successor included, and every key version names its head. A group made
  * before statements existed keeps working; an admin cannot change its members until its owner's device
- * signs the migrated genesis, which it does on first use.
+ * signs the migrated genesis, which it does on first use, and rotates to a key bound to it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '../../src/client/client';
@@ -96,6 +96,10 @@ describe('members change by statements the device signs', () => {
     const migrated = await verifiedMembers(carol, id);
     expect(migrated.added.map((s) => s.statement.change)).toEqual([expect.objectContaining({ type: 'create', migrated: true })]);
     expect(migrated.members).toEqual({ [a]: 'owner', [b]: 'admin', [c]: 'member' });
+    const rotated = await alice.conversation(id);
+    expect(rotated).toMatchObject({ currentVersion: 2, needsRotation: false });
+    const latest = await apiOf(carol).request('getLatestKeyVersion', { params: { conversationId: id } });
+    expect(latest.record.membership).toEqual(migrated.head);
 
     await bob.addMember(id, uid(dave));
     expect(await reads(dave, id, ['before the chain', 'alice was here'])).toEqual(['before the chain', 'alice was here']);

@@ -3,7 +3,8 @@
  * "Migration"), on both databases: it has no chain and works as before — key versions without a
  * membership head are accepted — until its owner's device appends a genesis marked `migrated` that lists
  * exactly its members, roles, kind and history policy as the key service holds them. Any other genesis is
- * refused and stores nothing; once migrated, its key versions must name the current head.
+ * refused and stores nothing; once migrated, the conversation needs a rotation and its key versions must
+ * name the current head.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConversationId } from '../../src/common/ids';
@@ -126,7 +127,11 @@ describeBackends('a legacy conversation is migrated by its owner', (backend) => 
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const head = await headOf(run.api, alice, conv);
     expect(head?.seq).toBe(0);
-    const view = await run.api.get<{ members: { userId: string; role: string }[] }>(`/v1/conversations/${conv}`, alice.userToken);
+    const view = await run.api.get<{ members: { userId: string; role: string }[]; needsRotation: boolean; rotationReason: string }>(
+      `/v1/conversations/${conv}`,
+      alice.userToken,
+    );
+    expect(view.body).toMatchObject({ needsRotation: true, rotationReason: 'membership_migrated' });
     expect(Object.fromEntries(view.body.members.map((m) => [m.userId, m.role]))).toEqual({
       [alice.userId]: 'owner',
       [bob.userId]: 'admin',
@@ -139,6 +144,8 @@ describeBackends('a legacy conversation is migrated by its owner', (backend) => 
     const unbound = await run.api.post<{ error: { code: string } }>(`/v1/conversations/${conv}/versions`, { record }, device(alice).token);
     expect([unbound.status, unbound.body.error.code]).toEqual([409, 'membership_changed']);
     await rotate(run.api, alice, conv, 2);
+    const latest = await run.api.get<{ record: { membership?: unknown } }>(`/v1/conversations/${conv}/versions/latest`, device(carol).token);
+    expect(latest.body.record.membership).toEqual(head);
 
     await changeMembership(run.api, bob, conv, { type: 'remove', userId: carol.userId });
     const after = await run.api.get<{ members: { userId: string }[]; needsRotation: boolean }>(`/v1/conversations/${conv}`, alice.userToken);

@@ -6,7 +6,8 @@
  * the rules allow it (422 `membership_rule`; a migrated genesis must match the member table, 422
  * `migration_mismatch`), and for an add the user exists and the wraps are exactly the ones owed. The
  * statement, the members table and the wraps are written in one transaction; the effects (rotation needed,
- * token revocations, notices) are applied after it commits.
+ * token revocations, notices) are applied after it commits. A migrated genesis marks the conversation for
+ * rotation, so the key used from then on is bound to the members it attests (docs/protocol.md §15.6).
  */
 import type { GrantedWrap, ConversationView } from '../../common/api/conversationSchemas';
 import type { ConversationId, UserId } from '../../common/ids';
@@ -19,7 +20,7 @@ import { Conflict, Unprocessable } from '../http/httpErrors';
 import type { DevicePrincipal } from '../http/route';
 import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
-import { conversationById, currentMembers, memberIds, type ConversationRow } from '../store/conversations';
+import { conversationById, currentMembers, markNeedsRotation, memberIds, type ConversationRow } from '../store/conversations';
 import { insertStatement, wholeChain } from '../store/membershipStatements';
 import { userById } from '../store/users';
 import { lockAsMember } from './access';
@@ -101,6 +102,8 @@ export async function appendStatement(
       await storeWraps(svc, tx, conversation, principal, statement.change, input, now);
       await insertStatement(tx, conversationId, { seq: statement.seq, hash, statement: JSON.stringify(statement) }, now);
       const changes = await syncMemberTable(tx, conversation, before, after, now);
+      // The key in use was shared before the members were attested: the next version is bound to the chain.
+      if (statement.seq === 0) await markNeedsRotation(tx, conversationId, 'membership_migrated', now);
       const effects = new Effects();
       const members = await memberIds(tx, conversationId);
       for (const userId of changes.added) {
