@@ -39,6 +39,9 @@ export type WrapsForAdd = (info: ConversationInfo) => Promise<GrantedVersionWrap
 
 const isConflict = (err: unknown, code: string) => err instanceof KeyServiceError && err.code === code;
 
+/** Refusals of a migrated genesis after which the conversation keeps working without a chain (docs/protocol.md §15.6). */
+const MIGRATION_REFUSALS = new Set(['migration_mismatch', 'membership_rule']);
+
 export class MembershipWriter {
   constructor(
     private readonly api: KeyServiceApi,
@@ -60,7 +63,8 @@ export class MembershipWriter {
 
   /**
    * Reads the conversation and answers the head to sign after. A conversation without a chain is migrated
-   * first when the conversation as read makes a valid genesis with this user as its owner.
+   * first when the conversation as read makes a valid genesis with this user as its owner; if the key
+   * service refuses that genesis the conversation stays as it was, without a chain, and keeps working.
    */
   async headToExtend(conversationId: ConversationId): Promise<ExtendFrom> {
     const info = await this.api.request('getConversation', { params: { conversationId } });
@@ -71,9 +75,14 @@ export class MembershipWriter {
       const migrated = await this.api.request('appendMembership', { params: { conversationId }, body: { statement: genesis } });
       return { info: migrated, head: migrated.membershipHead };
     } catch (err) {
-      if (!isConflict(err, 'membership_conflict')) throw err;
-      const again = await this.api.request('getConversation', { params: { conversationId } });
-      return { info: again, head: again.membershipHead };
+      // Another device of the owner started the chain first: use it.
+      if (isConflict(err, 'membership_conflict')) {
+        const again = await this.api.request('getConversation', { params: { conversationId } });
+        return { info: again, head: again.membershipHead };
+      }
+      // The service holds the conversation otherwise than it showed it: it stays as it was, without a chain.
+      if (err instanceof KeyServiceError && MIGRATION_REFUSALS.has(err.code)) return { info, head: null };
+      throw err;
     }
   }
 
