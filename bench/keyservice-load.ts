@@ -26,10 +26,11 @@ import { buildPath, type PathParams } from '../src/common/api/path';
 import type { ApiRoute } from '../src/common/api/route';
 import { keyServiceRoutes, type KeyServiceRouteName } from '../src/common/api/keyService';
 import { toBase64Url } from '../src/common/encoding/base64url';
-import type { ConversationId, DeviceId } from '../src/common/ids';
+import { newConversationId, type DeviceId, type UserId } from '../src/common/ids';
 import { signDeviceCertificate } from '../src/common/protocol/deviceCertificate';
 import { generateAccountIdentity, generateDeviceKeys } from '../src/common/protocol/identity';
 import { createKeyVersionRecord } from '../src/common/protocol/keyVersionRecord';
+import { membershipHash, signMembershipStatement } from '../src/common/protocol/membershipStatement';
 import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
 
 const crypto = createNodeCryptoProvider();
@@ -116,8 +117,26 @@ async function user(agent: Agent, base: string, label: string) {
 async function setup(base: string, agent: Agent) {
   const alice = await user(agent, base, 'alice');
   const bob = await user(agent, base, 'bob');
-  const conv = await json(agent, base, 'createConversation', undefined, alice.userToken, { kind: 'group', name: 'bench', members: [bob.userId] });
-  const conversationId = conv.conversationId as ConversationId;
+  const conversationId = newConversationId(crypto);
+  const genesis = await signMembershipStatement(crypto, {
+    conversationId,
+    after: null,
+    at: Date.now(),
+    actor: alice.userId as UserId,
+    actorDevice: alice.deviceId,
+    change: {
+      type: 'create',
+      kind: 'group',
+      historyPolicy: 'shared',
+      members: [
+        { userId: alice.userId as UserId, role: 'owner' },
+        { userId: bob.userId as UserId, role: 'member' },
+      ],
+    },
+    signingPrivateKey: alice.keys.ed25519.privateKey,
+  });
+  await json(agent, base, 'createConversation', undefined, alice.deviceToken, { genesis, name: 'bench' });
+  const membership = { seq: 0, hash: await membershipHash(crypto, genesis) };
   for (let version = 1; version <= VERSIONS; version++) {
     const { record } = await createKeyVersionRecord(crypto, {
       conversationId,
@@ -126,6 +145,7 @@ async function setup(base: string, agent: Agent) {
       createdByDevice: alice.deviceId,
       signingPrivateKey: alice.keys.ed25519.privateKey,
       recipients: [alice, bob].map((u) => ({ deviceId: u.deviceId, x25519PublicKey: u.keys.x25519.publicKey })),
+      membership,
     });
     await json(agent, base, 'submitKeyVersion', { conversationId }, alice.deviceToken, { record });
   }

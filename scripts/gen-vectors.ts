@@ -10,6 +10,7 @@ import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
 import { buildAcceptanceVectors } from '../test/vectors/build/acceptance';
 import { buildAcrhVectors, buildSafetyNumberVectors } from '../test/vectors/build/interop';
 import { buildDeviceLinkVectors } from '../test/vectors/build/links';
+import { buildMembershipVectors } from '../test/vectors/build/membership';
 import { buildBroadcastVectors, buildEnvelopeVectors } from '../test/vectors/build/messages';
 import { buildCertificateVectors, buildRecordVectors } from '../test/vectors/build/records';
 import { buildGrantVectors } from '../test/vectors/build/grants';
@@ -29,6 +30,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'pubnub-acrh.json': await buildAcrhVectors(provider),
     'safety-numbers.json': await buildSafetyNumberVectors(provider),
     'device-links.json': await buildDeviceLinkVectors(provider),
+    'membership-statements.json': await buildMembershipVectors(provider),
   };
 }
 

@@ -10,7 +10,8 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { DeviceId, UserId } from '../../src/common/ids';
-import { newDeviceId } from '../../src/common/ids';
+import { newConversationId, newDeviceId } from '../../src/common/ids';
+import { membershipHash, signMembershipStatement } from '../../src/common/protocol/membershipStatement';
 import { generateAccountIdentity, generateDeviceKeys, type DeviceKeyPairs } from '../../src/common/protocol/identity';
 import { createKeyVersionRecord, type KeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
 import { certifyAndRegister, KeyServiceApi } from '../../src/client';
@@ -104,12 +105,25 @@ export async function startRotationWorld(o: {
   }
   const [creator, ...others] = accounts;
   if (!creator) throw new MeasurementError('a rotation world needs at least one member');
-  const created = await creator.api.request('createConversation', {
-    body: { kind: 'group', name: 'outbox bench', historyPolicy: 'shared', members: others.map((a) => a.userId) },
-  });
-  const conversationId = created.conversationId;
   const signer = creator.devices[0];
   if (!signer) throw new MeasurementError('the creator has no device');
+  const conversationId = newConversationId(provider);
+  const genesis = await signMembershipStatement(provider, {
+    conversationId,
+    after: null,
+    at: Date.now(),
+    actor: creator.userId,
+    actorDevice: signer.deviceId,
+    change: {
+      type: 'create',
+      kind: 'group',
+      historyPolicy: 'shared',
+      members: accounts.map((a) => ({ userId: a.userId, role: a === creator ? ('owner' as const) : ('member' as const) })),
+    },
+    signingPrivateKey: signer.keys.ed25519.privateKey,
+  });
+  await creator.api.request('createConversation', { body: { genesis, name: 'outbox bench' } });
+  const membership = { seq: 0, hash: await membershipHash(provider, genesis) };
   const recipients = accounts.flatMap((a) => a.devices.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.keys.x25519.publicKey })));
   const records: KeyVersionRecord[] = [];
   for (let version = 1; version <= o.records; version++) {
@@ -120,6 +134,7 @@ export async function startRotationWorld(o: {
       createdByDevice: signer.deviceId,
       signingPrivateKey: signer.keys.ed25519.privateKey,
       recipients,
+      membership,
     });
     records.push(record);
   }

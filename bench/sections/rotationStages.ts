@@ -56,6 +56,7 @@ export async function rotationStages(world: CoreWorld, creator: Member, conversa
     createdByDevice: session.deviceId,
     signingPrivateKey: secrets.device.ed25519.privateKey,
     recipients,
+    ...(info.membershipHead !== null ? { membership: info.membershipHead } : {}),
   });
   const t2 = performance.now();
   await api.request('submitKeyVersion', { params: { conversationId }, body: { record } });

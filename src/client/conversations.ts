@@ -1,16 +1,18 @@
 /**
  * Conversation operations (docs/client.md): create 1:1 and group conversations, add
- * and remove members, change roles, leave, and rotate the key. Every new key version wraps to the
- * certified devices of the current members (certificates verified under pinned account keys); wraps of
- * existing versions for an added member or device carry this device's signed grant (docs/protocol.md
- * §6.5). A rotation that loses a race (409 version_conflict) or meets a changed device set (422 member_devices_mismatch)
- * re-reads and retries; removal and revocation rotate at once, and `ensureSendable` rotates whatever is
- * still marked `needsRotation` before the next send.
+ * and remove members, change roles, leave, and rotate the key. Creating and every membership change are
+ * statements this device signs (docs/protocol.md §15, membershipWriter.ts); every new key version names
+ * the membership head it was made for and wraps to the certified devices of the current members
+ * (certificates verified under pinned account keys); wraps of existing versions for an added member or
+ * device carry this device's signed grant (§6.5). A rotation that loses a race (409 version_conflict,
+ * 409 membership_changed) or meets a changed device set (422 member_devices_mismatch) re-reads and
+ * retries; removal and revocation rotate at once, and `ensureSendable` rotates whatever is still marked
+ * `needsRotation` before the next send.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationView } from '../common/api/conversationSchemas';
 import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/domain';
-import type { ConversationId, DeviceId, UserId } from '../common/ids';
+import { newConversationId, type ConversationId, type UserId } from '../common/ids';
 import { isProtocolError } from '../common/protocol/errors';
 import { createKeyVersionRecord } from '../common/protocol/keyVersionRecord';
 import { wrapKey, type KeyWrap } from '../common/protocol/keyWrap';
@@ -19,16 +21,13 @@ import type { Directory, TrustedDevice } from './directory';
 import { InvalidInputError, KeyServiceError, RotationConflictError } from './errors';
 import type { KeyRing } from './keyRing';
 import type { KeyServiceApi } from './keyServiceApi';
+import { MembershipWriter, type SigningDevice } from './membershipWriter';
+
+export type { SigningDevice } from './membershipWriter';
 
 /** A conversation as the key service describes it (the wire view, docs/api.md; no key material). */
 export type ConversationInfo = ConversationView;
 export type ConversationMember = ConversationView['members'][number];
-
-/** What signing a new version needs of this device. */
-export interface SigningDevice {
-  readonly deviceId: DeviceId;
-  readonly ed25519PrivateKey: Uint8Array;
-}
 
 /** A wrap of an existing version for another device, with this device's grant (what POST …/wraps and add member take). */
 export interface GrantedVersionWrap extends KeyWrap {
@@ -38,14 +37,21 @@ export interface GrantedVersionWrap extends KeyWrap {
 
 const MAX_ROTATION_ATTEMPTS = 6;
 
+/** Refusals after which a rotation re-reads and submits again (a rotation or membership change won the race). */
+const ROTATION_RETRIES = new Set(['version_conflict', 'member_devices_mismatch', 'membership_changed']);
+
 export class Conversations {
+  private readonly membership: MembershipWriter;
+
   constructor(
     private readonly api: KeyServiceApi,
     private readonly provider: CryptoProvider,
     private readonly directory: Directory,
     private readonly ring: KeyRing,
     private readonly device: SigningDevice,
-  ) {}
+  ) {
+    this.membership = new MembershipWriter(api, provider, device);
+  }
 
   list(): Promise<ConversationInfo[]> {
     return this.api.request('listConversations').then((r) => r.conversations);
@@ -55,20 +61,23 @@ export class Conversations {
     return this.api.request('getConversation', { params: { conversationId } });
   }
 
-  /** Creates a conversation with the given other members and submits key version 1. */
+  /** Creates a conversation with the given other members from this device's signed genesis and submits key version 1. */
   async create(input: { kind: ConversationKind; members: readonly UserId[]; name?: string; historyPolicy?: HistoryPolicy }): Promise<ConversationInfo> {
     if (input.kind === 'direct' && input.members.length !== 1) throw new InvalidInputError('a direct conversation has exactly one other member');
+    if (new Set(input.members).size !== input.members.length || input.members.includes(this.device.userId)) {
+      throw new InvalidInputError('the members must be unique and must not include yourself');
+    }
     await this.directory.assertSendable(input.members);
-    const created = await this.api.request('createConversation', {
-      body: {
-        kind: input.kind,
-        members: [...input.members],
-        historyPolicy: input.historyPolicy ?? 'shared',
-        ...(input.name !== undefined ? { name: input.name } : {}),
-      },
+    const conversationId = newConversationId(this.provider);
+    const genesis = await this.membership.genesis({
+      conversationId,
+      kind: input.kind,
+      historyPolicy: input.historyPolicy ?? 'shared',
+      members: [{ userId: this.device.userId, role: 'owner' }, ...input.members.map((userId) => ({ userId, role: 'member' as const }))],
     });
-    await this.rotate(created.conversationId);
-    return this.get(created.conversationId);
+    await this.api.request('createConversation', { body: { genesis, ...(input.name !== undefined ? { name: input.name } : {}) } });
+    await this.rotate(conversationId);
+    return this.get(conversationId);
   }
 
   /**
@@ -78,7 +87,7 @@ export class Conversations {
    * under that one. Checks no member's identity changed.
    */
   async ensureSendable(conversationId: ConversationId): Promise<ConversationInfo> {
-    let info = await this.get(conversationId);
+    let { info } = await this.membership.headToExtend(conversationId);
     await this.directory.assertSendable(info.members.map((m) => m.userId));
     if (info.needsRotation || info.currentVersion === 0 || (await this.currentWrapUncovered(conversationId, info.currentVersion))) {
       await this.rotate(conversationId);
@@ -100,13 +109,14 @@ export class Conversations {
   }
 
   /**
-   * Submits version current+1 for the current member devices. On 409 (another device rotated first) or a
-   * changed device set it re-reads and tries again; when a concurrent rotation already cleared the need,
-   * the winner's version is used. Returns the version now current.
+   * Submits version current+1 for the current member devices, bound to the membership head they were read
+   * at. On 409 (another device rotated first, or the membership changed) or a changed device set it
+   * re-reads and tries again; when a concurrent rotation already cleared the need, the winner's version is
+   * used. Returns the version now current.
    */
   async rotate(conversationId: ConversationId, opts: { force?: boolean } = { force: true }): Promise<number> {
     for (let attempt = 0; attempt < MAX_ROTATION_ATTEMPTS; attempt++) {
-      const info = await this.get(conversationId);
+      const { info, head } = await this.membership.headToExtend(conversationId);
       if (attempt > 0 && !opts.force && !info.needsRotation && info.currentVersion > 0) return info.currentVersion;
       const recipients = await this.memberDevices(info);
       const version = info.currentVersion + 1;
@@ -117,14 +127,16 @@ export class Conversations {
         createdByDevice: this.device.deviceId,
         signingPrivateKey: this.device.ed25519PrivateKey,
         recipients: recipients.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519 })),
+        ...(head !== null ? { membership: head } : {}),
       });
       try {
         await this.api.request('submitKeyVersion', { params: { conversationId }, body: { record } });
         this.ring.remember(conversationId, version, conversationKey);
         return version;
       } catch (err) {
-        if (!(err instanceof KeyServiceError) || !['version_conflict', 'member_devices_mismatch'].includes(err.code)) throw err;
-        opts = { force: false };
+        if (!(err instanceof KeyServiceError) || !ROTATION_RETRIES.has(err.code)) throw err;
+        // A version another device made satisfies an on-demand rotation; a membership change made none.
+        if (err.code !== 'membership_changed') opts = { force: false };
       }
     }
     throw new RotationConflictError(conversationId, MAX_ROTATION_ATTEMPTS);
@@ -136,16 +148,15 @@ export class Conversations {
     return info.members.flatMap((m) => byUser.get(m.userId) ?? []);
   }
 
-  /** Adds a member with wraps of every version the history policy grants them (shared: all, joined: current). */
+  /** Adds a member (a signed `add`) with wraps of every version the history policy grants them (shared: all, joined: current). */
   async addMember(conversationId: ConversationId, userId: UserId, role: AssignableRole = 'member'): Promise<ConversationInfo> {
     await this.directory.assertSendable([userId]);
-    let info = await this.ensureSendable(conversationId);
+    await this.ensureSendable(conversationId);
     const devices = await this.directory.devicesOf(userId);
-    const versions = info.historyPolicy === 'shared' ? range(1, info.currentVersion) : [info.currentVersion];
-    const wraps = await this.wrapsFor(conversationId, versions, devices);
-    await this.api.request('addMember', { params: { conversationId }, body: { userId, role, wraps } });
-    info = await this.get(conversationId);
-    return info;
+    return this.membership.append(conversationId, { type: 'add', userId, role }, (info) => {
+      const versions = info.historyPolicy === 'shared' ? range(1, info.currentVersion) : [info.currentVersion];
+      return this.wrapsFor(conversationId, versions, devices);
+    });
   }
 
   /**
@@ -187,25 +198,26 @@ export class Conversations {
     return wraps;
   }
 
-  /** Removes a member (or leaves, for oneself) and rotates at once so they cannot read what follows. */
+  /** Removes a member (a signed `remove`; for oneself, a `leave`) and rotates at once so they cannot read what follows. */
   async removeMember(conversationId: ConversationId, userId: UserId): Promise<ConversationInfo> {
-    await this.api.request('removeMember', { params: { conversationId, userId } });
+    if (userId === this.device.userId) return this.membership.append(conversationId, { type: 'leave' });
+    await this.membership.append(conversationId, { type: 'remove', userId });
     await this.rotate(conversationId, { force: false });
     return this.get(conversationId);
   }
 
-  async setRole(conversationId: ConversationId, userId: UserId, role: AssignableRole): Promise<ConversationInfo> {
-    await this.api.request('setMemberRole', { params: { conversationId, userId }, body: { role } });
-    return this.get(conversationId);
+  /** Changes a member's role (a signed `role`, the owner's). */
+  setRole(conversationId: ConversationId, userId: UserId, role: AssignableRole): Promise<ConversationInfo> {
+    return this.membership.append(conversationId, { type: 'role', userId, role });
   }
 
   async rename(conversationId: ConversationId, name: string): Promise<ConversationInfo> {
     return this.api.request('renameConversation', { params: { conversationId }, body: { name } });
   }
 
-  /** Leaves; the remaining members rotate before their next send (the service marks needsRotation). */
+  /** Leaves (a signed `leave`); the remaining members rotate before their next send (the service marks needsRotation). */
   async leave(conversationId: ConversationId): Promise<void> {
-    await this.api.request('leaveConversation', { params: { conversationId } });
+    await this.membership.append(conversationId, { type: 'leave' });
   }
 
   /** Rotates every conversation still marked for rotation (after revoking a device). */

@@ -92,6 +92,19 @@ export class InvalidInputError extends AppError {
 /** Device linking failed: wrong state, expired, rejected, or a code mismatch (one class with the protocol's, docs/protocol.md §14). */
 export { DeviceLinkError } from '../common/protocol/errors';
 
+/**
+ * A membership change in a conversation made before membership statements existed, which its owner's
+ * device has not migrated yet (docs/protocol.md §15.6): only the owner's device can start its chain.
+ */
+export class MembershipUnmigratedError extends AppError {
+  constructor(conversationId: string) {
+    super(
+      'membership_unmigrated',
+      `the members of ${conversationId} cannot be changed yet: the conversation predates signed membership, and its owner's device signs its first statement the next time it is used`,
+    );
+  }
+}
+
 /** A key-version rotation kept conflicting with concurrent ones. */
 export class RotationConflictError extends AppError {
   constructor(conversationId: string, attempts: number) {

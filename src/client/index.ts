@@ -46,6 +46,7 @@ export {
   InvalidInputError,
   DeviceLinkError,
   RotationConflictError,
+  MembershipUnmigratedError,
 } from './errors';
 export { NeedsLinkError } from './enrol';
 

@@ -35,7 +35,7 @@ export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, stat
       return info.currentVersion === version && !info.needsRotation ? new Set(info.members.map((m) => m.userId)) : undefined;
     },
   );
-  const signing = { deviceId: identity.deviceId, ed25519PrivateKey: identity.device.ed25519.privateKey };
+  const signing = { userId: identity.userId, deviceId: identity.deviceId, ed25519PrivateKey: identity.device.ed25519.privateKey };
   const conversations = new Conversations(api, provider, directory, ring, signing);
   const crypto = new CoreMessageCrypto(provider, ring, directory, conversations, signing);
   const approver = new LinkApprover(

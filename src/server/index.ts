@@ -19,7 +19,7 @@ import { deviceLookupRoutes } from './api/deviceLookup';
 import { directoryLookupRoutes } from './api/directoryLookup';
 import { deviceRoutes } from './api/devices';
 import { keyVersionRoutes } from './api/keyVersions';
-import { memberRoutes } from './api/members';
+import { membershipRoutes } from './api/membership';
 import { metaRoutes } from './api/meta';
 import { pubnubRoutes } from './api/pubnubAccess';
 import { wrapRoutes } from './api/wraps';
@@ -135,7 +135,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...deviceLookupRoutes(svc),
       ...directoryLookupRoutes(svc),
       ...conversationRoutes(svc),
-      ...memberRoutes(svc),
+      ...membershipRoutes(svc),
       ...keyVersionRoutes(svc),
       ...wrapRoutes(svc),
       ...pubnubRoutes(svc),

@@ -11,7 +11,10 @@ import { buildPath, pathParamNames, queryString } from '../../src/common/api/pat
 
 describe('route paths', () => {
   it('fills and percent-encodes every parameter of a pattern', () => {
-    expect(buildPath(keyServiceRoutes.removeMember.path, { conversationId: 'c/1', userId: 'ü ser' })).toBe('/v1/conversations/c%2F1/members/%C3%BC%20ser');
+    expect(buildPath(keyServiceRoutes.getMembership.path, { conversationId: 'c/ü 1' })).toBe('/v1/conversations/c%2F%C3%BC%201/membership');
+    expect(buildPath(keyServiceRoutes.withdrawChannelRole.path, { channelId: 'ch 1', userId: 'ü ser', kind: 'subscriber' })).toBe(
+      '/v1/broadcast/channels/ch%201/grants/%C3%BC%20ser/subscriber',
+    );
     expect(buildPath(keyServiceRoutes.getKeyVersion.path, { conversationId: 'conv-0001', version: 7 })).toBe('/v1/conversations/conv-0001/versions/7');
     expect(pathParamNames(keyServiceRoutes.withdrawChannelRole.path)).toEqual(['channelId', 'userId', 'kind']);
   });

@@ -7,9 +7,24 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
-import { buildRecord, createGroup, device, devicesOf, memberDevicesOf, newActor, rotate, wrapsFor, type Actor, type Device } from './helpers/actors';
+import {
+  buildRecord,
+  changeMembership,
+  createGroup,
+  crypto,
+  device,
+  devicesOf,
+  headOf,
+  memberDevicesOf,
+  newActor,
+  rotate,
+  wrapsFor,
+  type Actor,
+  type Device,
+} from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 import type { ConversationId } from '../../src/common/ids';
+import { signMembershipStatement, type MembershipChange } from '../../src/common/protocol/membershipStatement';
 
 type Who = 'anonymous' | 'nonMember' | 'member' | 'memberUserToken' | 'removedMember' | 'admin' | 'owner' | 'otherDeviceOfOwner' | 'revokedDevice';
 const WHO: readonly Who[] = ['anonymous', 'nonMember', 'member', 'memberUserToken', 'removedMember', 'admin', 'owner', 'otherDeviceOfOwner', 'revokedDevice'];
@@ -17,6 +32,8 @@ const WHO: readonly Who[] = ['anonymous', 'nonMember', 'member', 'memberUserToke
 interface Caller {
   readonly token?: string;
   readonly device?: Device;
+  /** The user the caller acts for (whose device signs a membership statement). */
+  readonly actor?: Actor;
 }
 
 interface Row {
@@ -48,23 +65,21 @@ describeBackends('authorization matrix', (backend) => {
     outsider = await newActor(run.api, 'outsider');
     stranger = await newActor(run.api, 'stranger');
     conv = await createGroup(run.api, owner, [admin, member, removed]);
-    expect((await run.api.call('PATCH', `/v1/conversations/${conv}/members/${admin.userId}`, { token: owner.userToken, body: { role: 'admin' } })).status).toBe(
-      200,
-    );
+    await changeMembership(run.api, owner, conv, { type: 'role', userId: admin.userId, role: 'admin' });
     expect((await run.api.call('DELETE', `/v1/devices/${device(owner, 2).deviceId}`, { token: owner.userToken })).status).toBe(204);
     versionKey = (await rotate(run.api, owner, conv, 1)).key;
-    expect((await run.api.call('DELETE', `/v1/conversations/${conv}/members/${removed.userId}`, { token: owner.userToken })).status).toBe(204);
+    await changeMembership(run.api, owner, conv, { type: 'remove', userId: removed.userId });
     await rotate(run.api, owner, conv, 2);
     Object.assign(callers, {
       anonymous: {},
-      nonMember: { token: device(outsider).token, device: device(outsider) },
-      member: { token: device(member).token, device: device(member) },
-      memberUserToken: { token: member.userToken },
-      removedMember: { token: device(removed).token, device: device(removed) },
-      admin: { token: device(admin).token, device: device(admin) },
-      owner: { token: device(owner).token, device: device(owner) },
-      otherDeviceOfOwner: { token: device(owner, 1).token, device: device(owner, 1) },
-      revokedDevice: { token: device(owner, 2).token, device: device(owner, 2) },
+      nonMember: { token: device(outsider).token, device: device(outsider), actor: outsider },
+      member: { token: device(member).token, device: device(member), actor: member },
+      memberUserToken: { token: member.userToken, actor: member },
+      removedMember: { token: device(removed).token, device: device(removed), actor: removed },
+      admin: { token: device(admin).token, device: device(admin), actor: admin },
+      owner: { token: device(owner).token, device: device(owner), actor: owner },
+      otherDeviceOfOwner: { token: device(owner, 1).token, device: device(owner, 1), actor: owner },
+      revokedDevice: { token: device(owner, 2).token, device: device(owner, 2), actor: owner },
     } satisfies Record<Who, Caller>);
   });
   afterAll(async () => {
@@ -81,6 +96,21 @@ describeBackends('authorization matrix', (backend) => {
   const memberRead = (ok: number) => all(ok, { nonMember: 403, removedMember: 403 });
   const deviceRead = memberRead(200);
   deviceRead.memberUserToken = 401;
+  /** A statement signed by the caller's device (the member's device for a caller without one) after the current head. */
+  const statementBy = (change: () => MembershipChange) => async (c: Caller) => {
+    const actor = c.actor ?? owner;
+    const signer = c.device ?? device(actor);
+    const statement = await signMembershipStatement(crypto, {
+      conversationId: conv,
+      after: await headOf(run.api, owner, conv),
+      at: Date.now(),
+      actor: actor.userId,
+      actorDevice: signer.deviceId,
+      change: change(),
+      signingPrivateKey: signer.keys.ed25519.privateKey,
+    });
+    return { statement };
+  };
 
   const rows: Row[] = [
     { name: 'GET conversation', method: 'GET', path: () => `/v1/conversations/${conv}`, expect: memberRead(200) },
@@ -102,16 +132,17 @@ describeBackends('authorization matrix', (backend) => {
       path: () => `/v1/conversations/${conv}/versions`,
       body: async (c) => {
         const d = c.device ?? device(member);
-        return { record: (await buildRecord(d, conv, 2, await memberDevicesOf(run.api, owner, conv))).record };
+        return { record: (await buildRecord(d, conv, 2, await memberDevicesOf(run.api, owner, conv), await headOf(run.api, owner, conv))).record };
       },
       expect: all(409, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
     },
+    { name: 'GET membership', method: 'GET', path: () => `/v1/conversations/${conv}/membership`, expect: deviceRead },
     {
-      name: 'POST add existing member',
+      name: 'POST membership: add an existing member',
       method: 'POST',
-      path: () => `/v1/conversations/${conv}/members`,
-      body: () => ({ userId: member.userId, wraps: [] }),
-      expect: all(409, { nonMember: 403, removedMember: 403, member: 403, memberUserToken: 401 }),
+      path: () => `/v1/conversations/${conv}/membership`,
+      body: statementBy(() => ({ type: 'add', userId: member.userId, role: 'member' })),
+      expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
     },
     {
       name: 'POST wraps for removed member',
@@ -123,23 +154,25 @@ describeBackends('authorization matrix', (backend) => {
       expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
     },
     {
-      name: 'DELETE non-member',
-      method: 'DELETE',
-      path: () => `/v1/conversations/${conv}/members/${outsider.userId}`,
-      expect: all(422, { nonMember: 403, removedMember: 403, member: 403, memberUserToken: 403 }),
-    },
-    {
-      name: 'PATCH role',
-      method: 'PATCH',
-      path: () => `/v1/conversations/${conv}/members/${member.userId}`,
-      body: () => ({ role: 'member' }),
-      expect: all(200, { nonMember: 403, removedMember: 403, member: 403, memberUserToken: 403, admin: 403 }),
-    },
-    {
-      name: 'POST leave (refusals only)',
+      name: 'POST membership: remove a non-member',
       method: 'POST',
-      path: () => `/v1/conversations/${conv}/leave`,
-      expect: { anonymous: 401, nonMember: 403, removedMember: 403, revokedDevice: 401 },
+      path: () => `/v1/conversations/${conv}/membership`,
+      body: statementBy(() => ({ type: 'remove', userId: outsider.userId })),
+      expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
+    },
+    {
+      name: 'POST membership: role (the same role again)',
+      method: 'POST',
+      path: () => `/v1/conversations/${conv}/membership`,
+      body: statementBy(() => ({ type: 'role', userId: member.userId, role: 'member' })),
+      expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401, owner: 201, otherDeviceOfOwner: 201 }),
+    },
+    {
+      name: 'POST membership: leave (refusals only)',
+      method: 'POST',
+      path: () => `/v1/conversations/${conv}/membership`,
+      body: statementBy(() => ({ type: 'leave' })),
+      expect: { anonymous: 401, nonMember: 403, removedMember: 403, memberUserToken: 401, revokedDevice: 401 },
     },
     { name: 'GET user devices', method: 'GET', path: () => `/v1/users/${member.userId}/devices`, expect: all(200, {}) },
     {

@@ -6,7 +6,20 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
-import { createGroup, device, newActor, openWrap, rotate, buildRecord, memberDevicesOf, devicesOf, type Actor, type FetchedVersion } from './helpers/actors';
+import {
+  appendStatement,
+  buildRecord,
+  createGroup,
+  device,
+  devicesOf,
+  headOf,
+  memberDevicesOf,
+  newActor,
+  openWrap,
+  rotate,
+  type Actor,
+  type FetchedVersion,
+} from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 import type { ConversationId } from '../../src/common/ids';
 
@@ -49,15 +62,15 @@ describeBackends('create -> rotate -> remove -> forced rotation', (backend) => {
 
   it('answers 409 when the submitted version is not next', async () => {
     const d = device(alice);
-    const { record } = await buildRecord(d, conv, 2, await memberDevicesOf(run.api, alice, conv));
+    const { record } = await buildRecord(d, conv, 2, await memberDevicesOf(run.api, alice, conv), await headOf(run.api, alice, conv));
     const res = await run.api.post(`/v1/conversations/${conv}/versions`, { record }, d.token);
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error: { code: 'version_conflict' } });
   });
 
   it('removing a member marks the conversation as needing rotation and cuts the member off', async () => {
-    const removed = await run.api.call('DELETE', `/v1/conversations/${conv}/members/${carol.userId}`, { token: alice.userToken });
-    expect(removed.status).toBe(204);
+    const removed = await appendStatement(run.api, alice, conv, { type: 'remove', userId: carol.userId });
+    expect(removed.status).toBe(201);
     const view = await run.api.get<{ needsRotation: boolean; rotationReason: string; members: { userId: string }[] }>(
       `/v1/conversations/${conv}`,
       alice.userToken,
@@ -75,14 +88,15 @@ describeBackends('create -> rotate -> remove -> forced rotation', (backend) => {
 
   it('refuses a forced rotation that still wraps to the removed member (422), accepts the exact set', async () => {
     const d = device(alice);
+    const head = await headOf(run.api, alice, conv);
     const stale = [...(await memberDevicesOf(run.api, alice, conv)), ...(await devicesOf(run.api, alice.userToken, carol.userId))];
-    const { record: overComplete } = await buildRecord(d, conv, 3, stale);
+    const { record: overComplete } = await buildRecord(d, conv, 3, stale, head);
     const res = await run.api.post(`/v1/conversations/${conv}/versions`, { record: overComplete }, d.token);
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ error: { code: 'member_devices_mismatch' } });
 
     const bobDevices = await devicesOf(run.api, alice.userToken, bob.userId);
-    const { record: incomplete } = await buildRecord(d, conv, 3, [...(await devicesOf(run.api, alice.userToken, alice.userId)), bobDevices[0]!]);
+    const { record: incomplete } = await buildRecord(d, conv, 3, [...(await devicesOf(run.api, alice.userToken, alice.userId)), bobDevices[0]!], head);
     expect((await run.api.post(`/v1/conversations/${conv}/versions`, { record: incomplete }, d.token)).status).toBe(422);
 
     const { key } = await rotate(run.api, alice, conv, 3);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
-import { createGroup, device, devicesOf, newActor, rotate, wrapsFor, type Actor } from './helpers/actors';
+import { changeMembership, createGroup, device, devicesOf, newActor, rotate, wrapsFor, type Actor } from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 
 function forms(key: Uint8Array): Buffer[] {
@@ -61,8 +61,8 @@ describeBackends('the database never holds a conversation key', (backend) => {
       await devicesOf(run.api, alice.userToken, carol.userId),
       device(alice),
     );
-    expect((await run.api.post(`/v1/conversations/${conv}/members`, { userId: carol.userId, wraps }, device(alice).token)).status).toBe(201);
-    expect((await run.api.call('DELETE', `/v1/conversations/${conv}/members/${bob.userId}`, { token: alice.userToken })).status).toBe(204);
+    await changeMembership(run.api, alice, conv, { type: 'add', userId: carol.userId, role: 'member' }, { wraps });
+    await changeMembership(run.api, alice, conv, { type: 'remove', userId: bob.userId });
     keys.push((await rotate(run.api, alice, conv, 3, 1)).key);
   });
   afterAll(async () => {

@@ -1,12 +1,30 @@
 /**
- * Adding members under each history policy and catching up a member's new device (docs/api.md:
- * `addMember` takes wraps of the versions the history policy grants, `shared` all, `joined` the current
- * one on; "Key versions": no version from before joining under `joined`, `403 before_membership`).
+ * Adding members under each history policy and catching up a member's new device (docs/api.md: an `add`
+ * statement to `appendMembership` carries wraps of the versions the history policy grants, `shared` all,
+ * `joined` the current one on; "Key versions": no version from before joining under `joined`, `403
+ * before_membership`); the owner changes the history policy by a `history` statement; a direct
+ * conversation; the owner's successor when the owner leaves.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
-import { addDevice, createGroup, device, devicesOf, newActor, openWrap, rotate, wrapsFor, type Actor, type FetchedVersion } from './helpers/actors';
+import {
+  addDevice,
+  appendStatement,
+  changeMembership,
+  createGroup,
+  device,
+  devicesOf,
+  freshConversationId,
+  genesisOf,
+  newActor,
+  openWrap,
+  rotate,
+  wrapsFor,
+  type Actor,
+  type FetchedVersion,
+} from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
+import type { ConversationId } from '../../src/common/ids';
 
 describeBackends('history policy, adding members, new devices', (backend) => {
   let run: Running;
@@ -35,8 +53,10 @@ describeBackends('history policy, adding members, new devices', (backend) => {
     const carol = await newActor(run.api, 'carol', 2);
     const carolDevices = await devicesOf(run.api, alice.userToken, carol.userId);
     const onlyCurrent = await wrapsFor(conv, [{ version: 2, key: keys[1] }], carolDevices, device(alice));
-    const short = await run.api.post(`/v1/conversations/${conv}/members`, { userId: carol.userId, wraps: onlyCurrent }, device(alice).token);
+    const add = { type: 'add', userId: carol.userId, role: 'member' } as const;
+    const short = await appendStatement(run.api, alice, conv, add, { wraps: onlyCurrent });
     expect(short.status).toBe(422);
+    expect(short.body).toMatchObject({ error: { code: 'wraps_mismatch' } });
     const all = await wrapsFor(
       conv,
       [
@@ -46,7 +66,7 @@ describeBackends('history policy, adding members, new devices', (backend) => {
       carolDevices,
       device(alice),
     );
-    const ok = await run.api.post(`/v1/conversations/${conv}/members`, { userId: carol.userId, wraps: all }, device(alice).token);
+    const ok = await appendStatement(run.api, alice, conv, add, { wraps: all });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     for (const d of carol.devices) {
       const list = await run.api.get<{ versions: FetchedVersion[] }>(`/v1/conversations/${conv}/versions`, d.token);
@@ -68,9 +88,10 @@ describeBackends('history policy, adding members, new devices', (backend) => {
       daveDevices,
       device(alice),
     );
-    expect((await run.api.post(`/v1/conversations/${conv}/members`, { userId: dave.userId, wraps: tooMany }, device(alice).token)).status).toBe(422);
+    const add = { type: 'add', userId: dave.userId, role: 'member' } as const;
+    expect((await appendStatement(run.api, alice, conv, add, { wraps: tooMany })).status).toBe(422);
     const current = await wrapsFor(conv, [{ version: 2, key: keys[1] }], daveDevices, device(alice));
-    expect((await run.api.post(`/v1/conversations/${conv}/members`, { userId: dave.userId, wraps: current }, device(alice).token)).status).toBe(201);
+    await changeMembership(run.api, alice, conv, add, { wraps: current });
     const d = device(dave);
     expect((await run.api.get(`/v1/conversations/${conv}/versions/1`, d.token)).status).toBe(403);
     const list = await run.api.get<{ versions: FetchedVersion[] }>(`/v1/conversations/${conv}/versions`, d.token);
@@ -116,21 +137,48 @@ describeBackends('history policy, adding members, new devices', (backend) => {
     expect((await at(v2.body.acceptedAt + 3_600_000)).body.version).toBe(2);
   });
 
+  it('the owner changes the history policy; members added after it get versions by the new one', async () => {
+    const { conv, keys } = await conversationWithTwoVersions('shared');
+    expect((await appendStatement(run.api, bob, conv, { type: 'history', historyPolicy: 'joined' })).body).toMatchObject({
+      error: { code: 'membership_rule' },
+    });
+    await changeMembership(run.api, alice, conv, { type: 'history', historyPolicy: 'joined' });
+    const view = await run.api.get<{ historyPolicy: string }>(`/v1/conversations/${conv}`, bob.userToken);
+    expect(view.body.historyPolicy).toBe('joined');
+    const frank = await newActor(run.api, 'frank');
+    const current = await wrapsFor(conv, [{ version: 2, key: keys[1] }], await devicesOf(run.api, alice.userToken, frank.userId), device(alice));
+    await changeMembership(run.api, alice, conv, { type: 'add', userId: frank.userId, role: 'member' }, { wraps: current });
+    expect((await run.api.get(`/v1/conversations/${conv}/versions/1`, device(frank).token)).status).toBe(403);
+  });
+
   it('a direct conversation has two members, no name, and refuses additions', async () => {
-    const res = await run.api.post<{ conversationId: string; kind: string }>('/v1/conversations', { kind: 'direct', members: [bob.userId] }, alice.userToken);
-    expect(res.status).toBe(201);
-    const conv = res.body.conversationId;
     const erin = await newActor(run.api, 'erin');
-    expect((await run.api.post(`/v1/conversations/${conv}/members`, { userId: erin.userId, wraps: [] }, device(alice).token)).status).toBe(409);
+    const create = async (members: Actor[], name?: string) => {
+      const conversationId = freshConversationId();
+      const genesis = await genesisOf(
+        alice,
+        conversationId,
+        members.map((actor) => ({ actor, role: 'member' })),
+        'direct',
+      );
+      return run.api.post<{ conversationId: string; kind: string }>('/v1/conversations', { genesis, ...(name ? { name } : {}) }, device(alice).token);
+    };
+    const res = await create([bob]);
+    expect(res.status).toBe(201);
+    const conv = res.body.conversationId as ConversationId;
+    const add = await appendStatement(run.api, alice, conv, { type: 'add', userId: erin.userId, role: 'member' }, { wraps: [] });
+    expect(add.status).toBe(422);
+    expect(add.body).toMatchObject({ error: { code: 'membership_rule' } });
     expect((await run.api.call('PATCH', `/v1/conversations/${conv}`, { token: alice.userToken, body: { name: 'x' } })).status).toBe(409);
-    expect((await run.api.post('/v1/conversations', { kind: 'direct', members: [bob.userId, erin.userId] }, alice.userToken)).status).toBe(422);
+    expect((await create([bob, erin])).body).toMatchObject({ error: { code: 'bad_direct' } });
+    expect((await create([bob], 'a name')).body).toMatchObject({ error: { code: 'bad_direct' } });
   });
 
   it('when the owner leaves, an admin (else the longest member) becomes owner and rotation is needed', async () => {
     const carol = await newActor(run.api, 'carol2');
     const conv = await createGroup(run.api, alice, [bob, carol]);
-    await run.api.call('PATCH', `/v1/conversations/${conv}/members/${carol.userId}`, { token: alice.userToken, body: { role: 'admin' } });
-    expect((await run.api.call('POST', `/v1/conversations/${conv}/leave`, { token: alice.userToken })).status).toBe(204);
+    await changeMembership(run.api, alice, conv, { type: 'role', userId: carol.userId, role: 'admin' });
+    await changeMembership(run.api, alice, conv, { type: 'leave' });
     const view = await run.api.get<{ members: { userId: string; role: string }[]; needsRotation: boolean; rotationReason: string }>(
       `/v1/conversations/${conv}`,
       bob.userToken,

@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
-import { addDevice, createGroup, device, devicesOf, newActor, rotate, wrapsFor, type Actor } from './helpers/actors';
+import { addDevice, createGroup, device, devicesOf, headOf, newActor, rotate, signStatement, wrapsFor, type Actor } from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 import type { ConversationId } from '../../src/common/ids';
 
@@ -116,8 +116,7 @@ describeBackends('malformed input never causes a 500', (backend) => {
       ['POST', '/v1/devices'],
       ['POST', '/v1/conversations'],
       ['PATCH', `/v1/conversations/${conv}`],
-      ['POST', `/v1/conversations/${conv}/members`],
-      ['PATCH', `/v1/conversations/${conv}/members/${bob.userId}`],
+      ['POST', `/v1/conversations/${conv}/membership`],
       ['POST', `/v1/conversations/${conv}/versions`],
       ['POST', `/v1/conversations/${conv}/wraps`],
     ];
@@ -187,9 +186,30 @@ describeBackends('malformed input never causes a 500', (backend) => {
     expect((await run.api.get(`/v1/conversations/${conv}/versions/1`, phone.token)).status).toBe(404);
   });
 
+  it('fuzz: a real membership statement with one mangled field gets 400, 409 or 422 and stores nothing', async () => {
+    const head = await headOf(run.api, alice, conv);
+    const good = await signStatement(alice, conv, { type: 'role', userId: bob.userId, role: 'admin' }, head);
+    const keys = Object.keys(good);
+    const anyValue = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.object({ maxDepth: 1 }), fc.constant(conv));
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), anyValue, async (i, value) => {
+        const key = keys[i % keys.length]!;
+        const statement = { ...good, [key]: value };
+        if (JSON.stringify(statement[key as keyof typeof statement]) === JSON.stringify(good[key as keyof typeof good])) return;
+        const res = await run.api.call('POST', `/v1/conversations/${conv}/membership`, { token: device(alice).token, body: { statement } });
+        expect([400, 409, 422], `${key}=${JSON.stringify(value)} -> ${res.status}`).toContain(res.status);
+      }),
+      { numRuns: 80 },
+    );
+    expect(await headOf(run.api, alice, conv)).toEqual(head);
+  });
+
   it('fuzz: arbitrary path segments and query strings get typed answers', async () => {
     const token = device(alice).token;
-    const segment = fc.oneof(fc.string({ maxLength: 80 }).map(encodeURIComponent), fc.constantFrom('latest', 'at', 'versions', '..', '%00', '%', conv));
+    const segment = fc.oneof(
+      fc.string({ maxLength: 80 }).map(encodeURIComponent),
+      fc.constantFrom('latest', 'at', 'versions', 'membership', '..', '%00', '%', conv),
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.array(segment, { maxLength: 5 }),

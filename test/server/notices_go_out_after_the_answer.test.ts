@@ -16,7 +16,7 @@ import { ControlNoticeSchema, type ControlNotice } from '../../src/common/contro
 import type { ConversationId } from '../../src/common/ids';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { describeBackends } from './helpers/backends';
-import { buildRecord, createGroup, device, memberDevicesOf, newActor, rotate, type Actor } from './helpers/actors';
+import { buildRecord, createGroup, device, headOf, memberDevicesOf, newActor, rotate, type Actor } from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 
 const SECRET = 'sec-c-notice-test';
@@ -72,7 +72,7 @@ describeBackends('notices go out after the answer', (backend) => {
 
   it('a client that hangs up as soon as the answer starts still gets its rotation stored and announced', async () => {
     const creator = device(alice);
-    const { record } = await buildRecord(creator, conv, 1, await memberDevicesOf(run.api, alice, conv));
+    const { record } = await buildRecord(creator, conv, 1, await memberDevicesOf(run.api, alice, conv), await headOf(run.api, alice, conv));
     const body = JSON.stringify({ record });
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(`${run.api.url}/v1/conversations/${conv}/versions`, {

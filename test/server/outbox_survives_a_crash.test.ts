@@ -19,7 +19,7 @@ import type { ConversationId } from '../../src/common/ids';
 import { conversationPubnubChannel, inboxPubnubChannel } from '../../src/common/pubnubChannels';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { TEST_OUTAGE_ENV } from '../../src/server/pubnub/testOutage';
-import { createGroup, newActor, type Actor } from './helpers/actors';
+import { appendStatement, createGroup, newActor, type Actor } from './helpers/actors';
 import { describeBackends, freshStore, type BackendStore } from './helpers/backends';
 import { Api } from './helpers/client';
 
@@ -106,7 +106,7 @@ describeBackends('the PubNub outbox survives a SIGKILL between commit and publis
     const channel = conversationPubnubChannel(conv);
     expect(await publishStatus(sdk(bob.userId, bobToken), channel)).toBe(200);
     // The creation's member_added notice failed too; it is in the outbox with the removal's rows.
-    expect((await failing.call('DELETE', `/v1/conversations/${conv}/members/${bob.userId}`, { token: alice.userToken })).status).toBe(204);
+    expect((await appendStatement(failing, alice, conv, { type: 'remove', userId: bob.userId })).status).toBe(201);
 
     // Committed and recorded, not delivered: 1 revocation + 4 removal notices + Bob's member_added. The
     // revocation and the first notice of each inbox have failed (retrying); the notices behind them wait.

@@ -14,7 +14,7 @@ import { ControlNoticeSchema, type ControlNotice } from '../../src/common/contro
 import type { ConversationId } from '../../src/common/ids';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { describeBackends } from './helpers/backends';
-import { createGroup, device, newActor, rotate, type Actor } from './helpers/actors';
+import { changeMembership, createGroup, device, newActor, rotate, type Actor } from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 
 const SECRET = 'sec-c-keyservice-test';
@@ -107,7 +107,7 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     const before = await tokenFor(bob);
     const pn = sdk(bob.userId, before.token);
     expect(await status(pn.publish({ channel: conversationPubnubChannel(conv), message: 'still in' }))).toBe(200);
-    expect((await run.api.call('DELETE', `/v1/conversations/${conv}/members/${bob.userId}`, { token: alice.userToken })).status).toBe(204);
+    await changeMembership(run.api, alice, conv, { type: 'remove', userId: bob.userId });
     expect(await status(pn.publish({ channel: conversationPubnubChannel(conv), message: 'after removal' }))).toBe(403);
     const after = await tokenFor(bob);
     expect(after.readWrite).toEqual([]);

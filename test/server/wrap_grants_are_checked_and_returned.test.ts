@@ -12,6 +12,7 @@ import {
   addDevice,
   createGroup,
   crypto,
+  changeMembership,
   device,
   devicesOf,
   newActor,
@@ -46,8 +47,7 @@ describeBackends('wrap grants are checked and returned', (backend) => {
     const v1 = await rotate(run.api, alice, conv, 1);
     const carol = await newActor(run.api, 'carol');
     const wraps = await wrapsFor(conv, [{ version: 1, key: v1.key }], await devicesOf(run.api, alice.userToken, carol.userId), device(alice));
-    const added = await run.api.post(`/v1/conversations/${conv}/members`, { userId: carol.userId, wraps }, device(alice).token);
-    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    await changeMembership(run.api, alice, conv, { type: 'add', userId: carol.userId, role: 'member' }, { wraps });
     const fetched = await run.api.get<FetchedVersion>(`/v1/conversations/${conv}/versions/1`, device(carol).token);
     expect(fetched.body.grants).toEqual([wraps[0]!.grant]);
     const aliceDevices = await run.api.get<{ devices: { certificate: unknown }[] }>(`/v1/users/${alice.userId}/devices`, alice.userToken);

@@ -1,23 +1,27 @@
 /**
  * Wire schemas of conversations and members (docs/api.md "Conversations and members"): the conversation
- * view with its members, creating, renaming, adding a member with the wraps the history policy grants,
- * adding wraps for a member's new device, and roles. The vocabulary is src/common/domain.ts.
+ * view with its members and membership head, renaming, and the wraps of existing versions an added member
+ * or a member's new device receives. Creating and changing membership are signed statements
+ * (membershipSchemas.ts). The vocabulary is src/common/domain.ts.
  */
 import { z } from 'zod';
-import { AssignableRoleSchema, ConversationKindSchema, HistoryPolicySchema, RoleSchema } from '../domain';
+import { ConversationKindSchema, HistoryPolicySchema, RoleSchema } from '../domain';
 import { ConversationIdSchema, UserIdSchema } from '../ids';
 import { KeyWrapSchema } from '../protocol/keyWrap';
+import { MembershipHeadSchema } from '../protocol/membershipHead';
 import { KeyVersionNumber, text } from '../protocol/wire';
 import { WrapGrantSchema } from '../protocol/wrapGrant';
 
 export const ConversationIdParam = z.strictObject({ conversationId: ConversationIdSchema });
-export const ConversationMemberParam = z.strictObject({ conversationId: ConversationIdSchema, userId: UserIdSchema });
 
 export const ConversationNameSchema = text(1, 100);
 
 export const MemberViewSchema = z
   .object({ userId: UserIdSchema, role: RoleSchema, joinedAt: z.number().int(), firstVersion: z.number().int() })
   .meta({ id: 'Member' });
+
+/** A position in a conversation's membership chain (docs/protocol.md §15). */
+export const MembershipHeadWire = MembershipHeadSchema.meta({ id: 'MembershipHead' });
 
 export const ConversationViewSchema = z
   .object({
@@ -33,17 +37,13 @@ export const ConversationViewSchema = z
     updatedAt: z.number().int(),
     channel: z.string().describe('the PubNub channel of this conversation'),
     members: z.array(MemberViewSchema),
+    membershipHead: MembershipHeadWire.nullable().describe(
+      'the last membership statement (docs/protocol.md §15); null for a conversation made before statements existed, until its owner migrates it',
+    ),
   })
   .meta({ id: 'Conversation' });
 export type ConversationView = z.infer<typeof ConversationViewSchema>;
 export const ConversationListSchema = z.object({ conversations: z.array(ConversationViewSchema) });
-
-export const CreateConversationBody = z.strictObject({
-  kind: ConversationKindSchema,
-  name: ConversationNameSchema.optional(),
-  historyPolicy: HistoryPolicySchema.default('shared'),
-  members: z.array(UserIdSchema).min(1).max(999).describe('the other members (not the creator)'),
-});
 
 export const RenameBody = z.strictObject({ name: ConversationNameSchema });
 
@@ -54,14 +54,5 @@ export const VersionWrapSchema = KeyWrapSchema.extend({
 }).meta({ id: 'VersionWrap' });
 export type GrantedWrap = z.infer<typeof VersionWrapSchema>;
 
-export const AddMemberBody = z.strictObject({
-  userId: UserIdSchema,
-  role: AssignableRoleSchema.default('member'),
-  wraps: z.array(VersionWrapSchema).max(100_000).describe('wraps of every version the history policy gives the new member, for each of their devices'),
-});
-
 export const AddWrapsBody = z.strictObject({ wraps: z.array(VersionWrapSchema).min(1).max(100_000) });
 export const WrapsAddedSchema = z.object({ added: z.number().int() });
-
-export const SetRoleBody = z.strictObject({ role: AssignableRoleSchema });
-export const MemberRoleSchema = z.object({ userId: z.string(), role: z.string() });

@@ -11,6 +11,7 @@ import { conversationRoutes } from './keyService/conversations';
 import { deviceLinkRoutes } from './keyService/deviceLinks';
 import { deviceRoutes } from './keyService/devices';
 import { keyVersionRoutes } from './keyService/keyVersions';
+import { membershipRoutes } from './keyService/membership';
 import { serviceRoutes } from './keyService/service';
 import { defineRoutes } from './route';
 
@@ -20,6 +21,7 @@ export const keyServiceRoutes = defineRoutes({
   ...deviceRoutes,
   ...deviceLinkRoutes,
   ...conversationRoutes,
+  ...membershipRoutes,
   ...keyVersionRoutes,
   ...broadcastRoutes,
 });

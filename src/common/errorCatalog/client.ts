@@ -11,6 +11,7 @@ export const CLIENT_ERRORS = {
   keys_missing: 'auth',
   already_signed_in: 'conflict',
   rotation_conflict: 'conflict',
+  membership_unmigrated: 'conflict',
   identity_changed: 'crypto',
   link_mismatch: 'crypto',
   link_rejected: 'permission',

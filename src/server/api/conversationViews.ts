@@ -1,13 +1,14 @@
-/** Conversation rows → the Conversation wire view. */
+/** Conversation rows → the Conversation wire view, with its members and membership head (docs/api.md). */
 import { conversationPubnubChannel } from '../../common/pubnubChannels';
 import type { Queryable } from '../db/db';
 import { currentMembers, type ConversationRow } from '../store/conversations';
+import { membershipHead } from '../store/membershipStatements';
 import type { ConversationView } from '../../common/api/conversationSchemas';
 
 type Brand<K extends keyof ConversationView> = ConversationView[K];
 
 export async function conversationView(q: Queryable, row: ConversationRow): Promise<ConversationView> {
-  const members = await currentMembers(q, row.id);
+  const [members, head] = await Promise.all([currentMembers(q, row.id), membershipHead(q, row.id)]);
   return {
     conversationId: row.id as Brand<'conversationId'>,
     kind: row.kind,
@@ -21,5 +22,6 @@ export async function conversationView(q: Queryable, row: ConversationRow): Prom
     updatedAt: row.updated_at,
     channel: conversationPubnubChannel(row.id),
     members: members.map((m) => ({ userId: m.user_id as Brand<'createdBy'>, role: m.role, joinedAt: m.joined_at, firstVersion: m.first_version })),
+    membershipHead: head,
   };
 }

@@ -1,44 +1,55 @@
 /**
  * Conversation endpoints (docs/api.md "Conversations and members"): create 1:1 and group, list mine, rename.
- * The creator is the owner; everyone else starts as a member. Direct conversations have exactly two
- * members, no name, and no member changes except leaving.
+ * A conversation is created from its creator's signed genesis (docs/protocol.md §15): its id, kind,
+ * history policy, members and roles are the genesis', the creator its one owner. Direct conversations
+ * have exactly two members, no name, and no member changes except leaving.
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
-import type { ConversationId, UserId } from '../../common/ids';
-import { Conflict, Unprocessable } from '../http/httpErrors';
+import type { UserId } from '../../common/ids';
+import { UniqueViolation } from '../db/dbErrors';
+import { Conflict } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
 import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
-import { conversationById, conversationsOfUser, insertConversation, renameConversation, upsertMember } from '../store/conversations';
-import { usersByIds } from '../store/users';
+import { conversationById, conversationsOfUser, insertConversation, renameConversation } from '../store/conversations';
+import { insertStatement } from '../store/membershipStatements';
 import { lockAsMember, requireMember } from './access';
 import { conversationView } from './conversationViews';
+import { checkNewGenesis } from './genesis';
+import { insertGenesisMembers } from './memberTable';
+import { parseStatement } from './statementChecks';
 
 export function conversationRoutes(svc: Services): Route[] {
   return [
     implement(api, 'createConversation', {
       handler: async ({ principal, body }) => {
-        const others = [...new Set(body.members)].filter((u) => u !== principal.userId);
-        if (others.length !== body.members.length) throw new Unprocessable('members must be unique and must not include yourself', 'bad_members');
-        if (body.kind === 'direct' && (others.length !== 1 || body.name !== undefined)) {
-          throw new Unprocessable('a direct conversation has exactly one other member and no name', 'bad_direct');
-        }
-        if (body.kind === 'group' && body.name === undefined) throw new Unprocessable('a group conversation needs a name', 'name_required');
-        const found = await usersByIds(svc.db, others);
-        if (found.length !== others.length) throw new Unprocessable('some members do not exist', 'unknown_user');
-        const id = svc.newId();
+        const genesis = await parseStatement(body.genesis);
+        const state = await checkNewGenesis(svc, svc.db, principal, genesis, body.name);
+        const id = genesis.conversationId;
         const now = svc.now();
         const effects = new Effects();
-        const view = await svc.db.transaction(async (tx) => {
-          await insertConversation(tx, { id, kind: body.kind, name: body.name ?? null, history_policy: body.historyPolicy, created_by: principal.userId }, now);
-          await upsertMember(tx, { conversation_id: id, user_id: principal.userId, role: 'owner', joined_at: now, first_version: 1 });
-          for (const userId of others) await upsertMember(tx, { conversation_id: id, user_id: userId, role: 'member', joined_at: now, first_version: 1 });
-          for (const userId of others) effects.notify([userId], { type: 'member_added', conversationId: id as ConversationId, userId: userId as UserId });
-          await svc.outbox.record(tx, effects);
-          const row = await conversationById(tx, id);
-          if (!row) throw new Conflict('conversation vanished');
-          return conversationView(tx, row);
-        });
+        const taken = () => new Conflict('a conversation with this id exists; choose another id', 'conversation_id_taken');
+        const view = await svc.db
+          .transaction(async (tx) => {
+            if (await conversationById(tx, id)) throw taken();
+            await insertConversation(
+              tx,
+              { id, kind: state.kind, name: body.name ?? null, history_policy: state.historyPolicy, created_by: principal.userId },
+              now,
+            );
+            await insertStatement(tx, id, { seq: 0, hash: state.head.hash, statement: JSON.stringify(genesis) }, now);
+            await insertGenesisMembers(tx, id, state, now);
+            for (const userId of state.members.keys()) {
+              if (userId !== principal.userId) effects.notify([userId], { type: 'member_added', conversationId: id, userId: userId as UserId });
+            }
+            await svc.outbox.record(tx, effects);
+            const row = await conversationById(tx, id);
+            if (!row) throw new Conflict('conversation vanished');
+            return conversationView(tx, row);
+          })
+          .catch((err: unknown) => {
+            throw err instanceof UniqueViolation ? taken() : err;
+          });
         await svc.outbox.afterCommit(effects);
         return view;
       },

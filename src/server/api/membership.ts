@@ -1,38 +1,41 @@
 /**
- * Membership changes as transactions on a locked conversation (docs/api.md, "Conversations and members":
- * removing a member and leaving both mark the conversation `needsRotation`): each returns the effects to
- * publish after commit — notices to the members and, for the one who leaves, revocation of their PubNub
- * tokens so their next token no longer names the conversation's channel.
+ * Membership endpoints (docs/api.md "Conversations and members", docs/protocol.md §15): append a signed
+ * statement (membershipAppend.ts), and read the chain — to current members only, like every other
+ * conversation read — page by page with the current head, so clients verify it and compute the members
+ * themselves.
  */
-import type { ConversationId, UserId } from '../../common/ids';
-import type { Queryable } from '../db/db';
-import { Effects } from '../pubnub/effects';
-import { currentMembers, markNeedsRotation, memberIds, removeMember, setRole, type ConversationRow } from '../store/conversations';
-import { takeLiveTokens } from '../store/pubnubTokens';
+import { keyServiceRoutes as api } from '../../common/api/keyService';
+import type { MembershipStatement } from '../../common/protocol/membershipStatement';
+import { implement, type Route } from '../http/route';
+import type { Services } from '../services';
+import { membershipHead, statementsAfter } from '../store/membershipStatements';
+import { requireMember } from './access';
+import { appendStatement } from './membershipAppend';
 
-/** Removes `userId` (already checked to be a current member) and marks the conversation for rotation. */
-export async function departMember(
-  tx: Queryable,
-  conversation: ConversationRow,
-  userId: string,
-  reason: 'member_removed' | 'member_left',
-  now: number,
-): Promise<Effects> {
-  const effects = new Effects();
-  const conversationId = conversation.id as ConversationId;
-  await removeMember(tx, conversation.id, userId, now);
-  const remaining = await currentMembers(tx, conversation.id);
-  const wasOwner = !remaining.some((m) => m.role === 'owner');
-  if (wasOwner && remaining.length > 0) {
-    const heir = remaining.find((m) => m.role === 'admin') ?? remaining[0];
-    if (heir) await setRole(tx, conversation.id, heir.user_id, 'owner');
-  }
-  await markNeedsRotation(tx, conversation.id, reason, now);
-  effects.revoke(await takeLiveTokens(tx, userId, now));
-  effects.notify([userId], { type: 'member_removed', conversationId, userId: userId as UserId });
-  effects.notify([userId], { type: 'access_changed' });
-  const others = await memberIds(tx, conversation.id);
-  effects.notify(others, { type: 'member_removed', conversationId, userId: userId as UserId });
-  effects.notify(others, { type: 'rotation_needed', conversationId, reason });
-  return effects;
+export function membershipRoutes(svc: Services): Route[] {
+  return [
+    implement(api, 'appendMembership', {
+      handler: async ({ principal, params, body }) => {
+        const { view, effects } = await appendStatement(svc, principal, params.conversationId, body);
+        await svc.outbox.afterCommit(effects);
+        return view;
+      },
+    }),
+    implement(api, 'getMembership', {
+      handler: async ({ principal, params, query }) => {
+        const { conversation } = await requireMember(svc.db, params.conversationId, principal.userId);
+        const [rows, head] = await Promise.all([
+          statementsAfter(svc.db, conversation.id, query.after, query.limit + 1),
+          membershipHead(svc.db, conversation.id),
+        ]);
+        const page = rows.slice(0, query.limit);
+        const last = page.at(-1);
+        return {
+          statements: page.map((r) => JSON.parse(r.statement) as MembershipStatement),
+          head,
+          nextAfter: rows.length > query.limit && last ? last.seq : null,
+        };
+      },
+    }),
+  ];
 }

@@ -1,14 +1,17 @@
 /**
  * Submitting key version N+1 (docs/api.md, "Key versions", `submitKeyVersion`): a wrap for every current
- * member device and none for any other; 409 when N+1 is not next, 422 when incomplete or over-complete or
- * when the signature does not verify. The signature and the signer's certificate are checked first, outside
- * the lock; the version number and the member-device set are checked on the locked conversation, so
- * concurrent submissions of the same N+1 serialize and all but one get 409.
+ * member device and none for any other; 409 when N+1 is not next or — once the conversation has a
+ * membership chain (docs/protocol.md §15) — when the record names another membership head than the
+ * current one, 422 when incomplete or over-complete or when the signature does not verify. The signature
+ * and the signer's certificate are checked first, outside the lock; the version number, the head and the
+ * member-device set are checked on the locked conversation, so concurrent submissions of the same N+1
+ * serialize and all but one get 409.
  */
 import type { ConversationId } from '../../common/ids';
 import { fromBase64Url } from '../../common/encoding/base64url';
 import { isProtocolError } from '../../common/protocol/errors';
 import type { KeyVersionRecord, PublicKeyVersionRecord } from '../../common/protocol/keyVersionRecord';
+import type { MembershipHead } from '../../common/protocol/membershipHead';
 import { verifyKeyVersionSubmission } from '../../common/protocol/keyVersionVerify';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Forbidden, Unprocessable } from '../http/httpErrors';
@@ -18,6 +21,7 @@ import type { Services } from '../services';
 import { advanceVersion, memberIds } from '../store/conversations';
 import { deviceById, memberDevices } from '../store/devices';
 import { insertVersion, insertWraps, latestVersionTime } from '../store/keyVersions';
+import { membershipHead } from '../store/membershipStatements';
 import { userById } from '../store/users';
 import { lockAsMember, requireMember } from './access';
 
@@ -52,6 +56,19 @@ function diff(want: readonly string[], have: readonly string[]): string {
   return `missing: ${missing.join(',') || '-'}; not members: ${extra.join(',') || '-'}`;
 }
 
+/**
+ * 409 `membership_changed` unless the record names the current membership head; a conversation without a
+ * chain (made before statements existed) takes records without one.
+ */
+function checkHead(named: MembershipHead | undefined, current: MembershipHead | null): void {
+  if (current === null && named === undefined) return;
+  if (named?.seq === current?.seq && named?.hash === current?.hash) return;
+  throw new Conflict(
+    `the record is for membership head ${named?.seq ?? 'none'}, the current head is ${current?.seq ?? 'none'}: re-read the members and rotate again`,
+    'membership_changed',
+  );
+}
+
 /** Verifies and stores a new version; returns its acceptance time and the notices to publish. */
 export async function submitVersion(
   svc: Services,
@@ -66,6 +83,7 @@ export async function submitVersion(
       const { conversation } = await lockAsMember(tx, conversationId, principal.userId);
       const next = conversation.current_version + 1;
       if (record.version !== next) throw new Conflict(`version ${record.version} is not next; the next version is ${next}`, 'version_conflict');
+      checkHead(record.membership, await membershipHead(tx, conversationId));
       const current = (await memberDevices(tx, conversationId)).map((d) => d.device_id);
       const set = new Set(current);
       if (record.memberDevices.length !== current.length || record.memberDevices.some((d) => !set.has(d))) {

@@ -1,7 +1,7 @@
 /**
  * Which key versions a member may hold and whether a batch of wraps is exactly what is owed
- * (docs/api.md, `addMember`: `shared` grants every version, `joined` the current one on; any other set
- * of wraps is 422 `wraps_mismatch`).
+ * (docs/api.md, `appendMembership` with an `add`: `shared` grants every version, `joined` the current one
+ * on; any other set of wraps is 422 `wraps_mismatch`).
  */
 import { missingCase } from '../../common/errors';
 import type { ConversationRow } from '../store/conversations';

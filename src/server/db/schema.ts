@@ -3,7 +3,8 @@
  * portable SQL run once, in order, in its own transaction; `schema_migrations` records what has run.
  * Nothing here can hold a conversation key: key_wraps holds HPKE ciphertexts for one device each,
  * key_versions holds the signed public record of a version (docs/operations.md, "Key material that exists
- * server-side").
+ * server-side"). membership_statements holds each conversation's signed membership chain (docs/protocol.md
+ * §15); the members table is derived from it, in the same transaction, for the queries.
  */
 export interface Migration {
   readonly version: number;
@@ -149,6 +150,19 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX pubnub_outbox_due ON pubnub_outbox(next_attempt_at) WHERE done_at IS NULL`,
       `CREATE INDEX pubnub_outbox_lane ON pubnub_outbox(lane, id) WHERE done_at IS NULL`,
       `CREATE INDEX pubnub_outbox_done ON pubnub_outbox(done_at) WHERE done_at IS NOT NULL`,
+    ],
+  },
+  {
+    version: 5,
+    name: 'membership statements (docs/protocol.md §15)',
+    statements: [
+      `CREATE TABLE membership_statements (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        statement TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (conversation_id, seq))`,
     ],
   },
 ];

@@ -53,6 +53,10 @@ export async function renameConversation(q: Queryable, id: string, name: string,
   await q.run('UPDATE conversations SET name = ?, updated_at = ? WHERE id = ?', [name, now, id]);
 }
 
+export async function setHistoryPolicy(q: Queryable, id: string, policy: HistoryPolicy, now: number): Promise<void> {
+  await q.run('UPDATE conversations SET history_policy = ?, updated_at = ? WHERE id = ?', [policy, now, id]);
+}
+
 export async function markNeedsRotation(q: Queryable, id: string, reason: string, now: number): Promise<void> {
   await q.run('UPDATE conversations SET needs_rotation = 1, rotation_reason = ?, updated_at = ? WHERE id = ?', [reason, now, id]);
 }

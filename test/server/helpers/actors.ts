@@ -1,19 +1,23 @@
 /**
  * Test actors for key-service scenarios: a user with an account identity key and one or more devices,
  * each with real X25519/Ed25519 keys and a certificate signed by the account key, driving the HTTP API
- * the way a client does (register, log in, register the device, create conversations, rotate).
+ * the way a client does (register, log in, register the device, create conversations from a signed
+ * genesis, sign membership statements after the current head, rotate for that head).
  */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { toBase64Url } from '../../../src/common/encoding/base64url';
+import type { HistoryPolicy, Role } from '../../../src/common/domain';
 import type { ConversationId, DeviceId, UserId } from '../../../src/common/ids';
 import { signDeviceCertificate } from '../../../src/common/protocol/deviceCertificate';
 import { generateAccountIdentity, generateDeviceKeys, type AccountIdentityKeyPair, type DeviceKeyPairs } from '../../../src/common/protocol/identity';
 import { createKeyVersionRecord, type KeyVersionRecord } from '../../../src/common/protocol/keyVersionRecord';
 import { unwrapKey, wrapKey } from '../../../src/common/protocol/keyWrap';
+import type { MembershipHead } from '../../../src/common/protocol/membershipHead';
+import { signMembershipStatement, type MembershipChange, type MembershipStatement } from '../../../src/common/protocol/membershipStatement';
 import { createWrapGrant, type WrapGrant } from '../../../src/common/protocol/wrapGrant';
 import { createNodeCryptoProvider } from '../../../src/node/crypto/nodeProvider';
-import type { Api } from './client';
+import type { Api, Reply } from './client';
 
 export const crypto = createNodeCryptoProvider();
 export const PASSWORD = 'correct horse battery staple';
@@ -100,18 +104,102 @@ export async function devicesOf(api: Api, token: string, userId: string): Promis
   return res.body.devices.map((d) => ({ deviceId: d.deviceId, x25519: Buffer.from(d.certificate.x25519, 'base64url') }));
 }
 
-export async function createGroup(api: Api, owner: Actor, members: Actor[], historyPolicy: 'shared' | 'joined' = 'shared'): Promise<ConversationId> {
-  const res = await api.post<{ conversationId: ConversationId }>(
-    '/v1/conversations',
-    { kind: 'group', name: 'test group', historyPolicy, members: members.map((m) => m.userId) },
-    owner.userToken,
-  );
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.conversationId;
+/** A fresh conversation id (what a client chooses: 16 random bytes, base64url). */
+export const freshConversationId = () => toBase64Url(randomBytes(16)) as ConversationId;
+
+/** Signs `change` as `actor`'s device `deviceIndex`, after `after` (null: a genesis). */
+export function signStatement(
+  actor: Actor,
+  conversationId: ConversationId,
+  change: MembershipChange,
+  after: MembershipHead | null,
+  deviceIndex = 0,
+): Promise<MembershipStatement> {
+  const d = device(actor, deviceIndex);
+  return signMembershipStatement(crypto, {
+    conversationId,
+    after,
+    at: Date.now(),
+    actor: actor.userId,
+    actorDevice: d.deviceId,
+    change,
+    signingPrivateKey: d.keys.ed25519.privateKey,
+  });
 }
 
-/** Builds a signed record of `version` for `recipients`, created by `creator`. */
-export async function buildRecord(creator: Device, conversationId: ConversationId, version: number, recipients: DeviceInfo[], key?: Uint8Array) {
+/** The genesis of a conversation `owner` creates with `members` (user id → role). */
+export function genesisOf(
+  owner: Actor,
+  conversationId: ConversationId,
+  members: readonly { actor: Actor; role: Exclude<Role, 'owner'> }[],
+  kind: 'direct' | 'group' = 'group',
+  historyPolicy: HistoryPolicy = 'shared',
+): Promise<MembershipStatement> {
+  const list = [{ userId: owner.userId, role: 'owner' as Role }, ...members.map((m) => ({ userId: m.actor.userId, role: m.role }))];
+  return signStatement(owner, conversationId, { type: 'create', kind, historyPolicy, members: list }, null);
+}
+
+/** Creates a group of `owner` and `members` (plain members) from the owner's signed genesis. */
+export async function createGroup(api: Api, owner: Actor, members: Actor[], historyPolicy: HistoryPolicy = 'shared'): Promise<ConversationId> {
+  const conversationId = freshConversationId();
+  const genesis = await genesisOf(
+    owner,
+    conversationId,
+    members.map((actor) => ({ actor, role: 'member' })),
+    'group',
+    historyPolicy,
+  );
+  const res = await api.post<{ conversationId: ConversationId }>('/v1/conversations', { genesis, name: 'test group' }, device(owner).token);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect(res.body.conversationId).toBe(conversationId);
+  return conversationId;
+}
+
+/** The conversation's membership head as its view names it. */
+export async function headOf(api: Api, actor: Actor, conversationId: string): Promise<MembershipHead | null> {
+  const res = await api.get<{ membershipHead: MembershipHead | null }>(`/v1/conversations/${conversationId}`, actor.userToken);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.membershipHead;
+}
+
+/** Signs `change` as `actor` after the current head and posts it (with `wraps` for an add); the answer as it is. */
+export async function appendStatement(
+  api: Api,
+  actor: Actor,
+  conversationId: ConversationId,
+  change: MembershipChange,
+  opts: { wraps?: unknown[]; deviceIndex?: number } = {},
+): Promise<Reply> {
+  const deviceIndex = opts.deviceIndex ?? 0;
+  const statement = await signStatement(actor, conversationId, change, await headOf(api, actor, conversationId), deviceIndex);
+  return api.post(
+    `/v1/conversations/${conversationId}/membership`,
+    { statement, ...(opts.wraps ? { wraps: opts.wraps } : {}) },
+    device(actor, deviceIndex).token,
+  );
+}
+
+/** Like appendStatement, expecting it to be accepted (201). */
+export async function changeMembership(
+  api: Api,
+  actor: Actor,
+  conversationId: ConversationId,
+  change: MembershipChange,
+  opts: { wraps?: unknown[]; deviceIndex?: number } = {},
+): Promise<void> {
+  const res = await appendStatement(api, actor, conversationId, change, opts);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+}
+
+/** Builds a signed record of `version` for `recipients` and the membership head `membership`, created by `creator`. */
+export async function buildRecord(
+  creator: Device,
+  conversationId: ConversationId,
+  version: number,
+  recipients: DeviceInfo[],
+  membership: MembershipHead | null,
+  key?: Uint8Array,
+) {
   return createKeyVersionRecord(crypto, {
     conversationId,
     version,
@@ -119,6 +207,7 @@ export async function buildRecord(creator: Device, conversationId: ConversationI
     createdByDevice: creator.deviceId,
     signingPrivateKey: creator.keys.ed25519.privateKey,
     recipients: recipients.map((r) => ({ deviceId: r.deviceId, x25519PublicKey: r.x25519 })),
+    ...(membership ? { membership } : {}),
     ...(key ? { conversationKey: key } : {}),
   });
 }
@@ -132,7 +221,7 @@ export async function memberDevicesOf(api: Api, actor: Actor, conversationId: st
   return all;
 }
 
-/** Creates and submits the next version from `creator`'s device; returns the key and record. */
+/** Creates and submits the next version from `creator`'s device for the current head; returns the key and record. */
 export async function rotate(
   api: Api,
   actor: Actor,
@@ -141,7 +230,8 @@ export async function rotate(
   deviceIndex = 0,
 ): Promise<{ key: Uint8Array; record: KeyVersionRecord }> {
   const creator = device(actor, deviceIndex);
-  const { record, conversationKey } = await buildRecord(creator, conversationId, version, await memberDevicesOf(api, actor, conversationId));
+  const head = await headOf(api, actor, conversationId);
+  const { record, conversationKey } = await buildRecord(creator, conversationId, version, await memberDevicesOf(api, actor, conversationId), head);
   const res = await api.post(`/v1/conversations/${conversationId}/versions`, { record }, creator.token);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return { key: conversationKey, record };

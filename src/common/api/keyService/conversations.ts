@@ -1,32 +1,24 @@
 /**
- * Routes of conversations and their members (docs/api.md "Conversations and members"). Every one of them
- * answers 404 for an unknown conversation and 403 `not_a_member` to anyone who is not a current member.
+ * Routes of conversations (docs/api.md "Conversations and members"). Every one of them answers 404 for an
+ * unknown conversation and 403 `not_a_member` to anyone who is not a current member. A conversation is
+ * created from its signed genesis; later membership changes are statements (keyService/membership.ts).
  */
-import {
-  AddMemberBody,
-  ConversationIdParam,
-  ConversationListSchema,
-  ConversationMemberParam,
-  ConversationViewSchema,
-  CreateConversationBody,
-  MemberRoleSchema,
-  RenameBody,
-  SetRoleBody,
-} from '../conversationSchemas';
+import { ConversationIdParam, ConversationListSchema, ConversationViewSchema, RenameBody } from '../conversationSchemas';
+import { CreateConversationBody } from '../membershipSchemas';
 import { defineRoutes } from '../route';
-import { NoContent } from '../serviceSchemas';
+import { GENESIS_ERRORS } from './membership';
 
 export const conversationRoutes = defineRoutes({
   createConversation: {
     method: 'POST',
     path: '/v1/conversations',
     tag: 'conversations',
-    summary: 'Create a direct (1:1) or group conversation; the caller becomes its owner',
-    auth: 'user',
+    summary: "Create a direct (1:1) or group conversation from the caller's signed genesis; the caller is its owner",
+    auth: 'device',
     body: CreateConversationBody,
     response: ConversationViewSchema,
     status: 201,
-    errors: { 409: ['conflict'], 422: ['bad_members', 'bad_direct', 'name_required', 'unknown_user'] },
+    errors: { 403: ['device_unknown'], 409: ['conversation_id_taken'], 422: ['bad_direct', 'name_required', 'unknown_user', ...GENESIS_ERRORS] },
   },
   listConversations: {
     method: 'GET',
@@ -57,55 +49,5 @@ export const conversationRoutes = defineRoutes({
     body: RenameBody,
     response: ConversationViewSchema,
     errors: { 403: ['not_a_member', 'role_required'], 404: ['not_found'], 409: ['direct_conversation', 'conflict'] },
-  },
-  addMember: {
-    method: 'POST',
-    path: '/v1/conversations/:conversationId/members',
-    tag: 'members',
-    summary: 'Add a member to a group (owner or admin), with wraps of the versions the history policy gives them',
-    auth: 'device',
-    params: ConversationIdParam,
-    body: AddMemberBody,
-    response: ConversationViewSchema,
-    status: 201,
-    errors: {
-      403: ['not_a_member', 'role_required', 'device_unknown'],
-      404: ['not_found'],
-      409: ['direct_conversation', 'already_member', 'conflict'],
-      422: ['unknown_user', 'wraps_mismatch', 'bad_grant'],
-    },
-  },
-  removeMember: {
-    method: 'DELETE',
-    path: '/v1/conversations/:conversationId/members/:userId',
-    tag: 'members',
-    summary: 'Remove a member (owner: anyone; admin: plain members; anyone: themselves); the conversation then needs rotation',
-    auth: 'user',
-    params: ConversationMemberParam,
-    response: NoContent,
-    status: 204,
-    errors: { 403: ['not_a_member', 'role_required'], 404: ['not_found'], 409: ['direct_conversation'], 422: ['not_a_member'] },
-  },
-  leaveConversation: {
-    method: 'POST',
-    path: '/v1/conversations/:conversationId/leave',
-    tag: 'members',
-    summary: 'Leave a conversation; it then needs rotation (an owner who leaves hands over to an admin or the longest member)',
-    auth: 'user',
-    params: ConversationIdParam,
-    response: NoContent,
-    status: 204,
-    errors: { 403: ['not_a_member'], 404: ['not_found'] },
-  },
-  setMemberRole: {
-    method: 'PATCH',
-    path: '/v1/conversations/:conversationId/members/:userId',
-    tag: 'members',
-    summary: "Change a member's role between admin and member (owner only)",
-    auth: 'user',
-    params: ConversationMemberParam,
-    body: SetRoleBody,
-    response: MemberRoleSchema,
-    errors: { 403: ['not_a_member', 'role_required'], 404: ['not_found'], 422: ['not_a_member', 'owner_role'] },
   },
 });

@@ -18,7 +18,7 @@ export const keyVersionRoutes = defineRoutes({
     method: 'POST',
     path: '/v1/conversations/:conversationId/versions',
     tag: 'key versions',
-    summary: 'Submit key version N+1: a signed record with a wrap for every current member device',
+    summary: 'Submit key version N+1: a signed record for the current membership head with a wrap for every current member device',
     auth: 'device',
     params: ConversationIdParam,
     body: SubmitVersionBody,
@@ -27,7 +27,7 @@ export const keyVersionRoutes = defineRoutes({
     errors: {
       403: ['not_a_member', 'device_unknown'],
       404: ['not_found'],
-      409: ['version_conflict'],
+      409: ['version_conflict', 'membership_changed'],
       422: ['signer_not_caller', 'member_devices_mismatch', ...PROTOCOL_ERROR_CODES],
     },
   },
