@@ -116,7 +116,7 @@ async function user(agent: Agent, base: string, label: string) {
 async function setup(base: string, agent: Agent) {
   const alice = await user(agent, base, 'alice');
   const bob = await user(agent, base, 'bob');
-  const conv = await json(agent, base, 'createConversation', undefined, alice.userToken, { kind: 'group', name: 'bench', members: [bob.userId] });
+  const conv = await json(agent, base, 'createConversation', undefined, alice.deviceToken, { kind: 'group', name: 'bench', members: [bob.userId] });
   const conversationId = conv.conversationId as ConversationId;
   for (let version = 1; version <= VERSIONS; version++) {
     const { record } = await createKeyVersionRecord(crypto, {

@@ -16,6 +16,8 @@ export interface Services {
   readonly passwords: PasswordHasher;
   readonly accessTokens: AccessTokens;
   readonly refreshTtlMs: number;
+  /** How long a device-session challenge may be answered (docs/protocol.md §15); default 60 s. */
+  readonly challengeTtlMs: number;
   readonly accountLimiter: RateLimiter;
   readonly pubnub: PubnubGateway;
   readonly now: () => number;

@@ -12,11 +12,13 @@ import { deviceLinkRoutes } from './keyService/deviceLinks';
 import { deviceRoutes } from './keyService/devices';
 import { keyVersionRoutes } from './keyService/keyVersions';
 import { serviceRoutes } from './keyService/service';
+import { sessionRoutes } from './keyService/sessions';
 import { defineRoutes } from './route';
 
 export const keyServiceRoutes = defineRoutes({
   ...serviceRoutes,
   ...accountRoutes,
+  ...sessionRoutes,
   ...deviceRoutes,
   ...deviceLinkRoutes,
   ...conversationRoutes,

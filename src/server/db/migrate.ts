@@ -3,12 +3,13 @@
  * concurrent instances starting against one database apply each migration exactly once.
  */
 import type { Database } from './db';
-import { MIGRATIONS } from './schema';
+import { assertDistinctVersions, MIGRATIONS } from './schema';
 
 const LOCK_ID = 5_000_005;
 
 /** Applies every migration newer than the database's; returns the versions applied. */
 export async function migrate(db: Database): Promise<number[]> {
+  assertDistinctVersions(MIGRATIONS);
   await db.transaction(async (tx) => {
     if (tx.dialect === 'postgres') await tx.one('SELECT pg_advisory_xact_lock(?)', [LOCK_ID]);
     await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');

@@ -116,4 +116,28 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'wrap grants (docs/protocol.md §6.5)',
     statements: [`ALTER TABLE key_wraps ADD COLUMN grant_json TEXT`],
   },
+  {
+    version: 4,
+    name: 'device-session challenges, session last use, revocation statements (docs/protocol.md §15, §16)',
+    statements: [
+      `CREATE TABLE auth_challenges (
+        id TEXT PRIMARY KEY,
+        nonce TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT)`,
+      `CREATE INDEX auth_challenges_expiry ON auth_challenges(expires_at)`,
+      `ALTER TABLE sessions ADD COLUMN last_used_at BIGINT`,
+      `ALTER TABLE devices ADD COLUMN revocation TEXT`,
+    ],
+  },
 ];
+
+/** Each version once: two migrations with one version would leave the second unapplied (migrate.ts skips a recorded version). */
+export function assertDistinctVersions(migrations: readonly Migration[]): void {
+  const seen = new Set<number>();
+  for (const m of migrations) {
+    if (seen.has(m.version)) throw new Error(`migration version ${m.version} is used twice (${m.name}); give one the next free version`);
+    seen.add(m.version);
+  }
+}
