@@ -33,7 +33,7 @@ describeBackends('device links claim and approve', (backend) => {
     expect(opened.body.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{10}$/);
 
     expect((await svc.api.post('/v1/device-links', newDevice, device(alice).token)).status).toBe(409);
-    expect((await svc.api.post('/v1/device-links/claim', { code: opened.body.code }, session.accessToken)).status).toBe(401);
+    expect((await svc.api.post('/v1/device-links/claim', { code: opened.body.code }, session.accessToken)).status).toBe(403);
     expect((await svc.api.post<{ error: { code: string } }>('/v1/device-links/claim', { code: opened.body.code }, device(mallory).token)).body.error.code).toBe(
       'link_not_found',
     );
