@@ -13,6 +13,7 @@ import { buildDeviceLinkVectors } from '../test/vectors/build/links';
 import { buildBroadcastVectors, buildEnvelopeVectors } from '../test/vectors/build/messages';
 import { buildCertificateVectors, buildRecordVectors } from '../test/vectors/build/records';
 import { buildGrantVectors } from '../test/vectors/build/grants';
+import { buildDeviceSessionVectors, buildRevocationVectors } from '../test/vectors/build/sessions';
 import { buildWrapVectors } from '../test/vectors/build/wraps';
 
 /** Every generated vector file: name → content. */
@@ -29,6 +30,8 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'pubnub-acrh.json': await buildAcrhVectors(provider),
     'safety-numbers.json': await buildSafetyNumberVectors(provider),
     'device-links.json': await buildDeviceLinkVectors(provider),
+    'device-sessions.json': await buildDeviceSessionVectors(provider),
+    'device-revocations.json': await buildRevocationVectors(provider),
   };
 }
 
