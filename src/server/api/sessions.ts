@@ -59,8 +59,9 @@ export function sessionRoutes(svc: Services): Route[] {
     }),
     implement(api, 'openDeviceSession', {
       rateLimited: true,
+      // Limited per client address only: a limit per device would let anyone who knows a device id lock
+      // that device out of signing in, and a signature cannot be guessed anyway.
       handler: async ({ body }) => {
-        svc.accountLimiter.hit(`device-session:${body.deviceId}`);
         const spent = await spend(svc, body.challengeId);
         switch (spent.kind) {
           case 'ok':
