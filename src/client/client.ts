@@ -24,7 +24,7 @@ import type { PublicUser } from './directory';
 import { loginAccount, registerAccount, type Identity } from './enrol';
 import { proveOwnRevocation, revokeWithStatement } from './deviceRevocations';
 import { proveDevice } from './deviceSession';
-import { AlreadySignedInError, KeysMissingError, NotSignedInError, type KeyServiceError, type RevocationUnprovenError } from './errors';
+import { AlreadySignedInError, KeysMissingError, NotSignedInError, RevocationUnprovenError, type KeyServiceError } from './errors';
 import { KeyServiceApi } from './keyServiceApi';
 import type { AppError } from '../common/errors';
 import type { CoreMessageCrypto } from './messageCrypto';
@@ -98,7 +98,7 @@ export class Client {
     try {
       await proveOwnRevocation(this.api, this.deps.provider, { userId, deviceId, accountPublicKey: account.publicKey });
     } catch (err) {
-      const unproven = err as RevocationUnprovenError;
+      const unproven = err instanceof RevocationUnprovenError ? err : new RevocationUnprovenError(String(err));
       this.revocationUnproven.fire(unproven);
       return unproven;
     }
