@@ -113,7 +113,8 @@ function SecurityContainer() {
 }
 
 function DevicesContainer() {
-  const s = useAppStoreApi().getState();
+  const store = useAppStoreApi();
+  const s = store.getState();
   const devices = useAppStore(devicesSelectors.list);
   const status = useAppStore(devicesSelectors.status);
   const approval = useAppStore(devicesSelectors.approval);
@@ -126,8 +127,8 @@ function DevicesContainer() {
   const sessionsNotice = useAppStore(accountSessionsSelectors.notice);
   const sessionsError = useAppStore(accountSessionsSelectors.error);
   useEffect(() => {
-    void s.loadAccountSessions();
-  }, [s]);
+    void store.getState().loadAccountSessions();
+  }, [store]);
   return (
     <DevicesPanel
       key={prefillCode ?? ''}
