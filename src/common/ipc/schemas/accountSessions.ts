@@ -4,7 +4,7 @@
  * once and are never returned; results carry ids, names and times only — never a token.
  */
 import { z } from 'zod';
-import { DeviceIdSchema } from '../../ids';
+import { DeviceIdSchema, ID_PATTERN } from '../../ids';
 
 export const accountSessionSchema = z.object({
   sessionId: z.string(),
@@ -19,7 +19,7 @@ export const accountSessionSchema = z.object({
 });
 export type AccountSessionView = z.infer<typeof accountSessionSchema>;
 
-export const sessionIdArgSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+export const sessionIdArgSchema = z.string().regex(ID_PATTERN);
 
 export const changePasswordArgsSchema = z.strictObject({
   currentPassword: z.string().min(1).max(256),
