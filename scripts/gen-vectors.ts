@@ -14,6 +14,7 @@ import { buildMembershipVectors } from '../test/vectors/build/membership';
 import { buildBroadcastVectors, buildEnvelopeVectors } from '../test/vectors/build/messages';
 import { buildCertificateVectors, buildRecordVectors } from '../test/vectors/build/records';
 import { buildGrantVectors } from '../test/vectors/build/grants';
+import { buildDeviceSessionVectors, buildRevocationVectors } from '../test/vectors/build/sessions';
 import { buildWrapVectors } from '../test/vectors/build/wraps';
 
 /** Every generated vector file: name → content. */
@@ -31,6 +32,8 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'safety-numbers.json': await buildSafetyNumberVectors(provider),
     'device-links.json': await buildDeviceLinkVectors(provider),
     'membership-statements.json': await buildMembershipVectors(provider),
+    'device-sessions.json': await buildDeviceSessionVectors(provider),
+    'device-revocations.json': await buildRevocationVectors(provider),
   };
 }
 

@@ -103,7 +103,7 @@ export async function startRotationWorld(o: {
     const batch = Array.from({ length: Math.min(25, o.members - i) }, (_, k) => account(keyService.url, `m${randomBytes(3).toString('hex')}-${i + k}`));
     accounts.push(...(await Promise.all(batch)));
   }
-  const [creator, ...others] = accounts;
+  const [creator] = accounts;
   if (!creator) throw new MeasurementError('a rotation world needs at least one member');
   const signer = creator.devices[0];
   if (!signer) throw new MeasurementError('the creator has no device');

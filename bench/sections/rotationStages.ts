@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { fromBase64Url } from '../../src/common/encoding/base64url';
 import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
 import { createKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
-import { LOOKUP_USERS, KeyServiceApi } from '../../src/client';
-import { PASSWORD, type CoreWorld, type Member } from '../lib/coreWorld';
+import { LOOKUP_USERS, KeyServiceApi, proveDevice } from '../../src/client';
+import type { CoreWorld, Member } from '../lib/coreWorld';
 import { MeasurementError } from '../lib/errors';
 import { provider } from '../lib/fixtures';
 
@@ -32,7 +32,7 @@ export async function rotationStages(world: CoreWorld, creator: Member, conversa
   if (!secrets) throw new MeasurementError('the creator holds no keys');
   const session = creator.first.session();
   const api = new KeyServiceApi(world.keyService.url);
-  const pair = await api.request('login', { body: { username: creator.username, password: PASSWORD, deviceId: session.deviceId } });
+  const pair = await proveDevice(api, provider, { deviceId: session.deviceId, signingPrivateKey: secrets.device.ed25519.privateKey });
   api.setTokens(pair.accessToken, pair.refreshToken);
   const info = await api.request('getConversation', { params: { conversationId } });
 

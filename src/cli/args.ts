@@ -110,6 +110,10 @@ accounts and devices
   approve-device CODE|QR [--confirm CODE]   on an existing device: approve a new device after comparing codes
   devices                                   this account's devices
   revoke-device DEVICE_ID                   revoke a device (its conversations rotate)
+  sessions                                  this account's signed-in sessions (* = this device)
+  sessions end SESSION_ID                   end one session
+  sessions end-others                       sign out everywhere else (your devices sign in again by themselves)
+  password                                  change the password (ends every other session)
 
 conversations
   conversations                             list conversations
@@ -136,6 +140,7 @@ broadcast channels
   bcast grant CHAN USER subscriber|publisher   owner: grant a role
   bcast revoke CHAN USER                    owner: cut a user off (new channel key; roles withdrawn)
 
-Passwords come from $SEED_PASSWORD, --password-stdin, or a prompt. CONV is a conversation id or group
+Passwords come from $SEED_PASSWORD, --password-stdin, or a prompt (password: also $SEED_NEW_PASSWORD, or a
+second line of stdin). CONV is a conversation id or group
 name; CHAN a broadcast channel id or name; USER a username or user id. Profiles live in $SEED_HOME
 (default ~/.seed-messenger)/<profile>; keys are in the OS keychain.`;

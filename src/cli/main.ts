@@ -7,7 +7,7 @@ import { AppError } from '../common/errors';
 import type { Client } from '../client';
 import { parseCommandLine, USAGE, type CliArgs } from './args';
 import { bcast } from './commands/broadcast';
-import { approveDevice, devices, linkDevice, login, register, revokeDevice, whoami } from './commands/account';
+import { approveDevice, devices, linkDevice, login, password, register, revokeDevice, sessions, whoami } from './commands/account';
 import { create, leave, list, members, rotate } from './commands/conversations';
 import { follow, read, send } from './commands/messages';
 import { verify } from './commands/verify';
@@ -25,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
   'approve-device': approveDevice,
   devices,
   'revoke-device': revokeDevice,
+  sessions,
+  password,
   conversations: list,
   create,
   members,

@@ -1,17 +1,25 @@
 /**
  * Reading secrets and confirmations for the CLI: the password from $SEED_PASSWORD, the first line of
- * stdin (`--password-stdin`), or a prompt on the terminal that does not echo; a yes/no question.
+ * stdin (`--password-stdin`), or a prompt on the terminal that does not echo; for a password change the
+ * current and the new one ($SEED_PASSWORD and $SEED_NEW_PASSWORD, two lines of stdin, or two prompts);
+ * a yes/no question.
  */
 import { createInterface } from 'node:readline';
 import { UsageError } from './errors';
 
 async function firstLine(): Promise<string> {
+  return (await firstLines(1))[0] ?? '';
+}
+
+async function firstLines(count: number): Promise<string[]> {
   const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines: string[] = [];
   for await (const line of rl) {
-    rl.close();
-    return line;
+    lines.push(line);
+    if (lines.length === count) break;
   }
-  return '';
+  rl.close();
+  return lines;
 }
 
 function askHidden(question: string): Promise<string> {
@@ -45,6 +53,22 @@ export async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin) return firstLine();
   if (!process.stdin.isTTY) throw new UsageError('no password: set SEED_PASSWORD, pass --password-stdin, or run in a terminal');
   return askHidden('password: ');
+}
+
+/** The current and the new password, for `password`. */
+export async function readPasswordChange(fromStdin: boolean): Promise<{ current: string; next: string }> {
+  const env = { current: process.env.SEED_PASSWORD, next: process.env.SEED_NEW_PASSWORD };
+  if (env.current && env.next) return { current: env.current, next: env.next };
+  if (fromStdin) {
+    const [current = '', next = ''] = await firstLines(2);
+    return { current, next };
+  }
+  if (!process.stdin.isTTY)
+    throw new UsageError('no passwords: set SEED_PASSWORD and SEED_NEW_PASSWORD, pass --password-stdin (two lines), or run in a terminal');
+  const current = await askHidden('current password: ');
+  const next = await askHidden('new password: ');
+  if ((await askHidden('new password again: ')) !== next) throw new UsageError('the new passwords differ');
+  return { current, next };
 }
 
 export async function askYesNo(question: string): Promise<boolean> {

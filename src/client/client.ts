@@ -14,6 +14,7 @@ import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
 import type { BroadcastService } from './broadcast/broadcastService';
 import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevices';
+import { changeAccountPassword, endAccountSession, endOtherAccountSessions, listAccountSessions, type AccountSession } from './accountSessions';
 import { openBroadcast, type BroadcastSession } from './broadcastAccess';
 import type { ConversationInfo } from './conversations';
 import { ClientMessaging } from './clientMessaging';
@@ -21,8 +22,11 @@ import { buildSignedIn, type SignedIn } from './signedIn';
 import { NewDeviceLink, type LinkClaim } from './deviceLinking';
 import type { PublicUser } from './directory';
 import { loginAccount, registerAccount, type Identity } from './enrol';
-import { AlreadySignedInError, KeysMissingError, NotSignedInError } from './errors';
+import { proveOwnRevocation, revokeWithStatement } from './deviceRevocations';
+import { proveDevice } from './deviceSession';
+import { AlreadySignedInError, KeysMissingError, NotSignedInError, RevocationUnprovenError, type KeyServiceError } from './errors';
 import { KeyServiceApi } from './keyServiceApi';
+import type { AppError } from '../common/errors';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
 import { transportConfig } from './transport';
@@ -45,6 +49,7 @@ export interface ClientDeps {
 }
 
 export type { DeviceInfo } from './accountDevices';
+export type { AccountSession } from './accountSessions';
 
 /** Who is signed in (no key material). */
 export interface SessionInfo {
@@ -62,6 +67,8 @@ export class Client {
   private broadcastSession: Promise<BroadcastSession> | undefined;
   private readonly broadcastChanged = new Emitter<[channelId: string]>();
   private readonly revoked = new Emitter();
+  private readonly revocationUnproven = new Emitter<[error: RevocationUnprovenError]>();
+  private revocationCheck: Promise<AppError> | undefined;
   private readonly identityChanged = new Emitter<[userId: UserId]>();
 
   private constructor(private readonly deps: ClientDeps) {
@@ -71,10 +78,32 @@ export class Client {
       ...(deps.keyServiceTimeoutMs === undefined ? {} : { timeoutMs: deps.keyServiceTimeoutMs }),
     });
     this.chat = new ClientMessaging(this.api, this.state, deps.relay);
-    this.api.onDeviceRevoked(() => {
-      if (!this.account) return;
-      void this.forgetDevice().then(() => this.revoked.fire());
+    this.api.setRevocationCheck((refusal) => {
+      this.revocationCheck ??= this.checkRevocation(refusal).finally(() => (this.revocationCheck = undefined));
+      return this.revocationCheck;
     });
+  }
+
+  /**
+   * The key service answered `device_revoked` (docs/client.md "Revoked devices"). Believed only with the
+   * account's signed statement revoking this very device, verified under this account's own public key:
+   * then the device's keys are erased and the `onRevoked` listeners told, and the request fails with the
+   * refusal. Without such a statement nothing is erased: the request fails with `revocation_unproven` and
+   * the `onRevocationUnproven` listeners hear it.
+   */
+  private async checkRevocation(refusal: KeyServiceError): Promise<AppError> {
+    const me = this.account;
+    if (!me) return refusal;
+    const { userId, deviceId, account } = me.identity;
+    try {
+      await proveOwnRevocation(this.api, this.deps.provider, { userId, deviceId, accountPublicKey: account.publicKey });
+    } catch (err) {
+      const unproven = err instanceof RevocationUnprovenError ? err : new RevocationUnprovenError(String(err));
+      this.revocationUnproven.fire(unproven);
+      return unproven;
+    }
+    if (this.account === me) void this.forgetDevice().then(() => this.revoked.fire());
+    return refusal;
   }
 
   /** Opens a profile: signed in when the state names a session and the vault holds its keys. */
@@ -98,6 +127,9 @@ export class Client {
   }
 
   private attach(identity: Identity): SignedIn {
+    this.api.setDeviceProof(() =>
+      proveDevice(this.api, this.deps.provider, { deviceId: identity.deviceId, signingPrivateKey: identity.device.ed25519.privateKey }),
+    );
     this.account = buildSignedIn(this.api, this.deps.provider, this.state, identity);
     this.account.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
     return this.account;
@@ -196,11 +228,38 @@ export class Client {
     return accountDevices(this.api, directory, identity);
   }
 
-  /** Revokes one of this account's devices and rotates every conversation it could read. */
+  /**
+   * Revokes one of this account's devices with a statement signed by the account key (the revoked device
+   * verifies it before it erases its keys) and rotates every conversation it could read.
+   */
   async revokeDevice(deviceId: DeviceId): Promise<{ rotated: ConversationId[] }> {
     const me = this.need();
-    await this.api.request('revokeDevice', { params: { deviceId } });
+    await revokeWithStatement(this.api, this.deps.provider, me.identity, deviceId);
     return { rotated: await me.conversations.rotatePending() };
+  }
+
+  /** This account's live key-service sessions, this device's marked `current` (docs/client.md "Sessions"). */
+  sessions(): Promise<AccountSession[]> {
+    this.need();
+    return listAccountSessions(this.api);
+  }
+
+  /** Ends one session of this account (another device re-authenticates by itself; a password-only session is gone). */
+  endSession(sessionId: string): Promise<void> {
+    this.need();
+    return endAccountSession(this.api, sessionId);
+  }
+
+  /** "Sign out everywhere else": ends every session of this account but this device's; answers how many ended. */
+  endOtherSessions(): Promise<number> {
+    this.need();
+    return endOtherAccountSessions(this.api);
+  }
+
+  /** Changes the password (the current one is checked); every other session ends. Answers how many ended. */
+  changePassword(currentPassword: string, newPassword: string): Promise<number> {
+    this.need();
+    return changeAccountPassword(this.api, currentPassword, newPassword);
   }
 
   /** Directory search by username or display name, for pickers (resolve the chosen one with findUser). */
@@ -327,28 +386,35 @@ export class Client {
    */
   async signOut(): Promise<void> {
     const { identity } = this.need();
-    await this.api.request('revokeDevice', { params: { deviceId: identity.deviceId } });
+    await revokeWithStatement(this.api, this.deps.provider, identity, identity.deviceId);
     await this.forgetDevice();
   }
 
   /**
    * Asks the key service whether this device may still act; a device revoked from another one learns it
-   * here (or on any other call), forgets its keys and local state, and tells the `onRevoked` listeners.
+   * here (or on any other call) and — once the account's revocation statement verifies — forgets its keys
+   * and local state and tells the `onRevoked` listeners. An unproven claim fails with `revocation_unproven`.
    */
   async checkAccess(): Promise<void> {
     this.need();
     await this.api.request('getMe');
   }
 
-  /** `listener` runs after this device learned it was revoked and erased its keys. */
+  /** `listener` runs after this device learned it was revoked (a verified statement) and erased its keys. */
   onRevoked(listener: () => void): () => void {
     return this.revoked.event(listener);
+  }
+
+  /** `listener` runs when the key service claimed this device was revoked but proved nothing; the keys were kept. */
+  onRevocationUnproven(listener: (error: RevocationUnprovenError) => void): () => void {
+    return this.revocationUnproven.event(listener);
   }
 
   /** Deletes this device's keys from the OS keychain and clears its local state (sign-out, revocation). */
   private async forgetDevice(): Promise<void> {
     const account = this.account;
     this.account = undefined;
+    this.api.setDeviceProof(null);
     await this.stop();
     account?.ring.close();
     await this.deps.vault.clear();

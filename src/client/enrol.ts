@@ -2,8 +2,9 @@
  * Signing a profile in (docs/client.md, "Facade"): register a new account, or log in on a device. A
  * registration creates the account identity key and the first device, certifies the device with the
  * identity key and registers it (the first device pins the account key, docs/api.md §Devices). Logging in
- * again on a profile that already holds the device keys binds the session to that device. An account whose
- * keys are elsewhere is linked from one of its devices instead (deviceLinking.ts).
+ * again on a profile that already holds the device keys checks the password, then opens the device's
+ * session by signing a challenge (deviceSession.ts; a password alone opens no device session). An account
+ * whose keys are elsewhere is linked from one of its devices instead (deviceLinking.ts).
  */
 import type { CryptoProvider, RawKeyPair } from '../common/crypto/provider';
 import { toBase64Url } from '../common/encoding/base64url';
@@ -11,6 +12,7 @@ import { newDeviceId, type DeviceId, type UserId } from '../common/ids';
 import { signDeviceCertificate, type DevicePlatform } from '../common/protocol/deviceCertificate';
 import { generateAccountIdentity, generateDeviceKeys, type DeviceKeyPairs } from '../common/protocol/identity';
 import { AppError } from '../common/errors';
+import { proveDevice } from './deviceSession';
 import type { KeyServiceApi, TokenPair } from './keyServiceApi';
 
 /** Who this profile is, with its keys (kept in the vault; never returned by the facade). */
@@ -55,8 +57,9 @@ export async function certifyAndRegister(
   return res.accessToken;
 }
 
-async function loginPair(api: KeyServiceApi, username: string, password: string, deviceId?: string): Promise<TokenPair> {
-  const pair = await api.request('login', { body: { username, password, ...(deviceId ? { deviceId } : {}) } });
+/** A password-only session: enough to register a first device or open a device link (docs/api.md "Sessions"). */
+async function loginPair(api: KeyServiceApi, username: string, password: string): Promise<TokenPair> {
+  const pair = await api.request('login', { body: { username, password } });
   api.setTokens(pair.accessToken, pair.refreshToken);
   return pair;
 }
@@ -101,8 +104,9 @@ async function firstDevice(
 }
 
 /**
- * Logs in. With the keys of this profile's device (`existing`), the session is that device's. Without, an
- * account that has no device yet gets its identity and first device here; one that has devices must link.
+ * Logs in. With the keys of this profile's device (`existing`), the password is checked (its password-only
+ * session ends at once) and the device proves its key for its own session. Without, an account that has no
+ * device yet gets its identity and first device here; one that has devices must link.
  */
 export async function loginAccount(
   api: KeyServiceApi,
@@ -111,7 +115,10 @@ export async function loginAccount(
   existing: Omit<Identity, 'refreshToken'> | null,
 ): Promise<Identity> {
   if (existing) {
-    const pair = await loginPair(api, input.username, input.password, existing.deviceId);
+    await loginPair(api, input.username, input.password);
+    await api.request('logout');
+    const pair = await proveDevice(api, provider, { deviceId: existing.deviceId, signingPrivateKey: existing.device.ed25519.privateKey });
+    api.setTokens(pair.accessToken, pair.refreshToken);
     return { ...existing, refreshToken: pair.refreshToken };
   }
   const pair = await loginPair(api, input.username, input.password);

@@ -111,3 +111,13 @@ export class RotationConflictError extends AppError {
     super('rotation_conflict', `could not rotate ${conversationId}: ${attempts} concurrent rotations won first`);
   }
 }
+
+/**
+ * The key service answered that this device was revoked but showed no revocation statement that verifies
+ * under this account's key (docs/protocol.md §17): the device keeps its keys and the claim is reported.
+ */
+export class RevocationUnprovenError extends AppError {
+  constructor(readonly detail: string) {
+    super('revocation_unproven', `the server claimed this device was removed but could not prove it (${detail}); its keys were kept`);
+  }
+}

@@ -8,7 +8,7 @@
  */
 
 // The facade and what its methods answer.
-export { Client, type ClientDeps, type SessionInfo, type DeviceInfo } from './client';
+export { Client, type ClientDeps, type SessionInfo, type DeviceInfo, type AccountSession } from './client';
 export type { ConversationInfo, ConversationMember } from './conversations';
 export type { AssignableRole, ConversationKind, HistoryPolicy, Role } from '../common/domain';
 export type { PublicUser } from './directory';
@@ -47,13 +47,15 @@ export {
   DeviceLinkError,
   RotationConflictError,
   MembershipUnmigratedError,
+  RevocationUnprovenError,
 } from './errors';
 export { NeedsLinkError } from './enrol';
 
 // Lower-level pieces for tools that simulate many devices in one process (the benchmarks): the typed
-// key-service client (docs/client.md), first-device certification and the profile's non-secret state. An
-// app has no use for them.
+// key-service client (docs/client.md), first-device certification, a device's challenge proof and the
+// profile's non-secret state. An app has no use for them.
 export { KeyServiceApi, DEFAULT_KEY_SERVICE_TIMEOUT_MS, type KeyServiceAnswer, type KeyServiceApiOptions, type TokenPair } from './keyServiceApi';
 export { certifyAndRegister } from './enrol';
+export { proveDevice } from './deviceSession';
 export { ProfileState } from './profileState';
 export { LOOKUP_USERS } from './directoryLookup';

@@ -4,18 +4,22 @@
  * table (src/common/api/keyService.ts) and parses every answer with the route's response schema — an
  * answer of another shape is `KeyServiceError` `bad_response` naming the route, never a cast. Bearer auth
  * with one transparent refresh when an access token has expired (the refresh token rotates on every
- * refresh; `onRefreshToken` persists the new one), `device_revoked` listeners, one retry on a stale
- * keep-alive connection, a timeout on every request, and one abort that `close()` fires.
+ * refresh; `onRefreshToken` persists the new one), re-authentication by the device's signed challenge when
+ * the refresh token is refused (docs/protocol.md §16), a check of every `device_revoked` answer before it is
+ * believed (docs/protocol.md §17), one retry on a stale keep-alive connection, a timeout on every request,
+ * and one abort that `close()` fires.
  */
 import { keyServiceRoutes, type KeyServiceRouteName, type KeyServiceRoutes } from '../common/api/keyService';
 import type { RouteArgs, RouteOutput } from '../common/api/route';
 import { ErrorBodySchema } from '../common/api/serviceSchemas';
-import { missingCase } from '../common/errors';
+import { missingCase, type AppError } from '../common/errors';
 import { ClientClosedError, KeyServiceError, KeyServiceTimeoutError, KeyServiceUnreachableError, NotSignedInError } from './errors';
 import { parseAnswer } from './http/parseAnswer';
 import { sendRoute, type RequestParts } from './http/routeRequest';
 
-export type { TokenPair } from '../common/api/accountSchemas';
+import type { TokenPair } from '../common/api/accountSchemas';
+
+export type { TokenPair };
 
 /** How long a request may take before it fails with `key_service_timeout`. */
 export const DEFAULT_KEY_SERVICE_TIMEOUT_MS = 15_000;
@@ -30,11 +34,27 @@ export interface KeyServiceApiOptions {
 /** What a named route answers. */
 export type KeyServiceAnswer<N extends KeyServiceRouteName> = RouteOutput<KeyServiceRoutes[N]>;
 
+/** Opens a device-bound session by the device's signature over a fresh challenge (deviceSession.ts). */
+export type DeviceProof = () => Promise<TokenPair>;
+
+/**
+ * Decides what a `device_revoked` answer means: the error the request then fails with — the refusal
+ * itself once the revocation is proven (and the device's keys are being erased), or `revocation_unproven`.
+ */
+export type RevocationCheck = (refusal: KeyServiceError) => Promise<AppError>;
+
+/** Refresh refusals after which a device that holds its keys proves itself for a new session. */
+const REAUTHENTICATE_AFTER: ReadonlySet<string> = new Set(['session_revoked', 'invalid_refresh_token', 'refresh_token_reused', 'unauthorized']);
+
+/** The route a revocation check reads: its own answers are never checked again. */
+const REVOCATION_ROUTE: KeyServiceRouteName = 'getDeviceRevocation';
+
 export class KeyServiceApi {
   private accessToken: string | null = null;
   private refreshToken: string | null = null;
   private refreshing: Promise<void> | undefined;
-  private readonly revokedListeners = new Set<() => void>();
+  private deviceProof: DeviceProof | null = null;
+  private revocationCheck: RevocationCheck | null = null;
   private readonly closing = new AbortController();
   private readonly onRefreshToken: (token: string) => Promise<void>;
   readonly timeoutMs: number;
@@ -52,14 +72,18 @@ export class KeyServiceApi {
     this.refreshToken = refreshToken;
   }
 
-  /** Called when the key service answers `device_revoked`: this device was revoked from another one. */
-  onDeviceRevoked(listener: () => void): () => void {
-    this.revokedListeners.add(listener);
-    return () => this.revokedListeners.delete(listener);
+  /** How this device proves itself when its refresh token is refused (null: it holds no device keys). */
+  setDeviceProof(proof: DeviceProof | null): void {
+    this.deviceProof = proof;
+  }
+
+  /** Who decides what a `device_revoked` answer means (null: the refusal is thrown as it is). */
+  setRevocationCheck(check: RevocationCheck | null): void {
+    this.revocationCheck = check;
   }
 
   get signedIn(): boolean {
-    return this.accessToken !== null || this.refreshToken !== null;
+    return this.accessToken !== null || this.refreshToken !== null || this.deviceProof !== null;
   }
 
   get closed(): boolean {
@@ -86,21 +110,39 @@ export class KeyServiceApi {
     return this.answer(name, await this.send(name, parts, this.accessToken));
   }
 
-  /** Spends the refresh token for a new pair (one refresh at a time: concurrent callers share it). */
+  /**
+   * Spends the refresh token for a new pair (one refresh at a time: concurrent callers share it). When the
+   * service refuses the refresh token as ended, expired, unknown or reused (the user ended this session, or
+   * changed the password) and this client holds device keys, the device proves itself for a new session.
+   */
   refresh(): Promise<void> {
     this.refreshing ??= this.rotate().finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
   private async rotate(): Promise<void> {
-    if (this.refreshToken === null || this.refreshToken === '') throw new NotSignedInError();
-    const pair = await this.request('refresh', { body: { refreshToken: this.refreshToken } });
+    if (this.refreshToken !== null && this.refreshToken !== '') {
+      try {
+        return await this.adopt(await this.request('refresh', { body: { refreshToken: this.refreshToken } }));
+      } catch (err) {
+        if (!(this.deviceProof && err instanceof KeyServiceError && REAUTHENTICATE_AFTER.has(err.code))) throw err;
+      }
+    }
+    if (!this.deviceProof) throw new NotSignedInError();
+    await this.adopt(await this.deviceProof());
+  }
+
+  /** Uses a new token pair and persists its refresh token. */
+  private async adopt(pair: TokenPair): Promise<void> {
     this.accessToken = pair.accessToken;
     this.refreshToken = pair.refreshToken;
     await this.onRefreshToken(pair.refreshToken);
   }
 
-  /** One request; a refusal is thrown (after telling the revocation listeners) unless it is a 401 the caller retries. */
+  /**
+   * One request; a refusal is thrown unless it is a 401 the caller retries. A `device_revoked` refusal is
+   * first handed to the revocation check, which decides the error thrown.
+   */
   private async send(name: KeyServiceRouteName, parts: RequestParts, token: string | null, allow401 = false): Promise<{ status: number; json: unknown }> {
     const outcome = await sendRoute(this.baseUrl, keyServiceRoutes[name], parts, {
       token,
@@ -124,10 +166,11 @@ export class KeyServiceApi {
       throw new KeyServiceError(outcome.status, 'bad_response', `the key service answered ${name} with ${outcome.status} and a body that is not JSON`, name);
     if (outcome.status >= 200 && outcome.status < 300) return outcome;
     if (outcome.status === 401 && allow401) return outcome;
-    const refusal = ErrorBodySchema.safeParse(outcome.json);
-    const error = refusal.success ? refusal.data.error : { code: `http_${outcome.status}`, message: `HTTP ${outcome.status}` };
-    if (error.code === 'device_revoked') for (const listener of this.revokedListeners) listener();
-    throw new KeyServiceError(outcome.status, error.code, error.message, name);
+    const body = ErrorBodySchema.safeParse(outcome.json);
+    const error = body.success ? body.data.error : { code: `http_${outcome.status}`, message: `HTTP ${outcome.status}` };
+    const refusal = new KeyServiceError(outcome.status, error.code, error.message, name);
+    if (error.code === 'device_revoked' && this.revocationCheck && name !== REVOCATION_ROUTE) throw await this.revocationCheck(refusal);
+    throw refusal;
   }
 
   /** The answer parsed with the route's response schema. */

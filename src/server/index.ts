@@ -22,6 +22,7 @@ import { keyVersionRoutes } from './api/keyVersions';
 import { membershipRoutes } from './api/membership';
 import { metaRoutes } from './api/meta';
 import { pubnubRoutes } from './api/pubnubAccess';
+import { sessionRoutes } from './api/sessions';
 import { wrapRoutes } from './api/wraps';
 import { broadcastRoutes, DEFAULT_KEY_MANAGER_PATH } from './keyManager/keyServiceMount';
 import { AccessTokens } from './auth/accessTokens';
@@ -67,6 +68,8 @@ export interface KeyServiceOptions {
   readonly accessTokenTtlSeconds?: number;
   /** Refresh-token family lifetime; default 30 days. */
   readonly refreshTtlMs?: number;
+  /** How long a device-session challenge may be answered; default 60 s (docs/protocol.md §16). */
+  readonly challengeTtlMs?: number;
   /** Largest accepted request body; default 2 MiB. */
   readonly bodyLimitBytes?: number;
   /** Auth endpoint limits; defaults 60 per minute per client address, 10 per minute per account name. */
@@ -120,6 +123,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       passwords: new PasswordHasher(opts.passwordCost ?? DEFAULT_PASSWORD_COST),
       accessTokens,
       refreshTtlMs: opts.refreshTtlMs ?? 30 * 24 * 3600_000,
+      challengeTtlMs: opts.challengeTtlMs ?? 60_000,
       accountLimiter: new RateLimiter(opts.rateLimits?.perAccount ?? { limit: 10, windowMs: 60_000 }),
       pubnub: gateway,
       outbox,
@@ -130,6 +134,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
     routes.push(
       ...metaRoutes(svc, () => routes),
       ...accountRoutes(svc),
+      ...sessionRoutes(svc),
       ...deviceRoutes(svc),
       ...deviceLinkRoutes(svc),
       ...deviceLookupRoutes(svc),

@@ -17,6 +17,8 @@ export interface Services {
   readonly passwords: PasswordHasher;
   readonly accessTokens: AccessTokens;
   readonly refreshTtlMs: number;
+  /** How long a device-session challenge may be answered (docs/protocol.md §16); default 60 s. */
+  readonly challengeTtlMs: number;
   readonly accountLimiter: RateLimiter;
   readonly pubnub: PubnubGateway;
   /** Notices and token revocations, recorded in the write's transaction (pubnub/outbox.ts). */

@@ -78,8 +78,8 @@ describe('key service hosts the default key manager', () => {
     const res = await ks.api.post<{ roles: string[] }>('/v1/broadcast/claims', { audience: kmUrl }, device(alice).token);
     expect(res.status).toBe(200);
     expect(res.body.roles).toEqual(['channel-creator']);
-    const noDevice = await ks.api.post('/v1/broadcast/claims', { audience: kmUrl }, alice.userToken);
-    expect(noDevice.status).toBe(401);
+    const noDevice = await ks.api.post('/v1/broadcast/claims', { audience: kmUrl }, alice.passwordToken);
+    expect(noDevice.status).toBe(403);
   });
 
   it('alice creates a channel on the default key manager, it is listed, she grants bob, and bob reads', async () => {

@@ -19,6 +19,8 @@ export interface CliOptions {
   onStdout?: (text: string) => void;
   onStderr?: (text: string) => void;
   started?: (stop: () => void) => void;
+  /** Extra environment (e.g. another SEED_PASSWORD, SEED_NEW_PASSWORD). */
+  env?: Record<string, string>;
 }
 
 /** Registers beforeAll/afterAll hooks for the world and returns accessors and the CLI runner. */
@@ -43,7 +45,7 @@ export function useCliWorld(homePrefix: string) {
         ['--import', 'tsx', 'src/cli/main.ts', '--profile', profile, '--server', w.keyService.url, '--relay', `http://${w.relay.origin}`, ...args],
         {
           cwd: join(__dirname, '../..'),
-          env: { ...process.env, SEED_HOME: home, SEED_PASSWORD: PASSWORD },
+          env: { ...process.env, SEED_HOME: home, SEED_PASSWORD: PASSWORD, ...opts.env },
         },
       );
       opts.started?.(() => child.kill('SIGINT'));

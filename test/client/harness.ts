@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { ConversationId } from '../../src/common/ids';
 import type { ConversationView } from '../../src/common/messaging/messaging';
-import { Client } from '../../src/client/client';
+import { Client, type ClientDeps } from '../../src/client/client';
 import { InMemoryVaultForTests } from '../../src/client/vault';
 import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
@@ -80,8 +80,8 @@ export async function restartRelay(world: World): Promise<void> {
   world.relay = await startRelay({ port, dataDir: world.relayDir, secretKey: SECRET, publishKey: PUB, subscribeKey: SUB });
 }
 
-/** A fresh profile's client (not signed in). */
-export async function newClient(world: World, deviceName = 'test device'): Promise<Client> {
+/** A fresh profile's client (not signed in); `overrides` replace its dependencies (a proxy's URL, a vault to inspect). */
+export async function newClient(world: World, deviceName = 'test device', overrides: Partial<ClientDeps> = {}): Promise<Client> {
   const client = await Client.open({
     vault: new InMemoryVaultForTests(),
     keyServiceUrl: world.keyService.url,
@@ -89,6 +89,7 @@ export async function newClient(world: World, deviceName = 'test device'): Promi
     provider,
     dataDir: tempDir('profile'),
     deviceName,
+    ...overrides,
   });
   clients.push(client);
   return client;
@@ -148,6 +149,17 @@ export async function reads(client: Client, conversationId: ConversationId, expe
     return expected.every((t) => shown.includes(t));
   });
   return shown;
+}
+
+/** Links a new device to `existing`'s account by code (docs/protocol.md §14); answers the new device's client. */
+export async function linkedDevice(world: World, existing: Client, deviceName = 'second device'): Promise<Client> {
+  const next = await newClient(world, deviceName);
+  const { offer, waitUntilLinked } = await next.startDeviceLink({ username: existing.session().username, password: PASSWORD });
+  const linked = waitUntilLinked(() => undefined, { pollMs: 50 });
+  const claim = await existing.claimDeviceLink(offer.code);
+  await existing.approveDeviceLink(claim.linkId, { pollMs: 50 });
+  await linked;
+  return next;
 }
 
 /** The client's typed key-service client, for asserting what the service refuses (tests only). */

@@ -31,7 +31,8 @@ describe('route paths', () => {
   it('derives the generic answers from the route shape and adds the declared ones', () => {
     const fetch = routeErrors(keyServiceRoutes.getKeyVersion);
     expect([...fetch.keys()]).toEqual([400, 401, 403, 404]);
-    expect(fetch.get(401)).toContain('device_required');
+    expect(fetch.get(401)).toContain('device_revoked');
+    expect(fetch.get(403)).toContain('device_session_required');
     expect(fetch.get(404)).toEqual(['not_found', 'no_versions', 'no_such_version', 'no_wrap']);
     expect([...routeErrors(keyServiceRoutes.submitKeyVersion).keys()]).toEqual([400, 401, 403, 404, 409, 413, 422]);
     expect(routeErrors(keyServiceRoutes.getHealth).get(401)).toEqual(['bad_authorization']);

@@ -65,11 +65,13 @@ describeBackends('accounts: register, login, refresh rotation, logout, search', 
 
   it('searches the directory by username or display name', async () => {
     const bob = await newActor(run.api, 'Bobby', 0);
-    const res = await run.api.get<{ users: { userId: string; username: string }[] }>(`/v1/users?q=${encodeURIComponent('bobb')}`, alice.userToken);
+    const searcher = await newActor(run.api, 'searcher');
+    expect((await run.api.get(`/v1/users?q=bobb`, alice.passwordToken)).status, 'a password-only session does not search').toBe(403);
+    const res = await run.api.get<{ users: { userId: string; username: string }[] }>(`/v1/users?q=${encodeURIComponent('bobb')}`, searcher.userToken);
     expect(res.status).toBe(200);
     expect(res.body.users.map((u) => u.userId)).toContain(bob.userId);
     expect(res.body.users.map((u) => u.userId)).not.toContain(alice.userId);
-    const wildcard = await run.api.get<{ users: unknown[] }>(`/v1/users?q=${encodeURIComponent('%')}`, alice.userToken);
+    const wildcard = await run.api.get<{ users: unknown[] }>(`/v1/users?q=${encodeURIComponent('%')}`, searcher.userToken);
     expect(wildcard.body.users).toEqual([]);
     expect((await run.api.get('/v1/users?q=bob')).status).toBe(401);
   });

@@ -1,6 +1,8 @@
 /**
- * The authorization matrix (every route of docs/api.md x anonymous / non-member / member / removed member /
- * admin / other device of the same user / revoked device), on both databases. Each row sends a request that
+ * The authorization matrix (every route of docs/api.md x anonymous / non-member / member / a member's
+ * password-only session / removed member / admin / other device of the same user / revoked device), on both
+ * databases. A password-only session reaches only what signing in and enrolling a device need (docs/api.md
+ * "Sessions"): every other route answers it 403 `device_session_required`. Each row sends a request that
  * is harmless once authorized (a stale version, an existing member, the same name) so the status shows
  * exactly how far authorization let it through; every 200 from a key endpoint must carry only the caller's
  * own device's wrap.
@@ -17,6 +19,8 @@ import {
   headOf,
   memberDevicesOf,
   newActor,
+  revocationOf,
+  revokeDevice,
   rotate,
   wrapsFor,
   type Actor,
@@ -26,13 +30,13 @@ import { startOn, type Running } from './helpers/service';
 import type { ConversationId } from '../../src/common/ids';
 import { signMembershipStatement, type MembershipChange } from '../../src/common/protocol/membershipStatement';
 
-type Who = 'anonymous' | 'nonMember' | 'member' | 'memberUserToken' | 'removedMember' | 'admin' | 'owner' | 'otherDeviceOfOwner' | 'revokedDevice';
-const WHO: readonly Who[] = ['anonymous', 'nonMember', 'member', 'memberUserToken', 'removedMember', 'admin', 'owner', 'otherDeviceOfOwner', 'revokedDevice'];
+type Who = 'anonymous' | 'nonMember' | 'member' | 'memberPassword' | 'removedMember' | 'admin' | 'owner' | 'otherDeviceOfOwner' | 'revokedDevice';
+const WHO: readonly Who[] = ['anonymous', 'nonMember', 'member', 'memberPassword', 'removedMember', 'admin', 'owner', 'otherDeviceOfOwner', 'revokedDevice'];
 
 interface Caller {
   readonly token?: string;
   readonly device?: Device;
-  /** The user the caller acts for (whose device signs a membership statement). */
+  /** Whose account the caller acts for (signs revocation and membership statements). */
   readonly actor?: Actor;
 }
 
@@ -66,7 +70,7 @@ describeBackends('authorization matrix', (backend) => {
     stranger = await newActor(run.api, 'stranger');
     conv = await createGroup(run.api, owner, [admin, member, removed]);
     await changeMembership(run.api, owner, conv, { type: 'role', userId: admin.userId, role: 'admin' });
-    expect((await run.api.call('DELETE', `/v1/devices/${device(owner, 2).deviceId}`, { token: owner.userToken })).status).toBe(204);
+    expect((await revokeDevice(run.api, owner, device(owner, 2).deviceId)).status).toBe(204);
     versionKey = (await rotate(run.api, owner, conv, 1)).key;
     await changeMembership(run.api, owner, conv, { type: 'remove', userId: removed.userId });
     await rotate(run.api, owner, conv, 2);
@@ -74,7 +78,7 @@ describeBackends('authorization matrix', (backend) => {
       anonymous: {},
       nonMember: { token: device(outsider).token, device: device(outsider), actor: outsider },
       member: { token: device(member).token, device: device(member), actor: member },
-      memberUserToken: { token: member.userToken, actor: member },
+      memberPassword: { token: member.passwordToken, actor: member },
       removedMember: { token: device(removed).token, device: device(removed), actor: removed },
       admin: { token: device(admin).token, device: device(admin), actor: admin },
       owner: { token: device(owner).token, device: device(owner), actor: owner },
@@ -87,15 +91,16 @@ describeBackends('authorization matrix', (backend) => {
     await run.stop();
   });
 
+  /** A device route: `status` for live device sessions, 403 for a password-only session, 401 without a live one. */
   const all = (status: number, overrides: Partial<Record<Who, number>>): Partial<Record<Who, number>> => ({
     anonymous: 401,
     revokedDevice: 401,
     ...Object.fromEntries(WHO.filter((w) => w !== 'anonymous' && w !== 'revokedDevice').map((w) => [w, status])),
+    memberPassword: 403,
     ...overrides,
   });
   const memberRead = (ok: number) => all(ok, { nonMember: 403, removedMember: 403 });
   const deviceRead = memberRead(200);
-  deviceRead.memberUserToken = 401;
   /** A statement signed by the caller's device (the member's device for a caller without one) after the current head. */
   const statementBy = (change: () => MembershipChange) => async (c: Caller) => {
     const actor = c.actor ?? owner;
@@ -119,12 +124,13 @@ describeBackends('authorization matrix', (backend) => {
     { name: 'GET version 2', method: 'GET', path: () => `/v1/conversations/${conv}/versions/2`, expect: deviceRead },
     { name: 'GET version at now', method: 'GET', path: () => `/v1/conversations/${conv}/versions/at/${Date.now() + 1000}`, expect: deviceRead },
     { name: 'GET all versions', method: 'GET', path: () => `/v1/conversations/${conv}/versions`, expect: deviceRead },
+    { name: 'GET membership', method: 'GET', path: () => `/v1/conversations/${conv}/membership`, expect: deviceRead },
     {
       name: 'PATCH rename',
       method: 'PATCH',
       path: () => `/v1/conversations/${conv}`,
       body: () => ({ name: 'test group' }),
-      expect: all(200, { nonMember: 403, removedMember: 403, member: 403, memberUserToken: 403 }),
+      expect: all(200, { nonMember: 403, removedMember: 403, member: 403 }),
     },
     {
       name: 'POST stale version',
@@ -134,15 +140,14 @@ describeBackends('authorization matrix', (backend) => {
         const d = c.device ?? device(member);
         return { record: (await buildRecord(d, conv, 2, await memberDevicesOf(run.api, owner, conv), await headOf(run.api, owner, conv))).record };
       },
-      expect: all(409, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
+      expect: all(409, { nonMember: 403, removedMember: 403 }),
     },
-    { name: 'GET membership', method: 'GET', path: () => `/v1/conversations/${conv}/membership`, expect: deviceRead },
     {
       name: 'POST membership: add an existing member',
       method: 'POST',
       path: () => `/v1/conversations/${conv}/membership`,
       body: statementBy(() => ({ type: 'add', userId: member.userId, role: 'member' })),
-      expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
+      expect: all(422, { nonMember: 403, removedMember: 403 }),
     },
     {
       name: 'POST wraps for removed member',
@@ -151,28 +156,28 @@ describeBackends('authorization matrix', (backend) => {
       body: async (c) => ({
         wraps: await wrapsFor(conv, [{ version: 1, key: versionKey }], await devicesOf(run.api, owner.userToken, removed.userId), c.device ?? device(owner)),
       }),
-      expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
+      expect: all(422, { nonMember: 403, removedMember: 403 }),
     },
     {
       name: 'POST membership: remove a non-member',
       method: 'POST',
       path: () => `/v1/conversations/${conv}/membership`,
       body: statementBy(() => ({ type: 'remove', userId: outsider.userId })),
-      expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401 }),
+      expect: all(422, { nonMember: 403, removedMember: 403 }),
     },
     {
       name: 'POST membership: role (the same role again)',
       method: 'POST',
       path: () => `/v1/conversations/${conv}/membership`,
       body: statementBy(() => ({ type: 'role', userId: member.userId, role: 'member' })),
-      expect: all(422, { nonMember: 403, removedMember: 403, memberUserToken: 401, owner: 201, otherDeviceOfOwner: 201 }),
+      expect: all(422, { nonMember: 403, removedMember: 403, owner: 201, otherDeviceOfOwner: 201 }),
     },
     {
       name: 'POST membership: leave (refusals only)',
       method: 'POST',
       path: () => `/v1/conversations/${conv}/membership`,
       body: statementBy(() => ({ type: 'leave' })),
-      expect: { anonymous: 401, nonMember: 403, removedMember: 403, memberUserToken: 401, revokedDevice: 401 },
+      expect: { anonymous: 401, nonMember: 403, removedMember: 403, memberPassword: 403, revokedDevice: 401 },
     },
     { name: 'GET user devices', method: 'GET', path: () => `/v1/users/${member.userId}/devices`, expect: all(200, {}) },
     {
@@ -182,8 +187,48 @@ describeBackends('authorization matrix', (backend) => {
       body: () => ({ userIds: [member.userId], deviceIds: [device(owner, 2).deviceId] }),
       expect: all(200, {}),
     },
-    { name: 'DELETE someone else’s device', method: 'DELETE', path: () => `/v1/devices/${device(stranger).deviceId}`, expect: all(403, {}) },
+    {
+      name: 'DELETE someone else’s device (a statement of the caller’s account)',
+      method: 'DELETE',
+      path: () => `/v1/devices/${device(stranger).deviceId}`,
+      body: async (c) => ({ revocation: await revocationOf(c.actor ?? stranger, device(stranger).deviceId) }),
+      expect: all(403, { anonymous: 401 }),
+    },
+    {
+      name: 'DELETE own other device with the stranger’s signature (refusals only)',
+      method: 'DELETE',
+      path: () => `/v1/devices/${device(owner, 1).deviceId}`,
+      body: async () => ({ revocation: { ...(await revocationOf(stranger, device(owner, 1).deviceId)), userId: owner.userId } }),
+      expect: { anonymous: 401, owner: 422, otherDeviceOfOwner: 422, memberPassword: 403, revokedDevice: 401 },
+    },
+    {
+      name: 'GET a revocation statement (public)',
+      method: 'GET',
+      path: () => `/v1/devices/${device(owner, 2).deviceId}/revocation`,
+      expect: all(200, { anonymous: 200, revokedDevice: 200, memberPassword: 200 }),
+    },
     { name: 'POST PubNub token (PubNub not configured)', method: 'POST', path: () => '/v1/pubnub/token', expect: all(503, {}) },
+    { name: 'GET me (any session)', method: 'GET', path: () => '/v1/me', expect: all(200, { memberPassword: 200 }) },
+    { name: 'GET user', method: 'GET', path: () => `/v1/users/${member.userId}`, expect: all(200, {}) },
+    { name: 'GET user search', method: 'GET', path: () => '/v1/users?q=member', expect: all(200, {}) },
+    { name: 'GET a device', method: 'GET', path: () => `/v1/devices/${device(member).deviceId}`, expect: all(200, {}) },
+    { name: 'GET sessions', method: 'GET', path: () => '/v1/auth/sessions', expect: all(200, {}) },
+    { name: 'DELETE an unknown session', method: 'DELETE', path: () => '/v1/auth/sessions/AAAAAAAAAAAAAAAAAAAAAA', expect: all(404, {}) },
+    {
+      name: 'POST end other sessions (refusals only)',
+      method: 'POST',
+      path: () => '/v1/auth/sessions/end-others',
+      expect: { anonymous: 401, memberPassword: 403, revokedDevice: 401 },
+    },
+    {
+      name: 'POST change password with a wrong current one',
+      method: 'POST',
+      path: () => '/v1/auth/password',
+      body: () => ({ currentPassword: 'not the password', newPassword: 'a new password of length' }),
+      expect: all(403, {}),
+    },
+    { name: 'GET broadcast directory', method: 'GET', path: () => '/v1/broadcast/directory', expect: all(200, {}) },
+    { name: 'POST broadcast PubNub token (none without PubNub)', method: 'POST', path: () => '/v1/broadcast/pubnub-token', expect: all(200, {}) },
   ];
 
   for (const row of rows) {

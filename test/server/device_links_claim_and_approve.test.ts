@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toBase64Url } from '../../src/common/encoding/base64url';
-import { addDevice, device, login, newActor } from './helpers/actors';
+import { addDevice, device, login, newActor, revokeDevice } from './helpers/actors';
 import { describeBackends } from './helpers/backends';
 import { startOn, type Running } from './helpers/service';
 
@@ -33,7 +33,7 @@ describeBackends('device links claim and approve', (backend) => {
     expect(opened.body.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{10}$/);
 
     expect((await svc.api.post('/v1/device-links', newDevice, device(alice).token)).status).toBe(409);
-    expect((await svc.api.post('/v1/device-links/claim', { code: opened.body.code }, session.accessToken)).status).toBe(401);
+    expect((await svc.api.post('/v1/device-links/claim', { code: opened.body.code }, session.accessToken)).status).toBe(403);
     expect((await svc.api.post<{ error: { code: string } }>('/v1/device-links/claim', { code: opened.body.code }, device(mallory).token)).body.error.code).toBe(
       'link_not_found',
     );
@@ -66,7 +66,7 @@ describeBackends('device links claim and approve', (backend) => {
   it('serves any device certificate by id, revoked ones included', async () => {
     const bob = await newActor(svc.api, 'bob');
     const extra = await addDevice(svc.api, bob);
-    expect((await svc.api.call('DELETE', `/v1/devices/${extra.deviceId}`, { token: device(bob).token })).status).toBe(204);
+    expect((await revokeDevice(svc.api, bob, extra.deviceId, device(bob).token)).status).toBe(204);
     const got = await svc.api.get<{ device: { deviceId: string; revokedAt: number | null; certificate: { deviceId: string } } }>(
       `/v1/devices/${extra.deviceId}`,
       device(bob).token,

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
-import { addDevice, device, newActor, type Actor } from './helpers/actors';
+import { addDevice, device, newActor, revokeDevice, type Actor } from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 
 interface Lookup {
@@ -32,7 +32,7 @@ describeBackends('directory lookup in one request', (backend) => {
     alice = await newActor(run.api, 'alice', 3);
     bob = await newActor(run.api, 'bob');
     carol = await newActor(run.api, 'carol');
-    expect((await run.api.call('DELETE', `/v1/devices/${device(alice, 2).deviceId}`, { token: alice.userToken })).status).toBe(204);
+    expect((await revokeDevice(run.api, alice, device(alice, 2).deviceId)).status).toBe(204);
   });
   afterAll(async () => {
     expect(run.bugs).toEqual([]);

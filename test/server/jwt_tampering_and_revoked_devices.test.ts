@@ -6,7 +6,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
-import { createGroup, device, login, newActor, rotate, type Actor } from './helpers/actors';
+import { createGroup, device, deviceSession, newActor, revokeDevice, rotate, type Actor } from './helpers/actors';
 import { startOn, TEST_JWT_SECRET, type Running } from './helpers/service';
 import type { ConversationId } from '../../src/common/ids';
 
@@ -96,7 +96,7 @@ describeBackends('JWT tampering and revoked devices', (backend) => {
 
   it('a revoked device is cut off at once; the other device and the user keep working', async () => {
     const revoked = device(alice, 1);
-    const res = await run.api.call('DELETE', `/v1/devices/${revoked.deviceId}`, { token: alice.userToken });
+    const res = await revokeDevice(run.api, alice, revoked.deviceId);
     expect(res.status).toBe(204);
     const after = await run.api.get(`/v1/conversations/${conv}/versions/latest`, revoked.token);
     expect(after.status).toBe(401);
@@ -105,7 +105,10 @@ describeBackends('JWT tampering and revoked devices', (backend) => {
     expect(refreshed.status).toBe(401);
     expect(refreshed.body, 'the device learns why, so it can forget its keys').toMatchObject({ error: { code: 'device_revoked' } });
     const relogin = await run.api.post('/v1/auth/login', { username: alice.username, password: 'correct horse battery staple', deviceId: revoked.deviceId });
-    expect(relogin.status).toBe(403);
+    expect(relogin.status).toBe(400);
+    expect(relogin.body).toMatchObject({ error: { code: 'device_proof_required' } });
+    const proven = await run.api.post('/v1/auth/challenge', undefined);
+    expect(proven.status).toBe(201);
     expect((await run.api.get(`/v1/conversations/${conv}/versions/latest`, device(alice).token)).status).toBe(200);
     const devices = await run.api.get<{ devices: { deviceId: string }[] }>(`/v1/users/${alice.userId}/devices`, bob.userToken);
     expect(devices.body.devices.map((d) => d.deviceId)).toEqual([device(alice).deviceId]);
@@ -113,8 +116,8 @@ describeBackends('JWT tampering and revoked devices', (backend) => {
     expect(view.body).toMatchObject({ needsRotation: true, rotationReason: 'device_revoked' });
   });
 
-  it('a device-bound login gives a token that names the device', async () => {
-    const s = await login(run.api, alice.username, device(alice).deviceId);
+  it('a device session (signed challenge) gives a token that names the device', async () => {
+    const s = await deviceSession(run.api, device(alice));
     expect(claimsOf(s.accessToken).did).toBe(device(alice).deviceId);
     expect((await run.api.get(`/v1/conversations/${conv}/versions/latest`, s.accessToken)).status).toBe(200);
   });

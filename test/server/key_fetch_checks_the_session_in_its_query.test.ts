@@ -10,7 +10,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConversationId } from '../../src/common/ids';
 import { describeBackends } from './helpers/backends';
-import { createGroup, device, login, newActor, rotate, type Actor } from './helpers/actors';
+import { createGroup, device, deviceSession, newActor, revokeDevice, rotate, type Actor } from './helpers/actors';
 import { startOn, TEST_JWT_SECRET, type Running } from './helpers/service';
 
 function claimsOf(token: string): Record<string, unknown> {
@@ -75,9 +75,9 @@ describeBackends('key fetch checks the session in its own query', (backend) => {
   });
 
   it('a token without a device, or naming a device that is not its session’s, is refused', async () => {
-    expect((await codes(bob.userToken)).map(([s, c]) => [s, c])).toEqual([
-      [401, 'device_required'],
-      [401, 'device_required'],
+    expect((await codes(bob.passwordToken)).map(([s, c]) => [s, c])).toEqual([
+      [403, 'device_session_required'],
+      [403, 'device_session_required'],
     ]);
     const other = await forge({ ...claimsOf(device(bob).token), did: device(bob, 1).deviceId });
     expect(await codes(other)).toEqual([
@@ -92,7 +92,7 @@ describeBackends('key fetch checks the session in its own query', (backend) => {
   });
 
   it('a logged-out session is refused at its next fetch', async () => {
-    const session = await login(run.api, bob.username, device(bob).deviceId);
+    const session = await deviceSession(run.api, device(bob));
     expect((await codes(session.accessToken)).map(([s]) => s)).toEqual([200, 200]);
     expect((await run.api.call('POST', '/v1/auth/logout', { token: session.accessToken })).status).toBe(204);
     expect(await codes(session.accessToken)).toEqual([
@@ -105,7 +105,7 @@ describeBackends('key fetch checks the session in its own query', (backend) => {
   it('a revoked device is refused at its next fetch; the user’s other device is not', async () => {
     const revoked = device(bob, 1);
     expect((await codes(revoked.token)).map(([s]) => s)).toEqual([200, 200]);
-    expect((await run.api.call('DELETE', `/v1/devices/${revoked.deviceId}`, { token: bob.userToken })).status).toBe(204);
+    expect((await revokeDevice(run.api, bob, revoked.deviceId)).status).toBe(204);
     expect(await codes(revoked.token)).toEqual([
       [401, 'device_revoked'],
       [401, 'device_revoked'],

@@ -14,7 +14,7 @@ import { ControlNoticeSchema, type ControlNotice } from '../../src/common/contro
 import type { ConversationId } from '../../src/common/ids';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { describeBackends } from './helpers/backends';
-import { changeMembership, createGroup, device, newActor, rotate, type Actor } from './helpers/actors';
+import { changeMembership, createGroup, device, newActor, revokeDevice, rotate, type Actor } from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 
 const SECRET = 'sec-c-keyservice-test';
@@ -135,7 +135,7 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     const live = await tokenFor(erin);
     const pn = sdk(erin.userId, live.token);
     expect(await status(pn.publish({ channel: conversationPubnubChannel(fresh), message: 'ok' }))).toBe(200);
-    expect((await run.api.call('DELETE', `/v1/devices/${device(erin, 1).deviceId}`, { token: erin.userToken })).status).toBe(204);
+    expect((await revokeDevice(run.api, erin, device(erin, 1).deviceId)).status).toBe(204);
     expect(await status(pn.publish({ channel: conversationPubnubChannel(fresh), message: 'revoked' }))).toBe(403);
     expect((await notices(erin, ['access_changed'])).map((n) => n.type)).toContain('access_changed');
   });

@@ -46,7 +46,7 @@ describe('the route tables are what the key service serves', () => {
     const doc = (await run.api.get<{ paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>> }>('/v1/openapi.json')).body;
     const fetch = doc.paths['/v1/conversations/{conversationId}/versions/{version}']?.get?.responses;
     expect(fetch?.['404']?.description).toContain('`no_wrap`');
-    expect(fetch?.['401']?.description).toContain('`device_required`');
+    expect(fetch?.['403']?.description).toContain('`device_session_required`');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Account and device commands (docs/client.md, "CLI"): register, login, whoami, link-device, approve-device,
- * devices, revoke-device.
+ * devices, revoke-device, sessions (list, end one, end every other) and password.
  */
 import QRCode from 'qrcode';
 import type { DeviceId } from '../../common/ids';
@@ -8,7 +8,7 @@ import type { Client } from '../../client';
 import type { CliArgs } from '../args';
 import { DeclinedError, UsageError } from '../errors';
 import { formatTime, type Output } from '../output';
-import { askYesNo, readPassword } from '../prompt';
+import { askYesNo, readPassword, readPasswordChange } from '../prompt';
 
 function need(value: string | undefined, what: string): string {
   if (value === undefined || value === '') throw new UsageError(`missing ${what}`);
@@ -79,4 +79,40 @@ export async function revokeDevice(client: Client, args: CliArgs, out: Output): 
   if (deviceId === client.session().deviceId) throw new UsageError('this is the current device; revoke it from another one');
   const r = await client.revokeDevice(deviceId);
   out.result({ deviceId, ...r }, `revoked ${deviceId}; rotated ${r.rotated.length} conversation(s)`);
+}
+
+/** `sessions` lists the account's live sessions; `sessions end ID` ends one; `sessions end-others` ends all but this device's. */
+export async function sessions(client: Client, args: CliArgs, out: Output): Promise<void> {
+  const [sub, id] = args.rest;
+  if (sub === undefined) {
+    const list = await client.sessions();
+    out.result(
+      list,
+      list.map(
+        (s) =>
+          `${s.current ? '*' : ' '} ${s.sessionId}  ${s.kind === 'password' ? 'password only (no device)' : `device ${s.deviceName ?? s.deviceId ?? '?'}`}  signed in ${formatTime(s.createdAt)}, last active ${formatTime(s.lastUsedAt)}`,
+      ),
+    );
+    return;
+  }
+  if (sub === 'end') {
+    const sessionId = need(id, 'SESSION_ID');
+    await client.endSession(sessionId);
+    out.result({ ended: sessionId }, `ended session ${sessionId}`);
+    return;
+  }
+  if (sub === 'end-others') {
+    const endedSessions = await client.endOtherSessions();
+    out.result({ endedSessions }, `ended ${endedSessions} other session(s); your other devices sign in again by themselves`);
+    return;
+  }
+  throw new UsageError(`unknown sessions subcommand ${JSON.stringify(sub)}; use: sessions, sessions end SESSION_ID, sessions end-others`);
+}
+
+/** `password`: changes the account password; every other session ends. */
+export async function password(client: Client, args: CliArgs, out: Output): Promise<void> {
+  client.session();
+  const { current, next } = await readPasswordChange(args.flags.passwordStdin);
+  const endedSessions = await client.changePassword(current, next);
+  out.result({ endedSessions }, `password changed; ended ${endedSessions} other session(s)`);
 }

@@ -44,7 +44,11 @@ export type TokenPair = z.infer<typeof TokenPairSchema>;
 
 export const RegisterBody = z.strictObject({ username: UsernameSchema, password: PasswordSchema, displayName: DisplayNameSchema });
 export const RegisteredSchema = z.object({ user: PublicUserSchema });
-export const LoginBody = z.strictObject({ username: UsernameSchema, password: z.string().min(1).max(256), deviceId: DeviceIdSchema.optional() });
+export const LoginBody = z.strictObject({
+  username: UsernameSchema,
+  password: z.string().min(1).max(256),
+  deviceId: DeviceIdSchema.optional().describe('refused (400 device_proof_required): a device proves its key with /v1/auth/challenge'),
+});
 export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
 export const MeSchema = z.object({ user: PublicUserSchema, deviceId: DeviceIdSchema.nullable() });
 export const SearchQuery = z.strictObject({ q: z.string().trim().min(1).max(64), limit: z.coerce.number().int().min(1).max(50).default(20) });

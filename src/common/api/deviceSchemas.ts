@@ -16,6 +16,11 @@ export const DeviceViewSchema = z
     certificate: z.record(z.string(), z.unknown()).describe('the device certificate as registered (docs/protocol.md §4)'),
     createdAt: z.number().int(),
     revokedAt: z.number().int().nullable(),
+    revocation: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .optional()
+      .describe('the revocation statement signed by the account key (docs/protocol.md §17); null while unrevoked or revoked before statements existed'),
   })
   .meta({ id: 'Device' });
 export type DeviceView = z.infer<typeof DeviceViewSchema>;
@@ -23,6 +28,12 @@ export type DeviceView = z.infer<typeof DeviceViewSchema>;
 export const RegisterDeviceBody = z.strictObject({
   certificate: z.record(z.string(), z.unknown()).describe('a device certificate signed by the account identity key (docs/protocol.md §4)'),
 });
+/** `DELETE /v1/devices/{deviceId}`: the account's signed statement that the device is revoked (docs/protocol.md §17). */
+export const RevokeDeviceBody = z.strictObject({
+  revocation: z.record(z.string(), z.unknown()).describe('{v:1, userId, deviceId, revokedAt, signature} signed by the account identity key'),
+});
+export const DeviceRevocationAnswer = z.object({ revocation: z.record(z.string(), z.unknown()).describe('the statement as the account signed it') });
+
 export const RegisteredDeviceSchema = z.object({ device: DeviceViewSchema, accessToken: z.string(), expiresIn: z.number().int() });
 
 /** `include=revoked` (own devices only) adds revoked devices with their `revokedAt`, for the devices screen. */

@@ -1,7 +1,7 @@
 /**
  * The error codes a route answers, by status (docs/api.md "Error codes"): the ones every route of its
  * shape may answer — a malformed parameter, query or body, a body over the limit, a missing or dead
- * token — and the ones its table entry names. The OpenAPI document lists them, and the server reports an
+ * token, a password-only session on a device route — and the ones its table entry names. The OpenAPI document lists them, and the server reports an
  * answer outside them (tests turn that on) so the table cannot drift from what the handlers throw.
  */
 import type { KeyServiceAnswerCode } from '../errorCodes';
@@ -12,8 +12,8 @@ import { ERROR_STATUSES, type ApiRoute, type AuthLevel, type ErrorStatus } from 
 const MALFORMED_AUTHORIZATION = ['bad_authorization'] as const;
 /** 401 on user routes: no token, or one that is invalid, expired or of a session that ended. */
 export const SESSION_ERRORS = ['unauthorized', 'bad_authorization', 'invalid_token', 'session_revoked', 'device_revoked'] as const;
-/** 401 on device routes: also a token that names no device. */
-export const DEVICE_SESSION_ERRORS = [...SESSION_ERRORS, 'device_required'] as const;
+/** 403 on device routes: a live session that is not device-bound (a password-only session, docs/api.md "Sessions"). */
+export const DEVICE_SESSION_ERRORS = ['device_session_required'] as const;
 /** 400 on a route that reads a body. */
 const BODY_ERRORS = ['bad_request', 'bad_json', 'unsupported_media_type'] as const;
 
@@ -36,6 +36,7 @@ export function routeErrors(route: ApiRoute): ReadonlyMap<ErrorStatus, readonly 
     add(413, ['payload_too_large']);
   }
   add(401, authErrors(route.auth));
+  if (route.auth === 'device') add(403, DEVICE_SESSION_ERRORS);
   for (const status of ERROR_STATUSES) add(status, route.errors[status] ?? []);
   const sorted = new Map<ErrorStatus, readonly KeyServiceAnswerCode[]>();
   for (const status of ERROR_STATUSES) {
@@ -52,7 +53,7 @@ function authErrors(auth: AuthLevel): readonly KeyServiceAnswerCode[] {
     case 'user':
       return SESSION_ERRORS;
     case 'device':
-      return DEVICE_SESSION_ERRORS;
+      return SESSION_ERRORS;
     default:
       return missingCase(auth);
   }

@@ -13,11 +13,13 @@ import { deviceRoutes } from './keyService/devices';
 import { keyVersionRoutes } from './keyService/keyVersions';
 import { membershipRoutes } from './keyService/membership';
 import { serviceRoutes } from './keyService/service';
+import { sessionRoutes } from './keyService/sessions';
 import { defineRoutes } from './route';
 
 export const keyServiceRoutes = defineRoutes({
   ...serviceRoutes,
   ...accountRoutes,
+  ...sessionRoutes,
   ...deviceRoutes,
   ...deviceLinkRoutes,
   ...conversationRoutes,

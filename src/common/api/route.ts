@@ -9,7 +9,11 @@
 import type { z } from 'zod';
 import type { KeyServiceAnswerCode } from '../errorCodes';
 
-/** Who may call: anyone, a signed-in user, or a signed-in user acting through a registered device. */
+/**
+ * Who may call: anyone; any live session of a user, password-only included (`user`: only what signing in
+ * and enrolling a device need); or a device-bound session, opened by a device that proved its key or
+ * registered itself (`device`; docs/api.md "Sessions").
+ */
 export type AuthLevel = 'public' | 'user' | 'device';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -30,6 +30,7 @@ export const CLIENT_ERRORS = {
   key_cache_unreadable: 'unavailable',
   key_cache_write_failed: 'unavailable',
   key_cache_tampered: 'crypto',
+  revocation_unproven: 'crypto',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;

@@ -18,8 +18,15 @@ export const KEY_SERVICE_ERRORS = {
   refresh_token_reused: 'auth',
   session_revoked: 'auth',
   device_revoked: 'auth',
+  // answered by servers before device sessions (401); a device route now answers device_session_required
   device_required: 'auth',
   device_unknown: 'auth',
+  // device sessions (docs/api.md "Sessions", docs/protocol.md §16)
+  device_session_required: 'auth',
+  challenge_unknown: 'auth',
+  challenge_expired: 'auth',
+  challenge_used: 'auth',
+  device_proof_invalid: 'auth',
   // permission: known caller, not allowed
   forbidden: 'permission',
   not_a_member: 'permission',
@@ -29,6 +36,7 @@ export const KEY_SERVICE_ERRORS = {
   not_link_approver: 'permission',
   not_channel_owner: 'permission',
   not_channel_creator: 'permission',
+  wrong_password: 'permission',
   // validation: the request is malformed or refused as it is
   bad_request: 'validation',
   bad_path: 'validation',
@@ -46,6 +54,7 @@ export const KEY_SERVICE_ERRORS = {
   name_required: 'validation',
   wraps_mismatch: 'validation',
   migration_mismatch: 'validation',
+  device_proof_required: 'validation',
   // not_found
   not_found: 'not_found',
   link_not_found: 'not_found',
@@ -53,6 +62,8 @@ export const KEY_SERVICE_ERRORS = {
   no_versions: 'not_found',
   no_such_version: 'not_found',
   no_wrap: 'not_found',
+  session_not_found: 'not_found',
+  no_revocation: 'not_found',
   // conflict: the state changed under the request
   conflict: 'conflict',
   username_taken: 'conflict',
@@ -75,6 +86,7 @@ export const KEY_SERVICE_ERRORS = {
   actor_not_caller: 'crypto',
   bad_grant: 'crypto',
   certificate_refused: 'crypto',
+  bad_revocation: 'crypto',
   // unavailable: cannot serve now
   rate_limited: 'unavailable',
   unavailable: 'unavailable',

@@ -18,6 +18,7 @@ import {
   rotationResultSchema,
   setRoleArgsSchema,
 } from './schemas/conversations';
+import { accountSessionSchema, changePasswordArgsSchema, endedSessionsSchema, sessionIdArgSchema } from './schemas/accountSessions';
 import { deviceSummarySchema, linkConfirmationSchema, linkOfferSchema, linkStatusSchema, startLinkArgsSchema } from './schemas/devices';
 import { envelopeJsonSchema, OPEN_BATCH_MAX, openArgsSchema, openManyArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
@@ -93,6 +94,14 @@ export const contract = {
   listDevices: { args: z.tuple([]), result: z.array(deviceSummarySchema) },
   /** Revokes one of this user's other devices; its conversations rotate. */
   revokeDevice: { args: z.tuple([DeviceIdSchema]), result: z.array(deviceSummarySchema) },
+  /** This account's live key-service sessions (password-only and device-bound), this device's marked current. */
+  listSessions: { args: z.tuple([]), result: z.array(accountSessionSchema) },
+  /** Ends one session of this account; answers the sessions left. */
+  endSession: { args: z.tuple([sessionIdArgSchema]), result: z.array(accountSessionSchema) },
+  /** "Sign out everywhere else": ends every session but this device's. The account's devices sign in again by themselves. */
+  endOtherSessions: { args: z.tuple([]), result: endedSessionsSchema },
+  /** Changes the password (the current one is checked); every other session ends. */
+  changePassword: { args: z.tuple([changePasswordArgsSchema]), result: endedSessionsSchema },
   /** On a new, signed-out device: offer to link to an existing account. */
   startDeviceLink: { args: z.tuple([startLinkArgsSchema]), result: linkOfferSchema },
   deviceLinkStatus: { args: z.tuple([]), result: linkStatusSchema },

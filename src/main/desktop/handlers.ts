@@ -19,6 +19,7 @@ import { broadcastHandlers } from './broadcastHandlers';
 import type { ClientHost } from './clientHost';
 import { DesktopLinking } from './linking';
 import { watchRevocation } from './revocationWatch';
+import { sessionHandlers } from './sessionHandlers';
 import { announceTrustChanges } from './trustEvents';
 import { cachedLookup, conversationSummary, fromBridgePlaintext, toBridgePlaintext, type UserLookup } from './views';
 
@@ -46,6 +47,8 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   let lookup: UserLookup | undefined;
   let listening = false;
   let revoked = false;
+  /** The key service claimed a revocation it could not prove; cleared once the periodic check is answered normally. */
+  let revocationUnproven = false;
   let stopWatch: (() => void) | undefined;
 
   async function signedIn() {
@@ -61,12 +64,21 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     revoked = false;
     if (!listening) {
       listening = true;
-      stopWatch = watchRevocation(client, () => {
-        revoked = true;
-        listening = false;
-        lookup = undefined;
-        void announceSession();
-      });
+      stopWatch = watchRevocation(
+        client,
+        () => {
+          revoked = true;
+          revocationUnproven = false;
+          listening = false;
+          lookup = undefined;
+          void announceSession();
+        },
+        (claimed) => {
+          if (revocationUnproven === claimed) return;
+          revocationUnproven = claimed;
+          void announceSession().catch(() => undefined);
+        },
+      );
       client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
       client.onIdentityChange((userId) => events.emit('trustChanged', { userId }));
       client.onNotice((notice) => {
@@ -82,6 +94,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       user: { userId: s.userId, username: s.username, displayName: me?.displayName ?? s.username },
       deviceId: s.deviceId,
       deviceName: s.deviceName,
+      ...(revocationUnproven ? { warning: 'revocationUnproven' as const } : {}),
     };
   }
 
@@ -213,5 +226,6 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     markVerified: async (userId) => (await signedIn()).client.verifyContact(userId),
     acknowledgeIdentityChange: async (userId) => (await signedIn()).client.acknowledgeIdentityChange(userId),
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
+    ...sessionHandlers({ host }),
   });
 }

@@ -1,24 +1,19 @@
 /**
- * Account endpoints (docs/api.md "Accounts and sessions"): register, login (argon2id), short-lived JWT
+ * Account endpoints (docs/api.md "Accounts and sessions"): register, password login (argon2id; a
+ * password-only session — device sessions are sessions.ts), short-lived JWT
  * access tokens, rotating refresh tokens, logout, rate limits on the auth endpoints, the user directory.
  * Each implements its entry of the route table (src/common/api/keyService/accounts.ts).
  */
-import type { TokenPair as WireTokenPair } from '../../common/api/accountSchemas';
 import { keyServiceRoutes as api } from '../../common/api/keyService';
-import type { DeviceId } from '../../common/ids';
-import { openSession, rotateSession, type TokenPair } from '../auth/sessionIssuer';
+import { openSession, rotateSession } from '../auth/sessionIssuer';
 import { UniqueViolation } from '../db/dbErrors';
-import { Conflict, Forbidden, NotFound, Unauthorized, Unprocessable } from '../http/httpErrors';
+import { BadRequest, Conflict, NotFound, Unauthorized } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
 import type { Services } from '../services';
-import { deviceById } from '../store/devices';
 import { revokeSession } from '../store/sessions';
-import { insertUser, searchUsers, userById, userByName, type UserRow } from '../store/users';
+import { insertUser, searchUsers, userById, userByName } from '../store/users';
+import { pairView } from './tokenPairView';
 import { userView } from './views';
-
-function pairView(t: TokenPair, user: UserRow): WireTokenPair {
-  return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresIn: t.expiresIn, deviceId: t.deviceId as DeviceId | null, user: userView(user) };
-}
 
 export function accountRoutes(svc: Services): Route[] {
   const userOrThrow = async (id: string) => {
@@ -48,15 +43,13 @@ export function accountRoutes(svc: Services): Route[] {
       rateLimited: true,
       handler: async ({ body }) => {
         svc.accountLimiter.hit(`login:${body.username}`);
+        if (body.deviceId !== undefined) {
+          throw new BadRequest('a password opens no device session: the device signs a challenge instead (update this app)', 'device_proof_required');
+        }
         const user = await userByName(svc.db, body.username);
         const ok = await svc.passwords.verify(user?.password_hash ?? null, body.password);
         if (!user || !ok) throw new Unauthorized('wrong username or password', 'bad_credentials');
-        if (body.deviceId !== undefined) {
-          const device = await deviceById(svc.db, body.deviceId);
-          if (!device || device.user_id !== user.id) throw new Unprocessable('no such device on this account', 'unknown_device');
-          if (device.revoked_at !== null) throw new Forbidden('this device has been revoked', 'device_revoked');
-        }
-        return pairView(await openSession(svc, user.id, body.deviceId ?? null), user);
+        return pairView(await openSession(svc, user.id, null), user);
       },
     }),
     implement(api, 'refresh', {

@@ -1,6 +1,7 @@
 /**
  * Device endpoints (docs/api.md "Devices"): register a device's public keys with a certificate signed by
- * the account identity key; list a user's certified devices; revoke a device. Revocation marks every
+ * the account identity key; list a user's certified devices; revoke a device with a statement signed by
+ * the same key (docs/protocol.md §17), kept and served to anyone who asks. Revocation marks every
  * conversation of that user as needing rotation. The first device registered pins the account
  * identity key; later certificates must be signed by that same key.
  */
@@ -10,6 +11,7 @@ import type { ConversationId } from '../../common/ids';
 import { fromBase64Url } from '../../common/encoding/base64url';
 import { isProtocolError } from '../../common/protocol/errors';
 import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate';
+import { verifyDeviceRevocation, type DeviceRevocation } from '../../common/protocol/deviceRevocation';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
@@ -23,6 +25,18 @@ import { setIdentityKey, userById } from '../store/users';
 import { deviceView } from './views';
 
 export function deviceRoutes(svc: Services): Route[] {
+  /** The statement, verified under the account's stored identity key for exactly this user and device (422 `bad_revocation` otherwise). */
+  async function verifiedRevocation(userId: string, deviceId: string, input: unknown): Promise<DeviceRevocation> {
+    const user = await userById(svc.db, userId);
+    if (!user) throw new NotFound('no such user');
+    if (user.identity_key === null) throw new Unprocessable('this account has no identity key to check a revocation against', 'bad_revocation');
+    try {
+      return await verifyDeviceRevocation(svc.crypto, input, { accountKey: fromBase64Url(user.identity_key), userId, deviceId });
+    } catch (err) {
+      if (isProtocolError(err)) throw new Unprocessable(`revocation refused: ${err.message}`, 'bad_revocation');
+      throw err;
+    }
+  }
   return [
     implement(api, 'registerDevice', {
       handler: async ({ principal, body }) => {
@@ -59,6 +73,14 @@ export function deviceRoutes(svc: Services): Route[] {
         return { device: deviceView(device), accessToken, expiresIn: svc.accessTokens.ttlSeconds };
       },
     }),
+    implement(api, 'getDeviceRevocation', {
+      handler: async ({ params }) => {
+        const device = await deviceById(svc.db, params.deviceId);
+        if (!device) throw new NotFound('no such device');
+        if (device.revocation === null) throw new NotFound('this device has no revocation statement', 'no_revocation');
+        return { revocation: JSON.parse(device.revocation) as Record<string, unknown> };
+      },
+    }),
     implement(api, 'listUserDevices', {
       handler: async ({ principal, params, query }) => {
         const includeRevoked = query.include === 'revoked';
@@ -68,14 +90,15 @@ export function deviceRoutes(svc: Services): Route[] {
       },
     }),
     implement(api, 'revokeDevice', {
-      handler: async ({ principal, params }) => {
+      handler: async ({ principal, params, body }) => {
         const effects = new Effects();
+        const statement = await verifiedRevocation(principal.userId, params.deviceId, body.revocation);
         await svc.db.transaction(async (tx) => {
           const device = await deviceById(tx, params.deviceId);
           if (!device) throw new NotFound('no such device');
           if (device.user_id !== principal.userId) throw new Forbidden('not your device');
           const now = svc.now();
-          if (!(await revokeDevice(tx, device.id, now))) return;
+          if (!(await revokeDevice(tx, device.id, JSON.stringify(statement), now))) return;
           await revokeDeviceSessions(tx, device.id, now);
           const conversations = await markUserConversationsNeedRotation(tx, principal.userId, 'device_revoked', now);
           effects.revoke(await takeLiveTokens(tx, principal.userId, now));

@@ -19,5 +19,6 @@ export function deviceView(row: DeviceRow): DeviceView {
     certificate: JSON.parse(row.certificate) as Record<string, unknown>,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
+    revocation: row.revocation === null ? null : (JSON.parse(row.revocation) as Record<string, unknown>),
   };
 }

@@ -9,7 +9,7 @@ import { missingCase } from '../../common/errors';
 import type { Queryable } from '../db/db';
 import { Unauthorized } from '../http/httpErrors';
 import type { Services } from '../services';
-import { insertRefreshToken, insertSession, markRefreshUsed, refreshTokenByHash, revokeSession } from '../store/sessions';
+import { insertRefreshToken, insertSession, markRefreshUsed, refreshTokenByHash, revokeSession, touchSession } from '../store/sessions';
 
 export interface TokenPair {
   readonly accessToken: string;
@@ -35,7 +35,7 @@ async function pair(svc: Services, tx: Queryable, userId: string, sessionId: str
   return { accessToken, refreshToken, expiresIn: svc.accessTokens.ttlSeconds, sessionId, userId, deviceId };
 }
 
-/** Opens a session for a user who has just proven their password. */
+/** Opens a session for a user who has just proven their password (`deviceId` null) or a device that proved its key. */
 export function openSession(svc: Services, userId: string, deviceId: string | null): Promise<TokenPair> {
   return svc.db.transaction(async (tx) => {
     const sessionId = svc.newId();
@@ -63,6 +63,7 @@ export async function rotateSession(svc: Services, refreshToken: string): Promis
       await revokeSession(tx, row.id, 'refresh_token_reused', now);
       return { kind: 'reused' } as const;
     }
+    await touchSession(tx, row.id, now);
     return { kind: 'ok', pair: await pair(svc, tx, row.user_id, row.id, row.device_id) } as const;
   });
   switch (outcome.kind) {

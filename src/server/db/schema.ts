@@ -165,4 +165,19 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (conversation_id, seq))`,
     ],
   },
+  {
+    version: 6,
+    name: 'device-session challenges, session last use, revocation statements (docs/protocol.md §16, §17)',
+    statements: [
+      `CREATE TABLE auth_challenges (
+        id TEXT PRIMARY KEY,
+        nonce TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT)`,
+      `CREATE INDEX auth_challenges_expiry ON auth_challenges(expires_at)`,
+      `ALTER TABLE sessions ADD COLUMN last_used_at BIGINT`,
+      `ALTER TABLE devices ADD COLUMN revocation TEXT`,
+    ],
+  },
 ];

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { answersError } from '../../common/api/errorAnswers';
 import type { AuthLevel } from '../../common/api/route';
 import { readJsonBody } from './body';
-import { BadRequest, HttpError, TooManyRequests, Unauthorized } from './httpErrors';
+import { BadRequest, Forbidden, HttpError, TooManyRequests, Unauthorized } from './httpErrors';
 import { JsonText } from './jsonText';
 import type { RateLimiter } from './rateLimit';
 import type { Route, UserPrincipal } from './route';
@@ -94,7 +94,10 @@ async function principalFor(route: Route, req: IncomingMessage, deps: HttpDeps):
   const verify = auth === 'device' && route.sessionCheck === 'handler' && deps.verifyToken ? deps.verifyToken : deps.authenticate;
   const principal = await verify(token);
   if (auth === 'device' && principal.deviceId === null) {
-    throw new Unauthorized('this endpoint needs a device-bound access token (register or log in with a device)', 'device_required');
+    throw new Forbidden(
+      'this endpoint needs a device-bound session: sign in on a device, which proves its key (docs/api.md "Sessions")',
+      'device_session_required',
+    );
   }
   return principal;
 }

@@ -1,6 +1,7 @@
 /**
  * Devices table access (docs/api.md, "Devices"): a device row keeps the device's certificate exactly as
- * submitted (its public keys, signed by the account identity key) and a revocation time. "Member
+ * submitted (its public keys, signed by the account identity key), a revocation time and the account's
+ * signed revocation statement (docs/protocol.md §17). "Member
  * devices" of a conversation are the unrevoked devices of its current members — the set every key
  * version must wrap to.
  */
@@ -13,11 +14,15 @@ export interface DeviceRow {
   readonly certificate: string;
   readonly created_at: number;
   readonly revoked_at: number | null;
+  /** The revocation statement signed by the account key (docs/protocol.md §17), as JSON text; null before it. */
+  readonly revocation: string | null;
 }
 
-const COLUMNS = 'id, user_id, name, certificate, created_at, revoked_at';
+/** Every column of a device row, for the queries that build DeviceRow. */
+export const DEVICE_COLUMNS = 'id, user_id, name, certificate, created_at, revoked_at, revocation';
+const COLUMNS = DEVICE_COLUMNS;
 
-export async function insertDevice(q: Queryable, d: Omit<DeviceRow, 'revoked_at'>): Promise<void> {
+export async function insertDevice(q: Queryable, d: Omit<DeviceRow, 'revoked_at' | 'revocation'>): Promise<void> {
   await q.run(`INSERT INTO devices (id, user_id, name, certificate, created_at) VALUES (?, ?, ?, ?, ?)`, [
     d.id,
     d.user_id,
@@ -37,8 +42,9 @@ export function devicesOfUser(q: Queryable, userId: string, includeRevoked: bool
   ]);
 }
 
-export async function revokeDevice(q: Queryable, id: string, now: number): Promise<boolean> {
-  return (await q.run('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id])) === 1;
+/** Revokes an unrevoked device, keeping the account's signed statement; false when it was revoked already. */
+export async function revokeDevice(q: Queryable, id: string, revocation: string, now: number): Promise<boolean> {
+  return (await q.run('UPDATE devices SET revoked_at = ?, revocation = ? WHERE id = ? AND revoked_at IS NULL', [now, revocation, id])) === 1;
 }
 
 export interface MemberDeviceRow {

@@ -7,11 +7,10 @@
  * driver allows.
  */
 import type { Queryable } from '../db/db';
-import type { DeviceRow } from './devices';
+import { DEVICE_COLUMNS, type DeviceRow } from './devices';
 import type { UserRow } from './users';
 
 const USER_COLUMNS = 'id, username, display_name, password_hash, identity_key, created_at';
-const DEVICE_COLUMNS = 'id, user_id, name, certificate, created_at, revoked_at';
 
 /** `SELECT` of the ids in the JSON array parameter, in this database's dialect. */
 function idList(q: Queryable): string {

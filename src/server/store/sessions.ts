@@ -15,7 +15,19 @@ export interface SessionRow {
 }
 
 export async function insertSession(q: Queryable, s: { id: string; userId: string; deviceId: string | null; expiresAt: number }, now: number): Promise<void> {
-  await q.run('INSERT INTO sessions (id, user_id, device_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [s.id, s.userId, s.deviceId, now, s.expiresAt]);
+  await q.run('INSERT INTO sessions (id, user_id, device_id, created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    s.id,
+    s.userId,
+    s.deviceId,
+    now,
+    s.expiresAt,
+    now,
+  ]);
+}
+
+/** Records that the session got a token now (sign-in, refresh): its "last used" in the sessions list. */
+export async function touchSession(q: Queryable, id: string, now: number): Promise<void> {
+  await q.run('UPDATE sessions SET last_used_at = ? WHERE id = ?', [now, id]);
 }
 
 export async function insertRefreshToken(q: Queryable, hash: string, sessionId: string, now: number): Promise<void> {
@@ -47,6 +59,40 @@ export async function revokeSession(q: Queryable, id: string, reason: string, no
 
 export async function revokeDeviceSessions(q: Queryable, deviceId: string, now: number): Promise<void> {
   await q.run("UPDATE sessions SET revoked_at = ?, revoked_reason = 'device_revoked' WHERE device_id = ? AND revoked_at IS NULL", [now, deviceId]);
+}
+
+/** Ends every live session of a user except `keepSessionId`; answers how many ended. */
+export async function revokeOtherSessions(q: Queryable, userId: string, keepSessionId: string, reason: string, now: number): Promise<number> {
+  return q.run('UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL AND expires_at > ?', [
+    now,
+    reason,
+    userId,
+    keepSessionId,
+    now,
+  ]);
+}
+
+export interface LiveSessionRow {
+  readonly id: string;
+  readonly device_id: string | null;
+  readonly device_name: string | null;
+  readonly created_at: number;
+  readonly last_used_at: number | null;
+}
+
+/** The user's sessions that have neither ended nor expired, oldest first. */
+export function liveSessionsOfUser(q: Queryable, userId: string, now: number): Promise<LiveSessionRow[]> {
+  return q.all<LiveSessionRow>(
+    `SELECT s.id, s.device_id, d.name AS device_name, s.created_at, s.last_used_at
+       FROM sessions s LEFT JOIN devices d ON d.id = s.device_id
+      WHERE s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ? ORDER BY s.created_at, s.id`,
+    [userId, now],
+  );
+}
+
+/** One session of a user, live or not. */
+export function sessionOfUser(q: Queryable, userId: string, sessionId: string): Promise<SessionRow | undefined> {
+  return q.one<SessionRow>('SELECT id, user_id, device_id, expires_at, revoked_at FROM sessions WHERE id = ? AND user_id = ?', [sessionId, userId]);
 }
 
 export async function bindSessionDevice(q: Queryable, sessionId: string, deviceId: string): Promise<void> {

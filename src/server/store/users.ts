@@ -46,3 +46,8 @@ export function searchUsers(q: Queryable, term: string, limit: number): Promise<
     limit,
   ]);
 }
+
+/** Replaces the password hash (a password change, docs/api.md "Sessions"). */
+export async function setPasswordHash(q: Queryable, id: string, hash: string): Promise<void> {
+  await q.run('UPDATE users SET password_hash = ? WHERE id = ?', [hash, id]);
+}

@@ -10,6 +10,8 @@ import { toBase64Url } from '../../../src/common/encoding/base64url';
 import type { HistoryPolicy, Role } from '../../../src/common/domain';
 import type { ConversationId, DeviceId, UserId } from '../../../src/common/ids';
 import { signDeviceCertificate } from '../../../src/common/protocol/deviceCertificate';
+import { signDeviceRevocation, type DeviceRevocation } from '../../../src/common/protocol/deviceRevocation';
+import { signDeviceSessionChallenge } from '../../../src/common/protocol/deviceSession';
 import { generateAccountIdentity, generateDeviceKeys, type AccountIdentityKeyPair, type DeviceKeyPairs } from '../../../src/common/protocol/identity';
 import { createKeyVersionRecord, type KeyVersionRecord } from '../../../src/common/protocol/keyVersionRecord';
 import { unwrapKey, wrapKey } from '../../../src/common/protocol/keyWrap';
@@ -34,8 +36,14 @@ export interface Actor {
   readonly userId: UserId;
   readonly account: AccountIdentityKeyPair;
   readonly devices: Device[];
-  /** A user-level (device-less) access token. */
+  /**
+   * An access token for the routes any device of the user may call: a device-bound session of the first
+   * device, opened by its signed challenge (its own session, apart from `device(actor).token`'s). Before the
+   * actor has a device, the password-only token.
+   */
   userToken: string;
+  /** A password-only session's access token: what a stolen password gets (docs/api.md "Sessions"). */
+  passwordToken: string;
 }
 
 export function device(actor: Actor, index = 0): Device {
@@ -44,14 +52,45 @@ export function device(actor: Actor, index = 0): Device {
   return d;
 }
 
-export async function login(api: Api, username: string, deviceId?: string) {
-  const res = await api.post<{ accessToken: string; refreshToken: string; user: { userId: UserId } }>('/v1/auth/login', {
-    username,
-    password: PASSWORD,
-    ...(deviceId ? { deviceId } : {}),
-  });
+export interface Pair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly deviceId: DeviceId | null;
+  readonly user: { userId: UserId };
+}
+
+/** A password-only session (docs/api.md "Sessions"). */
+export async function login(api: Api, username: string, password = PASSWORD): Promise<Pair> {
+  const res = await api.post<Pair>('/v1/auth/login', { username, password });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
+}
+
+/** A fresh challenge and the device's answer to it (docs/protocol.md §16), as sent to /v1/auth/device-session. */
+export async function deviceProof(api: Api, d: Pick<Device, 'deviceId' | 'keys'>) {
+  const challenge = await api.post<{ challengeId: string; nonce: string; expiresAt: number }>('/v1/auth/challenge', undefined);
+  expect(challenge.status, JSON.stringify(challenge.body)).toBe(201);
+  const { challengeId, nonce } = challenge.body;
+  const signature = await signDeviceSessionChallenge(crypto, { challengeId, deviceId: d.deviceId, nonce }, d.keys.ed25519.privateKey);
+  return { challengeId, deviceId: d.deviceId, signature, nonce };
+}
+
+/** A device-bound session opened by the device's signed challenge. */
+export async function deviceSession(api: Api, d: Pick<Device, 'deviceId' | 'keys'>): Promise<Pair> {
+  const { challengeId, deviceId, signature } = await deviceProof(api, d);
+  const res = await api.post<Pair>('/v1/auth/device-session', { challengeId, deviceId, signature });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+/** The account's signed statement that `deviceId` is revoked (docs/protocol.md §17). */
+export function revocationOf(actor: Actor, deviceId: string, revokedAt = Date.now()): Promise<DeviceRevocation> {
+  return signDeviceRevocation(crypto, { v: 1, userId: actor.userId, deviceId: deviceId as DeviceId, revokedAt }, actor.account.privateKey);
+}
+
+/** Revokes one of the actor's devices with a signed statement, from `token` (default: the actor's device token). */
+export async function revokeDevice(api: Api, actor: Actor, deviceId: string, token = actor.userToken) {
+  return api.call('DELETE', `/v1/devices/${deviceId}`, { token, body: { revocation: await revocationOf(actor, deviceId) } });
 }
 
 /** Logs in afresh and registers a new device with a certificate signed by the account key. */
@@ -81,14 +120,22 @@ export async function addDevice(api: Api, actor: Actor, name = `device-${actor.d
   return d;
 }
 
-/** Registers a user and one device. */
+/** Registers a user and `devices` devices (default one). */
 export async function newActor(api: Api, label: string, devices = 1): Promise<Actor> {
   const username = `${label}-${randomBytes(4).toString('hex')}`.toLowerCase();
   const reg = await api.post<{ user: { userId: UserId } }>('/v1/accounts', { username, password: PASSWORD, displayName: label });
   expect(reg.status, JSON.stringify(reg.body)).toBe(201);
   const session = await login(api, username);
-  const actor: Actor = { username, userId: reg.body.user.userId, account: await generateAccountIdentity(crypto), devices: [], userToken: session.accessToken };
+  const actor: Actor = {
+    username,
+    userId: reg.body.user.userId,
+    account: await generateAccountIdentity(crypto),
+    devices: [],
+    userToken: session.accessToken,
+    passwordToken: session.accessToken,
+  };
   for (let i = 0; i < devices; i++) await addDevice(api, actor);
+  if (devices > 0) actor.userToken = (await deviceSession(api, device(actor))).accessToken;
   return actor;
 }
 

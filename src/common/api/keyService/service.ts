@@ -39,7 +39,7 @@ export const serviceRoutes = defineRoutes({
     path: '/v1/pubnub/token',
     tag: 'pubnub',
     summary: 'A PubNub Access Manager token for exactly your channels and your inbox',
-    auth: 'user',
+    auth: 'device',
     response: PubnubTokenSchema,
     errors: { 503: ['unavailable', 'messaging_unavailable'] },
   },

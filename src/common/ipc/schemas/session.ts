@@ -27,6 +27,11 @@ export const sessionSchema = z.discriminatedUnion('state', [
     user: userSummarySchema,
     deviceId: DeviceIdSchema,
     deviceName: z.string(),
+    /**
+     * Set when the key service claimed this device was revoked but showed no revocation statement signed
+     * by the account (docs/protocol.md §17): the keys were kept; the window says so.
+     */
+    warning: z.literal('revocationUnproven').optional(),
   }),
 ]);
 export type Session = z.infer<typeof sessionSchema>;

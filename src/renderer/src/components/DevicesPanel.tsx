@@ -1,11 +1,11 @@
 /**
  * Presentational: devices (list, link, revoke; docs/client.md, "Revoked devices"). Lists this user's
- * devices; revoking one rotates the keys of its conversations. "Link another device" is the approve flow:
+ * devices; revoking one rotates the keys of its conversations. The account's sessions come in as children. "Link another device" is the approve flow:
  * enter (or paste from a scan) the new device's link code, compare the confirmation code shown on both
  * devices, then approve or reject. `initialCode` pre-fills the code field (from a deep link); nothing
  * happens until the user continues.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { DeviceId } from '../../../common/ids';
 import type { DeviceSummary } from '../../../common/ipc/schemas/devices';
 import type { LinkConfirmation } from '../state/devicesSlice';
@@ -29,6 +29,8 @@ export interface DevicesPanelProps {
   onAnswer(approve: boolean): void;
   onResetApproval(): void;
   onClose(): void;
+  /** The account's sessions (SessionsSection), shown after the devices. */
+  children?: ReactNode;
 }
 
 export function DevicesPanel(props: DevicesPanelProps) {
@@ -59,6 +61,7 @@ export function DevicesPanel(props: DevicesPanelProps) {
           </li>
         ))}
       </ul>
+      {props.children}
       <section aria-label="Link another device">
         <h3>Link another device</h3>
         {confirmation === null ? (

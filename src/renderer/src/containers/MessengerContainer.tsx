@@ -67,6 +67,12 @@ export function MessengerContainer() {
           }}
         />
       ) : null}
+      {session?.state === 'signedIn' && session.warning === 'revocationUnproven' && (
+        <p role="alert" className="banner warning" data-testid="revocation-unproven">
+          The server claimed this device was removed from your account but could not prove it, so this device kept its keys. If you did not remove it, someone
+          may be interfering with the server: check your devices and sessions from another device.
+        </p>
+      )}
       <ErrorNotice error={sessionError} testId="session-error" />
       <ErrorNotice error={error} testId="conversations-error" />
       <BroadcastAreaTabs area={area} onArea={s.showArea} />

@@ -1,7 +1,9 @@
 /** Container: the one open panel (new conversation, members, security, devices, settings) as a dialog. */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { UserId } from '../../../common/ids';
 import { DevicesPanel } from '../components/DevicesPanel';
+import { SessionsSection } from '../components/SessionsSection';
+import { accountSessionsSelectors } from '../state/accountSessionsSlice';
 import { MembersPanel } from '../components/MembersPanel';
 import { NewConversationDialog } from '../components/NewConversationDialog';
 import { SecurityPanel } from '../components/SecurityPanel';
@@ -111,13 +113,22 @@ function SecurityContainer() {
 }
 
 function DevicesContainer() {
-  const s = useAppStoreApi().getState();
+  const store = useAppStoreApi();
+  const s = store.getState();
   const devices = useAppStore(devicesSelectors.list);
   const status = useAppStore(devicesSelectors.status);
   const approval = useAppStore(devicesSelectors.approval);
   const prefillCode = useAppStore(devicesSelectors.prefillCode);
   const busy = useAppStore(devicesSelectors.busy);
   const error = useAppStore(devicesSelectors.error);
+  const sessions = useAppStore(accountSessionsSelectors.list);
+  const sessionsStatus = useAppStore(accountSessionsSelectors.status);
+  const sessionsBusy = useAppStore(accountSessionsSelectors.busy);
+  const sessionsNotice = useAppStore(accountSessionsSelectors.notice);
+  const sessionsError = useAppStore(accountSessionsSelectors.error);
+  useEffect(() => {
+    void store.getState().loadAccountSessions();
+  }, [store]);
   return (
     <DevicesPanel
       key={prefillCode ?? ''}
@@ -132,7 +143,18 @@ function DevicesContainer() {
       onAnswer={(approve) => void s.answerDeviceApproval(approve)}
       onResetApproval={s.resetDeviceApproval}
       onClose={s.closePanel}
-    />
+    >
+      <SessionsSection
+        sessions={sessions}
+        loading={sessionsStatus === 'loading'}
+        busy={sessionsBusy}
+        notice={sessionsNotice}
+        error={sessionsError}
+        onEnd={(id) => void s.endAccountSession(id)}
+        onEndOthers={() => void s.endOtherAccountSessions()}
+        onChangePassword={(current, next) => s.changePassword(current, next)}
+      />
+    </DevicesPanel>
   );
 }
 

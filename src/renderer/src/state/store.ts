@@ -4,6 +4,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { BridgeClient } from '../bridge/client';
+import { createAccountSessionsSlice, type AccountSessionsSlice } from './accountSessionsSlice';
 import { createBroadcastSlice, type BroadcastSlice } from './broadcastSlice';
 import { createChatSlice, type ChatSlice } from './chatSlice';
 import { createConversationsSlice, type ConversationsSlice } from './conversationsSlice';
@@ -15,7 +16,16 @@ import { createSystemSlice, type SystemSlice } from './systemSlice';
 import { createTrustSlice, type TrustSlice } from './trustSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type AppState = SystemSlice & SessionSlice & SettingsSlice & ConversationsSlice & ChatSlice & DevicesSlice & TrustSlice & UiSlice & BroadcastSlice;
+export type AppState = SystemSlice &
+  SessionSlice &
+  SettingsSlice &
+  ConversationsSlice &
+  ChatSlice &
+  DevicesSlice &
+  AccountSessionsSlice &
+  TrustSlice &
+  UiSlice &
+  BroadcastSlice;
 
 export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
@@ -25,6 +35,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createConversationsSlice(bridge, env)(...a),
     ...createChatSlice(env)(...a),
     ...createDevicesSlice(bridge)(...a),
+    ...createAccountSessionsSlice(bridge)(...a),
     ...createTrustSlice(bridge)(...a),
     ...createUiSlice()(...a),
     ...createBroadcastSlice(bridge, env)(...a),
