@@ -116,7 +116,7 @@ describeBackends('membership statements are checked before they are stored', (ba
       const members = [{ actor: bob, role: 'member' as const }];
       const good = await genesisOf(alice, freshConversationId(), members);
       const cases: [string, Promise<{ status: number; body: { error: { code: string } } }>, number, string][] = [
-        ['a session without a device', create(good, alice.userToken), 401, 'device_required'],
+        ['a session without a device', create(good, alice.passwordToken), 403, 'device_session_required'],
         ["bob's genesis posted by alice", create(await genesisOf(bob, freshConversationId(), [{ actor: alice, role: 'member' }])), 422, 'actor_not_caller'],
         ["signed by alice's other device", create(await signStatement(alice, freshConversationId(), good.change, null, 1)), 422, 'actor_not_caller'],
         ['signature flipped', create({ ...good, signature: flipB64u(good.signature) }), 422, 'bad_signature'],
@@ -232,9 +232,9 @@ describeBackends('membership statements are checked before they are stored', (ba
       const foreign = await signStatement(alice, elsewhere, { type: 'remove', userId: bob.userId }, await headOf(run.api, alice, elsewhere));
       await refused(post(alice, foreign), 422, 'wrong_conversation');
       await refused(
-        run.api.post<{ error: { code: string } }>(`/v1/conversations/${conv}/membership`, { statement: foreign }, alice.userToken),
-        401,
-        'device_required',
+        run.api.post<{ error: { code: string } }>(`/v1/conversations/${conv}/membership`, { statement: foreign }, alice.passwordToken),
+        403,
+        'device_session_required',
       );
     });
 
