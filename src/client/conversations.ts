@@ -13,14 +13,17 @@ import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationView } from '../common/api/conversationSchemas';
 import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/domain';
 import { newConversationId, type ConversationId, type UserId } from '../common/ids';
+import { AppError } from '../common/errors';
 import { isProtocolError } from '../common/protocol/errors';
 import { createKeyVersionRecord } from '../common/protocol/keyVersionRecord';
 import { wrapKey, type KeyWrap } from '../common/protocol/keyWrap';
 import { createWrapGrant, type WrapGrant } from '../common/protocol/wrapGrant';
+import type { MembershipState } from '../common/protocol/membershipRules';
 import type { Directory, TrustedDevice } from './directory';
-import { InvalidInputError, KeyServiceError, RotationConflictError } from './errors';
+import { InvalidInputError, KeyServiceError, MembershipMismatchError, RotationConflictError, VersionRollbackError } from './errors';
 import type { KeyRing } from './keyRing';
 import type { KeyServiceApi } from './keyServiceApi';
+import type { MembershipLog } from './membershipLog';
 import { MembershipWriter, type SigningDevice } from './membershipWriter';
 
 export type { SigningDevice } from './membershipWriter';
@@ -49,16 +52,65 @@ export class Conversations {
     private readonly directory: Directory,
     private readonly ring: KeyRing,
     private readonly device: SigningDevice,
+    private readonly log: MembershipLog,
   ) {
-    this.membership = new MembershipWriter(api, provider, device);
+    this.membership = new MembershipWriter(api, provider, device, (conversationId) => this.get(conversationId));
   }
 
-  list(): Promise<ConversationInfo[]> {
-    return this.api.request('listConversations').then((r) => r.conversations);
+  /**
+   * The conversations this user is in, each checked against its verified membership chain. One that fails
+   * the check is left out of the list (`refusal` tells why; opening it answers the typed error), one the
+   * key service could not be asked about makes the whole list fail.
+   */
+  async list(): Promise<ConversationInfo[]> {
+    const { conversations } = await this.api.request('listConversations');
+    const out: ConversationInfo[] = [];
+    for (const view of conversations) {
+      try {
+        out.push(await this.checked(view));
+        this.refusals.delete(view.conversationId);
+      } catch (err) {
+        if (!isTrustFailure(err)) throw err;
+        this.refusals.set(view.conversationId, err);
+      }
+    }
+    return out;
   }
 
-  get(conversationId: ConversationId): Promise<ConversationInfo> {
-    return this.api.request('getConversation', { params: { conversationId } });
+  /** Why a conversation was left out of `list` (its membership did not verify), if it was. */
+  refusal(conversationId: ConversationId): AppError | undefined {
+    return this.refusals.get(conversationId);
+  }
+
+  private readonly refusals = new Map<ConversationId, AppError>();
+
+  /**
+   * The conversation as the key service describes it, once its members, roles, kind and history policy
+   * agree with the membership chain this device verified (docs/protocol.md §15.4); throws the chain's
+   * protocol error, `membership_missing`, or `membership_mismatch`.
+   */
+  async get(conversationId: ConversationId): Promise<ConversationInfo> {
+    return this.checked(await this.api.request('getConversation', { params: { conversationId } }));
+  }
+
+  /** The verified membership of a conversation at its current head (null: made before chains existed). */
+  async verifiedState(conversationId: ConversationId): Promise<MembershipState | null> {
+    const info = await this.get(conversationId);
+    return info.membershipHead === null ? null : (this.log.cached(conversationId)?.state ?? null);
+  }
+
+  private async checked(view: ConversationInfo): Promise<ConversationInfo> {
+    let verified = await this.log.upTo(view.conversationId, view.membershipHead);
+    if (verified === null) return view;
+    let current = view;
+    // The chain moved on between the two answers: read the view once more.
+    if (current.membershipHead === null || current.membershipHead.seq < verified.state.head.seq) {
+      current = await this.api.request('getConversation', { params: { conversationId: view.conversationId } });
+      verified = (await this.log.upTo(view.conversationId, current.membershipHead)) ?? verified;
+    }
+    const mismatch = disagreement(current, verified.state);
+    if (mismatch !== undefined) throw new MembershipMismatchError(view.conversationId, mismatch);
+    return current;
   }
 
   /** Creates a conversation with the given other members from this device's signed genesis and submits key version 1. */
@@ -89,11 +141,42 @@ export class Conversations {
   async ensureSendable(conversationId: ConversationId): Promise<ConversationInfo> {
     let { info } = await this.membership.headToExtend(conversationId);
     await this.directory.assertSendable(info.members.map((m) => m.userId));
-    if (info.needsRotation || info.currentVersion === 0 || (await this.currentWrapUncovered(conversationId, info.currentVersion))) {
+    this.assertNoRollback(info);
+    if (
+      info.needsRotation ||
+      info.currentVersion === 0 ||
+      (await this.currentWrapUncovered(conversationId, info.currentVersion)) ||
+      (await this.currentVersionStale(info))
+    ) {
       await this.rotate(conversationId);
       info = await this.get(conversationId);
+      this.assertNoRollback(info);
     }
     return info;
+  }
+
+  /** Versions only go up: the key service may not name an older version current than one this device verified (§15.5). */
+  private assertNoRollback(info: ConversationInfo): void {
+    const newest = this.ring.heldVersions(info.conversationId).at(-1) ?? 0;
+    if (info.currentVersion < newest) throw new VersionRollbackError(info.conversationId, info.currentVersion, newest);
+  }
+
+  /**
+   * Whether the current version may not carry a message in a conversation with a chain (§15.5): its record
+   * names no membership head, or a member was removed or left after the head it names — a rotation that
+   * the key service failed to ask for. Adds do not make it stale: whoever added them granted the version.
+   */
+  private async currentVersionStale(info: ConversationInfo): Promise<boolean> {
+    const verified = this.log.cached(info.conversationId);
+    if (info.membershipHead === null || verified === undefined) return false;
+    const held = await this.ring.get(info.conversationId, info.currentVersion).then(
+      (k) => (k.fill(0), true),
+      () => false, // sealing asks again and reports why
+    );
+    if (!held) return false;
+    const bound = this.ring.membershipOf(info.conversationId, info.currentVersion);
+    if (bound === undefined) return true;
+    return verified.chain.some(({ statement }) => statement.seq > bound.seq && (statement.change.type === 'remove' || statement.change.type === 'leave'));
   }
 
   /** True when the ring refuses the current version because no record or grant covers this device's wrap. */
@@ -130,8 +213,12 @@ export class Conversations {
         ...(head !== null ? { membership: head } : {}),
       });
       try {
-        await this.api.request('submitKeyVersion', { params: { conversationId }, body: { record } });
-        this.ring.remember(conversationId, version, conversationKey);
+        const accepted = await this.api.request('submitKeyVersion', { params: { conversationId }, body: { record } });
+        this.ring.remember(conversationId, version, conversationKey, {
+          membership: head ?? undefined,
+          memberDevices: record.memberDevices,
+          acceptedAt: accepted.acceptedAt,
+        });
         return version;
       } catch (err) {
         if (!(err instanceof KeyServiceError) || !ROTATION_RETRIES.has(err.code)) throw err;
@@ -215,9 +302,10 @@ export class Conversations {
     return this.api.request('renameConversation', { params: { conversationId }, body: { name } });
   }
 
-  /** Leaves (a signed `leave`); the remaining members rotate before their next send (the service marks needsRotation). */
+  /** Leaves (a signed `leave`); the remaining members rotate before their next send (they see the leave in the chain). */
   async leave(conversationId: ConversationId): Promise<void> {
     await this.membership.append(conversationId, { type: 'leave' });
+    this.log.forget(conversationId);
   }
 
   /** Rotates every conversation still marked for rotation (after revoking a device). */
@@ -231,6 +319,27 @@ export class Conversations {
     }
     return rotated;
   }
+}
+
+/** Failures that mean the conversation's membership cannot be trusted (not a network or service failure). */
+function isTrustFailure(err: unknown): err is AppError {
+  return isProtocolError(err) || (err instanceof AppError && (err.code === 'membership_mismatch' || err.code === 'membership_missing'));
+}
+
+/** How the key service's view differs from the verified state, or undefined when they agree. */
+function disagreement(view: ConversationInfo, state: MembershipState): string | undefined {
+  if (view.membershipHead?.seq !== state.head.seq || view.membershipHead.hash !== state.head.hash) return `head ${view.membershipHead?.seq ?? 'none'} is not the verified ${state.head.seq}`;
+  if (view.kind !== state.kind) return `kind ${view.kind} is not ${state.kind}`;
+  if (view.historyPolicy !== state.historyPolicy) return `history policy ${view.historyPolicy} is not ${state.historyPolicy}`;
+  const served = new Map(view.members.map((m) => [m.userId as string, m.role]));
+  for (const [userId, member] of state.members) {
+    const role = served.get(userId);
+    if (role === undefined) return `${userId} is missing`;
+    if (role !== member.role) return `${userId} is ${role}, not ${member.role}`;
+  }
+  const ghost = [...served.keys()].find((userId) => !state.members.has(userId));
+  if (ghost !== undefined) return `${ghost} is listed but not a member`;
+  return undefined;
 }
 
 function range(from: number, to: number): number[] {

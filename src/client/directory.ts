@@ -15,6 +15,7 @@ import { fromBase64Url, toBase64Url } from '../common/encoding/base64url';
 import { Emitter } from '../common/events/emitter';
 import type { DeviceId, UserId } from '../common/ids';
 import { verifyDeviceCertificate, type DeviceCertificate } from '../common/protocol/deviceCertificate';
+import { verifyDeviceRevocation } from '../common/protocol/deviceRevocation';
 import { lookupDirectory, type DeviceView, type PublicUser } from './directoryLookup';
 import { IdentityChangedError, NotFoundError } from './errors';
 import type { KeyServiceApi } from './keyServiceApi';
@@ -30,6 +31,8 @@ export interface TrustedDevice {
   readonly certificate: DeviceCertificate;
   readonly x25519: Uint8Array;
   readonly ed25519: Uint8Array;
+  /** When its account revoked it, from a revocation statement that verified under the same key (docs/protocol.md §17). */
+  readonly revokedAt?: number;
 }
 
 /** Trust state of one contact. */
@@ -48,7 +51,7 @@ export class Directory {
   private readonly deviceCache = new Map<string, Promise<TrustedDevice>>();
   private readonly userCache = new Map<string, { at: number; user: Promise<PublicUser> }>();
   /** Certificates verified before, by device: reused while the certificate and the trusted key are the same. */
-  private readonly verified = new Map<string, { certificate: string; accountKey: string; device: TrustedDevice }>();
+  private readonly verified = new Map<string, { certificate: string; accountKey: string; revocation: string | null; device: TrustedDevice }>();
   private readonly identityChanged = new Emitter<[userId: string]>();
 
   constructor(
@@ -183,9 +186,9 @@ export class Directory {
     return byUser;
   }
 
-  /** Any device by id, revoked ones included, verified under its user's trusted key (cached). */
-  device(deviceId: string): Promise<TrustedDevice> {
-    let hit = this.deviceCache.get(deviceId);
+  /** Any device by id, revoked ones included, verified under its user's trusted key (cached; `fresh` asks again). */
+  device(deviceId: string, opts: { fresh?: boolean } = {}): Promise<TrustedDevice> {
+    let hit = opts.fresh === true ? undefined : this.deviceCache.get(deviceId);
     if (!hit) {
       hit = (async () => {
         const { device } = await this.api.request('getDevice', { params: { deviceId } });
@@ -253,8 +256,15 @@ export class Directory {
     const certificate = JSON.stringify(d.certificate);
     const keyText = toBase64Url(accountKey);
     const seen = this.verified.get(d.deviceId);
-    if (seen && seen.certificate === certificate && seen.accountKey === keyText && seen.device.userId === d.userId) return seen.device;
+    const revocation = d.revocation ? JSON.stringify(d.revocation) : null;
+    if (seen && seen.certificate === certificate && seen.accountKey === keyText && seen.device.userId === d.userId && seen.revocation === revocation) {
+      return seen.device;
+    }
     const cert = await verifyDeviceCertificate(this.provider, d.certificate, { userId: d.userId, deviceId: d.deviceId, accountKey });
+    // A revocation counts only when its account signed it; one that does not verify is ignored.
+    const revoked = d.revocation
+      ? await verifyDeviceRevocation(this.provider, d.revocation, { accountKey, userId: d.userId, deviceId: d.deviceId }).catch(() => undefined)
+      : undefined;
     const device: TrustedDevice = {
       deviceId: cert.deviceId,
       userId: cert.userId,
@@ -262,8 +272,9 @@ export class Directory {
       certificate: cert,
       x25519: fromBase64Url(cert.x25519),
       ed25519: fromBase64Url(cert.ed25519),
+      ...(revoked !== undefined ? { revokedAt: revoked.revokedAt } : {}),
     };
-    this.verified.set(d.deviceId, { certificate, accountKey: keyText, device });
+    this.verified.set(d.deviceId, { certificate, accountKey: keyText, revocation, device });
     return device;
   }
 

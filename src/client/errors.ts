@@ -121,3 +121,41 @@ export class RevocationUnprovenError extends AppError {
     super('revocation_unproven', `the server claimed this device was removed but could not prove it (${detail}); its keys were kept`);
   }
 }
+
+/**
+ * The key service's account of a conversation (its members, roles or kind) differs from the membership
+ * chain this device verified (docs/protocol.md §15.4): the conversation is refused until the two agree.
+ */
+export class MembershipMismatchError extends AppError {
+  constructor(
+    readonly conversationId: string,
+    detail: string,
+  ) {
+    super('membership_mismatch', `the server's member list of ${conversationId} does not match its signed membership (${detail}); nothing was sent`);
+  }
+}
+
+/**
+ * The key service serves a conversation without its signed membership chain although the conversation
+ * was made after chains existed (its key versions name membership heads, docs/protocol.md §15.6): the
+ * chain was withheld, so who reads cannot be checked.
+ */
+export class MembershipMissingError extends AppError {
+  constructor(readonly conversationId: string) {
+    super('membership_missing', `the server withholds the signed membership of ${conversationId}; its members cannot be checked, so nothing is sent to it`);
+  }
+}
+
+/**
+ * The key service names an older key version as current than one this device already verified (docs/protocol.md
+ * §15.5): sealing under it would let a removed member read, so nothing is sent.
+ */
+export class VersionRollbackError extends AppError {
+  constructor(
+    readonly conversationId: string,
+    served: number,
+    held: number,
+  ) {
+    super('version_rollback', `the server says key version ${served} of ${conversationId} is current, but this device already verified version ${held}; nothing was sent`);
+  }
+}

@@ -24,7 +24,11 @@ import { granterResolver } from './granters';
 import type { Directory } from './directory';
 import { KeyServiceError } from './errors';
 import type { KeyServiceApi } from './keyServiceApi';
-import { isAnnounced, release, retryDelay, type Fetching, type VersionState, type WaitingForWrap } from './keyVersionState';
+import type { MembershipHead } from '../common/protocol/membershipHead';
+import type { PublicKeyVersionRecord } from '../common/protocol/keyVersionRecord';
+import { isAnnounced, release, retryDelay, type Fetching, type VersionFacts, type VersionState, type WaitingForWrap } from './keyVersionState';
+
+export type { VersionFacts } from './keyVersionState';
 
 interface FetchedVersion {
   readonly conversationId: string;
@@ -46,10 +50,11 @@ export interface RingDevice {
 }
 
 /**
- * The users whose devices a version may wrap to, when the caller knows them: for the conversation's
- * current version, its current members (undefined for older versions or while a rotation is due).
+ * The users whose devices a version may wrap to, when the caller knows them: the members at the membership
+ * head the record names, on the chain this device verified (undefined to skip the check, e.g. a version
+ * made before chains existed); throws `member_mismatch` for a head that is not on that chain.
  */
-export type AllowedMembers = (conversationId: ConversationId, version: number) => Promise<ReadonlySet<string> | undefined>;
+export type AllowedMembers = (conversationId: ConversationId, record: PublicKeyVersionRecord) => Promise<ReadonlySet<string> | undefined>;
 
 /** The versions of one conversation; replaced as a whole when the conversation is forgotten. */
 type Versions = Map<number, VersionState>;
@@ -84,8 +89,19 @@ export class KeyRing {
   }
 
   /** Keeps a key this device created itself (a rotation it submitted). The ring owns `key` from now on. */
-  remember(conversationId: ConversationId, version: number, key: Uint8Array): void {
-    if (!this.keep(this.versionsOf(conversationId), conversationId, version, key)) key.fill(0);
+  remember(conversationId: ConversationId, version: number, key: Uint8Array, facts: VersionFacts): void {
+    if (!this.keep(this.versionsOf(conversationId), conversationId, version, key, facts)) key.fill(0);
+  }
+
+  /** What the verified record of a held version said (membership head, member devices, acceptance time). */
+  facts(conversationId: ConversationId, version: number): VersionFacts | undefined {
+    const state = this.stateOf(conversationId, version);
+    return state?.kind === 'held' ? state.facts : undefined;
+  }
+
+  /** The membership head a held version was made for (undefined: not held, or made before chains existed). */
+  membershipOf(conversationId: ConversationId, version: number): MembershipHead | undefined {
+    return this.facts(conversationId, version)?.membership;
   }
 
   /**
@@ -252,16 +268,17 @@ export class KeyRing {
 
   /** Verifies a fetched version (docs/protocol.md §6.4) and keeps its key; answers a copy the caller owns. */
   private async accept(versions: Versions, conversationId: ConversationId, version: number, fetched: FetchedVersion): Promise<Uint8Array> {
-    const { key } = await acceptKeyVersion(this.provider, fetched, {
+    const { key, record } = await acceptKeyVersion(this.provider, fetched, {
       conversationId,
       version,
       device: this.device,
       resolveSigner: (deviceId) => this.signer(deviceId),
       resolveGranter: granterResolver(this.api, this.directory, conversationId, fetched.record),
-      allowedMembers: () => this.allowedMembers(conversationId, version),
+      allowedMembers: (verified) => this.allowedMembers(conversationId, verified),
       memberDevices: (deviceIds) => this.directory.devicesById(deviceIds),
     });
-    if (this.keep(versions, conversationId, version, key)) return key.slice();
+    const facts: VersionFacts = { membership: record.membership, memberDevices: record.memberDevices, acceptedAt: fetched.acceptedAt };
+    if (this.keep(versions, conversationId, version, key, facts)) return key.slice();
     const held = this.heldKey(conversationId, version);
     if (held === undefined) return key;
     key.fill(0);
@@ -275,9 +292,9 @@ export class KeyRing {
   }
 
   /** Makes `key` the held key unless the version is held already or the conversation was forgotten; answers whether it did. */
-  private keep(versions: Versions, conversationId: ConversationId, version: number, key: Uint8Array): boolean {
+  private keep(versions: Versions, conversationId: ConversationId, version: number, key: Uint8Array, facts: VersionFacts): boolean {
     if (!this.isLive(versions, conversationId) || versions.get(version)?.kind === 'held') return false;
-    this.enter(versions, conversationId, version, { kind: 'held', key });
+    this.enter(versions, conversationId, version, { kind: 'held', key, facts });
     return true;
   }
 }

@@ -8,10 +8,21 @@
  * A version in none of these states is simply absent.
  */
 import { missingCase } from '../common/errors';
+import type { MembershipHead } from '../common/protocol/membershipHead';
+
+/** What a held version's verified record said, kept for the sender checks (docs/protocol.md §7.4); no key bytes. */
+export interface VersionFacts {
+  /** The membership head the record names; undefined for a record made before chains existed. */
+  readonly membership: MembershipHead | undefined;
+  readonly memberDevices: readonly string[];
+  /** When the key service accepted the version (its clock, ms). */
+  readonly acceptedAt: number;
+}
 
 export interface Held {
   readonly kind: 'held';
   readonly key: Uint8Array;
+  readonly facts: VersionFacts;
 }
 export interface Fetching {
   readonly kind: 'fetching';

@@ -5,10 +5,9 @@
  * `membership_conflict`) is signed again once after re-reading. A conversation made before statements
  * existed gets its migrated genesis (§15.6) from its owner's device on first use.
  *
- * `headToExtend` is the one place the head comes from. Today it is the head the key service's
- * conversation view names; the client's chain verification replaces it with the head this device has
- * verified and pinned (membershipChain.ts), and everything that signs after a head — statements here, key
- * versions in conversations.ts — follows.
+ * `headToExtend` is the one place the head comes from: the head of the chain this device verified and
+ * pinned (membershipLog.ts), read through `read`, which refuses a conversation whose view disagrees with
+ * it. Everything that signs after a head — statements here, key versions in conversations.ts — follows.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationKind, HistoryPolicy, Role } from '../common/domain';
@@ -47,6 +46,8 @@ export class MembershipWriter {
     private readonly api: KeyServiceApi,
     private readonly provider: CryptoProvider,
     private readonly device: SigningDevice,
+    /** Reads a conversation checked against its verified chain (Conversations.get). */
+    private readonly read: (conversationId: ConversationId) => Promise<ConversationInfo>,
   ) {}
 
   /** Signs the genesis of a new conversation: this user its one owner, the others with their roles. */
@@ -67,17 +68,18 @@ export class MembershipWriter {
    * service refuses that genesis the conversation stays as it was, without a chain, and keeps working.
    */
   async headToExtend(conversationId: ConversationId): Promise<ExtendFrom> {
-    const info = await this.api.request('getConversation', { params: { conversationId } });
+    const info = await this.read(conversationId);
     if (info.membershipHead !== null) return { info, head: info.membershipHead };
     const genesis = await this.migratedGenesis(info);
     if (genesis === undefined) return { info, head: null };
     try {
-      const migrated = await this.api.request('appendMembership', { params: { conversationId }, body: { statement: genesis } });
+      await this.api.request('appendMembership', { params: { conversationId }, body: { statement: genesis } });
+      const migrated = await this.read(conversationId);
       return { info: migrated, head: migrated.membershipHead };
     } catch (err) {
       // Another device of the owner started the chain first: use it.
       if (isConflict(err, 'membership_conflict')) {
-        const again = await this.api.request('getConversation', { params: { conversationId } });
+        const again = await this.read(conversationId);
         return { info: again, head: again.membershipHead };
       }
       // The service holds the conversation otherwise than it showed it: it stays as it was, without a chain.
@@ -97,7 +99,9 @@ export class MembershipWriter {
       const statement = await this.sign(conversationId, head, change);
       const wraps = wrapsFor ? await wrapsFor(info) : undefined;
       try {
-        return await this.api.request('appendMembership', { params: { conversationId }, body: { statement, ...(wraps ? { wraps } : {}) } });
+        const answer = await this.api.request('appendMembership', { params: { conversationId }, body: { statement, ...(wraps ? { wraps } : {}) } });
+        // Someone who left reads the conversation no more; everyone else reads it checked against the chain.
+        return change.type === 'leave' ? answer : await this.read(conversationId);
       } catch (err) {
         if (attempt > 0 || !isConflict(err, 'membership_conflict')) throw err;
       }

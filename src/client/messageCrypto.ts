@@ -11,19 +11,42 @@ import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { MessageCrypto, OpenOutcome, ReceivedAt } from '../common/messaging/ports';
 import { openEnvelope, sealEnvelope } from '../common/protocol/envelopeSeal';
-import { isProtocolError, UnknownKeyVersionError } from '../common/protocol/errors';
+import {
+  isProtocolError,
+  SenderRemovedError,
+  SenderRevokedError,
+  SignerNotMemberError,
+  UnknownKeyVersionError,
+  type ProtocolError,
+} from '../common/protocol/errors';
+import type { MembershipLog } from './membershipLog';
 import type { MessagePlaintext } from '../common/protocol/plaintext';
 import type { Conversations } from './conversations';
 import type { Directory } from './directory';
 import type { KeyRing } from './keyRing';
 
+/**
+ * How far the relay's clock (timetokens) and the key service's (acceptance, revocation times) may differ,
+ * and a message be in flight, before a message after a removal or revocation is refused (§7.4).
+ */
+export const SENDER_TOLERANCE_MS = 120_000;
+
+/** A relay timetoken (1e-4 ms units) in ms; undefined when it is not one. */
+function timetokenMs(timetoken: string): number | undefined {
+  return /^\d{1,20}$/.test(timetoken) ? Number(BigInt(timetoken) / 10_000n) : undefined;
+}
+
 export class CoreMessageCrypto implements MessageCrypto {
+  /** Devices asked about again this session because a later version left them out (once each). */
+  private readonly askedAgain = new Set<string>();
+
   constructor(
     private readonly provider: CryptoProvider,
     private readonly ring: KeyRing,
     private readonly directory: Directory,
     private readonly conversations: Conversations,
     private readonly device: { readonly deviceId: DeviceId; readonly ed25519PrivateKey: Uint8Array },
+    private readonly membership: MembershipLog,
   ) {}
 
   async seal(conversationId: ConversationId, plaintext: MessagePlaintext): Promise<unknown> {
@@ -44,7 +67,7 @@ export class CoreMessageCrypto implements MessageCrypto {
     }
   }
 
-  async open(conversationId: ConversationId, envelope: unknown, _received?: ReceivedAt): Promise<OpenOutcome> {
+  async open(conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcome> {
     let senderUser: UserId | undefined;
     let key: Uint8Array | undefined;
     try {
@@ -58,6 +81,8 @@ export class CoreMessageCrypto implements MessageCrypto {
         },
       });
       if (senderUser === undefined) return { kind: 'rejected', code: 'signer_not_member', message: 'sender device unknown' };
+      const refusal = await this.senderRefusal(conversationId, opened.header.keyVersion, opened.header.senderDevice, senderUser, received);
+      if (refusal !== undefined) return { kind: 'rejected', code: refusal.code, message: refusal.message };
       return { kind: 'ok', plaintext: opened.message, senderDevice: opened.header.senderDevice, senderUser, keyVersion: opened.header.keyVersion };
     } catch (err) {
       if (err instanceof UnknownKeyVersionError) {
@@ -74,6 +99,54 @@ export class CoreMessageCrypto implements MessageCrypto {
     } finally {
       key?.fill(0);
     }
+  }
+
+  /**
+   * The sender checks of docs/protocol.md §7.4 beyond the signature, from what this device verified: the
+   * sender was a member for the version (a member device of its record, or its user a member from the
+   * version's head until the next version's); it was not removed before the envelope was relayed (a later
+   * version w leaves its user out, and the relay's timetoken is after w was accepted plus the tolerance);
+   * its device was not revoked before (a signed revocation, plus the tolerance). Without a timetoken only
+   * the first check applies; for a conversation made before chains existed, only the revocation check.
+   */
+  private async senderRefusal(
+    conversationId: ConversationId,
+    version: number,
+    senderDevice: DeviceId,
+    senderUser: UserId,
+    received: ReceivedAt | undefined,
+  ): Promise<ProtocolError | undefined> {
+    const facts = this.ring.facts(conversationId, version);
+    if (facts === undefined) return undefined;
+    const sentAt = received === undefined ? undefined : timetokenMs(received.timetoken);
+    const later = this.ring
+      .heldVersions(conversationId)
+      .filter((v) => v > version)
+      .map((v) => this.ring.facts(conversationId, v))
+      .filter((f) => f !== undefined);
+    if (facts.membership !== undefined) {
+      const until = later.find((f) => f.membership !== undefined)?.membership?.seq;
+      const member = facts.memberDevices.includes(senderDevice) || this.membership.wasMember(conversationId, senderUser, facts.membership.seq, until);
+      if (member === false) return new SignerNotMemberError(`${senderUser} was not a member for key version ${version}`);
+      if (sentAt !== undefined) {
+        for (const w of later) {
+          if (w.membership === undefined || sentAt <= w.acceptedAt + SENDER_TOLERANCE_MS) continue;
+          if (this.membership.membersAt(conversationId, w.membership.seq)?.has(senderUser) === false) {
+            return new SenderRemovedError(`${senderUser} was removed before this message was sent (a newer key version leaves them out)`);
+          }
+        }
+      }
+    }
+    if (sentAt !== undefined) {
+      // A later version that leaves the device out: ask the directory again whether its account revoked it.
+      const fresh = later.some((f) => !f.memberDevices.includes(senderDevice)) && !this.askedAgain.has(senderDevice);
+      if (fresh) this.askedAgain.add(senderDevice);
+      const device = await this.directory.device(senderDevice, { fresh }).catch(() => undefined);
+      if (device?.revokedAt !== undefined && sentAt > device.revokedAt + SENDER_TOLERANCE_MS) {
+        return new SenderRevokedError(`device ${senderDevice} was revoked by its account before this message was sent`);
+      }
+    }
+    return undefined;
   }
 
   onKeyAvailable(listener: (conversationId: ConversationId, keyVersion: number) => void): () => void {

@@ -1,6 +1,7 @@
 /**
  * A profile's non-secret state (docs/client.md, "Modules"): who is signed in
- * on which device, pinned contact identity keys, and each conversation's catch-up cursor. One JSON file,
+ * on which device, pinned contact identity keys, each conversation's catch-up cursor and the membership
+ * head it verified last. One JSON file,
  * `state.json`, written atomically (temp file + rename). Nothing secret is ever written here — keys and
  * the refresh token live in the vault.
  *
@@ -35,6 +36,11 @@ const StateSchema = z.strictObject({
   session: z.strictObject({ userId: z.string(), username: z.string(), deviceId: z.string(), deviceName: z.string() }).nullable(),
   pins: z.record(z.string(), PinSchema),
   cursors: z.record(z.string(), z.string()),
+  /**
+   * The membership head this device verified last, per conversation (docs/protocol.md §15.4): a later
+   * answer must extend it — a shorter chain is a rollback, another statement at it a fork.
+   */
+  membershipPins: z.record(z.string(), z.strictObject({ seq: z.number().int().min(0), hash: z.string() })).optional(),
 });
 export type ProfileStateData = z.infer<typeof StateSchema>;
 

@@ -13,6 +13,10 @@ import { KeyRing } from './keyRing';
 import type { KeyServiceApi } from './keyServiceApi';
 import { CoreMessageCrypto } from './messageCrypto';
 import type { ProfileState } from './profileState';
+import { MembershipLog } from './membershipLog';
+import type { ConversationId } from '../common/ids';
+import { MemberMismatchError } from '../common/protocol/errors';
+import type { PublicKeyVersionRecord } from '../common/protocol/keyVersionRecord';
 
 export interface SignedIn {
   readonly identity: Identity;
@@ -21,23 +25,22 @@ export interface SignedIn {
   readonly conversations: Conversations;
   readonly crypto: CoreMessageCrypto;
   readonly approver: LinkApprover;
+  readonly membership: MembershipLog;
 }
 
 export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, state: ProfileState, identity: Identity): SignedIn {
   const directory = new Directory(api, provider, state, { userId: identity.userId, accountKey: identity.account.publicKey });
+  const log = new MembershipLog(api, provider, directory, state);
   const ring = new KeyRing(
     api,
     provider,
     directory,
     { deviceId: identity.deviceId, x25519PrivateKey: identity.device.x25519.privateKey, x25519PublicKey: identity.device.x25519.publicKey },
-    async (conversationId, version) => {
-      const info = await api.request('getConversation', { params: { conversationId } });
-      return info.currentVersion === version && !info.needsRotation ? new Set(info.members.map((m) => m.userId)) : undefined;
-    },
+    (conversationId, record) => allowedMembers(api, log, conversationId, record),
   );
   const signing = { userId: identity.userId, deviceId: identity.deviceId, ed25519PrivateKey: identity.device.ed25519.privateKey };
-  const conversations = new Conversations(api, provider, directory, ring, signing);
-  const crypto = new CoreMessageCrypto(provider, ring, directory, conversations, signing);
+  const conversations = new Conversations(api, provider, directory, ring, signing, log);
+  const crypto = new CoreMessageCrypto(provider, ring, directory, conversations, signing, log);
   const approver = new LinkApprover(
     api,
     provider,
@@ -51,5 +54,26 @@ export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, stat
     ring,
     conversations,
   );
-  return { identity, directory, ring, conversations, crypto, approver };
+  return { identity, directory, ring, conversations, crypto, approver, membership: log };
+}
+
+/**
+ * Who a key version may wrap to (docs/protocol.md §15.5): the members at the membership head its record
+ * names, which must be on the chain this device verified (`member_mismatch` otherwise). A record without a
+ * head is accepted in a conversation made before chains existed (its current members, as before), and in a
+ * migrated one only when it predates the migrated genesis — history, never a key to send under.
+ */
+async function allowedMembers(api: KeyServiceApi, log: MembershipLog, conversationId: ConversationId, record: PublicKeyVersionRecord): Promise<ReadonlySet<string> | undefined> {
+  const where = `key version ${record.version} of ${conversationId}`;
+  if (record.membership !== undefined) {
+    const at = await log.stateAt(conversationId, record.membership);
+    if (at === undefined) throw new MemberMismatchError(`${where} names membership head ${record.membership.seq}, which is not on the verified chain`);
+    return new Set(at.members.keys());
+  }
+  const info = await api.request('getConversation', { params: { conversationId } });
+  const verified = await log.upTo(conversationId, info.membershipHead);
+  if (verified === null) return info.currentVersion === record.version && !info.needsRotation ? new Set(info.members.map((m) => m.userId)) : undefined;
+  const genesis = verified.chain[0]?.statement;
+  if (genesis?.change.type === 'create' && genesis.change.migrated === true && record.createdAt <= genesis.at) return undefined;
+  throw new MemberMismatchError(`${where} names no membership head, but the conversation has a signed membership chain`);
 }

@@ -16,6 +16,9 @@ import { KeyRing } from '../../src/client/keyRing';
 import type { KeyServiceApi } from '../../src/client/keyServiceApi';
 import { flipB64u, makeUser, provider as nodeProvider, recipientsOf } from '../crypto/fixtures';
 
+/** A remembered key without record facts (this file tests key ownership, not the sender checks). */
+const NO_FACTS = { membership: undefined, memberDevices: [], acceptedAt: 0 };
+
 const conv = 'conv-ring-0001' as ConversationId;
 const other = 'conv-ring-0002' as ConversationId;
 const isZero = (b: Uint8Array) => b.every((x) => x === 0);
@@ -213,9 +216,9 @@ describe('bob waits for his wrap, then forgets the conversation', () => {
     const held = unwrapped.at(-1)!;
     expect(held).toEqual(v1.conversationKey);
     const own = Uint8Array.from(v1.conversationKey);
-    ring.remember(conv, 3, own);
+    ring.remember(conv, 3, own, NO_FACTS);
     const elsewhere = new Uint8Array(32).fill(9);
-    ring.remember(other, 1, elsewhere);
+    ring.remember(other, 1, elsewhere, NO_FACTS);
 
     ring.forget(conv);
     expect(isZero(held)).toBe(true);
@@ -247,7 +250,7 @@ describe('bob waits for his wrap, then forgets the conversation', () => {
     await ring.get(conv, 1);
     const fetched = unwrapped.at(-1)!;
     const own = new Uint8Array(32).fill(5);
-    ring.remember(other, 4, own);
+    ring.remember(other, 4, own, NO_FACTS);
     serveWith((_c, v) => (v === 1 ? v1.answer : undefined));
     ring.request(conv, 2);
     await until('the fetch of version 2', () => fetchesOf(2) === 1);
@@ -262,7 +265,7 @@ describe('bob waits for his wrap, then forgets the conversation', () => {
     expect(fetchesOf(2)).toBe(1);
     ring.request(conv, 1);
     const late = new Uint8Array(32).fill(3);
-    ring.remember(conv, 5, late);
+    ring.remember(conv, 5, late, NO_FACTS);
     expect(isZero(late)).toBe(true);
     expect(ring.heldVersions(conv)).toEqual([]);
   });

@@ -2,9 +2,10 @@
  * Scenario: a malicious key service (docs/protocol.md §6.5). It writes straight into its own database:
  * dave becomes a member of alice and bob's group and gets a "late" wrap of version 1 holding a key the
  * service chose — with a grant it forged in alice's device's name, and with no grant at all. Dave's client
- * refuses the version (`bad_signature`, `uncovered_wrap`) and never holds that key: with the forged grant
- * it refuses to send; without any grant it rotates to a key of its own (signed record) and sends under
- * that, which bob reads. Nothing is ever sealed under the server's key.
+ * refuses the version (`bad_signature`, `uncovered_wrap`) and never holds that key. No one sends to the
+ * group while the service lists a member its signed membership does not (docs/protocol.md §15.4): dave's
+ * send, alice's and bob's are refused with `membership_mismatch`, nothing is sealed under the server's key
+ * or to dave; once the service stops listing him, alice and bob go on and dave reads nothing new.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
@@ -75,19 +76,21 @@ describe('dave refuses a wrap the key service forged', () => {
       await dave.ensureAccess([id]);
       const refused = await (await dave.messaging()).send(id, { type: 'string', body: 'sealed with the server key?' });
       expect(refused).toMatchObject({ state: 'failed' });
+      expect((refused as { message?: string }).message).toContain('membership_mismatch');
       expect(ringOf(dave).held(id, 1)).toBeUndefined();
-      expect((await dave.conversation(id)).currentVersion).toBe(1);
+      await expect(alice.conversation(id)).rejects.toMatchObject({ code: 'membership_mismatch', category: 'crypto' });
+      const aliceSend = await (await alice.messaging()).send(id, { type: 'string', body: 'for alice and bob only' });
+      expect(aliceSend).toMatchObject({ state: 'failed' });
+      expect(ringOf(alice).heldVersions(id)).toEqual([1]);
 
-      setGrant.run(null, id, daveDevice.deviceId);
+      db.prepare('DELETE FROM key_wraps WHERE conversation_id = ? AND device_id = ?').run(id, daveDevice.deviceId);
+      db.prepare('DELETE FROM members WHERE conversation_id = ? AND user_id = ?').run(id, dave.session().userId);
     } finally {
       db.close();
     }
-    await say(dave, id, 'dave on his own version');
-    expect(ringOf(dave).held(id, 1)).toBeUndefined();
-    expect(ringOf(dave).heldVersions(id)).toEqual([2]);
-    expect((await dave.conversation(id)).currentVersion).toBe(2);
-    const v2 = await apiOf(bob).request('getKeyVersion', { params: { conversationId: id, version: 2 } });
-    expect(v2.record.createdByDevice).toBe(dave.session().deviceId);
-    expect(await reads(bob, id, ['secret v1', 'dave on his own version'])).toEqual(['secret v1', 'dave on his own version']);
+    await say(alice, id, 'after the ghost left');
+    expect(await reads(bob, id, ['secret v1', 'after the ghost left'])).toEqual(['secret v1', 'after the ghost left']);
+    await expect(dave.conversation(id)).rejects.toMatchObject({ code: 'not_a_member' });
+    expect(ringOf(dave).heldVersions(id)).toEqual([]);
   });
 });

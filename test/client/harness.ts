@@ -17,6 +17,8 @@ import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { startKeyService, type KeyService } from '../../src/server/index';
 import type { KeyServiceApi } from '../../src/client/keyServiceApi';
+import type { SignedIn } from '../../src/client/signedIn';
+import { createKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
 
 export const provider = createNodeCryptoProvider();
 export const PASSWORD = 'correct horse battery staple';
@@ -165,4 +167,32 @@ export async function linkedDevice(world: World, existing: Client, deviceName = 
 /** The client's typed key-service client, for asserting what the service refuses (tests only). */
 export function apiOf(client: Client): KeyServiceApi {
   return (client as unknown as { api: KeyServiceApi }).api;
+}
+
+/** The client's signed-in parts (identity, directory, key ring), for tests that play an older client (tests only). */
+export function signedInOf(client: Client): SignedIn {
+  const parts = (client as unknown as { account: SignedIn | undefined }).account;
+  if (parts === undefined) throw new Error('not signed in');
+  return parts;
+}
+
+/**
+ * Submits key version 1 of a conversation made before membership statements existed, as an older client
+ * did: wrapped to the devices of the members the key service lists, naming no membership head.
+ */
+export async function legacyVersionOne(client: Client, conversationId: ConversationId): Promise<void> {
+  const parts = signedInOf(client);
+  const api = apiOf(client);
+  const view = await api.request('getConversation', { params: { conversationId } });
+  const byUser = await parts.directory.devicesOfMany(view.members.map((m) => m.userId));
+  const { record, conversationKey } = await createKeyVersionRecord(provider, {
+    conversationId,
+    version: 1,
+    createdAt: Date.now(),
+    createdByDevice: parts.identity.deviceId,
+    signingPrivateKey: parts.identity.device.ed25519.privateKey,
+    recipients: [...byUser.values()].flat().map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519 })),
+  });
+  conversationKey.fill(0);
+  await api.request('submitKeyVersion', { params: { conversationId }, body: { record } });
 }

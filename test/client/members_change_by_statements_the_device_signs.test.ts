@@ -12,7 +12,7 @@ import { fromBase64Url } from '../../src/common/encoding/base64url';
 import type { ConversationId } from '../../src/common/ids';
 import { extendMembership } from '../../src/common/protocol/membershipChain';
 import { legacyConversation } from '../server/helpers/legacy';
-import { apiOf, cleanup, provider, reads, registered, say, startWorld } from './harness';
+import { apiOf, cleanup, legacyVersionOne, provider, reads, registered, say, startWorld } from './harness';
 
 afterEach(cleanup);
 
@@ -88,6 +88,7 @@ describe('members change by statements the device signs', () => {
       { userId: b, role: 'admin' },
       { userId: c, role: 'member' },
     ]);
+    await legacyVersionOne(alice, id);
     await say(bob, id, 'before the chain');
     await expect(bob.addMember(id, uid(dave))).rejects.toMatchObject({ code: 'membership_unmigrated', category: 'conflict' });
     expect((await bob.conversation(id)).membershipHead).toBeNull();

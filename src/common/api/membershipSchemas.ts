@@ -37,7 +37,9 @@ export const MembershipPageQuery = z.strictObject({
 
 export const MembershipPageSchema = z
   .object({
-    statements: z.array(MembershipStatementWire).describe('ascending by seq'),
+    statements: z
+      .array(z.record(z.string(), z.unknown()).meta({ id: 'MembershipStatementAnswer' }))
+      .describe('ascending by seq; each a MembershipStatement, which the reader parses and verifies itself (docs/protocol.md §15.4)'),
     head: MembershipHeadWire.nullable().describe("the chain's current head; null when the conversation has no chain yet"),
     nextAfter: z.number().int().nullable().describe('pass as `after` for the next page; null at the end'),
   })

@@ -27,6 +27,8 @@ export const PROTOCOL_ERRORS = {
   chain_broken: 'crypto',
   membership_fork: 'crypto',
   membership_rollback: 'crypto',
+  sender_removed: 'crypto',
+  sender_revoked: 'crypto',
   too_large: 'validation',
 } as const satisfies Record<ProtocolErrorCode, ErrorCategory>;
 

@@ -6,8 +6,8 @@
  *   3. verify the record (§6.3 steps 2–8, `version` expected) and what covers the wrap: the signed digest
  *      when this device is a member device of the record, else a grant chain (§6.5, `resolveGranter`);
  *   4. the member-device check: every member device is certified under its user's trusted key and — when
- *      the caller knows the allowed members (the current version, no rotation due) — belongs to one of
- *      them (`member_mismatch`);
+ *      the caller knows the allowed members (those at the membership head the record names, on the chain
+ *      it verified) — belongs to one of them (`member_mismatch`);
  *   5. open the wrap (§5; `bad_tag`) → the 32-byte conversation key.
  * The network stays with the caller: the resolvers answer from its directory and key service. A resolver
  * that fails for a transient reason throws its own (non-protocol) error, so the caller retries rather
@@ -50,8 +50,12 @@ export interface AcceptKeyVersionContext {
   readonly resolveSigner: (deviceId: DeviceId) => Promise<SignerInfo>;
   /** Granting devices, for a wrap outside the record (none: such a wrap is `uncovered_wrap`). */
   readonly resolveGranter?: ResolveGranter;
-  /** The users whose devices the version may wrap to, when known; undefined to skip that part. */
-  readonly allowedMembers: () => Promise<ReadonlySet<string> | undefined>;
+  /**
+   * The users whose devices the version may wrap to, when known (the members at the membership head the
+   * verified record names, §15.5); undefined to skip that part. May throw `member_mismatch` itself (a head
+   * that is not on the verifier's chain).
+   */
+  readonly allowedMembers: (record: PublicKeyVersionRecord) => Promise<ReadonlySet<string> | undefined>;
   readonly memberDevices: (deviceIds: readonly DeviceId[]) => Promise<MemberDeviceLookup>;
 }
 
@@ -80,7 +84,7 @@ export async function acceptKeyVersion(provider: CryptoProvider, fetched: Fetche
 }
 
 async function checkMemberDevices(record: PublicKeyVersionRecord, ctx: AcceptKeyVersionContext): Promise<void> {
-  const allowed = await ctx.allowedMembers();
+  const allowed = await ctx.allowedMembers(record);
   const { devices, failures } = await ctx.memberDevices(record.memberDevices);
   const where = `${record.conversationId}#${record.version}`;
   for (const deviceId of record.memberDevices) {

@@ -26,7 +26,9 @@ export type ProtocolErrorCode =
   | 'membership_rule'
   | 'chain_broken'
   | 'membership_fork'
-  | 'membership_rollback';
+  | 'membership_rollback'
+  | 'sender_removed'
+  | 'sender_revoked';
 
 /** Base class: `code` is stable and safe to show or send over IPC; `message` is for humans. */
 export class ProtocolError extends AppError {
@@ -174,6 +176,26 @@ export class UncoveredWrapError extends ProtocolError {
   constructor(message: string) {
     super('uncovered_wrap', message);
     this.name = 'UncoveredWrapError';
+  }
+}
+
+/**
+ * An envelope under an older key version from a user that a later verified version no longer lists,
+ * published after that version was accepted (plus the clock tolerance, docs/protocol.md §7.4): a removed
+ * member still holding the old key.
+ */
+export class SenderRemovedError extends ProtocolError {
+  constructor(message: string) {
+    super('sender_removed', message);
+    this.name = 'SenderRemovedError';
+  }
+}
+
+/** An envelope from a device published after its account's signed revocation (plus the clock tolerance, docs/protocol.md §7.4, §17). */
+export class SenderRevokedError extends ProtocolError {
+  constructor(message: string) {
+    super('sender_revoked', message);
+    this.name = 'SenderRevokedError';
   }
 }
 
