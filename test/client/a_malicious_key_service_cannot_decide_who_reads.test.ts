@@ -24,7 +24,10 @@ import type { DeviceKeyVersion } from '../../src/common/api/keyVersionSchemas';
 import { AppError } from '../../src/common/errors';
 import { newMessageId, type ConversationId } from '../../src/common/ids';
 import type { OpenOutcome } from '../../src/common/messaging/ports';
+import { fromBase64Url } from '../../src/common/encoding/base64url';
+import { verifyDeviceRevocation } from '../../src/common/protocol/deviceRevocation';
 import { openEnvelope, sealEnvelope } from '../../src/common/protocol/envelopeSeal';
+import { extendMembership } from '../../src/common/protocol/membershipChain';
 import { createKeyVersionRecord, publicKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
 import type { MembershipHead } from '../../src/common/protocol/membershipHead';
 import { membershipHash, signMembershipStatement, type MembershipStatement } from '../../src/common/protocol/membershipStatement';
@@ -181,6 +184,42 @@ async function realChain(reader: Client, id: ConversationId): Promise<{ statemen
   return { statements: page.statements, head: page.head };
 }
 
+/**
+ * What the protocol's own chain verifier (membershipChain.ts) says of a served chain, for a verifier that
+ * verified and pinned `pinned` before (a prefix of the real chain; none: from the genesis): 'verified' or
+ * the refusal's code. Checks that each attack is built right, whatever the client does with it.
+ */
+async function chainVerdict(
+  reader: Client,
+  id: ConversationId,
+  pinned: readonly MembershipStatement[],
+  served: { statements: readonly MembershipStatement[]; head: MembershipHead | null },
+): Promise<string> {
+  const api = apiOf(reader);
+  const signerOf = async (actor: string, actorDevice: string) => {
+    const [{ device }, user] = await Promise.all([
+      api.request('getDevice', { params: { deviceId: actorDevice } }),
+      api.request('getUser', { params: { userId: actor } }),
+    ]);
+    return { certificate: device.certificate, accountKey: fromBase64Url(user.identityKey ?? '') };
+  };
+  const from =
+    pinned.length === 0 ? null : (await extendMembership(provider, { conversationId: id, from: null, statements: pinned, servedHead: null, signerOf })).state;
+  const after = from?.head.seq ?? -1;
+  try {
+    await extendMembership(provider, {
+      conversationId: id,
+      from,
+      statements: served.statements.filter((st) => st.seq > after),
+      servedHead: served.head,
+      signerOf,
+    });
+    return 'verified';
+  } catch (err) {
+    return err instanceof AppError ? err.code : String(err);
+  }
+}
+
 const headOf = async (s: MembershipStatement): Promise<MembershipHead> => ({ seq: s.seq, hash: await membershipHash(provider, s) });
 
 const memberView = (userId: string) => ({ userId, role: 'member' as const, joinedAt: Date.now(), firstVersion: 1 }) as ConversationView['members'][number];
@@ -280,6 +319,7 @@ describe('a malicious key service cannot decide who reads', () => {
     ];
     for (const [code, ghost] of ghosts) {
       const forgedHead = await headOf(ghost);
+      expect(await chainVerdict(alice, id, statements, { statements: [...statements, ghost], head: forgedHead }), code).toBe(code);
       theProxy().edit = edits(
         editView(id, (v) => ({ ...v, members: [...v.members, memberView(uid(mallory))], membershipHead: forgedHead, needsRotation: true })),
         serveChain(id, [...statements, ghost], forgedHead),
@@ -301,6 +341,7 @@ describe('a malicious key service cannot decide who reads', () => {
     const withCarol = (v: ConversationView): ConversationView => ({ ...v, members: [...v.members, memberView(uid(carol))], needsRotation: true });
 
     // The removal is cut out of the chain; the statement after it is kept.
+    expect(await chainVerdict(alice, id, [genesis], { statements: [genesis, role], head })).toBe('chain_broken');
     theProxy().edit = edits(editView(id, withCarol), serveChain(id, [genesis, role], head));
     expect(await refusal(bob.conversation(id))).toEqual({ refused: 'chain_broken' });
     expect(await attemptSeal(bob, id, 'to carol?', [carol])).toEqual({ refused: 'chain_broken' });
@@ -309,6 +350,7 @@ describe('a malicious key service cannot decide who reads', () => {
     theProxy().edit = (_req, _status, body) => body;
     expect((await bob.conversation(id)).membershipHead).toEqual(head);
     const genesisHead = await headOf(genesis);
+    expect(await chainVerdict(alice, id, statements, { statements: [genesis], head: genesisHead })).toBe('membership_rollback');
     theProxy().edit = edits(
       editView(id, (v) =>
         withCarol({ ...v, membershipHead: genesisHead, members: v.members.map((m) => ({ ...m, role: m.role === 'admin' ? 'member' : m.role })) }),
@@ -440,6 +482,11 @@ describe('a malicious key service cannot decide who reads', () => {
 
   it('6. an old membership head replayed (genuine old answers), or another statement at the pinned position: membership_rollback / membership_fork', async () => {
     const { alice, bob, carol, id } = await trio();
+    await say(alice, id, 'before removal');
+    await reads(carol, id, ['before removal']);
+    const carolsCopy = ringOf(carol).held(id, 1); // what Carol keeps of version 1 when she is removed
+    if (!carolsCopy) throw new Error('carol holds no version 1');
+    const carolV1 = keyReader('carol, with her copy of version 1', 1, carolsCopy, [bob]);
     // The service records Bob's genuine answers before the change.
     const oldView = await apiOf(bob).request('getConversation', { params: { conversationId: id } });
     const oldChain = await apiOf(bob).request('getMembership', { params: { conversationId: id } });
@@ -447,24 +494,26 @@ describe('a malicious key service cannot decide who reads', () => {
     await alice.removeMember(id, uid(carol));
     const { statements, head } = await realChain(alice, id);
     expect((await bob.conversation(id)).membershipHead).toEqual(head); // Bob pins the removal
+    expect(await chainVerdict(alice, id, statements, oldChain)).toBe('membership_rollback');
 
     theProxy().edit = edits(
       editView(id, () => oldView),
       serveChain(id, oldChain.statements, oldChain.head),
     );
     expect(await refusal(bob.conversation(id))).toEqual({ refused: 'membership_rollback' });
-    expect(await attemptSeal(bob, id, 'to carol?', [carol])).toEqual({ refused: 'membership_rollback' });
+    expect(await attemptSeal(bob, id, 'to carol?', [carol, carolV1])).toEqual({ refused: 'membership_rollback' });
 
     const [genesis, removal] = statements;
     if (!genesis || !removal) throw new Error('expected two statements');
     const other = { ...removal, at: removal.at + 1 };
     const otherHead = await headOf(other);
+    expect(await chainVerdict(alice, id, statements, { statements: [genesis, other], head: otherHead })).toBe('membership_fork');
     theProxy().edit = edits(
       editView(id, (v) => ({ ...v, membershipHead: otherHead })),
       serveChain(id, [genesis, other], otherHead),
     );
     expect(await refusal(bob.conversation(id))).toEqual({ refused: 'membership_fork' });
-    expect(await attemptSeal(bob, id, 'to carol?', [carol])).toEqual({ refused: 'membership_fork' });
+    expect(await attemptSeal(bob, id, 'to carol?', [carol, carolV1])).toEqual({ refused: 'membership_fork' });
     expect(wrappedTo(id)).not.toContain(did(carol));
   });
 
@@ -512,6 +561,11 @@ describe('a malicious key service cannot decide who reads', () => {
 
     expect((await alice.revokeDevice(phoneId)).rotated).toContain(id);
     const { revocation } = await apiOf(bob).request('getDeviceRevocation', { params: { deviceId: phoneId } });
+    const { revokedAt } = await verifyDeviceRevocation(provider, revocation, {
+      accountKey: identityOf(alice).account.publicKey,
+      userId: uid(alice),
+      deviceId: phoneId,
+    });
     const fromPhone = await sealEnvelope(provider, {
       conversationId: id,
       keyVersion: 1,
@@ -521,11 +575,11 @@ describe('a malicious key service cannot decide who reads', () => {
       plaintext: plaintext('from a stolen phone'),
       channel: conversationPubnubChannel(id),
     });
-    expect(await bob.messageCrypto().open(id, fromPhone, { timetoken: timetoken(revocation.revokedAt - 1_000) })).toMatchObject({
+    expect(await bob.messageCrypto().open(id, fromPhone, { timetoken: timetoken(revokedAt - 1_000) })).toMatchObject({
       kind: 'ok',
       senderUser: uid(alice),
     });
-    expect(await bob.messageCrypto().open(id, fromPhone, { timetoken: timetoken(revocation.revokedAt + TOLERANCE_MS + 60_000) })).toMatchObject({
+    expect(await bob.messageCrypto().open(id, fromPhone, { timetoken: timetoken(revokedAt + TOLERANCE_MS + 60_000) })).toMatchObject({
       kind: 'rejected',
       code: 'sender_revoked',
     });
