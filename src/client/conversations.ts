@@ -18,6 +18,7 @@ import { isProtocolError } from '../common/protocol/errors';
 import { createKeyVersionRecord } from '../common/protocol/keyVersionRecord';
 import { wrapKey, type KeyWrap } from '../common/protocol/keyWrap';
 import { createWrapGrant, type WrapGrant } from '../common/protocol/wrapGrant';
+import { MembershipForkError, MembershipRollbackError } from '../common/protocol/membershipChain';
 import type { MembershipState } from '../common/protocol/membershipRules';
 import type { Directory, TrustedDevice } from './directory';
 import { InvalidInputError, KeyServiceError, MembershipMismatchError, RotationConflictError, VersionRollbackError } from './errors';
@@ -108,6 +109,12 @@ export class Conversations {
       current = await this.api.request('getConversation', { params: { conversationId: view.conversationId } });
       verified = (await this.log.upTo(view.conversationId, current.membershipHead)) ?? verified;
     }
+    const served = current.membershipHead;
+    const head = verified.state.head;
+    if (served === null || served.seq < head.seq) {
+      throw new MembershipRollbackError(`the key service answers membership head ${served?.seq ?? 'none'} for ${view.conversationId}, older than the verified ${head.seq}`);
+    }
+    if (served.seq === head.seq && served.hash !== head.hash) throw new MembershipForkError(`the key service answers another statement at the verified head ${head.seq}`);
     const mismatch = disagreement(current, verified.state);
     if (mismatch !== undefined) throw new MembershipMismatchError(view.conversationId, mismatch);
     return current;

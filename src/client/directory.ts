@@ -53,6 +53,8 @@ export class Directory {
   /** Certificates verified before, by device: reused while the certificate and the trusted key are the same. */
   private readonly verified = new Map<string, { certificate: string; accountKey: string; revocation: string | null; device: TrustedDevice }>();
   private readonly identityChanged = new Emitter<[userId: string]>();
+  /** When each cached device was last asked for (ms): a revocation made since is not known yet. */
+  private readonly checked = new Map<string, number>();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -190,6 +192,7 @@ export class Directory {
   device(deviceId: string, opts: { fresh?: boolean } = {}): Promise<TrustedDevice> {
     let hit = opts.fresh === true ? undefined : this.deviceCache.get(deviceId);
     if (!hit) {
+      this.checked.set(deviceId, Date.now());
       hit = (async () => {
         const { device } = await this.api.request('getDevice', { params: { deviceId } });
         return this.verify(device, await this.trustedAccountKey(device.userId));
@@ -198,6 +201,11 @@ export class Directory {
       this.deviceCache.set(deviceId, hit);
     }
     return hit;
+  }
+
+  /** When the directory last asked the key service about a device (undefined: never this session). */
+  checkedAt(deviceId: string): number | undefined {
+    return this.checked.get(deviceId);
   }
 
   /**
@@ -233,6 +241,7 @@ export class Directory {
         if (accountKey === undefined) throw new NotFoundError(`an identity key for ${view.userId}`);
         const trusted = await this.verify(view, accountKey);
         this.deviceCache.set(view.deviceId, Promise.resolve(trusted));
+        this.checked.set(view.deviceId, Date.now());
         devices.set(view.deviceId, trusted);
       } catch (err) {
         failures.set(view.deviceId, asError(err));

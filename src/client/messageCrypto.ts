@@ -37,9 +37,6 @@ function timetokenMs(timetoken: string): number | undefined {
 }
 
 export class CoreMessageCrypto implements MessageCrypto {
-  /** Devices asked about again this session because a later version left them out (once each). */
-  private readonly askedAgain = new Set<string>();
-
   constructor(
     private readonly provider: CryptoProvider,
     private readonly ring: KeyRing,
@@ -138,9 +135,9 @@ export class CoreMessageCrypto implements MessageCrypto {
       }
     }
     if (sentAt !== undefined) {
-      // A later version that leaves the device out: ask the directory again whether its account revoked it.
-      const fresh = later.some((f) => !f.memberDevices.includes(senderDevice)) && !this.askedAgain.has(senderDevice);
-      if (fresh) this.askedAgain.add(senderDevice);
+      // Relayed later than the device was last looked up (plus the tolerance): a revocation made since would not be known, so ask again.
+      const checkedAt = this.directory.checkedAt(senderDevice);
+      const fresh = checkedAt !== undefined && sentAt > checkedAt + SENDER_TOLERANCE_MS;
       const device = await this.directory.device(senderDevice, { fresh }).catch(() => undefined);
       if (device?.revokedAt !== undefined && sentAt > device.revokedAt + SENDER_TOLERANCE_MS) {
         return new SenderRevokedError(`device ${senderDevice} was revoked by its account before this message was sent`);
