@@ -12,6 +12,7 @@ import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
+import type { MembershipChange } from '../common/protocol/membershipStatement';
 import type { BroadcastService } from './broadcast/broadcastService';
 import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevices';
 import { changeAccountPassword, endAccountSession, endOtherAccountSessions, listAccountSessions, type AccountSession } from './accountSessions';
@@ -57,6 +58,15 @@ export interface SessionInfo {
   readonly username: string;
   readonly deviceId: DeviceId;
   readonly deviceName: string;
+}
+
+/** One verified membership statement, as the UI shows it (docs/protocol.md §15.1). */
+export interface MembershipEvent {
+  readonly seq: number;
+  /** The actor's clock when it signed (ms). */
+  readonly at: number;
+  readonly actor: UserId;
+  readonly change: MembershipChange;
 }
 
 export class Client {
@@ -280,6 +290,25 @@ export class Client {
     return this.need().conversations.get(conversationId);
   }
 
+  /**
+   * The conversation's membership history as this device verified it (docs/protocol.md §15): each signed
+   * statement — who created, added, removed, left or changed a role, and when by the actor's clock — in
+   * chain order. Empty for a conversation older than signed membership that its owner has not migrated.
+   * Throws the typed error of a chain that does not verify (as `conversation` does).
+   */
+  async membershipHistory(conversationId: ConversationId): Promise<MembershipEvent[]> {
+    const parts = this.need();
+    const info = await parts.conversations.get(conversationId);
+    if (info.membershipHead === null) return [];
+    const verified = parts.membership.cached(conversationId);
+    return (verified?.chain ?? []).map(({ statement }) => ({ seq: statement.seq, at: statement.at, actor: statement.actor, change: statement.change }));
+  }
+
+  /** Why a conversation was left out of `conversations()` (its membership did not verify), if it was. */
+  conversationRefusal(conversationId: ConversationId): AppError | undefined {
+    return this.need().conversations.refusal(conversationId);
+  }
+
   createConversation(input: { kind: ConversationKind; members: readonly UserId[]; name?: string; historyPolicy?: HistoryPolicy }): Promise<ConversationInfo> {
     return this.need().conversations.create(input);
   }
@@ -344,6 +373,11 @@ export class Client {
   /** Control notices after the core has acted on them (e.g. to join a conversation one was added to). */
   onNotice(listener: (notice: ControlNotice) => void): () => void {
     return this.chat.onNotice(listener);
+  }
+
+  /** Whether a contact is new to this user: met within the last week and not verified (no network). */
+  isNewContact(userId: UserId): boolean {
+    return this.need().directory.isNewContact(userId);
   }
 
   contactTrust(userId: UserId): Promise<ContactTrust> {

@@ -38,6 +38,9 @@ export interface TrustedDevice {
 /** Trust state of one contact. */
 export type TrustState = 'unverified' | 'verified' | 'changed';
 
+/** How long a contact met for the first time is marked new (unless verified first). */
+export const NEW_CONTACT_MS = 7 * 24 * 3600 * 1000;
+
 /** How long a directory answer about a user is reused (a key change shows within this time). */
 const USER_TTL_MS = 10_000;
 
@@ -127,7 +130,7 @@ export class Directory {
       if (user.identityKey === null) throw new NotFoundError(`an identity key for ${user.userId} (they have no device yet)`);
       const pin = changes.get(user.userId) ?? pins[user.userId];
       if (pin === undefined) {
-        changes.set(user.userId, { identityKey: user.identityKey, verified: false, changedTo: null });
+        changes.set(user.userId, { identityKey: user.identityKey, verified: false, changedTo: null, pinnedAt: Date.now() });
         keys.set(user.userId, fromBase64Url(user.identityKey));
         continue;
       }
@@ -148,6 +151,17 @@ export class Directory {
   /** `listener` runs when a contact's identity key is found to differ from the pinned one (state `changed`). */
   onIdentityChange(listener: (userId: string) => void): () => void {
     return this.identityChanged.event(listener);
+  }
+
+  /**
+   * Whether a contact is new to this user (docs/client.md "Decisions"): met for the first time (key pinned)
+   * within `NEW_CONTACT_MS` and not verified by safety number. The UI marks them, so a member someone
+   * added is not taken for a colleague one knows.
+   */
+  isNewContact(userId: string, now = Date.now()): boolean {
+    const pin = this.state.get().pins[userId];
+    if (pin === undefined || userId === this.self.userId) return false;
+    return !pin.verified && pin.pinnedAt !== undefined && now - pin.pinnedAt < NEW_CONTACT_MS;
   }
 
   trustState(userId: string): TrustState {

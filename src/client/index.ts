@@ -8,7 +8,7 @@
  */
 
 // The facade and what its methods answer.
-export { Client, type ClientDeps, type SessionInfo, type DeviceInfo, type AccountSession } from './client';
+export { Client, type ClientDeps, type SessionInfo, type DeviceInfo, type AccountSession, type MembershipEvent } from './client';
 export type { ConversationInfo, ConversationMember } from './conversations';
 export type { AssignableRole, ConversationKind, HistoryPolicy, Role } from '../common/domain';
 export type { PublicUser } from './directory';

@@ -52,7 +52,7 @@ export interface RingDevice {
 /**
  * The users whose devices a version may wrap to, when the caller knows them: the members at the membership
  * head the record names, on the chain this device verified (undefined to skip the check, e.g. a version
- * made before chains existed); throws `member_mismatch` for a head that is not on that chain.
+ * made before chains existed); throws `membership_fork` for a head that is not on that chain.
  */
 export type AllowedMembers = (conversationId: ConversationId, record: PublicKeyVersionRecord) => Promise<ReadonlySet<string> | undefined>;
 

@@ -28,6 +28,8 @@ const PinSchema = z.strictObject({
   verified: z.boolean(),
   /** A different key the directory now shows; sending is blocked until acknowledged. */
   changedTo: z.string().nullable(),
+  /** When this profile first met the contact (pinned their key, ms); absent for pins made before it was recorded. */
+  pinnedAt: z.number().int().optional(),
 });
 export type Pin = z.infer<typeof PinSchema>;
 

@@ -16,6 +16,7 @@ import type { ProfileState } from './profileState';
 import { MembershipLog } from './membershipLog';
 import type { ConversationId } from '../common/ids';
 import { MemberMismatchError } from '../common/protocol/errors';
+import { MembershipForkError } from '../common/protocol/membershipChain';
 import type { PublicKeyVersionRecord } from '../common/protocol/keyVersionRecord';
 
 export interface SignedIn {
@@ -59,7 +60,7 @@ export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, stat
 
 /**
  * Who a key version may wrap to (docs/protocol.md §15.5): the members at the membership head its record
- * names, which must be on the chain this device verified (`member_mismatch` otherwise). A record without a
+ * names, which must be on the chain this device verified (`membership_fork` otherwise). A record without a
  * head is accepted in a conversation made before chains existed (its current members, as before), and in a
  * migrated one only when it predates the migrated genesis — history, never a key to send under.
  */
@@ -67,7 +68,7 @@ async function allowedMembers(api: KeyServiceApi, log: MembershipLog, conversati
   const where = `key version ${record.version} of ${conversationId}`;
   if (record.membership !== undefined) {
     const at = await log.stateAt(conversationId, record.membership);
-    if (at === undefined) throw new MemberMismatchError(`${where} names membership head ${record.membership.seq}, which is not on the verified chain`);
+    if (at === undefined) throw new MembershipForkError(`${where} names membership head ${record.membership.seq}, which is not on the verified chain`);
     return new Set(at.members.keys());
   }
   const info = await api.request('getConversation', { params: { conversationId } });

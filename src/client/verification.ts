@@ -11,6 +11,8 @@ import { InvalidInputError } from './errors';
 export interface ContactTrust {
   readonly userId: string;
   readonly state: TrustState;
+  /** Met for the first time within the last week and not verified (`Directory.isNewContact`). */
+  readonly isNew: boolean;
   /** 12 groups of 5 digits. */
   readonly safetyNumber: string;
   readonly qrPayload: string;
@@ -24,7 +26,7 @@ export async function contactTrust(
 ): Promise<ContactTrust> {
   const theirs = await directory.trustedAccountKey(userId);
   const sn = await safetyNumber(provider, { userId: self.userId, accountKey: self.accountKey }, { userId, accountKey: theirs });
-  return { userId, state: directory.trustState(userId), safetyNumber: sn.display, qrPayload: sn.qrPayload };
+  return { userId, state: directory.trustState(userId), isNew: directory.isNewContact(userId), safetyNumber: sn.display, qrPayload: sn.qrPayload };
 }
 
 /** Marks verified; with `scanned`, only when the scanned QR payload matches our safety number. */

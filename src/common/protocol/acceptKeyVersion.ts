@@ -52,7 +52,7 @@ export interface AcceptKeyVersionContext {
   readonly resolveGranter?: ResolveGranter;
   /**
    * The users whose devices the version may wrap to, when known (the members at the membership head the
-   * verified record names, §15.5); undefined to skip that part. May throw `member_mismatch` itself (a head
+   * verified record names, §15.5); undefined to skip that part. May throw itself (`membership_fork`: a head
    * that is not on the verifier's chain).
    */
   readonly allowedMembers: (record: PublicKeyVersionRecord) => Promise<ReadonlySet<string> | undefined>;
