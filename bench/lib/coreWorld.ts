@@ -6,12 +6,14 @@
  * register in parallel batches through `Client.register`; a second device of an account logs in over the
  * key-service HTTP API, is certified with the account identity key (docs/api.md §Devices) and is opened as
  * a restored profile (`Client.open` over its vault and profile state), so no device-linking round trips are
- * needed.
+ * needed. For groups larger than a one-process bench can hold as clients (5,000 x 2), `registerAccounts`
+ * makes members that are only accounts on the key service — registered, with an identity key and two
+ * certified devices, over the same HTTP API — but no `Client`: they receive nothing and are not sampled.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { newDeviceId, type DeviceId, type UserId } from '../../src/common/ids';
-import { generateDeviceKeys } from '../../src/common/protocol/identity';
+import { generateAccountIdentity, generateDeviceKeys } from '../../src/common/protocol/identity';
 import { Client, certifyAndRegister, KeyServiceApi, ProfileState, InMemoryVaultForTests } from '../../src/client';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { startKeyService, type KeyService } from '../../src/server/index';
@@ -133,4 +135,35 @@ export async function createMembers(world: CoreWorld, tmpDir: string, prefix: st
     members.push(...(await Promise.all(ids.map(one))));
   }
   return members;
+}
+
+/**
+ * Registers `count` accounts with `devices` certified devices each over the key-service HTTP API, `batch`
+ * at a time, without opening a `Client` for any of them (the key service sees exactly what a client's
+ * registration and a second device's enrolment send: account, identity key, certificates). Answers their
+ * user ids.
+ */
+export async function registerAccounts(world: CoreWorld, prefix: string, count: number, devices = 2, batch = 50): Promise<UserId[]> {
+  const one = async (i: number): Promise<UserId> => {
+    const username = `${prefix}-${String(i).padStart(5, '0')}`;
+    const api = new KeyServiceApi(world.keyService.url);
+    await api.request('register', { body: { username, password: PASSWORD, displayName: username } });
+    const account = await generateAccountIdentity(provider);
+    let userId: UserId | undefined;
+    for (let d = 0; d < devices; d++) {
+      const session = d === 0 ? api : new KeyServiceApi(world.keyService.url);
+      const pair = await session.request('login', { body: { username, password: PASSWORD } });
+      session.setTokens(pair.accessToken, pair.refreshToken);
+      userId = pair.user.userId as UserId;
+      const device = await generateDeviceKeys(provider);
+      await certifyAndRegister(session, provider, { userId, deviceId: newDeviceId(provider), deviceName: `device ${d + 1}`, platform: 'cli', account, device });
+    }
+    if (userId === undefined) throw new Error(`${username}: an account needs at least one device`);
+    return userId;
+  };
+  const ids: UserId[] = [];
+  for (let i = 0; i < count; i += batch) {
+    ids.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, k) => one(i + k)))));
+  }
+  return ids;
 }

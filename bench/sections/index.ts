@@ -5,6 +5,7 @@
 import type { Section } from '../lib/section';
 import { hpkeWrapSection } from './hpkeWrap';
 import { keyServiceSection } from './keyService';
+import { membershipVerifySection } from './membershipVerify';
 import { messageSealSection } from './messageSeal';
 import { outboxCostSection } from './outboxCost';
 import { relayLoadSection } from './relayLoad';
@@ -18,6 +19,7 @@ export const SECTIONS: readonly Section[] = [
   hpkeWrapSection,
   rotationSection,
   rotationE2eSection,
+  membershipVerifySection,
   keyServiceSection,
   outboxCostSection,
   sendToDecryptedSection,

@@ -41,7 +41,7 @@ export const DevicesQuery = z.strictObject({ include: z.literal('revoked').optio
 export const DeviceListSchema = z.object({ devices: z.array(DeviceViewSchema) });
 export const OneDeviceSchema = z.object({ device: DeviceViewSchema });
 
-/** A conversation has at most 1,000 members: one lookup covers a full conversation's users. */
+/** One lookup covers a 1,000-member conversation's users; a larger one (up to MAX_GENESIS_MEMBERS, 5,000) takes several. */
 export const MAX_LOOKUP_USERS = 1_000;
 /** Two devices each for a full conversation. */
 export const MAX_LOOKUP_DEVICES = 2_000;

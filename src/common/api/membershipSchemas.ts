@@ -6,18 +6,17 @@
  */
 import { z } from 'zod';
 import { MAX_SEQ } from '../protocol/membershipHead';
-import { MembershipStatementSchema } from '../protocol/membershipStatement';
+import { MAX_GENESIS_MEMBERS, MembershipStatementSchema } from '../protocol/membershipStatement';
 import { ConversationNameSchema, MembershipHeadWire, VersionWrapSchema } from './conversationSchemas';
-import { MAX_LOOKUP_USERS } from './deviceSchemas';
 
 /** A signed membership statement (docs/protocol.md §15.1). */
 export const MembershipStatementWire = MembershipStatementSchema.meta({ id: 'MembershipStatement' });
 
 export const CreateConversationBody = z.strictObject({
   genesis: MembershipStatementWire.refine(
-    (s) => s.change.type !== 'create' || s.change.members.length <= MAX_LOOKUP_USERS,
-    `a conversation starts with at most ${MAX_LOOKUP_USERS} members`,
-  ).describe("the creator's signed genesis (seq 0, change `create`): the conversation id, kind, history policy, members (at most 1,000) and roles"),
+    (s) => s.change.type !== 'create' || s.change.members.length <= MAX_GENESIS_MEMBERS,
+    `a conversation starts with at most ${MAX_GENESIS_MEMBERS} members`,
+  ).describe("the creator's signed genesis (seq 0, change `create`): the conversation id, kind, history policy, members (at most 5,000) and roles"),
   name: ConversationNameSchema.optional().describe('groups only'),
 });
 
