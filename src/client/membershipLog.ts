@@ -65,7 +65,8 @@ export class MembershipLog {
   async stateAt(conversationId: ConversationId, head: MembershipHead): Promise<MembershipState | undefined> {
     const verified = await this.upTo(conversationId, head);
     if (verified === null) return undefined;
-    const at = membershipAt(verified.chain, head.seq);
+    // Most records name the current head: no replay then (replaying a long chain costs tens of ms).
+    const at = head.seq === verified.state.head.seq ? verified.state : membershipAt(verified.chain, head.seq);
     return at?.head.hash === head.hash ? at : undefined;
   }
 

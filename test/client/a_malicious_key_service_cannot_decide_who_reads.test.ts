@@ -30,10 +30,11 @@ import { openEnvelope, sealEnvelope } from '../../src/common/protocol/envelopeSe
 import { extendMembership } from '../../src/common/protocol/membershipChain';
 import { createKeyVersionRecord, publicKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
 import type { MembershipHead } from '../../src/common/protocol/membershipHead';
-import { membershipHash, signMembershipStatement, type MembershipStatement } from '../../src/common/protocol/membershipStatement';
+import { membershipHash, parseMembershipStatement, signMembershipStatement, type MembershipStatement } from '../../src/common/protocol/membershipStatement';
 import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
-import { apiOf, cleanup, linkedDevice, newClient, PASSWORD, provider, reads, registered, say, startWorld, uniqueName, waitFor, type World } from './harness';
+import { apiOf, cleanup, linkedDevice, newClient, PASSWORD, provider, reads, registered, say, startWorld as startWorldOn, uniqueName, waitFor, type World } from './harness';
+import { describeBackends, freshPostgresDatabase } from '../server/helpers/backends';
 import { startKeyServiceProxy, type Edit, type KeyServiceProxy, type ProxiedRequest } from './keyServiceProxy';
 
 let proxy: KeyServiceProxy | undefined;
@@ -181,7 +182,7 @@ async function verdict(client: Client, id: ConversationId, envelope: unknown): P
 async function realChain(reader: Client, id: ConversationId): Promise<{ statements: MembershipStatement[]; head: MembershipHead }> {
   const page = await apiOf(reader).request('getMembership', { params: { conversationId: id } });
   if (page.head === null) throw new Error('no chain');
-  return { statements: page.statements, head: page.head };
+  return { statements: page.statements.map(parseMembershipStatement), head: page.head };
 }
 
 /**
@@ -233,7 +234,7 @@ async function bobBehindTheProxy(world: World): Promise<Client> {
 }
 
 /** A group of Alice (owner), Bob and Carol, Bob's client behind the proxy, and Mallory outside it. */
-async function trio() {
+async function trio(startWorld: () => Promise<World>) {
   const world = await startWorld();
   const bob = await bobBehindTheProxy(world);
   const [alice, carol, mallory] = [await registered(world, 'alice'), await registered(world, 'carol'), await registered(world, 'mallory')];
@@ -246,7 +247,10 @@ const theProxy = (): KeyServiceProxy => {
   return proxy;
 };
 
-describe('a malicious key service cannot decide who reads', () => {
+describeBackends('a malicious key service cannot decide who reads', (backend) => {
+  /** A world whose key service stores in this suite's backend. */
+  const startWorld = async () => startWorldOn(backend === 'postgres' ? { databaseUrl: await freshPostgresDatabase() } : {});
+
   it('honest flow: with the proxy forwarding everything, create, add, remove, rotate and send both ways work', async () => {
     const world = await startWorld();
     const bob = await bobBehindTheProxy(world);
@@ -274,7 +278,7 @@ describe('a malicious key service cannot decide who reads', () => {
   });
 
   it('1a. a ghost member in the served member list: membership_mismatch, nothing sealed or wrapped to them', async () => {
-    const { alice, bob, mallory, id } = await trio();
+    const { alice, bob, mallory, id } = await trio(startWorld);
     await say(alice, id, 'before the ghost');
     await bob.conversation(id);
     theProxy().edit = editView(id, (v) => ({ ...v, members: [...v.members, memberView(uid(mallory))], needsRotation: true }));
@@ -285,7 +289,7 @@ describe('a malicious key service cannot decide who reads', () => {
   });
 
   it('1b. a ghost add in the served chain, forged or signed by the ghost herself: bad_signature / membership_rule, nothing wrapped to her', async () => {
-    const { alice, bob, mallory, id } = await trio();
+    const { alice, bob, mallory, id } = await trio(startWorld);
     await bob.conversation(id);
     const { statements, head } = await realChain(alice, id);
     const add = { type: 'add' as const, userId: uid(mallory), role: 'member' as const };
@@ -331,7 +335,7 @@ describe('a malicious key service cannot decide who reads', () => {
   });
 
   it("2. a dropped removal: chain_broken, then membership_rollback once Bob pinned the removal; Carol's devices get nothing from Bob", async () => {
-    const { alice, bob, carol, id } = await trio();
+    const { alice, bob, carol, id } = await trio(startWorld);
     await bob.conversation(id); // Bob verifies and pins the genesis
     await alice.removeMember(id, uid(carol)); // seq 1, version 2
     await alice.setMemberRole(id, uid(bob), 'admin'); // seq 2
@@ -363,7 +367,7 @@ describe('a malicious key service cannot decide who reads', () => {
   });
 
   it('3. currentVersion rolled back to the version the removed member holds: version_rollback, nothing sealed or published', async () => {
-    const { alice, bob, carol, id } = await trio();
+    const { alice, bob, carol, id } = await trio(startWorld);
     await say(alice, id, 'before removal');
     await reads(carol, id, ['before removal']); // Carol holds version 1
     await reads(bob, id, ['before removal']); // so does Bob
@@ -386,7 +390,7 @@ describe('a malicious key service cannot decide who reads', () => {
   });
 
   it("4. a swapped wrap (another version's wrap, or another version's answer): bad_signature / wrong_key_version, the key is never used", async () => {
-    const { alice, bob, id } = await trio();
+    const { alice, bob, id } = await trio(startWorld);
     await say(alice, id, 'under version 1');
     await reads(bob, id, ['under version 1']);
     const v1 = await apiOf(bob).request('getKeyVersion', { params: { conversationId: id, version: 1 } });
@@ -407,7 +411,7 @@ describe('a malicious key service cannot decide who reads', () => {
   });
 
   it("5a. a device injected into a record's memberDevices: bad_signature", async () => {
-    const { alice, bob, mallory, id } = await trio();
+    const { alice, bob, mallory, id } = await trio(startWorld);
     expect(await alice.rotate(id)).toBe(2);
     const underV2 = await alice.messageCrypto().seal(id, plaintext('under version 2'));
     const injected = did(mallory);
@@ -424,7 +428,7 @@ describe('a malicious key service cannot decide who reads', () => {
   });
 
   it("5b. a record a certified member signed that wraps to a non-member's device: member_mismatch, for an old version and for the current one", async () => {
-    const { alice, bob, carol, mallory, id } = await trio();
+    const { alice, bob, carol, mallory, id } = await trio(startWorld);
     expect(await alice.rotate(id)).toBe(2);
     const recipients = [alice, bob, carol, mallory].map((c) => ({ deviceId: did(c), x25519PublicKey: identityOf(c).device.x25519.publicKey }));
     const carolKeys = identityOf(carol);
@@ -481,7 +485,7 @@ describe('a malicious key service cannot decide who reads', () => {
   });
 
   it('6. an old membership head replayed (genuine old answers), or another statement at the pinned position: membership_rollback / membership_fork', async () => {
-    const { alice, bob, carol, id } = await trio();
+    const { alice, bob, carol, id } = await trio(startWorld);
     await say(alice, id, 'before removal');
     await reads(carol, id, ['before removal']);
     const carolsCopy = ringOf(carol).held(id, 1); // what Carol keeps of version 1 when she is removed
@@ -494,11 +498,11 @@ describe('a malicious key service cannot decide who reads', () => {
     await alice.removeMember(id, uid(carol));
     const { statements, head } = await realChain(alice, id);
     expect((await bob.conversation(id)).membershipHead).toEqual(head); // Bob pins the removal
-    expect(await chainVerdict(alice, id, statements, oldChain)).toBe('membership_rollback');
+    expect(await chainVerdict(alice, id, statements, { ...oldChain, statements: oldChain.statements.map(parseMembershipStatement) })).toBe('membership_rollback');
 
     theProxy().edit = edits(
       editView(id, () => oldView),
-      serveChain(id, oldChain.statements, oldChain.head),
+      serveChain(id, oldChain.statements.map(parseMembershipStatement), oldChain.head),
     );
     expect(await refusal(bob.conversation(id))).toEqual({ refused: 'membership_rollback' });
     expect(await attemptSeal(bob, id, 'to carol?', [carol, carolV1])).toEqual({ refused: 'membership_rollback' });
@@ -518,7 +522,7 @@ describe('a malicious key service cannot decide who reads', () => {
   });
 
   it('7. a removed member posting under the old key after the rotation: rejected sender_removed (what she sent before still opens)', async () => {
-    const { alice, bob, carol, id } = await trio();
+    const { alice, bob, carol, id } = await trio(startWorld);
     await say(alice, id, 'before removal');
     await reads(carol, id, ['before removal']);
     await reads(bob, id, ['before removal']);
