@@ -112,9 +112,12 @@ export class Conversations {
     const served = current.membershipHead;
     const head = verified.state.head;
     if (served === null || served.seq < head.seq) {
-      throw new MembershipRollbackError(`the key service answers membership head ${served?.seq ?? 'none'} for ${view.conversationId}, older than the verified ${head.seq}`);
+      throw new MembershipRollbackError(
+        `the key service answers membership head ${served?.seq ?? 'none'} for ${view.conversationId}, older than the verified ${head.seq}`,
+      );
     }
-    if (served.seq === head.seq && served.hash !== head.hash) throw new MembershipForkError(`the key service answers another statement at the verified head ${head.seq}`);
+    if (served.seq === head.seq && served.hash !== head.hash)
+      throw new MembershipForkError(`the key service answers another statement at the verified head ${head.seq}`);
     const mismatch = disagreement(current, verified.state);
     if (mismatch !== undefined) throw new MembershipMismatchError(view.conversationId, mismatch);
     return current;
@@ -335,7 +338,8 @@ function isTrustFailure(err: unknown): err is AppError {
 
 /** How the key service's view differs from the verified state, or undefined when they agree. */
 function disagreement(view: ConversationInfo, state: MembershipState): string | undefined {
-  if (view.membershipHead?.seq !== state.head.seq || view.membershipHead.hash !== state.head.hash) return `head ${view.membershipHead?.seq ?? 'none'} is not the verified ${state.head.seq}`;
+  if (view.membershipHead?.seq !== state.head.seq || view.membershipHead.hash !== state.head.hash)
+    return `head ${view.membershipHead?.seq ?? 'none'} is not the verified ${state.head.seq}`;
   if (view.kind !== state.kind) return `kind ${view.kind} is not ${state.kind}`;
   if (view.historyPolicy !== state.historyPolicy) return `history policy ${view.historyPolicy} is not ${state.historyPolicy}`;
   const served = new Map(view.members.map((m) => [m.userId as string, m.role]));

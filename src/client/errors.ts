@@ -156,6 +156,9 @@ export class VersionRollbackError extends AppError {
     served: number,
     held: number,
   ) {
-    super('version_rollback', `the server says key version ${served} of ${conversationId} is current, but this device already verified version ${held}; nothing was sent`);
+    super(
+      'version_rollback',
+      `the server says key version ${served} of ${conversationId} is current, but this device already verified version ${held}; nothing was sent`,
+    );
   }
 }

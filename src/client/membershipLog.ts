@@ -36,6 +36,8 @@ export class MembershipLog {
   private readonly cache = new Map<ConversationId, VerifiedMembership>();
   private readonly inflight = new Map<ConversationId, Promise<VerifiedMembership | null>>();
   private readonly members = new Map<string, ReadonlySet<string>>();
+  /** Conversations found to be older than chains this session (checked once). */
+  private readonly legacy = new Set<ConversationId>();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -58,6 +60,7 @@ export class MembershipLog {
   async upTo(conversationId: ConversationId, served: MembershipHead | null): Promise<VerifiedMembership | null> {
     const hit = this.cache.get(conversationId);
     if (hit !== undefined && served !== null && hit.state.head.seq >= served.seq) return hit;
+    if (served === null && hit === undefined && this.legacy.has(conversationId)) return null;
     return this.sync(conversationId);
   }
 
@@ -119,9 +122,12 @@ export class MembershipLog {
     const { statements, head } = await this.fetchAfter(conversationId, from?.state.head.seq ?? -1);
     if (head === null) {
       if (from !== undefined || pin !== undefined) {
-        throw new MembershipRollbackError(`the key service answers no membership chain for ${conversationId}; this device verified head ${pin?.seq ?? from?.state.head.seq}`);
+        throw new MembershipRollbackError(
+          `the key service answers no membership chain for ${conversationId}; this device verified head ${pin?.seq ?? from?.state.head.seq}`,
+        );
       }
       await this.assertLegacy(conversationId);
+      this.legacy.add(conversationId);
       return null;
     }
     const extended = await extendMembership(this.provider, {
@@ -135,6 +141,7 @@ export class MembershipLog {
     if (from === undefined && pin !== undefined) this.checkPin(chain, pin);
     const verified: VerifiedMembership = { state: extended.state, chain };
     this.cache.set(conversationId, verified);
+    this.legacy.delete(conversationId);
     this.pin(conversationId, extended.state.head);
     return verified;
   }
@@ -149,7 +156,9 @@ export class MembershipLog {
   private pin(conversationId: ConversationId, head: MembershipHead): void {
     const pinned = this.profile.get().membershipPins?.[conversationId];
     if (pinned?.seq === head.seq && pinned.hash === head.hash) return;
-    this.profile.update((d) => {
+    // Coalesced with the cursors (written within a second, and at exit): state.json holds every pinned
+    // contact key too, and a first start verifies every conversation.
+    this.profile.updateSoon((d) => {
       d.membershipPins = { ...d.membershipPins, [conversationId]: { seq: head.seq, hash: head.hash } };
     });
   }

@@ -64,7 +64,12 @@ export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, stat
  * head is accepted in a conversation made before chains existed (its current members, as before), and in a
  * migrated one only when it predates the migrated genesis — history, never a key to send under.
  */
-async function allowedMembers(api: KeyServiceApi, log: MembershipLog, conversationId: ConversationId, record: PublicKeyVersionRecord): Promise<ReadonlySet<string> | undefined> {
+async function allowedMembers(
+  api: KeyServiceApi,
+  log: MembershipLog,
+  conversationId: ConversationId,
+  record: PublicKeyVersionRecord,
+): Promise<ReadonlySet<string> | undefined> {
   const where = `key version ${record.version} of ${conversationId}`;
   if (record.membership !== undefined) {
     const at = await log.stateAt(conversationId, record.membership);

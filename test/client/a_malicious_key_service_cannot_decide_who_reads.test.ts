@@ -15,7 +15,11 @@
  * tolerance) is shown rejected (`sender_removed`, `sender_revoked`). With the proxy forwarding everything,
  * the honest flow works.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InMemoryVaultForTests } from '../../src/client/vault';
 import type { Client } from '../../src/client/client';
 import type { Identity } from '../../src/client/enrol';
 import type { KeyRing } from '../../src/client/keyRing';
@@ -33,7 +37,21 @@ import type { MembershipHead } from '../../src/common/protocol/membershipHead';
 import { membershipHash, parseMembershipStatement, signMembershipStatement, type MembershipStatement } from '../../src/common/protocol/membershipStatement';
 import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
-import { apiOf, cleanup, linkedDevice, newClient, PASSWORD, provider, reads, registered, say, startWorld as startWorldOn, uniqueName, waitFor, type World } from './harness';
+import {
+  apiOf,
+  cleanup,
+  linkedDevice,
+  newClient,
+  PASSWORD,
+  provider,
+  reads,
+  registered,
+  say,
+  startWorld as startWorldOn,
+  uniqueName,
+  waitFor,
+  type World,
+} from './harness';
 import { describeBackends, freshPostgresDatabase } from '../server/helpers/backends';
 import { startKeyServiceProxy, type Edit, type KeyServiceProxy, type ProxiedRequest } from './keyServiceProxy';
 
@@ -498,7 +516,9 @@ describeBackends('a malicious key service cannot decide who reads', (backend) =>
     await alice.removeMember(id, uid(carol));
     const { statements, head } = await realChain(alice, id);
     expect((await bob.conversation(id)).membershipHead).toEqual(head); // Bob pins the removal
-    expect(await chainVerdict(alice, id, statements, { ...oldChain, statements: oldChain.statements.map(parseMembershipStatement) })).toBe('membership_rollback');
+    expect(await chainVerdict(alice, id, statements, { ...oldChain, statements: oldChain.statements.map(parseMembershipStatement) })).toBe(
+      'membership_rollback',
+    );
 
     theProxy().edit = edits(
       editView(id, () => oldView),
@@ -519,6 +539,33 @@ describeBackends('a malicious key service cannot decide who reads', (backend) =>
     expect(await refusal(bob.conversation(id))).toEqual({ refused: 'membership_fork' });
     expect(await attemptSeal(bob, id, 'to carol?', [carol, carolV1])).toEqual({ refused: 'membership_fork' });
     expect(wrappedTo(id)).not.toContain(did(carol));
+  });
+
+  it('6b. the pinned head survives a restart: the old chain served to the reopened profile is membership_rollback', async () => {
+    const world = await startWorld();
+    proxy = await startKeyServiceProxy(world.keyService.url);
+    const vault = new InMemoryVaultForTests();
+    const dataDir = mkdtempSync(join(tmpdir(), 'seed-client-bob-'));
+    const first = await newClient(world, "bob's device", { keyServiceUrl: proxy.url, vault, dataDir });
+    await first.register({ username: uniqueName('bob'), password: PASSWORD, displayName: 'bob' });
+    const [alice, carol] = [await registered(world, 'alice'), await registered(world, 'carol')];
+    const id = (await alice.createConversation({ kind: 'group', name: 'restart', members: [uid(first), uid(carol)] })).conversationId;
+    const oldView = await apiOf(first).request('getConversation', { params: { conversationId: id } });
+    const oldChain = await apiOf(first).request('getMembership', { params: { conversationId: id } });
+    await alice.removeMember(id, uid(carol));
+    expect((await first.conversation(id)).members.map((m) => m.userId)).not.toContain(uid(carol));
+    await first.close();
+
+    const again = await newClient(world, "bob's device", { keyServiceUrl: proxy.url, vault, dataDir });
+    expect(again.isSignedIn).toBe(true);
+    theProxy().edit = edits(
+      editView(id, () => oldView),
+      serveChain(id, oldChain.statements.map(parseMembershipStatement), oldChain.head),
+    );
+    expect(await refusal(again.conversation(id))).toEqual({ refused: 'membership_rollback' });
+    theProxy().edit = (_req, _status, body) => body;
+    expect((await again.conversation(id)).members.map((m) => m.userId)).not.toContain(uid(carol));
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('7. a removed member posting under the old key after the rotation: rejected sender_removed (what she sent before still opens)', async () => {
