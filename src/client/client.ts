@@ -309,6 +309,11 @@ export class Client {
     return this.need().conversations.refusal(conversationId);
   }
 
+  /** The conversations the last `conversations()` left out because their membership did not verify, with why. */
+  refusedConversations(): { conversationId: ConversationId; error: AppError }[] {
+    return this.need().conversations.refused();
+  }
+
   createConversation(input: { kind: ConversationKind; members: readonly UserId[]; name?: string; historyPolicy?: HistoryPolicy }): Promise<ConversationInfo> {
     return this.need().conversations.create(input);
   }

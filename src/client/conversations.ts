@@ -83,6 +83,11 @@ export class Conversations {
     return this.refusals.get(conversationId);
   }
 
+  /** Every conversation the last `list` left out, with why. */
+  refused(): { conversationId: ConversationId; error: AppError }[] {
+    return [...this.refusals].map(([conversationId, error]) => ({ conversationId, error }));
+  }
+
   private readonly refusals = new Map<ConversationId, AppError>();
 
   /**

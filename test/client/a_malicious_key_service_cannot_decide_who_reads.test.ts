@@ -304,6 +304,9 @@ describeBackends('a malicious key service cannot decide who reads', (backend) =>
     expect(await refusal(bob.conversation(id))).toEqual({ refused: 'membership_mismatch' });
     expect(await attemptSeal(bob, id, 'to the ghost', [mallory])).toEqual({ refused: 'membership_mismatch' });
     expect(wrappedTo(id)).not.toContain(did(mallory));
+    // The list leaves it out as usable and says why.
+    expect((await bob.conversations()).map((c) => c.conversationId)).not.toContain(id);
+    expect(bob.refusedConversations().map((r) => [r.conversationId, r.error.code])).toEqual([[id, 'membership_mismatch']]);
   });
 
   it('1b. a ghost add in the served chain, forged or signed by the ghost herself: bad_signature / membership_rule, nothing wrapped to her', async () => {

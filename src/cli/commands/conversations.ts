@@ -19,6 +19,8 @@ export async function list(client: Client, _args: CliArgs, out: Output): Promise
   const all = await client.conversations();
   const lines: string[] = [];
   for (const c of all) lines.push(await describe(client, c));
+  // A conversation whose membership does not verify is not listed as usable; say which and why.
+  for (const { conversationId, error } of client.refusedConversations()) out.note(`refused ${conversationId}: ${error.code}: ${error.message}`);
   out.result(all, lines.length > 0 ? lines : ['no conversations yet']);
 }
 
