@@ -203,6 +203,11 @@ describe('conversations, devices and trust over a stand-in for unwired channels'
     expect(conversationsSelectors.historyOf(GROUP)(store.getState())).toEqual([]);
     await store.getState().loadHistory(GROUP);
     expect(conversationsSelectors.historyErrorOf(GROUP)(store.getState())).toBeNull();
+    // A main without the method shows no lines and no error.
+    const bare = storeOver({});
+    await bare.getState().loadHistory(GROUP);
+    expect(conversationsSelectors.historyOf(GROUP)(bare.getState())).toEqual([]);
+    expect(conversationsSelectors.historyErrorOf(GROUP)(bare.getState())).toBeNull();
     expect(await store.getState().rotateKey(GROUP)).toBe(2);
     expect(conversationsSelectors.selected(store.getState())).toMatchObject({ keyVersion: 2, needsRotation: false });
 

@@ -138,9 +138,12 @@ export function createConversationsSlice(bridge: BridgeClient): StateCreator<Con
           patch({ history: { ...history, [id]: events }, historyErrors: errors });
         } catch (e) {
           if (!current()) return;
+          const error = toUiError(e);
           const { history, historyErrors } = get().conversations;
           const { [id]: _dropped, ...rest } = history;
-          patch({ history: rest, historyErrors: { ...historyErrors, [id]: toUiError(e) } });
+          // A build without the method (a stand-in main) has no history to show; that is not a refusal.
+          if (error.code === 'unavailable') patch({ history: { ...rest, [id]: [] } });
+          else patch({ history: rest, historyErrors: { ...historyErrors, [id]: error } });
         }
       },
       setConversationQuery: (query) => patch({ query }),
