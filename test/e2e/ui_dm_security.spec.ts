@@ -1,7 +1,8 @@
 /**
  * A direct conversation's security panel and the devices panel in Chromium over the real messenger core and
  * the embedded local stack: Alice and Bob see the same safety number (digits and QR) for their DM, Alice
- * marks Bob verified and gets the verified badge; the devices panel lists this device.
+ * marks Bob verified and gets the verified badge — until then the chat header and the line that starts the
+ * DM mark Bob as a new contact; the devices panel lists this device.
  */
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -46,6 +47,10 @@ test('both sides of a DM see the same safety number; verifying shows the badge; 
 
   await startDirectMessage(a, 'bob', 'Bob');
   expect(await unlabelledControls(a)).toEqual([]);
+  const newBob = a.getByRole('img', { name: 'new contact: you have not met or verified Bob' });
+  await expect(a.locator('.chat-header').getByRole('img', { name: 'new contact: you have not met or verified Bob' })).toBeVisible();
+  await expect(a.getByTestId('system-line')).toHaveText([/^You started the conversation with Bob/]);
+  await expect(newBob).toHaveCount(2);
 
   const seenByAlice = await safetyNumber(a);
   const security = a.getByRole('dialog', { name: 'Security' });
@@ -57,6 +62,7 @@ test('both sides of a DM see the same safety number; verifying shows the badge; 
   await expect(security.getByTestId('mark-verified')).toHaveCount(0);
   await a.screenshot({ path: join(shots, 'ui-dm-safety-number.png'), fullPage: true });
   await a.keyboard.press('Escape');
+  await expect(newBob, 'a verified contact is not new').toHaveCount(0);
 
   await b.reload();
   await b.getByTestId('conversation-row').filter({ hasText: 'Alice' }).click();

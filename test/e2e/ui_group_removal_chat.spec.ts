@@ -1,7 +1,7 @@
 /**
  * Removing a member in Chromium over the real messenger core and the embedded local stack: Alice, Bob and
  * Carol talk in a group; Alice removes Carol; Alice's next message is sealed under a new key version, so
- * Bob's chat shows the rotation line before it; Alice's chat shows the member line; Carol no longer has the
+ * Bob's chat shows the rotation line before it; Alice's chat shows the membership line; Carol no longer has the
  * conversation and never sees the new message.
  */
 import { mkdtempSync } from 'node:fs';
@@ -67,7 +67,7 @@ test('after Carol is removed, Bob sees the rotation line and the new message; Ca
   await a.getByRole('button', { name: 'Remove Carol' }).click();
   await expect(a.getByRole('dialog', { name: 'Members' }).getByTestId('member')).toHaveCount(2);
   await a.keyboard.press('Escape');
-  await expect(log(a).getByTestId('system-line').filter({ hasText: 'Carol left or was removed' })).toBeVisible();
+  await expect(log(a).getByTestId('system-line').filter({ hasText: 'You removed Carol' })).toBeVisible();
 
   await a.getByTestId('composer-input').fill('after the removal');
   await a.getByTestId('composer-input').press('Enter');

@@ -1,8 +1,10 @@
 /**
  * New group and the members panel in Chromium over the real messenger core and the embedded local stack
  * (key service + relay on loopback): Alice and Bob register in two profiles; Alice creates a group with
- * Bob, makes him an admin and removes him — each change leaves a member line in the chat, the removal
- * rotates the key — then rotates once more from the security panel. Bob sees the group, then no longer.
+ * Bob, makes him an admin and removes him — each change leaves a line from the verified membership history
+ * in the chat, the line that adds Bob (whom Alice just met) and the members list mark him as a new contact,
+ * the removal rotates the key — then rotates once more from the security panel. The lines are the same
+ * after the window reloads. Bob sees the group with its lines from his side, then no longer.
  */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -12,7 +14,11 @@ import { aliceAndBob } from './steps';
 const shots = join(__dirname, '../../test-results/screenshots');
 const hosts = twoProfileHosts('ui-group');
 
-test('a new group, a role change and a removal show member lines; removal and rotate-now raise the key version', async ({ browser }) => {
+const newBob = 'new contact: you have not met or verified Bob';
+
+test('a new group, a role change and a removal show persistent membership lines; a new contact is marked; removal and rotate-now raise the key version', async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { a, b } = await aliceAndBob(browser, hosts);
 
@@ -28,14 +34,24 @@ test('a new group, a role change and a removal show member lines; removal and ro
   await expect(dialog).toBeHidden();
   await expect(a.getByTestId('chat-title')).toHaveText('Launch team');
   await expect(a.getByTestId('chat-subtitle')).toHaveText('2 members · key version 1');
+  const log = a.getByRole('log', { name: 'Messages with Launch team' });
+  await expect(log.getByTestId('system-line')).toHaveText(['You created the group', /^You added Bob/]);
+  await expect(log.getByTestId('system-line').nth(1).getByRole('img', { name: newBob })).toBeVisible();
 
   await b.reload();
   await expect(b.getByTestId('conversation-row')).toContainText('Launch team');
+  await b.getByTestId('conversation-row').filter({ hasText: 'Launch team' }).click();
+  await expect(b.getByRole('log', { name: 'Messages with Launch team' }).getByTestId('system-line')).toHaveText([
+    'Alice created the group',
+    /^Alice added you$/,
+  ]);
 
   await a.getByTestId('open-members').click();
   const members = a.getByRole('dialog', { name: 'Members' });
   await expect(members.getByTestId('history-policy')).toHaveText('New members read only messages sent after they join.');
   await expect(members.getByTestId('member')).toHaveCount(2);
+  await expect(members.getByTestId('member').filter({ hasText: 'Bob' }).getByRole('img', { name: newBob })).toBeVisible();
+  await expect(members.getByTestId('member').filter({ hasText: 'Alice' }).getByTestId('new-contact')).toHaveCount(0);
   await members.getByLabel('Role of Bob').selectOption('admin');
   await expect(members.getByLabel('Role of Bob')).toHaveValue('admin');
   await a.screenshot({ path: join(shots, 'ui-group-members.png'), fullPage: true });
@@ -44,8 +60,8 @@ test('a new group, a role change and a removal show member lines; removal and ro
   await a.keyboard.press('Escape');
   await expect(members).toBeHidden();
 
-  const log = a.getByRole('log', { name: 'Messages with Launch team' });
-  await expect(log.getByTestId('system-line')).toHaveText(['Bob is now an admin', 'Bob left or was removed']);
+  const lines = ['You created the group', /^You added Bob/, 'You made Bob an admin', 'You removed Bob'];
+  await expect(log.getByTestId('system-line')).toHaveText(lines);
   await expect(a.getByTestId('chat-subtitle')).toHaveText('1 member · key version 2');
 
   await a.getByTestId('open-security').click();
@@ -55,6 +71,12 @@ test('a new group, a role change and a removal show member lines; removal and ro
   await expect(security.getByTestId('key-version')).toHaveText('3');
   await a.keyboard.press('Escape');
   await a.screenshot({ path: join(shots, 'ui-group-after-removal.png'), fullPage: true });
+
+  // The lines come from the signed history, not from what this window saw: a reload shows them all again.
+  await a.reload();
+  await a.getByTestId('conversation-row').filter({ hasText: 'Launch team' }).click();
+  await expect(log.getByTestId('system-line')).toHaveText(lines);
+  await expect(log.getByRole('img', { name: newBob })).toHaveCount(1);
 
   await b.reload();
   await expect(b.getByTestId('signed-in-as')).toBeVisible();

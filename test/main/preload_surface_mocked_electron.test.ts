@@ -48,6 +48,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "listDevices": "function",
         "listSessions": "function",
         "markVerified": "function",
+        "membershipHistory": "function",
         "onBroadcastChanged": "function",
         "onConversationsChanged": "function",
         "onKeyAvailable": "function",

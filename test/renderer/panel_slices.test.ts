@@ -6,12 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
 import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
-import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
+import type { ConversationSummary, MembershipEventView } from '../../src/common/ipc/schemas/conversations';
 import type { DeviceSummary } from '../../src/common/ipc/schemas/devices';
 import type { ContactTrust } from '../../src/common/ipc/schemas/verification';
 import { AppError } from '../../src/common/errors';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { createBridgeClient } from '../../src/renderer/src/bridge/client';
+import { membershipLines } from '../../src/renderer/src/model/membershipLines';
 import { conversationsSelectors } from '../../src/renderer/src/state/conversationsSlice';
 import { sessionSelectors } from '../../src/renderer/src/state/sessionSlice';
 import { composerBlock } from '../../src/renderer/src/state/trustSlice';
@@ -61,25 +62,54 @@ function standInHandlersForUnwiredChannels() {
     if (id !== GROUP) throw new NotFound();
     return group;
   };
+  const named = (userId: string) => ({ userId: userId as UserId, displayName: people[userId]!, isNew: userId === CAROL });
+  const history: MembershipEventView[] = [
+    {
+      seq: 0,
+      at: 500,
+      actor: named(ME),
+      change: {
+        type: 'create',
+        kind: 'group',
+        historyPolicy: 'joined',
+        migrated: false,
+        members: [
+          { ...named(ME), role: 'owner' },
+          { ...named(BOB), role: 'member' },
+        ],
+      },
+    },
+  ];
+  let historyCalls = 0;
+  const record = (change: MembershipEventView['change']) => history.push({ seq: history.length, at: history.length * 1_000 + 1_000, actor: named(ME), change });
   const handlers: Handlers = {
     listConversations: async () => [group],
+    membershipHistory: async (id) => {
+      find(id);
+      historyCalls += 1;
+      if (historyCalls === 5) throw new AppError('membership_fork', 'a second chain at the verified head');
+      return history;
+    },
     searchUsers: async (q) =>
       Object.entries(people)
         .filter(([, n]) => n.toLowerCase().includes(q.toLowerCase()))
         .map(([userId, displayName]) => ({ userId: userId as UserId, username: displayName.toLowerCase(), displayName })),
     addMember: async ({ conversationId, userId, role }) => {
       find(conversationId).members.push({ userId, username: people[userId]!.toLowerCase(), displayName: people[userId]!, role, joinedAt: 2 });
+      record({ type: 'add', user: named(userId), role });
       return group;
     },
     removeMember: async ({ conversationId, userId }) => {
       const c = find(conversationId);
       c.members = c.members.filter((m) => m.userId !== userId);
       c.needsRotation = true;
+      record({ type: 'remove', user: named(userId) });
       return c;
     },
     setMemberRole: async ({ conversationId, userId, role }) => {
       const m = find(conversationId).members.find((x) => x.userId === userId)!;
       m.role = role;
+      record({ type: 'role', user: named(userId), role });
       return group;
     },
     rotateKey: async (id) => {
@@ -142,7 +172,7 @@ describe('chat without a transport', () => {
 });
 
 describe('conversations, devices and trust over a stand-in for unwired channels', () => {
-  it('member operations update the list and leave member lines; removal then rotation', async () => {
+  it('member operations update the list and reload the verified history; removal then rotation', async () => {
     let now = 1_000;
     const store = storeOver(standInHandlersForUnwiredChannels(), () => now);
     await store.getState().loadConversations();
@@ -158,15 +188,26 @@ describe('conversations, devices and trust over a stand-in for unwired channels'
     await store.getState().removeMember(GROUP, BOB);
     expect(conversationsSelectors.selected(store.getState())?.members.map((m) => m.displayName)).toEqual(['Me', 'Carol']);
     expect(conversationsSelectors.selected(store.getState())?.needsRotation).toBe(true);
-    expect(
-      conversationsSelectors
-        .notesOf(GROUP)(store.getState())
-        .map((n) => [n.at, n.text]),
-    ).toEqual([
-      [2_000, 'Carol joined the conversation'],
-      [3_000, 'Carol is now an admin'],
-      [4_000, 'Bob left or was removed'],
-    ]);
+    await expect
+      .poll(() => membershipLines(conversationsSelectors.historyOf(GROUP)(store.getState()), ME).map((l) => [l.at, l.text, l.newContact]))
+      .toEqual([
+        [500, 'You created the group', undefined],
+        [500, 'You added Bob', undefined],
+        [2_000, 'You added Carol', 'Carol'],
+        [3_000, 'You made Carol an admin', undefined],
+        [4_000, 'You removed Bob', undefined],
+      ]);
+    // A history that does not verify is the conversation's error, and no lines are shown from it.
+    await store.getState().loadHistory(GROUP);
+    expect(conversationsSelectors.historyErrorOf(GROUP)(store.getState())).toMatchObject({ code: 'membership_fork' });
+    expect(conversationsSelectors.historyOf(GROUP)(store.getState())).toEqual([]);
+    await store.getState().loadHistory(GROUP);
+    expect(conversationsSelectors.historyErrorOf(GROUP)(store.getState())).toBeNull();
+    // A main without the method shows no lines and no error.
+    const bare = storeOver({});
+    await bare.getState().loadHistory(GROUP);
+    expect(conversationsSelectors.historyOf(GROUP)(bare.getState())).toEqual([]);
+    expect(conversationsSelectors.historyErrorOf(GROUP)(bare.getState())).toBeNull();
     expect(await store.getState().rotateKey(GROUP)).toBe(2);
     expect(conversationsSelectors.selected(store.getState())).toMatchObject({ keyVersion: 2, needsRotation: false });
 

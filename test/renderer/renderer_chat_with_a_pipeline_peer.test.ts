@@ -109,7 +109,7 @@ const rows = (store: AppStore, id: ConversationId) => {
   const s = store.getState();
   return timelineRows(
     s.chat.views[id],
-    s.conversations.notes[id] ?? [],
+    [],
     s.conversations.list[0]?.members ?? [],
     s.session.current?.state === 'signedIn' ? s.session.current.user.userId : null,
   );

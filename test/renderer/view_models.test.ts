@@ -1,7 +1,7 @@
 /**
  * The renderer's pure view models: conversation rows (previews, unread, search, order), chat rows
- * (placeholders, rejected, rotation and member lines in time order, delivery and read state), member-change
- * lines, the composer's key rule, theme resolution, safety-number grouping and list windowing.
+ * (placeholders, rejected, rotation and membership lines in time order, delivery and read state), the
+ * composer's key rule, theme resolution, safety-number grouping and list windowing.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,6 @@ import { composerKeyAction, sendableDraft } from '../../src/renderer/src/model/c
 import { conversationRows } from '../../src/renderer/src/model/conversationRows';
 import { linkStateText } from '../../src/renderer/src/model/linkState';
 import { nextListIndex } from '../../src/renderer/src/model/listKeys';
-import { memberChanges } from '../../src/renderer/src/model/memberChanges';
 import { safetyNumberGroups, safetyNumberRows } from '../../src/renderer/src/model/safetyNumber';
 import { applyThemeClass, resolveTheme } from '../../src/renderer/src/model/theme';
 import { timelineRows, typingLine } from '../../src/renderer/src/model/timelineRows';
@@ -122,8 +121,9 @@ describe('chat rows', () => {
       ['message', html],
       ['system', 'The conversation key was rotated (version 1 → 2)'],
       ['pending', 'Waiting for the key to decrypt this message (key version 2)'],
-      ['rejected', 'This message was rejected and is not shown (bad_signature)'],
+      ['rejected', 'This message could not be verified and is not shown. Tell your IT team if this keeps happening.'],
     ]);
+    expect(rows[3]).toMatchObject({ kind: 'rejected', code: 'bad_signature' });
   });
 
   it('delivery: sending, failed with its reason, sent, and read by others', () => {
@@ -146,10 +146,10 @@ describe('chat rows', () => {
     ]);
   });
 
-  it('member lines are merged by time; unsent messages stay last', () => {
+  it('membership lines are merged by time; unsent messages stay last', () => {
     const notes = [
-      { key: 'member:b', text: 'Carol joined the conversation', at: 1_700_000_000_500 },
-      { key: 'member:a', text: 'Dave left or was removed', at: 1_700_000_001_500 },
+      { key: 'membership:2', text: 'Bob added Carol', at: 1_700_000_000_500 },
+      { key: 'membership:3', text: 'Dave left', at: 1_700_000_001_500 },
     ];
     const rows = timelineRows(
       view('c', [
@@ -161,13 +161,7 @@ describe('chat rows', () => {
       members,
       ME,
     );
-    expect(rows.map((r) => (r.kind === 'message' ? r.text : r.text))).toEqual([
-      'first',
-      'Carol joined the conversation',
-      'second',
-      'Dave left or was removed',
-      'unsent',
-    ]);
+    expect(rows.map((r) => (r.kind === 'message' ? r.text : r.text))).toEqual(['first', 'Bob added Carol', 'second', 'Dave left', 'unsent']);
   });
 
   it('reactions name who chose them; typing names the typists', () => {
@@ -181,15 +175,6 @@ describe('chat rows', () => {
     expect(typingLine(view('c', [], { typing: [BOB] }), members, ME)).toBe('Bob is typing…');
     expect(typingLine(view('c', [], { typing: [BOB, CAROL] }), members, ME)).toBe('Bob and Carol are typing…');
     expect(typingLine(view('c', [], { typing: [] }), members, ME)).toBe('');
-  });
-});
-
-describe('member changes', () => {
-  it('names joins, removals and role changes', () => {
-    const before = [member(ME, 'Me', 'owner'), member(BOB, 'Bob'), member(CAROL, 'Carol')];
-    const after = [member(ME, 'Me', 'owner'), member(BOB, 'Bob', 'admin'), member('user-dave-01' as UserId, 'Dave')];
-    expect(memberChanges(before, after, 5).map((n) => n.text)).toEqual(['Bob is now an admin', 'Dave joined the conversation', 'Carol left or was removed']);
-    expect(memberChanges(before, before, 5)).toEqual([]);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   conversationSummarySchema,
   createConversationArgsSchema,
   memberArgsSchema,
+  membershipEventSchema,
   renameArgsSchema,
   rotationResultSchema,
   setRoleArgsSchema,
@@ -83,6 +84,12 @@ export const contract = {
   setMemberRole: { args: z.tuple([setRoleArgsSchema]), result: conversationSummarySchema },
   leaveConversation: { args: z.tuple([ConversationIdSchema]), result: z.null() },
   rotateKey: { args: z.tuple([ConversationIdSchema]), result: rotationResultSchema },
+  /**
+   * The conversation's membership history as main verified it (docs/protocol.md §15), in chain order, people
+   * named; empty for a conversation older than signed membership. Refused with the typed error
+   * (`membership_fork`, `chain_broken`, …) when the chain does not verify.
+   */
+  membershipHistory: { args: z.tuple([ConversationIdSchema]), result: z.array(membershipEventSchema) },
 
   /** Seals a message with the conversation's current key (in main); returns the envelope to publish. */
   sealMessage: { args: sealArgsSchema, result: envelopeJsonSchema },

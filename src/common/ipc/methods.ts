@@ -23,6 +23,7 @@ export const methodNames = [
   'setMemberRole',
   'leaveConversation',
   'rotateKey',
+  'membershipHistory',
   'sealMessage',
   'openMessage',
   'openMessages',

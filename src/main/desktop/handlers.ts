@@ -1,6 +1,6 @@
 /**
  * The desktop's IPC handlers over the client core: sign-in, conversations and members, message
- * sealing/opening for the renderer's pipeline, devices and linking, contact verification. Results are
+ * sealing/opening for the renderer's pipeline, the verified membership history, devices and linking, contact verification. Results are
  * shaped by the contract (src/common/ipc/contract.ts), which strips anything it does not declare; no
  * handler returns key material. Events tell the renderer when keys arrive, the session changes and a
  * contact's trust state changes (trustEvents.ts).
@@ -21,7 +21,7 @@ import { DesktopLinking } from './linking';
 import { watchRevocation } from './revocationWatch';
 import { sessionHandlers } from './sessionHandlers';
 import { announceTrustChanges } from './trustEvents';
-import { cachedLookup, conversationSummary, fromBridgePlaintext, toBridgePlaintext, type UserLookup } from './views';
+import { cachedLookup, conversationSummary, fromBridgePlaintext, membershipHistoryView, toBridgePlaintext, type UserLookup } from './views';
 
 export interface DesktopHandlerDeps {
   host: ClientHost;
@@ -54,7 +54,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   async function signedIn() {
     const client = await host.current();
     lookup ??= cachedLookup((id) => client.findUser(id));
-    return { client, self: client.session().userId, lookup };
+    return { client, self: client.session().userId, lookup, isNew: (userId: UserId) => client.isNewContact(userId) };
   }
 
   async function session(): Promise<Session> {
@@ -105,9 +105,9 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   }
 
   async function summary(conversationId: ConversationId) {
-    const { client, self, lookup: l } = await signedIn();
+    const { client, self, lookup: l, isNew } = await signedIn();
     events.emit('conversationsChanged', { conversationId, reason: 'updated' });
-    return conversationSummary(await client.conversation(conversationId), self, l);
+    return conversationSummary(await client.conversation(conversationId), self, l, isNew);
   }
 
   return announceTrustChanges(events, {
@@ -141,11 +141,11 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return found.filter((u) => u.userId !== self).map((u) => ({ userId: u.userId as UserId, username: u.username, displayName: u.displayName }));
     },
     async listConversations() {
-      const { client, self, lookup: l } = await signedIn();
-      return Promise.all((await client.conversations()).map((c) => conversationSummary(c, self, l)));
+      const { client, self, lookup: l, isNew } = await signedIn();
+      return Promise.all((await client.conversations()).map((c) => conversationSummary(c, self, l, isNew)));
     },
     async createConversation(a) {
-      const { client, self, lookup: l } = await signedIn();
+      const { client, self, lookup: l, isNew } = await signedIn();
       const info = await client.createConversation({
         kind: a.kind,
         members: a.memberUserIds,
@@ -153,7 +153,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         ...(a.name ? { name: a.name } : {}),
       });
       events.emit('conversationsChanged', { conversationId: info.conversationId, reason: 'created' });
-      return conversationSummary(info, self, l);
+      return conversationSummary(info, self, l, isNew);
     },
     async renameConversation(a) {
       await (await signedIn()).client.renameConversation(a.conversationId, a.name);
@@ -180,6 +180,10 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const keyVersion = await (await signedIn()).client.rotate(conversationId);
       events.emit('conversationsChanged', { conversationId, reason: 'rotated' });
       return { conversationId, keyVersion };
+    },
+    async membershipHistory(conversationId) {
+      const { client, lookup: l, isNew } = await signedIn();
+      return membershipHistoryView(await client.membershipHistory(conversationId), l, isNew);
     },
     async sealMessage(conversationId, plaintext) {
       const { client, self } = await signedIn();

@@ -1,4 +1,4 @@
-/** IPC schemas for conversations, members, roles, history policy and key rotation. */
+/** IPC schemas for conversations, members, roles, history policy, key rotation and the verified membership history. */
 import { z } from 'zod';
 import { AssignableRoleSchema, ConversationKindSchema, HistoryPolicySchema, RoleSchema } from '../../domain';
 import { ConversationIdSchema, UserIdSchema } from '../../ids';
@@ -9,6 +9,8 @@ export const memberSchema = z.object({
   displayName: z.string(),
   role: RoleSchema,
   joinedAt: z.number().int(),
+  /** A contact this user met within the last week and has not verified (`Client.isNewContact`); the UI marks them. */
+  isNew: z.boolean().optional(),
 });
 
 export const conversationSummarySchema = z.object({
@@ -23,6 +25,36 @@ export const conversationSummarySchema = z.object({
   members: z.array(memberSchema),
 });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+/** A person named in a membership event: id, display name as the directory has it, and whether they are a new contact. */
+export const membershipPersonSchema = z.object({ userId: UserIdSchema, displayName: z.string(), isNew: z.boolean() });
+export type MembershipPerson = z.infer<typeof membershipPersonSchema>;
+
+/** What one verified membership statement changed (docs/protocol.md §15.1), with people named. */
+export const membershipChangeViewSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('create'),
+    kind: ConversationKindSchema,
+    historyPolicy: HistoryPolicySchema,
+    members: z.array(membershipPersonSchema.extend({ role: RoleSchema })),
+    /** The conversation is older than signed membership; its genesis was recorded later (§15.6). */
+    migrated: z.boolean(),
+  }),
+  z.object({ type: z.literal('add'), user: membershipPersonSchema, role: AssignableRoleSchema }),
+  z.object({ type: z.literal('remove'), user: membershipPersonSchema }),
+  z.object({ type: z.literal('leave') }),
+  z.object({ type: z.literal('role'), user: membershipPersonSchema, role: AssignableRoleSchema }),
+  z.object({ type: z.literal('history'), historyPolicy: HistoryPolicySchema }),
+]);
+
+/** One verified membership statement as the renderer shows it: who did what, when (the actor's clock, ms). */
+export const membershipEventSchema = z.object({
+  seq: z.number().int().min(0),
+  at: z.number().int(),
+  actor: membershipPersonSchema,
+  change: membershipChangeViewSchema,
+});
+export type MembershipEventView = z.infer<typeof membershipEventSchema>;
 
 export const createConversationArgsSchema = z.strictObject({
   kind: ConversationKindSchema,

@@ -6,6 +6,8 @@ export const contactTrustSchema = z.object({
   state: z.enum(['unverified', 'verified', 'changed']),
   safetyNumber: z.string().describe('60 digits in 12 groups of 5'),
   qrPayload: z.string(),
+  /** Met within the last week and not verified (`Client.isNewContact`). */
+  isNew: z.boolean().optional(),
 });
 export type ContactTrust = z.infer<typeof contactTrustSchema>;
 

@@ -1,6 +1,7 @@
 /**
- * Presentational: one conversation's chat: header with the key version and the members and
- * security panels, the identity-changed banner that blocks the composer until acknowledged, the virtualized
+ * Presentational: one conversation's chat: header with the key version (and the "new" badge for a direct
+ * conversation with a new contact) and the members and security panels, the identity-changed banner that
+ * blocks the composer until acknowledged, why the membership history cannot be shown, the virtualized
  * history (an ARIA log) with scroll-back, the typing indicator and the composer.
  */
 import type { ComposerBlock } from '../state/trustSlice';
@@ -9,11 +10,16 @@ import type { UiError } from '../model/uiError';
 import { Composer } from './Composer';
 import { ErrorNotice } from './ErrorNotice';
 import { MessageRow } from './MessageRow';
+import { NewContactBadge } from './NewContactBadge';
 import { VirtualList } from './VirtualList';
 
 export interface ChatViewProps {
   title: string;
   subtitle: string;
+  /** A direct conversation's other member when they are a new contact (the header shows the badge), else null. */
+  newContact: string | null;
+  /** Why the verified membership history cannot be shown (its chain did not verify), or null. */
+  membershipError: UiError | null;
   rows: readonly TimelineRow[];
   typing: string;
   draft: string;
@@ -50,7 +56,15 @@ export function ChatView(props: ChatViewProps) {
     <section className="chat" aria-label={`Conversation ${props.title}`} data-testid="chat">
       <header className="chat-header">
         <div>
-          <h2 data-testid="chat-title">{props.title}</h2>
+          <h2>
+            <span data-testid="chat-title">{props.title}</span>
+            {props.newContact !== null && (
+              <>
+                {' '}
+                <NewContactBadge name={props.newContact} />
+              </>
+            )}
+          </h2>
           <p className="muted" data-testid="chat-subtitle">
             {props.subtitle}
           </p>
@@ -78,6 +92,7 @@ export function ChatView(props: ChatViewProps) {
           </button>
         </div>
       )}
+      <ErrorNotice error={props.membershipError} testId="membership-error" />
       <div className="history-tools">
         {!props.loaded ? (
           <span className="muted" aria-busy="true">

@@ -12,10 +12,13 @@ import type { UiError } from '../model/uiError';
 import { Dialog } from './Dialog';
 import { ErrorNotice } from './ErrorNotice';
 import { Field } from './Field';
+import { NewContactBadge } from './NewContactBadge';
 import { UserPicker } from './UserPicker';
 
 export interface MembersPanelProps {
   conversation: ConversationSummary;
+  /** Whether a member is a new contact of this user (marked with the "new" badge). */
+  isNew(userId: string): boolean;
   selfUserId: string | null;
   results: readonly UserSummary[];
   busy: boolean;
@@ -47,6 +50,12 @@ export function MembersPanel(props: MembersPanelProps) {
             <span>
               {m.displayName} <span className="muted">@{m.username}</span>
               {m.userId === props.selfUserId && <span className="muted"> (you)</span>}
+              {m.userId !== props.selfUserId && props.isNew(m.userId) && (
+                <>
+                  {' '}
+                  <NewContactBadge name={m.displayName} />
+                </>
+              )}
             </span>
             {canManage && m.role !== 'owner' && m.userId !== props.selfUserId ? (
               <>

@@ -1,9 +1,11 @@
 /**
  * Presentational: one row of the chat history (the items of docs/messaging.md §Timeline): a message
  * (author, text as text only, time, delivery state, reactions, read receipts, retry of a failed send), a
- * "cannot decrypt yet" placeholder, a rejected envelope, or a system line (key rotation, member change).
+ * "cannot decrypt yet" placeholder, a rejected envelope (why, in a sentence; the code in `data-code`), or a
+ * system line (key rotation, membership change — with the "new" badge when it adds a new contact).
  */
 import type { TimelineRow } from '../model/timelineRows';
+import { NewContactBadge } from './NewContactBadge';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉'] as const;
 
@@ -21,6 +23,12 @@ export function MessageRow({ row, onRetry, onReact }: MessageRowProps) {
       return (
         <p className="system-line" data-testid="system-line">
           {row.text}
+          {row.newContact !== undefined && (
+            <>
+              {' '}
+              <NewContactBadge name={row.newContact} />
+            </>
+          )}
         </p>
       );
     case 'pending':
@@ -31,7 +39,7 @@ export function MessageRow({ row, onRetry, onReact }: MessageRowProps) {
       );
     case 'rejected':
       return (
-        <p className="placeholder bad" data-testid="rejected-message">
+        <p className="placeholder bad" data-testid="rejected-message" data-code={row.code}>
           ⚠ {row.text}
         </p>
       );

@@ -2,7 +2,8 @@
 import { useMemo } from 'react';
 import type { ConversationId, UserId } from '../../../common/ids';
 import { ChatView } from '../components/ChatView';
-import { conversationTitle } from '../model/people';
+import { membershipLines } from '../model/membershipLines';
+import { conversationTitle, directPeer, isNewContact } from '../model/people';
 import { timelineRows, typingLine } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
@@ -16,7 +17,8 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const conversation = useAppStore(conversationsSelectors.selected);
   const selfUserId = useAppStore(sessionSelectors.selfUserId);
   const view = useAppStore(chatSelectors.view(conversationId));
-  const notes = useAppStore(conversationsSelectors.notesOf(conversationId));
+  const history = useAppStore(conversationsSelectors.historyOf(conversationId));
+  const historyError = useAppStore(conversationsSelectors.historyErrorOf(conversationId));
   const draft = useAppStore(chatSelectors.draft(conversationId));
   const loadingOlder = useAppStore(chatSelectors.loadingOlder(conversationId));
   const error = useAppStore(chatSelectors.error);
@@ -24,14 +26,18 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const trust = useAppStore(trustSelectors.byUser);
   const requireVerified = useAppStore(settingsSelectors.requireVerifiedContacts);
   const members = conversation?.members ?? [];
-  const rows = useMemo(() => timelineRows(view, notes, members, selfUserId), [view, notes, members, selfUserId]);
+  const lines = useMemo(() => membershipLines(history, selfUserId, (p) => isNewContact(p, trust)), [history, selfUserId, trust]);
+  const rows = useMemo(() => timelineRows(view, lines, members, selfUserId), [view, lines, members, selfUserId]);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
   const s = store.getState();
+  const peer = directPeer(conversation, selfUserId);
   const subtitle = `${conversation.kind === 'group' ? `${members.length} ${members.length === 1 ? 'member' : 'members'} · ` : ''}key version ${conversation.keyVersion}`;
   return (
     <ChatView
       title={conversationTitle(conversation, selfUserId)}
+      newContact={peer !== null && isNewContact(peer, trust) ? peer.displayName : null}
+      membershipError={historyError}
       subtitle={subtitle}
       rows={rows}
       typing={typingLine(view, members, selfUserId)}

@@ -14,6 +14,7 @@ import { sessionSelectors } from '../state/sessionSlice';
 import { notificationsLockOf, settingsSelectors } from '../state/settingsSlice';
 import { trustSelectors } from '../state/trustSlice';
 import { uiSelectors } from '../state/uiSlice';
+import { isNewContact } from '../model/people';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
 export function PanelsContainer() {
@@ -62,11 +63,14 @@ function MembersContainer() {
   const results = useAppStore(conversationsSelectors.userResults);
   const busy = useAppStore(conversationsSelectors.busy);
   const error = useAppStore(conversationsSelectors.error);
+  const trust = useAppStore(trustSelectors.byUser);
   if (conversation === null) return null;
   const id = conversation.conversationId;
+  const members = conversation.members;
   return (
     <MembersPanel
       conversation={conversation}
+      isNew={(userId) => members.some((m) => m.userId === userId && isNewContact(m, trust))}
       selfUserId={selfUserId}
       results={results}
       busy={busy}

@@ -1,13 +1,15 @@
 /**
  * The chat history's view model (docs/messaging.md §Timeline): one display row per timeline
  * item — messages with author, text, delivery state, reactions and who read them; "cannot decrypt yet"
- * placeholders; rejected envelopes (never their content); key-rotation lines — merged in time order with
- * the member-change lines the renderer noted.
+ * placeholders; rejected envelopes (never their content: a sentence saying why, the code kept for logs);
+ * key-rotation lines — merged in time order with the membership lines of the verified history
+ * (model/membershipLines.ts).
  */
 import type { ConversationView } from '../../../common/messaging/messaging';
 import type { TimelineItem } from '../../../common/messaging/timelineItem';
-import type { MemberNote } from './memberChanges';
+import type { MembershipLine } from './membershipLines';
 import { messageText } from './messageText';
+import { TRUST_SENTENCES } from './uiError';
 import { nameOf, type Member } from './people';
 
 export type DeliveryLabel = 'sending' | 'sent' | 'read' | 'failed';
@@ -35,8 +37,15 @@ export type TimelineRow =
       readonly readBy: readonly string[];
     }
   | { readonly kind: 'pending'; readonly key: string; readonly text: string }
-  | { readonly kind: 'rejected'; readonly key: string; readonly text: string }
-  | { readonly kind: 'system'; readonly key: string; readonly text: string };
+  | { readonly kind: 'rejected'; readonly key: string; readonly text: string; readonly code: string }
+  | { readonly kind: 'system'; readonly key: string; readonly text: string; readonly newContact?: string };
+
+/** Why a received message is not shown, as one sentence; the code stays on the row for logs. */
+export function rejectedText(code: string): string {
+  if (code === 'sender_removed' || code === 'sender_revoked' || code === 'signer_not_member') return TRUST_SENTENCES[code]!;
+  if (code === 'unsupported_body') return 'This message holds content this version of the app cannot show.';
+  return 'This message could not be verified and is not shown. Tell your IT team if this keeps happening.';
+}
 
 export function rowOf(item: TimelineItem, members: readonly Member[], selfUserId: string | null): TimelineRow {
   switch (item.kind) {
@@ -67,7 +76,7 @@ export function rowOf(item: TimelineItem, members: readonly Member[], selfUserId
     case 'pending':
       return { kind: 'pending', key: item.key, text: `Waiting for the key to decrypt this message (key version ${item.keyVersion})` };
     case 'rejected':
-      return { kind: 'rejected', key: item.key, text: `This message was rejected and is not shown (${item.code})` };
+      return { kind: 'rejected', key: item.key, text: rejectedText(item.code), code: item.code };
     case 'system':
       return { kind: 'system', key: item.key, text: `The conversation key was rotated (version ${item.fromVersion} → ${item.toVersion})` };
     default:
@@ -82,23 +91,23 @@ export function timetokenMs(timetoken: string): number {
 
 export function timelineRows(
   view: ConversationView | undefined,
-  notes: readonly MemberNote[],
+  lines: readonly MembershipLine[],
   members: readonly Member[],
   selfUserId: string | null,
 ): TimelineRow[] {
   const rows: TimelineRow[] = [];
-  const pending = [...notes].sort((a, b) => a.at - b.at);
+  const pending = [...lines].sort((a, b) => a.at - b.at);
   for (const item of view?.items ?? []) {
     const at = item.timetoken === undefined ? Number.POSITIVE_INFINITY : timetokenMs(item.timetoken);
-    while (pending.length > 0 && pending[0]!.at < at) rows.push(noteRow(pending.shift()!));
+    while (pending.length > 0 && pending[0]!.at < at) rows.push(lineRow(pending.shift()!));
     rows.push(rowOf(item, members, selfUserId));
   }
-  for (const note of pending) rows.push(noteRow(note));
+  for (const line of pending) rows.push(lineRow(line));
   return rows;
 }
 
-function noteRow(note: MemberNote): TimelineRow {
-  return { kind: 'system', key: note.key, text: note.text };
+function lineRow(line: MembershipLine): TimelineRow {
+  return { kind: 'system', key: line.key, text: line.text, ...(line.newContact !== undefined ? { newContact: line.newContact } : {}) };
 }
 
 /** Names of the people typing, as one line ("Bob is typing…"), or '' when nobody is. */

@@ -1,19 +1,20 @@
 /**
  * Conversations slice (conversation list, new DM and new group, members panel): the summaries main
  * reports, the search query, the selected conversation, user search for new conversations, and the member
- * operations (add, remove, roles, rename, leave, rotate now). Member changes seen between two summaries of
- * a conversation become system lines in its chat (model/memberChanges.ts).
+ * operations (add, remove, roles, rename, leave, rotate now). The verified membership history of the
+ * conversations the user opens (`membershipHistory`; model/membershipLines.ts makes its chat lines) is
+ * loaded on opening and again whenever the conversation's members, roles or history setting change in
+ * its summary (after an operation here, or a member notice main reported); a history that does not verify
+ * is kept as that conversation's error instead.
  */
 import type { StateCreator } from 'zustand';
 import type { z } from 'zod';
 import type { BridgeClient } from '../bridge/client';
 import type { AssignableRole } from '../../../common/domain';
 import type { ConversationId, UserId } from '../../../common/ids';
-import type { ConversationSummary, createConversationArgsSchema } from '../../../common/ipc/schemas/conversations';
+import type { ConversationSummary, createConversationArgsSchema, MembershipEventView } from '../../../common/ipc/schemas/conversations';
 import type { UserSummary } from '../../../common/ipc/schemas/session';
-import { memberChanges, type MemberNote } from '../model/memberChanges';
 import { toUiError, type UiError } from '../model/uiError';
-import type { StoreEnv } from './env';
 
 export type CreateConversationInput = Omit<z.infer<typeof createConversationArgsSchema>, 'historyPolicy'> & {
   historyPolicy?: z.infer<typeof createConversationArgsSchema>['historyPolicy'];
@@ -25,13 +26,17 @@ export interface ConversationsSlice {
     status: 'idle' | 'loading' | 'ready' | 'error';
     query: string;
     selectedId: ConversationId | null;
-    notes: Record<string, MemberNote[]>;
+    /** Verified membership history per conversation loaded so far. */
+    history: Record<string, MembershipEventView[]>;
+    /** Why a conversation's history could not be shown (its chain did not verify), per conversation. */
+    historyErrors: Record<string, UiError>;
     userResults: UserSummary[];
     busy: boolean;
     error: UiError | null;
   };
   loadConversations(): Promise<void>;
   selectConversation(id: ConversationId | null): void;
+  loadHistory(id: ConversationId): Promise<void>;
   setConversationQuery(query: string): void;
   searchUsers(query: string): Promise<void>;
   createConversation(input: CreateConversationInput): Promise<ConversationSummary | null>;
@@ -49,32 +54,46 @@ export const initialConversationsState: ConversationsSlice['conversations'] = {
   status: 'idle',
   query: '',
   selectedId: null,
-  notes: {},
+  history: {},
+  historyErrors: {},
   userResults: [],
   busy: false,
   error: null,
 };
 
-/** The list with `next` merged in, and the member notes its change produced. */
-export function mergeSummary(
-  list: readonly ConversationSummary[],
-  notes: Readonly<Record<string, MemberNote[]>>,
-  next: ConversationSummary,
-  at: number,
-): { list: ConversationSummary[]; notes: Record<string, MemberNote[]> } {
-  const prior = list.find((c) => c.conversationId === next.conversationId);
-  const added = prior ? memberChanges(prior.members, next.members, at) : [];
-  const merged = prior ? list.map((c) => (c.conversationId === next.conversationId ? next : c)) : [...list, next];
-  if (added.length === 0) return { list: merged, notes: { ...notes } };
-  return { list: merged, notes: { ...notes, [next.conversationId]: [...(notes[next.conversationId] ?? []), ...added] } };
+/** What of a summary the membership history decides: members with roles, and the history setting. */
+export function membershipSignature(summary: ConversationSummary | undefined): string {
+  if (summary === undefined) return '';
+  const members = summary.members.map((m) => `${m.userId}:${m.role}`).sort();
+  return `${summary.historyPolicy}|${members.join(',')}`;
 }
 
-export function createConversationsSlice(bridge: BridgeClient, env: StoreEnv): StateCreator<ConversationsSlice, [], [], ConversationsSlice> {
+/** The list with `next` merged in. */
+export function mergeSummary(list: readonly ConversationSummary[], next: ConversationSummary): ConversationSummary[] {
+  const prior = list.some((c) => c.conversationId === next.conversationId);
+  return prior ? list.map((c) => (c.conversationId === next.conversationId ? next : c)) : [...list, next];
+}
+
+export function createConversationsSlice(bridge: BridgeClient): StateCreator<ConversationsSlice, [], [], ConversationsSlice> {
   return (set, get) => {
     const patch = (p: Partial<ConversationsSlice['conversations']>) => set((s) => ({ conversations: { ...s.conversations, ...p } }));
+    /** The latest request per conversation: an older answer that arrives later is dropped. */
+    const historyRequests = new Map<string, number>();
+    /** Reloads the history of the conversations whose membership changed, when it is shown or was loaded. */
+    const reloadChanged = (before: readonly ConversationSummary[], after: readonly ConversationSummary[]) => {
+      const { history, selectedId } = get().conversations;
+      for (const next of after) {
+        const id = next.conversationId;
+        if (id !== selectedId && history[id] === undefined) continue;
+        const prior = before.find((c) => c.conversationId === id);
+        if (membershipSignature(prior) !== membershipSignature(next)) void get().loadHistory(id);
+      }
+    };
     const apply = (summary: ConversationSummary) => {
-      const { list, notes } = get().conversations;
-      patch(mergeSummary(list, notes, summary, env.now()));
+      const before = get().conversations.list;
+      const list = mergeSummary(before, summary);
+      patch({ list });
+      reloadChanged(before, [summary]);
     };
     async function mutate(work: () => Promise<ConversationSummary>): Promise<ConversationSummary | null> {
       patch({ busy: true, error: null });
@@ -95,16 +114,38 @@ export function createConversationsSlice(bridge: BridgeClient, env: StoreEnv): S
         try {
           const fresh = await bridge.listConversations();
           const state = get().conversations;
-          let notes = state.notes;
-          if (state.status === 'ready') for (const summary of fresh) notes = mergeSummary(state.list, notes, summary, env.now()).notes;
           const ids = new Set(fresh.map((c) => c.conversationId));
           const selectedId = state.selectedId !== null && ids.has(state.selectedId) ? state.selectedId : null;
-          patch({ list: fresh, notes, status: 'ready', error: null, selectedId });
+          patch({ list: fresh, status: 'ready', error: null, selectedId });
+          reloadChanged(state.list, fresh);
         } catch (e) {
           patch({ status: 'error', error: toUiError(e) });
         }
       },
-      selectConversation: (selectedId) => patch({ selectedId }),
+      selectConversation(selectedId) {
+        patch({ selectedId });
+        if (selectedId !== null) void get().loadHistory(selectedId);
+      },
+      async loadHistory(id) {
+        const request = (historyRequests.get(id) ?? 0) + 1;
+        historyRequests.set(id, request);
+        const current = () => historyRequests.get(id) === request;
+        try {
+          const events = await bridge.membershipHistory(id);
+          if (!current()) return;
+          const { history, historyErrors } = get().conversations;
+          const { [id]: _dropped, ...errors } = historyErrors;
+          patch({ history: { ...history, [id]: events }, historyErrors: errors });
+        } catch (e) {
+          if (!current()) return;
+          const error = toUiError(e);
+          const { history, historyErrors } = get().conversations;
+          const { [id]: _dropped, ...rest } = history;
+          // A build without the method (a stand-in main) has no history to show; that is not a refusal.
+          if (error.code === 'unavailable') patch({ history: { ...rest, [id]: [] } });
+          else patch({ history: rest, historyErrors: { ...historyErrors, [id]: error } });
+        }
+      },
       setConversationQuery: (query) => patch({ query }),
       async searchUsers(query) {
         if (query.trim() === '') {
@@ -119,7 +160,7 @@ export function createConversationsSlice(bridge: BridgeClient, env: StoreEnv): S
       },
       async createConversation(input) {
         const summary = await mutate(() => bridge.createConversation({ ...input, historyPolicy: input.historyPolicy ?? 'shared' }));
-        if (summary) patch({ selectedId: summary.conversationId });
+        if (summary) get().selectConversation(summary.conversationId);
         return summary;
       },
       renameConversation: async (conversationId, name) => void (await mutate(() => bridge.renameConversation({ conversationId, name }))),
@@ -158,10 +199,11 @@ export const conversationsSelectors = {
   query: (s: ConversationsSlice) => s.conversations.query,
   selectedId: (s: ConversationsSlice) => s.conversations.selectedId,
   selected: (s: ConversationsSlice) => s.conversations.list.find((c) => c.conversationId === s.conversations.selectedId) ?? null,
-  notesOf: (id: string | null) => (s: ConversationsSlice) => (id === null ? noNotes : (s.conversations.notes[id] ?? noNotes)),
+  historyOf: (id: string | null) => (s: ConversationsSlice) => (id === null ? noHistory : (s.conversations.history[id] ?? noHistory)),
+  historyErrorOf: (id: string | null) => (s: ConversationsSlice) => (id === null ? null : (s.conversations.historyErrors[id] ?? null)),
   userResults: (s: ConversationsSlice) => s.conversations.userResults,
   busy: (s: ConversationsSlice) => s.conversations.busy,
   error: (s: ConversationsSlice) => s.conversations.error,
 };
 
-const noNotes: MemberNote[] = [];
+const noHistory: MembershipEventView[] = [];

@@ -32,7 +32,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createSystemSlice(bridge)(...a),
     ...createSessionSlice(bridge)(...a),
     ...createSettingsSlice(bridge)(...a),
-    ...createConversationsSlice(bridge, env)(...a),
+    ...createConversationsSlice(bridge)(...a),
     ...createChatSlice(env)(...a),
     ...createDevicesSlice(bridge)(...a),
     ...createAccountSessionsSlice(bridge)(...a),
