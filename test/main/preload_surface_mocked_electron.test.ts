@@ -60,6 +60,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "openMessages": "function",
         "policy": "function",
         "publishToChannel": "function",
+        "refusedConversations": "function",
         "register": "function",
         "removeMember": "function",
         "renameConversation": "function",

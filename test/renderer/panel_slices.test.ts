@@ -19,6 +19,7 @@ import { composerBlock } from '../../src/renderer/src/state/trustSlice';
 import { startRendererMessaging } from '../../src/renderer/src/chat/rendererMessaging';
 import { chatSelectors } from '../../src/renderer/src/state/chatSlice';
 import { createAppStore } from '../../src/renderer/src/state/store';
+import { describeError } from '../../src/renderer/src/model/uiError';
 
 const ME = 'user-me-0001' as UserId;
 const BOB = 'user-bob-001' as UserId;
@@ -246,5 +247,25 @@ describe('conversations, devices and trust over a stand-in for unwired channels'
     expect(composerBlock(group, store.getState().trust.byUser, ME, true)).toMatchObject({ reason: 'unverified', userId: BOB });
     await store.getState().markVerified(BOB);
     expect(composerBlock(group, store.getState().trust.byUser, ME, true)).toBeNull();
+  });
+});
+
+describe('conversations main refused to list', () => {
+  it('are kept with their code after a load, read as a sentence, and cleared when main refuses none', async () => {
+    let refused = [{ conversationId: GROUP, code: 'membership_mismatch', message: 'the server lists a ghost' }];
+    const store = storeOver({ listConversations: async () => [], refusedConversations: async () => refused });
+    await store.getState().loadConversations();
+    expect(conversationsSelectors.refused(store.getState())).toEqual(refused);
+    expect(describeError(refused[0]!)).toContain('does not match what its members signed');
+    refused = [];
+    await store.getState().loadConversations();
+    expect(conversationsSelectors.refused(store.getState())).toEqual([]);
+  });
+
+  it('a main without the method (a stand-in build) refuses nothing and the list still loads', async () => {
+    const store = storeOver({ listConversations: async () => [] });
+    await store.getState().loadConversations();
+    expect(conversationsSelectors.status(store.getState())).toBe('ready');
+    expect(conversationsSelectors.refused(store.getState())).toEqual([]);
   });
 });

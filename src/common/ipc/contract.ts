@@ -15,6 +15,7 @@ import {
   createConversationArgsSchema,
   memberArgsSchema,
   membershipEventSchema,
+  refusedConversationSchema,
   renameArgsSchema,
   rotationResultSchema,
   setRoleArgsSchema,
@@ -90,6 +91,11 @@ export const contract = {
    * (`membership_fork`, `chain_broken`, …) when the chain does not verify.
    */
   membershipHistory: { args: z.tuple([ConversationIdSchema]), result: z.array(membershipEventSchema) },
+  /**
+   * The conversations the last `listConversations` left out because their membership did not verify
+   * (docs/client.md "Membership"), each with its typed error — shown so an attack is not silent.
+   */
+  refusedConversations: { args: z.tuple([]), result: z.array(refusedConversationSchema) },
 
   /** Seals a message with the conversation's current key (in main); returns the envelope to publish. */
   sealMessage: { args: sealArgsSchema, result: envelopeJsonSchema },

@@ -24,6 +24,7 @@ export const methodNames = [
   'leaveConversation',
   'rotateKey',
   'membershipHistory',
+  'refusedConversations',
   'sealMessage',
   'openMessage',
   'openMessages',

@@ -144,6 +144,10 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const { client, self, lookup: l, isNew } = await signedIn();
       return Promise.all((await client.conversations()).map((c) => conversationSummary(c, self, l, isNew)));
     },
+    async refusedConversations() {
+      const { client } = await signedIn();
+      return client.refusedConversations().map(({ conversationId, error }) => ({ conversationId, code: error.code, message: error.message }));
+    },
     async createConversation(a) {
       const { client, self, lookup: l, isNew } = await signedIn();
       const info = await client.createConversation({

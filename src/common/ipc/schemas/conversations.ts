@@ -47,6 +47,14 @@ export const membershipChangeViewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('history'), historyPolicy: HistoryPolicySchema }),
 ]);
 
+/** A conversation main refused to list because its membership did not verify, and why (the typed error). */
+export const refusedConversationSchema = z.object({
+  conversationId: ConversationIdSchema,
+  code: z.string(),
+  message: z.string(),
+});
+export type RefusedConversation = z.infer<typeof refusedConversationSchema>;
+
 /** One verified membership statement as the renderer shows it: who did what, when (the actor's clock, ms). */
 export const membershipEventSchema = z.object({
   seq: z.number().int().min(0),

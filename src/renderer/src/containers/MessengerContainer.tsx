@@ -8,6 +8,7 @@ import { ConversationList } from '../components/ConversationList';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { SignOutDialog } from '../components/SignOutDialog';
 import { conversationRows } from '../model/conversationRows';
+import { describeError } from '../model/uiError';
 import { broadcastSelectors } from '../state/broadcastSlice';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
@@ -26,6 +27,7 @@ export function MessengerContainer() {
   const selectedId = useAppStore(conversationsSelectors.selectedId);
   const views = useAppStore(chatSelectors.views);
   const error = useAppStore(conversationsSelectors.error);
+  const refused = useAppStore(conversationsSelectors.refused);
   const sessionError = useAppStore(sessionSelectors.error);
   const chatStatus = useAppStore(chatSelectors.status);
   const area = useAppStore(broadcastSelectors.area);
@@ -75,6 +77,11 @@ export function MessengerContainer() {
       )}
       <ErrorNotice error={sessionError} testId="session-error" />
       <ErrorNotice error={error} testId="conversations-error" />
+      {refused.map((r) => (
+        <p key={r.conversationId} role="alert" className="banner warning" data-testid="refused-conversation" data-code={r.code}>
+          A conversation is hidden because it could not be checked: {describeError(r)}
+        </p>
+      ))}
       <BroadcastAreaTabs area={area} onArea={s.showArea} />
       {area === 'channels' && <BroadcastContainer />}
       <div className="messenger-body" hidden={area === 'channels'}>

@@ -5,14 +5,15 @@
  * conversations the user opens (`membershipHistory`; model/membershipLines.ts makes its chat lines) is
  * loaded on opening and again whenever the conversation's members, roles or history setting change in
  * its summary (after an operation here, or a member notice main reported); a history that does not verify
- * is kept as that conversation's error instead.
+ * is kept as that conversation's error instead. Conversations main refused to list (their membership did
+ * not verify) are kept with why, so the user is told rather than the conversation silently missing.
  */
 import type { StateCreator } from 'zustand';
 import type { z } from 'zod';
 import type { BridgeClient } from '../bridge/client';
 import type { AssignableRole } from '../../../common/domain';
 import type { ConversationId, UserId } from '../../../common/ids';
-import type { ConversationSummary, createConversationArgsSchema, MembershipEventView } from '../../../common/ipc/schemas/conversations';
+import type { ConversationSummary, createConversationArgsSchema, MembershipEventView, RefusedConversation } from '../../../common/ipc/schemas/conversations';
 import type { UserSummary } from '../../../common/ipc/schemas/session';
 import { toUiError, type UiError } from '../model/uiError';
 
@@ -30,6 +31,8 @@ export interface ConversationsSlice {
     history: Record<string, MembershipEventView[]>;
     /** Why a conversation's history could not be shown (its chain did not verify), per conversation. */
     historyErrors: Record<string, UiError>;
+    /** Conversations main left out of the list because their membership did not verify, with why. */
+    refused: RefusedConversation[];
     userResults: UserSummary[];
     busy: boolean;
     error: UiError | null;
@@ -56,6 +59,7 @@ export const initialConversationsState: ConversationsSlice['conversations'] = {
   selectedId: null,
   history: {},
   historyErrors: {},
+  refused: [],
   userResults: [],
   busy: false,
   error: null,
@@ -118,6 +122,11 @@ export function createConversationsSlice(bridge: BridgeClient): StateCreator<Con
           const selectedId = state.selectedId !== null && ids.has(state.selectedId) ? state.selectedId : null;
           patch({ list: fresh, status: 'ready', error: null, selectedId });
           reloadChanged(state.list, fresh);
+          // A main without the method (a stand-in build) refuses nothing.
+          const refused = await Promise.resolve()
+            .then(() => bridge.refusedConversations())
+            .catch(() => []);
+          patch({ refused });
         } catch (e) {
           patch({ status: 'error', error: toUiError(e) });
         }
@@ -200,6 +209,7 @@ export const conversationsSelectors = {
   selectedId: (s: ConversationsSlice) => s.conversations.selectedId,
   selected: (s: ConversationsSlice) => s.conversations.list.find((c) => c.conversationId === s.conversations.selectedId) ?? null,
   historyOf: (id: string | null) => (s: ConversationsSlice) => (id === null ? noHistory : (s.conversations.history[id] ?? noHistory)),
+  refused: (s: ConversationsSlice) => s.conversations.refused,
   historyErrorOf: (id: string | null) => (s: ConversationsSlice) => (id === null ? null : (s.conversations.historyErrors[id] ?? null)),
   userResults: (s: ConversationsSlice) => s.conversations.userResults,
   busy: (s: ConversationsSlice) => s.conversations.busy,
