@@ -15,7 +15,8 @@ import path from 'node:path';
 import { newDeviceId, type DeviceId, type UserId } from '../../src/common/ids';
 import { generateAccountIdentity, generateDeviceKeys } from '../../src/common/protocol/identity';
 import { Client, certifyAndRegister, KeyServiceApi, ProfileState, InMemoryVaultForTests } from '../../src/client';
-import { startRelay, type RunningRelay } from '../../src/relay/index';
+import { startRelay } from '../../src/relay/index';
+import { startRelayProcess } from './relayProcess';
 import { startKeyService, type KeyService } from '../../src/server/index';
 import { provider } from './fixtures';
 
@@ -25,7 +26,8 @@ const SECRET = 'sec-c-bench-secret';
 export const PASSWORD = 'bench horse battery staple';
 
 export interface CoreWorld {
-  readonly relay: RunningRelay;
+  /** The relay: in this process, or in its own (`relayProcess`), as PubNub is another party's machines. */
+  readonly relay: { readonly origin: string };
   readonly keyService: KeyService;
   /** Opens a fresh, signed-out profile. */
   newClient(label: string): Promise<Client>;
@@ -45,9 +47,12 @@ export interface Member {
 }
 
 /** Starts a relay and a key service wired to it (test-strength password hashing: setup is not measured). */
-export async function startCoreWorld(tmpDir: string): Promise<CoreWorld> {
+export async function startCoreWorld(tmpDir: string, opts: { relayProcess?: boolean } = {}): Promise<CoreWorld> {
   const root = mkdtempSync(path.join(tmpDir, 'core-'));
-  const relay = await startRelay({ port: 0, dataDir: path.join(root, 'relay'), secretKey: SECRET, publishKey: PUB, subscribeKey: SUB });
+  const relayDir = path.join(root, 'relay');
+  const relay: { origin: string; close(): Promise<void> } = opts.relayProcess
+    ? await startRelayProcess(relayDir, 20_000, { secretKey: SECRET, publishKey: PUB, subscribeKey: SUB }).then((r) => ({ origin: r.origin, close: r.stop }))
+    : await startRelay({ port: 0, dataDir: relayDir, secretKey: SECRET, publishKey: PUB, subscribeKey: SUB });
   const keyService = await startKeyService({
     port: 0,
     dataDir: path.join(root, 'service'),

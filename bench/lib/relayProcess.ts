@@ -12,9 +12,19 @@ export interface RelayProcess {
   stop(): Promise<void>;
 }
 
+/** PubNub keys for a relay with Access Manager on (the secret key turns it on). */
+export interface RelayKeys {
+  readonly publishKey: string;
+  readonly subscribeKey: string;
+  readonly secretKey: string;
+}
+
 /** Starts the relay with its history under `dataDir`; resolves once it prints its listening line. */
-export function startRelayProcess(dataDir: string, timeoutMs = 20_000): Promise<RelayProcess> {
-  const child = spawn(path.join('node_modules', '.bin', 'tsx'), ['src/relay/cli.ts', '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startRelayProcess(dataDir: string, timeoutMs = 20_000, keys?: RelayKeys): Promise<RelayProcess> {
+  const keyArgs = keys ? ['--publish-key', keys.publishKey, '--subscribe-key', keys.subscribeKey, '--secret-key', keys.secretKey] : [];
+  const child = spawn(path.join('node_modules', '.bin', 'tsx'), ['src/relay/cli.ts', '--port', '0', '--data', dataDir, ...keyArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
