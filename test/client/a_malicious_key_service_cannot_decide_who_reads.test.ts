@@ -18,7 +18,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { InMemoryVaultForTests } from '../../src/client/vault';
 import type { Client } from '../../src/client/client';
 import type { Identity } from '../../src/client/enrol';
