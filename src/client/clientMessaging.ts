@@ -89,6 +89,9 @@ export class ClientMessaging {
       case 'access_changed':
         await this.transport?.renew();
         return;
+      case 'membership_changed':
+        // Nothing to fetch ahead: the next read of the conversation verifies the new statement.
+        return;
       default:
         missingCase(notice);
     }

@@ -22,6 +22,8 @@ export const ControlNoticeSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('rotation_needed'), conversationId: ConversationIdSchema, reason: RotationReasonSchema }),
   z.object({ ...base, type: z.literal('key_version'), conversationId: ConversationIdSchema, version: z.number().int().min(1) }),
   z.object({ ...base, type: z.literal('access_changed') }),
+  /** A role or history-policy statement was appended (docs/protocol.md §15): re-read the conversation and its chain. */
+  z.object({ ...base, type: z.literal('membership_changed'), conversationId: ConversationIdSchema, seq: z.number().int().min(0) }),
 ]);
 export type ControlNotice = z.infer<typeof ControlNoticeSchema>;
 

@@ -54,6 +54,12 @@ test('a new group, a role change and a removal show persistent membership lines;
   await expect(members.getByTestId('member').filter({ hasText: 'Alice' }).getByTestId('new-contact')).toHaveCount(0);
   await members.getByLabel('Role of Bob').selectOption('admin');
   await expect(members.getByLabel('Role of Bob')).toHaveValue('admin');
+  // Bob's open chat hears of the role change (a membership_changed notice) and shows the line without a reload.
+  await expect(b.getByRole('log', { name: 'Messages with Launch team' }).getByTestId('system-line')).toHaveText([
+    'Alice created the group',
+    /^Alice added you$/,
+    'Alice made you an admin',
+  ]);
   await a.screenshot({ path: join(shots, 'ui-group-members.png'), fullPage: true });
   await members.getByRole('button', { name: 'Remove Bob' }).click();
   await expect(members.getByTestId('member')).toHaveCount(1);

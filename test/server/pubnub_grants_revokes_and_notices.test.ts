@@ -14,7 +14,7 @@ import { ControlNoticeSchema, type ControlNotice } from '../../src/common/contro
 import type { ConversationId } from '../../src/common/ids';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { describeBackends } from './helpers/backends';
-import { changeMembership, createGroup, device, newActor, revokeDevice, rotate, type Actor } from './helpers/actors';
+import { changeMembership, createGroup, device, headOf, newActor, revokeDevice, rotate, type Actor } from './helpers/actors';
 import { startOn, type Running } from './helpers/service';
 
 const SECRET = 'sec-c-keyservice-test';
@@ -101,6 +101,15 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     const seen = await notices(bob, ['member_added', 'key_version']);
     expect(seen).toContainEqual(expect.objectContaining({ type: 'member_added', conversationId: conv, userId: bob.userId }));
     expect(seen).toContainEqual(expect.objectContaining({ type: 'key_version', conversationId: conv, version: 1 }));
+  });
+
+  it('a role change tells every member to re-read the conversation (membership_changed with its seq)', async () => {
+    await changeMembership(run.api, alice, conv, { type: 'role', userId: bob.userId, role: 'admin' });
+    const seq = (await headOf(run.api, alice, conv))!.seq;
+    for (const who of [alice, bob]) {
+      expect(await notices(who, ['membership_changed'])).toContainEqual(expect.objectContaining({ type: 'membership_changed', conversationId: conv, seq }));
+    }
+    await changeMembership(run.api, alice, conv, { type: 'role', userId: bob.userId, role: 'member' });
   });
 
   it('on removal: revokes the removed user’s tokens, the next token lacks the channel, notices go out', async () => {

@@ -109,6 +109,10 @@ export async function appendStatement(
       for (const userId of changes.added) {
         effects.notify(members, { type: 'member_added', conversationId: conversationId as ConversationId, userId: userId as UserId });
       }
+      // Adds and departures have their own notices; a role or history change tells every member to re-read.
+      if (statement.change.type === 'role' || statement.change.type === 'history') {
+        effects.notify(members, { type: 'membership_changed', conversationId: conversationId as ConversationId, seq: statement.seq });
+      }
       const reason = statement.change.type === 'leave' ? 'member_left' : 'member_removed';
       for (const userId of changes.departed) await departed(tx, effects, conversationId, userId, reason, now);
       await svc.outbox.record(tx, effects);
