@@ -304,11 +304,6 @@ export class Client {
     return (verified?.chain ?? []).map(({ statement }) => ({ seq: statement.seq, at: statement.at, actor: statement.actor, change: statement.change }));
   }
 
-  /** Why a conversation was left out of `conversations()` (its membership did not verify), if it was. */
-  conversationRefusal(conversationId: ConversationId): AppError | undefined {
-    return this.need().conversations.refusal(conversationId);
-  }
-
   /** The conversations the last `conversations()` left out because their membership did not verify, with why. */
   refusedConversations(): { conversationId: ConversationId; error: AppError }[] {
     return this.need().conversations.refused();

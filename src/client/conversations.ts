@@ -46,6 +46,8 @@ const ROTATION_RETRIES = new Set(['version_conflict', 'member_devices_mismatch',
 
 export class Conversations {
   private readonly membership: MembershipWriter;
+  /** What the last `list` left out because its membership did not verify, and why. */
+  private refusals = new Map<ConversationId, AppError>();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -66,29 +68,23 @@ export class Conversations {
   async list(): Promise<ConversationInfo[]> {
     const { conversations } = await this.api.request('listConversations');
     const out: ConversationInfo[] = [];
+    const refusals = new Map<ConversationId, AppError>();
     for (const view of conversations) {
       try {
         out.push(await this.checked(view));
-        this.refusals.delete(view.conversationId);
       } catch (err) {
         if (!isTrustFailure(err)) throw err;
-        this.refusals.set(view.conversationId, err);
+        refusals.set(view.conversationId, err);
       }
     }
+    this.refusals = refusals;
     return out;
-  }
-
-  /** Why a conversation was left out of `list` (its membership did not verify), if it was. */
-  refusal(conversationId: ConversationId): AppError | undefined {
-    return this.refusals.get(conversationId);
   }
 
   /** Every conversation the last `list` left out, with why. */
   refused(): { conversationId: ConversationId; error: AppError }[] {
     return [...this.refusals].map(([conversationId, error]) => ({ conversationId, error }));
   }
-
-  private readonly refusals = new Map<ConversationId, AppError>();
 
   /**
    * The conversation as the key service describes it, once its members, roles, kind and history policy
@@ -97,12 +93,6 @@ export class Conversations {
    */
   async get(conversationId: ConversationId): Promise<ConversationInfo> {
     return this.checked(await this.api.request('getConversation', { params: { conversationId } }));
-  }
-
-  /** The verified membership of a conversation at its current head (null: made before chains existed). */
-  async verifiedState(conversationId: ConversationId): Promise<MembershipState | null> {
-    const info = await this.get(conversationId);
-    return info.membershipHead === null ? null : (this.log.cached(conversationId)?.state ?? null);
   }
 
   private async checked(view: ConversationInfo): Promise<ConversationInfo> {
