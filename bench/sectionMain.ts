@@ -6,6 +6,7 @@
  */
 import { AppError } from '../src/common/errors';
 import { BenchInputError } from './lib/errors';
+import { providerLine } from './lib/fixtures';
 import { SECTIONS } from './sections/index';
 
 async function main(): Promise<void> {
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
   if (!section || tmpDir === undefined)
     throw new BenchInputError(`usage: tsx bench/sectionMain.ts <${SECTIONS.map((s) => s.id).join('|')}> <tmp dir> [--quick]`);
   const outcome = await section.run({ quick: flag === '--quick', tmpDir, log: (m) => process.stderr.write(`[bench] ${m}\n`), env: process.env });
-  process.stdout.write(`\n${JSON.stringify(outcome)}\n`);
+  const notes = [...outcome.notes, `Run with ${providerLine.replace(/^crypto provider: /, 'the crypto provider ')}.`];
+  process.stdout.write(`\n${JSON.stringify({ ...outcome, notes })}\n`);
 }
 
 main().then(

@@ -1,13 +1,17 @@
 /**
- * Key material and ids for the crypto sections, made with the real Node provider: a sender device
+ * Key material and ids for the crypto sections, made with the provider the app would choose (libsodium where
+ * it loads; `SEED_CRYPTO_PROVIDER=node|libsodium` forces one, and every section's notes name it): a sender device
  * (Ed25519 + X25519), a conversation key, and message plaintexts of a given body size.
  */
 import type { CryptoProvider, RawKeyPair } from '../../src/common/crypto/provider';
 import type { ConversationId, DeviceId, MessageId } from '../../src/common/ids';
 import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
-import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
+import { chooseCryptoProvider } from '../../src/node/crypto/providers';
 
-export const provider: CryptoProvider = createNodeCryptoProvider();
+const chosen = chooseCryptoProvider();
+export const provider: CryptoProvider = chosen.provider;
+/** The log line naming the provider in use, for the report's notes. */
+export const providerLine: string = chosen.logLine;
 
 export const CONVERSATION_ID = 'bench-conversation-0001' as ConversationId;
 export const CHANNEL = `conv.${CONVERSATION_ID}`;

@@ -8,6 +8,7 @@ import { keyServiceSection } from './keyService';
 import { membershipVerifySection } from './membershipVerify';
 import { messageSealSection } from './messageSeal';
 import { outboxCostSection } from './outboxCost';
+import { providersSection } from './providers';
 import { relayLoadSection } from './relayLoad';
 import { rendererSection } from './renderer';
 import { rotationSection } from './rotation';
@@ -17,6 +18,7 @@ import { sendToDecryptedSection } from './sendToDecrypted';
 export const SECTIONS: readonly Section[] = [
   messageSealSection,
   hpkeWrapSection,
+  providersSection,
   rotationSection,
   rotationE2eSection,
   membershipVerifySection,

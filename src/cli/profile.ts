@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { keychainServiceName, Client, createKeychainVault, createKeytarStore } from '../client';
-import { createNodeCryptoProvider } from '../node/crypto/nodeProvider';
+import { chooseCryptoProvider } from '../node/crypto/providers';
 import type { CliArgs } from './args';
 import { UsageError } from './errors';
 
@@ -24,7 +24,7 @@ export function openProfile(args: CliArgs): Promise<Client> {
     vault: createKeychainVault(createKeytarStore(service)),
     keyServiceUrl: args.server,
     relay: args.relay,
-    provider: createNodeCryptoProvider(),
+    provider: chooseCryptoProvider().provider,
     dataDir: join(args.home, args.profile),
     deviceName: `CLI (${args.profile})`,
     platform: 'cli',

@@ -2,7 +2,7 @@
  * Builds the main-side dependencies of one profile: its paths, its keychain store, its managed policy.
  * Shared by the Electron entry, browser mode and tests, so they all start the same services the same way.
  */
-import { createNodeCryptoProvider } from '../node/crypto/nodeProvider';
+import { chooseCryptoProvider } from '../node/crypto/providers';
 import { createKeytarStore, createKeychainVault } from '../client';
 import type { MainDeps } from './composition';
 import { ClientHost } from './desktop/clientHost';
@@ -33,9 +33,10 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
   const choice = await chooseNetwork(policy.current(), opts.home);
   if (choice.network === null) return { ...base, messenger: { reason: choice.reason } };
   const net = choice.network;
+  const crypto = chooseCryptoProvider();
   const host = new ClientHost({
     vault: createKeychainVault(secrets),
-    provider: createNodeCryptoProvider(),
+    provider: crypto.provider,
     keyServiceUrl: net.keyServiceUrl,
     relayUrl: net.relayUrl,
     dataDir: paths.dir,
@@ -46,6 +47,7 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
       host,
       serverUrl: net.keyServiceUrl,
       localStack: net.localStack,
+      cryptoProvider: crypto.logLine,
       async close() {
         await host.close();
         await net.close();

@@ -23,7 +23,8 @@ export interface MainDeps {
   /** Main→renderer events. */
   events: EventHub;
   /** The messenger (the client core behind the desktop handlers, and where it connects), or why this process runs without it. */
-  messenger: { host: ClientHost; serverUrl: string; localStack: boolean; close(): Promise<void> } | { reason: string };
+  /** `cryptoProvider`: the log line naming the CryptoProvider in use (node/crypto/providers.ts). */
+  messenger: { host: ClientHost; serverUrl: string; localStack: boolean; cryptoProvider?: string; close(): Promise<void> } | { reason: string };
   /** Notifications, tray and badge: Electron's in the app; absent (browser mode, tests) a `RecordingShell`. */
   shell?: DesktopShell;
 }

@@ -8,6 +8,7 @@
  * (src/server/pubnub/testOutage.ts), so a test can kill the process while its outbox holds them.
  */
 import { parseArgs } from 'node:util';
+import { chooseCryptoProvider } from '../node/crypto/providers';
 import { startKeyService } from './index';
 import { TEST_OUTAGE_ENV } from './pubnub/testOutage';
 
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     ...(leaseMs !== undefined ? { outbox: { leaseMs } } : {}),
     ...(failEffects ? { testOnlyFailPubnubEffects: true } : {}),
   });
+  console.log(chooseCryptoProvider().logLine);
   console.log(`key service listening on ${service.url}`);
   const stop = () => {
     void service.close().then(() => process.exit(0));

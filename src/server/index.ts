@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { keyManagerRoutes as keyManagerTable } from '../common/api/keyManager';
 import { keyServiceRoutes as keyServiceTable } from '../common/api/keyService';
-import { createNodeCryptoProvider } from '../node/crypto/nodeProvider';
+import { chooseCryptoProvider } from '../node/crypto/providers';
 import { listen } from '../node/net/listen';
 import { accountRoutes } from './api/accounts';
 import { conversationRoutes } from './api/conversations';
@@ -119,7 +119,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
     const outbox = new PubnubOutbox({ db, gateway, now, log, onBug: (message) => log(message) }, opts.outbox);
     const svc: Services = {
       db,
-      crypto: createNodeCryptoProvider(),
+      crypto: chooseCryptoProvider().provider,
       passwords: new PasswordHasher(opts.passwordCost ?? DEFAULT_PASSWORD_COST),
       accessTokens,
       refreshTtlMs: opts.refreshTtlMs ?? 30 * 24 * 3600_000,

@@ -13,14 +13,14 @@ import type { ConversationId } from '../../src/common/ids';
 import type { ConversationView } from '../../src/common/messaging/messaging';
 import { Client, type ClientDeps } from '../../src/client/client';
 import { InMemoryVaultForTests } from '../../src/client/vault';
-import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
+import { chooseCryptoProvider } from '../../src/node/crypto/providers';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { startKeyService, type KeyService } from '../../src/server/index';
 import type { KeyServiceApi } from '../../src/client/keyServiceApi';
 import type { SignedIn } from '../../src/client/signedIn';
 import { createKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
 
-export const provider = createNodeCryptoProvider();
+export const provider = chooseCryptoProvider().provider;
 export const PASSWORD = 'correct horse battery staple';
 const PUB = 'pub-c-client';
 const SUB = 'sub-c-client';

@@ -1,14 +1,14 @@
 /**
- * Test fixtures: users with account keys and certified devices, built with the real Node provider.
+ * Test fixtures: users with account keys and certified devices, built with the provider chosen as the app chooses it (libsodium, or SEED_CRYPTO_PROVIDER).
  */
 import type { CryptoProvider } from '../../src/common/crypto/provider';
 import { toBase64Url } from '../../src/common/encoding/base64url';
 import type { DeviceId, UserId } from '../../src/common/ids';
 import { signDeviceCertificate, type DeviceCertificate, type DevicePlatform } from '../../src/common/protocol/deviceCertificate';
 import { generateAccountIdentity, generateDeviceKeys, type AccountIdentityKeyPair, type DeviceKeyPairs } from '../../src/common/protocol/identity';
-import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
+import { chooseCryptoProvider } from '../../src/node/crypto/providers';
 
-export const provider: CryptoProvider = createNodeCryptoProvider();
+export const provider: CryptoProvider = chooseCryptoProvider().provider;
 
 export interface TestDevice {
   readonly deviceId: DeviceId;

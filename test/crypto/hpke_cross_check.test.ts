@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { openBase, sealBase } from '../../src/common/crypto/hpke/base';
 import { utf8Encode } from '../../src/common/encoding/utf8';
 import { wrapAad, wrapInfo } from '../../src/common/protocol/keyWrap';
-import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
+import { allCryptoProviders } from '../../src/node/crypto/providers';
 
-const provider = createNodeCryptoProvider();
+const providers = allCryptoProviders().map((c) => [c.name, c.provider] as const);
 const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
 
 const buf = (u: Uint8Array): ArrayBuffer => u.slice().buffer;
@@ -32,7 +32,7 @@ const cases = [
   },
 ];
 
-describe('HPKE interop with @hpke/core', () => {
+describe.each(providers)('HPKE interop with @hpke/core, %s provider', (_name, provider) => {
   for (const c of cases) {
     it(`@hpke/core seals, we open: ${c.name}`, async () => {
       const r = await libraryKeyPair();

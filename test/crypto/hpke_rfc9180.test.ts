@@ -8,14 +8,14 @@ import { setupBaseRecipient, setupBaseSender } from '../../src/common/crypto/hpk
 import { exporterSecret, keyScheduleBase } from '../../src/common/crypto/hpke/context';
 import { decap, deriveKeyPair, encap } from '../../src/common/crypto/hpke/dhkem';
 import { fromHex, toHex } from '../../src/common/encoding/bytes';
-import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
+import { allCryptoProviders } from '../../src/node/crypto/providers';
 import file from '../vectors/rfc9180-x25519-sha256-aes256gcm.json';
 
-const provider = createNodeCryptoProvider();
+const providers = allCryptoProviders().map((c) => [c.name, c.provider] as const);
 const vector = file.vectors[0];
 if (!vector) throw new Error('no RFC 9180 vector');
 
-describe('RFC 9180 vectors, X25519 / HKDF-SHA256 / AES-256-GCM, base mode', () => {
+describe.each(providers)('RFC 9180 vectors, X25519 / HKDF-SHA256 / AES-256-GCM, base mode, %s provider', (_name, provider) => {
   it('covers the suite we use', () => {
     expect([vector.mode, vector.kem_id, vector.kdf_id, vector.aead_id]).toEqual([0, 0x20, 0x01, 0x02]);
   });

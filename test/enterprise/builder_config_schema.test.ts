@@ -132,12 +132,14 @@ describe('electron-builder configuration', () => {
     const config = builder.createBuilderConfig({});
     expect(config).toMatchObject({ asar: true, npmRebuild: true, buildDependenciesFromSource: false });
     const unpacked = (file: string) => config.asarUnpack.some((g) => minimatch(file, g, { dot: true }));
-    expect(builder.NATIVE_MODULES.sort()).toEqual(['argon2', 'better-sqlite3', 'keytar']);
+    expect(builder.NATIVE_MODULES.sort()).toEqual(['argon2', 'better-sqlite3', 'keytar', 'sodium-native']);
     for (const file of [
       'node_modules/keytar/build/Release/keytar.node',
       'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
       'node_modules/better-sqlite3/lib/database.js',
       'node_modules/argon2/prebuilds/linux-x64/argon2.glibc.node',
+      'node_modules/sodium-native/prebuilds/linux-x64/sodium-native.node',
+      'node_modules/sodium-native/binding.js',
     ]) {
       expect(unpacked(file), file).toBe(true);
     }

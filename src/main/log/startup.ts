@@ -14,5 +14,5 @@ export function logStartup(log: Logger, deps: Pick<MainDeps, 'facts' | 'policy' 
     log.warn('policy_warning', { code: w.code, setting: w.key ?? null, layer: w.layer ?? null, detail: w.message });
   }
   if ('reason' in deps.messenger) log.warn('core_not_started', { reason: deps.messenger.reason });
-  else log.info('core_started', { localStack: deps.messenger.localStack });
+  else log.info('core_started', { localStack: deps.messenger.localStack, cryptoProvider: deps.messenger.cryptoProvider ?? null });
 }

@@ -9,6 +9,8 @@
  *
  * Workers start on first use (kept, unref'd: they never hold the process open). A batch smaller than
  * PARALLEL_MIN, a machine with one core, or a worker that fails runs here, in this thread, the same way.
+ * Each provider brings its own engine (`node:crypto` here; libsodium in sodiumProvider.ts): the steps
+ * for this thread and the same steps as worker script text, with a pool of workers per engine.
  */
 import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -52,7 +54,7 @@ function agreeHere(peers: readonly Uint8Array[]): EphemeralResult[] {
 }
 
 /** `agreeHere` for a worker thread, which cannot load our modules: the same steps, as script text. */
-const WORKER_SOURCE = `
+const NODE_WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createPublicKey, diffieHellman, generateKeyPairSync } = require('node:crypto');
 const base = createPublicKey({ key: ${JSON.stringify(BASE_POINT_JWK)}, format: 'jwk' });
@@ -74,19 +76,28 @@ function agree(raw) {
 }
 parentPort.on('message', ({ id, peers }) => parentPort.postMessage({ id, results: peers.map(agree) }));`;
 
+/** How one provider computes agreements: in this thread, and as a worker script answering `{id, peers}`. */
+export interface AgreementEngine {
+  readonly here: (peers: readonly Uint8Array[]) => EphemeralResult[];
+  readonly workerSource: string;
+}
+
+/** The `node:crypto` engine. */
+export const nodeEngine: AgreementEngine = { here: agreeHere, workerSource: NODE_WORKER_SOURCE };
+
 interface PoolWorker {
   readonly worker: Worker;
   readonly pending: Map<number, (results: EphemeralResult[] | null) => void>;
 }
 
-let workers: PoolWorker[] | undefined;
+const pools = new Map<AgreementEngine, PoolWorker[]>();
 let nextId = 0;
 
-function startWorkers(): PoolWorker[] {
+function startWorkers(engine: AgreementEngine): PoolWorker[] {
   const count = Math.min(MAX_WORKERS, availableParallelism() - 1);
   const started: PoolWorker[] = [];
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(engine.workerSource, { eval: true });
     worker.unref();
     const entry: PoolWorker = { worker, pending: new Map() };
     worker.on('message', ({ id, results }: { id: number; results: EphemeralResult[] }) => {
@@ -96,7 +107,10 @@ function startWorkers(): PoolWorker[] {
     const fail = () => {
       for (const settle of entry.pending.values()) settle(null);
       entry.pending.clear();
-      workers = workers?.filter((w) => w !== entry);
+      pools.set(
+        engine,
+        (pools.get(engine) ?? []).filter((w) => w !== entry),
+      );
     };
     worker.on('error', fail);
     worker.on('exit', fail);
@@ -116,16 +130,19 @@ function ask(entry: PoolWorker, peers: readonly Uint8Array[]): Promise<Ephemeral
 }
 
 /** The ephemeral agreements for `peers`, in order: shared with the workers when the batch is large. */
-export async function agreeMany(peers: readonly Uint8Array[]): Promise<EphemeralResult[]> {
-  if (peers.length < PARALLEL_MIN) return agreeHere(peers);
-  workers ??= startWorkers();
-  const pool = workers;
-  if (pool.length === 0) return agreeHere(peers);
+export async function agreeMany(peers: readonly Uint8Array[], engine: AgreementEngine = nodeEngine): Promise<EphemeralResult[]> {
+  if (peers.length < PARALLEL_MIN) return engine.here(peers);
+  let pool = pools.get(engine);
+  if (!pool) {
+    pool = startWorkers(engine);
+    pools.set(engine, pool);
+  }
+  if (pool.length === 0) return engine.here(peers);
   const share = Math.ceil(peers.length / (pool.length + 1));
   const asked = pool.map((entry, i) => {
     const slice = peers.slice((i + 1) * share, (i + 2) * share);
-    return slice.length === 0 ? Promise.resolve([]) : ask(entry, slice).then((results) => results ?? agreeHere(slice));
+    return slice.length === 0 ? Promise.resolve([]) : ask(entry, slice).then((results) => results ?? engine.here(slice));
   });
-  const mine = agreeHere(peers.slice(0, share));
+  const mine = engine.here(peers.slice(0, share));
   return [...mine, ...(await Promise.all(asked)).flat()];
 }

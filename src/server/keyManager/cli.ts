@@ -4,6 +4,7 @@
  * creator controls. Prints `key manager listening on http://127.0.0.1:<p>`; stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { chooseCryptoProvider } from '../../node/crypto/providers';
 import { startKeyManager, type TrustedIssuer } from './index';
 
 function fail(message: string): never {
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     trustedIssuers: issuers,
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   });
+  console.log(chooseCryptoProvider().logLine);
   console.log(`key manager listening on ${km.url}`);
   const stop = () => {
     void km.close().then(() => process.exit(0));

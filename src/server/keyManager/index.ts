@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { keyManagerRoutes as keyManagerTable } from '../../common/api/keyManager';
 import { KeyManagerUrlSchema } from '../../common/broadcast/descriptor';
-import { createNodeCryptoProvider } from '../../node/crypto/nodeProvider';
+import { chooseCryptoProvider } from '../../node/crypto/providers';
 import { listen } from '../../node/net/listen';
 import { Unauthorized } from '../http/httpErrors';
 import { RateLimiter } from '../http/rateLimit';
@@ -54,7 +54,7 @@ export function openKeyManager(config: Omit<KeyManagerConfig, 'basePath'>): KeyM
   const masterKey = MasterKey.loadOrCreate(config.dataDir);
   const store = new KeyManagerStore(config.dataDir);
   const claims = new ClaimVerifier(config.url, config.trustedIssuers, config.jwksTimeoutMs);
-  const km = new KeyManager({ url: config.url, store, masterKey, claims, crypto: createNodeCryptoProvider(), now: Date.now });
+  const km = new KeyManager({ url: config.url, store, masterKey, claims, crypto: chooseCryptoProvider().provider, now: Date.now });
   return { km, claims, close: () => store.close() };
 }
 

@@ -18,10 +18,10 @@ import { unwrapKey, wrapKey } from '../../../src/common/protocol/keyWrap';
 import type { MembershipHead } from '../../../src/common/protocol/membershipHead';
 import { signMembershipStatement, type MembershipChange, type MembershipStatement } from '../../../src/common/protocol/membershipStatement';
 import { createWrapGrant, type WrapGrant } from '../../../src/common/protocol/wrapGrant';
-import { createNodeCryptoProvider } from '../../../src/node/crypto/nodeProvider';
+import { chooseCryptoProvider } from '../../../src/node/crypto/providers';
 import type { Api, Reply } from './client';
 
-export const crypto = createNodeCryptoProvider();
+export const crypto = chooseCryptoProvider().provider;
 export const PASSWORD = 'correct horse battery staple';
 
 export interface Device {

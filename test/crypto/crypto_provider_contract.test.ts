@@ -1,16 +1,16 @@
 /**
- * The Node CryptoProvider against independent references: X25519 and Ed25519 against RFC 7748 §6.1 and
+ * Every CryptoProvider (node:crypto and libsodium, src/node/crypto/providers.ts) against independent references: X25519 and Ed25519 against RFC 7748 §6.1 and
  * RFC 8032 §7.1 test vectors, AES against NIST SP 800-38 examples via `node:crypto` WebCrypto, and its
  * documented failure results (null / false / ProviderError).
  */
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/common/encoding/bytes';
-import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
+import { allCryptoProviders, chooseCryptoProvider, CryptoProviderUnavailableError } from '../../src/node/crypto/providers';
 
-const p = createNodeCryptoProvider();
+const providers = allCryptoProviders().map((c) => [c.name, c.provider] as const);
 
-describe('node crypto provider', () => {
+describe.each(providers)('%s crypto provider (the contract every provider keeps)', (_name, p) => {
   it('X25519 matches RFC 7748 §6.1', async () => {
     const aPriv = fromHex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
     const bPub = fromHex('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f');
@@ -30,9 +30,15 @@ describe('node crypto provider', () => {
     expect(await p.ed25519Verify(new Uint8Array(31), Uint8Array.of(0x72), sig)).toBe(false);
   });
 
-  it('generated raw keys round-trip and the KeyObject cache follows mutation', async () => {
+  it('generated raw keys round-trip and the key caches follow mutation', async () => {
     const pair = await p.ed25519GenerateKeyPair();
     expect(await p.ed25519PublicKey(pair.privateKey)).toEqual(pair.publicKey);
+    const signedBefore = await p.ed25519Sign(pair.privateKey, Uint8Array.of(1));
+    pair.privateKey[0] = (pair.privateKey[0] ?? 0) ^ 0x40;
+    const mutatedPublic = await p.ed25519PublicKey(pair.privateKey);
+    expect(mutatedPublic).not.toEqual(pair.publicKey);
+    expect(await p.ed25519Verify(mutatedPublic, Uint8Array.of(1), await p.ed25519Sign(pair.privateKey, Uint8Array.of(1)))).toBe(true);
+    expect(await p.ed25519Verify(mutatedPublic, Uint8Array.of(1), signedBefore)).toBe(false);
     const x = await p.x25519GenerateKeyPair();
     const y = await p.x25519GenerateKeyPair();
     expect(await p.x25519(x.privateKey, y.publicKey)).toEqual(await p.x25519(y.privateKey, x.publicKey));
@@ -78,7 +84,7 @@ describe('node crypto provider', () => {
     }
     const recipient = await p.x25519GenerateKeyPair();
     const ephemeral = p.x25519Ephemeral;
-    if (!ephemeral) throw new Error('the Node provider has the ephemeral fast path');
+    if (!ephemeral) throw new Error('both providers have the ephemeral fast path');
     const a = await ephemeral(recipient.publicKey);
     const b = await ephemeral(recipient.publicKey);
     expect(a.ephemeralPublicKey).not.toEqual(b.ephemeralPublicKey);
@@ -94,5 +100,17 @@ describe('node crypto provider', () => {
     await expect(p.aes256GcmEncrypt(new Uint8Array(16), new Uint8Array(12), new Uint8Array(0), new Uint8Array(0))).rejects.toMatchObject({
       code: 'provider_error',
     });
+  });
+});
+
+describe('choosing the provider', () => {
+  it('libsodium loads on this platform and is the default; SEED_CRYPTO_PROVIDER forces either, and a bad name is a typed error', () => {
+    expect(allCryptoProviders().map((c) => c.name)).toEqual(['libsodium', 'node']);
+    expect(chooseCryptoProvider('').name).toBe('libsodium');
+    expect(chooseCryptoProvider('').logLine).toMatch(/^crypto provider: libsodium \(sodium-native \d+\.\d+\.\d+\)$/);
+    expect(chooseCryptoProvider('node').name).toBe('node');
+    expect(chooseCryptoProvider('node').logLine).toBe('crypto provider: node:crypto (forced by SEED_CRYPTO_PROVIDER)');
+    expect(chooseCryptoProvider('libsodium').name).toBe('libsodium');
+    expect(() => chooseCryptoProvider('openssl')).toThrow(CryptoProviderUnavailableError);
   });
 });

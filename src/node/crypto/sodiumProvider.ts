@@ -1,0 +1,170 @@
+/**
+ * The `CryptoProvider` (src/common/crypto/provider.ts) on libsodium through `sodium-native` — the default
+ * of main, server and cli where the native module loads (providers.ts chooses; docs/benchmarks.md has the
+ * figures). Ed25519, X25519 and SHA-256/512 run in libsodium; AES-GCM/CBC and HMAC-SHA256 stay on OpenSSL
+ * (nodeSymmetric.ts): the binding has no AES and no crypto_auth_hmacsha256, and an HMAC built from its
+ * incremental SHA-256 measured slower than OpenSSL's (eight native calls per HMAC).
+ *
+ * Secrets: the scalar of every ephemeral agreement is wiped (`sodium_memzero`) as soon as it is used; the
+ * 64-byte libsodium signing key expanded from a 32-byte Ed25519 seed is cached per seed array (like the
+ * KeyObject cache of the Node provider) and wiped when the seed array changes.
+ *
+ * Behaviour against the Node provider: byte for byte the same on every input our protocol produces
+ * (test/crypto/providers_agree.test.ts). libsodium's Ed25519 verification is stricter than OpenSSL's on
+ * inputs no honest signer produces — it refuses small-order public keys and non-canonical encodings — so
+ * such a signature is `false` here.
+ */
+import type sodiumModule from 'sodium-native';
+import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
+import { agreeMany, type AgreementEngine, type EphemeralResult } from './ephemeralPool';
+import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, hmacSha256, pooledRandom } from './nodeSymmetric';
+
+type Sodium = typeof sodiumModule;
+
+interface SigningEntry {
+  readonly seed: Uint8Array;
+  readonly secretKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
+/** The libsodium agreement steps as worker script text; `modulePath` is where this thread loaded sodium-native. */
+function workerSource(modulePath: string): string {
+  return `
+const { parentPort } = require('node:worker_threads');
+const s = require(${JSON.stringify(modulePath)});
+function agree(peer) {
+  const sk = new Uint8Array(32), pub = new Uint8Array(32), dh = new Uint8Array(32);
+  s.randombytes_buf(sk);
+  s.crypto_scalarmult_base(pub, sk);
+  try {
+    s.crypto_scalarmult(dh, sk, peer);
+    return { ephemeralPublicKey: pub, dh };
+  } catch {
+    return { error: 'zero_shared_secret' };
+  } finally {
+    s.sodium_memzero(sk);
+  }
+}
+parentPort.on('message', ({ id, peers }) => parentPort.postMessage({ id, results: peers.map(agree) }));`;
+}
+
+/** A CryptoProvider backed by libsodium; `modulePath` (require.resolve of the module) lets workers load it too. */
+export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): CryptoProvider {
+  const random = pooledRandom((into) => sodium.randombytes_buf(into));
+
+  const sha256 = (data: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(32);
+    sodium.crypto_hash_sha256(out, data);
+    return out;
+  };
+
+  const x25519PublicKey = (privateKey: Uint8Array): Uint8Array => {
+    expectLength(privateKey, 32, 'X25519 private key');
+    const out = new Uint8Array(32);
+    sodium.crypto_scalarmult_base(out, privateKey);
+    return out;
+  };
+
+  const x25519 = (privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array => {
+    expectLength(privateKey, 32, 'X25519 private key');
+    expectLength(publicKey, 32, 'X25519 public key');
+    const out = new Uint8Array(32);
+    try {
+      sodium.crypto_scalarmult(out, privateKey, publicKey);
+    } catch {
+      throw new ProviderError('X25519 failed (all-zero shared secret)');
+    }
+    return out;
+  };
+
+  const agreeOne = (peer: Uint8Array): EphemeralResult => {
+    const sk = new Uint8Array(32);
+    const ephemeralPublicKey = new Uint8Array(32);
+    const dh = new Uint8Array(32);
+    sodium.randombytes_buf(sk);
+    sodium.crypto_scalarmult_base(ephemeralPublicKey, sk);
+    try {
+      sodium.crypto_scalarmult(dh, sk, peer);
+      return { ephemeralPublicKey, dh };
+    } catch {
+      return { error: 'zero_shared_secret' };
+    } finally {
+      sodium.sodium_memzero(sk);
+    }
+  };
+  const engine: AgreementEngine = { here: (peers) => peers.map(agreeOne), workerSource: workerSource(modulePath) };
+  const agreed = (r: EphemeralResult): { ephemeralPublicKey: Uint8Array; dh: Uint8Array } => {
+    if ('error' in r) throw new ProviderError('X25519 failed (all-zero shared secret)');
+    return r;
+  };
+
+  const signing = new WeakMap<Uint8Array, SigningEntry>();
+  const signingKey = (seed: Uint8Array): SigningEntry => {
+    expectLength(seed, 32, 'Ed25519 private key');
+    const hit = signing.get(seed);
+    if (hit && sameBytes(hit.seed, seed)) return hit;
+    if (hit) sodium.sodium_memzero(hit.secretKey);
+    const entry = { seed: Uint8Array.from(seed), secretKey: new Uint8Array(64), publicKey: new Uint8Array(32) };
+    sodium.crypto_sign_seed_keypair(entry.publicKey, entry.secretKey, seed);
+    signing.set(seed, entry);
+    return entry;
+  };
+
+  const generate = (curve: 'X25519' | 'Ed25519'): RawKeyPair => {
+    const privateKey = random(32);
+    if (curve === 'X25519') return { privateKey, publicKey: x25519PublicKey(privateKey) };
+    return { privateKey, publicKey: Uint8Array.from(signingKey(privateKey).publicKey) };
+  };
+
+  return {
+    randomBytes: random,
+    sha256: async (data) => sha256(data),
+    sha512: async (data) => {
+      const out = new Uint8Array(64);
+      sodium.crypto_hash_sha512(out, data);
+      return out;
+    },
+    hmacSha256: async (key, data) => hmacSha256(key, data),
+
+    x25519GenerateKeyPair: async () => generate('X25519'),
+    x25519PublicKey: async (privateKey) => x25519PublicKey(privateKey),
+    x25519: async (privateKey, publicKey) => x25519(privateKey, publicKey),
+    x25519Ephemeral: async (publicKey) => {
+      expectLength(publicKey, 32, 'X25519 public key');
+      return agreed(agreeOne(publicKey));
+    },
+    x25519EphemeralMany: async (publicKeys) => {
+      for (const pk of publicKeys) expectLength(pk, 32, 'X25519 public key');
+      return (await agreeMany(publicKeys, engine)).map(agreed);
+    },
+
+    ed25519GenerateKeyPair: async () => generate('Ed25519'),
+    ed25519PublicKey: async (privateKey) => Uint8Array.from(signingKey(privateKey).publicKey),
+    ed25519Sign: async (privateKey, message) => {
+      const signature = new Uint8Array(64);
+      sodium.crypto_sign_detached(signature, message, signingKey(privateKey).secretKey);
+      return signature;
+    },
+    ed25519Verify: async (publicKey, message, signature) => {
+      if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
+      if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
+      try {
+        return sodium.crypto_sign_verify_detached(signature, message, publicKey);
+      } catch {
+        return false;
+      }
+    },
+
+    aes256GcmEncrypt: async (key, nonce, plaintext, aad) => gcmEncrypt(key, nonce, plaintext, aad),
+    aes256GcmDecrypt: async (key, nonce, sealed, aad) => gcmDecrypt(key, nonce, sealed, aad),
+    aes256CbcEncrypt: async (key, iv, plaintext) => cbcEncrypt(key, iv, plaintext),
+    aes256CbcDecrypt: async (key, iv, ciphertext) => cbcDecrypt(key, iv, ciphertext),
+  };
+}
