@@ -4,11 +4,15 @@ import { existsSync, readFileSync } from 'node:fs';
 const read = (p) => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null);
 const rows = [];
 
-const v = read('.tmp/test-reports/vitest.json');
 // A failed test counts once; a test file that failed before any test ran (an import error) counts as one
 // failure too. `numFailedTestSuites` would count each failed test again through its describe blocks.
-const brokenFiles = (v?.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
-rows.push(['vitest', v ? { passed: v.numPassedTests, failed: v.numFailedTests + brokenFiles, skipped: v.numPendingTests + v.numTodoTests } : null]);
+function vitestRow(v) {
+  const brokenFiles = (v?.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+  return v ? { passed: v.numPassedTests, failed: v.numFailedTests + brokenFiles, skipped: v.numPendingTests + v.numTodoTests } : null;
+}
+rows.push(['vitest', vitestRow(read('.tmp/test-reports/vitest.json'))]);
+// The crypto and scenario tests again with the node:crypto provider forced (docs/architecture.md, "Crypto providers").
+rows.push(['vitest (SEED_CRYPTO_PROVIDER=node)', vitestRow(read('.tmp/test-reports/vitest-node-provider.json'))]);
 
 const p = read('test-results/playwright.json');
 rows.push(['playwright', p ? { passed: p.stats.expected + p.stats.flaky, failed: p.stats.unexpected, skipped: p.stats.skipped } : null]);
