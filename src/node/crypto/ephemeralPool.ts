@@ -7,14 +7,12 @@
  * private key is made, used once and dropped inside the thread that computes it, and only the public keys
  * and DH outputs come back, in the caller's order.
  *
- * Workers start on first use (kept, unref'd: they never hold the process open). A batch smaller than
- * PARALLEL_MIN, a machine with one core, or a worker that fails runs here, in this thread, the same way.
- * Each provider brings its own engine (`node:crypto` here; libsodium in sodiumProvider.ts): the steps
- * for this thread and the same steps as worker script text, with a pool of workers per engine.
+ * The threads are shared by threadShare.ts (a batch smaller than PARALLEL_MIN runs here). Each provider
+ * brings its own engine (`node:crypto` here; libsodium in sodiumProvider.ts): the steps for this thread and
+ * the same steps as worker script text.
  */
 import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { shareWork, type ThreadEngine } from './threadShare';
 
 /** One agreement: the fresh public key, and the DH output or why there is none. */
 export type EphemeralResult =
@@ -22,7 +20,6 @@ export type EphemeralResult =
 
 /** Below this many agreements a batch is not worth a round trip to the workers. */
 export const PARALLEL_MIN = 64;
-const MAX_WORKERS = 3;
 
 /** The X25519 base point u = 9 (RFC 7748 §4.1): X25519(sk, 9) is the public key of sk (§6.1). */
 const BASE_POINT_JWK = { kty: 'OKP', crv: 'X25519', x: Buffer.from(Uint8Array.of(9, ...new Array<number>(31).fill(0))).toString('base64url') };
@@ -74,75 +71,18 @@ function agree(raw) {
     return { error: 'zero_shared_secret' };
   }
 }
-parentPort.on('message', ({ id, peers }) => parentPort.postMessage({ id, results: peers.map(agree) }));`;
+parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(agree) }));`;
 
-/** How one provider computes agreements: in this thread, and as a worker script answering `{id, peers}`. */
-export interface AgreementEngine {
-  readonly here: (peers: readonly Uint8Array[]) => EphemeralResult[];
-  readonly workerSource: string;
-}
+/** How one provider computes agreements: in this thread, and as a worker script (threadShare.ts). */
+export type AgreementEngine = ThreadEngine<Uint8Array, EphemeralResult>;
+
+/** A compact copy of a public key for postMessage. */
+export const compactKey = (peer: Uint8Array): Uint8Array => peer.slice();
 
 /** The `node:crypto` engine. */
-export const nodeEngine: AgreementEngine = { here: agreeHere, workerSource: NODE_WORKER_SOURCE };
-
-interface PoolWorker {
-  readonly worker: Worker;
-  readonly pending: Map<number, (results: EphemeralResult[] | null) => void>;
-}
-
-const pools = new Map<AgreementEngine, PoolWorker[]>();
-let nextId = 0;
-
-function startWorkers(engine: AgreementEngine): PoolWorker[] {
-  const count = Math.min(MAX_WORKERS, availableParallelism() - 1);
-  const started: PoolWorker[] = [];
-  for (let i = 0; i < count; i++) {
-    const worker = new Worker(engine.workerSource, { eval: true });
-    worker.unref();
-    const entry: PoolWorker = { worker, pending: new Map() };
-    worker.on('message', ({ id, results }: { id: number; results: EphemeralResult[] }) => {
-      entry.pending.get(id)?.(results);
-      entry.pending.delete(id);
-    });
-    const fail = () => {
-      for (const settle of entry.pending.values()) settle(null);
-      entry.pending.clear();
-      pools.set(
-        engine,
-        (pools.get(engine) ?? []).filter((w) => w !== entry),
-      );
-    };
-    worker.on('error', fail);
-    worker.on('exit', fail);
-    started.push(entry);
-  }
-  return started;
-}
-
-/** Asks one worker; null when it failed (the caller then computes the share itself). */
-function ask(entry: PoolWorker, peers: readonly Uint8Array[]): Promise<EphemeralResult[] | null> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    entry.pending.set(id, resolve);
-    // Compact copies: a view's whole underlying buffer would be cloned along with it.
-    entry.worker.postMessage({ id, peers: peers.map((p) => p.slice()) });
-  });
-}
+export const nodeEngine: AgreementEngine = { here: agreeHere, workerSource: NODE_WORKER_SOURCE, compact: compactKey };
 
 /** The ephemeral agreements for `peers`, in order: shared with the workers when the batch is large. */
-export async function agreeMany(peers: readonly Uint8Array[], engine: AgreementEngine = nodeEngine): Promise<EphemeralResult[]> {
-  if (peers.length < PARALLEL_MIN) return engine.here(peers);
-  let pool = pools.get(engine);
-  if (!pool) {
-    pool = startWorkers(engine);
-    pools.set(engine, pool);
-  }
-  if (pool.length === 0) return engine.here(peers);
-  const share = Math.ceil(peers.length / (pool.length + 1));
-  const asked = pool.map((entry, i) => {
-    const slice = peers.slice((i + 1) * share, (i + 2) * share);
-    return slice.length === 0 ? Promise.resolve([]) : ask(entry, slice).then((results) => results ?? engine.here(slice));
-  });
-  const mine = engine.here(peers.slice(0, share));
-  return [...mine, ...(await Promise.all(asked)).flat()];
+export function agreeMany(peers: readonly Uint8Array[], engine: AgreementEngine = nodeEngine): Promise<EphemeralResult[]> {
+  return shareWork(peers, engine, PARALLEL_MIN);
 }

@@ -7,6 +7,7 @@ import { createHash, createPublicKey, diffieHellman, generateKeyPairSync, random
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
 import { agreeMany } from './ephemeralPool';
 import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, hmacSha256, pooledRandom, u8 } from './nodeSymmetric';
+import { coalescingVerifier, compactVerifyItem, type VerifyItem } from './verifyBatch';
 import { privateKeyObject, publicKeyObject, rawPrivateKey, rawPublicKey, rememberPair, type OkpCurve } from './keyObjects';
 
 function generate(curve: OkpCurve): RawKeyPair {
@@ -42,6 +43,32 @@ function ephemeralDh(peerPublicKey: Uint8Array): { ephemeralPublicKey: Uint8Arra
 
 const random = pooledRandom((into) => randomFillSync(into));
 
+function verifyHere({ publicKey, message, signature }: VerifyItem): boolean {
+  if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
+  try {
+    return verify(null, message, publicKeyObject('Ed25519', publicKey), signature);
+  } catch {
+    return false;
+  }
+}
+
+/** `verifyHere` for a worker thread (threadShare.ts), as script text; no key cache there. */
+const VERIFY_WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createPublicKey, verify } = require('node:crypto');
+function check({ publicKey, message, signature }) {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  try {
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
+    return verify(null, message, key, signature);
+  } catch {
+    return false;
+  }
+}
+parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(check) }));`;
+
+const verifyCoalesced = coalescingVerifier({ here: (items) => items.map(verifyHere), workerSource: VERIFY_WORKER_SOURCE, compact: compactVerifyItem });
+
 /** A CryptoProvider backed by `node:crypto`. */
 export function createNodeCryptoProvider(): CryptoProvider {
   return {
@@ -73,14 +100,7 @@ export function createNodeCryptoProvider(): CryptoProvider {
     ed25519GenerateKeyPair: async () => generate('Ed25519'),
     ed25519PublicKey: async (privateKey) => rawPublicKey(createPublicKey(privateKeyObject('Ed25519', privateKey))),
     ed25519Sign: async (privateKey, message) => u8(sign(null, message, privateKeyObject('Ed25519', privateKey))),
-    ed25519Verify: async (publicKey, message, signature) => {
-      if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
-      try {
-        return verify(null, message, publicKeyObject('Ed25519', publicKey), signature);
-      } catch {
-        return false;
-      }
-    },
+    ed25519Verify: verifyCoalesced,
 
     aes256GcmEncrypt: async (key, nonce, plaintext, aad) => gcmEncrypt(key, nonce, plaintext, aad),
     aes256GcmDecrypt: async (key, nonce, sealed, aad) => gcmDecrypt(key, nonce, sealed, aad),

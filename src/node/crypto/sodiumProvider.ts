@@ -16,7 +16,8 @@
  */
 import type sodiumModule from 'sodium-native';
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
-import { agreeMany, type AgreementEngine, type EphemeralResult } from './ephemeralPool';
+import { agreeMany, compactKey, type AgreementEngine, type EphemeralResult } from './ephemeralPool';
+import { coalescingVerifier, compactVerifyItem, type VerifyItem } from './verifyBatch';
 import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, hmacSha256, pooledRandom } from './nodeSymmetric';
 
 type Sodium = typeof sodiumModule;
@@ -52,7 +53,23 @@ function agree(peer) {
     s.sodium_memzero(sk);
   }
 }
-parentPort.on('message', ({ id, peers }) => parentPort.postMessage({ id, results: peers.map(agree) }));`;
+parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(agree) }));`;
+}
+
+/** The libsodium verification as worker script text (verifyBatch.ts). */
+function verifyWorkerSource(modulePath: string): string {
+  return `
+const { parentPort } = require('node:worker_threads');
+const s = require(${JSON.stringify(modulePath)});
+function verify({ publicKey, message, signature }) {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  try {
+    return s.crypto_sign_verify_detached(signature, message, publicKey);
+  } catch {
+    return false;
+  }
+}
+parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(verify) }));`;
 }
 
 /** A CryptoProvider backed by libsodium; `modulePath` (require.resolve of the module) lets workers load it too. */
@@ -99,11 +116,22 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
       sodium.sodium_memzero(sk);
     }
   };
-  const engine: AgreementEngine = { here: (peers) => peers.map(agreeOne), workerSource: workerSource(modulePath) };
+  const engine: AgreementEngine = { here: (peers) => peers.map(agreeOne), workerSource: workerSource(modulePath), compact: compactKey };
   const agreed = (r: EphemeralResult): { ephemeralPublicKey: Uint8Array; dh: Uint8Array } => {
     if ('error' in r) throw new ProviderError('X25519 failed (all-zero shared secret)');
     return r;
   };
+
+  const verifyOne = ({ publicKey, message, signature }: VerifyItem): boolean => {
+    if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
+    if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
+    try {
+      return sodium.crypto_sign_verify_detached(signature, message, publicKey);
+    } catch {
+      return false;
+    }
+  };
+  const verify = coalescingVerifier({ here: (items) => items.map(verifyOne), workerSource: verifyWorkerSource(modulePath), compact: compactVerifyItem });
 
   const signing = new WeakMap<Uint8Array, SigningEntry>();
   const signingKey = (seed: Uint8Array): SigningEntry => {
@@ -152,15 +180,7 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
       sodium.crypto_sign_detached(signature, message, signingKey(privateKey).secretKey);
       return signature;
     },
-    ed25519Verify: async (publicKey, message, signature) => {
-      if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
-      if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
-      try {
-        return sodium.crypto_sign_verify_detached(signature, message, publicKey);
-      } catch {
-        return false;
-      }
-    },
+    ed25519Verify: verify,
 
     aes256GcmEncrypt: async (key, nonce, plaintext, aad) => gcmEncrypt(key, nonce, plaintext, aad),
     aes256GcmDecrypt: async (key, nonce, sealed, aad) => gcmDecrypt(key, nonce, sealed, aad),
