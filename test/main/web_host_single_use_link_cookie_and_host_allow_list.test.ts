@@ -59,6 +59,9 @@ function withHost(path: string, hostHeader: string, headers: Record<string, stri
 describe('the browser-mode link is single-use', () => {
   it('spends the token on first use for an HttpOnly, SameSite=Strict cookie and sends the page on to /', async () => {
     const link = host.newLink();
+    const probe = await fetch(link, { method: 'HEAD', redirect: 'manual' });
+    expect(probe.status).toBe(405);
+    expect(probe.headers.get('set-cookie')).toBeNull();
     const first = await open(link);
     expect(first.status).toBe(303);
     expect(first.location).toBe('/');

@@ -109,7 +109,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (path === '/__seed/bridge.js') return file(res, opts.bridgeFile, 'text/javascript; charset=utf-8');
     if (path === '/' || path === '/index.html') {
       const presented = new URL(req.url ?? '/', origin).searchParams.get('session');
-      return presented === null ? index(res) : exchange(res, presented);
+      if (presented === null) return index(res);
+      // Only a real page load spends the link; a HEAD (a link checker, a preview) leaves it unused.
+      return req.method === 'GET' ? exchange(res, presented) : send(res, 405, 'text/plain', 'method not allowed');
     }
     try {
       const target = resolveRendererPath(path, opts.rendererDir);
