@@ -83,7 +83,7 @@ export const rendererSection: Section = {
       for (let i = 1; i < OPENS; i++) {
         const fresh = await browser.newContext();
         const again = await fresh.newPage();
-        await again.goto(world.host.url);
+        await again.goto(world.host.newLink());
         await again.getByTestId('conversation-row').waitFor();
         opens.push(await openAndTime(again, `message ${count}`));
         await fresh.close();

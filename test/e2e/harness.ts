@@ -1,6 +1,8 @@
 /**
  * Starts the web host on the built renderer with the real main-side services, for Chromium tests.
  * Requires `npm run build` first and the private keyring session of scripts/with-services.sh.
+ * The host's links are single-use (src/main/webHost/server.ts): each read of the returned `url` is a
+ * fresh link, so every `page.goto(host.url)` — each test's own browser context — gets its own session cookie.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +48,11 @@ export async function startAppHost(profile: string, options: AppHostOptions = {}
   for (const channel of options.withoutChannels ?? []) delete handlers[channel];
   const host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir, bridgeFile, events: deps.events });
   return {
-    ...host,
+    get url() {
+      return host.newLink();
+    },
+    newLink: host.newLink,
+    origin: host.origin,
     async close() {
       await host.close();
       if ('close' in deps.messenger) await deps.messenger.close();

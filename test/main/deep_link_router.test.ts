@@ -10,7 +10,7 @@ import { navigateSchema, type Navigate } from '../../src/common/ipc/schemas/noti
 import { NavigationQueue, onFirstCall, protocolRegistration, routeArgv, routeDeepLink } from '../../src/main/desktop/deepLinkRouter';
 import { DeepLinkError } from '../../src/main/security/deepLink';
 
-const CODE = 'Abcdefghijklmnop_-0123456789';
+const CODE = '7K3M9P2QRT';
 
 describe('routeDeepLink', () => {
   it('routes a conversation link and a device-link link', () => {

@@ -206,8 +206,8 @@ describe('deep links glue (mocked Electron: the binary cannot run here)', () => 
     t.links.ready(t.target);
     expect(t.got).toEqual([{ kind: 'conversation', conversationId: 'conv-abc-123' }]);
 
-    recorded.appListeners.get('second-instance')?.({}, ['/opt/seed/seed-messenger', 'seed-messenger://link-device?code=Abcdefghijklmnop_-01']);
-    expect(t.got.at(-1)).toEqual({ kind: 'link-device', code: 'Abcdefghijklmnop_-01' });
+    recorded.appListeners.get('second-instance')?.({}, ['/opt/seed/seed-messenger', 'seed-messenger://link-device?code=7K3M9P2QRT']);
+    expect(t.got.at(-1)).toEqual({ kind: 'link-device', code: '7K3M9P2QRT' });
     expect(t.shown.length).toBeGreaterThan(0);
 
     let prevented = 0;

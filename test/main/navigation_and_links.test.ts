@@ -39,7 +39,7 @@ describe('external links', () => {
 describe('deep links', () => {
   it('parses the two supported targets', () => {
     expect(parseDeepLink('seed-messenger://conversation/Abc_def-123')).toEqual({ kind: 'conversation', conversationId: 'Abc_def-123' });
-    expect(parseDeepLink('seed-messenger://link-device?code=0123456789abcdefXYZ')).toEqual({ kind: 'link-device', code: '0123456789abcdefXYZ' });
+    expect(parseDeepLink('seed-messenger://link-device?code=0123456789')).toEqual({ kind: 'link-device', code: '0123456789' });
   });
   it.each([
     'https://conversation/abcdefgh',

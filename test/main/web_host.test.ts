@@ -13,7 +13,7 @@ import { createEventHub } from '../../src/main/ipc/eventHub';
 
 let host: WebHost;
 const events = createEventHub();
-let token: string;
+let cookie: string;
 const dir = mkdtempSync(join(tmpdir(), 'seed-webhost-'));
 
 beforeAll(async () => {
@@ -31,22 +31,24 @@ beforeAll(async () => {
     }),
   );
   host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), events });
-  token = new URL(host.url).hash.replace('#session=', '');
+  const opened = await fetch(host.url, { redirect: 'manual' });
+  cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 });
 afterAll(() => host.close());
 
 const call = (channel: string, init: RequestInit = {}) =>
   fetch(`${host.origin}/__seed/ipc/${channel}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-seed-session': token },
+    headers: { 'content-type': 'application/json', cookie },
     body: JSON.stringify({ args: [] }),
     ...init,
   });
 
 describe('web host', () => {
-  it('listens on loopback only and prints a URL with a session token', () => {
+  it('listens on loopback only and gives out a link whose token buys a session cookie', () => {
     expect(host.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(token.length).toBeGreaterThanOrEqual(32);
+    expect(new URL(host.url).searchParams.get('session')?.length).toBeGreaterThanOrEqual(32);
+    expect(cookie).toMatch(/^seed_session_\d+=[A-Za-z0-9_-]{43}$/);
   });
 
   it('serves index.html with the bridge script injected and a strict CSP', async () => {
@@ -62,10 +64,10 @@ describe('web host', () => {
     expect(kc).toEqual({ ok: true, value: { available: true, backend: 'Secret Service (libsecret)' } });
   });
 
-  it('refuses a call without the session token or from a foreign origin', async () => {
+  it('refuses a call without the session cookie or from a foreign origin', async () => {
     const noToken = await call('appInfo', { headers: { 'content-type': 'application/json' } });
     expect(noToken.status).toBe(401);
-    const foreign = await call('appInfo', { headers: { 'x-seed-session': token, origin: 'http://evil.example' } });
+    const foreign = await call('appInfo', { headers: { cookie, origin: 'http://evil.example' } });
     expect(foreign.status).toBe(403);
     expect(await foreign.json()).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
   });
@@ -79,9 +81,9 @@ describe('web host', () => {
     expect(await big.json()).toMatchObject({ ok: false, error: { code: 'too_large' } });
   });
 
-  it('streams main events to a page holding the session token, schema-checked', async () => {
-    expect((await fetch(`${host.origin}/__seed/events?session=wrong`)).status).toBe(401);
-    const res = await fetch(`${host.origin}/__seed/events?session=${token}`);
+  it('streams main events to a page holding the session cookie, schema-checked', async () => {
+    expect((await fetch(`${host.origin}/__seed/events`)).status).toBe(401);
+    const res = await fetch(`${host.origin}/__seed/events`, { headers: { cookie } });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reader = res.body!.getReader();
     await reader.read();

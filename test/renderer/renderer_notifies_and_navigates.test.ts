@@ -44,7 +44,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-const CODE = 'Abcdefghijklmnop_-0123456789';
+const CODE = '7K3M9P2QRT';
 
 const summary = (id: ConversationId, kind: 'direct' | 'group', name: string, alice: Participant, bob: Participant) =>
   twoMemberSummary(id, alice, bob, { kind, name });

@@ -15,6 +15,7 @@ import { onFirstCall } from '../desktop/deepLinkRouter';
 import { trayIconPath, windowCloseAction } from '../desktop/trayModel';
 import { profilePaths, seedHome } from '../profile';
 import { APP_ORIGIN } from '../security/appProtocol';
+import { rendererUrlDecision } from '../security/rendererUrl';
 import { rendererTransport } from '../webHost/rendererTransport';
 import { createFileLogger } from '../log/fileLogger';
 import type { Logger } from '../log/logger';
@@ -49,7 +50,10 @@ if (!app.requestSingleInstanceLock()) {
   });
   void app.whenReady().then(async () => {
     denyAllPermissions();
-    const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? null;
+    // The dev server's URL only when not packaged (src/main/security/rendererUrl.ts, review M4).
+    const renderer = rendererUrlDecision({ isPackaged: app.isPackaged, env: process.env });
+    if (renderer.refused !== null) log(`${renderer.refused.code}: ${renderer.refused.message}`);
+    const rendererUrl = renderer.url;
     const deps = await bootstrapMain({
       facts: {
         name: app.getName(),

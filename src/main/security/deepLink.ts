@@ -4,12 +4,18 @@
  *   seed-messenger://link-device?code=<link code>      start approving a device link
  * Anything else — other hosts, extra path segments, unknown query keys, ids outside the id alphabet — is a
  * `DeepLinkError`; a deep link never carries anything that is executed or fetched.
+ * A link-device code must be exactly the canonical link code: the 10 characters of the key service's
+ * alphabet, upper case, nothing else (review M2). The approval form's own reading is lenient (it drops
+ * spaces and dashes a person types), so a looser rule here let `?code=ABCDE-FGHJK-----` pre-fill a valid
+ * code into approval; a link is refused unless its code needs no such cleaning.
  */
 import { AppError } from '../../common/errors';
+import { LINK_CODE_ALPHABET } from '../../common/protocol/deviceLinkCode';
 
 export const DEEP_LINK_SCHEME = 'seed-messenger:';
 const ID = /^[A-Za-z0-9_-]{8,64}$/;
-const LINK_CODE = /^[A-Za-z0-9_-]{16,512}$/;
+/** The canonical link code (src/common/protocol/deviceLinkCode.ts): 10 characters of its alphabet. */
+export const DEEP_LINK_CODE = new RegExp(`^[${LINK_CODE_ALPHABET}]{10}$`);
 const MAX_LENGTH = 1024;
 
 export type DeepLink = { kind: 'conversation'; conversationId: string } | { kind: 'link-device'; code: string };
@@ -40,7 +46,8 @@ export function parseDeepLink(raw: string): DeepLink {
     }
     case 'link-device': {
       const code = url.searchParams.get('code');
-      if (segments.length !== 0 || keys.length !== 1 || code === null || !LINK_CODE.test(code)) throw new DeepLinkError('bad device link');
+      if (segments.length !== 0 || keys.length !== 1 || code === null) throw new DeepLinkError('bad device link');
+      if (!DEEP_LINK_CODE.test(code)) throw new DeepLinkError('the device link code is not the 10 characters the new device shows');
       return { kind: 'link-device', code };
     }
     default:

@@ -4,17 +4,24 @@
  * downloaded on our machines: tests drive the real renderer in Debian's Chromium through it, and people
  * without Electron run the app through it.
  *
- * Safety: binds to 127.0.0.1 only; every IPC call must carry the per-launch session token (from the
- * URL fragment the host prints) and, when the browser sends one, an Origin equal to the host's own; bodies
- * are capped; every response carries the renderer's CSP (src/main/security/csp.ts, built from the
- * transport origin the caller names — the loopback relay by default) as a header. Static files follow the
- * same path rule as the app:// scheme (src/main/security/appProtocol.ts). A web page on another origin can
- * therefore not call it.
+ * Safety (docs/desktop.md §Browser mode, docs/threat-model.md §Browser mode):
+ * - binds to 127.0.0.1 only, and answers only requests whose Host header names this host on loopback
+ *   (`127.0.0.1`, `localhost` or `[::1]` with its port): a DNS-rebinding page gets `web_host_forbidden_host`;
+ * - the link it issues (`/?session=<token>`) is single-use: the first request carrying the token spends
+ *   it and gets a session cookie (a fresh random value; HttpOnly, SameSite=Strict, Path=/, named after the
+ *   port), the page is redirected to `/` so the token leaves the address bar, and a second use of the same
+ *   link is refused with a sentence saying so (`web_host_link_used`). Tokens and cookies are compared in
+ *   constant time. Every IPC call and the event stream need the cookie and, when the browser sends one, an
+ *   Origin equal to the host's own; the page's JavaScript never holds a credential;
+ * - bodies are capped; every response carries the renderer's CSP (src/main/security/csp.ts, built from
+ *   the transport origin the caller names — the loopback relay by default) and `Referrer-Policy: no-referrer`.
+ *   Static files follow the same path rule as the app:// scheme (src/main/security/appProtocol.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AppError } from '../../common/errors';
 import { listen } from '../../node/net/listen';
 import type { Dispatch } from '../ipc/dispatch';
 import type { EventHub } from '../ipc/eventHub';
@@ -33,27 +40,56 @@ export interface WebHostOptions {
   port?: number;
   /** The transport origin the renderer connects to (CSP connect-src); default: the relay on any loopback port. */
   transport?: CspTransport;
-  /** Where request failures are logged (never bodies or tokens). */
+  /** Where request failures are logged (never bodies, tokens or cookies). */
   log?: Logger;
+  /** Called once each time a link is spent (its token exchanged for a session cookie). */
+  onLinkUsed?: () => void;
 }
 
 export interface WebHost {
-  /** URL to open, including the session token in its fragment. */
+  /** The single-use link to open: the first request carrying its token spends it for a session cookie. */
   url: string;
+  /**
+   * Another single-use link with its own session, for in-process callers that open several browser
+   * contexts on one host (tests, the benchmark). `npm run web` issues only `url`.
+   */
+  newLink(): string;
   origin: string;
   close(): Promise<void>;
 }
+
+export type WebHostRefusalCode = 'web_host_forbidden_host' | 'web_host_link_used' | 'web_host_link_unknown';
+
+/** A request the web host refuses before it reaches the app; the code goes to the log, the message to the page. */
+export class WebHostRefusal extends AppError {
+  constructor(
+    code: WebHostRefusalCode,
+    message: string,
+    readonly status: number,
+  ) {
+    super(code, message, code === 'web_host_forbidden_host' ? 'permission' : 'auth');
+  }
+}
+
+/** The sentence a person sees when they open a link a second time. */
+export const LINK_USED_SENTENCE = 'This link was already used. Start the app again to get a new one.';
+const LINK_UNKNOWN_SENTENCE = 'This link is not one this app gave out. Open the link the app printed when it started.';
+const HOST_SENTENCE = 'This address is not allowed. Open the app through 127.0.0.1 or localhost.';
 
 const MAX_BODY = 1024 * 1024;
 const HTML = 'text/html; charset=utf-8';
 
 /** Throws `CspOriginError` when `transport` names an origin the CSP cannot express. */
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
-  const token = randomBytes(24).toString('base64url');
+  const links: { token: Buffer; used: boolean }[] = [];
+  const sessions: Buffer[] = [];
   const csp = buildCsp(opts.transport ?? { kind: 'loopback' });
-  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => sendWithCsp(res, csp, status, type, body);
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) =>
+    sendWithCsp(res, csp, status, type, body, extra);
   const json = (res: ServerResponse, status: number, value: unknown) => send(res, status, 'application/json', JSON.stringify(value));
   let origin = '';
+  let port = 0;
+  let cookieName = '';
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       opts.log?.error('web_host_request_failed', {}, e);
@@ -64,11 +100,19 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split(/[?#]/)[0] ?? '/';
-    if (path.startsWith('/__seed/ipc/')) return ipc(req, res, decodeChannel(path.slice('/__seed/ipc/'.length)));
-    if (path === '/__seed/events') return eventStream(req, res);
+    const isApi = path.startsWith('/__seed/ipc/') || path === '/__seed/events';
+    const host = allowedHost(req.headers.host);
+    if (host === null) return refusal(res, new WebHostRefusal('web_host_forbidden_host', HOST_SENTENCE, 421), isApi);
+    if (path.startsWith('/__seed/ipc/')) return ipc(req, res, host, decodeChannel(path.slice('/__seed/ipc/'.length)));
+    if (path === '/__seed/events') return eventStream(req, res, host);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
     if (path === '/__seed/bridge.js') return file(res, opts.bridgeFile, 'text/javascript; charset=utf-8');
-    if (path === '/' || path === '/index.html') return index(res);
+    if (path === '/' || path === '/index.html') {
+      const presented = new URL(req.url ?? '/', origin).searchParams.get('session');
+      if (presented === null) return index(res);
+      // Only a real page load spends the link; a HEAD (a link checker, a preview) leaves it unused.
+      return req.method === 'GET' ? exchange(res, presented) : send(res, 405, 'text/plain', 'method not allowed');
+    }
     try {
       const target = resolveRendererPath(path, opts.rendererDir);
       return file(res, target.path, target.contentType);
@@ -78,32 +122,60 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  /** True when the request was refused (and the refusal sent); false when the caller may proceed. */
-  function refuse(req: IncomingMessage, res: ServerResponse, presentedToken: string): boolean {
+  /** `host:port` when the Host header names this server on loopback; null for anything else (DNS rebinding). */
+  function allowedHost(header: string | undefined): string | null {
+    const host = (header ?? '').toLowerCase();
+    return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host) ? host : null;
+  }
+
+  function refusal(res: ServerResponse, e: WebHostRefusal, asJson: boolean): void {
+    opts.log?.warn('web_host_refused', { code: e.code });
+    if (asJson) return json(res, e.status, { ok: false, error: { code: e.code, message: e.message } });
+    send(res, e.status, HTML, page(e.message, e.code));
+  }
+
+  /** Spends a link's token: a fresh session cookie and a redirect to `/`, or the sentence why not. */
+  function exchange(res: ServerResponse, presentedToken: string): void {
     const presented = Buffer.from(presentedToken);
-    const expected = Buffer.from(token);
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+    let match: { token: Buffer; used: boolean } | undefined;
+    for (const link of links) if (presented.length === link.token.length && timingSafeEqual(presented, link.token)) match = link;
+    if (match === undefined) return refusal(res, new WebHostRefusal('web_host_link_unknown', LINK_UNKNOWN_SENTENCE, 403), false);
+    if (match.used) return refusal(res, new WebHostRefusal('web_host_link_used', LINK_USED_SENTENCE, 403), false);
+    match.used = true;
+    const session = randomBytes(32).toString('base64url');
+    sessions.push(Buffer.from(session));
+    opts.log?.info('web_host_link_used', {});
+    opts.onLinkUsed?.();
+    send(res, 303, 'text/plain', 'see /', { location: '/', 'set-cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/` });
+  }
+
+  /** True when the request was refused (and the refusal sent); false when the caller may proceed. */
+  function refuse(req: IncomingMessage, res: ServerResponse, host: string): boolean {
+    const presented = Buffer.from(cookieValue(req.headers.cookie, cookieName) ?? '');
+    let valid = false;
+    for (const session of sessions) if (presented.length === session.length && timingSafeEqual(presented, session)) valid = true;
+    if (!valid) {
       json(res, 401, { ok: false, error: { code: 'forbidden_sender', message: 'missing or wrong session token' } });
       return true;
     }
-    if (req.headers.origin !== undefined && req.headers.origin !== origin) {
+    if (req.headers.origin !== undefined && req.headers.origin !== `http://${host}`) {
       json(res, 403, { ok: false, error: { code: 'forbidden_sender', message: 'foreign origin' } });
       return true;
     }
     return false;
   }
 
-  function eventStream(req: IncomingMessage, res: ServerResponse): void {
-    if (refuse(req, res, new URL(req.url ?? '/', origin).searchParams.get('session') ?? '')) return;
+  function eventStream(req: IncomingMessage, res: ServerResponse, host: string): void {
+    if (refuse(req, res, host)) return;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     res.write(': connected\n\n');
     const detach = opts.events?.attach((message) => res.write(`data: ${JSON.stringify(message)}\n\n`));
     req.on('close', () => detach?.());
   }
 
-  async function ipc(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+  async function ipc(req: IncomingMessage, res: ServerResponse, host: string, method: string): Promise<void> {
     if (req.method !== 'POST') return json(res, 405, { ok: false, error: { code: 'method_not_allowed', message: 'POST only' } });
-    if (refuse(req, res, String(req.headers['x-seed-session'] ?? ''))) return;
+    if (refuse(req, res, host)) return;
     const body = await readBody(req);
     if (body === null) return json(res, 413, { ok: false, error: { code: 'too_large', message: 'body over 1 MiB' } });
     let args: unknown;
@@ -129,16 +201,41 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  origin = (await listen(server, { port: opts.port })).url;
-  return { url: `${origin}/#session=${token}`, origin, close: () => closeServer(server) };
+  function newLink(): string {
+    const token = randomBytes(24).toString('base64url');
+    links.push({ token: Buffer.from(token), used: false });
+    return `${origin}/?session=${token}`;
+  }
+
+  const address = await listen(server, { port: opts.port });
+  origin = address.url;
+  port = address.port;
+  cookieName = `seed_session_${port}`;
+  return { url: newLink(), newLink, origin, close: () => closeServer(server) };
 }
 
-function sendWithCsp(res: ServerResponse, csp: string, status: number, type: string, body: string | Buffer): void {
+/** The value of cookie `name` in a Cookie header, or null. */
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+/** A minimal page with one sentence for the person; the code is for whoever reads the log or the markup. */
+function page(sentence: string, code: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Seed Messenger</title></head><body><p role="alert" data-code="${code}">${sentence}</p></body></html>`;
+}
+
+function sendWithCsp(res: ServerResponse, csp: string, status: number, type: string, body: string | Buffer, extra: Record<string, string>): void {
   res.writeHead(status, {
     'content-type': type,
     'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    ...extra,
   });
   res.end(body);
 }

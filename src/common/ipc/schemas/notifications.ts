@@ -31,6 +31,7 @@ export type NotificationResult = z.infer<typeof notificationResultSchema>;
 
 export const navigateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('conversation'), conversationId: ConversationIdSchema }),
-  z.object({ kind: z.literal('link-device'), code: z.string().min(16).max(512) }),
+  // Exactly the canonical link code (src/common/protocol/deviceLinkCode.ts), as src/main/security/deepLink.ts requires.
+  z.object({ kind: z.literal('link-device'), code: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{10}$/) }),
 ]);
 export type Navigate = z.infer<typeof navigateSchema>;
