@@ -44,8 +44,8 @@ async function dispatch(relay: RelayContext, req: IncomingMessage, res: ServerRe
     if (match.kind === 'wrongMethod') throw new MethodNotAllowedError(`Use ${match.allowed.join(' or ')} for this endpoint`);
     shape = match.route.errorShape;
     const prepared = await match.route.prepare({ incoming, relay, params: match.params });
-    await relay.access.authorize(prepared.access, incoming, async () => (await incoming.body()).toString('utf8'));
-    return { reply: await prepared.execute(), shape };
+    const grants = await relay.access.authorize(prepared.access, incoming, async () => (await incoming.body()).toString('utf8'));
+    return { reply: await prepared.execute(grants), shape };
   } catch (error) {
     if (error instanceof RelayError) return { reply: errorReply(error, shape, relay.clock.current()), shape };
     if (error instanceof URIError) {
