@@ -33,9 +33,13 @@ export interface Grants {
   group(name: string, permission: Permission): boolean;
   /** The token's id when the request carried one (per-token limits); undefined for open or signed requests. */
   readonly tokenId: string | undefined;
+  /** A validly signed request: the server itself (the key service), outside per-token limits. */
+  readonly server: boolean;
 }
 
-export const EVERYTHING: Grants = { channel: () => true, group: () => true, tokenId: undefined };
+/** A relay without Access Manager, or an endpoint that needs nothing. */
+export const EVERYTHING: Grants = { channel: () => true, group: () => true, tokenId: undefined, server: false };
+const SERVER: Grants = { ...EVERYTHING, server: true };
 
 function grantsOf(verified: VerifiedToken): Grants {
   const { claims } = verified;
@@ -43,6 +47,7 @@ function grantsOf(verified: VerifiedToken): Grants {
     channel: (name, permission) => allows(bitsFor(name, claims.res.chan, claims.pat.chan), permission),
     group: (name, permission) => allows(bitsFor(name, claims.res.grp, claims.pat.grp), permission),
     tokenId: verified.id,
+    server: false,
   };
 }
 
@@ -87,7 +92,7 @@ export class AccessManager {
     const now = Math.floor(Date.now() / 1000);
     if (req.query.has('signature')) {
       const text = req.method === 'POST' || req.method === 'PATCH' ? await body() : '';
-      if (isValidSignature(this.secretKey, this.publishKey, { ...req, body: text }, now)) return EVERYTHING;
+      if (isValidSignature(this.secretKey, this.publishKey, { ...req, body: text }, now)) return SERVER;
       throw new AccessDeniedError('invalid_signature', 'Signature Does Not Match');
     }
     if (access.kind === 'signed') throw new AccessDeniedError('forbidden', 'Forbidden: a signed request is required');
