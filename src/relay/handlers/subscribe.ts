@@ -76,7 +76,6 @@ function holder(p: SubscribeParams, grants: Grants): string | undefined {
 
 async function handle(p: SubscribeParams, ctx: RouteContext, grants: Grants) {
   const { relay } = ctx;
-  const subKey = p.spec.subKey;
   const holds = p.cursor !== undefined && p.cursor !== 0n;
   // Taken before presence is touched: a refused request changes nothing.
   const release = holds ? relay.pollSlots.take(holder(p, grants)) : undefined;
