@@ -46,12 +46,18 @@ interface Tally {
   lastFailureAt: number;
 }
 
-/** Entries kept before forgotten ones are swept (memory bound against attackers inventing names). */
+/**
+ * Memory bound against attackers inventing names and addresses: forgotten records are swept when a table
+ * doubles past its last sweep (so a sweep is amortised), and at HARD_CAP the oldest half is dropped — which
+ * only forgets failures, never blocks anyone.
+ */
 const SWEEP_AT = 100_000;
+const HARD_CAP = 1_000_000;
 
 export class LoginThrottle {
   private readonly pairs = new Map<string, Tally>();
   private readonly accounts = new Map<string, Tally>();
+  private readonly sweepAt = new Map<Map<string, Tally>, number>();
 
   constructor(
     private readonly config: LoginBackoff = DEFAULT_LOGIN_BACKOFF,
@@ -97,15 +103,25 @@ export class LoginThrottle {
 
   private count(map: Map<string, Tally>, key: string, entry: Tally | undefined, now: number): void {
     if (entry === undefined) {
-      if (map.size >= SWEEP_AT) this.sweep(map, now);
+      if (map.size >= (this.sweepAt.get(map) ?? SWEEP_AT)) this.sweep(map, now);
       map.set(key, { failures: 1, lastFailureAt: now });
       return;
     }
+    // Re-inserted so the map's order stays oldest-failure first (what HARD_CAP drops).
+    map.delete(key);
     entry.failures += 1;
     entry.lastFailureAt = now;
+    map.set(key, entry);
   }
 
   private sweep(map: Map<string, Tally>, now: number): void {
     for (const [key, entry] of map) if (now - entry.lastFailureAt >= this.config.forgetMs) map.delete(key);
+    if (map.size >= HARD_CAP / 2) {
+      for (const key of map.keys()) {
+        if (map.size < HARD_CAP / 2) break;
+        map.delete(key);
+      }
+    }
+    this.sweepAt.set(map, Math.min(Math.max(SWEEP_AT, map.size * 2), HARD_CAP));
   }
 }
