@@ -2,8 +2,12 @@
  * The login back-off rule (src/server/auth/loginThrottle.ts) with a hand-moved clock, no waiting: free failures,
  * then waits that double up to the cap, a success clearing the address, records forgotten after `forgetMs`,
  * and the owner's clean address never waited on. Also the trusted-proxy address rule (http/clientAddress.ts)
- * and its refusal of a bad setting.
+ * and its refusal of a bad setting (also by the command line, which then never opens the database).
  */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../../src/server/auth/loginThrottle';
 import { clientAddress, TrustedProxies, TrustedProxyConfigError } from '../../src/server/http/clientAddress';
@@ -69,6 +73,33 @@ describe('client address behind trusted proxies', () => {
   it('refuses a setting that is not an address or CIDR range', () => {
     for (const bad of ['proxy.example', '10.0.0.0/33', '10.0.0.1/8/2', '::1/129', '']) {
       expect(() => new TrustedProxies([bad])).toThrow(TrustedProxyConfigError);
+    }
+  });
+
+  it('stops the command line at start with a bad --trusted-proxy', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ks-proxy-'));
+    try {
+      const args = [
+        'node_modules/tsx/dist/cli.mjs',
+        'src/server/cli.ts',
+        '--port',
+        '0',
+        '--data',
+        dataDir,
+        '--trusted-proxy',
+        '10.0.0.1',
+        '--trusted-proxy',
+        'lb.internal',
+      ];
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).toBe(2);
+      expect(err).toContain("trusted proxy 'lb.internal' is not an IP address or CIDR range");
+      expect(existsSync(join(dataDir, 'keyservice.sqlite'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
