@@ -26,7 +26,11 @@ export type RelayErrorCode =
   | 'not_found'
   | 'action_exists'
   | 'message_too_large'
-  | 'body_too_large';
+  | 'body_too_large'
+  | 'history_full'
+  | 'long_poll_limit'
+  | 'long_polls_full'
+  | 'connections_full';
 
 /** Resources named in a 403 body (`payload.channels` / `payload["channel-groups"]`). */
 export interface DeniedResources {
@@ -82,6 +86,27 @@ export class ConflictError extends RelayError {
 export class PayloadTooLargeError extends RelayError {
   constructor(code: RelayErrorCode, message: string) {
     super(code, 413, message);
+  }
+}
+
+/** The history store is at its configured cap (docs/relay.md, "Limits"): nothing was stored or sent. */
+export class HistoryFullError extends RelayError {
+  constructor(message: string) {
+    super('history_full', 507, message);
+  }
+}
+
+/** One token (or, on an open relay, one uuid) holds its most subscribe long-polls at once. */
+export class LongPollLimitError extends RelayError {
+  constructor(limit: number) {
+    super('long_poll_limit', 429, `Too many held subscribe requests for this token: at most ${limit} at once`);
+  }
+}
+
+/** The relay is at a total cap (held long-polls or open connections); retry later. */
+export class RelayBusyError extends RelayError {
+  constructor(code: 'long_polls_full' | 'connections_full', message: string) {
+    super(code, 503, message);
   }
 }
 

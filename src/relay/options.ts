@@ -21,7 +21,31 @@ export interface RelayOptions {
   readonly subscribeKey?: string;
   /** Seconds a subscribe long-poll is held before an empty answer (PubNub holds ~280 s). */
   readonly longPollSeconds?: number;
+  /** Caps on disk and connections (docs/relay.md, "Limits"); each has a default. */
+  readonly limits?: Partial<RelayLimits>;
 }
+
+/** Configurable caps; beyond each a request is refused with a typed error and nothing changes. */
+export interface RelayLimits {
+  /** Stored messages and message actions together (default 1,000,000). */
+  readonly historyRows: number;
+  /** Their bytes: payload and meta, action type and value (default 1 GiB). */
+  readonly historyBytes: number;
+  /** Open connections (default 10,000). */
+  readonly connections: number;
+  /** Held subscribe long-polls in all (default 5,000). */
+  readonly longPolls: number;
+  /** Held subscribe long-polls per token — per uuid on a relay without Access Manager (default 20). */
+  readonly longPollsPerToken: number;
+}
+
+export const DEFAULT_LIMITS: RelayLimits = {
+  historyRows: 1_000_000,
+  historyBytes: 1024 * 1024 * 1024,
+  connections: 10_000,
+  longPolls: 5_000,
+  longPollsPerToken: 20,
+};
 
 const keyPattern = /^[A-Za-z0-9_.:-]{1,100}$/;
 
@@ -33,6 +57,15 @@ const optionsSchema = z.strictObject({
   publishKey: z.string().regex(keyPattern).optional(),
   subscribeKey: z.string().regex(keyPattern).optional(),
   longPollSeconds: z.number().min(0.05).max(300).optional(),
+  limits: z
+    .strictObject({
+      historyRows: z.number().int().min(1).optional(),
+      historyBytes: z.number().int().min(1).optional(),
+      connections: z.number().int().min(1).max(1_000_000).optional(),
+      longPolls: z.number().int().min(1).optional(),
+      longPollsPerToken: z.number().int().min(1).optional(),
+    })
+    .optional(),
 });
 
 export interface RelayConfig {
@@ -43,6 +76,7 @@ export interface RelayConfig {
   readonly publishKey: string | undefined;
   readonly subscribeKey: string | undefined;
   readonly longPollMs: number;
+  readonly limits: RelayLimits;
 }
 
 export function resolveOptions(options: RelayOptions): RelayConfig {
@@ -64,6 +98,7 @@ export function resolveOptions(options: RelayOptions): RelayConfig {
     publishKey: o.publishKey,
     subscribeKey: o.subscribeKey,
     longPollMs: Math.round((o.longPollSeconds ?? 280) * 1000),
+    limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(o.limits ?? {}).filter(([, v]) => v !== undefined)) },
   };
 }
 
@@ -96,8 +131,6 @@ export const LIMITS = {
   fetchMultiple: 25,
   messageCountCap: 10000,
   actionsPage: 100,
-  /** Open sockets; beyond this new connections are refused. */
-  maxConnections: 10000,
   /** Access Manager grant ttl in minutes (PubNub: 1 .. 43,200). */
   grantTtlMax: 43200,
   tokenChars: 32 * 1024,

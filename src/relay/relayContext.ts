@@ -1,7 +1,7 @@
 /**
  * The relay's shared per-process context, everything a route handler works with (as `ctx.relay`): the
- * resolved configuration, the SQLite stores, the fan-out hub, the presence registry, Access Manager and the
- * timetoken clock, plus the helpers that publish events and the periodic sweep. Built once per relay by
+ * resolved configuration, the SQLite stores and their size, the fan-out hub with its long-poll slots, the
+ * presence registry, Access Manager and the timetoken clock, plus the helpers that publish events and the periodic sweep. Built once per relay by
  * `startRelay` (docs/relay.md, "Inside").
  */
 import type { RelayConfig } from './options';
@@ -10,6 +10,8 @@ import { MessageStore } from './store/messages';
 import { ActionStore } from './store/actions';
 import { ChannelGroupStore } from './store/channelGroups';
 import { RevocationStore } from './store/revocations';
+import { HistoryUsage } from './store/historyUsage';
+import { LongPollSlots } from './pubsub/longPollSlots';
 import { Hub } from './pubsub/hub';
 import type { EventKind } from './pubsub/event';
 import { PresenceRegistry, type PresenceEventData } from './presence/registry';
@@ -37,6 +39,10 @@ export class RelayContext {
   readonly hub: Hub;
   readonly presence: PresenceRegistry;
   readonly access: AccessManager;
+  /** Size of the history store against its caps. */
+  readonly history: HistoryUsage;
+  /** Held long-polls per token and in all. */
+  readonly pollSlots: LongPollSlots;
 
   constructor(
     readonly config: RelayConfig,
@@ -52,6 +58,8 @@ export class RelayContext {
     this.hub = new Hub({ messages: this.messages, groups: this.groups, clock: this.clock, startTt });
     this.presence = new PresenceRegistry((subKey, channel, data) => this.emitPresence(subKey, channel, data));
     this.access = new AccessManager(config.secretKey, config.publishKey, this.revocations);
+    this.history = new HistoryUsage(db, { rows: config.limits.historyRows, bytes: config.limits.historyBytes });
+    this.pollSlots = new LongPollSlots(config.limits.longPollsPerToken, config.limits.longPolls);
   }
 
   /** Publishes a live event to subscribers; returns its timetoken. */

@@ -1,8 +1,10 @@
 /**
  * `npm run server -- --port <p> --data <dir> [--database-url postgres://…] [--pubnub-origin host:port]
- * [--pubnub-secret-key …] [--pubnub-publish-key …] [--pubnub-subscribe-key …] [--host …] [--outbox-lease-ms …]`.
+ * [--pubnub-secret-key …] [--pubnub-publish-key …] [--pubnub-subscribe-key …] [--host …] [--outbox-lease-ms …]
+ * [--trusted-proxy <address or CIDR>]…`.
  * Prints `key service listening on http://127.0.0.1:<p>` once it accepts requests; stops on SIGINT/SIGTERM.
- * Environment fallbacks: DATABASE_URL, PUBNUB_ORIGIN, PUBNUB_SECRET_KEY, PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY.
+ * Environment fallbacks: DATABASE_URL, PUBNUB_ORIGIN, PUBNUB_SECRET_KEY, PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY,
+ * TRUSTED_PROXIES (comma-separated).
  * Running it, alone or as several instances: docs/operations.md.
  * TEST ONLY: `SEED_TEST_PUBNUB_EFFECTS=fail` makes every notice publish and token revocation fail at once
  * (src/server/pubnub/testOutage.ts), so a test can kill the process while its outbox holds them.
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
         'pubnub-publish-key': { type: 'string' },
         'pubnub-subscribe-key': { type: 'string' },
         'outbox-lease-ms': { type: 'string' },
+        'trusted-proxy': { type: 'string', multiple: true },
       },
       strict: true,
     }));
@@ -49,6 +52,12 @@ async function main(): Promise<void> {
   const leaseMs = values['outbox-lease-ms'] === undefined ? undefined : Number(values['outbox-lease-ms']);
   if (leaseMs !== undefined && !(Number.isInteger(leaseMs) && leaseMs >= 1_000))
     fail(`--outbox-lease-ms must be an integer >= 1000, got ${values['outbox-lease-ms']}`);
+  const trustedProxies =
+    values['trusted-proxy'] ??
+    (env.TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
   const failEffects = env[TEST_OUTAGE_ENV] === 'fail';
   if (failEffects) console.error(`key service: TEST HOOK ${TEST_OUTAGE_ENV}=fail — PubNub notices and revocations fail; never use in production`);
   const service = await startKeyService({
@@ -68,6 +77,7 @@ async function main(): Promise<void> {
         }
       : {}),
     ...(leaseMs !== undefined ? { outbox: { leaseMs } } : {}),
+    ...(trustedProxies.length > 0 ? { trustedProxies } : {}),
     ...(failEffects ? { testOnlyFailPubnubEffects: true } : {}),
   });
   console.log(chooseCryptoProvider().logLine);

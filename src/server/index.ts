@@ -34,6 +34,8 @@ import { migrate } from './db/migrate';
 import { openPostgres } from './db/postgres';
 import { openSqlite } from './db/sqlite';
 import { RateLimiter, type RateLimit } from './http/rateLimit';
+import { TrustedProxies } from './http/clientAddress';
+import { DEFAULT_LOGIN_BACKOFF, LoginThrottle, type LoginBackoff } from './auth/loginThrottle';
 import type { Route } from './http/route';
 import { checkRouteCoverage, type Mount } from './http/routeCoverage';
 import { Router } from './http/router';
@@ -72,8 +74,18 @@ export interface KeyServiceOptions {
   readonly challengeTtlMs?: number;
   /** Largest accepted request body; default 2 MiB. */
   readonly bodyLimitBytes?: number;
-  /** Auth endpoint limits; defaults 60 per minute per client address, 10 per minute per account name. */
-  readonly rateLimits?: { readonly perIp?: RateLimit; readonly perAccount?: RateLimit };
+  /**
+   * Auth endpoint limits (docs/operations.md, "Rate limits"): `perIp` on every auth endpoint per client address
+   * (default 60 per minute); `perAccount` on registration and password change per account name (default 10 per
+   * minute), and its `limit` is also the free login failures per address unless `loginBackoff` names them;
+   * `loginBackoff`: password-login back-off per account name and client address (auth/loginThrottle.ts).
+   */
+  readonly rateLimits?: { readonly perIp?: RateLimit; readonly perAccount?: RateLimit; readonly loginBackoff?: Partial<LoginBackoff> };
+  /**
+   * Reverse proxies (IP addresses or CIDR ranges) whose `X-Forwarded-For` names the client address for rate
+   * limits (http/clientAddress.ts); default none: the socket peer is the client and the header is ignored.
+   */
+  readonly trustedProxies?: readonly string[];
   readonly passwordCost?: PasswordCost;
   /** PostgreSQL pool size; default 10. */
   readonly maxDbConnections?: number;
@@ -103,6 +115,7 @@ function openDatabase(opts: KeyServiceOptions): Database {
 
 export async function startKeyService(opts: KeyServiceOptions): Promise<KeyService> {
   const log = opts.log ?? ((message: string, err?: unknown) => console.error(`[keyservice] ${message}`, err ?? ''));
+  const trustedProxies = new TrustedProxies(opts.trustedProxies);
   const db = openDatabase(opts);
   try {
     await migrate(db);
@@ -125,6 +138,11 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       refreshTtlMs: opts.refreshTtlMs ?? 30 * 24 * 3600_000,
       challengeTtlMs: opts.challengeTtlMs ?? 60_000,
       accountLimiter: new RateLimiter(opts.rateLimits?.perAccount ?? { limit: 10, windowMs: 60_000 }),
+      loginThrottle: new LoginThrottle({
+        ...DEFAULT_LOGIN_BACKOFF,
+        ...(opts.rateLimits?.perAccount ? { freeFailures: opts.rateLimits.perAccount.limit } : {}),
+        ...opts.rateLimits?.loginBackoff,
+      }),
       pubnub: gateway,
       outbox,
       now,
@@ -152,6 +170,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
         router: new Router(routes),
         bodyLimit: opts.bodyLimitBytes ?? 2 * 1024 * 1024,
         ipLimiter: new RateLimiter(opts.rateLimits?.perIp ?? { limit: 60, windowMs: 60_000 }),
+        trustedProxies,
         authenticate: createAuthenticator(db, accessTokens, now),
         verifyToken: (token) => accessTokens.verify(token),
         onBug: (err) => log('unexpected error (answered 500)', err),

@@ -1,10 +1,11 @@
 /**
  * What the key service's route handlers share (docs/api.md): the database, the crypto provider used to verify
  * certificates and key-version records, password hashing, token signing, the per-account rate
- * limiter, the PubNub gateway and outbox, and a clock.
+ * limiter and login back-off, the PubNub gateway and outbox, and a clock.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { AccessTokens } from './auth/accessTokens';
+import type { LoginThrottle } from './auth/loginThrottle';
 import type { PasswordHasher } from './auth/passwords';
 import type { Database } from './db/db';
 import type { RateLimiter } from './http/rateLimit';
@@ -20,6 +21,8 @@ export interface Services {
   /** How long a device-session challenge may be answered (docs/protocol.md §16); default 60 s. */
   readonly challengeTtlMs: number;
   readonly accountLimiter: RateLimiter;
+  /** Password-login back-off per account name and client address (auth/loginThrottle.ts). */
+  readonly loginThrottle: LoginThrottle;
   readonly pubnub: PubnubGateway;
   /** Notices and token revocations, recorded in the write's transaction (pubnub/outbox.ts). */
   readonly outbox: PubnubOutbox;

@@ -1,7 +1,7 @@
 /**
  * The command line: `npm run relay -- --port <p> --data <dir>` prints exactly one line when ready, serves the
- * SDK, keeps history on disk across runs, stops cleanly on SIGTERM, and refuses bad arguments, an unusable data
- * directory and one another relay holds.
+ * SDK, keeps history on disk across runs, stops cleanly on SIGTERM, takes its caps (`--max-…`), and refuses bad
+ * arguments, an unusable data directory and one another relay holds.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -74,5 +74,22 @@ describe('relay command line', () => {
     const [clashCode] = (await once(clash.child, 'exit')) as [number | null];
     expect(clashCode).toBe(2);
     expect(clash.stderr()).toContain('data_dir_in_use');
+
+    const badCap = run(['--port', '0', '--data', tempDir(), '--max-connections', 'lots']);
+    const [badCapCode] = (await once(badCap.child, 'exit')) as [number | null];
+    expect(badCapCode).toBe(2);
+    expect(badCap.stderr()).toContain('--max-connections must be a whole number');
+    const zeroCap = run(['--port', '0', '--data', tempDir(), '--max-history-rows', '0']);
+    const [zeroCapCode] = (await once(zeroCap.child, 'exit')) as [number | null];
+    expect(zeroCapCode).toBe(2);
+    expect(zeroCap.stderr()).toContain('invalid relay option limits.historyRows');
+  });
+
+  it('takes its caps from the command line', async () => {
+    const capped = run(['--port', '0', '--data', tempDir(), '--max-history-rows', '1']);
+    const port = /:(\d+)\n$/.exec(await firstLine(capped))?.[1];
+    const alice = client({ origin: `127.0.0.1:${port}` }, 'alice');
+    await alice.publish({ channel: 'conv.cap', message: 'fits' });
+    await expect(alice.publish({ channel: 'conv.cap', message: 'does not' })).rejects.toMatchObject({ status: { statusCode: 507 } });
   });
 });

@@ -5,7 +5,10 @@
 import { z } from 'zod';
 
 /** `{"error": {"code", "message"}}`: the body of every refusal. */
-export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: 'Error' });
+/** `retryAfter` (seconds) comes with `rate_limited`, as does the `Retry-After` header. */
+export const ErrorBodySchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), retryAfter: z.number().int().positive().optional() }) })
+  .meta({ id: 'Error' });
 
 /** The answer of a route whose success status is 204. */
 export const NoContent = z.void();

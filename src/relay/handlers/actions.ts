@@ -57,6 +57,7 @@ export const actionRoutes = [
     parse: parseAdd,
     access: (p) => needs([[p.channel, 'write']]),
     handle: (p, ctx) => {
+      ctx.relay.history.assertRoom(Buffer.byteLength(p.type) + Buffer.byteLength(p.value));
       const action: MessageAction = {
         type: p.type,
         value: p.value,

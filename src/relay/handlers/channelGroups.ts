@@ -1,7 +1,8 @@
 /**
  * Channel groups (`/v1/channel-registration`, used by the SDK's `channelGroups.*`): add or remove channels with
  * `add=` / `remove=` (comma-separated), list a group's channels, list all groups, delete a group. Changes take
- * effect for held subscribe requests at once.
+ * effect for held subscribe requests at once. The list of all groups names only the groups the caller's token
+ * may read or manage (docs/relay.md, "Access Manager").
  */
 import { BadRequestError } from '../errors';
 import { ok } from '../http/reply';
@@ -55,6 +56,9 @@ export const channelGroupRoutes = [
   route('GET', '/v1/channel-registration/sub-key/:sub/channel-group', {
     parse: (ctx) => ({ subKey: subscribeKey(ctx) }),
     access: () => needs([]),
-    handle: (p, ctx) => ok({ ...OK, payload: { groups: ctx.relay.groups.list(p.subKey), sub_key: p.subKey } }),
+    handle: (p, ctx, grants) => {
+      const groups = ctx.relay.groups.list(p.subKey).filter((g) => grants.group(g, 'read') || grants.group(g, 'manage'));
+      return ok({ ...OK, payload: { groups, sub_key: p.subKey } });
+    },
   }),
 ];

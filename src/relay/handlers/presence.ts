@@ -1,7 +1,9 @@
 /**
  * Presence REST calls (docs/pubnub-wire.md §2 and §2.1): heartbeat, leave, here_now (one channel: the flat
  * `uuids`/`occupancy` shape; several, groups or global: the `payload.channels` shape), where_now, and get/set
- * state. Channel lists may be `,` when only groups are named.
+ * state. Channel lists may be `,` when only groups are named. Global here_now and where_now need no particular
+ * resource, so they answer only the channels the caller's token may read (docs/relay.md, "Access Manager"):
+ * who is online where is the social graph, and a token for one's own conversations must not reveal it.
  */
 import { BadRequestError } from '../errors';
 import { decodeNameList } from '../http/percentEncoding';
@@ -9,7 +11,7 @@ import { ok } from '../http/reply';
 import { route, type RouteContext } from '../http/router';
 import { checkChannel, checkUuid, isPresenceName } from '../names';
 import { LIMITS } from '../options';
-import { needs } from '../pam/accessManager';
+import { needs, type Grants } from '../pam/accessManager';
 import { callerUuid, flagQuery, groupList, intQuery, isPlainObject, parseJson, pathText, subscribeKey } from './params';
 
 const OK = { status: 200, message: 'OK', service: 'Presence' };
@@ -56,7 +58,7 @@ function stateQuery(ctx: RouteContext, required: boolean): Record<string, unknow
   return state;
 }
 
-function hereNowBody(ctx: RouteContext, t: Target, global: boolean): unknown {
+function hereNowBody(ctx: RouteContext, t: Target, global: boolean, grants: Grants): unknown {
   const { presence } = ctx.relay;
   const withUuids = ctx.incoming.query.get('disable_uuids') !== '1';
   const withState = flagQuery(ctx, 'state');
@@ -71,7 +73,7 @@ function hereNowBody(ctx: RouteContext, t: Target, global: boolean): unknown {
     const only = describe(t.channels[0] as string);
     return { ...OK, ...only };
   }
-  const names = global ? presence.occupiedChannels(t.subKey) : t.all;
+  const names = global ? presence.occupiedChannels(t.subKey).filter((ch) => grants.channel(ch, 'read')) : t.all;
   const channels: Record<string, unknown> = {};
   let total = 0;
   for (const name of names) {
@@ -111,17 +113,19 @@ export const presenceRoutes = [
   route('GET', '/v2/presence/sub-key/:sub/channel/:channels', {
     parse: (ctx) => target(ctx, true),
     access: readAll,
-    handle: (t, ctx) => ok(hereNowBody(ctx, t, false)),
+    handle: (t, ctx, grants) => ok(hereNowBody(ctx, t, false, grants)),
   }),
   route('GET', '/v2/presence/sub-key/:sub', {
     parse: (ctx) => target(ctx, false),
     access: () => needs([]),
-    handle: (t, ctx) => ok(hereNowBody(ctx, t, true)),
+    handle: (t, ctx, grants) => ok(hereNowBody(ctx, t, true, grants)),
   }),
   route('GET', '/v2/presence/sub-key/:sub/uuid/:uuid', {
     parse: (ctx) => ({ subKey: subscribeKey(ctx), uuid: checkUuid(pathText(ctx, 'uuid')) }),
     access: () => needs([]),
-    handle: (p, ctx) => ok({ ...OK, payload: { channels: ctx.relay.presence.channelsOf(p.subKey, p.uuid) } }),
+    // Filtered for every uuid, the caller's own too: a token not bound to a uuid can name any uuid as its own.
+    handle: (p, ctx, grants) =>
+      ok({ ...OK, payload: { channels: ctx.relay.presence.channelsOf(p.subKey, p.uuid).filter((ch) => grants.channel(ch, 'read')) } }),
   }),
   route('GET', '/v2/presence/sub-key/:sub/channel/:channels/uuid/:uuid', {
     parse: (ctx) => ({ t: target(ctx, true), of: checkUuid(pathText(ctx, 'uuid')) }),

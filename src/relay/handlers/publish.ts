@@ -68,6 +68,8 @@ async function parsePublish(ctx: RouteContext, kind: 'message' | 'signal', fromB
 
 function publish(params: PublishParams, ctx: RouteContext, kind: 'message' | 'signal') {
   const { relay } = ctx;
+  // Checked before a timetoken is taken: a refused publish stores, sends and changes nothing.
+  if (params.store) relay.history.assertRoom(Buffer.byteLength(params.message) + (params.meta === null ? 0 : Buffer.byteLength(params.meta)));
   const tt = relay.clock.next();
   if (params.store) {
     const expiresAt = params.ttlHours !== undefined && params.ttlHours > 0 ? Date.now() + params.ttlHours * 3_600_000 : null;

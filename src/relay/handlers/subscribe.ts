@@ -3,6 +3,7 @@
  * cursor (`tt` absent or 0: the event-engine handshake or the legacy first call) it answers at once with the
  * present timetoken; with one it answers with the events after it, holding the request while there are none.
  * The subscriber counts as present on its channels while the request is open (`heartbeat` sets the timeout).
+ * Held requests are capped per token and in all (docs/relay.md, "Limits").
  * Answer: `{"t":{"t":"<tt>","r":1},"m":[envelope...]}` — region is always 1 (a falsy region breaks the SDK).
  */
 import { BadRequestError } from '../errors';
@@ -11,7 +12,7 @@ import { decodeNameList } from '../http/percentEncoding';
 import { route, type RouteContext } from '../http/router';
 import { checkSubscribeName, isPresenceName, isWildcard } from '../names';
 import { LIMITS } from '../options';
-import { needs } from '../pam/accessManager';
+import { needs, type Grants } from '../pam/accessManager';
 import { envelopeJson } from '../pubsub/event';
 import type { PollResult } from '../pubsub/longPoll';
 import { makeSpec, groupChannels, type SubscriptionSpec } from '../pubsub/subscriptionSpec';
@@ -67,7 +68,25 @@ function answer(result: PollResult): string {
   return `{"t":{"t":"${result.cursor}","r":1},"m":[${envelopes.join(',')}]}`;
 }
 
-async function handle(p: SubscribeParams, ctx: RouteContext) {
+/** Who a held request counts against (docs/relay.md, "Limits"): the token, else the uuid; server requests: none. */
+function holder(p: SubscribeParams, grants: Grants): string | undefined {
+  if (grants.server) return undefined;
+  return grants.tokenId === undefined ? `uuid\n${p.uuid}` : `token\n${grants.tokenId}`;
+}
+
+async function handle(p: SubscribeParams, ctx: RouteContext, grants: Grants) {
+  const { relay } = ctx;
+  const holds = p.cursor !== undefined && p.cursor !== 0n;
+  // Taken before presence is touched: a refused request changes nothing.
+  const release = holds ? relay.pollSlots.take(holder(p, grants)) : undefined;
+  try {
+    return await answerSubscribe(p, ctx);
+  } finally {
+    release?.();
+  }
+}
+
+async function answerSubscribe(p: SubscribeParams, ctx: RouteContext) {
   const { relay } = ctx;
   const subKey = p.spec.subKey;
   const handshakeCursor = relay.clock.current();

@@ -3,7 +3,7 @@
  * into typed parameters, names the access it needs (checked by Access Manager before anything changes) and then
  * executes. Path segments stay percent-encoded in `params`; routes decode what they use.
  */
-import type { Access } from '../pam/accessManager';
+import type { Access, Grants } from '../pam/accessManager';
 import type { RelayContext } from '../relayContext';
 import type { HttpMethod, Incoming } from './incoming';
 import type { ErrorShape, Reply } from './reply';
@@ -17,7 +17,8 @@ export interface RouteContext {
 
 export interface Prepared {
   readonly access: Access;
-  execute(): Reply | Promise<Reply>;
+  /** `grants`: what Access Manager found the caller may do (listing answers name only that). */
+  execute(grants: Grants): Reply | Promise<Reply>;
 }
 
 export interface RouteDef {
@@ -31,7 +32,7 @@ export interface RouteSpec<P> {
   readonly errorShape?: ErrorShape;
   parse(ctx: RouteContext): P | Promise<P>;
   access(params: P, ctx: RouteContext): Access;
-  handle(params: P, ctx: RouteContext): Reply | Promise<Reply>;
+  handle(params: P, ctx: RouteContext, grants: Grants): Reply | Promise<Reply>;
 }
 
 export function route<P>(method: HttpMethod, path: string, spec: RouteSpec<P>): RouteDef {
@@ -41,7 +42,7 @@ export function route<P>(method: HttpMethod, path: string, spec: RouteSpec<P>): 
     errorShape: spec.errorShape ?? 'object',
     prepare: async (ctx) => {
       const params = await spec.parse(ctx);
-      return { access: spec.access(params, ctx), execute: () => spec.handle(params, ctx) };
+      return { access: spec.access(params, ctx), execute: (grants) => spec.handle(params, ctx, grants) };
     },
   };
 }

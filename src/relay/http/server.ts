@@ -4,12 +4,13 @@
  * request heads are answered by the `clientError` hook with a JSON 413. Graceful close stops listening, answers
  * held subscribe requests (and any that still arrive on open connections) with `connection: close`, lets
  * in-flight requests finish and then closes every connection — so clients see a refused connection, which both
- * SDK subscribe loops treat as a network error and retry, rather than a reset mid-request.
+ * SDK subscribe loops treat as a network error and retry, rather than a reset mid-request. Connections beyond
+ * the configured cap get a JSON 503 `connections_full` to their first request and are closed.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Server as NetServer } from 'node:net';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { BadRequestError, MethodNotAllowedError, NotFoundError, RelayError } from '../errors';
+import { BadRequestError, MethodNotAllowedError, NotFoundError, RelayBusyError, RelayError } from '../errors';
 import { LIMITS } from '../options';
 import type { RelayContext } from '../relayContext';
 import { ROUTES } from '../routes';
@@ -44,8 +45,8 @@ async function dispatch(relay: RelayContext, req: IncomingMessage, res: ServerRe
     if (match.kind === 'wrongMethod') throw new MethodNotAllowedError(`Use ${match.allowed.join(' or ')} for this endpoint`);
     shape = match.route.errorShape;
     const prepared = await match.route.prepare({ incoming, relay, params: match.params });
-    await relay.access.authorize(prepared.access, incoming, async () => (await incoming.body()).toString('utf8'));
-    return { reply: await prepared.execute(), shape };
+    const grants = await relay.access.authorize(prepared.access, incoming, async () => (await incoming.body()).toString('utf8'));
+    return { reply: await prepared.execute(grants), shape };
   } catch (error) {
     if (error instanceof RelayError) return { reply: errorReply(error, shape, relay.clock.current()), shape };
     if (error instanceof URIError) {
@@ -78,7 +79,12 @@ function refuseHead(error: Error & { code?: string }, socket: Duplex): void {
   );
 }
 
+/** Connections over the cap that still get an answer, and how long one may stay silent. */
+const OVER_CAP_ANSWERED = 256;
+const OVER_CAP_IDLE_MS = 5_000;
+
 export function createRelayServer(relay: RelayContext): RelayServer {
+  const overCap = new WeakSet<Socket>();
   let closing = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -86,6 +92,11 @@ export function createRelayServer(relay: RelayContext): RelayServer {
   const server = createServer({ maxHeaderSize: LIMITS.headerBytes }, (req, res) => {
     if (req.method === 'OPTIONS') {
       writePreflight(res, req.headers['access-control-request-headers'], req.headers['access-control-request-private-network'] === 'true');
+      return;
+    }
+    if (overCap.has(req.socket)) {
+      const busy = new RelayBusyError('connections_full', `The relay has its most open connections (${relay.config.limits.connections}); retry later`);
+      writeReply(res, errorReply(busy, 'object', relay.clock.current()), true);
       return;
     }
     inFlight += 1;
@@ -97,7 +108,20 @@ export function createRelayServer(relay: RelayContext): RelayServer {
         if (inFlight === 0) drained?.();
       });
   });
-  server.maxConnections = LIMITS.maxConnections;
+  // Connections over the cap are kept just long enough to answer their first request with a typed 503 and
+  // `connection: close` (a silent drop would look like a network fault); one that sends nothing is dropped.
+  const cap = relay.config.limits.connections;
+  let open = 0;
+  server.on('connection', (socket: Socket) => {
+    open += 1;
+    socket.once('close', () => (open -= 1));
+    if (open > cap) {
+      overCap.add(socket);
+      socket.setTimeout(OVER_CAP_IDLE_MS, () => socket.destroy());
+    }
+  });
+  // Beyond this Node drops sockets unanswered: the cap plus room to answer a burst of refusals.
+  server.maxConnections = cap + OVER_CAP_ANSWERED;
   server.on('clientError', refuseHead);
 
   const drain = (limitMs: number) =>

@@ -23,6 +23,34 @@ export type Access =
 export const OPEN: Access = { kind: 'open' };
 export const SIGNED: Access = { kind: 'signed' };
 
+/**
+ * What the caller may read or manage, for answers that list resources (global here-now, where-now, the list
+ * of channel groups): they name only what this allows. Open relays and signed (server) requests allow
+ * everything.
+ */
+export interface Grants {
+  channel(name: string, permission: Permission): boolean;
+  group(name: string, permission: Permission): boolean;
+  /** The token's id when the request carried one (per-token limits); undefined for open or signed requests. */
+  readonly tokenId: string | undefined;
+  /** A validly signed request: the server itself (the key service), outside per-token limits. */
+  readonly server: boolean;
+}
+
+/** A relay without Access Manager, or an endpoint that needs nothing. */
+export const EVERYTHING: Grants = { channel: () => true, group: () => true, tokenId: undefined, server: false };
+const SERVER: Grants = { ...EVERYTHING, server: true };
+
+function grantsOf(verified: VerifiedToken): Grants {
+  const { claims } = verified;
+  return {
+    channel: (name, permission) => allows(bitsFor(name, claims.res.chan, claims.pat.chan), permission),
+    group: (name, permission) => allows(bitsFor(name, claims.res.grp, claims.pat.grp), permission),
+    tokenId: verified.id,
+    server: false,
+  };
+}
+
 export function needs(channels: readonly (readonly [string, Permission])[], groups: readonly (readonly [string, Permission])[] = []): Access {
   return { kind: 'token', channels, groups };
 }
@@ -49,19 +77,22 @@ export class AccessManager {
     return verified;
   }
 
-  /** Throws unless the request may proceed. `body` is read only for signed POST/PATCH requests. */
-  async authorize(access: Access, req: Omit<SignedRequest, 'body'>, body: () => Promise<string>): Promise<void> {
+  /**
+   * Throws unless the request may proceed, else answers what the caller may read (for listing answers).
+   * `body` is read only for signed POST/PATCH requests.
+   */
+  async authorize(access: Access, req: Omit<SignedRequest, 'body'>, body: () => Promise<string>): Promise<Grants> {
     if (this.secretKey === undefined || this.publishKey === undefined) {
       if (access.kind === 'signed') {
         throw new BadRequestError('access_manager_disabled', 'Access Manager is disabled: the relay has no secret key', 'Access Manager');
       }
-      return;
+      return EVERYTHING;
     }
-    if (access.kind === 'open') return;
+    if (access.kind === 'open') return EVERYTHING;
     const now = Math.floor(Date.now() / 1000);
     if (req.query.has('signature')) {
       const text = req.method === 'POST' || req.method === 'PATCH' ? await body() : '';
-      if (isValidSignature(this.secretKey, this.publishKey, { ...req, body: text }, now)) return;
+      if (isValidSignature(this.secretKey, this.publishKey, { ...req, body: text }, now)) return SERVER;
       throw new AccessDeniedError('invalid_signature', 'Signature Does Not Match');
     }
     if (access.kind === 'signed') throw new AccessDeniedError('forbidden', 'Forbidden: a signed request is required');
@@ -71,7 +102,8 @@ export class AccessManager {
     };
     const auth = req.query.get('auth');
     if (auth === undefined || auth.length === 0) throw new AccessDeniedError('forbidden', 'Forbidden', everything);
-    const { claims } = this.validToken(auth, now);
+    const verified = this.validToken(auth, now);
+    const { claims } = verified;
     if (claims.uuid !== undefined && claims.uuid !== req.query.get('uuid')) {
       throw new AccessDeniedError('forbidden', 'Forbidden: the token belongs to another uuid', everything);
     }
@@ -82,5 +114,6 @@ export class AccessManager {
     if (deniedChannels.length > 0 || deniedGroups.length > 0) {
       throw new AccessDeniedError('forbidden', 'Forbidden', { channels: deniedChannels, groups: deniedGroups });
     }
+    return grantsOf(verified);
   }
 }

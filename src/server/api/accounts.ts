@@ -41,14 +41,16 @@ export function accountRoutes(svc: Services): Route[] {
     }),
     implement(api, 'login', {
       rateLimited: true,
-      handler: async ({ body }) => {
-        svc.accountLimiter.hit(`login:${body.username}`);
+      // Back-off per account name and client address, never a lock-out of the name (auth/loginThrottle.ts).
+      handler: async ({ body, request }) => {
         if (body.deviceId !== undefined) {
           throw new BadRequest('a password opens no device session: the device signs a challenge instead (update this app)', 'device_proof_required');
         }
+        const attempt = svc.loginThrottle.begin(body.username, request.ip);
         const user = await userByName(svc.db, body.username);
         const ok = await svc.passwords.verify(user?.password_hash ?? null, body.password);
         if (!user || !ok) throw new Unauthorized('wrong username or password', 'bad_credentials');
+        attempt.succeeded();
         return pairView(await openSession(svc, user.id, null), user);
       },
     }),

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { answersError } from '../../common/api/errorAnswers';
 import type { AuthLevel } from '../../common/api/route';
 import { readJsonBody } from './body';
+import { clientAddress, TrustedProxies } from './clientAddress';
 import { BadRequest, Forbidden, HttpError, TooManyRequests, Unauthorized } from './httpErrors';
 import { JsonText } from './jsonText';
 import type { RateLimiter } from './rateLimit';
@@ -20,6 +21,11 @@ export interface HttpDeps {
   readonly router: Router;
   readonly bodyLimit: number;
   readonly ipLimiter: RateLimiter;
+  /**
+   * Proxies whose `X-Forwarded-For` names the client (clientAddress.ts); without them the socket peer is the
+   * client and the header is ignored.
+   */
+  readonly trustedProxies?: TrustedProxies;
   /** Verifies a bearer token and that its session (and device) is live; throws Unauthorized. */
   readonly authenticate: (token: string) => Promise<UserPrincipal>;
   /**
@@ -103,7 +109,7 @@ async function principalFor(route: Route, req: IncomingMessage, deps: HttpDeps):
 }
 
 async function handle(route: Route, params: Record<string, string>, url: URL, req: IncomingMessage, deps: HttpDeps): Promise<unknown> {
-  const ip = req.socket.remoteAddress ?? 'unknown';
+  const ip = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustedProxies ?? NO_PROXIES);
   if (route.rateLimited) deps.ipLimiter.hit(`ip:${ip}`);
   const principal = await principalFor(route, req, deps);
   const body = route.spec.body || req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH' ? await readJsonBody(req, deps.bodyLimit) : undefined;
@@ -116,6 +122,8 @@ async function handle(route: Route, params: Record<string, string>, url: URL, re
   };
   return route.handler(input);
 }
+
+const NO_PROXIES = new TrustedProxies();
 
 /** The result checked against the route's response schema (tests); JSON text is checked and sent as it is. */
 function validated(route: Route, result: unknown): unknown {
@@ -149,7 +157,8 @@ export function createListener(deps: HttpDeps): (req: IncomingMessage, res: Serv
             (deps.onContractBreach ?? deps.onBug)(new UndeclaredAnswer(matched, err));
           const extra: Record<string, string> = err instanceof TooManyRequests ? { 'retry-after': String(err.retryAfterSeconds) } : {};
           if (err.status === 413) extra.connection = 'close';
-          send(res, err.status, { error: { code: err.code, message: err.message } }, extra);
+          const retryAfter = err instanceof TooManyRequests ? { retryAfter: err.retryAfterSeconds } : {};
+          send(res, err.status, { error: { code: err.code, message: err.message, ...retryAfter } }, extra);
           if (err.status === 413) req.resume();
         } else {
           deps.onBug(err);
