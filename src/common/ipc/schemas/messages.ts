@@ -8,8 +8,15 @@ import { ConversationIdSchema, DeviceIdSchema, MessageIdSchema, UserIdSchema } f
 
 const jsonValue: z.ZodType<unknown> = z.json();
 
+/**
+ * The largest body `sealMessage` seals, in UTF-16 code units: a text's length, or a JSON body's
+ * (reactions, receipts, edits) `JSON.stringify` length. Main refuses a larger one with `too_large` before
+ * any lookup or cryptography; an envelope of this much text still fits the publish limit (§7.5).
+ */
+export const MAX_BRIDGE_BODY = 30_000;
+
 export const bridgePlaintextSchema = z.discriminatedUnion('type', [
-  z.object({ id: MessageIdSchema, sentAt: z.number().int().min(0), type: z.literal('string'), body: z.string().max(30_000) }),
+  z.object({ id: MessageIdSchema, sentAt: z.number().int().min(0), type: z.literal('string'), body: z.string() }),
   z.object({ id: MessageIdSchema, sentAt: z.number().int().min(0), type: z.literal('json'), body: jsonValue }),
 ]);
 export type BridgePlaintext = z.infer<typeof bridgePlaintextSchema>;

@@ -55,7 +55,6 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       onLoadOlder={() => void s.loadOlder(conversationId)}
       onOpenMembers={() => s.openPanel('members')}
       onOpenSecurity={() => s.openPanel('security')}
-      onAcknowledge={(userId) => void s.acknowledgeIdentityChange(userId as UserId)}
     />
   );
 }
