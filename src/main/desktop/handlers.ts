@@ -17,7 +17,7 @@ import type { ReceivedAt } from '../../common/messaging/ports';
 import { checkMaySend, checkSignInMethod } from '../../common/policy/enforce';
 import type { PolicyHolder } from '../services/policyHolder';
 import type { Session } from '../../common/ipc/schemas/session';
-import { MAX_BRIDGE_BODY, type BridgePlaintext, type OpenOutcomeView } from '../../common/ipc/schemas/messages';
+import { bridgeBodyBytes, MAX_BRIDGE_BODY, type BridgePlaintext, type OpenOutcomeView } from '../../common/ipc/schemas/messages';
 import type { ContactTrust as ContactTrustView } from '../../common/ipc/schemas/verification';
 import { TooLargeError } from '../../common/protocol/errors';
 import type { Client, ContactTrust, CoreMessageCrypto } from '../../client';
@@ -46,7 +46,7 @@ export interface DesktopHandlerDeps {
 
 /** A body's size as `MAX_BRIDGE_BODY` counts it; refuses a larger one before anything else is done. */
 function checkBodySize(plaintext: BridgePlaintext): void {
-  const size = plaintext.type === 'string' ? plaintext.body.length : (JSON.stringify(plaintext.body)?.length ?? 0);
+  const size = bridgeBodyBytes(plaintext);
   if (size > MAX_BRIDGE_BODY) throw new TooLargeError(size, MAX_BRIDGE_BODY);
 }
 
@@ -271,7 +271,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     async startDeviceLink(a) {
       checkSignInMethod(deps.policy.current(), 'device-link');
       const client = await host.forSignIn(a.deviceName);
-      return linking.start(client, { username: a.username, password: a.password }, () => void announceSession());
+      return linking.start(client, { username: a.username, password: a.password }, () => void announceSession().catch(() => undefined));
     },
     deviceLinkStatus: async () => linking.current(),
     async beginDeviceApproval(input) {
