@@ -34,7 +34,8 @@ export interface MainDeps {
 export function createHandlers(deps: MainDeps): Handlers {
   const system = createSystemService(deps.facts, deps.secrets);
   const settings = createSettingsService(deps.paths, deps.policy);
-  const desktop = 'host' in deps.messenger ? createDesktopHandlers({ ...deps.messenger, events: deps.events, policy: deps.policy, keyRelease: deps.keyRelease }) : {};
+  const desktop =
+    'host' in deps.messenger ? createDesktopHandlers({ ...deps.messenger, events: deps.events, policy: deps.policy, keyRelease: deps.keyRelease }) : {};
   const notifications = createNotificationHandlers({ shell: deps.shell ?? new RecordingShell(), policy: deps.policy, events: deps.events });
   return {
     ...desktop,

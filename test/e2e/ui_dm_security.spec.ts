@@ -37,9 +37,7 @@ async function ownCode(page: Page): Promise<string> {
   return digits;
 }
 
-test("each side of a DM shows only its own code; typing Bob's code verifies him; devices list this device; every control is labelled", async ({
-  browser,
-}) => {
+test("each side of a DM shows only its own code; typing Bob's code verifies him; devices list this device; every control is labelled", async ({ browser }) => {
   test.setTimeout(120_000);
   const a = await browser.newPage();
   const b = await browser.newPage();

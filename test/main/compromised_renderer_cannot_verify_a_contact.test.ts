@@ -42,7 +42,9 @@ beforeAll(async () => {
     ['bob', bob],
     ['carol', carol],
   ] as const) {
-    const s = (await p.call('register', { username: `${name}${suffix}`, displayName: name, password, deviceName: `${name} laptop` })) as { user: { userId: string } };
+    const s = (await p.call('register', { username: `${name}${suffix}`, displayName: name, password, deviceName: `${name} laptop` })) as {
+      user: { userId: string };
+    };
     ids[name] = s.user.userId;
   }
 }, 90_000);

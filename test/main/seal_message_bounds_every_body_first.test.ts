@@ -17,14 +17,24 @@ let conversationId: string;
 const id = () => randomBytes(16).toString('base64url');
 const text = (length: number) => ({ id: id(), sentAt: Date.now(), type: 'string', body: 'x'.repeat(length) });
 /** A reaction-like JSON body whose `JSON.stringify` is exactly `length` characters. */
-const json = (length: number) => ({ id: id(), sentAt: Date.now(), type: 'json', body: { t: 'reaction', v: 'y'.repeat(length - '{"t":"reaction","v":""}'.length) } });
+const json = (length: number) => ({
+  id: id(),
+  sentAt: Date.now(),
+  type: 'json',
+  body: { t: 'reaction', v: 'y'.repeat(length - '{"t":"reaction","v":""}'.length) },
+});
 
 beforeAll(async () => {
   signedOut = await world.profile('nobody');
   alice = await world.profile('alice');
   await alice.call('register', { username: `alice${world.suffix}`, displayName: 'Alice', password: 'correct horse battery', deviceName: 'Alice laptop' });
   const bob = await world.profile('bob');
-  const b = (await bob.call('register', { username: `bob${world.suffix}`, displayName: 'Bob', password: 'correct horse battery', deviceName: 'Bob laptop' })) as {
+  const b = (await bob.call('register', {
+    username: `bob${world.suffix}`,
+    displayName: 'Bob',
+    password: 'correct horse battery',
+    deviceName: 'Bob laptop',
+  })) as {
     user: { userId: string };
   };
   conversationId = ((await alice.call('createConversation', { kind: 'direct', memberUserIds: [b.user.userId] })) as { conversationId: string }).conversationId;

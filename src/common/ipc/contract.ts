@@ -21,7 +21,14 @@ import {
   setRoleArgsSchema,
 } from './schemas/conversations';
 import { accountSessionSchema, changePasswordArgsSchema, endedSessionsSchema, sessionIdArgSchema } from './schemas/accountSessions';
-import { deviceSummarySchema, linkConfirmationSchema, linkOfferSchema, linkStatusSchema, startLinkArgsSchema, typedConfirmationCodeSchema } from './schemas/devices';
+import {
+  deviceSummarySchema,
+  linkConfirmationSchema,
+  linkOfferSchema,
+  linkStatusSchema,
+  startLinkArgsSchema,
+  typedConfirmationCodeSchema,
+} from './schemas/devices';
 import { envelopeJsonSchema, OPEN_BATCH_MAX, openArgsSchema, openManyArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { contactCodeSchema, contactTrustSchema, settingsSchema } from './schemas/verification';

@@ -88,8 +88,8 @@ export function DevicesPanel(props: DevicesPanelProps) {
         ) : (
           <div data-testid="approval-confirm">
             <p>
-              <strong>{confirmation.newDeviceName}</strong> asks to be linked to your account. It will read all your conversations. Approve only if it is
-              your own device and you started the link on it just now.
+              <strong>{confirmation.newDeviceName}</strong> asks to be linked to your account. It will read all your conversations. Approve only if it is your
+              own device and you started the link on it just now.
             </p>
             {result === null ? (
               <form

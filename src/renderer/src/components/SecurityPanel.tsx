@@ -71,8 +71,8 @@ export function SecurityPanel(props: SecurityPanelProps) {
           {focused.state === 'changed' && (
             <div role="alert" className="banner warning" data-testid="identity-changed-banner">
               <p>
-                {focusedName}&apos;s identity key changed. Ask {focusedName}, in person or on a call you trust, for the code their device shows now, and type
-                it below to accept the new key.
+                {focusedName}&apos;s identity key changed. Ask {focusedName}, in person or on a call you trust, for the code their device shows now, and type it
+                below to accept the new key.
               </p>
             </div>
           )}
