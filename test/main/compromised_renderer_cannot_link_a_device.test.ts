@@ -1,6 +1,6 @@
 /**
  * A compromised renderer on Alice's desktop tries to hand her account key to a device the attacker holds
- * (docs/threat-model.md, "Renderer"), over the real desktop handlers, client core, key service and relay
+ * (docs/threat-model.md, "A compromised renderer"), over the real desktop handlers, client core, key service and relay
  * of an embedded local stack and the real keychain. The attacker knows Alice's password, so the new
  * device is theirs; the page drives the bridge dispatch directly, as injected script would.
  *

@@ -1,6 +1,6 @@
 /**
  * A compromised renderer on Alice's desktop tries to defeat `requireVerifiedContacts` and a key-change
- * warning (docs/threat-model.md, "Renderer"; docs/protocol.md §10.1), over the real desktop handlers,
+ * warning (docs/threat-model.md, "A compromised renderer"; docs/protocol.md §10.1), over the real desktop handlers,
  * client core, key service and relay of an embedded local stack and the real keychain. The page drives
  * the bridge dispatch directly, as injected script would.
  *

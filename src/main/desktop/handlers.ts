@@ -5,7 +5,7 @@
  * handler returns key material. Events tell the renderer when keys arrive, the session changes and a
  * contact's trust state changes (trustEvents.ts).
  *
- * The renderer is not trusted with decisions that release keys (docs/threat-model.md, "Renderer"): approving
+ * The renderer is not trusted with decisions that release keys (docs/threat-model.md, "A compromised renderer"): approving
  * a device link needs the code the new device shows, checked here, and the native confirmation
  * (linking.ts, keyRelease.ts); verifying a contact or accepting their changed key needs the code from their
  * screen to match the key main holds (docs/protocol.md §10.1), and the page is never given that code; with
