@@ -1,6 +1,6 @@
 /**
  * Decisions that release the account key, confirmed where the renderer cannot reach (docs/threat-model.md,
- * "Renderer"). Approving a device link seals the account identity key to the new device and re-wraps all
+ * "A compromised renderer"). Approving a device link seals the account identity key to the new device and re-wraps all
  * history for it, so main asks twice: the confirmation code the NEW device shows must have been typed on
  * this device and match (linking.ts), and then `KeyReleaseConfirmation` asks the person outside the page —
  * in the Electron build a native dialog naming the device (src/main/electron/keyReleaseDialog.ts). Browser
