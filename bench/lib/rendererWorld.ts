@@ -40,7 +40,7 @@ function standIn(alice: Participant, bob: Participant, dm: ConversationId, origi
   const device = alice.user.devices[0];
   if (!device) throw new MeasurementError('the stand-in user has no device');
   const summary = twoMemberSummary(dm, alice, bob);
-  const trust = (userId: string) => ({ userId, state: 'unverified' as const, safetyNumber: '0123456789'.repeat(6), qrPayload: `safety:${userId}` });
+  const trust = (userId: string) => ({ userId, state: 'unverified' as const, ownCode: '01234 56789 01234 56789 01234 56789' });
   return {
     session: async () => ({
       state: 'signedIn',

@@ -32,7 +32,7 @@ import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
 import { transportConfig } from './transport';
 import type { Vault } from './vault';
-import { contactTrust, verifyContact, type ContactTrust } from './verification';
+import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
 
 export interface ClientDeps {
   readonly vault: Vault;
@@ -388,6 +388,18 @@ export class Client {
   verifyContact(userId: UserId, scannedQr?: string): Promise<ContactTrust> {
     const me = this.need();
     return verifyContact(this.deps.provider, me.directory, { userId: me.identity.userId, accountKey: me.identity.account.publicKey }, userId, scannedQr);
+  }
+
+  /** Marks verified only when `typed`, read from the contact's screen, matches their pinned key (docs/protocol.md §10.1). */
+  verifyContactByCode(userId: UserId, typed: string): Promise<{ check: ContactCodeCheck; trust: ContactTrust }> {
+    const me = this.need();
+    return verifyContactByCode(this.deps.provider, me.directory, { userId: me.identity.userId, accountKey: me.identity.account.publicKey }, userId, typed);
+  }
+
+  /** Accepts a changed identity key only when `typed`, read from the contact's screen, matches the new key (§10.1). */
+  acceptChangedKeyByCode(userId: UserId, typed: string): Promise<{ check: ContactCodeCheck; trust: ContactTrust }> {
+    const me = this.need();
+    return acceptChangedKeyByCode(this.deps.provider, me.directory, { userId: me.identity.userId, accountKey: me.identity.account.publicKey }, userId, typed);
   }
 
   acknowledgeIdentityChange(userId: UserId): Promise<ContactTrust> {

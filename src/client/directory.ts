@@ -309,6 +309,12 @@ export class Directory {
     });
   }
 
+  /** The key `userId` changed to (state `changed`), not trusted yet; null in any other state. */
+  changedAccountKey(userId: string): Uint8Array | null {
+    const changedTo = this.state.get().pins[userId]?.changedTo;
+    return changedTo ? fromBase64Url(changedTo) : null;
+  }
+
   /** The user saw the change: the new key becomes the pin (unverified) and sending is allowed again. */
   acknowledgeChange(userId: string): void {
     this.state.update((s) => {

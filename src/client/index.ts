@@ -12,7 +12,7 @@ export { Client, type ClientDeps, type SessionInfo, type DeviceInfo, type Accoun
 export type { ConversationInfo, ConversationMember } from './conversations';
 export type { AssignableRole, ConversationKind, HistoryPolicy, Role } from '../common/domain';
 export type { PublicUser } from './directory';
-export type { ContactTrust } from './verification';
+export type { ContactCodeCheck, ContactTrust } from './verification';
 export type { LinkClaim, LinkOffer } from './deviceLinking';
 export type { CoreMessageCrypto } from './messageCrypto';
 

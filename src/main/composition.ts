@@ -13,6 +13,7 @@ import { createDesktopHandlers } from './desktop/handlers';
 import type { EventHub } from './ipc/eventHub';
 import { createNotificationHandlers } from './desktop/notifications';
 import { RecordingShell, type DesktopShell } from './desktop/shell';
+import type { KeyReleaseConfirmation } from './desktop/keyRelease';
 
 export interface MainDeps {
   facts: SystemFacts;
@@ -27,12 +28,15 @@ export interface MainDeps {
   messenger: { host: ClientHost; serverUrl: string; localStack: boolean; cryptoProvider?: string; close(): Promise<void> } | { reason: string };
   /** Notifications, tray and badge: Electron's in the app; absent (browser mode, tests) a `RecordingShell`. */
   shell?: DesktopShell;
+  /** Asked before a device link releases the account key: Electron's native dialog in the app; absent (browser mode, tests) the typed code alone decides. */
+  keyRelease?: KeyReleaseConfirmation;
 }
 
 export function createHandlers(deps: MainDeps): Handlers {
   const system = createSystemService(deps.facts, deps.secrets);
   const settings = createSettingsService(deps.paths, deps.policy);
-  const desktop = 'host' in deps.messenger ? createDesktopHandlers({ ...deps.messenger, events: deps.events, policy: deps.policy }) : {};
+  const desktop =
+    'host' in deps.messenger ? createDesktopHandlers({ ...deps.messenger, events: deps.events, policy: deps.policy, keyRelease: deps.keyRelease }) : {};
   const notifications = createNotificationHandlers({ shell: deps.shell ?? new RecordingShell(), policy: deps.policy, events: deps.events });
   return {
     ...desktop,

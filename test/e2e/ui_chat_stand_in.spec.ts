@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { AppError } from '../../src/common/errors';
 import type { ConversationId } from '../../src/common/ids';
 import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
@@ -35,6 +36,8 @@ import {
 
 const root = join(__dirname, '../..');
 const shots = join(root, 'test-results/screenshots');
+/** The code Bob's device shows in this stand-in world (main's check is in test/main/compromised_renderer_*.test.ts). */
+const BOB_CODE = '98765 43210 98765 43210 98765 43210';
 
 interface World {
   host: WebHost;
@@ -46,7 +49,7 @@ interface World {
 type Trust = Record<string, 'unverified' | 'verified' | 'changed'>;
 
 function standInHandlersForUnwiredChannels(alice: Participant, bob: Participant, dm: ConversationId, origin: string, trust: Trust): Handlers {
-  const trustOf = (userId: string) => ({ userId, state: trust[userId] ?? 'unverified', safetyNumber: '0123456789'.repeat(6), qrPayload: `safety:${userId}` });
+  const trustOf = (userId: string) => ({ userId, state: trust[userId] ?? 'unverified', ownCode: '01234 56789 01234 56789 01234 56789' });
   const device = alice.user.devices[0]!;
   const summary = twoMemberSummary(dm, alice, bob);
   return {
@@ -62,12 +65,14 @@ function standInHandlersForUnwiredChannels(alice: Participant, bob: Participant,
     listConversations: async () => [summary],
     listDevices: async () => [],
     contactTrust: async (userId) => trustOf(userId),
-    markVerified: async (userId) => {
+    markVerified: async (userId, code) => {
+      if (code !== BOB_CODE) throw new AppError('contact_code_mismatch', "That is not the code Bob's device shows.", 'permission');
       trust[userId] = 'verified';
       return trustOf(userId);
     },
-    acknowledgeIdentityChange: async (userId) => {
-      trust[userId] = 'unverified';
+    acknowledgeIdentityChange: async (userId, code) => {
+      if (code !== BOB_CODE) throw new AppError('contact_code_mismatch', "That is not the code Bob's device shows.", 'permission');
+      trust[userId] = 'verified';
       return trustOf(userId);
     },
     ...participantSealing(alice),
@@ -182,7 +187,9 @@ test('a long history is windowed in an ARIA log, scrolls back and offers the new
   await page.screenshot({ path: join(shots, 'ui-chat-resolved.png'), fullPage: true });
 });
 
-test('an identity change blocks the composer until acknowledged; the safety number shows as digits and QR; verified badge', async ({ page }) => {
+test("an identity change blocks the composer until the new key is accepted with the contact's code (a wrong one is refused); verified badge", async ({
+  page,
+}) => {
   const trust: Trust = {};
   world = await startWorld('identity', trust);
   const { host, bob } = world;
@@ -198,12 +205,14 @@ test('an identity change blocks the composer until acknowledged; the safety numb
   await banner.getByRole('button', { name: 'Review safety number' }).click();
   const security = page.getByRole('dialog', { name: 'Security' });
   await expect(security.getByTestId('key-version')).toHaveText('1');
-  await expect(security.getByTestId('safety-number')).toHaveText('01234 56789 01234 5678901234 56789 01234 5678901234 56789 01234 56789');
-  await expect(security.getByTestId('safety-qr')).toBeVisible();
+  await expect(security.getByTestId('own-code')).toHaveText('01234 56789 0123456789 01234 56789');
   await expect(security.getByTestId('trust-badge')).toHaveText('Safety number changed');
   await expect(security.getByTestId('mark-verified')).toBeDisabled();
-  await security.getByTestId('acknowledge-identity').click();
-  await expect(security.getByTestId('trust-badge')).toHaveText('Not verified');
+  await security.getByTestId('contact-code').fill('11111 11111');
+  await security.getByTestId('mark-verified').click();
+  await expect(security.getByTestId('security-error')).toContainText("That is not the code Bob's device shows.");
+  await expect(security.getByTestId('trust-badge')).toHaveText('Safety number changed');
+  await security.getByTestId('contact-code').fill(BOB_CODE);
   await security.getByTestId('mark-verified').click();
   await expect(security.getByTestId('trust-badge')).toHaveText('✔ Verified');
   await page.screenshot({ path: join(shots, 'ui-safety-number.png'), fullPage: true });

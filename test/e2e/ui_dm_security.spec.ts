@@ -1,8 +1,9 @@
 /**
  * A direct conversation's security panel and the devices panel in Chromium over the real messenger core and
- * the embedded local stack: Alice and Bob see the same safety number (digits and QR) for their DM, Alice
- * marks Bob verified and gets the verified badge — until then the chat header and the line that starts the
- * DM mark Bob as a new contact; the devices panel lists this device.
+ * the embedded local stack: Alice and Bob each see their own code (their half of the safety number,
+ * docs/protocol.md §10.1) and never the other's; Alice types Bob's code as Bob's screen shows it — a
+ * wrong one first gets a sentence and changes nothing — and gets the verified badge; until then the chat
+ * header and the line that starts the DM mark Bob as a new contact; the devices panel lists this device.
  */
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -27,16 +28,16 @@ async function unlabelledControls(page: Page): Promise<string[]> {
   );
 }
 
-async function safetyNumber(page: Page): Promise<string> {
+/** Opens the security panel and reads this user's own code. */
+async function ownCode(page: Page): Promise<string> {
   await page.getByTestId('open-security').click();
   const security = page.getByRole('dialog', { name: 'Security' });
-  await expect(security.getByTestId('safety-qr')).toBeVisible();
-  const digits = (await security.getByTestId('safety-number').innerText()).replace(/\s+/g, ' ').trim();
-  expect(digits).toMatch(/^(\d{5} ){11}\d{5}$/);
+  const digits = (await security.getByTestId('own-code').innerText()).replace(/\s+/g, ' ').trim();
+  expect(digits).toMatch(/^(\d{5} ){5}\d{5}$/);
   return digits;
 }
 
-test('both sides of a DM see the same safety number; verifying shows the badge; devices list this device; every control is labelled', async ({ browser }) => {
+test("each side of a DM shows only its own code; typing Bob's code verifies him; devices list this device; every control is labelled", async ({ browser }) => {
   test.setTimeout(120_000);
   const a = await browser.newPage();
   const b = await browser.newPage();
@@ -52,22 +53,29 @@ test('both sides of a DM see the same safety number; verifying shows the badge; 
   await expect(a.getByTestId('system-line')).toHaveText([/^You started the conversation with Bob/]);
   await expect(newBob).toHaveCount(2);
 
-  const seenByAlice = await safetyNumber(a);
+  await b.reload();
+  await b.getByTestId('conversation-row').filter({ hasText: 'Alice' }).click();
+  const bobsCode = await ownCode(b);
+  await b.keyboard.press('Escape');
+
+  const alicesCode = await ownCode(a);
+  expect(alicesCode).not.toBe(bobsCode);
   const security = a.getByRole('dialog', { name: 'Security' });
   await expect(security.getByRole('heading', { name: /Safety number with Bob/ })).toBeVisible();
   await expect(security.getByTestId('trust-badge')).toHaveText('Not verified');
+  await expect(security, "Alice's page never shows Bob's code").not.toContainText(bobsCode);
   expect(await unlabelledControls(a)).toEqual([]);
+  await security.getByLabel("Bob's code, as their device shows it").fill(alicesCode);
+  await security.getByTestId('mark-verified').click();
+  await expect(security.getByTestId('security-error')).toContainText("That is not the code Bob's device shows. Nothing was changed");
+  await expect(security.getByTestId('trust-badge')).toHaveText('Not verified');
+  await security.getByLabel("Bob's code, as their device shows it").fill(bobsCode);
   await security.getByTestId('mark-verified').click();
   await expect(security.getByTestId('trust-badge')).toHaveText('✔ Verified');
   await expect(security.getByTestId('mark-verified')).toHaveCount(0);
   await a.screenshot({ path: join(shots, 'ui-dm-safety-number.png'), fullPage: true });
   await a.keyboard.press('Escape');
   await expect(newBob, 'a verified contact is not new').toHaveCount(0);
-
-  await b.reload();
-  await b.getByTestId('conversation-row').filter({ hasText: 'Alice' }).click();
-  expect(await safetyNumber(b)).toBe(seenByAlice);
-  await b.keyboard.press('Escape');
 
   await a.getByTestId('open-devices').click();
   const devices = a.getByRole('dialog', { name: 'Devices' });

@@ -1,8 +1,11 @@
 /**
  * Linking a second device in Chromium over the real messenger core and the embedded local stack: the new
  * device (a second profile) names Alice's account and shows a link code with its QR; Alice's existing
- * device enters the code, both show the same confirmation code, Alice approves, and the new device is
- * signed in as Alice; the devices panel lists both devices and can revoke the new one.
+ * device enters the code and names the device asking, without showing any confirmation code; the new
+ * device shows the confirmation code, Alice types it on the existing device (a wrong one first: a
+ * sentence, nothing approved), approves, and the new device is signed in as Alice; the devices panel
+ * lists both devices and can revoke the new one. Browser mode has no native dialog: the typed code is the
+ * check (docs/threat-model.md).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +28,7 @@ test.afterAll(async () => {
   await desktop?.close();
 });
 
-test('a new device links to an existing account after both show the same confirmation code', async ({ browser }) => {
+test('a new device links to an existing account once the confirmation code it shows is typed on the existing one', async ({ browser }) => {
   test.setTimeout(120_000);
   const a = await browser.newPage();
   const n = await browser.newPage();
@@ -54,13 +57,23 @@ test('a new device links to an existing account after both show the same confirm
   const devices = a.getByRole('dialog', { name: 'Devices' });
   await devices.getByTestId('approval-code').fill(code);
   await devices.getByTestId('approval-begin').click();
-  const confirmation = (await devices.getByTestId('approval-confirmation-code').innerText({ timeout: 30_000 })).trim();
-  await expect(devices.getByTestId('approval-confirm')).toContainText('Laptop');
+  await expect(devices.getByTestId('approval-confirm')).toContainText('Laptop asks to be linked to your account');
+  await expect(devices.getByTestId('approval-confirm'), 'the existing device shows no code of its own').not.toContainText(/\d{3} \d{3}/);
   await n.getByRole('button', { name: 'Check status' }).click();
-  await expect(n.getByTestId('link-confirmation')).toHaveText(confirmation, { timeout: 30_000 });
+  await expect(n.getByTestId('link-confirmation')).toHaveText(/^\d{3} \d{3}$/, { timeout: 30_000 });
+  const confirmation = (await n.getByTestId('link-confirmation').innerText()).trim();
   await n.screenshot({ path: join(shots, 'ui-link-new-device.png'), fullPage: true });
-  await a.screenshot({ path: join(shots, 'ui-link-approve.png'), fullPage: true });
 
+  const wrong = String((Number(confirmation.replace(' ', '')) + 1) % 1_000_000).padStart(6, '0');
+  await devices.getByLabel('Confirmation code shown on Laptop').fill(wrong);
+  await devices.getByTestId('approval-approve').click();
+  await expect(devices.getByTestId('devices-error')).toContainText('That is not the code Laptop shows. Nothing was approved');
+  await expect(devices.getByTestId('devices-error')).toHaveAttribute('data-code', 'link_code_mismatch');
+  await expect(devices.getByTestId('device')).toHaveCount(1);
+  await a.screenshot({ path: join(shots, 'ui-link-wrong-code.png'), fullPage: true });
+
+  await devices.getByLabel('Confirmation code shown on Laptop').fill(confirmation);
+  await a.screenshot({ path: join(shots, 'ui-link-approve.png'), fullPage: true });
   await devices.getByTestId('approval-approve').click();
   await expect(devices.getByTestId('approval-result')).toContainText('Linked.', { timeout: 30_000 });
   await expect(n.getByTestId('signed-in-as')).toContainText('Alice (@alice)', { timeout: 30_000 });

@@ -25,7 +25,8 @@ export interface DesktopProfiles {
   readonly home: string;
   /** Random per run, appended to profile and user names. */
   readonly suffix: string;
-  profile(name: string): Promise<DesktopProfile>;
+  /** `extra` replaces parts of the bootstrapped deps (e.g. a mock native confirmation, a fixed policy). */
+  profile(name: string, extra?: Partial<MainDeps>): Promise<DesktopProfile>;
   /** Closes every profile's core (and with the last one, the embedded stack). */
   closeAll(): Promise<void>;
 }
@@ -37,8 +38,8 @@ export function desktopProfiles(prefix: string): DesktopProfiles {
   return {
     home,
     suffix,
-    async profile(name) {
-      const deps = await bootstrapMain({ facts: desktopFacts, home, profile: `${name}-${suffix}`, network: 'app' });
+    async profile(name, extra = {}) {
+      const deps = { ...(await bootstrapMain({ facts: desktopFacts, home, profile: `${name}-${suffix}`, network: 'app' })), ...extra };
       const dispatch = createDispatcher(createHandlers(deps), (e) => console.error(e));
       const events: EventMessage[] = [];
       deps.events.attach((m) => events.push(m));

@@ -14,6 +14,7 @@ const { suffix } = world;
 
 let alice: DesktopProfile;
 const ids: Record<string, string> = {};
+const profiles: Record<string, DesktopProfile> = {};
 
 beforeAll(async () => {
   alice = await world.profile('alice');
@@ -29,6 +30,7 @@ beforeAll(async () => {
       deviceName: `${name} laptop`,
     })) as { user: { userId: string } };
     ids[name] = s.user.userId;
+    profiles[name] = p;
   }
 }, 90_000);
 
@@ -97,7 +99,9 @@ describe('membershipHistory', () => {
     for (const e of history) expect(e.at).toBeGreaterThanOrEqual(before - 60_000);
     expect([...history.map((e) => e.at)].sort((a, b) => a - b)).toEqual(history.map((e) => e.at));
 
-    await alice.call('markVerified', ids['Carol']);
+    // Alice types the code Carol's device shows for Carol (docs/protocol.md §10.1).
+    const carolCode = ((await profiles['Carol']!.call('contactTrust', ids['Alice'])) as { ownCode: string }).ownCode;
+    await alice.call('markVerified', ids['Carol'], carolCode);
     const verified = (await alice.call('membershipHistory', id)) as MembershipEventView[];
     expect(verified.map(describeEvent)[1]).toBe('Alice add Carol member');
     const listed = (await alice.call('listConversations')) as ConversationSummary[];

@@ -1,7 +1,8 @@
 /**
  * `trustChanged` over the real desktop handlers, client core, key service and relay (the embedded local
  * stack) and the real keychain: Alice marks Bob verified → event; Bob's identity key then differs from
- * Alice's pin → sealing to him fails with `identity_changed` → event; Alice acknowledges → event. The
+ * Alice's pin → sealing to him fails with `identity_changed` → event; Alice accepts the new key with the code
+ * Bob's device shows → event. The
  * pin is changed the way the client tests do it (the directory's key and Alice's pin disagree), since a
  * real key change needs a compromised or reset account.
  */
@@ -38,7 +39,9 @@ describe('trustChanged events', () => {
     const conv = (await alice.call('createConversation', { kind: 'direct', memberUserIds: [bobId] })) as { conversationId: string };
     expect(trustEvents(alice)).toEqual([]);
 
-    expect(await alice.call('markVerified', bobId)).toMatchObject({ state: 'verified' });
+    const aliceId = ((await alice.call('session')) as { user: { userId: string } }).user.userId;
+    const bobCode = ((await bob.call('contactTrust', aliceId)) as { ownCode: string }).ownCode;
+    expect(await alice.call('markVerified', bobId, bobCode)).toMatchObject({ state: 'verified' });
     expect(trustEvents(alice)).toEqual([{ userId: bobId }]);
 
     if (!('host' in alice.deps.messenger)) throw new Error('alice has no core');
@@ -55,15 +58,15 @@ describe('trustChanged events', () => {
     await expect(alice.call('sealMessage', conv.conversationId, plaintext)).rejects.toMatchObject({ code: 'identity_changed' });
     expect(trustEvents(alice), 'the same change is not announced twice').toEqual([{ userId: bobId }, { userId: bobId }]);
 
-    expect(await alice.call('acknowledgeIdentityChange', bobId)).toMatchObject({ state: 'unverified' });
+    expect(await alice.call('acknowledgeIdentityChange', bobId, bobCode)).toMatchObject({ state: 'verified' });
     expect(trustEvents(alice)).toEqual([{ userId: bobId }, { userId: bobId }, { userId: bobId }]);
     expect(trustEvents(bob)).toEqual([]);
   });
 
   it('a refused call about trust announces nothing', async () => {
     const before = trustEvents(alice).length;
-    await expect(alice.call('markVerified', 'not an id!')).rejects.toMatchObject({ code: 'invalid_arguments' });
-    await expect(alice.call('markVerified', 'user-nobody-000')).rejects.toBeTruthy();
+    await expect(alice.call('markVerified', 'not an id!', '1'.repeat(30))).rejects.toMatchObject({ code: 'invalid_arguments' });
+    await expect(alice.call('markVerified', 'user-nobody-000', '1'.repeat(30))).rejects.toBeTruthy();
     expect(trustEvents(alice)).toHaveLength(before);
   });
 });

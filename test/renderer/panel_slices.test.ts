@@ -23,6 +23,7 @@ import { describeError } from '../../src/renderer/src/model/uiError';
 
 const ME = 'user-me-0001' as UserId;
 const BOB = 'user-bob-001' as UserId;
+const BOB_CODE = '3'.repeat(30);
 const CAROL = 'user-carol-1' as UserId;
 const GROUP = 'conv-group-01' as ConversationId;
 const people = { [ME]: 'Me', [BOB]: 'Bob', [CAROL]: 'Carol' } as Record<string, string>;
@@ -58,7 +59,7 @@ function standInHandlersForUnwiredChannels() {
     { deviceId: 'device-this1' as DeviceId, name: 'Desktop', platform: 'linux', createdAt: 1, revokedAt: null, current: true },
     { deviceId: 'device-old01' as DeviceId, name: 'Old laptop', platform: 'linux', createdAt: 1, revokedAt: null, current: false },
   ];
-  const trust: Record<string, ContactTrust> = { [BOB]: { userId: BOB, state: 'changed', safetyNumber: '1'.repeat(60), qrPayload: 'q' } };
+  const trust: Record<string, ContactTrust> = { [BOB]: { userId: BOB, state: 'changed', ownCode: '1'.repeat(30) } };
   const find = (id: ConversationId) => {
     if (id !== GROUP) throw new NotFound();
     return group;
@@ -121,15 +122,16 @@ function standInHandlersForUnwiredChannels() {
     },
     listDevices: async () => devices,
     revokeDevice: async (id) => (devices = devices.map((d) => (d.deviceId === id ? { ...d, revokedAt: 5 } : d))),
-    beginDeviceApproval: async (code) => ({ linkId: `link-for-${code.length}`, confirmationCode: '482 913', newDeviceName: 'New laptop' }),
-    approveDeviceLink: async (linkId, approve) => ({
-      state: approve && linkId === 'link-for-20' ? 'approved' : 'rejected',
-      confirmationCode: '482 913',
+    beginDeviceApproval: async (code) => ({ linkId: `link-for-${code.length}`, newDeviceName: 'New laptop' }),
+    approveDeviceLink: async (linkId, approve, code) => ({
+      state: approve && linkId === 'link-for-20' && code === '482 913' ? 'approved' : 'rejected',
+      confirmationCode: null,
       rewrappedVersions: 0,
     }),
-    contactTrust: async (userId) => trust[userId] ?? { userId, state: 'unverified', safetyNumber: '2'.repeat(60), qrPayload: 'q' },
-    acknowledgeIdentityChange: async (userId) => (trust[userId] = { ...trust[userId]!, state: 'unverified' }),
-    markVerified: async (userId) => (trust[userId] = { ...(trust[userId] ?? { userId, safetyNumber: '2'.repeat(60), qrPayload: 'q' }), state: 'verified' }),
+    contactTrust: async (userId) => trust[userId] ?? { userId, state: 'unverified', ownCode: '2'.repeat(30) },
+    acknowledgeIdentityChange: async (userId, code) => (trust[userId] = { ...trust[userId]!, state: code === BOB_CODE ? 'unverified' : 'changed' }),
+    markVerified: async (userId, code) =>
+      (trust[userId] = { ...(trust[userId] ?? { userId, ownCode: '2'.repeat(30) }), state: code === BOB_CODE ? 'verified' : 'unverified' }),
   };
   return handlers;
 }
@@ -226,8 +228,8 @@ describe('conversations, devices and trust over a stand-in for unwired channels'
     expect(store.getState().devices.list.find((d) => d.deviceId === 'device-old01')?.revokedAt).toBe(5);
     await store.getState().beginDeviceApproval('  link-code-0123456789  ');
     expect(store.getState().devices.error).toBeNull();
-    expect(store.getState().devices.approval.confirmation).toEqual({ linkId: 'link-for-20', confirmationCode: '482 913', newDeviceName: 'New laptop' });
-    await store.getState().answerDeviceApproval(true);
+    expect(store.getState().devices.approval.confirmation).toEqual({ linkId: 'link-for-20', newDeviceName: 'New laptop' });
+    await store.getState().answerDeviceApproval(true, '482 913');
     expect(store.getState().devices.approval.result?.state).toBe('approved');
     store.getState().resetDeviceApproval();
     await store.getState().answerDeviceApproval(true);
@@ -242,10 +244,10 @@ describe('conversations, devices and trust over a stand-in for unwired channels'
     const group = store.getState().conversations.list[0]!;
     await store.getState().loadTrust([BOB]);
     expect(composerBlock(group, store.getState().trust.byUser, ME, false)).toEqual({ reason: 'identity_changed', userId: BOB, displayName: 'Bob' });
-    await store.getState().acknowledgeIdentityChange(BOB);
+    await store.getState().acknowledgeIdentityChange(BOB, BOB_CODE);
     expect(composerBlock(group, store.getState().trust.byUser, ME, false)).toBeNull();
     expect(composerBlock(group, store.getState().trust.byUser, ME, true)).toMatchObject({ reason: 'unverified', userId: BOB });
-    await store.getState().markVerified(BOB);
+    await store.getState().markVerified(BOB, BOB_CODE);
     expect(composerBlock(group, store.getState().trust.byUser, ME, true)).toBeNull();
   });
 });

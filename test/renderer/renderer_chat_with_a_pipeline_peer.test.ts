@@ -62,7 +62,7 @@ function standInHandlersForUnwiredChannels(alice: Participant, origin: string, l
     },
     listConversations: async () => [...list],
     listDevices: async () => [],
-    contactTrust: async (userId) => ({ userId, state: 'unverified', safetyNumber: '1'.repeat(60), qrPayload: 'qr' }),
+    contactTrust: async (userId) => ({ userId, state: 'unverified', ownCode: '1'.repeat(30) }),
     ...participantSealing(alice),
   };
 }

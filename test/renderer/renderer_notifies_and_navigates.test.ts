@@ -64,7 +64,7 @@ function standInHandlersForUnwiredChannels(alice: Participant, origin: string, w
     transportConfig: async () => ({ origin, ssl: false, subscribeKey: SUB, publishKey: PUB, userId: alice.user.userId, token: null }),
     listConversations: async () => ((world.listCalls += 1), [...world.list]),
     listDevices: async () => [],
-    contactTrust: async (userId) => ({ userId, state: world.trust[userId] ?? 'unverified', safetyNumber: '1'.repeat(60), qrPayload: 'qr' }),
+    contactTrust: async (userId) => ({ userId, state: world.trust[userId] ?? 'unverified', ownCode: '1'.repeat(30) }),
     ...participantSealing(alice),
   };
 }

@@ -194,7 +194,7 @@ describe('list keys', () => {
 describe('device link states', () => {
   it('says what each state means, with the number of keys shared once linked', () => {
     const status = (state: Parameters<typeof linkStateText>[0]['state'], rewrappedVersions = 0) => ({ state, confirmationCode: null, rewrappedVersions });
-    expect(linkStateText(status('awaiting_confirmation'))).toBe('Compare the confirmation code on both devices, then approve on the other device.');
+    expect(linkStateText(status('awaiting_confirmation'))).toBe('Type the confirmation code shown here on your other device and approve there.');
     expect(linkStateText(status('completed', 4))).toBe('Linked. 4 conversation keys were shared with this device.');
     expect(linkStateText(status('expired'))).toBe('The link code expired. Start again.');
   });

@@ -21,10 +21,17 @@ import {
   setRoleArgsSchema,
 } from './schemas/conversations';
 import { accountSessionSchema, changePasswordArgsSchema, endedSessionsSchema, sessionIdArgSchema } from './schemas/accountSessions';
-import { deviceSummarySchema, linkConfirmationSchema, linkOfferSchema, linkStatusSchema, startLinkArgsSchema } from './schemas/devices';
+import {
+  deviceSummarySchema,
+  linkConfirmationSchema,
+  linkOfferSchema,
+  linkStatusSchema,
+  startLinkArgsSchema,
+  typedConfirmationCodeSchema,
+} from './schemas/devices';
 import { envelopeJsonSchema, OPEN_BATCH_MAX, openArgsSchema, openManyArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
-import { contactTrustSchema, settingsSchema } from './schemas/verification';
+import { contactCodeSchema, contactTrustSchema, settingsSchema } from './schemas/verification';
 import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';
 import {
   broadcastChannelSchema,
@@ -118,15 +125,20 @@ export const contract = {
   /** On a new, signed-out device: offer to link to an existing account. */
   startDeviceLink: { args: z.tuple([startLinkArgsSchema]), result: linkOfferSchema },
   deviceLinkStatus: { args: z.tuple([]), result: linkStatusSchema },
-  /** On an existing device: read the new device's link code (typed or scanned) and show the confirmation code. */
+  /** On an existing device: read the new device's link code (typed or scanned); answers which device asks. */
   beginDeviceApproval: { args: z.tuple([z.string().trim().min(6).max(2048)]), result: linkConfirmationSchema },
-  /** On an existing device: the user compared the codes and approves (true) or rejects (false) link `linkId`. */
-  approveDeviceLink: { args: z.tuple([z.string().min(1).max(128), z.boolean()]), result: linkStatusSchema },
+  /**
+   * On an existing device: approve link `linkId` with the confirmation code the NEW device shows, typed
+   * here (main checks it; 5 wrong codes cancel the link; the Electron build also asks in a native dialog),
+   * or reject it (`false`, no code).
+   */
+  approveDeviceLink: { args: z.tuple([z.string().min(1).max(128), z.boolean(), typedConfirmationCodeSchema.optional()]), result: linkStatusSchema },
 
   contactTrust: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
-  markVerified: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
-  /** The user saw that a contact's identity key changed; sending to them is allowed again. */
-  acknowledgeIdentityChange: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
+  /** Marks a contact verified when the code typed from their screen matches the one main computes for their pinned key. */
+  markVerified: { args: z.tuple([UserIdSchema, contactCodeSchema]), result: contactTrustSchema },
+  /** Accepts a contact's changed identity key when the code typed from their screen matches the NEW key; they become verified. */
+  acknowledgeIdentityChange: { args: z.tuple([UserIdSchema, contactCodeSchema]), result: contactTrustSchema },
 
   getSettings: { args: z.tuple([]), result: settingsSchema },
   setSettings: { args: z.tuple([settingsSchema.partial().strict()]), result: settingsSchema },

@@ -4,6 +4,12 @@
  * shaped by the contract (src/common/ipc/contract.ts), which strips anything it does not declare; no
  * handler returns key material. Events tell the renderer when keys arrive, the session changes and a
  * contact's trust state changes (trustEvents.ts).
+ *
+ * The renderer is not trusted with decisions that release keys (docs/threat-model.md, "A compromised renderer"): approving
+ * a device link needs the code the new device shows, checked here, and the native confirmation
+ * (linking.ts, keyRelease.ts); verifying a contact or accepting their changed key needs the code from their
+ * screen to match the key main holds (docs/protocol.md §10.1), and the page is never given that code; with
+ * `requireVerifiedContacts`, members added must be verified, as must everyone a message is sealed for.
  */
 import { AppError } from '../../common/errors';
 import type { ConversationId, DeviceId, UserId } from '../../common/ids';
@@ -11,12 +17,15 @@ import type { ReceivedAt } from '../../common/messaging/ports';
 import { checkMaySend, checkSignInMethod } from '../../common/policy/enforce';
 import type { PolicyHolder } from '../services/policyHolder';
 import type { Session } from '../../common/ipc/schemas/session';
-import type { OpenOutcomeView } from '../../common/ipc/schemas/messages';
-import type { CoreMessageCrypto } from '../../client';
+import { bridgeBodyBytes, MAX_BRIDGE_BODY, type BridgePlaintext, type OpenOutcomeView } from '../../common/ipc/schemas/messages';
+import type { ContactTrust as ContactTrustView } from '../../common/ipc/schemas/verification';
+import { TooLargeError } from '../../common/protocol/errors';
+import type { Client, ContactCodeCheck, ContactTrust, CoreMessageCrypto } from '../../client';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
 import type { ClientHost } from './clientHost';
+import { CODE_ONLY, KeyReleaseError, type KeyReleaseConfirmation } from './keyRelease';
 import { DesktopLinking } from './linking';
 import { watchRevocation } from './revocationWatch';
 import { sessionHandlers } from './sessionHandlers';
@@ -30,6 +39,41 @@ export interface DesktopHandlerDeps {
   localStack: boolean;
   /** Managed policy: sign-in methods and "require verified contacts" are enforced here, in main. */
   policy: PolicyHolder;
+  /** Asked before a device link releases the account key: a native dialog in the Electron build; absent, `CODE_ONLY`. */
+  keyRelease?: KeyReleaseConfirmation;
+}
+
+/** A body's size as `MAX_BRIDGE_BODY` counts it; refuses a larger one before anything else is done. */
+function checkBodySize(plaintext: BridgePlaintext): void {
+  const size = bridgeBodyBytes(plaintext);
+  if (size > MAX_BRIDGE_BODY) throw new TooLargeError(size, MAX_BRIDGE_BODY);
+}
+
+/** What the page may see of a contact's trust: never the contact's half of the safety number. */
+function trustView(t: ContactTrust): ContactTrustView {
+  return { userId: t.userId, state: t.state, isNew: t.isNew, ownCode: t.ownCode };
+}
+
+/** The trust after a typed contact code matched; a typed error (nothing changed) otherwise. */
+function afterCodeCheck(result: { check: ContactCodeCheck; trust: ContactTrust }, name: string): ContactTrustView {
+  if (result.check === 'unreadable')
+    throw new KeyReleaseError('contact_code_unreadable', `Type the 30-digit code that ${name}'s device shows for them (spaces do not matter).`);
+  if (result.check === 'mismatch')
+    throw new KeyReleaseError(
+      'contact_code_mismatch',
+      `That is not the code ${name}'s device shows. Nothing was changed: check it with ${name} in person or on a call you trust.`,
+    );
+  return trustView(result.trust);
+}
+
+async function displayName(lookup: UserLookup, userId: UserId): Promise<string> {
+  return (await lookup(userId).catch(() => ({ displayName: 'this contact' }))).displayName;
+}
+
+/** With `requireVerifiedContacts`: every member but this user must be verified. */
+async function checkVerified(deps: DesktopHandlerDeps, client: Client, userIds: readonly UserId[]): Promise<void> {
+  if (!deps.policy.current().values.requireVerifiedContacts) return;
+  for (const userId of userIds) checkMaySend(deps.policy.current(), { safetyNumberVerified: (await client.contactTrust(userId)).state === 'verified' });
 }
 
 /** Opens one envelope in main and shapes the outcome for the bridge (text and JSON bodies only). */
@@ -43,7 +87,7 @@ async function openForBridge(crypto: CoreMessageCrypto, conversationId: Conversa
 
 export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   const { host, events } = deps;
-  const linking = new DesktopLinking(events);
+  const linking = new DesktopLinking(events, deps.keyRelease ?? CODE_ONLY);
   let lookup: UserLookup | undefined;
   let listening = false;
   let revoked = false;
@@ -164,7 +208,9 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return summary(a.conversationId);
     },
     async addMember(a) {
-      await (await signedIn()).client.addMember(a.conversationId, a.userId, a.role);
+      const { client } = await signedIn();
+      await checkVerified(deps, client, [a.userId]);
+      await client.addMember(a.conversationId, a.userId, a.role);
       return summary(a.conversationId);
     },
     async removeMember(a) {
@@ -190,12 +236,15 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return membershipHistoryView(await client.membershipHistory(conversationId), l, isNew);
     },
     async sealMessage(conversationId, plaintext) {
+      checkBodySize(plaintext);
       const { client, self } = await signedIn();
       if (deps.policy.current().values.requireVerifiedContacts) {
         const info = await client.conversation(conversationId);
-        for (const m of info.members.filter((x) => x.userId !== self)) {
-          checkMaySend(deps.policy.current(), { safetyNumberVerified: (await client.contactTrust(m.userId)).state === 'verified' });
-        }
+        await checkVerified(
+          deps,
+          client,
+          info.members.filter((x) => x.userId !== self).map((m) => m.userId as UserId),
+        );
       }
       const envelope = await client.messageCrypto().seal(conversationId, fromBridgePlaintext(plaintext));
       return envelope as Record<string, unknown>;
@@ -221,18 +270,24 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     async startDeviceLink(a) {
       checkSignInMethod(deps.policy.current(), 'device-link');
       const client = await host.forSignIn(a.deviceName);
-      return linking.start(client, { username: a.username, password: a.password }, () => void announceSession());
+      return linking.start(client, { username: a.username, password: a.password }, () => void announceSession().catch(() => undefined));
     },
     deviceLinkStatus: async () => linking.current(),
     async beginDeviceApproval(input) {
       return linking.claim((await signedIn()).client, input);
     },
-    async approveDeviceLink(linkId, approved) {
-      return linking.decide((await signedIn()).client, linkId, approved);
+    async approveDeviceLink(linkId, approved, confirmationCode) {
+      return linking.decide((await signedIn()).client, linkId, approved, confirmationCode);
     },
-    contactTrust: async (userId) => (await signedIn()).client.contactTrust(userId),
-    markVerified: async (userId) => (await signedIn()).client.verifyContact(userId),
-    acknowledgeIdentityChange: async (userId) => (await signedIn()).client.acknowledgeIdentityChange(userId),
+    contactTrust: async (userId) => trustView(await (await signedIn()).client.contactTrust(userId)),
+    async markVerified(userId, typed) {
+      const { client, lookup: l } = await signedIn();
+      return afterCodeCheck(await client.verifyContactByCode(userId, typed), await displayName(l, userId));
+    },
+    async acknowledgeIdentityChange(userId, typed) {
+      const { client, lookup: l } = await signedIn();
+      return afterCodeCheck(await client.acceptChangedKeyByCode(userId, typed), await displayName(l, userId));
+    },
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
     ...sessionHandlers({ host }),
   });

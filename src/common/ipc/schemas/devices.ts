@@ -22,8 +22,15 @@ export const startLinkArgsSchema = z.strictObject({
   deviceName: z.string().trim().min(1).max(64),
 });
 
-/** Shown on the EXISTING device after reading the new device's code: compare `confirmationCode` on both screens. */
-export const linkConfirmationSchema = z.object({ linkId: z.string(), confirmationCode: z.string(), newDeviceName: z.string() });
+/**
+ * Shown on the EXISTING device after reading the new device's link code: which device asks to be linked.
+ * The confirmation code is not here: the new device shows it, the user types it on this device and main
+ * checks it (docs/protocol.md §14.3), so this window never learns it from main.
+ */
+export const linkConfirmationSchema = z.object({ linkId: z.string(), newDeviceName: z.string() });
+
+/** The confirmation code as typed on the existing device ("123 456", "123456"); main checks it. */
+export const typedConfirmationCodeSchema = z.string().trim().min(1).max(32);
 
 export const linkStatusSchema = z.object({
   state: z.enum(['waiting', 'awaiting_confirmation', 'approved', 'rejected', 'expired', 'completed']),

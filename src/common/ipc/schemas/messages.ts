@@ -8,8 +8,22 @@ import { ConversationIdSchema, DeviceIdSchema, MessageIdSchema, UserIdSchema } f
 
 const jsonValue: z.ZodType<unknown> = z.json();
 
+/**
+ * The largest body `sealMessage` seals, in UTF-8 bytes: a text's, or a JSON body's (reactions, receipts,
+ * edits) `JSON.stringify`. Main refuses a larger one with `too_large` before any lookup or cryptography.
+ * It is about the most an envelope carries within the publish limit (docs/protocol.md §7.5: 23,612 bytes
+ * and up), which stays the exact check after sealing.
+ */
+export const MAX_BRIDGE_BODY = 23_600;
+
+/** A body's size as `MAX_BRIDGE_BODY` counts it; the UTF-8 encoding is skipped when the length alone is over. */
+export function bridgeBodyBytes(body: { type: 'string'; body: string } | { type: 'json'; body: unknown }): number {
+  const text = body.type === 'string' ? body.body : (JSON.stringify(body.body) ?? '');
+  return text.length > MAX_BRIDGE_BODY ? text.length : new TextEncoder().encode(text).length;
+}
+
 export const bridgePlaintextSchema = z.discriminatedUnion('type', [
-  z.object({ id: MessageIdSchema, sentAt: z.number().int().min(0), type: z.literal('string'), body: z.string().max(30_000) }),
+  z.object({ id: MessageIdSchema, sentAt: z.number().int().min(0), type: z.literal('string'), body: z.string() }),
   z.object({ id: MessageIdSchema, sentAt: z.number().int().min(0), type: z.literal('json'), body: jsonValue }),
 ]);
 export type BridgePlaintext = z.infer<typeof bridgePlaintextSchema>;

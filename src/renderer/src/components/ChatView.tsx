@@ -1,7 +1,7 @@
 /**
  * Presentational: one conversation's chat: header with the key version (and the "new" badge for a direct
  * conversation with a new contact) and the members and security panels, the identity-changed banner that
- * blocks the composer until acknowledged, why the membership history cannot be shown, the virtualized
+ * blocks the composer until the new key is accepted with the contact's code (in the security panel), why the membership history cannot be shown, the virtualized
  * history (an ARIA log) with scroll-back, the typing indicator and the composer.
  */
 import type { ComposerBlock } from '../state/trustSlice';
@@ -38,7 +38,6 @@ export interface ChatViewProps {
   onLoadOlder(): void;
   onOpenMembers(): void;
   onOpenSecurity(): void;
-  onAcknowledge(userId: string): void;
 }
 
 const keyOf = (row: TimelineRow) => row.key;
@@ -82,13 +81,10 @@ export function ChatView(props: ChatViewProps) {
         <div role="alert" className="banner warning" data-testid="identity-changed-banner">
           <p>
             {block.displayName}&apos;s safety number has changed. This can mean they reinstalled the app or linked a new account key — or that someone is trying
-            to intercept the conversation. Compare the new safety number before you continue.
+            to intercept the conversation. Ask them for the code their device shows now and check it in the security panel before you continue.
           </p>
-          <button type="button" onClick={props.onOpenSecurity}>
+          <button type="button" onClick={props.onOpenSecurity} data-testid="review-identity">
             Review safety number
-          </button>
-          <button type="button" onClick={() => props.onAcknowledge(block.userId)} data-testid="acknowledge-identity">
-            I understand, continue
           </button>
         </div>
       )}

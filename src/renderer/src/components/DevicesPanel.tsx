@@ -1,9 +1,9 @@
 /**
  * Presentational: devices (list, link, revoke; docs/client.md, "Revoked devices"). Lists this user's
  * devices; revoking one rotates the keys of its conversations. The account's sessions come in as children. "Link another device" is the approve flow:
- * enter (or paste from a scan) the new device's link code, compare the confirmation code shown on both
- * devices, then approve or reject. `initialCode` pre-fills the code field (from a deep link); nothing
- * happens until the user continues.
+ * enter (or paste from a scan) the new device's link code, then type the confirmation code the new device
+ * shows and approve (main checks the code; this page is never told it), or reject. `initialCode` pre-fills
+ * the link code field (from a deep link); nothing happens until the user continues.
  */
 import { useState, type ReactNode } from 'react';
 import type { DeviceId } from '../../../common/ids';
@@ -14,7 +14,7 @@ import type { UiError } from '../model/uiError';
 import { Dialog } from './Dialog';
 import { ErrorNotice } from './ErrorNotice';
 import { Field } from './Field';
-import { linkStateText } from '../model/linkState';
+import { approvalResultText } from '../model/linkState';
 
 export interface DevicesPanelProps {
   devices: readonly DeviceSummary[];
@@ -26,7 +26,8 @@ export interface DevicesPanelProps {
   initialCode?: string;
   onRevoke(id: DeviceId): void;
   onBeginApproval(linkCode: string): void;
-  onAnswer(approve: boolean): void;
+  /** Approve with the confirmation code typed from the new device, or reject. */
+  onAnswer(approve: boolean, confirmationCode?: string): void;
   onResetApproval(): void;
   onClose(): void;
   /** The account's sessions (SessionsSection), shown after the devices. */
@@ -35,6 +36,7 @@ export interface DevicesPanelProps {
 
 export function DevicesPanel(props: DevicesPanelProps) {
   const [code, setCode] = useState(props.initialCode ?? '');
+  const [confirmationCode, setConfirmationCode] = useState('');
   const { confirmation, result } = props.approval;
   return (
     <Dialog title="Devices" onClose={props.onClose} testId="devices-panel">
@@ -86,29 +88,42 @@ export function DevicesPanel(props: DevicesPanelProps) {
         ) : (
           <div data-testid="approval-confirm">
             <p>
-              Does <strong>{confirmation.newDeviceName}</strong> show this confirmation code?
-            </p>
-            <p className="code" data-testid="approval-confirmation-code">
-              {confirmation.confirmationCode}
+              <strong>{confirmation.newDeviceName}</strong> asks to be linked to your account. It will read all your conversations. Approve only if it is your
+              own device and you started the link on it just now.
             </p>
             {result === null ? (
-              <>
-                <button type="button" disabled={props.busy} onClick={() => props.onAnswer(true)} data-testid="approval-approve">
-                  Codes match — approve
+              <form
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (confirmationCode.trim() !== '') props.onAnswer(true, confirmationCode.trim());
+                }}
+              >
+                <Field
+                  label={`Confirmation code shown on ${confirmation.newDeviceName}`}
+                  value={confirmationCode}
+                  onChange={setConfirmationCode}
+                  inputMode="numeric"
+                  maxLength={32}
+                  autoComplete="off"
+                  data-testid="approval-confirmation-code"
+                />
+                <button type="submit" disabled={props.busy || confirmationCode.trim() === ''} data-testid="approval-approve">
+                  Approve
                 </button>
                 <button type="button" disabled={props.busy} onClick={() => props.onAnswer(false)} data-testid="approval-reject">
-                  Codes differ — reject
+                  Reject
                 </button>
-              </>
+              </form>
             ) : (
               <>
                 <p role="status" data-testid="approval-result">
-                  {linkStateText(result)}
+                  {approvalResultText(result)}
                 </p>
                 <button
                   type="button"
                   onClick={() => {
                     setCode('');
+                    setConfirmationCode('');
                     props.onResetApproval();
                   }}
                 >

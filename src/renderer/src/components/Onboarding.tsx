@@ -155,7 +155,7 @@ function LinkForm({ busy, linkOffer, linkStatus, onStartLink, onCheckLink }: Onb
       <p className="muted">The code expires at {new Date(linkOffer.expiresAt).toLocaleTimeString()}.</p>
       {linkStatus?.confirmationCode && (
         <p>
-          Check that your other device shows the same confirmation code: <strong data-testid="link-confirmation">{linkStatus.confirmationCode}</strong>
+          Type this confirmation code on your other device to approve this one: <strong data-testid="link-confirmation">{linkStatus.confirmationCode}</strong>
         </p>
       )}
       <p role="status" data-testid="link-state">

@@ -1,16 +1,18 @@
 /**
- * Presentational: the security panel (key version, rotate now, safety number with QR as in
- * docs/protocol.md §10, verified badge, identity-changed banner). For a direct conversation it shows the
- * peer's safety number as digits and QR; for a group, each member's verification state with their own
- * safety number on demand.
+ * Presentational: the security panel (key version, rotate now, verification as in docs/protocol.md §10.1,
+ * verified badge, identity-changed banner). It shows this user's own code to read out to the contact, and
+ * takes the contact's code as typed from their screen: main checks it against the key it holds and marks
+ * them verified, or accepts their changed key. For a direct conversation it shows the peer; for a group,
+ * each member's verification state, and one member on demand.
  */
+import { useState } from 'react';
 import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
 import type { ContactTrust } from '../../../common/ipc/schemas/verification';
 import { safetyNumberRows } from '../model/safetyNumber';
 import type { UiError } from '../model/uiError';
 import { Dialog } from './Dialog';
 import { ErrorNotice } from './ErrorNotice';
-import { QrImage } from './QrImage';
+import { Field } from './Field';
 
 export interface SecurityPanelProps {
   conversation: ConversationSummary;
@@ -21,8 +23,10 @@ export interface SecurityPanelProps {
   error: UiError | null;
   onRotate(): void;
   onFocus(userId: string): void;
-  onVerify(userId: string): void;
-  onAcknowledge(userId: string): void;
+  /** Marks verified with the contact's code typed from their screen (main checks it). */
+  onVerify(userId: string, contactCode: string): void;
+  /** Accepts a changed identity key with the contact's code typed from their screen (main checks it). */
+  onAcknowledge(userId: string, contactCode: string): void;
   onClose(): void;
 }
 
@@ -34,6 +38,7 @@ export function SecurityPanel(props: SecurityPanelProps) {
   const focus = props.focusUserId ?? (c.kind === 'direct' ? (others[0]?.userId ?? null) : null);
   const focused = focus === null ? undefined : props.trust[focus];
   const focusedName = others.find((m) => m.userId === focus)?.displayName ?? '';
+  const [contactCode, setContactCode] = useState('');
   return (
     <Dialog title="Security" onClose={props.onClose} testId="security-panel">
       <section aria-label="Conversation key">
@@ -65,27 +70,42 @@ export function SecurityPanel(props: SecurityPanelProps) {
           </h3>
           {focused.state === 'changed' && (
             <div role="alert" className="banner warning" data-testid="identity-changed-banner">
-              <p>{focusedName}&apos;s identity key changed. Compare the new safety number in person or over a call you trust.</p>
-              <button type="button" onClick={() => props.onAcknowledge(focused.userId)} data-testid="acknowledge-identity">
-                Acknowledge the change
-              </button>
+              <p>
+                {focusedName}&apos;s identity key changed. Ask {focusedName}, in person or on a call you trust, for the code their device shows now, and type it
+                below to accept the new key.
+              </p>
             </div>
           )}
-          <div className="safety-number" data-testid="safety-number" aria-label="Safety number digits">
-            {safetyNumberRows(focused.safetyNumber).map((row, i) => (
+          <p>Your code — read it to {focusedName}, who types it on their device:</p>
+          <div className="safety-number" data-testid="own-code" aria-label="Your code">
+            {safetyNumberRows(focused.ownCode, 3).map((row, i) => (
               <p key={i}>{row.join(' ')}</p>
             ))}
           </div>
-          <QrImage payload={focused.qrPayload} label={`QR code of the safety number with ${focusedName}`} testId="safety-qr" />
           {focused.state !== 'verified' && (
-            <button
-              type="button"
-              onClick={() => props.onVerify(focused.userId)}
-              disabled={props.busy || focused.state === 'changed'}
-              data-testid="mark-verified"
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                const typed = contactCode.trim();
+                if (typed === '') return;
+                if (focused.state === 'changed') props.onAcknowledge(focused.userId, typed);
+                else props.onVerify(focused.userId, typed);
+                setContactCode('');
+              }}
             >
-              Mark as verified
-            </button>
+              <Field
+                label={`${focusedName}'s code, as their device shows it`}
+                value={contactCode}
+                onChange={setContactCode}
+                inputMode="numeric"
+                maxLength={256}
+                autoComplete="off"
+                data-testid="contact-code"
+              />
+              <button type="submit" disabled={props.busy || contactCode.trim() === ''} data-testid="mark-verified">
+                {focused.state === 'changed' ? 'Accept the new key' : 'Verify'}
+              </button>
+            </form>
           )}
         </section>
       )}

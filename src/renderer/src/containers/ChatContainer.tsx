@@ -1,6 +1,6 @@
 /** Container: binds one conversation's view, draft, trust state and actions to the chat view. */
 import { useMemo } from 'react';
-import type { ConversationId, UserId } from '../../../common/ids';
+import type { ConversationId } from '../../../common/ids';
 import { ChatView } from '../components/ChatView';
 import { membershipLines } from '../model/membershipLines';
 import { conversationTitle, directPeer, isNewContact } from '../model/people';
@@ -55,7 +55,6 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       onLoadOlder={() => void s.loadOlder(conversationId)}
       onOpenMembers={() => s.openPanel('members')}
       onOpenSecurity={() => s.openPanel('security')}
-      onAcknowledge={(userId) => void s.acknowledgeIdentityChange(userId as UserId)}
     />
   );
 }

@@ -109,8 +109,8 @@ function SecurityContainer() {
         setFocus(userId);
         void s.loadTrust([userId as UserId]);
       }}
-      onVerify={(userId) => void s.markVerified(userId as UserId)}
-      onAcknowledge={(userId) => void s.acknowledgeIdentityChange(userId as UserId)}
+      onVerify={(userId, code) => void s.markVerified(userId as UserId, code)}
+      onAcknowledge={(userId, code) => void s.acknowledgeIdentityChange(userId as UserId, code)}
       onClose={s.closePanel}
     />
   );
@@ -144,7 +144,7 @@ function DevicesContainer() {
       error={error}
       onRevoke={(id) => void s.revokeDevice(id)}
       onBeginApproval={(code) => void s.beginDeviceApproval(code)}
-      onAnswer={(approve) => void s.answerDeviceApproval(approve)}
+      onAnswer={(approve, code) => void s.answerDeviceApproval(approve, code)}
       onResetApproval={s.resetDeviceApproval}
       onClose={s.closePanel}
     >

@@ -1,12 +1,17 @@
 /** What a device-link state means to the person linking (docs/protocol.md, device linking). */
 import type { LinkStatus } from '../state/sessionSlice';
 
+/** What the approving device says once it decided: linked, or not. */
+export function approvalResultText(status: LinkStatus): string {
+  return status.state === 'completed' ? linkStateText(status) : 'Not linked. Nothing was shared with that device.';
+}
+
 export function linkStateText(status: LinkStatus): string {
   switch (status.state) {
     case 'waiting':
       return 'Waiting for the other device…';
     case 'awaiting_confirmation':
-      return 'Compare the confirmation code on both devices, then approve on the other device.';
+      return 'Type the confirmation code shown here on your other device and approve there.';
     case 'approved':
       return 'Approved. Finishing the link…';
     case 'rejected':

@@ -1,8 +1,9 @@
 /**
  * Devices slice (devices panel: list, link, revoke): this user's devices, revoking one, and the
- * existing-device side of linking — read the new device's code, show the confirmation code to compare,
- * then approve or reject. A `seed-messenger://link-device` deep link only pre-fills the code field
- * (`prefillApprovalCode`); the user still continues, compares the codes and approves.
+ * existing-device side of linking — read the new device's link code, then approve with the confirmation
+ * code the new device shows (typed here, checked in main, which never sends it to this page) or reject.
+ * A `seed-messenger://link-device` deep link only pre-fills the link code field (`prefillApprovalCode`);
+ * the user still continues, types the confirmation code and approves.
  */
 import type { StateCreator } from 'zustand';
 import type { z } from 'zod';
@@ -27,7 +28,8 @@ export interface DevicesSlice {
   loadDevices(): Promise<void>;
   revokeDevice(id: DeviceId): Promise<void>;
   beginDeviceApproval(linkCode: string): Promise<void>;
-  answerDeviceApproval(approve: boolean): Promise<void>;
+  /** Approve with the confirmation code typed from the new device, or reject (`false`). */
+  answerDeviceApproval(approve: boolean, confirmationCode?: string): Promise<void>;
   resetDeviceApproval(): void;
   prefillApprovalCode(code: string): void;
 }
@@ -59,11 +61,13 @@ export function createDevicesSlice(bridge: BridgeClient): StateCreator<DevicesSl
       revokeDevice: (id) => call(async () => patch({ list: await bridge.revokeDevice(id) })),
       beginDeviceApproval: (linkCode) =>
         call(async () => patch({ approval: { confirmation: await bridge.beginDeviceApproval(linkCode.trim()), result: null }, prefillCode: null })),
-      answerDeviceApproval: (approve) =>
+      answerDeviceApproval: (approve, confirmationCode) =>
         call(async () => {
           const confirmation = get().devices.approval.confirmation;
           if (confirmation === null) throw new Error('no device approval in progress');
-          const result = await bridge.approveDeviceLink(confirmation.linkId, approve);
+          const result = await (approve
+            ? bridge.approveDeviceLink(confirmation.linkId, true, confirmationCode ?? '')
+            : bridge.approveDeviceLink(confirmation.linkId, false));
           patch({ approval: { confirmation, result } });
           if (approve) await get().loadDevices();
         }),

@@ -1,8 +1,9 @@
 /**
- * Trust slice (security panel; safety numbers: docs/protocol.md §10): each contact's
- * verification state and safety number, marking a contact verified, and acknowledging an identity change —
- * which, until done, blocks the composer of every conversation with that contact (as does an unverified
- * contact when policy requires verified contacts).
+ * Trust slice (security panel; safety numbers: docs/protocol.md §10.1): each contact's verification state
+ * and this user's own code to read out, marking a contact verified and accepting a changed identity key —
+ * both with the code typed from the contact's screen, which main checks. An unaccepted change blocks the
+ * composer of every conversation with that contact (as does an unverified contact when policy requires
+ * verified contacts).
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
@@ -14,8 +15,8 @@ import { toUiError, type UiError } from '../model/uiError';
 export interface TrustSlice {
   trust: { byUser: Record<string, ContactTrust>; error: UiError | null };
   loadTrust(userIds: readonly UserId[]): Promise<void>;
-  markVerified(userId: UserId): Promise<void>;
-  acknowledgeIdentityChange(userId: UserId): Promise<void>;
+  markVerified(userId: UserId, contactCode: string): Promise<void>;
+  acknowledgeIdentityChange(userId: UserId, contactCode: string): Promise<void>;
 }
 
 export function createTrustSlice(bridge: BridgeClient): StateCreator<TrustSlice, [], [], TrustSlice> {
@@ -31,8 +32,8 @@ export function createTrustSlice(bridge: BridgeClient): StateCreator<TrustSlice,
           else fail(r.reason);
         }
       },
-      markVerified: (userId) => bridge.markVerified(userId).then(store, fail),
-      acknowledgeIdentityChange: (userId) => bridge.acknowledgeIdentityChange(userId).then(store, fail),
+      markVerified: (userId, contactCode) => bridge.markVerified(userId, contactCode).then(store, fail),
+      acknowledgeIdentityChange: (userId, contactCode) => bridge.acknowledgeIdentityChange(userId, contactCode).then(store, fail),
     };
   };
 }
