@@ -404,7 +404,7 @@ export class Client {
     const me = this.need();
     if (onChange) this.broadcastChanged.event(onChange);
     const notify = (id: string) => this.broadcastChanged.fire(id);
-    this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, me.identity, transportConfig(this.deps.relay), notify, this.deps.dataDir).catch(
+    this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, me.identity, (userId) => me.directory.trustedAccountKey(userId), transportConfig(this.deps.relay), notify, this.deps.dataDir).catch(
       (err: unknown) => {
         this.broadcastSession = undefined;
         throw err;
