@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { keyManagerUrlProblem } from '../../src/common/broadcast/keyManagerUrl';
 import type { ChannelId, UserId } from '../../src/common/ids';
 import { createChannelArgsSchema, type BroadcastChannelSummary, type BroadcastMessage } from '../../src/common/ipc/schemas/broadcast';
 import { canPublish, channelRoles, checkNewChannel, rolesText, sortChannels } from '../../src/renderer/src/model/broadcastChannels';
@@ -130,12 +131,24 @@ describe('new channel form', () => {
     }
   });
 
+  it('a key manager over plain http is refused with a sentence unless it is on this machine', () => {
+    for (const ok of ['http://127.0.0.1:8788', 'http://127.9.9.9/km', 'http://[::1]:8788', 'http://localhost:8788/km', 'https://10.0.0.5/km']) {
+      expect(checkNewChannel('News', ok), ok).toMatchObject({ ok: true });
+    }
+    for (const bad of ['http://km.example.com', 'http://10.0.0.5:8788', 'http://169.254.169.254', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example']) {
+      const checked = checkNewChannel('News', bad);
+      expect(checked, bad).toMatchObject({ ok: false, field: 'keyManagerUrl' });
+      expect(!checked.ok && checked.message, bad).toMatch(/^The key manager .* is not reached over https, .*Use an https:\/\/ address\.$/);
+    }
+  });
+
   it('what the form accepts, main accepts, and the other way round', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 120 }), fc.oneof(fc.constant(''), fc.webUrl(), fc.string({ maxLength: 60 })), (name, url) => {
         const checked = checkNewChannel(name, url);
         const args = url.trim() === '' ? { name } : { name, keyManagerUrl: url };
-        expect(checked.ok).toBe(createChannelArgsSchema.safeParse(args).success);
+        const mainRefusesUrl = url.trim() !== '' && keyManagerUrlProblem(url) !== null;
+        expect(checked.ok).toBe(createChannelArgsSchema.safeParse(args).success && !mainRefusesUrl);
         if (checked.ok) expect(createChannelArgsSchema.parse(checked.value)).toEqual(checked.value);
       }),
     );
