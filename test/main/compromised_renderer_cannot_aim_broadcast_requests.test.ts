@@ -119,7 +119,10 @@ describe('a compromised renderer cannot aim broadcast requests', { timeout: 60_0
       expect(r.message).toMatch(/is not reached over https, so anyone on the network could read this channel\. Use an https:\/\/ address\.$/);
     }
     expect(lan?.hits ?? []).toEqual([]);
-    expect(((await alice.call('listChannels')) as { channelId: string }[]).map((c) => c.channelId), 'no channel was created').toEqual([channelId]);
+    expect(
+      ((await alice.call('listChannels')) as { channelId: string }[]).map((c) => c.channelId),
+      'no channel was created',
+    ).toEqual([channelId]);
   });
 
   it('following without a URL, or with the one the descriptor names, still works', async () => {

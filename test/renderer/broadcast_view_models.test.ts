@@ -135,7 +135,13 @@ describe('new channel form', () => {
     for (const ok of ['http://127.0.0.1:8788', 'http://127.9.9.9/km', 'http://[::1]:8788', 'http://localhost:8788/km', 'https://10.0.0.5/km']) {
       expect(checkNewChannel('News', ok), ok).toMatchObject({ ok: true });
     }
-    for (const bad of ['http://km.example.com', 'http://10.0.0.5:8788', 'http://169.254.169.254', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example']) {
+    for (const bad of [
+      'http://km.example.com',
+      'http://10.0.0.5:8788',
+      'http://169.254.169.254',
+      'http://127.0.0.1.evil.example',
+      'http://localhost.evil.example',
+    ]) {
       const checked = checkNewChannel('News', bad);
       expect(checked, bad).toMatchObject({ ok: false, field: 'keyManagerUrl' });
       expect(!checked.ok && checked.message, bad).toMatch(/^The key manager .* is not reached over https, .*Use an https:\/\/ address\.$/);

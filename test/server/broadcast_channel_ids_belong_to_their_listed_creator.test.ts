@@ -167,7 +167,9 @@ describe('owners made by a grant in earlier versions', () => {
       before.close();
       const legacy = new Database(join(dir, 'roles.sqlite'));
       legacy.prepare('INSERT INTO channel_owners (channel_id, owner_user_id, created_at) VALUES (?, ?, ?)').run('SquattedChannel0000001', 'mallory', 2);
-      legacy.prepare('INSERT INTO grants (user_id, role, channel_id) VALUES (?, ?, ?)').run('mallory', 'subscriber:SquattedChannel0000001', 'SquattedChannel0000001');
+      legacy
+        .prepare('INSERT INTO grants (user_id, role, channel_id) VALUES (?, ?, ?)')
+        .run('mallory', 'subscriber:SquattedChannel0000001', 'SquattedChannel0000001');
       legacy.close();
       const after = new RoleGrants(dir);
       expect(after.ownerOf('SquattedChannel0000001')).toBeUndefined();

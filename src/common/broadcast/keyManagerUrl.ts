@@ -26,8 +26,7 @@ export function keyManagerUrlProblem(url: string): string | null {
   const host = parts[2] ?? '';
   if (scheme === 'https') return null;
   if (scheme === 'http' && isLoopbackHost(host)) return null;
-  if (scheme === 'http')
-    return `The key manager ${host} is not reached over https, so anyone on the network could read this channel. Use an https:// address.`;
+  if (scheme === 'http') return `The key manager ${host} is not reached over https, so anyone on the network could read this channel. Use an https:// address.`;
   return `The key manager address must start with https://, not ${scheme}://.`;
 }
 

@@ -26,7 +26,8 @@ function roleOf(kind: ChannelRoleKind, channelId: string): string {
 export function identityRoutes(svc: Services, issuer: () => Promise<ClaimIssuer>, grants: () => RoleGrants): Route[] {
   const ownerCheck = (channelId: string, userId: string) => {
     const owner = grants().ownerOf(channelId);
-    if (owner === undefined) throw new NotFound('this channel is not listed in the directory; its creator lists it before granting roles', 'channel_not_listed');
+    if (owner === undefined)
+      throw new NotFound('this channel is not listed in the directory; its creator lists it before granting roles', 'channel_not_listed');
     if (owner !== userId) throw new Forbidden('only the owner of this channel grants its roles', 'not_channel_owner');
   };
   return [

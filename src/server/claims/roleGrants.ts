@@ -80,7 +80,9 @@ export class RoleGrants {
         .prepare('INSERT INTO directory (channel_id, creator_user_id, descriptor, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
         .run(channelId, creatorUserId, descriptor, now).changes;
       if (inserted === 0) return 'already';
-      this.db.prepare('INSERT INTO channel_owners (channel_id, owner_user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(channelId, creatorUserId, now);
+      this.db
+        .prepare('INSERT INTO channel_owners (channel_id, owner_user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(channelId, creatorUserId, now);
       return 'listed';
     })();
   }

@@ -39,8 +39,7 @@ export const TRUST_SENTENCES: Readonly<Record<string, string>> = {
   signer_not_member: 'This message was signed by someone who is not a member of this conversation. It is not shown; tell your IT team if this keeps happening.',
   key_manager_url_refused:
     'That key manager is not reached over https, so anyone on the network could read the channel. Nothing was sent to it; use an https:// address.',
-  key_manager_not_in_descriptor:
-    "This channel's signed description names a different key manager, so the one given was not contacted. Nothing changed.",
+  key_manager_not_in_descriptor: "This channel's signed description names a different key manager, so the one given was not contacted. Nothing changed.",
   descriptor_not_certified:
     "This channel's description is not signed by the account its creator is known by here, so it was not opened. Tell your IT team if this keeps happening.",
 };
