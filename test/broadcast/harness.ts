@@ -11,6 +11,7 @@ import { signDescriptor, type ChannelDescriptor, type UnsignedDescriptor } from 
 import type { ChannelId } from '../../src/common/ids';
 import { createBroadcastClient, type BroadcastClient } from '../../src/client/broadcast/broadcastClient';
 import type { AccountKeySource, ClaimSource } from '../../src/client/broadcast/types';
+import { NotFoundError } from '../../src/client/errors';
 import { startClaimIssuer, type ClaimIssuerServer } from '../../src/server/claims/claimServer';
 import { startKeyManager, type RunningKeyManager, type TrustedIssuer } from '../../src/server/keyManager/index';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
@@ -28,12 +29,12 @@ export interface Pinnable {
 
 /**
  * The account keys a client has pinned, as the test knows them — what the client core's `Directory`
- * holds after first use or a safety-number check. A user not in the list is refused.
+ * holds after first use or a safety-number check. A user not in the list is `not_found`.
  */
 export function pinnedKeys(known: () => readonly (Pinnable | undefined)[]): AccountKeySource {
   return async (userId) => {
     const hit = known().find((p) => p?.userId === userId);
-    if (!hit) throw new Error(`no pinned account key for user ${userId}`);
+    if (!hit) throw new NotFoundError(`a pinned account key for user ${userId}`);
     return hit.account.publicKey;
   };
 }

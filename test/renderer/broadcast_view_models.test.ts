@@ -11,6 +11,7 @@ import type { ChannelId, UserId } from '../../src/common/ids';
 import { createChannelArgsSchema, type BroadcastChannelSummary, type BroadcastMessage } from '../../src/common/ipc/schemas/broadcast';
 import { canPublish, channelRoles, checkNewChannel, rolesText, sortChannels } from '../../src/renderer/src/model/broadcastChannels';
 import { broadcastRows, MAX_OPEN, notReadableLine, sealedToOpen, windowOf } from '../../src/renderer/src/model/broadcastRows';
+import { describeError } from '../../src/renderer/src/model/uiError';
 import { mergeChannel } from '../../src/renderer/src/state/broadcastSlice';
 
 const CH = 'channel-news-01' as ChannelId;
@@ -84,6 +85,15 @@ describe('broadcast rows', () => {
     expect(notReadableLine('signer_not_member')).toMatch(/not signed by a publisher/);
     expect(notReadableLine('bad_tag')).toMatch(/damaged/);
     expect(notReadableLine('something_new')).toBe('This message cannot be read.');
+  });
+
+  it('broadcast trust refusals read as sentences without their codes', () => {
+    expect(notReadableLine('signer_not_certified')).toMatch(/^This message claims to come from someone whose account key does not match/);
+    for (const code of ['key_manager_url_refused', 'key_manager_not_in_descriptor', 'descriptor_not_certified']) {
+      const sentence = describeError({ code, message: code });
+      expect(sentence, code).toMatch(/^[A-Z].*\.$/);
+      expect(sentence, code).not.toContain(code);
+    }
   });
 });
 

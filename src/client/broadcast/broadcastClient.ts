@@ -20,6 +20,7 @@ import {
 } from '../../common/broadcast/descriptor';
 import { DescriptorError, DirectoryError } from '../../common/broadcast/errors';
 import { assertKeyManagerUrl } from '../../common/broadcast/keyManagerUrl';
+import { AppError } from '../../common/errors';
 import { publisherRole, subscriberRole } from '../../common/broadcast/roles';
 import type { ChannelRule } from '../../common/broadcast/rules';
 import { newChannelId, type ChannelId } from '../../common/ids';
@@ -94,8 +95,8 @@ export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastCl
     try {
       return await opts.accountKeys(userId);
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new DescriptorError('descriptor_not_certified', `channel descriptor: no trusted account key for its creator ${userId} (${why})`);
+      if (!(err instanceof AppError && err.code === 'not_found')) throw err;
+      throw new DescriptorError('descriptor_not_certified', `channel descriptor: no trusted account key for its creator ${userId} (${err.message})`);
     }
   };
   /** Verifies a descriptor against the pinned key of its creator (or the key the caller vouches for). */

@@ -7,6 +7,7 @@
  * An unknown sender triggers one refresh; a sender whose certificate the pinned key does not sign is
  * `signer_not_certified`.
  */
+import { AppError } from '../../common/errors';
 import type { DeviceCertificate } from '../../common/protocol/deviceCertificate';
 import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate';
 import { isProtocolError, SignerNotCertifiedError } from '../../common/protocol/errors';
@@ -64,13 +65,17 @@ export class PublisherDirectory {
     }
   }
 
-  /** Trusts the certificate when the pinned key of its user signs it; else answers why not. */
+  /**
+   * Trusts the certificate when the pinned key of its user signs it; else answers why not. A user with no
+   * account key to vouch for (unknown here) is skipped: a message from that device is `signer_not_member`.
+   */
   private async check(cert: DeviceCertificate): Promise<string | null> {
     let accountKey: Uint8Array;
     try {
       accountKey = await this.opts.accountKeys(cert.userId);
     } catch (err) {
-      return `publisher device ${cert.deviceId}: no trusted account key for user ${cert.userId} (${err instanceof Error ? err.message : String(err)})`;
+      if (err instanceof AppError && err.code === 'not_found') return null;
+      throw err;
     }
     try {
       const verified = await verifyDeviceCertificate(this.opts.crypto, cert, { accountKey });

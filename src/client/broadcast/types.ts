@@ -26,7 +26,8 @@ export type ClaimSource = (audience: string) => Promise<string>;
  * The account key this device trusts for a user: pinned on first use and compared with safety numbers
  * (the client core's `Directory.trustedAccountKey`, docs/client.md). Channel descriptors and publisher
  * certificates count only when signed by it; a certificate carrying some other account key is refused.
- * Rejects for a user it cannot vouch for.
+ * Rejects with a `not_found` error for a user it cannot vouch for (no such user, no identity key); any
+ * other rejection (the key service unreachable) is passed on as it is.
  */
 export type AccountKeySource = (userId: string) => Promise<Uint8Array>;
 
