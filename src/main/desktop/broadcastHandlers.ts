@@ -7,7 +7,7 @@
  * `broadcastChanged` tells the renderer when a channel's view changed.
  *
  * The renderer names key managers but never decides where main sends a request (docs/broadcast.md §6,
- * docs/threat-model.md "Renderer"): a new channel's key manager must be https (loopback http for
+ * docs/threat-model.md "Broadcast key manager"): a new channel's key manager must be https (loopback http for
  * development), and following goes to the key manager the channel's signed descriptor names — a
  * different URL is refused before any request. Refusals are typed errors whose message is the sentence
  * the renderer shows; their codes are logged here.
