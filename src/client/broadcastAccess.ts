@@ -12,6 +12,7 @@ import { createBroadcastClient, type BroadcastClient } from './broadcast/broadca
 import { BroadcastService } from './broadcast/broadcastService';
 import { fileFollowStore, type FollowStore } from './broadcast/followStore';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from './broadcast/keyServiceDirectory';
+import type { AccountKeySource } from './broadcast/types';
 import type { Identity } from './enrol';
 import type { KeyServiceApi } from './keyServiceApi';
 import { isTemporary, RENEW_RETRY_MS, type PubnubToken, type TransportConfig } from './transport';
@@ -113,6 +114,8 @@ export interface BroadcastSession {
 
 /**
  * Builds the broadcast session of a signed-in identity; `onChange(channelId)` fires on every view change.
+ * `accountKeys` are the account keys the client core has pinned (its `Directory`): channel creators and
+ * publishers are checked against them.
  * With `keyCacheDir` (the profile directory) fetched channel keys are cached there and followed channels
  * are remembered and followed again at the next sign-in (docs/broadcast.md §9).
  */
@@ -120,6 +123,7 @@ export async function openBroadcast(
   api: KeyServiceApi,
   provider: CryptoProvider,
   identity: Identity,
+  accountKeys: AccountKeySource,
   config: TransportConfig,
   onChange: (channelId: string) => void,
   keyCacheDir?: string,
@@ -143,6 +147,7 @@ export async function openBroadcast(
     crypto: provider,
     device,
     claims: keyServiceClaims(api),
+    accountKeys,
     directory: keyServiceDirectory(api),
     pubnub: access.pubnub,
     keyCacheDir,

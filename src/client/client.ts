@@ -416,12 +416,18 @@ export class Client {
     const me = this.need();
     if (onChange) this.broadcastChanged.event(onChange);
     const notify = (id: string) => this.broadcastChanged.fire(id);
-    this.broadcastSession ??= openBroadcast(this.api, this.deps.provider, me.identity, transportConfig(this.deps.relay), notify, this.deps.dataDir).catch(
-      (err: unknown) => {
-        this.broadcastSession = undefined;
-        throw err;
-      },
-    );
+    this.broadcastSession ??= openBroadcast(
+      this.api,
+      this.deps.provider,
+      me.identity,
+      (userId) => me.directory.trustedAccountKey(userId),
+      transportConfig(this.deps.relay),
+      notify,
+      this.deps.dataDir,
+    ).catch((err: unknown) => {
+      this.broadcastSession = undefined;
+      throw err;
+    });
     return (await this.broadcastSession).service;
   }
 

@@ -12,7 +12,7 @@ import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, connectedOnce, provider, pubnubFor, rejection, relay, waitFor } from './harness';
+import { cleanup, connectedOnce, pinnedKeys, provider, pubnubFor, rejection, relay, waitFor } from './harness';
 
 describe('alice and bob use the broadcast service', () => {
   let ks: Running;
@@ -33,6 +33,7 @@ describe('alice and bob use the broadcast service', () => {
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
       }),
       claims: keyServiceClaims(keyService),
+      accountKeys: pinnedKeys(() => [alice, bob, mallory]),
       directory: keyServiceDirectory(keyService),
       pubnub,
     });

@@ -10,7 +10,7 @@ import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, provider, PUB_KEY, pubnubFor, rejection, relay, SUB_KEY } from './harness';
+import { cleanup, pinnedKeys, provider, PUB_KEY, pubnubFor, rejection, relay, SUB_KEY } from './harness';
 
 const SECRET = 'sec-c-bcast-secret';
 
@@ -41,6 +41,7 @@ describe('broadcast PubNub access follows roles', () => {
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
       },
       claims: keyServiceClaims(sessionRequester(session)),
+      accountKeys: pinnedKeys(() => [alice, bob, mallory]),
       directory: keyServiceDirectory(sessionRequester(session)),
       pubnub,
     });

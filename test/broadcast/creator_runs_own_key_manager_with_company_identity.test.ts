@@ -11,7 +11,7 @@ import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, keyManager, provider, pubnubFor, relay } from './harness';
+import { cleanup, keyManager, pinnedKeys, provider, pubnubFor, relay } from './harness';
 
 describe('creator runs her own key manager with the company identity', () => {
   let ks: Running;
@@ -32,6 +32,7 @@ describe('creator runs her own key manager with the company identity', () => {
       crypto: provider,
       device: await certifiedDevice(keyService, provider, keys),
       claims: keyServiceClaims(keyService),
+      accountKeys: pinnedKeys(() => [alice, bob]),
       directory: keyServiceDirectory(keyService),
       pubnub: pubnubFor(r, actor.userId),
     });

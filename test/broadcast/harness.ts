@@ -10,7 +10,8 @@ import PubNub from 'pubnub';
 import { signDescriptor, type ChannelDescriptor, type UnsignedDescriptor } from '../../src/common/broadcast/descriptor';
 import type { ChannelId } from '../../src/common/ids';
 import { createBroadcastClient, type BroadcastClient } from '../../src/client/broadcast/broadcastClient';
-import type { ClaimSource } from '../../src/client/broadcast/types';
+import type { AccountKeySource, ClaimSource } from '../../src/client/broadcast/types';
+import { NotFoundError } from '../../src/client/errors';
 import { startClaimIssuer, type ClaimIssuerServer } from '../../src/server/claims/claimServer';
 import { startKeyManager, type RunningKeyManager, type TrustedIssuer } from '../../src/server/keyManager/index';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
@@ -19,6 +20,27 @@ import { makeUser, provider, type TestDevice, type TestUser } from '../crypto/fi
 export { provider };
 
 const closers: (() => Promise<void> | void)[] = [];
+
+/** Someone whose account key a client may have pinned. */
+export interface Pinnable {
+  readonly userId: string;
+  readonly account: { readonly publicKey: Uint8Array };
+}
+
+/**
+ * The account keys a client has pinned, as the test knows them — what the client core's `Directory`
+ * holds after first use or a safety-number check. A user not in the list is `not_found`.
+ */
+export function pinnedKeys(known: () => readonly (Pinnable | undefined)[]): AccountKeySource {
+  return async (userId) => {
+    const hit = known().find((p) => p?.userId === userId);
+    if (!hit) throw new NotFoundError(`a pinned account key for user ${userId}`);
+    return hit.account.publicKey;
+  };
+}
+
+/** Every person made by `person()` in this file: the keys their clients have pinned. */
+const people: Person[] = [];
 
 export function tempDir(prefix = 'seed-bcast-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -106,6 +128,7 @@ export async function person(name: string, iss: ClaimIssuerServer, roles: string
     roles,
     claims: (audience) => iss.issuer.issue({ userId: user.userId, audience, roles: p.roles, accountKey: user.account.publicKey }),
   };
+  people.push(p);
   return p;
 }
 
@@ -120,6 +143,7 @@ export function clientOf(p: Person, pubnub: PubNub, keyManagerTimeoutMs?: number
       ed25519PrivateKey: p.device.keys.ed25519.privateKey,
     },
     claims: p.claims,
+    accountKeys: pinnedKeys(() => people.map((q) => q.user)),
     pubnub,
     ...(keyManagerTimeoutMs === undefined ? {} : { keyManagerTimeoutMs }),
     ...(signal === undefined ? {} : { signal }),

@@ -18,7 +18,7 @@ import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcas
 import type { BroadcastChannel } from '../../src/client/broadcast/broadcastChannel';
 import { addDevice, device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, post, provider, pubnubFor, rejection, relay } from './harness';
+import { cleanup, pinnedKeys, post, provider, pubnubFor, rejection, relay } from './harness';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -53,6 +53,7 @@ describe('key service hosts the default key manager', () => {
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
       },
       claims: claimsOf(actor),
+      accountKeys: pinnedKeys(() => [alice, bob, mallory]),
       directory: keyServiceDirectory(sessionRequester(sessionOf(actor))),
       pubnub: pubnubFor(r, pubnubUser),
     });

@@ -19,7 +19,7 @@ import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, newActor, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, provider, pubnubFor, relay, tempDir } from './harness';
+import { cleanup, pinnedKeys, provider, pubnubFor, relay, tempDir } from './harness';
 
 interface CacheFile {
   keys: { version: number; publicKey: string; wrap: { deviceId: string; enc: string; ct: string }; mac: string }[];
@@ -42,6 +42,7 @@ describe('a revoked reader keeps cached channel keys across a restart', () => {
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
       }),
       claims: keyServiceClaims(keyService),
+      accountKeys: pinnedKeys(() => [alice, bob]),
       directory: keyServiceDirectory(keyService),
       pubnub: pubnubFor(r, actor.userId),
       ...(keyCacheDir === undefined ? {} : { keyCacheDir, onKeyCacheError: (e: ChannelKeyCacheError) => errors.push(e) }),

@@ -1,7 +1,7 @@
 /**
  * Broadcast channels in Chromium over the real messenger core, key service, default key manager and relay
  * of the embedded local stack (docs/broadcast.md §8.1): Alice reaches the Channels tab by keyboard, the
- * create form refuses a bad key manager URL, she creates a channel, posts, and grants Bob subscriber; Bob
+ * create form refuses a bad key manager URL and, with a sentence, a plain-http one on the network (§6), she creates a channel, posts, and grants Bob subscriber; Bob
  * sees the key manager URL before following, follows and reads her post; Alice removes Bob after a
  * confirmation; her next post shows as not readable for Bob (with its code) while the old one stays
  * readable, and his roles read "no access".
@@ -29,6 +29,11 @@ test('alice creates a channel, bob follows and reads, alice removes bob', async 
   await create.getByLabel('Custom key manager URL (optional)').fill('ftp://km.example.com');
   await create.getByTestId('create-channel').click();
   await expect(create.getByTestId('new-channel-invalid')).toContainText('http(s)');
+  await create.getByLabel('Custom key manager URL (optional)').fill('http://km.example.com');
+  await create.getByTestId('create-channel').click();
+  await expect(create.getByTestId('new-channel-invalid')).toContainText(
+    'The key manager km.example.com is not reached over https, so anyone on the network could read this channel. Use an https:// address.',
+  );
   await create.getByLabel('Custom key manager URL (optional)').fill('');
   await create.getByTestId('create-channel').click();
   await expect(create).toBeHidden({ timeout: 15_000 });

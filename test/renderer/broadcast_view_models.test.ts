@@ -6,10 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { keyManagerUrlProblem } from '../../src/common/broadcast/keyManagerUrl';
 import type { ChannelId, UserId } from '../../src/common/ids';
 import { createChannelArgsSchema, type BroadcastChannelSummary, type BroadcastMessage } from '../../src/common/ipc/schemas/broadcast';
 import { canPublish, channelRoles, checkNewChannel, rolesText, sortChannels } from '../../src/renderer/src/model/broadcastChannels';
 import { broadcastRows, MAX_OPEN, notReadableLine, sealedToOpen, windowOf } from '../../src/renderer/src/model/broadcastRows';
+import { describeError } from '../../src/renderer/src/model/uiError';
 import { mergeChannel } from '../../src/renderer/src/state/broadcastSlice';
 
 const CH = 'channel-news-01' as ChannelId;
@@ -84,6 +86,15 @@ describe('broadcast rows', () => {
     expect(notReadableLine('bad_tag')).toMatch(/damaged/);
     expect(notReadableLine('something_new')).toBe('This message cannot be read.');
   });
+
+  it('broadcast trust refusals read as sentences without their codes', () => {
+    expect(notReadableLine('signer_not_certified')).toMatch(/^This message claims to come from someone whose account key does not match/);
+    for (const code of ['key_manager_url_refused', 'key_manager_not_in_descriptor', 'descriptor_not_certified']) {
+      const sentence = describeError({ code, message: code });
+      expect(sentence, code).toMatch(/^[A-Z].*\.$/);
+      expect(sentence, code).not.toContain(code);
+    }
+  });
 });
 
 describe('channel list helpers', () => {
@@ -130,12 +141,30 @@ describe('new channel form', () => {
     }
   });
 
+  it('a key manager over plain http is refused with a sentence unless it is on this machine', () => {
+    for (const ok of ['http://127.0.0.1:8788', 'http://127.9.9.9/km', 'http://[::1]:8788', 'http://localhost:8788/km', 'https://10.0.0.5/km']) {
+      expect(checkNewChannel('News', ok), ok).toMatchObject({ ok: true });
+    }
+    for (const bad of [
+      'http://km.example.com',
+      'http://10.0.0.5:8788',
+      'http://169.254.169.254',
+      'http://127.0.0.1.evil.example',
+      'http://localhost.evil.example',
+    ]) {
+      const checked = checkNewChannel('News', bad);
+      expect(checked, bad).toMatchObject({ ok: false, field: 'keyManagerUrl' });
+      expect(!checked.ok && checked.message, bad).toMatch(/^The key manager .* is not reached over https, .*Use an https:\/\/ address\.$/);
+    }
+  });
+
   it('what the form accepts, main accepts, and the other way round', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 120 }), fc.oneof(fc.constant(''), fc.webUrl(), fc.string({ maxLength: 60 })), (name, url) => {
         const checked = checkNewChannel(name, url);
         const args = url.trim() === '' ? { name } : { name, keyManagerUrl: url };
-        expect(checked.ok).toBe(createChannelArgsSchema.safeParse(args).success);
+        const mainRefusesUrl = url.trim() !== '' && keyManagerUrlProblem(url) !== null;
+        expect(checked.ok).toBe(createChannelArgsSchema.safeParse(args).success && !mainRefusesUrl);
         if (checked.ok) expect(createChannelArgsSchema.parse(checked.value)).toEqual(checked.value);
       }),
     );

@@ -1,9 +1,11 @@
 /**
  * `bcast` commands (docs/broadcast.md §8.1, docs/client.md "Broadcast"): create a channel on the default
  * or a custom key manager, list the directory, grant roles, publish, and revoke a reader (new channel key,
- * their roles withdrawn). Reading and following are in broadcastRead.ts. Everything goes through the
+ * their roles withdrawn); a custom key manager must be https (loopback http for development). Reading
+ * and following are in broadcastRead.ts. Everything goes through the
  * client core's `broadcast()` service, which keeps the device keys to itself.
  */
+import { assertKeyManagerUrl } from '../../common/broadcast/keyManagerUrl';
 import { ChannelRoleKindSchema, type ChannelRoleKind } from '../../common/domain';
 import { type BroadcastChannelView, type Client, cutOffReader } from '../../client';
 import type { CliArgs } from '../args';
@@ -21,6 +23,7 @@ async function create(client: Client, args: CliArgs, out: Output): Promise<void>
   const name = args.rest.slice(1).join(' ').trim();
   if (name === '') throw new UsageError('bcast create NAME [--key-manager URL]');
   const keyManagerUrl = args.flags.keyManager ?? `${args.server.replace(/\/+$/, '')}/km`;
+  assertKeyManagerUrl(keyManagerUrl);
   const channelId = await (await client.broadcast()).create({ keyManagerUrl, name });
   out.result({ channelId, name, keyManagerUrl }, `created channel ${channelId} "${name}"; its keys are held by the key manager ${keyManagerUrl}`);
 }

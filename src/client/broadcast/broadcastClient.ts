@@ -5,9 +5,22 @@
  * verifies it; `channel` takes a descriptor obtained elsewhere (a link, the directory) and verifies it.
  * Each returns a `BroadcastChannel` for publish / history / subscribe / open / revoke. With a directory
  * (the key service), created channels are listed there and `listChannels` / `setRole` work.
+ *
+ * Trust (docs/broadcast.md §3, §6): a descriptor counts only when its creator certificate is signed by
+ * the account key this device has pinned for the creator (`accountKeys`), never by a key the descriptor
+ * carries; and a key manager is contacted only at an https URL (loopback http for development).
  */
-import { signDescriptor, verifyDescriptor, type ChannelDescriptor, type UnsignedDescriptor } from '../../common/broadcast/descriptor';
+import {
+  ChannelDescriptorSchema,
+  signDescriptor,
+  verifyDescriptor,
+  type ChannelDescriptor,
+  type DescriptorExpectations,
+  type UnsignedDescriptor,
+} from '../../common/broadcast/descriptor';
 import { DescriptorError, DirectoryError } from '../../common/broadcast/errors';
+import { assertKeyManagerUrl } from '../../common/broadcast/keyManagerUrl';
+import { AppError } from '../../common/errors';
 import { publisherRole, subscriberRole } from '../../common/broadcast/roles';
 import type { ChannelRule } from '../../common/broadcast/rules';
 import { newChannelId, type ChannelId } from '../../common/ids';
@@ -39,11 +52,17 @@ export interface ChannelListing extends ListedChannel {
 export interface BroadcastClient {
   /** Signs a descriptor, creates the channel on its key manager, and lists it in the directory (when there is one). */
   createChannel(input: CreateChannelInput): Promise<BroadcastChannel>;
-  /** Channels in the directory whose descriptors verify (DirectoryError without a directory). */
+  /** Channels in the directory whose descriptors verify under their creators' pinned keys (DirectoryError without a directory). */
   listChannels(): Promise<ChannelListing[]>;
   /** Grants or withdraws a channel role through the directory (the channel's owner only). */
   setRole(channelId: string, userId: string, kind: ChannelRoleKind, granted: boolean): Promise<void>;
+  /**
+   * Fetches the channel's descriptor from its key manager (an https URL, or loopback http) and verifies it
+   * names that key manager and is certified by the creator's pinned account key — or by
+   * `creatorAccountKey`, a key the caller vouches for (e.g. checked by safety number).
+   */
   openChannel(keyManagerUrl: string, channelId: string, creatorAccountKey?: Uint8Array): Promise<BroadcastChannel>;
+  /** A descriptor obtained elsewhere (a link, the directory), verified as `openChannel` does. */
   channel(descriptor: unknown, creatorAccountKey?: Uint8Array): Promise<BroadcastChannel>;
   /** Deletes the channel's cached keys on this device (nothing without a key cache). */
   forgetKeys(channelId: string): Promise<void>;
@@ -67,9 +86,29 @@ export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastCl
           x25519PrivateKey: device.x25519PrivateKey,
           onError: opts.onKeyCacheError,
         });
-  const channelOf = (descriptor: ChannelDescriptor) => new BroadcastChannel(descriptor, opts, keyCache);
+  const channelOf = (descriptor: ChannelDescriptor) => {
+    assertKeyManagerUrl(descriptor.keyManagerUrl);
+    return new BroadcastChannel(descriptor, opts, keyCache);
+  };
+  /** The creator's pinned account key; a creator this device cannot vouch for makes the descriptor uncertified. */
+  const creatorKey = async (userId: string): Promise<Uint8Array> => {
+    try {
+      return await opts.accountKeys(userId);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'not_found')) throw err;
+      throw new DescriptorError('descriptor_not_certified', `channel descriptor: no trusted account key for its creator ${userId} (${err.message})`);
+    }
+  };
+  /** Verifies a descriptor against the pinned key of its creator (or the key the caller vouches for). */
+  const verifyPinned = async (input: unknown, expect: Omit<DescriptorExpectations, 'accountKey'>, vouched?: Uint8Array) => {
+    const parsed = ChannelDescriptorSchema.safeParse(input);
+    if (!parsed.success) return verifyDescriptor(crypto, input, expect);
+    const accountKey = vouched ?? (await creatorKey(parsed.data.creator.userId));
+    return verifyDescriptor(crypto, parsed.data, { ...expect, accountKey });
+  };
   return {
     async createChannel(input) {
+      assertKeyManagerUrl(input.keyManagerUrl);
       const channelId = input.channelId ?? newChannelId(crypto);
       const unsigned: UnsignedDescriptor = {
         v: 1,
@@ -93,7 +132,7 @@ export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastCl
       const out: ChannelListing[] = [];
       for (const entry of listed) {
         try {
-          const descriptor = await verifyDescriptor(crypto, entry.descriptor);
+          const descriptor = await verifyPinned(entry.descriptor, {});
           out.push({ ...entry, descriptor, keyManagerUrl: descriptor.keyManagerUrl });
         } catch (err) {
           if (!(err instanceof DescriptorError)) throw err;
@@ -106,12 +145,12 @@ export function createBroadcastClient(opts: BroadcastClientOptions): BroadcastCl
       await (granted ? directory.grant(channelId, userId, kind) : directory.withdraw(channelId, userId, kind));
     },
     async openChannel(keyManagerUrl, channelId, creatorAccountKey) {
+      assertKeyManagerUrl(keyManagerUrl);
       const info = await kmFor(keyManagerUrl).info(channelId);
-      const descriptor = await verifyDescriptor(crypto, info.descriptor, { keyManagerUrl, channelId, accountKey: creatorAccountKey });
-      return channelOf(descriptor);
+      return channelOf(await verifyPinned(info.descriptor, { keyManagerUrl, channelId }, creatorAccountKey));
     },
     async channel(input, creatorAccountKey) {
-      return channelOf(await verifyDescriptor(crypto, input, { accountKey: creatorAccountKey }));
+      return channelOf(await verifyPinned(input, {}, creatorAccountKey));
     },
     async forgetKeys(channelId) {
       await keyCache?.remove(channelId);

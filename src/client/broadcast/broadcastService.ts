@@ -6,8 +6,14 @@
  * channel's view changes. Fetched channel keys stay in memory for the service's lifetime (also across
  * unfollow/follow) and, when the client has a key cache, on disk still wrapped to this device (§9):
  * `unfollow` deletes a channel's cached keys, following it again caches what is held.
+ *
+ * A key manager URL given from outside (the renderer, a command line) is never where a request goes:
+ * `follow` takes the URL from the channel's verified descriptor (held, or as the directory lists it) and
+ * refuses a different one before any request (`key_manager_not_in_descriptor`); `create` and `follow`
+ * refuse a URL that is not https or loopback (`key_manager_url_refused`). docs/broadcast.md §6.
  */
-import { BroadcastError } from '../../common/broadcast/errors';
+import { BroadcastError, KeyManagerError } from '../../common/broadcast/errors';
+import { assertKeyManagerUrl } from '../../common/broadcast/keyManagerUrl';
 import { toBase64 } from '../../common/encoding/base64';
 import type { BroadcastChannel } from './broadcastChannel';
 import type { BroadcastClient, CreateChannelInput } from './broadcastClient';
@@ -44,6 +50,15 @@ interface Followed {
   readonly items: BroadcastItem[];
   readonly views: Map<string, BroadcastMessageView>;
   readonly stop: () => void;
+}
+
+/** Refuses a key manager URL other than the one the channel's verified descriptor names. */
+function expectKeyManager(named: string, given: string | undefined): void {
+  if (given === undefined || given === named) return;
+  throw new KeyManagerError(
+    'key_manager_not_in_descriptor',
+    "This channel's signed description names a different key manager, so the one given was not contacted. Nothing changed.",
+  );
 }
 
 function sealedView(channelId: string, item: BroadcastItem): BroadcastMessageView {
@@ -113,25 +128,32 @@ export class BroadcastService {
 
   /** Creates a channel (listed in the directory when the client has one) and follows it. */
   async create(input: CreateChannelInput): Promise<string> {
+    assertKeyManagerUrl(input.keyManagerUrl);
     const channel = await this.client.createChannel(input);
     await this.startFollowing(channel);
     return channel.channelId;
   }
 
-  /** Follows a channel: by its key manager, or (without one) as the directory lists it. */
+  /**
+   * Follows a channel known from a verified descriptor: one held this session or one the directory lists.
+   * `keyManagerUrl`, when given, must be the one that descriptor names; the channel is opened at the
+   * descriptor's key manager only, so no caller can point this device at another address.
+   */
   async follow(channelId: string, keyManagerUrl?: string): Promise<void> {
+    if (keyManagerUrl !== undefined) assertKeyManagerUrl(keyManagerUrl);
     await this.starting.get(channelId);
-    if (this.followed.has(channelId)) return;
+    const following = this.followed.get(channelId);
+    if (following) return expectKeyManager(following.channel.descriptor.keyManagerUrl, keyManagerUrl);
     await this.followOnce(channelId, async () => {
       const known = this.opened.get(channelId);
-      if (known && (keyManagerUrl === undefined || keyManagerUrl === known.descriptor.keyManagerUrl)) return known;
-      let url = keyManagerUrl;
-      if (url === undefined) {
-        const listed = (await this.client.listChannels()).find((c) => c.descriptor.channelId === channelId);
-        if (!listed) throw new BroadcastError('channel_unknown', `channel ${channelId} is not in the directory`);
-        url = listed.keyManagerUrl;
+      if (known) {
+        expectKeyManager(known.descriptor.keyManagerUrl, keyManagerUrl);
+        return known;
       }
-      return this.client.openChannel(url, channelId);
+      const listed = (await this.client.listChannels()).find((c) => c.descriptor.channelId === channelId);
+      if (!listed) throw new BroadcastError('channel_unknown', `channel ${channelId} is not in the directory`);
+      expectKeyManager(listed.keyManagerUrl, keyManagerUrl);
+      return this.client.openChannel(listed.keyManagerUrl, channelId);
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * What the broadcast client needs from its host (docs/broadcast.md §8): the signed-in device (ids,
- * certificate, private keys held by main), a source of role claims for a given key manager audience,
- * and the PubNub SDK instance the app already uses; optionally the profile directory where fetched
+ * certificate, private keys held by main), a source of role claims for a given key manager audience, the
+ * account keys this device has pinned (creators and publishers are checked against them), and the PubNub SDK instance the app already uses; optionally the profile directory where fetched
  * channel keys are cached as received (docs/broadcast.md §9).
  */
 import type { CryptoProvider } from '../../common/crypto/provider';
@@ -22,6 +22,15 @@ export interface BroadcastDevice {
 /** A fresh role claim (compact JWT) for the key manager whose audience (base URL) is given. */
 export type ClaimSource = (audience: string) => Promise<string>;
 
+/**
+ * The account key this device trusts for a user: pinned on first use and compared with safety numbers
+ * (the client core's `Directory.trustedAccountKey`, docs/client.md). Channel descriptors and publisher
+ * certificates count only when signed by it; a certificate carrying some other account key is refused.
+ * Rejects with a `not_found` error for a user it cannot vouch for (no such user, no identity key); any
+ * other rejection (the key service unreachable) is passed on as it is.
+ */
+export type AccountKeySource = (userId: string) => Promise<Uint8Array>;
+
 /** The SDK surface the client uses (the messaging pipeline's); a `PubNub` instance satisfies it. */
 export type BroadcastPubNub = PubNubClient;
 
@@ -29,6 +38,8 @@ export interface BroadcastClientOptions {
   readonly crypto: CryptoProvider;
   readonly device: BroadcastDevice;
   readonly claims: ClaimSource;
+  /** Where creator and publisher account keys come from (never from the descriptor or certificate itself). */
+  readonly accountKeys: AccountKeySource;
   readonly pubnub: BroadcastPubNub;
   /** Where created channels are listed and roles granted (the key service); optional. */
   readonly directory?: BroadcastDirectory;

@@ -26,6 +26,8 @@ export type BroadcastErrorCode =
   | 'key_manager_timeout'
   | 'key_manager_refused'
   | 'key_manager_bad_response'
+  | 'key_manager_url_refused'
+  | 'key_manager_not_in_descriptor'
   | 'directory_unreachable'
   | 'directory_refused'
   | 'transport_failed';

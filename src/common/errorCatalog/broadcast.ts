@@ -22,6 +22,8 @@ export const BROADCAST_ERRORS = {
   channel_unknown: 'not_found',
   channel_exists: 'conflict',
   key_manager_refused: 'validation',
+  key_manager_url_refused: 'validation',
+  key_manager_not_in_descriptor: 'permission',
   directory_refused: 'validation',
   issuer_unreachable: 'transport',
   key_manager_unreachable: 'transport',

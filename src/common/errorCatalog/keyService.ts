@@ -57,6 +57,7 @@ export const KEY_SERVICE_ERRORS = {
   device_proof_required: 'validation',
   // not_found
   not_found: 'not_found',
+  channel_not_listed: 'not_found',
   link_not_found: 'not_found',
   link_expired: 'not_found',
   no_versions: 'not_found',

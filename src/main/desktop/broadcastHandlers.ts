@@ -5,8 +5,15 @@
  * publish, grant/withdraw roles and revoke a reader. Results are plain views —
  * ids, names, key manager URL, roles, key versions, text or a typed not-readable state — never keys.
  * `broadcastChanged` tells the renderer when a channel's view changed.
+ *
+ * The renderer names key managers but never decides where main sends a request (docs/broadcast.md §6,
+ * docs/threat-model.md "Broadcast key manager"): a new channel's key manager must be https (loopback http for
+ * development), and following goes to the key manager the channel's signed descriptor names — a
+ * different URL is refused before any request. Refusals are typed errors whose message is the sentence
+ * the renderer shows; their codes are logged here.
  */
 import { BroadcastError } from '../../common/broadcast/errors';
+import { assertKeyManagerUrl } from '../../common/broadcast/keyManagerUrl';
 import type { ChannelId, UserId } from '../../common/ids';
 import type { BroadcastChannelSummary, BroadcastMessage } from '../../common/ipc/schemas/broadcast';
 import { type BroadcastChannelView, type BroadcastMessageView, type BroadcastService, cutOffReader } from '../../client';
@@ -19,7 +26,11 @@ export interface BroadcastHandlerDeps {
   events: EventSink;
   /** The key service URL; its key manager at `<serverUrl>/km` is the default for new channels. */
   serverUrl: string;
+  /** Where refused key manager URLs are logged (code and channel; default stderr). */
+  log?: (line: string) => void;
 }
+
+const REFUSALS: readonly string[] = ['key_manager_url_refused', 'key_manager_not_in_descriptor', 'descriptor_not_certified'];
 
 type BroadcastChannels =
   | 'listChannels'
@@ -59,21 +70,35 @@ export function broadcastHandlers(deps: BroadcastHandlerDeps): Pick<Required<Han
   const changed = (channelId: string) => deps.events.emit('broadcastChanged', { channelId: channelId as ChannelId });
   const service = async () => (await deps.host.current()).broadcast(changed);
   const defaultKeyManager = `${deps.serverUrl.replace(/\/+$/, '')}/km`;
+  const log = deps.log ?? ((line: string) => console.warn(line));
+  /** Runs `work`, logging the code of a trust refusal (the renderer shows its sentence). */
+  const logged = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof BroadcastError && REFUSALS.includes(err.code)) log(`broadcast: ${what} refused: ${err.code}`);
+      throw err;
+    }
+  };
 
   return {
     async listChannels() {
       return (await (await service()).channels()).map(channelSummary);
     },
-    async createChannel(a) {
-      const s = await service();
-      const channelId = await s.create({ name: a.name, keyManagerUrl: a.keyManagerUrl ?? defaultKeyManager });
-      return summaryOf(s, channelId);
-    },
-    async followChannel(a) {
-      const s = await service();
-      await s.follow(a.channelId, a.keyManagerUrl);
-      return summaryOf(s, a.channelId);
-    },
+    createChannel: (a) =>
+      logged('createChannel', async () => {
+        const keyManagerUrl = a.keyManagerUrl ?? defaultKeyManager;
+        assertKeyManagerUrl(keyManagerUrl);
+        const s = await service();
+        return summaryOf(s, await s.create({ name: a.name, keyManagerUrl }));
+      }),
+    followChannel: (a) =>
+      logged(`followChannel ${a.channelId}`, async () => {
+        if (a.keyManagerUrl !== undefined) assertKeyManagerUrl(a.keyManagerUrl);
+        const s = await service();
+        await s.follow(a.channelId, a.keyManagerUrl);
+        return summaryOf(s, a.channelId);
+      }),
     async unfollowChannel(channelId) {
       await (await service()).unfollow(channelId);
       return null;

@@ -1,8 +1,10 @@
 /**
  * The broadcast channel directory in the key service (docs/broadcast.md §2.1): a creator's device lists
  * the signed descriptor of a channel it created (verified against the device's account key; the creator
- * becomes the channel's owner for grants), and any signed-in user reads the list with the roles they
- * hold for each channel. The directory is for finding channels; who can read is still decided by the
+ * becomes the channel's owner for grants, the only way an id gets one), and any signed-in user reads the
+ * list with the roles they hold for each channel. An id the key service's own key manager holds under
+ * another descriptor is not listed (`channel_id_taken`): knowing the id of someone's unlisted channel
+ * does not make it yours. The directory is for finding channels; who can read is still decided by the
  * key manager each descriptor names.
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
@@ -17,7 +19,12 @@ import type { Services } from '../services';
 import { deviceById } from '../store/devices';
 import type { RoleGrants } from './roleGrants';
 
-export function directoryRoutes(svc: Services, grants: () => RoleGrants): Route[] {
+/** The key service's own (default) key manager, as the directory asks it. */
+export interface DefaultKeyManager {
+  holdsOtherDescriptor(channelId: string, signature: string): boolean;
+}
+
+export function directoryRoutes(svc: Services, grants: () => RoleGrants, defaultKeyManager: () => DefaultKeyManager): Route[] {
   return [
     implement(api, 'registerChannel', {
       handler: async ({ principal, body }) => {
@@ -32,11 +39,11 @@ export function directoryRoutes(svc: Services, grants: () => RoleGrants): Route[
           throw err;
         }
         if (descriptor.creator.userId !== principal.userId) throw new Forbidden('only the creator lists a channel', 'not_channel_creator');
-        const store = grants();
-        if (store.ownerOf(descriptor.channelId, principal.userId, svc.now()) !== principal.userId)
-          throw new Conflict('another user owns this channel id', 'channel_id_taken');
-        if (!store.list(descriptor.channelId, principal.userId, JSON.stringify(descriptor), svc.now()))
-          throw new Conflict('this channel is listed already', 'already_listed');
+        if (defaultKeyManager().holdsOtherDescriptor(descriptor.channelId, descriptor.signature))
+          throw new Conflict('the key manager holds another channel under this id', 'channel_id_taken');
+        const listed = grants().list(descriptor.channelId, principal.userId, JSON.stringify(descriptor), svc.now());
+        if (listed === 'taken') throw new Conflict('another user owns this channel id', 'channel_id_taken');
+        if (listed === 'already') throw new Conflict('this channel is listed already', 'already_listed');
         return { channelId: descriptor.channelId };
       },
     }),

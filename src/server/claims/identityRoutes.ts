@@ -2,7 +2,9 @@
  * The identity side of broadcast in the key service (docs/broadcast.md §2.1): a signed-in device asks
  * for a role claim for a key manager audience (its roles: `channel-creator` for every account of this
  * key service, plus the per-channel grants), and a channel's owner grants or withdraws per-channel roles.
- * The account key in the claim is taken from the calling device's certificate.
+ * The owner is the creator of the verified descriptor listed in the directory (directoryRoutes.ts); an id
+ * nobody listed has no owner, so a grant on it is refused (`channel_not_listed`) — knowing a channel id
+ * gives no one its roles. The account key in the claim is taken from the calling device's certificate.
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { CHANNEL_CREATOR_ROLE, publisherRole, subscriberRole } from '../../common/broadcast/roles';
@@ -23,7 +25,10 @@ function roleOf(kind: ChannelRoleKind, channelId: string): string {
 
 export function identityRoutes(svc: Services, issuer: () => Promise<ClaimIssuer>, grants: () => RoleGrants): Route[] {
   const ownerCheck = (channelId: string, userId: string) => {
-    if (grants().ownerOf(channelId, userId, svc.now()) !== userId) throw new Forbidden('only the owner of this channel grants its roles', 'not_channel_owner');
+    const owner = grants().ownerOf(channelId);
+    if (owner === undefined)
+      throw new NotFound('this channel is not listed in the directory; its creator lists it before granting roles', 'channel_not_listed');
+    if (owner !== userId) throw new Forbidden('only the owner of this channel grants its roles', 'not_channel_owner');
   };
   return [
     implement(api, 'getBroadcastClaim', {

@@ -1,9 +1,13 @@
 /**
  * Per-channel role grants the key service's claim issuer puts in claims, and the channel directory
- * (docs/broadcast.md §2.1): the owner of a channel id (its creator when listed, else the first user to
- * grant on it) grants and withdraws `subscriber:<channelId>` / `publisher:<channelId>` for users; the
- * directory lists signed descriptors so clients can find channels. Kept in its own SQLite file
- * (`<dataDir>/claims/roles.sqlite`), apart from the key service database.
+ * (docs/broadcast.md §2.1): the owner of a channel id — the creator of the verified descriptor listed
+ * for it, and no one else — grants and withdraws `subscriber:<channelId>` / `publisher:<channelId>` for
+ * users; an id nobody listed has no owner, so nobody can grant on it. The directory lists signed
+ * descriptors so clients can find channels. Kept in its own SQLite file (`<dataDir>/claims/roles.sqlite`),
+ * apart from the key service database.
+ *
+ * Earlier versions made the first user to grant on an unlisted id its owner; opening the file drops such
+ * owners and their grants (a channel listed since keeps its creator as owner).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -23,16 +27,16 @@ export class RoleGrants {
     this.db = new Database(path.join(dir, 'roles.sqlite'));
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM grants WHERE channel_id NOT IN (SELECT channel_id FROM directory)');
+      this.db.exec('DELETE FROM channel_owners WHERE channel_id NOT IN (SELECT channel_id FROM directory)');
+    })();
   }
 
-  /** The owner of a channel id, recording `candidate` as owner when it has none. */
-  ownerOf(channelId: string, candidate: string, now: number): string {
-    return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT owner_user_id FROM channel_owners WHERE channel_id = ?').get(channelId) as { owner_user_id: string } | undefined;
-      if (row) return row.owner_user_id;
-      this.db.prepare('INSERT INTO channel_owners (channel_id, owner_user_id, created_at) VALUES (?, ?, ?)').run(channelId, candidate, now);
-      return candidate;
-    })();
+  /** The owner of a channel id: the creator who listed it; undefined for an id nobody listed. */
+  ownerOf(channelId: string): string | undefined {
+    const row = this.db.prepare('SELECT owner_user_id FROM channel_owners WHERE channel_id = ?').get(channelId) as { owner_user_id: string } | undefined;
+    return row?.owner_user_id;
   }
 
   grant(channelId: string, userId: string, role: string): void {
@@ -64,13 +68,23 @@ export class RoleGrants {
     return (this.db.prepare('SELECT role FROM grants WHERE user_id = ? ORDER BY role').all(userId) as { role: string }[]).map((r) => r.role);
   }
 
-  /** Lists a verified descriptor in the directory; false when the id is listed already. */
-  list(channelId: string, creatorUserId: string, descriptor: string, now: number): boolean {
-    return (
-      this.db
+  /**
+   * Lists a verified descriptor in the directory and makes its creator the id's owner, in one
+   * transaction: `listed` when done, `taken` when another user owns the id, `already` when it is listed.
+   */
+  list(channelId: string, creatorUserId: string, descriptor: string, now: number): 'listed' | 'taken' | 'already' {
+    return this.db.transaction(() => {
+      const owner = this.ownerOf(channelId);
+      if (owner !== undefined && owner !== creatorUserId) return 'taken';
+      const inserted = this.db
         .prepare('INSERT INTO directory (channel_id, creator_user_id, descriptor, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-        .run(channelId, creatorUserId, descriptor, now).changes > 0
-    );
+        .run(channelId, creatorUserId, descriptor, now).changes;
+      if (inserted === 0) return 'already';
+      this.db
+        .prepare('INSERT INTO channel_owners (channel_id, owner_user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(channelId, creatorUserId, now);
+      return 'listed';
+    })();
   }
 
   /** Every listed descriptor (JSON), oldest first. */

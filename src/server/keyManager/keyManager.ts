@@ -57,6 +57,16 @@ export class KeyManager {
     return { channelId: descriptor.channelId, version: 1, publicKey: toBase64Url(pair.publicKey), createdAt };
   }
 
+  /**
+   * Whether this key manager holds a channel `channelId` under another descriptor than `signature` signs
+   * (the key service's directory asks, so nobody lists someone else's unlisted channel id as theirs).
+   */
+  holdsOtherDescriptor(channelId: string, signature: string): boolean {
+    const stored = this.deps.store.descriptor(channelId);
+    if (stored === undefined) return false;
+    return (JSON.parse(stored) as { signature?: unknown }).signature !== signature;
+  }
+
   /** The stored descriptor, re-verified (a tampered store is refused, not trusted). */
   async descriptor(channelId: string): Promise<ChannelDescriptor> {
     const stored = this.deps.store.descriptor(channelId);

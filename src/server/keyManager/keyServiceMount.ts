@@ -66,7 +66,7 @@ export function broadcastRoutes(svc: Services, opts: BroadcastMountOptions, serv
   return [
     ...claimRoutes(getIssuer),
     ...identityRoutes(svc, getIssuer, getGrants),
-    ...directoryRoutes(svc, getGrants),
+    ...directoryRoutes(svc, getGrants, () => getKm().km),
     ...broadcastAccessRoutes(svc, getGrants),
     ...keyManagerRoutes(getKm, DEFAULT_KEY_MANAGER_PATH),
   ];

@@ -38,6 +38,8 @@ function statusOf(code: BroadcastErrorCode): HttpError['status'] {
     case 'descriptor_wrong_key_manager':
     case 'key_manager_refused':
     case 'key_manager_bad_response':
+    case 'key_manager_url_refused':
+    case 'key_manager_not_in_descriptor':
     case 'directory_refused':
       return 422;
     default:

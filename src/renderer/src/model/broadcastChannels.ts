@@ -2,8 +2,10 @@
  * Channel list helpers (docs/broadcast.md §8.1): the roles a person holds on a channel as words, who may
  * publish, the list order (followed first, then by name), and the checks of the "New channel" form —
  * the same schemas main applies (a name of 1–100 characters; an optional custom key manager URL, http(s)
- * without query, fragment, credentials or trailing slash).
+ * without query, fragment, credentials or trailing slash) and the same key manager rule (https, or
+ * loopback http for development; docs/broadcast.md §6).
  */
+import { keyManagerUrlProblem } from '../../../common/broadcast/keyManagerUrl';
 import { createChannelArgsSchema, keyManagerUrlSchema, type BroadcastChannelSummary } from '../../../common/ipc/schemas/broadcast';
 
 /** The person's roles on a channel, most powerful first. */
@@ -47,6 +49,8 @@ export function checkNewChannel(name: string, keyManagerUrl: string): NewChannel
       message: 'The key manager URL must be an http(s) address without query, fragment, user name or trailing slash.',
     };
   }
+  const refused = url === '' ? null : keyManagerUrlProblem(url);
+  if (refused !== null) return { ok: false, field: 'keyManagerUrl', message: refused };
   const parsed = createChannelArgsSchema.safeParse(url === '' ? { name: trimmedName } : { name: trimmedName, keyManagerUrl: url });
   if (!parsed.success) return { ok: false, field: 'name', message: 'The channel name is not valid.' };
   return { ok: true, value: parsed.data };

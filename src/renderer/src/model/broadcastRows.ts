@@ -44,8 +44,9 @@ export function notReadableLine(code: string): string {
     case 'key_manager_unreachable':
     case 'key_manager_timeout':
       return 'The channel’s key manager cannot be reached right now; this message can be read later.';
-    case 'signer_not_member':
     case 'signer_not_certified':
+      return 'This message claims to come from someone whose account key does not match the one known here, so it is not shown.';
+    case 'signer_not_member':
     case 'bad_signature':
       return 'This message is not signed by a publisher of the channel, so it is not shown.';
     case 'bad_tag':

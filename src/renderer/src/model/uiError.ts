@@ -37,6 +37,11 @@ export const TRUST_SENTENCES: Readonly<Record<string, string>> = {
   sender_removed: 'This message was sent by someone after they were removed. It is not shown.',
   sender_revoked: 'This message was sent from a device its owner had signed out. It is not shown; if you expected it, ask them to send it again.',
   signer_not_member: 'This message was signed by someone who is not a member of this conversation. It is not shown; tell your IT team if this keeps happening.',
+  key_manager_url_refused:
+    'That key manager is not reached over https, so anyone on the network could read the channel. Nothing was sent to it; use an https:// address.',
+  key_manager_not_in_descriptor: "This channel's signed description names a different key manager, so the one given was not contacted. Nothing changed.",
+  descriptor_not_certified:
+    "This channel's description is not signed by the account its creator is known by here, so it was not opened. Tell your IT team if this keeps happening.",
 };
 
 /** What a person reads for an error: a plain sentence for the trust errors and the common codes, else the main-side message. */
