@@ -23,10 +23,16 @@ fi
 echo "npm-deps: downloading the Electron binary (for the desktop window)…"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if node node_modules/electron/install.js >"$log" 2>&1 && [ -f node_modules/electron/path.txt ]; then
+# Bounded: a network that stalls instead of refusing must not hold up the start (or CI) for long.
+bounded=(); command -v timeout >/dev/null && bounded=(timeout 600) # coreutils; macOS has none by default
+rc=0
+${bounded[@]+"${bounded[@]}"} node node_modules/electron/install.js >"$log" 2>&1 || rc=$?
+if [ "$rc" = 0 ] && [ -f node_modules/electron/path.txt ]; then
   echo "npm-deps: Electron binary installed: npm start opens the desktop window."
 else
   reason=$(grep -m1 -E 'Error|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|fetch failed' "$log" | cut -c1-200 || true)
+  [ "$rc" != 124 ] || reason="no answer within 600 s"
+  [ -n "$reason" ] || reason=$(tail -n1 "$log" | cut -c1-200)
   echo "npm-deps: the Electron binary could not be downloaded${reason:+ (${reason})}."
   echo "npm-deps: the desktop window is unavailable on this machine; npm start uses browser mode instead (tried again on the next npm start)."
 fi
