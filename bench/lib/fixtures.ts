@@ -6,7 +6,9 @@
 import type { CryptoProvider, RawKeyPair } from '../../src/common/crypto/provider';
 import type { ConversationId, DeviceId, MessageId } from '../../src/common/ids';
 import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
+import { unwrapKey, wrapKey } from '../../src/common/protocol/keyWrap';
 import { chooseCryptoProvider } from '../../src/node/crypto/providers';
+import { MeasurementError } from './errors';
 
 const chosen = chooseCryptoProvider();
 export const provider: CryptoProvider = chosen.provider;
@@ -38,5 +40,42 @@ export function textMessage(bytes: number, seq = 0): MessagePlaintext {
     sentAt: 1_700_000_000_000 + seq,
     type: 'string',
     body: 'x'.repeat(bytes),
+  };
+}
+
+/** The inputs of one conversation-key wrap to `recipient` (version 2) and of its unwrap, checked to round-trip. */
+export async function wrapRoundTrip(p: CryptoProvider, recipient: BenchDevice, key: Uint8Array) {
+  const wrapInput = {
+    purpose: 'conversation',
+    scopeId: CONVERSATION_ID,
+    version: 2,
+    recipientDeviceId: recipient.deviceId,
+    recipientPublicKey: recipient.x25519.publicKey,
+    key,
+  } as const;
+  const wrap = await wrapKey(p, wrapInput);
+  const unwrapInput = {
+    purpose: 'conversation',
+    scopeId: CONVERSATION_ID,
+    version: 2,
+    wrap,
+    deviceId: recipient.deviceId,
+    privateKey: recipient.x25519.privateKey,
+    publicKey: recipient.x25519.publicKey,
+  } as const;
+  if (Buffer.compare(Buffer.from(await unwrapKey(p, unwrapInput)), Buffer.from(key)) !== 0) throw new MeasurementError('unwrap did not return the wrapped key');
+  return { wrapInput, wrap, unwrapInput };
+}
+
+/** The input of sealing a `bytes`-byte text message from `sender` under `key` (version 1). */
+export function sealInputOf(sender: BenchDevice, key: Uint8Array, bytes: number) {
+  return {
+    conversationId: CONVERSATION_ID,
+    keyVersion: 1,
+    key,
+    senderDevice: sender.deviceId,
+    signingPrivateKey: sender.ed25519.privateKey,
+    plaintext: textMessage(bytes),
+    channel: CHANNEL,
   };
 }

@@ -10,7 +10,7 @@ import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, 
 import { unwrapKey, wrapAad, wrapInfo, wrapKey } from '../../src/common/protocol/keyWrap';
 import { bytesOf } from '../../src/common/protocol/wire';
 import { MeasurementError } from '../lib/errors';
-import { CONVERSATION_ID, makeDevice, provider } from '../lib/fixtures';
+import { CONVERSATION_ID, makeDevice, provider, wrapRoundTrip } from '../lib/fixtures';
 import type { Section, SectionContext, SectionOutcome } from '../lib/section';
 import { measureSideBySide, rateOf, ratioOf, type Candidate } from '../lib/throughput';
 import type { Figure, Spread } from '../lib/types';
@@ -38,26 +38,7 @@ function x25519Objects(privateKey: Uint8Array, publicKey: Uint8Array): { priv: K
 async function candidates(): Promise<Candidate[]> {
   const recipient = await makeDevice(2);
   const key = provider.randomBytes(32);
-  const wrapInput = {
-    purpose: 'conversation',
-    scopeId: CONVERSATION_ID,
-    version: 2,
-    recipientDeviceId: recipient.deviceId,
-    recipientPublicKey: recipient.x25519.publicKey,
-    key,
-  } as const;
-  const wrap = await wrapKey(provider, wrapInput);
-  const unwrapInput = {
-    purpose: 'conversation',
-    scopeId: CONVERSATION_ID,
-    version: 2,
-    wrap,
-    deviceId: recipient.deviceId,
-    privateKey: recipient.x25519.privateKey,
-    publicKey: recipient.x25519.publicKey,
-  } as const;
-  const back = await unwrapKey(provider, unwrapInput);
-  if (Buffer.compare(Buffer.from(back), Buffer.from(key)) !== 0) throw new MeasurementError('unwrap did not return the wrapped key');
+  const { wrapInput, wrap, unwrapInput } = await wrapRoundTrip(provider, recipient, key);
 
   const other = await makeDevice(3);
   const { priv } = x25519Objects(other.x25519.privateKey, other.x25519.publicKey);

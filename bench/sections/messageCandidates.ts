@@ -13,7 +13,7 @@ import { assertEnvelopePublishable } from '../../src/common/protocol/publishSize
 import { cipherKeyFor } from '../../src/common/protocol/pubnub/acrh';
 import { bytesOf } from '../../src/common/protocol/wire';
 import { MeasurementError } from '../lib/errors';
-import { CHANNEL, CONVERSATION_ID, makeDevice, provider, textMessage } from '../lib/fixtures';
+import { CHANNEL, CONVERSATION_ID, makeDevice, provider, sealInputOf, textMessage } from '../lib/fixtures';
 import type { Candidate } from '../lib/throughput';
 
 /** Candidate names, shared with the figures. */
@@ -45,15 +45,7 @@ export async function messageCandidates(bytes: number): Promise<Candidate[]> {
   const key = provider.randomBytes(32);
   const message = textMessage(bytes);
   const header: EnvelopeHeader = { v: 1, type: 'message', conversationId: CONVERSATION_ID, keyVersion: 1, senderDevice: sender.deviceId };
-  const sealInput = {
-    conversationId: CONVERSATION_ID,
-    keyVersion: 1,
-    key,
-    senderDevice: sender.deviceId,
-    signingPrivateKey: sender.ed25519.privateKey,
-    plaintext: message,
-    channel: CHANNEL,
-  };
+  const sealInput = sealInputOf(sender, key, bytes);
   const envelope: Envelope = await sealEnvelope(provider, sealInput);
   const wire: unknown = JSON.parse(JSON.stringify(envelope));
   const ctx: OpenEnvelopeContext = {

@@ -13,7 +13,7 @@ import { openEnvelope, sealEnvelope, type OpenEnvelopeContext } from '../../src/
 import { unwrapKey, wrapKey, wrapKeyForDevices } from '../../src/common/protocol/keyWrap';
 import { allCryptoProviders, type ChosenCryptoProvider } from '../../src/node/crypto/providers';
 import { MeasurementError } from '../lib/errors';
-import { CHANNEL, CONVERSATION_ID, makeDevice, textMessage } from '../lib/fixtures';
+import { CONVERSATION_ID, makeDevice, sealInputOf, wrapRoundTrip } from '../lib/fixtures';
 import type { Section, SectionContext, SectionOutcome } from '../lib/section';
 import { spreadOf } from '../lib/stats';
 import { measureSideBySide, rateOf, ratioOf, type Candidate, type RoundRates } from '../lib/throughput';
@@ -44,15 +44,7 @@ async function candidatesOf(p: ChosenCryptoProvider): Promise<Candidate[]> {
   const sender = await makeDevice(1);
   const recipient = await makeDevice(2);
   const key = provider.randomBytes(32);
-  const sealInput = {
-    conversationId: CONVERSATION_ID,
-    keyVersion: 1,
-    key,
-    senderDevice: sender.deviceId,
-    signingPrivateKey: sender.ed25519.privateKey,
-    plaintext: textMessage(200),
-    channel: CHANNEL,
-  };
+  const sealInput = sealInputOf(sender, key, 200);
   const wire: unknown = JSON.parse(JSON.stringify(await sealEnvelope(provider, sealInput)));
   const ctx: OpenEnvelopeContext = {
     conversationId: CONVERSATION_ID,
@@ -63,26 +55,7 @@ async function candidatesOf(p: ChosenCryptoProvider): Promise<Candidate[]> {
   if (opened.message.type !== 'string') throw new MeasurementError(`${p.name}: open did not return the sealed body`);
   const signingInput = provider.randomBytes(260);
   const signature = await provider.ed25519Sign(sender.ed25519.privateKey, signingInput);
-  const wrapInput = {
-    purpose: 'conversation',
-    scopeId: CONVERSATION_ID,
-    version: 2,
-    recipientDeviceId: recipient.deviceId,
-    recipientPublicKey: recipient.x25519.publicKey,
-    key,
-  } as const;
-  const wrap = await wrapKey(provider, wrapInput);
-  const unwrapInput = {
-    purpose: 'conversation',
-    scopeId: CONVERSATION_ID,
-    version: 2,
-    wrap,
-    deviceId: recipient.deviceId,
-    privateKey: recipient.x25519.privateKey,
-    publicKey: recipient.x25519.publicKey,
-  } as const;
-  if (Buffer.compare(Buffer.from(await unwrapKey(provider, unwrapInput)), Buffer.from(key)) !== 0)
-    throw new MeasurementError(`${p.name}: unwrap did not return the wrapped key`);
+  const { wrapInput, unwrapInput } = await wrapRoundTrip(provider, recipient, key);
   const nonce = provider.randomBytes(12);
   const sealed = await provider.aes256GcmEncrypt(key, nonce, provider.randomBytes(200), signingInput);
   return [
