@@ -37,12 +37,25 @@ export function i2osp(value: number, width: number): Uint8Array {
  * Unambiguous for any field contents, which is why every signature input and HPKE info/aad uses it.
  */
 export function tuple(...fields: readonly (Uint8Array | string)[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  for (const f of fields) {
-    const bytes = typeof f === 'string' ? utf8Encode(f) : f;
-    parts.push(i2osp(bytes.length, 4), bytes);
+  // One allocation: the fields' bytes first (strings as UTF-8), then every length prefix written in place.
+  const bytes = fields.map((f) => (typeof f === 'string' ? utf8Encode(f) : f));
+  let length = 0;
+  for (const b of bytes) {
+    if (b.length > 0xffffffff) throw new RangeError(`i2osp: ${b.length} does not fit in 4 bytes`);
+    length += 4 + b.length;
   }
-  return concatBytes(...parts);
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const b of bytes) {
+    const n = b.length;
+    out[offset] = n >>> 24;
+    out[offset + 1] = (n >>> 16) & 0xff;
+    out[offset + 2] = (n >>> 8) & 0xff;
+    out[offset + 3] = n & 0xff;
+    out.set(b, offset + 4);
+    offset += 4 + n;
+  }
+  return out;
 }
 
 /** Equality of two byte strings in time independent of where they differ. */

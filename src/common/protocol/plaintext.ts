@@ -9,7 +9,7 @@ import { tuple } from '../encoding/bytes';
 import { canonicalJson } from '../encoding/canonicalJson';
 import { EncodingError } from '../encoding/encodingError';
 import { isWellFormedUnicode, utf8Decode, utf8Encode } from '../encoding/utf8';
-import { MessageIdSchema, type MessageId } from '../ids';
+import { isId, MessageIdSchema, type MessageId } from '../ids';
 import { MalformedError } from './errors';
 import { missingCase } from '../errors';
 import { parseJsonText, parseWire, TimestampMs } from './wire';
@@ -49,8 +49,20 @@ export function bodyBytes(plaintext: MessagePlaintext): Uint8Array {
 
 /** Encodes the inner plaintext. */
 export function encodePlaintext(plaintext: MessagePlaintext): Uint8Array {
-  const meta = parseWire(MetaSchema, { id: plaintext.id, sentAt: plaintext.sentAt, type: plaintext.type }, 'message');
-  return tuple(canonicalJson(meta), bodyBytes(plaintext));
+  return tuple(canonicalMeta(plaintext), bodyBytes(plaintext));
+}
+
+const BODY_TYPES: ReadonlySet<unknown> = new Set(['string', 'binary', 'json']);
+
+/**
+ * canonicalJson of {id, sentAt, type}. Well-formed values (an id of `[A-Za-z0-9_-]`, which JSON never
+ * escapes; a safe non-negative integer time; a known type) are written straight in canonical member order
+ * — the same bytes without the schema check and the generic encoder on every seal; anything else (-0
+ * included, which canonicalJson refuses) goes through both, which throw (test/crypto/plaintext_fast_path_matches_generic.test.ts).
+ */
+function canonicalMeta(p: MessagePlaintext): string {
+  if (isId(p.id) && Number.isSafeInteger(p.sentAt) && p.sentAt >= 0 && !Object.is(p.sentAt, -0) && BODY_TYPES.has(p.type)) return `{"id":"${p.id}","sentAt":${p.sentAt},"type":"${p.type}"}`;
+  return canonicalJson(parseWire(MetaSchema, { id: p.id, sentAt: p.sentAt, type: p.type }, 'message'));
 }
 
 /** Decodes the inner plaintext; MalformedError for any structural problem. */
