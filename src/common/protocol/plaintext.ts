@@ -61,7 +61,8 @@ const BODY_TYPES: ReadonlySet<unknown> = new Set(['string', 'binary', 'json']);
  * included, which canonicalJson refuses) goes through both, which throw (test/crypto/plaintext_fast_path_matches_generic.test.ts).
  */
 function canonicalMeta(p: MessagePlaintext): string {
-  if (isId(p.id) && Number.isSafeInteger(p.sentAt) && p.sentAt >= 0 && !Object.is(p.sentAt, -0) && BODY_TYPES.has(p.type)) return `{"id":"${p.id}","sentAt":${p.sentAt},"type":"${p.type}"}`;
+  if (isId(p.id) && Number.isSafeInteger(p.sentAt) && p.sentAt >= 0 && !Object.is(p.sentAt, -0) && BODY_TYPES.has(p.type))
+    return `{"id":"${p.id}","sentAt":${p.sentAt},"type":"${p.type}"}`;
   return canonicalJson(parseWire(MetaSchema, { id: p.id, sentAt: p.sentAt, type: p.type }, 'message'));
 }
 
