@@ -26,7 +26,8 @@ describe('two cli users talk', { timeout: 120_000 }, () => {
     json(await cli(b, ['--json', 'register', bob]));
     const created = json<{ conversationId: string; currentVersion: number }>(await cli(a, ['--json', 'create', bob]));
     expect(created.currentVersion).toBe(1);
-    expect((await cli(a, ['send', created.conversationId, 'hello', 'bob'])).stdout).toMatch(/^sent \(\d{17}\)/);
+    const sent = await cli(a, ['send', created.conversationId, 'hello', 'bob']);
+    expect(sent.stdout, `exit ${sent.code}: ${sent.stderr}`).toMatch(/^sent \(\d{17}\)/);
     const read = await cli(b, ['read', created.conversationId]);
     expect(read.stdout).toContain(`${alice}: hello bob`);
     expect((await cli(b, ['send', created.conversationId, 'hi alice'])).code).toBe(0);

@@ -94,7 +94,9 @@ describe('desktop handlers: Alice and Bob chat over the embedded local stack', (
     })) as Record<string, string>;
     const ct = envelope['ciphertext'] ?? envelope['ct'];
     const field = envelope['ciphertext'] !== undefined ? 'ciphertext' : 'ct';
-    const tampered = { ...envelope, [field]: `${ct!.slice(0, -2)}${ct!.endsWith('A') ? 'B' : 'A'}${ct!.slice(-1)}` };
+    // Change the second-to-last character (always a full 6 bits of ciphertext) to a different one.
+    const at = ct!.length - 2;
+    const tampered = { ...envelope, [field]: `${ct!.slice(0, at)}${ct![at] === 'A' ? 'B' : 'A'}${ct!.slice(at + 1)}` };
     const opened = await openEventually(bob, conv!.conversationId, tampered);
     expect(opened).toMatchObject({ kind: 'rejected' });
     expect(JSON.stringify(opened)).not.toContain('secret');
