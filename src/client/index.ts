@@ -17,6 +17,18 @@ export type { LinkClaim, LinkOffer } from './deviceLinking';
 export type { CoreMessageCrypto } from './messageCrypto';
 
 // Where the device's secrets live.
+export {
+  createKeychainStoreKey,
+  LocalStore,
+  LocalStoreFailedError,
+  LocalStoreLockedError,
+  STORE_KEY_ACCOUNT,
+  type LocalStoreKey,
+  type StoredMessage,
+  type StoredOutcome,
+  type TextPlaintext,
+} from './store';
+export { STORE_FILE } from './store/localHistory';
 export { createKeychainVault, InMemoryVaultForTests, VaultCorruptError, type Vault, type VaultSecrets } from './vault';
 export {
   createKeytarStore,

@@ -20,7 +20,7 @@ import type { Session } from '../../common/ipc/schemas/session';
 import { bridgeBodyBytes, MAX_BRIDGE_BODY, type BridgePlaintext, type OpenOutcomeView } from '../../common/ipc/schemas/messages';
 import type { ContactTrust as ContactTrustView } from '../../common/ipc/schemas/verification';
 import { TooLargeError } from '../../common/protocol/errors';
-import type { Client, ContactCodeCheck, ContactTrust, CoreMessageCrypto } from '../../client';
+import type { Client, ContactCodeCheck, ContactTrust, CoreMessageCrypto, StoredMessage, TextPlaintext } from '../../client';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
@@ -83,6 +83,20 @@ async function openForBridge(crypto: CoreMessageCrypto, conversationId: Conversa
   const plaintext = toBridgePlaintext(outcome.plaintext);
   if (plaintext === null) return { kind: 'rejected', code: 'unsupported_body', message: 'binary messages are not shown in this version' };
   return { ...outcome, plaintext };
+}
+
+/**
+ * Keeps what main opened in the local store (docs/client.md "Local store"): opened and refused envelopes
+ * that name their timetoken; a pending one is kept once its key arrives and the renderer opens it again.
+ * A store failure does not fail the open (the message is shown; it is only not kept), it is reported.
+ */
+async function keepOpened(client: Client, conversationId: ConversationId, opened: { outcome: OpenOutcomeView; received: ReceivedAt | undefined }[]): Promise<void> {
+  const kept: StoredMessage[] = [];
+  for (const { outcome, received } of opened) {
+    if (received === undefined || outcome.kind === 'pending') continue;
+    kept.push({ conversationId, timetoken: received.timetoken, outcome: outcome.kind === 'ok' ? { ...outcome, plaintext: fromBridgePlaintext(outcome.plaintext) as TextPlaintext } : outcome });
+  }
+  await client.storeOpened(kept).catch((err: unknown) => console.error(`local store: ${err instanceof Error ? err.message : String(err)}`));
 }
 
 export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
@@ -250,13 +264,31 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return envelope as Record<string, unknown>;
     },
     async openMessage(conversationId, envelope, received) {
-      return openForBridge((await signedIn()).client.messageCrypto(), conversationId, envelope, received);
+      const { client } = await signedIn();
+      const outcome = await openForBridge(client.messageCrypto(), conversationId, envelope, received);
+      await keepOpened(client, conversationId, [{ outcome, received }]);
+      return outcome;
     },
     async openMessages(conversationId, envelopes, received) {
       if (received !== undefined && received.length !== envelopes.length)
         throw new AppError('invalid_arguments', 'openMessages: one receipt per envelope', 'validation');
-      const crypto = (await signedIn()).client.messageCrypto();
-      return Promise.all(envelopes.map((envelope, i) => openForBridge(crypto, conversationId, envelope, received?.[i])));
+      const { client } = await signedIn();
+      const crypto = client.messageCrypto();
+      const outcomes = await Promise.all(envelopes.map((envelope, i) => openForBridge(crypto, conversationId, envelope, received?.[i])));
+      await keepOpened(
+        client,
+        conversationId,
+        outcomes.map((outcome, i) => ({ outcome, received: received?.[i] })),
+      );
+      return outcomes;
+    },
+    async historyPage(conversationId, query) {
+      const { client } = await signedIn();
+      const page = await client.storedHistory(conversationId, query.before === undefined ? { limit: query.limit } : { before: query.before, limit: query.limit });
+      return page.map((m) => ({
+        timetoken: m.timetoken,
+        outcome: m.outcome.kind === 'ok' ? { ...m.outcome, plaintext: toBridgePlaintext(m.outcome.plaintext)! } : m.outcome,
+      }));
     },
     async listDevices() {
       return (await signedIn()).client.devices();
