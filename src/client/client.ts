@@ -31,7 +31,7 @@ import type { AppError } from '../common/errors';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
 import { LocalHistory, type LocalStoreKey, type PageQuery, type StoredMessage } from './store';
-import { transportConfig } from './transport';
+import { isTemporary, transportConfig } from './transport';
 import type { Vault } from './vault';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
 
@@ -364,12 +364,27 @@ export class Client {
 
   /**
    * PubNub access for a pipeline the host runs elsewhere (the desktop renderer): where to connect and an
-   * Access Manager token for exactly this user's channels, fresh from the key service. Not key material.
+   * Access Manager token for exactly this user's channels, fresh from the key service. Not key material. When no token can be had for now
+   * (the key service or PubNub unreachable: a temporary error) and an earlier token named the keyset, the
+   * answer has `token: null`: the pipeline starts, shows stored history, and fetches a token once the
+   * relay refuses it (docs/client.md "Local store").
    */
-  async transportAccess(): Promise<{ origin: string; ssl: boolean; publishKey: string; subscribeKey: string; userId: UserId; token: string }> {
+  async transportAccess(): Promise<{ origin: string; ssl: boolean; publishKey: string; subscribeKey: string; userId: UserId; token: string | null }> {
     const { identity } = this.need();
-    const token = await this.api.request('getPubnubToken');
     const config = transportConfig(this.deps.relay);
+    let token;
+    try {
+      token = await this.api.request('getPubnubToken');
+    } catch (err) {
+      const known = this.state.get().pubnubKeys;
+      if (known === undefined || !isTemporary(err)) throw err;
+      return { ...config, ...known, userId: identity.userId, token: null };
+    }
+    const known = this.state.get().pubnubKeys;
+    if (known?.publishKey !== token.publishKey || known.subscribeKey !== token.subscribeKey)
+      this.state.update((s) => {
+        s.pubnubKeys = { publishKey: token.publishKey, subscribeKey: token.subscribeKey };
+      });
     return { ...config, publishKey: token.publishKey, subscribeKey: token.subscribeKey, userId: identity.userId, token: token.token };
   }
 
@@ -496,6 +511,7 @@ export class Client {
     this.state.update((s) => {
       s.session = null;
       s.cursors = {};
+      delete s.pubnubKeys;
     });
     // The local store and its keychain item go too: nothing this device read stays readable on it.
     await this.history?.erase();

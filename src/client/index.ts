@@ -70,4 +70,5 @@ export { KeyServiceApi, DEFAULT_KEY_SERVICE_TIMEOUT_MS, type KeyServiceAnswer, t
 export { certifyAndRegister } from './enrol';
 export { proveDevice } from './deviceSession';
 export { ProfileState } from './profileState';
+export { isTemporary } from './transport';
 export { LOOKUP_USERS } from './directoryLookup';

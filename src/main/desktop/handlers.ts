@@ -20,7 +20,7 @@ import type { Session } from '../../common/ipc/schemas/session';
 import { bridgeBodyBytes, MAX_BRIDGE_BODY, type BridgePlaintext, type OpenOutcomeView } from '../../common/ipc/schemas/messages';
 import type { ContactTrust as ContactTrustView } from '../../common/ipc/schemas/verification';
 import { TooLargeError } from '../../common/protocol/errors';
-import type { Client, ContactCodeCheck, ContactTrust, CoreMessageCrypto, StoredMessage, TextPlaintext } from '../../client';
+import { isTemporary, type Client, type ContactCodeCheck, type ContactTrust, type CoreMessageCrypto, type StoredMessage, type TextPlaintext } from '../../client';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
@@ -99,6 +99,17 @@ async function keepOpened(client: Client, conversationId: ConversationId, opened
   await client.storeOpened(kept).catch((err: unknown) => console.error(`local store: ${err instanceof Error ? err.message : String(err)}`));
 }
 
+/**
+ * Starts the core's messaging (its control-notice subscription). With the relay or the key service out of
+ * reach for now the session still opens — stored history is readable offline — and the start is tried
+ * again with the next transport token.
+ */
+async function startCoreMessaging(client: Client): Promise<void> {
+  await client.messaging().catch((err: unknown) => {
+    if (!isTemporary(err)) throw err;
+  });
+}
+
 export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   const { host, events } = deps;
   const linking = new DesktopLinking(events, deps.keyRelease ?? CODE_ONLY);
@@ -142,7 +153,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       client.onNotice((notice) => {
         if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
       });
-      await client.messaging();
+      await startCoreMessaging(client);
     }
     const s = client.session();
     const me = await client.findUser(s.userId).catch(() => null);
@@ -183,7 +194,11 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return announceSession();
     },
     async transportConfig() {
-      return (await signedIn()).client.transportAccess();
+      const { client } = await signedIn();
+      const access = await client.transportAccess();
+      // Reachable again: the core's own subscription (control notices) starts if it could not before.
+      if (access.token !== null) await startCoreMessaging(client);
+      return access;
     },
     async signOut() {
       const client = await host.current();
