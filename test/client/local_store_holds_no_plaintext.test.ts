@@ -14,7 +14,15 @@ import keytar from 'keytar';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConversationId, DeviceId, MessageId, UserId } from '../../src/common/ids';
 import { createKeytarStore } from '../../src/client/keychain/keychain';
-import { LocalHistory, LocalStore, LocalStoreLockedError, MIGRATIONS, STORE_KEY_ACCOUNT, createKeychainStoreKey, type StoredMessage } from '../../src/client/store';
+import {
+  LocalHistory,
+  LocalStore,
+  LocalStoreLockedError,
+  MIGRATIONS,
+  STORE_KEY_ACCOUNT,
+  createKeychainStoreKey,
+  type StoredMessage,
+} from '../../src/client/store';
 import { fromBase64Url } from '../../src/common/encoding/base64url';
 
 const service = `seed-messenger.store-${randomBytes(4).toString('hex')}`;

@@ -105,9 +105,7 @@ async function endSession(s: Session): Promise<void> {
 
 /** The bodies of a conversation's message items, in the order the view shows them. */
 function bodies(chat: ChatPort, id: ConversationId): string[] {
-  return chat
-    .view(id)
-    .items.flatMap((i) => (i.kind === 'message' && i.message.type === 'string' ? [i.message.body] : []));
+  return chat.view(id).items.flatMap((i) => (i.kind === 'message' && i.message.type === 'string' ? [i.message.body] : []));
 }
 
 async function until(what: string, check: () => boolean): Promise<void> {

@@ -30,7 +30,9 @@ describe('sign-out erases the local store and its key', { timeout: 60_000 }, () 
     const b = (await bob.call('register', { username: `bob${world.suffix}`, displayName: 'Bob', password, deviceName: 'Bob laptop' })) as {
       user: { userId: string };
     };
-    const conv = (await alice.call('createConversation', { kind: 'direct', memberUserIds: [b.user.userId], historyPolicy: 'shared' })) as { conversationId: string };
+    const conv = (await alice.call('createConversation', { kind: 'direct', memberUserIds: [b.user.userId], historyPolicy: 'shared' })) as {
+      conversationId: string;
+    };
     const plaintext = { id: randomBytes(16).toString('base64url'), sentAt: Date.now(), type: 'string', body: 'read me, then forget me' };
     const envelope = await alice.call('sealMessage', conv.conversationId, plaintext);
     const received = { timetoken: `${Date.now()}0000` };

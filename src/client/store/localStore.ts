@@ -206,7 +206,9 @@ export class LocalStore {
       const rows =
         query.before === undefined
           ? this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY tt DESC LIMIT ?').all(conversationId, limit)
-          : this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt < ? ORDER BY tt DESC LIMIT ?').all(conversationId, pad(query.before), limit);
+          : this.db
+              .prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt < ? ORDER BY tt DESC LIMIT ?')
+              .all(conversationId, pad(query.before), limit);
       return (rows as Row[]).reverse().map(fromRow);
     } catch (err) {
       throw failed(err);

@@ -34,7 +34,12 @@ import {
   HISTORY_PAGE_MAX,
   historyPageArgsSchema,
   storedMessageSchema,
-  OPEN_BATCH_MAX, openArgsSchema, openManyArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
+  OPEN_BATCH_MAX,
+  openArgsSchema,
+  openManyArgsSchema,
+  openOutcomeSchema,
+  sealArgsSchema,
+} from './schemas/messages';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { contactCodeSchema, contactTrustSchema, settingsSchema } from './schemas/verification';
 import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';

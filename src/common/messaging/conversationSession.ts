@@ -194,7 +194,10 @@ export class ConversationSession {
     try {
       page = await stored.page(this.id, { limit: this.deps.pageSize });
     } catch (error) {
-      this.deps.failed(this.id, new MessagingError('stored_history_failed', `stored history of ${this.id}: ${error instanceof Error ? error.message : String(error)}`));
+      this.deps.failed(
+        this.id,
+        new MessagingError('stored_history_failed', `stored history of ${this.id}: ${error instanceof Error ? error.message : String(error)}`),
+      );
       return;
     }
     if (this.deps.disposed() || page.length === 0) return;

@@ -20,7 +20,15 @@ import type { Session } from '../../common/ipc/schemas/session';
 import { bridgeBodyBytes, MAX_BRIDGE_BODY, type BridgePlaintext, type OpenOutcomeView } from '../../common/ipc/schemas/messages';
 import type { ContactTrust as ContactTrustView } from '../../common/ipc/schemas/verification';
 import { TooLargeError } from '../../common/protocol/errors';
-import { isTemporary, type Client, type ContactCodeCheck, type ContactTrust, type CoreMessageCrypto, type StoredMessage, type TextPlaintext } from '../../client';
+import {
+  isTemporary,
+  type Client,
+  type ContactCodeCheck,
+  type ContactTrust,
+  type CoreMessageCrypto,
+  type StoredMessage,
+  type TextPlaintext,
+} from '../../client';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
@@ -90,11 +98,19 @@ async function openForBridge(crypto: CoreMessageCrypto, conversationId: Conversa
  * that name their timetoken; a pending one is kept once its key arrives and the renderer opens it again.
  * A store failure does not fail the open (the message is shown; it is only not kept), it is reported.
  */
-async function keepOpened(client: Client, conversationId: ConversationId, opened: { outcome: OpenOutcomeView; received: ReceivedAt | undefined }[]): Promise<void> {
+async function keepOpened(
+  client: Client,
+  conversationId: ConversationId,
+  opened: { outcome: OpenOutcomeView; received: ReceivedAt | undefined }[],
+): Promise<void> {
   const kept: StoredMessage[] = [];
   for (const { outcome, received } of opened) {
     if (received === undefined || outcome.kind === 'pending') continue;
-    kept.push({ conversationId, timetoken: received.timetoken, outcome: outcome.kind === 'ok' ? { ...outcome, plaintext: fromBridgePlaintext(outcome.plaintext) as TextPlaintext } : outcome });
+    kept.push({
+      conversationId,
+      timetoken: received.timetoken,
+      outcome: outcome.kind === 'ok' ? { ...outcome, plaintext: fromBridgePlaintext(outcome.plaintext) as TextPlaintext } : outcome,
+    });
   }
   await client.storeOpened(kept).catch((err: unknown) => console.error(`local store: ${err instanceof Error ? err.message : String(err)}`));
 }
@@ -299,7 +315,10 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     async historyPage(conversationId, query) {
       const { client } = await signedIn();
-      const page = await client.storedHistory(conversationId, query.before === undefined ? { limit: query.limit } : { before: query.before, limit: query.limit });
+      const page = await client.storedHistory(
+        conversationId,
+        query.before === undefined ? { limit: query.limit } : { before: query.before, limit: query.limit },
+      );
       return page.map((m) => ({
         timetoken: m.timetoken,
         outcome: m.outcome.kind === 'ok' ? { ...m.outcome, plaintext: toBridgePlaintext(m.outcome.plaintext)! } : m.outcome,

@@ -58,7 +58,10 @@ export const HISTORY_PAGE_MAX = 100;
 
 /** Which page of a conversation's stored history: the newest `limit` messages before `before` (the newest when absent). */
 export const historyQuerySchema = z.strictObject({
-  before: z.string().regex(/^\d{1,20}$/).optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .optional(),
   limit: z.number().int().min(1).max(HISTORY_PAGE_MAX),
 });
 export const historyPageArgsSchema = z.tuple([ConversationIdSchema, historyQuerySchema]);
