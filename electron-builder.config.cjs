@@ -21,7 +21,7 @@ const PRODUCT_NAME = 'Seed Messenger';
 
 /** Modules with native code: unpacked from app.asar (a .node file cannot be loaded from inside it) and
  * rebuilt against Electron's ABI before packaging. */
-const NATIVE_MODULES = ['keytar', 'better-sqlite3', 'argon2', 'sodium-native'];
+const NATIVE_MODULES = ['keytar', 'better-sqlite3', 'better-sqlite3-multiple-ciphers', 'argon2', 'sodium-native'];
 
 const has = (env, ...names) => names.every((n) => typeof env[n] === 'string' && env[n].trim() !== '');
 

@@ -30,7 +30,8 @@ import { KeyServiceApi } from './keyServiceApi';
 import type { AppError } from '../common/errors';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
-import { transportConfig } from './transport';
+import { LocalHistory, type LocalStoreKey, type PageQuery, type StoredMessage } from './store';
+import { isTemporary, transportConfig } from './transport';
 import type { Vault } from './vault';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
 
@@ -45,6 +46,11 @@ export interface ClientDeps {
   readonly dataDir: string;
   readonly deviceName?: string;
   readonly platform?: DevicePlatform;
+  /**
+   * The local store's key in the OS keychain (docs/client.md "Local store"). With it, every message main
+   * opens is kept in the profile's encrypted `history.db`; without it (the CLI today) nothing is stored.
+   */
+  readonly localStoreKey?: LocalStoreKey;
   /** How long one key-service request may take; default 15 s (`key_service_timeout` after it). */
   readonly keyServiceTimeoutMs?: number;
 }
@@ -80,9 +86,11 @@ export class Client {
   private readonly revocationUnproven = new Emitter<[error: RevocationUnprovenError]>();
   private revocationCheck: Promise<AppError> | undefined;
   private readonly identityChanged = new Emitter<[userId: UserId]>();
+  private readonly history: LocalHistory | undefined;
 
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
+    this.history = deps.localStoreKey === undefined ? undefined : new LocalHistory(deps.dataDir, deps.localStoreKey);
     this.api = new KeyServiceApi(deps.keyServiceUrl.replace(/\/+$/, ''), {
       onRefreshToken: (token) => deps.vault.saveRefreshToken(token),
       ...(deps.keyServiceTimeoutMs === undefined ? {} : { timeoutMs: deps.keyServiceTimeoutMs }),
@@ -356,12 +364,27 @@ export class Client {
 
   /**
    * PubNub access for a pipeline the host runs elsewhere (the desktop renderer): where to connect and an
-   * Access Manager token for exactly this user's channels, fresh from the key service. Not key material.
+   * Access Manager token for exactly this user's channels, fresh from the key service. Not key material. When no token can be had for now
+   * (the key service or PubNub unreachable: a temporary error) and an earlier token named the keyset, the
+   * answer has `token: null`: the pipeline starts, shows stored history, and fetches a token once the
+   * relay refuses it (docs/client.md "Local store").
    */
-  async transportAccess(): Promise<{ origin: string; ssl: boolean; publishKey: string; subscribeKey: string; userId: UserId; token: string }> {
+  async transportAccess(): Promise<{ origin: string; ssl: boolean; publishKey: string; subscribeKey: string; userId: UserId; token: string | null }> {
     const { identity } = this.need();
-    const token = await this.api.request('getPubnubToken');
     const config = transportConfig(this.deps.relay);
+    let token;
+    try {
+      token = await this.api.request('getPubnubToken');
+    } catch (err) {
+      const known = this.state.get().pubnubKeys;
+      if (known === undefined || !isTemporary(err)) throw err;
+      return { ...config, ...known, userId: identity.userId, token: null };
+    }
+    const known = this.state.get().pubnubKeys;
+    if (known?.publishKey !== token.publishKey || known.subscribeKey !== token.subscribeKey)
+      this.state.update((s) => {
+        s.pubnubKeys = { publishKey: token.publishKey, subscribeKey: token.subscribeKey };
+      });
     return { ...config, publishKey: token.publishKey, subscribeKey: token.subscribeKey, userId: identity.userId, token: token.token };
   }
 
@@ -443,6 +466,21 @@ export class Client {
   }
 
   /**
+   * Keeps opened envelopes in the local store (docs/client.md "Local store"); nothing without a store key.
+   * Signed in only: a signed-out profile has no store.
+   */
+  async storeOpened(messages: readonly StoredMessage[]): Promise<void> {
+    this.need();
+    await this.history?.put(messages);
+  }
+
+  /** A page of a conversation's stored messages, oldest first: the newest `limit` before `before`. */
+  async storedHistory(conversationId: ConversationId, query: PageQuery): Promise<StoredMessage[]> {
+    this.need();
+    return (await this.history?.page(conversationId, query)) ?? [];
+  }
+
+  /**
    * Asks the key service whether this device may still act; a device revoked from another one learns it
    * here (or on any other call) and — once the account's revocation statement verifies — forgets its keys
    * and local state and tells the `onRevoked` listeners. An unproven claim fails with `revocation_unproven`.
@@ -473,7 +511,10 @@ export class Client {
     this.state.update((s) => {
       s.session = null;
       s.cursors = {};
+      delete s.pubnubKeys;
     });
+    // The local store and its keychain item go too: nothing this device read stays readable on it.
+    await this.history?.erase();
   }
 
   /**
@@ -483,6 +524,7 @@ export class Client {
   async close(): Promise<void> {
     this.api.close();
     await this.stop();
+    await this.history?.close();
   }
 
   /** Stops the pipeline, the transport, broadcast and every timer; the client can sign in again. */

@@ -17,6 +17,18 @@ export type { LinkClaim, LinkOffer } from './deviceLinking';
 export type { CoreMessageCrypto } from './messageCrypto';
 
 // Where the device's secrets live.
+export {
+  createKeychainStoreKey,
+  LocalStore,
+  LocalStoreFailedError,
+  LocalStoreLockedError,
+  STORE_KEY_ACCOUNT,
+  type LocalStoreKey,
+  type StoredMessage,
+  type StoredOutcome,
+  type TextPlaintext,
+} from './store';
+export { STORE_FILE } from './store/localHistory';
 export { createKeychainVault, InMemoryVaultForTests, VaultCorruptError, type Vault, type VaultSecrets } from './vault';
 export {
   createKeytarStore,
@@ -58,4 +70,5 @@ export { KeyServiceApi, DEFAULT_KEY_SERVICE_TIMEOUT_MS, type KeyServiceAnswer, t
 export { certifyAndRegister } from './enrol';
 export { proveDevice } from './deviceSession';
 export { ProfileState } from './profileState';
+export { isTemporary } from './transport';
 export { LOOKUP_USERS } from './directoryLookup';

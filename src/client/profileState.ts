@@ -43,6 +43,11 @@ const StateSchema = z.strictObject({
    * answer must extend it — a shorter chain is a rollback, another statement at it a fork.
    */
   membershipPins: z.record(z.string(), z.strictObject({ seq: z.number().int().min(0), hash: z.string() })).optional(),
+  /**
+   * The PubNub keyset of the last transport token (public identifiers, not secrets), so the messenger can
+   * start offline and show stored history before a token can be fetched (docs/client.md "Local store").
+   */
+  pubnubKeys: z.strictObject({ publishKey: z.string(), subscribeKey: z.string() }).optional(),
 });
 export type ProfileStateData = z.infer<typeof StateSchema>;
 

@@ -3,7 +3,7 @@
  * Shared by the Electron entry, browser mode and tests, so they all start the same services the same way.
  */
 import { chooseCryptoProvider } from '../node/crypto/providers';
-import { createKeytarStore, createKeychainVault } from '../client';
+import { createKeychainStoreKey, createKeytarStore, createKeychainVault } from '../client';
 import type { MainDeps } from './composition';
 import { ClientHost } from './desktop/clientHost';
 import { chooseNetwork } from './desktop/network';
@@ -40,6 +40,7 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
     keyServiceUrl: net.keyServiceUrl,
     relayUrl: net.relayUrl,
     dataDir: paths.dir,
+    localStoreKey: createKeychainStoreKey(secrets),
   });
   return {
     ...base,

@@ -132,11 +132,13 @@ describe('electron-builder configuration', () => {
     const config = builder.createBuilderConfig({});
     expect(config).toMatchObject({ asar: true, npmRebuild: true, buildDependenciesFromSource: false });
     const unpacked = (file: string) => config.asarUnpack.some((g) => minimatch(file, g, { dot: true }));
-    expect(builder.NATIVE_MODULES.sort()).toEqual(['argon2', 'better-sqlite3', 'keytar', 'sodium-native']);
+    expect(builder.NATIVE_MODULES.sort()).toEqual(['argon2', 'better-sqlite3', 'better-sqlite3-multiple-ciphers', 'keytar', 'sodium-native']);
     for (const file of [
       'node_modules/keytar/build/Release/keytar.node',
       'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
       'node_modules/better-sqlite3/lib/database.js',
+      'node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node',
+      'node_modules/better-sqlite3-multiple-ciphers/lib/database.js',
       'node_modules/argon2/prebuilds/linux-x64/argon2.glibc.node',
       'node_modules/sodium-native/prebuilds/linux-x64/sodium-native.node',
       'node_modules/sodium-native/binding.js',

@@ -41,6 +41,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "endSession": "function",
         "followChannel": "function",
         "getSettings": "function",
+        "historyPage": "function",
         "keychainStatus": "function",
         "leaveConversation": "function",
         "listChannels": "function",

@@ -34,6 +34,8 @@ export const CLIENT_ERRORS = {
   key_cache_write_failed: 'unavailable',
   key_cache_tampered: 'crypto',
   revocation_unproven: 'crypto',
+  local_store_locked: 'crypto',
+  local_store_failed: 'unavailable',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;

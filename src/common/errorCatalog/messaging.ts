@@ -16,4 +16,5 @@ export const MESSAGING_ERRORS = {
   signal_failed: 'transport',
   cursor_failed: 'transport',
   subscribe_failed: 'transport',
+  stored_history_failed: 'unavailable',
 } as const satisfies Record<MessagingErrorCode, ErrorCategory>;

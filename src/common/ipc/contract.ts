@@ -29,7 +29,17 @@ import {
   startLinkArgsSchema,
   typedConfirmationCodeSchema,
 } from './schemas/devices';
-import { envelopeJsonSchema, OPEN_BATCH_MAX, openArgsSchema, openManyArgsSchema, openOutcomeSchema, sealArgsSchema } from './schemas/messages';
+import {
+  envelopeJsonSchema,
+  HISTORY_PAGE_MAX,
+  historyPageArgsSchema,
+  storedMessageSchema,
+  OPEN_BATCH_MAX,
+  openArgsSchema,
+  openManyArgsSchema,
+  openOutcomeSchema,
+  sealArgsSchema,
+} from './schemas/messages';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { contactCodeSchema, contactTrustSchema, settingsSchema } from './schemas/verification';
 import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';
@@ -110,6 +120,11 @@ export const contract = {
   openMessage: { args: openArgsSchema, result: openOutcomeSchema },
   /** Opens several envelopes of one conversation in one call (a history page); outcomes in the same order. */
   openMessages: { args: openManyArgsSchema, result: z.array(openOutcomeSchema).max(OPEN_BATCH_MAX) },
+  /**
+   * A page of a conversation's history from main's encrypted local store (every envelope main opened, kept
+   * with its outcome): the newest `limit` messages before `before`, in timetoken order. Works offline.
+   */
+  historyPage: { args: historyPageArgsSchema, result: z.array(storedMessageSchema).max(HISTORY_PAGE_MAX) },
 
   listDevices: { args: z.tuple([]), result: z.array(deviceSummarySchema) },
   /** Revokes one of this user's other devices; its conversations rotate. */

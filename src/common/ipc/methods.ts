@@ -28,6 +28,7 @@ export const methodNames = [
   'sealMessage',
   'openMessage',
   'openMessages',
+  'historyPage',
   'listDevices',
   'revokeDevice',
   'listSessions',

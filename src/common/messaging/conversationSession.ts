@@ -9,8 +9,8 @@
 import { conversationPubnubChannel } from '../pubnubChannels';
 import type { ConversationId } from '../ids';
 import { Annotations } from './annotations';
-import { TransportError, type MessagingError } from './errors';
-import type { CursorStore, MessageCrypto, OpenOutcome } from './ports';
+import { MessagingError, TransportError } from './errors';
+import type { CursorStore, MessageCrypto, OpenOutcome, StoredHistory } from './ports';
 import { Timeline, type ReceivedRecord } from './timeline';
 import { classifyFailure, fetchPage, type HistoryEntry, type PageQuery, type PubNubClient } from './transport';
 import { compareTimetokens, isTimetoken, nextTimetoken, timetokenOf } from './timetoken';
@@ -19,6 +19,8 @@ export interface SessionDeps {
   readonly pubnub: PubNubClient;
   readonly crypto: MessageCrypto;
   readonly cursors: CursorStore;
+  /** The host's local store: its newest page is shown before the first catch-up. */
+  readonly stored?: StoredHistory;
   readonly pageSize: number;
   /** Called after every visible change. */
   readonly changed: (conversationId: ConversationId) => void;
@@ -40,6 +42,7 @@ export class ConversationSession {
   live = false;
   private cursor: string | undefined;
   private cursorLoad: Promise<void> | undefined;
+  private storedLoad: Promise<void> | undefined;
   private saving: Promise<void> = Promise.resolve();
   private keyEpoch = 0;
   private catchingUp: Promise<void> | undefined;
@@ -106,6 +109,7 @@ export class ConversationSession {
 
   private async catchUpOnce(): Promise<void> {
     await this.loadCursor();
+    await this.loadStored();
     const count = this.deps.pageSize;
     if (this.cursor === undefined) {
       const page = await this.fetch({ count });
@@ -170,6 +174,41 @@ export class ConversationSession {
       const code = (error as { code?: unknown } | null)?.code;
       return { kind: 'rejected', code: typeof code === 'string' ? code : 'open_failed', message: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /**
+   * Once per session: the newest page of the host's store goes into the timeline as already opened (the
+   * timeline dedupes by timetoken, so catch-up and live never show a stored message twice). Without a
+   * cursor, catch-up continues after the newest stored timetoken. A store failure is reported; catch-up
+   * carries on from PubNub.
+   */
+  private loadStored(): Promise<void> {
+    this.storedLoad ??= this.readStored();
+    return this.storedLoad;
+  }
+
+  private async readStored(): Promise<void> {
+    const stored = this.deps.stored;
+    if (stored === undefined) return;
+    let page;
+    try {
+      page = await stored.page(this.id, { limit: this.deps.pageSize });
+    } catch (error) {
+      this.deps.failed(
+        this.id,
+        new MessagingError('stored_history_failed', `stored history of ${this.id}: ${error instanceof Error ? error.message : String(error)}`),
+      );
+      return;
+    }
+    if (this.deps.disposed() || page.length === 0) return;
+    for (const entry of page) {
+      if (!isTimetoken(entry.timetoken)) continue;
+      const record = this.timeline.claim(timetokenOf(entry.timetoken), undefined, null);
+      if (record !== undefined) this.timeline.settle(record, entry.outcome);
+    }
+    const newest = page.at(-1)!.timetoken;
+    if (this.cursor === undefined && isTimetoken(newest)) this.advanceCursor(timetokenOf(newest), false);
+    this.deps.changed(this.id);
   }
 
   private async loadCursor(): Promise<void> {

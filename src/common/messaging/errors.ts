@@ -18,7 +18,9 @@ export type MessagingErrorCode =
   | 'action_failed'
   | 'signal_failed'
   | 'cursor_failed'
-  | 'subscribe_failed';
+  | 'subscribe_failed'
+  /** The host's local store did not answer a page of stored history (the pipeline carries on from PubNub). */
+  | 'stored_history_failed';
 
 export class MessagingError extends AppError {
   declare readonly code: MessagingErrorCode;

@@ -251,6 +251,7 @@ export class Messaging {
         pubnub: this.pubnub,
         crypto: this.options.crypto,
         cursors: this.options.cursors,
+        ...(this.options.stored === undefined ? {} : { stored: this.options.stored }),
         pageSize: this.pageSize,
         changed: (cid) => this.markChanged(cid),
         failed: (cid, error) => this.report(error, cid),

@@ -4,7 +4,7 @@
  */
 import type { DeviceId, UserId } from '../ids';
 import { InvalidInputError } from './errors';
-import type { CursorStore, MessageCrypto } from './ports';
+import type { CursorStore, MessageCrypto, StoredHistory } from './ports';
 import type { PubNubClient } from './transport';
 import type { TypingTimers } from './typing';
 
@@ -13,6 +13,8 @@ export interface MessagingOptions {
   readonly pubnub: PubNubClient;
   readonly crypto: MessageCrypto;
   readonly cursors: CursorStore;
+  /** The host's local store of opened messages; without it a conversation starts from PubNub alone. */
+  readonly stored?: StoredHistory;
   /** This device: the sender of what this pipeline sends. */
   readonly self: { readonly userId: UserId; readonly deviceId: DeviceId };
   /** CSPRNG bytes (message ids). */

@@ -41,3 +41,19 @@ export interface CursorStore {
   load(conversationId: ConversationId): Promise<string | undefined>;
   save(conversationId: ConversationId, timetoken: string): Promise<void>;
 }
+
+/** A message as the host's local store kept it when it was opened: never pending. */
+export interface StoredEntry {
+  readonly timetoken: string;
+  readonly outcome: Exclude<OpenOutcome, { kind: 'pending' }>;
+}
+
+/**
+ * The host's local store of opened messages (docs/messaging.md §Stored history): the desktop renderer reads
+ * it from main over the bridge (`historyPage`). A conversation shows its newest stored page before catch-up
+ * asks PubNub for anything, so a restart (or no network) never shows an empty conversation.
+ */
+export interface StoredHistory {
+  /** The newest `limit` stored messages before `before` (the newest when absent), in timetoken order. */
+  page(conversationId: ConversationId, query: { before?: string; limit: number }): Promise<StoredEntry[]>;
+}

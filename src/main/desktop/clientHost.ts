@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { CryptoProvider } from '../../common/crypto/provider';
-import { Client, type Vault } from '../../client';
+import { Client, type LocalStoreKey, type Vault } from '../../client';
 
 export interface ClientHostDeps {
   vault: Vault;
@@ -14,6 +14,8 @@ export interface ClientHostDeps {
   /** Relay/PubNub origin for the core's own control-notice subscription, as `http://host:port`. */
   relayUrl: string;
   dataDir: string;
+  /** The local store's key in the keychain: every message main opens is kept in the profile's encrypted store. */
+  localStoreKey?: LocalStoreKey;
 }
 
 export class ClientHost {

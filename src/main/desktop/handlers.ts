@@ -20,7 +20,15 @@ import type { Session } from '../../common/ipc/schemas/session';
 import { bridgeBodyBytes, MAX_BRIDGE_BODY, type BridgePlaintext, type OpenOutcomeView } from '../../common/ipc/schemas/messages';
 import type { ContactTrust as ContactTrustView } from '../../common/ipc/schemas/verification';
 import { TooLargeError } from '../../common/protocol/errors';
-import type { Client, ContactCodeCheck, ContactTrust, CoreMessageCrypto } from '../../client';
+import {
+  isTemporary,
+  type Client,
+  type ContactCodeCheck,
+  type ContactTrust,
+  type CoreMessageCrypto,
+  type StoredMessage,
+  type TextPlaintext,
+} from '../../client';
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
@@ -85,6 +93,39 @@ async function openForBridge(crypto: CoreMessageCrypto, conversationId: Conversa
   return { ...outcome, plaintext };
 }
 
+/**
+ * Keeps what main opened in the local store (docs/client.md "Local store"): opened and refused envelopes
+ * that name their timetoken; a pending one is kept once its key arrives and the renderer opens it again.
+ * A store failure does not fail the open (the message is shown; it is only not kept), it is reported.
+ */
+async function keepOpened(
+  client: Client,
+  conversationId: ConversationId,
+  opened: { outcome: OpenOutcomeView; received: ReceivedAt | undefined }[],
+): Promise<void> {
+  const kept: StoredMessage[] = [];
+  for (const { outcome, received } of opened) {
+    if (received === undefined || outcome.kind === 'pending') continue;
+    kept.push({
+      conversationId,
+      timetoken: received.timetoken,
+      outcome: outcome.kind === 'ok' ? { ...outcome, plaintext: fromBridgePlaintext(outcome.plaintext) as TextPlaintext } : outcome,
+    });
+  }
+  await client.storeOpened(kept).catch((err: unknown) => console.error(`local store: ${err instanceof Error ? err.message : String(err)}`));
+}
+
+/**
+ * Starts the core's messaging (its control-notice subscription). With the relay or the key service out of
+ * reach for now the session still opens — stored history is readable offline — and the start is tried
+ * again with the next transport token.
+ */
+async function startCoreMessaging(client: Client): Promise<void> {
+  await client.messaging().catch((err: unknown) => {
+    if (!isTemporary(err)) throw err;
+  });
+}
+
 export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   const { host, events } = deps;
   const linking = new DesktopLinking(events, deps.keyRelease ?? CODE_ONLY);
@@ -128,7 +169,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       client.onNotice((notice) => {
         if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
       });
-      await client.messaging();
+      await startCoreMessaging(client);
     }
     const s = client.session();
     const me = await client.findUser(s.userId).catch(() => null);
@@ -169,7 +210,11 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return announceSession();
     },
     async transportConfig() {
-      return (await signedIn()).client.transportAccess();
+      const { client } = await signedIn();
+      const access = await client.transportAccess();
+      // Reachable again: the core's own subscription (control notices) starts if it could not before.
+      if (access.token !== null) await startCoreMessaging(client);
+      return access;
     },
     async signOut() {
       const client = await host.current();
@@ -250,13 +295,34 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return envelope as Record<string, unknown>;
     },
     async openMessage(conversationId, envelope, received) {
-      return openForBridge((await signedIn()).client.messageCrypto(), conversationId, envelope, received);
+      const { client } = await signedIn();
+      const outcome = await openForBridge(client.messageCrypto(), conversationId, envelope, received);
+      await keepOpened(client, conversationId, [{ outcome, received }]);
+      return outcome;
     },
     async openMessages(conversationId, envelopes, received) {
       if (received !== undefined && received.length !== envelopes.length)
         throw new AppError('invalid_arguments', 'openMessages: one receipt per envelope', 'validation');
-      const crypto = (await signedIn()).client.messageCrypto();
-      return Promise.all(envelopes.map((envelope, i) => openForBridge(crypto, conversationId, envelope, received?.[i])));
+      const { client } = await signedIn();
+      const crypto = client.messageCrypto();
+      const outcomes = await Promise.all(envelopes.map((envelope, i) => openForBridge(crypto, conversationId, envelope, received?.[i])));
+      await keepOpened(
+        client,
+        conversationId,
+        outcomes.map((outcome, i) => ({ outcome, received: received?.[i] })),
+      );
+      return outcomes;
+    },
+    async historyPage(conversationId, query) {
+      const { client } = await signedIn();
+      const page = await client.storedHistory(
+        conversationId,
+        query.before === undefined ? { limit: query.limit } : { before: query.before, limit: query.limit },
+      );
+      return page.map((m) => ({
+        timetoken: m.timetoken,
+        outcome: m.outcome.kind === 'ok' ? { ...m.outcome, plaintext: toBridgePlaintext(m.outcome.plaintext)! } : m.outcome,
+      }));
     },
     async listDevices() {
       return (await signedIn()).client.devices();

@@ -52,3 +52,26 @@ export const openOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
 ]);
 export type OpenOutcomeView = z.infer<typeof openOutcomeSchema>;
+
+/** At most this many stored messages per `historyPage` answer. */
+export const HISTORY_PAGE_MAX = 100;
+
+/** Which page of a conversation's stored history: the newest `limit` messages before `before` (the newest when absent). */
+export const historyQuerySchema = z.strictObject({
+  before: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .optional(),
+  limit: z.number().int().min(1).max(HISTORY_PAGE_MAX),
+});
+export const historyPageArgsSchema = z.tuple([ConversationIdSchema, historyQuerySchema]);
+
+/** One stored message as main kept it when it opened the envelope: opened, or refused with its code. */
+export const storedMessageSchema = z.object({
+  timetoken: z.string().regex(/^\d{1,20}$/),
+  outcome: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('ok'), plaintext: bridgePlaintextSchema, senderDevice: DeviceIdSchema, senderUser: UserIdSchema, keyVersion: z.number().int() }),
+    z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
+  ]),
+});
+export type StoredMessageView = z.infer<typeof storedMessageSchema>;

@@ -14,6 +14,7 @@ import { createMessaging } from '../../../common/messaging/messaging';
 import type { ChatPort } from '../state/env';
 import { BridgeMessageCrypto } from './bridgeMessageCrypto';
 import { storageCursorStore } from './cursorStore';
+import { bridgeStoredHistory } from './storedHistory';
 import { pipelineRetryPolicy } from '../../../common/messaging/retryPolicy';
 
 export interface RendererMessagingDeps {
@@ -51,6 +52,7 @@ export async function startRendererMessaging(deps: RendererMessagingDeps): Promi
     pubnub,
     crypto: new BridgeMessageCrypto(deps.bridge, deps.events),
     cursors: storageCursorStore(deps.storage, deps.self.userId),
+    stored: bridgeStoredHistory(deps.bridge),
     self: deps.self,
     randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
     timers: browserTimers,
