@@ -32,3 +32,13 @@ export function pairedRatios(a: readonly number[], b: readonly number[]): number
   if (a.length !== b.length || a.length === 0) throw new MeasurementError('paired ratios need rounds of equal, non-zero count');
   return a.map((x, i) => x / (b[i] as number));
 }
+
+/** A ratio's spread as percent. */
+export function percentOf(s: Spread): Spread {
+  return { median: s.median * 100, min: s.min * 100, max: s.max * 100, n: s.n };
+}
+
+/** Rates (ops/s) as per-operation microseconds; min and max swap. */
+export function microsecondsOf(s: Spread): Spread {
+  return { median: 1e6 / s.median, min: 1e6 / s.max, max: 1e6 / s.min, n: s.n };
+}

@@ -12,8 +12,9 @@ import { bytesOf } from '../../src/common/protocol/wire';
 import { MeasurementError } from '../lib/errors';
 import { CONVERSATION_ID, makeDevice, provider, wrapRoundTrip } from '../lib/fixtures';
 import type { Section, SectionContext, SectionOutcome } from '../lib/section';
+import { microsecondsOf, percentOf } from '../lib/stats';
 import { measureSideBySide, rateOf, ratioOf, type Candidate } from '../lib/throughput';
-import type { Figure, Spread } from '../lib/types';
+import type { Figure } from '../lib/types';
 import { meets } from '../report/verdict';
 
 const SHARE_TARGET = { op: '>=', value: 80 } as const;
@@ -25,9 +26,6 @@ const STAGE = {
   gcm: 'stage: AES-256-GCM of 32 bytes',
   freshDh: 'stage: DH with a public key seen for the first time (import + DH)',
 } as const;
-const percent = (s: Spread): Spread => ({ median: s.median * 100, min: s.min * 100, max: s.max * 100, n: s.n });
-/** Rates (ops/s) as per-operation microseconds; min and max swap. */
-const invert = (s: Spread): Spread => ({ median: 1e6 / s.median, min: 1e6 / s.max, max: 1e6 / s.min, n: s.n });
 
 function x25519Objects(privateKey: Uint8Array, publicKey: Uint8Array): { priv: KeyObject; pub: KeyObject } {
   const x = Buffer.from(publicKey).toString('base64url');
@@ -83,8 +81,8 @@ export const hpkeWrapSection: Section = {
   async run(ctx: SectionContext): Promise<SectionOutcome> {
     const opts = ctx.quick ? { rounds: 3, sliceMs: 60, warmupMs: 60 } : { rounds: 7, sliceMs: 150, warmupMs: 200 };
     const rates = await measureSideBySide(await candidates(), opts);
-    const wrapShare = percent(ratioOf(rates, 'wrap', 'raw encap'));
-    const unwrapShare = percent(ratioOf(rates, 'unwrap', 'raw dh'));
+    const wrapShare = percentOf(ratioOf(rates, 'wrap', 'raw encap'));
+    const unwrapShare = percentOf(ratioOf(rates, 'unwrap', 'raw dh'));
     const us = (name: string) => 1e6 / rateOf(rates, name).median;
     const µ = (name: string) => `${us(name).toFixed(1)} µs`;
     const wrapReason =
@@ -119,7 +117,7 @@ export const hpkeWrapSection: Section = {
         id: 'wrap_vs_single_dh',
         label: 'wrap ÷ one raw DH',
         unit: '%',
-        value: percent(ratioOf(rates, 'wrap', 'raw dh')),
+        value: percentOf(ratioOf(rates, 'wrap', 'raw dh')),
         note: 'a wrap needs two X25519 operations, so 50 % is its natural bound here',
       },
       { id: 'hpke_core_seal', label: '@hpke/core seal (WebCrypto), same info/aad', unit: 'ops/s', value: rateOf(rates, '@hpke/core seal') },
@@ -133,7 +131,7 @@ export const hpkeWrapSection: Section = {
           .toLowerCase()}`,
         label: `cost of ${name.replace(/^stage: /, '')}`,
         unit: 'µs',
-        value: invert(rateOf(rates, name)),
+        value: microsecondsOf(rateOf(rates, name)),
       })),
     ];
     return {

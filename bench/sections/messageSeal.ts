@@ -7,6 +7,7 @@
  * (per-message microseconds).
  */
 import type { Section, SectionContext, SectionOutcome } from '../lib/section';
+import { microsecondsOf, percentOf } from '../lib/stats';
 import { measureSideBySide, rateOf, ratioOf, type RoundRates } from '../lib/throughput';
 import type { Figure, Spread } from '../lib/types';
 import { meets } from '../report/verdict';
@@ -21,15 +22,13 @@ const SEAL_TARGET = { op: '>=', value: 25_000 } as const;
 const SDK_RATIO_TARGET = { op: '>=', value: 2.5 } as const;
 const VERIFY_SHARE_TARGET = { op: '>=', value: 80 } as const;
 
-const percent = (s: Spread): Spread => ({ median: s.median * 100, min: s.min * 100, max: s.max * 100, n: s.n });
-
 function figuresFor(size: (typeof SIZES)[number], rates: RoundRates): Figure[] {
   const us = (name: string) => 1e6 / rateOf(rates, name).median;
   const µ = (name: string) => `${us(name).toFixed(1)} µs`;
   const seal = rateOf(rates, C.seal);
   const aeadVsSdk = ratioOf(rates, C.aead, C.sdkEncrypt);
   const rawVsSdk = ratioOf(rates, C.rawGcm, C.sdkEncrypt).median;
-  const openShare = percent(ratioOf(rates, C.open, C.rawVerify));
+  const openShare = percentOf(ratioOf(rates, C.open, C.rawVerify));
   const f = (id: string, label: string, unit: string, value: Spread, extra: Partial<Figure> = {}): Figure => ({
     id: `${size.id}.${id}`,
     label: `${label}, ${size.label}`,
@@ -73,15 +72,10 @@ function figuresFor(size: (typeof SIZES)[number], rates: RoundRates): Figure[] {
     f('raw_verify', 'raw node:crypto Ed25519 verify (ceiling)', 'ops/s', rateOf(rates, C.rawVerify)),
     ...[C.stageSign, C.stageEncode, C.stageB64, C.stageSize, C.stageParse, C.stageDecode, C.stageVerify, C.stageDecrypt, C.stageDecodePlain].map((name) =>
       f(`cost.${name.replace(/^stage: /, '').replace(/[^a-z0-9]+/g, '_')}`, `cost of ${name.replace(/^stage: /, '')}`, 'µs', {
-        ...invert(rateOf(rates, name)),
+        ...microsecondsOf(rateOf(rates, name)),
       }),
     ),
   ];
-}
-
-/** Rates (ops/s) as per-operation microseconds; min and max swap. */
-function invert(s: Spread): Spread {
-  return { median: 1e6 / s.median, min: 1e6 / s.max, max: 1e6 / s.min, n: s.n };
 }
 
 export const messageSealSection: Section = {

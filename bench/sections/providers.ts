@@ -16,7 +16,7 @@ import { allCryptoProviders, type ChosenCryptoProvider } from '../../src/node/cr
 import { MeasurementError } from '../lib/errors';
 import { CONVERSATION_ID, makeDevice, sealInputOf, textMessage, wrapRoundTrip } from '../lib/fixtures';
 import type { Section, SectionContext, SectionOutcome } from '../lib/section';
-import { spreadOf } from '../lib/stats';
+import { percentOf, spreadOf } from '../lib/stats';
 import { measureSideBySide, rateOf, ratioOf, type Candidate, type RoundRates } from '../lib/throughput';
 import type { Figure, Spread } from '../lib/types';
 import { meets } from '../report/verdict';
@@ -39,7 +39,6 @@ const OP = {
   gcm: 'AES-256-GCM decrypt 200 B',
 } as const;
 
-const percent = (s: Spread): Spread => ({ median: s.median * 100, min: s.min * 100, max: s.max * 100, n: s.n });
 const name = (p: ChosenCryptoProvider, op: string) => `${p.name}: ${op}`;
 
 async function candidatesOf(p: ChosenCryptoProvider): Promise<Candidate[]> {
@@ -111,7 +110,7 @@ function figuresOf(p: ChosenCryptoProvider, rates: RoundRates, batch: Spread, ca
   const us = (op: string) => 1e6 / rateOf(rates, name(p, op)).median;
   const µ = (op: string) => `${us(op).toFixed(1)} µs`;
   const seal = rateOf(rates, name(p, OP.seal));
-  const openShare = percent(ratioOf(rates, name(p, OP.open), name(p, OP.verify)));
+  const openShare = percentOf(ratioOf(rates, name(p, OP.open), name(p, OP.verify)));
   const wrap = rateOf(rates, name(p, OP.wrap));
   const unwrap = rateOf(rates, name(p, OP.unwrap));
   const f = (id: string, label: string, unit: string, value: Spread, extra: Partial<Figure> = {}): Figure => ({
