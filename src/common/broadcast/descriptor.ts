@@ -11,6 +11,7 @@ import type { CryptoProvider } from '../crypto/provider';
 import { toBase64Url } from '../encoding/base64url';
 import { tuple } from '../encoding/bytes';
 import { canonicalJson } from '../encoding/canonicalJson';
+import { EncodingError } from '../encoding/encodingError';
 import { ChannelIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
 import { DeviceCertificateSchema, verifyDeviceCertificate } from '../protocol/deviceCertificate';
 import { isProtocolError } from '../protocol/errors';
@@ -108,7 +109,15 @@ export async function verifyDescriptor(provider: CryptoProvider, input: unknown,
     if (isProtocolError(err)) throw new DescriptorError('descriptor_not_certified', `channel descriptor: creator certificate refused: ${err.message}`);
     throw err;
   }
-  const ok = await provider.ed25519Verify(bytesOf(d.creatorCertificate.ed25519), descriptorSigningInput(d), bytesOf(d.signature));
+  let signingInput: Uint8Array;
+  try {
+    signingInput = descriptorSigningInput(d);
+  } catch (err) {
+    // A value canonical JSON cannot encode (e.g. -0 in a rule) cannot have been signed.
+    if (err instanceof EncodingError) throw new DescriptorError('descriptor_malformed', `channel descriptor: ${err.message}`);
+    throw err;
+  }
+  const ok = await provider.ed25519Verify(bytesOf(d.creatorCertificate.ed25519), signingInput, bytesOf(d.signature));
   if (!ok) throw new DescriptorError('descriptor_bad_signature', 'channel descriptor signature does not verify');
   return d;
 }
