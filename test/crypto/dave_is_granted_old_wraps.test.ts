@@ -119,6 +119,8 @@ describe('dave is granted old wraps', () => {
     await expect(verify(daveLaptop, daveWrap, [byCarolClaimingAlice])).rejects.toMatchObject({ code: 'bad_signature' });
     await expect(verify(daveLaptop, daveWrap, [{ ...daveGrant, signature: flipB64u(daveGrant.signature) }])).rejects.toMatchObject({ code: 'bad_signature' });
     await expect(verify(daveLaptop, daveWrap, [{ ...daveGrant, grantedAt: 21 }])).rejects.toMatchObject({ code: 'bad_signature' });
+    // -0 passes an integer check but canonical JSON cannot encode it (found by the fuzz test below).
+    await expect(verify(daveLaptop, daveWrap, [{ ...daveGrant, grantedAt: -0 }])).rejects.toSatisfy(isProtocolError);
   });
 
   it('grants for another version or conversation, loops and over-long chains are refused', async () => {

@@ -4,10 +4,10 @@
  * receivers check its member devices against the members at exactly that head.
  */
 import { z } from 'zod';
-import { b64uField } from './wire';
+import { b64uField, wireInt } from './wire';
 
 /** Highest sequence number (fits a 4-byte field, like key versions). */
 export const MAX_SEQ = 2 ** 31 - 1;
 
-export const MembershipHeadSchema = z.strictObject({ seq: z.number().int().min(0).max(MAX_SEQ), hash: b64uField(32) });
+export const MembershipHeadSchema = z.strictObject({ seq: wireInt(0, MAX_SEQ), hash: b64uField(32) });
 export type MembershipHead = z.infer<typeof MembershipHeadSchema>;

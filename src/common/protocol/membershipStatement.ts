@@ -22,7 +22,7 @@ export { MembershipHeadSchema, type MembershipHead } from './membershipHead';
 import { BadSignatureError, MalformedError, SignerNotCertifiedError, WrongConversationError } from './errors';
 import { compareIds } from './keyVersionRecord';
 import { MAX_SEQ, type MembershipHead } from './membershipHead';
-import { b64uField, bytesOf, parseWire, TimestampMs } from './wire';
+import { b64uField, bytesOf, parseWire, TimestampMs, wireInt } from './wire';
 
 /** Domain separation label of a statement signature. */
 export const MEMBERSHIP_DOMAIN = 'seed-membership-v1';
@@ -56,7 +56,7 @@ export type MembershipChangeType = MembershipChange['type'];
 const statementFields = {
   v: z.literal(1),
   conversationId: ConversationIdSchema,
-  seq: z.number().int().min(0).max(MAX_SEQ),
+  seq: wireInt(0, MAX_SEQ),
   prev: b64uField(32).nullable(),
   at: TimestampMs,
   actor: UserIdSchema,

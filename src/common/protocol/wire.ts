@@ -40,8 +40,21 @@ export function isCanonicalBase64Url(s: string, min: number, max: number): boole
   return rest === 2 ? (last & 0x0f) === 0 : (last & 0x03) === 0;
 }
 
+/**
+ * A counter of a signed object: an integer in [min, max]. `-0` passes `int().min(0)` but canonical JSON
+ * refuses it (docs/protocol.md §2), so it is refused here, as malformed input, before any signature check.
+ */
+export function wireInt(min: number, max: number) {
+  return z
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .refine((n) => !Object.is(n, -0), 'must not be -0');
+}
+
 /** Milliseconds since the Unix epoch, as a non-negative safe integer. */
-export const TimestampMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const TimestampMs = wireInt(0, Number.MAX_SAFE_INTEGER);
 
 /** A key version: 1 … 2^31 − 1 (fits the 4-byte field of every HPKE info). */
 export const KeyVersionNumber = z
