@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { ConversationId } from '../../common/ids';
 import { LocalStore, type PageQuery, type StoredMessage } from './localStore';
+import type { Snapshot, SnapshotName } from './snapshots';
 import type { LocalStoreKey } from './storeKey';
 
 export const STORE_FILE = 'history.db';
@@ -45,6 +46,14 @@ export class LocalHistory {
 
   async page(conversationId: ConversationId, query: PageQuery): Promise<StoredMessage[]> {
     return (await this.store()).page(conversationId, query);
+  }
+
+  async saveSnapshot(name: SnapshotName, value: unknown): Promise<void> {
+    (await this.store()).saveSnapshot(name, value);
+  }
+
+  async loadSnapshot(name: SnapshotName): Promise<Snapshot | null> {
+    return (await this.store()).loadSnapshot(name);
   }
 
   /** Closes the database (the file and key stay). */

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import type { ConversationId, DeviceId, MessageId, UserId } from '../../common/ids';
 import type { JsonValue, MessagePlaintext } from '../../common/protocol/plaintext';
 import { LocalStoreFailedError, LocalStoreLockedError } from './errors';
+import { SNAPSHOTS_MIGRATION, type Snapshot, type SnapshotName } from './snapshots';
 
 /** The bodies the store keeps: text and JSON (binary bodies are not shown in this version). */
 export type TextPlaintext = Exclude<MessagePlaintext, { type: 'binary' }>;
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly string[] = [
      stored_at INTEGER NOT NULL,
      PRIMARY KEY (conversation_id, tt)
    ) WITHOUT ROWID`,
+  SNAPSHOTS_MIGRATION,
 ];
 
 const TIMETOKEN = /^\d{1,20}$/;
@@ -213,6 +215,32 @@ export class LocalStore {
     } catch (err) {
       throw failed(err);
     }
+  }
+
+  /** Replaces the snapshot `name` with `value` (JSON). */
+  saveSnapshot(name: SnapshotName, value: unknown): void {
+    this.check();
+    try {
+      this.db
+        .prepare(
+          'INSERT INTO snapshots (name, value, saved_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at',
+        )
+        .run(name, JSON.stringify(value), Date.now());
+    } catch (err) {
+      throw failed(err);
+    }
+  }
+
+  /** The snapshot `name`, or null when none was saved. */
+  loadSnapshot(name: SnapshotName): Snapshot | null {
+    this.check();
+    let row: { value: string; saved_at: number } | undefined;
+    try {
+      row = this.db.prepare('SELECT value, saved_at FROM snapshots WHERE name = ?').get(name) as typeof row;
+    } catch (err) {
+      throw failed(err);
+    }
+    return row === undefined ? null : { value: JSON.parse(row.value) as unknown, savedAt: row.saved_at };
   }
 
   /** Writes the WAL back into the main file and closes the connection. */
