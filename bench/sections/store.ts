@@ -49,7 +49,10 @@ const CATCH_UP_PAGE = 100;
 function pageAsMainAnswers(store: LocalStore, conversationId: ReturnType<typeof conversationIdOf>): unknown {
   const page = store.page(conversationId, { limit: PAGE });
   return structuredClone(
-    page.map((m) => ({ timetoken: m.timetoken, outcome: m.outcome.kind === 'ok' ? { ...m.outcome, plaintext: toBridgePlaintext(m.outcome.plaintext) } : m.outcome })),
+    page.map((m) => ({
+      timetoken: m.timetoken,
+      outcome: m.outcome.kind === 'ok' ? { ...m.outcome, plaintext: toBridgePlaintext(m.outcome.plaintext) } : m.outcome,
+    })),
   );
 }
 
@@ -66,7 +69,15 @@ function plainCopy(file: string, messages: readonly StoredMessage[]): Database.D
     for (const m of messages) {
       if (m.outcome.kind !== 'ok') continue;
       const p = m.outcome.plaintext;
-      insert.run(m.conversationId, m.timetoken.padStart(20, '0'), p.id, p.sentAt, p.type === 'string' ? p.body : '', m.outcome.senderUser, m.outcome.senderDevice);
+      insert.run(
+        m.conversationId,
+        m.timetoken.padStart(20, '0'),
+        p.id,
+        p.sentAt,
+        p.type === 'string' ? p.body : '',
+        m.outcome.senderUser,
+        m.outcome.senderDevice,
+      );
     }
   })();
   return db;
@@ -122,7 +133,13 @@ async function ingestRates(chosen: ChosenCryptoProvider, dir: string, total: num
         opened.map((o, i) => ({
           conversationId: CONVERSATION_ID,
           timetoken: String(17_000_000_000_000_000 + (from + i) * 10_000),
-          outcome: { kind: 'ok', plaintext: o.message as TextPlaintext, senderDevice: o.header.senderDevice, senderUser: 'bench-user-0' as UserId, keyVersion: o.header.keyVersion },
+          outcome: {
+            kind: 'ok',
+            plaintext: o.message as TextPlaintext,
+            senderDevice: o.header.senderDevice,
+            senderUser: 'bench-user-0' as UserId,
+            keyVersion: o.header.keyVersion,
+          },
         })),
       );
     }
@@ -232,7 +249,12 @@ export const storeSection: Section = {
         ...(meets(page95, PAGE_TARGET) ? {} : { missedReason: 'the page read itself is slow on this machine' }),
       },
       { id: 'page_plain_p95', label: `peer: the same query on an unencrypted copy, p95`, unit: 'ms', value: p(unencrypted, 95) },
-      { id: 'page_envelopes_p50', label: `peer (before the store): opening ${PAGE} envelopes of PubNub history, crypto only, p50`, unit: 'ms', value: p(envelopes, 50) },
+      {
+        id: 'page_envelopes_p50',
+        label: `peer (before the store): opening ${PAGE} envelopes of PubNub history, crypto only, p50`,
+        unit: 'ms',
+        value: p(envelopes, 50),
+      },
       {
         id: 'cold_ms',
         label: `cold: key from the keychain, database opened, kept conversation list, first page (main's part of a cold start)`,
