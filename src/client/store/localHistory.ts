@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { ConversationId } from '../../common/ids';
 import { LocalStore, type PageQuery, type StoredMessage } from './localStore';
+import type { SearchHit, SearchOptions } from './searchIndex';
 import type { LocalStoreKey } from './storeKey';
 
 export const STORE_FILE = 'history.db';
@@ -45,6 +46,10 @@ export class LocalHistory {
 
   async page(conversationId: ConversationId, query: PageQuery): Promise<StoredMessage[]> {
     return (await this.store()).page(conversationId, query);
+  }
+
+  async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
+    return (await this.store()).search(query, options);
   }
 
   /** Closes the database (the file and key stay). */

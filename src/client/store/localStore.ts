@@ -12,6 +12,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import type { ConversationId, DeviceId, MessageId, UserId } from '../../common/ids';
 import type { JsonValue, MessagePlaintext } from '../../common/protocol/plaintext';
 import { LocalStoreFailedError, LocalStoreLockedError } from './errors';
+import { registerSearchFunctions, SEARCH_MIGRATION, SearchQueryError, searchStore, type SearchHit, type SearchOptions } from './searchIndex';
 
 /** The bodies the store keeps: text and JSON (binary bodies are not shown in this version). */
 export type TextPlaintext = Exclude<MessagePlaintext, { type: 'binary' }>;
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly string[] = [
      stored_at INTEGER NOT NULL,
      PRIMARY KEY (conversation_id, tt)
    ) WITHOUT ROWID`,
+  SEARCH_MIGRATION,
 ];
 
 const TIMETOKEN = /^\d{1,20}$/;
@@ -124,6 +126,7 @@ export class LocalStore {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      registerSearchFunctions(db);
       const store = new LocalStore(db, path);
       store.migrate();
       return store;
@@ -212,6 +215,19 @@ export class LocalStore {
       return (rows as Row[]).reverse().map(fromRow);
     } catch (err) {
       throw failed(err);
+    }
+  }
+
+  /**
+   * Full-text search of the opened messages (docs/client.md "Search"), newest first. The query is user text,
+   * never FTS5 syntax; an empty or too long one is `SearchQueryError` (`search_query_empty`, `search_query_too_long`).
+   */
+  search(query: string, options: SearchOptions): SearchHit[] {
+    this.check();
+    try {
+      return searchStore(this.db, query, options);
+    } catch (err) {
+      throw err instanceof SearchQueryError ? err : failed(err);
     }
   }
 
