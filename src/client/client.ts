@@ -31,6 +31,7 @@ import type { AppError } from '../common/errors';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
 import { LocalHistory, type LocalStoreKey, type PageQuery, type StoredMessage } from './store';
+import { parseSearchQuery, searchScope, type MembershipSnapshot, type MessageSearch, type SearchHit } from './store/search';
 import { isTemporary, transportConfig } from './transport';
 import type { Vault } from './vault';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
@@ -87,6 +88,8 @@ export class Client {
   private revocationCheck: Promise<AppError> | undefined;
   private readonly identityChanged = new Emitter<[userId: UserId]>();
   private readonly history: LocalHistory | undefined;
+  /** The conversations the last `conversations()` listed (search's scope when the key service cannot be asked). */
+  private membership: MembershipSnapshot | undefined;
 
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
@@ -290,8 +293,10 @@ export class Client {
     return this.need().directory.resolve(nameOrId);
   }
 
-  conversations(): Promise<ConversationInfo[]> {
-    return this.need().conversations.list();
+  async conversations(): Promise<ConversationInfo[]> {
+    const list = await this.need().conversations.list();
+    this.membership = { ids: new Set(list.map((c) => c.conversationId)) };
+    return list;
   }
 
   conversation(conversationId: ConversationId): Promise<ConversationInfo> {
@@ -346,6 +351,7 @@ export class Client {
   async leave(conversationId: ConversationId): Promise<void> {
     const me = this.need();
     await me.conversations.leave(conversationId);
+    this.membership?.ids.delete(conversationId);
     me.ring.forget(conversationId);
   }
 
@@ -481,6 +487,25 @@ export class Client {
   }
 
   /**
+   * Full-text search of the stored history (docs/client.md "Search"), newest first, only in conversations
+   * this user belongs to now (the key service's verified list, or the last one when it cannot be reached):
+   * a conversation left or removed from gives nothing, and naming one is `search_not_member`.
+   */
+  async searchMessages(query: string, options: MessageSearch): Promise<SearchHit[]> {
+    this.need();
+    parseSearchQuery(query);
+    const scope = await searchScope(options.conversationId, () => this.conversations().then(() => this.membership!), this.membership);
+    return (await this.history?.search(query, { conversationIds: scope, limit: options.limit })) ?? [];
+  }
+
+  /** The stored messages around one (jump to a search hit), oldest first; only in a conversation this user belongs to. */
+  async storedAround(conversationId: ConversationId, timetoken: string, limit: number): Promise<StoredMessage[]> {
+    this.need();
+    await searchScope(conversationId, () => this.conversations().then(() => this.membership!), this.membership);
+    return (await this.history?.around(conversationId, timetoken, limit)) ?? [];
+  }
+
+  /**
    * Asks the key service whether this device may still act; a device revoked from another one learns it
    * here (or on any other call) and — once the account's revocation statement verifies — forgets its keys
    * and local state and tells the `onRevoked` listeners. An unproven claim fails with `revocation_unproven`.
@@ -504,6 +529,7 @@ export class Client {
   private async forgetDevice(): Promise<void> {
     const account = this.account;
     this.account = undefined;
+    this.membership = undefined;
     this.api.setDeviceProof(null);
     await this.stop();
     account?.ring.close();

@@ -4,3 +4,4 @@ export { createKeychainStoreKey, STORE_KEY_ACCOUNT, type LocalStoreKey } from '.
 export { LocalStoreFailedError, LocalStoreLockedError } from './errors';
 export { LocalHistory } from './localHistory';
 export { MAX_SEARCH_LIMIT, MAX_SEARCH_QUERY, SearchQueryError, type SearchHit, type SearchOptions, type SearchSnippet } from './searchIndex';
+export { SearchScopeError, searchScope, type MessageSearch } from './search';

@@ -48,6 +48,10 @@ export class LocalHistory {
     return (await this.store()).page(conversationId, query);
   }
 
+  async around(conversationId: ConversationId, timetoken: string, limit: number): Promise<StoredMessage[]> {
+    return (await this.store()).around(conversationId, timetoken, limit);
+  }
+
   async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
     return (await this.store()).search(query, options);
   }

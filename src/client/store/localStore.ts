@@ -219,6 +219,25 @@ export class LocalStore {
   }
 
   /**
+   * The stored messages around one (jump to a search hit): up to `limit` (≤ 100) messages, the one at
+   * `timetoken` (when stored) with about as many older as newer ones, in timetoken order.
+   */
+  around(conversationId: ConversationId, timetoken: string, limit: number): StoredMessage[] {
+    this.check();
+    if (!TIMETOKEN.test(timetoken)) return [];
+    const n = Math.max(1, Math.min(100, Math.trunc(limit)));
+    const newer = Math.floor((n - 1) / 2);
+    try {
+      const tt = pad(timetoken);
+      const upTo = this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt <= ? ORDER BY tt DESC LIMIT ?').all(conversationId, tt, n - newer) as Row[];
+      const after = this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt > ? ORDER BY tt ASC LIMIT ?').all(conversationId, tt, newer) as Row[];
+      return [...upTo.reverse(), ...after].map(fromRow);
+    } catch (err) {
+      throw failed(err);
+    }
+  }
+
+  /**
    * Full-text search of the opened messages (docs/client.md "Search"), newest first. The query is user text,
    * never FTS5 syntax; an empty or too long one is `SearchQueryError` (`search_query_empty`, `search_query_too_long`).
    */
