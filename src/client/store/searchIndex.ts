@@ -165,6 +165,8 @@ export interface ParsedQuery {
   readonly words: ReadonlySet<string>;
   readonly prefix: string | undefined;
   readonly cjk: readonly string[];
+  /** Every index token the query needs, folded (word tokens, CJK bigrams): what another index would look up. */
+  readonly tokens: readonly string[];
 }
 
 /** Case and diacritics folded the way `unicode61 remove_diacritics 2` does it, near enough for highlighting. */
@@ -187,6 +189,7 @@ export function parseSearchQuery(query: string): ParsedQuery {
   const terms: string[] = [];
   const words = new Set<string>();
   const cjk: string[] = [];
+  const tokensAll: string[] = [];
   let prefix: string | undefined;
   const all = pieces(text);
   all.forEach((p, i) => {
@@ -194,12 +197,14 @@ export function parseSearchQuery(query: string): ParsedQuery {
     if (p.kind === 'cjk') {
       cjk.push(p.text);
       const grams = bigrams(p.text, false);
+      tokensAll.push(...grams);
       terms.push([...p.text].length === 1 ? `${quote(p.text)}*` : quote(grams.join(' ')));
       return;
     }
     const tokens = (p.text.match(TOKEN) ?? []).map(fold).filter((t) => t.length > 0);
     if (tokens.length === 0) return;
     for (const t of tokens) words.add(t);
+    tokensAll.push(...tokens);
     const phrase = quote(tokens.join(' '));
     const tail = tokens[tokens.length - 1]!;
     if (last && [...tail].length >= 3) {
@@ -209,7 +214,7 @@ export function parseSearchQuery(query: string): ParsedQuery {
   });
   if (terms.length === 0) throw new SearchQueryError('empty', 'the search query has no word in it');
   if (terms.length > MAX_SEARCH_TERMS) throw new SearchQueryError('too_long', `the search query has more than ${MAX_SEARCH_TERMS} words`);
-  return { fts: terms.join(' AND '), words, prefix, cjk };
+  return { fts: terms.join(' AND '), words, prefix, cjk, tokens: tokensAll };
 }
 
 export interface SearchSnippet {
