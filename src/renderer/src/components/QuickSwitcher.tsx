@@ -39,6 +39,7 @@ export function QuickSwitcher({ query, rows, onQuery, onChoose, onClose }: Quick
           id={`${listId}-input`}
           type="search"
           role="combobox"
+          data-autofocus
           aria-expanded={rows.length > 0}
           aria-controls={listId}
           aria-autocomplete="list"

@@ -22,6 +22,8 @@ export interface ContextRow {
   readonly sender: string;
   readonly date: string;
   readonly text: string;
+  /** Where the search matched in `text` (the found message only). */
+  readonly highlights: readonly (readonly [number, number])[];
   readonly found: boolean;
 }
 
@@ -48,6 +50,12 @@ export function SearchDialog(props: SearchDialogProps) {
   const { results } = props;
   useEffect(() => setActive(0), [results]);
   const optionId = (i: number) => `${listId}-option-${i}`;
+  const input = useRef<HTMLInputElement>(null);
+  const showingResults = props.context === null;
+  // Back from a message's context: the search field has focus again.
+  useEffect(() => {
+    if (showingResults) input.current?.focus();
+  }, [showingResults]);
   function onKeyDown(e: KeyboardEvent<HTMLInputElement>) {
     if (results.length === 0) return;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -67,8 +75,10 @@ export function SearchDialog(props: SearchDialogProps) {
             <label htmlFor={`${listId}-input`}>Search messages</label>
             <input
               id={`${listId}-input`}
+              ref={input}
               type="search"
               role="combobox"
+              data-autofocus
               aria-expanded={results.length > 0}
               aria-controls={listId}
               aria-autocomplete="list"
@@ -141,7 +151,7 @@ function MessageContextView({ context, onBack, onClose }: { context: NonNullable
             <span className="search-result-meta">
               {row.sender} · {row.date}
             </span>
-            {row.found ? <SearchSnippet text={row.text} highlights={[]} /> : <span>{row.text}</span>}
+            <SearchSnippet text={row.text} highlights={row.highlights} />
           </li>
         ))}
       </ol>

@@ -78,6 +78,7 @@ export function SearchContainer() {
         sender: ok ? nameOf(ok.senderUser, members, selfUserId) : 'Unknown sender',
         date: ok ? dateFormat.format(ok.plaintext.sentAt) : '',
         text: found ? c.hit.snippet.text : ok ? (ok.plaintext.type === 'string' ? ok.plaintext.body : '(data)') : 'A message that could not be verified',
+        highlights: found ? c.hit.snippet.highlights : [],
       };
     });
     return { title: summary ? conversationTitle(summary, selfUserId) : 'A conversation', rows, loading: c.status === 'loading', hit: rowOf(c.hit) };
