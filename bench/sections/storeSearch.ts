@@ -97,7 +97,15 @@ function corpus(count: number): { messages: StoredMessage[]; bodies: string[]; p
       const words: string[] = [];
       for (let w = 0; w < n; w++) {
         const k = rnd();
-        words.push(k < 0.005 ? RARE[Math.floor(rnd() * RARE.length)]! : k < 0.03 ? ACCENTED[Math.floor(rnd() * ACCENTED.length)]! : k < 0.06 ? NAMES[Math.floor(rnd() * NAMES.length)]! : zipf(WORDS));
+        words.push(
+          k < 0.005
+            ? RARE[Math.floor(rnd() * RARE.length)]!
+            : k < 0.03
+              ? ACCENTED[Math.floor(rnd() * ACCENTED.length)]!
+              : k < 0.06
+                ? NAMES[Math.floor(rnd() * NAMES.length)]!
+                : zipf(WORDS),
+        );
       }
       body = words.join(' ');
       body = body[0]!.toUpperCase() + body.slice(1) + (rnd() < 0.3 ? '?' : rnd() < 0.5 ? '.' : '');
@@ -159,7 +167,11 @@ export const storeSearchSection: Section = {
     store = LocalStore.open(path, key);
 
     // The peers, built from the same texts and tokens (words folded, CJK bigrams).
-    const tokens = (text: string) => indexText(text).split(' ').map(fold).filter((t) => t.length > 0);
+    const tokens = (text: string) =>
+      indexText(text)
+        .split(' ')
+        .map(fold)
+        .filter((t) => t.length > 0);
     t0 = performance.now();
     const mini = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], tokenize: tokens, processTerm: (t) => t });
     mini.addAll(bodies.map((text, id) => ({ id, text })));
@@ -182,7 +194,9 @@ export const storeSearchSection: Section = {
       { name: 'in-memory scan', run: scan },
       {
         name: 'minisearch',
-        run: (q) => mini.search(q, { combineWith: 'AND', tokenize: () => [...parseSearchQuery(q).tokens], prefix: (_t, i, all) => i === all.length - 1 }).slice(0, LIMIT).length,
+        run: (q) =>
+          mini.search(q, { combineWith: 'AND', tokenize: () => [...parseSearchQuery(q).tokens], prefix: (_t, i, all) => i === all.length - 1 }).slice(0, LIMIT)
+            .length,
       },
       { name: 'flexsearch', run: (q) => (flex.search(parseSearchQuery(q).tokens.join(' '), { limit: LIMIT }) as unknown[]).length },
     ];
@@ -203,10 +217,17 @@ export const storeSearchSection: Section = {
     store.close();
 
     const figures: Figure[] = [];
-    const id = (name: string) => name.replace(/\(.*\)/, '').trim().replace(/[^a-z0-9]+/gi, '_').toLowerCase();
+    const id = (name: string) =>
+      name
+        .replace(/\(.*\)/, '')
+        .trim()
+        .replace(/[^a-z0-9]+/gi, '_')
+        .toLowerCase();
     const fts = samples.get(candidates[0]!.name)!;
     const ftsP95 = percentile(fts, 95);
-    const slowest = QUERIES.map((q, qi) => ({ q, t: Math.max(...Array.from({ length: rounds }, (_, r) => fts[r * QUERIES.length + qi]!)) })).sort((a, b) => b.t - a.t)[0]!;
+    const slowest = QUERIES.map((q, qi) => ({ q, t: Math.max(...Array.from({ length: rounds }, (_, r) => fts[r * QUERIES.length + qi]!)) })).sort(
+      (a, b) => b.t - a.t,
+    )[0]!;
     for (const c of candidates) {
       const s = samples.get(c.name)!;
       const p95 = percentile(s, 95);
@@ -217,7 +238,9 @@ export const storeSearchSection: Section = {
               target: P95_TARGET,
               ...(meets(ftsP95, P95_TARGET)
                 ? {}
-                : { missedReason: `the slowest query is "${slowest.q}" (${slowest.t.toFixed(1)} ms): its matches are joined to their conversation and message rows before the LIMIT` }),
+                : {
+                    missedReason: `the slowest query is "${slowest.q}" (${slowest.t.toFixed(1)} ms): its matches are joined to their conversation and message rows before the LIMIT`,
+                  }),
             }
           : {};
       figures.push({
@@ -229,7 +252,12 @@ export const storeSearchSection: Section = {
       });
     }
     figures.push(
-      { id: 'build.store', label: `ingest of ${count.toLocaleString('en-US')} messages into the encrypted store, FTS5 index by triggers`, unit: 'ms', value: ms(storeBuild) },
+      {
+        id: 'build.store',
+        label: `ingest of ${count.toLocaleString('en-US')} messages into the encrypted store, FTS5 index by triggers`,
+        unit: 'ms',
+        value: ms(storeBuild),
+      },
       { id: 'build.minisearch', label: 'minisearch index build (in memory)', unit: 'ms', value: ms(miniBuild) },
       { id: 'build.flexsearch', label: 'flexsearch index build (in memory, forward tokenizer)', unit: 'ms', value: ms(flexBuild) },
       { id: 'size.plaintext', label: 'plaintext of the bodies (UTF-8)', unit: 'MB', value: ms(mb(plaintextBytes)) },

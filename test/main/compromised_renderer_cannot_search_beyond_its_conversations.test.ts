@@ -48,13 +48,18 @@ beforeAll(async () => {
   carol = await world.profile('carol');
   const password = 'correct horse battery';
   await alice.call('register', { username: `alice${world.suffix}`, displayName: 'Alice', password, deviceName: 'Alice laptop' });
-  const b = (await bob.call('register', { username: `bob${world.suffix}`, displayName: 'Bob', password, deviceName: 'Bob laptop' })) as { user: { userId: string } };
+  const b = (await bob.call('register', { username: `bob${world.suffix}`, displayName: 'Bob', password, deviceName: 'Bob laptop' })) as {
+    user: { userId: string };
+  };
   const c = (await carol.call('register', { username: `carol${world.suffix}`, displayName: 'Carol', password, deviceName: 'Carol laptop' })) as {
     user: { userId: string };
   };
   const conv = async (kind: string, members: string[]) =>
-    ((await alice.call('createConversation', { kind, memberUserIds: members, historyPolicy: 'shared', ...(kind === 'group' ? { name: 'Plans' } : {}) })) as { conversationId: string })
-      .conversationId;
+    (
+      (await alice.call('createConversation', { kind, memberUserIds: members, historyPolicy: 'shared', ...(kind === 'group' ? { name: 'Plans' } : {}) })) as {
+        conversationId: string;
+      }
+    ).conversationId;
   kept = await conv('direct', [b.user.userId]);
   leftConv = await conv('group', [b.user.userId, c.user.userId]);
   foreign = await conv('direct', [c.user.userId]);
@@ -121,7 +126,11 @@ describe('a compromised renderer cannot search beyond its conversations', { time
     });
     // The search and the refusals changed nothing: the kept conversation reads as before.
     expect(await bob.call('historyPage', kept, { limit: 10 })).toEqual(before);
-    const context = (await bob.call('messageContext', { conversationId: kept, timetoken: (await search(bob, { query: 'friday', limit: 1 }))[0]!.timetoken, limit: 5 })) as {
+    const context = (await bob.call('messageContext', {
+      conversationId: kept,
+      timetoken: (await search(bob, { query: 'friday', limit: 1 }))[0]!.timetoken,
+      limit: 5,
+    })) as {
       outcome: { plaintext?: { body: string } };
     }[];
     expect(context.map((m) => m.outcome.plaintext?.body)).toEqual(['the zeppelin lands at the 東京 office on Friday']);

@@ -3,5 +3,15 @@ export { LocalStore, MIGRATIONS, type PageQuery, type StoredMessage, type Stored
 export { createKeychainStoreKey, STORE_KEY_ACCOUNT, type LocalStoreKey } from './storeKey';
 export { LocalStoreFailedError, LocalStoreLockedError } from './errors';
 export { LocalHistory } from './localHistory';
-export { fold, indexText, MAX_SEARCH_LIMIT, MAX_SEARCH_QUERY, parseSearchQuery, SearchQueryError, type SearchHit, type SearchOptions, type SearchSnippet } from './searchIndex';
+export {
+  fold,
+  indexText,
+  MAX_SEARCH_LIMIT,
+  MAX_SEARCH_QUERY,
+  parseSearchQuery,
+  SearchQueryError,
+  type SearchHit,
+  type SearchOptions,
+  type SearchSnippet,
+} from './searchIndex';
 export { SearchScopeError, searchScope, type MessageSearch } from './search';

@@ -229,8 +229,12 @@ export class LocalStore {
     const newer = Math.floor((n - 1) / 2);
     try {
       const tt = pad(timetoken);
-      const upTo = this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt <= ? ORDER BY tt DESC LIMIT ?').all(conversationId, tt, n - newer) as Row[];
-      const after = this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt > ? ORDER BY tt ASC LIMIT ?').all(conversationId, tt, newer) as Row[];
+      const upTo = this.db
+        .prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt <= ? ORDER BY tt DESC LIMIT ?')
+        .all(conversationId, tt, n - newer) as Row[];
+      const after = this.db
+        .prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt > ? ORDER BY tt ASC LIMIT ?')
+        .all(conversationId, tt, newer) as Row[];
       return [...upTo.reverse(), ...after].map(fromRow);
     } catch (err) {
       throw failed(err);

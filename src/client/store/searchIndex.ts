@@ -258,9 +258,7 @@ export function snippet(body: string, query: ParsedQuery): SearchSnippet {
   if (end < body.length && /[\uDC00-\uDFFF]/.test(body[end]!)) end += 1;
   const lead = start > 0 ? '…' : '';
   const text = lead + body.slice(start, end) + (end < body.length ? '…' : '');
-  const highlights = merged
-    .filter(([s, e]) => s >= start && e <= end)
-    .map(([s, e]) => [s - start + lead.length, e - start + lead.length] as const);
+  const highlights = merged.filter(([s, e]) => s >= start && e <= end).map(([s, e]) => [s - start + lead.length, e - start + lead.length] as const);
   return { text, highlights };
 }
 
