@@ -15,6 +15,7 @@ import { rotationSection } from './rotation';
 import { rotationE2eSection } from './rotationE2e';
 import { sendToDecryptedSection } from './sendToDecrypted';
 import { storeSection } from './store';
+import { storeSearchSection } from './storeSearch';
 
 export const SECTIONS: readonly Section[] = [
   messageSealSection,
@@ -29,4 +30,5 @@ export const SECTIONS: readonly Section[] = [
   relayLoadSection,
   rendererSection,
   storeSection,
+  storeSearchSection,
 ];

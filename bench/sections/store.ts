@@ -56,11 +56,11 @@ function pageAsMainAnswers(store: LocalStore, conversationId: ReturnType<typeof 
   );
 }
 
-/** The same query on an unencrypted copy (every migration applied, same rows). */
+/** The same query on an unencrypted copy of the messages table (same rows, no search index). */
 function plainCopy(file: string, messages: readonly StoredMessage[]): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  for (const m of MIGRATIONS) db.exec(m);
+  db.exec(MIGRATIONS[0]!); // the messages table: the only one the page query reads
   const insert = db.prepare(
     `INSERT INTO messages (conversation_id, tt, outcome, message_id, sent_at, body_type, body, sender_user, sender_device, key_version, stored_at)
      VALUES (?, ?, 'opened', ?, ?, 'string', ?, ?, ?, 1, 0)`,

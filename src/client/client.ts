@@ -33,6 +33,7 @@ import { ConversationViewSchema } from '../common/api/conversationSchemas';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
 import { LocalHistory, LocalStoreFailedError, type LocalStoreKey, type PageQuery, type StoredMessage } from './store';
+import { parseSearchQuery, searchScope, type MembershipSnapshot, type MessageSearch, type SearchHit } from './store/search';
 import { isTemporary, transportConfig } from './transport';
 import type { Vault } from './vault';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
@@ -94,6 +95,8 @@ export class Client {
   private readonly identityChanged = new Emitter<[userId: UserId]>();
   private readonly storeFailed = new Emitter<[error: AppError]>();
   private readonly history: LocalHistory | undefined;
+  /** The conversations the last `conversations()` listed (search's scope when the key service cannot be asked). */
+  private membership: MembershipSnapshot | undefined;
 
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
@@ -302,8 +305,12 @@ export class Client {
    * local store; while the key service is out of reach (a temporary error) the last kept list answers, so
    * the app lists conversations and reads stored history offline. Without a kept list the error stands.
    */
-  async conversations(): Promise<ConversationInfo[]> {
-    const parts = this.need();
+  conversations(): Promise<ConversationInfo[]> {
+    // Not signed in throws at once (not as a rejection), as every other call does.
+    return this.listConversations(this.need());
+  }
+
+  private async listConversations(parts: SignedIn): Promise<ConversationInfo[]> {
     let list: ConversationInfo[];
     try {
       list = await parts.conversations.list();
@@ -312,8 +319,10 @@ export class Client {
       const kept = await this.history.loadSnapshot('conversations').catch(() => null);
       const parsed = ConversationViewSchema.array().safeParse(kept?.value);
       if (!parsed.success) throw err;
+      this.membership = { ids: new Set(parsed.data.map((c) => c.conversationId)) };
       return parsed.data;
     }
+    this.membership = { ids: new Set(list.map((c) => c.conversationId)) };
     await this.history?.saveSnapshot('conversations', list).catch((err: unknown) => {
       this.storeFailed.fire(err instanceof AppError ? err : new LocalStoreFailedError(String(err)));
     });
@@ -372,6 +381,7 @@ export class Client {
   async leave(conversationId: ConversationId): Promise<void> {
     const me = this.need();
     await me.conversations.leave(conversationId);
+    this.membership?.ids.delete(conversationId);
     me.ring.forget(conversationId);
   }
 
@@ -533,6 +543,25 @@ export class Client {
   }
 
   /**
+   * Full-text search of the stored history (docs/client.md "Search"), newest first, only in conversations
+   * this user belongs to now (the key service's verified list, or the last one when it cannot be reached):
+   * a conversation left or removed from gives nothing, and naming one is `search_not_member`.
+   */
+  async searchMessages(query: string, options: MessageSearch): Promise<SearchHit[]> {
+    this.need();
+    parseSearchQuery(query);
+    const scope = await searchScope(options.conversationId, () => this.conversations().then(() => this.membership!), this.membership);
+    return (await this.history?.search(query, { conversationIds: scope, limit: options.limit })) ?? [];
+  }
+
+  /** The stored messages around one (jump to a search hit), oldest first; only in a conversation this user belongs to. */
+  async storedAround(conversationId: ConversationId, timetoken: string, limit: number): Promise<StoredMessage[]> {
+    this.need();
+    await searchScope(conversationId, () => this.conversations().then(() => this.membership!), this.membership);
+    return (await this.history?.around(conversationId, timetoken, limit)) ?? [];
+  }
+
+  /**
    * Asks the key service whether this device may still act; a device revoked from another one learns it
    * here (or on any other call) and — once the account's revocation statement verifies — forgets its keys
    * and local state and tells the `onRevoked` listeners. An unproven claim fails with `revocation_unproven`.
@@ -561,6 +590,7 @@ export class Client {
   private async forgetDevice(): Promise<void> {
     const account = this.account;
     this.account = undefined;
+    this.membership = undefined;
     this.api.setDeviceProof(null);
     await this.stop();
     account?.ring.close();

@@ -30,6 +30,8 @@ export {
   type TextPlaintext,
 } from './store';
 export { STORE_FILE } from './store/localHistory';
+// Message search over the local store (docs/client.md "Search").
+export { fold, indexText, parseSearchQuery, SearchQueryError, SearchScopeError, type SearchHit } from './store';
 export { createKeychainVault, InMemoryVaultForTests, VaultCorruptError, type Vault, type VaultSecrets } from './vault';
 export {
   createKeytarStore,

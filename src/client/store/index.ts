@@ -4,3 +4,15 @@ export { createKeychainStoreKey, STORE_KEY_ACCOUNT, type LocalStoreKey } from '.
 export { LocalStoreFailedError, LocalStoreLockedError } from './errors';
 export { LocalHistory } from './localHistory';
 export type { Snapshot, SnapshotName } from './snapshots';
+export {
+  fold,
+  indexText,
+  MAX_SEARCH_LIMIT,
+  MAX_SEARCH_QUERY,
+  parseSearchQuery,
+  SearchQueryError,
+  type SearchHit,
+  type SearchOptions,
+  type SearchSnippet,
+} from './searchIndex';
+export { SearchScopeError, searchScope, type MessageSearch } from './search';

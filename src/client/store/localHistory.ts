@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { ConversationId } from '../../common/ids';
 import { LocalStore, type PageQuery, type StoredMessage } from './localStore';
+import type { SearchHit, SearchOptions } from './searchIndex';
 import type { Snapshot, SnapshotName } from './snapshots';
 import type { LocalStoreKey } from './storeKey';
 
@@ -54,6 +55,14 @@ export class LocalHistory {
 
   async loadSnapshot(name: SnapshotName): Promise<Snapshot | null> {
     return (await this.store()).loadSnapshot(name);
+  }
+
+  async around(conversationId: ConversationId, timetoken: string, limit: number): Promise<StoredMessage[]> {
+    return (await this.store()).around(conversationId, timetoken, limit);
+  }
+
+  async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
+    return (await this.store()).search(query, options);
   }
 
   /** Closes the database (the file and key stay). */

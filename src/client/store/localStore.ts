@@ -12,6 +12,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import type { ConversationId, DeviceId, MessageId, UserId } from '../../common/ids';
 import type { JsonValue, MessagePlaintext } from '../../common/protocol/plaintext';
 import { LocalStoreFailedError, LocalStoreLockedError } from './errors';
+import { registerSearchFunctions, SEARCH_MIGRATION, SearchQueryError, searchStore, type SearchHit, type SearchOptions } from './searchIndex';
 import { SNAPSHOTS_MIGRATION, type Snapshot, type SnapshotName } from './snapshots';
 
 /** The bodies the store keeps: text and JSON (binary bodies are not shown in this version). */
@@ -53,6 +54,7 @@ export const MIGRATIONS: readonly string[] = [
      stored_at INTEGER NOT NULL,
      PRIMARY KEY (conversation_id, tt)
    ) WITHOUT ROWID`,
+  SEARCH_MIGRATION,
   SNAPSHOTS_MIGRATION,
 ];
 
@@ -126,6 +128,7 @@ export class LocalStore {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      registerSearchFunctions(db);
       const store = new LocalStore(db, path);
       store.migrate();
       return store;
@@ -241,6 +244,42 @@ export class LocalStore {
       throw failed(err);
     }
     return row === undefined ? null : { value: JSON.parse(row.value) as unknown, savedAt: row.saved_at };
+  }
+
+  /**
+   * The stored messages around one (jump to a search hit): up to `limit` (≤ 100) messages, the one at
+   * `timetoken` (when stored) with about as many older as newer ones, in timetoken order.
+   */
+  around(conversationId: ConversationId, timetoken: string, limit: number): StoredMessage[] {
+    this.check();
+    if (!TIMETOKEN.test(timetoken)) return [];
+    const n = Math.max(1, Math.min(100, Math.trunc(limit)));
+    const newer = Math.floor((n - 1) / 2);
+    try {
+      const tt = pad(timetoken);
+      const upTo = this.db
+        .prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt <= ? ORDER BY tt DESC LIMIT ?')
+        .all(conversationId, tt, n - newer) as Row[];
+      const after = this.db
+        .prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt > ? ORDER BY tt ASC LIMIT ?')
+        .all(conversationId, tt, newer) as Row[];
+      return [...upTo.reverse(), ...after].map(fromRow);
+    } catch (err) {
+      throw failed(err);
+    }
+  }
+
+  /**
+   * Full-text search of the opened messages (docs/client.md "Search"), newest first. The query is user text,
+   * never FTS5 syntax; an empty or too long one is `SearchQueryError` (`search_query_empty`, `search_query_too_long`).
+   */
+  search(query: string, options: SearchOptions): SearchHit[] {
+    this.check();
+    try {
+      return searchStore(this.db, query, options);
+    } catch (err) {
+      throw err instanceof SearchQueryError ? err : failed(err);
+    }
   }
 
   /** Writes the WAL back into the main file and closes the connection. */

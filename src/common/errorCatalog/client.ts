@@ -36,6 +36,9 @@ export const CLIENT_ERRORS = {
   revocation_unproven: 'crypto',
   local_store_locked: 'crypto',
   local_store_failed: 'unavailable',
+  search_query_empty: 'validation',
+  search_query_too_long: 'validation',
+  search_not_member: 'permission',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;

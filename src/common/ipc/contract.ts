@@ -40,6 +40,7 @@ import {
   openOutcomeSchema,
   sealArgsSchema,
 } from './schemas/messages';
+import { contextArgsSchema, contextResultSchema, SEARCH_HITS_MAX, searchArgsSchema, searchHitSchema } from './schemas/search';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { contactCodeSchema, contactTrustSchema, settingsSchema } from './schemas/verification';
 import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';
@@ -125,6 +126,14 @@ export const contract = {
    * with its outcome): the newest `limit` messages before `before`, in timetoken order. Works offline.
    */
   historyPage: { args: historyPageArgsSchema, result: z.array(storedMessageSchema).max(HISTORY_PAGE_MAX) },
+  /**
+   * Full-text search of the stored history in main (docs/client.md "Search"), newest first: in one
+   * conversation or all the user belongs to. Hits carry a snippet with highlight ranges; an empty or too
+   * long query is `search_query_empty` / `search_query_too_long`, a conversation the user is not in `search_not_member`.
+   */
+  searchMessages: { args: z.tuple([searchArgsSchema]), result: z.array(searchHitSchema).max(SEARCH_HITS_MAX) },
+  /** The stored messages around a search hit (jump to message), oldest first; only in a conversation the user is in. */
+  messageContext: { args: z.tuple([contextArgsSchema]), result: contextResultSchema },
 
   listDevices: { args: z.tuple([]), result: z.array(deviceSummarySchema) },
   /** Revokes one of this user's other devices; its conversations rotate. */

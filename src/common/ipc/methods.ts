@@ -29,6 +29,8 @@ export const methodNames = [
   'openMessage',
   'openMessages',
   'historyPage',
+  'searchMessages',
+  'messageContext',
   'listDevices',
   'revokeDevice',
   'listSessions',

@@ -58,6 +58,11 @@ function checkBodySize(plaintext: BridgePlaintext): void {
 }
 
 /** What the page may see of a contact's trust: never the contact's half of the safety number. */
+/** A stored message as the bridge shows it (search's jump to message). */
+function storedView(m: StoredMessage) {
+  return { timetoken: m.timetoken, outcome: m.outcome.kind === 'ok' ? { ...m.outcome, plaintext: toBridgePlaintext(m.outcome.plaintext)! } : m.outcome };
+}
+
 function trustView(t: ContactTrust): ContactTrustView {
   return { userId: t.userId, state: t.state, isNew: t.isNew, ownCode: t.ownCode };
 }
@@ -332,6 +337,15 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         timetoken: m.timetoken,
         outcome: m.outcome.kind === 'ok' ? { ...m.outcome, plaintext: toBridgePlaintext(m.outcome.plaintext)! } : m.outcome,
       }));
+    },
+    async searchMessages(a) {
+      const { client } = await signedIn();
+      const hits = await client.searchMessages(a.query, { limit: a.limit, ...(a.conversationId === undefined ? {} : { conversationId: a.conversationId }) });
+      return hits.map((h) => ({ ...h, snippet: { text: h.snippet.text, highlights: h.snippet.highlights.map(([s, e]) => [s, e] as [number, number]) } }));
+    },
+    async messageContext(a) {
+      const { client } = await signedIn();
+      return (await client.storedAround(a.conversationId, a.timetoken, a.limit)).map(storedView);
     },
     async listDevices() {
       return (await signedIn()).client.devices();

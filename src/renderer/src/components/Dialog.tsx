@@ -1,6 +1,6 @@
 /**
  * Presentational: a modal dialog (keyboard navigable; Escape closes it). Focus moves into it
- * when it opens, Tab stays inside it (and comes back into it when the focused control disappeared),
+ * when it opens (to the control marked `data-autofocus`, else the first one), Tab stays inside it (and comes back into it when the focused control disappeared),
  * Escape anywhere or the close button calls `onClose`, and focus returns to where it was.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
@@ -21,7 +21,7 @@ export function Dialog({ title, onClose, children, testId }: DialogProps) {
   const titleId = useId();
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const first = ref.current?.querySelector<HTMLElement>(FOCUSABLE);
+    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? ref.current)?.focus();
     return () => previous?.focus();
   }, []);

@@ -15,6 +15,7 @@ import { conversationsSelectors } from '../state/conversationsSlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { BroadcastContainer } from './BroadcastContainer';
 import { ChatContainer } from './ChatContainer';
+import { SearchContainer } from './SearchContainer';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
 export function MessengerContainer() {
@@ -82,6 +83,7 @@ export function MessengerContainer() {
           A conversation is hidden because it could not be checked: {describeError(r)}
         </p>
       ))}
+      <SearchContainer />
       <BroadcastAreaTabs area={area} onArea={s.showArea} />
       {area === 'channels' && <BroadcastContainer />}
       <div className="messenger-body" hidden={area === 'channels'}>

@@ -10,6 +10,7 @@ import { createChatSlice, type ChatSlice } from './chatSlice';
 import { createConversationsSlice, type ConversationsSlice } from './conversationsSlice';
 import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
 import { defaultEnv, type StoreEnv } from './env';
+import { createSearchSlice, type SearchSlice } from './searchSlice';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
 import { createSystemSlice, type SystemSlice } from './systemSlice';
@@ -25,7 +26,8 @@ export type AppState = SystemSlice &
   AccountSessionsSlice &
   TrustSlice &
   UiSlice &
-  BroadcastSlice;
+  BroadcastSlice &
+  SearchSlice;
 
 export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
@@ -39,6 +41,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createTrustSlice(bridge)(...a),
     ...createUiSlice()(...a),
     ...createBroadcastSlice(bridge, env)(...a),
+    ...createSearchSlice(bridge)(...a),
   }));
 }
 
