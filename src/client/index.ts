@@ -29,6 +29,9 @@ export {
   type TextPlaintext,
 } from './store';
 export { STORE_FILE } from './store/localHistory';
+export { DEFAULT_OUTBOX_LIMITS, OutboxFullError, type OutboxEntry, type OutboxLimits } from './store';
+export { OUTBOX_RETRY_DELAYS_MS } from './client';
+export type { OutboxChange } from './outboxSender';
 export { createKeychainVault, InMemoryVaultForTests, VaultCorruptError, type Vault, type VaultSecrets } from './vault';
 export {
   createKeytarStore,

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { ConversationId } from '../../common/ids';
 import { LocalStore, type PageQuery, type StoredMessage } from './localStore';
+import type { Outbox, OutboxLimits } from './outbox';
 import type { LocalStoreKey } from './storeKey';
 
 export const STORE_FILE = 'history.db';
@@ -45,6 +46,11 @@ export class LocalHistory {
 
   async page(conversationId: ConversationId, query: PageQuery): Promise<StoredMessage[]> {
     return (await this.store()).page(conversationId, query);
+  }
+
+  /** The offline send queue in the same encrypted database. */
+  async outbox(limits?: OutboxLimits): Promise<Outbox> {
+    return (await this.store()).outbox(limits);
   }
 
   /** Closes the database (the file and key stay). */

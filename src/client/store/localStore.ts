@@ -12,6 +12,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import type { ConversationId, DeviceId, MessageId, UserId } from '../../common/ids';
 import type { JsonValue, MessagePlaintext } from '../../common/protocol/plaintext';
 import { LocalStoreFailedError, LocalStoreLockedError } from './errors';
+import { OUTBOX_MIGRATION, Outbox, type OutboxLimits } from './outbox';
 
 /** The bodies the store keeps: text and JSON (binary bodies are not shown in this version). */
 export type TextPlaintext = Exclude<MessagePlaintext, { type: 'binary' }>;
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly string[] = [
      stored_at INTEGER NOT NULL,
      PRIMARY KEY (conversation_id, tt)
    ) WITHOUT ROWID`,
+  OUTBOX_MIGRATION,
 ];
 
 const TIMETOKEN = /^\d{1,20}$/;
@@ -213,6 +215,12 @@ export class LocalStore {
     } catch (err) {
       throw failed(err);
     }
+  }
+
+  /** The offline send queue kept in this database (outbox.ts). */
+  outbox(limits?: OutboxLimits): Outbox {
+    this.check();
+    return new Outbox(this.db, limits);
   }
 
   /** Writes the WAL back into the main file and closes the connection. */

@@ -40,6 +40,7 @@ import {
   openOutcomeSchema,
   sealArgsSchema,
 } from './schemas/messages';
+import { OUTBOX_LIST_MAX, outboxArgsSchema, outboxEntryArgsSchema, outboxEntrySchema, queueArgsSchema } from './schemas/outbox';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { contactCodeSchema, contactTrustSchema, settingsSchema } from './schemas/verification';
 import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';
@@ -125,6 +126,17 @@ export const contract = {
    * with its outcome): the newest `limit` messages before `before`, in timetoken order. Works offline.
    */
   historyPage: { args: historyPageArgsSchema, result: z.array(storedMessageSchema).max(HISTORY_PAGE_MAX) },
+  /**
+   * Queues a message the renderer could not send now (offline): main keeps the plaintext in its encrypted
+   * store and seals and publishes it when the network returns (docs/client.md "Offline send queue").
+   */
+  queueMessage: { args: queueArgsSchema, result: outboxEntrySchema },
+  /** A conversation's queued and stopped sends, in send order. */
+  listOutbox: { args: outboxArgsSchema, result: z.array(outboxEntrySchema).max(OUTBOX_LIST_MAX) },
+  /** Puts a stopped send back in the queue; answers the conversation's entries. */
+  retryQueued: { args: outboxEntryArgsSchema, result: z.array(outboxEntrySchema).max(OUTBOX_LIST_MAX) },
+  /** Deletes a queued or stopped send (it never goes out); answers the conversation's entries. */
+  deleteQueued: { args: outboxEntryArgsSchema, result: z.array(outboxEntrySchema).max(OUTBOX_LIST_MAX) },
 
   listDevices: { args: z.tuple([]), result: z.array(deviceSummarySchema) },
   /** Revokes one of this user's other devices; its conversations rotate. */
