@@ -61,7 +61,7 @@ export interface ClientDeps {
 }
 
 /** Delays between the offline queue's tries while the network is out of reach (the last repeats). */
-export const OUTBOX_RETRY_DELAYS_MS = [2_000, 5_000, 10_000, 30_000] as const;
+export const OUTBOX_RETRY_DELAYS_MS = [2_000, 5_000, 10_000, 15_000] as const;
 
 export type { DeviceInfo } from './accountDevices';
 export type { AccountSession } from './accountSessions';

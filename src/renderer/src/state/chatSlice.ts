@@ -89,6 +89,11 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
       if (port === null) return;
       const view = port.view(id);
       if (get().chat.views[id] !== view) patch({ views: { ...get().chat.views, [id]: view } });
+      if (view.live && get().chat.network === 'offline') {
+        // Connected again: main tries its queue when the renderer fetches access (transportConfig).
+        patch({ network: 'online' });
+        void port.refreshAccess?.().catch(() => {});
+      }
     };
     const setOutbox = (id: ConversationId, entries: readonly OutboxEntryView[]) => patch({ outbox: { ...get().chat.outbox, [id]: entries } });
     /** Hands a send to main's offline queue; the timeline shows it queued at once. */
@@ -138,7 +143,9 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
         detach = [
           next.onChange(refresh),
           next.onError((error) => {
-            patch({ error: toUiError(error) });
+            // The relay out of reach is a state (the calm indicator), not an error notice; its code is in the error.
+            if (lostNetwork(error)) patch({ network: 'offline' });
+            else patch({ error: toUiError(error) });
             if (deniedAccess(error))
               void next.refreshAccess?.().then(
                 (changed) => (changed ? next.catchUp() : undefined),
@@ -230,6 +237,11 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
       },
     };
   };
+}
+
+/** True for a background failure because the relay could not be reached. */
+export function lostNetwork(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { reason?: unknown }).reason === 'network';
 }
 
 /** True for a background failure the relay answered with "access denied" (an expired or outdated token). */
