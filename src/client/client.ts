@@ -105,7 +105,11 @@ export class Client {
       history === undefined
         ? undefined
         : new OutboxSender({
-            outbox: () => history.outbox(deps.outboxLimits),
+            // Signed in only: a timer after sign-out must not open (and so re-create) the erased store.
+            outbox: async () => {
+              this.need();
+              return history.outbox(deps.outboxLimits);
+            },
             seal: (conversationId, plaintext) => this.need().crypto.seal(conversationId, plaintext),
             pubnub: () => this.chat.pubnub(this.need()),
             access: (conversationId, renew) => (renew ? this.chat.renewAccess(this.need()) : this.chat.ensureAccess(this.need(), [conversationId])),
@@ -573,6 +577,7 @@ export class Client {
   private async forgetDevice(): Promise<void> {
     const account = this.account;
     this.account = undefined;
+    this.outboxSender?.pause();
     this.api.setDeviceProof(null);
     await this.stop();
     account?.ring.close();

@@ -48,6 +48,9 @@ export const MAX_ATTEMPTS = 10;
 /** How far before an unanswered attempt the history search starts (clock skew between here and the relay). */
 const HISTORY_SLACK_MS = 5 * 60_000;
 
+/** Errors that end a pass instead of making an entry wait. */
+const STOP_PASS = new Set(['not_signed_in', 'client_closed', 'outbox_unavailable']);
+
 type Outcome = { kind: 'sent'; timetoken: string } | { kind: 'wait' } | { kind: 'stopped' };
 
 /** A retryable failure: the network (relay or key service) is out of reach for now. */
@@ -95,6 +98,12 @@ export class OutboxSender {
     return this.running;
   }
 
+  /** Stops the retry timer (sign-out); the next `flush` starts again. */
+  pause(): void {
+    clearTimeout(this.timer);
+    this.failures = 0;
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
@@ -112,7 +121,11 @@ export class OutboxSender {
       const delivered: { messageId: MessageId; timetoken: string }[] = [];
       for (const entry of outbox.list(conversationId)) {
         if (entry.state !== 'queued') continue;
-        const outcome = await this.deliver(outbox, entry);
+        const outcome = await this.deliver(outbox, entry).catch((err: unknown): Outcome => {
+          // Signed out, closed or a store that fails: the pass ends. Anything else unexpected: try again later.
+          if (err instanceof AppError && (STOP_PASS.has(err.code) || err.code.startsWith('local_store'))) throw err;
+          return { kind: 'wait' };
+        });
         if (outcome.kind === 'sent') delivered.push({ messageId: entry.plaintext.id, timetoken: outcome.timetoken });
         if (outcome.kind === 'wait') {
           waiting = true;
@@ -145,7 +158,7 @@ export class OutboxSender {
     try {
       const pubnub = await this.offlineOnTemporary(() => this.deps.pubnub());
       if (entry.attempt !== null) {
-        const found = await this.findInHistory(pubnub, channel, entry.attempt);
+        const found = await this.findInHistory(pubnub, channel, entry.attempt, entry.conversationId);
         if (found !== undefined) {
           outbox.remove(id);
           return { kind: 'sent', timetoken: found };
@@ -195,16 +208,32 @@ export class OutboxSender {
     }
   }
 
-  /** The timetoken of the recorded attempt's envelope in the channel's history, if it landed. */
-  private async findInHistory(pubnub: Pick<PubNub, 'fetchMessages'>, channel: string, attempt: { envelope: unknown; at: number }): Promise<string | undefined> {
+  /**
+   * The timetoken of the recorded attempt's envelope in the channel's history, if it landed. History the
+   * relay refuses even with a fresh token (this user was removed) cannot hold a message the relay would
+   * have accepted from them: undefined, and `seal` then decides (it refuses a non-member).
+   */
+  private async findInHistory(
+    pubnub: Pick<PubNub, 'fetchMessages'>,
+    channel: string,
+    attempt: { envelope: unknown; at: number },
+    conversationId: ConversationId,
+  ): Promise<string | undefined> {
     const wanted = canonical(attempt.envelope);
     let end = (BigInt(Math.max(0, attempt.at - HISTORY_SLACK_MS)) * 10_000n).toString();
+    let renewed = false;
     for (;;) {
       let page;
       try {
         page = await fetchPage(pubnub as Parameters<typeof fetchPage>[0], channel, { end, count: 25 });
       } catch (err) {
         const failure = classifyFailure(err);
+        if (failure.code === 'access_denied' && !renewed) {
+          renewed = true;
+          await this.offlineOnTemporary(() => this.deps.access(conversationId, true));
+          continue;
+        }
+        if (failure.code === 'access_denied') return undefined;
         if (failure.code === 'network' || failure.code === 'publish_failed') throw new Offline();
         throw new AppError('outbox_history_failed', `the channel history could not be read: ${failure.message}`, 'unavailable');
       }

@@ -149,6 +149,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   /** The key service claimed a revocation it could not prove; cleared once the periodic check is answered normally. */
   let revocationUnproven = false;
   let stopWatch: (() => void) | undefined;
+  let stopOutbox: (() => void) | undefined;
   const log = deps.log ?? createConsoleLogger({ policy: deps.policy });
   /** A store save failed: the code to the log, a plain notice to the renderer; the live view carries on. */
   const storeFailed = (error: AppError) => {
@@ -186,7 +187,8 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       );
       client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
       client.onIdentityChange((userId) => events.emit('trustChanged', { userId }));
-      client.onOutboxChange((change) => events.emit('outboxChanged', { ...change, delivered: [...change.delivered] }));
+      stopOutbox?.();
+      stopOutbox = client.onOutboxChange((change) => events.emit('outboxChanged', { ...change, delivered: [...change.delivered] }));
       void client.flushOutbox().catch((err: unknown) => log.warn('outbox.flush_failed', {}, err));
       client.onNotice((notice) => {
         if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
@@ -353,7 +355,16 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     async queueMessage(conversationId, plaintext) {
       checkBodySize(plaintext);
-      const { client } = await signedIn();
+      const { client, self } = await signedIn();
+      // Main seals it later without asking the page again, so the policy is checked now, as sealMessage does.
+      if (deps.policy.current().values.requireVerifiedContacts) {
+        const info = await client.conversation(conversationId);
+        await checkVerified(
+          deps,
+          client,
+          info.members.filter((x) => x.userId !== self).map((m) => m.userId as UserId),
+        );
+      }
       return outboxView(await client.queueMessage(conversationId, fromBridgePlaintext(plaintext) as TextPlaintext));
     },
     async listOutbox(conversationId) {
