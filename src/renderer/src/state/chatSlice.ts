@@ -184,7 +184,11 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
           try {
             await queue(id, { id: newMessageId(), sentAt: env.now(), type: 'string', body: text });
           } catch (e) {
-            patch({ error: toUiError(e), drafts: { ...get().chat.drafts, [id]: text } });
+            // No queue either (a build without main's store): say that messaging is off, and keep the draft.
+            const error = toUiError(e);
+            const cause = get().chat.startError;
+            const off = { code: 'chat_off', message: cause ? `messaging is not connected: ${cause.message}` : 'messaging is not connected' };
+            patch({ error: error.code === 'unavailable' || error.code === 'bridge_unavailable' ? off : error, drafts: { ...get().chat.drafts, [id]: text } });
           }
           return;
         }
