@@ -10,7 +10,7 @@ import type { ControlNotice } from '../common/controlNotices';
 import type { CryptoProvider } from '../common/crypto/provider';
 import { Emitter } from '../common/events/emitter';
 import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/domain';
-import { UserIdSchema, type ConversationId, type DeviceId, type UserId } from '../common/ids';
+import { UserIdSchema, type ConversationId, type DeviceId, type MessageId, type UserId } from '../common/ids';
 import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
 import type { MembershipChange } from '../common/protocol/membershipStatement';
@@ -32,8 +32,18 @@ import { AppError } from '../common/errors';
 import { ConversationViewSchema } from '../common/api/conversationSchemas';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
-import { LocalHistory, LocalStoreFailedError, type LocalStoreKey, type PageQuery, type StoredMessage } from './store';
+import {
+  LocalHistory,
+  LocalStoreFailedError,
+  type LocalStoreKey,
+  type OutboxEntry,
+  type OutboxLimits,
+  type PageQuery,
+  type StoredMessage,
+  type TextPlaintext,
+} from './store';
 import { parseSearchQuery, searchScope, type MembershipSnapshot, type MessageSearch, type SearchHit } from './store/search';
+import { OutboxSender, type OutboxChange } from './outboxSender';
 import { isTemporary, transportConfig } from './transport';
 import type { Vault } from './vault';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
@@ -56,7 +66,14 @@ export interface ClientDeps {
   readonly localStoreKey?: LocalStoreKey;
   /** How long one key-service request may take; default 15 s (`key_service_timeout` after it). */
   readonly keyServiceTimeoutMs?: number;
+  /** Bounds of the offline send queue (docs/client.md "Offline send queue"); default `DEFAULT_OUTBOX_LIMITS`. */
+  readonly outboxLimits?: OutboxLimits;
+  /** Delays between the queue's tries while the network is out of reach; `[]`: only `flushOutbox()` tries. */
+  readonly outboxRetryDelaysMs?: readonly number[];
 }
+
+/** Delays between the offline queue's tries while the network is out of reach (the last repeats). */
+export const OUTBOX_RETRY_DELAYS_MS = [2_000, 5_000, 10_000, 15_000] as const;
 
 export type { DeviceInfo } from './accountDevices';
 export type { AccountSession } from './accountSessions';
@@ -97,10 +114,27 @@ export class Client {
   private readonly history: LocalHistory | undefined;
   /** The conversations the last `conversations()` listed (search's scope when the key service cannot be asked). */
   private membership: MembershipSnapshot | undefined;
+  private readonly outboxSender: OutboxSender | undefined;
 
   private constructor(private readonly deps: ClientDeps) {
     this.state = new ProfileState(deps.dataDir);
     this.history = deps.localStoreKey === undefined ? undefined : new LocalHistory(deps.dataDir, deps.localStoreKey);
+    const history = this.history;
+    this.outboxSender =
+      history === undefined
+        ? undefined
+        : new OutboxSender({
+            // Signed in only: a timer after sign-out must not open (and so re-create) the erased store.
+            outbox: async () => {
+              this.need();
+              return history.outbox(deps.outboxLimits);
+            },
+            seal: (conversationId, plaintext) => this.need().crypto.seal(conversationId, plaintext),
+            pubnub: () => this.chat.pubnub(this.need()),
+            access: (conversationId, renew) => (renew ? this.chat.renewAccess(this.need()) : this.chat.ensureAccess(this.need(), [conversationId])),
+            now: () => Date.now(),
+            retryDelaysMs: deps.outboxRetryDelaysMs ?? OUTBOX_RETRY_DELAYS_MS,
+          });
     this.api = new KeyServiceApi(deps.keyServiceUrl.replace(/\/+$/, ''), {
       onRefreshToken: (token) => deps.vault.saveRefreshToken(token),
       ...(deps.keyServiceTimeoutMs === undefined ? {} : { timeoutMs: deps.keyServiceTimeoutMs }),
@@ -562,6 +596,54 @@ export class Client {
   }
 
   /**
+   * Queues a message for sending (docs/client.md "Offline send queue"): kept as plaintext in the encrypted
+   * local store, sealed when it goes out with the key version current then, in order per conversation. A
+   * send is tried at once; while the relay or the key service is out of reach it waits and is tried again.
+   * `outbox_full`, `outbox_duplicate` and `outbox_unknown_conversation` queue nothing.
+   */
+  async queueMessage(conversationId: ConversationId, plaintext: TextPlaintext): Promise<OutboxEntry> {
+    const outbox = await this.outbox();
+    if (this.state.get().membershipPins?.[conversationId] === undefined)
+      throw new AppError('outbox_unknown_conversation', `this device knows no conversation ${conversationId}; nothing was queued`, 'not_found');
+    const entry = outbox.add(conversationId, plaintext, Date.now());
+    void this.flushOutbox().catch(() => undefined);
+    return entry;
+  }
+
+  /** The queued and stopped sends of a conversation (every conversation's when absent), in send order. */
+  async outboxEntries(conversationId?: ConversationId): Promise<OutboxEntry[]> {
+    return (await this.outbox()).list(conversationId);
+  }
+
+  /** Puts a stopped send back in the queue and tries the queue. */
+  async retryQueued(conversationId: ConversationId, messageId: MessageId): Promise<void> {
+    (await this.outbox()).requeue(conversationId, messageId);
+    void this.flushOutbox().catch(() => undefined);
+  }
+
+  /** Deletes a queued or stopped send (it never goes out). */
+  async deleteQueued(conversationId: ConversationId, messageId: MessageId): Promise<void> {
+    (await this.outbox()).remove(messageId, conversationId);
+  }
+
+  /** Tries the queue now (the network came back); resolves when every waiting entry has been tried. */
+  async flushOutbox(): Promise<void> {
+    this.need();
+    await this.outboxSender?.flush();
+  }
+
+  /** `listener` hears what each try of the queue did: entries delivered, and whether some still wait. */
+  onOutboxChange(listener: (change: OutboxChange) => void): () => void {
+    return this.outboxSender?.onChange(listener) ?? (() => undefined);
+  }
+
+  private async outbox() {
+    this.need();
+    if (this.history === undefined) throw new AppError('outbox_unavailable', 'this client keeps no local store, so it has no send queue', 'unavailable');
+    return this.history.outbox(this.deps.outboxLimits);
+  }
+
+  /**
    * Asks the key service whether this device may still act; a device revoked from another one learns it
    * here (or on any other call) and — once the account's revocation statement verifies — forgets its keys
    * and local state and tells the `onRevoked` listeners. An unproven claim fails with `revocation_unproven`.
@@ -591,6 +673,7 @@ export class Client {
     const account = this.account;
     this.account = undefined;
     this.membership = undefined;
+    this.outboxSender?.pause();
     this.api.setDeviceProof(null);
     await this.stop();
     account?.ring.close();
@@ -609,6 +692,7 @@ export class Client {
    * are refused), then the pipeline, the transport, broadcast and every timer stop.
    */
   async close(): Promise<void> {
+    this.outboxSender?.close();
     this.api.close();
     await this.stop();
     await this.history?.close();

@@ -6,9 +6,10 @@
  * and closing all of it. Owned by the `Client` facade, one per sign-in.
  */
 import { randomBytes } from 'node:crypto';
+import type PubNub from 'pubnub';
 import type { ControlNotice } from '../common/controlNotices';
 import { Emitter } from '../common/events/emitter';
-import { missingCase } from '../common/errors';
+import { AppError, missingCase } from '../common/errors';
 import type { ConversationId } from '../common/ids';
 import { createMessaging, type Messaging } from '../common/messaging/messaging';
 import type { SignedIn } from './signedIn';
@@ -41,6 +42,19 @@ export class ClientMessaging {
   async ensureAccess(me: SignedIn, conversationIds: readonly ConversationId[]): Promise<void> {
     await this.messaging(me);
     await this.transport?.ensureAccess(conversationIds);
+  }
+
+  /** The core's PubNub client (the offline send queue publishes with it); starts the pipeline when needed. */
+  async pubnub(me: SignedIn): Promise<PubNub> {
+    await this.messaging(me);
+    if (this.transport === undefined) throw new AppError('client_closed', 'the transport was closed');
+    return this.transport.pubnub;
+  }
+
+  /** Mints a fresh transport token whatever the current one lists (a publish the relay refused). */
+  async renewAccess(me: SignedIn): Promise<void> {
+    await this.messaging(me);
+    await this.transport?.renew();
   }
 
   /** Control notices after the core has acted on them (e.g. to join a conversation one was added to). */

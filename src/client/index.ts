@@ -32,6 +32,9 @@ export {
 export { STORE_FILE } from './store/localHistory';
 // Message search over the local store (docs/client.md "Search").
 export { fold, indexText, parseSearchQuery, SearchQueryError, SearchScopeError, type SearchHit } from './store';
+export { DEFAULT_OUTBOX_LIMITS, OutboxFullError, type OutboxEntry, type OutboxLimits } from './store';
+export { OUTBOX_RETRY_DELAYS_MS } from './client';
+export type { OutboxChange } from './outboxSender';
 export { createKeychainVault, InMemoryVaultForTests, VaultCorruptError, type Vault, type VaultSecrets } from './vault';
 export {
   createKeytarStore,

@@ -14,6 +14,7 @@ import type { EventHub } from './ipc/eventHub';
 import { createNotificationHandlers } from './desktop/notifications';
 import { RecordingShell, type DesktopShell } from './desktop/shell';
 import type { KeyReleaseConfirmation } from './desktop/keyRelease';
+import type { Logger } from './log/logger';
 
 export interface MainDeps {
   facts: SystemFacts;
@@ -30,13 +31,17 @@ export interface MainDeps {
   shell?: DesktopShell;
   /** Asked before a device link releases the account key: Electron's native dialog in the app; absent (browser mode, tests) the typed code alone decides. */
   keyRelease?: KeyReleaseConfirmation;
+  /** The app's log (failures the user sees only as a sentence are logged here with their code); absent, stderr. */
+  log?: Pick<Logger, 'error' | 'warn'>;
 }
 
 export function createHandlers(deps: MainDeps): Handlers {
   const system = createSystemService(deps.facts, deps.secrets);
   const settings = createSettingsService(deps.paths, deps.policy);
   const desktop =
-    'host' in deps.messenger ? createDesktopHandlers({ ...deps.messenger, events: deps.events, policy: deps.policy, keyRelease: deps.keyRelease }) : {};
+    'host' in deps.messenger
+      ? createDesktopHandlers({ ...deps.messenger, events: deps.events, policy: deps.policy, keyRelease: deps.keyRelease, log: deps.log })
+      : {};
   const notifications = createNotificationHandlers({ shell: deps.shell ?? new RecordingShell(), policy: deps.policy, events: deps.events });
   return {
     ...desktop,

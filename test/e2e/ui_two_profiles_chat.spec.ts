@@ -52,6 +52,8 @@ test('alice and bob message both ways; HTML is text; read receipt and preview', 
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   await expect(b.getByTestId('signed-in-as')).toContainText('Bob');
   await b.getByTestId('sign-out').click();
+  // Bob's only device: the dialog warns that the account is lost and wants an explicit tick first.
+  await b.getByTestId('confirm-last-device').check();
   await b.getByTestId('confirm-sign-out').click();
   await expect(b.getByTestId('onboarding')).toBeVisible({ timeout: 15_000 });
 });

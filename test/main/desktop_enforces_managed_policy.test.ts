@@ -56,6 +56,9 @@ describe('desktop enforces managed policy in main', () => {
     const conv = (await alice('createConversation', { kind: 'direct', memberUserIds: [b.user.userId] })) as { conversationId: string };
     const message = () => ({ id: randomBytes(16).toString('base64url'), sentAt: Date.now(), type: 'string', body: 'hello' });
     await expect(alice('sealMessage', conv.conversationId, message())).rejects.toMatchObject({ code: 'policy_contact_not_verified' });
+    // Nor through the offline queue, which main seals later without asking the page again.
+    await expect(alice('queueMessage', conv.conversationId, message())).rejects.toMatchObject({ code: 'policy_contact_not_verified' });
+    expect(await alice('listOutbox', conv.conversationId)).toEqual([]);
     const a = (await alice('session')) as { user: { userId: string } };
     const bobCode = ((await bob('contactTrust', a.user.userId)) as { ownCode: string }).ownCode;
     expect(await alice('markVerified', b.user.userId, bobCode)).toMatchObject({ state: 'verified' });

@@ -16,3 +16,4 @@ export {
   type SearchSnippet,
 } from './searchIndex';
 export { SearchScopeError, searchScope, type MessageSearch } from './search';
+export { DEFAULT_OUTBOX_LIMITS, Outbox, OutboxDuplicateError, OutboxEntryUnknownError, OutboxFullError, type OutboxEntry, type OutboxLimits } from './outbox';

@@ -7,6 +7,7 @@ import type { ConversationId } from '../../common/ids';
 import { LocalStore, type PageQuery, type StoredMessage } from './localStore';
 import type { SearchHit, SearchOptions } from './searchIndex';
 import type { Snapshot, SnapshotName } from './snapshots';
+import type { Outbox, OutboxLimits } from './outbox';
 import type { LocalStoreKey } from './storeKey';
 
 export const STORE_FILE = 'history.db';
@@ -63,6 +64,11 @@ export class LocalHistory {
 
   async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
     return (await this.store()).search(query, options);
+  }
+
+  /** The offline send queue in the same encrypted database. */
+  async outbox(limits?: OutboxLimits): Promise<Outbox> {
+    return (await this.store()).outbox(limits);
   }
 
   /** Closes the database (the file and key stay). */

@@ -14,6 +14,7 @@ import type { JsonValue, MessagePlaintext } from '../../common/protocol/plaintex
 import { LocalStoreFailedError, LocalStoreLockedError } from './errors';
 import { registerSearchFunctions, SEARCH_MIGRATION, SearchQueryError, searchStore, type SearchHit, type SearchOptions } from './searchIndex';
 import { SNAPSHOTS_MIGRATION, type Snapshot, type SnapshotName } from './snapshots';
+import { OUTBOX_MIGRATION, Outbox, type OutboxLimits } from './outbox';
 
 /** The bodies the store keeps: text and JSON (binary bodies are not shown in this version). */
 export type TextPlaintext = Exclude<MessagePlaintext, { type: 'binary' }>;
@@ -56,6 +57,7 @@ export const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID`,
   SEARCH_MIGRATION,
   SNAPSHOTS_MIGRATION,
+  OUTBOX_MIGRATION,
 ];
 
 const TIMETOKEN = /^\d{1,20}$/;
@@ -280,6 +282,12 @@ export class LocalStore {
     } catch (err) {
       throw err instanceof SearchQueryError ? err : failed(err);
     }
+  }
+
+  /** The offline send queue kept in this database (outbox.ts). */
+  outbox(limits?: OutboxLimits): Outbox {
+    this.check();
+    return new Outbox(this.db, limits);
   }
 
   /** Writes the WAL back into the main file and closes the connection. */

@@ -41,6 +41,7 @@ import {
   sealArgsSchema,
 } from './schemas/messages';
 import { contextArgsSchema, contextResultSchema, SEARCH_HITS_MAX, searchArgsSchema, searchHitSchema } from './schemas/search';
+import { OUTBOX_LIST_MAX, outboxArgsSchema, outboxEntryArgsSchema, outboxEntrySchema, queueArgsSchema } from './schemas/outbox';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { contactCodeSchema, contactTrustSchema, settingsSchema } from './schemas/verification';
 import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';
@@ -134,6 +135,17 @@ export const contract = {
   searchMessages: { args: z.tuple([searchArgsSchema]), result: z.array(searchHitSchema).max(SEARCH_HITS_MAX) },
   /** The stored messages around a search hit (jump to message), oldest first; only in a conversation the user is in. */
   messageContext: { args: z.tuple([contextArgsSchema]), result: contextResultSchema },
+  /**
+   * Queues a message the renderer could not send now (offline): main keeps the plaintext in its encrypted
+   * store and seals and publishes it when the network returns (docs/client.md "Offline send queue").
+   */
+  queueMessage: { args: queueArgsSchema, result: outboxEntrySchema },
+  /** A conversation's queued and stopped sends, in send order. */
+  listOutbox: { args: outboxArgsSchema, result: z.array(outboxEntrySchema).max(OUTBOX_LIST_MAX) },
+  /** Puts a stopped send back in the queue; answers the conversation's entries. */
+  retryQueued: { args: outboxEntryArgsSchema, result: z.array(outboxEntrySchema).max(OUTBOX_LIST_MAX) },
+  /** Deletes a queued or stopped send (it never goes out); answers the conversation's entries. */
+  deleteQueued: { args: outboxEntryArgsSchema, result: z.array(outboxEntrySchema).max(OUTBOX_LIST_MAX) },
 
   listDevices: { args: z.tuple([]), result: z.array(deviceSummarySchema) },
   /** Revokes one of this user's other devices; its conversations rotate. */

@@ -8,6 +8,7 @@ import { ChannelIdSchema, ConversationIdSchema, UserIdSchema } from '../ids';
 import { navigateSchema } from './schemas/notifications';
 import { linkStatusSchema } from './schemas/devices';
 import { sessionSchema } from './schemas/session';
+import { outboxChangedSchema } from './schemas/outbox';
 
 import type { EventName } from './eventNames';
 
@@ -28,6 +29,10 @@ export const eventSchemas = {
   navigate: navigateSchema,
   /** A contact's trust state changed (verified, identity changed, acknowledged): refresh banners and badges. */
   trustChanged: z.object({ userId: UserIdSchema }),
+  /** The offline send queue was tried: what went out, and whether some entries still wait for the network. */
+  outboxChanged: outboxChangedSchema,
+  /** Main could not save opened messages in the local store (they are still shown); the code is logged too. */
+  localStoreFailed: z.object({ code: z.string() }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

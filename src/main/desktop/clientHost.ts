@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { CryptoProvider } from '../../common/crypto/provider';
-import { Client, type LocalStoreKey, type Vault } from '../../client';
+import { Client, type LocalStoreKey, type OutboxLimits, type Vault } from '../../client';
 
 export interface ClientHostDeps {
   vault: Vault;
@@ -16,6 +16,9 @@ export interface ClientHostDeps {
   dataDir: string;
   /** The local store's key in the keychain: every message main opens is kept in the profile's encrypted store. */
   localStoreKey?: LocalStoreKey;
+  /** Bounds of the offline send queue, and the delays between its tries (`[]`: only when asked); defaults otherwise. */
+  outboxLimits?: OutboxLimits;
+  outboxRetryDelaysMs?: readonly number[];
 }
 
 export class ClientHost {

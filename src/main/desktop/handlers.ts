@@ -22,7 +22,9 @@ import type { ContactTrust as ContactTrustView } from '../../common/ipc/schemas/
 import { TooLargeError } from '../../common/protocol/errors';
 import {
   isTemporary,
+  LocalStoreFailedError,
   type Client,
+  type OutboxEntry,
   type ContactCodeCheck,
   type ContactTrust,
   type CoreMessageCrypto,
@@ -39,6 +41,8 @@ import { watchRevocation } from './revocationWatch';
 import { sessionHandlers } from './sessionHandlers';
 import { announceTrustChanges } from './trustEvents';
 import { cachedLookup, conversationSummary, fromBridgePlaintext, membershipHistoryView, toBridgePlaintext, type UserLookup } from './views';
+import { createConsoleLogger, type Logger } from '../log/logger';
+import type { OutboxEntryView } from '../../common/ipc/schemas/outbox';
 
 export interface DesktopHandlerDeps {
   host: ClientHost;
@@ -49,6 +53,8 @@ export interface DesktopHandlerDeps {
   policy: PolicyHolder;
   /** Asked before a device link releases the account key: a native dialog in the Electron build; absent, `CODE_ONLY`. */
   keyRelease?: KeyReleaseConfirmation;
+  /** Where failures the user only sees as a sentence are logged with their code; absent, JSON lines on stderr. */
+  log?: Pick<Logger, 'error' | 'warn'>;
 }
 
 /** A body's size as `MAX_BRIDGE_BODY` counts it; refuses a larger one before anything else is done. */
@@ -107,6 +113,7 @@ async function keepOpened(
   client: Client,
   conversationId: ConversationId,
   opened: { outcome: OpenOutcomeView; received: ReceivedAt | undefined }[],
+  onFailure: (error: AppError) => void,
 ): Promise<void> {
   const kept: StoredMessage[] = [];
   for (const { outcome, received } of opened) {
@@ -117,7 +124,14 @@ async function keepOpened(
       outcome: outcome.kind === 'ok' ? { ...outcome, plaintext: fromBridgePlaintext(outcome.plaintext) as TextPlaintext } : outcome,
     });
   }
-  await client.storeOpened(kept).catch((err: unknown) => console.error(`local store: ${err instanceof Error ? err.message : String(err)}`));
+  await client
+    .storeOpened(kept)
+    .catch((err: unknown) => onFailure(err instanceof AppError ? err : new LocalStoreFailedError(err instanceof Error ? err.message : String(err))));
+}
+
+/** A queued send as the bridge shows it (text and JSON bodies only: nothing else is queued). */
+function outboxView(entry: OutboxEntry): OutboxEntryView {
+  return { conversationId: entry.conversationId, plaintext: toBridgePlaintext(entry.plaintext)!, state: entry.state, failure: entry.failure };
 }
 
 /**
@@ -140,6 +154,13 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   /** The key service claimed a revocation it could not prove; cleared once the periodic check is answered normally. */
   let revocationUnproven = false;
   let stopWatch: (() => void) | undefined;
+  let stopOutbox: (() => void) | undefined;
+  const log = deps.log ?? createConsoleLogger({ policy: deps.policy });
+  /** A store save failed: the code to the log, a plain notice to the renderer; the live view carries on. */
+  const storeFailed = (error: AppError) => {
+    log.error('local_store.save_failed', { code: error.code }, error);
+    events.emit('localStoreFailed', { code: error.code });
+  };
 
   async function signedIn() {
     const client = await host.current();
@@ -178,6 +199,9 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
       client.onIdentityChange((userId) => events.emit('trustChanged', { userId }));
       client.onStoreFailed((err) => console.warn(`local store: ${err.code}: ${err.message}`));
+      stopOutbox?.();
+      stopOutbox = client.onOutboxChange((change) => events.emit('outboxChanged', { ...change, delivered: [...change.delivered] }));
+      void client.flushOutbox().catch((err: unknown) => log.warn('outbox.flush_failed', {}, err));
       client.onNotice((notice) => {
         if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
       });
@@ -225,7 +249,11 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const { client } = await signedIn();
       const access = await client.transportAccess();
       // Reachable again: the core's own subscription (control notices) starts if it could not before.
-      if (access.token !== null) await startCoreMessaging(client);
+      if (access.token !== null) {
+        await startCoreMessaging(client);
+        // The network is back: the offline queue goes out (docs/client.md "Offline send queue").
+        void client.flushOutbox().catch((err: unknown) => log.warn('outbox.flush_failed', {}, err));
+      }
       return access;
     },
     async signOut() {
@@ -311,7 +339,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     async openMessage(conversationId, envelope, received) {
       const { client } = await signedIn();
       const outcome = await openForBridge(client.messageCrypto(), conversationId, envelope, received);
-      await keepOpened(client, conversationId, [{ outcome, received }]);
+      await keepOpened(client, conversationId, [{ outcome, received }], storeFailed);
       return outcome;
     },
     async openMessages(conversationId, envelopes, received) {
@@ -324,6 +352,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         client,
         conversationId,
         outcomes.map((outcome, i) => ({ outcome, received: received?.[i] })),
+        storeFailed,
       );
       return outcomes;
     },
@@ -346,6 +375,33 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     async messageContext(a) {
       const { client } = await signedIn();
       return (await client.storedAround(a.conversationId, a.timetoken, a.limit)).map(storedView);
+    },
+    async queueMessage(conversationId, plaintext) {
+      checkBodySize(plaintext);
+      const { client, self } = await signedIn();
+      // Main seals it later without asking the page again, so the policy is checked now, as sealMessage does.
+      if (deps.policy.current().values.requireVerifiedContacts) {
+        const info = await client.conversation(conversationId);
+        await checkVerified(
+          deps,
+          client,
+          info.members.filter((x) => x.userId !== self).map((m) => m.userId as UserId),
+        );
+      }
+      return outboxView(await client.queueMessage(conversationId, fromBridgePlaintext(plaintext) as TextPlaintext));
+    },
+    async listOutbox(conversationId) {
+      return (await (await signedIn()).client.outboxEntries(conversationId)).map(outboxView);
+    },
+    async retryQueued(conversationId, messageId) {
+      const { client } = await signedIn();
+      await client.retryQueued(conversationId, messageId);
+      return (await client.outboxEntries(conversationId)).map(outboxView);
+    },
+    async deleteQueued(conversationId, messageId) {
+      const { client } = await signedIn();
+      await client.deleteQueued(conversationId, messageId);
+      return (await client.outboxEntries(conversationId)).map(outboxView);
     },
     async listDevices() {
       return (await signedIn()).client.devices();

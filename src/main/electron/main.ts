@@ -70,7 +70,7 @@ if (!app.requestSingleInstanceLock()) {
     const fileLog = createFileLogger({ dir: app.getPath('logs'), policy: deps.policy, profile });
     logger = fileLog;
     logStartup(fileLog, deps);
-    const handlers = createHandlers({ ...deps, shell, keyRelease: createKeyReleaseDialog(() => window) });
+    const handlers = createHandlers({ ...deps, shell, keyRelease: createKeyReleaseDialog(() => window), log: fileLog });
     const dispatch = createDispatcher(handlers, (e) => fileLog.error('ipc_handler_failed', {}, e));
     const listening = () => deepLinks.ready({ navigate: (navigate) => deps.events.emit('navigate', navigate), showWindow: shell.showWindow });
     registerIpc(onFirstCall(dispatch, 'session', listening), [rendererUrl ? originOf(rendererUrl) : APP_ORIGIN]);

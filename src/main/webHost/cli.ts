@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   if ('reason' in deps.messenger) console.error(`messenger core not started: ${deps.messenger.reason}`);
   else console.log(`key service ${deps.messenger.serverUrl}${deps.messenger.localStack ? ' (embedded local stack)' : ''}`);
   for (const w of deps.policy.current().warnings) console.error(`policy: ${w.message}`);
-  const handlers = createHandlers(deps);
+  const handlers = createHandlers({ ...deps, log });
   let launchFile: string | null = null;
   const host = await startWebHost({
     dispatch: createDispatcher(handlers, (e) => {

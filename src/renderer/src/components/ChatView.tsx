@@ -26,6 +26,13 @@ export interface ChatViewProps {
   block: ComposerBlock | null;
   /** Why messaging cannot send now (offline, connecting), or null. */
   offlineReason: string | null;
+  /** What disables the composer, when it differs from `offlineReason` (offline sends are queued, so only connecting does). */
+  sendBlockedReason?: string | null;
+  /** Shown under the composer while sends wait for the network. */
+  offlineHint?: string | null;
+  /** A send in main's offline queue: retry after a stop, or delete. */
+  onRetryQueued?(messageId: string): void;
+  onDeleteQueued?(messageId: string): void;
   /** False until the conversation's history has been joined. */
   loaded: boolean;
   reachedStart: boolean;
@@ -108,13 +115,21 @@ export function ChatView(props: ChatViewProps) {
         label={`Messages with ${props.title}`}
         onNearTop={props.reachedStart || !props.loaded ? undefined : props.onLoadOlder}
         testId="message-log"
-        render={(row) => <MessageRow row={row} onRetry={props.onRetry} onReact={props.onReact} />}
+        render={(row) => (
+          <MessageRow row={row} onRetry={props.onRetry} onReact={props.onReact} onRetryQueued={props.onRetryQueued} onDeleteQueued={props.onDeleteQueued} />
+        )}
       />
       <p className="typing" aria-live="polite" data-testid="typing-indicator">
         {props.typing}
       </p>
       <ErrorNotice error={props.error} testId="chat-error" />
-      <Composer value={props.draft} disabledReason={blockText(block) ?? props.offlineReason} onChange={props.onDraft} onSend={props.onSend} />
+      <Composer
+        value={props.draft}
+        disabledReason={blockText(block) ?? (props.sendBlockedReason !== undefined ? props.sendBlockedReason : props.offlineReason)}
+        hint={props.offlineHint ?? null}
+        onChange={props.onDraft}
+        onSend={props.onSend}
+      />
     </section>
   );
 }

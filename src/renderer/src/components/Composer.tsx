@@ -1,7 +1,7 @@
 /**
  * Presentational: the chat's multiline composer: Enter sends, Shift+Enter starts a new line
  * (model/composerKeys.ts). Disabled, with the reason shown, while sending is blocked (an identity change
- * not yet acknowledged, or policy requiring verified contacts).
+ * not yet acknowledged, or policy requiring verified contacts). Offline it stays enabled: sends are queued.
  */
 import { useId, type KeyboardEvent } from 'react';
 import { composerKeyAction } from '../model/composerKeys';
@@ -9,11 +9,13 @@ import { composerKeyAction } from '../model/composerKeys';
 export interface ComposerProps {
   value: string;
   disabledReason: string | null;
+  /** Replaces the keyboard hint (e.g. that sends wait for the network). */
+  hint?: string | null;
   onChange(value: string): void;
   onSend(): void;
 }
 
-export function Composer({ value, disabledReason, onChange, onSend }: ComposerProps) {
+export function Composer({ value, disabledReason, hint, onChange, onSend }: ComposerProps) {
   const id = useId();
   const hintId = useId();
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
@@ -49,8 +51,8 @@ export function Composer({ value, disabledReason, onChange, onSend }: ComposerPr
       <button type="submit" disabled={disabled || value.trim() === ''} data-testid="composer-send">
         Send
       </button>
-      <p id={hintId} className="muted composer-hint">
-        {disabledReason ?? 'Enter to send, Shift+Enter for a new line'}
+      <p id={hintId} className="muted composer-hint" data-testid="composer-hint">
+        {disabledReason ?? hint ?? 'Enter to send, Shift+Enter for a new line'}
       </p>
     </form>
   );

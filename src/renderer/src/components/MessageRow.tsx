@@ -13,11 +13,14 @@ export interface MessageRowProps {
   row: TimelineRow;
   onRetry(messageId: string): void;
   onReact(timetoken: string, value: string, mine: boolean): void;
+  /** A send in main's offline queue: try it again (after a stop), or delete it (it never goes out). */
+  onRetryQueued?(messageId: string): void;
+  onDeleteQueued?(messageId: string): void;
 }
 
 const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', read: 'Read', failed: 'Not sent' } as const;
 
-export function MessageRow({ row, onRetry, onReact }: MessageRowProps) {
+export function MessageRow({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps) {
   switch (row.kind) {
     case 'system':
       return (
@@ -44,13 +47,13 @@ export function MessageRow({ row, onRetry, onReact }: MessageRowProps) {
         </p>
       );
     case 'message':
-      return <MessageBubble row={row} onRetry={onRetry} onReact={onReact} />;
+      return <MessageBubble row={row} onRetry={onRetry} onReact={onReact} onRetryQueued={onRetryQueued} onDeleteQueued={onDeleteQueued} />;
     default:
       throw new Error(`unknown row ${JSON.stringify(row satisfies never)}`);
   }
 }
 
-function MessageBubble({ row, onRetry, onReact }: MessageRowProps & { row: Extract<TimelineRow, { kind: 'message' }> }) {
+function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps & { row: Extract<TimelineRow, { kind: 'message' }> }) {
   const time = new Date(row.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const timetoken = row.timetoken;
   return (
@@ -62,6 +65,21 @@ function MessageBubble({ row, onRetry, onReact }: MessageRowProps & { row: Extra
         {row.text}
       </p>
       <footer className="message-footer">
+        {row.queued && (
+          <span className={`delivery ${row.queued.state}`} data-testid="queued-state" data-code={row.queued.code ?? undefined} role="status">
+            {row.queued.text}
+          </span>
+        )}
+        {row.queued?.state === 'failed' && row.queued.canRetry && onRetryQueued && (
+          <button type="button" onClick={() => onRetryQueued(row.messageId)} data-testid="retry-queued">
+            Retry
+          </button>
+        )}
+        {row.queued?.state === 'failed' && onDeleteQueued && (
+          <button type="button" onClick={() => onDeleteQueued(row.messageId)} data-testid="delete-queued">
+            Delete
+          </button>
+        )}
         {row.delivery && (
           <span className={`delivery ${row.delivery}`} data-testid="delivery-state" title={row.readBy.length ? `Read by ${row.readBy.join(', ')}` : undefined}>
             {DELIVERY_TEXT[row.delivery]}

@@ -12,6 +12,8 @@ import { settingsSelectors } from '../state/settingsSlice';
 import { composerBlock, trustSelectors } from '../state/trustSlice';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
+const OFFLINE_HINT = "You're offline. Messages you send now are kept on this computer and sent when you're back online.";
+
 export function ChatContainer({ conversationId }: { conversationId: ConversationId }) {
   const store = useAppStoreApi();
   const conversation = useAppStore(conversationsSelectors.selected);
@@ -23,11 +25,15 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const loadingOlder = useAppStore(chatSelectors.loadingOlder(conversationId));
   const error = useAppStore(chatSelectors.error);
   const offlineReason = useAppStore(chatSelectors.offlineReason);
+  const chatStatus = useAppStore(chatSelectors.status);
+  const entries = useAppStore(chatSelectors.outboxOf(conversationId));
+  const delivered = useAppStore(chatSelectors.delivered);
+  const network = useAppStore(chatSelectors.network);
   const trust = useAppStore(trustSelectors.byUser);
   const requireVerified = useAppStore(settingsSelectors.requireVerifiedContacts);
   const members = conversation?.members ?? [];
   const lines = useMemo(() => membershipLines(history, selfUserId, (p) => isNewContact(p, trust)), [history, selfUserId, trust]);
-  const rows = useMemo(() => timelineRows(view, lines, members, selfUserId), [view, lines, members, selfUserId]);
+  const rows = useMemo(() => timelineRows(view, lines, members, selfUserId, { entries, delivered }), [view, lines, members, selfUserId, entries, delivered]);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
   const s = store.getState();
@@ -44,6 +50,10 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       draft={draft}
       block={block}
       offlineReason={offlineReason}
+      sendBlockedReason={chatStatus === 'starting' ? offlineReason : null}
+      offlineHint={network === 'offline' || chatStatus === 'error' ? OFFLINE_HINT : null}
+      onRetryQueued={(id) => void s.retryQueued(conversationId, id as Parameters<typeof s.retryQueued>[1])}
+      onDeleteQueued={(id) => void s.deleteQueued(conversationId, id as Parameters<typeof s.deleteQueued>[1])}
       loaded={view !== undefined}
       reachedStart={view?.reachedStart ?? false}
       loadingOlder={loadingOlder}

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { BroadcastAreaTabs } from '../components/BroadcastAreaTabs';
 import { ConversationList } from '../components/ConversationList';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { SignOutDialog } from '../components/SignOutDialog';
+import { SignOutDialog, type LastDevice } from '../components/SignOutDialog';
 import { conversationRows } from '../model/conversationRows';
 import { describeError } from '../model/uiError';
 import { broadcastSelectors } from '../state/broadcastSlice';
@@ -31,12 +31,24 @@ export function MessengerContainer() {
   const refused = useAppStore(conversationsSelectors.refused);
   const sessionError = useAppStore(sessionSelectors.error);
   const chatStatus = useAppStore(chatSelectors.status);
+  const network = useAppStore(chatSelectors.network);
+  const storeFailed = useAppStore(chatSelectors.storeFailed);
+  const devices = useAppStore((st) => st.devices.list);
+  const devicesStatus = useAppStore((st) => st.devices.status);
   const area = useAppStore(broadcastSelectors.area);
   const rows = useMemo(() => conversationRows(list, views, selfUserId, query), [list, views, selfUserId, query]);
   const s = store.getState();
   const user = session?.state === 'signedIn' ? session.user : null;
   const [confirmSignOut, setConfirmSignOut] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
+  const lastDevice: LastDevice =
+    devicesStatus === 'loading' || devicesStatus === 'idle'
+      ? 'checking'
+      : devicesStatus === 'error'
+        ? 'unknown'
+        : devices.filter((d) => d.revokedAt === null).length <= 1
+          ? 'yes'
+          : 'no';
   return (
     <div className="messenger">
       <header className="app-header">
@@ -45,6 +57,11 @@ export function MessengerContainer() {
           {user ? `${user.displayName} (@${user.username})` : ''}
           {chatStatus === 'starting' ? ' · connecting…' : chatStatus === 'error' ? ' · messaging offline' : ''}
         </p>
+        {(network === 'offline' || chatStatus === 'error') && (
+          <p className="muted connection-state" role="status" data-testid="connection-state">
+            Offline — messages will be sent when you&apos;re back online
+          </p>
+        )}
         <nav aria-label="Account" className="app-actions">
           <button type="button" onClick={() => s.openPanel('devices')} data-testid="open-devices">
             Devices
@@ -52,7 +69,14 @@ export function MessengerContainer() {
           <button type="button" onClick={() => s.openPanel('settings')} data-testid="open-settings">
             Settings
           </button>
-          <button type="button" onClick={() => setConfirmSignOut(true)} data-testid="sign-out">
+          <button
+            type="button"
+            onClick={() => {
+              setConfirmSignOut(true);
+              void s.loadDevices();
+            }}
+            data-testid="sign-out"
+          >
             Sign out
           </button>
         </nav>
@@ -60,6 +84,7 @@ export function MessengerContainer() {
       {confirmSignOut ? (
         <SignOutDialog
           busy={signingOut}
+          lastDevice={lastDevice}
           onCancel={() => setConfirmSignOut(false)}
           onConfirm={() => {
             setSigningOut(true);
@@ -74,6 +99,11 @@ export function MessengerContainer() {
         <p role="alert" className="banner warning" data-testid="revocation-unproven">
           The server claimed this device was removed from your account but could not prove it, so this device kept its keys. If you did not remove it, someone
           may be interfering with the server: check your devices and sessions from another device.
+        </p>
+      )}
+      {storeFailed && (
+        <p role="status" className="banner notice" data-testid="store-notice">
+          Messages could not be saved on this computer; they are still shown, but may not be here after the app restarts.
         </p>
       )}
       <ErrorNotice error={sessionError} testId="session-error" />

@@ -11,8 +11,24 @@ import type { MembershipLine } from './membershipLines';
 import { messageText } from './messageText';
 import { TRUST_SENTENCES } from './uiError';
 import { nameOf, type Member } from './people';
+import type { OutboxEntryView } from '../../../common/ipc/schemas/outbox';
+import { queuedStatus } from './outboxRows';
 
 export type DeliveryLabel = 'sending' | 'sent' | 'read' | 'failed';
+
+/** A send in main's offline queue (model/outboxRows.ts): waiting for the network, or stopped with a reason. */
+export interface QueuedLabel {
+  readonly state: 'queued' | 'failed';
+  readonly text: string;
+  readonly canRetry: boolean;
+  readonly code: string | null;
+}
+
+/** Main's offline queue of a conversation, and the message ids it delivered (their echo may not be here yet). */
+export interface OutboxRowsInput {
+  readonly entries: readonly OutboxEntryView[];
+  readonly delivered: Readonly<Record<string, true>>;
+}
 
 export interface ReactionChip {
   readonly value: string;
@@ -35,6 +51,8 @@ export type TimelineRow =
       readonly failure: string | null;
       readonly reactions: readonly ReactionChip[];
       readonly readBy: readonly string[];
+      /** Set on a send that waits in main's offline queue (then `delivery` is null). */
+      readonly queued?: QueuedLabel;
     }
   | { readonly kind: 'pending'; readonly key: string; readonly text: string }
   | { readonly kind: 'rejected'; readonly key: string; readonly text: string; readonly code: string }
@@ -94,16 +112,45 @@ export function timelineRows(
   lines: readonly MembershipLine[],
   members: readonly Member[],
   selfUserId: string | null,
+  outbox: OutboxRowsInput = { entries: [], delivered: {} },
 ): TimelineRow[] {
   const rows: TimelineRow[] = [];
   const pending = [...lines].sort((a, b) => a.at - b.at);
+  const queuedIds = new Set(outbox.entries.map((e) => e.plaintext.id as string));
+  const shown = new Set<string>();
   for (const item of view?.items ?? []) {
+    // A failed send handed to main's queue is shown once, as the queue's row at the end.
+    if (item.kind === 'message' && queuedIds.has(item.id) && item.delivery?.state !== 'sent') continue;
     const at = item.timetoken === undefined ? Number.POSITIVE_INFINITY : timetokenMs(item.timetoken);
     while (pending.length > 0 && pending[0]!.at < at) rows.push(lineRow(pending.shift()!));
-    rows.push(rowOf(item, members, selfUserId));
+    const row = rowOf(item, members, selfUserId);
+    if (row.kind === 'message') shown.add(row.messageId);
+    // Main delivered it from the queue; the pipeline's own attempt had failed and its echo may not be here yet.
+    rows.push(row.kind === 'message' && row.delivery === 'failed' && outbox.delivered[row.messageId] ? { ...row, delivery: 'sent', failure: null } : row);
   }
   for (const line of pending) rows.push(lineRow(line));
+  for (const entry of outbox.entries) if (!shown.has(entry.plaintext.id)) rows.push(queuedRow(entry, members, selfUserId));
   return rows;
+}
+
+/** A send waiting in (or stopped in) main's offline queue, as a message row of this user. */
+function queuedRow(entry: OutboxEntryView, members: readonly Member[], selfUserId: string | null): TimelineRow {
+  const p = entry.plaintext;
+  return {
+    kind: 'message',
+    key: `msg:${p.id}`,
+    messageId: p.id,
+    timetoken: undefined,
+    author: nameOf(selfUserId ?? '', members, selfUserId),
+    mine: true,
+    text: p.type === 'string' ? p.body : messageText({ ...p, body: p.body as never }),
+    sentAt: p.sentAt,
+    delivery: null,
+    failure: entry.failure?.message ?? null,
+    reactions: [],
+    readBy: [],
+    queued: queuedStatus(entry),
+  };
 }
 
 function lineRow(line: MembershipLine): TimelineRow {

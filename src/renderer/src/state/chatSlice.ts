@@ -5,9 +5,16 @@
  * immutable objects, replaced when they change, so selectors stay cheap. Before joining, the transport
  * token is refreshed (a token lists the channels of the conversations that existed when it was minted);
  * a background "access denied" refreshes it again and catches up only when the token changed.
+ * A send that cannot go out now (the relay or the key service out of reach), or any send while messaging
+ * is not running or earlier sends still wait, goes to main's encrypted offline queue (`queueMessage`),
+ * which sends it when the network returns; the queue's entries are mirrored here per conversation.
  */
 import type { StateCreator } from 'zustand';
+import type { BridgeClient } from '../bridge/client';
 import type { ConversationId, MessageId } from '../../../common/ids';
+import type { BridgePlaintext } from '../../../common/ipc/schemas/messages';
+import type { OutboxEntryView } from '../../../common/ipc/schemas/outbox';
+import { waitsForNetwork } from '../model/outboxRows';
 import type { ConversationView } from '../../../common/messaging/messaging';
 import { sendableDraft } from '../model/composerKeys';
 import { toUiError, type UiError } from '../model/uiError';
@@ -22,6 +29,14 @@ export interface ChatSlice {
     error: UiError | null;
     /** Why the pipeline could not start (shown while messaging is offline). */
     startError: UiError | null;
+    /** Main's offline send queue, per conversation (queued and stopped sends, in send order). */
+    outbox: Record<string, readonly OutboxEntryView[]>;
+    /** Message ids main delivered from the queue (a failed attempt of the pipeline then reads as sent). */
+    delivered: Record<string, true>;
+    /** 'offline' after a send had to wait for the network, until main delivers again. */
+    network: 'online' | 'offline';
+    /** Main could not save opened messages on this computer (they are still shown). */
+    storeFailed: boolean;
   };
   startChat(self: Parameters<NonNullable<StoreEnv['startChat']>>[0]): Promise<void>;
   attachChat(port: ChatPort): void;
@@ -35,11 +50,37 @@ export interface ChatSlice {
   loadOlder(id: ConversationId): Promise<void>;
   markRead(id: ConversationId): Promise<void>;
   toggleReaction(id: ConversationId, timetoken: string, value: string, mine: boolean): Promise<void>;
+  loadOutbox(id: ConversationId): Promise<void>;
+  retryQueued(id: ConversationId, messageId: MessageId): Promise<void>;
+  deleteQueued(id: ConversationId, messageId: MessageId): Promise<void>;
 }
 
-export const initialChatState: ChatSlice['chat'] = { status: 'off', views: {}, drafts: {}, loadingOlder: {}, error: null, startError: null };
+/** The bridge calls of main's offline queue. */
+export type OutboxBridge = Pick<BridgeClient, 'queueMessage' | 'listOutbox' | 'retryQueued' | 'deleteQueued'>;
 
-export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], ChatSlice> {
+export const initialChatState: ChatSlice['chat'] = {
+  status: 'off',
+  views: {},
+  drafts: {},
+  loadingOlder: {},
+  error: null,
+  startError: null,
+  outbox: {},
+  delivered: {},
+  network: 'online',
+  storeFailed: false,
+};
+
+/** A new message id as the pipeline makes them (16 random bytes, base64url). */
+function newMessageId(): MessageId {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '') as MessageId;
+}
+
+export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCreator<ChatSlice, [], [], ChatSlice> {
   return (set, get) => {
     let port: ChatPort | null = null;
     let detach: (() => void)[] = [];
@@ -48,7 +89,32 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
       if (port === null) return;
       const view = port.view(id);
       if (get().chat.views[id] !== view) patch({ views: { ...get().chat.views, [id]: view } });
+      if (view.live && get().chat.network === 'offline') {
+        // Connected again: main tries its queue when the renderer fetches access (transportConfig).
+        patch({ network: 'online' });
+        void port.refreshAccess?.().catch(() => {});
+      }
     };
+    const setOutbox = (id: ConversationId, entries: readonly OutboxEntryView[]) => patch({ outbox: { ...get().chat.outbox, [id]: entries } });
+    /** Hands a send to main's offline queue; the timeline shows it queued at once. */
+    async function queue(id: ConversationId, plaintext: BridgePlaintext): Promise<void> {
+      if (bridge === undefined) throw new Error('messaging is not connected');
+      const entry = await bridge.queueMessage(id, plaintext);
+      patch({ network: 'offline' });
+      if (!(get().chat.outbox[id] ?? []).some((e) => e.plaintext.id === entry.plaintext.id)) setOutbox(id, [...(get().chat.outbox[id] ?? []), entry]);
+    }
+    env.events.on('outboxChanged', ({ conversationId, delivered, waiting }) => {
+      if (delivered.length > 0) {
+        const ids = { ...get().chat.delivered };
+        for (const d of delivered) ids[d.messageId] = true;
+        patch({ delivered: ids });
+        // The echo of what main sent comes with the next catch-up.
+        if (port !== null) void port.catchUp(conversationId).catch(() => {});
+      }
+      patch({ network: waiting ? 'offline' : delivered.length > 0 ? 'online' : get().chat.network });
+      void get().loadOutbox(conversationId);
+    });
+    env.events.on('localStoreFailed', () => patch({ storeFailed: true }));
     async function guarded(work: (p: ChatPort) => Promise<unknown>): Promise<void> {
       if (port === null) {
         const cause = get().chat.startError;
@@ -77,7 +143,9 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
         detach = [
           next.onChange(refresh),
           next.onError((error) => {
-            patch({ error: toUiError(error) });
+            // The relay out of reach is a state (the calm indicator), not an error notice; its code is in the error.
+            if (lostNetwork(error)) patch({ network: 'offline' });
+            else patch({ error: toUiError(error) });
             if (deniedAccess(error))
               void next.refreshAccess?.().then(
                 (changed) => (changed ? next.catchUp() : undefined),
@@ -96,6 +164,7 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
         if (current) await current.dispose();
       },
       async joinConversations(ids) {
+        for (const id of ids) void get().loadOutbox(id);
         await guarded(async (p) => {
           await p.refreshAccess?.();
           await p.join(ids);
@@ -109,12 +178,31 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
       async sendDraft(id) {
         const text = sendableDraft(get().chat.drafts[id] ?? '');
         if (text === null) return;
+        // Messaging not running, or earlier sends still wait: this one queues behind them (order per conversation).
+        if (port === null || (bridge !== undefined && (get().chat.outbox[id] ?? []).some((e) => e.state === 'queued'))) {
+          patch({ drafts: { ...get().chat.drafts, [id]: '' } });
+          try {
+            await queue(id, { id: newMessageId(), sentAt: env.now(), type: 'string', body: text });
+          } catch (e) {
+            // No queue either (a build without main's store): say that messaging is off, and keep the draft.
+            const error = toUiError(e);
+            const cause = get().chat.startError;
+            const off = { code: 'chat_off', message: cause ? `messaging is not connected: ${cause.message}` : 'messaging is not connected' };
+            patch({ error: error.code === 'unavailable' || error.code === 'bridge_unavailable' ? off : error, drafts: { ...get().chat.drafts, [id]: text } });
+          }
+          return;
+        }
         await guarded(async (p) => {
           patch({ drafts: { ...get().chat.drafts, [id]: '' } });
           void p.setTyping(id, false).catch(() => {});
-          const outcome = await p.send(id, { type: 'string', body: text });
+          let outcome = await p.send(id, { type: 'string', body: text });
           // A conversation created a moment ago may not be in the token yet: fetch a fresh one and send again once.
-          if (outcome.state === 'failed' && outcome.code === 'access_denied' && (await p.refreshAccess?.())) await p.retry(id, outcome.id);
+          if (outcome.state === 'failed' && outcome.code === 'access_denied' && (await p.refreshAccess?.())) outcome = await p.retry(id, outcome.id);
+          if (bridge !== undefined && waitsForNetwork(outcome)) {
+            const item = p.view(id).items.find((i) => i.kind === 'message' && i.id === outcome.id);
+            if (item?.kind === 'message' && item.message.type === 'string')
+              await queue(id, { id: item.id, sentAt: item.message.sentAt, type: 'string', body: item.message.body });
+          } else if (outcome.state === 'sent') patch({ network: 'online' });
         });
       },
       retrySend: (id, messageId) => guarded((p) => p.retry(id, messageId)),
@@ -127,8 +215,37 @@ export function createChatSlice(env: StoreEnv): StateCreator<ChatSlice, [], [], 
       },
       markRead: (id) => guarded((p) => p.markRead(id)),
       toggleReaction: (id, timetoken, value, mine) => guarded((p) => (mine ? p.unreact(id, timetoken, value) : p.react(id, timetoken, value))),
+      async loadOutbox(id) {
+        if (bridge === undefined) return;
+        try {
+          setOutbox(id, await bridge.listOutbox(id));
+        } catch {
+          // Signed out or no store: nothing queued to show.
+        }
+      },
+      async retryQueued(id, messageId) {
+        if (bridge === undefined) return;
+        try {
+          setOutbox(id, await bridge.retryQueued(id, messageId));
+        } catch (e) {
+          patch({ error: toUiError(e) });
+        }
+      },
+      async deleteQueued(id, messageId) {
+        if (bridge === undefined) return;
+        try {
+          setOutbox(id, await bridge.deleteQueued(id, messageId));
+        } catch (e) {
+          patch({ error: toUiError(e) });
+        }
+      },
     };
   };
+}
+
+/** True for a background failure because the relay could not be reached. */
+export function lostNetwork(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { reason?: unknown }).reason === 'network';
 }
 
 /** True for a background failure the relay answered with "access denied" (an expired or outdated token). */
@@ -160,4 +277,10 @@ export const chatSelectors = {
     }
   },
   totalUnread: (s: ChatSlice) => Object.values(s.chat.views).reduce((n, v) => n + v.unread, 0),
+  outboxOf: (id: string | null) => (s: ChatSlice) => (id === null ? noEntries : (s.chat.outbox[id] ?? noEntries)),
+  delivered: (s: ChatSlice) => s.chat.delivered,
+  network: (s: ChatSlice) => s.chat.network,
+  storeFailed: (s: ChatSlice) => s.chat.storeFailed,
 };
+
+const noEntries: readonly OutboxEntryView[] = [];

@@ -35,7 +35,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createSessionSlice(bridge)(...a),
     ...createSettingsSlice(bridge)(...a),
     ...createConversationsSlice(bridge)(...a),
-    ...createChatSlice(env)(...a),
+    ...createChatSlice(env, bridge)(...a),
     ...createDevicesSlice(bridge)(...a),
     ...createAccountSessionsSlice(bridge)(...a),
     ...createTrustSlice(bridge)(...a),
