@@ -30,13 +30,26 @@ export interface MainDeps {
   shell?: DesktopShell;
   /** Asked before a device link releases the account key: Electron's native dialog in the app; absent (browser mode, tests) the typed code alone decides. */
   keyRelease?: KeyReleaseConfirmation;
+  /** The system browser for company single sign-on: Electron's shell.openExternal behind the link rules; tests drive Chromium. */
+  openBrowser?: (url: string) => Promise<void>;
+  /** How long a browser sign-in may take; default 5 minutes. */
+  ssoTimeoutMs?: number;
 }
 
 export function createHandlers(deps: MainDeps): Handlers {
   const system = createSystemService(deps.facts, deps.secrets);
   const settings = createSettingsService(deps.paths, deps.policy);
   const desktop =
-    'host' in deps.messenger ? createDesktopHandlers({ ...deps.messenger, events: deps.events, policy: deps.policy, keyRelease: deps.keyRelease }) : {};
+    'host' in deps.messenger
+      ? createDesktopHandlers({
+          ...deps.messenger,
+          events: deps.events,
+          policy: deps.policy,
+          keyRelease: deps.keyRelease,
+          openBrowser: deps.openBrowser,
+          ssoTimeoutMs: deps.ssoTimeoutMs,
+        })
+      : {};
   const notifications = createNotificationHandlers({ shell: deps.shell ?? new RecordingShell(), policy: deps.policy, events: deps.events });
   return {
     ...desktop,

@@ -1,6 +1,6 @@
 /**
  * Single sign-on on the key service (docs/api.md "Sign-in methods and single sign-on", docs/threat-model.md
- * "Single sign-on") against a REAL OpenID provider (oidc-provider, test/fixtures/oidcProvider.ts) whose JWKS
+ * "Single sign-on") against a REAL OpenID provider (oidc-provider, test/identity/helpers/oidcProvider.ts) whose JWKS
  * the key service fetches. Each attack plays the attacker and expects a typed refusal that changes nothing
  * (no account, no session): a forged signature, an expired token, a token for another client, a replayed
  * token, a token of another issuer (a second real provider), `alg: none`, an HS256 token keyed with the
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestProvider, type TestProvider } from '../fixtures/oidcProvider';
+import { startTestProvider, type TestProvider } from './helpers/oidcProvider';
 import { startOn, type Running } from '../server/helpers/service';
 
 const code = (res: { body: unknown }) => (res.body as { error?: { code?: string } }).error?.code;

@@ -37,6 +37,7 @@ import { CODE_ONLY, KeyReleaseError, type KeyReleaseConfirmation } from './keyRe
 import { DesktopLinking } from './linking';
 import { watchRevocation } from './revocationWatch';
 import { sessionHandlers } from './sessionHandlers';
+import { ssoHandlers } from './ssoHandlers';
 import { announceTrustChanges } from './trustEvents';
 import { cachedLookup, conversationSummary, fromBridgePlaintext, membershipHistoryView, toBridgePlaintext, type UserLookup } from './views';
 
@@ -49,6 +50,10 @@ export interface DesktopHandlerDeps {
   policy: PolicyHolder;
   /** Asked before a device link releases the account key: a native dialog in the Electron build; absent, `CODE_ONLY`. */
   keyRelease?: KeyReleaseConfirmation;
+  /** The system browser for single sign-on (ssoHandlers.ts); absent, SSO answers `sso_browser_unavailable`. */
+  openBrowser?: (url: string) => Promise<void>;
+  /** How long the browser sign-in may take; default 5 minutes. */
+  ssoTimeoutMs?: number;
 }
 
 /** A body's size as `MAX_BRIDGE_BODY` counts it; refuses a larger one before anything else is done. */
@@ -365,5 +370,6 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
     ...sessionHandlers({ host }),
+    ...ssoHandlers({ host, policy: deps.policy, linking, announceSession, openBrowser: deps.openBrowser, ssoTimeoutMs: deps.ssoTimeoutMs }),
   });
 }
