@@ -1,5 +1,5 @@
 /**
- * The organisation's sign-in settings on the key service (docs/deployment.md §5, docs/operations.md
+ * The organisation's sign-in settings on the key service (docs/deployment.md §6 "Single sign-on", docs/operations.md
  * "Sign-in settings"): which methods are allowed (password, oidc), whether registration is open, which
  * email domains an SSO identity must have, and the OpenID provider. Checked once at start-up: a setting
  * that cannot work (oidc without a provider, an `http://` issuer off this machine, `none` or an HMAC

@@ -2,7 +2,7 @@
  * Single sign-on through the desktop's main process (docs/desktop.md "Single sign-on"), end to end over
  * real parts: a REAL OpenID provider (oidc-provider, test/identity/helpers/oidcProvider.ts) whose login
  * form is submitted over HTTP as the system browser would; the real key service configured as
- * docs/deployment.md §5 says; the desktop handlers bootstrapped with the shipped Linux example policy
+ * docs/deployment.md §6 "Single sign-on" says; the desktop handlers bootstrapped with the shipped Linux example policy
  * (resources/policy-templates/linux/policies.example.json, only its server address pointed at this test's
  * key service), which allows `oidc` + `device-link` only — so the test shows the templates no longer
  * lock the first sign-in out. The "browser" is the only stand-in: an HTTP client following the provider's
@@ -84,6 +84,17 @@ afterAll(async () => {
 });
 
 describe('single sign-on through the desktop handlers', () => {
+  it('the documented examples agree: docs/deployment.md sets the same sign-in methods as the shipped templates', () => {
+    const guide = readFileSync(join(root, 'docs/deployment.md'), 'utf8');
+    const reg = /AllowedSignInMethods \/t REG_MULTI_SZ \/d "([^"]+)"/.exec(guide)?.[1]?.split('\\0');
+    const mobileconfig = readFileSync(join(root, 'resources/policy-templates/macos/com.seed.messenger.mobileconfig'), 'utf8');
+    const plist = /<key>allowedSignInMethods<\/key>\s*<array>([\s\S]*?)<\/array>/.exec(mobileconfig)?.[1]?.match(/<string>([^<]+)<\/string>/g);
+    const methods = examplePolicy().allowedSignInMethods;
+    expect(reg).toEqual(methods);
+    expect(plist?.map((s) => s.replace(/<\/?string>/g, ''))).toEqual(methods);
+    expect(methods).toEqual(['oidc', 'device-link']);
+  });
+
   it('the shipped example policy offers "Sign in with Corp SSO" and no password form', async () => {
     const call = await app('choices', examplePolicy());
     expect(await call('signInChoices')).toEqual({ password: false, sso: { displayName: 'Corp SSO' }, deviceLink: true, registration: 'open' });
