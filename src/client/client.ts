@@ -223,9 +223,7 @@ export class Client {
    * again, or the first device of an account that has none; an account with devices elsewhere answers a
    * device link to approve on one of them (as `startDeviceLink`).
    */
-  async signInWithSso(
-    token: SsoToken,
-  ): Promise<
+  async signInWithSso(token: SsoToken): Promise<
     | { kind: 'signedIn'; session: SessionInfo }
     | {
         kind: 'needsLink';
