@@ -15,6 +15,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProvider, type TestProvider } from './helpers/oidcProvider';
+import { describeBackends } from '../server/helpers/backends';
 import { startOn, type Running } from '../server/helpers/service';
 
 const code = (res: { body: unknown }) => (res.body as { error?: { code?: string } }).error?.code;
@@ -218,5 +219,32 @@ describe('OIDC ID tokens on the key service', () => {
       expect(() => resolveOrganisation({ oidc: { issuer: 'https://idp.example', clientId: 'x', algorithms: ['none'] } })).toThrow(/never none or HS/);
       expect(await exportJWK((await generateKeyPair('ES256')).publicKey)).toBeTruthy();
     });
+  });
+});
+
+describeBackends('an SSO account and a replayed ID token', (backend) => {
+  let idp: TestProvider;
+  let run: Running;
+  beforeAll(async () => {
+    idp = await startTestProvider(USERS);
+    run = await startOn(backend, { organisation: { oidc: { issuer: idp.issuer, clientId: idp.clientId } } });
+  });
+  afterAll(async () => {
+    expect(run.bugs).toEqual([]);
+    await run.stop();
+    await idp.close();
+  });
+
+  it('the first presentation signs in; the same token again, even at once from several requests, is refused', async () => {
+    const n = nonce();
+    const token = await idp.mint({ sub: 'emp-4', nonce: n, email: 'newbie@corp.example', email_verified: true, preferred_username: 'newbie' });
+    const answers = await Promise.all([0, 1, 2].map(() => run.api.post('/v1/auth/oidc', { idToken: token, nonce: n })));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, code(a)])).toEqual([
+      [401, 'oidc_token_replayed'],
+      [401, 'oidc_token_replayed'],
+    ]);
+    const ok = answers.find((a) => a.status === 200)!.body as { user: { username: string } };
+    expect(ok.user.username).toBe('newbie');
   });
 });
