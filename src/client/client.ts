@@ -22,6 +22,8 @@ import type { ConversationInfo } from './conversations';
 import { ClientMessaging } from './clientMessaging';
 import { buildSignedIn, type SignedIn } from './signedIn';
 import { NewDeviceLink, type LinkClaim } from './deviceLinking';
+import { readSignInOptions, ssoAccount, type SsoToken } from './sso';
+import type { SignInOptions } from '../common/api/oidcSchemas';
 import type { PublicUser } from './directory';
 import { loginAccount, registerAccount, type Identity } from './enrol';
 import { proveOwnRevocation, revokeWithStatement } from './deviceRevocations';
@@ -246,6 +248,41 @@ export class Client {
         : null;
     if (session && !existing) throw new AlreadySignedInError(session.username);
     return this.signedIn(await loginAccount(this.api, this.deps.provider, { ...input, ...this.device }, existing));
+  }
+
+  /** What the organisation allows before sign-in: methods, registration, its OpenID provider (docs/api.md "Sign-in methods and single sign-on"). */
+  signInOptions(): Promise<SignInOptions> {
+    return readSignInOptions(this.api);
+  }
+
+  /**
+   * Signs in with an ID token of the organisation's provider (src/client/sso.ts): this profile's device
+   * again, or the first device of an account that has none; an account with devices elsewhere answers a
+   * device link to approve on one of them (as `startDeviceLink`).
+   */
+  async signInWithSso(token: SsoToken): Promise<
+    | { kind: 'signedIn'; session: SessionInfo }
+    | {
+        kind: 'needsLink';
+        offer: NewDeviceLink['offer'];
+        waitUntilLinked: (onConfirmation: (code: string) => void, opts?: { pollMs?: number; timeoutMs?: number }) => Promise<SessionInfo>;
+      }
+  > {
+    const session = this.state.get().session;
+    const secrets = session ? await this.deps.vault.load() : null;
+    const existing =
+      session && secrets
+        ? { ...session, userId: session.userId as UserId, deviceId: session.deviceId as DeviceId, account: secrets.account, device: secrets.device }
+        : null;
+    if (session && !existing) throw new AlreadySignedInError(session.username);
+    const outcome = await ssoAccount(this.api, this.deps.provider, { ...token, ...this.device }, existing);
+    if (outcome.kind === 'signedIn') return { kind: 'signedIn', session: await this.signedIn(outcome.identity) };
+    const link = outcome.link;
+    return {
+      kind: 'needsLink',
+      offer: link.offer,
+      waitUntilLinked: async (onConfirmation, opts) => this.signedIn(await link.waitUntilLinked(onConfirmation, opts)),
+    };
   }
 
   private assertFresh(): void {

@@ -61,6 +61,16 @@ export class NewDeviceLink {
     input: { username: string; password: string; deviceName: string; platform: DevicePlatform },
   ): Promise<NewDeviceLink> {
     const pair = await api.request('login', { body: { username: input.username, password: input.password } });
+    return NewDeviceLink.startWithSession(api, provider, pair, input);
+  }
+
+  /** The same from a password-only session opened another way (single sign-on, src/client/sso.ts). */
+  static async startWithSession(
+    api: KeyServiceApi,
+    provider: CryptoProvider,
+    pair: TokenPair,
+    input: { deviceName: string; platform: DevicePlatform },
+  ): Promise<NewDeviceLink> {
     api.setTokens(pair.accessToken, pair.refreshToken);
     if (pair.user.identityKey === null) throw new DeviceLinkError('link_invalid', `${pair.user.username} has no device to link from yet; use login instead`);
     const keys = await generateDeviceKeys(provider);

@@ -74,7 +74,7 @@ export async function registerAccount(
   return firstDevice(api, provider, await loginPair(api, input.username, input.password), input);
 }
 
-async function firstDevice(
+export async function firstDevice(
   api: KeyServiceApi,
   provider: CryptoProvider,
   pair: TokenPair,

@@ -11,7 +11,7 @@ import { createEventHub } from './ipc/eventHub';
 import { nodePolicyFacts } from './policy/facts';
 import { loadEffectivePolicy } from './policy/loadEffectivePolicy';
 import { profilePaths } from './profile';
-import { createPolicyHolder } from './services/policyHolder';
+import { createPolicyHolder, type PolicyHolder } from './services/policyHolder';
 import type { SystemFacts } from './services/system';
 
 export interface BootstrapOptions {
@@ -21,11 +21,13 @@ export interface BootstrapOptions {
   profile: string;
   /** 'app': connect the client core (configured server or embedded local stack); 'none': system services only. */
   network: 'app' | 'none';
+  /** A policy holder instead of the machine's policy (tests deploying an example policy). */
+  policy?: PolicyHolder;
 }
 
 export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
   const paths = profilePaths(opts.home, opts.profile);
-  const policy = await createPolicyHolder(() => loadEffectivePolicy(nodePolicyFacts(paths.appConfig)));
+  const policy = opts.policy ?? (await createPolicyHolder(() => loadEffectivePolicy(nodePolicyFacts(paths.appConfig))));
   const secrets = createKeytarStore(paths.keychainService);
   const events = createEventHub();
   const base = { facts: opts.facts, secrets, policy, paths, events };

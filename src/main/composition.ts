@@ -33,6 +33,10 @@ export interface MainDeps {
   keyRelease?: KeyReleaseConfirmation;
   /** The app's log (failures the user sees only as a sentence are logged here with their code); absent, stderr. */
   log?: Pick<Logger, 'error' | 'warn'>;
+  /** The system browser for company single sign-on: Electron's shell.openExternal behind the link rules; tests drive Chromium. */
+  openBrowser?: (url: string) => Promise<void>;
+  /** How long a browser sign-in may take; default 5 minutes. */
+  ssoTimeoutMs?: number;
 }
 
 export function createHandlers(deps: MainDeps): Handlers {
@@ -40,7 +44,15 @@ export function createHandlers(deps: MainDeps): Handlers {
   const settings = createSettingsService(deps.paths, deps.policy);
   const desktop =
     'host' in deps.messenger
-      ? createDesktopHandlers({ ...deps.messenger, events: deps.events, policy: deps.policy, keyRelease: deps.keyRelease, log: deps.log })
+      ? createDesktopHandlers({
+          ...deps.messenger,
+          events: deps.events,
+          policy: deps.policy,
+          keyRelease: deps.keyRelease,
+          openBrowser: deps.openBrowser,
+          ssoTimeoutMs: deps.ssoTimeoutMs,
+          log: deps.log,
+        })
       : {};
   const notifications = createNotificationHandlers({ shell: deps.shell ?? new RecordingShell(), policy: deps.policy, events: deps.events });
   return {

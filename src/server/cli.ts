@@ -1,10 +1,13 @@
 /**
  * `npm run server -- --port <p> --data <dir> [--database-url postgres://…] [--pubnub-origin host:port]
  * [--pubnub-secret-key …] [--pubnub-publish-key …] [--pubnub-subscribe-key …] [--host …] [--outbox-lease-ms …]
- * [--trusted-proxy <address or CIDR>]…`.
+ * [--trusted-proxy <address or CIDR>]… [--sign-in-methods password,oidc] [--registration open|closed]
+ * [--allowed-email-domains a.example,b.example] [--oidc-issuer https://…] [--oidc-client-id …] [--oidc-display-name …]
+ * [--oidc-algorithms RS256,ES256]`.
  * Prints `key service listening on http://127.0.0.1:<p>` once it accepts requests; stops on SIGINT/SIGTERM.
  * Environment fallbacks: DATABASE_URL, PUBNUB_ORIGIN, PUBNUB_SECRET_KEY, PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY,
- * TRUSTED_PROXIES (comma-separated).
+ * TRUSTED_PROXIES (comma-separated), SIGN_IN_METHODS, REGISTRATION, ALLOWED_EMAIL_DOMAINS, OIDC_ISSUER, OIDC_CLIENT_ID,
+ * OIDC_DISPLAY_NAME, OIDC_ALGORITHMS (sign-in settings: docs/operations.md "Sign-in settings").
  * Running it, alone or as several instances: docs/operations.md.
  * TEST ONLY: `SEED_TEST_PUBNUB_EFFECTS=fail` makes every notice publish and token revocation fail at once
  * (src/server/pubnub/testOutage.ts), so a test can kill the process while its outbox holds them.
@@ -13,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { chooseCryptoProvider } from '../node/crypto/providers';
 import { startKeyService } from './index';
 import { TEST_OUTAGE_ENV } from './pubnub/testOutage';
+import { organisationFromEnv, resolveOrganisation } from './oidcSettings';
 
 function fail(message: string): never {
   console.error(`key service: ${message}`);
@@ -35,6 +39,13 @@ async function main(): Promise<void> {
         'pubnub-subscribe-key': { type: 'string' },
         'outbox-lease-ms': { type: 'string' },
         'trusted-proxy': { type: 'string', multiple: true },
+        'sign-in-methods': { type: 'string' },
+        registration: { type: 'string' },
+        'allowed-email-domains': { type: 'string' },
+        'oidc-issuer': { type: 'string' },
+        'oidc-client-id': { type: 'string' },
+        'oidc-display-name': { type: 'string' },
+        'oidc-algorithms': { type: 'string' },
       },
       strict: true,
     }));
@@ -58,6 +69,13 @@ async function main(): Promise<void> {
       .split(',')
       .map((p) => p.trim())
       .filter((p) => p.length > 0);
+  let organisation;
+  try {
+    organisation = organisationFromEnv(values, env);
+    resolveOrganisation(organisation);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
   const failEffects = env[TEST_OUTAGE_ENV] === 'fail';
   if (failEffects) console.error(`key service: TEST HOOK ${TEST_OUTAGE_ENV}=fail — PubNub notices and revocations fail; never use in production`);
   const service = await startKeyService({
@@ -79,6 +97,7 @@ async function main(): Promise<void> {
     ...(leaseMs !== undefined ? { outbox: { leaseMs } } : {}),
     ...(trustedProxies.length > 0 ? { trustedProxies } : {}),
     ...(failEffects ? { testOnlyFailPubnubEffects: true } : {}),
+    organisation,
   });
   console.log(chooseCryptoProvider().logLine);
   console.log(`key service listening on ${service.url}`);

@@ -45,6 +45,8 @@ import { PubnubOutbox, type OutboxOptions } from './pubnub/outbox';
 import { createSdkGateway, type PubnubConfig } from './pubnub/sdkGateway';
 import { failingEffectsGateway } from './pubnub/testOutage';
 import type { Services } from './services';
+import { oidcRoutes } from './oidcRoutes';
+import { resolveOrganisation, type OrganisationOptions } from './oidcSettings';
 
 export type { PubnubConfig } from './pubnub/sdkGateway';
 
@@ -97,6 +99,8 @@ export interface KeyServiceOptions {
   readonly outbox?: OutboxOptions;
   /** How long `close` waits for PubNub calls in flight (undelivered rows stay in the outbox); default 5 s. */
   readonly outboxCloseWaitMs?: number;
+  /** Sign-in settings: methods, registration, allowed email domains, the OpenID provider (docs/operations.md "Sign-in settings"). */
+  readonly organisation?: OrganisationOptions;
   /** TEST ONLY: notice publishes and token revocations fail at once (pubnub/testOutage.ts). */
   readonly testOnlyFailPubnubEffects?: boolean;
 }
@@ -116,6 +120,7 @@ function openDatabase(opts: KeyServiceOptions): Database {
 export async function startKeyService(opts: KeyServiceOptions): Promise<KeyService> {
   const log = opts.log ?? ((message: string, err?: unknown) => console.error(`[keyservice] ${message}`, err ?? ''));
   const trustedProxies = new TrustedProxies(opts.trustedProxies);
+  const organisation = resolveOrganisation(opts.organisation);
   const db = openDatabase(opts);
   try {
     await migrate(db);
@@ -147,11 +152,13 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       outbox,
       now,
       newId: () => randomBytes(16).toString('base64url'),
+      organisation,
     };
     const routes: Route[] = [];
     routes.push(
       ...metaRoutes(svc, () => routes),
       ...accountRoutes(svc),
+      ...oidcRoutes(svc, organisation),
       ...sessionRoutes(svc),
       ...deviceRoutes(svc),
       ...deviceLinkRoutes(svc),

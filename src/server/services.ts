@@ -7,6 +7,7 @@ import type { CryptoProvider } from '../common/crypto/provider';
 import type { AccessTokens } from './auth/accessTokens';
 import type { LoginThrottle } from './auth/loginThrottle';
 import type { PasswordHasher } from './auth/passwords';
+import type { OrganisationSettings } from './oidcSettings';
 import type { Database } from './db/db';
 import type { RateLimiter } from './http/rateLimit';
 import type { PubnubGateway } from './pubnub/gateway';
@@ -29,4 +30,6 @@ export interface Services {
   readonly now: () => number;
   /** A fresh random id (128 bits, base64url). */
   readonly newId: () => string;
+  /** Sign-in methods, registration, email domains, the OpenID provider (oidcSettings.ts). */
+  readonly organisation: OrganisationSettings;
 }

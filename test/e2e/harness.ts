@@ -27,6 +27,8 @@ export interface AppHostOptions {
   core?: { home: string };
   /** The desktop shell main notifies through (e.g. a `RecordingShell` the spec reads); default: a fresh recording one. */
   shell?: DesktopShell;
+  /** The "system browser" main opens for company sign-in (the SSO spec hands the URL to a Chromium page). */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 export async function startAppHost(profile: string, options: AppHostOptions = {}): Promise<WebHost> {
@@ -44,7 +46,7 @@ export async function startAppHost(profile: string, options: AppHostOptions = {}
   });
   const fixed = options.policy;
   if (fixed !== undefined) deps.policy = { current: () => fixed, reload: async () => fixed };
-  const handlers = createHandlers({ ...deps, shell: options.shell });
+  const handlers = createHandlers({ ...deps, shell: options.shell, openBrowser: options.openBrowser });
   for (const channel of options.withoutChannels ?? []) delete handlers[channel];
   const host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir, bridgeFile, events: deps.events });
   return {

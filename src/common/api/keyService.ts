@@ -12,6 +12,7 @@ import { deviceLinkRoutes } from './keyService/deviceLinks';
 import { deviceRoutes } from './keyService/devices';
 import { keyVersionRoutes } from './keyService/keyVersions';
 import { membershipRoutes } from './keyService/membership';
+import { oidcRoutes } from './keyService/oidc';
 import { serviceRoutes } from './keyService/service';
 import { sessionRoutes } from './keyService/sessions';
 import { defineRoutes } from './route';
@@ -19,6 +20,7 @@ import { defineRoutes } from './route';
 export const keyServiceRoutes = defineRoutes({
   ...serviceRoutes,
   ...accountRoutes,
+  ...oidcRoutes,
   ...sessionRoutes,
   ...deviceRoutes,
   ...deviceLinkRoutes,

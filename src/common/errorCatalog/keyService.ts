@@ -27,6 +27,14 @@ export const KEY_SERVICE_ERRORS = {
   challenge_expired: 'auth',
   challenge_used: 'auth',
   device_proof_invalid: 'auth',
+  // single sign-on (docs/api.md "Sign-in methods and single sign-on"): the ID token was refused
+  oidc_token_invalid: 'auth',
+  oidc_token_expired: 'auth',
+  oidc_wrong_issuer: 'auth',
+  oidc_wrong_audience: 'auth',
+  oidc_alg_not_allowed: 'auth',
+  oidc_nonce_mismatch: 'auth',
+  oidc_token_replayed: 'auth',
   // permission: known caller, not allowed
   forbidden: 'permission',
   not_a_member: 'permission',
@@ -37,6 +45,10 @@ export const KEY_SERVICE_ERRORS = {
   not_channel_owner: 'permission',
   not_channel_creator: 'permission',
   wrong_password: 'permission',
+  sign_in_method_not_allowed: 'permission',
+  registration_closed: 'permission',
+  oidc_email_unverified: 'permission',
+  oidc_email_domain_not_allowed: 'permission',
   // validation: the request is malformed or refused as it is
   bad_request: 'validation',
   bad_path: 'validation',
@@ -94,6 +106,7 @@ export const KEY_SERVICE_ERRORS = {
   messaging_unavailable: 'unavailable',
   key_manager_state: 'unavailable',
   internal: 'unavailable',
+  oidc_provider_unreachable: 'unavailable',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type KeyServiceErrorCode = keyof typeof KEY_SERVICE_ERRORS;

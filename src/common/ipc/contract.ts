@@ -43,6 +43,7 @@ import {
 import { contextArgsSchema, contextResultSchema, SEARCH_HITS_MAX, searchArgsSchema, searchHitSchema } from './schemas/search';
 import { OUTBOX_LIST_MAX, outboxArgsSchema, outboxEntryArgsSchema, outboxEntrySchema, queueArgsSchema } from './schemas/outbox';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
+import { signInChoicesSchema, ssoArgsSchema, ssoResultSchema } from './schemas/sso';
 import { contactCodeSchema, contactTrustSchema, settingsSchema } from './schemas/verification';
 import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';
 import {
@@ -91,6 +92,12 @@ export const contract = {
   register: { args: z.tuple([registerArgsSchema]), result: sessionSchema },
   signIn: { args: z.tuple([signInArgsSchema]), result: sessionSchema },
   signOut: { args: z.tuple([]), result: sessionSchema },
+  /** Which sign-in methods to offer (the organisation's key service and managed policy both allow them) and the SSO button's name. */
+  signInChoices: { args: z.tuple([]), result: signInChoicesSchema },
+  /** Company single sign-on in the system browser (main runs it; the page never sees codes or tokens). */
+  signInWithSso: { args: z.tuple([ssoArgsSchema]), result: ssoResultSchema },
+  /** Stops a single sign-on in progress (it answers `sso_cancelled`). */
+  cancelSso: { args: z.tuple([]), result: z.null() },
   /** Where the renderer's PubNub client connects, with this user's access token (not a content key). */
   transportConfig: { args: z.tuple([]), result: transportConfigSchema },
   searchUsers: { args: z.tuple([z.string().trim().min(1).max(64)]), result: z.array(userSummarySchema) },

@@ -83,7 +83,7 @@ const table: DefinitionTable = {
     policyOnly: true,
     title: 'Allowed sign-in methods',
     description:
-      'Which ways of signing in the app offers, one per line: password (key-service account), oidc (company single sign-on), device-link (adding this device from an already signed-in one).',
+      'Which ways of signing in the app offers, one per line: password (key-service account), oidc (company single sign-on), device-link (adding this device from an already signed-in one). oidc works once your key service is connected to your identity provider (Seed Messenger deployment guide, section 5); the app offers only what both this policy and the key service allow, so list password too until then.',
     example: ['oidc', 'device-link'],
   },
   localModeAllowed: {

@@ -39,6 +39,7 @@ import { CODE_ONLY, KeyReleaseError, type KeyReleaseConfirmation } from './keyRe
 import { DesktopLinking } from './linking';
 import { watchRevocation } from './revocationWatch';
 import { sessionHandlers } from './sessionHandlers';
+import { ssoHandlers } from './ssoHandlers';
 import { announceTrustChanges } from './trustEvents';
 import { cachedLookup, conversationSummary, fromBridgePlaintext, membershipHistoryView, toBridgePlaintext, type UserLookup } from './views';
 import { createConsoleLogger, type Logger } from '../log/logger';
@@ -55,6 +56,10 @@ export interface DesktopHandlerDeps {
   keyRelease?: KeyReleaseConfirmation;
   /** Where failures the user only sees as a sentence are logged with their code; absent, JSON lines on stderr. */
   log?: Pick<Logger, 'error' | 'warn'>;
+  /** The system browser for single sign-on (ssoHandlers.ts); absent, SSO answers `sso_browser_unavailable`. */
+  openBrowser?: (url: string) => Promise<void>;
+  /** How long the browser sign-in may take; default 5 minutes. */
+  ssoTimeoutMs?: number;
 }
 
 /** A body's size as `MAX_BRIDGE_BODY` counts it; refuses a larger one before anything else is done. */
@@ -435,5 +440,6 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
     ...sessionHandlers({ host }),
+    ...ssoHandlers({ host, policy: deps.policy, linking, announceSession, openBrowser: deps.openBrowser, ssoTimeoutMs: deps.ssoTimeoutMs }),
   });
 }

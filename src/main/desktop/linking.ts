@@ -54,7 +54,11 @@ export class DesktopLinking {
 
   /** New device: returns the offer at once; completion arrives as events (and `onLinked`). */
   async start(client: Client, input: { username: string; password: string }, onLinked: () => void) {
-    const { offer, waitUntilLinked } = await client.startDeviceLink(input);
+    return this.follow(await client.startDeviceLink(input), onLinked);
+  }
+
+  /** New device: follows a link opened another way (single sign-on, ssoHandlers.ts); returns the offer at once. */
+  follow({ offer, waitUntilLinked }: Awaited<ReturnType<Client['startDeviceLink']>>, onLinked: () => void) {
     this.set({ state: 'waiting', confirmationCode: null, rewrappedVersions: 0 });
     void waitUntilLinked((code) => this.set({ state: 'awaiting_confirmation', confirmationCode: code, rewrappedVersions: 0 })).then(
       () => {

@@ -4,7 +4,7 @@
  * here is glue; the services live outside src/main/electron so they run and are tested without the
  * Electron binary.
  */
-import { app, type BrowserWindow } from 'electron';
+import { app, shell as electronShell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { createHandlers } from '../composition';
 import { createDispatcher } from '../ipc/dispatch';
@@ -12,6 +12,7 @@ import { EVENT_CHANNEL } from '../../common/ipc/eventNames';
 import { originOf } from '../ipc/senderPolicy';
 import { bootstrapMain } from '../bootstrap';
 import { onFirstCall } from '../desktop/deepLinkRouter';
+import { ssoBrowser } from '../desktop/ssoBrowser';
 import { trayIconPath, windowCloseAction } from '../desktop/trayModel';
 import { profilePaths, seedHome } from '../profile';
 import { APP_ORIGIN } from '../security/appProtocol';
@@ -70,7 +71,13 @@ if (!app.requestSingleInstanceLock()) {
     const fileLog = createFileLogger({ dir: app.getPath('logs'), policy: deps.policy, profile });
     logger = fileLog;
     logStartup(fileLog, deps);
-    const handlers = createHandlers({ ...deps, shell, keyRelease: createKeyReleaseDialog(() => window), log: fileLog });
+    const handlers = createHandlers({
+      ...deps,
+      shell,
+      keyRelease: createKeyReleaseDialog(() => window),
+      openBrowser: ssoBrowser((url) => electronShell.openExternal(url)),
+      log: fileLog,
+    });
     const dispatch = createDispatcher(handlers, (e) => fileLog.error('ipc_handler_failed', {}, e));
     const listening = () => deepLinks.ready({ navigate: (navigate) => deps.events.emit('navigate', navigate), showWindow: shell.showWindow });
     registerIpc(onFirstCall(dispatch, 'session', listening), [rendererUrl ? originOf(rendererUrl) : APP_ORIGIN]);

@@ -12,6 +12,7 @@ import { implement, type Route } from '../http/route';
 import type { Services } from '../services';
 import { revokeSession } from '../store/sessions';
 import { insertUser, searchUsers, userById, userByName } from '../store/users';
+import { checkRegistrationOpen, checkServerSignInMethod } from '../oidcRoutes';
 import { pairView } from './tokenPairView';
 import { userView } from './views';
 
@@ -25,6 +26,8 @@ export function accountRoutes(svc: Services): Route[] {
     implement(api, 'register', {
       rateLimited: true,
       handler: async ({ body }) => {
+        checkServerSignInMethod(svc.organisation, 'password');
+        checkRegistrationOpen(svc.organisation);
         svc.accountLimiter.hit(`register:${body.username}`);
         const passwordHash = await svc.passwords.hash(body.password);
         const id = svc.newId();
@@ -46,6 +49,7 @@ export function accountRoutes(svc: Services): Route[] {
         if (body.deviceId !== undefined) {
           throw new BadRequest('a password opens no device session: the device signs a challenge instead (update this app)', 'device_proof_required');
         }
+        checkServerSignInMethod(svc.organisation, 'password');
         const attempt = svc.loginThrottle.begin(body.username, request.ip);
         const user = await userByName(svc.db, body.username);
         const ok = await svc.passwords.verify(user?.password_hash ?? null, body.password);

@@ -180,4 +180,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE devices ADD COLUMN revocation TEXT`,
     ],
   },
+  {
+    version: 7,
+    name: 'single sign-on identities and spent ID tokens (docs/api.md "Sign-in methods and single sign-on")',
+    statements: [
+      `CREATE TABLE sso_identities (
+        issuer TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        user_id TEXT NOT NULL UNIQUE REFERENCES users(id),
+        email TEXT,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (issuer, subject))`,
+      `CREATE TABLE sso_spent_tokens (
+        token_key TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL)`,
+      `CREATE INDEX sso_spent_tokens_expiry ON sso_spent_tokens(expires_at)`,
+    ],
+  },
 ];

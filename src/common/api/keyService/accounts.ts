@@ -24,7 +24,7 @@ export const accountRoutes = defineRoutes({
     body: RegisterBody,
     response: RegisteredSchema,
     status: 201,
-    errors: { 409: ['username_taken'], 429: ['rate_limited'] },
+    errors: { 403: ['sign_in_method_not_allowed', 'registration_closed'], 409: ['username_taken'], 429: ['rate_limited'] },
   },
   login: {
     method: 'POST',
@@ -34,7 +34,7 @@ export const accountRoutes = defineRoutes({
     auth: 'public',
     body: LoginBody,
     response: TokenPairSchema,
-    errors: { 400: ['device_proof_required'], 401: ['bad_credentials'], 429: ['rate_limited'] },
+    errors: { 400: ['device_proof_required'], 401: ['bad_credentials'], 403: ['sign_in_method_not_allowed'], 429: ['rate_limited'] },
   },
   refresh: {
     method: 'POST',

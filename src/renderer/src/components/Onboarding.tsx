@@ -1,10 +1,12 @@
 /**
  * Presentational: onboarding (register, sign in, or link this device as in docs/protocol.md §14). Three
  * tabs of labelled forms; the link tab shows the link code and its QR for an existing device, then the
- * confirmation code to compare. Errors are main's typed errors. Props only.
+ * confirmation code to compare. With company single sign-on (`choices.sso`) a "Sign in with <name>"
+ * button comes first; the password tabs show only when the organisation and policy allow passwords
+ * (docs/desktop.md "Single sign-on"). Errors are main's typed errors. Props only.
  */
 import { useState, type FormEvent } from 'react';
-import type { LinkOffer, LinkStatus, RegisterInput } from '../state/sessionSlice';
+import type { LinkOffer, LinkStatus, RegisterInput, SignInChoices } from '../state/sessionSlice';
 import type { UiError } from '../model/uiError';
 import { ErrorNotice } from './ErrorNotice';
 import { Field } from './Field';
@@ -26,6 +28,11 @@ export interface OnboardingProps {
   onStartLink(input: { username: string; password: string; deviceName: string }): void;
   onCheckLink(): void;
   onOpenSettings(): void;
+  /** What to offer; null (not known) shows every form. */
+  choices?: SignInChoices | null;
+  ssoPending?: boolean;
+  onSso?(deviceName: string): void;
+  onCancelSso?(): void;
 }
 
 const TABS: { id: OnboardingTab; label: string }[] = [
@@ -34,8 +41,19 @@ const TABS: { id: OnboardingTab; label: string }[] = [
   { id: 'link', label: 'Link this device' },
 ];
 
+/** The tabs this device offers: the password forms only where passwords are allowed, "create" only with open registration. */
+function tabsFor(choices: SignInChoices | null | undefined) {
+  if (!choices) return TABS;
+  return TABS.filter((t) =>
+    t.id === 'signIn' ? choices.password : t.id === 'register' ? choices.password && choices.registration === 'open' : choices.password && choices.deviceLink,
+  );
+}
+
 export function Onboarding(props: OnboardingProps) {
-  const [tab, setTab] = useState<OnboardingTab>('signIn');
+  const tabs = tabsFor(props.choices);
+  const [chosen, setTab] = useState<OnboardingTab>('signIn');
+  const tab = tabs.some((t) => t.id === chosen) ? chosen : tabs[0]?.id;
+  const sso = props.choices?.sso ?? null;
   return (
     <section className="onboarding" aria-labelledby="onboarding-title" data-testid="onboarding">
       <header className="onboarding-header">
@@ -56,26 +74,36 @@ export function Onboarding(props: OnboardingProps) {
           here.
         </p>
       )}
-      <div role="tablist" aria-label="How to start" className="tabs">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`tab-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls={`panel-${t.id}`}
-            onClick={() => setTab(t.id)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
-        {tab === 'signIn' && <SignInForm {...props} />}
-        {tab === 'register' && <RegisterForm {...props} />}
-        {tab === 'link' && <LinkForm {...props} />}
-      </div>
+      {sso && <SsoSection {...props} displayName={sso.displayName} />}
+      {props.choices && !sso && tabs.length === 0 && (
+        <p role="alert" className="notice bad" data-testid="no-sign-in-method">
+          Your organisation allows no way of signing in that this server offers. Ask your IT administrator.
+        </p>
+      )}
+      {tabs.length > 0 && (
+        <div role="tablist" aria-label="How to start" className="tabs">
+          {tabs.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              id={`tab-${t.id}`}
+              aria-selected={tab === t.id}
+              aria-controls={`panel-${t.id}`}
+              onClick={() => setTab(t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      )}
+      {tab !== undefined && (
+        <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
+          {tab === 'signIn' && <SignInForm {...props} />}
+          {tab === 'register' && <RegisterForm {...props} />}
+          {tab === 'link' && <LinkForm {...props} />}
+        </div>
+      )}
       <ErrorNotice error={props.error} testId="onboarding-error" />
     </section>
   );
@@ -84,6 +112,31 @@ export function Onboarding(props: OnboardingProps) {
 function submit(e: FormEvent, action: () => void) {
   e.preventDefault();
   action();
+}
+
+/** "Sign in with <Company SSO>": main opens the system browser; a new device of an account with devices shows its link code here. */
+function SsoSection(props: OnboardingProps & { displayName: string }) {
+  const [deviceName, setDeviceName] = useState('Desktop');
+  const { busy, ssoPending, onSso, onCancelSso, linkOffer, displayName } = props;
+  return (
+    <section className="sso" aria-label="Company sign-in" data-testid="sso-section">
+      <form aria-label={`Sign in with ${displayName}`} onSubmit={(e) => submit(e, () => onSso?.(deviceName))}>
+        <Field label="Device name" value={deviceName} onChange={setDeviceName} required maxLength={64} />
+        <button type="submit" disabled={busy} data-testid="sso-sign-in">
+          Sign in with {displayName}
+        </button>
+      </form>
+      {ssoPending && (
+        <p role="status" data-testid="sso-pending">
+          Finish signing in with {displayName} in your web browser, then come back here.{' '}
+          <button type="button" onClick={onCancelSso} data-testid="sso-cancel">
+            Cancel
+          </button>
+        </p>
+      )}
+      {linkOffer && !props.choices?.password && <LinkForm {...props} />}
+    </section>
+  );
 }
 
 function SignInForm({ busy, onSignIn }: OnboardingProps) {

@@ -1,4 +1,5 @@
 /** Container: binds the session slice to the onboarding screen. */
+import { useEffect } from 'react';
 import { Onboarding } from '../components/Onboarding';
 import { sessionSelectors } from '../state/sessionSlice';
 import { useAppStore, useAppStoreApi } from './storeContext';
@@ -10,6 +11,9 @@ export function OnboardingContainer() {
   const current = useAppStore(sessionSelectors.current);
   const linkOffer = useAppStore(sessionSelectors.linkOffer);
   const linkStatus = useAppStore(sessionSelectors.linkStatus);
+  const choices = useAppStore(sessionSelectors.choices);
+  const ssoPending = useAppStore(sessionSelectors.ssoPending);
+  useEffect(() => void store.getState().loadSignInChoices(), [store]);
   const s = store.getState();
   return (
     <Onboarding
@@ -24,6 +28,10 @@ export function OnboardingContainer() {
       onStartLink={(input) => void s.startDeviceLink(input)}
       onCheckLink={() => void s.refreshLinkStatus()}
       onOpenSettings={() => s.openPanel('settings')}
+      choices={choices}
+      ssoPending={ssoPending}
+      onSso={(deviceName) => void s.signInWithSso(deviceName)}
+      onCancelSso={() => void s.cancelSso()}
     />
   );
 }

@@ -8,10 +8,12 @@ import type { z } from 'zod';
 import type { BridgeClient } from '../bridge/client';
 import type { linkOfferSchema, linkStatusSchema } from '../../../common/ipc/schemas/devices';
 import type { Session } from '../../../common/ipc/schemas/session';
+import type { SignInChoices } from '../../../common/ipc/schemas/sso';
 import { toUiError, type UiError } from '../model/uiError';
 
 export type LinkOffer = z.infer<typeof linkOfferSchema>;
 export type LinkStatus = z.infer<typeof linkStatusSchema>;
+export type { SignInChoices };
 
 export interface RegisterInput {
   username: string;
@@ -28,6 +30,10 @@ export interface SessionSlice {
     error: UiError | null;
     linkOffer: LinkOffer | null;
     linkStatus: LinkStatus | null;
+    /** What the organisation and policy let this device offer; null until known (then every form shows). */
+    choices: SignInChoices | null;
+    /** A company sign-in is open in the system browser. */
+    ssoPending: boolean;
   };
   loadSession(): Promise<void>;
   register(input: RegisterInput): Promise<void>;
@@ -35,12 +41,24 @@ export interface SessionSlice {
   signOut(): Promise<void>;
   startDeviceLink(input: { username: string; password: string; deviceName: string }): Promise<void>;
   refreshLinkStatus(): Promise<void>;
+  loadSignInChoices(): Promise<void>;
+  signInWithSso(deviceName: string): Promise<void>;
+  cancelSso(): Promise<void>;
   applySession(session: Session): void;
   applyLinkStatus(status: LinkStatus): void;
   clearSessionError(): void;
 }
 
-export const initialSessionState: SessionSlice['session'] = { status: 'idle', current: null, busy: false, error: null, linkOffer: null, linkStatus: null };
+export const initialSessionState: SessionSlice['session'] = {
+  status: 'idle',
+  current: null,
+  busy: false,
+  error: null,
+  linkOffer: null,
+  linkStatus: null,
+  choices: null,
+  ssoPending: false,
+};
 
 export function createSessionSlice(bridge: BridgeClient): StateCreator<SessionSlice, [], [], SessionSlice> {
   return (set) => {
@@ -82,6 +100,27 @@ export function createSessionSlice(bridge: BridgeClient): StateCreator<SessionSl
           patch({ error: toUiError(e) });
         }
       },
+      async loadSignInChoices() {
+        try {
+          patch({ choices: await bridge.signInChoices() });
+        } catch {
+          // An older key service, or no messenger: every form shows, and main still enforces policy.
+          patch({ choices: null });
+        }
+      },
+      async signInWithSso(deviceName) {
+        patch({ busy: true, ssoPending: true, error: null, linkStatus: null });
+        try {
+          const result = await bridge.signInWithSso({ deviceName });
+          if (result.kind === 'signedIn') patch({ busy: false, ssoPending: false, current: result.session, status: 'ready' });
+          else patch({ busy: false, ssoPending: false, linkOffer: result.offer });
+        } catch (e) {
+          patch({ busy: false, ssoPending: false, error: toUiError(e) });
+        }
+      },
+      async cancelSso() {
+        await bridge.cancelSso().catch(() => undefined);
+      },
       applySession: (current) => patch(current.state === 'signedIn' ? { current, status: 'ready', linkOffer: null } : { current, status: 'ready' }),
       applyLinkStatus: (linkStatus) => patch({ linkStatus }),
       clearSessionError: () => patch({ error: null }),
@@ -98,4 +137,6 @@ export const sessionSelectors = {
   error: (s: SessionSlice) => s.session.error,
   linkOffer: (s: SessionSlice) => s.session.linkOffer,
   linkStatus: (s: SessionSlice) => s.session.linkStatus,
+  choices: (s: SessionSlice) => s.session.choices,
+  ssoPending: (s: SessionSlice) => s.session.ssoPending,
 };
