@@ -45,6 +45,8 @@ export const membershipChangeViewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('leave') }),
   z.object({ type: z.literal('role'), user: membershipPersonSchema, role: AssignableRoleSchema }),
   z.object({ type: z.literal('history'), historyPolicy: HistoryPolicySchema }),
+  /** The disappearing-messages timer from this statement on, in seconds (0: off; docs/protocol.md §15.8). */
+  z.object({ type: z.literal('disappearing'), seconds: z.number().int().min(0) }),
 ]);
 
 /** A conversation main refused to list because its membership did not verify, and why (the typed error). */
