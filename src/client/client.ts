@@ -13,6 +13,7 @@ import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
 import type { MembershipChange } from '../common/protocol/membershipStatement';
+import { timerChanges, type DisappearingSeconds } from '../common/protocol/disappearing';
 import type { BroadcastService } from './broadcast/broadcastService';
 import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevices';
 import { changeAccountPassword, endAccountSession, endOtherAccountSessions, listAccountSessions, type AccountSession } from './accountSessions';
@@ -30,7 +31,7 @@ import { KeyServiceApi } from './keyServiceApi';
 import type { AppError } from '../common/errors';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
-import { LocalHistory, type LocalStoreKey, type PageQuery, type StoredMessage } from './store';
+import { LocalHistory, type ExpiredMessage, type LocalStoreKey, type PageQuery, type StoredMessage } from './store';
 import { isTemporary, transportConfig } from './transport';
 import type { Vault } from './vault';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
@@ -150,6 +151,12 @@ export class Client {
     );
     this.account = buildSignedIn(this.api, this.deps.provider, this.state, identity);
     this.account.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
+    // The store follows the disappearing timers of every chain this device verifies (docs/client.md).
+    this.account.membership.onExtended((conversationId, verified) => {
+      this.history
+        ?.setTimers(conversationId, timerChanges(verified.chain))
+        .catch((err: unknown) => console.error(`local store timers: ${err instanceof Error ? err.message : String(err)}`));
+    });
     return this.account;
   }
 
@@ -470,8 +477,25 @@ export class Client {
    * Signed in only: a signed-out profile has no store.
    */
   async storeOpened(messages: readonly StoredMessage[]): Promise<void> {
-    this.need();
-    await this.history?.put(messages);
+    const me = this.need();
+    if (this.history === undefined) return;
+    // The disappearing timers must be known before storing: a conversation not verified this session is
+    // read (and its chain verified) first, so a message that already expired is never stored. Offline, the
+    // timers the store holds from before apply.
+    for (const conversationId of new Set(messages.map((m) => m.conversationId))) {
+      if (me.membership.cached(conversationId) === undefined) await me.conversations.get(conversationId).catch(() => undefined);
+    }
+    await this.history.put(messages);
+  }
+
+  /** Sets a conversation's disappearing-messages timer (a signed statement; owners and admins; docs/protocol.md §15.8). */
+  setDisappearingTimer(conversationId: ConversationId, seconds: DisappearingSeconds): Promise<ConversationInfo> {
+    return this.need().conversations.setDisappearing(conversationId, seconds);
+  }
+
+  /** `listener` hears the stored messages deleted because they expired (to drop them from every view). */
+  onMessagesExpired(listener: (messages: readonly ExpiredMessage[]) => void): () => void {
+    return this.history?.onExpired(listener) ?? (() => undefined);
   }
 
   /** A page of a conversation's stored messages, oldest first: the newest `limit` before `before`. */

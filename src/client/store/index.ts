@@ -3,3 +3,4 @@ export { LocalStore, MIGRATIONS, type PageQuery, type StoredMessage, type Stored
 export { createKeychainStoreKey, STORE_KEY_ACCOUNT, type LocalStoreKey } from './storeKey';
 export { LocalStoreFailedError, LocalStoreLockedError } from './errors';
 export { LocalHistory } from './localHistory';
+export { advanceExpiryClockForTests, type ExpiredMessage } from './expiry';
