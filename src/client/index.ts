@@ -29,6 +29,7 @@ export {
   type TextPlaintext,
 } from './store';
 export { STORE_FILE } from './store/localHistory';
+export { advanceExpiryClockForTests, type ExpiredMessage } from './store/expiry';
 export { createKeychainVault, InMemoryVaultForTests, VaultCorruptError, type Vault, type VaultSecrets } from './vault';
 export {
   createKeytarStore,

@@ -28,6 +28,8 @@ export const eventSchemas = {
   navigate: navigateSchema,
   /** A contact's trust state changed (verified, identity changed, acknowledged): refresh banners and badges. */
   trustChanged: z.object({ userId: UserIdSchema }),
+  /** Stored messages of a conversation disappeared (their timer ran out): drop them from every view. */
+  messagesExpired: z.object({ conversationId: ConversationIdSchema, timetokens: z.array(z.string().regex(/^\d{1,20}$/)).max(10_000) }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

@@ -21,6 +21,7 @@ export const methodNames = [
   'addMember',
   'removeMember',
   'setMemberRole',
+  'setDisappearingTimer',
   'leaveConversation',
   'rotateKey',
   'membershipHistory',

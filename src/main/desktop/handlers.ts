@@ -26,6 +26,7 @@ import {
   type ContactCodeCheck,
   type ContactTrust,
   type CoreMessageCrypto,
+  type ExpiredMessage,
   type StoredMessage,
   type TextPlaintext,
 } from '../../client';
@@ -82,6 +83,15 @@ async function displayName(lookup: UserLookup, userId: UserId): Promise<string> 
 async function checkVerified(deps: DesktopHandlerDeps, client: Client, userIds: readonly UserId[]): Promise<void> {
   if (!deps.policy.current().values.requireVerifiedContacts) return;
   for (const userId of userIds) checkMaySend(deps.policy.current(), { safetyNumberVerified: (await client.contactTrust(userId)).state === 'verified' });
+}
+
+/** Tells the renderer which stored messages disappeared, per conversation, in chunks the event schema takes. */
+function emitExpired(events: EventSink, gone: readonly ExpiredMessage[]): void {
+  const byConversation = new Map<ConversationId, string[]>();
+  for (const m of gone) byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m.timetoken]);
+  for (const [conversationId, timetokens] of byConversation) {
+    for (let i = 0; i < timetokens.length; i += 10_000) events.emit('messagesExpired', { conversationId, timetokens: timetokens.slice(i, i + 10_000) });
+  }
 }
 
 /** Opens one envelope in main and shapes the outcome for the bridge (text and JSON bodies only). */
@@ -166,6 +176,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       );
       client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
       client.onIdentityChange((userId) => events.emit('trustChanged', { userId }));
+      client.onMessagesExpired((gone) => emitExpired(events, gone));
       client.onNotice((notice) => {
         if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
       });
@@ -264,6 +275,10 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     async setMemberRole(a) {
       await (await signedIn()).client.setMemberRole(a.conversationId, a.userId, a.role);
+      return summary(a.conversationId);
+    },
+    async setDisappearingTimer(a) {
+      await (await signedIn()).client.setDisappearingTimer(a.conversationId, a.seconds);
       return summary(a.conversationId);
     },
     async leaveConversation(conversationId) {

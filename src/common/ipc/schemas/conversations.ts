@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AssignableRoleSchema, ConversationKindSchema, HistoryPolicySchema, RoleSchema } from '../../domain';
 import { ConversationIdSchema, UserIdSchema } from '../../ids';
+import { DISAPPEARING_SECONDS, type DisappearingSeconds } from '../../protocol/disappearing';
 
 export const memberSchema = z.object({
   userId: UserIdSchema,
@@ -76,5 +77,10 @@ export const createConversationArgsSchema = z.strictObject({
 export const memberArgsSchema = z.strictObject({ conversationId: ConversationIdSchema, userId: UserIdSchema });
 export const addMemberArgsSchema = memberArgsSchema.extend({ role: AssignableRoleSchema.default('member') });
 export const setRoleArgsSchema = memberArgsSchema.extend({ role: AssignableRoleSchema });
+/** A timer of the allowed list (docs/protocol.md §15.8), in seconds; 0 turns disappearing messages off. */
+export const setDisappearingArgsSchema = z.strictObject({
+  conversationId: ConversationIdSchema,
+  seconds: z.number().refine((n): n is DisappearingSeconds => (DISAPPEARING_SECONDS as readonly number[]).includes(n) && !Object.is(n, -0), 'not an allowed timer'),
+});
 export const renameArgsSchema = z.strictObject({ conversationId: ConversationIdSchema, name: z.string().trim().min(1).max(100) });
 export const rotationResultSchema = z.object({ conversationId: ConversationIdSchema, keyVersion: z.number().int().min(1) });

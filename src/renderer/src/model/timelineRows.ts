@@ -35,6 +35,8 @@ export type TimelineRow =
       readonly failure: string | null;
       readonly reactions: readonly ReactionChip[];
       readonly readBy: readonly string[];
+      /** Under a disappearing timer: the time left, in words (model/disappearing.ts). */
+      readonly expiresIn?: string;
     }
   | { readonly kind: 'pending'; readonly key: string; readonly text: string }
   | { readonly kind: 'rejected'; readonly key: string; readonly text: string; readonly code: string }

@@ -9,6 +9,7 @@ import { createBroadcastSlice, type BroadcastSlice } from './broadcastSlice';
 import { createChatSlice, type ChatSlice } from './chatSlice';
 import { createConversationsSlice, type ConversationsSlice } from './conversationsSlice';
 import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
+import { createDisappearingSlice, type DisappearingSlice } from './disappearingSlice';
 import { defaultEnv, type StoreEnv } from './env';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
@@ -25,7 +26,8 @@ export type AppState = SystemSlice &
   AccountSessionsSlice &
   TrustSlice &
   UiSlice &
-  BroadcastSlice;
+  BroadcastSlice &
+  DisappearingSlice;
 
 export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
@@ -39,6 +41,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createTrustSlice(bridge)(...a),
     ...createUiSlice()(...a),
     ...createBroadcastSlice(bridge, env)(...a),
+    ...createDisappearingSlice(bridge, env)(...a),
   }));
 }
 
