@@ -33,7 +33,8 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const expired = useAppStore(disappearingSelectors.expiredOf(conversationId));
   const now = useAppStore(disappearingSelectors.now);
   const rows = useMemo(
-    () => withExpiry(timelineRows(view, lines, members, selfUserId), timers, new Set(expired), now),
+    // The slice's clock ticks every few seconds; a row made between two ticks takes the time it is made.
+    () => withExpiry(timelineRows(view, lines, members, selfUserId), timers, new Set(expired), Math.max(now, Date.now())),
     [view, lines, members, selfUserId, timers, expired, now],
   );
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
