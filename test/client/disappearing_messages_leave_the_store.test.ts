@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeytarStore } from '../../src/client/keychain/keychain';
-import { advanceExpiryClockForTests, createKeychainStoreKey, LocalHistory, STORE_KEY_ACCOUNT, type ExpiredMessage, type StoredMessage } from '../../src/client/store';
+import {
+  advanceExpiryClockForTests,
+  createKeychainStoreKey,
+  LocalHistory,
+  STORE_KEY_ACCOUNT,
+  type ExpiredMessage,
+  type StoredMessage,
+} from '../../src/client/store';
 import { expiryNow } from '../../src/client/store/expiry';
 import type { ConversationId, DeviceId, MessageId, UserId } from '../../src/common/ids';
 import { decryptedStoreBytes } from './sqlcipherScan';

@@ -48,7 +48,14 @@ const stateJson = (state: MembershipState) => ({
 });
 const verify = (statements: readonly unknown[], from: MembershipState | null, servedHead: MembershipHead | null) =>
   extendMembership(provider, { conversationId: v.conversationId, from, statements, servedHead, signerOf });
-const pinnedAt = async (seq: number) => (await verify(v.valid.slice(0, seq + 1).map((c) => c.statement), null, { seq, hash: v.valid[seq]!.hash })).state;
+const pinnedAt = async (seq: number) =>
+  (
+    await verify(
+      v.valid.slice(0, seq + 1).map((c) => c.statement),
+      null,
+      { seq, hash: v.valid[seq]!.hash },
+    )
+  ).state;
 
 describe('membership-disappearing.json', () => {
   it.each(v.valid.map((c, i) => ({ ...c, i })))('valid: $name', async (c) => {

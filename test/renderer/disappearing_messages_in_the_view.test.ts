@@ -5,12 +5,13 @@
  * clock, by the same rule main applies (docs/protocol.md §15.8).
  */
 import { describe, expect, it } from 'vitest';
+import type { UserId } from '../../src/common/ids';
 import type { MembershipEventView } from '../../src/common/ipc/schemas/conversations';
 import { currentTimer, disappearingHeader, timeLeftText, timerChangesOf, withExpiry } from '../../src/renderer/src/model/disappearing';
 import { membershipLines } from '../../src/renderer/src/model/membershipLines';
 import type { TimelineRow } from '../../src/renderer/src/model/timelineRows';
 
-const alice = { userId: 'user-alice', displayName: 'Alice', isNew: false };
+const alice = { userId: 'user-alice' as UserId, displayName: 'Alice', isNew: false };
 const T0 = 1_800_000_000_000;
 const events: MembershipEventView[] = [
   { seq: 0, at: T0 - 3_600_000, actor: alice, change: { type: 'create', kind: 'direct', historyPolicy: 'shared', members: [], migrated: false } },

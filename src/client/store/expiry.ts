@@ -75,7 +75,8 @@ export function expiryOf(db: Database.Database): (conversationId: string, timeto
  */
 export function replaceTimers(db: Database.Database, conversationId: string, changes: readonly TimerChange[]): boolean {
   const held = storedTimers(db, conversationId);
-  const same = held.length === changes.length && held.every((h, i) => h.seq === changes[i]!.seq && h.at === changes[i]!.at && h.seconds === changes[i]!.seconds);
+  const same =
+    held.length === changes.length && held.every((h, i) => h.seq === changes[i]!.seq && h.at === changes[i]!.at && h.seconds === changes[i]!.seconds);
   if (same) return false;
   db.transaction(() => {
     db.prepare('DELETE FROM disappearing_timers WHERE conversation_id = ?').run(conversationId);

@@ -2,7 +2,16 @@
  * Names of the main→renderer events, without their schemas (so the preload bundles no validator); the
  * schemas are in events.ts.
  */
-export const eventNames = ['keyAvailable', 'conversationsChanged', 'linkStatus', 'sessionChanged', 'broadcastChanged', 'navigate', 'trustChanged', 'messagesExpired'] as const;
+export const eventNames = [
+  'keyAvailable',
+  'conversationsChanged',
+  'linkStatus',
+  'sessionChanged',
+  'broadcastChanged',
+  'navigate',
+  'trustChanged',
+  'messagesExpired',
+] as const;
 export type EventName = (typeof eventNames)[number];
 
 /** Wire channel of all events (Electron `webContents.send`); the message is `{ name, payload }`. */

@@ -131,8 +131,10 @@ export function applyMembership(state: MembershipState, s: MembershipStatement, 
       historyPolicy = change.historyPolicy;
       break;
     case 'disappearing':
-      if (state.kind === 'group' && actorRole === 'member') throw new MembershipRuleError(`seq ${s.seq}: only an owner or admin sets the disappearing-messages timer`);
-      if (change.seconds === state.disappearingSeconds) throw new MembershipRuleError(`seq ${s.seq}: the disappearing-messages timer is already ${change.seconds} s`);
+      if (state.kind === 'group' && actorRole === 'member')
+        throw new MembershipRuleError(`seq ${s.seq}: only an owner or admin sets the disappearing-messages timer`);
+      if (change.seconds === state.disappearingSeconds)
+        throw new MembershipRuleError(`seq ${s.seq}: the disappearing-messages timer is already ${change.seconds} s`);
       disappearingSeconds = change.seconds;
       break;
   }

@@ -107,7 +107,11 @@ export async function buildDisappearingVectors(provider: CryptoProvider) {
     message('sent before the timer was set: does not expire', tt(setAt - 60_000), setAt - 60_000),
     message('sent while the 1-day timer is on: expires a day after its time', tt(setAt + 60_000), setAt + 60_000),
     message('the relay dates it an hour later than the signed sentAt: its time is sentAt + 2 minutes', tt(setAt + 3_660_000), setAt + 60_000),
-    message('the relay dates it an hour earlier (before the timer): its time is sentAt − 2 minutes, still under the timer', tt(setAt - 3_540_000), setAt + 600_000),
+    message(
+      'the relay dates it an hour earlier (before the timer): its time is sentAt − 2 minutes, still under the timer',
+      tt(setAt - 3_540_000),
+      setAt + 600_000,
+    ),
     message('sent after the timer was turned off: does not expire', tt(offAt + 1_000), offAt + 1_000),
   ];
   return {

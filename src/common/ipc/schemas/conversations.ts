@@ -80,7 +80,9 @@ export const setRoleArgsSchema = memberArgsSchema.extend({ role: AssignableRoleS
 /** A timer of the allowed list (docs/protocol.md §15.8), in seconds; 0 turns disappearing messages off. */
 export const setDisappearingArgsSchema = z.strictObject({
   conversationId: ConversationIdSchema,
-  seconds: z.number().refine((n): n is DisappearingSeconds => (DISAPPEARING_SECONDS as readonly number[]).includes(n) && !Object.is(n, -0), 'not an allowed timer'),
+  seconds: z
+    .number()
+    .refine((n): n is DisappearingSeconds => (DISAPPEARING_SECONDS as readonly number[]).includes(n) && !Object.is(n, -0), 'not an allowed timer'),
 });
 export const renameArgsSchema = z.strictObject({ conversationId: ConversationIdSchema, name: z.string().trim().min(1).max(100) });
 export const rotationResultSchema = z.object({ conversationId: ConversationIdSchema, keyVersion: z.number().int().min(1) });

@@ -29,10 +29,7 @@ export interface DisappearingSlice {
   reloadDisappearing(conversationId: ConversationId | null): void;
 }
 
-export function createDisappearingSlice(
-  bridge: BridgeClient,
-  env: StoreEnv,
-): StateCreator<DisappearingSlice & ConversationsSlice, [], [], DisappearingSlice> {
+export function createDisappearingSlice(bridge: BridgeClient, env: StoreEnv): StateCreator<DisappearingSlice & ConversationsSlice, [], [], DisappearingSlice> {
   return (set, get) => {
     const patch = (p: Partial<DisappearingSlice['disappearing']>) => set((s) => ({ disappearing: { ...s.disappearing, ...p } }));
     return {
