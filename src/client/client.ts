@@ -157,6 +157,8 @@ export class Client {
         ?.setTimers(conversationId, timerChanges(verified.chain))
         .catch((err: unknown) => console.error(`local store timers: ${err instanceof Error ? err.message : String(err)}`));
     });
+    // Messages that expired while the app was closed are deleted now, and the expiry timer starts.
+    void this.history?.sweepIfPresent();
     return this.account;
   }
 

@@ -119,12 +119,19 @@ describe('disappearing messages leave the local store', () => {
     advanceExpiryClockForTests(10 * MIN); // the app is closed meanwhile
     expect((await s.bytes()).includes(text)).toBe(true);
 
+    // The next start: the client sweeps at sign-in, before any window reads.
     const restarted = new LocalHistory(s.dir, s.key);
     const expired: ExpiredMessage[] = [];
     restarted.onExpired((gone) => expired.push(...gone));
-    expect(await restarted.page(c, { limit: 10 })).toEqual([]);
+    await restarted.sweepIfPresent();
     await expect.poll(() => expired.length).toBe(1);
     expect((await s.bytes()).includes(text), 'the expired text is still in the file or the WAL').toBe(false);
+    expect(await restarted.page(c, { limit: 10 })).toEqual([]);
     await restarted.close();
+
+    // A profile without a database gets none from the sweep.
+    const empty = new LocalHistory(mkdtempSync(join(tmpdir(), 'seed-expiry-none-')), s.key);
+    expect(await empty.sweepIfPresent()).toEqual([]);
+    expect(existsSync(empty.path)).toBe(false);
   });
 });

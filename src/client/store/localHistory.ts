@@ -5,6 +5,7 @@
  * offline deletes on its next start — then on a timer set to the next expiry, and when a timer changes;
  * `onExpired` listeners hear what was deleted.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Emitter } from '../../common/events/emitter';
 import type { ConversationId } from '../../common/ids';
@@ -60,6 +61,15 @@ export class LocalHistory {
     if (next === null) return;
     this.sweepTimer = setTimeout(() => void this.sweep(), Math.min(Math.max(0, next - expiryNow()) + 50, SWEEP_MAX_WAIT_MS));
     this.sweepTimer.unref?.();
+  }
+
+  /**
+   * At start (signed in): when a database exists, opens it — which deletes what expired while the app was
+   * closed — and sets the timer for the next expiry. Creates nothing when there is no database yet.
+   */
+  async sweepIfPresent(): Promise<readonly ExpiredMessage[]> {
+    if (this.opening === undefined && !existsSync(this.path)) return [];
+    return this.sweep();
   }
 
   /** Records a conversation's verified timer changes; messages it makes expire are deleted at once. */
