@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
 import keytar from 'keytar';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeytarStore } from '../../src/client/keychain/keychain';
@@ -133,5 +134,42 @@ describe('disappearing messages leave the local store', () => {
     const empty = new LocalHistory(mkdtempSync(join(tmpdir(), 'seed-expiry-none-')), s.key);
     expect(await empty.sweepIfPresent()).toEqual([]);
     expect(existsSync(empty.path)).toBe(false);
+  });
+});
+
+describe('disappearing messages leave a full-text index too', () => {
+  it('the words of an expired message are in no page of an FTS5 index kept by triggers on messages', async () => {
+    const s = await setup('fts');
+    const c = conv('fts');
+    const now = expiryNow();
+    await s.history.put([message(c, now, 'opening the store')]);
+    await s.history.close();
+    // A search index as the search slice keeps it: contentless FTS5, maintained by triggers on `messages`.
+    const raw = new Database(s.history.path);
+    raw.pragma(`cipher='sqlcipher'`);
+    raw.pragma('legacy=4');
+    raw.pragma(`key="x'${Buffer.from((await s.key.load())!).toString('hex')}'"`);
+    raw.exec(`
+      CREATE VIRTUAL TABLE search_fts USING fts5(text, content='', contentless_delete=1);
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.body IS NOT NULL BEGIN
+        INSERT INTO search_fts (rowid, text) VALUES (CAST(new.tt AS INTEGER) % 1000000007, new.body);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        DELETE FROM search_fts WHERE rowid = CAST(old.tt AS INTEGER) % 1000000007;
+      END;`);
+    raw.close();
+    const [secret, kept] = [`zebra${randomBytes(5).toString('hex')}`, `yak${randomBytes(5).toString('hex')}`];
+    // Sixty live messages around one that has expired: the index keeps segments that still hold live rows.
+    const many = Array.from({ length: 60 }, (_, i) =>
+      i === 30 ? message(c, now - 10 * MIN, `filler words ${secret}`) : message(c, now - MIN + i, `filler words number ${i}`),
+    );
+    // One transaction each, as messages arrive: the index grows segment by segment.
+    for (const m of [...many, message(c, now, `stays ${kept}`)]) await s.history.put([m]);
+    expect((await s.bytes()).includes(secret)).toBe(true);
+    await s.history.setTimers(c, [{ seq: 1, at: now - 20 * MIN, seconds: 300 }]);
+    const scanned = await s.bytes();
+    expect(scanned.includes(secret), 'the expired words linger in the full-text index').toBe(false);
+    expect(scanned.includes(kept)).toBe(true);
+    await s.history.close();
   });
 });

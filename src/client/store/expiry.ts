@@ -5,7 +5,8 @@
  * message whose time is already past is never stored, and expired rows are deleted — on open, on a timer
  * in main, and whenever a timer change arrives — with `secure_delete` on (deleted cells and pages are
  * zeroed) and the WAL checkpointed and truncated afterwards, so the text lingers neither in free pages nor
- * in the WAL. Rows deleted from `messages` also leave any index maintained by triggers on it (search).
+ * in the WAL. Rows deleted from `messages` also leave any index maintained by triggers on it (search); an
+ * FTS5 index is then optimized (its segments rewritten), since FTS5 keeps a deleted row's words until then.
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { ConversationId } from '../../common/ids';
@@ -98,8 +99,19 @@ export function deleteExpired(db: Database.Database, now: number): ExpiredMessag
     conversation_id: string;
     tt: string;
   }[];
-  if (rows.length > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+  if (rows.length > 0) {
+    // A full-text index (FTS5) keeps a deleted row's words in its segments until they are merged: rewrite
+    // them now, so the freed pages (zeroed by secure_delete) take the words with them.
+    for (const name of fullTextTables(db)) db.prepare(`INSERT INTO "${name}" ("${name}") VALUES ('optimize')`).run();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
   return rows.map((r) => ({ conversationId: r.conversation_id as ConversationId, timetoken: unpad(r.tt) }));
+}
+
+/** The FTS5 tables of the database (the search index, when there is one). */
+function fullTextTables(db: Database.Database): string[] {
+  const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'").all() as { name: string }[];
+  return rows.map((r) => r.name.replaceAll('"', '""'));
 }
 
 /** The earliest expiry still stored (ms), or null. */

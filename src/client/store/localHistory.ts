@@ -16,6 +16,11 @@ import type { LocalStoreKey } from './storeKey';
 
 /** The longest wait between two expiry sweeps (a sleeping machine's timers run late). */
 const SWEEP_MAX_WAIT_MS = 60_000;
+/**
+ * The shortest gap between two timed sweeps: messages that expire close together go in one sweep (each
+ * sweep that deletes rewrites the search index). The window hides a message at its time regardless.
+ */
+const SWEEP_MIN_GAP_MS = 30_000;
 
 export const STORE_FILE = 'history.db';
 
@@ -23,6 +28,7 @@ export class LocalHistory {
   private opening: Promise<LocalStore> | undefined;
   readonly path: string;
   private sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastSweep = 0;
   private readonly expired = new Emitter<[messages: readonly ExpiredMessage[]]>();
 
   constructor(
@@ -44,6 +50,7 @@ export class LocalHistory {
   async sweep(): Promise<readonly ExpiredMessage[]> {
     try {
       const store = await this.store();
+      this.lastSweep = Date.now();
       const gone = store.deleteExpired(expiryNow());
       this.schedule(store);
       if (gone.length > 0) this.expired.fire(gone);
@@ -59,7 +66,8 @@ export class LocalHistory {
     this.sweepTimer = undefined;
     const next = store.nextExpiry();
     if (next === null) return;
-    this.sweepTimer = setTimeout(() => void this.sweep(), Math.min(Math.max(0, next - expiryNow()) + 50, SWEEP_MAX_WAIT_MS));
+    const due = Math.max(next - expiryNow() + 50, this.lastSweep + SWEEP_MIN_GAP_MS - Date.now(), 0);
+    this.sweepTimer = setTimeout(() => void this.sweep(), Math.min(due, SWEEP_MAX_WAIT_MS));
     this.sweepTimer.unref?.();
   }
 
