@@ -14,6 +14,7 @@ import { rendererSection } from './renderer';
 import { rotationSection } from './rotation';
 import { rotationE2eSection } from './rotationE2e';
 import { sendToDecryptedSection } from './sendToDecrypted';
+import { storeSection } from './store';
 
 export const SECTIONS: readonly Section[] = [
   messageSealSection,
@@ -27,4 +28,5 @@ export const SECTIONS: readonly Section[] = [
   sendToDecryptedSection,
   relayLoadSection,
   rendererSection,
+  storeSection,
 ];

@@ -5,11 +5,12 @@
  * coarse: sign-in, devices and linking, conversations, messaging (the pipeline of src/common/messaging over
  * this device's `MessageCrypto`), contact verification, and broadcast channels (docs/broadcast.md §8.1).
  */
+import { z } from 'zod';
 import type { ControlNotice } from '../common/controlNotices';
 import type { CryptoProvider } from '../common/crypto/provider';
 import { Emitter } from '../common/events/emitter';
 import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/domain';
-import type { ConversationId, DeviceId, UserId } from '../common/ids';
+import { UserIdSchema, type ConversationId, type DeviceId, type UserId } from '../common/ids';
 import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
 import type { MembershipChange } from '../common/protocol/membershipStatement';
@@ -28,10 +29,11 @@ import { proveOwnRevocation, revokeWithStatement } from './deviceRevocations';
 import { proveDevice } from './deviceSession';
 import { AlreadySignedInError, KeysMissingError, NotSignedInError, RevocationUnprovenError, type KeyServiceError } from './errors';
 import { KeyServiceApi } from './keyServiceApi';
-import type { AppError } from '../common/errors';
+import { AppError } from '../common/errors';
+import { ConversationViewSchema } from '../common/api/conversationSchemas';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
-import { LocalHistory, type ExpiredMessage, type LocalStoreKey, type PageQuery, type StoredMessage } from './store';
+import { LocalHistory, LocalStoreFailedError, type ExpiredMessage, type LocalStoreKey, type PageQuery, type StoredMessage } from './store';
 import { isTemporary, transportConfig } from './transport';
 import type { Vault } from './vault';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
@@ -58,6 +60,10 @@ export interface ClientDeps {
 
 export type { DeviceInfo } from './accountDevices';
 export type { AccountSession } from './accountSessions';
+
+/** A person's names as the directory last answered them (for display offline). */
+const ContactNameSchema = z.strictObject({ userId: UserIdSchema, username: z.string().max(200), displayName: z.string().max(200) });
+export type ContactName = z.infer<typeof ContactNameSchema>;
 
 /** Who is signed in (no key material). */
 export interface SessionInfo {
@@ -87,6 +93,7 @@ export class Client {
   private readonly revocationUnproven = new Emitter<[error: RevocationUnprovenError]>();
   private revocationCheck: Promise<AppError> | undefined;
   private readonly identityChanged = new Emitter<[userId: UserId]>();
+  private readonly storeFailed = new Emitter<[error: AppError]>();
   private readonly history: LocalHistory | undefined;
 
   private constructor(private readonly deps: ClientDeps) {
@@ -299,8 +306,27 @@ export class Client {
     return this.need().directory.resolve(nameOrId);
   }
 
-  conversations(): Promise<ConversationInfo[]> {
-    return this.need().conversations.list();
+  /**
+   * The conversations this user is in, verified (`Conversations.list`). Each verified answer is kept in the
+   * local store; while the key service is out of reach (a temporary error) the last kept list answers, so
+   * the app lists conversations and reads stored history offline. Without a kept list the error stands.
+   */
+  async conversations(): Promise<ConversationInfo[]> {
+    const parts = this.need();
+    let list: ConversationInfo[];
+    try {
+      list = await parts.conversations.list();
+    } catch (err) {
+      if (!isTemporary(err) || this.history === undefined) throw err;
+      const kept = await this.history.loadSnapshot('conversations').catch(() => null);
+      const parsed = ConversationViewSchema.array().safeParse(kept?.value);
+      if (!parsed.success) throw err;
+      return parsed.data;
+    }
+    await this.history?.saveSnapshot('conversations', list).catch((err: unknown) => {
+      this.storeFailed.fire(err instanceof AppError ? err : new LocalStoreFailedError(String(err)));
+    });
+    return list;
   }
 
   conversation(conversationId: ConversationId): Promise<ConversationInfo> {
@@ -500,6 +526,32 @@ export class Client {
     return this.history?.onExpired(listener) ?? (() => undefined);
   }
 
+  /**
+   * Keeps the names of people in this user's conversations (no keys) in the local store, so they show by
+   * name offline (`keptContact`). Merged into what was kept before.
+   */
+  async keepContacts(contacts: readonly ContactName[]): Promise<void> {
+    this.need();
+    if (this.history === undefined || contacts.length === 0) return;
+    const kept = await this.keptContacts();
+    for (const c of contacts) kept.set(c.userId, { userId: c.userId, username: c.username, displayName: c.displayName });
+    await this.history.saveSnapshot('contacts', [...kept.values()]).catch((err: unknown) => {
+      this.storeFailed.fire(err instanceof AppError ? err : new LocalStoreFailedError(String(err)));
+    });
+  }
+
+  /** A kept name (`keepContacts`), or null. For display only: it never stands in for a directory answer that carries keys. */
+  async keptContact(userId: string): Promise<ContactName | null> {
+    this.need();
+    return (await this.keptContacts()).get(userId) ?? null;
+  }
+
+  private async keptContacts(): Promise<Map<string, ContactName>> {
+    const kept = await this.history?.loadSnapshot('contacts').catch(() => null);
+    const parsed = ContactNameSchema.array().safeParse(kept?.value);
+    return new Map(parsed.success ? parsed.data.map((c) => [c.userId, c]) : []);
+  }
+
   /** A page of a conversation's stored messages, oldest first: the newest `limit` before `before`. */
   async storedHistory(conversationId: ConversationId, query: PageQuery): Promise<StoredMessage[]> {
     this.need();
@@ -519,6 +571,11 @@ export class Client {
   /** `listener` runs after this device learned it was revoked (a verified statement) and erased its keys. */
   onRevoked(listener: () => void): () => void {
     return this.revoked.event(listener);
+  }
+
+  /** `listener` runs when the local store could not keep something the client did not need to fail for (a snapshot). */
+  onStoreFailed(listener: (error: AppError) => void): () => void {
+    return this.storeFailed.event(listener);
   }
 
   /** `listener` runs when the key service claimed this device was revoked but proved nothing; the keys were kept. */

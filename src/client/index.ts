@@ -22,6 +22,7 @@ export {
   LocalStore,
   LocalStoreFailedError,
   LocalStoreLockedError,
+  MIGRATIONS,
   STORE_KEY_ACCOUNT,
   type LocalStoreKey,
   type StoredMessage,

@@ -8,7 +8,8 @@
  *
  * Bob reads three messages, quits; Alice sends a fourth while he is away; the relay STOPS; Bob starts a new
  * main session of the same profile: `historyPage` lists the three in order and his conversation shows them
- * with no relay. The relay comes back: catch-up adds the fourth once — no duplicate, no reordering.
+ * with no relay. The relay comes back: catch-up adds the fourth once — no duplicate, no reordering. Then
+ * the key service goes too: the conversation list (with people's names) comes from the store.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -42,6 +43,7 @@ const { provider } = chooseCryptoProvider();
 
 let relay: RunningRelay | undefined;
 let keyService: KeyService;
+let keyServiceClosed = false;
 let relayPort: number;
 
 const startTheRelay = async (port: number) => startRelay({ port, dataDir: join(home, 'relay'), secretKey, ...keys });
@@ -135,7 +137,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of [bob, alice]) if (s) await endSession(s).catch(() => undefined);
-  await keyService?.close();
+  if (!keyServiceClosed) await keyService?.close();
   await relay?.close();
 });
 
@@ -148,6 +150,7 @@ describe('history survives a restart, offline', { timeout: 90_000 }, () => {
     for (const text of ['one', 'two', 'three']) expect((await aliceChat.send(dm, { type: 'string', body: text })).state).toBe('sent');
     await until('Bob sees three messages', () => bodies(bobChat, dm).length === 3);
     expect(bodies(bobChat, dm)).toEqual(['one', 'two', 'three']);
+    expect((await bob.bridge.listConversations()).map((c) => c.name)).toEqual(['Alice']);
     await endSession(bob);
     expect((await aliceChat.send(dm, { type: 'string', body: 'four, while Bob is away' })).state).toBe('sent');
   });
@@ -187,6 +190,17 @@ describe('history survives a restart, offline', { timeout: 90_000 }, () => {
     expect(bodies(chat, dm)).toEqual(['one', 'two', 'three', 'four, while Bob is away']);
     const items = chat.view(dm).items.filter((i) => i.kind === 'message');
     expect(new Set(items.map((i) => i.timetoken)).size).toBe(items.length);
+    expect((await bob.bridge.historyPage(dm, { limit: 25 })).length).toBe(4);
+  });
+
+  it('with the key service out of reach too, a new session lists the conversation by name from the store', async () => {
+    await endSession(bob);
+    await keyService.close();
+    keyServiceClosed = true;
+    bob = await mainSession('bob', bob.storage);
+    const listed = await bob.bridge.listConversations();
+    expect(listed.map((c) => ({ id: c.conversationId, name: c.name }))).toEqual([{ id: dm, name: 'Alice' }]);
+    expect(listed[0]!.members.map((m) => m.displayName).sort()).toEqual(['Alice', 'Bob']);
     expect((await bob.bridge.historyPage(dm, { limit: 25 })).length).toBe(4);
   });
 });

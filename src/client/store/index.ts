@@ -4,3 +4,4 @@ export { createKeychainStoreKey, STORE_KEY_ACCOUNT, type LocalStoreKey } from '.
 export { LocalStoreFailedError, LocalStoreLockedError } from './errors';
 export { LocalHistory } from './localHistory';
 export { advanceExpiryClockForTests, type ExpiredMessage } from './expiry';
+export type { Snapshot, SnapshotName } from './snapshots';

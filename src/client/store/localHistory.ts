@@ -12,6 +12,7 @@ import type { ConversationId } from '../../common/ids';
 import type { TimerChange } from '../../common/protocol/disappearing';
 import { expiryNow, onExpiryClockAdvanced, type ExpiredMessage } from './expiry';
 import { LocalStore, type PageQuery, type StoredMessage } from './localStore';
+import type { Snapshot, SnapshotName } from './snapshots';
 import type { LocalStoreKey } from './storeKey';
 
 /** The longest wait between two expiry sweeps (a sleeping machine's timers run late). */
@@ -118,6 +119,14 @@ export class LocalHistory {
 
   async page(conversationId: ConversationId, query: PageQuery): Promise<StoredMessage[]> {
     return (await this.store()).page(conversationId, query);
+  }
+
+  async saveSnapshot(name: SnapshotName, value: unknown): Promise<void> {
+    (await this.store()).saveSnapshot(name, value);
+  }
+
+  async loadSnapshot(name: SnapshotName): Promise<Snapshot | null> {
+    return (await this.store()).loadSnapshot(name);
   }
 
   /** Closes the database (the file and key stay). */

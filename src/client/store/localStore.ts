@@ -14,6 +14,7 @@ import type { JsonValue, MessagePlaintext } from '../../common/protocol/plaintex
 import type { TimerChange } from '../../common/protocol/disappearing';
 import { LocalStoreFailedError, LocalStoreLockedError } from './errors';
 import { deleteExpired, EXPIRY_MIGRATION, expiryNow, expiryOf, nextExpiry, replaceTimers, type ExpiredMessage } from './expiry';
+import { SNAPSHOTS_MIGRATION, type Snapshot, type SnapshotName } from './snapshots';
 
 /** The bodies the store keeps: text and JSON (binary bodies are not shown in this version). */
 export type TextPlaintext = Exclude<MessagePlaintext, { type: 'binary' }>;
@@ -54,7 +55,8 @@ export const MIGRATIONS: readonly string[] = [
      stored_at INTEGER NOT NULL,
      PRIMARY KEY (conversation_id, tt)
    ) WITHOUT ROWID`,
-  // Message expiry (disappearing messages; expiry.ts). Renumbered on merge: the fourth migration.
+  SNAPSHOTS_MIGRATION,
+  // Message expiry (disappearing messages; expiry.ts). After search and the outbox when they merge.
   EXPIRY_MIGRATION,
 ];
 
@@ -252,6 +254,32 @@ export class LocalStore {
   nextExpiry(): number | null {
     this.check();
     return nextExpiry(this.db);
+  }
+
+  /** Replaces the snapshot `name` with `value` (JSON). */
+  saveSnapshot(name: SnapshotName, value: unknown): void {
+    this.check();
+    try {
+      this.db
+        .prepare(
+          'INSERT INTO snapshots (name, value, saved_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at',
+        )
+        .run(name, JSON.stringify(value), Date.now());
+    } catch (err) {
+      throw failed(err);
+    }
+  }
+
+  /** The snapshot `name`, or null when none was saved. */
+  loadSnapshot(name: SnapshotName): Snapshot | null {
+    this.check();
+    let row: { value: string; saved_at: number } | undefined;
+    try {
+      row = this.db.prepare('SELECT value, saved_at FROM snapshots WHERE name = ?').get(name) as typeof row;
+    } catch (err) {
+      throw failed(err);
+    }
+    return row === undefined ? null : { value: JSON.parse(row.value) as unknown, savedAt: row.saved_at };
   }
 
   /** Writes the WAL back into the main file and closes the connection. */

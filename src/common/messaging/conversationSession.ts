@@ -10,7 +10,7 @@ import { conversationPubnubChannel } from '../pubnubChannels';
 import type { ConversationId } from '../ids';
 import { Annotations } from './annotations';
 import { MessagingError, TransportError } from './errors';
-import type { CursorStore, MessageCrypto, OpenOutcome, StoredHistory } from './ports';
+import type { CursorStore, MessageCrypto, OpenOutcome, StoredEntry, StoredHistory } from './ports';
 import { Timeline, type ReceivedRecord } from './timeline';
 import { classifyFailure, fetchPage, type HistoryEntry, type PageQuery, type PubNubClient } from './transport';
 import { compareTimetokens, isTimetoken, nextTimetoken, timetokenOf } from './timetoken';
@@ -128,16 +128,62 @@ export class ConversationSession {
     }
   }
 
+  /**
+   * The page before the oldest item: from the host's store first (no network; it keeps what PubNub's
+   * retention dropped), then — when the store holds fewer than a page — from PubNub history before the
+   * new oldest item. With PubNub out of reach, what the store gave stands (an error only if it gave nothing).
+   */
   private async loadOlderOnce(): Promise<number> {
     await this.loadCursor();
+    const count = this.deps.pageSize;
+    const fromStore = await this.storedOlder(count);
+    if (fromStore >= count) return fromStore;
     const oldest = this.timeline.oldest();
     const start = oldest ?? (this.cursor === undefined ? undefined : nextTimetoken(this.cursor));
-    const count = this.deps.pageSize;
-    const page = await this.fetch(start === undefined ? { count } : { start, count });
+    let page: HistoryEntry[];
+    try {
+      page = await this.fetch(start === undefined ? { count } : { start, count });
+    } catch (error) {
+      if (fromStore > 0) return fromStore;
+      throw error;
+    }
     await this.ingestPage(page);
     if (page.length < count) this.reachedStart = true;
     this.deps.changed(this.id);
-    return page.length;
+    return fromStore + page.length;
+  }
+
+  /** Settles up to `count` stored messages older than the oldest item into the timeline; how many were new. */
+  private async storedOlder(count: number): Promise<number> {
+    const stored = this.deps.stored;
+    const oldest = this.timeline.oldest();
+    if (stored === undefined || oldest === undefined) return 0;
+    let page;
+    try {
+      page = await stored.page(this.id, { before: oldest, limit: count });
+    } catch (error) {
+      this.deps.failed(
+        this.id,
+        new MessagingError('stored_history_failed', `stored history of ${this.id}: ${error instanceof Error ? error.message : String(error)}`),
+      );
+      return 0;
+    }
+    const added = this.settleStored(page);
+    if (added > 0) this.deps.changed(this.id);
+    return added;
+  }
+
+  /** Puts stored entries into the timeline as already opened (the timeline dedupes by timetoken); how many were new. */
+  private settleStored(page: readonly StoredEntry[]): number {
+    let added = 0;
+    for (const entry of page) {
+      if (!isTimetoken(entry.timetoken)) continue;
+      const record = this.timeline.claim(timetokenOf(entry.timetoken), undefined, null);
+      if (record === undefined) continue;
+      this.timeline.settle(record, entry.outcome);
+      added += 1;
+    }
+    return added;
   }
 
   private async ingestPage(page: HistoryEntry[]): Promise<void> {
@@ -201,11 +247,7 @@ export class ConversationSession {
       return;
     }
     if (this.deps.disposed() || page.length === 0) return;
-    for (const entry of page) {
-      if (!isTimetoken(entry.timetoken)) continue;
-      const record = this.timeline.claim(timetokenOf(entry.timetoken), undefined, null);
-      if (record !== undefined) this.timeline.settle(record, entry.outcome);
-    }
+    this.settleStored(page);
     const newest = page.at(-1)!.timetoken;
     if (this.cursor === undefined && isTimetoken(newest)) this.advanceCursor(timetokenOf(newest), false);
     this.deps.changed(this.id);

@@ -148,7 +148,13 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
 
   async function signedIn() {
     const client = await host.current();
-    lookup ??= cachedLookup((id) => client.findUser(id));
+    // Offline, a name kept from an earlier answer (display only) stands in for the directory.
+    lookup ??= cachedLookup((id) =>
+      client.findUser(id).catch(async (err: unknown) => {
+        if (!isTemporary(err)) throw err;
+        return (await client.keptContact(id)) ?? Promise.reject(err);
+      }),
+    );
     return { client, self: client.session().userId, lookup, isNew: (userId: UserId) => client.isNewContact(userId) };
   }
 
@@ -177,6 +183,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
       client.onIdentityChange((userId) => events.emit('trustChanged', { userId }));
       client.onMessagesExpired((gone) => emitExpired(events, gone));
+      client.onStoreFailed((err) => console.warn(`local store: ${err.code}: ${err.message}`));
       client.onNotice((notice) => {
         if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
       });
@@ -242,7 +249,9 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     async listConversations() {
       const { client, self, lookup: l, isNew } = await signedIn();
-      return Promise.all((await client.conversations()).map((c) => conversationSummary(c, self, l, isNew)));
+      const list = await Promise.all((await client.conversations()).map((c) => conversationSummary(c, self, l, isNew)));
+      await client.keepContacts(list.flatMap((c) => c.members).filter((m) => m.username !== m.userId || m.displayName !== m.userId));
+      return list;
     },
     async refusedConversations() {
       const { client } = await signedIn();
