@@ -5,7 +5,8 @@
  * time is up it is gone from both users' views — live, without a reload — and from both databases: each
  * profile's `history.db` is decrypted page by page with its key from the keychain (test/client/sqlcipherScan.ts;
  * free pages, unused cell space and WAL frames included) and the bytes are scanned for the text, as the
- * key-service scan test scans the server's database. Real Chromium, web host, main handlers, client core,
+ * key-service scan test scans the server's database. Turned off, later messages stay. In a group, a plain
+ * member sees the setting read-only. Real Chromium, web host, main handlers, client core,
  * keychain, key service and relay (embedded local stack).
  *
  * Time: instead of waiting five minutes, the spec moves main's expiry clock with the test-only
@@ -120,4 +121,26 @@ test('a disappearing message leaves both views and both databases', async ({ bro
   await expect.poll(holds('alice', secret), { timeout: 15_000 }).toBe(false);
   await expect.poll(holds('bob', secret), { timeout: 15_000 }).toBe(false);
   expect(await holds('bob', stays)()).toBe(true);
+
+  // In a group only owners and admins change it: Bob, a plain member, sees it read-only.
+  await a.getByTestId('new-conversation').click();
+  const dialog = a.getByRole('dialog', { name: 'New conversation' });
+  await dialog.getByTestId('kind-group').check();
+  await dialog.getByTestId('group-name').fill('Vanishing group');
+  await dialog.getByTestId('user-search').fill('bob');
+  await dialog.getByTestId('user-result').check();
+  await dialog.getByTestId('create-conversation').click();
+  await expect(a.getByTestId('chat-title')).toHaveText('Vanishing group');
+  await a.getByTestId('open-members').click();
+  await a.getByTestId('members-panel').getByTestId('disappearing-timer').selectOption({ label: '1 week' });
+  await expect(a.getByTestId('members-panel').getByTestId('disappearing-timer')).toHaveValue('604800', { timeout: 15_000 });
+  await a.getByTestId('members-panel').getByRole('button', { name: 'Close Members' }).click();
+  await openWith(b, 'Vanishing group');
+  await expect(b.getByTestId('disappearing-header')).toHaveText('⏱ Messages disappear after 1 week', { timeout: 15_000 });
+  await expect(b.getByTestId('system-line').filter({ hasText: 'Alice set messages to disappear after 1 week' })).toHaveCount(1);
+  await b.getByTestId('open-members').click();
+  await expect(b.getByTestId('members-panel').getByTestId('disappearing-readonly')).toHaveText(
+    'Messages disappear after 1 week. Only an admin can change this.',
+  );
+  await expect(b.getByTestId('members-panel').getByTestId('disappearing-timer')).toHaveCount(0);
 });
