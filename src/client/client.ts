@@ -14,7 +14,7 @@ import { UserIdSchema, type ConversationId, type DeviceId, type UserId } from '.
 import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
 import type { MembershipChange } from '../common/protocol/membershipStatement';
-import { timerChanges, type DisappearingSeconds } from '../common/protocol/disappearing';
+import { expiresAt, timerChanges, type DisappearingSeconds } from '../common/protocol/disappearing';
 import type { BroadcastService } from './broadcast/broadcastService';
 import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevices';
 import { changeAccountPassword, endAccountSession, endOtherAccountSessions, listAccountSessions, type AccountSession } from './accountSessions';
@@ -34,6 +34,7 @@ import { ConversationViewSchema } from '../common/api/conversationSchemas';
 import type { CoreMessageCrypto } from './messageCrypto';
 import { ProfileState } from './profileState';
 import { LocalHistory, LocalStoreFailedError, type ExpiredMessage, type LocalStoreKey, type PageQuery, type StoredMessage } from './store';
+import { expiryNow } from './store/expiry';
 import { isTemporary, transportConfig } from './transport';
 import type { Vault } from './vault';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
@@ -519,6 +520,14 @@ export class Client {
   /** Sets a conversation's disappearing-messages timer (a signed statement; owners and admins; docs/protocol.md §15.8). */
   setDisappearingTimer(conversationId: ConversationId, seconds: DisappearingSeconds): Promise<ConversationInfo> {
     return this.need().conversations.setDisappearing(conversationId, seconds);
+  }
+
+  /** Whether a message has already disappeared by the timers of the chain this device verified (docs/protocol.md §15.8). */
+  hasExpired(conversationId: ConversationId, timetoken: string | undefined, sentAt: number): boolean {
+    const verified = this.need().membership.cached(conversationId);
+    if (verified === undefined) return false;
+    const at = expiresAt(timerChanges(verified.chain), timetoken, sentAt);
+    return at !== null && at <= expiryNow();
   }
 
   /** `listener` hears the stored messages deleted because they expired (to drop them from every view). */

@@ -122,6 +122,22 @@ test('a disappearing message leaves both views and both databases', async ({ bro
   await expect.poll(holds('bob', secret), { timeout: 15_000 }).toBe(false);
   expect(await holds('bob', stays)()).toBe(true);
 
+  // Bob restarts and scrolls back to the start: the envelope is still in PubNub's history, but main does not
+  // hand over (or store) a message that has disappeared.
+  await b.reload();
+  await b.getByTestId('conversation-row').filter({ hasText: 'Alice' }).click({ timeout: 15_000 });
+  const log = b.getByRole('log');
+  await expect(log.getByTestId('message').filter({ hasText: stays })).toHaveCount(1, { timeout: 15_000 });
+  const older = b.getByTestId('load-older');
+  // Click "Load older messages" until the start of the conversation shows (the button is replaced by it).
+  await expect(async () => {
+    if ((await older.isVisible()) && (await older.isEnabled())) await older.click({ timeout: 1_000 });
+    await expect(b.getByText('Start of the conversation')).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(log.getByTestId('message').filter({ hasText: secret })).toHaveCount(0);
+  await expect(log.getByTestId('rejected-message')).toHaveCount(0);
+  expect(await holds('bob', secret)()).toBe(false);
+
   // In a group only owners and admins change it: Bob, a plain member, sees it read-only.
   await a.getByTestId('new-conversation').click();
   const dialog = a.getByRole('dialog', { name: 'New conversation' });

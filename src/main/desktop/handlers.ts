@@ -85,6 +85,16 @@ async function checkVerified(deps: DesktopHandlerDeps, client: Client, userIds: 
   for (const userId of userIds) checkMaySend(deps.policy.current(), { safetyNumberVerified: (await client.contactTrust(userId)).state === 'verified' });
 }
 
+/**
+ * A message that has already disappeared by its conversation's verified timer (e.g. fetched from PubNub
+ * history after its time) is not handed to the window: it becomes `rejected` with code `expired`, which the
+ * window does not show (docs/client.md "Disappearing messages"). It was not stored either.
+ */
+function hideExpired(client: Client, conversationId: ConversationId, outcome: OpenOutcomeView, received: ReceivedAt | undefined): OpenOutcomeView {
+  if (outcome.kind !== 'ok' || !client.hasExpired(conversationId, received?.timetoken, outcome.plaintext.sentAt)) return outcome;
+  return { kind: 'rejected', code: 'expired', message: 'This message has disappeared.' };
+}
+
 /** Tells the renderer which stored messages disappeared, per conversation, in chunks the event schema takes. */
 function emitExpired(events: EventSink, gone: readonly ExpiredMessage[]): void {
   const byConversation = new Map<ConversationId, string[]>();
@@ -322,7 +332,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const { client } = await signedIn();
       const outcome = await openForBridge(client.messageCrypto(), conversationId, envelope, received);
       await keepOpened(client, conversationId, [{ outcome, received }]);
-      return outcome;
+      return hideExpired(client, conversationId, outcome, received);
     },
     async openMessages(conversationId, envelopes, received) {
       if (received !== undefined && received.length !== envelopes.length)
@@ -335,7 +345,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         conversationId,
         outcomes.map((outcome, i) => ({ outcome, received: received?.[i] })),
       );
-      return outcomes;
+      return outcomes.map((outcome, i) => hideExpired(client, conversationId, outcome, received?.[i]));
     },
     async historyPage(conversationId, query) {
       const { client } = await signedIn();

@@ -44,9 +44,11 @@ export function timeLeftText(ms: number): string {
  * up are left out; the others under a timer carry their time left (`expiresIn`).
  */
 export function withExpiry(rows: readonly TimelineRow[], changes: readonly TimerChange[], expired: ReadonlySet<string>, now: number): TimelineRow[] {
-  if (changes.length === 0 && expired.size === 0) return rows as TimelineRow[];
+  if (changes.length === 0 && expired.size === 0 && !rows.some((r) => r.kind === 'rejected' && r.code === 'expired')) return rows as TimelineRow[];
   const out: TimelineRow[] = [];
   for (const row of rows) {
+    // Main hands a message that had already disappeared when it was fetched over as `expired`: not shown.
+    if (row.kind === 'rejected' && row.code === 'expired') continue;
     if (row.kind !== 'message') {
       out.push(row);
       continue;
