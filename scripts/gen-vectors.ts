@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
 import { buildAcceptanceVectors } from '../test/vectors/build/acceptance';
 import { buildAcrhVectors, buildSafetyNumberVectors } from '../test/vectors/build/interop';
+import { buildDisappearingVectors } from '../test/vectors/build/disappearing';
 import { buildDeviceLinkVectors } from '../test/vectors/build/links';
 import { buildMembershipVectors } from '../test/vectors/build/membership';
 import { buildBroadcastVectors, buildEnvelopeVectors } from '../test/vectors/build/messages';
@@ -34,6 +35,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'membership-statements.json': await buildMembershipVectors(provider),
     'device-sessions.json': await buildDeviceSessionVectors(provider),
     'device-revocations.json': await buildRevocationVectors(provider),
+    'membership-disappearing.json': await buildDisappearingVectors(provider),
   };
 }
 

@@ -14,6 +14,7 @@ import { UserIdSchema, type ConversationId, type DeviceId, type MessageId, type 
 import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
 import type { MembershipChange } from '../common/protocol/membershipStatement';
+import { expiresAt, timerChanges, type DisappearingSeconds } from '../common/protocol/disappearing';
 import type { BroadcastService } from './broadcast/broadcastService';
 import { accountDevices, searchDirectory, type DeviceInfo } from './accountDevices';
 import { changeAccountPassword, endAccountSession, endOtherAccountSessions, listAccountSessions, type AccountSession } from './accountSessions';
@@ -37,6 +38,7 @@ import { ProfileState } from './profileState';
 import {
   LocalHistory,
   LocalStoreFailedError,
+  type ExpiredMessage,
   type LocalStoreKey,
   type OutboxEntry,
   type OutboxLimits,
@@ -44,6 +46,7 @@ import {
   type StoredMessage,
   type TextPlaintext,
 } from './store';
+import { expiryNow } from './store/expiry';
 import { parseSearchQuery, searchScope, type MembershipSnapshot, type MessageSearch, type SearchHit } from './store/search';
 import { OutboxSender, type OutboxChange } from './outboxSender';
 import { isTemporary, transportConfig } from './transport';
@@ -196,6 +199,14 @@ export class Client {
     );
     this.account = buildSignedIn(this.api, this.deps.provider, this.state, identity);
     this.account.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
+    // The store follows the disappearing timers of every chain this device verifies (docs/client.md).
+    this.account.membership.onExtended((conversationId, verified) => {
+      this.history
+        ?.setTimers(conversationId, timerChanges(verified.chain))
+        .catch((err: unknown) => console.error(`local store timers: ${err instanceof Error ? err.message : String(err)}`));
+    });
+    // Messages that expired while the app was closed are deleted now, and the expiry timer starts.
+    void this.history?.sweepIfPresent();
     return this.account;
   }
 
@@ -577,8 +588,33 @@ export class Client {
    * Signed in only: a signed-out profile has no store.
    */
   async storeOpened(messages: readonly StoredMessage[]): Promise<void> {
-    this.need();
-    await this.history?.put(messages);
+    const me = this.need();
+    if (this.history === undefined) return;
+    // The disappearing timers must be known before storing: a conversation not verified this session is
+    // read (and its chain verified) first, so a message that already expired is never stored. Offline, the
+    // timers the store holds from before apply.
+    for (const conversationId of new Set(messages.map((m) => m.conversationId))) {
+      if (me.membership.cached(conversationId) === undefined) await me.conversations.get(conversationId).catch(() => undefined);
+    }
+    await this.history.put(messages);
+  }
+
+  /** Sets a conversation's disappearing-messages timer (a signed statement; owners and admins; docs/protocol.md §15.8). */
+  setDisappearingTimer(conversationId: ConversationId, seconds: DisappearingSeconds): Promise<ConversationInfo> {
+    return this.need().conversations.setDisappearing(conversationId, seconds);
+  }
+
+  /** Whether a message has already disappeared by the timers of the chain this device verified (docs/protocol.md §15.8). */
+  hasExpired(conversationId: ConversationId, timetoken: string | undefined, sentAt: number): boolean {
+    const verified = this.need().membership.cached(conversationId);
+    if (verified === undefined) return false;
+    const at = expiresAt(timerChanges(verified.chain), timetoken, sentAt);
+    return at !== null && at <= expiryNow();
+  }
+
+  /** `listener` hears the stored messages deleted because they expired (to drop them from every view). */
+  onMessagesExpired(listener: (messages: readonly ExpiredMessage[]) => void): () => void {
+    return this.history?.onExpired(listener) ?? (() => undefined);
   }
 
   /**

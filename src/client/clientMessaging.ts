@@ -104,7 +104,8 @@ export class ClientMessaging {
         await this.transport?.renew();
         return;
       case 'membership_changed':
-        // Nothing to fetch ahead: the next read of the conversation verifies the new statement.
+        // Verify the new statement now: a disappearing timer it sets applies to the local store at once.
+        await me.conversations.get(notice.conversationId).catch(() => undefined);
         return;
       default:
         missingCase(notice);

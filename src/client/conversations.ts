@@ -9,6 +9,7 @@
  * retries; removal and revocation rotate at once, and `ensureSendable` rotates whatever is still marked
  * `needsRotation` before the next send.
  */
+import type { DisappearingSeconds } from '../common/protocol/disappearing';
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationView } from '../common/api/conversationSchemas';
 import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/domain';
@@ -301,6 +302,11 @@ export class Conversations {
   /** Changes a member's role (a signed `role`, the owner's). */
   setRole(conversationId: ConversationId, userId: UserId, role: AssignableRole): Promise<ConversationInfo> {
     return this.membership.append(conversationId, { type: 'role', userId, role });
+  }
+
+  /** Sets the disappearing-messages timer (a signed `disappearing`, an owner's or admin's; docs/protocol.md §15.8). */
+  setDisappearing(conversationId: ConversationId, seconds: DisappearingSeconds): Promise<ConversationInfo> {
+    return this.membership.append(conversationId, { type: 'disappearing', seconds });
   }
 
   async rename(conversationId: ConversationId, name: string): Promise<ConversationInfo> {

@@ -35,6 +35,7 @@ export { fold, indexText, parseSearchQuery, SearchQueryError, SearchScopeError, 
 export { DEFAULT_OUTBOX_LIMITS, OutboxFullError, type OutboxEntry, type OutboxLimits } from './store';
 export { OUTBOX_RETRY_DELAYS_MS } from './client';
 export type { OutboxChange } from './outboxSender';
+export { advanceExpiryClockForTests, type ExpiredMessage } from './store/expiry';
 export { createKeychainVault, InMemoryVaultForTests, VaultCorruptError, type Vault, type VaultSecrets } from './vault';
 export {
   createKeytarStore,

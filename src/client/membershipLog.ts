@@ -14,6 +14,7 @@
  * not served had it withheld: `membership_missing`.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
+import { Emitter } from '../common/events/emitter';
 import type { ConversationId } from '../common/ids';
 import { extendMembership, membershipAt, MembershipRollbackError, MembershipForkError, type VerifiedStatement } from '../common/protocol/membershipChain';
 import type { MembershipHead } from '../common/protocol/membershipHead';
@@ -38,6 +39,7 @@ export class MembershipLog {
   private readonly members = new Map<string, ReadonlySet<string>>();
   /** Conversations found to be older than chains this session (checked once). */
   private readonly legacy = new Set<ConversationId>();
+  private readonly extended = new Emitter<[conversationId: ConversationId, verified: VerifiedMembership]>();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -45,6 +47,11 @@ export class MembershipLog {
     private readonly directory: Directory,
     private readonly profile: ProfileState,
   ) {}
+
+  /** `listener` hears each conversation whose chain this device verified further (e.g. a new disappearing timer). */
+  onExtended(listener: (conversationId: ConversationId, verified: VerifiedMembership) => void): () => void {
+    return this.extended.event(listener);
+  }
 
   /** The chain verified so far in this session, without asking the key service. */
   cached(conversationId: ConversationId): VerifiedMembership | undefined {
@@ -143,6 +150,7 @@ export class MembershipLog {
     this.cache.set(conversationId, verified);
     this.legacy.delete(conversationId);
     this.pin(conversationId, extended.state.head);
+    if (from === undefined || extended.added.length > 0) this.extended.fire(conversationId, verified);
     return verified;
   }
 

@@ -51,6 +51,8 @@ function describeEvent(e: MembershipEventView): string {
       return `${who(e.actor)} leave`;
     case 'history':
       return `${who(e.actor)} history ${c.historyPolicy}`;
+    case 'disappearing':
+      return `${who(e.actor)} disappearing ${c.seconds}`;
   }
 }
 

@@ -112,6 +112,14 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     await changeMembership(run.api, alice, conv, { type: 'role', userId: bob.userId, role: 'member' });
   });
 
+  it('a disappearing-timer change tells every member to re-read the conversation (membership_changed with its seq)', async () => {
+    await changeMembership(run.api, alice, conv, { type: 'disappearing', seconds: 3_600 });
+    const seq = (await headOf(run.api, alice, conv))!.seq;
+    for (const who of [alice, bob]) {
+      expect(await notices(who, ['membership_changed'])).toContainEqual(expect.objectContaining({ type: 'membership_changed', conversationId: conv, seq }));
+    }
+  });
+
   it('on removal: revokes the removed user’s tokens, the next token lacks the channel, notices go out', async () => {
     const before = await tokenFor(bob);
     const pn = sdk(bob.userId, before.token);

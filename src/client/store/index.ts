@@ -3,6 +3,7 @@ export { LocalStore, MIGRATIONS, type PageQuery, type StoredMessage, type Stored
 export { createKeychainStoreKey, STORE_KEY_ACCOUNT, type LocalStoreKey } from './storeKey';
 export { LocalStoreFailedError, LocalStoreLockedError } from './errors';
 export { LocalHistory } from './localHistory';
+export { advanceExpiryClockForTests, type ExpiredMessage } from './expiry';
 export type { Snapshot, SnapshotName } from './snapshots';
 export {
   fold,

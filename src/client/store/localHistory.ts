@@ -1,26 +1,92 @@
 /**
  * The profile's local history: the `LocalStore` opened on first use with the key from the keychain (a new
  * random key and an empty database the first time), and erased with its key on sign-out and revocation.
+ * Expired messages (disappearing messages, expiry.ts) are deleted when the store opens — a device that was
+ * offline deletes on its next start — then on a timer set to the next expiry, and when a timer changes;
+ * `onExpired` listeners hear what was deleted.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Emitter } from '../../common/events/emitter';
 import type { ConversationId } from '../../common/ids';
+import type { TimerChange } from '../../common/protocol/disappearing';
+import { expiryNow, onExpiryClockAdvanced, type ExpiredMessage } from './expiry';
 import { LocalStore, type PageQuery, type StoredMessage } from './localStore';
 import type { SearchHit, SearchOptions } from './searchIndex';
 import type { Snapshot, SnapshotName } from './snapshots';
 import type { Outbox, OutboxLimits } from './outbox';
 import type { LocalStoreKey } from './storeKey';
 
+/** The longest wait between two expiry sweeps (a sleeping machine's timers run late). */
+const SWEEP_MAX_WAIT_MS = 60_000;
+/**
+ * The shortest gap between two timed sweeps: messages that expire close together go in one sweep (each
+ * sweep that deletes rewrites the search index). The window hides a message at its time regardless.
+ */
+const SWEEP_MIN_GAP_MS = 30_000;
+
 export const STORE_FILE = 'history.db';
 
 export class LocalHistory {
   private opening: Promise<LocalStore> | undefined;
   readonly path: string;
+  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastSweep = 0;
+  private readonly expired = new Emitter<[messages: readonly ExpiredMessage[]]>();
 
   constructor(
     dataDir: string,
     private readonly key: LocalStoreKey,
   ) {
     this.path = join(dataDir, STORE_FILE);
+    onExpiryClockAdvanced(() => {
+      if (this.opening !== undefined) void this.sweep();
+    });
+  }
+
+  /** `listener` hears the messages each sweep deleted (to drop them from the UI). */
+  onExpired(listener: (messages: readonly ExpiredMessage[]) => void): () => void {
+    return this.expired.event(listener);
+  }
+
+  /** Deletes what expired by now and sets the timer for the next expiry; failures are reported, not thrown. */
+  async sweep(): Promise<readonly ExpiredMessage[]> {
+    try {
+      const store = await this.store();
+      this.lastSweep = Date.now();
+      const gone = store.deleteExpired(expiryNow());
+      this.schedule(store);
+      if (gone.length > 0) this.expired.fire(gone);
+      return gone;
+    } catch (err) {
+      console.error(`local store expiry: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    }
+  }
+
+  private schedule(store: LocalStore): void {
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    const next = store.nextExpiry();
+    if (next === null) return;
+    const due = Math.max(next - expiryNow() + 50, this.lastSweep + SWEEP_MIN_GAP_MS - Date.now(), 0);
+    this.sweepTimer = setTimeout(() => void this.sweep(), Math.min(due, SWEEP_MAX_WAIT_MS));
+    this.sweepTimer.unref?.();
+  }
+
+  /**
+   * At start (signed in): when a database exists, opens it — which deletes what expired while the app was
+   * closed — and sets the timer for the next expiry. Creates nothing when there is no database yet.
+   */
+  async sweepIfPresent(): Promise<readonly ExpiredMessage[]> {
+    if (this.opening === undefined && !existsSync(this.path)) return [];
+    return this.sweep();
+  }
+
+  /** Records a conversation's verified timer changes; messages it makes expire are deleted at once. */
+  async setTimers(conversationId: ConversationId, changes: readonly TimerChange[]): Promise<void> {
+    const store = await this.store();
+    if (store.setTimers(conversationId, changes)) await this.sweep();
   }
 
   private store(): Promise<LocalStore> {
@@ -38,12 +104,19 @@ export class LocalHistory {
       LocalStore.erase(this.path);
       key = await this.key.create();
     }
-    return LocalStore.open(this.path, key);
+    const store = LocalStore.open(this.path, key);
+    // What expired while the app was closed goes first, before anything is read.
+    const gone = store.deleteExpired(expiryNow());
+    this.schedule(store);
+    if (gone.length > 0) queueMicrotask(() => this.expired.fire(gone));
+    return store;
   }
 
   async put(messages: readonly StoredMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    (await this.store()).put(messages);
+    const store = await this.store();
+    store.put(messages);
+    this.schedule(store);
   }
 
   async page(conversationId: ConversationId, query: PageQuery): Promise<StoredMessage[]> {
@@ -73,6 +146,8 @@ export class LocalHistory {
 
   /** Closes the database (the file and key stay). */
   async close(): Promise<void> {
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
     const opening = this.opening;
     this.opening = undefined;
     (await opening?.catch(() => undefined))?.close();

@@ -11,8 +11,10 @@ import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { ConversationId, DeviceId, MessageId, UserId } from '../../common/ids';
 import type { JsonValue, MessagePlaintext } from '../../common/protocol/plaintext';
+import type { TimerChange } from '../../common/protocol/disappearing';
 import { LocalStoreFailedError, LocalStoreLockedError } from './errors';
 import { registerSearchFunctions, SEARCH_MIGRATION, SearchQueryError, searchStore, type SearchHit, type SearchOptions } from './searchIndex';
+import { deleteExpired, EXPIRY_MIGRATION, expiryNow, expiryOf, nextExpiry, replaceTimers, type ExpiredMessage } from './expiry';
 import { SNAPSHOTS_MIGRATION, type Snapshot, type SnapshotName } from './snapshots';
 import { OUTBOX_MIGRATION, Outbox, type OutboxLimits } from './outbox';
 
@@ -58,6 +60,7 @@ export const MIGRATIONS: readonly string[] = [
   SEARCH_MIGRATION,
   SNAPSHOTS_MIGRATION,
   OUTBOX_MIGRATION,
+  EXPIRY_MIGRATION, // message expiry (disappearing messages; expiry.ts)
 ];
 
 const TIMETOKEN = /^\d{1,20}$/;
@@ -131,6 +134,8 @@ export class LocalStore {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       registerSearchFunctions(db);
+      // Deleted rows (expired messages) are overwritten with zeros, not left in free pages (expiry.ts).
+      db.pragma('secure_delete = ON');
       const store = new LocalStore(db, path);
       store.migrate();
       return store;
@@ -177,12 +182,18 @@ export class LocalStore {
        WHERE excluded.outcome = 'opened' OR messages.outcome = 'rejected'`,
     );
     const now = Date.now();
+    const expiry = expiryOf(this.db);
+    const stamp = this.db.prepare('UPDATE messages SET expires_at = ? WHERE conversation_id = ? AND tt = ?');
+    const clock = expiryNow();
     try {
       this.db.transaction(() => {
         for (const m of messages) {
           if (!TIMETOKEN.test(m.timetoken)) continue;
           const o = m.outcome;
           const opened = o.kind === 'ok';
+          // A message that has already disappeared (e.g. fetched in catch-up after its time) is never stored.
+          const expiresAt = expiry(m.conversationId, m.timetoken, opened ? o.plaintext.sentAt : undefined);
+          if (expiresAt !== null && expiresAt <= clock) continue;
           insert.run({
             conversation_id: m.conversationId,
             tt: pad(m.timetoken),
@@ -198,6 +209,7 @@ export class LocalStore {
             reject_message: opened ? null : o.message,
             stored_at: now,
           });
+          if (expiresAt !== null) stamp.run(expiresAt, m.conversationId, pad(m.timetoken));
         }
       })();
     } catch (err) {
@@ -220,6 +232,32 @@ export class LocalStore {
     } catch (err) {
       throw failed(err);
     }
+  }
+
+  /** Records a conversation's verified disappearing-timer changes (expiry.ts); answers whether they changed. */
+  setTimers(conversationId: ConversationId, changes: readonly TimerChange[]): boolean {
+    this.check();
+    try {
+      return replaceTimers(this.db, conversationId, changes);
+    } catch (err) {
+      throw failed(err);
+    }
+  }
+
+  /** Deletes the messages expired at `now` (expiry.ts); answers them. */
+  deleteExpired(now: number = expiryNow()): ExpiredMessage[] {
+    this.check();
+    try {
+      return deleteExpired(this.db, now);
+    } catch (err) {
+      throw failed(err);
+    }
+  }
+
+  /** The earliest expiry still stored (ms), or null. */
+  nextExpiry(): number | null {
+    this.check();
+    return nextExpiry(this.db);
   }
 
   /** Replaces the snapshot `name` with `value` (JSON). */

@@ -19,6 +19,7 @@ import {
   renameArgsSchema,
   rotationResultSchema,
   setRoleArgsSchema,
+  setDisappearingArgsSchema,
 } from './schemas/conversations';
 import { accountSessionSchema, changePasswordArgsSchema, endedSessionsSchema, sessionIdArgSchema } from './schemas/accountSessions';
 import {
@@ -109,6 +110,8 @@ export const contract = {
   /** Removes a member; the conversation key is rotated before anyone sends again. */
   removeMember: { args: z.tuple([memberArgsSchema]), result: conversationSummarySchema },
   setMemberRole: { args: z.tuple([setRoleArgsSchema]), result: conversationSummarySchema },
+  /** Sets the disappearing-messages timer (a signed statement, owners and admins; docs/protocol.md §15.8). */
+  setDisappearingTimer: { args: z.tuple([setDisappearingArgsSchema]), result: conversationSummarySchema },
   leaveConversation: { args: z.tuple([ConversationIdSchema]), result: z.null() },
   rotateKey: { args: z.tuple([ConversationIdSchema]), result: rotationResultSchema },
   /**

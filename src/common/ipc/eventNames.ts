@@ -12,6 +12,7 @@ export const eventNames = [
   'trustChanged',
   'outboxChanged',
   'localStoreFailed',
+  'messagesExpired',
 ] as const;
 export type EventName = (typeof eventNames)[number];
 

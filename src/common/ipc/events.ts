@@ -33,6 +33,8 @@ export const eventSchemas = {
   outboxChanged: outboxChangedSchema,
   /** Main could not save opened messages in the local store (they are still shown); the code is logged too. */
   localStoreFailed: z.object({ code: z.string() }),
+  /** Stored messages of a conversation disappeared (their timer ran out): drop them from every view. */
+  messagesExpired: z.object({ conversationId: ConversationIdSchema, timetokens: z.array(z.string().regex(/^\d{1,20}$/)).max(10_000) }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

@@ -24,6 +24,7 @@ export const methodNames = [
   'addMember',
   'removeMember',
   'setMemberRole',
+  'setDisappearingTimer',
   'leaveConversation',
   'rotateKey',
   'membershipHistory',

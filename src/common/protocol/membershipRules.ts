@@ -12,6 +12,8 @@
  *   admin who joined first becomes owner, else the remaining member who joined first (ties: user id order).
  * - role: by the owner, of another member, to admin or member.
  * - history: by the owner; later members receive versions by the new policy.
+ * - disappearing: in a group by an owner or admin, in a direct conversation by either member; the timer
+ *   changes (a statement naming the timer already in effect is refused).
  */
 import type { ConversationKind, HistoryPolicy, Role } from '../domain';
 import { ProtocolError } from './errors';
@@ -41,6 +43,8 @@ export interface MembershipState {
   readonly head: MembershipHead;
   /** True when the genesis was made after the fact for a conversation older than statements (§15.6). */
   readonly migrated: boolean;
+  /** The disappearing-messages timer in effect at the head, in seconds (0: off; §15.8). */
+  readonly disappearingSeconds: number;
 }
 
 function roleOf(state: MembershipState, userId: string): Role {
@@ -74,6 +78,7 @@ export function genesisState(genesis: MembershipStatement, hash: string): Member
     members: new Map(change.members.map((m) => [m.userId, { role: m.role, joinedSeq: 0 }])),
     head: { seq: 0, hash },
     migrated: change.migrated === true,
+    disappearingSeconds: 0,
   };
 }
 
@@ -86,6 +91,7 @@ export function applyMembership(state: MembershipState, s: MembershipStatement, 
   const actorRole = roleOf(state, s.actor);
   const change = s.change;
   let historyPolicy = state.historyPolicy;
+  let disappearingSeconds = state.disappearingSeconds;
   switch (change.type) {
     case 'create':
       throw new MembershipRuleError(`seq ${s.seq}: only the first statement creates the conversation`);
@@ -124,6 +130,13 @@ export function applyMembership(state: MembershipState, s: MembershipStatement, 
       if (actorRole !== 'owner') throw new MembershipRuleError(`seq ${s.seq}: only the owner changes the history policy`);
       historyPolicy = change.historyPolicy;
       break;
+    case 'disappearing':
+      if (state.kind === 'group' && actorRole === 'member')
+        throw new MembershipRuleError(`seq ${s.seq}: only an owner or admin sets the disappearing-messages timer`);
+      if (change.seconds === state.disappearingSeconds)
+        throw new MembershipRuleError(`seq ${s.seq}: the disappearing-messages timer is already ${change.seconds} s`);
+      disappearingSeconds = change.seconds;
+      break;
   }
-  return { ...state, members, historyPolicy, head: { seq: s.seq, hash } };
+  return { ...state, members, historyPolicy, disappearingSeconds, head: { seq: s.seq, hash } };
 }

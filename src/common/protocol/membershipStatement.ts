@@ -18,6 +18,7 @@ import { canonicalJson } from '../encoding/canonicalJson';
 import { AssignableRoleSchema, ConversationKindSchema, HistoryPolicySchema, RoleSchema } from '../domain';
 import { ConversationIdSchema, DeviceIdSchema, UserIdSchema, type ConversationId, type DeviceId, type UserId } from '../ids';
 import { verifyDeviceCertificate } from './deviceCertificate';
+import { DISAPPEARING_SECONDS, type DisappearingSeconds } from './disappearing';
 export { MembershipHeadSchema, type MembershipHead } from './membershipHead';
 import { BadSignatureError, MalformedError, SignerNotCertifiedError, WrongConversationError } from './errors';
 import { compareIds } from './keyVersionRecord';
@@ -30,6 +31,12 @@ export const MEMBERSHIP_DOMAIN = 'seed-membership-v1';
 export const MEMBERSHIP_HASH_DOMAIN = 'seed-membership-hash-v1';
 /** Most members a genesis may list (a record holds at most 10,000 member devices: two devices each). */
 export const MAX_GENESIS_MEMBERS = 5_000;
+
+/** A timer of the allowed list (never -0: canonical JSON cannot encode it). */
+const DisappearingSecondsSchema = wireInt(0, Math.max(...DISAPPEARING_SECONDS)).refine(
+  (n) => (DISAPPEARING_SECONDS as readonly number[]).includes(n),
+  `must be one of ${DISAPPEARING_SECONDS.join(', ')} seconds`,
+) as unknown as z.ZodType<DisappearingSeconds>;
 
 const GenesisMemberSchema = z.strictObject({ userId: UserIdSchema, role: RoleSchema });
 
@@ -49,6 +56,8 @@ export const MembershipChangeSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('leave') }),
   z.strictObject({ type: z.literal('role'), userId: UserIdSchema, role: AssignableRoleSchema }),
   z.strictObject({ type: z.literal('history'), historyPolicy: HistoryPolicySchema }),
+  /** The disappearing-messages timer from now on (§15.8): one of DISAPPEARING_SECONDS, 0 = off. */
+  z.strictObject({ type: z.literal('disappearing'), seconds: DisappearingSecondsSchema }),
 ]);
 export type MembershipChange = z.infer<typeof MembershipChangeSchema>;
 export type MembershipChangeType = MembershipChange['type'];

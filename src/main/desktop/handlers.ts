@@ -28,6 +28,7 @@ import {
   type ContactCodeCheck,
   type ContactTrust,
   type CoreMessageCrypto,
+  type ExpiredMessage,
   type StoredMessage,
   type TextPlaintext,
 } from '../../client';
@@ -98,6 +99,25 @@ async function displayName(lookup: UserLookup, userId: UserId): Promise<string> 
 async function checkVerified(deps: DesktopHandlerDeps, client: Client, userIds: readonly UserId[]): Promise<void> {
   if (!deps.policy.current().values.requireVerifiedContacts) return;
   for (const userId of userIds) checkMaySend(deps.policy.current(), { safetyNumberVerified: (await client.contactTrust(userId)).state === 'verified' });
+}
+
+/**
+ * A message that has already disappeared by its conversation's verified timer (e.g. fetched from PubNub
+ * history after its time) is not handed to the window: it becomes `rejected` with code `expired`, which the
+ * window does not show (docs/client.md "Disappearing messages"). It was not stored either.
+ */
+function hideExpired(client: Client, conversationId: ConversationId, outcome: OpenOutcomeView, received: ReceivedAt | undefined): OpenOutcomeView {
+  if (outcome.kind !== 'ok' || !client.hasExpired(conversationId, received?.timetoken, outcome.plaintext.sentAt)) return outcome;
+  return { kind: 'rejected', code: 'expired', message: 'This message has disappeared.' };
+}
+
+/** Tells the renderer which stored messages disappeared, per conversation, in chunks the event schema takes. */
+function emitExpired(events: EventSink, gone: readonly ExpiredMessage[]): void {
+  const byConversation = new Map<ConversationId, string[]>();
+  for (const m of gone) byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m.timetoken]);
+  for (const [conversationId, timetokens] of byConversation) {
+    for (let i = 0; i < timetokens.length; i += 10_000) events.emit('messagesExpired', { conversationId, timetokens: timetokens.slice(i, i + 10_000) });
+  }
 }
 
 /** Opens one envelope in main and shapes the outcome for the bridge (text and JSON bodies only). */
@@ -203,6 +223,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       );
       client.messageCrypto().onKeyAvailable((conversationId, keyVersion) => events.emit('keyAvailable', { conversationId, keyVersion }));
       client.onIdentityChange((userId) => events.emit('trustChanged', { userId }));
+      client.onMessagesExpired((gone) => emitExpired(events, gone));
       client.onStoreFailed((err) => console.warn(`local store: ${err.code}: ${err.message}`));
       stopOutbox?.();
       stopOutbox = client.onOutboxChange((change) => events.emit('outboxChanged', { ...change, delivered: [...change.delivered] }));
@@ -313,6 +334,10 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       await (await signedIn()).client.setMemberRole(a.conversationId, a.userId, a.role);
       return summary(a.conversationId);
     },
+    async setDisappearingTimer(a) {
+      await (await signedIn()).client.setDisappearingTimer(a.conversationId, a.seconds);
+      return summary(a.conversationId);
+    },
     async leaveConversation(conversationId) {
       await (await signedIn()).client.leave(conversationId);
       events.emit('conversationsChanged', { conversationId, reason: 'left' });
@@ -345,7 +370,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const { client } = await signedIn();
       const outcome = await openForBridge(client.messageCrypto(), conversationId, envelope, received);
       await keepOpened(client, conversationId, [{ outcome, received }], storeFailed);
-      return outcome;
+      return hideExpired(client, conversationId, outcome, received);
     },
     async openMessages(conversationId, envelopes, received) {
       if (received !== undefined && received.length !== envelopes.length)
@@ -359,7 +384,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         outcomes.map((outcome, i) => ({ outcome, received: received?.[i] })),
         storeFailed,
       );
-      return outcomes;
+      return outcomes.map((outcome, i) => hideExpired(client, conversationId, outcome, received?.[i]));
     },
     async historyPage(conversationId, query) {
       const { client } = await signedIn();

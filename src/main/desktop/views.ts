@@ -100,6 +100,8 @@ export async function membershipHistoryView(
           return { ...base, change: { type: 'leave' } };
         case 'history':
           return { ...base, change: { type: 'history', historyPolicy: change.historyPolicy } };
+        case 'disappearing':
+          return { ...base, change: { type: 'disappearing', seconds: change.seconds } };
         default:
           return missingCase(change);
       }

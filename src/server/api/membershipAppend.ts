@@ -109,8 +109,8 @@ export async function appendStatement(
       for (const userId of changes.added) {
         effects.notify(members, { type: 'member_added', conversationId: conversationId as ConversationId, userId: userId as UserId });
       }
-      // Adds and departures have their own notices; a role or history change tells every member to re-read.
-      if (statement.change.type === 'role' || statement.change.type === 'history') {
+      // Adds and departures have their own notices; a role, history or timer change tells every member to re-read.
+      if (statement.change.type === 'role' || statement.change.type === 'history' || statement.change.type === 'disappearing') {
         effects.notify(members, { type: 'membership_changed', conversationId: conversationId as ConversationId, seq: statement.seq });
       }
       const reason = statement.change.type === 'leave' ? 'member_left' : 'member_removed';

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AssignableRoleSchema, ConversationKindSchema, HistoryPolicySchema, RoleSchema } from '../../domain';
 import { ConversationIdSchema, UserIdSchema } from '../../ids';
+import { DISAPPEARING_SECONDS, type DisappearingSeconds } from '../../protocol/disappearing';
 
 export const memberSchema = z.object({
   userId: UserIdSchema,
@@ -45,6 +46,8 @@ export const membershipChangeViewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('leave') }),
   z.object({ type: z.literal('role'), user: membershipPersonSchema, role: AssignableRoleSchema }),
   z.object({ type: z.literal('history'), historyPolicy: HistoryPolicySchema }),
+  /** The disappearing-messages timer from this statement on, in seconds (0: off; docs/protocol.md §15.8). */
+  z.object({ type: z.literal('disappearing'), seconds: z.number().int().min(0) }),
 ]);
 
 /** A conversation main refused to list because its membership did not verify, and why (the typed error). */
@@ -74,5 +77,12 @@ export const createConversationArgsSchema = z.strictObject({
 export const memberArgsSchema = z.strictObject({ conversationId: ConversationIdSchema, userId: UserIdSchema });
 export const addMemberArgsSchema = memberArgsSchema.extend({ role: AssignableRoleSchema.default('member') });
 export const setRoleArgsSchema = memberArgsSchema.extend({ role: AssignableRoleSchema });
+/** A timer of the allowed list (docs/protocol.md §15.8), in seconds; 0 turns disappearing messages off. */
+export const setDisappearingArgsSchema = z.strictObject({
+  conversationId: ConversationIdSchema,
+  seconds: z
+    .number()
+    .refine((n): n is DisappearingSeconds => (DISAPPEARING_SECONDS as readonly number[]).includes(n) && !Object.is(n, -0), 'not an allowed timer'),
+});
 export const renameArgsSchema = z.strictObject({ conversationId: ConversationIdSchema, name: z.string().trim().min(1).max(100) });
 export const rotationResultSchema = z.object({ conversationId: ConversationIdSchema, keyVersion: z.number().int().min(1) });

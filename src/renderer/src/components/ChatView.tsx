@@ -16,6 +16,8 @@ import { VirtualList } from './VirtualList';
 export interface ChatViewProps {
   title: string;
   subtitle: string;
+  /** "Messages disappear after 1 day" while the conversation's timer is on, else null. */
+  disappearing?: string | null;
   /** A direct conversation's other member when they are a new contact (the header shows the badge), else null. */
   newContact: string | null;
   /** Why the verified membership history cannot be shown (its chain did not verify), or null. */
@@ -74,6 +76,11 @@ export function ChatView(props: ChatViewProps) {
           <p className="muted" data-testid="chat-subtitle">
             {props.subtitle}
           </p>
+          {props.disappearing != null && (
+            <p className="disappearing" data-testid="disappearing-header">
+              ⏱ {props.disappearing}
+            </p>
+          )}
         </div>
         <div className="chat-actions">
           <button type="button" onClick={props.onOpenMembers} data-testid="open-members">

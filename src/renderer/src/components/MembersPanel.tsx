@@ -3,7 +3,7 @@
  * and members"). Owners and admins manage members; removing someone rotates the conversation key before
  * anyone sends again (the chat then shows the rotation line). A group can be renamed; anyone can leave.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { AssignableRole } from '../../../common/domain';
 import type { UserId } from '../../../common/ids';
 import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
@@ -30,6 +30,8 @@ export interface MembersPanelProps {
   onRename(name: string): void;
   onLeave(): void;
   onClose(): void;
+  /** Further conversation settings shown in the panel (the disappearing-messages timer). */
+  settings?: ReactNode;
 }
 
 export function historyPolicyText(policy: ConversationSummary['historyPolicy']): string {
@@ -125,6 +127,7 @@ export function MembersPanel(props: MembersPanelProps) {
           </form>
         </section>
       )}
+      {props.settings}
       <ErrorNotice error={props.error} testId="members-error" />
       <button type="button" className="danger" onClick={props.onLeave} disabled={props.busy} data-testid="leave-conversation">
         Leave conversation

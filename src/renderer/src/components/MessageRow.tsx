@@ -80,6 +80,11 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
             Delete
           </button>
         )}
+        {row.expiresIn !== undefined && (
+          <span className="message-expiry muted" data-testid="message-expiry" title="This message disappears for everyone when its timer runs out">
+            ⏱ {row.expiresIn}
+          </span>
+        )}
         {row.delivery && (
           <span className={`delivery ${row.delivery}`} data-testid="delivery-state" title={row.readBy.length ? `Read by ${row.readBy.join(', ')}` : undefined}>
             {DELIVERY_TEXT[row.delivery]}

@@ -4,9 +4,11 @@ import type { ConversationId } from '../../../common/ids';
 import { ChatView } from '../components/ChatView';
 import { membershipLines } from '../model/membershipLines';
 import { conversationTitle, directPeer, isNewContact } from '../model/people';
+import { currentTimer, disappearingHeader, timerChangesOf, withExpiry } from '../model/disappearing';
 import { timelineRows, typingLine } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
+import { disappearingSelectors } from '../state/disappearingSlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { settingsSelectors } from '../state/settingsSlice';
 import { composerBlock, trustSelectors } from '../state/trustSlice';
@@ -33,7 +35,14 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const requireVerified = useAppStore(settingsSelectors.requireVerifiedContacts);
   const members = conversation?.members ?? [];
   const lines = useMemo(() => membershipLines(history, selfUserId, (p) => isNewContact(p, trust)), [history, selfUserId, trust]);
-  const rows = useMemo(() => timelineRows(view, lines, members, selfUserId, { entries, delivered }), [view, lines, members, selfUserId, entries, delivered]);
+  const timers = useMemo(() => timerChangesOf(history), [history]);
+  const expired = useAppStore(disappearingSelectors.expiredOf(conversationId));
+  const now = useAppStore(disappearingSelectors.now);
+  const rows = useMemo(
+    // The slice's clock ticks every few seconds; a row made between two ticks takes the time it is made.
+    () => withExpiry(timelineRows(view, lines, members, selfUserId, { entries, delivered }), timers, new Set(expired), Math.max(now, Date.now())),
+    [view, lines, members, selfUserId, entries, delivered, timers, expired, now],
+  );
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
   const s = store.getState();
@@ -45,6 +54,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       newContact={peer !== null && isNewContact(peer, trust) ? peer.displayName : null}
       membershipError={historyError}
       subtitle={subtitle}
+      disappearing={disappearingHeader(currentTimer(timers))}
       rows={rows}
       typing={typingLine(view, members, selfUserId)}
       draft={draft}

@@ -4,6 +4,7 @@ import type { UserId } from '../../../common/ids';
 import { DevicesPanel } from '../components/DevicesPanel';
 import { SessionsSection } from '../components/SessionsSection';
 import { accountSessionsSelectors } from '../state/accountSessionsSlice';
+import { DisappearingSettings } from '../components/DisappearingSettings';
 import { MembersPanel } from '../components/MembersPanel';
 import { NewConversationDialog } from '../components/NewConversationDialog';
 import { SecurityPanel } from '../components/SecurityPanel';
@@ -14,7 +15,10 @@ import { sessionSelectors } from '../state/sessionSlice';
 import { notificationsLockOf, settingsSelectors } from '../state/settingsSlice';
 import { trustSelectors } from '../state/trustSlice';
 import { uiSelectors } from '../state/uiSlice';
+import { currentTimer, timerChangesOf } from '../model/disappearing';
 import { isNewContact } from '../model/people';
+import { disappearingSelectors } from '../state/disappearingSlice';
+import type { DisappearingSeconds } from '../../../common/protocol/disappearing';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
 export function PanelsContainer() {
@@ -56,6 +60,26 @@ function NewConversationContainer() {
   );
 }
 
+/** The disappearing-messages timer: changed by owners and admins (either person of a direct conversation), read-only for others. */
+function DisappearingContainer() {
+  const s = useAppStoreApi().getState();
+  const conversation = useAppStore(conversationsSelectors.selected);
+  const history = useAppStore(conversationsSelectors.historyOf(conversation?.conversationId ?? null));
+  const busy = useAppStore(disappearingSelectors.busy);
+  const error = useAppStore(disappearingSelectors.error);
+  if (conversation === null) return null;
+  const canChange = conversation.kind === 'direct' || conversation.myRole === 'owner' || conversation.myRole === 'admin';
+  return (
+    <DisappearingSettings
+      seconds={currentTimer(timerChangesOf(history))}
+      canChange={canChange}
+      busy={busy}
+      error={error}
+      onChange={(seconds) => void s.setDisappearingTimer(conversation.conversationId, seconds as DisappearingSeconds)}
+    />
+  );
+}
+
 function MembersContainer() {
   const s = useAppStoreApi().getState();
   const conversation = useAppStore(conversationsSelectors.selected);
@@ -82,6 +106,7 @@ function MembersContainer() {
       onRename={(name) => void s.renameConversation(id, name)}
       onLeave={() => void s.leaveConversation(id).then(s.closePanel)}
       onClose={s.closePanel}
+      settings={<DisappearingContainer />}
     />
   );
 }

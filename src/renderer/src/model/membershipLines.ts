@@ -7,6 +7,7 @@
  */
 import type { MembershipEventView, MembershipPerson } from '../../../common/ipc/schemas/conversations';
 import { missingCase } from '../../../common/errors';
+import { timerText } from '../../../common/protocol/disappearing';
 
 export interface MembershipLine {
   readonly key: string;
@@ -88,6 +89,9 @@ export function membershipLines(
         break;
       case 'history':
         line(`${actor} changed the history setting: ${historySettingText(c.historyPolicy)}`);
+        break;
+      case 'disappearing':
+        line(c.seconds === 0 ? `${actor} turned off disappearing messages` : `${actor} set messages to disappear after ${timerText(c.seconds)}`);
         break;
       default:
         missingCase(c);

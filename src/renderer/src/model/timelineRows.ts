@@ -53,6 +53,8 @@ export type TimelineRow =
       readonly readBy: readonly string[];
       /** Set on a send that waits in main's offline queue (then `delivery` is null). */
       readonly queued?: QueuedLabel;
+      /** Under a disappearing timer: the time left, in words (model/disappearing.ts). */
+      readonly expiresIn?: string;
     }
   | { readonly kind: 'pending'; readonly key: string; readonly text: string }
   | { readonly kind: 'rejected'; readonly key: string; readonly text: string; readonly code: string }

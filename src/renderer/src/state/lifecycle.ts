@@ -14,6 +14,14 @@ import { connectDesktop } from './desktopLifecycle';
 import type { StoreEnv } from './env';
 import type { AppStore } from './store';
 
+/** How often the time left of disappearing messages is recomputed. */
+const DISAPPEARING_TICK_MS = 15_000;
+
+function everyInterval(work: () => void, ms: number): () => void {
+  const timer = setInterval(work, ms);
+  return () => clearInterval(timer);
+}
+
 /** Marks the open conversation read (the user came back to the app). */
 export function markOpenRead(store: AppStore): void {
   const { conversations, chat } = store.getState();
@@ -37,6 +45,13 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
     }),
     env.events.on('linkStatus', (status) => s().applyLinkStatus(status)),
     env.events.on('keyAvailable', () => void s().loadConversations()),
+    // Disappearing messages: drop what main deleted, re-read a history whose timer may have changed, and
+    // move the clock the time left is shown by.
+    env.events.on('messagesExpired', ({ conversationId, timetokens }) => s().applyExpired(conversationId, timetokens)),
+    env.events.on('conversationsChanged', ({ conversationId, reason }) => {
+      if (reason === 'membership_changed' || reason === 'updated') s().reloadDisappearing(conversationId);
+    }),
+    everyInterval(() => s().tickDisappearing(), DISAPPEARING_TICK_MS),
     connectDesktop(store, env),
   ];
 

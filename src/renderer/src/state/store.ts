@@ -9,6 +9,7 @@ import { createBroadcastSlice, type BroadcastSlice } from './broadcastSlice';
 import { createChatSlice, type ChatSlice } from './chatSlice';
 import { createConversationsSlice, type ConversationsSlice } from './conversationsSlice';
 import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
+import { createDisappearingSlice, type DisappearingSlice } from './disappearingSlice';
 import { defaultEnv, type StoreEnv } from './env';
 import { createSearchSlice, type SearchSlice } from './searchSlice';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
@@ -27,7 +28,8 @@ export type AppState = SystemSlice &
   TrustSlice &
   UiSlice &
   BroadcastSlice &
-  SearchSlice;
+  SearchSlice &
+  DisappearingSlice;
 
 export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
@@ -42,6 +44,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createUiSlice()(...a),
     ...createBroadcastSlice(bridge, env)(...a),
     ...createSearchSlice(bridge)(...a),
+    ...createDisappearingSlice(bridge, env)(...a),
   }));
 }
 
