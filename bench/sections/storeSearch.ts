@@ -22,6 +22,7 @@ import type { ConversationId, DeviceId, MessageId, UserId } from '../../src/comm
 import { fold, indexText, LocalStore, parseSearchQuery, type StoredMessage } from '../../src/client';
 import type { Section, SectionContext, SectionOutcome } from '../lib/section';
 import { percentile, single } from '../lib/stats';
+import { seededRandom } from '../lib/storeCorpus';
 import type { Figure, Spread } from '../lib/types';
 import { meets } from '../report/verdict';
 
@@ -67,20 +68,8 @@ const QUERIES = [
   'xylophonez',
 ];
 
-/** A small deterministic PRNG (mulberry32), so every run stores the same text. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function corpus(count: number): { messages: StoredMessage[]; bodies: string[]; plaintextBytes: number } {
-  const rnd = prng(17);
+  const rnd = seededRandom(17);
   const zipf = (list: readonly string[]) => list[Math.min(list.length - 1, Math.floor(list.length * rnd() ** 2.2))]!;
   const conversations = Array.from({ length: CONVERSATIONS }, (_, i) => `bench-conv-${String(i).padStart(4, '0')}` as ConversationId);
   const messages: StoredMessage[] = [];

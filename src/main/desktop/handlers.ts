@@ -120,6 +120,17 @@ function emitExpired(events: EventSink, gone: readonly ExpiredMessage[]): void {
   }
 }
 
+/** With `requireVerifiedContacts`: every other member of the conversation must be verified before a send. */
+async function checkVerifiedMembers(deps: DesktopHandlerDeps, client: Client, self: UserId, conversationId: ConversationId): Promise<void> {
+  if (!deps.policy.current().values.requireVerifiedContacts) return;
+  const info = await client.conversation(conversationId);
+  await checkVerified(
+    deps,
+    client,
+    info.members.filter((x) => x.userId !== self).map((m) => m.userId as UserId),
+  );
+}
+
 /** Opens one envelope in main and shapes the outcome for the bridge (text and JSON bodies only). */
 async function openForBridge(crypto: CoreMessageCrypto, conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcomeView> {
   const outcome = await crypto.open(conversationId, envelope, received);
@@ -355,14 +366,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     async sealMessage(conversationId, plaintext) {
       checkBodySize(plaintext);
       const { client, self } = await signedIn();
-      if (deps.policy.current().values.requireVerifiedContacts) {
-        const info = await client.conversation(conversationId);
-        await checkVerified(
-          deps,
-          client,
-          info.members.filter((x) => x.userId !== self).map((m) => m.userId as UserId),
-        );
-      }
+      await checkVerifiedMembers(deps, client, self, conversationId);
       const envelope = await client.messageCrypto().seal(conversationId, fromBridgePlaintext(plaintext));
       return envelope as Record<string, unknown>;
     },
@@ -410,14 +414,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       checkBodySize(plaintext);
       const { client, self } = await signedIn();
       // Main seals it later without asking the page again, so the policy is checked now, as sealMessage does.
-      if (deps.policy.current().values.requireVerifiedContacts) {
-        const info = await client.conversation(conversationId);
-        await checkVerified(
-          deps,
-          client,
-          info.members.filter((x) => x.userId !== self).map((m) => m.userId as UserId),
-        );
-      }
+      await checkVerifiedMembers(deps, client, self, conversationId);
       return outboxView(await client.queueMessage(conversationId, fromBridgePlaintext(plaintext) as TextPlaintext));
     },
     async listOutbox(conversationId) {
