@@ -184,7 +184,7 @@ export const storeSection: Section = {
     for (let i = 0; i < messages.length; i += 1_000) store.put(messages.slice(i, i + 1_000));
     const buildRate = count / ((performance.now() - buildStarted) / 1000);
     const snapshot = Array.from({ length: CONVERSATIONS }, (_, i) => ({ conversationId: conversationIdOf(i), name: `Conversation ${i}`, members: [] }));
-    store.saveSnapshot('conversations', snapshot);
+    store.saveSnapshot('conversations', JSON.stringify(snapshot));
     store.close();
     const dbBytes = fileBytes(file);
     const sizeRatio = dbBytes / plaintextBytes;

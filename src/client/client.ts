@@ -119,6 +119,8 @@ export class Client {
   private readonly history: LocalHistory | undefined;
   /** The conversations the last `conversations()` listed (search's scope when the key service cannot be asked). */
   private membership: MembershipSnapshot | undefined;
+  /** The names `keepContacts` kept (see `keptContacts`). */
+  private contactNames: Promise<Map<string, ContactName>> | undefined;
   private readonly outboxSender: OutboxSender | undefined;
 
   private constructor(private readonly deps: ClientDeps) {
@@ -637,10 +639,14 @@ export class Client {
     return (await this.keptContacts()).get(userId) ?? null;
   }
 
-  private async keptContacts(): Promise<Map<string, ContactName>> {
-    const kept = await this.history?.loadSnapshot('contacts').catch(() => null);
-    const parsed = ContactNameSchema.array().safeParse(kept?.value);
-    return new Map(parsed.success ? parsed.data.map((c) => [c.userId, c]) : []);
+  /** The kept names, read from the store once per sign-in and then kept up to date in memory. */
+  private keptContacts(): Promise<Map<string, ContactName>> {
+    this.contactNames ??= (async () => {
+      const kept = await this.history?.loadSnapshot('contacts').catch(() => null);
+      const parsed = ContactNameSchema.array().safeParse(kept?.value);
+      return new Map(parsed.success ? parsed.data.map((c) => [c.userId, c]) : []);
+    })();
+    return this.contactNames;
   }
 
   /** A page of a conversation's stored messages, oldest first: the newest `limit` before `before`. */
@@ -746,6 +752,7 @@ export class Client {
     const account = this.account;
     this.account = undefined;
     this.membership = undefined;
+    this.contactNames = undefined;
     this.outboxSender?.pause();
     this.api.setDeviceProof(null);
     await this.stop();

@@ -29,6 +29,8 @@ export const STORE_FILE = 'history.db';
 
 export class LocalHistory {
   private opening: Promise<LocalStore> | undefined;
+  /** The JSON of each snapshot as last saved or read (see `saveSnapshot`). */
+  private readonly snapshotJson = new Map<SnapshotName, string>();
   readonly path: string;
   private sweepTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSweep = 0;
@@ -123,12 +125,18 @@ export class LocalHistory {
     return (await this.store()).page(conversationId, query);
   }
 
+  /** Saves the snapshot unless it is what this object last saved or read under that name (no write per unchanged list). */
   async saveSnapshot(name: SnapshotName, value: unknown): Promise<void> {
-    (await this.store()).saveSnapshot(name, value);
+    const json = JSON.stringify(value);
+    if (this.snapshotJson.get(name) === json) return;
+    (await this.store()).saveSnapshot(name, json);
+    this.snapshotJson.set(name, json);
   }
 
   async loadSnapshot(name: SnapshotName): Promise<Snapshot | null> {
-    return (await this.store()).loadSnapshot(name);
+    const kept = (await this.store()).loadSnapshot(name);
+    if (kept !== null) this.snapshotJson.set(name, kept.json);
+    return kept;
   }
 
   async around(conversationId: ConversationId, timetoken: string, limit: number): Promise<StoredMessage[]> {
@@ -146,6 +154,7 @@ export class LocalHistory {
 
   /** Closes the database (the file and key stay). */
   async close(): Promise<void> {
+    this.snapshotJson.clear();
     if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
     this.sweepTimer = undefined;
     const opening = this.opening;

@@ -260,15 +260,15 @@ export class LocalStore {
     return nextExpiry(this.db);
   }
 
-  /** Replaces the snapshot `name` with `value` (JSON). */
-  saveSnapshot(name: SnapshotName, value: unknown): void {
+  /** Replaces the snapshot `name` with `json` (JSON text). */
+  saveSnapshot(name: SnapshotName, json: string): void {
     this.check();
     try {
       this.db
         .prepare(
           'INSERT INTO snapshots (name, value, saved_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at',
         )
-        .run(name, JSON.stringify(value), Date.now());
+        .run(name, json, Date.now());
     } catch (err) {
       throw failed(err);
     }
@@ -283,7 +283,7 @@ export class LocalStore {
     } catch (err) {
       throw failed(err);
     }
-    return row === undefined ? null : { value: JSON.parse(row.value) as unknown, savedAt: row.saved_at };
+    return row === undefined ? null : { value: JSON.parse(row.value) as unknown, json: row.value, savedAt: row.saved_at };
   }
 
   /**

@@ -15,6 +15,8 @@ export const SNAPSHOTS_MIGRATION = `CREATE TABLE snapshots (
 /** A snapshot as read back: the JSON value (still to be validated by its reader) and when it was saved. */
 export interface Snapshot {
   readonly value: unknown;
+  /** The same value as stored (JSON text). */
+  readonly json: string;
   readonly savedAt: number;
 }
 
