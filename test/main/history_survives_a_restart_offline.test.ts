@@ -16,30 +16,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
-import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
-import { createKeychainStoreKey, createKeychainVault, createKeytarStore } from '../../src/client';
-import { chooseCryptoProvider } from '../../src/node/crypto/providers';
+import type { ConversationId } from '../../src/common/ids';
 import { startKeyService, type KeyService } from '../../src/server/index';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
-import { createHandlers, type MainDeps } from '../../src/main/composition';
-import { ClientHost } from '../../src/main/desktop/clientHost';
-import { createDispatcher } from '../../src/main/ipc/dispatch';
-import { createEventHub } from '../../src/main/ipc/eventHub';
-import { nodePolicyFacts } from '../../src/main/policy/facts';
-import { loadEffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
-import { profilePaths } from '../../src/main/profile';
-import { createPolicyHolder } from '../../src/main/services/policyHolder';
-import { createBridgeClient, createBridgeEvents, type BridgeClient } from '../../src/renderer/src/bridge/client';
-import { startRendererMessaging } from '../../src/renderer/src/chat/rendererMessaging';
 import type { ChatPort } from '../../src/renderer/src/state/env';
+import { endSession, openMainSession, startSessionChat, type OwnStackSession } from './ownStackSessions';
 
 const home = mkdtempSync(join(tmpdir(), 'seed-history-restart-'));
 const suffix = randomBytes(3).toString('hex');
-const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', runtime: 'node' as const, runtimeVersion: '20' };
 const secretKey = randomBytes(32).toString('base64url');
 const keys = { publishKey: 'pub-c-restart', subscribeKey: 'sub-c-restart' };
-const { provider } = chooseCryptoProvider();
 
 let relay: RunningRelay | undefined;
 let keyService: KeyService;
@@ -48,62 +34,14 @@ let relayPort: number;
 
 const startTheRelay = async (port: number) => startRelay({ port, dataDir: join(home, 'relay'), secretKey, ...keys });
 
+type Session = OwnStackSession;
+
 /** One main session of a profile, built as bootstrapMain builds it, against this test's key service and relay. */
-interface Session {
-  deps: MainDeps;
-  bridge: BridgeClient;
-  chat: ChatPort | undefined;
-  storage: Map<string, string>;
+function mainSession(name: string, storage = new Map<string, string>()): Promise<Session> {
+  return openMainSession(name, { home, profile: `${name}-${suffix}`, keyServiceUrl: keyService.url, relayUrl: `http://127.0.0.1:${relayPort}`, storage });
 }
 
-async function mainSession(name: string, storage = new Map<string, string>()): Promise<Session> {
-  const paths = profilePaths(home, `${name}-${suffix}`);
-  const secrets = createKeytarStore(paths.keychainService);
-  const policy = await createPolicyHolder(() => loadEffectivePolicy(nodePolicyFacts(paths.appConfig)));
-  const host = new ClientHost({
-    vault: createKeychainVault(secrets),
-    provider,
-    keyServiceUrl: keyService.url,
-    relayUrl: `http://127.0.0.1:${relayPort}`,
-    dataDir: paths.dir,
-    localStoreKey: createKeychainStoreKey(secrets),
-  });
-  const deps: MainDeps = {
-    facts,
-    secrets,
-    policy,
-    paths,
-    events: createEventHub(),
-    messenger: { host, serverUrl: keyService.url, localStack: false, close: () => host.close() },
-  };
-  const router = createEventRouter();
-  deps.events.attach((m) => router.deliver(m));
-  const bridge = createBridgeClient(buildBridge(createDispatcher(createHandlers(deps)), router.subscribe));
-  return { deps, bridge, chat: undefined, storage };
-}
-
-async function startChat(s: Session): Promise<ChatPort> {
-  const me = await s.bridge.session();
-  if (me.state !== 'signedIn') throw new Error('not signed in');
-  const router = createEventRouter();
-  s.deps.events.attach((m) => router.deliver(m));
-  const events = createBridgeEvents(buildBridge(createDispatcher(createHandlers(s.deps)), router.subscribe));
-  s.chat = (
-    await startRendererMessaging({
-      bridge: s.bridge,
-      events,
-      self: { userId: me.user.userId as UserId, deviceId: me.deviceId as DeviceId },
-      storage: { getItem: (k) => s.storage.get(k) ?? null, setItem: (k, v) => void s.storage.set(k, v) },
-    })
-  ).port;
-  return s.chat;
-}
-
-async function endSession(s: Session): Promise<void> {
-  await s.chat?.dispose();
-  s.chat = undefined;
-  if ('close' in s.deps.messenger) await s.deps.messenger.close();
-}
+const startChat = startSessionChat;
 
 /** The bodies of a conversation's message items, in the order the view shows them. */
 function bodies(chat: ChatPort, id: ConversationId): string[] {

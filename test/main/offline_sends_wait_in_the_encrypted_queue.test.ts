@@ -18,31 +18,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type PubNub from 'pubnub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationId, DeviceId, MessageId, UserId } from '../../src/common/ids';
-import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
+import type { ConversationId, MessageId, UserId } from '../../src/common/ids';
 import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
-import { createKeychainStoreKey, createKeychainVault, createKeytarStore, type OutboxLimits } from '../../src/client';
-import { chooseCryptoProvider } from '../../src/node/crypto/providers';
+import type { OutboxLimits } from '../../src/client';
 import { startKeyService, type KeyService } from '../../src/server/index';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
-import { createHandlers, type MainDeps } from '../../src/main/composition';
-import { ClientHost } from '../../src/main/desktop/clientHost';
-import { createDispatcher } from '../../src/main/ipc/dispatch';
-import { createEventHub, type EventMessage } from '../../src/main/ipc/eventHub';
-import { nodePolicyFacts } from '../../src/main/policy/facts';
-import { loadEffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
-import { profilePaths } from '../../src/main/profile';
-import { createPolicyHolder } from '../../src/main/services/policyHolder';
-import { createBridgeClient, createBridgeEvents, type BridgeClient } from '../../src/renderer/src/bridge/client';
-import { startRendererMessaging } from '../../src/renderer/src/chat/rendererMessaging';
 import type { ChatPort } from '../../src/renderer/src/state/env';
+import { createHandlers } from '../../src/main/composition';
+import { createDispatcher } from '../../src/main/ipc/dispatch';
+import { endSession, openMainSession, startSessionChat, type OwnStackSession } from './ownStackSessions';
 
 const home = mkdtempSync(join(tmpdir(), 'seed-offline-queue-'));
 const suffix = randomBytes(3).toString('hex');
-const facts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', runtime: 'node' as const, runtimeVersion: '20' };
 const secretKey = randomBytes(32).toString('base64url');
 const keys = { publishKey: 'pub-c-offline', subscribeKey: 'sub-c-offline' };
-const { provider } = chooseCryptoProvider();
 
 let relay: RunningRelay | undefined;
 let keyService: KeyService;
@@ -50,72 +39,21 @@ let relayPort: number;
 
 const startTheRelay = async (port: number) => startRelay({ port, dataDir: join(home, 'relay'), secretKey, ...keys });
 
-interface Session {
-  name: string;
-  deps: MainDeps;
-  host: ClientHost;
-  bridge: BridgeClient;
-  events: EventMessage[];
-  chat: ChatPort | undefined;
-}
+type Session = OwnStackSession;
 
 /** One main session of a profile, as bootstrapMain builds it; the queue is tried only when asked (no timers). */
-async function mainSession(name: string, outboxLimits?: OutboxLimits): Promise<Session> {
-  const paths = profilePaths(home, `${name}-${suffix}`);
-  const secrets = createKeytarStore(paths.keychainService);
-  const policy = await createPolicyHolder(() => loadEffectivePolicy(nodePolicyFacts(paths.appConfig)));
-  const host = new ClientHost({
-    vault: createKeychainVault(secrets),
-    provider,
+function mainSession(name: string, outboxLimits?: OutboxLimits): Promise<Session> {
+  return openMainSession(name, {
+    home,
+    profile: `${name}-${suffix}`,
     keyServiceUrl: keyService.url,
     relayUrl: `http://127.0.0.1:${relayPort}`,
-    dataDir: paths.dir,
-    localStoreKey: createKeychainStoreKey(secrets),
-    outboxRetryDelaysMs: [],
-    ...(outboxLimits ? { outboxLimits } : {}),
-  });
-  const deps: MainDeps = {
-    facts,
-    secrets,
-    policy,
-    paths,
-    events: createEventHub(),
-    messenger: { host, serverUrl: keyService.url, localStack: false, close: () => host.close() },
+    host: { outboxRetryDelaysMs: [], ...(outboxLimits ? { outboxLimits } : {}) },
     log: { error: () => undefined, warn: () => undefined },
-  };
-  const events: EventMessage[] = [];
-  const router = createEventRouter();
-  deps.events.attach((m) => {
-    events.push(m);
-    router.deliver(m);
   });
-  const bridge = createBridgeClient(buildBridge(createDispatcher(createHandlers(deps)), router.subscribe));
-  return { name, deps, host, bridge, events, chat: undefined };
 }
 
-async function startChat(s: Session): Promise<ChatPort> {
-  const me = await s.bridge.session();
-  if (me.state !== 'signedIn') throw new Error('not signed in');
-  const router = createEventRouter();
-  s.deps.events.attach((m) => router.deliver(m));
-  const events = createBridgeEvents(buildBridge(createDispatcher(createHandlers(s.deps)), router.subscribe));
-  const storage = new Map<string, string>();
-  s.chat = (
-    await startRendererMessaging({
-      bridge: s.bridge,
-      events,
-      self: { userId: me.user.userId as UserId, deviceId: me.deviceId as DeviceId },
-      storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) },
-    })
-  ).port;
-  return s.chat;
-}
-
-async function endSession(s: Session): Promise<void> {
-  await s.chat?.dispose();
-  s.chat = undefined;
-  if ('close' in s.deps.messenger) await s.deps.messenger.close();
-}
+const startChat = startSessionChat;
 
 /** What main's queue holds for a conversation, as the renderer lists it: body and state. */
 async function queued(s: Session, id: ConversationId): Promise<{ body: unknown; state: string; code: string | null }[]> {
