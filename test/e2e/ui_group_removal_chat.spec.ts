@@ -65,6 +65,8 @@ test('after Carol is removed, Bob sees the rotation line and the new message; Ca
 
   await a.getByTestId('open-members').click();
   await a.getByRole('button', { name: 'Remove Carol' }).click();
+  await expect(a.getByTestId('confirm-remove-member')).toContainText('Remove Carol from');
+  await a.getByTestId('confirm-remove-member-button').click();
   await expect(a.getByRole('dialog', { name: 'Members' }).getByTestId('member')).toHaveCount(2);
   await a.keyboard.press('Escape');
   await expect(log(a).getByTestId('system-line').filter({ hasText: 'You removed Carol' })).toBeVisible();

@@ -21,6 +21,15 @@ test('a new group, a role change and a removal show persistent membership lines;
 }) => {
   test.setTimeout(120_000);
   const { a, b } = await aliceAndBob(browser, hosts);
+  // A new account gets the first-run tour: three ideas, one at a time; it blocks nothing (Alice leaves hers open).
+  const tour = b.getByRole('region', { name: 'Getting started' });
+  await expect(tour.getByRole('heading')).toHaveText('Your keys stay on your devices');
+  await tour.getByRole('button', { name: 'Next' }).click();
+  await expect(tour.getByRole('heading')).toHaveText('Link a second device');
+  await tour.getByRole('button', { name: 'Next' }).click();
+  await expect(tour.getByRole('heading')).toHaveText('Verify the people you talk to');
+  await tour.getByRole('button', { name: 'Close' }).click();
+  await expect(tour).toHaveCount(0);
 
   await a.getByTestId('new-conversation').click();
   const dialog = a.getByRole('dialog', { name: 'New conversation' });
@@ -62,6 +71,8 @@ test('a new group, a role change and a removal show persistent membership lines;
   ]);
   await a.screenshot({ path: join(shots, 'ui-group-members.png'), fullPage: true });
   await members.getByRole('button', { name: 'Remove Bob' }).click();
+  await expect(members.getByTestId('confirm-remove-member'), 'removing a member asks first, naming them').toContainText('Remove Bob from');
+  await members.getByTestId('confirm-remove-member-button').click();
   await expect(members.getByTestId('member')).toHaveCount(1);
   await a.keyboard.press('Escape');
   await expect(members).toBeHidden();

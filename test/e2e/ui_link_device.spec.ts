@@ -43,10 +43,20 @@ test('a new device links to an existing account once the confirmation code it sh
   await a.getByTestId('register-submit').click();
   await expect(a.getByTestId('signed-in-as')).toContainText('Alice (@alice)', { timeout: 30_000 });
 
-  await n.getByRole('tab', { name: 'Link this device' }).click();
+  // The laptop first tries to sign in: the account has a device, so the sentence says to link instead,
+  // and "Link this device instead" keeps what was typed.
+  await n.getByRole('tab', { name: 'Sign in' }).click();
   await n.getByLabel('Username').fill('alice');
   await n.getByLabel('Password').fill('correct horse battery');
   await n.getByLabel('Device name').fill('Laptop');
+  await n.getByTestId('sign-in-submit').click();
+  const refused = n.getByTestId('onboarding-error');
+  await expect(refused).toHaveAttribute('data-code', 'needs_device_link', { timeout: 30_000 });
+  await expect(refused.locator('.error-sentence')).toHaveText(/^This account already has a device, so this computer must be linked from it\./);
+  await n.getByTestId('link-instead').click();
+  await expect(n.getByRole('tab', { name: 'Link this device' })).toHaveAttribute('aria-selected', 'true');
+  await expect(n.getByLabel('Username')).toHaveValue('alice');
+  await expect(n.getByLabel('Device name')).toHaveValue('Laptop');
   await n.getByTestId('link-start').click();
   const code = (await n.getByTestId('link-code').innerText({ timeout: 30_000 })).trim();
   expect(code.length).toBeGreaterThanOrEqual(6);
@@ -81,6 +91,8 @@ test('a new device links to an existing account once the confirmation code it sh
   await expect(devices.getByTestId('device')).toHaveCount(2);
   await expect(devices.getByTestId('device').filter({ hasText: 'this device' })).toContainText('Office desktop');
   await devices.getByRole('button', { name: 'Revoke Laptop' }).click();
+  await expect(devices.getByTestId('confirm-revoke-device'), 'revoking a device asks first, naming it').toContainText('Revoke Laptop?');
+  await devices.getByTestId('confirm-revoke-device-button').click();
   await expect(devices.getByRole('button', { name: 'Revoke Laptop' })).toHaveCount(0, { timeout: 30_000 });
   await expect(devices.getByTestId('device').filter({ hasText: 'Laptop' }), 'the revoked device stays listed as revoked').toContainText('revoked');
   await expect(devices.getByTestId('device').filter({ hasText: 'Office desktop' })).not.toContainText('revoked');

@@ -30,7 +30,7 @@ async function focusedControl(page: Page) {
 test('the onboarding screen is keyboard navigable and every control is labelled', async ({ page }) => {
   await page.goto(host.url);
   await expect(page.getByRole('heading', { name: 'Seed Messenger' })).toBeVisible();
-  await expect(page.getByRole('tab', { name: 'Sign in' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Create account' }), 'a new install starts on "Create account"').toHaveAttribute('aria-selected', 'true');
   const seen: { tag: string; name: string }[] = [];
   for (let i = 0; i < 8; i += 1) {
     await page.keyboard.press('Tab');
@@ -40,9 +40,19 @@ test('the onboarding screen is keyboard navigable and every control is labelled'
     expect(focused!.outline, `${focused!.name} shows focus`).not.toBe('none');
     seen.push({ tag: focused!.tag, name: focused!.name });
   }
-  expect(seen.map((s) => s.name)).toEqual(['Settings', 'Sign in', 'Create account', 'Link this device', 'Username', 'Password', 'Device name', 'Sign in']);
-  await page.getByRole('tab', { name: 'Create account' }).press('Enter');
+  expect(seen.map((s) => s.name)).toEqual([
+    'Settings',
+    'Create account',
+    'Sign in',
+    'Link this device',
+    'Username',
+    'Display name',
+    'Password (at least 10 characters)',
+    'Device name',
+  ]);
   await expect(page.getByLabel('Display name')).toBeVisible();
+  await page.getByRole('tab', { name: 'Sign in' }).press('Enter');
+  await expect(page.getByLabel('Display name')).toHaveCount(0);
   await page.getByRole('tab', { name: 'Link this device' }).click();
   await expect(page.getByRole('button', { name: 'Show link code' })).toBeVisible();
   await page.screenshot({ path: join(shots, 'ui-onboarding.png'), fullPage: true });
@@ -50,6 +60,7 @@ test('the onboarding screen is keyboard navigable and every control is labelled'
 
 test('a sign-in while the session service is unavailable shows the typed error', async ({ page }) => {
   await page.goto(host.url);
+  await page.getByRole('tab', { name: 'Sign in' }).click();
   await page.getByLabel('Username').fill('alice');
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByLabel('Password').press('Enter');

@@ -88,6 +88,6 @@ describe('notificationArgsOf', () => {
     expect(args.conversationTitle).toBe('Conversation');
     expect(args.text.endsWith('\uD83D')).toBe(false);
     const unknown = notificationArgsOf(message('who', BOB, START, 'hi'), view([]), undefined, ME);
-    expect(unknown).toMatchObject({ conversationTitle: 'Conversation', senderName: BOB });
+    expect(unknown).toMatchObject({ conversationTitle: 'Conversation', senderName: 'Unknown person' });
   });
 });

@@ -10,6 +10,7 @@ import { startRendererMessaging } from './chat/rendererMessaging';
 import type { StoreEnv } from './state/env';
 import { createAppStore } from './state/store';
 import './styles.css';
+import './feedback.css';
 
 const bridge = windowBridge();
 const events = windowEvents();

@@ -12,6 +12,7 @@ import type { LinkConfirmation } from '../state/devicesSlice';
 import type { LinkStatus } from '../state/sessionSlice';
 import type { UiError } from '../model/uiError';
 import { Dialog } from './Dialog';
+import { ConfirmAction } from './ConfirmAction';
 import { ErrorNotice } from './ErrorNotice';
 import { Field } from './Field';
 import { approvalResultText } from '../model/linkState';
@@ -38,6 +39,7 @@ export function DevicesPanel(props: DevicesPanelProps) {
   const [code, setCode] = useState(props.initialCode ?? '');
   const [confirmationCode, setConfirmationCode] = useState('');
   const { confirmation, result } = props.approval;
+  const [revoking, setRevoking] = useState<DeviceSummary | null>(null);
   return (
     <Dialog title="Devices" onClose={props.onClose} testId="devices-panel">
       {props.loading && <p aria-busy="true">Loading devices…</p>}
@@ -52,13 +54,26 @@ export function DevicesPanel(props: DevicesPanelProps) {
             {!d.current && d.revokedAt === null && (
               <button
                 type="button"
+                className="danger"
                 disabled={props.busy}
-                onClick={() => props.onRevoke(d.deviceId as DeviceId)}
+                onClick={() => setRevoking(d)}
                 aria-label={`Revoke ${d.name}`}
                 data-testid="revoke-device"
               >
                 Revoke
               </button>
+            )}
+            {revoking?.deviceId === d.deviceId && (
+              <ConfirmAction
+                text={`Revoke ${d.name}? It is signed out and its keys are erased the next time it connects; your conversations move to new keys it cannot read. To use it again you link it again.`}
+                confirmLabel={`Revoke ${d.name}`}
+                onCancel={() => setRevoking(null)}
+                onConfirm={() => {
+                  setRevoking(null);
+                  props.onRevoke(d.deviceId as DeviceId);
+                }}
+                testId="confirm-revoke-device"
+              />
             )}
           </li>
         ))}

@@ -10,6 +10,7 @@ import type { ConversationSummary } from '../../../common/ipc/schemas/conversati
 import type { UserSummary } from '../../../common/ipc/schemas/session';
 import type { UiError } from '../model/uiError';
 import { Dialog } from './Dialog';
+import { ConfirmAction } from './ConfirmAction';
 import { ErrorNotice } from './ErrorNotice';
 import { Field } from './Field';
 import { NewContactBadge } from './NewContactBadge';
@@ -43,6 +44,9 @@ export function MembersPanel(props: MembersPanelProps) {
   const canManage = c.kind === 'group' && (c.myRole === 'owner' || c.myRole === 'admin');
   const [picked, setPicked] = useState<UserSummary[]>([]);
   const [name, setName] = useState(c.name);
+  const [removing, setRemoving] = useState<string | null>(null);
+  const [leaving, setLeaving] = useState(false);
+  const title = c.kind === 'group' ? c.name : 'this conversation';
   return (
     <Dialog title="Members" onClose={props.onClose} testId="members-panel">
       <p data-testid="history-policy">{historyPolicyText(c.historyPolicy)}</p>
@@ -75,13 +79,26 @@ export function MembersPanel(props: MembersPanelProps) {
                 </select>
                 <button
                   type="button"
+                  className="danger"
                   disabled={props.busy}
-                  onClick={() => props.onRemove(m.userId as UserId)}
+                  onClick={() => setRemoving(m.userId)}
                   aria-label={`Remove ${m.displayName}`}
                   data-testid="remove-member"
                 >
                   Remove
                 </button>
+                {removing === m.userId && (
+                  <ConfirmAction
+                    text={`Remove ${m.displayName} from ${title}? They stop receiving new messages: the conversation moves to a new key they cannot read. Messages they already received stay on their devices.`}
+                    confirmLabel={`Remove ${m.displayName} now`}
+                    onCancel={() => setRemoving(null)}
+                    onConfirm={() => {
+                      setRemoving(null);
+                      props.onRemove(m.userId as UserId);
+                    }}
+                    testId="confirm-remove-member"
+                  />
+                )}
               </>
             ) : (
               <span className="role" data-testid="member-role">
@@ -129,9 +146,21 @@ export function MembersPanel(props: MembersPanelProps) {
       )}
       {props.settings}
       <ErrorNotice error={props.error} testId="members-error" />
-      <button type="button" className="danger" onClick={props.onLeave} disabled={props.busy} data-testid="leave-conversation">
+      <button type="button" className="danger" onClick={() => setLeaving(true)} disabled={props.busy} data-testid="leave-conversation">
         Leave conversation
       </button>
+      {leaving && (
+        <ConfirmAction
+          text={`Leave ${title}? You stop receiving its messages, and only an admin can add you back.`}
+          confirmLabel="Leave now"
+          onCancel={() => setLeaving(false)}
+          onConfirm={() => {
+            setLeaving(false);
+            props.onLeave();
+          }}
+          testId="confirm-leave"
+        />
+      )}
     </Dialog>
   );
 }

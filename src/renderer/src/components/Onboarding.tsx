@@ -1,7 +1,9 @@
 /**
- * Presentational: onboarding (register, sign in, or link this device as in docs/protocol.md §14). Three
- * tabs of labelled forms; the link tab shows the link code and its QR for an existing device, then the
- * confirmation code to compare. With company single sign-on (`choices.sso`) a "Sign in with <name>"
+ * Presentational: onboarding (create an account, sign in, or link this device as in docs/protocol.md §14).
+ * Three tabs of labelled forms, "Create account" first and chosen for a new install (a device that was
+ * revoked opens on "Link this device"); the link tab shows the link code and its QR for an existing device,
+ * then the confirmation code to compare. When a sign-in answers that the account needs a device link, a
+ * "Link this device instead" button moves to the link tab with the username and password already filled. With company single sign-on (`choices.sso`) a "Sign in with <name>"
  * button comes first; the password tabs show only when the organisation and policy allow passwords
  * (docs/desktop.md "Single sign-on"). Errors are main's typed errors. Props only.
  */
@@ -36,10 +38,17 @@ export interface OnboardingProps {
 }
 
 const TABS: { id: OnboardingTab; label: string }[] = [
-  { id: 'signIn', label: 'Sign in' },
   { id: 'register', label: 'Create account' },
+  { id: 'signIn', label: 'Sign in' },
   { id: 'link', label: 'Link this device' },
 ];
+
+/** What the sign-in and link forms share, so "Link this device instead" keeps what was typed. */
+interface Credentials {
+  username: string;
+  password: string;
+  deviceName: string;
+}
 
 /** The tabs this device offers: the password forms only where passwords are allowed, "create" only with open registration. */
 function tabsFor(choices: SignInChoices | null | undefined) {
@@ -51,8 +60,11 @@ function tabsFor(choices: SignInChoices | null | undefined) {
 
 export function Onboarding(props: OnboardingProps) {
   const tabs = tabsFor(props.choices);
-  const [chosen, setTab] = useState<OnboardingTab>('signIn');
+  const [chosen, setTab] = useState<OnboardingTab>(props.revoked ? 'link' : 'register');
+  const [credentials, setCredentials] = useState<Credentials>({ username: '', password: '', deviceName: 'Desktop' });
   const tab = tabs.some((t) => t.id === chosen) ? chosen : tabs[0]?.id;
+  const offerLink = tab === 'signIn' && props.error?.code === 'needs_device_link' && tabs.some((t) => t.id === 'link');
+  const forms = { ...props, credentials, onCredentials: setCredentials };
   const sso = props.choices?.sso ?? null;
   return (
     <section className="onboarding" aria-labelledby="onboarding-title" data-testid="onboarding">
@@ -99,12 +111,17 @@ export function Onboarding(props: OnboardingProps) {
       )}
       {tab !== undefined && (
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
-          {tab === 'signIn' && <SignInForm {...props} />}
+          {tab === 'signIn' && <SignInForm {...forms} />}
           {tab === 'register' && <RegisterForm {...props} />}
-          {tab === 'link' && <LinkForm {...props} />}
+          {tab === 'link' && <LinkForm {...forms} />}
         </div>
       )}
       <ErrorNotice error={props.error} testId="onboarding-error" />
+      {offerLink && (
+        <button type="button" className="primary" onClick={() => setTab('link')} data-testid="link-instead">
+          Link this device instead
+        </button>
+      )}
     </section>
   );
 }
@@ -134,15 +151,24 @@ function SsoSection(props: OnboardingProps & { displayName: string }) {
           </button>
         </p>
       )}
-      {linkOffer && !props.choices?.password && <LinkForm {...props} />}
+      {linkOffer && !props.choices?.password && (
+        <LinkForm {...props} credentials={{ username: '', password: '', deviceName }} onCredentials={() => undefined} />
+      )}
     </section>
   );
 }
 
-function SignInForm({ busy, onSignIn }: OnboardingProps) {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [deviceName, setDeviceName] = useState('Desktop');
+type FormProps = OnboardingProps & { credentials: Credentials; onCredentials(next: Credentials): void };
+
+/** The shared username, password and device name as three setters. */
+function useCredentials({ credentials, onCredentials }: FormProps) {
+  const set = (key: keyof Credentials) => (value: string) => onCredentials({ ...credentials, [key]: value });
+  return { ...credentials, setUsername: set('username'), setPassword: set('password'), setDeviceName: set('deviceName') };
+}
+
+function SignInForm(props: FormProps) {
+  const { busy, onSignIn } = props;
+  const { username, password, deviceName, setUsername, setPassword, setDeviceName } = useCredentials(props);
   return (
     <form aria-label="Sign in" onSubmit={(e) => submit(e, () => onSignIn({ username, password, deviceName }))}>
       <Field label="Username" value={username} onChange={setUsername} autoComplete="username" required minLength={3} maxLength={32} />
@@ -181,10 +207,9 @@ function RegisterForm({ busy, onRegister }: OnboardingProps) {
   );
 }
 
-function LinkForm({ busy, linkOffer, linkStatus, onStartLink, onCheckLink }: OnboardingProps) {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [deviceName, setDeviceName] = useState('Desktop');
+function LinkForm(props: FormProps) {
+  const { busy, linkOffer, linkStatus, onStartLink, onCheckLink } = props;
+  const { username, password, deviceName, setUsername, setPassword, setDeviceName } = useCredentials(props);
   if (linkOffer === null) {
     return (
       <form aria-label="Link this device" onSubmit={(e) => submit(e, () => onStartLink({ username, password, deviceName }))}>

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { UserId } from '../../../common/ids';
 import { DevicesPanel } from '../components/DevicesPanel';
+import { FirstRunTour } from '../components/FirstRunTour';
 import { SessionsSection } from '../components/SessionsSection';
 import { accountSessionsSelectors } from '../state/accountSessionsSlice';
 import { DisappearingSettings } from '../components/DisappearingSettings';
@@ -23,9 +24,11 @@ import { useAppStore, useAppStoreApi } from './storeContext';
 
 export function PanelsContainer() {
   const panel = useAppStore(uiSelectors.panel);
+  const tour = useAppStore(sessionSelectors.tour);
+  const store = useAppStoreApi();
   switch (panel) {
     case 'none':
-      return null;
+      return tour ? <FirstRunTour onClose={() => store.getState().dismissTour()} /> : null;
     case 'newConversation':
       return <NewConversationContainer />;
     case 'members':

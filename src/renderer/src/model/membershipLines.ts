@@ -8,6 +8,7 @@
 import type { MembershipEventView, MembershipPerson } from '../../../common/ipc/schemas/conversations';
 import { missingCase } from '../../../common/errors';
 import { timerText } from '../../../common/protocol/disappearing';
+import { cleanName } from './displayText';
 
 export interface MembershipLine {
   readonly key: string;
@@ -28,10 +29,10 @@ export function newContactLabel(name: string): string {
 
 /** Whom a line names: "You" as the subject for this user, "you" as the object. */
 function subject(p: MembershipPerson, self: string | null): string {
-  return p.userId === self ? 'You' : p.displayName;
+  return p.userId === self ? 'You' : cleanName(p.displayName);
 }
 function object(p: MembershipPerson, self: string | null): string {
-  return p.userId === self ? 'you' : p.displayName;
+  return p.userId === self ? 'you' : cleanName(p.displayName);
 }
 
 const roleText = (role: 'admin' | 'member') => (role === 'admin' ? 'an admin' : 'a member');

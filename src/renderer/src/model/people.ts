@@ -1,12 +1,42 @@
-/** Names of people as the UI shows them: a member's display name, "You" for this user, else the raw id; new contacts. */
-import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
+/**
+ * Names of people as the UI shows them: "You" for this user, else the display name of a member — or of a
+ * former member, named by the conversation's verified membership history, so the messages of someone removed
+ * keep their name — cleaned of bidirectional controls (model/displayText.ts); "Unknown person" otherwise,
+ * never a raw id. New contacts.
+ */
+import type { ConversationSummary, MembershipEventView } from '../../../common/ipc/schemas/conversations';
 import type { ContactTrust } from '../../../common/ipc/schemas/verification';
+import { cleanName } from './displayText';
 
 export type Member = ConversationSummary['members'][number];
 
-export function nameOf(userId: string, members: readonly Member[], selfUserId: string | null): string {
+/** Someone the UI can name: a member, or a person its membership history names. */
+export type Named = Pick<Member, 'userId' | 'displayName'>;
+
+export const UNKNOWN_PERSON = 'Unknown person';
+
+export function nameOf(userId: string, people: readonly Named[], selfUserId: string | null): string {
   if (userId === selfUserId) return 'You';
-  return members.find((m) => m.userId === userId)?.displayName ?? userId;
+  const name = cleanName(people.find((m) => m.userId === userId)?.displayName ?? '');
+  return name === '' ? UNKNOWN_PERSON : name;
+}
+
+/** The current members first, then everyone else the verified membership history names (former members). */
+export function peopleOf(members: readonly Named[], history: readonly MembershipEventView[]): Named[] {
+  const out: Named[] = [...members];
+  const seen = new Set(members.map((m) => m.userId));
+  const add = (p: Named) => {
+    if (seen.has(p.userId)) return;
+    seen.add(p.userId);
+    out.push({ userId: p.userId, displayName: p.displayName });
+  };
+  for (const e of history) {
+    add(e.actor);
+    const c = e.change;
+    if (c.type === 'create') c.members.forEach(add);
+    else if (c.type === 'add' || c.type === 'remove' || c.type === 'role') add(c.user);
+  }
+  return out;
 }
 
 /**
@@ -21,9 +51,9 @@ export function isNewContact(member: Pick<Member, 'userId' | 'isNew'>, trust: Re
 
 /** A conversation's title: a group's name; a direct conversation's other member. */
 export function conversationTitle(summary: ConversationSummary, selfUserId: string | null): string {
-  if (summary.kind === 'group') return summary.name;
+  if (summary.kind === 'group') return cleanName(summary.name);
   const other = summary.members.find((m) => m.userId !== selfUserId);
-  return other?.displayName ?? summary.name;
+  return cleanName(other?.displayName ?? summary.name);
 }
 
 /** The other member of a direct conversation (whose safety number the security panel shows). */

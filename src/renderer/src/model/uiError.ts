@@ -1,5 +1,7 @@
 /** The error shape the UI shows: a stable code (from main's typed errors) and a message for people. */
 import { BridgeError } from '../bridge/client';
+import type { ErrorCategory } from '../../../common/errorCategory';
+import { errorCategory, isErrorCode } from '../../../common/errorCodes';
 
 export interface UiError {
   readonly code: string;
@@ -44,9 +46,58 @@ export const TRUST_SENTENCES: Readonly<Record<string, string>> = {
     "This channel's description is not signed by the account its creator is known by here, so it was not opened. Tell your IT team if this keeps happening.",
 };
 
-/** What a person reads for an error: a plain sentence for the trust errors and the common codes, else the main-side message. */
+/**
+ * Plain sentences for the codes people meet most, whatever main's message says: what happened and what to do.
+ * Main's message stays in the "Details" disclosure (ErrorNotice) and in the log.
+ */
+export const SENTENCES: Readonly<Record<string, string>> = {
+  bad_credentials: 'That username and password do not match. Check both and try again.',
+  wrong_password: 'The password is not right. Nothing was changed; try again.',
+  username_taken: 'That username is taken. Choose another one.',
+  registration_closed: 'This organisation does not let people create accounts here. Ask your IT team for an account.',
+  sign_in_method_not_allowed: 'Your organisation does not allow this way of signing in. Use the sign-in your IT team set up.',
+  needs_device_link:
+    'This account already has a device, so this computer must be linked from it. Choose "Link this device instead", then approve it on your other device.',
+  not_signed_in: 'You are signed out. Sign in again to continue.',
+  session_revoked: 'This sign-in was ended from another device. Sign in again to continue.',
+  device_revoked: 'This device was removed from your account. Link it again from a device you still use.',
+  invalid_token: 'Your sign-in has expired. Sign in again to continue.',
+  invalid_refresh_token: 'Your sign-in has expired. Sign in again to continue.',
+  not_a_member: 'You are no longer a member of this conversation, so you cannot do this here.',
+  role_required: 'Only the conversation’s admins can do this. Ask one of them.',
+  forbidden: 'You are not allowed to do this. Ask your IT team if you think you should be.',
+  rate_limited: 'Too many attempts in a short time. Wait a minute and try again.',
+  invalid_body: 'The app sent something the server could not accept. Nothing was changed; try again, and tell your IT team if it keeps happening.',
+  too_large: 'This message is too long to send. Shorten it or split it into several messages.',
+  payload_too_large: 'This is too large to send. Shorten it and try again.',
+  link_expired: 'The link code has expired. Start linking again to get a new code.',
+  link_not_found: 'That link code is not known. Check it, or start linking again on the new device.',
+  keychain_unavailable: 'The system keychain is not available, so your keys cannot be opened. Unlock your computer’s keychain and try again.',
+  local_store_failed: 'Your message history on this computer could not be saved. Messages still arrive; restart the app if this keeps happening.',
+  search_query_empty: 'Type a word to search for.',
+  search_query_too_long: 'That search is too long. Use fewer words.',
+  unknown_user: 'There is no one with that name here. Check the spelling.',
+};
+
+/** The sentence for each error category (src/common/errorCategory.ts) when a code has none of its own. */
+export const CATEGORY_SENTENCES: Readonly<Record<ErrorCategory, string>> = {
+  auth: 'Your sign-in is no longer valid. Sign in again to continue.',
+  permission: 'You are not allowed to do this. Ask an admin of the conversation or your IT team.',
+  validation: 'That could not be done as entered. Nothing was changed; check it and try again.',
+  not_found: 'That is not there any more. Refresh and try again.',
+  conflict: 'Something changed meanwhile. Nothing was lost; try again.',
+  crypto: 'This could not be verified, so it was refused. Tell your IT team if this keeps happening.',
+  transport: 'The app cannot reach the server right now. Check your network connection; the app keeps trying by itself.',
+  unavailable: 'The service is not available right now. Try again in a moment.',
+};
+
+/**
+ * What a person reads for an error: a trust sentence or a known code's sentence; for any other code of the
+ * catalog, main's message when the code is local to the desktop (main writes those for people), else the
+ * sentence of the code's category — never a stack, an address or a code.
+ */
 export function describeError(error: UiError): string {
-  const sentence = TRUST_SENTENCES[error.code];
+  const sentence = TRUST_SENTENCES[error.code] ?? SENTENCES[error.code];
   if (sentence !== undefined) return sentence;
   switch (error.code) {
     case 'unavailable':
@@ -55,7 +106,31 @@ export function describeError(error: UiError): string {
       return 'The app core is not reachable from this window.';
     case 'forbidden_sender':
       return `The app core refused this window: ${error.message}.`;
+    case 'internal':
+      return 'Something went wrong inside the app. Nothing was changed; try again, and restart the app if it keeps happening.';
+    case 'invalid_arguments':
+      return 'The app sent the wrong details for this request. Nothing was changed; restart the app if it keeps happening.';
     default:
-      return error.message;
+      break;
   }
+  if (isErrorCode(error.code)) {
+    const category = errorCategory(error.code);
+    // Network failures carry socket errors and addresses in their messages: never shown.
+    if (category === 'transport' || category === 'unavailable' || TECHNICAL.test(error.message)) return CATEGORY_SENTENCES[category];
+    return readable(error.message) ? error.message : CATEGORY_SENTENCES[category];
+  }
+  return readable(error.message) ? error.message : 'Something went wrong. Try again, and restart the app if it keeps happening.';
+}
+
+/** Engineering text a person should not read: socket errors, addresses, stack frames, HTTP statuses. */
+const TECHNICAL = /(E[A-Z]{4,}|https?:\/\/|\d{1,3}(\.\d{1,3}){3}|at [\w.]+ \(|HTTP \d{3}|status \d{3}|undefined|null|NaN)|\{|\}/;
+
+/** A message that reads as text: not empty, not engineering text. */
+function readable(message: string): boolean {
+  return message.trim().length > 0 && !TECHNICAL.test(message);
+}
+
+/** A failure to reach a server (category `transport`): shown as a calm status line, since the app retries by itself. */
+export function isNetworkError(error: UiError): boolean {
+  return isErrorCode(error.code) && errorCategory(error.code) === 'transport';
 }

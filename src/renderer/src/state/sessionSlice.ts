@@ -34,6 +34,8 @@ export interface SessionSlice {
     choices: SignInChoices | null;
     /** A company sign-in is open in the system browser. */
     ssoPending: boolean;
+    /** The first-run tour shows: an account was just created on this device. */
+    tour: boolean;
   };
   loadSession(): Promise<void>;
   register(input: RegisterInput): Promise<void>;
@@ -47,6 +49,7 @@ export interface SessionSlice {
   applySession(session: Session): void;
   applyLinkStatus(status: LinkStatus): void;
   clearSessionError(): void;
+  dismissTour(): void;
 }
 
 export const initialSessionState: SessionSlice['session'] = {
@@ -58,16 +61,17 @@ export const initialSessionState: SessionSlice['session'] = {
   linkStatus: null,
   choices: null,
   ssoPending: false,
+  tour: false,
 };
 
 export function createSessionSlice(bridge: BridgeClient): StateCreator<SessionSlice, [], [], SessionSlice> {
   return (set) => {
     const patch = (p: Partial<SessionSlice['session']>) => set((s) => ({ session: { ...s.session, ...p } }));
-    async function call(work: () => Promise<Session>): Promise<void> {
+    async function call(work: () => Promise<Session>, after: Partial<SessionSlice['session']> = {}): Promise<void> {
       patch({ busy: true, error: null });
       try {
         const current = await work();
-        patch({ busy: false, current, status: 'ready' });
+        patch({ busy: false, current, status: 'ready', ...(current.state === 'signedIn' ? after : {}) });
       } catch (e) {
         patch({ busy: false, error: toUiError(e) });
       }
@@ -82,7 +86,7 @@ export function createSessionSlice(bridge: BridgeClient): StateCreator<SessionSl
           patch({ status: 'error', error: toUiError(e) });
         }
       },
-      register: (input) => call(() => bridge.register(input)),
+      register: (input) => call(() => bridge.register(input), { tour: true }),
       signIn: (input) => call(() => bridge.signIn(input)),
       signOut: () => call(() => bridge.signOut()),
       async startDeviceLink(input) {
@@ -124,6 +128,7 @@ export function createSessionSlice(bridge: BridgeClient): StateCreator<SessionSl
       applySession: (current) => patch(current.state === 'signedIn' ? { current, status: 'ready', linkOffer: null } : { current, status: 'ready' }),
       applyLinkStatus: (linkStatus) => patch({ linkStatus }),
       clearSessionError: () => patch({ error: null }),
+      dismissTour: () => patch({ tour: false }),
     };
   };
 }
@@ -139,4 +144,5 @@ export const sessionSelectors = {
   linkStatus: (s: SessionSlice) => s.session.linkStatus,
   choices: (s: SessionSlice) => s.session.choices,
   ssoPending: (s: SessionSlice) => s.session.ssoPending,
+  tour: (s: SessionSlice) => s.session.tour && s.session.current?.state === 'signedIn',
 };

@@ -1,0 +1,47 @@
+/**
+ * Presentational: the first-run tour, shown once after an account is created on this device — the three
+ * ideas a user needs before trusting the app: keys live on devices, keep a second device (an account whose
+ * only device is lost cannot be recovered until recovery keys exist), and verify the people you talk to.
+ * A non-modal region (it blocks nothing), one step at a time, with "Next" and "Skip".
+ */
+import { useState } from 'react';
+
+export const TOUR_STEPS: readonly { title: string; text: string }[] = [
+  {
+    title: 'Your keys stay on your devices',
+    text: 'Messages are encrypted on this computer before they leave it. The servers carry them but cannot read them, and cannot add anyone to your conversations.',
+  },
+  {
+    title: 'Link a second device',
+    text: 'Your account lives on your devices. Link your phone or another computer under Devices, so losing this one does not lose your account.',
+  },
+  {
+    title: 'Verify the people you talk to',
+    text: 'Open Security in a conversation and compare the safety number with the other person, in person or on a call. If it ever changes, the app tells you before you send.',
+  },
+];
+
+export function FirstRunTour({ onClose }: { onClose(): void }) {
+  const [step, setStep] = useState(0);
+  const current = TOUR_STEPS[step]!;
+  const last = step === TOUR_STEPS.length - 1;
+  return (
+    <section className="first-run-tour" aria-label="Getting started" data-testid="first-run-tour">
+      <p className="muted" aria-live="polite">
+        Getting started · {step + 1} of {TOUR_STEPS.length}
+      </p>
+      <h2>{current.title}</h2>
+      <p>{current.text}</p>
+      <div className="tour-actions">
+        <button type="button" onClick={onClose} data-testid="tour-skip">
+          {last ? 'Close' : 'Skip'}
+        </button>
+        {!last && (
+          <button type="button" className="primary" onClick={() => setStep(step + 1)} data-testid="tour-next">
+            Next
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
