@@ -5,6 +5,7 @@
  * [--allowed-email-domains a.example,b.example] [--oidc-issuer https://…] [--oidc-client-id …] [--oidc-display-name …]
  * [--oidc-algorithms RS256,ES256]`.
  * Prints `key service listening on http://127.0.0.1:<p>` once it accepts requests; stops on SIGINT/SIGTERM.
+ * `npm run server -- admin …` is the admin CLI instead (adminCli.ts: users, deactivate, reactivate, audit).
  * Environment fallbacks: DATABASE_URL, PUBNUB_ORIGIN, PUBNUB_SECRET_KEY, PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY,
  * TRUSTED_PROXIES (comma-separated), SIGN_IN_METHODS, REGISTRATION, ALLOWED_EMAIL_DOMAINS, OIDC_ISSUER, OIDC_CLIENT_ID,
  * OIDC_DISPLAY_NAME, OIDC_ALGORITHMS (sign-in settings: docs/operations.md "Sign-in settings").
@@ -13,6 +14,8 @@
  * (src/server/pubnub/testOutage.ts), so a test can kill the process while its outbox holds them.
  */
 import { parseArgs } from 'node:util';
+import { AppError } from '../common/errors';
+import { runAdmin } from './adminCli';
 import { chooseCryptoProvider } from '../node/crypto/providers';
 import { startKeyService } from './index';
 import { TEST_OUTAGE_ENV } from './pubnub/testOutage';
@@ -108,4 +111,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+if (process.argv[2] === 'admin') {
+  runAdmin(process.argv.slice(3))
+    .then((out) => console.log(JSON.stringify(out, null, 2)))
+    .catch((err: unknown) => {
+      const code = err instanceof AppError ? ` (${err.code})` : '';
+      console.error(`admin: ${err instanceof Error ? err.message : String(err)}${code}`);
+      process.exit(2);
+    });
+} else {
+  main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+}

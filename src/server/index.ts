@@ -111,7 +111,8 @@ export interface KeyService {
   close(): Promise<void>;
 }
 
-function openDatabase(opts: KeyServiceOptions): Database {
+/** The key service's database: PostgreSQL at `databaseUrl`, else SQLite in `dataDir` (the admin CLI opens it the same way). */
+export function openDatabase(opts: Pick<KeyServiceOptions, 'databaseUrl' | 'dataDir' | 'maxDbConnections'>): Database {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.maxDbConnections ?? 10);
   mkdirSync(opts.dataDir, { recursive: true });
   return openSqlite(path.join(opts.dataDir, 'keyservice.sqlite'));

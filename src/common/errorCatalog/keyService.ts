@@ -47,6 +47,7 @@ export const KEY_SERVICE_ERRORS = {
   wrong_password: 'permission',
   sign_in_method_not_allowed: 'permission',
   registration_closed: 'permission',
+  account_deactivated: 'permission',
   oidc_email_unverified: 'permission',
   oidc_email_domain_not_allowed: 'permission',
   // validation: the request is malformed or refused as it is

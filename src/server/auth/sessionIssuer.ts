@@ -7,9 +7,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { missingCase } from '../../common/errors';
 import type { Queryable } from '../db/db';
-import { Unauthorized } from '../http/httpErrors';
+import { Forbidden, Unauthorized } from '../http/httpErrors';
 import type { Services } from '../services';
 import { insertRefreshToken, insertSession, markRefreshUsed, refreshTokenByHash, revokeSession, touchSession } from '../store/sessions';
+import { userById } from '../store/users';
 
 export interface TokenPair {
   readonly accessToken: string;
@@ -35,9 +36,20 @@ async function pair(svc: Services, tx: Queryable, userId: string, sessionId: str
   return { accessToken, refreshToken, expiresIn: svc.accessTokens.ttlSeconds, sessionId, userId, deviceId };
 }
 
-/** Opens a session for a user who has just proven their password (`deviceId` null) or a device that proved its key. */
+/** A deactivated account (admin/offboarding.ts) opens no session and refreshes none, whatever it proves. */
+export class AccountDeactivated extends Forbidden {
+  constructor() {
+    super('this account has been deactivated by the organisation', 'account_deactivated');
+  }
+}
+
+/**
+ * Opens a session for a user who has just proven their password (`deviceId` null) or a device that proved
+ * its key; a deactivated account is refused (checked in the session's own transaction).
+ */
 export function openSession(svc: Services, userId: string, deviceId: string | null): Promise<TokenPair> {
   return svc.db.transaction(async (tx) => {
+    if ((await userById(tx, userId))?.deactivated_at != null) throw new AccountDeactivated();
     const sessionId = svc.newId();
     await insertSession(tx, { id: sessionId, userId, deviceId, expiresAt: svc.now() + svc.refreshTtlMs }, svc.now());
     return pair(svc, tx, userId, sessionId, deviceId);
@@ -58,6 +70,7 @@ export async function rotateSession(svc: Services, refreshToken: string): Promis
     const row = await refreshTokenByHash(tx, hash);
     if (!row) return { kind: 'invalid' } as const;
     if (row.revoked_at !== null && row.revoked_reason === 'device_revoked') return { kind: 'deviceRevoked' } as const;
+    if (row.revoked_at !== null && row.revoked_reason === 'account_deactivated') return { kind: 'deactivated' } as const;
     if (row.revoked_at !== null || row.expires_at <= now) return { kind: 'ended' } as const;
     if (!(await markRefreshUsed(tx, hash, now))) {
       await revokeSession(tx, row.id, 'refresh_token_reused', now);
@@ -73,6 +86,8 @@ export async function rotateSession(svc: Services, refreshToken: string): Promis
       throw new RefreshReuse();
     case 'deviceRevoked':
       throw new Unauthorized('this device has been revoked', 'device_revoked');
+    case 'deactivated':
+      throw new AccountDeactivated();
     case 'ended':
       throw new Unauthorized('session ended; log in again', 'session_revoked');
     case 'invalid':

@@ -140,24 +140,7 @@ export class PubnubOutbox {
       effects.recorded = { revokeIds: [] };
       return effects;
     }
-    const now = this.deps.now();
-    const revokes: NewOutboxRow[] = effects.revocations.map((t) => ({
-      kind: 'revoke',
-      lane: null,
-      payload: JSON.stringify({ tokenId: t.id }),
-      expiresAt: t.expires_at,
-      notBefore: now + this.o.inlineRevokeWaitMs,
-    }));
-    const notices: NewOutboxRow[] = effects.notices.map((n) => ({
-      kind: 'notice',
-      lane: n.userId,
-      payload: JSON.stringify({ userId: n.userId, notice: n.notice }),
-      expiresAt: null,
-      notBefore: now,
-    }));
-    const revokeIds = await insertOutboxRows(tx, revokes, now);
-    await insertOutboxRows(tx, notices, now);
-    effects.recorded = { revokeIds };
+    effects.recorded = { revokeIds: await insertEffects(tx, effects, this.deps.now(), this.o.inlineRevokeWaitMs) };
     return effects;
   }
 
@@ -368,4 +351,29 @@ export class PubnubOutbox {
     this.wakeIdle = undefined;
     this.woken = false;
   }
+}
+
+/**
+ * Writes `effects` as outbox rows inside `tx`; answers the revocation rows' ids. Revocations become
+ * claimable by a worker after `revokeDelayMs` (the writer tries them inline first); a writer that does not
+ * deliver anything itself (the admin CLI) passes 0, so the key service's workers take them at once.
+ */
+export async function insertEffects(tx: Queryable, effects: Effects, now: number, revokeDelayMs: number): Promise<number[]> {
+  const revokes: NewOutboxRow[] = effects.revocations.map((t) => ({
+    kind: 'revoke',
+    lane: null,
+    payload: JSON.stringify({ tokenId: t.id }),
+    expiresAt: t.expires_at,
+    notBefore: now + revokeDelayMs,
+  }));
+  const notices: NewOutboxRow[] = effects.notices.map((n) => ({
+    kind: 'notice',
+    lane: n.userId,
+    payload: JSON.stringify({ userId: n.userId, notice: n.notice }),
+    expiresAt: null,
+    notBefore: now,
+  }));
+  const revokeIds = await insertOutboxRows(tx, revokes, now);
+  await insertOutboxRows(tx, notices, now);
+  return revokeIds;
 }

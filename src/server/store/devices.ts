@@ -61,3 +61,17 @@ export function memberDevices(q: Queryable, conversationId: string): Promise<Mem
     [conversationId],
   );
 }
+
+/**
+ * Revokes every live device of a user without a signed statement (an organisation's deactivation, not the
+ * account's own revocation, docs/protocol.md §17): the devices lose their sessions and receive no wraps from
+ * the next rotation on, but are not told to erase their keys. Answers how many were revoked.
+ */
+export async function revokeDevicesOfUser(q: Queryable, userId: string, now: number): Promise<number> {
+  return q.run('UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [now, userId]);
+}
+
+/** Undoes `revokeDevicesOfUser` of time `at` (reactivation): only devices it revoked, never a signed revocation. */
+export async function restoreDevicesOfUser(q: Queryable, userId: string, at: number): Promise<number> {
+  return q.run('UPDATE devices SET revoked_at = NULL WHERE user_id = ? AND revoked_at = ? AND revocation IS NULL', [userId, at]);
+}

@@ -116,3 +116,8 @@ export function principalState(q: Queryable, sessionId: string, deviceId: string
     [deviceId, sessionId],
   );
 }
+
+/** Ends every live session of a user (deactivation); answers how many ended. */
+export async function revokeUserSessions(q: Queryable, userId: string, reason: string, now: number): Promise<number> {
+  return q.run('UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE user_id = ? AND revoked_at IS NULL', [now, reason, userId]);
+}

@@ -11,12 +11,21 @@ export interface UserRow {
   readonly password_hash: string;
   readonly identity_key: string | null;
   readonly created_at: number;
+  /** Set while the account is deactivated (offboarding, docs/operations.md "Offboarding and the admin CLI"). */
+  readonly deactivated_at: number | null;
 }
 
-const COLUMNS = 'id, username, display_name, password_hash, identity_key, created_at';
+const COLUMNS = 'id, username, display_name, password_hash, identity_key, created_at, deactivated_at';
 
-export async function insertUser(q: Queryable, u: Omit<UserRow, 'created_at'>, now: number): Promise<void> {
-  await q.run(`INSERT INTO users (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`, [u.id, u.username, u.display_name, u.password_hash, u.identity_key, now]);
+export async function insertUser(q: Queryable, u: Omit<UserRow, 'created_at' | 'deactivated_at'>, now: number): Promise<void> {
+  await q.run('INSERT INTO users (id, username, display_name, password_hash, identity_key, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    u.id,
+    u.username,
+    u.display_name,
+    u.password_hash,
+    u.identity_key,
+    now,
+  ]);
 }
 
 export function userByName(q: Queryable, username: string): Promise<UserRow | undefined> {
@@ -50,4 +59,18 @@ export function searchUsers(q: Queryable, term: string, limit: number): Promise<
 /** Replaces the password hash (a password change, docs/api.md "Sessions"). */
 export async function setPasswordHash(q: Queryable, id: string, hash: string): Promise<void> {
   await q.run('UPDATE users SET password_hash = ? WHERE id = ?', [hash, id]);
+}
+
+/** Marks the account deactivated at `at` (null: active again); answers whether it changed. */
+export async function setDeactivated(q: Queryable, id: string, at: number | null): Promise<boolean> {
+  const sql =
+    at === null
+      ? 'UPDATE users SET deactivated_at = NULL WHERE id = ? AND deactivated_at IS NOT NULL'
+      : 'UPDATE users SET deactivated_at = ? WHERE id = ? AND deactivated_at IS NULL';
+  return (await q.run(sql, at === null ? [id] : [at, id])) === 1;
+}
+
+/** Accounts by username, `limit` from `offset` (the admin CLI's list). */
+export function listUsers(q: Queryable, limit: number, offset: number): Promise<UserRow[]> {
+  return q.all<UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY username LIMIT ? OFFSET ?`, [limit, offset]);
 }

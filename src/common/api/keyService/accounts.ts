@@ -34,7 +34,7 @@ export const accountRoutes = defineRoutes({
     auth: 'public',
     body: LoginBody,
     response: TokenPairSchema,
-    errors: { 400: ['device_proof_required'], 401: ['bad_credentials'], 403: ['sign_in_method_not_allowed'], 429: ['rate_limited'] },
+    errors: { 400: ['device_proof_required'], 401: ['bad_credentials'], 403: ['sign_in_method_not_allowed', 'account_deactivated'], 429: ['rate_limited'] },
   },
   refresh: {
     method: 'POST',
@@ -44,7 +44,11 @@ export const accountRoutes = defineRoutes({
     auth: 'public',
     body: RefreshBody,
     response: TokenPairSchema,
-    errors: { 401: ['invalid_refresh_token', 'refresh_token_reused', 'session_revoked', 'device_revoked', 'unauthorized'], 429: ['rate_limited'] },
+    errors: {
+      401: ['invalid_refresh_token', 'refresh_token_reused', 'session_revoked', 'device_revoked', 'unauthorized'],
+      403: ['account_deactivated'],
+      429: ['rate_limited'],
+    },
   },
   logout: {
     method: 'POST',

@@ -32,7 +32,7 @@ export const oidcRoutes = defineRoutes({
         'oidc_token_replayed',
         'unauthorized',
       ],
-      403: ['sign_in_method_not_allowed', 'registration_closed', 'oidc_email_unverified', 'oidc_email_domain_not_allowed'],
+      403: ['sign_in_method_not_allowed', 'registration_closed', 'oidc_email_unverified', 'oidc_email_domain_not_allowed', 'account_deactivated'],
       409: ['username_taken', 'conflict'],
       429: ['rate_limited'],
       503: ['oidc_provider_unreachable'],

@@ -29,7 +29,7 @@ export const sessionRoutes = defineRoutes({
     response: TokenPairSchema,
     errors: {
       401: ['challenge_unknown', 'challenge_expired', 'challenge_used', 'device_proof_invalid'],
-      403: ['device_unknown', 'device_revoked'],
+      403: ['device_unknown', 'device_revoked', 'account_deactivated'],
       429: ['rate_limited'],
     },
   },

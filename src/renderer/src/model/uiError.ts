@@ -55,6 +55,7 @@ export const SENTENCES: Readonly<Record<string, string>> = {
   wrong_password: 'The password is not right. Nothing was changed; try again.',
   username_taken: 'That username is taken. Choose another one.',
   registration_closed: 'This organisation does not let people create accounts here. Ask your IT team for an account.',
+  account_deactivated: 'Your organisation has deactivated this account, so it cannot sign in or read new messages. Ask your IT team.',
   sign_in_method_not_allowed: 'Your organisation does not allow this way of signing in. Use the sign-in your IT team set up.',
   needs_device_link:
     'This account already has a device, so this computer must be linked from it. Choose "Link this device instead", then approve it on your other device.',
