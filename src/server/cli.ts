@@ -8,7 +8,9 @@
  * `npm run server -- admin …` is the admin CLI instead (adminCli.ts: users, deactivate, reactivate, audit).
  * Environment fallbacks: DATABASE_URL, PUBNUB_ORIGIN, PUBNUB_SECRET_KEY, PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY,
  * TRUSTED_PROXIES (comma-separated), SIGN_IN_METHODS, REGISTRATION, ALLOWED_EMAIL_DOMAINS, OIDC_ISSUER, OIDC_CLIENT_ID,
- * OIDC_DISPLAY_NAME, OIDC_ALGORITHMS (sign-in settings: docs/operations.md "Sign-in settings").
+ * OIDC_DISPLAY_NAME, OIDC_ALGORITHMS (sign-in settings: docs/operations.md "Sign-in settings"). SCIM_BEARER_TOKEN (at
+ * least 32 characters; environment only, never a flag, so it is not in the process list) turns on SCIM
+ * provisioning under /scim/v2 (docs/operations.md "Provisioning with SCIM").
  * Running it, alone or as several instances: docs/operations.md.
  * TEST ONLY: `SEED_TEST_PUBNUB_EFFECTS=fail` makes every notice publish and token revocation fail at once
  * (src/server/pubnub/testOutage.ts), so a test can kill the process while its outbox holds them.
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
+  const scimToken = env.SCIM_BEARER_TOKEN;
+  if (scimToken !== undefined && scimToken.length < 32) fail('SCIM_BEARER_TOKEN must be at least 32 characters');
   const failEffects = env[TEST_OUTAGE_ENV] === 'fail';
   if (failEffects) console.error(`key service: TEST HOOK ${TEST_OUTAGE_ENV}=fail — PubNub notices and revocations fail; never use in production`);
   const service = await startKeyService({
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
     ...(leaseMs !== undefined ? { outbox: { leaseMs } } : {}),
     ...(trustedProxies.length > 0 ? { trustedProxies } : {}),
     ...(failEffects ? { testOnlyFailPubnubEffects: true } : {}),
+    ...(scimToken ? { scim: { bearerToken: scimToken } } : {}),
     organisation,
   });
   console.log(chooseCryptoProvider().logLine);

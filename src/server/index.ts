@@ -46,6 +46,7 @@ import { createSdkGateway, type PubnubConfig } from './pubnub/sdkGateway';
 import { failingEffectsGateway } from './pubnub/testOutage';
 import type { Services } from './services';
 import { oidcRoutes } from './oidcRoutes';
+import { SCIM_PREFIX, scimHandler, type ScimSettings } from './scim/scim';
 import { resolveOrganisation, type OrganisationOptions } from './oidcSettings';
 
 export type { PubnubConfig } from './pubnub/sdkGateway';
@@ -101,6 +102,8 @@ export interface KeyServiceOptions {
   readonly outboxCloseWaitMs?: number;
   /** Sign-in settings: methods, registration, allowed email domains, the OpenID provider (docs/operations.md "Sign-in settings"). */
   readonly organisation?: OrganisationOptions;
+  /** SCIM provisioning under `/scim/v2` with this bearer token (scim/scim.ts); off without it. */
+  readonly scim?: ScimSettings;
   /** TEST ONLY: notice publishes and token revocations fail at once (pubnub/testOutage.ts). */
   readonly testOnlyFailPubnubEffects?: boolean;
 }
@@ -173,19 +176,33 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...broadcastRoutes(svc, { dataDir: opts.dataDir, host: opts.host }, () => server),
     );
     checkRouteCoverage(KEY_SERVICE_MOUNTS, routes);
-    const server = createServer(
-      createListener({
-        router: new Router(routes),
-        bodyLimit: opts.bodyLimitBytes ?? 2 * 1024 * 1024,
-        ipLimiter: new RateLimiter(opts.rateLimits?.perIp ?? { limit: 60, windowMs: 60_000 }),
-        trustedProxies,
-        authenticate: createAuthenticator(db, accessTokens, now),
-        verifyToken: (token) => accessTokens.verify(token),
-        onBug: (err) => log('unexpected error (answered 500)', err),
-        onContractBreach: (err) => log('unexpected answer outside the route table', err),
-        validateResponses: opts.validateResponses ?? false,
-      }),
-    );
+    if (opts.scim !== undefined && opts.scim.bearerToken.length < 32) throw new Error('the SCIM bearer token must be at least 32 characters');
+    const scim =
+      opts.scim === undefined
+        ? null
+        : scimHandler(opts.scim, {
+            db,
+            now,
+            newId: svc.newId,
+            record: (tx, effects) => outbox.record(tx, effects),
+            onBug: (err) => log('unexpected error in SCIM (answered 500)', err),
+          });
+    const api = createListener({
+      router: new Router(routes),
+      bodyLimit: opts.bodyLimitBytes ?? 2 * 1024 * 1024,
+      ipLimiter: new RateLimiter(opts.rateLimits?.perIp ?? { limit: 60, windowMs: 60_000 }),
+      trustedProxies,
+      authenticate: createAuthenticator(db, accessTokens, now),
+      verifyToken: (token) => accessTokens.verify(token),
+      onBug: (err) => log('unexpected error (answered 500)', err),
+      onContractBreach: (err) => log('unexpected answer outside the route table', err),
+      validateResponses: opts.validateResponses ?? false,
+    });
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      if (scim !== null && (path === SCIM_PREFIX || path.startsWith(`${SCIM_PREFIX}/`))) scim(req, res);
+      else void api(req, res);
+    });
     server.keepAliveTimeout = 5_000;
     const { url, port } = await listen(server, { port: opts.port, host: opts.host });
     outbox.start();

@@ -13,10 +13,12 @@ import { UniqueViolation } from './db/dbErrors';
 import { Conflict, Forbidden, Unauthorized } from './http/httpErrors';
 import { implement, type Route } from './http/route';
 import type { Services } from './services';
+import type { Queryable } from './db/db';
 import { insertUser, userById, userByName } from './store/users';
 import { pairView } from './api/tokenPairView';
 import { signInOptionsView, type OrganisationSettings } from './oidcSettings';
-import { insertSsoIdentity, spendIdToken, ssoIdentity } from './oidcStore';
+import { insertSsoIdentity, spendIdToken, ssoIdentity, ssoIdentityOfUser } from './oidcStore';
+import { scimUserByUserName } from './store/scimUsers';
 import { OidcVerifier, type VerifiedIdentity } from './oidcVerifier';
 
 /** Stored as the password hash of an account made by single sign-on: no password ever verifies against it. */
@@ -51,8 +53,13 @@ function checkEmailDomain(org: OrganisationSettings, id: VerifiedIdentity): void
 }
 
 /** A free username from the token's claims: preferred_username, else the email's local part, else "user". */
-async function freeUsername(svc: Services, id: VerifiedIdentity): Promise<string> {
-  const raw = (id.preferredUsername ?? id.email?.split('@')[0] ?? 'user')
+function freeUsername(svc: Services, id: VerifiedIdentity): Promise<string> {
+  return freeUsernameFrom(svc.db, id.preferredUsername ?? id.email?.split('@')[0] ?? 'user');
+}
+
+/** A free username made from `raw` (an email's local part, a directory name): lower-case, allowed characters, numbered when taken. */
+export async function freeUsernameFrom(q: Queryable, rawName: string): Promise<string> {
+  const raw = rawName
     .toLowerCase()
     .replace(/@.*$/, '')
     .replace(/[^a-z0-9._-]/g, '')
@@ -62,7 +69,7 @@ async function freeUsername(svc: Services, id: VerifiedIdentity): Promise<string
   for (let n = 1; n < 1000; n++) {
     const candidate = n === 1 ? base : `${base}${n}`;
     const parsed = UsernameSchema.safeParse(candidate);
-    if (parsed.success && !(await userByName(svc.db, parsed.data))) return parsed.data;
+    if (parsed.success && !(await userByName(q, parsed.data))) return parsed.data;
   }
   throw new Conflict('no free username could be made from your company account; ask your IT administrator', 'username_taken');
 }
@@ -100,6 +107,9 @@ export function oidcRoutes(svc: Services, org: OrganisationSettings): Route[] {
         checkEmailDomain(org, id);
         const known = await ssoIdentity(svc.db, id.issuer, id.subject);
         let user = known ? await userById(svc.db, known.user_id) : undefined;
+        // An account IT provisioned over SCIM for this person (its userName is their email or login) is theirs
+        // on the first company sign-in, even with registration closed (scim/scim.ts).
+        if (!user) user = await claimProvisionedAccount(svc, id);
         if (!user) {
           checkRegistrationOpen(org);
           const username = await freeUsername(svc, id);
@@ -124,4 +134,25 @@ export function oidcRoutes(svc: Services, org: OrganisationSettings): Route[] {
       },
     }),
   ];
+}
+
+/** Links the first sign-in of (issuer, subject) to the SCIM-provisioned account named by its email or login, if one is unclaimed. */
+async function claimProvisionedAccount(svc: Services, id: VerifiedIdentity) {
+  // Only a verified email, or the login name the provider itself asserts, may claim an account.
+  const names = [id.emailVerified ? id.email : null, id.preferredUsername].filter((n): n is string => typeof n === 'string' && n.length > 0);
+  for (const name of names) {
+    const provisioned = await scimUserByUserName(svc.db, name);
+    if (provisioned === undefined || provisioned.deleted_at !== null) continue;
+    try {
+      const linked = await svc.db.transaction(async (tx) => {
+        if (await ssoIdentityOfUser(tx, provisioned.user_id)) return false;
+        await insertSsoIdentity(tx, { issuer: id.issuer, subject: id.subject, user_id: provisioned.user_id, email: id.email }, svc.now());
+        return true;
+      });
+      if (linked) return userById(svc.db, provisioned.user_id);
+    } catch (err) {
+      if (!(err instanceof UniqueViolation)) throw err;
+    }
+  }
+  return undefined;
 }

@@ -36,3 +36,8 @@ export async function spendIdToken(q: Queryable, t: { issuer: string; subject: s
   await q.run('INSERT INTO sso_spent_tokens (token_key, expires_at) VALUES (?, ?)', [key, t.expiresAtMs]);
   return true;
 }
+
+/** The SSO identity linked to an account, if any (an account has at most one). */
+export function ssoIdentityOfUser(q: Queryable, userId: string): Promise<SsoIdentityRow | undefined> {
+  return q.one<SsoIdentityRow>('SELECT issuer, subject, user_id, email, created_at FROM sso_identities WHERE user_id = ?', [userId]);
+}

@@ -15,7 +15,7 @@ import { Client, type ClientDeps } from '../../src/client/client';
 import { InMemoryVaultForTests } from '../../src/client/vault';
 import { chooseCryptoProvider } from '../../src/node/crypto/providers';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
-import { startKeyService, type KeyService } from '../../src/server/index';
+import { startKeyService, type KeyService, type KeyServiceOptions } from '../../src/server/index';
 import type { KeyServiceApi } from '../../src/client/keyServiceApi';
 import type { SignedIn } from '../../src/client/signedIn';
 import { createKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
@@ -32,6 +32,8 @@ export interface World {
   readonly relayDir: string;
   readonly serviceDir: string;
   readonly databaseUrl: string | undefined;
+  /** More key-service options (SCIM, sign-in settings), kept across restarts. */
+  readonly service?: Partial<KeyServiceOptions>;
 }
 
 const dirs: string[] = [];
@@ -44,7 +46,7 @@ function tempDir(label: string): string {
   return dir;
 }
 
-async function serviceFor(world: Pick<World, 'serviceDir' | 'databaseUrl' | 'relay'>, port = 0): Promise<KeyService> {
+async function serviceFor(world: Pick<World, 'serviceDir' | 'databaseUrl' | 'relay' | 'service'>, port = 0): Promise<KeyService> {
   return startKeyService({
     port,
     dataDir: world.serviceDir,
@@ -54,15 +56,16 @@ async function serviceFor(world: Pick<World, 'serviceDir' | 'databaseUrl' | 'rel
     rateLimits: { perIp: { limit: 100_000, windowMs: 60_000 }, perAccount: { limit: 1_000, windowMs: 60_000 } },
     pubnub: { origin: world.relay.origin, ssl: false, publishKey: PUB, subscribeKey: SUB, secretKey: SECRET },
     log: () => undefined,
+    ...world.service,
   });
 }
 
 /** Starts a relay (tokens enforced) and a key service wired to it. */
-export async function startWorld(opts: { databaseUrl?: string } = {}): Promise<World> {
+export async function startWorld(opts: { databaseUrl?: string; service?: Partial<KeyServiceOptions> } = {}): Promise<World> {
   const relayDir = tempDir('relay');
   const serviceDir = tempDir('service');
   const relay = await startRelay({ port: 0, dataDir: relayDir, secretKey: SECRET, publishKey: PUB, subscribeKey: SUB });
-  const partial = { relay, relayDir, serviceDir, databaseUrl: opts.databaseUrl };
+  const partial = { relay, relayDir, serviceDir, databaseUrl: opts.databaseUrl, ...(opts.service ? { service: opts.service } : {}) };
   const world: World = { ...partial, keyService: await serviceFor(partial) };
   worlds.push(world);
   return world;

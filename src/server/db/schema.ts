@@ -212,4 +212,19 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX audit_log_time ON audit_log(at)`,
     ],
   },
+  {
+    version: 9,
+    name: 'accounts provisioned over SCIM (docs/operations.md "Provisioning with SCIM")',
+    statements: [
+      `CREATE TABLE scim_users (
+        user_id TEXT PRIMARY KEY REFERENCES users(id),
+        user_name TEXT NOT NULL UNIQUE,
+        external_id TEXT,
+        display_name TEXT NOT NULL,
+        emails TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        deleted_at BIGINT)`,
+    ],
+  },
 ];

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../db/db';
 
-export type AuditAction = 'user.deactivate' | 'user.reactivate' | 'users.list' | 'audit.read';
+export type AuditAction = 'user.provision' | 'user.deactivate' | 'user.reactivate' | 'users.list' | 'audit.read';
 
 export interface AuditRow {
   readonly id: number;
