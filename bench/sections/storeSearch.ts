@@ -68,7 +68,7 @@ const QUERIES = [
   'xylophonez',
 ];
 
-function corpus(count: number): { messages: StoredMessage[]; bodies: string[]; plaintextBytes: number } {
+export function searchCorpus(count: number): { messages: StoredMessage[]; bodies: string[]; plaintextBytes: number } {
   const rnd = seededRandom(17);
   const zipf = (list: readonly string[]) => list[Math.min(list.length - 1, Math.floor(list.length * rnd() ** 2.2))]!;
   const conversations = Array.from({ length: CONVERSATIONS }, (_, i) => `bench-conv-${String(i).padStart(4, '0')}` as ConversationId);
@@ -131,7 +131,7 @@ export const storeSearchSection: Section = {
   async run(ctx: SectionContext): Promise<SectionOutcome> {
     const count = ctx.quick ? 20_000 : 100_000;
     const rounds = ctx.quick ? 3 : 10;
-    const { messages, bodies, plaintextBytes } = corpus(count);
+    const { messages, bodies, plaintextBytes } = searchCorpus(count);
     const conversationIds = [...new Set(messages.map((m) => m.conversationId))];
     ctx.log(`store-search: ${count.toLocaleString('en-US')} messages, ${mb(plaintextBytes).toFixed(1)} MB of text`);
 
