@@ -168,6 +168,42 @@ describe('the index follows the messages table by triggers', () => {
   });
 });
 
+describe('the index keeps no positions (detail=none), and finds what the index with positions found', () => {
+  const key = randomBytes(32);
+  const path = join(dir, 'positions.db');
+  const store = LocalStore.open(path, key);
+  const crowded = Array.from({ length: 300 }, (_, i) => `zq${i.toString(36).padStart(3, '0')}`);
+  store.put([
+    text(work, 1, "I don't know"),
+    text(work, 2, 'Don went to the t-mobile shop'),
+    text(work, 3, '東京と京都に行きます'),
+    text(work, 4, '東京都庁の会議'),
+    text(trip, 5, 'then there was the theatre, and they came'),
+    text(trip, 6, `crowded ${crowded.slice(0, 150).join(' ')}`),
+    text(trip, 7, `crowded ${crowded.slice(150).join(' ')}`),
+  ]);
+  const timetokens = (q: string) => store.search(q, { limit: 50 }).map((h) => h.timetoken);
+
+  it('a phrase whose tokens are all there but apart does not match: "don\'t", 東京都', () => {
+    expect(timetokens("don't")).toEqual([text(work, 1, '').timetoken]);
+    expect(timetokens('東京都')).toEqual([text(work, 4, '').timetoken]);
+    // A two-character term is one bigram: found across a word boundary too (京都 in 東京都庁), as before.
+    expect(timetokens('京都')).toEqual([text(work, 4, '').timetoken, text(work, 3, '').timetoken]);
+  });
+
+  it("a prefix expanded to its terms finds exactly what FTS5's own prefix query finds, also past the expansion bound", () => {
+    const db = rawDb(path, key);
+    const native = (prefix: string) =>
+      db.prepare(`SELECT CAST(rowid / 100 AS TEXT) FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC`).pluck().all(`"${prefix}"*`) as string[];
+    for (const prefix of ['the', 'thea', 'don', 'zq0', 'zq', 'cro', 'xyz']) {
+      expect(timetokens(prefix.length >= 3 ? prefix : `${prefix}0`), prefix).toEqual(native(prefix.length >= 3 ? prefix : `${prefix}0`));
+    }
+    // 300 terms start with "zq0": more than the expansion takes, so FTS5 expands it itself; same answer.
+    expect(timetokens('zq0')).toEqual([text(trip, 7, '').timetoken, text(trip, 6, '').timetoken]);
+    db.close();
+  });
+});
+
 describe('the query is user text, never FTS5 syntax', () => {
   const store = open();
   store.put([...seed, text(work, 7, 'a "quoted" NEAR(x y) OR * (unbalanced AND NOT ^start col:on')]);

@@ -14,7 +14,7 @@ import type { ConversationId, DeviceId, MessageId, UserId } from '../../common/i
 import type { JsonValue, MessagePlaintext } from '../../common/protocol/plaintext';
 import type { TimerChange } from '../../common/protocol/disappearing';
 import { LocalStoreFailedError, LocalStoreLockedError } from './errors';
-import { registerSearchFunctions, SEARCH_MIGRATION, SearchQueryError, searchStore, type SearchHit, type SearchOptions } from './searchIndex';
+import { createVocabulary, registerSearchFunctions, SEARCH_MIGRATION, SearchQueryError, searchStore, type SearchHit, type SearchOptions } from './searchIndex';
 import { deleteExpired, EXPIRY_MIGRATION, expiryNow, expiryOf, nextExpiry, replaceTimers, type ExpiredMessage } from './expiry';
 import {
   COMPACT_MESSAGES_MIGRATION,
@@ -139,6 +139,7 @@ export class LocalStore {
     readonly path: string,
   ) {
     this.migrate();
+    createVocabulary(db);
     this.names = new Names(db);
     const values = `outcome = @outcome, message_id = @message_id, sent_at = @sent_at, body_type = @body_type, body = @body, sender_user = @sender_user,
        sender_device = @sender_device, key_version = @key_version, reject_code = @reject_code, reject_message = @reject_message`;
@@ -185,6 +186,8 @@ export class LocalStore {
       registerRowFunctions(db);
       // Deleted rows (expired messages) are overwritten with zeros, not left in free pages (expiry.ts).
       db.pragma('secure_delete = ON');
+      // Sorts, the migration's copy and VACUUM stay in memory: no temporary file ever holds a row.
+      db.pragma('temp_store = MEMORY');
       return new LocalStore(db, path);
     } catch (err) {
       db.close();
@@ -212,13 +215,9 @@ export class LocalStore {
       })();
     }
     // The compact rows just replaced an existing history: the file is rewritten without the old tables'
-    // (zeroed) pages, so it shrinks now rather than as new messages reuse them. In memory, never in a temp file.
+    // (zeroed) pages, so it shrinks now rather than as new messages reuse them (temp_store is MEMORY).
     const compact = MIGRATIONS.indexOf(COMPACT_MESSAGES_MIGRATION);
-    if (from > 0 && from <= compact) {
-      this.db.pragma('temp_store = MEMORY');
-      this.db.exec('VACUUM');
-      this.db.pragma('temp_store = DEFAULT');
-    }
+    if (from > 0 && from <= compact) this.db.exec('VACUUM');
   }
 
   /**

@@ -286,24 +286,62 @@ class TokenizerProbe {
 let probe: TokenizerProbe | undefined;
 const tokenizer = () => (probe ??= new TokenizerProbe());
 
+/** A prefix of the search-as-you-type word → the index terms starting with it, or undefined (too many: FTS5 expands it). */
+export type PrefixTerms = (prefix: string) => readonly string[] | undefined;
+
 /**
- * The query for the index without positions: each term of one token as it is; a term of several (a phrase
- * under `detail=full`: a CJK term of three characters or more, "don't") as its tokens ANDed, the phrase kept
- * to check each candidate with (`phrases`).
+ * The query for the index without positions: each term's tokens (as FTS5 cuts them) ANDed; a term of several
+ * (a phrase under `detail=full`: a CJK term of three characters or more, "don't") kept in `phrases` to check
+ * each candidate with. A prefix is expanded to the index terms that start with it (`prefixTerms`, OR'ed):
+ * with `detail=none`, FTS5's own prefix query merges every matching row of every such term before the first
+ * answer (34 ms for "the*" over 100,000 messages against about 1 ms expanded); past the bound it is left to
+ * FTS5.
  */
-export function positionlessQuery(parsed: ParsedQuery): { readonly fts: string; readonly phrases: readonly string[] } {
+export function positionlessQuery(parsed: ParsedQuery, prefixTerms?: PrefixTerms): { readonly fts: string; readonly phrases: readonly string[] } {
   const parts: string[] = [];
   const phrases: string[] = [];
   for (const term of parsed.terms) {
     const tokens = tokenizer().tokens(term.text);
-    if (tokens.length <= 1) {
-      parts.push(term.phrase);
+    if (tokens.length === 0) {
+      parts.push(term.phrase); // no index token in it: FTS5 matches nothing, as before
       continue;
     }
-    parts.push(tokens.map((t, i) => (term.prefix && i === tokens.length - 1 ? `${quote(t)}*` : quote(t))).join(' AND '));
-    phrases.push(term.phrase);
+    const quoted = tokens.map(quote);
+    if (term.prefix) {
+      const last = tokens[tokens.length - 1]!;
+      const expanded = prefixTerms?.(last);
+      quoted[quoted.length - 1] = expanded === undefined || expanded.length === 0 ? `${quote(last)}*` : `(${expanded.map(quote).join(' OR ')})`;
+    }
+    parts.push(quoted.join(' AND '));
+    if (tokens.length > 1) phrases.push(term.phrase);
   }
   return { fts: parts.join(' AND '), phrases };
+}
+
+/** The most index terms a prefix is expanded to. */
+export const MAX_PREFIX_TERMS = 256;
+
+/**
+ * The index terms that start with `prefix`, from the vocabulary table (`search_terms`, fts5vocab over
+ * `search_fts`, a temp table each connection makes), in order; undefined when there are more than
+ * `MAX_PREFIX_TERMS`.
+ */
+export function vocabularyPrefixTerms(db: Database.Database): PrefixTerms {
+  const terms = db.prepare('SELECT term FROM temp.search_terms WHERE term >= ?').pluck();
+  return (prefix) => {
+    const out: string[] = [];
+    for (const term of terms.iterate(prefix) as IterableIterator<string>) {
+      if (!term.startsWith(prefix)) break;
+      if (out.length === MAX_PREFIX_TERMS) return undefined;
+      out.push(term);
+    }
+    return out;
+  };
+}
+
+/** Makes the vocabulary table `vocabularyPrefixTerms` reads (per connection, in the temp schema: it holds nothing). */
+export function createVocabulary(db: Database.Database): void {
+  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, search_fts, row)');
 }
 
 /** Whether a body (its text as indexed) holds every phrase: the check the index without positions leaves to JS. */
@@ -395,7 +433,7 @@ export function searchStore(db: Database.Database, names: Names, query: string, 
     refs = ids.map((id) => names.ref(id)).filter((r): r is number => r !== undefined);
     if (refs.length === 0) return [];
   }
-  const positionless = positionlessQuery(parsed);
+  const positionless = positionlessQuery(parsed, vocabularyPrefixTerms(db));
   const sql = `SELECT m.conversation, CAST(m.id / 100 AS TEXT) AS tt, m.message_id, m.sender_user, m.sent_at, m.body_type, m.body
      FROM search_fts f
      JOIN messages m ON m.id = f.rowid
