@@ -23,7 +23,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { createKeychainStoreKey, createKeytarStore, LocalStore, MIGRATIONS, type StoredMessage, type TextPlaintext } from '../../src/client';
+import { createKeychainStoreKey, createKeytarStore, LocalStore, MIGRATIONS, type TextPlaintext } from '../../src/client';
 import type { CryptoProvider } from '../../src/common/crypto/provider';
 import type { UserId } from '../../src/common/ids';
 import { openEnvelope, sealEnvelope, type OpenEnvelopeContext } from '../../src/common/protocol/envelopeSeal';
@@ -56,31 +56,34 @@ function pageAsMainAnswers(store: LocalStore, conversationId: ReturnType<typeof 
   );
 }
 
-/** The same query on an unencrypted copy of the messages table (same rows, no search index). */
-function plainCopy(file: string, messages: readonly StoredMessage[]): Database.Database {
+/**
+ * The same query on an unencrypted copy of the messages table: the schema as migrated (the compact rows and
+ * the interned names, no search index), the rows copied from the encrypted file.
+ */
+function plainCopy(file: string, encrypted: string, key: Uint8Array): { db: Database.Database; page: (conversationId: string) => unknown[] } {
+  const src = new Database(encrypted, { readonly: true });
+  src.pragma(`cipher='sqlcipher'`);
+  src.pragma('legacy=4');
+  src.pragma(`key="x'${Buffer.from(key).toString('hex')}'"`);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.exec(MIGRATIONS[0]!); // the messages table: the only one the page query reads
-  const insert = db.prepare(
-    `INSERT INTO messages (conversation_id, tt, outcome, message_id, sent_at, body_type, body, sender_user, sender_device, key_version, stored_at)
-     VALUES (?, ?, 'opened', ?, ?, 'string', ?, ?, ?, 1, 0)`,
-  );
   db.transaction(() => {
-    for (const m of messages) {
-      if (m.outcome.kind !== 'ok') continue;
-      const p = m.outcome.plaintext;
-      insert.run(
-        m.conversationId,
-        m.timetoken.padStart(20, '0'),
-        p.id,
-        p.sentAt,
-        p.type === 'string' ? p.body : '',
-        m.outcome.senderUser,
-        m.outcome.senderDevice,
-      );
+    for (const name of ['names', 'messages', 'messages_by_conversation'])
+      db.exec(src.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(name) as string);
+    for (const table of ['names', 'messages']) {
+      const rows = src.prepare(`SELECT * FROM ${table}`).safeIntegers(true).raw().all() as unknown[][];
+      if (rows.length === 0) continue;
+      const insert = db.prepare(`INSERT INTO ${table} VALUES (${rows[0]!.map(() => '?').join(', ')})`);
+      for (const r of rows) insert.run(...r);
     }
   })();
-  return db;
+  src.close();
+  const ref = db.prepare('SELECT id FROM names WHERE name = ?').pluck();
+  const query = db.prepare(
+    `SELECT CAST(id / 100 AS TEXT) AS tt, conversation, outcome, message_id, sent_at, body_type, body, sender_user, sender_device, key_version,
+       reject_code, reject_message FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?`,
+  );
+  return { db, page: (conversationId) => query.all(ref.get(conversationId), PAGE) };
 }
 
 function timeEach(n: number, run: (i: number) => unknown): number[] {
@@ -205,14 +208,13 @@ export const storeSection: Section = {
 
     // Warm pages, every conversation, encrypted vs an unencrypted copy.
     store = LocalStore.open(file, key);
-    const plain = plainCopy(path.join(dir, 'plain.db'), messages);
-    const plainQuery = plain.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY tt DESC LIMIT ?');
+    const plain = plainCopy(path.join(dir, 'plain.db'), file, key);
     const n = CONVERSATIONS * (ctx.quick ? 2 : 5);
     timeEach(CONVERSATIONS, (i) => pageAsMainAnswers(store, conversationIdOf(i)));
     const encrypted = timeEach(n, (i) => pageAsMainAnswers(store, conversationIdOf(i % CONVERSATIONS)));
-    const unencrypted = timeEach(n, (i) => plainQuery.all(conversationIdOf(i % CONVERSATIONS), PAGE));
+    const unencrypted = timeEach(n, (i) => plain.page(conversationIdOf(i % CONVERSATIONS)));
     store.close();
-    plain.close();
+    plain.db.close();
     const envelopes = await envelopePageSamples(ctx.quick ? 5 : 20);
 
     ctx.log('store: catch-up ingest per provider');
@@ -270,14 +272,14 @@ export const storeSection: Section = {
         unit: 'x',
         value: single(sizeRatio),
         target: SIZE_TARGET,
-        ...(meets(sizeRatio, SIZE_TARGET) ? {} : { missedReason: 'per-row metadata (ids, timetokens, sender) outweighs short bodies' }),
+        ...(meets(sizeRatio, SIZE_TARGET) ? {} : { missedReason: 'per-row metadata (key, ids, sender) and the search index outweigh short bodies' }),
       },
       {
         id: 'size_ratio_bodies',
         label: `database file ÷ the message bodies alone (${(bodyBytes / 1e6).toFixed(1)} MB of text)`,
         unit: 'x',
         value: single(dbBytes / bodyBytes),
-        note: 'stricter than the target: sender, ids and timetokens are kept with every row',
+        note: 'stricter than the target: sender, ids and timetokens are kept with every row, and the search index',
       },
       { id: 'write_rate', label: 'stored messages per second (batches of 1,000, one transaction each)', unit: 'msg/s', value: single(buildRate) },
     ];

@@ -121,10 +121,11 @@ describe('the index follows the messages table by triggers', () => {
     store.close();
 
     const db = rawDb(path, key);
-    expect(count(db, 'search_rows')).toBe(seed.length);
-    db.prepare('DELETE FROM messages WHERE conversation_id = ? AND tt = ?').run(work, seed[0]!.timetoken.padStart(20, '0'));
-    db.prepare('DELETE FROM messages WHERE conversation_id = ?').run(trip);
-    expect(count(db, 'search_rows')).toBe(seed.length - 3);
+    expect(count(db, 'search_fts_docsize')).toBe(seed.length);
+    // The row key is timetoken × 100 + slot; conversations are integers in `names`.
+    db.prepare('DELETE FROM messages WHERE id BETWEEN ? * 100 AND ? * 100 + 99').run(BigInt(seed[0]!.timetoken), BigInt(seed[0]!.timetoken));
+    db.prepare('DELETE FROM messages WHERE conversation = (SELECT id FROM names WHERE name = ?)').run(trip);
+    expect(count(db, 'search_fts_docsize')).toBe(seed.length - 3);
     // The FTS5 index itself holds no entry for the deleted rows (not just the join hiding them).
     expect(db.prepare(`SELECT rowid FROM search_fts WHERE search_fts MATCH '"budget"'`).all()).toEqual([]);
     expect(db.prepare(`SELECT rowid FROM search_fts WHERE search_fts MATCH '"東京"'`).all()).toHaveLength(1);
@@ -164,6 +165,42 @@ describe('the index follows the messages table by triggers', () => {
     expect(store.schemaVersion).toBeGreaterThanOrEqual(2);
     expect(store.search('zurich', { limit: 5 }).map((h) => h.messageId)).toEqual(['msg-old-0001']);
     store.close();
+  });
+});
+
+describe('the index keeps no positions (detail=none), and finds what the index with positions found', () => {
+  const key = randomBytes(32);
+  const path = join(dir, 'positions.db');
+  const store = LocalStore.open(path, key);
+  const crowded = Array.from({ length: 300 }, (_, i) => `zq${i.toString(36).padStart(3, '0')}`);
+  store.put([
+    text(work, 1, "I don't know"),
+    text(work, 2, 'Don went to the t-mobile shop'),
+    text(work, 3, '東京と京都に行きます'),
+    text(work, 4, '東京都庁の会議'),
+    text(trip, 5, 'then there was the theatre, and they came'),
+    text(trip, 6, `crowded ${crowded.slice(0, 150).join(' ')}`),
+    text(trip, 7, `crowded ${crowded.slice(150).join(' ')}`),
+  ]);
+  const timetokens = (q: string) => store.search(q, { limit: 50 }).map((h) => h.timetoken);
+
+  it('a phrase whose tokens are all there but apart does not match: "don\'t", 東京都', () => {
+    expect(timetokens("don't")).toEqual([text(work, 1, '').timetoken]);
+    expect(timetokens('東京都')).toEqual([text(work, 4, '').timetoken]);
+    // A two-character term is one bigram: found across a word boundary too (京都 in 東京都庁), as before.
+    expect(timetokens('京都')).toEqual([text(work, 4, '').timetoken, text(work, 3, '').timetoken]);
+  });
+
+  it("a prefix expanded to its terms finds exactly what FTS5's own prefix query finds, also past the expansion bound", () => {
+    const db = rawDb(path, key);
+    const native = (prefix: string) =>
+      db.prepare(`SELECT CAST(rowid / 100 AS TEXT) FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC`).pluck().all(`"${prefix}"*`) as string[];
+    for (const prefix of ['the', 'thea', 'don', 'zq0', 'zq', 'cro', 'xyz']) {
+      expect(timetokens(prefix.length >= 3 ? prefix : `${prefix}0`), prefix).toEqual(native(prefix.length >= 3 ? prefix : `${prefix}0`));
+    }
+    // 300 terms start with "zq0": more than the expansion takes, so FTS5 expands it itself; same answer.
+    expect(timetokens('zq0')).toEqual([text(trip, 7, '').timetoken, text(trip, 6, '').timetoken]);
+    db.close();
   });
 });
 

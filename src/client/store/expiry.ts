@@ -53,8 +53,6 @@ export function onExpiryClockAdvanced(listener: () => void): () => void {
   return () => clockListeners.delete(listener);
 }
 
-const unpad = (tt: string) => tt.replace(/^0+(?=\d)/, '');
-
 /** The timer changes this store holds for a conversation, in chain order. */
 export function storedTimers(db: Database.Database, conversationId: string): TimerChange[] {
   return db.prepare('SELECT seq, at, seconds FROM disappearing_timers WHERE conversation_id = ? ORDER BY seq').all(conversationId) as TimerChange[];
@@ -72,9 +70,10 @@ export function expiryOf(db: Database.Database): (conversationId: string, timeto
 
 /**
  * Records a conversation's verified timer changes; when they differ from the ones held, every stored
- * message of the conversation gets its expiry again. Answers whether anything changed.
+ * message of the conversation (`conversationRef`, its integer in `names`; none when it has no message
+ * stored) gets its expiry again. Answers whether anything changed.
  */
-export function replaceTimers(db: Database.Database, conversationId: string, changes: readonly TimerChange[]): boolean {
+export function replaceTimers(db: Database.Database, conversationId: string, conversationRef: number | undefined, changes: readonly TimerChange[]): boolean {
   const held = storedTimers(db, conversationId);
   const same =
     held.length === changes.length && held.every((h, i) => h.seq === changes[i]!.seq && h.at === changes[i]!.at && h.seconds === changes[i]!.seconds);
@@ -83,20 +82,27 @@ export function replaceTimers(db: Database.Database, conversationId: string, cha
     db.prepare('DELETE FROM disappearing_timers WHERE conversation_id = ?').run(conversationId);
     const insert = db.prepare('INSERT INTO disappearing_timers (conversation_id, seq, at, seconds) VALUES (?, ?, ?, ?)');
     for (const c of changes) insert.run(conversationId, c.seq, c.at, c.seconds);
-    const rows = db.prepare('SELECT tt, sent_at FROM messages WHERE conversation_id = ?').all(conversationId) as { tt: string; sent_at: number | null }[];
-    const stamp = db.prepare('UPDATE messages SET expires_at = ? WHERE conversation_id = ? AND tt = ?');
-    for (const r of rows) stamp.run(expiresAt(changes, unpad(r.tt), r.sent_at ?? undefined), conversationId, r.tt);
+    if (conversationRef === undefined) return;
+    // The row key (timetoken × 100 + slot) is larger than a JS number holds: read as BigInt.
+    const rows = db.prepare('SELECT id, sent_at FROM messages WHERE conversation = ?').safeIntegers(true).all(conversationRef) as {
+      id: bigint;
+      sent_at: bigint | null;
+    }[];
+    const stamp = db.prepare('UPDATE messages SET expires_at = ? WHERE id = ?');
+    for (const r of rows) stamp.run(expiresAt(changes, (r.id / 100n).toString(), r.sent_at === null ? undefined : Number(r.sent_at)), r.id);
   })();
   return true;
 }
 
 /**
  * Deletes every message expired at `now` and, when any was, checkpoints and truncates the WAL (the deleted
- * text was in its frames). Answers what was deleted.
+ * text was in its frames). Answers what was deleted; `nameOf` turns a row's conversation integer into its id.
  */
-export function deleteExpired(db: Database.Database, now: number): ExpiredMessage[] {
-  const rows = db.prepare('DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING conversation_id, tt').all(now) as {
-    conversation_id: string;
+export function deleteExpired(db: Database.Database, now: number, nameOf: (ref: number) => string): ExpiredMessage[] {
+  const rows = db
+    .prepare('DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING conversation, CAST(id / 100 AS TEXT) AS tt')
+    .all(now) as {
+    conversation: number;
     tt: string;
   }[];
   if (rows.length > 0) {
@@ -105,7 +111,7 @@ export function deleteExpired(db: Database.Database, now: number): ExpiredMessag
     for (const name of fullTextTables(db)) db.prepare(`INSERT INTO "${name}" ("${name}") VALUES ('optimize')`).run();
     db.pragma('wal_checkpoint(TRUNCATE)');
   }
-  return rows.map((r) => ({ conversationId: r.conversation_id as ConversationId, timetoken: unpad(r.tt) }));
+  return rows.map((r) => ({ conversationId: nameOf(r.conversation) as ConversationId, timetoken: r.tt }));
 }
 
 /** The FTS5 tables of the database (the search index, when there is one). */

@@ -4,8 +4,9 @@
  * format (AES-256-CBC pages with HMAC-SHA512, raw 256-bit key from the OS keychain, no passphrase KDF).
  * Every envelope main opens is kept with its metadata; the renderer reads pages of it back through main.
  * WAL journal; one connection, so one writer (better-sqlite3 is synchronous: statements never interleave).
- * The schema is a versioned migration list (`PRAGMA user_version`); later slices add search (FTS5), the
- * offline send queue and message expiry as new migrations.
+ * The schema is a versioned migration list (`PRAGMA user_version`): messages, search (FTS5), snapshots, the
+ * offline send queue, message expiry, and the compact rows of migration 6 (messageRows.ts: integer row keys,
+ * interned ids), which keep the file within 2x the plaintext it holds.
  */
 import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -13,8 +14,19 @@ import type { ConversationId, DeviceId, MessageId, UserId } from '../../common/i
 import type { JsonValue, MessagePlaintext } from '../../common/protocol/plaintext';
 import type { TimerChange } from '../../common/protocol/disappearing';
 import { LocalStoreFailedError, LocalStoreLockedError } from './errors';
-import { registerSearchFunctions, SEARCH_MIGRATION, SearchQueryError, searchStore, type SearchHit, type SearchOptions } from './searchIndex';
+import { createVocabulary, registerSearchFunctions, SEARCH_MIGRATION, SearchQueryError, searchStore, type SearchHit, type SearchOptions } from './searchIndex';
 import { deleteExpired, EXPIRY_MIGRATION, expiryNow, expiryOf, nextExpiry, replaceTimers, type ExpiredMessage } from './expiry';
+import {
+  COMPACT_MESSAGES_MIGRATION,
+  decodeMessageId,
+  encodeMessageId,
+  LocalStoreTimetokenError,
+  Names,
+  registerRowFunctions,
+  rowIdBound,
+  rowIdRange,
+  SLOTS,
+} from './messageRows';
 import { SNAPSHOTS_MIGRATION, type Snapshot, type SnapshotName } from './snapshots';
 import { OUTBOX_MIGRATION, Outbox, type OutboxLimits } from './outbox';
 
@@ -61,38 +73,51 @@ export const MIGRATIONS: readonly string[] = [
   SNAPSHOTS_MIGRATION,
   OUTBOX_MIGRATION,
   EXPIRY_MIGRATION, // message expiry (disappearing messages; expiry.ts)
+  COMPACT_MESSAGES_MIGRATION, // compact rows: integer keys, interned ids, search index without positions (messageRows.ts)
 ];
 
 const TIMETOKEN = /^\d{1,20}$/;
-const pad = (tt: string) => tt.padStart(20, '0');
-const unpad = (tt: string) => tt.replace(/^0+(?=\d)/, '');
+const OPENED = 1;
+const JSON_BODY = 1;
+
+/** The columns a read selects: the row with its timetoken as text (the key is too large for a JS number). */
+const COLUMNS = `CAST(id / 100 AS TEXT) AS tt, conversation, outcome, message_id, sent_at, body_type, body, sender_user, sender_device,
+  key_version, reject_code, reject_message`;
 
 interface Row {
-  conversation_id: string;
   tt: string;
-  outcome: 'opened' | 'rejected';
-  message_id: string | null;
+  conversation: number;
+  outcome: number;
+  message_id: Buffer | string | null;
   sent_at: number | null;
-  body_type: 'string' | 'json' | null;
+  body_type: number | null;
   body: string | null;
-  sender_user: string | null;
-  sender_device: string | null;
+  sender_user: number | null;
+  sender_device: number | null;
   key_version: number | null;
   reject_code: string | null;
   reject_message: string | null;
 }
 
-function fromRow(r: Row): StoredMessage {
-  const base = { conversationId: r.conversation_id as ConversationId, timetoken: unpad(r.tt) };
-  if (r.outcome === 'rejected') return { ...base, outcome: { kind: 'rejected', code: r.reject_code ?? 'rejected', message: r.reject_message ?? '' } };
-  const id = r.message_id as MessageId;
+function fromRow(r: Row, names: Names): StoredMessage {
+  const base = { conversationId: names.name(r.conversation) as ConversationId, timetoken: r.tt };
+  if (r.outcome !== OPENED) return { ...base, outcome: { kind: 'rejected', code: r.reject_code ?? 'rejected', message: r.reject_message ?? '' } };
+  const id = decodeMessageId(r.message_id) as MessageId;
   const sentAt = r.sent_at ?? 0;
   const plaintext: TextPlaintext =
-    r.body_type === 'json' ? { id, sentAt, type: 'json', body: JSON.parse(r.body ?? 'null') as JsonValue } : { id, sentAt, type: 'string', body: r.body ?? '' };
-  return {
-    ...base,
-    outcome: { kind: 'ok', plaintext, senderDevice: r.sender_device as DeviceId, senderUser: r.sender_user as UserId, keyVersion: r.key_version ?? 0 },
-  };
+    r.body_type === JSON_BODY
+      ? { id, sentAt, type: 'json', body: JSON.parse(r.body ?? 'null') as JsonValue }
+      : { id, sentAt, type: 'string', body: r.body ?? '' };
+  const senderDevice = (r.sender_device === null ? null : names.name(r.sender_device)) as DeviceId;
+  const senderUser = (r.sender_user === null ? null : names.name(r.sender_user)) as UserId;
+  return { ...base, outcome: { kind: 'ok', plaintext, senderDevice, senderUser, keyVersion: r.key_version ?? 0 } };
+}
+
+/** The stored key of each slot of one timetoken, with its conversation and outcome. */
+interface SlotRow {
+  id: bigint;
+  conversation: bigint;
+  outcome: bigint;
 }
 
 function failed(err: unknown): LocalStoreFailedError {
@@ -101,11 +126,35 @@ function failed(err: unknown): LocalStoreFailedError {
 
 export class LocalStore {
   private closed = false;
+  private readonly names: Names;
+  private readonly statements: {
+    readonly slots: Database.Statement;
+    readonly insert: Database.Statement;
+    readonly update: Database.Statement;
+    readonly stamp: Database.Statement;
+  };
 
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
-  ) {}
+  ) {
+    this.migrate();
+    createVocabulary(db);
+    this.names = new Names(db);
+    const values = `outcome = @outcome, message_id = @message_id, sent_at = @sent_at, body_type = @body_type, body = @body, sender_user = @sender_user,
+       sender_device = @sender_device, key_version = @key_version, reject_code = @reject_code, reject_message = @reject_message`;
+    this.statements = {
+      slots: db.prepare('SELECT id, conversation, outcome FROM messages WHERE id BETWEEN ? AND ?').safeIntegers(true),
+      insert: db.prepare(
+        `INSERT INTO messages (id, conversation, outcome, message_id, sent_at, body_type, body, sender_user, sender_device, key_version,
+           reject_code, reject_message, expires_at)
+         VALUES (@id, @conversation, @outcome, @message_id, @sent_at, @body_type, @body, @sender_user, @sender_device, @key_version,
+           @reject_code, @reject_message, @expires_at)`,
+      ),
+      update: db.prepare(`UPDATE messages SET ${values} WHERE id = @id`),
+      stamp: db.prepare('UPDATE messages SET expires_at = ? WHERE id = ?'),
+    };
+  }
 
   /**
    * Opens (or creates) the database at `path` with `key` and brings its schema up to date. A file that
@@ -134,11 +183,12 @@ export class LocalStore {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       registerSearchFunctions(db);
+      registerRowFunctions(db);
       // Deleted rows (expired messages) are overwritten with zeros, not left in free pages (expiry.ts).
       db.pragma('secure_delete = ON');
-      const store = new LocalStore(db, path);
-      store.migrate();
-      return store;
+      // Sorts, the migration's copy and VACUUM stay in memory: no temporary file ever holds a row.
+      db.pragma('temp_store = MEMORY');
+      return new LocalStore(db, path);
     } catch (err) {
       db.close();
       throw err instanceof LocalStoreLockedError ? err : failed(err);
@@ -164,56 +214,63 @@ export class LocalStore {
         this.db.pragma(`user_version = ${v + 1}`);
       })();
     }
+    // The compact rows just replaced an existing history: the file is rewritten without the old tables'
+    // (zeroed) pages, so it shrinks now rather than as new messages reuse them (temp_store is MEMORY).
+    const compact = MIGRATIONS.indexOf(COMPACT_MESSAGES_MIGRATION);
+    if (from > 0 && from <= compact) this.db.exec('VACUUM');
   }
 
   /**
    * Stores opened envelopes in one transaction. An opened message replaces a refusal at the same
-   * timetoken; a refusal never replaces an opened message.
+   * timetoken; a refusal never replaces an opened message. A timetoken the store cannot keep (not 1–20
+   * digits, 92233720368547757 or more, or a 101st conversation at one timetoken) is `LocalStoreTimetokenError`
+   * and nothing of the call is stored.
    */
   put(messages: readonly StoredMessage[]): void {
     this.check();
-    const insert = this.db.prepare(
-      `INSERT INTO messages (conversation_id, tt, outcome, message_id, sent_at, body_type, body, sender_user, sender_device, key_version, reject_code, reject_message, stored_at)
-       VALUES (@conversation_id, @tt, @outcome, @message_id, @sent_at, @body_type, @body, @sender_user, @sender_device, @key_version, @reject_code, @reject_message, @stored_at)
-       ON CONFLICT (conversation_id, tt) DO UPDATE SET
-         outcome = excluded.outcome, message_id = excluded.message_id, sent_at = excluded.sent_at, body_type = excluded.body_type, body = excluded.body,
-         sender_user = excluded.sender_user, sender_device = excluded.sender_device, key_version = excluded.key_version,
-         reject_code = excluded.reject_code, reject_message = excluded.reject_message, stored_at = excluded.stored_at
-       WHERE excluded.outcome = 'opened' OR messages.outcome = 'rejected'`,
-    );
-    const now = Date.now();
+    const keys = messages.map((m) => rowIdRange(m.timetoken));
     const expiry = expiryOf(this.db);
-    const stamp = this.db.prepare('UPDATE messages SET expires_at = ? WHERE conversation_id = ? AND tt = ?');
     const clock = expiryNow();
+    const { slots, insert, update, stamp } = this.statements;
     try {
       this.db.transaction(() => {
-        for (const m of messages) {
-          if (!TIMETOKEN.test(m.timetoken)) continue;
+        messages.forEach((m, i) => {
           const o = m.outcome;
           const opened = o.kind === 'ok';
           // A message that has already disappeared (e.g. fetched in catch-up after its time) is never stored.
           const expiresAt = expiry(m.conversationId, m.timetoken, opened ? o.plaintext.sentAt : undefined);
-          if (expiresAt !== null && expiresAt <= clock) continue;
-          insert.run({
-            conversation_id: m.conversationId,
-            tt: pad(m.timetoken),
-            outcome: opened ? 'opened' : 'rejected',
-            message_id: opened ? o.plaintext.id : null,
+          if (expiresAt !== null && expiresAt <= clock) return;
+          const { first, last } = keys[i]!;
+          const conversation = this.names.intern(m.conversationId);
+          const held = slots.all(first, last) as SlotRow[];
+          const values = {
+            outcome: opened ? OPENED : 0,
+            message_id: opened ? encodeMessageId(o.plaintext.id) : null,
             sent_at: opened ? o.plaintext.sentAt : null,
-            body_type: opened ? o.plaintext.type : null,
+            body_type: opened ? (o.plaintext.type === 'json' ? JSON_BODY : 0) : null,
             body: opened ? (o.plaintext.type === 'string' ? o.plaintext.body : JSON.stringify(o.plaintext.body)) : null,
-            sender_user: opened ? o.senderUser : null,
-            sender_device: opened ? o.senderDevice : null,
+            sender_user: opened ? this.names.intern(o.senderUser) : null,
+            sender_device: opened ? this.names.intern(o.senderDevice) : null,
             key_version: opened ? o.keyVersion : null,
             reject_code: opened ? null : o.code,
             reject_message: opened ? null : o.message,
-            stored_at: now,
-          });
-          if (expiresAt !== null) stamp.run(expiresAt, m.conversationId, pad(m.timetoken));
-        }
+          };
+          const same = held.find((r) => r.conversation === BigInt(conversation));
+          if (same !== undefined) {
+            if (opened || same.outcome !== BigInt(OPENED)) update.run({ id: same.id, ...values });
+            if (expiresAt !== null) stamp.run(expiresAt, same.id);
+            return;
+          }
+          const taken = new Set(held.map((r) => r.id));
+          let id = first;
+          while (taken.has(id)) id += 1n;
+          if (id > last) throw new LocalStoreTimetokenError(m.timetoken, `${SLOTS} conversations already hold a message at it`);
+          insert.run({ id, conversation, ...values, expires_at: expiresAt });
+        });
       })();
     } catch (err) {
-      throw failed(err);
+      this.names.reload(); // names added by the rolled-back transaction are not in the file
+      throw err instanceof LocalStoreTimetokenError ? err : failed(err);
     }
   }
 
@@ -221,14 +278,17 @@ export class LocalStore {
   page(conversationId: ConversationId, query: PageQuery): StoredMessage[] {
     this.check();
     const limit = Math.max(1, Math.min(100, Math.trunc(query.limit)));
+    if (query.before !== undefined && !TIMETOKEN.test(query.before)) throw new LocalStoreTimetokenError(query.before, 'not 1-20 decimal digits');
+    const conversation = this.names.ref(conversationId);
+    if (conversation === undefined) return [];
     try {
       const rows =
         query.before === undefined
-          ? this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY tt DESC LIMIT ?').all(conversationId, limit)
+          ? this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?`).all(conversation, limit)
           : this.db
-              .prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt < ? ORDER BY tt DESC LIMIT ?')
-              .all(conversationId, pad(query.before), limit);
-      return (rows as Row[]).reverse().map(fromRow);
+              .prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id < ? ORDER BY id DESC LIMIT ?`)
+              .all(conversation, rowIdBound(query.before).first, limit);
+      return (rows as Row[]).reverse().map((r) => fromRow(r, this.names));
     } catch (err) {
       throw failed(err);
     }
@@ -238,7 +298,7 @@ export class LocalStore {
   setTimers(conversationId: ConversationId, changes: readonly TimerChange[]): boolean {
     this.check();
     try {
-      return replaceTimers(this.db, conversationId, changes);
+      return replaceTimers(this.db, conversationId, this.names.ref(conversationId), changes);
     } catch (err) {
       throw failed(err);
     }
@@ -248,7 +308,7 @@ export class LocalStore {
   deleteExpired(now: number = expiryNow()): ExpiredMessage[] {
     this.check();
     try {
-      return deleteExpired(this.db, now);
+      return deleteExpired(this.db, now, (ref) => this.names.name(ref));
     } catch (err) {
       throw failed(err);
     }
@@ -293,17 +353,19 @@ export class LocalStore {
   around(conversationId: ConversationId, timetoken: string, limit: number): StoredMessage[] {
     this.check();
     if (!TIMETOKEN.test(timetoken)) return [];
+    const conversation = this.names.ref(conversationId);
+    if (conversation === undefined) return [];
     const n = Math.max(1, Math.min(100, Math.trunc(limit)));
     const newer = Math.floor((n - 1) / 2);
     try {
-      const tt = pad(timetoken);
+      const { last } = rowIdBound(timetoken);
       const upTo = this.db
-        .prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt <= ? ORDER BY tt DESC LIMIT ?')
-        .all(conversationId, tt, n - newer) as Row[];
+        .prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id <= ? ORDER BY id DESC LIMIT ?`)
+        .all(conversation, last, n - newer) as Row[];
       const after = this.db
-        .prepare('SELECT * FROM messages WHERE conversation_id = ? AND tt > ? ORDER BY tt ASC LIMIT ?')
-        .all(conversationId, tt, newer) as Row[];
-      return [...upTo.reverse(), ...after].map(fromRow);
+        .prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id > ? ORDER BY id ASC LIMIT ?`)
+        .all(conversation, last, newer) as Row[];
+      return [...upTo.reverse(), ...after].map((r) => fromRow(r, this.names));
     } catch (err) {
       throw failed(err);
     }
@@ -316,7 +378,7 @@ export class LocalStore {
   search(query: string, options: SearchOptions): SearchHit[] {
     this.check();
     try {
-      return searchStore(this.db, query, options);
+      return searchStore(this.db, this.names, query, options);
     } catch (err) {
       throw err instanceof SearchQueryError ? err : failed(err);
     }
