@@ -29,6 +29,8 @@ export interface CoreWorld {
   /** The relay: in this process, or in its own (`relayProcess`), as PubNub is another party's machines. */
   readonly relay: { readonly origin: string };
   readonly keyService: KeyService;
+  /** The key service's data directory (its SQLite database; the admin CLI opens it). */
+  readonly serviceDir: string;
   /** Opens a fresh, signed-out profile. */
   newClient(label: string): Promise<Client>;
   /** Closes `client` with the world. */
@@ -53,9 +55,10 @@ export async function startCoreWorld(tmpDir: string, opts: { relayProcess?: bool
   const relay: { origin: string; close(): Promise<void> } = opts.relayProcess
     ? await startRelayProcess(relayDir, 20_000, { secretKey: SECRET, publishKey: PUB, subscribeKey: SUB }).then((r) => ({ origin: r.origin, close: r.stop }))
     : await startRelay({ port: 0, dataDir: relayDir, secretKey: SECRET, publishKey: PUB, subscribeKey: SUB });
+  const serviceDir = path.join(root, 'service');
   const keyService = await startKeyService({
     port: 0,
-    dataDir: path.join(root, 'service'),
+    dataDir: serviceDir,
     jwtSecret: 'bench-core-secret-0123456789abcdef',
     passwordCost: { memoryCost: 1024, timeCost: 1 },
     rateLimits: { perIp: { limit: 1_000_000, windowMs: 60_000 }, perAccount: { limit: 1_000_000, windowMs: 60_000 } },
@@ -68,6 +71,7 @@ export async function startCoreWorld(tmpDir: string, opts: { relayProcess?: bool
   return {
     relay,
     keyService,
+    serviceDir,
     async newClient(label) {
       const dataDir = path.join(root, 'profiles', `${label}-${n++}`);
       mkdirSync(dataDir, { recursive: true });

@@ -7,6 +7,7 @@ import { hpkeWrapSection } from './hpkeWrap';
 import { keyServiceSection } from './keyService';
 import { membershipVerifySection } from './membershipVerify';
 import { messageSealSection } from './messageSeal';
+import { offboardingSection } from './offboarding';
 import { outboxCostSection } from './outboxCost';
 import { providersSection } from './providers';
 import { relayLoadSection } from './relayLoad';
@@ -24,6 +25,7 @@ export const SECTIONS: readonly Section[] = [
   rotationSection,
   rotationE2eSection,
   membershipVerifySection,
+  offboardingSection,
   keyServiceSection,
   outboxCostSection,
   sendToDecryptedSection,
