@@ -113,6 +113,7 @@ export class Client {
   private readonly broadcastChanged = new Emitter<[channelId: string]>();
   private readonly revoked = new Emitter();
   private readonly revocationUnproven = new Emitter<[error: RevocationUnprovenError]>();
+  private readonly deactivated = new Emitter<[]>();
   private revocationCheck: Promise<AppError> | undefined;
   private readonly identityChanged = new Emitter<[userId: UserId]>();
   private readonly storeFailed = new Emitter<[error: AppError]>();
@@ -147,6 +148,9 @@ export class Client {
       ...(deps.keyServiceTimeoutMs === undefined ? {} : { timeoutMs: deps.keyServiceTimeoutMs }),
     });
     this.chat = new ClientMessaging(this.api, this.state, deps.relay);
+    this.api.setRefusalListener((refusal) => {
+      if (refusal.code === 'account_deactivated') this.deactivated.fire();
+    });
     this.api.setRevocationCheck((refusal) => {
       this.revocationCheck ??= this.checkRevocation(refusal).finally(() => (this.revocationCheck = undefined));
       return this.revocationCheck;
@@ -740,6 +744,15 @@ export class Client {
   /** `listener` runs when the local store could not keep something the client did not need to fail for (a snapshot). */
   onStoreFailed(listener: (error: AppError) => void): () => void {
     return this.storeFailed.event(listener);
+  }
+
+  /**
+   * `listener` runs when the key service answers `account_deactivated`: the organisation deactivated this
+   * account (docs/operations.md "Offboarding and the admin CLI"). Nothing is erased — the organisation is not
+   * the account — but no request will succeed until it is reactivated.
+   */
+  onDeactivated(listener: () => void): () => void {
+    return this.deactivated.event(listener);
   }
 
   /** `listener` runs when the key service claimed this device was revoked but proved nothing; the keys were kept. */

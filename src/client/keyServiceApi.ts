@@ -55,6 +55,7 @@ export class KeyServiceApi {
   private refreshing: Promise<void> | undefined;
   private deviceProof: DeviceProof | null = null;
   private revocationCheck: RevocationCheck | null = null;
+  private refusalListener: ((refusal: KeyServiceError) => void) | null = null;
   private readonly closing = new AbortController();
   private readonly onRefreshToken: (token: string) => Promise<void>;
   readonly timeoutMs: number;
@@ -80,6 +81,11 @@ export class KeyServiceApi {
   /** Who decides what a `device_revoked` answer means (null: the refusal is thrown as it is). */
   setRevocationCheck(check: RevocationCheck | null): void {
     this.revocationCheck = check;
+  }
+
+  /** Hears every refusal before it is thrown (the client watches for `account_deactivated`). */
+  setRefusalListener(listener: ((refusal: KeyServiceError) => void) | null): void {
+    this.refusalListener = listener;
   }
 
   get signedIn(): boolean {
@@ -169,6 +175,7 @@ export class KeyServiceApi {
     const body = ErrorBodySchema.safeParse(outcome.json);
     const error = body.success ? body.data.error : { code: `http_${outcome.status}`, message: `HTTP ${outcome.status}` };
     const refusal = new KeyServiceError(outcome.status, error.code, error.message, name);
+    this.refusalListener?.(refusal);
     if (error.code === 'device_revoked' && this.revocationCheck && name !== REVOCATION_ROUTE) throw await this.revocationCheck(refusal);
     throw refusal;
   }

@@ -189,6 +189,8 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   let revoked = false;
   /** The key service claimed a revocation it could not prove; cleared once the periodic check is answered normally. */
   let revocationUnproven = false;
+  /** The organisation deactivated this account (offboarding); cleared once a check is answered normally. */
+  let deactivated = false;
   let stopWatch: (() => void) | undefined;
   let stopOutbox: (() => void) | undefined;
   const log = deps.log ?? createConsoleLogger({ policy: deps.policy });
@@ -222,6 +224,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         () => {
           revoked = true;
           revocationUnproven = false;
+          deactivated = false;
           listening = false;
           lookup = undefined;
           void announceSession();
@@ -229,6 +232,13 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         (claimed) => {
           if (revocationUnproven === claimed) return;
           revocationUnproven = claimed;
+          void announceSession().catch(() => undefined);
+        },
+        undefined,
+        (now) => {
+          if (deactivated === now) return;
+          deactivated = now;
+          if (now) log.warn('account.deactivated', {});
           void announceSession().catch(() => undefined);
         },
       );
@@ -252,7 +262,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       user: { userId: s.userId, username: s.username, displayName: me?.displayName ?? s.username },
       deviceId: s.deviceId,
       deviceName: s.deviceName,
-      ...(revocationUnproven ? { warning: 'revocationUnproven' as const } : {}),
+      ...(deactivated ? { warning: 'accountDeactivated' as const } : revocationUnproven ? { warning: 'revocationUnproven' as const } : {}),
     };
   }
 

@@ -15,13 +15,18 @@ export function watchRevocation(
   onRevoked: () => void,
   onUnproven: (claimed: boolean) => void = () => undefined,
   intervalMs = REVOCATION_CHECK_MS,
+  onDeactivated: (deactivated: boolean) => void = () => undefined,
 ): () => void {
   let stopped = false;
   const timer = setInterval(() => {
     // A failure other than `device_revoked` (network, restart) is retried at the next tick.
     if (client.isSignedIn)
       void client.checkAccess().then(
-        () => !stopped && onUnproven(false),
+        () => {
+          if (stopped) return;
+          onUnproven(false);
+          onDeactivated(false);
+        },
         () => undefined,
       );
   }, intervalMs);
@@ -34,11 +39,15 @@ export function watchRevocation(
   const unsubscribeUnproven = client.onRevocationUnproven(() => {
     if (!stopped) onUnproven(true);
   });
+  const unsubscribeDeactivated = client.onDeactivated(() => {
+    if (!stopped) onDeactivated(true);
+  });
   function stop(): void {
     stopped = true;
     clearInterval(timer);
     unsubscribe();
     unsubscribeUnproven();
+    unsubscribeDeactivated();
   }
   return stop;
 }

@@ -70,7 +70,10 @@ export async function rotateSession(svc: Services, refreshToken: string): Promis
     const row = await refreshTokenByHash(tx, hash);
     if (!row) return { kind: 'invalid' } as const;
     if (row.revoked_at !== null && row.revoked_reason === 'device_revoked') return { kind: 'deviceRevoked' } as const;
-    if (row.revoked_at !== null && row.revoked_reason === 'account_deactivated') return { kind: 'deactivated' } as const;
+    // Ended by a deactivation: still deactivated is `account_deactivated`; reactivated since, an ended session
+    // (the device then proves itself for a new one).
+    if (row.revoked_at !== null && row.revoked_reason === 'account_deactivated' && (await userById(tx, row.user_id))?.deactivated_at != null)
+      return { kind: 'deactivated' } as const;
     if (row.revoked_at !== null || row.expires_at <= now) return { kind: 'ended' } as const;
     if (!(await markRefreshUsed(tx, hash, now))) {
       await revokeSession(tx, row.id, 'refresh_token_reused', now);

@@ -29,9 +29,10 @@ export const sessionSchema = z.discriminatedUnion('state', [
     deviceName: z.string(),
     /**
      * Set when the key service claimed this device was revoked but showed no revocation statement signed
-     * by the account (docs/protocol.md §17): the keys were kept; the window says so.
+     * by the account (docs/protocol.md §17): the keys were kept; the window says so. `accountDeactivated`:
+     * the organisation deactivated the account (offboarding); nothing was erased, nothing new can be read.
      */
-    warning: z.literal('revocationUnproven').optional(),
+    warning: z.enum(['revocationUnproven', 'accountDeactivated']).optional(),
   }),
 ]);
 export type Session = z.infer<typeof sessionSchema>;
