@@ -244,13 +244,14 @@ export class ConversationSession {
       .then(() => this.drainKept())
       .finally(() => {
         this.keeping = undefined;
-        if (this.toKeep.size > 0 && !this.deps.disposed()) this.keep([]);
+        if (this.toKeep.size > 0) this.keep([]);
       });
   }
 
   private async drainKept(): Promise<void> {
     const keepActions = this.deps.stored?.keepActions?.bind(this.deps.stored);
-    while (keepActions !== undefined && this.toKeep.size > 0 && !this.deps.disposed()) {
+    // Also after dispose: what was learned is written out (dispose waits for it through `flush`).
+    while (keepActions !== undefined && this.toKeep.size > 0) {
       const batch = [...this.toKeep].slice(0, KEEP_BATCH);
       for (const [id] of batch) this.toKeep.delete(id);
       try {
