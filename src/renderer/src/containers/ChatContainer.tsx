@@ -5,6 +5,7 @@ import { ChatView } from '../components/ChatView';
 import { membershipLines } from '../model/membershipLines';
 import { conversationTitle, directPeer, isNewContact } from '../model/people';
 import { currentTimer, disappearingHeader, timerChangesOf, withExpiry } from '../model/disappearing';
+import { revealedRow } from '../model/reveal';
 import { timelineRows, typingLine } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
@@ -43,6 +44,8 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
     () => withExpiry(timelineRows(view, lines, members, selfUserId, { entries, delivered }), timers, new Set(expired), Math.max(now, Date.now())),
     [view, lines, members, selfUserId, entries, delivered, timers, expired, now],
   );
+  const reveal = useAppStore(chatSelectors.reveal(conversationId));
+  const revealed = useMemo(() => revealedRow(rows, reveal), [rows, reveal]);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
   const s = store.getState();
@@ -75,6 +78,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       onLoadOlder={() => void s.loadOlder(conversationId)}
       onOpenMembers={() => s.openPanel('members')}
       onOpenSecurity={() => s.openPanel('security')}
+      reveal={revealed}
     />
   );
 }
