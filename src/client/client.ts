@@ -688,7 +688,8 @@ export class Client {
       try {
         await searchScope(conversationId, () => this.conversations().then(() => this.membership!), this.membership);
       } catch (err) {
-        if (err instanceof SearchScopeError) throw new AppError('annotation_not_member', `you are not a member of conversation ${conversationId}`, 'permission');
+        if (err instanceof SearchScopeError)
+          throw new AppError('annotation_not_member', `you are not a member of conversation ${conversationId}`, 'permission');
         throw err;
       }
     }

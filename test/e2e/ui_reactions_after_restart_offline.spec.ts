@@ -22,17 +22,15 @@ const home = mkdtempSync(join(tmpdir(), 'seed-ui-reactions-offline-'));
 const stackDir = join(home, 'local-stack');
 const secretKey = randomBytes(32).toString('base64url');
 let relay: RunningRelay | undefined;
-let relayPort = 0;
 let keyService: KeyService;
 const hosts = {} as { alice: WebHost; bob: WebHost };
 
-const startTheRelay = (port: number) =>
+const startTheRelay = (port: number): Promise<RunningRelay> =>
   startRelay({ port, dataDir: join(stackDir, 'relay'), secretKey, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY });
 
 test.beforeAll(async () => {
   mkdirSync(stackDir, { recursive: true, mode: 0o700 });
   relay = await startTheRelay(0);
-  relayPort = relay.port;
   keyService = await startKeyService({
     port: 0,
     dataDir: join(stackDir, 'keyservice'),

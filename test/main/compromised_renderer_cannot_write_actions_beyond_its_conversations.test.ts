@@ -117,7 +117,8 @@ describe('a compromised renderer cannot write reactions and receipts beyond its 
       ["x' OR 1=1 --", [good]],
       [kept, [good, { event: 'added', action: { ...good.action, type: 'edit' } }]],
     ];
-    for (const args of bad) await expect(bob.call('keepMessageActions', ...args), JSON.stringify(args).slice(0, 80)).rejects.toMatchObject({ code: 'invalid_arguments' });
+    for (const args of bad)
+      await expect(bob.call('keepMessageActions', ...args), JSON.stringify(args).slice(0, 80)).rejects.toMatchObject({ code: 'invalid_arguments' });
     expect(await page(bob, kept)).toEqual(before);
   });
 

@@ -30,7 +30,8 @@ export function unstorableReason(action: ActionEvent): string | null {
   if (!isTimetoken(action.messageTimetoken) || !isTimetoken(action.actionTimetoken)) return 'a timetoken is not 1-20 digits';
   if (typeof action.actor !== 'string' || !ACTOR.test(action.actor)) return 'the actor is not a user id';
   if (action.type === RECEIPT_ACTION) return action.value === READ_VALUE ? null : `a receipt's value is "${READ_VALUE}"`;
-  if (action.type === REACTION_ACTION) return isReactionValue(action.value) ? null : `a reaction is 1-${MAX_REACTION_LENGTH} characters without spaces or control characters`;
+  if (action.type === REACTION_ACTION)
+    return isReactionValue(action.value) ? null : `a reaction is 1-${MAX_REACTION_LENGTH} characters without spaces or control characters`;
   return 'the type is neither reaction nor receipt';
 }
 

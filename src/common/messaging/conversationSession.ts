@@ -262,7 +262,10 @@ export class ConversationSession {
       } catch (error) {
         this.deps.failed(
           this.id,
-          new MessagingError('stored_history_failed', `keeping reactions and receipts of ${this.id}: ${error instanceof Error ? error.message : String(error)}`),
+          new MessagingError(
+            'stored_history_failed',
+            `keeping reactions and receipts of ${this.id}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
         );
       }
     }

@@ -21,7 +21,10 @@ export function findReveal(items: readonly TimelineItem[], timetoken: string): '
 }
 
 /** The row the list scrolls to (its key), with the jump's sequence number; null when no row shows the message. */
-export function revealedRow(rows: readonly TimelineRow[], reveal: { readonly timetoken: string; readonly seq: number } | null): { key: string; seq: number } | null {
+export function revealedRow(
+  rows: readonly TimelineRow[],
+  reveal: { readonly timetoken: string; readonly seq: number } | null,
+): { key: string; seq: number } | null {
   if (reveal === null) return null;
   // A message row names its timetoken; a refused one is keyed by it (conversationView.ts).
   const row = rows.find((r) => (r.kind === 'message' && r.timetoken === reveal.timetoken) || r.key === `tt:${reveal.timetoken}`);
