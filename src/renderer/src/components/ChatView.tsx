@@ -48,7 +48,7 @@ export interface ChatViewProps {
   onOpenMembers(): void;
   onOpenSecurity(): void;
   /** The row to scroll to, focus and highlight (a search hit), or null. */
-  reveal?: { readonly key: string; readonly seq: number } | null;
+  reveal?: { readonly key: string; readonly seq: number; done?(): void } | null;
 }
 
 const keyOf = (row: TimelineRow) => row.key;

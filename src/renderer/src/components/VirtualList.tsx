@@ -19,8 +19,11 @@ export interface VirtualListProps<T> {
   overscan?: number;
   onNearTop?(): void;
   testId?: string;
-  /** The row to scroll to, focus and highlight; a new `seq` jumps again to the same row. */
-  reveal?: { readonly key: string; readonly seq: number } | null;
+  /**
+   * The row to scroll to, focus and highlight; a new `seq` jumps again to the same row. `done` is called
+   * once the row has focus (the jump is then forgotten, so coming back to the list does not jump again).
+   */
+  reveal?: { readonly key: string; readonly seq: number; done?(): void } | null;
 }
 
 const NEAR_TOP = 120;
@@ -65,6 +68,7 @@ export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, ove
   // A jump to a row (after the effect above, so it wins over "stay at the bottom" on the same render).
   const revealed = useRef<number | null>(null);
   const focusKey = useRef<string | null>(null);
+  const [highlighted, setHighlighted] = useState<string | null>(null);
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || reveal === null || revealed.current === reveal.seq) return;
@@ -78,16 +82,19 @@ export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, ove
     // The anchor keeps the row where it is while the rows around it are measured.
     anchor.current = { key: reveal.key, delta: centered - top };
     focusKey.current = reveal.key;
+    setHighlighted(reveal.key);
     setScroll({ top: el.scrollTop, height: el.clientHeight });
   });
   // After layout and after a closing dialog gave focus back to where it was (its cleanup runs first).
   useEffect(() => {
     const key = focusKey.current;
-    if (key === null) return;
+    // Once the row is rendered as the highlighted one (focusable: tabIndex -1).
+    if (key === null || highlighted !== key) return;
     const row = scroller.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
     if (!row) return;
     focusKey.current = null;
     row.focus({ preventScroll: true });
+    reveal?.done?.();
   });
 
   function onScroll(e: UIEvent<HTMLDivElement>) {
@@ -130,7 +137,7 @@ export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, ove
                   key={key}
                   ref={(el) => measure(key, el)}
                   data-key={key}
-                  {...(reveal?.key === key ? { 'data-revealed': 'true', tabIndex: -1, className: 'revealed', 'aria-current': 'true' as const } : {})}
+                  {...(highlighted === key ? { 'data-revealed': 'true', tabIndex: -1, className: 'revealed', 'aria-current': 'true' as const } : {})}
                 >
                   {render(item)}
                 </div>

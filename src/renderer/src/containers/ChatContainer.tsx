@@ -5,7 +5,6 @@ import { ChatView } from '../components/ChatView';
 import { membershipLines } from '../model/membershipLines';
 import { conversationTitle, directPeer, isNewContact } from '../model/people';
 import { currentTimer, disappearingHeader, timerChangesOf, withExpiry } from '../model/disappearing';
-import { revealedRow } from '../model/reveal';
 import { timelineRows, typingLine } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
@@ -14,6 +13,7 @@ import { sessionSelectors } from '../state/sessionSlice';
 import { settingsSelectors } from '../state/settingsSlice';
 import { composerBlock, trustSelectors } from '../state/trustSlice';
 import { useAppStore, useAppStoreApi } from './storeContext';
+import { useRevealedRow } from './useRevealedRow';
 
 const OFFLINE_HINT = "You're offline. Messages you send now are kept on this computer and sent when you're back online.";
 
@@ -44,8 +44,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
     () => withExpiry(timelineRows(view, lines, members, selfUserId, { entries, delivered }), timers, new Set(expired), Math.max(now, Date.now())),
     [view, lines, members, selfUserId, entries, delivered, timers, expired, now],
   );
-  const reveal = useAppStore(chatSelectors.reveal(conversationId));
-  const revealed = useMemo(() => revealedRow(rows, reveal), [rows, reveal]);
+  const revealed = useRevealedRow(conversationId, rows);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
   const s = store.getState();

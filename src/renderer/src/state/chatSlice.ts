@@ -63,6 +63,8 @@ export interface ChatSlice {
    * the mark, in the same update (the search dialog closes there, so focus can move to the message).
    */
   revealMessage(id: ConversationId, timetoken: string, onFound?: () => void): Promise<RevealOutcome>;
+  /** The timeline showed the jump `seq`: forget it (returning to the conversation later does not jump again). */
+  consumeReveal(seq: number): void;
 }
 
 /** A message the timeline scrolls to and highlights. */
@@ -291,6 +293,9 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
           patch({ loadingOlder: { ...get().chat.loadingOlder, [id]: false } });
           refresh(id);
         }
+      },
+      consumeReveal(seq) {
+        if (get().chat.reveal?.seq === seq) patch({ reveal: null });
       },
       async deleteQueued(id, messageId) {
         if (bridge === undefined) return;
