@@ -14,7 +14,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LocalStore, type TextPlaintext } from '../../src/client';
 import type { MessageCrypto, StoredHistory } from '../../src/common/messaging/ports';
 import type { MessageItem } from '../../src/common/messaging/timelineItem';
-import { cleanup, conversation, participant, restart, startTestRelay, stop, waitFor, type Participant } from './harness';
+import type { ConversationId, DeviceId, MessageId, UserId } from '../../src/common/ids';
+import { ConversationSession } from '../../src/common/messaging/conversationSession';
+import type { MessagingError } from '../../src/common/messaging/errors';
+import { cleanup, conversation, MapCursorStore, participant, restart, startTestRelay, stop, waitFor, type Participant } from './harness';
 
 afterEach(cleanup);
 
@@ -136,6 +139,63 @@ describe('reactions and receipts survive a restart offline', { timeout: 60_000 }
     expect(shown(bob, dm)).toEqual([['hello', [{ value: '👍', actors: ['user-bob'], mine: true }], []]]);
     expect((await bob.messaging.send(dm, { type: 'string', body: 'still sending' })).state).toBe('sent');
     await stop(bob);
+    store.close();
+  });
+
+  it('a message over the store bound leaves out only its own actions; the others of the same batch are kept', async () => {
+    const relay = await startTestRelay();
+    const bob = await participant(relay, 'bob');
+    const store = LocalStore.open(join(mkdtempSync(join(tmpdir(), 'seed-stored-actions-bound-')), 'history.db'), randomBytes(32));
+    const conv = 'conv-bound-0001' as ConversationId;
+    const [flooded, calm] = ['17330000000000010000', '17330000000000020000'];
+    const message = (timetoken: string) => ({
+      conversationId: conv,
+      timetoken,
+      outcome: {
+        kind: 'ok' as const,
+        plaintext: { id: randomBytes(16).toString('base64url') as MessageId, sentAt: 1_733_000_000_000, type: 'string' as const, body: timetoken },
+        senderDevice: 'dev-alice-1' as DeviceId,
+        senderUser: 'user-alice' as UserId,
+        keyVersion: 1,
+      },
+    });
+    store.put([message(flooded), message(calm)]);
+    // A peer already flooded one message up to the store's bound (256 actions).
+    store.putActions(
+      conv,
+      Array.from({ length: 256 }, (_, i) => ({
+        event: 'added' as const,
+        action: {
+          messageTimetoken: flooded,
+          type: 'reaction',
+          value: `r${i}`,
+          actor: 'user-mallory',
+          actionTimetoken: String(BigInt(flooded) + BigInt(i + 1)),
+        },
+      })),
+    );
+    const failures: MessagingError[] = [];
+    const session = new ConversationSession(conv, {
+      pubnub: bob.pubnub,
+      crypto: bob.crypto,
+      cursors: new MapCursorStore(),
+      stored: storedHistory(store),
+      pageSize: 25,
+      changed: () => undefined,
+      failed: (_, error) => failures.push(error),
+      disposed: () => false,
+    });
+    // Learned in the same turn: one batch for both messages.
+    const more = { messageTimetoken: flooded, type: 'reaction', value: 'one-more', actor: 'user-mallory', actionTimetoken: String(BigInt(flooded) + 999n) };
+    const thumbs = { messageTimetoken: calm, type: 'reaction', value: '👍', actor: 'user-alice', actionTimetoken: String(BigInt(calm) + 1n) };
+    expect(session.applyAction('added', more)).toBe(true);
+    expect(session.applyAction('added', thumbs)).toBe(true);
+    await session.flush();
+
+    expect(store.actions(conv, [calm])).toEqual([{ ...thumbs, removed: false }]);
+    expect(store.actions(conv, [flooded])).toHaveLength(256);
+    expect(failures.map((f) => f.code)).toEqual(['stored_history_failed']);
+    expect(failures[0]?.message).toMatch(/at most 256 actions/);
     store.close();
   });
 });

@@ -18,6 +18,13 @@ import { compareTimetokens, isTimetoken, nextTimetoken, timetokenOf } from './ti
 /** At most this many action changes per store write (the bridge's bound is 500). */
 const KEEP_BATCH = 200;
 
+/** The changes of a batch, one list per annotated message. */
+function groupByMessage(changes: readonly ActionChange[]): ActionChange[][] {
+  const groups = new Map<string, ActionChange[]>();
+  for (const c of changes) groups.set(c.action.messageTimetoken, [...(groups.get(c.action.messageTimetoken) ?? []), c]);
+  return [...groups.values()];
+}
+
 export interface SessionDeps {
   readonly pubnub: PubNubClient;
   readonly crypto: MessageCrypto;
@@ -252,23 +259,28 @@ export class ConversationSession {
     const keepActions = this.deps.stored?.keepActions?.bind(this.deps.stored);
     // Also after dispose: what was learned is written out (dispose waits for it through `flush`).
     while (keepActions !== undefined && this.toKeep.size > 0) {
-      const batch = [...this.toKeep].slice(0, KEEP_BATCH);
-      for (const [id] of batch) this.toKeep.delete(id);
+      const batch = [...this.toKeep].slice(0, KEEP_BATCH).map(([id, change]) => {
+        this.toKeep.delete(id);
+        return change;
+      });
       try {
-        await keepActions(
-          this.id,
-          batch.map(([, change]) => change),
-        );
+        await keepActions(this.id, batch);
       } catch (error) {
-        this.deps.failed(
-          this.id,
-          new MessagingError(
-            'stored_history_failed',
-            `keeping reactions and receipts of ${this.id}: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        );
+        // A message over the store's bound (a flood of reactions) refuses the whole batch: the other
+        // messages' actions are written one message at a time, so only that message's are left out.
+        const byMessage = groupByMessage(batch);
+        if ((error as { code?: unknown } | null)?.code === 'annotation_refused' && byMessage.length > 1) {
+          for (const part of byMessage) await keepActions(this.id, part).catch((e: unknown) => this.keepFailed(e));
+        } else this.keepFailed(error);
       }
     }
+  }
+
+  private keepFailed(error: unknown): void {
+    this.deps.failed(
+      this.id,
+      new MessagingError('stored_history_failed', `keeping reactions and receipts of ${this.id}: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 
   private async fetch(query: PageQuery): Promise<HistoryEntry[]> {
