@@ -45,9 +45,11 @@ import {
   type PageQuery,
   type StoredMessage,
   type TextPlaintext,
+  type ActionChange,
+  type StoredAction,
 } from './store';
 import { expiryNow } from './store/expiry';
-import { parseSearchQuery, searchScope, type MembershipSnapshot, type MessageSearch, type SearchHit } from './store/search';
+import { parseSearchQuery, searchScope, SearchScopeError, type MembershipSnapshot, type MessageSearch, type SearchHit } from './store/search';
 import { OutboxSender, type OutboxChange } from './outboxSender';
 import { isTemporary, transportConfig } from './transport';
 import type { Vault } from './vault';
@@ -676,6 +678,32 @@ export class Client {
     this.need();
     await searchScope(conversationId, () => this.conversations().then(() => this.membership!), this.membership);
     return (await this.history?.around(conversationId, timetoken, limit)) ?? [];
+  }
+
+  /**
+   * Keeps reactions and read receipts of stored messages (docs/client.md "Reactions and receipts"), only in a
+   * conversation this user belongs to (`annotation_not_member` otherwise; the last verified list counts, the
+   * key service is asked when it does not hold the conversation). A bad batch is `annotation_refused`; either
+   * way nothing is written. Answers how many changes were kept (none for messages the store does not hold).
+   */
+  async storeActions(conversationId: ConversationId, changes: readonly ActionChange[]): Promise<number> {
+    this.need();
+    if (this.membership?.ids.has(conversationId) !== true) {
+      try {
+        await searchScope(conversationId, () => this.conversations().then(() => this.membership!), this.membership);
+      } catch (err) {
+        if (err instanceof SearchScopeError)
+          throw new AppError('annotation_not_member', `you are not a member of conversation ${conversationId}`, 'permission');
+        throw err;
+      }
+    }
+    return (await this.history?.putActions(conversationId, changes)) ?? 0;
+  }
+
+  /** The stored reactions and receipts (kept and removed) of some stored messages of a conversation. */
+  async storedActions(conversationId: ConversationId, timetokens: readonly string[]): Promise<StoredAction[]> {
+    this.need();
+    return (await this.history?.actions(conversationId, timetokens)) ?? [];
   }
 
   /**

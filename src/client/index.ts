@@ -33,6 +33,8 @@ export { STORE_FILE } from './store/localHistory';
 // Message search over the local store (docs/client.md "Search").
 export { fold, indexText, parseSearchQuery, SearchQueryError, SearchScopeError, type SearchHit } from './store';
 export { DEFAULT_OUTBOX_LIMITS, OutboxFullError, type OutboxEntry, type OutboxLimits } from './store';
+// Reactions and read receipts kept with stored messages (docs/client.md "Reactions and receipts").
+export { AnnotationRefusedError, MAX_ACTIONS_PER_MESSAGE, type ActionChange, type StoredAction } from './store';
 export { OUTBOX_RETRY_DELAYS_MS } from './client';
 export type { OutboxChange } from './outboxSender';
 export { advanceExpiryClockForTests, type ExpiredMessage } from './store/expiry';

@@ -2,8 +2,8 @@
  * Message search in Chromium (issue [store], docs/desktop.md "Search"): Bob's main keeps what he read in
  * its encrypted store; Ctrl+F searches it — by a word, by "cafe" for "café", by a two-character Japanese
  * term inside a sentence without spaces — and shows the conversation, sender and snippet with the match in
- * <mark>; Enter on a result jumps to the message (its conversation opens and the message shows, marked, in
- * its stored context). A word nowhere says so in plain language. Ctrl+K jumps to a conversation by name.
+ * <mark>; Enter on a result jumps to the message (its conversation opens and the message is scrolled into
+ * view, highlighted and focused). A word nowhere says so in plain language. Ctrl+K jumps to a conversation by name.
  * Real Chromium, web host, main handlers, client core, keychain, key service and relay (embedded stack).
  */
 import { expect, test } from '@playwright/test';
@@ -61,19 +61,16 @@ test('search finds a message by a word and by a CJK term; Enter jumps to it; Ctr
   await expect(results.first().locator('mark')).toHaveText(['東京']);
   await expect(dialog.getByTestId('search-status')).toHaveText('1 message found in your conversations.');
 
-  // Enter jumps to the message: its conversation opens and the message shows, marked, among its neighbours.
+  // Enter jumps to the message: its conversation opens, the dialog closes, and the message is in view,
+  // highlighted, focused and announced.
   await input.press('Enter');
-  const hit = dialog.getByTestId('search-context-hit');
-  await expect(hit.getByTestId('search-snippet')).toHaveText(texts[1]!, { timeout: 15_000 });
-  await expect(hit).toContainText('Alice');
-  await expect(hit).toHaveAttribute('aria-current', 'true');
-  await expect(hit).toBeFocused();
-  await expect(hit.locator('mark')).toHaveText(['東京']);
-  await expect(dialog.getByTestId('search-context-row').getByTestId('search-snippet')).toHaveText([texts[0]!, texts[2]!]);
-  await dialog.getByTestId('search-go-to-conversation').click();
-  await expect(dialog).toBeHidden();
+  await expect(dialog).toBeHidden({ timeout: 15_000 });
   await expect(b.getByTestId('chat-title')).toHaveText('Alice');
-  await expect(b.getByRole('log').getByTestId('message-text').filter({ hasText: texts[1]! })).toBeVisible();
+  const revealed = b.getByRole('log').locator('[data-revealed]');
+  await expect(revealed.getByTestId('message-text')).toHaveText(texts[1]!);
+  await expect(revealed).toBeInViewport();
+  await expect(revealed).toBeFocused();
+  await expect(b.getByTestId('jump-announcement')).toHaveText(/^Showing the message from Alice on .+ in Alice\.$/);
 
   // Ctrl+K: the quick switcher, keyboard only.
   await a.keyboard.press('Control+k');

@@ -44,6 +44,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "followChannel": "function",
         "getSettings": "function",
         "historyPage": "function",
+        "keepMessageActions": "function",
         "keychainStatus": "function",
         "leaveConversation": "function",
         "listChannels": "function",

@@ -19,3 +19,4 @@ export {
 } from './searchIndex';
 export { SearchScopeError, searchScope, type MessageSearch } from './search';
 export { DEFAULT_OUTBOX_LIMITS, Outbox, OutboxDuplicateError, OutboxEntryUnknownError, OutboxFullError, type OutboxEntry, type OutboxLimits } from './outbox';
+export { AnnotationRefusedError, MAX_ACTION_BATCH, MAX_ACTIONS_PER_MESSAGE, type ActionChange, type StoredAction } from './annotationStore';

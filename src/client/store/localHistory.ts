@@ -16,6 +16,7 @@ import type { SearchHit, SearchOptions } from './searchIndex';
 import type { Snapshot, SnapshotName } from './snapshots';
 import type { Outbox, OutboxLimits } from './outbox';
 import type { LocalStoreKey } from './storeKey';
+import type { ActionChange, StoredAction } from './annotationStore';
 
 /** The longest wait between two expiry sweeps (a sleeping machine's timers run late). */
 const SWEEP_MAX_WAIT_MS = 60_000;
@@ -145,6 +146,14 @@ export class LocalHistory {
 
   async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
     return (await this.store()).search(query, options);
+  }
+
+  async putActions(conversationId: ConversationId, changes: readonly ActionChange[]): Promise<number> {
+    return (await this.store()).putActions(conversationId, changes);
+  }
+
+  async actions(conversationId: ConversationId, timetokens: readonly string[]): Promise<StoredAction[]> {
+    return (await this.store()).actions(conversationId, timetokens);
   }
 
   /** The offline send queue in the same encrypted database. */

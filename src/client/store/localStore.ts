@@ -29,6 +29,7 @@ import {
 } from './messageRows';
 import { SNAPSHOTS_MIGRATION, type Snapshot, type SnapshotName } from './snapshots';
 import { OUTBOX_MIGRATION, Outbox, type OutboxLimits } from './outbox';
+import { actionsOf, ANNOTATIONS_MIGRATION, AnnotationRefusedError, putActions, type ActionChange, type StoredAction } from './annotationStore';
 
 /** The bodies the store keeps: text and JSON (binary bodies are not shown in this version). */
 export type TextPlaintext = Exclude<MessagePlaintext, { type: 'binary' }>;
@@ -74,6 +75,7 @@ export const MIGRATIONS: readonly string[] = [
   OUTBOX_MIGRATION,
   EXPIRY_MIGRATION, // message expiry (disappearing messages; expiry.ts)
   COMPACT_MESSAGES_MIGRATION, // compact rows: integer keys, interned ids, search index without positions (messageRows.ts)
+  ANNOTATIONS_MIGRATION, // reactions and read receipts (annotationStore.ts); keyed on the message's row key
 ];
 
 const TIMETOKEN = /^\d{1,20}$/;
@@ -381,6 +383,26 @@ export class LocalStore {
       return searchStore(this.db, this.names, query, options);
     } catch (err) {
       throw err instanceof SearchQueryError ? err : failed(err);
+    }
+  }
+
+  /** Keeps reactions and receipts of stored messages (annotationStore.ts); a bad batch is `AnnotationRefusedError`, nothing written. */
+  putActions(conversationId: ConversationId, changes: readonly ActionChange[]): number {
+    this.check();
+    try {
+      return putActions(this.db, conversationId, changes);
+    } catch (err) {
+      throw err instanceof AnnotationRefusedError ? err : failed(err);
+    }
+  }
+
+  /** The stored reactions and receipts (kept and removed) of some messages of a conversation. */
+  actions(conversationId: ConversationId, timetokens: readonly string[]): StoredAction[] {
+    this.check();
+    try {
+      return actionsOf(this.db, conversationId, timetokens);
+    } catch (err) {
+      throw failed(err);
     }
   }
 

@@ -34,6 +34,7 @@ import {
   envelopeJsonSchema,
   HISTORY_PAGE_MAX,
   historyPageArgsSchema,
+  keepActionsArgsSchema,
   storedMessageSchema,
   OPEN_BATCH_MAX,
   openArgsSchema,
@@ -137,6 +138,13 @@ export const contract = {
    * with its outcome): the newest `limit` messages before `before`, in timetoken order. Works offline.
    */
   historyPage: { args: historyPageArgsSchema, result: z.array(storedMessageSchema).max(HISTORY_PAGE_MAX) },
+  /**
+   * Keeps reactions and read receipts of stored messages in main's local store (docs/client.md "Reactions and
+   * receipts"), so `historyPage` answers them with their messages after a restart. Only in a conversation the
+   * user is in (`annotation_not_member`); a batch over the store's bounds is `annotation_refused`, nothing kept.
+   * Answers how many changes were kept.
+   */
+  keepMessageActions: { args: keepActionsArgsSchema, result: z.number().int().min(0) },
   /**
    * Full-text search of the stored history in main (docs/client.md "Search"), newest first: in one
    * conversation or all the user belongs to. Hits carry a snippet with highlight ranges; an empty or too

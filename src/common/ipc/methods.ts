@@ -33,6 +33,7 @@ export const methodNames = [
   'openMessage',
   'openMessages',
   'historyPage',
+  'keepMessageActions',
   'searchMessages',
   'messageContext',
   'queueMessage',

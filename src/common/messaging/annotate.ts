@@ -4,15 +4,13 @@
  * annotations change as soon as the transport confirms, and again (idempotently) when the live action event
  * arrives. A duplicate add (409) or a removal of something already gone (404) counts as done.
  */
-import { isWellFormedUnicode } from '../encoding/utf8';
-import { READ_VALUE, RECEIPT_ACTION, REACTION_ACTION } from './annotations';
+import { isReactionValue, MAX_REACTION_LENGTH, READ_VALUE, RECEIPT_ACTION, REACTION_ACTION } from './annotations';
 import type { ConversationSession } from './conversationSession';
 import { InvalidInputError, TransportError } from './errors';
 import { classifyFailure, type PubNubClient } from './transport';
 import { compareTimetokens, timetokenOf } from './timetoken';
 
-/** Longest reaction value accepted (an emoji sequence or a short code). */
-export const MAX_REACTION_LENGTH = 64;
+export { MAX_REACTION_LENGTH } from './annotations';
 
 export interface AnnotateDeps {
   readonly pubnub: PubNubClient;
@@ -44,14 +42,14 @@ export async function unreact(session: ConversationSession, messageTimetoken: st
   } catch (error) {
     if (statusCode(error) !== 404) throw actionError(error, 'remove a reaction');
   }
-  if (session.annotations.apply('removed', action)) deps.changed(session);
+  if (session.applyAction('removed', action)) deps.changed(session);
 }
 
 async function add(session: ConversationSession, messageTimetoken: string, type: string, value: string, deps: AnnotateDeps): Promise<void> {
   try {
     const response = await deps.pubnub.addMessageAction({ channel: session.channel, messageTimetoken, action: { type, value } });
     const data = response.data;
-    const applied = session.annotations.apply('added', {
+    const applied = session.applyAction('added', {
       messageTimetoken,
       type,
       value,
@@ -65,7 +63,7 @@ async function add(session: ConversationSession, messageTimetoken: string, type:
 }
 
 function checkReaction(value: unknown): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_REACTION_LENGTH || !isWellFormedUnicode(value) || /[\p{Cc}\s]/u.test(value)) {
+  if (!isReactionValue(value)) {
     throw new InvalidInputError(`a reaction is 1-${MAX_REACTION_LENGTH} characters without spaces or control characters`);
   }
 }

@@ -5,11 +5,35 @@
  * by its action timetoken; a removed one stays removed even if an older history page still lists it.
  * A read receipt on a message means "read up to here": it covers every earlier message too.
  */
-import { compareTimetokens } from './timetoken';
+import { isWellFormedUnicode } from '../encoding/utf8';
+import { compareTimetokens, isTimetoken } from './timetoken';
 
 export const REACTION_ACTION = 'reaction';
 export const RECEIPT_ACTION = 'receipt';
 export const READ_VALUE = 'read';
+
+/** Longest reaction value accepted (an emoji sequence or a short code). */
+export const MAX_REACTION_LENGTH = 64;
+/** An actor (a PubNub user id): a user id's characters, bounded. */
+const ACTOR = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A reaction value this app sends and keeps: 1-64 characters, well-formed, no spaces or control characters. */
+export function isReactionValue(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_REACTION_LENGTH && isWellFormedUnicode(value) && !/[\p{Cc}\s]/u.test(value);
+}
+
+/**
+ * Why an action cannot be kept in the local store (null when it can): only `reaction`/<a reaction value> and
+ * `receipt`/`read`, with well-formed timetokens and actor. The store in main checks the same.
+ */
+export function unstorableReason(action: ActionEvent): string | null {
+  if (!isTimetoken(action.messageTimetoken) || !isTimetoken(action.actionTimetoken)) return 'a timetoken is not 1-20 digits';
+  if (typeof action.actor !== 'string' || !ACTOR.test(action.actor)) return 'the actor is not a user id';
+  if (action.type === RECEIPT_ACTION) return action.value === READ_VALUE ? null : `a receipt's value is "${READ_VALUE}"`;
+  if (action.type === REACTION_ACTION)
+    return isReactionValue(action.value) ? null : `a reaction is 1-${MAX_REACTION_LENGTH} characters without spaces or control characters`;
+  return 'the type is neither reaction nor receipt';
+}
 
 /** One message action as the transport reports it. */
 export interface ActionEvent {
@@ -20,13 +44,25 @@ export interface ActionEvent {
   readonly actionTimetoken: string;
 }
 
+/** An action added, or removed for good (as kept in the host's local store). */
+export interface ActionChange {
+  readonly event: 'added' | 'removed';
+  readonly action: ActionEvent;
+}
+
+/** An action as the host's local store kept it: `removed` when it was taken back. */
+export interface StoredAction extends ActionEvent {
+  readonly removed: boolean;
+}
+
 /** History's `actions` field of one message: type → value → [{uuid, actionTimetoken}]. */
 export type HistoryActions = Record<string, Record<string, readonly { readonly uuid: string; readonly actionTimetoken: string }[]>>;
 
 export class Annotations {
   /** Message timetoken → action id → action. */
   private readonly byMessage = new Map<string, Map<string, ActionEvent>>();
-  private readonly removed = new Set<string>();
+  /** Action id → the removed action (a removal wins over any later listing of the same action). */
+  private readonly removed = new Map<string, ActionEvent>();
   private changes = 0;
 
   get revision(): number {
@@ -38,7 +74,7 @@ export class Annotations {
     const id = actionId(action);
     const actions = this.byMessage.get(action.messageTimetoken) ?? new Map<string, ActionEvent>();
     if (event === 'removed') {
-      this.removed.add(id);
+      this.removed.set(id, action);
       if (!actions.delete(id)) return false;
     } else {
       if (this.removed.has(id) || actions.has(id)) return false;
@@ -56,6 +92,13 @@ export class Annotations {
         for (const a of list) this.apply('added', { messageTimetoken, type, value, actor: a.uuid, actionTimetoken: a.actionTimetoken });
       }
     }
+  }
+
+  /** Every action known on a message, added and removed (to keep them in the local store). */
+  known(messageTimetoken: string): { event: 'added' | 'removed'; action: ActionEvent }[] {
+    const added = [...(this.byMessage.get(messageTimetoken)?.values() ?? [])].map((action) => ({ event: 'added' as const, action }));
+    const removed = [...this.removed.values()].filter((a) => a.messageTimetoken === messageTimetoken).map((action) => ({ event: 'removed' as const, action }));
+    return [...added, ...removed];
   }
 
   /** Reaction values on a message with their actors, in order of first use. */

@@ -8,12 +8,22 @@
  */
 import { conversationPubnubChannel } from '../pubnubChannels';
 import type { ConversationId } from '../ids';
-import { Annotations } from './annotations';
+import { Annotations, unstorableReason, type ActionChange, type ActionEvent, type HistoryActions } from './annotations';
 import { MessagingError, TransportError } from './errors';
 import type { CursorStore, MessageCrypto, OpenOutcome, StoredEntry, StoredHistory } from './ports';
 import { Timeline, type ReceivedRecord } from './timeline';
 import { classifyFailure, fetchPage, type HistoryEntry, type PageQuery, type PubNubClient } from './transport';
 import { compareTimetokens, isTimetoken, nextTimetoken, timetokenOf } from './timetoken';
+
+/** At most this many action changes per store write (the bridge's bound is 500). */
+const KEEP_BATCH = 200;
+
+/** The changes of a batch, one list per annotated message. */
+function groupByMessage(changes: readonly ActionChange[]): ActionChange[][] {
+  const groups = new Map<string, ActionChange[]>();
+  for (const c of changes) groups.set(c.action.messageTimetoken, [...(groups.get(c.action.messageTimetoken) ?? []), c]);
+  return [...groups.values()];
+}
 
 export interface SessionDeps {
   readonly pubnub: PubNubClient;
@@ -48,6 +58,9 @@ export class ConversationSession {
   private catchingUp: Promise<void> | undefined;
   private catchUpAgain = false;
   private older: Promise<number> | undefined;
+  /** Action changes waiting to be kept in the host's store (action id → change; a removal replaces an add). */
+  private readonly toKeep = new Map<string, ActionChange>();
+  private keeping: Promise<void> | undefined;
 
   constructor(
     readonly id: ConversationId,
@@ -71,6 +84,17 @@ export class ConversationSession {
   receiveLive(arrival: Arrival): Promise<void> {
     if (this.live) this.advanceCursor(arrival.timetoken);
     return this.ingest(arrival);
+  }
+
+  /**
+   * A reaction or receipt learned (live event, history page, or this user's own): into the annotations and,
+   * when it changed them, into the host's store (batched; a store failure is reported, messaging goes on).
+   * False when it changed nothing.
+   */
+  applyAction(event: 'added' | 'removed', action: ActionEvent): boolean {
+    if (!this.annotations.apply(event, action)) return false;
+    this.keep([{ event, action }]);
+    return true;
   }
 
   /** Re-opens the envelopes waiting for `keyVersion`. */
@@ -178,6 +202,10 @@ export class ConversationSession {
     let added = 0;
     for (const entry of page) {
       if (!isTimetoken(entry.timetoken)) continue;
+      for (const a of entry.actions ?? []) {
+        const { removed, ...action } = a;
+        this.annotations.apply(removed ? 'removed' : 'added', action);
+      }
       const record = this.timeline.claim(timetokenOf(entry.timetoken), undefined, null);
       if (record === undefined) continue;
       this.timeline.settle(record, entry.outcome);
@@ -187,9 +215,72 @@ export class ConversationSession {
   }
 
   private async ingestPage(page: HistoryEntry[]): Promise<void> {
-    for (const entry of page) if (entry.actions !== undefined) this.annotations.applyHistory(entry.timetoken, entry.actions);
+    const learned: ActionChange[] = [];
+    for (const entry of page) if (entry.actions !== undefined) learned.push(...this.applyHistory(entry.timetoken, entry.actions));
     await Promise.all(page.map((entry) => this.ingest(entry)));
+    // After the messages were opened (and so stored): the store keeps actions of the messages it holds only.
+    this.keep(learned);
     this.deps.changed(this.id);
+  }
+
+  /** A history page's `actions` of one message into the annotations; answers the changes. */
+  private applyHistory(messageTimetoken: string, actions: HistoryActions): ActionChange[] {
+    const changes: ActionChange[] = [];
+    for (const [type, values] of Object.entries(actions)) {
+      for (const [value, list] of Object.entries(values)) {
+        for (const a of list) {
+          const action = { messageTimetoken, type, value, actor: a.uuid, actionTimetoken: a.actionTimetoken };
+          if (this.annotations.apply('added', action)) changes.push({ event: 'added', action });
+        }
+      }
+    }
+    return changes;
+  }
+
+  /** Queues action changes for the host's store; one batch per turn, the next when it is done. */
+  private keep(changes: readonly ActionChange[]): void {
+    if (this.deps.stored?.keepActions === undefined) return;
+    for (const change of changes) {
+      if (unstorableReason(change.action) !== null) continue;
+      const a = change.action;
+      const id = `${a.messageTimetoken}/${a.actionTimetoken}/${a.type}/${a.value}/${a.actor}`;
+      if (this.toKeep.get(id)?.event !== 'removed') this.toKeep.set(id, change);
+    }
+    if (this.toKeep.size === 0 || this.keeping !== undefined) return;
+    this.keeping = Promise.resolve()
+      .then(() => this.drainKept())
+      .finally(() => {
+        this.keeping = undefined;
+        if (this.toKeep.size > 0) this.keep([]);
+      });
+  }
+
+  private async drainKept(): Promise<void> {
+    const keepActions = this.deps.stored?.keepActions?.bind(this.deps.stored);
+    // Also after dispose: what was learned is written out (dispose waits for it through `flush`).
+    while (keepActions !== undefined && this.toKeep.size > 0) {
+      const batch = [...this.toKeep].slice(0, KEEP_BATCH).map(([id, change]) => {
+        this.toKeep.delete(id);
+        return change;
+      });
+      try {
+        await keepActions(this.id, batch);
+      } catch (error) {
+        // A message over the store's bound (a flood of reactions) refuses the whole batch: the other
+        // messages' actions are written one message at a time, so only that message's are left out.
+        const byMessage = groupByMessage(batch);
+        if ((error as { code?: unknown } | null)?.code === 'annotation_refused' && byMessage.length > 1) {
+          for (const part of byMessage) await keepActions(this.id, part).catch((e: unknown) => this.keepFailed(e));
+        } else this.keepFailed(error);
+      }
+    }
+  }
+
+  private keepFailed(error: unknown): void {
+    this.deps.failed(
+      this.id,
+      new MessagingError('stored_history_failed', `keeping reactions and receipts of ${this.id}: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 
   private async fetch(query: PageQuery): Promise<HistoryEntry[]> {
@@ -208,6 +299,8 @@ export class ConversationSession {
       if (this.deps.disposed()) return;
       if (outcome.kind === 'pending' && epoch !== this.keyEpoch) continue;
       this.timeline.settle(record, outcome);
+      // Actions learned before the message was opened (and stored) are kept now that the store holds it.
+      if (outcome.kind !== 'pending') this.keep(this.annotations.known(record.timetoken));
       this.deps.changed(this.id);
       return;
     }
@@ -272,8 +365,9 @@ export class ConversationSession {
       });
   }
 
-  /** Resolves when every cursor save requested so far has finished. */
-  flush(): Promise<void> {
-    return this.saving;
+  /** Resolves when every cursor save and every store write of actions requested so far has finished. */
+  async flush(): Promise<void> {
+    await this.saving;
+    while (this.keeping !== undefined) await this.keeping;
   }
 }

@@ -45,7 +45,7 @@ export function routeAction(messaging: Messaging, session: ConversationSession, 
     actor: d.uuid,
     actionTimetoken: timetokenOf(d.actionTimetoken),
   };
-  if (session.annotations.apply(event.event, action)) messaging.markChanged(session.id);
+  if (session.applyAction(event.event, action)) messaging.markChanged(session.id);
 }
 
 export function handleStatus(messaging: Messaging, status: PubNub.StatusEvent | PubNub.Status): void {

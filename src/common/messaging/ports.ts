@@ -6,6 +6,7 @@
  */
 import type { ConversationId, DeviceId, UserId } from '../ids';
 import type { MessagePlaintext } from '../protocol/plaintext';
+import type { ActionChange, StoredAction } from './annotations';
 
 /** The result of opening one envelope. */
 export type OpenOutcome =
@@ -46,6 +47,8 @@ export interface CursorStore {
 export interface StoredEntry {
   readonly timetoken: string;
   readonly outcome: Exclude<OpenOutcome, { kind: 'pending' }>;
+  /** Its stored reactions and receipts (kept and removed), when the store keeps them. */
+  readonly actions?: readonly StoredAction[];
 }
 
 /**
@@ -56,4 +59,10 @@ export interface StoredEntry {
 export interface StoredHistory {
   /** The newest `limit` stored messages before `before` (the newest when absent), in timetoken order. */
   page(conversationId: ConversationId, query: { before?: string; limit: number }): Promise<StoredEntry[]>;
+  /**
+   * Keeps reactions and receipts of stored messages (docs/messaging.md §Receipts and reactions), so `page`
+   * answers them after a restart; the store skips messages it does not hold. Optional: a host without it
+   * keeps them in memory only.
+   */
+  keepActions?(conversationId: ConversationId, changes: readonly ActionChange[]): Promise<void>;
 }

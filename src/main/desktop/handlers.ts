@@ -29,6 +29,7 @@ import {
   type ContactTrust,
   type CoreMessageCrypto,
   type ExpiredMessage,
+  type StoredAction,
   type StoredMessage,
   type TextPlaintext,
 } from '../../client';
@@ -406,10 +407,21 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         conversationId,
         query.before === undefined ? { limit: query.limit } : { before: query.before, limit: query.limit },
       );
-      return page.map((m) => ({
-        timetoken: m.timetoken,
-        outcome: m.outcome.kind === 'ok' ? { ...m.outcome, plaintext: toBridgePlaintext(m.outcome.plaintext)! } : m.outcome,
-      }));
+      // Each message's stored reactions and receipts go with it, so they show after a restart offline.
+      const byMessage = new Map<string, StoredAction[]>();
+      for (const a of await client.storedActions(
+        conversationId,
+        page.map((m) => m.timetoken),
+      ))
+        byMessage.set(a.messageTimetoken, [...(byMessage.get(a.messageTimetoken) ?? []), a]);
+      return page.map((m) => {
+        const kept = byMessage.get(m.timetoken);
+        return { ...storedView(m), ...(kept === undefined ? {} : { actions: kept.slice(0, 256) }) };
+      });
+    },
+    async keepMessageActions(conversationId, changes) {
+      const { client } = await signedIn();
+      return client.storeActions(conversationId, changes);
     },
     async searchMessages(a) {
       const { client } = await signedIn();

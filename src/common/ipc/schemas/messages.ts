@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConversationIdSchema, DeviceIdSchema, MessageIdSchema, UserIdSchema } from '../../ids';
+import { MAX_REACTION_LENGTH, unstorableReason } from '../../messaging/annotations';
 
 const jsonValue: z.ZodType<unknown> = z.json();
 
@@ -66,6 +67,39 @@ export const historyQuerySchema = z.strictObject({
 });
 export const historyPageArgsSchema = z.tuple([ConversationIdSchema, historyQuerySchema]);
 
+const timetoken = z.string().regex(/^\d{1,20}$/);
+
+/**
+ * One reaction or read receipt (a PubNub message action; docs/messaging.md §Receipts and reactions): only
+ * `reaction`/<emoji, 1-64 characters> and `receipt`/`read`, actor a user id, timetokens 1-20 digits.
+ */
+export const messageActionSchema = z
+  .strictObject({
+    messageTimetoken: timetoken,
+    type: z.enum(['reaction', 'receipt']),
+    value: z.string().min(1).max(MAX_REACTION_LENGTH),
+    actor: UserIdSchema,
+    actionTimetoken: timetoken,
+  })
+  .refine((a) => unstorableReason(a) === null, 'not a reaction or read receipt this app keeps');
+
+/** At most this many action changes per `keepMessageActions` call. */
+export const ACTION_BATCH_MAX = 500;
+
+/** An action added, or removed for good (a removal wins over any later listing). */
+export const actionChangeSchema = z.strictObject({ event: z.enum(['added', 'removed']), action: messageActionSchema });
+export const keepActionsArgsSchema = z.tuple([ConversationIdSchema, z.array(actionChangeSchema).min(1).max(ACTION_BATCH_MAX)]);
+
+/** A stored action as `historyPage` answers it with its message: `removed` when it was taken back. */
+export const storedActionSchema = z.object({
+  messageTimetoken: timetoken,
+  type: z.string().max(16),
+  value: z.string().max(MAX_REACTION_LENGTH),
+  actor: z.string().max(64),
+  actionTimetoken: timetoken,
+  removed: z.boolean(),
+});
+
 /** One stored message as main kept it when it opened the envelope: opened, or refused with its code. */
 export const storedMessageSchema = z.object({
   timetoken: z.string().regex(/^\d{1,20}$/),
@@ -73,5 +107,7 @@ export const storedMessageSchema = z.object({
     z.object({ kind: z.literal('ok'), plaintext: bridgePlaintextSchema, senderDevice: DeviceIdSchema, senderUser: UserIdSchema, keyVersion: z.number().int() }),
     z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
   ]),
+  /** Its stored reactions and receipts (`historyPage`); absent when none. At most 256 (the store's bound). */
+  actions: z.array(storedActionSchema).max(256).optional(),
 });
 export type StoredMessageView = z.infer<typeof storedMessageSchema>;

@@ -47,6 +47,8 @@ export interface ChatViewProps {
   onLoadOlder(): void;
   onOpenMembers(): void;
   onOpenSecurity(): void;
+  /** The row to scroll to, focus and highlight (a search hit), or null. */
+  reveal?: { readonly key: string; readonly seq: number; done?(): void } | null;
 }
 
 const keyOf = (row: TimelineRow) => row.key;
@@ -122,6 +124,7 @@ export function ChatView(props: ChatViewProps) {
         label={`Messages with ${props.title}`}
         onNearTop={props.reachedStart || !props.loaded ? undefined : props.onLoadOlder}
         testId="message-log"
+        reveal={props.reveal ?? null}
         render={(row) => (
           <MessageRow row={row} onRetry={props.onRetry} onReact={props.onReact} onRetryQueued={props.onRetryQueued} onDeleteQueued={props.onDeleteQueued} />
         )}

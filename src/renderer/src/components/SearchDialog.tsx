@@ -3,7 +3,8 @@
  * listbox: the arrow keys move the active result while focus stays in the input, Enter or a click opens
  * it; a checkbox widens the search from the open conversation to all; a live status line says what was
  * found ("No messages match …"). An opened result shows the stored messages around it with the found one
- * marked and focused; "Back to results" returns. Escape closes (Dialog).
+ * marked and focused, and a sentence while it is found in the conversation (the dialog then closes on it)
+ * or why it cannot be shown there; "Back to results" returns. Escape closes (Dialog).
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchHitView } from '../../../common/ipc/schemas/search';
@@ -36,7 +37,14 @@ export interface SearchDialogProps {
   status: string;
   results: readonly SearchResultRow[];
   /** The opened result's surroundings, or null while the results list shows. */
-  context: { readonly title: string; readonly rows: readonly ContextRow[]; readonly loading: boolean; readonly hit: SearchResultRow } | null;
+  context: {
+    readonly title: string;
+    readonly rows: readonly ContextRow[];
+    readonly loading: boolean;
+    readonly hit: SearchResultRow;
+    /** The jump into the conversation under way, or why it did not happen; null when there is nothing to say. */
+    readonly jumpText?: string | null;
+  } | null;
   onQuery(query: string): void;
   onAll(all: boolean): void;
   onOpen(hit: SearchHitView): void;
@@ -138,6 +146,9 @@ function MessageContextView({ context, onBack, onClose }: { context: NonNullable
         In <strong>{context.title}</strong>: the message from {context.hit.sender} on {context.hit.date}, with the messages around it.
       </p>
       {context.loading && <p aria-busy="true">Loading the messages around it…</p>}
+      <p className="muted search-jump-status" role="status" data-testid="search-jump-status">
+        {context.jumpText ?? ''}
+      </p>
       <ol className="search-context" aria-label="Messages around the one found">
         {context.rows.map((row) => (
           <li

@@ -3,9 +3,11 @@
  * scroll-back). Only the rows in and near the viewport are rendered; row heights are measured as rows
  * render (model/windowing.ts does the arithmetic). It stays at the bottom while the user is there, keeps
  * the visible row in place when older rows are prepended, asks for more when scrolled near the top, and
- * offers a "newest" button when rows arrive below while the user reads further up.
+ * offers a "newest" button when rows arrive below while the user reads further up. Given `reveal` (a search
+ * hit), it scrolls that row to the middle of the view, keeps it there while row heights are measured, moves
+ * keyboard focus to it and marks it (`data-revealed`; styles.css flashes it briefly).
  */
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
 import { computeWindow, offsetOf } from '../model/windowing';
 
 export interface VirtualListProps<T> {
@@ -17,12 +19,17 @@ export interface VirtualListProps<T> {
   overscan?: number;
   onNearTop?(): void;
   testId?: string;
+  /**
+   * The row to scroll to, focus and highlight; a new `seq` jumps again to the same row. `done` is called
+   * once the row has focus (the jump is then forgotten, so coming back to the list does not jump again).
+   */
+  reveal?: { readonly key: string; readonly seq: number; done?(): void } | null;
 }
 
 const NEAR_TOP = 120;
 const AT_BOTTOM = 40;
 
-export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, overscan = 6, onNearTop, testId }: VirtualListProps<T>) {
+export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, overscan = 6, onNearTop, testId, reveal = null }: VirtualListProps<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
   const [, setMeasured] = useState(0);
@@ -56,6 +63,38 @@ export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, ove
       const index = keys.indexOf(anchor.current.key);
       if (index >= 0) el.scrollTop = offsetOf(index, heightOf, estimate) + anchor.current.delta;
     }
+  });
+
+  // A jump to a row (after the effect above, so it wins over "stay at the bottom" on the same render).
+  const revealed = useRef<number | null>(null);
+  const focusKey = useRef<string | null>(null);
+  const [highlighted, setHighlighted] = useState<string | null>(null);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || reveal === null || revealed.current === reveal.seq) return;
+    const index = keys.indexOf(reveal.key);
+    if (index < 0) return;
+    revealed.current = reveal.seq;
+    atBottom.current = false;
+    const top = offsetOf(index, heightOf, estimate);
+    const centered = Math.max(0, top - Math.max(0, (el.clientHeight - (heightOf(index) ?? estimate)) / 2));
+    el.scrollTop = centered;
+    // The anchor keeps the row where it is while the rows around it are measured.
+    anchor.current = { key: reveal.key, delta: centered - top };
+    focusKey.current = reveal.key;
+    setHighlighted(reveal.key);
+    setScroll({ top: el.scrollTop, height: el.clientHeight });
+  });
+  // After layout and after a closing dialog gave focus back to where it was (its cleanup runs first).
+  useEffect(() => {
+    const key = focusKey.current;
+    // Once the row is rendered as the highlighted one (focusable: tabIndex -1).
+    if (key === null || highlighted !== key) return;
+    const row = scroller.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+    if (!row) return;
+    focusKey.current = null;
+    row.focus({ preventScroll: true });
+    reveal?.done?.();
   });
 
   function onScroll(e: UIEvent<HTMLDivElement>) {
@@ -94,7 +133,12 @@ export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, ove
             {items.slice(win.start, win.end).map((item) => {
               const key = keyOf(item);
               return (
-                <div key={key} ref={(el) => measure(key, el)} data-key={key}>
+                <div
+                  key={key}
+                  ref={(el) => measure(key, el)}
+                  data-key={key}
+                  {...(highlighted === key ? { 'data-revealed': 'true', tabIndex: -1, className: 'revealed', 'aria-current': 'true' as const } : {})}
+                >
                   {render(item)}
                 </div>
               );

@@ -13,6 +13,7 @@ import { sessionSelectors } from '../state/sessionSlice';
 import { settingsSelectors } from '../state/settingsSlice';
 import { composerBlock, trustSelectors } from '../state/trustSlice';
 import { useAppStore, useAppStoreApi } from './storeContext';
+import { useRevealedRow } from './useRevealedRow';
 
 const OFFLINE_HINT = "You're offline. Messages you send now are kept on this computer and sent when you're back online.";
 
@@ -43,6 +44,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
     () => withExpiry(timelineRows(view, lines, members, selfUserId, { entries, delivered }), timers, new Set(expired), Math.max(now, Date.now())),
     [view, lines, members, selfUserId, entries, delivered, timers, expired, now],
   );
+  const revealed = useRevealedRow(conversationId, rows);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
   const s = store.getState();
@@ -75,6 +77,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       onLoadOlder={() => void s.loadOlder(conversationId)}
       onOpenMembers={() => s.openPanel('members')}
       onOpenSecurity={() => s.openPanel('security')}
+      reveal={revealed}
     />
   );
 }

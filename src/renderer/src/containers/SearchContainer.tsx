@@ -2,7 +2,9 @@
  * Container: message search and the quick switcher (docs/desktop.md "Search"). Ctrl/Cmd+F opens message
  * search in the open conversation (a toggle widens it to all), Ctrl/Cmd+K the quick switcher; both also have
  * a button. Hits are named with the conversation's title, the sender's name and the date; opening one
- * selects its conversation and shows the stored messages around it with the found one marked.
+ * selects its conversation and jumps to the message in its timeline (the dialog closes, the message is
+ * scrolled into view, focused and highlighted, and a status line announces it), or — beyond the jump's
+ * bound, or no longer stored — shows the stored messages around it with the found one marked and says why.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { SearchHitView } from '../../../common/ipc/schemas/search';
@@ -12,7 +14,7 @@ import { conversationRows } from '../model/conversationRows';
 import { conversationTitle, nameOf } from '../model/people';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
-import { searchSelectors, searchStatusText } from '../state/searchSlice';
+import { jumpStatusText, searchSelectors, searchStatusText } from '../state/searchSlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
@@ -81,8 +83,15 @@ export function SearchContainer() {
         highlights: found ? c.hit.snippet.highlights : [],
       };
     });
-    return { title: summary ? conversationTitle(summary, selfUserId) : 'A conversation', rows, loading: c.status === 'loading', hit: rowOf(c.hit) };
+    return {
+      title: summary ? conversationTitle(summary, selfUserId) : 'A conversation',
+      rows,
+      loading: c.status === 'loading',
+      hit: rowOf(c.hit),
+      jumpText: jumpStatusText(c.jump),
+    };
   }, [search.context, byId, selfUserId]);
+  const revealed = search.revealed === null ? null : rowOf(search.revealed);
 
   const shortcut = (k: string) => (mac ? `⌘${k}` : `Ctrl+${k}`);
   return (
@@ -103,6 +112,9 @@ export function SearchContainer() {
           Go to conversation <kbd>{shortcut('K')}</kbd>
         </button>
       </div>
+      <p className="visually-hidden" role="status" data-testid="jump-announcement">
+        {revealed === null ? '' : `Showing the message from ${revealed.sender} on ${revealed.date} in ${revealed.conversation}.`}
+      </p>
       {search.mode === 'messages' && (
         <SearchDialog
           query={search.query}

@@ -18,6 +18,7 @@ import { waitsForNetwork } from '../model/outboxRows';
 import type { ConversationView } from '../../../common/messaging/messaging';
 import { sendableDraft } from '../model/composerKeys';
 import { toUiError, type UiError } from '../model/uiError';
+import { findReveal } from '../model/reveal';
 import type { ChatPort, StoreEnv } from './env';
 
 export interface ChatSlice {
@@ -37,6 +38,8 @@ export interface ChatSlice {
     network: 'online' | 'offline';
     /** Main could not save opened messages on this computer (they are still shown). */
     storeFailed: boolean;
+    /** The message to scroll to and highlight (a search hit, `revealMessage`); `seq` tells two jumps to one message apart. */
+    reveal: Reveal | null;
   };
   startChat(self: Parameters<NonNullable<StoreEnv['startChat']>>[0]): Promise<void>;
   attachChat(port: ChatPort): void;
@@ -53,7 +56,33 @@ export interface ChatSlice {
   loadOutbox(id: ConversationId): Promise<void>;
   retryQueued(id: ConversationId, messageId: MessageId): Promise<void>;
   deleteQueued(id: ConversationId, messageId: MessageId): Promise<void>;
+  /**
+   * Makes a message present in the conversation's timeline (stored pages loaded from the newest back, up
+   * to `REVEAL_MAX` messages, so the timeline stays contiguous), then marks it to be scrolled into view
+   * and highlighted. Answers how it went; nothing is marked unless it is shown. `onFound` runs just before
+   * the mark, in the same update (the search dialog closes there, so focus can move to the message).
+   */
+  revealMessage(id: ConversationId, timetoken: string, onFound?: () => void): Promise<RevealOutcome>;
+  /** The timeline showed the jump `seq`: forget it (returning to the conversation later does not jump again). */
+  consumeReveal(seq: number): void;
 }
+
+/** A message the timeline scrolls to and highlights. */
+export interface Reveal {
+  readonly conversationId: ConversationId;
+  readonly timetoken: string;
+  readonly seq: number;
+}
+
+/**
+ * `shown`: in the timeline and marked. `beyond`: more than `REVEAL_MAX` messages back. `missing`: the
+ * timeline passed its time (or reached the start) without it — no longer stored. `failed`: messaging is
+ * off or a page could not be loaded.
+ */
+export type RevealOutcome = 'shown' | 'beyond' | 'missing' | 'failed';
+
+/** How many messages a jump loads into the timeline at most before it gives up. */
+export const REVEAL_MAX = 2_000;
 
 /** The bridge calls of main's offline queue. */
 export type OutboxBridge = Pick<BridgeClient, 'queueMessage' | 'listOutbox' | 'retryQueued' | 'deleteQueued'>;
@@ -69,6 +98,7 @@ export const initialChatState: ChatSlice['chat'] = {
   delivered: {},
   network: 'online',
   storeFailed: false,
+  reveal: null,
 };
 
 /** A new message id as the pipeline makes them (16 random bytes, base64url). */
@@ -84,6 +114,7 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
   return (set, get) => {
     let port: ChatPort | null = null;
     let detach: (() => void)[] = [];
+    let revealSeq = 0;
     const patch = (p: Partial<ChatSlice['chat']>) => set((s) => ({ chat: { ...s.chat, ...p } }));
     const refresh = (id: ConversationId) => {
       if (port === null) return;
@@ -231,6 +262,41 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
           patch({ error: toUiError(e) });
         }
       },
+      async revealMessage(id, timetoken, onFound) {
+        const p = port;
+        if (p === null) return 'failed';
+        const seq = ++revealSeq;
+        const marked = (): RevealOutcome => {
+          if (seq !== revealSeq) return 'failed';
+          onFound?.();
+          patch({ reveal: { conversationId: id, timetoken, seq } });
+          return 'shown';
+        };
+        try {
+          // Not joined yet (or not caught up): the newest stored page first; offline, catch-up's error does not matter here.
+          if (p.view(id).items.length === 0) await p.catchUp(id).catch(() => undefined);
+          for (;;) {
+            const view = p.view(id);
+            refresh(id);
+            const found = findReveal(view.items, timetoken);
+            if (found === 'present') return marked();
+            if (found === 'passed' || view.reachedStart) return 'missing';
+            if (view.items.length >= REVEAL_MAX) return 'beyond';
+            if (seq !== revealSeq) return 'failed';
+            patch({ loadingOlder: { ...get().chat.loadingOlder, [id]: true } });
+            const { added, reachedStart } = await p.loadOlder(id);
+            if (added === 0 && !reachedStart) return 'failed';
+          }
+        } catch {
+          return 'failed';
+        } finally {
+          patch({ loadingOlder: { ...get().chat.loadingOlder, [id]: false } });
+          refresh(id);
+        }
+      },
+      consumeReveal(seq) {
+        if (get().chat.reveal?.seq === seq) patch({ reveal: null });
+      },
       async deleteQueued(id, messageId) {
         if (bridge === undefined) return;
         try {
@@ -281,6 +347,8 @@ export const chatSelectors = {
   delivered: (s: ChatSlice) => s.chat.delivered,
   network: (s: ChatSlice) => s.chat.network,
   storeFailed: (s: ChatSlice) => s.chat.storeFailed,
+  /** The message to scroll to and highlight in this conversation, or null. */
+  reveal: (id: string | null) => (s: ChatSlice) => (id !== null && s.chat.reveal?.conversationId === id ? s.chat.reveal : null),
 };
 
 const noEntries: readonly OutboxEntryView[] = [];

@@ -3,8 +3,11 @@
  * open conversation or, with the toggle, in every conversation — and the quick switcher (Ctrl/Cmd+K) that
  * jumps to a conversation by name. The renderer sends the typed text and gets hits (conversation, sender,
  * date, snippet with highlight ranges) from main; it never holds an index. Opening a hit selects its
- * conversation and loads the stored messages around it (`messageContext`) so the message shows, marked.
- * Typing searches after a short pause; an answer to an older query is dropped.
+ * conversation and loads the stored messages around it (`messageContext`); when the message is stored, the
+ * conversation's timeline loads stored pages back to it (`revealMessage`, at most 2,000 messages) and the
+ * dialog closes on the message, scrolled into view and highlighted. Otherwise the dialog keeps the
+ * messages around it and says why in a sentence. Typing searches after a short pause; an answer to an
+ * older query is dropped.
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
@@ -12,6 +15,7 @@ import type { ConversationId } from '../../../common/ids';
 import type { StoredMessageView } from '../../../common/ipc/schemas/messages';
 import type { SearchHitView } from '../../../common/ipc/schemas/search';
 import { toUiError, type UiError } from '../model/uiError';
+import type { RevealOutcome } from './chatSlice';
 
 /** How many hits one search asks for, and how many stored messages around a hit are shown. */
 export const SEARCH_LIMIT = 30;
@@ -23,6 +27,8 @@ export interface SearchContext {
   readonly hit: SearchHitView;
   readonly messages: readonly StoredMessageView[];
   readonly status: 'loading' | 'ready' | 'error';
+  /** The jump to the message in the conversation: under way, or why it did not happen (null before it starts). */
+  readonly jump: 'finding' | Exclude<RevealOutcome, 'shown'> | null;
 }
 
 export interface SearchSlice {
@@ -39,6 +45,8 @@ export interface SearchSlice {
     hits: readonly SearchHitView[];
     error: UiError | null;
     context: SearchContext | null;
+    /** The hit last shown in its conversation's timeline (the container announces it), or null. */
+    revealed: SearchHitView | null;
   };
   openMessageSearch(scopeId: ConversationId | null): void;
   openSwitcher(): void;
@@ -61,11 +69,13 @@ export const initialSearchState: SearchSlice['search'] = {
   hits: [],
   error: null,
   context: null,
+  revealed: null,
 };
 
 /** What the slice needs of the rest of the store: selecting a conversation. */
 interface Host {
   selectConversation(id: ConversationId | null): void;
+  revealMessage(id: ConversationId, timetoken: string, onFound?: () => void): Promise<RevealOutcome>;
 }
 
 export function createSearchSlice(bridge: BridgeClient): StateCreator<SearchSlice & Host, [], [], SearchSlice> {
@@ -116,13 +126,29 @@ export function createSearchSlice(bridge: BridgeClient): StateCreator<SearchSlic
       },
       async openHit(hit) {
         get().selectConversation(hit.conversationId);
-        patch({ context: { hit, messages: [], status: 'loading' } });
+        patch({ context: { hit, messages: [], status: 'loading', jump: null }, revealed: null });
+        const current = () => get().search.context?.hit === hit;
+        let messages: readonly StoredMessageView[];
         try {
-          const messages = await bridge.messageContext({ conversationId: hit.conversationId, timetoken: hit.timetoken, limit: CONTEXT_SIZE });
-          if (get().search.context?.hit === hit) patch({ context: { hit, messages, status: 'ready' } });
+          messages = await bridge.messageContext({ conversationId: hit.conversationId, timetoken: hit.timetoken, limit: CONTEXT_SIZE });
         } catch (e) {
-          if (get().search.context?.hit === hit) patch({ context: { hit, messages: [], status: 'error' }, error: toUiError(e) });
+          if (current()) patch({ context: { hit, messages: [], status: 'error', jump: null }, error: toUiError(e) });
+          return;
         }
+        if (!current()) return;
+        // Deleted since the search (it expired): the context view says so; there is nothing to jump to.
+        if (!messages.some((m) => m.timetoken === hit.timetoken)) {
+          patch({ context: { hit, messages, status: 'ready', jump: 'missing' } });
+          return;
+        }
+        patch({ context: { hit, messages, status: 'ready', jump: 'finding' } });
+        // Found: the dialog closes in the same update that marks the message, so focus goes to the message.
+        const outcome = await get().revealMessage(hit.conversationId, hit.timetoken, () => {
+          if (!current()) return;
+          if (timer !== undefined) clearTimeout(timer);
+          patch({ mode: 'closed', context: null, revealed: hit });
+        });
+        if (outcome !== 'shown' && current()) patch({ context: { hit, messages, status: 'ready', jump: outcome } });
       },
       backToResults() {
         patch({ context: null });
@@ -134,6 +160,24 @@ export function createSearchSlice(bridge: BridgeClient): StateCreator<SearchSlic
       },
     };
   };
+}
+
+/** The sentence the opened result reads while it jumps into the conversation, or why it did not; null when nothing is to be said. */
+export function jumpStatusText(jump: SearchContext['jump']): string | null {
+  switch (jump) {
+    case null:
+      return null;
+    case 'finding':
+      return 'Finding the message in the conversation…';
+    case 'beyond':
+      return 'This message is more than 2,000 messages back, so it is shown here only. Use “Load older messages” in the conversation to read back to it.';
+    case 'missing':
+      return 'This message is no longer stored on this computer, so it cannot be shown in the conversation.';
+    case 'failed':
+      return 'The conversation could not be loaded back to this message, so it is shown here with the messages around it.';
+    default:
+      throw new Error(`unknown jump state ${JSON.stringify(jump satisfies never)}`);
+  }
 }
 
 export const searchSelectors = {
