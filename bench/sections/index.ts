@@ -3,6 +3,7 @@
  * section (the client core's rotation end to end, the renderer) is one module and one line here.
  */
 import type { Section } from '../lib/section';
+import { coldStartSection } from './coldStart';
 import { hpkeWrapSection } from './hpkeWrap';
 import { keyServiceSection } from './keyService';
 import { membershipVerifySection } from './membershipVerify';
@@ -33,4 +34,5 @@ export const SECTIONS: readonly Section[] = [
   rendererSection,
   storeSection,
   storeSearchSection,
+  coldStartSection,
 ];
