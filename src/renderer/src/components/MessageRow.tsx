@@ -1,16 +1,20 @@
 /**
- * Presentational: one row of the chat history (the items of docs/messaging.md §Timeline): a message
- * (author, text as text only, time, delivery state, reactions, read receipts, retry of a failed send), a
- * "cannot decrypt yet" placeholder, a rejected envelope (why, in a sentence; the code in `data-code`), or a
- * system line (key rotation, membership change — with the "new" badge when it adds a new contact).
+ * Presentational: one row of the chat history (the items of docs/messaging.md §Timeline, laid out by
+ * model/timelineLayout.ts): a day separator; a message (text as text only, delivery state, reactions, read
+ * receipts, retry of a failed send) — the first of its group with the avatar, author and time, the others
+ * with the time on hover, every one with its full date and time as a tooltip and in its accessible name;
+ * a "cannot decrypt yet" placeholder; a rejected envelope (why, in a sentence; the code in `data-code`);
+ * or a membership line (with the "new" badge when it adds a new contact). The quick reactions appear on
+ * hover or keyboard focus, so they do not sit under every message.
  */
-import type { TimelineRow } from '../model/timelineRows';
+import type { DisplayRow, MessageDisplay } from '../model/timelineLayout';
 import { NewContactBadge } from './NewContactBadge';
+import { Avatar } from './ui/Avatar';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉'] as const;
 
 export interface MessageRowProps {
-  row: TimelineRow;
+  row: DisplayRow;
   onRetry(messageId: string): void;
   onReact(timetoken: string, value: string, mine: boolean): void;
   /** A send in main's offline queue: try it again (after a stop), or delete it (it never goes out). */
@@ -22,6 +26,12 @@ const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', read: 'Read', faile
 
 export function MessageRow({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps) {
   switch (row.kind) {
+    case 'day':
+      return (
+        <p className="day-separator" data-testid="day-separator">
+          {row.label}
+        </p>
+      );
     case 'system':
       return (
         <p className="system-line" data-testid="system-line">
@@ -53,13 +63,30 @@ export function MessageRow({ row, onRetry, onReact, onRetryQueued, onDeleteQueue
   }
 }
 
-function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps & { row: Extract<TimelineRow, { kind: 'message' }> }) {
-  const time = new Date(row.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps & { row: MessageDisplay }) {
   const timetoken = row.timetoken;
+  const iso = new Date(row.sentAt).toISOString();
   return (
-    <article className={`message${row.mine ? ' mine' : ''}`} data-testid="message" data-message-id={row.messageId} aria-label={`${row.author} at ${time}`}>
-      <header className="message-meta">
-        <span className="message-author">{row.author}</span> <time>{time}</time>
+    <article
+      className={`message chat-message${row.mine ? ' mine' : ''}${row.groupStart ? ' group-start' : ''}`}
+      data-testid="message"
+      data-message-id={row.messageId}
+      aria-label={`${row.author}, ${row.fullTime}`}
+    >
+      <div className="message-gutter">
+        {row.groupStart ? (
+          <Avatar id={row.senderId} name={row.author} />
+        ) : (
+          <time className="hover-time" dateTime={iso} title={row.fullTime} aria-hidden="true">
+            {row.clock}
+          </time>
+        )}
+      </div>
+      <header className={row.groupStart ? 'message-meta' : 'visually-hidden'}>
+        <span className="message-author">{row.author}</span>{' '}
+        <time dateTime={iso} title={row.fullTime} data-testid="message-time">
+          {row.clock}
+        </time>
       </header>
       <p className="message-text" data-testid="message-text">
         {row.text}
@@ -96,7 +123,7 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
             Retry
           </button>
         )}
-        {timetoken !== undefined && (
+        {timetoken !== undefined && row.reactions.length > 0 && (
           <span className="reactions" role="group" aria-label="Reactions">
             {row.reactions.map((r) => (
               <button
@@ -111,14 +138,18 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
                 {r.value} {r.count}
               </button>
             ))}
-            {QUICK_REACTIONS.filter((v) => !row.reactions.some((r) => r.value === v)).map((v) => (
-              <button key={v} type="button" className="reaction add" aria-label={`React with ${v}`} onClick={() => onReact(timetoken, v, false)}>
-                {v}
-              </button>
-            ))}
           </span>
         )}
       </footer>
+      {timetoken !== undefined && (
+        <span className="message-toolbar" role="group" aria-label="React">
+          {QUICK_REACTIONS.filter((v) => !row.reactions.some((r) => r.value === v)).map((v) => (
+            <button key={v} type="button" aria-label={`React with ${v}`} title={`React with ${v}`} onClick={() => onReact(timetoken, v, false)}>
+              {v}
+            </button>
+          ))}
+        </span>
+      )}
     </article>
   );
 }

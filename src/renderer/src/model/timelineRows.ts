@@ -2,8 +2,9 @@
  * The chat history's view model (docs/messaging.md §Timeline): one display row per timeline
  * item — messages with author, text, delivery state, reactions and who read them; "cannot decrypt yet"
  * placeholders; rejected envelopes (never their content: a sentence saying why, the code kept for logs);
- * key-rotation lines — merged in time order with the membership lines of the verified history
- * (model/membershipLines.ts).
+ * key changes — merged in time order with the membership lines of the verified history
+ * (model/membershipLines.ts). Key changes are security detail: the chat leaves them out
+ * (model/timelineLayout.ts) and the security panel lists them (`keyChanges`).
  */
 import type { ConversationView } from '../../../common/messaging/messaging';
 import type { TimelineItem } from '../../../common/messaging/timelineItem';
@@ -43,6 +44,8 @@ export type TimelineRow =
       readonly key: string;
       readonly messageId: string;
       readonly timetoken: string | undefined;
+      /** Who sent it (the avatar's colour; messages are grouped by sender). */
+      readonly senderId: string;
       readonly author: string;
       readonly mine: boolean;
       readonly text: string;
@@ -58,7 +61,8 @@ export type TimelineRow =
     }
   | { readonly kind: 'pending'; readonly key: string; readonly text: string }
   | { readonly kind: 'rejected'; readonly key: string; readonly text: string; readonly code: string }
-  | { readonly kind: 'system'; readonly key: string; readonly text: string; readonly newContact?: string };
+  | { readonly kind: 'system'; readonly key: string; readonly text: string; readonly newContact?: string }
+  | { readonly kind: 'keyChange'; readonly key: string; readonly text: string; readonly toVersion: number };
 
 /** Why a received message is not shown, as one sentence; the code stays on the row for logs. */
 export function rejectedText(code: string): string {
@@ -78,6 +82,7 @@ export function rowOf(item: TimelineItem, members: readonly Member[], selfUserId
         key: item.key,
         messageId: item.id,
         timetoken: item.timetoken,
+        senderId: item.senderUser,
         author: nameOf(item.senderUser, members, selfUserId),
         mine,
         text: messageText(item.message),
@@ -98,7 +103,12 @@ export function rowOf(item: TimelineItem, members: readonly Member[], selfUserId
     case 'rejected':
       return { kind: 'rejected', key: item.key, text: rejectedText(item.code), code: item.code };
     case 'system':
-      return { kind: 'system', key: item.key, text: `The conversation key was rotated (version ${item.fromVersion} → ${item.toVersion})` };
+      return {
+        kind: 'keyChange',
+        key: item.key,
+        text: `The conversation key was rotated (version ${item.fromVersion} → ${item.toVersion})`,
+        toVersion: item.toVersion,
+      };
     default:
       throw new Error(`unknown item ${JSON.stringify(item satisfies never)}`);
   }
@@ -143,6 +153,7 @@ function queuedRow(entry: OutboxEntryView, members: readonly Member[], selfUserI
     key: `msg:${p.id}`,
     messageId: p.id,
     timetoken: undefined,
+    senderId: selfUserId ?? '',
     author: nameOf(selfUserId ?? '', members, selfUserId),
     mine: true,
     text: p.type === 'string' ? p.body : messageText({ ...p, body: p.body as never }),
@@ -165,4 +176,22 @@ export function typingLine(view: ConversationView | undefined, members: readonly
   if (names.length === 0) return '';
   if (names.length === 1) return `${names[0]} is typing…`;
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are typing…`;
+}
+
+/** A key change as the security panel lists it: what changed, and when the relay saw it (ms), newest first. */
+export interface KeyChangeLine {
+  readonly key: string;
+  readonly text: string;
+  readonly at: number | null;
+}
+
+/** The key changes of a conversation's loaded history, newest first (the security panel's list). */
+export function keyChanges(view: ConversationView | undefined): KeyChangeLine[] {
+  const out: KeyChangeLine[] = [];
+  for (const item of view?.items ?? []) {
+    if (item.kind !== 'system') continue;
+    const row = rowOf(item, [], null);
+    out.push({ key: row.key, text: row.text, at: item.timetoken === undefined ? null : timetokenMs(item.timetoken) });
+  }
+  return out.reverse();
 }
