@@ -133,7 +133,7 @@ describe('timeline layout', () => {
     expect(keyChanges(undefined)).toEqual([]);
   });
 
-  it('the list previews the newest message, not a key change after it', () => {
+  it('the list previews the newest message, not a key change after it, with the time the chat shows beside it', () => {
     const ME = 'user-me-0001' as UserId;
     const summary: ConversationSummary = {
       conversationId: 'conv-dm-0001' as ConversationId,
@@ -178,7 +178,7 @@ describe('timeline layout', () => {
     expect(conversationRows([summary], { [summary.conversationId]: view }, ME, '')[0]).toMatchObject({
       preview: 'see you',
       avatarId: BOB,
-      lastAt: 1_700_000_000_001,
+      lastAt: 1_700_000_000_000,
     });
   });
 });

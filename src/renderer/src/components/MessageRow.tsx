@@ -75,7 +75,7 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
     >
       <div className="message-gutter">
         {row.groupStart ? (
-          <Avatar id={row.senderId} name={row.author} />
+          <Avatar id={row.senderId} name={row.avatarName ?? row.author} />
         ) : (
           <time className="hover-time" dateTime={iso} title={row.fullTime} aria-hidden="true">
             {row.clock}

@@ -20,7 +20,10 @@ export interface ConversationRow {
   readonly preview: string;
   readonly unread: number;
   readonly lastTimetoken: string;
-  /** When the newest item reached the relay (ms), or null when nothing is loaded. */
+  /**
+   * When the previewed message was sent (ms, the sender's clock — the time the chat shows beside it), else
+   * when the newest item reached the relay; null when nothing is loaded.
+   */
   readonly lastAt: number | null;
 }
 
@@ -64,15 +67,16 @@ export function conversationRows(
   const rows = summaries.map((summary) => {
     const view = views[summary.conversationId];
     const lastTimetoken = view?.lastTimetoken ?? '';
+    const shown = newestShown(view?.items ?? []);
     return {
       conversationId: summary.conversationId,
       title: conversationTitle(summary, selfUserId),
       kind: summary.kind,
       avatarId: directPeer(summary, selfUserId)?.userId ?? summary.conversationId,
-      preview: previewOf(newestShown(view?.items ?? []), summary, selfUserId),
+      preview: previewOf(shown, summary, selfUserId),
       unread: view?.unread ?? 0,
       lastTimetoken,
-      lastAt: lastTimetoken === '' ? null : timetokenMs(lastTimetoken),
+      lastAt: shown?.kind === 'message' ? shown.message.sentAt : lastTimetoken === '' ? null : timetokenMs(lastTimetoken),
       summary,
     };
   });

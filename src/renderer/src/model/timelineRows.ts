@@ -46,7 +46,10 @@ export type TimelineRow =
       readonly timetoken: string | undefined;
       /** Who sent it (the avatar's colour; messages are grouped by sender). */
       readonly senderId: string;
+      /** "You" for this user's own messages. */
       readonly author: string;
+      /** The sender's display name even for this user's own messages (the avatar's initials); `author` when unknown. */
+      readonly avatarName?: string;
       readonly mine: boolean;
       readonly text: string;
       readonly sentAt: number;
@@ -84,6 +87,7 @@ export function rowOf(item: TimelineItem, members: readonly Member[], selfUserId
         timetoken: item.timetoken,
         senderId: item.senderUser,
         author: nameOf(item.senderUser, members, selfUserId),
+        avatarName: nameOf(item.senderUser, members, null),
         mine,
         text: messageText(item.message),
         sentAt: item.message.sentAt,
@@ -155,6 +159,7 @@ function queuedRow(entry: OutboxEntryView, members: readonly Member[], selfUserI
     timetoken: undefined,
     senderId: selfUserId ?? '',
     author: nameOf(selfUserId ?? '', members, selfUserId),
+    avatarName: nameOf(selfUserId ?? '', members, null),
     mine: true,
     text: p.type === 'string' ? p.body : messageText({ ...p, body: p.body as never }),
     sentAt: p.sentAt,
