@@ -167,6 +167,30 @@ test('a new user reaches a group chat; every main view in light and dark, with n
   await security.getByRole('button', { name: 'Close Security' }).click();
 
   await a.getByTestId('open-settings').click();
-  await expect(a.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+  const settings = a.getByRole('dialog', { name: 'Settings' });
+  await expect(settings).toBeVisible();
   await capture(a, 'settings');
+  await settings.getByRole('button', { name: 'Close Settings' }).click();
+
+  // Over the body limit the composer refuses before sending, and says why; back under it, it sends.
+  const composer = a.getByTestId('composer-input');
+  const messages = log.getByTestId('message');
+  await composer.fill('x'.repeat(22_000));
+  await expect(a.getByTestId('composer-counter')).toHaveText('22,000 / 23,600');
+  await expect(a.getByTestId('composer-send')).toBeEnabled();
+  await composer.fill('x'.repeat(23_601));
+  await expect(a.getByTestId('composer-counter')).toHaveText('23,601 / 23,600');
+  await expect(a.getByTestId('composer-hint')).toHaveText(
+    /^This message is too long to send: 1 over the limit of 23,600 .*Shorten it or split it into several messages\.$/,
+  );
+  await expect(a.getByTestId('composer-send')).toBeDisabled();
+  await expect(composer).toHaveAttribute('aria-invalid', 'true');
+  await composer.press('End');
+  await composer.press('Enter');
+  await expect(composer).toHaveValue('x'.repeat(23_601));
+  await expect(messages).toHaveCount(4);
+  await composer.fill('Short again.');
+  await expect(a.getByTestId('composer-counter')).toHaveCount(0);
+  await composer.press('Enter');
+  await expect(messages).toHaveCount(5);
 });

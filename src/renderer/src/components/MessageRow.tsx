@@ -1,8 +1,9 @@
 /**
  * Presentational: one row of the chat history (the items of docs/messaging.md §Timeline, laid out by
- * model/timelineLayout.ts): a day separator; a message (text as text only, delivery state, reactions, read
+ * model/timelineLayout.ts): a message (text as text only, delivery state, reactions, read
  * receipts, retry of a failed send) — the first of its group with the avatar, author and time, the others
- * with the time on hover, every one with its full date and time as a tooltip and in its accessible name;
+ * with the time on hover, every one with its full date and time as a tooltip and in its accessible name,
+ * the first of a day under the day separator;
  * a "cannot decrypt yet" placeholder; a rejected envelope (why, in a sentence; the code in `data-code`);
  * or a membership line (with the "new" badge when it adds a new contact). The quick reactions appear on
  * hover or keyboard focus, so they do not sit under every message.
@@ -26,12 +27,6 @@ const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', read: 'Read', faile
 
 export function MessageRow({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps) {
   switch (row.kind) {
-    case 'day':
-      return (
-        <p className="day-separator" data-testid="day-separator">
-          {row.label}
-        </p>
-      );
     case 'system':
       return (
         <p className="system-line" data-testid="system-line">
@@ -67,89 +62,100 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
   const timetoken = row.timetoken;
   const iso = new Date(row.sentAt).toISOString();
   return (
-    <article
-      className={`message chat-message${row.mine ? ' mine' : ''}${row.groupStart ? ' group-start' : ''}`}
-      data-testid="message"
-      data-message-id={row.messageId}
-      aria-label={`${row.author}, ${row.fullTime}`}
-    >
-      <div className="message-gutter">
-        {row.groupStart ? (
-          <Avatar id={row.senderId} name={row.avatarName ?? row.author} />
-        ) : (
-          <time className="hover-time" dateTime={iso} title={row.fullTime} aria-hidden="true">
+    <>
+      {row.day !== null && (
+        <p className="day-separator" data-testid="day-separator">
+          {row.day}
+        </p>
+      )}
+      <article
+        className={`message chat-message${row.mine ? ' mine' : ''}${row.groupStart ? ' group-start' : ''}`}
+        data-testid="message"
+        data-message-id={row.messageId}
+        aria-label={`${row.author}, ${row.fullTime}`}
+      >
+        <div className="message-gutter">
+          {row.groupStart ? (
+            <Avatar id={row.senderId} name={row.avatarName ?? row.author} />
+          ) : (
+            <time className="hover-time" dateTime={iso} title={row.fullTime} aria-hidden="true">
+              {row.clock}
+            </time>
+          )}
+        </div>
+        <header className={row.groupStart ? 'message-meta' : 'visually-hidden'}>
+          <span className="message-author">{row.author}</span>{' '}
+          <time dateTime={iso} title={row.fullTime} data-testid="message-time">
             {row.clock}
           </time>
-        )}
-      </div>
-      <header className={row.groupStart ? 'message-meta' : 'visually-hidden'}>
-        <span className="message-author">{row.author}</span>{' '}
-        <time dateTime={iso} title={row.fullTime} data-testid="message-time">
-          {row.clock}
-        </time>
-      </header>
-      <p className="message-text" data-testid="message-text">
-        {row.text}
-      </p>
-      <footer className="message-footer">
-        {row.queued && (
-          <span className={`delivery ${row.queued.state}`} data-testid="queued-state" data-code={row.queued.code ?? undefined} role="status">
-            {row.queued.text}
-          </span>
-        )}
-        {row.queued?.state === 'failed' && row.queued.canRetry && onRetryQueued && (
-          <button type="button" onClick={() => onRetryQueued(row.messageId)} data-testid="retry-queued">
-            Retry
-          </button>
-        )}
-        {row.queued?.state === 'failed' && onDeleteQueued && (
-          <button type="button" onClick={() => onDeleteQueued(row.messageId)} data-testid="delete-queued">
-            Delete
-          </button>
-        )}
-        {row.expiresIn !== undefined && (
-          <span className="message-expiry muted" data-testid="message-expiry" title="This message disappears for everyone when its timer runs out">
-            ⏱ {row.expiresIn}
-          </span>
-        )}
-        {row.delivery && (
-          <span className={`delivery ${row.delivery}`} data-testid="delivery-state" title={row.readBy.length ? `Read by ${row.readBy.join(', ')}` : undefined}>
-            {DELIVERY_TEXT[row.delivery]}
-            {row.delivery === 'read' && row.readBy.length > 0 ? ` by ${row.readBy.join(', ')}` : ''}
-          </span>
-        )}
-        {row.delivery === 'failed' && (
-          <button type="button" onClick={() => onRetry(row.messageId)} data-testid="retry-send" title={row.failure ?? undefined}>
-            Retry
-          </button>
-        )}
-        {timetoken !== undefined && row.reactions.length > 0 && (
-          <span className="reactions" role="group" aria-label="Reactions">
-            {row.reactions.map((r) => (
-              <button
-                key={r.value}
-                type="button"
-                className="reaction"
-                aria-pressed={r.mine}
-                aria-label={`${r.value} ${r.count}, by ${r.names}`}
-                onClick={() => onReact(timetoken, r.value, r.mine)}
-                data-testid="reaction"
-              >
-                {r.value} {r.count}
+        </header>
+        <p className="message-text" data-testid="message-text">
+          {row.text}
+        </p>
+        <footer className="message-footer">
+          {row.queued && (
+            <span className={`delivery ${row.queued.state}`} data-testid="queued-state" data-code={row.queued.code ?? undefined} role="status">
+              {row.queued.text}
+            </span>
+          )}
+          {row.queued?.state === 'failed' && row.queued.canRetry && onRetryQueued && (
+            <button type="button" onClick={() => onRetryQueued(row.messageId)} data-testid="retry-queued">
+              Retry
+            </button>
+          )}
+          {row.queued?.state === 'failed' && onDeleteQueued && (
+            <button type="button" onClick={() => onDeleteQueued(row.messageId)} data-testid="delete-queued">
+              Delete
+            </button>
+          )}
+          {row.expiresIn !== undefined && (
+            <span className="message-expiry muted" data-testid="message-expiry" title="This message disappears for everyone when its timer runs out">
+              ⏱ {row.expiresIn}
+            </span>
+          )}
+          {row.delivery && (
+            <span
+              className={`delivery ${row.delivery}`}
+              data-testid="delivery-state"
+              title={row.readBy.length ? `Read by ${row.readBy.join(', ')}` : undefined}
+            >
+              {DELIVERY_TEXT[row.delivery]}
+              {row.delivery === 'read' && row.readBy.length > 0 ? ` by ${row.readBy.join(', ')}` : ''}
+            </span>
+          )}
+          {row.delivery === 'failed' && (
+            <button type="button" onClick={() => onRetry(row.messageId)} data-testid="retry-send" title={row.failure ?? undefined}>
+              Retry
+            </button>
+          )}
+          {timetoken !== undefined && row.reactions.length > 0 && (
+            <span className="reactions" role="group" aria-label="Reactions">
+              {row.reactions.map((r) => (
+                <button
+                  key={r.value}
+                  type="button"
+                  className="reaction"
+                  aria-pressed={r.mine}
+                  aria-label={`${r.value} ${r.count}, by ${r.names}`}
+                  onClick={() => onReact(timetoken, r.value, r.mine)}
+                  data-testid="reaction"
+                >
+                  {r.value} {r.count}
+                </button>
+              ))}
+            </span>
+          )}
+        </footer>
+        {timetoken !== undefined && (
+          <span className="message-toolbar" role="group" aria-label="React">
+            {QUICK_REACTIONS.filter((v) => !row.reactions.some((r) => r.value === v)).map((v) => (
+              <button key={v} type="button" aria-label={`React with ${v}`} title={`React with ${v}`} onClick={() => onReact(timetoken, v, false)}>
+                {v}
               </button>
             ))}
           </span>
         )}
-      </footer>
-      {timetoken !== undefined && (
-        <span className="message-toolbar" role="group" aria-label="React">
-          {QUICK_REACTIONS.filter((v) => !row.reactions.some((r) => r.value === v)).map((v) => (
-            <button key={v} type="button" aria-label={`React with ${v}`} title={`React with ${v}`} onClick={() => onReact(timetoken, v, false)}>
-              {v}
-            </button>
-          ))}
-        </span>
-      )}
-    </article>
+      </article>
+    </>
   );
 }

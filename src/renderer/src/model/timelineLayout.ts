@@ -1,6 +1,8 @@
 /**
  * How the chat lays out its rows (docs/desktop.md "Look and layout"): a day separator ("Today",
- * "Yesterday", a date) before the first message of each day; consecutive messages of one sender within
+ * "Yesterday", a date) above the first message of each day — carried by that message's row, so that
+ * every row of the windowed list stays a timeline item with a stable key (the list keeps the row in view
+ * in place by its key when older rows load above it); consecutive messages of one sender within
  * the same minute form a group that shows the avatar, name and time once; each message keeps its full
  * date and time for the tooltip and its accessible name. Key changes are security detail and are left
  * out here (the security panel lists them).
@@ -11,6 +13,8 @@ import type { TimelineRow } from './timelineRows';
 type MessageData = Extract<TimelineRow, { kind: 'message' }>;
 
 export type MessageDisplay = MessageData & {
+  /** The day separator shown above this message ("Today"), when it is the first of its day; else null. */
+  readonly day: string | null;
   /** The first message of its group: it shows the avatar, the author and the time. */
   readonly groupStart: boolean;
   /** "14:05". */
@@ -19,14 +23,13 @@ export type MessageDisplay = MessageData & {
   readonly fullTime: string;
 };
 
-export type DisplayRow =
-  { readonly kind: 'day'; readonly key: string; readonly label: string } | MessageDisplay | Exclude<TimelineRow, { kind: 'message' | 'keyChange' }>;
+export type DisplayRow = MessageDisplay | Exclude<TimelineRow, { kind: 'message' | 'keyChange' }>;
 
 const MINUTE = 60_000;
 
 export function layoutTimeline(rows: readonly TimelineRow[], now: number): DisplayRow[] {
   const out: DisplayRow[] = [];
-  let day: number | null = null;
+  let currentDay: number | null = null;
   let previous: MessageData | null = null;
   for (const row of rows) {
     if (row.kind === 'keyChange') continue;
@@ -36,13 +39,13 @@ export function layoutTimeline(rows: readonly TimelineRow[], now: number): Displ
       continue;
     }
     const rowDay = startOfDay(row.sentAt);
-    if (rowDay !== day) {
-      out.push({ kind: 'day', key: `day:${row.key}`, label: dayLabel(row.sentAt, now) });
-      day = rowDay;
+    const day = rowDay === currentDay ? null : dayLabel(row.sentAt, now);
+    if (day !== null) {
+      currentDay = rowDay;
       previous = null;
     }
     const groupStart = previous === null || previous.senderId !== row.senderId || Math.floor(previous.sentAt / MINUTE) !== Math.floor(row.sentAt / MINUTE);
-    out.push({ ...row, groupStart, clock: clockTime(row.sentAt), fullTime: fullTime(row.sentAt) });
+    out.push({ ...row, day, groupStart, clock: clockTime(row.sentAt), fullTime: fullTime(row.sentAt) });
     previous = row;
   }
   return out;
