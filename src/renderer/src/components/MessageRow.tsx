@@ -11,6 +11,7 @@
 import type { DisplayRow, MessageDisplay } from '../model/timelineLayout';
 import { NewContactBadge } from './NewContactBadge';
 import { Avatar } from './ui/Avatar';
+import { Button } from './ui/Button';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉'] as const;
 
@@ -99,14 +100,14 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
             </span>
           )}
           {row.queued?.state === 'failed' && row.queued.canRetry && onRetryQueued && (
-            <button type="button" onClick={() => onRetryQueued(row.messageId)} data-testid="retry-queued">
+            <Button size="sm" onClick={() => onRetryQueued(row.messageId)} data-testid="retry-queued">
               Retry
-            </button>
+            </Button>
           )}
           {row.queued?.state === 'failed' && onDeleteQueued && (
-            <button type="button" onClick={() => onDeleteQueued(row.messageId)} data-testid="delete-queued">
+            <Button size="sm" variant="danger" onClick={() => onDeleteQueued(row.messageId)} data-testid="delete-queued">
               Delete
-            </button>
+            </Button>
           )}
           {row.expiresIn !== undefined && (
             <span className="message-expiry muted" data-testid="message-expiry" title="This message disappears for everyone when its timer runs out">
@@ -124,9 +125,9 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
             </span>
           )}
           {row.delivery === 'failed' && (
-            <button type="button" onClick={() => onRetry(row.messageId)} data-testid="retry-send" title={row.failure ?? undefined}>
+            <Button size="sm" onClick={() => onRetry(row.messageId)} data-testid="retry-send" title={row.failure ?? undefined}>
               Retry
-            </button>
+            </Button>
           )}
           {timetoken !== undefined && row.reactions.length > 0 && (
             <span className="reactions" role="group" aria-label="Reactions">
