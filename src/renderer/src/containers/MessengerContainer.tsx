@@ -108,44 +108,46 @@ export function MessengerContainer() {
           }}
         />
       ) : null}
-      <NoticeStack>
-        {session?.state === 'signedIn' && session.warning === 'revocationUnproven' && (
-          <p role="alert" className="banner warning" data-testid="revocation-unproven">
-            The server claimed this device was removed from your account but could not prove it, so this device kept its keys. If you did not remove it, someone
-            may be interfering with the server: check your devices and sessions from another device.
-          </p>
-        )}
-        {storeFailed && (
-          <p role="status" className="banner notice" data-testid="store-notice">
-            Messages could not be saved on this computer; they are still shown, but may not be here after the app restarts.
-          </p>
-        )}
-        <ErrorNotice error={sessionError} testId="session-error" />
-        <ErrorNotice error={error} testId="conversations-error" />
-        {refused.map((r) => (
-          <p key={r.conversationId} role="alert" className="banner warning" data-testid="refused-conversation" data-code={r.code}>
-            A conversation is hidden because it could not be checked: {describeError(r)}
-          </p>
-        ))}
-      </NoticeStack>
-      <div className="messenger-toolbar">
-        <BroadcastAreaTabs area={area} onArea={s.showArea} />
-        <SearchContainer />
-      </div>
-      {area === 'channels' && <BroadcastContainer />}
-      <div className="messenger-body" hidden={area === 'channels'}>
-        <ConversationList
-          rows={rows}
-          selectedId={selectedId}
-          query={query}
-          loading={status === 'loading'}
-          now={Math.max(minute * 60_000, Date.now())}
-          onQuery={s.setConversationQuery}
-          onSelect={s.selectConversation}
-          onNew={() => s.openPanel('newConversation')}
-        />
-        {selectedId ? <ChatContainer conversationId={selectedId} /> : <NoConversation onNew={() => s.openPanel('newConversation')} />}
-      </div>
+      <main className="messenger-main">
+        <NoticeStack>
+          {session?.state === 'signedIn' && session.warning === 'revocationUnproven' && (
+            <p role="alert" className="banner warning" data-testid="revocation-unproven">
+              The server claimed this device was removed from your account but could not prove it, so this device kept its keys. If you did not remove it,
+              someone may be interfering with the server: check your devices and sessions from another device.
+            </p>
+          )}
+          {storeFailed && (
+            <p role="status" className="banner notice" data-testid="store-notice">
+              Messages could not be saved on this computer; they are still shown, but may not be here after the app restarts.
+            </p>
+          )}
+          <ErrorNotice error={sessionError} testId="session-error" />
+          <ErrorNotice error={error} testId="conversations-error" />
+          {refused.map((r) => (
+            <p key={r.conversationId} role="alert" className="banner warning" data-testid="refused-conversation" data-code={r.code}>
+              A conversation is hidden because it could not be checked: {describeError(r)}
+            </p>
+          ))}
+        </NoticeStack>
+        <div className="messenger-toolbar">
+          <BroadcastAreaTabs area={area} onArea={s.showArea} />
+          <SearchContainer />
+        </div>
+        {area === 'channels' && <BroadcastContainer />}
+        <div className="messenger-body" hidden={area === 'channels'}>
+          <ConversationList
+            rows={rows}
+            selectedId={selectedId}
+            query={query}
+            loading={status === 'loading'}
+            now={Math.max(minute * 60_000, Date.now())}
+            onQuery={s.setConversationQuery}
+            onSelect={s.selectConversation}
+            onNew={() => s.openPanel('newConversation')}
+          />
+          {selectedId ? <ChatContainer conversationId={selectedId} /> : <NoConversation onNew={() => s.openPanel('newConversation')} />}
+        </div>
+      </main>
     </div>
   );
 }
