@@ -179,7 +179,13 @@ test('a long history is windowed in an ARIA log, scrolls back and offers the new
   await bob.messaging.send(dm, { type: 'string', body: 'after the rotation' });
   await log.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
   await expect(log.getByTestId('pending-message')).toHaveText('🔒 Waiting for the key to decrypt this message (key version 2)');
-  await expect(log.getByTestId('system-line')).toHaveText('The conversation key was rotated (version 1 → 2)');
+  // The rotation is security detail: not a line in the chat, but listed in the security panel.
+  await expect(log).not.toContainText('The conversation key was rotated');
+  await page.getByTestId('open-security').click();
+  const keyChanges = page.getByRole('dialog', { name: 'Security' }).getByTestId('key-change');
+  await expect(keyChanges).toHaveCount(1);
+  await expect(keyChanges).toContainText('The conversation key was rotated (version 1 → 2)');
+  await page.keyboard.press('Escape');
   await page.screenshot({ path: join(shots, 'ui-chat-pending.png'), fullPage: true });
   await v2.deliver(alice);
   await expect(log.getByText('after the rotation', { exact: true })).toBeVisible();

@@ -52,6 +52,7 @@ test("each side of a DM shows only its own code; typing Bob's code verifies him;
   await expect(a.locator('.chat-header').getByRole('img', { name: 'new contact: you have not met or verified Bob' })).toBeVisible();
   await expect(a.getByTestId('system-line')).toHaveText([/^You started the conversation with Bob/]);
   await expect(newBob).toHaveCount(2);
+  await expect(a.getByTestId('chat-trust')).toHaveCount(0);
 
   await b.reload();
   await b.getByTestId('conversation-row').filter({ hasText: 'Alice' }).click();
@@ -76,6 +77,8 @@ test("each side of a DM shows only its own code; typing Bob's code verifies him;
   await a.screenshot({ path: join(shots, 'ui-dm-safety-number.png'), fullPage: true });
   await a.keyboard.press('Escape');
   await expect(newBob, 'a verified contact is not new').toHaveCount(0);
+  // The header's one trust word follows (it showed nothing while Bob was not verified).
+  await expect(a.locator('.chat-header').getByTestId('chat-trust')).toHaveText('✔ Verified');
 
   await a.getByTestId('open-devices').click();
   const devices = a.getByRole('dialog', { name: 'Devices' });

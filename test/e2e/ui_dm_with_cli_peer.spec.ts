@@ -67,10 +67,12 @@ test('a DM between the app and a CLI peer works both ways; the CLI prints the HT
   await expect(reply).toContainText('Bob Terminal', { timeout: 20_000 });
   await expect(reply.getByTestId('message-text')).toHaveText('hello from the terminal');
 
-  // A rotation from the CLI side: the app shows the rotation line and still reads the next message.
+  // A rotation from the CLI side: the app still reads the next message, and lists the rotation in the security panel.
   expect(JSON.parse((await cli(['--json', 'rotate', conv])).trim().split('\n').at(-1) ?? '{}')).toMatchObject({ version: 2 });
   expect(await cli(['send', conv, 'after the rotation'])).toMatch(/^sent /);
   await expect(page.getByRole('log').getByTestId('message-text').filter({ hasText: 'after the rotation' })).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByRole('log')).toContainText('The conversation key was rotated (version 1 → 2)');
+  await expect(page.getByRole('log')).not.toContainText('The conversation key was rotated');
   await page.screenshot({ path: join(shots, 'ui-dm-with-cli-peer.png'), fullPage: true });
+  await page.getByTestId('open-security').click();
+  await expect(page.getByRole('dialog', { name: 'Security' }).getByTestId('key-change')).toContainText('The conversation key was rotated (version 1 → 2)');
 });

@@ -1,7 +1,7 @@
 /**
  * Removing a member in Chromium over the real messenger core and the embedded local stack: Alice, Bob and
  * Carol talk in a group; Alice removes Carol; Alice's next message is sealed under a new key version, so
- * Bob's chat shows the rotation line before it; Alice's chat shows the membership line; Carol no longer has the
+ * Bob's security panel lists the key rotation before it; Alice's chat shows the membership line; Carol no longer has the
  * conversation and never sees the new message.
  */
 import { mkdtempSync } from 'node:fs';
@@ -74,12 +74,16 @@ test('after Carol is removed, Bob sees the rotation line and the new message; Ca
   await a.getByTestId('composer-input').fill('after the removal');
   await a.getByTestId('composer-input').press('Enter');
   await expect(log(b).getByText('after the removal', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await b.screenshot({ path: join(shots, 'ui-removal-bob.png'), fullPage: true });
+  // The rotation is listed in Bob's security panel (the chat leaves key changes out).
+  await b.getByTestId('open-security').click();
   await expect(
-    log(b)
-      .getByTestId('system-line')
+    b
+      .getByRole('dialog', { name: 'Security' })
+      .getByTestId('key-change')
       .filter({ hasText: /The conversation key was rotated \(version 1 → \d+\)/ }),
   ).toBeVisible();
-  await b.screenshot({ path: join(shots, 'ui-removal-bob.png'), fullPage: true });
+  await b.keyboard.press('Escape');
 
   await expect(c.getByTestId('conversation-row').filter({ hasText: 'Project' })).toHaveCount(0, { timeout: 15_000 });
   await expect(c.getByText('after the removal', { exact: true })).toHaveCount(0);

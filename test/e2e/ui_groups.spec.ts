@@ -42,7 +42,11 @@ test('a new group, a role change and a removal show persistent membership lines;
   await dialog.getByTestId('create-conversation').click();
   await expect(dialog).toBeHidden();
   await expect(a.getByTestId('chat-title')).toHaveText('Launch team');
-  await expect(a.getByTestId('chat-subtitle')).toHaveText('2 members · key version 1');
+  await expect(a.getByTestId('chat-subtitle')).toHaveText('2 members');
+  // The key version is security detail: in the security panel, not under the title.
+  await a.getByTestId('open-security').click();
+  await expect(a.getByRole('dialog', { name: 'Security' }).getByTestId('key-version')).toHaveText('1');
+  await a.keyboard.press('Escape');
   const log = a.getByRole('log', { name: 'Messages with Launch team' });
   await expect(log.getByTestId('system-line')).toHaveText(['You created the group', /^You added Bob/]);
   await expect(log.getByTestId('system-line').nth(1).getByRole('img', { name: newBob })).toBeVisible();
@@ -79,7 +83,7 @@ test('a new group, a role change and a removal show persistent membership lines;
 
   const lines = ['You created the group', /^You added Bob/, 'You made Bob an admin', 'You removed Bob'];
   await expect(log.getByTestId('system-line')).toHaveText(lines);
-  await expect(a.getByTestId('chat-subtitle')).toHaveText('1 member · key version 2');
+  await expect(a.getByTestId('chat-subtitle')).toHaveText('1 member');
 
   await a.getByTestId('open-security').click();
   const security = a.getByRole('dialog', { name: 'Security' });

@@ -25,6 +25,7 @@ function row(key: string, sentAt: number): TimelineRow {
     key,
     messageId: key,
     timetoken: String(BigInt(sentAt) * 10_000n),
+    senderId: 'user-alice-01',
     author: 'Alice',
     mine: false,
     text: key,

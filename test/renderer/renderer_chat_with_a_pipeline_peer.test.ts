@@ -171,7 +171,7 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
     await waitFor('a cannot-decrypt placeholder', () => rows(store, dm).some((r) => r.kind === 'pending'));
     const pending = rows(store, dm).find((r) => r.kind === 'pending')!;
     expect(pending.text).toBe('Waiting for the key to decrypt this message (key version 2)');
-    expect(rows(store, dm).some((r) => r.kind === 'system' && r.text === 'The conversation key was rotated (version 1 → 2)')).toBe(true);
+    expect(rows(store, dm).some((r) => r.kind === 'keyChange' && r.text === 'The conversation key was rotated (version 1 → 2)')).toBe(true);
 
     await v2.deliver(alice);
     await waitFor('the placeholder resolves in place', () => rows(store, dm).some((r) => r.kind === 'message' && r.text === 'sealed with version 2'));

@@ -75,8 +75,26 @@ describe('conversation rows', () => {
 
   it('titles, previews and unread counts, newest activity first', () => {
     expect(conversationRows([dm, group], views, ME, '')).toEqual([
-      { conversationId: group.conversationId, title: 'Launch team', kind: 'group', preview: 'Carol: shipped', unread: 0, lastTimetoken: '17000000000000001' },
-      { conversationId: dm.conversationId, title: 'Bob', kind: 'direct', preview: 'see you tomorrow', unread: 2, lastTimetoken: '17000000000000000' },
+      {
+        conversationId: group.conversationId,
+        title: 'Launch team',
+        kind: 'group',
+        avatarId: group.conversationId,
+        preview: 'Carol: shipped',
+        unread: 0,
+        lastTimetoken: '17000000000000001',
+        lastAt: 1_700_000_000_000,
+      },
+      {
+        conversationId: dm.conversationId,
+        title: 'Bob',
+        kind: 'direct',
+        avatarId: BOB,
+        preview: 'see you tomorrow',
+        unread: 2,
+        lastTimetoken: '17000000000000000',
+        lastAt: 1_700_000_000_000,
+      },
     ]);
   });
 
@@ -119,7 +137,7 @@ describe('chat rows', () => {
     );
     expect(rows.map((r) => [r.kind, r.kind === 'message' ? r.text : r.text])).toEqual([
       ['message', html],
-      ['system', 'The conversation key was rotated (version 1 → 2)'],
+      ['keyChange', 'The conversation key was rotated (version 1 → 2)'],
       ['pending', 'Waiting for the key to decrypt this message (key version 2)'],
       ['rejected', 'This message could not be verified and is not shown. Tell your IT team if this keeps happening.'],
     ]);

@@ -63,7 +63,13 @@ export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
   return (
     <StoreContext value={store}>
       <div className="app">
-        {status === 'error' ? null : signedIn ? <MessengerContainer /> : <OnboardingContainer />}
+        {status === 'error' ? null : signedIn ? (
+          <MessengerContainer />
+        ) : (
+          <main className="app-main">
+            <OnboardingContainer />
+          </main>
+        )}
         <PanelsContainer />
         <footer className="app-footer">
           <SystemStatus status={status} info={info} keychain={keychain} error={error} />

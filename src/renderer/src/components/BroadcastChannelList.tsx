@@ -8,6 +8,9 @@ import type { KeyboardEvent } from 'react';
 import type { BroadcastChannelSummary } from '../../../common/ipc/schemas/broadcast';
 import { rolesText } from '../model/broadcastChannels';
 import { nextListIndex } from '../model/listKeys';
+import { Avatar } from './ui/Avatar';
+import { Badge } from './ui/Badge';
+import { Button } from './ui/Button';
 
 export interface BroadcastChannelListProps {
   channels: readonly BroadcastChannelSummary[];
@@ -34,12 +37,12 @@ export function BroadcastChannelList({ channels, selectedId, loading, onSelect, 
   return (
     <nav className="conversation-list" aria-label="Channels">
       <div className="conversation-list-tools">
-        <button type="button" onClick={onNew} data-testid="new-channel">
+        <Button variant="primary" onClick={onNew} data-testid="new-channel">
           New channel
-        </button>{' '}
-        <button type="button" onClick={onRefresh} data-testid="refresh-channels">
+        </Button>
+        <Button variant="ghost" onClick={onRefresh} data-testid="refresh-channels">
           Refresh
-        </button>
+        </Button>
       </div>
       {loading && <p aria-busy="true">Loading channels…</p>}
       {!loading && channels.length === 0 && <p className="muted">No channels yet.</p>}
@@ -54,10 +57,17 @@ export function BroadcastChannelList({ channels, selectedId, loading, onSelect, 
               data-testid="channel-row"
               data-channel-id={c.channelId}
             >
-              <span className="conversation-title">{c.name}</span>
-              {c.following && <span className="badge">following</span>}
-              <span className="conversation-preview muted" data-testid="channel-roles">
-                {rolesText(c)}
+              <Avatar id={c.channelId} name={c.name} group />
+              <span className="conversation-main">
+                <span className="conversation-top">
+                  <span className="conversation-title">{c.name}</span>
+                  {c.following && <Badge tone="accent">following</Badge>}
+                </span>
+                <span className="conversation-bottom">
+                  <span className="conversation-preview" data-testid="channel-roles">
+                    {rolesText(c)}
+                  </span>
+                </span>
               </span>
             </button>
           </li>

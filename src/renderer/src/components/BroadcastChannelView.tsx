@@ -15,6 +15,9 @@ import { Composer } from './Composer';
 import { Dialog } from './Dialog';
 import { ErrorNotice } from './ErrorNotice';
 import { VirtualList } from './VirtualList';
+import { Avatar } from './ui/Avatar';
+import { Button } from './ui/Button';
+import { EmptyState } from './ui/EmptyState';
 
 export interface BroadcastChannelViewProps {
   channel: BroadcastChannelSummary;
@@ -41,7 +44,8 @@ export function BroadcastChannelView(props: BroadcastChannelViewProps) {
   return (
     <section className="chat" aria-label={`Channel ${c.name}`} data-testid="channel-view">
       <header className="chat-header">
-        <div>
+        <Avatar id={c.channelId} name={c.name} size="lg" group />
+        <div className="chat-heading">
           <h2 data-testid="channel-title">{c.name}</h2>
           <p className="muted" data-testid="channel-your-roles">
             Your roles: {rolesText(c)}
@@ -49,23 +53,18 @@ export function BroadcastChannelView(props: BroadcastChannelViewProps) {
         </div>
         <div className="chat-actions">
           {c.owner && (
-            <button type="button" onClick={props.onManageAccess} data-testid="manage-channel-access">
+            <Button variant="ghost" onClick={props.onManageAccess} data-testid="manage-channel-access">
               Manage access
-            </button>
+            </Button>
           )}
           {c.following ? (
-            <button
-              type="button"
-              disabled={props.busy}
-              onClick={() => (hasAccess ? props.onUnfollow() : setConfirmUnfollow(true))}
-              data-testid="unfollow-channel"
-            >
+            <Button disabled={props.busy} onClick={() => (hasAccess ? props.onUnfollow() : setConfirmUnfollow(true))} data-testid="unfollow-channel">
               Unfollow
-            </button>
+            </Button>
           ) : (
-            <button type="button" disabled={props.busy} onClick={props.onFollow} data-testid="follow-channel">
+            <Button variant="primary" disabled={props.busy} onClick={props.onFollow} data-testid="follow-channel">
               Follow
-            </button>
+            </Button>
           )}
         </div>
       </header>
@@ -87,9 +86,9 @@ export function BroadcastChannelView(props: BroadcastChannelViewProps) {
         <>
           <div className="history-tools">
             {props.hasOlder ? (
-              <button type="button" onClick={props.onLoadOlder} data-testid="channel-load-older">
+              <Button variant="ghost" size="sm" onClick={props.onLoadOlder} data-testid="channel-load-older">
                 Load older posts
-              </button>
+              </Button>
             ) : (
               <span className="muted">{props.rows.length === 0 ? 'No posts yet.' : 'Start of the channel'}</span>
             )}
@@ -111,7 +110,7 @@ export function BroadcastChannelView(props: BroadcastChannelViewProps) {
           )}
         </>
       ) : (
-        <p className="chat-empty muted">Follow the channel to read its posts.</p>
+        <EmptyState title="Not following yet">Follow the channel to read its posts.</EmptyState>
       )}
       {confirmUnfollow && (
         <Dialog title="Unfollow this channel?" onClose={() => setConfirmUnfollow(false)} testId="confirm-unfollow">
@@ -119,12 +118,10 @@ export function BroadcastChannelView(props: BroadcastChannelViewProps) {
             You no longer have access to this channel. Unfollowing deletes this device’s keys for it, so you will not be able to read its earlier posts again.
           </p>
           <div className="dialog-actions">
-            <button type="button" onClick={() => setConfirmUnfollow(false)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="danger"
+            <Button onClick={() => setConfirmUnfollow(false)}>Cancel</Button>
+            <Button
+              variant="danger"
+              className="solid"
               onClick={() => {
                 setConfirmUnfollow(false);
                 props.onUnfollow();
@@ -132,7 +129,7 @@ export function BroadcastChannelView(props: BroadcastChannelViewProps) {
               data-testid="confirm-unfollow-button"
             >
               Unfollow
-            </button>
+            </Button>
           </div>
         </Dialog>
       )}

@@ -1,28 +1,42 @@
 /**
- * Presentational: one conversation's chat: header with the key version (and the "new" badge for a direct
- * conversation with a new contact) and the members and security panels, the identity-changed banner that
- * blocks the composer until the new key is accepted with the contact's code (in the security panel), why the membership history cannot be shown, the virtualized
- * history (an ARIA log) with scroll-back, the typing indicator and the composer.
+ * Presentational: one conversation's chat: a header with the avatars, the title (and the "new" badge for
+ * a direct conversation with a new contact), how many members, ONE trust word ("Verified" or "Identity
+ * changed"; key versions and rotations live in the security panel) and the members and security panels;
+ * the identity-changed banner that blocks the composer until the new key is accepted with the contact's
+ * code (in the security panel); why the membership history cannot be shown; the virtualized history (an
+ * ARIA log, laid out by model/timelineLayout.ts) with scroll-back; the typing indicator and the composer.
  */
 import type { ComposerBlock } from '../state/trustSlice';
-import type { TimelineRow } from '../model/timelineRows';
+import type { ChatTrust } from '../model/chatTrust';
+import type { DisplayRow } from '../model/timelineLayout';
 import type { UiError } from '../model/uiError';
 import { Composer } from './Composer';
 import { ErrorNotice } from './ErrorNotice';
 import { MessageRow } from './MessageRow';
 import { NewContactBadge } from './NewContactBadge';
 import { VirtualList } from './VirtualList';
+import { Avatar, AvatarStack } from './ui/Avatar';
+import { Badge } from './ui/Badge';
+import { Button } from './ui/Button';
 
 export interface ChatViewProps {
   title: string;
+  /** "Direct message", "3 members". */
   subtitle: string;
+  /** Whose avatar the header shows for a direct conversation (the other member's id); null for a group. */
+  avatarId?: string | null;
+  /** A group's members for the header's avatars (the first few and "+N"). */
+  people?: readonly { id: string; name: string }[];
+  trust?: ChatTrust;
+  /** The body limit in UTF-8 bytes (the composer counts towards it and refuses above it). */
+  maxBytes?: number;
   /** "Messages disappear after 1 day" while the conversation's timer is on, else null. */
   disappearing?: string | null;
   /** A direct conversation's other member when they are a new contact (the header shows the badge), else null. */
   newContact: string | null;
   /** Why the verified membership history cannot be shown (its chain did not verify), or null. */
   membershipError: UiError | null;
-  rows: readonly TimelineRow[];
+  rows: readonly DisplayRow[];
   typing: string;
   draft: string;
   block: ComposerBlock | null;
@@ -51,7 +65,7 @@ export interface ChatViewProps {
   reveal?: { readonly key: string; readonly seq: number; done?(): void } | null;
 }
 
-const keyOf = (row: TimelineRow) => row.key;
+const keyOf = (row: DisplayRow) => row.key;
 
 export function blockText(block: ComposerBlock | null): string | null {
   if (block === null) return null;
@@ -65,32 +79,42 @@ export function ChatView(props: ChatViewProps) {
   return (
     <section className="chat" aria-label={`Conversation ${props.title}`} data-testid="chat">
       <header className="chat-header">
-        <div>
+        {props.avatarId != null ? (
+          <Avatar id={props.avatarId} name={props.title} size="lg" />
+        ) : (
+          props.people !== undefined && props.people.length > 0 && <AvatarStack people={props.people} />
+        )}
+        <div className="chat-heading">
           <h2>
             <span data-testid="chat-title">{props.title}</span>
-            {props.newContact !== null && (
-              <>
-                {' '}
-                <NewContactBadge name={props.newContact} />
-              </>
-            )}
+            {props.newContact !== null && <NewContactBadge name={props.newContact} />}
           </h2>
-          <p className="muted" data-testid="chat-subtitle">
-            {props.subtitle}
+          <p className="chat-meta muted">
+            <span data-testid="chat-subtitle">{props.subtitle}</span>
+            {props.trust === 'verified' && (
+              <Badge tone="success" testId="chat-trust">
+                ✔ Verified
+              </Badge>
+            )}
+            {props.trust === 'changed' && (
+              <Badge tone="danger" testId="chat-trust">
+                ⚠ Identity changed
+              </Badge>
+            )}
+            {props.disappearing != null && (
+              <span className="disappearing" data-testid="disappearing-header">
+                ⏱ {props.disappearing}
+              </span>
+            )}
           </p>
-          {props.disappearing != null && (
-            <p className="disappearing" data-testid="disappearing-header">
-              ⏱ {props.disappearing}
-            </p>
-          )}
         </div>
         <div className="chat-actions">
-          <button type="button" onClick={props.onOpenMembers} data-testid="open-members">
+          <Button variant="ghost" onClick={props.onOpenMembers} data-testid="open-members">
             Members
-          </button>
-          <button type="button" onClick={props.onOpenSecurity} data-testid="open-security">
+          </Button>
+          <Button variant="ghost" onClick={props.onOpenSecurity} data-testid="open-security">
             Security
-          </button>
+          </Button>
         </div>
       </header>
       {block?.reason === 'identity_changed' && (
@@ -99,9 +123,9 @@ export function ChatView(props: ChatViewProps) {
             {block.displayName}&apos;s safety number has changed. This can mean they reinstalled the app or linked a new account key — or that someone is trying
             to intercept the conversation. Ask them for the code their device shows now and check it in the security panel before you continue.
           </p>
-          <button type="button" onClick={props.onOpenSecurity} data-testid="review-identity">
+          <Button variant="primary" onClick={props.onOpenSecurity} data-testid="review-identity">
             Review safety number
-          </button>
+          </Button>
         </div>
       )}
       <ErrorNotice error={props.membershipError} testId="membership-error" />
@@ -113,9 +137,9 @@ export function ChatView(props: ChatViewProps) {
         ) : props.reachedStart ? (
           <span className="muted">Start of the conversation</span>
         ) : (
-          <button type="button" onClick={props.onLoadOlder} disabled={props.loadingOlder} data-testid="load-older">
+          <Button variant="ghost" size="sm" onClick={props.onLoadOlder} loading={props.loadingOlder} data-testid="load-older">
             {props.loadingOlder ? 'Loading…' : 'Load older messages'}
-          </button>
+          </Button>
         )}
       </div>
       <VirtualList
@@ -137,6 +161,7 @@ export function ChatView(props: ChatViewProps) {
         value={props.draft}
         disabledReason={blockText(block) ?? (props.sendBlockedReason !== undefined ? props.sendBlockedReason : props.offlineReason)}
         hint={props.offlineHint ?? null}
+        maxBytes={props.maxBytes}
         onChange={props.onDraft}
         onSend={props.onSend}
       />

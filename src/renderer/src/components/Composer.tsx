@@ -2,36 +2,48 @@
  * Presentational: the chat's multiline composer: Enter sends, Shift+Enter starts a new line
  * (model/composerKeys.ts). Disabled, with the reason shown, while sending is blocked (an identity change
  * not yet acknowledged, or policy requiring verified contacts). Offline it stays enabled: sends are queued.
+ * With `maxBytes` it counts towards the body limit from 90 % of it (model/composerLimit.ts) and, above
+ * the limit, refuses to send — the Send button is disabled and Enter does nothing — and says why.
  */
 import { useId, type KeyboardEvent } from 'react';
 import { composerKeyAction } from '../model/composerKeys';
+import { draftSize } from '../model/composerLimit';
+import { Button } from './ui/Button';
 
 export interface ComposerProps {
   value: string;
   disabledReason: string | null;
   /** Replaces the keyboard hint (e.g. that sends wait for the network). */
   hint?: string | null;
+  /** The body limit in UTF-8 bytes; without it nothing is counted. */
+  maxBytes?: number;
   onChange(value: string): void;
   onSend(): void;
 }
 
-export function Composer({ value, disabledReason, hint, onChange, onSend }: ComposerProps) {
+export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSend }: ComposerProps) {
   const id = useId();
   const hintId = useId();
+  const size = maxBytes === undefined ? null : draftSize(value, maxBytes);
+  const over = size?.over ?? false;
+  function send() {
+    if (!over) onSend();
+  }
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (composerKeyAction({ key: e.key, shiftKey: e.shiftKey, isComposing: e.nativeEvent.isComposing }) === 'send') {
       e.preventDefault();
-      onSend();
+      send();
     }
   }
   const disabled = disabledReason !== null;
+  const sentence = disabledReason ?? size?.sentence ?? hint ?? 'Enter to send, Shift+Enter for a new line';
   return (
     <form
-      className="composer"
+      className={`composer${over ? ' over' : ''}`}
       aria-label="Send a message"
       onSubmit={(e) => {
         e.preventDefault();
-        onSend();
+        send();
       }}
     >
       <label htmlFor={id} className="visually-hidden">
@@ -43,16 +55,22 @@ export function Composer({ value, disabledReason, hint, onChange, onSend }: Comp
         rows={2}
         disabled={disabled}
         aria-describedby={hintId}
+        aria-invalid={over || undefined}
         placeholder={disabled ? '' : 'Write a message'}
         onChange={(e) => onChange(e.target.value)}
         onKeyDown={onKeyDown}
         data-testid="composer-input"
       />
-      <button type="submit" disabled={disabled || value.trim() === ''} data-testid="composer-send">
+      <Button type="submit" variant="primary" disabled={disabled || over || value.trim() === ''} data-testid="composer-send">
         Send
-      </button>
-      <p id={hintId} className="muted composer-hint" data-testid="composer-hint">
-        {disabledReason ?? hint ?? 'Enter to send, Shift+Enter for a new line'}
+      </Button>
+      <p id={hintId} className={`muted composer-hint${over && !disabled ? ' over' : ''}`}>
+        <span data-testid="composer-hint">{sentence}</span>
+        {size !== null && size.near && (
+          <span className="composer-counter" data-testid="composer-counter" aria-hidden="true">
+            {size.counter}
+          </span>
+        )}
       </p>
     </form>
   );

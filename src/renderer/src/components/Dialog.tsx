@@ -1,7 +1,8 @@
 /**
  * Presentational: a modal dialog (keyboard navigable; Escape closes it). Focus moves into it
  * when it opens (to the control marked `data-autofocus`, else the first one), Tab stays inside it (and comes back into it when the focused control disappeared),
- * Escape anywhere or the close button calls `onClose`, and focus returns to where it was.
+ * Escape anywhere or the close button calls `onClose`, and focus returns to where it was. Its title row is a
+ * plain block, not a `<header>` (which would read as a second page banner).
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
@@ -40,12 +41,12 @@ export function Dialog({ title, onClose, children, testId }: DialogProps) {
   return (
     <div className="dialog-backdrop">
       <div ref={ref} role="dialog" aria-modal="true" aria-labelledby={titleId} className="dialog" tabIndex={-1} data-testid={testId}>
-        <header className="dialog-header">
+        <div className="dialog-header">
           <h2 id={titleId}>{title}</h2>
           <button type="button" className="icon-button" aria-label={`Close ${title}`} onClick={onClose}>
             ×
           </button>
-        </header>
+        </div>
         <div className="dialog-body">{children}</div>
       </div>
     </div>

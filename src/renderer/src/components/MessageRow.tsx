@@ -1,16 +1,22 @@
 /**
- * Presentational: one row of the chat history (the items of docs/messaging.md §Timeline): a message
- * (author, text as text only, time, delivery state, reactions, read receipts, retry of a failed send), a
- * "cannot decrypt yet" placeholder, a rejected envelope (why, in a sentence; the code in `data-code`), or a
- * system line (key rotation, membership change — with the "new" badge when it adds a new contact).
+ * Presentational: one row of the chat history (the items of docs/messaging.md §Timeline, laid out by
+ * model/timelineLayout.ts): a message (text as text only, delivery state, reactions, read
+ * receipts, retry of a failed send) — the first of its group with the avatar, author and time, the others
+ * with the time on hover, every one with its full date and time as a tooltip and in its accessible name,
+ * the first of a day under the day separator;
+ * a "cannot decrypt yet" placeholder; a rejected envelope (why, in a sentence; the code in `data-code`);
+ * or a membership line (with the "new" badge when it adds a new contact). The quick reactions appear on
+ * hover or keyboard focus, so they do not sit under every message.
  */
-import type { TimelineRow } from '../model/timelineRows';
+import type { DisplayRow, MessageDisplay } from '../model/timelineLayout';
 import { NewContactBadge } from './NewContactBadge';
+import { Avatar } from './ui/Avatar';
+import { Button } from './ui/Button';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉'] as const;
 
 export interface MessageRowProps {
-  row: TimelineRow;
+  row: DisplayRow;
   onRetry(messageId: string): void;
   onReact(timetoken: string, value: string, mine: boolean): void;
   /** A send in main's offline queue: try it again (after a stop), or delete it (it never goes out). */
@@ -53,72 +59,104 @@ export function MessageRow({ row, onRetry, onReact, onRetryQueued, onDeleteQueue
   }
 }
 
-function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps & { row: Extract<TimelineRow, { kind: 'message' }> }) {
-  const time = new Date(row.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps & { row: MessageDisplay }) {
   const timetoken = row.timetoken;
+  const iso = new Date(row.sentAt).toISOString();
   return (
-    <article className={`message${row.mine ? ' mine' : ''}`} data-testid="message" data-message-id={row.messageId} aria-label={`${row.author} at ${time}`}>
-      <header className="message-meta">
-        <span className="message-author">{row.author}</span> <time>{time}</time>
-      </header>
-      <p className="message-text" data-testid="message-text">
-        {row.text}
-      </p>
-      <footer className="message-footer">
-        {row.queued && (
-          <span className={`delivery ${row.queued.state}`} data-testid="queued-state" data-code={row.queued.code ?? undefined} role="status">
-            {row.queued.text}
-          </span>
-        )}
-        {row.queued?.state === 'failed' && row.queued.canRetry && onRetryQueued && (
-          <button type="button" onClick={() => onRetryQueued(row.messageId)} data-testid="retry-queued">
-            Retry
-          </button>
-        )}
-        {row.queued?.state === 'failed' && onDeleteQueued && (
-          <button type="button" onClick={() => onDeleteQueued(row.messageId)} data-testid="delete-queued">
-            Delete
-          </button>
-        )}
-        {row.expiresIn !== undefined && (
-          <span className="message-expiry muted" data-testid="message-expiry" title="This message disappears for everyone when its timer runs out">
-            ⏱ {row.expiresIn}
-          </span>
-        )}
-        {row.delivery && (
-          <span className={`delivery ${row.delivery}`} data-testid="delivery-state" title={row.readBy.length ? `Read by ${row.readBy.join(', ')}` : undefined}>
-            {DELIVERY_TEXT[row.delivery]}
-            {row.delivery === 'read' && row.readBy.length > 0 ? ` by ${row.readBy.join(', ')}` : ''}
-          </span>
-        )}
-        {row.delivery === 'failed' && (
-          <button type="button" onClick={() => onRetry(row.messageId)} data-testid="retry-send" title={row.failure ?? undefined}>
-            Retry
-          </button>
-        )}
+    <>
+      {row.day !== null && (
+        <p className="day-separator" data-testid="day-separator">
+          {row.day}
+        </p>
+      )}
+      <article
+        className={`message chat-message${row.mine ? ' mine' : ''}${row.groupStart ? ' group-start' : ''}`}
+        data-testid="message"
+        data-message-id={row.messageId}
+        aria-label={`${row.author}, ${row.fullTime}`}
+      >
+        <div className="message-gutter">
+          {row.groupStart ? (
+            <Avatar id={row.senderId} name={row.avatarName ?? row.author} />
+          ) : (
+            <time className="hover-time" dateTime={iso} title={row.fullTime} aria-hidden="true">
+              {row.clock}
+            </time>
+          )}
+        </div>
+        <header className={row.groupStart ? 'message-meta' : 'visually-hidden'}>
+          <span className="message-author">{row.author}</span>{' '}
+          <time dateTime={iso} title={row.fullTime} data-testid="message-time">
+            {row.clock}
+          </time>
+        </header>
+        <p className="message-text" data-testid="message-text">
+          {row.text}
+        </p>
+        <footer className="message-footer">
+          {row.queued && (
+            <span className={`delivery ${row.queued.state}`} data-testid="queued-state" data-code={row.queued.code ?? undefined} role="status">
+              {row.queued.text}
+            </span>
+          )}
+          {row.queued?.state === 'failed' && row.queued.canRetry && onRetryQueued && (
+            <Button size="sm" onClick={() => onRetryQueued(row.messageId)} data-testid="retry-queued">
+              Retry
+            </Button>
+          )}
+          {row.queued?.state === 'failed' && onDeleteQueued && (
+            <Button size="sm" variant="danger" onClick={() => onDeleteQueued(row.messageId)} data-testid="delete-queued">
+              Delete
+            </Button>
+          )}
+          {row.expiresIn !== undefined && (
+            <span className="message-expiry muted" data-testid="message-expiry" title="This message disappears for everyone when its timer runs out">
+              ⏱ {row.expiresIn}
+            </span>
+          )}
+          {row.delivery && (
+            <span
+              className={`delivery ${row.delivery}`}
+              data-testid="delivery-state"
+              title={row.readBy.length ? `Read by ${row.readBy.join(', ')}` : undefined}
+            >
+              {DELIVERY_TEXT[row.delivery]}
+              {row.delivery === 'read' && row.readBy.length > 0 ? ` by ${row.readBy.join(', ')}` : ''}
+            </span>
+          )}
+          {row.delivery === 'failed' && (
+            <Button size="sm" onClick={() => onRetry(row.messageId)} data-testid="retry-send" title={row.failure ?? undefined}>
+              Retry
+            </Button>
+          )}
+          {timetoken !== undefined && row.reactions.length > 0 && (
+            <span className="reactions" role="group" aria-label="Reactions">
+              {row.reactions.map((r) => (
+                <button
+                  key={r.value}
+                  type="button"
+                  className="reaction"
+                  aria-pressed={r.mine}
+                  aria-label={`${r.value} ${r.count}, by ${r.names}`}
+                  onClick={() => onReact(timetoken, r.value, r.mine)}
+                  data-testid="reaction"
+                >
+                  {r.value} {r.count}
+                </button>
+              ))}
+            </span>
+          )}
+        </footer>
         {timetoken !== undefined && (
-          <span className="reactions" role="group" aria-label="Reactions">
-            {row.reactions.map((r) => (
-              <button
-                key={r.value}
-                type="button"
-                className="reaction"
-                aria-pressed={r.mine}
-                aria-label={`${r.value} ${r.count}, by ${r.names}`}
-                onClick={() => onReact(timetoken, r.value, r.mine)}
-                data-testid="reaction"
-              >
-                {r.value} {r.count}
-              </button>
-            ))}
+          <span className="message-toolbar" role="group" aria-label="React">
             {QUICK_REACTIONS.filter((v) => !row.reactions.some((r) => r.value === v)).map((v) => (
-              <button key={v} type="button" className="reaction add" aria-label={`React with ${v}`} onClick={() => onReact(timetoken, v, false)}>
+              <button key={v} type="button" aria-label={`React with ${v}`} title={`React with ${v}`} onClick={() => onReact(timetoken, v, false)}>
                 {v}
               </button>
             ))}
           </span>
         )}
-      </footer>
-    </article>
+      </article>
+    </>
   );
 }

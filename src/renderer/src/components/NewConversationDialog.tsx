@@ -13,6 +13,7 @@ import { Dialog } from './Dialog';
 import { ErrorNotice } from './ErrorNotice';
 import { Field } from './Field';
 import { UserPicker } from './UserPicker';
+import { Button } from './ui/Button';
 
 export interface NewConversationDialogProps {
   results: readonly UserSummary[];
@@ -39,7 +40,7 @@ export function NewConversationDialog(props: NewConversationDialogProps) {
   return (
     <Dialog title="New conversation" onClose={props.onClose} testId="new-conversation-dialog">
       <form onSubmit={onSubmit} aria-label="New conversation">
-        <fieldset className="choice">
+        <fieldset className="choice choice-row">
           <legend>Kind</legend>
           <label>
             <input
@@ -78,9 +79,12 @@ export function NewConversationDialog(props: NewConversationDialogProps) {
           onChange={setSelected}
         />
         <ErrorNotice error={props.error} testId="new-conversation-error" />
-        <button type="submit" disabled={!ready || props.busy} data-testid="create-conversation">
-          {kind === 'direct' ? 'Start conversation' : 'Create group'}
-        </button>
+        <div className="dialog-actions">
+          <Button onClick={props.onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" disabled={!ready} loading={props.busy} data-testid="create-conversation">
+            {kind === 'direct' ? 'Start conversation' : 'Create group'}
+          </Button>
+        </div>
       </form>
     </Dialog>
   );

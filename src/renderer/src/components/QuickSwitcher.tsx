@@ -6,6 +6,7 @@
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import type { ConversationRow } from '../model/conversationRows';
 import { Dialog } from './Dialog';
+import { Avatar } from './ui/Avatar';
 
 export interface QuickSwitcherProps {
   query: string;
@@ -60,11 +61,12 @@ export function QuickSwitcher({ query, rows, onQuery, onChoose, onClose }: Quick
             id={optionId(i)}
             role="option"
             aria-selected={i === active}
-            className="search-result"
+            className="search-result switcher-result"
             onClick={() => onChoose(row.conversationId)}
             onMouseEnter={() => setActive(i)}
             data-testid="switcher-result"
           >
+            <Avatar id={row.avatarId} name={row.title} size="sm" group={row.kind === 'group'} />
             <strong>{row.title}</strong>
             {row.kind === 'group' && <span className="muted"> · group</span>}
           </li>

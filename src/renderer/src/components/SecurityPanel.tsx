@@ -5,7 +5,7 @@
  * them verified, or accepts their changed key. For a direct conversation it shows the peer; for a group,
  * each member's verification state, and one member on demand.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
 import type { ContactTrust } from '../../../common/ipc/schemas/verification';
 import { safetyNumberRows } from '../model/safetyNumber';
@@ -28,6 +28,8 @@ export interface SecurityPanelProps {
   /** Accepts a changed identity key with the contact's code typed from their screen (main checks it). */
   onAcknowledge(userId: string, contactCode: string): void;
   onClose(): void;
+  /** The key changes of the loaded history (KeyChanges), shown under the key version. */
+  keyChanges?: ReactNode;
 }
 
 const STATE_TEXT = { verified: 'Verified', unverified: 'Not verified', changed: 'Safety number changed' } as const;
@@ -50,6 +52,7 @@ export function SecurityPanel(props: SecurityPanelProps) {
           Rotate key now
         </button>
       </section>
+      {props.keyChanges}
       {c.kind === 'group' && (
         <ul className="member-list" aria-label="Members' verification">
           {others.map((m) => (

@@ -1,10 +1,16 @@
-/** Container: binds one conversation's view, draft, trust state and actions to the chat view. */
+/**
+ * Container: binds one conversation's view, draft, trust state and actions to the chat view; lays the
+ * rows out (day separators, groups; model/timelineLayout.ts) and sums the members' trust up in one word.
+ */
 import { useMemo } from 'react';
 import type { ConversationId } from '../../../common/ids';
+import { MAX_BRIDGE_BODY } from '../../../common/ipc/schemas/messages';
 import { ChatView } from '../components/ChatView';
+import { chatTrust } from '../model/chatTrust';
 import { membershipLines } from '../model/membershipLines';
-import { conversationTitle, directPeer, isNewContact } from '../model/people';
+import { conversationTitle, directPeer, isNewContact, peopleOf } from '../model/people';
 import { currentTimer, disappearingHeader, timerChangesOf, withExpiry } from '../model/disappearing';
+import { layoutTimeline } from '../model/timelineLayout';
 import { timelineRows, typingLine } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
@@ -36,29 +42,35 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const requireVerified = useAppStore(settingsSelectors.requireVerifiedContacts);
   const members = conversation?.members ?? [];
   const lines = useMemo(() => membershipLines(history, selfUserId, (p) => isNewContact(p, trust)), [history, selfUserId, trust]);
+  // Senders are named from the members, then from everyone the verified history names (former members keep their name).
+  const people = useMemo(() => peopleOf(members, history), [members, history]);
   const timers = useMemo(() => timerChangesOf(history), [history]);
   const expired = useAppStore(disappearingSelectors.expiredOf(conversationId));
   const now = useAppStore(disappearingSelectors.now);
-  const rows = useMemo(
+  const rows = useMemo(() => {
     // The slice's clock ticks every few seconds; a row made between two ticks takes the time it is made.
-    () => withExpiry(timelineRows(view, lines, members, selfUserId, { entries, delivered }), timers, new Set(expired), Math.max(now, Date.now())),
-    [view, lines, members, selfUserId, entries, delivered, timers, expired, now],
-  );
+    const at = Math.max(now, Date.now());
+    return layoutTimeline(withExpiry(timelineRows(view, lines, people, selfUserId, { entries, delivered }), timers, new Set(expired), at), at);
+  }, [view, lines, people, selfUserId, entries, delivered, timers, expired, now]);
   const revealed = useRevealedRow(conversationId, rows);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
   const s = store.getState();
   const peer = directPeer(conversation, selfUserId);
-  const subtitle = `${conversation.kind === 'group' ? `${members.length} ${members.length === 1 ? 'member' : 'members'} · ` : ''}key version ${conversation.keyVersion}`;
+  const subtitle = conversation.kind === 'group' ? `${members.length} ${members.length === 1 ? 'member' : 'members'}` : 'Direct message';
   return (
     <ChatView
       title={conversationTitle(conversation, selfUserId)}
+      avatarId={peer?.userId ?? null}
+      people={members.map((m) => ({ id: m.userId, name: m.displayName }))}
+      trust={chatTrust(conversation, trust, selfUserId)}
+      maxBytes={MAX_BRIDGE_BODY}
       newContact={peer !== null && isNewContact(peer, trust) ? peer.displayName : null}
       membershipError={historyError}
       subtitle={subtitle}
       disappearing={disappearingHeader(currentTimer(timers))}
       rows={rows}
-      typing={typingLine(view, members, selfUserId)}
+      typing={typingLine(view, people, selfUserId)}
       draft={draft}
       block={block}
       offlineReason={offlineReason}

@@ -1,17 +1,22 @@
 /**
- * Container: the signed-in messenger — header (who is signed in, devices, settings, sign out), the
- * conversation list and the selected conversation's chat, and the broadcast "Channels" area as a tab.
+ * Container: the signed-in messenger — header (the app's mark, who is signed in, the connection state,
+ * devices, settings, sign out), the notices, a toolbar with the two areas (conversations, channels) and
+ * search, then the conversation list beside the selected conversation's chat.
  */
 import { useMemo, useState } from 'react';
 import { BroadcastAreaTabs } from '../components/BroadcastAreaTabs';
-import { ConversationList } from '../components/ConversationList';
+import { ConversationList, NoConversation } from '../components/ConversationList';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { SignOutDialog, type LastDevice } from '../components/SignOutDialog';
+import { Avatar } from '../components/ui/Avatar';
+import { Button } from '../components/ui/Button';
+import { NoticeStack } from '../components/ui/NoticeStack';
 import { conversationRows } from '../model/conversationRows';
 import { describeError } from '../model/uiError';
 import { broadcastSelectors } from '../state/broadcastSlice';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
+import { disappearingSelectors } from '../state/disappearingSlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { BroadcastContainer } from './BroadcastContainer';
 import { ChatContainer } from './ChatContainer';
@@ -36,6 +41,8 @@ export function MessengerContainer() {
   const devices = useAppStore((st) => st.devices.list);
   const devicesStatus = useAppStore((st) => st.devices.status);
   const area = useAppStore(broadcastSelectors.area);
+  // The list's times move on once a minute (the store's clock ticks more often).
+  const minute = useAppStore((st) => Math.floor(disappearingSelectors.now(st) / 60_000));
   const rows = useMemo(() => conversationRows(list, views, selfUserId, query), [list, views, selfUserId, query]);
   const s = store.getState();
   const user = session?.state === 'signedIn' ? session.user : null;
@@ -52,25 +59,31 @@ export function MessengerContainer() {
   return (
     <div className="messenger">
       <header className="app-header">
-        <h1>Seed Messenger</h1>
-        <p className="muted" data-testid="signed-in-as">
-          {user ? `${user.displayName} (@${user.username})` : ''}
-          {chatStatus === 'starting' ? ' · connecting…' : chatStatus === 'error' ? ' · messaging offline' : ''}
-        </p>
+        <h1 className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Seed Messenger
+        </h1>
         {(network === 'offline' || chatStatus === 'error') && (
-          <p className="muted connection-state" role="status" data-testid="connection-state">
+          <p className="connection-state" role="status" data-testid="connection-state">
             Offline — messages will be sent when you&apos;re back online
           </p>
         )}
+        <p className="account" data-testid="signed-in-as">
+          {user && <Avatar id={user.userId} name={user.displayName} size="sm" />}
+          <span>
+            {user ? `${user.displayName} (@${user.username})` : ''}
+            {chatStatus === 'starting' ? ' · connecting…' : chatStatus === 'error' ? ' · messaging offline' : ''}
+          </span>
+        </p>
         <nav aria-label="Account" className="app-actions">
-          <button type="button" onClick={() => s.openPanel('devices')} data-testid="open-devices">
+          <Button variant="ghost" onClick={() => s.openPanel('devices')} data-testid="open-devices">
             Devices
-          </button>
-          <button type="button" onClick={() => s.openPanel('settings')} data-testid="open-settings">
+          </Button>
+          <Button variant="ghost" onClick={() => s.openPanel('settings')} data-testid="open-settings">
             Settings
-          </button>
-          <button
-            type="button"
+          </Button>
+          <Button
+            variant="ghost"
             onClick={() => {
               setConfirmSignOut(true);
               void s.loadDevices();
@@ -78,7 +91,7 @@ export function MessengerContainer() {
             data-testid="sign-out"
           >
             Sign out
-          </button>
+          </Button>
         </nav>
       </header>
       {confirmSignOut ? (
@@ -95,39 +108,46 @@ export function MessengerContainer() {
           }}
         />
       ) : null}
-      {session?.state === 'signedIn' && session.warning === 'revocationUnproven' && (
-        <p role="alert" className="banner warning" data-testid="revocation-unproven">
-          The server claimed this device was removed from your account but could not prove it, so this device kept its keys. If you did not remove it, someone
-          may be interfering with the server: check your devices and sessions from another device.
-        </p>
-      )}
-      {storeFailed && (
-        <p role="status" className="banner notice" data-testid="store-notice">
-          Messages could not be saved on this computer; they are still shown, but may not be here after the app restarts.
-        </p>
-      )}
-      <ErrorNotice error={sessionError} testId="session-error" />
-      <ErrorNotice error={error} testId="conversations-error" />
-      {refused.map((r) => (
-        <p key={r.conversationId} role="alert" className="banner warning" data-testid="refused-conversation" data-code={r.code}>
-          A conversation is hidden because it could not be checked: {describeError(r)}
-        </p>
-      ))}
-      <SearchContainer />
-      <BroadcastAreaTabs area={area} onArea={s.showArea} />
-      {area === 'channels' && <BroadcastContainer />}
-      <div className="messenger-body" hidden={area === 'channels'}>
-        <ConversationList
-          rows={rows}
-          selectedId={selectedId}
-          query={query}
-          loading={status === 'loading'}
-          onQuery={s.setConversationQuery}
-          onSelect={s.selectConversation}
-          onNew={() => s.openPanel('newConversation')}
-        />
-        {selectedId ? <ChatContainer conversationId={selectedId} /> : <p className="chat-empty muted">Choose a conversation or start a new one.</p>}
-      </div>
+      <main className="messenger-main">
+        <NoticeStack>
+          {session?.state === 'signedIn' && session.warning === 'revocationUnproven' && (
+            <p role="alert" className="banner warning" data-testid="revocation-unproven">
+              The server claimed this device was removed from your account but could not prove it, so this device kept its keys. If you did not remove it,
+              someone may be interfering with the server: check your devices and sessions from another device.
+            </p>
+          )}
+          {storeFailed && (
+            <p role="status" className="banner notice" data-testid="store-notice">
+              Messages could not be saved on this computer; they are still shown, but may not be here after the app restarts.
+            </p>
+          )}
+          <ErrorNotice error={sessionError} testId="session-error" />
+          <ErrorNotice error={error} testId="conversations-error" />
+          {refused.map((r) => (
+            <p key={r.conversationId} role="alert" className="banner warning" data-testid="refused-conversation" data-code={r.code}>
+              A conversation is hidden because it could not be checked: {describeError(r)}
+            </p>
+          ))}
+        </NoticeStack>
+        <div className="messenger-toolbar">
+          <BroadcastAreaTabs area={area} onArea={s.showArea} />
+          <SearchContainer />
+        </div>
+        {area === 'channels' && <BroadcastContainer />}
+        <div className="messenger-body" hidden={area === 'channels'}>
+          <ConversationList
+            rows={rows}
+            selectedId={selectedId}
+            query={query}
+            loading={status === 'loading'}
+            now={Math.max(minute * 60_000, Date.now())}
+            onQuery={s.setConversationQuery}
+            onSelect={s.selectConversation}
+            onNew={() => s.openPanel('newConversation')}
+          />
+          {selectedId ? <ChatContainer conversationId={selectedId} /> : <NoConversation onNew={() => s.openPanel('newConversation')} />}
+        </div>
+      </main>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { FirstRunTour } from '../components/FirstRunTour';
 import { SessionsSection } from '../components/SessionsSection';
 import { accountSessionsSelectors } from '../state/accountSessionsSlice';
 import { DisappearingSettings } from '../components/DisappearingSettings';
+import { KeyChanges } from '../components/KeyChanges';
 import { MembersPanel } from '../components/MembersPanel';
 import { NewConversationDialog } from '../components/NewConversationDialog';
 import { SecurityPanel } from '../components/SecurityPanel';
@@ -18,6 +19,8 @@ import { trustSelectors } from '../state/trustSlice';
 import { uiSelectors } from '../state/uiSlice';
 import { currentTimer, timerChangesOf } from '../model/disappearing';
 import { isNewContact } from '../model/people';
+import { keyChanges } from '../model/timelineRows';
+import { chatSelectors } from '../state/chatSlice';
 import { disappearingSelectors } from '../state/disappearingSlice';
 import type { DisappearingSeconds } from '../../../common/protocol/disappearing';
 import { useAppStore, useAppStoreApi } from './storeContext';
@@ -123,9 +126,12 @@ function SecurityContainer() {
   const busy = useAppStore(conversationsSelectors.busy);
   const error = useAppStore(conversationsSelectors.error);
   const [focus, setFocus] = useState<string | null>(null);
+  const view = useAppStore(chatSelectors.view(conversation?.conversationId ?? null));
+  const changes = useMemo(() => keyChanges(view), [view]);
   if (conversation === null) return null;
   return (
     <SecurityPanel
+      keyChanges={<KeyChanges lines={changes} />}
       conversation={conversation}
       selfUserId={selfUserId}
       trust={trust}

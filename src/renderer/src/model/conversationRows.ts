@@ -1,21 +1,36 @@
 /**
  * The conversation list's view model (unread counts as in docs/messaging.md §Receipts and reactions):
- * one row per conversation with its title, a preview of the newest item, the unread count, and a search
- * filter over titles and member names. Newest activity first.
+ * one row per conversation with its title, whose avatar it shows, a preview of the newest item, when
+ * that was, the unread count, and a search filter over titles and member names. Newest activity first.
+ * Key changes are security detail (the security panel lists them): never the preview.
  */
 import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
 import type { ConversationView } from '../../../common/messaging/messaging';
 import type { TimelineItem } from '../../../common/messaging/timelineItem';
 import { messageText } from './messageText';
-import { conversationTitle, nameOf } from './people';
+import { conversationTitle, directPeer, nameOf } from './people';
+import { timetokenMs } from './timelineRows';
 
 export interface ConversationRow {
   readonly conversationId: ConversationSummary['conversationId'];
   readonly title: string;
   readonly kind: ConversationSummary['kind'];
+  /** Whose avatar the row shows: a direct conversation's other member, else the conversation itself. */
+  readonly avatarId: string;
   readonly preview: string;
   readonly unread: number;
   readonly lastTimetoken: string;
+  /**
+   * When the previewed message was sent (ms, the sender's clock — the time the chat shows beside it), else
+   * when the newest item reached the relay; null when nothing is loaded.
+   */
+  readonly lastAt: number | null;
+}
+
+/** The newest item worth a preview: not a key change. */
+function newestShown(items: readonly TimelineItem[]): TimelineItem | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (items[i]?.kind !== 'system') return items[i];
+  return undefined;
 }
 
 export function previewOf(item: TimelineItem | undefined, summary: ConversationSummary, selfUserId: string | null): string {
@@ -30,7 +45,7 @@ export function previewOf(item: TimelineItem | undefined, summary: ConversationS
     case 'rejected':
       return 'A message could not be verified';
     case 'system':
-      return `Key rotated to version ${item.toVersion}`;
+      return '';
     default:
       throw new Error(`unknown item ${JSON.stringify(item satisfies never)}`);
   }
@@ -51,14 +66,17 @@ export function conversationRows(
 ): ConversationRow[] {
   const rows = summaries.map((summary) => {
     const view = views[summary.conversationId];
-    const items = view?.items ?? [];
+    const lastTimetoken = view?.lastTimetoken ?? '';
+    const shown = newestShown(view?.items ?? []);
     return {
       conversationId: summary.conversationId,
       title: conversationTitle(summary, selfUserId),
       kind: summary.kind,
-      preview: previewOf(items[items.length - 1], summary, selfUserId),
+      avatarId: directPeer(summary, selfUserId)?.userId ?? summary.conversationId,
+      preview: previewOf(shown, summary, selfUserId),
       unread: view?.unread ?? 0,
-      lastTimetoken: view?.lastTimetoken ?? '',
+      lastTimetoken,
+      lastAt: shown?.kind === 'message' ? shown.message.sentAt : lastTimetoken === '' ? null : timetokenMs(lastTimetoken),
       summary,
     };
   });

@@ -2,15 +2,16 @@
  * The chat history's view model (docs/messaging.md §Timeline): one display row per timeline
  * item — messages with author, text, delivery state, reactions and who read them; "cannot decrypt yet"
  * placeholders; rejected envelopes (never their content: a sentence saying why, the code kept for logs);
- * key-rotation lines — merged in time order with the membership lines of the verified history
- * (model/membershipLines.ts).
+ * key changes — merged in time order with the membership lines of the verified history
+ * (model/membershipLines.ts). Key changes are security detail: the chat leaves them out
+ * (model/timelineLayout.ts) and the security panel lists them (`keyChanges`).
  */
 import type { ConversationView } from '../../../common/messaging/messaging';
 import type { TimelineItem } from '../../../common/messaging/timelineItem';
 import type { MembershipLine } from './membershipLines';
 import { messageText } from './messageText';
 import { TRUST_SENTENCES } from './uiError';
-import { nameOf, type Member } from './people';
+import { nameOf, type Named } from './people';
 import type { OutboxEntryView } from '../../../common/ipc/schemas/outbox';
 import { queuedStatus } from './outboxRows';
 
@@ -43,7 +44,12 @@ export type TimelineRow =
       readonly key: string;
       readonly messageId: string;
       readonly timetoken: string | undefined;
+      /** Who sent it (the avatar's colour; messages are grouped by sender). */
+      readonly senderId: string;
+      /** "You" for this user's own messages. */
       readonly author: string;
+      /** The sender's display name even for this user's own messages (the avatar's initials); `author` when unknown. */
+      readonly avatarName?: string;
       readonly mine: boolean;
       readonly text: string;
       readonly sentAt: number;
@@ -58,7 +64,8 @@ export type TimelineRow =
     }
   | { readonly kind: 'pending'; readonly key: string; readonly text: string }
   | { readonly kind: 'rejected'; readonly key: string; readonly text: string; readonly code: string }
-  | { readonly kind: 'system'; readonly key: string; readonly text: string; readonly newContact?: string };
+  | { readonly kind: 'system'; readonly key: string; readonly text: string; readonly newContact?: string }
+  | { readonly kind: 'keyChange'; readonly key: string; readonly text: string; readonly toVersion: number };
 
 /** Why a received message is not shown, as one sentence; the code stays on the row for logs. */
 export function rejectedText(code: string): string {
@@ -67,7 +74,7 @@ export function rejectedText(code: string): string {
   return 'This message could not be verified and is not shown. Tell your IT team if this keeps happening.';
 }
 
-export function rowOf(item: TimelineItem, members: readonly Member[], selfUserId: string | null): TimelineRow {
+export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId: string | null): TimelineRow {
   switch (item.kind) {
     case 'message': {
       const mine = item.senderUser === selfUserId;
@@ -78,7 +85,9 @@ export function rowOf(item: TimelineItem, members: readonly Member[], selfUserId
         key: item.key,
         messageId: item.id,
         timetoken: item.timetoken,
+        senderId: item.senderUser,
         author: nameOf(item.senderUser, members, selfUserId),
+        avatarName: nameOf(item.senderUser, members, null),
         mine,
         text: messageText(item.message),
         sentAt: item.message.sentAt,
@@ -98,7 +107,12 @@ export function rowOf(item: TimelineItem, members: readonly Member[], selfUserId
     case 'rejected':
       return { kind: 'rejected', key: item.key, text: rejectedText(item.code), code: item.code };
     case 'system':
-      return { kind: 'system', key: item.key, text: `The conversation key was rotated (version ${item.fromVersion} → ${item.toVersion})` };
+      return {
+        kind: 'keyChange',
+        key: item.key,
+        text: `The conversation key was rotated (version ${item.fromVersion} → ${item.toVersion})`,
+        toVersion: item.toVersion,
+      };
     default:
       throw new Error(`unknown item ${JSON.stringify(item satisfies never)}`);
   }
@@ -112,7 +126,7 @@ export function timetokenMs(timetoken: string): number {
 export function timelineRows(
   view: ConversationView | undefined,
   lines: readonly MembershipLine[],
-  members: readonly Member[],
+  members: readonly Named[],
   selfUserId: string | null,
   outbox: OutboxRowsInput = { entries: [], delivered: {} },
 ): TimelineRow[] {
@@ -136,14 +150,16 @@ export function timelineRows(
 }
 
 /** A send waiting in (or stopped in) main's offline queue, as a message row of this user. */
-function queuedRow(entry: OutboxEntryView, members: readonly Member[], selfUserId: string | null): TimelineRow {
+function queuedRow(entry: OutboxEntryView, members: readonly Named[], selfUserId: string | null): TimelineRow {
   const p = entry.plaintext;
   return {
     kind: 'message',
     key: `msg:${p.id}`,
     messageId: p.id,
     timetoken: undefined,
+    senderId: selfUserId ?? '',
     author: nameOf(selfUserId ?? '', members, selfUserId),
+    avatarName: nameOf(selfUserId ?? '', members, null),
     mine: true,
     text: p.type === 'string' ? p.body : messageText({ ...p, body: p.body as never }),
     sentAt: p.sentAt,
@@ -160,9 +176,27 @@ function lineRow(line: MembershipLine): TimelineRow {
 }
 
 /** Names of the people typing, as one line ("Bob is typing…"), or '' when nobody is. */
-export function typingLine(view: ConversationView | undefined, members: readonly Member[], selfUserId: string | null): string {
+export function typingLine(view: ConversationView | undefined, members: readonly Named[], selfUserId: string | null): string {
   const names = (view?.typing ?? []).filter((u) => u !== selfUserId).map((u) => nameOf(u, members, selfUserId));
   if (names.length === 0) return '';
   if (names.length === 1) return `${names[0]} is typing…`;
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are typing…`;
+}
+
+/** A key change as the security panel lists it: what changed, and when the relay saw it (ms), newest first. */
+export interface KeyChangeLine {
+  readonly key: string;
+  readonly text: string;
+  readonly at: number | null;
+}
+
+/** The key changes of a conversation's loaded history, newest first (the security panel's list). */
+export function keyChanges(view: ConversationView | undefined): KeyChangeLine[] {
+  const out: KeyChangeLine[] = [];
+  for (const item of view?.items ?? []) {
+    if (item.kind !== 'system') continue;
+    const row = rowOf(item, [], null);
+    out.push({ key: row.key, text: row.text, at: item.timetoken === undefined ? null : timetokenMs(item.timetoken) });
+  }
+  return out.reverse();
 }

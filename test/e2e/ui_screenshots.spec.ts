@@ -1,0 +1,205 @@
+/**
+ * The design's screenshots and accessibility audit (docs/desktop.md "Look and layout"): a new user
+ * (Alice) walks from the onboarding screen to a group chat with Bob and Carol over the real messenger core
+ * and embedded local stack. Each main view — onboarding, the conversation list with the group chat, the
+ * security panel, settings — is written to docs/screenshots/ in the light and the dark theme (the system
+ * preference, which the default "Same as the system" setting follows), and audited with axe-core: no
+ * `serious` or `critical` violation in either theme.
+ *
+ * Deterministic: a fixed viewport, and the pages' clocks set to Thursday 12 March 2026 (fake `Date`,
+ * timers run normally) — 09:40 while the accounts are made, 09:41 just before the messages are sent, so
+ * every time shown reads the same on every run. What still changes between runs: the avatars' colours (they
+ * follow the account and conversation ids, which are random) and the local key service's port (hidden).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { WebHost } from '../../src/main/webHost/server';
+import { startAppHost } from './harness';
+import { registerInUi } from './steps';
+
+const shots = join(__dirname, '../../docs/screenshots');
+const VIEWPORT = { width: 1280, height: 800 };
+const ACCOUNTS_AT = new Date(2026, 2, 12, 9, 40, 0);
+const MESSAGES_AT = new Date(2026, 2, 12, 9, 41, 0);
+type Theme = 'light' | 'dark';
+
+const hosts = {} as { alice: WebHost; bob: WebHost; carol: WebHost };
+test.beforeAll(async () => {
+  const home = mkdtempSync(join(tmpdir(), 'seed-ui-shots-'));
+  hosts.alice = await startAppHost('ui-shots-alice', { core: { home } });
+  hosts.bob = await startAppHost('ui-shots-bob', { core: { home } });
+  hosts.carol = await startAppHost('ui-shots-carol', { core: { home } });
+});
+test.afterAll(async () => {
+  await hosts.carol?.close();
+  await hosts.bob?.close();
+  await hosts.alice?.close();
+});
+
+async function openPage(browser: Browser, url: string): Promise<Page> {
+  // axe-core's Playwright binding needs a page of a context made with browser.newContext().
+  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light', reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  await page.clock.install({ time: ACCOUNTS_AT });
+  await page.goto(url);
+  return page;
+}
+
+async function useTheme(page: Page, theme: Theme): Promise<void> {
+  await page.emulateMedia({ colorScheme: theme });
+  await expect(page.locator('html')).toHaveClass(new RegExp(`theme-${theme}`));
+}
+
+/** axe-core over the whole page: nothing serious or critical. */
+async function audit(page: Page, view: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, `axe violations in ${view}`).toEqual([]);
+}
+
+/** The local key service's port changes every run: the picture leaves that line blank (CSSOM, which the CSP allows). */
+async function hideChanging(page: Page, hidden: boolean): Promise<void> {
+  await page.getByTestId('server-info').evaluateAll(
+    (els, visibility) => {
+      for (const el of els) if (el instanceof HTMLElement) el.style.visibility = visibility;
+    },
+    hidden ? 'hidden' : '',
+  );
+}
+
+/** The view in both themes: a screenshot of each and an audit of each. */
+async function capture(page: Page, view: string): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(page, theme);
+    await audit(page, `${view} (${theme})`);
+    await hideChanging(page, true);
+    await page.screenshot({ path: join(shots, `${view}-${theme}.png`), animations: 'disabled', caret: 'hide' });
+    await hideChanging(page, false);
+  }
+  await useTheme(page, 'light');
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  const composer = page.getByTestId('composer-input');
+  await expect(composer).toBeEnabled({ timeout: 15_000 });
+  await composer.fill(text);
+  await composer.press('Enter');
+  await expect(page.getByRole('log').getByTestId('message-text').filter({ hasText: text })).toBeVisible({ timeout: 15_000 });
+}
+
+async function open(page: Page, title: string): Promise<void> {
+  const row = page.getByTestId('conversation-row').filter({ hasText: title });
+  if (!(await row.isVisible())) await page.reload();
+  await row.click({ timeout: 15_000 });
+  await expect(page.getByTestId('chat-title')).toHaveText(title);
+}
+
+test('a new user reaches a group chat; every main view in light and dark, with no serious accessibility violation', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const a = await openPage(browser, hosts.alice.url);
+  await expect(a.getByTestId('onboarding')).toBeVisible({ timeout: 30_000 });
+  await capture(a, 'onboarding');
+
+  const b = await openPage(browser, hosts.bob.url);
+  const c = await openPage(browser, hosts.carol.url);
+  await registerInUi(a, 'alice', 'Alice Archer');
+  await registerInUi(b, 'bob', 'Bob Builder');
+  await registerInUi(c, 'carol', 'Carol Chen');
+  await expect(a.getByTestId('no-conversation')).toBeVisible();
+
+  // Alice's first group, from the empty state's action.
+  await a.getByTestId('empty-new-conversation').click();
+  const dialog = a.getByRole('dialog', { name: 'New conversation' });
+  await dialog.getByTestId('kind-group').check();
+  await dialog.getByTestId('group-name').fill('Launch team');
+  for (const name of ['bob', 'carol']) {
+    await dialog.getByTestId('user-search').fill(name);
+    await dialog.getByTestId('user-result').check();
+  }
+  await expect(dialog.getByTestId('selected-users')).toHaveText('Selected: Bob Builder, Carol Chen');
+  await dialog.getByTestId('create-conversation').click();
+  await expect(a.getByTestId('chat-title')).toHaveText('Launch team');
+  await expect(a.getByTestId('chat-subtitle')).toHaveText('3 members');
+
+  for (const page of [a, b, c]) await page.clock.setSystemTime(MESSAGES_AT);
+  await send(a, 'Morning! The launch checklist is in the shared doc.');
+  await send(a, 'Could everyone review it before 11?');
+  await open(b, 'Launch team');
+  await send(b, 'On it. Two small fixes in section 3, otherwise it looks good.');
+  await open(c, 'Launch team');
+  await send(c, 'Reviewed, ship it!');
+
+  // A direct message beside the group, with a reply Alice has not read yet.
+  await a.getByTestId('new-conversation').click();
+  await dialog.getByTestId('user-search').fill('bob');
+  await dialog.getByTestId('user-result').check();
+  await dialog.getByTestId('create-conversation').click();
+  await expect(a.getByTestId('chat-title')).toHaveText('Bob Builder');
+  await send(a, 'Lunch after the launch?');
+  await expect(a.getByTestId('message').filter({ hasText: 'Lunch after' }).getByTestId('delivery-state')).toHaveText('Sent', { timeout: 15_000 });
+  await a.getByTestId('conversation-row').filter({ hasText: 'Launch team' }).click();
+  await open(b, 'Alice Archer');
+  await expect(b.getByRole('log').getByTestId('message-text').filter({ hasText: 'Lunch after the launch?' })).toBeVisible({ timeout: 15_000 });
+  await send(b, 'Sure, 12:30 at the usual place.');
+
+  const log = a.getByRole('log', { name: 'Messages with Launch team' });
+  await expect(log.getByTestId('message-text')).toHaveText([
+    'Morning! The launch checklist is in the shared doc.',
+    'Could everyone review it before 11?',
+    'On it. Two small fixes in section 3, otherwise it looks good.',
+    'Reviewed, ship it!',
+  ]);
+  await expect(log.getByTestId('day-separator')).toHaveText(['Today']);
+  // Alice's two messages form one group: one avatar and name for both.
+  await expect(log.getByTestId('message').filter({ hasText: 'Could everyone' }).getByTestId('avatar')).toHaveCount(0);
+  await expect(log.getByTestId('message').filter({ hasText: 'Morning!' }).getByTestId('message-time')).toHaveAttribute(
+    'title',
+    'Thursday, 12 March 2026 at 09:41',
+  );
+  const dm = a.getByTestId('conversation-row').filter({ hasText: 'Bob Builder' });
+  await expect(dm.getByTestId('unread-count')).toHaveText('1', { timeout: 30_000 });
+  await expect(dm).toContainText('Sure, 12:30 at the usual place.');
+  await expect(a.getByTestId('typing-indicator')).toHaveText('', { timeout: 15_000 });
+  await a.getByTestId('composer-input').click();
+  await capture(a, 'group-chat');
+
+  await a.getByTestId('open-security').click();
+  const security = a.getByRole('dialog', { name: 'Security' });
+  await expect(security.getByTestId('key-version')).toHaveText('1');
+  await expect(security.getByTestId('trust-badge')).toHaveCount(2);
+  await capture(a, 'security-panel');
+  await security.getByRole('button', { name: 'Close Security' }).click();
+
+  await a.getByTestId('open-settings').click();
+  const settings = a.getByRole('dialog', { name: 'Settings' });
+  await expect(settings).toBeVisible();
+  await capture(a, 'settings');
+  await settings.getByRole('button', { name: 'Close Settings' }).click();
+
+  // Over the body limit the composer refuses before sending, and says why; back under it, it sends.
+  const composer = a.getByTestId('composer-input');
+  const messages = log.getByTestId('message');
+  await composer.fill('x'.repeat(22_000));
+  await expect(a.getByTestId('composer-counter')).toHaveText('22,000 / 23,600');
+  await expect(a.getByTestId('composer-send')).toBeEnabled();
+  await composer.fill('x'.repeat(23_601));
+  await expect(a.getByTestId('composer-counter')).toHaveText('23,601 / 23,600');
+  await expect(a.getByTestId('composer-hint')).toHaveText(
+    /^This message is too long to send: 1 over the limit of 23,600 .*Shorten it or split it into several messages\.$/,
+  );
+  await expect(a.getByTestId('composer-send')).toBeDisabled();
+  await expect(composer).toHaveAttribute('aria-invalid', 'true');
+  await composer.press('End');
+  await composer.press('Enter');
+  await expect(composer).toHaveValue('x'.repeat(23_601));
+  await expect(messages).toHaveCount(4);
+  await composer.fill('Short again.');
+  await expect(a.getByTestId('composer-counter')).toHaveCount(0);
+  await composer.press('Enter');
+  await expect(messages).toHaveCount(5);
+});
