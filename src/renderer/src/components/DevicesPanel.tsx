@@ -54,7 +54,7 @@ export function DevicesPanel(props: DevicesPanelProps) {
             {!d.current && d.revokedAt === null && (
               <button
                 type="button"
-                className="danger"
+                className="danger btn-sm"
                 disabled={props.busy}
                 onClick={() => setRevoking(d)}
                 aria-label={`Revoke ${d.name}`}

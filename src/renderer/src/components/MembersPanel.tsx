@@ -79,7 +79,7 @@ export function MembersPanel(props: MembersPanelProps) {
                 </select>
                 <button
                   type="button"
-                  className="danger"
+                  className="danger btn-sm"
                   disabled={props.busy}
                   onClick={() => setRemoving(m.userId)}
                   aria-label={`Remove ${m.displayName}`}
@@ -121,6 +121,7 @@ export function MembersPanel(props: MembersPanelProps) {
           />
           <button
             type="button"
+            className="primary"
             disabled={picked.length === 0 || props.busy}
             onClick={() => {
               for (const u of picked) props.onAdd(u.userId as UserId);

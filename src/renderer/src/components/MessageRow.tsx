@@ -90,7 +90,7 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
             {row.clock}
           </time>
         </header>
-        <p className="message-text" data-testid="message-text">
+        <p className="message-text" dir="auto" data-testid="message-text">
           {row.text}
         </p>
         <footer className="message-footer">

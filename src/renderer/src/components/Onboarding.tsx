@@ -70,14 +70,17 @@ export function Onboarding(props: OnboardingProps) {
     <section className="onboarding" aria-labelledby="onboarding-title" data-testid="onboarding">
       <header className="onboarding-header">
         <h1 id="onboarding-title">Seed Messenger</h1>
-        <button type="button" onClick={props.onOpenSettings}>
+        <button type="button" className="ghost" onClick={props.onOpenSettings}>
           Settings
         </button>
       </header>
       {props.server && (
-        <p className="muted" data-testid="server-info">
-          Key service: {props.server.url || 'not configured'}
-          {props.server.local ? ' (local stack on this computer)' : ''}
+        <p className="muted" data-testid="server-info" title={props.server.url || undefined}>
+          {props.server.local
+            ? 'No company server is set up: accounts on this computer talk only to each other.'
+            : props.server.url
+              ? `Company server: ${hostOf(props.server.url)}`
+              : 'No server is configured. Ask your IT team, or open Settings.'}
         </p>
       )}
       {props.revoked && (
@@ -126,6 +129,15 @@ export function Onboarding(props: OnboardingProps) {
   );
 }
 
+/** The host name of a server address, as people read it (the full address stays in the tooltip). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 function submit(e: FormEvent, action: () => void) {
   e.preventDefault();
   action();
@@ -146,7 +158,7 @@ function SsoSection(props: OnboardingProps & { displayName: string }) {
       {ssoPending && (
         <p role="status" data-testid="sso-pending">
           Finish signing in with {displayName} in your web browser, then come back here.{' '}
-          <button type="button" onClick={onCancelSso} data-testid="sso-cancel">
+          <button type="button" className="ghost" onClick={onCancelSso} data-testid="sso-cancel">
             Cancel
           </button>
         </p>

@@ -116,6 +116,12 @@ export function MessengerContainer() {
               someone may be interfering with the server: check your devices and sessions from another device.
             </p>
           )}
+          {session?.state === 'signedIn' && session.warning === 'accountDeactivated' && (
+            <p role="alert" className="banner warning" data-testid="account-deactivated">
+              Your organisation has deactivated this account, so it cannot send or receive new messages. What is already on this computer stays readable here.
+              Ask your IT team if this is a mistake.
+            </p>
+          )}
           {storeFailed && (
             <p role="status" className="banner notice" data-testid="store-notice">
               Messages could not be saved on this computer; they are still shown, but may not be here after the app restarts.
