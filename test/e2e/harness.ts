@@ -4,7 +4,8 @@
  * The host's links are single-use (src/main/webHost/server.ts): each read of the returned `url` is a
  * fresh link, so every `page.goto(host.url)` — each test's own browser context — gets its own session cookie.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '@playwright/test';
@@ -15,6 +16,9 @@ import { startWebHost, type WebHost } from '../../src/main/webHost/server';
 import type { MethodName } from '../../src/common/ipc/methods';
 import type { EffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
 import type { DesktopShell } from '../../src/main/desktop/shell';
+import { LOCAL_PUBLISH_KEY, LOCAL_SUBSCRIBE_KEY } from '../../src/localStack/index';
+import { startKeyService, type KeyService } from '../../src/server/index';
+import { startRelay, type RunningRelay } from '../../src/relay/index';
 
 const root = join(__dirname, '../..');
 
@@ -78,4 +82,63 @@ export function twoProfileHosts(prefix: string): { alice: WebHost; bob: WebHost 
     await hosts.alice?.close();
   });
   return hosts;
+}
+
+/**
+ * Two app hosts (`<prefix>-alice`, `<prefix>-bob`) joined to a local stack the spec runs itself (key service
+ * and relay in this process, published in the home's `stack.json` as src/localStack/index.ts does), so it can
+ * stop the relay and start it again on the same port with the same data — what "the network goes away" is.
+ */
+export function hostsOnOwnStack(prefix: string): {
+  hosts: { alice: WebHost; bob: WebHost };
+  stopRelay(): Promise<void>;
+  startRelayAgain(): Promise<void>;
+} {
+  const home = mkdtempSync(join(tmpdir(), `seed-${prefix}-`));
+  const stackDir = join(home, 'local-stack');
+  const secretKey = randomBytes(32).toString('base64url');
+  const hosts = {} as { alice: WebHost; bob: WebHost };
+  let relay: RunningRelay | undefined;
+  let relayPort = 0;
+  let keyService: KeyService | undefined;
+  const startTheRelay = (port: number) =>
+    startRelay({ port, dataDir: join(stackDir, 'relay'), secretKey, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY });
+  test.beforeAll(async () => {
+    mkdirSync(stackDir, { recursive: true, mode: 0o700 });
+    relay = await startTheRelay(0);
+    relayPort = relay.port;
+    keyService = await startKeyService({
+      port: 0,
+      dataDir: join(stackDir, 'keyservice'),
+      pubnub: { origin: relay.origin, ssl: false, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY, secretKey },
+    });
+    // The hosts join this stack as they would join another app's (src/localStack/index.ts).
+    const stack = {
+      keyServiceUrl: keyService.url,
+      relayOrigin: relay.origin,
+      publishKey: LOCAL_PUBLISH_KEY,
+      subscribeKey: LOCAL_SUBSCRIBE_KEY,
+      pid: process.pid,
+    };
+    writeFileSync(join(stackDir, 'stack.json'), JSON.stringify(stack), { mode: 0o600 });
+    hosts.alice = await startAppHost(`${prefix}-alice`, { core: { home } });
+    hosts.bob = await startAppHost(`${prefix}-bob`, { core: { home } });
+  });
+  test.afterAll(async () => {
+    await hosts.bob?.close();
+    await hosts.alice?.close();
+    await keyService?.close();
+    await relay?.close();
+  });
+  return {
+    hosts,
+    async stopRelay() {
+      // The relay stops: its server closes and nothing answers on its port.
+      await relay?.close();
+      relay = undefined;
+    },
+    async startRelayAgain() {
+      relay = await startTheRelay(relayPort);
+    },
+  };
 }

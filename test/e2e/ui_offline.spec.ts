@@ -10,57 +10,11 @@
  * (c) Alice is on her only device: signing out warns that the account and its history are lost, and the
  *     button stays disabled until she ticks that she understands.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { LOCAL_PUBLISH_KEY, LOCAL_SUBSCRIBE_KEY } from '../../src/localStack/index';
-import { startKeyService, type KeyService } from '../../src/server/index';
-import { startRelay, type RunningRelay } from '../../src/relay/index';
-import type { WebHost } from '../../src/main/webHost/server';
-import { startAppHost } from './harness';
+import { hostsOnOwnStack } from './harness';
 import { aliceAndBob, startDirectMessage } from './steps';
 
-const home = mkdtempSync(join(tmpdir(), 'seed-ui-offline-'));
-const stackDir = join(home, 'local-stack');
-const secretKey = randomBytes(32).toString('base64url');
-let relay: RunningRelay | undefined;
-let relayPort = 0;
-let keyService: KeyService;
-const hosts = {} as { alice: WebHost; bob: WebHost };
-
-const startTheRelay = (port: number) =>
-  startRelay({ port, dataDir: join(stackDir, 'relay'), secretKey, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY });
-
-test.beforeAll(async () => {
-  mkdirSync(stackDir, { recursive: true, mode: 0o700 });
-  relay = await startTheRelay(0);
-  relayPort = relay.port;
-  keyService = await startKeyService({
-    port: 0,
-    dataDir: join(stackDir, 'keyservice'),
-    pubnub: { origin: relay.origin, ssl: false, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY, secretKey },
-  });
-  // The hosts join this stack as they would join another app's (src/localStack/index.ts).
-  const stack = {
-    keyServiceUrl: keyService.url,
-    relayOrigin: relay.origin,
-    publishKey: LOCAL_PUBLISH_KEY,
-    subscribeKey: LOCAL_SUBSCRIBE_KEY,
-    pid: process.pid,
-  };
-  writeFileSync(join(stackDir, 'stack.json'), JSON.stringify(stack), { mode: 0o600 });
-  hosts.alice = await startAppHost('ui-offline-alice', { core: { home } });
-  hosts.bob = await startAppHost('ui-offline-bob', { core: { home } });
-});
-
-test.afterAll(async () => {
-  await hosts.bob?.close();
-  await hosts.alice?.close();
-  await keyService?.close();
-  await relay?.close();
-});
+const { hosts, stopRelay, startRelayAgain } = hostsOnOwnStack('ui-offline');
 
 test('offline: stored history after a restart, a queued send delivered once, the last-device warning', async ({ browser }) => {
   test.setTimeout(180_000);
@@ -77,8 +31,7 @@ test('offline: stored history after a restart, a queued send delivered once, the
   await expect(b.getByRole('log').getByTestId('message-text')).toHaveText(['before the outage'], { timeout: 15_000 });
 
   // The relay stops: its server closes and nothing answers on its port.
-  await relay!.close();
-  relay = undefined;
+  await stopRelay();
 
   // (a) Bob restarts the app with the relay stopped: the conversation is there, from main's store.
   await b.reload();
@@ -95,7 +48,7 @@ test('offline: stored history after a restart, a queued send delivered once, the
   await expect(a.getByTestId('chat-error')).toHaveCount(0);
 
   // The relay comes back on the same port with the same data: main's queue sends the message.
-  relay = await startTheRelay(relayPort);
+  await startRelayAgain();
   await expect(queued.getByTestId('delivery-state')).toHaveText('Sent', { timeout: 60_000 });
   await expect(queued.getByTestId('queued-state')).toHaveCount(0);
   const bobLog = b.getByRole('log');

@@ -6,55 +6,11 @@
  * reaction and "Read by Bob", Bob still sees his own reaction as his — from main's encrypted store, since
  * nothing can be fetched. Before reactions and receipts were stored, the reloaded pages showed neither.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { LOCAL_PUBLISH_KEY, LOCAL_SUBSCRIBE_KEY } from '../../src/localStack/index';
-import { startKeyService, type KeyService } from '../../src/server/index';
-import { startRelay, type RunningRelay } from '../../src/relay/index';
-import type { WebHost } from '../../src/main/webHost/server';
-import { startAppHost } from './harness';
+import { hostsOnOwnStack } from './harness';
 import { aliceAndBob, startDirectMessage } from './steps';
 
-const home = mkdtempSync(join(tmpdir(), 'seed-ui-reactions-offline-'));
-const stackDir = join(home, 'local-stack');
-const secretKey = randomBytes(32).toString('base64url');
-let relay: RunningRelay | undefined;
-let keyService: KeyService;
-const hosts = {} as { alice: WebHost; bob: WebHost };
-
-const startTheRelay = (port: number): Promise<RunningRelay> =>
-  startRelay({ port, dataDir: join(stackDir, 'relay'), secretKey, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY });
-
-test.beforeAll(async () => {
-  mkdirSync(stackDir, { recursive: true, mode: 0o700 });
-  relay = await startTheRelay(0);
-  keyService = await startKeyService({
-    port: 0,
-    dataDir: join(stackDir, 'keyservice'),
-    pubnub: { origin: relay.origin, ssl: false, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY, secretKey },
-  });
-  // The hosts join this stack as they would join another app's (src/localStack/index.ts).
-  const stack = {
-    keyServiceUrl: keyService.url,
-    relayOrigin: relay.origin,
-    publishKey: LOCAL_PUBLISH_KEY,
-    subscribeKey: LOCAL_SUBSCRIBE_KEY,
-    pid: process.pid,
-  };
-  writeFileSync(join(stackDir, 'stack.json'), JSON.stringify(stack), { mode: 0o600 });
-  hosts.alice = await startAppHost('ui-reactions-alice', { core: { home } });
-  hosts.bob = await startAppHost('ui-reactions-bob', { core: { home } });
-});
-
-test.afterAll(async () => {
-  await hosts.bob?.close();
-  await hosts.alice?.close();
-  await keyService?.close();
-  await relay?.close();
-});
+const { hosts, stopRelay } = hostsOnOwnStack('ui-reactions');
 
 test('reactions and the read state are still there after a restart with the relay stopped', async ({ browser }) => {
   test.setTimeout(180_000);
@@ -80,8 +36,7 @@ test('reactions and the read state are still there after a restart with the rela
   await expect(sentA.getByTestId('delivery-state')).toContainText('Read by Bob', { timeout: 15_000 });
 
   // The relay stops: nothing answers on its port.
-  await relay!.close();
-  relay = undefined;
+  await stopRelay();
 
   // Both restart the app with the relay stopped.
   await a.reload();
