@@ -7,9 +7,8 @@
  * leaves it out. Nothing changes in the store. Real handlers and contract dispatcher, client core,
  * keychain, key service and relay (embedded local stack).
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
+import { deliverThroughMain, desktopProfiles, threePeople, type DesktopProfile } from './desktopProfiles';
 
 const world = desktopProfiles('seed-search-attack');
 let alice: DesktopProfile;
@@ -18,7 +17,6 @@ let carol: DesktopProfile;
 let kept: string; // a direct conversation Bob is in
 let leftConv: string; // a group Bob read, then left
 let foreign: string; // a conversation of Alice and Carol only
-let tick = 0;
 
 interface Hit {
   conversationId: string;
@@ -26,46 +24,13 @@ interface Hit {
   snippet: { text: string; highlights: [number, number][] };
 }
 
-/** Alice seals `body` in `conversationId`; `reader` opens it (waiting for the key) so its store keeps it. */
-async function deliver(reader: DesktopProfile, conversationId: string, body: string): Promise<void> {
-  const plaintext = { id: randomBytes(16).toString('base64url'), sentAt: Date.now(), type: 'string', body };
-  const envelope = await alice.call('sealMessage', conversationId, plaintext);
-  tick += 1;
-  const received = { timetoken: `${Date.now()}${String(tick).padStart(4, '0')}` };
-  let opened = (await reader.call('openMessage', conversationId, envelope, received)) as { kind: string };
-  for (let i = 0; opened.kind === 'pending' && i < 500; i += 1) {
-    await new Promise((r) => setTimeout(r, 20));
-    opened = (await reader.call('openMessage', conversationId, envelope, received)) as { kind: string };
-  }
-  expect(opened.kind).toBe('ok');
-}
-
 const search = (p: DesktopProfile, args: unknown) => p.call('searchMessages', args) as Promise<Hit[]>;
 
 beforeAll(async () => {
-  alice = await world.profile('alice');
-  bob = await world.profile('bob');
-  carol = await world.profile('carol');
-  const password = 'correct horse battery';
-  await alice.call('register', { username: `alice${world.suffix}`, displayName: 'Alice', password, deviceName: 'Alice laptop' });
-  const b = (await bob.call('register', { username: `bob${world.suffix}`, displayName: 'Bob', password, deviceName: 'Bob laptop' })) as {
-    user: { userId: string };
-  };
-  const c = (await carol.call('register', { username: `carol${world.suffix}`, displayName: 'Carol', password, deviceName: 'Carol laptop' })) as {
-    user: { userId: string };
-  };
-  const conv = async (kind: string, members: string[]) =>
-    (
-      (await alice.call('createConversation', { kind, memberUserIds: members, historyPolicy: 'shared', ...(kind === 'group' ? { name: 'Plans' } : {}) })) as {
-        conversationId: string;
-      }
-    ).conversationId;
-  kept = await conv('direct', [b.user.userId]);
-  leftConv = await conv('group', [b.user.userId, c.user.userId]);
-  foreign = await conv('direct', [c.user.userId]);
-  await deliver(bob, kept, 'the zeppelin lands at the 東京 office on Friday');
-  await deliver(bob, leftConv, 'the zeppelin plan for the group, 会議 notes');
-  await deliver(carol, foreign, 'the zeppelin secret between Alice and Carol');
+  ({ alice, bob, carol, kept, leftConv, foreign } = await threePeople(world));
+  await deliverThroughMain(alice, bob, kept, 'the zeppelin lands at the 東京 office on Friday');
+  await deliverThroughMain(alice, bob, leftConv, 'the zeppelin plan for the group, 会議 notes');
+  await deliverThroughMain(alice, carol, foreign, 'the zeppelin secret between Alice and Carol');
 }, 120_000);
 
 afterAll(() => world.closeAll());

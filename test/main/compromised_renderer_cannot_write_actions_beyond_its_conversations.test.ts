@@ -8,9 +8,8 @@
  * with the same actions. Real handlers and contract dispatcher, client core, keychain, key service and relay
  * (embedded local stack).
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
+import { deliverThroughMain, desktopProfiles, threePeople, type DesktopProfile } from './desktopProfiles';
 
 const world = desktopProfiles('seed-actions-attack');
 let alice: DesktopProfile;
@@ -19,26 +18,10 @@ let bobId: string;
 let kept: string; // a direct conversation Bob is in
 let leftConv: string; // a group Bob read, then left
 let foreign: string; // a conversation of Alice and Carol only
-let tick = 0;
 
 interface Page {
   timetoken: string;
   actions?: { messageTimetoken: string; type: string; value: string; actor: string; actionTimetoken: string; removed: boolean }[];
-}
-
-/** Alice seals `body` in `conversationId`; `reader` opens it (waiting for the key) so its store keeps it. Answers its timetoken. */
-async function deliver(reader: DesktopProfile, conversationId: string, body: string): Promise<string> {
-  const plaintext = { id: randomBytes(16).toString('base64url'), sentAt: Date.now(), type: 'string', body };
-  const envelope = await alice.call('sealMessage', conversationId, plaintext);
-  tick += 1;
-  const received = { timetoken: `${Date.now()}${String(tick).padStart(4, '0')}` };
-  let opened = (await reader.call('openMessage', conversationId, envelope, received)) as { kind: string };
-  for (let i = 0; opened.kind === 'pending' && i < 500; i += 1) {
-    await new Promise((r) => setTimeout(r, 20));
-    opened = (await reader.call('openMessage', conversationId, envelope, received)) as { kind: string };
-  }
-  expect(opened.kind).toBe('ok');
-  return received.timetoken;
 }
 
 const page = (p: DesktopProfile, conversationId: string) => p.call('historyPage', conversationId, { limit: 10 }) as Promise<Page[]>;
@@ -53,30 +36,11 @@ let keptTt: string;
 let leftTt: string;
 
 beforeAll(async () => {
-  alice = await world.profile('alice');
-  bob = await world.profile('bob');
-  const carol = await world.profile('carol');
-  const password = 'correct horse battery';
-  await alice.call('register', { username: `alice${world.suffix}`, displayName: 'Alice', password, deviceName: 'Alice laptop' });
-  const b = (await bob.call('register', { username: `bob${world.suffix}`, displayName: 'Bob', password, deviceName: 'Bob laptop' })) as {
-    user: { userId: string };
-  };
-  bobId = b.user.userId;
-  const c = (await carol.call('register', { username: `carol${world.suffix}`, displayName: 'Carol', password, deviceName: 'Carol laptop' })) as {
-    user: { userId: string };
-  };
-  const conv = async (kind: string, members: string[]) =>
-    (
-      (await alice.call('createConversation', { kind, memberUserIds: members, historyPolicy: 'shared', ...(kind === 'group' ? { name: 'Plans' } : {}) })) as {
-        conversationId: string;
-      }
-    ).conversationId;
-  kept = await conv('direct', [b.user.userId]);
-  leftConv = await conv('group', [b.user.userId, c.user.userId]);
-  foreign = await conv('direct', [c.user.userId]);
-  keptTt = await deliver(bob, kept, 'lunch at noon?');
-  leftTt = await deliver(bob, leftConv, 'the group plan');
-  await deliver(carol, foreign, 'between Alice and Carol');
+  let carol: DesktopProfile;
+  ({ alice, bob, carol, bobId, kept, leftConv, foreign } = await threePeople(world));
+  keptTt = await deliverThroughMain(alice, bob, kept, 'lunch at noon?');
+  leftTt = await deliverThroughMain(alice, bob, leftConv, 'the group plan');
+  await deliverThroughMain(alice, carol, foreign, 'between Alice and Carol');
 }, 120_000);
 
 afterAll(() => world.closeAll());

@@ -57,3 +57,63 @@ export function desktopProfiles(prefix: string): DesktopProfiles {
     },
   };
 }
+
+/** Alice, Bob and Carol registered over the contract, and Alice's three conversations (the compromised-renderer scenarios). */
+export interface ThreePeople {
+  readonly alice: DesktopProfile;
+  readonly bob: DesktopProfile;
+  readonly carol: DesktopProfile;
+  readonly bobId: string;
+  /** A direct conversation of Alice and Bob. */
+  readonly kept: string;
+  /** A group of the three (the scenarios make Bob leave it). */
+  readonly leftConv: string;
+  /** A direct conversation of Alice and Carol only. */
+  readonly foreign: string;
+}
+
+export async function threePeople(world: DesktopProfiles): Promise<ThreePeople> {
+  const [alice, bob, carol] = [await world.profile('alice'), await world.profile('bob'), await world.profile('carol')];
+  const password = 'correct horse battery';
+  const register = async (p: DesktopProfile, name: string) =>
+    (
+      (await p.call('register', { username: `${name.toLowerCase()}${world.suffix}`, displayName: name, password, deviceName: `${name} laptop` })) as {
+        user: { userId: string };
+      }
+    ).user.userId;
+  await register(alice, 'Alice');
+  const bobId = await register(bob, 'Bob');
+  const carolId = await register(carol, 'Carol');
+  const conv = async (kind: string, members: string[]) =>
+    (
+      (await alice.call('createConversation', { kind, memberUserIds: members, historyPolicy: 'shared', ...(kind === 'group' ? { name: 'Plans' } : {}) })) as {
+        conversationId: string;
+      }
+    ).conversationId;
+  return {
+    alice,
+    bob,
+    carol,
+    bobId,
+    kept: await conv('direct', [bobId]),
+    leftConv: await conv('group', [bobId, carolId]),
+    foreign: await conv('direct', [carolId]),
+  };
+}
+
+let tick = 0;
+
+/** `sender` seals `body` in `conversationId`; `reader` opens it (waiting for the key) so its store keeps it. Answers its timetoken. */
+export async function deliverThroughMain(sender: DesktopProfile, reader: DesktopProfile, conversationId: string, body: string): Promise<string> {
+  const plaintext = { id: randomBytes(16).toString('base64url'), sentAt: Date.now(), type: 'string', body };
+  const envelope = await sender.call('sealMessage', conversationId, plaintext);
+  tick += 1;
+  const received = { timetoken: `${Date.now()}${String(tick).padStart(4, '0')}` };
+  let opened = (await reader.call('openMessage', conversationId, envelope, received)) as { kind: string };
+  for (let i = 0; opened.kind === 'pending' && i < 500; i += 1) {
+    await new Promise((r) => setTimeout(r, 20));
+    opened = (await reader.call('openMessage', conversationId, envelope, received)) as { kind: string };
+  }
+  if (opened.kind !== 'ok') throw new Error(`the message was not opened: ${opened.kind}`);
+  return received.timetoken;
+}

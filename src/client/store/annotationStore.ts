@@ -105,17 +105,22 @@ interface ActionRow {
 
 /** The stored actions (kept and removed) of some messages of a conversation, in action order. */
 export function actionsOf(db: Database.Database, conversationId: ConversationId, timetokens: readonly string[]): StoredAction[] {
-  const wanted = [...new Set(timetokens.filter((t) => /^\d{1,20}$/.test(t)))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-  if (wanted.length === 0) return [];
-  const rows: ActionRow[] = [];
-  const select = db.prepare(
-    `SELECT CAST(a.message / 100 AS TEXT) AS tt, a.action_tt, a.type, a.value, a.actor, a.removed
-       FROM message_actions a WHERE a.message IN (${MESSAGE_ROW}) ORDER BY a.action_tt`,
-  );
-  for (const tt of wanted) {
-    const range = rowIdBound(tt);
-    rows.push(...(select.all(conversationId, range.first, range.last) as ActionRow[]));
-  }
+  const wanted = new Set(timetokens.filter((t) => /^\d{1,20}$/.test(t)).map(unpad));
+  if (wanted.size === 0) return [];
+  // One range read over the page's span (a page is contiguous in row-key order), keeping the asked messages.
+  const sorted = [...wanted].map((t) => BigInt(t)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const first = rowIdBound(sorted[0]!.toString()).first;
+  const last = rowIdBound(sorted[sorted.length - 1]!.toString()).last;
+  const rows = (
+    db
+      .prepare(
+        `SELECT CAST(a.message / 100 AS TEXT) AS tt, a.action_tt, a.type, a.value, a.actor, a.removed
+           FROM message_actions a JOIN messages m ON m.id = a.message
+          WHERE a.message BETWEEN ? AND ? AND m.conversation = (SELECT n.id FROM names n WHERE n.name = ?)
+          ORDER BY a.message, a.action_tt`,
+      )
+      .all(first, last, conversationId) as ActionRow[]
+  ).filter((r) => wanted.has(r.tt));
   return rows.map((r) => ({
     messageTimetoken: unpad(r.tt),
     actionTimetoken: unpad(r.action_tt),
