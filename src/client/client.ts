@@ -400,6 +400,20 @@ export class Client {
     return this.listConversations(this.need());
   }
 
+  /**
+   * The list the last verified `conversations()` answer kept in the local store, read without the network
+   * (empty without a store or a kept list). For a start that paints at once: the caller shows it and then
+   * asks `conversations()`, whose verified answer replaces it. It widens nothing: sending, reading and
+   * membership still go through the verified paths.
+   */
+  async keptConversations(): Promise<ConversationInfo[]> {
+    this.need();
+    if (this.history === undefined) return [];
+    const kept = await this.history.loadSnapshot('conversations').catch(() => null);
+    const parsed = ConversationViewSchema.array().safeParse(kept?.value);
+    return parsed.success ? parsed.data : [];
+  }
+
   private async listConversations(parts: SignedIn): Promise<ConversationInfo[]> {
     let list: ConversationInfo[];
     try {

@@ -9,10 +9,13 @@
  * Bob reads three messages, quits; Alice sends a fourth while he is away; the relay STOPS; Bob starts a new
  * main session of the same profile: `historyPage` lists the three in order and his conversation shows them
  * with no relay. The relay comes back: catch-up adds the fourth once — no duplicate, no reordering. Then
- * the key service goes too: the conversation list (with people's names) comes from the store.
+ * the key service goes too: the conversation list (with people's names) comes from the store. Last, a key
+ * service that accepts connections and never answers (a stalled network at start): the session and the
+ * kept list still answer at once, so the list paints before the server is heard (docs/desktop.md "Start").
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,5 +143,42 @@ describe('history survives a restart, offline', { timeout: 90_000 }, () => {
     expect(listed.map((c) => ({ id: c.conversationId, name: c.name }))).toEqual([{ id: dm, name: 'Alice' }]);
     expect(listed[0]!.members.map((m) => m.displayName).sort()).toEqual(['Alice', 'Bob']);
     expect((await bob.bridge.historyPage(dm, { limit: 25 })).length).toBe(4);
+  });
+
+  it('with a key service that never answers, the session and the kept list answer at once; the verified list waits', async () => {
+    await endSession(bob);
+    const held: Socket[] = [];
+    const stalled: Server = createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const address = stalled.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    let verified = false;
+    let fresh: Promise<unknown> = Promise.resolve();
+    try {
+      bob = await openMainSession('bob', {
+        home,
+        profile: `bob-${suffix}`,
+        keyServiceUrl: `http://127.0.0.1:${address.port}`,
+        relayUrl: `http://127.0.0.1:${relayPort}`,
+        storage: bob.storage,
+      });
+      fresh = bob.bridge.listConversations().then(
+        () => (verified = true),
+        () => (verified = true),
+      );
+      const session = await bob.bridge.session();
+      expect(session).toMatchObject({ state: 'signedIn', user: { displayName: 'Bob' } });
+      const kept = await bob.bridge.keptConversations();
+      expect(kept.map((c) => ({ id: c.conversationId, name: c.name }))).toEqual([{ id: dm, name: 'Alice' }]);
+      expect(kept[0]!.members.map((m) => m.displayName).sort()).toEqual(['Alice', 'Bob']);
+      // Nothing was heard from the server: the verified list is still waiting for it.
+      expect(verified).toBe(false);
+    } finally {
+      const closed = new Promise((resolve) => stalled.close(resolve));
+      for (const socket of held) socket.destroy();
+      await closed;
+    }
+    // The server gone for good, the verified call settles (from the kept list, as offline).
+    await fresh;
   });
 });

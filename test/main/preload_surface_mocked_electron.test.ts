@@ -45,6 +45,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "getSettings": "function",
         "historyPage": "function",
         "keepMessageActions": "function",
+        "keptConversations": "function",
         "keychainStatus": "function",
         "leaveConversation": "function",
         "listChannels": "function",

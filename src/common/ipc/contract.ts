@@ -105,6 +105,11 @@ export const contract = {
   searchUsers: { args: z.tuple([z.string().trim().min(1).max(64)]), result: z.array(userSummarySchema) },
 
   listConversations: { args: z.tuple([]), result: z.array(conversationSummarySchema) },
+  /**
+   * The conversation list as the last verified `listConversations` left it in the local store, read without
+   * the network (docs/desktop.md "Start"): shown at once at start, then replaced by `listConversations`.
+   */
+  keptConversations: { args: z.tuple([]), result: z.array(conversationSummarySchema) },
   createConversation: { args: z.tuple([createConversationArgsSchema]), result: conversationSummarySchema },
   renameConversation: { args: z.tuple([renameArgsSchema]), result: conversationSummarySchema },
   addMember: { args: z.tuple([addMemberArgsSchema]), result: conversationSummarySchema },

@@ -19,6 +19,7 @@ export const methodNames = [
   'transportConfig',
   'searchUsers',
   'listConversations',
+  'keptConversations',
   'createConversation',
   'renameConversation',
   'addMember',

@@ -253,10 +253,13 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       client.onNotice((notice) => {
         if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
       });
-      await startCoreMessaging(client);
+      // Not awaited: the first answer of a start paints at once (docs/desktop.md "Start"); the core's own
+      // subscription connects behind it (`transportConfig` starts it too when it could not start here).
+      void startCoreMessaging(client).catch((err: unknown) => log.warn('messaging.start_failed', {}, err));
     }
     const s = client.session();
-    const me = await client.findUser(s.userId).catch(() => null);
+    // The name kept from an earlier answer (display only) spares a directory round trip at start.
+    const me = (await client.keptContact(s.userId).catch(() => null)) ?? (await client.findUser(s.userId).catch(() => null));
     return {
       state: 'signedIn',
       ...base,
@@ -322,6 +325,14 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const list = await Promise.all((await client.conversations()).map((c) => conversationSummary(c, self, l, isNew)));
       await client.keepContacts(list.flatMap((c) => c.members).filter((m) => m.username !== m.userId || m.displayName !== m.userId));
       return list;
+    },
+    async keptConversations() {
+      const client = await host.current();
+      if (!client.isSignedIn) return [];
+      const self = client.session().userId;
+      // Names kept on this computer only: no directory round trip (a name not kept falls back to the id).
+      const kept: UserLookup = async (userId) => (await client.keptContact(userId)) ?? Promise.reject(new Error('not kept'));
+      return Promise.all((await client.keptConversations()).map((c) => conversationSummary(c, self, kept, (id) => client.isNewContact(id))));
     },
     async refusedConversations() {
       const { client } = await signedIn();

@@ -1,12 +1,11 @@
 /**
  * Renderer entry: builds the store over the window bridge and its events, with the real messaging
- * pipeline (pubnub browser SDK, crypto over the bridge) started after sign-in, and mounts the app.
+ * pipeline (pubnub browser SDK, crypto over the bridge) loaded and started after sign-in, and mounts the app.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { windowBridge, windowEvents } from './bridge/client';
-import { startRendererMessaging } from './chat/rendererMessaging';
 import type { StoreEnv } from './state/env';
 import { createAppStore } from './state/store';
 import './styles.css';
@@ -18,7 +17,11 @@ const env: StoreEnv = {
   events,
   now: () => Date.now(),
   isActive: () => document.visibilityState === 'visible' && document.hasFocus(),
-  startChat: async (self) => (await startRendererMessaging({ bridge, events, self, storage: window.localStorage })).port,
+  // The pubnub SDK is a third of the bundle: loaded after sign-in, so the first paint does not wait for it.
+  startChat: async (self) => {
+    const { startRendererMessaging } = await import('./chat/rendererMessaging');
+    return (await startRendererMessaging({ bridge, events, self, storage: window.localStorage })).port;
+  },
   desktop: bridge,
 };
 

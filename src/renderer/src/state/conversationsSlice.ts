@@ -37,6 +37,8 @@ export interface ConversationsSlice {
     busy: boolean;
     error: UiError | null;
   };
+  /** Asks main for the kept conversation list at once (before the session answer), so the first paint has rows. */
+  prefetchKeptConversations(): void;
   loadConversations(): Promise<void>;
   selectConversation(id: ConversationId | null): void;
   loadHistory(id: ConversationId): Promise<void>;
@@ -99,6 +101,26 @@ export function createConversationsSlice(bridge: BridgeClient): StateCreator<Con
       patch({ list });
       reloadChanged(before, [summary]);
     };
+    /** The kept list asked once at start (`prefetchKeptConversations`), shared by the first `loadConversations`. */
+    let kept: Promise<void> | null = null;
+    /**
+     * At start, the list kept from the last verified answer paints at once (docs/desktop.md "Start"); the
+     * verified answer of `listConversations` replaces it. A main without the method, none kept, or a list
+     * already shown leaves the state as it is.
+     */
+    const askKept = (): Promise<ConversationSummary[]> => {
+      try {
+        // Asked now, not a microtask later: the first requests of a page share a few connections in browser mode.
+        return bridge.keptConversations().catch(() => []);
+      } catch {
+        return Promise.resolve([]);
+      }
+    };
+    const readKept = () =>
+      (kept ??= askKept().then((list) => {
+        const { status, list: shown } = get().conversations;
+        if (list.length > 0 && shown.length === 0 && (status === 'idle' || status === 'loading')) patch({ list, status: 'ready' });
+      }));
     async function mutate(work: () => Promise<ConversationSummary>): Promise<ConversationSummary | null> {
       patch({ busy: true, error: null });
       try {
@@ -113,8 +135,14 @@ export function createConversationsSlice(bridge: BridgeClient): StateCreator<Con
     }
     return {
       conversations: initialConversationsState,
+      prefetchKeptConversations() {
+        void readKept();
+      },
       async loadConversations() {
-        if (get().conversations.status !== 'ready') patch({ status: 'loading' });
+        if (get().conversations.status !== 'ready') {
+          patch({ status: 'loading' });
+          await readKept();
+        }
         try {
           const fresh = await bridge.listConversations();
           const state = get().conversations;

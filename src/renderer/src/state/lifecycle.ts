@@ -84,8 +84,10 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
     }
   });
 
-  void s().loadSystem();
+  // The session and the kept conversation list first: the list paints as soon as the session says signed in.
   void s().loadSession();
+  s().prefetchKeptConversations();
+  void s().loadSystem();
   void s().loadSettings();
   return () => {
     unsubscribe();
