@@ -20,6 +20,7 @@ import { AppError } from '../common/errors';
 import { runAdmin } from './adminCli';
 import { chooseCryptoProvider } from '../node/crypto/providers';
 import { startKeyService } from './index';
+import { kmsFromEnv } from './kms';
 import { TEST_OUTAGE_ENV } from './pubnub/testOutage';
 import { organisationFromEnv, resolveOrganisation } from './oidcSettings';
 
@@ -83,6 +84,12 @@ async function main(): Promise<void> {
   }
   const scimToken = env.SCIM_BEARER_TOKEN;
   if (scimToken !== undefined && scimToken.length < 32) fail('SCIM_BEARER_TOKEN must be at least 32 characters');
+  let kms;
+  try {
+    kms = kmsFromEnv(env, values.data);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
   const failEffects = env[TEST_OUTAGE_ENV] === 'fail';
   if (failEffects) console.error(`key service: TEST HOOK ${TEST_OUTAGE_ENV}=fail — PubNub notices and revocations fail; never use in production`);
   const service = await startKeyService({
@@ -105,6 +112,7 @@ async function main(): Promise<void> {
     ...(trustedProxies.length > 0 ? { trustedProxies } : {}),
     ...(failEffects ? { testOnlyFailPubnubEffects: true } : {}),
     ...(scimToken ? { scim: { bearerToken: scimToken } } : {}),
+    kms,
     organisation,
   });
   console.log(chooseCryptoProvider().logLine);

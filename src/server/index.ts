@@ -28,6 +28,7 @@ import { broadcastRoutes, DEFAULT_KEY_MANAGER_PATH } from './keyManager/keyServi
 import { AccessTokens } from './auth/accessTokens';
 import { createAuthenticator } from './auth/authenticate';
 import { loadJwtSecret } from './auth/jwtSecret';
+import { LOCAL_KMS_FILE, LocalKms, type Kms } from './kms';
 import { DEFAULT_PASSWORD_COST, PasswordHasher, type PasswordCost } from './auth/passwords';
 import type { Database } from './db/db';
 import { migrate } from './db/migrate';
@@ -67,8 +68,13 @@ export interface KeyServiceOptions {
   readonly databaseUrl?: string;
   /** Without it: no PubNub grants or notices; everything else works. */
   readonly pubnub?: PubnubConfig;
-  /** HS256 secret for access tokens; by default one is created and kept in the database. */
+  /** HS256 secret for access tokens; by default one is created and kept in the database as KMS ciphertext. */
   readonly jwtSecret?: string | Uint8Array;
+  /**
+   * The KMS that seals the server's secrets (src/server/kms; docs/operations.md "KMS"); default the embedded
+   * local KMS with its master key in `<dataDir>/kms-master.key`.
+   */
+  readonly kms?: Kms;
   /** Access token lifetime; default 300 s. */
   readonly accessTokenTtlSeconds?: number;
   /** Refresh-token family lifetime; default 30 days. */
@@ -131,7 +137,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
     const now = () => Date.now();
     const secret =
       opts.jwtSecret === undefined
-        ? await loadJwtSecret(db, now())
+        ? await loadJwtSecret(db, now(), opts.kms ?? LocalKms.open(path.join(opts.dataDir, LOCAL_KMS_FILE)))
         : typeof opts.jwtSecret === 'string'
           ? new TextEncoder().encode(opts.jwtSecret)
           : opts.jwtSecret;
