@@ -11,7 +11,11 @@
  *   sent `rotation_needed`: the next member to send rotates first (the client core does so inside
  *   `seal`), so the next message is under a version wrapped for none of their devices — finished even when
  *   no member is online now;
- * - their live PubNub tokens are revoked (outbox), so their subscription stops at once.
+ * - their live PubNub tokens are revoked (outbox), so their subscription stops at once;
+ * - their broadcast roles are withdrawn: a withdrawal is recorded here, durably, and the key service
+ *   settles it before its key manager answers anyone (broadcastOffboarding.ts) — per-channel grants go,
+ *   every channel they could read or publish on gets a new key version they cannot fetch, and the key
+ *   manager refuses them from then on, whatever unexpired claim they still hold.
  *
  * The key service cannot sign membership statements (docs/protocol.md §15): the user stays in each
  * conversation's signed member list until an admin removes them; they only hold no device that can read.
@@ -28,6 +32,7 @@ import { takeLiveTokens } from '../store/pubnubTokens';
 import { revokeUserSessions } from '../store/sessions';
 import { setDeactivated, userById, userByName, type UserRow } from '../store/users';
 import { insertAudit } from '../store/audit';
+import { requestBroadcastWithdrawal } from '../store/scimGroups';
 import { AppError } from '../../common/errors';
 import type { ConversationId } from '../../common/ids';
 
@@ -88,6 +93,7 @@ export async function deactivateAccount(deps: OffboardingDeps, who: string, acto
     const conversations = await markUserConversationsNeedRotation(tx, user.id, 'user_deactivated', now);
     const tokens = await takeLiveTokens(tx, user.id, now);
     effects.revoke(tokens);
+    await requestBroadcastWithdrawal(tx, user.id, now);
     effects.notify([user.id], { type: 'access_changed' });
     await rotationNotices(tx, effects, conversations);
     const result = { ...base, changed: true, sessionsEnded, devices, conversations: conversations.length, tokensRevoked: tokens.length };

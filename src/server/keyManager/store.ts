@@ -120,6 +120,16 @@ export class KeyManagerStore {
     return rows.map((r) => ({ userId: r.user_id, revokedAt: r.revoked_at }));
   }
 
+  /** Every channel id, sorted. */
+  channelIds(): string[] {
+    return (this.db.prepare('SELECT channel_id FROM channels ORDER BY channel_id').all() as { channel_id: string }[]).map((r) => r.channel_id);
+  }
+
+  /** Whether a device of `userId` ever fetched the publishing key of the channel. */
+  hasPublisher(channelId: string, userId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM publishers WHERE channel_id = ? AND user_id = ? LIMIT 1').get(channelId, userId) !== undefined;
+  }
+
   publishers(channelId: string): string[] {
     const rows = this.db.prepare('SELECT certificate FROM publishers WHERE channel_id = ? ORDER BY device_id').all(channelId) as { certificate: string }[];
     return rows.map((r) => r.certificate);
