@@ -15,7 +15,11 @@ import { groupMembers, groupRoles, mapGroupRole, scimGroupById, scimGroupByName,
 
 export class UnknownGroupError extends AppError {
   constructor(which: string) {
-    super('unknown_group', `no SCIM group named ${JSON.stringify(which.slice(0, 64))} (the identity provider creates groups; see "admin groups")`);
+    super(
+      'unknown_group',
+      `no SCIM group named ${JSON.stringify(which.slice(0, 64))} (the identity provider creates groups; see "admin groups")`,
+      'validation',
+    );
   }
 }
 

@@ -40,7 +40,7 @@ export function identityRoutes(svc: Services, issuer: () => Promise<ClaimIssuer>
         if (!device || device.revoked_at !== null) throw new Unauthorized('device revoked', 'device_revoked');
         const certificate = parseDeviceCertificate(JSON.parse(device.certificate) as unknown);
         const user = await userById(svc.db, principal.userId);
-        if (!user || user.deactivated_at !== null) throw new Unauthorized('this account was deactivated by the organisation', 'account_deactivated');
+        if (!user || user.deactivated_at !== null) throw new Forbidden('this account was deactivated by the organisation', 'account_deactivated');
         const roles = [CHANNEL_CREATOR_ROLE, ...(await rolesOfUser(svc.db, grants(), principal.userId))];
         const claim = await (
           await issuer()
