@@ -10,10 +10,11 @@
  * channel has rotated once per withdrawn user before the key manager answered anyone, so what Alice
  * publishes next is sealed to a version none of them holds; their signatures after the revocation are
  * not accepted (the publishers list names them); their grants are gone; each withdrawal is audited once,
- * and a repeat changes nothing.
+ * and a repeat changes nothing. Reactivated, a person is served again only where a rule admits them (a
+ * group they are still in, or a grant the owner makes again).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { device, newActor, type Actor } from '../server/helpers/actors';
+import { device, deviceSession, newActor, type Actor } from '../server/helpers/actors';
 import { describeBackends } from '../server/helpers/backends';
 import { startOn, type Running } from '../server/helpers/service';
 import { admin, claimOf, createListedChannel, fetchKeys, fetchPublicKey, grant, GROUP_SCHEMA, scim, SCIM_TOKEN } from './helpers/broadcastOnKeyService';
@@ -85,6 +86,25 @@ describeBackends('a deactivated broadcast reader or publisher is refused', (back
     const withdrawals = audit.audit.filter((a) => a.action === 'user.broadcast_withdraw');
     expect(withdrawals.map((a) => a.target).sort()).toEqual([bob.userId, carol.userId, dave.userId].sort());
     for (const w of withdrawals) expect([w.actor, w.detail.channelsRotated.length]).toEqual(['key-service', 1]);
-    expect(device(erin).token).toBeTruthy();
+
+    // Reactivated, Bob and Dave are served again where a rule admits them: Dave through the group he is
+    // still in, Bob only once Alice grants him again (his grant stays withdrawn). Carol stays refused.
+    for (const who of [bob, dave]) {
+      await admin(ks, 'reactivate', who.username, '--reason', 'came back');
+      device(who).token = (await deviceSession(ks.api, device(who))).accessToken;
+    }
+    expect(versionsOf(await fetchKeys(ks, dave, channelId))).toEqual([1, 2, 3, 4]);
+    expect(await fetchKeys(ks, bob, channelId)).toMatchObject({ status: 403, body: { error: { code: 'role_missing' } } });
+    await grant(ks, alice, channelId, bob.userId, 'subscriber');
+    expect(versionsOf(await fetchKeys(ks, bob, channelId))).toEqual([1, 2, 3, 4]);
+    expect(await fetchPublicKey(ks, carol, channelId, kept.carol.claim)).toMatchObject({ status: 403, body: { error: { code: 'subscriber_revoked' } } });
+    const later = (await admin(ks, 'audit', '--limit', '100')) as { audit: { action: string; target: string; detail: { channelsRestored: string[] } }[] };
+    const restores = later.audit.filter((a) => a.action === 'user.broadcast_restore');
+    expect(restores.map((a) => [a.target, a.detail.channelsRestored]).sort()).toEqual(
+      [
+        [bob.userId, [channelId]],
+        [dave.userId, [channelId]],
+      ].sort(),
+    );
   });
 });

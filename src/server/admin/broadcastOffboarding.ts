@@ -12,6 +12,11 @@
  * 2. their per-channel grants are deleted (an owner who wants them back grants again);
  * 3. the withdrawal is marked done with an audit record (`user.broadcast_withdraw`, actor `key-service`).
  *
+ * Reactivation (offboarding.ts) asks for the revocations of step 1 to be lifted; settling does that too
+ * (audited `user.broadcast_restore`), so a rule that admits them again — a group they are still in, a
+ * grant the owner makes again — serves them every version, as any new subscriber. Their grants are not
+ * given back.
+ *
  * Each step is idempotent (a revoked channel is skipped, deleting no grants is nothing), so a crash in
  * between is finished by the next request. Settling runs one at a time. Whatever the state of the
  * withdrawal, the gate refuses a deactivated account (`subscriber_revoked`) — an unexpired role claim
@@ -25,13 +30,19 @@ import type { Database } from '../db/db';
 import type { RoleGrants } from '../claims/roleGrants';
 import type { KeyManager } from '../keyManager/keyManager';
 import { insertAudit } from '../store/audit';
-import { finishBroadcastWithdrawal, groupRolesOfUser, pendingBroadcastWithdrawals } from '../store/scimGroups';
+import {
+  finishBroadcastRestore,
+  finishBroadcastWithdrawal,
+  groupRolesOfUser,
+  pendingBroadcastRestores,
+  pendingBroadcastWithdrawals,
+} from '../store/scimGroups';
 import { userById } from '../store/users';
 
 export interface BroadcastOffboardingDeps {
   readonly db: Database;
   readonly grants: () => RoleGrants;
-  readonly km: () => Pick<KeyManager, 'withdrawUser'>;
+  readonly km: () => Pick<KeyManager, 'withdrawUser' | 'restoreUser'>;
   readonly now: () => number;
 }
 
@@ -41,14 +52,16 @@ export function broadcastOffboarding(deps: BroadcastOffboardingDeps): { settle()
   let queue: Promise<void> = Promise.resolve();
 
   async function settleOnce(): Promise<void> {
-    for (const { user_id: userId } of await pendingBroadcastWithdrawals(deps.db)) {
+    for (const { user_id: userId, detail: earlier } of await pendingBroadcastWithdrawals(deps.db)) {
+      // Revocations of an earlier withdrawal that were never lifted stay on the list, to be lifted together.
+      const carried = earlier === null ? [] : ((JSON.parse(earlier) as { rotated?: { channelId: string; version: number }[] }).rotated ?? []);
       const user = await userById(deps.db, userId);
       if (user === undefined || user.deactivated_at === null) {
-        await deps.db.transaction((tx) => finishBroadcastWithdrawal(tx, userId, deps.now(), { skipped: 'reactivated' }));
+        await deps.db.transaction((tx) => finishBroadcastWithdrawal(tx, userId, deps.now(), { skipped: 'reactivated', rotated: carried }));
         continue;
       }
       const roles = [...new Set([...deps.grants().rolesOf(userId), ...(await groupRolesOfUser(deps.db, userId, { includeDeactivated: true }))])];
-      const rotated = await deps.km().withdrawUser(userId, roles);
+      const rotated = [...carried, ...(await deps.km().withdrawUser(userId, roles))];
       const grantsWithdrawn = deps.grants().withdrawAll(userId);
       await deps.db.transaction(async (tx) => {
         const now = deps.now();
@@ -64,8 +77,37 @@ export function broadcastOffboarding(deps: BroadcastOffboardingDeps): { settle()
     }
   }
 
+  /** Reactivated accounts: lift the revocations their withdrawal made (their grants stay withdrawn). */
+  async function restoreOnce(): Promise<void> {
+    for (const row of await pendingBroadcastRestores(deps.db)) {
+      const user = await userById(deps.db, row.user_id);
+      if (user === undefined || user.deactivated_at !== null) continue;
+      const detail = (row.detail === null ? {} : JSON.parse(row.detail)) as { rotated?: { channelId: string }[] };
+      const restored = deps.km().restoreUser(
+        row.user_id,
+        (detail.rotated ?? []).map((r) => r.channelId),
+      );
+      await deps.db.transaction(async (tx) => {
+        const now = deps.now();
+        if (!(await finishBroadcastRestore(tx, row.user_id, now))) return;
+        await insertAudit(tx, {
+          at: now,
+          actor: KEY_SERVICE_ACTOR,
+          action: 'user.broadcast_restore',
+          target: row.user_id,
+          detail: { username: user.username, channelsRestored: restored },
+        });
+      });
+    }
+  }
+
+  const settleAll = async () => {
+    await settleOnce();
+    await restoreOnce();
+  };
+
   const settle = () => {
-    queue = queue.then(settleOnce, settleOnce);
+    queue = queue.then(settleAll, settleAll);
     return queue;
   };
 

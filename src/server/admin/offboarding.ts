@@ -21,7 +21,8 @@
  * conversation's signed member list until an admin removes them; they only hold no device that can read.
  * That keeps the zero-trust rule — the server can take readers away, never add one. Reactivation undoes
  * the device revocations this made and marks the conversations for rotation again, so the next version
- * includes their devices; what was sent meanwhile stays unreadable to them.
+ * includes their devices; what was sent meanwhile stays unreadable to them. It also lifts the key-manager
+ * revocations its deactivation made (broadcastOffboarding.ts); the per-channel grants stay withdrawn.
  */
 import type { UserId } from '../../common/ids';
 import type { Queryable } from '../db/db';
@@ -32,7 +33,7 @@ import { takeLiveTokens } from '../store/pubnubTokens';
 import { revokeUserSessions } from '../store/sessions';
 import { setDeactivated, userById, userByName, type UserRow } from '../store/users';
 import { insertAudit } from '../store/audit';
-import { requestBroadcastWithdrawal } from '../store/scimGroups';
+import { requestBroadcastRestore, requestBroadcastWithdrawal } from '../store/scimGroups';
 import { AppError } from '../../common/errors';
 import type { ConversationId } from '../../common/ids';
 
@@ -116,6 +117,7 @@ export async function reactivateAccount(deps: OffboardingDeps, who: string, acto
       return { ...base, changed: false, devices: 0, conversations: 0 };
     }
     const devices = await restoreDevicesOfUser(tx, user.id, since);
+    await requestBroadcastRestore(tx, user.id, now);
     const conversations = await markUserConversationsNeedRotation(tx, user.id, 'user_reactivated', now);
     effects.notify([user.id as UserId], { type: 'access_changed' });
     await rotationNotices(tx, effects, conversations);

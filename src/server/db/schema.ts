@@ -254,7 +254,9 @@ export const MIGRATIONS: readonly Migration[] = [
         user_id TEXT PRIMARY KEY REFERENCES users(id),
         requested_at BIGINT NOT NULL,
         done_at BIGINT,
-        detail TEXT)`,
+        detail TEXT,
+        restore_requested_at BIGINT,
+        restored_at BIGINT)`,
     ],
   },
 ];

@@ -160,6 +160,15 @@ export class KeyManager {
     return rotated;
   }
 
+  /**
+   * Reactivation (admin/broadcastOffboarding.ts): lifts the revocations `withdrawUser` made on `channelIds`,
+   * so the user is served again once a rule admits them (their grants stay withdrawn); the versions made
+   * then stay. Answers the channels lifted.
+   */
+  restoreUser(userId: string, channelIds: readonly string[]): string[] {
+    return channelIds.filter((channelId) => this.deps.store.unrevoke(channelId, userId));
+  }
+
   /** Publisher certificates, and the revoked users whose signatures count only before their revocation. */
   publishers(channelId: string): { publishers: DeviceCertificate[]; revoked: { userId: string; revokedAt: number }[] } {
     if (this.deps.store.descriptor(channelId) === undefined) throw new BroadcastError('channel_unknown', `no channel ${channelId} on this key manager`);

@@ -99,6 +99,11 @@ export class KeyManagerStore {
     })();
   }
 
+  /** Lifts a revocation (a reactivated account, admin/broadcastOffboarding.ts); false when there was none. */
+  unrevoke(channelId: string, userId: string): boolean {
+    return this.db.prepare('DELETE FROM revocations WHERE channel_id = ? AND user_id = ?').run(channelId, userId).changes > 0;
+  }
+
   isRevoked(channelId: string, userId: string): boolean {
     return this.db.prepare('SELECT 1 FROM revocations WHERE channel_id = ? AND user_id = ?').get(channelId, userId) !== undefined;
   }

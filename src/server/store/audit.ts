@@ -10,6 +10,7 @@ export type AuditAction =
   | 'user.deactivate'
   | 'user.reactivate'
   | 'user.broadcast_withdraw'
+  | 'user.broadcast_restore'
   | 'users.list'
   | 'audit.read'
   | 'group.provision'

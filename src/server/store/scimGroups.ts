@@ -123,16 +123,48 @@ export async function groupRolesOfUser(q: Queryable, userId: string, opts: { inc
   return rows.map((r) => r.role);
 }
 
-/** Records that a deactivated account's broadcast access must be withdrawn (admin/broadcastOffboarding.ts). */
+/**
+ * Records that a deactivated account's broadcast access must be withdrawn (admin/broadcastOffboarding.ts).
+ * A previous withdrawal whose revocations were never lifted keeps its `detail`, so they are lifted together later.
+ */
 export async function requestBroadcastWithdrawal(q: Queryable, userId: string, now: number): Promise<void> {
   await q.run(
-    'INSERT INTO broadcast_withdrawals (user_id, requested_at, done_at, detail) VALUES (?, ?, NULL, NULL) ON CONFLICT (user_id) DO UPDATE SET requested_at = excluded.requested_at, done_at = NULL, detail = NULL',
+    `INSERT INTO broadcast_withdrawals (user_id, requested_at, done_at, detail, restore_requested_at, restored_at) VALUES (?, ?, NULL, NULL, NULL, NULL)
+     ON CONFLICT (user_id) DO UPDATE SET requested_at = excluded.requested_at, done_at = NULL,
+       detail = CASE WHEN broadcast_withdrawals.restored_at IS NULL THEN broadcast_withdrawals.detail ELSE NULL END,
+       restore_requested_at = NULL, restored_at = NULL`,
     [userId, now],
   );
 }
 
-export function pendingBroadcastWithdrawals(q: Queryable): Promise<{ user_id: string }[]> {
-  return q.all<{ user_id: string }>('SELECT user_id FROM broadcast_withdrawals WHERE done_at IS NULL ORDER BY requested_at, user_id');
+/**
+ * Records that a reactivated account's offboarding revocations at the key manager are to be lifted
+ * (nothing when it had no withdrawal).
+ */
+export async function requestBroadcastRestore(q: Queryable, userId: string, now: number): Promise<void> {
+  await q.run('UPDATE broadcast_withdrawals SET restore_requested_at = ?, restored_at = NULL WHERE user_id = ?', [now, userId]);
+}
+
+/** Settled withdrawals whose account was reactivated since: the channels they rotated (`detail`). */
+export function pendingBroadcastRestores(q: Queryable): Promise<{ user_id: string; detail: string | null }[]> {
+  return q.all<{ user_id: string; detail: string | null }>(
+    'SELECT user_id, detail FROM broadcast_withdrawals WHERE done_at IS NOT NULL AND restore_requested_at IS NOT NULL AND restored_at IS NULL ORDER BY user_id',
+  );
+}
+
+export async function finishBroadcastRestore(q: Queryable, userId: string, now: number): Promise<boolean> {
+  return (
+    (await q.run('UPDATE broadcast_withdrawals SET restored_at = ? WHERE user_id = ? AND restore_requested_at IS NOT NULL AND restored_at IS NULL', [
+      now,
+      userId,
+    ])) > 0
+  );
+}
+
+export function pendingBroadcastWithdrawals(q: Queryable): Promise<{ user_id: string; detail: string | null }[]> {
+  return q.all<{ user_id: string; detail: string | null }>(
+    'SELECT user_id, detail FROM broadcast_withdrawals WHERE done_at IS NULL ORDER BY requested_at, user_id',
+  );
 }
 
 export async function finishBroadcastWithdrawal(q: Queryable, userId: string, now: number, detail: Record<string, unknown>): Promise<boolean> {
