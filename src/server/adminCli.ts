@@ -6,6 +6,9 @@
  *     deactivate <username|user id> --reason "…"   crypto-offboarding (admin/offboarding.ts)
  *     reactivate <username|user id> --reason "…"
  *     audit [--limit N]                       the newest audit records
+ *     groups [--limit N] [--offset N]         SCIM groups, member counts, mapped broadcast roles
+ *     map-group <group id|displayName> <role> --reason "…"     members' claims carry <role> (admin/groupRoles.ts)
+ *     unmap-group <group id|displayName> <role> --reason "…"
  *
  * It works on the key service's database directly (the same migrations run first) and writes PubNub
  * effects to the durable outbox, which the running key service delivers. Every command, reads included,
@@ -18,6 +21,7 @@ import { AppError } from '../common/errors';
 import { migrate } from './db/migrate';
 import type { Database } from './db/db';
 import { openDatabase } from './index';
+import { listGroups, mapRoleToGroup, unmapRoleFromGroup } from './admin/groupRoles';
 import { deactivateAccount, reactivateAccount } from './admin/offboarding';
 import { insertEffects } from './pubnub/outbox';
 import { insertAudit, latestAudit } from './store/audit';
@@ -30,7 +34,7 @@ export class AdminUsageError extends AppError {
 }
 
 const USAGE =
-  'usage: admin --data <dir> [--database-url url] users [--limit N] [--offset N] | deactivate <user> --reason TEXT | reactivate <user> --reason TEXT | audit [--limit N]';
+  'usage: admin --data <dir> [--database-url url] users [--limit N] [--offset N] | deactivate <user> --reason TEXT | reactivate <user> --reason TEXT | audit [--limit N] | groups [--limit N] [--offset N] | map-group <group> <role> --reason TEXT | unmap-group <group> <role> --reason TEXT';
 
 function count(value: string | undefined, fallback: number, max: number, name: string): number {
   if (value === undefined) return fallback;
@@ -59,16 +63,20 @@ export async function runAdmin(argv: readonly string[], env: NodeJS.ProcessEnv =
     throw new AdminUsageError(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  const [command, target, ...rest] = positionals;
+  const [command, target, ...more] = positionals;
+  const groupCommand = command === 'map-group' || command === 'unmap-group';
+  const role = groupCommand ? more[0] : undefined;
+  const rest = groupCommand ? more.slice(1) : more;
+  if (groupCommand && (target === undefined || role === undefined)) throw new AdminUsageError(`${command} needs a group and a role\n${USAGE}`);
   const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
   if (values.data === undefined && databaseUrl === undefined) throw new AdminUsageError(`--data <dir> or --database-url is required\n${USAGE}`);
   if (rest.length > 0) throw new AdminUsageError(`unexpected ${JSON.stringify(rest[0])}\n${USAGE}`);
-  const needsTarget = command === 'deactivate' || command === 'reactivate';
+  const needsTarget = command === 'deactivate' || command === 'reactivate' || groupCommand;
   if (needsTarget && (target === undefined || target.trim() === '')) throw new AdminUsageError(`${command} needs a username or user id\n${USAGE}`);
   if (!needsTarget && target !== undefined) throw new AdminUsageError(`${command ?? '(none)'} takes no user\n${USAGE}`);
   if (needsTarget && (values.reason === undefined || values.reason.trim() === ''))
     throw new AdminUsageError(`${command} needs --reason "…" (it goes to the audit log)`);
-  if (!['users', 'deactivate', 'reactivate', 'audit'].includes(command ?? ''))
+  if (!['users', 'deactivate', 'reactivate', 'audit', 'groups', 'map-group', 'unmap-group'].includes(command ?? ''))
     throw new AdminUsageError(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
   const limit = count(values.limit, 50, 1000, 'limit');
   const offset = count(values.offset, 0, 1_000_000_000, 'offset');
@@ -87,6 +95,12 @@ export async function runAdmin(argv: readonly string[], env: NodeJS.ProcessEnv =
         return await deactivateAccount(deps, target!, actor, values.reason!.trim());
       case 'reactivate':
         return await reactivateAccount(deps, target!, actor, values.reason!.trim());
+      case 'map-group':
+        return await mapRoleToGroup(db, target!, role!, actor, values.reason!.trim(), now());
+      case 'unmap-group':
+        return await unmapRoleFromGroup(db, target!, role!, actor, values.reason!.trim(), now());
+      case 'groups':
+        return await listGroups(db, limit, offset, actor, now());
       case 'users':
         return await db.transaction(async (tx) => {
           const rows = await listUsers(tx, limit, offset);

@@ -9,7 +9,7 @@
  *   under a version wrapped for none of Bob's devices; he reads nothing new and cannot sign in again.
  * - Okta's shapes: create with a password (ignored), PATCH `{"active": false}` without a path, PUT, DELETE.
  * - Refusals: no or a wrong token (401), a duplicate userName (409 uniqueness), bad bodies and filters
- *   (400), Groups (501) — each changes nothing.
+ *   (400) — each changes nothing. Groups: scim_groups_feed_broadcast_roles.test.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -196,7 +196,7 @@ describeBackends('SCIM provisions and offboards as Entra ID and Okta send it', (
         })
       ).body,
     ).toMatchObject({ status: '400', scimType: 'invalidValue' });
-    expect((await scim(world, 'GET', '/Groups')).status).toBe(501);
+    expect((await scim(world, 'GET', '/Groups', undefined, 'wrong-token')).status).toBe(401);
     expect((await scim(world, 'GET', '/Users/no-such-user')).status).toBe(404);
     expect(await scim(world, 'GET', `/Users/${id}`)).toMatchObject({ status: 200, body: { active: true, displayName: 'Olive O.', userName } });
 

@@ -11,13 +11,18 @@
  *   sent `rotation_needed`: the next member to send rotates first (the client core does so inside
  *   `seal`), so the next message is under a version wrapped for none of their devices — finished even when
  *   no member is online now;
- * - their live PubNub tokens are revoked (outbox), so their subscription stops at once.
+ * - their live PubNub tokens are revoked (outbox), so their subscription stops at once;
+ * - their broadcast roles are withdrawn: a withdrawal is recorded here, durably, and the key service
+ *   settles it before its key manager answers anyone (broadcastOffboarding.ts) — per-channel grants go,
+ *   every channel they could read or publish on gets a new key version they cannot fetch, and the key
+ *   manager refuses them from then on, whatever unexpired claim they still hold.
  *
  * The key service cannot sign membership statements (docs/protocol.md §15): the user stays in each
  * conversation's signed member list until an admin removes them; they only hold no device that can read.
  * That keeps the zero-trust rule — the server can take readers away, never add one. Reactivation undoes
  * the device revocations this made and marks the conversations for rotation again, so the next version
- * includes their devices; what was sent meanwhile stays unreadable to them.
+ * includes their devices; what was sent meanwhile stays unreadable to them. It also lifts the key-manager
+ * revocations its deactivation made (broadcastOffboarding.ts); the per-channel grants stay withdrawn.
  */
 import type { UserId } from '../../common/ids';
 import type { Queryable } from '../db/db';
@@ -28,6 +33,7 @@ import { takeLiveTokens } from '../store/pubnubTokens';
 import { revokeUserSessions } from '../store/sessions';
 import { setDeactivated, userById, userByName, type UserRow } from '../store/users';
 import { insertAudit } from '../store/audit';
+import { requestBroadcastRestore, requestBroadcastWithdrawal } from '../store/scimGroups';
 import { AppError } from '../../common/errors';
 import type { ConversationId } from '../../common/ids';
 
@@ -88,6 +94,7 @@ export async function deactivateAccount(deps: OffboardingDeps, who: string, acto
     const conversations = await markUserConversationsNeedRotation(tx, user.id, 'user_deactivated', now);
     const tokens = await takeLiveTokens(tx, user.id, now);
     effects.revoke(tokens);
+    await requestBroadcastWithdrawal(tx, user.id, now);
     effects.notify([user.id], { type: 'access_changed' });
     await rotationNotices(tx, effects, conversations);
     const result = { ...base, changed: true, sessionsEnded, devices, conversations: conversations.length, tokensRevoked: tokens.length };
@@ -110,6 +117,7 @@ export async function reactivateAccount(deps: OffboardingDeps, who: string, acto
       return { ...base, changed: false, devices: 0, conversations: 0 };
     }
     const devices = await restoreDevicesOfUser(tx, user.id, since);
+    await requestBroadcastRestore(tx, user.id, now);
     const conversations = await markUserConversationsNeedRotation(tx, user.id, 'user_reactivated', now);
     effects.notify([user.id as UserId], { type: 'access_changed' });
     await rotationNotices(tx, effects, conversations);

@@ -11,15 +11,17 @@ import { publisherRole, subscriberRole } from '../../common/broadcast/roles';
 import { grantToken } from '../api/pubnubGrant';
 import { implement, type Route } from '../http/route';
 import type { Services } from '../services';
+import { rolesOfUser } from './groupRoles';
 import type { RoleGrants } from './roleGrants';
 
-/** The broadcast channels a user may read, and those they may also write. */
-export function broadcastChannelsOf(grants: RoleGrants, userId: string): { read: string[]; readWrite: string[] } {
+/** The listed broadcast channels a user may read, and those they may also write, given the roles they hold (groupRoles.ts). */
+export function broadcastChannelsOf(grants: RoleGrants, userId: string, roles: readonly string[]): { read: string[]; readWrite: string[] } {
   const writable = new Set(grants.ownedBy(userId));
   const readable = new Set<string>();
-  for (const g of grants.grantsOf(userId)) {
-    if (g.role === publisherRole(g.channelId)) writable.add(g.channelId);
-    if (g.role === subscriberRole(g.channelId)) readable.add(g.channelId);
+  const held = new Set(roles);
+  for (const channelId of grants.listedIds()) {
+    if (held.has(publisherRole(channelId))) writable.add(channelId);
+    if (held.has(subscriberRole(channelId))) readable.add(channelId);
   }
   return {
     readWrite: [...writable].sort().map(broadcastPubnubChannel),
@@ -34,7 +36,7 @@ export function broadcastAccessRoutes(svc: Services, grants: () => RoleGrants): 
   return [
     implement(api, 'getBroadcastPubnubToken', {
       handler: async ({ principal }) => {
-        const channels = broadcastChannelsOf(grants(), principal.userId);
+        const channels = broadcastChannelsOf(grants(), principal.userId, await rolesOfUser(svc.db, grants(), principal.userId));
         if (channels.read.length === 0 && channels.readWrite.length === 0) return { token: null, ttlMinutes: 0, userId: principal.userId, ...channels };
         const granted = await grantToken(svc, principal.userId, channels);
         return { token: granted.token, ttlMinutes: granted.ttlMinutes, userId: principal.userId, ...channels };

@@ -25,6 +25,8 @@ export interface IssueClaimInput {
   readonly accountKey: Uint8Array;
   /** Binds the claim to one device (the key manager then serves only that device). */
   readonly deviceId?: string;
+  /** The subject's verified single sign-on identity (issuer and subject of their ID token), when they have one. */
+  readonly sso?: { readonly issuer: string; readonly subject: string };
   /** Default 300 s. */
   readonly ttlSeconds?: number;
 }
@@ -54,7 +56,12 @@ export class ClaimIssuer {
     const ttl = input.ttlSeconds ?? 300;
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) throw new ClaimRequestError('ttlSeconds must be 1-86400');
     const iat = Math.floor(this.now() / 1000);
-    return new SignJWT({ roles: [...input.roles], ak: toBase64Url(input.accountKey), ...(input.deviceId === undefined ? {} : { did: input.deviceId }) })
+    return new SignJWT({
+      roles: [...input.roles],
+      ak: toBase64Url(input.accountKey),
+      ...(input.deviceId === undefined ? {} : { did: input.deviceId }),
+      ...(input.sso === undefined ? {} : { sso: { iss: input.sso.issuer, sub: input.sso.subject } }),
+    })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.key.kid, typ: 'JWT' })
       .setIssuer(this.issuer)
       .setAudience(input.audience)

@@ -4,6 +4,9 @@
  * manager can check that descriptors and device certificates belong to the subject.
  *   {iss, aud, sub, iat, exp, jti, roles: string[], ak: base64url(account Ed25519 public key), did?: deviceId}
  * `did`, when present, binds the claim to one device: the key manager serves only that device's certificate.
+ * `sso`, when present, is the single sign-on identity the key service verified for the subject (the ID
+ * token's issuer and subject, docs/api.md "Sign-in methods and single sign-on"): {iss, sub}. Optional, so
+ * claims without it and key managers that ignore it work as before.
  */
 import { z } from 'zod';
 import { DeviceIdSchema, UserIdSchema } from '../../common/ids';
@@ -21,6 +24,7 @@ export const ClaimPayloadSchema = z.object({
   roles: z.array(z.string().regex(ROLE_PATTERN)).max(1000),
   ak: b64uField(32),
   did: DeviceIdSchema.optional(),
+  sso: z.object({ iss: z.string().min(1).max(500), sub: z.string().min(1).max(255) }).optional(),
 });
 export type ClaimPayload = z.infer<typeof ClaimPayloadSchema>;
 
@@ -34,4 +38,6 @@ export interface VerifiedClaim {
   readonly expiresAt: number;
   /** The one device the claim is for, when the issuer bound it. */
   readonly deviceId: string | undefined;
+  /** The subject's verified single sign-on identity, when the issuer put one in. */
+  readonly sso: { readonly issuer: string; readonly subject: string } | undefined;
 }

@@ -17,6 +17,7 @@ import { Conflict, Forbidden, Unauthorized, Unprocessable } from '../http/httpEr
 import { implement, type Route } from '../http/route';
 import type { Services } from '../services';
 import { deviceById } from '../store/devices';
+import { rolesOfUser } from './groupRoles';
 import type { RoleGrants } from './roleGrants';
 
 /** The key service's own (default) key manager, as the directory asks it. */
@@ -50,7 +51,7 @@ export function directoryRoutes(svc: Services, grants: () => RoleGrants, default
     implement(api, 'listChannels', {
       handler: async ({ principal }) => {
         const store = grants();
-        const roles = new Set(store.rolesOf(principal.userId));
+        const roles = new Set(await rolesOfUser(svc.db, store, principal.userId));
         const channels = store.listed().map((json) => {
           const descriptor = ChannelDescriptorSchema.parse(JSON.parse(json));
           return {

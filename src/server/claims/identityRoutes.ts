@@ -2,6 +2,9 @@
  * The identity side of broadcast in the key service (docs/broadcast.md §2.1): a signed-in device asks
  * for a role claim for a key manager audience (its roles: `channel-creator` for every account of this
  * key service, plus the per-channel grants), and a channel's owner grants or withdraws per-channel roles.
+ * Roles also come from the SCIM groups a user is in, as an operator mapped them (groupRoles.ts); a
+ * deactivated account gets no claim (`account_deactivated`). A user who signed in with single sign-on gets
+ * their verified SSO identity in the claim (`sso: {iss, sub}`, claimPayload.ts).
  * The owner is the creator of the verified descriptor listed in the directory (directoryRoutes.ts); an id
  * nobody listed has no owner, so a grant on it is refused (`channel_not_listed`) — knowing a channel id
  * gives no one its roles. The account key in the claim is taken from the calling device's certificate.
@@ -17,6 +20,8 @@ import type { Services } from '../services';
 import { deviceById } from '../store/devices';
 import { userById } from '../store/users';
 import type { ClaimIssuer } from './claimIssuer';
+import { ssoIdentityOfUser } from '../oidcStore';
+import { rolesOfUser } from './groupRoles';
 import type { RoleGrants } from './roleGrants';
 
 function roleOf(kind: ChannelRoleKind, channelId: string): string {
@@ -36,10 +41,20 @@ export function identityRoutes(svc: Services, issuer: () => Promise<ClaimIssuer>
         const device = await deviceById(svc.db, principal.deviceId);
         if (!device || device.revoked_at !== null) throw new Unauthorized('device revoked', 'device_revoked');
         const certificate = parseDeviceCertificate(JSON.parse(device.certificate) as unknown);
-        const roles = [CHANNEL_CREATOR_ROLE, ...grants().rolesOf(principal.userId)];
+        const user = await userById(svc.db, principal.userId);
+        if (!user || user.deactivated_at !== null) throw new Forbidden('this account was deactivated by the organisation', 'account_deactivated');
+        const roles = [CHANNEL_CREATOR_ROLE, ...(await rolesOfUser(svc.db, grants(), principal.userId))];
+        const sso = await ssoIdentityOfUser(svc.db, principal.userId);
         const claim = await (
           await issuer()
-        ).issue({ userId: principal.userId, audience: body.audience, roles, accountKey: bytesOf(certificate.accountKey), deviceId: principal.deviceId });
+        ).issue({
+          userId: principal.userId,
+          audience: body.audience,
+          roles,
+          accountKey: bytesOf(certificate.accountKey),
+          deviceId: principal.deviceId,
+          ...(sso === undefined ? {} : { sso: { issuer: sso.issuer, subject: sso.subject } }),
+        });
         return { claim, roles };
       },
     }),

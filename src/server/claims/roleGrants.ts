@@ -47,6 +47,16 @@ export class RoleGrants {
     return this.db.prepare('DELETE FROM grants WHERE user_id = ? AND role = ?').run(userId, role).changes > 0;
   }
 
+  /** Removes every per-channel grant of a user (offboarding, admin/broadcastOffboarding.ts); how many there were. */
+  withdrawAll(userId: string): number {
+    return this.db.prepare('DELETE FROM grants WHERE user_id = ?').run(userId).changes;
+  }
+
+  /** Every listed channel id, sorted. */
+  listedIds(): string[] {
+    return (this.db.prepare('SELECT channel_id FROM directory ORDER BY channel_id').all() as { channel_id: string }[]).map((r) => r.channel_id);
+  }
+
   /** Channel ids whose owner is `userId`. */
   ownedBy(userId: string): string[] {
     return (this.db.prepare('SELECT channel_id FROM channel_owners WHERE owner_user_id = ? ORDER BY channel_id').all(userId) as { channel_id: string }[]).map(

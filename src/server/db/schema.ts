@@ -227,4 +227,36 @@ export const MIGRATIONS: readonly Migration[] = [
         deleted_at BIGINT)`,
     ],
   },
+  {
+    version: 10,
+    name: 'SCIM groups, their broadcast roles, broadcast withdrawals of deactivated accounts (docs/operations.md "Groups and broadcast roles")',
+    statements: [
+      `CREATE TABLE scim_groups (
+        id TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        display_key TEXT NOT NULL UNIQUE,
+        external_id TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL)`,
+      `CREATE TABLE scim_group_members (
+        group_id TEXT NOT NULL REFERENCES scim_groups(id),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        added_at BIGINT NOT NULL,
+        PRIMARY KEY (group_id, user_id))`,
+      `CREATE INDEX scim_group_members_user ON scim_group_members(user_id)`,
+      `CREATE TABLE scim_group_roles (
+        group_id TEXT NOT NULL REFERENCES scim_groups(id),
+        role TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        PRIMARY KEY (group_id, role))`,
+      `CREATE TABLE broadcast_withdrawals (
+        user_id TEXT PRIMARY KEY REFERENCES users(id),
+        requested_at BIGINT NOT NULL,
+        done_at BIGINT,
+        detail TEXT,
+        restore_requested_at BIGINT,
+        restored_at BIGINT)`,
+    ],
+  },
 ];

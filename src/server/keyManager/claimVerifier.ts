@@ -68,6 +68,7 @@ export class ClaimVerifier {
       accountKey: bytesOf(parsed.data.ak),
       expiresAt: parsed.data.exp,
       deviceId: parsed.data.did,
+      sso: parsed.data.sso === undefined ? undefined : { issuer: parsed.data.sso.iss, subject: parsed.data.sso.sub },
     };
   }
 }

@@ -19,7 +19,7 @@ import { checkRouteCoverage } from '../http/routeCoverage';
 import { createListener } from '../http/server';
 import { ClaimVerifier, type TrustedIssuer } from './claimVerifier';
 import { KeyManagerConfigError } from './errors';
-import { KeyManager } from './keyManager';
+import { KeyManager, type KeyManagerDeps } from './keyManager';
 import { MasterKey } from './masterKey';
 import { keyManagerRoutes, type KeyManagerParts } from './routes';
 import { KeyManagerStore } from './store';
@@ -37,6 +37,8 @@ export interface KeyManagerConfig {
   readonly basePath?: string;
   /** Timeout of a JWKS fetch; default 3 s. */
   readonly jwksTimeoutMs?: number;
+  /** The identity side's check of a claim's subject (keyManager.ts `KeyManagerDeps.gate`); the key service sets it. */
+  readonly gate?: KeyManagerDeps['gate'];
 }
 
 export interface MountedKeyManager {
@@ -54,7 +56,15 @@ export function openKeyManager(config: Omit<KeyManagerConfig, 'basePath'>): KeyM
   const masterKey = MasterKey.loadOrCreate(config.dataDir);
   const store = new KeyManagerStore(config.dataDir);
   const claims = new ClaimVerifier(config.url, config.trustedIssuers, config.jwksTimeoutMs);
-  const km = new KeyManager({ url: config.url, store, masterKey, claims, crypto: chooseCryptoProvider().provider, now: Date.now });
+  const km = new KeyManager({
+    url: config.url,
+    store,
+    masterKey,
+    claims,
+    crypto: chooseCryptoProvider().provider,
+    now: Date.now,
+    ...(config.gate === undefined ? {} : { gate: config.gate }),
+  });
   return { km, claims, close: () => store.close() };
 }
 

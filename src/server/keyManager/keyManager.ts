@@ -29,6 +29,12 @@ export interface KeyManagerDeps {
   readonly claims: ClaimVerifier;
   readonly crypto: CryptoProvider;
   readonly now: () => number;
+  /**
+   * The identity side's last word on a verified claim's subject, asked after the claim verifies: the key
+   * service's default instance settles pending offboarding withdrawals and refuses a deactivated account
+   * (admin/broadcastOffboarding.ts). Throws to refuse. Absent on a standalone key manager.
+   */
+  readonly gate?: (userId: string) => Promise<void>;
 }
 
 type Capability = 'publish' | 'subscribe';
@@ -42,6 +48,7 @@ export class KeyManager {
 
   async createChannel(claimToken: string, descriptorInput: unknown): Promise<KeyVersionInfo & { channelId: string }> {
     const claim = await this.deps.claims.verify(claimToken);
+    await this.deps.gate?.(claim.userId);
     if (!claim.roles.includes(CHANNEL_CREATOR_ROLE)) throw new BroadcastError('role_missing', `creating a channel needs the ${CHANNEL_CREATOR_ROLE} role`);
     const descriptor = await verifyDescriptor(this.deps.crypto, descriptorInput, { accountKey: claim.accountKey, keyManagerUrl: this.deps.url });
     if (descriptor.creator.userId !== claim.userId) throw new BroadcastError('role_missing', 'the descriptor names another creator than the claim subject');
@@ -109,6 +116,7 @@ export class KeyManager {
   async revoke(channelId: string, claimToken: string, userId: string): Promise<{ version: number; revokedUserId: string }> {
     const descriptor = await this.descriptor(channelId);
     const claim = await this.deps.claims.verify(claimToken);
+    await this.deps.gate?.(claim.userId);
     if (claim.userId !== descriptor.creator.userId) throw new BroadcastError('role_missing', 'only the channel creator may revoke subscribers');
     if (userId === descriptor.creator.userId) throw new BroadcastError('role_missing', 'the channel creator cannot be revoked');
     if (this.deps.store.isRevoked(channelId, userId)) throw new BroadcastError('subscriber_revoked', `${userId} is already revoked on ${channelId}`);
@@ -120,6 +128,45 @@ export class KeyManager {
     });
     pair.privateKey.fill(0);
     return { version, revokedUserId: userId };
+  }
+
+  /**
+   * Offboarding (admin/broadcastOffboarding.ts): revokes `userId` on every channel of this key manager they
+   * could read or publish on — as its creator, through a rule given the `roles` they held, or as a recorded
+   * publisher — appending a version they cannot fetch, exactly as the creator's revocation does. Channels
+   * where they are revoked already are skipped, so a repeat (after a crash) changes nothing.
+   */
+  async withdrawUser(userId: string, roles: readonly string[]): Promise<{ channelId: string; version: number }[]> {
+    const rotated = [];
+    for (const channelId of this.deps.store.channelIds()) {
+      if (this.deps.store.isRevoked(channelId, userId)) continue;
+      const descriptor = JSON.parse(this.deps.store.descriptor(channelId)!) as Pick<ChannelDescriptor, 'creator' | 'publisherRule' | 'subscriberRule'>;
+      const subject = { userId, roles };
+      const reached =
+        descriptor.creator.userId === userId ||
+        ruleAllows(descriptor.subscriberRule, subject) ||
+        ruleAllows(descriptor.publisherRule, subject) ||
+        this.deps.store.hasPublisher(channelId, userId);
+      if (!reached) continue;
+      const pair = await generateChannelKeyPair(this.deps.crypto);
+      const version = this.deps.store.revoke(channelId, userId, {
+        publicKey: pair.publicKey,
+        seal: (v) => this.deps.masterKey.seal(channelId, v, pair.privateKey),
+        createdAt: this.deps.now(),
+      });
+      pair.privateKey.fill(0);
+      rotated.push({ channelId, version });
+    }
+    return rotated;
+  }
+
+  /**
+   * Reactivation (admin/broadcastOffboarding.ts): lifts the revocations `withdrawUser` made on `channelIds`,
+   * so the user is served again once a rule admits them (their grants stay withdrawn); the versions made
+   * then stay. Answers the channels lifted.
+   */
+  restoreUser(userId: string, channelIds: readonly string[]): string[] {
+    return channelIds.filter((channelId) => this.deps.store.unrevoke(channelId, userId));
   }
 
   /** Publisher certificates, and the revoked users whose signatures count only before their revocation. */
@@ -134,6 +181,7 @@ export class KeyManager {
   private async authorize(channelId: string, claimToken: string, certificate: DeviceCertificate, capability: Capability): Promise<DeviceCertificate> {
     const descriptor = await this.descriptor(channelId);
     const claim = await this.deps.claims.verify(claimToken);
+    await this.deps.gate?.(claim.userId);
     const rule: ChannelRule = capability === 'publish' ? descriptor.publisherRule : descriptor.subscriberRule;
     const isCreator = claim.userId === descriptor.creator.userId;
     if (!isCreator && this.deps.store.isRevoked(channelId, claim.userId))

@@ -3,13 +3,15 @@
  * `<key service>/km` (its own SQLite file and master key in `<dataDir>/keymanager/`, never the key
  * service database), the key service's claim issuer (`/.well-known/jwks.json`, key in
  * `<dataDir>/claims/`), which the default key manager trusts, the claim and grant endpoints, the
- * channel directory and PubNub tokens for broadcast channels.
+ * channel directory and PubNub tokens for broadcast channels. The default key manager's gate settles the
+ * broadcast withdrawals of deactivated accounts and refuses them (admin/broadcastOffboarding.ts).
  * Everything starts on first use, because the service's URL (claim issuer name and key manager
  * audience) is known only once it listens; the parts close with the HTTP server.
  */
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { listeningAddress } from '../../node/net/listen';
+import { broadcastOffboarding } from '../admin/broadcastOffboarding';
 import { broadcastAccessRoutes } from '../claims/broadcastAccess';
 import { ClaimIssuer } from '../claims/claimIssuer';
 import { claimRoutes } from '../claims/claimRoutes';
@@ -54,12 +56,14 @@ export function broadcastRoutes(svc: Services, opts: BroadcastMountOptions, serv
     grants ??= new RoleGrants(claimsDir);
     return grants;
   };
+  const offboarding = broadcastOffboarding({ db: svc.db, grants: () => getGrants(), km: () => getKm().km, now: svc.now });
   const getKm = () => {
     onClose();
     km ??= openKeyManager({
       dataDir: path.join(opts.dataDir, 'keymanager'),
       url: `${baseUrl()}${DEFAULT_KEY_MANAGER_PATH}`,
       trustedIssuers: [{ issuer: baseUrl(), jwksUrl: `${baseUrl()}/.well-known/jwks.json` }],
+      gate: offboarding.gate,
     });
     return km;
   };

@@ -99,6 +99,11 @@ export class KeyManagerStore {
     })();
   }
 
+  /** Lifts a revocation (a reactivated account, admin/broadcastOffboarding.ts); false when there was none. */
+  unrevoke(channelId: string, userId: string): boolean {
+    return this.db.prepare('DELETE FROM revocations WHERE channel_id = ? AND user_id = ?').run(channelId, userId).changes > 0;
+  }
+
   isRevoked(channelId: string, userId: string): boolean {
     return this.db.prepare('SELECT 1 FROM revocations WHERE channel_id = ? AND user_id = ?').get(channelId, userId) !== undefined;
   }
@@ -118,6 +123,16 @@ export class KeyManagerStore {
       revoked_at: number;
     }[];
     return rows.map((r) => ({ userId: r.user_id, revokedAt: r.revoked_at }));
+  }
+
+  /** Every channel id, sorted. */
+  channelIds(): string[] {
+    return (this.db.prepare('SELECT channel_id FROM channels ORDER BY channel_id').all() as { channel_id: string }[]).map((r) => r.channel_id);
+  }
+
+  /** Whether a device of `userId` ever fetched the publishing key of the channel. */
+  hasPublisher(channelId: string, userId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM publishers WHERE channel_id = ? AND user_id = ? LIMIT 1').get(channelId, userId) !== undefined;
   }
 
   publishers(channelId: string): string[] {

@@ -14,11 +14,11 @@
  * - `DELETE /Users/{id}` deactivates the same way and hides the user from SCIM (404 afterwards); the account
  *   itself stays, so old messages keep their author's name.
  * - Idempotent: a repeated deactivation changes nothing; creating an existing `userName` is 409 `uniqueness`.
- * - Groups are not provisioned yet: `/Groups` answers 501 (docs say so).
+ * - `/Groups` (scimGroups.ts): groups and their members, which feed broadcast role claims through the
+ *   roles an operator maps to a group; a group never adds anyone to a conversation.
  *
  * Every change is audited with actor `scim`.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { deactivateAccount, reactivateAccount, type OffboardingDeps } from '../admin/offboarding';
@@ -28,14 +28,12 @@ import { freeUsernameFrom, SSO_ONLY_PASSWORD_HASH } from '../oidcRoutes';
 import { insertAudit } from '../store/audit';
 import { insertScimUser, markScimUserDeleted, scimUserById, scimUserByUserName, scimUsersPage, updateScimUser, type ScimUserRow } from '../store/scimUsers';
 import { insertUser, userById } from '../store/users';
+import { removeUserFromGroups } from '../store/scimGroups';
+import { scimGroupRoutes } from './scimGroups';
+import { LIST_SCHEMA, ERROR_SCHEMA, PATCH_SCHEMA, MAX_PAGE, ScimError, send, readBody, parseWith, tokenMatches } from './scimWire';
 
 export const SCIM_PREFIX = '/scim/v2';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const BODY_LIMIT = 64 * 1024;
-const MAX_PAGE = 200;
 const ACTOR = 'scim';
 
 export interface ScimSettings {
@@ -49,17 +47,6 @@ export interface ScimDeps {
   readonly newId: () => string;
   readonly record: OffboardingDeps['record'];
   readonly onBug: (err: unknown) => void;
-}
-
-/** A SCIM refusal: HTTP status, optional `scimType`, and a sentence. */
-class ScimError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly scimType?: string,
-  ) {
-    super(message);
-  }
 }
 
 const EmailSchema = z.looseObject({ value: z.string().trim().min(3).max(254), type: z.string().max(32).optional(), primary: z.unknown().optional() });
@@ -166,52 +153,6 @@ function userView(row: ScimUserRow, active: boolean): Record<string, unknown> {
   };
 }
 
-function send(res: ServerResponse, status: number, body?: unknown): void {
-  const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
-  if (body === undefined) {
-    res.writeHead(status, headers).end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/scim+json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > BODY_LIMIT) {
-        reject(new ScimError(413, `the request body is larger than ${BODY_LIMIT} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('error', () => reject(new ScimError(400, 'the request body could not be read')));
-    req.on('end', () => {
-      const type = String(req.headers['content-type'] ?? '');
-      if (!/^application\/(scim\+)?json\s*(;|$)/i.test(type)) return reject(new ScimError(415, 'the body must be application/scim+json'));
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        reject(new ScimError(400, 'the body is not JSON', 'invalidSyntax'));
-      }
-    });
-  });
-}
-
-function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new ScimError(400, `invalid ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'rejected'}`.slice(0, 200), 'invalidValue');
-  }
-  return r.data;
-}
-
 /** `userName eq "x"` (the only filter providers need to find a user before creating one). */
 function userNameFilter(filter: string): string {
   const m = /^\s*userName\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i.exec(filter);
@@ -219,17 +160,10 @@ function userNameFilter(filter: string): string {
   return m[1]!.replace(/\\(.)/g, '$1');
 }
 
-function tokenMatches(header: string | undefined, expected: string): boolean {
-  const m = /^Bearer (.+)$/.exec(header ?? '');
-  if (!m) return false;
-  const a = createHash('sha256').update(m[1]!).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 /** The `/scim/v2` request handler; other paths are not its business. */
 export function scimHandler(settings: ScimSettings, deps: ScimDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const offboarding: OffboardingDeps = { db: deps.db, now: deps.now, record: deps.record };
+  const groups = scimGroupRoutes({ db: deps.db, now: deps.now, newId: deps.newId, actor: ACTOR });
 
   async function isActive(userId: string): Promise<boolean> {
     return (await userById(deps.db, userId))?.deactivated_at == null;
@@ -302,7 +236,7 @@ export function scimHandler(settings: ScimSettings, deps: ScimDeps): (req: Incom
         },
       };
     }
-    if (path === '/Groups' || path.startsWith('/Groups/')) throw new ScimError(501, 'groups are not provisioned by this key service yet');
+    if (path === '/Groups' || path.startsWith('/Groups/')) return groups(req, url, path, method);
     if (path === '/Users') {
       if (method === 'POST') return { status: 201, body: await create(await readBody(req)) };
       if (method !== 'GET') throw new ScimError(405, `${method} is not allowed on /Users`);
@@ -344,7 +278,10 @@ export function scimHandler(settings: ScimSettings, deps: ScimDeps): (req: Incom
       }
       case 'DELETE':
         await deactivateAccount(offboarding, row.user_id, ACTOR, 'SCIM: user deleted');
-        await deps.db.transaction((tx) => markScimUserDeleted(tx, row.user_id, deps.now()));
+        await deps.db.transaction(async (tx) => {
+          await markScimUserDeleted(tx, row.user_id, deps.now());
+          await removeUserFromGroups(tx, row.user_id);
+        });
         return { status: 204 };
       default:
         throw new ScimError(405, `${method} is not allowed on a user`);

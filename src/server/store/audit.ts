@@ -5,7 +5,20 @@
  */
 import type { Queryable } from '../db/db';
 
-export type AuditAction = 'user.provision' | 'user.deactivate' | 'user.reactivate' | 'users.list' | 'audit.read';
+export type AuditAction =
+  | 'user.provision'
+  | 'user.deactivate'
+  | 'user.reactivate'
+  | 'user.broadcast_withdraw'
+  | 'user.broadcast_restore'
+  | 'users.list'
+  | 'audit.read'
+  | 'group.provision'
+  | 'group.update'
+  | 'group.delete'
+  | 'group.role_map'
+  | 'group.role_unmap'
+  | 'groups.list';
 
 export interface AuditRow {
   readonly id: number;

@@ -27,7 +27,7 @@ export const broadcastRoutes = defineRoutes({
     auth: 'device',
     body: ClaimRequestBody,
     response: ClaimSchema,
-    errors: {},
+    errors: { 403: ['account_deactivated'] },
   },
   grantChannelRole: {
     method: 'POST',
