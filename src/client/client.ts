@@ -218,6 +218,11 @@ export class Client {
     });
     // Messages that expired while the app was closed are deleted now, and the expiry timer starts.
     void this.history?.sweepIfPresent();
+    // Key versions this device restored from the key backup come back into the ring (docs/protocol.md §18.5).
+    this.account.backup.loadRestoredWraps().catch((err: unknown) => {
+      if (!(err instanceof AppError && err.code === 'client_closed'))
+        console.error(`restored key versions: ${err instanceof Error ? err.message : String(err)}`);
+    });
     return this.account;
   }
 

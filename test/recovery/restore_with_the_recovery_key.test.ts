@@ -10,8 +10,12 @@
 import { afterEach, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url } from '../../src/common/encoding/base64url';
 import { toHex } from '../../src/common/encoding/bytes';
-import { deriveRecoveryKeys, formatRecoveryKey, parseRecoveryKey } from '../../src/common/protocol/recovery';
-import { apiOf, cleanup, newClient, PASSWORD, provider, reads, registered, say, signedInOf } from '../client/harness';
+import { createRestoredWrap, deriveRecoveryKeys, formatRecoveryKey, parseRecoveryKey } from '../../src/common/protocol/recovery';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InMemoryVaultForTests } from '../../src/client/vault';
+import { apiOf, cleanup, newClient, PASSWORD, provider, reads, registered, say, signedInOf, waitFor } from '../client/harness';
 import { startKeyServiceProxy, type KeyServiceProxy } from '../client/keyServiceProxy';
 import { describeBackends } from '../server/helpers/backends';
 import { codeOf, dumpDatabase, dumpHolds, userIdOf, worldOn } from './helpers';
@@ -44,7 +48,9 @@ describeBackends('the recovery key restores an account', (backend) => {
     const username = alice.session().username;
     await alice.close(); // the laptop is gone: profile, keychain and all
 
-    const restoredDevice = await newClient(world, "alice's new laptop");
+    const vault = new InMemoryVaultForTests();
+    const dataDir = mkdtempSync(join(tmpdir(), 'seed-restored-'));
+    const restoredDevice = await newClient(world, "alice's new laptop", { vault, dataDir });
     const outcome = await restoredDevice.restoreWithRecoveryKey({ username, password: PASSWORD, recoveryKey });
     expect(outcome.restored).toBe(2);
     expect(outcome.refused).toBe(0);
@@ -58,6 +64,17 @@ describeBackends('the recovery key restores an account', (backend) => {
     expect(trustAfter.state).toBe(trustBefore.state);
     expect(trustAfter.safetyNumber).toBe(trustBefore.safetyNumber);
     expect(trustAfter.state).not.toBe('changed');
+
+    // The restored device keeps those key versions across a restart, without the recovery key.
+    await restoredDevice.close();
+    const reopened = await newClient(world, "alice's new laptop", { vault, dataDir });
+    const ring = signedInOf(reopened).ring;
+    await waitFor('restored versions back in the ring', () => ring.holds(id, 1) && ring.holds(id, 2));
+    expect(
+      await apiOf(reopened)
+        .request('listRestoredWraps', {})
+        .then((p) => p.wraps.length),
+    ).toBe(2);
 
     // The key service holds no recovery key and no private key in clear.
     const dump = await dumpDatabase(world);
@@ -157,7 +174,7 @@ describeBackends('the recovery key restores an account', (backend) => {
     await reads(fresh, id, ['before rotation']);
   });
 
-  it('the key service refuses what is not the account’s: an unsigned descriptor, a replayed version, a forged or foreign entry', async () => {
+  it('the key service refuses what is not the account’s: an unsigned descriptor, a replayed version, a forged or foreign entry or restored wrap', async () => {
     const world = await worldOn(backend);
     const alice = await registered(world, 'alice');
     const mallory = await registered(world, 'mallory');
@@ -196,5 +213,29 @@ describeBackends('the recovery key restores an account', (backend) => {
     expect(await codeOf(api.request('addBackupEntries', { body: { entries: [entry] } }))).toBe('backup_version_stale');
     expect((await api.request('listBackupEntries', {})).entries.every((e) => e.backupVersion === 2)).toBe(true);
     expect(fromBase64Url(descriptor.backupKey)).toHaveLength(32);
+
+    // Restored wraps: only the calling device's own, signed by it.
+    const me = signedInOf(alice).identity;
+    const someone = await provider.ed25519GenerateKeyPair();
+    const forgedWrap = await createRestoredWrap(provider, {
+      userId: me.userId,
+      device: { deviceId: me.deviceId, x25519PublicKey: me.device.x25519.publicKey, ed25519PrivateKey: someone.privateKey },
+      conversationId: id,
+      version: 1,
+      key: provider.randomBytes(32),
+      acceptedAt: 0,
+    });
+    expect(await codeOf(api.request('addRestoredWraps', { body: { wraps: [forgedWrap] } }))).toBe('bad_backup_entry');
+    const ownWrap = await createRestoredWrap(provider, {
+      userId: me.userId,
+      device: { deviceId: me.deviceId, x25519PublicKey: me.device.x25519.publicKey, ed25519PrivateKey: me.device.ed25519.privateKey },
+      conversationId: id,
+      version: 1,
+      key: provider.randomBytes(32),
+      acceptedAt: 0,
+    });
+    expect(await codeOf(apiOf(mallory).request('addRestoredWraps', { body: { wraps: [ownWrap] } }))).toBe('bad_backup_entry');
+    expect(await api.request('addRestoredWraps', { body: { wraps: [ownWrap] } })).toEqual({ added: 1 });
+    expect((await apiOf(mallory).request('listRestoredWraps', {})).wraps).toHaveLength(0);
   });
 });

@@ -16,6 +16,10 @@ import { isProtocolError } from '../../common/protocol/errors';
 import {
   createBackupDescriptor,
   createBackupEntry,
+  createRestoredWrap,
+  openRestoredWrap,
+  verifyRestoredWrap,
+  type RestoredWrap,
   deriveRecoveryKeys,
   generateRecoveryKey,
   openBackupEntry,
@@ -53,6 +57,8 @@ export class KeyBackup {
   private pinnedVersion = 0;
   private readonly queue = new Map<string, { conversationId: ConversationId; version: number }>();
   private readonly done = new Set<string>();
+  /** Versions that came from the backup itself (restored): not backed up again as they enter the ring. */
+  private readonly quiet = new Set<string>();
   private running: Promise<void> = Promise.resolve();
   private failure: AppError | undefined;
   private readonly failed = new Emitter<[error: AppError]>();
@@ -66,7 +72,7 @@ export class KeyBackup {
     private readonly conversations: Conversations,
   ) {
     this.unsubscribe = ring.onKey((conversationId, version) => {
-      if (ring.holds(conversationId, version)) this.enqueue(conversationId, version);
+      if (ring.holds(conversationId, version) && !this.quiet.has(`${conversationId}#${version}`)) this.enqueue(conversationId, version);
     });
   }
 
@@ -174,6 +180,7 @@ export class KeyBackup {
     let restored = 0;
     let refused = 0;
     let after = 0;
+    const keep: RestoredWrap[] = [];
     for (;;) {
       const page = await this.api.request('listBackupEntries', { query: { after, limit: 500 } });
       if (page.backupVersion !== descriptor.backupVersion) throw this.changed('the backup entries are of another backup version than its descriptor');
@@ -194,6 +201,13 @@ export class KeyBackup {
         }
         const conversationId = entry.conversationId as ConversationId;
         this.done.add(entryKey(descriptor.backupVersion, conversationId, entry.version));
+        this.quiet.add(`${conversationId}#${entry.version}`);
+        try {
+          keep.push(await this.restoredWrap(conversationId, entry.version, key, entry.membership, entry.acceptedAt));
+        } catch (err) {
+          key.fill(0);
+          throw err;
+        }
         if (!this.ring.holds(conversationId, entry.version)) {
           this.ring.remember(conversationId, entry.version, key, { membership: entry.membership, memberDevices: [], acceptedAt: entry.acceptedAt });
           restored += 1;
@@ -202,7 +216,74 @@ export class KeyBackup {
       if (page.nextAfter === null) break;
       after = page.nextAfter;
     }
+    for (let i = 0; i < keep.length; i += MAX_BACKUP_ENTRIES_PER_REQUEST) {
+      await this.api.request('addRestoredWraps', { body: { wraps: keep.slice(i, i + MAX_BACKUP_ENTRIES_PER_REQUEST) } });
+    }
     return { restored, refused };
+  }
+
+  /**
+   * On every sign-in of this device: the key versions it restored from the backup earlier, kept by the key
+   * service wrapped to this device's own key and signed by it (§18.5 step 7), go back into the key ring.
+   * A wrap not signed by this device, or not opening with its key, is ignored. Answers how many were kept.
+   */
+  async loadRestoredWraps(): Promise<number> {
+    const device = this.identity.device;
+    let loaded = 0;
+    let after = 0;
+    for (;;) {
+      const page = await this.api.request('listRestoredWraps', { query: { after, limit: 500 } });
+      for (const input of page.wraps) {
+        let key: Uint8Array;
+        let w: RestoredWrap;
+        try {
+          w = await verifyRestoredWrap(this.provider, input, {
+            userId: this.identity.userId,
+            deviceId: this.identity.deviceId,
+            ed25519PublicKey: device.ed25519.publicKey,
+          });
+          key = await openRestoredWrap(this.provider, w, {
+            deviceId: this.identity.deviceId,
+            x25519PrivateKey: device.x25519.privateKey,
+            x25519PublicKey: device.x25519.publicKey,
+          });
+        } catch (err) {
+          if (isProtocolError(err)) continue;
+          throw err;
+        }
+        const conversationId = w.conversationId as ConversationId;
+        this.quiet.add(`${conversationId}#${w.version}`);
+        if (this.ring.holds(conversationId, w.version)) key.fill(0);
+        else {
+          this.ring.remember(conversationId, w.version, key, { membership: w.membership, memberDevices: [], acceptedAt: w.acceptedAt });
+          loaded += 1;
+        }
+      }
+      if (page.nextAfter === null) return loaded;
+      after = page.nextAfter;
+    }
+  }
+
+  private restoredWrap(
+    conversationId: ConversationId,
+    version: number,
+    key: Uint8Array,
+    membership: RestoredWrap['membership'],
+    acceptedAt: number,
+  ): Promise<RestoredWrap> {
+    return createRestoredWrap(this.provider, {
+      userId: this.identity.userId,
+      device: {
+        deviceId: this.identity.deviceId,
+        x25519PublicKey: this.identity.device.x25519.publicKey,
+        ed25519PrivateKey: this.identity.device.ed25519.privateKey,
+      },
+      conversationId,
+      version,
+      key,
+      membership,
+      acceptedAt,
+    });
   }
 
   /** Ed25519 keys of every device the account certified (revoked ones too: their entries predate it). */

@@ -4,7 +4,7 @@
  * account identity key) and device-signed HPKE wraps of conversation keys to the backup public key.
  */
 import { z } from 'zod';
-import { BackupDescriptorSchema, BackupEntrySchema, BackupVersionNumber } from '../protocol/recovery';
+import { BackupDescriptorSchema, BackupEntrySchema, BackupVersionNumber, RestoredWrapSchema } from '../protocol/recovery';
 import { b64uField } from '../protocol/wire';
 
 /** Entries one request may add. */
@@ -36,3 +36,10 @@ export const BackupEntriesPage = z.strictObject({
   entries: z.array(BackupEntrySchema),
   nextAfter: z.number().int().nullable(),
 });
+
+/** Restored wraps one device may keep (§18.5 step 7). */
+export const MAX_RESTORED_WRAPS_PER_DEVICE = 200_000;
+export const AddRestoredWrapsBody = z.strictObject({
+  wraps: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BACKUP_ENTRIES_PER_REQUEST),
+});
+export const RestoredWrapsPage = z.strictObject({ wraps: z.array(RestoredWrapSchema), nextAfter: z.number().int().nullable() });

@@ -23,7 +23,8 @@ import { constantTimeEqual, i2osp, tuple } from '../encoding/bytes';
 import { canonicalJson } from '../encoding/canonicalJson';
 import { utf8Encode } from '../encoding/utf8';
 import { AppError } from '../errors';
-import { ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
+import { ConversationIdSchema, DeviceIdSchema, UserIdSchema, type DeviceId } from '../ids';
+import { KeyWrapSchema, unwrapKey, wrapKey } from './keyWrap';
 import { BadSignatureError, BadTagError, WrongKeyVersionError } from './errors';
 import { MembershipHeadSchema } from './membershipHead';
 import { b64uField, bytesOf, KeyVersionNumber, parseWire, TimestampMs } from './wire';
@@ -359,4 +360,106 @@ export async function openBackupEntry(provider: CryptoProvider, e: BackupEntry, 
   } catch {
     throw new BadTagError('backup entry does not open with this backup key');
   }
+}
+
+// ---- restored wraps (§18.5 step 7) ----
+
+/** Domain of a restored wrap's signature. */
+export const RESTORED_WRAP_DOMAIN = 'seed-restored-wrap-v1';
+
+const restoredFields = {
+  v: z.literal(1),
+  userId: UserIdSchema,
+  deviceId: DeviceIdSchema,
+  conversationId: ConversationIdSchema,
+  version: KeyVersionNumber,
+  wrap: KeyWrapSchema,
+  membership: MembershipHeadSchema.optional(),
+  acceptedAt: TimestampMs,
+};
+export const UnsignedRestoredWrapSchema = z.strictObject(restoredFields);
+export const RestoredWrapSchema = z.strictObject({ ...restoredFields, signature: b64uField(64) });
+export type UnsignedRestoredWrap = z.infer<typeof UnsignedRestoredWrapSchema>;
+export type RestoredWrap = z.infer<typeof RestoredWrapSchema>;
+
+export function restoredWrapSigningInput(w: UnsignedRestoredWrap | RestoredWrap): Uint8Array {
+  const { signature: _signature, ...body } = w as RestoredWrap;
+  void _signature;
+  return tuple(RESTORED_WRAP_DOMAIN, canonicalJson(body));
+}
+
+/**
+ * A key version a restored device got from the backup, wrapped (§5) to its own X25519 key and signed by its
+ * own signing key, so it keeps the key across restarts without the recovery key: only the device itself
+ * can make one it accepts.
+ */
+export async function createRestoredWrap(
+  provider: CryptoProvider,
+  input: {
+    readonly userId: string;
+    readonly device: { readonly deviceId: DeviceId; readonly x25519PublicKey: Uint8Array; readonly ed25519PrivateKey: Uint8Array };
+    readonly conversationId: string;
+    readonly version: number;
+    readonly key: Uint8Array;
+    readonly membership?: { seq: number; hash: string } | undefined;
+    readonly acceptedAt: number;
+  },
+): Promise<RestoredWrap> {
+  const wrap = await wrapKey(provider, {
+    purpose: 'conversation',
+    scopeId: input.conversationId,
+    version: input.version,
+    recipientDeviceId: input.device.deviceId,
+    recipientPublicKey: input.device.x25519PublicKey,
+    key: input.key,
+  });
+  const unsigned = parseWire(
+    UnsignedRestoredWrapSchema,
+    {
+      v: 1,
+      userId: input.userId,
+      deviceId: input.device.deviceId,
+      conversationId: input.conversationId,
+      version: input.version,
+      wrap,
+      ...(input.membership ? { membership: { seq: input.membership.seq, hash: input.membership.hash } } : {}),
+      acceptedAt: input.acceptedAt,
+    },
+    'restored wrap',
+  );
+  const signature = await provider.ed25519Sign(input.device.ed25519PrivateKey, restoredWrapSigningInput(unsigned));
+  return { ...unsigned, signature: toBase64Url(signature) };
+}
+
+/** Parses a restored wrap and checks it is this device's own (user, device, wrap recipient, signature) → `malformed` / `bad_signature`. */
+export async function verifyRestoredWrap(
+  provider: CryptoProvider,
+  input: unknown,
+  expect: { readonly userId: string; readonly deviceId: string; readonly ed25519PublicKey: Uint8Array },
+): Promise<RestoredWrap> {
+  const w = parseWire(RestoredWrapSchema, input, 'restored wrap');
+  if (w.userId !== expect.userId || w.deviceId !== expect.deviceId || w.wrap.deviceId !== expect.deviceId) {
+    throw new BadSignatureError('restored wrap of another device');
+  }
+  if (!(await provider.ed25519Verify(expect.ed25519PublicKey, restoredWrapSigningInput(w), bytesOf(w.signature)))) {
+    throw new BadSignatureError('restored wrap is not signed by this device');
+  }
+  return w;
+}
+
+/** Opens a verified restored wrap with the device's X25519 key (`bad_tag` otherwise). */
+export function openRestoredWrap(
+  provider: CryptoProvider,
+  w: RestoredWrap,
+  device: { readonly deviceId: DeviceId; readonly x25519PrivateKey: Uint8Array; readonly x25519PublicKey: Uint8Array },
+): Promise<Uint8Array> {
+  return unwrapKey(provider, {
+    purpose: 'conversation',
+    scopeId: w.conversationId,
+    version: w.version,
+    wrap: w.wrap,
+    deviceId: device.deviceId,
+    privateKey: device.x25519PrivateKey,
+    publicKey: device.x25519PublicKey,
+  });
 }

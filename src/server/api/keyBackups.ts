@@ -8,16 +8,34 @@
  * service never sees the recovery key, and nothing it stores opens without it.
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
-import { MAX_BACKUP_ENTRIES_PER_ACCOUNT, type BackupAnswer } from '../../common/api/recoverySchemas';
+import { MAX_BACKUP_ENTRIES_PER_ACCOUNT, MAX_RESTORED_WRAPS_PER_DEVICE, type BackupAnswer } from '../../common/api/recoverySchemas';
 import { fromBase64Url } from '../../common/encoding/base64url';
 import { isProtocolError } from '../../common/protocol/errors';
-import { verifyBackupDescriptor, verifyBackupEntry, type BackupDescriptor, type BackupEntry } from '../../common/protocol/recovery';
+import {
+  verifyBackupDescriptor,
+  verifyBackupEntry,
+  verifyRestoredWrap,
+  type BackupDescriptor,
+  type BackupEntry,
+  type RestoredWrap,
+} from '../../common/protocol/recovery';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, NotFound, Unprocessable } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
 import type { Services } from '../services';
 import { deviceById } from '../store/devices';
-import { backupsOf, countEntries, currentBackup, entriesAfter, insertEntry, replaceBackup, type KeyBackupRow } from '../store/keyBackups';
+import {
+  backupsOf,
+  countEntries,
+  countRestoredWraps,
+  currentBackup,
+  entriesAfter,
+  insertEntry,
+  insertRestoredWrap,
+  replaceBackup,
+  restoredWrapsAfter,
+  type KeyBackupRow,
+} from '../store/keyBackups';
 import { userById } from '../store/users';
 
 function answer(rows: readonly KeyBackupRow[]): BackupAnswer {
@@ -126,6 +144,48 @@ export function keyBackupRoutes(svc: Services): Route[] {
           entries: rows.map((r) => JSON.parse(r.entry) as BackupEntry),
           nextAfter: rows.length === query.limit && last ? last.id : null,
         };
+      },
+    }),
+    implement(api, 'addRestoredWraps', {
+      handler: async ({ principal, body }) => {
+        const device = await deviceById(svc.db, principal.deviceId);
+        if (!device) throw new NotFound('no such device');
+        const ed25519PublicKey = fromBase64Url((JSON.parse(device.certificate) as { ed25519: string }).ed25519);
+        const wraps: RestoredWrap[] = [];
+        for (const input of body.wraps) {
+          try {
+            wraps.push(await verifyRestoredWrap(svc.crypto, input, { userId: principal.userId, deviceId: principal.deviceId, ed25519PublicKey }));
+          } catch (err) {
+            if (isProtocolError(err)) throw new Unprocessable(`restored wrap refused: ${err.message}`, 'bad_backup_entry');
+            throw err;
+          }
+        }
+        let added = 0;
+        await svc.db.transaction(async (tx) => {
+          if ((await countRestoredWraps(tx, principal.deviceId)) + wraps.length > MAX_RESTORED_WRAPS_PER_DEVICE) {
+            throw new Conflict(`a device keeps at most ${MAX_RESTORED_WRAPS_PER_DEVICE} restored key versions`, 'backup_full');
+          }
+          const now = svc.now();
+          for (const w of wraps) {
+            const row = {
+              userId: principal.userId,
+              deviceId: principal.deviceId,
+              conversationId: w.conversationId,
+              keyVersion: w.version,
+              wrap: JSON.stringify(w),
+              createdAt: now,
+            };
+            if (await insertRestoredWrap(tx, row)) added += 1;
+          }
+        });
+        return { added };
+      },
+    }),
+    implement(api, 'listRestoredWraps', {
+      handler: async ({ principal, query }) => {
+        const rows = await restoredWrapsAfter(svc.db, principal.deviceId, query.after, query.limit);
+        const last = rows.at(-1);
+        return { wraps: rows.map((r) => JSON.parse(r.wrap) as RestoredWrap), nextAfter: rows.length === query.limit && last ? last.id : null };
       },
     }),
   ];

@@ -84,3 +84,38 @@ export function entriesAfter(q: Queryable, userId: string, backupVersion: number
     limit,
   ]);
 }
+
+export interface RestoredWrapRow {
+  readonly id: number;
+  readonly wrap: string;
+}
+
+export async function countRestoredWraps(q: Queryable, deviceId: string): Promise<number> {
+  const row = await q.one<{ n: number }>('SELECT COUNT(*) AS n FROM restored_wraps WHERE device_id = ?', [deviceId]);
+  return Number(row?.n ?? 0);
+}
+
+/** Adds a restored wrap unless the device has one for that version; answers whether it was added. */
+export async function insertRestoredWrap(
+  q: Queryable,
+  w: { userId: string; deviceId: string; conversationId: string; keyVersion: number; wrap: string; createdAt: number },
+): Promise<boolean> {
+  if (
+    await q.one('SELECT id FROM restored_wraps WHERE device_id = ? AND conversation_id = ? AND key_version = ?', [w.deviceId, w.conversationId, w.keyVersion])
+  ) {
+    return false;
+  }
+  await q.run('INSERT INTO restored_wraps (user_id, device_id, conversation_id, key_version, wrap, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    w.userId,
+    w.deviceId,
+    w.conversationId,
+    w.keyVersion,
+    w.wrap,
+    w.createdAt,
+  ]);
+  return true;
+}
+
+export function restoredWrapsAfter(q: Queryable, deviceId: string, after: number, limit: number): Promise<RestoredWrapRow[]> {
+  return q.all<RestoredWrapRow>('SELECT id, wrap FROM restored_wraps WHERE device_id = ? AND id > ? ORDER BY id LIMIT ?', [deviceId, after, limit]);
+}

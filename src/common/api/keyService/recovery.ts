@@ -1,5 +1,14 @@
 /** Routes of the key backup (docs/api.md "Key backup", docs/protocol.md §18). */
-import { AddBackupEntriesAnswer, AddBackupEntriesBody, BackupAnswerSchema, BackupEntriesPage, BackupEntriesQuery, PutBackupBody } from '../recoverySchemas';
+import {
+  AddBackupEntriesAnswer,
+  AddBackupEntriesBody,
+  AddRestoredWrapsBody,
+  RestoredWrapsPage,
+  BackupAnswerSchema,
+  BackupEntriesPage,
+  BackupEntriesQuery,
+  PutBackupBody,
+} from '../recoverySchemas';
 import { defineRoutes } from '../route';
 
 export const recoveryRoutes = defineRoutes({
@@ -42,5 +51,25 @@ export const recoveryRoutes = defineRoutes({
     query: BackupEntriesQuery,
     response: BackupEntriesPage,
     errors: { 404: ['no_backup'] },
+  },
+  addRestoredWraps: {
+    method: 'POST',
+    path: '/v1/backup/restored-wraps',
+    tag: 'key backup',
+    summary: 'A restored device keeps the key versions it got from the backup: wraps to its own key, signed by itself',
+    auth: 'device',
+    body: AddRestoredWrapsBody,
+    response: AddBackupEntriesAnswer,
+    errors: { 409: ['backup_full'], 422: ['bad_backup_entry'] },
+  },
+  listRestoredWraps: {
+    method: 'GET',
+    path: '/v1/backup/restored-wraps',
+    tag: 'key backup',
+    summary: "This device's restored wraps, paged",
+    auth: 'device',
+    query: BackupEntriesQuery,
+    response: RestoredWrapsPage,
+    errors: {},
   },
 });
