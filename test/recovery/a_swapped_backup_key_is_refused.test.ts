@@ -3,14 +3,16 @@
  * "Losing every device"). If a device wrapped its conversation keys to a key the service chose, the
  * service could read every conversation. A device only wraps to a backup key whose descriptor verifies
  * under its own account identity key: a swapped key (unsigned, or signed by another account) is refused
- * with `backup_key_changed`, the device posts no entry, and the app hears of it (`onKeyBackupError`).
+ * with `backup_key_changed`, the device posts no entry, and the app hears of it (`onKeyBackupError`). An
+ * older, genuinely signed backup version served again (a rollback to what an old recovery key opens) is
+ * refused the same way.
  */
 import { afterEach, expect, it } from 'vitest';
 import type { Client } from '../../src/client/client';
 import type { BackupAnswer } from '../../src/common/api/recoverySchemas';
 import { toBase64Url } from '../../src/common/encoding/base64url';
 import type { AppError } from '../../src/common/errors';
-import { apiOf, cleanup, newClient, PASSWORD, provider, registered, say, waitFor, type World } from '../client/harness';
+import { apiOf, cleanup, newClient, PASSWORD, provider, registered, say, uniqueName, waitFor, type World } from '../client/harness';
 import { startKeyServiceProxy, type KeyServiceProxy } from '../client/keyServiceProxy';
 import { describeBackends } from '../server/helpers/backends';
 import { codeOf, userIdOf, worldOn } from './helpers';
@@ -79,4 +81,19 @@ describeBackends('a swapped backup key is refused', (backend) => {
       expect(entries.some((e) => e.conversationId === id && e.version === version)).toBe(true);
     });
   }
+
+  it('a device refuses a rolled-back backup (the older version an old, perhaps stolen, recovery key opens): backup_key_changed', async () => {
+    const world = await worldOn(backend);
+    const p = await startKeyServiceProxy(world.keyService.url);
+    proxy = p;
+    const alice = await newClient(world, "alice's device", { keyServiceUrl: p.url });
+    await alice.register({ username: uniqueName('alice'), password: PASSWORD, displayName: 'alice' });
+    const first = await alice.createRecoveryKey();
+    const captured = await apiOf(alice).request('getKeyBackup');
+    await alice.rotateRecoveryKey();
+    // The service serves the old version again, as if the rotation never happened.
+    p.edit = (req, status, body) => (req.method === 'GET' && req.path === '/v1/backup' && status === 200 ? captured : body);
+    expect(await codeOf(alice.verifyRecoveryKey(first.recoveryKey))).toBe('backup_key_changed');
+    expect(await codeOf(alice.createRecoveryKey())).toBe('backup_key_changed');
+  });
 });
