@@ -58,7 +58,16 @@ export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, stat
     ring,
     conversations,
   );
-  const backup = new KeyBackup(api, provider, identity, ring, conversations);
+  const backup = new KeyBackup(api, provider, identity, ring, conversations, {
+    get: () => {
+      const pin = state.get().backupPin;
+      return pin?.userId === identity.userId ? pin.backupVersion : 0;
+    },
+    set: (backupVersion) =>
+      state.update((s) => {
+        s.backupPin = { userId: identity.userId, backupVersion };
+      }),
+  });
   return { identity, directory, ring, conversations, crypto, approver, membership: log, backup };
 }
 

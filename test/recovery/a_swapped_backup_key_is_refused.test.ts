@@ -7,7 +7,11 @@
  * older, genuinely signed backup version served again (a rollback to what an old recovery key opens) is
  * refused the same way.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { InMemoryVaultForTests } from '../../src/client/vault';
 import type { Client } from '../../src/client/client';
 import type { BackupAnswer } from '../../src/common/api/recoverySchemas';
 import { toBase64Url } from '../../src/common/encoding/base64url';
@@ -86,11 +90,15 @@ describeBackends('a swapped backup key is refused', (backend) => {
     const world = await worldOn(backend);
     const p = await startKeyServiceProxy(world.keyService.url);
     proxy = p;
-    const alice = await newClient(world, "alice's device", { keyServiceUrl: p.url });
-    await alice.register({ username: uniqueName('alice'), password: PASSWORD, displayName: 'alice' });
-    const first = await alice.createRecoveryKey();
-    const captured = await apiOf(alice).request('getKeyBackup');
-    await alice.rotateRecoveryKey();
+    const profile = { keyServiceUrl: p.url, vault: new InMemoryVaultForTests(), dataDir: mkdtempSync(join(tmpdir(), 'seed-rollback-')) };
+    const before = await newClient(world, "alice's device", profile);
+    await before.register({ username: uniqueName('alice'), password: PASSWORD, displayName: 'alice' });
+    const first = await before.createRecoveryKey();
+    const captured = await apiOf(before).request('getKeyBackup');
+    await before.rotateRecoveryKey();
+    // The device restarts: what it verified is kept in its profile.
+    await before.close();
+    const alice = await newClient(world, "alice's device", profile);
     // The service serves the old version again, as if the rotation never happened.
     p.edit = (req, status, body) => (req.method === 'GET' && req.path === '/v1/backup' && status === 200 ? captured : body);
     expect(await codeOf(alice.verifyRecoveryKey(first.recoveryKey))).toBe('backup_key_changed');

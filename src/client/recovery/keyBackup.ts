@@ -48,13 +48,27 @@ export interface RestoreOutcome {
   readonly refused: number;
 }
 
+/** Where the newest verified backup version is kept. */
+export interface BackupPin {
+  get(): number;
+  set(backupVersion: number): void;
+}
+
+function memoryPin(): BackupPin {
+  let version = 0;
+  return {
+    get: () => version,
+    set: (v) => {
+      version = v;
+    },
+  };
+}
+
 const entryKey = (backupVersion: number, conversationId: string, version: number) => `${backupVersion}#${conversationId}#${version}`;
 
 export class KeyBackup {
   /** The verified current descriptor; `null`: the account has no backup; undefined: not fetched yet. */
   private descriptor: BackupDescriptor | null | undefined;
-  /** The newest backup version this device verified: a lower one served later is a rollback. */
-  private pinnedVersion = 0;
   private readonly queue = new Map<string, { conversationId: ConversationId; version: number }>();
   private readonly done = new Set<string>();
   /** Versions that came from the backup itself (restored): not backed up again as they enter the ring. */
@@ -70,6 +84,8 @@ export class KeyBackup {
     private readonly identity: Identity,
     private readonly ring: KeyRing,
     private readonly conversations: Conversations,
+    /** The newest backup version this device verified (kept in the profile's state): a lower one served later is a rollback. */
+    private readonly pin: BackupPin = memoryPin(),
   ) {
     this.unsubscribe = ring.onKey((conversationId, version) => {
       if (ring.holds(conversationId, version) && !this.quiet.has(`${conversationId}#${version}`)) this.enqueue(conversationId, version);
@@ -93,7 +109,7 @@ export class KeyBackup {
    */
   async createRecoveryKey(): Promise<{ recoveryKey: string; backupVersion: number }> {
     const current = await this.fetch();
-    if (current !== null && current.descriptor.backupVersion < this.pinnedVersion)
+    if (current !== null && current.descriptor.backupVersion < this.pin.get())
       throw this.changed('the key service serves an older backup than this device saw');
     const backupVersion = (current?.descriptor.backupVersion ?? 0) + 1;
     const { key, text } = await generateRecoveryKey(this.provider);
@@ -175,7 +191,7 @@ export class KeyBackup {
    */
   async restoreEntries(descriptor: BackupDescriptor, backup: RawKeyPair): Promise<RestoreOutcome> {
     this.descriptor = descriptor;
-    this.pinnedVersion = Math.max(this.pinnedVersion, descriptor.backupVersion);
+    if (descriptor.backupVersion > this.pin.get()) this.pin.set(descriptor.backupVersion);
     const signers = await this.accountDeviceKeys();
     let restored = 0;
     let refused = 0;
@@ -376,7 +392,7 @@ export class KeyBackup {
       answer = await this.api.request('getKeyBackup');
     } catch (err) {
       if (err instanceof KeyServiceError && err.code === 'no_backup') {
-        if (this.pinnedVersion > 0) throw this.changed('the key service no longer serves the backup this device saw');
+        if (this.pin.get() > 0) throw this.changed('the key service no longer serves the backup this device saw');
         return null;
       }
       throw err;
@@ -391,8 +407,8 @@ export class KeyBackup {
       if (isProtocolError(err)) throw this.changed(`the backup key is not signed by this account (${err.code})`);
       throw err;
     }
-    if (answer.descriptor.backupVersion < this.pinnedVersion) throw this.changed('the key service serves an older backup than this device saw');
-    this.pinnedVersion = answer.descriptor.backupVersion;
+    if (answer.descriptor.backupVersion < this.pin.get()) throw this.changed('the key service serves an older backup than this device saw');
+    if (answer.descriptor.backupVersion !== this.pin.get()) this.pin.set(answer.descriptor.backupVersion);
     this.descriptor = answer.descriptor;
     return answer;
   }
