@@ -67,6 +67,11 @@ export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, stat
       state.update((s) => {
         s.backupPin = { userId: identity.userId, backupVersion };
       }),
+    restored: () => state.get().restoredDevice === identity.deviceId,
+    markRestored: () =>
+      state.update((s) => {
+        s.restoredDevice = identity.deviceId;
+      }),
   });
   return { identity, directory, ring, conversations, crypto, approver, membership: log, backup };
 }

@@ -52,14 +52,22 @@ export interface RestoreOutcome {
 export interface BackupPin {
   get(): number;
   set(backupVersion: number): void;
+  /** Whether this device was restored from the backup (it then has restored wraps to load). */
+  restored(): boolean;
+  markRestored(): void;
 }
 
 function memoryPin(): BackupPin {
   let version = 0;
+  let restored = false;
   return {
     get: () => version,
     set: (v) => {
       version = v;
+    },
+    restored: () => restored,
+    markRestored: () => {
+      restored = true;
     },
   };
 }
@@ -232,6 +240,7 @@ export class KeyBackup {
       if (page.nextAfter === null) break;
       after = page.nextAfter;
     }
+    this.pin.markRestored();
     for (let i = 0; i < keep.length; i += MAX_BACKUP_ENTRIES_PER_REQUEST) {
       await this.api.request('addRestoredWraps', { body: { wraps: keep.slice(i, i + MAX_BACKUP_ENTRIES_PER_REQUEST) } });
     }
@@ -242,8 +251,10 @@ export class KeyBackup {
    * On every sign-in of this device: the key versions it restored from the backup earlier, kept by the key
    * service wrapped to this device's own key and signed by it (§18.5 step 7), go back into the key ring.
    * A wrap not signed by this device, or not opening with its key, is ignored. Answers how many were kept.
+   * A device that was never restored asks nothing.
    */
   async loadRestoredWraps(): Promise<number> {
+    if (!this.pin.restored()) return 0;
     const device = this.identity.device;
     let loaded = 0;
     let after = 0;
