@@ -15,6 +15,7 @@ import { buildMembershipVectors } from '../test/vectors/build/membership';
 import { buildBroadcastVectors, buildEnvelopeVectors } from '../test/vectors/build/messages';
 import { buildCertificateVectors, buildRecordVectors } from '../test/vectors/build/records';
 import { buildGrantVectors } from '../test/vectors/build/grants';
+import { buildRecoveryVectors } from '../test/vectors/build/recovery';
 import { buildDeviceSessionVectors, buildRevocationVectors } from '../test/vectors/build/sessions';
 import { buildWrapVectors } from '../test/vectors/build/wraps';
 
@@ -36,6 +37,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'device-sessions.json': await buildDeviceSessionVectors(provider),
     'device-revocations.json': await buildRevocationVectors(provider),
     'membership-disappearing.json': await buildDisappearingVectors(provider),
+    'recovery.json': await buildRecoveryVectors(provider),
   };
 }
 

@@ -114,6 +114,9 @@ accounts and devices
   sessions end SESSION_ID                   end one session
   sessions end-others                       sign out everywhere else (your devices sign in again by themselves)
   password                                  change the password (ends every other session)
+  recovery-key create|rotate                make the account's recovery key (rotate: a new one; the old stops working)
+  recovery-key verify                       check a recovery key ($SEED_RECOVERY_KEY or a prompt)
+  restore USERNAME                          on a NEW profile, every device lost: password + recovery key
 
 conversations
   conversations                             list conversations

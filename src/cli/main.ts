@@ -10,6 +10,7 @@ import { bcast } from './commands/broadcast';
 import { approveDevice, devices, linkDevice, login, password, register, revokeDevice, sessions, whoami } from './commands/account';
 import { create, leave, list, members, rotate } from './commands/conversations';
 import { follow, read, send } from './commands/messages';
+import { recoveryKey, restore } from './commands/recovery';
 import { verify } from './commands/verify';
 import { UsageError } from './errors';
 import { createOutput, type Output } from './output';
@@ -27,6 +28,8 @@ const COMMANDS: Record<string, Command> = {
   'revoke-device': revokeDevice,
   sessions,
   password,
+  'recovery-key': recoveryKey,
+  restore,
   conversations: list,
   create,
   members,

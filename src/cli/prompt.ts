@@ -55,6 +55,14 @@ export async function readPassword(fromStdin: boolean): Promise<string> {
   return askHidden('password: ');
 }
 
+/** A secret other than the password (a recovery key): from `envName`, else a prompt that does not echo. */
+export async function readSecret(envName: string, question: string, missing: string): Promise<string> {
+  const env = process.env[envName];
+  if (env !== undefined && env !== '') return env;
+  if (!process.stdin.isTTY) throw new UsageError(missing);
+  return askHidden(question);
+}
+
 /** The current and the new password, for `password`. */
 export async function readPasswordChange(fromStdin: boolean): Promise<{ current: string; next: string }> {
   const env = { current: process.env.SEED_PASSWORD, next: process.env.SEED_NEW_PASSWORD };

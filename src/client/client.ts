@@ -29,6 +29,9 @@ import type { PublicUser } from './directory';
 import { loginAccount, registerAccount, type Identity } from './enrol';
 import { proveOwnRevocation, revokeWithStatement } from './deviceRevocations';
 import { proveDevice } from './deviceSession';
+import { restoreAccount } from './recovery/restore';
+import type { RestoreOutcome } from './recovery/keyBackup';
+import { wipeRecoveryKeys } from '../common/protocol/recovery';
 import { AlreadySignedInError, KeysMissingError, NotSignedInError, RevocationUnprovenError, type KeyServiceError } from './errors';
 import { KeyServiceApi } from './keyServiceApi';
 import { AppError } from '../common/errors';
@@ -215,6 +218,11 @@ export class Client {
     });
     // Messages that expired while the app was closed are deleted now, and the expiry timer starts.
     void this.history?.sweepIfPresent();
+    // Key versions this device restored from the key backup come back into the ring (docs/protocol.md §18.5).
+    this.account.backup.loadRestoredWraps().catch((err: unknown) => {
+      if (!(err instanceof AppError && err.code === 'client_closed'))
+        console.error(`restored key versions: ${err instanceof Error ? err.message : String(err)}`);
+    });
     return this.account;
   }
 
@@ -320,6 +328,58 @@ export class Client {
       offer: link.offer,
       waitUntilLinked: async (onConfirmation, opts) => this.signedIn(await link.waitUntilLinked(onConfirmation, opts)),
     };
+  }
+
+  // ---- Recovery key and key backup (docs/protocol.md §18, docs/client.md "Recovery key") ----
+
+  /**
+   * Makes the account's recovery key (or a new one: backup version n+1; the old key stops working) and
+   * backs up every key version this device holds. `recoveryKey` is shown to the user once and kept nowhere.
+   */
+  createRecoveryKey(): Promise<{ recoveryKey: string; backupVersion: number }> {
+    return this.need().backup.createRecoveryKey();
+  }
+
+  /** The same as `createRecoveryKey`, named for the UI's "replace my recovery key". */
+  rotateRecoveryKey(): Promise<{ recoveryKey: string; backupVersion: number }> {
+    return this.need().backup.createRecoveryKey();
+  }
+
+  /** Checks a typed recovery key against the current backup (`recovery_key_unreadable` / `_outdated` / `_invalid`, `no_recovery_key`); changes nothing. */
+  verifyRecoveryKey(typed: string): Promise<{ backupVersion: number }> {
+    return this.need().backup.verifyRecoveryKey(typed);
+  }
+
+  /** The backup version this device verified, or null when the account has no recovery key. */
+  keyBackupVersion(): Promise<number | null> {
+    return this.need().backup.backupVersion();
+  }
+
+  /** Waits until every key version this device holds is backed up; throws the last backup failure (e.g. `backup_key_changed`). */
+  flushKeyBackup(): Promise<void> {
+    return this.need().backup.flush();
+  }
+
+  /** `listener` hears a background backup that failed (its code for logs; `backup_key_changed` deserves a warning). */
+  onKeyBackupError(listener: (error: AppError) => void): () => void {
+    return this.need().backup.onError(listener);
+  }
+
+  /**
+   * A new device of an account whose devices are lost: signs in with the password, opens the account key
+   * with the recovery key, enrols this device under it and restores the backed-up conversation keys.
+   * A wrong or replaced key fails (`recovery_key_invalid` / `recovery_key_outdated`) and changes nothing.
+   */
+  async restoreWithRecoveryKey(input: { username: string; password: string; recoveryKey: string }): Promise<{ session: SessionInfo } & RestoreOutcome> {
+    this.assertFresh();
+    const restored = await restoreAccount(this.api, this.deps.provider, { ...input, ...this.device });
+    try {
+      const session = await this.signedIn(restored.identity);
+      const outcome = await this.need().backup.restoreEntries(restored.descriptor, restored.backup);
+      return { session, ...outcome };
+    } finally {
+      wipeRecoveryKeys({ identityKey: new Uint8Array(0), backup: restored.backup });
+    }
   }
 
   /** Existing device: claims a link by code or QR payload; show the confirmation code to compare. */
@@ -840,6 +900,7 @@ export class Client {
     this.broadcastChanged.clear();
     (await broadcast?.catch(() => undefined))?.close();
     await this.chat.close();
+    this.account?.backup.close();
     this.account?.ring.close();
     this.state.flush();
   }

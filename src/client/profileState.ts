@@ -48,6 +48,10 @@ const StateSchema = z.strictObject({
    * start offline and show stored history before a token can be fetched (docs/client.md "Local store").
    */
   pubnubKeys: z.strictObject({ publishKey: z.string(), subscribeKey: z.string() }).optional(),
+  /** The newest key-backup version this device verified for its user (docs/protocol.md §18.3): an older one served later is a rollback. */
+  backupPin: z.strictObject({ userId: z.string(), backupVersion: z.number().int().min(0) }).optional(),
+  /** This profile's device was restored from the key backup: its restored key versions are loaded at each sign-in. */
+  restoredDevice: z.string().optional(),
 });
 export type ProfileStateData = z.infer<typeof StateSchema>;
 

@@ -14,6 +14,7 @@ import type { KeyServiceApi } from './keyServiceApi';
 import { CoreMessageCrypto } from './messageCrypto';
 import type { ProfileState } from './profileState';
 import { MembershipLog } from './membershipLog';
+import { KeyBackup } from './recovery/keyBackup';
 import type { ConversationId } from '../common/ids';
 import { MemberMismatchError } from '../common/protocol/errors';
 import { MembershipForkError } from '../common/protocol/membershipChain';
@@ -27,6 +28,8 @@ export interface SignedIn {
   readonly crypto: CoreMessageCrypto;
   readonly approver: LinkApprover;
   readonly membership: MembershipLog;
+  /** Backs up each key version this device holds to the account's key backup (docs/protocol.md §18). */
+  readonly backup: KeyBackup;
 }
 
 export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, state: ProfileState, identity: Identity): SignedIn {
@@ -55,7 +58,22 @@ export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, stat
     ring,
     conversations,
   );
-  return { identity, directory, ring, conversations, crypto, approver, membership: log };
+  const backup = new KeyBackup(api, provider, identity, ring, conversations, {
+    get: () => {
+      const pin = state.get().backupPin;
+      return pin?.userId === identity.userId ? pin.backupVersion : 0;
+    },
+    set: (backupVersion) =>
+      state.update((s) => {
+        s.backupPin = { userId: identity.userId, backupVersion };
+      }),
+    restored: () => state.get().restoredDevice === identity.deviceId,
+    markRestored: () =>
+      state.update((s) => {
+        s.restoredDevice = identity.deviceId;
+      }),
+  });
+  return { identity, directory, ring, conversations, crypto, approver, membership: log, backup };
 }
 
 /**

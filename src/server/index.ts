@@ -15,6 +15,7 @@ import { listen } from '../node/net/listen';
 import { accountRoutes } from './api/accounts';
 import { conversationRoutes } from './api/conversations';
 import { deviceLinkRoutes } from './api/deviceLinks';
+import { keyBackupRoutes } from './api/keyBackups';
 import { deviceLookupRoutes } from './api/deviceLookup';
 import { directoryLookupRoutes } from './api/directoryLookup';
 import { deviceRoutes } from './api/devices';
@@ -172,6 +173,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...sessionRoutes(svc),
       ...deviceRoutes(svc),
       ...deviceLinkRoutes(svc),
+      ...keyBackupRoutes(svc),
       ...deviceLookupRoutes(svc),
       ...directoryLookupRoutes(svc),
       ...conversationRoutes(svc),

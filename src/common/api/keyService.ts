@@ -12,6 +12,7 @@ import { deviceLinkRoutes } from './keyService/deviceLinks';
 import { deviceRoutes } from './keyService/devices';
 import { keyVersionRoutes } from './keyService/keyVersions';
 import { membershipRoutes } from './keyService/membership';
+import { recoveryRoutes } from './keyService/recovery';
 import { oidcRoutes } from './keyService/oidc';
 import { serviceRoutes } from './keyService/service';
 import { sessionRoutes } from './keyService/sessions';
@@ -28,6 +29,7 @@ export const keyServiceRoutes = defineRoutes({
   ...membershipRoutes,
   ...keyVersionRoutes,
   ...broadcastRoutes,
+  ...recoveryRoutes,
 });
 
 export type KeyServiceRoutes = typeof keyServiceRoutes;

@@ -39,6 +39,12 @@ export const CLIENT_ERRORS = {
   search_query_empty: 'validation',
   search_query_too_long: 'validation',
   search_not_member: 'permission',
+  // recovery key and key backup (docs/protocol.md §18)
+  recovery_key_unreadable: 'validation',
+  recovery_key_invalid: 'crypto',
+  recovery_key_outdated: 'crypto',
+  backup_key_changed: 'crypto',
+  no_recovery_key: 'not_found',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;

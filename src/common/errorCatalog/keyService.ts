@@ -78,6 +78,7 @@ export const KEY_SERVICE_ERRORS = {
   no_wrap: 'not_found',
   session_not_found: 'not_found',
   no_revocation: 'not_found',
+  no_backup: 'not_found',
   // conflict: the state changed under the request
   conflict: 'conflict',
   username_taken: 'conflict',
@@ -95,12 +96,17 @@ export const KEY_SERVICE_ERRORS = {
   wrap_exists: 'conflict',
   channel_id_taken: 'conflict',
   already_listed: 'conflict',
+  backup_version_conflict: 'conflict',
+  backup_version_stale: 'conflict',
+  backup_full: 'conflict',
   // crypto: a signature or certificate did not verify
   signer_not_caller: 'crypto',
   actor_not_caller: 'crypto',
   bad_grant: 'crypto',
   certificate_refused: 'crypto',
   bad_revocation: 'crypto',
+  bad_backup_descriptor: 'crypto',
+  bad_backup_entry: 'crypto',
   // unavailable: cannot serve now
   rate_limited: 'unavailable',
   unavailable: 'unavailable',

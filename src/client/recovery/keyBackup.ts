@@ -1,0 +1,440 @@
+/**
+ * The device's side of the key backup (docs/protocol.md §18, docs/client.md "Recovery key"): makes and
+ * rotates the recovery key, checks a typed one, and backs up every conversation key version this device
+ * holds — as it receives or creates it (the key ring announces each held version) — HPKE-wrapped to the
+ * backup public key and signed by this device. The backup key is used only after its descriptor verified
+ * under this account's identity key: a key service that swaps it (or rolls it back) gets nothing, and the
+ * device reports `backup_key_changed`.
+ */
+import type { CryptoProvider } from '../../common/crypto/provider';
+import { fromBase64Url, toBase64Url } from '../../common/encoding/base64url';
+import { AppError } from '../../common/errors';
+import { Emitter } from '../../common/events/emitter';
+import type { ConversationId } from '../../common/ids';
+import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate';
+import { isProtocolError } from '../../common/protocol/errors';
+import {
+  createBackupDescriptor,
+  createBackupEntry,
+  createRestoredWrap,
+  openRestoredWrap,
+  verifyRestoredWrap,
+  type RestoredWrap,
+  deriveRecoveryKeys,
+  generateRecoveryKey,
+  openBackupEntry,
+  openIdentityBlob,
+  parseRecoveryKey,
+  RecoveryError,
+  verifyBackupDescriptor,
+  verifyBackupEntry,
+  wipeRecoveryKeys,
+  type BackupDescriptor,
+  type BackupEntry,
+} from '../../common/protocol/recovery';
+import { MAX_BACKUP_ENTRIES_PER_REQUEST, type BackupAnswer } from '../../common/api/recoverySchemas';
+import type { RawKeyPair } from '../../common/crypto/provider';
+import type { Conversations } from '../conversations';
+import type { Identity } from '../enrol';
+import { KeyServiceError } from '../errors';
+import type { KeyRing } from '../keyRing';
+import type { KeyServiceApi } from '../keyServiceApi';
+
+/** What `restoreEntries` did. */
+export interface RestoreOutcome {
+  /** Conversation key versions now held from the backup. */
+  readonly restored: number;
+  /** Entries refused (not signed by a certified device of the account, or not opening): listed, never used. */
+  readonly refused: number;
+}
+
+/** Where the newest verified backup version is kept. */
+export interface BackupPin {
+  get(): number;
+  set(backupVersion: number): void;
+  /** Whether this device was restored from the backup (it then has restored wraps to load). */
+  restored(): boolean;
+  markRestored(): void;
+}
+
+function memoryPin(): BackupPin {
+  let version = 0;
+  let restored = false;
+  return {
+    get: () => version,
+    set: (v) => {
+      version = v;
+    },
+    restored: () => restored,
+    markRestored: () => {
+      restored = true;
+    },
+  };
+}
+
+const entryKey = (backupVersion: number, conversationId: string, version: number) => `${backupVersion}#${conversationId}#${version}`;
+
+export class KeyBackup {
+  /** The verified current descriptor; `null`: the account has no backup; undefined: not fetched yet. */
+  private descriptor: BackupDescriptor | null | undefined;
+  private readonly queue = new Map<string, { conversationId: ConversationId; version: number }>();
+  private readonly done = new Set<string>();
+  /** Versions that came from the backup itself (restored): not backed up again as they enter the ring. */
+  private readonly quiet = new Set<string>();
+  private running: Promise<void> = Promise.resolve();
+  private failure: AppError | undefined;
+  private readonly failed = new Emitter<[error: AppError]>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly api: KeyServiceApi,
+    private readonly provider: CryptoProvider,
+    private readonly identity: Identity,
+    private readonly ring: KeyRing,
+    private readonly conversations: Conversations,
+    /** The newest backup version this device verified (kept in the profile's state): a lower one served later is a rollback. */
+    private readonly pin: BackupPin = memoryPin(),
+  ) {
+    this.unsubscribe = ring.onKey((conversationId, version) => {
+      if (ring.holds(conversationId, version) && !this.quiet.has(`${conversationId}#${version}`)) this.enqueue(conversationId, version);
+    });
+  }
+
+  /** `listener` hears a backup that failed (its code: `backup_key_changed`, a service refusal…). */
+  onError(listener: (error: AppError) => void): () => void {
+    return this.failed.event(listener);
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.queue.clear();
+  }
+
+  /**
+   * Makes a new recovery key (the first, or a rotation): publishes backup version n+1 with the identity key
+   * encrypted under it, then backs up every key version this device holds under it. Answers the key's text,
+   * to show to the user once; it is kept nowhere.
+   */
+  async createRecoveryKey(): Promise<{ recoveryKey: string; backupVersion: number }> {
+    const current = await this.fetch();
+    if (current !== null && current.descriptor.backupVersion < this.pin.get())
+      throw this.changed('the key service serves an older backup than this device saw');
+    const backupVersion = (current?.descriptor.backupVersion ?? 0) + 1;
+    const { key, text } = await generateRecoveryKey(this.provider);
+    const keys = await deriveRecoveryKeys(this.provider, key, this.identity.userId);
+    key.fill(0);
+    try {
+      const descriptor = await createBackupDescriptor(this.provider, {
+        userId: this.identity.userId,
+        backupVersion,
+        keys,
+        account: this.identity.account,
+        createdAt: Date.now(),
+      });
+      const answer = await this.api.request('putKeyBackup', { body: { descriptor } });
+      await this.accept(answer);
+    } finally {
+      wipeRecoveryKeys(keys);
+    }
+    await this.backUpEverything();
+    return { recoveryKey: text, backupVersion };
+  }
+
+  /**
+   * Checks a typed recovery key against the account's current backup, without changing anything: a typo
+   * is `recovery_key_unreadable` (no network), an earlier key `recovery_key_outdated`, any other
+   * `recovery_key_invalid`, no backup at all `no_recovery_key`.
+   */
+  async verifyRecoveryKey(typed: string): Promise<{ backupVersion: number }> {
+    const key = await parseRecoveryKey(this.provider, typed);
+    const current = await this.fetch();
+    if (current === null) {
+      key.fill(0);
+      throw new RecoveryError('no_recovery_key', 'this account has no recovery key yet');
+    }
+    const keys = await deriveRecoveryKeys(this.provider, key, this.identity.userId);
+    key.fill(0);
+    try {
+      checkBackupKey(keys.backup.publicKey, current);
+      const seed = await openIdentityBlob(this.provider, current.descriptor, keys).catch(() => {
+        throw new RecoveryError('recovery_key_invalid', 'this recovery key does not open the backup');
+      });
+      seed.fill(0);
+      return { backupVersion: current.descriptor.backupVersion };
+    } finally {
+      wipeRecoveryKeys(keys);
+    }
+  }
+
+  /** The current backup version this device verified (null: none). */
+  async backupVersion(): Promise<number | null> {
+    return (await this.current())?.backupVersion ?? null;
+  }
+
+  /** Waits until every queued key version is backed up; throws the last failure (then forgets it). */
+  async flush(): Promise<void> {
+    for (;;) {
+      const running = this.running;
+      await running;
+      if (running === this.running) break;
+    }
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
+  }
+
+  /** Backs up every version of every conversation this device can read (after a new recovery key). */
+  async backUpEverything(): Promise<void> {
+    for (const c of await this.conversations.list()) {
+      await this.ring.fetchAll(c.conversationId).catch(() => 0);
+      for (const version of this.ring.heldVersions(c.conversationId)) this.enqueue(c.conversationId, version);
+    }
+    await this.flush();
+  }
+
+  /**
+   * Restore (a new device of the account, just registered): reads every entry of the backup, keeps those
+   * signed by a device the account certified and that open with the backup key, and puts their keys in the
+   * key ring. Entries that fail are counted, never used.
+   */
+  async restoreEntries(descriptor: BackupDescriptor, backup: RawKeyPair): Promise<RestoreOutcome> {
+    this.descriptor = descriptor;
+    if (descriptor.backupVersion > this.pin.get()) this.pin.set(descriptor.backupVersion);
+    const signers = await this.accountDeviceKeys();
+    let restored = 0;
+    let refused = 0;
+    let after = 0;
+    const keep: RestoredWrap[] = [];
+    for (;;) {
+      const page = await this.api.request('listBackupEntries', { query: { after, limit: 500 } });
+      if (page.backupVersion !== descriptor.backupVersion) throw this.changed('the backup entries are of another backup version than its descriptor');
+      for (const input of page.entries) {
+        let entry: BackupEntry;
+        let key: Uint8Array;
+        try {
+          entry = await verifyBackupEntry(this.provider, input, {
+            userId: this.identity.userId,
+            backupVersion: descriptor.backupVersion,
+            deviceEd25519: (id) => signers.get(id),
+          });
+          key = await openBackupEntry(this.provider, entry, backup);
+        } catch (err) {
+          if (!isProtocolError(err)) throw err;
+          refused += 1;
+          continue;
+        }
+        const conversationId = entry.conversationId as ConversationId;
+        this.done.add(entryKey(descriptor.backupVersion, conversationId, entry.version));
+        this.quiet.add(`${conversationId}#${entry.version}`);
+        try {
+          keep.push(await this.restoredWrap(conversationId, entry.version, key, entry.membership, entry.acceptedAt));
+        } catch (err) {
+          key.fill(0);
+          throw err;
+        }
+        if (!this.ring.holds(conversationId, entry.version)) {
+          this.ring.remember(conversationId, entry.version, key, { membership: entry.membership, memberDevices: [], acceptedAt: entry.acceptedAt });
+          restored += 1;
+        } else key.fill(0);
+      }
+      if (page.nextAfter === null) break;
+      after = page.nextAfter;
+    }
+    this.pin.markRestored();
+    for (let i = 0; i < keep.length; i += MAX_BACKUP_ENTRIES_PER_REQUEST) {
+      await this.api.request('addRestoredWraps', { body: { wraps: keep.slice(i, i + MAX_BACKUP_ENTRIES_PER_REQUEST) } });
+    }
+    return { restored, refused };
+  }
+
+  /**
+   * On every sign-in of this device: the key versions it restored from the backup earlier, kept by the key
+   * service wrapped to this device's own key and signed by it (§18.5 step 7), go back into the key ring.
+   * A wrap not signed by this device, or not opening with its key, is ignored. Answers how many were kept.
+   * A device that was never restored asks nothing.
+   */
+  async loadRestoredWraps(): Promise<number> {
+    if (!this.pin.restored()) return 0;
+    const device = this.identity.device;
+    let loaded = 0;
+    let after = 0;
+    for (;;) {
+      const page = await this.api.request('listRestoredWraps', { query: { after, limit: 500 } });
+      for (const input of page.wraps) {
+        let key: Uint8Array;
+        let w: RestoredWrap;
+        try {
+          w = await verifyRestoredWrap(this.provider, input, {
+            userId: this.identity.userId,
+            deviceId: this.identity.deviceId,
+            ed25519PublicKey: device.ed25519.publicKey,
+          });
+          key = await openRestoredWrap(this.provider, w, {
+            deviceId: this.identity.deviceId,
+            x25519PrivateKey: device.x25519.privateKey,
+            x25519PublicKey: device.x25519.publicKey,
+          });
+        } catch (err) {
+          if (isProtocolError(err)) continue;
+          throw err;
+        }
+        const conversationId = w.conversationId as ConversationId;
+        this.quiet.add(`${conversationId}#${w.version}`);
+        if (this.ring.holds(conversationId, w.version)) key.fill(0);
+        else {
+          this.ring.remember(conversationId, w.version, key, { membership: w.membership, memberDevices: [], acceptedAt: w.acceptedAt });
+          loaded += 1;
+        }
+      }
+      if (page.nextAfter === null) return loaded;
+      after = page.nextAfter;
+    }
+  }
+
+  private restoredWrap(
+    conversationId: ConversationId,
+    version: number,
+    key: Uint8Array,
+    membership: RestoredWrap['membership'],
+    acceptedAt: number,
+  ): Promise<RestoredWrap> {
+    return createRestoredWrap(this.provider, {
+      userId: this.identity.userId,
+      device: {
+        deviceId: this.identity.deviceId,
+        x25519PublicKey: this.identity.device.x25519.publicKey,
+        ed25519PrivateKey: this.identity.device.ed25519.privateKey,
+      },
+      conversationId,
+      version,
+      key,
+      membership,
+      acceptedAt,
+    });
+  }
+
+  /** Ed25519 keys of every device the account certified (revoked ones too: their entries predate it). */
+  private async accountDeviceKeys(): Promise<Map<string, Uint8Array>> {
+    const { devices } = await this.api.request('listUserDevices', { params: { userId: this.identity.userId }, query: { include: 'revoked' } });
+    const keys = new Map<string, Uint8Array>();
+    for (const d of devices) {
+      const cert = await verifyDeviceCertificate(this.provider, d.certificate, {
+        userId: this.identity.userId,
+        accountKey: this.identity.account.publicKey,
+      }).catch(() => undefined);
+      if (cert) keys.set(cert.deviceId, fromBase64Url(cert.ed25519));
+    }
+    return keys;
+  }
+
+  private enqueue(conversationId: ConversationId, version: number): void {
+    this.queue.set(`${conversationId}#${version}`, { conversationId, version });
+    this.running = this.running.then(() =>
+      this.drain().catch((err: unknown) => {
+        const error = err instanceof AppError ? err : new AppError('internal', err instanceof Error ? err.message : String(err), 'unavailable');
+        this.failure = error;
+        this.failed.fire(error);
+      }),
+    );
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.size > 0) {
+      const descriptor = await this.current();
+      if (descriptor === null) {
+        this.queue.clear();
+        return;
+      }
+      const batch = [...this.queue.entries()].slice(0, MAX_BACKUP_ENTRIES_PER_REQUEST);
+      const entries: BackupEntry[] = [];
+      for (const [id, { conversationId, version }] of batch) {
+        this.queue.delete(id);
+        if (this.done.has(entryKey(descriptor.backupVersion, conversationId, version))) continue;
+        const key = this.ring.held(conversationId, version);
+        if (key === undefined) continue;
+        try {
+          const facts = this.ring.facts(conversationId, version);
+          entries.push(
+            await createBackupEntry(this.provider, {
+              userId: this.identity.userId,
+              descriptor,
+              conversationId,
+              version,
+              key,
+              membership: facts?.membership,
+              acceptedAt: facts?.acceptedAt ?? Date.now(),
+              deviceId: this.identity.deviceId,
+              signingPrivateKey: this.identity.device.ed25519.privateKey,
+            }),
+          );
+        } finally {
+          key.fill(0);
+        }
+      }
+      if (entries.length === 0) continue;
+      try {
+        await this.api.request('addBackupEntries', { body: { entries } });
+        for (const e of entries) this.done.add(entryKey(e.backupVersion, e.conversationId, e.version));
+      } catch (err) {
+        if (!(err instanceof KeyServiceError && err.code === 'backup_version_stale')) {
+          for (const e of entries)
+            this.queue.set(`${e.conversationId}#${e.version}`, { conversationId: e.conversationId as ConversationId, version: e.version });
+          throw err;
+        }
+        // Another device rotated the recovery key: verify the new descriptor, then back up everything held under it.
+        this.descriptor = undefined;
+        for (const c of [...new Set(entries.map((e) => e.conversationId as ConversationId))]) {
+          for (const version of this.ring.heldVersions(c)) this.queue.set(`${c}#${version}`, { conversationId: c, version });
+        }
+      }
+    }
+  }
+
+  /** The verified current descriptor (fetched once, again after a rotation elsewhere). */
+  private async current(): Promise<BackupDescriptor | null> {
+    if (this.descriptor === undefined) this.descriptor = (await this.fetch())?.descriptor ?? null;
+    return this.descriptor;
+  }
+
+  /** Fetches and verifies the descriptor under this account's identity key; null when the account has none. */
+  private async fetch(): Promise<BackupAnswer | null> {
+    let answer: BackupAnswer;
+    try {
+      answer = await this.api.request('getKeyBackup');
+    } catch (err) {
+      if (err instanceof KeyServiceError && err.code === 'no_backup') {
+        if (this.pin.get() > 0) throw this.changed('the key service no longer serves the backup this device saw');
+        return null;
+      }
+      throw err;
+    }
+    return this.accept(answer);
+  }
+
+  private async accept(answer: BackupAnswer): Promise<BackupAnswer> {
+    try {
+      await verifyBackupDescriptor(this.provider, answer.descriptor, { userId: this.identity.userId, accountKey: this.identity.account.publicKey });
+    } catch (err) {
+      if (isProtocolError(err)) throw this.changed(`the backup key is not signed by this account (${err.code})`);
+      throw err;
+    }
+    if (answer.descriptor.backupVersion < this.pin.get()) throw this.changed('the key service serves an older backup than this device saw');
+    if (answer.descriptor.backupVersion !== this.pin.get()) this.pin.set(answer.descriptor.backupVersion);
+    this.descriptor = answer.descriptor;
+    return answer;
+  }
+
+  private changed(detail: string): RecoveryError {
+    return new RecoveryError('backup_key_changed', `the key backup changed without this account's signature; nothing was backed up (${detail})`);
+  }
+}
+
+/** Compares a derived backup key with the current one and the earlier ones: outdated or invalid when it is not the current. */
+export function checkBackupKey(derived: Uint8Array, answer: BackupAnswer): void {
+  const mine = toBase64Url(derived);
+  if (mine === answer.descriptor.backupKey) return;
+  if (answer.previous.some((p) => p.backupKey === mine)) {
+    throw new RecoveryError('recovery_key_outdated', 'this recovery key was replaced by a newer one; use the newest recovery key');
+  }
+  throw new RecoveryError('recovery_key_invalid', 'this recovery key is not the key of this account');
+}

@@ -1,0 +1,108 @@
+/**
+ * Restoring an account on a new device with the recovery key (docs/protocol.md §18.5): the typed key is
+ * checked (its checksum) before any network call; the device signs in with the password (a password-only
+ * session), reads the backup descriptor, derives the backup key and compares it with the current one (an
+ * earlier key is `recovery_key_outdated`, any other `recovery_key_invalid` — the session is ended and
+ * nothing changed), verifies the descriptor under the account's identity key, opens the identity key and
+ * checks it is the account's, then enrols this device with its own keys and a certificate the recovered
+ * identity signs. Contacts see the same account key. The caller then restores the backed-up key versions
+ * (KeyBackup.restoreEntries) with the backup key this answers, and wipes it.
+ */
+import type { CryptoProvider, RawKeyPair } from '../../common/crypto/provider';
+import { fromBase64Url } from '../../common/encoding/base64url';
+import { constantTimeEqual } from '../../common/encoding/bytes';
+import { newDeviceId, type UserId } from '../../common/ids';
+import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
+import { isProtocolError } from '../../common/protocol/errors';
+import { generateDeviceKeys } from '../../common/protocol/identity';
+import {
+  deriveRecoveryKeys,
+  openIdentityBlob,
+  parseRecoveryKey,
+  RecoveryError,
+  verifyBackupDescriptor,
+  wipeRecoveryKeys,
+  type BackupDescriptor,
+  type RecoveryKeys,
+} from '../../common/protocol/recovery';
+import { certifyAndRegister, type Identity } from '../enrol';
+import { KeyServiceError } from '../errors';
+import type { KeyServiceApi } from '../keyServiceApi';
+import { checkBackupKey } from './keyBackup';
+
+export interface Restored {
+  readonly identity: Identity;
+  readonly descriptor: BackupDescriptor;
+  /** The backup key pair, for the entries; the caller wipes it. */
+  readonly backup: RawKeyPair;
+}
+
+export async function restoreAccount(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  input: { username: string; password: string; recoveryKey: string; deviceName: string; platform: DevicePlatform },
+): Promise<Restored> {
+  const recoveryKey = await parseRecoveryKey(provider, input.recoveryKey);
+  let keys: RecoveryKeys | undefined;
+  let account: RawKeyPair | undefined;
+  let descriptor: BackupDescriptor | undefined;
+  const pair = await api.request('login', { body: { username: input.username, password: input.password } });
+  api.setTokens(pair.accessToken, pair.refreshToken);
+  try {
+    if (pair.user.identityKey === null) throw new RecoveryError('no_recovery_key', `${pair.user.username} has no account key to restore; sign in instead`);
+    const accountKey = fromBase64Url(pair.user.identityKey);
+    const answer = await api.request('getKeyBackup').catch((err: unknown) => {
+      if (err instanceof KeyServiceError && err.code === 'no_backup') throw new RecoveryError('no_recovery_key', 'this account has no key backup');
+      throw err;
+    });
+    keys = await deriveRecoveryKeys(provider, recoveryKey, pair.user.userId);
+    checkBackupKey(keys.backup.publicKey, answer);
+    descriptor = await verifyBackupDescriptor(provider, answer.descriptor, { userId: pair.user.userId, accountKey }).catch((err: unknown) => {
+      if (isProtocolError(err)) throw new RecoveryError('backup_key_changed', `the backup is not signed by this account's key (${err.code})`);
+      throw err;
+    });
+    const seed = await openIdentityBlob(provider, descriptor, keys).catch(() => {
+      throw new RecoveryError('recovery_key_invalid', 'this recovery key does not open the backup');
+    });
+    const publicKey = await provider.ed25519PublicKey(seed);
+    if (!constantTimeEqual(publicKey, accountKey)) {
+      seed.fill(0);
+      throw new RecoveryError('recovery_key_invalid', "the backup does not hold this account's key");
+    }
+    account = { privateKey: seed, publicKey };
+  } catch (err) {
+    if (keys) wipeRecoveryKeys(keys);
+    await api.request('logout').catch(() => undefined);
+    api.setTokens(null, null);
+    throw err;
+  } finally {
+    recoveryKey.fill(0);
+  }
+  if (keys === undefined || account === undefined || descriptor === undefined)
+    throw new RecoveryError('recovery_key_invalid', 'the backup could not be opened');
+  keys.identityKey.fill(0);
+  const device = await generateDeviceKeys(provider);
+  const deviceId = newDeviceId(provider);
+  const accessToken = await certifyAndRegister(api, provider, {
+    userId: pair.user.userId,
+    deviceId,
+    deviceName: input.deviceName,
+    platform: input.platform,
+    account,
+    device,
+  });
+  api.setTokens(accessToken, pair.refreshToken);
+  return {
+    identity: {
+      userId: pair.user.userId as UserId,
+      username: pair.user.username,
+      deviceId,
+      deviceName: input.deviceName,
+      account,
+      device,
+      refreshToken: pair.refreshToken,
+    },
+    descriptor,
+    backup: keys.backup,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Wire schemas of the key backup (docs/api.md "Key backup", docs/protocol.md §18). The key service stores
+ * only what these carry: the account-signed descriptor (a public key and an AES-GCM ciphertext of the
+ * account identity key) and device-signed HPKE wraps of conversation keys to the backup public key.
+ */
+import { z } from 'zod';
+import { BackupDescriptorSchema, BackupEntrySchema, BackupVersionNumber, RestoredWrapSchema } from '../protocol/recovery';
+import { b64uField } from '../protocol/wire';
+
+/** Entries one request may add. */
+export const MAX_BACKUP_ENTRIES_PER_REQUEST = 200;
+/** Entries one account may hold for its current backup version. */
+export const MAX_BACKUP_ENTRIES_PER_ACCOUNT = 200_000;
+
+/** Body of `putKeyBackup`: parsed loosely so a bad descriptor is the typed 422 `bad_backup_descriptor`. */
+export const PutBackupBody = z.strictObject({ descriptor: z.record(z.string(), z.unknown()) });
+
+export const BackupAnswerSchema = z.strictObject({
+  descriptor: BackupDescriptorSchema,
+  /** Public keys of earlier backup versions (their identity blobs are gone), to tell an old recovery key from a wrong one. */
+  previous: z.array(z.strictObject({ backupVersion: BackupVersionNumber, backupKey: b64uField(32) })),
+});
+export type BackupAnswer = z.infer<typeof BackupAnswerSchema>;
+
+export const AddBackupEntriesBody = z.strictObject({
+  entries: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BACKUP_ENTRIES_PER_REQUEST),
+});
+export const AddBackupEntriesAnswer = z.strictObject({ added: z.number().int().min(0) });
+
+export const BackupEntriesQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+export const BackupEntriesPage = z.strictObject({
+  backupVersion: BackupVersionNumber,
+  entries: z.array(BackupEntrySchema),
+  nextAfter: z.number().int().nullable(),
+});
+
+/** Restored wraps one device may keep (§18.5 step 7). */
+export const MAX_RESTORED_WRAPS_PER_DEVICE = 200_000;
+export const AddRestoredWrapsBody = z.strictObject({
+  wraps: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BACKUP_ENTRIES_PER_REQUEST),
+});
+export const RestoredWrapsPage = z.strictObject({ wraps: z.array(RestoredWrapSchema), nextAfter: z.number().int().nullable() });
