@@ -63,6 +63,8 @@ export interface ChatViewProps {
   onOpenSecurity(): void;
   /** The row to scroll to, focus and highlight (a search hit), or null. */
   reveal?: { readonly key: string; readonly seq: number; done?(): void } | null;
+  /** The rows on screen while the window has focus (keys), for the read marker and receipts. */
+  onSeen?(keys: readonly string[]): void;
 }
 
 const keyOf = (row: DisplayRow) => row.key;
@@ -149,6 +151,7 @@ export function ChatView(props: ChatViewProps) {
         onNearTop={props.reachedStart || !props.loaded ? undefined : props.onLoadOlder}
         testId="message-log"
         reveal={props.reveal ?? null}
+        onSeen={props.onSeen}
         render={(row) => (
           <MessageRow row={row} onRetry={props.onRetry} onReact={props.onReact} onRetryQueued={props.onRetryQueued} onDeleteQueued={props.onDeleteQueued} />
         )}

@@ -10,6 +10,7 @@ import { chatTrust } from '../model/chatTrust';
 import { membershipLines } from '../model/membershipLines';
 import { conversationTitle, directPeer, isNewContact, peopleOf } from '../model/people';
 import { currentTimer, disappearingHeader, timerChangesOf, withExpiry } from '../model/disappearing';
+import { newestSeen, withoutReceipts } from '../model/readMarker';
 import { layoutTimeline } from '../model/timelineLayout';
 import { timelineRows, typingLine } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
@@ -40,6 +41,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const network = useAppStore(chatSelectors.network);
   const trust = useAppStore(trustSelectors.byUser);
   const requireVerified = useAppStore(settingsSelectors.requireVerifiedContacts);
+  const readReceipts = useAppStore(settingsSelectors.readReceipts);
   const members = conversation?.members ?? [];
   const lines = useMemo(() => membershipLines(history, selfUserId, (p) => isNewContact(p, trust)), [history, selfUserId, trust]);
   // Senders are named from the members, then from everyone the verified history names (former members keep their name).
@@ -50,8 +52,9 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const rows = useMemo(() => {
     // The slice's clock ticks every few seconds; a row made between two ticks takes the time it is made.
     const at = Math.max(now, Date.now());
-    return layoutTimeline(withExpiry(timelineRows(view, lines, people, selfUserId, { entries, delivered }), timers, new Set(expired), at), at);
-  }, [view, lines, people, selfUserId, entries, delivered, timers, expired, now]);
+    const made = timelineRows(view, lines, people, selfUserId, { entries, delivered });
+    return layoutTimeline(withExpiry(readReceipts ? made : withoutReceipts(made), timers, new Set(expired), at), at);
+  }, [view, lines, people, selfUserId, entries, delivered, timers, expired, now, readReceipts]);
   const revealed = useRevealedRow(conversationId, rows);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
@@ -90,6 +93,11 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       onOpenMembers={() => s.openPanel('members')}
       onOpenSecurity={() => s.openPanel('security')}
       reveal={revealed}
+      onSeen={(keys) => {
+        const seen = new Set(keys);
+        const newest = newestSeen(rows.flatMap((r) => (r.kind === 'message' && seen.has(r.key) ? [r.timetoken] : [])));
+        if (newest !== undefined) void s.markSeen(conversationId, newest, readReceipts);
+      }}
     />
   );
 }

@@ -8,6 +8,9 @@
  * A send that cannot go out now (the relay or the key service out of reach), or any send while messaging
  * is not running or earlier sends still wait, goes to main's encrypted offline queue (`queueMessage`),
  * which sends it when the network returns; the queue's entries are mirrored here per conversation.
+ * Reading is reported by the timeline (`markSeen`): the newest message that was on screen while the window
+ * had focus moves the local read marker (the unread badges, model/readMarker.ts) and, when the user sends
+ * read receipts, the receipt others see. Opening or focusing a conversation alone marks nothing.
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
@@ -19,6 +22,7 @@ import type { ConversationView } from '../../../common/messaging/messaging';
 import { sendableDraft } from '../model/composerKeys';
 import { toUiError, type UiError } from '../model/uiError';
 import { findReveal } from '../model/reveal';
+import { laterTimetoken, storageReadMarkers, withLocalRead, type ReadMarkerStore } from '../model/readMarker';
 import type { ChatPort, StoreEnv } from './env';
 
 export interface ChatSlice {
@@ -40,6 +44,8 @@ export interface ChatSlice {
     storeFailed: boolean;
     /** The message to scroll to and highlight (a search hit, `revealMessage`); `seq` tells two jumps to one message apart. */
     reveal: Reveal | null;
+    /** The local read marker per conversation: the newest message seen on screen (kept apart from the receipt sent). */
+    readMarks: Record<string, string>;
   };
   startChat(self: Parameters<NonNullable<StoreEnv['startChat']>>[0]): Promise<void>;
   attachChat(port: ChatPort): void;
@@ -51,7 +57,11 @@ export interface ChatSlice {
   sendDraft(id: ConversationId): Promise<void>;
   retrySend(id: ConversationId, messageId: MessageId): Promise<void>;
   loadOlder(id: ConversationId): Promise<void>;
-  markRead(id: ConversationId): Promise<void>;
+  /**
+   * The timeline showed messages up to `timetoken` while the window had focus: the local read marker moves
+   * there, and a read receipt up to it is published when `sendReceipt` (the "Send read receipts" setting).
+   */
+  markSeen(id: ConversationId, timetoken: string, sendReceipt: boolean): Promise<void>;
   toggleReaction(id: ConversationId, timetoken: string, value: string, mine: boolean): Promise<void>;
   loadOutbox(id: ConversationId): Promise<void>;
   retryQueued(id: ConversationId, messageId: MessageId): Promise<void>;
@@ -99,6 +109,7 @@ export const initialChatState: ChatSlice['chat'] = {
   network: 'online',
   storeFailed: false,
   reveal: null,
+  readMarks: {},
 };
 
 /** A new message id as the pipeline makes them (16 random bytes, base64url). */
@@ -115,11 +126,21 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
     let port: ChatPort | null = null;
     let detach: (() => void)[] = [];
     let revealSeq = 0;
+    /** The signed-in user (their own messages are never unread) and where their read markers are kept. */
+    let selfUserId: string | null = null;
+    const markers: ReadMarkerStore = env.readMarkers ?? storageReadMarkers(typeof localStorage === 'undefined' ? undefined : localStorage);
+    /** The pipeline's views as it gave them (the store holds them with the local read marker applied). */
+    const raw = new Map<string, ConversationView>();
     const patch = (p: Partial<ChatSlice['chat']>) => set((s) => ({ chat: { ...s.chat, ...p } }));
+    const show = (id: ConversationId, view: ConversationView) =>
+      patch({ views: { ...get().chat.views, [id]: withLocalRead(view, get().chat.readMarks[id], selfUserId) } });
     const refresh = (id: ConversationId) => {
       if (port === null) return;
       const view = port.view(id);
-      if (get().chat.views[id] !== view) patch({ views: { ...get().chat.views, [id]: view } });
+      if (raw.get(id) !== view || get().chat.views[id] === undefined) {
+        raw.set(id, view);
+        show(id, view);
+      }
       if (view.live && get().chat.network === 'offline') {
         // Connected again: main tries its queue when the renderer fetches access (transportConfig).
         patch({ network: 'online' });
@@ -162,6 +183,7 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
       chat: initialChatState,
       async startChat(self) {
         if (env.startChat === null || port !== null) return;
+        selfUserId = self.userId;
         patch({ status: 'starting', error: null, startError: null });
         try {
           get().attachChat(await env.startChat(self));
@@ -191,11 +213,21 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
         port = null;
         for (const d of detach) d();
         detach = [];
+        raw.clear();
+        selfUserId = null;
         set({ chat: initialChatState });
         if (current) await current.dispose();
       },
       async joinConversations(ids) {
         for (const id of ids) void get().loadOutbox(id);
+        if (selfUserId !== null) {
+          const marks = { ...get().chat.readMarks };
+          for (const id of ids) {
+            const kept = laterTimetoken(marks[id], markers.load(selfUserId, id));
+            if (kept !== undefined) marks[id] = kept;
+          }
+          patch({ readMarks: marks });
+        }
         await guarded(async (p) => {
           await p.refreshAccess?.();
           await p.join(ids);
@@ -244,7 +276,18 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
         await guarded((p) => p.loadOlder(id));
         patch({ loadingOlder: { ...get().chat.loadingOlder, [id]: false } });
       },
-      markRead: (id) => guarded((p) => p.markRead(id)),
+      async markSeen(id, timetoken, sendReceipt) {
+        const before = get().chat.readMarks[id];
+        const mark = laterTimetoken(before, timetoken)!;
+        if (mark !== before) {
+          patch({ readMarks: { ...get().chat.readMarks, [id]: mark } });
+          if (selfUserId !== null) markers.save(selfUserId, id, mark);
+          const view = raw.get(id);
+          if (view !== undefined) show(id, view);
+        }
+        // The receipt says only what was seen: up to `timetoken` (the pipeline skips one its own receipt covers).
+        if (sendReceipt && port !== null) await guarded((p) => p.markRead(id, timetoken));
+      },
       toggleReaction: (id, timetoken, value, mine) => guarded((p) => (mine ? p.unreact(id, timetoken, value) : p.react(id, timetoken, value))),
       async loadOutbox(id) {
         if (bridge === undefined) return;
