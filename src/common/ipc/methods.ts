@@ -29,6 +29,7 @@ export const methodNames = [
   'rotateKey',
   'membershipHistory',
   'refusedConversations',
+  'conversationReaders',
   'sealMessage',
   'openMessage',
   'openMessages',

@@ -323,6 +323,10 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       await client.keepContacts(list.flatMap((c) => c.members).filter((m) => m.username !== m.userId || m.displayName !== m.userId));
       return list;
     },
+    async conversationReaders(conversationId) {
+      const { client } = await signedIn();
+      return { otherDevices: await client.otherMemberDevices(conversationId) };
+    },
     async refusedConversations() {
       const { client } = await signedIn();
       return client.refusedConversations().map(({ conversationId, error }) => ({ conversationId, code: error.code, message: error.message }));

@@ -24,7 +24,7 @@ export interface MessageRowProps {
   onDeleteQueued?(messageId: string): void;
 }
 
-const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', read: 'Read', failed: 'Not sent' } as const;
+const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', read: 'Read', failed: 'Not sent', unreadable: 'No device can read this yet' } as const;
 
 export function MessageRow({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps) {
   switch (row.kind) {

@@ -2,7 +2,7 @@
  * Container: binds one conversation's view, draft, trust state and actions to the chat view; lays the
  * rows out (day separators, groups; model/timelineLayout.ts) and sums the members' trust up in one word.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { ConversationId } from '../../../common/ids';
 import { MAX_BRIDGE_BODY } from '../../../common/ipc/schemas/messages';
 import { ChatView } from '../components/ChatView';
@@ -12,7 +12,7 @@ import { conversationTitle, directPeer, isNewContact, peopleOf } from '../model/
 import { currentTimer, disappearingHeader, timerChangesOf, withExpiry } from '../model/disappearing';
 import { newestSeen, withoutReceipts } from '../model/readMarker';
 import { layoutTimeline } from '../model/timelineLayout';
-import { timelineRows, typingLine } from '../model/timelineRows';
+import { timelineRows, typingLine, withoutReaders } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
 import { disappearingSelectors } from '../state/disappearingSlice';
@@ -42,6 +42,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const trust = useAppStore(trustSelectors.byUser);
   const requireVerified = useAppStore(settingsSelectors.requireVerifiedContacts);
   const readReceipts = useAppStore(settingsSelectors.readReceipts);
+  const readable = useAppStore(chatSelectors.readable(conversationId));
   const members = conversation?.members ?? [];
   const lines = useMemo(() => membershipLines(history, selfUserId, (p) => isNewContact(p, trust)), [history, selfUserId, trust]);
   // Senders are named from the members, then from everyone the verified history names (former members keep their name).
@@ -53,8 +54,14 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
     // The slice's clock ticks every few seconds; a row made between two ticks takes the time it is made.
     const at = Math.max(now, Date.now());
     const made = timelineRows(view, lines, people, selfUserId, { entries, delivered });
-    return layoutTimeline(withExpiry(readReceipts ? made : withoutReceipts(made), timers, new Set(expired), at), at);
-  }, [view, lines, people, selfUserId, entries, delivered, timers, expired, now, readReceipts]);
+    const shown = readable ? made : withoutReaders(made);
+    return layoutTimeline(withExpiry(readReceipts ? shown : withoutReceipts(shown), timers, new Set(expired), at), at);
+  }, [view, lines, people, selfUserId, entries, delivered, timers, expired, now, readReceipts, readable]);
+  // Whether anyone else can read it: asked when the conversation opens and when its members change (and after each send).
+  const memberKey = members.map((m) => m.userId).join(',');
+  useEffect(() => {
+    void store.getState().loadReaders(conversationId);
+  }, [store, conversationId, memberKey]);
   const revealed = useRevealedRow(conversationId, rows);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;

@@ -15,7 +15,8 @@ import { nameOf, type Named } from './people';
 import type { OutboxEntryView } from '../../../common/ipc/schemas/outbox';
 import { queuedStatus } from './outboxRows';
 
-export type DeliveryLabel = 'sending' | 'sent' | 'read' | 'failed';
+/** `unreadable`: sent, but no other member has a device that can read it ("No device can read this yet"). */
+export type DeliveryLabel = 'sending' | 'sent' | 'read' | 'failed' | 'unreadable';
 
 /** A send in main's offline queue (model/outboxRows.ts): waiting for the network, or stopped with a reason. */
 export interface QueuedLabel {
@@ -116,6 +117,14 @@ export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId:
     default:
       throw new Error(`unknown item ${JSON.stringify(item satisfies never)}`);
   }
+}
+
+/**
+ * This user's sends that went out while no other member has a device that can read the conversation (main's
+ * `conversationReaders` answered 0): "No device can read this yet" instead of "Sent".
+ */
+export function withoutReaders(rows: readonly TimelineRow[]): TimelineRow[] {
+  return rows.map((r) => (r.kind === 'message' && r.mine && r.delivery === 'sent' ? { ...r, delivery: 'unreadable' } : r));
 }
 
 /** Milliseconds of a PubNub timetoken (100 ns units). */

@@ -46,6 +46,11 @@ export interface ChatSlice {
     reveal: Reveal | null;
     /** The local read marker per conversation: the newest message seen on screen (kept apart from the receipt sent). */
     readMarks: Record<string, string>;
+    /**
+     * Per conversation, how many devices of the other members can be given its key (main's
+     * `conversationReaders`); 0: this user's sends read "No device can read this yet". Absent: not known.
+     */
+    readers: Record<string, number>;
   };
   startChat(self: Parameters<NonNullable<StoreEnv['startChat']>>[0]): Promise<void>;
   attachChat(port: ChatPort): void;
@@ -62,6 +67,8 @@ export interface ChatSlice {
    * there, and a read receipt up to it is published when `sendReceipt` (the "Send read receipts" setting).
    */
   markSeen(id: ConversationId, timetoken: string, sendReceipt: boolean): Promise<void>;
+  /** Asks main whether any other member has a device that can read this conversation (after opening it, after a send). */
+  loadReaders(id: ConversationId): Promise<void>;
   toggleReaction(id: ConversationId, timetoken: string, value: string, mine: boolean): Promise<void>;
   loadOutbox(id: ConversationId): Promise<void>;
   retryQueued(id: ConversationId, messageId: MessageId): Promise<void>;
@@ -95,7 +102,8 @@ export type RevealOutcome = 'shown' | 'beyond' | 'missing' | 'failed';
 export const REVEAL_MAX = 2_000;
 
 /** The bridge calls of main's offline queue. */
-export type OutboxBridge = Pick<BridgeClient, 'queueMessage' | 'listOutbox' | 'retryQueued' | 'deleteQueued'>;
+export type OutboxBridge = Pick<BridgeClient, 'queueMessage' | 'listOutbox' | 'retryQueued' | 'deleteQueued'> &
+  Partial<Pick<BridgeClient, 'conversationReaders'>>;
 
 export const initialChatState: ChatSlice['chat'] = {
   status: 'off',
@@ -110,6 +118,7 @@ export const initialChatState: ChatSlice['chat'] = {
   storeFailed: false,
   reveal: null,
   readMarks: {},
+  readers: {},
 };
 
 /** A new message id as the pipeline makes them (16 random bytes, base64url). */
@@ -265,7 +274,10 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
             const item = p.view(id).items.find((i) => i.kind === 'message' && i.id === outcome.id);
             if (item?.kind === 'message' && item.message.type === 'string')
               await queue(id, { id: item.id, sentAt: item.message.sentAt, type: 'string', body: item.message.body });
-          } else if (outcome.state === 'sent') patch({ network: 'online' });
+          } else if (outcome.state === 'sent') {
+            patch({ network: 'online' });
+            void get().loadReaders(id);
+          }
         });
       },
       retrySend: (id, messageId) => guarded((p) => p.retry(id, messageId)),
@@ -275,6 +287,15 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
         patch({ loadingOlder: { ...get().chat.loadingOlder, [id]: true } });
         await guarded((p) => p.loadOlder(id));
         patch({ loadingOlder: { ...get().chat.loadingOlder, [id]: false } });
+      },
+      async loadReaders(id) {
+        if (bridge?.conversationReaders === undefined) return;
+        try {
+          const { otherDevices } = await bridge.conversationReaders(id);
+          if (get().chat.readers[id] !== otherDevices) patch({ readers: { ...get().chat.readers, [id]: otherDevices } });
+        } catch {
+          // Not known (offline, signed out): the sends keep reading "Sent".
+        }
       },
       async markSeen(id, timetoken, sendReceipt) {
         const before = get().chat.readMarks[id];
@@ -388,6 +409,8 @@ export const chatSelectors = {
   totalUnread: (s: ChatSlice) => Object.values(s.chat.views).reduce((n, v) => n + v.unread, 0),
   outboxOf: (id: string | null) => (s: ChatSlice) => (id === null ? noEntries : (s.chat.outbox[id] ?? noEntries)),
   delivered: (s: ChatSlice) => s.chat.delivered,
+  /** False only when main said no other member has a device that can read the conversation. */
+  readable: (id: string | null) => (s: ChatSlice) => id === null || s.chat.readers[id] !== 0,
   network: (s: ChatSlice) => s.chat.network,
   storeFailed: (s: ChatSlice) => s.chat.storeFailed,
   /** The message to scroll to and highlight in this conversation, or null. */
