@@ -63,6 +63,8 @@ export interface ChatViewProps {
   onOpenSecurity(): void;
   /** The row to scroll to, focus and highlight (a search hit), or null. */
   reveal?: { readonly key: string; readonly seq: number; done?(): void } | null;
+  /** This user was removed from the conversation: the banner's sentence and detail (the composer is disabled with the sentence). */
+  removed?: { sentence: string; detail: string } | null;
   /** The rows on screen while the window has focus (keys), for the read marker and receipts. */
   onSeen?(keys: readonly string[]): void;
 }
@@ -130,6 +132,13 @@ export function ChatView(props: ChatViewProps) {
           </Button>
         </div>
       )}
+      {props.removed != null && (
+        <div role="status" className="banner notice" data-testid="removed-banner">
+          <p>
+            <strong>{props.removed.sentence}</strong> {props.removed.detail}
+          </p>
+        </div>
+      )}
       <ErrorNotice error={props.membershipError} testId="membership-error" />
       <div className="history-tools">
         {!props.loaded ? (
@@ -162,7 +171,11 @@ export function ChatView(props: ChatViewProps) {
       <ErrorNotice error={props.error} testId="chat-error" />
       <Composer
         value={props.draft}
-        disabledReason={blockText(block) ?? (props.sendBlockedReason !== undefined ? props.sendBlockedReason : props.offlineReason)}
+        disabledReason={
+          props.removed != null
+            ? props.removed.sentence
+            : (blockText(block) ?? (props.sendBlockedReason !== undefined ? props.sendBlockedReason : props.offlineReason))
+        }
         hint={props.offlineHint ?? null}
         maxBytes={props.maxBytes}
         onChange={props.onDraft}

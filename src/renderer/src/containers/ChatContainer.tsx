@@ -15,6 +15,7 @@ import { layoutTimeline } from '../model/timelineLayout';
 import { timelineRows, typingLine, withoutReaders } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
+import { departuresSelectors, REMOVED_DETAIL, REMOVED_SENTENCE } from '../state/departuresSlice';
 import { disappearingSelectors } from '../state/disappearingSlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { settingsSelectors } from '../state/settingsSlice';
@@ -26,7 +27,10 @@ const OFFLINE_HINT = "You're offline. Messages you send now are kept on this com
 
 export function ChatContainer({ conversationId }: { conversationId: ConversationId }) {
   const store = useAppStoreApi();
-  const conversation = useAppStore(conversationsSelectors.selected);
+  const listed = useAppStore(conversationsSelectors.selected);
+  const removed = useAppStore(departuresSelectors.removedOf(conversationId));
+  // Removed from it: shown as the list last had it, with the removal said and the composer off.
+  const conversation = listed ?? removed;
   const selfUserId = useAppStore(sessionSelectors.selfUserId);
   const view = useAppStore(chatSelectors.view(conversationId));
   const history = useAppStore(conversationsSelectors.historyOf(conversationId));
@@ -76,7 +80,8 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       trust={chatTrust(conversation, trust, selfUserId)}
       maxBytes={MAX_BRIDGE_BODY}
       newContact={peer !== null && isNewContact(peer, trust) ? peer.displayName : null}
-      membershipError={historyError}
+      membershipError={listed === null ? null : historyError}
+      removed={listed === null && removed !== null ? { sentence: REMOVED_SENTENCE, detail: REMOVED_DETAIL } : null}
       subtitle={subtitle}
       disappearing={disappearingHeader(currentTimer(timers))}
       rows={rows}
@@ -91,7 +96,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       loaded={view !== undefined}
       reachedStart={view?.reachedStart ?? false}
       loadingOlder={loadingOlder}
-      error={error}
+      error={listed === null ? null : error}
       onDraft={(text) => s.setDraft(conversationId, text)}
       onSend={() => void s.sendDraft(conversationId)}
       onRetry={(id) => void s.retrySend(conversationId, id as Parameters<typeof s.retrySend>[1])}

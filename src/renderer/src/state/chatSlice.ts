@@ -56,6 +56,8 @@ export interface ChatSlice {
   attachChat(port: ChatPort): void;
   stopChat(): Promise<void>;
   joinConversations(ids: readonly ConversationId[]): Promise<void>;
+  /** Stops following conversations (this user was removed): their timelines stay readable. */
+  leaveConversations(ids: readonly ConversationId[]): void;
   /** Fetches what was missed (after a network change or a wake from sleep). */
   catchUp(): Promise<void>;
   setDraft(id: ConversationId, text: string): void;
@@ -242,6 +244,15 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
           await p.join(ids);
           for (const id of ids) refresh(id);
         });
+      },
+      leaveConversations(ids) {
+        if (port === null || ids.length === 0) return;
+        try {
+          port.leave(ids);
+          for (const id of ids) refresh(id);
+        } catch (e) {
+          patch({ error: toUiError(e) });
+        }
       },
       setDraft(id, text) {
         patch({ drafts: { ...get().chat.drafts, [id]: text } });
