@@ -65,6 +65,10 @@ export interface ChatViewProps {
   reveal?: { readonly key: string; readonly seq: number; done?(): void } | null;
   /** This user was removed from the conversation: the banner's sentence and detail (the composer is disabled with the sentence). */
   removed?: { sentence: string; detail: string } | null;
+  /** Message actions (the menu of each message): copy its text, forward it, delete a failed send. */
+  onCopy?(text: string): void;
+  onForward?(text: string): void;
+  onDiscard?(messageId: string): void;
   /** The rows on screen while the window has focus (keys), for the read marker and receipts. */
   onSeen?(keys: readonly string[]): void;
 }
@@ -162,7 +166,16 @@ export function ChatView(props: ChatViewProps) {
         reveal={props.reveal ?? null}
         onSeen={props.onSeen}
         render={(row) => (
-          <MessageRow row={row} onRetry={props.onRetry} onReact={props.onReact} onRetryQueued={props.onRetryQueued} onDeleteQueued={props.onDeleteQueued} />
+          <MessageRow
+            row={row}
+            onRetry={props.onRetry}
+            onReact={props.onReact}
+            onRetryQueued={props.onRetryQueued}
+            onDeleteQueued={props.onDeleteQueued}
+            onCopy={props.onCopy}
+            onForward={props.onForward}
+            onDiscard={props.onDiscard}
+          />
         )}
       />
       <p className="typing" aria-live="polite" data-testid="typing-indicator">

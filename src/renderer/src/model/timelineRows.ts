@@ -58,6 +58,8 @@ export type TimelineRow =
       readonly failure: string | null;
       readonly reactions: readonly ReactionChip[];
       readonly readBy: readonly string[];
+      /** This user forwarded it (shown "Forwarded" in this window only; nothing on the wire says so). */
+      readonly forwarded?: boolean;
       /** Set on a send that waits in main's offline queue (then `delivery` is null). */
       readonly queued?: QueuedLabel;
       /** Under a disappearing timer: the time left, in words (model/disappearing.ts). */
@@ -125,6 +127,22 @@ export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId:
  */
 export function withoutReaders(rows: readonly TimelineRow[]): TimelineRow[] {
   return rows.map((r) => (r.kind === 'message' && r.mine && r.delivery === 'sent' ? { ...r, delivery: 'unreadable' } : r));
+}
+
+/**
+ * This window's own marks on its rows: messages this user forwarded get `forwarded`, failed sends this user
+ * deleted are left out.
+ */
+export function withLocalMarks(
+  rows: readonly TimelineRow[],
+  forwarded: Readonly<Record<string, true>>,
+  discarded: Readonly<Record<string, true>>,
+): TimelineRow[] {
+  return rows.flatMap((r): TimelineRow[] => {
+    if (r.kind !== 'message') return [r];
+    if (discarded[r.messageId] && r.delivery === 'failed') return [];
+    return forwarded[r.messageId] ? [{ ...r, forwarded: true }] : [r];
+  });
 }
 
 /** Milliseconds of a PubNub timetoken (100 ns units). */

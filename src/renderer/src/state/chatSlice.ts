@@ -51,6 +51,10 @@ export interface ChatSlice {
      * `conversationReaders`); 0: this user's sends read "No device can read this yet". Absent: not known.
      */
     readers: Record<string, number>;
+    /** Messages this user forwarded (labelled "Forwarded" here only; nothing on the wire says so). */
+    forwarded: Record<string, true>;
+    /** Failed sends this user deleted (never published; no longer shown). */
+    discarded: Record<string, true>;
   };
   startChat(self: Parameters<NonNullable<StoreEnv['startChat']>>[0]): Promise<void>;
   attachChat(port: ChatPort): void;
@@ -62,6 +66,13 @@ export interface ChatSlice {
   catchUp(): Promise<void>;
   setDraft(id: ConversationId, text: string): void;
   sendDraft(id: ConversationId): Promise<void>;
+  /**
+   * Sends `text` to another conversation as a new message of this user, labelled "Forwarded" in this
+   * window only (no protocol change: the recipients see an ordinary message). True once it is sent or queued.
+   */
+  forwardMessage(to: ConversationId, text: string): Promise<boolean>;
+  /** Deletes a send that failed (it was never published): it is no longer shown. */
+  discardFailed(id: ConversationId, messageId: MessageId): void;
   retrySend(id: ConversationId, messageId: MessageId): Promise<void>;
   loadOlder(id: ConversationId): Promise<void>;
   /**
@@ -121,6 +132,8 @@ export const initialChatState: ChatSlice['chat'] = {
   reveal: null,
   readMarks: {},
   readers: {},
+  forwarded: {},
+  discarded: {},
 };
 
 /** A new message id as the pipeline makes them (16 random bytes, base64url). */
@@ -178,6 +191,25 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
       void get().loadOutbox(conversationId);
     });
     env.events.on('localStoreFailed', () => patch({ storeFailed: true }));
+    /**
+     * Sends a text through the pipeline: once more after a token refresh when the relay denied a
+     * conversation created a moment ago; to main's queue when it must wait for the network. `started`
+     * learns the message id as soon as the pipeline gave it one.
+     */
+    async function publish(p: ChatPort, id: ConversationId, text: string, started?: (messageId: MessageId) => void): Promise<void> {
+      let outcome = await p.send(id, { type: 'string', body: text });
+      started?.(outcome.id);
+      // A conversation created a moment ago may not be in the token yet: fetch a fresh one and send again once.
+      if (outcome.state === 'failed' && outcome.code === 'access_denied' && (await p.refreshAccess?.())) outcome = await p.retry(id, outcome.id);
+      if (bridge !== undefined && waitsForNetwork(outcome)) {
+        const item = p.view(id).items.find((i) => i.kind === 'message' && i.id === outcome.id);
+        if (item?.kind === 'message' && item.message.type === 'string')
+          await queue(id, { id: item.id, sentAt: item.message.sentAt, type: 'string', body: item.message.body });
+      } else if (outcome.state === 'sent') {
+        patch({ network: 'online' });
+        void get().loadReaders(id);
+      }
+    }
     async function guarded(work: (p: ChatPort) => Promise<unknown>): Promise<void> {
       if (port === null) {
         const cause = get().chat.startError;
@@ -278,18 +310,35 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
         await guarded(async (p) => {
           patch({ drafts: { ...get().chat.drafts, [id]: '' } });
           void p.setTyping(id, false).catch(() => {});
-          let outcome = await p.send(id, { type: 'string', body: text });
-          // A conversation created a moment ago may not be in the token yet: fetch a fresh one and send again once.
-          if (outcome.state === 'failed' && outcome.code === 'access_denied' && (await p.refreshAccess?.())) outcome = await p.retry(id, outcome.id);
-          if (bridge !== undefined && waitsForNetwork(outcome)) {
-            const item = p.view(id).items.find((i) => i.kind === 'message' && i.id === outcome.id);
-            if (item?.kind === 'message' && item.message.type === 'string')
-              await queue(id, { id: item.id, sentAt: item.message.sentAt, type: 'string', body: item.message.body });
-          } else if (outcome.state === 'sent') {
-            patch({ network: 'online' });
-            void get().loadReaders(id);
-          }
+          await publish(p, id, text);
         });
+      },
+      async forwardMessage(to, text) {
+        const body = sendableDraft(text);
+        if (body === null) return false;
+        const forwarded = (messageId: string) => patch({ forwarded: { ...get().chat.forwarded, [messageId]: true } });
+        if (port === null || (bridge !== undefined && (get().chat.outbox[to] ?? []).some((e) => e.state === 'queued'))) {
+          try {
+            const messageId = newMessageId();
+            forwarded(messageId);
+            await queue(to, { id: messageId, sentAt: env.now(), type: 'string', body });
+            return true;
+          } catch (e) {
+            patch({ error: toUiError(e) });
+            return false;
+          }
+        }
+        let done = false;
+        await guarded(async (p) => {
+          await publish(p, to, body, forwarded);
+          done = true;
+        });
+        return done;
+      },
+      discardFailed(id, messageId) {
+        const item = get().chat.views[id]?.items.find((i) => i.kind === 'message' && i.id === messageId);
+        if (item?.kind !== 'message' || item.delivery?.state !== 'failed') return;
+        patch({ discarded: { ...get().chat.discarded, [messageId]: true } });
       },
       retrySend: (id, messageId) => guarded((p) => p.retry(id, messageId)),
       catchUp: () => guarded((p) => p.catchUp()),
@@ -420,6 +469,8 @@ export const chatSelectors = {
   totalUnread: (s: ChatSlice) => Object.values(s.chat.views).reduce((n, v) => n + v.unread, 0),
   outboxOf: (id: string | null) => (s: ChatSlice) => (id === null ? noEntries : (s.chat.outbox[id] ?? noEntries)),
   delivered: (s: ChatSlice) => s.chat.delivered,
+  forwarded: (s: ChatSlice) => s.chat.forwarded,
+  discarded: (s: ChatSlice) => s.chat.discarded,
   /** False only when main said no other member has a device that can read the conversation. */
   readable: (id: string | null) => (s: ChatSlice) => id === null || s.chat.readers[id] !== 0,
   network: (s: ChatSlice) => s.chat.network,
