@@ -144,6 +144,11 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
     expect(texts(bob, dm)).toEqual([hostile]);
     await waitFor('alice sees it sent', () => rows(store, dm).some((r) => r.kind === 'message' && r.delivery === 'sent'));
     expect(rows(store, dm)).toMatchObject([{ kind: 'message', author: 'You', mine: true, text: hostile }]);
+    // Seeing only one's own message sends no receipt.
+    const own = rows(store, dm)[0];
+    if (own?.kind !== 'message' || own.timetoken === undefined) throw new Error('no timetoken');
+    await store.getState().markSeen(dm, own.timetoken, true);
+    expect(receipts).toEqual([]);
 
     await bob.messaging.send(dm, { type: 'string', body: 'hi alice' });
     await waitFor('alice receives bob', () => rows(store, dm).length === 2);

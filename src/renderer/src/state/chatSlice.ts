@@ -23,6 +23,7 @@ import { sendableDraft } from '../model/composerKeys';
 import { toUiError, type UiError } from '../model/uiError';
 import { findReveal } from '../model/reveal';
 import { laterTimetoken, storageReadMarkers, withLocalRead, type ReadMarkerStore } from '../model/readMarker';
+import { compareTimetokens } from '../../../common/messaging/timetoken';
 import type { ChatPort, StoreEnv } from './env';
 
 export interface ChatSlice {
@@ -363,11 +364,20 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
         if (mark !== before) {
           patch({ readMarks: { ...get().chat.readMarks, [id]: mark } });
           if (selfUserId !== null) markers.save(selfUserId, id, mark);
-          const view = raw.get(id);
-          if (view !== undefined) show(id, view);
+          const shown = raw.get(id);
+          if (shown !== undefined) show(id, shown);
         }
-        // The receipt says only what was seen: up to `timetoken` (the pipeline skips one its own receipt covers).
-        if (sendReceipt && port !== null) await guarded((p) => p.markRead(id, timetoken));
+        const view = raw.get(id);
+        // The receipt says only what was seen: up to `timetoken`, and only when it covers a message of someone
+        // else that no receipt of this user covers yet (none for one's own messages alone).
+        if (!sendReceipt || port === null || view === undefined || !hasUnreceipted(view, timetoken, selfUserId)) return;
+        try {
+          await port.markRead(id, timetoken);
+        } catch (e) {
+          // Offline: the calm status line; the next time the rows are on screen the receipt goes again.
+          if (lostNetwork(e)) patch({ network: 'offline' });
+          else patch({ error: toUiError(e) });
+        }
       },
       toggleReaction: (id, timetoken, value, mine) => guarded((p) => (mine ? p.unreact(id, timetoken, value) : p.react(id, timetoken, value))),
       async loadOutbox(id) {
@@ -431,6 +441,21 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
       },
     };
   };
+}
+
+/**
+ * True when a message of someone else at or before `timetoken` has no read receipt of this user yet (the
+ * pipeline lists the users whose receipt covers a message in `readBy`; this user's actor is their user id).
+ */
+export function hasUnreceipted(view: ConversationView, timetoken: string, selfUserId: string | null): boolean {
+  return view.items.some(
+    (i) =>
+      i.kind === 'message' &&
+      i.senderUser !== selfUserId &&
+      i.timetoken !== undefined &&
+      compareTimetokens(i.timetoken, timetoken) <= 0 &&
+      (selfUserId === null || !i.readBy.includes(selfUserId)),
+  );
 }
 
 /** True for a background failure because the relay could not be reached. */
