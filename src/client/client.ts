@@ -598,6 +598,20 @@ export class Client {
     return this.chat.onNotice(listener);
   }
 
+  /**
+   * How many unrevoked devices with verified certificates the conversation's other members have (one
+   * directory request): the devices a key version is wrapped to besides this user's. 0: nobody else can
+   * read what is sent now.
+   */
+  async otherMemberDevices(conversationId: ConversationId): Promise<number> {
+    const me = this.need();
+    const info = await me.conversations.get(conversationId);
+    const others = info.members.map((m) => m.userId).filter((u) => u !== me.identity.userId);
+    if (others.length === 0) return 0;
+    const byUser = await me.directory.devicesOfMany(others);
+    return [...byUser.values()].reduce((n, devices) => n + devices.length, 0);
+  }
+
   /** Whether a contact is new to this user: met within the last week and not verified (no network). */
   isNewContact(userId: UserId): boolean {
     return this.need().directory.isNewContact(userId);

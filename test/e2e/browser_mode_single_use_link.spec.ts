@@ -18,7 +18,7 @@ test.afterAll(async () => host.close());
 test('the link works once; the session lives in an HttpOnly cookie the page cannot read', async ({ page, browser }) => {
   const link = host.newLink();
   await page.goto(link);
-  await expect(page.getByTestId('app-version')).toBeVisible();
+  await expect(page.getByTestId('open-about')).toBeVisible();
   expect(page.url()).toBe(`${host.origin}/`);
   const visible = await page.evaluate(() => ({ cookie: document.cookie, session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage) }));
   expect(visible.cookie).toBe('');
@@ -26,6 +26,7 @@ test('the link works once; the session lives in an HttpOnly cookie the page cann
   const cookies = await page.context().cookies();
   expect(cookies).toEqual([expect.objectContaining({ httpOnly: true, sameSite: 'Strict', path: '/' })]);
   await page.reload();
+  await page.getByTestId('open-about').click();
   await expect(page.getByTestId('keychain-status')).toHaveText('available — Secret Service (libsecret)');
 
   const later = await browser.newContext();

@@ -1,8 +1,9 @@
 /**
  * Removing a member in Chromium over the real messenger core and the embedded local stack: Alice, Bob and
  * Carol talk in a group; Alice removes Carol; Alice's next message is sealed under a new key version, so
- * Bob's security panel lists the key rotation before it; Alice's chat shows the membership line; Carol no longer has the
- * conversation and never sees the new message.
+ * Bob's security panel lists the key rotation before it; Alice's chat shows the membership line; Carol is
+ * told in the conversation she had open ("You were removed from this conversation.", composer disabled),
+ * keeps what she received and never sees the new message.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ async function openGroup(page: Page): Promise<void> {
 
 const log = (page: Page) => page.getByRole('log', { name: 'Messages with Project' });
 
-test('after Carol is removed, Bob sees the rotation line and the new message; Carol no longer receives', async ({ browser }) => {
+test('after Carol is removed, Bob sees the rotation line and the new message; Carol is told and no longer receives', async ({ browser }) => {
   test.setTimeout(150_000);
   const [a, b, c] = [await browser.newPage(), await browser.newPage(), await browser.newPage()];
   await register(a, 'alice', 'Alice');
@@ -85,7 +86,12 @@ test('after Carol is removed, Bob sees the rotation line and the new message; Ca
   ).toBeVisible();
   await b.keyboard.press('Escape');
 
-  await expect(c.getByTestId('conversation-row').filter({ hasText: 'Project' })).toHaveCount(0, { timeout: 15_000 });
+  // Carol is told, in the conversation she had open: it stays, with what she received, and she cannot send.
+  await expect(c.getByTestId('removed-banner')).toContainText('You were removed from this conversation.', { timeout: 15_000 });
+  await expect(c.getByTestId('composer-input')).toBeDisabled();
+  await expect(c.getByTestId('composer-hint')).toHaveText('You were removed from this conversation.');
+  await expect(c.getByTestId('conversation-row').filter({ hasText: 'Project' })).toHaveCount(1);
+  await expect(log(c).getByText('before the removal', { exact: true })).toBeVisible();
   await expect(c.getByText('after the removal', { exact: true })).toHaveCount(0);
   await c.screenshot({ path: join(shots, 'ui-removal-carol.png'), fullPage: true });
 });

@@ -84,6 +84,15 @@ async function capture(page: Page, view: string): Promise<void> {
   await useTheme(page, 'light');
 }
 
+/** An audit of what is on screen now, in each theme (a view without a screenshot). */
+async function auditBoth(page: Page, view: string): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(page, theme);
+    await audit(page, `${view} (${theme})`);
+  }
+  await useTheme(page, 'light');
+}
+
 async function send(page: Page, text: string): Promise<void> {
   const composer = page.getByTestId('composer-input');
   await expect(composer).toBeEnabled({ timeout: 15_000 });
@@ -180,6 +189,20 @@ test('a new user reaches a group chat; every main view in light and dark, with n
   await expect(settings).toBeVisible();
   await capture(a, 'settings');
   await settings.getByRole('button', { name: 'Close Settings' }).click();
+
+  // The About dialog and a message's actions menu: audited in both themes (no screenshots).
+  await a.getByTestId('open-about').click();
+  const about = a.getByRole('dialog', { name: 'About Seed Messenger' });
+  await expect(about.getByTestId('keychain-status')).toBeVisible();
+  await auditBoth(a, 'about');
+  await about.getByRole('button', { name: 'Close About Seed Messenger' }).click();
+  const first = log.getByTestId('message').filter({ hasText: 'Reviewed, ship it!' });
+  await first.getByRole('button', { name: 'More actions' }).focus();
+  await a.keyboard.press('Shift+F10');
+  await expect(a.getByRole('menu')).toBeVisible();
+  await auditBoth(a, 'message-menu');
+  await a.keyboard.press('Escape');
+  await expect(a.getByRole('menu')).toBeHidden();
 
   // Over the body limit the composer refuses before sending, and says why; back under it, it sends.
   const composer = a.getByTestId('composer-input');

@@ -35,6 +35,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "changePassword": "function",
         "channelMessages": "function",
         "contactTrust": "function",
+        "conversationReaders": "function",
         "createChannel": "function",
         "createConversation": "function",
         "deleteQueued": "function",

@@ -69,6 +69,8 @@ function standInHandlersForUnwiredChannels(alice: Participant, origin: string, l
 
 interface RendererAlice {
   store: AppStore;
+  /** Every read receipt the store asked the pipeline for (conversation, up to which message). */
+  receipts: { id: ConversationId; timetoken: string | undefined }[];
   list: ConversationSummary[];
   counts: { transportConfig: number };
   deliver(message: unknown): void;
@@ -85,6 +87,7 @@ async function rendererAlice(alice: Participant, origin: string, dm: Conversatio
   const bridge = createBridgeClient(raw);
   const events = createBridgeEvents(raw);
   const storage = new Map<string, string>();
+  const receipts: RendererAlice['receipts'] = [];
   const env: StoreEnv = {
     events,
     now: () => Date.now(),
@@ -96,13 +99,19 @@ async function rendererAlice(alice: Participant, origin: string, dm: Conversatio
         self,
         storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) },
       });
-      return port;
+      return {
+        ...port,
+        markRead: (id, timetoken) => {
+          receipts.push({ id, timetoken });
+          return port.markRead(id, timetoken);
+        },
+      };
     },
   };
   const store = createAppStore(bridge, env);
   disposers.push(connectApp(store, env));
   disposers.push(() => store.getState().stopChat());
-  return { store, list, counts, deliver: (message) => router.deliver(message) };
+  return { store, receipts, list, counts, deliver: (message) => router.deliver(message) };
 }
 
 const rows = (store: AppStore, id: ConversationId) => {
@@ -122,7 +131,7 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
     const bob = await participant(relay, 'bob');
     const dm = await conversation('dm-renderer-ui', [alice, bob]);
     await bob.messaging.join([dm]);
-    const { store } = await rendererAlice(alice, relay.origin, summary(dm, alice, bob));
+    const { store, receipts } = await rendererAlice(alice, relay.origin, summary(dm, alice, bob));
 
     await waitFor('alice signed in, chat on, dm joined and live', () => store.getState().chat.views[dm]?.live === true);
     expect(store.getState().conversations.list.map((c) => c.conversationId)).toEqual([dm]);
@@ -135,6 +144,11 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
     expect(texts(bob, dm)).toEqual([hostile]);
     await waitFor('alice sees it sent', () => rows(store, dm).some((r) => r.kind === 'message' && r.delivery === 'sent'));
     expect(rows(store, dm)).toMatchObject([{ kind: 'message', author: 'You', mine: true, text: hostile }]);
+    // Seeing only one's own message sends no receipt.
+    const own = rows(store, dm)[0];
+    if (own?.kind !== 'message' || own.timetoken === undefined) throw new Error('no timetoken');
+    await store.getState().markSeen(dm, own.timetoken, true);
+    expect(receipts).toEqual([]);
 
     await bob.messaging.send(dm, { type: 'string', body: 'hi alice' });
     await waitFor('alice receives bob', () => rows(store, dm).length === 2);
@@ -143,8 +157,21 @@ describe('renderer chat over a stand-in bridge for unwired channels (real relay,
     expect(listed).toMatchObject([{ title: 'Bob', preview: 'hi alice', unread: 1 }]);
     expect(chatSelectors.totalUnread(store.getState())).toBe(1);
 
+    // Opening the conversation (the window active) marks nothing: only the timeline reports what was on screen.
     store.getState().selectConversation(dm);
-    await waitFor('opening the conversation marks it read', () => store.getState().chat.views[dm]?.unread === 0);
+    await store.getState().catchUp();
+    expect(receipts).toEqual([]);
+    expect(store.getState().chat.views[dm]?.unread).toBe(1);
+    const seen = rows(store, dm)[1];
+    if (seen?.kind !== 'message' || seen.timetoken === undefined) throw new Error('no timetoken');
+    // Receipts off: the local marker moves (no unread left) and nothing goes out.
+    await store.getState().markSeen(dm, seen.timetoken, false);
+    expect(store.getState().chat.views[dm]?.unread).toBe(0);
+    expect(chatSelectors.totalUnread(store.getState())).toBe(0);
+    expect(receipts).toEqual([]);
+    // Receipts on: one receipt, up to the message that was seen (not "the newest").
+    await store.getState().markSeen(dm, seen.timetoken, true);
+    expect(receipts).toEqual([{ id: dm, timetoken: seen.timetoken }]);
     await waitFor('bob sees alice read his message', () =>
       bob.messaging.view(dm).items.some((i) => i.kind === 'message' && i.readBy.includes(alice.user.userId)),
     );

@@ -161,6 +161,10 @@ describe('renderer asks main for notifications and follows navigate / trustChang
 
     shell.notifications[0]?.click();
     await waitFor('the click opened the conversation', () => store.getState().conversations.selectedId === dm);
+    // The timeline reports what it shows (chatSlice `markSeen`; here the newest message, as the view would at the bottom).
+    const newest = [...(store.getState().chat.views[dm]?.items ?? [])].reverse().find((i) => i.kind === 'message' && i.timetoken !== undefined);
+    if (newest?.kind !== 'message' || newest.timetoken === undefined) throw new Error('no message to read');
+    await store.getState().markSeen(dm, newest.timetoken, true);
     await waitFor('reading it clears the badge', () => shell.unreadCount === 0);
 
     await bob.messaging.send(dm, { type: 'string', body: 'while you look at it' });

@@ -39,7 +39,7 @@ describe('settings slice', () => {
   it('loads defaults, applies and stores the theme, follows the system in "system" mode', async () => {
     const { store, dir } = await storeForProfile(false);
     await store.getState().loadSettings();
-    expect(settingsSelectors.values(store.getState())).toEqual({ theme: 'system', notifications: 'sender-only' });
+    expect(settingsSelectors.values(store.getState())).toEqual({ theme: 'system', notifications: 'sender-only', readReceipts: true });
     store.getState().setSystemDark(true);
     expect(settingsSelectors.themeClass(store.getState())).toBe('theme-dark');
 

@@ -131,6 +131,12 @@ export const contract = {
    * (docs/client.md "Membership"), each with its typed error — shown so an attack is not silent.
    */
   refusedConversations: { args: z.tuple([]), result: z.array(refusedConversationSchema) },
+  /**
+   * How many devices of the OTHER members can be given this conversation's key: their unrevoked devices
+   * whose certificates verify (the directory; the set a new key version wraps to). 0 means no one else can
+   * read what is sent now — the UI then shows "No device can read this yet" instead of "Sent".
+   */
+  conversationReaders: { args: z.tuple([ConversationIdSchema]), result: z.object({ otherDevices: z.number().int().min(0) }) },
 
   /** Seals a message with the conversation's current key (in main); returns the envelope to publish. */
   sealMessage: { args: sealArgsSchema, result: envelopeJsonSchema },

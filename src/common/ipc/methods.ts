@@ -30,6 +30,7 @@ export const methodNames = [
   'rotateKey',
   'membershipHistory',
   'refusedConversations',
+  'conversationReaders',
   'sealMessage',
   'openMessage',
   'openMessages',

@@ -334,6 +334,10 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const kept: UserLookup = async (userId) => (await client.keptContact(userId)) ?? Promise.reject(new Error('not kept'));
       return Promise.all((await client.keptConversations()).map((c) => conversationSummary(c, self, kept, (id) => client.isNewContact(id))));
     },
+    async conversationReaders(conversationId) {
+      const { client } = await signedIn();
+      return { otherDevices: await client.otherMemberDevices(conversationId) };
+    },
     async refusedConversations() {
       const { client } = await signedIn();
       return client.refusedConversations().map(({ conversationId, error }) => ({ conversationId, code: error.code, message: error.message }));

@@ -1,5 +1,5 @@
 /**
- * The user's settings. `theme` is a personal display choice kept in the profile's `settings.json`;
+ * The user's settings. `theme` and `readReceipts` (default on) are personal choices kept in the profile's `settings.json`;
  * `notifications` is the `notificationContent` policy key, written to the user's app config
  * (`config.json`, the lowest policy layer) only through `checkUserSettingChange`, so a setting IT
  * manages is refused here in main with a typed error, whatever the renderer shows. Files are written
@@ -14,7 +14,7 @@ import { checkUserSettingChange } from '../../common/policy/enforce';
 import type { ProfilePaths } from '../profile';
 import type { PolicyHolder } from './policyHolder';
 
-const themeFileSchema = z.object({ theme: z.enum(['system', 'light', 'dark']) }).partial();
+const themeFileSchema = z.object({ theme: z.enum(['system', 'light', 'dark']), readReceipts: z.boolean() }).partial();
 
 export class SettingsFileError extends AppError {
   constructor(path: string, reason: string) {
@@ -55,14 +55,19 @@ export function createSettingsService(paths: Pick<ProfilePaths, 'dir' | 'appConf
     return {
       theme: parsed.success ? (parsed.data.theme ?? 'system') : 'system',
       notifications: policy.current().values.notificationContent,
+      readReceipts: parsed.success ? (parsed.data.readReceipts ?? true) : true,
     };
   }
 
   async function set(change: Partial<Settings>): Promise<Settings> {
     const notifications =
       change.notifications === undefined ? undefined : checkUserSettingChange(policy.current(), 'notificationContent', change.notifications);
-    if (change.theme !== undefined) {
-      await writeJsonAtomic(settingsFile, { ...(await readJsonObject(settingsFile)), theme: change.theme });
+    if (change.theme !== undefined || change.readReceipts !== undefined) {
+      const personal = {
+        ...(change.theme !== undefined ? { theme: change.theme } : {}),
+        ...(change.readReceipts !== undefined ? { readReceipts: change.readReceipts } : {}),
+      };
+      await writeJsonAtomic(settingsFile, { ...(await readJsonObject(settingsFile)), ...personal });
     }
     if (notifications !== undefined) {
       await writeJsonAtomic(paths.appConfig, { ...(await readJsonObject(paths.appConfig)), notificationContent: notifications });

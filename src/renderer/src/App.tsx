@@ -15,7 +15,7 @@ import { StoreContext } from './containers/storeContext';
 import { applyThemeClass } from './model/theme';
 import { chatSelectors } from './state/chatSlice';
 import type { StoreEnv } from './state/env';
-import { connectApp, markOpenRead } from './state/lifecycle';
+import { connectApp } from './state/lifecycle';
 import { sessionSelectors } from './state/sessionSlice';
 import { settingsSelectors } from './state/settingsSlice';
 import type { AppStore } from './state/store';
@@ -40,15 +40,11 @@ export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
       if (document.visibilityState !== 'visible' || !sessionSelectors.signedIn(store.getState())) return;
       void store.getState().loadConversations();
       if (store.getState().chat.status === 'on') void store.getState().catchUp();
-      markOpenRead(store);
     };
-    const focus = () => markOpenRead(store);
     window.addEventListener('online', catchUp);
-    window.addEventListener('focus', focus);
     document.addEventListener('visibilitychange', catchUp);
     return () => {
       window.removeEventListener('online', catchUp);
-      window.removeEventListener('focus', focus);
       document.removeEventListener('visibilitychange', catchUp);
     };
   }, [store]);

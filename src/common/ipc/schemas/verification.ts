@@ -24,5 +24,10 @@ export const contactCodeSchema = z.string().trim().min(1).max(256);
 export const settingsSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   notifications: z.enum(['full', 'sender-only', 'none']),
+  /**
+   * "Send read receipts" (docs/messaging.md §Receipts and reactions): when false no receipt is published
+   * (the local read marker still moves) and others' receipts are not shown either.
+   */
+  readReceipts: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;

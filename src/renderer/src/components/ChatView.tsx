@@ -63,6 +63,14 @@ export interface ChatViewProps {
   onOpenSecurity(): void;
   /** The row to scroll to, focus and highlight (a search hit), or null. */
   reveal?: { readonly key: string; readonly seq: number; done?(): void } | null;
+  /** This user was removed from the conversation: the banner's sentence and detail (the composer is disabled with the sentence). */
+  removed?: { sentence: string; detail: string } | null;
+  /** Message actions (the menu of each message): copy its text, forward it, delete a failed send. */
+  onCopy?(text: string): void;
+  onForward?(text: string): void;
+  onDiscard?(messageId: string): void;
+  /** The rows on screen while the window has focus (keys), for the read marker and receipts. */
+  onSeen?(keys: readonly string[]): void;
 }
 
 const keyOf = (row: DisplayRow) => row.key;
@@ -128,6 +136,13 @@ export function ChatView(props: ChatViewProps) {
           </Button>
         </div>
       )}
+      {props.removed != null && (
+        <div role="status" className="banner notice" data-testid="removed-banner">
+          <p>
+            <strong>{props.removed.sentence}</strong> {props.removed.detail}
+          </p>
+        </div>
+      )}
       <ErrorNotice error={props.membershipError} testId="membership-error" />
       <div className="history-tools">
         {!props.loaded ? (
@@ -149,8 +164,18 @@ export function ChatView(props: ChatViewProps) {
         onNearTop={props.reachedStart || !props.loaded ? undefined : props.onLoadOlder}
         testId="message-log"
         reveal={props.reveal ?? null}
+        onSeen={props.onSeen}
         render={(row) => (
-          <MessageRow row={row} onRetry={props.onRetry} onReact={props.onReact} onRetryQueued={props.onRetryQueued} onDeleteQueued={props.onDeleteQueued} />
+          <MessageRow
+            row={row}
+            onRetry={props.onRetry}
+            onReact={props.onReact}
+            onRetryQueued={props.onRetryQueued}
+            onDeleteQueued={props.onDeleteQueued}
+            onCopy={props.onCopy}
+            onForward={props.onForward}
+            onDiscard={props.onDiscard}
+          />
         )}
       />
       <p className="typing" aria-live="polite" data-testid="typing-indicator">
@@ -159,7 +184,11 @@ export function ChatView(props: ChatViewProps) {
       <ErrorNotice error={props.error} testId="chat-error" />
       <Composer
         value={props.draft}
-        disabledReason={blockText(block) ?? (props.sendBlockedReason !== undefined ? props.sendBlockedReason : props.offlineReason)}
+        disabledReason={
+          props.removed != null
+            ? props.removed.sentence
+            : (blockText(block) ?? (props.sendBlockedReason !== undefined ? props.sendBlockedReason : props.offlineReason))
+        }
         hint={props.offlineHint ?? null}
         maxBytes={props.maxBytes}
         onChange={props.onDraft}

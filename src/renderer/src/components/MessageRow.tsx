@@ -5,10 +5,15 @@
  * with the time on hover, every one with its full date and time as a tooltip and in its accessible name,
  * the first of a day under the day separator;
  * a "cannot decrypt yet" placeholder; a rejected envelope (why, in a sentence; the code in `data-code`);
- * or a membership line (with the "new" badge when it adds a new contact). The quick reactions appear on
- * hover or keyboard focus, so they do not sit under every message.
+ * or a membership line (with the "new" badge when it adds a new contact). The quick reactions and the
+ * "More actions" button appear on hover or keyboard focus, so they do not sit under every message. The
+ * actions menu (MessageMenu.tsx: react, copy text, forward, delete a send that failed or waits) opens from
+ * that button, a right-click on the message, or Shift+F10 / the ContextMenu key. A message this user
+ * forwarded is labelled "Forwarded" (here only).
  */
+import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { DisplayRow, MessageDisplay } from '../model/timelineLayout';
+import { MessageMenu, type MessageMenuItem } from './MessageMenu';
 import { NewContactBadge } from './NewContactBadge';
 import { Avatar } from './ui/Avatar';
 import { Button } from './ui/Button';
@@ -22,11 +27,17 @@ export interface MessageRowProps {
   /** A send in main's offline queue: try it again (after a stop), or delete it (it never goes out). */
   onRetryQueued?(messageId: string): void;
   onDeleteQueued?(messageId: string): void;
+  /** Copies the message's text (the browser's clipboard). */
+  onCopy?(text: string): void;
+  /** Opens the forward dialog with the message's text. */
+  onForward?(text: string): void;
+  /** Deletes a send that failed in the pipeline (never published). */
+  onDiscard?(messageId: string): void;
 }
 
-const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', read: 'Read', failed: 'Not sent' } as const;
+const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', read: 'Read', failed: 'Not sent', unreadable: 'No device can read this yet' } as const;
 
-export function MessageRow({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps) {
+export function MessageRow({ row, ...actions }: MessageRowProps) {
   switch (row.kind) {
     case 'system':
       return (
@@ -53,15 +64,43 @@ export function MessageRow({ row, onRetry, onReact, onRetryQueued, onDeleteQueue
         </p>
       );
     case 'message':
-      return <MessageBubble row={row} onRetry={onRetry} onReact={onReact} onRetryQueued={onRetryQueued} onDeleteQueued={onDeleteQueued} />;
+      return <MessageBubble row={row} {...actions} />;
     default:
       throw new Error(`unknown row ${JSON.stringify(row satisfies never)}`);
   }
 }
 
-function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }: MessageRowProps & { row: MessageDisplay }) {
+/** The actions of a message's menu, in order; a delete only for a send that failed or waits in the queue. */
+export function messageMenuItems(
+  row: MessageDisplay,
+  actions: Pick<MessageRowProps, 'onReact' | 'onCopy' | 'onForward' | 'onDiscard' | 'onDeleteQueued'>,
+): MessageMenuItem[] {
+  const items: MessageMenuItem[] = [];
+  const timetoken = row.timetoken;
+  if (timetoken !== undefined) {
+    for (const v of QUICK_REACTIONS) {
+      const mine = row.reactions.some((r) => r.value === v && r.mine);
+      items.push({ label: mine ? `Remove reaction ${v}` : `React with ${v}`, testId: `menu-react-${v}`, act: () => actions.onReact(timetoken, v, mine) });
+    }
+  }
+  const { onCopy, onForward, onDiscard, onDeleteQueued } = actions;
+  if (onCopy) items.push({ label: 'Copy text', testId: 'menu-copy', act: () => onCopy(row.text) });
+  if (onForward) items.push({ label: 'Forward…', testId: 'menu-forward', act: () => onForward(row.text) });
+  if (row.queued && onDeleteQueued) items.push({ label: 'Delete', danger: true, testId: 'menu-delete', act: () => onDeleteQueued(row.messageId) });
+  else if (row.delivery === 'failed' && onDiscard) items.push({ label: 'Delete', danger: true, testId: 'menu-delete', act: () => onDiscard(row.messageId) });
+  return items;
+}
+
+function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued, onCopy, onForward, onDiscard }: MessageRowProps & { row: MessageDisplay }) {
   const timetoken = row.timetoken;
   const iso = new Date(row.sentAt).toISOString();
+  const [menu, setMenu] = useState(false);
+  const more = useRef<HTMLButtonElement>(null);
+  const items = messageMenuItems(row, { onReact, onCopy, onForward, onDiscard, onDeleteQueued });
+  const openMenu = (e: MouseEvent | KeyboardEvent) => {
+    e.preventDefault();
+    if (items.length > 0) setMenu(true);
+  };
   return (
     <>
       {row.day !== null && (
@@ -70,10 +109,14 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
         </p>
       )}
       <article
-        className={`message chat-message${row.mine ? ' mine' : ''}${row.groupStart ? ' group-start' : ''}`}
+        className={`message chat-message${row.mine ? ' mine' : ''}${row.groupStart ? ' group-start' : ''}${menu ? ' menu-open' : ''}`}
         data-testid="message"
         data-message-id={row.messageId}
         aria-label={`${row.author}, ${row.fullTime}`}
+        onContextMenu={openMenu}
+        onKeyDown={(e) => {
+          if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) openMenu(e);
+        }}
       >
         <div className="message-gutter">
           {row.groupStart ? (
@@ -90,6 +133,11 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
             {row.clock}
           </time>
         </header>
+        {row.forwarded === true && (
+          <p className="forwarded-label muted" data-testid="forwarded-label">
+            ↪ Forwarded
+          </p>
+        )}
         <p className="message-text" dir="auto" data-testid="message-text">
           {row.text}
         </p>
@@ -147,14 +195,37 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued }:
             </span>
           )}
         </footer>
-        {timetoken !== undefined && (
-          <span className="message-toolbar" role="group" aria-label="React">
-            {QUICK_REACTIONS.filter((v) => !row.reactions.some((r) => r.value === v)).map((v) => (
-              <button key={v} type="button" aria-label={`React with ${v}`} title={`React with ${v}`} onClick={() => onReact(timetoken, v, false)}>
-                {v}
-              </button>
-            ))}
+        {items.length > 0 && (
+          <span className="message-toolbar" role="group" aria-label="Message actions">
+            {timetoken !== undefined &&
+              QUICK_REACTIONS.filter((v) => !row.reactions.some((r) => r.value === v)).map((v) => (
+                <button key={v} type="button" aria-label={`React with ${v}`} title={`React with ${v}`} onClick={() => onReact(timetoken, v, false)}>
+                  {v}
+                </button>
+              ))}
+            <button
+              ref={more}
+              type="button"
+              aria-label="More actions"
+              title="More actions (Shift+F10)"
+              aria-haspopup="menu"
+              aria-expanded={menu}
+              onClick={() => setMenu((open) => !open)}
+              data-testid="message-more"
+            >
+              ⋯
+            </button>
           </span>
+        )}
+        {menu && (
+          <MessageMenu
+            label={`Actions for ${row.mine ? 'your' : `${row.author}'s`} message at ${row.clock}`}
+            items={items}
+            onClose={(refocus) => {
+              setMenu(false);
+              if (refocus) more.current?.focus();
+            }}
+          />
         )}
       </article>
     </>

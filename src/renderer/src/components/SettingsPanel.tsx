@@ -1,5 +1,5 @@
 /**
- * Presentational: settings (theme light/dark/system, notifications); a setting IT manages is locked and
+ * Presentational: settings (theme light/dark/system, notifications, read receipts); a setting IT manages is locked and
  * labelled with who manages it (docs/deployment.md §2, "Precedence, groups and locking").
  */
 import type { Settings } from '../../../common/ipc/schemas/verification';
@@ -63,6 +63,22 @@ export function SettingsPanel({ values, notifications, notificationsLock, error,
             Locked: {notificationsLock.label}
           </p>
         )}
+      </div>
+      <div className="field" data-testid="read-receipts-setting">
+        <label>
+          <input
+            type="checkbox"
+            checked={values.readReceipts !== false}
+            aria-describedby="read-receipts-hint"
+            onChange={(e) => onChange({ readReceipts: e.target.checked })}
+            data-testid="read-receipts"
+          />{' '}
+          Send read receipts
+        </label>
+        <p id="read-receipts-hint" className="muted">
+          When this is off, others are not told which messages you read, and you do not see who read yours. Unread counts on this computer still follow what you
+          read.
+        </p>
       </div>
       <ErrorNotice error={error} testId="settings-error" />
     </Dialog>

@@ -5,7 +5,10 @@
  * the visible row in place when older rows are prepended, asks for more when scrolled near the top, and
  * offers a "newest" button when rows arrive below while the user reads further up. Given `reveal` (a search
  * hit), it scrolls that row to the middle of the view, keeps it there while row heights are measured, moves
- * keyboard focus to it and marks it (`data-revealed`; styles.css flashes it briefly).
+ * keyboard focus to it and marks it (`data-revealed`; styles.css flashes it briefly). Given `onSeen`, an
+ * IntersectionObserver follows which rows are on screen (at least half of the row, or of the view for a
+ * taller row) and reports their keys whenever that changes or the window comes back into focus — only
+ * while the page is visible and the window has focus (`document.hasFocus()`).
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
 import { computeWindow, offsetOf } from '../model/windowing';
@@ -24,12 +27,19 @@ export interface VirtualListProps<T> {
    * once the row has focus (the jump is then forgotten, so coming back to the list does not jump again).
    */
   reveal?: { readonly key: string; readonly seq: number; done?(): void } | null;
+  /** The keys of the rows on screen, reported only while the window has focus (read receipts). */
+  onSeen?(keys: readonly string[]): void;
+}
+
+/** True when the window is in front and has focus: what is on screen now is being looked at. */
+export function windowHasFocus(): boolean {
+  return document.visibilityState === 'visible' && document.hasFocus();
 }
 
 const NEAR_TOP = 120;
 const AT_BOTTOM = 40;
 
-export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, overscan = 6, onNearTop, testId, reveal = null }: VirtualListProps<T>) {
+export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, overscan = 6, onNearTop, testId, reveal = null, onSeen }: VirtualListProps<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
   const [, setMeasured] = useState(0);
@@ -95,6 +105,71 @@ export function VirtualList<T>({ items, keyOf, render, label, estimate = 56, ove
     focusKey.current = null;
     row.focus({ preventScroll: true });
     reveal?.done?.();
+  });
+
+  // Which rows are on screen (for `onSeen`): observed as they render, forgotten as they leave the DOM.
+  const seenListener = useRef(onSeen);
+  seenListener.current = onSeen;
+  const onScreen = useRef(new Set<string>());
+  const observed = useRef(new Map<string, Element>());
+  const observer = useRef<IntersectionObserver | null>(null);
+  const reportSeen = useCallback(() => {
+    if (seenListener.current === undefined || onScreen.current.size === 0 || !windowHasFocus()) return;
+    seenListener.current([...onScreen.current]);
+  }, []);
+  useEffect(() => {
+    const root = scroller.current;
+    if (!root || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const key = (entry.target as HTMLElement).dataset.key;
+          if (key === undefined) continue;
+          const viewHeight = entry.rootBounds?.height ?? Number.POSITIVE_INFINITY;
+          const shown = entry.isIntersecting && (entry.intersectionRatio >= 0.5 || entry.intersectionRect.height >= viewHeight / 2);
+          if (shown) onScreen.current.add(key);
+          else onScreen.current.delete(key);
+        }
+        reportSeen();
+      },
+      { root, threshold: [0, 0.5, 1] },
+    );
+    observer.current = io;
+    const visibleNow = () => reportSeen();
+    window.addEventListener('focus', visibleNow);
+    document.addEventListener('visibilitychange', visibleNow);
+    const tracked = observed.current;
+    const shown = onScreen.current;
+    return () => {
+      io.disconnect();
+      observer.current = null;
+      tracked.clear();
+      shown.clear();
+      window.removeEventListener('focus', visibleNow);
+      document.removeEventListener('visibilitychange', visibleNow);
+    };
+  }, [reportSeen]);
+  useEffect(() => {
+    const io = observer.current;
+    const root = scroller.current;
+    if (!io || !root) return;
+    const present = new Set<string>();
+    for (const el of root.querySelectorAll<HTMLElement>('[data-key]')) {
+      const key = el.dataset.key;
+      if (key === undefined) continue;
+      present.add(key);
+      const before = observed.current.get(key);
+      if (before === el) continue;
+      if (before !== undefined) io.unobserve(before);
+      observed.current.set(key, el);
+      io.observe(el);
+    }
+    for (const [key, el] of observed.current) {
+      if (present.has(key)) continue;
+      io.unobserve(el);
+      observed.current.delete(key);
+      onScreen.current.delete(key);
+    }
   });
 
   function onScroll(e: UIEvent<HTMLDivElement>) {

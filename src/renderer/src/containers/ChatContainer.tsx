@@ -2,18 +2,21 @@
  * Container: binds one conversation's view, draft, trust state and actions to the chat view; lays the
  * rows out (day separators, groups; model/timelineLayout.ts) and sums the members' trust up in one word.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ConversationId } from '../../../common/ids';
 import { MAX_BRIDGE_BODY } from '../../../common/ipc/schemas/messages';
 import { ChatView } from '../components/ChatView';
+import { ForwardDialog } from '../components/ForwardDialog';
 import { chatTrust } from '../model/chatTrust';
 import { membershipLines } from '../model/membershipLines';
 import { conversationTitle, directPeer, isNewContact, peopleOf } from '../model/people';
 import { currentTimer, disappearingHeader, timerChangesOf, withExpiry } from '../model/disappearing';
+import { newestSeen, withoutReceipts } from '../model/readMarker';
 import { layoutTimeline } from '../model/timelineLayout';
-import { timelineRows, typingLine } from '../model/timelineRows';
+import { timelineRows, typingLine, withLocalMarks, withoutReaders } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
+import { departuresSelectors, REMOVED_DETAIL, REMOVED_SENTENCE } from '../state/departuresSlice';
 import { disappearingSelectors } from '../state/disappearingSlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { settingsSelectors } from '../state/settingsSlice';
@@ -25,7 +28,10 @@ const OFFLINE_HINT = "You're offline. Messages you send now are kept on this com
 
 export function ChatContainer({ conversationId }: { conversationId: ConversationId }) {
   const store = useAppStoreApi();
-  const conversation = useAppStore(conversationsSelectors.selected);
+  const listed = useAppStore(conversationsSelectors.selected);
+  const removed = useAppStore(departuresSelectors.removedOf(conversationId));
+  // Removed from it: shown as the list last had it, with the removal said and the composer off.
+  const conversation = listed ?? removed;
   const selfUserId = useAppStore(sessionSelectors.selfUserId);
   const view = useAppStore(chatSelectors.view(conversationId));
   const history = useAppStore(conversationsSelectors.historyOf(conversationId));
@@ -40,6 +46,12 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const network = useAppStore(chatSelectors.network);
   const trust = useAppStore(trustSelectors.byUser);
   const requireVerified = useAppStore(settingsSelectors.requireVerifiedContacts);
+  const readReceipts = useAppStore(settingsSelectors.readReceipts);
+  const readable = useAppStore(chatSelectors.readable(conversationId));
+  const forwardedIds = useAppStore(chatSelectors.forwarded);
+  const discarded = useAppStore(chatSelectors.discarded);
+  const allConversations = useAppStore(conversationsSelectors.list);
+  const [forwarding, setForwarding] = useState<{ text: string; busy: boolean } | null>(null);
   const members = conversation?.members ?? [];
   const lines = useMemo(() => membershipLines(history, selfUserId, (p) => isNewContact(p, trust)), [history, selfUserId, trust]);
   // Senders are named from the members, then from everyone the verified history names (former members keep their name).
@@ -50,46 +62,81 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const rows = useMemo(() => {
     // The slice's clock ticks every few seconds; a row made between two ticks takes the time it is made.
     const at = Math.max(now, Date.now());
-    return layoutTimeline(withExpiry(timelineRows(view, lines, people, selfUserId, { entries, delivered }), timers, new Set(expired), at), at);
-  }, [view, lines, people, selfUserId, entries, delivered, timers, expired, now]);
+    const made = withLocalMarks(timelineRows(view, lines, people, selfUserId, { entries, delivered }), forwardedIds, discarded);
+    const shown = readable ? made : withoutReaders(made);
+    return layoutTimeline(withExpiry(readReceipts ? shown : withoutReceipts(shown), timers, new Set(expired), at), at);
+  }, [view, lines, people, selfUserId, entries, delivered, timers, expired, now, readReceipts, readable, forwardedIds, discarded]);
+  // Whether anyone else can read it: asked when the conversation opens and when its members change (and after each send).
+  const memberKey = members.map((m) => m.userId).join(',');
+  useEffect(() => {
+    void store.getState().loadReaders(conversationId);
+  }, [store, conversationId, memberKey]);
   const revealed = useRevealedRow(conversationId, rows);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
   const s = store.getState();
   const peer = directPeer(conversation, selfUserId);
   const subtitle = conversation.kind === 'group' ? `${members.length} ${members.length === 1 ? 'member' : 'members'}` : 'Direct message';
+  const targets = allConversations
+    .filter((c) => c.conversationId !== conversationId)
+    .map((c) => ({ conversationId: c.conversationId as string, title: conversationTitle(c, selfUserId) }));
   return (
-    <ChatView
-      title={conversationTitle(conversation, selfUserId)}
-      avatarId={peer?.userId ?? null}
-      people={members.map((m) => ({ id: m.userId, name: m.displayName }))}
-      trust={chatTrust(conversation, trust, selfUserId)}
-      maxBytes={MAX_BRIDGE_BODY}
-      newContact={peer !== null && isNewContact(peer, trust) ? peer.displayName : null}
-      membershipError={historyError}
-      subtitle={subtitle}
-      disappearing={disappearingHeader(currentTimer(timers))}
-      rows={rows}
-      typing={typingLine(view, people, selfUserId)}
-      draft={draft}
-      block={block}
-      offlineReason={offlineReason}
-      sendBlockedReason={chatStatus === 'starting' ? offlineReason : null}
-      offlineHint={network === 'offline' || chatStatus === 'error' ? OFFLINE_HINT : null}
-      onRetryQueued={(id) => void s.retryQueued(conversationId, id as Parameters<typeof s.retryQueued>[1])}
-      onDeleteQueued={(id) => void s.deleteQueued(conversationId, id as Parameters<typeof s.deleteQueued>[1])}
-      loaded={view !== undefined}
-      reachedStart={view?.reachedStart ?? false}
-      loadingOlder={loadingOlder}
-      error={error}
-      onDraft={(text) => s.setDraft(conversationId, text)}
-      onSend={() => void s.sendDraft(conversationId)}
-      onRetry={(id) => void s.retrySend(conversationId, id as Parameters<typeof s.retrySend>[1])}
-      onReact={(tt, value, mine) => void s.toggleReaction(conversationId, tt, value, mine)}
-      onLoadOlder={() => void s.loadOlder(conversationId)}
-      onOpenMembers={() => s.openPanel('members')}
-      onOpenSecurity={() => s.openPanel('security')}
-      reveal={revealed}
-    />
+    <>
+      <ChatView
+        title={conversationTitle(conversation, selfUserId)}
+        avatarId={peer?.userId ?? null}
+        people={members.map((m) => ({ id: m.userId, name: m.displayName }))}
+        trust={chatTrust(conversation, trust, selfUserId)}
+        maxBytes={MAX_BRIDGE_BODY}
+        newContact={peer !== null && isNewContact(peer, trust) ? peer.displayName : null}
+        membershipError={listed === null ? null : historyError}
+        removed={listed === null && removed !== null ? { sentence: REMOVED_SENTENCE, detail: REMOVED_DETAIL } : null}
+        subtitle={subtitle}
+        disappearing={disappearingHeader(currentTimer(timers))}
+        rows={rows}
+        typing={typingLine(view, people, selfUserId)}
+        draft={draft}
+        block={block}
+        offlineReason={offlineReason}
+        sendBlockedReason={chatStatus === 'starting' ? offlineReason : null}
+        offlineHint={network === 'offline' || chatStatus === 'error' ? OFFLINE_HINT : null}
+        onRetryQueued={(id) => void s.retryQueued(conversationId, id as Parameters<typeof s.retryQueued>[1])}
+        onDeleteQueued={(id) => void s.deleteQueued(conversationId, id as Parameters<typeof s.deleteQueued>[1])}
+        loaded={view !== undefined}
+        reachedStart={view?.reachedStart ?? false}
+        loadingOlder={loadingOlder}
+        error={listed === null ? null : error}
+        onDraft={(text) => s.setDraft(conversationId, text)}
+        onSend={() => void s.sendDraft(conversationId)}
+        onRetry={(id) => void s.retrySend(conversationId, id as Parameters<typeof s.retrySend>[1])}
+        onReact={(tt, value, mine) => void s.toggleReaction(conversationId, tt, value, mine)}
+        onLoadOlder={() => void s.loadOlder(conversationId)}
+        onOpenMembers={() => s.openPanel('members')}
+        onOpenSecurity={() => s.openPanel('security')}
+        reveal={revealed}
+        onCopy={(text) => void navigator.clipboard?.writeText(text).catch(() => undefined)}
+        onForward={(text) => setForwarding({ text, busy: false })}
+        onDiscard={(id) => s.discardFailed(conversationId, id as Parameters<typeof s.discardFailed>[1])}
+        onSeen={(keys) => {
+          const seen = new Set(keys);
+          const newest = newestSeen(rows.flatMap((r) => (r.kind === 'message' && seen.has(r.key) ? [r.timetoken] : [])));
+          if (newest !== undefined) void s.markSeen(conversationId, newest, readReceipts);
+        }}
+      />
+      {forwarding !== null && (
+        <ForwardDialog
+          text={forwarding.text}
+          targets={targets}
+          busy={forwarding.busy}
+          onClose={() => setForwarding(null)}
+          onForward={(to) => {
+            setForwarding({ ...forwarding, busy: true });
+            void s
+              .forwardMessage(to as ConversationId, forwarding.text)
+              .then((sent) => (sent ? setForwarding(null) : setForwarding({ ...forwarding, busy: false })));
+          }}
+        />
+      )}
+    </>
   );
 }

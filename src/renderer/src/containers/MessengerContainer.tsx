@@ -16,6 +16,7 @@ import { describeError } from '../model/uiError';
 import { broadcastSelectors } from '../state/broadcastSlice';
 import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
+import { departuresSelectors } from '../state/departuresSlice';
 import { disappearingSelectors } from '../state/disappearingSlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { BroadcastContainer } from './BroadcastContainer';
@@ -43,7 +44,13 @@ export function MessengerContainer() {
   const area = useAppStore(broadcastSelectors.area);
   // The list's times move on once a minute (the store's clock ticks more often).
   const minute = useAppStore((st) => Math.floor(disappearingSelectors.now(st) / 60_000));
-  const rows = useMemo(() => conversationRows(list, views, selfUserId, query), [list, views, selfUserId, query]);
+  const removed = useAppStore(departuresSelectors.removed);
+  // A conversation this user was removed from stays listed (its chat says so).
+  const rows = useMemo(() => {
+    const listed = new Set(list.map((c) => c.conversationId as string));
+    const departed = Object.values(removed).filter((c) => !listed.has(c.conversationId));
+    return conversationRows(departed.length === 0 ? list : [...list, ...departed], views, selfUserId, query);
+  }, [list, removed, views, selfUserId, query]);
   const s = store.getState();
   const user = session?.state === 'signedIn' ? session.user : null;
   const [confirmSignOut, setConfirmSignOut] = useState(false);

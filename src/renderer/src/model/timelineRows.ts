@@ -15,7 +15,8 @@ import { nameOf, type Named } from './people';
 import type { OutboxEntryView } from '../../../common/ipc/schemas/outbox';
 import { queuedStatus } from './outboxRows';
 
-export type DeliveryLabel = 'sending' | 'sent' | 'read' | 'failed';
+/** `unreadable`: sent, but no other member has a device that can read it ("No device can read this yet"). */
+export type DeliveryLabel = 'sending' | 'sent' | 'read' | 'failed' | 'unreadable';
 
 /** A send in main's offline queue (model/outboxRows.ts): waiting for the network, or stopped with a reason. */
 export interface QueuedLabel {
@@ -57,6 +58,8 @@ export type TimelineRow =
       readonly failure: string | null;
       readonly reactions: readonly ReactionChip[];
       readonly readBy: readonly string[];
+      /** This user forwarded it (shown "Forwarded" in this window only; nothing on the wire says so). */
+      readonly forwarded?: boolean;
       /** Set on a send that waits in main's offline queue (then `delivery` is null). */
       readonly queued?: QueuedLabel;
       /** Under a disappearing timer: the time left, in words (model/disappearing.ts). */
@@ -116,6 +119,30 @@ export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId:
     default:
       throw new Error(`unknown item ${JSON.stringify(item satisfies never)}`);
   }
+}
+
+/**
+ * This user's sends that went out while no other member has a device that can read the conversation (main's
+ * `conversationReaders` answered 0): "No device can read this yet" instead of "Sent".
+ */
+export function withoutReaders(rows: readonly TimelineRow[]): TimelineRow[] {
+  return rows.map((r) => (r.kind === 'message' && r.mine && r.delivery === 'sent' ? { ...r, delivery: 'unreadable' } : r));
+}
+
+/**
+ * This window's own marks on its rows: messages this user forwarded get `forwarded`, failed sends this user
+ * deleted are left out.
+ */
+export function withLocalMarks(
+  rows: readonly TimelineRow[],
+  forwarded: Readonly<Record<string, true>>,
+  discarded: Readonly<Record<string, true>>,
+): TimelineRow[] {
+  return rows.flatMap((r): TimelineRow[] => {
+    if (r.kind !== 'message') return [r];
+    if (discarded[r.messageId] && r.delivery === 'failed') return [];
+    return forwarded[r.messageId] ? [{ ...r, forwarded: true }] : [r];
+  });
 }
 
 /** Milliseconds of a PubNub timetoken (100 ns units). */

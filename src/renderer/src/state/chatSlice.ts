@@ -8,6 +8,9 @@
  * A send that cannot go out now (the relay or the key service out of reach), or any send while messaging
  * is not running or earlier sends still wait, goes to main's encrypted offline queue (`queueMessage`),
  * which sends it when the network returns; the queue's entries are mirrored here per conversation.
+ * Reading is reported by the timeline (`markSeen`): the newest message that was on screen while the window
+ * had focus moves the local read marker (the unread badges, model/readMarker.ts) and, when the user sends
+ * read receipts, the receipt others see. Opening or focusing a conversation alone marks nothing.
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
@@ -19,6 +22,8 @@ import type { ConversationView } from '../../../common/messaging/messaging';
 import { sendableDraft } from '../model/composerKeys';
 import { toUiError, type UiError } from '../model/uiError';
 import { findReveal } from '../model/reveal';
+import { laterTimetoken, storageReadMarkers, withLocalRead, type ReadMarkerStore } from '../model/readMarker';
+import { compareTimetokens } from '../../../common/messaging/timetoken';
 import type { ChatPort, StoreEnv } from './env';
 
 export interface ChatSlice {
@@ -40,18 +45,44 @@ export interface ChatSlice {
     storeFailed: boolean;
     /** The message to scroll to and highlight (a search hit, `revealMessage`); `seq` tells two jumps to one message apart. */
     reveal: Reveal | null;
+    /** The local read marker per conversation: the newest message seen on screen (kept apart from the receipt sent). */
+    readMarks: Record<string, string>;
+    /**
+     * Per conversation, how many devices of the other members can be given its key (main's
+     * `conversationReaders`); 0: this user's sends read "No device can read this yet". Absent: not known.
+     */
+    readers: Record<string, number>;
+    /** Messages this user forwarded (labelled "Forwarded" here only; nothing on the wire says so). */
+    forwarded: Record<string, true>;
+    /** Failed sends this user deleted (never published; no longer shown). */
+    discarded: Record<string, true>;
   };
   startChat(self: Parameters<NonNullable<StoreEnv['startChat']>>[0]): Promise<void>;
   attachChat(port: ChatPort): void;
   stopChat(): Promise<void>;
   joinConversations(ids: readonly ConversationId[]): Promise<void>;
+  /** Stops following conversations (this user was removed): their timelines stay readable. */
+  leaveConversations(ids: readonly ConversationId[]): void;
   /** Fetches what was missed (after a network change or a wake from sleep). */
   catchUp(): Promise<void>;
   setDraft(id: ConversationId, text: string): void;
   sendDraft(id: ConversationId): Promise<void>;
+  /**
+   * Sends `text` to another conversation as a new message of this user, labelled "Forwarded" in this
+   * window only (no protocol change: the recipients see an ordinary message). True once it is sent or queued.
+   */
+  forwardMessage(to: ConversationId, text: string): Promise<boolean>;
+  /** Deletes a send that failed (it was never published): it is no longer shown. */
+  discardFailed(id: ConversationId, messageId: MessageId): void;
   retrySend(id: ConversationId, messageId: MessageId): Promise<void>;
   loadOlder(id: ConversationId): Promise<void>;
-  markRead(id: ConversationId): Promise<void>;
+  /**
+   * The timeline showed messages up to `timetoken` while the window had focus: the local read marker moves
+   * there, and a read receipt up to it is published when `sendReceipt` (the "Send read receipts" setting).
+   */
+  markSeen(id: ConversationId, timetoken: string, sendReceipt: boolean): Promise<void>;
+  /** Asks main whether any other member has a device that can read this conversation (after opening it, after a send). */
+  loadReaders(id: ConversationId): Promise<void>;
   toggleReaction(id: ConversationId, timetoken: string, value: string, mine: boolean): Promise<void>;
   loadOutbox(id: ConversationId): Promise<void>;
   retryQueued(id: ConversationId, messageId: MessageId): Promise<void>;
@@ -85,7 +116,8 @@ export type RevealOutcome = 'shown' | 'beyond' | 'missing' | 'failed';
 export const REVEAL_MAX = 2_000;
 
 /** The bridge calls of main's offline queue. */
-export type OutboxBridge = Pick<BridgeClient, 'queueMessage' | 'listOutbox' | 'retryQueued' | 'deleteQueued'>;
+export type OutboxBridge = Pick<BridgeClient, 'queueMessage' | 'listOutbox' | 'retryQueued' | 'deleteQueued'> &
+  Partial<Pick<BridgeClient, 'conversationReaders'>>;
 
 export const initialChatState: ChatSlice['chat'] = {
   status: 'off',
@@ -99,6 +131,10 @@ export const initialChatState: ChatSlice['chat'] = {
   network: 'online',
   storeFailed: false,
   reveal: null,
+  readMarks: {},
+  readers: {},
+  forwarded: {},
+  discarded: {},
 };
 
 /** A new message id as the pipeline makes them (16 random bytes, base64url). */
@@ -115,11 +151,21 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
     let port: ChatPort | null = null;
     let detach: (() => void)[] = [];
     let revealSeq = 0;
+    /** The signed-in user (their own messages are never unread) and where their read markers are kept. */
+    let selfUserId: string | null = null;
+    const markers: ReadMarkerStore = env.readMarkers ?? storageReadMarkers(typeof localStorage === 'undefined' ? undefined : localStorage);
+    /** The pipeline's views as it gave them (the store holds them with the local read marker applied). */
+    const raw = new Map<string, ConversationView>();
     const patch = (p: Partial<ChatSlice['chat']>) => set((s) => ({ chat: { ...s.chat, ...p } }));
+    const show = (id: ConversationId, view: ConversationView) =>
+      patch({ views: { ...get().chat.views, [id]: withLocalRead(view, get().chat.readMarks[id], selfUserId) } });
     const refresh = (id: ConversationId) => {
       if (port === null) return;
       const view = port.view(id);
-      if (get().chat.views[id] !== view) patch({ views: { ...get().chat.views, [id]: view } });
+      if (raw.get(id) !== view || get().chat.views[id] === undefined) {
+        raw.set(id, view);
+        show(id, view);
+      }
       if (view.live && get().chat.network === 'offline') {
         // Connected again: main tries its queue when the renderer fetches access (transportConfig).
         patch({ network: 'online' });
@@ -146,6 +192,25 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
       void get().loadOutbox(conversationId);
     });
     env.events.on('localStoreFailed', () => patch({ storeFailed: true }));
+    /**
+     * Sends a text through the pipeline: once more after a token refresh when the relay denied a
+     * conversation created a moment ago; to main's queue when it must wait for the network. `started`
+     * learns the message id as soon as the pipeline gave it one.
+     */
+    async function publish(p: ChatPort, id: ConversationId, text: string, started?: (messageId: MessageId) => void): Promise<void> {
+      let outcome = await p.send(id, { type: 'string', body: text });
+      started?.(outcome.id);
+      // A conversation created a moment ago may not be in the token yet: fetch a fresh one and send again once.
+      if (outcome.state === 'failed' && outcome.code === 'access_denied' && (await p.refreshAccess?.())) outcome = await p.retry(id, outcome.id);
+      if (bridge !== undefined && waitsForNetwork(outcome)) {
+        const item = p.view(id).items.find((i) => i.kind === 'message' && i.id === outcome.id);
+        if (item?.kind === 'message' && item.message.type === 'string')
+          await queue(id, { id: item.id, sentAt: item.message.sentAt, type: 'string', body: item.message.body });
+      } else if (outcome.state === 'sent') {
+        patch({ network: 'online' });
+        void get().loadReaders(id);
+      }
+    }
     async function guarded(work: (p: ChatPort) => Promise<unknown>): Promise<void> {
       if (port === null) {
         const cause = get().chat.startError;
@@ -162,6 +227,7 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
       chat: initialChatState,
       async startChat(self) {
         if (env.startChat === null || port !== null) return;
+        selfUserId = self.userId;
         patch({ status: 'starting', error: null, startError: null });
         try {
           get().attachChat(await env.startChat(self));
@@ -191,16 +257,35 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
         port = null;
         for (const d of detach) d();
         detach = [];
+        raw.clear();
+        selfUserId = null;
         set({ chat: initialChatState });
         if (current) await current.dispose();
       },
       async joinConversations(ids) {
         for (const id of ids) void get().loadOutbox(id);
+        if (selfUserId !== null) {
+          const marks = { ...get().chat.readMarks };
+          for (const id of ids) {
+            const kept = laterTimetoken(marks[id], markers.load(selfUserId, id));
+            if (kept !== undefined) marks[id] = kept;
+          }
+          patch({ readMarks: marks });
+        }
         await guarded(async (p) => {
           await p.refreshAccess?.();
           await p.join(ids);
           for (const id of ids) refresh(id);
         });
+      },
+      leaveConversations(ids) {
+        if (port === null || ids.length === 0) return;
+        try {
+          port.leave(ids);
+          for (const id of ids) refresh(id);
+        } catch (e) {
+          patch({ error: toUiError(e) });
+        }
       },
       setDraft(id, text) {
         patch({ drafts: { ...get().chat.drafts, [id]: text } });
@@ -226,15 +311,35 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
         await guarded(async (p) => {
           patch({ drafts: { ...get().chat.drafts, [id]: '' } });
           void p.setTyping(id, false).catch(() => {});
-          let outcome = await p.send(id, { type: 'string', body: text });
-          // A conversation created a moment ago may not be in the token yet: fetch a fresh one and send again once.
-          if (outcome.state === 'failed' && outcome.code === 'access_denied' && (await p.refreshAccess?.())) outcome = await p.retry(id, outcome.id);
-          if (bridge !== undefined && waitsForNetwork(outcome)) {
-            const item = p.view(id).items.find((i) => i.kind === 'message' && i.id === outcome.id);
-            if (item?.kind === 'message' && item.message.type === 'string')
-              await queue(id, { id: item.id, sentAt: item.message.sentAt, type: 'string', body: item.message.body });
-          } else if (outcome.state === 'sent') patch({ network: 'online' });
+          await publish(p, id, text);
         });
+      },
+      async forwardMessage(to, text) {
+        const body = sendableDraft(text);
+        if (body === null) return false;
+        const forwarded = (messageId: string) => patch({ forwarded: { ...get().chat.forwarded, [messageId]: true } });
+        if (port === null || (bridge !== undefined && (get().chat.outbox[to] ?? []).some((e) => e.state === 'queued'))) {
+          try {
+            const messageId = newMessageId();
+            forwarded(messageId);
+            await queue(to, { id: messageId, sentAt: env.now(), type: 'string', body });
+            return true;
+          } catch (e) {
+            patch({ error: toUiError(e) });
+            return false;
+          }
+        }
+        let done = false;
+        await guarded(async (p) => {
+          await publish(p, to, body, forwarded);
+          done = true;
+        });
+        return done;
+      },
+      discardFailed(id, messageId) {
+        const item = get().chat.views[id]?.items.find((i) => i.kind === 'message' && i.id === messageId);
+        if (item?.kind !== 'message' || item.delivery?.state !== 'failed') return;
+        patch({ discarded: { ...get().chat.discarded, [messageId]: true } });
       },
       retrySend: (id, messageId) => guarded((p) => p.retry(id, messageId)),
       catchUp: () => guarded((p) => p.catchUp()),
@@ -244,7 +349,36 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
         await guarded((p) => p.loadOlder(id));
         patch({ loadingOlder: { ...get().chat.loadingOlder, [id]: false } });
       },
-      markRead: (id) => guarded((p) => p.markRead(id)),
+      async loadReaders(id) {
+        if (bridge?.conversationReaders === undefined) return;
+        try {
+          const { otherDevices } = await bridge.conversationReaders(id);
+          if (get().chat.readers[id] !== otherDevices) patch({ readers: { ...get().chat.readers, [id]: otherDevices } });
+        } catch {
+          // Not known (offline, signed out): the sends keep reading "Sent".
+        }
+      },
+      async markSeen(id, timetoken, sendReceipt) {
+        const before = get().chat.readMarks[id];
+        const mark = laterTimetoken(before, timetoken)!;
+        if (mark !== before) {
+          patch({ readMarks: { ...get().chat.readMarks, [id]: mark } });
+          if (selfUserId !== null) markers.save(selfUserId, id, mark);
+          const shown = raw.get(id);
+          if (shown !== undefined) show(id, shown);
+        }
+        const view = raw.get(id);
+        // The receipt says only what was seen: up to `timetoken`, and only when it covers a message of someone
+        // else that no receipt of this user covers yet (none for one's own messages alone).
+        if (!sendReceipt || port === null || view === undefined || !hasUnreceipted(view, timetoken, selfUserId)) return;
+        try {
+          await port.markRead(id, timetoken);
+        } catch (e) {
+          // Offline: the calm status line; the next time the rows are on screen the receipt goes again.
+          if (lostNetwork(e)) patch({ network: 'offline' });
+          else patch({ error: toUiError(e) });
+        }
+      },
       toggleReaction: (id, timetoken, value, mine) => guarded((p) => (mine ? p.unreact(id, timetoken, value) : p.react(id, timetoken, value))),
       async loadOutbox(id) {
         if (bridge === undefined) return;
@@ -309,6 +443,21 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
   };
 }
 
+/**
+ * True when a message of someone else at or before `timetoken` has no read receipt of this user yet (the
+ * pipeline lists the users whose receipt covers a message in `readBy`; this user's actor is their user id).
+ */
+export function hasUnreceipted(view: ConversationView, timetoken: string, selfUserId: string | null): boolean {
+  return view.items.some(
+    (i) =>
+      i.kind === 'message' &&
+      i.senderUser !== selfUserId &&
+      i.timetoken !== undefined &&
+      compareTimetokens(i.timetoken, timetoken) <= 0 &&
+      (selfUserId === null || !i.readBy.includes(selfUserId)),
+  );
+}
+
 /** True for a background failure because the relay could not be reached. */
 export function lostNetwork(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { reason?: unknown }).reason === 'network';
@@ -345,6 +494,10 @@ export const chatSelectors = {
   totalUnread: (s: ChatSlice) => Object.values(s.chat.views).reduce((n, v) => n + v.unread, 0),
   outboxOf: (id: string | null) => (s: ChatSlice) => (id === null ? noEntries : (s.chat.outbox[id] ?? noEntries)),
   delivered: (s: ChatSlice) => s.chat.delivered,
+  forwarded: (s: ChatSlice) => s.chat.forwarded,
+  discarded: (s: ChatSlice) => s.chat.discarded,
+  /** False only when main said no other member has a device that can read the conversation. */
+  readable: (id: string | null) => (s: ChatSlice) => id === null || s.chat.readers[id] !== 0,
   network: (s: ChatSlice) => s.chat.network,
   storeFailed: (s: ChatSlice) => s.chat.storeFailed,
   /** The message to scroll to and highlight in this conversation, or null. */

@@ -8,7 +8,9 @@
  * - `navigate` from main (a notification click, a deep link) opens the conversation (in the Conversations
  *   area, any open panel closed) or the devices panel with a device-link code filled in — once signed in,
  *   and never approving anything by itself;
- * - `trustChanged` reloads that contact's trust state.
+ * - `trustChanged` reloads that contact's trust state;
+ * - a conversation this user was removed from stays in the list and, if it was open, open
+ *   (departuresSlice.ts): the chat then says so instead of vanishing.
  * Returns the function that undoes it all.
  */
 import { missingCase } from '../../../common/errors';
@@ -84,6 +86,13 @@ export function connectDesktop(store: AppStore, env: StoreEnv): () => void {
     env.events.on('navigate', navigate),
     env.events.on('trustChanged', ({ userId }) => void s().loadTrust([userId])),
     store.subscribe((state, prev) => {
+      if (state.conversations.list !== prev.conversations.list) {
+        const removed = s().noteDepartures(prev.conversations.list, state.conversations.list);
+        // Its channel is closed to this user now: stop following it (what was received stays shown).
+        s().leaveConversations(removed as ConversationId[]);
+        const open = prev.conversations.selectedId;
+        if (open !== null && removed.includes(open) && s().conversations.selectedId === null) s().selectConversation(open);
+      }
       if (state.chat.status === 'on' && prev.chat.status !== 'on') since = env.now();
       if (state.chat.status !== 'on' && prev.chat.status === 'on') {
         since = null;

@@ -7,6 +7,7 @@
 import type { BridgeClient, BridgeEvents } from '../bridge/client';
 import type { DeviceId, UserId } from '../../../common/ids';
 import type { Messaging } from '../../../common/messaging/messaging';
+import type { ReadMarkerStore } from '../model/readMarker';
 
 export type ChatPort = Pick<
   Messaging,
@@ -19,10 +20,12 @@ export type ChatPort = Pick<
 export interface StoreEnv {
   events: BridgeEvents;
   now: () => number;
-  /** True while the user is looking at the app (messages in the open conversation count as read). */
+  /** True while the user is looking at the app (no notification for the open conversation then). */
   isActive: () => boolean;
   /** Starts the pipeline for this user and device; null when the app runs without one (no transport). */
   startChat: ((self: { userId: UserId; deviceId: DeviceId }) => Promise<ChatPort>) | null;
+  /** Where the local read markers are kept; default: the page's localStorage (memory only without one). */
+  readMarkers?: ReadMarkerStore;
   /** Asks main for desktop notifications and keeps the unread badge current (desktopLifecycle.ts); absent: neither. */
   desktop?: DesktopPort;
 }

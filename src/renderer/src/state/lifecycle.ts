@@ -3,8 +3,8 @@
  * `sessionChanged` / `conversationsChanged` / `linkStatus`, and on sign-in loads conversations and devices,
  * starts the messaging pipeline and joins every conversation; on sign-out it stops the pipeline. Opening a
  * conversation loads its members' trust state (again whenever main reports a conversation change, which
- * is when an identity change is learned) and marks it read while the user is looking (`markOpenRead` when
- * they come back). Notifications, the unread badge, `navigate` and `trustChanged` are desktopLifecycle.ts,
+ * is when an identity change is learned). Reading is reported by the timeline itself (chatSlice `markSeen`:
+ * only messages on screen while the window has focus). Notifications, the unread badge, `navigate` and `trustChanged` are desktopLifecycle.ts,
  * subscribed before the session is first asked for (main waits for that call to send queued deep links).
  * Returns the function that undoes it all.
  */
@@ -20,13 +20,6 @@ const DISAPPEARING_TICK_MS = 15_000;
 function everyInterval(work: () => void, ms: number): () => void {
   const timer = setInterval(work, ms);
   return () => clearInterval(timer);
-}
-
-/** Marks the open conversation read (the user came back to the app). */
-export function markOpenRead(store: AppStore): void {
-  const { conversations, chat } = store.getState();
-  const id = conversations.selectedId;
-  if (id !== null && (chat.views[id]?.unread ?? 0) > 0) void store.getState().markRead(id);
 }
 
 export function connectApp(store: AppStore, env: StoreEnv): () => void {
@@ -77,10 +70,6 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
     if (selected !== null && selected !== prev.conversations.selectedId) {
       const conversation = state.conversations.list.find((c) => c.conversationId === selected);
       if (conversation) void s().loadTrust(conversation.members.map((m) => m.userId));
-    }
-    const viewChanged = selected !== null && (state.chat.views[selected] !== prev.chat.views[selected] || selected !== prev.conversations.selectedId);
-    if (selected !== null && viewChanged && (state.chat.views[selected]?.unread ?? 0) > 0 && env.isActive()) {
-      void s().markRead(selected);
     }
   });
 

@@ -1,5 +1,5 @@
 /**
- * Settings slice (theme light/dark/system, notifications; managed settings are locked with the policy's
+ * Settings slice (theme light/dark/system, notifications, read receipts; managed settings are locked with the policy's
  * label, docs/deployment.md §2). The theme applies at once, and stays applied for this session when main
  * cannot store it (the failure is shown). Any other refused change is undone. A setting IT manages cannot
  * be changed here, and main refuses it as well.
@@ -11,7 +11,7 @@ import { settingLock, type PolicyView, type SettingLock } from '../../../common/
 import { resolveTheme } from '../model/theme';
 import { toUiError, type UiError } from '../model/uiError';
 
-export const defaultSettings: Settings = { theme: 'system', notifications: 'sender-only' };
+export const defaultSettings: Settings = { theme: 'system', notifications: 'sender-only', readReceipts: true };
 
 export interface SettingsSlice {
   settings: {
@@ -84,4 +84,6 @@ export const settingsSelectors = {
   effectiveNotifications: (s: SettingsSlice): Settings['notifications'] =>
     s.settings.policy?.managed.notificationContent !== undefined ? s.settings.policy.values.notificationContent : s.settings.values.notifications,
   requireVerifiedContacts: (s: SettingsSlice) => s.settings.policy?.values.requireVerifiedContacts ?? false,
+  /** Whether read receipts are sent (and others' shown): on unless the user turned them off. */
+  readReceipts: (s: SettingsSlice) => s.settings.values.readReceipts !== false,
 };

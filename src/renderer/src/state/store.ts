@@ -8,6 +8,7 @@ import { createAccountSessionsSlice, type AccountSessionsSlice } from './account
 import { createBroadcastSlice, type BroadcastSlice } from './broadcastSlice';
 import { createChatSlice, type ChatSlice } from './chatSlice';
 import { createConversationsSlice, type ConversationsSlice } from './conversationsSlice';
+import { createDeparturesSlice, type DeparturesSlice } from './departuresSlice';
 import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
 import { createDisappearingSlice, type DisappearingSlice } from './disappearingSlice';
 import { defaultEnv, type StoreEnv } from './env';
@@ -29,7 +30,8 @@ export type AppState = SystemSlice &
   UiSlice &
   BroadcastSlice &
   SearchSlice &
-  DisappearingSlice;
+  DisappearingSlice &
+  DeparturesSlice;
 
 export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
@@ -45,6 +47,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createBroadcastSlice(bridge, env)(...a),
     ...createSearchSlice(bridge)(...a),
     ...createDisappearingSlice(bridge, env)(...a),
+    ...createDeparturesSlice(env)(...a),
   }));
 }
 
