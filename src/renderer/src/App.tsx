@@ -27,6 +27,7 @@ export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
   const keychain = useStore(store, systemSelectors.keychain);
   const error = useStore(store, systemSelectors.error);
   const signedIn = useStore(store, sessionSelectors.signedIn);
+  const sessionUnknown = useStore(store, (s) => s.session.current === null && s.session.status !== 'error');
   const themeClass = useStore(store, settingsSelectors.themeClass);
   const unread = useStore(store, chatSelectors.totalUnread);
 
@@ -61,6 +62,10 @@ export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
       <div className="app">
         {status === 'error' ? null : signedIn ? (
           <MessengerContainer />
+        ) : sessionUnknown ? (
+          // Until main answers the session (a few ms), nothing heavy: the first paint of a signed-in start is
+          // the conversation list, not the sign-in form mounted and torn down again (docs/desktop.md "Start").
+          <main className="app-main" aria-busy="true" />
         ) : (
           <main className="app-main">
             <OnboardingContainer />

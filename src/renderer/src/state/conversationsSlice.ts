@@ -37,8 +37,11 @@ export interface ConversationsSlice {
     busy: boolean;
     error: UiError | null;
   };
-  /** Asks main for the kept conversation list at once (before the session answer), so the first paint has rows. */
-  prefetchKeptConversations(): void;
+  /**
+   * Asks main for the kept conversation list at once (before the session answer), so the first paint has
+   * rows; settles once it is shown (or there was none).
+   */
+  prefetchKeptConversations(): Promise<void>;
   loadConversations(): Promise<void>;
   selectConversation(id: ConversationId | null): void;
   loadHistory(id: ConversationId): Promise<void>;
@@ -135,9 +138,7 @@ export function createConversationsSlice(bridge: BridgeClient): StateCreator<Con
     }
     return {
       conversations: initialConversationsState,
-      prefetchKeptConversations() {
-        void readKept();
-      },
+      prefetchKeptConversations: () => readKept(),
       async loadConversations() {
         if (get().conversations.status !== 'ready') {
           patch({ status: 'loading' });

@@ -54,7 +54,14 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
     if (now?.state === 'signedIn' && (before?.state !== 'signedIn' || before.user.userId !== now.user.userId)) {
       void s().loadConversations();
       void s().loadDevices();
-      void s().startChat({ userId: now.user.userId, deviceId: now.deviceId });
+      // The messaging pipeline (and the pubnub chunk it loads) after the kept list is shown: the list paints first.
+      const self = { userId: now.user.userId, deviceId: now.deviceId };
+      void s()
+        .prefetchKeptConversations()
+        .then(() => {
+          const current = s().session.current;
+          return current?.state === 'signedIn' && current.user.userId === self.userId ? s().startChat(self) : undefined;
+        });
     }
     if (now?.state !== 'signedIn' && before?.state === 'signedIn') {
       joined.clear();
@@ -75,7 +82,7 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
 
   // The session and the kept conversation list first: the list paints as soon as the session says signed in.
   void s().loadSession();
-  s().prefetchKeptConversations();
+  void s().prefetchKeptConversations();
   void s().loadSystem();
   void s().loadSettings();
   return () => {
