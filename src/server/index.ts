@@ -25,11 +25,12 @@ import { metaRoutes } from './api/meta';
 import { pubnubRoutes } from './api/pubnubAccess';
 import { sessionRoutes } from './api/sessions';
 import { wrapRoutes } from './api/wraps';
-import { broadcastRoutes, DEFAULT_KEY_MANAGER_PATH } from './keyManager/keyServiceMount';
+import { broadcastRoutes, DEFAULT_KEY_MANAGER_PATH, KEY_MANAGER_DIR } from './keyManager/keyServiceMount';
 import { AccessTokens } from './auth/accessTokens';
 import { createAuthenticator } from './auth/authenticate';
 import { loadJwtSecret } from './auth/jwtSecret';
 import { LOCAL_KMS_FILE, LocalKms, type Kms } from './kms';
+import { loadSealedMasterKey } from './keyManager/sealedMasterKey';
 import { DEFAULT_PASSWORD_COST, PasswordHasher, type PasswordCost } from './auth/passwords';
 import type { Database } from './db/db';
 import { migrate } from './db/migrate';
@@ -136,9 +137,12 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
   try {
     await migrate(db);
     const now = () => Date.now();
+    const kms = opts.kms ?? LocalKms.open(path.join(opts.dataDir, LOCAL_KMS_FILE));
+    // The mounted broadcast key manager's master key, unsealed by the KMS (it is stored only sealed).
+    const keyManagerMasterKey = await loadSealedMasterKey(path.join(opts.dataDir, KEY_MANAGER_DIR), kms);
     const secret =
       opts.jwtSecret === undefined
-        ? await loadJwtSecret(db, now(), opts.kms ?? LocalKms.open(path.join(opts.dataDir, LOCAL_KMS_FILE)))
+        ? await loadJwtSecret(db, now(), kms)
         : typeof opts.jwtSecret === 'string'
           ? new TextEncoder().encode(opts.jwtSecret)
           : opts.jwtSecret;
@@ -181,7 +185,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...keyVersionRoutes(svc),
       ...wrapRoutes(svc),
       ...pubnubRoutes(svc),
-      ...broadcastRoutes(svc, { dataDir: opts.dataDir, host: opts.host }, () => server),
+      ...broadcastRoutes(svc, { dataDir: opts.dataDir, host: opts.host, masterKey: keyManagerMasterKey }, () => server),
     );
     checkRouteCoverage(KEY_SERVICE_MOUNTS, routes);
     if (opts.scim !== undefined && opts.scim.bearerToken.length < 32) throw new Error('the SCIM bearer token must be at least 32 characters');

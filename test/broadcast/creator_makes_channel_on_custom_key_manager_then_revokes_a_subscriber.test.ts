@@ -4,7 +4,7 @@
  * published after, while Bob reads old and new messages — over the real relay with the real pubnub SDK. The
  * default key manager, running beside it, never sees the channel or its keys.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type PubNub from 'pubnub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,11 @@ describe('creator makes a channel on a custom key manager, then revokes a subscr
     }
     const customFiles = readdirSync(customKm.dataDir).map((f) => readFileSync(join(customKm.dataDir, f)));
     expect(customFiles.some((bytes) => bytes.includes(Buffer.from(channelPublicKeys[0]!, 'base64url')))).toBe(true);
-    expect(readFileSync(join(customKm.dataDir, 'master.key')).equals(readFileSync(join(defaultKm.dataDir, 'master.key')))).toBe(false);
+    // Each holds its master key only sealed by its KMS (issue [custody]); never a clear master.key.
+    for (const dir of [customKm.dataDir, defaultKm.dataDir]) {
+      expect(existsSync(join(dir, 'master.key.kms'))).toBe(true);
+      expect(existsSync(join(dir, 'master.key'))).toBe(false);
+    }
+    expect(readFileSync(join(customKm.dataDir, 'master.key.kms')).equals(readFileSync(join(defaultKm.dataDir, 'master.key.kms')))).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import { CHANNEL_CREATOR_ROLE, publisherRole, subscriberRole } from '../../src/c
 import { toBase64Url } from '../../src/common/encoding/base64url';
 import type { ChannelId } from '../../src/common/ids';
 import { unwrapChannelKey } from '../../src/common/protocol/broadcast';
+import { LOCAL_KMS_FILE, LocalKms } from '../../src/server/kms';
 import type { KeyWrap } from '../../src/common/protocol/keyWrap';
 import { cleanup, descriptorBy, issuer, keyManager, person, post, provider, type Person } from './harness';
 
@@ -150,7 +151,12 @@ describe('key manager API checks every request', () => {
     const trusted = JSON.parse(JSON.stringify(((await (await fetch(`${km.url}/v1/info`)).json()) as { trustedIssuers: string[] }).trustedIssuers)) as string[];
     expect(trusted).toHaveLength(1);
     await km.close();
-    writeFileSync(join(km.dataDir, 'master.key'), randomBytes(32));
+    // Another master key, sealed by the same KMS (the key is stored only sealed: sealedMasterKey.ts).
+    const sealed = await LocalKms.open(join(km.dataDir, LOCAL_KMS_FILE)).encrypt(randomBytes(32), {
+      purpose: 'seed-server-secret',
+      name: 'key_manager_master',
+    });
+    writeFileSync(join(km.dataDir, 'master.key.kms'), sealed);
     const restarted = await keyManager([{ issuer: trusted[0]!, jwksUrl: `${trusted[0]!}/.well-known/jwks.json` }], km.dataDir, km.port);
     expect(restarted.url).toBe(km.url);
     const res = await post(`${restarted.url}/v1/channels/${CH}/keys`, { claim: await alice.claims(restarted.url), certificate: alice.device.certificate });

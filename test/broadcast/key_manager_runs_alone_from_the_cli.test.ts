@@ -42,7 +42,8 @@ describe('key manager runs alone from the CLI', () => {
     expect(url, km.output()).toBeDefined();
     const info = (await (await fetch(`${url}/v1/info`)).json()) as { audience: string; trustedIssuers: string[] };
     expect(info).toEqual({ keyManager: true, audience: url, trustedIssuers: ['http://127.0.0.1:1', 'http://127.0.0.1:2'] });
-    expect(existsSync(join(data, 'master.key'))).toBe(true);
+    expect(existsSync(join(data, 'master.key.kms'))).toBe(true);
+    expect(existsSync(join(data, 'master.key'))).toBe(false);
     km.child.kill('SIGTERM');
     expect(await km.exited).toBe(0);
   });

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { chooseCryptoProvider } from '../../node/crypto/providers';
+import { kmsFromEnv } from '../kms';
 import { startKeyManager, type TrustedIssuer } from './index';
 
 function fail(message: string): never {
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     host: values.host,
     dataDir: values.data,
     trustedIssuers: issuers,
+    // The KMS sealing the master key: SEED_KMS=aws with KMS_KEY_ID/AWS_REGION, else the local KMS (docs/operations.md "KMS").
+    kms: kmsFromEnv(process.env, values.data),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   });
   console.log(chooseCryptoProvider().logLine);

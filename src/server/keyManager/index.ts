@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
+import path from 'node:path';
 import { keyManagerRoutes as keyManagerTable } from '../../common/api/keyManager';
 import { KeyManagerUrlSchema } from '../../common/broadcast/descriptor';
 import { chooseCryptoProvider } from '../../node/crypto/providers';
@@ -21,6 +22,8 @@ import { ClaimVerifier, type TrustedIssuer } from './claimVerifier';
 import { KeyManagerConfigError } from './errors';
 import { KeyManager, type KeyManagerDeps } from './keyManager';
 import { MasterKey } from './masterKey';
+import { loadSealedMasterKey } from './sealedMasterKey';
+import { LOCAL_KMS_FILE, LocalKms, type Kms } from '../kms';
 import { keyManagerRoutes, type KeyManagerParts } from './routes';
 import { KeyManagerStore } from './store';
 
@@ -39,6 +42,8 @@ export interface KeyManagerConfig {
   readonly jwksTimeoutMs?: number;
   /** The identity side's check of a claim's subject (keyManager.ts `KeyManagerDeps.gate`); the key service sets it. */
   readonly gate?: KeyManagerDeps['gate'];
+  /** The master key, unsealed by the KMS at start (sealedMasterKey.ts); without it a clear `master.key` file. */
+  readonly masterKey?: Uint8Array;
 }
 
 export interface MountedKeyManager {
@@ -53,7 +58,7 @@ export function openKeyManager(config: Omit<KeyManagerConfig, 'basePath'>): KeyM
     throw new KeyManagerConfigError(`key manager url ${JSON.stringify(config.url)} is not a valid base URL`);
   if (config.trustedIssuers.length === 0) throw new KeyManagerConfigError('a key manager needs at least one trusted claim issuer');
   mkdirSync(config.dataDir, { recursive: true });
-  const masterKey = MasterKey.loadOrCreate(config.dataDir);
+  const masterKey = config.masterKey ? MasterKey.fromBytes(config.masterKey) : MasterKey.loadOrCreate(config.dataDir);
   const store = new KeyManagerStore(config.dataDir);
   const claims = new ClaimVerifier(config.url, config.trustedIssuers, config.jwksTimeoutMs);
   const km = new KeyManager({
@@ -74,7 +79,9 @@ export function createKeyManager(config: KeyManagerConfig): MountedKeyManager {
   return { url: config.url, routes: keyManagerRoutes(() => parts, config.basePath ?? ''), close: parts.close };
 }
 
-export interface StartKeyManagerOptions extends Omit<KeyManagerConfig, 'url' | 'basePath'> {
+export interface StartKeyManagerOptions extends Omit<KeyManagerConfig, 'url' | 'basePath' | 'masterKey'> {
+  /** Seals the master key (`master.key.kms`); default the local KMS in `<dataDir>/kms-master.key` (src/server/kms). */
+  readonly kms?: Kms;
   readonly port?: number;
   readonly host?: string;
   /** The public URL when it differs from `http://<host>:<port>` (behind a proxy). */
@@ -102,7 +109,8 @@ export async function startKeyManager(opts: StartKeyManagerOptions): Promise<Run
     });
   let mounted: MountedKeyManager | undefined;
   try {
-    mounted = createKeyManager({ ...opts, url });
+    const masterKey = await loadSealedMasterKey(opts.dataDir, opts.kms ?? LocalKms.open(path.join(opts.dataDir, LOCAL_KMS_FILE)));
+    mounted = createKeyManager({ ...opts, url, masterKey });
     checkRouteCoverage([{ table: keyManagerTable, basePath: '' }], mounted.routes);
   } catch (err) {
     mounted?.close();

@@ -28,7 +28,12 @@ export const DEFAULT_KEY_MANAGER_PATH = '/km';
 export interface BroadcastMountOptions {
   readonly dataDir: string;
   readonly host?: string;
+  /** The key manager's master key, unsealed by the key service's KMS at start (sealedMasterKey.ts). */
+  readonly masterKey?: Uint8Array;
 }
+
+/** The mounted key manager's folder under the key service's data directory. */
+export const KEY_MANAGER_DIR = 'keymanager';
 
 /** Routes to add to the key service's route table; `server` is read on first request. */
 export function broadcastRoutes(svc: Services, opts: BroadcastMountOptions, server: () => Server): Route[] {
@@ -60,7 +65,8 @@ export function broadcastRoutes(svc: Services, opts: BroadcastMountOptions, serv
   const getKm = () => {
     onClose();
     km ??= openKeyManager({
-      dataDir: path.join(opts.dataDir, 'keymanager'),
+      dataDir: path.join(opts.dataDir, KEY_MANAGER_DIR),
+      ...(opts.masterKey ? { masterKey: opts.masterKey } : {}),
       url: `${baseUrl()}${DEFAULT_KEY_MANAGER_PATH}`,
       trustedIssuers: [{ issuer: baseUrl(), jwksUrl: `${baseUrl()}/.well-known/jwks.json` }],
       gate: offboarding.gate,

@@ -2,7 +2,8 @@
  * Encryption at rest of channel private keys (docs/broadcast.md §6): a 32-byte key-manager master key
  * in `<dataDir>/master.key` (mode 0600, created on first start) seals each private key with
  * AES-256-GCM, nonce random per record, aad = tuple("seed-km-at-rest-v1", channelId, I2OSP(version, 4)).
- * This protects a copied database, not a copied data directory: the master key sits beside it.
+ * The master key itself is held as KMS ciphertext in `master.key.kms` (sealedMasterKey.ts); `loadOrCreate`
+ * (a clear file) remains for a key manager opened without a KMS (tests of the store alone).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,12 @@ export class MasterKey {
     const key = readFileSync(file);
     if (key.length !== 32) throw new KeyManagerStateError(`${file} must hold exactly 32 bytes`);
     return new MasterKey(key);
+  }
+
+  /** A master key held in memory (unsealed by the KMS: sealedMasterKey.ts). */
+  static fromBytes(key: Uint8Array): MasterKey {
+    if (key.length !== 32) throw new KeyManagerStateError('a key-manager master key is 32 bytes');
+    return new MasterKey(Buffer.from(key));
   }
 
   /** nonce(12) ‖ ciphertext ‖ tag(16). */
