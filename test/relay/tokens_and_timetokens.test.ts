@@ -77,6 +77,22 @@ describe('access tokens', () => {
         expect(() => verifyToken('secret', altered.toString('base64url'))).toThrow(expect.objectContaining({ code: 'invalid_token' }));
       }),
     );
+    // Every single-byte change, exhaustively: another CBOR encoding of the same claims (the map header's
+    // indefinite-length form, found by the property above in CI) is a second token, refused.
+    let accepted = 0;
+    for (let at = 0; at < bytes.length; at++) {
+      for (let flip = 1; flip < 256; flip++) {
+        const altered = Buffer.from(bytes);
+        altered[at] = (altered[at] ?? 0) ^ flip;
+        try {
+          verifyToken('secret', altered.toString('base64url'));
+          accepted += 1;
+        } catch {
+          // refused, as it must be
+        }
+      }
+    }
+    expect(accepted).toBe(0);
     for (const junk of ['', 'not a token!', 'AAAA', 'x'.repeat(40_000)]) {
       expect(() => verifyToken('secret', junk)).toThrow(RelayError);
     }

@@ -61,10 +61,15 @@ function sign(secretKey: string, claims: TokenClaims): Buffer {
     .digest();
 }
 
-export function mintToken(secretKey: string, claims: TokenClaims): string {
-  const map: Record<string, unknown> = { ...claims, sig: sign(secretKey, claims) };
+/** The one CBOR layout of a token: the claims in the schema's order, then `sig`. */
+function layout(claims: TokenClaims, sig: Uint8Array): Buffer {
+  const map: Record<string, unknown> = { ...claimsSchema.parse(claims), sig };
   if (map.uuid === undefined) delete map.uuid;
-  return Buffer.from(encode(map)).toString('base64url');
+  return Buffer.from(encode(map));
+}
+
+export function mintToken(secretKey: string, claims: TokenClaims): string {
+  return layout(claims, sign(secretKey, claims)).toString('base64url');
 }
 
 function invalid(): AccessDeniedError {
@@ -75,8 +80,9 @@ function invalid(): AccessDeniedError {
 export function verifyToken(secretKey: string, token: string): VerifiedToken {
   if (token.length === 0 || token.length > LIMITS.tokenChars || !/^[A-Za-z0-9_\-+/]+=*$/.test(token)) throw invalid();
   let decoded: unknown;
+  const raw = Buffer.from(token.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
   try {
-    decoded = decode(Buffer.from(token.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url'));
+    decoded = decode(raw);
   } catch {
     throw invalid();
   }
@@ -86,6 +92,9 @@ export function verifyToken(secretKey: string, token: string): VerifiedToken {
   if (!parsed.success || !(sig instanceof Uint8Array) || sig.length !== 32) throw invalid();
   const expected = sign(secretKey, parsed.data);
   if (!timingSafeEqual(expected, Buffer.from(sig))) throw invalid();
+  // Only the exact bytes minted: another encoding of the same claims (an unknown key the schema strips, a
+  // longer integer form, a reordered map) would be a second token with the same identity.
+  if (!layout(parsed.data, sig).equals(raw)) throw invalid();
   return {
     claims: parsed.data,
     id: expected.toString('hex'),

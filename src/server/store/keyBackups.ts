@@ -61,18 +61,14 @@ export async function insertEntry(
   q: Queryable,
   e: { userId: string; backupVersion: number; conversationId: string; keyVersion: number; deviceId: string; entry: string; createdAt: number },
 ): Promise<boolean> {
-  const existing = await q.one('SELECT id FROM key_backup_entries WHERE user_id = ? AND backup_version = ? AND conversation_id = ? AND key_version = ?', [
-    e.userId,
-    e.backupVersion,
-    e.conversationId,
-    e.keyVersion,
-  ]);
-  if (existing) return false;
-  await q.run(
-    'INSERT INTO key_backup_entries (user_id, backup_version, conversation_id, key_version, added_by_device, entry, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  // One statement, so two devices of the account adding the same version at once do not collide (on
+  // PostgreSQL a check-then-insert lets both through to the unique index).
+  const added = await q.run(
+    `INSERT INTO key_backup_entries (user_id, backup_version, conversation_id, key_version, added_by_device, entry, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (user_id, backup_version, conversation_id, key_version) DO NOTHING`,
     [e.userId, e.backupVersion, e.conversationId, e.keyVersion, e.deviceId, e.entry, e.createdAt],
   );
-  return true;
+  return added > 0;
 }
 
 /** Entries of a backup version after `after` (by id), at most `limit`. */
@@ -100,20 +96,12 @@ export async function insertRestoredWrap(
   q: Queryable,
   w: { userId: string; deviceId: string; conversationId: string; keyVersion: number; wrap: string; createdAt: number },
 ): Promise<boolean> {
-  if (
-    await q.one('SELECT id FROM restored_wraps WHERE device_id = ? AND conversation_id = ? AND key_version = ?', [w.deviceId, w.conversationId, w.keyVersion])
-  ) {
-    return false;
-  }
-  await q.run('INSERT INTO restored_wraps (user_id, device_id, conversation_id, key_version, wrap, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-    w.userId,
-    w.deviceId,
-    w.conversationId,
-    w.keyVersion,
-    w.wrap,
-    w.createdAt,
-  ]);
-  return true;
+  const added = await q.run(
+    `INSERT INTO restored_wraps (user_id, device_id, conversation_id, key_version, wrap, created_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (device_id, conversation_id, key_version) DO NOTHING`,
+    [w.userId, w.deviceId, w.conversationId, w.keyVersion, w.wrap, w.createdAt],
+  );
+  return added > 0;
 }
 
 export function restoredWrapsAfter(q: Queryable, deviceId: string, after: number, limit: number): Promise<RestoredWrapRow[]> {
