@@ -80,7 +80,17 @@ export async function firstDevice(
   pair: TokenPair,
   input: { deviceName: string; platform: DevicePlatform },
 ): Promise<Identity> {
-  const account = await generateAccountIdentity(provider);
+  return enrolUnder(api, provider, pair, input, await generateAccountIdentity(provider));
+}
+
+/** A new device of this profile, certified by `account` (a new identity, or one restored from the key backup) and registered. */
+export async function enrolUnder(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  pair: TokenPair,
+  input: { deviceName: string; platform: DevicePlatform },
+  account: Identity['account'],
+): Promise<Identity> {
   const device = await generateDeviceKeys(provider);
   const deviceId = newDeviceId(provider);
   const accessToken = await certifyAndRegister(api, provider, {

@@ -11,10 +11,8 @@
 import type { CryptoProvider, RawKeyPair } from '../../common/crypto/provider';
 import { fromBase64Url } from '../../common/encoding/base64url';
 import { constantTimeEqual } from '../../common/encoding/bytes';
-import { newDeviceId, type UserId } from '../../common/ids';
 import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
 import { isProtocolError } from '../../common/protocol/errors';
-import { generateDeviceKeys } from '../../common/protocol/identity';
 import {
   deriveRecoveryKeys,
   openIdentityBlob,
@@ -25,7 +23,7 @@ import {
   type BackupDescriptor,
   type RecoveryKeys,
 } from '../../common/protocol/recovery';
-import { certifyAndRegister, type Identity } from '../enrol';
+import { enrolUnder, type Identity } from '../enrol';
 import { KeyServiceError } from '../errors';
 import type { KeyServiceApi } from '../keyServiceApi';
 import { checkBackupKey } from './keyBackup';
@@ -81,28 +79,5 @@ export async function restoreAccount(
   if (keys === undefined || account === undefined || descriptor === undefined)
     throw new RecoveryError('recovery_key_invalid', 'the backup could not be opened');
   keys.identityKey.fill(0);
-  const device = await generateDeviceKeys(provider);
-  const deviceId = newDeviceId(provider);
-  const accessToken = await certifyAndRegister(api, provider, {
-    userId: pair.user.userId,
-    deviceId,
-    deviceName: input.deviceName,
-    platform: input.platform,
-    account,
-    device,
-  });
-  api.setTokens(accessToken, pair.refreshToken);
-  return {
-    identity: {
-      userId: pair.user.userId as UserId,
-      username: pair.user.username,
-      deviceId,
-      deviceName: input.deviceName,
-      account,
-      device,
-      refreshToken: pair.refreshToken,
-    },
-    descriptor,
-    backup: keys.backup,
-  };
+  return { identity: await enrolUnder(api, provider, pair, input, account), descriptor, backup: keys.backup };
 }
