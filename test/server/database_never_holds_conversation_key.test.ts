@@ -72,7 +72,11 @@ describeBackends('the database never holds a conversation key', (backend) => {
 
   async function databaseBytes(): Promise<Buffer[]> {
     if (!run.store.databaseUrl) {
-      return readdirSync(run.store.dataDir).map((f) => readFileSync(path.join(run.store.dataDir, f)));
+      // Every file under the data directory, its folders too (the key manager's, the KMS-sealed secrets).
+      return readdirSync(run.store.dataDir, { recursive: true, encoding: 'utf8' })
+        .map((f) => path.join(run.store.dataDir, f))
+        .filter((f) => statSync(f).isFile())
+        .map((f) => readFileSync(f));
     }
     const client = new pg.Client({ connectionString: run.store.databaseUrl });
     await client.connect();
