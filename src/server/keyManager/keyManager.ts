@@ -120,14 +120,21 @@ export class KeyManager {
     if (claim.userId !== descriptor.creator.userId) throw new BroadcastError('role_missing', 'only the channel creator may revoke subscribers');
     if (userId === descriptor.creator.userId) throw new BroadcastError('role_missing', 'the channel creator cannot be revoked');
     if (this.deps.store.isRevoked(channelId, userId)) throw new BroadcastError('subscriber_revoked', `${userId} is already revoked on ${channelId}`);
+    return { version: await this.appendRevocation(channelId, userId), revokedUserId: userId };
+  }
+
+  /** Revokes `userId` on `channelId`: a new key pair, sealed at rest, as the version they cannot fetch. */
+  private async appendRevocation(channelId: string, userId: string): Promise<number> {
     const pair = await generateChannelKeyPair(this.deps.crypto);
-    const version = this.deps.store.revoke(channelId, userId, {
-      publicKey: pair.publicKey,
-      seal: (v) => this.deps.masterKey.seal(channelId, v, pair.privateKey),
-      createdAt: this.deps.now(),
-    });
-    pair.privateKey.fill(0);
-    return { version, revokedUserId: userId };
+    try {
+      return this.deps.store.revoke(channelId, userId, {
+        publicKey: pair.publicKey,
+        seal: (v) => this.deps.masterKey.seal(channelId, v, pair.privateKey),
+        createdAt: this.deps.now(),
+      });
+    } finally {
+      pair.privateKey.fill(0);
+    }
   }
 
   /**
@@ -148,14 +155,7 @@ export class KeyManager {
         ruleAllows(descriptor.publisherRule, subject) ||
         this.deps.store.hasPublisher(channelId, userId);
       if (!reached) continue;
-      const pair = await generateChannelKeyPair(this.deps.crypto);
-      const version = this.deps.store.revoke(channelId, userId, {
-        publicKey: pair.publicKey,
-        seal: (v) => this.deps.masterKey.seal(channelId, v, pair.privateKey),
-        createdAt: this.deps.now(),
-      });
-      pair.privateKey.fill(0);
-      rotated.push({ channelId, version });
+      rotated.push({ channelId, version: await this.appendRevocation(channelId, userId) });
     }
     return rotated;
   }
