@@ -74,6 +74,8 @@ export const appInfoSchema = z.object({
   platform: z.string(),
   runtime: z.enum(['electron', 'node']),
   runtimeVersion: z.string(),
+  /** The crypto library main's core runs on ("libsodium (sodium-native 4.3.1)"); absent without the core. */
+  cryptoProvider: z.string().max(200).optional(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
