@@ -1,6 +1,7 @@
 /** Container: binds the session slice to the onboarding screen. */
 import { useEffect } from 'react';
 import { Onboarding } from '../components/Onboarding';
+import { recoverySelectors } from '../state/recoverySlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
@@ -13,6 +14,8 @@ export function OnboardingContainer() {
   const linkStatus = useAppStore(sessionSelectors.linkStatus);
   const choices = useAppStore(sessionSelectors.choices);
   const ssoPending = useAppStore(sessionSelectors.ssoPending);
+  const restoreBusy = useAppStore(recoverySelectors.busy);
+  const restoreError = useAppStore(recoverySelectors.error);
   useEffect(() => void store.getState().loadSignInChoices(), [store]);
   const s = store.getState();
   return (
@@ -32,6 +35,7 @@ export function OnboardingContainer() {
       ssoPending={ssoPending}
       onSso={(deviceName) => void s.signInWithSso(deviceName)}
       onCancelSso={() => void s.cancelSso()}
+      restore={{ busy: restoreBusy, error: restoreError, onRestore: (input) => void s.restoreWithRecoveryKey(input) }}
     />
   );
 }
