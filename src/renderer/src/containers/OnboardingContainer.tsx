@@ -17,6 +17,8 @@ export function OnboardingContainer() {
   const restoreBusy = useAppStore(recoverySelectors.busy);
   const restoreError = useAppStore(recoverySelectors.error);
   useEffect(() => void store.getState().loadSignInChoices(), [store]);
+  // A recovery-key failure from before sign-out (or from the status check) is not this screen's.
+  useEffect(() => store.getState().clearRecoveryError(), [store]);
   const s = store.getState();
   return (
     <Onboarding
