@@ -24,7 +24,7 @@ function storeWith(required = false) {
     recoveryStatus: async () => status,
     createRecoveryKey: async ({ password }) => {
       if (password !== 'the right one')
-        throw new AppError('recovery_password_wrong', 'That is not your account password. No recovery key was made; try again.');
+        throw new AppError('recovery_password_wrong', 'That is not your account password. No recovery key was made; try again.', 'permission');
       status = { ...status, state: 'unconfirmed', backupVersion: 1 };
       return { recoveryKey: KEY, backupVersion: 1 };
     },
