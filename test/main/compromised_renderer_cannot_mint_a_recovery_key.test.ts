@@ -9,14 +9,28 @@
  *   refused (`invalid_arguments`, `recovery_password_wrong`) and nothing changes: the account has no key
  *   backup, then the one the person made stays the current one (the old key still verifies).
  * - A second `createRecoveryKey` does not silently replace the key (`recovery_key_exists`).
+ * - With the password (phished by a fake prompt, say) the Electron build still asks the person in a native
+ *   dialog (a scripted MOCK here: the Electron binary cannot run in the tests); a "no" makes nothing
+ *   (`recovery_key_cancelled`), and a wrong password never reaches the dialog.
  * - No other answer, no event and no file of the profile carries the key's text: main shows it once.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatRecoveryKey } from '../../src/common/protocol/recovery';
+import { keyReleaseDialogText, type KeyReleaseConfirmation, type KeyReleaseRequest } from '../../src/main/desktop/keyRelease';
 import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
 import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
+
+/** The native dialog's stand-in: answers from a script, records what it was asked. */
+class MockKeyReleaseDialog implements KeyReleaseConfirmation {
+  readonly asked: KeyReleaseRequest[] = [];
+  readonly answers: boolean[] = [];
+  async confirm(request: KeyReleaseRequest): Promise<boolean> {
+    this.asked.push(request);
+    return this.answers.shift() ?? false;
+  }
+}
 
 const world = desktopProfiles('seed-recovery-mint');
 const password = 'correct horse battery';
@@ -81,5 +95,35 @@ describe('a compromised renderer minting a recovery key', () => {
     expect(await status()).toMatchObject({ state: 'replaced', backupVersion: 2 });
     await expect(alice.call('verifyRecoveryKey', made.recoveryKey)).rejects.toMatchObject({ code: 'recovery_key_outdated' });
     expect(await alice.call('verifyRecoveryKey', next.recoveryKey)).toMatchObject({ state: 'confirmed', backupVersion: 2 });
+  }, 90_000);
+});
+
+describe('a compromised renderer that has the password (Electron build, native dialog MOCKED)', () => {
+  it('makes no key when the person says no outside the page; a wrong password never reaches the dialog', async () => {
+    const dialog = new MockKeyReleaseDialog();
+    const bob = await world.profile('bob', { keyRelease: dialog });
+    await bob.call('register', { username: `bob${world.suffix}`, displayName: 'Bob', password, deviceName: 'Bob laptop' });
+    const bobStatus = async () => (await bob.call('recoveryStatus')) as { state: string };
+
+    await expect(bob.call('createRecoveryKey', { password: 'not the password' })).rejects.toMatchObject({ code: 'recovery_password_wrong' });
+    expect(dialog.asked).toEqual([]);
+    await expect(bob.call('rotateRecoveryKey', { password })).rejects.toMatchObject({ code: 'no_recovery_key' });
+    expect(dialog.asked).toEqual([]);
+
+    dialog.answers.push(false);
+    await expect(bob.call('createRecoveryKey', { password })).rejects.toMatchObject({ code: 'recovery_key_cancelled' });
+    expect(dialog.asked).toEqual([{ kind: 'recoveryKey', replace: false }]);
+    expect(keyReleaseDialogText({ kind: 'recoveryKey', replace: false })).toMatchObject({
+      message: 'Make a recovery key for your account?',
+      buttons: ['Cancel', 'Make recovery key'],
+    });
+    expect(await bobStatus()).toMatchObject({ state: 'none' });
+
+    dialog.answers.push(true);
+    const made = (await bob.call('createRecoveryKey', { password })) as { recoveryKey: string };
+    dialog.answers.push(false);
+    await expect(bob.call('rotateRecoveryKey', { password })).rejects.toMatchObject({ code: 'recovery_key_cancelled' });
+    expect(dialog.asked.at(-1)).toEqual({ kind: 'recoveryKey', replace: true });
+    expect(await bob.call('verifyRecoveryKey', made.recoveryKey)).toMatchObject({ state: 'confirmed', backupVersion: 1 });
   }, 90_000);
 });

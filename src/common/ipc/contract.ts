@@ -204,7 +204,8 @@ export const contract = {
   recoveryStatus: { args: z.tuple([]), result: recoveryStatusSchema },
   /**
    * Makes the account's first recovery key after main checked the account password at the key service
-   * (`recovery_password_wrong`); one that exists already is `recovery_key_exists`. The answer is the only
+   * (`recovery_password_wrong`) and, in the Electron build, the person said yes in a native dialog
+   * (`recovery_key_cancelled`); one that exists already is `recovery_key_exists`. The answer is the only
    * time the key's text leaves main, which keeps no copy.
    */
   createRecoveryKey: { args: z.tuple([recoveryPasswordArgsSchema]), result: newRecoveryKeySchema },

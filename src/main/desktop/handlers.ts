@@ -285,6 +285,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     confirmations: deps.profileDir === undefined ? memoryConfirmations() : fileConfirmations(deps.profileDir),
     announceSession,
     log,
+    keyRelease: deps.keyRelease ?? CODE_ONLY,
   });
 
   async function summary(conversationId: ConversationId) {

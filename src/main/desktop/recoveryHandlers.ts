@@ -6,7 +6,8 @@
  * - Making the first key or replacing it needs the account password, typed again and checked by main at the
  *   key service (`Client.checkPassword`) before anything is made. A renderer that injected script took over
  *   cannot mint a key to carry off without it: `recovery_password_wrong` (none at all: `invalid_arguments`),
- *   nothing changes.
+ *   nothing changes. In the Electron build main then asks in a native dialog too (keyRelease.ts), so a page
+ *   that phished the password still needs the person's "yes" outside it (`recovery_key_cancelled`).
  * - The key's text leaves main once, in the answer to the call that made it (to be written down, saved and
  *   shown as a QR), and main keeps no copy: there is no call that shows it again.
  * - "Confirmed" means the person typed the whole key back on this device and main checked it against the
@@ -25,18 +26,22 @@ import type { ErrorCategory } from '../../common/errorCategory';
 import type { UserId } from '../../common/ids';
 import type { NewRecoveryKey, RecoveryStatus } from '../../common/ipc/schemas/recovery';
 import type { Session } from '../../common/ipc/schemas/session';
+import { RecoveryError } from '../../common/protocol/recovery';
 import { checkRecoveryKeyConfirmed, checkSignInMethod } from '../../common/policy/enforce';
 import { KeyServiceError, type Client } from '../../client';
 import type { Handler } from '../ipc/dispatch';
 import type { Logger } from '../log/logger';
 import type { PolicyHolder } from '../services/policyHolder';
 import type { ClientHost } from './clientHost';
+import type { KeyReleaseConfirmation } from './keyRelease';
 
 const CATEGORY = {
   /** The password typed to make or replace a recovery key is not the account's. */
   recovery_password_wrong: 'permission',
   /** `createRecoveryKey` on an account that has one: replacing it is `rotateRecoveryKey`. */
   recovery_key_exists: 'conflict',
+  /** The person said no in the native confirmation. */
+  recovery_key_cancelled: 'permission',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type RecoveryKeyErrorCode = keyof typeof CATEGORY;
@@ -90,6 +95,8 @@ export interface RecoveryHandlerDeps {
   confirmations: RecoveryConfirmations;
   announceSession(): Promise<Session>;
   log: Pick<Logger, 'warn'>;
+  /** Asked after the password matched: the native dialog in the Electron build; `CODE_ONLY` (yes) in browser mode. */
+  keyRelease: KeyReleaseConfirmation;
 }
 
 type RecoveryMethods = 'recoveryStatus' | 'createRecoveryKey' | 'rotateRecoveryKey' | 'verifyRecoveryKey' | 'restoreWithRecoveryKey';
@@ -144,6 +151,9 @@ export function recoveryHandlers(deps: RecoveryHandlerDeps): {
     const current = await client.keyBackupVersion();
     if (!replace && current !== null)
       throw new RecoveryKeyError('recovery_key_exists', 'Your account already has a recovery key. To make a new one, choose "Replace recovery key".');
+    if (replace && current === null) throw new RecoveryError('no_recovery_key', 'Your account has no recovery key to replace yet. Make one first.');
+    if (!(await deps.keyRelease.confirm({ kind: 'recoveryKey', replace })))
+      throw new RecoveryKeyError('recovery_key_cancelled', 'You cancelled it, so no recovery key was made and nothing changed.');
     const made = replace ? await client.rotateRecoveryKey() : await client.createRecoveryKey();
     return { recoveryKey: made.recoveryKey, backupVersion: made.backupVersion };
   }
