@@ -3,14 +3,19 @@
  * handlers standing in for main: the reminder follows the status (put off with "Later" unless policy
  * requires the key or the backup was changed), a made key is held only until the dialog forgets it, a
  * refusal is a sentence with the code kept for the log, and the key is shown in rows of groups and saved
- * as a text file naming the account.
+ * as a text file naming the account. Signing out of the last device and the devices panel say what the
+ * recovery key means for the account and offer to check (or make) it.
  */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/common/errors';
 import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
 import type { RecoveryStatus } from '../../src/common/ipc/schemas/recovery';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { createBridgeClient } from '../../src/renderer/src/bridge/client';
+import { DevicesPanel } from '../../src/renderer/src/components/DevicesPanel';
+import { SignOutDialog } from '../../src/renderer/src/components/SignOutDialog';
 import { recoveryKeyFile, recoveryKeyRows } from '../../src/renderer/src/model/recoveryKey';
 import { describeError } from '../../src/renderer/src/model/uiError';
 import { recoverySelectors } from '../../src/renderer/src/state/recoverySlice';
@@ -82,5 +87,36 @@ describe('recovery slice', () => {
     expect(file.text).toContain('ABCD EFGH JKMN PQRS\nTVWX YZ01 2345 6789');
     expect(file.text).toContain('@alice');
     expect(recoveryKeyFile(KEY, '../etc').name).toBe('seed-recovery-key-.._etc.txt');
+  });
+
+  it('signing out of the last device says what the recovery key means and offers to check or make it', () => {
+    const dialog = (recovery: RecoveryStatus['state'] | null) =>
+      renderToStaticMarkup(
+        createElement(SignOutDialog, { busy: false, lastDevice: 'yes', recovery, onConfirm: () => {}, onCancel: () => {}, onCheckRecoveryKey: () => {} }),
+      );
+    const withKey = dialog('confirmed');
+    expect(withKey).toContain('only your recovery key and your password can bring your account and its message history back');
+    expect(withKey).toContain('Check my recovery key first');
+    const without = dialog('none');
+    expect(without).toContain('your account has no recovery key, and nobody, including your IT team, can bring it back');
+    expect(without).toContain('Make a recovery key first');
+    expect(dialog(null), 'unknown: the strong warning').toContain('nobody, including your IT team');
+    const panel = renderToStaticMarkup(
+      createElement(DevicesPanel, {
+        devices: [],
+        loading: false,
+        approval: { confirmation: null, result: null },
+        busy: false,
+        error: null,
+        onRevoke: () => {},
+        onBeginApproval: () => {},
+        onAnswer: () => {},
+        onResetApproval: () => {},
+        onClose: () => {},
+        recovery: { state: 'replaced', onOpen: () => {} },
+      }),
+    );
+    expect(panel).toContain('Your recovery key was replaced on another device');
+    expect(panel).toContain('Check or replace the recovery key');
   });
 });
