@@ -53,6 +53,7 @@ export function createHandlers(deps: MainDeps): Handlers {
           openBrowser: deps.openBrowser,
           ssoTimeoutMs: deps.ssoTimeoutMs,
           log: deps.log,
+          profileDir: deps.paths.dir,
         })
       : {};
   const notifications = createNotificationHandlers({ shell: deps.shell ?? new RecordingShell(), policy: deps.policy, events: deps.events });

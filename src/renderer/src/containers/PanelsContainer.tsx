@@ -23,6 +23,8 @@ import { keyChanges } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
 import { disappearingSelectors } from '../state/disappearingSlice';
 import type { DisappearingSeconds } from '../../../common/protocol/disappearing';
+import { recoverySelectors } from '../state/recoverySlice';
+import { RecoveryDialogContainer } from './RecoveryContainer';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
 export function PanelsContainer() {
@@ -42,6 +44,8 @@ export function PanelsContainer() {
       return <DevicesContainer />;
     case 'settings':
       return <SettingsContainer />;
+    case 'recovery':
+      return <RecoveryDialogContainer />;
     default:
       throw new Error(`unknown panel ${JSON.stringify(panel satisfies never)}`);
   }
@@ -164,8 +168,10 @@ function DevicesContainer() {
   const sessionsBusy = useAppStore(accountSessionsSelectors.busy);
   const sessionsNotice = useAppStore(accountSessionsSelectors.notice);
   const sessionsError = useAppStore(accountSessionsSelectors.error);
+  const recovery = useAppStore(recoverySelectors.status);
   useEffect(() => {
     void store.getState().loadAccountSessions();
+    void store.getState().loadRecoveryStatus();
   }, [store]);
   return (
     <DevicesPanel
@@ -181,6 +187,7 @@ function DevicesContainer() {
       onAnswer={(approve, code) => void s.answerDeviceApproval(approve, code)}
       onResetApproval={s.resetDeviceApproval}
       onClose={s.closePanel}
+      recovery={{ state: recovery?.state ?? null, onOpen: () => s.openPanel('recovery') }}
     >
       <SessionsSection
         sessions={sessions}
