@@ -38,6 +38,9 @@ export async function certifyAndRegister(
   provider: CryptoProvider,
   input: { userId: string; deviceId: DeviceId; deviceName: string; platform: DevicePlatform; account: RawKeyPair; device: DeviceKeyPairs },
 ): Promise<string> {
+  // The account's company identity, as the key service verified it at sign-in: carried in the certificate,
+  // signed by the account key, so contacts can see whom the company directory says this key belongs to.
+  const { sso } = await api.request('getMe');
   const certificate = await signDeviceCertificate(
     provider,
     {
@@ -50,6 +53,7 @@ export async function certifyAndRegister(
       ed25519: toBase64Url(input.device.ed25519.publicKey),
       createdAt: Date.now(),
       accountKey: toBase64Url(input.account.publicKey),
+      ...(sso ? { sso: { iss: sso.issuer, sub: sso.subject } } : {}),
     },
     input.account.privateKey,
   );

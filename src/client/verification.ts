@@ -22,6 +22,19 @@ export interface ContactTrust {
   readonly qrPayload: string;
   /** This user's half (§10.1): 6 groups of 5 digits, the same for every contact. */
   readonly ownCode: string;
+  /**
+   * The contact's company identity (issuer + subject of the organisation's OpenID provider), when every
+   * device of theirs whose certificate verifies under the trusted account key carries the same one (§4);
+   * null otherwise (no company sign-in, no device, or devices that disagree).
+   */
+  readonly companyIdentity: { readonly issuer: string; readonly subject: string } | null;
+}
+
+/** The company identity every one of the devices names, or null. */
+export function companyIdentityOf(devices: readonly { certificate: { sso?: { iss: string; sub: string } } }[]): ContactTrust['companyIdentity'] {
+  const first = devices[0]?.certificate.sso;
+  if (!first || !devices.every((d) => d.certificate.sso?.iss === first.iss && d.certificate.sso.sub === first.sub)) return null;
+  return { issuer: first.iss, subject: first.sub };
 }
 
 /** 30 digits as 6 groups of 5. */
@@ -76,6 +89,8 @@ export async function contactTrust(
     safetyNumber: sn.display,
     qrPayload: sn.qrPayload,
     ownCode: grouped(await halfDigits(provider, self)),
+    // Only while the pinned key is the one the devices verify under; a changed key shows none until accepted.
+    companyIdentity: directory.trustState(userId) === 'changed' ? null : companyIdentityOf(await directory.devicesOf(userId)),
   };
 }
 

@@ -109,6 +109,11 @@ describe('device-certificates.json', () => {
     expect(toHex(deviceCertificateSigningInput(cert))).toBe(c.signingInput);
     expect(cert.x25519).toBe(toBase64Url(fromHex(c.x25519.publicKey)));
   });
+  it('valid: a certificate that carries the company identity (sso) signs it with the rest', async () => {
+    const cert = await verifyDeviceCertificate(provider, v.withSso.certificate, { accountKey: fromHex(v.account.publicKey), userId: v.account.userId });
+    expect(cert.sso).toEqual({ iss: 'https://login.corp.example/tenant-1', sub: 'emp-00042' });
+    expect(toHex(deviceCertificateSigningInput(cert))).toBe(v.withSso.signingInput);
+  });
   it.each(v.invalid)('invalid: $name → $error', async (c) => {
     await expect(verifyDeviceCertificate(provider, c.certificate, { accountKey: fromHex(c.accountKey) })).rejects.toMatchObject({ code: c.error });
   });

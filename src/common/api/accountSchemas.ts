@@ -50,6 +50,13 @@ export const LoginBody = z.strictObject({
   deviceId: DeviceIdSchema.optional().describe('refused (400 device_proof_required): a device proves its key with /v1/auth/challenge'),
 });
 export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
-export const MeSchema = z.object({ user: PublicUserSchema, deviceId: DeviceIdSchema.nullable() });
+export const MeSchema = z.object({
+  user: PublicUserSchema,
+  deviceId: DeviceIdSchema.nullable(),
+  sso: z
+    .object({ issuer: z.string(), subject: z.string() })
+    .nullable()
+    .describe("the account's company identity (single sign-on), which a device certificate of this account may carry; null without one"),
+});
 export const SearchQuery = z.strictObject({ q: z.string().trim().min(1).max(64), limit: z.coerce.number().int().min(1).max(50).default(20) });
 export const UserListSchema = z.object({ users: z.array(PublicUserSchema) });

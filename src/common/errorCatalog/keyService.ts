@@ -37,6 +37,8 @@ export const KEY_SERVICE_ERRORS = {
   oidc_token_replayed: 'auth',
   // permission: known caller, not allowed
   forbidden: 'permission',
+  // a device certificate's company identity (sso) is not the one the account signed in with
+  sso_identity_mismatch: 'permission',
   not_a_member: 'permission',
   role_required: 'permission',
   before_membership: 'permission',

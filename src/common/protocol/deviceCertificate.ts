@@ -1,6 +1,7 @@
 /**
  * Device certificates (docs/protocol.md §4): a device's X25519 and Ed25519 public keys, bound to a user
- * and signed by that user's account identity key. Signature input = tuple("seed-device-cert-v1",
+ * and signed by that user's account identity key; optionally the account's company identity (`sso`,
+ * issuer + subject of the organisation's OpenID provider). Signature input = tuple("seed-device-cert-v1",
  * canonicalJson(certificate without `signature`)).
  */
 import { z } from 'zod';
@@ -18,6 +19,13 @@ export const DEVICE_CERT_DOMAIN = 'seed-device-cert-v1';
 export const DevicePlatformSchema = z.enum(['desktop', 'mobile', 'cli']);
 export type DevicePlatform = z.infer<typeof DevicePlatformSchema>;
 
+/**
+ * The company identity of the account (issuer + subject of the organisation's OpenID provider), as the
+ * key service verified it at sign-in and checks it at the device's registration; signed with the rest.
+ */
+export const CertificateSsoSchema = z.strictObject({ iss: text(1, 500), sub: text(1, 255) });
+export type CertificateSso = z.infer<typeof CertificateSsoSchema>;
+
 const certificateFields = {
   v: z.literal(1),
   userId: UserIdSchema,
@@ -28,6 +36,7 @@ const certificateFields = {
   ed25519: b64uField(32),
   createdAt: TimestampMs,
   accountKey: b64uField(32),
+  sso: CertificateSsoSchema.optional(),
 };
 
 export const UnsignedDeviceCertificateSchema = z.strictObject(certificateFields);
@@ -53,6 +62,8 @@ export function deviceCertificateSigningInput(cert: UnsignedDeviceCertificate | 
     ed25519: cert.ed25519,
     createdAt: cert.createdAt,
     accountKey: cert.accountKey,
+    // Absent, not null, when the account has no company identity: such certificates sign as before.
+    ...(cert.sso === undefined ? {} : { sso: { iss: cert.sso.iss, sub: cert.sso.sub } }),
   };
   return tuple(DEVICE_CERT_DOMAIN, canonicalJson(body));
 }

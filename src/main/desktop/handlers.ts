@@ -80,7 +80,7 @@ function storedView(m: StoredMessage) {
 }
 
 function trustView(t: ContactTrust): ContactTrustView {
-  return { userId: t.userId, state: t.state, isNew: t.isNew, ownCode: t.ownCode };
+  return { userId: t.userId, state: t.state, isNew: t.isNew, ownCode: t.ownCode, ...(t.companyIdentity ? { companyIdentity: t.companyIdentity } : {}) };
 }
 
 /** The trust after a typed contact code matched; a typed error (nothing changed) otherwise. */

@@ -13,6 +13,7 @@ import type { Services } from '../services';
 import { revokeSession } from '../store/sessions';
 import { insertUser, searchUsers, userById, userByName } from '../store/users';
 import { checkRegistrationOpen, checkServerSignInMethod } from '../oidcRoutes';
+import { ssoIdentityOfUser } from '../oidcStore';
 import { pairView } from './tokenPairView';
 import { userView } from './views';
 
@@ -71,7 +72,14 @@ export function accountRoutes(svc: Services): Route[] {
       },
     }),
     implement(api, 'getMe', {
-      handler: async ({ principal }) => ({ user: userView(await userOrThrow(principal.userId)), deviceId: principal.deviceId }),
+      handler: async ({ principal }) => {
+        const sso = await ssoIdentityOfUser(svc.db, principal.userId);
+        return {
+          user: userView(await userOrThrow(principal.userId)),
+          deviceId: principal.deviceId,
+          sso: sso ? { issuer: sso.issuer, subject: sso.subject } : null,
+        };
+      },
     }),
     implement(api, 'searchUsers', {
       handler: async ({ query }) => ({ users: (await searchUsers(svc.db, query.q, query.limit)).map(userView) }),

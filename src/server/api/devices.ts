@@ -11,6 +11,7 @@ import type { ConversationId } from '../../common/ids';
 import { fromBase64Url } from '../../common/encoding/base64url';
 import { isProtocolError } from '../../common/protocol/errors';
 import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate';
+import { ssoIdentityOfUser } from '../oidcStore';
 import { verifyDeviceRevocation, type DeviceRevocation } from '../../common/protocol/deviceRevocation';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../http/httpErrors';
@@ -37,6 +38,13 @@ export function deviceRoutes(svc: Services): Route[] {
       throw err;
     }
   }
+  /** A certificate's company identity must be the one this account signed in with; none is fine. */
+  async function checkCertificateSso(sso: { iss: string; sub: string } | undefined, userId: string): Promise<void> {
+    if (sso === undefined) return;
+    const known = await ssoIdentityOfUser(svc.db, userId);
+    if (!known || known.issuer !== sso.iss || known.subject !== sso.sub)
+      throw new Unprocessable("the certificate names a company identity that is not this account's", 'sso_identity_mismatch');
+  }
   return [
     implement(api, 'registerDevice', {
       handler: async ({ principal, body }) => {
@@ -53,6 +61,7 @@ export function deviceRoutes(svc: Services): Route[] {
           if (isProtocolError(err)) throw new Unprocessable(`certificate refused: ${err.message}`, certificateError(err.code));
           throw err;
         }
+        await checkCertificateSso(cert.sso, principal.userId);
         const now = svc.now();
         try {
           await svc.db.transaction(async (tx) => {

@@ -2,7 +2,7 @@
 import type { CryptoProvider } from '../../../src/common/crypto/provider';
 import { toHex } from '../../../src/common/encoding/bytes';
 import type { ConversationId } from '../../../src/common/ids';
-import { deviceCertificateSigningInput } from '../../../src/common/protocol/deviceCertificate';
+import { deviceCertificateSigningInput, signDeviceCertificate } from '../../../src/common/protocol/deviceCertificate';
 import {
   createKeyVersionRecord,
   keyVersionRecordCanonicalJson,
@@ -19,11 +19,20 @@ export async function buildCertificateVectors(provider: CryptoProvider) {
   const mallory = await vectorUser(provider, 'mallory', []);
   const cert = alice.devices[0]!.certificate;
   const bad = (name: string, certificate: unknown, error: string, accountKey = toHex(alice.account.publicKey)) => ({ name, certificate, accountKey, error });
+  // A device of an account that signed in with its company's OpenID provider: the certificate carries it.
+  const { signature: _unsigned, ...body } = cert;
+  const withSso = await signDeviceCertificate(
+    provider,
+    { ...body, sso: { iss: 'https://login.corp.example/tenant-1', sub: 'emp-00042' } },
+    alice.account.privateKey,
+  );
+  const { sso: _removed, ...withoutSso } = withSso;
   return {
     description:
       'Device certificates signed by the account identity key: signature = Ed25519(account key, tuple("seed-device-cert-v1", canonicalJson(cert without signature))).',
     account: { userId: alice.userId, ...pairHex(alice.account) },
     valid: alice.devices.map((d) => ({ ...deviceJson(d), signingInput: toHex(deviceCertificateSigningInput(d.certificate)) })),
+    withSso: { certificate: withSso, signingInput: toHex(deviceCertificateSigningInput(withSso)) },
     invalid: [
       bad('device name changed', { ...cert, deviceName: 'evil' }, 'bad_signature'),
       bad('x25519 key swapped', { ...cert, x25519: flip(cert.x25519) }, 'bad_signature'),
@@ -33,6 +42,10 @@ export async function buildCertificateVectors(provider: CryptoProvider) {
       bad('unknown field', { ...cert, admin: true }, 'malformed'),
       bad('platform not allowed', { ...cert, platform: 'tv' }, 'malformed'),
       bad('padded base64', { ...cert, ed25519: `${cert.ed25519}=` }, 'malformed'),
+      bad('company subject changed', { ...withSso, sso: { ...withSso.sso!, sub: 'emp-00666' } }, 'bad_signature'),
+      bad('company identity removed', withoutSso, 'bad_signature'),
+      bad('company identity added', { ...cert, sso: withSso.sso }, 'bad_signature'),
+      bad('company identity with an unknown field', { ...withSso, sso: { ...withSso.sso!, admin: true } }, 'malformed'),
     ],
   };
 }

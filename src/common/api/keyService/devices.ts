@@ -28,7 +28,13 @@ export const deviceRoutes = defineRoutes({
     errors: {
       404: ['not_found'],
       409: ['session_has_device', 'identity_key_changed', 'device_exists'],
-      422: ['certificate_malformed', 'certificate_unsupported_version', 'certificate_signer_not_certified', 'certificate_bad_signature'],
+      422: [
+        'certificate_malformed',
+        'certificate_unsupported_version',
+        'certificate_signer_not_certified',
+        'certificate_bad_signature',
+        'sso_identity_mismatch',
+      ],
     },
   },
   listUserDevices: {

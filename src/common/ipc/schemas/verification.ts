@@ -12,6 +12,11 @@ export const contactTrustSchema = z.object({
   ownCode: z.string().describe('30 digits in 6 groups of 5'),
   /** Met within the last week and not verified (`Client.isNewContact`). */
   isNew: z.boolean().optional(),
+  /**
+   * The contact's company identity from their device certificates (docs/protocol.md §4): every device
+   * whose certificate verifies under the pinned key names this issuer and subject. Absent otherwise.
+   */
+  companyIdentity: z.object({ issuer: z.string().max(500), subject: z.string().max(255) }).optional(),
 });
 export type ContactTrust = z.infer<typeof contactTrustSchema>;
 

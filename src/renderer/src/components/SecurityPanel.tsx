@@ -79,6 +79,16 @@ export function SecurityPanel(props: SecurityPanelProps) {
               </p>
             </div>
           )}
+          {focused.companyIdentity && (
+            <p data-testid="company-identity">
+              Company account:{' '}
+              <strong>
+                <bdi>{focused.companyIdentity.subject}</bdi>
+              </strong>{' '}
+              at <bdi>{companyHost(focused.companyIdentity.issuer)}</bdi> — every device of {focusedName} names it, signed with their key and checked by your
+              organisation&apos;s server when the device was added.
+            </p>
+          )}
           <p>Your code — read it to {focusedName}, who types it on their device:</p>
           <div className="safety-number" data-testid="own-code" aria-label="Your code">
             {safetyNumberRows(focused.ownCode, 3).map((row, i) => (
@@ -126,4 +136,14 @@ export function TrustBadge({ trust }: { trust: ContactTrust | undefined }) {
       {STATE_TEXT[trust.state]}
     </span>
   );
+}
+
+/** The provider as a person reads it: its host (with the path when it has one), not the whole URL. */
+function companyHost(issuer: string): string {
+  try {
+    const url = new URL(issuer);
+    return `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  } catch {
+    return issuer;
+  }
 }
