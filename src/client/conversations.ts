@@ -210,6 +210,7 @@ export class Conversations {
    * used. Returns the version now current.
    */
   async rotate(conversationId: ConversationId, opts: { force?: boolean } = { force: true }): Promise<number> {
+    let custodyReread = false;
     for (let attempt = 0; attempt < MAX_ROTATION_ATTEMPTS; attempt++) {
       const { info, head } = await this.membership.headToExtend(conversationId);
       if (attempt > 0 && !opts.force && !info.needsRotation && info.currentVersion > 0) return info.currentVersion;
@@ -234,7 +235,8 @@ export class Conversations {
         });
         return version;
       } catch (err) {
-        if (this.custody && err instanceof KeyServiceError && CUSTODY_RETRIES.has(err.code)) {
+        if (this.custody && !custodyReread && err instanceof KeyServiceError && CUSTODY_RETRIES.has(err.code)) {
+          custodyReread = true;
           conversationKey.fill(0);
           await this.custody.refresh({ rotate: false });
           continue;

@@ -1,9 +1,10 @@
 /**
  * The operator's custody commands (docs/operations.md "Key custody"; `npm run server -- admin custody …`):
  *
- * - `escrow`: makes a fresh recovery recipient — an X25519 key pair whose private key is sealed by the KMS
- *   at once and stored only as KMS ciphertext — puts the organisation in escrow mode and marks every
- *   conversation for rotation, so the next key version of each carries an escrow wrap.
+ * - `escrow`: makes the recovery recipient — an X25519 key pair whose private key is sealed by the KMS at
+ *   once and stored only as KMS ciphertext (an earlier escrow period's recipient is reused, so clients'
+ *   pins hold) — puts the organisation in escrow mode and marks every conversation for rotation, so the
+ *   next key version of each carries an escrow wrap.
  * - `zero-trust`: back to zero-trust; every conversation is marked for rotation (versions made in escrow
  *   mode stay recoverable; new ones are not).
  * - `request-export` / `approve-export` / `export`: a compliance export (or IT restore) of one conversation
@@ -30,6 +31,7 @@ import {
   custodyView,
   insertRecipient,
   insertRequest,
+  latestRecipient,
   markAllForRotation,
   requestById,
   setCustodyState,
@@ -105,6 +107,18 @@ export async function showCustody(d: CustodyDeps, actor: string): Promise<unknow
 export async function enableEscrow(d: CustodyDeps, actor: string, reason: string): Promise<unknown> {
   const current = await custodyState(d.db);
   if (current.mode === 'escrow') return { ...(await custodyView(d.db)), changed: false };
+  const earlier = await latestRecipient(d.db);
+  if (earlier !== undefined) {
+    // The recipient of an earlier escrow period: the same key, so every client's pin still holds.
+    const now = d.now();
+    const rotated = await d.db.transaction(async (tx) => {
+      await setCustodyState(tx, { mode: 'escrow', recipient_id: earlier.id, changed_at: now, changed_by: actor });
+      const count = await markAllForRotation(tx, 'custody_escrow', now);
+      await insertAudit(tx, { at: now, actor, action: 'custody.escrow', target: earlier.id, detail: { reason, reused: true, rotating: count } });
+      return count;
+    });
+    return { ...(await custodyView(d.db)), changed: true, rotating: rotated };
+  }
   const pair = await d.crypto.x25519GenerateKeyPair();
   try {
     const fingerprint = await escrowFingerprint(d.crypto, pair.publicKey);

@@ -67,6 +67,12 @@ export async function recipientById(q: Queryable, id: string): Promise<Recipient
   return row ? { ...row, created_at: Number(row.created_at) } : undefined;
 }
 
+/** The newest recipient ever made (escrow mode turned on again reuses it, so clients' pins stay valid). */
+export async function latestRecipient(q: Queryable): Promise<RecipientRow | undefined> {
+  const row = await q.one<{ id: string }>('SELECT id FROM escrow_recipients ORDER BY created_at DESC, id LIMIT 1');
+  return row ? recipientById(q, row.id) : undefined;
+}
+
 export async function insertRecipient(q: Queryable, r: RecipientRow): Promise<void> {
   await q.run('INSERT INTO escrow_recipients (id, public_key, sealed_private_key, kms_kind, kms_key_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)', [
     r.id,
