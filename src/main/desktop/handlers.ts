@@ -41,6 +41,7 @@ import { CODE_ONLY, KeyReleaseError, type KeyReleaseConfirmation } from './keyRe
 import { DesktopLinking } from './linking';
 import { watchRevocation } from './revocationWatch';
 import { sessionHandlers } from './sessionHandlers';
+import { custodyHandlers } from './custodyHandlers';
 import { ssoHandlers } from './ssoHandlers';
 import { announceTrustChanges } from './trustEvents';
 import { cachedLookup, conversationSummary, fromBridgePlaintext, membershipHistoryView, toBridgePlaintext, type UserLookup } from './views';
@@ -499,6 +500,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
     ...sessionHandlers({ host }),
+    ...custodyHandlers({ host }),
     ...ssoHandlers({ host, policy: deps.policy, linking, announceSession, openBrowser: deps.openBrowser, ssoTimeoutMs: deps.ssoTimeoutMs }),
   });
 }

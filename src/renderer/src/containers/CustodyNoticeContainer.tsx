@@ -1,0 +1,39 @@
+/** Container: asks main for the organisation's key custody once when shown, and accepts a changed recovery key. */
+import { useEffect, useState } from 'react';
+import type { CustodyStatusView } from '../../../common/ipc/schemas/custody';
+import { BridgeError, windowBridge } from '../bridge/client';
+import { CustodyNotice } from '../components/CustodyNotice';
+
+const PROBLEM = 'Could not check whether your organisation can recover this conversation.';
+
+export function CustodyNoticeContainer() {
+  const [status, setStatus] = useState<CustodyStatusView | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let live = true;
+    windowBridge()
+      .custodyStatus()
+      .then(
+        (s) => live && setStatus(s),
+        (err: unknown) => {
+          console.error(`custody status: ${err instanceof BridgeError ? err.code : String(err)}`);
+          if (live) setProblem(PROBLEM);
+        },
+      );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const accept = (fingerprint: string) => {
+    setBusy(true);
+    windowBridge()
+      .acceptEscrowRecipient(fingerprint)
+      .then(setStatus, (err: unknown) => {
+        console.error(`accept escrow recipient: ${err instanceof BridgeError ? err.code : String(err)}`);
+        setProblem(PROBLEM);
+      })
+      .finally(() => setBusy(false));
+  };
+  return <CustodyNotice status={status} problem={problem} busy={busy} onAccept={accept} />;
+}
