@@ -4,8 +4,8 @@
  *
  * Guarantees: switching the organisation to escrow rotates every conversation (clients rotate on learning
  * the mode) and every client shows the mode and the recipient's fingerprint; every key version made from
- * then on carries an escrow wrap; a compliance export needs a request by one admin and an approval by
- * another — one admin alone is refused (`custody_second_admin_required`, `custody_not_approved`) and nothing
+ * then on carries an escrow wrap; a compliance export (one conversation) or an IT restore (every
+ * conversation of a user) needs a request by one admin and an approval by another — one admin alone is refused (`custody_second_admin_required`, `custody_not_approved`) and nothing
  * is written — is used once, logs each KMS use, and reads exactly the messages sent under escrowed
  * versions: what was sent in zero-trust mode stays unreadable to it.
  */
@@ -81,20 +81,39 @@ describeBackends('escrow mode and the two-admin export', (backend) => {
 
       // A second admin approves; the export reads the escrowed messages and nothing of zero-trust mode.
       await itTwo('approve-export', request.requestId, '--reason', 'checked the subpoena');
-      const summary = await itOne<{ messages: number }>('export', request.requestId, '--out', file);
+      const summary = await itOne<{ conversations: { messages: number }[] }>('export', request.requestId, '--out', file);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const exported = JSON.parse(readFileSync(file, 'utf8')) as Exported;
       const bodies = exported.messages.filter((m) => m.type === 'message' && m.bodyType === 'string').map((m) => m.body);
       expect(bodies).toEqual(['said under escrow', 'bob under escrow']);
-      expect(summary.messages).toBe(exported.messages.length);
+      expect(summary.conversations.map((c) => c.messages)).toEqual([exported.messages.length]);
       expect(exported.escrowedVersions).toEqual([2]);
       expect(exported).toMatchObject({ requestedBy: 'cli:it-one', approvedBy: 'cli:it-two' });
       expect(JSON.stringify(exported)).not.toContain('zero-trust secret');
       expect(exported.unreadable.some((u) => u.keyVersion === 1 && u.reason === 'unknown_key_version')).toBe(true);
       expect(exported.messages.find((m) => m.body === 'bob under escrow')?.senderUser).toBe(userIdOf(bob));
 
-      // Used once; every KMS use and every step is on record.
+      // Used once.
       expect(await codeOf(itTwo('export', request.requestId, '--out', exportPath()))).toBe('custody_request_used');
+
+      // IT restore of a user's history: every conversation bob is in, asked by one admin, approved by the other.
+      await say(bob, second, 'direct under escrow');
+      const restore = await itTwo<{ requestId: string; userId: string }>('request-restore', bob.session().username, '--reason', 'bob lost every device');
+      expect(restore.userId).toBe(userIdOf(bob));
+      expect(await codeOf(itTwo('approve-export', restore.requestId, '--reason', 'me'))).toBe('custody_second_admin_required');
+      await itOne('approve-export', restore.requestId, '--reason', 'confirmed with bob');
+      const restoredFile = exportPath();
+      await itTwo('export', restore.requestId, '--out', restoredFile);
+      const restoredText = readFileSync(restoredFile, 'utf8');
+      const restored = JSON.parse(restoredText) as { userId: string; conversations: (Exported & { conversationId: string })[] };
+      expect(restored.userId).toBe(userIdOf(bob));
+      const byConversation = Object.fromEntries(
+        restored.conversations.map((c) => [c.conversationId, c.messages.filter((m) => m.type === 'message').map((m) => m.body)]),
+      );
+      expect(byConversation).toEqual({ [first]: ['said under escrow', 'bob under escrow'], [second]: ['direct under escrow'] });
+      expect(restoredText).not.toContain('zero-trust');
+
+      // Every KMS use and every step is on record: one unseal per export, under its request.
       const { kmsAudit } = await itTwo<{ kmsAudit: { operation: string; purpose: string; request_id: string | null; outcome: string; actor: string }[] }>(
         'kms-audit',
       );
@@ -102,6 +121,7 @@ describeBackends('escrow mode and the two-admin export', (backend) => {
         ['describe', 'escrow-recipient.seal', null, 'ok', 'cli:it-one'],
         ['encrypt', 'escrow-recipient.seal', null, 'ok', 'cli:it-one'],
         ['decrypt', 'escrow-recipient.unseal', request.requestId, 'ok', 'cli:it-one'],
+        ['decrypt', 'escrow-recipient.unseal', restore.requestId, 'ok', 'cli:it-two'],
       ]);
       const actions = await withDb(world, (db) =>
         db.all<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE action LIKE 'custody.%' ORDER BY id"),
@@ -115,6 +135,10 @@ describeBackends('escrow mode and the two-admin export', (backend) => {
         'custody.export_approve cli:it-two',
         'custody.export cli:it-one',
         'custody.export_refused cli:it-two',
+        'custody.export_request cli:it-two',
+        'custody.export_refused cli:it-two',
+        'custody.export_approve cli:it-one',
+        'custody.export cli:it-two',
         'custody.read cli:it-two',
       ]);
     },

@@ -24,6 +24,7 @@ import { isId } from '../../common/ids';
 import type { Database, Queryable } from '../db/db';
 import { insertAudit } from '../store/audit';
 import { conversationById } from '../store/conversations';
+import { userById, userByName } from '../store/users';
 import { AuditedKms } from './auditedKms';
 import {
   approveRequest,
@@ -169,7 +170,7 @@ function requestView(r: CustodyRequestRow): Record<string, unknown> {
   return {
     requestId: r.id,
     kind: r.kind,
-    conversationId: r.target,
+    ...(r.kind === 'export' ? { conversationId: r.target } : { userId: r.target }),
     reason: r.reason,
     requestedBy: r.requested_by,
     requestedAt: new Date(r.requested_at).toISOString(),
@@ -179,17 +180,24 @@ function requestView(r: CustodyRequestRow): Record<string, unknown> {
   };
 }
 
-/** The first admin's request to export a conversation. */
-export async function requestExport(d: CustodyDeps, actor: string, conversationId: string, reason: string): Promise<unknown> {
+/** The first admin's request: export one conversation, or restore (export) every conversation of a user. */
+export async function requestExport(d: CustodyDeps, actor: string, which: string, reason: string, kind: 'export' | 'restore' = 'export'): Promise<unknown> {
   const now = d.now();
   return d.db.transaction(async (tx) => {
     await requireEscrow(tx);
-    if (!isId(conversationId) || !(await conversationById(tx, conversationId)))
-      throw new CustodyUnknownError(`no conversation ${JSON.stringify(conversationId.slice(0, 64))}`);
+    let target: string;
+    if (kind === 'export') {
+      if (!isId(which) || !(await conversationById(tx, which))) throw new CustodyUnknownError(`no conversation ${JSON.stringify(which.slice(0, 64))}`);
+      target = which;
+    } else {
+      const user = (await userById(tx, which)) ?? (await userByName(tx, which.toLowerCase()));
+      if (!user) throw new CustodyUnknownError(`no user ${JSON.stringify(which.slice(0, 64))}`);
+      target = user.id;
+    }
     const row: CustodyRequestRow = {
       id: d.newId(),
-      kind: 'export',
-      target: conversationId,
+      kind,
+      target,
       reason,
       requested_by: actor,
       requested_at: now,
@@ -198,7 +206,7 @@ export async function requestExport(d: CustodyDeps, actor: string, conversationI
       used_at: null,
     };
     await insertRequest(tx, row);
-    await insertAudit(tx, { at: now, actor, action: 'custody.export_request', target: conversationId, detail: { requestId: row.id, reason } });
+    await insertAudit(tx, { at: now, actor, action: 'custody.export_request', target, detail: { requestId: row.id, kind, reason } });
     return requestView(row);
   });
 }

@@ -5,9 +5,10 @@
  *   custody                                        the mode and the recovery recipient's fingerprint
  *   custody escrow --reason "…"                    escrow mode with a fresh KMS-sealed recipient; every conversation rotates
  *   custody zero-trust --reason "…"                back to zero-trust; every conversation rotates
- *   custody request-export <conversation id> --reason "…"   the first admin asks
- *   custody approve-export <request id> --reason "…"        a second admin approves
- *   custody export <request id> --out <file>       decrypts the conversation's history into <file> (0600), once
+ *   custody request-export <conversation id> --reason "…"   the first admin asks for one conversation
+ *   custody request-restore <username|user id> --reason "…" the first admin asks for every conversation of a user (IT restore)
+ *   custody approve-export <request id> --reason "…"        a second admin approves (either kind)
+ *   custody export <request id> --out <file>       decrypts the history into <file> (0600), once
  *   custody kms-audit [--limit N]                  the newest KMS uses
  *
  * The KMS is the key service's (kmsFromEnv: SEED_KMS, KMS_KEY_ID, AWS_REGION, KMS_ENDPOINT,
@@ -25,7 +26,8 @@ import { kmsFromEnv, type Kms } from '../kms';
 import { insertAudit } from '../store/audit';
 import { approveExport, claimApprovedRequest, disableEscrow, enableEscrow, requestExport, showCustody, type CustodyDeps } from './admin';
 import { AuditedKms } from './auditedKms';
-import { exportConversation } from './export';
+import { exportConversation, type ConversationExport, type UnsealedRecipients } from './export';
+import { conversationsOfUser } from '../store/conversations';
 import { kmsAudit } from './store';
 
 export class CustodyUsageError extends AppError {
@@ -35,7 +37,7 @@ export class CustodyUsageError extends AppError {
 }
 
 export const CUSTODY_USAGE =
-  'custody | custody escrow --reason TEXT | custody zero-trust --reason TEXT | custody request-export <conversation> --reason TEXT | custody approve-export <request> --reason TEXT | custody export <request> --out FILE | custody kms-audit [--limit N]';
+  'custody | custody escrow --reason TEXT | custody zero-trust --reason TEXT | custody request-export <conversation> --reason TEXT | custody request-restore <user> --reason TEXT | custody approve-export <request> --reason TEXT | custody export <request> --out FILE | custody kms-audit [--limit N]';
 
 export interface CustodyCommandInput {
   readonly db: Database;
@@ -71,12 +73,12 @@ export async function runCustodyCommand(i: CustodyCommandInput): Promise<unknown
   const [sub, target, ...rest] = i.args;
   if (rest.length > 0) throw new CustodyUsageError(`unexpected ${JSON.stringify(rest[0])}\nusage: ${CUSTODY_USAGE}`);
   const reason = i.reason?.trim() ?? '';
-  const needsReason = ['escrow', 'zero-trust', 'request-export', 'approve-export'];
-  const needsTarget = ['request-export', 'approve-export', 'export'];
+  const needsReason = ['escrow', 'zero-trust', 'request-export', 'request-restore', 'approve-export'];
+  const needsTarget = ['request-export', 'request-restore', 'approve-export', 'export'];
   if (sub !== undefined && ![...needsReason, ...needsTarget, 'kms-audit'].includes(sub))
     throw new CustodyUsageError(`unknown custody command ${JSON.stringify(sub)}\nusage: ${CUSTODY_USAGE}`);
   if (sub !== undefined && needsTarget.includes(sub) && (target === undefined || target.trim() === ''))
-    throw new CustodyUsageError(`custody ${sub} needs a ${sub === 'request-export' ? 'conversation id' : 'request id'}`);
+    throw new CustodyUsageError(`custody ${sub} needs a ${sub === 'request-export' ? 'conversation id' : sub === 'request-restore' ? 'user' : 'request id'}`);
   if ((sub === undefined || !needsTarget.includes(sub)) && target !== undefined) throw new CustodyUsageError(`custody ${sub ?? ''} takes no argument`);
   if (sub !== undefined && needsReason.includes(sub) && reason === '')
     throw new CustodyUsageError(`custody ${sub} needs --reason "…" (it goes to the audit log)`);
@@ -102,19 +104,37 @@ export async function runCustodyCommand(i: CustodyCommandInput): Promise<unknown
       return disableEscrow(deps, i.actor, reason);
     case 'request-export':
       return requestExport(deps, i.actor, target!, reason);
+    case 'request-restore':
+      return requestExport(deps, i.actor, target!, reason, 'restore');
     case 'approve-export':
       return approveExport(deps, i.actor, target!, reason);
     case 'export': {
       const request = await claimApprovedRequest(deps, i.actor, target!);
-      const result = await exportConversation({ db: i.db, crypto, kms: deps.kms(), pubnub: i.pubnub ?? pubnubFromEnv(i.env) }, i.actor, request);
+      const parts = { db: i.db, crypto, kms: deps.kms(), pubnub: i.pubnub ?? pubnubFromEnv(i.env) };
+      const unsealed: UnsealedRecipients = new Map();
+      let conversations: ConversationExport[];
+      try {
+        const ids = request.kind === 'export' ? [request.target] : (await conversationsOfUser(i.db, request.target)).map((c) => c.id);
+        conversations = [];
+        for (const id of ids) conversations.push(await exportConversation(parts, i.actor, request, id, unsealed));
+      } finally {
+        for (const k of unsealed.values()) k.fill(0);
+      }
+      const result =
+        request.kind === 'export'
+          ? conversations[0]!
+          : { userId: request.target, requestId: request.id, requestedBy: request.requested_by, approvedBy: request.approved_by, conversations };
       writeFileSync(i.out!, `${JSON.stringify(result, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       return {
-        conversationId: result.conversationId,
-        requestId: result.requestId,
+        requestId: request.id,
+        kind: request.kind,
         out: i.out,
-        messages: result.messages.length,
-        unreadable: result.unreadable.length,
-        escrowedVersions: result.escrowedVersions,
+        conversations: conversations.map((c) => ({
+          conversationId: c.conversationId,
+          messages: c.messages.length,
+          unreadable: c.unreadable.length,
+          escrowedVersions: c.escrowedVersions,
+        })),
       };
     }
     default:

@@ -66,12 +66,16 @@ export async function readHistory(pubnub: PubNubClient, channel: string): Promis
   return all.filter((e) => (seen.has(e.timetoken) ? false : (seen.add(e.timetoken), true))).sort((a, b) => compareTimetokens(a.timetoken, b.timetoken));
 }
 
+/** Recipient private keys unsealed during one export (each asked from the KMS once); the caller zero-fills them. */
+export type UnsealedRecipients = Map<string, Uint8Array>;
+
 export async function exportConversation(
   deps: { db: Database; crypto: CryptoProvider; kms: AuditedKms; pubnub: PubNubClient },
   actor: string,
   request: CustodyRequestRow,
+  conversationId: string,
+  unsealed: UnsealedRecipients,
 ): Promise<ConversationExport> {
-  const conversationId = request.target;
   if (!isId(conversationId)) throw new Error('request target is not a conversation id');
   const keys = new Map<number, Uint8Array>();
   try {
@@ -83,33 +87,33 @@ export async function exportConversation(
       const recipient = await recipientById(deps.db, recipientId);
       if (!recipient) continue;
       const publicKey = fromBase64Url(recipient.public_key);
-      const privateKey = await deps.kms.decrypt(recipient.kms_key_id, fromBase64Url(recipient.sealed_private_key), recipientContext(recipientId), {
-        actor,
-        purpose: 'escrow-recipient.unseal',
-        requestId: request.id,
-        target: conversationId,
-      });
-      try {
-        for (const w of list) {
-          const parsed = JSON.parse(w.wrap) as { enc: string; ct: string };
-          try {
-            keys.set(
-              Number(w.version),
-              await openEscrowWrap(deps.crypto, {
-                conversationId,
-                version: Number(w.version),
-                wrap: { recipient: recipientId, enc: parsed.enc, ct: parsed.ct },
-                privateKey,
-                publicKey,
-              }),
-            );
-          } catch (err) {
-            if (!isProtocolError(err)) throw err;
-            unopened.push(Number(w.version));
-          }
+      let privateKey = unsealed.get(recipientId);
+      if (privateKey === undefined) {
+        privateKey = await deps.kms.decrypt(recipient.kms_key_id, fromBase64Url(recipient.sealed_private_key), recipientContext(recipientId), {
+          actor,
+          purpose: 'escrow-recipient.unseal',
+          requestId: request.id,
+          target: request.target,
+        });
+        unsealed.set(recipientId, privateKey);
+      }
+      for (const w of list) {
+        const parsed = JSON.parse(w.wrap) as { enc: string; ct: string };
+        try {
+          keys.set(
+            Number(w.version),
+            await openEscrowWrap(deps.crypto, {
+              conversationId,
+              version: Number(w.version),
+              wrap: { recipient: recipientId, enc: parsed.enc, ct: parsed.ct },
+              privateKey,
+              publicKey,
+            }),
+          );
+        } catch (err) {
+          if (!isProtocolError(err)) throw err;
+          unopened.push(Number(w.version));
         }
-      } finally {
-        privateKey.fill(0);
       }
     }
     const history = await readHistory(deps.pubnub, conversationPubnubChannel(conversationId));

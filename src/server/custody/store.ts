@@ -33,7 +33,8 @@ export interface EscrowWrapRow {
 
 export interface CustodyRequestRow {
   readonly id: string;
-  readonly kind: 'export';
+  /** export: one conversation (target = its id); restore: every conversation of a user (target = the user id). */
+  readonly kind: 'export' | 'restore';
   readonly target: string;
   readonly reason: string;
   readonly requested_by: string;
