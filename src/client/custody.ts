@@ -16,6 +16,7 @@ import type { CryptoProvider } from '../common/crypto/provider';
 import { fromBase64Url } from '../common/encoding/base64url';
 import { AppError } from '../common/errors';
 import { escrowFingerprint, sealEscrowWrap, type EscrowWrap } from '../common/protocol/escrowWrap';
+import { KeyServiceError } from './errors';
 import type { KeyServiceApi } from './keyServiceApi';
 
 /** What this profile pinned. */
@@ -82,7 +83,11 @@ export class Custody {
    * status. `rotate: false` (a rotation under way re-reads) does not start the pending rotations.
    */
   async refresh(opts: { rotate?: boolean } = {}): Promise<CustodyStatus> {
-    const view = await this.api.request('getCustody');
+    const view = await this.api.request('getCustody').catch((err: unknown): CustodyView => {
+      // A key service from before custody modes has no such route: it is a zero-trust one.
+      if (err instanceof KeyServiceError && err.status === 404 && err.code === 'not_found') return { mode: 'zero-trust', recipient: null, changedAt: 0 };
+      throw err;
+    });
     let publicKey: Uint8Array | null = null;
     if (view.mode === 'escrow') {
       if (view.recipient === null) throw new EscrowRecipientInvalidError('the key service announces escrow mode without a recipient');
