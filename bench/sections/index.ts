@@ -11,6 +11,7 @@ import { messageSealSection } from './messageSeal';
 import { offboardingSection } from './offboarding';
 import { outboxCostSection } from './outboxCost';
 import { providersSection } from './providers';
+import { recoveryRestoreSection } from './recoveryRestore';
 import { relayLoadSection } from './relayLoad';
 import { rendererSection } from './renderer';
 import { rotationSection } from './rotation';
@@ -27,6 +28,7 @@ export const SECTIONS: readonly Section[] = [
   rotationE2eSection,
   membershipVerifySection,
   offboardingSection,
+  recoveryRestoreSection,
   keyServiceSection,
   outboxCostSection,
   sendToDecryptedSection,

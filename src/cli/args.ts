@@ -33,6 +33,7 @@ export interface CliArgs {
     readonly limit?: string;
     readonly keyManager?: string;
     readonly count?: string;
+    readonly sso: boolean;
   };
 }
 
@@ -62,6 +63,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         limit: { type: 'string' },
         'key-manager': { type: 'string' },
         count: { type: 'string' },
+        sso: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -96,6 +98,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       limit: v.limit,
       keyManager: v['key-manager'],
       count: v.count,
+      sso: v.sso ?? false,
     },
   };
 }
@@ -105,6 +108,7 @@ export const USAGE = `usage: npm run cli -- [--profile NAME] [--server URL] [--r
 accounts and devices
   register USERNAME [--display-name NAME]   create an account and this first device
   login USERNAME                            sign this profile in again (or a first device)
+  login --sso                               sign in with the company account (OpenID provider; prints the address)
   whoami                                    who this profile is
   link-device USERNAME                      on a NEW device: show a link code and wait for approval
   approve-device CODE|QR [--confirm CODE]   on an existing device: approve a new device after comparing codes

@@ -85,3 +85,25 @@ export async function askYesNo(question: string): Promise<boolean> {
   const answer = await firstLine();
   return /^y(es)?$/i.test(answer.trim());
 }
+
+/**
+ * The first non-empty line typed or piped to stdin, for as long as it is wanted: `stop()` lets the process
+ * go without it (the loopback listener answered first). End of input leaves `line` pending.
+ */
+export function readPastedLine(): { line: Promise<string>; stop(): void } {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const line = new Promise<string>((resolve) => {
+    rl.on('line', (text) => {
+      if (text.trim() === '') return;
+      resolve(text);
+      rl.close();
+    });
+  });
+  return {
+    line,
+    stop() {
+      rl.close();
+      process.stdin.pause();
+    },
+  };
+}

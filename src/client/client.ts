@@ -401,6 +401,23 @@ export class Client {
     }
   }
 
+  /**
+   * Checks the account password at the key service and keeps nothing: a password-only session is opened on
+   * a separate connection and ended at once (the desktop asks for it before minting a recovery key). A wrong
+   * password is the key service's `bad_credentials`.
+   */
+  async checkPassword(password: string): Promise<void> {
+    const { identity } = this.need();
+    const api = new KeyServiceApi(
+      this.deps.keyServiceUrl.replace(/\/+$/, ''),
+      this.deps.keyServiceTimeoutMs === undefined ? {} : { timeoutMs: this.deps.keyServiceTimeoutMs },
+    );
+    const pair = await api.request('login', { body: { username: identity.username, password } });
+    api.setTokens(pair.accessToken, pair.refreshToken);
+    await api.request('logout').catch(() => undefined);
+    api.close();
+  }
+
   /** Existing device: claims a link by code or QR payload; show the confirmation code to compare. */
   claimDeviceLink(input: string): Promise<LinkClaim> {
     return this.need().approver.claim(input);

@@ -51,6 +51,7 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
       serverUrl: net.keyServiceUrl,
       localStack: net.localStack,
       cryptoProvider: crypto.logLine,
+      cryptoLabel: crypto.label,
       async close() {
         await host.close();
         await net.close();

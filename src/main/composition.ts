@@ -25,8 +25,9 @@ export interface MainDeps {
   /** Main→renderer events. */
   events: EventHub;
   /** The messenger (the client core behind the desktop handlers, and where it connects), or why this process runs without it. */
-  /** `cryptoProvider`: the log line naming the CryptoProvider in use (node/crypto/providers.ts). */
-  messenger: { host: ClientHost; serverUrl: string; localStack: boolean; cryptoProvider?: string; close(): Promise<void> } | { reason: string };
+  /** `cryptoProvider`: the log line naming the CryptoProvider in use (node/crypto/providers.ts); `cryptoLabel`: its name for About. */
+  messenger:
+    { host: ClientHost; serverUrl: string; localStack: boolean; cryptoProvider?: string; cryptoLabel?: string; close(): Promise<void> } | { reason: string };
   /** Notifications, tray and badge: Electron's in the app; absent (browser mode, tests) a `RecordingShell`. */
   shell?: DesktopShell;
   /** Asked before a device link releases the account key: Electron's native dialog in the app; absent (browser mode, tests) the typed code alone decides. */
@@ -52,13 +53,17 @@ export function createHandlers(deps: MainDeps): Handlers {
           openBrowser: deps.openBrowser,
           ssoTimeoutMs: deps.ssoTimeoutMs,
           log: deps.log,
+          profileDir: deps.paths.dir,
         })
       : {};
   const notifications = createNotificationHandlers({ shell: deps.shell ?? new RecordingShell(), policy: deps.policy, events: deps.events });
   return {
     ...desktop,
     ...notifications,
-    appInfo: system.appInfo,
+    appInfo: async () => ({
+      ...(await system.appInfo()),
+      ...('host' in deps.messenger && deps.messenger.cryptoLabel ? { cryptoProvider: deps.messenger.cryptoLabel } : {}),
+    }),
     keychainStatus: system.keychainStatus,
     policy: async () => deps.policy.current(),
     getSettings: settings.get,

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { KeyServiceOptions } from '../../src/server/index';
 import { cleanup, PASSWORD, startWorld, type World } from '../client/harness';
 
 export interface Run {
@@ -21,14 +22,16 @@ export interface CliOptions {
   started?: (stop: () => void) => void;
   /** Extra environment (e.g. another SEED_PASSWORD, SEED_NEW_PASSWORD). */
   env?: Record<string, string>;
+  /** Receives a function that types a line on the CLI's stdin. */
+  stdin?: (type: (line: string) => void) => void;
 }
 
 /** Registers beforeAll/afterAll hooks for the world and returns accessors and the CLI runner. */
-export function useCliWorld(homePrefix: string) {
+export function useCliWorld(homePrefix: string, opts: { service?: () => Partial<KeyServiceOptions> } = {}) {
   let world: World | undefined;
   let home = '';
   beforeAll(async () => {
-    world = await startWorld();
+    world = await startWorld(opts.service ? { service: opts.service() } : {});
     home = mkdtempSync(join(tmpdir(), homePrefix));
   });
   afterAll(async () => {
@@ -49,6 +52,7 @@ export function useCliWorld(homePrefix: string) {
         },
       );
       opts.started?.(() => child.kill('SIGINT'));
+      opts.stdin?.((line) => child.stdin.write(`${line}\n`));
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => {

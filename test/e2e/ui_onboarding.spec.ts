@@ -32,7 +32,7 @@ test('the onboarding screen is keyboard navigable and every control is labelled'
   await expect(page.getByRole('heading', { name: 'Seed Messenger' })).toBeVisible();
   await expect(page.getByRole('tab', { name: 'Create account' }), 'a new install starts on "Create account"').toHaveAttribute('aria-selected', 'true');
   const seen: { tag: string; name: string }[] = [];
-  for (let i = 0; i < 8; i += 1) {
+  for (let i = 0; i < 9; i += 1) {
     await page.keyboard.press('Tab');
     const focused = await focusedControl(page);
     expect(focused, `Tab ${i + 1} reached a control`).not.toBeNull();
@@ -45,6 +45,7 @@ test('the onboarding screen is keyboard navigable and every control is labelled'
     'Create account',
     'Sign in',
     'Link this device',
+    'Use recovery key',
     'Username',
     'Display name',
     'Password (at least 10 characters)',

@@ -38,6 +38,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "conversationReaders": "function",
         "createChannel": "function",
         "createConversation": "function",
+        "createRecoveryKey": "function",
         "deleteQueued": "function",
         "deviceLinkStatus": "function",
         "endOtherSessions": "function",
@@ -72,14 +73,17 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "policy": "function",
         "publishToChannel": "function",
         "queueMessage": "function",
+        "recoveryStatus": "function",
         "refusedConversations": "function",
         "register": "function",
         "removeMember": "function",
         "renameConversation": "function",
+        "restoreWithRecoveryKey": "function",
         "retryQueued": "function",
         "revokeChannelSubscriber": "function",
         "revokeDevice": "function",
         "rotateKey": "function",
+        "rotateRecoveryKey": "function",
         "sealMessage": "function",
         "searchMessages": "function",
         "searchUsers": "function",
@@ -97,6 +101,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "startDeviceLink": "function",
         "transportConfig": "function",
         "unfollowChannel": "function",
+        "verifyRecoveryKey": "function",
       }
     `);
   });

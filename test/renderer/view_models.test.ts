@@ -144,10 +144,10 @@ describe('chat rows', () => {
     expect(rows[3]).toMatchObject({ kind: 'rejected', code: 'bad_signature' });
   });
 
-  it('delivery: sending, failed with its reason, sent, and read by others', () => {
+  it('delivery: sending, failed with its reason, sent, and read by others (by name, whatever order the receipts came in)', () => {
     const rows = timelineRows(
       view('c', [
-        message('17000000000000000', ME, 'read one', { delivery: { state: 'sent' }, readBy: [ME, BOB] }),
+        message('17000000000000000', ME, 'read one', { delivery: { state: 'sent' }, readBy: [ME, CAROL, BOB] }),
         message('17000000000000001', ME, 'sent one', { delivery: { state: 'sent' }, readBy: [ME] }),
         message(undefined, ME, 'failed one', { delivery: { state: 'failed', code: 'network', message: 'offline' } }),
         message(undefined, ME, 'sending one', { delivery: { state: 'sending' } }),
@@ -157,7 +157,7 @@ describe('chat rows', () => {
       ME,
     );
     expect(rows.map((r) => (r.kind === 'message' ? [r.delivery, r.failure, r.readBy] : null))).toEqual([
-      ['read', null, ['Bob']],
+      ['read', null, ['Bob', 'Carol']],
       ['sent', null, []],
       ['failed', 'offline', []],
       ['sending', null, []],

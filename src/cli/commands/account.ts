@@ -8,7 +8,8 @@ import type { Client } from '../../client';
 import type { CliArgs } from '../args';
 import { DeclinedError, UsageError } from '../errors';
 import { formatTime, type Output } from '../output';
-import { askYesNo, readPassword, readPasswordChange } from '../prompt';
+import { SsoError, runSsoFlow } from '../../node/sso/ssoFlow';
+import { askYesNo, readPassword, readPasswordChange, readPastedLine } from '../prompt';
 
 function need(value: string | undefined, what: string): string {
   if (value === undefined || value === '') throw new UsageError(`missing ${what}`);
@@ -23,6 +24,7 @@ export async function register(client: Client, args: CliArgs, out: Output): Prom
 }
 
 export async function login(client: Client, args: CliArgs, out: Output): Promise<void> {
+  if (args.flags.sso) return loginWithSso(client, args, out);
   const username = need(args.rest[0], 'USERNAME');
   const s = await client.login({ username, password: await readPassword(args.flags.passwordStdin) });
   out.result(s, `signed in as ${s.username} on device ${s.deviceId}`);
@@ -31,6 +33,51 @@ export async function login(client: Client, args: CliArgs, out: Output): Promise
 export async function whoami(client: Client, _args: CliArgs, out: Output): Promise<void> {
   const s = client.session();
   out.result(s, `${s.username} (user ${s.userId}) on device ${s.deviceId} "${s.deviceName}"`);
+}
+
+/**
+ * `login --sso`: the organisation's OpenID provider, as the desktop signs in (src/node/sso/ssoFlow.ts). The
+ * CLI prints the address to open; a browser on this machine answers on the loopback listener; a browser
+ * elsewhere (an SSH session) ends on an address the person pastes here. Then as the desktop: this
+ * profile's device, a first device, or a device link to approve on another device.
+ */
+async function loginWithSso(client: Client, args: CliArgs, out: Output): Promise<void> {
+  if (args.rest.length > 0) throw new UsageError('login --sso takes no USERNAME: the company sign-in says who you are');
+  const options = await client.signInOptions();
+  if (options.oidc === null || !options.methods.includes('oidc'))
+    throw new SsoError('sso_not_configured', 'Your organisation has not set up company sign-in on this server. Ask your IT administrator.');
+  const pasted = readPastedLine();
+  let token;
+  try {
+    token = await runSsoFlow(options.oidc, {
+      openBrowser: async (url) => {
+        if (args.json) out.result({ event: 'authorize', url }, '');
+        else {
+          out.note(`To sign in with ${options.oidc?.displayName ?? 'your company account'}, open this address in a browser:`);
+          out.note(`  ${url}`);
+          out.note('If the browser runs on another computer, paste here the address it ends on after you sign in:');
+        }
+      },
+      pasted: pasted.line,
+    });
+  } finally {
+    pasted.stop();
+  }
+  const outcome = await client.signInWithSso(token);
+  if (outcome.kind === 'signedIn') {
+    out.result(outcome.session, `signed in as ${outcome.session.username} on device ${outcome.session.deviceId}`);
+    return;
+  }
+  if (args.json) out.result({ event: 'offer', ...outcome.offer }, '');
+  else {
+    out.note(`link code: ${outcome.offer.code}`);
+    out.note('this account has devices already: approve this one on one of them with  npm run cli -- approve-device <code>');
+  }
+  const s = await outcome.waitUntilLinked((code) => {
+    if (args.json) out.result({ event: 'confirm', confirmationCode: code }, '');
+    else out.note(`confirmation code: ${code}  — approve only if the other device shows the same code`);
+  });
+  out.result({ event: 'linked', ...s }, `linked: this device is ${s.deviceId}`);
 }
 
 export async function linkDevice(client: Client, args: CliArgs, out: Output): Promise<void> {

@@ -47,6 +47,7 @@ import { contextArgsSchema, contextResultSchema, SEARCH_HITS_MAX, searchArgsSche
 import { OUTBOX_LIST_MAX, outboxArgsSchema, outboxEntryArgsSchema, outboxEntrySchema, queueArgsSchema } from './schemas/outbox';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { signInChoicesSchema, ssoArgsSchema, ssoResultSchema } from './schemas/sso';
+import { newRecoveryKeySchema, recoveryPasswordArgsSchema, recoveryStatusSchema, restoreArgsSchema, typedRecoveryKeySchema } from './schemas/recovery';
 import { contactCodeSchema, contactTrustSchema, settingsSchema } from './schemas/verification';
 import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';
 import {
@@ -75,6 +76,8 @@ export const appInfoSchema = z.object({
   platform: z.string(),
   runtime: z.enum(['electron', 'node']),
   runtimeVersion: z.string(),
+  /** The crypto library main's core runs on ("libsodium (sodium-native 4.3.1)"); absent without the core. */
+  cryptoProvider: z.string().max(200).optional(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -203,6 +206,22 @@ export const contract = {
    * or reject it (`false`, no code).
    */
   approveDeviceLink: { args: z.tuple([z.string().min(1).max(128), z.boolean(), typedConfirmationCodeSchema.optional()]), result: linkStatusSchema },
+
+  /** The account's recovery key as this device knows it (docs/desktop.md "Recovery key"); never the key itself. */
+  recoveryStatus: { args: z.tuple([]), result: recoveryStatusSchema },
+  /**
+   * Makes the account's first recovery key after main checked the account password at the key service
+   * (`recovery_password_wrong`) and, in the Electron build, the person said yes in a native dialog
+   * (`recovery_key_cancelled`); one that exists already is `recovery_key_exists`. The answer is the only
+   * time the key's text leaves main, which keeps no copy.
+   */
+  createRecoveryKey: { args: z.tuple([recoveryPasswordArgsSchema]), result: newRecoveryKeySchema },
+  /** Replaces the recovery key (the old one stops working), after the same password check; none yet is `no_recovery_key`. */
+  rotateRecoveryKey: { args: z.tuple([recoveryPasswordArgsSchema]), result: newRecoveryKeySchema },
+  /** Checks a typed recovery key against the account's backup; a match marks it confirmed on this device. Answers the status. */
+  verifyRecoveryKey: { args: z.tuple([typedRecoveryKeySchema]), result: recoveryStatusSchema },
+  /** On a new, signed-out device of an account with no device left: signs in and restores the account with its recovery key. */
+  restoreWithRecoveryKey: { args: z.tuple([restoreArgsSchema]), result: sessionSchema },
 
   contactTrust: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
   /** Marks a contact verified when the code typed from their screen matches the one main computes for their pinned key. */

@@ -14,7 +14,7 @@ export type PolicyKind = 'string' | 'boolean' | 'enum' | 'list';
  * Settings in one group are taken together from a single layer (the highest that sets any of them), so a
  * lower layer can never complete a keyset, or point a machine-wide update mode at a feed of its own.
  */
-export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'notifications' | 'updates' | 'logging';
+export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging';
 
 export interface PolicyDefinition<K extends PolicyKey = PolicyKey> {
   key: K;
@@ -104,6 +104,17 @@ const table: DefinitionTable = {
     policyOnly: false,
     title: 'Require verified contacts',
     description: 'When enabled, users cannot send to a contact until they have compared safety numbers (digits or QR code) with that contact.',
+    example: true,
+  },
+  requireRecoveryKey: {
+    key: 'requireRecoveryKey',
+    registryName: 'RequireRecoveryKey',
+    kind: 'boolean',
+    group: 'recovery',
+    policyOnly: true,
+    title: 'Require a recovery key',
+    description:
+      'When enabled, users cannot send messages until their account has a recovery key and they have typed it back once on this device, so a lost or signed-out device never loses the account and its history.',
     example: true,
   },
   notificationContent: {

@@ -11,6 +11,7 @@ import {
   LocalModeNotAllowedError,
   ManagedSettingError,
   PolicyOnlyKeyError,
+  RecoveryKeyRequiredError,
   ServerNotAllowedError,
   SignInMethodNotAllowedError,
   UnknownPolicyKeyError,
@@ -55,6 +56,11 @@ export function checkLocalMode(policy: Policy): void {
 
 export function checkMaySend(policy: Policy, contact: { safetyNumberVerified: boolean }): void {
   if (policy.values.requireVerifiedContacts && !contact.safetyNumberVerified) throw new ContactNotVerifiedError();
+}
+
+/** With `requireRecoveryKey`: no sending until the account's recovery key was typed back on this device. */
+export function checkRecoveryKeyConfirmed(policy: Policy, recovery: { confirmed: boolean }): void {
+  if (policy.values.requireRecoveryKey && !recovery.confirmed) throw new RecoveryKeyRequiredError();
 }
 
 export interface NotificationText {

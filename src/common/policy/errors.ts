@@ -68,6 +68,16 @@ export class LocalModeNotAllowedError extends AppError {
   }
 }
 
+export class RecoveryKeyRequiredError extends AppError {
+  constructor() {
+    super(
+      'policy_recovery_key_required',
+      'Your organisation requires a recovery key before you send messages. Make one (or type yours back) under Devices → Recovery key.',
+      'permission',
+    );
+  }
+}
+
 export class ContactNotVerifiedError extends AppError {
   constructor() {
     super('policy_contact_not_verified', "your organisation requires you to verify this contact's safety number before sending", 'permission');

@@ -40,6 +40,7 @@ import type { ClientHost } from './clientHost';
 import { CODE_ONLY, KeyReleaseError, type KeyReleaseConfirmation } from './keyRelease';
 import { DesktopLinking } from './linking';
 import { watchRevocation } from './revocationWatch';
+import { fileConfirmations, memoryConfirmations, recoveryHandlers } from './recoveryHandlers';
 import { sessionHandlers } from './sessionHandlers';
 import { custodyHandlers } from './custodyHandlers';
 import { ssoHandlers } from './ssoHandlers';
@@ -63,6 +64,8 @@ export interface DesktopHandlerDeps {
   openBrowser?: (url: string) => Promise<void>;
   /** How long the browser sign-in may take; default 5 minutes. */
   ssoTimeoutMs?: number;
+  /** The profile folder, where main notes which recovery key was confirmed here; absent, it is kept in memory. */
+  profileDir?: string;
 }
 
 /** A body's size as `MAX_BRIDGE_BODY` counts it; refuses a larger one before anything else is done. */
@@ -277,6 +280,15 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     return s;
   }
 
+  const recovery = recoveryHandlers({
+    host,
+    policy: deps.policy,
+    confirmations: deps.profileDir === undefined ? memoryConfirmations() : fileConfirmations(deps.profileDir),
+    announceSession,
+    log,
+    keyRelease: deps.keyRelease ?? CODE_ONLY,
+  });
+
   async function summary(conversationId: ConversationId) {
     const { client, self, lookup: l, isNew } = await signedIn();
     events.emit('conversationsChanged', { conversationId, reason: 'updated' });
@@ -394,6 +406,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       checkBodySize(plaintext);
       const { client, self } = await signedIn();
       await checkVerifiedMembers(deps, client, self, conversationId);
+      await recovery.checkMayChat(client);
       const envelope = await client.messageCrypto().seal(conversationId, fromBridgePlaintext(plaintext));
       return envelope as Record<string, unknown>;
     },
@@ -453,6 +466,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const { client, self } = await signedIn();
       // Main seals it later without asking the page again, so the policy is checked now, as sealMessage does.
       await checkVerifiedMembers(deps, client, self, conversationId);
+      await recovery.checkMayChat(client);
       return outboxView(await client.queueMessage(conversationId, fromBridgePlaintext(plaintext) as TextPlaintext));
     },
     async listOutbox(conversationId) {
@@ -501,6 +515,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
     ...sessionHandlers({ host }),
     ...custodyHandlers({ host }),
+    ...recovery.handlers,
     ...ssoHandlers({ host, policy: deps.policy, linking, announceSession, openBrowser: deps.openBrowser, ssoTimeoutMs: deps.ssoTimeoutMs }),
   });
 }

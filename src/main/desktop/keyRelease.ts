@@ -4,26 +4,42 @@
  * history for it, so main asks twice: the confirmation code the NEW device shows must have been typed on
  * this device and match (linking.ts), and then `KeyReleaseConfirmation` asks the person outside the page —
  * in the Electron build a native dialog naming the device (src/main/electron/keyReleaseDialog.ts). Browser
- * mode has no window of its own: there `CODE_ONLY` stands in and the typed code is the only check.
+ * mode has no window of its own: there `CODE_ONLY` stands in and the typed code is the only check. Making
+ * or replacing the recovery key (which opens the account key from the backup) is asked the same way, after
+ * main checked the account password (recoveryHandlers.ts).
  */
 import { AppError } from '../../common/errors';
 import type { ErrorCategory } from '../../common/errorCategory';
 
 /** What main is about to release, and to whom (shown by the confirmation). */
-export interface KeyReleaseRequest {
-  readonly kind: 'deviceLink';
-  readonly deviceName: string;
-  readonly platform: string;
-  readonly deviceId: string;
-}
+export type KeyReleaseRequest =
+  | {
+      readonly kind: 'deviceLink';
+      readonly deviceName: string;
+      readonly platform: string;
+      readonly deviceId: string;
+    }
+  | {
+      /** A new recovery key (`replace`: instead of the current one) that will open the account key and all backed-up history. */
+      readonly kind: 'recoveryKey';
+      readonly replace: boolean;
+    };
 
 /** Asks the person, outside the renderer, whether to go ahead; false refuses. */
 export interface KeyReleaseConfirmation {
   confirm(request: KeyReleaseRequest): Promise<boolean>;
 }
 
-/** What the native confirmation says: the device by name and platform, and what approving gives it. */
+/** What the native confirmation says: the device by name and platform, and what approving gives it; or what a recovery key opens. */
 export function keyReleaseDialogText(request: KeyReleaseRequest): { title: string; message: string; detail: string; buttons: [string, string] } {
+  if (request.kind === 'recoveryKey') {
+    return {
+      title: request.replace ? 'Replace your recovery key' : 'Make a recovery key',
+      message: request.replace ? 'Make a new recovery key for your account?' : 'Make a recovery key for your account?',
+      detail: `Whoever has the recovery key and your password can get your account and all your messages on a new device.${request.replace ? ' Your current recovery key will stop working.' : ''} Go on only if you asked for this yourself just now.`,
+      buttons: ['Cancel', request.replace ? 'Replace recovery key' : 'Make recovery key'],
+    };
+  }
   return {
     title: 'Link a new device',
     message: `Link "${request.deviceName}" (${request.platform}) to your account?`,

@@ -2,7 +2,7 @@
  * The sign-in screen's choices and single sign-on, as IPC handlers (docs/desktop.md "Single sign-on").
  * `signInChoices` asks the key service what the organisation allows (GET /v1/auth/methods) and keeps
  * only what managed policy allows too (`allowedSignInMethods`), so the page shows the right screen.
- * `signInWithSso` checks policy, runs the RFC 8252 flow in main (ssoFlow.ts), presents the ID token to
+ * `signInWithSso` checks policy, runs the RFC 8252 flow in main (src/node/sso/ssoFlow.ts), presents the ID token to
  * the key service through the client core (src/client/sso.ts) and answers the signed-in session — or, for
  * an account whose keys are on other devices, the device link to approve there.
  */
@@ -12,7 +12,7 @@ import type { PolicyHolder } from '../services/policyHolder';
 import type { Session } from '../../common/ipc/schemas/session';
 import type { ClientHost } from './clientHost';
 import type { DesktopLinking } from './linking';
-import { runSsoFlow, SsoError } from './ssoFlow';
+import { runSsoFlow, SsoError } from '../../node/sso/ssoFlow';
 
 export interface SsoHandlerDeps {
   host: ClientHost;

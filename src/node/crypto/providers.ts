@@ -19,6 +19,8 @@ export interface ChosenCryptoProvider {
   readonly provider: CryptoProvider;
   /** One line for the log: which provider is in use, and why the fallback when it is one. */
   readonly logLine: string;
+  /** The provider and its version, as the About dialog names it. */
+  readonly label: string;
 }
 
 /** Thrown when SEED_CRYPTO_PROVIDER names a provider that cannot load, or no provider at all. */
@@ -29,6 +31,9 @@ export class CryptoProviderUnavailableError extends Error {
     this.name = 'CryptoProviderUnavailableError';
   }
 }
+
+const NODE_LABEL = `Node.js crypto (OpenSSL ${process.versions.openssl ?? 'unknown'})`;
+const sodiumLabel = (version: string) => `libsodium (sodium-native ${version})`;
 
 let sodiumLoad: { provider: CryptoProvider; version: string } | { error: string } | undefined;
 
@@ -52,23 +57,34 @@ export function chooseCryptoProvider(force: string | undefined = process.env.SEE
   if (wanted !== undefined && wanted !== 'libsodium' && wanted !== 'node')
     throw new CryptoProviderUnavailableError(`SEED_CRYPTO_PROVIDER must be "libsodium" or "node", not "${wanted}"`);
   if (wanted === 'node')
-    return { name: 'node', provider: createNodeCryptoProvider(), logLine: 'crypto provider: node:crypto (forced by SEED_CRYPTO_PROVIDER)' };
+    return {
+      name: 'node',
+      provider: createNodeCryptoProvider(),
+      logLine: 'crypto provider: node:crypto (forced by SEED_CRYPTO_PROVIDER)',
+      label: NODE_LABEL,
+    };
   const sodium = loadSodium();
   if ('provider' in sodium)
     return {
       name: 'libsodium',
       provider: sodium.provider,
-      logLine: `crypto provider: libsodium (sodium-native ${sodium.version})${wanted ? ', forced by SEED_CRYPTO_PROVIDER' : ''}`,
+      logLine: `crypto provider: ${sodiumLabel(sodium.version)}${wanted ? ', forced by SEED_CRYPTO_PROVIDER' : ''}`,
+      label: sodiumLabel(sodium.version),
     };
   if (wanted === 'libsodium') throw new CryptoProviderUnavailableError(`SEED_CRYPTO_PROVIDER=libsodium but sodium-native did not load: ${sodium.error}`);
-  return { name: 'node', provider: createNodeCryptoProvider(), logLine: `crypto provider: node:crypto (libsodium unavailable: ${sodium.error})` };
+  return {
+    name: 'node',
+    provider: createNodeCryptoProvider(),
+    logLine: `crypto provider: node:crypto (libsodium unavailable: ${sodium.error})`,
+    label: NODE_LABEL,
+  };
 }
 
 /** Both providers, for tests and the benchmark that run them side by side; libsodium absent when it cannot load. */
 export function allCryptoProviders(): readonly ChosenCryptoProvider[] {
   const sodium = loadSodium();
-  const node: ChosenCryptoProvider = { name: 'node', provider: createNodeCryptoProvider(), logLine: 'crypto provider: node:crypto' };
+  const node: ChosenCryptoProvider = { name: 'node', provider: createNodeCryptoProvider(), logLine: 'crypto provider: node:crypto', label: NODE_LABEL };
   return 'provider' in sodium
-    ? [{ name: 'libsodium', provider: sodium.provider, logLine: `crypto provider: libsodium (sodium-native ${sodium.version})` }, node]
+    ? [{ name: 'libsodium', provider: sodium.provider, logLine: `crypto provider: ${sodiumLabel(sodium.version)}`, label: sodiumLabel(sodium.version) }, node]
     : [node];
 }

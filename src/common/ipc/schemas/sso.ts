@@ -2,7 +2,7 @@
  * IPC schemas for the sign-in screen's choices and single sign-on (docs/desktop.md "Single sign-on"). The
  * renderer learns which methods to offer and the SSO button's name, and starts the flow; it never sees the
  * authorization code, the PKCE verifier, the provider's tokens or even the provider's address — main runs
- * the flow (src/main/desktop/ssoFlow.ts).
+ * the flow (src/node/sso/ssoFlow.ts).
  */
 import { z } from 'zod';
 import { linkOfferSchema } from './devices';

@@ -1,6 +1,6 @@
 /**
  * Presentational: the "About" dialog (issue [ui]: installation detail lives here, not in a permanent
- * footer): the app's name and version, the runtime, the keychain backend main keeps keys in, and where
+ * footer): the app's name and version, the runtime, the keychain backend main keeps keys in, the crypto library main's core runs on, and where
  * the security details are. Props only, no store access.
  */
 import type { AppInfo, KeychainStatus } from '../../../common/ipc/contract';
@@ -30,7 +30,9 @@ export function AboutDialog({ info, keychain, onClose }: AboutDialogProps) {
           {keychain.detail ? ` (${keychain.detail})` : ''}
         </dd>
         <dt>Encryption</dt>
-        <dd data-testid="app-crypto">In the app core, outside this window: this window never holds a key.</dd>
+        <dd data-testid="app-crypto">
+          {info.cryptoProvider ? `${info.cryptoProvider}, in` : 'In'} the app core, outside this window: this window never holds a key.
+        </dd>
       </dl>
       <details className="security-details" data-testid="security-details">
         <summary>Security details</summary>

@@ -3,7 +3,9 @@
  * devices; revoking one rotates the keys of its conversations. The account's sessions come in as children. "Link another device" is the approve flow:
  * enter (or paste from a scan) the new device's link code, then type the confirmation code the new device
  * shows and approve (main checks the code; this page is never told it), or reject. `initialCode` pre-fills
- * the link code field (from a deep link); nothing happens until the user continues.
+ * the link code field (from a deep link); nothing happens until the user continues. The recovery key has a
+ * section here (docs/desktop.md "Recovery key"); revoking the last other device says that this computer is
+ * then the account's only one, and offers to check the recovery key first.
  */
 import { useState, type ReactNode } from 'react';
 import type { DeviceId } from '../../../common/ids';
@@ -16,6 +18,7 @@ import { ConfirmAction } from './ConfirmAction';
 import { ErrorNotice } from './ErrorNotice';
 import { Field } from './Field';
 import { approvalResultText } from '../model/linkState';
+import type { RecoveryStatus } from '../state/recoverySlice';
 
 export interface DevicesPanelProps {
   devices: readonly DeviceSummary[];
@@ -33,6 +36,21 @@ export interface DevicesPanelProps {
   onClose(): void;
   /** The account's sessions (SessionsSection), shown after the devices. */
   children?: ReactNode;
+  /** The account's recovery key as main reports it (null: not known yet), and opening its dialog. */
+  recovery?: { state: RecoveryStatus['state'] | null; onOpen(): void };
+}
+
+const RECOVERY_TEXT: Record<RecoveryStatus['state'], string> = {
+  none: 'Your account has no recovery key: if you lose all your devices, you lose your account.',
+  unconfirmed: 'Your account has a recovery key that you have not confirmed on this device yet.',
+  confirmed: 'Your recovery key is set up and confirmed on this device.',
+  replaced: 'Your recovery key was replaced on another device; check that you have the new one.',
+  changed: 'The key backup on the server was changed without your account’s signature; make a new recovery key.',
+};
+
+/** Whether revoking `d` leaves this device as the account's only active one. */
+function leavesOnlyThisDevice(devices: readonly DeviceSummary[], d: DeviceSummary): boolean {
+  return devices.filter((x) => x.revokedAt === null && x.deviceId !== d.deviceId).every((x) => x.current);
 }
 
 export function DevicesPanel(props: DevicesPanelProps) {
@@ -63,6 +81,21 @@ export function DevicesPanel(props: DevicesPanelProps) {
                 Revoke
               </button>
             )}
+            {revoking?.deviceId === d.deviceId && leavesOnlyThisDevice(props.devices, d) && (
+              <div className="banner warning" data-testid="last-other-device-warning">
+                <p>
+                  After this, this computer is the only device on your account. If you then lose it or sign out, only your recovery key and your password can
+                  bring your account and its messages back.
+                </p>
+                {props.recovery && (
+                  <p>
+                    <button type="button" onClick={props.recovery.onOpen} data-testid="revoke-check-recovery">
+                      {props.recovery.state === 'none' ? 'Make a recovery key first' : 'Check my recovery key first'}
+                    </button>
+                  </p>
+                )}
+              </div>
+            )}
             {revoking?.deviceId === d.deviceId && (
               <ConfirmAction
                 text={`Revoke ${d.name}? It is signed out and its keys are erased the next time it connects; your conversations move to new keys it cannot read. To use it again you link it again.`}
@@ -79,6 +112,15 @@ export function DevicesPanel(props: DevicesPanelProps) {
         ))}
       </ul>
       {props.children}
+      {props.recovery && (
+        <section aria-label="Recovery key" data-testid="devices-recovery">
+          <h3>Recovery key</h3>
+          <p>{props.recovery.state === null ? 'Checking your recovery key…' : RECOVERY_TEXT[props.recovery.state]}</p>
+          <button type="button" onClick={props.recovery.onOpen} data-testid="open-recovery">
+            {props.recovery.state === 'none' ? 'Make a recovery key' : 'Check or replace the recovery key'}
+          </button>
+        </section>
+      )}
       <section aria-label="Link another device">
         <h3>Link another device</h3>
         {confirmation === null ? (

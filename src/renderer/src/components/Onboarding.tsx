@@ -14,8 +14,10 @@ import { ErrorNotice } from './ErrorNotice';
 import { Field } from './Field';
 import { QrImage } from './QrImage';
 import { linkStateText } from '../model/linkState';
+import type { RestoreInput } from '../state/recoverySlice';
+import { RecoveryRestoreForm } from './RecoveryRestoreForm';
 
-export type OnboardingTab = 'signIn' | 'register' | 'link';
+export type OnboardingTab = 'signIn' | 'register' | 'link' | 'restore';
 
 export interface OnboardingProps {
   busy: boolean;
@@ -35,12 +37,15 @@ export interface OnboardingProps {
   ssoPending?: boolean;
   onSso?(deviceName: string): void;
   onCancelSso?(): void;
+  /** "Use your recovery key" for an account with no device left (RecoveryRestoreForm); absent, not offered. */
+  restore?: { busy: boolean; error: UiError | null; onRestore(input: RestoreInput): void };
 }
 
 const TABS: { id: OnboardingTab; label: string }[] = [
   { id: 'register', label: 'Create account' },
   { id: 'signIn', label: 'Sign in' },
   { id: 'link', label: 'Link this device' },
+  { id: 'restore', label: 'Use recovery key' },
 ];
 
 /** What the sign-in and link forms share, so "Link this device instead" keeps what was typed. */
@@ -51,19 +56,26 @@ interface Credentials {
 }
 
 /** The tabs this device offers: the password forms only where passwords are allowed, "create" only with open registration. */
-function tabsFor(choices: SignInChoices | null | undefined) {
-  if (!choices) return TABS;
-  return TABS.filter((t) =>
-    t.id === 'signIn' ? choices.password : t.id === 'register' ? choices.password && choices.registration === 'open' : choices.password && choices.deviceLink,
+function tabsFor(choices: SignInChoices | null | undefined, restore: boolean) {
+  const offered = TABS.filter((t) => t.id !== 'restore' || restore);
+  if (!choices) return offered;
+  return offered.filter((t) =>
+    t.id === 'signIn' || t.id === 'restore'
+      ? choices.password
+      : t.id === 'register'
+        ? choices.password && choices.registration === 'open'
+        : choices.password && choices.deviceLink,
   );
 }
 
 export function Onboarding(props: OnboardingProps) {
-  const tabs = tabsFor(props.choices);
+  const tabs = tabsFor(props.choices, props.restore !== undefined);
   const [chosen, setTab] = useState<OnboardingTab>(props.revoked ? 'link' : 'register');
   const [credentials, setCredentials] = useState<Credentials>({ username: '', password: '', deviceName: 'Desktop' });
   const tab = tabs.some((t) => t.id === chosen) ? chosen : tabs[0]?.id;
   const offerLink = tab === 'signIn' && props.error?.code === 'needs_device_link' && tabs.some((t) => t.id === 'link');
+  // No device left to link from: the recovery key is the other way in.
+  const offerRestore = tab === 'signIn' && props.error?.code === 'needs_device_link' && tabs.some((t) => t.id === 'restore');
   const forms = { ...props, credentials, onCredentials: setCredentials };
   const sso = props.choices?.sso ?? null;
   return (
@@ -117,12 +129,18 @@ export function Onboarding(props: OnboardingProps) {
           {tab === 'signIn' && <SignInForm {...forms} />}
           {tab === 'register' && <RegisterForm {...props} />}
           {tab === 'link' && <LinkForm {...forms} />}
+          {tab === 'restore' && props.restore && <RecoveryRestoreForm {...props.restore} initial={credentials} />}
         </div>
       )}
-      <ErrorNotice error={props.error} testId="onboarding-error" />
+      {tab !== 'restore' && <ErrorNotice error={props.error} testId="onboarding-error" />}
       {offerLink && (
         <button type="button" className="primary" onClick={() => setTab('link')} data-testid="link-instead">
           Link this device instead
+        </button>
+      )}
+      {offerRestore && (
+        <button type="button" onClick={() => setTab('restore')} data-testid="restore-instead">
+          No other device? Use your recovery key
         </button>
       )}
     </section>

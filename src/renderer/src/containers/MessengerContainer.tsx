@@ -18,9 +18,11 @@ import { chatSelectors } from '../state/chatSlice';
 import { conversationsSelectors } from '../state/conversationsSlice';
 import { departuresSelectors } from '../state/departuresSlice';
 import { disappearingSelectors } from '../state/disappearingSlice';
+import { recoverySelectors } from '../state/recoverySlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { BroadcastContainer } from './BroadcastContainer';
 import { ChatContainer } from './ChatContainer';
+import { RecoveryReminderContainer } from './RecoveryContainer';
 import { SearchContainer } from './SearchContainer';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
@@ -45,6 +47,7 @@ export function MessengerContainer() {
   // The list's times move on once a minute (the store's clock ticks more often).
   const minute = useAppStore((st) => Math.floor(disappearingSelectors.now(st) / 60_000));
   const removed = useAppStore(departuresSelectors.removed);
+  const recovery = useAppStore(recoverySelectors.status);
   // A conversation this user was removed from stays listed (its chat says so).
   const rows = useMemo(() => {
     const listed = new Set(list.map((c) => c.conversationId as string));
@@ -94,6 +97,7 @@ export function MessengerContainer() {
             onClick={() => {
               setConfirmSignOut(true);
               void s.loadDevices();
+              void s.loadRecoveryStatus();
             }}
             data-testid="sign-out"
           >
@@ -106,6 +110,11 @@ export function MessengerContainer() {
           busy={signingOut}
           lastDevice={lastDevice}
           onCancel={() => setConfirmSignOut(false)}
+          recovery={recovery?.state ?? null}
+          onCheckRecoveryKey={() => {
+            setConfirmSignOut(false);
+            s.openPanel('recovery');
+          }}
           onConfirm={() => {
             setSigningOut(true);
             void s.signOut().finally(() => {
@@ -134,6 +143,7 @@ export function MessengerContainer() {
               Messages could not be saved on this computer; they are still shown, but may not be here after the app restarts.
             </p>
           )}
+          <RecoveryReminderContainer />
           <ErrorNotice error={sessionError} testId="session-error" />
           <ErrorNotice error={error} testId="conversations-error" />
           {refused.map((r) => (

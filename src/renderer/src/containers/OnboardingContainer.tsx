@@ -1,6 +1,7 @@
 /** Container: binds the session slice to the onboarding screen. */
 import { useEffect } from 'react';
 import { Onboarding } from '../components/Onboarding';
+import { recoverySelectors } from '../state/recoverySlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
@@ -13,7 +14,11 @@ export function OnboardingContainer() {
   const linkStatus = useAppStore(sessionSelectors.linkStatus);
   const choices = useAppStore(sessionSelectors.choices);
   const ssoPending = useAppStore(sessionSelectors.ssoPending);
+  const restoreBusy = useAppStore(recoverySelectors.busy);
+  const restoreError = useAppStore(recoverySelectors.error);
   useEffect(() => void store.getState().loadSignInChoices(), [store]);
+  // A recovery-key failure from before sign-out (or from the status check) is not this screen's.
+  useEffect(() => store.getState().clearRecoveryError(), [store]);
   const s = store.getState();
   return (
     <Onboarding
@@ -32,6 +37,7 @@ export function OnboardingContainer() {
       ssoPending={ssoPending}
       onSso={(deviceName) => void s.signInWithSso(deviceName)}
       onCancelSso={() => void s.cancelSso()}
+      restore={{ busy: restoreBusy, error: restoreError, onRestore: (input) => void s.restoreWithRecoveryKey(input) }}
     />
   );
 }

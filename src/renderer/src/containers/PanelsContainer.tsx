@@ -24,6 +24,8 @@ import { keyChanges } from '../model/timelineRows';
 import { chatSelectors } from '../state/chatSlice';
 import { disappearingSelectors } from '../state/disappearingSlice';
 import type { DisappearingSeconds } from '../../../common/protocol/disappearing';
+import { recoverySelectors } from '../state/recoverySlice';
+import { RecoveryDialogContainer } from './RecoveryContainer';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
 export function PanelsContainer() {
@@ -43,6 +45,8 @@ export function PanelsContainer() {
       return <DevicesContainer />;
     case 'settings':
       return <SettingsContainer />;
+    case 'recovery':
+      return <RecoveryDialogContainer />;
     default:
       throw new Error(`unknown panel ${JSON.stringify(panel satisfies never)}`);
   }
@@ -170,8 +174,10 @@ function DevicesContainer() {
   const sessionsBusy = useAppStore(accountSessionsSelectors.busy);
   const sessionsNotice = useAppStore(accountSessionsSelectors.notice);
   const sessionsError = useAppStore(accountSessionsSelectors.error);
+  const recovery = useAppStore(recoverySelectors.status);
   useEffect(() => {
     void store.getState().loadAccountSessions();
+    void store.getState().loadRecoveryStatus();
   }, [store]);
   return (
     <DevicesPanel
@@ -187,6 +193,7 @@ function DevicesContainer() {
       onAnswer={(approve, code) => void s.answerDeviceApproval(approve, code)}
       onResetApproval={s.resetDeviceApproval}
       onClose={s.closePanel}
+      recovery={{ state: recovery?.state ?? null, onOpen: () => s.openPanel('recovery') }}
     >
       <SessionsSection
         sessions={sessions}

@@ -81,7 +81,11 @@ export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId:
   switch (item.kind) {
     case 'message': {
       const mine = item.senderUser === selfUserId;
-      const readBy = item.readBy.filter((u) => u !== selfUserId).map((u) => nameOf(u, members, selfUserId));
+      // By name, not by arrival: the line reads the same however the receipts raced.
+      const readBy = item.readBy
+        .filter((u) => u !== selfUserId)
+        .map((u) => nameOf(u, members, selfUserId))
+        .sort((x, y) => x.localeCompare(y));
       const delivery = item.delivery?.state ?? (mine ? 'sent' : null);
       return {
         kind: 'message',

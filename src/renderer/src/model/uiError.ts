@@ -78,6 +78,13 @@ export const SENTENCES: Readonly<Record<string, string>> = {
   search_query_empty: 'Type a word to search for.',
   search_query_too_long: 'That search is too long. Use fewer words.',
   unknown_user: 'There is no one with that name here. Check the spelling.',
+  recovery_key_unreadable:
+    'That is not a complete recovery key: a character is missing or mistyped. Check each group of four against what you saved, and try again.',
+  recovery_key_invalid: 'That recovery key does not belong to this account. Nothing was changed; use the key you saved for this account.',
+  recovery_key_outdated: 'That recovery key was replaced by a newer one and no longer works. Use the newest recovery key you saved.',
+  no_recovery_key: 'This account has no recovery key. Link this computer from another device of the account instead.',
+  backup_key_changed:
+    'The key backup on the server was changed without your account’s signature, so it was not used. Tell your IT team, and make a new recovery key on a device you trust.',
 };
 
 /** The sentence for each error category (src/common/errorCategory.ts) when a code has none of its own. */

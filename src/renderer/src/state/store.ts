@@ -12,6 +12,7 @@ import { createDeparturesSlice, type DeparturesSlice } from './departuresSlice';
 import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
 import { createDisappearingSlice, type DisappearingSlice } from './disappearingSlice';
 import { defaultEnv, type StoreEnv } from './env';
+import { createRecoverySlice, type RecoverySlice } from './recoverySlice';
 import { createSearchSlice, type SearchSlice } from './searchSlice';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
@@ -31,7 +32,8 @@ export type AppState = SystemSlice &
   BroadcastSlice &
   SearchSlice &
   DisappearingSlice &
-  DeparturesSlice;
+  DeparturesSlice &
+  RecoverySlice;
 
 export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
@@ -48,6 +50,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createSearchSlice(bridge)(...a),
     ...createDisappearingSlice(bridge, env)(...a),
     ...createDeparturesSlice(env)(...a),
+    ...createRecoverySlice(bridge)(...a),
   }));
 }
 

@@ -1,7 +1,7 @@
 /** UI slice: which side panel or dialog is open (one at a time; Escape closes it). */
 import type { StateCreator } from 'zustand';
 
-export type Panel = 'none' | 'newConversation' | 'members' | 'security' | 'devices' | 'settings';
+export type Panel = 'none' | 'newConversation' | 'members' | 'security' | 'devices' | 'settings' | 'recovery';
 
 export interface UiSlice {
   ui: { panel: Panel };

@@ -1,11 +1,14 @@
 /**
- * Single sign-on in main, as RFC 8252 asks of a native app (docs/desktop.md "Single sign-on"): the
- * desktop is a public client; it opens the provider's authorization page in the system browser (through
- * the shell's openExternal path) and receives the answer on a loopback listener bound to 127.0.0.1 on a
- * random port (§7.3), with PKCE S256, `state` and a `nonce` (`openid-client`). The code, the PKCE verifier
- * and the provider's tokens never leave this module; it answers the ID token and its nonce, which the key
- * service verifies (src/server/oidcVerifier.ts). One flow at a time; it ends by itself after `timeoutMs`
- * (default 5 minutes) and can be cancelled; each way out is a typed error with a plain sentence.
+ * Single sign-on as RFC 8252 asks of a native app (docs/desktop.md "Single sign-on"; the CLI's `login --sso`,
+ * docs/client.md): the app is a public client; it opens the provider's authorization page in the system
+ * browser (the desktop through the shell's openExternal path; the CLI prints the address) and receives the
+ * answer on a loopback listener bound to 127.0.0.1 on a random port (§7.3), with PKCE S256, `state` and a
+ * `nonce` (`openid-client`). Where the browser runs on another machine than the CLI (an SSH session), the
+ * loopback address cannot be reached from it: the person pastes the address the browser ended on instead
+ * (`pasted`), checked like the listener's answer. The code, the PKCE verifier and the provider's tokens
+ * never leave this module; it answers the ID token and its nonce, which the key service verifies
+ * (src/server/oidcVerifier.ts). One flow at a time; it ends by itself after `timeoutMs` (default 5
+ * minutes) and can be cancelled; each way out is a typed error with a plain sentence.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +45,11 @@ export interface SsoFlowOptions {
   /** Default 5 minutes. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * The address the browser ended on, pasted by the person (the CLI where the browser is elsewhere). An
+   * address that is not this flow's answer (another `state`, no code) ends the flow with `sso_refused`.
+   */
+  readonly pasted?: Promise<string>;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -105,6 +113,16 @@ export async function runSsoFlow(provider: SsoProvider, opts: SsoFlowOptions): P
     opts.timeoutMs ?? 5 * 60_000,
   );
   const onAbort = () => settle.reject(new SsoError('sso_cancelled', 'Signing in with your company account was cancelled.'));
+  opts.pasted?.then(
+    (text) => {
+      if (done) return;
+      done = true;
+      const answer = pastedAnswer(text, redirectUri, state);
+      if (answer instanceof SsoError) settle.reject(answer);
+      else settle.resolve(answer);
+    },
+    () => undefined,
+  );
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
   try {
@@ -147,4 +165,19 @@ export async function runSsoFlow(provider: SsoProvider, opts: SsoFlowOptions): P
     server.close();
     server.closeAllConnections();
   }
+}
+
+/** The pasted address as the listener would have received it, or why it is not this flow's answer. */
+function pastedAnswer(text: string, redirectUri: string, state: string): URL | SsoError {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return new SsoError('sso_refused', 'What you pasted is not a web address. Copy the whole address from your browser after signing in, and try again.');
+  }
+  if (`${url.origin}${url.pathname}` !== redirectUri || url.searchParams.get('state') !== state)
+    return new SsoError('sso_refused', 'The address you pasted is not the answer to this sign-in. Start the sign-in again and paste the address it ends on.');
+  if (url.searchParams.has('error'))
+    return new SsoError('sso_refused', `Your company sign-in did not complete (${(url.searchParams.get('error') ?? '').slice(0, 60)}). Try again.`);
+  return url;
 }

@@ -1,0 +1,45 @@
+/**
+ * IPC schemas for the recovery key (docs/desktop.md "Recovery key", docs/protocol.md §18). The key's text
+ * crosses the bridge exactly twice: once main → renderer when it is made (to be written down, saved and
+ * shown as a QR; main keeps no copy), and renderer → main each time the person types it back (to confirm
+ * it, or to restore on a new device). Making or replacing one needs the account password, checked by main
+ * at the key service. No result carries the backup key, the identity key or anything derived from them.
+ */
+import { z } from 'zod';
+
+/** The account password, re-typed to mint a recovery key (checked at the key service, never kept). */
+const password = z.string().min(1).max(256);
+/** What the person typed: 56 characters in groups; spaces and dashes are allowed, the core reads the rest. */
+const typedKey = z.string().trim().min(1).max(200);
+
+export const recoveryPasswordArgsSchema = z.strictObject({ password });
+
+export const restoreArgsSchema = z.strictObject({
+  username: z.string().min(3).max(32),
+  password: z.string().min(10).max(256),
+  recoveryKey: typedKey,
+  deviceName: z.string().trim().min(1).max(64),
+});
+
+export const typedRecoveryKeySchema = typedKey;
+
+/**
+ * The recovery key as this device knows it. `none`: the account has none; `unconfirmed`: it has one this
+ * device has not seen typed back; `confirmed`: typed back here (for this backup version); `replaced`: one
+ * typed back here was replaced (on another device) by a newer one; `changed`: the backup's key is not
+ * signed by this account (the core refused it; see docs/protocol.md §18.6).
+ */
+export const recoveryStatusSchema = z.object({
+  state: z.enum(['none', 'unconfirmed', 'confirmed', 'replaced', 'changed']),
+  backupVersion: z.number().int().min(1).nullable(),
+  /** Managed policy `requireRecoveryKey`: no sending until `confirmed`. */
+  required: z.boolean(),
+});
+export type RecoveryStatus = z.infer<typeof recoveryStatusSchema>;
+
+/** A freshly made recovery key: shown once, in groups of four (`XXXX-XXXX-…`). */
+export const newRecoveryKeySchema = z.object({
+  recoveryKey: z.string().regex(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){13}$/),
+  backupVersion: z.number().int().min(1),
+});
+export type NewRecoveryKey = z.infer<typeof newRecoveryKeySchema>;

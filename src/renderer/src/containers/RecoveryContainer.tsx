@@ -1,0 +1,54 @@
+/**
+ * Containers of the recovery key (docs/desktop.md "Recovery key"): the dialog bound to the recovery slice,
+ * and the messenger's reminder, which asks main for the status when the messenger opens.
+ */
+import { useEffect } from 'react';
+import { RecoveryKeyDialog } from '../components/RecoveryKeyDialog';
+import { RecoveryReminder } from '../components/RecoveryReminder';
+import { recoverySelectors } from '../state/recoverySlice';
+import { sessionSelectors } from '../state/sessionSlice';
+import { useAppStore, useAppStoreApi } from './storeContext';
+
+export function RecoveryDialogContainer() {
+  const store = useAppStoreApi();
+  const s = store.getState();
+  const status = useAppStore(recoverySelectors.status);
+  const shown = useAppStore(recoverySelectors.shown);
+  const busy = useAppStore(recoverySelectors.busy);
+  const error = useAppStore(recoverySelectors.error);
+  const session = useAppStore(sessionSelectors.current);
+  useEffect(() => {
+    const state = store.getState();
+    state.clearRecoveryError();
+    void state.loadRecoveryStatus();
+  }, [store]);
+  return (
+    <RecoveryKeyDialog
+      status={status}
+      shown={shown}
+      username={session?.state === 'signedIn' ? session.user.username : ''}
+      busy={busy}
+      error={error}
+      onMake={s.makeRecoveryKey}
+      onVerify={s.verifyRecoveryKey}
+      onClose={() => {
+        // The key's text is dropped from the page as the dialog closes; main never answers it again.
+        s.forgetShownKey();
+        s.closePanel();
+      }}
+    />
+  );
+}
+
+export function RecoveryReminderContainer() {
+  const store = useAppStoreApi();
+  const reminder = useAppStore(recoverySelectors.reminder);
+  const required = useAppStore((st) => st.recovery.status?.required ?? false);
+  const userId = useAppStore(sessionSelectors.selfUserId);
+  useEffect(() => {
+    if (userId !== null) void store.getState().loadRecoveryStatus();
+  }, [store, userId]);
+  if (reminder === null) return null;
+  const s = store.getState();
+  return <RecoveryReminder state={reminder} required={required} onOpen={() => s.openPanel('recovery')} onLater={s.snoozeRecoveryReminder} />;
+}

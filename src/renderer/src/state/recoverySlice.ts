@@ -1,0 +1,102 @@
+/**
+ * Recovery slice (docs/desktop.md "Recovery key"): the account's recovery key as main reports it, making and
+ * replacing it (the account password goes to main, which checks it), typing it back to confirm or check it,
+ * and restoring an account on a new device. The key's text is held here only between "made" and the person
+ * closing the dialog (`forgetShownKey`): main never answers it again.
+ */
+import type { StateCreator } from 'zustand';
+import type { BridgeClient } from '../bridge/client';
+import type { NewRecoveryKey, RecoveryStatus } from '../../../common/ipc/schemas/recovery';
+import { toUiError, type UiError } from '../model/uiError';
+import type { SessionSlice } from './sessionSlice';
+
+export type { NewRecoveryKey, RecoveryStatus };
+
+export interface RestoreInput {
+  username: string;
+  password: string;
+  recoveryKey: string;
+  deviceName: string;
+}
+
+export interface RecoverySlice {
+  recovery: {
+    status: RecoveryStatus | null;
+    busy: boolean;
+    error: UiError | null;
+    /** The key just made, to write down, save and scan; forgotten when the dialog closes. */
+    shown: NewRecoveryKey | null;
+    /** The reminder was put off for this run of the app (it comes back at the next start). */
+    snoozed: boolean;
+  };
+  loadRecoveryStatus(): Promise<void>;
+  /** Makes the first key, or replaces the current one (`replace`); resolves true when a key is shown. */
+  makeRecoveryKey(password: string, replace: boolean): Promise<boolean>;
+  /** Checks a typed key (confirming it on this device); resolves true when it matched. */
+  verifyRecoveryKey(typed: string): Promise<boolean>;
+  forgetShownKey(): void;
+  snoozeRecoveryReminder(): void;
+  restoreWithRecoveryKey(input: RestoreInput): Promise<void>;
+  clearRecoveryError(): void;
+}
+
+export const initialRecoveryState: RecoverySlice['recovery'] = { status: null, busy: false, error: null, shown: null, snoozed: false };
+
+export function createRecoverySlice(bridge: BridgeClient): StateCreator<RecoverySlice & SessionSlice, [], [], RecoverySlice> {
+  return (set, get) => {
+    const patch = (p: Partial<RecoverySlice['recovery']>) => set((s) => ({ recovery: { ...s.recovery, ...p } }));
+    async function act(work: () => Promise<Partial<RecoverySlice['recovery']>>): Promise<boolean> {
+      patch({ busy: true, error: null });
+      try {
+        patch({ busy: false, ...(await work()) });
+        return true;
+      } catch (e) {
+        patch({ busy: false, error: toUiError(e) });
+        return false;
+      }
+    }
+    return {
+      recovery: initialRecoveryState,
+      async loadRecoveryStatus() {
+        try {
+          patch({ status: await bridge.recoveryStatus() });
+        } catch (e) {
+          // Offline the status stays as it was; the error shows only in the recovery dialog.
+          patch({ error: toUiError(e) });
+        }
+      },
+      makeRecoveryKey: (password, replace) =>
+        act(async () => {
+          const shown = replace ? await bridge.rotateRecoveryKey({ password }) : await bridge.createRecoveryKey({ password });
+          return { shown, status: await bridge.recoveryStatus() };
+        }),
+      verifyRecoveryKey: (typed) => act(async () => ({ status: await bridge.verifyRecoveryKey(typed) })),
+      forgetShownKey: () => patch({ shown: null, error: null }),
+      snoozeRecoveryReminder: () => patch({ snoozed: true }),
+      async restoreWithRecoveryKey(input) {
+        await act(async () => {
+          get().applySession(await bridge.restoreWithRecoveryKey(input));
+          return {};
+        });
+      },
+      clearRecoveryError: () => patch({ error: null }),
+    };
+  };
+}
+
+export const recoverySelectors = {
+  status: (s: RecoverySlice) => s.recovery.status,
+  busy: (s: RecoverySlice) => s.recovery.busy,
+  error: (s: RecoverySlice) => s.recovery.error,
+  shown: (s: RecoverySlice) => s.recovery.shown,
+  /**
+   * What the messenger reminds of: no key yet, one not typed back here, one replaced elsewhere, or a backup
+   * key the account did not sign. Policy-required reminders cannot be put off.
+   */
+  reminder: (s: RecoverySlice): RecoveryStatus['state'] | null => {
+    const status = s.recovery.status;
+    if (status === null || status.state === 'confirmed') return null;
+    if (s.recovery.snoozed && !status.required && status.state !== 'changed') return null;
+    return status.state;
+  },
+};
