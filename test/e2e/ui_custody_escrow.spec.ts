@@ -53,6 +53,7 @@ test('switching the organisation to escrow shows every member that it can recove
   await registerInUi(b, 'bob', 'Bob');
   await startDirectMessage(a, 'bob', 'Bob');
 
+  await expect(a.getByTestId('custody-banner')).toHaveCount(0);
   let security = await openSecurity(a);
   await expect(security.getByTestId('own-code')).toBeVisible();
   await expect(security.getByTestId('custody-notice')).toHaveCount(0);
@@ -72,6 +73,7 @@ test('switching the organisation to escrow shows every member that it can recove
   await a.keyboard.press('Escape');
 
   await b.reload();
+  await expect(b.getByTestId('custody-banner')).toContainText('Your organisation can recover your conversations');
   await b.getByTestId('conversation-row').filter({ hasText: 'Alice' }).click();
   const bobs = await openSecurity(b);
   await expect(bobs.getByTestId('custody-notice')).toContainText('Your organisation can recover this conversation');

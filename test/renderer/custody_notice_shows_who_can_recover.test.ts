@@ -38,6 +38,15 @@ it('a changed recovery key is a warning with both fingerprints; accepting is off
   expect(managed).not.toContain('Accept the new recovery key');
 });
 
+it('the messenger banner: one line in escrow mode, a warning when the recovery key changed, nothing otherwise', () => {
+  const banner = (status: Parameters<typeof CustodyNotice>[0]['status']) =>
+    renderToStaticMarkup(createElement(CustodyNotice, { status, problem: 'x', busy: false, onAccept: () => undefined, compact: true }));
+  expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false })).toContain('Your organisation can recover your conversations');
+  expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: { pinned, served }, managed: false })).toContain('role="alert"');
+  expect(banner({ mode: 'zero-trust', fingerprint: null, recipientChanged: null, managed: false })).toBe('');
+  expect(banner(null)).toBe('');
+});
+
 it('the IPC result carries the mode and public fingerprints only', () => {
   const parsed = contract.custodyStatus.result.parse({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, privateKey: 'x' });
   expect(parsed).toEqual({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false });

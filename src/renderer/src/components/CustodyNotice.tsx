@@ -19,9 +19,24 @@ export interface CustodyNoticeProps {
   problem: string | null;
   busy: boolean;
   onAccept(fingerprint: string): void;
+  /** The one-line banner of the messenger window (every conversation), instead of the Security panel's section. */
+  compact?: boolean;
 }
 
-export function CustodyNotice({ status, problem, busy, onAccept }: CustodyNoticeProps) {
+export function CustodyNotice({ status, problem, busy, onAccept, compact = false }: CustodyNoticeProps) {
+  if (compact) {
+    if (status === null || status.mode !== 'escrow') return null;
+    return status.recipientChanged !== null ? (
+      <p role="alert" className="banner warning" data-testid="custody-banner">
+        Your organisation&apos;s recovery key changed on the server, and this device does not trust the new one yet. Open a conversation&apos;s Security panel
+        to compare fingerprints.
+      </p>
+    ) : (
+      <p role="note" className="banner" data-testid="custody-banner">
+        Your organisation can recover your conversations: every key is also encrypted to its recovery key. The Security panel shows its fingerprint.
+      </p>
+    );
+  }
   if (problem !== null)
     return (
       <p className="muted" data-testid="custody-problem">
