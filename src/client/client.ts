@@ -22,6 +22,7 @@ import { openBroadcast, type BroadcastSession } from './broadcastAccess';
 import type { ConversationInfo } from './conversations';
 import { ClientMessaging } from './clientMessaging';
 import { buildSignedIn, type SignedIn } from './signedIn';
+import type { CustodyStatus } from './custody';
 import { NewDeviceLink, type LinkClaim } from './deviceLinking';
 import { readSignInOptions, ssoAccount, type SsoToken } from './sso';
 import type { SignInOptions } from '../common/api/oidcSchemas';
@@ -80,6 +81,8 @@ export interface ClientDeps {
   readonly outboxLimits?: OutboxLimits;
   /** Delays between the queue's tries while the network is out of reach; `[]`: only `flushOutbox()` tries. */
   readonly outboxRetryDelaysMs?: readonly number[];
+  /** The organisation's escrow recipient fingerprint from its managed policy (docs/protocol.md §19); any other is refused. */
+  readonly escrowRecipientPin?: string;
 }
 
 /** Delays between the offline queue's tries while the network is out of reach (the last repeats). */
@@ -208,7 +211,9 @@ export class Client {
     this.api.setDeviceProof(() =>
       proveDevice(this.api, this.deps.provider, { deviceId: identity.deviceId, signingPrivateKey: identity.device.ed25519.privateKey }),
     );
-    this.account = buildSignedIn(this.api, this.deps.provider, this.state, identity);
+    this.account = buildSignedIn(this.api, this.deps.provider, this.state, identity, {
+      ...(this.deps.escrowRecipientPin !== undefined ? { managedEscrowFingerprint: this.deps.escrowRecipientPin } : {}),
+    });
     this.account.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
     // The store follows the disappearing timers of every chain this device verifies (docs/client.md).
     this.account.membership.onExtended((conversationId, verified) => {
@@ -224,6 +229,20 @@ export class Client {
         console.error(`restored key versions: ${err instanceof Error ? err.message : String(err)}`);
     });
     return this.account;
+  }
+
+  /**
+   * The organisation's key custody (docs/protocol.md §19), asked from the key service now: the mode, the
+   * pinned escrow recipient's fingerprint and a warning when the key service names another. Learning that
+   * the organisation went into escrow mode rotates every conversation marked for rotation.
+   */
+  custody(): Promise<CustodyStatus> {
+    return this.need().custody.refresh();
+  }
+
+  /** Accepts the escrow recipient the key service names now, after the user compared its fingerprint. */
+  acceptEscrowRecipient(fingerprint: string): CustodyStatus {
+    return this.need().custody.acceptRecipient(fingerprint);
   }
 
   /** `listener` runs when a contact's identity key changed (sending to them is blocked until acknowledged). */

@@ -26,6 +26,7 @@ import { InvalidInputError, KeyServiceError, MembershipMismatchError, RotationCo
 import type { KeyRing } from './keyRing';
 import type { KeyServiceApi } from './keyServiceApi';
 import type { MembershipLog } from './membershipLog';
+import type { Custody } from './custody';
 import { MembershipWriter, type SigningDevice } from './membershipWriter';
 
 export type { SigningDevice } from './membershipWriter';
@@ -45,6 +46,9 @@ const MAX_ROTATION_ATTEMPTS = 6;
 /** Refusals after which a rotation re-reads and submits again (a rotation or membership change won the race). */
 const ROTATION_RETRIES = new Set(['version_conflict', 'member_devices_mismatch', 'membership_changed']);
 
+/** Refusals after which a rotation re-reads the organisation's custody (its mode changed, docs/protocol.md §19) and submits again. */
+const CUSTODY_RETRIES = new Set(['escrow_wrap_missing', 'escrow_recipient_mismatch', 'escrow_not_enabled']);
+
 export class Conversations {
   private readonly membership: MembershipWriter;
   /** What the last `list` left out because its membership did not verify, and why. */
@@ -57,6 +61,8 @@ export class Conversations {
     private readonly ring: KeyRing,
     private readonly device: SigningDevice,
     private readonly log: MembershipLog,
+    /** The organisation's key custody: in escrow mode every new version also carries an escrow wrap. */
+    private readonly custody?: Custody,
   ) {
     this.membership = new MembershipWriter(api, provider, device, (conversationId) => this.get(conversationId));
   }
@@ -204,6 +210,7 @@ export class Conversations {
    * used. Returns the version now current.
    */
   async rotate(conversationId: ConversationId, opts: { force?: boolean } = { force: true }): Promise<number> {
+    let custodyReread = false;
     for (let attempt = 0; attempt < MAX_ROTATION_ATTEMPTS; attempt++) {
       const { info, head } = await this.membership.headToExtend(conversationId);
       if (attempt > 0 && !opts.force && !info.needsRotation && info.currentVersion > 0) return info.currentVersion;
@@ -219,7 +226,8 @@ export class Conversations {
         ...(head !== null ? { membership: head } : {}),
       });
       try {
-        const accepted = await this.api.request('submitKeyVersion', { params: { conversationId }, body: { record } });
+        const escrow = await this.custody?.escrowWrapFor(conversationId, version, conversationKey);
+        const accepted = await this.api.request('submitKeyVersion', { params: { conversationId }, body: { record, ...(escrow ? { escrow } : {}) } });
         this.ring.remember(conversationId, version, conversationKey, {
           membership: head ?? undefined,
           memberDevices: record.memberDevices,
@@ -227,6 +235,13 @@ export class Conversations {
         });
         return version;
       } catch (err) {
+        if (this.custody && !custodyReread && err instanceof KeyServiceError && CUSTODY_RETRIES.has(err.code)) {
+          custodyReread = true;
+          conversationKey.fill(0);
+          await this.custody.refresh({ rotate: false });
+          continue;
+        }
+        if (err instanceof AppError && err.code === 'escrow_recipient_changed') conversationKey.fill(0);
         if (!(err instanceof KeyServiceError) || !ROTATION_RETRIES.has(err.code)) throw err;
         // A version another device made satisfies an on-demand rotation; a membership change made none.
         if (err.code !== 'membership_changed') opts = { force: false };

@@ -6,6 +6,7 @@
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import { Conversations } from './conversations';
+import { Custody } from './custody';
 import { LinkApprover } from './deviceLinking';
 import { Directory } from './directory';
 import type { Identity } from './enrol';
@@ -30,9 +31,17 @@ export interface SignedIn {
   readonly membership: MembershipLog;
   /** Backs up each key version this device holds to the account's key backup (docs/protocol.md §18). */
   readonly backup: KeyBackup;
+  /** The organisation's custody mode and pinned escrow recipient (docs/protocol.md §19). */
+  readonly custody: Custody;
 }
 
-export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, state: ProfileState, identity: Identity): SignedIn {
+export function buildSignedIn(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  state: ProfileState,
+  identity: Identity,
+  opts: { managedEscrowFingerprint?: string } = {},
+): SignedIn {
   const directory = new Directory(api, provider, state, { userId: identity.userId, accountKey: identity.account.publicKey });
   const log = new MembershipLog(api, provider, directory, state);
   const ring = new KeyRing(
@@ -43,7 +52,23 @@ export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, stat
     (conversationId, record) => allowedMembers(api, log, conversationId, record),
   );
   const signing = { userId: identity.userId, deviceId: identity.deviceId, ed25519PrivateKey: identity.device.ed25519.privateKey };
-  const conversations = new Conversations(api, provider, directory, ring, signing, log);
+  const custody: Custody = new Custody(
+    api,
+    provider,
+    {
+      get: () => state.get().custodyPin,
+      set: (pin) =>
+        state.update((s) => {
+          s.custodyPin = { ...pin };
+        }),
+    },
+    {
+      ...(opts.managedEscrowFingerprint !== undefined ? { managedFingerprint: opts.managedEscrowFingerprint } : {}),
+      // The key service marks every conversation for rotation when the mode changes; rotate them now.
+      onEscrowLearned: (): Promise<unknown> => conversations.rotatePending(),
+    },
+  );
+  const conversations: Conversations = new Conversations(api, provider, directory, ring, signing, log, custody);
   const crypto = new CoreMessageCrypto(provider, ring, directory, conversations, signing, log);
   const approver = new LinkApprover(
     api,
@@ -73,7 +98,7 @@ export function buildSignedIn(api: KeyServiceApi, provider: CryptoProvider, stat
         s.restoredDevice = identity.deviceId;
       }),
   });
-  return { identity, directory, ring, conversations, crypto, approver, membership: log, backup };
+  return { identity, directory, ring, conversations, crypto, approver, membership: log, backup, custody };
 }
 
 /**

@@ -26,6 +26,9 @@ import { deactivateAccount, reactivateAccount } from './admin/offboarding';
 import { insertEffects } from './pubnub/outbox';
 import { insertAudit, latestAudit } from './store/audit';
 import { listUsers } from './store/users';
+import { CUSTODY_USAGE, runCustodyCommand } from './custody/adminCommands';
+import type { Kms } from './kms';
+import type { PubNubClient } from '../common/messaging/transport';
 
 export class AdminUsageError extends AppError {
   constructor(message: string) {
@@ -34,7 +37,8 @@ export class AdminUsageError extends AppError {
 }
 
 const USAGE =
-  'usage: admin --data <dir> [--database-url url] users [--limit N] [--offset N] | deactivate <user> --reason TEXT | reactivate <user> --reason TEXT | audit [--limit N] | groups [--limit N] [--offset N] | map-group <group> <role> --reason TEXT | unmap-group <group> <role> --reason TEXT';
+  'usage: admin --data <dir> [--database-url url] users [--limit N] [--offset N] | deactivate <user> --reason TEXT | reactivate <user> --reason TEXT | audit [--limit N] | groups [--limit N] [--offset N] | map-group <group> <role> --reason TEXT | unmap-group <group> <role> --reason TEXT | ' +
+  CUSTODY_USAGE;
 
 function count(value: string | undefined, fallback: number, max: number, name: string): number {
   if (value === undefined) return fallback;
@@ -44,7 +48,13 @@ function count(value: string | undefined, fallback: number, max: number, name: s
 }
 
 /** Runs one admin command; answers what to print. `actor` defaults to `cli:<os user>`. */
-export async function runAdmin(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, actor = `cli:${userInfo().username}`): Promise<unknown> {
+export async function runAdmin(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  actor = `cli:${userInfo().username}`,
+  /** Tests: the KMS and PubNub client of `custody` commands instead of the environment's. */
+  custodyParts: { kms?: Kms; pubnub?: PubNubClient } = {},
+): Promise<unknown> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -57,6 +67,7 @@ export async function runAdmin(argv: readonly string[], env: NodeJS.ProcessEnv =
         reason: { type: 'string' },
         limit: { type: 'string' },
         offset: { type: 'string' },
+        out: { type: 'string' },
       },
     });
   } catch (err) {
@@ -70,6 +81,26 @@ export async function runAdmin(argv: readonly string[], env: NodeJS.ProcessEnv =
   if (groupCommand && (target === undefined || role === undefined)) throw new AdminUsageError(`${command} needs a group and a role\n${USAGE}`);
   const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
   if (values.data === undefined && databaseUrl === undefined) throw new AdminUsageError(`--data <dir> or --database-url is required\n${USAGE}`);
+  if (command === 'custody') {
+    const custodyDb = openDatabase({ dataDir: values.data ?? '', ...(databaseUrl ? { databaseUrl, maxDbConnections: 2 } : {}) });
+    try {
+      await migrate(custodyDb);
+      return await runCustodyCommand({
+        db: custodyDb,
+        dataDir: values.data ?? '',
+        env,
+        actor,
+        args: positionals.slice(1),
+        reason: values.reason,
+        out: values.out,
+        limit: count(values.limit, 50, 1000, 'limit'),
+        ...custodyParts,
+      });
+    } finally {
+      await custodyDb.close();
+    }
+  }
+  if (values.out !== undefined) throw new AdminUsageError(`--out is only for custody export\n${USAGE}`);
   if (rest.length > 0) throw new AdminUsageError(`unexpected ${JSON.stringify(rest[0])}\n${USAGE}`);
   const needsTarget = command === 'deactivate' || command === 'reactivate' || groupCommand;
   if (needsTarget && (target === undefined || target.trim() === '')) throw new AdminUsageError(`${command} needs a username or user id\n${USAGE}`);

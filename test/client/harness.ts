@@ -22,9 +22,9 @@ import { createKeyVersionRecord } from '../../src/common/protocol/keyVersionReco
 
 export const provider = chooseCryptoProvider().provider;
 export const PASSWORD = 'correct horse battery staple';
-const PUB = 'pub-c-client';
-const SUB = 'sub-c-client';
-const SECRET = 'sec-c-client-secret';
+export const PUB = 'pub-c-client';
+export const SUB = 'sub-c-client';
+export const SECRET = 'sec-c-client-secret';
 
 export interface World {
   relay: RunningRelay;

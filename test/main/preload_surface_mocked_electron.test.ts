@@ -26,6 +26,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
     expect(Object.isFrozen(api)).toBe(true);
     expect(Object.fromEntries(Object.entries(api).map(([k, v]) => [k, typeof v]))).toMatchInlineSnapshot(`
       {
+        "acceptEscrowRecipient": "function",
         "acknowledgeIdentityChange": "function",
         "addMember": "function",
         "appInfo": "function",
@@ -39,6 +40,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "createChannel": "function",
         "createConversation": "function",
         "createRecoveryKey": "function",
+        "custodyStatus": "function",
         "deleteQueued": "function",
         "deviceLinkStatus": "function",
         "endOtherSessions": "function",

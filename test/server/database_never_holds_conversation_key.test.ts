@@ -4,13 +4,38 @@
  * — SQLite's file, WAL and shared memory; PostgreSQL's data directory after a checkpoint, plus every
  * row dumped as JSON — contain none of the conversation keys in raw, hex, base64 or base64url form,
  * while they do contain the public wrap ciphertexts (so the scan is looking at the right bytes).
+ *
+ * Custody modes (issue [custody], docs/threat-model.md "Custody modes"): once the organisation is switched
+ * to escrow, the key service with its KMS — every escrow recipient unsealed, every stored wrap tried with
+ * it — still opens none of the versions made in zero-trust mode, while it does open the version made
+ * after the switch (so the check can fail).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
-import { changeMembership, createGroup, device, devicesOf, newActor, rotate, wrapsFor, type Actor } from './helpers/actors';
+import {
+  buildRecord,
+  changeMembership,
+  createGroup,
+  crypto,
+  device,
+  devicesOf,
+  headOf,
+  memberDevicesOf,
+  newActor,
+  rotate,
+  wrapsFor,
+  type Actor,
+} from './helpers/actors';
+import { fromBase64Url } from '../../src/common/encoding/base64url';
+import { openEscrowWrap, sealEscrowWrap } from '../../src/common/protocol/escrowWrap';
+import { unwrapKey } from '../../src/common/protocol/keyWrap';
+import type { ConversationId, DeviceId } from '../../src/common/ids';
+import { runAdmin } from '../../src/server/adminCli';
+import { openDatabase } from '../../src/server/index';
+import { LocalKms, LOCAL_KMS_FILE } from '../../src/server/kms';
 import { startOn, type Running } from './helpers/service';
 
 function forms(key: Uint8Array): Buffer[] {
@@ -41,6 +66,7 @@ describeBackends('the database never holds a conversation key', (backend) => {
   const keys: Uint8Array[] = [];
   let someWrapCt = '';
   let alice: Actor;
+  let conversationId: ConversationId;
 
   beforeAll(async () => {
     run = await startOn(backend);
@@ -48,6 +74,7 @@ describeBackends('the database never holds a conversation key', (backend) => {
     const bob = await newActor(run.api, 'bob');
     const carol = await newActor(run.api, 'carol');
     const conv = await createGroup(run.api, alice, [bob]);
+    conversationId = conv;
     const v1 = await rotate(run.api, alice, conv, 1);
     const v2 = await rotate(run.api, bob, conv, 2);
     keys.push(v1.key, v2.key);
@@ -108,5 +135,84 @@ describeBackends('the database never holds a conversation key', (backend) => {
     expect(blobs.some((b) => b.includes(Buffer.from(someWrapCt)))).toBe(true);
     expect(blobs.some((b) => b.includes(Buffer.from('$argon2id$')))).toBe(true);
     expect(blobs.some((b) => b.includes(Buffer.from('correct horse battery staple')))).toBe(false);
+  });
+
+  it('custody: with the KMS, the key service opens no version made in zero-trust mode, but does open one made after escrow', async () => {
+    const store = ['--data', run.store.dataDir, ...(run.store.databaseUrl ? ['--database-url', run.store.databaseUrl] : [])];
+    await runAdmin([...store, 'custody', 'escrow', '--reason', 'scan'], {}, 'cli:scan');
+    const custody = (await run.api.get<{ recipient: { publicKey: string } }>('/v1/custody', alice.userToken)).body;
+    const creator = device(alice);
+    const { record, conversationKey } = await buildRecord(
+      creator,
+      conversationId,
+      4,
+      await memberDevicesOf(run.api, alice, conversationId),
+      await headOf(run.api, alice, conversationId),
+    );
+    const escrow = await sealEscrowWrap(crypto, {
+      conversationId,
+      version: 4,
+      recipientPublicKey: fromBase64Url(custody.recipient.publicKey),
+      key: conversationKey,
+    });
+    expect((await run.api.post(`/v1/conversations/${conversationId}/versions`, { record, escrow }, creator.token)).status).toBe(201);
+
+    // Everything the key service and its KMS can open.
+    const kms = LocalKms.open(path.join(run.store.dataDir, LOCAL_KMS_FILE));
+    const db = openDatabase(run.store);
+    const opened: Buffer[] = [];
+    try {
+      const recipients = await db.all<{ id: string; public_key: string; sealed_private_key: string }>(
+        'SELECT id, public_key, sealed_private_key FROM escrow_recipients',
+      );
+      const escrowWraps = await db.all<{ conversation_id: string; version: number; wrap: string }>('SELECT conversation_id, version, wrap FROM escrow_wraps');
+      const deviceWraps = await db.all<{ conversation_id: string; version: number; device_id: string; wrap: string }>(
+        'SELECT conversation_id, version, device_id, wrap FROM key_wraps',
+      );
+      expect(recipients.length).toBe(1);
+      expect(deviceWraps.length).toBeGreaterThan(0);
+      for (const r of recipients) {
+        const privateKey = await kms.decrypt(fromBase64Url(r.sealed_private_key), { purpose: 'seed-escrow-recipient', recipient: r.id });
+        const publicKey = fromBase64Url(r.public_key);
+        const attempts = [
+          ...escrowWraps.map(
+            (w) => () =>
+              openEscrowWrap(crypto, {
+                conversationId: w.conversation_id,
+                version: Number(w.version),
+                wrap: { recipient: r.id, ...(JSON.parse(w.wrap) as { enc: string; ct: string }) },
+                privateKey,
+                publicKey,
+              }),
+          ),
+          ...deviceWraps.map(
+            (w) => () =>
+              unwrapKey(crypto, {
+                purpose: 'conversation',
+                scopeId: w.conversation_id,
+                version: Number(w.version),
+                wrap: { deviceId: w.device_id as DeviceId, ...(JSON.parse(w.wrap) as { enc: string; ct: string }) },
+                deviceId: w.device_id as DeviceId,
+                privateKey,
+              }),
+          ),
+        ];
+        for (const attempt of attempts) {
+          const key = await attempt().catch(() => undefined);
+          if (key) opened.push(Buffer.from(key));
+        }
+      }
+    } finally {
+      await db.close();
+    }
+    for (const key of keys)
+      expect(
+        opened.some((k) => k.equals(Buffer.from(key))),
+        'a zero-trust version opened with the KMS',
+      ).toBe(false);
+    expect(
+      opened.some((k) => k.equals(Buffer.from(conversationKey))),
+      'the escrowed version opens (the check can fail)',
+    ).toBe(true);
   });
 });

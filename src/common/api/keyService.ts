@@ -8,6 +8,7 @@
 import { accountRoutes } from './keyService/accounts';
 import { broadcastRoutes } from './keyService/broadcast';
 import { conversationRoutes } from './keyService/conversations';
+import { custodyRoutes } from './keyService/custody';
 import { deviceLinkRoutes } from './keyService/deviceLinks';
 import { deviceRoutes } from './keyService/devices';
 import { keyVersionRoutes } from './keyService/keyVersions';
@@ -30,6 +31,7 @@ export const keyServiceRoutes = defineRoutes({
   ...keyVersionRoutes,
   ...broadcastRoutes,
   ...recoveryRoutes,
+  ...custodyRoutes,
 });
 
 export type KeyServiceRoutes = typeof keyServiceRoutes;

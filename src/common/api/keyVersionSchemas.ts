@@ -6,11 +6,16 @@
 import { z } from 'zod';
 import { ConversationIdSchema, DeviceIdSchema } from '../ids';
 import { KeyVersionRecordSchema, PublicKeyVersionRecordSchema } from '../protocol/keyVersionRecord';
+import { EscrowWrapSchema } from '../protocol/escrowWrap';
 import { KeyWrapSchema } from '../protocol/keyWrap';
 import { WrapGrantSchema } from '../protocol/wrapGrant';
 import { KeyVersionNumber, TimestampMs } from '../protocol/wire';
 
-export const SubmitVersionBody = z.strictObject({ record: KeyVersionRecordSchema.meta({ id: 'KeyVersionRecord' }) });
+export const SubmitVersionBody = z.strictObject({
+  record: KeyVersionRecordSchema.meta({ id: 'KeyVersionRecord' }),
+  /** In an escrow organisation, the version's key wrapped to the recovery recipient (docs/protocol.md §19); refused otherwise. */
+  escrow: EscrowWrapSchema.optional(),
+});
 
 export const VersionAcceptedSchema = z.object({ conversationId: ConversationIdSchema, version: z.number().int(), acceptedAt: z.number().int() });
 

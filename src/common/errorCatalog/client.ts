@@ -45,6 +45,9 @@ export const CLIENT_ERRORS = {
   recovery_key_outdated: 'crypto',
   backup_key_changed: 'crypto',
   no_recovery_key: 'not_found',
+  // key custody (docs/protocol.md §19): the key service names another escrow recipient than the pinned one
+  escrow_recipient_changed: 'crypto',
+  escrow_recipient_invalid: 'crypto',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;

@@ -69,6 +69,10 @@ export const KEY_SERVICE_ERRORS = {
   name_required: 'validation',
   wraps_mismatch: 'validation',
   migration_mismatch: 'validation',
+  // key custody (docs/protocol.md §19): a key version without the escrow wrap an escrow organisation requires
+  escrow_wrap_missing: 'validation',
+  escrow_recipient_mismatch: 'validation',
+  escrow_not_enabled: 'validation',
   device_proof_required: 'validation',
   // not_found
   not_found: 'not_found',

@@ -21,6 +21,7 @@ import {
   setRoleArgsSchema,
   setDisappearingArgsSchema,
 } from './schemas/conversations';
+import { custodyStatusSchema, escrowFingerprintArgSchema } from './schemas/custody';
 import { accountSessionSchema, changePasswordArgsSchema, endedSessionsSchema, sessionIdArgSchema } from './schemas/accountSessions';
 import {
   deviceSummarySchema,
@@ -123,6 +124,10 @@ export const contract = {
   setDisappearingTimer: { args: z.tuple([setDisappearingArgsSchema]), result: conversationSummarySchema },
   leaveConversation: { args: z.tuple([ConversationIdSchema]), result: z.null() },
   rotateKey: { args: z.tuple([ConversationIdSchema]), result: rotationResultSchema },
+  /** The organisation's key custody (docs/protocol.md §19): the mode, the escrow recipient's fingerprint, a changed-recipient warning. */
+  custodyStatus: { args: z.tuple([]), result: custodyStatusSchema },
+  /** Accepts the escrow recipient the key service names now (the user compared its fingerprint with IT). */
+  acceptEscrowRecipient: { args: z.tuple([escrowFingerprintArgSchema]), result: custodyStatusSchema },
   /**
    * The conversation's membership history as main verified it (docs/protocol.md §15), in chain order, people
    * named; empty for a conversation older than signed membership. Refused with the typed error

@@ -28,6 +28,8 @@ export const methodNames = [
   'setDisappearingTimer',
   'leaveConversation',
   'rotateKey',
+  'custodyStatus',
+  'acceptEscrowRecipient',
   'membershipHistory',
   'refusedConversations',
   'conversationReaders',

@@ -42,6 +42,7 @@ import { DesktopLinking } from './linking';
 import { watchRevocation } from './revocationWatch';
 import { fileConfirmations, memoryConfirmations, recoveryHandlers } from './recoveryHandlers';
 import { sessionHandlers } from './sessionHandlers';
+import { custodyHandlers } from './custodyHandlers';
 import { ssoHandlers } from './ssoHandlers';
 import { announceTrustChanges } from './trustEvents';
 import { cachedLookup, conversationSummary, fromBridgePlaintext, membershipHistoryView, toBridgePlaintext, type UserLookup } from './views';
@@ -513,6 +514,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
     ...sessionHandlers({ host }),
+    ...custodyHandlers({ host }),
     ...recovery.handlers,
     ...ssoHandlers({ host, policy: deps.policy, linking, announceSession, openBrowser: deps.openBrowser, ssoTimeoutMs: deps.ssoTimeoutMs }),
   });

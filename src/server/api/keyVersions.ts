@@ -68,7 +68,7 @@ export function keyVersionRoutes(svc: Services): Route[] {
   return [
     implement(api, 'submitKeyVersion', {
       handler: async ({ principal, params, body }) => {
-        const { acceptedAt, effects } = await submitVersion(svc, principal, params.conversationId, body.record);
+        const { acceptedAt, effects } = await submitVersion(svc, principal, params.conversationId, body.record, body.escrow);
         await svc.outbox.afterCommit(effects);
         return { conversationId: params.conversationId, version: body.record.version, acceptedAt };
       },

@@ -13,6 +13,8 @@ import { isProtocolError } from '../../common/protocol/errors';
 import type { KeyVersionRecord, PublicKeyVersionRecord } from '../../common/protocol/keyVersionRecord';
 import type { MembershipHead } from '../../common/protocol/membershipHead';
 import { verifyKeyVersionSubmission } from '../../common/protocol/keyVersionVerify';
+import type { EscrowWrap } from '../../common/protocol/escrowWrap';
+import { checkEscrowWrap, storeEscrowWrap } from '../custody/escrowCheck';
 import { UniqueViolation } from '../db/dbErrors';
 import { Conflict, Forbidden, Unprocessable } from '../http/httpErrors';
 import type { DevicePrincipal } from '../http/route';
@@ -75,6 +77,7 @@ export async function submitVersion(
   principal: DevicePrincipal,
   conversationId: string,
   input: KeyVersionRecord,
+  escrow?: EscrowWrap,
 ): Promise<{ acceptedAt: number; effects: Effects }> {
   await requireMember(svc.db, conversationId, principal.userId);
   const { record, publicRecord } = await verifySignature(svc, principal, conversationId, input);
@@ -89,6 +92,7 @@ export async function submitVersion(
       if (record.memberDevices.length !== current.length || record.memberDevices.some((d) => !set.has(d))) {
         throw new Unprocessable(`wraps must cover exactly the current member devices (${diff(current, record.memberDevices)})`, 'member_devices_mismatch');
       }
+      const escrowWrap = await checkEscrowWrap(tx, escrow);
       const previous = await latestVersionTime(tx, conversationId);
       const acceptedAt = Math.max(svc.now(), previous?.created_at ?? 0);
       await insertVersion(tx, {
@@ -100,6 +104,7 @@ export async function submitVersion(
       });
       const wraps = record.wraps.map((w) => ({ deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }) }));
       await insertWraps(tx, { conversationId, version: next, addedBy: principal.deviceId, wraps }, acceptedAt);
+      await storeEscrowWrap(tx, conversationId, next, escrowWrap, acceptedAt);
       await advanceVersion(tx, conversationId, next, acceptedAt);
       const effects = new Effects();
       effects.notify(await memberIds(tx, conversationId), { type: 'key_version', conversationId: conversationId as ConversationId, version: next });

@@ -18,7 +18,14 @@ export type AuditAction =
   | 'group.delete'
   | 'group.role_map'
   | 'group.role_unmap'
-  | 'groups.list';
+  | 'groups.list'
+  | 'custody.read'
+  | 'custody.escrow'
+  | 'custody.zero_trust'
+  | 'custody.export_request'
+  | 'custody.export_approve'
+  | 'custody.export_refused'
+  | 'custody.export';
 
 export interface AuditRow {
   readonly id: number;

@@ -22,6 +22,7 @@ import { recoverySelectors } from '../state/recoverySlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { BroadcastContainer } from './BroadcastContainer';
 import { ChatContainer } from './ChatContainer';
+import { CustodyNoticeContainer } from './CustodyNoticeContainer';
 import { RecoveryReminderContainer } from './RecoveryContainer';
 import { SearchContainer } from './SearchContainer';
 import { useAppStore, useAppStoreApi } from './storeContext';
@@ -126,6 +127,7 @@ export function MessengerContainer() {
       ) : null}
       <main className="messenger-main">
         <NoticeStack>
+          {session?.state === 'signedIn' && <CustodyNoticeContainer compact />}
           {session?.state === 'signedIn' && session.warning === 'revocationUnproven' && (
             <p role="alert" className="banner warning" data-testid="revocation-unproven">
               The server claimed this device was removed from your account but could not prove it, so this device kept its keys. If you did not remove it,

@@ -7,6 +7,7 @@ import { SessionsSection } from '../components/SessionsSection';
 import { accountSessionsSelectors } from '../state/accountSessionsSlice';
 import { DisappearingSettings } from '../components/DisappearingSettings';
 import { KeyChanges } from '../components/KeyChanges';
+import { CustodyNoticeContainer } from './CustodyNoticeContainer';
 import { MembersPanel } from '../components/MembersPanel';
 import { NewConversationDialog } from '../components/NewConversationDialog';
 import { SecurityPanel } from '../components/SecurityPanel';
@@ -135,7 +136,12 @@ function SecurityContainer() {
   if (conversation === null) return null;
   return (
     <SecurityPanel
-      keyChanges={<KeyChanges lines={changes} />}
+      keyChanges={
+        <>
+          <CustodyNoticeContainer />
+          <KeyChanges lines={changes} />
+        </>
+      }
       conversation={conversation}
       selfUserId={selfUserId}
       trust={trust}

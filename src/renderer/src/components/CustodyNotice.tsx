@@ -1,0 +1,76 @@
+/**
+ * Presentational: who besides the members can recover this conversation (docs/desktop.md "Key custody",
+ * docs/protocol.md §19). In escrow mode a permanent line says the organisation can recover it and shows the
+ * recovery key's fingerprint; when the key service names another recovery key than the pinned one, a
+ * warning with both fingerprints says new keys are not shared with it until the user accepts (never
+ * possible when the organisation's managed policy pins the key). Nothing is shown in zero-trust mode.
+ */
+import type { CustodyStatusView } from '../../../common/ipc/schemas/custody';
+import { Button } from './ui/Button';
+
+/** The first 24 characters of a fingerprint in groups of four, for reading out. */
+export function shortFingerprint(fingerprint: string): string {
+  return (fingerprint.slice(0, 24).match(/.{1,4}/g) ?? []).join(' ');
+}
+
+export interface CustodyNoticeProps {
+  status: CustodyStatusView | null;
+  /** A plain sentence when the status could not be read. */
+  problem: string | null;
+  busy: boolean;
+  onAccept(fingerprint: string): void;
+  /** The one-line banner of the messenger window (every conversation), instead of the Security panel's section. */
+  compact?: boolean;
+}
+
+export function CustodyNotice({ status, problem, busy, onAccept, compact = false }: CustodyNoticeProps) {
+  if (compact) {
+    if (status === null || status.mode !== 'escrow') return null;
+    return status.recipientChanged !== null ? (
+      <p role="alert" className="banner warning" data-testid="custody-banner">
+        Your organisation&apos;s recovery key changed on the server, and this device does not trust the new one yet. Open a conversation&apos;s Security panel
+        to compare fingerprints.
+      </p>
+    ) : (
+      <p role="note" className="banner" data-testid="custody-banner">
+        Your organisation can recover your conversations: every key is also encrypted to its recovery key. The Security panel shows its fingerprint.
+      </p>
+    );
+  }
+  if (problem !== null)
+    return (
+      <p className="muted" data-testid="custody-problem">
+        {problem}
+      </p>
+    );
+  if (status === null || status.mode !== 'escrow') return null;
+  const changed = status.recipientChanged;
+  return (
+    <section aria-label="Organisation recovery" data-testid="custody-notice">
+      <p role="note">
+        Your organisation can recover this conversation: every key is also encrypted to its recovery key
+        {status.fingerprint !== null && (
+          <>
+            {' '}
+            (fingerprint <code data-testid="custody-fingerprint">{shortFingerprint(status.fingerprint)}</code>)
+          </>
+        )}
+        .
+      </p>
+      {changed !== null && (
+        <div role="alert" className="banner warning" data-testid="custody-recipient-changed">
+          <p>
+            The key service now names a different recovery key (<code>{shortFingerprint(changed.served)}</code>) than the one this device trusts (
+            <code>{shortFingerprint(changed.pinned)}</code>). New keys are not shared with it, so sending may stop. Check with your IT department before
+            accepting it.
+          </p>
+          {!status.managed && (
+            <Button variant="secondary" loading={busy} onClick={() => onAccept(changed.served)} data-testid="custody-accept">
+              Accept the new recovery key
+            </Button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

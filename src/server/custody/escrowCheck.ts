@@ -1,0 +1,49 @@
+/**
+ * The key service's rule for escrow wraps (docs/protocol.md §19.3): in escrow mode a key version is
+ * accepted only with a wrap for the current recipient (422 `escrow_wrap_missing`, `escrow_recipient_mismatch`);
+ * in zero-trust mode a version carrying one is refused (422 `escrow_not_enabled`), so a client never
+ * believes it escrowed what nobody keeps. Read inside the submission's transaction without a lock (every
+ * rotation would otherwise wait on one row): a mode change that commits while a submission is under way
+ * still marks that conversation for rotation after it, so its next version follows the new mode. The key
+ * service cannot open the wrap (it never holds the recipient's private key).
+ */
+import type { EscrowWrap } from '../../common/protocol/escrowWrap';
+import type { Queryable } from '../db/db';
+import { Unprocessable } from '../http/httpErrors';
+import { custodyState, insertEscrowWrap } from './store';
+
+export async function checkEscrowWrap(q: Queryable, escrow: EscrowWrap | undefined): Promise<{ recipient: string; wrap: EscrowWrap } | undefined> {
+  const state = await custodyState(q);
+  if (state.mode !== 'escrow' || state.recipient_id === null) {
+    if (escrow !== undefined) throw new Unprocessable('this organisation is not in escrow mode: a key version carries no escrow wrap', 'escrow_not_enabled');
+    return undefined;
+  }
+  if (escrow === undefined)
+    throw new Unprocessable(
+      "this organisation is in escrow mode: every key version needs a wrap for the organisation's recovery recipient",
+      'escrow_wrap_missing',
+    );
+  if (escrow.recipient !== state.recipient_id)
+    throw new Unprocessable(
+      `the escrow wrap is for recipient ${escrow.recipient}, the organisation's recipient is ${state.recipient_id}`,
+      'escrow_recipient_mismatch',
+    );
+  return { recipient: state.recipient_id, wrap: escrow };
+}
+
+export async function storeEscrowWrap(
+  q: Queryable,
+  conversationId: string,
+  version: number,
+  checked: { recipient: string; wrap: EscrowWrap } | undefined,
+  now: number,
+): Promise<void> {
+  if (checked === undefined) return;
+  await insertEscrowWrap(q, {
+    conversation_id: conversationId,
+    version,
+    recipient_id: checked.recipient,
+    wrap: JSON.stringify({ enc: checked.wrap.enc, ct: checked.wrap.ct }),
+    created_at: now,
+  });
+}
