@@ -48,7 +48,7 @@ const raw = (url: string) => serve({ method: 'GET', url } as Request);
 
 describe('app:// scheme registration (mocked Electron)', () => {
   it('registers app as a standard, secure, fetch-capable scheme without cross-origin reads', () => {
-    expect(recorded.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(recorded.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
   });
 
   it('refuses to start with a transport origin the CSP cannot express', () => {

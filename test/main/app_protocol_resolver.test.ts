@@ -22,16 +22,22 @@ function refusal(fn: () => unknown): { refusal: string; status: number } {
 
 describe('app:// resolver: what it serves', () => {
   it('serves index.html for / and for its own name, with the HTML type', () => {
-    expect(get(APP_INDEX_URL)).toEqual({ path: join(dir, 'index.html'), contentType: 'text/html; charset=utf-8' });
+    expect(get(APP_INDEX_URL)).toEqual({ path: join(dir, 'index.html'), contentType: 'text/html; charset=utf-8', cacheControl: 'no-store' });
     expect(get(`${APP_ORIGIN}/`)).toEqual(get(APP_INDEX_URL));
     expect(get(APP_ORIGIN)).toEqual(get(APP_INDEX_URL));
   });
 
-  it('maps built assets to their files and content types', () => {
-    expect(get('app://seed/assets/index-_LjJm1P5.js')).toEqual({ path: join(dir, 'assets/index-_LjJm1P5.js'), contentType: 'text/javascript; charset=utf-8' });
+  it('maps built assets to their files and content types; only the content-named assets/ may be kept by the browser', () => {
+    expect(get('app://seed/assets/index-_LjJm1P5.js')).toEqual({
+      path: join(dir, 'assets/index-_LjJm1P5.js'),
+      contentType: 'text/javascript; charset=utf-8',
+      cacheControl: 'public, max-age=31536000, immutable',
+    });
     expect(get('app://seed/assets/index-CY97DB8K.css').contentType).toBe('text/css; charset=utf-8');
     expect(get('app://seed/assets/logo.svg').contentType).toBe('image/svg+xml');
     expect(get('app://seed/assets/font.woff2').contentType).toBe('font/woff2');
+    expect(get('app://seed/favicon.svg').cacheControl).toBe('no-store');
+    expect(get('app://seed/assets/nested/x.js').cacheControl).toBe('no-store');
     expect(contentTypeOf('noextension')).toBeNull();
     expect(contentTypeOf('.hidden')).toBeNull();
   });

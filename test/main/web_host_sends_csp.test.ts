@@ -74,6 +74,18 @@ describe('web host CSP header', () => {
     for (const res of [asset, missing, ipc]) expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
   });
 
+  it("lets a browser keep only the built renderer's content-named assets; the page, the bridge, IPC answers and refusals are never stored", async () => {
+    const asset = await fetch(`${managed.origin}/assets/app.js`);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const others = [
+      await fetch(`${managed.origin}/`),
+      await fetch(`${managed.origin}/__seed/bridge.js`),
+      await fetch(`${managed.origin}/assets/missing.js`),
+      await fetch(`${managed.origin}/__seed/ipc/appInfo`, { method: 'POST', body: '{}' }),
+    ];
+    for (const res of others) expect(res.headers.get('cache-control'), res.url).toBe('no-store');
+  });
+
   it('refuses to start with a transport origin that is not http(s)', async () => {
     await expect(
       startWebHost({ dispatch, rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), transport: { kind: 'relay', url: 'ftp://x.example' } }),

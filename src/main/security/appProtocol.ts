@@ -66,7 +66,16 @@ export interface AppFile {
   /** Absolute path of the file under the renderer folder. */
   path: string;
   contentType: string;
+  /**
+   * The `cache-control` it is served with: the build's `assets/` files are named by their content's hash,
+   * so a browser may keep them (and V8 their compiled code, which is what makes the next start fast);
+   * everything else — the page, and every refusal — is `no-store`.
+   */
+  cacheControl: string;
 }
+
+const NO_STORE = 'no-store';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export interface AppRequest {
   method: string;
@@ -107,7 +116,7 @@ export function resolveRendererPath(rawPath: string, rendererDir: string): AppFi
   const root = rendererDir.endsWith(sep) ? rendererDir.slice(0, -1) : rendererDir;
   const file = join(root, ...segments);
   if (!file.startsWith(root + sep)) throw new AppRequestRefusedError('path_not_allowed', 'outside the renderer folder');
-  return { path: file, contentType };
+  return { path: file, contentType, cacheControl: segments.length === 2 && segments[0] === 'assets' ? IMMUTABLE : NO_STORE };
 }
 
 function decodeSegment(raw: string): string {

@@ -115,7 +115,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     try {
       const target = resolveRendererPath(path, opts.rendererDir);
-      return file(res, target.path, target.contentType);
+      return file(res, target.path, target.contentType, { 'cache-control': target.cacheControl });
     } catch (e) {
       if (!(e instanceof AppRequestRefusedError)) throw e;
       return send(res, e.status, 'text/plain', e.code);
@@ -192,10 +192,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     send(res, 200, HTML, html.replace('<head>', '<head>\n    <script src="/__seed/bridge.js"></script>'));
   }
 
-  async function file(res: ServerResponse, path: string, contentType: string): Promise<void> {
+  async function file(res: ServerResponse, path: string, contentType: string, extra: Record<string, string> = {}): Promise<void> {
     try {
       if (!(await stat(path)).isFile()) throw new AppRequestRefusedError('not_found', 'not a file');
-      send(res, 200, contentType, await readFile(path));
+      send(res, 200, contentType, await readFile(path), extra);
     } catch {
       send(res, 404, 'text/plain', 'not found');
     }
