@@ -16,9 +16,11 @@
  * 100,000 stored messages add.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import type { ConversationId } from '../../src/common/ids';
 import type { StoredMessage } from '../../src/client';
 import { bootstrapMain } from '../../src/main/bootstrap';
@@ -71,7 +73,7 @@ interface Start {
 type CallLog = { method: string; at: number; ms: number }[];
 
 /** One cold start of `profile`: bootstrap, web host, page, until the first conversation row is painted (ms, with stages). */
-async function coldStart(browser: Browser, home: string, profile: string, calls?: CallLog): Promise<Start> {
+async function coldStart(browser: Browser | BrowserContext, home: string, profile: string, calls?: CallLog, port?: number): Promise<Start> {
   const t0 = performance.now();
   const deps = await bootstrapMain({ facts, home, profile, network: 'app' });
   const t1 = performance.now();
@@ -88,6 +90,7 @@ async function coldStart(browser: Browser, home: string, profile: string, calls?
     rendererDir: path.join(root, 'out/renderer'),
     bridgeFile: path.join(root, 'out/web/bridge.js'),
     events: deps.events,
+    ...(port === undefined ? {} : { port }),
   });
   const t2 = performance.now();
   const page = await browser.newPage();
@@ -179,6 +182,19 @@ async function run(ctx: SectionContext): Promise<SectionOutcome> {
       full.push(await coldStart(browser, home, 'cold-alice', r === 0 ? calls : undefined));
       empty.push(await coldStart(browser, home, 'cold-bob'));
     }
+    // A restart as Electron makes it: one origin (app://seed; here a fixed port) and the browser's cache
+    // kept between starts (Electron keeps it under the profile), so the content-named assets and V8's
+    // compiled code of the renderer are reused. One start first fills the cache.
+    const kept = await browser.newContext();
+    const restarts: Start[] = [];
+    try {
+      const port = await freePort();
+      await coldStart(kept, home, 'cold-alice', undefined, port);
+      await coldStart(kept, home, 'cold-alice', undefined, port);
+      for (let r = 0; r < rounds; r += 1) restarts.push(await coldStart(kept, home, 'cold-alice', undefined, port));
+    } finally {
+      await kept.close();
+    }
     const fullSpread = spreadOf(full.map((s) => s.total));
     const stage = (key: keyof Start, label: string): Figure => ({
       id: `stage_${key}_ms`,
@@ -196,6 +212,18 @@ async function run(ctx: SectionContext): Promise<SectionOutcome> {
         ...(meets(fullSpread.median, TARGET) ? {} : { missedReason: 'see the stage rows and the empty-profile peer: which part of the start takes the time' }),
       },
       { id: 'peer_empty_ms', label: 'peer: the same start of a profile with no stored message', unit: 'ms', value: spreadOf(empty.map((s) => s.total)) },
+      {
+        id: 'restart_list_ms',
+        label: `a restart: the same start with the browser's cache of the last one kept (one origin, as app://seed), ${count.toLocaleString('en')} stored messages`,
+        unit: 'ms',
+        value: spreadOf(restarts.map((s) => s.total)),
+      },
+      {
+        id: 'restart_stage_page_ms',
+        label: 'restart stage: the page loads, with the renderer from the cache',
+        unit: 'ms',
+        value: spreadOf(restarts.map((s) => s.page)),
+      },
       stage('bootstrap', "main's bootstrap: policy, keychain, the embedded local stack (key service + relay) started"),
       stage('host', 'handlers and web host listening'),
       stage('newPage', 'Chromium opens a new page (a renderer process; in Electron the BrowserWindow)'),
@@ -206,7 +234,7 @@ async function run(ctx: SectionContext): Promise<SectionOutcome> {
       status: 'measured',
       figures,
       notes: [
-        `${rounds} rounds after one untimed start of each profile; the two profiles alternate. Chromium is started once; every round opens a new page.`,
+        `${rounds} rounds after one untimed start of each profile; the two profiles alternate. Chromium is started once; every round opens a new page in a new context (nothing cached: a first start after install). The restart rows: ${rounds} starts in one context on one port after two untimed ones.`,
         'Not in the figure: the Electron binary and its window (not available here), and Node loading the modules the first time.',
         `The first timed start's IPC calls before the list was painted (asked at → answered after, ms from the start): ${calls
           .filter((c) => c.at < full[0]!.total)
@@ -225,3 +253,15 @@ export const coldStartSection: Section = {
   timeoutMs: 15 * 60_000,
   run,
 };
+
+/** A loopback port free now (the restart rounds keep one origin, as app://seed is one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
