@@ -20,19 +20,11 @@ import { MeasurementError } from '../lib/errors';
 import type { Section, SectionContext, SectionOutcome } from '../lib/section';
 import { single } from '../lib/stats';
 import type { Figure } from '../lib/types';
+import { eachLimited } from '../lib/eachLimited';
 
 const CONVERSATIONS = 500;
 const QUICK_CONVERSATIONS = 50;
 const CONCURRENCY = 4;
-
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
 
 async function run(ctx: SectionContext): Promise<SectionOutcome> {
   const count = ctx.quick ? QUICK_CONVERSATIONS : CONVERSATIONS;

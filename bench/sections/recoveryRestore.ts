@@ -25,6 +25,7 @@ import { textMessage } from '../lib/fixtures';
 import type { Section, SectionContext, SectionOutcome } from '../lib/section';
 import { single, spreadOf } from '../lib/stats';
 import type { Figure } from '../lib/types';
+import { eachLimited } from '../lib/eachLimited';
 
 const CONVERSATIONS = 2000;
 const QUICK_CONVERSATIONS = 40;
@@ -32,15 +33,6 @@ const VERSIONS = 5;
 const SAMPLES = 20;
 const QUICK_SAMPLES = 5;
 const CONCURRENCY = 4;
-
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
 
 async function run(ctx: SectionContext): Promise<SectionOutcome> {
   const count = ctx.quick ? QUICK_CONVERSATIONS : CONVERSATIONS;
