@@ -20,9 +20,9 @@ import { startRelayProcess } from './relayProcess';
 import { startKeyService, type KeyService } from '../../src/server/index';
 import { provider } from './fixtures';
 
-const PUB = 'pub-c-bench';
-const SUB = 'sub-c-bench';
-const SECRET = 'sec-c-bench-secret';
+export const PUB = 'pub-c-bench';
+export const SUB = 'sub-c-bench';
+export const SECRET = 'sec-c-bench-secret';
 export const PASSWORD = 'bench horse battery staple';
 
 export interface CoreWorld {

@@ -4,6 +4,7 @@
  */
 import type { Section } from '../lib/section';
 import { coldStartSection } from './coldStart';
+import { custodySection } from './custody';
 import { hpkeWrapSection } from './hpkeWrap';
 import { keyServiceSection } from './keyService';
 import { membershipVerifySection } from './membershipVerify';
@@ -29,6 +30,7 @@ export const SECTIONS: readonly Section[] = [
   membershipVerifySection,
   offboardingSection,
   recoveryRestoreSection,
+  custodySection,
   keyServiceSection,
   outboxCostSection,
   sendToDecryptedSection,
