@@ -23,6 +23,8 @@ export interface ReceivedRecord {
 /** A message this pipeline sends. */
 export interface OutgoingRecord {
   readonly plaintext: MessagePlaintext;
+  /** Set on a reply (sealed as a `reply` envelope, docs/protocol.md §7.7): the message it quotes. */
+  readonly replyTo?: MessageId;
   readonly seq: number;
   delivery: Delivery;
   timetoken: string | undefined;
@@ -71,8 +73,15 @@ export class Timeline {
   }
 
   /** Records a new own send in state `sending`. */
-  addOutgoing(plaintext: MessagePlaintext): OutgoingRecord {
-    const record: OutgoingRecord = { plaintext, seq: this.seq++, delivery: { state: 'sending' }, timetoken: undefined, keyVersion: undefined };
+  addOutgoing(plaintext: MessagePlaintext, replyTo?: MessageId): OutgoingRecord {
+    const record: OutgoingRecord = {
+      plaintext,
+      ...(replyTo === undefined ? {} : { replyTo }),
+      seq: this.seq++,
+      delivery: { state: 'sending' },
+      timetoken: undefined,
+      keyVersion: undefined,
+    };
     this.outgoing.set(plaintext.id, record);
     this.changes += 1;
     return record;
