@@ -41,7 +41,7 @@ export interface ConversationView {
 
 /** The view of a session; `typing` lists the actors typing (this client's own actor is left out). */
 export function conversationView(session: ConversationSession, joined: boolean, typing: readonly string[], ctx: ViewContext): ConversationView {
-  const items = buildItems(session.timeline, session.annotations, ctx);
+  const items = buildItems(session.timeline, session.annotations, ctx).filter((i) => i.kind !== 'message' || !session.hidden.has(i.id));
   const readUpTo = session.annotations.readUpTo().get(ctx.actor);
   const unread = items.filter(
     (i) =>
@@ -91,12 +91,14 @@ export function buildItems(timeline: Timeline, annotations: Annotations, ctx: Vi
     if (action !== undefined) {
       // An edit or delete of someone else's message is refused (not_author) and shown as such; one whose
       // target is not here (yet) shows nothing.
-      const refused = ledger.resolve(action.action.target, authors.get(action.action.target) ?? action.senderUser).refused.find((r) => r.record === action);
+      const refused = ledger.resolve(action.action.target, authors.get(action.action.target) ?? action.senderUser).refused.find((r) => r.record.id === action.id);
       if (authors.has(action.action.target) && refused !== undefined) {
         items.push({ kind: 'rejected', key: `tt:${action.timetoken}`, timetoken: action.timetoken, code: refused.error.code, reason: refused.error.message, publisher: undefined });
       }
       continue;
     }
+    // Deleted for me (the host's store says so): not shown at all.
+    if (entry.kind === 'received' && entry.record.outcome?.kind === 'ok' && entry.record.outcome.state?.hidden === true) continue;
     const item = itemOf(entry, annotations, readUpTo, ctx, ledger);
     const version = item.kind === 'message' || item.kind === 'pending' ? item.keyVersion : undefined;
     if (version !== undefined) {

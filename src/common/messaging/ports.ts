@@ -4,7 +4,7 @@
  * implements over its key ring and the desktop renderer implements over the preload bridge. Where the last
  * received timetoken of each conversation is kept is the host's business (`CursorStore`).
  */
-import type { ConversationId, DeviceId, UserId } from '../ids';
+import type { ConversationId, DeviceId, MessageId, UserId } from '../ids';
 import type { ChatAction, ChatActionType } from '../protocol/chatAction';
 import type { MessagePlaintext } from '../protocol/plaintext';
 import type { ActionChange, StoredAction } from './annotations';
@@ -16,6 +16,8 @@ import type { ActionChange, StoredAction } from './annotations';
 export interface ChatState {
   readonly edited?: { readonly sentAt: number; readonly id: string };
   readonly deleted?: true;
+  /** Deleted for me on this device: not shown. */
+  readonly hidden?: true;
 }
 
 /** The result of opening one envelope. */
@@ -88,4 +90,6 @@ export interface StoredHistory {
    * keeps them in memory only.
    */
   keepActions?(conversationId: ConversationId, changes: readonly ActionChange[]): Promise<void>;
+  /** Deletes a message for this device only (its text leaves the store). Optional: without it, until restart. */
+  hideForMe?(conversationId: ConversationId, messageId: MessageId): Promise<void>;
 }

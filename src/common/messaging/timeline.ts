@@ -103,6 +103,23 @@ export class Timeline {
     this.changes += 1;
   }
 
+  /**
+   * Drops from memory the text of message `target` by `author` and of that author's edits of it, once a
+   * delete for everyone by the author is known (docs/messaging.md §Replies, edits and deletes).
+   */
+  scrub(target: MessageId, author: string, self: string): void {
+    const empty = (p: MessagePlaintext): MessagePlaintext => ({ id: p.id, sentAt: p.sentAt, type: 'string', body: '' });
+    for (const record of this.received.values()) {
+      const o = record.outcome;
+      if (o?.kind !== 'ok' || o.senderUser !== author) continue;
+      if (o.plaintext.id === target) record.outcome = { ...o, plaintext: empty(o.plaintext), chat: undefined, state: { deleted: true } };
+      else if (o.chat?.kind === 'edit' && o.chat.target === target) record.outcome = { ...o, plaintext: empty(o.plaintext), chat: { ...o.chat, text: '' } };
+    }
+    const own = this.outgoing.get(target);
+    if (own !== undefined && author === self) (own as { plaintext: MessagePlaintext }).plaintext = empty(own.plaintext);
+    this.changes += 1;
+  }
+
   /** Received envelopes still waiting for a key version (all versions when `keyVersion` is undefined). */
   pending(keyVersion?: number): ReceivedRecord[] {
     return [...this.received.values()].filter((r) => r.outcome?.kind === 'pending' && (keyVersion === undefined || r.outcome.keyVersion === keyVersion));
