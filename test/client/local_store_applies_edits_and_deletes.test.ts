@@ -39,7 +39,14 @@ function action(c: ConversationId, chat: Extract<ChatAction, { kind: 'edit' | 'd
   return {
     conversationId: c,
     timetoken: nextTt(),
-    outcome: { kind: 'ok', plaintext: { id, sentAt, type: 'json', body: { ...chat } as never }, senderDevice: `dev-${sender}` as DeviceId, senderUser: sender, keyVersion: 1, chat },
+    outcome: {
+      kind: 'ok',
+      plaintext: { id, sentAt, type: 'json', body: { ...chat } as never },
+      senderDevice: `dev-${sender}` as DeviceId,
+      senderUser: sender,
+      keyVersion: 1,
+      chat,
+    },
   };
 }
 

@@ -65,8 +65,14 @@ describe('only the author edits or deletes a message', () => {
     await am.edit(id, original, 'edited once');
     await am.edit(id, original, 'edited twice');
     await am.deleteForEveryone(id, doomed);
-    await waitFor('bob sees the edit and the delete', () => messageWith(bm, id, original)?.message.body === 'edited twice' && messageWith(bm, id, doomed)?.deleted === true);
-    expect(messageWith(bm, id, original)).toMatchObject({ edited: true, versions: [{ text: 'edited once' }, { text: 'edited twice' }] });
+    await waitFor(
+      'bob sees the edit and the delete',
+      () => messageWith(bm, id, original)?.message.body === 'edited twice' && messageWith(bm, id, doomed)?.deleted === true,
+    );
+    expect(messageWith(bm, id, original)).toMatchObject({
+      edited: true,
+      versions: [{ text: 'the original' }, { text: 'edited once' }, { text: 'edited twice' }],
+    });
     expect(messageWith(bm, id, doomed)?.message.body).toBe('');
     const replyAtBob = bm.view(id).items.find((i): i is MessageItem => i.kind === 'message' && i.message.body === 'a reply from bob');
     expect(replyAtBob?.replyTo?.original?.text).toBe('edited twice');
@@ -80,18 +86,25 @@ describe('only the author edits or deletes a message', () => {
     const channel = conversationPubnubChannel(id);
     const forgedEdit = chatActionPlaintext({ kind: 'edit', target: original, text: 'mallory was here' }, 'forged-edit-0001' as MessageId, Date.now() + 60_000);
     const forgedDelete = chatActionPlaintext({ kind: 'delete', target: original }, 'forged-delete-001' as MessageId, Date.now() + 60_000);
-    const editTt = String((await raw.publish({ channel, message: (await mallory.messageCrypto().seal(id, forgedEdit, 'edit')) as PubNub.Payload, storeInHistory: true })).timetoken);
+    const editTt = String(
+      (await raw.publish({ channel, message: (await mallory.messageCrypto().seal(id, forgedEdit, 'edit')) as PubNub.Payload, storeInHistory: true })).timetoken,
+    );
     const deleteTt = String(
-      (await raw.publish({ channel, message: (await mallory.messageCrypto().seal(id, forgedDelete, 'delete')) as PubNub.Payload, storeInHistory: true })).timetoken,
+      (await raw.publish({ channel, message: (await mallory.messageCrypto().seal(id, forgedDelete, 'delete')) as PubNub.Payload, storeInHistory: true }))
+        .timetoken,
     );
     await waitFor('bob refuses both', () => bm.view(id).items.filter((i) => i.kind === 'rejected' && i.code === 'not_author').length === 2);
     expect(
-      bm.view(id)
+      bm
+        .view(id)
         .items.filter((i) => i.kind === 'rejected')
         .map((i) => i.timetoken)
         .sort(),
     ).toEqual([editTt, deleteTt].sort());
-    expect(messageWith(bm, id, original)).toMatchObject({ message: { body: 'edited twice' }, versions: [{ text: 'edited once' }, { text: 'edited twice' }] });
+    expect(messageWith(bm, id, original)).toMatchObject({
+      message: { body: 'edited twice' },
+      versions: [{ text: 'the original' }, { text: 'edited once' }, { text: 'edited twice' }],
+    });
     expect(messageWith(bm, id, original)?.deleted).toBeUndefined();
 
     // Attack 3: Mallory replays Alice's first edit (genuinely signed by Alice's device) from history.

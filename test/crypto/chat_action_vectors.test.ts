@@ -17,7 +17,12 @@ import { encodePlaintext, type MessagePlaintext } from '../../src/common/protoco
 import { provider } from './fixtures';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the vector file is untyped JSON, read field by field */
-const v = JSON.parse(readFileSync(join(__dirname, '..', 'vectors', 'chat-actions.json'), 'utf8')) as Record<string, any>;
+type Case = Record<string, any>;
+const v = JSON.parse(readFileSync(join(__dirname, '..', 'vectors', 'chat-actions.json'), 'utf8')) as {
+  valid: Case[];
+  invalid: Case[];
+  ordering: Case[];
+} & Case;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 const key = fromHex(v.conversationKey as string);
 const devices = v.devices as { userId: UserId; deviceId: DeviceId; ed25519: { privateKey: string; publicKey: string } }[];
@@ -70,7 +75,14 @@ describe('chat-actions.json', () => {
     for (const order of [edits, [...edits].reverse(), [...edits, ...edits]]) {
       expect(order.reduce((a, b) => (isNewerEdit(b, a) ? b : a)).text).toBe(c.current);
       const ledger = new ChatLedger();
-      for (const e of order) ledger.add({ timetoken: '1', id: e.id as never, sentAt: e.sentAt, senderUser: 'u' as UserId, action: { kind: 'edit', target: 'm' as never, text: e.text } });
+      for (const e of order)
+        ledger.add({
+          timetoken: '1',
+          id: e.id as never,
+          sentAt: e.sentAt,
+          senderUser: 'u' as UserId,
+          action: { kind: 'edit', target: 'm' as never, text: e.text },
+        });
       expect(ledger.resolve('m' as never, 'u' as UserId).text).toBe(c.current);
     }
   });

@@ -108,7 +108,9 @@ export function hideForMe(db: Database.Database, names: Names, conversationId: C
 function targetRow(db: Database.Database, conversation: number, target: Buffer | string): TargetRow | undefined {
   // The row key (timetoken × 100 + slot) is beyond a double's exact integers: read as a bigint.
   const r = db
-    .prepare('SELECT id, sender_user, sent_at, body_type, body, chat, chat_state FROM messages WHERE conversation = ? AND message_id = ? AND outcome = 1 LIMIT 1')
+    .prepare(
+      'SELECT id, sender_user, sent_at, body_type, body, chat, chat_state FROM messages WHERE conversation = ? AND message_id = ? AND outcome = 1 LIMIT 1',
+    )
     .safeIntegers(true)
     .get(conversation, target) as Record<keyof TargetRow, bigint | string | null> | undefined;
   if (r === undefined) return undefined;
@@ -180,7 +182,12 @@ export function applyTo(db: Database.Database, conversation: number, target: Buf
 }
 
 /** What the store applied to some messages: message id → state (only messages with one). */
-export function chatStates(db: Database.Database, names: Names, conversationId: ConversationId, ids: readonly MessageId[]): Map<MessageId, ChatState & { hidden?: true }> {
+export function chatStates(
+  db: Database.Database,
+  names: Names,
+  conversationId: ConversationId,
+  ids: readonly MessageId[],
+): Map<MessageId, ChatState & { hidden?: true }> {
   const out = new Map<MessageId, ChatState & { hidden?: true }>();
   const conversation = names.ref(conversationId);
   if (conversation === undefined) return out;
@@ -194,7 +201,12 @@ export function chatStates(db: Database.Database, names: Names, conversationId: 
 }
 
 /** The state a stored `chat_state` stands for (the current edit's version from `chat_edits`). */
-export function stateOf(db: Database.Database, conversation: number, target: Buffer | string, chatState: number | null): (ChatState & { hidden?: true }) | null {
+export function stateOf(
+  db: Database.Database,
+  conversation: number,
+  target: Buffer | string,
+  chatState: number | null,
+): (ChatState & { hidden?: true }) | null {
   if (chatState === DELETED) return { deleted: true };
   if (chatState === HIDDEN) return { hidden: true };
   if (chatState !== EDITED) return null;

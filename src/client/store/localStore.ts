@@ -279,7 +279,14 @@ export class LocalStore {
           const o = m.outcome;
           const opened = o.kind === 'ok';
           if (o.kind === 'ok' && o.chat !== undefined && o.chat.kind !== 'reply') {
-            const row = { conversationId: m.conversationId, timetoken: m.timetoken, id: o.plaintext.id, sentAt: o.plaintext.sentAt, senderUser: o.senderUser, action: o.chat };
+            const row = {
+              conversationId: m.conversationId,
+              timetoken: m.timetoken,
+              id: o.plaintext.id,
+              sentAt: o.plaintext.sentAt,
+              senderUser: o.senderUser,
+              action: o.chat,
+            };
             try {
               recordAction(this.db, this.names, row);
             } catch (err) {

@@ -91,9 +91,18 @@ export function buildItems(timeline: Timeline, annotations: Annotations, ctx: Vi
     if (action !== undefined) {
       // An edit or delete of someone else's message is refused (not_author) and shown as such; one whose
       // target is not here (yet) shows nothing.
-      const refused = ledger.resolve(action.action.target, authors.get(action.action.target) ?? action.senderUser).refused.find((r) => r.record.id === action.id);
+      const refused = ledger
+        .resolve(action.action.target, authors.get(action.action.target) ?? action.senderUser)
+        .refused.find((r) => r.record.id === action.id);
       if (authors.has(action.action.target) && refused !== undefined) {
-        items.push({ kind: 'rejected', key: `tt:${action.timetoken}`, timetoken: action.timetoken, code: refused.error.code, reason: refused.error.message, publisher: undefined });
+        items.push({
+          kind: 'rejected',
+          key: `tt:${action.timetoken}`,
+          timetoken: action.timetoken,
+          code: refused.error.code,
+          reason: refused.error.message,
+          publisher: undefined,
+        });
       }
       continue;
     }
@@ -115,7 +124,10 @@ export function buildItems(timeline: Timeline, annotations: Annotations, ctx: Vi
     if (item.kind !== 'message' || item.replyTo === undefined) return item;
     const original = byId.get(item.replyTo.id);
     if (original === undefined || original.deleted === true || original.message.type !== 'string') return item;
-    return { ...item, replyTo: { id: item.replyTo.id, original: { timetoken: original.timetoken, senderUser: original.senderUser, text: original.message.body } } };
+    return {
+      ...item,
+      replyTo: { id: item.replyTo.id, original: { timetoken: original.timetoken, senderUser: original.senderUser, text: original.message.body } },
+    };
   });
 }
 
@@ -124,7 +136,13 @@ function chatRecordOf(entry: TimelineEntry): ChatRecord | undefined {
   if (entry.kind !== 'received') return undefined;
   const outcome = entry.record.outcome;
   if (outcome?.kind !== 'ok' || outcome.chat === undefined || outcome.chat.kind === 'reply') return undefined;
-  return { timetoken: entry.record.timetoken, id: outcome.plaintext.id, sentAt: outcome.plaintext.sentAt, senderUser: outcome.senderUser, action: outcome.chat };
+  return {
+    timetoken: entry.record.timetoken,
+    id: outcome.plaintext.id,
+    sentAt: outcome.plaintext.sentAt,
+    senderUser: outcome.senderUser,
+    action: outcome.chat,
+  };
 }
 
 function itemOf(entry: TimelineEntry, annotations: Annotations, readUpTo: [string, string][], ctx: ViewContext, ledger: ChatLedger): TimelineItem {
@@ -170,7 +188,12 @@ function textOf(p: MessagePlaintext): string {
 }
 
 /** A message item with its reply reference, and its edits and delete applied. */
-function withChat(item: MessageItem, reply: Extract<ChatAction, { kind: 'reply' }> | undefined, stored: ChatState | undefined, ledger: ChatLedger): MessageItem {
+function withChat(
+  item: MessageItem,
+  reply: Extract<ChatAction, { kind: 'reply' }> | undefined,
+  stored: ChatState | undefined,
+  ledger: ChatLedger,
+): MessageItem {
   const resolved = ledger.resolve(item.id, item.senderUser, stored);
   const base = reply === undefined ? item.message : ({ id: item.id, sentAt: item.message.sentAt, type: 'string', body: reply.text } as const);
   const body = resolved.deleted ? '' : resolved.text;
@@ -181,7 +204,15 @@ function withChat(item: MessageItem, reply: Extract<ChatAction, { kind: 'reply' 
     ...(reply === undefined ? {} : { replyTo: { id: reply.replyTo, original: undefined } }),
     ...(resolved.edited ? { edited: true } : {}),
     ...(resolved.deleted ? { deleted: true } : {}),
-    ...(resolved.versions.length > 0 ? { versions: resolved.versions } : {}),
+    // Every version in order, the original first when this device still holds its text.
+    ...(resolved.versions.length > 0
+      ? {
+          versions: [
+            ...(stored?.edited === undefined && base.type === 'string' ? [{ id: item.id, sentAt: base.sentAt, text: base.body }] : []),
+            ...resolved.versions,
+          ],
+        }
+      : {}),
   };
 }
 function messageItem(

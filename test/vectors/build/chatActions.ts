@@ -60,7 +60,12 @@ export async function buildChatActionVectors(provider: CryptoProvider) {
   // A nonce of its own for every invalid case (never two under one key).
   let count = 0;
   const fresh = () => fixedBytes(provider, `chat/invalid/${count++}/nonce`, 12);
-  const jsonPlaintext = (id: string, body: unknown): MessagePlaintext => ({ id: id as MessageId, sentAt: 1_735_689_804_000, type: 'json', body: body as never });
+  const jsonPlaintext = (id: string, body: unknown): MessagePlaintext => ({
+    id: id as MessageId,
+    sentAt: 1_735_689_804_000,
+    type: 'json',
+    body: body as never,
+  });
   return {
     description:
       'Chat actions (§7.7): reply, edit and delete are envelopes (§7) of header type reply/edit/delete with a json body of one strict shape each. Context: the conversation key of version 1, the devices of alice (the author of msg-vector-0001) and mallory, both certified members.',
@@ -73,20 +78,47 @@ export async function buildChatActionVectors(provider: CryptoProvider) {
       { name: 'header type changed from edit to delete', envelope: { ...edit, type: 'delete' }, error: 'bad_signature' },
       {
         name: "an edit of alice's message signed by mallory's device",
-        envelope: await seal(chatActionPlaintext({ kind: 'edit', target: original, text: 'forged' }, 'msg-vector-0201' as MessageId, 1_735_689_804_000), 'edit', other, await fresh()),
+        envelope: await seal(
+          chatActionPlaintext({ kind: 'edit', target: original, text: 'forged' }, 'msg-vector-0201' as MessageId, 1_735_689_804_000),
+          'edit',
+          other,
+          await fresh(),
+        ),
         error: 'not_author',
       },
       {
         name: "a delete of alice's message signed by mallory's device",
-        envelope: await seal(chatActionPlaintext({ kind: 'delete', target: original }, 'msg-vector-0202' as MessageId, 1_735_689_804_000), 'delete', other, await fresh()),
+        envelope: await seal(
+          chatActionPlaintext({ kind: 'delete', target: original }, 'msg-vector-0202' as MessageId, 1_735_689_804_000),
+          'delete',
+          other,
+          await fresh(),
+        ),
         error: 'not_author',
       },
-      { name: 'edit body with an unknown member', envelope: await seal(jsonPlaintext('msg-vector-0203', { target: original, text: 'x', admin: true }), 'edit', sender, await fresh()), error: 'malformed' },
-      { name: 'edit with an empty text', envelope: await seal(jsonPlaintext('msg-vector-0204', { target: original, text: '' }), 'edit', sender, await fresh()), error: 'malformed' },
-      { name: 'delete naming itself', envelope: await seal(jsonPlaintext('msg-vector-0205', { target: 'msg-vector-0205' }), 'delete', sender, await fresh()), error: 'malformed' },
+      {
+        name: 'edit body with an unknown member',
+        envelope: await seal(jsonPlaintext('msg-vector-0203', { target: original, text: 'x', admin: true }), 'edit', sender, await fresh()),
+        error: 'malformed',
+      },
+      {
+        name: 'edit with an empty text',
+        envelope: await seal(jsonPlaintext('msg-vector-0204', { target: original, text: '' }), 'edit', sender, await fresh()),
+        error: 'malformed',
+      },
+      {
+        name: 'delete naming itself',
+        envelope: await seal(jsonPlaintext('msg-vector-0205', { target: 'msg-vector-0205' }), 'delete', sender, await fresh()),
+        error: 'malformed',
+      },
       {
         name: 'reply with a string body',
-        envelope: await seal({ id: 'msg-vector-0206' as MessageId, sentAt: 1_735_689_804_000, type: 'string', body: 'no reference' }, 'reply', sender, await fresh()),
+        envelope: await seal(
+          { id: 'msg-vector-0206' as MessageId, sentAt: 1_735_689_804_000, type: 'string', body: 'no reference' },
+          'reply',
+          sender,
+          await fresh(),
+        ),
         error: 'malformed',
       },
     ],

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConversationIdSchema, DeviceIdSchema, MessageIdSchema, UserIdSchema } from '../../ids';
 import { MAX_REACTION_LENGTH, unstorableReason } from '../../messaging/annotations';
+import { chatActionSchema, chatStateSchema } from './chat';
 
 const jsonValue: z.ZodType<unknown> = z.json();
 
@@ -48,7 +49,16 @@ export const openManyArgsSchema = z.tuple([
 ]);
 
 export const openOutcomeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ok'), plaintext: bridgePlaintextSchema, senderDevice: DeviceIdSchema, senderUser: UserIdSchema, keyVersion: z.number().int() }),
+  z.object({
+    kind: z.literal('ok'),
+    plaintext: bridgePlaintextSchema,
+    senderDevice: DeviceIdSchema,
+    senderUser: UserIdSchema,
+    keyVersion: z.number().int(),
+    /** A reply, edit or delete (docs/protocol.md §7.7), and what main's store applied (schemas/chat.ts). */
+    chat: z.lazy(() => chatActionSchema).optional(),
+    state: z.lazy(() => chatStateSchema).optional(),
+  }),
   z.object({ kind: z.literal('pending'), keyVersion: z.number().int() }),
   z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
 ]);
@@ -104,7 +114,15 @@ export const storedActionSchema = z.object({
 export const storedMessageSchema = z.object({
   timetoken: z.string().regex(/^\d{1,20}$/),
   outcome: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('ok'), plaintext: bridgePlaintextSchema, senderDevice: DeviceIdSchema, senderUser: UserIdSchema, keyVersion: z.number().int() }),
+    z.object({
+      kind: z.literal('ok'),
+      plaintext: bridgePlaintextSchema,
+      senderDevice: DeviceIdSchema,
+      senderUser: UserIdSchema,
+      keyVersion: z.number().int(),
+      chat: z.lazy(() => chatActionSchema).optional(),
+      state: z.lazy(() => chatStateSchema).optional(),
+    }),
     z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
   ]),
   /** Its stored reactions and receipts (`historyPage`); absent when none. At most 256 (the store's bound). */
