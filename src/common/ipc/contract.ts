@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { MethodName } from './methods';
-import { MAX_VERSIONS, messageRefArgsSchema, messageVersionSchema, sealChatActionArgsSchema } from './schemas/chat';
+import { MAX_VERSIONS, messageRefArgsSchema, messageVersionSchema } from './schemas/chat';
 import { policyViewSchema } from '../policy/view';
 import { ChannelIdSchema, ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
 import {
@@ -42,6 +42,7 @@ import {
   openManyArgsSchema,
   openOutcomeSchema,
   sealArgsSchema,
+  sealChatActionArgsSchema,
 } from './schemas/messages';
 import { contextArgsSchema, contextResultSchema, SEARCH_HITS_MAX, searchArgsSchema, searchHitSchema } from './schemas/search';
 import { OUTBOX_LIST_MAX, outboxArgsSchema, outboxEntryArgsSchema, outboxEntrySchema, queueArgsSchema } from './schemas/outbox';

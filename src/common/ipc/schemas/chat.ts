@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { ConversationIdSchema, MessageIdSchema, UserIdSchema } from '../../ids';
 import { MAX_CHAT_TEXT } from '../../protocol/chatAction';
-import { bridgePlaintextSchema } from './messages';
 
 const text = z.string().min(1).max(MAX_CHAT_TEXT);
 
@@ -23,9 +22,6 @@ export const chatStateSchema = z.strictObject({
   deleted: z.literal(true).optional(),
   hidden: z.literal(true).optional(),
 });
-
-/** `sealChatAction(conversationId, plaintext, type)`: the plaintext from `chatActionPlaintext`, sealed as `type`. */
-export const sealChatActionArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema, z.enum(['reply', 'edit', 'delete'])]);
 
 /** `deleteForMe(conversationId, messageId)` and `messageVersions(conversationId, messageId)`. */
 export const messageRefArgsSchema = z.tuple([ConversationIdSchema, MessageIdSchema]);

@@ -34,6 +34,8 @@ export type BridgePlaintext = z.infer<typeof bridgePlaintextSchema>;
 export const envelopeJsonSchema = z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= 64 * 1024, 'envelope too large');
 
 export const sealArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema]);
+/** `sealChatAction(conversationId, plaintext, type)`: the plaintext from `chatActionPlaintext`, sealed as `type` (docs/protocol.md §7.7). */
+export const sealChatActionArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema, z.enum(['reply', 'edit', 'delete'])]);
 /** Where the renderer received an envelope: the relay's timetoken of the publish (17 digits). */
 export const receivedAtSchema = z.strictObject({ timetoken: z.string().regex(/^\d{1,20}$/) });
 
@@ -56,8 +58,8 @@ export const openOutcomeSchema = z.discriminatedUnion('kind', [
     senderUser: UserIdSchema,
     keyVersion: z.number().int(),
     /** A reply, edit or delete (docs/protocol.md §7.7), and what main's store applied (schemas/chat.ts). */
-    chat: z.lazy(() => chatActionSchema).optional(),
-    state: z.lazy(() => chatStateSchema).optional(),
+    chat: chatActionSchema.optional(),
+    state: chatStateSchema.optional(),
   }),
   z.object({ kind: z.literal('pending'), keyVersion: z.number().int() }),
   z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
@@ -120,8 +122,8 @@ export const storedMessageSchema = z.object({
       senderDevice: DeviceIdSchema,
       senderUser: UserIdSchema,
       keyVersion: z.number().int(),
-      chat: z.lazy(() => chatActionSchema).optional(),
-      state: z.lazy(() => chatStateSchema).optional(),
+      chat: chatActionSchema.optional(),
+      state: chatStateSchema.optional(),
     }),
     z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
   ]),
