@@ -78,6 +78,7 @@ export interface ChatViewProps {
   onDeleteForMe?(messageId: string): void;
   onJump?(timetoken: string): void;
   onShowVersions?(messageId: string): void;
+  onOpenPicker?(timetoken: string, mine: readonly string[]): void;
   composing?: { readonly label: string; readonly text: string } | null;
   onCancelComposing?(): void;
 }
@@ -190,6 +191,7 @@ export function ChatView(props: ChatViewProps) {
             onDeleteForMe={props.onDeleteForMe}
             onJump={props.onJump}
             onShowVersions={props.onShowVersions}
+            onOpenPicker={props.onOpenPicker}
           />
         )}
       />

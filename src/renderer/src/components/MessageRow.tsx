@@ -46,6 +46,8 @@ export interface MessageRowProps {
   onJump?(timetoken: string): void;
   /** Asks for the previous versions of this user's edited message. */
   onShowVersions?(messageId: string): void;
+  /** Opens the reaction picker (any emoji) for this message; `mine`: the values this user chose on it. */
+  onOpenPicker?(timetoken: string, mine: readonly string[]): void;
 }
 
 const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', read: 'Read', failed: 'Not sent', unreadable: 'No device can read this yet' } as const;
@@ -88,7 +90,7 @@ export function messageMenuItems(
   row: MessageDisplay,
   actions: Pick<
     MessageRowProps,
-    'onReact' | 'onCopy' | 'onForward' | 'onDiscard' | 'onDeleteQueued' | 'onReply' | 'onEdit' | 'onDeleteForEveryone' | 'onDeleteForMe'
+    'onReact' | 'onCopy' | 'onForward' | 'onDiscard' | 'onDeleteQueued' | 'onReply' | 'onEdit' | 'onDeleteForEveryone' | 'onDeleteForMe' | 'onOpenPicker'
   >,
 ): MessageMenuItem[] {
   const items: MessageMenuItem[] = [];
@@ -107,6 +109,9 @@ export function messageMenuItems(
       const mine = row.reactions.some((r) => r.value === v && r.mine);
       items.push({ label: mine ? `Remove reaction ${v}` : `React with ${v}`, testId: `menu-react-${v}`, act: () => actions.onReact(timetoken, v, mine) });
     }
+    const { onOpenPicker } = actions;
+    const chosen = row.reactions.filter((r) => r.mine).map((r) => r.value);
+    if (onOpenPicker) items.push({ label: 'React with another emoji…', testId: 'menu-react-picker', act: () => onOpenPicker(timetoken, chosen) });
   }
   const { onCopy, onForward, onDiscard, onDeleteQueued } = actions;
   if (onCopy) items.push({ label: 'Copy text', testId: 'menu-copy', act: () => onCopy(row.text) });
@@ -271,6 +276,7 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
                   className="reaction"
                   aria-pressed={r.mine}
                   aria-label={`${r.value} ${r.count}, by ${r.names}`}
+                  title={`${r.value} by ${r.names}`}
                   onClick={() => onReact(timetoken, r.value, r.mine)}
                   data-testid="reaction"
                 >

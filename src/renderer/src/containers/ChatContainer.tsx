@@ -7,6 +7,7 @@ import type { ConversationId, MessageId } from '../../../common/ids';
 import { MAX_BRIDGE_BODY } from '../../../common/ipc/schemas/messages';
 import { ChatView } from '../components/ChatView';
 import { ForwardDialog } from '../components/ForwardDialog';
+import { ReactionPicker } from '../components/ReactionPicker';
 import { chatTrust } from '../model/chatTrust';
 import { membershipLines } from '../model/membershipLines';
 import { conversationTitle, directPeer, isNewContact, nameOf, peopleOf } from '../model/people';
@@ -54,6 +55,8 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const [forwarding, setForwarding] = useState<{ text: string; busy: boolean } | null>(null);
   const composing = useAppStore((st) => st.chat.composing[conversationId]);
   const versions = useAppStore((st) => st.chat.versions);
+  const reactionUse = useAppStore((st) => st.chat.reactionUse);
+  const [picking, setPicking] = useState<{ timetoken: string; mine: readonly string[] } | null>(null);
   const members = conversation?.members ?? [];
   const lines = useMemo(() => membershipLines(history, selfUserId, (p) => isNewContact(p, trust)), [history, selfUserId, trust]);
   // Senders are named from the members, then from everyone the verified history names (former members keep their name).
@@ -136,12 +139,24 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
               }
         }
         onCancelComposing={() => s.cancelComposing(conversationId)}
+        onOpenPicker={(timetoken, mine) => setPicking({ timetoken, mine })}
         onSeen={(keys) => {
           const seen = new Set(keys);
           const newest = newestSeen(rows.flatMap((r) => (r.kind === 'message' && seen.has(r.key) ? [r.timetoken] : [])));
           if (newest !== undefined) void s.markSeen(conversationId, newest, readReceipts);
         }}
       />
+      {picking !== null && (
+        <ReactionPicker
+          used={reactionUse}
+          mine={picking.mine}
+          onClose={() => setPicking(null)}
+          onPick={(value, mine) => {
+            setPicking(null);
+            void s.toggleReaction(conversationId, picking.timetoken, value, mine);
+          }}
+        />
+      )}
       {forwarding !== null && (
         <ForwardDialog
           text={forwarding.text}

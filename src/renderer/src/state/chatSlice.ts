@@ -60,6 +60,8 @@ export interface ChatSlice {
     composing: Record<string, Composing>;
     /** Previous versions of this user's edited messages, as main's store keeps them (oldest first), once asked. */
     versions: Record<string, readonly string[]>;
+    /** How often this user reacted with each value this session (the picker shows the most used first). */
+    reactionUse: Record<string, number>;
   };
   startChat(self: Parameters<NonNullable<StoreEnv['startChat']>>[0]): Promise<void>;
   attachChat(port: ChatPort): void;
@@ -162,6 +164,7 @@ export const initialChatState: ChatSlice['chat'] = {
   discarded: {},
   composing: {},
   versions: {},
+  reactionUse: {},
 };
 
 /** A new message id as the pipeline makes them (16 random bytes, base64url). */
@@ -462,7 +465,13 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
           else patch({ error: toUiError(e) });
         }
       },
-      toggleReaction: (id, timetoken, value, mine) => guarded((p) => (mine ? p.unreact(id, timetoken, value) : p.react(id, timetoken, value))),
+      toggleReaction: (id, timetoken, value, mine) =>
+        guarded(async (p) => {
+          if (mine) return p.unreact(id, timetoken, value);
+          await p.react(id, timetoken, value);
+          const use = get().chat.reactionUse;
+          patch({ reactionUse: { ...use, [value]: (use[value] ?? 0) + 1 } });
+        }),
       async loadOutbox(id) {
         if (bridge === undefined) return;
         try {
