@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
 import { buildAcceptanceVectors } from '../test/vectors/build/acceptance';
+import { buildChatActionVectors } from '../test/vectors/build/chatActions';
 import { buildAcrhVectors, buildSafetyNumberVectors } from '../test/vectors/build/interop';
 import { buildDisappearingVectors } from '../test/vectors/build/disappearing';
 import { buildDeviceLinkVectors } from '../test/vectors/build/links';
@@ -38,6 +39,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'device-revocations.json': await buildRevocationVectors(provider),
     'membership-disappearing.json': await buildDisappearingVectors(provider),
     'recovery.json': await buildRecoveryVectors(provider),
+    'chat-actions.json': await buildChatActionVectors(provider),
   };
 }
 

@@ -11,6 +11,7 @@ import type { CryptoProvider } from '../common/crypto/provider';
 import { Emitter } from '../common/events/emitter';
 import type { AssignableRole, ConversationKind, HistoryPolicy } from '../common/domain';
 import { UserIdSchema, type ConversationId, type DeviceId, type MessageId, type UserId } from '../common/ids';
+import type { ChatState } from '../common/messaging/ports';
 import type { Messaging } from '../common/messaging/messaging';
 import type { DevicePlatform } from '../common/protocol/deviceCertificate';
 import type { MembershipChange } from '../common/protocol/membershipStatement';
@@ -822,6 +823,24 @@ export class Client {
       }
     }
     return (await this.history?.putActions(conversationId, changes)) ?? 0;
+  }
+
+  /** Deletes a message on this device only (docs/client.md "Edits and deletes"): its text leaves the store. */
+  async deleteForMe(conversationId: ConversationId, messageId: MessageId): Promise<void> {
+    this.need();
+    await this.history?.hideForMe(conversationId, messageId);
+  }
+
+  /** What edits and deletes did to some stored messages (message id → state; only those with one). */
+  async chatStates(conversationId: ConversationId, ids: readonly MessageId[]): Promise<Map<MessageId, ChatState>> {
+    this.need();
+    return (await this.history?.chatStates(conversationId, ids)) ?? new Map();
+  }
+
+  /** The stored versions of an edited message, oldest (the original) first, with their author. */
+  async messageVersions(conversationId: ConversationId, messageId: MessageId): Promise<{ id: string; sentAt: number; text: string; author: UserId }[]> {
+    this.need();
+    return (await this.history?.versions(conversationId, messageId)) ?? [];
   }
 
   /** The stored reactions and receipts (kept and removed) of some stored messages of a conversation. */

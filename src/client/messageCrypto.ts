@@ -10,6 +10,7 @@ import { conversationPubnubChannel } from '../common/pubnubChannels';
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { MessageCrypto, OpenOutcome, ReceivedAt } from '../common/messaging/ports';
+import { decodeChatAction, type ChatActionType } from '../common/protocol/chatAction';
 import { openEnvelope, sealEnvelope } from '../common/protocol/envelopeSeal';
 import {
   isProtocolError,
@@ -46,11 +47,13 @@ export class CoreMessageCrypto implements MessageCrypto {
     private readonly membership: MembershipLog,
   ) {}
 
-  async seal(conversationId: ConversationId, plaintext: MessagePlaintext): Promise<unknown> {
+  async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType): Promise<unknown> {
+    if (type !== undefined) decodeChatAction(type, plaintext);
     const info = await this.conversations.ensureSendable(conversationId);
     const key = await this.ring.get(conversationId, info.currentVersion);
     try {
       return await sealEnvelope(this.provider, {
+        ...(type === undefined ? {} : { type }),
         conversationId,
         keyVersion: info.currentVersion,
         key,
@@ -80,7 +83,16 @@ export class CoreMessageCrypto implements MessageCrypto {
       if (senderUser === undefined) return { kind: 'rejected', code: 'signer_not_member', message: 'sender device unknown' };
       const refusal = await this.senderRefusal(conversationId, opened.header.keyVersion, opened.header.senderDevice, senderUser, received);
       if (refusal !== undefined) return { kind: 'rejected', code: refusal.code, message: refusal.message };
-      return { kind: 'ok', plaintext: opened.message, senderDevice: opened.header.senderDevice, senderUser, keyVersion: opened.header.keyVersion };
+      // A reply, edit or delete (§7.7): its body is checked here, once the signature verified.
+      const chat = decodeChatAction(opened.header.type, opened.message);
+      return {
+        kind: 'ok',
+        plaintext: opened.message,
+        senderDevice: opened.header.senderDevice,
+        senderUser,
+        keyVersion: opened.header.keyVersion,
+        ...(chat === undefined ? {} : { chat }),
+      };
     } catch (err) {
       if (err instanceof UnknownKeyVersionError) {
         const version = (envelope as { keyVersion?: unknown }).keyVersion;

@@ -62,9 +62,9 @@ test('react, copy, forward and delete a failed send from the message menu, by mo
   await expect(menu).toBeVisible();
   await expect(menu.getByRole('menuitem').first()).toBeFocused();
   await a.keyboard.press('End');
-  await expect(menu.getByRole('menuitem', { name: 'Forward…' })).toBeFocused();
+  await expect(menu.getByRole('menuitem', { name: 'Delete for me' })).toBeFocused();
   await a.keyboard.press('ArrowUp');
-  await expect(menu.getByRole('menuitem', { name: 'Copy text' })).toBeFocused();
+  await expect(menu.getByRole('menuitem', { name: 'Delete for everyone' })).toBeFocused();
   await a.keyboard.press('Escape');
   await expect(menu).toBeHidden();
   await expect(more).toBeFocused();
@@ -106,7 +106,7 @@ test('react, copy, forward and delete a failed send from the message menu, by mo
   const failed = messageIn(a, 'this one will fail');
   await expect(failed.getByTestId('delivery-state')).toHaveText('Not sent', { timeout: 15_000 });
   await failed.getByRole('button', { name: 'More actions' }).click();
-  await menu.getByRole('menuitem', { name: 'Delete' }).click();
+  await menu.getByRole('menuitem', { name: 'Delete', exact: true }).click();
   await expect(failed).toHaveCount(0);
   await a.unroute('**/publish/**');
 });

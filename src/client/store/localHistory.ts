@@ -8,7 +8,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Emitter } from '../../common/events/emitter';
-import type { ConversationId } from '../../common/ids';
+import type { ConversationId, MessageId, UserId } from '../../common/ids';
+import type { ChatState } from '../../common/messaging/ports';
+import type { NotAuthorError } from '../../common/protocol/errors';
 import type { TimerChange } from '../../common/protocol/disappearing';
 import { expiryNow, onExpiryClockAdvanced, type ExpiredMessage } from './expiry';
 import { LocalStore, type PageQuery, type StoredMessage } from './localStore';
@@ -115,11 +117,28 @@ export class LocalHistory {
     return store;
   }
 
-  async put(messages: readonly StoredMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  /** Stores opened envelopes; answers the edits and deletes refused as not by the message's author (chatStore.ts). */
+  async put(messages: readonly StoredMessage[]): Promise<{ timetoken: string; error: NotAuthorError }[]> {
+    if (messages.length === 0) return [];
     const store = await this.store();
-    store.put(messages);
+    const refused = store.put(messages);
     this.schedule(store);
+    return refused;
+  }
+
+  /** Deletes a message for this device only. */
+  async hideForMe(conversationId: ConversationId, messageId: MessageId): Promise<void> {
+    (await this.store()).hideForMe(conversationId, messageId);
+  }
+
+  /** What edits and deletes did to some stored messages. */
+  async chatStates(conversationId: ConversationId, ids: readonly MessageId[]): Promise<Map<MessageId, ChatState & { hidden?: true }>> {
+    return (await this.store()).chatStates(conversationId, ids);
+  }
+
+  /** The versions of an edited message, oldest first. */
+  async versions(conversationId: ConversationId, messageId: MessageId): Promise<{ id: string; sentAt: number; text: string; author: UserId }[]> {
+    return (await this.store()).versions(conversationId, messageId);
   }
 
   async page(conversationId: ConversationId, query: PageQuery): Promise<StoredMessage[]> {

@@ -29,6 +29,10 @@ import {
 } from './messageRows';
 import { SNAPSHOTS_MIGRATION, type Snapshot, type SnapshotName } from './snapshots';
 import { OUTBOX_MIGRATION, Outbox, type OutboxLimits } from './outbox';
+import type { ChatAction } from '../../common/protocol/chatAction';
+import type { NotAuthorError } from '../../common/protocol/errors';
+import type { ChatState } from '../../common/messaging/ports';
+import { applyTo, CHAT_MIGRATION, chatStates, hideForMe, recordAction, stateOf, versionsOf, DELETED, HIDDEN } from './chatStore';
 import { actionsOf, ANNOTATIONS_MIGRATION, AnnotationRefusedError, putActions, type ActionChange, type StoredAction } from './annotationStore';
 
 /** The bodies the store keeps: text and JSON (binary bodies are not shown in this version). */
@@ -36,7 +40,17 @@ export type TextPlaintext = Exclude<MessagePlaintext, { type: 'binary' }>;
 
 /** What the store keeps of one opened envelope: a message, or the typed reason it was refused. */
 export type StoredOutcome =
-  | { kind: 'ok'; plaintext: TextPlaintext; senderDevice: DeviceId; senderUser: UserId; keyVersion: number }
+  | {
+      kind: 'ok';
+      plaintext: TextPlaintext;
+      senderDevice: DeviceId;
+      senderUser: UserId;
+      keyVersion: number;
+      /** A reply, edit or delete (docs/protocol.md §7.7). Edits and deletes are applied, not kept as rows (chatStore.ts). */
+      chat?: ChatAction;
+      /** On reads: what edits and deletes did to the message. */
+      state?: ChatState;
+    }
   | { kind: 'rejected'; code: string; message: string };
 
 export interface StoredMessage {
@@ -76,6 +90,7 @@ export const MIGRATIONS: readonly string[] = [
   EXPIRY_MIGRATION, // message expiry (disappearing messages; expiry.ts)
   COMPACT_MESSAGES_MIGRATION, // compact rows: integer keys, interned ids, search index without positions (messageRows.ts)
   ANNOTATIONS_MIGRATION, // reactions and read receipts (annotationStore.ts); keyed on the message's row key
+  CHAT_MIGRATION, // replies, edits, deletes for everyone and for me (chatStore.ts)
 ];
 
 const TIMETOKEN = /^\d{1,20}$/;
@@ -84,7 +99,7 @@ const JSON_BODY = 1;
 
 /** The columns a read selects: the row with its timetoken as text (the key is too large for a JS number). */
 const COLUMNS = `CAST(id / 100 AS TEXT) AS tt, conversation, outcome, message_id, sent_at, body_type, body, sender_user, sender_device,
-  key_version, reject_code, reject_message`;
+  key_version, reject_code, reject_message, chat, chat_state`;
 
 interface Row {
   tt: string;
@@ -99,20 +114,40 @@ interface Row {
   key_version: number | null;
   reject_code: string | null;
   reject_message: string | null;
+  chat: number | null;
+  chat_state: number | null;
 }
 
-function fromRow(r: Row, names: Names): StoredMessage {
+function fromRow(r: Row, names: Names, db: Database.Database): StoredMessage {
   const base = { conversationId: names.name(r.conversation) as ConversationId, timetoken: r.tt };
   if (r.outcome !== OPENED) return { ...base, outcome: { kind: 'rejected', code: r.reject_code ?? 'rejected', message: r.reject_message ?? '' } };
   const id = decodeMessageId(r.message_id) as MessageId;
   const sentAt = r.sent_at ?? 0;
+  const gone = r.chat_state === DELETED || r.chat_state === HIDDEN;
+  const reply = r.chat === 1 && r.body_type === JSON_BODY && !gone;
+  // A deleted message has no text left: it reads as an empty text.
   const plaintext: TextPlaintext =
-    r.body_type === JSON_BODY
+    r.body_type === JSON_BODY && !gone
       ? { id, sentAt, type: 'json', body: JSON.parse(r.body ?? 'null') as JsonValue }
       : { id, sentAt, type: 'string', body: r.body ?? '' };
   const senderDevice = (r.sender_device === null ? null : names.name(r.sender_device)) as DeviceId;
   const senderUser = (r.sender_user === null ? null : names.name(r.sender_user)) as UserId;
-  return { ...base, outcome: { kind: 'ok', plaintext, senderDevice, senderUser, keyVersion: r.key_version ?? 0 } };
+  const b = plaintext.body as { replyTo?: unknown; text?: unknown } | null;
+  const chat: ChatAction | undefined =
+    reply && typeof b?.replyTo === 'string' && typeof b.text === 'string' ? { kind: 'reply', replyTo: b.replyTo as MessageId, text: b.text } : undefined;
+  const state = stateOf(db, r.conversation, r.message_id ?? '', r.chat_state);
+  return {
+    ...base,
+    outcome: {
+      kind: 'ok',
+      plaintext,
+      senderDevice,
+      senderUser,
+      keyVersion: r.key_version ?? 0,
+      ...(chat === undefined ? {} : { chat }),
+      ...(state === null ? {} : { state }),
+    },
+  };
 }
 
 /** The stored key of each slot of one timetoken, with its conversation and outcome. */
@@ -120,6 +155,7 @@ interface SlotRow {
   id: bigint;
   conversation: bigint;
   outcome: bigint;
+  chat_state: bigint | null;
 }
 
 function failed(err: unknown): LocalStoreFailedError {
@@ -146,12 +182,12 @@ export class LocalStore {
     const values = `outcome = @outcome, message_id = @message_id, sent_at = @sent_at, body_type = @body_type, body = @body, sender_user = @sender_user,
        sender_device = @sender_device, key_version = @key_version, reject_code = @reject_code, reject_message = @reject_message`;
     this.statements = {
-      slots: db.prepare('SELECT id, conversation, outcome FROM messages WHERE id BETWEEN ? AND ?').safeIntegers(true),
+      slots: db.prepare('SELECT id, conversation, outcome, chat_state FROM messages WHERE id BETWEEN ? AND ?').safeIntegers(true),
       insert: db.prepare(
         `INSERT INTO messages (id, conversation, outcome, message_id, sent_at, body_type, body, sender_user, sender_device, key_version,
-           reject_code, reject_message, expires_at)
+           reject_code, reject_message, expires_at, chat)
          VALUES (@id, @conversation, @outcome, @message_id, @sent_at, @body_type, @body, @sender_user, @sender_device, @key_version,
-           @reject_code, @reject_message, @expires_at)`,
+           @reject_code, @reject_message, @expires_at, @chat)`,
       ),
       update: db.prepare(`UPDATE messages SET ${values} WHERE id = @id`),
       stamp: db.prepare('UPDATE messages SET expires_at = ? WHERE id = ?'),
@@ -226,10 +262,13 @@ export class LocalStore {
    * Stores opened envelopes in one transaction. An opened message replaces a refusal at the same
    * timetoken; a refusal never replaces an opened message. A timetoken the store cannot keep (not 1–20
    * digits, 92233720368547757 or more, or a 101st conversation at one timetoken) is `LocalStoreTimetokenError`
-   * and nothing of the call is stored.
+   * and nothing of the call is stored. An edit or a delete for everyone (docs/protocol.md §7.7) is applied to
+   * its message (chatStore.ts), not kept as a row; one by someone other than the message's author is refused
+   * — answered as `NotAuthorError` with its timetoken — and changes nothing.
    */
-  put(messages: readonly StoredMessage[]): void {
+  put(messages: readonly StoredMessage[]): { timetoken: string; error: NotAuthorError }[] {
     this.check();
+    const refused: { timetoken: string; error: NotAuthorError }[] = [];
     const keys = messages.map((m) => rowIdRange(m.timetoken));
     const expiry = expiryOf(this.db);
     const clock = expiryNow();
@@ -239,6 +278,23 @@ export class LocalStore {
         messages.forEach((m, i) => {
           const o = m.outcome;
           const opened = o.kind === 'ok';
+          if (o.kind === 'ok' && o.chat !== undefined && o.chat.kind !== 'reply') {
+            const row = {
+              conversationId: m.conversationId,
+              timetoken: m.timetoken,
+              id: o.plaintext.id,
+              sentAt: o.plaintext.sentAt,
+              senderUser: o.senderUser,
+              action: o.chat,
+            };
+            try {
+              recordAction(this.db, this.names, row);
+            } catch (err) {
+              if ((err as { code?: unknown } | null)?.code !== 'not_author') throw err;
+              refused.push({ timetoken: m.timetoken, error: err as NotAuthorError });
+            }
+            return;
+          }
           // A message that has already disappeared (e.g. fetched in catch-up after its time) is never stored.
           const expiresAt = expiry(m.conversationId, m.timetoken, opened ? o.plaintext.sentAt : undefined);
           if (expiresAt !== null && expiresAt <= clock) return;
@@ -259,21 +315,50 @@ export class LocalStore {
           };
           const same = held.find((r) => r.conversation === BigInt(conversation));
           if (same !== undefined) {
-            if (opened || same.outcome !== BigInt(OPENED)) update.run({ id: same.id, ...values });
+            // A message deleted (for everyone or for me) never gets its text back from a second delivery.
+            const gone = same.chat_state === BigInt(DELETED) || same.chat_state === BigInt(HIDDEN);
+            if (!gone && (opened || same.outcome !== BigInt(OPENED))) update.run({ id: same.id, ...values });
             if (expiresAt !== null) stamp.run(expiresAt, same.id);
+            if (opened && !gone) applyTo(this.db, conversation, values.message_id!);
             return;
           }
           const taken = new Set(held.map((r) => r.id));
           let id = first;
           while (taken.has(id)) id += 1n;
           if (id > last) throw new LocalStoreTimetokenError(m.timetoken, `${SLOTS} conversations already hold a message at it`);
-          insert.run({ id, conversation, ...values, expires_at: expiresAt });
+          insert.run({ id, conversation, ...values, expires_at: expiresAt, chat: opened && o.chat?.kind === 'reply' ? 1 : null });
+          // Edits and deletes that came first apply now (an edit before its original converges).
+          if (opened) applyTo(this.db, conversation, values.message_id!);
         });
       })();
     } catch (err) {
       this.names.reload(); // names added by the rolled-back transaction are not in the file
       throw err instanceof LocalStoreTimetokenError ? err : failed(err);
     }
+    return refused;
+  }
+
+  /** Deletes a message for this device only (docs/client.md "Edits and deletes"): its text leaves the store. */
+  hideForMe(conversationId: ConversationId, messageId: MessageId): void {
+    this.check();
+    try {
+      this.db.transaction(() => hideForMe(this.db, this.names, conversationId, messageId))();
+    } catch (err) {
+      this.names.reload();
+      throw failed(err);
+    }
+  }
+
+  /** What edits and deletes did to some stored messages (message id → state; only those with one). */
+  chatStates(conversationId: ConversationId, ids: readonly MessageId[]): Map<MessageId, ChatState & { hidden?: true }> {
+    this.check();
+    return chatStates(this.db, this.names, conversationId, ids);
+  }
+
+  /** The versions of an edited message, oldest (the original) first, with their author. */
+  versions(conversationId: ConversationId, messageId: MessageId): { id: string; sentAt: number; text: string; author: UserId }[] {
+    this.check();
+    return versionsOf(this.db, this.names, conversationId, messageId);
   }
 
   /** The newest `limit` messages of a conversation older than `before`, in timetoken order (oldest first). */
@@ -286,11 +371,11 @@ export class LocalStore {
     try {
       const rows =
         query.before === undefined
-          ? this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?`).all(conversation, limit)
+          ? this.db.prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND chat_state IS NOT 3 ORDER BY id DESC LIMIT ?`).all(conversation, limit)
           : this.db
-              .prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id < ? ORDER BY id DESC LIMIT ?`)
+              .prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id < ? AND chat_state IS NOT 3 ORDER BY id DESC LIMIT ?`)
               .all(conversation, rowIdBound(query.before).first, limit);
-      return (rows as Row[]).reverse().map((r) => fromRow(r, this.names));
+      return (rows as Row[]).reverse().map((r) => fromRow(r, this.names, this.db));
     } catch (err) {
       throw failed(err);
     }
@@ -362,12 +447,12 @@ export class LocalStore {
     try {
       const { last } = rowIdBound(timetoken);
       const upTo = this.db
-        .prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id <= ? ORDER BY id DESC LIMIT ?`)
+        .prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id <= ? AND chat_state IS NOT 3 ORDER BY id DESC LIMIT ?`)
         .all(conversation, last, n - newer) as Row[];
       const after = this.db
-        .prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id > ? ORDER BY id ASC LIMIT ?`)
+        .prepare(`SELECT ${COLUMNS} FROM messages WHERE conversation = ? AND id > ? AND chat_state IS NOT 3 ORDER BY id ASC LIMIT ?`)
         .all(conversation, last, newer) as Row[];
-      return [...upTo.reverse(), ...after].map((r) => fromRow(r, this.names));
+      return [...upTo.reverse(), ...after].map((r) => fromRow(r, this.names, this.db));
     } catch (err) {
       throw failed(err);
     }

@@ -29,6 +29,7 @@ export const PROTOCOL_ERRORS = {
   membership_rollback: 'crypto',
   sender_removed: 'crypto',
   sender_revoked: 'crypto',
+  not_author: 'crypto',
   too_large: 'validation',
 } as const satisfies Record<ProtocolErrorCode, ErrorCategory>;
 

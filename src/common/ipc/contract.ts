@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { MethodName } from './methods';
+import { MAX_VERSIONS, messageRefArgsSchema, messageVersionSchema } from './schemas/chat';
 import { policyViewSchema } from '../policy/view';
 import { ChannelIdSchema, ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
 import {
@@ -42,6 +43,7 @@ import {
   openManyArgsSchema,
   openOutcomeSchema,
   sealArgsSchema,
+  sealChatActionArgsSchema,
 } from './schemas/messages';
 import { contextArgsSchema, contextResultSchema, SEARCH_HITS_MAX, searchArgsSchema, searchHitSchema } from './schemas/search';
 import { OUTBOX_LIST_MAX, outboxArgsSchema, outboxEntryArgsSchema, outboxEntrySchema, queueArgsSchema } from './schemas/outbox';
@@ -164,6 +166,16 @@ export const contract = {
    * Answers how many changes were kept.
    */
   keepMessageActions: { args: keepActionsArgsSchema, result: z.number().int().min(0) },
+  /**
+   * Seals a reply, an edit or a delete for everyone (docs/protocol.md §7.7) with the conversation's current
+   * key, as envelope type `type`; the plaintext must be that type's body (`malformed` otherwise). Returns the
+   * envelope to publish. An edit or delete of someone else's message is refused by every receiver.
+   */
+  sealChatAction: { args: sealChatActionArgsSchema, result: envelopeJsonSchema },
+  /** Deletes a message on this device only (docs/desktop.md "Replies, edits and deletes"): its text leaves the store. */
+  deleteForMe: { args: messageRefArgsSchema, result: z.null() },
+  /** The versions of one of this user's edited messages, oldest (the original) first; `not_author` for anyone else's. */
+  messageVersions: { args: messageRefArgsSchema, result: z.array(messageVersionSchema).max(MAX_VERSIONS) },
   /**
    * Full-text search of the stored history in main (docs/client.md "Search"), newest first: in one
    * conversation or all the user belongs to. Hits carry a snippet with highlight ranges; an empty or too

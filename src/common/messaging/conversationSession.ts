@@ -37,6 +37,8 @@ export interface SessionDeps {
   /** Reports a failure of background work (a cursor save). */
   readonly failed: (conversationId: ConversationId, error: MessagingError) => void;
   readonly disposed: () => boolean;
+  /** This user (whose own sends a delete for everyone scrubs too). */
+  readonly self?: string;
 }
 
 /** An envelope as it arrives, from history or live. */
@@ -45,6 +47,8 @@ export type Arrival = Pick<HistoryEntry, 'timetoken' | 'publisher' | 'message'>;
 export class ConversationSession {
   readonly timeline = new Timeline();
   readonly annotations = new Annotations();
+  /** Messages deleted for me on this device (the view leaves them out). */
+  readonly hidden = new Set<string>();
   readonly channel: string;
   /** True once history reached the first message of the channel. */
   reachedStart = false;
@@ -299,10 +303,29 @@ export class ConversationSession {
       if (this.deps.disposed()) return;
       if (outcome.kind === 'pending' && epoch !== this.keyEpoch) continue;
       this.timeline.settle(record, outcome);
+      this.scrubDeleted(outcome);
       // Actions learned before the message was opened (and stored) are kept now that the store holds it.
       if (outcome.kind !== 'pending') this.keep(this.annotations.known(record.timetoken));
       this.deps.changed(this.id);
       return;
+    }
+  }
+
+  /** A delete for everyone: the text of its target (when by the same author) leaves memory too. */
+  private scrubDeleted(outcome: OpenOutcome): void {
+    if (outcome.kind !== 'ok') return;
+    const self = this.deps.self ?? '';
+    if (outcome.chat?.kind === 'delete') {
+      this.timeline.scrub(outcome.chat.target, outcome.senderUser, self);
+      return;
+    }
+    // The original arriving after its author's delete.
+    for (const entry of this.timeline.entries()) {
+      const o = entry.kind === 'received' ? entry.record.outcome : undefined;
+      if (o?.kind === 'ok' && o.chat?.kind === 'delete' && o.chat.target === outcome.plaintext.id && o.senderUser === outcome.senderUser) {
+        this.timeline.scrub(outcome.plaintext.id, outcome.senderUser, self);
+        return;
+      }
     }
   }
 

@@ -9,6 +9,7 @@
 import type PubNub from 'pubnub';
 import { ConversationIdSchema, newMessageId, type ConversationId, type MessageId } from '../ids';
 import * as annotate from './annotate';
+import * as chat from './chatActions';
 import { handleStatus, routeAction, routeMessage, routeSignal } from './events';
 import { ConversationSession } from './conversationSession';
 import { conversationView, newestMessageTimetoken, type ConversationView } from './conversationView';
@@ -121,6 +122,41 @@ export class Messaging {
     const plaintext = sending.newPlaintext(content, id, this.now());
     this.typingSent.delete(conversationId);
     return sending.send(session, plaintext, this.sendDeps());
+  }
+
+  /** Sends a reply quoting message `replyTo` (a `reply` envelope, docs/protocol.md §7.7). */
+  async reply(conversationId: ConversationId, replyTo: MessageId, text: string): Promise<sending.SendOutcome> {
+    const session = this.sessionOf(conversationId);
+    const id: MessageId = newMessageId({ randomBytes: this.options.randomBytes });
+    const plaintext = chat.actionPlaintext({ kind: 'reply', replyTo, text }, id, this.now());
+    this.typingSent.delete(conversationId);
+    return sending.send(session, plaintext, this.sendDeps(), replyTo);
+  }
+
+  /** Edits one of this user's messages (an `edit` envelope); NotAuthorError for anyone else's. Resolves with its timetoken. */
+  async edit(conversationId: ConversationId, target: MessageId, text: string): Promise<string> {
+    const session = this.sessionOf(conversationId);
+    chat.ownMessage(this.view(conversationId).items, target, this.options.self.userId, 'edit');
+    const id: MessageId = newMessageId({ randomBytes: this.options.randomBytes });
+    const action = { kind: 'edit' as const, target, text };
+    return chat.publishAction(session, action, chat.actionPlaintext(action, id, this.now()), this.chatDeps());
+  }
+
+  /** Deletes one of this user's messages for everyone (a `delete` envelope); NotAuthorError for anyone else's. */
+  async deleteForEveryone(conversationId: ConversationId, target: MessageId): Promise<string> {
+    const session = this.sessionOf(conversationId);
+    chat.ownMessage(this.view(conversationId).items, target, this.options.self.userId, 'delete');
+    const id: MessageId = newMessageId({ randomBytes: this.options.randomBytes });
+    const action = { kind: 'delete' as const, target };
+    return chat.publishAction(session, action, chat.actionPlaintext(action, id, this.now()), this.chatDeps());
+  }
+
+  /** Deletes a message on this device only (the host's store drops its text); nothing is sent. */
+  async deleteForMe(conversationId: ConversationId, messageId: MessageId): Promise<void> {
+    const session = this.sessionOf(conversationId);
+    await this.options.stored?.hideForMe?.(conversationId, messageId);
+    session.hidden.add(messageId);
+    this.markChanged(conversationId);
   }
 
   /** Sends a failed message again, sealed with the current key version. */
@@ -256,6 +292,7 @@ export class Messaging {
         changed: (cid) => this.markChanged(cid),
         failed: (cid, error) => this.report(error, cid),
         disposed: () => this.disposed,
+        self: this.options.self.userId,
       });
       this.sessions.set(id, session);
     }
@@ -264,6 +301,10 @@ export class Messaging {
 
   private sendDeps(): sending.SendDeps {
     return { pubnub: this.pubnub, crypto: this.options.crypto, changed: (s) => this.markChanged(s.id) };
+  }
+
+  private chatDeps(): chat.ChatActionDeps {
+    return { pubnub: this.pubnub, crypto: this.options.crypto, self: this.options.self.userId, changed: (s) => this.markChanged(s.id) };
   }
 
   private annotateDeps(): annotate.AnnotateDeps {

@@ -4,13 +4,35 @@
  * implements over its key ring and the desktop renderer implements over the preload bridge. Where the last
  * received timetoken of each conversation is kept is the host's business (`CursorStore`).
  */
-import type { ConversationId, DeviceId, UserId } from '../ids';
+import type { ConversationId, DeviceId, MessageId, UserId } from '../ids';
+import type { ChatAction, ChatActionType } from '../protocol/chatAction';
 import type { MessagePlaintext } from '../protocol/plaintext';
 import type { ActionChange, StoredAction } from './annotations';
 
+/**
+ * What the host's store already applied to a stored message (docs/messaging.md §Replies, edits and
+ * deletes): the current text's version when it was edited, or deleted for everyone (the text is gone).
+ */
+export interface ChatState {
+  readonly edited?: { readonly sentAt: number; readonly id: string };
+  readonly deleted?: true;
+  /** Deleted for me on this device: not shown. */
+  readonly hidden?: true;
+}
+
 /** The result of opening one envelope. */
 export type OpenOutcome =
-  | { kind: 'ok'; plaintext: MessagePlaintext; senderDevice: DeviceId; senderUser: UserId; keyVersion: number }
+  | {
+      kind: 'ok';
+      plaintext: MessagePlaintext;
+      senderDevice: DeviceId;
+      senderUser: UserId;
+      keyVersion: number;
+      /** The chat action of a `reply`, `edit` or `delete` envelope (docs/protocol.md §7.7). */
+      chat?: ChatAction;
+      /** Stored messages: what the store already applied. */
+      state?: ChatState;
+    }
   /** The key version is not held yet; the pipeline retries when `onKeyAvailable` names it. */
   | { kind: 'pending'; keyVersion: number }
   /** A typed protocol error (bad signature, not a member, malformed...): shown as such, never as text. */
@@ -26,8 +48,11 @@ export interface ReceivedAt {
 
 /** Envelope sealing and opening, by whoever holds the conversation keys. */
 export interface MessageCrypto {
-  /** Seals with the conversation's current key version; returns the envelope JSON to publish. */
-  seal(conversationId: ConversationId, plaintext: MessagePlaintext): Promise<unknown>;
+  /**
+   * Seals with the conversation's current key version; returns the envelope JSON to publish. `type` is the
+   * envelope type of a chat action (its plaintext from `chatActionPlaintext`); a message when absent.
+   */
+  seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType): Promise<unknown>;
   /** Opens an envelope received on the conversation's channel. Never throws for bad input: 'rejected'. */
   open(conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcome>;
   /** Fires when a key version becomes available (fetched after a rotation notice or lazily). */
@@ -65,4 +90,6 @@ export interface StoredHistory {
    * keeps them in memory only.
    */
   keepActions?(conversationId: ConversationId, changes: readonly ActionChange[]): Promise<void>;
+  /** Deletes a message for this device only (its text leaves the store). Optional: without it, until restart. */
+  hideForMe?(conversationId: ConversationId, messageId: MessageId): Promise<void>;
 }

@@ -48,8 +48,8 @@ export function newPlaintext(content: MessageContent, id: MessageId, sentAt: num
 }
 
 /** Starts a new send. */
-export function send(session: ConversationSession, plaintext: MessagePlaintext, deps: SendDeps): Promise<SendOutcome> {
-  const record = session.timeline.addOutgoing(plaintext);
+export function send(session: ConversationSession, plaintext: MessagePlaintext, deps: SendDeps, replyTo?: MessageId): Promise<SendOutcome> {
+  const record = session.timeline.addOutgoing(plaintext, replyTo);
   deps.changed(session);
   return deliver(session, record, deps);
 }
@@ -66,7 +66,7 @@ async function deliver(session: ConversationSession, record: OutgoingRecord, dep
   deps.changed(session);
   let envelope: unknown;
   try {
-    envelope = await deps.crypto.seal(session.id, record.plaintext);
+    envelope = await (record.replyTo === undefined ? deps.crypto.seal(session.id, record.plaintext) : deps.crypto.seal(session.id, record.plaintext, 'reply'));
   } catch (error) {
     return finish(session, record, deps, sealFailure(error));
   }

@@ -23,6 +23,8 @@ export interface ReceivedRecord {
 /** A message this pipeline sends. */
 export interface OutgoingRecord {
   readonly plaintext: MessagePlaintext;
+  /** Set on a reply (sealed as a `reply` envelope, docs/protocol.md §7.7): the message it quotes. */
+  readonly replyTo?: MessageId;
   readonly seq: number;
   delivery: Delivery;
   timetoken: string | undefined;
@@ -71,8 +73,15 @@ export class Timeline {
   }
 
   /** Records a new own send in state `sending`. */
-  addOutgoing(plaintext: MessagePlaintext): OutgoingRecord {
-    const record: OutgoingRecord = { plaintext, seq: this.seq++, delivery: { state: 'sending' }, timetoken: undefined, keyVersion: undefined };
+  addOutgoing(plaintext: MessagePlaintext, replyTo?: MessageId): OutgoingRecord {
+    const record: OutgoingRecord = {
+      plaintext,
+      ...(replyTo === undefined ? {} : { replyTo }),
+      seq: this.seq++,
+      delivery: { state: 'sending' },
+      timetoken: undefined,
+      keyVersion: undefined,
+    };
     this.outgoing.set(plaintext.id, record);
     this.changes += 1;
     return record;
@@ -91,6 +100,23 @@ export class Timeline {
     }
     if (keyVersion !== undefined) record.keyVersion = keyVersion;
     if (record.delivery.state !== 'sent') record.delivery = delivery;
+    this.changes += 1;
+  }
+
+  /**
+   * Drops from memory the text of message `target` by `author` and of that author's edits of it, once a
+   * delete for everyone by the author is known (docs/messaging.md §Replies, edits and deletes).
+   */
+  scrub(target: MessageId, author: string, self: string): void {
+    const empty = (p: MessagePlaintext): MessagePlaintext => ({ id: p.id, sentAt: p.sentAt, type: 'string', body: '' });
+    for (const record of this.received.values()) {
+      const o = record.outcome;
+      if (o?.kind !== 'ok' || o.senderUser !== author) continue;
+      if (o.plaintext.id === target) record.outcome = { ...o, plaintext: empty(o.plaintext), chat: undefined, state: { deleted: true } };
+      else if (o.chat?.kind === 'edit' && o.chat.target === target) record.outcome = { ...o, plaintext: empty(o.plaintext), chat: { ...o.chat, text: '' } };
+    }
+    const own = this.outgoing.get(target);
+    if (own !== undefined && author === self) (own as { plaintext: MessagePlaintext }).plaintext = empty(own.plaintext);
     this.changes += 1;
   }
 

@@ -20,6 +20,13 @@ export interface Reaction {
   readonly mine: boolean;
 }
 
+/** What a reply quotes (docs/messaging.md §Replies, edits and deletes). */
+export interface ReplyRef {
+  readonly id: MessageId;
+  /** The original as this device holds it; undefined when it is not available (expired, deleted, not loaded). */
+  readonly original: { readonly timetoken: string | undefined; readonly senderUser: UserId; readonly text: string } | undefined;
+}
+
 export interface MessageItem {
   readonly kind: 'message';
   readonly key: string;
@@ -35,6 +42,14 @@ export interface MessageItem {
   readonly reactions: readonly Reaction[];
   /** PubNub users whose read receipt covers this message. */
   readonly readBy: readonly string[];
+  /** Present on a reply: the message it quotes. */
+  readonly replyTo?: ReplyRef;
+  /** True when its author edited it; `message` holds the current text. */
+  readonly edited?: boolean;
+  /** True when its author deleted it for everyone; `message`'s body is empty. */
+  readonly deleted?: boolean;
+  /** The author's edits, oldest first (shown to the author as previous versions). */
+  readonly versions?: readonly { readonly id: MessageId; readonly sentAt: number; readonly text: string }[];
 }
 
 export interface PendingItem {

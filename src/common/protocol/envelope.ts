@@ -18,8 +18,11 @@ import { b64uField, KeyVersionNumber, parseWire } from './wire';
 /** Domain separation label of the envelope signature. */
 export const ENVELOPE_SIGNATURE_DOMAIN = 'seed-envelope-v1';
 
-/** What an envelope carries: a user message, a delivery/read receipt, or a client control message. */
-export const EnvelopeTypeSchema = z.enum(['message', 'receipt', 'control']);
+/**
+ * What an envelope carries: a user message, a delivery/read receipt, a client control message, or a chat
+ * action (§7.7): a reply (a message quoting another), an edit or a delete for everyone of an earlier message.
+ */
+export const EnvelopeTypeSchema = z.enum(['message', 'receipt', 'control', 'reply', 'edit', 'delete']);
 export type EnvelopeType = z.infer<typeof EnvelopeTypeSchema>;
 
 /** Largest ciphertext an envelope or a broadcast may carry (well above what fits into a PubNub publish, §7.5). */

@@ -28,7 +28,8 @@ export type ProtocolErrorCode =
   | 'membership_fork'
   | 'membership_rollback'
   | 'sender_removed'
-  | 'sender_revoked';
+  | 'sender_revoked'
+  | 'not_author';
 
 /** Base class: `code` is stable and safe to show or send over IPC; `message` is for humans. */
 export class ProtocolError extends AppError {
@@ -196,6 +197,17 @@ export class SenderRevokedError extends ProtocolError {
   constructor(message: string) {
     super('sender_revoked', message);
     this.name = 'SenderRevokedError';
+  }
+}
+
+/**
+ * An edit or a delete for everyone (docs/protocol.md §7.7) whose verified sender is not the account that
+ * wrote the message it targets: refused, and nothing changes.
+ */
+export class NotAuthorError extends ProtocolError {
+  constructor(message: string) {
+    super('not_author', message);
+    this.name = 'NotAuthorError';
   }
 }
 

@@ -36,6 +36,7 @@ import {
 import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
+import { chatActionHandlers, withStoredState } from './chatActionHandlers';
 import type { ClientHost } from './clientHost';
 import { CODE_ONLY, KeyReleaseError, type KeyReleaseConfirmation } from './keyRelease';
 import { DesktopLinking } from './linking';
@@ -414,7 +415,8 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       const { client } = await signedIn();
       const outcome = await openForBridge(client.messageCrypto(), conversationId, envelope, received);
       await keepOpened(client, conversationId, [{ outcome, received }], storeFailed);
-      return hideExpired(client, conversationId, outcome, received);
+      const [applied] = await withStoredState(client, conversationId, [outcome]);
+      return hideExpired(client, conversationId, applied!, received);
     },
     async openMessages(conversationId, envelopes, received) {
       if (received !== undefined && received.length !== envelopes.length)
@@ -428,7 +430,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         outcomes.map((outcome, i) => ({ outcome, received: received?.[i] })),
         storeFailed,
       );
-      return outcomes.map((outcome, i) => hideExpired(client, conversationId, outcome, received?.[i]));
+      return (await withStoredState(client, conversationId, outcomes)).map((outcome, i) => hideExpired(client, conversationId, outcome, received?.[i]));
     },
     async historyPage(conversationId, query) {
       const { client } = await signedIn();
@@ -513,6 +515,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       return afterCodeCheck(await client.acceptChangedKeyByCode(userId, typed), await displayName(l, userId));
     },
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
+    ...chatActionHandlers({ host, checkMaySeal: (client, self, conversationId) => checkVerifiedMembers(deps, client, self, conversationId) }),
     ...sessionHandlers({ host }),
     ...custodyHandlers({ host }),
     ...recovery.handlers,

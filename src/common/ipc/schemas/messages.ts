@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConversationIdSchema, DeviceIdSchema, MessageIdSchema, UserIdSchema } from '../../ids';
 import { MAX_REACTION_LENGTH, unstorableReason } from '../../messaging/annotations';
+import { chatActionSchema, chatStateSchema } from './chat';
 
 const jsonValue: z.ZodType<unknown> = z.json();
 
@@ -33,6 +34,8 @@ export type BridgePlaintext = z.infer<typeof bridgePlaintextSchema>;
 export const envelopeJsonSchema = z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= 64 * 1024, 'envelope too large');
 
 export const sealArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema]);
+/** `sealChatAction(conversationId, plaintext, type)`: the plaintext from `chatActionPlaintext`, sealed as `type` (docs/protocol.md §7.7). */
+export const sealChatActionArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema, z.enum(['reply', 'edit', 'delete'])]);
 /** Where the renderer received an envelope: the relay's timetoken of the publish (17 digits). */
 export const receivedAtSchema = z.strictObject({ timetoken: z.string().regex(/^\d{1,20}$/) });
 
@@ -48,7 +51,16 @@ export const openManyArgsSchema = z.tuple([
 ]);
 
 export const openOutcomeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ok'), plaintext: bridgePlaintextSchema, senderDevice: DeviceIdSchema, senderUser: UserIdSchema, keyVersion: z.number().int() }),
+  z.object({
+    kind: z.literal('ok'),
+    plaintext: bridgePlaintextSchema,
+    senderDevice: DeviceIdSchema,
+    senderUser: UserIdSchema,
+    keyVersion: z.number().int(),
+    /** A reply, edit or delete (docs/protocol.md §7.7), and what main's store applied (schemas/chat.ts). */
+    chat: chatActionSchema.optional(),
+    state: chatStateSchema.optional(),
+  }),
   z.object({ kind: z.literal('pending'), keyVersion: z.number().int() }),
   z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
 ]);
@@ -104,7 +116,15 @@ export const storedActionSchema = z.object({
 export const storedMessageSchema = z.object({
   timetoken: z.string().regex(/^\d{1,20}$/),
   outcome: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('ok'), plaintext: bridgePlaintextSchema, senderDevice: DeviceIdSchema, senderUser: UserIdSchema, keyVersion: z.number().int() }),
+    z.object({
+      kind: z.literal('ok'),
+      plaintext: bridgePlaintextSchema,
+      senderDevice: DeviceIdSchema,
+      senderUser: UserIdSchema,
+      keyVersion: z.number().int(),
+      chat: chatActionSchema.optional(),
+      state: chatStateSchema.optional(),
+    }),
     z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
   ]),
   /** Its stored reactions and receipts (`historyPage`); absent when none. At most 256 (the store's bound). */

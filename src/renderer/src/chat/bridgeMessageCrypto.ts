@@ -10,6 +10,7 @@ import { BridgeError } from '../bridge/client';
 import type { ConversationId } from '../../../common/ids';
 import { OPEN_BATCH_MAX, type BridgePlaintext, type OpenOutcomeView } from '../../../common/ipc/schemas/messages';
 import type { MessageCrypto, OpenOutcome, ReceivedAt } from '../../../common/messaging/ports';
+import type { ChatActionType } from '../../../common/protocol/chatAction';
 import type { JsonValue, MessagePlaintext } from '../../../common/protocol/plaintext';
 
 export class UnsupportedBodyError extends BridgeError {
@@ -34,13 +35,15 @@ export class BridgeMessageCrypto implements MessageCrypto {
   private readonly queued = new Map<ConversationId, QueuedOpen[]>();
 
   constructor(
-    private readonly bridge: Pick<BridgeClient, 'sealMessage' | 'openMessage'> & Partial<Pick<BridgeClient, 'openMessages'>>,
+    private readonly bridge: Pick<BridgeClient, 'sealMessage' | 'openMessage'> & Partial<Pick<BridgeClient, 'openMessages' | 'sealChatAction'>>,
     private readonly events: BridgeEvents,
   ) {}
 
-  async seal(conversationId: ConversationId, plaintext: MessagePlaintext): Promise<unknown> {
+  async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType): Promise<unknown> {
     if (plaintext.type === 'binary') throw new UnsupportedBodyError();
-    return this.bridge.sealMessage(conversationId, plaintext as BridgePlaintext);
+    if (type === undefined) return this.bridge.sealMessage(conversationId, plaintext as BridgePlaintext);
+    if (this.bridge.sealChatAction === undefined) throw new BridgeError('bridge_unavailable', 'replies, edits and deletes are not available in this window');
+    return this.bridge.sealChatAction(conversationId, plaintext as BridgePlaintext, type);
   }
 
   async open(conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcome> {

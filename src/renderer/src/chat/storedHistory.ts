@@ -9,7 +9,9 @@ import type { JsonValue } from '../../../common/protocol/plaintext';
 import type { StoredEntry, StoredHistory } from '../../../common/messaging/ports';
 import type { UserId } from '../../../common/ids';
 
-export function bridgeStoredHistory(bridge: Pick<BridgeClient, 'historyPage' | 'keepMessageActions'>): StoredHistory {
+export function bridgeStoredHistory(
+  bridge: Pick<BridgeClient, 'historyPage' | 'keepMessageActions'> & Partial<Pick<BridgeClient, 'deleteForMe'>>,
+): StoredHistory {
   return {
     async page(conversationId, query) {
       const page = await bridge.historyPage(conversationId, query.before === undefined ? { limit: query.limit } : { before: query.before, limit: query.limit });
@@ -19,6 +21,9 @@ export function bridgeStoredHistory(bridge: Pick<BridgeClient, 'historyPage' | '
         const p = outcome.plaintext;
         return { timetoken, outcome: { ...outcome, plaintext: p.type === 'string' ? p : { ...p, body: p.body as JsonValue } }, ...kept };
       });
+    },
+    async hideForMe(conversationId, messageId) {
+      await bridge.deleteForMe?.(conversationId, messageId);
     },
     async keepActions(conversationId, changes) {
       await bridge.keepMessageActions(

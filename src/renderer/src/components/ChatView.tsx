@@ -71,6 +71,16 @@ export interface ChatViewProps {
   onDiscard?(messageId: string): void;
   /** The rows on screen while the window has focus (keys), for the read marker and receipts. */
   onSeen?(keys: readonly string[]): void;
+  /** Replies, edits and deletes (MessageRow.tsx); `composing` is the composer's reply or edit preview. */
+  onReply?(messageId: string): void;
+  onEdit?(messageId: string): void;
+  onDeleteForEveryone?(messageId: string): void;
+  onDeleteForMe?(messageId: string): void;
+  onJump?(timetoken: string): void;
+  onShowVersions?(messageId: string): void;
+  onOpenPicker?(timetoken: string, mine: readonly string[]): void;
+  composing?: { readonly label: string; readonly text: string } | null;
+  onCancelComposing?(): void;
 }
 
 const keyOf = (row: DisplayRow) => row.key;
@@ -175,6 +185,13 @@ export function ChatView(props: ChatViewProps) {
             onCopy={props.onCopy}
             onForward={props.onForward}
             onDiscard={props.onDiscard}
+            onReply={props.onReply}
+            onEdit={props.onEdit}
+            onDeleteForEveryone={props.onDeleteForEveryone}
+            onDeleteForMe={props.onDeleteForMe}
+            onJump={props.onJump}
+            onShowVersions={props.onShowVersions}
+            onOpenPicker={props.onOpenPicker}
           />
         )}
       />
@@ -193,6 +210,8 @@ export function ChatView(props: ChatViewProps) {
         maxBytes={props.maxBytes}
         onChange={props.onDraft}
         onSend={props.onSend}
+        context={props.composing ?? null}
+        onCancelContext={props.onCancelComposing}
       />
     </section>
   );

@@ -4,6 +4,8 @@
  * not yet acknowledged, or policy requiring verified contacts). Offline it stays enabled: sends are queued.
  * With `maxBytes` it counts towards the body limit from 90 % of it (model/composerLimit.ts) and, above
  * the limit, refuses to send — the Send button is disabled and Enter does nothing — and says why.
+ * While it replies to or edits a message, a preview of that message sits above it ("Replying to Alice",
+ * "Editing your message") with a Cancel button; Escape in the text box cancels too.
  */
 import { useId, type KeyboardEvent } from 'react';
 import { composerKeyAction } from '../model/composerKeys';
@@ -19,9 +21,12 @@ export interface ComposerProps {
   maxBytes?: number;
   onChange(value: string): void;
   onSend(): void;
+  /** The message being replied to or edited: "Replying to Alice" and its text; null for a new message. */
+  context?: { readonly label: string; readonly text: string } | null;
+  onCancelContext?(): void;
 }
 
-export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSend }: ComposerProps) {
+export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSend, context, onCancelContext }: ComposerProps) {
   const id = useId();
   const hintId = useId();
   const size = maxBytes === undefined ? null : draftSize(value, maxBytes);
@@ -30,6 +35,11 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
     if (!over) onSend();
   }
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Escape' && context != null && onCancelContext) {
+      e.preventDefault();
+      onCancelContext();
+      return;
+    }
     if (composerKeyAction({ key: e.key, shiftKey: e.shiftKey, isComposing: e.nativeEvent.isComposing }) === 'send') {
       e.preventDefault();
       send();
@@ -46,8 +56,21 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
         send();
       }}
     >
+      {context != null && (
+        <div className="composer-context" data-testid="composer-context">
+          <span className="composer-context-label">{context.label}</span>{' '}
+          <span className="composer-context-text muted" dir="auto" data-testid="composer-context-text">
+            {context.text}
+          </span>
+          {onCancelContext && (
+            <Button size="sm" variant="ghost" onClick={onCancelContext} aria-label={`Cancel: ${context.label}`} data-testid="composer-context-cancel">
+              Cancel
+            </Button>
+          )}
+        </div>
+      )}
       <label htmlFor={id} className="visually-hidden">
-        Message
+        {context != null ? context.label : 'Message'}
       </label>
       <textarea
         id={id}

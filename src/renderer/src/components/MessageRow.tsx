@@ -9,7 +9,11 @@
  * "More actions" button appear on hover or keyboard focus, so they do not sit under every message. The
  * actions menu (MessageMenu.tsx: react, copy text, forward, delete a send that failed or waits) opens from
  * that button, a right-click on the message, or Shift+F10 / the ContextMenu key. A message this user
- * forwarded is labelled "Forwarded" (here only).
+ * forwarded is labelled "Forwarded" (here only). Replies, edits and deletes (docs/desktop.md "Replies, edits
+ * and deletes"): the menu offers Reply, Edit and Delete for everyone (own messages), Delete for me; a reply
+ * shows the message it quotes as a button that jumps to it ("Original message not available" when it expired
+ * or was deleted); an edited message is labelled "edited" (for its author, a button showing the previous
+ * versions); a deleted one reads "This message was deleted".
  */
 import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { DisplayRow, MessageDisplay } from '../model/timelineLayout';
@@ -33,6 +37,17 @@ export interface MessageRowProps {
   onForward?(text: string): void;
   /** Deletes a send that failed in the pipeline (never published). */
   onDiscard?(messageId: string): void;
+  /** Replies to, edits, deletes for everyone, deletes for me (docs/protocol.md §7.7). */
+  onReply?(messageId: string): void;
+  onEdit?(messageId: string): void;
+  onDeleteForEveryone?(messageId: string): void;
+  onDeleteForMe?(messageId: string): void;
+  /** Scrolls to a reply's original (its timetoken). */
+  onJump?(timetoken: string): void;
+  /** Asks for the previous versions of this user's edited message. */
+  onShowVersions?(messageId: string): void;
+  /** Opens the reaction picker (any emoji) for this message; `mine`: the values this user chose on it. */
+  onOpenPicker?(timetoken: string, mine: readonly string[]): void;
 }
 
 const DELIVERY_TEXT = { sending: 'Sending…', sent: 'Sent', read: 'Read', failed: 'Not sent', unreadable: 'No device can read this yet' } as const;
@@ -73,30 +88,52 @@ export function MessageRow({ row, ...actions }: MessageRowProps) {
 /** The actions of a message's menu, in order; a delete only for a send that failed or waits in the queue. */
 export function messageMenuItems(
   row: MessageDisplay,
-  actions: Pick<MessageRowProps, 'onReact' | 'onCopy' | 'onForward' | 'onDiscard' | 'onDeleteQueued'>,
+  actions: Pick<
+    MessageRowProps,
+    'onReact' | 'onCopy' | 'onForward' | 'onDiscard' | 'onDeleteQueued' | 'onReply' | 'onEdit' | 'onDeleteForEveryone' | 'onDeleteForMe' | 'onOpenPicker'
+  >,
 ): MessageMenuItem[] {
   const items: MessageMenuItem[] = [];
   const timetoken = row.timetoken;
+  const { onReply, onEdit, onDeleteForEveryone, onDeleteForMe } = actions;
+  // A deleted message keeps only "Delete for me"; a send not published yet has none of these.
+  if (row.deleted === true) {
+    if (timetoken !== undefined && onDeleteForMe)
+      items.push({ label: 'Delete for me', danger: true, testId: 'menu-delete-for-me', act: () => onDeleteForMe(row.messageId) });
+    return items;
+  }
+  if (timetoken !== undefined && onReply) items.push({ label: 'Reply', testId: 'menu-reply', act: () => onReply(row.messageId) });
+  if (timetoken !== undefined && row.mine && onEdit) items.push({ label: 'Edit', testId: 'menu-edit', act: () => onEdit(row.messageId) });
   if (timetoken !== undefined) {
     for (const v of QUICK_REACTIONS) {
       const mine = row.reactions.some((r) => r.value === v && r.mine);
       items.push({ label: mine ? `Remove reaction ${v}` : `React with ${v}`, testId: `menu-react-${v}`, act: () => actions.onReact(timetoken, v, mine) });
     }
+    const { onOpenPicker } = actions;
+    const chosen = row.reactions.filter((r) => r.mine).map((r) => r.value);
+    if (onOpenPicker) items.push({ label: 'React with another emoji…', testId: 'menu-react-picker', act: () => onOpenPicker(timetoken, chosen) });
   }
   const { onCopy, onForward, onDiscard, onDeleteQueued } = actions;
   if (onCopy) items.push({ label: 'Copy text', testId: 'menu-copy', act: () => onCopy(row.text) });
   if (onForward) items.push({ label: 'Forward…', testId: 'menu-forward', act: () => onForward(row.text) });
   if (row.queued && onDeleteQueued) items.push({ label: 'Delete', danger: true, testId: 'menu-delete', act: () => onDeleteQueued(row.messageId) });
   else if (row.delivery === 'failed' && onDiscard) items.push({ label: 'Delete', danger: true, testId: 'menu-delete', act: () => onDiscard(row.messageId) });
+  if (timetoken !== undefined && row.mine && onDeleteForEveryone)
+    items.push({ label: 'Delete for everyone', danger: true, testId: 'menu-delete-for-everyone', act: () => onDeleteForEveryone(row.messageId) });
+  if (timetoken !== undefined && onDeleteForMe)
+    items.push({ label: 'Delete for me', danger: true, testId: 'menu-delete-for-me', act: () => onDeleteForMe(row.messageId) });
   return items;
 }
 
-function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued, onCopy, onForward, onDiscard }: MessageRowProps & { row: MessageDisplay }) {
+function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
+  const { row, onRetry, onReact, onRetryQueued, onDeleteQueued, onJump, onShowVersions } = props;
   const timetoken = row.timetoken;
   const iso = new Date(row.sentAt).toISOString();
   const [menu, setMenu] = useState(false);
+  const [showVersions, setShowVersions] = useState(false);
   const more = useRef<HTMLButtonElement>(null);
-  const items = messageMenuItems(row, { onReact, onCopy, onForward, onDiscard, onDeleteQueued });
+  const items = messageMenuItems(row, props);
+  const reply = row.reply;
   const openMenu = (e: MouseEvent | KeyboardEvent) => {
     e.preventDefault();
     if (items.length > 0) setMenu(true);
@@ -138,9 +175,62 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued, o
             ↪ Forwarded
           </p>
         )}
-        <p className="message-text" dir="auto" data-testid="message-text">
-          {row.text}
-        </p>
+        {reply !== undefined &&
+          (reply.text === undefined ? (
+            <p className="reply-quote muted" data-testid="reply-quote" data-available="false">
+              ↩ Original message not available
+            </p>
+          ) : (
+            <button
+              type="button"
+              className="reply-quote"
+              data-testid="reply-quote"
+              data-available="true"
+              aria-label={`Reply to ${reply.author ?? 'a message'}: ${reply.text}. Go to the original message`}
+              onClick={() => {
+                if (reply.timetoken !== undefined) onJump?.(reply.timetoken);
+              }}
+            >
+              <span className="reply-author">↩ {reply.author}</span> <span className="reply-text">{reply.text}</span>
+            </button>
+          ))}
+        {row.deleted === true ? (
+          <p className="message-text deleted muted" data-testid="message-deleted">
+            This message was deleted
+          </p>
+        ) : (
+          <p className="message-text" dir="auto" data-testid="message-text">
+            {row.text}
+          </p>
+        )}
+        {row.edited === true &&
+          (row.mine ? (
+            <button
+              type="button"
+              className="edited-label muted"
+              aria-expanded={showVersions}
+              onClick={() => {
+                if (!showVersions) onShowVersions?.(row.messageId);
+                setShowVersions((open) => !open);
+              }}
+              data-testid="edited-label"
+            >
+              edited{showVersions ? ' — hide previous versions' : ' — show previous versions'}
+            </button>
+          ) : (
+            <span className="edited-label muted" data-testid="edited-label">
+              edited
+            </span>
+          ))}
+        {showVersions && row.edited === true && (
+          <ol className="message-versions muted" aria-label="Previous versions" data-testid="message-versions">
+            {(row.versions ?? []).map((text, i) => (
+              <li key={i} dir="auto">
+                {text}
+              </li>
+            ))}
+          </ol>
+        )}
         <footer className="message-footer">
           {row.queued && (
             <span className={`delivery ${row.queued.state}`} data-testid="queued-state" data-code={row.queued.code ?? undefined} role="status">
@@ -186,6 +276,7 @@ function MessageBubble({ row, onRetry, onReact, onRetryQueued, onDeleteQueued, o
                   className="reaction"
                   aria-pressed={r.mine}
                   aria-label={`${r.value} ${r.count}, by ${r.names}`}
+                  title={`${r.value} by ${r.names}`}
                   onClick={() => onReact(timetoken, r.value, r.mine)}
                   data-testid="reaction"
                 >

@@ -3,13 +3,14 @@
  * rows out (day separators, groups; model/timelineLayout.ts) and sums the members' trust up in one word.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { ConversationId } from '../../../common/ids';
+import type { ConversationId, MessageId } from '../../../common/ids';
 import { MAX_BRIDGE_BODY } from '../../../common/ipc/schemas/messages';
 import { ChatView } from '../components/ChatView';
 import { ForwardDialog } from '../components/ForwardDialog';
+import { ReactionPicker } from '../components/ReactionPicker';
 import { chatTrust } from '../model/chatTrust';
 import { membershipLines } from '../model/membershipLines';
-import { conversationTitle, directPeer, isNewContact, peopleOf } from '../model/people';
+import { conversationTitle, directPeer, isNewContact, nameOf, peopleOf } from '../model/people';
 import { currentTimer, disappearingHeader, timerChangesOf, withExpiry } from '../model/disappearing';
 import { newestSeen, withoutReceipts } from '../model/readMarker';
 import { layoutTimeline } from '../model/timelineLayout';
@@ -52,6 +53,10 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const discarded = useAppStore(chatSelectors.discarded);
   const allConversations = useAppStore(conversationsSelectors.list);
   const [forwarding, setForwarding] = useState<{ text: string; busy: boolean } | null>(null);
+  const composing = useAppStore((st) => st.chat.composing[conversationId]);
+  const versions = useAppStore((st) => st.chat.versions);
+  const reactionUse = useAppStore((st) => st.chat.reactionUse);
+  const [picking, setPicking] = useState<{ timetoken: string; mine: readonly string[] } | null>(null);
   const members = conversation?.members ?? [];
   const lines = useMemo(() => membershipLines(history, selfUserId, (p) => isNewContact(p, trust)), [history, selfUserId, trust]);
   // Senders are named from the members, then from everyone the verified history names (former members keep their name).
@@ -64,8 +69,10 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
     const at = Math.max(now, Date.now());
     const made = withLocalMarks(timelineRows(view, lines, people, selfUserId, { entries, delivered }), forwardedIds, discarded);
     const shown = readable ? made : withoutReaders(made);
-    return layoutTimeline(withExpiry(readReceipts ? shown : withoutReceipts(shown), timers, new Set(expired), at), at);
-  }, [view, lines, people, selfUserId, entries, delivered, timers, expired, now, readReceipts, readable, forwardedIds, discarded]);
+    // Previous versions main's store answered (after a restart memory holds none) replace what memory holds.
+    const versioned = shown.map((r) => (r.kind === 'message' && versions[r.messageId] !== undefined ? { ...r, versions: versions[r.messageId] } : r));
+    return layoutTimeline(withExpiry(readReceipts ? versioned : withoutReceipts(versioned), timers, new Set(expired), at), at);
+  }, [view, lines, people, selfUserId, entries, delivered, timers, expired, now, readReceipts, readable, forwardedIds, discarded, versions]);
   // Whether anyone else can read it: asked when the conversation opens and when its members change (and after each send).
   const memberKey = members.map((m) => m.userId).join(',');
   useEffect(() => {
@@ -117,12 +124,39 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
         onCopy={(text) => void navigator.clipboard?.writeText(text).catch(() => undefined)}
         onForward={(text) => setForwarding({ text, busy: false })}
         onDiscard={(id) => s.discardFailed(conversationId, id as Parameters<typeof s.discardFailed>[1])}
+        onReply={(id) => s.startReply(conversationId, id as MessageId)}
+        onEdit={(id) => s.startEdit(conversationId, id as MessageId)}
+        onDeleteForEveryone={(id) => void s.deleteForEveryone(conversationId, id as MessageId)}
+        onDeleteForMe={(id) => void s.deleteForMe(conversationId, id as MessageId)}
+        onJump={(tt) => void s.revealMessage(conversationId, tt)}
+        onShowVersions={(id) => void s.loadVersions(conversationId, id as MessageId)}
+        composing={
+          composing === undefined
+            ? null
+            : {
+                label: composing.mode === 'edit' ? 'Editing your message' : `Replying to ${nameOf(composing.senderUser, people, selfUserId)}`,
+                text: composing.text,
+              }
+        }
+        onCancelComposing={() => s.cancelComposing(conversationId)}
+        onOpenPicker={(timetoken, mine) => setPicking({ timetoken, mine })}
         onSeen={(keys) => {
           const seen = new Set(keys);
           const newest = newestSeen(rows.flatMap((r) => (r.kind === 'message' && seen.has(r.key) ? [r.timetoken] : [])));
           if (newest !== undefined) void s.markSeen(conversationId, newest, readReceipts);
         }}
       />
+      {picking !== null && (
+        <ReactionPicker
+          used={reactionUse}
+          mine={picking.mine}
+          onClose={() => setPicking(null)}
+          onPick={(value, mine) => {
+            setPicking(null);
+            void s.toggleReaction(conversationId, picking.timetoken, value, mine);
+          }}
+        />
+      )}
       {forwarding !== null && (
         <ForwardDialog
           text={forwarding.text}

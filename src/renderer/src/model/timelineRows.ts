@@ -64,6 +64,13 @@ export type TimelineRow =
       readonly queued?: QueuedLabel;
       /** Under a disappearing timer: the time left, in words (model/disappearing.ts). */
       readonly expiresIn?: string;
+      /** A reply: what it quotes — author and text, or `text` undefined when the original is not available. */
+      readonly reply?: { readonly messageId: string; readonly timetoken?: string; readonly author?: string; readonly text?: string };
+      /** Its author edited it ("edited"); `versions` (the author's own only) lists the earlier texts, oldest first. */
+      readonly edited?: boolean;
+      readonly versions?: readonly string[];
+      /** Deleted for everyone by its author: "This message was deleted", no text. */
+      readonly deleted?: boolean;
     }
   | { readonly kind: 'pending'; readonly key: string; readonly text: string }
   | { readonly kind: 'rejected'; readonly key: string; readonly text: string; readonly code: string }
@@ -74,6 +81,7 @@ export type TimelineRow =
 export function rejectedText(code: string): string {
   if (code === 'sender_removed' || code === 'sender_revoked' || code === 'signer_not_member') return TRUST_SENTENCES[code]!;
   if (code === 'unsupported_body') return 'This message holds content this version of the app cannot show.';
+  if (code === 'not_author') return 'Someone tried to edit or delete a message that is not theirs. It was refused and nothing changed.';
   return 'This message could not be verified and is not shown. Tell your IT team if this keeps happening.';
 }
 
@@ -96,8 +104,27 @@ export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId:
         author: nameOf(item.senderUser, members, selfUserId),
         avatarName: nameOf(item.senderUser, members, null),
         mine,
-        text: messageText(item.message),
+        text: item.deleted === true ? '' : messageText(item.message),
         sentAt: item.message.sentAt,
+        ...(item.replyTo === undefined || item.deleted === true
+          ? {}
+          : {
+              reply: {
+                messageId: item.replyTo.id,
+                ...(item.replyTo.original === undefined
+                  ? {}
+                  : {
+                      ...(item.replyTo.original.timetoken === undefined ? {} : { timetoken: item.replyTo.original.timetoken }),
+                      author: nameOf(item.replyTo.original.senderUser, members, selfUserId),
+                      text: item.replyTo.original.text,
+                    }),
+              },
+            }),
+        ...(item.edited === true && item.deleted !== true ? { edited: true } : {}),
+        ...(mine && item.edited === true && item.deleted !== true && item.versions !== undefined
+          ? { versions: item.versions.slice(0, -1).map((v) => v.text) }
+          : {}),
+        ...(item.deleted === true ? { deleted: true } : {}),
         delivery: mine && delivery === 'sent' && readBy.length > 0 ? 'read' : delivery,
         failure: item.delivery?.state === 'failed' ? item.delivery.message : null,
         reactions: item.reactions.map((r) => ({

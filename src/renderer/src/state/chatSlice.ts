@@ -56,6 +56,12 @@ export interface ChatSlice {
     forwarded: Record<string, true>;
     /** Failed sends this user deleted (never published; no longer shown). */
     discarded: Record<string, true>;
+    /** Per conversation, the message the composer replies to or edits (the draft is the reply, or the new text). */
+    composing: Record<string, Composing>;
+    /** Previous versions of this user's edited messages, as main's store keeps them (oldest first), once asked. */
+    versions: Record<string, readonly string[]>;
+    /** How often this user reacted with each value this session (the picker shows the most used first). */
+    reactionUse: Record<string, number>;
   };
   startChat(self: Parameters<NonNullable<StoreEnv['startChat']>>[0]): Promise<void>;
   attachChat(port: ChatPort): void;
@@ -84,6 +90,18 @@ export interface ChatSlice {
   /** Asks main whether any other member has a device that can read this conversation (after opening it, after a send). */
   loadReaders(id: ConversationId): Promise<void>;
   toggleReaction(id: ConversationId, timetoken: string, value: string, mine: boolean): Promise<void>;
+  /** The composer replies to this message (a quoted preview above it) until sent or cancelled. */
+  startReply(id: ConversationId, messageId: MessageId): void;
+  /** The composer edits this message of this user (its text in the draft) until sent or cancelled. */
+  startEdit(id: ConversationId, messageId: MessageId): void;
+  /** Back to a new message (an edit's draft is cleared; a reply's kept). */
+  cancelComposing(id: ConversationId): void;
+  /** Deletes one of this user's messages for everyone (a signed `delete`; docs/protocol.md §7.7). */
+  deleteForEveryone(id: ConversationId, messageId: MessageId): Promise<void>;
+  /** Deletes a message on this device only. */
+  deleteForMe(id: ConversationId, messageId: MessageId): Promise<void>;
+  /** Asks main for the previous versions of one of this user's edited messages. */
+  loadVersions(id: ConversationId, messageId: MessageId): Promise<void>;
   loadOutbox(id: ConversationId): Promise<void>;
   retryQueued(id: ConversationId, messageId: MessageId): Promise<void>;
   deleteQueued(id: ConversationId, messageId: MessageId): Promise<void>;
@@ -96,6 +114,15 @@ export interface ChatSlice {
   revealMessage(id: ConversationId, timetoken: string, onFound?: () => void): Promise<RevealOutcome>;
   /** The timeline showed the jump `seq`: forget it (returning to the conversation later does not jump again). */
   consumeReveal(seq: number): void;
+}
+
+/** What the composer is doing besides a new message: a reply (with the quoted text) or an edit. */
+export interface Composing {
+  readonly mode: 'reply' | 'edit';
+  readonly messageId: MessageId;
+  /** The quoted (reply) or edited text, for the preview above the composer. */
+  readonly text: string;
+  readonly senderUser: string;
 }
 
 /** A message the timeline scrolls to and highlights. */
@@ -117,7 +144,7 @@ export const REVEAL_MAX = 2_000;
 
 /** The bridge calls of main's offline queue. */
 export type OutboxBridge = Pick<BridgeClient, 'queueMessage' | 'listOutbox' | 'retryQueued' | 'deleteQueued'> &
-  Partial<Pick<BridgeClient, 'conversationReaders'>>;
+  Partial<Pick<BridgeClient, 'conversationReaders' | 'messageVersions'>>;
 
 export const initialChatState: ChatSlice['chat'] = {
   status: 'off',
@@ -135,6 +162,9 @@ export const initialChatState: ChatSlice['chat'] = {
   readers: {},
   forwarded: {},
   discarded: {},
+  composing: {},
+  versions: {},
+  reactionUse: {},
 };
 
 /** A new message id as the pipeline makes them (16 random bytes, base64url). */
@@ -308,11 +338,67 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
           }
           return;
         }
+        const composing = get().chat.composing[id];
         await guarded(async (p) => {
           patch({ drafts: { ...get().chat.drafts, [id]: '' } });
           void p.setTyping(id, false).catch(() => {});
-          await publish(p, id, text);
+          if (composing === undefined) return publish(p, id, text);
+          const { [id]: _done, ...rest } = get().chat.composing;
+          patch({ composing: rest });
+          try {
+            if (composing.mode === 'edit') {
+              if (p.edit === undefined) throw new Error('editing is not available');
+              if (text !== composing.text) await p.edit(id, composing.messageId, text);
+              return;
+            }
+            if (p.reply === undefined) throw new Error('replies are not available');
+            await p.reply(id, composing.messageId, text);
+          } catch (e) {
+            // Nothing went out: the draft and what it was doing come back.
+            patch({ drafts: { ...get().chat.drafts, [id]: text }, composing: { ...get().chat.composing, [id]: composing } });
+            throw e;
+          }
         });
+      },
+      startReply(id, messageId) {
+        const item = get().chat.views[id]?.items.find((i) => i.kind === 'message' && i.id === messageId);
+        if (item?.kind !== 'message' || item.deleted === true) return;
+        const text = item.message.type === 'string' ? item.message.body : '';
+        patch({ composing: { ...get().chat.composing, [id]: { mode: 'reply', messageId, text, senderUser: item.senderUser } } });
+      },
+      startEdit(id, messageId) {
+        const item = get().chat.views[id]?.items.find((i) => i.kind === 'message' && i.id === messageId);
+        if (item?.kind !== 'message' || item.senderUser !== selfUserId || item.deleted === true || item.message.type !== 'string') return;
+        const text = item.message.body;
+        patch({
+          composing: { ...get().chat.composing, [id]: { mode: 'edit', messageId, text, senderUser: item.senderUser } },
+          drafts: { ...get().chat.drafts, [id]: text },
+        });
+      },
+      cancelComposing(id) {
+        const composing = get().chat.composing[id];
+        if (composing === undefined) return;
+        const { [id]: _gone, ...rest } = get().chat.composing;
+        patch({ composing: rest, ...(composing.mode === 'edit' ? { drafts: { ...get().chat.drafts, [id]: '' } } : {}) });
+      },
+      deleteForEveryone: (id, messageId) =>
+        guarded(async (p) => {
+          if (p.deleteForEveryone === undefined) throw new Error('deleting is not available');
+          await p.deleteForEveryone(id, messageId);
+        }),
+      deleteForMe: (id, messageId) =>
+        guarded(async (p) => {
+          if (p.deleteForMe === undefined) throw new Error('deleting is not available');
+          await p.deleteForMe(id, messageId);
+        }),
+      async loadVersions(id, messageId) {
+        if (bridge?.messageVersions === undefined) return;
+        try {
+          const versions = await bridge.messageVersions(id, messageId);
+          patch({ versions: { ...get().chat.versions, [messageId]: versions.slice(0, -1).map((v) => v.text) } });
+        } catch (e) {
+          patch({ error: toUiError(e) });
+        }
       },
       async forwardMessage(to, text) {
         const body = sendableDraft(text);
@@ -379,7 +465,13 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
           else patch({ error: toUiError(e) });
         }
       },
-      toggleReaction: (id, timetoken, value, mine) => guarded((p) => (mine ? p.unreact(id, timetoken, value) : p.react(id, timetoken, value))),
+      toggleReaction: (id, timetoken, value, mine) =>
+        guarded(async (p) => {
+          if (mine) return p.unreact(id, timetoken, value);
+          await p.react(id, timetoken, value);
+          const use = get().chat.reactionUse;
+          patch({ reactionUse: { ...use, [value]: (use[value] ?? 0) + 1 } });
+        }),
       async loadOutbox(id) {
         if (bridge === undefined) return;
         try {

@@ -12,10 +12,12 @@ import type { ReadMarkerStore } from '../model/readMarker';
 export type ChatPort = Pick<
   Messaging,
   'join' | 'leave' | 'catchUp' | 'loadOlder' | 'send' | 'retry' | 'setTyping' | 'markRead' | 'react' | 'unreact' | 'view' | 'onChange' | 'onError' | 'dispose'
-> & {
-  /** Fetches a fresh transport token from main; true when it differs from the one in use. */
-  refreshAccess?(): Promise<boolean>;
-};
+> &
+  /** Replies, edits and deletes (docs/messaging.md §Replies, edits and deletes); absent in a host without them. */
+  Partial<Pick<Messaging, 'reply' | 'edit' | 'deleteForEveryone' | 'deleteForMe'>> & {
+    /** Fetches a fresh transport token from main; true when it differs from the one in use. */
+    refreshAccess?(): Promise<boolean>;
+  };
 
 export interface StoreEnv {
   events: BridgeEvents;

@@ -1,0 +1,33 @@
+/**
+ * IPC schemas for replies, edits and deletes (docs/desktop.md "Replies, edits and deletes"; docs/protocol.md
+ * §7.7): the chat action an opened envelope carries, what main's store applied to a message, and the
+ * arguments of `sealChatAction`, `deleteForMe` and `messageVersions`.
+ */
+import { z } from 'zod';
+import { ConversationIdSchema, MessageIdSchema, UserIdSchema } from '../../ids';
+import { MAX_CHAT_TEXT } from '../../protocol/chatAction';
+
+const text = z.string().min(1).max(MAX_CHAT_TEXT);
+
+/** The chat action of an opened `reply` / `edit` / `delete` envelope. */
+export const chatActionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('reply'), replyTo: MessageIdSchema, text }),
+  z.strictObject({ kind: z.literal('edit'), target: MessageIdSchema, text }),
+  z.strictObject({ kind: z.literal('delete'), target: MessageIdSchema }),
+]);
+
+/** What main's store applied to a message: the current edit's version, deleted for everyone, or for me. */
+export const chatStateSchema = z.strictObject({
+  edited: z.strictObject({ sentAt: z.number().int().min(0), id: z.string().max(64) }).optional(),
+  deleted: z.literal(true).optional(),
+  hidden: z.literal(true).optional(),
+});
+
+/** `deleteForMe(conversationId, messageId)` and `messageVersions(conversationId, messageId)`. */
+export const messageRefArgsSchema = z.tuple([ConversationIdSchema, MessageIdSchema]);
+
+/** One version of an edited message (version 0 is the original), oldest first. */
+export const messageVersionSchema = z.strictObject({ id: z.string().max(64), sentAt: z.number().int().min(0), text: z.string(), author: UserIdSchema });
+
+/** At most this many versions are answered. */
+export const MAX_VERSIONS = 100;
