@@ -50,17 +50,20 @@ export const openManyArgsSchema = z.tuple([
   z.array(receivedAtSchema).max(OPEN_BATCH_MAX).optional(),
 ]);
 
+/** An opened message: its plaintext and who sent it under which key version (live and stored alike). */
+const openedSchema = z.object({
+  kind: z.literal('ok'),
+  plaintext: bridgePlaintextSchema,
+  senderDevice: DeviceIdSchema,
+  senderUser: UserIdSchema,
+  keyVersion: z.number().int(),
+  /** A reply, edit or delete (docs/protocol.md §7.7), and what main's store applied (schemas/chat.ts). */
+  chat: chatActionSchema.optional(),
+  state: chatStateSchema.optional(),
+});
+
 export const openOutcomeSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('ok'),
-    plaintext: bridgePlaintextSchema,
-    senderDevice: DeviceIdSchema,
-    senderUser: UserIdSchema,
-    keyVersion: z.number().int(),
-    /** A reply, edit or delete (docs/protocol.md §7.7), and what main's store applied (schemas/chat.ts). */
-    chat: chatActionSchema.optional(),
-    state: chatStateSchema.optional(),
-  }),
+  openedSchema,
   z.object({ kind: z.literal('pending'), keyVersion: z.number().int() }),
   z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
 ]);
@@ -115,18 +118,7 @@ export const storedActionSchema = z.object({
 /** One stored message as main kept it when it opened the envelope: opened, or refused with its code. */
 export const storedMessageSchema = z.object({
   timetoken: z.string().regex(/^\d{1,20}$/),
-  outcome: z.discriminatedUnion('kind', [
-    z.object({
-      kind: z.literal('ok'),
-      plaintext: bridgePlaintextSchema,
-      senderDevice: DeviceIdSchema,
-      senderUser: UserIdSchema,
-      keyVersion: z.number().int(),
-      chat: chatActionSchema.optional(),
-      state: chatStateSchema.optional(),
-    }),
-    z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() }),
-  ]),
+  outcome: z.discriminatedUnion('kind', [openedSchema, z.object({ kind: z.literal('rejected'), code: z.string(), message: z.string() })]),
   /** Its stored reactions and receipts (`historyPage`); absent when none. At most 256 (the store's bound). */
   actions: z.array(storedActionSchema).max(256).optional(),
 });
