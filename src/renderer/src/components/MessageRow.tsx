@@ -15,7 +15,8 @@
  * or was deleted); an edited message is labelled "edited" (for its author, a button showing the previous
  * versions); a deleted one reads "This message was deleted".
  */
-import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { Fragment, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { messageSegments } from '../model/messageLinks';
 import type { DisplayRow, MessageDisplay } from '../model/timelineLayout';
 import { MessageMenu, type MessageMenuItem } from './MessageMenu';
 import { NewContactBadge } from './NewContactBadge';
@@ -200,7 +201,7 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
           </p>
         ) : (
           <p className="message-text" dir="auto" data-testid="message-text">
-            {row.text}
+            <MessageBody text={row.text} />
           </p>
         )}
         {row.edited === true &&
@@ -319,6 +320,24 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
           />
         )}
       </article>
+    </>
+  );
+}
+
+/** A message's text with its web links clickable (model/messageLinks.ts); main decides where a link may open. */
+function MessageBody({ text }: { text: string }) {
+  const segments = useMemo(() => messageSegments(text), [text]);
+  return (
+    <>
+      {segments.map((s, i) =>
+        s.kind === 'text' ? (
+          <Fragment key={i}>{s.text}</Fragment>
+        ) : (
+          <a key={i} href={s.href} title={s.title} target="_blank" rel="noopener noreferrer" data-testid="message-link">
+            {s.text}
+          </a>
+        ),
+      )}
     </>
   );
 }
