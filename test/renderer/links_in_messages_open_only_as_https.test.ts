@@ -14,7 +14,12 @@ describe('links in messages', () => {
     const segments = messageSegments(text);
     expect(segments.map((s) => s.text).join('')).toBe(text);
     expect(links(text)).toEqual([
-      { kind: 'link', text: 'https://wiki.corp.example/launch?tab=2', href: 'https://wiki.corp.example/launch?tab=2', title: 'https://wiki.corp.example/launch?tab=2' },
+      {
+        kind: 'link',
+        text: 'https://wiki.corp.example/launch?tab=2',
+        href: 'https://wiki.corp.example/launch?tab=2',
+        title: 'https://wiki.corp.example/launch?tab=2',
+      },
       { kind: 'link', text: 'example.org', href: 'https://example.org/', title: 'https://example.org/' },
     ]);
   });
@@ -27,7 +32,11 @@ describe('links in messages', () => {
     ['credentials in the URL', 'https://alice:secret@corp.example/'],
   ])('offers no link for %s', (_name, text) => {
     expect(links(text)).toEqual([]);
-    expect(messageSegments(text).map((s) => s.text).join('')).toBe(text);
+    expect(
+      messageSegments(text)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe(text);
   });
 
   it('shows a look-alike host as the browser reads it (punycode) on hover', () => {
@@ -39,7 +48,11 @@ describe('links in messages', () => {
   it(`makes at most ${MAX_LINKS} links of one message clickable; the rest stays text`, () => {
     const text = Array.from({ length: MAX_LINKS + 5 }, (_, i) => `https://h${i}.example`).join(' ');
     expect(links(text)).toHaveLength(MAX_LINKS);
-    expect(messageSegments(text).map((s) => s.text).join('')).toBe(text);
+    expect(
+      messageSegments(text)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe(text);
   });
 
   it('a text without links is one text segment, an empty text too', () => {
