@@ -3,6 +3,7 @@
  * the picker from the message menu ("React with another emoji…"), picks 🚀, then types 🦄 as "any other
  * emoji" — several reactions of one user on one message; the picker lists what he used first next time.
  * Alice sees both with their counts and who reacted. axe finds nothing serious or critical with the picker open.
+ * Then the composer's emoji button (issue [ui]): the emoji goes where the caret was, and the caret after it.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -57,4 +58,22 @@ test('react with any emoji from the picker, several per user, with who reacted',
   // Alice sees both, with who reacted.
   await expect(sentA.getByTestId('reaction')).toHaveText(['🚀 1', '🦄 1'], { timeout: 15_000 });
   await expect(sentA.getByTestId('reaction').first()).toHaveAttribute('title', '🚀 by Bob');
+
+  // The composer's emoji button puts the emoji where the caret was, and the caret after it.
+  await composer.fill('party time');
+  await a.getByRole('button', { name: 'Insert an emoji' }).click();
+  const emoji = a.getByRole('dialog', { name: 'Insert an emoji' });
+  await expect(emoji).toBeVisible();
+  const audited = await new AxeBuilder({ page: a }).analyze();
+  expect(audited.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  await emoji.getByRole('button', { name: 'Insert 🎉' }).click();
+  await expect(emoji).toBeHidden();
+  await expect(composer).toHaveValue('party time🎉');
+  await expect(composer).toBeFocused();
+  await composer.press('Home');
+  await a.getByRole('button', { name: 'Insert an emoji' }).click();
+  await emoji.getByRole('button', { name: 'Insert 🚀' }).click();
+  await expect(composer).toHaveValue('🚀party time🎉');
+  await composer.press('Enter');
+  await expect(b.getByRole('log').getByTestId('message-text').filter({ hasText: 'party time' })).toHaveText('🚀party time🎉', { timeout: 15_000 });
 });

@@ -6,10 +6,14 @@
  * the limit, refuses to send — the Send button is disabled and Enter does nothing — and says why.
  * While it replies to or edits a message, a preview of that message sits above it ("Replying to Alice",
  * "Editing your message") with a Cancel button; Escape in the text box cancels too.
+ * The emoji button opens a grid of emoji (the reaction picker's set); the one picked is put where the
+ * caret was, and the caret goes after it.
  */
-import { useId, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { composerKeyAction } from '../model/composerKeys';
 import { draftSize } from '../model/composerLimit';
+import { Dialog } from './Dialog';
+import { PICKER_EMOJI } from './ReactionPicker';
 import { Button } from './ui/Button';
 
 export interface ComposerProps {
@@ -29,6 +33,19 @@ export interface ComposerProps {
 export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSend, context, onCancelContext }: ComposerProps) {
   const id = useId();
   const hintId = useId();
+  const input = useRef<HTMLTextAreaElement>(null);
+  const [emoji, setEmoji] = useState(false);
+  function insert(text: string) {
+    const el = input.current;
+    const start = el?.selectionStart ?? value.length;
+    const end = el?.selectionEnd ?? value.length;
+    onChange(value.slice(0, start) + text + value.slice(end));
+    setEmoji(false);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(start + text.length, start + text.length);
+    });
+  }
   const size = maxBytes === undefined ? null : draftSize(value, maxBytes);
   const over = size?.over ?? false;
   function send() {
@@ -73,6 +90,7 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
         {context != null ? context.label : 'Message'}
       </label>
       <textarea
+        ref={input}
         id={id}
         value={value}
         rows={2}
@@ -84,9 +102,40 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
         onKeyDown={onKeyDown}
         data-testid="composer-input"
       />
-      <Button type="submit" variant="primary" disabled={disabled || over || value.trim() === ''} data-testid="composer-send">
-        Send
-      </Button>
+      <div className="composer-actions">
+        <Button
+          variant="ghost"
+          disabled={disabled}
+          aria-label="Insert an emoji"
+          aria-haspopup="dialog"
+          onClick={() => setEmoji(true)}
+          data-testid="composer-emoji"
+        >
+          🙂
+        </Button>
+        <Button type="submit" variant="primary" disabled={disabled || over || value.trim() === ''} data-testid="composer-send">
+          Send
+        </Button>
+      </div>
+      {emoji && (
+        <Dialog title="Insert an emoji" onClose={() => setEmoji(false)} testId="composer-emoji-picker">
+          <div className="reaction-grid" role="group" aria-label="Emoji">
+            {PICKER_EMOJI.map((v, i) => (
+              <button
+                key={v}
+                type="button"
+                className="reaction-choice"
+                aria-label={`Insert ${v}`}
+                onClick={() => insert(v)}
+                data-autofocus={i === 0 ? true : undefined}
+                data-testid="composer-emoji-choice"
+              >
+                {v}
+              </button>
+            ))}
+          </div>
+        </Dialog>
+      )}
       <p id={hintId} className={`muted composer-hint${over && !disabled ? ' over' : ''}`}>
         <span data-testid="composer-hint">{sentence}</span>
         {size !== null && size.near && (
