@@ -104,6 +104,15 @@ test('reply, edit and delete for everyone reach the other side and survive a res
   // Alice deletes the other one for everyone.
   await messageIn(a, 'wrong chat, sorry').getByRole('button', { name: 'More actions' }).click();
   await a.getByRole('menu').getByRole('menuitem', { name: 'Delete for everyone' }).click();
+  // Asked first, Cancel focused; Escape keeps the message; the second time it is confirmed.
+  const confirm = a.getByRole('dialog', { name: 'Delete for everyone?' });
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await a.keyboard.press('Escape');
+  await expect(confirm).toBeHidden();
+  await expect(a.getByRole('log').getByTestId('message-text').filter({ hasText: 'wrong chat, sorry' })).toBeVisible();
+  await messageIn(a, 'wrong chat, sorry').getByRole('button', { name: 'More actions' }).click();
+  await a.getByRole('menu').getByRole('menuitem', { name: 'Delete for everyone' }).click();
+  await confirm.getByRole('button', { name: 'Delete for everyone' }).click();
   await expect(a.getByTestId('message-deleted')).toHaveText('This message was deleted', { timeout: 15_000 });
 
   // Bob sees the edit (and his reply's quote follows it) and the delete.

@@ -1,8 +1,8 @@
 /**
  * Presentational: an inline confirmation for an action that cannot be undone (removing a member, revoking a
  * device, leaving a conversation). It names who or what is affected and what follows, as an alertdialog
- * inside the open panel; focus moves to "Cancel" (the safe choice), Escape cancels, and the danger button
- * says exactly what it does.
+ * inside the open panel (or a Dialog: "Cancel" is its autofocus control too); focus moves to "Cancel" (the
+ * safe choice), Escape cancels, and the danger button says exactly what it does.
  */
 import { useEffect, useId, useRef } from 'react';
 
@@ -35,7 +35,7 @@ export function ConfirmAction({ text, confirmLabel, onConfirm, onCancel, testId 
     >
       <p id={textId}>{text}</p>
       <div className="confirm-actions">
-        <button type="button" ref={cancel} onClick={onCancel}>
+        <button type="button" ref={cancel} onClick={onCancel} data-autofocus>
           Cancel
         </button>
         <button type="button" className="danger" onClick={onConfirm} data-testid={testId === undefined ? undefined : `${testId}-button`}>

@@ -6,6 +6,8 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ConversationId, MessageId } from '../../../common/ids';
 import { MAX_BRIDGE_BODY } from '../../../common/ipc/schemas/messages';
 import { ChatView } from '../components/ChatView';
+import { ConfirmAction } from '../components/ConfirmAction';
+import { Dialog } from '../components/Dialog';
 import { ForwardDialog } from '../components/ForwardDialog';
 import { ReactionPicker } from '../components/ReactionPicker';
 import { chatTrust } from '../model/chatTrust';
@@ -57,6 +59,8 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const versions = useAppStore((st) => st.chat.versions);
   const reactionUse = useAppStore((st) => st.chat.reactionUse);
   const [picking, setPicking] = useState<{ timetoken: string; mine: readonly string[] } | null>(null);
+  /** The message waiting for "Delete for everyone" to be confirmed. */
+  const [deleting, setDeleting] = useState<MessageId | null>(null);
   const members = conversation?.members ?? [];
   const lines = useMemo(() => membershipLines(history, selfUserId, (p) => isNewContact(p, trust)), [history, selfUserId, trust]);
   // Senders are named from the members, then from everyone the verified history names (former members keep their name).
@@ -126,7 +130,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
         onDiscard={(id) => s.discardFailed(conversationId, id as Parameters<typeof s.discardFailed>[1])}
         onReply={(id) => s.startReply(conversationId, id as MessageId)}
         onEdit={(id) => s.startEdit(conversationId, id as MessageId)}
-        onDeleteForEveryone={(id) => void s.deleteForEveryone(conversationId, id as MessageId)}
+        onDeleteForEveryone={(id) => setDeleting(id as MessageId)}
         onDeleteForMe={(id) => void s.deleteForMe(conversationId, id as MessageId)}
         onJump={(tt) => void s.revealMessage(conversationId, tt)}
         onShowVersions={(id) => void s.loadVersions(conversationId, id as MessageId)}
@@ -156,6 +160,20 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
             void s.toggleReaction(conversationId, picking.timetoken, value, mine);
           }}
         />
+      )}
+      {deleting !== null && (
+        <Dialog title="Delete for everyone?" onClose={() => setDeleting(null)} testId="confirm-delete-for-everyone">
+          <ConfirmAction
+            text="This message will be removed from the conversation on every member's devices. People who already read it may have seen it. This cannot be undone."
+            confirmLabel="Delete for everyone"
+            onCancel={() => setDeleting(null)}
+            onConfirm={() => {
+              const id = deleting;
+              setDeleting(null);
+              void s.deleteForEveryone(conversationId, id);
+            }}
+          />
+        </Dialog>
       )}
       {forwarding !== null && (
         <ForwardDialog
