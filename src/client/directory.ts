@@ -186,6 +186,18 @@ export class Directory {
   }
 
   /**
+   * The devices of `userId` this session has already verified under `accountKey` and that are not revoked,
+   * with no request (a conversation's lookups fill it). The safety screen reads the company identity here,
+   * so opening it for every member of a large group asks the key service nothing.
+   */
+  knownDevicesOf(userId: string, accountKey: Uint8Array): TrustedDevice[] {
+    const keyText = toBase64Url(accountKey);
+    return [...this.verified.values()]
+      .filter((v) => v.device.userId === userId && v.accountKey === keyText && v.device.revokedAt === undefined)
+      .map((v) => v.device);
+  }
+
+  /**
    * `devicesOf` for many users in one directory request (a rotation's recipients): every user's
    * unrevoked devices whose certificates verify under that user's trusted key, by user id. Throws
    * NotFoundError for an unknown user or one without an identity key.

@@ -24,8 +24,8 @@ export interface ContactTrust {
   readonly ownCode: string;
   /**
    * The contact's company identity (issuer + subject of the organisation's OpenID provider), when every
-   * device of theirs whose certificate verifies under the trusted account key carries the same one (§4);
-   * null otherwise (no company sign-in, no device, or devices that disagree).
+   * device of theirs this session verified under the trusted account key carries the same one (§4); null
+   * otherwise (no company sign-in, no device met yet — no shared conversation — or devices that disagree).
    */
   readonly companyIdentity: { readonly issuer: string; readonly subject: string } | null;
 }
@@ -89,8 +89,9 @@ export async function contactTrust(
     safetyNumber: sn.display,
     qrPayload: sn.qrPayload,
     ownCode: grouped(await halfDigits(provider, self)),
-    // Only while the pinned key is the one the devices verify under; a changed key shows none until accepted.
-    companyIdentity: directory.trustState(userId) === 'changed' ? null : companyIdentityOf(await directory.devicesOf(userId)),
+    // From the devices this session verified (no request: it works offline and costs nothing per member);
+    // only while the pinned key is the one they verify under, so a changed key shows none until accepted.
+    companyIdentity: directory.trustState(userId) === 'changed' ? null : companyIdentityOf(directory.knownDevicesOf(userId, theirs)),
   };
 }
 

@@ -78,10 +78,13 @@ describe('device certificates carry the verified company identity', { timeout: 1
     const grace = await signedInWithSso(GRACE);
     const alan = await signedInWithSso(ALAN);
     const graceId = grace.session().userId as UserId;
-    const [device] = await signedInOf(alan).directory.devicesOf(graceId);
-    expect(device?.certificate.sso).toEqual({ iss: idp.issuer, sub: GRACE.sub });
+    // Before they share a conversation Alan's device has not looked Grace's devices up: nothing to show yet.
+    expect((await alan.contactTrust(graceId)).companyIdentity).toBeNull();
+    await alan.createConversation({ kind: 'direct', members: [graceId] });
     const trust = await alan.contactTrust(graceId);
     expect(trust.companyIdentity).toEqual({ issuer: idp.issuer, subject: GRACE.sub });
+    const [device] = await signedInOf(alan).directory.devicesOf(graceId);
+    expect(device?.certificate.sso).toEqual({ iss: idp.issuer, sub: GRACE.sub });
   });
 
   it("attack: an account enrolling a device that claims another employee's company identity is refused, and nothing is registered", async () => {
