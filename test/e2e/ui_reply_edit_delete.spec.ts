@@ -112,7 +112,7 @@ test('reply, edit and delete for everyone reach the other side and survive a res
   await expect(a.getByRole('log').getByTestId('message-text').filter({ hasText: 'wrong chat, sorry' })).toBeVisible();
   await messageIn(a, 'wrong chat, sorry').getByRole('button', { name: 'More actions' }).click();
   await a.getByRole('menu').getByRole('menuitem', { name: 'Delete for everyone' }).click();
-  await confirm.getByRole('button', { name: 'Delete for everyone' }).click();
+  await confirm.getByRole('button', { name: 'Delete for everyone', exact: true }).click();
   await expect(a.getByTestId('message-deleted')).toHaveText('This message was deleted', { timeout: 15_000 });
 
   // Bob sees the edit (and his reply's quote follows it) and the delete.

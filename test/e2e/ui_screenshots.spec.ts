@@ -91,7 +91,7 @@ async function capture(page: Page, view: string): Promise<void> {
       mask: changingRegions(page),
       animations: 'disabled',
       caret: 'hide',
-      maxDiffPixels: 100,
+      maxDiffPixels: 20,
     });
     await page.screenshot({ path: join(shots, `${view}-${theme}.png`), animations: 'disabled', caret: 'hide' });
     await hideChanging(page, false);

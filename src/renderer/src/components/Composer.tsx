@@ -111,7 +111,12 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
           onClick={() => setEmoji(true)}
           data-testid="composer-emoji"
         >
-          🙂
+          <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+            <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeWidth="1.8" />
+            <circle cx="9" cy="10" r="1.2" fill="currentColor" />
+            <circle cx="15" cy="10" r="1.2" fill="currentColor" />
+            <path d="M8.2 14.2a4.5 4.5 0 0 0 7.6 0" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+          </svg>
         </Button>
         <Button type="submit" variant="primary" disabled={disabled || over || value.trim() === ''} data-testid="composer-send">
           Send

@@ -36,7 +36,8 @@ const STATE_TEXT = { verified: 'Verified', unverified: 'Not verified', changed: 
 
 export function SecurityPanel(props: SecurityPanelProps) {
   const { conversation: c } = props;
-  const others = c.members.filter((m) => m.userId !== props.selfUserId);
+  // By name, as people look for them (the conversation's order follows random user ids).
+  const others = c.members.filter((m) => m.userId !== props.selfUserId).sort((x, y) => x.displayName.localeCompare(y.displayName));
   const focus = props.focusUserId ?? (c.kind === 'direct' ? (others[0]?.userId ?? null) : null);
   const focused = focus === null ? undefined : props.trust[focus];
   const focusedName = others.find((m) => m.userId === focus)?.displayName ?? '';

@@ -71,7 +71,8 @@ export function membershipLines(
           break;
         }
         line(`${actor} created the group`);
-        const shown = others.length <= GENESIS_LINES_MAX ? others : others.filter(fresh);
+        // By name, not by the statement's order (which follows random user ids): the lines read the same every time.
+        const shown = (others.length <= GENESIS_LINES_MAX ? others : others.filter(fresh)).slice().sort((x, y) => x.displayName.localeCompare(y.displayName));
         if (shown.length < others.length) line(`${actor} added ${others.length} people`, ':all');
         for (const m of shown) line(`${actor} added ${object(m, selfUserId)}${m.role === 'admin' ? ' as an admin' : ''}`, `:${m.userId}`, m);
         break;
