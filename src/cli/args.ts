@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { recordedLocalStack } from '../localStack/index';
 import { UsageError } from './errors';
+import { shieldIds, unshield, unshieldValues } from '../node/cliIds';
 
 export interface CliArgs {
   readonly profile: string;
@@ -41,7 +42,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: shieldIds(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -70,8 +71,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
-  const v = parsed.values;
-  const [command = v.help ? 'help' : '', ...rest] = parsed.positionals;
+  const v = unshieldValues(parsed.values);
+  const [command = v.help ? 'help' : '', ...rest] = parsed.positionals.map(unshield);
   if (command === '') throw new UsageError('no command given; try `help`');
   const home = env.SEED_HOME ?? join(homedir(), '.seed-messenger');
   const stack = v.server === undefined && env.SEED_SERVER === undefined ? recordedLocalStack(home) : null;

@@ -29,6 +29,7 @@ import { listUsers } from './store/users';
 import { CUSTODY_USAGE, runCustodyCommand } from './custody/adminCommands';
 import type { Kms } from './kms';
 import type { PubNubClient } from '../common/messaging/transport';
+import { shieldIds, unshield, unshieldValues } from '../node/cliIds';
 
 export class AdminUsageError extends AppError {
   constructor(message: string) {
@@ -58,7 +59,7 @@ export async function runAdmin(
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: shieldIds(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -73,7 +74,8 @@ export async function runAdmin(
   } catch (err) {
     throw new AdminUsageError(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
-  const { values, positionals } = parsed;
+  const values = unshieldValues(parsed.values);
+  const positionals = parsed.positionals.map(unshield);
   const [command, target, ...more] = positionals;
   const groupCommand = command === 'map-group' || command === 'unmap-group';
   const role = groupCommand ? more[0] : undefined;
