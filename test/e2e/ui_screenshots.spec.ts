@@ -7,9 +7,10 @@
  * `serious` or `critical` violation in either theme.
  *
  * Deterministic: a fixed viewport, and the pages' clocks set to Thursday 12 March 2026 (fake `Date`,
- * timers run normally) — 09:40 while the accounts are made, 09:41 just before the messages are sent, so
- * every time shown reads the same on every run. What still changes between runs: the avatars' colours (they
- * follow the account and conversation ids, which are random) and the local key service's port (hidden).
+ * timers run normally) — 09:40 while the accounts are made, 09:41:00 as each message is sent, and Alice's
+ * clock held at 09:41:30 during the captures — so every time shown reads the same on every run. What still
+ * changes between runs: the avatars' colours (they follow the account and conversation ids, which are
+ * random) and the local key service's port (hidden).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +110,8 @@ async function auditBoth(page: Page, view: string): Promise<void> {
 }
 
 async function send(page: Page, text: string): Promise<void> {
+  // Every message is sent at 09:41:00 by the page's clock, however long the walk took so far.
+  await page.clock.setSystemTime(MESSAGES_AT);
   const composer = page.getByTestId('composer-input');
   await expect(composer).toBeEnabled({ timeout: 15_000 });
   await composer.fill(text);
@@ -190,6 +193,10 @@ test('a new user reaches a group chat; every main view in light and dark, with n
   await expect(dm).toContainText('Sure, 12:30 at the usual place.');
   await expect(a.getByTestId('typing-indicator')).toHaveText('', { timeout: 15_000 });
   await a.getByTestId('composer-input').click();
+  // Alice's clock stops at 09:41:30 (timers still run): the list reads "now" for the last messages however
+  // long the captures take (a slow machine once passed 09:42 and the list read "09:41").
+  await a.clock.setFixedTime(new Date(MESSAGES_AT.getTime() + 30_000));
+  await expect(a.getByTestId('conversation-time')).toHaveText(['now', 'now'], { timeout: 30_000 });
   await capture(a, 'group-chat');
 
   await a.getByTestId('open-security').click();
