@@ -831,6 +831,24 @@ export class Client {
     await this.history?.hideForMe(conversationId, messageId);
   }
 
+  /**
+   * Keeps the composer's unsent text of a conversation in the encrypted local store (docs/client.md
+   * "Drafts"); an empty text deletes it. Only for a conversation this device knows (`draft_unknown_conversation`,
+   * nothing kept): a draft can be deleted for any id.
+   */
+  async saveDraft(conversationId: ConversationId, text: string): Promise<void> {
+    this.need();
+    if (text !== '' && this.state.get().membershipPins?.[conversationId] === undefined)
+      throw new AppError('draft_unknown_conversation', `this device knows no conversation ${conversationId}; no draft was kept`, 'not_found');
+    await this.history?.saveDraft(conversationId, text);
+  }
+
+  /** The kept drafts, newest first (none without a store). */
+  async drafts(): Promise<{ conversationId: ConversationId; text: string }[]> {
+    this.need();
+    return ((await this.history?.drafts()) ?? []).map(({ conversationId, text }) => ({ conversationId, text }));
+  }
+
   /** What edits and deletes did to some stored messages (message id → state; only those with one). */
   async chatStates(conversationId: ConversationId, ids: readonly MessageId[]): Promise<Map<MessageId, ChatState>> {
     this.need();

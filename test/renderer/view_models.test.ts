@@ -84,6 +84,10 @@ describe('conversation rows', () => {
         unread: 0,
         lastTimetoken: '17000000000000001',
         lastAt: 1_700_000_000_000,
+        pinned: false,
+        muted: false,
+        markedUnread: false,
+        mentions: 0,
       },
       {
         conversationId: dm.conversationId,
@@ -94,6 +98,10 @@ describe('conversation rows', () => {
         unread: 2,
         lastTimetoken: '17000000000000000',
         lastAt: 1_700_000_000_000,
+        pinned: false,
+        muted: false,
+        markedUnread: false,
+        mentions: 0,
       },
     ]);
   });

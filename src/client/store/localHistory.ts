@@ -19,6 +19,7 @@ import type { Snapshot, SnapshotName } from './snapshots';
 import type { Outbox, OutboxLimits } from './outbox';
 import type { LocalStoreKey } from './storeKey';
 import type { ActionChange, StoredAction } from './annotationStore';
+import type { Draft } from './draftStore';
 
 /** The longest wait between two expiry sweeps (a sleeping machine's timers run late). */
 const SWEEP_MAX_WAIT_MS = 60_000;
@@ -129,6 +130,16 @@ export class LocalHistory {
   /** Deletes a message for this device only. */
   async hideForMe(conversationId: ConversationId, messageId: MessageId): Promise<void> {
     (await this.store()).hideForMe(conversationId, messageId);
+  }
+
+  /** Saves (or, when empty, deletes) a conversation's draft. */
+  async saveDraft(conversationId: ConversationId, text: string): Promise<void> {
+    (await this.store()).saveDraft(conversationId, text, Date.now());
+  }
+
+  /** The kept drafts, newest first. */
+  async drafts(): Promise<Draft[]> {
+    return (await this.store()).drafts();
   }
 
   /** What edits and deletes did to some stored messages. */

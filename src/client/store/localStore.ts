@@ -10,6 +10,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { AppError } from '../../common/errors';
 import type { ConversationId, DeviceId, MessageId, UserId } from '../../common/ids';
 import type { JsonValue, MessagePlaintext } from '../../common/protocol/plaintext';
 import type { TimerChange } from '../../common/protocol/disappearing';
@@ -32,6 +33,7 @@ import { OUTBOX_MIGRATION, Outbox, type OutboxLimits } from './outbox';
 import type { ChatAction } from '../../common/protocol/chatAction';
 import type { NotAuthorError } from '../../common/protocol/errors';
 import type { ChatState } from '../../common/messaging/ports';
+import { allDrafts, DRAFTS_MIGRATION, saveDraft, type Draft } from './draftStore';
 import { applyTo, CHAT_MIGRATION, chatStates, hideForMe, recordAction, stateOf, versionsOf, DELETED, HIDDEN } from './chatStore';
 import { actionsOf, ANNOTATIONS_MIGRATION, AnnotationRefusedError, putActions, type ActionChange, type StoredAction } from './annotationStore';
 
@@ -91,6 +93,7 @@ export const MIGRATIONS: readonly string[] = [
   COMPACT_MESSAGES_MIGRATION, // compact rows: integer keys, interned ids, search index without positions (messageRows.ts)
   ANNOTATIONS_MIGRATION, // reactions and read receipts (annotationStore.ts); keyed on the message's row key
   CHAT_MIGRATION, // replies, edits, deletes for everyone and for me (chatStore.ts)
+  DRAFTS_MIGRATION, // the composer's unsent text per conversation (draftStore.ts)
 ];
 
 const TIMETOKEN = /^\d{1,20}$/;
@@ -347,6 +350,22 @@ export class LocalStore {
       this.names.reload();
       throw failed(err);
     }
+  }
+
+  /** Saves a conversation's draft; an empty text deletes it (draftStore.ts). */
+  saveDraft(conversationId: ConversationId, text: string, now: number): void {
+    this.check();
+    try {
+      saveDraft(this.db, conversationId, text, now);
+    } catch (err) {
+      throw err instanceof AppError ? err : failed(err);
+    }
+  }
+
+  /** The kept drafts, newest first. */
+  drafts(): Draft[] {
+    this.check();
+    return allDrafts(this.db);
   }
 
   /** What edits and deletes did to some stored messages (message id → state; only those with one). */

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { MethodName } from './methods';
-import { MAX_VERSIONS, messageRefArgsSchema, messageVersionSchema } from './schemas/chat';
+import { draftSchema, MAX_DRAFTS, MAX_VERSIONS, messageRefArgsSchema, messageVersionSchema, saveDraftArgsSchema } from './schemas/chat';
 import { policyViewSchema } from '../policy/view';
 import { ChannelIdSchema, ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
 import {
@@ -176,6 +176,14 @@ export const contract = {
   deleteForMe: { args: messageRefArgsSchema, result: z.null() },
   /** The versions of one of this user's edited messages, oldest (the original) first; `not_author` for anyone else's. */
   messageVersions: { args: messageRefArgsSchema, result: z.array(messageVersionSchema).max(MAX_VERSIONS) },
+  /**
+   * Keeps the composer's unsent text of a conversation in main's encrypted store (docs/desktop.md
+   * "Drafts"); an empty text deletes it. `draft_unknown_conversation` for a conversation this device does
+   * not know (nothing kept).
+   */
+  saveDraft: { args: saveDraftArgsSchema, result: z.null() },
+  /** The kept drafts, most recently changed first. */
+  listDrafts: { args: z.tuple([]), result: z.array(draftSchema).max(MAX_DRAFTS) },
   /**
    * Full-text search of the stored history in main (docs/client.md "Search"), newest first: in one
    * conversation or all the user belongs to. Hits carry a snippet with highlight ranges; an empty or too

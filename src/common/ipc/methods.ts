@@ -41,6 +41,8 @@ export const methodNames = [
   'sealChatAction',
   'deleteForMe',
   'messageVersions',
+  'saveDraft',
+  'listDrafts',
   'searchMessages',
   'messageContext',
   'queueMessage',

@@ -3,7 +3,8 @@
  * docs/protocol.md §7.7): `sealChatAction` seals a reply, an edit or a delete for everyone in main, with the
  * same body-size and verified-contacts checks as `sealMessage`; `deleteForMe` takes a message's text out of
  * this device's store; `messageVersions` answers the previous versions of an edited message to its author
- * only (`not_author` otherwise). `withStoredState` adds to opened messages what the store already applied (an
+ * only (`not_author` otherwise); `saveDraft` / `listDrafts` keep the composer's unsent text in the encrypted
+ * store (docs/desktop.md "Drafts"). `withStoredState` adds to opened messages what the store already applied (an
  * original fetched again after its delete shows deleted, never its text).
  */
 import type { Client } from '../../client';
@@ -14,7 +15,7 @@ import type { Handlers } from '../ipc/dispatch';
 import type { ClientHost } from './clientHost';
 import { fromBridgePlaintext } from './views';
 
-type ChatChannels = 'sealChatAction' | 'deleteForMe' | 'messageVersions';
+type ChatChannels = 'sealChatAction' | 'deleteForMe' | 'messageVersions' | 'saveDraft' | 'listDrafts';
 
 export interface ChatActionHandlerDeps {
   readonly host: ClientHost;
@@ -44,6 +45,13 @@ export function chatActionHandlers(deps: ChatActionHandlerDeps): Pick<Required<H
       const versions = await client.messageVersions(conversationId, messageId);
       if (versions.some((v) => v.author !== self)) throw new NotAuthorError('Only the author of a message can see its previous versions.');
       return versions.slice(0, 100).map((v) => ({ ...v, id: v.id.slice(0, 64) }));
+    },
+    async saveDraft(conversationId, text) {
+      await (await signedIn()).client.saveDraft(conversationId, text);
+      return null;
+    },
+    async listDrafts() {
+      return (await signedIn()).client.drafts();
     },
   };
 }

@@ -13,7 +13,7 @@ import { OnboardingContainer } from './containers/OnboardingContainer';
 import { PanelsContainer } from './containers/PanelsContainer';
 import { StoreContext } from './containers/storeContext';
 import { applyThemeClass } from './model/theme';
-import { chatSelectors } from './state/chatSlice';
+import { prefsSelectors } from './state/prefsSlice';
 import type { StoreEnv } from './state/env';
 import { connectApp } from './state/lifecycle';
 import { sessionSelectors } from './state/sessionSlice';
@@ -29,7 +29,7 @@ export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
   const signedIn = useStore(store, sessionSelectors.signedIn);
   const sessionUnknown = useStore(store, (s) => s.session.current === null && s.session.status !== 'error');
   const themeClass = useStore(store, settingsSelectors.themeClass);
-  const unread = useStore(store, chatSelectors.totalUnread);
+  const unread = useStore(store, prefsSelectors.badgeUnread);
 
   useEffect(() => connectApp(store, env), [store, env]);
   useEffect(() => applyThemeClass(document.documentElement, themeClass), [themeClass]);

@@ -1,7 +1,7 @@
 /**
  * IPC schemas for replies, edits and deletes (docs/desktop.md "Replies, edits and deletes"; docs/protocol.md
  * §7.7): the chat action an opened envelope carries, what main's store applied to a message, and the
- * arguments of `sealChatAction`, `deleteForMe` and `messageVersions`.
+ * arguments of `sealChatAction`, `deleteForMe` and `messageVersions`; drafts (`saveDraft`, `listDrafts`).
  */
 import { z } from 'zod';
 import { ConversationIdSchema, MessageIdSchema, UserIdSchema } from '../../ids';
@@ -31,3 +31,15 @@ export const messageVersionSchema = z.strictObject({ id: z.string().max(64), sen
 
 /** At most this many versions are answered. */
 export const MAX_VERSIONS = 100;
+
+/** The longest draft kept, in UTF-16 code units (the composer's limit is a message's body, 23,600 bytes). */
+export const MAX_DRAFT = 64_000;
+
+/** At most this many drafts are kept (the most recently changed). */
+export const MAX_DRAFTS = 1_000;
+
+/** `saveDraft(conversationId, text)`: an empty text deletes the draft. */
+export const saveDraftArgsSchema = z.tuple([ConversationIdSchema, z.string().max(MAX_DRAFT)]);
+
+/** One kept draft. */
+export const draftSchema = z.strictObject({ conversationId: ConversationIdSchema, text: z.string().min(1).max(MAX_DRAFT) });

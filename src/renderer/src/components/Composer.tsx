@@ -8,10 +8,15 @@
  * "Editing your message") with a Cancel button; Escape in the text box cancels too.
  * The emoji button opens a grid of emoji (the reaction picker's set); the one picked is put where the
  * caret was, and the caret goes after it.
+ * Typing `@` offers the conversation's members (model/mentions.ts; the members come from the chat's
+ * MentionContext): the arrow keys move, Enter or Tab puts `@username ` in, Escape closes the list; the text
+ * box points at the highlighted choice (`aria-activedescendant`), as an ARIA autocomplete list does.
  */
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { composerKeyAction } from '../model/composerKeys';
 import { draftSize } from '../model/composerLimit';
+import { completeMention, mentionCandidates, mentionQuery, type Mentionable } from '../model/mentions';
+import { useMentionScope } from './mentionContext';
 import { Dialog } from './Dialog';
 import { PICKER_EMOJI } from './ReactionPicker';
 import { Button } from './ui/Button';
@@ -35,6 +40,29 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
   const hintId = useId();
   const input = useRef<HTMLTextAreaElement>(null);
   const [emoji, setEmoji] = useState(false);
+  const listId = useId();
+  const scope = useMentionScope();
+  const [caret, setCaret] = useState<number | null>(null);
+  const [active, setActive] = useState(0);
+  /** The `@` position whose list Escape closed (it stays closed until another `@` is typed). */
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const typed = caret === null ? null : mentionQuery(value, Math.min(caret, value.length));
+  const candidates = typed === null || typed.start === dismissed ? [] : mentionCandidates(typed.query, scope.people, scope.selfUserId);
+  const choice = candidates.length === 0 ? -1 : Math.min(active, candidates.length - 1);
+  function trackCaret(el: HTMLTextAreaElement) {
+    setCaret(el.selectionStart === el.selectionEnd ? el.selectionStart : null);
+  }
+  function choose(person: Mentionable) {
+    if (typed === null || caret === null) return;
+    const done = completeMention(value, typed.start, caret, person);
+    onChange(done.text);
+    setCaret(done.caret);
+    setActive(0);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(done.caret, done.caret);
+    });
+  }
   function insert(text: string) {
     const el = input.current;
     const start = el?.selectionStart ?? value.length;
@@ -52,6 +80,24 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
     if (!over) onSend();
   }
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (candidates.length > 0 && !e.nativeEvent.isComposing) {
+      const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
+      if (step !== 0) {
+        e.preventDefault();
+        setActive((choice + step + candidates.length) % candidates.length);
+        return;
+      }
+      if ((e.key === 'Enter' && !e.shiftKey) || e.key === 'Tab') {
+        e.preventDefault();
+        choose(candidates[choice]!);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setDismissed(typed!.start);
+        return;
+      }
+    }
     if (e.key === 'Escape' && context != null && onCancelContext) {
       e.preventDefault();
       onCancelContext();
@@ -97,11 +143,41 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
         disabled={disabled}
         aria-describedby={hintId}
         aria-invalid={over || undefined}
+        aria-autocomplete="list"
+        aria-controls={candidates.length > 0 ? listId : undefined}
+        aria-activedescendant={choice >= 0 ? `${listId}-${choice}` : undefined}
         placeholder={disabled ? '' : 'Write a message'}
-        onChange={(e) => onChange(e.target.value)}
+        onChange={(e) => {
+          onChange(e.target.value);
+          trackCaret(e.target);
+          setActive(0);
+        }}
+        onSelect={(e) => trackCaret(e.currentTarget)}
+        onBlur={() => setCaret(null)}
         onKeyDown={onKeyDown}
         data-testid="composer-input"
       />
+      {candidates.length > 0 && (
+        <ul className="mention-list" role="listbox" id={listId} aria-label="Members to mention" data-testid="mention-list">
+          {candidates.map((person, i) => (
+            <li
+              key={person.userId}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === choice}
+              className={i === choice ? 'active' : undefined}
+              // Chosen on mouse down, before the text box loses focus (which closes the list).
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(person);
+              }}
+              data-testid="mention-option"
+            >
+              <span className="mention-name">{person.displayName}</span> <span className="muted">@{person.username}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="composer-actions">
         <Button
           variant="ghost"

@@ -17,6 +17,8 @@
  */
 import { Fragment, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { messageSegments } from '../model/messageLinks';
+import { mentions } from '../model/mentions';
+import { useMentionScope } from './mentionContext';
 import type { DisplayRow, MessageDisplay } from '../model/timelineLayout';
 import { MessageMenu, type MessageMenuItem } from './MessageMenu';
 import { NewContactBadge } from './NewContactBadge';
@@ -135,6 +137,8 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
   const more = useRef<HTMLButtonElement>(null);
   const items = messageMenuItems(row, props);
   const reply = row.reply;
+  const scope = useMentionScope();
+  const mentionsMe = !row.mine && scope.selfUserId !== null && row.deleted !== true && mentions(row.text, scope.people, scope.selfUserId);
   const openMenu = (e: MouseEvent | KeyboardEvent) => {
     e.preventDefault();
     if (items.length > 0) setMenu(true);
@@ -147,10 +151,11 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
         </p>
       )}
       <article
-        className={`message chat-message${row.mine ? ' mine' : ''}${row.groupStart ? ' group-start' : ''}${menu ? ' menu-open' : ''}`}
+        className={`message chat-message${row.mine ? ' mine' : ''}${row.groupStart ? ' group-start' : ''}${menu ? ' menu-open' : ''}${mentionsMe ? ' mentions-me' : ''}`}
         data-testid="message"
+        data-mentions-me={mentionsMe || undefined}
         data-message-id={row.messageId}
-        aria-label={`${row.author}, ${row.fullTime}`}
+        aria-label={`${row.author}, ${row.fullTime}${mentionsMe ? ', mentions you' : ''}`}
         onContextMenu={openMenu}
         onKeyDown={(e) => {
           if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) openMenu(e);
@@ -324,20 +329,35 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
   );
 }
 
-/** A message's text with its web links clickable (model/messageLinks.ts); main decides where a link may open. */
+/**
+ * A message's text with its web links clickable (model/messageLinks.ts; main decides where a link may
+ * open) and its mentions of members marked, this user's own more strongly (model/mentions.ts).
+ */
 function MessageBody({ text }: { text: string }) {
-  const segments = useMemo(() => messageSegments(text), [text]);
+  const { people, selfUserId } = useMentionScope();
+  const segments = useMemo(() => messageSegments(text, people, selfUserId), [text, people, selfUserId]);
   return (
     <>
-      {segments.map((s, i) =>
-        s.kind === 'text' ? (
-          <Fragment key={i}>{s.text}</Fragment>
-        ) : (
-          <a key={i} href={s.href} title={s.title} target="_blank" rel="noopener noreferrer" data-testid="message-link">
-            {s.text}
-          </a>
-        ),
-      )}
+      {segments.map((s, i) => {
+        switch (s.kind) {
+          case 'text':
+            return <Fragment key={i}>{s.text}</Fragment>;
+          case 'link':
+            return (
+              <a key={i} href={s.href} title={s.title} target="_blank" rel="noopener noreferrer" data-testid="message-link">
+                {s.text}
+              </a>
+            );
+          case 'mention':
+            return (
+              <span key={i} className={`mention${s.self ? ' self' : ''}`} title={s.name} data-testid="mention">
+                {s.text}
+              </span>
+            );
+          default:
+            throw new Error(`unknown segment ${JSON.stringify(s satisfies never)}`);
+        }
+      })}
     </>
   );
 }

@@ -10,6 +10,7 @@ import { ConfirmAction } from '../components/ConfirmAction';
 import { Dialog } from '../components/Dialog';
 import { ForwardDialog } from '../components/ForwardDialog';
 import { ReactionPicker } from '../components/ReactionPicker';
+import { MentionContext, type MentionScope } from '../components/mentionContext';
 import { chatTrust } from '../model/chatTrust';
 import { membershipLines } from '../model/membershipLines';
 import { conversationTitle, directPeer, isNewContact, nameOf, peopleOf } from '../model/people';
@@ -82,6 +83,11 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   useEffect(() => {
     void store.getState().loadReaders(conversationId);
   }, [store, conversationId, memberKey]);
+  // Who may be mentioned (the composer's `@` list, the rows' marks): the same object while the members are.
+  const mentionScope = useMemo<MentionScope>(
+    () => ({ people: members.map((m) => ({ userId: m.userId, username: m.username, displayName: m.displayName })), selfUserId }),
+    [members, selfUserId],
+  );
   const revealed = useRevealedRow(conversationId, rows);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
@@ -92,7 +98,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
     .filter((c) => c.conversationId !== conversationId)
     .map((c) => ({ conversationId: c.conversationId as string, title: conversationTitle(c, selfUserId) }));
   return (
-    <>
+    <MentionContext.Provider value={mentionScope}>
       <ChatView
         title={conversationTitle(conversation, selfUserId)}
         avatarId={peer?.userId ?? null}
@@ -189,6 +195,6 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
           }}
         />
       )}
-    </>
+    </MentionContext.Provider>
   );
 }

@@ -11,7 +11,7 @@ import { SignOutDialog, type LastDevice } from '../components/SignOutDialog';
 import { Avatar } from '../components/ui/Avatar';
 import { Button } from '../components/ui/Button';
 import { NoticeStack } from '../components/ui/NoticeStack';
-import { conversationRows } from '../model/conversationRows';
+import { conversationRows, type ListFilter } from '../model/conversationRows';
 import { describeError } from '../model/uiError';
 import { broadcastSelectors } from '../state/broadcastSlice';
 import { chatSelectors } from '../state/chatSlice';
@@ -19,6 +19,7 @@ import { conversationsSelectors } from '../state/conversationsSlice';
 import { departuresSelectors } from '../state/departuresSlice';
 import { disappearingSelectors } from '../state/disappearingSlice';
 import { recoverySelectors } from '../state/recoverySlice';
+import { prefsSelectors } from '../state/prefsSlice';
 import { sessionSelectors } from '../state/sessionSlice';
 import { BroadcastContainer } from './BroadcastContainer';
 import { ChatContainer } from './ChatContainer';
@@ -49,12 +50,14 @@ export function MessengerContainer() {
   const minute = useAppStore((st) => Math.floor(disappearingSelectors.now(st) / 60_000));
   const removed = useAppStore(departuresSelectors.removed);
   const recovery = useAppStore(recoverySelectors.status);
+  const prefs = useAppStore(prefsSelectors.byId);
+  const [filter, setFilter] = useState<ListFilter>('all');
   // A conversation this user was removed from stays listed (its chat says so).
   const rows = useMemo(() => {
     const listed = new Set(list.map((c) => c.conversationId as string));
     const departed = Object.values(removed).filter((c) => !listed.has(c.conversationId));
-    return conversationRows(departed.length === 0 ? list : [...list, ...departed], views, selfUserId, query);
-  }, [list, removed, views, selfUserId, query]);
+    return conversationRows(departed.length === 0 ? list : [...list, ...departed], views, selfUserId, query, prefs, filter, selectedId);
+  }, [list, removed, views, selfUserId, query, prefs, filter, selectedId]);
   const s = store.getState();
   const user = session?.state === 'signedIn' ? session.user : null;
   const [confirmSignOut, setConfirmSignOut] = useState(false);
@@ -169,6 +172,9 @@ export function MessengerContainer() {
             onQuery={s.setConversationQuery}
             onSelect={s.selectConversation}
             onNew={() => s.openPanel('newConversation')}
+            filter={filter}
+            onFilter={setFilter}
+            onPref={s.setConversationPref}
           />
           {selectedId ? <ChatContainer conversationId={selectedId} /> : <NoConversation onNew={() => s.openPanel('newConversation')} />}
         </div>

@@ -72,6 +72,10 @@ export interface ChatSlice {
   /** Fetches what was missed (after a network change or a wake from sleep). */
   catchUp(): Promise<void>;
   setDraft(id: ConversationId, text: string): void;
+  /** Puts the drafts main's store kept (docs/desktop.md "Drafts") into the composers that are still empty. */
+  loadDrafts(): Promise<void>;
+  /** Keeps a composer's text in main's store (an empty text deletes it); a failure is shown once, typing goes on. */
+  keepDraft(id: ConversationId, text: string): Promise<void>;
   sendDraft(id: ConversationId): Promise<void>;
   /**
    * Sends `text` to another conversation as a new message of this user, labelled "Forwarded" in this
@@ -144,7 +148,7 @@ export const REVEAL_MAX = 2_000;
 
 /** The bridge calls of main's offline queue. */
 export type OutboxBridge = Pick<BridgeClient, 'queueMessage' | 'listOutbox' | 'retryQueued' | 'deleteQueued'> &
-  Partial<Pick<BridgeClient, 'conversationReaders' | 'messageVersions'>>;
+  Partial<Pick<BridgeClient, 'conversationReaders' | 'messageVersions' | 'saveDraft' | 'listDrafts'>>;
 
 export const initialChatState: ChatSlice['chat'] = {
   status: 'off',
@@ -315,6 +319,27 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
           for (const id of ids) refresh(id);
         } catch (e) {
           patch({ error: toUiError(e) });
+        }
+      },
+      async loadDrafts() {
+        if (bridge?.listDrafts === undefined) return;
+        try {
+          const kept = await bridge.listDrafts();
+          const drafts = { ...get().chat.drafts };
+          for (const d of kept) if ((drafts[d.conversationId] ?? '') === '') drafts[d.conversationId] = d.text;
+          patch({ drafts });
+        } catch {
+          // None kept, or the store is not readable now: the composers start empty.
+        }
+      },
+      async keepDraft(id, text) {
+        if (bridge?.saveDraft === undefined) return;
+        try {
+          await bridge.saveDraft(id, text);
+        } catch (e) {
+          // Signed out meanwhile, or a conversation this device no longer knows: the text stays in the composer.
+          const error = toUiError(e);
+          if (error.code !== 'draft_unknown_conversation' && error.code !== 'not_signed_in') patch({ error });
         }
       },
       setDraft(id, text) {

@@ -3,7 +3,8 @@
  * docs/desktop.md §Desktop notifications, §Deep links, §Trust events):
  * - a message from someone else that arrives while messaging runs, in a conversation that is not the open
  *   one (or while the app is in the background), is handed to main with its preview, sender and
- *   conversation title; main decides whether and how much a notification shows;
+ *   conversation title; main decides whether and how much a notification shows. In a conversation this
+ *   user muted, only a message that mentions them notifies (docs/desktop.md "Mute, pin and mark as unread");
  * - main is told the total unread count whenever it changes (tray tooltip, dock/taskbar badge);
  * - `navigate` from main (a notification click, a deep link) opens the conversation (in the Conversations
  *   area, any open panel closed) or the devices panel with a device-link code filled in — once signed in,
@@ -17,7 +18,9 @@ import { missingCase } from '../../../common/errors';
 import type { ConversationId } from '../../../common/ids';
 import type { Navigate } from '../../../common/ipc/schemas/notifications';
 import { newIncomingMessages, notificationArgsOf } from '../model/liveMessages';
-import { chatSelectors } from './chatSlice';
+import { mentions } from '../model/mentions';
+import { messageText } from '../model/messageText';
+import { prefsSelectors } from './prefsSlice';
 import type { StoreEnv } from './env';
 import type { AppState, AppStore } from './store';
 
@@ -77,6 +80,7 @@ export function connectDesktop(store: AppStore, env: StoreEnv): () => void {
         announced.add(key);
         if (id === state.conversations.selectedId && env.isActive()) continue;
         const summary = state.conversations.list.find((c) => c.conversationId === id);
+        if (state.prefs.byId[id]?.muted === true && (summary === undefined || !mentions(messageText(item.message), summary.members, self))) continue;
         void desktop.showNotification(notificationArgsOf(item, view, summary, self)).catch(() => undefined);
       }
     }
@@ -99,7 +103,7 @@ export function connectDesktop(store: AppStore, env: StoreEnv): () => void {
         announced.clear();
       }
       announce(state, prev);
-      const unread = state.session.current?.state === 'signedIn' ? chatSelectors.totalUnread(state) : 0;
+      const unread = state.session.current?.state === 'signedIn' ? prefsSelectors.badgeUnread(state) : 0;
       if (unread !== reportedUnread && env.desktop !== undefined) {
         reportedUnread = unread;
         void env.desktop.setUnreadCount(unread).catch(() => undefined);

@@ -7,6 +7,7 @@
 import type { BridgeClient, BridgeEvents } from '../bridge/client';
 import type { DeviceId, UserId } from '../../../common/ids';
 import type { Messaging } from '../../../common/messaging/messaging';
+import type { PrefsStore } from '../model/conversationPrefs';
 import type { ReadMarkerStore } from '../model/readMarker';
 
 export type ChatPort = Pick<
@@ -28,6 +29,8 @@ export interface StoreEnv {
   startChat: ((self: { userId: UserId; deviceId: DeviceId }) => Promise<ChatPort>) | null;
   /** Where the local read markers are kept; default: the page's localStorage (memory only without one). */
   readMarkers?: ReadMarkerStore;
+  /** Where mute, pin and mark-unread are kept; default: the page's localStorage (memory only without one). */
+  prefs?: PrefsStore;
   /** Asks main for desktop notifications and keeps the unread badge current (desktopLifecycle.ts); absent: neither. */
   desktop?: DesktopPort;
 }

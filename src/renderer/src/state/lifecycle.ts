@@ -10,6 +10,7 @@
  */
 import type { ConversationId } from '../../../common/ids';
 import { initialConversationsState } from './conversationsSlice';
+import { keepDrafts } from './draftKeeping';
 import { connectDesktop } from './desktopLifecycle';
 import type { StoreEnv } from './env';
 import type { AppStore } from './store';
@@ -46,12 +47,14 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
     }),
     everyInterval(() => s().tickDisappearing(), DISAPPEARING_TICK_MS),
     connectDesktop(store, env),
+    keepDrafts(store),
   ];
 
   const unsubscribe = store.subscribe((state, prev) => {
     const now = state.session.current;
     const before = prev.session.current;
     if (now?.state === 'signedIn' && (before?.state !== 'signedIn' || before.user.userId !== now.user.userId)) {
+      s().loadConversationPrefs(now.user.userId);
       void s().loadConversations();
       void s().loadDevices();
       // The messaging pipeline (and the pubnub chunk it loads) after the kept list is shown: the list paints first.
@@ -66,6 +69,7 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
     if (now?.state !== 'signedIn' && before?.state === 'signedIn') {
       joined.clear();
       store.setState({ conversations: initialConversationsState });
+      s().loadConversationPrefs(null);
       void s().stopChat();
     }
     if (state.chat.status === 'on' && (state.conversations.list !== prev.conversations.list || prev.chat.status !== 'on')) {
@@ -75,6 +79,8 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
     }
     const selected = state.conversations.selectedId;
     if (selected !== null && selected !== prev.conversations.selectedId) {
+      // Opening a conversation marked unread takes the mark off (marking the open one keeps it until then).
+      if (state.prefs.byId[selected]?.markedUnread === true) s().setConversationPref(selected, 'markedUnread', false);
       const conversation = state.conversations.list.find((c) => c.conversationId === selected);
       if (conversation) void s().loadTrust(conversation.members.map((m) => m.userId));
     }

@@ -12,6 +12,7 @@ import { createDeparturesSlice, type DeparturesSlice } from './departuresSlice';
 import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
 import { createDisappearingSlice, type DisappearingSlice } from './disappearingSlice';
 import { defaultEnv, type StoreEnv } from './env';
+import { createPrefsSlice, type PrefsSlice } from './prefsSlice';
 import { createRecoverySlice, type RecoverySlice } from './recoverySlice';
 import { createSearchSlice, type SearchSlice } from './searchSlice';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
@@ -33,7 +34,8 @@ export type AppState = SystemSlice &
   SearchSlice &
   DisappearingSlice &
   DeparturesSlice &
-  RecoverySlice;
+  RecoverySlice &
+  PrefsSlice;
 
 export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
@@ -51,6 +53,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createDisappearingSlice(bridge, env)(...a),
     ...createDeparturesSlice(env)(...a),
     ...createRecoverySlice(bridge)(...a),
+    ...createPrefsSlice(env)(...a),
   }));
 }
 
