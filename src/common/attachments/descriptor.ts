@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isWellFormedUnicode } from '../encoding/utf8';
 import { b64uField, bytesOf, parseWire, wireInt } from '../protocol/wire';
 import { isAcceptableFileName } from './fileName';
-import { ciphertextSize, FILE_KEY_LENGTH, MAX_ATTACHMENT_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE } from './format';
+import { ciphertextSize, FILE_KEY_LENGTH, isAttachmentSize, isChunkSize, MAX_ATTACHMENT_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE } from './format';
 import { isMediaType, THUMBNAIL_MEDIA_TYPES } from './mediaType';
 import { MAX_PARTS } from './parts';
 
@@ -32,9 +32,18 @@ const PartRef = z
 
 const PartSchema = z.strictObject({ ref: PartRef, size: wireInt(1, Number.MAX_SAFE_INTEGER), sha256: Sha256 });
 
-/** The parts sum to the ciphertext size of `size` plaintext bytes in chunks of `chunkSize`. */
-function partsCover(d: { size: number; chunkSize: number; parts: readonly { size: number }[] }): boolean {
-  return d.parts.reduce((sum, p) => sum + p.size, 0) === ciphertextSize(d.size, d.chunkSize);
+/**
+ * The parts sum to the ciphertext size of `size` plaintext bytes in chunks of `chunkSize`. Zod runs an
+ * object's refinements even when a member failed; that member's own issue is reported then.
+ */
+function partsCover(d: { size: unknown; chunkSize: unknown; parts: unknown }): boolean {
+  const { size, chunkSize, parts } = d;
+  if (typeof size !== 'number' || typeof chunkSize !== 'number' || !isAttachmentSize(size) || !isChunkSize(chunkSize) || !Array.isArray(parts)) return true;
+  return parts.reduce((sum: number, p: unknown) => sum + partSize(p), 0) === ciphertextSize(size, chunkSize);
+}
+function partSize(p: unknown): number {
+  const size = typeof p === 'object' && p !== null ? (p as { size?: unknown }).size : undefined;
+  return typeof size === 'number' ? size : 0;
 }
 const PARTS_COVER = { message: 'the parts must add up to the ciphertext size', path: ['parts'] };
 
