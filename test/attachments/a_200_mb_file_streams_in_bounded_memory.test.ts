@@ -59,7 +59,7 @@ describe('a 200 MB attachment', () => {
     const again = encryptAttachment(provider, source(buffer, FILE_MIB), { fileKey: file.fileKey, salt });
     let plaintextBytes = 0;
     for await (const piece of sampled(decryptAttachment(provider, sampled(again), file))) {
-      expect(piece[0]).toBe(plaintextBytes % MiB % 251);
+      expect(piece[0]).toBe((plaintextBytes % MiB) % 251);
       plaintextBytes += piece.length;
     }
     expect(plaintextBytes).toBe(FILE_MIB * MiB);

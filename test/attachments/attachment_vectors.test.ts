@@ -54,7 +54,9 @@ function independentDecrypt(c: Case, ciphertext: Buffer): Buffer {
 
 describe('attachments.json', () => {
   it('is reproduced byte for byte by its generator', async () => {
-    expect(readFileSync(join(__dirname, '..', 'vectors', 'attachments.json'), 'utf8')).toBe(`${JSON.stringify(await buildAttachmentVectors(provider), null, 2)}\n`);
+    expect(readFileSync(join(__dirname, '..', 'vectors', 'attachments.json'), 'utf8')).toBe(
+      `${JSON.stringify(await buildAttachmentVectors(provider), null, 2)}\n`,
+    );
   });
 
   it.each(file.valid as Case[])('valid: $name', async (c) => {

@@ -21,7 +21,16 @@ const base = {
   fileName: 'screenshot.png',
   parts: [{ ref: 'files/abc/screenshot.bin', size: ciphertextSize(1000, 65_536), sha256: b64(32, 2) }],
 };
-const thumbnail = { key: b64(32, 3), size: 2000, chunkSize: 65_536, sha256: b64(32, 4), mediaType: 'image/jpeg', width: 320, height: 200, parts: [{ ref: 't', size: ciphertextSize(2000, 65_536), sha256: b64(32, 4) }] };
+const thumbnail = {
+  key: b64(32, 3),
+  size: 2000,
+  chunkSize: 65_536,
+  sha256: b64(32, 4),
+  mediaType: 'image/jpeg',
+  width: 320,
+  height: 200,
+  parts: [{ ref: 't', size: ciphertextSize(2000, 65_536), sha256: b64(32, 4) }],
+};
 
 describe('the attachment descriptor', () => {
   it('parses a well-formed descriptor, with and without a thumbnail', () => {

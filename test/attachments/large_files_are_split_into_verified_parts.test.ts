@@ -53,7 +53,13 @@ describe('parts', () => {
     const setup = async () => {
       const plaintext = pattern(300_000);
       const m = memoryStore();
-      const d = await writeAttachment(provider, { source: piecesOf(plaintext, 50_000), fileName: 'x.bin', mediaType: 'application/octet-stream', store: m.store, partSize: 100_000 });
+      const d = await writeAttachment(provider, {
+        source: piecesOf(plaintext, 50_000),
+        fileName: 'x.bin',
+        mediaType: 'application/octet-stream',
+        store: m.store,
+        partSize: 100_000,
+      });
       expect(d.parts).toHaveLength(4);
       return { plaintext, d, ...m };
     };

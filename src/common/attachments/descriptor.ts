@@ -68,7 +68,10 @@ export const AttachmentDescriptorSchema = z
     chunkSize: ChunkSize,
     sha256: Sha256,
     mediaType: z.string().max(255).refine(isMediaType, 'must be a lower-case type/subtype without parameters'),
-    fileName: z.string().refine(isWellFormedUnicode, 'must be well-formed Unicode').refine(isAcceptableFileName, 'must be 1-255 UTF-8 bytes without controls, bidi or format characters, separators, or white space at either end'),
+    fileName: z
+      .string()
+      .refine(isWellFormedUnicode, 'must be well-formed Unicode')
+      .refine(isAcceptableFileName, 'must be 1-255 UTF-8 bytes without controls, bidi or format characters, separators, or white space at either end'),
     parts: z.array(PartSchema).min(1).max(MAX_PARTS),
     thumbnail: ThumbnailSchema.optional(),
   })
@@ -94,5 +97,11 @@ export function attachmentExpectation(d: AttachmentDescriptor | AttachmentThumbn
   sha256: Uint8Array;
   parts: { size: number; sha256: Uint8Array }[];
 } {
-  return { fileKey: bytesOf(d.key), size: d.size, chunkSize: d.chunkSize, sha256: bytesOf(d.sha256), parts: d.parts.map((p) => ({ size: p.size, sha256: bytesOf(p.sha256) })) };
+  return {
+    fileKey: bytesOf(d.key),
+    size: d.size,
+    chunkSize: d.chunkSize,
+    sha256: bytesOf(d.sha256),
+    parts: d.parts.map((p) => ({ size: p.size, sha256: bytesOf(p.sha256) })),
+  };
 }

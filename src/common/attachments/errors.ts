@@ -2,9 +2,8 @@
  * The typed errors of the attachment file format (docs/protocol.md §20.6). Their own family beside the
  * message protocol's codes (§12): a stream that fails one of these is refused for good, and no plaintext
  * past the failing chunk has been released (§20.4). A descriptor that does not parse is the protocol's
- * `malformed` / `unsupported_version` (§20.5), not one of these.
+ * `malformed` / `unsupported_version` (§20.5), not one of these. Categories: src/common/errorCatalog/attachments.ts.
  */
-import type { ErrorCategory } from '../errorCategory';
 import { AppError } from '../errors';
 
 /** Every code an attachment error can carry. */
@@ -16,17 +15,6 @@ export type AttachmentErrorCode =
   | 'attachment_trailing_data'
   | 'attachment_hash_mismatch'
   | 'attachment_too_large';
-
-/** Each code's category (src/common/errorCategory.ts): everything but a file over the limit is data refused for good. */
-export const ATTACHMENT_ERRORS = {
-  attachment_malformed: 'crypto',
-  attachment_unsupported_version: 'crypto',
-  attachment_bad_chunk: 'crypto',
-  attachment_truncated: 'crypto',
-  attachment_trailing_data: 'crypto',
-  attachment_hash_mismatch: 'crypto',
-  attachment_too_large: 'validation',
-} as const satisfies Record<AttachmentErrorCode, ErrorCategory>;
 
 /**
  * An attachment stream refused: `attachment_malformed` (bad header or parameters), `…_unsupported_version`
@@ -40,7 +28,7 @@ export class AttachmentError extends AppError {
   /** The chunk (for `…_bad_chunk`) or part (for part failures) at fault, when there is one. */
   readonly index: number | undefined;
   constructor(code: AttachmentErrorCode, message: string, index?: number) {
-    super(code, message, ATTACHMENT_ERRORS[code]);
+    super(code, message);
     this.name = 'AttachmentError';
     this.index = index;
   }

@@ -77,7 +77,8 @@ export function decodeHeader(bytes: Uint8Array): AttachmentHeader {
     if (bytes[i] !== ATTACHMENT_MAGIC[i]) throw new AttachmentError('attachment_malformed', 'not an attachment ciphertext (bad magic)');
   }
   const version = bytes[ATTACHMENT_MAGIC.length];
-  if (version !== ATTACHMENT_VERSION) throw new AttachmentError('attachment_unsupported_version', `attachment format version ${version ?? '?'} is not supported`);
+  if (version !== ATTACHMENT_VERSION)
+    throw new AttachmentError('attachment_unsupported_version', `attachment format version ${version ?? '?'} is not supported`);
   const at = ATTACHMENT_MAGIC.length + 1;
   const chunkSize = (((bytes[at] ?? 0) << 24) | ((bytes[at + 1] ?? 0) << 16) | ((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0)) >>> 0;
   requireChunkSize(chunkSize);

@@ -10,7 +10,7 @@ import { AttachmentError } from './errors';
  * room for the multipart form around the file below the cap, whichever "MB" the cap means.
  */
 export const PUBNUB_PART_SIZE = 4_194_304;
-/** The most parts a descriptor lists (the publish limit of the sealed message, §7.5, allows about 100). */
+/** The most parts a descriptor lists (the sealed message's body, about 23 KB by §7.5, has room for roughly 150). */
 export const MAX_PARTS = 256;
 
 /** The sizes of the parts of a ciphertext of `total` bytes cut every `partSize` bytes. */
@@ -19,6 +19,7 @@ export function partSizes(total: number, partSize: number): number[] {
     throw new AttachmentError('attachment_malformed', 'part layout out of range');
   const sizes: number[] = [];
   for (let left = total; left > 0; left -= partSize) sizes.push(Math.min(left, partSize));
-  if (sizes.length > MAX_PARTS) throw new AttachmentError('attachment_too_large', `${sizes.length} parts of ${partSize} bytes exceed the ${MAX_PARTS} parts of a descriptor`);
+  if (sizes.length > MAX_PARTS)
+    throw new AttachmentError('attachment_too_large', `${sizes.length} parts of ${partSize} bytes exceed the ${MAX_PARTS} parts of a descriptor`);
   return sizes;
 }

@@ -20,11 +20,16 @@ export interface AttachmentExpectation {
 }
 
 /** Decrypts and verifies `source` against what the descriptor says. */
-export async function* decryptAttachment(provider: CryptoProvider, source: AsyncIterable<Uint8Array>, expected: AttachmentExpectation): AsyncGenerator<Uint8Array> {
+export async function* decryptAttachment(
+  provider: CryptoProvider,
+  source: AsyncIterable<Uint8Array>,
+  expected: AttachmentExpectation,
+): AsyncGenerator<Uint8Array> {
   const opener = new AttachmentOpener(provider, expected);
   const hash = createHash('sha256');
   for await (const piece of source) {
-    if (!(piece instanceof Uint8Array)) throw new AttachmentError('attachment_malformed', 'ciphertext is read as bytes (a stream in object or string mode was given)');
+    if (!(piece instanceof Uint8Array))
+      throw new AttachmentError('attachment_malformed', 'ciphertext is read as bytes (a stream in object or string mode was given)');
     hash.update(piece);
     yield* opener.push(piece);
   }

@@ -71,7 +71,8 @@ export class AttachmentEncryption implements AsyncIterable<Uint8Array> {
     };
     yield out(sealer.header);
     for await (const piece of this.source) {
-      if (!(piece instanceof Uint8Array)) throw new AttachmentError('attachment_malformed', 'a file is read as bytes (a stream in object or string mode was given)');
+      if (!(piece instanceof Uint8Array))
+        throw new AttachmentError('attachment_malformed', 'a file is read as bytes (a stream in object or string mode was given)');
       for await (const sealed of sealer.push(piece)) yield out(sealed);
     }
     yield out(await sealer.finish());

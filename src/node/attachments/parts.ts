@@ -71,7 +71,8 @@ export async function* joinParts(parts: readonly ExpectedPart[], fetch: (index: 
     const hash = createHash('sha256');
     let size = 0;
     for await (const piece of fetch(index)) {
-      if (size + piece.length > expected.size) throw new AttachmentError('attachment_trailing_data', `part ${index} is longer than ${expected.size} bytes`, index);
+      if (size + piece.length > expected.size)
+        throw new AttachmentError('attachment_trailing_data', `part ${index} is longer than ${expected.size} bytes`, index);
       hash.update(piece);
       size += piece.length;
       yield piece;

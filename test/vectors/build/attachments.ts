@@ -54,9 +54,9 @@ export async function buildAttachmentVectors(provider: CryptoProvider) {
       payloadKey: toHex(await derivePayloadKey(provider, s.fileKey, s.salt, chunkSize)),
       chunks: await Promise.all(
         s.chunks.map(async (c, index) => ({
-        index,
-        last: index === s.chunks.length - 1,
-        nonce: toHex(chunkNonce(index, index === s.chunks.length - 1)),
+          index,
+          last: index === s.chunks.length - 1,
+          nonce: toHex(chunkNonce(index, index === s.chunks.length - 1)),
           ...(small || index === s.chunks.length - 1 ? { ciphertext: toHex(c) } : { ciphertextSha256: toHex(await provider.sha256(c)) }),
         })),
       ),
@@ -88,7 +88,13 @@ export async function buildAttachmentVectors(provider: CryptoProvider) {
   };
   const flipAt = (bytes: Uint8Array, i: number) => setAt(bytes, i, (bytes[i] ?? 0) ^ 1);
   const released = (chunks: number) => toHex(plaintext.subarray(0, chunks * SMALL_CHUNK));
-  const bad = (name: string, ciphertext: Uint8Array, error: string, emittedChunks: number, over: { size?: number; sha256?: string; fileKey?: string } = {}) => ({
+  const bad = (
+    name: string,
+    ciphertext: Uint8Array,
+    error: string,
+    emittedChunks: number,
+    over: { size?: number; sha256?: string; fileKey?: string } = {},
+  ) => ({
     name,
     fileKey: over.fileKey ?? toHex(alice.fileKey),
     chunkSize: SMALL_CHUNK,
@@ -120,7 +126,9 @@ export async function buildAttachmentVectors(provider: CryptoProvider) {
     bad('chunk 2 spliced from another file under the same key', concatBytes(h, c0, c1, sameKey.chunks[2]!, c3), 'attachment_bad_chunk', 2),
     bad('one byte after the last chunk', concatBytes(h, c0, c1, c2, c3, Uint8Array.of(0)), 'attachment_trailing_data', 3),
     bad('another file key', alice.ciphertext, 'attachment_bad_chunk', 0, { fileKey: toHex(other.fileKey) }),
-    bad('the descriptor names another ciphertext SHA-256', alice.ciphertext, 'attachment_hash_mismatch', 3, { sha256: toHex(await provider.sha256(other.ciphertext)) }),
+    bad('the descriptor names another ciphertext SHA-256', alice.ciphertext, 'attachment_hash_mismatch', 3, {
+      sha256: toHex(await provider.sha256(other.ciphertext)),
+    }),
   ];
 
   const descriptor = {
