@@ -5,7 +5,7 @@
  * index and last-chunk flag in its nonce (so a chunk opens only at its own position, and only the real last
  * chunk opens as last). The AAD is empty: everything bound is in the key or the nonce.
  *
- *   payloadKey = HKDF-SHA256(ikm = fileKey, salt = salt, info = tuple("seed-attachment-payload-v1", headerPrefix), L = 32)
+ *   payloadKey = HKDF-SHA256(ikm = fileKey, salt = salt, info = tuple("seed-attachment-payload-v1", header[0..13)), L = 32)
  *   nonce_i    = I2OSP(i, 11) ‖ (0x01 if chunk i is the last, else 0x00)
  */
 import type { CryptoProvider } from '../crypto/provider';

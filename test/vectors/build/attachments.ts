@@ -147,7 +147,7 @@ export async function buildAttachmentVectors(provider: CryptoProvider) {
   const badDescriptor = (name: string, value: unknown, error: string) => ({ name, descriptor: value, error });
   return {
     description:
-      'Attachment file format (docs/protocol.md §20): header = "seed-att" ‖ 0x01 ‖ I2OSP(chunkSize, 4) ‖ salt(32); payloadKey = HKDF-SHA256(ikm = fileKey, salt = salt, info = tuple("seed-attachment-payload-v1", header[0..13]), 32); chunk i = AES-256-GCM(payloadKey, I2OSP(i, 11) ‖ last, plaintext_i, aad = empty). Plaintext byte i is i mod 251. Invalid streams are decrypted with fileKey, size, chunkSize and sha256 as given; emitted is the plaintext released before the error.',
+      'Attachment file format (docs/protocol.md §20): header = "seed-att" ‖ 0x01 ‖ I2OSP(chunkSize, 4) ‖ salt(32); payloadKey = HKDF-SHA256(ikm = fileKey, salt = salt, info = tuple("seed-attachment-payload-v1", header[0..13)), 32); chunk i = AES-256-GCM(payloadKey, I2OSP(i, 11) ‖ last, plaintext_i, aad = empty). Plaintext byte i is i mod 251. Invalid streams are decrypted with fileKey, size, chunkSize and sha256 as given; emitted is the plaintext released before the error.',
     valid: cases,
     invalid,
     descriptors: {
