@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
 import { buildAcceptanceVectors } from '../test/vectors/build/acceptance';
+import { buildAttachmentVectors } from '../test/vectors/build/attachments';
 import { buildChatActionVectors } from '../test/vectors/build/chatActions';
 import { buildAcrhVectors, buildSafetyNumberVectors } from '../test/vectors/build/interop';
 import { buildDisappearingVectors } from '../test/vectors/build/disappearing';
@@ -40,6 +41,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'membership-disappearing.json': await buildDisappearingVectors(provider),
     'recovery.json': await buildRecoveryVectors(provider),
     'chat-actions.json': await buildChatActionVectors(provider),
+    'attachments.json': await buildAttachmentVectors(provider),
   };
 }
 

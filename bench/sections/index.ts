@@ -3,6 +3,7 @@
  * section (the client core's rotation end to end, the renderer) is one module and one line here.
  */
 import type { Section } from '../lib/section';
+import { attachmentsSection } from './attachments';
 import { coldStartSection } from './coldStart';
 import { custodySection } from './custody';
 import { hpkeWrapSection } from './hpkeWrap';
@@ -38,5 +39,6 @@ export const SECTIONS: readonly Section[] = [
   rendererSection,
   storeSection,
   storeSearchSection,
+  attachmentsSection,
   coldStartSection,
 ];

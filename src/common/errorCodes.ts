@@ -4,6 +4,7 @@
  * in src/common/errorCatalog/ by who raises them; no code is in two tables (test/common/error_codes.test.ts).
  * Codes are stable wire values: never rename one, add a new one instead.
  */
+import { ATTACHMENT_ERRORS } from './errorCatalog/attachments';
 import { BROADCAST_ERRORS } from './errorCatalog/broadcast';
 import { CLIENT_ERRORS } from './errorCatalog/client';
 import { KEY_SERVICE_ERRORS, type KeyServiceErrorCode } from './errorCatalog/keyService';
@@ -20,9 +21,10 @@ export const ERROR_TABLES = {
   protocol: PROTOCOL_ERRORS,
   broadcast: BROADCAST_ERRORS,
   messaging: MESSAGING_ERRORS,
+  attachments: ATTACHMENT_ERRORS,
 } as const;
 
-const CATALOG = { ...KEY_SERVICE_ERRORS, ...CLIENT_ERRORS, ...PROTOCOL_ERRORS, ...BROADCAST_ERRORS, ...MESSAGING_ERRORS };
+const CATALOG = { ...KEY_SERVICE_ERRORS, ...CLIENT_ERRORS, ...PROTOCOL_ERRORS, ...BROADCAST_ERRORS, ...MESSAGING_ERRORS, ...ATTACHMENT_ERRORS };
 
 /** A code of the catalog. */
 export type ErrorCode = keyof typeof CATALOG | CertificateErrorCode;
