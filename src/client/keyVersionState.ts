@@ -17,6 +17,8 @@ export interface VersionFacts {
   readonly memberDevices: readonly string[];
   /** When the key service accepted the version (its clock, ms). */
   readonly acceptedAt: number;
+  /** The key service made the version (server-trusted custody, docs/protocol.md §19.4): no member signed it. */
+  readonly serverMade?: true;
 }
 
 export interface Held {
