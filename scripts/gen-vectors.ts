@@ -19,6 +19,7 @@ import { buildGrantVectors } from '../test/vectors/build/grants';
 import { buildRecoveryVectors } from '../test/vectors/build/recovery';
 import { buildDeviceSessionVectors, buildRevocationVectors } from '../test/vectors/build/sessions';
 import { buildWrapVectors } from '../test/vectors/build/wraps';
+import { buildServerKeyWrapVectors } from '../test/vectors/build/serverKeyWraps';
 
 /** Every generated vector file: name → content. */
 export async function buildAllVectors(): Promise<Record<string, unknown>> {
@@ -40,6 +41,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'membership-disappearing.json': await buildDisappearingVectors(provider),
     'recovery.json': await buildRecoveryVectors(provider),
     'chat-actions.json': await buildChatActionVectors(provider),
+    'server-key-wraps.json': await buildServerKeyWrapVectors(provider),
   };
 }
 

@@ -52,3 +52,27 @@ it('the IPC result carries the mode and public fingerprints only', () => {
   expect(parsed).toEqual({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, serverKeys: null });
   expect(() => contract.acceptEscrowRecipient.args.parse(['not a fingerprint'])).toThrow();
 });
+
+it('server-trusted: "Server-managed keys" and one sentence that the server can read it; accepting offered only without a managed policy', () => {
+  const accepted = html({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: true, serverKeys: 'accepted' });
+  expect(accepted).toContain("Server-managed keys: your organisation&#x27;s server can read this conversation.");
+  expect(accepted).not.toContain('custody-accept-server-keys');
+  const ask = html({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: false, serverKeys: 'ask' });
+  expect(ask).toContain('Accept server-managed keys');
+  const refused = html({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: true, serverKeys: 'refused' });
+  expect(refused).toContain('custody-server-keys-refused');
+  expect(refused).not.toContain('Accept server-managed keys');
+  const banner = renderToStaticMarkup(
+    createElement(CustodyNotice, {
+      status: { mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: false, serverKeys: 'accepted' },
+      problem: null,
+      busy: false,
+      onAccept: () => undefined,
+      compact: true,
+    }),
+  );
+  expect(banner).toContain('Server-managed keys: your organisation&#x27;s server can read your conversations.');
+  // Only the mode and words cross IPC, never a key.
+  const parsed = contract.custodyStatus.result.parse({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: false, serverKeys: 'ask', key: 'x' });
+  expect(parsed).toEqual({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: false, serverKeys: 'ask' });
+});
