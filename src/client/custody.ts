@@ -158,13 +158,7 @@ export class Custody {
       fingerprint: mode === 'escrow' ? pinned : null,
       recipientChanged: changed,
       managed: this.opts.managedFingerprint !== undefined || this.opts.managedMode !== undefined,
-      serverKeys: this.serverKeysAccepted()
-        ? 'accepted'
-        : mode !== 'server-trusted'
-          ? null
-          : this.opts.managedMode !== undefined
-            ? 'refused'
-            : 'ask',
+      serverKeys: this.serverKeysAccepted() ? 'accepted' : mode !== 'server-trusted' ? null : this.opts.managedMode !== undefined ? 'refused' : 'ask',
     };
   }
 

@@ -50,7 +50,9 @@ describeBackends('attacks on escrow mode', (backend) => {
     const strayWrap = (conversationId: string, version: number, key: Uint8Array) =>
       sealEscrowWrap(provider, { conversationId, version, recipientPublicKey: stray.publicKey, key });
     const refresh = () => Promise.resolve({ mode: 'escrow' as const, fingerprint: null, recipientChanged: null, managed: false, serverKeys: null });
-    expect(await codeOf(conversationsWith(alice, { escrowWrapFor: strayWrap, refresh, mode: async () => 'escrow' as const }).rotate(id))).toBe('escrow_not_enabled');
+    expect(await codeOf(conversationsWith(alice, { escrowWrapFor: strayWrap, refresh, mode: async () => 'escrow' as const }).rotate(id))).toBe(
+      'escrow_not_enabled',
+    );
 
     await custodyAdmin(world, 'cli:it-one')('escrow', '--reason', 'policy');
     const before = await versionsOf(world, id);
@@ -59,7 +61,9 @@ describeBackends('attacks on escrow mode', (backend) => {
     // An old or hostile client without the escrow wrap.
     expect(await codeOf(conversationsWith(alice).rotate(id))).toBe('escrow_wrap_missing');
     // A wrap sealed to a key of the client's choosing.
-    expect(await codeOf(conversationsWith(alice, { escrowWrapFor: strayWrap, refresh, mode: async () => 'escrow' as const }).rotate(id))).toBe('escrow_recipient_mismatch');
+    expect(await codeOf(conversationsWith(alice, { escrowWrapFor: strayWrap, refresh, mode: async () => 'escrow' as const }).rotate(id))).toBe(
+      'escrow_recipient_mismatch',
+    );
     expect(await versionsOf(world, id)).toEqual(before);
 
     // The real client wraps and is accepted.
@@ -92,7 +96,13 @@ describeBackends('attacks on escrow mode', (backend) => {
     );
     const before = await versionsOf(world, id);
     expect(await codeOf(alice.rotate(id))).toBe('escrow_recipient_changed');
-    expect(await alice.custody()).toEqual({ mode: 'escrow', fingerprint: genuine, recipientChanged: { pinned: genuine, served: forged }, managed: false, serverKeys: null });
+    expect(await alice.custody()).toEqual({
+      mode: 'escrow',
+      fingerprint: genuine,
+      recipientChanged: { pinned: genuine, served: forged },
+      managed: false,
+      serverKeys: null,
+    });
     expect(await versionsOf(world, id)).toEqual(before);
     expect(before.escrow.every((e) => e.recipient_id === genuine)).toBe(true);
 

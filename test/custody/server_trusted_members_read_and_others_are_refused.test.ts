@@ -53,9 +53,9 @@ describeBackends('server-trusted custody', (backend) => {
       expect((await serverKeyRows(world, direct)).map((r) => Number(r.version))).toEqual([2]);
       // A device-made version is refused in this mode, and nothing is stored.
       const versionsBefore = await withDb(world, (db) => db.all('SELECT version FROM key_versions WHERE conversation_id = ?', [id]));
-      expect(await codeOf(apiOf(alice).request('submitKeyVersion', { params: { conversationId: id }, body: { record: await deviceRecord(alice, id, 3) } }))).toBe(
-        'server_keys_only',
-      );
+      expect(
+        await codeOf(apiOf(alice).request('submitKeyVersion', { params: { conversationId: id }, body: { record: await deviceRecord(alice, id, 3) } })),
+      ).toBe('server_keys_only');
       expect(await withDb(world, (db) => db.all('SELECT version FROM key_versions WHERE conversation_id = ?', [id]))).toEqual(versionsBefore);
 
       await say(alice, id, 'under a server-made key');

@@ -41,21 +41,30 @@ it('a changed recovery key is a warning with both fingerprints; accepting is off
 it('the messenger banner: one line in escrow mode, a warning when the recovery key changed, nothing otherwise', () => {
   const banner = (status: Parameters<typeof CustodyNotice>[0]['status']) =>
     renderToStaticMarkup(createElement(CustodyNotice, { status, problem: 'x', busy: false, onAccept: () => undefined, compact: true }));
-  expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, serverKeys: null })).toContain('Your organisation can recover your conversations');
+  expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, serverKeys: null })).toContain(
+    'Your organisation can recover your conversations',
+  );
   expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: { pinned, served }, managed: false, serverKeys: null })).toContain('role="alert"');
   expect(banner({ mode: 'zero-trust', fingerprint: null, recipientChanged: null, managed: false, serverKeys: null })).toBe('');
   expect(banner(null)).toBe('');
 });
 
 it('the IPC result carries the mode and public fingerprints only', () => {
-  const parsed = contract.custodyStatus.result.parse({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, serverKeys: null, privateKey: 'x' });
+  const parsed = contract.custodyStatus.result.parse({
+    mode: 'escrow',
+    fingerprint: pinned,
+    recipientChanged: null,
+    managed: false,
+    serverKeys: null,
+    privateKey: 'x',
+  });
   expect(parsed).toEqual({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, serverKeys: null });
   expect(() => contract.acceptEscrowRecipient.args.parse(['not a fingerprint'])).toThrow();
 });
 
 it('server-trusted: "Server-managed keys" and one sentence that the server can read it; accepting offered only without a managed policy', () => {
   const accepted = html({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: true, serverKeys: 'accepted' });
-  expect(accepted).toContain("Server-managed keys: your organisation&#x27;s server can read this conversation.");
+  expect(accepted).toContain('Server-managed keys: your organisation&#x27;s server can read this conversation.');
   expect(accepted).not.toContain('custody-accept-server-keys');
   const ask = html({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: false, serverKeys: 'ask' });
   expect(ask).toContain('Accept server-managed keys');
@@ -73,6 +82,13 @@ it('server-trusted: "Server-managed keys" and one sentence that the server can r
   );
   expect(banner).toContain('Server-managed keys: your organisation&#x27;s server can read your conversations.');
   // Only the mode and words cross IPC, never a key.
-  const parsed = contract.custodyStatus.result.parse({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: false, serverKeys: 'ask', key: 'x' });
+  const parsed = contract.custodyStatus.result.parse({
+    mode: 'server-trusted',
+    fingerprint: null,
+    recipientChanged: null,
+    managed: false,
+    serverKeys: 'ask',
+    key: 'x',
+  });
   expect(parsed).toEqual({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: false, serverKeys: 'ask' });
 });

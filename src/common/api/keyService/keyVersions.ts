@@ -30,7 +30,15 @@ export const keyVersionRoutes = defineRoutes({
       403: ['not_a_member', 'device_unknown'],
       404: ['not_found'],
       409: ['version_conflict', 'membership_changed'],
-      422: ['signer_not_caller', 'member_devices_mismatch', 'escrow_wrap_missing', 'escrow_recipient_mismatch', 'escrow_not_enabled', 'server_keys_only', ...PROTOCOL_ERROR_CODES],
+      422: [
+        'signer_not_caller',
+        'member_devices_mismatch',
+        'escrow_wrap_missing',
+        'escrow_recipient_mismatch',
+        'escrow_not_enabled',
+        'server_keys_only',
+        ...PROTOCOL_ERROR_CODES,
+      ],
     },
   },
   listKeyVersions: {

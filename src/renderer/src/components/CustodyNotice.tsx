@@ -29,7 +29,12 @@ export interface CustodyNoticeProps {
 }
 
 /** The server-trusted sentence, and why this device does not read yet when it has not accepted. */
-function ServerManaged({ status, busy, onAcceptServerKeys, compact }: { status: CustodyStatusView } & Pick<CustodyNoticeProps, 'busy' | 'onAcceptServerKeys' | 'compact'>) {
+function ServerManaged({
+  status,
+  busy,
+  onAcceptServerKeys,
+  compact,
+}: { status: CustodyStatusView } & Pick<CustodyNoticeProps, 'busy' | 'onAcceptServerKeys' | 'compact'>) {
   const sentence = compact
     ? "Server-managed keys: your organisation's server can read your conversations."
     : "Server-managed keys: your organisation's server can read this conversation.";
