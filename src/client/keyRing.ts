@@ -12,7 +12,8 @@
  *
  * A version the key service made (server-trusted custody, docs/protocol.md §19.4: the fetch answers 409
  * `server_made_version`) has no signed record; it is taken only through `serverKeys`, which checks that this
- * device accepted server-made keys (`server_key_refused` otherwise, src/client/serverKeys.ts).
+ * device accepted server-made keys (`server_key_refused` otherwise, src/client/serverKeys.ts); a background
+ * fetch so refused waits, without asking again, until the user accepts (`retryAwaitingConsent`).
  *
  * Key bytes: the ring owns every held key and zeroes it when the conversation is forgotten (`forget`) and
  * on `close`. What `held` and `get` answer is a copy the caller owns (and zeroes after its seal or open),
@@ -185,6 +186,13 @@ export class KeyRing {
       .sort((a, b) => a - b);
   }
 
+  /** The user accepted server-made keys (docs/protocol.md §19.4): fetch the versions that waited for it now. */
+  retryAwaitingConsent(): void {
+    for (const [conversationId, versions] of this.conversations) {
+      for (const [version, state] of versions) if (state.kind === 'awaiting-consent') this.startFetch(conversationId, version, 0);
+    }
+  }
+
   onKey(listener: KeyListener): () => void {
     return this.listeners.event(listener);
   }
@@ -267,6 +275,7 @@ export class KeyRing {
   private fetchFailed(versions: Versions, conversationId: ConversationId, version: number, fetching: Fetching, err: unknown): void {
     if (!this.isLive(versions, conversationId) || versions.get(version) !== fetching) return;
     if (isRetryable(err)) this.enter(versions, conversationId, version, this.waiting(versions, conversationId, version, fetching.attempts));
+    else if (err instanceof ServerKeyRefusedError) this.enter(versions, conversationId, version, { kind: 'awaiting-consent' });
     else if (isProtocolError(err) || isMalformedAnswer(err))
       this.enter(versions, conversationId, version, { kind: 'refused', code: err.code, message: err.message });
     else this.enter(versions, conversationId, version, undefined);

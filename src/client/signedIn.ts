@@ -71,7 +71,11 @@ export function buildSignedIn(
       ...(opts.managedEscrowFingerprint !== undefined ? { managedFingerprint: opts.managedEscrowFingerprint } : {}),
       ...(opts.managedCustodyMode !== undefined ? { managedMode: opts.managedCustodyMode } : {}),
       // The key service marks every conversation for rotation when the mode changes; rotate them now.
-      onModeLearned: (): Promise<unknown> => conversations.rotatePending(),
+      // Versions that waited for the user to accept server-made keys are fetched now.
+      onModeLearned: (): Promise<unknown> => {
+        ring.retryAwaitingConsent();
+        return conversations.rotatePending();
+      },
     },
   );
   const conversations: Conversations = new Conversations(api, provider, directory, ring, signing, log, custody);

@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { apiOf, cleanup, reads, registered, restartKeyService, say, signedInOf } from '../client/harness';
+import { apiOf, cleanup, reads, registered, restartKeyService, say, signedInOf, waitFor } from '../client/harness';
 import { describeBackends } from '../server/helpers/backends';
 import { codeOf, userIdOf, worldOn } from '../recovery/helpers';
 import { LocalKms, LOCAL_KMS_FILE } from '../../src/server/kms';
@@ -43,7 +43,18 @@ describeBackends('server-made keys need this device to trust the server', (backe
     // erin has no managed policy: refused until she accepts, then she reads.
     expect(await erin.custody()).toMatchObject({ mode: 'server-trusted', serverKeys: 'ask', managed: false });
     expect(await codeOf(signedInOf(erin).ring.get(id, 1))).toBe('server_key_refused');
+    // A background fetch (an envelope that needs the version) waits for her consent, and resumes on it.
+    const ring = signedInOf(erin).ring;
+    const arrived = new Promise<void>((resolve) => ring.onKey((c, v) => c === id && v === 1 && resolve()));
+    ring.request(id, 1);
+    await waitFor(
+      'the background fetch to end in the refusal',
+      async () => (await ring.get(id, 1).catch((err: { code?: string }) => err.code)) === 'server_key_refused',
+    );
+    expect(ring.holds(id, 1)).toBe(false);
     expect(await erin.acceptServerKeys()).toMatchObject({ mode: 'server-trusted', serverKeys: 'accepted' });
+    await arrived;
+    expect(ring.holds(id, 1)).toBe(true);
     await reads(erin, id, ['under a server-made key']);
   });
 

@@ -35,18 +35,21 @@ function ServerManaged({
   onAcceptServerKeys,
   compact,
 }: { status: CustodyStatusView } & Pick<CustodyNoticeProps, 'busy' | 'onAcceptServerKeys' | 'compact'>) {
-  const sentence = compact
-    ? "Server-managed keys: your organisation's server can read your conversations."
-    : "Server-managed keys: your organisation's server can read this conversation.";
+  if (compact)
+    return (
+      <p role="note" className="banner" data-testid="custody-banner">
+        Server-managed keys: your organisation&apos;s server can read your conversations.
+      </p>
+    );
   return (
-    <section aria-label="Server-managed keys" data-testid="custody-server-managed" className={compact ? 'banner' : undefined}>
-      <p role="note">{sentence}</p>
+    <section aria-label="Server-managed keys" data-testid="custody-server-managed">
+      <p role="note">Server-managed keys: your organisation&apos;s server can read this conversation.</p>
       {status.serverKeys === 'refused' && (
         <p role="alert" className="banner warning" data-testid="custody-server-keys-refused">
           Your organisation&apos;s policy on this device allows only keys made by member devices, so messages under server-managed keys cannot be read here.
         </p>
       )}
-      {status.serverKeys === 'ask' && !compact && (
+      {status.serverKeys === 'ask' && (
         <div role="alert" className="banner warning" data-testid="custody-server-keys-ask">
           <p>This device does not read conversations under server-managed keys until you accept them.</p>
           <Button variant="secondary" loading={busy} onClick={() => onAcceptServerKeys?.()} data-testid="custody-accept-server-keys">
