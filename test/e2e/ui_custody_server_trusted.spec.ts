@@ -49,7 +49,9 @@ async function send(page: Page, text: string) {
   await composer.press('Enter');
 }
 
-test('switching to server-trusted marks the conversation "server-managed keys"; after accepting, the server makes the key and both read', async ({ browser }) => {
+test('switching to server-trusted marks the conversation "server-managed keys"; after accepting, the server makes the key and both read', async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const a = await browser.newPage();
   const b = await browser.newPage();
@@ -62,7 +64,7 @@ test('switching to server-trusted marks the conversation "server-managed keys"; 
   await runAdmin(['--data', keyServiceDir, 'custody', 'server-trusted', '--reason', 'internal tool policy'], {}, 'cli:it-one');
 
   // Nothing is taken before the user accepts: the panel says what the server can do and asks.
-  let security = await openSecurity(a);
+  const security = await openSecurity(a);
   await expect(security.getByTestId('custody-server-managed')).toContainText("Server-managed keys: your organisation's server can read this conversation.");
   await expect(security.getByTestId('custody-server-keys-ask')).toBeVisible();
   expect(await serverMadeVersions()).toBe(0);
@@ -71,15 +73,17 @@ test('switching to server-trusted marks the conversation "server-managed keys"; 
   // Accepting rotated the conversation to a version the key service made.
   await expect.poll(serverMadeVersions, { timeout: 20_000 }).toBe(1);
   await a.keyboard.press('Escape');
-  await send(a, 'under a server-managed key');
 
   await b.reload();
   await expect(b.getByTestId('custody-banner')).toContainText("your organisation's server can read your conversations");
   await b.getByTestId('conversation-row').filter({ hasText: 'Alice' }).click();
   const bobs = await openSecurity(b);
   await bobs.getByTestId('custody-accept-server-keys').click();
+  await expect(bobs.getByTestId('custody-server-keys-ask')).toHaveCount(0);
   await expect(bobs.getByTestId('custody-server-managed')).toContainText('Server-managed keys');
   await b.keyboard.press('Escape');
+
+  await send(a, 'under a server-managed key');
   await expect(b.getByRole('log').getByTestId('message-text').filter({ hasText: 'under a server-managed key' })).toBeVisible({ timeout: 20_000 });
   await send(b, 'bob reads it');
   await expect(a.getByRole('log').getByTestId('message-text').filter({ hasText: 'bob reads it' })).toBeVisible({ timeout: 20_000 });
