@@ -8,7 +8,7 @@
  * Access is decided by membership and role: any current member (owner, admin or member) with an unrevoked
  * device may make the next version and read every version from its first entitled one on (the rule of
  * device wraps, `before_membership`); a removed member or a non-member gets `not_a_member`. Every KMS call
- * is in `kms_audit` (auditedKms.ts) and counted (`kmsCalls`); unwrapped keys are kept in a bounded cache
+ * is in `kms_audit` (auditedKms.ts), which is how calls are counted; unwrapped keys are kept in a bounded cache
  * (dataKeyCache.ts) so a fetch does not call the KMS every time. A KMS failure answers 503 with its code
  * (`kms_key_disabled`, `kms_unavailable`, `kms_decrypt_failed`) and serves nothing.
  */
@@ -37,19 +37,10 @@ export function serverKeyContext(conversationId: string, version: number): KmsCo
   return { purpose: 'seed-conversation-key', conversation: conversationId, version: String(version) };
 }
 
-/** KMS calls made by this key service since it started (the bench and tests read them). */
-export interface KmsCallCounts {
-  generateDataKey: number;
-  decrypt: number;
-  /** Fetches answered from the cache, without a KMS call. */
-  cacheHits: number;
-}
-
 export class ServerKeys {
   private readonly cache: DataKeyCache;
   private readonly audited: AuditedKms;
   private keyId: string | undefined;
-  readonly kmsCalls: KmsCallCounts = { generateDataKey: 0, decrypt: 0, cacheHits: 0 };
 
   constructor(
     private readonly svc: Pick<Services, 'db' | 'crypto' | 'now' | 'outbox'>,
@@ -67,7 +58,6 @@ export class ServerKeys {
     const version = conversation.current_version + 1;
     const use = { actor: `device:${principal.deviceId}`, purpose: 'server-key.generate', target: `${conversationId}/${version}` };
     const keyId = await this.kmsKeyId(use);
-    this.kmsCalls.generateDataKey += 1;
     const made = await kmsCall(() => this.audited.generateDataKey(keyId, serverKeyContext(conversationId, version), use));
     try {
       const { createdAt, effects } = await this.svc.db.transaction(async (tx) => {
@@ -120,13 +110,12 @@ export class ServerKeys {
     let key = this.cache.get(id);
     if (key === undefined) {
       const use = { actor: `device:${principal.deviceId}`, purpose: 'server-key.unwrap', target: id };
-      this.kmsCalls.decrypt += 1;
       const unwrapped = await kmsCall(() =>
         this.audited.decrypt(row.kms_key_id, fromBase64Url(row.kms_ciphertext), serverKeyContext(conversationId, version), use),
       );
       this.cache.put(id, unwrapped);
       key = unwrapped;
-    } else this.kmsCalls.cacheHits += 1;
+    }
     try {
       const wrap = await sealServerKeyWrap(this.svc.crypto, {
         conversationId,
