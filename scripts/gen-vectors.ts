@@ -20,6 +20,7 @@ import { buildGrantVectors } from '../test/vectors/build/grants';
 import { buildRecoveryVectors } from '../test/vectors/build/recovery';
 import { buildDeviceSessionVectors, buildRevocationVectors } from '../test/vectors/build/sessions';
 import { buildWrapVectors } from '../test/vectors/build/wraps';
+import { buildServerKeyWrapVectors } from '../test/vectors/build/serverKeyWraps';
 
 /** Every generated vector file: name → content. */
 export async function buildAllVectors(): Promise<Record<string, unknown>> {
@@ -42,6 +43,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'recovery.json': await buildRecoveryVectors(provider),
     'chat-actions.json': await buildChatActionVectors(provider),
     'attachments.json': await buildAttachmentVectors(provider),
+    'server-key-wraps.json': await buildServerKeyWrapVectors(provider),
   };
 }
 

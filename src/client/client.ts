@@ -24,6 +24,7 @@ import type { ConversationInfo } from './conversations';
 import { ClientMessaging } from './clientMessaging';
 import { buildSignedIn, type SignedIn } from './signedIn';
 import type { CustodyStatus } from './custody';
+import type { CustodyMode } from '../common/api/custodySchemas';
 import { NewDeviceLink, type LinkClaim } from './deviceLinking';
 import { readSignInOptions, ssoAccount, type SsoToken } from './sso';
 import type { SignInOptions } from '../common/api/oidcSchemas';
@@ -84,6 +85,11 @@ export interface ClientDeps {
   readonly outboxRetryDelaysMs?: readonly number[];
   /** The organisation's escrow recipient fingerprint from its managed policy (docs/protocol.md §19); any other is refused. */
   readonly escrowRecipientPin?: string;
+  /**
+   * The custody mode the organisation's managed policy names (docs/protocol.md §19.4): `server-trusted`
+   * lets this device take key versions the key service made; any other mode refuses them for good.
+   */
+  readonly custodyModePin?: CustodyMode;
 }
 
 /** Delays between the offline queue's tries while the network is out of reach (the last repeats). */
@@ -214,6 +220,7 @@ export class Client {
     );
     this.account = buildSignedIn(this.api, this.deps.provider, this.state, identity, {
       ...(this.deps.escrowRecipientPin !== undefined ? { managedEscrowFingerprint: this.deps.escrowRecipientPin } : {}),
+      ...(this.deps.custodyModePin !== undefined ? { managedCustodyMode: this.deps.custodyModePin } : {}),
     });
     this.account.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
     // The store follows the disappearing timers of every chain this device verifies (docs/client.md).
@@ -244,6 +251,14 @@ export class Client {
   /** Accepts the escrow recipient the key service names now, after the user compared its fingerprint. */
   acceptEscrowRecipient(fingerprint: string): CustodyStatus {
     return this.need().custody.acceptRecipient(fingerprint);
+  }
+
+  /**
+   * The user accepts, on this device, that the organisation's key service makes conversation keys and so
+   * can read the conversations (server-trusted custody, docs/protocol.md §19.4); pending rotations follow.
+   */
+  acceptServerKeys(): Promise<CustodyStatus> {
+    return this.need().custody.acceptServerKeys();
   }
 
   /** `listener` runs when a contact's identity key changed (sending to them is blocked until acknowledged). */

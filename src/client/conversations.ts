@@ -47,7 +47,7 @@ const MAX_ROTATION_ATTEMPTS = 6;
 const ROTATION_RETRIES = new Set(['version_conflict', 'member_devices_mismatch', 'membership_changed']);
 
 /** Refusals after which a rotation re-reads the organisation's custody (its mode changed, docs/protocol.md §19) and submits again. */
-const CUSTODY_RETRIES = new Set(['escrow_wrap_missing', 'escrow_recipient_mismatch', 'escrow_not_enabled']);
+const CUSTODY_RETRIES = new Set(['escrow_wrap_missing', 'escrow_recipient_mismatch', 'escrow_not_enabled', 'server_keys_only']);
 
 export class Conversations {
   private readonly membership: MembershipWriter;
@@ -214,6 +214,12 @@ export class Conversations {
     for (let attempt = 0; attempt < MAX_ROTATION_ATTEMPTS; attempt++) {
       const { info, head } = await this.membership.headToExtend(conversationId);
       if (attempt > 0 && !opts.force && !info.needsRotation && info.currentVersion > 0) return info.currentVersion;
+      if ((await this.custody?.mode()) === 'server-trusted') {
+        const made = await this.rotateOnServer(conversationId, !custodyReread);
+        if (made !== undefined) return made;
+        custodyReread = true;
+        continue;
+      }
       const recipients = await this.memberDevices(info);
       const version = info.currentVersion + 1;
       const { record, conversationKey } = await createKeyVersionRecord(this.provider, {
@@ -250,6 +256,26 @@ export class Conversations {
     throw new RotationConflictError(conversationId, MAX_ROTATION_ATTEMPTS);
   }
 
+  /**
+   * Server-trusted custody (docs/protocol.md §19.4): asks the key service to make version current+1, once
+   * this device accepted server-made keys (`server_key_refused` otherwise). Answers the version, or
+   * undefined when the key service is no longer in server-trusted mode (the custody was re-read; the caller
+   * makes the version itself); another rotation that won the race is answered as the version now current.
+   */
+  private async rotateOnServer(conversationId: ConversationId, mayReread: boolean): Promise<number | undefined> {
+    this.custody!.assertServerKeysAccepted();
+    try {
+      return (await this.api.request('rotateServerKey', { params: { conversationId } })).version;
+    } catch (err) {
+      if (err instanceof KeyServiceError && err.code === 'custody_not_server_trusted' && mayReread) {
+        await this.custody!.refresh({ rotate: false });
+        return undefined;
+      }
+      if (err instanceof KeyServiceError && err.code === 'version_conflict') return (await this.get(conversationId)).currentVersion;
+      throw err;
+    }
+  }
+
   /** The certified devices of every member, from one directory lookup for the whole group. */
   private async memberDevices(info: ConversationInfo): Promise<TrustedDevice[]> {
     const byUser = await this.directory.devicesOfMany(info.members.map((m) => m.userId));
@@ -276,9 +302,15 @@ export class Conversations {
     for (const version of versions) {
       const key = await this.ring.get(conversationId, version).catch((err: unknown) => {
         if (err instanceof KeyServiceError && (err.code === 'no_wrap' || err.code === 'before_membership')) return undefined;
+        if (err instanceof AppError && err.code === 'server_key_refused') return undefined;
         throw err;
       });
       if (key === undefined) continue;
+      // The key service serves the versions it made to every entitled member itself (§19.4): no wrap, no grant.
+      if (this.ring.facts(conversationId, version)?.serverMade === true) {
+        key.fill(0);
+        continue;
+      }
       try {
         for (const d of devices) {
           const w = await wrapKey(this.provider, {

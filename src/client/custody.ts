@@ -9,7 +9,14 @@
  * that differs from the pin is never wrapped to: `escrowWrapFor` throws `escrow_recipient_changed` (rotation
  * stops, as the key service refuses versions without the wrap) and `status()` carries the warning with
  * both fingerprints until the user accepts the new one (`acceptRecipient`). So a key service that swaps in
- * a recipient of its own is detected and gets nothing (test/custody/a_swapped_escrow_recipient_is_detected.test.ts).
+ * a recipient of its own is detected and gets nothing (test/custody/escrow_attacks_are_refused.test.ts).
+ *
+ * Server-trusted mode (§19.4) is pinned too, never learned on first use: this device takes a key version
+ * the key service made only when the organisation's managed policy names server-trusted custody
+ * (`managedMode`) or the user accepted it on this device (`acceptServerKeys`, only while the key service
+ * announces that mode and no managed policy names another). Otherwise `assertServerKeysAccepted` throws
+ * `server_key_refused` and `status().serverKeys` says why, so the user is told instead of reading under a
+ * key the server chose (test/custody/server_trusted_keys_need_this_devices_consent.test.ts).
  */
 import type { CustodyMode, CustodyView } from '../common/api/custodySchemas';
 import type { CryptoProvider } from '../common/crypto/provider';
@@ -27,6 +34,8 @@ export interface CustodyPin {
   readonly changedTo: string | null;
   /** The mode seen last. */
   readonly mode: CustodyMode;
+  /** The user accepted server-trusted custody on this device (§19.4): keys the key service makes are taken. */
+  readonly serverTrusted?: boolean;
 }
 
 export interface CustodyPinStore {
@@ -43,6 +52,13 @@ export interface CustodyStatus {
   readonly recipientChanged: { readonly pinned: string; readonly served: string } | null;
   /** The fingerprint comes from the organisation's managed policy. */
   readonly managed: boolean;
+  /**
+   * Keys the key service makes (server-trusted custody, §19.4): `accepted` — this device takes them (the
+   * conversation is marked "server-managed keys"); `ask` — the organisation uses them and the user has not
+   * accepted them on this device; `refused` — the managed policy names another mode, so this device never
+   * takes them; null — not in server-trusted mode and never accepted.
+   */
+  readonly serverKeys: 'accepted' | 'ask' | 'refused' | null;
 }
 
 export class EscrowRecipientChangedError extends AppError {
@@ -63,6 +79,20 @@ export class EscrowRecipientInvalidError extends AppError {
   }
 }
 
+const REFUSALS = {
+  managed_policy: "the key service made this conversation's key, and your organisation's policy on this device allows only keys made by member devices",
+  not_accepted:
+    "the key service made this conversation's key; this device takes such keys only after you accept that your organisation's server can read your conversations",
+  not_announced: 'the key service does not announce server-trusted custody, so there is nothing to accept',
+} as const;
+
+/** This device does not take key versions the key service made (docs/protocol.md §19.4). */
+export class ServerKeyRefusedError extends AppError {
+  constructor(why: 'not_accepted' | 'managed_policy' | 'not_announced') {
+    super('server_key_refused', REFUSALS[why], 'permission');
+  }
+}
+
 export class Custody {
   private served: { view: CustodyView; publicKey: Uint8Array | null } | undefined;
 
@@ -73,8 +103,10 @@ export class Custody {
     private readonly opts: {
       /** The recipient fingerprint from the organisation's managed policy, if any. */
       readonly managedFingerprint?: string;
-      /** Called when this device learns the organisation went into escrow mode (rotate what is pending). */
-      readonly onEscrowLearned?: () => Promise<unknown>;
+      /** The custody mode the organisation's managed policy names for this device, if any (§19.4). */
+      readonly managedMode?: CustodyMode;
+      /** Called when this device learns the organisation went into escrow or (accepted) server-trusted mode: rotate what is pending. */
+      readonly onModeLearned?: () => Promise<unknown>;
     } = {},
   ) {}
 
@@ -105,9 +137,12 @@ export class Custody {
       else if (pinned !== served) changedTo = served;
       else fingerprint = served;
     }
-    this.pins.set({ fingerprint, changedTo, mode: view.mode });
+    this.pins.set({ fingerprint, changedTo, mode: view.mode, ...(before?.serverTrusted === true ? { serverTrusted: true } : {}) });
     this.served = { view, publicKey };
-    if (opts.rotate !== false && view.mode === 'escrow' && before?.mode !== 'escrow' && changedTo === null) await this.opts.onEscrowLearned?.();
+    const learned =
+      (view.mode === 'escrow' && before?.mode !== 'escrow' && changedTo === null) ||
+      (view.mode === 'server-trusted' && before?.mode !== 'server-trusted' && this.serverKeysAccepted());
+    if (opts.rotate !== false && learned) await this.opts.onModeLearned?.();
     return this.status()!;
   }
 
@@ -118,7 +153,45 @@ export class Custody {
     const mode = this.served.view.mode;
     const pinned = this.opts.managedFingerprint ?? pin?.fingerprint ?? null;
     const changed = mode === 'escrow' && pin?.changedTo != null && pinned !== null ? { pinned, served: pin.changedTo } : null;
-    return { mode, fingerprint: mode === 'escrow' ? pinned : null, recipientChanged: changed, managed: this.opts.managedFingerprint !== undefined };
+    return {
+      mode,
+      fingerprint: mode === 'escrow' ? pinned : null,
+      recipientChanged: changed,
+      managed: this.opts.managedFingerprint !== undefined || this.opts.managedMode !== undefined,
+      serverKeys: this.serverKeysAccepted() ? 'accepted' : mode !== 'server-trusted' ? null : this.opts.managedMode !== undefined ? 'refused' : 'ask',
+    };
+  }
+
+  /** Whether this device takes key versions the key service made: the managed policy's mode, else the user's acceptance. */
+  serverKeysAccepted(): boolean {
+    if (this.opts.managedMode !== undefined) return this.opts.managedMode === 'server-trusted';
+    return this.pins.get()?.serverTrusted === true;
+  }
+
+  /** Throws `server_key_refused` unless this device takes key versions the key service made. */
+  assertServerKeysAccepted(): void {
+    if (!this.serverKeysAccepted()) throw new ServerKeyRefusedError(this.opts.managedMode !== undefined ? 'managed_policy' : 'not_accepted');
+  }
+
+  /**
+   * The user accepts, on this device, that the key service makes the keys of the organisation's
+   * conversations (and so can read them). Only while the key service announces server-trusted mode, and
+   * never against a managed policy naming another mode. Rotates what is pending.
+   */
+  async acceptServerKeys(): Promise<CustodyStatus> {
+    if (this.opts.managedMode !== undefined && this.opts.managedMode !== 'server-trusted') throw new ServerKeyRefusedError('managed_policy');
+    const status = await this.refresh({ rotate: false });
+    if (status.mode !== 'server-trusted') throw new ServerKeyRefusedError('not_announced');
+    const pin = this.pins.get();
+    this.pins.set({ fingerprint: pin?.fingerprint ?? null, changedTo: pin?.changedTo ?? null, mode: status.mode, serverTrusted: true });
+    await this.opts.onModeLearned?.();
+    return this.status()!;
+  }
+
+  /** The mode the key service announced last (asked now when never asked). */
+  async mode(): Promise<CustodyMode> {
+    if (this.served === undefined) await this.refresh({ rotate: false });
+    return this.served!.view.mode;
   }
 
   /** The user accepts the recipient the key service names now (never possible against a managed pin). */
@@ -127,7 +200,7 @@ export class Custody {
     if (this.opts.managedFingerprint !== undefined) throw new EscrowRecipientChangedError(this.opts.managedFingerprint, fingerprint);
     if (pin?.changedTo !== fingerprint || this.served?.view.recipient?.fingerprint !== fingerprint)
       throw new EscrowRecipientInvalidError('that is not the recipient the key service names now');
-    this.pins.set({ fingerprint, changedTo: null, mode: pin.mode });
+    this.pins.set({ ...pin, fingerprint, changedTo: null });
     return this.status()!;
   }
 

@@ -10,6 +10,11 @@
  * refused for good (listeners hear of it too, so envelopes waiting for it are re-opened and shown as
  * rejected).
  *
+ * A version the key service made (server-trusted custody, docs/protocol.md §19.4: the fetch answers 409
+ * `server_made_version`) has no signed record; it is taken only through `serverKeys`, which checks that this
+ * device accepted server-made keys (`server_key_refused` otherwise, src/client/serverKeys.ts); a background
+ * fetch so refused waits, without asking again, until the user accepts (`retryAwaitingConsent`).
+ *
  * Key bytes: the ring owns every held key and zeroes it when the conversation is forgotten (`forget`) and
  * on `close`. What `held` and `get` answer is a copy the caller owns (and zeroes after its seal or open),
  * so evicting a key never pulls it from under an operation in progress.
@@ -23,6 +28,7 @@ import { isProtocolError } from '../common/protocol/errors';
 import { granterResolver } from './granters';
 import type { Directory } from './directory';
 import { KeyServiceError } from './errors';
+import { ServerKeyRefusedError } from './custody';
 import type { KeyServiceApi } from './keyServiceApi';
 import type { MembershipHead } from '../common/protocol/membershipHead';
 import type { PublicKeyVersionRecord } from '../common/protocol/keyVersionRecord';
@@ -39,6 +45,9 @@ interface FetchedVersion {
   readonly addedByDevice: string;
   readonly grants?: unknown;
 }
+
+/** Fetches and opens a version the key service made, for this device (src/client/serverKeys.ts). */
+export type ServerKeySource = (conversationId: ConversationId, version: number) => Promise<{ key: Uint8Array; facts: VersionFacts }>;
 
 export type KeyListener = (conversationId: ConversationId, version: number) => void;
 
@@ -70,6 +79,9 @@ export class KeyRing {
     private readonly directory: Directory,
     private readonly device: RingDevice,
     private readonly allowedMembers: AllowedMembers = async () => undefined,
+    private readonly serverKeys: ServerKeySource = async () => {
+      throw new ServerKeyRefusedError('not_accepted');
+    },
   ) {}
 
   /** A copy of the held key of a version, if any (no network); the caller owns the copy. */
@@ -115,7 +127,11 @@ export class KeyRing {
     const versions = this.versionsOf(conversationId);
     const held = this.held(conversationId, version);
     if (held) return held;
-    const fetched = await this.api.request('getKeyVersion', { params: { conversationId, version } });
+    const fetched = await this.api.request('getKeyVersion', { params: { conversationId, version } }).catch((err: unknown) => {
+      if (err instanceof KeyServiceError && err.code === 'server_made_version') return undefined;
+      throw err;
+    });
+    if (fetched === undefined) return this.acceptServerMade(versions, conversationId, version);
     return this.accept(versions, conversationId, version, fetched);
   }
 
@@ -168,6 +184,13 @@ export class KeyRing {
       .filter(([, state]) => state.kind === 'held')
       .map(([version]) => version)
       .sort((a, b) => a - b);
+  }
+
+  /** The user accepted server-made keys (docs/protocol.md §19.4): fetch the versions that waited for it now. */
+  retryAwaitingConsent(): void {
+    for (const [conversationId, versions] of this.conversations) {
+      for (const [version, state] of versions) if (state.kind === 'awaiting-consent') this.startFetch(conversationId, version, 0);
+    }
   }
 
   onKey(listener: KeyListener): () => void {
@@ -252,6 +275,7 @@ export class KeyRing {
   private fetchFailed(versions: Versions, conversationId: ConversationId, version: number, fetching: Fetching, err: unknown): void {
     if (!this.isLive(versions, conversationId) || versions.get(version) !== fetching) return;
     if (isRetryable(err)) this.enter(versions, conversationId, version, this.waiting(versions, conversationId, version, fetching.attempts));
+    else if (err instanceof ServerKeyRefusedError) this.enter(versions, conversationId, version, { kind: 'awaiting-consent' });
     else if (isProtocolError(err) || isMalformedAnswer(err))
       this.enter(versions, conversationId, version, { kind: 'refused', code: err.code, message: err.message });
     else this.enter(versions, conversationId, version, undefined);
@@ -278,6 +302,16 @@ export class KeyRing {
       memberDevices: (deviceIds) => this.directory.devicesById(deviceIds),
     });
     const facts: VersionFacts = { membership: record.membership, memberDevices: record.memberDevices, acceptedAt: fetched.acceptedAt };
+    if (this.keep(versions, conversationId, version, key, facts)) return key.slice();
+    const held = this.heldKey(conversationId, version);
+    if (held === undefined) return key;
+    key.fill(0);
+    return held.slice();
+  }
+
+  /** A version the key service made: fetched and opened by `serverKeys` (which asks this device's consent first). */
+  private async acceptServerMade(versions: Versions, conversationId: ConversationId, version: number): Promise<Uint8Array> {
+    const { key, facts } = await this.serverKeys(conversationId, version);
     if (this.keep(versions, conversationId, version, key, facts)) return key.slice();
     const held = this.heldKey(conversationId, version);
     if (held === undefined) return key;

@@ -5,6 +5,8 @@
  *   fetching          a background fetch is under way (`attempts` failed before it)
  *   waiting-for-wrap  no wrap yet or a transient failure: `timer` fetches again with backoff
  *   refused           the version failed verification (docs/protocol.md §6.4, §12 code): never retried
+ *   awaiting-consent  the key service made the version (§19.4) and this device does not take such keys yet:
+ *                     fetched again only when its user accepts them (`KeyRing.retryAwaitingConsent`)
  * A version in none of these states is simply absent.
  */
 import { missingCase } from '../common/errors';
@@ -17,6 +19,8 @@ export interface VersionFacts {
   readonly memberDevices: readonly string[];
   /** When the key service accepted the version (its clock, ms). */
   readonly acceptedAt: number;
+  /** The key service made the version (server-trusted custody, docs/protocol.md §19.4): no member signed it. */
+  readonly serverMade?: true;
 }
 
 export interface Held {
@@ -41,7 +45,10 @@ export interface Refused {
   readonly code: string;
   readonly message: string;
 }
-export type VersionState = Held | Fetching | WaitingForWrap | Refused;
+export interface AwaitingConsent {
+  readonly kind: 'awaiting-consent';
+}
+export type VersionState = Held | Fetching | WaitingForWrap | Refused | AwaitingConsent;
 
 /** Backoff between fetches of a version this device has no wrap of yet (the last delay repeats). */
 export const RETRY_MS: readonly number[] = [1_000, 2_000, 5_000, 10_000, 30_000];
@@ -62,6 +69,7 @@ export function release(state: VersionState): void {
       return;
     case 'fetching':
     case 'refused':
+    case 'awaiting-consent':
       return;
     default:
       missingCase(state);
@@ -76,6 +84,7 @@ export function isAnnounced(state: VersionState): boolean {
       return true;
     case 'fetching':
     case 'waiting-for-wrap':
+    case 'awaiting-consent':
       return false;
     default:
       return missingCase(state);

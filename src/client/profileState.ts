@@ -51,7 +51,14 @@ const StateSchema = z.strictObject({
   /** The newest key-backup version this device verified for its user (docs/protocol.md §18.3): an older one served later is a rollback. */
   backupPin: z.strictObject({ userId: z.string(), backupVersion: z.number().int().min(0) }).optional(),
   /** The organisation's escrow recipient this profile pinned (docs/protocol.md §19, src/client/custody.ts). */
-  custodyPin: z.strictObject({ fingerprint: z.string().nullable(), changedTo: z.string().nullable(), mode: z.enum(['zero-trust', 'escrow']) }).optional(),
+  custodyPin: z
+    .strictObject({
+      fingerprint: z.string().nullable(),
+      changedTo: z.string().nullable(),
+      mode: z.enum(['zero-trust', 'escrow', 'server-trusted']),
+      serverTrusted: z.boolean().optional(),
+    })
+    .optional(),
   /** This profile's device was restored from the key backup: its restored key versions are loaded at each sign-in. */
   restoredDevice: z.string().optional(),
 });

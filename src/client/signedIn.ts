@@ -6,11 +6,13 @@
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import { Conversations } from './conversations';
+import type { CustodyMode } from '../common/api/custodySchemas';
 import { Custody } from './custody';
 import { LinkApprover } from './deviceLinking';
 import { Directory } from './directory';
 import type { Identity } from './enrol';
 import { KeyRing } from './keyRing';
+import { serverKeySource } from './serverKeys';
 import type { KeyServiceApi } from './keyServiceApi';
 import { CoreMessageCrypto } from './messageCrypto';
 import type { ProfileState } from './profileState';
@@ -40,16 +42,19 @@ export function buildSignedIn(
   provider: CryptoProvider,
   state: ProfileState,
   identity: Identity,
-  opts: { managedEscrowFingerprint?: string } = {},
+  opts: { managedEscrowFingerprint?: string; managedCustodyMode?: CustodyMode } = {},
 ): SignedIn {
   const directory = new Directory(api, provider, state, { userId: identity.userId, accountKey: identity.account.publicKey });
   const log = new MembershipLog(api, provider, directory, state);
+  const ringDevice = { deviceId: identity.deviceId, x25519PrivateKey: identity.device.x25519.privateKey, x25519PublicKey: identity.device.x25519.publicKey };
   const ring = new KeyRing(
     api,
     provider,
     directory,
-    { deviceId: identity.deviceId, x25519PrivateKey: identity.device.x25519.privateKey, x25519PublicKey: identity.device.x25519.publicKey },
+    ringDevice,
     (conversationId, record) => allowedMembers(api, log, conversationId, record),
+    // Versions the key service made (docs/protocol.md §19.4), taken only with this device's consent.
+    serverKeySource(api, provider, ringDevice, () => custody),
   );
   const signing = { userId: identity.userId, deviceId: identity.deviceId, ed25519PrivateKey: identity.device.ed25519.privateKey };
   const custody: Custody = new Custody(
@@ -64,8 +69,13 @@ export function buildSignedIn(
     },
     {
       ...(opts.managedEscrowFingerprint !== undefined ? { managedFingerprint: opts.managedEscrowFingerprint } : {}),
+      ...(opts.managedCustodyMode !== undefined ? { managedMode: opts.managedCustodyMode } : {}),
       // The key service marks every conversation for rotation when the mode changes; rotate them now.
-      onEscrowLearned: (): Promise<unknown> => conversations.rotatePending(),
+      // Versions that waited for the user to accept server-made keys are fetched now.
+      onModeLearned: (): Promise<unknown> => {
+        ring.retryAwaitingConsent();
+        return conversations.rotatePending();
+      },
     },
   );
   const conversations: Conversations = new Conversations(api, provider, directory, ring, signing, log, custody);

@@ -90,6 +90,14 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
+  const cacheTtl = env.SEED_SERVER_KEY_CACHE_TTL_MS;
+  const cacheEntries = env.SEED_SERVER_KEY_CACHE_ENTRIES;
+  for (const [name, value] of [
+    ['SEED_SERVER_KEY_CACHE_TTL_MS', cacheTtl],
+    ['SEED_SERVER_KEY_CACHE_ENTRIES', cacheEntries],
+  ] as const) {
+    if (value !== undefined && !/^(0|[1-9][0-9]{0,9})$/.test(value)) fail(`${name} must be a whole number`);
+  }
   const failEffects = env[TEST_OUTAGE_ENV] === 'fail';
   if (failEffects) console.error(`key service: TEST HOOK ${TEST_OUTAGE_ENV}=fail — PubNub notices and revocations fail; never use in production`);
   const service = await startKeyService({
@@ -113,6 +121,10 @@ async function main(): Promise<void> {
     ...(failEffects ? { testOnlyFailPubnubEffects: true } : {}),
     ...(scimToken ? { scim: { bearerToken: scimToken } } : {}),
     kms,
+    serverKeyCache: {
+      ...(cacheTtl !== undefined ? { ttlMs: Number(cacheTtl) } : {}),
+      ...(cacheEntries !== undefined ? { maxEntries: Number(cacheEntries) } : {}),
+    },
     organisation,
   });
   console.log(chooseCryptoProvider().logLine);

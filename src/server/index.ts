@@ -31,6 +31,8 @@ import { AccessTokens } from './auth/accessTokens';
 import { createAuthenticator } from './auth/authenticate';
 import { loadJwtSecret } from './auth/jwtSecret';
 import { LOCAL_KMS_FILE, LocalKms, type Kms } from './kms';
+import { ServerKeys } from './custody/serverKeys';
+import type { DataKeyCacheOptions } from './custody/dataKeyCache';
 import { loadSealedMasterKey } from './keyManager/sealedMasterKey';
 import { DEFAULT_PASSWORD_COST, PasswordHasher, type PasswordCost } from './auth/passwords';
 import type { Database } from './db/db';
@@ -78,6 +80,11 @@ export interface KeyServiceOptions {
    * local KMS with its master key in `<dataDir>/kms-master.key`.
    */
   readonly kms?: Kms;
+  /**
+   * Server-trusted custody's cache of unwrapped data keys (custody/dataKeyCache.ts): default 60 s and 1,024
+   * keys; `SEED_SERVER_KEY_CACHE_TTL_MS` / `SEED_SERVER_KEY_CACHE_ENTRIES` when started by the CLI.
+   */
+  readonly serverKeyCache?: DataKeyCacheOptions;
   /** Access token lifetime; default 300 s. */
   readonly accessTokenTtlSeconds?: number;
   /** Refresh-token family lifetime; default 30 days. */
@@ -151,9 +158,10 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
     const sdkGateway = opts.pubnub ? createSdkGateway(opts.pubnub, now) : disabledGateway;
     const gateway = opts.testOnlyFailPubnubEffects ? failingEffectsGateway(sdkGateway) : sdkGateway;
     const outbox = new PubnubOutbox({ db, gateway, now, log, onBug: (message) => log(message) }, opts.outbox);
+    const provider = chooseCryptoProvider().provider;
     const svc: Services = {
       db,
-      crypto: chooseCryptoProvider().provider,
+      crypto: provider,
       passwords: new PasswordHasher(opts.passwordCost ?? DEFAULT_PASSWORD_COST),
       accessTokens,
       refreshTtlMs: opts.refreshTtlMs ?? 30 * 24 * 3600_000,
@@ -169,6 +177,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       now,
       newId: () => randomBytes(16).toString('base64url'),
       organisation,
+      serverKeys: new ServerKeys({ db, crypto: provider, now, outbox }, kms, opts.serverKeyCache),
     };
     const routes: Route[] = [];
     routes.push(
@@ -228,6 +237,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        svc.serverKeys.close();
         await outbox.close(opts.outboxCloseWaitMs ?? 5_000);
         await db.close();
       },

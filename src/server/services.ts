@@ -12,6 +12,7 @@ import type { Database } from './db/db';
 import type { RateLimiter } from './http/rateLimit';
 import type { PubnubGateway } from './pubnub/gateway';
 import type { PubnubOutbox } from './pubnub/outbox';
+import type { ServerKeys } from './custody/serverKeys';
 
 export interface Services {
   readonly db: Database;
@@ -32,4 +33,6 @@ export interface Services {
   readonly newId: () => string;
   /** Sign-in methods, registration, email domains, the OpenID provider (oidcSettings.ts). */
   readonly organisation: OrganisationSettings;
+  /** Server-trusted custody: key versions the key service makes with its KMS (custody/serverKeys.ts). */
+  readonly serverKeys: ServerKeys;
 }

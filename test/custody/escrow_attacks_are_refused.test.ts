@@ -24,7 +24,7 @@ import { custodyAdmin, exportPath, withDb } from './helpers';
 afterEach(cleanup);
 
 /** A client's conversation operations with another custody than its own (an old or hostile client). */
-function conversationsWith(client: Parameters<typeof signedInOf>[0], custody?: Pick<Custody, 'escrowWrapFor' | 'refresh'>): Conversations {
+function conversationsWith(client: Parameters<typeof signedInOf>[0], custody?: Pick<Custody, 'escrowWrapFor' | 'refresh' | 'mode'>): Conversations {
   const s = signedInOf(client);
   const signing = { userId: s.identity.userId, deviceId: s.identity.deviceId, ed25519PrivateKey: s.identity.device.ed25519.privateKey };
   return new Conversations(apiOf(client), provider, s.directory, s.ring, signing, s.membership, custody as Custody | undefined);
@@ -49,8 +49,10 @@ describeBackends('attacks on escrow mode', (backend) => {
     const stray = await provider.x25519GenerateKeyPair();
     const strayWrap = (conversationId: string, version: number, key: Uint8Array) =>
       sealEscrowWrap(provider, { conversationId, version, recipientPublicKey: stray.publicKey, key });
-    const refresh = () => Promise.resolve({ mode: 'escrow' as const, fingerprint: null, recipientChanged: null, managed: false });
-    expect(await codeOf(conversationsWith(alice, { escrowWrapFor: strayWrap, refresh }).rotate(id))).toBe('escrow_not_enabled');
+    const refresh = () => Promise.resolve({ mode: 'escrow' as const, fingerprint: null, recipientChanged: null, managed: false, serverKeys: null });
+    expect(await codeOf(conversationsWith(alice, { escrowWrapFor: strayWrap, refresh, mode: async () => 'escrow' as const }).rotate(id))).toBe(
+      'escrow_not_enabled',
+    );
 
     await custodyAdmin(world, 'cli:it-one')('escrow', '--reason', 'policy');
     const before = await versionsOf(world, id);
@@ -59,7 +61,9 @@ describeBackends('attacks on escrow mode', (backend) => {
     // An old or hostile client without the escrow wrap.
     expect(await codeOf(conversationsWith(alice).rotate(id))).toBe('escrow_wrap_missing');
     // A wrap sealed to a key of the client's choosing.
-    expect(await codeOf(conversationsWith(alice, { escrowWrapFor: strayWrap, refresh }).rotate(id))).toBe('escrow_recipient_mismatch');
+    expect(await codeOf(conversationsWith(alice, { escrowWrapFor: strayWrap, refresh, mode: async () => 'escrow' as const }).rotate(id))).toBe(
+      'escrow_recipient_mismatch',
+    );
     expect(await versionsOf(world, id)).toEqual(before);
 
     // The real client wraps and is accepted.
@@ -92,7 +96,13 @@ describeBackends('attacks on escrow mode', (backend) => {
     );
     const before = await versionsOf(world, id);
     expect(await codeOf(alice.rotate(id))).toBe('escrow_recipient_changed');
-    expect(await alice.custody()).toEqual({ mode: 'escrow', fingerprint: genuine, recipientChanged: { pinned: genuine, served: forged }, managed: false });
+    expect(await alice.custody()).toEqual({
+      mode: 'escrow',
+      fingerprint: genuine,
+      recipientChanged: { pinned: genuine, served: forged },
+      managed: false,
+      serverKeys: null,
+    });
     expect(await versionsOf(world, id)).toEqual(before);
     expect(before.escrow.every((e) => e.recipient_id === genuine)).toBe(true);
 
@@ -100,7 +110,7 @@ describeBackends('attacks on escrow mode', (backend) => {
     const managed = await newClient(world, "bob's managed laptop", { escrowRecipientPin: genuine });
     await managed.register({ username: uniqueName('carol'), displayName: 'Carol managed', password: PASSWORD });
     const status = await managed.custody();
-    expect(status).toEqual({ mode: 'escrow', fingerprint: genuine, recipientChanged: { pinned: genuine, served: forged }, managed: true });
+    expect(status).toEqual({ mode: 'escrow', fingerprint: genuine, recipientChanged: { pinned: genuine, served: forged }, managed: true, serverKeys: null });
     expect(() => managed.acceptEscrowRecipient(forged)).toThrow(expect.objectContaining({ code: 'escrow_recipient_changed' }));
 
     // Only the user's explicit acceptance (after comparing fingerprints out of band) moves the pin.

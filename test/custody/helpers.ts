@@ -10,7 +10,9 @@ import { runAdmin } from '../../src/server/adminCli';
 import { openDatabase } from '../../src/server/index';
 import type { Kms } from '../../src/server/kms';
 import type { Database } from '../../src/server/db/db';
-import { PUB, SECRET, SUB, type World } from '../client/harness';
+import type { Client } from '../../src/client/client';
+import type { CustodyMode } from '../../src/common/api/custodySchemas';
+import { newClient, PASSWORD, PUB, SECRET, SUB, uniqueName, type World } from '../client/harness';
 
 /** Runs `admin custody …` on the world's store as `actor` (an operator: `cli:<os user>`). */
 export function custodyAdmin(world: World, actor: string, kms?: Kms) {
@@ -36,6 +38,29 @@ export async function withDb<T>(world: World, fn: (db: Database) => Promise<T>):
   } finally {
     await db.close();
   }
+}
+
+/** A client whose organisation's managed policy names a custody mode (docs/protocol.md §19.4), registered. */
+export async function pinnedClient(world: World, label: string, custodyModePin: CustodyMode): Promise<Client> {
+  const client = await newClient(world, `${label}'s device`, { custodyModePin });
+  await client.register({ username: uniqueName(label), password: PASSWORD, displayName: label });
+  return client;
+}
+
+/** The server-made key versions of a conversation, as the key service's database holds them. */
+export function serverKeyRows(world: World, conversationId: string) {
+  return withDb(world, (db) =>
+    db.all<{ version: number; kms_ciphertext: string; kms_kind: string; kms_key_id: string; created_at: number; membership_seq: number | null }>(
+      'SELECT version, kms_ciphertext, kms_kind, kms_key_id, created_at, membership_seq FROM server_key_versions WHERE conversation_id = ? ORDER BY version',
+      [conversationId],
+    ),
+  );
+}
+
+/** The KMS calls of server-trusted custody, by operation, from kms_audit. */
+export async function serverKeyKmsCalls(world: World): Promise<{ generate: number; decrypt: number }> {
+  const rows = await withDb(world, (db) => db.all<{ operation: string }>("SELECT operation FROM kms_audit WHERE purpose LIKE 'server-key.%'"));
+  return { generate: rows.filter((r) => r.operation === 'generate_data_key').length, decrypt: rows.filter((r) => r.operation === 'decrypt').length };
 }
 
 /** A fresh path for an export file. */

@@ -27,6 +27,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
     expect(Object.fromEntries(Object.entries(api).map(([k, v]) => [k, typeof v]))).toMatchInlineSnapshot(`
       {
         "acceptEscrowRecipient": "function",
+        "acceptServerKeys": "function",
         "acknowledgeIdentityChange": "function",
         "addMember": "function",
         "appInfo": "function",

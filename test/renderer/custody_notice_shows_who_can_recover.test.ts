@@ -17,23 +17,23 @@ const html = (status: Parameters<typeof CustodyNotice>[0]['status'], problem: st
   renderToStaticMarkup(createElement(CustodyNotice, { status, problem, busy: false, onAccept: () => undefined }));
 
 it('escrow: a permanent line with the fingerprint; zero-trust: nothing', () => {
-  const escrow = html({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false });
+  const escrow = html({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, serverKeys: null });
   expect(escrow).toContain('Your organisation can recover this conversation');
   expect(escrow).toContain(shortFingerprint(pinned));
   expect(shortFingerprint(pinned)).toBe('AbCd EfGh IjKl MnOp QrSt UvWx');
   expect(escrow).not.toContain('custody-recipient-changed');
-  expect(html({ mode: 'zero-trust', fingerprint: null, recipientChanged: null, managed: false })).toBe('');
+  expect(html({ mode: 'zero-trust', fingerprint: null, recipientChanged: null, managed: false, serverKeys: null })).toBe('');
   expect(html(null)).toBe('');
   expect(html(null, 'Could not check whether your organisation can recover this conversation.')).toContain('Could not check');
 });
 
 it('a changed recovery key is a warning with both fingerprints; accepting is offered only without a managed pin', () => {
-  const changed = html({ mode: 'escrow', fingerprint: pinned, recipientChanged: { pinned, served }, managed: false });
+  const changed = html({ mode: 'escrow', fingerprint: pinned, recipientChanged: { pinned, served }, managed: false, serverKeys: null });
   expect(changed).toContain('custody-recipient-changed');
   expect(changed).toContain(shortFingerprint(served));
   expect(changed).toContain(shortFingerprint(pinned));
   expect(changed).toContain('Accept the new recovery key');
-  const managed = html({ mode: 'escrow', fingerprint: pinned, recipientChanged: { pinned, served }, managed: true });
+  const managed = html({ mode: 'escrow', fingerprint: pinned, recipientChanged: { pinned, served }, managed: true, serverKeys: null });
   expect(managed).toContain('custody-recipient-changed');
   expect(managed).not.toContain('Accept the new recovery key');
 });
@@ -41,14 +41,54 @@ it('a changed recovery key is a warning with both fingerprints; accepting is off
 it('the messenger banner: one line in escrow mode, a warning when the recovery key changed, nothing otherwise', () => {
   const banner = (status: Parameters<typeof CustodyNotice>[0]['status']) =>
     renderToStaticMarkup(createElement(CustodyNotice, { status, problem: 'x', busy: false, onAccept: () => undefined, compact: true }));
-  expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false })).toContain('Your organisation can recover your conversations');
-  expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: { pinned, served }, managed: false })).toContain('role="alert"');
-  expect(banner({ mode: 'zero-trust', fingerprint: null, recipientChanged: null, managed: false })).toBe('');
+  expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, serverKeys: null })).toContain(
+    'Your organisation can recover your conversations',
+  );
+  expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: { pinned, served }, managed: false, serverKeys: null })).toContain('role="alert"');
+  expect(banner({ mode: 'zero-trust', fingerprint: null, recipientChanged: null, managed: false, serverKeys: null })).toBe('');
   expect(banner(null)).toBe('');
 });
 
 it('the IPC result carries the mode and public fingerprints only', () => {
-  const parsed = contract.custodyStatus.result.parse({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, privateKey: 'x' });
-  expect(parsed).toEqual({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false });
+  const parsed = contract.custodyStatus.result.parse({
+    mode: 'escrow',
+    fingerprint: pinned,
+    recipientChanged: null,
+    managed: false,
+    serverKeys: null,
+    privateKey: 'x',
+  });
+  expect(parsed).toEqual({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, serverKeys: null });
   expect(() => contract.acceptEscrowRecipient.args.parse(['not a fingerprint'])).toThrow();
+});
+
+it('server-trusted: "Server-managed keys" and one sentence that the server can read it; accepting offered only without a managed policy', () => {
+  const accepted = html({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: true, serverKeys: 'accepted' });
+  expect(accepted).toContain('Server-managed keys: your organisation&#x27;s server can read this conversation.');
+  expect(accepted).not.toContain('custody-accept-server-keys');
+  const ask = html({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: false, serverKeys: 'ask' });
+  expect(ask).toContain('Accept server-managed keys');
+  const refused = html({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: true, serverKeys: 'refused' });
+  expect(refused).toContain('custody-server-keys-refused');
+  expect(refused).not.toContain('Accept server-managed keys');
+  const banner = renderToStaticMarkup(
+    createElement(CustodyNotice, {
+      status: { mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: false, serverKeys: 'accepted' },
+      problem: null,
+      busy: false,
+      onAccept: () => undefined,
+      compact: true,
+    }),
+  );
+  expect(banner).toContain('Server-managed keys: your organisation&#x27;s server can read your conversations.');
+  // Only the mode and words cross IPC, never a key.
+  const parsed = contract.custodyStatus.result.parse({
+    mode: 'server-trusted',
+    fingerprint: null,
+    recipientChanged: null,
+    managed: false,
+    serverKeys: 'ask',
+    key: 'x',
+  });
+  expect(parsed).toEqual({ mode: 'server-trusted', fingerprint: null, recipientChanged: null, managed: false, serverKeys: 'ask' });
 });

@@ -8,7 +8,10 @@
  * Custody modes (issue [custody], docs/threat-model.md "Custody modes"): once the organisation is switched
  * to escrow, the key service with its KMS — every escrow recipient unsealed, every stored wrap tried with
  * it — still opens none of the versions made in zero-trust mode, while it does open the version made
- * after the switch (so the check can fail).
+ * after the switch (so the check can fail). Switched on to server-trusted (docs/threat-model.md
+ * "Server-trusted mode"), the key service makes the next version with its KMS: the database holds that key
+ * only as KMS ciphertext (no form of the key in any file or row, while the ciphertext is there), and only
+ * the KMS opens it to the very key the member device received (so the check can fail).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +34,8 @@ import {
 } from './helpers/actors';
 import { fromBase64Url } from '../../src/common/encoding/base64url';
 import { openEscrowWrap, sealEscrowWrap } from '../../src/common/protocol/escrowWrap';
+import { openServerKeyWrap } from '../../src/common/protocol/serverKeyWrap';
+import type { KeyWrap } from '../../src/common/protocol/keyWrap';
 import { unwrapKey } from '../../src/common/protocol/keyWrap';
 import type { ConversationId, DeviceId } from '../../src/common/ids';
 import { runAdmin } from '../../src/server/adminCli';
@@ -214,5 +219,38 @@ describeBackends('the database never holds a conversation key', (backend) => {
       opened.some((k) => k.equals(Buffer.from(conversationKey))),
       'the escrowed version opens (the check can fail)',
     ).toBe(true);
+  });
+  it('server-trusted: the database holds the server-made key only as KMS ciphertext, which only the KMS opens', async () => {
+    const store = ['--data', run.store.dataDir, ...(run.store.databaseUrl ? ['--database-url', run.store.databaseUrl] : [])];
+    await runAdmin([...store, 'custody', 'server-trusted', '--reason', 'scan'], {}, 'cli:scan');
+    const creator = device(alice);
+    const made = await run.api.post<{ version: number }>(`/v1/conversations/${conversationId}/server-keys`, undefined, creator.token);
+    expect(made.status).toBe(201);
+    const version = made.body.version;
+    const served = await run.api.get<{ wrap: KeyWrap }>(`/v1/conversations/${conversationId}/server-keys/${version}`, creator.token);
+    expect(served.status).toBe(200);
+    const key = await openServerKeyWrap(crypto, {
+      conversationId,
+      version,
+      wrap: served.body.wrap,
+      deviceId: creator.deviceId,
+      privateKey: creator.keys.x25519.privateKey,
+    });
+
+    const blobs = await databaseBytes();
+    for (const form of forms(key)) for (const blob of blobs) expect(blob.includes(form)).toBe(false);
+    const db = openDatabase(run.store);
+    const rows = await db
+      .all<{ kms_ciphertext: string }>('SELECT kms_ciphertext FROM server_key_versions WHERE conversation_id = ? AND version = ?', [conversationId, version])
+      .finally(() => db.close());
+    expect(rows.length).toBe(1);
+    expect(blobs.some((b) => b.includes(Buffer.from(rows[0]!.kms_ciphertext)))).toBe(true);
+    const kms = LocalKms.open(path.join(run.store.dataDir, LOCAL_KMS_FILE));
+    const opened = await kms.decrypt(fromBase64Url(rows[0]!.kms_ciphertext), {
+      purpose: 'seed-conversation-key',
+      conversation: conversationId,
+      version: String(version),
+    });
+    expect(Buffer.from(opened).equals(Buffer.from(key)), 'the KMS opens the stored ciphertext to the served key (the check can fail)').toBe(true);
   });
 });

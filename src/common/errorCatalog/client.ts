@@ -48,6 +48,8 @@ export const CLIENT_ERRORS = {
   // key custody (docs/protocol.md §19): the key service names another escrow recipient than the pinned one
   escrow_recipient_changed: 'crypto',
   escrow_recipient_invalid: 'crypto',
+  // server-trusted custody (§19.4): this device does not accept keys the key service made
+  server_key_refused: 'permission',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;

@@ -73,6 +73,8 @@ export const KEY_SERVICE_ERRORS = {
   escrow_wrap_missing: 'validation',
   escrow_recipient_mismatch: 'validation',
   escrow_not_enabled: 'validation',
+  // server-trusted custody (docs/protocol.md §19.4): the key service makes every key version itself
+  server_keys_only: 'validation',
   device_proof_required: 'validation',
   // not_found
   not_found: 'not_found',
@@ -105,6 +107,8 @@ export const KEY_SERVICE_ERRORS = {
   backup_version_conflict: 'conflict',
   backup_version_stale: 'conflict',
   backup_full: 'conflict',
+  server_made_version: 'conflict',
+  custody_not_server_trusted: 'conflict',
   // crypto: a signature or certificate did not verify
   signer_not_caller: 'crypto',
   actor_not_caller: 'crypto',
@@ -120,6 +124,10 @@ export const KEY_SERVICE_ERRORS = {
   key_manager_state: 'unavailable',
   internal: 'unavailable',
   oidc_provider_unreachable: 'unavailable',
+  // the key service's KMS (server-trusted custody): unreachable, its key disabled, a ciphertext it refuses
+  kms_unavailable: 'unavailable',
+  kms_key_disabled: 'unavailable',
+  kms_decrypt_failed: 'unavailable',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type KeyServiceErrorCode = keyof typeof KEY_SERVICE_ERRORS;

@@ -130,6 +130,8 @@ export const contract = {
   custodyStatus: { args: z.tuple([]), result: custodyStatusSchema },
   /** Accepts the escrow recipient the key service names now (the user compared its fingerprint with IT). */
   acceptEscrowRecipient: { args: z.tuple([escrowFingerprintArgSchema]), result: custodyStatusSchema },
+  /** Accepts, on this device, keys the organisation's key service makes (server-trusted custody, docs/protocol.md §19.4). */
+  acceptServerKeys: { args: z.tuple([]), result: custodyStatusSchema },
   /**
    * The conversation's membership history as main verified it (docs/protocol.md §15), in chain order, people
    * named; empty for a conversation older than signed membership. Refused with the typed error

@@ -30,6 +30,7 @@ export const methodNames = [
   'rotateKey',
   'custodyStatus',
   'acceptEscrowRecipient',
+  'acceptServerKeys',
   'membershipHistory',
   'refusedConversations',
   'conversationReaders',

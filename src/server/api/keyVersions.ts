@@ -7,7 +7,8 @@
  * 'handler'`), so it costs one database round trip instead of two.
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
-import { Forbidden, NotFound } from '../http/httpErrors';
+import { Conflict, Forbidden, NotFound } from '../http/httpErrors';
+import { isServerMade } from '../custody/serverKeyStore';
 import { checkPrincipalState } from '../auth/authenticate';
 import { implement, type DevicePrincipal, type Route } from '../http/route';
 import type { Services } from '../services';
@@ -39,6 +40,8 @@ export function keyVersionRoutes(svc: Services): Route[] {
       row.added_by_device === null ||
       row.created_by_device === null
     ) {
+      if (await isServerMade(svc.db, conversationId, wanted))
+        throw new Conflict('the key service made this version (server-trusted custody): fetch it from …/server-keys/{version}', 'server_made_version');
       throw new NotFound('no wrap of this version for your device yet', 'no_wrap');
     }
     const wrapRow: DeviceWrapRow = {

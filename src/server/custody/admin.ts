@@ -7,6 +7,9 @@
  *   next key version of each carries an escrow wrap.
  * - `zero-trust`: back to zero-trust; every conversation is marked for rotation (versions made in escrow
  *   mode stay recoverable; new ones are not).
+ * - `server-trusted`: the key service makes every key version with its KMS (docs/protocol.md §19.4,
+ *   serverKeys.ts); every conversation is marked for rotation. Documented as weaker: the key service can
+ *   read every conversation from then on (docs/threat-model.md "Server-trusted mode").
  * - `request-export` / `approve-export` / `export`: a compliance export (or IT restore) of one conversation
  *   needs a request by one admin and an approval by another (`custody_second_admin_required` when the same
  *   actor approves), is used once, within `APPROVAL_TTL_MS` of the approval, and only in escrow mode
@@ -149,7 +152,27 @@ export async function enableEscrow(d: CustodyDeps, actor: string, reason: string
   }
 }
 
-/** Back to zero-trust: new key versions carry no escrow wrap; every conversation rotates. */
+/**
+ * Server-trusted mode (docs/protocol.md §19.4): from now on the key service makes every key version with
+ * its KMS; every conversation is marked for rotation, so its next version is server-made. The KMS is asked
+ * for its key first (a KMS that does not answer leaves the mode unchanged).
+ */
+export async function enableServerTrusted(d: CustodyDeps, actor: string, reason: string): Promise<unknown> {
+  if ((await custodyState(d.db)).mode === 'server-trusted') return { ...(await custodyView(d.db)), changed: false };
+  const kms = d.kms();
+  const keyId = await kms.keyId({ actor, purpose: 'server-trusted.check' });
+  const now = d.now();
+  return d.db.transaction(async (tx) => {
+    const current = await custodyState(tx, true);
+    if (current.mode === 'server-trusted') return { ...(await custodyView(tx)), changed: false };
+    await setCustodyState(tx, { mode: 'server-trusted', recipient_id: null, changed_at: now, changed_by: actor });
+    const count = await markAllForRotation(tx, 'custody_server_trusted', now);
+    await insertAudit(tx, { at: now, actor, action: 'custody.server_trusted', target: null, detail: { reason, kms: kms.kind, keyId, rotating: count } });
+    return { ...(await custodyView(tx)), changed: true, rotating: count };
+  });
+}
+
+/** Back to zero-trust: new key versions carry no escrow wrap and are made by member devices again; every conversation rotates. */
 export async function disableEscrow(d: CustodyDeps, actor: string, reason: string): Promise<unknown> {
   const now = d.now();
   return d.db.transaction(async (tx) => {

@@ -5,6 +5,7 @@
  *   custody                                        the mode and the recovery recipient's fingerprint
  *   custody escrow --reason "…"                    escrow mode with a fresh KMS-sealed recipient; every conversation rotates
  *   custody zero-trust --reason "…"                back to zero-trust; every conversation rotates
+ *   custody server-trusted --reason "…"            the key service makes every key version with its KMS; every conversation rotates
  *   custody request-export <conversation id> --reason "…"   the first admin asks for one conversation
  *   custody request-restore <username|user id> --reason "…" the first admin asks for every conversation of a user (IT restore)
  *   custody approve-export <request id> --reason "…"        a second admin approves (either kind)
@@ -24,7 +25,7 @@ import { chooseCryptoProvider } from '../../node/crypto/providers';
 import type { Database } from '../db/db';
 import { kmsFromEnv, type Kms } from '../kms';
 import { insertAudit } from '../store/audit';
-import { approveExport, claimApprovedRequest, disableEscrow, enableEscrow, requestExport, showCustody, type CustodyDeps } from './admin';
+import { approveExport, claimApprovedRequest, disableEscrow, enableEscrow, enableServerTrusted, requestExport, showCustody, type CustodyDeps } from './admin';
 import { AuditedKms } from './auditedKms';
 import { exportConversation, type ConversationExport, type UnsealedRecipients } from './export';
 import { conversationsOfUser } from '../store/conversations';
@@ -37,7 +38,7 @@ export class CustodyUsageError extends AppError {
 }
 
 export const CUSTODY_USAGE =
-  'custody | custody escrow --reason TEXT | custody zero-trust --reason TEXT | custody request-export <conversation> --reason TEXT | custody request-restore <user> --reason TEXT | custody approve-export <request> --reason TEXT | custody export <request> --out FILE | custody kms-audit [--limit N]';
+  'custody | custody escrow --reason TEXT | custody zero-trust --reason TEXT | custody server-trusted --reason TEXT | custody request-export <conversation> --reason TEXT | custody request-restore <user> --reason TEXT | custody approve-export <request> --reason TEXT | custody export <request> --out FILE | custody kms-audit [--limit N]';
 
 export interface CustodyCommandInput {
   readonly db: Database;
@@ -73,7 +74,7 @@ export async function runCustodyCommand(i: CustodyCommandInput): Promise<unknown
   const [sub, target, ...rest] = i.args;
   if (rest.length > 0) throw new CustodyUsageError(`unexpected ${JSON.stringify(rest[0])}\nusage: ${CUSTODY_USAGE}`);
   const reason = i.reason?.trim() ?? '';
-  const needsReason = ['escrow', 'zero-trust', 'request-export', 'request-restore', 'approve-export'];
+  const needsReason = ['escrow', 'zero-trust', 'server-trusted', 'request-export', 'request-restore', 'approve-export'];
   const needsTarget = ['request-export', 'request-restore', 'approve-export', 'export'];
   if (sub !== undefined && ![...needsReason, ...needsTarget, 'kms-audit'].includes(sub))
     throw new CustodyUsageError(`unknown custody command ${JSON.stringify(sub)}\nusage: ${CUSTODY_USAGE}`);
@@ -102,6 +103,8 @@ export async function runCustodyCommand(i: CustodyCommandInput): Promise<unknown
       return enableEscrow(deps, i.actor, reason);
     case 'zero-trust':
       return disableEscrow(deps, i.actor, reason);
+    case 'server-trusted':
+      return enableServerTrusted(deps, i.actor, reason);
     case 'request-export':
       return requestExport(deps, i.actor, target!, reason);
     case 'request-restore':

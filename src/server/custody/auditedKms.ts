@@ -34,6 +34,10 @@ export class AuditedKms {
     return this.audited('encrypt', keyId, use, () => this.kms.encrypt(plaintext, context));
   }
 
+  generateDataKey(keyId: string, context: KmsContext, use: KmsUse): Promise<{ plaintext: Uint8Array; ciphertext: Uint8Array }> {
+    return this.audited('generate_data_key', keyId, use, () => this.kms.generateDataKey(context));
+  }
+
   decrypt(keyId: string, ciphertext: Uint8Array, context: KmsContext, use: KmsUse): Promise<Uint8Array> {
     return this.audited('decrypt', keyId, use, () => this.kms.decrypt(ciphertext, context));
   }

@@ -1,6 +1,7 @@
 /**
  * The key service's rule for escrow wraps (docs/protocol.md §19.3): in escrow mode a key version is
  * accepted only with a wrap for the current recipient (422 `escrow_wrap_missing`, `escrow_recipient_mismatch`);
+ * in server-trusted mode no device-made version is taken (422 `server_keys_only`, §19.4);
  * in zero-trust mode a version carrying one is refused (422 `escrow_not_enabled`), so a client never
  * believes it escrowed what nobody keeps. Read inside the submission's transaction without a lock (every
  * rotation would otherwise wait on one row): a mode change that commits while a submission is under way
@@ -14,6 +15,8 @@ import { custodyState, insertEscrowWrap } from './store';
 
 export async function checkEscrowWrap(q: Queryable, escrow: EscrowWrap | undefined): Promise<{ recipient: string; wrap: EscrowWrap } | undefined> {
   const state = await custodyState(q);
+  if (state.mode === 'server-trusted')
+    throw new Unprocessable('this organisation is in server-trusted mode: the key service makes every key version', 'server_keys_only');
   if (state.mode !== 'escrow' || state.recipient_id === null) {
     if (escrow !== undefined) throw new Unprocessable('this organisation is not in escrow mode: a key version carries no escrow wrap', 'escrow_not_enabled');
     return undefined;

@@ -350,4 +350,21 @@ export const MIGRATIONS: readonly Migration[] = [
       },
     ],
   },
+  {
+    version: 13,
+    name: 'server-trusted custody: key versions the key service made, stored only as KMS ciphertext (docs/protocol.md §19.4)',
+    statements: [
+      `CREATE TABLE server_key_versions (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        version INTEGER NOT NULL,
+        kms_ciphertext TEXT NOT NULL,
+        kms_kind TEXT NOT NULL,
+        kms_key_id TEXT NOT NULL,
+        membership_seq INTEGER,
+        membership_hash TEXT,
+        created_at BIGINT NOT NULL,
+        created_by_device TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, version))`,
+    ],
+  },
 ];

@@ -22,6 +22,7 @@ export type AuditAction =
   | 'custody.read'
   | 'custody.escrow'
   | 'custody.zero_trust'
+  | 'custody.server_trusted'
   | 'custody.export_request'
   | 'custody.export_approve'
   | 'custody.export_refused'

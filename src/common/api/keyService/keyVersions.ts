@@ -11,6 +11,8 @@ import { defineRoutes } from '../route';
 const ONE_VERSION_ERRORS = {
   403: ['not_a_member', 'before_membership'],
   404: ['not_found', 'no_versions', 'no_such_version', 'no_wrap'],
+  /** The key service made this version (server-trusted custody, docs/protocol.md §19.4): fetch it from …/server-keys/{version}. */
+  409: ['server_made_version'],
 } as const;
 
 export const keyVersionRoutes = defineRoutes({
@@ -28,7 +30,15 @@ export const keyVersionRoutes = defineRoutes({
       403: ['not_a_member', 'device_unknown'],
       404: ['not_found'],
       409: ['version_conflict', 'membership_changed'],
-      422: ['signer_not_caller', 'member_devices_mismatch', 'escrow_wrap_missing', 'escrow_recipient_mismatch', 'escrow_not_enabled', ...PROTOCOL_ERROR_CODES],
+      422: [
+        'signer_not_caller',
+        'member_devices_mismatch',
+        'escrow_wrap_missing',
+        'escrow_recipient_mismatch',
+        'escrow_not_enabled',
+        'server_keys_only',
+        ...PROTOCOL_ERROR_CODES,
+      ],
     },
   },
   listKeyVersions: {

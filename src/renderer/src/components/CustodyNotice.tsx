@@ -3,7 +3,10 @@
  * docs/protocol.md §19). In escrow mode a permanent line says the organisation can recover it and shows the
  * recovery key's fingerprint; when the key service names another recovery key than the pinned one, a
  * warning with both fingerprints says new keys are not shared with it until the user accepts (never
- * possible when the organisation's managed policy pins the key). Nothing is shown in zero-trust mode.
+ * possible when the organisation's managed policy pins the key). In server-trusted mode (§19.4) the
+ * conversation is marked "Server-managed keys" with one sentence saying the organisation's server can read
+ * it; when this device has not accepted such keys, a button accepts them (not offered against a managed
+ * policy, which is then named). Nothing is shown in zero-trust mode.
  */
 import type { CustodyStatusView } from '../../../common/ipc/schemas/custody';
 import { Button } from './ui/Button';
@@ -19,11 +22,48 @@ export interface CustodyNoticeProps {
   problem: string | null;
   busy: boolean;
   onAccept(fingerprint: string): void;
+  /** Accepts, on this device, keys the organisation's server makes (server-trusted mode). */
+  onAcceptServerKeys?(): void;
   /** The one-line banner of the messenger window (every conversation), instead of the Security panel's section. */
   compact?: boolean;
 }
 
-export function CustodyNotice({ status, problem, busy, onAccept, compact = false }: CustodyNoticeProps) {
+/** The server-trusted sentence, and why this device does not read yet when it has not accepted. */
+function ServerManaged({
+  status,
+  busy,
+  onAcceptServerKeys,
+  compact,
+}: { status: CustodyStatusView } & Pick<CustodyNoticeProps, 'busy' | 'onAcceptServerKeys' | 'compact'>) {
+  if (compact)
+    return (
+      <p role="note" className="banner" data-testid="custody-banner">
+        Server-managed keys: your organisation&apos;s server can read your conversations.
+      </p>
+    );
+  return (
+    <section aria-label="Server-managed keys" data-testid="custody-server-managed">
+      <p role="note">Server-managed keys: your organisation&apos;s server can read this conversation.</p>
+      {status.serverKeys === 'refused' && (
+        <p role="alert" className="banner warning" data-testid="custody-server-keys-refused">
+          Your organisation&apos;s policy on this device allows only keys made by member devices, so messages under server-managed keys cannot be read here.
+        </p>
+      )}
+      {status.serverKeys === 'ask' && (
+        <div role="alert" className="banner warning" data-testid="custody-server-keys-ask">
+          <p>This device does not read conversations under server-managed keys until you accept them.</p>
+          <Button variant="secondary" loading={busy} onClick={() => onAcceptServerKeys?.()} data-testid="custody-accept-server-keys">
+            Accept server-managed keys
+          </Button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function CustodyNotice({ status, problem, busy, onAccept, onAcceptServerKeys, compact = false }: CustodyNoticeProps) {
+  if (status?.mode === 'server-trusted' && (compact || problem === null))
+    return <ServerManaged status={status} busy={busy} compact={compact} {...(onAcceptServerKeys ? { onAcceptServerKeys } : {})} />;
   if (compact) {
     if (status === null || status.mode !== 'escrow') return null;
     return status.recipientChanged !== null ? (

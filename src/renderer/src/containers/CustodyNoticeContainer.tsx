@@ -1,6 +1,7 @@
 /**
  * Container: asks main for the organisation's key custody once when shown (which also makes the core rotate
- * its pending conversations when it learns of escrow mode), and accepts a changed recovery key. `compact`:
+ * its pending conversations when it learns of escrow mode), accepts a changed recovery key, and accepts
+ * server-managed keys on this device (server-trusted mode). `compact`:
  * the messenger window's banner, silent when the status cannot be read (the Security panel says so).
  */
 import { useEffect, useState } from 'react';
@@ -39,5 +40,15 @@ export function CustodyNoticeContainer({ compact = false }: { compact?: boolean 
       })
       .finally(() => setBusy(false));
   };
-  return <CustodyNotice status={status} problem={problem} busy={busy} onAccept={accept} compact={compact} />;
+  const acceptServerKeys = () => {
+    setBusy(true);
+    windowBridge()
+      .acceptServerKeys()
+      .then(setStatus, (err: unknown) => {
+        console.error(`accept server-managed keys: ${err instanceof BridgeError ? err.code : String(err)}`);
+        setProblem(PROBLEM);
+      })
+      .finally(() => setBusy(false));
+  };
+  return <CustodyNotice status={status} problem={problem} busy={busy} onAccept={accept} onAcceptServerKeys={acceptServerKeys} compact={compact} />;
 }
