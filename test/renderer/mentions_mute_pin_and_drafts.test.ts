@@ -153,3 +153,14 @@ describe('mute, pin and mark unread', () => {
     expect(conversationRows([a, b, c], views, ME, '', prefs, 'mentions', 'conv-a').map((r) => r.title)).toEqual(['Alpha', 'Beta']);
   });
 });
+
+describe('the first-run tour names what the organisation can read', () => {
+  it('claims "cannot read" only in zero-trust mode', async () => {
+    const { firstStepText } = await import('../../src/renderer/src/components/FirstRunTour');
+    expect(firstStepText('zero-trust')).toContain('cannot read them');
+    expect(firstStepText('escrow')).toContain('recovery key that can open your conversations');
+    expect(firstStepText('server-trusted')).toContain('can read your conversations');
+    expect(firstStepText('server-trusted')).not.toContain('cannot read');
+    expect(firstStepText(null)).not.toContain('cannot read');
+  });
+});

@@ -2,9 +2,34 @@
  * Presentational: the first-run tour, shown once after an account is created on this device — the three
  * ideas a user needs before trusting the app: keys live on devices, keep a second device (an account whose
  * only device is lost cannot be recovered until recovery keys exist), and verify the people you talk to.
- * A non-modal region (it blocks nothing), one step at a time, with "Next" and "Skip".
+ * A non-modal region (it blocks nothing), one step at a time, with "Next" and "Skip". The first idea says
+ * what the organisation's key custody allows (`firstStepText`).
  */
 import { useState } from 'react';
+
+/** The organisation's key custody (docs/desktop.md "Key custody"); null while not known. */
+export type TourCustody = 'zero-trust' | 'escrow' | 'server-trusted' | null;
+
+/**
+ * The first idea, true in the organisation's custody mode: in escrow mode the organisation can also recover
+ * conversations; in server-trusted mode its server manages the keys and can read them — never the
+ * zero-trust sentence there.
+ */
+export function firstStepText(custody: TourCustody): string {
+  switch (custody) {
+    case 'escrow':
+      return 'Messages are encrypted on this computer before they leave it. The servers carry them but cannot read them; your organisation keeps a recovery key that can open your conversations, as each conversation’s Security panel says.';
+    case 'server-trusted':
+      return 'Messages are encrypted on this computer before they leave it, but your organisation’s server manages the keys and can read your conversations, as each conversation’s Security panel says.';
+    case 'zero-trust':
+      return TOUR_STEPS[0]!.text;
+    case null:
+      // Not known: no claim about who can read, only where to look.
+      return 'Messages are encrypted on this computer before they leave it. Each conversation’s Security panel says who else can read it.';
+    default:
+      throw new Error(`unknown custody ${JSON.stringify(custody satisfies never)}`);
+  }
+}
 
 export const TOUR_STEPS: readonly { title: string; text: string }[] = [
   {
@@ -21,9 +46,9 @@ export const TOUR_STEPS: readonly { title: string; text: string }[] = [
   },
 ];
 
-export function FirstRunTour({ onClose }: { onClose(): void }) {
+export function FirstRunTour({ onClose, custody = null }: { onClose(): void; custody?: TourCustody }) {
   const [step, setStep] = useState(0);
-  const current = TOUR_STEPS[step]!;
+  const current = step === 0 ? { ...TOUR_STEPS[0]!, text: firstStepText(custody) } : TOUR_STEPS[step]!;
   const last = step === TOUR_STEPS.length - 1;
   return (
     <section className="first-run-tour" aria-label="Getting started" data-testid="first-run-tour">

@@ -2,7 +2,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { UserId } from '../../../common/ids';
 import { DevicesPanel } from '../components/DevicesPanel';
-import { FirstRunTour } from '../components/FirstRunTour';
+import { windowBridge } from '../bridge/client';
+import { FirstRunTour, type TourCustody } from '../components/FirstRunTour';
 import { SessionsSection } from '../components/SessionsSection';
 import { accountSessionsSelectors } from '../state/accountSessionsSlice';
 import { DisappearingSettings } from '../components/DisappearingSettings';
@@ -28,13 +29,32 @@ import { recoverySelectors } from '../state/recoverySlice';
 import { RecoveryDialogContainer } from './RecoveryContainer';
 import { useAppStore, useAppStoreApi } from './storeContext';
 
+/** The tour, once the organisation's custody mode is known (its first idea depends on it). */
+function TourContainer({ onClose }: { onClose(): void }) {
+  const [custody, setCustody] = useState<TourCustody | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    windowBridge()
+      .custodyStatus()
+      .then(
+        (s) => live && setCustody(s.mode),
+        // Not known (offline): the tour shows, without claims about custody beyond the default's.
+        () => live && setCustody(null),
+      );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return custody === undefined ? null : <FirstRunTour onClose={onClose} custody={custody} />;
+}
+
 export function PanelsContainer() {
   const panel = useAppStore(uiSelectors.panel);
   const tour = useAppStore(sessionSelectors.tour);
   const store = useAppStoreApi();
   switch (panel) {
     case 'none':
-      return tour ? <FirstRunTour onClose={() => store.getState().dismissTour()} /> : null;
+      return tour ? <TourContainer onClose={() => store.getState().dismissTour()} /> : null;
     case 'newConversation':
       return <NewConversationContainer />;
     case 'members':
