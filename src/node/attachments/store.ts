@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AttachmentStoreError } from '../../common/attachments/errors';
 import { PUBNUB_PART_SIZE } from '../../common/attachments/parts';
