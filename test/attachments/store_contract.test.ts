@@ -10,7 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { AttachmentStoreError } from '../../src/common/attachments/errors';
 import { fromBase64Url } from '../../src/common/encoding/base64url';
@@ -220,6 +220,20 @@ describe('S3 store: failures of the service', { timeout: 30_000 }, () => {
     const dead = new S3AttachmentStore({ bucket: 'any', region, endpoint: 'http://127.0.0.1:9', credentials, forcePathStyle: true, maxAttempts: 1 });
     await expect(dead.put(piecesOf(new Uint8Array(10), 10))).rejects.toMatchObject({ code: 'attachment_store_unavailable', category: 'unavailable' });
     expect((await drain(dead.get(newStoreRef()))).error).toMatchObject({ code: 'attachment_store_unavailable' });
+  });
+
+  it('a bucket policy that denies the store is attachment_store_access_denied on put, get and delete', async () => {
+    const bucket = await motoBucket();
+    const store = new S3AttachmentStore({ bucket, prefix: 'attachments/', region, endpoint: MOTO!, credentials, forcePathStyle: true });
+    const ref = await store.put(piecesOf(new Uint8Array(10), 10));
+    const Policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}/attachments/*`] }],
+    });
+    await motoClient().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy }));
+    await expect(store.put(piecesOf(new Uint8Array(10), 10))).rejects.toMatchObject({ code: 'attachment_store_access_denied', category: 'permission' });
+    expect((await drain(store.get(ref))).error).toMatchObject({ code: 'attachment_store_access_denied' });
+    await expect(store.delete(ref)).rejects.toMatchObject({ code: 'attachment_store_access_denied' });
   });
 
   it('the store codes are in the catalog with their categories', () => {

@@ -3,7 +3,9 @@
  * store", with the IAM policy an operator needs: s3:PutObject, s3:GetObject, s3:DeleteObject on the
  * bucket's prefix). Each part is one object under `<prefix><random ref>`; the object holds the part's
  * ciphertext and nothing else (no file name, no media type, no user metadata). Tested against moto's S3
- * (`moto_server`, started by scripts/with-services.sh).
+ * (`moto_server`, started by scripts/with-services.sh). Errors are mapped by S3's error code and, failing
+ * that, by HTTP status: moto answers a bucket policy's denial as a bare 403 the SDK names `Unknown`, and
+ * real S3 answers a missing object with 403 when the role lacks s3:ListBucket.
  *
  * A part is read whole (at most `maxPartSize`, the format's part size by default) before it is sent, so S3
  * gets its length up front and memory stays bounded by one part.
