@@ -198,6 +198,17 @@ describe.each(adapters)('attachment store contract: $name', { timeout: 30_000 },
     expect((await collect(store.get(exact))).length).toBe(PART);
   });
 
+  it('a part whose source fails is not stored, and the source’s error is passed on unchanged', async () => {
+    const { store, scan } = await adapter.make();
+    const broken = new Error('the file being attached could not be read');
+    async function* source(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(1000);
+      throw broken;
+    }
+    await expect(store.put(source())).rejects.toBe(broken);
+    expect(await scan()).toHaveLength(0);
+  });
+
   it('refuses a reference it did not make (a file name, a path, another key) with attachment_store_bad_ref', async () => {
     const { store } = await adapter.make();
     for (const ref of ['report.pdf', '../etc/passwd', `${newStoreRef()}/x`, '', newStoreRef().slice(1), `attachments/${newStoreRef()}`]) {

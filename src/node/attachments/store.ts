@@ -121,7 +121,8 @@ export class LocalAttachmentStore implements AttachmentStore {
     } catch (err) {
       await handle?.close().catch(() => undefined);
       await rm(temporary, { force: true }).catch(() => undefined);
-      throw err instanceof AttachmentStoreError ? err : localError(err, 'the attachment directory');
+      // The part's own failure (its source broke, a format error upstream) is passed on as it is.
+      throw isFsError(err) ? localError(err, 'the attachment directory') : err;
     }
   }
 
@@ -156,6 +157,11 @@ export class LocalAttachmentStore implements AttachmentStore {
       throw e;
     }
   }
+}
+
+/** A failure of a filesystem call (Node sets `syscall` on those), not of a part's source. */
+function isFsError(err: unknown): boolean {
+  return typeof (err as { syscall?: unknown } | null)?.syscall === 'string';
 }
 
 /** A filesystem failure as a store error (the path is not in the message). */
