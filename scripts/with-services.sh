@@ -2,7 +2,7 @@
 # Runs a command with the real services the tests talk to, all private to this run and torn down after:
 #   - a private D-Bus session bus with an unlocked gnome-keyring (Secret Service) for keytar;
 #   - a throw-away PostgreSQL cluster on a loopback port (exported as TEST_DATABASE_URL);
-#   - moto's AWS server (`moto_server`: KMS, later S3) on a loopback port (exported as TEST_MOTO_URL).
+#   - moto's AWS server (`moto_server`: KMS and S3) on a loopback port (exported as TEST_MOTO_URL).
 # Usage: scripts/with-services.sh <command> [args...]
 # Set SEED_NO_POSTGRES=1 to skip PostgreSQL, SEED_NO_MOTO=1 to skip moto (tests that need one then fail
 # with a clear message).

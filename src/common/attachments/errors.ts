@@ -33,3 +33,27 @@ export class AttachmentError extends AppError {
     this.index = index;
   }
 }
+
+/** Every code a store of attachment objects can raise (src/node/attachments/store.ts). */
+export type AttachmentStoreErrorCode =
+  | 'attachment_store_not_found'
+  | 'attachment_store_access_denied'
+  | 'attachment_store_bucket_missing'
+  | 'attachment_store_unavailable'
+  | 'attachment_store_part_too_large'
+  | 'attachment_store_bad_ref';
+
+/**
+ * A store of ciphertext objects failed: `attachment_store_not_found` (no object under the reference: never
+ * stored, deleted, or expired), `…_access_denied` (the store refused this service's credentials: an IAM or
+ * filesystem permission), `…_bucket_missing` (the configured bucket or directory does not exist),
+ * `…_unavailable` (the store did not answer usably: unreachable, timed out), `…_part_too_large` (a part over
+ * the store's part size, refused before it is stored), `…_bad_ref` (not a reference this store makes).
+ */
+export class AttachmentStoreError extends AppError {
+  declare readonly code: AttachmentStoreErrorCode;
+  constructor(code: AttachmentStoreErrorCode, message: string) {
+    super(code, message);
+    this.name = 'AttachmentStoreError';
+  }
+}

@@ -1,10 +1,10 @@
 /**
  * Error codes of the attachment file format (docs/protocol.md §20.6, src/common/attachments/errors.ts)
  * with their categories: all but `attachment_too_large` (a file over the sender's limit) mean a stream
- * that did not verify and is refused for good. `satisfies` keeps this table and `AttachmentErrorCode`
- * the same set.
+ * that did not verify and is refused for good; the `attachment_store_*` codes are a store's failures
+ * (src/node/attachments/store.ts). `satisfies` keeps this table and the two code types the same set.
  */
-import type { AttachmentErrorCode } from '../attachments/errors';
+import type { AttachmentErrorCode, AttachmentStoreErrorCode } from '../attachments/errors';
 import type { ErrorCategory } from '../errorCategory';
 
 export const ATTACHMENT_ERRORS = {
@@ -15,4 +15,10 @@ export const ATTACHMENT_ERRORS = {
   attachment_trailing_data: 'crypto',
   attachment_hash_mismatch: 'crypto',
   attachment_too_large: 'validation',
-} as const satisfies Record<AttachmentErrorCode, ErrorCategory>;
+  attachment_store_not_found: 'not_found',
+  attachment_store_access_denied: 'permission',
+  attachment_store_bucket_missing: 'unavailable',
+  attachment_store_unavailable: 'unavailable',
+  attachment_store_part_too_large: 'validation',
+  attachment_store_bad_ref: 'validation',
+} as const satisfies Record<AttachmentErrorCode | AttachmentStoreErrorCode, ErrorCategory>;

@@ -1,0 +1,255 @@
+/**
+ * Issue [attachments]: ONE contract suite for both attachment stores (src/node/attachments/store.ts) — the
+ * embedded local directory and an S3-compatible bucket through `@aws-sdk/client-s3` against moto's real
+ * server (`moto_server`, started by scripts/with-services.sh as TEST_MOTO_URL; not a mock of the SDK). A
+ * multi-part encrypted file goes in through `writeAttachment` and out through `readAttachment`; the
+ * attacker's cases go around the store to its raw storage (the directory's files, the bucket through a raw
+ * S3 client): an overwritten object is refused by the reader with a typed error, and a scan of the storage
+ * finds neither the plaintext, the file key nor the file name.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { AttachmentStoreError } from '../../src/common/attachments/errors';
+import { fromBase64Url } from '../../src/common/encoding/base64url';
+import { errorCategory } from '../../src/common/errorCodes';
+import { readAttachment, writeAttachment } from '../../src/node/attachments/attachmentFiles';
+import { S3AttachmentStore } from '../../src/node/attachments/s3Store';
+import { LocalAttachmentStore, newStoreRef, type AttachmentStore } from '../../src/node/attachments/store';
+import { provider } from '../crypto/fixtures';
+import { collect, drain, piecesOf } from './streams';
+
+const MOTO = process.env['TEST_MOTO_URL'];
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const region = 'eu-central-1';
+const PART = 100_000;
+
+function motoClient(): S3Client {
+  if (!MOTO) throw new Error('TEST_MOTO_URL is not set: run through scripts/with-services.sh (moto_server)');
+  return new S3Client({ region, endpoint: MOTO, credentials, forcePathStyle: true });
+}
+
+let buckets = 0;
+async function motoBucket(): Promise<string> {
+  const bucket = `seed-attachments-${process.pid}-${++buckets}`;
+  await motoClient().send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: region } }));
+  return bucket;
+}
+
+/** A store and what an attacker with access to its storage (not its keys) can do there. */
+interface Harness {
+  readonly store: AttachmentStore;
+  /** Every object's bytes, straight from the storage. */
+  scan(): Promise<Uint8Array[]>;
+  /** Replaces an object's bytes behind the store's back. */
+  overwrite(ref: string, bytes: Uint8Array): Promise<void>;
+  read(ref: string): Promise<Uint8Array>;
+}
+
+interface Adapter {
+  readonly name: string;
+  make(): Promise<Harness>;
+  /** A store whose bucket / directory does not exist. */
+  missingContainer(): AttachmentStore;
+}
+
+const adapters: Adapter[] = [
+  {
+    name: 'local',
+    make: async () => {
+      const directory = mkdtempSync(path.join(tmpdir(), 'seed-attachments-'));
+      return {
+        store: new LocalAttachmentStore({ directory, maxPartSize: PART }),
+        scan: async () => readdirSync(directory).map((name) => new Uint8Array(readFileSync(path.join(directory, name)))),
+        overwrite: async (ref, bytes) => writeFileSync(path.join(directory, ref), bytes),
+        read: async (ref) => new Uint8Array(readFileSync(path.join(directory, ref))),
+      };
+    },
+    missingContainer: () => new LocalAttachmentStore({ directory: path.join(tmpdir(), `seed-no-such-dir-${newStoreRef()}`) }),
+  },
+  {
+    name: 's3 (moto)',
+    make: async () => {
+      const bucket = await motoBucket();
+      const prefix = 'attachments/';
+      const raw = motoClient();
+      const store = new S3AttachmentStore({ bucket, prefix, region, endpoint: MOTO!, credentials, forcePathStyle: true, maxPartSize: PART });
+      const read = async (key: string) =>
+        (await (await raw.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray()) as Uint8Array;
+      return {
+        store,
+        scan: async () => {
+          const listed = await raw.send(new ListObjectsV2Command({ Bucket: bucket }));
+          const keys = (listed.Contents ?? []).map((o) => o.Key!);
+          for (const key of keys) expect(key).toMatch(/^attachments\/[A-Za-z0-9_-]{43}$/);
+          return Promise.all(keys.map(read));
+        },
+        overwrite: async (ref, bytes) => void (await raw.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + ref, Body: bytes }))),
+        read: async (ref) => read(prefix + ref),
+      };
+    },
+    missingContainer: () => new S3AttachmentStore({ bucket: `seed-no-such-bucket-${process.pid}`, region, endpoint: MOTO!, credentials, forcePathStyle: true }),
+  },
+];
+
+/** Recognisable plaintext: a repeated sentence, so any leaked window of it is found by a scan. */
+const SENTENCE = new TextEncoder().encode('Quarterly payroll, confidential: Alice 7,310.00 EUR; Bob 6,905.50 EUR. ');
+function plaintextOf(length: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => SENTENCE[i % SENTENCE.length]!);
+}
+const FILE_NAME = 'payroll-2026-Q4-confidential.pdf';
+
+async function writeFile(store: AttachmentStore, plaintext: Uint8Array) {
+  return writeAttachment(provider, {
+    source: piecesOf(plaintext, 30_000),
+    fileName: FILE_NAME,
+    mediaType: 'application/pdf',
+    store: (part) => store.put(part),
+    partSize: PART,
+  });
+}
+const reader = (store: AttachmentStore) => (ref: string) => store.get(ref);
+const contains = (haystack: Uint8Array, needle: Uint8Array) => Buffer.from(haystack).indexOf(Buffer.from(needle)) !== -1;
+
+describe.each(adapters)('attachment store contract: $name', { timeout: 30_000 }, (adapter) => {
+  it('stores a multi-part encrypted file under random references and reads it back verified', async () => {
+    const { store, read } = await adapter.make();
+    const plaintext = plaintextOf(350_000);
+    const d = await writeFile(store, plaintext);
+    expect(d.parts).toHaveLength(4);
+    expect(new Set(d.parts.map((p) => p.ref)).size).toBe(4);
+    for (const p of d.parts) {
+      expect(p.ref).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(p.ref).not.toContain('payroll');
+      expect(await store.exists(p.ref)).toBe(true);
+      expect((await read(p.ref)).length).toBe(p.size);
+    }
+    expect(Buffer.compare(await collect(readAttachment(provider, d, reader(store))), plaintext)).toBe(0);
+  });
+
+  it('a scan of the storage finds no plaintext, no file key and no file name', async () => {
+    const { store, scan } = await adapter.make();
+    const plaintext = plaintextOf(350_000);
+    const d = await writeFile(store, plaintext);
+    const objects = await scan();
+    expect(objects).toHaveLength(d.parts.length);
+    const key = fromBase64Url(d.key);
+    const name = new TextEncoder().encode(FILE_NAME);
+    const windows = [0, 1, 17, 40_000, 349_960].map((at) => plaintext.subarray(at, at + 24));
+    for (const object of objects) {
+      expect(contains(object, key)).toBe(false);
+      expect(contains(object, name)).toBe(false);
+      expect(contains(object, new TextEncoder().encode('payroll'))).toBe(false);
+      for (const w of windows) expect(contains(object, w)).toBe(false);
+    }
+    // The scan can see plaintext when it is there (a test that cannot fail is a defect).
+    const leaked = await store.put(piecesOf(plaintext.subarray(0, 1000), 100));
+    expect((await scan()).some((o) => contains(o, windows[0]!))).toBe(true);
+    await store.delete(leaked);
+  });
+
+  it('an object overwritten in the storage is refused by the reader (attachment_hash_mismatch)', async () => {
+    const { store, overwrite, read } = await adapter.make();
+    const d = await writeFile(store, plaintextOf(350_000));
+    const ref = d.parts[0]!.ref;
+    const altered = Uint8Array.from(await read(ref));
+    // The last byte of part 0: its chunk runs on into part 1, so the part's SHA-256 is what catches it.
+    altered[PART - 1] = altered[PART - 1]! ^ 1;
+    await overwrite(ref, altered);
+    const { emitted, error } = await drain(readAttachment(provider, d, reader(store)));
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ code: 'attachment_hash_mismatch', index: 0 });
+    expect(emitted.length).toBeLessThan(PART);
+  });
+
+  it('deletes; a deleted or unknown reference is attachment_store_not_found, also through the reader', async () => {
+    const { store } = await adapter.make();
+    const d = await writeFile(store, plaintextOf(150_000));
+    const ref = d.parts[1]!.ref;
+    await store.delete(ref);
+    expect(await store.exists(ref)).toBe(false);
+    await store.delete(ref); // deleting again is not an error
+    const missing = await drain(store.get(ref));
+    expect(missing.error).toBeInstanceOf(AttachmentStoreError);
+    expect(missing.error).toMatchObject({ code: 'attachment_store_not_found', category: 'not_found' });
+    expect((await drain(store.get(newStoreRef()))).error).toMatchObject({ code: 'attachment_store_not_found' });
+    expect((await drain(readAttachment(provider, d, reader(store)))).error).toMatchObject({ code: 'attachment_store_not_found' });
+    expect(await store.exists(d.parts[0]!.ref)).toBe(true);
+  });
+
+  it('refuses a part over its part size before anything is stored (attachment_store_part_too_large)', async () => {
+    const { store, scan } = await adapter.make();
+    await expect(store.put(piecesOf(new Uint8Array(PART + 1), 10_000))).rejects.toMatchObject({ code: 'attachment_store_part_too_large' });
+    await expect(
+      writeAttachment(provider, {
+        source: piecesOf(plaintextOf(300_000), 50_000),
+        fileName: 'a.bin',
+        mediaType: 'application/octet-stream',
+        store: (p) => store.put(p),
+        partSize: PART + 1,
+      }),
+    ).rejects.toMatchObject({
+      code: 'attachment_store_part_too_large',
+    });
+    expect(await scan()).toHaveLength(0);
+    const exact = await store.put(piecesOf(new Uint8Array(PART), 10_000));
+    expect((await collect(store.get(exact))).length).toBe(PART);
+  });
+
+  it('a part whose source fails is not stored, and the source’s error is passed on unchanged', async () => {
+    const { store, scan } = await adapter.make();
+    const broken = new Error('the file being attached could not be read');
+    async function* source(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(1000);
+      throw broken;
+    }
+    await expect(store.put(source())).rejects.toBe(broken);
+    expect(await scan()).toHaveLength(0);
+  });
+
+  it('refuses a reference it did not make (a file name, a path, another key) with attachment_store_bad_ref', async () => {
+    const { store } = await adapter.make();
+    for (const ref of ['report.pdf', '../etc/passwd', `${newStoreRef()}/x`, '', newStoreRef().slice(1), `attachments/${newStoreRef()}`]) {
+      expect((await drain(store.get(ref))).error, ref).toMatchObject({ code: 'attachment_store_bad_ref' });
+      await expect(store.delete(ref), ref).rejects.toMatchObject({ code: 'attachment_store_bad_ref' });
+      await expect(store.exists(ref), ref).rejects.toMatchObject({ code: 'attachment_store_bad_ref' });
+    }
+  });
+
+  it('a missing bucket or directory is attachment_store_bucket_missing', async () => {
+    const store = adapter.missingContainer();
+    await expect(store.put(piecesOf(new Uint8Array(10), 10))).rejects.toMatchObject({ code: 'attachment_store_bucket_missing' });
+    expect((await drain(store.get(newStoreRef()))).error).toMatchObject({ code: 'attachment_store_bucket_missing' });
+    await expect(store.delete(newStoreRef())).rejects.toMatchObject({ code: 'attachment_store_bucket_missing' });
+  });
+});
+
+describe('S3 store: failures of the service', { timeout: 30_000 }, () => {
+  it('an unreachable endpoint is attachment_store_unavailable', async () => {
+    const dead = new S3AttachmentStore({ bucket: 'any', region, endpoint: 'http://127.0.0.1:9', credentials, forcePathStyle: true, maxAttempts: 1 });
+    await expect(dead.put(piecesOf(new Uint8Array(10), 10))).rejects.toMatchObject({ code: 'attachment_store_unavailable', category: 'unavailable' });
+    expect((await drain(dead.get(newStoreRef()))).error).toMatchObject({ code: 'attachment_store_unavailable' });
+  });
+
+  it('a bucket policy that denies the store is attachment_store_access_denied on put, get and delete', async () => {
+    const bucket = await motoBucket();
+    const store = new S3AttachmentStore({ bucket, prefix: 'attachments/', region, endpoint: MOTO!, credentials, forcePathStyle: true });
+    const ref = await store.put(piecesOf(new Uint8Array(10), 10));
+    const Policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}/attachments/*`] }],
+    });
+    await motoClient().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy }));
+    await expect(store.put(piecesOf(new Uint8Array(10), 10))).rejects.toMatchObject({ code: 'attachment_store_access_denied', category: 'permission' });
+    expect((await drain(store.get(ref))).error).toMatchObject({ code: 'attachment_store_access_denied' });
+    await expect(store.delete(ref)).rejects.toMatchObject({ code: 'attachment_store_access_denied' });
+  });
+
+  it('the store codes are in the catalog with their categories', () => {
+    expect(errorCategory('attachment_store_access_denied')).toBe('permission');
+    expect(errorCategory('attachment_store_bucket_missing')).toBe('unavailable');
+    expect(errorCategory('attachment_store_part_too_large')).toBe('validation');
+  });
+});
