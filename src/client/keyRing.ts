@@ -252,7 +252,7 @@ export class KeyRing {
   private fetchFailed(versions: Versions, conversationId: ConversationId, version: number, fetching: Fetching, err: unknown): void {
     if (!this.isLive(versions, conversationId) || versions.get(version) !== fetching) return;
     if (isRetryable(err)) this.enter(versions, conversationId, version, this.waiting(versions, conversationId, version, fetching.attempts));
-    else if (isProtocolError(err) || isMalformedAnswer(err))
+    else if (isProtocolError(err) || isMalformedAnswer(err) || isLostInReset(err))
       this.enter(versions, conversationId, version, { kind: 'refused', code: err.code, message: err.message });
     else this.enter(versions, conversationId, version, undefined);
   }
@@ -303,6 +303,11 @@ export class KeyRing {
 function isRetryable(err: unknown): boolean {
   if (err instanceof KeyServiceError) return err.code === 'no_wrap' || err.status >= 500 || err.status === 429;
   return err instanceof AppError && err.category === 'transport';
+}
+
+/** A version accepted before this account was reset (docs/protocol.md §18.9): no wrap of it will ever come. */
+function isLostInReset(err: unknown): err is KeyServiceError {
+  return err instanceof KeyServiceError && err.code === 'lost_in_reset';
 }
 
 /** The key service answered a key version that does not parse (`bad_response`): as untrustworthy as a bad signature. */

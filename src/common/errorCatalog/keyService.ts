@@ -74,6 +74,8 @@ export const KEY_SERVICE_ERRORS = {
   escrow_recipient_mismatch: 'validation',
   escrow_not_enabled: 'validation',
   device_proof_required: 'validation',
+  // an account reset (docs/protocol.md §18.9) must make a new identity key
+  identity_key_unchanged: 'validation',
   // not_found
   not_found: 'not_found',
   channel_not_listed: 'not_found',
@@ -85,6 +87,7 @@ export const KEY_SERVICE_ERRORS = {
   session_not_found: 'not_found',
   no_revocation: 'not_found',
   no_backup: 'not_found',
+  lost_in_reset: 'not_found',
   // conflict: the state changed under the request
   conflict: 'conflict',
   username_taken: 'conflict',
@@ -105,6 +108,9 @@ export const KEY_SERVICE_ERRORS = {
   backup_version_conflict: 'conflict',
   backup_version_stale: 'conflict',
   backup_full: 'conflict',
+  // an account reset (docs/protocol.md §18.9): a device is still signed in, or there is no identity to reset
+  account_has_active_device: 'conflict',
+  no_identity_to_reset: 'conflict',
   // crypto: a signature or certificate did not verify
   signer_not_caller: 'crypto',
   actor_not_caller: 'crypto',
