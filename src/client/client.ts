@@ -412,7 +412,11 @@ export class Client {
    */
   async resetAccount(input: { username: string; password: string }): Promise<SessionInfo> {
     this.assertFresh();
-    return this.signedIn(await resetAccount(this.api, this.deps.provider, { ...input, ...this.device }));
+    const { identity, previousIdentityKey } = await resetAccount(this.api, this.deps.provider, { ...input, ...this.device });
+    this.state.update((s) => {
+      s.retiredOwnKeys = [...new Set([...(s.retiredOwnKeys ?? []), previousIdentityKey])];
+    });
+    return this.signedIn(identity);
   }
 
   /**

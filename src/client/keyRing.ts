@@ -285,10 +285,10 @@ export class KeyRing {
     return held.slice();
   }
 
-  /** The record's signer: its certificate and its user's pinned account key (a failed lookup is thrown as is). */
+  /** The record's signer: its certificate and the account key it verified under (pinned, or retired by a reset; a failed lookup is thrown as is). */
   private async signer(deviceId: DeviceId): Promise<SignerInfo> {
     const signer = await this.directory.device(deviceId);
-    return { certificate: signer.certificate, accountKey: await this.directory.trustedAccountKey(signer.userId) };
+    return { certificate: signer.certificate, accountKey: signer.accountKey };
   }
 
   /** Makes `key` the held key unless the version is held already or the conversation was forgotten; answers whether it did. */

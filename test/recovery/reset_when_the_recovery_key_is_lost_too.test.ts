@@ -15,6 +15,10 @@ import { ACCOUNT_RESET_CONFIRMATION } from '../../src/common/api/recoverySchemas
 import { toBase64Url } from '../../src/common/encoding/base64url';
 import type { ConversationId, UserId } from '../../src/common/ids';
 import type { Client } from '../../src/client/client';
+import { InMemoryVaultForTests } from '../../src/client/vault';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { apiOf, cleanup, newClient, PASSWORD, reads, registered, say, signedInOf, waitFor } from '../client/harness';
 import { describeBackends } from '../server/helpers/backends';
 import { codeOf, userIdOf, worldOn } from './helpers';
@@ -148,5 +152,36 @@ describeBackends('an account whose devices and recovery key are lost is reset', 
     expect(await blockedSend(bob, id, 'bob: another secret')).toBe('identity_changed');
     const messaging = await thief.messaging();
     expect(messaging.view(id).items.filter((i) => i.kind === 'message')).toEqual([]);
+  });
+
+  it('the conversation its old device made still verifies: the replaced key stays trusted for what it signed before, on both sides and after a restart', async () => {
+    const world = await worldOn(backend);
+    const alice = await registered(world, 'alice');
+    const vault = new InMemoryVaultForTests();
+    const dataDir = mkdtempSync(join(tmpdir(), 'seed-bob-'));
+    const bob = await newClient(world, "bob's device", { vault, dataDir });
+    await bob.register({ username: `bob-${Date.now() % 100000}`, password: PASSWORD, displayName: 'bob' });
+    const aliceId = userIdOf(alice) as UserId;
+    const username = alice.session().username;
+    // Alice's old device signs the genesis (and so every later statement depends on her old key).
+    const id = (await alice.createConversation({ kind: 'group', name: 'alice made it', members: [userIdOf(bob)] })).conversationId;
+    await say(alice, id, 'alice: before the reset');
+    await reads(bob, id, ['alice: before the reset']);
+    await alice.signOut();
+
+    const fresh = await newClient(world, "alice's new laptop");
+    await fresh.resetAccount({ username, password: PASSWORD });
+    await waitFor('bob sees the identity change', async () => (await bob.contactTrust(aliceId)).state === 'changed');
+    await bob.acknowledgeIdentityChange(aliceId);
+    await say(bob, id, 'bob: after the reset');
+    await reads(fresh, id, ['bob: after the reset']);
+    await say(fresh, id, 'alice: back again');
+    await reads(bob, id, ['alice: back again']);
+
+    // Bob restarts: the chain is verified from its genesis again, under the key he retired.
+    await bob.close();
+    const reopened = await newClient(world, "bob's device", { vault, dataDir });
+    await reads(reopened, id, ['alice: before the reset', 'bob: after the reset', 'alice: back again']);
+    expect((await reopened.contactTrust(aliceId)).state).toBe('unverified');
   });
 });

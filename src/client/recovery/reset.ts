@@ -5,7 +5,8 @@
  * account (`resetAccount`, confirmed by its phrase). The service refuses while a device of the account is
  * still signed in (`account_has_active_device`: link from it instead). Contacts then see "identity
  * changed"; history that only the old identity's devices held stays unreadable; a new recovery key must be
- * made. On a refusal the password-only session is ended and nothing changed.
+ * made. On a refusal the password-only session is ended and nothing changed. The answer names the replaced
+ * identity key, which the profile keeps as retired: what the old devices signed stays checkable.
  */
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { newDeviceId, type UserId } from '../../common/ids';
@@ -19,7 +20,7 @@ export async function resetAccount(
   api: KeyServiceApi,
   provider: CryptoProvider,
   input: { username: string; password: string; deviceName: string; platform: DevicePlatform },
-): Promise<Identity> {
+): Promise<{ identity: Identity; previousIdentityKey: string }> {
   const pair = await api.request('login', { body: { username: input.username, password: input.password } });
   api.setTokens(pair.accessToken, pair.refreshToken);
   try {
@@ -36,7 +37,7 @@ export async function resetAccount(
     });
     const res = await api.request('resetAccount', { body: { certificate, confirm: ACCOUNT_RESET_CONFIRMATION } });
     api.setTokens(res.accessToken, pair.refreshToken);
-    return {
+    const identity: Identity = {
       userId: pair.user.userId as UserId,
       username: pair.user.username,
       deviceId,
@@ -45,6 +46,7 @@ export async function resetAccount(
       device,
       refreshToken: pair.refreshToken,
     };
+    return { identity, previousIdentityKey: res.previousIdentityKey };
   } catch (err) {
     await api.request('logout').catch(() => undefined);
     api.setTokens(null, null);

@@ -4,6 +4,7 @@
  * account identity key) and device-signed HPKE wraps of conversation keys to the backup public key.
  */
 import { z } from 'zod';
+import { RegisteredDeviceSchema } from './deviceSchemas';
 import { BackupDescriptorSchema, BackupEntrySchema, BackupVersionNumber, RestoredWrapSchema } from '../protocol/recovery';
 import { b64uField } from '../protocol/wire';
 
@@ -51,4 +52,9 @@ export const ACCOUNT_RESET_CONFIRMATION = 'reset my account identity';
 export const ResetAccountBody = z.strictObject({
   certificate: z.record(z.string(), z.unknown()).describe('a device certificate signed by the new account identity key (docs/protocol.md §4)'),
   confirm: z.literal(ACCOUNT_RESET_CONFIRMATION),
+});
+
+/** Answer of `resetAccount`: the new device (as a registration answers it) and the identity key the reset replaced. */
+export const ResetAccountAnswer = RegisteredDeviceSchema.extend({
+  previousIdentityKey: b64uField(32).describe("the account's identity key before this reset: its old devices' history stays checkable"),
 });

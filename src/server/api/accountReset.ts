@@ -96,7 +96,7 @@ export function accountResetRoutes(svc: Services): Route[] {
         const device = await deviceById(svc.db, cert.deviceId);
         if (!device) throw new NotFound('device vanished');
         const accessToken = await svc.accessTokens.sign({ userId: principal.userId, sessionId: principal.sessionId, deviceId: cert.deviceId });
-        return { device: deviceView(device), accessToken, expiresIn: svc.accessTokens.ttlSeconds };
+        return { device: deviceView(device), accessToken, expiresIn: svc.accessTokens.ttlSeconds, previousIdentityKey: oldKey };
       },
     }),
   ];

@@ -8,9 +8,9 @@ import {
   BackupEntriesPage,
   BackupEntriesQuery,
   PutBackupBody,
+  ResetAccountAnswer,
   ResetAccountBody,
 } from '../recoverySchemas';
-import { RegisteredDeviceSchema } from '../deviceSchemas';
 import { defineRoutes } from '../route';
 
 export const recoveryRoutes = defineRoutes({
@@ -82,7 +82,7 @@ export const recoveryRoutes = defineRoutes({
       'Reset a lost account (no recovery key, no signed-in device left): a NEW account identity key, its first device, the old devices and key backup retired',
     auth: 'user',
     body: ResetAccountBody,
-    response: RegisteredDeviceSchema,
+    response: ResetAccountAnswer,
     status: 201,
     errors: {
       404: ['not_found'],
