@@ -47,10 +47,14 @@ export interface AccountResetRow {
 }
 
 export async function insertAccountReset(q: Queryable, r: AccountResetRow): Promise<void> {
-  await q.run(
-    'INSERT INTO account_resets (user_id, reset_at, old_identity_key, new_identity_key, session_id, device_id) VALUES (?, ?, ?, ?, ?, ?)',
-    [r.user_id, r.reset_at, r.old_identity_key, r.new_identity_key, r.session_id, r.device_id],
-  );
+  await q.run('INSERT INTO account_resets (user_id, reset_at, old_identity_key, new_identity_key, session_id, device_id) VALUES (?, ?, ?, ?, ?, ?)', [
+    r.user_id,
+    r.reset_at,
+    r.old_identity_key,
+    r.new_identity_key,
+    r.session_id,
+    r.device_id,
+  ]);
 }
 
 /** Whether the account was reset after `version` of the conversation was accepted: its devices can never get a wrap of it. */
