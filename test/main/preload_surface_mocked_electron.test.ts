@@ -82,6 +82,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "register": "function",
         "removeMember": "function",
         "renameConversation": "function",
+        "resetAccount": "function",
         "restoreWithRecoveryKey": "function",
         "retryQueued": "function",
         "revokeChannelSubscriber": "function",

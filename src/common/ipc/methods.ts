@@ -62,6 +62,7 @@ export const methodNames = [
   'rotateRecoveryKey',
   'verifyRecoveryKey',
   'restoreWithRecoveryKey',
+  'resetAccount',
   'contactTrust',
   'markVerified',
   'acknowledgeIdentityChange',

@@ -16,6 +16,9 @@
  *   backup key the account did not sign shows as `changed` (the core refuses it).
  * - Managed policy `requireRecoveryKey` is enforced here: `checkMayChat` refuses sending until confirmed.
  *
+ * - A reset (a NEW account identity when the devices and the recovery key are lost, §18.9) needs the
+ *   password and the phrase typed by the person; the key service refuses it while a device is signed in.
+ *
  * Failures the person sees as a sentence are logged with their code.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -99,7 +102,7 @@ export interface RecoveryHandlerDeps {
   keyRelease: KeyReleaseConfirmation;
 }
 
-type RecoveryMethods = 'recoveryStatus' | 'createRecoveryKey' | 'rotateRecoveryKey' | 'verifyRecoveryKey' | 'restoreWithRecoveryKey';
+type RecoveryMethods = 'recoveryStatus' | 'createRecoveryKey' | 'rotateRecoveryKey' | 'verifyRecoveryKey' | 'restoreWithRecoveryKey' | 'resetAccount';
 
 /** The account password, checked at the key service; a wrong one is a typed refusal and nothing is made. */
 async function checkPassword(client: Client, password: string): Promise<void> {
@@ -179,6 +182,14 @@ export function recoveryHandlers(deps: RecoveryHandlerDeps): {
           // The key was just typed and opened the backup: it is confirmed on this device.
           const version = await client.keyBackupVersion().catch(() => null);
           if (version !== null) confirmations.set(restored.session.userId, version);
+          return deps.announceSession();
+        }),
+      // The last resort (docs/protocol.md §18.9): the schema already required the typed phrase.
+      resetAccount: (a) =>
+        logged('recovery.reset_failed', async () => {
+          checkSignInMethod(deps.policy.current(), 'password');
+          const client = await host.forSignIn(a.deviceName);
+          await client.resetAccount({ username: a.username, password: a.password });
           return deps.announceSession();
         }),
     },
