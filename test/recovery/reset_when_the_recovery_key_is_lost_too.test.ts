@@ -19,7 +19,11 @@ import { InMemoryVaultForTests } from '../../src/client/vault';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiOf, cleanup, newClient, PASSWORD, reads, registered, say, signedInOf, waitFor } from '../client/harness';
+import { apiOf, cleanup, newClient, PASSWORD, provider, reads, registered, say, signedInOf, uniqueName, waitFor } from '../client/harness';
+import { KeyServiceApi } from '../../src/client/keyServiceApi';
+import { certifyDevice } from '../../src/client/enrol';
+import { newDeviceId } from '../../src/common/ids';
+import { generateAccountIdentity, generateDeviceKeys } from '../../src/common/protocol/identity';
 import { describeBackends } from '../server/helpers/backends';
 import { codeOf, userIdOf, worldOn } from './helpers';
 
@@ -183,5 +187,64 @@ describeBackends('an account whose devices and recovery key are lost is reset', 
     const reopened = await newClient(world, "bob's device", { vault, dataDir });
     await reads(reopened, id, ['alice: before the reset', 'bob: after the reset', 'alice: back again']);
     expect((await reopened.contactTrust(aliceId)).state).toBe('unverified');
+  });
+
+  it('the key service refuses a reset that does not hold up, and changes nothing', async () => {
+    const world = await worldOn(backend);
+    const alice = await registered(world, 'alice');
+    const aliceId = userIdOf(alice) as UserId;
+    const username = alice.session().username;
+    const aliceAccount = signedInOf(alice).identity.account;
+    await alice.signOut(); // no device left: only the request itself can be wrong
+    const api = new KeyServiceApi(world.keyService.url);
+    const pair = await api.request('login', { body: { username, password: PASSWORD } });
+    api.setTokens(pair.accessToken, pair.refreshToken);
+    const certificateFor = async (userId: string, account = undefined as undefined | Awaited<ReturnType<typeof generateAccountIdentity>>) =>
+      certifyDevice(api, provider, {
+        userId,
+        deviceId: newDeviceId(provider),
+        deviceName: 'attempt',
+        platform: 'cli',
+        account: account ?? (await generateAccountIdentity(provider)),
+        device: await generateDeviceKeys(provider),
+      });
+    const reset = (body: unknown) => api.request('resetAccount', { body: body as never });
+    const good = await certificateFor(aliceId);
+    expect(await codeOf(reset({ certificate: good }))).toBe('invalid_body'); // no confirmation phrase
+    expect(await codeOf(reset({ certificate: good, confirm: 'yes' }))).toBe('invalid_body');
+    expect(await codeOf(reset({ certificate: await certificateFor('someone-else'), confirm: ACCOUNT_RESET_CONFIRMATION }))).toBe(
+      'certificate_signer_not_certified',
+    );
+    expect(await codeOf(reset({ certificate: { ...good, deviceName: 'changed after signing' }, confirm: ACCOUNT_RESET_CONFIRMATION }))).toBe(
+      'certificate_bad_signature',
+    );
+    expect(await codeOf(reset({ certificate: await certificateFor(aliceId, aliceAccount), confirm: ACCOUNT_RESET_CONFIRMATION }))).toBe(
+      'identity_key_unchanged',
+    );
+    expect((await api.request('getMe')).user.identityKey).toBe(toBase64Url(aliceAccount.publicKey));
+
+    // An account that never made a device has nothing to reset: signing in makes its first device.
+    const fresh = new KeyServiceApi(world.keyService.url);
+    const name = uniqueName('carol');
+    await fresh.request('register', { body: { username: name, password: PASSWORD, displayName: 'carol' } });
+    const carol = await fresh.request('login', { body: { username: name, password: PASSWORD } });
+    fresh.setTokens(carol.accessToken, carol.refreshToken);
+    const carolCert = await certifyDevice(fresh, provider, {
+      userId: carol.user.userId,
+      deviceId: newDeviceId(provider),
+      deviceName: 'attempt',
+      platform: 'cli',
+      account: await generateAccountIdentity(provider),
+      device: await generateDeviceKeys(provider),
+    });
+    expect(await codeOf(fresh.request('resetAccount', { body: { certificate: carolCert, confirm: ACCOUNT_RESET_CONFIRMATION } }))).toBe('no_identity_to_reset');
+    expect((await fresh.request('getMe')).user.identityKey).toBeNull();
+
+    // The good request still works afterwards: nothing above changed the account.
+    expect(await reset({ certificate: good, confirm: ACCOUNT_RESET_CONFIRMATION })).toMatchObject({
+      previousIdentityKey: toBase64Url(aliceAccount.publicKey),
+    });
+    api.close();
+    fresh.close();
   });
 });
