@@ -415,6 +415,8 @@ export class Client {
     const { identity, previousIdentityKey } = await resetAccount(this.api, this.deps.provider, { ...input, ...this.device });
     this.state.update((s) => {
       s.retiredOwnKeys = [...new Set([...(s.retiredOwnKeys ?? []), previousIdentityKey])];
+      // The reset deleted the key backup: a version this profile saw of the old identity's is no rollback.
+      if (s.backupPin?.userId === identity.userId) delete s.backupPin;
     });
     return this.signedIn(identity);
   }

@@ -3,7 +3,8 @@
  * device and her recovery key are lost. `resetAccount` without the typed phrase is refused by main's schema
  * (`invalid_arguments`); while her old laptop is still signed in the key service refuses it
  * (`account_has_active_device`) and the new profile stays signed out; once that laptop signed out it gives
- * the new profile a new identity, and Bob's trust in her shows `changed`. Real desktop handlers, client
+ * that profile a new identity (the recovery key confirmed there before does not count for the new one), and
+ * Bob's trust in her shows `changed`. Real desktop handlers, client
  * core, key service and relay of an embedded local stack, real keychain.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,8 @@ describe('resetting an account whose devices and recovery key are lost, on a new
     };
     const { conversationId } = (await alice.call('createConversation', { kind: 'direct', memberUserIds: [b.user.userId] })) as { conversationId: string };
     await deliverThroughMain(alice, bob, conversationId, 'alice says hi');
+    const { recoveryKey } = (await alice.call('createRecoveryKey', { password })) as { recoveryKey: string };
+    expect(await alice.call('verifyRecoveryKey', recoveryKey)).toMatchObject({ state: 'confirmed', backupVersion: 1 });
     const before = await bob.call('contactTrust', a.user.userId);
 
     const fresh = await world.profile('alice-new');
@@ -35,9 +38,18 @@ describe('resetting an account whose devices and recovery key are lost, on a new
     expect(await fresh.call('session')).toMatchObject({ state: 'signedOut' });
     expect(await bob.call('contactTrust', a.user.userId)).toEqual(before);
 
-    await alice.call('signOut'); // the last device is gone (and no recovery key was ever made)
-    expect(await reset(ACCOUNT_RESET_PHRASE)).toMatchObject({ state: 'signedIn', user: { username, userId: a.user.userId }, deviceName: 'New laptop' });
-    expect(await fresh.call('recoveryStatus')).toMatchObject({ state: 'none' });
+    // She signs out of her last device and has lost the recovery key; she resets on the same profile.
+    await alice.call('signOut');
+    expect(await alice.call('resetAccount', { username, password, deviceName: 'Alice laptop again', typedPhrase: ACCOUNT_RESET_PHRASE })).toMatchObject({
+      state: 'signedIn',
+      user: { username, userId: a.user.userId },
+      deviceName: 'Alice laptop again',
+    });
+    expect(await alice.call('recoveryStatus')).toMatchObject({ state: 'none' });
+    // The old key confirmed here says nothing about the new identity's first key (version 1 again).
+    await expect(alice.call('verifyRecoveryKey', recoveryKey)).rejects.toMatchObject({ code: 'no_recovery_key' });
+    await alice.call('createRecoveryKey', { password });
+    expect(await alice.call('recoveryStatus')).toMatchObject({ state: 'unconfirmed', backupVersion: 1 });
     await expect.poll(async () => ((await bob.call('contactTrust', a.user.userId)) as { state: string }).state, { timeout: 20_000 }).toBe('changed');
   }, 120_000);
 });

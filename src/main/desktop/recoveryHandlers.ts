@@ -21,7 +21,7 @@
  *
  * Failures the person sees as a sentence are logged with their code.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../common/errors';
@@ -61,6 +61,8 @@ export class RecoveryKeyError extends AppError {
 export interface RecoveryConfirmations {
   get(userId: UserId): number | null;
   set(userId: UserId, backupVersion: number): void;
+  /** Forgets what was typed back for this account (a reset: its next recovery key starts at version 1 again). */
+  forget(userId: UserId): void;
 }
 
 const ConfirmedSchema = z.strictObject({ userId: z.string().max(128), backupVersion: z.number().int().min(1) });
@@ -84,12 +86,17 @@ export function fileConfirmations(profileDir: string): RecoveryConfirmations {
       cached = { userId, backupVersion };
       writeFileSync(file, JSON.stringify(cached), { mode: 0o600 });
     },
+    forget(userId) {
+      if (read()?.userId !== userId) return;
+      cached = null;
+      rmSync(file, { force: true });
+    },
   };
 }
 
 export function memoryConfirmations(): RecoveryConfirmations {
   const kept = new Map<string, number>();
-  return { get: (userId) => kept.get(userId) ?? null, set: (userId, v) => void kept.set(userId, v) };
+  return { get: (userId) => kept.get(userId) ?? null, set: (userId, v) => void kept.set(userId, v), forget: (userId) => void kept.delete(userId) };
 }
 
 export interface RecoveryHandlerDeps {
@@ -189,7 +196,9 @@ export function recoveryHandlers(deps: RecoveryHandlerDeps): {
         logged('recovery.reset_failed', async () => {
           checkSignInMethod(deps.policy.current(), 'password');
           const client = await host.forSignIn(a.deviceName);
-          await client.resetAccount({ username: a.username, password: a.password });
+          const session = await client.resetAccount({ username: a.username, password: a.password });
+          // A key typed back here for the old identity says nothing about the new one's (numbered from 1 again).
+          confirmations.forget(session.userId);
           return deps.announceSession();
         }),
     },
