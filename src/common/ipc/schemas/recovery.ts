@@ -33,6 +33,7 @@ export const resetAccountArgsSchema = z.strictObject({
   deviceName: z.string().trim().min(1).max(64),
   typedPhrase: z.literal(ACCOUNT_RESET_PHRASE),
 });
+export type ResetAccountArgs = z.infer<typeof resetAccountArgsSchema>;
 
 export const typedRecoveryKeySchema = typedKey;
 
