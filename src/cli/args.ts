@@ -35,6 +35,8 @@ export interface CliArgs {
     readonly keyManager?: string;
     readonly count?: string;
     readonly sso: boolean;
+    /** `recovery-key reset`: the user confirms the recovery key is lost too (docs/protocol.md §18.9). */
+    readonly lostRecoveryKey: boolean;
   };
 }
 
@@ -65,6 +67,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         'key-manager': { type: 'string' },
         count: { type: 'string' },
         sso: { type: 'boolean' },
+        'yes-i-lost-my-recovery-key': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -100,6 +103,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       keyManager: v['key-manager'],
       count: v.count,
       sso: v.sso ?? false,
+      lostRecoveryKey: v['yes-i-lost-my-recovery-key'] ?? false,
     },
   };
 }
@@ -122,6 +126,9 @@ accounts and devices
   recovery-key create|rotate                make the account's recovery key (rotate: a new one; the old stops working)
   recovery-key verify                       check a recovery key ($SEED_RECOVERY_KEY or a prompt)
   restore USERNAME                          on a NEW profile, every device lost: password + recovery key
+  recovery-key reset USERNAME --yes-i-lost-my-recovery-key
+                                            on a NEW profile, every device AND the recovery key lost: a new
+                                            identity (contacts see it changed; old history is unreadable)
 
 conversations
   conversations                             list conversations

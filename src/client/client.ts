@@ -33,6 +33,7 @@ import { loginAccount, registerAccount, type Identity } from './enrol';
 import { proveOwnRevocation, revokeWithStatement } from './deviceRevocations';
 import { proveDevice } from './deviceSession';
 import { restoreAccount } from './recovery/restore';
+import { resetAccount } from './recovery/reset';
 import type { RestoreOutcome } from './recovery/keyBackup';
 import { wipeRecoveryKeys } from '../common/protocol/recovery';
 import { AlreadySignedInError, KeysMissingError, NotSignedInError, RevocationUnprovenError, type KeyServiceError } from './errors';
@@ -415,6 +416,24 @@ export class Client {
     } finally {
       wipeRecoveryKeys({ identityKey: new Uint8Array(0), backup: restored.backup });
     }
+  }
+
+  /**
+   * A new device of an account whose devices AND recovery key are lost (docs/protocol.md §18.9): signs in
+   * with the password and resets the account to a NEW identity key with this device as its first. Refused
+   * while a device of the account is still signed in (`account_has_active_device`: link from it instead),
+   * changing nothing. Contacts see "identity changed"; old history stays unreadable here; make a new
+   * recovery key next.
+   */
+  async resetAccount(input: { username: string; password: string }): Promise<SessionInfo> {
+    this.assertFresh();
+    const { identity, previousIdentityKey } = await resetAccount(this.api, this.deps.provider, { ...input, ...this.device });
+    this.state.update((s) => {
+      s.retiredOwnKeys = [...new Set([...(s.retiredOwnKeys ?? []), previousIdentityKey])];
+      // The reset deleted the key backup: a version this profile saw of the old identity's is no rollback.
+      if (s.backupPin?.userId === identity.userId) delete s.backupPin;
+    });
+    return this.signedIn(identity);
   }
 
   /**

@@ -31,6 +31,8 @@ export interface TrustedDevice {
   readonly certificate: DeviceCertificate;
   readonly x25519: Uint8Array;
   readonly ed25519: Uint8Array;
+  /** The account key its certificate verified under: the trusted one, or a retired one (history only, docs/protocol.md §18.9). */
+  readonly accountKey: Uint8Array;
   /** When its account revoked it, from a revocation statement that verified under the same key (docs/protocol.md §17). */
   readonly revokedAt?: number;
 }
@@ -221,7 +223,7 @@ export class Directory {
       this.checked.set(deviceId, Date.now());
       hit = (async () => {
         const { device } = await this.api.request('getDevice', { params: { deviceId } });
-        return this.verify(device, await this.trustedAccountKey(device.userId));
+        return this.verifyHistorical(device, await this.trustedAccountKey(device.userId));
       })();
       hit.catch(() => this.deviceCache.delete(deviceId));
       this.deviceCache.set(deviceId, hit);
@@ -265,7 +267,7 @@ export class Directory {
       try {
         const accountKey = keys.get(view.userId);
         if (accountKey === undefined) throw new NotFoundError(`an identity key for ${view.userId}`);
-        const trusted = await this.verify(view, accountKey);
+        const trusted = await this.verifyHistorical(view, accountKey);
         this.deviceCache.set(view.deviceId, Promise.resolve(trusted));
         this.checked.set(view.deviceId, Date.now());
         devices.set(view.deviceId, trusted);
@@ -285,6 +287,28 @@ export class Directory {
       if (t) trusted.push(t);
     }
     return trusted;
+  }
+
+  /**
+   * A device looked up by id, as the signer of something already made (a statement, a record, a message):
+   * its certificate verifies under the trusted key of its user, or under a key of that user this profile
+   * retired — the user's own keys before an account reset, or a contact's keys the user acknowledged as
+   * replaced (docs/protocol.md §18.9). Recipients of new keys (`devicesOf`, `devicesOfMany`) never use these.
+   */
+  private async verifyHistorical(d: DeviceView, accountKey: Uint8Array): Promise<TrustedDevice> {
+    try {
+      return await this.verify(d, accountKey);
+    } catch (err) {
+      const certKey = (d.certificate as { accountKey?: unknown }).accountKey;
+      if (typeof certKey !== 'string' || !this.retiredKeysOf(d.userId).includes(certKey)) throw err;
+      return this.verify(d, fromBase64Url(certKey));
+    }
+  }
+
+  /** The account keys of `userId` this profile retired (base64url): its own before a reset, or a contact's acknowledged as replaced. */
+  private retiredKeysOf(userId: string): readonly string[] {
+    const state = this.state.get();
+    return (userId === this.self.userId ? state.retiredOwnKeys : state.pins[userId]?.retired) ?? [];
   }
 
   private async verify(d: DeviceView, accountKey: Uint8Array): Promise<TrustedDevice> {
@@ -307,6 +331,7 @@ export class Directory {
       certificate: cert,
       x25519: fromBase64Url(cert.x25519),
       ed25519: fromBase64Url(cert.ed25519),
+      accountKey,
       ...(revoked !== undefined ? { revokedAt: revoked.revokedAt } : {}),
     };
     this.verified.set(d.deviceId, { certificate, accountKey: keyText, revocation, device });
@@ -327,11 +352,18 @@ export class Directory {
     return changedTo ? fromBase64Url(changedTo) : null;
   }
 
-  /** The user saw the change: the new key becomes the pin (unverified) and sending is allowed again. */
+  /**
+   * The user saw the change: the new key becomes the pin (unverified) and sending is allowed again; the old
+   * key is kept as retired, for checking what its devices signed before the change.
+   */
   acknowledgeChange(userId: string): void {
     this.state.update((s) => {
       const pin = s.pins[userId];
-      if (pin?.changedTo) s.pins[userId] = { identityKey: pin.changedTo, verified: false, changedTo: null };
+      // The replaced key stays trusted for what its devices signed before (history), never for new keys.
+      if (pin?.changedTo) {
+        const retired = [...new Set([...(pin.retired ?? []), pin.identityKey])];
+        s.pins[userId] = { identityKey: pin.changedTo, verified: false, changedTo: null, retired };
+      }
     });
     this.deviceCache.clear();
     this.verified.clear();

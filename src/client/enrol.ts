@@ -9,7 +9,7 @@
 import type { CryptoProvider, RawKeyPair } from '../common/crypto/provider';
 import { toBase64Url } from '../common/encoding/base64url';
 import { newDeviceId, type DeviceId, type UserId } from '../common/ids';
-import { signDeviceCertificate, type DevicePlatform } from '../common/protocol/deviceCertificate';
+import { signDeviceCertificate, type DeviceCertificate, type DevicePlatform } from '../common/protocol/deviceCertificate';
 import { generateAccountIdentity, generateDeviceKeys, type DeviceKeyPairs } from '../common/protocol/identity';
 import { AppError } from '../common/errors';
 import { proveDevice } from './deviceSession';
@@ -32,16 +32,16 @@ export class NeedsLinkError extends AppError {
   }
 }
 
-/** Certifies a device with the account key and registers it on a device-less session. */
-export async function certifyAndRegister(
+/** A device certificate signed by `account` for this session's user (with the company identity it signed in with). */
+export async function certifyDevice(
   api: KeyServiceApi,
   provider: CryptoProvider,
   input: { userId: string; deviceId: DeviceId; deviceName: string; platform: DevicePlatform; account: RawKeyPair; device: DeviceKeyPairs },
-): Promise<string> {
+): Promise<DeviceCertificate> {
   // The account's company identity, as the key service verified it at sign-in: carried in the certificate,
   // signed by the account key, so contacts can see whom the company directory says this key belongs to.
   const { sso } = await api.request('getMe');
-  const certificate = await signDeviceCertificate(
+  return signDeviceCertificate(
     provider,
     {
       v: 1,
@@ -57,6 +57,15 @@ export async function certifyAndRegister(
     },
     input.account.privateKey,
   );
+}
+
+/** Certifies a device with the account key and registers it on a device-less session. */
+export async function certifyAndRegister(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  input: { userId: string; deviceId: DeviceId; deviceName: string; platform: DevicePlatform; account: RawKeyPair; device: DeviceKeyPairs },
+): Promise<string> {
+  const certificate = await certifyDevice(api, provider, input);
   const res = await api.request('registerDevice', { body: { certificate } });
   return res.accessToken;
 }

@@ -27,7 +27,7 @@ export function granterResolver(api: KeyServiceApi, directory: Directory, conver
     });
     return {
       certificate: device.certificate,
-      accountKey: await directory.trustedAccountKey(device.userId),
+      accountKey: device.accountKey,
       isMember: recordDevices.has(deviceId) || (await currentMembers()).has(device.userId),
     };
   };

@@ -276,7 +276,7 @@ export class KeyRing {
     if (!this.isLive(versions, conversationId) || versions.get(version) !== fetching) return;
     if (isRetryable(err)) this.enter(versions, conversationId, version, this.waiting(versions, conversationId, version, fetching.attempts));
     else if (err instanceof ServerKeyRefusedError) this.enter(versions, conversationId, version, { kind: 'awaiting-consent' });
-    else if (isProtocolError(err) || isMalformedAnswer(err))
+    else if (isProtocolError(err) || isMalformedAnswer(err) || isLostInReset(err))
       this.enter(versions, conversationId, version, { kind: 'refused', code: err.code, message: err.message });
     else this.enter(versions, conversationId, version, undefined);
   }
@@ -319,10 +319,10 @@ export class KeyRing {
     return held.slice();
   }
 
-  /** The record's signer: its certificate and its user's pinned account key (a failed lookup is thrown as is). */
+  /** The record's signer: its certificate and the account key it verified under (pinned, or retired by a reset; a failed lookup is thrown as is). */
   private async signer(deviceId: DeviceId): Promise<SignerInfo> {
     const signer = await this.directory.device(deviceId);
-    return { certificate: signer.certificate, accountKey: await this.directory.trustedAccountKey(signer.userId) };
+    return { certificate: signer.certificate, accountKey: signer.accountKey };
   }
 
   /** Makes `key` the held key unless the version is held already or the conversation was forgotten; answers whether it did. */
@@ -337,6 +337,11 @@ export class KeyRing {
 function isRetryable(err: unknown): boolean {
   if (err instanceof KeyServiceError) return err.code === 'no_wrap' || err.status >= 500 || err.status === 429;
   return err instanceof AppError && err.category === 'transport';
+}
+
+/** A version accepted before this account was reset (docs/protocol.md §18.9): no wrap of it will ever come. */
+function isLostInReset(err: unknown): err is KeyServiceError {
+  return err instanceof KeyServiceError && err.code === 'lost_in_reset';
 }
 
 /** The key service answered a key version that does not parse (`bad_response`): as untrustworthy as a bad signature. */

@@ -195,7 +195,7 @@ export class MembershipLog {
     if (latest === undefined || latest.record.membership !== undefined) throw new MembershipMissingError(conversationId);
   }
 
-  /** The signer of a statement: its device's certificate (revoked devices included) and the actor's pinned account key. */
+  /** The signer of a statement: its device's certificate (revoked devices included) and the actor's account key it verified under (pinned, or retired by a reset). */
   private async signer(actor: string, actorDevice: string) {
     const device = await this.directory.device(actorDevice).catch((err: unknown) => {
       if (err instanceof NotFoundError || (err instanceof KeyServiceError && err.code === 'not_found')) {
@@ -203,6 +203,6 @@ export class MembershipLog {
       }
       throw err;
     });
-    return { certificate: device.certificate, accountKey: await this.directory.trustedAccountKey(actor) };
+    return { certificate: device.certificate, accountKey: device.accountKey };
   }
 }

@@ -30,6 +30,12 @@ const PinSchema = z.strictObject({
   changedTo: z.string().nullable(),
   /** When this profile first met the contact (pinned their key, ms); absent for pins made before it was recorded. */
   pinnedAt: z.number().int().optional(),
+  /**
+   * Keys of this contact that the user acknowledged as replaced (an account reset, docs/protocol.md §18.9):
+   * still trusted for what their devices signed before — membership statements, key versions, messages —
+   * never for wrapping new keys.
+   */
+  retired: z.array(z.string()).optional(),
 });
 export type Pin = z.infer<typeof PinSchema>;
 
@@ -61,6 +67,8 @@ const StateSchema = z.strictObject({
     .optional(),
   /** This profile's device was restored from the key backup: its restored key versions are loaded at each sign-in. */
   restoredDevice: z.string().optional(),
+  /** This account's identity keys before a reset (docs/protocol.md §18.9), as the reset answered them: its old devices' history stays checkable. */
+  retiredOwnKeys: z.array(z.string()).optional(),
 });
 export type ProfileStateData = z.infer<typeof StateSchema>;
 

@@ -16,6 +16,7 @@ import { accountRoutes } from './api/accounts';
 import { conversationRoutes } from './api/conversations';
 import { deviceLinkRoutes } from './api/deviceLinks';
 import { keyBackupRoutes } from './api/keyBackups';
+import { accountResetRoutes } from './api/accountReset';
 import { custodyRoutes } from './custody/routes';
 import { deviceLookupRoutes } from './api/deviceLookup';
 import { directoryLookupRoutes } from './api/directoryLookup';
@@ -188,6 +189,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...deviceRoutes(svc),
       ...deviceLinkRoutes(svc),
       ...keyBackupRoutes(svc),
+      ...accountResetRoutes(svc),
       ...custodyRoutes(svc),
       ...deviceLookupRoutes(svc),
       ...directoryLookupRoutes(svc),

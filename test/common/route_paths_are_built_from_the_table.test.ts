@@ -30,10 +30,11 @@ describe('route paths', () => {
 
   it('derives the generic answers from the route shape and adds the declared ones', () => {
     const fetch = routeErrors(keyServiceRoutes.getKeyVersion);
-    expect([...fetch.keys()]).toEqual([400, 401, 403, 404]);
+    expect([...fetch.keys()]).toEqual([400, 401, 403, 404, 409]);
     expect(fetch.get(401)).toContain('device_revoked');
     expect(fetch.get(403)).toContain('device_session_required');
-    expect(fetch.get(404)).toEqual(['not_found', 'no_versions', 'no_such_version', 'no_wrap']);
+    expect(fetch.get(404)).toEqual(['not_found', 'no_versions', 'no_such_version', 'no_wrap', 'lost_in_reset']);
+    expect(fetch.get(409)).toEqual(['server_made_version']);
     expect([...routeErrors(keyServiceRoutes.submitKeyVersion).keys()]).toEqual([400, 401, 403, 404, 409, 413, 422]);
     expect(routeErrors(keyServiceRoutes.getHealth).get(401)).toEqual(['bad_authorization']);
   });

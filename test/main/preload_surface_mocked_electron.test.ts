@@ -84,6 +84,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "register": "function",
         "removeMember": "function",
         "renameConversation": "function",
+        "resetAccount": "function",
         "restoreWithRecoveryKey": "function",
         "retryQueued": "function",
         "revokeChannelSubscriber": "function",

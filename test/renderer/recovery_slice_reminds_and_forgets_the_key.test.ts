@@ -10,11 +10,13 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/common/errors';
+import type { DeviceId, UserId } from '../../src/common/ids';
 import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
-import type { RecoveryStatus } from '../../src/common/ipc/schemas/recovery';
+import { ACCOUNT_RESET_PHRASE, type RecoveryStatus } from '../../src/common/ipc/schemas/recovery';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { createBridgeClient } from '../../src/renderer/src/bridge/client';
 import { DevicesPanel } from '../../src/renderer/src/components/DevicesPanel';
+import { RecoveryRestoreForm } from '../../src/renderer/src/components/RecoveryRestoreForm';
 import { SignOutDialog } from '../../src/renderer/src/components/SignOutDialog';
 import { recoveryKeyFile, recoveryKeyRows } from '../../src/renderer/src/model/recoveryKey';
 import { describeError } from '../../src/renderer/src/model/uiError';
@@ -118,5 +120,57 @@ describe('recovery slice', () => {
     );
     expect(panel).toContain('Your recovery key was replaced on another device');
     expect(panel).toContain('Check or replace the recovery key');
+  });
+});
+
+describe('the account reset on the restore form (docs/protocol.md §18.9)', () => {
+  const session = {
+    state: 'signedIn' as const,
+    serverUrl: 'http://127.0.0.1:1',
+    localStack: true,
+    user: { userId: 'user-alice-0001' as UserId, username: 'alice', displayName: 'Alice' },
+    deviceId: 'device-new-0001' as DeviceId,
+    deviceName: 'New laptop',
+  };
+  function resettable(stillSignedIn: { value: boolean }) {
+    const handlers: Handlers = {
+      recoveryStatus: async () => ({ state: 'none', backupVersion: null, required: false }),
+      resetAccount: async () => {
+        if (stillSignedIn.value) throw new AppError('account_has_active_device', 'this account is still signed in on "Old laptop"', 'conflict');
+        return session;
+      },
+    };
+    const bridge = createBridgeClient(buildBridge(createDispatcher(handlers), createEventRouter().subscribe));
+    return createAppStore(bridge, { events: { on: () => () => {} }, now: () => 1_000, isActive: () => true, startChat: null });
+  }
+  const input = { username: 'alice', password: 'correct horse battery', deviceName: 'New laptop' };
+
+  it('is refused without the typed phrase and while a device is signed in (a sentence); then it signs in', async () => {
+    const stillSignedIn = { value: true };
+    const store = resettable(stillSignedIn);
+    await store.getState().resetAccount({ ...input, typedPhrase: 'reset' as typeof ACCOUNT_RESET_PHRASE });
+    expect(recoverySelectors.error(store.getState())?.code).toBe('invalid_arguments');
+    await store.getState().resetAccount({ ...input, typedPhrase: ACCOUNT_RESET_PHRASE });
+    const refused = recoverySelectors.error(store.getState())!;
+    expect(refused.code).toBe('account_has_active_device');
+    expect(describeError(refused)).toMatch(/^Your account is still signed in on another device, so it was not reset and nothing changed\./);
+    expect(store.getState().session.current?.state).not.toBe('signedIn');
+
+    stillSignedIn.value = false;
+    await store.getState().resetAccount({ ...input, typedPhrase: ACCOUNT_RESET_PHRASE });
+    expect(recoverySelectors.error(store.getState())).toBeNull();
+    expect(store.getState().session.current).toMatchObject({ state: 'signedIn', user: { username: 'alice' } });
+  });
+
+  it('the restore form offers it closed, says what it costs, and keeps its button off until the phrase is typed', () => {
+    const html = renderToStaticMarkup(createElement(RecoveryRestoreForm, { busy: false, error: null, initial: input, onRestore: () => {}, onReset: () => {} }));
+    expect(html).toContain('Lost your recovery key too?');
+    expect(html).toContain('everyone you talk to is told that your safety number changed');
+    expect(html).toContain('messages from before the reset can no longer be read');
+    expect(html).toContain(`type &quot;${ACCOUNT_RESET_PHRASE}&quot;`);
+    expect(html).toMatch(/<button[^>]*disabled=""[^>]*data-testid="account-reset-submit"/);
+    expect(html).not.toMatch(/<details[^>]*open/);
+    const without = renderToStaticMarkup(createElement(RecoveryRestoreForm, { busy: false, error: null, initial: input, onRestore: () => {} }));
+    expect(without).not.toContain('account-reset');
   });
 });

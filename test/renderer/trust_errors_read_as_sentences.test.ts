@@ -45,7 +45,9 @@ describe('trust errors as sentences', () => {
     expect(rejectedText('sender_revoked')).toMatch(/^This message was sent from a device its owner had signed out\. It is not shown/);
     expect(rejectedText('signer_not_member')).toMatch(/^This message was signed by someone who is not a member of this conversation\. It is not shown/);
     expect(rejectedText('bad_signature')).toBe('This message could not be verified and is not shown. Tell your IT team if this keeps happening.');
-    for (const code of [...TRUST_CODES, 'bad_signature', 'unsupported_body']) expect(rejectedText(code)).not.toContain(code);
+    // A version lost in an account reset (docs/protocol.md §18.9) is said as such, not as an attack.
+    expect(rejectedText('lost_in_reset')).toMatch(/^This message was sent before your account was reset\. .*cannot be read\.$/);
+    for (const code of [...TRUST_CODES, 'bad_signature', 'unsupported_body', 'lost_in_reset']) expect(rejectedText(code)).not.toContain(code);
   });
 
   it('other codes keep their existing wording', () => {

@@ -4,6 +4,7 @@
  * account identity key) and device-signed HPKE wraps of conversation keys to the backup public key.
  */
 import { z } from 'zod';
+import { RegisteredDeviceSchema } from './deviceSchemas';
 import { BackupDescriptorSchema, BackupEntrySchema, BackupVersionNumber, RestoredWrapSchema } from '../protocol/recovery';
 import { b64uField } from '../protocol/wire';
 
@@ -43,3 +44,17 @@ export const AddRestoredWrapsBody = z.strictObject({
   wraps: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BACKUP_ENTRIES_PER_REQUEST),
 });
 export const RestoredWrapsPage = z.strictObject({ wraps: z.array(RestoredWrapSchema), nextAfter: z.number().int().nullable() });
+
+/** The phrase a reset request must carry: no client resets an account by accident (docs/protocol.md §18.9). */
+export const ACCOUNT_RESET_CONFIRMATION = 'reset my account identity';
+
+/** Body of `resetAccount`: the new first device's certificate, signed by the NEW account identity key. */
+export const ResetAccountBody = z.strictObject({
+  certificate: z.record(z.string(), z.unknown()).describe('a device certificate signed by the new account identity key (docs/protocol.md §4)'),
+  confirm: z.literal(ACCOUNT_RESET_CONFIRMATION),
+});
+
+/** Answer of `resetAccount`: the new device (as a registration answers it) and the identity key the reset replaced. */
+export const ResetAccountAnswer = RegisteredDeviceSchema.extend({
+  previousIdentityKey: b64uField(32).describe("the account's identity key before this reset: its old devices' history stays checkable"),
+});

@@ -76,6 +76,8 @@ export const KEY_SERVICE_ERRORS = {
   // server-trusted custody (docs/protocol.md §19.4): the key service makes every key version itself
   server_keys_only: 'validation',
   device_proof_required: 'validation',
+  // an account reset (docs/protocol.md §18.9) must make a new identity key
+  identity_key_unchanged: 'validation',
   // not_found
   not_found: 'not_found',
   channel_not_listed: 'not_found',
@@ -87,6 +89,7 @@ export const KEY_SERVICE_ERRORS = {
   session_not_found: 'not_found',
   no_revocation: 'not_found',
   no_backup: 'not_found',
+  lost_in_reset: 'not_found',
   // conflict: the state changed under the request
   conflict: 'conflict',
   username_taken: 'conflict',
@@ -109,6 +112,9 @@ export const KEY_SERVICE_ERRORS = {
   backup_full: 'conflict',
   server_made_version: 'conflict',
   custody_not_server_trusted: 'conflict',
+  // an account reset (docs/protocol.md §18.9): a device is still signed in, or there is no identity to reset
+  account_has_active_device: 'conflict',
+  no_identity_to_reset: 'conflict',
   // crypto: a signature or certificate did not verify
   signer_not_caller: 'crypto',
   actor_not_caller: 'crypto',

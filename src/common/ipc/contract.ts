@@ -49,7 +49,14 @@ import { contextArgsSchema, contextResultSchema, SEARCH_HITS_MAX, searchArgsSche
 import { OUTBOX_LIST_MAX, outboxArgsSchema, outboxEntryArgsSchema, outboxEntrySchema, queueArgsSchema } from './schemas/outbox';
 import { registerArgsSchema, sessionSchema, signInArgsSchema, transportConfigSchema, userSummarySchema } from './schemas/session';
 import { signInChoicesSchema, ssoArgsSchema, ssoResultSchema } from './schemas/sso';
-import { newRecoveryKeySchema, recoveryPasswordArgsSchema, recoveryStatusSchema, restoreArgsSchema, typedRecoveryKeySchema } from './schemas/recovery';
+import {
+  newRecoveryKeySchema,
+  recoveryPasswordArgsSchema,
+  recoveryStatusSchema,
+  resetAccountArgsSchema,
+  restoreArgsSchema,
+  typedRecoveryKeySchema,
+} from './schemas/recovery';
 import { contactCodeSchema, contactTrustSchema, settingsSchema } from './schemas/verification';
 import { notificationArgsSchema, notificationResultSchema } from './schemas/notifications';
 import {
@@ -244,6 +251,11 @@ export const contract = {
   verifyRecoveryKey: { args: z.tuple([typedRecoveryKeySchema]), result: recoveryStatusSchema },
   /** On a new, signed-out device of an account with no device left: signs in and restores the account with its recovery key. */
   restoreWithRecoveryKey: { args: z.tuple([restoreArgsSchema]), result: sessionSchema },
+  /**
+   * On a new, signed-out device of an account whose devices AND recovery key are lost: a NEW account identity
+   * (docs/protocol.md §18.9), only with the typed phrase; refused while a device of the account is signed in.
+   */
+  resetAccount: { args: z.tuple([resetAccountArgsSchema]), result: sessionSchema },
 
   contactTrust: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
   /** Marks a contact verified when the code typed from their screen matches the one main computes for their pinned key. */

@@ -65,6 +65,7 @@ export const methodNames = [
   'rotateRecoveryKey',
   'verifyRecoveryKey',
   'restoreWithRecoveryKey',
+  'resetAccount',
   'contactTrust',
   'markVerified',
   'acknowledgeIdentityChange',

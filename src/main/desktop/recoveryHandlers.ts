@@ -16,9 +16,12 @@
  *   backup key the account did not sign shows as `changed` (the core refuses it).
  * - Managed policy `requireRecoveryKey` is enforced here: `checkMayChat` refuses sending until confirmed.
  *
+ * - A reset (a NEW account identity when the devices and the recovery key are lost, §18.9) needs the
+ *   password and the phrase typed by the person; the key service refuses it while a device is signed in.
+ *
  * Failures the person sees as a sentence are logged with their code.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../common/errors';
@@ -58,6 +61,8 @@ export class RecoveryKeyError extends AppError {
 export interface RecoveryConfirmations {
   get(userId: UserId): number | null;
   set(userId: UserId, backupVersion: number): void;
+  /** Forgets what was typed back for this account (a reset: its next recovery key starts at version 1 again). */
+  forget(userId: UserId): void;
 }
 
 const ConfirmedSchema = z.strictObject({ userId: z.string().max(128), backupVersion: z.number().int().min(1) });
@@ -81,12 +86,17 @@ export function fileConfirmations(profileDir: string): RecoveryConfirmations {
       cached = { userId, backupVersion };
       writeFileSync(file, JSON.stringify(cached), { mode: 0o600 });
     },
+    forget(userId) {
+      if (read()?.userId !== userId) return;
+      cached = null;
+      rmSync(file, { force: true });
+    },
   };
 }
 
 export function memoryConfirmations(): RecoveryConfirmations {
   const kept = new Map<string, number>();
-  return { get: (userId) => kept.get(userId) ?? null, set: (userId, v) => void kept.set(userId, v) };
+  return { get: (userId) => kept.get(userId) ?? null, set: (userId, v) => void kept.set(userId, v), forget: (userId) => void kept.delete(userId) };
 }
 
 export interface RecoveryHandlerDeps {
@@ -99,7 +109,7 @@ export interface RecoveryHandlerDeps {
   keyRelease: KeyReleaseConfirmation;
 }
 
-type RecoveryMethods = 'recoveryStatus' | 'createRecoveryKey' | 'rotateRecoveryKey' | 'verifyRecoveryKey' | 'restoreWithRecoveryKey';
+type RecoveryMethods = 'recoveryStatus' | 'createRecoveryKey' | 'rotateRecoveryKey' | 'verifyRecoveryKey' | 'restoreWithRecoveryKey' | 'resetAccount';
 
 /** The account password, checked at the key service; a wrong one is a typed refusal and nothing is made. */
 async function checkPassword(client: Client, password: string): Promise<void> {
@@ -179,6 +189,16 @@ export function recoveryHandlers(deps: RecoveryHandlerDeps): {
           // The key was just typed and opened the backup: it is confirmed on this device.
           const version = await client.keyBackupVersion().catch(() => null);
           if (version !== null) confirmations.set(restored.session.userId, version);
+          return deps.announceSession();
+        }),
+      // The last resort (docs/protocol.md §18.9): the schema already required the typed phrase.
+      resetAccount: (a) =>
+        logged('recovery.reset_failed', async () => {
+          checkSignInMethod(deps.policy.current(), 'password');
+          const client = await host.forSignIn(a.deviceName);
+          const session = await client.resetAccount({ username: a.username, password: a.password });
+          // A key typed back here for the old identity says nothing about the new one's (numbered from 1 again).
+          confirmations.forget(session.userId);
           return deps.announceSession();
         }),
     },

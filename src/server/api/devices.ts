@@ -25,6 +25,14 @@ import { bindSessionDevice, revokeDeviceSessions } from '../store/sessions';
 import { setIdentityKey, userById } from '../store/users';
 import { deviceView } from './views';
 
+/** A certificate's company identity must be the one this account signed in with; none is fine. */
+export async function checkCertificateSso(svc: Services, sso: { iss: string; sub: string } | undefined, userId: string): Promise<void> {
+  if (sso === undefined) return;
+  const known = await ssoIdentityOfUser(svc.db, userId);
+  if (!known || known.issuer !== sso.iss || known.subject !== sso.sub)
+    throw new Unprocessable("the certificate names a company identity that is not this account's", 'sso_identity_mismatch');
+}
+
 export function deviceRoutes(svc: Services): Route[] {
   /** The statement, verified under the account's stored identity key for exactly this user and device (422 `bad_revocation` otherwise). */
   async function verifiedRevocation(userId: string, deviceId: string, input: unknown): Promise<DeviceRevocation> {
@@ -37,13 +45,6 @@ export function deviceRoutes(svc: Services): Route[] {
       if (isProtocolError(err)) throw new Unprocessable(`revocation refused: ${err.message}`, 'bad_revocation');
       throw err;
     }
-  }
-  /** A certificate's company identity must be the one this account signed in with; none is fine. */
-  async function checkCertificateSso(sso: { iss: string; sub: string } | undefined, userId: string): Promise<void> {
-    if (sso === undefined) return;
-    const known = await ssoIdentityOfUser(svc.db, userId);
-    if (!known || known.issuer !== sso.iss || known.subject !== sso.sub)
-      throw new Unprocessable("the certificate names a company identity that is not this account's", 'sso_identity_mismatch');
   }
   return [
     implement(api, 'registerDevice', {
@@ -61,7 +62,7 @@ export function deviceRoutes(svc: Services): Route[] {
           if (isProtocolError(err)) throw new Unprocessable(`certificate refused: ${err.message}`, certificateError(err.code));
           throw err;
         }
-        await checkCertificateSso(cert.sso, principal.userId);
+        await checkCertificateSso(svc, cert.sso, principal.userId);
         const now = svc.now();
         try {
           await svc.db.transaction(async (tx) => {

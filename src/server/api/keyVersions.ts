@@ -13,6 +13,7 @@ import { checkPrincipalState } from '../auth/authenticate';
 import { implement, type DevicePrincipal, type Route } from '../http/route';
 import type { Services } from '../services';
 import { memberWrap, sessionMemberWrap, versionAt, wrapsInRange, type DeviceWrapRow, type MemberWrapRow } from '../store/keyVersions';
+import { lostInReset } from '../store/accountResets';
 import { requireMember } from './access';
 import { deviceKeyVersionJson, deviceKeyVersionView } from './keyVersionViews';
 import { submitVersion } from './submitVersion';
@@ -42,6 +43,10 @@ export function keyVersionRoutes(svc: Services): Route[] {
     ) {
       if (await isServerMade(svc.db, conversationId, wanted))
         throw new Conflict('the key service made this version (server-trusted custody): fetch it from …/server-keys/{version}', 'server_made_version');
+      // After an account reset (docs/protocol.md §18.9) no wrap of an earlier version can come: say so, not "yet".
+      if (await lostInReset(svc.db, row.member_user, conversationId, wanted)) {
+        throw new NotFound('this key version was lost when your account was reset: its history cannot be read on this device', 'lost_in_reset');
+      }
       throw new NotFound('no wrap of this version for your device yet', 'no_wrap');
     }
     const wrapRow: DeviceWrapRow = {

@@ -367,4 +367,18 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (conversation_id, version))`,
     ],
   },
+  {
+    version: 14,
+    name: 'account resets: the identity keys an account had before a reset, and who reset it when (docs/protocol.md §18.9)',
+    statements: [
+      `CREATE TABLE account_resets (
+        user_id TEXT NOT NULL REFERENCES users(id),
+        reset_at BIGINT NOT NULL,
+        old_identity_key TEXT NOT NULL,
+        new_identity_key TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        PRIMARY KEY (user_id, reset_at, new_identity_key))`,
+    ],
+  },
 ];

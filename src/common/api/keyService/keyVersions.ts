@@ -10,7 +10,7 @@ import { defineRoutes } from '../route';
 /** What a fetch of one version answers besides the version. */
 const ONE_VERSION_ERRORS = {
   403: ['not_a_member', 'before_membership'],
-  404: ['not_found', 'no_versions', 'no_such_version', 'no_wrap'],
+  404: ['not_found', 'no_versions', 'no_such_version', 'no_wrap', 'lost_in_reset'],
   /** The key service made this version (server-trusted custody, docs/protocol.md §19.4): fetch it from …/server-keys/{version}. */
   409: ['server_made_version'],
 } as const;

@@ -8,6 +8,8 @@ import {
   BackupEntriesPage,
   BackupEntriesQuery,
   PutBackupBody,
+  ResetAccountAnswer,
+  ResetAccountBody,
 } from '../recoverySchemas';
 import { defineRoutes } from '../route';
 
@@ -71,5 +73,28 @@ export const recoveryRoutes = defineRoutes({
     query: BackupEntriesQuery,
     response: RestoredWrapsPage,
     errors: {},
+  },
+  resetAccount: {
+    method: 'POST',
+    path: '/v1/account/reset',
+    tag: 'key backup',
+    summary:
+      'Reset a lost account (no recovery key, no signed-in device left): a NEW account identity key, its first device, the old devices and key backup retired',
+    auth: 'user',
+    body: ResetAccountBody,
+    response: ResetAccountAnswer,
+    status: 201,
+    errors: {
+      404: ['not_found'],
+      409: ['session_has_device', 'account_has_active_device', 'no_identity_to_reset', 'identity_key_changed', 'device_exists'],
+      422: [
+        'identity_key_unchanged',
+        'certificate_malformed',
+        'certificate_unsupported_version',
+        'certificate_signer_not_certified',
+        'certificate_bad_signature',
+        'sso_identity_mismatch',
+      ],
+    },
   },
 });

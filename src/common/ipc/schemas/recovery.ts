@@ -21,6 +21,20 @@ export const restoreArgsSchema = z.strictObject({
   deviceName: z.string().trim().min(1).max(64),
 });
 
+/**
+ * The phrase the person types to reset an account whose devices and recovery key are lost
+ * (docs/protocol.md §18.9): main refuses the call without it, so a renderer cannot reset by a click.
+ */
+export const ACCOUNT_RESET_PHRASE = 'reset my account';
+
+export const resetAccountArgsSchema = z.strictObject({
+  username: z.string().min(3).max(32),
+  password: z.string().min(10).max(256),
+  deviceName: z.string().trim().min(1).max(64),
+  typedPhrase: z.literal(ACCOUNT_RESET_PHRASE),
+});
+export type ResetAccountArgs = z.infer<typeof resetAccountArgsSchema>;
+
 export const typedRecoveryKeySchema = typedKey;
 
 /**

@@ -15,6 +15,7 @@ import { Field } from './Field';
 import { QrImage } from './QrImage';
 import { linkStateText } from '../model/linkState';
 import type { RestoreInput } from '../state/recoverySlice';
+import type { ResetAccountArgs } from '../../../common/ipc/schemas/recovery';
 import { RecoveryRestoreForm } from './RecoveryRestoreForm';
 
 export type OnboardingTab = 'signIn' | 'register' | 'link' | 'restore';
@@ -38,7 +39,7 @@ export interface OnboardingProps {
   onSso?(deviceName: string): void;
   onCancelSso?(): void;
   /** "Use your recovery key" for an account with no device left (RecoveryRestoreForm); absent, not offered. */
-  restore?: { busy: boolean; error: UiError | null; onRestore(input: RestoreInput): void };
+  restore?: { busy: boolean; error: UiError | null; onRestore(input: RestoreInput): void; onReset?(input: ResetAccountArgs): void };
 }
 
 const TABS: { id: OnboardingTab; label: string }[] = [

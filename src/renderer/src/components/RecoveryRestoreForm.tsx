@@ -2,11 +2,14 @@
  * Presentational: "Use your recovery key" on the sign-in screen (docs/desktop.md "Recovery key"): for an
  * account with no device left to link this one from. Username, password, the recovery key and this device's
  * name; main signs in, opens the account key with the recovery key and restores the message keys. A wrong,
- * replaced or mistyped key reads as a sentence (the code is in "Details" and the log).
+ * replaced or mistyped key reads as a sentence (the code is in "Details" and the log). Below it, closed,
+ * the reset for when the recovery key is lost too (AccountResetSection).
  */
 import { useState } from 'react';
 import type { UiError } from '../model/uiError';
+import type { ResetAccountArgs } from '../../../common/ipc/schemas/recovery';
 import type { RestoreInput } from '../state/recoverySlice';
+import { AccountResetSection } from './AccountResetSection';
 import { ErrorNotice } from './ErrorNotice';
 import { Field } from './Field';
 
@@ -16,9 +19,11 @@ export interface RecoveryRestoreFormProps {
   /** What the sign-in form already holds (kept when switching here from it). */
   initial: { username: string; password: string; deviceName: string };
   onRestore(input: RestoreInput): void;
+  /** The last resort (AccountResetSection): absent, not offered. */
+  onReset?(input: ResetAccountArgs): void;
 }
 
-export function RecoveryRestoreForm({ busy, error, initial, onRestore }: RecoveryRestoreFormProps) {
+export function RecoveryRestoreForm({ busy, error, initial, onRestore, onReset }: RecoveryRestoreFormProps) {
   const [username, setUsername] = useState(initial.username);
   const [password, setPassword] = useState(initial.password);
   const [recoveryKey, setRecoveryKey] = useState('');
@@ -53,6 +58,7 @@ export function RecoveryRestoreForm({ busy, error, initial, onRestore }: Recover
         {busy ? 'Restoring…' : 'Restore my account'}
       </button>
       <ErrorNotice error={error} testId="restore-error" />
+      {onReset && <AccountResetSection busy={busy} credentials={{ username, password, deviceName }} onReset={onReset} />}
     </form>
   );
 }

@@ -37,7 +37,12 @@ export function OnboardingContainer() {
       ssoPending={ssoPending}
       onSso={(deviceName) => void s.signInWithSso(deviceName)}
       onCancelSso={() => void s.cancelSso()}
-      restore={{ busy: restoreBusy, error: restoreError, onRestore: (input) => void s.restoreWithRecoveryKey(input) }}
+      restore={{
+        busy: restoreBusy,
+        error: restoreError,
+        onRestore: (input) => void s.restoreWithRecoveryKey(input),
+        onReset: (input) => void s.resetAccount(input),
+      }}
     />
   );
 }

@@ -80,6 +80,7 @@ export type TimelineRow =
 /** Why a received message is not shown, as one sentence; the code stays on the row for logs. */
 export function rejectedText(code: string): string {
   if (code === 'sender_removed' || code === 'sender_revoked' || code === 'signer_not_member') return TRUST_SENTENCES[code]!;
+  if (code === 'lost_in_reset') return 'This message was sent before your account was reset. Its key was lost with your old devices, so it cannot be read.';
   if (code === 'unsupported_body') return 'This message holds content this version of the app cannot show.';
   if (code === 'not_author') return 'Someone tried to edit or delete a message that is not theirs. It was refused and nothing changed.';
   return 'This message could not be verified and is not shown. Tell your IT team if this keeps happening.';

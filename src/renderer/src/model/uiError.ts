@@ -83,6 +83,8 @@ export const SENTENCES: Readonly<Record<string, string>> = {
   recovery_key_invalid: 'That recovery key does not belong to this account. Nothing was changed; use the key you saved for this account.',
   recovery_key_outdated: 'That recovery key was replaced by a newer one and no longer works. Use the newest recovery key you saved.',
   no_recovery_key: 'This account has no recovery key. Link this computer from another device of the account instead.',
+  account_has_active_device:
+    'Your account is still signed in on another device, so it was not reset and nothing changed. Link this computer from that device instead.',
   backup_key_changed:
     'The key backup on the server was changed without your account’s signature, so it was not used. Tell your IT team, and make a new recovery key on a device you trust.',
 };

@@ -1,12 +1,13 @@
 /**
  * Recovery slice (docs/desktop.md "Recovery key"): the account's recovery key as main reports it, making and
  * replacing it (the account password goes to main, which checks it), typing it back to confirm or check it,
- * and restoring an account on a new device. The key's text is held here only between "made" and the person
- * closing the dialog (`forgetShownKey`): main never answers it again.
+ * restoring an account on a new device, and resetting one whose recovery key is lost too. The key's text is
+ * held here only between "made" and the person closing the dialog (`forgetShownKey`): main never answers it
+ * again.
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
-import type { NewRecoveryKey, RecoveryStatus } from '../../../common/ipc/schemas/recovery';
+import type { NewRecoveryKey, RecoveryStatus, ResetAccountArgs } from '../../../common/ipc/schemas/recovery';
 import { toUiError, type UiError } from '../model/uiError';
 import type { SessionSlice } from './sessionSlice';
 
@@ -37,6 +38,8 @@ export interface RecoverySlice {
   forgetShownKey(): void;
   snoozeRecoveryReminder(): void;
   restoreWithRecoveryKey(input: RestoreInput): Promise<void>;
+  /** The last resort when the recovery key is lost too (docs/protocol.md §18.9): a new identity, then signed in. */
+  resetAccount(input: ResetAccountArgs): Promise<void>;
   clearRecoveryError(): void;
 }
 
@@ -77,6 +80,12 @@ export function createRecoverySlice(bridge: BridgeClient): StateCreator<Recovery
         await act(async () => {
           get().applySession(await bridge.restoreWithRecoveryKey(input));
           return {};
+        });
+      },
+      async resetAccount(input) {
+        await act(async () => {
+          get().applySession(await bridge.resetAccount(input));
+          return { status: null };
         });
       },
       clearRecoveryError: () => patch({ error: null }),

@@ -1,0 +1,55 @@
+/**
+ * Resetting a lost account (docs/protocol.md §18.9): the recovery key is lost too and no device of the
+ * account is signed in. The device signs in with the password (a password-only session), makes a NEW
+ * account identity key and its own device keys, and asks the key service to accept them for the same
+ * account (`resetAccount`, confirmed by its phrase). The service refuses while a device of the account is
+ * still signed in (`account_has_active_device`: link from it instead). Contacts then see "identity
+ * changed"; history that only the old identity's devices held stays unreadable; a new recovery key must be
+ * made. On a refusal the password-only session is ended and nothing changed. The answer names the replaced
+ * identity key, which the profile keeps as retired: what the old devices signed stays checkable.
+ */
+import type { CryptoProvider } from '../../common/crypto/provider';
+import { newDeviceId, type UserId } from '../../common/ids';
+import { ACCOUNT_RESET_CONFIRMATION } from '../../common/api/recoverySchemas';
+import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
+import { generateAccountIdentity, generateDeviceKeys } from '../../common/protocol/identity';
+import { certifyDevice, type Identity } from '../enrol';
+import type { KeyServiceApi } from '../keyServiceApi';
+
+export async function resetAccount(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  input: { username: string; password: string; deviceName: string; platform: DevicePlatform },
+): Promise<{ identity: Identity; previousIdentityKey: string }> {
+  const pair = await api.request('login', { body: { username: input.username, password: input.password } });
+  api.setTokens(pair.accessToken, pair.refreshToken);
+  try {
+    const account = await generateAccountIdentity(provider);
+    const device = await generateDeviceKeys(provider);
+    const deviceId = newDeviceId(provider);
+    const certificate = await certifyDevice(api, provider, {
+      userId: pair.user.userId,
+      deviceId,
+      deviceName: input.deviceName,
+      platform: input.platform,
+      account,
+      device,
+    });
+    const res = await api.request('resetAccount', { body: { certificate, confirm: ACCOUNT_RESET_CONFIRMATION } });
+    api.setTokens(res.accessToken, pair.refreshToken);
+    const identity: Identity = {
+      userId: pair.user.userId as UserId,
+      username: pair.user.username,
+      deviceId,
+      deviceName: input.deviceName,
+      account,
+      device,
+      refreshToken: pair.refreshToken,
+    };
+    return { identity, previousIdentityKey: res.previousIdentityKey };
+  } catch (err) {
+    await api.request('logout').catch(() => undefined);
+    api.setTokens(null, null);
+    throw err;
+  }
+}
