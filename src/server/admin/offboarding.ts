@@ -27,7 +27,8 @@
 import type { UserId } from '../../common/ids';
 import type { Queryable } from '../db/db';
 import { Effects } from '../pubnub/effects';
-import { markUserConversationsNeedRotation, memberIds } from '../store/conversations';
+import { markUserConversationsNeedRotation } from '../store/conversations';
+import { rotationNotices } from '../pubnub/rotationNotices';
 import { restoreDevicesOfUser, revokeDevicesOfUser } from '../store/devices';
 import { takeLiveTokens } from '../store/pubnubTokens';
 import { revokeUserSessions } from '../store/sessions';
@@ -35,7 +36,6 @@ import { setDeactivated, userById, userByName, type UserRow } from '../store/use
 import { insertAudit } from '../store/audit';
 import { requestBroadcastRestore, requestBroadcastWithdrawal } from '../store/scimGroups';
 import { AppError } from '../../common/errors';
-import type { ConversationId } from '../../common/ids';
 
 export interface OffboardingDeps {
   readonly db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> };
@@ -66,16 +66,6 @@ async function accountOf(q: Queryable, who: string): Promise<UserRow> {
   const row = (await userById(q, who)) ?? (await userByName(q, who.toLowerCase()));
   if (row === undefined) throw new UnknownAccountError(who);
   return row;
-}
-
-async function rotationNotices(q: Queryable, effects: Effects, conversations: readonly string[]): Promise<void> {
-  for (const conversationId of conversations) {
-    effects.notify(await memberIds(q, conversationId), {
-      type: 'rotation_needed',
-      conversationId: conversationId as ConversationId,
-      reason: 'device_revoked',
-    });
-  }
 }
 
 /** Deactivates `who` (user id or username); idempotent. `actor` names who asked, for the audit log. */

@@ -9,7 +9,6 @@
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { certificateError } from '../../common/errorCatalog/protocol';
-import type { ConversationId } from '../../common/ids';
 import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate';
 import { isProtocolError } from '../../common/protocol/errors';
 import { UniqueViolation } from '../db/dbErrors';
@@ -18,7 +17,8 @@ import { implement, type Route } from '../http/route';
 import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { activeDevicesOf, insertAccountReset, replaceIdentityKey, retireBackup } from '../store/accountResets';
-import { markUserConversationsNeedRotation, memberIds } from '../store/conversations';
+import { markUserConversationsNeedRotation } from '../store/conversations';
+import { rotationNotices } from '../pubnub/rotationNotices';
 import { deviceById, insertDevice, revokeDevicesOfUser } from '../store/devices';
 import { takeLiveTokens } from '../store/pubnubTokens';
 import { bindSessionDevice, revokeOtherSessions } from '../store/sessions';
@@ -78,14 +78,8 @@ export function accountResetRoutes(svc: Services): Route[] {
             const conversations = await markUserConversationsNeedRotation(tx, principal.userId, 'account_reset', now);
             effects.revoke(await takeLiveTokens(tx, principal.userId, now));
             effects.notify([principal.userId], { type: 'access_changed' });
-            for (const conversationId of conversations) {
-              // The old devices are retired: to the other members this is a revocation (the wire's reason).
-              effects.notify(await memberIds(tx, conversationId), {
-                type: 'rotation_needed',
-                conversationId: conversationId as ConversationId,
-                reason: 'device_revoked',
-              });
-            }
+            // The old devices are retired: to the other members this is a revocation (the wire's reason).
+            await rotationNotices(tx, effects, conversations);
             await svc.outbox.record(tx, effects);
           });
         } catch (err) {

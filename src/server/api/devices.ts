@@ -7,7 +7,6 @@
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { certificateError } from '../../common/errorCatalog/protocol';
-import type { ConversationId } from '../../common/ids';
 import { fromBase64Url } from '../../common/encoding/base64url';
 import { isProtocolError } from '../../common/protocol/errors';
 import { verifyDeviceCertificate } from '../../common/protocol/deviceCertificate';
@@ -18,7 +17,8 @@ import { Conflict, Forbidden, NotFound, Unprocessable } from '../http/httpErrors
 import { implement, type Route } from '../http/route';
 import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
-import { markUserConversationsNeedRotation, memberIds } from '../store/conversations';
+import { markUserConversationsNeedRotation } from '../store/conversations';
+import { rotationNotices } from '../pubnub/rotationNotices';
 import { deviceById, devicesOfUser, insertDevice, revokeDevice } from '../store/devices';
 import { takeLiveTokens } from '../store/pubnubTokens';
 import { bindSessionDevice, revokeDeviceSessions } from '../store/sessions';
@@ -113,13 +113,7 @@ export function deviceRoutes(svc: Services): Route[] {
           const conversations = await markUserConversationsNeedRotation(tx, principal.userId, 'device_revoked', now);
           effects.revoke(await takeLiveTokens(tx, principal.userId, now));
           effects.notify([principal.userId], { type: 'access_changed' });
-          for (const conversationId of conversations) {
-            effects.notify(await memberIds(tx, conversationId), {
-              type: 'rotation_needed',
-              conversationId: conversationId as ConversationId,
-              reason: 'device_revoked',
-            });
-          }
+          await rotationNotices(tx, effects, conversations);
           await svc.outbox.record(tx, effects);
         });
         await svc.outbox.afterCommit(effects);
