@@ -31,7 +31,15 @@ async function syncThroughReaction(a: Page, b: Page, text: string, emoji: string
   const row = messageIn(b, text);
   await row.hover();
   await row.getByRole('button', { name: `React with ${emoji}` }).click();
+  // Alice's history is windowed: a message far above her view has no row until she scrolls up to it.
+  const log = a.getByTestId('message-log');
+  await expect(async () => {
+    if ((await messageIn(a, text).count()) > 0) return;
+    await log.evaluate((el) => (el.scrollTop = Math.max(0, el.scrollTop - el.clientHeight)));
+    throw new Error(`"${text}" is not rendered in Alice's view yet`);
+  }).toPass({ timeout: 15_000 });
   await expect(messageIn(a, text).getByTestId('reaction').filter({ hasText: emoji })).toBeVisible({ timeout: 15_000 });
+  await log.evaluate((el) => (el.scrollTop = el.scrollHeight));
 }
 
 test('receipts cover only what was on screen while the window had focus; the setting turns them off both ways', async ({ browser }) => {
