@@ -181,7 +181,7 @@ describe('conversations, devices and trust over a stand-in for unwired channels'
     await store.getState().loadConversations();
     store.getState().selectConversation(GROUP);
     await store.getState().searchUsers('car');
-    expect(conversationsSelectors.userResults(store.getState()).map((u) => u.displayName)).toEqual(['Carol']);
+    expect(conversationsSelectors.userSearch(store.getState()).users.map((u) => u.displayName)).toEqual(['Carol']);
 
     now = 2_000;
     await store.getState().addMember(GROUP, CAROL);

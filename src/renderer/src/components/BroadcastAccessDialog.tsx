@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { ChannelRoleKindSchema } from '../../../common/domain';
 import type { UserId } from '../../../common/ids';
 import type { UserSummary } from '../../../common/ipc/schemas/session';
+import type { UserSearch } from '../state/conversationsSlice';
 import type { ChannelRole } from '../state/broadcastSlice';
 import type { UiError } from '../model/uiError';
 import { Dialog } from './Dialog';
@@ -17,7 +18,7 @@ import { UserPicker } from './UserPicker';
 export interface BroadcastAccessDialogProps {
   channelName: string;
   selfUserId: string | null;
-  results: readonly UserSummary[];
+  results: UserSearch;
   busy: boolean;
   error: UiError | null;
   notice: string | null;

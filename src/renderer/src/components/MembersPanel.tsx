@@ -8,6 +8,7 @@ import type { AssignableRole } from '../../../common/domain';
 import type { UserId } from '../../../common/ids';
 import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
 import type { UserSummary } from '../../../common/ipc/schemas/session';
+import type { UserSearch } from '../state/conversationsSlice';
 import type { UiError } from '../model/uiError';
 import { Dialog } from './Dialog';
 import { ConfirmAction } from './ConfirmAction';
@@ -21,7 +22,7 @@ export interface MembersPanelProps {
   /** Whether a member is a new contact of this user (marked with the "new" badge). */
   isNew(userId: string): boolean;
   selfUserId: string | null;
-  results: readonly UserSummary[];
+  results: UserSearch;
   busy: boolean;
   error: UiError | null;
   onSearch(query: string): void;

@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import type { ConversationKind, HistoryPolicy } from '../../../common/domain';
 import type { UserId } from '../../../common/ids';
 import type { UserSummary } from '../../../common/ipc/schemas/session';
+import type { UserSearch } from '../state/conversationsSlice';
 import type { CreateConversationInput } from '../state/conversationsSlice';
 import type { UiError } from '../model/uiError';
 import { Dialog } from './Dialog';
@@ -16,7 +17,7 @@ import { UserPicker } from './UserPicker';
 import { Button } from './ui/Button';
 
 export interface NewConversationDialogProps {
-  results: readonly UserSummary[];
+  results: UserSearch;
   selfUserId: string | null;
   busy: boolean;
   error: UiError | null;

@@ -4,10 +4,12 @@
  */
 import { useState } from 'react';
 import type { UserSummary } from '../../../common/ipc/schemas/session';
+import type { UserSearch } from '../state/conversationsSlice';
 import { Field } from './Field';
 
 export interface UserPickerProps {
-  results: readonly UserSummary[];
+  /** The latest answer of the directory; shown only while it answers what is typed now. */
+  results: UserSearch;
   excluded: readonly string[];
   selected: readonly UserSummary[];
   single: boolean;
@@ -15,9 +17,25 @@ export interface UserPickerProps {
   onChange(selected: UserSummary[]): void;
 }
 
+/**
+ * Who the picker offers for what is typed: only the people of an answer to that very query. Until main
+ * answers it, an earlier query's people are not offered (a quick click would pick the wrong person).
+ */
+export function offeredPeople(
+  typed: string,
+  results: UserSearch,
+  excluded: readonly string[],
+): { shown: readonly UserSummary[]; state: 'idle' | 'searching' | 'none' | 'found' } {
+  const asked = typed.trim();
+  if (asked === '') return { shown: [], state: 'idle' };
+  if (results.query !== asked) return { shown: [], state: 'searching' };
+  const shown = results.users.filter((u) => !excluded.includes(u.userId));
+  return { shown, state: shown.length === 0 ? 'none' : 'found' };
+}
+
 export function UserPicker({ results, excluded, selected, single, onSearch, onChange }: UserPickerProps) {
   const [query, setQuery] = useState('');
-  const shown = query.trim() === '' ? [] : results.filter((u) => !excluded.includes(u.userId));
+  const { shown, state } = offeredPeople(query, results, excluded);
   const isSelected = (u: UserSummary) => selected.some((s) => s.userId === u.userId);
   function toggle(u: UserSummary) {
     if (single) onChange([u]);
@@ -47,7 +65,12 @@ export function UserPicker({ results, excluded, selected, single, onSearch, onCh
           </li>
         ))}
       </ul>
-      {query.trim() !== '' && shown.length === 0 && <p className="muted">No one found.</p>}
+      {state === 'searching' && (
+        <p className="muted" role="status">
+          Searching…
+        </p>
+      )}
+      {state === 'none' && <p className="muted">No one found.</p>}
     </fieldset>
   );
 }

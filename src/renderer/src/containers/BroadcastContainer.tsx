@@ -32,7 +32,7 @@ export function BroadcastContainer() {
   const error = useAppStore(broadcastSelectors.error);
   const formError = useAppStore(broadcastSelectors.formError);
   const notice = useAppStore(broadcastSelectors.notice);
-  const userResults = useAppStore(conversationsSelectors.userResults);
+  const userResults = useAppStore(conversationsSelectors.userSearch);
   const [dialog, setDialog] = useState<'none' | 'create' | 'access'>('none');
   const sorted = useMemo(() => sortChannels(channels), [channels]);
   const rows = useMemo(() => broadcastRows(messages, size, selfDeviceId), [messages, size, selfDeviceId]);

@@ -74,7 +74,7 @@ export function PanelsContainer() {
 
 function NewConversationContainer() {
   const s = useAppStoreApi().getState();
-  const results = useAppStore(conversationsSelectors.userResults);
+  const results = useAppStore(conversationsSelectors.userSearch);
   const selfUserId = useAppStore(sessionSelectors.selfUserId);
   const busy = useAppStore(conversationsSelectors.busy);
   const error = useAppStore(conversationsSelectors.error);
@@ -115,7 +115,7 @@ function MembersContainer() {
   const s = useAppStoreApi().getState();
   const conversation = useAppStore(conversationsSelectors.selected);
   const selfUserId = useAppStore(sessionSelectors.selfUserId);
-  const results = useAppStore(conversationsSelectors.userResults);
+  const results = useAppStore(conversationsSelectors.userSearch);
   const busy = useAppStore(conversationsSelectors.busy);
   const error = useAppStore(conversationsSelectors.error);
   const trust = useAppStore(trustSelectors.byUser);

@@ -21,6 +21,12 @@ export type CreateConversationInput = Omit<z.infer<typeof createConversationArgs
   historyPolicy?: z.infer<typeof createConversationArgsSchema>['historyPolicy'];
 };
 
+/** A directory search's answer and the (trimmed) query it answers. */
+export interface UserSearch {
+  query: string;
+  users: readonly UserSummary[];
+}
+
 export interface ConversationsSlice {
   conversations: {
     list: ConversationSummary[];
@@ -33,7 +39,8 @@ export interface ConversationsSlice {
     historyErrors: Record<string, UiError>;
     /** Conversations main left out of the list because their membership did not verify, with why. */
     refused: RefusedConversation[];
-    userResults: UserSummary[];
+    /** The last directory search main answered, with the query it answers (a picker shows it only for that query). */
+    userSearch: UserSearch;
     busy: boolean;
     error: UiError | null;
   };
@@ -65,7 +72,7 @@ export const initialConversationsState: ConversationsSlice['conversations'] = {
   history: {},
   historyErrors: {},
   refused: [],
-  userResults: [],
+  userSearch: { query: '', users: [] },
   busy: false,
   error: null,
 };
@@ -88,6 +95,8 @@ export function createConversationsSlice(bridge: BridgeClient): StateCreator<Con
     const patch = (p: Partial<ConversationsSlice['conversations']>) => set((s) => ({ conversations: { ...s.conversations, ...p } }));
     /** The latest request per conversation: an older answer that arrives later is dropped. */
     const historyRequests = new Map<string, number>();
+    /** The query of the latest directory search asked: an earlier question's later answer is dropped. */
+    let latestUserQuery = '';
     /** Reloads the history of the conversations whose membership changed, when it is shown or was loaded. */
     const reloadChanged = (before: readonly ConversationSummary[], after: readonly ConversationSummary[]) => {
       const { history, selectedId } = get().conversations;
@@ -186,14 +195,18 @@ export function createConversationsSlice(bridge: BridgeClient): StateCreator<Con
       },
       setConversationQuery: (query) => patch({ query }),
       async searchUsers(query) {
-        if (query.trim() === '') {
-          patch({ userResults: [] });
+        const asked = query.trim();
+        latestUserQuery = asked;
+        if (asked === '') {
+          patch({ userSearch: { query: '', users: [] } });
           return;
         }
         try {
-          patch({ userResults: await bridge.searchUsers(query.trim()), error: null });
+          const users = await bridge.searchUsers(asked);
+          // Answers can arrive out of order while someone types: only the latest question's answer is kept.
+          if (latestUserQuery === asked) patch({ userSearch: { query: asked, users }, error: null });
         } catch (e) {
-          patch({ userResults: [], error: toUiError(e) });
+          if (latestUserQuery === asked) patch({ userSearch: { query: asked, users: [] }, error: toUiError(e) });
         }
       },
       async createConversation(input) {
@@ -240,7 +253,7 @@ export const conversationsSelectors = {
   historyOf: (id: string | null) => (s: ConversationsSlice) => (id === null ? noHistory : (s.conversations.history[id] ?? noHistory)),
   refused: (s: ConversationsSlice) => s.conversations.refused,
   historyErrorOf: (id: string | null) => (s: ConversationsSlice) => (id === null ? null : (s.conversations.historyErrors[id] ?? null)),
-  userResults: (s: ConversationsSlice) => s.conversations.userResults,
+  userSearch: (s: ConversationsSlice) => s.conversations.userSearch,
   busy: (s: ConversationsSlice) => s.conversations.busy,
   error: (s: ConversationsSlice) => s.conversations.error,
 };
