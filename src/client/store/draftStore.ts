@@ -31,12 +31,16 @@ export function saveDraft(db: Database.Database, conversationId: ConversationId,
     db.prepare('DELETE FROM drafts WHERE conversation_id = ?').run(conversationId);
     return;
   }
+  const isNew = db.prepare('SELECT 1 FROM drafts WHERE conversation_id = ?').get(conversationId) === undefined;
   db.prepare(
     'INSERT INTO drafts (conversation_id, text, updated_at) VALUES (?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at',
   ).run(conversationId, text, now);
-  db.prepare('DELETE FROM drafts WHERE conversation_id NOT IN (SELECT conversation_id FROM drafts ORDER BY updated_at DESC, conversation_id LIMIT ?)').run(
-    MAX_DRAFTS,
-  );
+  // Only a new draft can pass the bound; replacing one (every pause while typing) leaves the count as it was.
+  if (isNew) {
+    db.prepare('DELETE FROM drafts WHERE conversation_id NOT IN (SELECT conversation_id FROM drafts ORDER BY updated_at DESC, conversation_id LIMIT ?)').run(
+      MAX_DRAFTS,
+    );
+  }
 }
 
 /** Every kept draft, newest first. */
