@@ -16,8 +16,7 @@
  * versions); a deleted one reads "This message was deleted".
  */
 import { Fragment, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { messageSegments } from '../model/messageLinks';
-import { mentions } from '../model/mentions';
+import { messageSegments, type MessageSegment } from '../model/messageLinks';
 import { useMentionScope } from './mentionContext';
 import type { DisplayRow, MessageDisplay } from '../model/timelineLayout';
 import { MessageMenu, type MessageMenuItem } from './MessageMenu';
@@ -138,7 +137,9 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
   const items = messageMenuItems(row, props);
   const reply = row.reply;
   const scope = useMentionScope();
-  const mentionsMe = !row.mine && scope.selfUserId !== null && row.deleted !== true && mentions(row.text, scope.people, scope.selfUserId);
+  // Tokenized once per text: the body shows these segments, and a row mentions this user when one of them is a mention of them.
+  const segments = useMemo(() => messageSegments(row.text, scope.people, scope.selfUserId), [row.text, scope.people, scope.selfUserId]);
+  const mentionsMe = !row.mine && row.deleted !== true && segments.some((s) => s.kind === 'mention' && s.self);
   const openMenu = (e: MouseEvent | KeyboardEvent) => {
     e.preventDefault();
     if (items.length > 0) setMenu(true);
@@ -206,7 +207,7 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
           </p>
         ) : (
           <p className="message-text" dir="auto" data-testid="message-text">
-            <MessageBody text={row.text} />
+            <MessageBody segments={segments} />
           </p>
         )}
         {row.edited === true &&
@@ -333,9 +334,7 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
  * A message's text with its web links clickable (model/messageLinks.ts; main decides where a link may
  * open) and its mentions of members marked, this user's own more strongly (model/mentions.ts).
  */
-function MessageBody({ text }: { text: string }) {
-  const { people, selfUserId } = useMentionScope();
-  const segments = useMemo(() => messageSegments(text, people, selfUserId), [text, people, selfUserId]);
+function MessageBody({ segments }: { segments: readonly MessageSegment[] }) {
   return (
     <>
       {segments.map((s, i) => {
