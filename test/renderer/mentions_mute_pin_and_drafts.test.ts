@@ -11,6 +11,7 @@ import type { TimelineItem } from '../../src/common/messaging/timelineItem';
 import { cleanPrefs, storagePrefs, withPref } from '../../src/renderer/src/model/conversationPrefs';
 import { conversationRows, unreadMentions } from '../../src/renderer/src/model/conversationRows';
 import { messageSegments } from '../../src/renderer/src/model/messageLinks';
+import { prefsSelectors } from '../../src/renderer/src/state/prefsSlice';
 import { completeMention, mentionCandidates, mentionQuery, mentions, mentionTokens } from '../../src/renderer/src/model/mentions';
 
 const ME = 'user-me-0001' as UserId;
@@ -129,6 +130,26 @@ describe('mute, pin and mark unread', () => {
     expect(unreadMentions(view('g', items, 2), summary('g', 'G'), ME)).toBe(1);
     expect(unreadMentions(view('g', items, 3), summary('g', 'G'), ME)).toBe(2);
     expect(unreadMentions(view('g', items, 0), summary('g', 'G'), ME)).toBe(0);
+  });
+
+  it('the badge counts a muted conversation only by its unread mentions, and follows a change of the views', () => {
+    const views = {
+      'conv-a': view('conv-a', [message('17000000000000001', BOB, 'news'), message('17000000000000002', BOB, 'more')], 2),
+      'conv-b': view('conv-b', [message('17000000000000003', BOB, 'ping @alice'), message('17000000000000004', BOB, 'and more')], 2),
+    };
+    const state = (v: typeof views, muted: boolean) =>
+      ({
+        chat: { views: v },
+        prefs: { byId: { 'conv-b': { muted, pinned: false, markedUnread: false } } },
+        conversations: { list: [summary('conv-a', 'Alpha'), summary('conv-b', 'Beta')] },
+        session: { current: { state: 'signedIn', user: { userId: ME } } },
+      }) as unknown as Parameters<typeof prefsSelectors.badgeUnread>[0];
+    expect(prefsSelectors.badgeUnread(state(views, false))).toBe(4);
+    const muted = state(views, true);
+    expect(prefsSelectors.badgeUnread(muted)).toBe(3);
+    expect(prefsSelectors.badgeUnread(muted)).toBe(3);
+    const read = { ...views, 'conv-a': view('conv-a', views['conv-a'].items, 0) };
+    expect(prefsSelectors.badgeUnread({ ...muted, chat: { views: read } } as typeof muted)).toBe(1);
   });
 
   it('lists pinned first, flags muted and marked rows, and filters unread and mentions', () => {

@@ -8,6 +8,7 @@ import { storagePrefs, withPref, type ConversationPrefs, type PrefName, type Pre
 import { unreadMentions } from '../model/conversationRows';
 import type { ChatSlice } from './chatSlice';
 import type { ConversationsSlice } from './conversationsSlice';
+import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
 import type { StoreEnv } from './env';
 import { sessionSelectors, type SessionSlice } from './sessionSlice';
 
@@ -41,20 +42,30 @@ export function createPrefsSlice(env: StoreEnv): StateCreator<PrefsSlice, [], []
   });
 }
 
+/** The last badge count with the state it was counted from (prefsSelectors.badgeUnread). */
+let lastBadge: { inputs: readonly unknown[]; count: number } | null = null;
+
 export const prefsSelectors = {
   byId: (s: PrefsSlice) => s.prefs.byId,
   of: (id: string | null) => (s: PrefsSlice) => (id === null ? undefined : s.prefs.byId[id]),
   /** The unread count of the window title and the badge: a muted conversation counts only its unread mentions of this user. */
   badgeUnread: (s: PrefsSlice & ChatSlice & ConversationsSlice & SessionSlice): number => {
+    // Read on every store change (the title and the dock badge): answered again only when what it reads changed.
+    const inputs = [s.chat.views, s.prefs.byId, s.conversations.list, sessionSelectors.selfUserId(s)] as const;
+    if (lastBadge !== null && inputs.every((v, i) => v === lastBadge!.inputs[i])) return lastBadge.count;
+    const [views, byId, list, self] = inputs;
+    let summaries: Map<string, ConversationSummary> | null = null;
     let n = 0;
-    for (const [id, view] of Object.entries(s.chat.views)) {
+    for (const [id, view] of Object.entries(views)) {
       if (view.unread === 0) continue;
-      if (s.prefs.byId[id]?.muted !== true) n += view.unread;
+      if (byId[id]?.muted !== true) n += view.unread;
       else {
-        const summary = s.conversations.list.find((c) => c.conversationId === id);
-        if (summary !== undefined) n += unreadMentions(view, summary, sessionSelectors.selfUserId(s));
+        summaries ??= new Map(list.map((c) => [c.conversationId, c]));
+        const summary = summaries.get(id);
+        if (summary !== undefined) n += unreadMentions(view, summary, self);
       }
     }
+    lastBadge = { inputs, count: n };
     return n;
   },
 };
