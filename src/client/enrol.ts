@@ -104,9 +104,24 @@ export async function enrolUnder(
   input: { deviceName: string; platform: DevicePlatform },
   account: Identity['account'],
 ): Promise<Identity> {
+  return enrolWith(api, provider, pair, input, account, async (certificate) => (await api.request('registerDevice', { body: { certificate } })).accessToken);
+}
+
+/**
+ * Makes this device's keys, certifies them with `account` and hands the certificate to `submit` (the key
+ * service call that registers it and answers the device's access token); the profile's identity follows.
+ */
+export async function enrolWith(
+  api: KeyServiceApi,
+  provider: CryptoProvider,
+  pair: TokenPair,
+  input: { deviceName: string; platform: DevicePlatform },
+  account: Identity['account'],
+  submit: (certificate: Awaited<ReturnType<typeof certifyDevice>>) => Promise<string>,
+): Promise<Identity> {
   const device = await generateDeviceKeys(provider);
   const deviceId = newDeviceId(provider);
-  const accessToken = await certifyAndRegister(api, provider, {
+  const certificate = await certifyDevice(api, provider, {
     userId: pair.user.userId,
     deviceId,
     deviceName: input.deviceName,
@@ -114,7 +129,7 @@ export async function enrolUnder(
     account,
     device,
   });
-  api.setTokens(accessToken, pair.refreshToken);
+  api.setTokens(await submit(certificate), pair.refreshToken);
   return {
     userId: pair.user.userId as UserId,
     username: pair.user.username,

@@ -148,8 +148,8 @@ describe('mute, pin and mark unread', () => {
     const muted = state(views, true);
     expect(prefsSelectors.badgeUnread(muted)).toBe(3);
     expect(prefsSelectors.badgeUnread(muted)).toBe(3);
-    const read = { ...views, 'conv-a': view('conv-a', views['conv-a'].items, 0) };
-    expect(prefsSelectors.badgeUnread({ ...muted, chat: { views: read } } as typeof muted)).toBe(1);
+    const read = { ...views, 'conv-a': view('conv-a', [...views['conv-a'].items], 0) };
+    expect(prefsSelectors.badgeUnread({ ...muted, chat: { views: read } } as unknown as typeof muted)).toBe(1);
   });
 
   it('lists pinned first, flags muted and marked rows, and filters unread and mentions', () => {

@@ -9,11 +9,10 @@
  * identity key, which the profile keeps as retired: what the old devices signed stays checkable.
  */
 import type { CryptoProvider } from '../../common/crypto/provider';
-import { newDeviceId, type UserId } from '../../common/ids';
 import { ACCOUNT_RESET_CONFIRMATION } from '../../common/api/recoverySchemas';
 import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
-import { generateAccountIdentity, generateDeviceKeys } from '../../common/protocol/identity';
-import { certifyDevice, type Identity } from '../enrol';
+import { generateAccountIdentity } from '../../common/protocol/identity';
+import { enrolWith, type Identity } from '../enrol';
 import type { KeyServiceApi } from '../keyServiceApi';
 
 export async function resetAccount(
@@ -24,29 +23,13 @@ export async function resetAccount(
   const pair = await api.request('login', { body: { username: input.username, password: input.password } });
   api.setTokens(pair.accessToken, pair.refreshToken);
   try {
-    const account = await generateAccountIdentity(provider);
-    const device = await generateDeviceKeys(provider);
-    const deviceId = newDeviceId(provider);
-    const certificate = await certifyDevice(api, provider, {
-      userId: pair.user.userId,
-      deviceId,
-      deviceName: input.deviceName,
-      platform: input.platform,
-      account,
-      device,
+    let previousIdentityKey = '';
+    const identity = await enrolWith(api, provider, pair, input, await generateAccountIdentity(provider), async (certificate) => {
+      const res = await api.request('resetAccount', { body: { certificate, confirm: ACCOUNT_RESET_CONFIRMATION } });
+      previousIdentityKey = res.previousIdentityKey;
+      return res.accessToken;
     });
-    const res = await api.request('resetAccount', { body: { certificate, confirm: ACCOUNT_RESET_CONFIRMATION } });
-    api.setTokens(res.accessToken, pair.refreshToken);
-    const identity: Identity = {
-      userId: pair.user.userId as UserId,
-      username: pair.user.username,
-      deviceId,
-      deviceName: input.deviceName,
-      account,
-      device,
-      refreshToken: pair.refreshToken,
-    };
-    return { identity, previousIdentityKey: res.previousIdentityKey };
+    return { identity, previousIdentityKey };
   } catch (err) {
     await api.request('logout').catch(() => undefined);
     api.setTokens(null, null);
