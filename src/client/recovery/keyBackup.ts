@@ -201,50 +201,84 @@ export class KeyBackup {
     this.descriptor = descriptor;
     if (descriptor.backupVersion > this.pin.get()) this.pin.set(descriptor.backupVersion);
     const signers = await this.accountDeviceKeys();
+    const fetchPage = (after: number) => this.api.request('listBackupEntries', { query: { after, limit: 500 } });
     let restored = 0;
     let refused = 0;
-    let after = 0;
     const keep: RestoredWrap[] = [];
-    for (;;) {
-      const page = await this.api.request('listBackupEntries', { query: { after, limit: 500 } });
+    // Page by page, the next page is asked for while this one is opened; a page's entries are verified,
+    // opened and wrapped again together (their signature checks reach the provider in one batch, which
+    // shares them with worker threads), then applied to the key ring in the backup's order.
+    let next: ReturnType<typeof fetchPage> | null = fetchPage(0);
+    while (next !== null) {
+      const page: Awaited<ReturnType<typeof fetchPage>> = await next;
       if (page.backupVersion !== descriptor.backupVersion) throw this.changed('the backup entries are of another backup version than its descriptor');
-      for (const input of page.entries) {
-        let entry: BackupEntry;
-        let key: Uint8Array;
-        try {
-          entry = await verifyBackupEntry(this.provider, input, {
-            userId: this.identity.userId,
-            backupVersion: descriptor.backupVersion,
-            deviceEd25519: (id) => signers.get(id),
-          });
-          key = await openBackupEntry(this.provider, entry, backup);
-        } catch (err) {
-          if (!isProtocolError(err)) throw err;
+      next = page.nextAfter === null ? null : fetchPage(page.nextAfter);
+      // A failed page request left behind must not surface as an unhandled rejection if this page throws.
+      next?.catch(() => undefined);
+      const opened = await this.openEntries(page.entries, descriptor, backup, signers);
+      for (const o of opened) {
+        if (o === null) {
           refused += 1;
           continue;
         }
+        const { entry, key, wrap } = o;
         const conversationId = entry.conversationId as ConversationId;
         this.done.add(entryKey(descriptor.backupVersion, conversationId, entry.version));
         this.quiet.add(`${conversationId}#${entry.version}`);
-        try {
-          keep.push(await this.restoredWrap(conversationId, entry.version, key, entry.membership, entry.acceptedAt));
-        } catch (err) {
-          key.fill(0);
-          throw err;
-        }
+        keep.push(wrap);
         if (!this.ring.holds(conversationId, entry.version)) {
           this.ring.remember(conversationId, entry.version, key, { membership: entry.membership, memberDevices: [], acceptedAt: entry.acceptedAt });
           restored += 1;
         } else key.fill(0);
       }
-      if (page.nextAfter === null) break;
-      after = page.nextAfter;
     }
     this.pin.markRestored();
     for (let i = 0; i < keep.length; i += MAX_BACKUP_ENTRIES_PER_REQUEST) {
       await this.api.request('addRestoredWraps', { body: { wraps: keep.slice(i, i + MAX_BACKUP_ENTRIES_PER_REQUEST) } });
     }
     return { restored, refused };
+  }
+
+  /**
+   * A page of backup entries verified, opened and wrapped again to this device, all at once; in the page's
+   * order, null for an entry refused (not signed by a certified device of the account, or not opening).
+   * Any other failure wipes every key the page opened before it is thrown.
+   */
+  private async openEntries(
+    inputs: readonly unknown[],
+    descriptor: BackupDescriptor,
+    backup: RawKeyPair,
+    signers: ReadonlyMap<string, Uint8Array>,
+  ): Promise<({ entry: BackupEntry; key: Uint8Array; wrap: RestoredWrap } | null)[]> {
+    const settled = await Promise.allSettled(
+      inputs.map(async (input) => {
+        let entry: BackupEntry;
+        let key: Uint8Array;
+        try {
+          entry = await verifyBackupEntry(this.provider, input as Parameters<typeof verifyBackupEntry>[1], {
+            userId: this.identity.userId,
+            backupVersion: descriptor.backupVersion,
+            deviceEd25519: (id) => signers.get(id),
+          });
+          key = await openBackupEntry(this.provider, entry, backup);
+        } catch (err) {
+          if (isProtocolError(err)) return null;
+          throw err;
+        }
+        try {
+          return { entry, key, wrap: await this.restoredWrap(entry.conversationId as ConversationId, entry.version, key, entry.membership, entry.acceptedAt) };
+        } catch (err) {
+          key.fill(0);
+          throw err;
+        }
+      }),
+    );
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure !== undefined) {
+      for (const r of settled) if (r.status === 'fulfilled') r.value?.key.fill(0);
+      throw failure.reason;
+    }
+    return settled.map((r) => (r.status === 'fulfilled' ? r.value : null));
   }
 
   /**
