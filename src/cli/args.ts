@@ -37,6 +37,11 @@ export interface CliArgs {
     readonly sso: boolean;
     /** `recovery-key reset`: the user confirms the recovery key is lost too (docs/protocol.md §18.9). */
     readonly lostRecoveryKey: boolean;
+    /** `push`: the device token, its gateway (`fcm` | `apns2`), and for APNs the app's topic and environment. */
+    readonly token?: string;
+    readonly type?: string;
+    readonly topic?: string;
+    readonly environment?: string;
   };
 }
 
@@ -68,6 +73,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         count: { type: 'string' },
         sso: { type: 'boolean' },
         'yes-i-lost-my-recovery-key': { type: 'boolean' },
+        token: { type: 'string' },
+        type: { type: 'string' },
+        topic: { type: 'string' },
+        environment: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -104,6 +113,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       count: v.count,
       sso: v.sso ?? false,
       lostRecoveryKey: v['yes-i-lost-my-recovery-key'] ?? false,
+      token: v.token,
+      type: v.type,
+      topic: v.topic,
+      environment: v.environment,
     },
   };
 }
@@ -154,6 +167,12 @@ broadcast channels
   bcast publish CHAN TEXT                   publish a message
   bcast grant CHAN USER subscriber|publisher   owner: grant a role
   bcast revoke CHAN USER                    owner: cut a user off (new channel key; roles withdrawn)
+
+mobile push (this profile acts as a phone)
+  push register --token T --type fcm|apns2 [--topic BUNDLE_ID] [--environment development|production]
+                                            enable a push device on every conversation you are in now
+  push list --token T --type fcm|apns2 [...]   the conversations the device is enabled on
+  push unregister --token T --type fcm|apns2 [...]   remove the device (no more pushes)
 
 Passwords come from $SEED_PASSWORD, --password-stdin, or a prompt (password: also $SEED_NEW_PASSWORD, or a
 second line of stdin). CONV is a conversation id or group

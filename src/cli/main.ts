@@ -10,6 +10,7 @@ import { bcast } from './commands/broadcast';
 import { approveDevice, devices, linkDevice, login, password, register, revokeDevice, sessions, whoami } from './commands/account';
 import { create, leave, list, members, rotate } from './commands/conversations';
 import { follow, read, send } from './commands/messages';
+import { push } from './commands/push';
 import { recoveryKey, restore } from './commands/recovery';
 import { verify } from './commands/verify';
 import { UsageError } from './errors';
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, Command> = {
   follow,
   verify,
   bcast,
+  push,
 };
 
 async function run(argv: readonly string[]): Promise<number> {

@@ -59,6 +59,9 @@ import { expiryNow } from './store/expiry';
 import { parseSearchQuery, searchScope, SearchScopeError, type MembershipSnapshot, type MessageSearch, type SearchHit } from './store/search';
 import { OutboxSender, type OutboxChange } from './outboxSender';
 import { isTemporary, transportConfig } from './transport';
+import { addPushChannels, deletePushDevice, listPushChannels, parsePushDevice, type PushDevice } from './pushDevice';
+import { CONVERSATION_PREFIX, conversationPubnubChannel } from '../common/pubnubChannels';
+import type { PushPayload } from '../common/policy/values';
 import type { Vault } from './vault';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
 
@@ -91,6 +94,11 @@ export interface ClientDeps {
    * lets this device take key versions the key service made; any other mode refuses them for good.
    */
   readonly custodyModePin?: CustodyMode;
+  /**
+   * The managed policy `pushPayload`, read at every seal: `generic` adds the clear Mobile Push part to
+   * messages and replies (docs/messaging.md "Push for mobile"); absent or `off`, none.
+   */
+  readonly pushPayload?: () => PushPayload;
 }
 
 /** Delays between the offline queue's tries while the network is out of reach (the last repeats). */
@@ -222,6 +230,7 @@ export class Client {
     this.account = buildSignedIn(this.api, this.deps.provider, this.state, identity, {
       ...(this.deps.escrowRecipientPin !== undefined ? { managedEscrowFingerprint: this.deps.escrowRecipientPin } : {}),
       ...(this.deps.custodyModePin !== undefined ? { managedCustodyMode: this.deps.custodyModePin } : {}),
+      ...(this.deps.pushPayload !== undefined ? { pushPayload: this.deps.pushPayload } : {}),
     });
     this.account.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
     // The store follows the disappearing timers of every chain this device verifies (docs/client.md).
@@ -941,6 +950,33 @@ export class Client {
   /** `listener` hears what each try of the queue did: entries delivered, and whether some still wait. */
   onOutboxChange(listener: (change: OutboxChange) => void): () => void {
     return this.outboxSender?.onChange(listener) ?? (() => undefined);
+  }
+
+  /**
+   * Makes this profile a phone for Mobile Push (docs/messaging.md "Push for mobile"): enables the device on
+   * the channels of every conversation it is in now, through the SDK with this device's token. Answers the
+   * conversations enabled. Conversations joined later need another call.
+   */
+  async registerPushDevice(device: PushDevice): Promise<ConversationId[]> {
+    const checked = parsePushDevice(device);
+    const me = this.need();
+    const ids = (await this.conversations()).map((c) => c.conversationId);
+    await this.chat.ensureAccess(me, ids);
+    await addPushChannels(await this.chat.pubnub(me), checked, ids.map(conversationPubnubChannel));
+    return ids;
+  }
+
+  /** The conversations a push device is enabled on (as far as this device's token may read). */
+  async pushDeviceConversations(device: PushDevice): Promise<ConversationId[]> {
+    const checked = parsePushDevice(device);
+    const channels = await listPushChannels(await this.chat.pubnub(this.need()), checked);
+    return channels.filter((c) => c.startsWith(CONVERSATION_PREFIX)).map((c) => c.slice(CONVERSATION_PREFIX.length) as ConversationId);
+  }
+
+  /** Removes a push device: no more pushes for it from any conversation this device's token may read. */
+  async unregisterPushDevice(device: PushDevice): Promise<void> {
+    const checked = parsePushDevice(device);
+    await deletePushDevice(await this.chat.pubnub(this.need()), checked);
   }
 
   private async outbox() {

@@ -80,4 +80,5 @@ export { certifyAndRegister } from './enrol';
 export { proveDevice } from './deviceSession';
 export { ProfileState } from './profileState';
 export { isTemporary } from './transport';
+export { PushDeviceError, parsePushDevice, type PushDevice, type PushDeviceErrorCode } from './pushDevice';
 export { LOOKUP_USERS } from './directoryLookup';

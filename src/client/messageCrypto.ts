@@ -11,6 +11,7 @@ import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { MessageCrypto, OpenOutcome, ReceivedAt } from '../common/messaging/ports';
 import { decodeChatAction, type ChatActionType } from '../common/protocol/chatAction';
+import type { PushMetadata } from '../common/protocol/envelope';
 import { openEnvelope, sealEnvelope } from '../common/protocol/envelopeSeal';
 import {
   isProtocolError,
@@ -45,6 +46,8 @@ export class CoreMessageCrypto implements MessageCrypto {
     private readonly conversations: Conversations,
     private readonly device: { readonly deviceId: DeviceId; readonly ed25519PrivateKey: Uint8Array },
     private readonly membership: MembershipLog,
+    /** The clear Mobile Push part for a message or reply to this conversation (managed policy `pushPayload`); none by default. */
+    private readonly pushFor: (conversationId: ConversationId) => PushMetadata = () => ({}),
   ) {}
 
   async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType): Promise<unknown> {
@@ -60,6 +63,8 @@ export class CoreMessageCrypto implements MessageCrypto {
         senderDevice: this.device.deviceId,
         signingPrivateKey: this.device.ed25519PrivateKey,
         plaintext,
+        // Only new messages and replies wake a phone; edits, deletes, receipts and controls never carry a push part.
+        ...(type === undefined || type === 'reply' ? { push: this.pushFor(conversationId) } : {}),
         channel: conversationPubnubChannel(conversationId),
       });
     } finally {

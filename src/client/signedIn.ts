@@ -15,6 +15,8 @@ import { KeyRing } from './keyRing';
 import { serverKeySource } from './serverKeys';
 import type { KeyServiceApi } from './keyServiceApi';
 import { CoreMessageCrypto } from './messageCrypto';
+import type { PushPayload } from '../common/policy/values';
+import { genericPushMetadata } from '../common/protocol/genericPush';
 import type { ProfileState } from './profileState';
 import { MembershipLog } from './membershipLog';
 import { KeyBackup } from './recovery/keyBackup';
@@ -42,7 +44,7 @@ export function buildSignedIn(
   provider: CryptoProvider,
   state: ProfileState,
   identity: Identity,
-  opts: { managedEscrowFingerprint?: string; managedCustodyMode?: CustodyMode } = {},
+  opts: { managedEscrowFingerprint?: string; managedCustodyMode?: CustodyMode; pushPayload?: () => PushPayload } = {},
 ): SignedIn {
   const directory = new Directory(api, provider, state, { userId: identity.userId, accountKey: identity.account.publicKey });
   const log = new MembershipLog(api, provider, directory, state);
@@ -79,7 +81,9 @@ export function buildSignedIn(
     },
   );
   const conversations: Conversations = new Conversations(api, provider, directory, ring, signing, log, custody);
-  const crypto = new CoreMessageCrypto(provider, ring, directory, conversations, signing, log);
+  const crypto = new CoreMessageCrypto(provider, ring, directory, conversations, signing, log, (conversationId) =>
+    opts.pushPayload?.() === 'generic' ? genericPushMetadata(conversationId) : {},
+  );
   const approver = new LinkApprover(
     api,
     provider,

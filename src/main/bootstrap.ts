@@ -43,6 +43,7 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
     relayUrl: net.relayUrl,
     dataDir: paths.dir,
     localStoreKey: createKeychainStoreKey(secrets),
+    pushPayload: () => policy.current().values.pushPayload,
   });
   return {
     ...base,

@@ -28,6 +28,7 @@ export type RelayErrorCode =
   | 'message_too_large'
   | 'body_too_large'
   | 'history_full'
+  | 'push_registrations_full'
   | 'long_poll_limit'
   | 'long_polls_full'
   | 'connections_full';
@@ -93,6 +94,13 @@ export class PayloadTooLargeError extends RelayError {
 export class HistoryFullError extends RelayError {
   constructor(message: string) {
     super('history_full', 507, message);
+  }
+}
+
+/** Mobile Push registrations are at a bound (devices per key, channels per device): nothing was registered. */
+export class PushLimitError extends RelayError {
+  constructor(message: string) {
+    super('push_registrations_full', 507, message, 'Push');
   }
 }
 

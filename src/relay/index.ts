@@ -10,7 +10,10 @@ import { RelayContext } from './relayContext';
 import { createRelayServer } from './http/server';
 import { openDatabase, saveHighWater, storedHighWater } from './store/database';
 
+import type { PushProviderRecord } from './push/providerOutbox';
+
 export type { RelayOptions } from './options';
+export type { PushProviderRecord } from './push/providerOutbox';
 export { RelayConfigError } from './errors';
 
 export interface RunningRelay {
@@ -19,6 +22,11 @@ export interface RunningRelay {
   readonly port: number;
   /** `<host>:<port>`, for the SDK's `origin` option (with `ssl: false`). */
   readonly origin: string;
+  /**
+   * Test and demo introspection, never on the wire: what the relay's stand-in for APNs/FCM recorded it would
+   * have sent for this subscribe key (Mobile Push, docs/relay.md), oldest first.
+   */
+  pushProviderOutbox(subscribeKey: string): readonly PushProviderRecord[];
   /** Answers held subscribe requests, closes connections and the history database. */
   close(): Promise<void>;
 }
@@ -52,6 +60,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     url: address.url,
     port: address.port,
     origin: address.origin,
+    pushProviderOutbox: (subscribeKey) => context.pushOutbox.records(subscribeKey),
     close: () => {
       closed ??= (async () => {
         clearInterval(sweeper);

@@ -37,6 +37,10 @@ export interface RelayLimits {
   readonly longPolls: number;
   /** Held subscribe long-polls per token — per uuid on a relay without Access Manager (default 20). */
   readonly longPollsPerToken: number;
+  /** Mobile Push devices registered per subscribe key (default 10,000). */
+  readonly pushDevices: number;
+  /** Channels one push device may be enabled on (default 1,000, what the SDK lists at most). */
+  readonly pushChannelsPerDevice: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -45,6 +49,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
   connections: 10_000,
   longPolls: 5_000,
   longPollsPerToken: 20,
+  pushDevices: 10_000,
+  pushChannelsPerDevice: 1000,
 };
 
 const keyPattern = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -64,6 +70,8 @@ const optionsSchema = z.strictObject({
       connections: z.number().int().min(1).max(1_000_000).optional(),
       longPolls: z.number().int().min(1).optional(),
       longPollsPerToken: z.number().int().min(1).optional(),
+      pushDevices: z.number().int().min(1).max(1_000_000).optional(),
+      pushChannelsPerDevice: z.number().int().min(1).max(1000).optional(),
     })
     .optional(),
 });
@@ -138,4 +146,10 @@ export const LIMITS = {
   signatureSkewSeconds: 600,
   presenceTimeoutDefault: 300,
   presenceTimeoutMax: 320,
+  /** Mobile Push: the longest device token, APNs topic, and channels in one add/remove request. */
+  pushTokenChars: 512,
+  pushTopicChars: 255,
+  pushChannelsPerRequest: 1000,
+  /** Notifications the APNs/FCM stand-in keeps per subscribe key (oldest dropped first). */
+  pushOutboxPerKey: 1000,
 } as const;

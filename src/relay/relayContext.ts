@@ -18,6 +18,9 @@ import { PresenceRegistry, type PresenceEventData } from './presence/registry';
 import { AccessManager } from './pam/accessManager';
 import { TimetokenClock, type Timetoken } from './timetoken';
 import { PRESENCE_SUFFIX } from './names';
+import { LIMITS } from './options';
+import { PushRegistry } from './push/registry';
+import { PushProviderOutbox } from './push/providerOutbox';
 
 export interface LiveEventInput {
   readonly subKey: string;
@@ -43,6 +46,9 @@ export class RelayContext {
   readonly history: HistoryUsage;
   /** Held long-polls per token and in all. */
   readonly pollSlots: LongPollSlots;
+  /** Mobile Push device registrations, and the stand-in for APNs/FCM that records what would be sent. */
+  readonly push: PushRegistry;
+  readonly pushOutbox: PushProviderOutbox;
 
   constructor(
     readonly config: RelayConfig,
@@ -60,6 +66,8 @@ export class RelayContext {
     this.access = new AccessManager(config.secretKey, config.publishKey, this.revocations);
     this.history = new HistoryUsage(db, { rows: config.limits.historyRows, bytes: config.limits.historyBytes });
     this.pollSlots = new LongPollSlots(config.limits.longPollsPerToken, config.limits.longPolls);
+    this.push = new PushRegistry({ devicesPerKey: config.limits.pushDevices, channelsPerDevice: config.limits.pushChannelsPerDevice });
+    this.pushOutbox = new PushProviderOutbox(this.push, LIMITS.pushOutboxPerKey);
   }
 
   /** Publishes a live event to subscribers; returns its timetoken. */

@@ -9,6 +9,7 @@ import { channelGroupRoutes } from './handlers/channelGroups';
 import { historyRoutes } from './handlers/history';
 import { presenceRoutes } from './handlers/presence';
 import { publishRoutes } from './handlers/publish';
+import { pushRoutes } from './handlers/push';
 import { subscribeRoutes } from './handlers/subscribe';
 import { timeRoutes } from './handlers/time';
 
@@ -21,4 +22,5 @@ export const ROUTES: readonly RouteDef[] = [
   ...actionRoutes,
   ...channelGroupRoutes,
   ...accessManagerRoutes,
+  ...pushRoutes,
 ];

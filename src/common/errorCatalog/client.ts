@@ -37,6 +37,10 @@ export const CLIENT_ERRORS = {
   local_store_locked: 'crypto',
   local_store_failed: 'unavailable',
   search_query_empty: 'validation',
+  push_device_invalid: 'validation',
+  push_refused: 'validation',
+  push_access_denied: 'permission',
+  push_unavailable: 'unavailable',
   search_query_too_long: 'validation',
   search_not_member: 'permission',
   // recovery key and key backup (docs/protocol.md §18)

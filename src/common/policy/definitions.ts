@@ -4,7 +4,7 @@
  * about it, which settings belong together, and which the user's own app config may not set. The
  * loaders, the merge, the ADMX/ADML and .mobileconfig generators and docs/deployment.md all follow it.
  */
-import { LOG_LEVELS, NOTIFICATION_CONTENTS, SIGN_IN_METHODS, UPDATE_MODES, type PolicyKey, type PolicyValues } from './values';
+import { LOG_LEVELS, NOTIFICATION_CONTENTS, PUSH_PAYLOADS, SIGN_IN_METHODS, UPDATE_MODES, type PolicyKey, type PolicyValues } from './values';
 
 /** How a setting is stored: `string` → REG_SZ / <string>, `boolean` → REG_DWORD 0|1 / <true/>|<false/>,
  * `enum` → REG_SZ from a fixed list, `list` → REG_MULTI_SZ / <array> of fixed choices. */
@@ -14,7 +14,7 @@ export type PolicyKind = 'string' | 'boolean' | 'enum' | 'list';
  * Settings in one group are taken together from a single layer (the highest that sets any of them), so a
  * lower layer can never complete a keyset, or point a machine-wide update mode at a feed of its own.
  */
-export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging';
+export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging' | 'push';
 
 export interface PolicyDefinition<K extends PolicyKey = PolicyKey> {
   key: K;
@@ -160,6 +160,18 @@ const table: DefinitionTable = {
     title: 'Log level',
     description: 'How much the app writes to its log file: error, warn, info or debug. Logs never contain message text or keys.',
     example: 'info',
+  },
+  pushPayload: {
+    key: 'pushPayload',
+    registryName: 'PushPayload',
+    kind: 'enum',
+    choices: PUSH_PAYLOADS,
+    group: 'push',
+    policyOnly: true,
+    title: 'Mobile push content',
+    description:
+      'off: messages carry nothing for mobile push. generic: every message also carries, in clear, a push notification that says only "New message" and the conversation id (never the text or the sender), so your mobile app can be woken through PubNub Mobile Push; Apple or Google then learn that the conversation got a message, and when.',
+    example: 'off',
   },
 };
 

@@ -9,11 +9,13 @@ export const SIGN_IN_METHODS = ['password', 'oidc', 'device-link'] as const;
 export const NOTIFICATION_CONTENTS = ['full', 'sender-only', 'none'] as const;
 export const UPDATE_MODES = ['off', 'managed', 'vendor'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export const PUSH_PAYLOADS = ['off', 'generic'] as const;
 
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 export type NotificationContent = (typeof NOTIFICATION_CONTENTS)[number];
 export type UpdateMode = (typeof UPDATE_MODES)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type PushPayload = (typeof PUSH_PAYLOADS)[number];
 
 const HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])`;
 const PORT = String.raw`(?::(?:[1-9][0-9]{0,4}))?`;
@@ -61,6 +63,7 @@ export const policyValuesSchema = z.object({
   updateMode: z.enum(UPDATE_MODES),
   updateFeedUrl: httpsUrlSchema.nullable(),
   logLevel: z.enum(LOG_LEVELS),
+  pushPayload: z.enum(PUSH_PAYLOADS),
 });
 
 export type PolicyValues = z.infer<typeof policyValuesSchema>;
@@ -70,7 +73,8 @@ export const POLICY_KEYS = Object.keys(policyValuesSchema.shape) as PolicyKey[];
 /**
  * What the app does when nobody configured anything: the user picks the server at sign-in, every
  * sign-in method and the local mode are allowed, notifications name the sender but never show message
- * text, updates come from the build's own feed (unless the install is per-machine, see src/main/update).
+ * text, updates come from the build's own feed (unless the install is per-machine, see src/main/update),
+ * and messages carry no Mobile Push part.
  */
 export const POLICY_DEFAULTS: PolicyValues = {
   serverUrl: null,
@@ -85,4 +89,5 @@ export const POLICY_DEFAULTS: PolicyValues = {
   updateMode: 'vendor',
   updateFeedUrl: null,
   logLevel: 'info',
+  pushPayload: 'off',
 };

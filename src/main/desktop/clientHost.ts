@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { Client, type LocalStoreKey, type OutboxLimits, type Vault } from '../../client';
+import type { PushPayload } from '../../common/policy/values';
 
 export interface ClientHostDeps {
   vault: Vault;
@@ -19,6 +20,8 @@ export interface ClientHostDeps {
   /** Bounds of the offline send queue, and the delays between its tries (`[]`: only when asked); defaults otherwise. */
   outboxLimits?: OutboxLimits;
   outboxRetryDelaysMs?: readonly number[];
+  /** The managed policy `pushPayload`, read at every seal (docs/messaging.md "Push for mobile"). */
+  pushPayload?: () => PushPayload;
 }
 
 export class ClientHost {

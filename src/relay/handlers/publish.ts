@@ -97,6 +97,7 @@ function publish(params: PublishParams, ctx: RouteContext, kind: 'message' | 'si
     customType: params.customType,
     tt,
   });
+  if (kind === 'message') relay.pushOutbox.published(params.subKey, params.channel, String(tt), params.message);
   return okRaw(`[1,"Sent","${tt}"]`);
 }
 

@@ -7,6 +7,7 @@ import type { ChannelId, ConversationId, MessageId } from '../../../src/common/i
 import { broadcastAad, broadcastInfo, broadcastSigningInput, sealBroadcast } from '../../../src/common/protocol/broadcast';
 import { envelopeAad, envelopeSigningInput } from '../../../src/common/protocol/envelope';
 import { sealEnvelope } from '../../../src/common/protocol/envelopeSeal';
+import { genericPushMetadata } from '../../../src/common/protocol/genericPush';
 import { encodePlaintext, type MessagePlaintext } from '../../../src/common/protocol/plaintext';
 import { fixedBytes, fixedX25519, flip, pairHex, vectorUser } from './fixedKeys';
 
@@ -34,7 +35,8 @@ export async function buildEnvelopeVectors(provider: CryptoProvider) {
   const valid = [];
   for (const [i, plaintext] of [...plaintexts, bomPlaintext].entries()) {
     const nonce = await fixedBytes(provider, `envelope/${i}/nonce`, 12);
-    const push = i === 0 ? { pn_apns: { aps: { alert: 'New message' } }, pn_fcm: { notification: { title: 'New message' } } } : undefined;
+    // The generic push part of §7.6, exactly as the reference client adds it under the policy.
+    const push = i === 0 ? genericPushMetadata(conversationId) : undefined;
     const envelope = await sealEnvelope(provider, {
       conversationId,
       keyVersion: 2,
