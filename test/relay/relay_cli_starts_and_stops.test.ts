@@ -36,7 +36,8 @@ async function firstLine(p: { child: ChildProcess; stdout: () => string }): Prom
   return p.stdout();
 }
 
-describe('relay command line', () => {
+// Each case starts the relay as a child process through tsx (several seconds each on a loaded 2-core machine).
+describe('relay command line', { timeout: 120_000 }, () => {
   it('prints one ready line, serves the SDK, and keeps history across a SIGTERM restart', async () => {
     const data = tempDir();
     const first = run(['--port', '0', '--data', data]);
