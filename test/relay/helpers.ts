@@ -122,3 +122,16 @@ export async function failure(call: Promise<unknown>): Promise<{ statusCode: num
   }
   throw new Error('expected the call to fail');
 }
+
+/** A client of `uuid` holding a genuine token the key service granted with `grant` (15 minutes). */
+export async function userWithToken(
+  relay: { origin: string },
+  keyService: PubNub,
+  uuid: string,
+  grant: Omit<Parameters<PubNub['grantToken']>[0], 'ttl' | 'authorized_uuid'>,
+): Promise<PubNub> {
+  const token = await keyService.grantToken({ ttl: 15, authorized_uuid: uuid, ...grant });
+  const pubnub = client(relay, uuid);
+  pubnub.setToken(token);
+  return pubnub;
+}

@@ -5,19 +5,9 @@
  * conversation and plays the attacker: she asks who is online where, where Carol is, and which groups exist.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type PubNub from 'pubnub';
-import { PUB, SECRET, SUB, cleanup, client, collect, failure, startTestRelay, subscribeAndWait } from './helpers';
+import { PUB, SECRET, SUB, cleanup, client, collect, failure, startTestRelay, subscribeAndWait, userWithToken } from './helpers';
 
 afterEach(cleanup);
-
-type Grant = Parameters<PubNub['grantToken']>[0];
-
-async function userWithToken(relay: { origin: string }, keyService: PubNub, uuid: string, grant: Omit<Grant, 'ttl' | 'authorized_uuid'>): Promise<PubNub> {
-  const token = await keyService.grantToken({ ttl: 15, authorized_uuid: uuid, ...grant });
-  const pubnub = client(relay, uuid);
-  pubnub.setToken(token);
-  return pubnub;
-}
 
 describe('presence and channel groups show only what the token reads', () => {
   it('filters global here_now, where_now and the group list to the caller’s grants', async () => {

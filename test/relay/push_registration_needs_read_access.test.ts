@@ -5,19 +5,9 @@
  * nothing. Bob, with `read` on his conversation, registers and sees his own.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type PubNub from 'pubnub';
-import { PUB, SECRET, SUB, cleanup, client, failure, startTestRelay } from './helpers';
+import { PUB, SECRET, SUB, cleanup, client, failure, startTestRelay, userWithToken } from './helpers';
 
 afterEach(cleanup);
-
-type Grant = Parameters<PubNub['grantToken']>[0];
-
-async function userWithToken(relay: { origin: string }, keyService: PubNub, uuid: string, grant: Omit<Grant, 'ttl' | 'authorized_uuid'>): Promise<PubNub> {
-  const token = await keyService.grantToken({ ttl: 15, authorized_uuid: uuid, ...grant });
-  const pubnub = client(relay, uuid);
-  pubnub.setToken(token);
-  return pubnub;
-}
 
 describe('push registration needs read access', () => {
   it('refuses a device on a channel the token cannot read; list and remove see only readable channels', async () => {
