@@ -1,11 +1,14 @@
 /**
  * Holds the desktop profile's client core (`Client`, src/client) and re-opens it when the device name
- * the user chose at sign-in differs from the one it was opened with. Everything the renderer can do to
+ * the user chose at sign-in differs from the one it was opened with. The core takes the key-custody pins of
+ * the managed policy as it opens. Everything the renderer can do to
  * the core goes through the IPC handlers built on this host.
  */
 import { hostname } from 'node:os';
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { Client, type LocalStoreKey, type OutboxLimits, type Vault } from '../../client';
+import type { CustodyMode } from '../../common/api/custodySchemas';
+import type { PolicyValues } from '../../common/policy/values';
 
 export interface ClientHostDeps {
   vault: Vault;
@@ -19,6 +22,25 @@ export interface ClientHostDeps {
   /** Bounds of the offline send queue, and the delays between its tries (`[]`: only when asked); defaults otherwise. */
   outboxLimits?: OutboxLimits;
   outboxRetryDelaysMs?: readonly number[];
+  /**
+   * The organisation's key-custody pins from its managed policy (`custodyMode`, `escrowRecipientFingerprint`;
+   * docs/deployment.md §2, docs/protocol.md §19), read each time the core opens (start, sign-in).
+   */
+  custodyPins?: () => CustodyPins;
+}
+
+/** What the managed policy pins of key custody, as the client core takes it (`ClientDeps`). */
+export interface CustodyPins {
+  readonly custodyModePin?: CustodyMode;
+  readonly escrowRecipientPin?: string;
+}
+
+/** The custody pins of the effective policy: only what it sets. */
+export function custodyPinsOf(values: Pick<PolicyValues, 'custodyMode' | 'escrowRecipientFingerprint'>): CustodyPins {
+  return {
+    ...(values.custodyMode !== null ? { custodyModePin: values.custodyMode } : {}),
+    ...(values.escrowRecipientFingerprint !== null ? { escrowRecipientPin: values.escrowRecipientFingerprint } : {}),
+  };
 }
 
 export class ClientHost {
@@ -28,7 +50,10 @@ export class ClientHost {
   constructor(private readonly deps: ClientHostDeps) {}
 
   async current(): Promise<Client> {
-    this.client ??= await Client.open({ ...this.deps, relay: this.deps.relayUrl, deviceName: this.deviceName, platform: 'desktop' });
+    if (this.client === undefined) {
+      const { custodyPins, ...deps } = this.deps;
+      this.client = await Client.open({ ...deps, ...custodyPins?.(), relay: this.deps.relayUrl, deviceName: this.deviceName, platform: 'desktop' });
+    }
     return this.client;
   }
 
