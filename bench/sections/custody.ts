@@ -140,7 +140,7 @@ async function run(ctx: SectionContext): Promise<SectionOutcome> {
       notes: [
         `${rounds} rotations in each mode, the zero-trust ones first; the creator is the only running client.`,
         `${rounds} rotations in server-trusted mode last (after the export), the creator having accepted server-managed keys.`,
-        'Members fetch their own wrap in zero-trust and escrow, which asks no KMS; in server-trusted mode a member fetch is served from the key service\'s cache of unwrapped data keys (60 s) or costs one KMS Decrypt (not timed here).',
+        "Members fetch their own wrap in zero-trust and escrow, which asks no KMS; in server-trusted mode a member fetch is served from the key service's cache of unwrapped data keys (60 s) or costs one KMS Decrypt (not timed here).",
       ],
     };
   } finally {

@@ -76,76 +76,88 @@ beforeAll(async () => {
 afterAll(() => world.closeAll());
 
 describe('key custody pinned by managed policy', () => {
-  it('server-trusted: pre-accepted by policy it reads; a policy naming zero-trust refuses with a sentence and fetches nothing', { timeout: 120_000 }, async () => {
-    expect(await alice.call('policy')).toMatchObject({ values: { custodyMode: 'server-trusted', escrowRecipientFingerprint: null } });
-    const id = ((await alice.call('createConversation', { kind: 'group', name: 'Plans', memberUserIds: [bob.userId, carol.userId], historyPolicy: 'shared' })) as {
-      conversationId: string;
-    }).conversationId;
-    await admin('server-trusted', '--reason', 'internal tool policy');
+  it(
+    'server-trusted: pre-accepted by policy it reads; a policy naming zero-trust refuses with a sentence and fetches nothing',
+    { timeout: 120_000 },
+    async () => {
+      expect(await alice.call('policy')).toMatchObject({ values: { custodyMode: 'server-trusted', escrowRecipientFingerprint: null } });
+      const id = (
+        (await alice.call('createConversation', { kind: 'group', name: 'Plans', memberUserIds: [bob.userId, carol.userId], historyPolicy: 'shared' })) as {
+          conversationId: string;
+        }
+      ).conversationId;
+      await admin('server-trusted', '--reason', 'internal tool policy');
 
-    // Alice's IT accepted for her: nothing to ask, she sends under a key the key service makes.
-    expect(await alice.call('custodyStatus')).toEqual({
-      mode: 'server-trusted',
-      fingerprint: null,
-      recipientChanged: null,
-      managed: true,
-      serverKeys: 'accepted',
-      policyMismatch: null,
-    });
-    const envelope = (await alice.call('sealMessage', id, message('under a server-made key'))) as { keyVersion: number };
-    expect(envelope.keyVersion).toBe(2);
+      // Alice's IT accepted for her: nothing to ask, she sends under a key the key service makes.
+      expect(await alice.call('custodyStatus')).toEqual({
+        mode: 'server-trusted',
+        fingerprint: null,
+        recipientChanged: null,
+        managed: true,
+        serverKeys: 'accepted',
+        policyMismatch: null,
+      });
+      const envelope = (await alice.call('sealMessage', id, message('under a server-made key'))) as { keyVersion: number };
+      expect(envelope.keyVersion).toBe(2);
 
-    // Carol has no managed policy: asked, and reads once she accepts.
-    expect(await carol.call('custodyStatus')).toMatchObject({ serverKeys: 'ask', managed: false, policyMismatch: null });
-    expect(await carol.call('acceptServerKeys')).toMatchObject({ serverKeys: 'accepted' });
-    expect(await openUntilSettled(carol, id, envelope)).toMatchObject({ kind: 'ok', plaintext: { body: 'under a server-made key' } });
+      // Carol has no managed policy: asked, and reads once she accepts.
+      expect(await carol.call('custodyStatus')).toMatchObject({ serverKeys: 'ask', managed: false, policyMismatch: null });
+      expect(await carol.call('acceptServerKeys')).toMatchObject({ serverKeys: 'accepted' });
+      expect(await openUntilSettled(carol, id, envelope)).toMatchObject({ kind: 'ok', plaintext: { body: 'under a server-made key' } });
 
-    // Bob's policy names zero-trust: refused, said in a sentence, and no key is fetched for him.
-    expect(await bob.call('custodyStatus')).toMatchObject({
-      mode: 'server-trusted',
-      serverKeys: 'refused',
-      managed: true,
-      policyMismatch: { policy: 'zero-trust', served: 'server-trusted' },
-    });
-    const refusal = (await bob.call('acceptServerKeys').catch((e: unknown) => e)) as { code: string; message: string };
-    expect(refusal.code).toBe('server_key_refused');
-    expect(refusal.message).toMatch(SENTENCE);
-    expect(refusal.message).toContain("your organisation's policy on this device");
-    expect(await openUntilSettled(bob, id, envelope, 25)).toMatchObject({ kind: 'pending' });
-    expect(await kmsUsesBy(bob.deviceId)).toBe(0);
-    await expect(bob.call('rotateKey', id)).rejects.toMatchObject({ code: 'server_key_refused' });
-    expect(await keyVersion(alice, id)).toBe(2);
-  });
+      // Bob's policy names zero-trust: refused, said in a sentence, and no key is fetched for him.
+      expect(await bob.call('custodyStatus')).toMatchObject({
+        mode: 'server-trusted',
+        serverKeys: 'refused',
+        managed: true,
+        policyMismatch: { policy: 'zero-trust', served: 'server-trusted' },
+      });
+      const refusal = (await bob.call('acceptServerKeys').catch((e: unknown) => e)) as { code: string; message: string };
+      expect(refusal.code).toBe('server_key_refused');
+      expect(refusal.message).toMatch(SENTENCE);
+      expect(refusal.message).toContain("your organisation's policy on this device");
+      expect(await openUntilSettled(bob, id, envelope, 25)).toMatchObject({ kind: 'pending' });
+      expect(await kmsUsesBy(bob.deviceId)).toBe(0);
+      await expect(bob.call('rotateKey', id)).rejects.toMatchObject({ code: 'server_key_refused' });
+      expect(await keyVersion(alice, id)).toBe(2);
+    },
+  );
 
-  it('escrow: a zero-trust policy gets no escrow wrap, a pinned recovery key is never swapped; without a policy it is trusted on first use', { timeout: 120_000 }, async () => {
-    const id = ((await carol.call('createConversation', { kind: 'group', name: 'Audit', memberUserIds: [bob.userId, erin.userId], historyPolicy: 'shared' })) as {
-      conversationId: string;
-    }).conversationId;
-    const enabled = (await admin('escrow', '--reason', 'legal hold, ticket 7')) as { recipient: { fingerprint: string } };
-    const served = enabled.recipient.fingerprint;
-    const before = await keyVersion(carol, id);
+  it(
+    'escrow: a zero-trust policy gets no escrow wrap, a pinned recovery key is never swapped; without a policy it is trusted on first use',
+    { timeout: 120_000 },
+    async () => {
+      const id = (
+        (await carol.call('createConversation', { kind: 'group', name: 'Audit', memberUserIds: [bob.userId, erin.userId], historyPolicy: 'shared' })) as {
+          conversationId: string;
+        }
+      ).conversationId;
+      const enabled = (await admin('escrow', '--reason', 'legal hold, ticket 7')) as { recipient: { fingerprint: string } };
+      const served = enabled.recipient.fingerprint;
+      const before = await keyVersion(carol, id);
 
-    // Bob's policy names zero-trust: the key service cannot turn escrow on for him.
-    expect(await bob.call('custodyStatus')).toMatchObject({ mode: 'escrow', managed: true, policyMismatch: { policy: 'zero-trust', served: 'escrow' } });
-    const mismatch = (await bob.call('rotateKey', id).catch((e: unknown) => e)) as { code: string; message: string };
-    expect(mismatch.code).toBe('custody_mode_mismatch');
-    expect(mismatch.message).toMatch(SENTENCE);
-    expect(mismatch.message).toContain('ask your IT department');
-    expect(await keyVersion(carol, id), 'no version was made').toBe(before);
+      // Bob's policy names zero-trust: the key service cannot turn escrow on for him.
+      expect(await bob.call('custodyStatus')).toMatchObject({ mode: 'escrow', managed: true, policyMismatch: { policy: 'zero-trust', served: 'escrow' } });
+      const mismatch = (await bob.call('rotateKey', id).catch((e: unknown) => e)) as { code: string; message: string };
+      expect(mismatch.code).toBe('custody_mode_mismatch');
+      expect(mismatch.message).toMatch(SENTENCE);
+      expect(mismatch.message).toContain('ask your IT department');
+      expect(await keyVersion(carol, id), 'no version was made').toBe(before);
 
-    // Erin's policy pins another recovery key: refused, and not acceptable from the app.
-    expect(await erin.call('custodyStatus')).toMatchObject({
-      mode: 'escrow',
-      managed: true,
-      recipientChanged: { pinned: 'A'.repeat(43), served },
-      policyMismatch: null,
-    });
-    await expect(erin.call('acceptEscrowRecipient', served)).rejects.toMatchObject({ code: 'escrow_recipient_changed' });
-    await expect(erin.call('rotateKey', id)).rejects.toMatchObject({ code: 'escrow_recipient_changed' });
-    expect(await keyVersion(carol, id)).toBe(before);
+      // Erin's policy pins another recovery key: refused, and not acceptable from the app.
+      expect(await erin.call('custodyStatus')).toMatchObject({
+        mode: 'escrow',
+        managed: true,
+        recipientChanged: { pinned: 'A'.repeat(43), served },
+        policyMismatch: null,
+      });
+      await expect(erin.call('acceptEscrowRecipient', served)).rejects.toMatchObject({ code: 'escrow_recipient_changed' });
+      await expect(erin.call('rotateKey', id)).rejects.toMatchObject({ code: 'escrow_recipient_changed' });
+      expect(await keyVersion(carol, id)).toBe(before);
 
-    // Carol has no policy: she trusts the recipient on first use and rotates with its wrap.
-    expect(await carol.call('custodyStatus')).toMatchObject({ mode: 'escrow', fingerprint: served, managed: false, policyMismatch: null });
-    await expect.poll(() => keyVersion(carol, id), { timeout: 20_000 }).toBeGreaterThan(before);
-  });
+      // Carol has no policy: she trusts the recipient on first use and rotates with its wrap.
+      expect(await carol.call('custodyStatus')).toMatchObject({ mode: 'escrow', fingerprint: served, managed: false, policyMismatch: null });
+      await expect.poll(() => keyVersion(carol, id), { timeout: 20_000 }).toBeGreaterThan(before);
+    },
+  );
 });

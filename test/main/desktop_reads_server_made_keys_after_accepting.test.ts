@@ -140,7 +140,13 @@ describe('a message under a server-made key, sent before the reader accepted ser
     windows.push(alices);
     expect(await alice.call('custodyStatus')).toMatchObject({ mode: 'server-trusted', serverKeys: 'ask' });
     await alices.messaging.join([id]);
-    expect(await until('her window before accepting', () => shown(alices, id), (s) => s.pending === 2)).toEqual({
+    expect(
+      await until(
+        'her window before accepting',
+        () => shown(alices, id),
+        (s) => s.pending === 2,
+      ),
+    ).toEqual({
       texts: ['one, a device-made key'],
       pending: 2,
     });
@@ -151,17 +157,33 @@ describe('a message under a server-made key, sent before the reader accepted ser
     alices = await openWindow(alice, storage);
     windows.push(alices);
     await alices.messaging.join([id]);
-    expect(await until('her window reloaded before accepting', () => shown(alices, id), (s) => s.pending === 2)).toEqual({
+    expect(
+      await until(
+        'her window reloaded before accepting',
+        () => shown(alices, id),
+        (s) => s.pending === 2,
+      ),
+    ).toEqual({
       texts: ['one, a device-made key'],
       pending: 2,
     });
 
     expect(await alice.call('acceptServerKeys')).toMatchObject({ mode: 'server-trusted', serverKeys: 'accepted' });
     const all = ['one, a device-made key', 'two, a server-made key', 'three, a server-made key'];
-    expect(await until('her window after accepting', () => shown(alices, id), (s) => s.pending === 0 && s.texts.length >= 3)).toEqual({ texts: all, pending: 0 });
+    expect(
+      await until(
+        'her window after accepting',
+        () => shown(alices, id),
+        (s) => s.pending === 0 && s.texts.length >= 3,
+      ),
+    ).toEqual({ texts: all, pending: 0 });
 
     // Nothing waits any more: the saved cursor caught up with the window's.
-    await until('the saved cursor', () => [...storage.values()], (v) => v.includes(alices.messaging.view(id).lastTimetoken ?? '-'));
+    await until(
+      'the saved cursor',
+      () => [...storage.values()],
+      (v) => v.includes(alices.messaging.view(id).lastTimetoken ?? '-'),
+    );
 
     // Kept in her local store, in order, once each.
     const stored = (await alice.call('historyPage', id, { limit: 50 })) as { timetoken: string; outcome: { kind: string; plaintext?: { body: string } } }[];
@@ -173,6 +195,12 @@ describe('a message under a server-made key, sent before the reader accepted ser
     alices = await openWindow(alice, storage);
     windows.push(alices);
     await alices.messaging.join([id]);
-    expect(await until('her window after a reload', () => shown(alices, id), (s) => s.texts.length >= 3)).toEqual({ texts: all, pending: 0 });
+    expect(
+      await until(
+        'her window after a reload',
+        () => shown(alices, id),
+        (s) => s.texts.length >= 3,
+      ),
+    ).toEqual({ texts: all, pending: 0 });
   });
 });

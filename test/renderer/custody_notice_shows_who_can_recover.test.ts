@@ -44,7 +44,9 @@ it('the messenger banner: one line in escrow mode, a warning when the recovery k
   expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: null, managed: false, serverKeys: null, policyMismatch: null })).toContain(
     'Your organisation can recover your conversations',
   );
-  expect(banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: { pinned, served }, managed: false, serverKeys: null, policyMismatch: null })).toContain('role="alert"');
+  expect(
+    banner({ mode: 'escrow', fingerprint: pinned, recipientChanged: { pinned, served }, managed: false, serverKeys: null, policyMismatch: null }),
+  ).toContain('role="alert"');
   expect(banner({ mode: 'zero-trust', fingerprint: null, recipientChanged: null, managed: false, serverKeys: null, policyMismatch: null })).toBe('');
   expect(banner(null)).toBe('');
 });
