@@ -247,7 +247,7 @@ export class Conversations {
           await this.custody.refresh({ rotate: false });
           continue;
         }
-        if (err instanceof AppError && err.code === 'escrow_recipient_changed') conversationKey.fill(0);
+        if (err instanceof AppError && (err.code === 'escrow_recipient_changed' || err.code === 'custody_mode_mismatch')) conversationKey.fill(0);
         if (!(err instanceof KeyServiceError) || !ROTATION_RETRIES.has(err.code)) throw err;
         // A version another device made satisfies an on-demand rotation; a membership change made none.
         if (err.code !== 'membership_changed') opts = { force: false };

@@ -17,6 +17,12 @@
  * announces that mode and no managed policy names another). Otherwise `assertServerKeysAccepted` throws
  * `server_key_refused` and `status().serverKeys` says why, so the user is told instead of reading under a
  * key the server chose (test/custody/server_trusted_keys_need_this_devices_consent.test.ts).
+ *
+ * A managed policy that names a mode (`managedMode`, the `custodyMode` policy setting) is also checked
+ * against the mode the key service announces: when they differ, `status().policyMismatch` names both and
+ * no escrow wrap is made unless the policy names escrow (`escrowWrapFor` throws `custody_mode_mismatch`),
+ * so a key service cannot turn on escrow for a device whose organisation pinned another mode
+ * (test/main/desktop_custody_pinned_by_managed_policy.test.ts).
  */
 import type { CustodyMode, CustodyView } from '../common/api/custodySchemas';
 import type { CryptoProvider } from '../common/crypto/provider';
@@ -59,6 +65,8 @@ export interface CustodyStatus {
    * takes them; null — not in server-trusted mode and never accepted.
    */
   readonly serverKeys: 'accepted' | 'ask' | 'refused' | null;
+  /** The managed policy names another custody mode than the key service announces (shown as a warning). */
+  readonly policyMismatch: { readonly policy: CustodyMode; readonly served: CustodyMode } | null;
 }
 
 export class EscrowRecipientChangedError extends AppError {
@@ -90,6 +98,22 @@ const REFUSALS = {
 export class ServerKeyRefusedError extends AppError {
   constructor(why: 'not_accepted' | 'managed_policy' | 'not_announced') {
     super('server_key_refused', REFUSALS[why], 'permission');
+  }
+}
+
+const MODE_NAMES: Record<CustodyMode, string> = { 'zero-trust': 'zero-trust', escrow: 'escrow (organisation recovery)', 'server-trusted': 'server-managed' };
+
+/** The managed policy names another custody mode than the key service announces; nothing is wrapped to a recovery key. */
+export class CustodyModeMismatchError extends AppError {
+  constructor(
+    readonly policy: CustodyMode,
+    readonly served: CustodyMode,
+  ) {
+    super(
+      'custody_mode_mismatch',
+      `your organisation's policy on this device names ${MODE_NAMES[policy]} key custody, but the key service announces ${MODE_NAMES[served]} custody; no key is shared with a recovery key until they agree, so ask your IT department`,
+      'permission',
+    );
   }
 }
 
@@ -140,7 +164,7 @@ export class Custody {
     this.pins.set({ fingerprint, changedTo, mode: view.mode, ...(before?.serverTrusted === true ? { serverTrusted: true } : {}) });
     this.served = { view, publicKey };
     const learned =
-      (view.mode === 'escrow' && before?.mode !== 'escrow' && changedTo === null) ||
+      (view.mode === 'escrow' && before?.mode !== 'escrow' && changedTo === null && this.policyAllows('escrow')) ||
       (view.mode === 'server-trusted' && before?.mode !== 'server-trusted' && this.serverKeysAccepted());
     if (opts.rotate !== false && learned) await this.opts.onModeLearned?.();
     return this.status()!;
@@ -159,7 +183,13 @@ export class Custody {
       recipientChanged: changed,
       managed: this.opts.managedFingerprint !== undefined || this.opts.managedMode !== undefined,
       serverKeys: this.serverKeysAccepted() ? 'accepted' : mode !== 'server-trusted' ? null : this.opts.managedMode !== undefined ? 'refused' : 'ask',
+      policyMismatch: this.policyAllows(mode) ? null : { policy: this.opts.managedMode!, served: mode },
     };
+  }
+
+  /** Whether the managed policy (if any) names `mode`. */
+  private policyAllows(mode: CustodyMode): boolean {
+    return this.opts.managedMode === undefined || this.opts.managedMode === mode;
   }
 
   /** Whether this device takes key versions the key service made: the managed policy's mode, else the user's acceptance. */
@@ -206,12 +236,14 @@ export class Custody {
 
   /**
    * The escrow wrap of a new key version, or undefined in zero-trust mode. Throws `escrow_recipient_changed`
-   * when the served recipient is not the pinned one.
+   * when the served recipient is not the pinned one, `custody_mode_mismatch` when the managed policy names
+   * another mode than escrow.
    */
   async escrowWrapFor(conversationId: string, version: number, key: Uint8Array): Promise<EscrowWrap | undefined> {
     if (this.served === undefined) await this.refresh({ rotate: false });
     const served = this.served!;
     if (served.view.mode !== 'escrow' || served.publicKey === null) return undefined;
+    if (!this.policyAllows('escrow')) throw new CustodyModeMismatchError(this.opts.managedMode!, 'escrow');
     const status = this.status()!;
     if (status.recipientChanged !== null) throw new EscrowRecipientChangedError(status.recipientChanged.pinned, status.recipientChanged.served);
     return sealEscrowWrap(this.provider, { conversationId, version, recipientPublicKey: served.publicKey, key });

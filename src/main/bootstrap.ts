@@ -5,7 +5,7 @@
 import { chooseCryptoProvider } from '../node/crypto/providers';
 import { createKeychainStoreKey, createKeytarStore, createKeychainVault } from '../client';
 import type { MainDeps } from './composition';
-import { ClientHost } from './desktop/clientHost';
+import { ClientHost, custodyPinsOf } from './desktop/clientHost';
 import { chooseNetwork } from './desktop/network';
 import { createEventHub } from './ipc/eventHub';
 import { nodePolicyFacts } from './policy/facts';
@@ -44,6 +44,7 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
     dataDir: paths.dir,
     localStoreKey: createKeychainStoreKey(secrets),
     pushPayload: () => policy.current().values.pushPayload,
+    custodyPins: () => custodyPinsOf(policy.current().values),
   });
   return {
     ...base,

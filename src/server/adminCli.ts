@@ -49,6 +49,15 @@ function count(value: string | undefined, fallback: number, max: number, name: s
 }
 
 /** Runs one admin command; answers what to print. `actor` defaults to `cli:<os user>`. */
+/**
+ * What the admin CLI prints on stderr for a failure: the sentence for the operator first, then the error
+ * code on a line of its own, for logs and scripts.
+ */
+export function adminFailureText(err: unknown): string {
+  if (err instanceof AppError) return `admin: ${err.message}\nadmin: error code ${err.code}`;
+  return `admin: ${err instanceof Error ? err.message : String(err)}`;
+}
+
 export async function runAdmin(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,

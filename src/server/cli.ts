@@ -16,8 +16,7 @@
  * (src/server/pubnub/testOutage.ts), so a test can kill the process while its outbox holds them.
  */
 import { parseArgs } from 'node:util';
-import { AppError } from '../common/errors';
-import { runAdmin } from './adminCli';
+import { adminFailureText, runAdmin } from './adminCli';
 import { chooseCryptoProvider } from '../node/crypto/providers';
 import { startKeyService } from './index';
 import { kmsFromEnv } from './kms';
@@ -140,8 +139,7 @@ if (process.argv[2] === 'admin') {
   runAdmin(process.argv.slice(3))
     .then((out) => console.log(JSON.stringify(out, null, 2)))
     .catch((err: unknown) => {
-      const code = err instanceof AppError ? ` (${err.code})` : '';
-      console.error(`admin: ${err instanceof Error ? err.message : String(err)}${code}`);
+      console.error(adminFailureText(err));
       process.exit(2);
     });
 } else {

@@ -49,7 +49,8 @@ describeBackends('attacks on escrow mode', (backend) => {
     const stray = await provider.x25519GenerateKeyPair();
     const strayWrap = (conversationId: string, version: number, key: Uint8Array) =>
       sealEscrowWrap(provider, { conversationId, version, recipientPublicKey: stray.publicKey, key });
-    const refresh = () => Promise.resolve({ mode: 'escrow' as const, fingerprint: null, recipientChanged: null, managed: false, serverKeys: null });
+    const refresh = () =>
+      Promise.resolve({ mode: 'escrow' as const, fingerprint: null, recipientChanged: null, managed: false, serverKeys: null, policyMismatch: null });
     expect(await codeOf(conversationsWith(alice, { escrowWrapFor: strayWrap, refresh, mode: async () => 'escrow' as const }).rotate(id))).toBe(
       'escrow_not_enabled',
     );
@@ -102,6 +103,7 @@ describeBackends('attacks on escrow mode', (backend) => {
       recipientChanged: { pinned: genuine, served: forged },
       managed: false,
       serverKeys: null,
+      policyMismatch: null,
     });
     expect(await versionsOf(world, id)).toEqual(before);
     expect(before.escrow.every((e) => e.recipient_id === genuine)).toBe(true);
@@ -110,7 +112,14 @@ describeBackends('attacks on escrow mode', (backend) => {
     const managed = await newClient(world, "bob's managed laptop", { escrowRecipientPin: genuine });
     await managed.register({ username: uniqueName('carol'), displayName: 'Carol managed', password: PASSWORD });
     const status = await managed.custody();
-    expect(status).toEqual({ mode: 'escrow', fingerprint: genuine, recipientChanged: { pinned: genuine, served: forged }, managed: true, serverKeys: null });
+    expect(status).toEqual({
+      mode: 'escrow',
+      fingerprint: genuine,
+      recipientChanged: { pinned: genuine, served: forged },
+      managed: true,
+      serverKeys: null,
+      policyMismatch: null,
+    });
     expect(() => managed.acceptEscrowRecipient(forged)).toThrow(expect.objectContaining({ code: 'escrow_recipient_changed' }));
 
     // Only the user's explicit acceptance (after comparing fingerprints out of band) moves the pin.

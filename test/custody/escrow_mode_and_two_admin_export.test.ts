@@ -50,7 +50,7 @@ describeBackends('escrow mode and the two-admin export', (backend) => {
       expect(marked.every((c) => c.needsRotation)).toBe(true);
 
       // Learning the mode rotates every conversation marked for it; both clients show the recipient.
-      expect(await alice.custody()).toEqual({ mode: 'escrow', fingerprint, recipientChanged: null, managed: false, serverKeys: null });
+      expect(await alice.custody()).toEqual({ mode: 'escrow', fingerprint, recipientChanged: null, managed: false, serverKeys: null, policyMismatch: null });
       expect((await alice.conversations()).map((c) => [c.needsRotation, c.currentVersion])).toEqual([
         [false, 2],
         [false, 2],

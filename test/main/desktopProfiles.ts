@@ -39,7 +39,15 @@ export function desktopProfiles(prefix: string): DesktopProfiles {
     home,
     suffix,
     async profile(name, extra = {}) {
-      const deps = { ...(await bootstrapMain({ facts: desktopFacts, home, profile: `${name}-${suffix}`, network: 'app' })), ...extra };
+      // A policy given in `extra` is the profile's from the start: the client core reads its custody pins too.
+      const boot = await bootstrapMain({
+        facts: desktopFacts,
+        home,
+        profile: `${name}-${suffix}`,
+        network: 'app',
+        ...(extra.policy ? { policy: extra.policy } : {}),
+      });
+      const deps = { ...boot, ...extra };
       const dispatch = createDispatcher(createHandlers(deps), (e) => console.error(e));
       const events: EventMessage[] = [];
       deps.events.attach((m) => events.push(m));

@@ -54,6 +54,8 @@ export const CLIENT_ERRORS = {
   escrow_recipient_invalid: 'crypto',
   // server-trusted custody (§19.4): this device does not accept keys the key service made
   server_key_refused: 'permission',
+  // the managed policy names another custody mode than the key service announces: no escrow wrap is made
+  custody_mode_mismatch: 'permission',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;

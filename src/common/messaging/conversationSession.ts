@@ -3,8 +3,9 @@
  * annotations, its catch-up cursor, and the history reads. Envelopes from history and live go through
  * `ingest` (claimed once per timetoken, opened through the crypto port); pending ones are re-opened when
  * their key version becomes available. Catch-up pages forward from the persisted cursor (or loads the
- * newest page the first time) and advances the cursor page by page; scroll-back pages backward from the
- * oldest item. Catch-ups and scroll-backs are serialized per conversation.
+ * newest page the first time) and advances the cursor page by page — the saved cursor never passes a
+ * message still waiting for its key, which the host's store does not keep; scroll-back pages backward from
+ * the oldest item. Catch-ups and scroll-backs are serialized per conversation.
  */
 import { conversationPubnubChannel } from '../pubnubChannels';
 import type { ConversationId } from '../ids';
@@ -55,6 +56,8 @@ export class ConversationSession {
   /** True while the subscription is connected and caught up: live messages then advance the cursor. */
   live = false;
   private cursor: string | undefined;
+  /** The cursor last saved (behind `cursor` while a message waits for its key). */
+  private savedCursor: string | undefined;
   private cursorLoad: Promise<void> | undefined;
   private storedLoad: Promise<void> | undefined;
   private saving: Promise<void> = Promise.resolve();
@@ -302,7 +305,9 @@ export class ConversationSession {
       const outcome = await this.openSafely(record.envelope, record.timetoken);
       if (this.deps.disposed()) return;
       if (outcome.kind === 'pending' && epoch !== this.keyEpoch) continue;
+      const waited = outcome.kind === 'pending' || record.outcome?.kind === 'pending';
       this.timeline.settle(record, outcome);
+      if (waited) this.persistCursor();
       this.scrubDeleted(outcome);
       // Actions learned before the message was opened (and stored) are kept now that the store holds it.
       if (outcome.kind !== 'pending') this.keep(this.annotations.known(record.timetoken));
@@ -371,7 +376,9 @@ export class ConversationSession {
 
   private async loadCursor(): Promise<void> {
     this.cursorLoad ??= this.deps.cursors.load(this.id).then((stored) => {
-      if (isTimetoken(stored)) this.advanceCursor(timetokenOf(stored), false);
+      if (!isTimetoken(stored)) return;
+      this.savedCursor = timetokenOf(stored);
+      this.advanceCursor(this.savedCursor, false);
     });
     await this.cursorLoad;
   }
@@ -379,7 +386,25 @@ export class ConversationSession {
   private advanceCursor(timetoken: string, persist = true): void {
     if (this.cursor !== undefined && compareTimetokens(timetoken, this.cursor) <= 0) return;
     this.cursor = timetoken;
-    if (!persist) return;
+    if (persist) this.persistCursor();
+  }
+
+  /**
+   * Saves the cursor, held back before the oldest message still waiting for its key: the host's store keeps
+   * only settled messages, so after a restart catch-up must fetch a waiting one again (a key version may wait
+   * indefinitely, e.g. one the key service made until the user accepts server-managed keys, docs/protocol.md
+   * §19.4). Saved again when a waiting message settles, so the saved cursor then moves on.
+   */
+  private persistCursor(): void {
+    if (this.cursor === undefined) return;
+    let saved = this.cursor;
+    for (const record of this.timeline.pending()) {
+      const before = (BigInt(record.timetoken) - 1n).toString();
+      if (compareTimetokens(before, saved) < 0) saved = before;
+    }
+    if (saved === this.savedCursor) return;
+    this.savedCursor = saved;
+    const timetoken = saved;
     this.saving = this.saving
       .then(() => this.deps.cursors.save(this.id, timetoken))
       .catch((error: unknown) => {

@@ -4,7 +4,7 @@
  * about it, which settings belong together, and which the user's own app config may not set. The
  * loaders, the merge, the ADMX/ADML and .mobileconfig generators and docs/deployment.md all follow it.
  */
-import { LOG_LEVELS, NOTIFICATION_CONTENTS, PUSH_PAYLOADS, SIGN_IN_METHODS, UPDATE_MODES, type PolicyKey, type PolicyValues } from './values';
+import { CUSTODY_MODES, LOG_LEVELS, NOTIFICATION_CONTENTS, PUSH_PAYLOADS, SIGN_IN_METHODS, UPDATE_MODES, type PolicyKey, type PolicyValues } from './values';
 
 /** How a setting is stored: `string` → REG_SZ / <string>, `boolean` → REG_DWORD 0|1 / <true/>|<false/>,
  * `enum` → REG_SZ from a fixed list, `list` → REG_MULTI_SZ / <array> of fixed choices. */
@@ -14,7 +14,7 @@ export type PolicyKind = 'string' | 'boolean' | 'enum' | 'list';
  * Settings in one group are taken together from a single layer (the highest that sets any of them), so a
  * lower layer can never complete a keyset, or point a machine-wide update mode at a feed of its own.
  */
-export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging' | 'push';
+export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging' | 'push' | 'custody';
 
 export interface PolicyDefinition<K extends PolicyKey = PolicyKey> {
   key: K;
@@ -172,6 +172,29 @@ const table: DefinitionTable = {
     description:
       'off: messages carry nothing for mobile push. generic: every message also carries, in clear, a push notification that says only "New message" and the conversation id (never the text or the sender), so your mobile app can be woken through PubNub Mobile Push; Apple or Google then learn that the conversation got a message, and when.',
     example: 'off',
+  },
+  custodyMode: {
+    key: 'custodyMode',
+    registryName: 'CustodyMode',
+    kind: 'enum',
+    choices: CUSTODY_MODES,
+    group: 'custody',
+    policyOnly: true,
+    title: 'Key custody mode',
+    description:
+      "The key custody mode your organisation's key service runs in (zero-trust, escrow or server-trusted). server-trusted accepts, for the user, that the key service makes conversation keys and so can read conversations; any other value means this device never takes such keys. When the key service announces another mode than this one, the app warns the user and never wraps keys to a recovery key the policy did not name.",
+    example: 'server-trusted',
+  },
+  escrowRecipientFingerprint: {
+    key: 'escrowRecipientFingerprint',
+    registryName: 'EscrowRecipientFingerprint',
+    kind: 'string',
+    group: 'custody',
+    policyOnly: true,
+    title: 'Escrow recovery key fingerprint',
+    description:
+      "The fingerprint of your organisation's recovery key (escrow mode), as printed by the key service's admin tool. When set, the app encrypts conversation keys only to that recovery key; a key service naming any other one is refused.",
+    example: 'pW3q7oQ0pQm5W8b8c8hJ2l3s0xk6xv9dYkz7cR3aQ1E',
   },
 };
 

@@ -10,12 +10,15 @@ export const NOTIFICATION_CONTENTS = ['full', 'sender-only', 'none'] as const;
 export const UPDATE_MODES = ['off', 'managed', 'vendor'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export const PUSH_PAYLOADS = ['off', 'generic'] as const;
+/** The organisation's key custody modes (docs/protocol.md §19), as src/common/api/custodySchemas.ts names them. */
+export const CUSTODY_MODES = ['zero-trust', 'escrow', 'server-trusted'] as const;
 
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 export type NotificationContent = (typeof NOTIFICATION_CONTENTS)[number];
 export type UpdateMode = (typeof UPDATE_MODES)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type PushPayload = (typeof PUSH_PAYLOADS)[number];
+export type PolicyCustodyMode = (typeof CUSTODY_MODES)[number];
 
 const HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])`;
 const PORT = String.raw`(?::(?:[1-9][0-9]{0,4}))?`;
@@ -45,6 +48,12 @@ export const pubnubKeySchema = z
   .trim()
   .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be 1-100 letters, digits or dashes');
 
+/** An escrow recovery recipient's fingerprint (docs/protocol.md §19.1): 43 base64url characters. */
+export const escrowFingerprintSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'must be the 43-character fingerprint the admin CLI prints (admin custody status)');
+
 export const signInMethodsSchema = z
   .array(z.enum(SIGN_IN_METHODS))
   .min(1, 'must allow at least one sign-in method')
@@ -64,6 +73,8 @@ export const policyValuesSchema = z.object({
   updateFeedUrl: httpsUrlSchema.nullable(),
   logLevel: z.enum(LOG_LEVELS),
   pushPayload: z.enum(PUSH_PAYLOADS),
+  custodyMode: z.enum(CUSTODY_MODES).nullable(),
+  escrowRecipientFingerprint: escrowFingerprintSchema.nullable(),
 });
 
 export type PolicyValues = z.infer<typeof policyValuesSchema>;
@@ -74,7 +85,7 @@ export const POLICY_KEYS = Object.keys(policyValuesSchema.shape) as PolicyKey[];
  * What the app does when nobody configured anything: the user picks the server at sign-in, every
  * sign-in method and the local mode are allowed, notifications name the sender but never show message
  * text, updates come from the build's own feed (unless the install is per-machine, see src/main/update),
- * and messages carry no Mobile Push part.
+ * messages carry no Mobile Push part, and key custody is what the key service announces (the user is asked before taking server-made keys).
  */
 export const POLICY_DEFAULTS: PolicyValues = {
   serverUrl: null,
@@ -90,4 +101,6 @@ export const POLICY_DEFAULTS: PolicyValues = {
   updateFeedUrl: null,
   logLevel: 'info',
   pushPayload: 'off',
+  custodyMode: null,
+  escrowRecipientFingerprint: null,
 };

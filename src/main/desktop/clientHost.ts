@@ -1,12 +1,14 @@
 /**
  * Holds the desktop profile's client core (`Client`, src/client) and re-opens it when the device name
- * the user chose at sign-in differs from the one it was opened with. Everything the renderer can do to
+ * the user chose at sign-in differs from the one it was opened with. The core takes the key-custody pins of
+ * the managed policy as it opens. Everything the renderer can do to
  * the core goes through the IPC handlers built on this host.
  */
 import { hostname } from 'node:os';
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { Client, type LocalStoreKey, type OutboxLimits, type Vault } from '../../client';
-import type { PushPayload } from '../../common/policy/values';
+import type { CustodyMode } from '../../common/api/custodySchemas';
+import type { PolicyValues, PushPayload } from '../../common/policy/values';
 
 export interface ClientHostDeps {
   vault: Vault;
@@ -22,6 +24,25 @@ export interface ClientHostDeps {
   outboxRetryDelaysMs?: readonly number[];
   /** The managed policy `pushPayload`, read at every seal (docs/messaging.md "Push for mobile"). */
   pushPayload?: () => PushPayload;
+  /**
+   * The organisation's key-custody pins from its managed policy (`custodyMode`, `escrowRecipientFingerprint`;
+   * docs/deployment.md §2, docs/protocol.md §19), read each time the core opens (start, sign-in).
+   */
+  custodyPins?: () => CustodyPins;
+}
+
+/** What the managed policy pins of key custody, as the client core takes it (`ClientDeps`). */
+export interface CustodyPins {
+  readonly custodyModePin?: CustodyMode;
+  readonly escrowRecipientPin?: string;
+}
+
+/** The custody pins of the effective policy: only what it sets. */
+export function custodyPinsOf(values: Pick<PolicyValues, 'custodyMode' | 'escrowRecipientFingerprint'>): CustodyPins {
+  return {
+    ...(values.custodyMode !== null ? { custodyModePin: values.custodyMode } : {}),
+    ...(values.escrowRecipientFingerprint !== null ? { escrowRecipientPin: values.escrowRecipientFingerprint } : {}),
+  };
 }
 
 export class ClientHost {
@@ -31,7 +52,10 @@ export class ClientHost {
   constructor(private readonly deps: ClientHostDeps) {}
 
   async current(): Promise<Client> {
-    this.client ??= await Client.open({ ...this.deps, relay: this.deps.relayUrl, deviceName: this.deviceName, platform: 'desktop' });
+    if (this.client === undefined) {
+      const { custodyPins, ...deps } = this.deps;
+      this.client = await Client.open({ ...deps, ...custodyPins?.(), relay: this.deps.relayUrl, deviceName: this.deviceName, platform: 'desktop' });
+    }
     return this.client;
   }
 

@@ -13,7 +13,7 @@
  * - `request-export` / `approve-export` / `export`: a compliance export (or IT restore) of one conversation
  *   needs a request by one admin and an approval by another (`custody_second_admin_required` when the same
  *   actor approves), is used once, within `APPROVAL_TTL_MS` of the approval, and only in escrow mode
- *   (`custody_zero_trust` otherwise). Every KMS use is in `kms_audit` (auditedKms.ts); every command in
+ *   (`custody_zero_trust`, or `custody_server_trusted` in that mode, otherwise). Every KMS use is in `kms_audit` (auditedKms.ts); every command in
  *   `audit_log`.
  *
  * An actor is `cli:<operating-system user>` (src/server/adminCli.ts): two approvals are as distinct as the
@@ -52,34 +52,71 @@ export function recipientContext(fingerprint: string): Record<string, string> {
 
 export class CustodyError extends AppError {}
 
-/** The organisation is in zero-trust mode: nobody but member devices can read a conversation, and no tool tries. */
+/**
+ * The organisation is not in escrow mode, so the two-admin export and the IT restore do not apply. In
+ * zero-trust mode (`custody_zero_trust`) nobody but member devices can read a conversation and no tool
+ * tries; in server-trusted mode (`custody_server_trusted`) the key service makes the keys itself, but this
+ * tool reads only what escrow wraps cover, and says so instead of calling the mode zero-trust.
+ */
 export class CustodyZeroTrustError extends CustodyError {
-  constructor() {
-    super('custody_zero_trust', 'this organisation is in zero-trust mode: no key version is escrowed, so nothing can be exported or restored', 'permission');
+  constructor(mode: 'zero-trust' | 'server-trusted' = 'zero-trust') {
+    super(
+      mode === 'zero-trust' ? 'custody_zero_trust' : 'custody_server_trusted',
+      mode === 'zero-trust'
+        ? 'This organisation is in zero-trust mode: no key version is escrowed, so nothing can be exported or restored.'
+        : 'This organisation is in server-trusted mode: the key service makes the conversation keys itself, and the two-admin export and IT restore read only conversations kept in escrow mode, so nothing was exported or restored.',
+      'permission',
+    );
   }
 }
 
 export class CustodySecondAdminRequiredError extends CustodyError {
   constructor() {
-    super('custody_second_admin_required', 'a second admin must approve this request: the admin who asked cannot approve it', 'permission');
+    super('custody_second_admin_required', 'A second admin must approve this request: the admin who asked for it cannot approve it.', 'permission');
   }
 }
 
 export class CustodyNotApprovedError extends CustodyError {
   constructor(id: string) {
-    super('custody_not_approved', `request ${id} is not approved by a second admin yet`, 'permission');
+    super('custody_not_approved', `Request ${id} has not been approved by a second admin yet, so nothing was exported.`, 'permission');
   }
 }
 
 export class CustodyRequestUsedError extends CustodyError {
   constructor(id: string) {
-    super('custody_request_used', `request ${id} was used already; ask for a new one`, 'conflict');
+    super('custody_request_used', `Request ${id} was used already (each approval allows one export); ask for a new one.`, 'conflict');
   }
 }
 
 export class CustodyRequestExpiredError extends CustodyError {
   constructor(id: string) {
-    super('custody_request_expired', `the approval of request ${id} is older than 24 hours; ask for a new one`, 'conflict');
+    super('custody_request_expired', `The approval of request ${id} is older than 24 hours; ask for a new one.`, 'conflict');
+  }
+}
+
+/** The KMS would not unseal the recovery recipient during an export: nothing was written. */
+export class CustodyKmsRefusedError extends CustodyError {
+  constructor(code: string) {
+    super(
+      code,
+      code === 'kms_key_disabled'
+        ? "The KMS key that seals the organisation's recovery key is disabled, so nothing was exported; enable it and ask for a new request. Every KMS use is listed by custody kms-audit."
+        : code === 'kms_unavailable'
+          ? 'The KMS could not be reached, so nothing was exported; try again with a new request once it answers. Every KMS use is listed by custody kms-audit.'
+          : "The KMS refused to unseal the organisation's recovery key (this host may not use that key, or it is another KMS), so nothing was exported. Every KMS use is listed by custody kms-audit.",
+      code === 'kms_unavailable' ? 'unavailable' : 'permission',
+    );
+  }
+}
+
+/** The conversation's history could not be read from PubNub during an export: nothing was written. */
+export class CustodyHistoryUnavailableError extends CustodyError {
+  constructor(detail: string) {
+    super(
+      'custody_history_unavailable',
+      `The conversation's history could not be read from PubNub (${detail}), so nothing was exported; check PUBNUB_ORIGIN and PUBNUB_SECRET_KEY and ask for a new request.`,
+      'unavailable',
+    );
   }
 }
 
@@ -186,7 +223,8 @@ export async function disableEscrow(d: CustodyDeps, actor: string, reason: strin
 }
 
 async function requireEscrow(q: Queryable): Promise<void> {
-  if ((await custodyState(q)).mode !== 'escrow') throw new CustodyZeroTrustError();
+  const { mode } = await custodyState(q);
+  if (mode !== 'escrow') throw new CustodyZeroTrustError(mode);
 }
 
 function requestView(r: CustodyRequestRow): Record<string, unknown> {
@@ -210,11 +248,12 @@ export async function requestExport(d: CustodyDeps, actor: string, which: string
     await requireEscrow(tx);
     let target: string;
     if (kind === 'export') {
-      if (!isId(which) || !(await conversationById(tx, which))) throw new CustodyUnknownError(`no conversation ${JSON.stringify(which.slice(0, 64))}`);
+      if (!isId(which) || !(await conversationById(tx, which)))
+        throw new CustodyUnknownError(`There is no conversation ${JSON.stringify(which.slice(0, 64))}.`);
       target = which;
     } else {
       const user = (await userById(tx, which)) ?? (await userByName(tx, which.toLowerCase()));
-      if (!user) throw new CustodyUnknownError(`no user ${JSON.stringify(which.slice(0, 64))}`);
+      if (!user) throw new CustodyUnknownError(`There is no user ${JSON.stringify(which.slice(0, 64))}.`);
       target = user.id;
     }
     const row: CustodyRequestRow = {
@@ -240,7 +279,7 @@ export async function approveExport(d: CustodyDeps, actor: string, requestId: st
   const outcome = await d.db.transaction(async (tx) => {
     await requireEscrow(tx);
     const row = await requestById(tx, requestId, true);
-    if (!row) throw new CustodyUnknownError(`no request ${JSON.stringify(requestId.slice(0, 64))}`);
+    if (!row) throw new CustodyUnknownError(`There is no request ${JSON.stringify(requestId.slice(0, 64))}.`);
     if (row.requested_by === actor) return { refused: new CustodySecondAdminRequiredError(), row };
     if (row.used_at !== null) throw new CustodyRequestUsedError(requestId);
     if (row.approved_by !== null) return { view: requestView(row) };
@@ -263,9 +302,10 @@ export async function claimApprovedRequest(d: CustodyDeps, actor: string, reques
     throw err;
   };
   const found = await d.db.transaction(async (tx) => {
-    if ((await custodyState(tx)).mode !== 'escrow') return new CustodyZeroTrustError();
+    const { mode } = await custodyState(tx);
+    if (mode !== 'escrow') return new CustodyZeroTrustError(mode);
     const row = await requestById(tx, requestId, true);
-    if (!row) return new CustodyUnknownError(`no request ${JSON.stringify(requestId.slice(0, 64))}`);
+    if (!row) return new CustodyUnknownError(`There is no request ${JSON.stringify(requestId.slice(0, 64))}.`);
     if (row.approved_by === null || row.approved_at === null || row.approved_by === row.requested_by)
       return { row, err: new CustodyNotApprovedError(requestId) };
     if (row.used_at !== null) return { row, err: new CustodyRequestUsedError(requestId) };

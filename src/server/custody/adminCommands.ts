@@ -58,7 +58,7 @@ function pubnubFromEnv(env: NodeJS.ProcessEnv): PubNubClient {
   const origin = env.PUBNUB_ORIGIN;
   const secretKey = env.PUBNUB_SECRET_KEY;
   if (!origin || !secretKey)
-    throw new CustodyUsageError('export reads the conversation history with the key service PubNub settings: set PUBNUB_ORIGIN and PUBNUB_SECRET_KEY');
+    throw new CustodyUsageError('The export reads the conversation history with the key service PubNub settings: set PUBNUB_ORIGIN and PUBNUB_SECRET_KEY.');
   return new PubNub({
     publishKey: env.PUBNUB_PUBLISH_KEY ?? 'pub-c-seed-local',
     subscribeKey: env.PUBNUB_SUBSCRIBE_KEY ?? 'sub-c-seed-local',
@@ -83,8 +83,10 @@ export async function runCustodyCommand(i: CustodyCommandInput): Promise<unknown
   if ((sub === undefined || !needsTarget.includes(sub)) && target !== undefined) throw new CustodyUsageError(`custody ${sub ?? ''} takes no argument`);
   if (sub !== undefined && needsReason.includes(sub) && reason === '')
     throw new CustodyUsageError(`custody ${sub} needs --reason "…" (it goes to the audit log)`);
-  if (sub === 'export' && (i.out === undefined || i.out.trim() === '')) throw new CustodyUsageError('custody export needs --out <file>');
-  if (sub === 'export' && existsSync(i.out!)) throw new CustodyUsageError(`${i.out} exists: the export never overwrites a file`);
+  if (sub === 'export' && (i.out === undefined || i.out.trim() === ''))
+    throw new CustodyUsageError('The export needs --out <file>, the new file it is written to.');
+  if (sub === 'export' && existsSync(i.out!))
+    throw new CustodyUsageError(`${i.out} exists already, and the export never overwrites a file; choose another --out.`);
 
   const crypto = chooseCryptoProvider().provider;
   let kms: AuditedKms | undefined;

@@ -10,7 +10,7 @@
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { fromBase64Url, toBase64Url } from '../../common/encoding/base64url';
 import { isId, type ConversationId, type DeviceId } from '../../common/ids';
-import { fetchPage, type HistoryEntry, type PubNubClient } from '../../common/messaging/transport';
+import { classifyFailure, fetchPage, type HistoryEntry, type PubNubClient } from '../../common/messaging/transport';
 import { compareTimetokens } from '../../common/messaging/timetoken';
 import { parseDeviceCertificate } from '../../common/protocol/deviceCertificate';
 import { openEnvelope } from '../../common/protocol/envelopeSeal';
@@ -19,8 +19,9 @@ import { isProtocolError } from '../../common/protocol/errors';
 import { conversationPubnubChannel } from '../../common/pubnubChannels';
 import type { Database } from '../db/db';
 import { deviceById } from '../store/devices';
-import { recipientContext } from './admin';
+import { CustodyHistoryUnavailableError, CustodyKmsRefusedError, CustodyUnknownError, recipientContext } from './admin';
 import type { AuditedKms } from './auditedKms';
+import { KmsError } from '../kms/kms';
 import { escrowWrapsOf, recipientById, type CustodyRequestRow } from './store';
 
 /** Most history entries one export reads. */
@@ -76,7 +77,8 @@ export async function exportConversation(
   conversationId: string,
   unsealed: UnsealedRecipients,
 ): Promise<ConversationExport> {
-  if (!isId(conversationId)) throw new Error('request target is not a conversation id');
+  if (!isId(conversationId))
+    throw new CustodyUnknownError(`The request names ${JSON.stringify(String(conversationId).slice(0, 64))}, which is not a conversation.`);
   const keys = new Map<number, Uint8Array>();
   try {
     const wraps = await escrowWrapsOf(deps.db, conversationId);
@@ -89,12 +91,17 @@ export async function exportConversation(
       const publicKey = fromBase64Url(recipient.public_key);
       let privateKey = unsealed.get(recipientId);
       if (privateKey === undefined) {
-        privateKey = await deps.kms.decrypt(recipient.kms_key_id, fromBase64Url(recipient.sealed_private_key), recipientContext(recipientId), {
-          actor,
-          purpose: 'escrow-recipient.unseal',
-          requestId: request.id,
-          target: request.target,
-        });
+        privateKey = await deps.kms
+          .decrypt(recipient.kms_key_id, fromBase64Url(recipient.sealed_private_key), recipientContext(recipientId), {
+            actor,
+            purpose: 'escrow-recipient.unseal',
+            requestId: request.id,
+            target: request.target,
+          })
+          .catch((err: unknown) => {
+            // The KMS use is in kms_audit with its code; the operator reads a sentence.
+            throw err instanceof KmsError ? new CustodyKmsRefusedError(err.code) : err;
+          });
         unsealed.set(recipientId, privateKey);
       }
       for (const w of list) {
@@ -116,7 +123,10 @@ export async function exportConversation(
         }
       }
     }
-    const history = await readHistory(deps.pubnub, conversationPubnubChannel(conversationId));
+    const history = await readHistory(deps.pubnub, conversationPubnubChannel(conversationId)).catch((err: unknown) => {
+      const failure = classifyFailure(err);
+      throw new CustodyHistoryUnavailableError(`${failure.code}: ${failure.message}`);
+    });
     const signers = new Map<string, { key: Uint8Array; userId: string } | null>();
     const signer = async (deviceId: string) => {
       if (!signers.has(deviceId)) {

@@ -8,12 +8,16 @@ import { z } from 'zod';
 
 const fingerprint = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
+const mode = z.enum(['zero-trust', 'escrow', 'server-trusted']);
+
 export const custodyStatusSchema = z.object({
-  mode: z.enum(['zero-trust', 'escrow', 'server-trusted']),
+  mode,
   fingerprint: fingerprint.nullable(),
   recipientChanged: z.object({ pinned: fingerprint, served: fingerprint }).nullable(),
   managed: z.boolean(),
   serverKeys: z.enum(['accepted', 'ask', 'refused']).nullable(),
+  /** The organisation's managed policy names another custody mode than the key service announces. */
+  policyMismatch: z.object({ policy: mode, served: mode }).nullable(),
 });
 export type CustodyStatusView = z.infer<typeof custodyStatusSchema>;
 

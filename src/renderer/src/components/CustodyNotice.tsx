@@ -6,7 +6,9 @@
  * possible when the organisation's managed policy pins the key). In server-trusted mode (§19.4) the
  * conversation is marked "Server-managed keys" with one sentence saying the organisation's server can read
  * it; when this device has not accepted such keys, a button accepts them (not offered against a managed
- * policy, which is then named). Nothing is shown in zero-trust mode.
+ * policy, which is then named). When the organisation's managed policy names another mode than the key
+ * service announces (escrow or zero-trust), a warning names both instead. Nothing else is shown in
+ * zero-trust mode.
  */
 import type { CustodyStatusView } from '../../../common/ipc/schemas/custody';
 import { Button } from './ui/Button';
@@ -61,7 +63,29 @@ function ServerManaged({
   );
 }
 
+const MODE_NAMES = { 'zero-trust': 'zero-trust', escrow: 'escrow (organisation recovery)', 'server-trusted': 'server-managed' } as const;
+
+/** The sentence shown when the managed policy names another custody mode than the key service announces. */
+export function policyMismatchSentence(m: NonNullable<CustodyStatusView['policyMismatch']>): string {
+  const what =
+    m.served === 'escrow'
+      ? 'This device does not share keys with the recovery key the server names, so sending may stop.'
+      : 'This device follows what the server does until they agree.';
+  return `Your organisation's policy on this device names ${MODE_NAMES[m.policy]} key custody, but the key service announces ${MODE_NAMES[m.served]} custody. ${what} Ask your IT department.`;
+}
+
+function PolicyMismatch({ mismatch, compact }: { mismatch: NonNullable<CustodyStatusView['policyMismatch']>; compact: boolean }) {
+  return (
+    <p role="alert" className="banner warning" data-testid={compact ? 'custody-banner' : 'custody-policy-mismatch'}>
+      {policyMismatchSentence(mismatch)}
+    </p>
+  );
+}
+
 export function CustodyNotice({ status, problem, busy, onAccept, onAcceptServerKeys, compact = false }: CustodyNoticeProps) {
+  // A server-trusted key service against a policy naming another mode is said by the "refused" sentence below.
+  if (status?.policyMismatch != null && status.mode !== 'server-trusted' && (compact || problem === null))
+    return <PolicyMismatch mismatch={status.policyMismatch} compact={compact} />;
   if (status?.mode === 'server-trusted' && (compact || problem === null))
     return <ServerManaged status={status} busy={busy} compact={compact} {...(onAcceptServerKeys ? { onAcceptServerKeys } : {})} />;
   if (compact) {
