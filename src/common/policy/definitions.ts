@@ -14,7 +14,7 @@ export type PolicyKind = 'string' | 'boolean' | 'enum' | 'list';
  * Settings in one group are taken together from a single layer (the highest that sets any of them), so a
  * lower layer can never complete a keyset, or point a machine-wide update mode at a feed of its own.
  */
-export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging';
+export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging' | 'presence';
 
 export interface PolicyDefinition<K extends PolicyKey = PolicyKey> {
   key: K;
@@ -160,6 +160,17 @@ const table: DefinitionTable = {
     title: 'Log level',
     description: 'How much the app writes to its log file: error, warn, info or debug. Logs never contain message text or keys.',
     example: 'info',
+  },
+  presenceEnabled: {
+    key: 'presenceEnabled',
+    registryName: 'PresenceEnabled',
+    kind: 'boolean',
+    group: 'presence',
+    policyOnly: false,
+    title: 'Show presence',
+    description:
+      'When disabled, the app sends no presence heartbeats and no status, and shows nobody as online, away or offline. When enabled (the default), contacts in a direct conversation see each other as online, away or offline with a last-seen time, and an optional status text that travels encrypted.',
+    example: false,
   },
 };
 

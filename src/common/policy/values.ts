@@ -61,6 +61,7 @@ export const policyValuesSchema = z.object({
   updateMode: z.enum(UPDATE_MODES),
   updateFeedUrl: httpsUrlSchema.nullable(),
   logLevel: z.enum(LOG_LEVELS),
+  presenceEnabled: z.boolean(),
 });
 
 export type PolicyValues = z.infer<typeof policyValuesSchema>;
@@ -85,4 +86,5 @@ export const POLICY_DEFAULTS: PolicyValues = {
   updateMode: 'vendor',
   updateFeedUrl: null,
   logLevel: 'info',
+  presenceEnabled: true,
 };
