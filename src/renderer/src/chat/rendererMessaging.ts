@@ -16,6 +16,8 @@ import { BridgeMessageCrypto } from './bridgeMessageCrypto';
 import { storageCursorStore } from './cursorStore';
 import { bridgeStoredHistory } from './storedHistory';
 import { pipelineRetryPolicy } from '../../../common/messaging/retryPolicy';
+import type { PresenceConfig } from '../../../common/ipc/schemas/presence';
+import { startRendererPresence } from './rendererPresence';
 
 export interface RendererMessagingDeps {
   bridge: BridgeClient;
@@ -24,8 +26,13 @@ export interface RendererMessagingDeps {
   storage: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
-export function pubnubFromConfig(config: TransportConfig): PubNub {
+/**
+ * The SDK for this transport. With presence on (docs/messaging.md "Presence"), `presenceTimeout` and a
+ * `heartbeatInterval` of at most one a minute outside tests; off, no heartbeats are sent.
+ */
+export function pubnubFromConfig(config: TransportConfig, presence?: PresenceConfig): PubNub {
   const pubnub = new PubNub({
+    ...(presence?.enabled === true ? { presenceTimeout: presence.timeoutSeconds, heartbeatInterval: presence.heartbeatSeconds } : {}),
     origin: config.origin,
     ssl: config.ssl,
     subscribeKey: config.subscribeKey,
@@ -47,7 +54,13 @@ const browserTimers = {
 };
 
 export async function startRendererMessaging(deps: RendererMessagingDeps): Promise<{ port: ChatPort; pubnub: PubNub }> {
-  const pubnub = pubnubFromConfig(await deps.bridge.transportConfig());
+  // A host without presence (or an older main) answers no config: presence is then off.
+  const presenceConfig = await deps.bridge.presenceConfig().catch(() => undefined);
+  const pubnub = pubnubFromConfig(await deps.bridge.transportConfig(), presenceConfig);
+  const presence =
+    presenceConfig?.enabled === true
+      ? startRendererPresence({ bridge: deps.bridge, pubnub, self: deps.self.userId, storage: deps.storage, config: presenceConfig })
+      : undefined;
   const messaging = createMessaging({
     pubnub,
     crypto: new BridgeMessageCrypto(deps.bridge, deps.events),
@@ -81,7 +94,9 @@ export async function startRendererMessaging(deps: RendererMessagingDeps): Promi
       pubnub.setToken(token);
       return true;
     },
+    ...(presence === undefined ? {} : { presence }),
     async dispose() {
+      presence?.dispose();
       await messaging.dispose();
       pubnub.destroy(true);
     },
