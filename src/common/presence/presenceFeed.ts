@@ -63,7 +63,7 @@ export interface PresenceFeedDeps {
   readonly crypto: PresenceCrypto;
   readonly self: UserId;
   readonly lastSeen: LastSeenStore;
-  /** A state that did not verify (its code and reason, for the log); it is not shown. */
+  /** A state that did not verify, or an older one than shown (`presence_stale`): code and reason, for the log; it is not shown. */
   readonly onRefused?: (peer: UserId, code: string, message: string) => void;
 }
 
@@ -95,7 +95,8 @@ export class PresenceFeed {
     for (const c of conversations) {
       if (this.disposed || this.watched.has(c.conversationId) || c.peer === this.deps.self) continue;
       const channel = conversationPubnubChannel(c.conversationId);
-      const subscription = this.deps.pubnub.channel(`${channel}-pnpres`).subscription();
+      // The channel and its `-pnpres` twin; the SDK keeps the channel subscribed while the pipeline uses it too.
+      const subscription = this.deps.pubnub.channel(channel).subscription({ receivePresenceEvents: true });
       const w: Watched = { ...c, channel, subscription };
       subscription.onPresence = (event) => void this.onEvent(w, event);
       subscription.subscribe();
@@ -161,7 +162,10 @@ export class PresenceFeed {
       this.deps.onRefused?.(w.peer, opened.code ?? opened.kind, opened.message ?? 'the status did not verify');
       return;
     }
-    if (opened.sentAt <= (this.newest.get(w.peer) ?? -1)) return;
+    if (opened.sentAt <= (this.newest.get(w.peer) ?? -1)) {
+      this.deps.onRefused?.(w.peer, 'presence_stale', 'a status older than the one shown (a replay) is ignored');
+      return;
+    }
     this.newest.set(w.peer, opened.sentAt);
     this.update(w.peer, { state: opened.status.availability, text: opened.status.text });
   }

@@ -5,9 +5,8 @@
  * keys and checks as messages. With presence turned off by policy nothing is sealed or opened.
  */
 import { randomBytes } from 'node:crypto';
-import { newMessageId, type ConversationId } from '../../common/ids';
+import { CorePresenceCrypto } from '../../client';
 import { checkPresenceEnabled } from '../../common/policy/enforce';
-import { presencePlaintext } from '../../common/protocol/presenceStatus';
 import type { PresenceConfig } from '../../common/ipc/schemas/presence';
 import type { Handlers } from '../ipc/dispatch';
 import type { PolicyHolder } from '../services/policyHolder';
@@ -33,23 +32,24 @@ export interface PresenceHandlerDeps {
 
 export function presenceHandlers(deps: PresenceHandlerDeps): Pick<Required<Handlers>, PresenceChannels> {
   const timing = presenceTiming(deps.env ?? process.env);
+  const random = { randomBytes: (n: number) => new Uint8Array(randomBytes(n)) };
+  const crypto = async () => {
+    const client = await deps.host.current();
+    return new CorePresenceCrypto(() => client.messageCrypto(), random);
+  };
   return {
     async presenceConfig() {
       return { enabled: deps.policy.current().values.presenceEnabled, ...timing };
     },
-    async sealPresence(conversationId: ConversationId, status) {
+    async sealPresence(conversationId, status) {
       checkPresenceEnabled(deps.policy.current());
-      const client = await deps.host.current();
-      const plaintext = presencePlaintext(status, newMessageId({ randomBytes: (n) => new Uint8Array(randomBytes(n)) }), Date.now());
-      return (await client.messageCrypto().seal(conversationId, plaintext, 'presence')) as Record<string, unknown>;
+      return (await (await crypto()).seal(conversationId, status)) as Record<string, unknown>;
     },
     async openPresence(conversationId, envelope, stateOf) {
       checkPresenceEnabled(deps.policy.current());
-      const client = await deps.host.current();
-      const opened = await client.messageCrypto().openPresence(conversationId, envelope, stateOf);
-      if (opened.kind === 'ok') return { kind: 'ok', status: opened.status, sentAt: opened.sentAt };
-      if (opened.kind === 'pending') return { kind: 'rejected', code: 'unknown_key_version', message: `key version ${opened.keyVersion} is not held` };
-      return { kind: 'rejected', code: opened.code.slice(0, 64), message: opened.message.slice(0, 500) };
+      const opened = await (await crypto()).open(conversationId, envelope, stateOf);
+      if (opened.kind === 'ok') return opened;
+      return { kind: 'rejected', code: (opened.code ?? 'open_failed').slice(0, 64), message: (opened.message ?? '').slice(0, 500) };
     },
   };
 }

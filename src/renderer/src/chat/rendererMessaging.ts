@@ -28,11 +28,12 @@ export interface RendererMessagingDeps {
 
 /**
  * The SDK for this transport. With presence on (docs/messaging.md "Presence"), `presenceTimeout` and a
- * `heartbeatInterval` of at most one a minute outside tests; off, no heartbeats are sent.
+ * `heartbeatInterval` of at most one a minute outside tests; off (or unknown), no heartbeats are sent.
  */
 export function pubnubFromConfig(config: TransportConfig, presence?: PresenceConfig): PubNub {
   const pubnub = new PubNub({
-    ...(presence?.enabled === true ? { presenceTimeout: presence.timeoutSeconds, heartbeatInterval: presence.heartbeatSeconds } : {}),
+    // Without an explicit 0 the SDK still sends a heartbeat when it subscribes.
+    ...(presence?.enabled === true ? { presenceTimeout: presence.timeoutSeconds, heartbeatInterval: presence.heartbeatSeconds } : { heartbeatInterval: 0 }),
     origin: config.origin,
     ssl: config.ssl,
     subscribeKey: config.subscribeKey,
