@@ -11,7 +11,7 @@
  */
 import PubNub from 'pubnub';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConversationId, UserId } from '../../src/common/ids';
+import type { ConversationId, MessageId, UserId } from '../../src/common/ids';
 import { PresenceFeed, type LastSeenStore, type PeerPresence } from '../../src/common/presence/presenceFeed';
 import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
 import type { Client } from '../../src/client/client';
@@ -78,7 +78,7 @@ describe('presence between Alice and Bob', () => {
     const refused: string[] = [];
     const alicePn = await sdkOf(world, alice);
     const actions: string[] = [];
-    alicePn.addListener({ presence: (e) => void (e.uuid === bobId && actions.push(e.action)) });
+    alicePn.addListener({ presence: (e) => void ('uuid' in e && e.uuid === bobId && actions.push(e.action)) });
     const aliceFeed = feedOf(alicePn, alice, refused);
     const bobOf = latest(aliceFeed);
     await aliceFeed.watch([{ conversationId: dm, peer: bobId }]);
@@ -113,7 +113,7 @@ describe('presence between Alice and Bob', () => {
     await expect.poll(() => refused).toContain('bad_signature');
     await setRaw(elsewhere);
     await expect.poll(() => refused).toContain('wrong_conversation');
-    const message = await bob.messageCrypto().seal(dm, { id: 'msg-000000000001', sentAt: Date.now(), type: 'string', body: 'hello' });
+    const message = await bob.messageCrypto().seal(dm, { id: 'msg-000000000001' as MessageId, sentAt: Date.now(), type: 'string', body: 'hello' });
     await setRaw(message);
     await expect.poll(() => refused).toContain('wrong_envelope_type');
     // An older genuine status replayed after the newer one changes nothing.

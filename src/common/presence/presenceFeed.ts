@@ -15,7 +15,7 @@ import type PubNub from 'pubnub';
 import { Emitter } from '../events/emitter';
 import type { ConversationId, UserId } from '../ids';
 import { PRESENCE_STATE_KEY, type Availability, type PresenceStatus } from '../protocol/presenceStatus';
-import { conversationPubnubChannel } from '../pubnubChannels';
+import { conversationPresencePubnubChannel, conversationPubnubChannel } from '../pubnubChannels';
 
 /** The SDK surface presence needs; a `PubNub` instance satisfies it. */
 export type PresencePubNub = Pick<PubNub, 'channel' | 'hereNow' | 'setState'>;
@@ -63,6 +63,12 @@ export interface PresenceFeedDeps {
   readonly crypto: PresenceCrypto;
   readonly self: UserId;
   readonly lastSeen: LastSeenStore;
+  /**
+   * Whether the current Access Manager token lets this client read a presence channel (`conv.<id>-pnpres`).
+   * A subscribe naming one it may not read is refused whole by PubNub, messages included; such conversations
+   * wait until `retry()` (after the host fetched a fresh token). Default: every one.
+   */
+  readonly mayRead?: (presenceChannel: string) => boolean;
   /** A state that did not verify, or an older one than shown (`presence_stale`): code and reason, for the log; it is not shown. */
   readonly onRefused?: (peer: UserId, code: string, message: string) => void;
 }
@@ -75,6 +81,7 @@ function sealedOf(state: unknown): unknown {
 
 export class PresenceFeed {
   private readonly watched = new Map<ConversationId, Watched>();
+  private readonly waiting = new Map<ConversationId, DirectConversation>();
   private readonly peers = new Map<UserId, PeerPresence>();
   private readonly newest = new Map<UserId, number>();
   private readonly changed = new Emitter<[ReadonlyMap<UserId, PeerPresence>]>();
@@ -95,6 +102,11 @@ export class PresenceFeed {
     for (const c of conversations) {
       if (this.disposed || this.watched.has(c.conversationId) || c.peer === this.deps.self) continue;
       const channel = conversationPubnubChannel(c.conversationId);
+      if (this.deps.mayRead?.(conversationPresencePubnubChannel(c.conversationId)) === false) {
+        this.waiting.set(c.conversationId, c);
+        continue;
+      }
+      this.waiting.delete(c.conversationId);
       // The channel and its `-pnpres` twin; the SDK keeps the channel subscribed while the pipeline uses it too.
       const subscription = this.deps.pubnub.channel(channel).subscription({ receivePresenceEvents: true });
       const w: Watched = { ...c, channel, subscription };
@@ -118,6 +130,11 @@ export class PresenceFeed {
       }
     }
     this.emit();
+  }
+
+  /** Follows the conversations that waited for a token granting their presence channel (call after a new token). */
+  async retry(): Promise<void> {
+    await this.watch([...this.waiting.values()]);
   }
 
   /** Sets this user's availability and status text on every followed conversation (sealed per conversation). */

@@ -93,6 +93,7 @@ export async function startRendererMessaging(deps: RendererMessagingDeps): Promi
       const { token } = await deps.bridge.transportConfig();
       if (token === null || token === pubnub.getToken()) return false;
       pubnub.setToken(token);
+      void presence?.tokenChanged().catch((e: unknown) => console.warn('presence not followed', e));
       return true;
     },
     ...(presence === undefined ? {} : { presence }),

@@ -15,6 +15,8 @@ import { watchActivity } from './activity';
 export interface PresencePort {
   /** Follows the presence of these direct conversations' peers. */
   watch(conversations: readonly DirectConversation[]): Promise<void>;
+  /** The SDK has a fresh token: conversations whose presence channel the old one did not grant are followed now. */
+  tokenChanged(): Promise<void>;
   statusText(): string;
   /** Keeps and announces this user's status text (empty: none). */
   setStatusText(text: string): Promise<void>;
@@ -59,6 +61,10 @@ export function startRendererPresence(deps: {
           : Promise.resolve({ kind: 'rejected', code: 'malformed', message: 'the presence state is not an envelope' }),
     },
     onRefused: (peer, code) => console.warn(`presence status of ${peer} refused: ${code}`),
+    mayRead: (channel) => {
+      const token = deps.pubnub.getToken();
+      return token !== undefined && deps.pubnub.parseToken(token)?.resources?.channels?.[channel]?.read === true;
+    },
   });
   const announce = () => feed.setStatus({ availability, text }).catch((e: unknown) => console.warn('presence status not sent', e));
   const stopActivity = watchActivity({
@@ -74,6 +80,7 @@ export function startRendererPresence(deps: {
   void announce();
   return {
     watch: (conversations) => feed.watch(conversations),
+    tokenChanged: () => feed.retry(),
     statusText: () => text,
     async setStatusText(next) {
       text = next;
