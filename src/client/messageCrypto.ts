@@ -41,8 +41,7 @@ function timetokenMs(timetoken: string): number | undefined {
 
 /** What opening a presence status (§7.8) answers: the verified status, or why it was refused. */
 export type PresenceOpenOutcome =
-  | { kind: 'ok'; status: PresenceStatus; senderUser: UserId; senderDevice: DeviceId; sentAt: number }
-  | Exclude<OpenOutcome, { kind: 'ok' }>;
+  { kind: 'ok'; status: PresenceStatus; senderUser: UserId; senderDevice: DeviceId; sentAt: number } | Exclude<OpenOutcome, { kind: 'ok' }>;
 
 export class CoreMessageCrypto implements MessageCrypto {
   constructor(

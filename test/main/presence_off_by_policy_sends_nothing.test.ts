@@ -71,7 +71,10 @@ async function recordedRelay(): Promise<{ relay: RunningRelay; origin: string; p
 }
 
 function sdk(origin: string, presence: PresenceConfig): PubNub {
-  const pubnub = pubnubFromConfig({ origin, ssl: false, subscribeKey: 'sub-c-off', publishKey: 'pub-c-off', userId: 'bob-presence-off' as UserId, token: null }, presence);
+  const pubnub = pubnubFromConfig(
+    { origin, ssl: false, subscribeKey: 'sub-c-off', publishKey: 'pub-c-off', userId: 'bob-presence-off' as UserId, token: null },
+    presence,
+  );
   stops.push(() => pubnub.destroy(true));
   return pubnub;
 }
@@ -81,8 +84,12 @@ describe('presence turned off by policy', () => {
     const host = untouchableHost();
     const off = presenceHandlers({ host, policy: policyWith(false), env: {} });
     expect(await off.presenceConfig()).toEqual({ enabled: false, ...PRESENCE_DEFAULTS });
-    await expect(off.sealPresence('conv-presence-0001' as never, { availability: 'online', text: 'hi' })).rejects.toMatchObject({ code: 'policy_presence_disabled' });
-    await expect(off.openPresence('conv-presence-0001' as never, { v: 1 }, 'user-presence-01' as UserId)).rejects.toMatchObject({ code: 'policy_presence_disabled' });
+    await expect(off.sealPresence('conv-presence-0001' as never, { availability: 'online', text: 'hi' })).rejects.toMatchObject({
+      code: 'policy_presence_disabled',
+    });
+    await expect(off.openPresence('conv-presence-0001' as never, { v: 1 }, 'user-presence-01' as UserId)).rejects.toMatchObject({
+      code: 'policy_presence_disabled',
+    });
     expect(host.asked).toBe(0);
     // On by default.
     expect(await presenceHandlers({ host, policy: policyWith(true), env: {} }).presenceConfig()).toMatchObject({ enabled: true });

@@ -76,7 +76,20 @@ function moveFocus(e: KeyboardEvent<HTMLUListElement>) {
   buttons[next]?.focus();
 }
 
-export function ConversationList({ rows, selectedId, query, loading, now, onQuery, onSelect, onNew, filter = 'all', onFilter, onPref, presenceOf }: ConversationListProps) {
+export function ConversationList({
+  rows,
+  selectedId,
+  query,
+  loading,
+  now,
+  onQuery,
+  onSelect,
+  onNew,
+  filter = 'all',
+  onFilter,
+  onPref,
+  presenceOf,
+}: ConversationListProps) {
   return (
     <nav className="conversation-list" aria-label="Conversations">
       <div className="conversation-list-tools">
@@ -109,7 +122,15 @@ export function ConversationList({ rows, selectedId, query, loading, now, onQuer
       )}
       <ul onKeyDown={moveFocus}>
         {rows.map((row) => (
-          <Row key={row.conversationId} row={row} selected={row.conversationId === selectedId} now={now} onSelect={onSelect} onPref={onPref} presenceOf={presenceOf} />
+          <Row
+            key={row.conversationId}
+            row={row}
+            selected={row.conversationId === selectedId}
+            now={now}
+            onSelect={onSelect}
+            onPref={onPref}
+            presenceOf={presenceOf}
+          />
         ))}
       </ul>
     </nav>

@@ -104,7 +104,15 @@ function StatusSetting({ text, onSave }: { text: string; onSave(text: string): v
       }}
     >
       <label htmlFor="status-text">Status</label>
-      <input id="status-text" value={draft} maxLength={MAX_STATUS_TEXT} placeholder="What you are up to" onChange={(e) => setDraft(e.target.value)} aria-describedby="status-hint" data-testid="status-text" />
+      <input
+        id="status-text"
+        value={draft}
+        maxLength={MAX_STATUS_TEXT}
+        placeholder="What you are up to"
+        onChange={(e) => setDraft(e.target.value)}
+        aria-describedby="status-hint"
+        data-testid="status-text"
+      />
       <p id="status-hint" className="muted">
         Shown to the people you have direct conversations with, next to whether you are online. It is end-to-end encrypted.
       </p>

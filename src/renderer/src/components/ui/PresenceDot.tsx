@@ -9,5 +9,14 @@ import { presenceLabel } from '../../model/presence';
 export function PresenceDot({ presence, now }: { presence: PeerPresence | undefined; now: number }) {
   const label = presenceLabel(presence, now);
   if (label === undefined || presence === undefined) return null;
-  return <span className={`presence-dot presence-${presence.state}`} role="img" aria-label={label} title={label} data-testid="presence" data-state={presence.state} />;
+  return (
+    <span
+      className={`presence-dot presence-${presence.state}`}
+      role="img"
+      aria-label={label}
+      title={label}
+      data-testid="presence"
+      data-state={presence.state}
+    />
+  );
 }
