@@ -10,6 +10,7 @@ import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
 import { buildAcceptanceVectors } from '../test/vectors/build/acceptance';
 import { buildAttachmentVectors } from '../test/vectors/build/attachments';
 import { buildChatActionVectors } from '../test/vectors/build/chatActions';
+import { buildPresenceVectors } from '../test/vectors/build/presence';
 import { buildAcrhVectors, buildSafetyNumberVectors } from '../test/vectors/build/interop';
 import { buildDisappearingVectors } from '../test/vectors/build/disappearing';
 import { buildDeviceLinkVectors } from '../test/vectors/build/links';
@@ -42,6 +43,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'membership-disappearing.json': await buildDisappearingVectors(provider),
     'recovery.json': await buildRecoveryVectors(provider),
     'chat-actions.json': await buildChatActionVectors(provider),
+    'presence.json': await buildPresenceVectors(provider),
     'attachments.json': await buildAttachmentVectors(provider),
     'server-key-wraps.json': await buildServerKeyWrapVectors(provider),
   };

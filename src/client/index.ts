@@ -14,7 +14,8 @@ export type { AssignableRole, ConversationKind, HistoryPolicy, Role } from '../c
 export type { PublicUser } from './directory';
 export type { ContactCodeCheck, ContactTrust } from './verification';
 export type { LinkClaim, LinkOffer } from './deviceLinking';
-export type { CoreMessageCrypto } from './messageCrypto';
+export type { CoreMessageCrypto, PresenceOpenOutcome } from './messageCrypto';
+export { CorePresenceCrypto } from './presenceCrypto';
 
 // Where the device's secrets live.
 export {

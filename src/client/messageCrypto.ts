@@ -12,13 +12,15 @@ import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { MessageCrypto, OpenOutcome, ReceivedAt } from '../common/messaging/ports';
 import { decodeChatAction, type ChatActionType } from '../common/protocol/chatAction';
 import type { PushMetadata } from '../common/protocol/envelope';
-import { openEnvelope, sealEnvelope } from '../common/protocol/envelopeSeal';
+import { openEnvelope, sealEnvelope, type OpenedEnvelope } from '../common/protocol/envelopeSeal';
+import { checkOwnStatus, decodePresenceStatus, type PresenceStatus } from '../common/protocol/presenceStatus';
 import {
   isProtocolError,
   SenderRemovedError,
   SenderRevokedError,
   SignerNotMemberError,
   UnknownKeyVersionError,
+  WrongEnvelopeTypeError,
   type ProtocolError,
 } from '../common/protocol/errors';
 import type { MembershipLog } from './membershipLog';
@@ -38,6 +40,10 @@ function timetokenMs(timetoken: string): number | undefined {
   return /^\d{1,20}$/.test(timetoken) ? Number(BigInt(timetoken) / 10_000n) : undefined;
 }
 
+/** What opening a presence status (§7.8) answers: the verified status, or why it was refused. */
+export type PresenceOpenOutcome =
+  { kind: 'ok'; status: PresenceStatus; senderUser: UserId; senderDevice: DeviceId; sentAt: number } | Exclude<OpenOutcome, { kind: 'ok' }>;
+
 export class CoreMessageCrypto implements MessageCrypto {
   constructor(
     private readonly provider: CryptoProvider,
@@ -50,8 +56,10 @@ export class CoreMessageCrypto implements MessageCrypto {
     private readonly pushFor: (conversationId: ConversationId) => PushMetadata = () => ({}),
   ) {}
 
-  async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType): Promise<unknown> {
-    if (type !== undefined) decodeChatAction(type, plaintext);
+  /** Seals a message, a chat action (§7.7) or a presence status (§7.8, from `presencePlaintext`). */
+  async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType | 'presence'): Promise<unknown> {
+    if (type === 'presence') decodePresenceStatus(type, plaintext);
+    else if (type !== undefined) decodeChatAction(type, plaintext);
     const info = await this.conversations.ensureSendable(conversationId);
     const key = await this.ring.get(conversationId, info.currentVersion);
     try {
@@ -73,9 +81,67 @@ export class CoreMessageCrypto implements MessageCrypto {
   }
 
   async open(conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcome> {
+    const opened = await this.openChecked(conversationId, envelope, received, (type) => {
+      // A presence status is only ever presence state (§7.8): published as a message it is refused.
+      if (type === 'presence') throw new WrongEnvelopeTypeError('a presence status is not a message');
+    });
+    if (opened.kind !== 'ok') return opened;
+    // A reply, edit or delete (§7.7): its body is checked here, once the signature verified.
+    const chat = decodeChatAction(opened.header.type, opened.message);
+    return {
+      kind: 'ok',
+      plaintext: opened.message,
+      senderDevice: opened.header.senderDevice,
+      senderUser: opened.senderUser,
+      keyVersion: opened.header.keyVersion,
+      ...(chat === undefined ? {} : { chat }),
+    };
+  }
+
+  /**
+   * Opens the presence status (§7.8) found in the presence state of PubNub user id `stateOf` on the
+   * conversation's channel: every check of §7.4 but the timetoken ones (state has no timetoken), then the
+   * envelope must be of type `presence` (`wrong_envelope_type`), its body the closed shape (`malformed`) and
+   * its verified sender user `stateOf` (`presence_not_own`).
+   */
+  async openPresence(conversationId: ConversationId, envelope: unknown, stateOf: string): Promise<PresenceOpenOutcome> {
+    const opened = await this.openChecked(
+      conversationId,
+      envelope,
+      undefined,
+      (type) => {
+        if (type !== 'presence') throw new WrongEnvelopeTypeError(`a ${type} envelope is not a presence status`);
+      },
+      true,
+    );
+    if (opened.kind !== 'ok') return opened;
+    try {
+      const status = decodePresenceStatus(opened.header.type, opened.message);
+      checkOwnStatus(stateOf, opened.senderUser);
+      return { kind: 'ok', status, senderUser: opened.senderUser, senderDevice: opened.header.senderDevice, sentAt: opened.message.sentAt };
+    } catch (err) {
+      if (isProtocolError(err)) return { kind: 'rejected', code: err.code, message: err.message };
+      throw err;
+    }
+  }
+
+  /**
+   * §7.4 steps 1–8 with `checkType` run on the header type before the signature is checked (it throws a
+   * protocol error for a type that does not belong here). `noFetch`: a key version not held is refused at
+   * once instead of being asked for (presence state is not worth a key-service round trip per heartbeat).
+   */
+  private async openChecked(
+    conversationId: ConversationId,
+    envelope: unknown,
+    received: ReceivedAt | undefined,
+    checkType: (type: string) => void,
+    noFetch = false,
+  ): Promise<(OpenedEnvelope & { kind: 'ok'; senderUser: UserId }) | Exclude<OpenOutcome, { kind: 'ok' }>> {
     let senderUser: UserId | undefined;
     let key: Uint8Array | undefined;
     try {
+      const type = (envelope as { type?: unknown } | null)?.type;
+      if (typeof type === 'string') checkType(type);
       const opened = await openEnvelope(this.provider, envelope, {
         conversationId,
         keyForVersion: (v) => (key = this.ring.held(conversationId, v)),
@@ -88,18 +154,9 @@ export class CoreMessageCrypto implements MessageCrypto {
       if (senderUser === undefined) return { kind: 'rejected', code: 'signer_not_member', message: 'sender device unknown' };
       const refusal = await this.senderRefusal(conversationId, opened.header.keyVersion, opened.header.senderDevice, senderUser, received);
       if (refusal !== undefined) return { kind: 'rejected', code: refusal.code, message: refusal.message };
-      // A reply, edit or delete (§7.7): its body is checked here, once the signature verified.
-      const chat = decodeChatAction(opened.header.type, opened.message);
-      return {
-        kind: 'ok',
-        plaintext: opened.message,
-        senderDevice: opened.header.senderDevice,
-        senderUser,
-        keyVersion: opened.header.keyVersion,
-        ...(chat === undefined ? {} : { chat }),
-      };
+      return { ...opened, kind: 'ok', senderUser };
     } catch (err) {
-      if (err instanceof UnknownKeyVersionError) {
+      if (err instanceof UnknownKeyVersionError && !noFetch) {
         const version = (envelope as { keyVersion?: unknown }).keyVersion;
         if (typeof version === 'number' && Number.isInteger(version) && version > 0) {
           const refused = this.ring.failure(conversationId, version);

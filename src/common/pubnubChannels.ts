@@ -13,6 +13,15 @@ export function conversationPubnubChannel(conversationId: string): string {
   return `${CONVERSATION_PREFIX}${conversationId}`;
 }
 
+/**
+ * The presence twin of a conversation channel, `conv.<conversationId>-pnpres` (PubNub's naming): where the
+ * relay announces who joined, left or timed out and state changes (docs/messaging.md "Presence"). Tokens
+ * grant `read` on it for direct conversations only.
+ */
+export function conversationPresencePubnubChannel(conversationId: string): string {
+  return `${conversationPubnubChannel(conversationId)}-pnpres`;
+}
+
 export function broadcastPubnubChannel(channelId: string): string {
   return `${BROADCAST_PREFIX}${channelId}`;
 }

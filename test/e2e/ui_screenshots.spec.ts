@@ -73,9 +73,12 @@ async function hideChanging(page: Page, hidden: boolean): Promise<void> {
   );
 }
 
-/** What differs between runs by design: the avatars' colours, which follow random account and conversation ids. */
+/**
+ * What differs between runs by design: the avatars' colours, which follow random account and conversation ids,
+ * and presence dots (online, away or offline by the relay's timing; docs/messaging.md "Presence").
+ */
 function changingRegions(page: Page): Locator[] {
-  return [page.getByTestId('avatar'), page.locator('.avatar-stack')];
+  return [page.getByTestId('avatar'), page.locator('.avatar-stack'), page.getByTestId('presence')];
 }
 
 /**

@@ -30,6 +30,8 @@ export const PROTOCOL_ERRORS = {
   sender_removed: 'crypto',
   sender_revoked: 'crypto',
   not_author: 'crypto',
+  wrong_envelope_type: 'crypto',
+  presence_not_own: 'crypto',
   too_large: 'validation',
 } as const satisfies Record<ProtocolErrorCode, ErrorCategory>;
 

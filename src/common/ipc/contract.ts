@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { MethodName } from './methods';
 import { draftSchema, MAX_DRAFTS, MAX_VERSIONS, messageRefArgsSchema, messageVersionSchema, saveDraftArgsSchema } from './schemas/chat';
 import { policyViewSchema } from '../policy/view';
+import { openPresenceArgsSchema, presenceConfigSchema, presenceOpenViewSchema, sealPresenceArgsSchema } from './schemas/presence';
 import { ChannelIdSchema, ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
 import {
   addMemberArgsSchema,
@@ -181,6 +182,21 @@ export const contract = {
    * envelope to publish. An edit or delete of someone else's message is refused by every receiver.
    */
   sealChatAction: { args: sealChatActionArgsSchema, result: envelopeJsonSchema },
+  /**
+   * Presence (docs/messaging.md "Presence"): whether it runs under the `presenceEnabled` policy and the timing
+   * the renderer's SDK uses.
+   */
+  presenceConfig: { args: z.tuple([]), result: presenceConfigSchema },
+  /**
+   * Seals this user's availability and status text for a conversation as a `presence` envelope (docs/protocol.md
+   * §7.8), to be set as PubNub presence state. `policy_presence_disabled` when policy turned presence off.
+   */
+  sealPresence: { args: sealPresenceArgsSchema, result: envelopeJsonSchema },
+  /**
+   * Opens a presence envelope found in the presence state of `stateOf` (§7.8): the verified status, or the
+   * code it was refused with (`wrong_envelope_type`, `presence_not_own`, `bad_signature`, …), never shown.
+   */
+  openPresence: { args: openPresenceArgsSchema, result: presenceOpenViewSchema },
   /** Deletes a message on this device only (docs/desktop.md "Replies, edits and deletes"): its text leaves the store. */
   deleteForMe: { args: messageRefArgsSchema, result: z.null() },
   /** The versions of one of this user's edited messages, oldest (the original) first; `not_author` for anyone else's. */

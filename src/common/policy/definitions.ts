@@ -14,7 +14,8 @@ export type PolicyKind = 'string' | 'boolean' | 'enum' | 'list';
  * Settings in one group are taken together from a single layer (the highest that sets any of them), so a
  * lower layer can never complete a keyset, or point a machine-wide update mode at a feed of its own.
  */
-export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging' | 'push' | 'custody';
+export type PolicyGroup =
+  'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging' | 'push' | 'custody' | 'presence';
 
 export interface PolicyDefinition<K extends PolicyKey = PolicyKey> {
   key: K;
@@ -195,6 +196,17 @@ const table: DefinitionTable = {
     description:
       "The fingerprint of your organisation's recovery key (escrow mode), as printed by the key service's admin tool. When set, the app encrypts conversation keys only to that recovery key; a key service naming any other one is refused.",
     example: 'pW3q7oQ0pQm5W8b8c8hJ2l3s0xk6xv9dYkz7cR3aQ1E',
+  },
+  presenceEnabled: {
+    key: 'presenceEnabled',
+    registryName: 'PresenceEnabled',
+    kind: 'boolean',
+    group: 'presence',
+    policyOnly: false,
+    title: 'Show presence',
+    description:
+      'When disabled, the app sends no presence heartbeats and no status, and shows nobody as online, away or offline. When enabled (the default), contacts in a direct conversation see each other as online, away or offline with a last-seen time, and an optional status text that travels encrypted.',
+    example: false,
   },
 };
 

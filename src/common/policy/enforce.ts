@@ -9,6 +9,7 @@ import { missingCase } from '../errors';
 import {
   ContactNotVerifiedError,
   LocalModeNotAllowedError,
+  PresenceDisabledError,
   ManagedSettingError,
   PolicyOnlyKeyError,
   RecoveryKeyRequiredError,
@@ -36,6 +37,11 @@ export function checkUserSettingChange<K extends PolicyKey>(policy: Policy, key:
 
 export function checkSignInMethod(policy: Policy, method: SignInMethod | string): void {
   if (!(policy.values.allowedSignInMethods as readonly string[]).includes(method)) throw new SignInMethodNotAllowedError(method);
+}
+
+/** Presence (docs/messaging.md "Presence") is allowed unless policy turned it off. */
+export function checkPresenceEnabled(policy: Policy): void {
+  if (!policy.values.presenceEnabled) throw new PresenceDisabledError();
 }
 
 const stripSlash = (url: string) => url.trim().replace(/\/+$/, '').toLowerCase();

@@ -56,6 +56,13 @@ export class SignInMethodNotAllowedError extends AppError {
   }
 }
 
+/** Presence is turned off by policy (`presenceEnabled` false): no status is sealed or opened. */
+export class PresenceDisabledError extends AppError {
+  constructor() {
+    super('policy_presence_disabled', 'presence is turned off by your organisation', 'permission');
+  }
+}
+
 export class ServerNotAllowedError extends AppError {
   constructor(readonly allowed: string) {
     super('policy_server_not_allowed', `your organisation allows only the key service at ${allowed}`, 'permission');

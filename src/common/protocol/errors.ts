@@ -29,7 +29,9 @@ export type ProtocolErrorCode =
   | 'membership_rollback'
   | 'sender_removed'
   | 'sender_revoked'
-  | 'not_author';
+  | 'not_author'
+  | 'wrong_envelope_type'
+  | 'presence_not_own';
 
 /** Base class: `code` is stable and safe to show or send over IPC; `message` is for humans. */
 export class ProtocolError extends AppError {
@@ -208,6 +210,28 @@ export class NotAuthorError extends ProtocolError {
   constructor(message: string) {
     super('not_author', message);
     this.name = 'NotAuthorError';
+  }
+}
+
+/**
+ * An envelope of a type that does not belong where it arrived (docs/protocol.md §7.8): a presence status
+ * published as a message, or a message (or chat action) put into presence state. Refused, never shown.
+ */
+export class WrongEnvelopeTypeError extends ProtocolError {
+  constructor(message: string) {
+    super('wrong_envelope_type', message);
+    this.name = 'WrongEnvelopeTypeError';
+  }
+}
+
+/**
+ * A presence status (docs/protocol.md §7.8) found in the presence state of one PubNub user id but signed by a
+ * device of another user: a member replaying someone else's status as their own. Refused, never shown.
+ */
+export class PresenceNotOwnError extends ProtocolError {
+  constructor(message: string) {
+    super('presence_not_own', message);
+    this.name = 'PresenceNotOwnError';
   }
 }
 

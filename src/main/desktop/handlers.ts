@@ -37,6 +37,7 @@ import type { Handlers } from '../ipc/dispatch';
 import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
 import { chatActionHandlers, withStoredState } from './chatActionHandlers';
+import { presenceHandlers } from './presenceHandlers';
 import type { ClientHost } from './clientHost';
 import { CODE_ONLY, KeyReleaseError, type KeyReleaseConfirmation } from './keyRelease';
 import { DesktopLinking } from './linking';
@@ -516,6 +517,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
     ...chatActionHandlers({ host, checkMaySeal: (client, self, conversationId) => checkVerifiedMembers(deps, client, self, conversationId) }),
+    ...presenceHandlers({ host, policy: deps.policy }),
     ...sessionHandlers({ host }),
     ...custodyHandlers({ host }),
     ...recovery.handlers,

@@ -1,10 +1,11 @@
 /**
  * PubNub access endpoint (docs/api.md "PubNub"): a token for exactly the caller's channels and inbox —
  * read+write on `conv.<id>` of every conversation the caller belongs to, read on their
- * own `inbox.<userId>`. Membership changes revoke the old tokens and tell the user to fetch a new one.
+ * own `inbox.<userId>`, and read on `conv.<id>-pnpres` of their direct conversations (presence,
+ * docs/messaging.md "Presence"). Membership changes revoke the old tokens and tell the user to fetch a new one.
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
-import { conversationPubnubChannel, inboxPubnubChannel } from '../../common/pubnubChannels';
+import { conversationPresencePubnubChannel, conversationPubnubChannel, inboxPubnubChannel } from '../../common/pubnubChannels';
 import { ServiceUnavailable } from '../http/httpErrors';
 import { implement, type Route } from '../http/route';
 import { Effects } from '../pubnub/effects';
@@ -15,6 +16,8 @@ import { grantToken } from './pubnubGrant';
 
 export function pubnubRoutes(svc: Services): Route[] {
   const channelsOf = async (userId: string) => (await conversationsOfUser(svc.db, userId)).map((c) => conversationPubnubChannel(c.id));
+  const presenceOf = async (userId: string) =>
+    (await conversationsOfUser(svc.db, userId)).filter((c) => c.kind === 'direct').map((c) => conversationPresencePubnubChannel(c.id));
   /** Revokes a token just recorded, through the outbox like every revocation. */
   const revoke = async (tokenId: string) => {
     const effects = new Effects();
@@ -30,7 +33,7 @@ export function pubnubRoutes(svc: Services): Route[] {
       handler: async ({ principal }) => {
         for (let attempt = 0; ; attempt++) {
           const readWrite = await channelsOf(principal.userId);
-          const read = [inboxPubnubChannel(principal.userId)];
+          const read = [inboxPubnubChannel(principal.userId), ...(await presenceOf(principal.userId))];
           const granted = await grantToken(svc, principal.userId, { readWrite, read });
           const now = svc.now();
           const expiresAt = now + granted.ttlMinutes * 60_000;

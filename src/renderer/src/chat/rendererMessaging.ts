@@ -16,6 +16,8 @@ import { BridgeMessageCrypto } from './bridgeMessageCrypto';
 import { storageCursorStore } from './cursorStore';
 import { bridgeStoredHistory } from './storedHistory';
 import { pipelineRetryPolicy } from '../../../common/messaging/retryPolicy';
+import type { PresenceConfig } from '../../../common/ipc/schemas/presence';
+import { startRendererPresence } from './rendererPresence';
 
 export interface RendererMessagingDeps {
   bridge: BridgeClient;
@@ -24,8 +26,14 @@ export interface RendererMessagingDeps {
   storage: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
-export function pubnubFromConfig(config: TransportConfig): PubNub {
+/**
+ * The SDK for this transport. With presence on (docs/messaging.md "Presence"), `presenceTimeout` and a
+ * `heartbeatInterval` of at most one a minute outside tests; off (or unknown), no heartbeats are sent.
+ */
+export function pubnubFromConfig(config: TransportConfig, presence?: PresenceConfig): PubNub {
   const pubnub = new PubNub({
+    // Without an explicit 0 the SDK still sends a heartbeat when it subscribes.
+    ...(presence?.enabled === true ? { presenceTimeout: presence.timeoutSeconds, heartbeatInterval: presence.heartbeatSeconds } : { heartbeatInterval: 0 }),
     origin: config.origin,
     ssl: config.ssl,
     subscribeKey: config.subscribeKey,
@@ -47,7 +55,13 @@ const browserTimers = {
 };
 
 export async function startRendererMessaging(deps: RendererMessagingDeps): Promise<{ port: ChatPort; pubnub: PubNub }> {
-  const pubnub = pubnubFromConfig(await deps.bridge.transportConfig());
+  // A host without presence (or an older main) answers no config: presence is then off.
+  const presenceConfig = await deps.bridge.presenceConfig().catch(() => undefined);
+  const pubnub = pubnubFromConfig(await deps.bridge.transportConfig(), presenceConfig);
+  const presence =
+    presenceConfig?.enabled === true
+      ? startRendererPresence({ bridge: deps.bridge, pubnub, self: deps.self.userId, storage: deps.storage, config: presenceConfig })
+      : undefined;
   const messaging = createMessaging({
     pubnub,
     crypto: new BridgeMessageCrypto(deps.bridge, deps.events),
@@ -79,9 +93,12 @@ export async function startRendererMessaging(deps: RendererMessagingDeps): Promi
       const { token } = await deps.bridge.transportConfig();
       if (token === null || token === pubnub.getToken()) return false;
       pubnub.setToken(token);
+      void presence?.tokenChanged().catch((e: unknown) => console.warn('presence not followed', e));
       return true;
     },
+    ...(presence === undefined ? {} : { presence }),
     async dispose() {
+      presence?.dispose();
       await messaging.dispose();
       pubnub.destroy(true);
     },

@@ -16,6 +16,8 @@ import { MessageRow } from './MessageRow';
 import { NewContactBadge } from './NewContactBadge';
 import { VirtualList } from './VirtualList';
 import { Avatar, AvatarStack } from './ui/Avatar';
+import { PresenceDot } from './ui/PresenceDot';
+import type { PeerPresence } from '../../../common/presence/presenceFeed';
 import { Badge } from './ui/Badge';
 import { Button } from './ui/Button';
 
@@ -25,6 +27,8 @@ export interface ChatViewProps {
   subtitle: string;
   /** Whose avatar the header shows for a direct conversation (the other member's id); null for a group. */
   avatarId?: string | null;
+  /** The direct conversation's peer's presence (docs/messaging.md "Presence"); undefined: no dot. */
+  presence?: PeerPresence;
   /** A group's members for the header's avatars (the first few and "+N"). */
   people?: readonly { id: string; name: string }[];
   trust?: ChatTrust;
@@ -98,7 +102,10 @@ export function ChatView(props: ChatViewProps) {
     <section className="chat" aria-label={`Conversation ${props.title}`} data-testid="chat">
       <header className="chat-header">
         {props.avatarId != null ? (
-          <Avatar id={props.avatarId} name={props.title} size="lg" />
+          <span className="presence-anchor">
+            <Avatar id={props.avatarId} name={props.title} size="lg" />
+            <PresenceDot presence={props.presence} now={Date.now()} />
+          </span>
         ) : (
           props.people !== undefined && props.people.length > 0 && <AvatarStack people={props.people} />
         )}
@@ -109,6 +116,11 @@ export function ChatView(props: ChatViewProps) {
           </h2>
           <p className="chat-meta muted">
             <span data-testid="chat-subtitle">{props.subtitle}</span>
+            {props.presence?.text !== undefined && props.presence.text !== '' && props.presence.state !== 'offline' && (
+              <span className="presence-text" data-testid="presence-text">
+                {props.presence.text}
+              </span>
+            )}
             {props.trust === 'verified' && (
               <Badge tone="success" testId="chat-trust">
                 ✔ Verified

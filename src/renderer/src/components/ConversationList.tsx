@@ -15,6 +15,8 @@ import { nextListIndex } from '../model/listKeys';
 import { fullTime, listTime } from '../model/relativeTime';
 import { Field } from './Field';
 import { Avatar } from './ui/Avatar';
+import { PresenceDot } from './ui/PresenceDot';
+import type { PeerPresence } from '../../../common/presence/presenceFeed';
 import { Badge, countText } from './ui/Badge';
 import { Button } from './ui/Button';
 import { EmptyState } from './ui/EmptyState';
@@ -34,6 +36,8 @@ export interface ConversationListProps {
   onFilter?(filter: ListFilter): void;
   /** Pins, mutes or marks a conversation unread; without it rows have no options menu. */
   onPref?(id: ConversationRow['conversationId'], name: PrefName, on: boolean): void;
+  /** A direct conversation's peer's presence (docs/messaging.md "Presence"); without it no dots are shown. */
+  presenceOf?(userId: string): PeerPresence | undefined;
 }
 
 const FILTERS: readonly { value: ListFilter; label: string }[] = [
@@ -72,7 +76,20 @@ function moveFocus(e: KeyboardEvent<HTMLUListElement>) {
   buttons[next]?.focus();
 }
 
-export function ConversationList({ rows, selectedId, query, loading, now, onQuery, onSelect, onNew, filter = 'all', onFilter, onPref }: ConversationListProps) {
+export function ConversationList({
+  rows,
+  selectedId,
+  query,
+  loading,
+  now,
+  onQuery,
+  onSelect,
+  onNew,
+  filter = 'all',
+  onFilter,
+  onPref,
+  presenceOf,
+}: ConversationListProps) {
   return (
     <nav className="conversation-list" aria-label="Conversations">
       <div className="conversation-list-tools">
@@ -105,7 +122,15 @@ export function ConversationList({ rows, selectedId, query, loading, now, onQuer
       )}
       <ul onKeyDown={moveFocus}>
         {rows.map((row) => (
-          <Row key={row.conversationId} row={row} selected={row.conversationId === selectedId} now={now} onSelect={onSelect} onPref={onPref} />
+          <Row
+            key={row.conversationId}
+            row={row}
+            selected={row.conversationId === selectedId}
+            now={now}
+            onSelect={onSelect}
+            onPref={onPref}
+            presenceOf={presenceOf}
+          />
         ))}
       </ul>
     </nav>
@@ -118,12 +143,14 @@ function Row({
   now,
   onSelect,
   onPref,
+  presenceOf,
 }: {
   row: ConversationRow;
   selected: boolean;
   now: number;
   onSelect: ConversationListProps['onSelect'];
   onPref: ConversationListProps['onPref'];
+  presenceOf: ConversationListProps['presenceOf'];
 }) {
   const [menu, setMenu] = useState(false);
   const more = useRef<HTMLButtonElement>(null);
@@ -149,7 +176,14 @@ function Row({
         data-testid="conversation-row"
         data-conversation-id={row.conversationId}
       >
-        <Avatar id={row.avatarId} name={row.title} group={row.kind === 'group'} />
+        {row.kind === 'direct' && presenceOf !== undefined ? (
+          <span className="presence-anchor">
+            <Avatar id={row.avatarId} name={row.title} />
+            <PresenceDot presence={presenceOf(row.avatarId)} now={now} />
+          </span>
+        ) : (
+          <Avatar id={row.avatarId} name={row.title} group={row.kind === 'group'} />
+        )}
         <span className="conversation-main">
           <span className="conversation-top">
             <span className="conversation-title">

@@ -1,12 +1,15 @@
 /**
- * Presentational: settings (theme light/dark/system, notifications, read receipts); a setting IT manages is locked and
+ * Presentational: settings (theme light/dark/system, notifications, read receipts, the presence status text); a setting IT manages is locked and
  * labelled with who manages it (docs/deployment.md §2, "Precedence, groups and locking").
  */
 import type { Settings } from '../../../common/ipc/schemas/verification';
 import type { SettingLock } from '../../../common/policy/view';
 import type { UiError } from '../model/uiError';
+import { useState } from 'react';
+import { MAX_STATUS_TEXT } from '../../../common/protocol/presenceStatus';
 import { Dialog } from './Dialog';
 import { ErrorNotice } from './ErrorNotice';
+import { Button } from './ui/Button';
 
 export interface SettingsPanelProps {
   values: Settings;
@@ -15,6 +18,8 @@ export interface SettingsPanelProps {
   error: UiError | null;
   onChange(change: Partial<Settings>): void;
   onClose(): void;
+  /** This user's status text (docs/messaging.md "Presence"); absent when presence is off. */
+  status?: { text: string; onSave(text: string): void };
 }
 
 const THEMES: { value: Settings['theme']; label: string }[] = [
@@ -29,7 +34,7 @@ const NOTIFICATIONS: { value: Settings['notifications']; label: string }[] = [
   { value: 'none', label: 'No notifications' },
 ];
 
-export function SettingsPanel({ values, notifications, notificationsLock, error, onChange, onClose }: SettingsPanelProps) {
+export function SettingsPanel({ values, notifications, notificationsLock, error, onChange, onClose, status }: SettingsPanelProps) {
   return (
     <Dialog title="Settings" onClose={onClose} testId="settings-panel">
       <fieldset className="choice" data-testid="theme-setting">
@@ -80,7 +85,40 @@ export function SettingsPanel({ values, notifications, notificationsLock, error,
           read.
         </p>
       </div>
+      {status !== undefined && <StatusSetting text={status.text} onSave={status.onSave} />}
       <ErrorNotice error={error} testId="settings-error" />
     </Dialog>
+  );
+}
+
+/** The status text people in direct conversations see beside your presence; it travels encrypted. */
+function StatusSetting({ text, onSave }: { text: string; onSave(text: string): void }) {
+  const [draft, setDraft] = useState(text);
+  return (
+    <form
+      className="field"
+      data-testid="status-setting"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave(draft.trim());
+      }}
+    >
+      <label htmlFor="status-text">Status</label>
+      <input
+        id="status-text"
+        value={draft}
+        maxLength={MAX_STATUS_TEXT}
+        placeholder="What you are up to"
+        onChange={(e) => setDraft(e.target.value)}
+        aria-describedby="status-hint"
+        data-testid="status-text"
+      />
+      <p id="status-hint" className="muted">
+        Shown to the people you have direct conversations with, next to whether you are online. It is end-to-end encrypted.
+      </p>
+      <Button type="submit" variant="ghost" data-testid="status-save">
+        Set status
+      </Button>
+    </form>
   );
 }

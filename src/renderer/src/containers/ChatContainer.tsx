@@ -23,6 +23,7 @@ import { conversationsSelectors } from '../state/conversationsSlice';
 import { departuresSelectors, REMOVED_DETAIL, REMOVED_SENTENCE } from '../state/departuresSlice';
 import { disappearingSelectors } from '../state/disappearingSlice';
 import { sessionSelectors } from '../state/sessionSlice';
+import { presenceSelectors } from '../state/presenceSlice';
 import { settingsSelectors } from '../state/settingsSlice';
 import { composerBlock, trustSelectors } from '../state/trustSlice';
 import { useAppStore, useAppStoreApi } from './storeContext';
@@ -37,6 +38,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   // Removed from it: shown as the list last had it, with the removal said and the composer off.
   const conversation = listed ?? removed;
   const selfUserId = useAppStore(sessionSelectors.selfUserId);
+  const presenceState = useAppStore((st) => st.presence);
   const view = useAppStore(chatSelectors.view(conversationId));
   const history = useAppStore(conversationsSelectors.historyOf(conversationId));
   const historyError = useAppStore(conversationsSelectors.historyErrorOf(conversationId));
@@ -93,6 +95,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   if (conversation === null) return null;
   const s = store.getState();
   const peer = directPeer(conversation, selfUserId);
+  const peerPresence = presenceSelectors.of({ presence: presenceState }, peer?.userId);
   const subtitle = conversation.kind === 'group' ? `${members.length} ${members.length === 1 ? 'member' : 'members'}` : 'Direct message';
   const targets = allConversations
     .filter((c) => c.conversationId !== conversationId)
@@ -102,6 +105,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
       <ChatView
         title={conversationTitle(conversation, selfUserId)}
         avatarId={peer?.userId ?? null}
+        {...(peerPresence === undefined ? {} : { presence: peerPresence })}
         people={members.map((m) => ({ id: m.userId, name: m.displayName }))}
         trust={chatTrust(conversation, trust, selfUserId)}
         maxBytes={MAX_BRIDGE_BODY}

@@ -36,6 +36,7 @@ export function MessengerContainer() {
   const status = useAppStore(conversationsSelectors.status);
   const query = useAppStore(conversationsSelectors.query);
   const selectedId = useAppStore(conversationsSelectors.selectedId);
+  const presence = useAppStore((st) => st.presence);
   const views = useAppStore(chatSelectors.views);
   const error = useAppStore(conversationsSelectors.error);
   const refused = useAppStore(conversationsSelectors.refused);
@@ -175,6 +176,7 @@ export function MessengerContainer() {
             filter={filter}
             onFilter={setFilter}
             onPref={s.setConversationPref}
+            presenceOf={presence.enabled ? (userId) => presence.peers[userId] : undefined}
           />
           {selectedId ? <ChatContainer conversationId={selectedId} /> : <NoConversation onNew={() => s.openPanel('newConversation')} />}
         </div>

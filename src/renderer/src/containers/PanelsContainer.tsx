@@ -236,6 +236,7 @@ function SettingsContainer() {
   const policy = useAppStore(settingsSelectors.policy);
   const error = useAppStore(settingsSelectors.error);
   const lock = useMemo(() => notificationsLockOf(policy), [policy]);
+  const presence = useAppStore((st) => st.presence);
   return (
     <SettingsPanel
       values={values}
@@ -244,6 +245,7 @@ function SettingsContainer() {
       error={error}
       onChange={(change) => void s.updateSettings(change)}
       onClose={s.closePanel}
+      {...(presence.enabled ? { status: { text: presence.statusText, onSave: (text: string) => void s.setStatusText(text) } } : {})}
     />
   );
 }

@@ -25,6 +25,7 @@ import { findReveal } from '../model/reveal';
 import { laterTimetoken, storageReadMarkers, withLocalRead, type ReadMarkerStore } from '../model/readMarker';
 import { compareTimetokens } from '../../../common/messaging/timetoken';
 import type { ChatPort, StoreEnv } from './env';
+import type { PresenceSlice } from './presenceSlice';
 
 export interface ChatSlice {
   chat: {
@@ -180,7 +181,10 @@ function newMessageId(): MessageId {
     .replace(/=+$/, '') as MessageId;
 }
 
-export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCreator<ChatSlice, [], [], ChatSlice> {
+export function createChatSlice(
+  env: StoreEnv,
+  bridge?: OutboxBridge,
+): StateCreator<ChatSlice & Pick<PresenceSlice, 'attachPresence' | 'detachPresence'>, [], [], ChatSlice> {
   return (set, get) => {
     let port: ChatPort | null = null;
     let detach: (() => void)[] = [];
@@ -271,6 +275,7 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
       },
       attachChat(next) {
         port = next;
+        get().attachPresence(next.presence);
         detach = [
           next.onChange(refresh),
           next.onError((error) => {
@@ -293,6 +298,7 @@ export function createChatSlice(env: StoreEnv, bridge?: OutboxBridge): StateCrea
         detach = [];
         raw.clear();
         selfUserId = null;
+        get().detachPresence();
         set({ chat: initialChatState });
         if (current) await current.dispose();
       },

@@ -9,6 +9,7 @@ import type { DeviceId, UserId } from '../../../common/ids';
 import type { Messaging } from '../../../common/messaging/messaging';
 import type { PrefsStore } from '../model/conversationPrefs';
 import type { ReadMarkerStore } from '../model/readMarker';
+import type { PresencePort } from '../chat/rendererPresence';
 
 export type ChatPort = Pick<
   Messaging,
@@ -18,6 +19,8 @@ export type ChatPort = Pick<
   Partial<Pick<Messaging, 'reply' | 'edit' | 'deleteForEveryone' | 'deleteForMe'>> & {
     /** Fetches a fresh transport token from main; true when it differs from the one in use. */
     refreshAccess?(): Promise<boolean>;
+    /** Presence of direct conversations' peers (docs/messaging.md "Presence"); absent when policy turned it off. */
+    presence?: PresencePort;
   };
 
 export interface StoreEnv {

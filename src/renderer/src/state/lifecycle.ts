@@ -77,6 +77,10 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
       for (const id of fresh) joined.add(id);
       if (fresh.length > 0) void s().joinConversations(fresh as ConversationId[]);
     }
+    // Presence follows the direct conversations' peers once the pipeline (and its presence port) runs.
+    if (state.presence.enabled && (state.conversations.list !== prev.conversations.list || !prev.presence.enabled)) {
+      s().watchPresence(state.conversations.list);
+    }
     const selected = state.conversations.selectedId;
     if (selected !== null && selected !== prev.conversations.selectedId) {
       // Opening a conversation marked unread takes the mark off (marking the open one keeps it until then).

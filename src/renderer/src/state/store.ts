@@ -13,6 +13,7 @@ import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
 import { createDisappearingSlice, type DisappearingSlice } from './disappearingSlice';
 import { defaultEnv, type StoreEnv } from './env';
 import { createPrefsSlice, type PrefsSlice } from './prefsSlice';
+import { createPresenceSlice, type PresenceSlice } from './presenceSlice';
 import { createRecoverySlice, type RecoverySlice } from './recoverySlice';
 import { createSearchSlice, type SearchSlice } from './searchSlice';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
@@ -35,7 +36,8 @@ export type AppState = SystemSlice &
   DisappearingSlice &
   DeparturesSlice &
   RecoverySlice &
-  PrefsSlice;
+  PrefsSlice &
+  PresenceSlice;
 
 export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
@@ -54,6 +56,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createDeparturesSlice(env)(...a),
     ...createRecoverySlice(bridge)(...a),
     ...createPrefsSlice(env)(...a),
+    ...createPresenceSlice()(...a),
   }));
 }
 
