@@ -44,6 +44,9 @@ import {
   openOutcomeSchema,
   sealArgsSchema,
   sealChatActionArgsSchema,
+  openStockArgsSchema,
+  sendStockArgsSchema,
+  sendStockResultSchema,
 } from './schemas/messages';
 import { contextArgsSchema, contextResultSchema, SEARCH_HITS_MAX, searchArgsSchema, searchHitSchema } from './schemas/search';
 import { OUTBOX_LIST_MAX, outboxArgsSchema, outboxEntryArgsSchema, outboxEntrySchema, queueArgsSchema } from './schemas/outbox';
@@ -181,6 +184,18 @@ export const contract = {
    * envelope to publish. An edit or delete of someone else's message is refused by every receiver.
    */
   sealChatAction: { args: sealChatActionArgsSchema, result: envelopeJsonSchema },
+  /**
+   * Publishes a text in the stock PubNub SDK's format (docs/messaging.md "Stock PubNub SDK clients"): NOT
+   * signed, readable by stock-SDK clients holding the conversation key. Only with the `stockSdkCompat`
+   * policy on (`stock_sdk_disabled` otherwise); the same checks as `sealMessage`. Answers the timetoken.
+   */
+  sendStockMessage: { args: sendStockArgsSchema, result: sendStockResultSchema },
+  /**
+   * Opens a stock PubNub SDK message received on a conversation channel (a published string; docs/protocol.md
+   * §8.4): an opened message whose sender is the unsigned marker ("Not signed"), or `rejected` —
+   * `stock_sdk_disabled` while the `stockSdkCompat` policy is off (then it is not kept either).
+   */
+  openStockMessage: { args: openStockArgsSchema, result: openOutcomeSchema },
   /** Deletes a message on this device only (docs/desktop.md "Replies, edits and deletes"): its text leaves the store. */
   deleteForMe: { args: messageRefArgsSchema, result: z.null() },
   /** The versions of one of this user's edited messages, oldest (the original) first; `not_author` for anyone else's. */

@@ -40,6 +40,8 @@ export const methodNames = [
   'historyPage',
   'keepMessageActions',
   'sealChatAction',
+  'sendStockMessage',
+  'openStockMessage',
   'deleteForMe',
   'messageVersions',
   'saveDraft',

@@ -14,7 +14,7 @@ export type PolicyKind = 'string' | 'boolean' | 'enum' | 'list';
  * Settings in one group are taken together from a single layer (the highest that sets any of them), so a
  * lower layer can never complete a keyset, or point a machine-wide update mode at a feed of its own.
  */
-export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging';
+export type PolicyGroup = 'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging' | 'messaging';
 
 export interface PolicyDefinition<K extends PolicyKey = PolicyKey> {
   key: K;
@@ -160,6 +160,17 @@ const table: DefinitionTable = {
     title: 'Log level',
     description: 'How much the app writes to its log file: error, warn, info or debug. Logs never contain message text or keys.',
     example: 'info',
+  },
+  stockSdkCompat: {
+    key: 'stockSdkCompat',
+    registryName: 'StockSdkCompat',
+    kind: 'boolean',
+    group: 'messaging',
+    policyOnly: true,
+    title: 'Accept messages from stock PubNub SDK clients (unsigned)',
+    description:
+      'When enabled, conversations also accept messages that a standard PubNub SDK published with its AES-CBC crypto module and the conversation key, and users may send in that format. Such messages are NOT signed: any member holding the key can write one in anyone\'s name, and they are shown as "Not signed". Leave it off unless a mobile app on the stock SDK must take part.',
+    example: false,
   },
 };
 

@@ -61,6 +61,7 @@ export const policyValuesSchema = z.object({
   updateMode: z.enum(UPDATE_MODES),
   updateFeedUrl: httpsUrlSchema.nullable(),
   logLevel: z.enum(LOG_LEVELS),
+  stockSdkCompat: z.boolean(),
 });
 
 export type PolicyValues = z.infer<typeof policyValuesSchema>;
@@ -70,7 +71,8 @@ export const POLICY_KEYS = Object.keys(policyValuesSchema.shape) as PolicyKey[];
 /**
  * What the app does when nobody configured anything: the user picks the server at sign-in, every
  * sign-in method and the local mode are allowed, notifications name the sender but never show message
- * text, updates come from the build's own feed (unless the install is per-machine, see src/main/update).
+ * text, updates come from the build's own feed (unless the install is per-machine, see src/main/update),
+ * and messages from stock PubNub SDK clients (unsigned) are refused.
  */
 export const POLICY_DEFAULTS: PolicyValues = {
   serverUrl: null,
@@ -85,4 +87,5 @@ export const POLICY_DEFAULTS: PolicyValues = {
   updateMode: 'vendor',
   updateFeedUrl: null,
   logLevel: 'info',
+  stockSdkCompat: false,
 };
