@@ -20,14 +20,7 @@ import { BadTagError, isProtocolError, MalformedError, UnknownCryptorError } fro
 import { ACRH_ID, cipherKeyFor } from '../common/protocol/pubnub/acrh';
 import { hasSentinel, parseCryptorHeader } from '../common/protocol/pubnub/cryptorHeader';
 import { decodePubNubMessage, encodePubNubMessage } from '../common/protocol/pubnub/message';
-import {
-  StockMessageError,
-  stockMessageId,
-  stockMessageOf,
-  stockText,
-  UNSIGNED_SENDER_DEVICE,
-  UNSIGNED_SENDER_USER,
-} from '../common/protocol/pubnub/stock';
+import { StockMessageError, stockMessageId, stockMessageOf, stockText, UNSIGNED_SENDER_DEVICE, UNSIGNED_SENDER_USER } from '../common/protocol/pubnub/stock';
 import { AppError } from '../common/errors';
 import type { Conversations } from './conversations';
 import type { KeyRing } from './keyRing';

@@ -124,9 +124,7 @@ export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId:
                   ? {}
                   : {
                       ...(item.replyTo.original.timetoken === undefined ? {} : { timetoken: item.replyTo.original.timetoken }),
-                      author: isUnsignedSender(item.replyTo.original)
-                        ? UNVERIFIED_SENDER
-                        : nameOf(item.replyTo.original.senderUser, members, selfUserId),
+                      author: isUnsignedSender(item.replyTo.original) ? UNVERIFIED_SENDER : nameOf(item.replyTo.original.senderUser, members, selfUserId),
                       text: item.replyTo.original.text,
                     }),
               },
