@@ -13,6 +13,7 @@ import { UNSIGNED_SENDER_DEVICE, UNSIGNED_SENDER_USER } from '../../src/common/p
 import { Composer } from '../../src/renderer/src/components/Composer';
 import { MessageRow } from '../../src/renderer/src/components/MessageRow';
 import { layoutTimeline } from '../../src/renderer/src/model/timelineLayout';
+import { nameOf } from '../../src/renderer/src/model/people';
 import { rowOf, UNVERIFIED_SENDER } from '../../src/renderer/src/model/timelineRows';
 
 const members = [{ userId: 'user-bob-000000000001' as UserId, displayName: 'Bob' }];
@@ -43,6 +44,11 @@ describe('unsigned stock messages in the window', () => {
     expect(html).toContain('Not signed: sent by a standard PubNub client; the sender cannot be verified');
     expect(html).toContain('role="note"');
     expect(html).toMatch(/aria-label="Unverified sender, [^"]*, not signed"/);
+  });
+
+  it('the marker is never named as a person, even if a member list claimed its id (notifications, previews, search)', () => {
+    expect(nameOf(UNSIGNED_SENDER_USER, [{ userId: UNSIGNED_SENDER_USER, displayName: 'Bob' }], null)).toBe(UNVERIFIED_SENDER);
+    expect(nameOf(UNSIGNED_SENDER_USER, members, UNSIGNED_SENDER_USER)).toBe(UNVERIFIED_SENDER);
   });
 
   it('a signed message has no marker', () => {

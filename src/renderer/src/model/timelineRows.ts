@@ -11,10 +11,12 @@ import type { TimelineItem } from '../../../common/messaging/timelineItem';
 import type { MembershipLine } from './membershipLines';
 import { messageText } from './messageText';
 import { TRUST_SENTENCES } from './uiError';
-import { nameOf, type Named } from './people';
+import { nameOf, UNVERIFIED_SENDER, type Named } from './people';
 import { isUnsignedSender } from '../../../common/protocol/pubnub/stock';
 import type { OutboxEntryView } from '../../../common/ipc/schemas/outbox';
 import { queuedStatus } from './outboxRows';
+
+export { UNVERIFIED_SENDER } from './people';
 
 /** `unreadable`: sent, but no other member has a device that can read it ("No device can read this yet"). */
 export type DeliveryLabel = 'sending' | 'sent' | 'read' | 'failed' | 'unreadable';
@@ -79,9 +81,6 @@ export type TimelineRow =
   | { readonly kind: 'rejected'; readonly key: string; readonly text: string; readonly code: string }
   | { readonly kind: 'system'; readonly key: string; readonly text: string; readonly newContact?: string }
   | { readonly kind: 'keyChange'; readonly key: string; readonly text: string; readonly toVersion: number };
-
-/** Who a stock-SDK (unsigned) message is shown from: nobody vouches for its sender. */
-export const UNVERIFIED_SENDER = 'Unverified sender';
 
 /** Why a received message is not shown, as one sentence; the code stays on the row for logs. */
 export function rejectedText(code: string): string {
