@@ -11,7 +11,7 @@ import { buildAcceptanceVectors } from '../test/vectors/build/acceptance';
 import { buildAttachmentVectors } from '../test/vectors/build/attachments';
 import { buildChatActionVectors } from '../test/vectors/build/chatActions';
 import { buildPresenceVectors } from '../test/vectors/build/presence';
-import { buildAcrhVectors, buildSafetyNumberVectors } from '../test/vectors/build/interop';
+import { buildAcrhVectors, buildSafetyNumberVectors, buildStockVectors } from '../test/vectors/build/interop';
 import { buildDisappearingVectors } from '../test/vectors/build/disappearing';
 import { buildDeviceLinkVectors } from '../test/vectors/build/links';
 import { buildMembershipVectors } from '../test/vectors/build/membership';
@@ -35,6 +35,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'envelopes.json': await buildEnvelopeVectors(provider),
     'broadcasts.json': await buildBroadcastVectors(provider),
     'pubnub-acrh.json': await buildAcrhVectors(provider),
+    'stock-messages.json': await buildStockVectors(provider),
     'safety-numbers.json': await buildSafetyNumberVectors(provider),
     'device-links.json': await buildDeviceLinkVectors(provider),
     'membership-statements.json': await buildMembershipVectors(provider),

@@ -41,6 +41,7 @@ import { KeyServiceApi } from './keyServiceApi';
 import { AppError } from '../common/errors';
 import { ConversationViewSchema } from '../common/api/conversationSchemas';
 import type { CoreMessageCrypto } from './messageCrypto';
+import { StockMessages } from './stockMessages';
 import { ProfileState } from './profileState';
 import {
   LocalHistory,
@@ -132,6 +133,8 @@ export class Client {
   private readonly api: KeyServiceApi;
   private readonly state: ProfileState;
   private account: SignedIn | undefined;
+  /** The stock-SDK codec of the signed-in parts it was built for (stockMessages()). */
+  private stock: { me: SignedIn; codec: StockMessages } | undefined;
   private readonly chat: ClientMessaging;
   private broadcastSession: Promise<BroadcastSession> | undefined;
   private readonly broadcastChanged = new Emitter<[channelId: string]>();
@@ -632,6 +635,23 @@ export class Client {
   /** This device's MessageCrypto (for a pipeline the host builds itself, e.g. the renderer's via IPC). */
   messageCrypto(): CoreMessageCrypto {
     return this.need().crypto;
+  }
+
+  /**
+   * Stock-SDK compatibility (docs/protocol.md §8.4): opens and seals unsigned messages in the stock
+   * `pubnub` SDK's own format. Whether they are allowed (the `stockSdkCompat` policy) is the host's check.
+   */
+  stockMessages(): StockMessages {
+    const me = this.need();
+    if (this.stock?.me !== me) this.stock = { me, codec: new StockMessages(this.deps.provider, me.ring, me.conversations) };
+    return this.stock.codec;
+  }
+
+  /** Publishes `text` to the conversation in stock format (unsigned); answers the relay's timetoken and the key version used. */
+  async sendStock(conversationId: ConversationId, text: string): Promise<{ timetoken: string; keyVersion: number }> {
+    const me = this.need();
+    await this.chat.ensureAccess(me, [conversationId]);
+    return this.stockMessages().send(await this.chat.pubnub(me), conversationId, text);
   }
 
   /**

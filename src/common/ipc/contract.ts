@@ -45,6 +45,9 @@ import {
   openOutcomeSchema,
   sealArgsSchema,
   sealChatActionArgsSchema,
+  openStockArgsSchema,
+  sendStockArgsSchema,
+  sendStockResultSchema,
 } from './schemas/messages';
 import { contextArgsSchema, contextResultSchema, SEARCH_HITS_MAX, searchArgsSchema, searchHitSchema } from './schemas/search';
 import { OUTBOX_LIST_MAX, outboxArgsSchema, outboxEntryArgsSchema, outboxEntrySchema, queueArgsSchema } from './schemas/outbox';
@@ -197,6 +200,18 @@ export const contract = {
    * code it was refused with (`wrong_envelope_type`, `presence_not_own`, `bad_signature`, …), never shown.
    */
   openPresence: { args: openPresenceArgsSchema, result: presenceOpenViewSchema },
+  /**
+   * Publishes a text in the stock PubNub SDK's format (docs/messaging.md "Stock PubNub SDK clients"): NOT
+   * signed, readable by stock-SDK clients holding the conversation key. Only with the `stockSdkCompat`
+   * policy on (`stock_sdk_disabled` otherwise); the same checks as `sealMessage`. Answers the timetoken.
+   */
+  sendStockMessage: { args: sendStockArgsSchema, result: sendStockResultSchema },
+  /**
+   * Opens a stock PubNub SDK message received on a conversation channel (a published string; docs/protocol.md
+   * §8.4): an opened message whose sender is the unsigned marker ("Not signed"), or `rejected` —
+   * `stock_sdk_disabled` while the `stockSdkCompat` policy is off (then it is not kept either).
+   */
+  openStockMessage: { args: openStockArgsSchema, result: openOutcomeSchema },
   /** Deletes a message on this device only (docs/desktop.md "Replies, edits and deletes"): its text leaves the store. */
   deleteForMe: { args: messageRefArgsSchema, result: z.null() },
   /** The versions of one of this user's edited messages, oldest (the original) first; `not_author` for anyone else's. */

@@ -43,6 +43,8 @@ export const methodNames = [
   'presenceConfig',
   'sealPresence',
   'openPresence',
+  'sendStockMessage',
+  'openStockMessage',
   'deleteForMe',
   'messageVersions',
   'saveDraft',

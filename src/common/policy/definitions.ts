@@ -15,7 +15,19 @@ export type PolicyKind = 'string' | 'boolean' | 'enum' | 'list';
  * lower layer can never complete a keyset, or point a machine-wide update mode at a feed of its own.
  */
 export type PolicyGroup =
-  'server' | 'pubnub' | 'signIn' | 'localMode' | 'contacts' | 'recovery' | 'notifications' | 'updates' | 'logging' | 'push' | 'custody' | 'presence';
+  | 'server'
+  | 'pubnub'
+  | 'signIn'
+  | 'localMode'
+  | 'contacts'
+  | 'recovery'
+  | 'notifications'
+  | 'updates'
+  | 'logging'
+  | 'push'
+  | 'custody'
+  | 'presence'
+  | 'messaging';
 
 export interface PolicyDefinition<K extends PolicyKey = PolicyKey> {
   key: K;
@@ -206,6 +218,17 @@ const table: DefinitionTable = {
     title: 'Show presence',
     description:
       'When disabled, the app sends no presence heartbeats and no status, and shows nobody as online, away or offline. When enabled (the default), contacts in a direct conversation see each other as online, away or offline with a last-seen time, and an optional status text that travels encrypted.',
+    example: false,
+  },
+  stockSdkCompat: {
+    key: 'stockSdkCompat',
+    registryName: 'StockSdkCompat',
+    kind: 'boolean',
+    group: 'messaging',
+    policyOnly: true,
+    title: 'Accept messages from stock PubNub SDK clients (unsigned)',
+    description:
+      'When enabled, conversations also accept messages that a standard PubNub SDK published with its AES-CBC crypto module and the conversation key, and users may send in that format. Such messages are NOT signed: any member holding the key can write one in anyone\'s name, and they are shown as "Not signed". Leave it off unless a mobile app on the stock SDK must take part.',
     example: false,
   },
 };

@@ -76,6 +76,7 @@ export const policyValuesSchema = z.object({
   custodyMode: z.enum(CUSTODY_MODES).nullable(),
   escrowRecipientFingerprint: escrowFingerprintSchema.nullable(),
   presenceEnabled: z.boolean(),
+  stockSdkCompat: z.boolean(),
 });
 
 export type PolicyValues = z.infer<typeof policyValuesSchema>;
@@ -86,8 +87,8 @@ export const POLICY_KEYS = Object.keys(policyValuesSchema.shape) as PolicyKey[];
  * What the app does when nobody configured anything: the user picks the server at sign-in, every
  * sign-in method and the local mode are allowed, notifications name the sender but never show message
  * text, updates come from the build's own feed (unless the install is per-machine, see src/main/update),
- * messages carry no Mobile Push part, presence is on, and key custody is what the key service announces (the
- * user is asked before taking server-made keys).
+ * messages carry no Mobile Push part, presence is on, messages from stock PubNub SDK clients (unsigned) are
+ * refused, and key custody is what the key service announces (the user is asked before taking server-made keys).
  */
 export const POLICY_DEFAULTS: PolicyValues = {
   serverUrl: null,
@@ -106,4 +107,5 @@ export const POLICY_DEFAULTS: PolicyValues = {
   custodyMode: null,
   escrowRecipientFingerprint: null,
   presenceEnabled: true,
+  stockSdkCompat: false,
 };

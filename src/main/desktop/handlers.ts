@@ -45,6 +45,7 @@ import { watchRevocation } from './revocationWatch';
 import { fileConfirmations, memoryConfirmations, recoveryHandlers } from './recoveryHandlers';
 import { sessionHandlers } from './sessionHandlers';
 import { custodyHandlers } from './custodyHandlers';
+import { isStockRefusal, openStockForBridge, stockHandlers } from './stockHandlers';
 import { ssoHandlers } from './ssoHandlers';
 import { announceTrustChanges } from './trustEvents';
 import { cachedLookup, conversationSummary, fromBridgePlaintext, membershipHistoryView, toBridgePlaintext, type UserLookup } from './views';
@@ -433,6 +434,14 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       );
       return (await withStoredState(client, conversationId, outcomes)).map((outcome, i) => hideExpired(client, conversationId, outcome, received?.[i]));
     },
+    async openStockMessage(conversationId, payload, received) {
+      const { client } = await signedIn();
+      const outcome = await openStockForBridge(client, deps.policy, log, conversationId, payload, received);
+      // Refused by policy: not kept, so turning the policy on later can still open it from history.
+      if (!isStockRefusal(outcome)) await keepOpened(client, conversationId, [{ outcome, received }], storeFailed);
+      const [applied] = await withStoredState(client, conversationId, [outcome]);
+      return hideExpired(client, conversationId, applied!, received);
+    },
     async historyPage(conversationId, query) {
       const { client } = await signedIn();
       const page = await client.storedHistory(
@@ -520,6 +529,14 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     ...presenceHandlers({ host, policy: deps.policy }),
     ...sessionHandlers({ host }),
     ...custodyHandlers({ host }),
+    ...stockHandlers({
+      host,
+      policy: deps.policy,
+      checkMaySeal: async (client, self, conversationId) => {
+        await checkVerifiedMembers(deps, client, self, conversationId);
+        await recovery.checkMayChat(client);
+      },
+    }),
     ...recovery.handlers,
     ...ssoHandlers({ host, policy: deps.policy, linking, announceSession, openBrowser: deps.openBrowser, ssoTimeoutMs: deps.ssoTimeoutMs }),
   });

@@ -89,3 +89,61 @@ function resplit(qrPayload: string, at: number): string {
   const bytes = Buffer.concat([Buffer.from(low ?? '', 'base64url'), Buffer.from(high ?? '', 'base64url')]);
   return `seed-sn:1:${bytes.subarray(0, at).toString('base64url')}:${bytes.subarray(at).toString('base64url')}`;
 }
+
+/** Vectors for stock-SDK compatibility mode (docs/protocol.md §8.4): which key version opens a stock message, and its id, time and text. */
+export async function buildStockVectors(provider: CryptoProvider) {
+  const v1 = await fixedBytes(provider, 'stock/conversation-key/1');
+  const v2 = await fixedBytes(provider, 'stock/conversation-key/2');
+  const v2AcceptedAt = 1_767_225_600_000;
+  const tt = (ms: number, rest = 1234) => String(BigInt(ms) * 10_000n + BigInt(rest));
+  let n = 0;
+  const payload = async (key: Uint8Array, message: unknown) =>
+    encodePubNubMessage(provider, cipherKeyFor(key), message, await fixedBytes(provider, `stock/iv/${n++}`, 16));
+  const within = tt(v2AcceptedAt + 120_000, 0);
+  const after = tt(v2AcceptedAt + 120_001, 0);
+  return {
+    description:
+      'Stock-SDK messages (docs/protocol.md §8.4): the conversation key versions a device holds (cipherKey = base64url(key)), the acceptance time of version 2 (ms), and published strings with the relay timetoken they arrived at. Try versions newest first; an older version only while timetoken/1e4 <= next version acceptedAt + 120000. Opened: id "stock-" + timetoken, sentAt = floor(timetoken / 1e4), sender "stock-sdk-sender" / "stock-sdk-device".',
+    versions: [
+      { version: 1, conversationKey: toHex(v1), cipherKey: cipherKeyFor(v1) },
+      { version: 2, conversationKey: toHex(v2), cipherKey: cipherKeyFor(v2), acceptedAt: v2AcceptedAt },
+    ],
+    valid: [
+      {
+        name: 'an object with text, current version',
+        timetoken: tt(v2AcceptedAt + 5_000),
+        payload: await payload(v2, { text: 'Hello from a phone' }),
+        text: 'Hello from a phone',
+        keyVersion: 2,
+      },
+      {
+        name: 'a plain JSON string, current version',
+        timetoken: tt(v2AcceptedAt + 6_000),
+        payload: await payload(v2, 'plain string'),
+        text: 'plain string',
+        keyVersion: 2,
+      },
+      {
+        name: 'previous version, at the end of the tolerance',
+        timetoken: within,
+        payload: await payload(v1, { text: 'late but in time', extra: 1 }),
+        text: 'late but in time',
+        keyVersion: 1,
+      },
+    ].map(({ text, keyVersion, ...c }) => ({
+      ...c,
+      expected: { id: `stock-${c.timetoken}`, sentAt: Number(BigInt(c.timetoken) / 10_000n), text, keyVersion },
+    })),
+    invalid: [
+      { name: 'previous version, after the tolerance', timetoken: after, payload: await payload(v1, { text: 'too late' }), error: 'stock_key_retired' },
+      { name: 'a number, not a text', timetoken: tt(v2AcceptedAt + 7_000), payload: await payload(v2, 42), error: 'stock_body_unsupported' },
+      { name: 'an empty text', timetoken: tt(v2AcceptedAt + 8_000), payload: await payload(v2, { text: '' }), error: 'stock_body_unsupported' },
+      {
+        name: 'another key',
+        timetoken: tt(v2AcceptedAt + 9_000),
+        payload: await payload(await fixedBytes(provider, 'stock/other-key'), { text: 'guess' }),
+        error: 'bad_tag',
+      },
+    ],
+  };
+}

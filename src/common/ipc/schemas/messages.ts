@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConversationIdSchema, DeviceIdSchema, MessageIdSchema, UserIdSchema } from '../../ids';
 import { MAX_REACTION_LENGTH, unstorableReason } from '../../messaging/annotations';
 import { chatActionSchema, chatStateSchema } from './chat';
+import { MAX_STOCK_TEXT } from '../../protocol/pubnub/stock';
 
 const jsonValue: z.ZodType<unknown> = z.json();
 
@@ -39,7 +40,19 @@ export const sealChatActionArgsSchema = z.tuple([ConversationIdSchema, bridgePla
 /** Where the renderer received an envelope: the relay's timetoken of the publish (17 digits). */
 export const receivedAtSchema = z.strictObject({ timetoken: z.string().regex(/^\d{1,20}$/) });
 
+/**
+ * A message as a stock PubNub SDK with a crypto module publishes it (docs/protocol.md §8.4): a base64
+ * string (a PubNub message that is a string). Main opens it only when the `stockSdkCompat` policy is on
+ * (`stock_sdk_disabled` otherwise).
+ */
+export const stockPayloadSchema = z.string().min(1).max(44_000);
 export const openArgsSchema = z.tuple([ConversationIdSchema, envelopeJsonSchema, receivedAtSchema.optional()]);
+/** `openStockMessage(conversationId, payload, received)`: the timetoken is required (it is the message's id and time). */
+export const openStockArgsSchema = z.tuple([ConversationIdSchema, stockPayloadSchema, receivedAtSchema]);
+
+/** `sendStockMessage(conversationId, text)`: a text published in stock format (unsigned). */
+export const sendStockArgsSchema = z.tuple([ConversationIdSchema, z.string().min(1).max(MAX_STOCK_TEXT)]);
+export const sendStockResultSchema = z.object({ timetoken: z.string().regex(/^\d{1,20}$/), keyVersion: z.number().int().min(1) });
 
 /** At most this many envelopes per `openMessages` call (a history page is 25). */
 export const OPEN_BATCH_MAX = 50;

@@ -35,7 +35,8 @@ export class BridgeMessageCrypto implements MessageCrypto {
   private readonly queued = new Map<ConversationId, QueuedOpen[]>();
 
   constructor(
-    private readonly bridge: Pick<BridgeClient, 'sealMessage' | 'openMessage'> & Partial<Pick<BridgeClient, 'openMessages' | 'sealChatAction'>>,
+    private readonly bridge: Pick<BridgeClient, 'sealMessage' | 'openMessage'> &
+      Partial<Pick<BridgeClient, 'openMessages' | 'sealChatAction' | 'openStockMessage'>>,
     private readonly events: BridgeEvents,
   ) {}
 
@@ -47,6 +48,9 @@ export class BridgeMessageCrypto implements MessageCrypto {
   }
 
   async open(conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcome> {
+    // A published string is what a stock PubNub SDK sends (docs/messaging.md "Stock PubNub SDK clients"): main decides.
+    if (typeof envelope === 'string' && this.bridge.openStockMessage !== undefined && received !== undefined)
+      return this.openStock(conversationId, envelope, received);
     if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) {
       return { kind: 'rejected', code: 'malformed', message: 'the envelope is not a JSON object' };
     }
@@ -56,6 +60,20 @@ export class BridgeMessageCrypto implements MessageCrypto {
       const plaintext: MessagePlaintext =
         outcome.plaintext.type === 'string' ? outcome.plaintext : { ...outcome.plaintext, body: outcome.plaintext.body as JsonValue };
       return { ...outcome, plaintext };
+    } catch (e) {
+      const code = e instanceof BridgeError ? e.code : 'open_failed';
+      return { kind: 'rejected', code, message: e instanceof Error ? e.message : 'open failed' };
+    }
+  }
+
+  private async openStock(conversationId: ConversationId, payload: string, received: ReceivedAt): Promise<OpenOutcome> {
+    try {
+      const outcome = await this.bridge.openStockMessage!(conversationId, payload, received);
+      return outcome.kind === 'ok' && outcome.plaintext.type === 'string'
+        ? { ...outcome, plaintext: outcome.plaintext }
+        : outcome.kind === 'ok'
+          ? { kind: 'rejected', code: 'unsupported_body', message: 'not a text' }
+          : outcome;
     } catch (e) {
       const code = e instanceof BridgeError ? e.code : 'open_failed';
       return { kind: 'rejected', code, message: e instanceof Error ? e.message : 'open failed' };

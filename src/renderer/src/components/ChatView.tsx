@@ -60,6 +60,8 @@ export interface ChatViewProps {
   error: UiError | null;
   onDraft(text: string): void;
   onSend(): void;
+  /** With the `stockSdkCompat` policy on: send the draft unsigned, in the stock PubNub format. */
+  onSendUnsigned?(): void;
   onRetry(messageId: string): void;
   onReact(timetoken: string, value: string, mine: boolean): void;
   onLoadOlder(): void;
@@ -222,6 +224,7 @@ export function ChatView(props: ChatViewProps) {
         maxBytes={props.maxBytes}
         onChange={props.onDraft}
         onSend={props.onSend}
+        {...(props.onSendUnsigned === undefined ? {} : { onSendUnsigned: props.onSendUnsigned })}
         context={props.composing ?? null}
         onCancelContext={props.onCancelComposing}
       />

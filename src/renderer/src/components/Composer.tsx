@@ -30,13 +30,19 @@ export interface ComposerProps {
   maxBytes?: number;
   onChange(value: string): void;
   onSend(): void;
+  /**
+   * Only with the `stockSdkCompat` policy on: sends the text in the stock PubNub format, not signed (a
+   * separate button that says so; docs/messaging.md "Stock PubNub SDK clients").
+   */
+  onSendUnsigned?(): void;
   /** The message being replied to or edited: "Replying to Alice" and its text; null for a new message. */
   context?: { readonly label: string; readonly text: string } | null;
   onCancelContext?(): void;
 }
 
-export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSend, context, onCancelContext }: ComposerProps) {
+export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSend, onSendUnsigned, context, onCancelContext }: ComposerProps) {
   const id = useId();
+  const unsignedId = useId();
   const hintId = useId();
   const input = useRef<HTMLTextAreaElement>(null);
   const [emoji, setEmoji] = useState(false);
@@ -194,6 +200,23 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
             <path d="M8.2 14.2a4.5 4.5 0 0 0 7.6 0" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
           </svg>
         </Button>
+        {onSendUnsigned !== undefined && (
+          <>
+            <span id={unsignedId} className="visually-hidden">
+              Not signed: standard PubNub clients can read it, and nobody can verify that you sent it.
+            </span>
+            <Button
+              variant="ghost"
+              disabled={disabled || over || value.trim() === ''}
+              onClick={onSendUnsigned}
+              aria-describedby={unsignedId}
+              title="Not signed: standard PubNub clients can read it, and nobody can verify that you sent it."
+              data-testid="composer-send-unsigned"
+            >
+              Send unsigned
+            </Button>
+          </>
+        )}
         <Button type="submit" variant="primary" disabled={disabled || over || value.trim() === ''} data-testid="composer-send">
           Send
         </Button>

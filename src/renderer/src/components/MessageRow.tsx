@@ -156,7 +156,8 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
         data-testid="message"
         data-mentions-me={mentionsMe || undefined}
         data-message-id={row.messageId}
-        aria-label={`${row.author}, ${row.fullTime}${mentionsMe ? ', mentions you' : ''}`}
+        aria-label={`${row.author}, ${row.fullTime}${row.unsigned === true ? ', not signed' : ''}${mentionsMe ? ', mentions you' : ''}`}
+        data-unsigned={row.unsigned === true || undefined}
         onContextMenu={openMenu}
         onKeyDown={(e) => {
           if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) openMenu(e);
@@ -177,6 +178,11 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
             {row.clock}
           </time>
         </header>
+        {row.unsigned === true && (
+          <p className="unsigned-label" role="note" data-testid="unsigned-label">
+            ⚠ Not signed: sent by a standard PubNub client; the sender cannot be verified
+          </p>
+        )}
         {row.forwarded === true && (
           <p className="forwarded-label muted" data-testid="forwarded-label">
             ↪ Forwarded

@@ -129,6 +129,7 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
         error={listed === null ? null : error}
         onDraft={(text) => s.setDraft(conversationId, text)}
         onSend={() => void s.sendDraft(conversationId)}
+        {...(s.settings.policy?.values.stockSdkCompat === true ? { onSendUnsigned: () => void s.sendDraftUnsigned(conversationId) } : {})}
         onRetry={(id) => void s.retrySend(conversationId, id as Parameters<typeof s.retrySend>[1])}
         onReact={(tt, value, mine) => void s.toggleReaction(conversationId, tt, value, mine)}
         onLoadOlder={() => void s.loadOlder(conversationId)}

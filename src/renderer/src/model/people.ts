@@ -7,6 +7,7 @@
 import type { ConversationSummary, MembershipEventView } from '../../../common/ipc/schemas/conversations';
 import type { ContactTrust } from '../../../common/ipc/schemas/verification';
 import { cleanName } from './displayText';
+import { UNSIGNED_SENDER_USER } from '../../../common/protocol/pubnub/stock';
 
 export type Member = ConversationSummary['members'][number];
 
@@ -15,7 +16,12 @@ export type Named = Pick<Member, 'userId' | 'displayName'>;
 
 export const UNKNOWN_PERSON = 'Unknown person';
 
+/** Who a stock-SDK (unsigned) message is shown from (docs/messaging.md "Stock PubNub SDK clients"). */
+export const UNVERIFIED_SENDER = 'Unverified sender';
+
 export function nameOf(userId: string, people: readonly Named[], selfUserId: string | null): string {
+  // The unsigned sender marker is never a person, not even this user (notifications, previews, search).
+  if (userId === UNSIGNED_SENDER_USER) return UNVERIFIED_SENDER;
   if (userId === selfUserId) return 'You';
   const name = cleanName(people.find((m) => m.userId === userId)?.displayName ?? '');
   return name === '' ? UNKNOWN_PERSON : name;

@@ -11,9 +11,12 @@ import type { TimelineItem } from '../../../common/messaging/timelineItem';
 import type { MembershipLine } from './membershipLines';
 import { messageText } from './messageText';
 import { TRUST_SENTENCES } from './uiError';
-import { nameOf, type Named } from './people';
+import { nameOf, UNVERIFIED_SENDER, type Named } from './people';
+import { isUnsignedSender } from '../../../common/protocol/pubnub/stock';
 import type { OutboxEntryView } from '../../../common/ipc/schemas/outbox';
 import { queuedStatus } from './outboxRows';
+
+export { UNVERIFIED_SENDER } from './people';
 
 /** `unreadable`: sent, but no other member has a device that can read it ("No device can read this yet"). */
 export type DeliveryLabel = 'sending' | 'sent' | 'read' | 'failed' | 'unreadable';
@@ -71,6 +74,8 @@ export type TimelineRow =
       readonly versions?: readonly string[];
       /** Deleted for everyone by its author: "This message was deleted", no text. */
       readonly deleted?: boolean;
+      /** From a stock PubNub SDK client (docs/messaging.md "Stock PubNub SDK clients"): not signed, sender unknown. */
+      readonly unsigned?: boolean;
     }
   | { readonly kind: 'pending'; readonly key: string; readonly text: string }
   | { readonly kind: 'rejected'; readonly key: string; readonly text: string; readonly code: string }
@@ -89,7 +94,8 @@ export function rejectedText(code: string): string {
 export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId: string | null): TimelineRow {
   switch (item.kind) {
     case 'message': {
-      const mine = item.senderUser === selfUserId;
+      const unsigned = isUnsignedSender(item);
+      const mine = !unsigned && item.senderUser === selfUserId;
       // By name, not by arrival: the line reads the same however the receipts raced.
       const readBy = item.readBy
         .filter((u) => u !== selfUserId)
@@ -102,9 +108,10 @@ export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId:
         messageId: item.id,
         timetoken: item.timetoken,
         senderId: item.senderUser,
-        author: nameOf(item.senderUser, members, selfUserId),
-        avatarName: nameOf(item.senderUser, members, null),
+        author: unsigned ? UNVERIFIED_SENDER : nameOf(item.senderUser, members, selfUserId),
+        avatarName: unsigned ? UNVERIFIED_SENDER : nameOf(item.senderUser, members, null),
         mine,
+        ...(unsigned ? { unsigned: true } : {}),
         text: item.deleted === true ? '' : messageText(item.message),
         sentAt: item.message.sentAt,
         ...(item.replyTo === undefined || item.deleted === true
@@ -116,7 +123,7 @@ export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId:
                   ? {}
                   : {
                       ...(item.replyTo.original.timetoken === undefined ? {} : { timetoken: item.replyTo.original.timetoken }),
-                      author: nameOf(item.replyTo.original.senderUser, members, selfUserId),
+                      author: isUnsignedSender(item.replyTo.original) ? UNVERIFIED_SENDER : nameOf(item.replyTo.original.senderUser, members, selfUserId),
                       text: item.replyTo.original.text,
                     }),
               },

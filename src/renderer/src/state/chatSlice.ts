@@ -79,6 +79,12 @@ export interface ChatSlice {
   keepDraft(id: ConversationId, text: string): Promise<void>;
   sendDraft(id: ConversationId): Promise<void>;
   /**
+   * Sends the draft in the stock PubNub SDK's format, NOT signed (docs/messaging.md "Stock PubNub SDK
+   * clients"): only when the user asks, with the organisation's `stockSdkCompat` policy on (main checks it).
+   * The draft is kept when main refuses; the message shows when it comes back from the relay.
+   */
+  sendDraftUnsigned(id: ConversationId): Promise<void>;
+  /**
    * Sends `text` to another conversation as a new message of this user, labelled "Forwarded" in this
    * window only (no protocol change: the recipients see an ordinary message). True once it is sent or queued.
    */
@@ -149,7 +155,7 @@ export const REVEAL_MAX = 2_000;
 
 /** The bridge calls of main's offline queue. */
 export type OutboxBridge = Pick<BridgeClient, 'queueMessage' | 'listOutbox' | 'retryQueued' | 'deleteQueued'> &
-  Partial<Pick<BridgeClient, 'conversationReaders' | 'messageVersions' | 'saveDraft' | 'listDrafts'>>;
+  Partial<Pick<BridgeClient, 'conversationReaders' | 'messageVersions' | 'saveDraft' | 'listDrafts' | 'sendStockMessage'>>;
 
 export const initialChatState: ChatSlice['chat'] = {
   status: 'off',
@@ -351,6 +357,21 @@ export function createChatSlice(
       setDraft(id, text) {
         patch({ drafts: { ...get().chat.drafts, [id]: text } });
         if (port !== null) void port.setTyping(id, text.trim().length > 0).catch(() => {});
+      },
+      async sendDraftUnsigned(id) {
+        const text = sendableDraft(get().chat.drafts[id] ?? '');
+        if (text === null) return;
+        if (bridge?.sendStockMessage === undefined) {
+          patch({ error: { code: 'bridge_unavailable', message: 'Sending unsigned is not available in this window.' } });
+          return;
+        }
+        try {
+          await bridge.sendStockMessage(id, text);
+          patch({ drafts: { ...get().chat.drafts, [id]: '' } });
+          if (port !== null) void port.catchUp(id).catch(() => {});
+        } catch (e) {
+          patch({ error: toUiError(e) });
+        }
       },
       async sendDraft(id) {
         const text = sendableDraft(get().chat.drafts[id] ?? '');
