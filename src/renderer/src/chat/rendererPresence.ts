@@ -67,16 +67,20 @@ export function startRendererPresence(deps: {
     },
   });
   const announce = () => feed.setStatus({ availability, text }).catch((e: unknown) => console.warn('presence status not sent', e));
-  const stopActivity = watchActivity({
-    target: window,
-    isHidden: () => document.visibilityState === 'hidden',
-    now: () => Date.now(),
-    awayAfterMs: deps.config.awayAfterSeconds * 1000,
-    onChange: (next) => {
-      availability = next;
-      void announce();
-    },
-  });
+  // A host with no page (the renderer's pipeline run in Node by tests) has no input to watch: it stays online.
+  const stopActivity =
+    typeof window === 'undefined' || typeof document === 'undefined'
+      ? () => undefined
+      : watchActivity({
+          target: window,
+          isHidden: () => document.visibilityState === 'hidden',
+          now: () => Date.now(),
+          awayAfterMs: deps.config.awayAfterSeconds * 1000,
+          onChange: (next) => {
+            availability = next;
+            void announce();
+          },
+        });
   void announce();
   return {
     watch: (conversations) => feed.watch(conversations),
