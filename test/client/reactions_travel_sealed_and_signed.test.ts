@@ -2,7 +2,7 @@
  * Scenarios (docs/protocol.md §7.7 `reaction`, docs/messaging.md §Receipts and reactions): through the real
  * relay with tokens enforced and the real key service, Bob's reaction travels as a sealed, signed `reaction`
  * envelope — no emoji and no clear message action on the relay — and Alice sees it attributed to Bob, then
- * its removal; it is never an item, never unread. Then the attacks, each refused and changing nothing:
+ * its removal; it is never an item, never unread; his add replayed after his remove changes nothing. Then the attacks, each refused and changing nothing:
  * - Mallory seals a reaction whose header names Bob's device but signs it with her own key: `bad_signature`;
  *   her genuinely signed reaction counts as hers (the verified sender decides, not what anyone claims);
  * - Mallory adds a clear `reaction` message action through the SDK with her own token: not shown;
@@ -84,6 +84,10 @@ describe('reactions travel sealed and signed', () => {
     // Bob removes it.
     await bm.unreact(id, hello.timetoken!, '👍🏽');
     await waitFor('alice sees the removal', () => reactionsOn(am, id, 'hello').length === 0);
+    // Mallory replays Bob's (genuinely signed) add after his remove: the newer (sentAt, id) decides, it stays removed.
+    const replayedAdd = String((await raw.publish({ channel, message: reactionEntries[0]!.message, storeInHistory: true })).timetoken);
+    await waitFor('alice received the replay', () => BigInt(am.view(id).lastTimetoken ?? '0') >= BigInt(replayedAdd));
+    expect(reactionsOn(am, id, 'hello')).toEqual([]);
 
     // Attack 1: Mallory's envelope names Bob's device but is signed with her own key.
     const m = signedInOf(mallory);
