@@ -16,7 +16,6 @@ export { isReactionValue, MAX_REACTION_LENGTH } from '../protocol/chatAction';
 /** An actor (a PubNub user id): a user id's characters, bounded. */
 const ACTOR = /^[A-Za-z0-9_-]{1,64}$/;
 
-
 /**
  * Why an action cannot be kept in the local store (null when it can): only `reaction`/<a reaction value> and
  * `receipt`/`read`, with well-formed timetokens and actor. The store in main checks the same.

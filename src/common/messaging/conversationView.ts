@@ -236,7 +236,9 @@ function messageItem(
   ctx: ViewContext,
 ): MessageItem {
   const reactions: Reaction[] =
-    timetoken === undefined ? [] : annotations.reactions(timetoken).map((r) => ({ value: r.value, actors: r.actors, mine: r.actors.includes(ctx.self.userId) }));
+    timetoken === undefined
+      ? []
+      : annotations.reactions(timetoken).map((r) => ({ value: r.value, actors: r.actors, mine: r.actors.includes(ctx.self.userId) }));
   const readBy =
     timetoken === undefined
       ? []

@@ -21,7 +21,7 @@ const actions: { name: string; id: MessageId; sentAt: number; action: ChatAction
   { name: 'edit', id: 'msg-vector-0102' as MessageId, sentAt: 1_735_689_802_000, action: { kind: 'edit', target: original, text: 'Hello Bob! (edited)' } },
   { name: 'delete', id: 'msg-vector-0103' as MessageId, sentAt: 1_735_689_803_000, action: { kind: 'delete', target: original } },
   {
-    name: "reaction added by mallory (any member may react to any message)",
+    name: 'reaction added by mallory (any member may react to any message)',
     id: 'msg-vector-0104' as MessageId,
     sentAt: 1_735_689_805_000,
     action: { kind: 'reaction', target: original, value: '👍🏽', op: 'add' },
