@@ -40,7 +40,7 @@ const ctx = {
 async function receive(envelope: unknown) {
   const opened = await openEnvelope(provider, envelope, ctx);
   const action = decodeChatAction(opened.header.type, opened.message);
-  if (action !== undefined && action.kind !== 'reply') checkAuthor(action, userOf(opened.header.senderDevice)!, v.author.userId as UserId);
+  if (action?.kind === 'edit' || action?.kind === 'delete') checkAuthor(action, userOf(opened.header.senderDevice)!, v.author.userId as UserId);
   return { opened, action };
 }
 

@@ -1,6 +1,6 @@
 /**
- * Scenario: Bob reacts to Alice's message and marks the conversation read (PubNub message actions
- * `reaction`/<emoji> and `receipt`/`read`). Alice sees the reaction and that Bob read up to there, live;
+ * Scenario: Bob reacts to Alice's message (a sealed `reaction` envelope, docs/protocol.md §7.7) and marks the
+ * conversation read (the PubNub message action `receipt`/`read`). Alice sees the reaction and that Bob read up to there, live;
  * Bob removes his reaction and Alice sees that too; a restarted Alice gets both back from history.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -166,11 +166,11 @@ export function texts(p: Participant, conversationId: ConversationId): string[] 
 }
 
 /**
- * The contract's `sealMessage` / `openMessage` handlers done by a participant's real test device, for the
+ * The contract's `sealMessage` / `sealChatAction` / `openMessage` handlers done by a participant's real test device, for the
  * renderer scenarios that run the real dispatcher without the client core (binary bodies are refused, as
  * the renderer shows text only).
  */
-export function participantSealing(p: Participant): Pick<Handlers, 'sealMessage' | 'openMessage' | 'openMessages'> {
+export function participantSealing(p: Participant): Pick<Handlers, 'sealMessage' | 'sealChatAction' | 'openMessage' | 'openMessages'> {
   const open = async (id: ConversationId, envelope: unknown): Promise<OpenOutcomeView> => {
     const outcome = await p.crypto.open(id, envelope);
     if (outcome.kind !== 'ok') return outcome;
@@ -179,6 +179,8 @@ export function participantSealing(p: Participant): Pick<Handlers, 'sealMessage'
   };
   return {
     sealMessage: async (id, plaintext) => (await p.crypto.seal(id, plaintext as MessagePlaintext)) as Record<string, unknown>,
+    // Replies, edits, deletes and reactions (docs/protocol.md §7.7), sealed as their own envelope type.
+    sealChatAction: async (id, plaintext, type) => (await p.crypto.seal(id, plaintext as MessagePlaintext, type)) as Record<string, unknown>,
     openMessage: open,
     openMessages: (id, envelopes) => Promise.all(envelopes.map((envelope) => open(id, envelope))),
   };

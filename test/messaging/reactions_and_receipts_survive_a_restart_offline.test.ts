@@ -185,9 +185,9 @@ describe('reactions and receipts survive a restart offline', { timeout: 60_000 }
       failed: (_, error) => failures.push(error),
       disposed: () => false,
     });
-    // Learned in the same turn: one batch for both messages.
-    const more = { messageTimetoken: flooded, type: 'reaction', value: 'one-more', actor: 'user-mallory', actionTimetoken: String(BigInt(flooded) + 999n) };
-    const thumbs = { messageTimetoken: calm, type: 'reaction', value: '👍', actor: 'user-alice', actionTimetoken: String(BigInt(calm) + 1n) };
+    // Learned in the same turn: one batch for both messages (read receipts: the clear actions a session applies).
+    const more = { messageTimetoken: flooded, type: 'receipt', value: 'read', actor: 'user-mallory', actionTimetoken: String(BigInt(flooded) + 999n) };
+    const thumbs = { messageTimetoken: calm, type: 'receipt', value: 'read', actor: 'user-alice', actionTimetoken: String(BigInt(calm) + 1n) };
     expect(session.applyAction('added', more)).toBe(true);
     expect(session.applyAction('added', thumbs)).toBe(true);
     await session.flush();

@@ -8,6 +8,7 @@ import { Emitter } from '../../src/common/events/emitter';
 import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
 import type { MessageCrypto, OpenOutcome } from '../../src/common/messaging/ports';
 import { verifyDeviceCertificate, type DeviceCertificate } from '../../src/common/protocol/deviceCertificate';
+import { decodeChatAction, type ChatActionType } from '../../src/common/protocol/chatAction';
 import { openEnvelope, sealEnvelope } from '../../src/common/protocol/envelopeSeal';
 import { isProtocolError, UnknownKeyVersionError } from '../../src/common/protocol/errors';
 import { unwrapKey, wrapKey, type KeyWrap } from '../../src/common/protocol/keyWrap';
@@ -61,10 +62,12 @@ export class TestDeviceCrypto implements MessageCrypto {
     return versions.length === 0 ? undefined : Math.max(...versions);
   }
 
-  async seal(conversationId: ConversationId, plaintext: MessagePlaintext): Promise<unknown> {
+  async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType): Promise<unknown> {
     const version = this.currentVersion(conversationId);
     if (version === undefined) throw new UnknownKeyVersionError(`no key for ${conversationId}`);
+    if (type !== undefined) decodeChatAction(type, plaintext);
     return sealEnvelope(provider, {
+      ...(type === undefined ? {} : { type }),
       conversationId,
       keyVersion: version,
       key: this.keys.get(conversationId)?.get(version) as Uint8Array,
@@ -85,7 +88,9 @@ export class TestDeviceCrypto implements MessageCrypto {
       });
       const senderDevice = opened.header.senderDevice;
       const senderUser = members?.get(senderDevice)?.userId as UserId;
-      return { kind: 'ok', plaintext: opened.message, senderDevice, senderUser, keyVersion: opened.header.keyVersion };
+      // A chat action (§7.7, e.g. a reaction): its body is checked once the signature verified, as the client does.
+      const chat = decodeChatAction(opened.header.type, opened.message);
+      return { kind: 'ok', plaintext: opened.message, senderDevice, senderUser, keyVersion: opened.header.keyVersion, ...(chat === undefined ? {} : { chat }) };
     } catch (error) {
       if (error instanceof UnknownKeyVersionError) {
         this.pendingOpens += 1;

@@ -281,7 +281,9 @@ export class LocalStore {
         messages.forEach((m, i) => {
           const o = m.outcome;
           const opened = o.kind === 'ok';
-          if (o.kind === 'ok' && o.chat !== undefined && o.chat.kind !== 'reply') {
+          // A reaction is kept as an annotation of its target (keepActions), never as a row.
+          if (o.kind === 'ok' && o.chat?.kind === 'reaction') return;
+          if (o.kind === 'ok' && (o.chat?.kind === 'edit' || o.chat?.kind === 'delete')) {
             const row = {
               conversationId: m.conversationId,
               timetoken: m.timetoken,

@@ -1,10 +1,10 @@
 /**
- * Read receipts and reactions on the wire (docs/messaging.md §Receipts and reactions): PubNub message
- * actions `receipt`/`read` and `reaction`/<emoji> added to or removed from a message timetoken. The local
- * annotations change as soon as the transport confirms, and again (idempotently) when the live action event
- * arrives. A duplicate add (409) or a removal of something already gone (404) counts as done.
+ * Read receipts on the wire (docs/messaging.md §Receipts and reactions): the PubNub message action
+ * `receipt`/`read` added to a message timetoken, in clear. The local annotations change as soon as the
+ * transport confirms, and again (idempotently) when the live action event arrives. A duplicate add (409)
+ * counts as done. Reactions are sealed `reaction` envelopes (chatActions.ts, docs/protocol.md §7.7).
  */
-import { isReactionValue, MAX_REACTION_LENGTH, READ_VALUE, RECEIPT_ACTION, REACTION_ACTION } from './annotations';
+import { isReactionValue, MAX_REACTION_LENGTH, READ_VALUE, RECEIPT_ACTION } from './annotations';
 import type { ConversationSession } from './conversationSession';
 import { InvalidInputError, TransportError } from './errors';
 import { classifyFailure, type PubNubClient } from './transport';
@@ -25,26 +25,6 @@ export async function markRead(session: ConversationSession, messageTimetoken: s
   await add(session, messageTimetoken, RECEIPT_ACTION, READ_VALUE, deps);
 }
 
-/** Adds this user's reaction to a message. */
-export async function react(session: ConversationSession, messageTimetoken: string, value: string, deps: AnnotateDeps): Promise<void> {
-  checkReaction(value);
-  if (session.annotations.find(messageTimetoken, REACTION_ACTION, value, deps.pubnub.getUserId()) !== undefined) return;
-  await add(session, messageTimetoken, REACTION_ACTION, value, deps);
-}
-
-/** Removes this user's reaction from a message. */
-export async function unreact(session: ConversationSession, messageTimetoken: string, value: string, deps: AnnotateDeps): Promise<void> {
-  checkReaction(value);
-  const action = session.annotations.find(messageTimetoken, REACTION_ACTION, value, deps.pubnub.getUserId());
-  if (action === undefined) return;
-  try {
-    await deps.pubnub.removeMessageAction({ channel: session.channel, messageTimetoken, actionTimetoken: action.actionTimetoken });
-  } catch (error) {
-    if (statusCode(error) !== 404) throw actionError(error, 'remove a reaction');
-  }
-  if (session.applyAction('removed', action)) deps.changed(session);
-}
-
 async function add(session: ConversationSession, messageTimetoken: string, type: string, value: string, deps: AnnotateDeps): Promise<void> {
   try {
     const response = await deps.pubnub.addMessageAction({ channel: session.channel, messageTimetoken, action: { type, value } });
@@ -62,7 +42,8 @@ async function add(session: ConversationSession, messageTimetoken: string, type:
   }
 }
 
-function checkReaction(value: unknown): void {
+/** InvalidInputError unless `value` is a reaction value (an emoji or short code). */
+export function checkReaction(value: unknown): void {
   if (!isReactionValue(value)) {
     throw new InvalidInputError(`a reaction is 1-${MAX_REACTION_LENGTH} characters without spaces or control characters`);
   }

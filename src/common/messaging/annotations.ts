@@ -5,22 +5,16 @@
  * by its action timetoken; a removed one stays removed even if an older history page still lists it.
  * A read receipt on a message means "read up to here": it covers every earlier message too.
  */
-import { isWellFormedUnicode } from '../encoding/utf8';
+import { isReactionValue, MAX_REACTION_LENGTH } from '../protocol/chatAction';
 import { compareTimetokens, isTimetoken } from './timetoken';
 
 export const REACTION_ACTION = 'reaction';
 export const RECEIPT_ACTION = 'receipt';
 export const READ_VALUE = 'read';
 
-/** Longest reaction value accepted (an emoji sequence or a short code). */
-export const MAX_REACTION_LENGTH = 64;
+export { isReactionValue, MAX_REACTION_LENGTH } from '../protocol/chatAction';
 /** An actor (a PubNub user id): a user id's characters, bounded. */
 const ACTOR = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** A reaction value this app sends and keeps: 1-64 characters, well-formed, no spaces or control characters. */
-export function isReactionValue(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_REACTION_LENGTH && isWellFormedUnicode(value) && !/[\p{Cc}\s]/u.test(value);
-}
 
 /**
  * Why an action cannot be kept in the local store (null when it can): only `reaction`/<a reaction value> and

@@ -1,11 +1,12 @@
 /**
- * Sending replies, edits and deletes for everyone (docs/messaging.md §Replies, edits and deletes;
+ * Sending replies, edits, deletes for everyone and reactions (docs/messaging.md §Replies, edits and deletes;
  * docs/protocol.md §7.7). A reply is a send like a message (an outgoing item with a delivery state) sealed as
  * a `reply` envelope. An edit or a delete is sealed as its own envelope type and published; then it is
  * ingested at its timetoken like any received envelope, so it is opened (and, in the desktop, kept in main's
  * store) by the same verified path as everyone else's copy, and the live echo is a duplicate. Only the
  * author's own messages can be edited or deleted: anything else is `NotAuthorError` here, before anything is
- * sealed — and every receiver refuses it again anyway.
+ * sealed — and every receiver refuses it again anyway. A reaction (to anyone's message) is published the
+ * same way as a `reaction` envelope.
  */
 import type PubNub from 'pubnub';
 import type { MessageId, UserId } from '../ids';
@@ -45,10 +46,17 @@ export function ownMessage(items: readonly { kind: string }[], target: MessageId
   return item;
 }
 
-/** Seals and publishes an edit or delete, then ingests it at its timetoken; resolves with the timetoken. */
+/** The message at `timetoken` (any sender's: anyone may react to it); UnknownMessageError when there is none. */
+export function messageAt(items: readonly { kind: string }[], timetoken: string): MessageItem {
+  const item = items.find((i): i is MessageItem => i.kind === 'message' && (i as MessageItem).timetoken === timetoken);
+  if (item === undefined || item.deleted === true) throw new UnknownMessageError(`no message at ${timetoken} to react to`);
+  return item;
+}
+
+/** Seals and publishes an edit, a delete or a reaction, then ingests it at its timetoken; resolves with the timetoken. */
 export async function publishAction(
   session: ConversationSession,
-  action: Extract<ChatAction, { kind: 'edit' | 'delete' }>,
+  action: Extract<ChatAction, { kind: 'edit' | 'delete' | 'reaction' }>,
   plaintext: MessagePlaintext,
   deps: ChatActionDeps,
 ): Promise<string> {
@@ -59,7 +67,8 @@ export async function publishAction(
     timetoken = timetokenOf(response.timetoken);
   } catch (error) {
     const failure = classifyFailure(error);
-    throw new TransportError('action_failed', failure.code, `cannot ${action.kind} message ${action.target}: ${failure.message}`);
+    const what = action.kind === 'reaction' ? `${action.op === 'add' ? 'add' : 'remove'} a reaction on` : action.kind;
+    throw new TransportError('action_failed', failure.code, `cannot ${what} message ${action.target}: ${failure.message}`);
   }
   await session.ingest({ timetoken, publisher: deps.pubnub.getUserId(), message: envelope });
   deps.changed(session);

@@ -8,8 +8,9 @@
  * the oldest item. Catch-ups and scroll-backs are serialized per conversation.
  */
 import { conversationPubnubChannel } from '../pubnubChannels';
-import type { ConversationId } from '../ids';
-import { Annotations, unstorableReason, type ActionChange, type ActionEvent, type HistoryActions } from './annotations';
+import type { ConversationId, MessageId, UserId } from '../ids';
+import { isNewerEdit } from '../protocol/chatAction';
+import { Annotations, REACTION_ACTION, unstorableReason, type ActionChange, type ActionEvent, type HistoryActions } from './annotations';
 import { MessagingError, TransportError } from './errors';
 import type { CursorStore, MessageCrypto, OpenOutcome, StoredEntry, StoredHistory } from './ports';
 import { Timeline, type ReceivedRecord } from './timeline';
@@ -42,6 +43,17 @@ export interface SessionDeps {
   readonly self?: string;
 }
 
+/** One opened `reaction` envelope (docs/protocol.md §7.7), by its own id. */
+interface ReactionRecord {
+  readonly timetoken: string;
+  readonly id: string;
+  readonly sentAt: number;
+  /** The verified sender user: the reaction's actor. */
+  readonly senderUser: UserId;
+  readonly value: string;
+  readonly op: 'add' | 'remove';
+}
+
 /** An envelope as it arrives, from history or live. */
 export type Arrival = Pick<HistoryEntry, 'timetoken' | 'publisher' | 'message'>;
 
@@ -68,6 +80,8 @@ export class ConversationSession {
   /** Action changes waiting to be kept in the host's store (action id → change; a removal replaces an add). */
   private readonly toKeep = new Map<string, ActionChange>();
   private keeping: Promise<void> | undefined;
+  /** Opened reaction envelopes by the message id they target (action id → record; a replay is kept once). */
+  private readonly reactionsByTarget = new Map<MessageId, Map<string, ReactionRecord>>();
 
   constructor(
     readonly id: ConversationId,
@@ -94,11 +108,13 @@ export class ConversationSession {
   }
 
   /**
-   * A reaction or receipt learned (live event, history page, or this user's own): into the annotations and,
-   * when it changed them, into the host's store (batched; a store failure is reported, messaging goes on).
-   * False when it changed nothing.
+   * A read receipt learned as a clear message action (live event or this user's own): into the annotations
+   * and, when it changed them, into the host's store (batched; a store failure is reported, messaging goes
+   * on). False when it changed nothing. A clear `reaction` action is ignored: reactions travel as sealed
+   * `reaction` envelopes (docs/protocol.md §7.7), and anyone who may publish could put any user id on a clear one.
    */
   applyAction(event: 'added' | 'removed', action: ActionEvent): boolean {
+    if (action.type === REACTION_ACTION) return false;
     if (!this.annotations.apply(event, action)) return false;
     this.keep([{ event, action }]);
     return true;
@@ -216,6 +232,7 @@ export class ConversationSession {
       const record = this.timeline.claim(timetokenOf(entry.timetoken), undefined, null);
       if (record === undefined) continue;
       this.timeline.settle(record, entry.outcome);
+      this.applyReactions(entry.outcome, record.timetoken);
       added += 1;
     }
     return added;
@@ -236,6 +253,7 @@ export class ConversationSession {
     for (const [type, values] of Object.entries(actions)) {
       for (const [value, list] of Object.entries(values)) {
         for (const a of list) {
+          if (type === REACTION_ACTION) continue; // clear reactions are not shown (applyAction)
           const action = { messageTimetoken, type, value, actor: a.uuid, actionTimetoken: a.actionTimetoken };
           if (this.annotations.apply('added', action)) changes.push({ event: 'added', action });
         }
@@ -309,11 +327,66 @@ export class ConversationSession {
       this.timeline.settle(record, outcome);
       if (waited) this.persistCursor();
       this.scrubDeleted(outcome);
+      this.applyReactions(outcome, record.timetoken);
       // Actions learned before the message was opened (and stored) are kept now that the store holds it.
       if (outcome.kind !== 'pending') this.keep(this.annotations.known(record.timetoken));
       this.deps.changed(this.id);
       return;
     }
+  }
+
+  /**
+   * A `reaction` envelope (docs/protocol.md §7.7), or a message its earlier reactions wait for, into the
+   * annotations: a reaction by its verified sender user on the target message's timetoken, whose action
+   * timetoken is the reaction envelope's. Of one user's reactions with one value on one message, the newest
+   * (sentAt, id) decides (`isNewerEdit`): an `add` stands unless a newer `remove` exists, so arrival order and
+   * replays change nothing. A reaction whose target is not here (yet, or in another conversation) shows nothing.
+   */
+  private applyReactions(outcome: OpenOutcome, timetoken: string): void {
+    if (outcome.kind !== 'ok') return;
+    const chat = outcome.chat;
+    let target: MessageId = outcome.plaintext.id;
+    if (chat?.kind === 'reaction') {
+      target = chat.target;
+      const records = this.reactionsByTarget.get(target) ?? new Map<string, ReactionRecord>();
+      if (!records.has(outcome.plaintext.id)) {
+        records.set(outcome.plaintext.id, {
+          timetoken,
+          id: outcome.plaintext.id,
+          sentAt: outcome.plaintext.sentAt,
+          senderUser: outcome.senderUser,
+          value: chat.value,
+          op: chat.op,
+        });
+      }
+      this.reactionsByTarget.set(target, records);
+    } else if (chat !== undefined && chat.kind !== 'reply') return;
+    const records = [...(this.reactionsByTarget.get(target)?.values() ?? [])];
+    if (records.length === 0) return;
+    const messageTimetoken = this.messageTimetoken(target);
+    if (messageTimetoken === undefined) return;
+    const changes: ActionChange[] = [];
+    for (const r of records) {
+      if (r.op !== 'add') continue;
+      const undone = records.some((o) => o.op === 'remove' && o.senderUser === r.senderUser && o.value === r.value && isNewerEdit(o, r));
+      const event = undone ? 'removed' : 'added';
+      const action: ActionEvent = { messageTimetoken, type: REACTION_ACTION, value: r.value, actor: r.senderUser, actionTimetoken: r.timetoken };
+      if (this.annotations.apply(event, action)) changes.push({ event, action });
+    }
+    this.keep(changes);
+  }
+
+  /** The timetoken of message `id` (a message or a reply, received or this user's acknowledged send). */
+  private messageTimetoken(id: MessageId): string | undefined {
+    for (const entry of this.timeline.entries()) {
+      if (entry.kind === 'outgoing') {
+        if (entry.record.plaintext.id === id && entry.record.timetoken !== undefined) return entry.record.timetoken;
+        continue;
+      }
+      const o = entry.record.outcome;
+      if (o?.kind === 'ok' && o.plaintext.id === id && (o.chat === undefined || o.chat.kind === 'reply')) return entry.record.timetoken;
+    }
+    return undefined;
   }
 
   /** A delete for everyone: the text of its target (when by the same author) leaves memory too. */

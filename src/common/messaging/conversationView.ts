@@ -78,6 +78,7 @@ export function buildItems(timeline: Timeline, annotations: Annotations, ctx: Vi
   const ledger = new ChatLedger();
   const authors = new Map<MessageId, UserId>();
   for (const entry of entries) {
+    if (isReaction(entry)) continue;
     if (entry.kind === 'outgoing') authors.set(entry.record.plaintext.id, ctx.self.userId);
     const record = chatRecordOf(entry);
     if (record !== undefined) ledger.add(record);
@@ -87,6 +88,8 @@ export function buildItems(timeline: Timeline, annotations: Annotations, ctx: Vi
   const byId = new Map<MessageId, MessageItem>();
   let maxVersion: number | undefined;
   for (const entry of entries) {
+    // A reaction is not an item either: it is in the annotations (conversationSession.ts), never unread.
+    if (isReaction(entry)) continue;
     const action = chatRecordOf(entry);
     if (action !== undefined) {
       // An edit or delete of someone else's message is refused (not_author) and shown as such; one whose
@@ -131,11 +134,16 @@ export function buildItems(timeline: Timeline, annotations: Annotations, ctx: Vi
   });
 }
 
+/** True for a received, opened `reaction` envelope. */
+function isReaction(entry: TimelineEntry): boolean {
+  return entry.kind === 'received' && entry.record.outcome?.kind === 'ok' && entry.record.outcome.chat?.kind === 'reaction';
+}
+
 /** The edit or delete an entry carries (a received, opened `edit` / `delete` envelope). */
 function chatRecordOf(entry: TimelineEntry): ChatRecord | undefined {
   if (entry.kind !== 'received') return undefined;
   const outcome = entry.record.outcome;
-  if (outcome?.kind !== 'ok' || outcome.chat === undefined || outcome.chat.kind === 'reply') return undefined;
+  if (outcome?.kind !== 'ok' || outcome.chat === undefined || outcome.chat.kind === 'reply' || outcome.chat.kind === 'reaction') return undefined;
   return {
     timetoken: entry.record.timetoken,
     id: outcome.plaintext.id,
@@ -228,7 +236,9 @@ function messageItem(
   ctx: ViewContext,
 ): MessageItem {
   const reactions: Reaction[] =
-    timetoken === undefined ? [] : annotations.reactions(timetoken).map((r) => ({ value: r.value, actors: r.actors, mine: r.actors.includes(ctx.actor) }));
+    timetoken === undefined
+      ? []
+      : annotations.reactions(timetoken).map((r) => ({ value: r.value, actors: r.actors, mine: r.actors.includes(ctx.self.userId) }));
   const readBy =
     timetoken === undefined
       ? []

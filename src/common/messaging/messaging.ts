@@ -9,6 +9,7 @@
 import type PubNub from 'pubnub';
 import { ConversationIdSchema, newMessageId, type ConversationId, type MessageId } from '../ids';
 import * as annotate from './annotate';
+import { REACTION_ACTION } from './annotations';
 import * as chat from './chatActions';
 import { handleStatus, routeAction, routeMessage, routeSignal } from './events';
 import { ConversationSession } from './conversationSession';
@@ -188,16 +189,26 @@ export class Messaging {
     if (target !== undefined) await annotate.markRead(session, target, this.annotateDeps());
   }
 
-  /** Adds this user's reaction (an emoji) to a message. */
+  /** Adds this user's reaction (an emoji or short code) to a message: a sealed `reaction` envelope (docs/protocol.md §7.7). */
   async react(conversationId: ConversationId, messageTimetoken: string, value: string): Promise<void> {
-    const session = this.sessionOf(conversationId);
-    return annotate.react(session, timetokenOf(messageTimetoken), value, this.annotateDeps());
+    return this.setReaction(conversationId, messageTimetoken, value, 'add');
   }
 
-  /** Removes this user's reaction from a message. */
+  /** Removes this user's reaction from a message (a `reaction` envelope with `op: "remove"`). */
   async unreact(conversationId: ConversationId, messageTimetoken: string, value: string): Promise<void> {
+    return this.setReaction(conversationId, messageTimetoken, value, 'remove');
+  }
+
+  private async setReaction(conversationId: ConversationId, messageTimetoken: string, value: string, op: 'add' | 'remove'): Promise<void> {
     const session = this.sessionOf(conversationId);
-    return annotate.unreact(session, timetokenOf(messageTimetoken), value, this.annotateDeps());
+    const timetoken = timetokenOf(messageTimetoken);
+    annotate.checkReaction(value);
+    const present = session.annotations.find(timetoken, REACTION_ACTION, value, this.options.self.userId) !== undefined;
+    if (present === (op === 'add')) return;
+    const target = chat.messageAt(this.view(conversationId).items, timetoken).id;
+    const id: MessageId = newMessageId({ randomBytes: this.options.randomBytes });
+    const action = { kind: 'reaction' as const, target, value, op };
+    await chat.publishAction(session, action, chat.actionPlaintext(action, id, this.now()), this.chatDeps());
   }
 
   /** The conversation as the UI shows it; the same object until something changes. */

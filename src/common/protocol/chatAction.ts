@@ -1,15 +1,18 @@
 /**
- * Chat actions (docs/protocol.md §7.7): a reply, an edit and a delete for everyone travel as message
- * envelopes (§7) of their own header `type` — `reply`, `edit`, `delete` — sealed with the conversation key
+ * Chat actions (docs/protocol.md §7.7): a reply, an edit, a delete for everyone and a reaction travel as
+ * message envelopes (§7) of their own header `type` — `reply`, `edit`, `delete`, `reaction` — sealed with the conversation key
  * and signed by the sender device exactly like a message, so the type is inside the AAD and the signature.
  * The inner plaintext (§7.2) is a `json` body of one strict shape per type:
  *   reply  → {"replyTo": <message id>, "text": <1..MAX_CHAT_TEXT characters>}
  *   edit   → {"target": <message id>, "text": <1..MAX_CHAT_TEXT characters>}
  *   delete → {"target": <message id>}
+ *   reaction → {"target": <message id>, "value": <reaction value>, "op": "add" | "remove"}
  * The plaintext's `id` is the action's own id and `sentAt` its (signed) time. An edit or a delete applies
  * only when its verified sender user is the user who sent the target (`checkAuthor`, NotAuthorError);
  * of several edits the one with the greatest (sentAt, id) is the current text, so arrival order, replays and
- * duplicates change nothing (`isNewerEdit`). Delete for me never leaves the device and has no envelope.
+ * duplicates change nothing (`isNewerEdit`). A reaction is any member's: it counts for its verified sender
+ * user, and of one user's reactions with one value on one target the last in timetoken order decides whether
+ * it stands (`add`) or not (`remove`). Delete for me never leaves the device and has no envelope.
  */
 import { z } from 'zod';
 import { isWellFormedUnicode } from '../encoding/utf8';
@@ -20,7 +23,15 @@ import type { MessagePlaintext } from './plaintext';
 import { parseWire } from './wire';
 
 /** The envelope types that carry a chat action. */
-export type ChatActionType = 'reply' | 'edit' | 'delete';
+export type ChatActionType = 'reply' | 'edit' | 'delete' | 'reaction';
+
+/** Longest reaction value (an emoji sequence or a short code), in UTF-16 code units. */
+export const MAX_REACTION_LENGTH = 64;
+
+/** A reaction value: 1-64 characters, well-formed, no spaces or control characters. */
+export function isReactionValue(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_REACTION_LENGTH && isWellFormedUnicode(value) && !/[\p{Cc}\s]/u.test(value);
+}
 
 /** Longest text of a reply or an edit, in UTF-16 code units (a message's limit is the publish size, §7.5). */
 export const MAX_CHAT_TEXT = 20_000;
@@ -29,7 +40,8 @@ export const MAX_CHAT_TEXT = 20_000;
 export type ChatAction =
   | { readonly kind: 'reply'; readonly replyTo: MessageId; readonly text: string }
   | { readonly kind: 'edit'; readonly target: MessageId; readonly text: string }
-  | { readonly kind: 'delete'; readonly target: MessageId };
+  | { readonly kind: 'delete'; readonly target: MessageId }
+  | { readonly kind: 'reaction'; readonly target: MessageId; readonly value: string; readonly op: 'add' | 'remove' };
 
 const Text = z
   .string()
@@ -41,11 +53,16 @@ const BODY_SCHEMAS = {
   reply: z.strictObject({ replyTo: MessageIdSchema, text: Text }),
   edit: z.strictObject({ target: MessageIdSchema, text: Text }),
   delete: z.strictObject({ target: MessageIdSchema }),
+  reaction: z.strictObject({
+    target: MessageIdSchema,
+    value: z.string().refine((v) => isReactionValue(v), `a reaction is 1-${MAX_REACTION_LENGTH} characters without spaces or control characters`),
+    op: z.enum(['add', 'remove']),
+  }),
 } as const;
 
 /** True for the envelope types of §7.7. */
 export function isChatActionType(type: EnvelopeType | string): type is ChatActionType {
-  return type === 'reply' || type === 'edit' || type === 'delete';
+  return type === 'reply' || type === 'edit' || type === 'delete' || type === 'reaction';
 }
 
 /** The `json` body of an action, members in the order the vectors use. */
@@ -57,6 +74,8 @@ function bodyOf(action: ChatAction): Record<string, string> {
       return { target: action.target, text: action.text };
     case 'delete':
       return { target: action.target };
+    case 'reaction':
+      return { target: action.target, value: action.value, op: action.op };
   }
 }
 
@@ -94,6 +113,11 @@ export function decodeChatAction(type: EnvelopeType | string, plaintext: Message
     case 'delete':
       action = { kind: 'delete', target: parseWire(BODY_SCHEMAS.delete, plaintext.body, label).target };
       break;
+    case 'reaction': {
+      const b = parseWire(BODY_SCHEMAS.reaction, plaintext.body, label);
+      action = { kind: 'reaction', target: b.target, value: b.value, op: b.op };
+      break;
+    }
   }
   const target = action.kind === 'reply' ? action.replyTo : action.target;
   if (target === plaintext.id) throw new MalformedError(`${type}: an action cannot name itself`);

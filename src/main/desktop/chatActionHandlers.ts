@@ -1,6 +1,6 @@
 /**
  * The desktop's IPC handlers for replies, edits and deletes (docs/desktop.md "Replies, edits and deletes";
- * docs/protocol.md §7.7): `sealChatAction` seals a reply, an edit or a delete for everyone in main, with the
+ * docs/protocol.md §7.7): `sealChatAction` seals a reply, an edit, a delete for everyone or a reaction in main, with the
  * same body-size and verified-contacts checks as `sealMessage`; `deleteForMe` takes a message's text out of
  * this device's store; `messageVersions` answers the previous versions of an edited message to its author
  * only (`not_author` otherwise); `saveDraft` / `listDrafts` keep the composer's unsent text in the encrypted
@@ -58,7 +58,9 @@ export function chatActionHandlers(deps: ChatActionHandlerDeps): Pick<Required<H
 
 /** Opened messages with what the store applied to them (edited text and version, deleted, deleted for me). */
 export async function withStoredState(client: Client, conversationId: ConversationId, outcomes: readonly OpenOutcomeView[]): Promise<OpenOutcomeView[]> {
-  const ids = outcomes.flatMap((o) => (o.kind === 'ok' && o.chat?.kind !== 'edit' && o.chat?.kind !== 'delete' ? [o.plaintext.id as MessageId] : []));
+  const ids = outcomes.flatMap((o) =>
+    o.kind === 'ok' && o.chat?.kind !== 'edit' && o.chat?.kind !== 'delete' && o.chat?.kind !== 'reaction' ? [o.plaintext.id as MessageId] : [],
+  );
   if (ids.length === 0) return [...outcomes];
   const states = await client.chatStates(conversationId, ids).catch(() => new Map());
   return outcomes.map((o) => {

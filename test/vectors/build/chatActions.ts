@@ -1,5 +1,5 @@
 /**
- * Vectors for chat actions (docs/protocol.md §7.7): a reply, an edit and a delete for everyone sealed as
+ * Vectors for chat actions (docs/protocol.md §7.7): a reply, an edit, a delete for everyone and reactions sealed as
  * envelopes of their own type, and the receiver's decisions — which edit is current, and which actions are
  * refused (`not_author`, `malformed`, and the envelope checks of §7.4 on the new types).
  */
@@ -16,10 +16,24 @@ import { fixedBytes, pairHex, vectorUser } from './fixedKeys';
 const conversationId = 'conv-vector-0001' as ConversationId;
 const original = 'msg-vector-0001' as MessageId;
 
-const actions: { name: string; id: MessageId; sentAt: number; action: ChatAction }[] = [
+const actions: { name: string; id: MessageId; sentAt: number; action: ChatAction; by?: 'mallory' }[] = [
   { name: 'reply', id: 'msg-vector-0101' as MessageId, sentAt: 1_735_689_801_000, action: { kind: 'reply', replyTo: original, text: 'Re: Grüße 👋' } },
   { name: 'edit', id: 'msg-vector-0102' as MessageId, sentAt: 1_735_689_802_000, action: { kind: 'edit', target: original, text: 'Hello Bob! (edited)' } },
   { name: 'delete', id: 'msg-vector-0103' as MessageId, sentAt: 1_735_689_803_000, action: { kind: 'delete', target: original } },
+  {
+    name: 'reaction added by mallory (any member may react to any message)',
+    id: 'msg-vector-0104' as MessageId,
+    sentAt: 1_735_689_805_000,
+    action: { kind: 'reaction', target: original, value: '👍🏽', op: 'add' },
+    by: 'mallory',
+  },
+  {
+    name: 'reaction removed by mallory',
+    id: 'msg-vector-0105' as MessageId,
+    sentAt: 1_735_689_806_000,
+    action: { kind: 'reaction', target: original, value: '👍🏽', op: 'remove' },
+    by: 'mallory',
+  },
 ];
 
 export async function buildChatActionVectors(provider: CryptoProvider) {
@@ -44,7 +58,7 @@ export async function buildChatActionVectors(provider: CryptoProvider) {
   for (const [i, a] of actions.entries()) {
     const plaintext = chatActionPlaintext(a.action, a.id, a.sentAt);
     const nonce = await fixedBytes(provider, `chat/${i}/nonce`, 12);
-    const envelope = await seal(plaintext, a.action.kind, sender, nonce);
+    const envelope = await seal(plaintext, a.action.kind, a.by === 'mallory' ? other : sender, nonce);
     valid.push({
       name: a.name,
       action: a.action,
@@ -57,6 +71,7 @@ export async function buildChatActionVectors(provider: CryptoProvider) {
     });
   }
   const edit = valid[1]!.envelope;
+  const reaction = valid[3]!.envelope;
   // A nonce of its own for every invalid case (never two under one key).
   let count = 0;
   const fresh = () => fixedBytes(provider, `chat/invalid/${count++}/nonce`, 12);
@@ -68,7 +83,7 @@ export async function buildChatActionVectors(provider: CryptoProvider) {
   });
   return {
     description:
-      'Chat actions (§7.7): reply, edit and delete are envelopes (§7) of header type reply/edit/delete with a json body of one strict shape each. Context: the conversation key of version 1, the devices of alice (the author of msg-vector-0001) and mallory, both certified members.',
+      'Chat actions (§7.7): reply, edit, delete and reaction are envelopes (§7) of header type reply/edit/delete/reaction with a json body of one strict shape each. Context: the conversation key of version 1, the devices of alice (the author of msg-vector-0001) and mallory, both certified members.',
     conversationKey: toHex(key),
     devices: [alice, mallory].map((u) => ({ userId: u.userId, deviceId: u.devices[0]!.deviceId, ed25519: pairHex(u.devices[0]!.ed25519) })),
     author: { messageId: original, userId: alice.userId },
@@ -119,6 +134,27 @@ export async function buildChatActionVectors(provider: CryptoProvider) {
           sender,
           await fresh(),
         ),
+        error: 'malformed',
+      },
+      { name: 'header type changed from reaction to message', envelope: { ...reaction, type: 'message' }, error: 'bad_signature' },
+      {
+        name: 'reaction value with a space',
+        envelope: await seal(jsonPlaintext('msg-vector-0207', { target: original, value: 'thumbs up', op: 'add' }), 'reaction', other, await fresh()),
+        error: 'malformed',
+      },
+      {
+        name: 'reaction value of 65 characters',
+        envelope: await seal(jsonPlaintext('msg-vector-0208', { target: original, value: 'x'.repeat(65), op: 'add' }), 'reaction', other, await fresh()),
+        error: 'malformed',
+      },
+      {
+        name: 'reaction with an op other than add or remove',
+        envelope: await seal(jsonPlaintext('msg-vector-0209', { target: original, value: '👍', op: 'toggle' }), 'reaction', other, await fresh()),
+        error: 'malformed',
+      },
+      {
+        name: 'reaction without op',
+        envelope: await seal(jsonPlaintext('msg-vector-0210', { target: original, value: '👍' }), 'reaction', other, await fresh()),
         error: 'malformed',
       },
     ],

@@ -5,15 +5,21 @@
  */
 import { z } from 'zod';
 import { ConversationIdSchema, MessageIdSchema, UserIdSchema } from '../../ids';
-import { MAX_CHAT_TEXT } from '../../protocol/chatAction';
+import { isReactionValue, MAX_CHAT_TEXT } from '../../protocol/chatAction';
 
 const text = z.string().min(1).max(MAX_CHAT_TEXT);
 
-/** The chat action of an opened `reply` / `edit` / `delete` envelope. */
+/** The chat action of an opened `reply` / `edit` / `delete` / `reaction` envelope. */
 export const chatActionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('reply'), replyTo: MessageIdSchema, text }),
   z.strictObject({ kind: z.literal('edit'), target: MessageIdSchema, text }),
   z.strictObject({ kind: z.literal('delete'), target: MessageIdSchema }),
+  z.strictObject({
+    kind: z.literal('reaction'),
+    target: MessageIdSchema,
+    value: z.string().refine((v) => isReactionValue(v)),
+    op: z.enum(['add', 'remove']),
+  }),
 ]);
 
 /** What main's store applied to a message: the current edit's version, deleted for everyone, or for me. */

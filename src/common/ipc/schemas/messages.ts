@@ -36,7 +36,7 @@ export const envelopeJsonSchema = z.record(z.string(), z.unknown()).refine((v) =
 
 export const sealArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema]);
 /** `sealChatAction(conversationId, plaintext, type)`: the plaintext from `chatActionPlaintext`, sealed as `type` (docs/protocol.md §7.7). */
-export const sealChatActionArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema, z.enum(['reply', 'edit', 'delete'])]);
+export const sealChatActionArgsSchema = z.tuple([ConversationIdSchema, bridgePlaintextSchema, z.enum(['reply', 'edit', 'delete', 'reaction'])]);
 /** Where the renderer received an envelope: the relay's timetoken of the publish (17 digits). */
 export const receivedAtSchema = z.strictObject({ timetoken: z.string().regex(/^\d{1,20}$/) });
 

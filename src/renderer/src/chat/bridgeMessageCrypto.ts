@@ -43,7 +43,8 @@ export class BridgeMessageCrypto implements MessageCrypto {
   async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType): Promise<unknown> {
     if (plaintext.type === 'binary') throw new UnsupportedBodyError();
     if (type === undefined) return this.bridge.sealMessage(conversationId, plaintext as BridgePlaintext);
-    if (this.bridge.sealChatAction === undefined) throw new BridgeError('bridge_unavailable', 'replies, edits and deletes are not available in this window');
+    if (this.bridge.sealChatAction === undefined)
+      throw new BridgeError('bridge_unavailable', 'replies, edits, deletes and reactions are not available in this window');
     return this.bridge.sealChatAction(conversationId, plaintext as BridgePlaintext, type);
   }
 
