@@ -112,7 +112,7 @@ async function run(ctx: SectionContext): Promise<SectionOutcome> {
         ...(readable < 5000
           ? {}
           : {
-              missedReason: `the restore call itself took ${Math.round(restoredAt - r0)} ms of it: each of the ${count * VERSIONS} entries is verified (Ed25519), HPKE-opened and re-wrapped to the new device one after another`,
+              missedReason: `the restore call itself took ${Math.round(restoredAt - r0)} ms of it: the ${count * VERSIONS} entries are verified (Ed25519, batched with a worker), HPKE-opened and re-wrapped a page of 500 at a time, then the key ring updates and the restored wraps go back to the key service in requests of 500`,
             }),
       },
       { id: 'backup_all_ms', label: `making the recovery key with ${count * VERSIONS} versions held (all backed up)`, unit: 'ms', value: single(backupAll) },
