@@ -363,7 +363,7 @@ export class ConversationSession {
     } else if (chat !== undefined && chat.kind !== 'reply') return;
     const records = [...(this.reactionsByTarget.get(target)?.values() ?? [])];
     if (records.length === 0) return;
-    const messageTimetoken = this.messageTimetoken(target);
+    const messageTimetoken = this.timeline.messageTimetoken(target);
     if (messageTimetoken === undefined) return;
     const changes: ActionChange[] = [];
     for (const r of records) {
@@ -374,19 +374,6 @@ export class ConversationSession {
       if (this.annotations.apply(event, action)) changes.push({ event, action });
     }
     this.keep(changes);
-  }
-
-  /** The timetoken of message `id` (a message or a reply, received or this user's acknowledged send). */
-  private messageTimetoken(id: MessageId): string | undefined {
-    for (const entry of this.timeline.entries()) {
-      if (entry.kind === 'outgoing') {
-        if (entry.record.plaintext.id === id && entry.record.timetoken !== undefined) return entry.record.timetoken;
-        continue;
-      }
-      const o = entry.record.outcome;
-      if (o?.kind === 'ok' && o.plaintext.id === id && (o.chat === undefined || o.chat.kind === 'reply')) return entry.record.timetoken;
-    }
-    return undefined;
   }
 
   /** A delete for everyone: the text of its target (when by the same author) leaves memory too. */

@@ -120,6 +120,20 @@ export class Timeline {
     this.changes += 1;
   }
 
+  /**
+   * The timetoken message `id` is shown at — a message or a reply, received or this device's acknowledged
+   * send; undefined for anything else (a chat action's own id, an unacknowledged send). A lookup in the
+   * id index, not a pass over the timeline: every reaction asks it (docs/messaging.md §Reactions).
+   */
+  messageTimetoken(id: MessageId): string | undefined {
+    const own = this.outgoing.get(id);
+    if (own !== undefined) return own.timetoken;
+    const first = this.firstById.get(id);
+    if (first === undefined) return undefined;
+    const o = this.received.get(first)?.outcome;
+    return o?.kind === 'ok' && (o.chat === undefined || o.chat.kind === 'reply') ? first : undefined;
+  }
+
   /** Received envelopes still waiting for a key version (all versions when `keyVersion` is undefined). */
   pending(keyVersion?: number): ReceivedRecord[] {
     return [...this.received.values()].filter((r) => r.outcome?.kind === 'pending' && (keyVersion === undefined || r.outcome.keyVersion === keyVersion));
