@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import PubNub from 'pubnub';
 import { expect } from 'vitest';
 import type { ConversationId } from '../../src/common/ids';
 import type { ConversationView } from '../../src/common/messaging/messaging';
@@ -109,6 +110,21 @@ export async function registered(world: World, label: string): Promise<Client> {
   const client = await newClient(world, `${label}'s device`);
   await client.register({ username: uniqueName(label), password: PASSWORD, displayName: label });
   return client;
+}
+
+/** Registered users on fresh profiles, one after another, in the order of `labels`. */
+export async function registeredAll<const L extends readonly string[]>(world: World, ...labels: L): Promise<{ -readonly [K in keyof L]: Client }> {
+  const out: Client[] = [];
+  for (const label of labels) out.push(await registered(world, label));
+  return out as { -readonly [K in keyof L]: Client };
+}
+
+/** A PubNub client with `client`'s own token: what any member can publish with (the caller destroys it). */
+export async function rawPubnub(world: World, client: Client): Promise<PubNub> {
+  const token = await apiOf(client).request('getPubnubToken');
+  const raw = new PubNub({ subscribeKey: 'sub-c-client', publishKey: 'pub-c-client', userId: client.session().userId, origin: world.relay.origin, ssl: false });
+  raw.setToken(token.token);
+  return raw;
 }
 
 export async function cleanup(): Promise<void> {

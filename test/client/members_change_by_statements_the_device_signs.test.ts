@@ -12,7 +12,7 @@ import { fromBase64Url } from '../../src/common/encoding/base64url';
 import type { ConversationId } from '../../src/common/ids';
 import { extendMembership } from '../../src/common/protocol/membershipChain';
 import { legacyConversation } from '../server/helpers/legacy';
-import { apiOf, cleanup, legacyVersionOne, provider, reads, registered, say, startWorld } from './harness';
+import { apiOf, cleanup, legacyVersionOne, provider, reads, registeredAll, say, startWorld } from './harness';
 
 afterEach(cleanup);
 
@@ -41,12 +41,7 @@ async function verifiedMembers(reader: Client, conversationId: ConversationId) {
 describe('members change by statements the device signs', () => {
   it('create, add, role, remove and leave are signed statements; the verified chain is what the service shows', async () => {
     const world = await startWorld();
-    const [alice, bob, carol, dave] = [
-      await registered(world, 'alice'),
-      await registered(world, 'bob'),
-      await registered(world, 'carol'),
-      await registered(world, 'dave'),
-    ];
+    const [alice, bob, carol, dave] = await registeredAll(world, 'alice', 'bob', 'carol', 'dave');
     const [b, c, d] = [uid(bob), uid(carol), uid(dave)];
     const group = await alice.createConversation({ kind: 'group', name: 'signed', members: [b, c] });
     const id = group.conversationId;
@@ -76,12 +71,7 @@ describe('members change by statements the device signs', () => {
 
   it("a legacy group works as before; an admin's change waits for the owner's device, which migrates it on first use", async () => {
     const world = await startWorld();
-    const [alice, bob, carol, dave] = [
-      await registered(world, 'alice'),
-      await registered(world, 'bob'),
-      await registered(world, 'carol'),
-      await registered(world, 'dave'),
-    ];
+    const [alice, bob, carol, dave] = await registeredAll(world, 'alice', 'bob', 'carol', 'dave');
     const [a, b, c] = [uid(alice), uid(bob), uid(carol)];
     const id = await legacyConversation({ dataDir: world.serviceDir, cleanup: () => undefined }, [
       { userId: a, role: 'owner' },

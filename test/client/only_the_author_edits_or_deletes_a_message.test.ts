@@ -18,8 +18,7 @@ import type { MessageItem } from '../../src/common/messaging/timelineItem';
 import { chatActionPlaintext } from '../../src/common/protocol/chatAction';
 import { sealEnvelope } from '../../src/common/protocol/envelopeSeal';
 import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
-import type { Client } from '../../src/client/client';
-import { apiOf, cleanup, provider, reads, registered, say, signedInOf, startWorld, waitFor, type World } from './harness';
+import { cleanup, provider, rawPubnub, reads, registeredAll, say, signedInOf, startWorld, waitFor } from './harness';
 
 afterEach(cleanup);
 
@@ -33,18 +32,10 @@ function idOf(messaging: Messaging, conversationId: ConversationId, text: string
   return item.id;
 }
 
-/** A PubNub client with `client`'s own token: what any member can publish with. */
-async function rawPubnub(world: World, client: Client): Promise<PubNub> {
-  const token = await apiOf(client).request('getPubnubToken');
-  const raw = new PubNub({ subscribeKey: 'sub-c-client', publishKey: 'pub-c-client', userId: client.session().userId, origin: world.relay.origin, ssl: false });
-  raw.setToken(token.token);
-  return raw;
-}
-
 describe('only the author edits or deletes a message', () => {
   it('a reply, an edit and a delete for everyone reach the other member; forged and replayed ones are refused', async () => {
     const world = await startWorld();
-    const [alice, bob, mallory] = [await registered(world, 'alice'), await registered(world, 'bob'), await registered(world, 'mallory')];
+    const [alice, bob, mallory] = await registeredAll(world, 'alice', 'bob', 'mallory');
     const group = await alice.createConversation({ kind: 'group', name: 'trio', members: [bob.session().userId, mallory.session().userId] });
     const id = group.conversationId;
     await say(alice, id, 'the original');
@@ -120,7 +111,7 @@ describe('only the author edits or deletes a message', () => {
 
   it('a removed member cannot edit her earlier message: the relay refuses the publish and receivers refuse the envelope', async () => {
     const world = await startWorld();
-    const [alice, bob, carol] = [await registered(world, 'alice'), await registered(world, 'bob'), await registered(world, 'carol')];
+    const [alice, bob, carol] = await registeredAll(world, 'alice', 'bob', 'carol');
     const group = await alice.createConversation({ kind: 'group', name: 'trio', members: [bob.session().userId, carol.session().userId] });
     const id = group.conversationId;
     await say(carol, id, 'carol wrote this');

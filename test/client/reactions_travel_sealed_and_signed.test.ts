@@ -21,7 +21,7 @@ import { chatActionPlaintext } from '../../src/common/protocol/chatAction';
 import { sealEnvelope } from '../../src/common/protocol/envelopeSeal';
 import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
 import type { Client } from '../../src/client/client';
-import { apiOf, cleanup, provider, reads, registered, say, signedInOf, startWorld, waitFor, type World } from './harness';
+import { cleanup, provider, rawPubnub, reads, registeredAll, say, signedInOf, startWorld, waitFor } from './harness';
 
 afterEach(cleanup);
 
@@ -35,18 +35,10 @@ function reactionsOn(messaging: Messaging, conversationId: ConversationId, text:
   return [...messageWith(messaging, conversationId, text).reactions];
 }
 
-/** A PubNub client with `client`'s own token: what any member can publish with. */
-async function rawPubnub(world: World, client: Client): Promise<PubNub> {
-  const token = await apiOf(client).request('getPubnubToken');
-  const raw = new PubNub({ subscribeKey: 'sub-c-client', publishKey: 'pub-c-client', userId: client.session().userId, origin: world.relay.origin, ssl: false });
-  raw.setToken(token.token);
-  return raw;
-}
-
 describe('reactions travel sealed and signed', () => {
   it("bob's reaction reaches alice as his; forged, clear and misdirected ones are not shown", async () => {
     const world = await startWorld();
-    const [alice, bob, mallory] = [await registered(world, 'alice'), await registered(world, 'bob'), await registered(world, 'mallory')];
+    const [alice, bob, mallory] = await registeredAll(world, 'alice', 'bob', 'mallory');
     const group = await alice.createConversation({ kind: 'group', name: 'trio', members: [bob.session().userId, mallory.session().userId] });
     const other = await alice.createConversation({ kind: 'group', name: 'elsewhere', members: [bob.session().userId, mallory.session().userId] });
     const id = group.conversationId;
@@ -150,12 +142,7 @@ describe('reactions travel sealed and signed', () => {
 
   it('a removed member and an outsider cannot react: the relay refuses the publish and receivers refuse the envelope', async () => {
     const world = await startWorld();
-    const [alice, bob, carol, dave] = [
-      await registered(world, 'alice'),
-      await registered(world, 'bob'),
-      await registered(world, 'carol'),
-      await registered(world, 'dave'),
-    ];
+    const [alice, bob, carol, dave] = await registeredAll(world, 'alice', 'bob', 'carol', 'dave');
     const group = await alice.createConversation({ kind: 'group', name: 'trio', members: [bob.session().userId, carol.session().userId] });
     const id = group.conversationId;
     await say(alice, id, 'before removal');

@@ -5,14 +5,14 @@
  * side under any version is readable by all members — nothing unreadable.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, reads, registered, say, startWorld } from './harness';
+import { cleanup, reads, registeredAll, say, startWorld } from './harness';
 
 afterEach(cleanup);
 
 describe('two admins rotate at once', () => {
   it('one wins each round, the other retries, and every message stays readable', async () => {
     const world = await startWorld();
-    const [alice, bob, carol] = [await registered(world, 'alice'), await registered(world, 'bob'), await registered(world, 'carol')];
+    const [alice, bob, carol] = await registeredAll(world, 'alice', 'bob', 'carol');
     const group = await alice.createConversation({ kind: 'group', name: 'admins', members: [bob.session().userId, carol.session().userId] });
     const id = group.conversationId;
     await alice.setMemberRole(id, bob.session().userId, 'admin');
@@ -35,12 +35,7 @@ describe('two admins rotate at once', () => {
 
   it('two admins removing two members at once both end in a rotated conversation without them', async () => {
     const world = await startWorld();
-    const [alice, bob, carol, dave] = [
-      await registered(world, 'alice'),
-      await registered(world, 'bob'),
-      await registered(world, 'carol'),
-      await registered(world, 'dave'),
-    ];
+    const [alice, bob, carol, dave] = await registeredAll(world, 'alice', 'bob', 'carol', 'dave');
     const group = await alice.createConversation({
       kind: 'group',
       name: 'four',

@@ -4,37 +4,17 @@
  * code — at the envelope (`bad_signature`), at decoding (`malformed`), or when applied to the author's
  * message (`not_author`, `checkAuthor`); the ordering cases pick the current edit whatever the arrival order.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromHex, toHex } from '../../src/common/encoding/bytes';
-import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
+import type { UserId } from '../../src/common/ids';
 import { ChatLedger } from '../../src/common/messaging/chatLedger';
 import { checkAuthor, decodeChatAction, isNewerEdit } from '../../src/common/protocol/chatAction';
 import type { Envelope } from '../../src/common/protocol/envelope';
-import { openEnvelope, sealEnvelope } from '../../src/common/protocol/envelopeSeal';
-import { encodePlaintext, type MessagePlaintext } from '../../src/common/protocol/plaintext';
+import { openEnvelope } from '../../src/common/protocol/envelopeSeal';
+import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
+import { envelopeVectorFile, type Case } from './envelopeVectorFile';
 import { provider } from './fixtures';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the vector file is untyped JSON, read field by field */
-type Case = Record<string, any>;
-const v = JSON.parse(readFileSync(join(__dirname, '..', 'vectors', 'chat-actions.json'), 'utf8')) as {
-  valid: Case[];
-  invalid: Case[];
-  ordering: Case[];
-} & Case;
-/* eslint-enable @typescript-eslint/no-explicit-any */
-const key = fromHex(v.conversationKey as string);
-const devices = v.devices as { userId: UserId; deviceId: DeviceId; ed25519: { privateKey: string; publicKey: string } }[];
-const userOf = (d: DeviceId) => devices.find((x) => x.deviceId === d)?.userId;
-const ctx = {
-  conversationId: 'conv-vector-0001' as ConversationId,
-  keyForVersion: (n: number) => (n === 1 ? key : undefined),
-  memberSigningKey: (d: DeviceId) => {
-    const device = devices.find((x) => x.deviceId === d);
-    return device === undefined ? undefined : fromHex(device.ed25519.publicKey);
-  },
-};
+const { v, userOf, ctx, expectReseals } = envelopeVectorFile<{ valid: Case[]; invalid: Case[]; ordering: Case[] } & Case>('chat-actions.json');
 
 /** Opens, decodes and — for an edit or delete — applies to the author's message, as a receiver does. */
 async function receive(envelope: unknown) {
@@ -48,19 +28,7 @@ describe('chat-actions.json', () => {
   it.each(v.valid)('valid: $name', async (c) => {
     const env = c.envelope as Envelope;
     const plaintext = c.plaintext as MessagePlaintext;
-    expect(toHex(encodePlaintext(plaintext))).toBe(c.plaintextBytes);
-    const resealed = await sealEnvelope(provider, {
-      type: env.type,
-      conversationId: env.conversationId,
-      keyVersion: env.keyVersion,
-      key,
-      senderDevice: env.senderDevice,
-      signingPrivateKey: fromHex(devices.find((d) => d.deviceId === env.senderDevice)!.ed25519.privateKey),
-      plaintext,
-      channel: `conv.${env.conversationId}`,
-      nonce: fromHex(c.nonce),
-    });
-    expect(resealed).toEqual(env);
+    await expectReseals(env, plaintext, c);
     const { opened, action } = await receive(env);
     expect(opened.message).toEqual(plaintext);
     expect(action).toEqual(c.action);

@@ -137,19 +137,18 @@ describe('a message under a server-made key, sent before the reader accepted ser
     // Alice has not accepted: the first shows, the others wait for their key (never rejected, never dropped).
     const storage = new Map<string, string>();
     let alices = await openWindow(alice, storage);
+    const waitingTwo = async (label: string) =>
+      expect(
+        await until(
+          label,
+          () => shown(alices, id),
+          (s) => s.pending === 2,
+        ),
+      ).toEqual({ texts: ['one, a device-made key'], pending: 2 });
     windows.push(alices);
     expect(await alice.call('custodyStatus')).toMatchObject({ mode: 'server-trusted', serverKeys: 'ask' });
     await alices.messaging.join([id]);
-    expect(
-      await until(
-        'her window before accepting',
-        () => shown(alices, id),
-        (s) => s.pending === 2,
-      ),
-    ).toEqual({
-      texts: ['one, a device-made key'],
-      pending: 2,
-    });
+    await waitingTwo('her window before accepting');
 
     // She reloads her window before accepting: the catch-up cursor is past the waiting messages now.
     await alices.close();
@@ -157,16 +156,7 @@ describe('a message under a server-made key, sent before the reader accepted ser
     alices = await openWindow(alice, storage);
     windows.push(alices);
     await alices.messaging.join([id]);
-    expect(
-      await until(
-        'her window reloaded before accepting',
-        () => shown(alices, id),
-        (s) => s.pending === 2,
-      ),
-    ).toEqual({
-      texts: ['one, a device-made key'],
-      pending: 2,
-    });
+    await waitingTwo('her window reloaded before accepting');
 
     expect(await alice.call('acceptServerKeys')).toMatchObject({ mode: 'server-trusted', serverKeys: 'accepted' });
     const all = ['one, a device-made key', 'two, a server-made key', 'three, a server-made key'];

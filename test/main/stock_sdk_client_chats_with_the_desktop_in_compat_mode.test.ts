@@ -67,6 +67,11 @@ async function conversationKey(p: DesktopProfile, version: number): Promise<Uint
 
 /** A stock `pubnub` SDK client on the relay, with the token of `p`'s user and the crypto module keyed by `cipherKey`. */
 async function stockClient(p: DesktopProfile, cipherKey: string): Promise<PubNub> {
+  return sdkClientOf(p, PubNub.CryptoModule!.aesCbcCryptoModule({ cipherKey }));
+}
+
+/** An SDK client on the relay with the token of `p`'s user (closed after the test). */
+async function sdkClientOf(p: DesktopProfile, cryptoModule?: ConstructorParameters<typeof PubNub>[0]['cryptoModule']): Promise<PubNub> {
   const access = (await p.call('transportConfig')) as Access;
   const pubnub = new PubNub({
     publishKey: access.publishKey,
@@ -74,7 +79,7 @@ async function stockClient(p: DesktopProfile, cipherKey: string): Promise<PubNub
     userId: access.userId,
     origin: access.origin,
     ssl: access.ssl,
-    cryptoModule: PubNub.CryptoModule!.aesCbcCryptoModule({ cipherKey }),
+    ...(cryptoModule === undefined ? {} : { cryptoModule }),
   });
   pubnub.setToken(access.token);
   opened.push(pubnub);
@@ -83,16 +88,7 @@ async function stockClient(p: DesktopProfile, cipherKey: string): Promise<PubNub
 
 /** The renderer's pipeline of a desktop profile: its own SDK client (no crypto module) and MessageCrypto over the contract. */
 async function rendererPipeline(p: DesktopProfile, userId: string): Promise<Messaging> {
-  const access = (await p.call('transportConfig')) as Access;
-  const pubnub = new PubNub({
-    publishKey: access.publishKey,
-    subscribeKey: access.subscribeKey,
-    userId: access.userId,
-    origin: access.origin,
-    ssl: access.ssl,
-  });
-  pubnub.setToken(access.token);
-  opened.push(pubnub);
+  const pubnub = await sdkClientOf(p);
   const bridge = new Proxy({} as BridgeClient, {
     get:
       (_t, name: string) =>
