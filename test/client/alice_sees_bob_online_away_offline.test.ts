@@ -12,7 +12,7 @@
 import PubNub from 'pubnub';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConversationId, MessageId, UserId } from '../../src/common/ids';
-import { PresenceFeed, type LastSeenStore, type PeerPresence } from '../../src/common/presence/presenceFeed';
+import { PRESENCE_SDK_OPTIONS, PresenceFeed, type LastSeenStore, type PeerPresence } from '../../src/common/presence/presenceFeed';
 import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
 import type { Client } from '../../src/client/client';
 import { CorePresenceCrypto } from '../../src/client/presenceCrypto';
@@ -36,6 +36,7 @@ async function sdkOf(world: World, client: Client, extra: Partial<PubNub.PubNubC
     ssl: false,
     presenceTimeout: 20,
     heartbeatInterval: 9,
+    ...PRESENCE_SDK_OPTIONS,
     ...extra,
   });
   pubnub.setToken(token.token);

@@ -17,6 +17,27 @@ import type { ConversationId, UserId } from '../ids';
 import { PRESENCE_STATE_KEY, type Availability, type PresenceStatus } from '../protocol/presenceStatus';
 import { conversationPresencePubnubChannel, conversationPubnubChannel } from '../pubnubChannels';
 
+/**
+ * How a host configures its `pubnub` SDK for presence. `maintainPresenceState: false`: the SDK keeps the
+ * state of every channel it set and, by default, sends ALL of them again with every heartbeat and subscribe
+ * handshake — a sealed status is ~580 bytes per direct conversation, so from about 66 conversations a
+ * heartbeat outgrows what PubNub (and the relay) accept and from about 147 the handshake does, and live
+ * messages stop. PubNub keeps a state it was given until its user leaves or times out; the feed sets it
+ * again after a reconnection (`connection`).
+ */
+export const PRESENCE_SDK_OPTIONS = { maintainPresenceState: false } as const;
+
+/** Statuses of the SDK that mean the connection was lost (and PubNub may have timed this user out). */
+const DROPPED = new Set([
+  'PNNetworkDownCategory',
+  'PNNetworkIssuesCategory',
+  'PNDisconnectedUnexpectedlyCategory',
+  'PNConnectionErrorCategory',
+  'PNTimeoutCategory',
+]);
+/** Statuses of the SDK that mean it is subscribed again. */
+const CONNECTED = new Set(['PNConnectedCategory', 'PNReconnectedCategory', 'PNNetworkUpCategory']);
+
 /** The SDK surface presence needs; a `PubNub` instance satisfies it. */
 export type PresencePubNub = Pick<PubNub, 'channel' | 'hereNow' | 'setState'>;
 
@@ -87,6 +108,7 @@ export class PresenceFeed {
   private readonly changed = new Emitter<[ReadonlyMap<UserId, PeerPresence>]>();
   private status: PresenceStatus | undefined;
   private disposed = false;
+  private dropped = false;
 
   constructor(private readonly deps: PresenceFeedDeps) {}
 
@@ -141,6 +163,18 @@ export class PresenceFeed {
   async setStatus(status: PresenceStatus): Promise<void> {
     this.status = status;
     await Promise.all([...this.watched.values()].map((w) => this.announce(w, status)));
+  }
+
+  /**
+   * The SDK's connection status (a `status` listener's category): once connected again after a drop, this
+   * user's status is set again on every followed conversation, since PubNub dropped it with the timeout.
+   */
+  async connection(category: string): Promise<void> {
+    if (DROPPED.has(category)) this.dropped = true;
+    else if (CONNECTED.has(category) && this.dropped) {
+      this.dropped = false;
+      if (this.status !== undefined) await this.setStatus(this.status);
+    }
   }
 
   private async announce(w: Watched, status: PresenceStatus): Promise<void> {

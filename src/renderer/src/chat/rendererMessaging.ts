@@ -18,6 +18,7 @@ import { bridgeStoredHistory } from './storedHistory';
 import { pipelineRetryPolicy } from '../../../common/messaging/retryPolicy';
 import type { PresenceConfig } from '../../../common/ipc/schemas/presence';
 import { startRendererPresence } from './rendererPresence';
+import { PRESENCE_SDK_OPTIONS } from '../../../common/presence/presenceFeed';
 
 export interface RendererMessagingDeps {
   bridge: BridgeClient;
@@ -33,7 +34,9 @@ export interface RendererMessagingDeps {
 export function pubnubFromConfig(config: TransportConfig, presence?: PresenceConfig): PubNub {
   const pubnub = new PubNub({
     // Without an explicit 0 the SDK still sends a heartbeat when it subscribes.
-    ...(presence?.enabled === true ? { presenceTimeout: presence.timeoutSeconds, heartbeatInterval: presence.heartbeatSeconds } : { heartbeatInterval: 0 }),
+    ...(presence?.enabled === true
+      ? { presenceTimeout: presence.timeoutSeconds, heartbeatInterval: presence.heartbeatSeconds, ...PRESENCE_SDK_OPTIONS }
+      : { heartbeatInterval: 0 }),
     origin: config.origin,
     ssl: config.ssl,
     subscribeKey: config.subscribeKey,

@@ -82,6 +82,11 @@ export function startRendererPresence(deps: {
           },
         });
   void announce();
+  // After a lost connection PubNub may have timed this user out and forgotten the status: it is set again.
+  const connection = {
+    status: (s: { category: string }) => void feed.connection(s.category).catch((e: unknown) => console.warn('presence status not sent', e)),
+  };
+  deps.pubnub.addListener(connection);
   return {
     watch: (conversations) => feed.watch(conversations),
     tokenChanged: () => feed.retry(),
@@ -93,6 +98,7 @@ export function startRendererPresence(deps: {
     },
     onChange: (listener) => feed.onChange(listener),
     dispose() {
+      deps.pubnub.removeListener(connection);
       stopActivity();
       feed.dispose();
     },
