@@ -26,7 +26,7 @@ import { buildSignedIn, type SignedIn } from './signedIn';
 import type { CustodyStatus } from './custody';
 import type { CustodyMode } from '../common/api/custodySchemas';
 import { NewDeviceLink, type LinkClaim } from './deviceLinking';
-import { readSignInOptions, ssoAccount, type SsoToken } from './sso';
+import { readSignInOptions, sessionWithoutDevice, ssoAccount, type SignInCredential, type SsoToken } from './sso';
 import type { SignInOptions } from '../common/api/oidcSchemas';
 import type { PublicUser } from './directory';
 import { loginAccount, registerAccount, type Identity } from './enrol';
@@ -36,7 +36,14 @@ import { restoreAccount } from './recovery/restore';
 import { resetAccount } from './recovery/reset';
 import type { RestoreOutcome } from './recovery/keyBackup';
 import { wipeRecoveryKeys } from '../common/protocol/recovery';
-import { AlreadySignedInError, KeysMissingError, NotSignedInError, RevocationUnprovenError, type KeyServiceError } from './errors';
+import {
+  AlreadySignedInError,
+  KeysMissingError,
+  NotSignedInError,
+  ReauthenticationMismatchError,
+  RevocationUnprovenError,
+  type KeyServiceError,
+} from './errors';
 import { KeyServiceApi } from './keyServiceApi';
 import { AppError } from '../common/errors';
 import { ConversationViewSchema } from '../common/api/conversationSchemas';
@@ -414,13 +421,14 @@ export class Client {
   }
 
   /**
-   * A new device of an account whose devices are lost: signs in with the password, opens the account key
+   * A new device of an account whose devices are lost: signs in with the password (or an SSO ID token),
+   * opens the account key
    * with the recovery key, enrols this device under it and restores the backed-up conversation keys.
    * A wrong or replaced key fails (`recovery_key_invalid` / `recovery_key_outdated`) and changes nothing.
    */
-  async restoreWithRecoveryKey(input: { username: string; password: string; recoveryKey: string }): Promise<{ session: SessionInfo } & RestoreOutcome> {
+  async restoreWithRecoveryKey(input: SignInCredential & { recoveryKey: string }): Promise<{ session: SessionInfo } & RestoreOutcome> {
     this.assertFresh();
-    const restored = await restoreAccount(this.api, this.deps.provider, { ...input, ...this.device });
+    const restored = await restoreAccount(this.api, this.deps.provider, { credential: credentialOf(input), recoveryKey: input.recoveryKey, ...this.device });
     try {
       const session = await this.signedIn(restored.identity);
       const outcome = await this.need().backup.restoreEntries(restored.descriptor, restored.backup);
@@ -437,9 +445,9 @@ export class Client {
    * changing nothing. Contacts see "identity changed"; old history stays unreadable here; make a new
    * recovery key next.
    */
-  async resetAccount(input: { username: string; password: string }): Promise<SessionInfo> {
+  async resetAccount(input: SignInCredential): Promise<SessionInfo> {
     this.assertFresh();
-    const { identity, previousIdentityKey } = await resetAccount(this.api, this.deps.provider, { ...input, ...this.device });
+    const { identity, previousIdentityKey } = await resetAccount(this.api, this.deps.provider, { credential: credentialOf(input), ...this.device });
     this.state.update((s) => {
       s.retiredOwnKeys = [...new Set([...(s.retiredOwnKeys ?? []), previousIdentityKey])];
       // The reset deleted the key backup: a version this profile saw of the old identity's is no rollback.
@@ -454,15 +462,29 @@ export class Client {
    * password is the key service's `bad_credentials`.
    */
   async checkPassword(password: string): Promise<void> {
+    await this.checkSignIn({ username: this.need().identity.username, password });
+  }
+
+  /**
+   * Checks that the person at this device can sign in to THIS account again — with its password, or with
+   * the organisation's single sign-on for an account that has none — and keeps nothing: a password-only
+   * session on a separate connection, ended at once. A wrong password is `bad_credentials`; an ID token of
+   * another person is `reauthentication_mismatch` (src/client/errors.ts).
+   */
+  async checkSignIn(credential: SignInCredential): Promise<void> {
     const { identity } = this.need();
     const api = new KeyServiceApi(
       this.deps.keyServiceUrl.replace(/\/+$/, ''),
       this.deps.keyServiceTimeoutMs === undefined ? {} : { timeoutMs: this.deps.keyServiceTimeoutMs },
     );
-    const pair = await api.request('login', { body: { username: identity.username, password } });
-    api.setTokens(pair.accessToken, pair.refreshToken);
-    await api.request('logout').catch(() => undefined);
-    api.close();
+    try {
+      const pair = await sessionWithoutDevice(api, credential);
+      await api.request('logout').catch(() => undefined);
+      if (pair.user.userId !== identity.userId)
+        throw new ReauthenticationMismatchError('You signed in as someone else. Sign in with your own company account to continue.');
+    } finally {
+      api.close();
+    }
   }
 
   /** Existing device: claims a link by code or QR payload; show the confirmation code to compare. */
@@ -1081,4 +1103,9 @@ export class Client {
     this.account?.ring.close();
     this.state.flush();
   }
+}
+
+/** Only the credential's own fields (a caller's object may carry more, such as the recovery key). */
+function credentialOf(input: SignInCredential): SignInCredential {
+  return 'sso' in input ? { sso: input.sso } : { username: input.username, password: input.password };
 }

@@ -61,6 +61,13 @@ export class AlreadySignedInError extends AppError {
   }
 }
 
+/** A re-authentication (before making a recovery key) signed in as another account than this profile's. */
+export class ReauthenticationMismatchError extends AppError {
+  constructor(detail: string) {
+    super('reauthentication_mismatch', detail);
+  }
+}
+
 /** The keys this profile's state names are not in the vault (keychain wiped or another machine). */
 export class KeysMissingError extends AppError {
   constructor(what: string) {

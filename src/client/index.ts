@@ -14,6 +14,7 @@ export type { AssignableRole, ConversationKind, HistoryPolicy, Role } from '../c
 export type { PublicUser } from './directory';
 export type { ContactCodeCheck, ContactTrust } from './verification';
 export type { LinkClaim, LinkOffer } from './deviceLinking';
+export type { SignInCredential, SsoToken } from './sso';
 export type { CoreMessageCrypto, PresenceOpenOutcome } from './messageCrypto';
 export { CorePresenceCrypto } from './presenceCrypto';
 

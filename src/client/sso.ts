@@ -13,11 +13,29 @@ import { NewDeviceLink } from './deviceLinking';
 import { proveDevice } from './deviceSession';
 import { firstDevice, type Identity } from './enrol';
 import { AlreadySignedInError } from './errors';
-import type { KeyServiceApi } from './keyServiceApi';
+import type { KeyServiceApi, TokenPair } from './keyServiceApi';
 
 export interface SsoToken {
   readonly idToken: string;
   readonly nonce: string;
+}
+
+/**
+ * How a device with no keys of the account proves who the person is before a restore or a reset
+ * (docs/client.md "Recovery for single sign-on accounts"): the account password, or an ID token of the
+ * organisation's provider (an SSO-only account has no password). Either gives the same password-only
+ * session, which can do nothing with keys until a device enrols.
+ */
+export type SignInCredential = { readonly username: string; readonly password: string } | { readonly sso: SsoToken };
+
+/** A password-only session for `credential`; the API holds its tokens (the caller ends it on failure). */
+export async function sessionWithoutDevice(api: KeyServiceApi, credential: SignInCredential): Promise<TokenPair> {
+  const pair =
+    'sso' in credential
+      ? await api.request('oidcSignIn', { body: { idToken: credential.sso.idToken, nonce: credential.sso.nonce } })
+      : await api.request('login', { body: { username: credential.username, password: credential.password } });
+  api.setTokens(pair.accessToken, pair.refreshToken);
+  return pair;
 }
 
 export type SsoSignIn = { readonly kind: 'signedIn'; readonly identity: Identity } | { readonly kind: 'needsLink'; readonly link: NewDeviceLink };
@@ -33,8 +51,7 @@ export async function ssoAccount(
   input: SsoToken & { deviceName: string; platform: DevicePlatform },
   existing: Omit<Identity, 'refreshToken'> | null,
 ): Promise<SsoSignIn> {
-  const pair = await api.request('oidcSignIn', { body: { idToken: input.idToken, nonce: input.nonce } });
-  api.setTokens(pair.accessToken, pair.refreshToken);
+  const pair = await sessionWithoutDevice(api, { sso: input });
   if (existing && existing.userId !== pair.user.userId) {
     await api.request('logout');
     throw new AlreadySignedInError(existing.username);

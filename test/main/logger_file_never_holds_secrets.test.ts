@@ -29,7 +29,11 @@ describe('log file contents', () => {
     for (const form of forms) {
       log.info('key_probe', { conversationId: 'Abc_def-1234567890ABCD', detail: `unwrapped ${form} for v3`, raw: form });
       log.error('key_probe_failed', { code: 'unwrap_failed' }, new Error(`bad key ${form}`));
+      // A key in the `code` field is no error code: still redacted.
+      log.warn('key_probe_code', { code: form });
     }
+    // An error code longer than a secret run is kept whole in `code` (it would read "[redacted]" otherwise).
+    log.warn('policy_probe', { code: 'policy_sign_in_method_not_allowed' });
     log.close();
     const text = readAll(dir);
     for (const form of forms) {
@@ -38,6 +42,7 @@ describe('log file contents', () => {
     }
     expect(text).toContain('[redacted]');
     expect(text).toContain('Abc_def-1234567890ABCD');
+    expect(text).toContain('"code":"policy_sign_in_method_not_allowed"');
   });
 
   it('redacts fields named like content or secrets, drops malformed or reserved names, and cuts long strings', async () => {

@@ -29,8 +29,8 @@ function storeWith(required = false) {
   let status: RecoveryStatus = { state: 'none', backupVersion: null, required };
   const handlers: Handlers = {
     recoveryStatus: async () => status,
-    createRecoveryKey: async ({ password }) => {
-      if (password !== 'the right one')
+    createRecoveryKey: async (who) => {
+      if (!('password' in who) || who.password !== 'the right one')
         throw new AppError('recovery_password_wrong', 'That is not your account password. No recovery key was made; try again.', 'permission');
       status = { ...status, state: 'unconfirmed', backupVersion: 1 };
       return { recoveryKey: KEY, backupVersion: 1 };

@@ -1,6 +1,7 @@
 /**
  * Resetting a lost account (docs/protocol.md §18.9): the recovery key is lost too and no device of the
- * account is signed in. The device signs in with the password (a password-only session), makes a NEW
+ * account is signed in. The device signs in with the password or the organisation's single sign-on (a
+ * password-only session), makes a NEW
  * account identity key and its own device keys, and asks the key service to accept them for the same
  * account (`resetAccount`, confirmed by its phrase). The service refuses while a device of the account is
  * still signed in (`account_has_active_device`: link from it instead). Contacts then see "identity
@@ -14,14 +15,14 @@ import type { DevicePlatform } from '../../common/protocol/deviceCertificate';
 import { generateAccountIdentity } from '../../common/protocol/identity';
 import { enrolWith, type Identity } from '../enrol';
 import type { KeyServiceApi } from '../keyServiceApi';
+import { sessionWithoutDevice, type SignInCredential } from '../sso';
 
 export async function resetAccount(
   api: KeyServiceApi,
   provider: CryptoProvider,
-  input: { username: string; password: string; deviceName: string; platform: DevicePlatform },
+  input: { credential: SignInCredential; deviceName: string; platform: DevicePlatform },
 ): Promise<{ identity: Identity; previousIdentityKey: string }> {
-  const pair = await api.request('login', { body: { username: input.username, password: input.password } });
-  api.setTokens(pair.accessToken, pair.refreshToken);
+  const pair = await sessionWithoutDevice(api, input.credential);
   try {
     let previousIdentityKey = '';
     const identity = await enrolWith(api, provider, pair, input, await generateAccountIdentity(provider), async (certificate) => {

@@ -1,7 +1,7 @@
 /**
  * Restoring an account on a new device with the recovery key (docs/protocol.md §18.5): the typed key is
- * checked (its checksum) before any network call; the device signs in with the password (a password-only
- * session), reads the backup descriptor, derives the backup key and compares it with the current one (an
+ * checked (its checksum) before any network call; the device signs in with the password or, for an account
+ * of the organisation's single sign-on, an ID token of its provider (a password-only session either way), reads the backup descriptor, derives the backup key and compares it with the current one (an
  * earlier key is `recovery_key_outdated`, any other `recovery_key_invalid` — the session is ended and
  * nothing changed), verifies the descriptor under the account's identity key, opens the identity key and
  * checks it is the account's, then enrols this device with its own keys and a certificate the recovered
@@ -26,6 +26,7 @@ import {
 import { enrolUnder, type Identity } from '../enrol';
 import { KeyServiceError } from '../errors';
 import type { KeyServiceApi } from '../keyServiceApi';
+import { sessionWithoutDevice, type SignInCredential } from '../sso';
 import { checkBackupKey } from './keyBackup';
 
 export interface Restored {
@@ -38,14 +39,13 @@ export interface Restored {
 export async function restoreAccount(
   api: KeyServiceApi,
   provider: CryptoProvider,
-  input: { username: string; password: string; recoveryKey: string; deviceName: string; platform: DevicePlatform },
+  input: { credential: SignInCredential; recoveryKey: string; deviceName: string; platform: DevicePlatform },
 ): Promise<Restored> {
   const recoveryKey = await parseRecoveryKey(provider, input.recoveryKey);
   let keys: RecoveryKeys | undefined;
   let account: RawKeyPair | undefined;
   let descriptor: BackupDescriptor | undefined;
-  const pair = await api.request('login', { body: { username: input.username, password: input.password } });
-  api.setTokens(pair.accessToken, pair.refreshToken);
+  const pair = await sessionWithoutDevice(api, input.credential);
   try {
     if (pair.user.identityKey === null) throw new RecoveryError('no_recovery_key', `${pair.user.username} has no account key to restore; sign in instead`);
     const accountKey = fromBase64Url(pair.user.identityKey);

@@ -10,6 +10,7 @@ export const CLIENT_ERRORS = {
   needs_device_link: 'auth',
   keys_missing: 'auth',
   already_signed_in: 'conflict',
+  reauthentication_mismatch: 'permission',
   rotation_conflict: 'conflict',
   membership_unmigrated: 'conflict',
   identity_changed: 'crypto',

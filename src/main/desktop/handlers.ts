@@ -283,6 +283,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     return s;
   }
 
+  const sso = ssoHandlers({ host, policy: deps.policy, linking, announceSession, openBrowser: deps.openBrowser, ssoTimeoutMs: deps.ssoTimeoutMs });
   const recovery = recoveryHandlers({
     host,
     policy: deps.policy,
@@ -290,6 +291,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     announceSession,
     log,
     keyRelease: deps.keyRelease ?? CODE_ONLY,
+    sso: sso.flow,
   });
 
   async function summary(conversationId: ConversationId) {
@@ -538,6 +540,6 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       },
     }),
     ...recovery.handlers,
-    ...ssoHandlers({ host, policy: deps.policy, linking, announceSession, openBrowser: deps.openBrowser, ssoTimeoutMs: deps.ssoTimeoutMs }),
+    ...sso.handlers,
   });
 }

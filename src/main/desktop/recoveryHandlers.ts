@@ -27,7 +27,7 @@ import { z } from 'zod';
 import { AppError } from '../../common/errors';
 import type { ErrorCategory } from '../../common/errorCategory';
 import type { UserId } from '../../common/ids';
-import type { NewRecoveryKey, RecoveryStatus } from '../../common/ipc/schemas/recovery';
+import type { NewRecoveryKey, RecoveryReauthArgs, RecoveryStatus } from '../../common/ipc/schemas/recovery';
 import type { Session } from '../../common/ipc/schemas/session';
 import { RecoveryError } from '../../common/protocol/recovery';
 import { checkRecoveryKeyConfirmed, checkSignInMethod } from '../../common/policy/enforce';
@@ -37,6 +37,8 @@ import type { Logger } from '../log/logger';
 import type { PolicyHolder } from '../services/policyHolder';
 import type { ClientHost } from './clientHost';
 import type { KeyReleaseConfirmation } from './keyRelease';
+import type { SsoSignInFlow } from './ssoHandlers';
+import type { SignInCredential } from '../../client';
 
 const CATEGORY = {
   /** The password typed to make or replace a recovery key is not the account's. */
@@ -107,14 +109,20 @@ export interface RecoveryHandlerDeps {
   log: Pick<Logger, 'warn'>;
   /** Asked after the password matched: the native dialog in the Electron build; `CODE_ONLY` (yes) in browser mode. */
   keyRelease: KeyReleaseConfirmation;
+  /** The organisation's sign-in in the system browser (./ssoHandlers.ts), for accounts that have no password. */
+  sso: SsoSignInFlow;
 }
 
 type RecoveryMethods = 'recoveryStatus' | 'createRecoveryKey' | 'rotateRecoveryKey' | 'verifyRecoveryKey' | 'restoreWithRecoveryKey' | 'resetAccount';
 
-/** The account password, checked at the key service; a wrong one is a typed refusal and nothing is made. */
-async function checkPassword(client: Client, password: string): Promise<void> {
+/**
+ * The person signs in to this account again — its password, or the organisation's single sign-on for an
+ * account that has none — checked at the key service; a wrong one is a typed refusal and nothing is made.
+ */
+async function checkSignIn(client: Client, who: RecoveryReauthArgs, sso: SsoSignInFlow): Promise<void> {
   try {
-    await client.checkPassword(password);
+    if ('password' in who) await client.checkPassword(who.password);
+    else await client.checkSignIn({ sso: (await sso.token(async () => client)).token });
   } catch (err) {
     if (err instanceof KeyServiceError && err.code === 'bad_credentials')
       throw new RecoveryKeyError('recovery_password_wrong', 'That is not your account password. No recovery key was made; try again.');
@@ -137,6 +145,16 @@ export function recoveryHandlers(deps: RecoveryHandlerDeps): {
     }
   };
 
+  /** The signing-in client and how it proves the person (policy must allow the method). */
+  async function signInFor(a: { deviceName: string } & ({ username: string; password: string } | { method: 'sso' })) {
+    if ('method' in a) {
+      const { client, token } = await deps.sso.token(() => host.forSignIn(a.deviceName));
+      return { client, credential: { sso: token } satisfies SignInCredential };
+    }
+    checkSignInMethod(deps.policy.current(), 'password');
+    return { client: await host.forSignIn(a.deviceName), credential: { username: a.username, password: a.password } satisfies SignInCredential };
+  }
+
   async function status(client: Client): Promise<RecoveryStatus> {
     const required = deps.policy.current().values.requireRecoveryKey;
     let backupVersion: number | null;
@@ -155,9 +173,9 @@ export function recoveryHandlers(deps: RecoveryHandlerDeps): {
     return { state, backupVersion, required };
   }
 
-  async function mint(password: string, replace: boolean): Promise<NewRecoveryKey> {
+  async function mint(who: RecoveryReauthArgs, replace: boolean): Promise<NewRecoveryKey> {
     const client = await host.current();
-    await checkPassword(client, password);
+    await checkSignIn(client, who, deps.sso);
     const current = await client.keyBackupVersion();
     if (!replace && current !== null)
       throw new RecoveryKeyError('recovery_key_exists', 'Your account already has a recovery key. To make a new one, choose "Replace recovery key".');
@@ -171,8 +189,8 @@ export function recoveryHandlers(deps: RecoveryHandlerDeps): {
   return {
     handlers: {
       recoveryStatus: async () => logged('recovery.status_failed', async () => status(await host.current())),
-      createRecoveryKey: (a) => logged('recovery.create_failed', () => mint(a.password, false)),
-      rotateRecoveryKey: (a) => logged('recovery.rotate_failed', () => mint(a.password, true)),
+      createRecoveryKey: (a) => logged('recovery.create_failed', () => mint(a, false)),
+      rotateRecoveryKey: (a) => logged('recovery.rotate_failed', () => mint(a, true)),
       verifyRecoveryKey: (typed) =>
         logged('recovery.verify_failed', async () => {
           const client = await host.current();
@@ -182,9 +200,8 @@ export function recoveryHandlers(deps: RecoveryHandlerDeps): {
         }),
       restoreWithRecoveryKey: (a) =>
         logged('recovery.restore_failed', async () => {
-          checkSignInMethod(deps.policy.current(), 'password');
-          const client = await host.forSignIn(a.deviceName);
-          const restored = await client.restoreWithRecoveryKey({ username: a.username, password: a.password, recoveryKey: a.recoveryKey });
+          const { client, credential } = await signInFor(a);
+          const restored = await client.restoreWithRecoveryKey({ ...credential, recoveryKey: a.recoveryKey });
           if (restored.refused > 0) log.warn('recovery.entries_refused', { refused: restored.refused });
           // The key was just typed and opened the backup: it is confirmed on this device.
           const version = await client.keyBackupVersion().catch(() => null);
@@ -194,9 +211,8 @@ export function recoveryHandlers(deps: RecoveryHandlerDeps): {
       // The last resort (docs/protocol.md §18.9): the schema already required the typed phrase.
       resetAccount: (a) =>
         logged('recovery.reset_failed', async () => {
-          checkSignInMethod(deps.policy.current(), 'password');
-          const client = await host.forSignIn(a.deviceName);
-          const session = await client.resetAccount({ username: a.username, password: a.password });
+          const { client, credential } = await signInFor(a);
+          const session = await client.resetAccount(credential);
           // A key typed back here for the old identity says nothing about the new one's (numbered from 1 again).
           confirmations.forget(session.userId);
           return deps.announceSession();

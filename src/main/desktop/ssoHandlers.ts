@@ -13,6 +13,7 @@ import type { Session } from '../../common/ipc/schemas/session';
 import type { ClientHost } from './clientHost';
 import type { DesktopLinking } from './linking';
 import { runSsoFlow, SsoError } from '../../node/sso/ssoFlow';
+import type { Client, SsoToken } from '../../client';
 
 export interface SsoHandlerDeps {
   host: ClientHost;
@@ -25,24 +26,29 @@ export interface SsoHandlerDeps {
   ssoTimeoutMs?: number;
 }
 
+/** The provider's sign-in, run in the system browser (one at a time; `cancelSso` ends it). */
+export interface SsoSignInFlow {
+  /**
+   * An ID token for the key service of the client `clientFor` answers — asked only after policy allows
+   * SSO and no other sign-in is open (it may replace the signing-in client) — and once the organisation
+   * is known to have a provider.
+   */
+  token(clientFor: () => Promise<Client>): Promise<{ client: Client; token: SsoToken }>;
+}
+
 export function ssoHandlers(deps: SsoHandlerDeps): {
-  signInChoices: Handler<'signInChoices'>;
-  signInWithSso: Handler<'signInWithSso'>;
-  cancelSso: Handler<'cancelSso'>;
+  handlers: {
+    signInChoices: Handler<'signInChoices'>;
+    signInWithSso: Handler<'signInWithSso'>;
+    cancelSso: Handler<'cancelSso'>;
+  };
+  /** The same flow for recovery (a restore or reset of an account that signs in with SSO only). */
+  flow: SsoSignInFlow;
 } {
   let running: AbortController | null = null;
   const allowed = (method: string) => (deps.policy.current().values.allowedSignInMethods as readonly string[]).includes(method);
-  return {
-    async signInChoices() {
-      const options = await (await deps.host.current()).signInOptions();
-      return {
-        password: allowed('password') && options.methods.includes('password'),
-        sso: allowed('oidc') && options.oidc !== null ? { displayName: options.oidc.displayName } : null,
-        deviceLink: allowed('device-link'),
-        registration: options.registration,
-      };
-    },
-    async signInWithSso(a) {
+  const flow: SsoSignInFlow = {
+    async token(clientFor) {
       checkSignInMethod(deps.policy.current(), 'oidc');
       if (running) throw new SsoError('sso_in_progress', 'A company sign-in is already open in your browser. Finish it there, or cancel it first.');
       const openBrowser = deps.openBrowser;
@@ -50,7 +56,7 @@ export function ssoHandlers(deps: SsoHandlerDeps): {
       const abort = new AbortController();
       running = abort;
       try {
-        const client = await deps.host.forSignIn(a.deviceName);
+        const client = await clientFor();
         const options = await client.signInOptions();
         if (!options.oidc)
           throw new SsoError('sso_not_configured', 'Your organisation has not set up company sign-in on this server. Ask your IT administrator.');
@@ -59,18 +65,36 @@ export function ssoHandlers(deps: SsoHandlerDeps): {
           signal: abort.signal,
           ...(deps.ssoTimeoutMs !== undefined ? { timeoutMs: deps.ssoTimeoutMs } : {}),
         });
+        return { client, token };
+      } finally {
+        if (running === abort) running = null;
+      }
+    },
+  };
+  return {
+    flow,
+    handlers: {
+      async signInChoices() {
+        const options = await (await deps.host.current()).signInOptions();
+        return {
+          password: allowed('password') && options.methods.includes('password'),
+          sso: allowed('oidc') && options.oidc !== null ? { displayName: options.oidc.displayName } : null,
+          deviceLink: allowed('device-link'),
+          registration: options.registration,
+        };
+      },
+      async signInWithSso(a) {
+        const { client, token } = await flow.token(() => deps.host.forSignIn(a.deviceName));
         const outcome = await client.signInWithSso(token);
         if (outcome.kind === 'signedIn') return { kind: 'signedIn' as const, session: await deps.announceSession() };
         checkSignInMethod(deps.policy.current(), 'device-link');
         const offer = deps.linking.follow(outcome, () => void deps.announceSession().catch(() => undefined));
         return { kind: 'needsLink' as const, offer };
-      } finally {
-        if (running === abort) running = null;
-      }
-    },
-    async cancelSso() {
-      running?.abort();
-      return null;
+      },
+      async cancelSso() {
+        running?.abort();
+        return null;
+      },
     },
   };
 }

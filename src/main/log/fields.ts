@@ -4,7 +4,8 @@
  * cut to a short length and any run of 32 or more base64/hex characters (a 32-byte key is 43 in base64,
  * 64 in hex; a 24-byte token 32) is replaced by `[redacted]`; our ids (22 characters) survive. Fields named
  * like secrets or content (`…password`, `…token`, `…key`, `…text`, `…body`, …) are redacted whatever
- * they hold. Errors contribute their stable `code` and a cleaned message, never a stack.
+ * they hold; a `code` field spelled like an error code (lower-case words and `_`) is kept whole. Errors
+ * contribute their stable `code` and a cleaned message, never a stack.
  */
 import { AppError } from '../../common/errors';
 
@@ -19,6 +20,11 @@ const SECRET_RUN = /[A-Za-z0-9+/=_-]{32,}/g;
 const FIELD_NAME = /^[a-z][A-Za-z0-9_]{0,39}$/;
 const EVENT_NAME = /^[a-z][a-z0-9_.]{0,63}$/;
 const CODE = /^[a-z][a-z0-9_.-]{0,63}$/;
+/**
+ * An error code as the catalogs spell them (`policy_sign_in_method_not_allowed` is 33 characters, which the
+ * secret-run rule would redact): lower-case words joined by `_`, no digits — kept as it is in a `code` field.
+ */
+const ERROR_CODE = /^[a-z]+(?:_[a-z]+){0,11}$/;
 const RESERVED = new Set(['time', 'level', 'event', 'error', 'dropped']);
 const SECRET_NAME = /(text|body|content|message|password|passphrase|secret|token|key|plaintext|ciphertext|nonce|signature|wrap|seed|mnemonic|cookie|auth)$/i;
 
@@ -41,7 +47,7 @@ export function cleanFields(fields: LogFields): { fields: Record<string, LogValu
       dropped += 1;
       continue;
     }
-    out[name] = SECRET_NAME.test(name) ? REDACTED : cleanValue(value);
+    out[name] = SECRET_NAME.test(name) ? REDACTED : name === 'code' && typeof value === 'string' && ERROR_CODE.test(value) ? value : cleanValue(value);
   }
   return { fields: out, dropped };
 }

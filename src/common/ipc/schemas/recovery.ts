@@ -12,14 +12,25 @@ const password = z.string().min(1).max(256);
 /** What the person typed: 56 characters in groups; spaces and dashes are allowed, the core reads the rest. */
 const typedKey = z.string().trim().min(1).max(200);
 
-export const recoveryPasswordArgsSchema = z.strictObject({ password });
+/**
+ * Who the person is, proven again before a key is made: the account password, or — for an account of the
+ * organisation's single sign-on, which has none — `{method: 'sso'}`, and main runs the provider's sign-in in
+ * the system browser (docs/desktop.md "Single sign-on"). The renderer never carries a token.
+ */
+const ssoMethod = { method: z.literal('sso') };
 
-export const restoreArgsSchema = z.strictObject({
-  username: z.string().min(3).max(32),
-  password: z.string().min(10).max(256),
-  recoveryKey: typedKey,
-  deviceName: z.string().trim().min(1).max(64),
-});
+export const recoveryPasswordArgsSchema = z.union([z.strictObject({ password }), z.strictObject(ssoMethod)]);
+export type RecoveryReauthArgs = z.infer<typeof recoveryPasswordArgsSchema>;
+
+const username = z.string().min(3).max(32);
+const accountPassword = z.string().min(10).max(256);
+const deviceName = z.string().trim().min(1).max(64);
+
+export const restoreArgsSchema = z.union([
+  z.strictObject({ username, password: accountPassword, recoveryKey: typedKey, deviceName }),
+  z.strictObject({ ...ssoMethod, recoveryKey: typedKey, deviceName }),
+]);
+export type RestoreArgs = z.infer<typeof restoreArgsSchema>;
 
 /**
  * The phrase the person types to reset an account whose devices and recovery key are lost
@@ -27,12 +38,10 @@ export const restoreArgsSchema = z.strictObject({
  */
 export const ACCOUNT_RESET_PHRASE = 'reset my account';
 
-export const resetAccountArgsSchema = z.strictObject({
-  username: z.string().min(3).max(32),
-  password: z.string().min(10).max(256),
-  deviceName: z.string().trim().min(1).max(64),
-  typedPhrase: z.literal(ACCOUNT_RESET_PHRASE),
-});
+export const resetAccountArgsSchema = z.union([
+  z.strictObject({ username, password: accountPassword, deviceName, typedPhrase: z.literal(ACCOUNT_RESET_PHRASE) }),
+  z.strictObject({ ...ssoMethod, deviceName, typedPhrase: z.literal(ACCOUNT_RESET_PHRASE) }),
+]);
 export type ResetAccountArgs = z.infer<typeof resetAccountArgsSchema>;
 
 export const typedRecoveryKeySchema = typedKey;
