@@ -7,6 +7,8 @@
  *   rounds; one status change of a user with N direct conversations through the real `PresenceFeed.setStatus`
  *   (it seals once per followed conversation and sets each channel's state), beside N message seals; the
  *   bytes of the sealed status in PubNub presence state, and what the SDK then repeats on every heartbeat.
+ *   Whether a relay (src/relay, in this process) takes the heartbeat and subscribe handshake that carry those
+ *   states, at 50 and 500 direct conversations, and the most it takes.
  * - Push for mobile (§7.6): the bytes the generic push part takes in a publish, the largest body that still
  *   fits with and without it, and seal+sign with and without it (`pushFor` = `genericPushMetadata`, as the
  *   managed policy `pushPayload` = `generic` wires it, vs the default).
@@ -21,6 +23,8 @@
  * bench cannot construct), with one key version and every device known; the PubNub SDK under `PresenceFeed`
  * is a stand-in that answers at once and counts what it would send.
  */
+import { mkdtempSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PresencePubNub } from '../../src/common/presence/presenceFeed';
 import { PresenceFeed } from '../../src/common/presence/presenceFeed';
@@ -37,7 +41,8 @@ import { isProtocolError, SignerNotMemberError, TooLargeError, WrongEnvelopeType
 import { genericPushMetadata } from '../../src/common/protocol/genericPush';
 import type { MessagePlaintext } from '../../src/common/protocol/plaintext';
 import { checkOwnStatus, decodePresenceStatus, PRESENCE_STATE_KEY, type PresenceStatus } from '../../src/common/protocol/presenceStatus';
-import { MAX_PUBLISH_BYTES, publishSize, pubnubEscapedLength } from '../../src/common/protocol/publishSize';
+import { MAX_PUBLISH_BYTES, publishSize, pubnubEscape, pubnubEscapedLength } from '../../src/common/protocol/publishSize';
+import { startRelay } from '../../src/relay/index';
 import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
 import { CorePresenceCrypto, type CoreMessageCrypto, type PresenceOpenOutcome } from '../../src/client';
 import { MeasurementError } from '../lib/errors';
@@ -351,6 +356,99 @@ async function presence(ctx: SectionContext, opts: Options, a: BenchDevice, b: B
   return { figures, notes };
 }
 
+/** What the relay answered one request: the HTTP status and the relay's message when refused. */
+async function ask(url: string): Promise<{ status: number; message: string }> {
+  try {
+    const res = await fetch(url);
+    const text = await res.text();
+    let message = '';
+    if (res.status !== 200) {
+      try {
+        const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+        message = String(body.message ?? body.error ?? text).slice(0, 120);
+      } catch {
+        message = text.slice(0, 120) || res.statusText;
+      }
+    }
+    return { status: res.status, message };
+  } catch (error) {
+    return { status: 0, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Whether the relay takes the requests the SDK repeats once a status is set on N direct conversations: a
+ * heartbeat and a subscribe carrying every channel's state (as pubnub 12 builds them: channel names escaped
+ * and joined by commas in the path, `state` = JSON.stringify of all states, escaped). A relay in this process
+ * without Access Manager; requests sent with fetch, one at a time.
+ */
+async function relayAcceptance(ctx: SectionContext, opts: Options, a: BenchDevice): Promise<{ figures: Figure[]; notes: string[] }> {
+  ctx.log('chat_features: the relay and the repeated presence state');
+  const largest = 1_000;
+  const convs = Array.from({ length: largest }, () => newConversationId(provider));
+  const keys = new Map(convs.map((c) => [c, provider.randomBytes(32)]));
+  const crypto = presenceCrypto(coreCrypto(a, keys, new Map()));
+  const states = await Promise.all(convs.map(async (c) => [conversationPubnubChannel(c), { [PRESENCE_STATE_KEY]: await crypto.seal(c, STATUS) }] as const));
+  const relay = await startRelay({ port: 0, dataDir: mkdtempSync(path.join(ctx.tmpDir, 'chat-relay-')) });
+  const sub = 'sub-c-chat-features';
+  const uuid = encodeURIComponent(USER_A);
+  const names = (list: readonly string[]) => list.map((n) => pubnubEscape(n)).join(',');
+  const stateQuery = (n: number) => pubnubEscape(JSON.stringify(Object.fromEntries(states.slice(0, n))));
+  const channelsOf = (n: number) => states.slice(0, n).map(([ch]) => ch);
+  const requests = {
+    heartbeat: (n: number) =>
+      `${relay.url}/v2/presence/sub-key/${sub}/channel/${names(channelsOf(n))}/heartbeat?uuid=${uuid}&heartbeat=150&state=${stateQuery(n)}`,
+    subscribe: (n: number) =>
+      `${relay.url}/v2/subscribe/${sub}/${names(
+        channelsOf(n)
+          .flatMap((ch) => [ch, `${ch}-pnpres`])
+          .sort(),
+      )}/0?uuid=${uuid}&tt=0&heartbeat=150&state=${stateQuery(n)}`,
+  };
+  const figures: Figure[] = [];
+  const notes: string[] = [];
+  try {
+    for (const [kind, url] of Object.entries(requests)) {
+      for (const n of opts.conversations) {
+        const answer = await ask(url(n));
+        figures.push(
+          f(
+            `presence.relay_${kind}_status_${n}`,
+            `relay's HTTP status for the ${kind} carrying the states of ${n} direct conversations`,
+            'status',
+            single(answer.status),
+            answer.status === 200 ? undefined : `refused: ${answer.message}`,
+          ),
+        );
+      }
+      // The most conversations whose repeated states the relay still takes (binary search; accepted at 1).
+      if ((await ask(url(1))).status !== 200) throw new MeasurementError(`the relay refused a ${kind} with one state`);
+      let lo = 1;
+      let hi = largest + 1;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if ((await ask(url(mid))).status === 200) lo = mid;
+        else hi = mid;
+      }
+      const refusal = hi <= largest ? await ask(url(hi)) : undefined;
+      figures.push(
+        f(
+          `presence.relay_${kind}_largest`,
+          `most direct conversations with a status whose ${kind} the relay takes`,
+          'conversations',
+          single(lo),
+          refusal === undefined ? `all ${largest} tried were taken` : `at ${hi}: HTTP ${refusal.status}, ${refusal.message}`,
+        ),
+      );
+      if (refusal !== undefined)
+        notes.push(`Relay: a ${kind} with the states of ${hi} direct conversations is refused (HTTP ${refusal.status}: ${refusal.message}).`);
+    }
+  } finally {
+    await relay.close();
+  }
+  return { figures, notes };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Push for mobile
 
@@ -630,7 +728,7 @@ export const chatFeaturesSection: Section = {
       : { throughput: { rounds: 7, sliceMs: 120, warmupMs: 150 }, rounds: 7, conversations: [50, 500], timelines: [1_000, 10_000] };
     const a = await makeDevice(1);
     const b = await makeDevice(2);
-    const parts = [await presence(ctx, opts, a, b), await push(ctx, opts, a), await reactions(ctx, opts, a, b)];
+    const parts = [await presence(ctx, opts, a, b), await relayAcceptance(ctx, opts, a), await push(ctx, opts, a), await reactions(ctx, opts, a, b)];
     return {
       status: 'measured',
       figures: parts.flatMap((p) => p.figures),
