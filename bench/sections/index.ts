@@ -4,6 +4,7 @@
  */
 import type { Section } from '../lib/section';
 import { attachmentsSection } from './attachments';
+import { chatFeaturesSection } from './chatFeatures';
 import { coldStartSection } from './coldStart';
 import { custodySection } from './custody';
 import { hpkeWrapSection } from './hpkeWrap';
@@ -40,5 +41,6 @@ export const SECTIONS: readonly Section[] = [
   storeSection,
   storeSearchSection,
   attachmentsSection,
+  chatFeaturesSection,
   coldStartSection,
 ];
