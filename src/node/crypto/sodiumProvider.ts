@@ -17,7 +17,8 @@
 import type sodiumModule from 'sodium-native';
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
 import { agreeMany, compactKey, type AgreementEngine, type EphemeralResult } from './ephemeralPool';
-import { coalescingVerifier, compactVerifyItem, type VerifyItem } from './verifyBatch';
+import { verifyThenDecryptBatched } from './openBatch';
+import { coalescingVerifier, compactVerifyItem, VERIFY_WORKER_HANDLER, type VerifyItem } from './verifyBatch';
 import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, hmacSha256, pooledRandom } from './nodeSymmetric';
 
 type Sodium = typeof sodiumModule;
@@ -56,7 +57,7 @@ function agree(peer) {
 parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(agree) }));`;
 }
 
-/** The libsodium verification as worker script text (verifyBatch.ts). */
+/** The libsodium verification as worker script text defining `verify(item)` (verifyBatch.ts, openBatch.ts). */
 function verifyWorkerSource(modulePath: string): string {
   return `
 const { parentPort } = require('node:worker_threads');
@@ -68,8 +69,7 @@ function verify({ publicKey, message, signature }) {
   } catch {
     return false;
   }
-}
-parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(verify) }));`;
+}`;
 }
 
 /** A CryptoProvider backed by libsodium; `modulePath` (require.resolve of the module) lets workers load it too. */
@@ -131,7 +131,12 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
       return false;
     }
   };
-  const verify = coalescingVerifier({ here: (items) => items.map(verifyOne), workerSource: verifyWorkerSource(modulePath), compact: compactVerifyItem });
+  const verify = coalescingVerifier({
+    here: (items) => items.map(verifyOne),
+    workerSource: verifyWorkerSource(modulePath) + VERIFY_WORKER_HANDLER,
+    compact: compactVerifyItem,
+  });
+  const verifyThenDecrypt = verifyThenDecryptBatched(verifyOne, verifyWorkerSource(modulePath));
 
   const signing = new WeakMap<Uint8Array, SigningEntry>();
   const signingKey = (seed: Uint8Array): SigningEntry => {
@@ -181,6 +186,7 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
       return signature;
     },
     ed25519Verify: verify,
+    ed25519VerifyThenAes256GcmDecrypt: verifyThenDecrypt,
 
     aes256GcmEncrypt: async (key, nonce, plaintext, aad) => gcmEncrypt(key, nonce, plaintext, aad),
     aes256GcmDecrypt: async (key, nonce, sealed, aad) => gcmDecrypt(key, nonce, sealed, aad),
