@@ -89,9 +89,12 @@ function canonicalHeader(h: EnvelopeHeader): string {
 
 const TYPES: ReadonlySet<string> = new Set(EnvelopeTypeSchema.options);
 
+/** The domain label as UTF-8, encoded once (the same bytes `tuple` would encode on every call). */
+const DOMAIN_BYTES = utf8Encode(ENVELOPE_SIGNATURE_DOMAIN);
+
 /** The exact bytes the sender device signs; `aad` is the header's `envelopeAad`, when already at hand. */
 export function envelopeSigningInput(header: EnvelopeHeader, nonce: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array = envelopeAad(header)): Uint8Array {
-  return tuple(ENVELOPE_SIGNATURE_DOMAIN, aad, nonce, ciphertext);
+  return tuple(DOMAIN_BYTES, aad, nonce, ciphertext);
 }
 
 /** Assembles the wire object. */

@@ -53,15 +53,25 @@ function verifyHere({ publicKey, message, signature }: VerifyItem): boolean {
   }
 }
 
-/** `verifyHere` for a worker thread (threadShare.ts), as script text defining `verify(item)`; no key cache there. */
+/** `verifyHere` for a worker thread (threadShare.ts), as script text defining `verify(item)`; public keys cached (a page has few senders). */
 const VERIFY_WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createPublicKey, verify: ed25519Verify } = require('node:crypto');
+const keys = new Map();
+function keyOf(publicKey) {
+  const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64url');
+  let key = keys.get(x);
+  if (key === undefined) {
+    if (keys.size >= 256) keys.clear();
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+    keys.set(x, key);
+  }
+  return key;
+}
 function verify({ publicKey, message, signature }) {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
   try {
-    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
-    return ed25519Verify(null, message, key, signature);
+    return ed25519Verify(null, message, keyOf(publicKey), signature);
   } catch {
     return false;
   }

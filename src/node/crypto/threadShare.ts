@@ -18,13 +18,22 @@ export interface ThreadEngine<I, R> {
   readonly workerSource: string;
   /** A compact, cloneable copy of an item for postMessage (a view's whole underlying buffer would be cloned). */
   readonly compact: (item: I) => unknown;
+  /**
+   * Optional: a part's items as one message whose buffers are transferred, not cloned, and the worker's
+   * answer back into results — for items of several byte strings, where cloning each costs more than the
+   * work. Without it, items go as `compact` copies and results as they come.
+   */
+  readonly packed?: {
+    readonly pack: (items: readonly I[]) => { readonly payload: unknown; readonly transfer: ArrayBuffer[] };
+    readonly unpack: (answer: unknown, count: number) => R[];
+  };
 }
 
 const MAX_WORKERS = 3;
 
 interface PoolWorker {
   readonly worker: Worker;
-  readonly pending: Map<number, (results: unknown[] | null) => void>;
+  readonly pending: Map<number, (answer: unknown) => void>;
 }
 
 const pools = new Map<ThreadEngine<never, unknown>, PoolWorker[]>();
@@ -45,8 +54,7 @@ function poolOf(engine: ThreadEngine<never, unknown>): PoolWorker[] {
     const worker = new Worker(engine.workerSource, { eval: true });
     worker.unref();
     const entry: PoolWorker = { worker, pending: new Map() };
-    worker.on('message', ({ id, results }: { id: number; results: unknown[] }) => {
-      answeredByWorkers += results.length;
+    worker.on('message', ({ id, results }: { id: number; results: unknown }) => {
       entry.pending.get(id)?.(results);
       entry.pending.delete(id);
     });
@@ -67,11 +75,30 @@ function poolOf(engine: ThreadEngine<never, unknown>): PoolWorker[] {
 }
 
 /** Asks one worker; null when it failed (the caller then computes the share itself). */
-function ask<I>(entry: PoolWorker, engine: ThreadEngine<I, unknown>, items: readonly I[]): Promise<unknown[] | null> {
+function ask<I, R>(entry: PoolWorker, engine: ThreadEngine<I, R>, items: readonly I[]): Promise<R[] | null> {
   const id = nextId++;
   return new Promise((resolve) => {
-    entry.pending.set(id, resolve);
-    entry.worker.postMessage({ id, items: items.map(engine.compact) });
+    entry.pending.set(id, (answer) => {
+      if (answer === null) {
+        resolve(null);
+        return;
+      }
+      let results: R[];
+      try {
+        results = engine.packed ? engine.packed.unpack(answer, items.length) : (answer as R[]);
+      } catch {
+        resolve(null);
+        return;
+      }
+      answeredByWorkers += results.length;
+      resolve(results);
+    });
+    if (engine.packed) {
+      const { payload, transfer } = engine.packed.pack(items);
+      entry.worker.postMessage({ id, items: payload }, transfer);
+    } else {
+      entry.worker.postMessage({ id, items: items.map(engine.compact) });
+    }
   });
 }
 
@@ -115,7 +142,7 @@ export async function shareWorkInParts<I, R>(
     const end = Math.min(items.length, start + perWorker);
     for (let from = start; from < end; from += chunk) {
       const slice = items.slice(from, Math.min(end, from + chunk));
-      asked.push(ask(entry, engine, slice).then((results) => deliver(from, (results as R[] | null) ?? engine.here(slice))));
+      asked.push(ask(entry, engine, slice).then((results) => deliver(from, results ?? engine.here(slice))));
     }
   });
   deliver(0, engine.here(items.slice(0, hereCount)));
