@@ -1,9 +1,10 @@
 /**
  * The `CryptoProvider` (src/common/crypto/provider.ts) on libsodium through `sodium-native` — the default
  * of main, server and cli where the native module loads (providers.ts chooses; docs/benchmarks.md has the
- * figures). Ed25519, X25519 and SHA-256/512 run in libsodium; AES-GCM/CBC and HMAC-SHA256 stay on OpenSSL
- * (nodeSymmetric.ts): the binding has no AES and no crypto_auth_hmacsha256, and an HMAC built from its
- * incremental SHA-256 measured slower than OpenSSL's (eight native calls per HMAC).
+ * figures). Ed25519, X25519, SHA-256/512 and HMAC-SHA256 run in libsodium; AES-GCM/CBC stay on OpenSSL
+ * (nodeSymmetric.ts): the binding has no AES. The binding has no crypto_auth_hmacsha256 either: HMAC is two
+ * one-shot SHA-256 calls over reused scratch buffers (an HMAC over its incremental SHA-256, eight native
+ * calls, measured slower than OpenSSL's `createHmac`; two one-shot calls measure faster).
  *
  * Secrets: the scalar of every ephemeral agreement is wiped (`sodium_memzero`) as soon as it is used; the
  * 64-byte libsodium signing key expanded from a 32-byte Ed25519 seed is cached per seed array (like the
@@ -19,9 +20,14 @@ import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../commo
 import { agreeMany, compactKey, type AgreementEngine, type EphemeralResult } from './ephemeralPool';
 import { verifyThenDecryptBatched } from './openBatch';
 import { coalescingVerifier, compactVerifyItem, VERIFY_WORKER_HANDLER, type VerifyItem } from './verifyBatch';
-import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, hmacSha256, pooledRandom } from './nodeSymmetric';
+import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, pooledRandom } from './nodeSymmetric';
 
 type Sodium = typeof sodiumModule;
+
+/** SHA-256's block size (FIPS 180-4), the HMAC pad length. */
+const SHA256_BLOCK = 64;
+/** Messages up to this size less a block are HMAC'd in the reused scratch buffer (HKDF inputs are ~100 B). */
+const HMAC_SCRATCH = 1024;
 
 interface SigningEntry {
   readonly seed: Uint8Array;
@@ -79,6 +85,35 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
   const sha256 = (data: Uint8Array): Uint8Array => {
     const out = new Uint8Array(32);
     sodium.crypto_hash_sha256(out, data);
+    return out;
+  };
+
+  /**
+   * HMAC-SHA256 (RFC 2104) as two one-shot libsodium SHA-256 calls: H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)),
+   * K hashed first when longer than a block. The padded key and the message are written into scratch
+   * buffers reused across calls (a fresh typed array per call cost more than the hashing) and wiped after.
+   */
+  const inner = new Uint8Array(HMAC_SCRATCH);
+  const outer = new Uint8Array(SHA256_BLOCK + 32);
+  const outerDigest = outer.subarray(SHA256_BLOCK);
+  const hmac = (key: Uint8Array, data: Uint8Array): Uint8Array => {
+    const k = key.length > SHA256_BLOCK ? sha256(key) : key;
+    const used = SHA256_BLOCK + data.length;
+    const block = used <= HMAC_SCRATCH ? inner.subarray(0, used) : new Uint8Array(used);
+    for (let i = 0; i < k.length; i++) {
+      const b = k[i] as number;
+      block[i] = b ^ 0x36;
+      outer[i] = b ^ 0x5c;
+    }
+    block.fill(0x36, k.length, SHA256_BLOCK);
+    outer.fill(0x5c, k.length, SHA256_BLOCK);
+    block.set(data, SHA256_BLOCK);
+    sodium.crypto_hash_sha256(outerDigest, block);
+    const out = new Uint8Array(32);
+    sodium.crypto_hash_sha256(out, outer);
+    block.fill(0);
+    outer.fill(0);
+    if (k !== key) k.fill(0);
     return out;
   };
 
@@ -164,7 +199,7 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
       sodium.crypto_hash_sha512(out, data);
       return out;
     },
-    hmacSha256: async (key, data) => hmacSha256(key, data),
+    hmacSha256: async (key, data) => hmac(key, data),
 
     x25519GenerateKeyPair: async () => generate('X25519'),
     x25519PublicKey: async (privateKey) => x25519PublicKey(privateKey),
