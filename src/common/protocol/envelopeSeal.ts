@@ -10,7 +10,7 @@ import {
   assembleEnvelope,
   envelopeAad,
   envelopeHeader,
-  EnvelopeHeaderSchema,
+  envelopeHeaderOf,
   envelopeSigningInput,
   parseEnvelope,
   type Envelope,
@@ -21,7 +21,7 @@ import {
 import { BadSignatureError, BadTagError, MalformedError, SignerNotMemberError, UnknownKeyVersionError, WrongConversationError } from './errors';
 import { decodePlaintext, encodePlaintext, type MessagePlaintext } from './plaintext';
 import { assertEnvelopePublishable } from './publishSize';
-import { bytesOf, parseWire } from './wire';
+import { bytesOf } from './wire';
 
 /** Inputs of `sealEnvelope`. */
 export interface SealEnvelopeInput {
@@ -44,11 +44,12 @@ export interface SealEnvelopeInput {
 /** Encrypts, signs and size-checks a message; TooLargeError if it would not fit a PubNub publish. */
 export async function sealEnvelope(provider: CryptoProvider, input: SealEnvelopeInput): Promise<Envelope> {
   if (input.key.length !== 32) throw new MalformedError('envelope: conversation key must be 32 bytes');
-  const header: EnvelopeHeader = parseWire(
-    EnvelopeHeaderSchema,
-    { v: 1, type: input.type ?? 'message', conversationId: input.conversationId, keyVersion: input.keyVersion, senderDevice: input.senderDevice },
-    'envelope header',
-  );
+  const header = envelopeHeaderOf({
+    type: input.type ?? 'message',
+    conversationId: input.conversationId,
+    keyVersion: input.keyVersion,
+    senderDevice: input.senderDevice,
+  });
   const nonce = input.nonce ?? provider.randomBytes(12);
   const aad = envelopeAad(header);
   const ciphertext = await provider.aes256GcmEncrypt(input.key, nonce, encodePlaintext(input.plaintext), aad);
