@@ -25,7 +25,8 @@ export const OPEN_CHUNK = 64;
  * A part goes to a worker as one transferred buffer: FIELDS lengths (uint32) per item, then every item's
  * fields in order. The answer comes back the same way: one int32 per item (the plaintext length, or
  * BAD_SIGNATURE / BAD_TAG), then the plaintexts. Cloning seven small byte arrays per item cost more than
- * the decryption.
+ * the decryption. The part's buffer holds conversation keys: it is transferred (this thread keeps no copy)
+ * and the worker wipes it once the part is answered.
  */
 const FIELDS = 7;
 const BAD_SIGNATURE = -1;
@@ -117,6 +118,7 @@ parentPort.on('message', ({ id, items: { buffer, count } }) => {
     answer.set(p, o);
     o += p.length;
   }
+  bytes.fill(0);
   parentPort.postMessage({ id, results: answer.buffer }, [answer.buffer]);
 });`;
 
