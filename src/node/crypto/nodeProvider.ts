@@ -7,7 +7,7 @@ import { createHash, createPublicKey, diffieHellman, generateKeyPairSync, random
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
 import { agreeMany } from './ephemeralPool';
 import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, hmacSha256, pooledRandom, u8 } from './nodeSymmetric';
-import { verifyThenDecryptBatched } from './openBatch';
+import { OPEN_HERE_WEIGHT, verifyThenDecryptBatched } from './openBatch';
 import { coalescingVerifier, compactVerifyItem, VERIFY_WORKER_HANDLER, type VerifyItem } from './verifyBatch';
 import { privateKeyObject, publicKeyObject, rawPrivateKey, rawPublicKey, rememberPair, type OkpCurve } from './keyObjects';
 
@@ -82,7 +82,7 @@ const verifyCoalesced = coalescingVerifier({
   workerSource: VERIFY_WORKER_SOURCE + VERIFY_WORKER_HANDLER,
   compact: compactVerifyItem,
 });
-const verifyThenDecrypt = verifyThenDecryptBatched(verifyHere, VERIFY_WORKER_SOURCE);
+const verifyThenDecrypt = verifyThenDecryptBatched(verifyHere, VERIFY_WORKER_SOURCE, OPEN_HERE_WEIGHT.node);
 
 /** A CryptoProvider backed by `node:crypto`. */
 export function createNodeCryptoProvider(): CryptoProvider {

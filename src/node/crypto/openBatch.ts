@@ -16,8 +16,12 @@ import type { VerifyItem } from './verifyBatch';
 
 /** Below this many messages a batch is opened in this thread. */
 export const OPEN_PARALLEL_MIN = 48;
-/** This thread's share of a large batch relative to one worker's. */
-export const OPEN_HERE_WEIGHT = 0.5;
+/**
+ * This thread's share of a large batch relative to one worker's, per provider: fitted to per-thread CPU
+ * time of 2,000 opens (docs/benchmarks.md), where this thread spends ~18 µs per envelope beyond the
+ * crypto, and a worker ~10 % more per envelope than this thread (unpacking, answering).
+ */
+export const OPEN_HERE_WEIGHT = { libsodium: 0.6, node: 0.75 } as const;
 /** Messages per part handed to a worker. */
 export const OPEN_CHUNK = 64;
 
@@ -137,7 +141,11 @@ const compact = (item: SignedAeadInput): SignedAeadInput => ({
  * The batched verify-then-decrypt of a provider: `verify` is its Ed25519 check in this thread,
  * `verifySource` worker script text that defines `verify(item)` the same way (and `parentPort`).
  */
-export function verifyThenDecryptBatched(verify: (item: VerifyItem) => boolean, verifySource: string): (input: SignedAeadInput) => Promise<SignedAeadResult> {
+export function verifyThenDecryptBatched(
+  verify: (item: VerifyItem) => boolean,
+  verifySource: string,
+  hereWeight: number,
+): (input: SignedAeadInput) => Promise<SignedAeadResult> {
   const openHere = (item: SignedAeadInput): SignedAeadResult => {
     if (!verify({ publicKey: item.publicKey, message: item.signingInput, signature: item.signature })) return 'bad_signature';
     return gcmDecrypt(item.key, item.nonce, item.sealed, item.aad) ?? 'bad_tag';
@@ -148,7 +156,7 @@ export function verifyThenDecryptBatched(verify: (item: VerifyItem) => boolean, 
     compact,
     packed: { pack, unpack },
   };
-  const open = coalescing(engine, { min: OPEN_PARALLEL_MIN, hereWeight: OPEN_HERE_WEIGHT, chunk: OPEN_CHUNK });
+  const open = coalescing(engine, { min: OPEN_PARALLEL_MIN, hereWeight, chunk: OPEN_CHUNK });
   return (input) => {
     expectLength(input.key, 32, 'AES-256-GCM key');
     expectLength(input.nonce, 12, 'AES-GCM nonce');

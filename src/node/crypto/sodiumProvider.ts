@@ -18,7 +18,7 @@
 import type sodiumModule from 'sodium-native';
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
 import { agreeMany, compactKey, type AgreementEngine, type EphemeralResult } from './ephemeralPool';
-import { verifyThenDecryptBatched } from './openBatch';
+import { OPEN_HERE_WEIGHT, verifyThenDecryptBatched } from './openBatch';
 import { coalescingVerifier, compactVerifyItem, VERIFY_WORKER_HANDLER, type VerifyItem } from './verifyBatch';
 import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, pooledRandom } from './nodeSymmetric';
 
@@ -171,7 +171,7 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
     workerSource: verifyWorkerSource(modulePath) + VERIFY_WORKER_HANDLER,
     compact: compactVerifyItem,
   });
-  const verifyThenDecrypt = verifyThenDecryptBatched(verifyOne, verifyWorkerSource(modulePath));
+  const verifyThenDecrypt = verifyThenDecryptBatched(verifyOne, verifyWorkerSource(modulePath), OPEN_HERE_WEIGHT.libsodium);
 
   const signing = new WeakMap<Uint8Array, SigningEntry>();
   const signingKey = (seed: Uint8Array): SigningEntry => {
