@@ -1,13 +1,16 @@
 /**
  * The envelope AAD writes a well-formed header straight in canonical order instead of through the generic
  * canonical-JSON encoder; the bytes must be identical for every header — well-formed ones (the fast path)
- * and odd ones (ids outside the id alphabet, other versions and types: the generic path).
+ * and odd ones (ids outside the id alphabet, other versions and types: the generic path). A sealer's header
+ * is validated the same way: plainly valid fields directly, anything else by the schema — the same header
+ * or the same typed error for every input.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/common/encoding/canonicalJson';
 import { utf8Encode } from '../../src/common/encoding/utf8';
-import { envelopeAad, type EnvelopeHeader } from '../../src/common/protocol/envelope';
+import { envelopeAad, envelopeHeaderOf, EnvelopeHeaderSchema, type EnvelopeHeader, type EnvelopeType } from '../../src/common/protocol/envelope';
+import { parseWire } from '../../src/common/protocol/wire';
 
 const idChars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
 const id = fc.array(fc.constantFrom(...idChars.split('')), { minLength: 8, maxLength: 64 }).map((cs) => cs.join(''));
@@ -30,6 +33,35 @@ describe('envelope header canonical fast path', () => {
         (h) => {
           const header = h as unknown as EnvelopeHeader;
           expect(envelopeAad(header)).toEqual(utf8Encode(canonicalJson({ ...h })));
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('validates a sealed header exactly as the schema does: same header, or the same typed error', () => {
+    const outcome = (run: () => EnvelopeHeader) => {
+      try {
+        return { header: run() };
+      } catch (err) {
+        const e = err as { name: string; code?: string; message: string };
+        return { error: [e.name, e.code, e.message] };
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.record({
+          type: fc.constantFrom('message', 'receipt', 'reaction', 'presence', 'other', ''),
+          conversationId: fc.oneof(id, oddId, fc.constant('short'), fc.constant('x'.repeat(65))),
+          keyVersion: fc.oneof(
+            fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+            fc.constantFrom(0, -0, -1, 2 ** 31, 2 ** 31 - 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER + 2),
+          ),
+          senderDevice: fc.oneof(id, oddId),
+        }),
+        (f) => {
+          const fields = { ...f, type: f.type as EnvelopeType };
+          expect(outcome(() => envelopeHeaderOf(fields))).toEqual(outcome(() => parseWire(EnvelopeHeaderSchema, { v: 1, ...fields }, 'envelope header')));
         },
       ),
       { numRuns: 3_000 },

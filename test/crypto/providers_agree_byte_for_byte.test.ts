@@ -44,6 +44,15 @@ describe('the two providers agree byte for byte', () => {
     );
   });
 
+  it('HMAC-SHA256 of libsodium (two one-shot hashes over reused scratch) equals OpenSSL’s, across the scratch size and repeated calls', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(bytes(0, 130), bytes(0, 2_100)), { minLength: 1, maxLength: 4 }), async (calls) => {
+        for (const [key, data] of calls) expect(toHex(await sodium.hmacSha256(key, data))).toBe(toHex(await node.hmacSha256(key, data)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('X25519 public keys and agreements, including keys with the clamped bits set', async () => {
     await fc.assert(
       fc.asyncProperty(key32, key32, async (a, b) => {

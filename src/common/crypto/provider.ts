@@ -16,6 +16,24 @@ export interface RawKeyPair {
   readonly publicKey: Uint8Array;
 }
 
+/** The inputs of `ed25519VerifyThenAes256GcmDecrypt`. */
+export interface SignedAeadInput {
+  /** The signer's Ed25519 public key. */
+  readonly publicKey: Uint8Array;
+  /** The exact bytes signed. */
+  readonly signingInput: Uint8Array;
+  readonly signature: Uint8Array;
+  /** AES-256-GCM key (32 bytes) and nonce (12 bytes). */
+  readonly key: Uint8Array;
+  readonly nonce: Uint8Array;
+  /** Ciphertext ‖ 16-byte tag. */
+  readonly sealed: Uint8Array;
+  readonly aad: Uint8Array;
+}
+
+/** The plaintext, or which check failed first. */
+export type SignedAeadResult = Uint8Array | 'bad_signature' | 'bad_tag';
+
 /** Cryptographic primitives, supplied by the runtime. */
 export interface CryptoProvider {
   /** `length` bytes from a CSPRNG. */
@@ -55,6 +73,14 @@ export interface CryptoProvider {
   ed25519Sign(privateKey: Uint8Array, message: Uint8Array): Promise<Uint8Array>;
   /** Ed25519 verification; `false` for a bad signature or a public key that is not a valid point. */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+
+  /**
+   * Optional fused open of a signed, AES-256-GCM-sealed message: `ed25519Verify(publicKey, signingInput,
+   * signature)` and, only when it verifies, `aes256GcmDecrypt(key, nonce, sealed, aad)`. Answers the
+   * plaintext, `'bad_signature'` or `'bad_tag'` — exactly what the two calls answer in turn. A provider may
+   * coalesce calls that arrive together and compute them on several threads (a catch-up page).
+   */
+  ed25519VerifyThenAes256GcmDecrypt?(input: SignedAeadInput): Promise<SignedAeadResult>;
 
   /** AES-256-GCM (NIST SP 800-38D), 12-byte nonce; returns ciphertext ‖ 16-byte tag. */
   aes256GcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;

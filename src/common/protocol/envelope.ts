@@ -64,6 +64,29 @@ export function parseEnvelope(input: unknown): Envelope {
   return parseWire(EnvelopeSchema, input, 'envelope');
 }
 
+/** The largest key version (KeyVersionNumber). */
+const MAX_KEY_VERSION = 2 ** 31 - 1;
+
+/**
+ * The header a sender seals under, validated: fields that are plainly valid (ids of the id alphabet and
+ * length, a key version in range, a known type) become the header directly — exactly what the schema
+ * would answer, without its per-field machinery on every seal; anything else goes through
+ * `EnvelopeHeaderSchema`, which answers it or throws the typed error.
+ */
+export function envelopeHeaderOf(fields: { type: EnvelopeType; conversationId: string; keyVersion: number; senderDevice: string }): EnvelopeHeader {
+  const { type, conversationId, keyVersion, senderDevice } = fields;
+  if (isId(conversationId) && isId(senderDevice) && Number.isInteger(keyVersion) && keyVersion >= 1 && keyVersion <= MAX_KEY_VERSION && TYPES.has(type)) {
+    return {
+      v: 1,
+      type,
+      conversationId: conversationId as EnvelopeHeader['conversationId'],
+      keyVersion,
+      senderDevice: senderDevice as EnvelopeHeader['senderDevice'],
+    };
+  }
+  return parseWire(EnvelopeHeaderSchema, { v: 1, type, conversationId, keyVersion, senderDevice }, 'envelope header');
+}
+
 /** The header fields of an envelope. */
 export function envelopeHeader(e: EnvelopeHeader | Envelope): EnvelopeHeader {
   return { v: e.v, type: e.type, conversationId: e.conversationId, keyVersion: e.keyVersion, senderDevice: e.senderDevice };
@@ -89,9 +112,12 @@ function canonicalHeader(h: EnvelopeHeader): string {
 
 const TYPES: ReadonlySet<string> = new Set(EnvelopeTypeSchema.options);
 
+/** The domain label as UTF-8, encoded once (the same bytes `tuple` would encode on every call). */
+const DOMAIN_BYTES = utf8Encode(ENVELOPE_SIGNATURE_DOMAIN);
+
 /** The exact bytes the sender device signs; `aad` is the header's `envelopeAad`, when already at hand. */
 export function envelopeSigningInput(header: EnvelopeHeader, nonce: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array = envelopeAad(header)): Uint8Array {
-  return tuple(ENVELOPE_SIGNATURE_DOMAIN, aad, nonce, ciphertext);
+  return tuple(DOMAIN_BYTES, aad, nonce, ciphertext);
 }
 
 /** Assembles the wire object. */

@@ -4,13 +4,13 @@
  * (unknown_key_version), sender device is a certified member (signer_not_member), signature
  * (bad_signature), decryption (bad_tag), inner plaintext (malformed).
  */
-import type { CryptoProvider } from '../crypto/provider';
+import type { CryptoProvider, SignedAeadInput } from '../crypto/provider';
 import type { ConversationId, DeviceId } from '../ids';
 import {
   assembleEnvelope,
   envelopeAad,
   envelopeHeader,
-  EnvelopeHeaderSchema,
+  envelopeHeaderOf,
   envelopeSigningInput,
   parseEnvelope,
   type Envelope,
@@ -21,7 +21,7 @@ import {
 import { BadSignatureError, BadTagError, MalformedError, SignerNotMemberError, UnknownKeyVersionError, WrongConversationError } from './errors';
 import { decodePlaintext, encodePlaintext, type MessagePlaintext } from './plaintext';
 import { assertEnvelopePublishable } from './publishSize';
-import { bytesOf, parseWire } from './wire';
+import { bytesOf } from './wire';
 
 /** Inputs of `sealEnvelope`. */
 export interface SealEnvelopeInput {
@@ -44,11 +44,12 @@ export interface SealEnvelopeInput {
 /** Encrypts, signs and size-checks a message; TooLargeError if it would not fit a PubNub publish. */
 export async function sealEnvelope(provider: CryptoProvider, input: SealEnvelopeInput): Promise<Envelope> {
   if (input.key.length !== 32) throw new MalformedError('envelope: conversation key must be 32 bytes');
-  const header: EnvelopeHeader = parseWire(
-    EnvelopeHeaderSchema,
-    { v: 1, type: input.type ?? 'message', conversationId: input.conversationId, keyVersion: input.keyVersion, senderDevice: input.senderDevice },
-    'envelope header',
-  );
+  const header = envelopeHeaderOf({
+    type: input.type ?? 'message',
+    conversationId: input.conversationId,
+    keyVersion: input.keyVersion,
+    senderDevice: input.senderDevice,
+  });
   const nonce = input.nonce ?? provider.randomBytes(12);
   const aad = envelopeAad(header);
   const ciphertext = await provider.aes256GcmEncrypt(input.key, nonce, encodePlaintext(input.plaintext), aad);
@@ -90,14 +91,29 @@ export async function openEnvelope(provider: CryptoProvider, input: unknown, ctx
   const nonce = bytesOf(envelope.nonce);
   const ciphertext = bytesOf(envelope.ciphertext);
   const aad = envelopeAad(header);
-  if (!(await provider.ed25519Verify(signingKey, envelopeSigningInput(header, nonce, ciphertext, aad), bytesOf(envelope.signature)))) {
-    throw new BadSignatureError('envelope signature does not verify');
-  }
-  const plaintext = await provider.aes256GcmDecrypt(key, nonce, ciphertext, aad);
-  if (plaintext === null) throw new BadTagError('envelope does not decrypt');
+  const signingInput = envelopeSigningInput(header, nonce, ciphertext, aad);
+  const signature = bytesOf(envelope.signature);
+  const plaintext = await verifyThenDecrypt(provider, { publicKey: signingKey, signingInput, signature, key, nonce, sealed: ciphertext, aad });
   const push: PushMetadata = {
     ...(envelope.pn_apns !== undefined ? { pn_apns: envelope.pn_apns } : {}),
     ...(envelope.pn_fcm !== undefined ? { pn_fcm: envelope.pn_fcm } : {}),
   };
   return { header, message: decodePlaintext(plaintext), push };
+}
+
+/**
+ * The signature check, then the decryption: through the provider's fused call when it has one (it may
+ * share a page's worth with worker threads), else the two calls in turn — the same answers and errors.
+ */
+async function verifyThenDecrypt(provider: CryptoProvider, input: SignedAeadInput): Promise<Uint8Array> {
+  if (provider.ed25519VerifyThenAes256GcmDecrypt !== undefined) {
+    const result = await provider.ed25519VerifyThenAes256GcmDecrypt(input);
+    if (result === 'bad_signature') throw new BadSignatureError('envelope signature does not verify');
+    if (result === 'bad_tag') throw new BadTagError('envelope does not decrypt');
+    return result;
+  }
+  if (!(await provider.ed25519Verify(input.publicKey, input.signingInput, input.signature))) throw new BadSignatureError('envelope signature does not verify');
+  const plaintext = await provider.aes256GcmDecrypt(input.key, input.nonce, input.sealed, input.aad);
+  if (plaintext === null) throw new BadTagError('envelope does not decrypt');
+  return plaintext;
 }

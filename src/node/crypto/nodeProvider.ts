@@ -7,7 +7,8 @@ import { createHash, createPublicKey, diffieHellman, generateKeyPairSync, random
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
 import { agreeMany } from './ephemeralPool';
 import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, hmacSha256, pooledRandom, u8 } from './nodeSymmetric';
-import { coalescingVerifier, compactVerifyItem, type VerifyItem } from './verifyBatch';
+import { OPEN_HERE_WEIGHT, verifyThenDecryptBatched } from './openBatch';
+import { coalescingVerifier, compactVerifyItem, VERIFY_WORKER_HANDLER, type VerifyItem } from './verifyBatch';
 import { privateKeyObject, publicKeyObject, rawPrivateKey, rawPublicKey, rememberPair, type OkpCurve } from './keyObjects';
 
 function generate(curve: OkpCurve): RawKeyPair {
@@ -52,22 +53,36 @@ function verifyHere({ publicKey, message, signature }: VerifyItem): boolean {
   }
 }
 
-/** `verifyHere` for a worker thread (threadShare.ts), as script text; no key cache there. */
+/** `verifyHere` for a worker thread (threadShare.ts), as script text defining `verify(item)`; public keys cached (a page has few senders). */
 const VERIFY_WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { createPublicKey, verify } = require('node:crypto');
-function check({ publicKey, message, signature }) {
+const { createPublicKey, verify: ed25519Verify } = require('node:crypto');
+const keys = new Map();
+function keyOf(publicKey) {
+  const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64url');
+  let key = keys.get(x);
+  if (key === undefined) {
+    if (keys.size >= 256) keys.clear();
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+    keys.set(x, key);
+  }
+  return key;
+}
+function verify({ publicKey, message, signature }) {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
   try {
-    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
-    return verify(null, message, key, signature);
+    return ed25519Verify(null, message, keyOf(publicKey), signature);
   } catch {
     return false;
   }
-}
-parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(check) }));`;
+}`;
 
-const verifyCoalesced = coalescingVerifier({ here: (items) => items.map(verifyHere), workerSource: VERIFY_WORKER_SOURCE, compact: compactVerifyItem });
+const verifyCoalesced = coalescingVerifier({
+  here: (items) => items.map(verifyHere),
+  workerSource: VERIFY_WORKER_SOURCE + VERIFY_WORKER_HANDLER,
+  compact: compactVerifyItem,
+});
+const verifyThenDecrypt = verifyThenDecryptBatched(verifyHere, VERIFY_WORKER_SOURCE, OPEN_HERE_WEIGHT.node);
 
 /** A CryptoProvider backed by `node:crypto`. */
 export function createNodeCryptoProvider(): CryptoProvider {
@@ -101,6 +116,7 @@ export function createNodeCryptoProvider(): CryptoProvider {
     ed25519PublicKey: async (privateKey) => rawPublicKey(createPublicKey(privateKeyObject('Ed25519', privateKey))),
     ed25519Sign: async (privateKey, message) => u8(sign(null, message, privateKeyObject('Ed25519', privateKey))),
     ed25519Verify: verifyCoalesced,
+    ed25519VerifyThenAes256GcmDecrypt: verifyThenDecrypt,
 
     aes256GcmEncrypt: async (key, nonce, plaintext, aad) => gcmEncrypt(key, nonce, plaintext, aad),
     aes256GcmDecrypt: async (key, nonce, sealed, aad) => gcmDecrypt(key, nonce, sealed, aad),

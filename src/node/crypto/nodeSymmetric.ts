@@ -28,7 +28,12 @@ export function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8A
   cipher.setAAD(aad);
   const head = cipher.update(plaintext);
   const tail = cipher.final();
-  return u8(Buffer.concat([head, tail, cipher.getAuthTag()]));
+  const tag = cipher.getAuthTag();
+  const out = new Uint8Array(head.length + tail.length + tag.length);
+  out.set(head, 0);
+  out.set(tail, head.length);
+  out.set(tag, head.length + tail.length);
+  return out;
 }
 
 /** AES-256-GCM open of ciphertext ‖ tag; null when authentication fails. */

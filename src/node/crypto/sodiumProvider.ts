@@ -1,9 +1,10 @@
 /**
  * The `CryptoProvider` (src/common/crypto/provider.ts) on libsodium through `sodium-native` — the default
  * of main, server and cli where the native module loads (providers.ts chooses; docs/benchmarks.md has the
- * figures). Ed25519, X25519 and SHA-256/512 run in libsodium; AES-GCM/CBC and HMAC-SHA256 stay on OpenSSL
- * (nodeSymmetric.ts): the binding has no AES and no crypto_auth_hmacsha256, and an HMAC built from its
- * incremental SHA-256 measured slower than OpenSSL's (eight native calls per HMAC).
+ * figures). Ed25519, X25519, SHA-256/512 and HMAC-SHA256 run in libsodium; AES-GCM/CBC stay on OpenSSL
+ * (nodeSymmetric.ts): the binding has no AES. The binding has no crypto_auth_hmacsha256 either: HMAC is two
+ * one-shot SHA-256 calls over reused scratch buffers (an HMAC over its incremental SHA-256, eight native
+ * calls, measured slower than OpenSSL's `createHmac`; two one-shot calls measure faster).
  *
  * Secrets: the scalar of every ephemeral agreement is wiped (`sodium_memzero`) as soon as it is used; the
  * 64-byte libsodium signing key expanded from a 32-byte Ed25519 seed is cached per seed array (like the
@@ -17,10 +18,16 @@
 import type sodiumModule from 'sodium-native';
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
 import { agreeMany, compactKey, type AgreementEngine, type EphemeralResult } from './ephemeralPool';
-import { coalescingVerifier, compactVerifyItem, type VerifyItem } from './verifyBatch';
-import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, hmacSha256, pooledRandom } from './nodeSymmetric';
+import { OPEN_HERE_WEIGHT, verifyThenDecryptBatched } from './openBatch';
+import { coalescingVerifier, compactVerifyItem, VERIFY_WORKER_HANDLER, type VerifyItem } from './verifyBatch';
+import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, pooledRandom } from './nodeSymmetric';
 
 type Sodium = typeof sodiumModule;
+
+/** SHA-256's block size (FIPS 180-4), the HMAC pad length. */
+const SHA256_BLOCK = 64;
+/** Messages up to this size less a block are HMAC'd in the reused scratch buffer (HKDF inputs are ~100 B). */
+const HMAC_SCRATCH = 1024;
 
 interface SigningEntry {
   readonly seed: Uint8Array;
@@ -56,7 +63,7 @@ function agree(peer) {
 parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(agree) }));`;
 }
 
-/** The libsodium verification as worker script text (verifyBatch.ts). */
+/** The libsodium verification as worker script text defining `verify(item)` (verifyBatch.ts, openBatch.ts). */
 function verifyWorkerSource(modulePath: string): string {
   return `
 const { parentPort } = require('node:worker_threads');
@@ -68,8 +75,7 @@ function verify({ publicKey, message, signature }) {
   } catch {
     return false;
   }
-}
-parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(verify) }));`;
+}`;
 }
 
 /** A CryptoProvider backed by libsodium; `modulePath` (require.resolve of the module) lets workers load it too. */
@@ -79,6 +85,35 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
   const sha256 = (data: Uint8Array): Uint8Array => {
     const out = new Uint8Array(32);
     sodium.crypto_hash_sha256(out, data);
+    return out;
+  };
+
+  /**
+   * HMAC-SHA256 (RFC 2104) as two one-shot libsodium SHA-256 calls: H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)),
+   * K hashed first when longer than a block. The padded key and the message are written into scratch
+   * buffers reused across calls (a fresh typed array per call cost more than the hashing) and wiped after.
+   */
+  const inner = new Uint8Array(HMAC_SCRATCH);
+  const outer = new Uint8Array(SHA256_BLOCK + 32);
+  const outerDigest = outer.subarray(SHA256_BLOCK);
+  const hmac = (key: Uint8Array, data: Uint8Array): Uint8Array => {
+    const k = key.length > SHA256_BLOCK ? sha256(key) : key;
+    const used = SHA256_BLOCK + data.length;
+    const block = used <= HMAC_SCRATCH ? inner.subarray(0, used) : new Uint8Array(used);
+    for (let i = 0; i < k.length; i++) {
+      const b = k[i] as number;
+      block[i] = b ^ 0x36;
+      outer[i] = b ^ 0x5c;
+    }
+    block.fill(0x36, k.length, SHA256_BLOCK);
+    outer.fill(0x5c, k.length, SHA256_BLOCK);
+    block.set(data, SHA256_BLOCK);
+    sodium.crypto_hash_sha256(outerDigest, block);
+    const out = new Uint8Array(32);
+    sodium.crypto_hash_sha256(out, outer);
+    block.fill(0);
+    outer.fill(0);
+    if (k !== key) k.fill(0);
     return out;
   };
 
@@ -131,7 +166,12 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
       return false;
     }
   };
-  const verify = coalescingVerifier({ here: (items) => items.map(verifyOne), workerSource: verifyWorkerSource(modulePath), compact: compactVerifyItem });
+  const verify = coalescingVerifier({
+    here: (items) => items.map(verifyOne),
+    workerSource: verifyWorkerSource(modulePath) + VERIFY_WORKER_HANDLER,
+    compact: compactVerifyItem,
+  });
+  const verifyThenDecrypt = verifyThenDecryptBatched(verifyOne, verifyWorkerSource(modulePath), OPEN_HERE_WEIGHT.libsodium);
 
   const signing = new WeakMap<Uint8Array, SigningEntry>();
   const signingKey = (seed: Uint8Array): SigningEntry => {
@@ -159,7 +199,7 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
       sodium.crypto_hash_sha512(out, data);
       return out;
     },
-    hmacSha256: async (key, data) => hmacSha256(key, data),
+    hmacSha256: async (key, data) => hmac(key, data),
 
     x25519GenerateKeyPair: async () => generate('X25519'),
     x25519PublicKey: async (privateKey) => x25519PublicKey(privateKey),
@@ -181,6 +221,7 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
       return signature;
     },
     ed25519Verify: verify,
+    ed25519VerifyThenAes256GcmDecrypt: verifyThenDecrypt,
 
     aes256GcmEncrypt: async (key, nonce, plaintext, aad) => gcmEncrypt(key, nonce, plaintext, aad),
     aes256GcmDecrypt: async (key, nonce, sealed, aad) => gcmDecrypt(key, nonce, sealed, aad),

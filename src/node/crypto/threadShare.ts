@@ -18,13 +18,22 @@ export interface ThreadEngine<I, R> {
   readonly workerSource: string;
   /** A compact, cloneable copy of an item for postMessage (a view's whole underlying buffer would be cloned). */
   readonly compact: (item: I) => unknown;
+  /**
+   * Optional: a part's items as one message whose buffers are transferred, not cloned, and the worker's
+   * answer back into results — for items of several byte strings, where cloning each costs more than the
+   * work. Without it, items go as `compact` copies and results as they come.
+   */
+  readonly packed?: {
+    readonly pack: (items: readonly I[]) => { readonly payload: unknown; readonly transfer: ArrayBuffer[] };
+    readonly unpack: (answer: unknown, count: number) => R[];
+  };
 }
 
 const MAX_WORKERS = 3;
 
 interface PoolWorker {
   readonly worker: Worker;
-  readonly pending: Map<number, (results: unknown[] | null) => void>;
+  readonly pending: Map<number, (answer: unknown) => void>;
 }
 
 const pools = new Map<ThreadEngine<never, unknown>, PoolWorker[]>();
@@ -45,8 +54,7 @@ function poolOf(engine: ThreadEngine<never, unknown>): PoolWorker[] {
     const worker = new Worker(engine.workerSource, { eval: true });
     worker.unref();
     const entry: PoolWorker = { worker, pending: new Map() };
-    worker.on('message', ({ id, results }: { id: number; results: unknown[] }) => {
-      answeredByWorkers += results.length;
+    worker.on('message', ({ id, results }: { id: number; results: unknown }) => {
       entry.pending.get(id)?.(results);
       entry.pending.delete(id);
     });
@@ -67,24 +75,85 @@ function poolOf(engine: ThreadEngine<never, unknown>): PoolWorker[] {
 }
 
 /** Asks one worker; null when it failed (the caller then computes the share itself). */
-function ask<I>(entry: PoolWorker, engine: ThreadEngine<I, unknown>, items: readonly I[]): Promise<unknown[] | null> {
+function ask<I, R>(entry: PoolWorker, engine: ThreadEngine<I, R>, items: readonly I[]): Promise<R[] | null> {
   const id = nextId++;
   return new Promise((resolve) => {
-    entry.pending.set(id, resolve);
-    entry.worker.postMessage({ id, items: items.map(engine.compact) });
+    entry.pending.set(id, (answer) => {
+      if (answer === null) {
+        resolve(null);
+        return;
+      }
+      let results: R[];
+      try {
+        results = engine.packed ? engine.packed.unpack(answer, items.length) : (answer as R[]);
+      } catch {
+        resolve(null);
+        return;
+      }
+      answeredByWorkers += results.length;
+      resolve(results);
+    });
+    if (engine.packed) {
+      const { payload, transfer } = engine.packed.pack(items);
+      entry.worker.postMessage({ id, items: payload }, transfer);
+    } else {
+      entry.worker.postMessage({ id, items: items.map(engine.compact) });
+    }
   });
 }
 
-/** The results for `items`, in order: shared with the engine's workers when there are at least `min`. */
-export async function shareWork<I, R>(items: readonly I[], engine: ThreadEngine<I, R>, min: number): Promise<R[]> {
-  if (items.length < min) return engine.here(items);
-  const pool = poolOf(engine as unknown as ThreadEngine<never, unknown>);
-  if (pool.length === 0) return engine.here(items);
-  const share = Math.ceil(items.length / (pool.length + 1));
-  const asked = pool.map((entry, i) => {
-    const slice = items.slice((i + 1) * share, (i + 2) * share);
-    return slice.length === 0 ? Promise.resolve([] as R[]) : ask(entry, engine, slice).then((results) => (results as R[] | null) ?? engine.here(slice));
+/** How `shareWorkInParts` splits a batch. */
+export interface ShareOptions {
+  /** Below this many items the whole batch runs here. */
+  readonly min: number;
+  /**
+   * This thread's share relative to one worker's (1: equal shares). Below 1 when this thread has more
+   * to do for every item than the engine's work (parsing before, decoding after).
+   */
+  readonly hereWeight?: number;
+  /** Items per message to a worker: its answers come back (and are delivered) part by part. */
+  readonly chunk?: number;
+}
+
+/**
+ * Computes `items` here and on the engine's workers, handing each part's results to `deliver` with the
+ * offset of its first item as soon as that part is done: this thread's part first (synchronously), then
+ * the workers' parts as their answers arrive, so the caller can go on with those while workers still work.
+ * Every item is delivered exactly once; a worker that fails has its part computed here.
+ */
+export async function shareWorkInParts<I, R>(
+  items: readonly I[],
+  engine: ThreadEngine<I, R>,
+  options: ShareOptions,
+  deliver: (offset: number, results: readonly R[]) => void,
+): Promise<void> {
+  const pool = items.length < options.min ? [] : poolOf(engine as unknown as ThreadEngine<never, unknown>);
+  if (pool.length === 0) {
+    deliver(0, engine.here(items));
+    return;
+  }
+  const weight = options.hereWeight ?? 1;
+  const hereCount = Math.min(items.length, Math.ceil((items.length * weight) / (pool.length + weight)));
+  const perWorker = Math.ceil((items.length - hereCount) / pool.length);
+  const chunk = Math.max(1, options.chunk ?? perWorker);
+  const asked: Promise<void>[] = [];
+  pool.forEach((entry, w) => {
+    const start = hereCount + w * perWorker;
+    const end = Math.min(items.length, start + perWorker);
+    for (let from = start; from < end; from += chunk) {
+      const slice = items.slice(from, Math.min(end, from + chunk));
+      asked.push(ask(entry, engine, slice).then((results) => deliver(from, results ?? engine.here(slice))));
+    }
   });
-  const mine = engine.here(items.slice(0, share));
-  return [...mine, ...(await Promise.all(asked)).flat()];
+  deliver(0, engine.here(items.slice(0, hereCount)));
+  await Promise.all(asked);
+}
+
+/** The results for `items`, in order: shared with the engine's workers (equal shares) when there are at least `min`. */
+export async function shareWork<I, R>(items: readonly I[], engine: ThreadEngine<I, R>, min: number): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  await shareWorkInParts(items, engine, { min }, (offset, part) => {
+    for (let i = 0; i < part.length; i++) results[offset + i] = part[i] as R;
+  });
+  return results;
 }
