@@ -1,25 +1,32 @@
 /**
- * Issue [attachments]: ONE contract suite for both attachment stores (src/node/attachments/store.ts) — the
- * embedded local directory and an S3-compatible bucket through `@aws-sdk/client-s3` against moto's real
- * server (`moto_server`, started by scripts/with-services.sh as TEST_MOTO_URL; not a mock of the SDK). A
+ * ONE contract suite for the attachment stores (src/node/attachments/store.ts) — the embedded local
+ * directory, an S3-compatible bucket through `@aws-sdk/client-s3` against moto's real server (`moto_server`,
+ * started by scripts/with-services.sh as TEST_MOTO_URL; not a mock of the SDK), and PubNub Files through the
+ * real `pubnub` SDK against the local relay's Files endpoints, with an Access Manager token. A
  * multi-part encrypted file goes in through `writeAttachment` and out through `readAttachment`; the
  * attacker's cases go around the store to its raw storage (the directory's files, the bucket through a raw
- * S3 client): an overwritten object is refused by the reader with a typed error, and a scan of the storage
+ * S3 client, the relay's files directory): an overwritten object is refused by the reader with a typed error, and a scan of the storage
  * finds neither the plaintext, the file key nor the file name.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AttachmentStoreError } from '../../src/common/attachments/errors';
 import { fromBase64Url } from '../../src/common/encoding/base64url';
 import { errorCategory } from '../../src/common/errorCodes';
 import { readAttachment, writeAttachment } from '../../src/node/attachments/attachmentFiles';
 import { S3AttachmentStore } from '../../src/node/attachments/s3Store';
+import { parsePubNubFileRef, PubNubFilesStore } from '../../src/node/attachments/pubnubFilesStore';
 import { LocalAttachmentStore, newStoreRef, type AttachmentStore } from '../../src/node/attachments/store';
+import type { RelayOptions } from '../../src/relay/index';
+import { PUB, SECRET, SUB, cleanup, client, startTestRelay, userWithToken } from '../relay/helpers';
 import { provider } from '../crypto/fixtures';
 import { collect, drain, piecesOf } from './streams';
+
+afterAll(cleanup);
 
 const MOTO = process.env['TEST_MOTO_URL'];
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -29,6 +36,34 @@ const PART = 100_000;
 function motoClient(): S3Client {
   if (!MOTO) throw new Error('TEST_MOTO_URL is not set: run through scripts/with-services.sh (moto_server)');
   return new S3Client({ region, endpoint: MOTO, credentials, forcePathStyle: true });
+}
+
+const FILES_CHANNEL = 'files.conv-1';
+const PUBNUB_REF = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[A-Za-z0-9_-]{43}$/;
+const ALL = { read: true, write: true, delete: true };
+
+/** A relay with Access Manager, and alice's SDK client holding a token for the files channel, as the key service grants it. */
+async function filesRelay(options: Partial<RelayOptions> = {}) {
+  const relay = await startTestRelay({ secretKey: SECRET, publishKey: PUB, subscribeKey: SUB, ...options });
+  const keyService = client(relay, 'key-service', { secretKey: SECRET });
+  const grant = (uuid: string, channels: Record<string, { read?: boolean; write?: boolean; delete?: boolean }>) =>
+    userWithToken(relay, keyService, uuid, { resources: { channels } });
+  const user = await grant('alice', { [FILES_CHANNEL]: ALL });
+  return { relay, keyService, user, grant };
+}
+
+/** The relay's file storage as an attacker with its disk sees it: one file per uploaded object, named by its id. */
+function relayStorage(dataDir: string) {
+  const directory = path.join(dataDir, 'files');
+  const fileOf = (ref: string) => path.join(directory, parsePubNubFileRef(ref).id);
+  return {
+    scan: async () =>
+      readdirSync(directory)
+        .filter((name) => !name.endsWith('.partial'))
+        .map((name) => new Uint8Array(readFileSync(path.join(directory, name)))),
+    overwrite: async (ref: string, bytes: Uint8Array) => writeFileSync(fileOf(ref), bytes),
+    read: async (ref: string) => new Uint8Array(readFileSync(fileOf(ref))),
+  };
 }
 
 let buckets = 0;
@@ -50,14 +85,20 @@ interface Harness {
 
 interface Adapter {
   readonly name: string;
+  /** What the store's references look like. */
+  readonly refPattern: RegExp;
   make(): Promise<Harness>;
-  /** A store whose bucket / directory does not exist. */
-  missingContainer(): AttachmentStore;
+  /** A well-formed reference to nothing. */
+  unknownRef(): string;
+  /** A store whose bucket / directory / keyset does not exist. */
+  missingContainer(): Promise<AttachmentStore>;
 }
 
 const adapters: Adapter[] = [
   {
     name: 'local',
+    refPattern: /^[A-Za-z0-9_-]{43}$/,
+    unknownRef: newStoreRef,
     make: async () => {
       const directory = mkdtempSync(path.join(tmpdir(), 'seed-attachments-'));
       return {
@@ -67,10 +108,12 @@ const adapters: Adapter[] = [
         read: async (ref) => new Uint8Array(readFileSync(path.join(directory, ref))),
       };
     },
-    missingContainer: () => new LocalAttachmentStore({ directory: path.join(tmpdir(), `seed-no-such-dir-${newStoreRef()}`) }),
+    missingContainer: async () => new LocalAttachmentStore({ directory: path.join(tmpdir(), `seed-no-such-dir-${newStoreRef()}`) }),
   },
   {
     name: 's3 (moto)',
+    refPattern: /^[A-Za-z0-9_-]{43}$/,
+    unknownRef: newStoreRef,
     make: async () => {
       const bucket = await motoBucket();
       const prefix = 'attachments/';
@@ -90,7 +133,21 @@ const adapters: Adapter[] = [
         read: async (ref) => read(prefix + ref),
       };
     },
-    missingContainer: () => new S3AttachmentStore({ bucket: `seed-no-such-bucket-${process.pid}`, region, endpoint: MOTO!, credentials, forcePathStyle: true }),
+    missingContainer: async () => new S3AttachmentStore({ bucket: `seed-no-such-bucket-${process.pid}`, region, endpoint: MOTO!, credentials, forcePathStyle: true }),
+  },
+  {
+    name: 'pubnub files (relay, real SDK)',
+    refPattern: PUBNUB_REF,
+    unknownRef: () => `${randomUUID()}.${newStoreRef()}`,
+    make: async () => {
+      const { relay, user } = await filesRelay();
+      const store = new PubNubFilesStore({ pubnub: user, channel: FILES_CHANNEL, maxPartSize: PART });
+      return { store, ...relayStorage(relay.dataDir) };
+    },
+    missingContainer: async () => {
+      const { relay } = await filesRelay();
+      return new PubNubFilesStore({ pubnub: client(relay, 'alice', { subscribeKey: 'sub-c-no-such-keyset' }), channel: FILES_CHANNEL });
+    },
   },
 ];
 
@@ -121,7 +178,7 @@ describe.each(adapters)('attachment store contract: $name', { timeout: 30_000 },
     expect(d.parts).toHaveLength(4);
     expect(new Set(d.parts.map((p) => p.ref)).size).toBe(4);
     for (const p of d.parts) {
-      expect(p.ref).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(p.ref).toMatch(adapter.refPattern);
       expect(p.ref).not.toContain('payroll');
       expect(await store.exists(p.ref)).toBe(true);
       expect((await read(p.ref)).length).toBe(p.size);
@@ -174,7 +231,7 @@ describe.each(adapters)('attachment store contract: $name', { timeout: 30_000 },
     const missing = await drain(store.get(ref));
     expect(missing.error).toBeInstanceOf(AttachmentStoreError);
     expect(missing.error).toMatchObject({ code: 'attachment_store_not_found', category: 'not_found' });
-    expect((await drain(store.get(newStoreRef()))).error).toMatchObject({ code: 'attachment_store_not_found' });
+    expect((await drain(store.get(adapter.unknownRef()))).error).toMatchObject({ code: 'attachment_store_not_found' });
     expect((await drain(readAttachment(provider, d, reader(store)))).error).toMatchObject({ code: 'attachment_store_not_found' });
     expect(await store.exists(d.parts[0]!.ref)).toBe(true);
   });
@@ -219,10 +276,10 @@ describe.each(adapters)('attachment store contract: $name', { timeout: 30_000 },
   });
 
   it('a missing bucket or directory is attachment_store_bucket_missing', async () => {
-    const store = adapter.missingContainer();
+    const store = await adapter.missingContainer();
     await expect(store.put(piecesOf(new Uint8Array(10), 10))).rejects.toMatchObject({ code: 'attachment_store_bucket_missing' });
-    expect((await drain(store.get(newStoreRef()))).error).toMatchObject({ code: 'attachment_store_bucket_missing' });
-    await expect(store.delete(newStoreRef())).rejects.toMatchObject({ code: 'attachment_store_bucket_missing' });
+    expect((await drain(store.get(adapter.unknownRef()))).error).toMatchObject({ code: 'attachment_store_bucket_missing' });
+    await expect(store.delete(adapter.unknownRef())).rejects.toMatchObject({ code: 'attachment_store_bucket_missing' });
   });
 });
 
