@@ -101,10 +101,14 @@ export class HistoryFullError extends RelayError {
   }
 }
 
-/** A Files quota (per channel or per subscribe key, docs/relay.md "Limits") would be passed: nothing was stored. */
+/**
+ * A Files quota (per channel or per subscribe key, docs/relay.md "Limits") would be passed: nothing was stored.
+ * A 400, as S3 answers an upload past its policy's size range (`EntityTooLarge`) — and because the SDK
+ * retries every failed Files request except 400, 403 and 404, while a full quota is not transient.
+ */
 export class FilesFullError extends RelayError {
   constructor(message: string) {
-    super('files_full', 507, message, 'Files');
+    super('files_full', 400, message, 'Files');
   }
 }
 

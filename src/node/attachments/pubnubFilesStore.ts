@@ -125,7 +125,7 @@ export function pubnubError(err: unknown): AttachmentStoreError {
   const code = typeof status?.statusCode === 'number' ? status.statusCode : 0;
   const data = status?.errorData as { code?: unknown; message?: unknown } | undefined;
   const relayCode = typeof data?.code === 'string' ? data.code : '';
-  const message = typeof data?.message === 'string' ? data.message : '';
+  const message = typeof data?.message === 'string' ? data.message : typeof status?.errorData === 'string' ? status.errorData : '';
   if (code === 400 && (relayCode === 'invalid_key' || /invalid (subscribe|publish) key/i.test(message)))
     return new AttachmentStoreError('attachment_store_bucket_missing', 'PubNub does not know this keyset (or its Files are not enabled)');
   if (relayCode === 'file_url_invalid' || relayCode === 'file_url_expired')
@@ -133,8 +133,9 @@ export function pubnubError(err: unknown): AttachmentStoreError {
   if (code === 403 || status?.category === 'PNAccessDeniedCategory')
     return new AttachmentStoreError('attachment_store_access_denied', 'PubNub refused the token for this files channel (it must grant read, write and delete)');
   if (code === 404) return new AttachmentStoreError('attachment_store_not_found', 'no attachment object under this reference');
-  if (code === 413) return new AttachmentStoreError('attachment_store_part_too_large', 'PubNub Files refused a part over its file size limit');
-  if (code === 507 || relayCode === 'files_full')
+  if (relayCode === 'files_full')
     return new AttachmentStoreError('attachment_store_quota_exceeded', 'PubNub Files storage for this channel or keyset is full');
+  if (code === 413 || relayCode === 'body_too_large' || /EntityTooLarge/.test(message))
+    return new AttachmentStoreError('attachment_store_part_too_large', 'PubNub Files refused a part over its file size limit');
   return new AttachmentStoreError('attachment_store_unavailable', `PubNub Files did not answer usably${code > 0 ? ` (HTTP ${code})` : ''}`);
 }

@@ -4,7 +4,9 @@
  * short-lived signed URL the relay serves), list and delete. Access Manager: uploading and publishing need
  * `write` on the channel, listing and downloading `read`, deleting `delete` (PubNub's permissions for Files).
  * The upload and the signed download carry their own authority in the URL, as PubNub's S3 URLs do. Sizes
- * are bounded (`fileBytes`), and so are the bytes per channel and per subscribe key (507 `files_full`).
+ * are bounded (`fileBytes`), and so are the bytes per channel and per subscribe key (`files_full`). Refusals
+ * of an upload are 400s, as S3 answers a pre-signed upload past its size range (`EntityTooLarge`): the SDK
+ * retries any other failed status but 403 and 404, and a retry could only fail again.
  */
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from '../errors';
 import { noContent, ok, okBytes, redirect } from '../http/reply';
@@ -91,9 +93,12 @@ const upload = route('POST', '/v1/files-upload/:slot', {
     // Taken before the body is read: a URL is good for one attempt, whatever its outcome.
     const slot = relay.uploads.take(p.slot, Date.now());
     const max = relay.config.limits.fileBytes;
-    const body = await ctx.incoming.bodyUpTo(max + LIMITS.uploadFramingBytes);
+    const tooLarge = () => new BadRequestError('body_too_large', `The file is larger than the relay's ${max} bytes`, 'Files');
+    const body = await ctx.incoming.bodyUpTo(max + LIMITS.uploadFramingBytes).catch((error: unknown) => {
+      throw error instanceof PayloadTooLargeError ? tooLarge() : error;
+    });
     const { file } = parseFormUpload(body, ctx.incoming.contentType);
-    if (file.length > max) throw new PayloadTooLargeError('body_too_large', `The file is larger than the relay's ${max} bytes`);
+    if (file.length > max) throw tooLarge();
     if (file.length === 0) throw new BadRequestError('invalid_parameter', 'The file is empty');
     await relay.files.save(slot.subKey, slot.channel, { id: slot.id, name: slot.name }, Buffer.from(file));
     return noContent();

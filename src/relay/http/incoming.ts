@@ -75,12 +75,15 @@ async function readLimited(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Past a refused upload, how much more the relay reads and drops (so the client sees the 413) before it hangs up. */
+/**
+ * Past a refused upload's bound, how much more the relay reads and drops before it hangs up. Within it the
+ * refusal is answered after the body ends, so the client reads a 413 rather than a broken connection (which
+ * the SDK would retry); memory holds at most `max` bytes either way.
+ */
 const DISCARD_BYTES = 16 * 1024 * 1024;
 
 function readUpTo(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const tooLarge = () => new PayloadTooLargeError('body_too_large', `The upload is larger than the relay's ${max} bytes`);
     const declared = Number(req.headers['content-length'] ?? '0');
     const chunks: Buffer[] = [];
     let size = 0;
@@ -88,24 +91,23 @@ function readUpTo(req: IncomingMessage, max: number): Promise<Buffer> {
     const refuse = () => {
       refused = true;
       chunks.length = 0;
-      reject(tooLarge());
     };
+    const tooLarge = () => new PayloadTooLargeError('body_too_large', `The upload is larger than the relay's ${max} bytes`);
+    if (declared > max + DISCARD_BYTES) {
+      reject(tooLarge());
+      return;
+    }
     if (declared > max) refuse();
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (refused) {
-        if (size > max + DISCARD_BYTES) req.destroy();
-        return;
-      }
-      if (size > max) refuse();
-      else chunks.push(chunk);
+      if (size > max + DISCARD_BYTES) {
+        reject(tooLarge());
+        req.destroy();
+      } else if (size > max) refuse();
+      else if (!refused) chunks.push(chunk);
     });
-    req.once('end', () => {
-      if (!refused) resolve(Buffer.concat(chunks, size));
-    });
-    req.once('error', (error) => {
-      if (!refused) reject(error);
-    });
+    req.once('end', () => (refused ? reject(tooLarge()) : resolve(Buffer.concat(chunks, size))));
+    req.once('error', reject);
   });
 }
 
