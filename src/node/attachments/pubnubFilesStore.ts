@@ -1,5 +1,5 @@
 /**
- * Attachment parts as PubNub Files through the `pubnub` SDK's file API (docs/protocol.md §20.8): `put` is
+ * Attachment parts as PubNub Files through the `pubnub` SDK's file API (docs/protocol.md §20.10): `put` is
  * `sendFile` on the store's channel, `get` is `downloadFile`, `delete` is `deleteFile`, `exists` pages through
  * `listFiles`. Production talks to PubNub; the embedded stack and the tests talk to the local relay, which
  * implements the same endpoints (docs/relay.md "Files"). The SDK instance carries the client's Access Manager
