@@ -133,7 +133,8 @@ const adapters: Adapter[] = [
         read: async (ref) => read(prefix + ref),
       };
     },
-    missingContainer: async () => new S3AttachmentStore({ bucket: `seed-no-such-bucket-${process.pid}`, region, endpoint: MOTO!, credentials, forcePathStyle: true }),
+    missingContainer: async () =>
+      new S3AttachmentStore({ bucket: `seed-no-such-bucket-${process.pid}`, region, endpoint: MOTO!, credentials, forcePathStyle: true }),
   },
   {
     name: 'pubnub files (relay, real SDK)',

@@ -22,7 +22,9 @@ describe('files upload, list, download and delete', () => {
     const bob = client(relay, 'bob');
     const sent = [];
     for (const fill of [1, 2, 3]) {
-      sent.push(await alice.sendFile({ channel: CHANNEL, file: { data: bytes(2000 + fill, fill), name: `part-${fill}.bin`, mimeType: 'application/octet-stream' } }));
+      sent.push(
+        await alice.sendFile({ channel: CHANNEL, file: { data: bytes(2000 + fill, fill), name: `part-${fill}.bin`, mimeType: 'application/octet-stream' } }),
+      );
     }
     expect(sent.map((s) => s.name)).toEqual(['part-1.bin', 'part-2.bin', 'part-3.bin']);
 
@@ -59,7 +61,11 @@ describe('files upload, list, download and delete', () => {
     const slot = async () => ((await generate(JSON.stringify({ name: 'a.bin' }))).body as { file_upload_request: { url: string } }).file_upload_request.url;
     const notForm = await fetch(await slot(), { method: 'POST', body: 'just bytes', headers: { 'content-type': 'application/octet-stream' } });
     expect(await notForm.json()).toMatchObject({ status: 400, code: 'invalid_parameter' });
-    const broken = await fetch(await slot(), { method: 'POST', body: '--xyz\r\nno head end', headers: { 'content-type': 'multipart/form-data; boundary=xyz' } });
+    const broken = await fetch(await slot(), {
+      method: 'POST',
+      body: '--xyz\r\nno head end',
+      headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
+    });
     expect(await broken.json()).toMatchObject({ status: 400, code: 'invalid_parameter' });
     const noFile = new FormData();
     noFile.append('Content-Type', 'application/octet-stream');
@@ -70,7 +76,10 @@ describe('files upload, list, download and delete', () => {
       tooLarge.append('file', new Blob([bytes(size, 7)]), 'big');
       expect(await (await fetch(await slot(), { method: 'POST', body: tooLarge })).json(), String(size)).toMatchObject({ status: 400, code: 'body_too_large' });
     }
-    expect((await raw(relay, `/v1/files-upload/${'A'.repeat(43)}`, { method: 'POST', body: noFile })).body).toMatchObject({ status: 403, code: 'file_url_invalid' });
+    expect((await raw(relay, `/v1/files-upload/${'A'.repeat(43)}`, { method: 'POST', body: noFile })).body).toMatchObject({
+      status: 403,
+      code: 'file_url_invalid',
+    });
 
     expect((await raw(relay, `${base}/files/not-an-id/a.bin?uuid=alice`)).body).toMatchObject({ status: 404 });
     expect((await raw(relay, `${base}/files/${randomUUID()}/a.bin?uuid=alice`)).body).toMatchObject({ status: 404, code: 'not_found' });

@@ -133,8 +133,7 @@ export function pubnubError(err: unknown): AttachmentStoreError {
   if (code === 403 || status?.category === 'PNAccessDeniedCategory')
     return new AttachmentStoreError('attachment_store_access_denied', 'PubNub refused the token for this files channel (it must grant read, write and delete)');
   if (code === 404) return new AttachmentStoreError('attachment_store_not_found', 'no attachment object under this reference');
-  if (relayCode === 'files_full')
-    return new AttachmentStoreError('attachment_store_quota_exceeded', 'PubNub Files storage for this channel or keyset is full');
+  if (relayCode === 'files_full') return new AttachmentStoreError('attachment_store_quota_exceeded', 'PubNub Files storage for this channel or keyset is full');
   if (code === 413 || relayCode === 'body_too_large' || /EntityTooLarge/.test(message))
     return new AttachmentStoreError('attachment_store_part_too_large', 'PubNub Files refused a part over its file size limit');
   return new AttachmentStoreError('attachment_store_unavailable', `PubNub Files did not answer usably${code > 0 ? ` (HTTP ${code})` : ''}`);

@@ -22,7 +22,9 @@ export class DownloadUrls {
   constructor(private readonly lifetimeMs: number) {}
 
   private mac(file: FileAddress, expiresAt: number): Buffer {
-    return createHmac('sha256', this.key).update(JSON.stringify([file.subKey, file.channel, file.id, file.name, expiresAt])).digest();
+    return createHmac('sha256', this.key)
+      .update(JSON.stringify([file.subKey, file.channel, file.id, file.name, expiresAt]))
+      .digest();
   }
 
   /** The path and query of a fresh URL for `file`. */
