@@ -438,9 +438,12 @@ describe('PubNub Files store: what the relay refuses', { timeout: 30_000 }, () =
   it('the file message the SDK publishes carries only the opaque reference, and is not stored in history', async () => {
     const { relay, user, grant } = await filesRelay();
     const bob = await grant('bob', { [FILES_CHANNEL]: { read: true } });
-    const files: { message: unknown; file: { id: string; name: string } }[] = [];
+    const files: { message: unknown; file: { id: string; name: string } | undefined }[] = [];
     const statuses: string[] = [];
-    bob.addListener({ file: (f) => files.push({ message: f.message, file: { id: f.file.id, name: f.file.name } }), status: (s) => statuses.push(s.category) });
+    bob.addListener({
+      file: (f) => files.push({ message: f.message, file: f.file && { id: f.file.id, name: f.file.name } }),
+      status: (s) => statuses.push(s.category),
+    });
     bob.subscribe({ channels: [FILES_CHANNEL] });
     await waitFor('bob subscribed', () => statuses.includes('PNConnectedCategory'));
     const store = new PubNubFilesStore({ pubnub: user, channel: FILES_CHANNEL, maxPartSize: PART });
