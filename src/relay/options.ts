@@ -176,6 +176,8 @@ export const LIMITS = {
   pushOutboxPerKey: 1000,
   /** Files: upload URLs handed out and not yet used or expired, in all; one page of a file list; a file name. */
   pendingUploads: 1000,
+  /** Files uploads received at once (each held in memory, at most `fileBytes` plus its form). */
+  uploadsInFlight: 16,
   filesPage: 100,
   fileNameChars: 255,
   /** Room for the multipart framing and form fields of an upload beyond the file itself. */

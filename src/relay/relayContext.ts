@@ -76,7 +76,7 @@ export class RelayContext {
     this.push = new PushRegistry({ devicesPerKey: config.limits.pushDevices, channelsPerDevice: config.limits.pushChannelsPerDevice });
     this.pushOutbox = new PushProviderOutbox(this.push, LIMITS.pushOutboxPerKey);
     this.files = new FileStore(db, config.dataDir, { channelBytes: config.limits.filesChannelBytes, keysetBytes: config.limits.filesKeysetBytes });
-    this.uploads = new UploadSlots(config.fileUrlMs, LIMITS.pendingUploads);
+    this.uploads = new UploadSlots(config.fileUrlMs, LIMITS.pendingUploads, LIMITS.uploadsInFlight);
     this.downloads = new DownloadUrls(config.fileUrlMs);
   }
 

@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { request, type ClientRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PUB, SUB, cleanup, client, failure, raw, startTestRelay } from './helpers';
+import { PUB, SUB, cleanup, client, failure, raw, startTestRelay, waitFor } from './helpers';
 
 afterEach(cleanup);
 
@@ -76,7 +77,10 @@ describe('files upload, list, download and delete', () => {
       tooLarge.append('file', new Blob([bytes(size, 7)]), 'big');
       expect(await (await fetch(await slot(), { method: 'POST', body: tooLarge })).json(), String(size)).toMatchObject({ status: 400, code: 'body_too_large' });
     }
-    expect((await raw(relay, `/v1/files-upload/${'A'.repeat(43)}`, { method: 'POST', body: noFile })).body).toMatchObject({
+    // Refused before its body is read (an unknown URL), a large upload still gets the answer, not a reset.
+    const unknownSlot = new FormData();
+    unknownSlot.append('file', new Blob([bytes(4 * 1024 * 1024, 9)]), 'big');
+    expect((await raw(relay, `/v1/files-upload/${'A'.repeat(43)}`, { method: 'POST', body: unknownSlot })).body).toMatchObject({
       status: 403,
       code: 'file_url_invalid',
     });
@@ -92,5 +96,55 @@ describe('files upload, list, download and delete', () => {
     expect(publish.body).toEqual([0, 'The file message names no file uploaded to this channel', expect.stringMatching(/^\d{17}$/)]);
 
     expect(readdirSync(join(relay.dataDir, 'files'))).toHaveLength(0);
+  });
+
+  it('receives at most 16 uploads at once; one more is 503 uploads_full and keeps its URL for the retry', async () => {
+    const relay = await startTestRelay();
+    const base = `/v1/files/${SUB}/channels/${encodeURIComponent(CHANNEL)}`;
+    const slot = async () =>
+      new URL(
+        (
+          (await raw(relay, `${base}/generate-upload-url?uuid=alice`, { method: 'POST', body: JSON.stringify({ name: 'a.bin' }) })).body as {
+            file_upload_request: { url: string };
+          }
+        ).file_upload_request.url,
+      );
+    // Sixteen uploads that send their head and then hold their body.
+    const held: ClientRequest[] = [];
+    for (let i = 0; i < 16; i += 1) {
+      const url = await slot();
+      const req = request({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': '100000' },
+      });
+      req.on('error', () => undefined);
+      req.write('--b\r\n');
+      held.push(req);
+    }
+    const post = async (url: URL) => {
+      const form = new FormData();
+      form.append('file', new Blob([bytes(100, 1)]), 'f');
+      const response = await fetch(url, { method: 'POST', body: form });
+      return { status: response.status, body: response.status === 204 ? {} : ((await response.json()) as unknown) };
+    };
+    // Poll with fresh URLs until the held ones are all being received (each poll before that stores a file).
+    let busy: URL | undefined;
+    for (let i = 0; busy === undefined && i < 200; i += 1) {
+      const url = await slot();
+      const answer = await post(url);
+      if (answer.status === 503) {
+        expect(answer.body).toMatchObject({ code: 'uploads_full' });
+        busy = url;
+      }
+    }
+    expect(busy).toBeDefined();
+    for (const req of held) req.destroy();
+    await waitFor('the held uploads to end', () => held.every((req) => req.destroyed));
+    let retried = { status: 503, body: {} as unknown };
+    for (let i = 0; retried.status === 503 && i < 200; i += 1) retried = await post(busy!);
+    expect(retried.status).toBe(204);
   });
 });

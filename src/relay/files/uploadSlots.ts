@@ -3,7 +3,9 @@
  * random 32-byte name for one file id on one channel; the URL carries that name and is the only authority the
  * upload needs (the SDK posts the form without `auth`, as it does to PubNub's S3 bucket). A slot is taken —
  * and gone — on its first use, expires after the relay's `fileUrlSeconds`, and at most `pendingUploads` are
- * open at once. Memory only: a restart voids every open slot.
+ * open at once. Uploads being received are held in memory (each at most `fileBytes` plus its form), so at
+ * most `uploadsInFlight` are received at once; one more is `503 uploads_full` before its slot is taken, and
+ * the SDK retries it later. Memory only: a restart voids every open slot.
  */
 import { randomBytes } from 'node:crypto';
 import { FileUrlError, RelayBusyError } from '../errors';
@@ -20,11 +22,26 @@ export const SLOT_NAME = /^[A-Za-z0-9_-]{43}$/;
 
 export class UploadSlots {
   private readonly slots = new Map<string, UploadSlot>();
+  private receiving = 0;
 
   constructor(
     private readonly lifetimeMs: number,
     private readonly max: number,
+    private readonly maxInFlight: number,
   ) {}
+
+  /** Runs `receive` as one of the uploads being received, or refuses with `503 uploads_full`. */
+  async receive<T>(receive: () => Promise<T>): Promise<T> {
+    if (this.receiving >= this.maxInFlight) {
+      throw new RelayBusyError('uploads_full', `The relay is receiving ${this.maxInFlight} uploads; retry later`);
+    }
+    this.receiving += 1;
+    try {
+      return await receive();
+    } finally {
+      this.receiving -= 1;
+    }
+  }
 
   /** Opens a slot and answers its name; `503 uploads_full` when `max` are open and none has expired. */
   open(slot: Omit<UploadSlot, 'expiresAt'>, nowMs: number): { name: string; expiresAt: number } {

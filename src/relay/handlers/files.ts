@@ -88,20 +88,22 @@ const generateUploadUrl = route('POST', '/v1/files/:sub/channels/:channel/genera
 const upload = route('POST', '/v1/files-upload/:slot', {
   parse: (ctx) => ({ slot: pathText(ctx, 'slot') }),
   access: () => OPEN,
-  handle: async (p, ctx) => {
+  handle: (p, ctx) => {
     const { relay } = ctx;
-    // Taken before the body is read: a URL is good for one attempt, whatever its outcome.
-    const slot = relay.uploads.take(p.slot, Date.now());
-    const max = relay.config.limits.fileBytes;
-    const tooLarge = () => new BadRequestError('body_too_large', `The file is larger than the relay's ${max} bytes`, 'Files');
-    const body = await ctx.incoming.bodyUpTo(max + LIMITS.uploadFramingBytes).catch((error: unknown) => {
-      throw error instanceof PayloadTooLargeError ? tooLarge() : error;
+    return relay.uploads.receive(async () => {
+      // Taken before the body is read: a URL is good for one attempt, whatever its outcome.
+      const slot = relay.uploads.take(p.slot, Date.now());
+      const max = relay.config.limits.fileBytes;
+      const tooLarge = () => new BadRequestError('body_too_large', `The file is larger than the relay's ${max} bytes`, 'Files');
+      const body = await ctx.incoming.bodyUpTo(max + LIMITS.uploadFramingBytes).catch((error: unknown) => {
+        throw error instanceof PayloadTooLargeError ? tooLarge() : error;
+      });
+      const { file } = parseFormUpload(body, ctx.incoming.contentType);
+      if (file.length > max) throw tooLarge();
+      if (file.length === 0) throw new BadRequestError('invalid_parameter', 'The file is empty');
+      await relay.files.save(slot.subKey, slot.channel, { id: slot.id, name: slot.name }, Buffer.from(file));
+      return noContent();
     });
-    const { file } = parseFormUpload(body, ctx.incoming.contentType);
-    if (file.length > max) throw tooLarge();
-    if (file.length === 0) throw new BadRequestError('invalid_parameter', 'The file is empty');
-    await relay.files.save(slot.subKey, slot.channel, { id: slot.id, name: slot.name }, Buffer.from(file));
-    return noContent();
   },
 });
 

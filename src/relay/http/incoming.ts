@@ -107,7 +107,12 @@ function readUpTo(req: IncomingMessage, max: number): Promise<Buffer> {
       else if (!refused) chunks.push(chunk);
     });
     req.once('end', () => (refused ? reject(tooLarge()) : resolve(Buffer.concat(chunks, size))));
-    req.once('error', reject);
+    // A client that goes away mid-upload ends it here, as a typed refusal nobody reads (the upload must settle).
+    const brokeOff = () => reject(new BadRequestError('invalid_parameter', 'The upload broke off before its body was complete'));
+    req.once('error', brokeOff);
+    req.once('close', () => {
+      if (!req.complete) brokeOff();
+    });
   });
 }
 
