@@ -28,6 +28,10 @@ export type RelayErrorCode =
   | 'message_too_large'
   | 'body_too_large'
   | 'history_full'
+  | 'files_full'
+  | 'file_url_invalid'
+  | 'file_url_expired'
+  | 'uploads_full'
   | 'push_registrations_full'
   | 'long_poll_limit'
   | 'long_polls_full'
@@ -97,6 +101,27 @@ export class HistoryFullError extends RelayError {
   }
 }
 
+/**
+ * A Files quota (per channel or per subscribe key, docs/relay.md "Limits") would be passed: nothing was stored.
+ * A 400, as S3 answers an upload past its policy's size range (`EntityTooLarge`) — and because the SDK
+ * retries every failed Files request except 400, 403 and 404, while a full quota is not transient.
+ */
+export class FilesFullError extends RelayError {
+  constructor(message: string) {
+    super('files_full', 400, message, 'Files');
+  }
+}
+
+/**
+ * A Files upload or download URL the relay handed out is refused: `file_url_invalid` (never issued, already
+ * used, or its signature does not match) or `file_url_expired`.
+ */
+export class FileUrlError extends RelayError {
+  constructor(code: 'file_url_invalid' | 'file_url_expired', message: string) {
+    super(code, 403, message, 'Files');
+  }
+}
+
 /** Mobile Push registrations are at a bound (devices per key, channels per device): nothing was registered. */
 export class PushLimitError extends RelayError {
   constructor(message: string) {
@@ -113,7 +138,7 @@ export class LongPollLimitError extends RelayError {
 
 /** The relay is at a total cap (held long-polls or open connections); retry later. */
 export class RelayBusyError extends RelayError {
-  constructor(code: 'long_polls_full' | 'connections_full', message: string) {
+  constructor(code: 'long_polls_full' | 'connections_full' | 'uploads_full', message: string) {
     super(code, 503, message);
   }
 }

@@ -23,6 +23,8 @@ export interface RelayOptions {
   readonly longPollSeconds?: number;
   /** Caps on disk and connections (docs/relay.md, "Limits"); each has a default. */
   readonly limits?: Partial<RelayLimits>;
+  /** Seconds a Files upload or download URL the relay hands out stays valid (default 60). */
+  readonly fileUrlSeconds?: number;
 }
 
 /** Configurable caps; beyond each a request is refused with a typed error and nothing changes. */
@@ -41,6 +43,12 @@ export interface RelayLimits {
   readonly pushDevices: number;
   /** Channels one push device may be enabled on (default 1,000, what the SDK lists at most). */
   readonly pushChannelsPerDevice: number;
+  /** The largest file one upload may carry (default 5 MiB; PubNub Files caps a file at 5 MB). */
+  readonly fileBytes: number;
+  /** Stored file bytes per channel of a subscribe key (default 1 GiB). */
+  readonly filesChannelBytes: number;
+  /** Stored file bytes per subscribe key, all channels together (default 10 GiB). */
+  readonly filesKeysetBytes: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -51,6 +59,9 @@ export const DEFAULT_LIMITS: RelayLimits = {
   longPollsPerToken: 20,
   pushDevices: 10_000,
   pushChannelsPerDevice: 1000,
+  fileBytes: 5 * 1024 * 1024,
+  filesChannelBytes: 1024 * 1024 * 1024,
+  filesKeysetBytes: 10 * 1024 * 1024 * 1024,
 };
 
 const keyPattern = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -72,8 +83,17 @@ const optionsSchema = z.strictObject({
       longPollsPerToken: z.number().int().min(1).optional(),
       pushDevices: z.number().int().min(1).max(1_000_000).optional(),
       pushChannelsPerDevice: z.number().int().min(1).max(1000).optional(),
+      fileBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(64 * 1024 * 1024)
+        .optional(),
+      filesChannelBytes: z.number().int().min(1).optional(),
+      filesKeysetBytes: z.number().int().min(1).optional(),
     })
     .optional(),
+  fileUrlSeconds: z.number().min(0.05).max(3600).optional(),
 });
 
 export interface RelayConfig {
@@ -84,6 +104,7 @@ export interface RelayConfig {
   readonly publishKey: string | undefined;
   readonly subscribeKey: string | undefined;
   readonly longPollMs: number;
+  readonly fileUrlMs: number;
   readonly limits: RelayLimits;
 }
 
@@ -106,6 +127,7 @@ export function resolveOptions(options: RelayOptions): RelayConfig {
     publishKey: o.publishKey,
     subscribeKey: o.subscribeKey,
     longPollMs: Math.round((o.longPollSeconds ?? 280) * 1000),
+    fileUrlMs: Math.round((o.fileUrlSeconds ?? 60) * 1000),
     limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(o.limits ?? {}).filter(([, v]) => v !== undefined)) },
   };
 }
@@ -152,4 +174,12 @@ export const LIMITS = {
   pushChannelsPerRequest: 1000,
   /** Notifications the APNs/FCM stand-in keeps per subscribe key (oldest dropped first). */
   pushOutboxPerKey: 1000,
+  /** Files: upload URLs handed out and not yet used or expired, in all; one page of a file list; a file name. */
+  pendingUploads: 1000,
+  /** Files uploads received at once (each held in memory, at most `fileBytes` plus its form). */
+  uploadsInFlight: 16,
+  filesPage: 100,
+  fileNameChars: 255,
+  /** Room for the multipart framing and form fields of an upload beyond the file itself. */
+  uploadFramingBytes: 16 * 1024,
 } as const;

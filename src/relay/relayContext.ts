@@ -1,7 +1,7 @@
 /**
  * The relay's shared per-process context, everything a route handler works with (as `ctx.relay`): the
  * resolved configuration, the SQLite stores and their size, the fan-out hub with its long-poll slots, the
- * presence registry, Access Manager and the timetoken clock, plus the helpers that publish events and the periodic sweep. Built once per relay by
+ * presence registry, Access Manager, the Files store and its URLs and the timetoken clock, plus the helpers that publish events and the periodic sweep. Built once per relay by
  * `startRelay` (docs/relay.md, "Inside").
  */
 import type { RelayConfig } from './options';
@@ -21,6 +21,9 @@ import { PRESENCE_SUFFIX } from './names';
 import { LIMITS } from './options';
 import { PushRegistry } from './push/registry';
 import { PushProviderOutbox } from './push/providerOutbox';
+import { FileStore } from './store/files';
+import { UploadSlots } from './files/uploadSlots';
+import { DownloadUrls } from './files/downloadUrls';
 
 export interface LiveEventInput {
   readonly subKey: string;
@@ -49,6 +52,10 @@ export class RelayContext {
   /** Mobile Push device registrations, and the stand-in for APNs/FCM that records what would be sent. */
   readonly push: PushRegistry;
   readonly pushOutbox: PushProviderOutbox;
+  /** Files: what was uploaded, the upload URLs handed out and not yet used, and the signed download URLs. */
+  readonly files: FileStore;
+  readonly uploads: UploadSlots;
+  readonly downloads: DownloadUrls;
 
   constructor(
     readonly config: RelayConfig,
@@ -68,6 +75,9 @@ export class RelayContext {
     this.pollSlots = new LongPollSlots(config.limits.longPollsPerToken, config.limits.longPolls);
     this.push = new PushRegistry({ devicesPerKey: config.limits.pushDevices, channelsPerDevice: config.limits.pushChannelsPerDevice });
     this.pushOutbox = new PushProviderOutbox(this.push, LIMITS.pushOutboxPerKey);
+    this.files = new FileStore(db, config.dataDir, { channelBytes: config.limits.filesChannelBytes, keysetBytes: config.limits.filesKeysetBytes });
+    this.uploads = new UploadSlots(config.fileUrlMs, LIMITS.pendingUploads, LIMITS.uploadsInFlight);
+    this.downloads = new DownloadUrls(config.fileUrlMs);
   }
 
   /** Publishes a live event to subscribers; returns its timetoken. */
@@ -102,6 +112,7 @@ export class RelayContext {
     this.presence.sweep(nowMs);
     if (!deep) return;
     this.hub.sweep(nowMs);
+    this.uploads.sweep(nowMs);
     this.messages.purgeExpired(nowMs);
     this.revocations.purgeExpired(Math.floor(nowMs / 1000));
   }

@@ -6,6 +6,7 @@ import type { RouteDef } from './http/router';
 import { accessManagerRoutes } from './handlers/accessManager';
 import { actionRoutes } from './handlers/actions';
 import { channelGroupRoutes } from './handlers/channelGroups';
+import { fileRoutes } from './handlers/files';
 import { historyRoutes } from './handlers/history';
 import { presenceRoutes } from './handlers/presence';
 import { publishRoutes } from './handlers/publish';
@@ -23,4 +24,5 @@ export const ROUTES: readonly RouteDef[] = [
   ...channelGroupRoutes,
   ...accessManagerRoutes,
   ...pushRoutes,
+  ...fileRoutes,
 ];

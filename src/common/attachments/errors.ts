@@ -41,6 +41,7 @@ export type AttachmentStoreErrorCode =
   | 'attachment_store_bucket_missing'
   | 'attachment_store_unavailable'
   | 'attachment_store_part_too_large'
+  | 'attachment_store_quota_exceeded'
   | 'attachment_store_bad_ref';
 
 /**
@@ -48,7 +49,9 @@ export type AttachmentStoreErrorCode =
  * stored, deleted, or expired), `…_access_denied` (the store refused this service's credentials: an IAM or
  * filesystem permission), `…_bucket_missing` (the configured bucket or directory does not exist),
  * `…_unavailable` (the store did not answer usably: unreachable, timed out), `…_part_too_large` (a part over
- * the store's part size, refused before it is stored), `…_bad_ref` (not a reference this store makes).
+ * the store's part size, refused before it is stored), `…_quota_exceeded` (the store's storage quota for this
+ * channel or account is used up: nothing was stored; deleting old files makes room), `…_bad_ref` (not a
+ * reference this store makes).
  */
 export class AttachmentStoreError extends AppError {
   declare readonly code: AttachmentStoreErrorCode;

@@ -20,5 +20,6 @@ export const ATTACHMENT_ERRORS = {
   attachment_store_bucket_missing: 'unavailable',
   attachment_store_unavailable: 'unavailable',
   attachment_store_part_too_large: 'validation',
+  attachment_store_quota_exceeded: 'unavailable',
   attachment_store_bad_ref: 'validation',
 } as const satisfies Record<AttachmentErrorCode | AttachmentStoreErrorCode, ErrorCategory>;

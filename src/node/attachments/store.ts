@@ -1,6 +1,7 @@
 /**
  * Where the encrypted parts of attachments live (docs/architecture.md "Attachment stores"): one interface,
- * adapters for a local directory (the embedded default) and an S3-compatible bucket (./s3Store.ts). A store
+ * adapters for a local directory (the embedded default), an S3-compatible bucket (./s3Store.ts) and PubNub Files
+ * through the SDK (./pubnubFilesStore.ts). A store
  * holds ciphertext parts only (docs/protocol.md §20.7) and knows nothing of files: references are random
  * (32 random bytes, base64url), never a file name, and no metadata beyond the object's bytes is written.
  * Integrity is not the store's job: `readAttachment` checks every part's size and SHA-256 against the
@@ -15,7 +16,7 @@ import { PUBNUB_PART_SIZE } from '../../common/attachments/parts';
 
 /** A store of ciphertext objects, each one part of an attachment. */
 export interface AttachmentStore {
-  readonly kind: 'local' | 's3';
+  readonly kind: 'local' | 's3' | 'pubnub';
   /** The largest part `put` accepts (bytes). */
   readonly maxPartSize: number;
   /**

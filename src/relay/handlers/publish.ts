@@ -10,12 +10,13 @@ import { pubnubEncode } from '../http/percentEncoding';
 import { route, type RouteContext } from '../http/router';
 import { LIMITS } from '../options';
 import { needs } from '../pam/accessManager';
+import { FILE_MESSAGE_TYPE } from '../pubsub/event';
 import { callerUuid, intQuery, isPlainObject, oneChannel, parseJson, pathText, publishKey, subscribeKey } from './params';
 
 const SIGNAL_BYTES = 64;
 const CUSTOM_TYPE = /^[A-Za-z0-9][A-Za-z0-9_-]{2,49}$/;
 
-interface PublishParams {
+export interface PublishParams {
   readonly subKey: string;
   readonly channel: string;
   readonly uuid: string;
@@ -26,7 +27,7 @@ interface PublishParams {
   readonly customType: string | null;
 }
 
-async function parsePublish(ctx: RouteContext, kind: 'message' | 'signal', fromBody: boolean): Promise<PublishParams> {
+export async function parsePublish(ctx: RouteContext, kind: 'message' | 'signal', fromBody: boolean): Promise<PublishParams> {
   publishKey(ctx);
   const subKey = subscribeKey(ctx);
   const channel = oneChannel(ctx);
@@ -66,7 +67,8 @@ async function parsePublish(ctx: RouteContext, kind: 'message' | 'signal', fromB
   };
 }
 
-function publish(params: PublishParams, ctx: RouteContext, kind: 'message' | 'signal') {
+/** Stores (unless `store=0` or a signal) and fans out a message, signal or file message; answers the publish array. */
+export function publish(params: PublishParams, ctx: RouteContext, kind: 'message' | 'signal' | 'file') {
   const { relay } = ctx;
   // Checked before a timetoken is taken: a refused publish stores, sends and changes nothing.
   if (params.store) relay.history.assertRoom(Buffer.byteLength(params.message) + (params.meta === null ? 0 : Buffer.byteLength(params.meta)));
@@ -82,7 +84,7 @@ function publish(params: PublishParams, ctx: RouteContext, kind: 'message' | 'si
         payload: params.message,
         meta: params.meta,
         customType: params.customType,
-        messageType: null,
+        messageType: kind === 'file' ? FILE_MESSAGE_TYPE : null,
       },
       expiresAt,
     );

@@ -19,6 +19,15 @@ export interface Incoming {
   readonly query: ReadonlyMap<string, string>;
   /** The body, inflated when deflated; empty for GET. */
   body(): Promise<Buffer>;
+  /**
+   * The raw body (never inflated) for uploads larger than `body()` takes: refused with a 413 when its declared
+   * length passes `max`, or as soon as the bytes read do; the rest is then discarded, not kept.
+   */
+  bodyUpTo(max: number): Promise<Buffer>;
+  /** The request's `content-type` header ('' when absent). */
+  readonly contentType: string;
+  /** The request's `host` header when it is a plain host[:port] ('' otherwise), for absolute URLs in answers. */
+  readonly host: string;
   /** Resolves when the exchange ends: answered, or the client went away. */
   readonly closed: Promise<void>;
 }
@@ -66,6 +75,47 @@ async function readLimited(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * Past a refused upload's bound, how much more the relay reads and drops before it hangs up. Within it the
+ * refusal is answered after the body ends, so the client reads a 413 rather than a broken connection (which
+ * the SDK would retry); memory holds at most `max` bytes either way.
+ */
+const DISCARD_BYTES = 16 * 1024 * 1024;
+
+function readUpTo(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    const refuse = () => {
+      refused = true;
+      chunks.length = 0;
+    };
+    const tooLarge = () => new PayloadTooLargeError('body_too_large', `The upload is larger than the relay's ${max} bytes`);
+    if (declared > max + DISCARD_BYTES) {
+      reject(tooLarge());
+      return;
+    }
+    if (declared > max) refuse();
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max + DISCARD_BYTES) {
+        reject(tooLarge());
+        req.destroy();
+      } else if (size > max) refuse();
+      else if (!refused) chunks.push(chunk);
+    });
+    req.once('end', () => (refused ? reject(tooLarge()) : resolve(Buffer.concat(chunks, size))));
+    // A client that goes away mid-upload ends it here, as a typed refusal nobody reads (the upload must settle).
+    const brokeOff = () => reject(new BadRequestError('invalid_parameter', 'The upload broke off before its body was complete'));
+    req.once('error', brokeOff);
+    req.once('close', () => {
+      if (!req.complete) brokeOff();
+    });
+  });
+}
+
 function inflateOrRaw(raw: Buffer): Buffer {
   try {
     return inflateSync(raw, { maxOutputLength: LIMITS.inflatedBytes });
@@ -83,6 +133,9 @@ export function toIncoming(req: IncomingMessage, res: ServerResponse, method: Ht
   const query = parseQuery(q === -1 ? '' : url.slice(q + 1));
   const segments = splitPath(rawPath);
   let bodyPromise: Promise<Buffer> | undefined;
+  const contentType = String(req.headers['content-type'] ?? '');
+  const hostHeader = String(req.headers.host ?? '');
+  const host = /^[A-Za-z0-9.-]{1,253}(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](?::\d{1,5})?$/.test(hostHeader) ? hostHeader : '';
   const closed = new Promise<void>((resolve) => res.once('close', resolve));
   return {
     method,
@@ -90,6 +143,12 @@ export function toIncoming(req: IncomingMessage, res: ServerResponse, method: Ht
     segments,
     query,
     closed,
+    contentType,
+    host,
+    bodyUpTo: (max) => {
+      bodyPromise ??= readUpTo(req, max);
+      return bodyPromise;
+    },
     body: () => {
       bodyPromise ??= readLimited(req).then((raw) => (/deflate/i.test(String(req.headers['content-encoding'] ?? '')) ? inflateOrRaw(raw) : raw));
       return bodyPromise;

@@ -9,8 +9,25 @@ import { AccessDeniedError, type RelayError } from '../errors';
 
 export interface Reply {
   readonly status: number;
-  /** JSON text. */
-  readonly body: string;
+  /** JSON text, or the bytes of a file (with `headers` naming their type). */
+  readonly body: string | Buffer;
+  /** Headers beyond the JSON defaults: a file's `content-type`, a redirect's `location`. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** An answer of bytes (a stored file) with their media type. */
+export function okBytes(bytes: Buffer, contentType: string): Reply {
+  return { status: 200, body: bytes, headers: { 'content-type': contentType } };
+}
+
+/** `307 Temporary Redirect` to `location` (the SDK's fetch follows it with the same method). */
+export function redirect(location: string): Reply {
+  return { status: 307, body: '', headers: { location } };
+}
+
+/** `204 No Content`: what an S3 form upload answers and the SDK's `sendFile` expects. */
+export function noContent(): Reply {
+  return { status: 204, body: '' };
 }
 
 export type ErrorShape = 'object' | 'publishArray';
@@ -49,11 +66,12 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
 
 export function writeReply(res: ServerResponse, reply: Reply, closing: boolean): void {
   if (res.writableEnded || res.destroyed) return;
-  const body = Buffer.from(reply.body, 'utf8');
+  const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
   res.writeHead(reply.status, {
     ...CORS_HEADERS,
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-cache',
+    ...reply.headers,
     'content-length': String(body.length),
     ...(closing ? { connection: 'close' } : {}),
   });

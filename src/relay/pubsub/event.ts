@@ -2,12 +2,16 @@
  * A live event on a channel and its subscribe envelope (docs/pubnub-wire.md §3 "Response"): `a` shard, `f`
  * flags, `i` publisher, `s` sequence, `p` publish timetoken, `k` subscribe key, `c` channel, `d` payload, `b`
  * the subscription that matched (group or wildcard; omitted when it is `c`), `u` meta, `cmt` custom type and
- * `e` type — 1 signal, 3 message action; omitted for messages (`e: 0` would be read as a file) and presence.
+ * `e` type — 1 signal, 3 message action, 4 file message; omitted for messages (`e: 0` would be read as a file)
+ * and presence.
  */
 import { missingCase } from '../../common/errors';
 import type { Timetoken } from '../timetoken';
 
-export type EventKind = 'message' | 'signal' | 'action' | 'presence';
+/** fetch v3 `message_type` of a stored file message (docs/pubnub-wire.md: 4 = file). */
+export const FILE_MESSAGE_TYPE = 4;
+
+export type EventKind = 'message' | 'signal' | 'action' | 'file' | 'presence';
 
 export interface RelayEvent {
   readonly subKey: string;
@@ -33,6 +37,8 @@ function eventType(kind: EventKind): number | undefined {
       return 1;
     case 'action':
       return 3;
+    case 'file':
+      return 4;
     default:
       return missingCase(kind);
   }

@@ -11,7 +11,7 @@ import type { MessageStore, StoredMessage } from '../store/messages';
 import type { ChannelGroupStore } from '../store/channelGroups';
 import type { Timetoken, TimetokenClock } from '../timetoken';
 import { ChannelBacklog } from './backlog';
-import type { RelayEvent } from './event';
+import { FILE_MESSAGE_TYPE, type RelayEvent } from './event';
 import { LongPolls, type MatchedEvent, type PollResult } from './longPoll';
 import { groupChannels, wildcardMatches, type SubscriptionSpec } from './subscriptionSpec';
 
@@ -28,7 +28,7 @@ function storedEvent(subKey: string, message: StoredMessage): RelayEvent {
     subKey,
     channel: message.channel,
     tt: message.tt,
-    kind: 'message',
+    kind: message.messageType === FILE_MESSAGE_TYPE ? 'file' : 'message',
     publisher: message.publisher,
     payload: message.payload,
     meta: message.meta,
@@ -95,7 +95,7 @@ export class Hub {
     const backlog = this.backlogs.get(`${subKey}\n${channel}`);
     if (backlog === undefined) return;
     this.totalBytes -= backlog.bytes;
-    backlog.removeWhere((e) => e.kind === 'message' && deleted(e.tt));
+    backlog.removeWhere((e) => (e.kind === 'message' || e.kind === 'file') && deleted(e.tt));
     this.totalBytes += backlog.bytes;
   }
 
