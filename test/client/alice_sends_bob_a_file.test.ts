@@ -32,7 +32,7 @@ function temp(label: string): string {
   return d;
 }
 
-const limits = attachmentSendLimits({ attachmentMaxSize: '100', attachmentBlockedTypes: 'application/x-msdownload, video/*' });
+const limits = attachmentSendLimits({ attachmentMaxSize: '100MB', attachmentBlockedTypes: 'application/x-msdownload, video/*' });
 
 async function user(world: World, label: string, storeDir: string): Promise<Client> {
   const client = await newClient(world, `${label}'s device`, { attachmentStore: new LocalAttachmentStore({ directory: storeDir, maxPartSize: PART }) });
@@ -167,7 +167,7 @@ describe('alice sends bob a file', () => {
     const clip = writeFile(local, 'clip.mp4', 1000);
     await expect(alice.attachments().send(dm, { path: clip.path }, { limits })).rejects.toMatchObject({ code: 'attachment_policy_blocked_type' });
     const big = writeFile(local, 'big.pdf', 2_000_001);
-    const small = attachmentSendLimits({ attachmentMaxSize: '1', attachmentBlockedTypes: null });
+    const small = attachmentSendLimits({ attachmentMaxSize: '1MB', attachmentBlockedTypes: null });
     await expect(alice.attachments().send(dm, { path: big.path }, { limits: small })).rejects.toMatchObject({
       code: 'attachment_policy_too_large',
       message: 'This file is too large to send: your organisation allows files up to 1 MB.',

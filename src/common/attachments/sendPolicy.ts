@@ -16,7 +16,8 @@ export interface AttachmentSendLimits {
 
 /** The limits of the effective policy. */
 export function attachmentSendLimits(values: Pick<PolicyValues, 'attachmentMaxSize' | 'attachmentBlockedTypes'>): AttachmentSendLimits {
-  const maxBytes = values.attachmentMaxSize === 'unlimited' ? null : Number(values.attachmentMaxSize) * 1_000_000;
+  const size = values.attachmentMaxSize;
+  const maxBytes = size === 'unlimited' ? null : Number(size.slice(0, -2)) * (size.endsWith('GB') ? 1_000_000_000 : 1_000_000);
   const blockedTypes = (values.attachmentBlockedTypes ?? '')
     .toLowerCase()
     .split(/[\s,]+/)

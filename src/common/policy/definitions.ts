@@ -239,10 +239,10 @@ const table: DefinitionTable = {
     choices: ATTACHMENT_MAX_SIZES,
     group: 'attachments',
     policyOnly: true,
-    title: 'Largest file users may send (MB)',
+    title: 'Largest file users may send',
     description:
-      'The largest file, in megabytes (1 MB = 1,000,000 bytes), that users may send in a conversation; a larger one is refused before anything is encrypted or uploaded. unlimited leaves only the limit of the file format. Default 100. Set it together with the blocked file types.',
-    example: '25',
+      'The largest file users may send in a conversation (1 MB = 1,000,000 bytes, 1 GB = 1,000 MB); a larger one is refused before anything is encrypted or uploaded. unlimited leaves only the limit of the file format. Default 100MB. Set it together with the blocked file types.',
+    example: '25MB',
   },
   attachmentBlockedTypes: {
     key: 'attachmentBlockedTypes',

@@ -10,8 +10,8 @@ export const NOTIFICATION_CONTENTS = ['full', 'sender-only', 'none'] as const;
 export const UPDATE_MODES = ['off', 'managed', 'vendor'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export const PUSH_PAYLOADS = ['off', 'generic'] as const;
-/** The largest file a user may send, in MB (10^6 bytes); `unlimited` leaves only the format's limit (docs/protocol.md §20.2). */
-export const ATTACHMENT_MAX_SIZES = ['unlimited', '1', '5', '10', '25', '50', '100', '250', '500', '1000', '2000'] as const;
+/** The largest file a user may send (1 MB = 10^6 bytes); `unlimited` leaves only the format's limit (docs/protocol.md §20.2). */
+export const ATTACHMENT_MAX_SIZES = ['unlimited', '1MB', '5MB', '10MB', '25MB', '50MB', '100MB', '250MB', '500MB', '1GB', '2GB'] as const;
 /** The organisation's key custody modes (docs/protocol.md §19), as src/common/api/custodySchemas.ts names them. */
 export const CUSTODY_MODES = ['zero-trust', 'escrow', 'server-trusted'] as const;
 
@@ -128,6 +128,6 @@ export const POLICY_DEFAULTS: PolicyValues = {
   escrowRecipientFingerprint: null,
   presenceEnabled: true,
   stockSdkCompat: false,
-  attachmentMaxSize: '100',
+  attachmentMaxSize: '100MB',
   attachmentBlockedTypes: null,
 };
