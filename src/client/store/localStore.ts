@@ -336,7 +336,8 @@ export class LocalStore {
             message_id: opened ? encodeMessageId(o.plaintext.id) : null,
             sent_at: opened ? o.plaintext.sentAt : null,
             body_type: opened ? (o.plaintext.type === 'json' ? JSON_BODY : 0) : null,
-            body: opened ? (o.plaintext.type === 'string' ? o.plaintext.body : JSON.stringify(o.plaintext.body)) : null,
+            // A file's body is written `{descriptor, caption?}` in this order whatever the sender's (the search index reads it so).
+            body: opened ? (o.plaintext.type === 'string' ? o.plaintext.body : JSON.stringify(o.attachment ?? o.plaintext.body)) : null,
             sender_user: opened ? this.names.intern(o.senderUser) : null,
             sender_device: opened ? this.names.intern(o.senderDevice) : null,
             key_version: opened ? o.keyVersion : null,
