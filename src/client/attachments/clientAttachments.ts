@@ -14,6 +14,9 @@ import type { SendOutcome } from '../../common/messaging/send';
 import type { AttachmentMessage } from '../../common/protocol/attachmentMessage';
 import type { CryptoProvider } from '../../common/crypto/provider';
 import type { AttachmentStore } from '../../node/attachments/store';
+import { makeThumbnail, ThumbnailError, thumbnailOfFile } from '../../node/attachments/thumbnail';
+import { mediaTypeOfName } from '../../common/attachments/mediaTypeOf';
+import { basename } from 'node:path';
 import type { LocalHistory } from '../store/localHistory';
 import { downloadFile, readThumbnail } from './downloadFile';
 import { releaseAttachments } from './releaseAttachments';
@@ -37,6 +40,21 @@ export interface SendFileOptions extends TransferOptions {
   readonly thumbnail?: Thumbnail;
 }
 
+/**
+ * A JPEG or PNG's thumbnail, made before encryption (src/node/attachments/thumbnail.ts); none for other
+ * types, an image that does not decode, or a decompression bomb (refused from its header).
+ */
+async function previewOf(source: UploadSource): Promise<Thumbnail | null> {
+  const name = 'path' in source ? (source.fileName ?? basename(source.path)) : source.fileName;
+  const mediaType = mediaTypeOfName(name);
+  try {
+    return 'path' in source ? await thumbnailOfFile(source.path, mediaType) : await makeThumbnail(source.bytes, mediaType);
+  } catch (err) {
+    if (err instanceof ThumbnailError) return null;
+    throw err;
+  }
+}
+
 export class ClientAttachments {
   private readonly stopRelease: () => void;
 
@@ -50,7 +68,11 @@ export class ClientAttachments {
   /** Encrypts and uploads a file, then sends it as an `attachment` message; answers the send and the descriptor. */
   async send(conversationId: ConversationId, source: UploadSource, options: SendFileOptions): Promise<SendOutcome & { descriptor: AttachmentDescriptor }> {
     const store = this.store();
-    const descriptor = await uploadFile({ provider: this.deps.provider, store }, options.limits, source, options);
+    const thumbnail = options.thumbnail ?? (await previewOf(source));
+    const descriptor = await uploadFile({ provider: this.deps.provider, store }, options.limits, source, {
+      ...options,
+      ...(thumbnail === null ? {} : { thumbnail }),
+    });
     const message: AttachmentMessage = options.caption === undefined ? { descriptor } : { descriptor, caption: options.caption };
     const outcome = await (await this.deps.messaging()).sendAttachment(conversationId, message);
     return { ...outcome, descriptor };
@@ -63,7 +85,12 @@ export class ClientAttachments {
   }
 
   /** Fetches, verifies and decrypts a message's file to `outPath`; the copy is deleted with the message. */
-  async fetch(conversationId: ConversationId, messageId: MessageId, outPath: string, options: TransferOptions = {}): Promise<{ size: number; descriptor: AttachmentDescriptor }> {
+  async fetch(
+    conversationId: ConversationId,
+    messageId: MessageId,
+    outPath: string,
+    options: TransferOptions = {},
+  ): Promise<{ size: number; descriptor: AttachmentDescriptor }> {
     const descriptor = await this.descriptorOf(conversationId, messageId);
     const size = await downloadFile({ provider: this.deps.provider, store: this.store() }, descriptor, outPath, options);
     await this.deps.history?.addLocalCopy(conversationId, messageId, outPath);
@@ -71,7 +98,10 @@ export class ClientAttachments {
   }
 
   /** The verified thumbnail of a message's file, or null when it has none. */
-  async thumbnail(conversationId: ConversationId, messageId: MessageId): Promise<{ bytes: Uint8Array; mediaType: string; width: number; height: number } | null> {
+  async thumbnail(
+    conversationId: ConversationId,
+    messageId: MessageId,
+  ): Promise<{ bytes: Uint8Array; mediaType: string; width: number; height: number } | null> {
     const descriptor = await this.descriptorOf(conversationId, messageId);
     const t = descriptor.thumbnail;
     if (t === undefined) return null;
@@ -93,7 +123,8 @@ export class ClientAttachments {
   }
 
   private store(): AttachmentStore {
-    if (this.deps.store === undefined) throw new AppError('attachment_store_unconfigured', 'Files cannot be sent or opened: no file store is set up for this app.', 'unavailable');
+    if (this.deps.store === undefined)
+      throw new AppError('attachment_store_unconfigured', 'Files cannot be sent or opened: no file store is set up for this app.', 'unavailable');
     return this.deps.store;
   }
 }
