@@ -42,6 +42,7 @@ import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
 import { chatActionHandlers, withStoredState } from './chatActionHandlers';
 import { presenceHandlers } from './presenceHandlers';
+import { fileHandlers, NO_FILE_DIALOGS, type FileDialogs } from './fileHandlers';
 import type { ClientHost } from './clientHost';
 import { CODE_ONLY, KeyReleaseError, type KeyReleaseConfirmation } from './keyRelease';
 import { DesktopLinking } from './linking';
@@ -71,6 +72,8 @@ export interface DesktopHandlerDeps {
   openBrowser?: (url: string) => Promise<void>;
   /** How long the browser sign-in may take; default 5 minutes. */
   ssoTimeoutMs?: number;
+  /** Main's own open and save dialogs for files (fileHandlers.ts); absent, nothing can be chosen. */
+  fileDialogs?: FileDialogs;
   /** The profile folder, where main notes which recovery key was confirmed here; absent, it is kept in memory. */
   profileDir?: string;
 }
@@ -91,7 +94,9 @@ function storedView(m: StoredMessage) {
  * An opened message for the page: a file message's body becomes its view (name, size, type, caption),
  * and its descriptor — file key, hashes, store references — never leaves main (docs/desktop.md "Files").
  */
-function withoutFileSecrets<T extends { plaintext: MessagePlaintext; attachment?: AttachmentMessage }>(o: T): Omit<T, 'plaintext' | 'attachment'> & { plaintext: BridgePlaintext } {
+function withoutFileSecrets<T extends { plaintext: MessagePlaintext; attachment?: AttachmentMessage }>(
+  o: T,
+): Omit<T, 'plaintext' | 'attachment'> & { plaintext: BridgePlaintext } {
   const { attachment, plaintext, ...rest } = o;
   if (attachment === undefined) return { ...rest, plaintext: toBridgePlaintext(plaintext)! };
   return { ...rest, plaintext: { id: plaintext.id, sentAt: plaintext.sentAt, type: 'json', body: attachmentViewBody(attachment) } };
@@ -554,6 +559,16 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
     ...chatActionHandlers({ host, checkMaySeal: (client, self, conversationId) => checkVerifiedMembers(deps, client, self, conversationId) }),
     ...presenceHandlers({ host, policy: deps.policy }),
+    ...fileHandlers({
+      host,
+      events,
+      policy: deps.policy,
+      dialogs: deps.fileDialogs ?? NO_FILE_DIALOGS,
+      checkMaySend: async (client, conversationId) => {
+        await checkVerifiedMembers(deps, client, client.session().userId, conversationId);
+        await recovery.checkMayChat(client);
+      },
+    }),
     ...sessionHandlers({ host }),
     ...custodyHandlers({ host }),
     ...stockHandlers({
