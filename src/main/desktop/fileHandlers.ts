@@ -6,8 +6,7 @@
  * as `fileTransfer` events. The page gets decrypted bytes only for what it shows (a thumbnail), never a key.
  */
 import { randomBytes } from 'node:crypto';
-import type { Client } from '../../client';
-import type { UploadSource } from '../../client/attachments/uploadFile';
+import type { Client, UploadSource } from '../../client';
 import { attachmentSendLimits } from '../../common/attachments/sendPolicy';
 import { AppError } from '../../common/errors';
 import type { ConversationId, MessageId } from '../../common/ids';
