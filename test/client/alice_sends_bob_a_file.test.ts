@@ -61,7 +61,9 @@ async function fileArrives(client: Client, conversationId: ConversationId, descr
     await messaging.catchUp(conversationId);
     const item = messaging
       .view(conversationId)
-      .items.find((i) => i.kind === 'message' && JSON.stringify(i.attachment?.descriptor) === JSON.stringify(descriptor) && i.senderUser !== client.session().userId);
+      .items.find(
+        (i) => i.kind === 'message' && JSON.stringify(i.attachment?.descriptor) === JSON.stringify(descriptor) && i.senderUser !== client.session().userId,
+      );
     id = item?.kind === 'message' ? item.id : undefined;
     return id !== undefined;
   });
@@ -132,7 +134,10 @@ describe('alice sends bob a file', () => {
     const messageId = await fileArrives(bob, dm, sent.descriptor);
     const outDir = temp('bob');
     const out = join(outDir, 'photo.bin');
-    const error = await bob.attachments().fetch(dm, messageId, out).catch((e: unknown) => e);
+    const error = await bob
+      .attachments()
+      .fetch(dm, messageId, out)
+      .catch((e: unknown) => e);
     expect(codes).toContain((error as { code?: string }).code);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(outDir)).toEqual([]);

@@ -52,7 +52,14 @@ function stored(conversationId: ConversationId, by: typeof ALICE, id: MessageId,
   return {
     conversationId,
     timetoken: String(tt),
-    outcome: { kind: 'ok', plaintext: { id, sentAt: Number(tt / 10_000n), type: 'json', body: body as never }, senderDevice: by.device, senderUser: by.user, keyVersion: 1, ...extra },
+    outcome: {
+      kind: 'ok',
+      plaintext: { id, sentAt: Number(tt / 10_000n), type: 'json', body: body as never },
+      senderDevice: by.device,
+      senderUser: by.user,
+      keyVersion: 1,
+      ...extra,
+    },
   };
 }
 

@@ -50,7 +50,8 @@ export async function readThumbnail(deps: AttachmentDeps, thumbnail: AttachmentT
   const expected = attachmentExpectation(thumbnail);
   const ciphertext = joinParts(expected.parts, (index) => deps.store.get(thumbnail.parts[index]?.ref ?? ''));
   for await (const piece of decryptAttachment(deps.provider, ciphertext, expected)) {
-    if (at + piece.length > Math.min(MAX_THUMBNAIL_SIZE, out.length)) throw new AttachmentError('attachment_trailing_data', 'the thumbnail is longer than its descriptor says');
+    if (at + piece.length > Math.min(MAX_THUMBNAIL_SIZE, out.length))
+      throw new AttachmentError('attachment_trailing_data', 'the thumbnail is longer than its descriptor says');
     out.set(piece, at);
     at += piece.length;
   }

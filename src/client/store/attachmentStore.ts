@@ -45,7 +45,10 @@ interface AttachmentRow {
 }
 
 /** Keeps a message's descriptor (a second delivery changes nothing). */
-export function keepAttachment(db: Database.Database, row: { conversationId: string; messageId: string; senderDevice: string; descriptor: AttachmentDescriptor }): void {
+export function keepAttachment(
+  db: Database.Database,
+  row: { conversationId: string; messageId: string; senderDevice: string; descriptor: AttachmentDescriptor },
+): void {
   db.prepare('INSERT OR IGNORE INTO attachments (conversation_id, message_id, sender_device, descriptor) VALUES (?, ?, ?, ?)').run(
     row.conversationId,
     row.messageId,
@@ -55,10 +58,18 @@ export function keepAttachment(db: Database.Database, row: { conversationId: str
 }
 
 /** The kept descriptor of a message, or undefined. */
-export function keptAttachment(db: Database.Database, conversationId: string, messageId: string): { descriptor: AttachmentDescriptor; senderDevice: DeviceId; localCopies: string[] } | undefined {
+export function keptAttachment(
+  db: Database.Database,
+  conversationId: string,
+  messageId: string,
+): { descriptor: AttachmentDescriptor; senderDevice: DeviceId; localCopies: string[] } | undefined {
   const r = db.prepare('SELECT * FROM attachments WHERE conversation_id = ? AND message_id = ?').get(conversationId, messageId) as AttachmentRow | undefined;
   if (r === undefined) return undefined;
-  return { descriptor: parseAttachmentDescriptor(JSON.parse(r.descriptor)), senderDevice: r.sender_device as DeviceId, localCopies: JSON.parse(r.local_copies) as string[] };
+  return {
+    descriptor: parseAttachmentDescriptor(JSON.parse(r.descriptor)),
+    senderDevice: r.sender_device as DeviceId,
+    localCopies: JSON.parse(r.local_copies) as string[],
+  };
 }
 
 /** Records a decrypted copy saved on this device (deleted with the message). */
@@ -82,7 +93,8 @@ export function sweepAttachments(db: Database.Database, names: Names): ReleasedA
   const released: ReleasedAttachment[] = [];
   for (const r of rows) {
     const conversation = names.ref(r.conversation_id);
-    const found = conversation === undefined ? undefined : (state.get(conversation, encodeMessageId(r.message_id)) as { chat_state: number | null } | undefined);
+    const found =
+      conversation === undefined ? undefined : (state.get(conversation, encodeMessageId(r.message_id)) as { chat_state: number | null } | undefined);
     const reason = found === undefined ? 'expired' : found.chat_state === DELETED ? 'deleted' : found.chat_state === HIDDEN ? 'hidden' : undefined;
     if (reason === undefined) continue;
     drop.run(r.conversation_id, r.message_id);

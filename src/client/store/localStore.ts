@@ -351,7 +351,12 @@ export class LocalStore {
             if (!gone && (opened || same.outcome !== BigInt(OPENED))) update.run({ id: same.id, ...values });
             if (!gone && opened && o.attachment !== undefined) {
               this.db.prepare('UPDATE messages SET chat = ? WHERE id = ?').run(ATTACHMENT_ROW, same.id);
-              keepAttachment(this.db, { conversationId: m.conversationId, messageId: o.plaintext.id, senderDevice: o.senderDevice, descriptor: o.attachment.descriptor });
+              keepAttachment(this.db, {
+                conversationId: m.conversationId,
+                messageId: o.plaintext.id,
+                senderDevice: o.senderDevice,
+                descriptor: o.attachment.descriptor,
+              });
             }
             if (expiresAt !== null) stamp.run(expiresAt, same.id);
             if (opened && !gone) applyTo(this.db, conversation, values.message_id!);
@@ -364,7 +369,12 @@ export class LocalStore {
           const chat = opened && o.chat?.kind === 'reply' ? 1 : opened && o.attachment !== undefined ? ATTACHMENT_ROW : null;
           insert.run({ id, conversation, ...values, expires_at: expiresAt, chat });
           if (opened && o.attachment !== undefined)
-            keepAttachment(this.db, { conversationId: m.conversationId, messageId: o.plaintext.id, senderDevice: o.senderDevice, descriptor: o.attachment.descriptor });
+            keepAttachment(this.db, {
+              conversationId: m.conversationId,
+              messageId: o.plaintext.id,
+              senderDevice: o.senderDevice,
+              descriptor: o.attachment.descriptor,
+            });
           // Edits and deletes that came first apply now (an edit before its original converges).
           if (opened) applyTo(this.db, conversation, values.message_id!);
         });
@@ -388,7 +398,10 @@ export class LocalStore {
   }
 
   /** The kept descriptor of a file message, its sending device and the local copies saved of it (attachmentStore.ts). */
-  attachment(conversationId: ConversationId, messageId: MessageId): { descriptor: AttachmentDescriptor; senderDevice: DeviceId; localCopies: string[] } | undefined {
+  attachment(
+    conversationId: ConversationId,
+    messageId: MessageId,
+  ): { descriptor: AttachmentDescriptor; senderDevice: DeviceId; localCopies: string[] } | undefined {
     this.check();
     return keptAttachment(this.db, conversationId, messageId);
   }

@@ -4,7 +4,17 @@
  * about it, which settings belong together, and which the user's own app config may not set. The
  * loaders, the merge, the ADMX/ADML and .mobileconfig generators and docs/deployment.md all follow it.
  */
-import { ATTACHMENT_MAX_SIZES, CUSTODY_MODES, LOG_LEVELS, NOTIFICATION_CONTENTS, PUSH_PAYLOADS, SIGN_IN_METHODS, UPDATE_MODES, type PolicyKey, type PolicyValues } from './values';
+import {
+  ATTACHMENT_MAX_SIZES,
+  CUSTODY_MODES,
+  LOG_LEVELS,
+  NOTIFICATION_CONTENTS,
+  PUSH_PAYLOADS,
+  SIGN_IN_METHODS,
+  UPDATE_MODES,
+  type PolicyKey,
+  type PolicyValues,
+} from './values';
 
 /** How a setting is stored: `string` → REG_SZ / <string>, `boolean` → REG_DWORD 0|1 / <true/>|<false/>,
  * `enum` → REG_SZ from a fixed list, `list` → REG_MULTI_SZ / <array> of fixed choices. */
@@ -252,7 +262,7 @@ const table: DefinitionTable = {
     policyOnly: true,
     title: 'File types users may not send',
     description:
-      'Media types that users may not send, separated by commas: a type and subtype (application/x-msdownload) or a whole type (video/*). The type is taken from the file name\'s extension on the sending device; a refused file is never encrypted or uploaded. Files received from others are not affected.',
+      "Media types that users may not send, separated by commas: a type and subtype (application/x-msdownload) or a whole type (video/*). The type is taken from the file name's extension on the sending device; a refused file is never encrypted or uploaded. Files received from others are not affected.",
     example: 'application/x-msdownload, application/x-sh, video/*',
   },
 };

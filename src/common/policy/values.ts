@@ -68,7 +68,10 @@ export const blockedMediaTypesSchema = z
   .trim()
   .max(4000)
   .transform((s) => s.toLowerCase())
-  .refine((s) => s.split(/[\s,]+/).every((t) => t === '' || MEDIA_TYPE_PATTERN.test(t)), 'must be media types such as application/x-msdownload or video/*, separated by commas')
+  .refine(
+    (s) => s.split(/[\s,]+/).every((t) => t === '' || MEDIA_TYPE_PATTERN.test(t)),
+    'must be media types such as application/x-msdownload or video/*, separated by commas',
+  )
   .refine((s) => s.split(/[\s,]+/).filter((t) => t !== '').length <= 100, 'at most 100 media types');
 
 export const signInMethodsSchema = z
