@@ -4,7 +4,7 @@
  * a path — a path slipped into any argument is `invalid_arguments` and nothing is read — main sends only what
  * its own open dialog chose, and a cancelled dialog sends nothing. A file message reaches the page as its view
  * (name, size, type, caption): the file key, hashes and store references never cross the bridge, on open nor
- * from stored history. The receiver's thumbnail and "save as" go through main, verified.
+ * from stored history. The receiver's thumbnail, "save as" and forward (no new upload) go through main.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -93,5 +93,11 @@ describe('files over the bridge', () => {
     expect(await bob.call('saveFileAs', conversationId, sent.messageId)).toMatchObject({ state: 'done', direction: 'download', done: photo.length });
     expect(readFileSync(chosen.save).equals(photo)).toBe(true);
     expect(readdirSync(saveDir)).toEqual(['saved.jpg']);
+
+    // Bob forwards it: a new message, no new object in the store.
+    const store = join(world.home, 'attachments');
+    const before = readdirSync(store).length;
+    expect(await bob.call('forwardFile', conversationId, sent.messageId, conversationId, 'fwd')).toMatchObject({ timetoken: expect.stringMatching(/^\d+$/) });
+    expect(readdirSync(store).length).toBe(before);
   });
 });

@@ -51,6 +51,7 @@ describe('preload surface (mocked Electron: the binary cannot run here)', () => 
         "endSession": "function",
         "fileThumbnail": "function",
         "followChannel": "function",
+        "forwardFile": "function",
         "getSettings": "function",
         "historyPage": "function",
         "keepMessageActions": "function",

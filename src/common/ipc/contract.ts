@@ -9,7 +9,16 @@ import { z } from 'zod';
 import type { MethodName } from './methods';
 import { draftSchema, MAX_DRAFTS, MAX_VERSIONS, messageRefArgsSchema, messageVersionSchema, saveDraftArgsSchema } from './schemas/chat';
 import { policyViewSchema } from '../policy/view';
-import { attachFileArgsSchema, fileRefArgsSchema, pasteFileArgsSchema, thumbnailSchema, transferArgsSchema, transferStateSchema } from './schemas/files';
+import {
+  attachFileArgsSchema,
+  fileRefArgsSchema,
+  forwardFileArgsSchema,
+  forwardResultSchema,
+  pasteFileArgsSchema,
+  thumbnailSchema,
+  transferArgsSchema,
+  transferStateSchema,
+} from './schemas/files';
 import { openPresenceArgsSchema, presenceConfigSchema, presenceOpenViewSchema, sealPresenceArgsSchema } from './schemas/presence';
 import { ChannelIdSchema, ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
 import {
@@ -252,6 +261,11 @@ export const contract = {
    * decrypted, written only once it verified (`attachment_*` otherwise). Null when the user chose nothing.
    */
   saveFileAs: { args: fileRefArgsSchema, result: transferStateSchema.nullable() },
+  /**
+   * Forwards a file message to a conversation (docs/protocol.md §7.9): a new `attachment` message with the
+   * same descriptor, the stored ciphertext re-used; the checks of `sealMessage` apply to the target.
+   */
+  forwardFile: { args: forwardFileArgsSchema, result: forwardResultSchema },
   /**
    * Queues a message the renderer could not send now (offline): main keeps the plaintext in its encrypted
    * store and seals and publishes it when the network returns (docs/client.md "Offline send queue").

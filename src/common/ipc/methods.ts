@@ -57,6 +57,7 @@ export const methodNames = [
   'retryTransfer',
   'fileThumbnail',
   'saveFileAs',
+  'forwardFile',
   'queueMessage',
   'listOutbox',
   'retryQueued',

@@ -16,7 +16,7 @@ import type { EventSink } from '../ipc/eventHub';
 import type { PolicyHolder } from '../services/policyHolder';
 import type { ClientHost } from './clientHost';
 
-type FileChannels = 'attachFile' | 'pasteFile' | 'cancelTransfer' | 'retryTransfer' | 'fileThumbnail' | 'saveFileAs';
+type FileChannels = 'attachFile' | 'pasteFile' | 'cancelTransfer' | 'retryTransfer' | 'fileThumbnail' | 'saveFileAs' | 'forwardFile';
 
 /** Main's own dialogs: the only way a path reaches main. */
 export interface FileDialogs {
@@ -125,6 +125,14 @@ export function fileHandlers(deps: FileHandlerDeps): Pick<Required<Handlers>, Fi
       const t = await client.attachments().thumbnail(conversationId, messageId as MessageId);
       if (t === null) return null;
       return { mediaType: t.mediaType as 'image/jpeg', width: t.width, height: t.height, base64: Buffer.from(t.bytes).toString('base64') };
+    },
+    async forwardFile(from, messageId, to, caption) {
+      const client = await deps.host.current();
+      await deps.checkMaySend(client, to);
+      await client.ensureAccess([to]);
+      const sent = await client.attachments().forward(from, messageId as MessageId, to, caption);
+      if (sent.state !== 'sent') throw new AppError(sent.code, 'The file could not be forwarded. Try again.', 'transport');
+      return { messageId: sent.id, timetoken: sent.timetoken };
     },
     async saveFileAs(conversationId, messageId) {
       const client = await deps.host.current();

@@ -32,6 +32,9 @@ export const pasteFileArgsSchema = z.tuple([
 ]);
 export const transferArgsSchema = z.tuple([TransferIdSchema]);
 export const fileRefArgsSchema = z.tuple([ConversationIdSchema, MessageIdSchema]);
+/** `forwardFile(from, messageId, to, caption?)`: the same descriptor in a new message (no upload). */
+export const forwardFileArgsSchema = z.tuple([ConversationIdSchema, MessageIdSchema, ConversationIdSchema, Caption.optional()]);
+export const forwardResultSchema = z.object({ messageId: MessageIdSchema, timetoken: z.string().regex(/^\d{1,20}$/) });
 
 /** How a transfer ended (or where it is): the result of the methods and the payload of `fileTransfer` events. */
 export const transferStateSchema = z.object({
