@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeCryptoProvider } from '../src/node/crypto/nodeProvider';
 import { buildAcceptanceVectors } from '../test/vectors/build/acceptance';
+import { buildAttachmentMessageVectors } from '../test/vectors/build/attachmentMessages';
 import { buildAttachmentVectors } from '../test/vectors/build/attachments';
 import { buildChatActionVectors } from '../test/vectors/build/chatActions';
 import { buildPresenceVectors } from '../test/vectors/build/presence';
@@ -46,6 +47,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'chat-actions.json': await buildChatActionVectors(provider),
     'presence.json': await buildPresenceVectors(provider),
     'attachments.json': await buildAttachmentVectors(provider),
+    'attachment-messages.json': await buildAttachmentMessageVectors(provider),
     'server-key-wraps.json': await buildServerKeyWrapVectors(provider),
   };
 }

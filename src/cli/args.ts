@@ -16,6 +16,8 @@ export interface CliArgs {
   readonly server: string;
   readonly relay: string;
   readonly home: string;
+  /** The directory of the local attachment store (`--files-dir`, `$SEED_FILES_DIR`); none: files cannot be sent or fetched. */
+  readonly filesDir?: string;
   readonly json: boolean;
   readonly command: string;
   readonly rest: readonly string[];
@@ -42,6 +44,8 @@ export interface CliArgs {
     readonly type?: string;
     readonly topic?: string;
     readonly environment?: string;
+    /** `send-file`: a caption for the file. */
+    readonly caption?: string;
   };
 }
 
@@ -56,6 +60,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         profile: { type: 'string', short: 'p' },
         server: { type: 'string' },
         relay: { type: 'string' },
+        'files-dir': { type: 'string' },
+        caption: { type: 'string' },
         json: { type: 'boolean' },
         group: { type: 'boolean' },
         name: { type: 'string' },
@@ -93,6 +99,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     server: v.server ?? env.SEED_SERVER ?? stack?.keyServiceUrl ?? 'http://127.0.0.1:8080',
     relay: v.relay ?? env.SEED_RELAY ?? stack?.relayUrl ?? 'http://127.0.0.1:8090',
     home,
+    ...((v['files-dir'] ?? env.SEED_FILES_DIR) === undefined ? {} : { filesDir: v['files-dir'] ?? env.SEED_FILES_DIR }),
     json: v.json ?? false,
     command,
     rest,
@@ -117,11 +124,12 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       type: v.type,
       topic: v.topic,
       environment: v.environment,
+      caption: v.caption,
     },
   };
 }
 
-export const USAGE = `usage: npm run cli -- [--profile NAME] [--server URL] [--relay URL] [--json] COMMAND [ARGS]
+export const USAGE = `usage: npm run cli -- [--profile NAME] [--server URL] [--relay URL] [--files-dir DIR] [--json] COMMAND [ARGS]
 
 accounts and devices
   register USERNAME [--display-name NAME]   create an account and this first device
@@ -155,6 +163,8 @@ messages
   send CONV TEXT                            send a message
   read CONV [--limit N]                     print the latest messages
   follow [CONV...]                          print messages as they arrive (Ctrl-C to stop)
+  send-file CONV PATH [--caption TEXT]      encrypt a file, store it (--files-dir) and send it
+  fetch-file CONV MESSAGE_ID OUT_PATH       fetch a file, verify and decrypt it to OUT_PATH
 
 verification
   verify USER [--scan QR] [--mark] [--acknowledge]   safety number; verify; acknowledge a key change

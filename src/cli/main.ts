@@ -9,6 +9,7 @@ import { parseCommandLine, USAGE, type CliArgs } from './args';
 import { bcast } from './commands/broadcast';
 import { approveDevice, devices, linkDevice, login, password, register, revokeDevice, sessions, whoami } from './commands/account';
 import { create, leave, list, members, rotate } from './commands/conversations';
+import { fetchFile, sendFile } from './commands/files';
 import { follow, read, send } from './commands/messages';
 import { push } from './commands/push';
 import { recoveryKey, restore } from './commands/recovery';
@@ -39,6 +40,8 @@ const COMMANDS: Record<string, Command> = {
   send,
   read,
   follow,
+  'send-file': sendFile,
+  'fetch-file': fetchFile,
   verify,
   bcast,
   push,

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { keychainServiceName, Client, createKeychainVault, createKeytarStore } from '../client';
 import { chooseCryptoProvider } from '../node/crypto/providers';
+import { LocalAttachmentStore } from '../node/attachments/store';
 import type { CliArgs } from './args';
 import { UsageError } from './errors';
 
@@ -28,5 +29,6 @@ export function openProfile(args: CliArgs): Promise<Client> {
     dataDir: join(args.home, args.profile),
     deviceName: `CLI (${args.profile})`,
     platform: 'cli',
+    ...(args.filesDir === undefined ? {} : { attachmentStore: new LocalAttachmentStore({ directory: args.filesDir }) }),
   });
 }

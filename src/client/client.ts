@@ -71,6 +71,8 @@ import { addPushChannels, deletePushDevice, listPushChannels, parsePushDevice, t
 import { CONVERSATION_PREFIX, conversationPubnubChannel } from '../common/pubnubChannels';
 import type { PushPayload } from '../common/policy/values';
 import type { Vault } from './vault';
+import type { AttachmentStore } from '../node/attachments/store';
+import { ClientAttachments } from './attachments/clientAttachments';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
 
 export interface ClientDeps {
@@ -107,6 +109,11 @@ export interface ClientDeps {
    * messages and replies (docs/messaging.md "Push for mobile"); absent or `off`, none.
    */
   readonly pushPayload?: () => PushPayload;
+  /**
+   * Where the ciphertext of files goes (docs/client.md "Files"): the local directory of the embedded stack,
+   * an S3-compatible bucket or PubNub Files. Without it files can be neither sent nor fetched.
+   */
+  readonly attachmentStore?: AttachmentStore;
 }
 
 /** Delays between the offline queue's tries while the network is out of reach (the last repeats). */
@@ -152,6 +159,7 @@ export class Client {
   private readonly identityChanged = new Emitter<[userId: UserId]>();
   private readonly storeFailed = new Emitter<[error: AppError]>();
   private readonly history: LocalHistory | undefined;
+  private files: ClientAttachments | undefined;
   /** The conversations the last `conversations()` listed (search's scope when the key service cannot be asked). */
   private membership: MembershipSnapshot | undefined;
   /** The names `keepContacts` kept (see `keptContacts`). */
@@ -676,6 +684,20 @@ export class Client {
     return this.stockMessages().send(await this.chat.pubnub(me), conversationId, text);
   }
 
+  /** Files in conversations: send, forward, fetch, thumbnails (docs/client.md "Files"); signed in only. */
+  attachments(): ClientAttachments {
+    const me = this.need();
+    this.files ??= new ClientAttachments({
+      provider: this.deps.provider,
+      store: this.deps.attachmentStore,
+      history: this.history,
+      messaging: () => this.messaging(),
+      self: () => me.identity.deviceId,
+      onCleanupFailure: (err) => this.storeFailed.fire(err instanceof AppError ? err : new LocalStoreFailedError(String(err))),
+    });
+    return this.files;
+  }
+
   /**
    * The messaging pipeline over the relay, created once: control notices on the inbox keep keys and
    * access current (key versions prefetched, rotations done, tokens renewed).
@@ -1094,6 +1116,8 @@ export class Client {
 
   /** Stops the pipeline, the transport, broadcast and every timer; the client can sign in again. */
   private async stop(): Promise<void> {
+    this.files?.dispose();
+    this.files = undefined;
     const broadcast = this.broadcastSession;
     this.broadcastSession = undefined;
     this.broadcastChanged.clear();

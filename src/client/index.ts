@@ -39,6 +39,7 @@ export { DEFAULT_OUTBOX_LIMITS, OutboxFullError, type OutboxEntry, type OutboxLi
 export { AnnotationRefusedError, MAX_ACTIONS_PER_MESSAGE, type ActionChange, type StoredAction } from './store';
 export { OUTBOX_RETRY_DELAYS_MS } from './client';
 export type { OutboxChange } from './outboxSender';
+export type { UploadSource } from './attachments/uploadFile';
 export { advanceExpiryClockForTests, type ExpiredMessage } from './store/expiry';
 export { createKeychainVault, InMemoryVaultForTests, VaultCorruptError, type Vault, type VaultSecrets } from './vault';
 export {

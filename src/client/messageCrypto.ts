@@ -10,6 +10,7 @@ import { conversationPubnubChannel } from '../common/pubnubChannels';
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationId, DeviceId, UserId } from '../common/ids';
 import type { MessageCrypto, OpenOutcome, ReceivedAt } from '../common/messaging/ports';
+import { decodeAttachmentMessage } from '../common/protocol/attachmentMessage';
 import { decodeChatAction, type ChatActionType } from '../common/protocol/chatAction';
 import type { PushMetadata } from '../common/protocol/envelope';
 import { openEnvelope, sealEnvelope, type OpenedEnvelope } from '../common/protocol/envelopeSeal';
@@ -56,9 +57,10 @@ export class CoreMessageCrypto implements MessageCrypto {
     private readonly pushFor: (conversationId: ConversationId) => PushMetadata = () => ({}),
   ) {}
 
-  /** Seals a message, a chat action (§7.7) or a presence status (§7.8, from `presencePlaintext`). */
-  async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType | 'presence'): Promise<unknown> {
+  /** Seals a message, a chat action (§7.7), a presence status (§7.8, from `presencePlaintext`) or a file (§7.9). */
+  async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType | 'presence' | 'attachment'): Promise<unknown> {
     if (type === 'presence') decodePresenceStatus(type, plaintext);
+    else if (type === 'attachment') decodeAttachmentMessage(type, plaintext);
     else if (type !== undefined) decodeChatAction(type, plaintext);
     const info = await this.conversations.ensureSendable(conversationId);
     const key = await this.ring.get(conversationId, info.currentVersion);
@@ -71,8 +73,8 @@ export class CoreMessageCrypto implements MessageCrypto {
         senderDevice: this.device.deviceId,
         signingPrivateKey: this.device.ed25519PrivateKey,
         plaintext,
-        // Only new messages and replies wake a phone; edits, deletes, receipts and controls never carry a push part.
-        ...(type === undefined || type === 'reply' ? { push: this.pushFor(conversationId) } : {}),
+        // Only new messages, replies and files wake a phone; edits, deletes, receipts and controls never carry a push part.
+        ...(type === undefined || type === 'reply' || type === 'attachment' ? { push: this.pushFor(conversationId) } : {}),
         channel: conversationPubnubChannel(conversationId),
       });
     } finally {
@@ -87,7 +89,15 @@ export class CoreMessageCrypto implements MessageCrypto {
     });
     if (opened.kind !== 'ok') return opened;
     // A reply, edit or delete (§7.7): its body is checked here, once the signature verified.
-    const chat = decodeChatAction(opened.header.type, opened.message);
+    let chat;
+    let attachment;
+    try {
+      chat = decodeChatAction(opened.header.type, opened.message);
+      attachment = decodeAttachmentMessage(opened.header.type, opened.message);
+    } catch (err) {
+      if (isProtocolError(err)) return { kind: 'rejected', code: err.code, message: err.message };
+      throw err;
+    }
     return {
       kind: 'ok',
       plaintext: opened.message,
@@ -95,6 +105,7 @@ export class CoreMessageCrypto implements MessageCrypto {
       senderUser: opened.senderUser,
       keyVersion: opened.header.keyVersion,
       ...(chat === undefined ? {} : { chat }),
+      ...(attachment === undefined ? {} : { attachment }),
     };
   }
 

@@ -2,6 +2,9 @@
  * Builds the main-side dependencies of one profile: its paths, its keychain store, its managed policy.
  * Shared by the Electron entry, browser mode and tests, so they all start the same services the same way.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LocalAttachmentStore } from '../node/attachments/store';
 import { chooseCryptoProvider } from '../node/crypto/providers';
 import { createKeychainStoreKey, createKeytarStore, createKeychainVault } from '../client';
 import type { MainDeps } from './composition';
@@ -25,6 +28,13 @@ export interface BootstrapOptions {
   policy?: PolicyHolder;
 }
 
+/** The embedded stack's attachment store: `<home>/attachments`, created owner-only when missing. */
+function localFilesStore(home: string): LocalAttachmentStore {
+  const directory = join(home, 'attachments');
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  return new LocalAttachmentStore({ directory });
+}
+
 export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
   const paths = profilePaths(opts.home, opts.profile);
   const policy = opts.policy ?? (await createPolicyHolder(() => loadEffectivePolicy(nodePolicyFacts(paths.appConfig))));
@@ -45,6 +55,9 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
     localStoreKey: createKeychainStoreKey(secrets),
     pushPayload: () => policy.current().values.pushPayload,
     custodyPins: () => custodyPinsOf(policy.current().values),
+    // The local stack keeps file ciphertext in one folder every local profile reaches (docs/desktop.md "Files");
+    // with a managed server the store is PubNub Files or the organisation's bucket (wired with those stores).
+    ...(net.localStack ? { attachmentStore: localFilesStore(opts.home) } : {}),
   });
   return {
     ...base,

@@ -14,6 +14,7 @@ import type { EventHub } from './ipc/eventHub';
 import { createNotificationHandlers } from './desktop/notifications';
 import { RecordingShell, type DesktopShell } from './desktop/shell';
 import type { KeyReleaseConfirmation } from './desktop/keyRelease';
+import type { FileDialogs } from './desktop/fileHandlers';
 import type { Logger } from './log/logger';
 
 export interface MainDeps {
@@ -32,6 +33,8 @@ export interface MainDeps {
   shell?: DesktopShell;
   /** Asked before a device link releases the account key: Electron's native dialog in the app; absent (browser mode, tests) the typed code alone decides. */
   keyRelease?: KeyReleaseConfirmation;
+  /** Main's own open and save dialogs for files (native in the Electron build). */
+  fileDialogs?: FileDialogs;
   /** The app's log (failures the user sees only as a sentence are logged here with their code); absent, stderr. */
   log?: Pick<Logger, 'error' | 'warn'>;
   /** The system browser for company single sign-on: Electron's shell.openExternal behind the link rules; tests drive Chromium. */
@@ -50,6 +53,7 @@ export function createHandlers(deps: MainDeps): Handlers {
           events: deps.events,
           policy: deps.policy,
           keyRelease: deps.keyRelease,
+          fileDialogs: deps.fileDialogs,
           openBrowser: deps.openBrowser,
           ssoTimeoutMs: deps.ssoTimeoutMs,
           log: deps.log,

@@ -2,6 +2,7 @@
  * Message commands (docs/client.md, "CLI"): send, read (the latest messages, decrypted; items whose key
  * version has not arrived are shown as such) and follow (live, until interrupted).
  */
+import { attachmentView } from '../../common/attachments/attachmentView';
 import type { ConversationId } from '../../common/ids';
 import type { DeliveryFailureCode } from '../../common/messaging/errors';
 import type { TimelineItem } from '../../common/messaging/timelineItem';
@@ -36,12 +37,15 @@ async function line(client: Client, item: TimelineItem): Promise<{ data: unknown
   switch (item.kind) {
     case 'message': {
       const who = await nameOf(client, item.senderUser);
+      const file = item.attachment;
       const body =
-        item.message.type === 'string'
-          ? item.message.body
-          : item.message.type === 'json'
-            ? JSON.stringify(item.message.body)
-            : `<${item.message.body.length} bytes>`;
+        file !== undefined
+          ? `[file ${file.descriptor.fileName}, ${file.descriptor.size} bytes, ${file.descriptor.mediaType}]${file.caption === undefined ? '' : ` ${file.caption}`}`
+          : item.message.type === 'string'
+            ? item.message.body
+            : item.message.type === 'json'
+              ? JSON.stringify(item.message.body)
+              : `<${item.message.body.length} bytes>`;
       const data = {
         kind: 'message',
         timetoken: item.timetoken,
@@ -52,6 +56,7 @@ async function line(client: Client, item: TimelineItem): Promise<{ data: unknown
         type: item.message.type,
         body,
         keyVersion: item.keyVersion,
+        ...(file === undefined ? {} : { file: attachmentView(file) }),
       };
       return { data, text: `[${formatTime(item.message.sentAt)}] ${who}: ${body}` };
     }

@@ -5,6 +5,7 @@
  * offline deletes on its next start — then on a timer set to the next expiry, and when a timer changes;
  * `onExpired` listeners hear what was deleted.
  */
+import type { ReleasedAttachment } from './attachmentStore';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Emitter } from '../../common/events/emitter';
@@ -39,6 +40,7 @@ export class LocalHistory {
   private sweepTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSweep = 0;
   private readonly expired = new Emitter<[messages: readonly ExpiredMessage[]]>();
+  private readonly released = new Emitter<[attachments: readonly ReleasedAttachment[]]>();
 
   constructor(
     dataDir: string,
@@ -55,6 +57,30 @@ export class LocalHistory {
     return this.expired.event(listener);
   }
 
+  /**
+   * `listener` hears the files of messages deleted for everyone, deleted for me or expired, once their
+   * rows left the store (attachmentStore.ts): it deletes the local copies and this device's store objects.
+   */
+  onAttachmentsReleased(listener: (attachments: readonly ReleasedAttachment[]) => void): () => void {
+    return this.released.event(listener);
+  }
+
+  /** Takes out the files whose messages are gone and tells the listeners. */
+  private releaseAttachments(store: LocalStore): void {
+    const gone = store.sweepAttachments();
+    if (gone.length > 0) this.released.fire(gone);
+  }
+
+  /** The kept descriptor of a file message (attachmentStore.ts), or undefined. */
+  async attachment(conversationId: ConversationId, messageId: MessageId): Promise<ReturnType<LocalStore['attachment']>> {
+    return (await this.store()).attachment(conversationId, messageId);
+  }
+
+  /** Records a decrypted copy saved on this device, deleted with the message. */
+  async addLocalCopy(conversationId: ConversationId, messageId: MessageId, path: string): Promise<boolean> {
+    return (await this.store()).addLocalCopy(conversationId, messageId, path);
+  }
+
   /** Deletes what expired by now and sets the timer for the next expiry; failures are reported, not thrown. */
   async sweep(): Promise<readonly ExpiredMessage[]> {
     try {
@@ -62,7 +88,10 @@ export class LocalHistory {
       this.lastSweep = Date.now();
       const gone = store.deleteExpired(expiryNow());
       this.schedule(store);
-      if (gone.length > 0) this.expired.fire(gone);
+      if (gone.length > 0) {
+        this.expired.fire(gone);
+        this.releaseAttachments(store);
+      }
       return gone;
     } catch (err) {
       console.error(`local store expiry: ${err instanceof Error ? err.message : String(err)}`);
@@ -115,6 +144,7 @@ export class LocalHistory {
     const gone = store.deleteExpired(expiryNow());
     this.schedule(store);
     if (gone.length > 0) queueMicrotask(() => this.expired.fire(gone));
+    queueMicrotask(() => this.releaseAttachments(store));
     return store;
   }
 
@@ -124,12 +154,15 @@ export class LocalHistory {
     const store = await this.store();
     const refused = store.put(messages);
     this.schedule(store);
+    if (messages.some((m) => m.outcome.kind === 'ok' && m.outcome.chat?.kind === 'delete')) this.releaseAttachments(store);
     return refused;
   }
 
   /** Deletes a message for this device only. */
   async hideForMe(conversationId: ConversationId, messageId: MessageId): Promise<void> {
-    (await this.store()).hideForMe(conversationId, messageId);
+    const store = await this.store();
+    store.hideForMe(conversationId, messageId);
+    this.releaseAttachments(store);
   }
 
   /** Saves (or, when empty, deletes) a conversation's draft. */

@@ -35,6 +35,17 @@ import type { NotAuthorError } from '../../common/protocol/errors';
 import type { ChatState } from '../../common/messaging/ports';
 import { allDrafts, DRAFTS_MIGRATION, saveDraft, type Draft } from './draftStore';
 import { applyTo, CHAT_MIGRATION, chatStates, hideForMe, recordAction, stateOf, versionsOf, DELETED, HIDDEN } from './chatStore';
+import {
+  addLocalCopy,
+  ATTACHMENT_ROW,
+  ATTACHMENTS_MIGRATION,
+  keepAttachment,
+  keptAttachment,
+  sweepAttachments,
+  type ReleasedAttachment,
+} from './attachmentStore';
+import { decodeAttachmentMessage, type AttachmentMessage } from '../../common/protocol/attachmentMessage';
+import type { AttachmentDescriptor } from '../../common/attachments/descriptor';
 import { actionsOf, ANNOTATIONS_MIGRATION, AnnotationRefusedError, putActions, type ActionChange, type StoredAction } from './annotationStore';
 
 /** The bodies the store keeps: text and JSON (binary bodies are not shown in this version). */
@@ -50,6 +61,8 @@ export type StoredOutcome =
       keyVersion: number;
       /** A reply, edit or delete (docs/protocol.md §7.7). Edits and deletes are applied, not kept as rows (chatStore.ts). */
       chat?: ChatAction;
+      /** A file (docs/protocol.md §7.9): its descriptor is also kept for the sweep (attachmentStore.ts). */
+      attachment?: AttachmentMessage;
       /** On reads: what edits and deletes did to the message. */
       state?: ChatState;
     }
@@ -94,6 +107,7 @@ export const MIGRATIONS: readonly string[] = [
   ANNOTATIONS_MIGRATION, // reactions and read receipts (annotationStore.ts); keyed on the message's row key
   CHAT_MIGRATION, // replies, edits, deletes for everyone and for me (chatStore.ts)
   DRAFTS_MIGRATION, // the composer's unsent text per conversation (draftStore.ts)
+  ATTACHMENTS_MIGRATION, // the descriptors of files and their local decrypted copies (attachmentStore.ts)
 ];
 
 const TIMETOKEN = /^\d{1,20}$/;
@@ -139,6 +153,7 @@ function fromRow(r: Row, names: Names, db: Database.Database): StoredMessage {
   const chat: ChatAction | undefined =
     reply && typeof b?.replyTo === 'string' && typeof b.text === 'string' ? { kind: 'reply', replyTo: b.replyTo as MessageId, text: b.text } : undefined;
   const state = stateOf(db, r.conversation, r.message_id ?? '', r.chat_state);
+  const attachment = r.chat === ATTACHMENT_ROW && r.body_type === JSON_BODY && !gone ? storedAttachment(plaintext) : undefined;
   return {
     ...base,
     outcome: {
@@ -148,9 +163,19 @@ function fromRow(r: Row, names: Names, db: Database.Database): StoredMessage {
       senderUser,
       keyVersion: r.key_version ?? 0,
       ...(chat === undefined ? {} : { chat }),
+      ...(attachment === undefined ? {} : { attachment }),
       ...(state === null ? {} : { state }),
     },
   };
+}
+
+/** The file a stored attachment row holds (checked when it was opened; a row that no longer parses shows as its JSON). */
+function storedAttachment(plaintext: TextPlaintext): AttachmentMessage | undefined {
+  try {
+    return decodeAttachmentMessage('attachment', plaintext);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The stored key of each slot of one timetoken, with its conversation and outcome. */
@@ -311,7 +336,8 @@ export class LocalStore {
             message_id: opened ? encodeMessageId(o.plaintext.id) : null,
             sent_at: opened ? o.plaintext.sentAt : null,
             body_type: opened ? (o.plaintext.type === 'json' ? JSON_BODY : 0) : null,
-            body: opened ? (o.plaintext.type === 'string' ? o.plaintext.body : JSON.stringify(o.plaintext.body)) : null,
+            // A file's body is written `{descriptor, caption?}` in this order whatever the sender's (the search index reads it so).
+            body: opened ? (o.plaintext.type === 'string' ? o.plaintext.body : JSON.stringify(o.attachment ?? o.plaintext.body)) : null,
             sender_user: opened ? this.names.intern(o.senderUser) : null,
             sender_device: opened ? this.names.intern(o.senderDevice) : null,
             key_version: opened ? o.keyVersion : null,
@@ -323,6 +349,15 @@ export class LocalStore {
             // A message deleted (for everyone or for me) never gets its text back from a second delivery.
             const gone = same.chat_state === BigInt(DELETED) || same.chat_state === BigInt(HIDDEN);
             if (!gone && (opened || same.outcome !== BigInt(OPENED))) update.run({ id: same.id, ...values });
+            if (!gone && opened && o.attachment !== undefined) {
+              this.db.prepare('UPDATE messages SET chat = ? WHERE id = ?').run(ATTACHMENT_ROW, same.id);
+              keepAttachment(this.db, {
+                conversationId: m.conversationId,
+                messageId: o.plaintext.id,
+                senderDevice: o.senderDevice,
+                descriptor: o.attachment.descriptor,
+              });
+            }
             if (expiresAt !== null) stamp.run(expiresAt, same.id);
             if (opened && !gone) applyTo(this.db, conversation, values.message_id!);
             return;
@@ -331,7 +366,15 @@ export class LocalStore {
           let id = first;
           while (taken.has(id)) id += 1n;
           if (id > last) throw new LocalStoreTimetokenError(m.timetoken, `${SLOTS} conversations already hold a message at it`);
-          insert.run({ id, conversation, ...values, expires_at: expiresAt, chat: opened && o.chat?.kind === 'reply' ? 1 : null });
+          const chat = opened && o.chat?.kind === 'reply' ? 1 : opened && o.attachment !== undefined ? ATTACHMENT_ROW : null;
+          insert.run({ id, conversation, ...values, expires_at: expiresAt, chat });
+          if (opened && o.attachment !== undefined)
+            keepAttachment(this.db, {
+              conversationId: m.conversationId,
+              messageId: o.plaintext.id,
+              senderDevice: o.senderDevice,
+              descriptor: o.attachment.descriptor,
+            });
           // Edits and deletes that came first apply now (an edit before its original converges).
           if (opened) applyTo(this.db, conversation, values.message_id!);
         });
@@ -350,6 +393,35 @@ export class LocalStore {
       this.db.transaction(() => hideForMe(this.db, this.names, conversationId, messageId))();
     } catch (err) {
       this.names.reload();
+      throw failed(err);
+    }
+  }
+
+  /** The kept descriptor of a file message, its sending device and the local copies saved of it (attachmentStore.ts). */
+  attachment(
+    conversationId: ConversationId,
+    messageId: MessageId,
+  ): { descriptor: AttachmentDescriptor; senderDevice: DeviceId; localCopies: string[] } | undefined {
+    this.check();
+    return keptAttachment(this.db, conversationId, messageId);
+  }
+
+  /** Records a decrypted copy of a file saved on this device, to delete with the message; false when the message is not kept. */
+  addLocalCopy(conversationId: ConversationId, messageId: MessageId, path: string): boolean {
+    this.check();
+    try {
+      return addLocalCopy(this.db, conversationId, messageId, path);
+    } catch (err) {
+      throw failed(err);
+    }
+  }
+
+  /** Takes out the files of messages deleted (for everyone or for me) or expired, and answers them (attachmentStore.ts). */
+  sweepAttachments(): ReleasedAttachment[] {
+    this.check();
+    try {
+      return this.db.transaction(() => sweepAttachments(this.db, this.names))();
+    } catch (err) {
       throw failed(err);
     }
   }

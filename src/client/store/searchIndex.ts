@@ -156,6 +156,10 @@ export function indexText(body: string): string {
 /** The string values of a JSON body, space-separated (keys and numbers are not text a person searches for). */
 function jsonText(body: string): string {
   const out: string[] = [];
+  // A file message (docs/protocol.md §7.9) is found by its name and caption; its key, hashes and store
+  // references are never indexed nor cut into a snippet.
+  const file = attachmentText(body);
+  if (file !== undefined) return file;
   const walk = (v: unknown) => {
     if (typeof v === 'string') out.push(v);
     else if (Array.isArray(v)) v.forEach(walk);
@@ -177,6 +181,17 @@ export interface QueryTerm {
   readonly prefix: boolean;
   /** The term as one quoted FTS5 phrase (`"a b"`, `"a b"*`): what an index with positions answers. */
   readonly phrase: string;
+}
+
+/** The searchable text of a file message's body `{descriptor, caption?}`: file name and caption; undefined for any other body. */
+function attachmentText(body: string): string | undefined {
+  if (!body.startsWith('{"descriptor":')) return undefined;
+  try {
+    const parsed = JSON.parse(body) as { descriptor?: { fileName?: unknown }; caption?: unknown };
+    return [parsed.descriptor?.fileName, parsed.caption].filter((t): t is string => typeof t === 'string').join(' ');
+  } catch {
+    return '';
+  }
 }
 
 /** A parsed query: the terms (all required) and what the snippet highlights. */

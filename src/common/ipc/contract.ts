@@ -9,6 +9,16 @@ import { z } from 'zod';
 import type { MethodName } from './methods';
 import { draftSchema, MAX_DRAFTS, MAX_VERSIONS, messageRefArgsSchema, messageVersionSchema, saveDraftArgsSchema } from './schemas/chat';
 import { policyViewSchema } from '../policy/view';
+import {
+  attachFileArgsSchema,
+  fileRefArgsSchema,
+  forwardFileArgsSchema,
+  forwardResultSchema,
+  pasteFileArgsSchema,
+  thumbnailSchema,
+  transferArgsSchema,
+  transferStateSchema,
+} from './schemas/files';
 import { openPresenceArgsSchema, presenceConfigSchema, presenceOpenViewSchema, sealPresenceArgsSchema } from './schemas/presence';
 import { ChannelIdSchema, ConversationIdSchema, DeviceIdSchema, UserIdSchema } from '../ids';
 import {
@@ -232,6 +242,30 @@ export const contract = {
   searchMessages: { args: z.tuple([searchArgsSchema]), result: z.array(searchHitSchema).max(SEARCH_HITS_MAX) },
   /** The stored messages around a search hit (jump to message), oldest first; only in a conversation the user is in. */
   messageContext: { args: z.tuple([contextArgsSchema]), result: contextResultSchema },
+  /**
+   * Sends a file the user picks in main's own open dialog (docs/desktop.md "Files"): checked against the
+   * managed policy (`attachment_policy_*`), encrypted, uploaded and sent as an `attachment` message, with
+   * `fileTransfer` progress events. Null when the user chose nothing. The page never names a path.
+   */
+  attachFile: { args: attachFileArgsSchema, result: transferStateSchema.nullable() },
+  /** Sends pasted bytes (at most 25 MiB) as a file, like `attachFile`. */
+  pasteFile: { args: pasteFileArgsSchema, result: transferStateSchema },
+  /** Cancels a running transfer (an upload deletes what it stored); `transfer_unknown` for an id main does not hold. */
+  cancelTransfer: { args: transferArgsSchema, result: z.null() },
+  /** Sends a failed or cancelled upload again from what main kept (the same file; never a path from the page). */
+  retryTransfer: { args: transferArgsSchema, result: transferStateSchema },
+  /** The verified, decrypted thumbnail of a file message (for display); null when it has none. */
+  fileThumbnail: { args: fileRefArgsSchema, result: thumbnailSchema.nullable() },
+  /**
+   * Saves a file message's file where the user chooses in main's save dialog: fetched, verified and
+   * decrypted, written only once it verified (`attachment_*` otherwise). Null when the user chose nothing.
+   */
+  saveFileAs: { args: fileRefArgsSchema, result: transferStateSchema.nullable() },
+  /**
+   * Forwards a file message to a conversation (docs/protocol.md §7.9): a new `attachment` message with the
+   * same descriptor, the stored ciphertext re-used; the checks of `sealMessage` apply to the target.
+   */
+  forwardFile: { args: forwardFileArgsSchema, result: forwardResultSchema },
   /**
    * Queues a message the renderer could not send now (offline): main keeps the plaintext in its encrypted
    * store and seals and publishes it when the network returns (docs/client.md "Offline send queue").

@@ -13,6 +13,7 @@ export const eventNames = [
   'outboxChanged',
   'localStoreFailed',
   'messagesExpired',
+  'fileTransfer',
 ] as const;
 export type EventName = (typeof eventNames)[number];
 

@@ -9,6 +9,7 @@ import { navigateSchema } from './schemas/notifications';
 import { linkStatusSchema } from './schemas/devices';
 import { sessionSchema } from './schemas/session';
 import { outboxChangedSchema } from './schemas/outbox';
+import { transferStateSchema } from './schemas/files';
 
 import type { EventName } from './eventNames';
 
@@ -35,6 +36,8 @@ export const eventSchemas = {
   localStoreFailed: z.object({ code: z.string() }),
   /** Stored messages of a conversation disappeared (their timer ran out): drop them from every view. */
   messagesExpired: z.object({ conversationId: ConversationIdSchema, timetokens: z.array(z.string().regex(/^\d{1,20}$/)).max(10_000) }),
+  /** A file upload or download made progress, finished, failed or was cancelled (docs/desktop.md "Files"). */
+  fileTransfer: transferStateSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

@@ -3,6 +3,7 @@
  * and the annotations: decrypted messages with delivery, reactions and read receipts; pending and rejected items;
  * and a system item wherever the key version rises above every version seen before it in timetoken order.
  */
+import type { AttachmentMessage } from '../protocol/attachmentMessage';
 import { missingCase } from '../errors';
 import type { ConversationId, DeviceId, MessageId, UserId } from '../ids';
 import type { ChatAction } from '../protocol/chatAction';
@@ -169,7 +170,10 @@ function itemOf(entry: TimelineEntry, annotations: Annotations, readUpTo: [strin
         readUpTo,
         ctx,
       );
-      return withChat(item, r.replyTo === undefined ? undefined : { kind: 'reply', replyTo: r.replyTo, text: textOf(r.plaintext) }, undefined, ledger);
+      return withAttachment(
+        withChat(item, r.replyTo === undefined ? undefined : { kind: 'reply', replyTo: r.replyTo, text: textOf(r.plaintext) }, undefined, ledger),
+        r.attachment,
+      );
     }
     case 'received': {
       const r = entry.record;
@@ -182,7 +186,7 @@ function itemOf(entry: TimelineEntry, annotations: Annotations, readUpTo: [strin
         return { kind: 'rejected', key, timetoken: r.timetoken, code: outcome.code, reason: outcome.message, publisher: r.publisher };
       const p = outcome.plaintext;
       const item = messageItem(key, r.timetoken, p, outcome.senderUser, outcome.senderDevice, outcome.keyVersion, undefined, annotations, readUpTo, ctx);
-      return withChat(item, outcome.chat?.kind === 'reply' ? outcome.chat : undefined, outcome.state, ledger);
+      return withAttachment(withChat(item, outcome.chat?.kind === 'reply' ? outcome.chat : undefined, outcome.state, ledger), outcome.attachment);
     }
     default:
       throw missingCase(entry);
@@ -193,6 +197,11 @@ function textOf(p: MessagePlaintext): string {
   if (p.type === 'string') return p.body;
   const text = (p.body as { text?: unknown } | null)?.text;
   return typeof text === 'string' ? text : '';
+}
+
+/** A file's descriptor and caption on its item (docs/protocol.md §7.9); none once it was deleted for everyone. */
+function withAttachment(item: MessageItem, attachment: AttachmentMessage | undefined): MessageItem {
+  return attachment === undefined || item.deleted === true ? item : { ...item, attachment };
 }
 
 /** A message item with its reply reference, and its edits and delete applied. */

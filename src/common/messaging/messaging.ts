@@ -8,6 +8,8 @@
  */
 import type PubNub from 'pubnub';
 import { ConversationIdSchema, newMessageId, type ConversationId, type MessageId } from '../ids';
+import { attachmentPlaintext, type AttachmentMessage } from '../protocol/attachmentMessage';
+import { isProtocolError } from '../protocol/errors';
 import * as annotate from './annotate';
 import { REACTION_ACTION } from './annotations';
 import * as chat from './chatActions';
@@ -132,6 +134,25 @@ export class Messaging {
     const plaintext = chat.actionPlaintext({ kind: 'reply', replyTo, text }, id, this.now());
     this.typingSent.delete(conversationId);
     return sending.send(session, plaintext, this.sendDeps(), replyTo);
+  }
+
+  /**
+   * Sends a file whose ciphertext is already stored (an `attachment` envelope, docs/protocol.md §7.9): the
+   * descriptor and an optional caption. Forwarding is this with a descriptor received earlier (no upload).
+   * InvalidInputError for a descriptor or caption that does not fit the shape.
+   */
+  async sendAttachment(conversationId: ConversationId, attachment: AttachmentMessage): Promise<sending.SendOutcome> {
+    const session = this.sessionOf(conversationId);
+    const id: MessageId = newMessageId({ randomBytes: this.options.randomBytes });
+    let plaintext;
+    try {
+      plaintext = attachmentPlaintext(attachment, id, this.now());
+    } catch (error) {
+      if (isProtocolError(error)) throw new InvalidInputError(error.message);
+      throw error;
+    }
+    this.typingSent.delete(conversationId);
+    return sending.send(session, plaintext, this.sendDeps(), undefined, attachment);
   }
 
   /** Edits one of this user's messages (an `edit` envelope); NotAuthorError for anyone else's. Resolves with its timetoken. */

@@ -5,6 +5,7 @@
  * received timetoken of each conversation is kept is the host's business (`CursorStore`).
  */
 import type { ConversationId, DeviceId, MessageId, UserId } from '../ids';
+import type { AttachmentMessage } from '../protocol/attachmentMessage';
 import type { ChatAction, ChatActionType } from '../protocol/chatAction';
 import type { MessagePlaintext } from '../protocol/plaintext';
 import type { ActionChange, StoredAction } from './annotations';
@@ -30,6 +31,8 @@ export type OpenOutcome =
       keyVersion: number;
       /** The chat action of a `reply`, `edit` or `delete` envelope (docs/protocol.md §7.7). */
       chat?: ChatAction;
+      /** The file of an `attachment` envelope (docs/protocol.md §7.9). */
+      attachment?: AttachmentMessage;
       /** Stored messages: what the store already applied. */
       state?: ChatState;
     }
@@ -50,9 +53,10 @@ export interface ReceivedAt {
 export interface MessageCrypto {
   /**
    * Seals with the conversation's current key version; returns the envelope JSON to publish. `type` is the
-   * envelope type of a chat action (its plaintext from `chatActionPlaintext`); a message when absent.
+   * envelope type of a chat action (its plaintext from `chatActionPlaintext`) or `attachment` (from
+   * `attachmentPlaintext`); a message when absent.
    */
-  seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType): Promise<unknown>;
+  seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType | 'attachment'): Promise<unknown>;
   /** Opens an envelope received on the conversation's channel. Never throws for bad input: 'rejected'. */
   open(conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcome>;
   /** Fires when a key version becomes available (fetched after a rotation notice or lazily). */

@@ -7,6 +7,7 @@
  */
 import type PubNub from 'pubnub';
 import type { MessageId } from '../ids';
+import type { AttachmentMessage } from '../protocol/attachmentMessage';
 import { isProtocolError } from '../protocol/errors';
 import { bodyBytes, type JsonValue, type MessagePlaintext } from '../protocol/plaintext';
 import type { ConversationSession } from './conversationSession';
@@ -48,8 +49,14 @@ export function newPlaintext(content: MessageContent, id: MessageId, sentAt: num
 }
 
 /** Starts a new send. */
-export function send(session: ConversationSession, plaintext: MessagePlaintext, deps: SendDeps, replyTo?: MessageId): Promise<SendOutcome> {
-  const record = session.timeline.addOutgoing(plaintext, replyTo);
+export function send(
+  session: ConversationSession,
+  plaintext: MessagePlaintext,
+  deps: SendDeps,
+  replyTo?: MessageId,
+  attachment?: AttachmentMessage,
+): Promise<SendOutcome> {
+  const record = session.timeline.addOutgoing(plaintext, replyTo, attachment);
   deps.changed(session);
   return deliver(session, record, deps);
 }
@@ -66,7 +73,7 @@ async function deliver(session: ConversationSession, record: OutgoingRecord, dep
   deps.changed(session);
   let envelope: unknown;
   try {
-    envelope = await (record.replyTo === undefined ? deps.crypto.seal(session.id, record.plaintext) : deps.crypto.seal(session.id, record.plaintext, 'reply'));
+    envelope = await deps.crypto.seal(session.id, record.plaintext, sealType(record));
   } catch (error) {
     return finish(session, record, deps, sealFailure(error));
   }
@@ -89,6 +96,12 @@ function finish(session: ConversationSession, record: OutgoingRecord, deps: Send
   if (delivery.state === 'failed') return { id, state: 'failed', code: delivery.code, message: delivery.message };
   if (record.timetoken !== undefined) return { id, state: 'sent', timetoken: record.timetoken };
   return { id, state: 'failed', code: 'publish_failed', message: 'the transport acknowledged no timetoken' };
+}
+
+/** The envelope type an outgoing record is sealed as: a reply, a file, or a message (undefined). */
+function sealType(record: OutgoingRecord): 'reply' | 'attachment' | undefined {
+  if (record.replyTo !== undefined) return 'reply';
+  return record.attachment === undefined ? undefined : 'attachment';
 }
 
 function sealFailure(error: unknown): Failure {

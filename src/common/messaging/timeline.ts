@@ -6,6 +6,7 @@
  * own sends are outgoing records with a delivery state until their echo or publish acknowledgement
  * gives them a timetoken. `entries()` lists everything in timetoken order, unacknowledged sends last.
  */
+import type { AttachmentMessage } from '../protocol/attachmentMessage';
 import type { MessageId } from '../ids';
 import type { MessagePlaintext } from '../protocol/plaintext';
 import type { OpenOutcome } from './ports';
@@ -25,6 +26,8 @@ export interface OutgoingRecord {
   readonly plaintext: MessagePlaintext;
   /** Set on a reply (sealed as a `reply` envelope, docs/protocol.md §7.7): the message it quotes. */
   readonly replyTo?: MessageId;
+  /** Set on a file (sealed as an `attachment` envelope, docs/protocol.md §7.9): its descriptor and caption. */
+  readonly attachment?: AttachmentMessage;
   readonly seq: number;
   delivery: Delivery;
   timetoken: string | undefined;
@@ -73,10 +76,11 @@ export class Timeline {
   }
 
   /** Records a new own send in state `sending`. */
-  addOutgoing(plaintext: MessagePlaintext, replyTo?: MessageId): OutgoingRecord {
+  addOutgoing(plaintext: MessagePlaintext, replyTo?: MessageId, attachment?: AttachmentMessage): OutgoingRecord {
     const record: OutgoingRecord = {
       plaintext,
       ...(replyTo === undefined ? {} : { replyTo }),
+      ...(attachment === undefined ? {} : { attachment }),
       seq: this.seq++,
       delivery: { state: 'sending' },
       timetoken: undefined,

@@ -4,6 +4,7 @@
  * by themselves, rejected envelopes with their protocol error code (never as text), and system items where
  * the conversation's key version changes. `key` is stable for the life of an item (list keys in the UI).
  */
+import type { AttachmentMessage } from '../protocol/attachmentMessage';
 import type { DeviceId, MessageId, UserId } from '../ids';
 import type { MessagePlaintext } from '../protocol/plaintext';
 import type { DeliveryFailureCode } from './errors';
@@ -44,6 +45,8 @@ export interface MessageItem {
   readonly readBy: readonly string[];
   /** Present on a reply: the message it quotes. */
   readonly replyTo?: ReplyRef;
+  /** Present on a file (docs/protocol.md §7.9): its descriptor (with the file key: main and the CLI only) and caption. */
+  readonly attachment?: AttachmentMessage;
   /** True when its author edited it; `message` holds the current text. */
   readonly edited?: boolean;
   /** True when its author deleted it for everyone; `message`'s body is empty. */

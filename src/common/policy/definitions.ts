@@ -4,7 +4,17 @@
  * about it, which settings belong together, and which the user's own app config may not set. The
  * loaders, the merge, the ADMX/ADML and .mobileconfig generators and docs/deployment.md all follow it.
  */
-import { CUSTODY_MODES, LOG_LEVELS, NOTIFICATION_CONTENTS, PUSH_PAYLOADS, SIGN_IN_METHODS, UPDATE_MODES, type PolicyKey, type PolicyValues } from './values';
+import {
+  ATTACHMENT_MAX_SIZES,
+  CUSTODY_MODES,
+  LOG_LEVELS,
+  NOTIFICATION_CONTENTS,
+  PUSH_PAYLOADS,
+  SIGN_IN_METHODS,
+  UPDATE_MODES,
+  type PolicyKey,
+  type PolicyValues,
+} from './values';
 
 /** How a setting is stored: `string` → REG_SZ / <string>, `boolean` → REG_DWORD 0|1 / <true/>|<false/>,
  * `enum` → REG_SZ from a fixed list, `list` → REG_MULTI_SZ / <array> of fixed choices. */
@@ -27,7 +37,8 @@ export type PolicyGroup =
   | 'push'
   | 'custody'
   | 'presence'
-  | 'messaging';
+  | 'messaging'
+  | 'attachments';
 
 export interface PolicyDefinition<K extends PolicyKey = PolicyKey> {
   key: K;
@@ -230,6 +241,29 @@ const table: DefinitionTable = {
     description:
       'When enabled, conversations also accept messages that a standard PubNub SDK published with its AES-CBC crypto module and the conversation key, and users may send in that format. Such messages are NOT signed: any member holding the key can write one in anyone\'s name, and they are shown as "Not signed". Leave it off unless a mobile app on the stock SDK must take part.',
     example: false,
+  },
+  attachmentMaxSize: {
+    key: 'attachmentMaxSize',
+    registryName: 'AttachmentMaxSize',
+    kind: 'enum',
+    choices: ATTACHMENT_MAX_SIZES,
+    group: 'attachments',
+    policyOnly: true,
+    title: 'Largest file users may send',
+    description:
+      'The largest file users may send in a conversation (1 MB = 1,000,000 bytes, 1 GB = 1,000 MB); a larger one is refused before anything is encrypted or uploaded. unlimited leaves only the limit of the file format. Default 100MB. Set it together with the blocked file types.',
+    example: '25MB',
+  },
+  attachmentBlockedTypes: {
+    key: 'attachmentBlockedTypes',
+    registryName: 'AttachmentBlockedTypes',
+    kind: 'string',
+    group: 'attachments',
+    policyOnly: true,
+    title: 'File types users may not send',
+    description:
+      "Media types that users may not send, separated by commas: a type and subtype (application/x-msdownload) or a whole type (video/*). The type is taken from the file name's extension on the sending device; a refused file is never encrypted or uploaded. Files received from others are not affected.",
+    example: 'application/x-msdownload, application/x-sh, video/*',
   },
 };
 

@@ -10,6 +10,8 @@ export const NOTIFICATION_CONTENTS = ['full', 'sender-only', 'none'] as const;
 export const UPDATE_MODES = ['off', 'managed', 'vendor'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export const PUSH_PAYLOADS = ['off', 'generic'] as const;
+/** The largest file a user may send (1 MB = 10^6 bytes); `unlimited` leaves only the format's limit (docs/protocol.md §20.2). */
+export const ATTACHMENT_MAX_SIZES = ['unlimited', '1MB', '5MB', '10MB', '25MB', '50MB', '100MB', '250MB', '500MB', '1GB', '2GB'] as const;
 /** The organisation's key custody modes (docs/protocol.md §19), as src/common/api/custodySchemas.ts names them. */
 export const CUSTODY_MODES = ['zero-trust', 'escrow', 'server-trusted'] as const;
 
@@ -18,6 +20,7 @@ export type NotificationContent = (typeof NOTIFICATION_CONTENTS)[number];
 export type UpdateMode = (typeof UPDATE_MODES)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type PushPayload = (typeof PUSH_PAYLOADS)[number];
+export type AttachmentMaxSize = (typeof ATTACHMENT_MAX_SIZES)[number];
 export type PolicyCustodyMode = (typeof CUSTODY_MODES)[number];
 
 const HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])`;
@@ -54,6 +57,23 @@ export const escrowFingerprintSchema = z
   .trim()
   .regex(/^[A-Za-z0-9_-]{43}$/, 'must be the 43-character fingerprint the admin CLI prints (admin custody status)');
 
+const MEDIA_TYPE_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/(?:\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})$/;
+
+/**
+ * Media types users may not send (docs/deployment.md §2): `type/subtype` or `type/*`, separated by commas
+ * or white space, lower-cased; at most 100.
+ */
+export const blockedMediaTypesSchema = z
+  .string()
+  .trim()
+  .max(4000)
+  .transform((s) => s.toLowerCase())
+  .refine(
+    (s) => s.split(/[\s,]+/).every((t) => t === '' || MEDIA_TYPE_PATTERN.test(t)),
+    'must be media types such as application/x-msdownload or video/*, separated by commas',
+  )
+  .refine((s) => s.split(/[\s,]+/).filter((t) => t !== '').length <= 100, 'at most 100 media types');
+
 export const signInMethodsSchema = z
   .array(z.enum(SIGN_IN_METHODS))
   .min(1, 'must allow at least one sign-in method')
@@ -77,6 +97,8 @@ export const policyValuesSchema = z.object({
   escrowRecipientFingerprint: escrowFingerprintSchema.nullable(),
   presenceEnabled: z.boolean(),
   stockSdkCompat: z.boolean(),
+  attachmentMaxSize: z.enum(ATTACHMENT_MAX_SIZES),
+  attachmentBlockedTypes: blockedMediaTypesSchema.nullable(),
 });
 
 export type PolicyValues = z.infer<typeof policyValuesSchema>;
@@ -88,7 +110,8 @@ export const POLICY_KEYS = Object.keys(policyValuesSchema.shape) as PolicyKey[];
  * sign-in method and the local mode are allowed, notifications name the sender but never show message
  * text, updates come from the build's own feed (unless the install is per-machine, see src/main/update),
  * messages carry no Mobile Push part, presence is on, messages from stock PubNub SDK clients (unsigned) are
- * refused, and key custody is what the key service announces (the user is asked before taking server-made keys).
+ * refused, key custody is what the key service announces (the user is asked before taking server-made keys),
+ * and files of any type up to 100 MB may be sent.
  */
 export const POLICY_DEFAULTS: PolicyValues = {
   serverUrl: null,
@@ -108,4 +131,6 @@ export const POLICY_DEFAULTS: PolicyValues = {
   escrowRecipientFingerprint: null,
   presenceEnabled: true,
   stockSdkCompat: false,
+  attachmentMaxSize: '100MB',
+  attachmentBlockedTypes: null,
 };

@@ -22,9 +22,10 @@ export const ENVELOPE_SIGNATURE_DOMAIN = 'seed-envelope-v1';
  * What an envelope carries: a user message, a delivery/read receipt, a client control message, or a chat
  * action (§7.7): a reply (a message quoting another), an edit or a delete for everyone of an earlier message,
  * or a reaction to one;
- * or a presence status (§7.8), carried only as PubNub presence state, never published as a message.
+ * or a presence status (§7.8), carried only as PubNub presence state, never published as a message; or a
+ * file (§7.9): a message whose body is an attachment descriptor.
  */
-export const EnvelopeTypeSchema = z.enum(['message', 'receipt', 'control', 'reply', 'edit', 'delete', 'reaction', 'presence']);
+export const EnvelopeTypeSchema = z.enum(['message', 'receipt', 'control', 'reply', 'edit', 'delete', 'reaction', 'presence', 'attachment']);
 export type EnvelopeType = z.infer<typeof EnvelopeTypeSchema>;
 
 /** Largest ciphertext an envelope or a broadcast may carry (well above what fits into a PubNub publish, §7.5). */

@@ -4,6 +4,7 @@
  * the managed policy as it opens. Everything the renderer can do to
  * the core goes through the IPC handlers built on this host.
  */
+import type { AttachmentStore } from '../../node/attachments/store';
 import { hostname } from 'node:os';
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { Client, type LocalStoreKey, type OutboxLimits, type Vault } from '../../client';
@@ -24,6 +25,8 @@ export interface ClientHostDeps {
   outboxRetryDelaysMs?: readonly number[];
   /** The managed policy `pushPayload`, read at every seal (docs/messaging.md "Push for mobile"). */
   pushPayload?: () => PushPayload;
+  /** Where file ciphertext goes (docs/desktop.md "Files"); without it files can be neither sent nor saved. */
+  attachmentStore?: AttachmentStore;
   /**
    * The organisation's key-custody pins from its managed policy (`custodyMode`, `escrowRecipientFingerprint`;
    * docs/deployment.md §2, docs/protocol.md §19), read each time the core opens (start, sign-in).

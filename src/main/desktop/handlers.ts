@@ -20,6 +20,9 @@ import type { Session } from '../../common/ipc/schemas/session';
 import { bridgeBodyBytes, MAX_BRIDGE_BODY, type BridgePlaintext, type OpenOutcomeView } from '../../common/ipc/schemas/messages';
 import type { ContactTrust as ContactTrustView } from '../../common/ipc/schemas/verification';
 import { TooLargeError } from '../../common/protocol/errors';
+import { attachmentViewBody } from '../../common/attachments/attachmentView';
+import type { AttachmentMessage } from '../../common/protocol/attachmentMessage';
+import type { MessagePlaintext } from '../../common/protocol/plaintext';
 import {
   isTemporary,
   LocalStoreFailedError,
@@ -31,6 +34,7 @@ import {
   type ExpiredMessage,
   type StoredAction,
   type StoredMessage,
+  type StoredOutcome,
   type TextPlaintext,
 } from '../../client';
 import type { Handlers } from '../ipc/dispatch';
@@ -38,6 +42,7 @@ import type { EventSink } from '../ipc/eventHub';
 import { broadcastHandlers } from './broadcastHandlers';
 import { chatActionHandlers, withStoredState } from './chatActionHandlers';
 import { presenceHandlers } from './presenceHandlers';
+import { fileHandlers, NO_FILE_DIALOGS, type FileDialogs } from './fileHandlers';
 import type { ClientHost } from './clientHost';
 import { CODE_ONLY, KeyReleaseError, type KeyReleaseConfirmation } from './keyRelease';
 import { DesktopLinking } from './linking';
@@ -67,6 +72,8 @@ export interface DesktopHandlerDeps {
   openBrowser?: (url: string) => Promise<void>;
   /** How long the browser sign-in may take; default 5 minutes. */
   ssoTimeoutMs?: number;
+  /** Main's own open and save dialogs for files (fileHandlers.ts); absent, nothing can be chosen. */
+  fileDialogs?: FileDialogs;
   /** The profile folder, where main notes which recovery key was confirmed here; absent, it is kept in memory. */
   profileDir?: string;
 }
@@ -80,7 +87,19 @@ function checkBodySize(plaintext: BridgePlaintext): void {
 /** What the page may see of a contact's trust: never the contact's half of the safety number. */
 /** A stored message as the bridge shows it (search's jump to message). */
 function storedView(m: StoredMessage) {
-  return { timetoken: m.timetoken, outcome: m.outcome.kind === 'ok' ? { ...m.outcome, plaintext: toBridgePlaintext(m.outcome.plaintext)! } : m.outcome };
+  return { timetoken: m.timetoken, outcome: m.outcome.kind === 'ok' ? withoutFileSecrets(m.outcome) : m.outcome };
+}
+
+/**
+ * An opened message for the page: a file message's body becomes its view (name, size, type, caption),
+ * and its descriptor — file key, hashes, store references — never leaves main (docs/desktop.md "Files").
+ */
+function withoutFileSecrets<T extends { plaintext: MessagePlaintext; attachment?: AttachmentMessage }>(
+  o: T,
+): Omit<T, 'plaintext' | 'attachment'> & { plaintext: BridgePlaintext } {
+  const { attachment, plaintext, ...rest } = o;
+  if (attachment === undefined) return { ...rest, plaintext: toBridgePlaintext(plaintext)! };
+  return { ...rest, plaintext: { id: plaintext.id, sentAt: plaintext.sentAt, type: 'json', body: attachmentViewBody(attachment) } };
 }
 
 function trustView(t: ContactTrust): ContactTrustView {
@@ -139,13 +158,29 @@ async function checkVerifiedMembers(deps: DesktopHandlerDeps, client: Client, se
   );
 }
 
-/** Opens one envelope in main and shapes the outcome for the bridge (text and JSON bodies only). */
-async function openForBridge(crypto: CoreMessageCrypto, conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<OpenOutcomeView> {
+/** What main opened: the page's view of it and what the local store keeps (the descriptor of a file included). */
+interface BridgeOpened {
+  readonly view: OpenOutcomeView;
+  readonly stored: StoredOutcome | undefined;
+}
+
+/** Opens one envelope in main and shapes the outcome for the bridge (text and JSON bodies only; a file as its view). */
+async function openForBridge(crypto: CoreMessageCrypto, conversationId: ConversationId, envelope: unknown, received?: ReceivedAt): Promise<BridgeOpened> {
   const outcome = await crypto.open(conversationId, envelope, received);
-  if (outcome.kind !== 'ok') return outcome;
-  const plaintext = toBridgePlaintext(outcome.plaintext);
-  if (plaintext === null) return { kind: 'rejected', code: 'unsupported_body', message: 'binary messages are not shown in this version' };
-  return { ...outcome, plaintext };
+  if (outcome.kind === 'pending') return { view: outcome, stored: undefined };
+  if (outcome.kind === 'rejected') return { view: outcome, stored: outcome };
+  if (outcome.plaintext.type === 'binary') {
+    const refused = { kind: 'rejected' as const, code: 'unsupported_body', message: 'binary messages are not shown in this version' };
+    return { view: refused, stored: refused };
+  }
+  const stored = { ...outcome, plaintext: outcome.plaintext };
+  return { view: withoutFileSecrets(stored), stored };
+}
+
+/** What the store keeps of an outcome that only exists as the page's view (stock messages: text only). */
+function storedOfView(outcome: OpenOutcomeView): StoredOutcome | undefined {
+  if (outcome.kind === 'pending') return undefined;
+  return outcome.kind === 'ok' ? { ...outcome, plaintext: fromBridgePlaintext(outcome.plaintext) as TextPlaintext } : outcome;
 }
 
 /**
@@ -156,17 +191,13 @@ async function openForBridge(crypto: CoreMessageCrypto, conversationId: Conversa
 async function keepOpened(
   client: Client,
   conversationId: ConversationId,
-  opened: { outcome: OpenOutcomeView; received: ReceivedAt | undefined }[],
+  opened: { stored: StoredOutcome | undefined; received: ReceivedAt | undefined }[],
   onFailure: (error: AppError) => void,
 ): Promise<void> {
   const kept: StoredMessage[] = [];
-  for (const { outcome, received } of opened) {
-    if (received === undefined || outcome.kind === 'pending') continue;
-    kept.push({
-      conversationId,
-      timetoken: received.timetoken,
-      outcome: outcome.kind === 'ok' ? { ...outcome, plaintext: fromBridgePlaintext(outcome.plaintext) as TextPlaintext } : outcome,
-    });
+  for (const { stored, received } of opened) {
+    if (received === undefined || stored === undefined) continue;
+    kept.push({ conversationId, timetoken: received.timetoken, outcome: stored });
   }
   await client
     .storeOpened(kept)
@@ -417,9 +448,9 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     async openMessage(conversationId, envelope, received) {
       const { client } = await signedIn();
-      const outcome = await openForBridge(client.messageCrypto(), conversationId, envelope, received);
-      await keepOpened(client, conversationId, [{ outcome, received }], storeFailed);
-      const [applied] = await withStoredState(client, conversationId, [outcome]);
+      const opened = await openForBridge(client.messageCrypto(), conversationId, envelope, received);
+      await keepOpened(client, conversationId, [{ stored: opened.stored, received }], storeFailed);
+      const [applied] = await withStoredState(client, conversationId, [opened.view]);
       return hideExpired(client, conversationId, applied!, received);
     },
     async openMessages(conversationId, envelopes, received) {
@@ -427,20 +458,21 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         throw new AppError('invalid_arguments', 'openMessages: one receipt per envelope', 'validation');
       const { client } = await signedIn();
       const crypto = client.messageCrypto();
-      const outcomes = await Promise.all(envelopes.map((envelope, i) => openForBridge(crypto, conversationId, envelope, received?.[i])));
+      const opened = await Promise.all(envelopes.map((envelope, i) => openForBridge(crypto, conversationId, envelope, received?.[i])));
       await keepOpened(
         client,
         conversationId,
-        outcomes.map((outcome, i) => ({ outcome, received: received?.[i] })),
+        opened.map((o, i) => ({ stored: o.stored, received: received?.[i] })),
         storeFailed,
       );
+      const outcomes = opened.map((o) => o.view);
       return (await withStoredState(client, conversationId, outcomes)).map((outcome, i) => hideExpired(client, conversationId, outcome, received?.[i]));
     },
     async openStockMessage(conversationId, payload, received) {
       const { client } = await signedIn();
       const outcome = await openStockForBridge(client, deps.policy, log, conversationId, payload, received);
       // Refused by policy: not kept, so turning the policy on later can still open it from history.
-      if (!isStockRefusal(outcome)) await keepOpened(client, conversationId, [{ outcome, received }], storeFailed);
+      if (!isStockRefusal(outcome)) await keepOpened(client, conversationId, [{ stored: storedOfView(outcome), received }], storeFailed);
       const [applied] = await withStoredState(client, conversationId, [outcome]);
       return hideExpired(client, conversationId, applied!, received);
     },
@@ -529,6 +561,16 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     ...broadcastHandlers({ host, events, serverUrl: deps.serverUrl }),
     ...chatActionHandlers({ host, checkMaySeal: (client, self, conversationId) => checkVerifiedMembers(deps, client, self, conversationId) }),
     ...presenceHandlers({ host, policy: deps.policy }),
+    ...fileHandlers({
+      host,
+      events,
+      policy: deps.policy,
+      dialogs: deps.fileDialogs ?? NO_FILE_DIALOGS,
+      checkMaySend: async (client, conversationId) => {
+        await checkVerifiedMembers(deps, client, client.session().userId, conversationId);
+        await recovery.checkMayChat(client);
+      },
+    }),
     ...sessionHandlers({ host }),
     ...custodyHandlers({ host }),
     ...stockHandlers({

@@ -25,6 +25,7 @@ import { handleAppProtocol, registerAppScheme } from './appProtocol';
 import { createMainWindow, denyAllPermissions, rendererPaths } from './window';
 import { installDeepLinks } from './deepLinks';
 import { registerIpc } from './ipc';
+import { createFileDialogs } from './fileDialogs';
 import { createKeyReleaseDialog } from './keyReleaseDialog';
 import { createElectronShell } from './shell';
 import { startUpdates } from './updates';
@@ -75,6 +76,7 @@ if (!app.requestSingleInstanceLock()) {
       ...deps,
       shell,
       keyRelease: createKeyReleaseDialog(() => window),
+      fileDialogs: createFileDialogs(() => window),
       openBrowser: ssoBrowser((url) => electronShell.openExternal(url)),
       log: fileLog,
     });

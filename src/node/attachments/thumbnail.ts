@@ -1,0 +1,168 @@
+/**
+ * Thumbnails made on the sending device before encryption (docs/protocol.md §20.5; docs/desktop.md "Files"):
+ * a JPEG or PNG becomes a JPEG of at most THUMBNAIL_SIDE pixels a side and MAX_THUMBNAIL_SIZE bytes, which is
+ * then encrypted as its own object. Decoders: mozjpeg in WebAssembly (@jsquash/jpeg, Apache-2.0) for JPEG —
+ * several times faster than pure-JS jpeg-js on a 12-megapixel photo (docs/desktop.md "Files" has the
+ * figures) — and pngjs (MIT) for PNG; the output is always mozjpeg's JPEG (alpha is laid on white).
+ * Decompression bombs are refused from the header, before any pixel is decoded: more than
+ * MAX_SOURCE_PIXELS is `thumbnail_too_many_pixels`. An image that does not decode has no thumbnail (null).
+ */
+import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { PNG } from 'pngjs';
+import { MAX_THUMBNAIL_SIZE } from '../../common/attachments/descriptor';
+import { AppError } from '../../common/errors';
+
+/** The longest side of a thumbnail, in pixels. */
+export const THUMBNAIL_SIDE = 320;
+/** The most pixels a source image may declare (50 MP: a 12-MP photo passes, a 30,000 × 30,000 bomb does not). */
+export const MAX_SOURCE_PIXELS = 50_000_000;
+/** Larger source files get no thumbnail (they are read whole to decode). */
+export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
+
+export interface MadeThumbnail {
+  readonly bytes: Uint8Array;
+  readonly mediaType: 'image/jpeg';
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An image whose header declares more pixels than MAX_SOURCE_PIXELS. */
+export class ThumbnailError extends AppError {
+  constructor(width: number, height: number) {
+    super('thumbnail_too_many_pixels', `the image declares ${width} × ${height} pixels, more than ${MAX_SOURCE_PIXELS} (no preview is made)`, 'validation');
+    this.name = 'ThumbnailError';
+  }
+}
+
+/** Width and height from a PNG's IHDR or a JPEG's SOF marker; undefined when the header is not one. */
+export function declaredSize(bytes: Uint8Array, mediaType: string): { width: number; height: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (mediaType === 'image/png') {
+    if (bytes.length < 24 || view.getUint32(0) !== 0x89504e47 || view.getUint32(12) !== 0x49484452) return undefined;
+    return { width: view.getUint32(16), height: view.getUint32(20) };
+  }
+  if (mediaType !== 'image/jpeg' || bytes.length < 4 || view.getUint16(0) !== 0xffd8) return undefined;
+  let at = 2;
+  while (at + 9 <= bytes.length) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    const length = view.getUint16(at + 2);
+    // SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
+    at += 2 + length;
+  }
+  return undefined;
+}
+
+type Rgba = { data: Uint8Array | Uint8ClampedArray; width: number; height: number };
+
+/**
+ * A thumbnail of an image file's bytes; null for a type without previews or an image that does not
+ * decode; ThumbnailError for a decompression bomb.
+ */
+export async function makeThumbnail(bytes: Uint8Array, mediaType: string): Promise<MadeThumbnail | null> {
+  if (mediaType !== 'image/jpeg' && mediaType !== 'image/png') return null;
+  const size = declaredSize(bytes, mediaType);
+  if (size === undefined || size.width < 1 || size.height < 1) return null;
+  if (size.width * size.height > MAX_SOURCE_PIXELS) throw new ThumbnailError(size.width, size.height);
+  let image: Rgba;
+  try {
+    image = mediaType === 'image/png' ? PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) : await decodeJpeg(bytes);
+  } catch {
+    return null;
+  }
+  if (image.width !== size.width || image.height !== size.height) return null;
+  const small = shrink(image, THUMBNAIL_SIDE);
+  for (const quality of [75, 60, 45, 30]) {
+    const out = await encodeJpeg(small, quality);
+    if (out.length <= MAX_THUMBNAIL_SIZE) return { bytes: out, mediaType: 'image/jpeg', width: small.width, height: small.height };
+  }
+  return null;
+}
+
+/** The thumbnail of a file on disk (read whole only when at most MAX_SOURCE_BYTES). */
+export async function thumbnailOfFile(path: string, mediaType: string): Promise<MadeThumbnail | null> {
+  if (mediaType !== 'image/jpeg' && mediaType !== 'image/png') return null;
+  if ((await stat(path)).size > MAX_SOURCE_BYTES) return null;
+  return makeThumbnail(new Uint8Array(await readFile(path)), mediaType);
+}
+
+/** Area-average downscale to fit `side` (alpha laid on white); an image already small enough is kept. */
+function shrink(image: Rgba, side: number): { data: Uint8ClampedArray; width: number; height: number } {
+  const scale = Math.min(1, side / Math.max(image.width, image.height));
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  const out = new Uint8ClampedArray(width * height * 4);
+  const sums = new Float64Array(width * 4);
+  const counts = new Float64Array(width);
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.floor((y * image.height) / height);
+    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * image.height) / height));
+    sums.fill(0);
+    counts.fill(0);
+    for (let sy = y0; sy < y1; sy++) {
+      let row = sy * image.width * 4;
+      for (let sx = 0; sx < image.width; sx++, row += 4) {
+        const x = Math.min(width - 1, Math.floor((sx * width) / image.width));
+        const a = (image.data[row + 3] ?? 255) / 255;
+        for (let c = 0; c < 3; c++) sums[x * 4 + c] = (sums[x * 4 + c] ?? 0) + (image.data[row + c] ?? 0) * a + 255 * (1 - a);
+        counts[x] = (counts[x] ?? 0) + 1;
+      }
+    }
+    for (let x = 0; x < width; x++) {
+      const n = counts[x] || 1;
+      const o = (y * width + x) * 4;
+      out[o] = sums[x * 4]! / n;
+      out[o + 1] = sums[x * 4 + 1]! / n;
+      out[o + 2] = sums[x * 4 + 2]! / n;
+      out[o + 3] = 255;
+    }
+  }
+  return { data: out, width, height };
+}
+
+type Codec = { decode?: (b: ArrayBuffer) => Promise<Rgba>; encode?: (i: ImageDataLike, o: { quality: number }) => Promise<ArrayBuffer> };
+type ImageDataLike = { data: Uint8ClampedArray; width: number; height: number; colorSpace: 'srgb' };
+const codecs: { decode?: Promise<NonNullable<Codec['decode']>>; encode?: Promise<NonNullable<Codec['encode']>> } = {};
+
+/** The WebAssembly global (Node has it; this layer's `lib` does not declare it). */
+const wasm = (
+  globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<unknown>; instantiate(m: unknown, imports: unknown): Promise<unknown> } }
+).WebAssembly;
+
+/** mozjpeg's WebAssembly, compiled from the package's file, for the codec's `init`. */
+async function wasmInit(file: string): Promise<{ instantiateWasm: (imports: unknown, done: (instance: unknown) => void) => object }> {
+  const module = await wasm.compile(readFileSync(createRequire(__filename).resolve(`@jsquash/jpeg/codec/${file}`)));
+  return {
+    instantiateWasm: (imports, done) => {
+      void wasm.instantiate(module, imports).then(done);
+      return {};
+    },
+  };
+}
+
+async function decodeJpeg(bytes: Uint8Array): Promise<Rgba> {
+  codecs.decode ??= (async () => {
+    const m = await import('@jsquash/jpeg/decode.js');
+    await m.init((await wasmInit('dec/mozjpeg_dec.wasm')) as never);
+    return m.default as unknown as NonNullable<Codec['decode']>;
+  })();
+  const copy = bytes.slice();
+  return (await codecs.decode)(copy.buffer);
+}
+
+async function encodeJpeg(image: { data: Uint8ClampedArray; width: number; height: number }, quality: number): Promise<Uint8Array> {
+  codecs.encode ??= (async () => {
+    const m = await import('@jsquash/jpeg/encode.js');
+    await m.init((await wasmInit('enc/mozjpeg_enc.wasm')) as never);
+    return m.default as unknown as NonNullable<Codec['encode']>;
+  })();
+  return new Uint8Array(await (await codecs.encode)({ ...image, colorSpace: 'srgb' }, { quality }));
+}
