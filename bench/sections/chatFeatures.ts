@@ -93,7 +93,7 @@ class BenchMessageCrypto {
     return key.slice(); // the real ring hands out copies, which the crypto zeroes after use
   }
 
-  async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType | 'presence'): Promise<unknown> {
+  async seal(conversationId: ConversationId, plaintext: MessagePlaintext, type?: ChatActionType | 'presence' | 'attachment'): Promise<unknown> {
     if (type === 'presence') decodePresenceStatus(type, plaintext);
     else if (type !== undefined) decodeChatAction(type, plaintext);
     const key = this.keyOf(conversationId);
