@@ -228,7 +228,7 @@ export class Conversations {
         createdAt: Date.now(),
         createdByDevice: this.device.deviceId,
         signingPrivateKey: this.device.ed25519PrivateKey,
-        recipients: recipients.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519 })),
+        recipients: recipients.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519, ...(d.xwing ? { xwingPublicKey: d.xwing } : {}) })),
         ...(head !== null ? { membership: head } : {}),
       });
       try {
@@ -319,6 +319,7 @@ export class Conversations {
             version,
             recipientDeviceId: d.deviceId,
             recipientPublicKey: d.x25519,
+            ...(d.xwing ? { recipientXWingPublicKey: d.xwing } : {}),
             key,
           });
           const grant = await createWrapGrant(this.provider, {

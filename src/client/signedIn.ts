@@ -48,7 +48,12 @@ export function buildSignedIn(
 ): SignedIn {
   const directory = new Directory(api, provider, state, { userId: identity.userId, accountKey: identity.account.publicKey });
   const log = new MembershipLog(api, provider, directory, state);
-  const ringDevice = { deviceId: identity.deviceId, x25519PrivateKey: identity.device.x25519.privateKey, x25519PublicKey: identity.device.x25519.publicKey };
+  const ringDevice = {
+    deviceId: identity.deviceId,
+    x25519PrivateKey: identity.device.x25519.privateKey,
+    x25519PublicKey: identity.device.x25519.publicKey,
+    ...(identity.device.xwing ? { xwingPrivateKey: identity.device.xwing.privateKey } : {}),
+  };
   const ring = new KeyRing(
     api,
     provider,
