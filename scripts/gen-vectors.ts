@@ -22,6 +22,7 @@ import { buildRecoveryVectors } from '../test/vectors/build/recovery';
 import { buildDeviceSessionVectors, buildRevocationVectors } from '../test/vectors/build/sessions';
 import { buildWrapVectors } from '../test/vectors/build/wraps';
 import { buildServerKeyWrapVectors } from '../test/vectors/build/serverKeyWraps';
+import { buildXWingWrapVectors } from '../test/vectors/build/xwingWraps';
 
 /** Every generated vector file: name → content. */
 export async function buildAllVectors(): Promise<Record<string, unknown>> {
@@ -47,6 +48,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'presence.json': await buildPresenceVectors(provider),
     'attachments.json': await buildAttachmentVectors(provider),
     'server-key-wraps.json': await buildServerKeyWrapVectors(provider),
+    'xwing-key-wraps.json': await buildXWingWrapVectors(provider),
   };
 }
 
