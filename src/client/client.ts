@@ -100,6 +100,11 @@ export interface ClientDeps {
    * messages and replies (docs/messaging.md "Push for mobile"); absent or `off`, none.
    */
   readonly pushPayload?: () => PushPayload;
+  /**
+   * The managed policy `requirePostQuantum`, read at every wrap: a rotation or an added member's wraps are
+   * refused (`post_quantum_required`) while any device to wrap to has no X-Wing key (docs/protocol.md §5.1).
+   */
+  readonly requirePostQuantum?: () => boolean;
 }
 
 /** Delays between the offline queue's tries while the network is out of reach (the last repeats). */
@@ -234,6 +239,7 @@ export class Client {
       ...(this.deps.escrowRecipientPin !== undefined ? { managedEscrowFingerprint: this.deps.escrowRecipientPin } : {}),
       ...(this.deps.custodyModePin !== undefined ? { managedCustodyMode: this.deps.custodyModePin } : {}),
       ...(this.deps.pushPayload !== undefined ? { pushPayload: this.deps.pushPayload } : {}),
+      ...(this.deps.requirePostQuantum !== undefined ? { requirePostQuantum: this.deps.requirePostQuantum } : {}),
     });
     this.account.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
     // The store follows the disappearing timers of every chain this device verifies (docs/client.md).

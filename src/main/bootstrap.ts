@@ -44,6 +44,7 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
     dataDir: paths.dir,
     localStoreKey: createKeychainStoreKey(secrets),
     pushPayload: () => policy.current().values.pushPayload,
+    requirePostQuantum: () => policy.current().values.requirePostQuantum,
     custodyPins: () => custodyPinsOf(policy.current().values),
   });
   return {

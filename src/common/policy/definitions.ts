@@ -231,6 +231,17 @@ const table: DefinitionTable = {
       'When enabled, conversations also accept messages that a standard PubNub SDK published with its AES-CBC crypto module and the conversation key, and users may send in that format. Such messages are NOT signed: any member holding the key can write one in anyone\'s name, and they are shown as "Not signed". Leave it off unless a mobile app on the stock SDK must take part.',
     example: false,
   },
+  requirePostQuantum: {
+    key: 'requirePostQuantum',
+    registryName: 'RequirePostQuantum',
+    kind: 'boolean',
+    group: 'messaging',
+    policyOnly: true,
+    title: 'Require post-quantum key protection',
+    description:
+      'When enabled, the app shares a conversation key only with devices that have a post-quantum (X-Wing) key, so that keys recorded today cannot be opened by a future quantum computer. A conversation with a device set up by an older version cannot get a new key until that device is replaced. When disabled (the default), such devices get the older key type and the conversation is shown as not fully protected.',
+    example: true,
+  },
 };
 
 /** Every definition, in schema order. */

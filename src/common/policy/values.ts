@@ -77,6 +77,7 @@ export const policyValuesSchema = z.object({
   escrowRecipientFingerprint: escrowFingerprintSchema.nullable(),
   presenceEnabled: z.boolean(),
   stockSdkCompat: z.boolean(),
+  requirePostQuantum: z.boolean(),
 });
 
 export type PolicyValues = z.infer<typeof policyValuesSchema>;
@@ -108,4 +109,5 @@ export const POLICY_DEFAULTS: PolicyValues = {
   escrowRecipientFingerprint: null,
   presenceEnabled: true,
   stockSdkCompat: false,
+  requirePostQuantum: false,
 };

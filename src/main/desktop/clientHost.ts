@@ -24,6 +24,8 @@ export interface ClientHostDeps {
   outboxRetryDelaysMs?: readonly number[];
   /** The managed policy `pushPayload`, read at every seal (docs/messaging.md "Push for mobile"). */
   pushPayload?: () => PushPayload;
+  /** The managed policy `requirePostQuantum`, read at every wrap (docs/protocol.md §5.1). */
+  requirePostQuantum?: () => boolean;
   /**
    * The organisation's key-custody pins from its managed policy (`custodyMode`, `escrowRecipientFingerprint`;
    * docs/deployment.md §2, docs/protocol.md §19), read each time the core opens (start, sign-in).
