@@ -65,6 +65,7 @@ import { CONVERSATION_PREFIX, conversationPubnubChannel } from '../common/pubnub
 import type { PushPayload } from '../common/policy/values';
 import type { Vault } from './vault';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
+import { postQuantumStatus, type PostQuantumStatus } from './postQuantum';
 
 export interface ClientDeps {
   readonly vault: Vault;
@@ -598,6 +599,12 @@ export class Client {
     if (info.membershipHead === null) return [];
     const verified = parts.membership.cached(conversationId);
     return (verified?.chain ?? []).map(({ statement }) => ({ seq: statement.seq, at: statement.at, actor: statement.actor, change: statement.change }));
+  }
+
+  /** Whether every wrap of the conversation's current key version is post-quantum (X-Wing; docs/protocol.md §5.1). */
+  postQuantumStatus(info: Pick<ConversationInfo, 'conversationId' | 'currentVersion'>): Promise<PostQuantumStatus> {
+    const parts = this.need();
+    return postQuantumStatus(parts.ring, parts.directory, info.conversationId, info.currentVersion);
   }
 
   /** The conversations the last `conversations()` left out because their membership did not verify, with why. */

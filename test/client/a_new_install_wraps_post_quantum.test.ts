@@ -1,7 +1,8 @@
 /**
  * Scenario: a new install is post-quantum by default (docs/protocol.md §5.1). Alice and Bob register with
  * the client core: each device's certificate carries an X-Wing key, every wrap the key service holds for
- * their conversation is an X-Wing wrap (1,120-byte `enc`), and messages flow both ways under that key.
+ * their conversation is an X-Wing wrap (1,120-byte `enc`), the conversation reads as post-quantum
+ * protected, and messages flow both ways under that key.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ describe('a new install wraps post-quantum', () => {
     } finally {
       db.close();
     }
+    expect(await alice.postQuantumStatus(group)).toBe('protected');
     await say(alice, id, 'hello after the quantum computer');
     expect(await reads(bob, id, ['hello after the quantum computer'])).toEqual(['hello after the quantum computer']);
     await say(bob, id, 'still private');

@@ -2,7 +2,8 @@
  * Scenario: the managed policy `requirePostQuantum` (docs/protocol.md §5.1). Bob still has a device set up
  * before X-Wing (its certificate has no X-Wing key). With the policy on, Alice's client refuses to start a
  * conversation with him — `post_quantum_required`, naming that device, and no key version is stored; with
- * the policy off the same conversation starts, his old device gets an X25519 wrap and his new one X-Wing.
+ * the policy off the same conversation starts, his old device gets an X25519 wrap and his new one X-Wing,
+ * and the conversation reads as not fully post-quantum protected.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -79,6 +80,8 @@ describe('the policy requires post-quantum wraps', () => {
       const suites = new Map(rows.map((r) => [r.device_id, (JSON.parse(r.wrap) as { suite?: string }).suite ?? 'x25519']));
       expect(suites.get(oldDevice)).toBe('x25519');
       expect([...suites.values()].filter((s) => s === 'xwing')).toHaveLength(2);
+      // The security info: not every wrap of the current version is post-quantum.
+      expect(await alice.postQuantumStatus(group)).toBe('partial');
     } finally {
       db.close();
     }
