@@ -12,6 +12,7 @@ import { membershipVerifySection } from './membershipVerify';
 import { messageSealSection } from './messageSeal';
 import { offboardingSection } from './offboarding';
 import { outboxCostSection } from './outboxCost';
+import { pqSection } from './pq';
 import { providersSection } from './providers';
 import { recoveryRestoreSection } from './recoveryRestore';
 import { relayLoadSection } from './relayLoad';
@@ -25,6 +26,7 @@ import { storeSearchSection } from './storeSearch';
 export const SECTIONS: readonly Section[] = [
   messageSealSection,
   hpkeWrapSection,
+  pqSection,
   providersSection,
   rotationSection,
   rotationE2eSection,
