@@ -109,8 +109,8 @@ export async function submitVersion(
       if (record.memberDevices.length !== current.length || record.memberDevices.some((d) => !set.has(d))) {
         throw new Unprocessable(`wraps must cover exactly the current member devices (${diff(current, record.memberDevices)})`, 'member_devices_mismatch');
       }
-      checkSuites(record, devices);
       const escrowWrap = await checkEscrowWrap(tx, escrow);
+      checkSuites(record, devices);
       const previous = await latestVersionTime(tx, conversationId);
       const acceptedAt = Math.max(svc.now(), previous?.created_at ?? 0);
       await insertVersion(tx, {
