@@ -23,6 +23,7 @@ import { buildRecoveryVectors } from '../test/vectors/build/recovery';
 import { buildDeviceSessionVectors, buildRevocationVectors } from '../test/vectors/build/sessions';
 import { buildWrapVectors } from '../test/vectors/build/wraps';
 import { buildServerKeyWrapVectors } from '../test/vectors/build/serverKeyWraps';
+import { buildXWingWrapVectors } from '../test/vectors/build/xwingWraps';
 
 /** Every generated vector file: name → content. */
 export async function buildAllVectors(): Promise<Record<string, unknown>> {
@@ -49,6 +50,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'attachments.json': await buildAttachmentVectors(provider),
     'attachment-messages.json': await buildAttachmentMessageVectors(provider),
     'server-key-wraps.json': await buildServerKeyWrapVectors(provider),
+    'xwing-key-wraps.json': await buildXWingWrapVectors(provider),
   };
 }
 

@@ -13,6 +13,7 @@ import { membershipVerifySection } from './membershipVerify';
 import { messageSealSection } from './messageSeal';
 import { offboardingSection } from './offboarding';
 import { outboxCostSection } from './outboxCost';
+import { pqSection } from './pq';
 import { providersSection } from './providers';
 import { recoveryRestoreSection } from './recoveryRestore';
 import { relayLoadSection } from './relayLoad';
@@ -26,6 +27,7 @@ import { storeSearchSection } from './storeSearch';
 export const SECTIONS: readonly Section[] = [
   messageSealSection,
   hpkeWrapSection,
+  pqSection,
   providersSection,
   rotationSection,
   rotationE2eSection,

@@ -74,6 +74,7 @@ import type { Vault } from './vault';
 import type { AttachmentStore } from '../node/attachments/store';
 import { ClientAttachments } from './attachments/clientAttachments';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
+import { postQuantumStatus, type PostQuantumStatus } from './postQuantum';
 
 export interface ClientDeps {
   readonly vault: Vault;
@@ -114,6 +115,11 @@ export interface ClientDeps {
    * an S3-compatible bucket or PubNub Files. Without it files can be neither sent nor fetched.
    */
   readonly attachmentStore?: AttachmentStore;
+  /**
+   * The managed policy `requirePostQuantum`, read at every wrap: a rotation or an added member's wraps are
+   * refused (`post_quantum_required`) while any device to wrap to has no X-Wing key (docs/protocol.md §5.1).
+   */
+  readonly requirePostQuantum?: () => boolean;
 }
 
 /** Delays between the offline queue's tries while the network is out of reach (the last repeats). */
@@ -249,6 +255,7 @@ export class Client {
       ...(this.deps.escrowRecipientPin !== undefined ? { managedEscrowFingerprint: this.deps.escrowRecipientPin } : {}),
       ...(this.deps.custodyModePin !== undefined ? { managedCustodyMode: this.deps.custodyModePin } : {}),
       ...(this.deps.pushPayload !== undefined ? { pushPayload: this.deps.pushPayload } : {}),
+      ...(this.deps.requirePostQuantum !== undefined ? { requirePostQuantum: this.deps.requirePostQuantum } : {}),
     });
     this.account.directory.onIdentityChange((userId) => this.identityChanged.fire(userId as UserId));
     // The store follows the disappearing timers of every chain this device verifies (docs/client.md).
@@ -622,6 +629,12 @@ export class Client {
     if (info.membershipHead === null) return [];
     const verified = parts.membership.cached(conversationId);
     return (verified?.chain ?? []).map(({ statement }) => ({ seq: statement.seq, at: statement.at, actor: statement.actor, change: statement.change }));
+  }
+
+  /** Whether every wrap of the conversation's current key version is post-quantum (X-Wing; docs/protocol.md §5.1). */
+  postQuantumStatus(info: Pick<ConversationInfo, 'conversationId' | 'currentVersion'>): Promise<PostQuantumStatus> {
+    const parts = this.need();
+    return postQuantumStatus(parts.ring, parts.directory, info.conversationId, info.currentVersion);
   }
 
   /** The conversations the last `conversations()` left out because their membership did not verify, with why. */

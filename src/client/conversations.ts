@@ -28,6 +28,7 @@ import type { KeyServiceApi } from './keyServiceApi';
 import type { MembershipLog } from './membershipLog';
 import type { Custody } from './custody';
 import { MembershipWriter, type SigningDevice } from './membershipWriter';
+import { checkPostQuantumRecipients } from './postQuantum';
 
 export type { SigningDevice } from './membershipWriter';
 
@@ -63,6 +64,8 @@ export class Conversations {
     private readonly log: MembershipLog,
     /** The organisation's key custody: in escrow mode every new version also carries an escrow wrap. */
     private readonly custody?: Custody,
+    /** The managed policy `requirePostQuantum`, read at every wrap: refuse devices without an X-Wing key. */
+    private readonly requirePostQuantum: () => boolean = () => false,
   ) {
     this.membership = new MembershipWriter(api, provider, device, (conversationId) => this.get(conversationId));
   }
@@ -221,6 +224,7 @@ export class Conversations {
         continue;
       }
       const recipients = await this.memberDevices(info);
+      checkPostQuantumRecipients(recipients, this.requirePostQuantum());
       const version = info.currentVersion + 1;
       const { record, conversationKey } = await createKeyVersionRecord(this.provider, {
         conversationId,
@@ -228,7 +232,7 @@ export class Conversations {
         createdAt: Date.now(),
         createdByDevice: this.device.deviceId,
         signingPrivateKey: this.device.ed25519PrivateKey,
-        recipients: recipients.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519 })),
+        recipients: recipients.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519, ...(d.xwing ? { xwingPublicKey: d.xwing } : {}) })),
         ...(head !== null ? { membership: head } : {}),
       });
       try {
@@ -298,6 +302,7 @@ export class Conversations {
    * §6.5); the versions this device cannot read are skipped.
    */
   async wrapsFor(conversationId: ConversationId, versions: readonly number[], devices: readonly TrustedDevice[]): Promise<GrantedVersionWrap[]> {
+    checkPostQuantumRecipients(devices, this.requirePostQuantum());
     const wraps: GrantedVersionWrap[] = [];
     for (const version of versions) {
       const key = await this.ring.get(conversationId, version).catch((err: unknown) => {
@@ -319,6 +324,7 @@ export class Conversations {
             version,
             recipientDeviceId: d.deviceId,
             recipientPublicKey: d.x25519,
+            ...(d.xwing ? { recipientXWingPublicKey: d.xwing } : {}),
             key,
           });
           const grant = await createWrapGrant(this.provider, {

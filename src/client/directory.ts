@@ -31,6 +31,8 @@ export interface TrustedDevice {
   readonly certificate: DeviceCertificate;
   readonly x25519: Uint8Array;
   readonly ed25519: Uint8Array;
+  /** Its X-Wing key when its certificate has one: wraps to it are then post-quantum (docs/protocol.md §5.1). */
+  readonly xwing?: Uint8Array;
   /** The account key its certificate verified under: the trusted one, or a retired one (history only, docs/protocol.md §18.9). */
   readonly accountKey: Uint8Array;
   /** When its account revoked it, from a revocation statement that verified under the same key (docs/protocol.md §17). */
@@ -331,6 +333,7 @@ export class Directory {
       certificate: cert,
       x25519: fromBase64Url(cert.x25519),
       ed25519: fromBase64Url(cert.ed25519),
+      ...(cert.xwing !== undefined ? { xwing: fromBase64Url(cert.xwing) } : {}),
       accountKey,
       ...(revoked !== undefined ? { revokedAt: revoked.revokedAt } : {}),
     };

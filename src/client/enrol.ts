@@ -51,6 +51,7 @@ export async function certifyDevice(
       platform: input.platform,
       x25519: toBase64Url(input.device.x25519.publicKey),
       ed25519: toBase64Url(input.device.ed25519.publicKey),
+      ...(input.device.xwing ? { xwing: toBase64Url(input.device.xwing.publicKey) } : {}),
       createdAt: Date.now(),
       accountKey: toBase64Url(input.account.publicKey),
       ...(sso ? { sso: { iss: sso.issuer, sub: sso.subject } } : {}),

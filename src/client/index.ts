@@ -32,6 +32,7 @@ export {
   type TextPlaintext,
 } from './store';
 export { STORE_FILE } from './store/localHistory';
+export { PostQuantumRequiredError, type PostQuantumStatus } from './postQuantum';
 // Message search over the local store (docs/client.md "Search").
 export { fold, indexText, parseSearchQuery, SearchQueryError, SearchScopeError, type SearchHit } from './store';
 export { DEFAULT_OUTBOX_LIMITS, OutboxFullError, type OutboxEntry, type OutboxLimits } from './store';

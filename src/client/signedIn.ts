@@ -44,11 +44,16 @@ export function buildSignedIn(
   provider: CryptoProvider,
   state: ProfileState,
   identity: Identity,
-  opts: { managedEscrowFingerprint?: string; managedCustodyMode?: CustodyMode; pushPayload?: () => PushPayload } = {},
+  opts: { managedEscrowFingerprint?: string; managedCustodyMode?: CustodyMode; pushPayload?: () => PushPayload; requirePostQuantum?: () => boolean } = {},
 ): SignedIn {
   const directory = new Directory(api, provider, state, { userId: identity.userId, accountKey: identity.account.publicKey });
   const log = new MembershipLog(api, provider, directory, state);
-  const ringDevice = { deviceId: identity.deviceId, x25519PrivateKey: identity.device.x25519.privateKey, x25519PublicKey: identity.device.x25519.publicKey };
+  const ringDevice = {
+    deviceId: identity.deviceId,
+    x25519PrivateKey: identity.device.x25519.privateKey,
+    x25519PublicKey: identity.device.x25519.publicKey,
+    ...(identity.device.xwing ? { xwingPrivateKey: identity.device.xwing.privateKey } : {}),
+  };
   const ring = new KeyRing(
     api,
     provider,
@@ -80,7 +85,7 @@ export function buildSignedIn(
       },
     },
   );
-  const conversations: Conversations = new Conversations(api, provider, directory, ring, signing, log, custody);
+  const conversations: Conversations = new Conversations(api, provider, directory, ring, signing, log, custody, opts.requirePostQuantum);
   const crypto = new CoreMessageCrypto(provider, ring, directory, conversations, signing, log, (conversationId) =>
     opts.pushPayload?.() === 'generic' ? genericPushMetadata(conversationId) : {},
   );

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { fromBase64Url, toBase64Url } from '../common/encoding/base64url';
 import { AppError } from '../common/errors';
 import type { RawKeyPair } from '../common/crypto/provider';
+import { xwingPublicKey } from '../common/crypto/xwing';
 import type { DeviceKeyPairs } from '../common/protocol/identity';
 import type { SecretStore } from './keychain/keychain';
 
@@ -35,7 +36,12 @@ export class VaultCorruptError extends AppError {
 }
 
 const pair = z.strictObject({ privateKey: z.string(), publicKey: z.string() });
-const Stored = z.strictObject({ v: z.literal(1), account: pair, x25519: pair, ed25519: pair });
+/**
+ * `xwing` is the X-Wing private key (its 32-byte seed) alone, absent for devices made before X-Wing: the
+ * 1216-byte public key is derived at load, which keeps the entry small (Windows Credential Manager holds
+ * 2,560 bytes).
+ */
+const Stored = z.strictObject({ v: z.literal(1), account: pair, x25519: pair, ed25519: pair, xwing: z.string().optional() });
 
 const KEYS_ACCOUNT = 'device-keys';
 const REFRESH_ACCOUNT = 'session-refresh-token';
@@ -56,10 +62,23 @@ export function createKeychainVault(store: SecretStore): Vault {
         throw new VaultCorruptError(err instanceof Error ? err.message : String(err));
       }
       const refreshToken = (await store.get(REFRESH_ACCOUNT)) ?? '';
-      return { account: dec(parsed.account), device: { x25519: dec(parsed.x25519), ed25519: dec(parsed.ed25519) }, refreshToken };
+      let xwing: RawKeyPair | undefined;
+      try {
+        xwing = parsed.xwing === undefined ? undefined : { privateKey: fromBase64Url(parsed.xwing), publicKey: xwingPublicKey(fromBase64Url(parsed.xwing)) };
+      } catch (err) {
+        throw new VaultCorruptError(err instanceof Error ? err.message : String(err));
+      }
+      const device = { x25519: dec(parsed.x25519), ed25519: dec(parsed.ed25519), ...(xwing ? { xwing } : {}) };
+      return { account: dec(parsed.account), device, refreshToken };
     },
     async save(secrets) {
-      const stored: z.infer<typeof Stored> = { v: 1, account: enc(secrets.account), x25519: enc(secrets.device.x25519), ed25519: enc(secrets.device.ed25519) };
+      const stored: z.infer<typeof Stored> = {
+        v: 1,
+        account: enc(secrets.account),
+        x25519: enc(secrets.device.x25519),
+        ed25519: enc(secrets.device.ed25519),
+        ...(secrets.device.xwing ? { xwing: toBase64Url(secrets.device.xwing.privateKey) } : {}),
+      };
       await store.set(KEYS_ACCOUNT, JSON.stringify(stored));
       await store.set(REFRESH_ACCOUNT, secrets.refreshToken);
     },

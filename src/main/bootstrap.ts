@@ -54,6 +54,7 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
     dataDir: paths.dir,
     localStoreKey: createKeychainStoreKey(secrets),
     pushPayload: () => policy.current().values.pushPayload,
+    requirePostQuantum: () => policy.current().values.requirePostQuantum,
     custodyPins: () => custodyPinsOf(policy.current().values),
     // The local stack keeps file ciphertext in one folder every local profile reaches (docs/desktop.md "Files");
     // with a managed server the store is PubNub Files or the organisation's bucket (wired with those stores).

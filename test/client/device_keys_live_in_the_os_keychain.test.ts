@@ -1,6 +1,7 @@
 /**
  * The vault against a real Secret Service (gnome-keyring under scripts/with-services.sh): device and
- * account keys round-trip through the keychain, profiles stay apart, a corrupt entry is a typed error,
+ * account keys (the X-Wing key as its seed) round-trip through the keychain, profiles stay apart, a
+ * corrupt entry is a typed error,
  * and without a keychain saving keys fails with a typed error — there is no plaintext fallback.
  */
 import { execFileSync } from 'node:child_process';
@@ -27,6 +28,26 @@ describe('device keys live in the OS keychain', () => {
     expect((await vault.load())?.refreshToken).toBe('refresh-2');
     await vault.clear();
     expect(await vault.load()).toBeNull();
+  });
+
+  it('keeps the X-Wing key as its 32-byte seed, loads entries made before X-Wing, refuses a bad seed', async () => {
+    const store = createKeytarStore(`${service}.xwing`);
+    const vault = createKeychainVault(store);
+    const device = await generateDeviceKeys(provider);
+    const secrets = { account: await generateAccountIdentity(provider), device, refreshToken: 'r' };
+    await vault.save(secrets);
+    const raw = (await store.get('device-keys')) ?? '';
+    const entry = JSON.parse(raw) as { xwing: string };
+    expect(Buffer.from(entry.xwing, 'base64url')).toEqual(Buffer.from(device.xwing!.privateKey));
+    // The 1,216-byte public key is derived at load, not stored: the entry fits Windows' 2,560-byte credential blob.
+    expect(raw.length).toBeLessThan(2560);
+    expect((await vault.load())?.device.xwing).toEqual(device.xwing);
+    const { xwing: _seed, ...before } = entry;
+    await store.set('device-keys', JSON.stringify(before));
+    expect((await vault.load())?.device).toEqual({ x25519: device.x25519, ed25519: device.ed25519 });
+    await store.set('device-keys', JSON.stringify({ ...entry, xwing: entry.xwing.slice(0, 20) }));
+    await expect(vault.load()).rejects.toMatchObject({ code: 'vault_corrupt' });
+    await vault.clear();
   });
 
   it('reports an unreadable entry as vault_corrupt', async () => {

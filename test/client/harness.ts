@@ -210,7 +210,7 @@ export async function legacyVersionOne(client: Client, conversationId: Conversat
     createdAt: Date.now(),
     createdByDevice: parts.identity.deviceId,
     signingPrivateKey: parts.identity.device.ed25519.privateKey,
-    recipients: [...byUser.values()].flat().map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519 })),
+    recipients: [...byUser.values()].flat().map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519, ...(d.xwing ? { xwingPublicKey: d.xwing } : {}) })),
   });
   conversationKey.fill(0);
   await api.request('submitKeyVersion', { params: { conversationId }, body: { record } });

@@ -31,9 +31,19 @@ export async function makeUser(name: string, deviceCount = 1, platform: DevicePl
   return { userId, account, devices };
 }
 
-/** A device of `userId`, certified by `account`. */
-export async function makeDevice(userId: UserId, account: AccountIdentityKeyPair, deviceId: string, platform: DevicePlatform = 'desktop'): Promise<TestDevice> {
-  const keys = await generateDeviceKeys(provider);
+/**
+ * A device of `userId`, certified by `account`. Its certificate carries its X-Wing key only when `hybrid`
+ * (docs/protocol.md §5.1): the default is a device made before X-Wing, which receives X25519 wraps.
+ */
+export async function makeDevice(
+  userId: UserId,
+  account: AccountIdentityKeyPair,
+  deviceId: string,
+  platform: DevicePlatform = 'desktop',
+  opts: { hybrid?: boolean } = {},
+): Promise<TestDevice> {
+  const generated = await generateDeviceKeys(provider);
+  const keys: DeviceKeyPairs = opts.hybrid === true ? generated : { x25519: generated.x25519, ed25519: generated.ed25519 };
   const certificate = await signDeviceCertificate(
     provider,
     {
@@ -44,6 +54,7 @@ export async function makeDevice(userId: UserId, account: AccountIdentityKeyPair
       platform,
       x25519: toBase64Url(keys.x25519.publicKey),
       ed25519: toBase64Url(keys.ed25519.publicKey),
+      ...(keys.xwing ? { xwing: toBase64Url(keys.xwing.publicKey) } : {}),
       createdAt: 1_700_000_000_000,
       accountKey: toBase64Url(account.publicKey),
     },
@@ -52,9 +63,25 @@ export async function makeDevice(userId: UserId, account: AccountIdentityKeyPair
   return { deviceId: deviceId as DeviceId, keys, certificate };
 }
 
-/** Key recipients of every device of the users. */
+/** Key recipients of every device of the users (with the X-Wing key of the devices that have one). */
 export function recipientsOf(...users: TestUser[]) {
-  return users.flatMap((u) => u.devices.map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.keys.x25519.publicKey })));
+  return users.flatMap((u) =>
+    u.devices.map((d) => ({
+      deviceId: d.deviceId,
+      x25519PublicKey: d.keys.x25519.publicKey,
+      ...(d.keys.xwing ? { xwingPublicKey: d.keys.xwing.publicKey } : {}),
+    })),
+  );
+}
+
+/** What a device holds to open its wraps: its X25519 key and, when it has one, its X-Wing key. */
+export function openerOf(d: TestDevice) {
+  return {
+    deviceId: d.deviceId,
+    x25519PrivateKey: d.keys.x25519.privateKey,
+    x25519PublicKey: d.keys.x25519.publicKey,
+    ...(d.keys.xwing ? { xwingPrivateKey: d.keys.xwing.privateKey } : {}),
+  };
 }
 
 /** Flips one bit of a base64url field. */

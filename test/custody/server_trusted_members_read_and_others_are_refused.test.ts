@@ -133,7 +133,7 @@ async function deviceRecord(client: Parameters<typeof signedInOf>[0], conversati
     createdAt: Date.now(),
     createdByDevice: parts.identity.deviceId,
     signingPrivateKey: parts.identity.device.ed25519.privateKey,
-    recipients: [...byUser.values()].flat().map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519 })),
+    recipients: [...byUser.values()].flat().map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519, ...(d.xwing ? { xwingPublicKey: d.xwing } : {}) })),
     ...(view.membershipHead !== null ? { membership: view.membershipHead } : {}),
   });
   conversationKey.fill(0);

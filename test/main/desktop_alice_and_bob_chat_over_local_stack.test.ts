@@ -70,6 +70,8 @@ describe('desktop handlers: Alice and Bob chat over the embedded local stack', (
       myRole: string;
     };
     expect(conv).toMatchObject({ name: 'Bob', keyVersion: 1, myRole: 'owner' });
+    // Both devices are new installs with X-Wing keys: the security info says post-quantum (docs/protocol.md §5.1).
+    expect(conv).toMatchObject({ postQuantum: 'protected' });
     const plaintext = { id: randomBytes(16).toString('base64url'), sentAt: Date.now(), type: 'string', body: 'hi Bob <script>alert(1)</script>' };
     const envelope = (await alice.call('sealMessage', conv.conversationId, plaintext)) as Record<string, unknown>;
     expect(JSON.stringify(envelope)).not.toContain('hi Bob');

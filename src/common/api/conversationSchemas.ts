@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { ConversationKindSchema, HistoryPolicySchema, RoleSchema } from '../domain';
 import { ConversationIdSchema, UserIdSchema } from '../ids';
-import { KeyWrapSchema } from '../protocol/keyWrap';
+import { isConsistentKeyWrap, KEY_WRAP_SUITE_MISMATCH, KeyWrapObjectSchema } from '../protocol/keyWrap';
 import { MembershipHeadSchema } from '../protocol/membershipHead';
 import { KeyVersionNumber, text } from '../protocol/wire';
 import { WrapGrantSchema } from '../protocol/wrapGrant';
@@ -48,10 +48,12 @@ export const ConversationListSchema = z.object({ conversations: z.array(Conversa
 export const RenameBody = z.strictObject({ name: ConversationNameSchema });
 
 /** A wrap of one existing version for one device (adding a member or a member's new device), with the adding device's grant (docs/protocol.md §6.5). */
-export const VersionWrapSchema = KeyWrapSchema.extend({
+export const VersionWrapSchema = KeyWrapObjectSchema.extend({
   version: KeyVersionNumber,
   grant: WrapGrantSchema.meta({ id: 'WrapGrant' }).describe("the adding device's signed grant of this wrap (docs/protocol.md §6.5)"),
-}).meta({ id: 'VersionWrap' });
+})
+  .refine(isConsistentKeyWrap, KEY_WRAP_SUITE_MISMATCH)
+  .meta({ id: 'VersionWrap' });
 export type GrantedWrap = z.infer<typeof VersionWrapSchema>;
 
 export const AddWrapsBody = z.strictObject({ wraps: z.array(VersionWrapSchema).min(1).max(100_000) });

@@ -39,6 +39,8 @@ export interface ApiRoute {
   readonly response: z.ZodType;
   /** Success status; 200 unless given. A 204 answers no body (`response` is `NoContent`). */
   readonly status?: 200 | 201 | 204;
+  /** Largest body this route accepts, when it needs more than the service's default (2 MiB): records of X-Wing wraps. */
+  readonly bodyLimitBytes?: number;
   readonly errors: ErrorAnswers;
 }
 

@@ -57,6 +57,8 @@ export const CLIENT_ERRORS = {
   server_key_refused: 'permission',
   // the managed policy names another custody mode than the key service announces: no escrow wrap is made
   custody_mode_mismatch: 'permission',
+  // the managed policy requirePostQuantum: a device to wrap to has no X-Wing key (docs/protocol.md §5.1)
+  post_quantum_required: 'permission',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;

@@ -32,6 +32,8 @@ export const PROTOCOL_ERRORS = {
   not_author: 'crypto',
   wrong_envelope_type: 'crypto',
   presence_not_own: 'crypto',
+  suite_downgrade: 'crypto',
+  unsupported_suite: 'crypto',
   too_large: 'validation',
 } as const satisfies Record<ProtocolErrorCode, ErrorCategory>;
 

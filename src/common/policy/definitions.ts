@@ -265,6 +265,17 @@ const table: DefinitionTable = {
       "Media types that users may not send, separated by commas: a type and subtype (application/x-msdownload) or a whole type (video/*). The type is taken from the file name's extension on the sending device; a refused file is never encrypted or uploaded. Files received from others are not affected.",
     example: 'application/x-msdownload, application/x-sh, video/*',
   },
+  requirePostQuantum: {
+    key: 'requirePostQuantum',
+    registryName: 'RequirePostQuantum',
+    kind: 'boolean',
+    group: 'messaging',
+    policyOnly: true,
+    title: 'Require post-quantum key protection',
+    description:
+      'When enabled, the app shares a conversation key only with devices that have a post-quantum (X-Wing) key, so that keys recorded today cannot be opened by a future quantum computer. A conversation with a device set up by an older version cannot get a new key until that device is replaced. When disabled (the default), such devices get the older key type and the conversation is shown as not fully protected.',
+    example: true,
+  },
 };
 
 /** Every definition, in schema order. */

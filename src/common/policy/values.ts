@@ -99,6 +99,7 @@ export const policyValuesSchema = z.object({
   stockSdkCompat: z.boolean(),
   attachmentMaxSize: z.enum(ATTACHMENT_MAX_SIZES),
   attachmentBlockedTypes: blockedMediaTypesSchema.nullable(),
+  requirePostQuantum: z.boolean(),
 });
 
 export type PolicyValues = z.infer<typeof policyValuesSchema>;
@@ -133,4 +134,5 @@ export const POLICY_DEFAULTS: PolicyValues = {
   stockSdkCompat: false,
   attachmentMaxSize: '100MB',
   attachmentBlockedTypes: null,
+  requirePostQuantum: false,
 };

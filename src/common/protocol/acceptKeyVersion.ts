@@ -8,7 +8,8 @@
  *   4. the member-device check: every member device is certified under its user's trusted key and — when
  *      the caller knows the allowed members (those at the membership head the record names, on the chain
  *      it verified) — belongs to one of them (`member_mismatch`);
- *   5. open the wrap (§5; `bad_tag`) → the 32-byte conversation key.
+ *   5. the suite rule: a device with an X-Wing key takes X-Wing wraps only (§5.1; `suite_downgrade`);
+ *   6. open the wrap (§5; `bad_tag`) → the 32-byte conversation key.
  * The network stays with the caller: the resolvers answer from its directory and key service. A resolver
  * that fails for a transient reason throws its own (non-protocol) error, so the caller retries rather
  * than refuses. Replayed by test/vectors/key-version-acceptance.json.
@@ -17,6 +18,7 @@ import type { CryptoProvider } from '../crypto/provider';
 import type { ConversationId, DeviceId } from '../ids';
 import { MemberMismatchError } from './errors';
 import { unwrapConversationKey, type PublicKeyVersionRecord } from './keyVersionRecord';
+import { checkWrapSuiteFor } from './keyWrap';
 import { parseDeviceKeyVersion, verifyParsedDeviceKeyVersion, type FetchedKeyVersionInput } from './keyVersionVerify';
 import type { ResolveGranter } from './wrapGrantChain';
 
@@ -34,11 +36,15 @@ export interface MemberDeviceLookup {
   readonly failures: ReadonlyMap<string, { readonly message: string }>;
 }
 
-/** This device: its id and X25519 key pair (the public half saves deriving it). */
+/**
+ * This device: its id and X25519 key pair (the public half saves deriving it), and its X-Wing private key
+ * when its certificate has an X-Wing key — then it accepts X-Wing wraps only (§5.1, `suite_downgrade`).
+ */
 export interface RecipientDevice {
   readonly deviceId: DeviceId;
   readonly x25519PrivateKey: Uint8Array;
   readonly x25519PublicKey?: Uint8Array;
+  readonly xwingPrivateKey?: Uint8Array;
 }
 
 /** What the device knows and how it looks up the rest. */
@@ -79,6 +85,7 @@ export async function acceptKeyVersion(provider: CryptoProvider, fetched: Fetche
     ...(ctx.resolveGranter !== undefined ? { resolveGranter: ctx.resolveGranter } : {}),
   });
   await checkMemberDevices(verified.record, ctx);
+  checkWrapSuiteFor(verified.wrap, ctx.device.xwingPrivateKey !== undefined);
   const key = await unwrapConversationKey(provider, verified.record, verified.wrap, ctx.device);
   return { key, record: verified.record, coverage: verified.coverage };
 }

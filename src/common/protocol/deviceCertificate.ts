@@ -1,14 +1,17 @@
 /**
  * Device certificates (docs/protocol.md §4): a device's X25519 and Ed25519 public keys, bound to a user
- * and signed by that user's account identity key; optionally the account's company identity (`sso`,
- * issuer + subject of the organisation's OpenID provider). Signature input = tuple("seed-device-cert-v1",
- * canonicalJson(certificate without `signature`)).
+ * and signed by that user's account identity key; optionally its X-Wing public key (`xwing`, the hybrid
+ * post-quantum KEM key wraps are sealed to, §5.1) and the account's company identity (`sso`, issuer +
+ * subject of the organisation's OpenID provider). Signature input = tuple("seed-device-cert-v1",
+ * canonicalJson(certificate without `signature`)). The wrap suites a device accepts are named by the keys
+ * its certificate carries: `x25519` always, `xwing` when present.
  */
 import { z } from 'zod';
 import type { CryptoProvider } from '../crypto/provider';
 import { toBase64Url } from '../encoding/base64url';
 import { constantTimeEqual, tuple } from '../encoding/bytes';
 import { canonicalJson } from '../encoding/canonicalJson';
+import { XWING_PUBLIC_KEY_LENGTH } from '../crypto/xwing';
 import { DeviceIdSchema, UserIdSchema } from '../ids';
 import { BadSignatureError, MalformedError, SignerNotCertifiedError } from './errors';
 import { b64uField, bytesOf, parseWire, text, TimestampMs } from './wire';
@@ -34,6 +37,8 @@ const certificateFields = {
   platform: DevicePlatformSchema,
   x25519: b64uField(32),
   ed25519: b64uField(32),
+  /** The X-Wing encapsulation key (ML-KEM-768 ‖ X25519, 1216 bytes); absent on certificates made before it. */
+  xwing: b64uField(XWING_PUBLIC_KEY_LENGTH).optional(),
   createdAt: TimestampMs,
   accountKey: b64uField(32),
   sso: CertificateSsoSchema.optional(),
@@ -60,6 +65,8 @@ export function deviceCertificateSigningInput(cert: UnsignedDeviceCertificate | 
     platform: cert.platform,
     x25519: cert.x25519,
     ed25519: cert.ed25519,
+    // Absent, not null, on a device without an X-Wing key: such certificates sign as before.
+    ...(cert.xwing === undefined ? {} : { xwing: cert.xwing }),
     createdAt: cert.createdAt,
     accountKey: cert.accountKey,
     // Absent, not null, when the account has no company identity: such certificates sign as before.
@@ -108,4 +115,9 @@ export async function verifyDeviceCertificate(
   const ok = await provider.ed25519Verify(accountKey, deviceCertificateSigningInput(cert), bytesOf(cert.signature));
   if (!ok) throw new BadSignatureError('device certificate signature does not verify');
   return cert;
+}
+
+/** The certificate's X-Wing public key, or undefined when the device has none (it then receives X25519 wraps only). */
+export function certificateXWingKey(cert: Pick<DeviceCertificate, 'xwing'>): Uint8Array | undefined {
+  return cert.xwing === undefined ? undefined : bytesOf(cert.xwing);
 }

@@ -31,7 +31,9 @@ export type ProtocolErrorCode =
   | 'sender_revoked'
   | 'not_author'
   | 'wrong_envelope_type'
-  | 'presence_not_own';
+  | 'presence_not_own'
+  | 'suite_downgrade'
+  | 'unsupported_suite';
 
 /** Base class: `code` is stable and safe to show or send over IPC; `message` is for humans. */
 export class ProtocolError extends AppError {
@@ -232,6 +234,25 @@ export class PresenceNotOwnError extends ProtocolError {
   constructor(message: string) {
     super('presence_not_own', message);
     this.name = 'PresenceNotOwnError';
+  }
+}
+
+/**
+ * A classical (X25519) key wrap where the recipient's certificate carries a hybrid post-quantum key
+ * (docs/protocol.md §5.1): whoever made or swapped it removed the post-quantum protection.
+ */
+export class SuiteDowngradeError extends ProtocolError {
+  constructor(message: string) {
+    super('suite_downgrade', message);
+    this.name = 'SuiteDowngradeError';
+  }
+}
+
+/** A key wrap in a suite the opening device holds no key for (an X-Wing wrap to a device without an X-Wing key, §5.1). */
+export class UnsupportedSuiteError extends ProtocolError {
+  constructor(message: string) {
+    super('unsupported_suite', message);
+    this.name = 'UnsupportedSuiteError';
   }
 }
 

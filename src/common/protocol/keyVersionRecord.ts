@@ -5,11 +5,12 @@
  * The signature covers the record's header and, per member device, a digest of that device's wrap
  * (§6.2), so a device that receives only its own wrap (what the key service hands out) can still verify
  * the signature and that its wrap is the one the creator made:
- *   wrapDigest = SHA-256(tuple("seed-key-wrap-digest-v1", canonicalJson({deviceId, enc, ct})))
+ *   wrapDigest = SHA-256(tuple("seed-key-wrap-digest-v1", canonicalJson({deviceId, suite?, enc, ct})))
  *   signature  = Ed25519(creator, tuple("seed-key-version-v1", canonicalJson(public record without signature)))
  * where the public record is the header, `memberDevices` and `wrapDigests` (same order as memberDevices).
  * `memberDevices` is sorted (UTF-16 code-unit order) and unique; `wraps` lists exactly one wrap per member
- * device, in the same order.
+ * device, in the same order. The digest covers a wrap's `suite` (§5.1), so the creator's choice of suite
+ * per device is signed: swapping an X-Wing wrap for a classical one breaks the signature.
  */
 import { z } from 'zod';
 import type { CryptoProvider, RawKeyPair } from '../crypto/provider';
@@ -91,7 +92,12 @@ export function parsePublicKeyVersionRecord(input: unknown): PublicKeyVersionRec
 
 /** The exact bytes hashed for one wrap's digest (§6.2). */
 export function wrapDigestInput(wrap: KeyWrap): Uint8Array {
-  return tuple(WRAP_DIGEST_DOMAIN, canonicalJson({ deviceId: wrap.deviceId, enc: wrap.enc, ct: wrap.ct }));
+  // No `suite` member for the original suite: the digests of classical wraps are what they always were.
+  const body =
+    wrap.suite === undefined
+      ? { deviceId: wrap.deviceId, enc: wrap.enc, ct: wrap.ct }
+      : { deviceId: wrap.deviceId, suite: wrap.suite, enc: wrap.enc, ct: wrap.ct };
+  return tuple(WRAP_DIGEST_DOMAIN, canonicalJson(body));
 }
 
 /** SHA-256 digest of one wrap, base64url (§6.2). */
@@ -144,6 +150,8 @@ export interface KeyRecipient {
   readonly deviceId: DeviceId;
   /** The device's X25519 public key (raw 32 bytes, from its verified certificate). */
   readonly x25519PublicKey: Uint8Array;
+  /** The device's X-Wing public key (1216 bytes) when its verified certificate has one: its wrap is then X-Wing (§5.1). */
+  readonly xwingPublicKey?: Uint8Array;
 }
 
 /** Inputs of `createKeyVersionRecord`. */
@@ -162,6 +170,8 @@ export interface CreateKeyVersionInput {
   readonly conversationKey?: Uint8Array;
   /** Test-vector generation only: ephemeral key pairs by device id. */
   readonly ephemerals?: ReadonlyMap<string, RawKeyPair>;
+  /** Test-vector generation only: X-Wing encapsulation randomness (64 bytes) by device id. */
+  readonly eseeds?: ReadonlyMap<string, Uint8Array>;
 }
 
 /** Generates (or takes) a conversation key, wraps it for every recipient and signs the record. */
@@ -179,7 +189,13 @@ export async function createKeyVersionRecord(
     scopeId: input.conversationId,
     version: input.version,
     key: conversationKey,
-    recipients: recipients.map((r) => ({ recipientDeviceId: r.deviceId, recipientPublicKey: r.x25519PublicKey, ephemeral: input.ephemerals?.get(r.deviceId) })),
+    recipients: recipients.map((r) => ({
+      recipientDeviceId: r.deviceId,
+      recipientPublicKey: r.x25519PublicKey,
+      ...(r.xwingPublicKey !== undefined ? { recipientXWingPublicKey: r.xwingPublicKey } : {}),
+      ephemeral: input.ephemerals?.get(r.deviceId),
+      eseed: input.eseeds?.get(r.deviceId),
+    })),
   });
   const unsigned = parseWire(
     UnsignedKeyVersionRecordSchema,
@@ -205,7 +221,7 @@ export async function unwrapConversationKey(
   provider: CryptoProvider,
   at: { readonly conversationId: ConversationId; readonly version: number },
   wrap: KeyWrap,
-  device: { readonly deviceId: DeviceId; readonly x25519PrivateKey: Uint8Array; readonly x25519PublicKey?: Uint8Array },
+  device: { readonly deviceId: DeviceId; readonly x25519PrivateKey: Uint8Array; readonly x25519PublicKey?: Uint8Array; readonly xwingPrivateKey?: Uint8Array },
 ): Promise<Uint8Array> {
   return unwrapKey(provider, {
     purpose: 'conversation',
@@ -215,6 +231,7 @@ export async function unwrapConversationKey(
     deviceId: device.deviceId,
     privateKey: device.x25519PrivateKey,
     publicKey: device.x25519PublicKey,
+    ...(device.xwingPrivateKey !== undefined ? { xwingPrivateKey: device.xwingPrivateKey } : {}),
   });
 }
 
@@ -222,7 +239,7 @@ export async function unwrapConversationKey(
 export async function unwrapKeyVersionRecord(
   provider: CryptoProvider,
   record: KeyVersionRecord,
-  device: { readonly deviceId: DeviceId; readonly x25519PrivateKey: Uint8Array; readonly x25519PublicKey?: Uint8Array },
+  device: { readonly deviceId: DeviceId; readonly x25519PrivateKey: Uint8Array; readonly x25519PublicKey?: Uint8Array; readonly xwingPrivateKey?: Uint8Array },
 ): Promise<Uint8Array> {
   const wrap = record.wraps.find((w) => w.deviceId === device.deviceId);
   if (!wrap) throw new NotARecipientError(`key-version record ${record.conversationId}#${record.version} has no wrap for device ${device.deviceId}`);

@@ -27,6 +27,8 @@ export interface ClientHostDeps {
   pushPayload?: () => PushPayload;
   /** Where file ciphertext goes (docs/desktop.md "Files"); without it files can be neither sent nor saved. */
   attachmentStore?: AttachmentStore;
+  /** The managed policy `requirePostQuantum`, read at every wrap (docs/protocol.md §5.1). */
+  requirePostQuantum?: () => boolean;
   /**
    * The organisation's key-custody pins from its managed policy (`custodyMode`, `escrowRecipientFingerprint`;
    * docs/deployment.md §2, docs/protocol.md §19), read each time the core opens (start, sign-in).

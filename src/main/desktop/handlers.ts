@@ -328,7 +328,8 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
   async function summary(conversationId: ConversationId) {
     const { client, self, lookup: l, isNew } = await signedIn();
     events.emit('conversationsChanged', { conversationId, reason: 'updated' });
-    return conversationSummary(await client.conversation(conversationId), self, l, isNew);
+    const info = await client.conversation(conversationId);
+    return conversationSummary(info, self, l, isNew, await client.postQuantumStatus(info));
   }
 
   return announceTrustChanges(events, {
@@ -371,7 +372,9 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
     },
     async listConversations() {
       const { client, self, lookup: l, isNew } = await signedIn();
-      const list = await Promise.all((await client.conversations()).map((c) => conversationSummary(c, self, l, isNew)));
+      const list = await Promise.all(
+        (await client.conversations()).map(async (c) => conversationSummary(c, self, l, isNew, await client.postQuantumStatus(c))),
+      );
       await client.keepContacts(list.flatMap((c) => c.members).filter((m) => m.username !== m.userId || m.displayName !== m.userId));
       return list;
     },
@@ -400,7 +403,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
         ...(a.name ? { name: a.name } : {}),
       });
       events.emit('conversationsChanged', { conversationId: info.conversationId, reason: 'created' });
-      return conversationSummary(info, self, l, isNew);
+      return conversationSummary(info, self, l, isNew, await client.postQuantumStatus(info));
     },
     async renameConversation(a) {
       await (await signedIn()).client.renameConversation(a.conversationId, a.name);

@@ -43,6 +43,7 @@ export async function conversationSummary(
   self: UserId,
   lookup: UserLookup,
   isNew: IsNewContact = notNew,
+  postQuantum?: ConversationSummary['postQuantum'],
 ): Promise<ConversationSummary> {
   const members = await Promise.all(
     info.members.map(async (m) => {
@@ -62,6 +63,7 @@ export async function conversationSummary(
     needsRotation: info.needsRotation,
     myRole: members.find((m) => m.userId === self)?.role ?? 'member',
     members,
+    ...(postQuantum !== undefined ? { postQuantum } : {}),
   };
 }
 

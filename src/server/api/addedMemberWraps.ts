@@ -15,6 +15,7 @@ import { existingWrapVersions, insertWrap } from '../store/keyVersions';
 import { checkGrant, loadGranter } from './grantCheck';
 import { serverMadeVersions } from '../custody/serverKeyStore';
 import { checkExactWraps, entitledVersions } from './wrapRules';
+import { storedWrapJson } from './storedWrap';
 
 /** Checks and stores the wraps for the added member `userId`. */
 export async function storeAddedMemberWraps(
@@ -38,7 +39,7 @@ export async function storeAddedMemberWraps(
   const granter = await loadGranter(q, conversation.id, principal);
   for (const w of wraps) {
     const grant = await checkGrant(svc, conversation.id, w, granter);
-    const wrap = JSON.stringify({ enc: w.enc, ct: w.ct });
+    const wrap = storedWrapJson(w);
     await insertWrap(q, { conversationId: conversation.id, version: w.version, deviceId: w.deviceId, wrap, addedBy: principal.deviceId, grant }, now);
   }
 }

@@ -16,6 +16,7 @@ import { deviceById } from '../store/devices';
 import { existingWrapVersions } from '../store/keyVersions';
 import { userById } from '../store/users';
 import type { GrantedWrap } from '../../common/api/conversationSchemas';
+import { storedWrapJson, wrapFromStored } from './storedWrap';
 
 /** What the checks need of the calling device, loaded once per request. */
 export interface Granter {
@@ -46,7 +47,7 @@ export async function checkGrant(svc: Services, conversationId: string, w: Grant
       conversationId,
       version: w.version,
       recipientDeviceId: w.deviceId,
-      wrapDigest: await wrapDigest(svc.crypto, { deviceId: w.deviceId, enc: w.enc, ct: w.ct }),
+      wrapDigest: await wrapDigest(svc.crypto, wrapFromStored(w.deviceId, storedWrapJson(w))),
       granterCertificate: granter.certificate,
       granterAccountKey: granter.accountKey,
     });

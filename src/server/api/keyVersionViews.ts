@@ -8,6 +8,7 @@ import type { Queryable } from '../db/db';
 import { JsonText } from '../http/jsonText';
 import { grantOf, type DeviceWrapRow } from '../store/keyVersions';
 import type { DeviceKeyVersion, PublicRecord } from '../../common/api/keyVersionSchemas';
+import { wrapFromStored } from './storedWrap';
 
 type Grant = DeviceKeyVersion['grants'][number];
 
@@ -30,22 +31,22 @@ async function grantChain(q: Queryable, row: DeviceWrapRow, record: PublicRecord
  * the record lists always holds the record's own wrap, and only wraps added later carry a grant.
  */
 export async function deviceKeyVersionJson(q: Queryable, row: DeviceWrapRow, deviceId: string): Promise<JsonText> {
-  const wrap = JSON.parse(row.wrap) as { enc: string; ct: string };
+  const wrap = wrapFromStored(deviceId, row.wrap);
   const grants = row.grant_json === null ? [] : await grantChain(q, row, JSON.parse(row.record) as PublicRecord);
   const head = { conversationId: row.conversation_id, version: row.version, acceptedAt: row.created_at };
-  const tail = { wrap: { deviceId, enc: wrap.enc, ct: wrap.ct }, addedByDevice: row.added_by_device, grants };
+  const tail = { wrap, addedByDevice: row.added_by_device, grants };
   return new JsonText(`${JSON.stringify(head).slice(0, -1)},"record":${row.record},${JSON.stringify(tail).slice(1)}`);
 }
 
 export async function deviceKeyVersionView(q: Queryable, row: DeviceWrapRow, deviceId: string): Promise<DeviceKeyVersion> {
   const record = JSON.parse(row.record) as PublicRecord;
-  const wrap = JSON.parse(row.wrap) as { enc: string; ct: string };
+  const wrap = wrapFromStored(deviceId, row.wrap);
   return {
     conversationId: record.conversationId,
     version: row.version,
     acceptedAt: row.created_at,
     record,
-    wrap: { deviceId: deviceId as DeviceKeyVersion['wrap']['deviceId'], enc: wrap.enc, ct: wrap.ct },
+    wrap,
     addedByDevice: row.added_by_device as DeviceKeyVersion['addedByDevice'],
     grants: record.memberDevices.includes(deviceId as DeviceKeyVersion['wrap']['deviceId']) ? [] : await grantChain(q, row, record),
   };

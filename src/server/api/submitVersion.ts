@@ -21,11 +21,12 @@ import type { DevicePrincipal } from '../http/route';
 import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { advanceVersion, memberIds } from '../store/conversations';
-import { deviceById, memberDevices } from '../store/devices';
+import { deviceById, memberDevices, type MemberDeviceRow } from '../store/devices';
 import { insertVersion, insertWraps, latestVersionTime } from '../store/keyVersions';
 import { membershipHead } from '../store/membershipStatements';
 import { userById } from '../store/users';
 import { lockAsMember, requireMember } from './access';
+import { checkWrapSuiteAgainstCertificate, storedWrapJson } from './storedWrap';
 
 async function verifySignature(
   svc: Services,
@@ -71,6 +72,21 @@ function checkHead(named: MembershipHead | undefined, current: MembershipHead | 
   );
 }
 
+/** 422 `suite_downgrade` for a classical wrap to a member device whose certificate has an X-Wing key (docs/protocol.md §5.1). */
+function checkSuites(record: KeyVersionRecord, devices: readonly MemberDeviceRow[]): void {
+  const certificates = new Map(devices.map((d) => [d.device_id, d.certificate]));
+  for (const w of record.wraps) {
+    const certificate = certificates.get(w.deviceId);
+    if (certificate === undefined) continue;
+    try {
+      checkWrapSuiteAgainstCertificate(w, certificate);
+    } catch (err) {
+      if (isProtocolError(err)) throw new Unprocessable(`key-version record refused: ${err.message}`, err.code);
+      throw err;
+    }
+  }
+}
+
 /** Verifies and stores a new version; returns its acceptance time and the notices to publish. */
 export async function submitVersion(
   svc: Services,
@@ -87,12 +103,14 @@ export async function submitVersion(
       const next = conversation.current_version + 1;
       if (record.version !== next) throw new Conflict(`version ${record.version} is not next; the next version is ${next}`, 'version_conflict');
       checkHead(record.membership, await membershipHead(tx, conversationId));
-      const current = (await memberDevices(tx, conversationId)).map((d) => d.device_id);
+      const devices = await memberDevices(tx, conversationId);
+      const current = devices.map((d) => d.device_id);
       const set = new Set(current);
       if (record.memberDevices.length !== current.length || record.memberDevices.some((d) => !set.has(d))) {
         throw new Unprocessable(`wraps must cover exactly the current member devices (${diff(current, record.memberDevices)})`, 'member_devices_mismatch');
       }
       const escrowWrap = await checkEscrowWrap(tx, escrow);
+      checkSuites(record, devices);
       const previous = await latestVersionTime(tx, conversationId);
       const acceptedAt = Math.max(svc.now(), previous?.created_at ?? 0);
       await insertVersion(tx, {
@@ -102,7 +120,7 @@ export async function submitVersion(
         created_by_device: principal.deviceId,
         record: JSON.stringify(publicRecord),
       });
-      const wraps = record.wraps.map((w) => ({ deviceId: w.deviceId, wrap: JSON.stringify({ enc: w.enc, ct: w.ct }) }));
+      const wraps = record.wraps.map((w) => ({ deviceId: w.deviceId, wrap: storedWrapJson(w) }));
       await insertWraps(tx, { conversationId, version: next, addedBy: principal.deviceId, wraps }, acceptedAt);
       await storeEscrowWrap(tx, conversationId, next, escrowWrap, acceptedAt);
       await advanceVersion(tx, conversationId, next, acceptedAt);

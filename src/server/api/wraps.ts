@@ -17,6 +17,7 @@ import { memberDevices } from '../store/devices';
 import { insertWrap } from '../store/keyVersions';
 import { lockAsMember } from './access';
 import { checkGrant, loadGranter } from './grantCheck';
+import { storedWrapJson } from './storedWrap';
 
 export function wrapRoutes(svc: Services): Route[] {
   return [
@@ -48,7 +49,7 @@ export function wrapRoutes(svc: Services): Route[] {
                   conversationId: conversation.id,
                   version: w.version,
                   deviceId: w.deviceId,
-                  wrap: JSON.stringify({ enc: w.enc, ct: w.ct }),
+                  wrap: storedWrapJson(w),
                   addedBy: principal.deviceId,
                   grant,
                 },

@@ -112,7 +112,10 @@ async function handle(route: Route, params: Record<string, string>, url: URL, re
   const ip = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustedProxies ?? NO_PROXIES);
   if (route.rateLimited) deps.ipLimiter.hit(`ip:${ip}`);
   const principal = await principalFor(route, req, deps);
-  const body = route.spec.body || req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH' ? await readJsonBody(req, deps.bodyLimit) : undefined;
+  const body =
+    route.spec.body || req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH'
+      ? await readJsonBody(req, route.spec.bodyLimitBytes ?? deps.bodyLimit)
+      : undefined;
   const input = {
     principal,
     params: parse(route.spec.params, params, 'params'),

@@ -94,9 +94,11 @@ export async function revokeDevice(api: Api, actor: Actor, deviceId: string, tok
 }
 
 /** Logs in afresh and registers a new device with a certificate signed by the account key. */
-export async function addDevice(api: Api, actor: Actor, name = `device-${actor.devices.length + 1}`): Promise<Device> {
+export async function addDevice(api: Api, actor: Actor, name = `device-${actor.devices.length + 1}`, opts: { hybrid?: boolean } = {}): Promise<Device> {
   const session = await login(api, actor.username);
-  const keys = await generateDeviceKeys(crypto);
+  const generated = await generateDeviceKeys(crypto);
+  // A device made before X-Wing unless `hybrid` (docs/protocol.md §5.1): its certificate has no X-Wing key.
+  const keys = opts.hybrid === true ? generated : { x25519: generated.x25519, ed25519: generated.ed25519 };
   const deviceId = toBase64Url(randomBytes(16)) as DeviceId;
   const certificate = await signDeviceCertificate(
     crypto,
@@ -108,6 +110,7 @@ export async function addDevice(api: Api, actor: Actor, name = `device-${actor.d
       platform: 'cli',
       x25519: toBase64Url(keys.x25519.publicKey),
       ed25519: toBase64Url(keys.ed25519.publicKey),
+      ...(keys.xwing ? { xwing: toBase64Url(keys.xwing.publicKey) } : {}),
       createdAt: Date.now(),
       accountKey: toBase64Url(actor.account.publicKey),
     },
@@ -142,13 +145,18 @@ export async function newActor(api: Api, label: string, devices = 1): Promise<Ac
 export interface DeviceInfo {
   readonly deviceId: DeviceId;
   readonly x25519: Uint8Array;
+  readonly xwing?: Uint8Array;
 }
 
 /** The certified devices of a user, as the directory lists them. */
 export async function devicesOf(api: Api, token: string, userId: string): Promise<DeviceInfo[]> {
-  const res = await api.get<{ devices: { deviceId: DeviceId; certificate: { x25519: string } }[] }>(`/v1/users/${userId}/devices`, token);
+  const res = await api.get<{ devices: { deviceId: DeviceId; certificate: { x25519: string; xwing?: string } }[] }>(`/v1/users/${userId}/devices`, token);
   expect(res.status).toBe(200);
-  return res.body.devices.map((d) => ({ deviceId: d.deviceId, x25519: Buffer.from(d.certificate.x25519, 'base64url') }));
+  return res.body.devices.map((d) => ({
+    deviceId: d.deviceId,
+    x25519: Buffer.from(d.certificate.x25519, 'base64url'),
+    ...(d.certificate.xwing !== undefined ? { xwing: Buffer.from(d.certificate.xwing, 'base64url') } : {}),
+  }));
 }
 
 /** A fresh conversation id (what a client chooses: 16 random bytes, base64url). */
@@ -253,7 +261,7 @@ export async function buildRecord(
     createdAt: Date.now(),
     createdByDevice: creator.deviceId,
     signingPrivateKey: creator.keys.ed25519.privateKey,
-    recipients: recipients.map((r) => ({ deviceId: r.deviceId, x25519PublicKey: r.x25519 })),
+    recipients: recipients.map((r) => ({ deviceId: r.deviceId, x25519PublicKey: r.x25519, ...(r.xwing ? { xwingPublicKey: r.xwing } : {}) })),
     ...(membership ? { membership } : {}),
     ...(key ? { conversationKey: key } : {}),
   });
@@ -286,7 +294,7 @@ export async function rotate(
 
 interface FetchedVersion {
   version: number;
-  wrap: { deviceId: DeviceId; enc: string; ct: string };
+  wrap: { deviceId: DeviceId; suite?: 'xwing'; enc: string; ct: string };
   record: { memberDevices: string[] };
   grants: WrapGrant[];
 }
@@ -300,6 +308,7 @@ export function openWrap(d: Device, conversationId: string, fetched: FetchedVers
     wrap: fetched.wrap,
     deviceId: d.deviceId,
     privateKey: d.keys.x25519.privateKey,
+    ...(d.keys.xwing ? { xwingPrivateKey: d.keys.xwing.privateKey } : {}),
   });
 }
 
@@ -314,6 +323,7 @@ export async function wrapsFor(conversationId: string, entries: { version: numbe
         version: e.version,
         recipientDeviceId: d.deviceId,
         recipientPublicKey: d.x25519,
+        ...(d.xwing ? { recipientXWingPublicKey: d.xwing } : {}),
         key: e.key,
       });
       const grant = await createWrapGrant(crypto, {

@@ -15,6 +15,14 @@ const ONE_VERSION_ERRORS = {
   409: ['server_made_version'],
 } as const;
 
+/**
+ * The body limit of the routes that carry wraps (docs/api.md "Conventions"): a record for the most member
+ * devices (10,000) when every wrap is X-Wing — at most ~1.75 KB of JSON per device (a 1,120-byte `enc` is
+ * 1,494 base64url characters, plus `ct`, `suite`, and the 64-character id twice, in `wraps` and in
+ * `memberDevices`) — with room for the escrow wrap and the header: 20 MiB. Everything else keeps 2 MiB.
+ */
+export const WRAP_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
+
 export const keyVersionRoutes = defineRoutes({
   submitKeyVersion: {
     method: 'POST',
@@ -24,6 +32,7 @@ export const keyVersionRoutes = defineRoutes({
     auth: 'device',
     params: ConversationIdParam,
     body: SubmitVersionBody,
+    bodyLimitBytes: WRAP_BODY_LIMIT_BYTES,
     response: VersionAcceptedSchema,
     status: 201,
     errors: {
@@ -90,6 +99,7 @@ export const keyVersionRoutes = defineRoutes({
     auth: 'device',
     params: ConversationIdParam,
     body: AddWrapsBody,
+    bodyLimitBytes: WRAP_BODY_LIMIT_BYTES,
     response: WrapsAddedSchema,
     status: 201,
     errors: { 403: ['not_a_member', 'device_unknown'], 404: ['not_found'], 409: ['wrap_exists'], 422: ['wraps_mismatch', 'bad_grant'] },

@@ -7,6 +7,7 @@ import type { KeyServiceAnswerCode } from '../../errorCodes';
 import { ConversationIdParam, ConversationViewSchema } from '../conversationSchemas';
 import { AppendMembershipBody, MembershipPageQuery, MembershipPageSchema } from '../membershipSchemas';
 import { defineRoutes } from '../route';
+import { WRAP_BODY_LIMIT_BYTES } from './keyVersions';
 
 /** What a refused genesis or statement answers (422): not the caller's, malformed, not signed by the caller's device, against the rules. */
 export const GENESIS_ERRORS = [
@@ -28,6 +29,7 @@ export const membershipRoutes = defineRoutes({
     auth: 'device',
     params: ConversationIdParam,
     body: AppendMembershipBody,
+    bodyLimitBytes: WRAP_BODY_LIMIT_BYTES,
     response: ConversationViewSchema,
     status: 201,
     errors: {

@@ -2,6 +2,8 @@
  * The HPKE key schedule for mode_base (RFC 9180 §5.1) and the encryption context it yields: Seal/Open
  * with the sequence-number nonce (§5.2) and Export (§5.3). Our protocol uses one message per context
  * (single-shot, §6); the full context exists so that the RFC vectors' later sequence numbers are checked too.
+ * The schedule is the same for every KEM; only the suite_id differs (DHKEM(X25519) by default, X-Wing in
+ * `xwingBase.ts`), so it is a parameter with the original suite as its default.
  */
 import { concatBytes, i2osp } from '../../encoding/bytes';
 import { BadTagError } from '../../protocol/errors';
@@ -17,15 +19,19 @@ export interface KeyScheduleOutput {
   readonly baseNonce: Uint8Array;
   readonly secret: Uint8Array;
   readonly keyScheduleContext: Uint8Array;
+  /** The suite_id the schedule was derived under (Export needs it). */
+  readonly suiteId: Uint8Array;
 }
 
-/** psk_id_hash is the same for every base-mode context of the suite: computed once per provider. */
-const pskIdHashes = new WeakMap<CryptoProvider, Promise<Uint8Array>>();
-function pskIdHash(provider: CryptoProvider): Promise<Uint8Array> {
-  let hash = pskIdHashes.get(provider);
+/** psk_id_hash is the same for every base-mode context of a suite: computed once per provider and suite. */
+const pskIdHashes = new WeakMap<CryptoProvider, Map<Uint8Array, Promise<Uint8Array>>>();
+function pskIdHash(provider: CryptoProvider, suiteId: Uint8Array): Promise<Uint8Array> {
+  let bySuite = pskIdHashes.get(provider);
+  if (!bySuite) pskIdHashes.set(provider, (bySuite = new Map()));
+  let hash = bySuite.get(suiteId);
   if (!hash) {
-    hash = labeledExtract(provider, HPKE_SUITE_ID, EMPTY, 'psk_id_hash', EMPTY);
-    pskIdHashes.set(provider, hash);
+    hash = labeledExtract(provider, suiteId, EMPTY, 'psk_id_hash', EMPTY);
+    bySuite.set(suiteId, hash);
   }
   return hash;
 }
@@ -37,11 +43,13 @@ function pskIdHash(provider: CryptoProvider): Promise<Uint8Array> {
  */
 export interface PreparedInfo {
   readonly keyScheduleContext: Uint8Array;
+  /** The suite_id it was prepared under; absent means the default suite (HPKE_SUITE_ID). */
+  readonly suiteId?: Uint8Array;
 }
 
-export async function prepareInfo(provider: CryptoProvider, info: Uint8Array): Promise<PreparedInfo> {
-  const infoHash = await labeledExtract(provider, HPKE_SUITE_ID, EMPTY, 'info_hash', info);
-  return { keyScheduleContext: concatBytes(Uint8Array.of(MODE_BASE), await pskIdHash(provider), infoHash) };
+export async function prepareInfo(provider: CryptoProvider, info: Uint8Array, suiteId: Uint8Array = HPKE_SUITE_ID): Promise<PreparedInfo> {
+  const infoHash = await labeledExtract(provider, suiteId, EMPTY, 'info_hash', info);
+  return { keyScheduleContext: concatBytes(Uint8Array.of(MODE_BASE), await pskIdHash(provider, suiteId), infoHash), suiteId };
 }
 
 /**
@@ -49,17 +57,24 @@ export async function prepareInfo(provider: CryptoProvider, info: Uint8Array): P
  * or prepared (`prepareInfo`). The exporter secret is derived only when Export is used (`exporterSecret`),
  * since key wraps never export.
  */
-export async function keyScheduleBase(provider: CryptoProvider, sharedSecret: Uint8Array, info: Uint8Array | PreparedInfo): Promise<KeyScheduleOutput> {
-  const { keyScheduleContext } = info instanceof Uint8Array ? await prepareInfo(provider, info) : info;
-  const secret = await labeledExtract(provider, HPKE_SUITE_ID, sharedSecret, 'secret', EMPTY);
-  const key = await labeledExpand(provider, HPKE_SUITE_ID, secret, 'key', keyScheduleContext, N_K);
-  const baseNonce = await labeledExpand(provider, HPKE_SUITE_ID, secret, 'base_nonce', keyScheduleContext, N_N);
-  return { key, baseNonce, secret, keyScheduleContext };
+export async function keyScheduleBase(
+  provider: CryptoProvider,
+  sharedSecret: Uint8Array,
+  info: Uint8Array | PreparedInfo,
+  suiteId: Uint8Array = HPKE_SUITE_ID,
+): Promise<KeyScheduleOutput> {
+  const prepared = info instanceof Uint8Array ? await prepareInfo(provider, info, suiteId) : info;
+  if ((prepared.suiteId ?? HPKE_SUITE_ID) !== suiteId) throw new RangeError('HPKE: info was prepared under another suite');
+  const { keyScheduleContext } = prepared;
+  const secret = await labeledExtract(provider, suiteId, sharedSecret, 'secret', EMPTY);
+  const key = await labeledExpand(provider, suiteId, secret, 'key', keyScheduleContext, N_K);
+  const baseNonce = await labeledExpand(provider, suiteId, secret, 'base_nonce', keyScheduleContext, N_N);
+  return { key, baseNonce, secret, keyScheduleContext, suiteId };
 }
 
 /** exporter_secret = LabeledExpand(secret, "exp", key_schedule_context, Nh) (RFC 9180 §5.1). */
 export function exporterSecret(provider: CryptoProvider, schedule: KeyScheduleOutput): Promise<Uint8Array> {
-  return labeledExpand(provider, HPKE_SUITE_ID, schedule.secret, 'exp', schedule.keyScheduleContext, N_H);
+  return labeledExpand(provider, schedule.suiteId, schedule.secret, 'exp', schedule.keyScheduleContext, N_H);
 }
 
 /** An HPKE encryption context (sender or recipient side; both hold the same secrets). */
@@ -93,6 +108,6 @@ export class HpkeContext {
 
   /** Export(exporter_context, L) = LabeledExpand(exporter_secret, "sec", exporter_context, L) (RFC 9180 §5.3). */
   async export(exporterContext: Uint8Array, length: number): Promise<Uint8Array> {
-    return labeledExpand(this.provider, HPKE_SUITE_ID, await exporterSecret(this.provider, this.schedule), 'sec', exporterContext, length);
+    return labeledExpand(this.provider, this.schedule.suiteId, await exporterSecret(this.provider, this.schedule), 'sec', exporterContext, length);
   }
 }

@@ -24,6 +24,11 @@ export const conversationSummarySchema = z.object({
   needsRotation: z.boolean(),
   myRole: RoleSchema,
   members: z.array(memberSchema),
+  /**
+   * Whether every wrap of the current key version is post-quantum (X-Wing, docs/protocol.md §5.1):
+   * `protected`, `partial` (a member device uses the older key type), or `unknown` (version not held yet).
+   */
+  postQuantum: z.enum(['protected', 'partial', 'unknown']).optional(),
 });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
