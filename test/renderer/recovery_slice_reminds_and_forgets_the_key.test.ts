@@ -56,13 +56,13 @@ describe('recovery slice', () => {
     s.snoozeRecoveryReminder();
     expect(recoverySelectors.reminder(store.getState())).toBeNull();
 
-    expect(await s.makeRecoveryKey('wrong', false)).toBe(false);
+    expect(await s.makeRecoveryKey({ password: 'wrong' }, false)).toBe(false);
     const refused = recoverySelectors.error(store.getState())!;
     expect(refused.code).toBe('recovery_password_wrong');
     expect(describeError(refused)).toBe('That is not your account password. No recovery key was made; try again.');
     expect(recoverySelectors.shown(store.getState())).toBeNull();
 
-    expect(await s.makeRecoveryKey('the right one', false)).toBe(true);
+    expect(await s.makeRecoveryKey({ password: 'the right one' }, false)).toBe(true);
     expect(recoverySelectors.shown(store.getState())).toEqual({ recoveryKey: KEY, backupVersion: 1 });
     expect(recoverySelectors.status(store.getState())?.state).toBe('unconfirmed');
     s.forgetShownKey();

@@ -10,14 +10,14 @@ import { Field } from './Field';
 
 export interface AccountResetSectionProps {
   busy: boolean;
-  /** The username, password and device name of the restore form above. */
-  credentials: { username: string; password: string; deviceName: string };
+  /** The username, password and device name of the restore form above (or the company sign-in and the device name). */
+  credentials: { username: string; password: string; deviceName: string } | { method: 'sso'; deviceName: string };
   onReset(input: ResetAccountArgs): void;
 }
 
 export function AccountResetSection({ busy, credentials, onReset }: AccountResetSectionProps) {
   const [typed, setTyped] = useState('');
-  const ready = typed === ACCOUNT_RESET_PHRASE && credentials.username !== '' && credentials.password !== '';
+  const ready = typed === ACCOUNT_RESET_PHRASE && ('method' in credentials || (credentials.username !== '' && credentials.password !== ''));
   return (
     <details className="account-reset" data-testid="account-reset">
       <summary>Lost your recovery key too?</summary>

@@ -61,11 +61,13 @@ function tabsFor(choices: SignInChoices | null | undefined, restore: boolean) {
   const offered = TABS.filter((t) => t.id !== 'restore' || restore);
   if (!choices) return offered;
   return offered.filter((t) =>
-    t.id === 'signIn' || t.id === 'restore'
-      ? choices.password
-      : t.id === 'register'
-        ? choices.password && choices.registration === 'open'
-        : choices.password && choices.deviceLink,
+    t.id === 'restore'
+      ? choices.password || choices.sso !== null
+      : t.id === 'signIn'
+        ? choices.password
+        : t.id === 'register'
+          ? choices.password && choices.registration === 'open'
+          : choices.password && choices.deviceLink,
   );
 }
 
@@ -130,7 +132,9 @@ export function Onboarding(props: OnboardingProps) {
           {tab === 'signIn' && <SignInForm {...forms} />}
           {tab === 'register' && <RegisterForm {...props} />}
           {tab === 'link' && <LinkForm {...forms} />}
-          {tab === 'restore' && props.restore && <RecoveryRestoreForm {...props.restore} initial={credentials} />}
+          {tab === 'restore' && props.restore && (
+            <RecoveryRestoreForm {...props.restore} initial={credentials} sso={props.choices && !props.choices.password ? props.choices.sso : null} />
+          )}
         </div>
       )}
       {tab !== 'restore' && <ErrorNotice error={props.error} testId="onboarding-error" />}

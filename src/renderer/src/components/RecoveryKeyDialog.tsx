@@ -6,7 +6,7 @@
  * (password again; the old key stops working). Props only.
  */
 import { useState, type FormEvent } from 'react';
-import type { NewRecoveryKey, RecoveryStatus } from '../state/recoverySlice';
+import type { NewRecoveryKey, RecoveryReauthArgs, RecoveryStatus } from '../state/recoverySlice';
 import type { UiError } from '../model/uiError';
 import { recoveryKeyFile, recoveryKeyRows } from '../model/recoveryKey';
 import { Dialog } from './Dialog';
@@ -21,7 +21,12 @@ export interface RecoveryKeyDialogProps {
   busy: boolean;
   error: UiError | null;
   /** Makes the first key, or replaces the current one; resolves true when the new key is shown. */
-  onMake(password: string, replace: boolean): Promise<boolean>;
+  onMake(who: RecoveryReauthArgs, replace: boolean): Promise<boolean>;
+  /**
+   * How this account proves who is at the keyboard before a key is made: its password (`password`), and/or
+   * the company sign-in (`sso`: the provider's name) for an account that has no password. Default: password.
+   */
+  reauth?: { password: boolean; sso: { displayName: string } | null };
   /** Checks a typed key; resolves true when it matched (it is then confirmed on this device). */
   onVerify(typed: string): Promise<boolean>;
   onClose(): void;
@@ -151,10 +156,14 @@ function TypeBack(props: { busy: boolean; justMade: boolean; onBack?: () => void
   );
 }
 
-/** Making the first key, or replacing it: the account password first (main checks it at the server). */
+/**
+ * Making the first key, or replacing it: the account password first (main checks it at the server), or for
+ * an account of the company sign-in, that sign-in again in the browser (main checks it is this account).
+ */
 function MakeKey(props: RecoveryKeyDialogProps & { replace: boolean }) {
   const [password, setPassword] = useState('');
   const [open, setOpen] = useState(!props.replace);
+  const reauth = props.reauth ?? { password: true, sso: null };
   if (!open) {
     return (
       <button type="button" className="ghost" onClick={() => setOpen(true)} data-testid="recovery-replace-open">
@@ -165,25 +174,43 @@ function MakeKey(props: RecoveryKeyDialogProps & { replace: boolean }) {
   return (
     <form
       aria-label={props.replace ? 'Replace your recovery key' : 'Make your recovery key'}
-      onSubmit={(e) => submit(e, () => void props.onMake(password, props.replace).then((ok) => ok && setPassword('')))}
+      onSubmit={(e) => submit(e, () => void props.onMake({ password }, props.replace).then((ok) => ok && setPassword('')))}
     >
       <p>
         {props.replace
           ? 'A new key replaces the current one, which then stops working everywhere. Your other devices will ask you to check the new key.'
           : 'A recovery key lets you get your account and its messages back if you lose every device you use it on. Only you will have it: the server cannot read it.'}
       </p>
-      <Field
-        label="Your account password"
-        type="password"
-        value={password}
-        onChange={setPassword}
-        autoComplete="current-password"
-        required
-        data-testid="recovery-password"
-      />
-      <button type="submit" className={props.replace ? 'danger' : 'primary'} disabled={props.busy || password === ''} data-testid="recovery-make">
-        {props.replace ? 'Replace my recovery key' : 'Make my recovery key'}
-      </button>
+      {reauth.password && (
+        <>
+          <Field
+            label="Your account password"
+            type="password"
+            value={password}
+            onChange={setPassword}
+            autoComplete="current-password"
+            required
+            data-testid="recovery-password"
+          />
+          <button type="submit" className={props.replace ? 'danger' : 'primary'} disabled={props.busy || password === ''} data-testid="recovery-make">
+            {props.replace ? 'Replace my recovery key' : 'Make my recovery key'}
+          </button>
+        </>
+      )}
+      {reauth.sso && (
+        <>
+          <p className="muted">{reauth.password ? 'Or, if your account uses the company sign-in:' : 'First sign in again with your company account.'}</p>
+          <button
+            type="button"
+            className={reauth.password ? undefined : props.replace ? 'danger' : 'primary'}
+            disabled={props.busy}
+            data-testid="recovery-make-sso"
+            onClick={() => void props.onMake({ method: 'sso' }, props.replace)}
+          >
+            {`Sign in with ${reauth.sso.displayName} and ${props.replace ? 'replace' : 'make'} the key`}
+          </button>
+        </>
+      )}
     </form>
   );
 }

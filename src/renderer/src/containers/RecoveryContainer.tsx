@@ -17,10 +17,13 @@ export function RecoveryDialogContainer() {
   const busy = useAppStore(recoverySelectors.busy);
   const error = useAppStore(recoverySelectors.error);
   const session = useAppStore(sessionSelectors.current);
+  const choices = useAppStore(sessionSelectors.choices);
   useEffect(() => {
     const state = store.getState();
     state.clearRecoveryError();
     void state.loadRecoveryStatus();
+    // What the organisation signs in with decides how the person proves themselves before a key is made.
+    void state.loadSignInChoices();
   }, [store]);
   return (
     <RecoveryKeyDialog
@@ -30,6 +33,7 @@ export function RecoveryDialogContainer() {
       busy={busy}
       error={error}
       onMake={s.makeRecoveryKey}
+      reauth={choices ? { password: choices.password, sso: choices.sso } : undefined}
       onVerify={s.verifyRecoveryKey}
       onClose={() => {
         // The key's text is dropped from the page as the dialog closes; main never answers it again.

@@ -7,18 +7,15 @@
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
-import type { NewRecoveryKey, RecoveryStatus, ResetAccountArgs } from '../../../common/ipc/schemas/recovery';
+import type { NewRecoveryKey, RecoveryReauthArgs, RecoveryStatus, ResetAccountArgs, RestoreArgs } from '../../../common/ipc/schemas/recovery';
 import { toUiError, type UiError } from '../model/uiError';
 import type { SessionSlice } from './sessionSlice';
 
 export type { NewRecoveryKey, RecoveryStatus };
 
-export interface RestoreInput {
-  username: string;
-  password: string;
-  recoveryKey: string;
-  deviceName: string;
-}
+/** Username and password, or `{method: 'sso'}` for the company sign-in (main runs it in the browser). */
+export type RestoreInput = RestoreArgs;
+export type { RecoveryReauthArgs };
 
 export interface RecoverySlice {
   recovery: {
@@ -31,8 +28,11 @@ export interface RecoverySlice {
     snoozed: boolean;
   };
   loadRecoveryStatus(): Promise<void>;
-  /** Makes the first key, or replaces the current one (`replace`); resolves true when a key is shown. */
-  makeRecoveryKey(password: string, replace: boolean): Promise<boolean>;
+  /**
+   * Makes the first key, or replaces the current one (`replace`), after the person proved who they are: the
+   * account password, or the company sign-in (`{method: 'sso'}`); resolves true when a key is shown.
+   */
+  makeRecoveryKey(who: RecoveryReauthArgs, replace: boolean): Promise<boolean>;
   /** Checks a typed key (confirming it on this device); resolves true when it matched. */
   verifyRecoveryKey(typed: string): Promise<boolean>;
   forgetShownKey(): void;
@@ -68,9 +68,9 @@ export function createRecoverySlice(bridge: BridgeClient): StateCreator<Recovery
           patch({ error: toUiError(e) });
         }
       },
-      makeRecoveryKey: (password, replace) =>
+      makeRecoveryKey: (who, replace) =>
         act(async () => {
-          const shown = replace ? await bridge.rotateRecoveryKey({ password }) : await bridge.createRecoveryKey({ password });
+          const shown = replace ? await bridge.rotateRecoveryKey(who) : await bridge.createRecoveryKey(who);
           return { shown, status: await bridge.recoveryStatus() };
         }),
       verifyRecoveryKey: (typed) => act(async () => ({ status: await bridge.verifyRecoveryKey(typed) })),
