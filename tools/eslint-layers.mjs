@@ -42,7 +42,7 @@ const OUTSIDE = {
 
 /** Bare module rules per layer: `false` forbids Node built-ins and Node-only native packages. */
 const BARE = {
-  common: { node: false, packages: ['zod', 'pubnub', 'cbor-x', '@noble/post-quantum'] },
+  common: { node: false, packages: ['zod', 'pubnub', 'cbor-x', '@noble/post-quantum', '@noble/hashes'] },
   renderer: { node: false, packages: null },
   preload: { node: false, packages: ['electron', 'zod'] },
 };

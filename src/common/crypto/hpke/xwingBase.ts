@@ -33,7 +33,7 @@ export async function sealBaseXWing(
   plaintext: Uint8Array,
   eseed?: Uint8Array,
 ): Promise<{ enc: Uint8Array; ct: Uint8Array }> {
-  const { sharedSecret, ciphertext } = xwingEncapsulate(provider, recipientPublicKey, eseed);
+  const { sharedSecret, ciphertext } = await xwingEncapsulate(provider, recipientPublicKey, eseed);
   const context = new HpkeContext(provider, await keyScheduleBase(provider, sharedSecret, info, XWING_HPKE_SUITE_ID));
   sharedSecret.fill(0);
   return { enc: ciphertext, ct: await context.seal(aad, plaintext) };
@@ -48,7 +48,7 @@ export async function openBaseXWing(
   aad: Uint8Array,
   ciphertext: Uint8Array,
 ): Promise<Uint8Array> {
-  const sharedSecret = xwingDecapsulate(enc, recipientPrivateKey);
+  const sharedSecret = await xwingDecapsulate(provider, enc, recipientPrivateKey);
   const context = new HpkeContext(provider, await keyScheduleBase(provider, sharedSecret, info, XWING_HPKE_SUITE_ID));
   sharedSecret.fill(0);
   return context.open(aad, ciphertext);
