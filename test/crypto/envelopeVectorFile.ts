@@ -1,5 +1,5 @@
 /**
- * A vector file of sealed envelopes (test/vectors/chat-actions.json, presence.json): its conversation key,
+ * A vector file of sealed envelopes (test/vectors/chat-actions.json, presence.json, attachment-messages.json): its conversation key,
  * its devices, the opening context a receiver has, and a reseal of a recorded case from its inputs alone.
  */
 import { readFileSync } from 'node:fs';

@@ -24,8 +24,9 @@ import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers, type MainDeps } from '../../src/main/composition';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { createPolicyHolder } from '../../src/main/services/policyHolder';
-import { startKeyService, type KeyService } from '../../src/server/index';
+import type { KeyService } from '../../src/server/index';
 import { signInOverHttp, startTestProvider, type TestProvider } from './helpers/oidcProvider';
+import { startSsoOnlyKeyService } from './helpers/ssoKeyService';
 import { desktopFacts } from '../main/desktopProfiles';
 
 const root = join(__dirname, '../..');
@@ -81,16 +82,7 @@ async function app(
 
 beforeAll(async () => {
   idp = await startTestProvider([GRACE, BOB, MALLORY]);
-  keyService = await startKeyService({
-    port: 0,
-    dataDir: mkdtempSync(join(tmpdir(), 'seed-sso-recovery-ks-')),
-    organisation: {
-      signInMethods: ['oidc'],
-      registration: 'open',
-      allowedEmailDomains: ['corp.example'],
-      oidc: { issuer: idp.issuer, clientId: idp.clientId, displayName: 'Corp SSO' },
-    },
-  });
+  keyService = await startSsoOnlyKeyService(idp, 'seed-sso-recovery');
 });
 
 afterAll(async () => {

@@ -23,8 +23,9 @@ import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers, type MainDeps } from '../../src/main/composition';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { createPolicyHolder } from '../../src/main/services/policyHolder';
-import { startKeyService, type KeyService } from '../../src/server/index';
+import type { KeyService } from '../../src/server/index';
 import { signInOverHttp, startTestProvider, type TestProvider } from './helpers/oidcProvider';
+import { startSsoOnlyKeyService } from './helpers/ssoKeyService';
 import { desktopFacts } from '../main/desktopProfiles';
 
 const root = join(__dirname, '../..');
@@ -65,16 +66,7 @@ const browserAs = (username: string, password: string) => async (url: string) =>
 
 beforeAll(async () => {
   idp = await startTestProvider(USERS);
-  keyService = await startKeyService({
-    port: 0,
-    dataDir: mkdtempSync(join(tmpdir(), 'seed-sso-ks-')),
-    organisation: {
-      signInMethods: ['oidc'],
-      registration: 'open',
-      allowedEmailDomains: ['corp.example'],
-      oidc: { issuer: idp.issuer, clientId: idp.clientId, displayName: 'Corp SSO' },
-    },
-  });
+  keyService = await startSsoOnlyKeyService(idp, 'seed-sso');
 });
 
 afterAll(async () => {
