@@ -42,6 +42,8 @@ export class Timeline {
   private readonly outgoing = new Map<MessageId, OutgoingRecord>();
   /** Earliest timetoken at which each message id was decrypted. */
   private readonly firstById = new Map<MessageId, string>();
+  /** The authors of each delete for everyone received, by target id: a lookup per arriving message, not a pass. */
+  private readonly deletesByTarget = new Map<MessageId, Set<string>>();
   private seq = 0;
   private changes = 0;
 
@@ -65,6 +67,11 @@ export class Timeline {
       const id = outcome.plaintext.id;
       const first = this.firstById.get(id);
       if (first === undefined || compareTimetokens(record.timetoken, first) < 0) this.firstById.set(id, record.timetoken);
+      if (outcome.chat?.kind === 'delete') {
+        const authors = this.deletesByTarget.get(outcome.chat.target) ?? new Set<string>();
+        authors.add(outcome.senderUser);
+        this.deletesByTarget.set(outcome.chat.target, authors);
+      }
       const own = this.outgoing.get(id);
       if (own !== undefined) {
         own.timetoken = earlier(own.timetoken, record.timetoken);
@@ -122,6 +129,11 @@ export class Timeline {
     const own = this.outgoing.get(target);
     if (own !== undefined && author === self) (own as { plaintext: MessagePlaintext }).plaintext = empty(own.plaintext);
     this.changes += 1;
+  }
+
+  /** Whether a delete for everyone of message `target` by `author` has been received (settled). */
+  deletedBy(target: MessageId, author: string): boolean {
+    return this.deletesByTarget.get(target)?.has(author) ?? false;
   }
 
   /**
