@@ -92,6 +92,8 @@ export class ClientMessaging {
   private async actOn(me: SignedIn, notice: ControlNotice): Promise<void> {
     switch (notice.type) {
       case 'key_version':
+        await me.ring.prefetch(notice.conversationId, notice.version);
+        return;
       case 'rotation_needed':
         await me.ring.prefetch(notice.conversationId);
         return;

@@ -150,12 +150,19 @@ export class KeyRing {
    * now (a wrap added for an older version, e.g. history shared with this device, reaches an envelope that
    * waits for it this way). Versions already held are not downloaded again — in a 1,000-member group each
    * one's public record is ~120 KiB. Returns how many versions the fetch listed.
+   *
+   * `announced` is the version a `key_version` notice names. The listing holds only versions with a wrap
+   * for this device, so a version the key service made (server-trusted custody, docs/protocol.md §19.4),
+   * which has none, is fetched by its number here — once, in the background, like `request` — instead of
+   * with the first message under it. A notice naming a version that does not exist costs one refused fetch.
    */
-  async prefetch(conversationId: ConversationId): Promise<number> {
+  async prefetch(conversationId: ConversationId, announced?: number): Promise<number> {
     for (const [version, state] of this.conversations.get(conversationId) ?? []) {
       if (state.kind === 'waiting-for-wrap') this.startFetch(conversationId, version, state.attempts);
     }
-    return this.fetchAfter(conversationId, this.heldVersions(conversationId).at(-1) ?? 0);
+    const listed = await this.fetchAfter(conversationId, this.heldVersions(conversationId).at(-1) ?? 0);
+    if (announced !== undefined) this.request(conversationId, announced);
+    return listed;
   }
 
   /** Fetches every version this device is entitled to (paged); returns how many the service listed. */
