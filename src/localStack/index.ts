@@ -9,13 +9,16 @@
  * secret key lives only in `<home>/local-stack/secret` (0600) and in the owning process, so Access Manager
  * tokens are enforced exactly as in production. A stack file whose services do not answer is stale and
  * replaced. This is a development and demo default, never a production deployment (docs/operations.md).
+ * Its key service seals its secrets with the KMS `SEED_KMS` names, as a standalone key service does
+ * (docs/operations.md "KMS"): the local KMS by default, AWS KMS with `SEED_KMS=aws` (how the Chromium
+ * custody tests run it against moto's KMS).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { startKeyService } from '../server/index';
+import { kmsFromEnv, startKeyService } from '../server/index';
 import { startRelay } from '../relay/index';
 
 export const LOCAL_PUBLISH_KEY = 'pub-c-seed-local';
@@ -98,9 +101,11 @@ export async function startOrJoinLocalStack(home: string): Promise<LocalStack> {
 
   const secret = await secretKey(dir);
   const relay = await startRelay({ port: 0, dataDir: join(dir, 'relay'), secretKey: secret, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY });
+  const keyServiceDir = join(dir, 'keyservice');
   const keyService = await startKeyService({
     port: 0,
-    dataDir: join(dir, 'keyservice'),
+    dataDir: keyServiceDir,
+    ...(process.env['SEED_KMS'] === undefined ? {} : { kms: kmsFromEnv(process.env, keyServiceDir) }),
     pubnub: { origin: relay.origin, ssl: false, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY, secretKey: secret },
   }).catch(async (e: unknown) => {
     await relay.close();

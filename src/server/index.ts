@@ -32,6 +32,9 @@ import { AccessTokens } from './auth/accessTokens';
 import { createAuthenticator } from './auth/authenticate';
 import { loadJwtSecret } from './auth/jwtSecret';
 import { LOCAL_KMS_FILE, LocalKms, type Kms } from './kms';
+
+/** The KMS a key service's settings name (SEED_KMS…): for the embedded local stack, which imports only this module. */
+export { kmsFromEnv } from './kms';
 import { ServerKeys } from './custody/serverKeys';
 import type { DataKeyCacheOptions } from './custody/dataKeyCache';
 import { loadSealedMasterKey } from './keyManager/sealedMasterKey';

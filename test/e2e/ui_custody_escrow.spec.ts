@@ -15,18 +15,23 @@ import { runAdmin } from '../../src/server/adminCli';
 import { openDatabase } from '../../src/server/index';
 import { shortFingerprint } from '../../src/renderer/src/components/CustodyNotice';
 import { startAppHost } from './harness';
+import { useMotoKms, type MotoKms } from './motoKms';
 import { registerInUi, startDirectMessage } from './steps';
 
 const home = mkdtempSync(join(tmpdir(), 'seed-ui-custody-'));
 const keyServiceDir = join(home, 'local-stack', 'keyservice');
 const hosts = {} as { alice: WebHost; bob: WebHost };
+let kms: MotoKms;
 test.beforeAll(async () => {
+  // The stack's key service seals its secrets, and makes and unseals keys, with moto's AWS KMS.
+  kms = await useMotoKms();
   hosts.alice = await startAppHost('ui-custody-alice', { core: { home } });
   hosts.bob = await startAppHost('ui-custody-bob', { core: { home } });
 });
 test.afterAll(async () => {
   await hosts.bob?.close();
   await hosts.alice?.close();
+  kms?.restore();
 });
 
 async function openSecurity(page: Page) {
@@ -59,7 +64,7 @@ test('switching the organisation to escrow shows every member that it can recove
   await expect(security.getByTestId('custody-notice')).toHaveCount(0);
   await a.keyboard.press('Escape');
 
-  const enabled = (await runAdmin(['--data', keyServiceDir, 'custody', 'escrow', '--reason', 'legal hold'], {}, 'cli:it-one')) as {
+  const enabled = (await runAdmin(['--data', keyServiceDir, 'custody', 'escrow', '--reason', 'legal hold'], kms.env, 'cli:it-one')) as {
     recipient: { fingerprint: string };
   };
   const fingerprint = enabled.recipient.fingerprint;
@@ -78,4 +83,12 @@ test('switching the organisation to escrow shows every member that it can recove
   const bobs = await openSecurity(b);
   await expect(bobs.getByTestId('custody-notice')).toContainText('Your organisation can recover this conversation');
   await expect(bobs.getByTestId('custody-fingerprint')).toHaveText(shortFingerprint(fingerprint));
+  // The recipient's private key exists only sealed by moto's AWS KMS, under the spec's key.
+  const db = openDatabase({ dataDir: keyServiceDir });
+  try {
+    const rows = await db.all<{ kms_kind: string; kms_key_id: string }>('SELECT kms_kind, kms_key_id FROM escrow_recipients');
+    expect(rows.map((r) => `${r.kms_kind} ${r.kms_key_id}`)).toEqual([`aws ${kms.keyArn}`]);
+  } finally {
+    await db.close();
+  }
 });

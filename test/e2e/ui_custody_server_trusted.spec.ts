@@ -14,18 +14,23 @@ import type { WebHost } from '../../src/main/webHost/server';
 import { runAdmin } from '../../src/server/adminCli';
 import { openDatabase } from '../../src/server/index';
 import { startAppHost } from './harness';
+import { useMotoKms, type MotoKms } from './motoKms';
 import { registerInUi, startDirectMessage } from './steps';
 
 const home = mkdtempSync(join(tmpdir(), 'seed-ui-server-trusted-'));
 const keyServiceDir = join(home, 'local-stack', 'keyservice');
 const hosts = {} as { alice: WebHost; bob: WebHost };
+let kms: MotoKms;
 test.beforeAll(async () => {
+  // The stack's key service seals its secrets, and makes and unseals keys, with moto's AWS KMS.
+  kms = await useMotoKms();
   hosts.alice = await startAppHost('ui-server-trusted-alice', { core: { home } });
   hosts.bob = await startAppHost('ui-server-trusted-bob', { core: { home } });
 });
 test.afterAll(async () => {
   await hosts.bob?.close();
   await hosts.alice?.close();
+  kms?.restore();
 });
 
 async function openSecurity(page: Page) {
@@ -37,6 +42,18 @@ async function serverMadeVersions(): Promise<number> {
   const db = openDatabase({ dataDir: keyServiceDir });
   try {
     return (await db.all('SELECT version FROM server_key_versions')).length;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Which KMS made each server-made version (kind and key id), as the key service stored it. */
+async function serverKeyKms(): Promise<string[]> {
+  const db = openDatabase({ dataDir: keyServiceDir });
+  try {
+    return (await db.all<{ kms_kind: string; kms_key_id: string }>('SELECT kms_kind, kms_key_id FROM server_key_versions')).map(
+      (r) => `${r.kms_kind} ${r.kms_key_id}`,
+    );
   } finally {
     await db.close();
   }
@@ -61,7 +78,7 @@ test('switching to server-trusted marks the conversation "server-managed keys"; 
   await registerInUi(b, 'bob', 'Bob');
   await startDirectMessage(a, 'bob', 'Bob');
 
-  await runAdmin(['--data', keyServiceDir, 'custody', 'server-trusted', '--reason', 'internal tool policy'], {}, 'cli:it-one');
+  await runAdmin(['--data', keyServiceDir, 'custody', 'server-trusted', '--reason', 'internal tool policy'], kms.env, 'cli:it-one');
 
   // Nothing is taken before the user accepts: the panel says what the server can do and asks.
   const security = await openSecurity(a);
@@ -87,4 +104,8 @@ test('switching to server-trusted marks the conversation "server-managed keys"; 
   await expect(b.getByRole('log').getByTestId('message-text').filter({ hasText: 'under a server-managed key' })).toBeVisible({ timeout: 20_000 });
   await send(b, 'bob reads it');
   await expect(a.getByRole('log').getByTestId('message-text').filter({ hasText: 'bob reads it' })).toBeVisible({ timeout: 20_000 });
+  // Every server-made key came from moto's AWS KMS (GenerateDataKey under the spec's key).
+  const made = await serverKeyKms();
+  expect(made.length).toBeGreaterThan(0);
+  expect(new Set(made)).toEqual(new Set([`aws ${kms.keyArn}`]));
 });
