@@ -37,6 +37,32 @@ describe('recovery for an SSO-only organisation, in the window', () => {
     expect(renderToStaticMarkup(createElement(Onboarding, { ...props, choices: { ...ssoOnly, sso: null } }))).not.toContain('Use recovery key');
   });
 
+  it('with SSO only, the recovery key is a button, not a lone tab: its form stays closed and the sign-in error shows', () => {
+    const props = {
+      busy: false,
+      error: { code: 'sso_failed', message: 'Signing in with Corp SSO did not finish.' },
+      server: null,
+      revoked: false,
+      linkOffer: null,
+      linkStatus: null,
+      onSignIn: noop,
+      onRegister: noop,
+      onStartLink: noop,
+      onCheckLink: noop,
+      onOpenSettings: noop,
+      restore: { busy: false, error: null, onRestore: noop },
+    };
+    const html = renderToStaticMarkup(createElement(Onboarding, { ...props, choices: ssoOnly }));
+    expect(html).toContain('data-testid="restore-open"');
+    expect(html).not.toContain('role="tablist"');
+    expect(html).not.toContain('data-testid="restore-form"');
+    expect(html).toContain('data-testid="onboarding-error"');
+    // With passwords too, the tabs stay (the recovery key one among them).
+    const both = renderToStaticMarkup(createElement(Onboarding, { ...props, choices: { ...ssoOnly, password: true } }));
+    expect(both).toContain('role="tablist"');
+    expect(both).not.toContain('data-testid="restore-open"');
+  });
+
   it('the restore form asks no password and signs in with the company account; the reset needs only the phrase', () => {
     const html = renderToStaticMarkup(
       createElement(RecoveryRestoreForm, {

@@ -81,6 +81,10 @@ export function Onboarding(props: OnboardingProps) {
   const offerRestore = tab === 'signIn' && props.error?.code === 'needs_device_link' && tabs.some((t) => t.id === 'restore');
   const forms = { ...props, credentials, onCredentials: setCredentials };
   const sso = props.choices?.sso ?? null;
+  // Company sign-in only: no password tabs, so the recovery key is not a tab (a lone tab would open its form
+  // on every first start and hide the sign-in's errors) but a button that opens it.
+  const restoreOnly = sso !== null && tabs.length === 1 && tabs[0]?.id === 'restore';
+  const [restoreOpen, setRestoreOpen] = useState(false);
   return (
     <section className="onboarding" aria-labelledby="onboarding-title" data-testid="onboarding">
       <header className="onboarding-header">
@@ -110,7 +114,21 @@ export function Onboarding(props: OnboardingProps) {
           Your organisation allows no way of signing in that this server offers. Ask your IT administrator.
         </p>
       )}
-      {tabs.length > 0 && (
+      {restoreOnly && props.restore && (
+        <section aria-label="Use recovery key" className="restore-only" data-testid="restore-only">
+          {restoreOpen ? (
+            <RecoveryRestoreForm {...props.restore} initial={credentials} sso={sso} />
+          ) : (
+            <p className="muted">
+              Lost every device signed in to your account?{' '}
+              <button type="button" className="ghost" aria-expanded={false} onClick={() => setRestoreOpen(true)} data-testid="restore-open">
+                Use recovery key
+              </button>
+            </p>
+          )}
+        </section>
+      )}
+      {tabs.length > 0 && !restoreOnly && (
         <div role="tablist" aria-label="How to start" className="tabs">
           {tabs.map((t) => (
             <button
@@ -127,7 +145,7 @@ export function Onboarding(props: OnboardingProps) {
           ))}
         </div>
       )}
-      {tab !== undefined && (
+      {tab !== undefined && !restoreOnly && (
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
           {tab === 'signIn' && <SignInForm {...forms} />}
           {tab === 'register' && <RegisterForm {...props} />}
@@ -137,7 +155,7 @@ export function Onboarding(props: OnboardingProps) {
           )}
         </div>
       )}
-      {tab !== 'restore' && <ErrorNotice error={props.error} testId="onboarding-error" />}
+      {(restoreOnly ? !restoreOpen : tab !== 'restore') && <ErrorNotice error={props.error} testId="onboarding-error" />}
       {offerLink && (
         <button type="button" className="primary" onClick={() => setTab('link')} data-testid="link-instead">
           Link this device instead
