@@ -1,7 +1,8 @@
 /**
  * Presentational: the first-run tour, shown once after an account is created on this device — the three
- * ideas a user needs before trusting the app: keys live on devices, keep a second device (an account whose
- * only device is lost cannot be recovered until recovery keys exist), and verify the people you talk to.
+ * ideas a user needs before trusting the app: keys live on devices, keep a second device and the recovery key
+ * (an account whose only device is lost comes back only with its recovery key), and verify the people you
+ * talk to.
  * A non-modal region (it blocks nothing), one step at a time, with "Next" and "Skip". The first idea says
  * what the organisation's key custody allows (`firstStepText`).
  */
@@ -38,7 +39,7 @@ export const TOUR_STEPS: readonly { title: string; text: string }[] = [
   },
   {
     title: 'Link a second device',
-    text: 'Your account lives on your devices. Link your phone or another computer under Devices, so losing this one does not lose your account.',
+    text: 'Your account lives on your devices. Link your phone or another computer under Devices, and keep your recovery key somewhere safe, so losing this computer does not lose your account.',
   },
   {
     title: 'Verify the people you talk to',
