@@ -17,7 +17,7 @@ import type { MethodName } from '../../src/common/ipc/methods';
 import type { EffectivePolicy } from '../../src/main/policy/loadEffectivePolicy';
 import type { DesktopShell } from '../../src/main/desktop/shell';
 import { LOCAL_PUBLISH_KEY, LOCAL_SUBSCRIBE_KEY } from '../../src/localStack/index';
-import { startKeyService, type KeyService } from '../../src/server/index';
+import { startKeyService, type KeyService, type KeyServiceOptions } from '../../src/server/index';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 
 const root = join(__dirname, '../..');
@@ -112,15 +112,7 @@ export function hostsOnOwnStack(prefix: string): {
       dataDir: join(stackDir, 'keyservice'),
       pubnub: { origin: relay.origin, ssl: false, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY, secretKey },
     });
-    // The hosts join this stack as they would join another app's (src/localStack/index.ts).
-    const stack = {
-      keyServiceUrl: keyService.url,
-      relayOrigin: relay.origin,
-      publishKey: LOCAL_PUBLISH_KEY,
-      subscribeKey: LOCAL_SUBSCRIBE_KEY,
-      pid: process.pid,
-    };
-    writeFileSync(join(stackDir, 'stack.json'), JSON.stringify(stack), { mode: 0o600 });
+    publishStack(stackDir, keyService.url, relay.origin);
     hosts.alice = await startAppHost(`${prefix}-alice`, { core: { home } });
     hosts.bob = await startAppHost(`${prefix}-bob`, { core: { home } });
   });
@@ -139,6 +131,38 @@ export function hostsOnOwnStack(prefix: string): {
     },
     async startRelayAgain() {
       relay = await startTheRelay(relayPort);
+    },
+  };
+}
+
+/** Publishes a running key service and relay as the home's local stack: its hosts join it as they would join another app's (src/localStack/index.ts). */
+function publishStack(stackDir: string, keyServiceUrl: string, relayOrigin: string): void {
+  const stack = { keyServiceUrl, relayOrigin, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY, pid: process.pid };
+  writeFileSync(join(stackDir, 'stack.json'), JSON.stringify(stack), { mode: 0o600 });
+}
+
+/**
+ * A local stack of Seed home `home` that the spec runs itself (key service and relay in this process), its
+ * key service configured for an organisation (sign-in methods, the OpenID provider): the hosts of that home
+ * join it. `close` stops both.
+ */
+export async function ownLocalStack(home: string, organisation: KeyServiceOptions['organisation']): Promise<{ close(): Promise<void> }> {
+  const stackDir = join(home, 'local-stack');
+  mkdirSync(stackDir, { recursive: true, mode: 0o700 });
+  const secretKey = randomBytes(32).toString('base64url');
+  writeFileSync(join(stackDir, 'secret'), secretKey, { mode: 0o600 });
+  const relay = await startRelay({ port: 0, dataDir: join(stackDir, 'relay'), secretKey, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY });
+  const keyService = await startKeyService({
+    port: 0,
+    dataDir: join(stackDir, 'keyservice'),
+    pubnub: { origin: relay.origin, ssl: false, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY, secretKey },
+    organisation,
+  });
+  publishStack(stackDir, keyService.url, relay.origin);
+  return {
+    async close() {
+      await keyService.close();
+      await relay.close();
     },
   };
 }

@@ -32,3 +32,23 @@ export async function aliceAndBob(browser: Browser, hosts: { alice: { url: strin
   await registerInUi(b, 'bob', 'Bob');
   return { a, b };
 }
+
+/**
+ * A direct conversation both ways: page `a` starts it with `search` (titled `title`), sends `first` and sees it
+ * "Sent"; page `b` opens the conversation whose row names `bRow`, reads it and answers `reply`, which `a` reads.
+ */
+export async function chatBothWays(a: Page, b: Page, opts: { search: string; title: string; bRow: string; first: string; reply: string }): Promise<void> {
+  await startDirectMessage(a, opts.search, opts.title);
+  const composer = a.getByTestId('composer-input');
+  await expect(composer).toBeEnabled({ timeout: 15_000 });
+  await composer.fill(opts.first);
+  await composer.press('Enter');
+  await expect(a.getByTestId('message').filter({ hasText: opts.first }).getByTestId('delivery-state')).toHaveText('Sent', { timeout: 15_000 });
+  const row = b.getByTestId('conversation-row').filter({ hasText: opts.bRow });
+  if (!(await row.isVisible())) await b.reload();
+  await row.click({ timeout: 15_000 });
+  await expect(b.getByRole('log').getByTestId('message-text').filter({ hasText: opts.first })).toBeVisible({ timeout: 15_000 });
+  await b.getByTestId('composer-input').fill(opts.reply);
+  await b.getByTestId('composer-input').press('Enter');
+  await expect(a.getByRole('log').getByTestId('message-text').filter({ hasText: opts.reply })).toBeVisible({ timeout: 15_000 });
+}

@@ -16,7 +16,7 @@ import { formatRecoveryKey } from '../../src/common/protocol/recovery';
 import type { WebHost } from '../../src/main/webHost/server';
 import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
 import { startAppHost } from './harness';
-import { registerInUi, startDirectMessage } from './steps';
+import { chatBothWays, registerInUi } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 const password = 'correct horse battery';
@@ -111,19 +111,7 @@ test('make and confirm a recovery key, chat, lose the device, restore on a fresh
   await expect(a.getByTestId('signed-in-as')).toContainText('Alice');
 
   // A conversation with Bob, both ways.
-  await startDirectMessage(a, 'bob', 'Bob');
-  const composer = a.getByTestId('composer-input');
-  await expect(composer).toBeEnabled({ timeout: 15_000 });
-  await composer.fill('before the loss');
-  await composer.press('Enter');
-  await expect(a.getByTestId('message').filter({ hasText: 'before the loss' }).getByTestId('delivery-state')).toHaveText('Sent', { timeout: 15_000 });
-  const row = b.getByTestId('conversation-row').filter({ hasText: 'Alice' });
-  if (!(await row.isVisible())) await b.reload();
-  await row.click({ timeout: 15_000 });
-  await expect(b.getByRole('log').getByTestId('message-text').filter({ hasText: 'before the loss' })).toBeVisible({ timeout: 15_000 });
-  await b.getByTestId('composer-input').fill('bob was here');
-  await b.getByTestId('composer-input').press('Enter');
-  await expect(a.getByRole('log').getByTestId('message-text').filter({ hasText: 'bob was here' })).toBeVisible({ timeout: 15_000 });
+  await chatBothWays(a, b, { search: 'bob', title: 'Bob', bRow: 'Alice', first: 'before the loss', reply: 'bob was here' });
 
   // The laptop is lost: its host stops and its profile folder is deleted.
   await a.context().close();

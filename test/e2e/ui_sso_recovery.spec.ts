@@ -8,18 +8,14 @@
  * fresh profile "Use recovery key" asks for the key, then the company sign-in, and the account comes back
  * with its old messages — contacts see no identity change.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startRelay } from '../../src/relay/index';
-import { startKeyService } from '../../src/server/index';
-import { LOCAL_PUBLISH_KEY, LOCAL_SUBSCRIBE_KEY } from '../../src/localStack/index';
 import type { WebHost } from '../../src/main/webHost/server';
 import { startTestProvider, type TestProvider } from '../identity/helpers/oidcProvider';
-import { startAppHost } from './harness';
-import { startDirectMessage } from './steps';
+import { ownLocalStack, startAppHost } from './harness';
+import { chatBothWays } from './steps';
 
 const ADA = { sub: 'ada', password: 'ada company password', email: 'ada@corp.example', name: 'Ada Lovelace', preferredUsername: 'ada' };
 const BOB = { sub: 'bob', password: 'bob company password', email: 'bob@corp.example', name: 'Bob Babbage', preferredUsername: 'bob' };
@@ -39,30 +35,7 @@ function hostFor(profile: string): Promise<WebHost> {
 test.beforeAll(async () => {
   idp = await startTestProvider([ADA, BOB]);
   home = mkdtempSync(join(tmpdir(), 'seed-ui-sso-recovery-'));
-  const dir = join(home, 'local-stack');
-  mkdirSync(dir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(join(dir, 'secret'), secret, { mode: 0o600 });
-  const relay = await startRelay({ port: 0, dataDir: join(dir, 'relay'), secretKey: secret, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY });
-  const keyService = await startKeyService({
-    port: 0,
-    dataDir: join(dir, 'keyservice'),
-    pubnub: { origin: relay.origin, ssl: false, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY, secretKey: secret },
-    organisation: { signInMethods: ['oidc'], oidc: { issuer: idp.issuer, clientId: idp.clientId, displayName: 'Corp SSO' } },
-  });
-  // The hosts join this stack as their local one (src/localStack/index.ts reads stack.json).
-  const stack = {
-    keyServiceUrl: keyService.url,
-    relayOrigin: relay.origin,
-    publishKey: LOCAL_PUBLISH_KEY,
-    subscribeKey: LOCAL_SUBSCRIBE_KEY,
-    pid: process.pid,
-  };
-  writeFileSync(join(dir, 'stack.json'), JSON.stringify(stack), { mode: 0o600 });
-  stop = async () => {
-    await keyService.close();
-    await relay.close();
-  };
+  stop = (await ownLocalStack(home, { signInMethods: ['oidc'], oidc: { issuer: idp.issuer, clientId: idp.clientId, displayName: 'Corp SSO' } })).close;
   hosts.ada = await hostFor('ui-sso-recovery-ada');
   hosts.bob = await hostFor('ui-sso-recovery-bob');
 });
@@ -131,19 +104,7 @@ test('an SSO-only account makes its recovery key with the company sign-in, loses
   await expect(reminder).toHaveCount(0);
 
   // A conversation with Bob, both ways.
-  await startDirectMessage(a, 'bob', 'Bob Babbage');
-  const composer = a.getByTestId('composer-input');
-  await expect(composer).toBeEnabled({ timeout: 15_000 });
-  await composer.fill('before the loss');
-  await composer.press('Enter');
-  await expect(a.getByTestId('message').filter({ hasText: 'before the loss' }).getByTestId('delivery-state')).toHaveText('Sent', { timeout: 15_000 });
-  const row = b.getByTestId('conversation-row').filter({ hasText: 'Ada Lovelace' });
-  if (!(await row.isVisible())) await b.reload();
-  await row.click({ timeout: 15_000 });
-  await expect(b.getByRole('log').getByTestId('message-text').filter({ hasText: 'before the loss' })).toBeVisible({ timeout: 15_000 });
-  await b.getByTestId('composer-input').fill('bob was here');
-  await b.getByTestId('composer-input').press('Enter');
-  await expect(a.getByRole('log').getByTestId('message-text').filter({ hasText: 'bob was here' })).toBeVisible({ timeout: 15_000 });
+  await chatBothWays(a, b, { search: 'bob', title: 'Bob Babbage', bRow: 'Ada Lovelace', first: 'before the loss', reply: 'bob was here' });
 
   // The laptop is lost: its host stops and its profile folder is deleted.
   await a.close();

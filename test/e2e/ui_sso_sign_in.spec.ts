@@ -7,16 +7,12 @@
  * login form; the loopback redirect lands in main, the app signs in (this device enrols as the account's
  * first) and Ada messages Bob, who registered with a password on the same key service.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startRelay } from '../../src/relay/index';
-import { startKeyService } from '../../src/server/index';
-import { LOCAL_PUBLISH_KEY, LOCAL_SUBSCRIBE_KEY } from '../../src/localStack/index';
 import { startTestProvider, type TestProvider } from '../identity/helpers/oidcProvider';
-import { startAppHost } from './harness';
+import { ownLocalStack, startAppHost } from './harness';
 import { registerInUi, startDirectMessage } from './steps';
 import type { WebHost } from '../../src/main/webHost/server';
 
@@ -34,30 +30,8 @@ let signalOpened: (() => void) | undefined;
 test.beforeAll(async () => {
   idp = await startTestProvider([ADA]);
   const home = mkdtempSync(join(tmpdir(), 'seed-ui-sso-'));
-  const dir = join(home, 'local-stack');
-  mkdirSync(dir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(join(dir, 'secret'), secret, { mode: 0o600 });
-  const relay = await startRelay({ port: 0, dataDir: join(dir, 'relay'), secretKey: secret, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY });
-  const keyService = await startKeyService({
-    port: 0,
-    dataDir: join(dir, 'keyservice'),
-    pubnub: { origin: relay.origin, ssl: false, publishKey: LOCAL_PUBLISH_KEY, subscribeKey: LOCAL_SUBSCRIBE_KEY, secretKey: secret },
-    organisation: { signInMethods: ['password', 'oidc'], oidc: { issuer: idp.issuer, clientId: idp.clientId, displayName: 'Corp SSO' } },
-  });
-  // The hosts join this stack as their local one (src/localStack/index.ts reads stack.json).
-  const stack = {
-    keyServiceUrl: keyService.url,
-    relayOrigin: relay.origin,
-    publishKey: LOCAL_PUBLISH_KEY,
-    subscribeKey: LOCAL_SUBSCRIBE_KEY,
-    pid: process.pid,
-  };
-  writeFileSync(join(dir, 'stack.json'), JSON.stringify(stack), { mode: 0o600 });
-  stop = async () => {
-    await keyService.close();
-    await relay.close();
-  };
+  stop = (await ownLocalStack(home, { signInMethods: ['password', 'oidc'], oidc: { issuer: idp.issuer, clientId: idp.clientId, displayName: 'Corp SSO' } }))
+    .close;
   ada = await startAppHost('ui-sso-ada', {
     core: { home },
     openBrowser: async (url) => {

@@ -16,42 +16,30 @@ import type { BridgeClient } from '../../src/renderer/src/bridge/client';
 
 const noop = () => undefined;
 const ssoOnly = { password: false, sso: { displayName: 'Corp SSO' }, deviceLink: true, registration: 'open' as const };
+/** The sign-in screen's props, signed out, with every action a no-op. */
+const onboarding = {
+  busy: false,
+  error: null,
+  server: null,
+  revoked: false,
+  linkOffer: null,
+  linkStatus: null,
+  onSignIn: noop,
+  onRegister: noop,
+  onStartLink: noop,
+  onCheckLink: noop,
+  onOpenSettings: noop,
+  restore: { busy: false, error: null, onRestore: noop },
+};
 
 describe('recovery for an SSO-only organisation, in the window', () => {
   it('the sign-in screen offers "Use recovery key" with SSO only; without SSO or passwords it does not', () => {
-    const props = {
-      busy: false,
-      error: null,
-      server: null,
-      revoked: false,
-      linkOffer: null,
-      linkStatus: null,
-      onSignIn: noop,
-      onRegister: noop,
-      onStartLink: noop,
-      onCheckLink: noop,
-      onOpenSettings: noop,
-      restore: { busy: false, error: null, onRestore: noop },
-    };
-    expect(renderToStaticMarkup(createElement(Onboarding, { ...props, choices: ssoOnly }))).toContain('Use recovery key');
-    expect(renderToStaticMarkup(createElement(Onboarding, { ...props, choices: { ...ssoOnly, sso: null } }))).not.toContain('Use recovery key');
+    expect(renderToStaticMarkup(createElement(Onboarding, { ...onboarding, choices: ssoOnly }))).toContain('Use recovery key');
+    expect(renderToStaticMarkup(createElement(Onboarding, { ...onboarding, choices: { ...ssoOnly, sso: null } }))).not.toContain('Use recovery key');
   });
 
   it('with SSO only, the recovery key is a button, not a lone tab: its form stays closed and the sign-in error shows', () => {
-    const props = {
-      busy: false,
-      error: { code: 'sso_failed', message: 'Signing in with Corp SSO did not finish.' },
-      server: null,
-      revoked: false,
-      linkOffer: null,
-      linkStatus: null,
-      onSignIn: noop,
-      onRegister: noop,
-      onStartLink: noop,
-      onCheckLink: noop,
-      onOpenSettings: noop,
-      restore: { busy: false, error: null, onRestore: noop },
-    };
+    const props = { ...onboarding, error: { code: 'sso_failed', message: 'Signing in with Corp SSO did not finish.' } };
     const html = renderToStaticMarkup(createElement(Onboarding, { ...props, choices: ssoOnly }));
     expect(html).toContain('data-testid="restore-open"');
     expect(html).not.toContain('role="tablist"');
