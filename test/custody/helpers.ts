@@ -12,7 +12,8 @@ import type { Kms } from '../../src/server/kms';
 import type { Database } from '../../src/server/db/db';
 import type { Client } from '../../src/client/client';
 import type { CustodyMode } from '../../src/common/api/custodySchemas';
-import { newClient, PASSWORD, PUB, SECRET, SUB, uniqueName, type World } from '../client/harness';
+import { createKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
+import { apiOf, newClient, PASSWORD, provider, PUB, SECRET, signedInOf, SUB, uniqueName, type World } from '../client/harness';
 
 /** Runs `admin custody …` on the world's store as `actor` (an operator: `cli:<os user>`). */
 export function custodyAdmin(world: World, actor: string, kms?: Kms) {
@@ -66,4 +67,24 @@ export async function serverKeyKmsCalls(world: World): Promise<{ generate: numbe
 /** A fresh path for an export file. */
 export function exportPath(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), 'seed-export-')), 'export.json');
+}
+
+/**
+ * The next key-version record of a conversation as `client`'s device would make it (every member device
+ * wrapped to, X-Wing where its certificate has the key), for submissions a test shapes itself.
+ */
+export async function deviceRecord(client: Client, conversationId: string, version: number) {
+  const parts = signedInOf(client);
+  const view = await apiOf(client).request('getConversation', { params: { conversationId: conversationId as never } });
+  const byUser = await parts.directory.devicesOfMany(view.members.map((m) => m.userId));
+  const { record, conversationKey } = await createKeyVersionRecord(provider, {
+    conversationId: conversationId as never,
+    version,
+    createdAt: Date.now(),
+    createdByDevice: parts.identity.deviceId,
+    signingPrivateKey: parts.identity.device.ed25519.privateKey,
+    recipients: [...byUser.values()].flat().map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519, ...(d.xwing ? { xwingPublicKey: d.xwing } : {}) })),
+    ...(view.membershipHead !== null ? { membership: view.membershipHead } : {}),
+  });
+  return { record, conversationKey };
 }

@@ -13,12 +13,11 @@
 import { afterEach, expect, it } from 'vitest';
 import { fromBase64Url } from '../../src/common/encoding/base64url';
 import { openServerKeyWrap } from '../../src/common/protocol/serverKeyWrap';
-import { createKeyVersionRecord } from '../../src/common/protocol/keyVersionRecord';
 import type { DeviceId } from '../../src/common/ids';
 import { apiOf, cleanup, provider, reads, say, signedInOf } from '../client/harness';
 import { describeBackends } from '../server/helpers/backends';
 import { codeOf, userIdOf, worldOn } from '../recovery/helpers';
-import { custodyAdmin, pinnedClient, serverKeyKmsCalls, serverKeyRows, withDb } from './helpers';
+import { custodyAdmin, deviceRecord, pinnedClient, serverKeyKmsCalls, serverKeyRows, withDb } from './helpers';
 import { LocalKms, LOCAL_KMS_FILE } from '../../src/server/kms';
 import path from 'node:path';
 
@@ -54,7 +53,7 @@ describeBackends('server-trusted custody', (backend) => {
       // A device-made version is refused in this mode, and nothing is stored.
       const versionsBefore = await withDb(world, (db) => db.all('SELECT version FROM key_versions WHERE conversation_id = ?', [id]));
       expect(
-        await codeOf(apiOf(alice).request('submitKeyVersion', { params: { conversationId: id }, body: { record: await deviceRecord(alice, id, 3) } })),
+        await codeOf(apiOf(alice).request('submitKeyVersion', { params: { conversationId: id }, body: { record: (await deviceRecord(alice, id, 3)).record } })),
       ).toBe('server_keys_only');
       expect(await withDb(world, (db) => db.all('SELECT version FROM key_versions WHERE conversation_id = ?', [id]))).toEqual(versionsBefore);
 
@@ -121,21 +120,3 @@ describeBackends('server-trusted custody', (backend) => {
     await reads(carol, id, ['for members', 'after bob left']);
   });
 });
-
-/** A device-made record of `version` for the current member devices (what a zero-trust client would submit). */
-async function deviceRecord(client: Parameters<typeof signedInOf>[0], conversationId: string, version: number) {
-  const parts = signedInOf(client);
-  const view = await apiOf(client).request('getConversation', { params: { conversationId: conversationId as never } });
-  const byUser = await parts.directory.devicesOfMany(view.members.map((m) => m.userId));
-  const { record, conversationKey } = await createKeyVersionRecord(provider, {
-    conversationId: conversationId as never,
-    version,
-    createdAt: Date.now(),
-    createdByDevice: parts.identity.deviceId,
-    signingPrivateKey: parts.identity.device.ed25519.privateKey,
-    recipients: [...byUser.values()].flat().map((d) => ({ deviceId: d.deviceId, x25519PublicKey: d.x25519, ...(d.xwing ? { xwingPublicKey: d.xwing } : {}) })),
-    ...(view.membershipHead !== null ? { membership: view.membershipHead } : {}),
-  });
-  conversationKey.fill(0);
-  return record;
-}

@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { ConversationIdSchema } from '../ids';
-import { EscrowFingerprintSchema } from '../protocol/escrowWrap';
+import { EscrowFingerprintSchema, EscrowPublicKeySchema } from '../protocol/escrowWrap';
 import { KeyWrapSchema } from '../protocol/keyWrap';
 import { MembershipHeadSchema } from '../protocol/membershipHead';
-import { b64uField, KeyVersionNumber, TimestampMs } from '../protocol/wire';
+import { KeyVersionNumber, TimestampMs } from '../protocol/wire';
 
 /**
  * zero-trust: only member devices hold conversation keys. escrow: every key version also has a wrap for the
@@ -18,8 +18,8 @@ export const CustodyModeSchema = z.enum(['zero-trust', 'escrow', 'server-trusted
 export type CustodyMode = z.infer<typeof CustodyModeSchema>;
 
 export const EscrowRecipientSchema = z.strictObject({
-  /** The recipient's X25519 public key (raw 32 bytes, base64url). */
-  publicKey: b64uField(32),
+  /** The recipient's public key, base64url: X-Wing (1,216 bytes) since issue [pq]; X25519 (32 bytes) if made earlier. */
+  publicKey: EscrowPublicKeySchema,
   fingerprint: EscrowFingerprintSchema,
   createdAt: TimestampMs,
 });

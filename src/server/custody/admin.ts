@@ -22,6 +22,7 @@
 import { AppError } from '../../common/errors';
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { toBase64Url } from '../../common/encoding/base64url';
+import { xwingGenerateKeyPair } from '../../common/crypto/xwing';
 import { escrowFingerprint } from '../../common/protocol/escrowWrap';
 import { isId } from '../../common/ids';
 import type { Database, Queryable } from '../db/db';
@@ -160,7 +161,8 @@ export async function enableEscrow(d: CustodyDeps, actor: string, reason: string
     });
     return { ...(await custodyView(d.db)), changed: true, rotating: rotated };
   }
-  const pair = await d.crypto.x25519GenerateKeyPair();
+  // X-Wing (docs/protocol.md §19.2): its wraps are kept as long as the history; the KMS seals the 32-byte seed.
+  const pair = xwingGenerateKeyPair(d.crypto);
   try {
     const fingerprint = await escrowFingerprint(d.crypto, pair.publicKey);
     const kms = d.kms();

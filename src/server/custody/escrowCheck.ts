@@ -8,10 +8,12 @@
  * still marks that conversation for rotation after it, so its next version follows the new mode. The key
  * service cannot open the wrap (it never holds the recipient's private key).
  */
-import type { EscrowWrap } from '../../common/protocol/escrowWrap';
+import { fromBase64Url } from '../../common/encoding/base64url';
+import { isProtocolError } from '../../common/protocol/errors';
+import { checkEscrowWrapSuite, type EscrowWrap } from '../../common/protocol/escrowWrap';
 import type { Queryable } from '../db/db';
 import { Unprocessable } from '../http/httpErrors';
-import { custodyState, insertEscrowWrap } from './store';
+import { custodyState, insertEscrowWrap, recipientById } from './store';
 
 export async function checkEscrowWrap(q: Queryable, escrow: EscrowWrap | undefined): Promise<{ recipient: string; wrap: EscrowWrap } | undefined> {
   const state = await custodyState(q);
@@ -31,6 +33,15 @@ export async function checkEscrowWrap(q: Queryable, escrow: EscrowWrap | undefin
       `the escrow wrap is for recipient ${escrow.recipient}, the organisation's recipient is ${state.recipient_id}`,
       'escrow_recipient_mismatch',
     );
+  // The suite the recipient's key calls for (§19.2): an X25519 wrap to an X-Wing recipient is a downgrade.
+  const recipient = await recipientById(q, state.recipient_id);
+  if (recipient === undefined) throw new Error(`custody state names recipient ${state.recipient_id}, which is not stored`);
+  try {
+    checkEscrowWrapSuite(escrow, fromBase64Url(recipient.public_key));
+  } catch (err) {
+    if (isProtocolError(err)) throw new Unprocessable(err.message, err.code);
+    throw err;
+  }
   return { recipient: state.recipient_id, wrap: escrow };
 }
 
@@ -46,7 +57,7 @@ export async function storeEscrowWrap(
     conversation_id: conversationId,
     version,
     recipient_id: checked.recipient,
-    wrap: JSON.stringify({ enc: checked.wrap.enc, ct: checked.wrap.ct }),
+    wrap: JSON.stringify({ ...('suite' in checked.wrap ? { suite: checked.wrap.suite } : {}), enc: checked.wrap.enc, ct: checked.wrap.ct }),
     created_at: now,
   });
 }

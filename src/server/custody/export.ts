@@ -105,14 +105,14 @@ export async function exportConversation(
         unsealed.set(recipientId, privateKey);
       }
       for (const w of list) {
-        const parsed = JSON.parse(w.wrap) as { enc: string; ct: string };
+        const parsed = JSON.parse(w.wrap) as { suite?: 'xwing'; enc: string; ct: string };
         try {
           keys.set(
             Number(w.version),
             await openEscrowWrap(deps.crypto, {
               conversationId,
               version: Number(w.version),
-              wrap: { recipient: recipientId, enc: parsed.enc, ct: parsed.ct },
+              wrap: { ...(parsed.suite === 'xwing' ? { suite: 'xwing' as const } : {}), recipient: recipientId, enc: parsed.enc, ct: parsed.ct },
               privateKey,
               publicKey,
             }),
