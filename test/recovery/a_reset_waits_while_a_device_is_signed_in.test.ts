@@ -11,6 +11,7 @@
  * profile that asked, after a restart too.
  */
 import { afterEach, expect, it } from 'vitest';
+import { startKeyService } from '../../src/server/index';
 import { ACCOUNT_RESET_CONFIRMATION, DEFAULT_RESET_WAIT_MS } from '../../src/common/api/recoverySchemas';
 import { toBase64Url } from '../../src/common/encoding/base64url';
 import type { UserId } from '../../src/common/ids';
@@ -19,7 +20,7 @@ import { KeyServiceApi } from '../../src/client/keyServiceApi';
 import { InMemoryVaultForTests } from '../../src/client/vault';
 import { newDeviceId } from '../../src/common/ids';
 import { generateAccountIdentity, generateDeviceKeys } from '../../src/common/protocol/identity';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiOf, cleanup, newClient, PASSWORD, provider, reads, registered, say, signedInOf, waitFor } from '../client/harness';
@@ -167,4 +168,20 @@ describeBackends('a reset asked for while a device of the account is signed in w
     await laptop.signOut(); // found, and signed out: nothing is left to object
     expect(await fresh.finishAccountReset()).toMatchObject({ userId: aliceId, username });
   });
+});
+
+it("the operator's waiting period applies (shortened to 2 hours), and one outside 1 hour to 30 days stops the service at start", async () => {
+  const world = await worldOn('sqlite', { resetWaitMs: 2 * 3_600_000 });
+  const laptop = await registered(world, 'alice');
+  const fresh = await newClient(world, "alice's new laptop");
+  const started = await fresh.resetAccount({ username: laptop.session().username, password: PASSWORD });
+  if (started.state !== 'waiting') throw new Error(`expected a waiting reset, got ${started.state}`);
+  expect(started.request.finishesAt - started.request.requestedAt).toBe(2 * 3_600_000);
+  for (const resetWaitMs of [60_000, 31 * 24 * 3_600_000]) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'seed-reset-wait-bounds-'));
+    await expect(startKeyService({ dataDir, port: 0, jwtSecret: 'bounds-secret-0123456789abcdef0123', resetWaitMs })).rejects.toThrow(
+      /the reset waiting period must be from 1 hour to 30 days/,
+    );
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
