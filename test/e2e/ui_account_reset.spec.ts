@@ -3,9 +3,10 @@
  * stack (docs/desktop.md "Recovery key", docs/protocol.md §18.9): Alice chats with Bob and has no recovery
  * key. On a new profile, under the restore form, "Lost your recovery key too?" keeps its button off until
  * the phrase is typed; while her laptop is still signed in the reset only waits (docs/protocol.md §18.9
- * "The waiting period"): the new profile shows until when, her laptop shows the warning banner, and an
- * early finish is refused with a sentence; after she signs out there, "Finish the reset" signs the new
- * profile in as Alice, and Bob's chat shows that her identity changed. The section passes an axe-core
+ * "The waiting period"): the new profile shows until when, her laptop shows the warning banner, an early
+ * finish is refused with a sentence, and once her laptop cancels it the finish is refused for good; after
+ * she signs out there, a reset signs the new profile in as Alice at once, and Bob's chat shows that her
+ * identity changed. The section passes an axe-core
  * audit (nothing serious or critical).
  */
 import { mkdtempSync } from 'node:fs';
@@ -77,13 +78,24 @@ test('a lost account is reset only with the typed phrase, waiting while a device
   await expect(form.getByTestId('restore-error')).toHaveAttribute('data-code', 'reset_waiting', { timeout: 30_000 });
   await expect(form.getByTestId('restore-error').locator('.error-sentence')).toHaveText(/^Your reset is still waiting/);
 
-  // She signs out of it (her last device: the dialog makes her say she understands): nothing objects any more.
+  // Her laptop cancels it: the laptop says what to do next, and the new profile's finish is refused.
+  await a.getByTestId('pending-reset-cancel').click();
+  await expect(a.getByTestId('pending-reset-banner')).toHaveAttribute('data-state', 'cancelled', { timeout: 30_000 });
+  await expect(a.getByTestId('pending-reset-banner')).toContainText('change your password');
+  await section.getByTestId('account-reset-finish').click();
+  await expect(form.getByTestId('restore-error')).toHaveAttribute('data-code', 'reset_cancelled', { timeout: 30_000 });
+  await expect(section.getByTestId('account-reset-phrase')).toHaveCount(1);
+
+  // She signs out of it (her last device: the dialog makes her say she understands): nothing objects any
+  // more, and a reset asked for now happens at once.
   await a.getByTestId('sign-out').click();
   await a.getByTestId('confirm-last-device').check({ timeout: 15_000 });
   await a.getByTestId('confirm-sign-out').click();
   await expect(a.getByTestId('signed-in-as')).toHaveCount(0, { timeout: 30_000 });
 
-  await section.getByTestId('account-reset-finish').click();
+  if ((await section.getAttribute('open')) === null) await section.locator('summary').click();
+  await section.getByTestId('account-reset-phrase').fill('reset my account');
+  await submit.click();
   await expect(n.getByTestId('signed-in-as')).toContainText('Alice', { timeout: 30_000 });
 
   // Bob's chat with her says her identity changed and holds his composer until he accepts the new key.
