@@ -150,6 +150,10 @@ accounts and devices
   recovery-key reset USERNAME --yes-i-lost-my-recovery-key
                                             on a NEW profile, every device AND the recovery key lost: a new
                                             identity (contacts see it changed; old history is unreadable)
+                                            (waits while a device of the account is signed in)
+  recovery-key reset-status                 the reset that waits: its time left, or (on a device) who asked
+  recovery-key reset-finish                 on the waiting profile: finish the reset once its period is over
+  recovery-key reset-cancel                 on a signed-in device: cancel the reset that waits
 
 conversations
   conversations                             list conversations

@@ -33,16 +33,19 @@ import { loginAccount, registerAccount, type Identity } from './enrol';
 import { proveOwnRevocation, revokeWithStatement } from './deviceRevocations';
 import { proveDevice } from './deviceSession';
 import { restoreAccount } from './recovery/restore';
-import { resetAccount } from './recovery/reset';
+import { finishAccountReset, requestAccountReset, RESET_ABANDONED_CODES } from './recovery/reset';
+import type { AccountResetRequest } from '../common/api/recoverySchemas';
 import type { RestoreOutcome } from './recovery/keyBackup';
 import { wipeRecoveryKeys } from '../common/protocol/recovery';
 import {
   AlreadySignedInError,
+  KeyServiceError,
   KeysMissingError,
+  NoResetHereError,
   NotSignedInError,
   ReauthenticationMismatchError,
+  ResetWaitsHereError,
   RevocationUnprovenError,
-  type KeyServiceError,
 } from './errors';
 import { KeyServiceApi } from './keyServiceApi';
 import { AppError } from '../common/errors';
@@ -243,6 +246,10 @@ export class Client {
         device: secrets.device,
         refreshToken: secrets.refreshToken,
       });
+    } else if (client.state.get().pendingReset) {
+      // A reset this profile asked for waits: its asking session is the one to finish it with.
+      const secrets = await deps.vault.load();
+      if (secrets) client.api.setTokens(null, secrets.refreshToken);
     }
     return client;
   }
@@ -383,8 +390,9 @@ export class Client {
   }
 
   private assertFresh(): void {
-    const session = this.state.get().session;
+    const { session, pendingReset } = this.state.get();
     if (session) throw new AlreadySignedInError(session.username);
+    if (pendingReset) throw new ResetWaitsHereError(pendingReset.username);
   }
 
   /** New device: signs in with the password and opens a link; show `offer.code` / `offer.qrPayload`. */
@@ -455,18 +463,99 @@ export class Client {
 
   /**
    * A new device of an account whose devices AND recovery key are lost (docs/protocol.md §18.9): signs in
-   * with the password and resets the account to a NEW identity key with this device as its first. Refused
-   * while a device of the account is still signed in (`account_has_active_device`: link from it instead),
-   * changing nothing. Contacts see "identity changed"; old history stays unreadable here; make a new
-   * recovery key next.
+   * with the password (or an SSO ID token) and asks for a reset to a NEW identity key with this device as
+   * its first. With no device of the account signed in it happens at once (`reset`). While one is, it
+   * waits (`waiting`): that device is told and may cancel it; this profile keeps the new keys and the
+   * asking session, and `finishAccountReset` completes it once the period is over. Contacts then see
+   * "identity changed"; old history stays unreadable here; make a new recovery key next.
    */
-  async resetAccount(input: SignInCredential): Promise<SessionInfo> {
+  async resetAccount(input: SignInCredential): Promise<{ state: 'reset'; session: SessionInfo } | { state: 'waiting'; request: AccountResetRequest }> {
     this.assertFresh();
-    const { identity, previousIdentityKey } = await resetAccount(this.api, this.deps.provider, { credential: credentialOf(input), ...this.device });
+    const started = await requestAccountReset(this.api, this.deps.provider, { credential: credentialOf(input), ...this.device });
+    if (started.state === 'reset') return { state: 'reset', session: await this.afterReset(started.identity, started.previousIdentityKey) };
+    const { identity } = started;
+    await this.deps.vault.save({ account: identity.account, device: identity.device, refreshToken: identity.refreshToken });
+    this.state.update((s) => {
+      s.pendingReset = { userId: identity.userId, username: identity.username, deviceId: identity.deviceId, deviceName: identity.deviceName };
+    });
+    return { state: 'waiting', request: started.request };
+  }
+
+  /** The reset this profile asked for and waits for (who, and the device it will be), or null. */
+  get waitingReset(): { userId: string; username: string; deviceName: string } | null {
+    const pending = this.state.get().pendingReset;
+    return pending ? { userId: pending.userId, username: pending.username, deviceName: pending.deviceName } : null;
+  }
+
+  /**
+   * The account's reset request, if one waits or was cancelled: on a signed-in device what its banner
+   * shows (a `waiting` one may be cancelled here), on the profile that asked its time left (`requestedHere`).
+   */
+  async accountResetRequest(): Promise<AccountResetRequest | null> {
+    if (!this.account && !this.state.get().pendingReset) throw new NotSignedInError();
+    return (await this.api.request('getAccountReset')).request;
+  }
+
+  /** A signed-in device cancels the reset that waits (none: `no_account_reset`); it never happens. */
+  async cancelAccountReset(): Promise<AccountResetRequest | null> {
+    this.need();
+    return (await this.api.request('cancelAccountReset')).request;
+  }
+
+  /** `listener` runs when a reset of this account was asked for or cancelled (a control notice): re-read `accountResetRequest`. */
+  onAccountResetChanged(listener: () => void): () => void {
+    return this.chat.onNotice((notice) => {
+      if (notice.type === 'account_reset_changed') listener();
+    });
+  }
+
+  /**
+   * Finishes the reset this profile waits for, once its period is over (`reset_waiting` before, and nothing
+   * changes). When it can never finish — a device cancelled it (`reset_cancelled`), the asking session ended,
+   * the identity changed meanwhile — the profile forgets it: its keys go and the profile is fresh again.
+   */
+  async finishAccountReset(): Promise<SessionInfo> {
+    const pending = this.state.get().pendingReset;
+    if (!pending) throw new NoResetHereError();
+    const secrets = await this.deps.vault.load();
+    if (!secrets) throw new KeysMissingError('new device key');
+    let finished: { accessToken: string; previousIdentityKey: string };
+    try {
+      finished = await finishAccountReset(this.api);
+    } catch (err) {
+      if (err instanceof KeyServiceError && RESET_ABANDONED_CODES.has(err.code)) await this.forgetWaitingReset();
+      throw err;
+    }
+    // The refresh token may have rotated while the reset waited (the vault keeps the newest).
+    const refreshToken = (await this.deps.vault.load())?.refreshToken ?? secrets.refreshToken;
+    this.api.setTokens(finished.accessToken, refreshToken);
+    const identity: Identity = {
+      userId: pending.userId as UserId,
+      username: pending.username,
+      deviceId: pending.deviceId as DeviceId,
+      deviceName: pending.deviceName,
+      account: secrets.account,
+      device: secrets.device,
+      refreshToken,
+    };
+    return this.afterReset(identity, finished.previousIdentityKey);
+  }
+
+  private async forgetWaitingReset(): Promise<void> {
+    await this.api.request('logout').catch(() => undefined);
+    this.api.setTokens(null, null);
+    await this.deps.vault.clear();
+    this.state.update((s) => {
+      delete s.pendingReset;
+    });
+  }
+
+  private afterReset(identity: Identity, previousIdentityKey: string): Promise<SessionInfo> {
     this.state.update((s) => {
       s.retiredOwnKeys = [...new Set([...(s.retiredOwnKeys ?? []), previousIdentityKey])];
       // The reset deleted the key backup: a version this profile saw of the old identity's is no rollback.
       if (s.backupPin?.userId === identity.userId) delete s.backupPin;
+      delete s.pendingReset;
     });
     return this.signedIn(identity);
   }

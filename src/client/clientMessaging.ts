@@ -109,6 +109,9 @@ export class ClientMessaging {
         // Verify the new statement now: a disappearing timer it sets applies to the local store at once.
         await me.conversations.get(notice.conversationId).catch(() => undefined);
         return;
+      case 'account_reset_changed':
+        // Nothing to renew: the listeners re-read the account's reset request (docs/protocol.md §18.9).
+        return;
       default:
         missingCase(notice);
     }

@@ -61,6 +61,20 @@ export class AlreadySignedInError extends AppError {
   }
 }
 
+/** This profile asked for an account reset that waits (docs/protocol.md §18.9): it holds the new keys until it finishes. */
+export class ResetWaitsHereError extends AppError {
+  constructor(username: string) {
+    super('reset_waits_here', `this profile waits for the reset of ${username} to finish; finish it, or use another profile`);
+  }
+}
+
+/** No account reset waits on this profile. */
+export class NoResetHereError extends AppError {
+  constructor() {
+    super('no_reset_here', 'this profile asked for no account reset that waits');
+  }
+}
+
 /** A re-authentication (before making a recovery key) signed in as another account than this profile's. */
 export class ReauthenticationMismatchError extends AppError {
   constructor(detail: string) {

@@ -15,6 +15,7 @@ export type { PublicUser } from './directory';
 export type { ContactCodeCheck, ContactTrust } from './verification';
 export type { LinkClaim, LinkOffer } from './deviceLinking';
 export type { SignInCredential, SsoToken } from './sso';
+export type { AccountResetRequest } from '../common/api/recoverySchemas';
 export type { CoreMessageCrypto, PresenceOpenOutcome } from './messageCrypto';
 export { CorePresenceCrypto } from './presenceCrypto';
 
@@ -73,6 +74,8 @@ export {
   RotationConflictError,
   MembershipUnmigratedError,
   RevocationUnprovenError,
+  ResetWaitsHereError,
+  NoResetHereError,
 } from './errors';
 export { NeedsLinkError } from './enrol';
 

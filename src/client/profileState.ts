@@ -69,6 +69,11 @@ const StateSchema = z.strictObject({
   restoredDevice: z.string().optional(),
   /** This account's identity keys before a reset (docs/protocol.md §18.9), as the reset answered them: its old devices' history stays checkable. */
   retiredOwnKeys: z.array(z.string()).optional(),
+  /**
+   * A reset this profile asked for that waits (docs/protocol.md §18.9): who, and the new device it will be.
+   * Its new keys and the asking session's refresh token are in the vault; `session` stays null until it finishes.
+   */
+  pendingReset: z.strictObject({ userId: z.string(), username: z.string(), deviceId: z.string(), deviceName: z.string() }).optional(),
 });
 export type ProfileStateData = z.infer<typeof StateSchema>;
 

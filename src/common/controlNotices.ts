@@ -24,6 +24,8 @@ export const ControlNoticeSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('access_changed') }),
   /** A role or history-policy statement was appended (docs/protocol.md §15): re-read the conversation and its chain. */
   z.object({ ...base, type: z.literal('membership_changed'), conversationId: ConversationIdSchema, seq: z.number().int().min(0) }),
+  /** A reset of this account was asked for, or cancelled (docs/protocol.md §18.9): re-read `GET /v1/account/reset`. */
+  z.object({ ...base, type: z.literal('account_reset_changed') }),
 ]);
 export type ControlNotice = z.infer<typeof ControlNoticeSchema>;
 

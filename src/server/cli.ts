@@ -97,6 +97,9 @@ async function main(): Promise<void> {
   ] as const) {
     if (value !== undefined && !/^(0|[1-9][0-9]{0,9})$/.test(value)) fail(`${name} must be a whole number`);
   }
+  const resetWaitHours = env.SEED_RESET_WAIT_HOURS;
+  if (resetWaitHours !== undefined && !(/^[1-9][0-9]{0,2}$/.test(resetWaitHours) && Number(resetWaitHours) <= 720))
+    fail('SEED_RESET_WAIT_HOURS must be a whole number of hours from 1 to 720 (30 days)');
   const failEffects = env[TEST_OUTAGE_ENV] === 'fail';
   if (failEffects) console.error(`key service: TEST HOOK ${TEST_OUTAGE_ENV}=fail — PubNub notices and revocations fail; never use in production`);
   const service = await startKeyService({
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
     ...(trustedProxies.length > 0 ? { trustedProxies } : {}),
     ...(failEffects ? { testOnlyFailPubnubEffects: true } : {}),
     ...(scimToken ? { scim: { bearerToken: scimToken } } : {}),
+    ...(resetWaitHours !== undefined ? { resetWaitMs: Number(resetWaitHours) * 3_600_000 } : {}),
     kms,
     serverKeyCache: {
       ...(cacheTtl !== undefined ? { ttlMs: Number(cacheTtl) } : {}),

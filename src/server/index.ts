@@ -17,6 +17,8 @@ import { conversationRoutes } from './api/conversations';
 import { deviceLinkRoutes } from './api/deviceLinks';
 import { keyBackupRoutes } from './api/keyBackups';
 import { accountResetRoutes } from './api/accountReset';
+import { accountResetWaitRoutes } from './api/accountResetWait';
+import { DEFAULT_RESET_WAIT_MS, RESET_WAIT_BOUNDS_MS } from '../common/api/recoverySchemas';
 import { custodyRoutes } from './custody/routes';
 import { deviceLookupRoutes } from './api/deviceLookup';
 import { directoryLookupRoutes } from './api/directoryLookup';
@@ -95,6 +97,14 @@ export interface KeyServiceOptions {
   readonly refreshTtlMs?: number;
   /** How long a device-session challenge may be answered; default 60 s (docs/protocol.md §16). */
   readonly challengeTtlMs?: number;
+  /**
+   * How long a reset asked for while a device of the account is signed in waits before it may finish
+   * (docs/protocol.md §18.9); default 7 days, from 1 hour to 30 days (`SEED_RESET_WAIT_HOURS` when started
+   * by the CLI). The organisation's operator may shorten it; a password alone never can.
+   */
+  readonly resetWaitMs?: number;
+  /** The service's clock (ms since the epoch); default `Date.now`. Tests move it forward instead of sleeping. */
+  readonly now?: () => number;
   /** Largest accepted request body; default 2 MiB. */
   readonly bodyLimitBytes?: number;
   /**
@@ -148,7 +158,10 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
   const db = openDatabase(opts);
   try {
     await migrate(db);
-    const now = () => Date.now();
+    const now = opts.now ?? (() => Date.now());
+    const resetWaitMs = opts.resetWaitMs ?? DEFAULT_RESET_WAIT_MS;
+    if (!Number.isInteger(resetWaitMs) || resetWaitMs < RESET_WAIT_BOUNDS_MS.min || resetWaitMs > RESET_WAIT_BOUNDS_MS.max)
+      throw new Error(`the reset waiting period must be from 1 hour to 30 days, got ${resetWaitMs} ms`);
     const kms = opts.kms ?? LocalKms.open(path.join(opts.dataDir, LOCAL_KMS_FILE));
     // The mounted broadcast key manager's master key, unsealed by the KMS (it is stored only sealed).
     const keyManagerMasterKey = await loadSealedMasterKey(path.join(opts.dataDir, KEY_MANAGER_DIR), kms);
@@ -170,6 +183,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       accessTokens,
       refreshTtlMs: opts.refreshTtlMs ?? 30 * 24 * 3600_000,
       challengeTtlMs: opts.challengeTtlMs ?? 60_000,
+      resetWaitMs,
       accountLimiter: new RateLimiter(opts.rateLimits?.perAccount ?? { limit: 10, windowMs: 60_000 }),
       loginThrottle: new LoginThrottle({
         ...DEFAULT_LOGIN_BACKOFF,
@@ -193,6 +207,7 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...deviceLinkRoutes(svc),
       ...keyBackupRoutes(svc),
       ...accountResetRoutes(svc),
+      ...accountResetWaitRoutes(svc),
       ...custodyRoutes(svc),
       ...deviceLookupRoutes(svc),
       ...directoryLookupRoutes(svc),

@@ -22,6 +22,8 @@ export interface Services {
   readonly refreshTtlMs: number;
   /** How long a device-session challenge may be answered (docs/protocol.md §16); default 60 s. */
   readonly challengeTtlMs: number;
+  /** How long a reset asked for while a device of the account is signed in waits (docs/protocol.md §18.9); default 7 days. */
+  readonly resetWaitMs: number;
   readonly accountLimiter: RateLimiter;
   /** Password-login back-off per account name and client address (auth/loginThrottle.ts). */
   readonly loginThrottle: LoginThrottle;

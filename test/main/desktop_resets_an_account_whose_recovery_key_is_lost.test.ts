@@ -1,8 +1,10 @@
 /**
  * The last resort on the desktop (docs/desktop.md "Recovery key", docs/protocol.md §18.9): Alice's only
  * device and her recovery key are lost. `resetAccount` without the typed phrase is refused by main's schema
- * (`invalid_arguments`); while her old laptop is still signed in the key service refuses it
- * (`account_has_active_device`) and the new profile stays signed out; once that laptop signed out it gives
+ * (`invalid_arguments`); while her old laptop is still signed in it only waits (docs/protocol.md §18.9 "The
+ * waiting period"): the new profile stays signed out and reads its time left, the laptop is told
+ * (`accountResetChanged`), sees who asked and cancels it, and the new profile's finish is `reset_cancelled`;
+ * once that laptop signed out a reset gives
  * that profile a new identity (the recovery key confirmed there before does not count for the new one), and
  * Bob's trust in her shows `changed`. Real desktop handlers, client
  * core, key service and relay of an embedded local stack, real keychain.
@@ -17,7 +19,7 @@ const password = 'correct horse battery';
 afterAll(() => world.closeAll());
 
 describe('resetting an account whose devices and recovery key are lost, on a new desktop profile', () => {
-  it('needs the typed phrase, is refused while the old laptop is signed in, then makes a new identity that Bob sees changed', async () => {
+  it('needs the typed phrase, waits while the old laptop is signed in (which cancels it), then makes a new identity that Bob sees changed', async () => {
     const alice = await world.profile('alice');
     const bob = await world.profile('bob');
     const username = `alice${world.suffix}`;
@@ -34,7 +36,14 @@ describe('resetting an account whose devices and recovery key are lost, on a new
     const fresh = await world.profile('alice-new');
     const reset = (typedPhrase: string) => fresh.call('resetAccount', { username, password, deviceName: 'New laptop', typedPhrase });
     await expect(reset('yes')).rejects.toMatchObject({ code: 'invalid_arguments' });
-    await expect(reset(ACCOUNT_RESET_PHRASE)).rejects.toMatchObject({ code: 'account_has_active_device' });
+    expect(await reset(ACCOUNT_RESET_PHRASE)).toMatchObject({ state: 'signedOut' });
+    expect(await fresh.call('accountResetRequest')).toMatchObject({ state: 'waiting', requestedHere: true, deviceName: 'New laptop', platform: 'desktop' });
+    await expect(fresh.call('finishAccountReset')).rejects.toMatchObject({ code: 'reset_waiting' });
+    await expect.poll(() => alice.events.some((e) => e.name === 'accountResetChanged'), { timeout: 20_000 }).toBe(true);
+    expect(await alice.call('accountResetRequest')).toMatchObject({ state: 'waiting', requestedHere: false, deviceName: 'New laptop' });
+    expect(await alice.call('cancelAccountReset')).toMatchObject({ state: 'cancelled' });
+    await expect(fresh.call('finishAccountReset')).rejects.toMatchObject({ code: 'reset_cancelled' });
+    expect(await fresh.call('accountResetRequest')).toBeNull();
     expect(await fresh.call('session')).toMatchObject({ state: 'signedOut' });
     expect(await bob.call('contactTrust', a.user.userId)).toEqual(before);
 

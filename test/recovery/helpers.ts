@@ -3,12 +3,23 @@
  * code, and a scan of every row the key service stores, as text.
  */
 import type { Client } from '../../src/client/client';
-import { openDatabase } from '../../src/server/index';
+import { openDatabase, type KeyServiceOptions } from '../../src/server/index';
 import { startWorld as startWorldOn, type World } from '../client/harness';
 import { freshPostgresDatabase, type BackendName } from '../server/helpers/backends';
 
-export const worldOn = async (backend: BackendName): Promise<World> =>
-  startWorldOn(backend === 'postgres' ? { databaseUrl: await freshPostgresDatabase() } : {});
+export const worldOn = async (backend: BackendName, service?: Partial<KeyServiceOptions>): Promise<World> =>
+  startWorldOn({ ...(backend === 'postgres' ? { databaseUrl: await freshPostgresDatabase() } : {}), ...(service ? { service } : {}) });
+
+/** A key-service clock that tests move forward instead of sleeping (the `now` option). */
+export function testClock(): { now: () => number; advance(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance(ms) {
+      offset += ms;
+    },
+  };
+}
 
 /** The code of what `promise` rejects with (fails the test when it resolves). */
 export async function codeOf(promise: Promise<unknown>): Promise<string> {

@@ -6,8 +6,8 @@
  * key for the same username; contacts see "changed" (a new safety number) and cannot send until they
  * acknowledge; the old history is marked unreadable with its own code (`lost_in_reset`), not left waiting;
  * the conversations rotate to the new device and both sides chat again; the old recovery key opens
- * nothing. While a device of the account is still signed in, the reset is refused
- * (`account_has_active_device`) and nothing changes. A thief with only the password gets exactly what the
+ * nothing. While a device of the account is still signed in, the reset only waits (its period is
+ * a_reset_waits_while_a_device_is_signed_in.test.ts) and nothing changes. A thief with only the password gets exactly what the
  * threat model says: a new identity that contacts are warned about, and none of the old history.
  */
 import { afterEach, expect, it } from 'vitest';
@@ -50,6 +50,13 @@ async function blockedSend(client: Client, conversationId: ConversationId, text:
   return 'message' in result && typeof result.message === 'string' ? result.message.split(':')[0]! : JSON.stringify(result);
 }
 
+/** A reset with no device of the account signed in: it happens at once. */
+async function resetNow(client: Client, username: string) {
+  const outcome = await client.resetAccount({ username, password: PASSWORD });
+  if (outcome.state !== 'reset') throw new Error(`the reset waits: ${JSON.stringify(outcome)}`);
+  return outcome.session;
+}
+
 const identityKeyOf = async (viewer: Client, userId: string) => (await apiOf(viewer).request('getUser', { params: { userId } })).identityKey;
 
 describeBackends('an account whose devices and recovery key are lost is reset', (backend) => {
@@ -70,7 +77,7 @@ describeBackends('an account whose devices and recovery key are lost is reset', 
     await alice.signOut(); // the last device is gone, and the recovery key with it
 
     const fresh = await newClient(world, "alice's new laptop");
-    const session = await fresh.resetAccount({ username, password: PASSWORD });
+    const session = await resetNow(fresh, username);
     expect(session.userId).toBe(aliceId);
     expect(session.username).toBe(username);
     const newKey = toBase64Url(signedInOf(fresh).identity.account.publicKey);
@@ -104,7 +111,7 @@ describeBackends('an account whose devices and recovery key are lost is reset', 
     expect(thief.isSignedIn).toBe(false);
   });
 
-  it('is refused while a device of the account is still signed in (link from it instead); nothing changes', async () => {
+  it('only waits while a device of the account is still signed in (link from it instead); nothing changes', async () => {
     const world = await worldOn(backend);
     const alice = await registered(world, 'alice');
     const bob = await registered(world, 'bob');
@@ -117,7 +124,7 @@ describeBackends('an account whose devices and recovery key are lost is reset', 
     const trust = await bob.contactTrust(aliceId);
 
     const other = await newClient(world, 'a second laptop');
-    expect(await codeOf(other.resetAccount({ username, password: PASSWORD }))).toBe('account_has_active_device');
+    expect((await other.resetAccount({ username, password: PASSWORD })).state).toBe('waiting');
     expect(other.isSignedIn).toBe(false);
     // A device-bound session cannot reset either: that device links instead.
     const certificate = (await apiOf(alice).request('getDevice', { params: { deviceId: alice.session().deviceId } })).device.certificate;
@@ -148,7 +155,7 @@ describeBackends('an account whose devices and recovery key are lost is reset', 
     await alice.signOut(); // alice signed out of her only device; the thief knows her password
 
     const thief = await newClient(world, 'thief');
-    await thief.resetAccount({ username, password: PASSWORD });
+    await resetNow(thief, username);
     // None of the old history: the version it was sent under is lost to every device made since the reset.
     expect(await refusedWith(thief, id, 'lost_in_reset')).toBe(1);
     // Bob is warned, and nothing of his reaches the new identity until he acknowledges the change.
@@ -174,7 +181,7 @@ describeBackends('an account whose devices and recovery key are lost is reset', 
     await alice.signOut();
 
     const fresh = await newClient(world, "alice's new laptop");
-    await fresh.resetAccount({ username, password: PASSWORD });
+    await resetNow(fresh, username);
     await waitFor('bob sees the identity change', async () => (await bob.contactTrust(aliceId)).state === 'changed');
     await bob.acknowledgeIdentityChange(aliceId);
     await say(bob, id, 'bob: after the reset');
@@ -242,6 +249,7 @@ describeBackends('an account whose devices and recovery key are lost is reset', 
 
     // The good request still works afterwards: nothing above changed the account.
     expect(await reset({ certificate: good, confirm: ACCOUNT_RESET_CONFIRMATION })).toMatchObject({
+      outcome: 'reset',
       previousIdentityKey: toBase64Url(aliceAccount.publicKey),
     });
     api.close();

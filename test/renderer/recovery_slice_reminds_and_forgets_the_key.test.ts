@@ -139,6 +139,7 @@ describe('the account reset on the restore form (docs/protocol.md §18.9)', () =
         if (stillSignedIn.value) throw new AppError('account_has_active_device', 'this account is still signed in on "Old laptop"', 'conflict');
         return session;
       },
+      accountResetRequest: async () => null,
     };
     const bridge = createBridgeClient(buildBridge(createDispatcher(handlers), createEventRouter().subscribe));
     return createAppStore(bridge, { events: { on: () => () => {} }, now: () => 1_000, isActive: () => true, startChat: null });

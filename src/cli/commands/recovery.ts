@@ -4,9 +4,12 @@
  * backup, and `restore USERNAME` signs a NEW profile in with the password and the recovery key after every
  * device of the account is lost. The key comes from $SEED_RECOVERY_KEY or a prompt that does not echo.
  * `recovery-key reset USERNAME --yes-i-lost-my-recovery-key` is the last resort when the recovery key is
- * lost too (§18.9): a NEW account identity on a new profile, only with that flag.
+ * lost too (§18.9): a NEW account identity on a new profile, only with that flag — at once when no device
+ * of the account is signed in, else after a waiting period: `recovery-key reset-status` shows it (on the
+ * waiting profile: the time left; on a signed-in device: the request), `recovery-key reset-finish` finishes
+ * it once the period is over, and `recovery-key reset-cancel` on a signed-in device cancels it.
  */
-import type { Client } from '../../client';
+import type { AccountResetRequest, Client, SessionInfo } from '../../client';
 import type { CliArgs } from '../args';
 import { UsageError } from '../errors';
 import type { Output } from '../output';
@@ -39,8 +42,23 @@ export async function recoveryKey(client: Client, args: CliArgs, out: Output): P
     await reset(client, args, out);
     return;
   }
+  if (sub === 'reset-status') {
+    const request = await client.accountResetRequest();
+    out.result({ request }, describeRequest(request));
+    return;
+  }
+  if (sub === 'reset-cancel') {
+    const request = await client.cancelAccountReset();
+    out.result({ request }, 'the reset of your account was cancelled: it will not happen. Change your password now if you did not ask for it: password');
+    return;
+  }
+  if (sub === 'reset-finish') {
+    resetDone(await client.finishAccountReset(), out);
+    return;
+  }
   throw new UsageError(
-    `unknown recovery-key subcommand ${JSON.stringify(sub ?? '')}; use: recovery-key create, recovery-key rotate, recovery-key verify, recovery-key reset`,
+    `unknown recovery-key subcommand ${JSON.stringify(sub ?? '')}; use: recovery-key create, recovery-key rotate, recovery-key verify, recovery-key reset, ` +
+      'recovery-key reset-status, recovery-key reset-finish, recovery-key reset-cancel',
   );
 }
 
@@ -56,12 +74,35 @@ async function reset(client: Client, args: CliArgs, out: Output): Promise<void> 
     );
   }
   const password = await readPassword(args.flags.passwordStdin);
-  const session = await client.resetAccount({ username, password });
+  const outcome = await client.resetAccount({ username, password });
+  if (outcome.state === 'reset') {
+    resetDone(outcome.session, out);
+    return;
+  }
+  out.result({ state: 'waiting', request: outcome.request }, [
+    `reset of ${username} requested: a device of the account is still signed in, so it waits until ${when(outcome.request.finishesAt)}.`,
+    'that device is told and can cancel it. If it is not cancelled, finish it then on this profile: recovery-key reset-finish',
+  ]);
+}
+
+function resetDone(session: SessionInfo, out: Output): void {
   out.result(session, [
     `reset ${session.username}: a new identity on device ${session.deviceId}.`,
     'your contacts will see that your identity changed; compare safety numbers with them again.',
     'messages from before the reset cannot be read. make a new recovery key now: recovery-key create',
   ]);
+}
+
+const when = (ms: number) => new Date(ms).toISOString();
+
+function describeRequest(request: AccountResetRequest | null): string {
+  if (request === null) return 'no reset of this account waits';
+  if (request.state === 'cancelled') return `the reset requested on ${when(request.requestedAt)} was cancelled by a signed-in device: it will not happen`;
+  const from = `from a new ${request.platform} device named ${JSON.stringify(request.deviceName)} (address ${request.address})`;
+  return request.requestedHere
+    ? `your reset will finish on ${when(request.finishesAt)} unless a signed-in device cancels it; then run: recovery-key reset-finish`
+    : `a reset of your account was requested on ${when(request.requestedAt)} ${from}; it finishes on ${when(request.finishesAt)}. ` +
+        "If this wasn't you, cancel it (recovery-key reset-cancel) and change your password.";
 }
 
 /** `restore USERNAME`: a new profile takes over an account whose devices are all lost. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { RegisteredDeviceSchema } from './deviceSchemas';
+import { DevicePlatformSchema } from '../protocol/deviceCertificate';
 import { BackupDescriptorSchema, BackupEntrySchema, BackupVersionNumber, RestoredWrapSchema } from '../protocol/recovery';
 import { b64uField } from '../protocol/wire';
 
@@ -54,7 +55,41 @@ export const ResetAccountBody = z.strictObject({
   confirm: z.literal(ACCOUNT_RESET_CONFIRMATION),
 });
 
-/** Answer of `resetAccount`: the new device (as a registration answers it) and the identity key the reset replaced. */
-export const ResetAccountAnswer = RegisteredDeviceSchema.extend({
+/**
+ * A reset request that waits (docs/protocol.md §18.9 "The waiting period"): asked while a device of the
+ * account was signed in, it finishes at `finishesAt` unless a signed-in device cancels it. `deviceName`
+ * and `platform` are those of the new device its certificate names, `address` the client address the
+ * request came from: what the account's devices show so that the person can tell whether it was them.
+ */
+export const AccountResetRequestSchema = z.strictObject({
+  state: z.enum(['waiting', 'cancelled']),
+  requestedAt: z.number().int().min(0),
+  finishesAt: z.number().int().min(0),
+  deviceName: z.string().max(256),
+  platform: DevicePlatformSchema,
+  address: z.string().max(128),
+  /** True for the session that asked (the requester's own view: "your reset finishes on …"). */
+  requestedHere: z.boolean(),
+  cancelledAt: z.number().int().min(0).nullable(),
+});
+export type AccountResetRequest = z.infer<typeof AccountResetRequestSchema>;
+
+/** Answer of a reset that happened: the new device (as a registration answers it) and the identity key it replaced. */
+export const AccountResetDoneSchema = RegisteredDeviceSchema.extend({
+  outcome: z.literal('reset'),
   previousIdentityKey: b64uField(32).describe("the account's identity key before this reset: its old devices' history stays checkable"),
 });
+
+/** Answer of `resetAccount`: done at once (no device signed in), or waiting (a device is signed in and may cancel). */
+export const ResetAccountAnswer = z.discriminatedUnion('outcome', [
+  AccountResetDoneSchema,
+  z.strictObject({ outcome: z.literal('waiting'), request: AccountResetRequestSchema }),
+]);
+
+/** Answer of `getAccountReset` and `cancelAccountReset`: the account's latest reset request that did not finish, if any. */
+export const AccountResetStateAnswer = z.strictObject({ request: AccountResetRequestSchema.nullable() });
+
+/** Bounds of the key service's waiting period (`resetWaitMs`): from one hour to the 30 days a session lives by default. */
+export const RESET_WAIT_BOUNDS_MS = { min: 3_600_000, max: 30 * 24 * 3_600_000 } as const;
+/** The waiting period unless the operator set another. */
+export const DEFAULT_RESET_WAIT_MS = 7 * 24 * 3_600_000;

@@ -50,6 +50,9 @@ export const CLIENT_ERRORS = {
   recovery_key_outdated: 'crypto',
   backup_key_changed: 'crypto',
   no_recovery_key: 'not_found',
+  // an account reset that waits on this profile (docs/protocol.md §18.9): finish it first; none waits here
+  reset_waits_here: 'conflict',
+  no_reset_here: 'not_found',
   // key custody (docs/protocol.md §19): the key service names another escrow recipient than the pinned one
   escrow_recipient_changed: 'crypto',
   escrow_recipient_invalid: 'crypto',

@@ -90,6 +90,7 @@ export const KEY_SERVICE_ERRORS = {
   no_revocation: 'not_found',
   no_backup: 'not_found',
   lost_in_reset: 'not_found',
+  no_account_reset: 'not_found',
   // conflict: the state changed under the request
   conflict: 'conflict',
   username_taken: 'conflict',
@@ -112,9 +113,14 @@ export const KEY_SERVICE_ERRORS = {
   backup_full: 'conflict',
   server_made_version: 'conflict',
   custody_not_server_trusted: 'conflict',
-  // an account reset (docs/protocol.md §18.9): a device is still signed in, or there is no identity to reset
+  // an account reset (docs/protocol.md §18.9): there is no identity to reset; `account_has_active_device` was
+  // answered before the waiting period (a request with a signed-in device now waits) and is kept categorized
   account_has_active_device: 'conflict',
   no_identity_to_reset: 'conflict',
+  // the waiting period of a reset (§18.9): one waits already, it has not ended, or a device cancelled it
+  reset_already_waiting: 'conflict',
+  reset_waiting: 'conflict',
+  reset_cancelled: 'conflict',
   // crypto: a signature or certificate did not verify
   signer_not_caller: 'crypto',
   actor_not_caller: 'crypto',

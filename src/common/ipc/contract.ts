@@ -68,6 +68,7 @@ import {
   recoveryPasswordArgsSchema,
   recoveryStatusSchema,
   resetAccountArgsSchema,
+  accountResetRequestSchema,
   restoreArgsSchema,
   typedRecoveryKeySchema,
 } from './schemas/recovery';
@@ -318,9 +319,16 @@ export const contract = {
   restoreWithRecoveryKey: { args: z.tuple([restoreArgsSchema]), result: sessionSchema },
   /**
    * On a new, signed-out device of an account whose devices AND recovery key are lost: a NEW account identity
-   * (docs/protocol.md §18.9), only with the typed phrase; refused while a device of the account is signed in.
+   * (docs/protocol.md §18.9), only with the typed phrase. At once (signed in) when no device of the account is
+   * signed in; else the reset waits (still signed out: `accountResetRequest` tells until when).
    */
   resetAccount: { args: z.tuple([resetAccountArgsSchema]), result: sessionSchema },
+  /** The account's reset request that waits or was cancelled: a signed-in device's banner, or this waiting profile's own; else null. */
+  accountResetRequest: { args: z.tuple([]), result: accountResetRequestSchema.nullable() },
+  /** On a signed-in device: cancels the reset that waits (none: `no_account_reset`). */
+  cancelAccountReset: { args: z.tuple([]), result: accountResetRequestSchema.nullable() },
+  /** On the profile whose reset waits: finishes it once its period is over (`reset_waiting` before; `reset_cancelled`). */
+  finishAccountReset: { args: z.tuple([]), result: sessionSchema },
 
   contactTrust: { args: z.tuple([UserIdSchema]), result: contactTrustSchema },
   /** Marks a contact verified when the code typed from their screen matches the one main computes for their pinned key. */

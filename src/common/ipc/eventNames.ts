@@ -14,6 +14,7 @@ export const eventNames = [
   'localStoreFailed',
   'messagesExpired',
   'fileTransfer',
+  'accountResetChanged',
 ] as const;
 export type EventName = (typeof eventNames)[number];
 

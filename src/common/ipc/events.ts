@@ -38,6 +38,8 @@ export const eventSchemas = {
   messagesExpired: z.object({ conversationId: ConversationIdSchema, timetokens: z.array(z.string().regex(/^\d{1,20}$/)).max(10_000) }),
   /** A file upload or download made progress, finished, failed or was cancelled (docs/desktop.md "Files"). */
   fileTransfer: transferStateSchema,
+  /** A reset of this account was asked for or cancelled (docs/protocol.md §18.9): re-read `accountResetRequest`. */
+  accountResetChanged: z.object({}),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

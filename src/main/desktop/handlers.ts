@@ -289,7 +289,8 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       stopOutbox = client.onOutboxChange((change) => events.emit('outboxChanged', { ...change, delivered: [...change.delivered] }));
       void client.flushOutbox().catch((err: unknown) => log.warn('outbox.flush_failed', {}, err));
       client.onNotice((notice) => {
-        if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
+        if (notice.type === 'account_reset_changed') events.emit('accountResetChanged', {});
+        else if (notice.type !== 'access_changed') events.emit('conversationsChanged', { conversationId: notice.conversationId, reason: notice.type });
       });
       // Not awaited: the first answer of a start paints at once (docs/desktop.md "Start"); the core's own
       // subscription connects behind it (`transportConfig` starts it too when it could not start here).

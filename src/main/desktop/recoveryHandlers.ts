@@ -17,7 +17,9 @@
  * - Managed policy `requireRecoveryKey` is enforced here: `checkMayChat` refuses sending until confirmed.
  *
  * - A reset (a NEW account identity when the devices and the recovery key are lost, §18.9) needs the
- *   password and the phrase typed by the person; the key service refuses it while a device is signed in.
+ *   password and the phrase typed by the person. While a device of the account is signed in it waits: this
+ *   profile stays signed out, keeps the new keys (the core's vault) and finishes it once the period is
+ *   over; the signed-in devices show the request (PendingResetBanner) and may cancel it.
  *
  * Failures the person sees as a sentence are logged with their code.
  */
@@ -113,7 +115,16 @@ export interface RecoveryHandlerDeps {
   sso: SsoSignInFlow;
 }
 
-type RecoveryMethods = 'recoveryStatus' | 'createRecoveryKey' | 'rotateRecoveryKey' | 'verifyRecoveryKey' | 'restoreWithRecoveryKey' | 'resetAccount';
+type RecoveryMethods =
+  | 'recoveryStatus'
+  | 'createRecoveryKey'
+  | 'rotateRecoveryKey'
+  | 'verifyRecoveryKey'
+  | 'restoreWithRecoveryKey'
+  | 'resetAccount'
+  | 'accountResetRequest'
+  | 'cancelAccountReset'
+  | 'finishAccountReset';
 
 /**
  * The person signs in to this account again — its password, or the organisation's single sign-on for an
@@ -212,8 +223,20 @@ export function recoveryHandlers(deps: RecoveryHandlerDeps): {
       resetAccount: (a) =>
         logged('recovery.reset_failed', async () => {
           const { client, credential } = await signInFor(a);
-          const session = await client.resetAccount(credential);
+          const outcome = await client.resetAccount(credential);
           // A key typed back here for the old identity says nothing about the new one's (numbered from 1 again).
+          if (outcome.state === 'reset') confirmations.forget(outcome.session.userId);
+          return deps.announceSession();
+        }),
+      accountResetRequest: () =>
+        logged('recovery.reset_request_failed', async () => {
+          const client = await host.current();
+          return client.isSignedIn || client.waitingReset !== null ? client.accountResetRequest() : null;
+        }),
+      cancelAccountReset: () => logged('recovery.reset_cancel_failed', async () => (await host.current()).cancelAccountReset()),
+      finishAccountReset: () =>
+        logged('recovery.reset_finish_failed', async () => {
+          const session = await (await host.current()).finishAccountReset();
           confirmations.forget(session.userId);
           return deps.announceSession();
         }),

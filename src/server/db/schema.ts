@@ -381,4 +381,28 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, reset_at, new_identity_key))`,
     ],
   },
+  {
+    version: 15,
+    name: 'reset requests that wait while a device of the account is signed in, and who cancelled them (docs/protocol.md §18.9)',
+    statements: [
+      `CREATE TABLE account_reset_requests (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        session_id TEXT NOT NULL,
+        certificate TEXT NOT NULL,
+        old_identity_key TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        device_name TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        address TEXT NOT NULL,
+        requested_at BIGINT NOT NULL,
+        finishes_at BIGINT NOT NULL,
+        state TEXT NOT NULL,
+        ended_at BIGINT,
+        cancelled_by_device TEXT)`,
+      // At most one request of an account waits: a second one is refused, it cannot restart the clock.
+      `CREATE UNIQUE INDEX account_reset_requests_waiting ON account_reset_requests(user_id) WHERE state = 'waiting'`,
+      `CREATE INDEX account_reset_requests_user ON account_reset_requests(user_id, requested_at)`,
+    ],
+  },
 ];

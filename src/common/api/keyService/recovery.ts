@@ -8,6 +8,8 @@ import {
   BackupEntriesPage,
   BackupEntriesQuery,
   PutBackupBody,
+  AccountResetDoneSchema,
+  AccountResetStateAnswer,
   ResetAccountAnswer,
   ResetAccountBody,
 } from '../recoverySchemas';
@@ -79,14 +81,14 @@ export const recoveryRoutes = defineRoutes({
     path: '/v1/account/reset',
     tag: 'key backup',
     summary:
-      'Reset a lost account (no recovery key, no signed-in device left): a NEW account identity key, its first device, the old devices and key backup retired',
+      'Reset a lost account (no recovery key): a NEW account identity key and its first device, at once when no device is signed in, else after a waiting period a signed-in device may cancel',
     auth: 'user',
     body: ResetAccountBody,
     response: ResetAccountAnswer,
     status: 201,
     errors: {
       404: ['not_found'],
-      409: ['session_has_device', 'account_has_active_device', 'no_identity_to_reset', 'identity_key_changed', 'device_exists'],
+      409: ['session_has_device', 'no_identity_to_reset', 'identity_key_changed', 'device_exists', 'reset_already_waiting'],
       422: [
         'identity_key_unchanged',
         'certificate_malformed',
@@ -95,6 +97,37 @@ export const recoveryRoutes = defineRoutes({
         'certificate_bad_signature',
         'sso_identity_mismatch',
       ],
+    },
+  },
+  getAccountReset: {
+    method: 'GET',
+    path: '/v1/account/reset',
+    tag: 'key backup',
+    summary: "The account's reset request that waits (or was cancelled): for its devices' notice and for the session that asked",
+    auth: 'user',
+    response: AccountResetStateAnswer,
+    errors: {},
+  },
+  cancelAccountReset: {
+    method: 'POST',
+    path: '/v1/account/reset/cancel',
+    tag: 'key backup',
+    summary: 'A signed-in device of the account cancels the reset that waits: it never happens',
+    auth: 'device',
+    response: AccountResetStateAnswer,
+    errors: { 404: ['no_account_reset'] },
+  },
+  finishAccountReset: {
+    method: 'POST',
+    path: '/v1/account/reset/finish',
+    tag: 'key backup',
+    summary: 'The session that asked for a reset finishes it once its waiting period is over (or no device of the account is signed in any more)',
+    auth: 'user',
+    response: AccountResetDoneSchema,
+    status: 201,
+    errors: {
+      404: ['no_account_reset'],
+      409: ['session_has_device', 'reset_waiting', 'reset_cancelled', 'identity_key_changed', 'device_exists'],
     },
   },
 });

@@ -38,6 +38,7 @@ export type RestoreArgs = z.infer<typeof restoreArgsSchema>;
  */
 export const ACCOUNT_RESET_PHRASE = 'reset my account';
 
+/** `resetAccount` answers the session: signed in when the reset happened at once, signed out while it waits (`accountResetRequest`). */
 export const resetAccountArgsSchema = z.union([
   z.strictObject({ username, password: accountPassword, deviceName, typedPhrase: z.literal(ACCOUNT_RESET_PHRASE) }),
   z.strictObject({ ...ssoMethod, deviceName, typedPhrase: z.literal(ACCOUNT_RESET_PHRASE) }),
@@ -66,3 +67,20 @@ export const newRecoveryKeySchema = z.object({
   backupVersion: z.number().int().min(1),
 });
 export type NewRecoveryKey = z.infer<typeof newRecoveryKeySchema>;
+
+/**
+ * A reset of the account that waits, or was cancelled (docs/protocol.md §18.9 "The waiting period"): on a
+ * signed-in device what its banner shows (who asked, when, from which new device and address; a `waiting`
+ * one may be cancelled there), on the signed-out profile that asked its time left (`requestedHere`).
+ */
+export const accountResetRequestSchema = z.object({
+  state: z.enum(['waiting', 'cancelled']),
+  requestedAt: z.number().int().min(0),
+  finishesAt: z.number().int().min(0),
+  deviceName: z.string().max(256),
+  platform: z.enum(['desktop', 'mobile', 'cli']),
+  address: z.string().max(128),
+  requestedHere: z.boolean(),
+  cancelledAt: z.number().int().min(0).nullable(),
+});
+export type AccountResetRequestView = z.infer<typeof accountResetRequestSchema>;

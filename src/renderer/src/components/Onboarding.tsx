@@ -15,7 +15,7 @@ import { Field } from './Field';
 import { QrImage } from './QrImage';
 import { linkStateText } from '../model/linkState';
 import type { RestoreInput } from '../state/recoverySlice';
-import type { ResetAccountArgs } from '../../../common/ipc/schemas/recovery';
+import type { AccountResetRequestView, ResetAccountArgs } from '../../../common/ipc/schemas/recovery';
 import { RecoveryRestoreForm } from './RecoveryRestoreForm';
 
 export type OnboardingTab = 'signIn' | 'register' | 'link' | 'restore';
@@ -39,7 +39,17 @@ export interface OnboardingProps {
   onSso?(deviceName: string): void;
   onCancelSso?(): void;
   /** "Use your recovery key" for an account with no device left (RecoveryRestoreForm); absent, not offered. */
-  restore?: { busy: boolean; error: UiError | null; onRestore(input: RestoreInput): void; onReset?(input: ResetAccountArgs): void };
+  restore?: {
+    busy: boolean;
+    error: UiError | null;
+    onRestore(input: RestoreInput): void;
+    onReset?(input: ResetAccountArgs): void;
+    /** A reset this profile asked for that waits (docs/protocol.md §18.9), and how to finish it. */
+    pendingReset?: AccountResetRequestView | null;
+    onFinishReset?(): void;
+    /** Now, to say how long a waiting reset has left. */
+    now?: number;
+  };
 }
 
 const TABS: { id: OnboardingTab; label: string }[] = [
@@ -75,7 +85,9 @@ export function Onboarding(props: OnboardingProps) {
   const tabs = tabsFor(props.choices, props.restore !== undefined);
   const [chosen, setTab] = useState<OnboardingTab>(props.revoked ? 'link' : 'register');
   const [credentials, setCredentials] = useState<Credentials>({ username: '', password: '', deviceName: 'Desktop' });
-  const tab = tabs.some((t) => t.id === chosen) ? chosen : tabs[0]?.id;
+  // A reset this profile asked for waits: the recovery tab, where it shows until when, comes first.
+  const waiting = props.restore?.pendingReset?.requestedHere === true && tabs.some((t) => t.id === 'restore');
+  const tab = waiting && chosen === 'register' ? 'restore' : tabs.some((t) => t.id === chosen) ? chosen : tabs[0]?.id;
   const offerLink = tab === 'signIn' && props.error?.code === 'needs_device_link' && tabs.some((t) => t.id === 'link');
   // No device left to link from: the recovery key is the other way in.
   const offerRestore = tab === 'signIn' && props.error?.code === 'needs_device_link' && tabs.some((t) => t.id === 'restore');
@@ -84,7 +96,9 @@ export function Onboarding(props: OnboardingProps) {
   // Company sign-in only: no password tabs, so the recovery key is not a tab (a lone tab would open its form
   // on every first start and hide the sign-in's errors) but a button that opens it.
   const restoreOnly = sso !== null && tabs.length === 1 && tabs[0]?.id === 'restore';
-  const [restoreOpen, setRestoreOpen] = useState(false);
+  const [openedRestore, setRestoreOpen] = useState(false);
+  // A reset this profile asked for waits: its form (until when, finish) is open from the start.
+  const restoreOpen = openedRestore || waiting;
   return (
     <section className="onboarding" aria-labelledby="onboarding-title" data-testid="onboarding">
       <header className="onboarding-header">

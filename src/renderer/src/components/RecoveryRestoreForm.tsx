@@ -8,7 +8,7 @@
  */
 import { useState } from 'react';
 import type { UiError } from '../model/uiError';
-import type { ResetAccountArgs } from '../../../common/ipc/schemas/recovery';
+import type { AccountResetRequestView, ResetAccountArgs } from '../../../common/ipc/schemas/recovery';
 import type { RestoreInput } from '../state/recoverySlice';
 import { AccountResetSection } from './AccountResetSection';
 import { ErrorNotice } from './ErrorNotice';
@@ -24,9 +24,14 @@ export interface RecoveryRestoreFormProps {
   sso?: { displayName: string } | null;
   /** The last resort (AccountResetSection): absent, not offered. */
   onReset?(input: ResetAccountArgs): void;
+  /** A reset this profile asked for that waits (AccountResetSection shows until when), and how to finish it. */
+  pendingReset?: AccountResetRequestView | null;
+  onFinishReset?(): void;
+  /** Now, to say how long a waiting reset has left. */
+  now?: number;
 }
 
-export function RecoveryRestoreForm({ busy, error, initial, onRestore, onReset, sso }: RecoveryRestoreFormProps) {
+export function RecoveryRestoreForm({ busy, error, initial, onRestore, onReset, sso, pendingReset, onFinishReset, now }: RecoveryRestoreFormProps) {
   const [username, setUsername] = useState(initial.username);
   const [password, setPassword] = useState(initial.password);
   const [recoveryKey, setRecoveryKey] = useState('');
@@ -65,7 +70,16 @@ export function RecoveryRestoreForm({ busy, error, initial, onRestore, onReset, 
         {busy ? 'Restoring…' : sso ? `Sign in with ${sso.displayName} and restore` : 'Restore my account'}
       </button>
       <ErrorNotice error={error} testId="restore-error" />
-      {onReset && <AccountResetSection busy={busy} credentials={sso ? { method: 'sso', deviceName } : { username, password, deviceName }} onReset={onReset} />}
+      {onReset && (
+        <AccountResetSection
+          busy={busy}
+          credentials={sso ? { method: 'sso', deviceName } : { username, password, deviceName }}
+          onReset={onReset}
+          pending={pendingReset ?? null}
+          {...(now !== undefined ? { now } : {})}
+          {...(onFinishReset ? { onFinish: onFinishReset } : {})}
+        />
+      )}
     </form>
   );
 }

@@ -16,7 +16,10 @@ export function OnboardingContainer() {
   const ssoPending = useAppStore(sessionSelectors.ssoPending);
   const restoreBusy = useAppStore(recoverySelectors.busy);
   const restoreError = useAppStore(recoverySelectors.error);
+  const pendingReset = useAppStore(recoverySelectors.pendingReset);
   useEffect(() => void store.getState().loadSignInChoices(), [store]);
+  // A reset this profile asked for may be waiting (docs/protocol.md §18.9): the restore tab shows until when.
+  useEffect(() => void store.getState().loadPendingReset(), [store]);
   // A recovery-key failure from before sign-out (or from the status check) is not this screen's.
   useEffect(() => store.getState().clearRecoveryError(), [store]);
   const s = store.getState();
@@ -42,6 +45,9 @@ export function OnboardingContainer() {
         error: restoreError,
         onRestore: (input) => void s.restoreWithRecoveryKey(input),
         onReset: (input) => void s.resetAccount(input),
+        pendingReset,
+        onFinishReset: () => void s.finishPendingReset(),
+        now: Date.now(),
       }}
     />
   );

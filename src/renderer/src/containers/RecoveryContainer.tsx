@@ -1,8 +1,10 @@
 /**
  * Containers of the recovery key (docs/desktop.md "Recovery key"): the dialog bound to the recovery slice,
- * and the messenger's reminder, which asks main for the status when the messenger opens.
+ * and the messenger's banners, which ask main when the messenger opens: a reset of the account that waits
+ * (PendingResetBanner, docs/protocol.md §18.9; also re-asked on `accountResetChanged`) and the reminder.
  */
 import { useEffect } from 'react';
+import { PendingResetBanner } from '../components/PendingResetBanner';
 import { RecoveryKeyDialog } from '../components/RecoveryKeyDialog';
 import { RecoveryReminder } from '../components/RecoveryReminder';
 import { recoverySelectors } from '../state/recoverySlice';
@@ -44,6 +46,28 @@ export function RecoveryDialogContainer() {
   );
 }
 
+const formatTime = (ms: number) => new Date(ms).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+
+export function PendingResetBannerContainer() {
+  const store = useAppStoreApi();
+  const request = useAppStore(recoverySelectors.pendingReset);
+  const cancelledHere = useAppStore(recoverySelectors.resetCancelledHere);
+  const busy = useAppStore(recoverySelectors.busy);
+  const userId = useAppStore(sessionSelectors.selfUserId);
+  useEffect(() => {
+    if (userId !== null) void store.getState().loadPendingReset();
+  }, [store, userId]);
+  return (
+    <PendingResetBanner
+      request={request}
+      cancelledHere={cancelledHere}
+      busy={busy}
+      onCancel={() => void store.getState().cancelPendingReset()}
+      formatTime={formatTime}
+    />
+  );
+}
+
 export function RecoveryReminderContainer() {
   const store = useAppStoreApi();
   const reminder = useAppStore(recoverySelectors.reminder);
@@ -52,7 +76,11 @@ export function RecoveryReminderContainer() {
   useEffect(() => {
     if (userId !== null) void store.getState().loadRecoveryStatus();
   }, [store, userId]);
-  if (reminder === null) return null;
   const s = store.getState();
-  return <RecoveryReminder state={reminder} required={required} onOpen={() => s.openPanel('recovery')} onLater={s.snoozeRecoveryReminder} />;
+  return (
+    <>
+      <PendingResetBannerContainer />
+      {reminder !== null && <RecoveryReminder state={reminder} required={required} onOpen={() => s.openPanel('recovery')} onLater={s.snoozeRecoveryReminder} />}
+    </>
+  );
 }

@@ -85,6 +85,12 @@ export const SENTENCES: Readonly<Record<string, string>> = {
   no_recovery_key: 'This account has no recovery key. Link this computer from another device of the account instead.',
   account_has_active_device:
     'Your account is still signed in on another device, so it was not reset and nothing changed. Link this computer from that device instead.',
+  reset_waiting:
+    'Your reset is still waiting: another device of your account is signed in and can stop it until the time shown. Nothing changed; finish it then, or link this computer from that device.',
+  reset_cancelled: 'A signed-in device of your account cancelled this reset, so it did not happen and nothing changed.',
+  reset_already_waiting:
+    'A reset of this account is already waiting, so another one cannot be started. It finishes at the time shown on the computer that asked for it, unless a signed-in device cancels it.',
+  no_account_reset: 'There is no reset of your account waiting any more. Nothing changed.',
   backup_key_changed:
     'The key backup on the server was changed without your account’s signature, so it was not used. Tell your IT team, and make a new recovery key on a device you trust.',
 };

@@ -9,7 +9,7 @@
  * - `navigate` from main (a notification click, a deep link) opens the conversation (in the Conversations
  *   area, any open panel closed) or the devices panel with a device-link code filled in — once signed in,
  *   and never approving anything by itself;
- * - `trustChanged` reloads that contact's trust state;
+ * - `trustChanged` reloads that contact's trust state; `accountResetChanged` the account's waiting reset;
  * - a conversation this user was removed from stays in the list and, if it was open, open
  *   (departuresSlice.ts): the chat then says so instead of vanishing.
  * Returns the function that undoes it all.
@@ -89,6 +89,8 @@ export function connectDesktop(store: AppStore, env: StoreEnv): () => void {
   const stops = [
     env.events.on('navigate', navigate),
     env.events.on('trustChanged', ({ userId }) => void s().loadTrust([userId])),
+    // A reset of this account was asked for or cancelled (docs/protocol.md §18.9): the banner re-reads it.
+    env.events.on('accountResetChanged', () => void s().loadPendingReset()),
     store.subscribe((state, prev) => {
       if (state.conversations.list !== prev.conversations.list) {
         const removed = s().noteDepartures(prev.conversations.list, state.conversations.list);

@@ -7,7 +7,14 @@
  */
 import type { StateCreator } from 'zustand';
 import type { BridgeClient } from '../bridge/client';
-import type { NewRecoveryKey, RecoveryReauthArgs, RecoveryStatus, ResetAccountArgs, RestoreArgs } from '../../../common/ipc/schemas/recovery';
+import type {
+  AccountResetRequestView,
+  NewRecoveryKey,
+  RecoveryReauthArgs,
+  RecoveryStatus,
+  ResetAccountArgs,
+  RestoreArgs,
+} from '../../../common/ipc/schemas/recovery';
 import { toUiError, type UiError } from '../model/uiError';
 import type { SessionSlice } from './sessionSlice';
 
@@ -26,6 +33,13 @@ export interface RecoverySlice {
     shown: NewRecoveryKey | null;
     /** The reminder was put off for this run of the app (it comes back at the next start). */
     snoozed: boolean;
+    /**
+     * The account's reset request that waits or was cancelled (docs/protocol.md §18.9): on a signed-in
+     * device the banner's, on the signed-out profile that asked its own (`requestedHere`).
+     */
+    pendingReset: AccountResetRequestView | null;
+    /** The person cancelled the reset from this device in this run (the banner then says what to do next). */
+    resetCancelledHere: boolean;
   };
   loadRecoveryStatus(): Promise<void>;
   /**
@@ -38,12 +52,29 @@ export interface RecoverySlice {
   forgetShownKey(): void;
   snoozeRecoveryReminder(): void;
   restoreWithRecoveryKey(input: RestoreInput): Promise<void>;
-  /** The last resort when the recovery key is lost too (docs/protocol.md §18.9): a new identity, then signed in. */
+  /**
+   * The last resort when the recovery key is lost too (docs/protocol.md §18.9): a new identity, then signed
+   * in — or, while a device of the account is signed in, a reset that waits (`pendingReset`).
+   */
   resetAccount(input: ResetAccountArgs): Promise<void>;
+  /** Asks main for the account's reset request (after a start, a sign-in, or an `accountResetChanged` event). */
+  loadPendingReset(): Promise<void>;
+  /** On a signed-in device: cancels the reset that waits. */
+  cancelPendingReset(): Promise<void>;
+  /** On the profile whose reset waits: finishes it (signed in after). */
+  finishPendingReset(): Promise<void>;
   clearRecoveryError(): void;
 }
 
-export const initialRecoveryState: RecoverySlice['recovery'] = { status: null, busy: false, error: null, shown: null, snoozed: false };
+export const initialRecoveryState: RecoverySlice['recovery'] = {
+  status: null,
+  busy: false,
+  error: null,
+  shown: null,
+  snoozed: false,
+  pendingReset: null,
+  resetCancelledHere: false,
+};
 
 export function createRecoverySlice(bridge: BridgeClient): StateCreator<RecoverySlice & SessionSlice, [], [], RecoverySlice> {
   return (set, get) => {
@@ -85,6 +116,27 @@ export function createRecoverySlice(bridge: BridgeClient): StateCreator<Recovery
       async resetAccount(input) {
         await act(async () => {
           get().applySession(await bridge.resetAccount(input));
+          return { status: null, pendingReset: await bridge.accountResetRequest().catch(() => null) };
+        });
+      },
+      async loadPendingReset() {
+        try {
+          patch({ pendingReset: await bridge.accountResetRequest() });
+        } catch {
+          // Offline: what was shown stays; the next start or event asks again.
+        }
+      },
+      async cancelPendingReset() {
+        await act(async () => ({ pendingReset: await bridge.cancelAccountReset(), resetCancelledHere: true }));
+      },
+      async finishPendingReset() {
+        await act(async () => {
+          try {
+            get().applySession(await bridge.finishAccountReset());
+          } finally {
+            // Finished, or (cancelled, ended) forgotten by main: what it answers now is what to show.
+            patch({ pendingReset: await bridge.accountResetRequest().catch(() => null) });
+          }
           return { status: null };
         });
       },
@@ -98,6 +150,8 @@ export const recoverySelectors = {
   busy: (s: RecoverySlice) => s.recovery.busy,
   error: (s: RecoverySlice) => s.recovery.error,
   shown: (s: RecoverySlice) => s.recovery.shown,
+  pendingReset: (s: RecoverySlice) => s.recovery.pendingReset,
+  resetCancelledHere: (s: RecoverySlice) => s.recovery.resetCancelledHere,
   /**
    * What the messenger reminds of: no key yet, one not typed back here, one replaced elsewhere, or a backup
    * key the account did not sign. Policy-required reminders cannot be put off.
