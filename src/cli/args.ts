@@ -7,17 +7,24 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { z } from 'zod';
 import { recordedLocalStack } from '../localStack/index';
+import type { AttachmentStoreSettings } from '../node/attachments/storeChoice';
 import { UsageError } from './errors';
 import { shieldIds, unshield, unshieldValues } from '../node/cliIds';
+import { ATTACHMENT_STORES, s3BucketSchema, s3PrefixSchema, s3RegionSchema, serverUrlSchema, type AttachmentStoreKind } from '../common/policy/values';
 
 export interface CliArgs {
   readonly profile: string;
   readonly server: string;
   readonly relay: string;
   readonly home: string;
-  /** The directory of the local attachment store (`--files-dir`, `$SEED_FILES_DIR`); none: files cannot be sent or fetched. */
+  /** The directory of the local attachment store (`--files-dir`, `$SEED_FILES_DIR`). */
   readonly filesDir?: string;
+  /** The desktop app's embedded local stack is used: its folder `<home>/attachments` is the default file store. */
+  readonly localStack: boolean;
+  /** The file store (`--files-store` and the `--s3-*` options, or `$SEED_FILES_STORE`, `$SEED_S3_*`), as storeChoice.ts takes it. */
+  readonly filesStore: AttachmentStoreSettings;
   readonly json: boolean;
   readonly command: string;
   readonly rest: readonly string[];
@@ -61,6 +68,12 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         server: { type: 'string' },
         relay: { type: 'string' },
         'files-dir': { type: 'string' },
+        'files-store': { type: 'string' },
+        's3-bucket': { type: 'string' },
+        's3-region': { type: 'string' },
+        's3-endpoint': { type: 'string' },
+        's3-prefix': { type: 'string' },
+        's3-path-style': { type: 'boolean' },
         caption: { type: 'string' },
         json: { type: 'boolean' },
         group: { type: 'boolean' },
@@ -94,12 +107,15 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (command === '') throw new UsageError('no command given; try `help`');
   const home = env.SEED_HOME ?? join(homedir(), '.seed-messenger');
   const stack = v.server === undefined && env.SEED_SERVER === undefined ? recordedLocalStack(home) : null;
+  const filesDir = v['files-dir'] ?? env.SEED_FILES_DIR;
   return {
     profile: v.profile ?? env.SEED_PROFILE ?? 'default',
     server: v.server ?? env.SEED_SERVER ?? stack?.keyServiceUrl ?? 'http://127.0.0.1:8080',
     relay: v.relay ?? env.SEED_RELAY ?? stack?.relayUrl ?? 'http://127.0.0.1:8090',
     home,
-    ...((v['files-dir'] ?? env.SEED_FILES_DIR) === undefined ? {} : { filesDir: v['files-dir'] ?? env.SEED_FILES_DIR }),
+    ...(filesDir === undefined ? {} : { filesDir }),
+    localStack: stack !== null,
+    filesStore: filesStoreOf(v, env),
     json: v.json ?? false,
     command,
     rest,
@@ -129,7 +145,42 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   };
 }
 
-export const USAGE = `usage: npm run cli -- [--profile NAME] [--server URL] [--relay URL] [--files-dir DIR] [--json] COMMAND [ARGS]
+/** A value checked with a policy schema, or the option's usage error. */
+function checked<T>(schema: z.ZodType<T>, option: string, value: string | undefined): T | null {
+  if (value === undefined) return null;
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UsageError(`${option} ${r.error.issues[0]?.message ?? 'is invalid'}`);
+  return r.data;
+}
+
+/**
+ * The file store of the command line (docs/client.md "CLI"): `--files-store pubnub|s3|local`, the S3 bucket,
+ * region, endpoint, key prefix and path-style addressing; each also from the environment. S3 credentials come
+ * from the AWS SDK's chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, an instance role), never from an option.
+ */
+function filesStoreOf(v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): AttachmentStoreSettings {
+  const text = (option: string, variable: string) => {
+    const value = v[option] ?? env[variable];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const store = text('files-store', 'SEED_FILES_STORE');
+  if (store !== undefined && !(ATTACHMENT_STORES as readonly string[]).includes(store))
+    throw new UsageError(`--files-store must be one of ${ATTACHMENT_STORES.join(', ')}`);
+  const pathStyle = v['s3-path-style'] ?? env.SEED_S3_PATH_STYLE;
+  return {
+    store: (store as AttachmentStoreKind | undefined) ?? null,
+    s3Bucket: checked(s3BucketSchema, '--s3-bucket', text('s3-bucket', 'SEED_S3_BUCKET')),
+    s3Region: checked(s3RegionSchema, '--s3-region', text('s3-region', 'SEED_S3_REGION')),
+    s3Endpoint: checked(serverUrlSchema, '--s3-endpoint', text('s3-endpoint', 'SEED_S3_ENDPOINT')),
+    s3Prefix: checked(s3PrefixSchema, '--s3-prefix', text('s3-prefix', 'SEED_S3_PREFIX')),
+    s3PathStyle: pathStyle === true || pathStyle === '1' || pathStyle === 'true',
+    source: 'the command line',
+    remedy: 'Correct the option (see help); other commands work.',
+    names: { store: '--files-store', bucket: '--s3-bucket', region: '--s3-region', noFolder: '--files-store local needs --files-dir (or the local stack)' },
+  };
+}
+
+export const USAGE = `usage: npm run cli -- [--profile NAME] [--server URL] [--relay URL] [FILE STORE] [--json] COMMAND [ARGS]
 
 accounts and devices
   register USERNAME [--display-name NAME]   create an account and this first device
@@ -167,7 +218,7 @@ messages
   send CONV TEXT                            send a message
   read CONV [--limit N]                     print the latest messages
   follow [CONV...]                          print messages as they arrive (Ctrl-C to stop)
-  send-file CONV PATH [--caption TEXT]      encrypt a file, store it (--files-dir) and send it
+  send-file CONV PATH [--caption TEXT]      encrypt a file, store it (see FILE STORE) and send it
   fetch-file CONV MESSAGE_ID OUT_PATH       fetch a file, verify and decrypt it to OUT_PATH
 
 verification
@@ -187,6 +238,14 @@ mobile push (this profile acts as a phone)
                                             enable a push device on every conversation you are in now
   push list --token T --type fcm|apns2 [...]   the conversations the device is enabled on
   push unregister --token T --type fcm|apns2 [...]   remove the device (no more pushes)
+
+FILE STORE (where the encrypted parts of files go; both ends of a conversation must use the same):
+  --files-store pubnub                      PubNub Files on the conversation's channel (default with a server)
+  --files-store local --files-dir DIR       a folder (default with --files-dir or the desktop app's local stack)
+  --files-store s3 --s3-bucket B --s3-region R [--s3-endpoint URL] [--s3-prefix P] [--s3-path-style]
+                                            an S3-compatible bucket; credentials from the AWS SDK chain
+  also from $SEED_FILES_STORE, $SEED_FILES_DIR, $SEED_S3_BUCKET, $SEED_S3_REGION, $SEED_S3_ENDPOINT,
+  $SEED_S3_PREFIX, $SEED_S3_PATH_STYLE=1
 
 Passwords come from $SEED_PASSWORD, --password-stdin, or a prompt (password: also $SEED_NEW_PASSWORD, or a
 second line of stdin). CONV is a conversation id or group

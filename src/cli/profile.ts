@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { keychainServiceName, Client, createKeychainVault, createKeytarStore } from '../client';
 import { chooseCryptoProvider } from '../node/crypto/providers';
-import { LocalAttachmentStore } from '../node/attachments/store';
+import { attachmentStoreSetting, localAttachmentFolder } from '../node/attachments/storeChoice';
 import type { CliArgs } from './args';
 import { UsageError } from './errors';
 
@@ -19,6 +19,16 @@ export function cliKeychainService(profile: string): string {
   return keychainServiceName(`cli-${profile}`);
 }
 
+/**
+ * The CLI's file store (src/node/attachments/storeChoice.ts): a refused combination of options leaves files
+ * unavailable with its sentence (`attachment_store_misconfigured`), the other commands work.
+ */
+function filesStoreOf(args: CliArgs) {
+  const dir = args.filesDir;
+  const localFolder = dir !== undefined ? () => dir : args.localStack ? () => localAttachmentFolder(args.home) : undefined;
+  return attachmentStoreSetting(args.filesStore, localFolder === undefined ? {} : { localFolder }).setting;
+}
+
 export function openProfile(args: CliArgs): Promise<Client> {
   const service = cliKeychainService(args.profile);
   return Client.open({
@@ -29,6 +39,6 @@ export function openProfile(args: CliArgs): Promise<Client> {
     dataDir: join(args.home, args.profile),
     deviceName: `CLI (${args.profile})`,
     platform: 'cli',
-    ...(args.filesDir === undefined ? {} : { attachmentStore: new LocalAttachmentStore({ directory: args.filesDir }) }),
+    attachmentStore: filesStoreOf(args),
   });
 }

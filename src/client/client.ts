@@ -75,6 +75,8 @@ import { CONVERSATION_PREFIX, conversationPubnubChannel } from '../common/pubnub
 import type { PushPayload } from '../common/policy/values';
 import type { Vault } from './vault';
 import type { AttachmentStore } from '../node/attachments/store';
+import type { AttachmentStoreSetting } from '../node/attachments/storeChoice';
+import { conversationStores } from './attachments/conversationStores';
 import { ClientAttachments } from './attachments/clientAttachments';
 import { acceptChangedKeyByCode, contactTrust, verifyContact, verifyContactByCode, type ContactCodeCheck, type ContactTrust } from './verification';
 import { postQuantumStatus, type PostQuantumStatus } from './postQuantum';
@@ -114,10 +116,12 @@ export interface ClientDeps {
    */
   readonly pushPayload?: () => PushPayload;
   /**
-   * Where the ciphertext of files goes (docs/client.md "Files"): the local directory of the embedded stack,
-   * an S3-compatible bucket or PubNub Files. Without it files can be neither sent nor fetched.
+   * Where the ciphertext of files goes (docs/client.md "Files"): one store for every conversation (the local
+   * directory of the embedded stack, an S3-compatible bucket), `pubnub-files` (PubNub Files on each
+   * conversation's channel with this core's own token), or a refused configuration whose sentence file
+   * operations answer (src/node/attachments/storeChoice.ts). Without it files can be neither sent nor fetched.
    */
-  readonly attachmentStore?: AttachmentStore;
+  readonly attachmentStore?: AttachmentStore | AttachmentStoreSetting;
   /**
    * The managed policy `requirePostQuantum`, read at every wrap: a rotation or an added member's wraps are
    * refused (`post_quantum_required`) while any device to wrap to has no X-Wing key (docs/protocol.md §5.1).
@@ -791,7 +795,10 @@ export class Client {
     const me = this.need();
     this.files ??= new ClientAttachments({
       provider: this.deps.provider,
-      store: this.deps.attachmentStore,
+      stores: conversationStores(this.deps.attachmentStore, {
+        pubnub: () => this.chat.pubnub(me),
+        ensureAccess: (conversationId) => this.chat.ensureAccess(me, [conversationId]),
+      }),
       history: this.history,
       messaging: () => this.messaging(),
       self: () => me.identity.deviceId,

@@ -2,9 +2,7 @@
  * Builds the main-side dependencies of one profile: its paths, its keychain store, its managed policy.
  * Shared by the Electron entry, browser mode and tests, so they all start the same services the same way.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { LocalAttachmentStore } from '../node/attachments/store';
+import { attachmentStoreSetting, describeStoreSetting, localAttachmentFolder, policyStoreSettings } from '../node/attachments/storeChoice';
 import { chooseCryptoProvider } from '../node/crypto/providers';
 import { createKeychainStoreKey, createKeytarStore, createKeychainVault } from '../client';
 import type { MainDeps } from './composition';
@@ -28,13 +26,6 @@ export interface BootstrapOptions {
   policy?: PolicyHolder;
 }
 
-/** The embedded stack's attachment store: `<home>/attachments`, created owner-only when missing. */
-function localFilesStore(home: string): LocalAttachmentStore {
-  const directory = join(home, 'attachments');
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
-  return new LocalAttachmentStore({ directory });
-}
-
 export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
   const paths = profilePaths(opts.home, opts.profile);
   const policy = opts.policy ?? (await createPolicyHolder(() => loadEffectivePolicy(nodePolicyFacts(paths.appConfig))));
@@ -46,6 +37,13 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
   if (choice.network === null) return { ...base, messenger: { reason: choice.reason } };
   const net = choice.network;
   const crypto = chooseCryptoProvider();
+  // The file store of the managed policy (docs/deployment.md §2 `attachmentStore`): unset, the embedded stack keeps
+  // file ciphertext in one folder every local profile reaches and a managed server's is PubNub Files
+  // (docs/desktop.md "Files"). A refused combination leaves files unavailable with its sentence; the app opens.
+  const files = attachmentStoreSetting(
+    policyStoreSettings(policy.current().values),
+    net.localStack ? { localFolder: () => localAttachmentFolder(opts.home) } : {},
+  );
   const host = new ClientHost({
     vault: createKeychainVault(secrets),
     provider: crypto.provider,
@@ -56,9 +54,7 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
     pushPayload: () => policy.current().values.pushPayload,
     requirePostQuantum: () => policy.current().values.requirePostQuantum,
     custodyPins: () => custodyPinsOf(policy.current().values),
-    // The local stack keeps file ciphertext in one folder every local profile reaches (docs/desktop.md "Files");
-    // with a managed server the store is PubNub Files or the organisation's bucket (wired with those stores).
-    ...(net.localStack ? { attachmentStore: localFilesStore(opts.home) } : {}),
+    attachmentStore: files.setting,
   });
   return {
     ...base,
@@ -68,6 +64,7 @@ export async function bootstrapMain(opts: BootstrapOptions): Promise<MainDeps> {
       localStack: net.localStack,
       cryptoProvider: crypto.logLine,
       cryptoLabel: crypto.label,
+      attachmentStore: describeStoreSetting(files),
       async close() {
         await host.close();
         await net.close();

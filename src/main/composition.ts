@@ -27,8 +27,18 @@ export interface MainDeps {
   events: EventHub;
   /** The messenger (the client core behind the desktop handlers, and where it connects), or why this process runs without it. */
   /** `cryptoProvider`: the log line naming the CryptoProvider in use (node/crypto/providers.ts); `cryptoLabel`: its name for About. */
+  /** `attachmentStore`: the file store in use or why there is none, for the start-up log (src/node/attachments/storeChoice.ts). */
   messenger:
-    { host: ClientHost; serverUrl: string; localStack: boolean; cryptoProvider?: string; cryptoLabel?: string; close(): Promise<void> } | { reason: string };
+    | {
+        host: ClientHost;
+        serverUrl: string;
+        localStack: boolean;
+        cryptoProvider?: string;
+        cryptoLabel?: string;
+        attachmentStore?: Record<string, string | null>;
+        close(): Promise<void>;
+      }
+    | { reason: string };
   /** Notifications, tray and badge: Electron's in the app; absent (browser mode, tests) a `RecordingShell`. */
   shell?: DesktopShell;
   /** Asked before a device link releases the account key: Electron's native dialog in the app; absent (browser mode, tests) the typed code alone decides. */

@@ -1,7 +1,7 @@
 /**
  * `npm run relay -- --port <p> --data <dir> [--secret-key <k>] [--publish-key <k>] [--subscribe-key <k>]
  * [--host 127.0.0.1] [--max-history-rows n] [--max-history-bytes n] [--max-connections n] [--max-long-polls n]
- * [--max-long-polls-per-token n] [--max-file-bytes n] [--max-files-channel-bytes n] [--max-files-keyset-bytes n]` (caps: docs/relay.md, "Limits"): runs the local PubNub-protocol relay (development, tests, offline demo only) and prints
+ * [--max-long-polls-per-token n] [--max-file-bytes n] [--max-files-channel-bytes n] [--max-files-keyset-bytes n] [--files-retention-seconds n]` (caps: docs/relay.md, "Limits"): runs the local PubNub-protocol relay (development, tests, offline demo only) and prints
  * exactly one line, `relay listening on http://<host>:<port>`, when ready. SIGINT/SIGTERM shut it down
  * gracefully.
  */
@@ -12,7 +12,7 @@ import { startRelay } from './index';
 const USAGE =
   'usage: npm run relay -- --port <p> --data <dir> [--secret-key <k>] [--publish-key <k>] [--subscribe-key <k>] [--host 127.0.0.1]' +
   ' [--max-history-rows n] [--max-history-bytes n] [--max-connections n] [--max-long-polls n] [--max-long-polls-per-token n]' +
-  ' [--max-file-bytes n] [--max-files-channel-bytes n] [--max-files-keyset-bytes n]';
+  ' [--max-file-bytes n] [--max-files-channel-bytes n] [--max-files-keyset-bytes n] [--files-retention-seconds n]';
 
 const LIMIT_FLAGS = {
   'max-history-rows': 'historyRows',
@@ -23,6 +23,7 @@ const LIMIT_FLAGS = {
   'max-file-bytes': 'fileBytes',
   'max-files-channel-bytes': 'filesChannelBytes',
   'max-files-keyset-bytes': 'filesKeysetBytes',
+  'files-retention-seconds': 'filesRetentionSeconds',
 } as const;
 
 function fail(message: string): never {

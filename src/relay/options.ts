@@ -49,6 +49,12 @@ export interface RelayLimits {
   readonly filesChannelBytes: number;
   /** Stored file bytes per subscribe key, all channels together (default 10 GiB). */
   readonly filesKeysetBytes: number;
+  /**
+   * How long a file is kept after its upload, in seconds, as a PubNub keyset's Files retention (docs/relay.md
+   * "Files"): older files are neither listed nor downloadable and are removed at the next deep sweep. 0 (the
+   * default): kept until deleted.
+   */
+  readonly filesRetentionSeconds: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -62,6 +68,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   fileBytes: 5 * 1024 * 1024,
   filesChannelBytes: 1024 * 1024 * 1024,
   filesKeysetBytes: 10 * 1024 * 1024 * 1024,
+  filesRetentionSeconds: 0,
 };
 
 const keyPattern = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -91,6 +98,7 @@ const optionsSchema = z.strictObject({
         .optional(),
       filesChannelBytes: z.number().int().min(1).optional(),
       filesKeysetBytes: z.number().int().min(1).optional(),
+      filesRetentionSeconds: z.number().int().min(1).optional(),
     })
     .optional(),
   fileUrlSeconds: z.number().min(0.05).max(3600).optional(),

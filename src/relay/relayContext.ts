@@ -75,7 +75,11 @@ export class RelayContext {
     this.pollSlots = new LongPollSlots(config.limits.longPollsPerToken, config.limits.longPolls);
     this.push = new PushRegistry({ devicesPerKey: config.limits.pushDevices, channelsPerDevice: config.limits.pushChannelsPerDevice });
     this.pushOutbox = new PushProviderOutbox(this.push, LIMITS.pushOutboxPerKey);
-    this.files = new FileStore(db, config.dataDir, { channelBytes: config.limits.filesChannelBytes, keysetBytes: config.limits.filesKeysetBytes });
+    this.files = new FileStore(db, config.dataDir, {
+      channelBytes: config.limits.filesChannelBytes,
+      keysetBytes: config.limits.filesKeysetBytes,
+      retentionMs: config.limits.filesRetentionSeconds * 1000,
+    });
     this.uploads = new UploadSlots(config.fileUrlMs, LIMITS.pendingUploads, LIMITS.uploadsInFlight);
     this.downloads = new DownloadUrls(config.fileUrlMs);
   }
@@ -107,13 +111,14 @@ export class RelayContext {
     });
   }
 
-  /** Periodic housekeeping: presence timeouts, idle backlogs, expired messages and revocations. */
+  /** Periodic housekeeping: presence timeouts, idle backlogs, expired messages, files and revocations. */
   sweep(nowMs: number, deep: boolean): void {
     this.presence.sweep(nowMs);
     if (!deep) return;
     this.hub.sweep(nowMs);
     this.uploads.sweep(nowMs);
     this.messages.purgeExpired(nowMs);
+    void this.files.purgeExpired(nowMs).catch(() => undefined);
     this.revocations.purgeExpired(Math.floor(nowMs / 1000));
   }
 }

@@ -13,11 +13,12 @@ import type { Messaging } from '../../common/messaging/messaging';
 import type { SendOutcome } from '../../common/messaging/send';
 import type { AttachmentMessage } from '../../common/protocol/attachmentMessage';
 import type { CryptoProvider } from '../../common/crypto/provider';
-import type { AttachmentStore } from '../../node/attachments/store';
 import { makeThumbnail, ThumbnailError, thumbnailOfFile } from '../../node/attachments/thumbnail';
 import { mediaTypeOfName } from '../../common/attachments/mediaTypeOf';
 import { basename } from 'node:path';
 import type { LocalHistory } from '../store/localHistory';
+import type { ReleasedAttachment } from '../store/attachmentStore';
+import { copyAttachment, type ConversationStores } from './conversationStores';
 import { downloadFile, readThumbnail } from './downloadFile';
 import { releaseAttachments } from './releaseAttachments';
 import type { Thumbnail } from './thumbnailInput';
@@ -25,8 +26,8 @@ import { uploadFile, type TransferOptions, type UploadSource } from './uploadFil
 
 export interface ClientAttachmentsDeps {
   readonly provider: CryptoProvider;
-  /** Where ciphertext parts go; undefined: this client cannot send or fetch files (`attachment_store_unconfigured`). */
-  readonly store: AttachmentStore | undefined;
+  /** Where each conversation's ciphertext parts go (conversationStores.ts); without a store, `attachment_store_unconfigured`. */
+  readonly stores: ConversationStores;
   readonly history: LocalHistory | undefined;
   readonly messaging: () => Promise<Messaging>;
   readonly self: () => DeviceId;
@@ -61,13 +62,25 @@ export class ClientAttachments {
   constructor(private readonly deps: ClientAttachmentsDeps) {
     this.stopRelease =
       deps.history?.onAttachmentsReleased((released) => {
-        void releaseAttachments(released, deps.self(), deps.store).then(({ failures }) => failures.forEach((f) => deps.onCleanupFailure?.(f)));
+        void this.release(released).then((failures) => failures.forEach((f) => deps.onCleanupFailure?.(f)));
       }) ?? (() => undefined);
+  }
+
+  /** Local copies always; the store's objects when this store lets a device delete its own (conversationStores.ts). */
+  private async release(released: readonly ReleasedAttachment[]): Promise<unknown[]> {
+    const failures: unknown[] = [];
+    const byConversation = new Map<ConversationId, ReleasedAttachment[]>();
+    for (const a of released) byConversation.set(a.conversationId, [...(byConversation.get(a.conversationId) ?? []), a]);
+    for (const [conversationId, group] of byConversation) {
+      const store = this.deps.stores.deletesOwnObjects ? await this.deps.stores.of(conversationId).catch(() => undefined) : undefined;
+      failures.push(...(await releaseAttachments(group, this.deps.self(), store)).failures);
+    }
+    return failures;
   }
 
   /** Encrypts and uploads a file, then sends it as an `attachment` message; answers the send and the descriptor. */
   async send(conversationId: ConversationId, source: UploadSource, options: SendFileOptions): Promise<SendOutcome & { descriptor: AttachmentDescriptor }> {
-    const store = this.store();
+    const store = await this.deps.stores.of(conversationId);
     const thumbnail = options.thumbnail ?? (await previewOf(source));
     const descriptor = await uploadFile({ provider: this.deps.provider, store }, options.limits, source, {
       ...options,
@@ -78,9 +91,14 @@ export class ClientAttachments {
     return { ...outcome, descriptor };
   }
 
-  /** Forwards a file: a new `attachment` message with the same descriptor (the stored ciphertext is re-used). */
+  /**
+   * Forwards a file: a new `attachment` message with the same file. A shared store's objects are re-used (no
+   * upload); with a store per conversation (PubNub Files) the parts are copied to the target's, verified.
+   */
   async forward(from: ConversationId, messageId: MessageId, to: ConversationId, caption?: string): Promise<SendOutcome> {
-    const descriptor = await this.descriptorOf(from, messageId);
+    const original = await this.descriptorOf(from, messageId);
+    const { stores } = this.deps;
+    const descriptor = stores.shared || from === to ? original : await copyAttachment(await stores.of(from), await stores.of(to), original);
     return (await this.deps.messaging()).sendAttachment(to, caption === undefined ? { descriptor } : { descriptor, caption });
   }
 
@@ -92,7 +110,7 @@ export class ClientAttachments {
     options: TransferOptions = {},
   ): Promise<{ size: number; descriptor: AttachmentDescriptor }> {
     const descriptor = await this.descriptorOf(conversationId, messageId);
-    const size = await downloadFile({ provider: this.deps.provider, store: this.store() }, descriptor, outPath, options);
+    const size = await downloadFile({ provider: this.deps.provider, store: await this.deps.stores.of(conversationId) }, descriptor, outPath, options);
     await this.deps.history?.addLocalCopy(conversationId, messageId, outPath);
     return { size, descriptor };
   }
@@ -105,7 +123,8 @@ export class ClientAttachments {
     const descriptor = await this.descriptorOf(conversationId, messageId);
     const t = descriptor.thumbnail;
     if (t === undefined) return null;
-    return { bytes: await readThumbnail({ provider: this.deps.provider, store: this.store() }, t), mediaType: t.mediaType, width: t.width, height: t.height };
+    const store = await this.deps.stores.of(conversationId);
+    return { bytes: await readThumbnail({ provider: this.deps.provider, store }, t), mediaType: t.mediaType, width: t.width, height: t.height };
   }
 
   /** The descriptor of a file message this device opened (local store first, then the live timeline). */
@@ -120,11 +139,5 @@ export class ClientAttachments {
 
   dispose(): void {
     this.stopRelease();
-  }
-
-  private store(): AttachmentStore {
-    if (this.deps.store === undefined)
-      throw new AppError('attachment_store_unconfigured', 'Files cannot be sent or opened: no file store is set up for this app.', 'unavailable');
-    return this.deps.store;
   }
 }

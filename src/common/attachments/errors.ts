@@ -42,7 +42,8 @@ export type AttachmentStoreErrorCode =
   | 'attachment_store_unavailable'
   | 'attachment_store_part_too_large'
   | 'attachment_store_quota_exceeded'
-  | 'attachment_store_bad_ref';
+  | 'attachment_store_bad_ref'
+  | 'attachment_store_misconfigured';
 
 /**
  * A store of ciphertext objects failed: `attachment_store_not_found` (no object under the reference: never
@@ -51,7 +52,9 @@ export type AttachmentStoreErrorCode =
  * `…_unavailable` (the store did not answer usably: unreachable, timed out), `…_part_too_large` (a part over
  * the store's part size, refused before it is stored), `…_quota_exceeded` (the store's storage quota for this
  * channel or account is used up: nothing was stored; deleting old files makes room), `…_bad_ref` (not a
- * reference this store makes).
+ * reference this store makes), `…_misconfigured` (the configured store cannot be set up: a managed policy or
+ * command line that names an S3 store without its bucket, a folder with a managed server; files stay
+ * unavailable until it is fixed, the rest of the app works).
  */
 export class AttachmentStoreError extends AppError {
   declare readonly code: AttachmentStoreErrorCode;

@@ -22,4 +22,5 @@ export const ATTACHMENT_ERRORS = {
   attachment_store_part_too_large: 'validation',
   attachment_store_quota_exceeded: 'unavailable',
   attachment_store_bad_ref: 'validation',
+  attachment_store_misconfigured: 'validation',
 } as const satisfies Record<AttachmentErrorCode | AttachmentStoreErrorCode, ErrorCategory>;

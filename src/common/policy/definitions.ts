@@ -6,6 +6,7 @@
  */
 import {
   ATTACHMENT_MAX_SIZES,
+  ATTACHMENT_STORES,
   CUSTODY_MODES,
   LOG_LEVELS,
   NOTIFICATION_CONTENTS,
@@ -264,6 +265,70 @@ const table: DefinitionTable = {
     description:
       "Media types that users may not send, separated by commas: a type and subtype (application/x-msdownload) or a whole type (video/*). The type is taken from the file name's extension on the sending device; a refused file is never encrypted or uploaded. Files received from others are not affected.",
     example: 'application/x-msdownload, application/x-sh, video/*',
+  },
+  attachmentStore: {
+    key: 'attachmentStore',
+    registryName: 'AttachmentStore',
+    kind: 'enum',
+    choices: ATTACHMENT_STORES,
+    group: 'attachments',
+    policyOnly: true,
+    title: 'Where encrypted files are kept',
+    description:
+      "Where the encrypted parts of files sent in conversations are kept: pubnub (PubNub Files on each conversation's own channel; the default with your organisation's server), s3 (your organisation's S3-compatible bucket, set with the S3 settings; credentials come from the machine's AWS configuration, never from this policy) or local (a folder; only for the app's own local server, the default there). Files are encrypted on the device before they are stored.",
+    example: 's3',
+  },
+  attachmentS3Bucket: {
+    key: 'attachmentS3Bucket',
+    registryName: 'AttachmentS3Bucket',
+    kind: 'string',
+    group: 'attachments',
+    policyOnly: true,
+    title: 'S3 bucket for encrypted files',
+    description:
+      'The bucket encrypted files are kept in when the file store is s3 (required then). Credentials come from the AWS SDK chain: environment, profile or instance role.',
+    example: 'seed-attachments',
+  },
+  attachmentS3Region: {
+    key: 'attachmentS3Region',
+    registryName: 'AttachmentS3Region',
+    kind: 'string',
+    group: 'attachments',
+    policyOnly: true,
+    title: 'S3 region for encrypted files',
+    description: "The bucket's region when the file store is s3 (required then; S3-compatible servers usually take us-east-1).",
+    example: 'eu-central-1',
+  },
+  attachmentS3Endpoint: {
+    key: 'attachmentS3Endpoint',
+    registryName: 'AttachmentS3Endpoint',
+    kind: 'string',
+    group: 'attachments',
+    policyOnly: true,
+    title: 'S3-compatible endpoint for encrypted files',
+    description: "An https:// endpoint other than AWS's (MinIO, Ceph, a VPC endpoint) when the file store is s3. Unset: AWS S3 in the bucket's region.",
+    example: 'https://s3.example.com',
+  },
+  attachmentS3Prefix: {
+    key: 'attachmentS3Prefix',
+    registryName: 'AttachmentS3Prefix',
+    kind: 'string',
+    group: 'attachments',
+    policyOnly: true,
+    title: 'Key prefix of encrypted files in the bucket',
+    description: "Prepended to every object's key when the file store is s3 (e.g. attachments/), so the IAM policy can be limited to it. Unset: no prefix.",
+    example: 'attachments/',
+  },
+  attachmentS3PathStyle: {
+    key: 'attachmentS3PathStyle',
+    registryName: 'AttachmentS3PathStyle',
+    kind: 'boolean',
+    group: 'attachments',
+    policyOnly: true,
+    title: 'Path-style S3 addresses',
+    description:
+      'When enabled, the bucket is addressed as endpoint/bucket/key, which most S3-compatible servers need. When disabled (the default), as bucket.endpoint/key (AWS).',
+    example: false,
   },
   requirePostQuantum: {
     key: 'requirePostQuantum',

@@ -14,6 +14,11 @@ export const PUSH_PAYLOADS = ['off', 'generic'] as const;
 export const ATTACHMENT_MAX_SIZES = ['unlimited', '1MB', '5MB', '10MB', '25MB', '50MB', '100MB', '250MB', '500MB', '1GB', '2GB'] as const;
 /** The organisation's key custody modes (docs/protocol.md §19), as src/common/api/custodySchemas.ts names them. */
 export const CUSTODY_MODES = ['zero-trust', 'escrow', 'server-trusted'] as const;
+/**
+ * Where file ciphertext is kept (docs/deployment.md §2, docs/architecture.md "Attachment stores"): PubNub Files on
+ * each conversation's channel, the organisation's S3-compatible bucket, or a folder (the embedded local stack only).
+ */
+export const ATTACHMENT_STORES = ['pubnub', 's3', 'local'] as const;
 
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 export type NotificationContent = (typeof NOTIFICATION_CONTENTS)[number];
@@ -22,6 +27,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type PushPayload = (typeof PUSH_PAYLOADS)[number];
 export type AttachmentMaxSize = (typeof ATTACHMENT_MAX_SIZES)[number];
 export type PolicyCustodyMode = (typeof CUSTODY_MODES)[number];
+export type AttachmentStoreKind = (typeof ATTACHMENT_STORES)[number];
 
 const HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])`;
 const PORT = String.raw`(?::(?:[1-9][0-9]{0,4}))?`;
@@ -74,6 +80,24 @@ export const blockedMediaTypesSchema = z
   )
   .refine((s) => s.split(/[\s,]+/).filter((t) => t !== '').length <= 100, 'at most 100 media types');
 
+/** An S3 bucket name (AWS's rules: 3-63 lower-case letters, digits, dots and dashes, a letter or digit at each end). */
+export const s3BucketSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lower-case letters, digits, dots or dashes');
+
+/** An S3 region name (`eu-central-1`; S3-compatible servers often take `us-east-1`). */
+export const s3RegionSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9-]{1,40}$/, 'must be a region name such as eu-central-1');
+
+/** The key prefix of every object (`attachments/`): the IAM policy can be limited to it. */
+export const s3PrefixSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9!_.*'()/-]{0,200}$/, "must be at most 200 letters, digits or !_.*'()/-");
+
 export const signInMethodsSchema = z
   .array(z.enum(SIGN_IN_METHODS))
   .min(1, 'must allow at least one sign-in method')
@@ -99,6 +123,12 @@ export const policyValuesSchema = z.object({
   stockSdkCompat: z.boolean(),
   attachmentMaxSize: z.enum(ATTACHMENT_MAX_SIZES),
   attachmentBlockedTypes: blockedMediaTypesSchema.nullable(),
+  attachmentStore: z.enum(ATTACHMENT_STORES).nullable(),
+  attachmentS3Bucket: s3BucketSchema.nullable(),
+  attachmentS3Region: s3RegionSchema.nullable(),
+  attachmentS3Endpoint: serverUrlSchema.nullable(),
+  attachmentS3Prefix: s3PrefixSchema.nullable(),
+  attachmentS3PathStyle: z.boolean(),
   requirePostQuantum: z.boolean(),
 });
 
@@ -112,7 +142,8 @@ export const POLICY_KEYS = Object.keys(policyValuesSchema.shape) as PolicyKey[];
  * text, updates come from the build's own feed (unless the install is per-machine, see src/main/update),
  * messages carry no Mobile Push part, presence is on, messages from stock PubNub SDK clients (unsigned) are
  * refused, key custody is what the key service announces (the user is asked before taking server-made keys),
- * and files of any type up to 100 MB may be sent.
+ * files of any type up to 100 MB may be sent, and their ciphertext goes to PubNub Files (the embedded local
+ * stack: a folder).
  */
 export const POLICY_DEFAULTS: PolicyValues = {
   serverUrl: null,
@@ -134,5 +165,11 @@ export const POLICY_DEFAULTS: PolicyValues = {
   stockSdkCompat: false,
   attachmentMaxSize: '100MB',
   attachmentBlockedTypes: null,
+  attachmentStore: null,
+  attachmentS3Bucket: null,
+  attachmentS3Region: null,
+  attachmentS3Endpoint: null,
+  attachmentS3Prefix: null,
+  attachmentS3PathStyle: false,
   requirePostQuantum: false,
 };

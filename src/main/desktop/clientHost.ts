@@ -5,6 +5,7 @@
  * the core goes through the IPC handlers built on this host.
  */
 import type { AttachmentStore } from '../../node/attachments/store';
+import type { AttachmentStoreSetting } from '../../node/attachments/storeChoice';
 import { hostname } from 'node:os';
 import type { CryptoProvider } from '../../common/crypto/provider';
 import { Client, type LocalStoreKey, type OutboxLimits, type Vault } from '../../client';
@@ -26,7 +27,7 @@ export interface ClientHostDeps {
   /** The managed policy `pushPayload`, read at every seal (docs/messaging.md "Push for mobile"). */
   pushPayload?: () => PushPayload;
   /** Where file ciphertext goes (docs/desktop.md "Files"); without it files can be neither sent nor saved. */
-  attachmentStore?: AttachmentStore;
+  attachmentStore?: AttachmentStore | AttachmentStoreSetting;
   /** The managed policy `requirePostQuantum`, read at every wrap (docs/protocol.md §5.1). */
   requirePostQuantum?: () => boolean;
   /**

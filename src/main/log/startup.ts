@@ -14,5 +14,12 @@ export function logStartup(log: Logger, deps: Pick<MainDeps, 'facts' | 'policy' 
     log.warn('policy_warning', { code: w.code, setting: w.key ?? null, layer: w.layer ?? null, detail: w.message });
   }
   if ('reason' in deps.messenger) log.warn('core_not_started', { reason: deps.messenger.reason });
-  else log.info('core_started', { localStack: deps.messenger.localStack, cryptoProvider: deps.messenger.cryptoProvider ?? null });
+  else {
+    log.info('core_started', { localStack: deps.messenger.localStack, cryptoProvider: deps.messenger.cryptoProvider ?? null });
+    const files = deps.messenger.attachmentStore;
+    if (files !== undefined) {
+      if (files.code) log.warn('attachment_store_refused', files);
+      else log.info('attachment_store', files);
+    }
+  }
 }

@@ -12,7 +12,7 @@ import { PUBNUB_PART_SIZE } from '../../common/attachments/parts';
 import { toBase64Url } from '../../common/encoding/base64url';
 import { decryptAttachment } from './decryptAttachment';
 import { encryptAttachment, type EncryptOptions } from './encryptAttachment';
-import { joinParts, splitIntoParts } from './parts';
+import { joinParts, PARTS_IN_FLIGHT, splitIntoParts } from './parts';
 
 export interface WriteAttachmentInput {
   readonly source: AsyncIterable<Uint8Array>;
@@ -24,13 +24,15 @@ export interface WriteAttachmentInput {
   readonly store: (part: AsyncIterable<Uint8Array>, index: number) => Promise<string>;
   /** Defaults to PUBNUB_PART_SIZE. */
   readonly partSize?: number;
+  /** Parts stored at once (parts.ts); defaults to PARTS_IN_FLIGHT. */
+  readonly partsInFlight?: number;
   readonly encrypt?: EncryptOptions;
 }
 
 /** Encrypts, splits and stores one file; answers its descriptor (without a thumbnail). */
 export async function writeAttachment(provider: CryptoProvider, input: WriteAttachmentInput): Promise<AttachmentDescriptor> {
   const encryption = encryptAttachment(provider, input.source, input.encrypt);
-  const parts = await splitIntoParts(encryption, input.partSize ?? PUBNUB_PART_SIZE, input.store);
+  const parts = await splitIntoParts(encryption, input.partSize ?? PUBNUB_PART_SIZE, input.store, input.partsInFlight ?? PARTS_IN_FLIGHT);
   const file = encryption.result();
   return parseAttachmentDescriptor({
     v: 1,

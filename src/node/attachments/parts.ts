@@ -1,6 +1,7 @@
 /**
- * Splitting a ciphertext into stored parts and joining them back (docs/protocol.md §20.7), over streams:
- * one part is in flight at a time and no part is held whole, so memory does not grow with the part size.
+ * Splitting a ciphertext into stored parts and joining them back (docs/protocol.md §20.7), over streams: a
+ * few parts are in flight at a time (PARTS_IN_FLIGHT) and this module holds none whole, so memory is bounded
+ * by the part size times the parts in flight.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AttachmentError } from '../../common/attachments/errors';
@@ -20,15 +21,26 @@ export interface ExpectedPart {
 }
 
 /**
+ * How many parts a writer stores at once by default: while one part travels to the store the next is
+ * encrypted and cut, and memory stays bounded by this many parts (a store that reads a part whole holds it).
+ */
+export const PARTS_IN_FLIGHT = 2;
+
+/**
  * Cuts `source` every `partSize` bytes and hands each part, in order, to `store`, which must read it to the
- * end and answer the store's reference for it. Answers the parts with their sizes and SHA-256.
+ * end and answer the store's reference for it. Answers the parts with their sizes and SHA-256. A part is cut
+ * only once the store has read the previous one to its end; at most `inFlight` stores are awaited at once.
+ * On a failure every store already started is settled before the error is thrown, so the caller learns of
+ * every reference it must clean up.
  */
 export async function splitIntoParts(
   source: AsyncIterable<Uint8Array>,
   partSize: number,
   store: (part: AsyncIterable<Uint8Array>, index: number) => Promise<string>,
+  inFlight = 1,
 ): Promise<WrittenPart[]> {
   if (!Number.isSafeInteger(partSize) || partSize < 1) throw new RangeError('partSize must be a positive integer');
+  if (!Number.isSafeInteger(inFlight) || inFlight < 1) throw new RangeError('inFlight must be a positive integer');
   const input = source[Symbol.asyncIterator]();
   let carry: Uint8Array = new Uint8Array(0);
   let ended = false;
@@ -41,23 +53,44 @@ export async function splitIntoParts(
     return carry.length > 0;
   };
   const parts: WrittenPart[] = [];
-  while (await pull()) {
-    if (parts.length === MAX_PARTS) throw new AttachmentError('attachment_too_large', `more than ${MAX_PARTS} parts of ${partSize} bytes`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const part = async function* (): AsyncGenerator<Uint8Array> {
-      while (size < partSize && (await pull())) {
-        const take = carry.subarray(0, partSize - size);
-        carry = carry.subarray(take.length);
-        hash.update(take);
-        size += take.length;
-        yield take;
-      }
-    };
-    const ref = await store(part(), parts.length);
-    if (size < partSize && (await pull())) throw new Error(`the store returned before reading part ${parts.length} to its end`);
-    parts.push({ ref, size, sha256: new Uint8Array(hash.digest()) });
+  const pending = new Set<Promise<void>>();
+  const failures: unknown[] = [];
+  try {
+    for (let index = 0; failures.length === 0 && (await pull()); index++) {
+      if (index === MAX_PARTS) throw new AttachmentError('attachment_too_large', `more than ${MAX_PARTS} parts of ${partSize} bytes`);
+      const hash = createHash('sha256');
+      let size = 0;
+      let finished = false;
+      let consumed: () => void = () => undefined;
+      const read = new Promise<void>((resolve) => (consumed = resolve));
+      const part = async function* (): AsyncGenerator<Uint8Array> {
+        try {
+          while (size < partSize && (await pull())) {
+            const take = carry.subarray(0, partSize - size);
+            carry = carry.subarray(take.length);
+            hash.update(take);
+            size += take.length;
+            yield take;
+          }
+          finished = true;
+        } finally {
+          consumed();
+        }
+      };
+      const task = store(part(), index).then((ref) => {
+        if (!finished) throw new Error(`the store returned before reading part ${index} to its end`);
+        parts[index] = { ref, size, sha256: new Uint8Array(hash.digest()) };
+      });
+      const tracked: Promise<void> = task.catch((err: unknown) => void failures.push(err)).finally(() => pending.delete(tracked));
+      pending.add(tracked);
+      // The next part reads the same source: only once this one is read (or its store gave up).
+      await Promise.race([read, tracked]);
+      while (pending.size >= inFlight) await Promise.race(pending);
+    }
+  } finally {
+    await Promise.all(pending);
   }
+  if (failures.length > 0) throw failures[0];
   return parts;
 }
 

@@ -23,6 +23,8 @@ export interface StoredFile {
 export interface FileCaps {
   readonly channelBytes: number;
   readonly keysetBytes: number;
+  /** Files older than this (ms after their upload) are gone, as under a keyset's Files retention; 0: kept. */
+  readonly retentionMs: number;
 }
 
 const SCHEMA = `
@@ -114,10 +116,15 @@ export class FileStore {
     }
   }
 
-  find(subKey: string, channel: string, id: string, name: string): StoredFile | undefined {
+  /** The oldest upload time still kept (files created before it are past the retention). */
+  private keptSince(now: number): number {
+    return this.caps.retentionMs > 0 ? now - this.caps.retentionMs : 0;
+  }
+
+  find(subKey: string, channel: string, id: string, name: string, now = Date.now()): StoredFile | undefined {
     const row = this.db
-      .prepare('SELECT seq, id, name, size, created FROM files WHERE sub_key = ? AND channel = ? AND id = ? AND name = ?')
-      .get(subKey, channel, id, name) as Row | undefined;
+      .prepare('SELECT seq, id, name, size, created FROM files WHERE sub_key = ? AND channel = ? AND id = ? AND name = ? AND created >= ?')
+      .get(subKey, channel, id, name, this.keptSince(now)) as Row | undefined;
     return row === undefined ? undefined : toFile(row);
   }
 
@@ -126,12 +133,22 @@ export class FileStore {
   }
 
   /** One page, oldest first, after the `next` cursor of the previous page. */
-  list(subKey: string, channel: string, limit: number, after: bigint): { files: StoredFile[]; next: bigint | undefined } {
+  list(subKey: string, channel: string, limit: number, after: bigint, now = Date.now()): { files: StoredFile[]; next: bigint | undefined } {
     const rows = this.db
-      .prepare('SELECT seq, id, name, size, created FROM files WHERE sub_key = ? AND channel = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(subKey, channel, after, limit + 1) as Row[];
+      .prepare('SELECT seq, id, name, size, created FROM files WHERE sub_key = ? AND channel = ? AND seq > ? AND created >= ? ORDER BY seq LIMIT ?')
+      .all(subKey, channel, after, this.keptSince(now), limit + 1) as Row[];
     const page = rows.slice(0, limit);
     return { files: page.map(toFile), next: rows.length > limit ? page[page.length - 1]?.seq : undefined };
+  }
+
+  /** Removes every file past the retention (rows first, then their bytes); answers how many. */
+  async purgeExpired(now: number): Promise<number> {
+    if (this.caps.retentionMs <= 0) return 0;
+    const since = this.keptSince(now);
+    const ids = (this.db.prepare('SELECT id FROM files WHERE created < ?').all(since) as { id: string }[]).map((r) => r.id);
+    this.db.prepare('DELETE FROM files WHERE created < ?').run(since);
+    await Promise.all(ids.map((id) => rm(join(this.directory, id), { force: true })));
+    return ids.length;
   }
 
   /** Removes the file; answers whether there was one. */
