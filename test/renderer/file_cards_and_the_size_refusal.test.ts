@@ -301,4 +301,29 @@ describe('the files slice', () => {
     expect(offered).toEqual([]);
     expect(store.getState().files.transfers[TRANSFER]).toMatchObject({ state: 'failed', message: expect.stringContaining('integrity check') });
   });
+
+  it('in the Electron app, attach and save go to main’s own dialogs; a forward sends the stored file', async () => {
+    const main = fakeMain();
+    main.handlers.attachFile = async () => (main.calls.push('attachFile'), null);
+    main.handlers.saveFileAs = async () => (main.calls.push('saveFileAs'), null);
+    main.handlers.forwardFile = async (from, m, to) => (main.calls.push(`forward ${from} ${m} ${to}`), { messageId: MSG, timetoken: '17672256050001235' });
+    const store = storeOver(main.handlers);
+    store.setState((s) => ({ system: { ...s.system, info: { ...s.system.info!, runtime: 'electron' as const } } }));
+    await store.getState().chooseFileToSend(CONV);
+    await store.getState().saveFile(CONV, MSG);
+    expect(await store.getState().forwardFile(CONV, MSG, 'conv-files-0002' as ConversationId)).toBe(true);
+    expect(main.calls).toEqual(['attachFile', 'saveFileAs', `forward ${CONV} ${MSG} conv-files-0002`]);
+  });
+
+  it('a forward main refuses is said in a sentence, never as a code', async () => {
+    const main = fakeMain();
+    main.handlers.forwardFile = async () => {
+      throw Object.assign(new Error('There is no file in message msg-x of this conversation.'), { code: 'attachment_unknown_message' });
+    };
+    const store = storeOver(main.handlers);
+    expect(await store.getState().forwardFile(CONV, MSG, 'conv-files-0002' as ConversationId)).toBe(false);
+    const notice = store.getState().files.notice[CONV]!;
+    expect(notice).not.toContain('attachment_unknown_message');
+    expect(notice.length).toBeGreaterThan(10);
+  });
 });
