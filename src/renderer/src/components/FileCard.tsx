@@ -11,18 +11,32 @@ import { FILE_KIND_LABEL, fileKind, fileMeta, shownFileName, transferLine, trans
 import type { TransferEntry } from '../state/filesSlice';
 import { Button } from './ui/Button';
 
-const ICON: Readonly<Record<FileKind, string>> = {
-  image: '🖼',
-  pdf: '📄',
-  video: '🎞',
-  audio: '🎵',
-  archive: '🗜',
-  text: '📝',
-  document: '📃',
-  spreadsheet: '📊',
-  presentation: '📽',
-  other: '📎',
+/** The short type drawn on a card's icon (an SVG page, so it shows without an emoji font). */
+const ICON_LABEL: Readonly<Record<FileKind, string>> = {
+  image: 'IMG',
+  pdf: 'PDF',
+  video: 'VID',
+  audio: 'AUD',
+  archive: 'ZIP',
+  text: 'TXT',
+  document: 'DOC',
+  spreadsheet: 'XLS',
+  presentation: 'PPT',
+  other: 'FILE',
 };
+
+/** A page with a folded corner and the kind's short label; decorative (the type is said in words beside it). */
+function FileIcon({ kind }: { kind: FileKind }) {
+  return (
+    <svg className={`file-icon kind-${kind}`} viewBox="0 0 32 40" width="32" height="40" aria-hidden="true" focusable="false">
+      <path d="M4 1.5h17l9 9v26a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2v-33a2 2 0 0 1 2-2z" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <path d="M21 1.5v7a2 2 0 0 0 2 2h7" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <text x="16" y="30" textAnchor="middle" fontSize="8" fontWeight="700" fill="currentColor">
+        {ICON_LABEL[kind]}
+      </text>
+    </svg>
+  );
+}
 
 export interface FileCardProps {
   file: FileView;
@@ -74,9 +88,7 @@ export function FileCard({ file, preview, transfer, onNeedPreview, onSave, onFor
         />
       )}
       <div className="file-row">
-        <span className="file-icon" aria-hidden="true">
-          {ICON[kind]}
-        </span>
+        <FileIcon kind={kind} />
         <span className="file-info">
           <bdi className="file-name" data-testid="file-name" title={name}>
             {name}
@@ -167,9 +179,7 @@ export function FileTransfers({ uploads, onCancel, onRetry, onDismiss }: FileTra
         return (
           <li key={t.transferId} className="file-card upload" data-testid="file-upload">
             <div className="file-row">
-              <span className="file-icon" aria-hidden="true">
-                {ICON[fileKind(mediaTypeOfName(t.fileName))]}
-              </span>
+              <FileIcon kind={fileKind(mediaTypeOfName(t.fileName))} />
               <span className="file-info">
                 <bdi className="file-name" data-testid="file-name">
                   {name}
