@@ -11,6 +11,12 @@ import { draftSchema, MAX_DRAFTS, MAX_VERSIONS, messageRefArgsSchema, messageVer
 import { policyViewSchema } from '../policy/view';
 import {
   attachFileArgsSchema,
+  beginFileUploadArgsSchema,
+  beginFileUploadResultSchema,
+  fileDownloadChunkArgsSchema,
+  fileDownloadChunkResultSchema,
+  fileUploadChunkArgsSchema,
+  fileUploadChunkResultSchema,
   fileRefArgsSchema,
   forwardFileArgsSchema,
   forwardResultSchema,
@@ -251,6 +257,24 @@ export const contract = {
   attachFile: { args: attachFileArgsSchema, result: transferStateSchema.nullable() },
   /** Sends pasted bytes (at most 25 MiB) as a file, like `attachFile`. */
   pasteFile: { args: pasteFileArgsSchema, result: transferStateSchema },
+  /**
+   * The chunked upload of bytes the page holds (a file picked in the browser, dropped or pasted; docs/desktop.md
+   * "Files"): main checks the name and size against the managed policy (`attachment_policy_*`) and opens an
+   * upload; the page sends the bytes in order in pieces of at most 512 KiB (`upload_out_of_order`,
+   * `upload_too_large`); `finishFileUpload` sends it like `attachFile` (`upload_incomplete` before every byte
+   * arrived). The transfer id is the one of the `fileTransfer` events; `cancelTransfer` drops an open upload.
+   */
+  beginFileUpload: { args: beginFileUploadArgsSchema, result: beginFileUploadResultSchema },
+  fileUploadChunk: { args: fileUploadChunkArgsSchema, result: fileUploadChunkResultSchema },
+  finishFileUpload: { args: transferArgsSchema, result: transferStateSchema },
+  /**
+   * Browser mode's "save": main fetches, verifies and decrypts the file into its own temporary folder and
+   * answers the transfer (`done` only once it verified); the page then reads it in pieces of at most 512 KiB
+   * with `fileDownloadChunk` (the file is deleted after its last piece, on `cancelTransfer`, or when newer
+   * downloads push it out) and offers it as a download.
+   */
+  beginFileDownload: { args: fileRefArgsSchema, result: transferStateSchema },
+  fileDownloadChunk: { args: fileDownloadChunkArgsSchema, result: fileDownloadChunkResultSchema },
   /** Cancels a running transfer (an upload deletes what it stored); `transfer_unknown` for an id main does not hold. */
   cancelTransfer: { args: transferArgsSchema, result: z.null() },
   /** Sends a failed or cancelled upload again from what main kept (the same file; never a path from the page). */

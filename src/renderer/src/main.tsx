@@ -23,6 +23,15 @@ const env: StoreEnv = {
     return (await startRendererMessaging({ bridge, events, self, storage: window.localStorage })).port;
   },
   desktop: bridge,
+  // Browser mode's "save": bytes main verified first, offered as a download under the file's name.
+  offerDownload: (fileName, parts) => {
+    const url = URL.createObjectURL(new Blob(parts as readonly BlobPart[] as BlobPart[], { type: 'application/octet-stream' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  },
 };
 
 const root = document.getElementById('root');

@@ -31,6 +31,26 @@ export const pasteFileArgsSchema = z.tuple([
   Caption.optional(),
 ]);
 export const transferArgsSchema = z.tuple([TransferIdSchema]);
+
+/**
+ * The largest piece of a file the page hands main in one call of the chunked upload, or main hands the page
+ * in one call of the browser-mode download: 512 KiB (its base64 and JSON stay under the web host's 1 MiB
+ * request body).
+ */
+export const MAX_FILE_CHUNK = 512 * 1024;
+/** `beginFileUpload(conversationId, {fileName, size}, caption?)`: main opens an upload of `size` bytes the page holds. */
+export const beginFileUploadArgsSchema = z.tuple([
+  ConversationIdSchema,
+  z.strictObject({ fileName: z.string().min(1).max(MAX_FILE_NAME_BYTES), size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+  Caption.optional(),
+]);
+export const beginFileUploadResultSchema = z.object({ transferId: TransferIdSchema });
+/** `fileUploadChunk(transferId, offset, base64)`: the next piece, in order (`offset` = the bytes main holds). */
+export const fileUploadChunkArgsSchema = z.tuple([TransferIdSchema, z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), base64(MAX_FILE_CHUNK)]);
+export const fileUploadChunkResultSchema = z.object({ received: z.number().int().min(0) });
+/** `fileDownloadChunk(transferId, offset)`: a piece of a verified download `beginFileDownload` prepared. */
+export const fileDownloadChunkArgsSchema = z.tuple([TransferIdSchema, z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)]);
+export const fileDownloadChunkResultSchema = z.object({ base64: base64(MAX_FILE_CHUNK), end: z.boolean() });
 export const fileRefArgsSchema = z.tuple([ConversationIdSchema, MessageIdSchema]);
 /** `forwardFile(from, messageId, to, caption?)`: the same descriptor in a new message (no upload). */
 export const forwardFileArgsSchema = z.tuple([ConversationIdSchema, MessageIdSchema, ConversationIdSchema, Caption.optional()]);
@@ -45,7 +65,7 @@ export const transferStateSchema = z.object({
   state: z.enum(['running', 'done', 'failed', 'cancelled']),
   done: z.number().int().min(0),
   total: z.number().int().min(0),
-  /** The sent message (uploads, when done). */
+  /** The sent message (uploads, when done), or the message whose file is downloaded. */
   messageId: MessageIdSchema.optional(),
   /** A failure: its code (logged too) and a sentence for the person. */
   code: z.string().max(100).optional(),

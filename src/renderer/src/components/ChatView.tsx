@@ -5,12 +5,18 @@
  * the identity-changed banner that blocks the composer until the new key is accepted with the contact's
  * code (in the security panel); why the membership history cannot be shown; the virtualized history (an
  * ARIA log, laid out by model/timelineLayout.ts) with scroll-back; the typing indicator and the composer.
+ * Files (docs/desktop.md "Files"): dragging files over the conversation shows a drop zone ("Drop to send to
+ * Bob"; the reason instead while sending is paused) and dropping sends them; the uploads on their way sit
+ * above the composer with their progress, Cancel and Retry.
  */
+import { useEffect, useState, type DragEvent } from 'react';
 import type { ComposerBlock } from '../state/trustSlice';
 import type { ChatTrust } from '../model/chatTrust';
 import type { DisplayRow } from '../model/timelineLayout';
 import type { UiError } from '../model/uiError';
 import { Composer } from './Composer';
+import { FileTransfers } from './FileCard';
+import type { TransferEntry } from '../state/filesSlice';
 import { ErrorNotice } from './ErrorNotice';
 import { MessageRow } from './MessageRow';
 import { NewContactBadge } from './NewContactBadge';
@@ -87,6 +93,23 @@ export interface ChatViewProps {
   onOpenPicker?(timetoken: string, mine: readonly string[]): void;
   composing?: { readonly label: string; readonly text: string } | null;
   onCancelComposing?(): void;
+  /** Files the page holds (dropped, pasted, picked in the browser): sent after the policy check. */
+  onFiles?(files: File[]): void;
+  /** The Electron app's attach button: main's own open dialog. */
+  onAttach?(): void;
+  /** Why a file was not sent, or null; and its dismiss. */
+  fileNotice?: string | null;
+  onDismissFileNotice?(): void;
+  /** This conversation's uploads on their way, with their actions. */
+  uploads?: readonly TransferEntry[];
+  onCancelTransfer?(transferId: string): void;
+  onRetryTransfer?(transferId: string): void;
+  onDismissTransfer?(transferId: string): void;
+}
+
+/** True when a drag carries files (not text or a link). */
+function carriesFiles(e: DragEvent): boolean {
+  return Array.from(e.dataTransfer?.types ?? []).includes('Files');
 }
 
 const keyOf = (row: DisplayRow) => row.key;
@@ -100,8 +123,59 @@ export function blockText(block: ComposerBlock | null): string | null {
 
 export function ChatView(props: ChatViewProps) {
   const { block } = props;
+  const disabledReason =
+    props.removed != null
+      ? props.removed.sentence
+      : (blockText(block) ?? (props.sendBlockedReason !== undefined ? props.sendBlockedReason : props.offlineReason));
+  /** How many elements of the chat the drag is over (enter and leave fire for each child). */
+  const [dragDepth, setDragDepth] = useState(0);
+  const { onFiles } = props;
+  const canDrop = onFiles !== undefined && disabledReason === null;
+  // A file dropped anywhere else in the window must not make the page open it.
+  useEffect(() => {
+    if (onFiles === undefined) return;
+    const hold = (e: globalThis.DragEvent) => {
+      if (Array.from(e.dataTransfer?.types ?? []).includes('Files')) e.preventDefault();
+    };
+    window.addEventListener('dragover', hold);
+    window.addEventListener('drop', hold);
+    return () => {
+      window.removeEventListener('dragover', hold);
+      window.removeEventListener('drop', hold);
+    };
+  }, [onFiles]);
   return (
-    <section className="chat" aria-label={`Conversation ${props.title}`} data-testid="chat">
+    <section
+      className={`chat${dragDepth > 0 ? ' dragging' : ''}`}
+      aria-label={`Conversation ${props.title}`}
+      data-testid="chat"
+      onDragEnter={(e) => {
+        if (!carriesFiles(e) || onFiles === undefined) return;
+        e.preventDefault();
+        setDragDepth((d) => d + 1);
+      }}
+      onDragOver={(e) => {
+        if (!carriesFiles(e) || onFiles === undefined) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = canDrop ? 'copy' : 'none';
+      }}
+      onDragLeave={(e) => {
+        if (!carriesFiles(e) || onFiles === undefined) return;
+        setDragDepth((d) => Math.max(0, d - 1));
+      }}
+      onDrop={(e) => {
+        if (!carriesFiles(e) || onFiles === undefined) return;
+        e.preventDefault();
+        setDragDepth(0);
+        const dropped = Array.from(e.dataTransfer.files);
+        if (canDrop && dropped.length > 0) onFiles(dropped);
+      }}
+    >
+      {dragDepth > 0 && (
+        <div className={`drop-zone${canDrop ? '' : ' refused'}`} data-testid="drop-zone" aria-hidden="true">
+          <p>{canDrop ? `Drop to send to ${props.title}` : `Files cannot be sent here now. ${disabledReason ?? ''}`}</p>
+        </div>
+      )}
       <header className="chat-header">
         {props.avatarId != null ? (
           <span className="presence-anchor">
@@ -213,13 +287,12 @@ export function ChatView(props: ChatViewProps) {
         {props.typing}
       </p>
       <ErrorNotice error={props.error} testId="chat-error" />
+      {props.uploads !== undefined && props.onCancelTransfer && props.onRetryTransfer && props.onDismissTransfer && (
+        <FileTransfers uploads={props.uploads} onCancel={props.onCancelTransfer} onRetry={props.onRetryTransfer} onDismiss={props.onDismissTransfer} />
+      )}
       <Composer
         value={props.draft}
-        disabledReason={
-          props.removed != null
-            ? props.removed.sentence
-            : (blockText(block) ?? (props.sendBlockedReason !== undefined ? props.sendBlockedReason : props.offlineReason))
-        }
+        disabledReason={disabledReason}
         hint={props.offlineHint ?? null}
         maxBytes={props.maxBytes}
         onChange={props.onDraft}
@@ -227,6 +300,10 @@ export function ChatView(props: ChatViewProps) {
         {...(props.onSendUnsigned === undefined ? {} : { onSendUnsigned: props.onSendUnsigned })}
         context={props.composing ?? null}
         onCancelContext={props.onCancelComposing}
+        {...(props.onAttach === undefined ? {} : { onAttach: props.onAttach })}
+        {...(onFiles === undefined ? {} : { onFiles })}
+        fileNotice={props.fileNotice ?? null}
+        {...(props.onDismissFileNotice === undefined ? {} : { onDismissFileNotice: props.onDismissFileNotice })}
       />
     </section>
   );

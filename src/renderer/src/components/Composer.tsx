@@ -11,6 +11,10 @@
  * Typing `@` offers the conversation's members (model/mentions.ts; the members come from the chat's
  * MentionContext): the arrow keys move, Enter or Tab puts `@username ` in, Escape closes the list; the text
  * box points at the highlighted choice (`aria-activedescendant`), as an ARIA autocomplete list does.
+ * The paperclip ("Attach a file", docs/desktop.md "Files") asks main's own open dialog in the Electron app
+ * (`onAttach`) or opens the browser's file picker (`onFiles` gets the files; main never gets a path); files
+ * pasted into the text box go to `onFiles` too. Why a file was refused (the policy's size or type) is said
+ * under the composer (`fileNotice`) until dismissed.
  */
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { composerKeyAction } from '../model/composerKeys';
@@ -38,10 +42,32 @@ export interface ComposerProps {
   /** The message being replied to or edited: "Replying to Alice" and its text; null for a new message. */
   context?: { readonly label: string; readonly text: string } | null;
   onCancelContext?(): void;
+  /** The Electron app: the attach button asks main to show its own open dialog. */
+  onAttach?(): void;
+  /** Files the page holds (picked in the browser's file picker, pasted): without `onAttach` the attach button picks them. */
+  onFiles?(files: File[]): void;
+  /** Why a file was not sent (a sentence), or null. */
+  fileNotice?: string | null;
+  onDismissFileNotice?(): void;
 }
 
-export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSend, onSendUnsigned, context, onCancelContext }: ComposerProps) {
+export function Composer({
+  value,
+  disabledReason,
+  hint,
+  maxBytes,
+  onChange,
+  onSend,
+  onSendUnsigned,
+  context,
+  onCancelContext,
+  onAttach,
+  onFiles,
+  fileNotice,
+  onDismissFileNotice,
+}: ComposerProps) {
   const id = useId();
+  const picker = useRef<HTMLInputElement>(null);
   const unsignedId = useId();
   const hintId = useId();
   const input = useRef<HTMLTextAreaElement>(null);
@@ -161,6 +187,13 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
         onSelect={(e) => trackCaret(e.currentTarget)}
         onBlur={() => setCaret(null)}
         onKeyDown={onKeyDown}
+        onPaste={(e) => {
+          // A pasted file or screenshot is sent as a file; pasted text stays text.
+          const pasted = Array.from(e.clipboardData?.files ?? []);
+          if (pasted.length === 0 || onFiles === undefined) return;
+          e.preventDefault();
+          onFiles(pasted);
+        }}
         data-testid="composer-input"
       />
       {candidates.length > 0 && (
@@ -185,6 +218,45 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
         </ul>
       )}
       <div className="composer-actions">
+        {(onAttach !== undefined || onFiles !== undefined) && (
+          <>
+            <Button
+              variant="ghost"
+              disabled={disabled}
+              aria-label="Attach a file"
+              title="Attach a file"
+              onClick={() => (onAttach !== undefined ? onAttach() : picker.current?.click())}
+              data-testid="composer-attach"
+            >
+              <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                <path
+                  d="M20.5 11.5l-8.2 8.2a5 5 0 0 1-7.1-7.1l8.6-8.6a3.4 3.4 0 0 1 4.8 4.8l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.8"
+                  strokeLinecap="round"
+                  strokeLinejoin="round"
+                />
+              </svg>
+            </Button>
+            {onAttach === undefined && onFiles !== undefined && (
+              <input
+                ref={picker}
+                type="file"
+                multiple
+                hidden
+                tabIndex={-1}
+                onChange={(e) => {
+                  const picked = Array.from(e.target.files ?? []);
+                  // Cleared, so picking the same file again is a change too.
+                  e.target.value = '';
+                  if (picked.length > 0) onFiles(picked);
+                }}
+                data-testid="composer-file-input"
+              />
+            )}
+          </>
+        )}
         <Button
           variant="ghost"
           disabled={disabled}
@@ -239,6 +311,16 @@ export function Composer({ value, disabledReason, hint, maxBytes, onChange, onSe
             ))}
           </div>
         </Dialog>
+      )}
+      {fileNotice != null && (
+        <p className="composer-file-notice" role="alert" data-testid="file-refused">
+          <span>{fileNotice}</span>
+          {onDismissFileNotice !== undefined && (
+            <Button size="sm" variant="ghost" onClick={onDismissFileNotice} data-testid="file-refused-dismiss">
+              Dismiss
+            </Button>
+          )}
+        </p>
       )}
       <p id={hintId} className={`muted composer-hint${over && !disabled ? ' over' : ''}`}>
         <span data-testid="composer-hint">{sentence}</span>

@@ -18,6 +18,8 @@
 import { Fragment, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { messageSegments, type MessageSegment } from '../model/messageLinks';
 import { useMentionScope } from './mentionContext';
+import { useFileScope } from './fileContext';
+import { FileCard } from './FileCard';
 import type { DisplayRow, MessageDisplay } from '../model/timelineLayout';
 import { MessageMenu, type MessageMenuItem } from './MessageMenu';
 import { NewContactBadge } from './NewContactBadge';
@@ -134,7 +136,11 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
   const [menu, setMenu] = useState(false);
   const [showVersions, setShowVersions] = useState(false);
   const more = useRef<HTMLButtonElement>(null);
-  const items = messageMenuItems(row, props);
+  const files = useFileScope();
+  const file = row.deleted === true ? undefined : row.file;
+  // A file message forwards its file (the stored copy is re-used), not its one-line description.
+  const { onForwardFile } = files;
+  const items = messageMenuItems(row, file !== undefined && onForwardFile !== undefined ? { ...props, onForward: () => onForwardFile(row.messageId) } : props);
   const reply = row.reply;
   const scope = useMentionScope();
   // Tokenized once per text: the body shows these segments, and a row mentions this user when one of them is a mention of them.
@@ -211,6 +217,17 @@ function MessageBubble(props: MessageRowProps & { row: MessageDisplay }) {
           <p className="message-text deleted muted" data-testid="message-deleted">
             This message was deleted
           </p>
+        ) : file !== undefined ? (
+          <FileCard
+            file={file}
+            preview={files.previews[row.messageId]}
+            transfer={files.downloads[row.messageId]}
+            {...(files.onNeedPreview === undefined ? {} : { onNeedPreview: () => files.onNeedPreview?.(row.messageId) })}
+            {...(files.onSave === undefined || timetoken === undefined ? {} : { onSave: () => files.onSave?.(row.messageId) })}
+            {...(onForwardFile === undefined || timetoken === undefined ? {} : { onForward: () => onForwardFile(row.messageId) })}
+            {...(files.onCancel === undefined ? {} : { onCancel: files.onCancel })}
+            {...(files.onRetry === undefined ? {} : { onRetry: files.onRetry })}
+          />
         ) : (
           <p className="message-text" dir="auto" data-testid="message-text">
             <MessageBody segments={segments} />

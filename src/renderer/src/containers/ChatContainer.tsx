@@ -1,6 +1,9 @@
 /**
  * Container: binds one conversation's view, draft, trust state and actions to the chat view; lays the
  * rows out (day separators, groups; model/timelineLayout.ts) and sums the members' trust up in one word.
+ * Files (docs/desktop.md "Files"): the file cards' previews, downloads and actions go to the rows through the
+ * FileContext; the attach button uses main's own open dialog in the Electron app and the browser's file
+ * picker in browser mode; a file message forwards its stored file.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { ConversationId, MessageId } from '../../../common/ids';
@@ -11,6 +14,9 @@ import { Dialog } from '../components/Dialog';
 import { ForwardDialog } from '../components/ForwardDialog';
 import { ReactionPicker } from '../components/ReactionPicker';
 import { MentionContext, type MentionScope } from '../components/mentionContext';
+import { FileContext, type FileScope } from '../components/fileContext';
+import { shownFileName } from '../model/fileView';
+import { thumbnailKey, type TransferEntry } from '../state/filesSlice';
 import { chatTrust } from '../model/chatTrust';
 import { membershipLines } from '../model/membershipLines';
 import { conversationTitle, directPeer, isNewContact, nameOf, peopleOf } from '../model/people';
@@ -57,7 +63,11 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
   const forwardedIds = useAppStore(chatSelectors.forwarded);
   const discarded = useAppStore(chatSelectors.discarded);
   const allConversations = useAppStore(conversationsSelectors.list);
-  const [forwarding, setForwarding] = useState<{ text: string; busy: boolean } | null>(null);
+  const [forwarding, setForwarding] = useState<{ text: string; busy: boolean; fileMessageId?: MessageId } | null>(null);
+  const transfers = useAppStore((st) => st.files.transfers);
+  const thumbnails = useAppStore((st) => st.files.thumbnails);
+  const fileNotice = useAppStore((st) => st.files.notice[conversationId] ?? null);
+  const inElectron = useAppStore((st) => st.system.info?.runtime === 'electron');
   const composing = useAppStore((st) => st.chat.composing[conversationId]);
   const versions = useAppStore((st) => st.chat.versions);
   const reactionUse = useAppStore((st) => st.chat.reactionUse);
@@ -91,6 +101,32 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
     [members, selfUserId],
   );
   const revealed = useRevealedRow(conversationId, rows);
+  const uploads = useMemo(
+    () => Object.values(transfers).filter((t) => t.conversationId === conversationId && t.direction === 'upload' && t.state !== 'done'),
+    [transfers, conversationId],
+  );
+  const fileScope = useMemo<FileScope>(() => {
+    const s = store.getState();
+    const previews: Record<string, string | null> = {};
+    const prefix = thumbnailKey(conversationId, '');
+    for (const [key, url] of Object.entries(thumbnails)) if (key.startsWith(prefix)) previews[key.slice(prefix.length)] = url;
+    const downloads: Record<string, TransferEntry> = {};
+    for (const t of Object.values(transfers))
+      if (t.direction === 'download' && t.conversationId === conversationId && t.messageId !== undefined) downloads[t.messageId] = t;
+    return {
+      previews,
+      downloads,
+      onNeedPreview: (messageId) => void s.loadThumbnail(conversationId, messageId as MessageId),
+      onSave: (messageId) => void s.saveFile(conversationId, messageId as MessageId),
+      onForwardFile: (messageId) => {
+        const row = rows.find((r) => r.kind === 'message' && r.messageId === messageId);
+        const name = row?.kind === 'message' && row.file !== undefined ? shownFileName(row.file.fileName) : 'file';
+        setForwarding({ text: `📎 ${name}`, busy: false, fileMessageId: messageId as MessageId });
+      },
+      onCancel: (transferId) => void s.cancelTransfer(transferId),
+      onRetry: (transferId) => void s.retryTransfer(transferId),
+    };
+  }, [store, conversationId, thumbnails, transfers, rows]);
   const block = useMemo(() => composerBlock(conversation, trust, selfUserId, requireVerified), [conversation, trust, selfUserId, requireVerified]);
   if (conversation === null) return null;
   const s = store.getState();
@@ -102,65 +138,75 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
     .map((c) => ({ conversationId: c.conversationId as string, title: conversationTitle(c, selfUserId) }));
   return (
     <MentionContext.Provider value={mentionScope}>
-      <ChatView
-        title={conversationTitle(conversation, selfUserId)}
-        avatarId={peer?.userId ?? null}
-        {...(peerPresence === undefined ? {} : { presence: peerPresence })}
-        people={members.map((m) => ({ id: m.userId, name: m.displayName }))}
-        trust={chatTrust(conversation, trust, selfUserId)}
-        maxBytes={MAX_BRIDGE_BODY}
-        newContact={peer !== null && isNewContact(peer, trust) ? peer.displayName : null}
-        membershipError={listed === null ? null : historyError}
-        removed={listed === null && removed !== null ? { sentence: REMOVED_SENTENCE, detail: REMOVED_DETAIL } : null}
-        subtitle={subtitle}
-        disappearing={disappearingHeader(currentTimer(timers))}
-        rows={rows}
-        typing={typingLine(view, people, selfUserId)}
-        draft={draft}
-        block={block}
-        offlineReason={offlineReason}
-        sendBlockedReason={chatStatus === 'starting' ? offlineReason : null}
-        offlineHint={network === 'offline' || chatStatus === 'error' ? OFFLINE_HINT : null}
-        onRetryQueued={(id) => void s.retryQueued(conversationId, id as Parameters<typeof s.retryQueued>[1])}
-        onDeleteQueued={(id) => void s.deleteQueued(conversationId, id as Parameters<typeof s.deleteQueued>[1])}
-        loaded={view !== undefined}
-        reachedStart={view?.reachedStart ?? false}
-        loadingOlder={loadingOlder}
-        error={listed === null ? null : error}
-        onDraft={(text) => s.setDraft(conversationId, text)}
-        onSend={() => void s.sendDraft(conversationId)}
-        {...(s.settings.policy?.values.stockSdkCompat === true ? { onSendUnsigned: () => void s.sendDraftUnsigned(conversationId) } : {})}
-        onRetry={(id) => void s.retrySend(conversationId, id as Parameters<typeof s.retrySend>[1])}
-        onReact={(tt, value, mine) => void s.toggleReaction(conversationId, tt, value, mine)}
-        onLoadOlder={() => void s.loadOlder(conversationId)}
-        onOpenMembers={() => s.openPanel('members')}
-        onOpenSecurity={() => s.openPanel('security')}
-        reveal={revealed}
-        onCopy={(text) => void navigator.clipboard?.writeText(text).catch(() => undefined)}
-        onForward={(text) => setForwarding({ text, busy: false })}
-        onDiscard={(id) => s.discardFailed(conversationId, id as Parameters<typeof s.discardFailed>[1])}
-        onReply={(id) => s.startReply(conversationId, id as MessageId)}
-        onEdit={(id) => s.startEdit(conversationId, id as MessageId)}
-        onDeleteForEveryone={(id) => setDeleting(id as MessageId)}
-        onDeleteForMe={(id) => void s.deleteForMe(conversationId, id as MessageId)}
-        onJump={(tt) => void s.revealMessage(conversationId, tt)}
-        onShowVersions={(id) => void s.loadVersions(conversationId, id as MessageId)}
-        composing={
-          composing === undefined
-            ? null
-            : {
-                label: composing.mode === 'edit' ? 'Editing your message' : `Replying to ${nameOf(composing.senderUser, people, selfUserId)}`,
-                text: composing.text,
-              }
-        }
-        onCancelComposing={() => s.cancelComposing(conversationId)}
-        onOpenPicker={(timetoken, mine) => setPicking({ timetoken, mine })}
-        onSeen={(keys) => {
-          const seen = new Set(keys);
-          const newest = newestSeen(rows.flatMap((r) => (r.kind === 'message' && seen.has(r.key) ? [r.timetoken] : [])));
-          if (newest !== undefined) void s.markSeen(conversationId, newest, readReceipts);
-        }}
-      />
+      <FileContext.Provider value={fileScope}>
+        <ChatView
+          title={conversationTitle(conversation, selfUserId)}
+          avatarId={peer?.userId ?? null}
+          {...(peerPresence === undefined ? {} : { presence: peerPresence })}
+          people={members.map((m) => ({ id: m.userId, name: m.displayName }))}
+          trust={chatTrust(conversation, trust, selfUserId)}
+          maxBytes={MAX_BRIDGE_BODY}
+          newContact={peer !== null && isNewContact(peer, trust) ? peer.displayName : null}
+          membershipError={listed === null ? null : historyError}
+          removed={listed === null && removed !== null ? { sentence: REMOVED_SENTENCE, detail: REMOVED_DETAIL } : null}
+          subtitle={subtitle}
+          disappearing={disappearingHeader(currentTimer(timers))}
+          rows={rows}
+          typing={typingLine(view, people, selfUserId)}
+          draft={draft}
+          block={block}
+          offlineReason={offlineReason}
+          sendBlockedReason={chatStatus === 'starting' ? offlineReason : null}
+          offlineHint={network === 'offline' || chatStatus === 'error' ? OFFLINE_HINT : null}
+          onRetryQueued={(id) => void s.retryQueued(conversationId, id as Parameters<typeof s.retryQueued>[1])}
+          onDeleteQueued={(id) => void s.deleteQueued(conversationId, id as Parameters<typeof s.deleteQueued>[1])}
+          loaded={view !== undefined}
+          reachedStart={view?.reachedStart ?? false}
+          loadingOlder={loadingOlder}
+          error={listed === null ? null : error}
+          onDraft={(text) => s.setDraft(conversationId, text)}
+          onSend={() => void s.sendDraft(conversationId)}
+          {...(s.settings.policy?.values.stockSdkCompat === true ? { onSendUnsigned: () => void s.sendDraftUnsigned(conversationId) } : {})}
+          onRetry={(id) => void s.retrySend(conversationId, id as Parameters<typeof s.retrySend>[1])}
+          onReact={(tt, value, mine) => void s.toggleReaction(conversationId, tt, value, mine)}
+          onLoadOlder={() => void s.loadOlder(conversationId)}
+          onOpenMembers={() => s.openPanel('members')}
+          onOpenSecurity={() => s.openPanel('security')}
+          reveal={revealed}
+          onCopy={(text) => void navigator.clipboard?.writeText(text).catch(() => undefined)}
+          onForward={(text) => setForwarding({ text, busy: false })}
+          onDiscard={(id) => s.discardFailed(conversationId, id as Parameters<typeof s.discardFailed>[1])}
+          onReply={(id) => s.startReply(conversationId, id as MessageId)}
+          onEdit={(id) => s.startEdit(conversationId, id as MessageId)}
+          onDeleteForEveryone={(id) => setDeleting(id as MessageId)}
+          onDeleteForMe={(id) => void s.deleteForMe(conversationId, id as MessageId)}
+          onJump={(tt) => void s.revealMessage(conversationId, tt)}
+          onShowVersions={(id) => void s.loadVersions(conversationId, id as MessageId)}
+          composing={
+            composing === undefined
+              ? null
+              : {
+                  label: composing.mode === 'edit' ? 'Editing your message' : `Replying to ${nameOf(composing.senderUser, people, selfUserId)}`,
+                  text: composing.text,
+                }
+          }
+          onCancelComposing={() => s.cancelComposing(conversationId)}
+          onOpenPicker={(timetoken, mine) => setPicking({ timetoken, mine })}
+          onSeen={(keys) => {
+            const seen = new Set(keys);
+            const newest = newestSeen(rows.flatMap((r) => (r.kind === 'message' && seen.has(r.key) ? [r.timetoken] : [])));
+            if (newest !== undefined) void s.markSeen(conversationId, newest, readReceipts);
+          }}
+          onFiles={(files) => void s.sendFiles(conversationId, files)}
+          {...(inElectron ? { onAttach: () => void s.chooseFileToSend(conversationId) } : {})}
+          fileNotice={fileNotice}
+          onDismissFileNotice={() => s.dismissFileNotice(conversationId)}
+          uploads={uploads}
+          onCancelTransfer={(id) => void s.cancelTransfer(id)}
+          onRetryTransfer={(id) => void s.retryTransfer(id)}
+          onDismissTransfer={(id) => s.dismissTransfer(id)}
+        />
+      </FileContext.Provider>
       {picking !== null && (
         <ReactionPicker
           used={reactionUse}
@@ -194,9 +240,11 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
           onClose={() => setForwarding(null)}
           onForward={(to) => {
             setForwarding({ ...forwarding, busy: true });
-            void s
-              .forwardMessage(to as ConversationId, forwarding.text)
-              .then((sent) => (sent ? setForwarding(null) : setForwarding({ ...forwarding, busy: false })));
+            const sending =
+              forwarding.fileMessageId === undefined
+                ? s.forwardMessage(to as ConversationId, forwarding.text)
+                : s.forwardFile(conversationId, forwarding.fileMessageId, to as ConversationId);
+            void sending.then((sent) => (sent ? setForwarding(null) : setForwarding({ ...forwarding, busy: false })));
           }}
         />
       )}

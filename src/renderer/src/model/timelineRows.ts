@@ -10,6 +10,7 @@ import type { ConversationView } from '../../../common/messaging/messaging';
 import type { TimelineItem } from '../../../common/messaging/timelineItem';
 import type { MembershipLine } from './membershipLines';
 import { messageText } from './messageText';
+import { fileViewOf, type FileView } from './fileView';
 import { TRUST_SENTENCES } from './uiError';
 import { nameOf, UNVERIFIED_SENDER, type Named } from './people';
 import { isUnsignedSender } from '../../../common/protocol/pubnub/stock';
@@ -76,6 +77,8 @@ export type TimelineRow =
       readonly deleted?: boolean;
       /** From a stock PubNub SDK client (docs/messaging.md "Stock PubNub SDK clients"): not signed, sender unknown. */
       readonly unsigned?: boolean;
+      /** A file message (docs/desktop.md "Files"): shown as a file card; `text` is its one-line description. */
+      readonly file?: FileView;
     }
   | { readonly kind: 'pending'; readonly key: string; readonly text: string }
   | { readonly kind: 'rejected'; readonly key: string; readonly text: string; readonly code: string }
@@ -113,6 +116,9 @@ export function rowOf(item: TimelineItem, members: readonly Named[], selfUserId:
         mine,
         ...(unsigned ? { unsigned: true } : {}),
         text: item.deleted === true ? '' : messageText(item.message),
+        ...(item.deleted !== true && item.message.type === 'json' && fileViewOf(item.message.body) !== undefined
+          ? { file: fileViewOf(item.message.body)! }
+          : {}),
         sentAt: item.message.sentAt,
         ...(item.replyTo === undefined || item.deleted === true
           ? {}

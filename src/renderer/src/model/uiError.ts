@@ -91,6 +91,15 @@ export const SENTENCES: Readonly<Record<string, string>> = {
   reset_already_waiting:
     'A reset of this account is already waiting, so another one cannot be started. It finishes at the time shown on the computer that asked for it, unless a signed-in device cancels it.',
   no_account_reset: 'There is no reset of your account waiting any more. Nothing changed.',
+  // Files (docs/desktop.md "Files"; src/main/desktop/fileHandlers.ts)
+  transfer_unknown: 'That file transfer is already over. Send or save the file again.',
+  transfer_running: 'This file is still being sent. Wait for it to finish, or cancel it first.',
+  upload_too_many: 'Several files are already being handed over. Wait for one to finish and try again.',
+  upload_out_of_order: 'The file did not reach the app whole, so it was not sent. Try again.',
+  upload_too_large: 'The file changed while it was being sent, so it was not sent. Try again.',
+  upload_incomplete: 'The file did not reach the app whole, so it was not sent. Try again.',
+  download_out_of_range: 'The saved file could not be read back whole. Save it again.',
+  attachment_store_unconfigured: 'Files cannot be sent or fetched here: no file store is set up. Ask your IT team.',
   backup_key_changed:
     'The key backup on the server was changed without your account’s signature, so it was not used. Tell your IT team, and make a new recovery key on a device you trust.',
 };

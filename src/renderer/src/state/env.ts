@@ -34,6 +34,11 @@ export interface StoreEnv {
   readMarkers?: ReadMarkerStore;
   /** Where mute, pin and mark-unread are kept; default: the page's localStorage (memory only without one). */
   prefs?: PrefsStore;
+  /**
+   * Offers verified file bytes to the person as a download (browser mode's "save"; docs/desktop.md "Files");
+   * absent: the window cannot save files that way.
+   */
+  offerDownload?(fileName: string, parts: readonly Uint8Array[]): void;
   /** Asks main for desktop notifications and keeps the unread badge current (desktopLifecycle.ts); absent: neither. */
   desktop?: DesktopPort;
 }

@@ -39,6 +39,8 @@ export function connectApp(store: AppStore, env: StoreEnv): () => void {
     }),
     env.events.on('linkStatus', (status) => s().applyLinkStatus(status)),
     env.events.on('keyAvailable', () => void s().loadConversations()),
+    // File uploads and downloads main runs (docs/desktop.md "Files"): progress, done, failed, cancelled.
+    env.events.on('fileTransfer', (state) => s().applyTransfer(state)),
     // Disappearing messages: drop what main deleted, re-read a history whose timer may have changed, and
     // move the clock the time left is shown by.
     env.events.on('messagesExpired', ({ conversationId, timetokens }) => s().applyExpired(conversationId, timetokens)),

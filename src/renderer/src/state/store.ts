@@ -11,6 +11,7 @@ import { createConversationsSlice, type ConversationsSlice } from './conversatio
 import { createDeparturesSlice, type DeparturesSlice } from './departuresSlice';
 import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
 import { createDisappearingSlice, type DisappearingSlice } from './disappearingSlice';
+import { createFilesSlice, type FilesSlice } from './filesSlice';
 import { defaultEnv, type StoreEnv } from './env';
 import { createPrefsSlice, type PrefsSlice } from './prefsSlice';
 import { createPresenceSlice, type PresenceSlice } from './presenceSlice';
@@ -37,7 +38,8 @@ export type AppState = SystemSlice &
   DeparturesSlice &
   RecoverySlice &
   PrefsSlice &
-  PresenceSlice;
+  PresenceSlice &
+  FilesSlice;
 
 export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv) {
   return createStore<AppState>()((...a) => ({
@@ -57,6 +59,7 @@ export function createAppStore(bridge: BridgeClient, env: StoreEnv = defaultEnv)
     ...createRecoverySlice(bridge)(...a),
     ...createPrefsSlice(env)(...a),
     ...createPresenceSlice()(...a),
+    ...createFilesSlice(bridge, env)(...a),
   }));
 }
 
