@@ -10,7 +10,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationId, MessageId } from '../../src/common/ids';
@@ -29,17 +28,12 @@ const received = () => ({ timetoken: String((tt += 10_000n)) });
 const core = (p: DesktopProfile) => ('host' in p.deps.messenger ? p.deps.messenger.host.current() : Promise.reject(new Error('no core')));
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-/** Main's temporary files for the page's uploads and downloads (its own folders, `seed-files-*`). */
+/** Main's temporary files for the page's uploads and downloads: its own folder in each profile, `<profile>/transfers`. */
 const mainTemporaryFiles = () =>
-  readdirSync(tmpdir())
-    .filter((d) => d.startsWith('seed-files-') && !d.startsWith('seed-files-pieces'))
-    .flatMap((d) => {
-      try {
-        return readdirSync(join(tmpdir(), d)).map((f) => join(tmpdir(), d, f));
-      } catch {
-        return [];
-      }
-    });
+  [alice, bob].flatMap((p) => {
+    const dir = join(p.deps.paths.dir, 'transfers');
+    return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [];
+  });
 
 async function handOver(p: DesktopProfile, fileName: string, bytes: Uint8Array): Promise<{ state: string; messageId: MessageId; transferId: string }> {
   const { transferId } = (await p.call('beginFileUpload', conversationId, { fileName, size: bytes.length })) as { transferId: string };

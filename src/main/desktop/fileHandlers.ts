@@ -12,7 +12,7 @@
  * read it back in pieces (`fileDownloadChunk`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, UploadSource } from '../../client';
@@ -59,6 +59,12 @@ export interface FileHandlerDeps {
   readonly dialogs: FileDialogs;
   /** The checks `sealMessage` applies (verified contacts, recovery key) before anything is sent. */
   readonly checkMaySend: (client: Client, conversationId: ConversationId) => Promise<void>;
+  /**
+   * Main's own folder for the page's uploads and verified downloads: `<profile>/transfers` (owner-only;
+   * what a crash left there is deleted on first use). Absent (a build without a profile): a fresh
+   * `seed-files-*` folder in the OS's temporary folder.
+   */
+  readonly transfersDir?: string;
 }
 
 interface Upload {
@@ -130,7 +136,7 @@ export function fileHandlers(deps: FileHandlerDeps): Pick<Required<Handlers>, Fi
   const prepared = new Map<string, Prepared>();
   let folder: Promise<string> | undefined;
   /** Main's own temporary folder for files (owner-only), made on first use. */
-  const temporaryFolder = (): Promise<string> => (folder ??= mkdtemp(join(tmpdir(), 'seed-files-')));
+  const temporaryFolder = (): Promise<string> => (folder ??= transfersFolder(deps.transfersDir));
   const newId = () => randomBytes(16).toString('base64url');
   const drop = (path: string | undefined) => (path === undefined ? Promise.resolve() : rm(path, { force: true }).catch(() => undefined));
 
@@ -394,4 +400,12 @@ function sentence(err: unknown): string {
   if (code.startsWith('attachment_')) return 'This file failed its integrity check and was not saved. Ask the sender to send it again.';
   if (code === 'ENOENT' || (err as { code?: unknown } | null)?.code === 'ENOENT') return 'The file could not be found.';
   return 'The file could not be transferred. Try again.';
+}
+
+/** The transfers folder, made owner-only; in the profile, emptied of what an earlier run (a crash) left. */
+async function transfersFolder(dir: string | undefined): Promise<string> {
+  if (dir === undefined) return mkdtemp(join(tmpdir(), 'seed-files-'));
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return dir;
 }

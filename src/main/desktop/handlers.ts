@@ -11,6 +11,7 @@
  * screen to match the key main holds (docs/protocol.md §10.1), and the page is never given that code; with
  * `requireVerifiedContacts`, members added must be verified, as must everyone a message is sealed for.
  */
+import { join } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { ConversationId, DeviceId, UserId } from '../../common/ids';
 import type { ReceivedAt } from '../../common/messaging/ports';
@@ -570,6 +571,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): Handlers {
       events,
       policy: deps.policy,
       dialogs: deps.fileDialogs ?? NO_FILE_DIALOGS,
+      ...(deps.profileDir === undefined ? {} : { transfersDir: join(deps.profileDir, 'transfers') }),
       checkMaySend: async (client, conversationId) => {
         await checkVerifiedMembers(deps, client, client.session().userId, conversationId);
         await recovery.checkMayChat(client);
