@@ -37,7 +37,7 @@ export async function rotationStages(world: CoreWorld, creator: Member, conversa
   const info = await api.request('getConversation', { params: { conversationId } });
 
   const t0 = performance.now();
-  const recipients: { deviceId: DeviceId; x25519PublicKey: Uint8Array }[] = [];
+  const recipients: { deviceId: DeviceId; x25519PublicKey: Uint8Array; xwingPublicKey?: Uint8Array }[] = [];
   let lookups = 0;
   for (let i = 0; i < members.length; i += LOOKUP_USERS) {
     const answer = await api.request('lookupDirectory', { body: { userIds: members.slice(i, i + LOOKUP_USERS) } });
@@ -45,7 +45,14 @@ export async function rotationStages(world: CoreWorld, creator: Member, conversa
     for (const d of answer.devices) {
       const x25519 = d.certificate.x25519;
       if (typeof x25519 !== 'string') throw new MeasurementError(`device ${d.deviceId} has no x25519 key in its certificate`);
-      if (d.revokedAt === null) recipients.push({ deviceId: d.deviceId, x25519PublicKey: fromBase64Url(x25519) });
+      // An X-Wing wrap to a device whose certificate has an X-Wing key (docs/protocol.md §5.1; the key service refuses an X25519 one).
+      const xwing = d.certificate.xwing;
+      if (d.revokedAt === null)
+        recipients.push({
+          deviceId: d.deviceId,
+          x25519PublicKey: fromBase64Url(x25519),
+          ...(typeof xwing === 'string' ? { xwingPublicKey: fromBase64Url(xwing) } : {}),
+        });
     }
   }
   const t1 = performance.now();
