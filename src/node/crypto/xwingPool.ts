@@ -28,10 +28,12 @@ import {
   xwingCombiner,
 } from '../../common/crypto/xwing';
 import type { EphemeralResult } from './ephemeralPool';
-import { shareWork, type ThreadEngine } from './threadShare';
+import { shareWorkBalanced, type ThreadEngine } from './threadShare';
 
 /** Below this many encapsulations a batch runs here (one encapsulation costs several hundred µs). */
 export const XWING_PARALLEL_MIN = 16;
+/** Encapsulations per part (threadShare.ts `shareWorkBalanced`): a few ms of work, a ~20 KB message. */
+export const XWING_CHUNK = 16;
 
 /** Per key in a worker's answer: the shared secret ‖ the ciphertext. */
 const ANSWER_STRIDE = XWING_SHARED_SECRET_LENGTH + XWING_CIPHERTEXT_LENGTH;
@@ -191,8 +193,9 @@ export function xwingEngine(parts: XWingParts): ThreadEngine<Uint8Array, XWingEn
 
 /**
  * The encapsulations for `keys` (1,216 bytes each, checked by the caller), in order: shared with the
- * engine's workers when the batch is large.
+ * engine's workers by demand when the batch is large (a cold or starved worker takes fewer parts).
  */
-export function xwingEncapsulateBatch(keys: readonly Uint8Array[], engine: ReturnType<typeof xwingEngine>): Promise<XWingEncapsulationResult[]> {
-  return shareWork(keys, engine, engine.workers ? XWING_PARALLEL_MIN : Number.POSITIVE_INFINITY);
+export async function xwingEncapsulateBatch(keys: readonly Uint8Array[], engine: ReturnType<typeof xwingEngine>): Promise<XWingEncapsulationResult[]> {
+  if (!engine.workers) return engine.here(keys);
+  return shareWorkBalanced(keys, engine, { min: XWING_PARALLEL_MIN, chunk: XWING_CHUNK });
 }
