@@ -23,6 +23,7 @@ import { buildRecoveryVectors } from '../test/vectors/build/recovery';
 import { buildDeviceSessionVectors, buildRevocationVectors } from '../test/vectors/build/sessions';
 import { buildWrapVectors } from '../test/vectors/build/wraps';
 import { buildServerKeyWrapVectors } from '../test/vectors/build/serverKeyWraps';
+import { buildXWingDeviceLinkVectors } from '../test/vectors/build/xwingLinks';
 import { buildXWingWrapVectors } from '../test/vectors/build/xwingWraps';
 
 /** Every generated vector file: name → content. */
@@ -51,6 +52,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'attachment-messages.json': await buildAttachmentMessageVectors(provider),
     'server-key-wraps.json': await buildServerKeyWrapVectors(provider),
     'xwing-key-wraps.json': await buildXWingWrapVectors(provider),
+    'xwing-device-links.json': await buildXWingDeviceLinkVectors(provider),
   };
 }
 

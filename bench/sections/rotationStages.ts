@@ -45,11 +45,14 @@ export async function rotationStages(world: CoreWorld, creator: Member, conversa
     for (const d of answer.devices) {
       const x25519 = d.certificate.x25519;
       if (typeof x25519 !== 'string') throw new MeasurementError(`device ${d.deviceId} has no x25519 key in its certificate`);
-      // A device with a post-quantum key gets an X-Wing wrap, as the client's rotation gives it (protocol §5.1).
+      // An X-Wing wrap to a device whose certificate has an X-Wing key (docs/protocol.md §5.1; the key service refuses an X25519 one).
       const xwing = d.certificate.xwing;
-      if (d.revokedAt === null) {
-        recipients.push({ deviceId: d.deviceId, x25519PublicKey: fromBase64Url(x25519), ...(typeof xwing === 'string' ? { xwingPublicKey: fromBase64Url(xwing) } : {}) });
-      }
+      if (d.revokedAt === null)
+        recipients.push({
+          deviceId: d.deviceId,
+          x25519PublicKey: fromBase64Url(x25519),
+          ...(typeof xwing === 'string' ? { xwingPublicKey: fromBase64Url(xwing) } : {}),
+        });
     }
   }
   const t1 = performance.now();

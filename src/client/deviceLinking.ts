@@ -39,6 +39,19 @@ export type LinkProgress =
   | { readonly state: 'confirm'; readonly confirmationCode: string; readonly approverDeviceId: string }
   | { readonly state: 'linked'; readonly identity: Identity };
 
+/**
+ * The public part this device publishes in its link: with its X-Wing key when it has one, so the
+ * approving device seals the account key with X-Wing (docs/protocol.md §14.4).
+ */
+function linkingKeys(deviceId: DeviceId, keys: DeviceKeyPairs): LinkingDeviceKeys {
+  return {
+    deviceId,
+    x25519: toBase64Url(keys.x25519.publicKey),
+    ed25519: toBase64Url(keys.ed25519.publicKey),
+    ...(keys.xwing ? { xwing: toBase64Url(keys.xwing.publicKey) } : {}),
+  };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The new device's half of a link. */
@@ -75,14 +88,14 @@ export class NewDeviceLink {
     if (pair.user.identityKey === null) throw new DeviceLinkError('link_invalid', `${pair.user.username} has no device to link from yet; use login instead`);
     const keys = await generateDeviceKeys(provider);
     const deviceId = newDeviceId(provider);
-    const pub: LinkingDeviceKeys = { deviceId, x25519: toBase64Url(keys.x25519.publicKey), ed25519: toBase64Url(keys.ed25519.publicKey) };
+    const pub = linkingKeys(deviceId, keys);
     const view = await api.request('openDeviceLink', { body: { ...pub, deviceName: input.deviceName, platform: input.platform } });
     const offer: LinkOffer = { linkId: view.linkId, code: view.code, qrPayload: await linkQrPayload(provider, view.code, pub), expiresAt: view.expiresAt };
     return new NewDeviceLink(api, provider, pair, keys, deviceId, input.deviceName, input.platform, offer);
   }
 
   private get pub(): LinkingDeviceKeys {
-    return { deviceId: this.deviceId, x25519: toBase64Url(this.keys.x25519.publicKey), ed25519: toBase64Url(this.keys.ed25519.publicKey) };
+    return linkingKeys(this.deviceId, this.keys);
   }
 
   /** Reads the link once: waiting, the confirmation code to show, or — approved — registers this device. */
@@ -98,7 +111,12 @@ export class NewDeviceLink {
     const accountPrivateKey = await openLinkPayload(
       this.provider,
       view.linkId,
-      { deviceId: this.deviceId, x25519PrivateKey: this.keys.x25519.privateKey, x25519PublicKey: this.keys.x25519.publicKey },
+      {
+        deviceId: this.deviceId,
+        x25519PrivateKey: this.keys.x25519.privateKey,
+        x25519PublicKey: this.keys.x25519.publicKey,
+        ...(this.keys.xwing ? { xwingPrivateKey: this.keys.xwing.privateKey } : {}),
+      },
       view.payload,
     );
     const accountPublicKey = await this.provider.ed25519PublicKey(accountPrivateKey);

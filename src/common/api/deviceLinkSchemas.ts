@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { DeviceLinkStateSchema } from '../domain';
 import { DeviceIdSchema } from '../ids';
+import { XWING_CIPHERTEXT_LENGTH, XWING_PUBLIC_KEY_LENGTH } from '../crypto/xwing';
 import { DevicePlatformSchema } from '../protocol/deviceCertificate';
+import { isConsistentKeyWrap, KEY_WRAP_SUITE_MISMATCH } from '../protocol/keyWrap';
 import { b64uField, text } from '../protocol/wire';
 
 /** Link codes: 10 characters of Crockford base32 (no I, L, O, U), shown and typed by people. */
@@ -22,13 +24,20 @@ export const NewDeviceSchema = z
     platform: DevicePlatformSchema,
     x25519: b64uField(32),
     ed25519: b64uField(32),
+    /** The new device's X-Wing encapsulation key (docs/protocol.md §14.4), when it has one. */
+    xwing: b64uField(XWING_PUBLIC_KEY_LENGTH).optional(),
   })
   .meta({ id: 'LinkingDevice' });
 
 export const LinkPayloadSchema = z
-  .strictObject({ enc: b64uField(32), ct: b64uField({ min: 17, max: 8192 }) })
+  .strictObject({
+    suite: z.literal('xwing').optional(),
+    enc: z.union([b64uField(32), b64uField(XWING_CIPHERTEXT_LENGTH)]),
+    ct: b64uField({ min: 17, max: 8192 }),
+  })
+  .refine(isConsistentKeyWrap, KEY_WRAP_SUITE_MISMATCH)
   .meta({ id: 'DeviceLinkPayload' })
-  .describe('HPKE base-mode seal to the new device (docs/protocol.md §14)');
+  .describe('HPKE base-mode seal to the new device, X-Wing when it published an X-Wing key (docs/protocol.md §14.4)');
 
 export const DeviceLinkViewSchema = z
   .object({

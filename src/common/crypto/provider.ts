@@ -31,6 +31,13 @@ export interface SignedAeadInput {
   readonly aad: Uint8Array;
 }
 
+/**
+ * One X-Wing encapsulation of a batch (`xwingEncapsulateMany`): the 32-byte shared secret and 1,120-byte
+ * ciphertext, or `invalid_public_key` when the encapsulation key is refused (an ML-KEM coefficient ≥ q,
+ * an X25519 half ML-KEM or the provider refuses, an all-zero X25519 agreement).
+ */
+export type XWingEncapsulationResult = { readonly sharedSecret: Uint8Array; readonly ciphertext: Uint8Array } | { readonly error: 'invalid_public_key' };
+
 /** The plaintext, or which check failed first. */
 export type SignedAeadResult = Uint8Array | 'bad_signature' | 'bad_tag';
 
@@ -64,6 +71,15 @@ export interface CryptoProvider {
    * any DH output is all zeros.
    */
   x25519EphemeralMany?(publicKeys: readonly Uint8Array[]): Promise<readonly { readonly ephemeralPublicKey: Uint8Array; readonly dh: Uint8Array }[]>;
+  /**
+   * Optional batch of X-Wing Encapsulate (`crypto/xwing.ts`, draft-connolly-cfrg-xwing-kem §5.3: ML-KEM-768
+   * encapsulation, the X25519 half on this provider's X25519, the SHA3-256 combiner) for 1,216-byte
+   * encapsulation keys, answered in the same order, each with its own fresh randomness from this
+   * provider's CSPRNG. A provider may compute shares on several threads; the ML-KEM coins and the X25519
+   * ephemeral key are made, used and dropped in the thread that computes them. A refused key is an
+   * `error` result for that key (the others are still answered); a key of another length throws ProviderError.
+   */
+  xwingEncapsulateMany?(publicKeys: readonly Uint8Array[]): Promise<readonly XWingEncapsulationResult[]>;
 
   /** A fresh Ed25519 key pair. */
   ed25519GenerateKeyPair(): Promise<RawKeyPair>;

@@ -36,8 +36,8 @@ export const XWING_CIPHERTEXT_LENGTH = 1120;
 export const XWING_SHARED_SECRET_LENGTH = 32;
 export const XWING_ESEED_LENGTH = 64;
 
-const MLKEM_PUBLIC_KEY_LENGTH = 1184;
-const MLKEM_CIPHERTEXT_LENGTH = 1088;
+export const MLKEM_PUBLIC_KEY_LENGTH = 1184;
+export const MLKEM_CIPHERTEXT_LENGTH = 1088;
 /** The draft's label `\.//^\` (6 bytes: 5c 2e 2f 2f 5e 5c). */
 const XWING_LABEL = Uint8Array.of(0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c);
 
@@ -49,8 +49,8 @@ function reason(err: unknown): string {
   return err instanceof Error ? err.message : 'rejected';
 }
 
-/** SHA3-256(ss_M ‖ ss_X ‖ ct_X ‖ pk_X ‖ XWingLabel) (draft §5.3). */
-function combiner(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): Uint8Array {
+/** SHA3-256(ss_M ‖ ss_X ‖ ct_X ‖ pk_X ‖ XWingLabel) (draft §5.3); the batch engines of src/node use it too. */
+export function xwingCombiner(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): Uint8Array {
   const input = new Uint8Array(32 + 32 + 32 + 32 + XWING_LABEL.length);
   input.set(ssM, 0);
   input.set(ssX, 32);
@@ -124,13 +124,60 @@ export async function xwingEncapsulate(
     // An X25519 half that yields an all-zero agreement (RFC 7748 §6.1), or that the provider refuses.
     throw new MalformedError(`X-Wing: invalid encapsulation key (${reason(err)})`);
   }
-  const sharedSecret = combiner(ml.sharedSecret, ssX, ctX, pkX);
+  const sharedSecret = xwingCombiner(ml.sharedSecret, ssX, ctX, pkX);
   ml.sharedSecret.fill(0);
   ssX.fill(0);
   const ciphertext = new Uint8Array(XWING_CIPHERTEXT_LENGTH);
   ciphertext.set(ml.cipherText, 0);
   ciphertext.set(ctX, MLKEM_CIPHERTEXT_LENGTH);
   return { sharedSecret, ciphertext };
+}
+
+/**
+ * Encapsulate for many encapsulation keys (the X-Wing wraps of one key version), answered in order: each
+ * exactly what `xwingEncapsulate` makes, with its own fresh randomness. Through the provider's batch when it
+ * has one (`xwingEncapsulateMany`, which may compute shares on worker threads: the randomness is made,
+ * used and dropped where each one is computed), else one by one here. A key that is refused fails the
+ * batch with `MalformedError` naming the first such key in order (`describe(i)`, e.g. its device), as
+ * one-by-one encapsulation would; no secret of the batch is kept.
+ */
+export async function xwingEncapsulateMany(
+  provider: CryptoProvider,
+  publicKeys: readonly Uint8Array[],
+  describe: (index: number) => string = (i) => `key ${i + 1} of ${publicKeys.length}`,
+): Promise<{ readonly sharedSecret: Uint8Array; readonly ciphertext: Uint8Array }[]> {
+  publicKeys.forEach((pk, i) => {
+    if (pk.length !== XWING_PUBLIC_KEY_LENGTH) throw new MalformedError(`X-Wing: the encapsulation key must be 1216 bytes (${describe(i)})`);
+  });
+  const batch = provider.xwingEncapsulateMany?.bind(provider);
+  if (batch === undefined) {
+    const out: { sharedSecret: Uint8Array; ciphertext: Uint8Array }[] = [];
+    for (const [i, pk] of publicKeys.entries()) {
+      try {
+        out.push(await xwingEncapsulate(provider, pk));
+      } catch (err) {
+        for (const o of out) o.sharedSecret.fill(0);
+        if (err instanceof MalformedError) throw new MalformedError(`${err.message} (${describe(i)})`);
+        throw err;
+      }
+    }
+    return out;
+  }
+  const results = await batch(publicKeys);
+  const wipe = () => {
+    for (const r of results) if ('sharedSecret' in r) r.sharedSecret.fill(0);
+  };
+  if (results.length !== publicKeys.length) {
+    wipe();
+    throw new MalformedError('X-Wing: the provider answered fewer encapsulations than asked');
+  }
+  return results.map((r, i) => {
+    if ('error' in r) {
+      wipe();
+      throw new MalformedError(`X-Wing: invalid encapsulation key (${describe(i)})`);
+    }
+    return r;
+  });
 }
 
 /** Decapsulate(ct, sk) → ss. */
@@ -149,7 +196,7 @@ export async function xwingDecapsulate(provider: CryptoProvider, ciphertext: Uin
       ssM = ml_kem768.decapsulate(ciphertext.subarray(0, MLKEM_CIPHERTEXT_LENGTH), skM);
       const pkX = await provider.x25519PublicKey(skX);
       ssX = await provider.x25519(skX, ctX);
-      return combiner(ssM, ssX, ctX, pkX);
+      return xwingCombiner(ssM, ssX, ctX, pkX);
     } catch (err) {
       throw new MalformedError(`X-Wing: decapsulation refused (${reason(err)})`);
     }

@@ -1,7 +1,8 @@
 /**
  * What a device link shows and what a person types or scans (docs/protocol.md §14.2): the link code, the
  * new device's key fingerprint and the QR payload that carries both.
- *   fingerprint = SHA-256(tuple("seed-device-link-keys-v1", deviceId, x25519, ed25519))[0..16]
+ *   fingerprint = SHA-256(tuple("seed-device-link-keys-v1", deviceId, x25519, ed25519 [, xwing]))[0..16]
+ * (`xwing`, the new device's X-Wing encapsulation key, when it publishes one: §14.4).
  *   qrPayload   = "seed-link:1:" ‖ code ‖ ":" ‖ b64u(fingerprint)
  * A scanned QR pins the new device's keys: the approving device compares the scanned fingerprint with the
  * one of the keys the key service returned, so a service that swapped them is caught before the
@@ -30,11 +31,14 @@ export interface LinkingDeviceKeys {
   readonly deviceId: string;
   readonly x25519: string;
   readonly ed25519: string;
+  /** The X-Wing encapsulation key (base64url of 1,216 bytes), when the new device has one: the account key is then sealed with X-Wing (§14.4). */
+  readonly xwing?: string;
 }
 
 /** The exact bytes hashed for the fingerprint. */
 export function linkFingerprintInput(d: LinkingDeviceKeys): Uint8Array {
-  return tuple(LINK_KEYS_LABEL, d.deviceId, fromBase64Url(d.x25519), fromBase64Url(d.ed25519));
+  const xwing = d.xwing === undefined ? [] : [fromBase64Url(d.xwing)];
+  return tuple(LINK_KEYS_LABEL, d.deviceId, fromBase64Url(d.x25519), fromBase64Url(d.ed25519), ...xwing);
 }
 
 /** base64url of the first 16 bytes of SHA-256 of `linkFingerprintInput` (22 characters). */

@@ -1,7 +1,9 @@
 /**
  * The confirmation code both devices of a link show (docs/protocol.md §14.3):
  *   c    = SHA-256(tuple("seed-device-link-confirm-v1", linkId, newDeviceId, newX25519, newEd25519,
- *                        approverDeviceId, approverEd25519))
+ *                        approverDeviceId, approverEd25519 [, newXWing]))
+ * (`newXWing` when the new device publishes an X-Wing key, §14.4: a key service that strips or swaps it
+ * makes the codes differ too).
  *   code = uint32_be(c[0..4]) mod 1,000,000 as 6 decimal digits, shown "123 456"
  * Each device computes it from what it received, so a key service that substitutes either side's keys
  * makes the two codes differ.
@@ -22,7 +24,7 @@ export interface LinkApproverKeys {
 
 /** The exact bytes hashed for the confirmation code. */
 export function confirmationInput(linkId: string, newDevice: LinkingDeviceKeys, approver: LinkApproverKeys): Uint8Array {
-  return tuple(
+  const fields = [
     LINK_CONFIRM_LABEL,
     linkId,
     newDevice.deviceId,
@@ -30,7 +32,8 @@ export function confirmationInput(linkId: string, newDevice: LinkingDeviceKeys, 
     fromBase64Url(newDevice.ed25519),
     approver.deviceId,
     fromBase64Url(approver.ed25519),
-  );
+  ];
+  return tuple(...fields, ...(newDevice.xwing === undefined ? [] : [fromBase64Url(newDevice.xwing)]));
 }
 
 /** The 6-digit code from the digest: the first 4 bytes big-endian, mod 10^6, zero-padded, "ddd ddd". */

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { openBase, sealBase, sealBaseMany } from '../crypto/hpke/base';
 import { prepareInfo, type PreparedInfo } from '../crypto/hpke/context';
-import { openBaseXWing, prepareXWingInfo, sealBaseXWing } from '../crypto/hpke/xwingBase';
+import { openBaseXWing, prepareXWingInfo, sealBaseXWing, sealBaseXWingMany } from '../crypto/hpke/xwingBase';
 import type { CryptoProvider, RawKeyPair } from '../crypto/provider';
 import { XWING_CIPHERTEXT_LENGTH } from '../crypto/xwing';
 import { toBase64Url } from '../encoding/base64url';
@@ -112,8 +112,9 @@ export async function wrapKey(provider: CryptoProvider, input: WrapKeyInput): Pr
 /**
  * Seals one `key` to many devices (every wrap of one key version), in the order given; each wrap is exactly
  * what `wrapKey` makes, so one record may mix suites. The HPKE info goes through the key schedule once per
- * suite (`prepareInfo`), and the classical ephemeral key agreements go to the provider as one batch
- * (`sealBaseMany`), which it may spread over threads.
+ * suite (`prepareInfo`); the classical ephemeral key agreements go to the provider as one batch
+ * (`sealBaseMany`), and the X-Wing encapsulations as another (`sealBaseXWingMany`), which it may spread
+ * over threads. A refused X-Wing key is `MalformedError` naming the first such device in order.
  */
 export async function wrapKeyForDevices(
   provider: CryptoProvider,
@@ -129,12 +130,33 @@ export async function wrapKeyForDevices(
   const infoBytes = wrapInfo(input.purpose, input.scopeId, input.version);
   const out: (KeyWrap | undefined)[] = new Array<KeyWrap | undefined>(input.recipients.length);
   const batch: number[] = [];
+  const xwingBatch: number[] = [];
   let xwingInfo: PreparedInfo | undefined;
   let classicInfo: PreparedInfo | undefined;
   for (const [i, r] of input.recipients.entries()) {
-    if (r.recipientXWingPublicKey !== undefined) out[i] = await seal(provider, (xwingInfo ??= await prepareXWingInfo(provider, infoBytes)), input.key, r);
-    else if (r.ephemeral !== undefined) out[i] = await seal(provider, (classicInfo ??= await prepareInfo(provider, infoBytes)), input.key, r);
+    if (r.recipientXWingPublicKey !== undefined) {
+      if (r.eseed !== undefined) out[i] = await seal(provider, (xwingInfo ??= await prepareXWingInfo(provider, infoBytes)), input.key, r);
+      else xwingBatch.push(i);
+    } else if (r.ephemeral !== undefined) out[i] = await seal(provider, (classicInfo ??= await prepareInfo(provider, infoBytes)), input.key, r);
     else batch.push(i);
+  }
+  if (xwingBatch.length > 0) {
+    xwingInfo ??= await prepareXWingInfo(provider, infoBytes);
+    const recipients = xwingBatch.map((i) => input.recipients[i] as WrapRecipient);
+    const sealed = await sealBaseXWingMany(
+      provider,
+      xwingInfo,
+      recipients.map((r) => ({ recipientPublicKey: r.recipientXWingPublicKey as Uint8Array, aad: wrapAad(r.recipientDeviceId), plaintext: input.key })),
+      (j) => `device ${(recipients[j] as WrapRecipient).recipientDeviceId}`,
+    );
+    sealed.forEach(({ enc, ct }, j) => {
+      out[xwingBatch[j] as number] = {
+        deviceId: (recipients[j] as WrapRecipient).recipientDeviceId,
+        suite: 'xwing',
+        enc: toBase64Url(enc),
+        ct: toBase64Url(ct),
+      };
+    });
   }
   if (batch.length > 0) {
     classicInfo ??= await prepareInfo(provider, infoBytes);

@@ -25,33 +25,38 @@ export const PARALLEL_MIN = 64;
 const BASE_POINT_JWK = { kty: 'OKP', crv: 'X25519', x: Buffer.from(Uint8Array.of(9, ...new Array<number>(31).fill(0))).toString('base64url') };
 let basePoint: KeyObject | undefined;
 
-/** The agreements for `peers` (raw 32-byte X25519 public keys), in order, in this thread. */
-function agreeHere(peers: readonly Uint8Array[]): EphemeralResult[] {
+/** One agreement with `raw` (a 32-byte X25519 public key), in this thread. */
+export function agreeOne(raw: Uint8Array): EphemeralResult {
   basePoint ??= createPublicKey({ key: BASE_POINT_JWK, format: 'jwk' });
-  const base = basePoint;
-  return peers.map((raw): EphemeralResult => {
-    let peer: KeyObject;
-    try {
-      peer = createPublicKey({
-        key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64url') },
-        format: 'jwk',
-      });
-    } catch {
-      return { error: 'invalid_public_key' };
-    }
-    const { privateKey } = generateKeyPairSync('x25519');
-    try {
-      const pub = diffieHellman({ privateKey, publicKey: base });
-      const dh = diffieHellman({ privateKey, publicKey: peer });
-      return { ephemeralPublicKey: new Uint8Array(pub.buffer, pub.byteOffset, pub.byteLength), dh: new Uint8Array(dh.buffer, dh.byteOffset, dh.byteLength) };
-    } catch {
-      return { error: 'zero_shared_secret' };
-    }
-  });
+  let peer: KeyObject;
+  try {
+    peer = createPublicKey({
+      key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64url') },
+      format: 'jwk',
+    });
+  } catch {
+    return { error: 'invalid_public_key' };
+  }
+  const { privateKey } = generateKeyPairSync('x25519');
+  try {
+    const pub = diffieHellman({ privateKey, publicKey: basePoint });
+    const dh = diffieHellman({ privateKey, publicKey: peer });
+    return { ephemeralPublicKey: new Uint8Array(pub.buffer, pub.byteOffset, pub.byteLength), dh: new Uint8Array(dh.buffer, dh.byteOffset, dh.byteLength) };
+  } catch {
+    return { error: 'zero_shared_secret' };
+  }
 }
 
-/** `agreeHere` for a worker thread, which cannot load our modules: the same steps, as script text. */
-const NODE_WORKER_SOURCE = `
+/** The agreements for `peers` (raw 32-byte X25519 public keys), in order, in this thread. */
+function agreeHere(peers: readonly Uint8Array[]): EphemeralResult[] {
+  return peers.map(agreeOne);
+}
+
+/**
+ * `agreeOne` for a worker thread, which cannot load our modules: the same steps, as script text defining
+ * `agree(raw)` (and `parentPort`); the X-Wing engine (xwingPool.ts) builds on it too.
+ */
+export const NODE_AGREE_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createPublicKey, diffieHellman, generateKeyPairSync } = require('node:crypto');
 const base = createPublicKey({ key: ${JSON.stringify(BASE_POINT_JWK)}, format: 'jwk' });
@@ -71,7 +76,14 @@ function agree(raw) {
     return { error: 'zero_shared_secret' };
   }
 }
+`;
+
+/** A worker's answer to a part of agreements. */
+export const AGREE_WORKER_HANDLER = `
 parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(agree) }));`;
+
+/** The node:crypto agreement worker: `agreeHere` as script text. */
+const NODE_WORKER_SOURCE = NODE_AGREE_SOURCE + AGREE_WORKER_HANDLER;
 
 /** How one provider computes agreements: in this thread, and as a worker script (threadShare.ts). */
 export type AgreementEngine = ThreadEngine<Uint8Array, EphemeralResult>;

@@ -5,11 +5,13 @@
  */
 import { createHash, createPublicKey, diffieHellman, generateKeyPairSync, randomFillSync, type KeyObject, sign, verify } from 'node:crypto';
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
-import { agreeMany } from './ephemeralPool';
+import { XWING_PUBLIC_KEY_LENGTH } from '../../common/crypto/xwing';
+import { agreeMany, agreeOne, NODE_AGREE_SOURCE } from './ephemeralPool';
 import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, hmacSha256, pooledRandom, u8 } from './nodeSymmetric';
 import { OPEN_HERE_WEIGHT, verifyThenDecryptBatched } from './openBatch';
 import { coalescingVerifier, compactVerifyItem, VERIFY_WORKER_HANDLER, type VerifyItem } from './verifyBatch';
 import { privateKeyObject, publicKeyObject, rawPrivateKey, rawPublicKey, rememberPair, type OkpCurve } from './keyObjects';
+import { xwingEncapsulateBatch, xwingEngine } from './xwingPool';
 
 function generate(curve: OkpCurve): RawKeyPair {
   const pair = curve === 'X25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('ed25519');
@@ -43,6 +45,13 @@ function ephemeralDh(peerPublicKey: Uint8Array): { ephemeralPublicKey: Uint8Arra
 }
 
 const random = pooledRandom((into) => randomFillSync(into));
+
+/** X-Wing encapsulations on node:crypto's X25519 and CSPRNG, one engine (and worker pool) per process. */
+const xwing = xwingEngine({
+  agree: agreeOne,
+  fillRandom: (bytes) => randomFillSync(bytes),
+  workerPrelude: `${NODE_AGREE_SOURCE}const { randomFillSync: fillRandom } = require('node:crypto');\n`,
+});
 
 function verifyHere({ publicKey, message, signature }: VerifyItem): boolean {
   if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
@@ -110,6 +119,10 @@ export function createNodeCryptoProvider(): CryptoProvider {
           throw new ProviderError(r.error === 'invalid_public_key' ? 'X25519 public key is not valid' : 'X25519 failed (all-zero shared secret)');
         return r;
       });
+    },
+    xwingEncapsulateMany: async (publicKeys) => {
+      for (const pk of publicKeys) expectLength(pk, XWING_PUBLIC_KEY_LENGTH, 'X-Wing encapsulation key');
+      return xwingEncapsulateBatch(publicKeys, xwing);
     },
 
     ed25519GenerateKeyPair: async () => generate('Ed25519'),

@@ -16,10 +16,12 @@
  * such a signature is `false` here.
  */
 import type sodiumModule from 'sodium-native';
+import { XWING_PUBLIC_KEY_LENGTH } from '../../common/crypto/xwing';
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
-import { agreeMany, compactKey, type AgreementEngine, type EphemeralResult } from './ephemeralPool';
+import { AGREE_WORKER_HANDLER, agreeMany, compactKey, type AgreementEngine, type EphemeralResult } from './ephemeralPool';
 import { OPEN_HERE_WEIGHT, verifyThenDecryptBatched } from './openBatch';
 import { coalescingVerifier, compactVerifyItem, VERIFY_WORKER_HANDLER, type VerifyItem } from './verifyBatch';
+import { xwingEncapsulateBatch, xwingEngine } from './xwingPool';
 import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, pooledRandom } from './nodeSymmetric';
 
 type Sodium = typeof sodiumModule;
@@ -42,11 +44,17 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-/** The libsodium agreement steps as worker script text; `modulePath` is where this thread loaded sodium-native. */
-function workerSource(modulePath: string): string {
+/**
+ * The libsodium agreement steps as worker script text defining `agree(peer)` and `fillRandom(bytes)` (and
+ * `parentPort`); `modulePath` is where this thread loaded sodium-native.
+ */
+function agreeSource(modulePath: string): string {
   return `
 const { parentPort } = require('node:worker_threads');
 const s = require(${JSON.stringify(modulePath)});
+function fillRandom(bytes) {
+  s.randombytes_buf(bytes);
+}
 function agree(peer) {
   const sk = new Uint8Array(32), pub = new Uint8Array(32), dh = new Uint8Array(32);
   s.randombytes_buf(sk);
@@ -60,7 +68,7 @@ function agree(peer) {
     s.sodium_memzero(sk);
   }
 }
-parentPort.on('message', ({ id, items }) => parentPort.postMessage({ id, results: items.map(agree) }));`;
+`;
 }
 
 /** The libsodium verification as worker script text defining `verify(item)` (verifyBatch.ts, openBatch.ts). */
@@ -151,7 +159,8 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
       sodium.sodium_memzero(sk);
     }
   };
-  const engine: AgreementEngine = { here: (peers) => peers.map(agreeOne), workerSource: workerSource(modulePath), compact: compactKey };
+  const engine: AgreementEngine = { here: (peers) => peers.map(agreeOne), workerSource: agreeSource(modulePath) + AGREE_WORKER_HANDLER, compact: compactKey };
+  const xwing = xwingEngine({ agree: agreeOne, fillRandom: (bytes) => sodium.randombytes_buf(bytes), workerPrelude: agreeSource(modulePath) });
   const agreed = (r: EphemeralResult): { ephemeralPublicKey: Uint8Array; dh: Uint8Array } => {
     if ('error' in r) throw new ProviderError('X25519 failed (all-zero shared secret)');
     return r;
@@ -211,6 +220,10 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
     x25519EphemeralMany: async (publicKeys) => {
       for (const pk of publicKeys) expectLength(pk, 32, 'X25519 public key');
       return (await agreeMany(publicKeys, engine)).map(agreed);
+    },
+    xwingEncapsulateMany: async (publicKeys) => {
+      for (const pk of publicKeys) expectLength(pk, XWING_PUBLIC_KEY_LENGTH, 'X-Wing encapsulation key');
+      return xwingEncapsulateBatch(publicKeys, xwing);
     },
 
     ed25519GenerateKeyPair: async () => generate('Ed25519'),

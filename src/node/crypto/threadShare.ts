@@ -149,6 +149,53 @@ export async function shareWorkInParts<I, R>(
   await Promise.all(asked);
 }
 
+/**
+ * The results for `items`, in order, balanced by demand rather than by fixed shares: the batch is cut into
+ * parts of `chunk` items; each worker has two parts in hand at a time (the next goes out when it answers
+ * one) taken from the front, while this thread computes parts from the back, letting worker answers in
+ * between parts. A worker
+ * that is slow (just started, its JIT still cold, or starved on a busy machine) then does less and this
+ * thread more, so the batch never takes much longer than this thread alone would. Below `min` items, or
+ * without workers, everything runs here; a worker that fails has its part computed here.
+ */
+export async function shareWorkBalanced<I, R>(
+  items: readonly I[],
+  engine: ThreadEngine<I, R>,
+  options: { readonly min: number; readonly chunk: number },
+): Promise<R[]> {
+  const pool = items.length < options.min ? [] : poolOf(engine as unknown as ThreadEngine<never, unknown>);
+  if (pool.length === 0) return engine.here(items);
+  const results = new Array<R>(items.length);
+  const chunk = Math.max(1, options.chunk);
+  let front = 0;
+  let back = items.length;
+  const put = (from: number, part: readonly R[]) => {
+    for (let i = 0; i < part.length; i++) results[from + i] = part[i] as R;
+  };
+  const feed = async (entry: PoolWorker): Promise<void> => {
+    while (front < back) {
+      const from = front;
+      const to = Math.min(back, from + chunk);
+      front = to;
+      const slice = items.slice(from, to);
+      // A worker that failed has left its pool: its parts are computed here.
+      const alive = (pools.get(engine as unknown as ThreadEngine<never, unknown>) ?? []).includes(entry);
+      put(from, (alive ? await ask(entry, engine, slice) : null) ?? engine.here(slice));
+    }
+  };
+  const fed = Promise.all(pool.flatMap((entry) => [feed(entry), feed(entry)]));
+  while (front < back) {
+    const to = back;
+    const from = Math.max(front, to - chunk);
+    back = from;
+    put(from, engine.here(items.slice(from, to)));
+    // Let worker answers arrive (and their next parts go out) before the next part here.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await fed;
+  return results;
+}
+
 /** The results for `items`, in order: shared with the engine's workers (equal shares) when there are at least `min`. */
 export async function shareWork<I, R>(items: readonly I[], engine: ThreadEngine<I, R>, min: number): Promise<R[]> {
   const results = new Array<R>(items.length);

@@ -9,7 +9,7 @@
 import { concatBytes, i2osp } from '../../encoding/bytes';
 import { utf8Encode } from '../../encoding/utf8';
 import type { CryptoProvider } from '../provider';
-import { xwingDecapsulate, xwingEncapsulate } from '../xwing';
+import { xwingDecapsulate, xwingEncapsulate, xwingEncapsulateMany } from '../xwing';
 import { HpkeContext, keyScheduleBase, prepareInfo, type PreparedInfo } from './context';
 import { AEAD_ID, KDF_ID } from './suite';
 
@@ -37,6 +37,37 @@ export async function sealBaseXWing(
   const context = new HpkeContext(provider, await keyScheduleBase(provider, sharedSecret, info, XWING_HPKE_SUITE_ID));
   sharedSecret.fill(0);
   return { enc: ciphertext, ct: await context.seal(aad, plaintext) };
+}
+
+/**
+ * SealBase to many recipients under one prepared info, in order: each result is exactly what
+ * `sealBaseXWing` makes for that recipient (fresh encapsulation randomness each); the Encapsulates go to
+ * the provider as one batch (`xwingEncapsulateMany`), which may spread them over threads. A refused key is
+ * `MalformedError` naming `describe(i)`.
+ */
+export async function sealBaseXWingMany(
+  provider: CryptoProvider,
+  info: PreparedInfo,
+  messages: readonly { readonly recipientPublicKey: Uint8Array; readonly aad: Uint8Array; readonly plaintext: Uint8Array }[],
+  describe?: (index: number) => string,
+): Promise<{ enc: Uint8Array; ct: Uint8Array }[]> {
+  const encaps = await xwingEncapsulateMany(
+    provider,
+    messages.map((m) => m.recipientPublicKey),
+    describe,
+  );
+  const out: { enc: Uint8Array; ct: Uint8Array }[] = [];
+  try {
+    for (const [i, m] of messages.entries()) {
+      const { sharedSecret, ciphertext } = encaps[i] as (typeof encaps)[number];
+      const context = new HpkeContext(provider, await keyScheduleBase(provider, sharedSecret, info, XWING_HPKE_SUITE_ID));
+      sharedSecret.fill(0);
+      out.push({ enc: ciphertext, ct: await context.seal(m.aad, m.plaintext) });
+    }
+  } finally {
+    for (const e of encaps) e.sharedSecret.fill(0);
+  }
+  return out;
 }
 
 /** OpenBase(enc, skR, info, aad, ct) → pt; BadTagError when it does not authenticate. */

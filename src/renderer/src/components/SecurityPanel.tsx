@@ -3,7 +3,8 @@
  * verified badge, identity-changed banner). It shows this user's own code to read out to the contact, and
  * takes the contact's code as typed from their screen: main checks it against the key it holds and marks
  * them verified, or accepts their changed key. For a direct conversation it shows the peer; for a group,
- * each member's verification state, and one member on demand.
+ * each member's verification state, and one member on demand. Under the key version it says whether the
+ * conversation is post-quantum protected (`PostQuantumMark`, docs/protocol.md §5.1).
  */
 import { useState, type ReactNode } from 'react';
 import type { ConversationSummary } from '../../../common/ipc/schemas/conversations';
@@ -49,6 +50,7 @@ export function SecurityPanel(props: SecurityPanelProps) {
           Conversation key version <strong data-testid="key-version">{c.keyVersion}</strong>
           {c.needsRotation && <span className="warning-text"> — a new key is due before the next message</span>}
         </p>
+        <PostQuantumMark status={c.postQuantum} />
         <button type="button" onClick={props.onRotate} disabled={props.busy} data-testid="rotate-key">
           Rotate key now
         </button>
@@ -127,6 +129,45 @@ export function SecurityPanel(props: SecurityPanelProps) {
       <ErrorNotice error={props.error} testId="security-error" />
     </Dialog>
   );
+}
+
+/**
+ * Whether the current key version is post-quantum protected, as main computed it (`postQuantumStatus`,
+ * src/client/postQuantum.ts): `protected` when every device's copy of the key is sealed with X-Wing
+ * (hybrid ML-KEM + X25519), `partial` when at least one device has no X-Wing key (an older app), so its
+ * copy is X25519 only. Nothing while unknown (a version this device does not hold yet): no claim either way.
+ * A plain sentence, and a line that explains it.
+ */
+export function PostQuantumMark({ status }: { status: ConversationSummary['postQuantum'] }) {
+  if (status === 'protected') {
+    return (
+      <div className="post-quantum" data-testid="post-quantum-status" data-status="protected">
+        <p>
+          <strong className="ok">
+            <span aria-hidden="true">✔ </span>Post-quantum protected
+          </strong>
+        </p>
+        <p className="muted">
+          Every device&apos;s copy of this conversation&apos;s key is sealed with a hybrid post-quantum method, so messages recorded today stay private even if
+          a quantum computer can one day break today&apos;s encryption.
+        </p>
+      </div>
+    );
+  }
+  if (status === 'partial') {
+    return (
+      <div className="post-quantum" data-testid="post-quantum-status" data-status="partial">
+        <p>
+          <strong className="warning-text">Not fully post-quantum protected:</strong> at least one device in this conversation uses an older version of the app.
+        </p>
+        <p className="muted">
+          That device&apos;s copy of the key is sealed with classical encryption only, which a future quantum computer could break for messages recorded today.
+          The conversation becomes fully protected once every device is set up with a current version and the key is rotated.
+        </p>
+      </div>
+    );
+  }
+  return null;
 }
 
 export function TrustBadge({ trust }: { trust: ContactTrust | undefined }) {
