@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BRIDGE_BODY } from '../../src/common/ipc/schemas/messages';
-import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
+import { desktopProfiles, receivedClock, type DesktopProfile } from './desktopProfiles';
 
 const world = desktopProfiles('seed-chat-actions');
 let alice: DesktopProfile;
@@ -17,8 +17,7 @@ let bob: DesktopProfile;
 let conversationId: string;
 
 const id = () => randomBytes(16).toString('base64url');
-let tt = BigInt(Date.now()) * 10_000n;
-const received = () => ({ timetoken: String((tt += 10_000n)) });
+const received = receivedClock();
 
 beforeAll(async () => {
   alice = await world.profile('alice');

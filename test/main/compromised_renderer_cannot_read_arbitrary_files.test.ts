@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationId, MessageId } from '../../src/common/ids';
 import { attachmentPlaintext } from '../../src/common/protocol/attachmentMessage';
 import type { FileDialogs } from '../../src/main/desktop/fileHandlers';
-import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
+import { aliceAndBobInDirect, coreOf, desktopProfiles, receivedClock, type DesktopProfile } from './desktopProfiles';
 
 const world = desktopProfiles('seed-files-bridge');
 const work = mkdtempSync(join(tmpdir(), 'seed-files-bridge-work-'));
@@ -24,24 +24,11 @@ const dialogs: FileDialogs = { chooseFileToSend: async () => chosen.open, choose
 let alice: DesktopProfile;
 let bob: DesktopProfile;
 let conversationId: ConversationId;
-let tt = BigInt(Date.now()) * 10_000n;
-const received = () => ({ timetoken: String((tt += 10_000n)) });
-const core = (p: DesktopProfile) => ('host' in p.deps.messenger ? p.deps.messenger.host.current() : Promise.reject(new Error('no core')));
+const received = receivedClock();
+const core = coreOf;
 
 beforeAll(async () => {
-  alice = await world.profile('alice', { fileDialogs: dialogs });
-  await alice.call('register', { username: `alice${world.suffix}`, displayName: 'Alice', password: 'correct horse battery', deviceName: 'Alice laptop' });
-  bob = await world.profile('bob', { fileDialogs: dialogs });
-  const b = (await bob.call('register', {
-    username: `bob${world.suffix}`,
-    displayName: 'Bob',
-    password: 'correct horse battery',
-    deviceName: 'Bob laptop',
-  })) as {
-    user: { userId: string };
-  };
-  conversationId = ((await alice.call('createConversation', { kind: 'direct', memberUserIds: [b.user.userId] })) as { conversationId: ConversationId })
-    .conversationId;
+  ({ alice, bob, conversationId } = await aliceAndBobInDirect(world, { alice: { fileDialogs: dialogs }, bob: { fileDialogs: dialogs } }));
 }, 60_000);
 
 afterAll(() => world.closeAll());

@@ -11,6 +11,8 @@ import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers, type MainDeps } from '../../src/main/composition';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import type { EventMessage } from '../../src/main/ipc/eventHub';
+import type { Client } from '../../src/client';
+import type { ConversationId } from '../../src/common/ids';
 
 export const desktopFacts = { name: 'Seed Messenger', version: '0.1.0', platform: 'linux', runtime: 'node' as const, runtimeVersion: '20' };
 
@@ -107,6 +109,33 @@ export async function threePeople(world: DesktopProfiles): Promise<ThreePeople> 
     leftConv: await conv('group', [bobId, carolId]),
     foreign: await conv('direct', [carolId]),
   };
+}
+
+/** Alice and Bob registered over the contract (each with its `extra` deps) and a direct conversation of theirs. */
+export async function aliceAndBobInDirect(
+  world: DesktopProfiles,
+  extra: { alice?: Partial<MainDeps>; bob?: Partial<MainDeps> } = {},
+): Promise<{ alice: DesktopProfile; bob: DesktopProfile; conversationId: ConversationId }> {
+  const password = 'correct horse battery';
+  const alice = await world.profile('alice', extra.alice);
+  await alice.call('register', { username: `alice${world.suffix}`, displayName: 'Alice', password, deviceName: 'Alice laptop' });
+  const bob = await world.profile('bob', extra.bob);
+  const b = (await bob.call('register', { username: `bob${world.suffix}`, displayName: 'Bob', password, deviceName: 'Bob laptop' })) as {
+    user: { userId: string };
+  };
+  const created = (await alice.call('createConversation', { kind: 'direct', memberUserIds: [b.user.userId] })) as { conversationId: ConversationId };
+  return { alice, bob, conversationId: created.conversationId };
+}
+
+/** The client core behind a profile's handlers. */
+export function coreOf(p: DesktopProfile): Promise<Client> {
+  return 'host' in p.deps.messenger ? p.deps.messenger.host.current() : Promise.reject(new Error('no core'));
+}
+
+/** Increasing receive facts (`{timetoken}`) for envelopes a test hands to `openMessage`. */
+export function receivedClock(): () => { timetoken: string } {
+  let tt = BigInt(Date.now()) * 10_000n;
+  return () => ({ timetoken: String((tt += 10_000n)) });
 }
 
 let tick = 0;

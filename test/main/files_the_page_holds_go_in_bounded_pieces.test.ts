@@ -17,15 +17,14 @@ import { MAX_FILE_CHUNK } from '../../src/common/ipc/schemas/files';
 import { attachmentPlaintext } from '../../src/common/protocol/attachmentMessage';
 import { mergePolicyLayers } from '../../src/common/policy/merge';
 import { createPolicyHolder } from '../../src/main/services/policyHolder';
-import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
+import { aliceAndBobInDirect, coreOf, desktopProfiles, receivedClock, type DesktopProfile } from './desktopProfiles';
 
 const world = desktopProfiles('seed-files-pieces');
 let alice: DesktopProfile;
 let bob: DesktopProfile;
 let conversationId: ConversationId;
-let tt = BigInt(Date.now()) * 10_000n;
-const received = () => ({ timetoken: String((tt += 10_000n)) });
-const core = (p: DesktopProfile) => ('host' in p.deps.messenger ? p.deps.messenger.host.current() : Promise.reject(new Error('no core')));
+const received = receivedClock();
+const core = coreOf;
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 /** Main's temporary files for the page's uploads and downloads: its own folder in each profile, `<profile>/transfers`. */
@@ -47,19 +46,7 @@ async function handOver(p: DesktopProfile, fileName: string, bytes: Uint8Array):
 beforeAll(async () => {
   // Alice's organisation allows files up to 5 MB.
   const policy = await createPolicyHolder(async () => mergePolicyLayers({ machine: { attachmentMaxSize: '5MB' } }));
-  alice = await world.profile('alice', { policy });
-  await alice.call('register', { username: `alice${world.suffix}`, displayName: 'Alice', password: 'correct horse battery', deviceName: 'Alice laptop' });
-  bob = await world.profile('bob');
-  const b = (await bob.call('register', {
-    username: `bob${world.suffix}`,
-    displayName: 'Bob',
-    password: 'correct horse battery',
-    deviceName: 'Bob laptop',
-  })) as {
-    user: { userId: string };
-  };
-  conversationId = ((await alice.call('createConversation', { kind: 'direct', memberUserIds: [b.user.userId] })) as { conversationId: ConversationId })
-    .conversationId;
+  ({ alice, bob, conversationId } = await aliceAndBobInDirect(world, { alice: { policy } }));
 }, 60_000);
 
 afterAll(() => world.closeAll());
