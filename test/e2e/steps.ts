@@ -1,4 +1,5 @@
 /** Steps several Chromium specs share, written the way a person uses the UI. */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Browser, type Page } from '@playwright/test';
 
 /** Creates an account on the onboarding screen and waits until the messenger shows the user signed in. */
@@ -51,4 +52,13 @@ export async function chatBothWays(a: Page, b: Page, opts: { search: string; tit
   await b.getByTestId('composer-input').fill(opts.reply);
   await b.getByTestId('composer-input').press('Enter');
   await expect(a.getByRole('log').getByTestId('message-text').filter({ hasText: opts.reply })).toBeVisible({ timeout: 15_000 });
+}
+
+/** axe-core over the whole page: nothing serious or critical (the page must come from `browser.newContext()`). */
+export async function auditPage(page: Page, view: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, `axe violations in ${view}`).toEqual([]);
 }

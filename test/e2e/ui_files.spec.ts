@@ -14,13 +14,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page, type Route } from '@playwright/test';
 import { PNG } from 'pngjs';
 import { POLICY_DEFAULTS } from '../../src/common/policy/values';
 import type { WebHost } from '../../src/main/webHost/server';
 import { startAppHost } from './harness';
-import { registerInUi, startDirectMessage } from './steps';
+import { auditPage, registerInUi, startDirectMessage } from './steps';
 
 const PREFIX = `ui-files-${randomBytes(3).toString('hex')}`;
 const hosts = {} as { alice: WebHost; bob: WebHost };
@@ -45,14 +44,6 @@ async function pageFor(browser: Browser, url: string): Promise<Page> {
   const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
   await page.goto(url);
   return page;
-}
-
-async function audit(page: Page, view: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, `axe violations in ${view}`).toEqual([]);
 }
 
 /** A 20 MB PDF: the header, then bytes no one could guess. */
@@ -131,7 +122,7 @@ test('two people exchange a 20 MB PDF and a screenshot, with previews, progress,
   await attach(a, [{ name: 'report.pdf', mimeType: 'application/pdf', buffer: pdf }]);
   const pdfUpload = a.getByTestId('file-upload').filter({ hasText: 'report.pdf' });
   await expect(pdfUpload.getByRole('progressbar', { name: 'Sending report.pdf' })).toBeVisible(SLOW);
-  await audit(a, 'an upload on its way');
+  await auditPage(a, 'an upload on its way');
   await releasePdf();
   await expect(cardOf(a, 'report.pdf')).toBeVisible(SLOW);
   await expect(pdfUpload).toHaveCount(0);
@@ -170,7 +161,7 @@ test('two people exchange a 20 MB PDF and a screenshot, with previews, progress,
   await expect(pdfCard.getByTestId('file-meta')).toHaveText('20 MB · PDF document');
   const shot = cardOf(b, 'screenshot.png');
   await expect(shot.getByRole('img', { name: 'Preview of screenshot.png' })).toBeVisible(SLOW);
-  await audit(b, 'file cards with a preview');
+  await auditPage(b, 'file cards with a preview');
 
   // Bob saves the PDF: a bar while it comes, then the download holds exactly Alice's bytes.
   const releaseSave = await hold(b, 'fileDownloadChunk');

@@ -10,13 +10,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { formatRecoveryKey } from '../../src/common/protocol/recovery';
 import type { WebHost } from '../../src/main/webHost/server';
 import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
 import { startAppHost } from './harness';
-import { chatBothWays, registerInUi } from './steps';
+import { auditPage, chatBothWays, registerInUi } from './steps';
 
 const shots = join(__dirname, '../../test-results/screenshots');
 const password = 'correct horse battery';
@@ -40,15 +39,6 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
   const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
   await page.goto(url);
   return page;
-}
-
-/** axe-core over the whole page: nothing serious or critical. */
-async function audit(page: Page, view: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, `axe violations in ${view}`).toEqual([]);
 }
 
 test('make and confirm a recovery key, chat, lose the device, restore on a fresh profile and read the old messages', async ({ browser }) => {
@@ -81,7 +71,7 @@ test('make and confirm a recovery key, chat, lose the device, restore on a fresh
   const saved = readFileSync(await download.path(), 'utf8');
   expect(saved.replace(/\s+/g, '')).toContain(recoveryKey.replace(/-/g, ''));
   await a.screenshot({ path: join(shots, 'ui-recovery-key-shown.png'), fullPage: true });
-  await audit(a, 'recovery key shown');
+  await auditPage(a, 'recovery key shown');
 
   // Typed back: a mistyped one is a sentence; the right one confirms it, and the reminder goes.
   await dialog.getByTestId('recovery-next').click();
@@ -94,7 +84,7 @@ test('make and confirm a recovery key, chat, lose the device, restore on a fresh
   await dialog.getByTestId('recovery-typed').fill(recoveryKey.toLowerCase().replace(/-/g, ' '));
   await dialog.getByTestId('recovery-verify').click();
   await expect(dialog.getByTestId('recovery-checked')).toBeVisible({ timeout: 15_000 });
-  await audit(a, 'recovery key confirmed');
+  await auditPage(a, 'recovery key confirmed');
   await a.screenshot({ path: join(shots, 'ui-recovery-key-confirmed.png'), fullPage: true });
   await dialog.getByRole('button', { name: 'Close Recovery key' }).click();
   await expect(reminder).toHaveCount(0);
@@ -132,7 +122,7 @@ test('make and confirm a recovery key, chat, lose the device, restore on a fresh
   await expect(form.getByLabel('Username')).toHaveValue('alice');
   await expect(form.getByLabel('Device name')).toHaveValue('New laptop');
   await n.screenshot({ path: join(shots, 'ui-recovery-restore.png'), fullPage: true });
-  await audit(n, 'restore form');
+  await auditPage(n, 'restore form');
 
   const provider = createNodeCryptoProvider();
   await form.getByTestId('restore-key').fill(await formatRecoveryKey(provider, provider.randomBytes(32)));

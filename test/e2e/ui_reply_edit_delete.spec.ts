@@ -8,10 +8,9 @@
  * (a restart): the edit, the delete and the reply are still as they were, from main's encrypted store. axe
  * finds nothing serious or critical with the reply preview open and in the timeline.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { twoProfileHosts } from './harness';
-import { registerInUi, startDirectMessage } from './steps';
+import { auditPage, registerInUi, startDirectMessage } from './steps';
 
 const hosts = twoProfileHosts('ui-reply-edit');
 
@@ -26,14 +25,6 @@ async function pageFor(browser: Browser, url: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await page.goto(url);
   return page;
-}
-
-async function audit(page: Page, view: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, `axe violations in ${view}`).toEqual([]);
 }
 
 async function send(page: Page, text: string): Promise<void> {
@@ -73,7 +64,7 @@ test('reply, edit and delete for everyone reach the other side and survive a res
   await b.keyboard.press('Enter');
   await expect(b.getByTestId('composer-context')).toContainText('Replying to Alice');
   await expect(b.getByTestId('composer-context-text')).toHaveText('lunch at noon?');
-  await audit(b, 'the composer replying');
+  await auditPage(b, 'the composer replying');
   await b.getByTestId('composer-input').focus();
   await b.keyboard.type('yes, see you there');
   await b.keyboard.press('Enter');
@@ -88,7 +79,7 @@ test('reply, edit and delete for everyone reach the other side and survive a res
   const revealed = a.getByRole('log').locator('[data-revealed]');
   await expect(revealed.getByTestId('message-text')).toHaveText('lunch at noon?');
   await expect(revealed).toBeFocused();
-  await audit(a, 'a reply in the timeline');
+  await auditPage(a, 'a reply in the timeline');
 
   // Alice edits her message: the menu's Edit puts its text in the composer.
   await messageIn(a, 'lunch at noon?').getByRole('button', { name: 'More actions' }).click();

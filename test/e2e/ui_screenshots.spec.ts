@@ -15,11 +15,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import type { WebHost } from '../../src/main/webHost/server';
 import { startAppHost } from './harness';
-import { registerInUi } from './steps';
+import { auditPage, registerInUi } from './steps';
 
 const shots = join(__dirname, '../../docs/screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
@@ -54,15 +53,6 @@ async function useTheme(page: Page, theme: Theme): Promise<void> {
   await expect(page.locator('html')).toHaveClass(new RegExp(`theme-${theme}`));
 }
 
-/** axe-core over the whole page: nothing serious or critical. */
-async function audit(page: Page, view: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, `axe violations in ${view}`).toEqual([]);
-}
-
 /** The local key service's port changes every run: the picture leaves that line blank (CSSOM, which the CSP allows). */
 async function hideChanging(page: Page, hidden: boolean): Promise<void> {
   await page.getByTestId('server-info').evaluateAll(
@@ -89,7 +79,7 @@ function changingRegions(page: Page): Locator[] {
 async function capture(page: Page, view: string): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     await useTheme(page, theme);
-    await audit(page, `${view} (${theme})`);
+    await auditPage(page, `${view} (${theme})`);
     await hideChanging(page, true);
     await expect.soft(page, `${view} (${theme}) looks as reviewed`).toHaveScreenshot(`${view}-${theme}.png`, {
       mask: changingRegions(page),
@@ -107,7 +97,7 @@ async function capture(page: Page, view: string): Promise<void> {
 async function auditBoth(page: Page, view: string): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     await useTheme(page, theme);
-    await audit(page, `${view} (${theme})`);
+    await auditPage(page, `${view} (${theme})`);
   }
   await useTheme(page, 'light');
 }
