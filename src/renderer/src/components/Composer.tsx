@@ -246,6 +246,8 @@ export function Composer({
                 multiple
                 hidden
                 tabIndex={-1}
+                // Never focused or shown (the paperclip opens it), but named like every control.
+                aria-label="Files to attach"
                 onChange={(e) => {
                   const picked = Array.from(e.target.files ?? []);
                   // Cleared, so picking the same file again is a change too.
