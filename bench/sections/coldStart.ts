@@ -25,6 +25,7 @@ import type { ConversationId } from '../../src/common/ids';
 import type { StoredMessage } from '../../src/client';
 import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers, type MainDeps } from '../../src/main/composition';
+import { firstPaintSource } from '../../src/main/desktop/firstPaintSource';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { startWebHost } from '../../src/main/webHost/server';
 import { MeasurementError } from '../lib/errors';
@@ -56,7 +57,10 @@ async function closeMain(deps: MainDeps): Promise<void> {
 }
 
 interface Start {
+  /** To the first conversation row painted: main's first paint of the kept list, or the renderer's own list. */
   readonly total: number;
+  /** To the renderer's own first row painted (the list can be clicked). */
+  readonly interactive: number;
   /** Main's bootstrap: policy, keychain, the embedded local stack (key service and relay) started. */
   readonly bootstrap: number;
   /** The handlers and the web host listening. */
@@ -65,7 +69,7 @@ interface Start {
   readonly newPage: number;
   /** The page loaded (the single-use link's redirect, the HTML, the built renderer's scripts ran). */
   readonly page: number;
-  /** From the page's load to the frame that paints the first conversation row: session, kept list over the bridge. */
+  /** From the page's load to the frame that paints the renderer's first conversation row: session, kept list over the bridge. */
   readonly list: number;
 }
 
@@ -79,6 +83,7 @@ async function coldStart(browser: Browser | BrowserContext, home: string, profil
   const t1 = performance.now();
   const dispatch = createDispatcher(createHandlers(deps));
   const host = await startWebHost({
+    firstPaint: firstPaintSource(dispatch, process.platform),
     dispatch: async (method, args) => {
       const at = performance.now();
       try {
@@ -98,30 +103,38 @@ async function coldStart(browser: Browser | BrowserContext, home: string, profil
   // The page notes, on its own clock, when the first conversation row enters the DOM and the frame after it
   // (the paint); read after Playwright saw the row, so its polling interval is not in the figure.
   await page.addInitScript(() => {
-    const w = window as unknown as { __cold: { row?: number; painted?: number } };
+    const w = window as unknown as { __cold: { row?: number; painted?: number; app?: number; appPainted?: number } };
     w.__cold = {};
+    // The list is visible when its first row is: main's first paint of the kept list or the renderer's own
+    // (docs/desktop.md "Start"); the renderer's own row is when the list can be clicked.
     const seen = new MutationObserver(() => {
-      if (w.__cold.row !== undefined || document.querySelector('[data-testid=conversation-row]') === null) return;
-      w.__cold.row = window.performance.now();
-      seen.disconnect();
-      requestAnimationFrame(() => (w.__cold.painted = window.performance.now()));
+      if (w.__cold.row === undefined && document.querySelector('[data-testid=first-paint-row], [data-testid=conversation-row]') !== null) {
+        w.__cold.row = window.performance.now();
+        requestAnimationFrame(() => (w.__cold.painted = window.performance.now()));
+      }
+      if (w.__cold.app === undefined && document.querySelector('[data-testid=conversation-row]') !== null) {
+        w.__cold.app = window.performance.now();
+        seen.disconnect();
+        requestAnimationFrame(() => (w.__cold.appPainted = window.performance.now()));
+      }
     });
     seen.observe(document, { subtree: true, childList: true });
   });
   try {
     await page.goto(host.newLink());
     await page.getByTestId('conversation-row').first().waitFor({ state: 'visible', timeout: 60_000 });
-    await page.waitForFunction(() => (window as unknown as { __cold: { painted?: number } }).__cold.painted !== undefined);
+    await page.waitForFunction(() => (window as unknown as { __cold: { appPainted?: number } }).__cold.appPainted !== undefined);
     const probe = await page.evaluate(() => {
       const nav = window.performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      const cold = (window as unknown as { __cold: { painted: number } }).__cold;
-      return { origin: window.performance.timeOrigin, load: nav.loadEventEnd, painted: cold.painted };
+      const cold = (window as unknown as { __cold: { painted: number; appPainted: number } }).__cold;
+      return { origin: window.performance.timeOrigin, load: nav.loadEventEnd, painted: cold.painted, appPainted: cold.appPainted };
     });
     // The page's clock and this process's are both milliseconds since the epoch at their origin.
     const onOurClock = (pageMs: number) => probe.origin + pageMs - performance.timeOrigin;
     const t3 = onOurClock(probe.load);
     const t4 = onOurClock(probe.painted);
-    return { total: t4 - t0, bootstrap: t1 - t0, host: t2 - t1, newPage: t2b - t2, page: t3 - t2b, list: t4 - t3 };
+    const t5 = onOurClock(probe.appPainted);
+    return { total: t4 - t0, interactive: t5 - t0, bootstrap: t1 - t0, host: t2 - t1, newPage: t2b - t2, page: t3 - t2b, list: t5 - t3 };
   } finally {
     await page.close();
     await host.close();
@@ -205,11 +218,17 @@ async function run(ctx: SectionContext): Promise<SectionOutcome> {
     const figures: Figure[] = [
       {
         id: 'cold_list_ms',
-        label: `cold start to the conversation list painted, ${count.toLocaleString('en')} stored messages (browser mode: main, local stack, web host, Chromium page)`,
+        label: `cold start to the conversation list painted, ${count.toLocaleString('en')} stored messages (browser mode: main, local stack, web host, Chromium page; main's first paint of the kept list or the renderer's own list, whichever is first)`,
         unit: 'ms',
         value: fullSpread,
         target: TARGET,
         ...(meets(fullSpread.median, TARGET) ? {} : { missedReason: 'see the stage rows and the empty-profile peer: which part of the start takes the time' }),
+      },
+      {
+        id: 'cold_interactive_ms',
+        label: `cold start to the renderer's own list painted (rows that answer a click), ${count.toLocaleString('en')} stored messages`,
+        unit: 'ms',
+        value: spreadOf(full.map((s) => s.interactive)),
       },
       { id: 'peer_empty_ms', label: 'peer: the same start of a profile with no stored message', unit: 'ms', value: spreadOf(empty.map((s) => s.total)) },
       {
@@ -217,6 +236,12 @@ async function run(ctx: SectionContext): Promise<SectionOutcome> {
         label: `a restart: the same start with the browser's cache of the last one kept (one origin, as app://seed), ${count.toLocaleString('en')} stored messages`,
         unit: 'ms',
         value: spreadOf(restarts.map((s) => s.total)),
+      },
+      {
+        id: 'restart_interactive_ms',
+        label: "a restart, to the renderer's own list painted",
+        unit: 'ms',
+        value: spreadOf(restarts.map((s) => s.interactive)),
       },
       {
         id: 'restart_stage_page_ms',
@@ -228,7 +253,7 @@ async function run(ctx: SectionContext): Promise<SectionOutcome> {
       stage('host', 'handlers and web host listening'),
       stage('newPage', 'Chromium opens a new page (a renderer process; in Electron the BrowserWindow)'),
       stage('page', 'the page loads: the single-use link, the HTML and the built renderer (load event)'),
-      stage('list', 'from the page load to the frame that paints the first conversation row: session and the kept list over the bridge'),
+      stage('list', "from the page load to the frame that paints the renderer's first conversation row: session and the kept list over the bridge"),
     ];
     return {
       status: 'measured',

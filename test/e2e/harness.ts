@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { test } from '@playwright/test';
 import { bootstrapMain } from '../../src/main/bootstrap';
 import { createHandlers } from '../../src/main/composition';
+import { firstPaintSource } from '../../src/main/desktop/firstPaintSource';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { startWebHost, type WebHost } from '../../src/main/webHost/server';
 import type { MethodName } from '../../src/common/ipc/methods';
@@ -52,7 +53,8 @@ export async function startAppHost(profile: string, options: AppHostOptions = {}
   if (fixed !== undefined) deps.policy = { current: () => fixed, reload: async () => fixed };
   const handlers = createHandlers({ ...deps, shell: options.shell, openBrowser: options.openBrowser });
   for (const channel of options.withoutChannels ?? []) delete handlers[channel];
-  const host = await startWebHost({ dispatch: createDispatcher(handlers), rendererDir, bridgeFile, events: deps.events });
+  const dispatch = createDispatcher(handlers);
+  const host = await startWebHost({ dispatch, firstPaint: firstPaintSource(dispatch, process.platform), rendererDir, bridgeFile, events: deps.events });
   return {
     get url() {
       return host.newLink();

@@ -11,7 +11,7 @@ import { MAX_BRIDGE_BODY } from '../../src/common/ipc/schemas/messages';
 import type { ConversationView } from '../../src/common/messaging/messaging';
 import type { TimelineItem } from '../../src/common/messaging/timelineItem';
 import { sendableDraft } from '../../src/renderer/src/model/composerKeys';
-import { AVATAR_COLORS, avatarColor, initialsOf } from '../../src/renderer/src/model/avatar';
+import { AVATAR_COLORS, avatarColor, initialsOf } from '../../src/common/view/avatar';
 import { chatTrust } from '../../src/renderer/src/model/chatTrust';
 import { draftSize } from '../../src/renderer/src/model/composerLimit';
 import { conversationRows } from '../../src/renderer/src/model/conversationRows';

@@ -4,6 +4,8 @@
  * list shows as soon as the session says signed in; the verified `listConversations`, which may wait on the
  * key service, replaces it when it comes. The real contract dispatcher, bridge client, store and lifecycle;
  * main's side is a stand-in handler set whose verified list is held back until the test releases it.
+ * Main's first paint of the same list (src/common/view/firstPaint.ts) stays until this list is in the store,
+ * and goes as soon as the session says nobody is signed in.
  */
 import { describe, expect, it } from 'vitest';
 import { buildBridge, createEventRouter } from '../../src/common/ipc/bridge';
@@ -11,6 +13,7 @@ import type { ConversationId, DeviceId, UserId } from '../../src/common/ids';
 import type { ConversationSummary } from '../../src/common/ipc/schemas/conversations';
 import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatch';
 import { createBridgeClient, createBridgeEvents } from '../../src/renderer/src/bridge/client';
+import { firstViewReady, removeFirstPaint } from '../../src/renderer/src/model/firstPaint';
 import { conversationsSelectors } from '../../src/renderer/src/state/conversationsSlice';
 import { connectApp } from '../../src/renderer/src/state/lifecycle';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store';
@@ -115,5 +118,36 @@ describe('the kept conversation list paints before the verified answer', () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe("main's first paint gives way to the renderer's first view", () => {
+  it('stays while the session is unknown, goes when the kept list is in the store (the verified answer still held back)', async () => {
+    const { store, release, stop } = world([summary('conv-aaaa-01', 'Launch')]);
+    try {
+      expect(firstViewReady(store.getState())).toBe(false);
+      await until('the kept list is shown', () => names(store).length === 1);
+      expect(firstViewReady(store.getState())).toBe(true);
+    } finally {
+      release([]);
+      stop();
+    }
+  });
+
+  it('goes at once when nobody is signed in, and when the app core cannot be reached', () => {
+    const base = { system: { status: 'ready' }, conversations: { list: [], status: 'idle' } };
+    const at = (session: unknown) => firstViewReady({ ...base, session } as never);
+    expect(at({ current: null, status: 'loading' })).toBe(false);
+    expect(at({ current: { state: 'signedOut' }, status: 'ready' })).toBe(true);
+    expect(at({ current: null, status: 'error' })).toBe(true);
+    expect(at({ current: session, status: 'ready' })).toBe(false);
+    expect(firstViewReady({ ...base, system: { status: 'error' }, session: { current: null, status: 'loading' } } as never)).toBe(true);
+  });
+
+  it('removes the block by its id, and nothing when it is not there', () => {
+    let removed = 0;
+    removeFirstPaint({ getElementById: (id: string) => (id === 'first-paint' ? ({ remove: () => (removed += 1) } as unknown as HTMLElement) : null) });
+    removeFirstPaint({ getElementById: () => null });
+    expect(removed).toBe(1);
   });
 });

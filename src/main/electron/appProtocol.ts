@@ -9,6 +9,8 @@
  */
 import { protocol } from 'electron';
 import { readFile, stat } from 'node:fs/promises';
+import { pageAroundFirstPaint } from '../../common/view/firstPaint';
+import type { FirstPaintSource } from '../desktop/firstPaintSource';
 import { APP_SCHEME, AppRequestRefusedError, resolveAppRequest } from '../security/appProtocol';
 import { buildCsp, type CspTransport } from '../security/csp';
 
@@ -17,6 +19,8 @@ export interface AppProtocolOptions {
   rendererDir: string;
   /** The transport origin the renderer connects to, for the CSP's connect-src. */
   transport: CspTransport;
+  /** The kept list drawn into the page at a signed-in start (docs/desktop.md "Start"). */
+  firstPaint?: FirstPaintSource;
 }
 
 /** Must run before `app` is ready (Electron refuses it later). It replaces any earlier privileged-scheme list. */
@@ -27,13 +31,13 @@ export function registerAppScheme(): void {
 
 /** Serves `app://seed/…` from `rendererDir`. Throws `CspOriginError` for a transport origin the CSP cannot express. */
 export function handleAppProtocol(opts: AppProtocolOptions): void {
-  const serve = appRequestServer(opts.rendererDir, buildCsp(opts.transport));
+  const serve = appRequestServer(opts.rendererDir, buildCsp(opts.transport), opts.firstPaint);
   protocol.handle(APP_SCHEME, serve);
 }
 
 type ElectronRequest = Request & { initiatorOrigin?: string | null };
 
-function appRequestServer(rendererDir: string, csp: string): (request: ElectronRequest) => Promise<Response> {
+function appRequestServer(rendererDir: string, csp: string, firstPaint?: FirstPaintSource): (request: ElectronRequest) => Promise<Response> {
   const headers = (contentType: string, cacheControl = 'no-store') => ({
     'content-type': contentType,
     'content-security-policy': csp,
@@ -44,6 +48,12 @@ function appRequestServer(rendererDir: string, csp: string): (request: ElectronR
     try {
       const file = resolveAppRequest({ method: request.method, url: request.url, initiatorOrigin: request.initiatorOrigin }, rendererDir);
       if (!(await stat(file.path)).isFile()) throw new AppRequestRefusedError('not_found', 'not a file');
+      const around =
+        request.method !== 'HEAD' && firstPaint !== undefined && file.path.endsWith('index.html')
+          ? pageAroundFirstPaint(await readFile(file.path, 'utf8'))
+          : null;
+      if (around !== null && firstPaint !== undefined)
+        return new Response(streamedPage(around, firstPaint), { status: 200, headers: headers(file.contentType, file.cacheControl) });
       const body = request.method === 'HEAD' ? null : new Uint8Array(await readFile(file.path));
       return new Response(body, { status: 200, headers: headers(file.contentType, file.cacheControl) });
     } catch (e) {
@@ -51,4 +61,16 @@ function appRequestServer(rendererDir: string, csp: string): (request: ElectronR
       return new Response(refused.code, { status: refused.status, headers: headers('text/plain; charset=utf-8') });
     }
   };
+}
+
+/** The page's head at once (the window fetches the renderer meanwhile), then main's first paint and the rest. */
+function streamedPage(around: { before: string; after: string }, firstPaint: FirstPaintSource): ReadableStream<Uint8Array> {
+  const text = new TextEncoder();
+  return new ReadableStream({
+    async start(controller) {
+      controller.enqueue(text.encode(around.before));
+      controller.enqueue(text.encode((await firstPaint()) + around.after));
+      controller.close();
+    },
+  });
 }

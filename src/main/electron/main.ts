@@ -12,6 +12,7 @@ import { EVENT_CHANNEL } from '../../common/ipc/eventNames';
 import { originOf } from '../ipc/senderPolicy';
 import { bootstrapMain } from '../bootstrap';
 import { onFirstCall } from '../desktop/deepLinkRouter';
+import { firstPaintSource } from '../desktop/firstPaintSource';
 import { ssoBrowser } from '../desktop/ssoBrowser';
 import { trayIconPath, windowCloseAction } from '../desktop/trayModel';
 import { profilePaths, seedHome } from '../profile';
@@ -84,7 +85,11 @@ if (!app.requestSingleInstanceLock()) {
     const listening = () => deepLinks.ready({ navigate: (navigate) => deps.events.emit('navigate', navigate), showWindow: shell.showWindow });
     registerIpc(onFirstCall(dispatch, 'session', listening), [rendererUrl ? originOf(rendererUrl) : APP_ORIGIN]);
     const paths = rendererPaths(__dirname);
-    handleAppProtocol({ rendererDir: paths.rendererDir, transport: rendererTransport(deps, seedHome()) });
+    handleAppProtocol({
+      rendererDir: paths.rendererDir,
+      transport: rendererTransport(deps, seedHome()),
+      firstPaint: firstPaintSource(dispatch, process.platform),
+    });
     window = createMainWindow({ rendererUrl, preloadFile: paths.preloadFile, externalLinks: { allowedHosts: [] } });
     const win = window;
     deps.events.attach((message) => win.webContents.send(EVENT_CHANNEL, message));

@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHandlers } from '../composition';
 import { createDispatcher } from '../ipc/dispatch';
+import { firstPaintSource } from '../desktop/firstPaintSource';
 import { bootstrapMain } from '../bootstrap';
 import { seedHome } from '../profile';
 import { createFileLogger } from '../log/fileLogger';
@@ -48,11 +49,13 @@ async function main(): Promise<void> {
   for (const w of deps.policy.current().warnings) console.error(`policy: ${w.message}`);
   const handlers = createHandlers({ ...deps, log });
   let launchFile: string | null = null;
+  const dispatch = createDispatcher(handlers, (e) => {
+    log.error('ipc_handler_failed', {}, e);
+    console.error('ipc handler failed', e);
+  });
   const host = await startWebHost({
-    dispatch: createDispatcher(handlers, (e) => {
-      log.error('ipc_handler_failed', {}, e);
-      console.error('ipc handler failed', e);
-    }),
+    dispatch,
+    firstPaint: firstPaintSource(dispatch, process.platform),
     rendererDir: resolve(root, 'out/renderer'),
     bridgeFile: resolve(root, 'out/web/bridge.js'),
     port,

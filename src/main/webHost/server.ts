@@ -22,7 +22,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors';
+import { pageAroundFirstPaint } from '../../common/view/firstPaint';
 import { listen } from '../../node/net/listen';
+import type { FirstPaintSource } from '../desktop/firstPaintSource';
 import type { Dispatch } from '../ipc/dispatch';
 import type { EventHub } from '../ipc/eventHub';
 import type { Logger } from '../log/logger';
@@ -44,6 +46,8 @@ export interface WebHostOptions {
   log?: Logger;
   /** Called once each time a link is spent (its token exchanged for a session cookie). */
   onLinkUsed?: () => void;
+  /** The kept list drawn into the page for a page that holds a session (docs/desktop.md "Start"); none without it. */
+  firstPaint?: FirstPaintSource;
 }
 
 export interface WebHost {
@@ -109,7 +113,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (path === '/__seed/bridge.js') return file(res, opts.bridgeFile, 'text/javascript; charset=utf-8');
     if (path === '/' || path === '/index.html') {
       const presented = new URL(req.url ?? '/', origin).searchParams.get('session');
-      if (presented === null) return index(res);
+      if (presented === null) return index(req, res);
       // Only a real page load spends the link; a HEAD (a link checker, a preview) leaves it unused.
       return req.method === 'GET' ? exchange(res, presented) : send(res, 405, 'text/plain', 'method not allowed');
     }
@@ -149,12 +153,17 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     send(res, 303, 'text/plain', 'see /', { location: '/', 'set-cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/` });
   }
 
-  /** True when the request was refused (and the refusal sent); false when the caller may proceed. */
-  function refuse(req: IncomingMessage, res: ServerResponse, host: string): boolean {
+  /** Whether the request carries the cookie of a spent link. */
+  function hasSession(req: IncomingMessage): boolean {
     const presented = Buffer.from(cookieValue(req.headers.cookie, cookieName) ?? '');
     let valid = false;
     for (const session of sessions) if (presented.length === session.length && timingSafeEqual(presented, session)) valid = true;
-    if (!valid) {
+    return valid;
+  }
+
+  /** True when the request was refused (and the refusal sent); false when the caller may proceed. */
+  function refuse(req: IncomingMessage, res: ServerResponse, host: string): boolean {
+    if (!hasSession(req)) {
       json(res, 401, { ok: false, error: { code: 'forbidden_sender', message: 'missing or wrong session token' } });
       return true;
     }
@@ -187,9 +196,15 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     return json(res, 200, await opts.dispatch(method, args));
   }
 
-  async function index(res: ServerResponse): Promise<void> {
-    const html = await readFile(join(opts.rendererDir, 'index.html'), 'utf8');
-    send(res, 200, HTML, html.replace('<head>', '<head>\n    <script src="/__seed/bridge.js"></script>'));
+  async function index(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const html = (await readFile(join(opts.rendererDir, 'index.html'), 'utf8')).replace('<head>', '<head>\n    <script src="/__seed/bridge.js"></script>');
+    // Only a page that holds a session gets the kept list: the names are for the person signed in here.
+    const around = opts.firstPaint !== undefined && req.method === 'GET' && hasSession(req) ? pageAroundFirstPaint(html) : null;
+    if (around === null || opts.firstPaint === undefined) return send(res, 200, HTML, html);
+    // The head goes at once (the browser fetches the renderer meanwhile); the list follows when main has it.
+    res.writeHead(200, cspHeaders(csp, HTML, {}));
+    res.write(around.before);
+    res.end((await opts.firstPaint()) + around.after);
   }
 
   async function file(res: ServerResponse, path: string, contentType: string, extra: Record<string, string> = {}): Promise<void> {
@@ -228,15 +243,19 @@ function page(sentence: string, code: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Seed Messenger</title></head><body><p role="alert" data-code="${code}">${sentence}</p></body></html>`;
 }
 
-function sendWithCsp(res: ServerResponse, csp: string, status: number, type: string, body: string | Buffer, extra: Record<string, string>): void {
-  res.writeHead(status, {
+function cspHeaders(csp: string, type: string, extra: Record<string, string>): Record<string, string> {
+  return {
     'content-type': type,
     'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
     ...extra,
-  });
+  };
+}
+
+function sendWithCsp(res: ServerResponse, csp: string, status: number, type: string, body: string | Buffer, extra: Record<string, string>): void {
+  res.writeHead(status, cspHeaders(csp, type, extra));
   res.end(body);
 }
 

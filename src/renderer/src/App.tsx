@@ -5,13 +5,14 @@
  * reached at all, that is the one thing shown. Coming back online or to the foreground catches the
  * conversations up (docs/messaging.md §Receiving).
  */
-import { useEffect } from 'react';
+import { useEffect, useLayoutEffect } from 'react';
 import { useStore } from 'zustand';
 import { SystemStatus } from './components/SystemStatus';
 import { MessengerContainer } from './containers/MessengerContainer';
 import { OnboardingContainer } from './containers/OnboardingContainer';
 import { PanelsContainer } from './containers/PanelsContainer';
 import { StoreContext } from './containers/storeContext';
+import { FIRST_PAINT_MAX_MS, firstViewReady, removeFirstPaint } from './model/firstPaint';
 import { applyThemeClass } from './model/theme';
 import { prefsSelectors } from './state/prefsSlice';
 import type { StoreEnv } from './state/env';
@@ -30,8 +31,17 @@ export function App({ store, env }: { store: AppStore; env: StoreEnv }) {
   const sessionUnknown = useStore(store, (s) => s.session.current === null && s.session.status !== 'error');
   const themeClass = useStore(store, settingsSelectors.themeClass);
   const unread = useStore(store, prefsSelectors.badgeUnread);
+  const firstView = useStore(store, firstViewReady);
 
   useEffect(() => connectApp(store, env), [store, env]);
+  // Main's first paint of the kept list goes in the frame this view replaces it (model/firstPaint.ts).
+  useLayoutEffect(() => {
+    if (firstView) removeFirstPaint(document);
+  }, [firstView]);
+  useEffect(() => {
+    const timer = setTimeout(() => removeFirstPaint(document), FIRST_PAINT_MAX_MS);
+    return () => clearTimeout(timer);
+  }, []);
   useEffect(() => applyThemeClass(document.documentElement, themeClass), [themeClass]);
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Seed Messenger` : 'Seed Messenger';

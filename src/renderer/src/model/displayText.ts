@@ -10,20 +10,9 @@
  *   Armenian, Cherokee) is flagged: "Аlice" with a Cyrillic "А" looks like "Alice". The new-contact badge says so.
  */
 
-const CONTROLS = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/gu;
+import { hasHiddenCharacters } from '../../../common/view/names';
 
-/** The name without bidirectional controls or invisible characters (trimmed; never empty if the input had a visible character). */
-export function cleanName(name: string): string {
-  return name.replace(CONTROLS, '').trim();
-}
-
-/** True when the name held bidirectional controls or invisible characters. */
-export function hasHiddenCharacters(name: string): boolean {
-  CONTROLS.lastIndex = 0;
-  const found = CONTROLS.test(name);
-  CONTROLS.lastIndex = 0;
-  return found;
-}
+export { cleanName, hasHiddenCharacters } from '../../../common/view/names';
 
 const CONFUSABLE_SCRIPTS: readonly [string, RegExp][] = [
   ['Latin', /\p{Script=Latin}/u],

@@ -6,7 +6,9 @@
  */
 import type { ConversationSummary, MembershipEventView } from '../../../common/ipc/schemas/conversations';
 import type { ContactTrust } from '../../../common/ipc/schemas/verification';
-import { cleanName } from './displayText';
+import { cleanName } from '../../../common/view/names';
+
+export { conversationTitle, directPeer } from '../../../common/view/names';
 import { UNSIGNED_SENDER_USER } from '../../../common/protocol/pubnub/stock';
 
 export type Member = ConversationSummary['members'][number];
@@ -53,17 +55,4 @@ export function isNewContact(member: Pick<Member, 'userId' | 'isNew'>, trust: Re
   const t = trust[member.userId];
   if (t?.state === 'verified') return false;
   return t?.isNew ?? member.isNew ?? false;
-}
-
-/** A conversation's title: a group's name; a direct conversation's other member. */
-export function conversationTitle(summary: ConversationSummary, selfUserId: string | null): string {
-  if (summary.kind === 'group') return cleanName(summary.name);
-  const other = summary.members.find((m) => m.userId !== selfUserId);
-  return cleanName(other?.displayName ?? summary.name);
-}
-
-/** The other member of a direct conversation (whose safety number the security panel shows). */
-export function directPeer(summary: ConversationSummary, selfUserId: string | null): Member | null {
-  if (summary.kind !== 'direct') return null;
-  return summary.members.find((m) => m.userId !== selfUserId) ?? null;
 }

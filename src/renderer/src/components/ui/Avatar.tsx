@@ -3,7 +3,7 @@
  * stack of the first few members with "+N". Decorative: the name is always written beside them, so they
  * are hidden from assistive technology.
  */
-import { avatarColor, initialsOf } from '../../model/avatar';
+import { avatarColor, initialsOf } from '../../../../common/view/avatar';
 
 export type AvatarSize = 'xs' | 'sm' | 'md' | 'lg';
 
