@@ -111,3 +111,29 @@ describe('app:// handler over a real renderer folder (mocked Electron)', () => {
     expect(await foreign.text()).toBe('app_request_foreign_initiator');
   });
 });
+
+describe("app:// serves main's first paint of the kept list (mocked Electron)", () => {
+  it('streams the page: the head at once, the first paint after the root element, and nothing for other files', async () => {
+    const paintedDir = join(root, 'painted');
+    mkdirSync(join(paintedDir, 'assets'), { recursive: true });
+    writeFileSync(join(paintedDir, 'index.html'), '<!doctype html><html lang="en"><head><title>seed</title></head><body><div id="root"></div></body></html>');
+    writeFileSync(join(paintedDir, 'assets/app.js'), 'console.log("app")');
+    let answer: (markup: string) => void = () => {};
+    const held = new Promise<string>((resolve) => (answer = resolve));
+    let asked = 0;
+    handleAppProtocol({ rendererDir: paintedDir, transport: { kind: 'relay', url: 'https://ps.pndsn.com' }, firstPaint: () => (asked++, held) });
+    const painted = recorded.handlers.get('app')!;
+    const res = await painted(new Request('app://seed/index.html'));
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const reader = res.body!.getReader();
+    const head = new TextDecoder().decode((await reader.read()).value);
+    expect(head).toBe('<!doctype html><html lang="en"><head><title>seed</title></head><body><div id="root"></div>');
+    answer('<div id="first-paint">Team Rocket</div>');
+    let rest = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    expect(rest).toBe('<div id="first-paint">Team Rocket</div></body></html>');
+    const asset = await painted(Object.assign(new Request('app://seed/assets/app.js'), { initiatorOrigin: 'app://seed' }));
+    expect(await asset.text()).toBe('console.log("app")');
+    expect(asked).toBe(1);
+  });
+});
