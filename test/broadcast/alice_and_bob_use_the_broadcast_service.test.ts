@@ -12,7 +12,7 @@ import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, connectedOnce, pinnedKeys, provider, pubnubFor, rejection, relay, waitFor, keyServiceActor } from './harness';
+import { cleanup, connectedOnce, pinnedKeys, provider, pubnubFor, rejection, relay, waitFor, keyServiceActor, xwingKeyOf } from './harness';
 
 describe('alice and bob use the broadcast service', () => {
   let ks: Running;
@@ -31,7 +31,7 @@ describe('alice and bob use the broadcast service', () => {
         deviceId: device(actor).deviceId,
         x25519PrivateKey: device(actor).keys.x25519.privateKey,
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
-        ...(device(actor).keys.xwing ? { xwingPrivateKey: device(actor).keys.xwing.privateKey } : {}),
+        ...xwingKeyOf(actor),
       }),
       claims: keyServiceClaims(keyService),
       accountKeys: pinnedKeys(() => [alice, bob, mallory]),

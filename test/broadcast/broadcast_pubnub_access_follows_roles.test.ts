@@ -10,7 +10,7 @@ import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, pinnedKeys, provider, PUB_KEY, pubnubFor, rejection, relay, SUB_KEY, keyServiceActor } from './harness';
+import { cleanup, pinnedKeys, provider, PUB_KEY, pubnubFor, rejection, relay, SUB_KEY, keyServiceActor, xwingKeyOf } from './harness';
 
 const SECRET = 'sec-c-bcast-secret';
 
@@ -39,7 +39,7 @@ describe('broadcast PubNub access follows roles', () => {
         certificate: cert,
         x25519PrivateKey: device(actor).keys.x25519.privateKey,
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
-        ...(device(actor).keys.xwing ? { xwingPrivateKey: device(actor).keys.xwing.privateKey } : {}),
+        ...xwingKeyOf(actor),
       },
       claims: keyServiceClaims(sessionRequester(session)),
       accountKeys: pinnedKeys(() => [alice, bob, mallory]),

@@ -7,7 +7,7 @@
  *   downgrade — is refused by the device with `suite_downgrade`, before anything is opened; the older
  *   device, for which X25519 is right, still reads through the same proxy;
  * - an X-Wing wrap to a device without an X-Wing key is `unsupported_suite`;
- * - a key manager that requires post-quantum wraps refuses the older device (`post_quantum_required`,
+ * - a key manager that requires post-quantum wraps refuses the older device (`post_quantum_device_required`,
  *   403) and serves the X-Wing one.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -22,7 +22,22 @@ import type { ChannelId, DeviceId } from '../../src/common/ids';
 import type { DeviceCertificate } from '../../src/common/protocol/deviceCertificate';
 import type { KeyWrap } from '../../src/common/protocol/keyWrap';
 import { unwrapChannelKey, wrapChannelKey } from '../../src/common/protocol/broadcast';
-import { cleanup, clientOf, issuer, keyManager, onCleanup, person, post, provider, pubnubFor, rejection, relay, tempDir, trustOf, type Person } from './harness';
+import {
+  cleanup,
+  clientOf,
+  issuer,
+  keyManager,
+  onCleanup,
+  person,
+  post,
+  provider,
+  pubnubFor,
+  rejection,
+  relay,
+  tempDir,
+  trustOf,
+  type Person,
+} from './harness';
 
 type KeysAnswer = { keys: { version: number; publicKey: string; wrap: KeyWrap }[] };
 
@@ -33,7 +48,11 @@ async function bodies(items: BroadcastItem[]): Promise<string[]> {
 }
 
 /** A proxy in front of a key manager; `rewrite` (when set) answers `…/keys` requests itself. */
-async function proxy(): Promise<{ url: string; target: { port: number }; rewrite?: (request: { claim: string; certificate: DeviceCertificate }) => Promise<KeysAnswer> }> {
+async function proxy(): Promise<{
+  url: string;
+  target: { port: number };
+  rewrite?: (request: { claim: string; certificate: DeviceCertificate }) => Promise<KeysAnswer>;
+}> {
   const state: { url: string; target: { port: number }; rewrite?: (request: { claim: string; certificate: DeviceCertificate }) => Promise<KeysAnswer> } = {
     url: '',
     target: { port: 0 },
@@ -121,11 +140,13 @@ describe('broadcast channel keys are wrapped with X-Wing', () => {
   it('an X25519 wrap handed to an X-Wing device (the key manager or a proxy stripping the post-quantum half) is refused: suite_downgrade', async () => {
     // The attacker knows the channel's private keys (a compromised key manager does; here they are read
     // through the creator's own wraps) and wraps them with X25519 to whichever device asks.
-    const genuine = (await post(`http://127.0.0.1:${km.port}/v1/channels/${channel.channelId}/keys`, {
-      claim: await alice.claims(km.url),
-      certificate: alice.device.certificate,
-    })).body as unknown as KeysAnswer;
-    const channelKeys = [];
+    const genuine = (
+      await post(`http://127.0.0.1:${km.port}/v1/channels/${channel.channelId}/keys`, {
+        claim: await alice.claims(km.url),
+        certificate: alice.device.certificate,
+      })
+    ).body as unknown as KeysAnswer;
+    const channelKeys: { version: number; publicKey: string; privateKey: Uint8Array }[] = [];
     for (const k of genuine.keys) {
       const pair = await unwrapChannelKey(provider, {
         channelId: channel.channelId,
@@ -195,11 +216,14 @@ describe('broadcast channel keys are wrapped with X-Wing', () => {
     bob.roles = [subscriberRole(strictChannel.channelId)];
     olivia.roles = [subscriberRole(strictChannel.channelId)];
 
-    const raw = await post(`${strict.url}/v1/channels/${strictChannel.channelId}/keys`, { claim: await olivia.claims(strict.url), certificate: olivia.device.certificate });
-    expect([raw.status, raw.body.error?.code]).toEqual([403, 'post_quantum_required']);
+    const raw = await post(`${strict.url}/v1/channels/${strictChannel.channelId}/keys`, {
+      claim: await olivia.claims(strict.url),
+      certificate: olivia.device.certificate,
+    });
+    expect([raw.status, raw.body.error?.code]).toEqual([403, 'post_quantum_device_required']);
     const oliviaChannel = await clientOf(olivia, pubnubFor(r, 'olivia-strict')).openChannel(strict.url, strictChannel.channelId);
     const refused = await rejection((await oliviaChannel.history())[0]!.open());
-    expect([refused.code, refused.status]).toEqual(['post_quantum_required', 403]);
+    expect([refused.code, refused.status]).toEqual(['post_quantum_device_required', 403]);
 
     const bobChannel = await clientOf(bob, pubnubFor(r, 'bob-strict')).openChannel(strict.url, strictChannel.channelId);
     expect(await bodies(await bobChannel.history())).toEqual(['minutes']);

@@ -11,7 +11,7 @@ import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, keyManager, pinnedKeys, provider, pubnubFor, relay, keyServiceActor } from './harness';
+import { cleanup, keyManager, pinnedKeys, provider, pubnubFor, relay, keyServiceActor, xwingKeyOf } from './harness';
 
 describe('creator runs her own key manager with the company identity', () => {
   let ks: Running;
@@ -27,7 +27,7 @@ describe('creator runs her own key manager with the company identity', () => {
       deviceId: device(actor).deviceId,
       x25519PrivateKey: device(actor).keys.x25519.privateKey,
       ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
-      ...(device(actor).keys.xwing ? { xwingPrivateKey: device(actor).keys.xwing.privateKey } : {}),
+      ...xwingKeyOf(actor),
     };
     const client = createBroadcastClient({
       crypto: provider,

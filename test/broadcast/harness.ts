@@ -173,17 +173,10 @@ export async function keyServiceActor(api: Api, label: string, opts: { hybrid?: 
   return actor;
 }
 
-/** The device keys `certifiedDevice` takes for a key-service actor's device (its X-Wing key when it has one). */
-export function deviceKeysOf(actor: Actor, index = 0) {
-  const d = actor.devices[index];
-  if (!d) throw new Error(`${actor.username} has no device ${index}`);
-  return {
-    userId: actor.userId,
-    deviceId: d.deviceId,
-    x25519PrivateKey: d.keys.x25519.privateKey,
-    ed25519PrivateKey: d.keys.ed25519.privateKey,
-    ...(d.keys.xwing ? { xwingPrivateKey: d.keys.xwing.privateKey } : {}),
-  };
+/** `{xwingPrivateKey}` of a key-service actor's device when it has an X-Wing key (for `certifiedDevice`), else `{}`. */
+export function xwingKeyOf(actor: Actor, index = 0): { xwingPrivateKey?: Uint8Array } {
+  const xwing = actor.devices[index]?.keys.xwing;
+  return xwing ? { xwingPrivateKey: xwing.privateKey } : {};
 }
 
 /** The typed error a promise rejects with (fails the test when it resolves). */

@@ -18,7 +18,7 @@ import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcas
 import type { BroadcastChannel } from '../../src/client/broadcast/broadcastChannel';
 import { addDevice, device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, pinnedKeys, post, provider, pubnubFor, rejection, relay, keyServiceActor } from './harness';
+import { cleanup, pinnedKeys, post, provider, pubnubFor, rejection, relay, keyServiceActor, xwingKeyOf } from './harness';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -51,7 +51,7 @@ describe('key service hosts the default key manager', () => {
         certificate: await certificateOf(actor),
         x25519PrivateKey: device(actor).keys.x25519.privateKey,
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
-        ...(device(actor).keys.xwing ? { xwingPrivateKey: device(actor).keys.xwing.privateKey } : {}),
+        ...xwingKeyOf(actor),
       },
       claims: claimsOf(actor),
       accountKeys: pinnedKeys(() => [alice, bob, mallory]),

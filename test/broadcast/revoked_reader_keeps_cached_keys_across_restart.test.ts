@@ -19,7 +19,7 @@ import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import { device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, pinnedKeys, provider, pubnubFor, relay, tempDir, keyServiceActor } from './harness';
+import { cleanup, pinnedKeys, provider, pubnubFor, relay, tempDir, keyServiceActor, xwingKeyOf } from './harness';
 
 interface CacheFile {
   keys: { version: number; publicKey: string; wrap: { deviceId: string; enc: string; ct: string }; mac: string }[];
@@ -40,7 +40,7 @@ describe('a revoked reader keeps cached channel keys across a restart', () => {
         deviceId: device(actor).deviceId,
         x25519PrivateKey: device(actor).keys.x25519.privateKey,
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
-        ...(device(actor).keys.xwing ? { xwingPrivateKey: device(actor).keys.xwing.privateKey } : {}),
+        ...xwingKeyOf(actor),
       }),
       claims: keyServiceClaims(keyService),
       accountKeys: pinnedKeys(() => [alice, bob]),

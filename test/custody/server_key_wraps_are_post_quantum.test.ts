@@ -15,6 +15,7 @@ import { XWING_CIPHERTEXT_LENGTH } from '../../src/common/crypto/xwing';
 import { fromBase64Url, toBase64Url } from '../../src/common/encoding/base64url';
 import type { ConversationId, DeviceId } from '../../src/common/ids';
 import { signDeviceCertificate } from '../../src/common/protocol/deviceCertificate';
+import type { KeyWrap } from '../../src/common/protocol/keyWrap';
 import { openServerKeyWrap, sealServerKeyWrap } from '../../src/common/protocol/serverKeyWrap';
 import { apiOf, cleanup, PASSWORD, provider, reads, say, signedInOf } from '../client/harness';
 import { describeBackends } from '../server/helpers/backends';
@@ -75,10 +76,7 @@ describeBackends('server-made wraps are post-quantum', (backend) => {
       );
       expect((await api.post('/v1/devices', { certificate }, login.body.accessToken)).status).toBe(201);
       const oldSession = await deviceSession(api, { deviceId: oldId, keys: old });
-      const oldServed = await api.get<{ wrap: { suite?: string; enc: string; ct: string; deviceId: DeviceId } }>(
-        `/v1/conversations/${id}/server-keys/2`,
-        oldSession.accessToken,
-      );
+      const oldServed = await api.get<{ wrap: KeyWrap }>(`/v1/conversations/${id}/server-keys/2`, oldSession.accessToken);
       expect(oldServed.status).toBe(200);
       expect(['suite' in oldServed.body.wrap, fromBase64Url(oldServed.body.wrap.enc).length]).toEqual([false, 32]);
       const oldKey = await openServerKeyWrap(provider, {
@@ -90,9 +88,9 @@ describeBackends('server-made wraps are post-quantum', (backend) => {
       });
       expect(Buffer.from(oldKey).equals(Buffer.from(bobKey))).toBe(true);
       // Bob's X-Wing wrap is nothing to the older device: it cannot open X-Wing (`unsupported_suite`).
-      expect(await codeOf(openServerKeyWrap(provider, { conversationId: id, version: 2, wrap: served.wrap, deviceId: oldId, privateKey: old.x25519.privateKey }))).toBe(
-        'unsupported_suite',
-      );
+      expect(
+        await codeOf(openServerKeyWrap(provider, { conversationId: id, version: 2, wrap: served.wrap, deviceId: oldId, privateKey: old.x25519.privateKey })),
+      ).toBe('unsupported_suite');
 
       // The attack: the same answer, but the wrap sealed with X25519 to Bob's X25519 key (the right key!).
       const downgraded = await sealServerKeyWrap(provider, {

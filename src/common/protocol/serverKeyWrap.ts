@@ -84,7 +84,8 @@ export async function openServerKeyWrap(
   const ct = bytesOf(parsed.data.ct);
   let key: Uint8Array;
   if (wrapSuite(parsed.data) === 'xwing') {
-    if (input.xwingPrivateKey === undefined) throw new UnsupportedSuiteError(`an X-Wing server key wrap for device ${input.deviceId}, which holds no X-Wing key`);
+    if (input.xwingPrivateKey === undefined)
+      throw new UnsupportedSuiteError(`an X-Wing server key wrap for device ${input.deviceId}, which holds no X-Wing key`);
     key = await openBaseXWing(provider, enc, input.xwingPrivateKey, info, aad, ct);
   } else {
     key = await openBase(provider, enc, input.privateKey, info, aad, ct, input.publicKey);

@@ -37,7 +37,7 @@ export interface KeyManagerDeps {
   readonly gate?: (userId: string) => Promise<void>;
   /**
    * Serve channel keys only to devices with an X-Wing key (docs/broadcast.md §4): a subscriber device
-   * without one gets `post_quantum_required` (403) and no wrap. Default off: such devices get X25519 wraps.
+   * without one gets `post_quantum_device_required` (403) and no wrap. Default off: such devices get X25519 wraps.
    */
   readonly requirePostQuantum?: boolean;
 }
@@ -106,7 +106,7 @@ export class KeyManager {
     const xwing = certificateXWingKey(cert);
     if (xwing === undefined && this.deps.requirePostQuantum === true)
       throw new BroadcastError(
-        'post_quantum_required',
+        'post_quantum_device_required',
         `this key manager requires post-quantum (X-Wing) wraps, and device ${cert.deviceId} has no X-Wing key: it must be set up again by a current version`,
       );
     const keys = [];
