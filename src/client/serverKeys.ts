@@ -6,8 +6,9 @@
  * (`wrong_conversation`, `wrong_key_version`, `incomplete_wraps`), then the wrap opened with this device's
  * key of the wrap's suite and the server-key aad (`bad_tag` for anything else). A device with an X-Wing key
  * takes X-Wing server wraps only: an X25519 one — a key service (or anyone between) leaving out the
- * post-quantum half — is `suite_downgrade`, before anything is opened (docs/protocol.md §5.1, §19.4). No member signed such a version: the
- * facts carry the membership head the key service names and `serverMade`.
+ * post-quantum half — is `suite_downgrade`, before anything is opened (docs/protocol.md §5.1, §19.4).
+ * No member signed such a version: the facts carry the membership head the key service names and
+ * `serverMade`.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationId } from '../common/ids';

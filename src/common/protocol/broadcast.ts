@@ -20,7 +20,7 @@ import { utf8Encode } from '../encoding/utf8';
 import { ChannelIdSchema, DeviceIdSchema, type ChannelId, type DeviceId } from '../ids';
 import { MAX_CIPHERTEXT_BYTES } from './envelope';
 import { BadSignatureError, MalformedError, SignerNotMemberError, UnknownKeyVersionError, WrongChannelError } from './errors';
-import { checkWrapSuiteFor, unwrapKey, wrapKey, type KeyWrap } from './keyWrap';
+import { checkWrapSuiteFor, KeyWrapSchema, unwrapKey, wrapKey, type KeyWrap } from './keyWrap';
 import { decodePlaintext, encodePlaintext, type MessagePlaintext } from './plaintext';
 import { assertPublishable } from './publishSize';
 import { b64uField, bytesOf, KeyVersionNumber, parseWire } from './wire';
@@ -192,7 +192,9 @@ export async function unwrapChannelKey(
     xwingPrivateKey?: Uint8Array;
   },
 ): Promise<RawKeyPair> {
-  checkWrapSuiteFor(input.wrap, input.xwingPrivateKey !== undefined);
+  // The suite rule on a wrap that parses; one that does not is `malformed` from unwrapKey.
+  const parsed = KeyWrapSchema.safeParse(input.wrap);
+  if (parsed.success) checkWrapSuiteFor(parsed.data, input.xwingPrivateKey !== undefined);
   const privateKey = await unwrapKey(provider, {
     purpose: 'channel',
     scopeId: input.channelId,
