@@ -133,6 +133,7 @@ export async function openBroadcast(
     deviceId: identity.deviceId,
     x25519PrivateKey: identity.device.x25519.privateKey,
     ed25519PrivateKey: identity.device.ed25519.privateKey,
+    ...(identity.device.xwing ? { xwingPrivateKey: identity.device.xwing.privateKey } : {}),
   });
   const access = new BroadcastAccess(api, await api.request('getPubnubToken'), config);
   try {

@@ -4,8 +4,11 @@
  * server-trusted custody, or the user accepted it; `server_key_refused` otherwise, before any request),
  * then `GET …/server-keys/{version}`, whose answer must be for the conversation, version and device asked
  * (`wrong_conversation`, `wrong_key_version`, `incomplete_wraps`), then the wrap opened with this device's
- * X25519 key and the server-key aad (`bad_tag` for anything else). No member signed such a version: the
- * facts carry the membership head the key service names and `serverMade`.
+ * key of the wrap's suite and the server-key aad (`bad_tag` for anything else). A device with an X-Wing key
+ * takes X-Wing server wraps only: an X25519 one — a key service (or anyone between) leaving out the
+ * post-quantum half — is `suite_downgrade`, before anything is opened (docs/protocol.md §5.1, §19.4).
+ * No member signed such a version: the facts carry the membership head the key service names and
+ * `serverMade`.
  */
 import type { CryptoProvider } from '../common/crypto/provider';
 import type { ConversationId } from '../common/ids';
@@ -15,7 +18,10 @@ import type { Custody } from './custody';
 import type { RingDevice, ServerKeySource } from './keyRing';
 import type { KeyServiceApi } from './keyServiceApi';
 
-export function serverKeySource(api: KeyServiceApi, provider: CryptoProvider, device: RingDevice, custody: () => Custody): ServerKeySource {
+/** This device as the key ring knows it, with its X-Wing private key when its certificate has an X-Wing key. */
+export type ServerKeyDevice = RingDevice & { readonly xwingPrivateKey?: Uint8Array };
+
+export function serverKeySource(api: KeyServiceApi, provider: CryptoProvider, device: ServerKeyDevice, custody: () => Custody): ServerKeySource {
   return async (conversationId: ConversationId, version: number) => {
     custody().assertServerKeysAccepted();
     const answer = await api.request('getServerKey', { params: { conversationId, version } });
@@ -29,6 +35,7 @@ export function serverKeySource(api: KeyServiceApi, provider: CryptoProvider, de
       deviceId: device.deviceId,
       privateKey: device.x25519PrivateKey,
       publicKey: device.x25519PublicKey,
+      ...(device.xwingPrivateKey !== undefined ? { xwingPrivateKey: device.xwingPrivateKey } : {}),
     });
     return { key, facts: { membership: answer.membership ?? undefined, memberDevices: [], acceptedAt: answer.createdAt, serverMade: true } };
   };

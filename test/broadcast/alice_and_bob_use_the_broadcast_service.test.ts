@@ -10,9 +10,9 @@ import { createBroadcastClient } from '../../src/client/broadcast/broadcastClien
 import { BroadcastService } from '../../src/client/broadcast/broadcastService';
 import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
-import { device, newActor, type Actor } from '../server/helpers/actors';
+import { device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, connectedOnce, pinnedKeys, provider, pubnubFor, rejection, relay, waitFor } from './harness';
+import { cleanup, connectedOnce, pinnedKeys, provider, pubnubFor, rejection, relay, waitFor, keyServiceActor, xwingKeyOf } from './harness';
 
 describe('alice and bob use the broadcast service', () => {
   let ks: Running;
@@ -31,6 +31,7 @@ describe('alice and bob use the broadcast service', () => {
         deviceId: device(actor).deviceId,
         x25519PrivateKey: device(actor).keys.x25519.privateKey,
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
+        ...xwingKeyOf(actor),
       }),
       claims: keyServiceClaims(keyService),
       accountKeys: pinnedKeys(() => [alice, bob, mallory]),
@@ -43,9 +44,9 @@ describe('alice and bob use the broadcast service', () => {
   beforeAll(async () => {
     ks = await startOn('sqlite');
     r = await relay();
-    alice = await newActor(ks.api, 'alice');
-    bob = await newActor(ks.api, 'bob');
-    mallory = await newActor(ks.api, 'mallory');
+    alice = await keyServiceActor(ks.api, 'alice');
+    bob = await keyServiceActor(ks.api, 'bob');
+    mallory = await keyServiceActor(ks.api, 'mallory');
   });
   afterAll(async () => {
     await cleanup();

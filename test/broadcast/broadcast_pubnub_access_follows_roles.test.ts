@@ -8,9 +8,9 @@ import { broadcastPubnubChannel } from '../../src/common/pubnubChannels';
 import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
 import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
-import { device, newActor, type Actor } from '../server/helpers/actors';
+import { device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, pinnedKeys, provider, PUB_KEY, pubnubFor, rejection, relay, SUB_KEY } from './harness';
+import { cleanup, pinnedKeys, provider, PUB_KEY, pubnubFor, rejection, relay, SUB_KEY, keyServiceActor, xwingKeyOf } from './harness';
 
 const SECRET = 'sec-c-bcast-secret';
 
@@ -39,6 +39,7 @@ describe('broadcast PubNub access follows roles', () => {
         certificate: cert,
         x25519PrivateKey: device(actor).keys.x25519.privateKey,
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
+        ...xwingKeyOf(actor),
       },
       claims: keyServiceClaims(sessionRequester(session)),
       accountKeys: pinnedKeys(() => [alice, bob, mallory]),
@@ -50,9 +51,9 @@ describe('broadcast PubNub access follows roles', () => {
   beforeAll(async () => {
     r = await relay(SECRET);
     ks = await startOn('sqlite', { pubnub: { origin: r.origin, ssl: false, secretKey: SECRET, publishKey: PUB_KEY, subscribeKey: SUB_KEY } });
-    alice = await newActor(ks.api, 'alice');
-    bob = await newActor(ks.api, 'bob');
-    mallory = await newActor(ks.api, 'mallory');
+    alice = await keyServiceActor(ks.api, 'alice');
+    bob = await keyServiceActor(ks.api, 'bob');
+    mallory = await keyServiceActor(ks.api, 'mallory');
   });
   afterAll(async () => {
     await cleanup();

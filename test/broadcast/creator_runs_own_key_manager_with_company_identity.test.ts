@@ -9,9 +9,9 @@ import { createBroadcastClient } from '../../src/client/broadcast/broadcastClien
 import { BroadcastService } from '../../src/client/broadcast/broadcastService';
 import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
-import { device, newActor, type Actor } from '../server/helpers/actors';
+import { device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, keyManager, pinnedKeys, provider, pubnubFor, relay } from './harness';
+import { cleanup, keyManager, pinnedKeys, provider, pubnubFor, relay, keyServiceActor, xwingKeyOf } from './harness';
 
 describe('creator runs her own key manager with the company identity', () => {
   let ks: Running;
@@ -27,6 +27,7 @@ describe('creator runs her own key manager with the company identity', () => {
       deviceId: device(actor).deviceId,
       x25519PrivateKey: device(actor).keys.x25519.privateKey,
       ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
+      ...xwingKeyOf(actor),
     };
     const client = createBroadcastClient({
       crypto: provider,
@@ -43,8 +44,8 @@ describe('creator runs her own key manager with the company identity', () => {
     ks = await startOn('sqlite');
     r = await relay();
     own = await keyManager([{ issuer: ks.service.url, jwksUrl: `${ks.service.url}/.well-known/jwks.json` }]);
-    alice = await newActor(ks.api, 'alice');
-    bob = await newActor(ks.api, 'bob');
+    alice = await keyServiceActor(ks.api, 'alice');
+    bob = await keyServiceActor(ks.api, 'bob');
   });
   afterAll(async () => {
     await cleanup();

@@ -21,7 +21,8 @@ describe('dave follows after rotations and reads everything', () => {
     const { iss, km, r } = env;
     const alice = await person('alice', iss, [CHANNEL_CREATOR_ROLE]);
     const carol = await person('carol', iss);
-    const dave = await person('dave', iss);
+    // Dave's device was set up before X-Wing: it still gets (X25519) wraps of every version.
+    const dave = await person('dave', iss, [], { hybrid: false });
     const channel = await clientOf(alice, pubnubFor(r, 'alice')).createChannel({ keyManagerUrl: km.url, name: 'Releases' });
     await channel.publish({ type: 'string', body: 'v1 one' });
     await channel.publish({ type: 'binary', body: new Uint8Array([1, 2, 3]) });

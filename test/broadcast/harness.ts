@@ -13,9 +13,11 @@ import { createBroadcastClient, type BroadcastClient } from '../../src/client/br
 import type { AccountKeySource, ClaimSource } from '../../src/client/broadcast/types';
 import { NotFoundError } from '../../src/client/errors';
 import { startClaimIssuer, type ClaimIssuerServer } from '../../src/server/claims/claimServer';
-import { startKeyManager, type RunningKeyManager, type TrustedIssuer } from '../../src/server/keyManager/index';
+import { startKeyManager, type RunningKeyManager, type StartKeyManagerOptions, type TrustedIssuer } from '../../src/server/keyManager/index';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
-import { makeUser, provider, type TestDevice, type TestUser } from '../crypto/fixtures';
+import { makeDevice, makeUser, provider, type TestDevice, type TestUser } from '../crypto/fixtures';
+import { addDevice, deviceSession, newActor, type Actor } from '../server/helpers/actors';
+import type { Api } from '../server/helpers/client';
 
 export { provider };
 
@@ -85,8 +87,13 @@ export function trustOf(...issuers: ClaimIssuerServer[]): TrustedIssuer[] {
   return issuers.map((i) => ({ issuer: i.url, jwksUrl: i.jwksUrl }));
 }
 
-export async function keyManager(trusted: TrustedIssuer[], dataDir = tempDir(), port = 0): Promise<RunningKeyManager & { dataDir: string }> {
-  const km = await startKeyManager({ dataDir, trustedIssuers: trusted, port, log: () => undefined });
+export async function keyManager(
+  trusted: TrustedIssuer[],
+  dataDir = tempDir(),
+  port = 0,
+  extra: Partial<Pick<StartKeyManagerOptions, 'publicUrl' | 'requirePostQuantum'>> = {},
+): Promise<RunningKeyManager & { dataDir: string }> {
+  const km = await startKeyManager({ dataDir, trustedIssuers: trusted, port, log: () => undefined, ...extra });
   closers.push(() => km.close());
   return { ...km, close: () => km.close(), dataDir };
 }
@@ -118,10 +125,14 @@ export interface Person {
   readonly claims: ClaimSource;
 }
 
-export async function person(name: string, iss: ClaimIssuerServer, roles: string[] = []): Promise<Person> {
-  const user = await makeUser(name);
-  const device = user.devices[0];
-  if (!device) throw new Error('makeUser made no device');
+/**
+ * A person whose one device is made by a current version — its certificate has an X-Wing key, so channel
+ * keys come X-Wing-wrapped (docs/protocol.md §5.1) — or, with `hybrid: false`, by a version before X-Wing.
+ */
+export async function person(name: string, iss: ClaimIssuerServer, roles: string[] = [], opts: { hybrid?: boolean } = {}): Promise<Person> {
+  const made = await makeUser(name, 0);
+  const device = await makeDevice(made.userId, made.account, `${name}-dev0`, 'desktop', { hybrid: opts.hybrid ?? true });
+  const user: TestUser = { ...made, devices: [device] };
   const p: Person = {
     user,
     device,
@@ -141,6 +152,7 @@ export function clientOf(p: Person, pubnub: PubNub, keyManagerTimeoutMs?: number
       certificate: p.device.certificate,
       x25519PrivateKey: p.device.keys.x25519.privateKey,
       ed25519PrivateKey: p.device.keys.ed25519.privateKey,
+      ...(p.device.keys.xwing ? { xwingPrivateKey: p.device.keys.xwing.privateKey } : {}),
     },
     claims: p.claims,
     accountKeys: pinnedKeys(() => people.map((q) => q.user)),
@@ -148,6 +160,23 @@ export function clientOf(p: Person, pubnub: PubNub, keyManagerTimeoutMs?: number
     ...(keyManagerTimeoutMs === undefined ? {} : { keyManagerTimeoutMs }),
     ...(signal === undefined ? {} : { signal }),
   });
+}
+
+/**
+ * A key-service user whose one device is made by a current version (an X-Wing key in its certificate), or
+ * with `hybrid: false` by a version before X-Wing.
+ */
+export async function keyServiceActor(api: Api, label: string, opts: { hybrid?: boolean } = {}): Promise<Actor> {
+  const actor = await newActor(api, label, 0);
+  await addDevice(api, actor, 'device-1', { hybrid: opts.hybrid ?? true });
+  actor.userToken = (await deviceSession(api, actor.devices[0]!)).accessToken;
+  return actor;
+}
+
+/** `{xwingPrivateKey}` of a key-service actor's device when it has an X-Wing key (for `certifiedDevice`), else `{}`. */
+export function xwingKeyOf(actor: Actor, index = 0): { xwingPrivateKey?: Uint8Array } {
+  const xwing = actor.devices[index]?.keys.xwing;
+  return xwing ? { xwingPrivateKey: xwing.privateKey } : {};
 }
 
 /** The typed error a promise rejects with (fails the test when it resolves). */
@@ -183,6 +212,11 @@ export function connectedOnce(pubnub: PubNub, timeoutMs = 15_000): Promise<void>
     };
     pubnub.addListener(listener);
   });
+}
+
+/** Runs `close` at `cleanup()` (servers a test starts itself). */
+export function onCleanup(close: () => Promise<void> | void): void {
+  closers.push(close);
 }
 
 export async function cleanup(): Promise<void> {

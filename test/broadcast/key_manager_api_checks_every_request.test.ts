@@ -80,12 +80,15 @@ describe('key manager API checks every request', () => {
     const keys = res.body.keys as { version: number; publicKey: string; wrap: KeyWrap }[];
     expect(keys.map((k) => k.version)).toEqual([1]);
     expect(Object.keys(keys[0]!).sort()).toEqual(['publicKey', 'version', 'wrap']);
+    // Bob's certificate has an X-Wing key: his wrap is X-Wing (docs/protocol.md §5.1).
+    expect(keys[0]!.wrap.suite).toBe('xwing');
     const pair = await unwrapChannelKey(provider, {
       channelId: CH as ChannelId,
       keyVersion: 1,
       wrap: keys[0]!.wrap,
       deviceId: bob.device.deviceId,
       x25519PrivateKey: bob.device.keys.x25519.privateKey,
+      xwingPrivateKey: bob.device.keys.xwing!.privateKey,
     });
     expect(toBase64Url(pair.publicKey)).toBe(keys[0]!.publicKey);
     const secret = Buffer.from(pair.privateKey);

@@ -16,9 +16,9 @@ import { createBroadcastClient } from '../../src/client/broadcast/broadcastClien
 import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import type { BroadcastChannel } from '../../src/client/broadcast/broadcastChannel';
-import { addDevice, device, newActor, type Actor } from '../server/helpers/actors';
+import { addDevice, device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, pinnedKeys, post, provider, pubnubFor, rejection, relay } from './harness';
+import { cleanup, pinnedKeys, post, provider, pubnubFor, rejection, relay, keyServiceActor, xwingKeyOf } from './harness';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -51,6 +51,7 @@ describe('key service hosts the default key manager', () => {
         certificate: await certificateOf(actor),
         x25519PrivateKey: device(actor).keys.x25519.privateKey,
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
+        ...xwingKeyOf(actor),
       },
       claims: claimsOf(actor),
       accountKeys: pinnedKeys(() => [alice, bob, mallory]),
@@ -62,9 +63,9 @@ describe('key service hosts the default key manager', () => {
     ks = await startOn('sqlite');
     kmUrl = `${ks.service.url}/km`;
     r = await relay();
-    alice = await newActor(ks.api, 'alice');
-    bob = await newActor(ks.api, 'bob');
-    mallory = await newActor(ks.api, 'mallory');
+    alice = await keyServiceActor(ks.api, 'alice');
+    bob = await keyServiceActor(ks.api, 'bob');
+    mallory = await keyServiceActor(ks.api, 'mallory');
   });
   afterAll(async () => {
     await cleanup();
@@ -115,12 +116,14 @@ describe('key service hosts the default key manager', () => {
   it('the key service database and files hold no channel private key', async () => {
     const res = await post(`${kmUrl}/v1/channels/${channel.channelId}/keys`, { claim: await claimsOf(alice)(kmUrl), certificate: await certificateOf(alice) });
     const key = (res.body.keys as { wrap: KeyWrap }[])[0]!;
+    expect(key.wrap.suite).toBe('xwing');
     const pair = await unwrapChannelKey(provider, {
       channelId: channel.channelId as ChannelId,
       keyVersion: 1,
       wrap: key.wrap,
       deviceId: device(alice).deviceId,
       x25519PrivateKey: device(alice).keys.x25519.privateKey,
+      xwingPrivateKey: device(alice).keys.xwing!.privateKey,
     });
     const secret = Buffer.from(pair.privateKey);
     const files = filesUnder(ks.store.dataDir);

@@ -17,9 +17,9 @@ import { BroadcastService } from '../../src/client/broadcast/broadcastService';
 import type { ChannelKeyCacheError } from '../../src/client/broadcast/channelKeyCache';
 import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
 import { certifiedDevice, keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
-import { device, newActor, type Actor } from '../server/helpers/actors';
+import { device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, pinnedKeys, provider, pubnubFor, relay, tempDir } from './harness';
+import { cleanup, pinnedKeys, provider, pubnubFor, relay, tempDir, keyServiceActor, xwingKeyOf } from './harness';
 
 interface CacheFile {
   keys: { version: number; publicKey: string; wrap: { deviceId: string; enc: string; ct: string }; mac: string }[];
@@ -40,6 +40,7 @@ describe('a revoked reader keeps cached channel keys across a restart', () => {
         deviceId: device(actor).deviceId,
         x25519PrivateKey: device(actor).keys.x25519.privateKey,
         ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
+        ...xwingKeyOf(actor),
       }),
       claims: keyServiceClaims(keyService),
       accountKeys: pinnedKeys(() => [alice, bob]),
@@ -63,8 +64,8 @@ describe('a revoked reader keeps cached channel keys across a restart', () => {
   beforeAll(async () => {
     ks = await startOn('sqlite');
     r = await relay();
-    alice = await newActor(ks.api, 'alice');
-    bob = await newActor(ks.api, 'bob');
+    alice = await keyServiceActor(ks.api, 'alice');
+    bob = await keyServiceActor(ks.api, 'bob');
   });
   afterAll(async () => {
     await cleanup();
@@ -126,6 +127,7 @@ describe('a revoked reader keeps cached channel keys across a restart', () => {
       version: 1,
       recipientDeviceId: device(bob).deviceId as DeviceId,
       recipientPublicKey: device(bob).keys.x25519.publicKey,
+      recipientXWingPublicKey: device(bob).keys.xwing!.publicKey,
       key: mallory.privateKey,
     });
     const forgedEntry = { version: 1, publicKey: toBase64Url(mallory.publicKey), wrap: forged, mac: toBase64Url(provider.randomBytes(32)) };

@@ -82,6 +82,7 @@ describeBackends('server-trusted custody', (backend) => {
             wrap: served.wrap,
             deviceId: aliceDevice.deviceId as DeviceId,
             privateKey: aliceDevice.device.x25519.privateKey,
+            xwingPrivateKey: aliceDevice.device.xwing!.privateKey,
           }),
         ),
       ).toBe('bad_tag');

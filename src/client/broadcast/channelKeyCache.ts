@@ -1,12 +1,13 @@
 /**
  * The on-disk cache of the channel keys a device fetched (docs/broadcast.md §9 "Channel key cache"): the
  * key manager's `keys` answers kept AS RECEIVED — each version's channel private key HPKE-wrapped to this
- * device (docs/protocol.md §5) with its public key — so a restart does not lose history the device could
- * read (a revoked reader keeps what it had). Nothing in the file opens without the device's X25519
- * private key, which stays in the OS keychain.
+ * device (docs/protocol.md §5; X-Wing or X25519, §5.1) with its public key — so a restart does not lose
+ * history the device could read (a revoked reader keeps what it had). Nothing in the file opens without
+ * the device's private keys, which stay in the OS keychain; the MAC key comes from its X25519 key. The
+ * MAC covers the wrap's `suite` when it has one (an X25519 entry's MAC input is as before X-Wing).
  *
  *     <profileDir>/broadcast-keys/<deviceId>/<channelId>.json   (dirs 0700, file 0600, temp file + rename)
- *     {"v":1,"channelId","deviceId","keyManagerUrl","keys":[{"version","publicKey","wrap":{deviceId,enc,ct},"mac"}]}
+ *     {"v":1,"channelId","deviceId","keyManagerUrl","keys":[{"version","publicKey","wrap":{deviceId,suite?,enc,ct},"mac"}]}
  *     mac    = HMAC-SHA256(macKey, tuple("seed-channel-key-cache-v1", channelId, deviceId, keyManagerUrl,
  *                                        canonicalJson({version, publicKey, wrap})))
  *     macKey = HKDF-SHA256(salt = "", ikm = device X25519 private key, info = "seed-channel-key-cache-mac-v1", 32)
@@ -93,7 +94,8 @@ export function fileChannelKeyCache(opts: ChannelKeyCacheOptions): ChannelKeyCac
     macKey ??= hkdfExtract(opts.crypto, new Uint8Array(0), opts.x25519PrivateKey).then((prk) =>
       hkdfExpand(opts.crypto, prk, new TextEncoder().encode(MAC_KEY_INFO), 32),
     );
-    const entry = canonicalJson({ version: k.version, publicKey: k.publicKey, wrap: { deviceId: k.wrap.deviceId, enc: k.wrap.enc, ct: k.wrap.ct } });
+    const wrap = { deviceId: k.wrap.deviceId, ...(k.wrap.suite !== undefined ? { suite: k.wrap.suite } : {}), enc: k.wrap.enc, ct: k.wrap.ct };
+    const entry = canonicalJson({ version: k.version, publicKey: k.publicKey, wrap });
     return opts.crypto.hmacSha256(await macKey, tuple(MAC_LABEL, channelId, opts.deviceId, keyManagerUrl, entry));
   };
 

@@ -1,6 +1,7 @@
 /**
  * The channel keys one device holds (docs/broadcast.md §8, §9): every version the key manager wrapped to
- * this device, unwrapped into X25519 key pairs and kept in memory. `refresh` fetches the wraps again
+ * this device (X-Wing wraps when its certificate has an X-Wing key, else X25519; docs/protocol.md §5.1),
+ * unwrapped into X25519 key pairs and kept in memory. `refresh` fetches the wraps again
  * (after a rotation, or on a message with an unknown version); concurrent refreshes share one request.
  * A version once held stays held, so history published under it stays readable after a revocation.
  *
@@ -15,6 +16,7 @@ import { KeyManagerError } from '../../common/broadcast/errors';
 import type { ChannelId } from '../../common/ids';
 import { unwrapChannelKey } from '../../common/protocol/broadcast';
 import { isProtocolError } from '../../common/protocol/errors';
+import { checkWrapSuiteFor } from '../../common/protocol/keyWrap';
 import { bytesOf } from '../../common/protocol/wire';
 import { ChannelKeyCacheError, type ChannelKeyCache, type WrappedChannelKey } from './channelKeyCache';
 import type { KeyManagerClient } from './keyManagerClient';
@@ -101,15 +103,21 @@ export class ChannelKeyRing {
     return this.versions();
   }
 
-  /** Unwraps one entry for this device and checks it against its public key before holding it. */
+  /**
+   * Unwraps one entry for this device and checks it against its public key before holding it. A device
+   * whose certificate has an X-Wing key takes X-Wing wraps only: an X25519 wrap (a key manager, or anyone
+   * between, stripping the post-quantum half) is `suite_downgrade`, before anything is opened.
+   */
   private async accept(k: WrappedChannelKey): Promise<void> {
     const { device, crypto } = this.opts;
+    checkWrapSuiteFor(k.wrap, device.certificate.xwing !== undefined);
     const pair = await unwrapChannelKey(crypto, {
       channelId: this.channelId,
       keyVersion: k.version,
       wrap: k.wrap,
       deviceId: device.deviceId,
       x25519PrivateKey: device.x25519PrivateKey,
+      ...(device.xwingPrivateKey !== undefined ? { xwingPrivateKey: device.xwingPrivateKey } : {}),
     });
     if (!constantTimeEqual(pair.publicKey, bytesOf(k.publicKey))) {
       throw new KeyManagerError(

@@ -32,6 +32,7 @@ const PASSED_ON: readonly BroadcastErrorCode[] = [
   'issuer_unreachable',
   'role_missing',
   'subscriber_revoked',
+  'post_quantum_device_required',
   'channel_exists',
   'channel_unknown',
 ];

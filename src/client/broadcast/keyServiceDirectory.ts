@@ -9,6 +9,7 @@ import type { KeyServiceRoutes } from '../../common/api/keyService';
 import type { ChannelDescriptor } from '../../common/broadcast/descriptor';
 import { DirectoryError } from '../../common/broadcast/errors';
 import type { CryptoProvider } from '../../common/crypto/provider';
+import { xwingPublicKey } from '../../common/crypto/xwing';
 import type { ChannelRoleKind } from '../../common/domain';
 import { toBase64Url } from '../../common/encoding/base64url';
 import type { DeviceId, UserId } from '../../common/ids';
@@ -59,18 +60,20 @@ export function keyServiceDirectory(api: KeyServiceRequester): BroadcastDirector
 
 /**
  * The broadcast device of this signed-in device: its certificate from the key service, checked to be
- * for this user and device and to name exactly these device keys.
+ * for this user and device and to name exactly these device keys — its X-Wing key too: a certificate with
+ * one and no X-Wing private key here, or the reverse, or another X-Wing key, is `directory_refused`.
  */
 export async function certifiedDevice(
   api: KeyServiceRequester,
   crypto: CryptoProvider,
-  keys: { userId: UserId; deviceId: DeviceId; x25519PrivateKey: Uint8Array; ed25519PrivateKey: Uint8Array },
+  keys: { userId: UserId; deviceId: DeviceId; x25519PrivateKey: Uint8Array; ed25519PrivateKey: Uint8Array; xwingPrivateKey?: Uint8Array },
 ): Promise<BroadcastDevice> {
   const { device } = await api.request('getDevice', { params: { deviceId: keys.deviceId } });
   const certificate = await verifyDeviceCertificate(crypto, device.certificate, { userId: keys.userId, deviceId: keys.deviceId });
   const x = toBase64Url(await crypto.x25519PublicKey(keys.x25519PrivateKey));
   const ed = toBase64Url(await crypto.ed25519PublicKey(keys.ed25519PrivateKey));
-  if (certificate.x25519 !== x || certificate.ed25519 !== ed)
+  const xw = keys.xwingPrivateKey === undefined ? undefined : toBase64Url(xwingPublicKey(keys.xwingPrivateKey));
+  if (certificate.x25519 !== x || certificate.ed25519 !== ed || certificate.xwing !== xw)
     throw new DirectoryError('directory_refused', 'the key service holds a certificate for other keys than this device has');
   return { ...keys, certificate };
 }

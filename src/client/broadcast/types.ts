@@ -17,6 +17,11 @@ export interface BroadcastDevice {
   readonly certificate: DeviceCertificate;
   readonly x25519PrivateKey: Uint8Array;
   readonly ed25519PrivateKey: Uint8Array;
+  /**
+   * The X-Wing private key (32-byte seed) when the certificate has an X-Wing key (docs/protocol.md §5.1):
+   * channel keys then come X-Wing-wrapped, and an X25519 wrap is refused (`suite_downgrade`).
+   */
+  readonly xwingPrivateKey?: Uint8Array;
 }
 
 /** A fresh role claim (compact JWT) for the key manager whose audience (base URL) is given. */

@@ -20,6 +20,7 @@ export type BroadcastErrorCode =
   | 'issuer_unreachable'
   | 'role_missing'
   | 'subscriber_revoked'
+  | 'post_quantum_device_required'
   | 'channel_exists'
   | 'channel_unknown'
   | 'key_manager_unreachable'

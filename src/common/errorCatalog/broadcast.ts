@@ -15,6 +15,7 @@ export const BROADCAST_ERRORS = {
   claim_unsupported_alg: 'auth',
   role_missing: 'permission',
   subscriber_revoked: 'permission',
+  post_quantum_device_required: 'permission',
   descriptor_malformed: 'crypto',
   descriptor_bad_signature: 'crypto',
   descriptor_not_certified: 'crypto',

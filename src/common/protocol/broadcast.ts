@@ -20,7 +20,7 @@ import { utf8Encode } from '../encoding/utf8';
 import { ChannelIdSchema, DeviceIdSchema, type ChannelId, type DeviceId } from '../ids';
 import { MAX_CIPHERTEXT_BYTES } from './envelope';
 import { BadSignatureError, MalformedError, SignerNotMemberError, UnknownKeyVersionError, WrongChannelError } from './errors';
-import { unwrapKey, wrapKey, type KeyWrap } from './keyWrap';
+import { checkWrapSuiteFor, KeyWrapSchema, unwrapKey, wrapKey, type KeyWrap } from './keyWrap';
 import { decodePlaintext, encodePlaintext, type MessagePlaintext } from './plaintext';
 import { assertPublishable } from './publishSize';
 import { b64uField, bytesOf, KeyVersionNumber, parseWire } from './wire';
@@ -144,7 +144,10 @@ export function generateChannelKeyPair(provider: CryptoProvider): Promise<RawKey
   return provider.x25519GenerateKeyPair();
 }
 
-/** Key manager: wraps a channel private key to a subscriber device. */
+/**
+ * Key manager: wraps a channel private key to a subscriber device — with HPKE X-Wing when the device's
+ * certificate has an X-Wing key (`recipientXWingPublicKey`), else X25519 (§5.1; the wrap names its suite).
+ */
 export function wrapChannelKey(
   provider: CryptoProvider,
   input: {
@@ -153,7 +156,9 @@ export function wrapChannelKey(
     channelPrivateKey: Uint8Array;
     recipientDeviceId: DeviceId;
     recipientPublicKey: Uint8Array;
+    recipientXWingPublicKey?: Uint8Array;
     ephemeral?: RawKeyPair;
+    eseed?: Uint8Array;
   },
 ): Promise<KeyWrap> {
   return wrapKey(provider, {
@@ -162,16 +167,34 @@ export function wrapChannelKey(
     version: input.keyVersion,
     recipientDeviceId: input.recipientDeviceId,
     recipientPublicKey: input.recipientPublicKey,
+    ...(input.recipientXWingPublicKey !== undefined ? { recipientXWingPublicKey: input.recipientXWingPublicKey } : {}),
     key: input.channelPrivateKey,
     ephemeral: input.ephemeral,
+    ...(input.eseed !== undefined ? { eseed: input.eseed } : {}),
   });
 }
 
-/** Subscriber: unwraps a channel key pair (the public key is derived and returned too). */
+/**
+ * Subscriber: unwraps a channel key pair (the public key is derived and returned too). A device with an
+ * X-Wing key (`xwingPrivateKey`, its certificate has `xwing`) takes X-Wing wraps only: an X25519 wrap is
+ * `suite_downgrade` before anything is opened (§5.1); a device without one cannot open an X-Wing wrap
+ * (`unsupported_suite`).
+ */
 export async function unwrapChannelKey(
   provider: CryptoProvider,
-  input: { channelId: ChannelId; keyVersion: number; wrap: KeyWrap; deviceId: DeviceId; x25519PrivateKey: Uint8Array; x25519PublicKey?: Uint8Array },
+  input: {
+    channelId: ChannelId;
+    keyVersion: number;
+    wrap: KeyWrap;
+    deviceId: DeviceId;
+    x25519PrivateKey: Uint8Array;
+    x25519PublicKey?: Uint8Array;
+    xwingPrivateKey?: Uint8Array;
+  },
 ): Promise<RawKeyPair> {
+  // The suite rule on a wrap that parses; one that does not is `malformed` from unwrapKey.
+  const parsed = KeyWrapSchema.safeParse(input.wrap);
+  if (parsed.success) checkWrapSuiteFor(parsed.data, input.xwingPrivateKey !== undefined);
   const privateKey = await unwrapKey(provider, {
     purpose: 'channel',
     scopeId: input.channelId,
@@ -180,6 +203,7 @@ export async function unwrapChannelKey(
     deviceId: input.deviceId,
     privateKey: input.x25519PrivateKey,
     publicKey: input.x25519PublicKey,
+    ...(input.xwingPrivateKey !== undefined ? { xwingPrivateKey: input.xwingPrivateKey } : {}),
   });
   return { privateKey, publicKey: await provider.x25519PublicKey(privateKey) };
 }

@@ -3,7 +3,8 @@
  * service makes each conversation key version with the KMS (GenerateDataKey, encryption context
  * {purpose: seed-conversation-key, conversation, version}), stores only the KMS ciphertext with the
  * version, the membership head and the time (serverKeyStore.ts), and hands the key to an authenticated
- * member device sealed to that device's X25519 key (a fresh HPKE wrap per fetch, serverKeyWrap.ts).
+ * member device sealed to that device's key — HPKE X-Wing when its certificate has an X-Wing key, else
+ * X25519 (docs/protocol.md §5.1) — a fresh wrap per fetch (src/common/protocol/serverKeyWrap.ts).
  *
  * Access is decided by membership and role: any current member (owner, admin or member) with an unrevoked
  * device may make the next version and read every version from its first entitled one on (the rule of
@@ -105,7 +106,10 @@ export class ServerKeys {
     if (row === undefined) throw new NotFound('the key service did not make this version', 'no_such_version');
     const device = await deviceById(this.svc.db, principal.deviceId);
     if (device === undefined) throw new Forbidden('calling device is not registered', 'device_unknown');
-    const x25519 = fromBase64Url((JSON.parse(device.certificate) as { x25519: string }).x25519);
+    // The certificate was verified when the device registered; X-Wing when it has an X-Wing key (§5.1).
+    const certificate = JSON.parse(device.certificate) as { x25519: string; xwing?: string };
+    const x25519 = fromBase64Url(certificate.x25519);
+    const xwing = typeof certificate.xwing === 'string' ? fromBase64Url(certificate.xwing) : undefined;
     const id = cacheId(conversationId, version);
     let key = this.cache.get(id);
     if (key === undefined) {
@@ -122,6 +126,7 @@ export class ServerKeys {
         version,
         recipientDeviceId: principal.deviceId as DeviceId,
         recipientPublicKey: x25519,
+        ...(xwing !== undefined ? { recipientXWingPublicKey: xwing } : {}),
         key,
       });
       return { conversationId: conversationId as ConversationId, version, createdAt: row.created_at, membership: membershipOfRow(row), wrap };

@@ -1,6 +1,6 @@
 /**
  * `npm run key-manager -- --port <p> --data <dir> --issuer <iss>[=<jwksUrl>] [--issuer …] [--host …]
- * [--public-url …]` (docs/broadcast.md §4): runs a key manager alone — a custom key manager a channel
+ * [--public-url …] [--require-post-quantum]` (docs/broadcast.md §4): runs a key manager alone — a custom key manager a channel
  * creator controls. Prints `key manager listening on http://127.0.0.1:<p>`; stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
         data: { type: 'string' },
         issuer: { type: 'string', multiple: true },
         'public-url': { type: 'string' },
+        'require-post-quantum': { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     // The KMS sealing the master key: SEED_KMS=aws with KMS_KEY_ID/AWS_REGION, else the local KMS (docs/operations.md "KMS").
     kms: kmsFromEnv(process.env, values.data),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+    ...(values['require-post-quantum'] ? { requirePostQuantum: true } : {}),
   });
   console.log(chooseCryptoProvider().logLine);
   console.log(`key manager listening on ${km.url}`);

@@ -44,6 +44,8 @@ export interface KeyManagerConfig {
   readonly gate?: KeyManagerDeps['gate'];
   /** The master key, unsealed by the KMS at start (sealedMasterKey.ts); without it a clear `master.key` file. */
   readonly masterKey?: Uint8Array;
+  /** Wrap channel keys only to devices with an X-Wing key (`KeyManagerDeps.requirePostQuantum`); default off. */
+  readonly requirePostQuantum?: boolean;
 }
 
 export interface MountedKeyManager {
@@ -69,6 +71,7 @@ export function openKeyManager(config: Omit<KeyManagerConfig, 'basePath'>): KeyM
     crypto: chooseCryptoProvider().provider,
     now: Date.now,
     ...(config.gate === undefined ? {} : { gate: config.gate }),
+    ...(config.requirePostQuantum === true ? { requirePostQuantum: true } : {}),
   });
   return { km, claims, close: () => store.close() };
 }

@@ -2,7 +2,7 @@
  * The broadcast key manager (seed 002, docs/broadcast.md §4): creates a channel's X25519 key pair
  * (version 1) when a `channel-creator` registers a signed descriptor naming this key manager; gives
  * publishers the current public key; gives subscribers every version's private key HPKE-wrapped to their
- * certified device (never a raw private key); on revocation of a user appends a new version that the
+ * certified device (never a raw private key) — X-Wing when its certificate has an X-Wing key, else X25519; on revocation of a user appends a new version that the
  * revoked user cannot fetch. Every request re-verifies the role claim and the stored descriptor.
  */
 import { CHANNEL_CREATOR_ROLE } from '../../common/broadcast/roles';
@@ -14,7 +14,7 @@ import type { CryptoProvider } from '../../common/crypto/provider';
 import { toBase64Url } from '../../common/encoding/base64url';
 import type { ChannelId, DeviceId } from '../../common/ids';
 import { generateChannelKeyPair, wrapChannelKey } from '../../common/protocol/broadcast';
-import { verifyDeviceCertificate, type DeviceCertificate } from '../../common/protocol/deviceCertificate';
+import { certificateXWingKey, verifyDeviceCertificate, type DeviceCertificate } from '../../common/protocol/deviceCertificate';
 import { bytesOf } from '../../common/protocol/wire';
 import type { VerifiedClaim } from '../claims/claimPayload';
 import type { ClaimVerifier } from './claimVerifier';
@@ -35,6 +35,11 @@ export interface KeyManagerDeps {
    * (admin/broadcastOffboarding.ts). Throws to refuse. Absent on a standalone key manager.
    */
   readonly gate?: (userId: string) => Promise<void>;
+  /**
+   * Serve channel keys only to devices with an X-Wing key (docs/broadcast.md §4): a subscriber device
+   * without one gets `post_quantum_device_required` (403) and no wrap. Default off: such devices get X25519 wraps.
+   */
+  readonly requirePostQuantum?: boolean;
 }
 
 type Capability = 'publish' | 'subscribe';
@@ -97,6 +102,13 @@ export class KeyManager {
 
   async wrappedKeys(channelId: string, claimToken: string, certificate: DeviceCertificate) {
     const cert = await this.authorize(channelId, claimToken, certificate, 'subscribe');
+    // X-Wing to a device whose verified certificate has an X-Wing key, X25519 otherwise (docs/protocol.md §5.1).
+    const xwing = certificateXWingKey(cert);
+    if (xwing === undefined && this.deps.requirePostQuantum === true)
+      throw new BroadcastError(
+        'post_quantum_device_required',
+        `this key manager requires post-quantum (X-Wing) wraps, and device ${cert.deviceId} has no X-Wing key: it must be set up again by a current version`,
+      );
     const keys = [];
     for (const v of this.deps.store.versions(channelId)) {
       const channelPrivateKey = this.deps.masterKey.open(channelId, v.version, v.sealedPrivateKey);
@@ -106,6 +118,7 @@ export class KeyManager {
         channelPrivateKey,
         recipientDeviceId: cert.deviceId as DeviceId,
         recipientPublicKey: bytesOf(cert.x25519),
+        ...(xwing !== undefined ? { recipientXWingPublicKey: xwing } : {}),
       });
       channelPrivateKey.fill(0);
       keys.push({ version: v.version, publicKey: toBase64Url(v.publicKey), wrap });

@@ -30,6 +30,8 @@ export interface BroadcastMountOptions {
   readonly host?: string;
   /** The key manager's master key, unsealed by the key service's KMS at start (sealedMasterKey.ts). */
   readonly masterKey?: Uint8Array;
+  /** Serve channel keys to X-Wing devices only (`KeyManagerDeps.requirePostQuantum`); not yet set by the key service's configuration. */
+  readonly requirePostQuantum?: boolean;
 }
 
 /** The mounted key manager's folder under the key service's data directory. */
@@ -70,6 +72,7 @@ export function broadcastRoutes(svc: Services, opts: BroadcastMountOptions, serv
       url: `${baseUrl()}${DEFAULT_KEY_MANAGER_PATH}`,
       trustedIssuers: [{ issuer: baseUrl(), jwksUrl: `${baseUrl()}/.well-known/jwks.json` }],
       gate: offboarding.gate,
+      ...(opts.requirePostQuantum === true ? { requirePostQuantum: true } : {}),
     });
     return km;
   };

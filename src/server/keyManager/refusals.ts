@@ -21,6 +21,7 @@ function statusOf(code: BroadcastErrorCode): HttpError['status'] {
       return 401;
     case 'role_missing':
     case 'subscriber_revoked':
+    case 'post_quantum_device_required':
       return 403;
     case 'channel_unknown':
       return 404;

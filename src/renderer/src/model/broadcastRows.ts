@@ -49,6 +49,10 @@ export function notReadableLine(code: string): string {
     case 'signer_not_member':
     case 'bad_signature':
       return 'This message is not signed by a publisher of the channel, so it is not shown.';
+    case 'post_quantum_device_required':
+      return 'This channel’s key manager gives keys only to devices with post-quantum protection; set this device up again with a current version to read it.';
+    case 'suite_downgrade':
+      return 'The channel key for this device came without its post-quantum protection, so it was refused; tell your administrator.';
     case 'bad_tag':
     case 'malformed':
     case 'wrong_channel':
