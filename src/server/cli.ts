@@ -100,6 +100,9 @@ async function main(): Promise<void> {
   const resetWaitHours = env.SEED_RESET_WAIT_HOURS;
   if (resetWaitHours !== undefined && !(/^[1-9][0-9]{0,2}$/.test(resetWaitHours) && Number(resetWaitHours) <= 720))
     fail('SEED_RESET_WAIT_HOURS must be a whole number of hours from 1 to 720 (30 days)');
+  const broadcastRequirePq = env.SEED_BROADCAST_REQUIRE_PQ;
+  if (broadcastRequirePq !== undefined && broadcastRequirePq !== '0' && broadcastRequirePq !== '1')
+    fail('SEED_BROADCAST_REQUIRE_PQ must be 1 (serve channel keys to post-quantum devices only) or 0');
   const failEffects = env[TEST_OUTAGE_ENV] === 'fail';
   if (failEffects) console.error(`key service: TEST HOOK ${TEST_OUTAGE_ENV}=fail — PubNub notices and revocations fail; never use in production`);
   const service = await startKeyService({
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
     ...(failEffects ? { testOnlyFailPubnubEffects: true } : {}),
     ...(scimToken ? { scim: { bearerToken: scimToken } } : {}),
     ...(resetWaitHours !== undefined ? { resetWaitMs: Number(resetWaitHours) * 3_600_000 } : {}),
+    ...(broadcastRequirePq === '1' ? { broadcastRequirePostQuantum: true } : {}),
     kms,
     serverKeyCache: {
       ...(cacheTtl !== undefined ? { ttlMs: Number(cacheTtl) } : {}),

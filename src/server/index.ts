@@ -103,6 +103,11 @@ export interface KeyServiceOptions {
    * by the CLI). The organisation's operator may shorten it; a password alone never can.
    */
   readonly resetWaitMs?: number;
+  /**
+   * The hosted broadcast key manager serves channel keys only to devices with an X-Wing key
+   * (docs/broadcast.md §4; `SEED_BROADCAST_REQUIRE_PQ=1` when started by the CLI); default off.
+   */
+  readonly broadcastRequirePostQuantum?: boolean;
   /** The service's clock (ms since the epoch); default `Date.now`. Tests move it forward instead of sleeping. */
   readonly now?: () => number;
   /** Largest accepted request body; default 2 MiB. */
@@ -216,7 +221,16 @@ export async function startKeyService(opts: KeyServiceOptions): Promise<KeyServi
       ...keyVersionRoutes(svc),
       ...wrapRoutes(svc),
       ...pubnubRoutes(svc),
-      ...broadcastRoutes(svc, { dataDir: opts.dataDir, host: opts.host, masterKey: keyManagerMasterKey }, () => server),
+      ...broadcastRoutes(
+        svc,
+        {
+          dataDir: opts.dataDir,
+          host: opts.host,
+          masterKey: keyManagerMasterKey,
+          ...(opts.broadcastRequirePostQuantum === true ? { requirePostQuantum: true } : {}),
+        },
+        () => server,
+      ),
     );
     checkRouteCoverage(KEY_SERVICE_MOUNTS, routes);
     if (opts.scim !== undefined && opts.scim.bearerToken.length < 32) throw new Error('the SCIM bearer token must be at least 32 characters');

@@ -30,7 +30,7 @@ export interface BroadcastMountOptions {
   readonly host?: string;
   /** The key manager's master key, unsealed by the key service's KMS at start (sealedMasterKey.ts). */
   readonly masterKey?: Uint8Array;
-  /** Serve channel keys to X-Wing devices only (`KeyManagerDeps.requirePostQuantum`); not yet set by the key service's configuration. */
+  /** Serve channel keys to X-Wing devices only (`KeyManagerDeps.requirePostQuantum`; `SEED_BROADCAST_REQUIRE_PQ=1` on the key service). */
   readonly requirePostQuantum?: boolean;
 }
 
