@@ -62,9 +62,31 @@ export function filesPubnubChannel(conversationId: string, tag: string): string 
   return `${FILES_PREFIX}${conversationId}.${tag}`;
 }
 
-/** The Access Manager pattern (a regular expression) of every member's files channel of one conversation: granted `read`. */
-export function conversationFilesPattern(conversationId: string): string {
-  return `files\\.${conversationId}\\.[A-Za-z0-9_-]{${FILES_TAG_LENGTH}}`;
+/** The longest Access Manager pattern the key service writes (the relay's bound on a grant's resource names). */
+export const MAX_GRANT_PATTERN_LENGTH = 256;
+
+/**
+ * The Access Manager patterns (regular expressions) of every member's files channel of these conversations,
+ * granted `read`: `files\\.(<id>|<id>|…)\\.[A-Za-z0-9_-]{20}`, as many ids to a pattern as fit in
+ * MAX_GRANT_PATTERN_LENGTH characters — one pattern per conversation would make a token of many conversations
+ * more than twice as long. Ids hold no `.` or regular-expression syntax, so `files.<id>.` names exactly one
+ * conversation.
+ */
+export function conversationFilesPatterns(conversationIds: readonly string[]): string[] {
+  const head = 'files\\.(';
+  const tail = `)\\.[A-Za-z0-9_-]{${FILES_TAG_LENGTH}}`;
+  const patterns: string[] = [];
+  let group: string[] = [];
+  const flush = () => {
+    if (group.length > 0) patterns.push(`${head}${group.join('|')}${tail}`);
+    group = [];
+  };
+  for (const id of conversationIds) {
+    if (head.length + [...group, id].join('|').length + tail.length > MAX_GRANT_PATTERN_LENGTH) flush();
+    group.push(id);
+  }
+  flush();
+  return patterns;
 }
 
 /** The pattern of one uploader's files channels in any conversation: granted `read`, `write` and `delete` to them only. */

@@ -28,7 +28,13 @@ import type { AttachmentDescriptor } from '../../src/common/attachments/descript
 import { attachmentSendLimits } from '../../src/common/attachments/sendPolicy';
 import type { ConversationId, DeviceId, MessageId, UserId } from '../../src/common/ids';
 import type { ChatAction } from '../../src/common/protocol/chatAction';
-import { conversationPubnubChannel, filesPubnubChannel, inboxPubnubChannel } from '../../src/common/pubnubChannels';
+import {
+  conversationFilesPatterns,
+  conversationPubnubChannel,
+  filesPubnubChannel,
+  inboxPubnubChannel,
+  MAX_GRANT_PATTERN_LENGTH,
+} from '../../src/common/pubnubChannels';
 import { PubNubFilesStore } from '../../src/node/attachments/pubnubFilesStore';
 import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
 import { filesGrant } from '../../src/server/pubnub/filesGrant';
@@ -235,6 +241,26 @@ describe('PubNub Files parts belong to their uploader and leave with their messa
     const store = await alice.stores.of(c);
     await expect(store.delete(ref)).resolves.toBeUndefined();
     await expect(store.exists(ref)).resolves.toBe(true);
+  });
+
+  it('a member of many conversations reads the files of each (several conversations to a pattern) and of no other', async () => {
+    const c = conversation();
+    const many = [...Array.from({ length: 60 }, conversation), c, ...Array.from({ length: 60 }, conversation)];
+    const alice = await member(ALICE, [c]);
+    const bob = await member(BOB, many);
+    const { descriptor, bytes } = await aliceSends(alice.stores, c);
+    await bobDownloads(bob.stores, c, descriptor, bytes);
+    const patterns = conversationFilesPatterns(many);
+    expect(patterns.length).toBeLessThan(many.length / 5);
+    for (const p of patterns) expect(p.length).toBeLessThanOrEqual(MAX_GRANT_PATTERN_LENGTH);
+    const tag = uploaderTag(ALICE.user);
+    const matches = (name: string) => patterns.some((p) => new RegExp(`^(?:${p})$`, 'u').test(name));
+    for (const id of many) expect(matches(filesPubnubChannel(id, tag))).toBe(true);
+    const outside = conversation();
+    expect(matches(filesPubnubChannel(outside, tag))).toBe(false);
+    expect(matches(filesPubnubChannel(`${c}x`, tag))).toBe(false);
+    expect(matches(`files.${c}.${tag}.x`)).toBe(false);
+    expect(matches(conversationPubnubChannel(c))).toBe(false);
   });
 
   it('a forward copies the parts to the forwarder’s own files channel of the target conversation', async () => {

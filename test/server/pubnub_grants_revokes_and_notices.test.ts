@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PubNub from 'pubnub';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { conversationFilesPattern, conversationPubnubChannel, inboxPubnubChannel, ownFilesPattern } from '../../src/common/pubnubChannels';
+import { conversationFilesPatterns, conversationPubnubChannel, inboxPubnubChannel, ownFilesPattern } from '../../src/common/pubnubChannels';
 import { filesTagOf } from '../../src/server/pubnub/filesGrant';
 import { ControlNoticeSchema, type ControlNotice } from '../../src/common/controlNotices';
 import type { ConversationId } from '../../src/common/ids';
@@ -90,8 +90,10 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     expect(parsed?.resources?.channels?.[inboxPubnubChannel(bob.userId)]).toMatchObject({ read: true, write: false });
     // PubNub Files (docs/protocol.md §20.10): read on every member's files channel of his conversation, and
     // read+write+delete on his own files channels only; delete nowhere else.
-    expect(Object.keys(parsed?.patterns?.channels ?? {}).sort()).toEqual([conversationFilesPattern(conv), ownFilesPattern(filesTagOf(bob.userId))].sort());
-    expect(parsed?.patterns?.channels?.[conversationFilesPattern(conv)]).toMatchObject({ read: true, write: false, delete: false });
+    expect(Object.keys(parsed?.patterns?.channels ?? {}).sort()).toEqual(
+      [conversationFilesPatterns([conv])[0]!, ownFilesPattern(filesTagOf(bob.userId))].sort(),
+    );
+    expect(parsed?.patterns?.channels?.[conversationFilesPatterns([conv])[0]!]).toMatchObject({ read: true, write: false, delete: false });
     expect(parsed?.patterns?.channels?.[ownFilesPattern(filesTagOf(bob.userId))]).toMatchObject({ read: true, write: true, delete: true });
     expect(parsed?.resources?.channels?.[conversationPubnubChannel(conv)]).toMatchObject({ read: true, write: true, delete: false });
 
