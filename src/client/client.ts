@@ -798,6 +798,7 @@ export class Client {
       stores: conversationStores(this.deps.attachmentStore, {
         pubnub: () => this.chat.pubnub(me),
         ensureAccess: (conversationId) => this.chat.ensureAccess(me, [conversationId]),
+        userId: () => me.identity.userId,
       }),
       history: this.history,
       messaging: () => this.messaging(),

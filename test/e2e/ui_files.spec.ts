@@ -127,7 +127,9 @@ test('two people exchange a 20 MB PDF and a screenshot, with previews, progress,
   await expect(cardOf(a, 'report.pdf')).toBeVisible(SLOW);
   await expect(pdfUpload).toHaveCount(0);
 
-  // The screenshot dropped on the conversation: the drop zone names the recipient.
+  // The screenshot dropped on the conversation, with text typed first: the text goes with it as its caption
+  // (one message) and the composer empties. The drop zone names the recipient.
+  await a.getByTestId('composer-input').fill('The login page after the fix');
   const png = screenshot();
   const transfer = await a.evaluateHandle((b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -142,6 +144,8 @@ test('two people exchange a 20 MB PDF and a screenshot, with previews, progress,
   await chat.dispatchEvent('drop', { dataTransfer: transfer });
   await expect(a.getByTestId('drop-zone')).toHaveCount(0);
   await expect(cardOf(a, 'screenshot.png')).toBeVisible(SLOW);
+  await expect(cardOf(a, 'screenshot.png').getByTestId('file-caption')).toHaveText('The login page after the fix');
+  await expect(a.getByTestId('composer-input')).toHaveValue('');
 
   // Cancel while it is handed over: it says so, offers Retry, and nothing is sent.
   const releaseDraft = await hold(a, 'fileUploadChunk');
@@ -161,6 +165,7 @@ test('two people exchange a 20 MB PDF and a screenshot, with previews, progress,
   await expect(pdfCard.getByTestId('file-meta')).toHaveText('20 MB · PDF document');
   const shot = cardOf(b, 'screenshot.png');
   await expect(shot.getByRole('img', { name: 'Preview of screenshot.png' })).toBeVisible(SLOW);
+  await expect(shot.getByTestId('file-caption')).toHaveText('The login page after the fix');
   await auditPage(b, 'file cards with a preview');
 
   // Bob saves the PDF: a bar while it comes, then the download holds exactly Alice's bytes.

@@ -5,8 +5,9 @@
  * own token, and an S3 bucket on moto's real server with credentials from the AWS SDK chain — Alice sends a file
  * from her core and Bob fetches it, verified, from his. With PubNub Files the attacker is Carol, a user of the
  * same relay who is not in the conversation: with her own token she can neither download, list nor delete the
- * parts (`attachment_store_access_denied`) and the file is still whole for Bob afterwards; a forward to Carol's
- * own conversation copies the parts to its channel, where she can read them. A policy that names `s3` without
+ * parts (`attachment_store_access_denied`); Bob, a member, reads them but cannot delete them (they are on
+ * Alice's own files channel, docs/protocol.md §20.10), and the file is still whole for him afterwards; a forward
+ * to Carol's own conversation copies the parts to Alice's files channel there, where Carol can read them. A policy that names `s3` without
  * its bucket still opens the app; sending a file then says why (`attachment_store_misconfigured`).
  */
 import { randomBytes } from 'node:crypto';
@@ -21,7 +22,8 @@ import type { AttachmentDescriptor } from '../../src/common/attachments/descript
 import { attachmentSendLimits } from '../../src/common/attachments/sendPolicy';
 import type { ConversationId, MessageId } from '../../src/common/ids';
 import { mergePolicyLayers } from '../../src/common/policy/merge';
-import { conversationPubnubChannel } from '../../src/common/pubnubChannels';
+import { uploaderTag } from '../../src/client/attachments/conversationStores';
+import { conversationPubnubChannel, filesPubnubChannel } from '../../src/common/pubnubChannels';
 import { PubNubFilesStore } from '../../src/node/attachments/pubnubFilesStore';
 import { createPolicyHolder } from '../../src/main/services/policyHolder';
 import { desktopProfiles, type DesktopProfile } from './desktopProfiles';
@@ -132,7 +134,7 @@ describe('desktop files go to the store the managed policy names', { timeout: 12
     expect(bytes.length).toBeGreaterThan(0);
   });
 
-  it('attachmentStore pubnub: the relay’s Files on the conversation channel; a non-member can neither read nor delete', async () => {
+  it('attachmentStore pubnub: the relay’s Files on the sender’s own files channel; a member cannot delete, a non-member can neither read nor delete', async () => {
     const policy = { attachmentStore: 'pubnub' };
     const alice = await person('alice-pn', policy);
     const bob = await person('bob-pn', policy);
@@ -140,14 +142,21 @@ describe('desktop files go to the store the managed policy names', { timeout: 12
     const dm = await direct(alice, bob);
     const { descriptor, id, bytes } = await exchange(alice, bob, dm, 'pubnub');
     const ref = descriptor.parts[0]!.ref;
-    expect(ref).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
+    // On Alice's own files channel of the conversation (docs/protocol.md §20.10): her tag, PubNub's file id, the random name.
+    expect(ref).toMatch(new RegExp(`^${uploaderTag(alice.userId)}\\.[0-9a-f-]{36}\\.[A-Za-z0-9_-]{43}$`));
 
     // Carol, with the token the key service gave her, goes straight at the conversation's channel.
     const access = await (await core(carol)).transportAccess();
     const raw = new PubNub({ publishKey: access.publishKey, subscribeKey: access.subscribeKey, userId: access.userId, origin: access.origin, ssl: access.ssl });
     raw.setToken(access.token!);
     try {
-      const theirs = new PubNubFilesStore({ pubnub: raw, channel: conversationPubnubChannel(dm) });
+      const storeOf = (c: ConversationId) =>
+        new PubNubFilesStore({
+          pubnub: raw,
+          channel: conversationPubnubChannel(c),
+          uploads: { tag: uploaderTag(carol.userId), channelOf: (t) => filesPubnubChannel(c, t) },
+        });
+      const theirs = storeOf(dm);
       const collect = async () => {
         for await (const piece of theirs.get(ref)) expect(piece).toBeUndefined();
       };
@@ -159,8 +168,31 @@ describe('desktop files go to the store the managed policy names', { timeout: 12
       await (await core(carol)).ensureAccess([own]);
       const fresh = await (await core(carol)).transportAccess();
       raw.setToken(fresh.token!);
-      const mine = new PubNubFilesStore({ pubnub: raw, channel: conversationPubnubChannel(own) });
+      const mine = storeOf(own);
       await expect(mine.exists(ref)).resolves.toBe(false);
+
+      // Bob, a member, with the token the key service gave him: he reads Alice's parts but cannot delete them.
+      const bobAccess = await (await core(bob)).transportAccess();
+      const bobRaw = new PubNub({
+        publishKey: bobAccess.publishKey,
+        subscribeKey: bobAccess.subscribeKey,
+        userId: bobAccess.userId,
+        origin: bobAccess.origin,
+        ssl: bobAccess.ssl,
+      });
+      bobRaw.setToken(bobAccess.token!);
+      try {
+        const bobs = new PubNubFilesStore({
+          pubnub: bobRaw,
+          channel: conversationPubnubChannel(dm),
+          uploads: { tag: uploaderTag(bob.userId), channelOf: (t) => filesPubnubChannel(dm, t) },
+        });
+        await expect(bobs.exists(ref)).resolves.toBe(true);
+        await expect(bobs.delete(ref)).rejects.toMatchObject({ code: 'attachment_store_access_denied' });
+        await expect(bobs.exists(ref)).resolves.toBe(true);
+      } finally {
+        bobRaw.destroy(true);
+      }
 
       // Nothing changed: Bob still fetches the file whole.
       const again = join(work, 'pubnub-bob-again.pdf');

@@ -192,7 +192,10 @@ function fakeMain() {
     ...s,
   });
   const handlers: Handlers = {
-    beginFileUpload: async (_c, file) => (calls.push(`begin ${file.fileName} ${file.size}`), { transferId: TRANSFER }),
+    beginFileUpload: async (_c, file, caption) => (
+      calls.push(`begin ${file.fileName} ${file.size}${caption === undefined ? '' : ` caption=${caption}`}`),
+      { transferId: TRANSFER }
+    ),
     fileUploadChunk: async (_t, offset, base64) => {
       const bytes = Buffer.from(base64, 'base64');
       calls.push(`chunk ${offset} ${bytes.length}`);

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PubNub from 'pubnub';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { conversationPubnubChannel, inboxPubnubChannel } from '../../src/common/pubnubChannels';
+import { conversationFilesPatterns, conversationPubnubChannel, inboxPubnubChannel, ownFilesPattern } from '../../src/common/pubnubChannels';
+import { filesTagOf } from '../../src/server/pubnub/filesGrant';
 import { ControlNoticeSchema, type ControlNotice } from '../../src/common/controlNotices';
 import type { ConversationId } from '../../src/common/ids';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
@@ -87,6 +88,14 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     expect(parsed?.authorized_uuid).toBe(bob.userId);
     expect(Object.keys(parsed?.resources?.channels ?? {}).sort()).toEqual([conversationPubnubChannel(conv), inboxPubnubChannel(bob.userId)].sort());
     expect(parsed?.resources?.channels?.[inboxPubnubChannel(bob.userId)]).toMatchObject({ read: true, write: false });
+    // PubNub Files (docs/protocol.md §20.10): read on every member's files channel of his conversation, and
+    // read+write+delete on his own files channels only; delete nowhere else.
+    expect(Object.keys(parsed?.patterns?.channels ?? {}).sort()).toEqual(
+      [conversationFilesPatterns([conv])[0]!, ownFilesPattern(filesTagOf(bob.userId))].sort(),
+    );
+    expect(parsed?.patterns?.channels?.[conversationFilesPatterns([conv])[0]!]).toMatchObject({ read: true, write: false, delete: false });
+    expect(parsed?.patterns?.channels?.[ownFilesPattern(filesTagOf(bob.userId))]).toMatchObject({ read: true, write: true, delete: true });
+    expect(parsed?.resources?.channels?.[conversationPubnubChannel(conv)]).toMatchObject({ read: true, write: true, delete: false });
 
     const pn = sdk(bob.userId, granted.token);
     expect(await status(pn.publish({ channel: conversationPubnubChannel(conv), message: { hello: 1 } }))).toBe(200);
@@ -128,6 +137,7 @@ describeBackends('PubNub grants, revocations and control notices', (backend) => 
     expect(await status(pn.publish({ channel: conversationPubnubChannel(conv), message: 'after removal' }))).toBe(403);
     const after = await tokenFor(bob);
     expect(after.readWrite).toEqual([]);
+    expect(Object.keys(sdk(bob.userId).parseToken(after.token)?.patterns?.channels ?? {})).toEqual([ownFilesPattern(filesTagOf(bob.userId))]);
     expect(await status(sdk(bob.userId, after.token).publish({ channel: conversationPubnubChannel(conv), message: 'x' }))).toBe(403);
     const bobSeen = await notices(bob, ['member_removed', 'access_changed']);
     expect(bobSeen).toContainEqual(expect.objectContaining({ type: 'member_removed', conversationId: conv, userId: bob.userId }));

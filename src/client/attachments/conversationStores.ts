@@ -1,13 +1,16 @@
 /**
  * The store each conversation's files go to (docs/client.md "Files", docs/architecture.md "Attachment stores").
- * A folder or an S3 bucket is one store for every conversation. PubNub Files is one store per conversation: its
- * parts go to the conversation's own channel `conv.<id>` with the core's own Access Manager token, which grants
- * members `read` and `write` there and nobody else anything — a non-member can neither download, list nor
- * delete them (docs/protocol.md §20.10). The token carries no `delete` (on PubNub it would also let any member
- * erase the conversation's history), so with PubNub Files a device does not delete its objects when their
- * message goes: the keyset's file retention removes them (docs/threat-model.md "Attachments"). A forward into
- * another conversation copies the parts (same ciphertext, same hashes, new references) so its members can read
- * them; with a shared store it re-uses the objects.
+ * A folder or an S3 bucket is one store for every conversation. PubNub Files is one store per conversation: a
+ * member uploads the parts of the files they send to their own files channel of the conversation,
+ * `files.<conversationId>.<their tag>` (docs/protocol.md §20.10), with the core's own Access Manager token,
+ * which grants them `read`, `write` and `delete` there, the conversation's other members only `read`, and
+ * nobody else anything — a non-member can neither download, list nor delete the parts, and another member
+ * cannot delete them. So the sending device deletes its parts when their message goes for everyone (deleted by
+ * its author, or expired), like with the other stores. Parts of files sent before (on the conversation's
+ * channel `conv.<id>`, two-field references) still download and are left to the keyset's Files retention
+ * (docs/threat-model.md "Attachments"). A forward into another conversation copies the parts (same ciphertext,
+ * same hashes, new references) to the forwarder's files channel there so its members can read them; with a
+ * shared store it re-uses the objects.
  */
 import { createHash } from 'node:crypto';
 import type PubNub from 'pubnub';
@@ -16,7 +19,7 @@ import { AttachmentError } from '../../common/attachments/errors';
 import { toBase64Url } from '../../common/encoding/base64url';
 import { AppError } from '../../common/errors';
 import type { ConversationId } from '../../common/ids';
-import { conversationPubnubChannel } from '../../common/pubnubChannels';
+import { conversationPubnubChannel, filesChannelTag, filesPubnubChannel } from '../../common/pubnubChannels';
 import { PubNubFilesStore } from '../../node/attachments/pubnubFilesStore';
 import type { AttachmentStoreSetting } from '../../node/attachments/storeChoice';
 import type { AttachmentStore } from '../../node/attachments/store';
@@ -30,10 +33,17 @@ export interface ConversationStores {
   readonly deletesOwnObjects: boolean;
 }
 
-/** The core's PubNub client and a way to make sure its token covers a conversation. */
+/** The core's PubNub client, a way to make sure its token covers a conversation, and whose token it is. */
 export interface CorePubnub {
   readonly pubnub: () => Promise<PubNub>;
   readonly ensureAccess: (conversationId: ConversationId) => Promise<void>;
+  /** The signed-in user: their uploader tag names their files channels. */
+  readonly userId: () => string;
+}
+
+/** A user's uploader tag (pubnubChannels.ts `filesChannelTag`), with Node's SHA-256. */
+export function uploaderTag(userId: string): string {
+  return filesChannelTag(userId, (data) => new Uint8Array(createHash('sha256').update(data).digest()));
 }
 
 function unconfigured(): AppError {
@@ -52,10 +62,14 @@ export function conversationStores(setting: AttachmentStore | AttachmentStoreSet
     case 'pubnub-files':
       return {
         shared: false,
-        deletesOwnObjects: false,
+        deletesOwnObjects: true,
         of: async (conversationId) => {
           await core.ensureAccess(conversationId);
-          return new PubNubFilesStore({ pubnub: await core.pubnub(), channel: conversationPubnubChannel(conversationId) });
+          return new PubNubFilesStore({
+            pubnub: await core.pubnub(),
+            channel: conversationPubnubChannel(conversationId),
+            uploads: { tag: uploaderTag(core.userId()), channelOf: (tag) => filesPubnubChannel(conversationId, tag) },
+          });
         },
       };
   }

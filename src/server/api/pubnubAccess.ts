@@ -2,7 +2,8 @@
  * PubNub access endpoint (docs/api.md "PubNub"): a token for exactly the caller's channels and inbox —
  * read+write on `conv.<id>` of every conversation the caller belongs to, read on their
  * own `inbox.<userId>`, and read on `conv.<id>-pnpres` of their direct conversations (presence,
- * docs/messaging.md "Presence"). Membership changes revoke the old tokens and tell the user to fetch a new one.
+ * docs/messaging.md "Presence"), and the PubNub Files channels of those conversations (pubnub/filesGrant.ts).
+ * Membership changes revoke the old tokens and tell the user to fetch a new one.
  */
 import { keyServiceRoutes as api } from '../../common/api/keyService';
 import { conversationPresencePubnubChannel, conversationPubnubChannel, inboxPubnubChannel } from '../../common/pubnubChannels';
@@ -12,6 +13,7 @@ import { Effects } from '../pubnub/effects';
 import type { Services } from '../services';
 import { conversationsOfUser } from '../store/conversations';
 import { insertPubnubToken, takeToken } from '../store/pubnubTokens';
+import { filesGrant } from '../pubnub/filesGrant';
 import { grantToken } from './pubnubGrant';
 
 export function pubnubRoutes(svc: Services): Route[] {
@@ -34,7 +36,7 @@ export function pubnubRoutes(svc: Services): Route[] {
         for (let attempt = 0; ; attempt++) {
           const readWrite = await channelsOf(principal.userId);
           const read = [inboxPubnubChannel(principal.userId), ...(await presenceOf(principal.userId))];
-          const granted = await grantToken(svc, principal.userId, { readWrite, read });
+          const granted = await grantToken(svc, principal.userId, { readWrite, read, ...filesGrant(principal.userId, readWrite) });
           const now = svc.now();
           const expiresAt = now + granted.ttlMinutes * 60_000;
           const tokenId = svc.newId();

@@ -11,6 +11,13 @@ export interface ChannelGrant {
   readonly readWrite: readonly string[];
   /** Channels the user may only read (their inbox). */
   readonly read: readonly string[];
+  /**
+   * Access Manager patterns (regular expressions over channel names) the user may only read: the files
+   * channels of every member of each of their conversations (docs/protocol.md §20.10).
+   */
+  readonly readPatterns?: readonly string[];
+  /** Patterns the user may read, write and delete: their own files channels (docs/protocol.md §20.10). */
+  readonly ownPatterns?: readonly string[];
 }
 
 export interface GrantedToken {

@@ -58,11 +58,24 @@ export function createSdkGateway(config: PubnubConfig, now: () => number, grantR
       const resources: Record<string, { read: boolean; write?: boolean }> = {};
       for (const ch of channels.read) resources[ch] = { read: true };
       for (const ch of channels.readWrite) resources[ch] = { read: true, write: true };
+      const patterns: Record<string, { read: boolean; write?: boolean; delete?: boolean }> = {};
+      for (const p of channels.readPatterns ?? []) patterns[p] = { read: true };
+      for (const p of channels.ownPatterns ?? []) patterns[p] = { read: true, write: true, delete: true };
       // A fresh nonce in `meta` makes every token distinct: two grants with equal resources in the same
       // second would otherwise be the same token, and revoking one would revoke the other.
       const meta = { nonce: randomBytes(12).toString('base64url') };
       try {
-        const token = await withBoundedRetry(() => pubnub.grantToken({ ttl, authorized_uuid: userId, resources: { channels: resources }, meta }), grantRetry);
+        const token = await withBoundedRetry(
+          () =>
+            pubnub.grantToken({
+              ttl,
+              authorized_uuid: userId,
+              resources: { channels: resources },
+              ...(Object.keys(patterns).length > 0 ? { patterns: { channels: patterns } } : {}),
+              meta,
+            }),
+          grantRetry,
+        );
         return { token, ttlMinutes: ttl };
       } catch (err) {
         throw new PubnubUnavailable('PubNub did not grant a token in time', { cause: err });

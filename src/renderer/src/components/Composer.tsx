@@ -13,8 +13,9 @@
  * box points at the highlighted choice (`aria-activedescendant`), as an ARIA autocomplete list does.
  * The paperclip ("Attach a file", docs/desktop.md "Files") asks main's own open dialog in the Electron app
  * (`onAttach`) or opens the browser's file picker (`onFiles` gets the files; main never gets a path); files
- * pasted into the text box go to `onFiles` too. Why a file was refused (the policy's size or type) is said
- * under the composer (`fileNotice`) until dismissed.
+ * pasted into the text box go to `onFiles` too; text typed in the box goes with the file as its caption (the
+ * container's `fileCaptionOf`), and the button's title says so. Why a file was refused (the policy's size or
+ * type) is said under the composer (`fileNotice`) until dismissed.
  */
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { composerKeyAction } from '../model/composerKeys';
@@ -141,6 +142,7 @@ export function Composer({
     }
   }
   const disabled = disabledReason !== null;
+  const attachTitle = context == null && value.trim() !== '' ? 'Attach a file: the text you typed goes with it as its caption' : 'Attach a file';
   const sentence = disabledReason ?? size?.sentence ?? hint ?? 'Enter to send, Shift+Enter for a new line';
   return (
     <form
@@ -224,7 +226,7 @@ export function Composer({
               variant="ghost"
               disabled={disabled}
               aria-label="Attach a file"
-              title="Attach a file"
+              title={attachTitle}
               onClick={() => (onAttach !== undefined ? onAttach() : picker.current?.click())}
               data-testid="composer-attach"
             >

@@ -15,8 +15,8 @@ import { ForwardDialog } from '../components/ForwardDialog';
 import { ReactionPicker } from '../components/ReactionPicker';
 import { MentionContext, type MentionScope } from '../components/mentionContext';
 import { FileContext, type FileScope } from '../components/fileContext';
-import { shownFileName } from '../model/fileView';
-import { thumbnailKey, type TransferEntry } from '../state/filesSlice';
+import { fileCaptionOf, shownFileName } from '../model/fileView';
+import { thumbnailKey, type FileCaption, type TransferEntry } from '../state/filesSlice';
 import { chatTrust } from '../model/chatTrust';
 import { membershipLines } from '../model/membershipLines';
 import { conversationTitle, directPeer, isNewContact, nameOf, peopleOf } from '../model/people';
@@ -105,6 +105,10 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
     () => Object.values(transfers).filter((t) => t.conversationId === conversationId && t.direction === 'upload' && t.state !== 'done'),
     [transfers, conversationId],
   );
+  // Text typed in the composer goes with a file as its caption (one message); the composer empties once it went.
+  const captionText = fileCaptionOf(draft, composing !== undefined);
+  const caption: FileCaption | undefined =
+    captionText === undefined ? undefined : { text: captionText, taken: () => store.getState().setDraft(conversationId, '') };
   const fileScope = useMemo<FileScope>(() => {
     const s = store.getState();
     const previews: Record<string, string | null> = {};
@@ -197,8 +201,8 @@ export function ChatContainer({ conversationId }: { conversationId: Conversation
             const newest = newestSeen(rows.flatMap((r) => (r.kind === 'message' && seen.has(r.key) ? [r.timetoken] : [])));
             if (newest !== undefined) void s.markSeen(conversationId, newest, readReceipts);
           }}
-          onFiles={(files) => void s.sendFiles(conversationId, files)}
-          {...(inElectron ? { onAttach: () => void s.chooseFileToSend(conversationId) } : {})}
+          onFiles={(files) => void s.sendFiles(conversationId, files, caption)}
+          {...(inElectron ? { onAttach: () => void s.chooseFileToSend(conversationId, caption) } : {})}
           fileNotice={fileNotice}
           onDismissFileNotice={() => s.dismissFileNotice(conversationId)}
           uploads={uploads}

@@ -3,13 +3,14 @@
  * (`{"file": {fileName, size, mediaType, thumbnail, caption?}}` — never a key, hash or store reference), the
  * card's icon and type by media type, the file name as shown (bidirectional controls and invisible
  * characters removed, as for people's names: "\u202Egnp.exe" reads "gnp.exe", never "exe.png"), the
- * composer's refusal of a file the managed policy does not allow — said before anything is sent — and the
- * line a transfer's progress reads as.
+ * composer's refusal of a file the managed policy does not allow — said before anything is sent —, the
+ * caption a file takes from the composer, and the line a transfer's progress reads as.
  */
 import { mediaTypeOfName } from '../../../common/attachments/mediaTypeOf';
 import { attachmentSendLimits, checkAttachmentAllowed } from '../../../common/attachments/sendPolicy';
 import type { TransferState } from '../../../common/ipc/schemas/files';
 import type { PolicyValues } from '../../../common/policy/values';
+import { MAX_CAPTION } from '../../../common/protocol/attachmentMessage';
 import { cleanName } from './displayText';
 import { formatSize } from './messageText';
 
@@ -34,6 +35,18 @@ export function fileViewOf(body: unknown): FileView | undefined {
       ? { width: t.width, height: t.height, mediaType: t.mediaType }
       : null;
   return { fileName, size, mediaType, thumbnail: preview, ...(typeof caption === 'string' ? { caption } : {}) };
+}
+
+/**
+ * The caption a file sent from the composer takes: the text typed there, trimmed (one message: the file and
+ * the text, docs/protocol.md §7.9). None while the composer replies to or edits a message (that text is
+ * the reply or the edit), when nothing but white space is typed, or when the text is longer than a caption
+ * may be (it then stays in the composer, to be sent as a message of its own).
+ */
+export function fileCaptionOf(draft: string, composing: boolean): string | undefined {
+  const text = draft.trim();
+  if (composing || text === '' || text.length > MAX_CAPTION) return undefined;
+  return text;
 }
 
 export type FileKind = 'image' | 'pdf' | 'video' | 'audio' | 'archive' | 'text' | 'document' | 'spreadsheet' | 'presentation' | 'other';

@@ -6,7 +6,8 @@
  *   with a sentence, nothing sent), then handed to main in order in pieces of at most 512 KiB
  *   (`beginFileUpload`, `fileUploadChunk`, `finishFileUpload`); main encrypts, uploads and sends them. In
  *   the Electron app the attach button asks main to show its own open dialog (`attachFile`). The page never
- *   names a path.
+ *   names a path. Text typed in the composer goes with the (first) file as its caption — one message — and
+ *   the composer empties once the file is on its way.
  * - **Progress.** main's `fileTransfer` events (and, while the page still hands bytes over, its own count)
  *   keep one entry per transfer; Cancel and Retry act on it.
  * - **Previews** are asked for (`fileThumbnail`) only when a card with a preview comes on screen.
@@ -45,10 +46,14 @@ export interface FilesSlice {
     /** Why the composer did not send a file (policy, or a failure before the upload started), by conversation. */
     notice: Record<string, string>;
   };
-  /** Sends files the page holds (picked, dropped, pasted) after the policy check. */
-  sendFiles(conversationId: ConversationId, files: readonly SendableFile[]): Promise<void>;
-  /** The Electron app's attach button: main's own open dialog. */
-  chooseFileToSend(conversationId: ConversationId): Promise<void>;
+  /**
+   * Sends files the page holds (picked, dropped, pasted) after the policy check. With a `caption` the first
+   * file that passes goes with its text (one message) and `caption.taken` is called at once (the composer
+   * empties); when no file passes, the text stays.
+   */
+  sendFiles(conversationId: ConversationId, files: readonly SendableFile[], caption?: FileCaption): Promise<void>;
+  /** The Electron app's attach button: main's own open dialog; the caption is taken only when a file was chosen. */
+  chooseFileToSend(conversationId: ConversationId, caption?: FileCaption): Promise<void>;
   cancelTransfer(transferId: string): Promise<void>;
   retryTransfer(transferId: string): Promise<void>;
   /** Takes a finished, failed or cancelled upload out of the composer's list. */
@@ -58,6 +63,12 @@ export interface FilesSlice {
   loadThumbnail(conversationId: ConversationId, messageId: MessageId): Promise<void>;
   saveFile(conversationId: ConversationId, messageId: MessageId): Promise<void>;
   forwardFile(from: ConversationId, messageId: MessageId, to: ConversationId): Promise<boolean>;
+}
+
+/** The composer's text as a file's caption (model/fileView.ts `fileCaptionOf`), and how to empty the composer once it went. */
+export interface FileCaption {
+  readonly text: string;
+  readonly taken: () => void;
 }
 
 export const thumbnailKey = (conversationId: string, messageId: string) => `${conversationId}:${messageId}`;
@@ -87,7 +98,7 @@ export function fileErrorSentence(e: unknown): string {
 export function createFilesSlice(bridge: BridgeClient, env: StoreEnv): StateCreator<FilesSlice & SettingsSlice & SystemSlice, [], [], FilesSlice> {
   return (set, get) => {
     /** The files this page handed over, by transfer id (a retry hands them over again). */
-    const held = new Map<string, { conversationId: ConversationId; file: SendableFile }>();
+    const held = new Map<string, { conversationId: ConversationId; file: SendableFile; caption: string | undefined }>();
     /** Hand-overs the person cancelled (the loop stops at its next piece). */
     const stopped = new Set<string>();
     const asked = new Set<string>();
@@ -102,16 +113,18 @@ export function createFilesSlice(bridge: BridgeClient, env: StoreEnv): StateCrea
     const notify = (conversationId: string, sentence: string) => patch({ notice: { ...get().files.notice, [conversationId]: sentence } });
     const electron = () => get().system.info?.runtime === 'electron';
 
-    const handOver = async (conversationId: ConversationId, file: SendableFile): Promise<void> => {
+    const handOver = async (conversationId: ConversationId, file: SendableFile, caption: string | undefined): Promise<void> => {
       let transferId: string;
       const fileName = file.name === '' ? 'pasted file' : file.name;
       try {
-        ({ transferId } = await bridge.beginFileUpload(conversationId, { fileName, size: file.size }));
+        ({ transferId } = await (caption === undefined
+          ? bridge.beginFileUpload(conversationId, { fileName, size: file.size })
+          : bridge.beginFileUpload(conversationId, { fileName, size: file.size }, caption)));
       } catch (e) {
         notify(conversationId, `“${shownFileName(fileName)}” was not sent. ${fileErrorSentence(e)}`);
         return;
       }
-      held.set(transferId, { conversationId, file });
+      held.set(transferId, { conversationId, file, caption });
       const base = { transferId, conversationId, direction: 'upload' as const, fileName, total: file.size };
       put({ ...base, state: 'running', done: 0, handing: true });
       try {
@@ -135,7 +148,7 @@ export function createFilesSlice(bridge: BridgeClient, env: StoreEnv): StateCrea
 
     return {
       files: { transfers: {}, thumbnails: {}, notice: {} },
-      async sendFiles(conversationId, files) {
+      async sendFiles(conversationId, files, caption) {
         const policy = get().settings.policy?.values;
         const going: SendableFile[] = [];
         for (const file of files) {
@@ -144,11 +157,13 @@ export function createFilesSlice(bridge: BridgeClient, env: StoreEnv): StateCrea
           else notify(conversationId, refusal);
         }
         if (going.length > 0 && going.length === files.length) get().dismissFileNotice(conversationId);
-        await Promise.all(going.map((file) => handOver(conversationId, file)));
+        if (going.length > 0) caption?.taken();
+        await Promise.all(going.map((file, i) => handOver(conversationId, file, i === 0 ? caption?.text : undefined)));
       },
-      async chooseFileToSend(conversationId) {
+      async chooseFileToSend(conversationId, caption) {
         try {
-          const state = await bridge.attachFile(conversationId);
+          const state = await (caption === undefined ? bridge.attachFile(conversationId) : bridge.attachFile(conversationId, caption.text));
+          if (state !== null) caption?.taken();
           if (state !== null) get().applyTransfer(state);
         } catch (e) {
           notify(conversationId, fileErrorSentence(e));
@@ -181,7 +196,7 @@ export function createFilesSlice(bridge: BridgeClient, env: StoreEnv): StateCrea
           // Main never had all of it: hand it over again.
           remove(transferId);
           held.delete(transferId);
-          await handOver(mine.conversationId, mine.file);
+          await handOver(mine.conversationId, mine.file, mine.caption);
           return;
         }
         try {
@@ -191,7 +206,7 @@ export function createFilesSlice(bridge: BridgeClient, env: StoreEnv): StateCrea
           if (mine !== undefined && toUiError(e).code === 'transfer_unknown') {
             remove(transferId);
             held.delete(transferId);
-            await handOver(mine.conversationId, mine.file);
+            await handOver(mine.conversationId, mine.file, mine.caption);
             return;
           }
           put({ ...t, state: 'failed', message: fileErrorSentence(e) });
