@@ -74,6 +74,18 @@ describe('thumbnails are made before encryption', () => {
     }
   });
 
+  it('a damaged JPEG gets no preview or a fallback one, and the decoder still works afterwards', async () => {
+    const good = jpegOf(1200, 800);
+    const sos = good.findIndex((b, i) => b === 0xff && good[i + 1] === 0xda);
+    const damaged = [good.subarray(0, sos + 40), Uint8Array.from(good, (b, i) => (i > sos + 20 && i % 97 === 0 ? 0xff : b)), good.slice()];
+    damaged[2]![sos + 5] = 0x09; // an SOS naming a component the frame does not have
+    for (const bytes of damaged) {
+      const t = await makeThumbnail(bytes, 'image/jpeg');
+      if (t !== null) expect(t).toMatchObject({ mediaType: 'image/jpeg', width: 320, height: 213 });
+    }
+    expect(await makeThumbnail(good, 'image/jpeg')).toMatchObject({ width: 320, height: 213 });
+  });
+
   it('a PNG screenshot becomes a JPEG preview; a small image keeps its size', async () => {
     expect(await makeThumbnail(pngOf(1600, 900), 'image/png')).toMatchObject({ mediaType: 'image/jpeg', width: 320, height: 180 });
     expect(await makeThumbnail(pngOf(40, 30), 'image/png')).toMatchObject({ width: 40, height: 30 });
