@@ -15,7 +15,7 @@ import { uploadFile } from '../../src/client/attachments/uploadFile';
 import { MAX_THUMBNAIL_SIZE } from '../../src/common/attachments/descriptor';
 import { attachmentSendLimits } from '../../src/common/attachments/sendPolicy';
 import { LocalAttachmentStore } from '../../src/node/attachments/store';
-import { declaredSize, makeThumbnail, MAX_SOURCE_PIXELS, ThumbnailError } from '../../src/node/attachments/thumbnail';
+import { declaredSize, jpegScaleFor, makeThumbnail, MAX_SOURCE_PIXELS, ThumbnailError } from '../../src/node/attachments/thumbnail';
 import { createNodeCryptoProvider } from '../../src/node/crypto/nodeProvider';
 
 const provider = createNodeCryptoProvider();
@@ -37,6 +37,53 @@ describe('thumbnails are made before encryption', () => {
     expect(t).toMatchObject({ mediaType: 'image/jpeg', width: 320, height: 213 });
     expect(t!.bytes.length).toBeLessThanOrEqual(MAX_THUMBNAIL_SIZE);
     expect(jpeg.decode(t!.bytes)).toMatchObject({ width: 320, height: 213 });
+  });
+
+  it('a large JPEG is decoded at the DCT scale that still covers the thumbnail, and keeps its picture', async () => {
+    expect(jpegScaleFor({ width: 4000, height: 3000 }, 320)).toBe(8);
+    expect(jpegScaleFor({ width: 1200, height: 800 }, 320)).toBe(2);
+    expect(jpegScaleFor({ width: 2000, height: 100 }, 320)).toBe(4);
+    expect(jpegScaleFor({ width: 300, height: 200 }, 320)).toBe(1);
+    // Left half red, right half blue, 3000 × 2000: decoded at 1/8 (375 × 250), then shrunk to 320 × 213.
+    const [w, h] = [3000, 2000];
+    const data = Buffer.alloc(w * h * 4);
+    for (let i = 0; i < w * h; i++) data.writeUInt32BE(i % w < w / 2 ? 0xdc1e1eff : 0x1e1edcff, i * 4);
+    const t = (await makeThumbnail(new Uint8Array(jpeg.encode({ data, width: w, height: h }, 90).data), 'image/jpeg'))!;
+    expect(t).toMatchObject({ width: 320, height: 213 });
+    const back = jpeg.decode(t.bytes);
+    const at = (x: number, y: number) => Array.from(back.data.subarray((y * back.width + x) * 4, (y * back.width + x) * 4 + 3));
+    for (const [x, y] of [
+      [40, 30],
+      [120, 180],
+      [150, 100],
+    ] as const) {
+      const [r, g, b] = at(x, y);
+      expect(r).toBeGreaterThan(180);
+      expect(g).toBeLessThan(70);
+      expect(b).toBeLessThan(70);
+    }
+    for (const [x, y] of [
+      [200, 30],
+      [280, 180],
+      [170, 100],
+    ] as const) {
+      const [r, g, b] = at(x, y);
+      expect(b).toBeGreaterThan(180);
+      expect(r).toBeLessThan(70);
+      expect(g).toBeLessThan(70);
+    }
+  });
+
+  it('a damaged JPEG gets no preview or a fallback one, and the decoder still works afterwards', async () => {
+    const good = jpegOf(1200, 800);
+    const sos = good.findIndex((b, i) => b === 0xff && good[i + 1] === 0xda);
+    const damaged = [good.subarray(0, sos + 40), Uint8Array.from(good, (b, i) => (i > sos + 20 && i % 97 === 0 ? 0xff : b)), good.slice()];
+    damaged[2]![sos + 5] = 0x09; // an SOS naming a component the frame does not have
+    for (const bytes of damaged) {
+      const t = await makeThumbnail(bytes, 'image/jpeg');
+      if (t !== null) expect(t).toMatchObject({ mediaType: 'image/jpeg', width: 320, height: 213 });
+    }
+    expect(await makeThumbnail(good, 'image/jpeg')).toMatchObject({ width: 320, height: 213 });
   });
 
   it('a PNG screenshot becomes a JPEG preview; a small image keeps its size', async () => {

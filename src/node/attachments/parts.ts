@@ -95,24 +95,74 @@ export async function splitIntoParts(
 }
 
 /**
- * The ciphertext from its parts, in order: each part is streamed through as it arrives and checked for
- * its size (`attachment_truncated` short, `attachment_trailing_data` long, before any byte past its size is
- * passed on) and its SHA-256 (`attachment_hash_mismatch`, at its end) before the next part is fetched.
+ * How many parts a reader fetches ahead of the one it is passing on: the next part's request travels while
+ * this one is verified and decrypted (memory: one more part, as a store that answers a part whole holds it).
  */
-export async function* joinParts(parts: readonly ExpectedPart[], fetch: (index: number) => AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for (const [index, expected] of parts.entries()) {
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const piece of fetch(index)) {
-      if (size + piece.length > expected.size)
-        throw new AttachmentError('attachment_trailing_data', `part ${index} is longer than ${expected.size} bytes`, index);
-      hash.update(piece);
-      size += piece.length;
-      yield piece;
+export const PARTS_AHEAD = 1;
+
+/** A part's stream with its first read already asked for (a store starts its request on the first read). */
+interface Started {
+  readonly iterator: AsyncIterator<Uint8Array>;
+  readonly first: Promise<IteratorResult<Uint8Array>>;
+}
+
+function start(source: AsyncIterable<Uint8Array>): Started {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = iterator.next();
+  // Settled later, in order; a failure here is thrown when this part's turn comes, not as an unhandled rejection.
+  first.catch(() => undefined);
+  return { iterator, first };
+}
+
+/**
+ * The ciphertext from its parts, in order: each part is streamed through as it arrives and checked for its
+ * size (`attachment_truncated` short, `attachment_trailing_data` long, before any byte past its size is passed
+ * on) and its SHA-256 (`attachment_hash_mismatch`, at its end) before any byte of the next part is passed on.
+ * The next `ahead` parts are already requested meanwhile (their bytes wait, unread past their first piece);
+ * when the reader stops early or a check fails, those requests are closed.
+ */
+export async function* joinParts(
+  parts: readonly ExpectedPart[],
+  fetch: (index: number) => AsyncIterable<Uint8Array>,
+  ahead = PARTS_AHEAD,
+): AsyncGenerator<Uint8Array> {
+  if (!Number.isSafeInteger(ahead) || ahead < 0) throw new RangeError('ahead must be a non-negative integer');
+  const started: Started[] = [];
+  /** The part being passed on, until its stream ended. */
+  let current: AsyncIterator<Uint8Array> | undefined;
+  let next = 0;
+  const fill = (upTo: number) => {
+    for (; next < parts.length && next <= upTo; next++) started.push(start(fetch(next)));
+  };
+  try {
+    for (const [index, expected] of parts.entries()) {
+      fill(index + ahead);
+      const { iterator, first } = started.shift()!;
+      current = iterator;
+      const hash = createHash('sha256');
+      let size = 0;
+      for (let step = await first; step.done !== true; step = await iterator.next()) {
+        const piece = step.value;
+        if (size + piece.length > expected.size)
+          throw new AttachmentError('attachment_trailing_data', `part ${index} is longer than ${expected.size} bytes`, index);
+        hash.update(piece);
+        size += piece.length;
+        yield piece;
+      }
+      current = undefined;
+      if (size < expected.size) throw new AttachmentError('attachment_truncated', `part ${index} ends after ${size} of ${expected.size} bytes`, index);
+      const digest = hash.digest();
+      if (expected.sha256.length !== digest.length || !timingSafeEqual(digest, expected.sha256))
+        throw new AttachmentError('attachment_hash_mismatch', `part ${index} is not the one the descriptor names (SHA-256 differs)`, index);
     }
-    if (size < expected.size) throw new AttachmentError('attachment_truncated', `part ${index} ends after ${size} of ${expected.size} bytes`, index);
-    const digest = hash.digest();
-    if (expected.sha256.length !== digest.length || !timingSafeEqual(digest, expected.sha256))
-      throw new AttachmentError('attachment_hash_mismatch', `part ${index} is not the one the descriptor names (SHA-256 differs)`, index);
+  } finally {
+    // The part cut short and the parts requested ahead: close their streams (a failure there changes nothing now).
+    await current?.return?.().catch(() => undefined);
+    await Promise.all(
+      started.map(async ({ iterator, first }) => {
+        await first.catch(() => undefined);
+        await iterator.return?.().catch(() => undefined);
+      }),
+    );
   }
 }

@@ -50,6 +50,10 @@ export class S3AttachmentStore implements AttachmentStore {
     const config: S3ClientConfig = {
       region: opts.region,
       maxAttempts: opts.maxAttempts ?? 3,
+      // No CRC32 of each body on the way out nor on the way back: every part is checked against its SHA-256 in
+      // the sealed descriptor (docs/protocol.md §20.7), so the SDK's checksums only cost a pass over the bytes.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       ...(opts.forcePathStyle !== undefined ? { forcePathStyle: opts.forcePathStyle } : {}),
       ...(opts.credentials ? { credentials: opts.credentials } : {}),

@@ -1,9 +1,13 @@
 /**
  * Thumbnails made on the sending device before encryption (docs/protocol.md §20.5; docs/desktop.md "Files"):
  * a JPEG or PNG becomes a JPEG of at most THUMBNAIL_SIDE pixels a side and MAX_THUMBNAIL_SIZE bytes, which is
- * then encrypted as its own object. Decoders: mozjpeg in WebAssembly (@jsquash/jpeg, Apache-2.0) for JPEG —
- * several times faster than pure-JS jpeg-js on a 12-megapixel photo (docs/desktop.md "Files" has the
- * figures) — and pngjs (MIT) for PNG; the output is always mozjpeg's JPEG (alpha is laid on white).
+ * then encrypted as its own object. Decoders: for JPEG, libjpeg-turbo compiled to WebAssembly
+ * (@cwasm/jpeg-turbo, MIT; libjpeg-turbo's own licence is BSD-style/IJG) called through its TurboJPEG API with
+ * a DCT-scaled decode — a 4000 × 3000 photo is decoded straight to 500 × 375 (1/8: only each block's DC term is
+ * inverse-transformed), several times faster than a full decode; mozjpeg in WebAssembly (@jsquash/jpeg,
+ * Apache-2.0) decodes whatever libjpeg-turbo refuses or warns about, so odd files behave as before. pngjs (MIT)
+ * for PNG. The output is always mozjpeg's JPEG (alpha is laid on white). The JPEG's embedded EXIF thumbnail is
+ * never used: an edit (a crop, a redaction) may not have reached it.
  * Decompression bombs are refused from the header, before any pixel is decoded: more than
  * MAX_SOURCE_PIXELS is `thumbnail_too_many_pixels`. An image that does not decode has no thumbnail (null).
  */
@@ -74,17 +78,25 @@ export async function makeThumbnail(bytes: Uint8Array, mediaType: string): Promi
   if (size.width * size.height > MAX_SOURCE_PIXELS) throw new ThumbnailError(size.width, size.height);
   let image: Rgba;
   try {
-    image = mediaType === 'image/png' ? PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) : await decodeJpeg(bytes);
+    image =
+      mediaType === 'image/png'
+        ? PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+        : (decodeJpegScaled(bytes, size, THUMBNAIL_SIDE) ?? (await decodeJpeg(bytes)));
   } catch {
     return null;
   }
-  if (image.width !== size.width || image.height !== size.height) return null;
+  if (!sameShape(image, size)) return null;
   const small = shrink(image, THUMBNAIL_SIDE);
   for (const quality of [75, 60, 45, 30]) {
     const out = await encodeJpeg(small, quality);
     if (out.length <= MAX_THUMBNAIL_SIZE) return { bytes: out, mediaType: 'image/jpeg', width: small.width, height: small.height };
   }
   return null;
+}
+
+/** Whether a decoded image has the header's size, or that size scaled down by 1/2, 1/4 or 1/8 (rounded up). */
+function sameShape(image: { width: number; height: number }, size: { width: number; height: number }): boolean {
+  return SCALES.some((d) => image.width === Math.ceil(size.width / d) && image.height === Math.ceil(size.height / d));
 }
 
 /** The thumbnail of a file on disk (read whole only when at most MAX_SOURCE_BYTES). */
@@ -177,4 +189,88 @@ async function encodeJpeg(image: { data: Uint8ClampedArray; width: number; heigh
     return m.default as unknown as NonNullable<Codec['encode']>;
   })();
   return new Uint8Array(await (await codecs.encode)({ ...image, colorSpace: 'srgb' }, { quality }));
+}
+
+/** DCT scaling denominators, largest reduction first (libjpeg-turbo also has M/8 factors; these suffice). */
+const SCALES = [8, 4, 2, 1] as const;
+/** An instance whose memory grew past this (a progressive JPEG keeps every coefficient) is dropped after use. */
+const TURBO_MEMORY_KEPT = 64 * 1024 * 1024;
+/** TurboJPEG's TJPF_RGBA. */
+const TJPF_RGBA = 7;
+
+interface TurboExports {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  malloc(size: number): number;
+  free(pointer: number): void;
+  tjInitDecompress(): number;
+  tjDecompressHeader3(handle: number, src: number, size: number, width: number, height: number, subsamp: number, colorspace: number): number;
+  tjDecompress2(handle: number, src: number, size: number, dst: number, width: number, pitch: number, height: number, format: number, flags: number): number;
+  tjDestroy(handle: number): number;
+}
+
+let turboModule: unknown;
+let turbo: TurboExports | undefined;
+
+/**
+ * libjpeg-turbo's instance. Its error handler cannot return (setjmp is stubbed), so an error throws out of the
+ * WebAssembly: the caller then drops the instance, whose heap may hold what the aborted decode allocated.
+ */
+function turboInstance(): TurboExports {
+  if (turbo !== undefined) return turbo;
+  const api = globalThis as unknown as {
+    WebAssembly: { Module: new (b: Uint8Array) => unknown; Instance: new (m: unknown, i: unknown) => { exports: unknown } };
+  };
+  turboModule ??= new api.WebAssembly.Module(readFileSync(createRequire(__filename).resolve('@cwasm/jpeg-turbo/jpeg-turbo.wasm')));
+  const refuse = (): never => {
+    throw new Error('libjpeg-turbo stopped on an error');
+  };
+  const instance = new api.WebAssembly.Instance(turboModule, {
+    env: { setjmp: () => 0, longjmp: refuse },
+    wasi_snapshot_preview1: { environ_sizes_get: () => 0, environ_get: refuse, proc_exit: refuse, fd_close: refuse, fd_seek: refuse, fd_write: refuse },
+  });
+  turbo = instance.exports as TurboExports;
+  return turbo;
+}
+
+/** The smallest DCT scale that still leaves the longest side at least `side` pixels (or the whole image). */
+export function jpegScaleFor(size: { width: number; height: number }, side: number): number {
+  const longest = Math.max(size.width, size.height);
+  return SCALES.find((d) => Math.ceil(longest / d) >= Math.min(side, longest)) ?? 1;
+}
+
+/**
+ * The JPEG decoded by libjpeg-turbo at the DCT scale that still covers a `side`-pixel thumbnail; undefined when
+ * libjpeg-turbo refuses it or warns (a truncated or damaged file: the caller tries mozjpeg), or when the header
+ * it reads is not the one `declaredSize` read.
+ */
+function decodeJpegScaled(bytes: Uint8Array, size: { width: number; height: number }, side: number): Rgba | undefined {
+  const denominator = jpegScaleFor(size, side);
+  const width = Math.ceil(size.width / denominator);
+  const height = Math.ceil(size.height / denominator);
+  let t: TurboExports | undefined;
+  try {
+    t = turboInstance();
+    const input = t.malloc(bytes.length);
+    const header = t.malloc(16);
+    const output = t.malloc(width * height * 4);
+    const handle = t.tjInitDecompress();
+    try {
+      if (input === 0 || header === 0 || output === 0 || handle === 0) return undefined;
+      new Uint8Array(t.memory.buffer, input, bytes.length).set(bytes);
+      if (t.tjDecompressHeader3(handle, input, bytes.length, header, header + 4, header + 8, header + 12) !== 0) return undefined;
+      const [w, h] = new Int32Array(t.memory.buffer, header, 2);
+      if (w !== size.width || h !== size.height) return undefined;
+      if (t.tjDecompress2(handle, input, bytes.length, output, width, width * 4, height, TJPF_RGBA, 0) !== 0) return undefined;
+      return { data: new Uint8Array(t.memory.buffer, output, width * height * 4).slice(), width, height };
+    } finally {
+      if (handle !== 0) t.tjDestroy(handle);
+      t.free(output);
+      t.free(header);
+      t.free(input);
+      if (t.memory.buffer.byteLength > TURBO_MEMORY_KEPT) turbo = undefined;
+    }
+  } catch {
+    turbo = undefined;
+    return undefined;
+  }
 }

@@ -101,7 +101,7 @@ const upload = route('POST', '/v1/files-upload/:slot', {
       const { file } = parseFormUpload(body, ctx.incoming.contentType);
       if (file.length > max) throw tooLarge();
       if (file.length === 0) throw new BadRequestError('invalid_parameter', 'The file is empty');
-      await relay.files.save(slot.subKey, slot.channel, { id: slot.id, name: slot.name }, Buffer.from(file));
+      await relay.files.save(slot.subKey, slot.channel, { id: slot.id, name: slot.name }, file);
       return noContent();
     });
   },
