@@ -78,7 +78,8 @@ export class PubNubFilesStore implements AttachmentStore {
     try {
       sent = await this.pubnub.sendFile({
         channel,
-        file: { data: body, name, mimeType: 'application/octet-stream' },
+        // An ArrayBuffer the SDK wraps as it is; a Buffer it would copy whole first.
+        file: { data: exactArrayBuffer(body), name, mimeType: 'application/octet-stream' },
         storeInHistory: false,
       });
     } catch (err) {
@@ -107,7 +108,8 @@ export class PubNubFilesStore implements AttachmentStore {
   async *get(ref: string): AsyncGenerator<Uint8Array> {
     const file = this.locate(ref);
     const downloaded = await this.call(() => this.pubnub.downloadFile(file));
-    const bytes = new Uint8Array(await this.call(() => downloaded.toArrayBuffer()));
+    // The SDK's Buffer as it is (`toArrayBuffer` would copy the part once more).
+    const bytes: Uint8Array = await this.call(() => downloaded.toBuffer());
     if (bytes.length > this.maxPartSize)
       throw new AttachmentStoreError('attachment_store_part_too_large', `the object is larger than the store's ${this.maxPartSize} bytes`);
     for (let at = 0; at < bytes.length; at += PIECE) yield bytes.subarray(at, at + PIECE);
@@ -178,4 +180,10 @@ export function pubnubError(err: unknown): AttachmentStoreError {
   if (code === 413 || relayCode === 'body_too_large' || /EntityTooLarge/.test(message))
     return new AttachmentStoreError('attachment_store_part_too_large', 'PubNub Files refused a part over its file size limit');
   return new AttachmentStoreError('attachment_store_unavailable', `PubNub Files did not answer usably${code > 0 ? ` (HTTP ${code})` : ''}`);
+}
+
+/** The bytes as an ArrayBuffer of exactly their length: the Buffer's own when it spans all of it (a part always does). */
+function exactArrayBuffer(bytes: Buffer): ArrayBuffer {
+  const whole = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length && bytes.buffer instanceof ArrayBuffer;
+  return whole ? (bytes.buffer as ArrayBuffer) : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
 }
