@@ -458,10 +458,12 @@ export class Client {
     const restored = await restoreAccount(this.api, this.deps.provider, { credential: credentialOf(input), recoveryKey: input.recoveryKey, ...this.device });
     try {
       const session = await this.signedIn(restored.identity);
-      const outcome = await this.need().backup.restoreEntries(restored.descriptor, restored.backup);
+      const outcome = await this.need().backup.restoreEntries(restored.descriptor, restored.keys);
+      // This device holds the recovery key now: an X25519 backup is upgraded to X-Wing (docs/protocol.md §18.10.5).
+      await this.need().backup.upgradeToXWing(restored.keys);
       return { session, ...outcome };
     } finally {
-      wipeRecoveryKeys({ identityKey: new Uint8Array(0), backup: restored.backup });
+      wipeRecoveryKeys(restored.keys);
     }
   }
 

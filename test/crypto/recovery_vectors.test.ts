@@ -109,6 +109,7 @@ describe('recovery.json', () => {
       backupVersion: 1,
       deviceEd25519: (id) => (id === v.device.deviceId ? device : undefined),
     });
+    if (checked.v !== 1) throw new Error('the vector entry is v1');
     expect(toHex(await openBackupEntry(provider, checked, keys.backup))).toBe(v.entry.conversationKey);
   });
 

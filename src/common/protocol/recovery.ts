@@ -17,6 +17,9 @@
 import { z } from 'zod';
 import { hkdfExpand, hkdfExtract } from '../crypto/hkdf';
 import { openBase, sealBase } from '../crypto/hpke/base';
+import { HpkeContext, keyScheduleBase } from '../crypto/hpke/context';
+import { XWING_HPKE_SUITE_ID } from '../crypto/hpke/xwingBase';
+import { XWING_CIPHERTEXT_LENGTH, XWING_PUBLIC_KEY_LENGTH, xwingDecapsulate, xwingEncapsulate, xwingGenerateKeyPair } from '../crypto/xwing';
 import type { CryptoProvider, RawKeyPair } from '../crypto/provider';
 import { toBase64Url } from '../encoding/base64url';
 import { constantTimeEqual, i2osp, tuple } from '../encoding/bytes';
@@ -25,7 +28,7 @@ import { utf8Encode } from '../encoding/utf8';
 import { AppError } from '../errors';
 import { ConversationIdSchema, DeviceIdSchema, UserIdSchema, type DeviceId } from '../ids';
 import { KeyWrapSchema, unwrapKey, wrapKey } from './keyWrap';
-import { BadSignatureError, BadTagError, WrongKeyVersionError } from './errors';
+import { BadSignatureError, BadTagError, MalformedError, WrongKeyVersionError } from './errors';
 import { MembershipHeadSchema } from './membershipHead';
 import { b64uField, bytesOf, KeyVersionNumber, parseWire, TimestampMs } from './wire';
 
@@ -47,6 +50,16 @@ export const BACKUP_DESCRIPTOR_DOMAIN = 'seed-key-backup-v1';
 export const BACKUP_ENTRY_DOMAIN = 'seed-key-backup-entry-v1';
 export const BACKUP_WRAP_LABEL = 'seed-backup-conv-key-v1';
 export const BACKUP_WRAP_AAD_LABEL = 'seed-backup-recipient-v1';
+/** Suite `xwing` (descriptor and entries v2, §18.10): the X-Wing backup key, device headers, AEAD entries. */
+export const RECOVERY_BACKUP_XWING_KEY_LABEL = 'seed-recovery-backup-xwing-key-v2';
+export const BACKUP_DESCRIPTOR_V2_DOMAIN = 'seed-key-backup-v2';
+export const BACKUP_HEADER_DOMAIN = 'seed-key-backup-header-v2';
+export const BACKUP_HEADER_INFO_LABEL = 'seed-backup-header-v2';
+export const BACKUP_HEADER_EXPORT_LABEL = 'seed-backup-entries-v2';
+export const BACKUP_HEADER_ESEED_SALT = 'seed-backup-header-eseed-v2';
+export const BACKUP_ENTRY_V2_DOMAIN = 'seed-key-backup-entry-v2';
+export const BACKUP_ENTRY_KEY_LABEL = 'seed-backup-entry-key-v2';
+export const BACKUP_ENTRY_AAD_LABEL = 'seed-backup-entry-v2';
 /** Backup versions, like key versions: 1 … 2^31 − 1. */
 export const BackupVersionNumber = KeyVersionNumber;
 
@@ -143,8 +156,10 @@ export async function parseRecoveryKey(provider: CryptoProvider, typed: string):
 export interface RecoveryKeys {
   /** AES-256-GCM key of the identity blob. */
   readonly identityKey: Uint8Array;
-  /** The X25519 backup key pair (private: the HKDF output as an RFC 7748 scalar string). */
+  /** The X25519 backup key pair (private: the HKDF output as an RFC 7748 scalar string): suite `x25519`, descriptors v1. */
   readonly backup: RawKeyPair;
+  /** The X-Wing backup key pair (private: the 32-byte X-Wing seed from HKDF): suite `xwing`, descriptors v2. */
+  readonly backupXWing: RawKeyPair;
 }
 
 export async function deriveRecoveryKeys(provider: CryptoProvider, recoveryKey: Uint8Array, userId: string): Promise<RecoveryKeys> {
@@ -153,7 +168,12 @@ export async function deriveRecoveryKeys(provider: CryptoProvider, recoveryKey: 
   try {
     const identityKey = await hkdfExpand(provider, prk, tuple(RECOVERY_IDENTITY_KEY_LABEL, userId), 32);
     const privateKey = await hkdfExpand(provider, prk, tuple(RECOVERY_BACKUP_KEY_LABEL, userId), 32);
-    return { identityKey, backup: { privateKey, publicKey: await provider.x25519PublicKey(privateKey) } };
+    const xwingSeed = await hkdfExpand(provider, prk, tuple(RECOVERY_BACKUP_XWING_KEY_LABEL, userId), 32);
+    return {
+      identityKey,
+      backup: { privateKey, publicKey: await provider.x25519PublicKey(privateKey) },
+      backupXWing: xwingGenerateKeyPair(provider, xwingSeed),
+    };
   } finally {
     prk.fill(0);
   }
@@ -163,6 +183,12 @@ export async function deriveRecoveryKeys(provider: CryptoProvider, recoveryKey: 
 export function wipeRecoveryKeys(keys: RecoveryKeys): void {
   keys.identityKey.fill(0);
   keys.backup.privateKey.fill(0);
+  keys.backupXWing.privateKey.fill(0);
+}
+
+/** The backup public key of the suite a descriptor names, from derived keys (to compare with the descriptor's). */
+export function derivedBackupKey(keys: Pick<RecoveryKeys, 'backup' | 'backupXWing'>, d: Pick<BackupDescriptor, 'v'>): Uint8Array {
+  return d.v === 2 ? keys.backupXWing.publicKey : keys.backup.publicKey;
 }
 
 // ---- descriptor (§18.3) ----
@@ -176,16 +202,39 @@ const descriptorFields = {
   identity: IdentityBlobSchema,
   createdAt: TimestampMs,
 };
-export const UnsignedBackupDescriptorSchema = z.strictObject(descriptorFields);
-export const BackupDescriptorSchema = z.strictObject({ ...descriptorFields, signature: b64uField(64) });
+/**
+ * Descriptor v2 (§18.10): suite `xwing`, `backupKey` the 1,216-byte X-Wing encapsulation key. `legacy`: the
+ * X25519 backup version it upgraded in place (same recovery key), whose entries stay readable (§18.10.5).
+ */
+const descriptorV2Fields = {
+  ...descriptorFields,
+  v: z.literal(2),
+  suite: z.literal('xwing'),
+  backupKey: b64uField(XWING_PUBLIC_KEY_LENGTH),
+  legacy: z.strictObject({ backupVersion: BackupVersionNumber, backupKey: b64uField(32) }).optional(),
+};
+export const UnsignedBackupDescriptorSchema = z.discriminatedUnion('v', [z.strictObject(descriptorFields), z.strictObject(descriptorV2Fields)]);
+export const BackupDescriptorSchema = z.discriminatedUnion('v', [
+  z.strictObject({ ...descriptorFields, signature: b64uField(64) }),
+  z.strictObject({ ...descriptorV2Fields, signature: b64uField(64) }),
+]);
 export type UnsignedBackupDescriptor = z.infer<typeof UnsignedBackupDescriptorSchema>;
 export type BackupDescriptor = z.infer<typeof BackupDescriptorSchema>;
+/** The suite of a descriptor (and of the entries its version takes). */
+export function backupSuite(d: Pick<BackupDescriptor, 'v'>): 'x25519' | 'xwing' {
+  return d.v === 2 ? 'xwing' : 'x25519';
+}
 
 export function identityBlobAad(userId: string, backupVersion: number): Uint8Array {
   return tuple(RECOVERY_IDENTITY_AAD_LABEL, userId, i2osp(backupVersion, 4));
 }
 
 export function backupDescriptorSigningInput(d: UnsignedBackupDescriptor | BackupDescriptor): Uint8Array {
+  if (d.v === 2) {
+    const { signature: _signature, ...body } = d as Extract<BackupDescriptor, { v: 2 }>;
+    void _signature;
+    return tuple(BACKUP_DESCRIPTOR_V2_DOMAIN, canonicalJson(body));
+  }
   const body: UnsignedBackupDescriptor = {
     v: d.v,
     userId: d.userId,
@@ -207,17 +256,24 @@ export async function createBackupDescriptor(
     readonly account: RawKeyPair;
     readonly createdAt: number;
     readonly nonce?: Uint8Array;
+    /** `xwing` (default: every new backup version is post-quantum) or `x25519` (tests of older releases' backups). */
+    readonly suite?: 'xwing' | 'x25519';
+    /** An in-place upgrade of an X25519 version made with the same recovery key: its entries stay readable. */
+    readonly legacy?: { readonly backupVersion: number; readonly backupKey: string };
   },
 ): Promise<BackupDescriptor> {
   const nonce = input.nonce ?? provider.randomBytes(12);
   const ct = await provider.aes256GcmEncrypt(input.keys.identityKey, nonce, input.account.privateKey, identityBlobAad(input.userId, input.backupVersion));
+  const xwing = (input.suite ?? 'xwing') === 'xwing';
   const unsigned = parseWire(
     UnsignedBackupDescriptorSchema,
     {
-      v: 1,
+      v: xwing ? 2 : 1,
+      ...(xwing ? { suite: 'xwing' } : {}),
       userId: input.userId,
       backupVersion: input.backupVersion,
-      backupKey: toBase64Url(input.keys.backup.publicKey),
+      backupKey: toBase64Url(xwing ? input.keys.backupXWing.publicKey : input.keys.backup.publicKey),
+      ...(xwing && input.legacy ? { legacy: { backupVersion: input.legacy.backupVersion, backupKey: input.legacy.backupKey } } : {}),
       identity: { nonce: toBase64Url(nonce), ct: toBase64Url(ct) },
       createdAt: input.createdAt,
     },
@@ -266,8 +322,33 @@ const entryFields = {
   addedByDevice: DeviceIdSchema,
 };
 export const UnsignedBackupEntrySchema = z.strictObject(entryFields);
-export const BackupEntrySchema = z.strictObject({ ...entryFields, signature: b64uField(64) });
+export const BackupEntryV1Schema = z.strictObject({ ...entryFields, signature: b64uField(64) });
 export type UnsignedBackupEntry = z.infer<typeof UnsignedBackupEntrySchema>;
+export type BackupEntryV1 = z.infer<typeof BackupEntryV1Schema>;
+
+/**
+ * Entry v2 (suite `xwing`, §18.10.3): the conversation key sealed with AES-256-GCM under a key derived from
+ * the adding device's header secret; no `enc` of its own.
+ */
+const entryV2Fields = {
+  v: z.literal(2),
+  suite: z.literal('xwing'),
+  userId: UserIdSchema,
+  backupVersion: BackupVersionNumber,
+  conversationId: ConversationIdSchema,
+  version: KeyVersionNumber,
+  nonce: b64uField(12),
+  ct: b64uField(48),
+  membership: MembershipHeadSchema.optional(),
+  acceptedAt: TimestampMs,
+  addedByDevice: DeviceIdSchema,
+};
+export const UnsignedBackupEntryV2Schema = z.strictObject(entryV2Fields);
+export const BackupEntryV2Schema = z.strictObject({ ...entryV2Fields, signature: b64uField(64) });
+export type UnsignedBackupEntryV2 = z.infer<typeof UnsignedBackupEntryV2Schema>;
+export type BackupEntryV2 = z.infer<typeof BackupEntryV2Schema>;
+
+export const BackupEntrySchema = z.discriminatedUnion('v', [BackupEntryV1Schema, BackupEntryV2Schema]);
 export type BackupEntry = z.infer<typeof BackupEntrySchema>;
 
 export function backupWrapInfo(userId: string, conversationId: string, version: number, backupVersion: number): Uint8Array {
@@ -278,10 +359,10 @@ export function backupWrapAad(userId: string): Uint8Array {
   return tuple(BACKUP_WRAP_AAD_LABEL, userId);
 }
 
-export function backupEntrySigningInput(e: UnsignedBackupEntry | BackupEntry): Uint8Array {
+export function backupEntrySigningInput(e: UnsignedBackupEntry | UnsignedBackupEntryV2 | BackupEntry): Uint8Array {
   const { signature: _signature, ...body } = e as BackupEntry;
   void _signature;
-  return tuple(BACKUP_ENTRY_DOMAIN, canonicalJson(body));
+  return tuple(e.v === 2 ? BACKUP_ENTRY_V2_DOMAIN : BACKUP_ENTRY_DOMAIN, canonicalJson(body));
 }
 
 /** Seals one conversation key version to the backup key and signs the entry with the device key. `ephemeral`: vectors only. */
@@ -299,7 +380,7 @@ export async function createBackupEntry(
     readonly signingPrivateKey: Uint8Array;
     readonly ephemeral?: RawKeyPair;
   },
-): Promise<BackupEntry> {
+): Promise<BackupEntryV1> {
   const { backupVersion, backupKey } = input.descriptor;
   const { enc, ct } = await sealBase(
     provider,
@@ -329,7 +410,7 @@ export async function createBackupEntry(
   return { ...unsigned, signature: toBase64Url(signature) };
 }
 
-/** Parses an entry and checks its device signature (`malformed`, `unsupported_version`, `bad_signature`). */
+/** Parses an entry (either suite) and checks its device signature (`malformed`, `unsupported_version`, `bad_signature`). */
 export async function verifyBackupEntry(
   provider: CryptoProvider,
   input: unknown,
@@ -346,7 +427,7 @@ export async function verifyBackupEntry(
 }
 
 /** Opens an entry with the backup private key: the 32-byte conversation key (`bad_tag` otherwise). */
-export async function openBackupEntry(provider: CryptoProvider, e: BackupEntry, backup: RawKeyPair): Promise<Uint8Array> {
+export async function openBackupEntry(provider: CryptoProvider, e: BackupEntryV1, backup: RawKeyPair): Promise<Uint8Array> {
   try {
     return await openBase(
       provider,
@@ -359,6 +440,192 @@ export async function openBackupEntry(provider: CryptoProvider, e: BackupEntry, 
     );
   } catch {
     throw new BadTagError('backup entry does not open with this backup key');
+  }
+}
+
+// ---- suite xwing: device headers and AEAD entries (§18.10) ----
+
+const headerFields = {
+  v: z.literal(2),
+  suite: z.literal('xwing'),
+  userId: UserIdSchema,
+  backupVersion: BackupVersionNumber,
+  deviceId: DeviceIdSchema,
+  enc: b64uField(XWING_CIPHERTEXT_LENGTH),
+};
+export const UnsignedBackupHeaderSchema = z.strictObject(headerFields);
+/** A device backup header: one X-Wing encapsulation to the backup key per (device, backup version), signed by the device. */
+export const BackupHeaderSchema = z.strictObject({ ...headerFields, signature: b64uField(64) });
+export type UnsignedBackupHeader = z.infer<typeof UnsignedBackupHeaderSchema>;
+export type BackupHeader = z.infer<typeof BackupHeaderSchema>;
+
+export function backupHeaderSigningInput(h: UnsignedBackupHeader | BackupHeader): Uint8Array {
+  const { signature: _signature, ...body } = h as BackupHeader;
+  void _signature;
+  return tuple(BACKUP_HEADER_DOMAIN, canonicalJson(body));
+}
+
+/** HPKE info of a header's encapsulation: binds the account, the device and the backup version. */
+export function backupHeaderInfo(userId: string, deviceId: string, backupVersion: number): Uint8Array {
+  return tuple(BACKUP_HEADER_INFO_LABEL, userId, deviceId, i2osp(backupVersion, 4));
+}
+
+/** AAD of an entry v2: account, backup version, adding device, conversation and key version. */
+export function backupEntryV2Aad(userId: string, backupVersion: number, deviceId: string, conversationId: string, version: number): Uint8Array {
+  return tuple(BACKUP_ENTRY_AAD_LABEL, userId, i2osp(backupVersion, 4), deviceId, conversationId, i2osp(version, 4));
+}
+
+/** The 32-byte header secret: HPKE (X-Wing, HKDF-SHA256, AES-256-GCM) base-mode Export("seed-backup-entries-v2", 32). */
+async function headerSecret(provider: CryptoProvider, sharedSecret: Uint8Array, info: Uint8Array): Promise<Uint8Array> {
+  const context = new HpkeContext(provider, await keyScheduleBase(provider, sharedSecret, info, XWING_HPKE_SUITE_ID));
+  return context.export(utf8Encode(BACKUP_HEADER_EXPORT_LABEL), 32);
+}
+
+/** The key of one entry: HKDF-Expand(header secret, tuple(label, conversationId, I2OSP(version, 4)), 32). */
+export function backupEntryKey(provider: CryptoProvider, secret: Uint8Array, conversationId: string, version: number): Promise<Uint8Array> {
+  return hkdfExpand(provider, secret, tuple(BACKUP_ENTRY_KEY_LABEL, conversationId, i2osp(version, 4)), 32);
+}
+
+/** What a device holds to seal its entries of one backup version (the secret is wiped by `wipe`). */
+export interface BackupSealer {
+  readonly header: BackupHeader;
+  readonly secret: Uint8Array;
+}
+
+/**
+ * The header of this device for a backup version, and its secret. The encapsulation is derandomized from a
+ * secret of the device: eseed = HKDF(salt = "seed-backup-header-eseed-v2", ikm = device X25519 private key,
+ * info = tuple(userId, deviceId, I2OSP(backupVersion, 4), backupKey), 64), so a restarted device makes the
+ * same header again (one per device and version, nothing secret kept on disk). `eseed` overrides: vectors only.
+ */
+export async function createBackupHeader(
+  provider: CryptoProvider,
+  input: {
+    readonly userId: string;
+    readonly descriptor: Pick<BackupDescriptor, 'v' | 'backupVersion' | 'backupKey'>;
+    readonly deviceId: string;
+    readonly deviceSecret: Uint8Array;
+    readonly signingPrivateKey: Uint8Array;
+    readonly eseed?: Uint8Array;
+  },
+): Promise<BackupSealer> {
+  const { backupVersion, backupKey } = input.descriptor;
+  if (input.descriptor.v !== 2) throw new MalformedError('a backup header needs an X-Wing backup key (descriptor v2)');
+  const pk = bytesOf(backupKey);
+  let eseed = input.eseed;
+  if (eseed === undefined) {
+    const prk = await hkdfExtract(provider, utf8Encode(BACKUP_HEADER_ESEED_SALT), input.deviceSecret);
+    eseed = await hkdfExpand(provider, prk, tuple(input.userId, input.deviceId, i2osp(backupVersion, 4), pk), 64);
+    prk.fill(0);
+  }
+  const { sharedSecret, ciphertext } = await xwingEncapsulate(provider, pk, eseed);
+  if (input.eseed === undefined) eseed.fill(0);
+  const secret = await headerSecret(provider, sharedSecret, backupHeaderInfo(input.userId, input.deviceId, backupVersion));
+  sharedSecret.fill(0);
+  const unsigned = parseWire(
+    UnsignedBackupHeaderSchema,
+    { v: 2, suite: 'xwing', userId: input.userId, backupVersion, deviceId: input.deviceId, enc: toBase64Url(ciphertext) },
+    'backup header',
+  );
+  const signature = await provider.ed25519Sign(input.signingPrivateKey, backupHeaderSigningInput(unsigned));
+  return { header: { ...unsigned, signature: toBase64Url(signature) }, secret };
+}
+
+/**
+ * Parses a header and checks it: this account, this backup version, signed by the device it names, which
+ * must be a certified device of the account (`malformed` — a truncated enc among others —,
+ * `wrong_key_version`, `bad_signature`).
+ */
+export async function verifyBackupHeader(
+  provider: CryptoProvider,
+  input: unknown,
+  expect: { userId: string; backupVersion: number; deviceEd25519: (deviceId: string) => Uint8Array | undefined },
+): Promise<BackupHeader> {
+  const h = parseWire(BackupHeaderSchema, input, 'backup header');
+  if (h.userId !== expect.userId) throw new BadSignatureError('backup header is for another user');
+  if (h.backupVersion !== expect.backupVersion) throw new WrongKeyVersionError('backup header is for another backup version');
+  const signer = expect.deviceEd25519(h.deviceId);
+  if (signer === undefined || !(await provider.ed25519Verify(signer, backupHeaderSigningInput(h), bytesOf(h.signature)))) {
+    throw new BadSignatureError('backup header is not signed by a certified device of the account');
+  }
+  return h;
+}
+
+/** Decapsulates a verified header with the X-Wing backup key: its 32-byte secret (one decapsulation per header). */
+export async function openBackupHeader(provider: CryptoProvider, h: BackupHeader, backupXWing: RawKeyPair): Promise<Uint8Array> {
+  const sharedSecret = await xwingDecapsulate(provider, bytesOf(h.enc), backupXWing.privateKey);
+  try {
+    return await headerSecret(provider, sharedSecret, backupHeaderInfo(h.userId, h.deviceId, h.backupVersion));
+  } finally {
+    sharedSecret.fill(0);
+  }
+}
+
+/** Seals one conversation key version under the device's header secret and signs the entry. `nonce`: vectors only. */
+export async function createBackupEntryV2(
+  provider: CryptoProvider,
+  input: {
+    readonly sealer: BackupSealer;
+    readonly conversationId: string;
+    readonly version: number;
+    readonly key: Uint8Array;
+    readonly membership?: { seq: number; hash: string } | undefined;
+    readonly acceptedAt: number;
+    readonly signingPrivateKey: Uint8Array;
+    readonly nonce?: Uint8Array;
+  },
+): Promise<BackupEntryV2> {
+  const { userId, backupVersion, deviceId } = input.sealer.header;
+  const nonce = input.nonce ?? provider.randomBytes(12);
+  const key = await backupEntryKey(provider, input.sealer.secret, input.conversationId, input.version);
+  let ct: Uint8Array;
+  try {
+    ct = await provider.aes256GcmEncrypt(key, nonce, input.key, backupEntryV2Aad(userId, backupVersion, deviceId, input.conversationId, input.version));
+  } finally {
+    key.fill(0);
+  }
+  const unsigned = parseWire(
+    UnsignedBackupEntryV2Schema,
+    {
+      v: 2,
+      suite: 'xwing',
+      userId,
+      backupVersion,
+      conversationId: input.conversationId,
+      version: input.version,
+      nonce: toBase64Url(nonce),
+      ct: toBase64Url(ct),
+      ...(input.membership ? { membership: { seq: input.membership.seq, hash: input.membership.hash } } : {}),
+      acceptedAt: input.acceptedAt,
+      addedByDevice: deviceId,
+    },
+    'backup entry',
+  );
+  const signature = await provider.ed25519Sign(input.signingPrivateKey, backupEntrySigningInput(unsigned));
+  return { ...unsigned, signature: toBase64Url(signature) };
+}
+
+/**
+ * Opens an entry v2 with the secret of its device's header (`header`: the verified header it was found
+ * under). An entry of another device than the header's is `bad_signature`; one that does not open — sealed
+ * under another header, or moved to another conversation, version, device or backup version — `bad_tag`.
+ */
+export async function openBackupEntryV2(provider: CryptoProvider, e: BackupEntryV2, header: BackupHeader, secret: Uint8Array): Promise<Uint8Array> {
+  if (header.deviceId !== e.addedByDevice || header.userId !== e.userId || header.backupVersion !== e.backupVersion) {
+    throw new BadSignatureError("backup entry is not under its device's header");
+  }
+  const key = await backupEntryKey(provider, secret, e.conversationId, e.version);
+  try {
+    const pt = await provider.aes256GcmDecrypt(
+      key,
+      bytesOf(e.nonce),
+      bytesOf(e.ct),
+      backupEntryV2Aad(e.userId, e.backupVersion, e.addedByDevice, e.conversationId, e.version),
+    );
+    if (pt === null) throw new BadTagError("backup entry does not open under its device's header");
+    return pt;
+  } finally {
+    key.fill(0);
   }
 }
 
