@@ -25,6 +25,7 @@ import { buildWrapVectors } from '../test/vectors/build/wraps';
 import { buildServerKeyWrapVectors } from '../test/vectors/build/serverKeyWraps';
 import { buildXWingDeviceLinkVectors } from '../test/vectors/build/xwingLinks';
 import { buildXWingWrapVectors } from '../test/vectors/build/xwingWraps';
+import { buildXWingRecoveryVectors } from '../test/vectors/build/xwingRecovery';
 
 /** Every generated vector file: name → content. */
 export async function buildAllVectors(): Promise<Record<string, unknown>> {
@@ -53,6 +54,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'server-key-wraps.json': await buildServerKeyWrapVectors(provider),
     'xwing-key-wraps.json': await buildXWingWrapVectors(provider),
     'xwing-device-links.json': await buildXWingDeviceLinkVectors(provider),
+    'xwing-recovery.json': await buildXWingRecoveryVectors(provider),
   };
 }
 

@@ -81,6 +81,7 @@ describe('recovery.json', () => {
       account,
       createdAt: v.descriptor.value.createdAt,
       nonce: fromHex(v.descriptor.nonce),
+      suite: 'x25519', // the format of releases before §18.10
     });
     expect(descriptor).toEqual(v.descriptor.value);
     expect(toHex(backupDescriptorSigningInput(descriptor))).toBe(v.descriptor.signingInput);

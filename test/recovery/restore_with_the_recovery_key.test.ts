@@ -189,7 +189,7 @@ describeBackends('the recovery key restores an account', (backend) => {
     const attacker = await provider.x25519GenerateKeyPair();
     const swapped = { ...descriptor, backupVersion: 2, backupKey: toBase64Url(attacker.publicKey) };
     expect(await codeOf(api.request('putKeyBackup', { body: { descriptor: swapped } }))).toBe('bad_backup_descriptor');
-    expect(await codeOf(api.request('putKeyBackup', { body: { descriptor: { ...descriptor, v: 2 } } }))).toBe('bad_backup_descriptor');
+    expect(await codeOf(api.request('putKeyBackup', { body: { descriptor: { ...descriptor, v: 3 } } }))).toBe('bad_backup_descriptor');
     // The same, signed, version again.
     expect(await codeOf(api.request('putKeyBackup', { body: { descriptor } }))).toBe('backup_version_conflict');
     // Alice's descriptor posted by Mallory (another account).
@@ -212,7 +212,7 @@ describeBackends('the recovery key restores an account', (backend) => {
     await alice.rotateRecoveryKey();
     expect(await codeOf(api.request('addBackupEntries', { body: { entries: [entry] } }))).toBe('backup_version_stale');
     expect((await api.request('listBackupEntries', {})).entries.every((e) => e.backupVersion === 2)).toBe(true);
-    expect(fromBase64Url(descriptor.backupKey)).toHaveLength(32);
+    expect(fromBase64Url(descriptor.backupKey)).toHaveLength(1216); // X-Wing (§18.10)
 
     // Restored wraps: only the calling device's own, signed by it.
     const me = signedInOf(alice).identity;

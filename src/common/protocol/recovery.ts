@@ -74,6 +74,12 @@ export class RecoveryError extends AppError {
   }
 }
 
+/** Parses a record of a format with versions 1 (suite x25519) and 2 (suite xwing): any other `v` is `unsupported_version`. */
+function parseVersioned<A extends z.ZodType, B extends z.ZodType>(v1: A, v2: B, input: unknown, what: string): z.infer<A> | z.infer<B> {
+  const v = typeof input === 'object' && input !== null ? (input as { v?: unknown }).v : undefined;
+  return v === 2 ? parseWire(v2, input, what, 2) : parseWire(v1, input, what, 1);
+}
+
 // ---- format (§18.1) ----
 
 function base32Encode(bytes: Uint8Array): string {
@@ -213,11 +219,12 @@ const descriptorV2Fields = {
   backupKey: b64uField(XWING_PUBLIC_KEY_LENGTH),
   legacy: z.strictObject({ backupVersion: BackupVersionNumber, backupKey: b64uField(32) }).optional(),
 };
-export const UnsignedBackupDescriptorSchema = z.discriminatedUnion('v', [z.strictObject(descriptorFields), z.strictObject(descriptorV2Fields)]);
-export const BackupDescriptorSchema = z.discriminatedUnion('v', [
-  z.strictObject({ ...descriptorFields, signature: b64uField(64) }),
-  z.strictObject({ ...descriptorV2Fields, signature: b64uField(64) }),
-]);
+const UnsignedBackupDescriptorV1Schema = z.strictObject(descriptorFields);
+const UnsignedBackupDescriptorV2Schema = z.strictObject(descriptorV2Fields);
+export const BackupDescriptorV1Schema = z.strictObject({ ...descriptorFields, signature: b64uField(64) });
+export const BackupDescriptorV2Schema = z.strictObject({ ...descriptorV2Fields, signature: b64uField(64) });
+export const UnsignedBackupDescriptorSchema = z.discriminatedUnion('v', [UnsignedBackupDescriptorV1Schema, UnsignedBackupDescriptorV2Schema]);
+export const BackupDescriptorSchema = z.discriminatedUnion('v', [BackupDescriptorV1Schema, BackupDescriptorV2Schema]);
 export type UnsignedBackupDescriptor = z.infer<typeof UnsignedBackupDescriptorSchema>;
 export type BackupDescriptor = z.infer<typeof BackupDescriptorSchema>;
 /** The suite of a descriptor (and of the entries its version takes). */
@@ -265,8 +272,9 @@ export async function createBackupDescriptor(
   const nonce = input.nonce ?? provider.randomBytes(12);
   const ct = await provider.aes256GcmEncrypt(input.keys.identityKey, nonce, input.account.privateKey, identityBlobAad(input.userId, input.backupVersion));
   const xwing = (input.suite ?? 'xwing') === 'xwing';
-  const unsigned = parseWire(
-    UnsignedBackupDescriptorSchema,
+  const unsigned = parseVersioned(
+    UnsignedBackupDescriptorV1Schema,
+    UnsignedBackupDescriptorV2Schema,
     {
       v: xwing ? 2 : 1,
       ...(xwing ? { suite: 'xwing' } : {}),
@@ -292,7 +300,7 @@ export async function verifyBackupDescriptor(
   input: unknown,
   expect: { userId: string; accountKey: Uint8Array },
 ): Promise<BackupDescriptor> {
-  const d = parseWire(BackupDescriptorSchema, input, 'backup descriptor');
+  const d = parseVersioned(BackupDescriptorV1Schema, BackupDescriptorV2Schema, input, 'backup descriptor');
   if (d.userId !== expect.userId) throw new BadSignatureError('backup descriptor is for another user');
   if (!(await provider.ed25519Verify(expect.accountKey, backupDescriptorSigningInput(d), bytesOf(d.signature)))) {
     throw new BadSignatureError('backup descriptor signature does not verify under the account key');
@@ -416,7 +424,7 @@ export async function verifyBackupEntry(
   input: unknown,
   expect: { userId: string; backupVersion: number; deviceEd25519: (deviceId: string) => Uint8Array | undefined },
 ): Promise<BackupEntry> {
-  const e = parseWire(BackupEntrySchema, input, 'backup entry');
+  const e = parseVersioned(BackupEntryV1Schema, BackupEntryV2Schema, input, 'backup entry');
   if (e.userId !== expect.userId) throw new BadSignatureError('backup entry is for another user');
   if (e.backupVersion !== expect.backupVersion) throw new WrongKeyVersionError('backup entry is for another backup version');
   const signer = expect.deviceEd25519(e.addedByDevice);
@@ -526,6 +534,7 @@ export async function createBackupHeader(
     UnsignedBackupHeaderSchema,
     { v: 2, suite: 'xwing', userId: input.userId, backupVersion, deviceId: input.deviceId, enc: toBase64Url(ciphertext) },
     'backup header',
+    2,
   );
   const signature = await provider.ed25519Sign(input.signingPrivateKey, backupHeaderSigningInput(unsigned));
   return { header: { ...unsigned, signature: toBase64Url(signature) }, secret };
@@ -541,7 +550,7 @@ export async function verifyBackupHeader(
   input: unknown,
   expect: { userId: string; backupVersion: number; deviceEd25519: (deviceId: string) => Uint8Array | undefined },
 ): Promise<BackupHeader> {
-  const h = parseWire(BackupHeaderSchema, input, 'backup header');
+  const h = parseWire(BackupHeaderSchema, input, 'backup header', 2);
   if (h.userId !== expect.userId) throw new BadSignatureError('backup header is for another user');
   if (h.backupVersion !== expect.backupVersion) throw new WrongKeyVersionError('backup header is for another backup version');
   const signer = expect.deviceEd25519(h.deviceId);
@@ -600,6 +609,7 @@ export async function createBackupEntryV2(
       addedByDevice: deviceId,
     },
     'backup entry',
+    2,
   );
   const signature = await provider.ed25519Sign(input.signingPrivateKey, backupEntrySigningInput(unsigned));
   return { ...unsigned, signature: toBase64Url(signature) };
