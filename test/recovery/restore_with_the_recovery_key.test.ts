@@ -89,6 +89,8 @@ describeBackends('the recovery key restores an account', (backend) => {
       'account private key (hex)': toHex(signedInOf(restoredDevice).identity.account.privateKey),
       'backup private key (base64url)': toBase64Url(derived.backup.privateKey),
       'backup private key (hex)': toHex(derived.backup.privateKey),
+      'X-Wing backup seed (base64url)': toBase64Url(derived.backupXWing.privateKey),
+      'X-Wing backup seed (hex)': toHex(derived.backupXWing.privateKey),
       'identity encryption key (base64url)': toBase64Url(derived.identityKey),
       'identity encryption key (hex)': toHex(derived.identityKey),
     };
@@ -97,6 +99,7 @@ describeBackends('the recovery key restores an account', (backend) => {
       'recovery key': raw,
       'account private key': signedInOf(restoredDevice).identity.account.privateKey,
       'backup private key': derived.backup.privateKey,
+      'X-Wing backup seed': derived.backupXWing.privateKey,
       'identity encryption key': derived.identityKey,
     };
     for (const [what, secret] of Object.entries(rawSecrets)) expect(dumpHolds(dump, secret), `${what} stored inside a field`).toBe(false);
@@ -107,7 +110,7 @@ describeBackends('the recovery key restores an account', (backend) => {
       expect(dumpHolds(`${dump}\nplanted: {"x":"${toBase64Url(hidden)}"}`, raw), `planted at ${offset}`).toBe(true);
     }
     // …while the scan does see the backup (its public key), so it is looking in the right place.
-    expect(dump).toContain(toBase64Url(derived.backup.publicKey));
+    expect(dump).toContain(toBase64Url(derived.backupXWing.publicKey));
   });
 
   it('refuses a typo before any network call, and a wrong key with recovery_key_invalid; nothing changes', async () => {

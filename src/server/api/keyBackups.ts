@@ -123,14 +123,14 @@ export function keyBackupRoutes(svc: Services): Route[] {
         const xwing = (JSON.parse(current.descriptor) as BackupDescriptor).v === 2;
         const entries: BackupEntry[] = [];
         for (const input of body.entries) {
-          // The entry's suite is the backup's (§18.10): an X25519 entry to an X-Wing backup is a downgrade.
-          const v = (input as { v?: unknown }).v;
-          if (xwing && v === 1) throw new Unprocessable('backup entry refused: the backup is X-Wing, this entry X25519', 'suite_downgrade');
-          if (!xwing && v === 2) throw new Unprocessable('backup entry refused: the backup is X25519, this entry X-Wing', 'unsupported_suite');
           const stale = (input as { backupVersion?: unknown }).backupVersion;
           if (typeof stale === 'number' && stale < current.backup_version) {
             throw new Conflict(`backup version ${stale} was replaced by ${current.backup_version}`, 'backup_version_stale');
           }
+          // The entry's suite is the backup's (§18.10): an X25519 entry to an X-Wing backup is a downgrade.
+          const v = (input as { v?: unknown }).v;
+          if (xwing && v === 1) throw new Unprocessable('backup entry refused: the backup is X-Wing, this entry X25519', 'suite_downgrade');
+          if (!xwing && v === 2) throw new Unprocessable('backup entry refused: the backup is X25519, this entry X-Wing', 'unsupported_suite');
           try {
             const e = await verifyBackupEntry(svc.crypto, input, {
               userId: principal.userId,
