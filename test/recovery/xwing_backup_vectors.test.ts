@@ -112,6 +112,22 @@ describe.each(providers)('X-Wing backup vectors, %s provider', (_name, provider)
     });
   }
 
+  it('an entry moved to another conversation or key version by a device that re-signs it does not open (bad_tag)', async () => {
+    // Made here, not read from the file: the binding of the entry key and the AAD is what is tested.
+    const signer = await provider.ed25519GenerateKeyPair();
+    const h = { ...(file.header.value as BackupHeader) };
+    const sealer = { header: h, secret: fromHex(file.header.secret) };
+    const key = fromHex(file.entry.conversationKey);
+    const e = await createBackupEntryV2(provider, { sealer, conversationId: 'conv-a-0001', version: 4, key, acceptedAt: 0, signingPrivateKey: signer.privateKey });
+    expect(toHex(await openBackupEntryV2(provider, e, h, sealer.secret))).toBe(file.entry.conversationKey);
+    for (const moved of [
+      { ...e, conversationId: 'conv-b-0001' },
+      { ...e, version: 5 },
+    ]) {
+      await expect(openBackupEntryV2(provider, moved as BackupEntryV2, h, sealer.secret)).rejects.toMatchObject({ code: 'bad_tag' });
+    }
+  });
+
   it("an entry is opened only under its own device's header (another device's header: bad_signature)", async () => {
     const e = (await verifyBackupEntry(provider, file.entry.value, expectHeader)) as BackupEntryV2;
     const other = file.laptopHeader.value as BackupHeader;
