@@ -167,6 +167,30 @@ describeBackends('post-quantum key backups', (backend) => {
     expect(await alice.verifyRecoveryKey(text)).toEqual({ backupVersion: 2 });
   });
 
+  it('restoring an X25519 backup (older release) reads the history, then upgrades the backup to X-Wing in the background', async () => {
+    const world = await worldOn(backend);
+    const alice = await registered(world, 'alice');
+    const bob = await registered(world, 'bob');
+    const { key, text } = await generateRecoveryKey(provider);
+    const keys = await deriveRecoveryKeys(provider, key, userIdOf(alice));
+    const me = signedInOf(alice).identity;
+    const v1 = await createBackupDescriptor(provider, { userId: me.userId, backupVersion: 1, keys, account: me.account, createdAt: Date.now(), suite: 'x25519' });
+    await apiOf(alice).request('putKeyBackup', { body: { descriptor: v1 } });
+    const id = (await alice.createConversation({ kind: 'group', name: 'old', members: [userIdOf(bob)] })).conversationId;
+    await say(alice, id, 'alice: from an older release');
+    await alice.flushKeyBackup();
+    const username = alice.session().username;
+    await alice.close();
+    const { device, outcome } = await restoreOn(world, username, text);
+    expect(outcome).toMatchObject({ restored: 1, refused: 0 });
+    await reads(device, id, ['alice: from an older release']);
+    await device.flushKeyBackup();
+    expect((await apiOf(device).request('getKeyBackup')).descriptor).toMatchObject({ v: 2, backupVersion: 2, legacy: { backupVersion: 1 } });
+    const entries = (await apiOf(device).request('listBackupEntries', {})).entries;
+    expect(entries.map((e) => e.v).sort()).toEqual([1, 2]);
+    expect(await device.verifyRecoveryKey(text)).toEqual({ backupVersion: 2 });
+  });
+
   it('the key service refuses a header or entry that is not the calling certified device’s, a downgrade, a second header', async () => {
     const world = await worldOn(backend);
     const { alice, first } = await aliceWithHistory(world);

@@ -100,6 +100,8 @@ export class KeyBackup {
   private readonly unsubscribe: () => void;
   /** This device's header and its secret for an X-Wing backup version (made again, identically, after a restart). */
   private sealer: { backupVersion: number; sealer: Promise<BackupSealer> } | undefined;
+  /** An upgrade to X-Wing started after a restore (`upgradeInBackground`). */
+  private upgrading: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -186,6 +188,23 @@ export class KeyBackup {
   }
 
   /**
+   * `upgradeToXWing` without waiting (after a restore, so the user reads at once); takes `keys` and wipes
+   * them when done. A failure is heard through `onError` (and thrown by the next `flush`).
+   */
+  upgradeInBackground(keys: RecoveryKeys): void {
+    this.upgrading = this.upgradeToXWing(keys)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          const error = err instanceof AppError ? err : new AppError('internal', err instanceof Error ? err.message : String(err), 'unavailable');
+          this.failure = error;
+          this.failed.fire(error);
+        },
+      )
+      .finally(() => wipeRecoveryKeys(keys));
+  }
+
+  /**
    * Upgrades the account's X25519 backup to X-Wing with the same recovery key (§18.10.5): publishes backup
    * version n+1 with the X-Wing key derived from it and `legacy` naming version n, whose entries stay
    * readable (a lost device's keys are not lost), then backs up every key version this device holds under it.
@@ -212,8 +231,14 @@ export class KeyBackup {
     return (await this.current())?.backupVersion ?? null;
   }
 
-  /** Waits until every queued key version is backed up; throws the last failure (then forgets it). */
+  /** Waits until every queued key version is backed up (and a background upgrade is done); throws the last failure (then forgets it). */
   async flush(): Promise<void> {
+    await this.upgrading;
+    return this.settle();
+  }
+
+  /** Waits until every queued key version is backed up; throws the last failure (then forgets it). */
+  private async settle(): Promise<void> {
     for (;;) {
       const running = this.running;
       await running;
@@ -230,7 +255,7 @@ export class KeyBackup {
       await this.ring.fetchAll(c.conversationId).catch(() => 0);
       for (const version of this.ring.heldVersions(c.conversationId)) this.enqueue(c.conversationId, version);
     }
-    await this.flush();
+    await this.settle();
   }
 
   /**
