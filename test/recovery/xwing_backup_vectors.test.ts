@@ -118,7 +118,14 @@ describe.each(providers)('X-Wing backup vectors, %s provider', (_name, provider)
     const h = { ...(file.header.value as BackupHeader) };
     const sealer = { header: h, secret: fromHex(file.header.secret) };
     const key = fromHex(file.entry.conversationKey);
-    const e = await createBackupEntryV2(provider, { sealer, conversationId: 'conv-a-0001', version: 4, key, acceptedAt: 0, signingPrivateKey: signer.privateKey });
+    const e = await createBackupEntryV2(provider, {
+      sealer,
+      conversationId: 'conv-a-0001',
+      version: 4,
+      key,
+      acceptedAt: 0,
+      signingPrivateKey: signer.privateKey,
+    });
     expect(toHex(await openBackupEntryV2(provider, e, h, sealer.secret))).toBe(file.entry.conversationKey);
     for (const moved of [
       { ...e, conversationId: 'conv-b-0001' },
@@ -149,7 +156,9 @@ function crockfordBytes(text: string): Uint8Array {
 }
 function tupleOf(...fields: (string | Uint8Array)[]): Uint8Array {
   const parts = fields.map((f) => (typeof f === 'string' ? new TextEncoder().encode(f) : f));
-  const out = Buffer.concat(parts.flatMap((p) => [Buffer.from([p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255]), Buffer.from(p)]));
+  const out = Buffer.concat(
+    parts.flatMap((p) => [Buffer.from([p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255]), Buffer.from(p)]),
+  );
   return new Uint8Array(out);
 }
 const u32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);

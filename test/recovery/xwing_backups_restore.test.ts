@@ -111,7 +111,14 @@ describeBackends('post-quantum key backups', (backend) => {
     const { key, text } = await generateRecoveryKey(provider);
     const keys = await deriveRecoveryKeys(provider, key, userIdOf(alice));
     const me = signedInOf(alice).identity;
-    const v1 = await createBackupDescriptor(provider, { userId: me.userId, backupVersion: 1, keys, account: me.account, createdAt: Date.now(), suite: 'x25519' });
+    const v1 = await createBackupDescriptor(provider, {
+      userId: me.userId,
+      backupVersion: 1,
+      keys,
+      account: me.account,
+      createdAt: Date.now(),
+      suite: 'x25519',
+    });
     await apiOf(alice).request('putKeyBackup', { body: { descriptor: v1 } });
     const old = (await alice.createConversation({ kind: 'group', name: 'old', members: [userIdOf(bob)] })).conversationId;
     await say(alice, old, 'alice: before the upgrade');
@@ -153,7 +160,14 @@ describeBackends('post-quantum key backups', (backend) => {
     const { key, text } = await generateRecoveryKey(provider);
     const keys = await deriveRecoveryKeys(provider, key, userIdOf(alice));
     const me = signedInOf(alice).identity;
-    const v1 = await createBackupDescriptor(provider, { userId: me.userId, backupVersion: 1, keys, account: me.account, createdAt: Date.now(), suite: 'x25519' });
+    const v1 = await createBackupDescriptor(provider, {
+      userId: me.userId,
+      backupVersion: 1,
+      keys,
+      account: me.account,
+      createdAt: Date.now(),
+      suite: 'x25519',
+    });
     await apiOf(alice).request('putKeyBackup', { body: { descriptor: v1 } });
     const id = (await alice.createConversation({ kind: 'group', name: 'old', members: [userIdOf(bob)] })).conversationId;
     await say(alice, id, 'alice: hello');
@@ -174,7 +188,14 @@ describeBackends('post-quantum key backups', (backend) => {
     const { key, text } = await generateRecoveryKey(provider);
     const keys = await deriveRecoveryKeys(provider, key, userIdOf(alice));
     const me = signedInOf(alice).identity;
-    const v1 = await createBackupDescriptor(provider, { userId: me.userId, backupVersion: 1, keys, account: me.account, createdAt: Date.now(), suite: 'x25519' });
+    const v1 = await createBackupDescriptor(provider, {
+      userId: me.userId,
+      backupVersion: 1,
+      keys,
+      account: me.account,
+      createdAt: Date.now(),
+      suite: 'x25519',
+    });
     await apiOf(alice).request('putKeyBackup', { body: { descriptor: v1 } });
     const id = (await alice.createConversation({ kind: 'group', name: 'old', members: [userIdOf(bob)] })).conversationId;
     await say(alice, id, 'alice: from an older release');
@@ -210,9 +231,7 @@ describeBackends('post-quantum key backups', (backend) => {
     expect(await codeOf(api.request('putBackupHeader', { body: { header: other.header } }))).toBe('bad_backup_header');
     // A truncated enc.
     const own = await header(me.device.x25519.privateKey, me.device.ed25519.privateKey);
-    expect(await codeOf(api.request('putBackupHeader', { body: { header: { ...own.header, enc: own.header.enc.slice(0, 1451) } } }))).toBe(
-      'bad_backup_header',
-    );
+    expect(await codeOf(api.request('putBackupHeader', { body: { header: { ...own.header, enc: own.header.enc.slice(0, 1451) } } }))).toBe('bad_backup_header');
     // A second, different header for the same device and version (its entries would no longer open).
     const second = await header(provider.randomBytes(32), me.device.ed25519.privateKey);
     expect(await codeOf(api.request('putBackupHeader', { body: { header: second.header } }))).toBe('backup_header_conflict');
@@ -352,4 +371,3 @@ async function linkedDevice(world: World, existing: Client): Promise<Client> {
   await linked;
   return next;
 }
-

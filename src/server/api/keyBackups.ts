@@ -185,12 +185,12 @@ export function keyBackupRoutes(svc: Services): Route[] {
       handler: async ({ principal, body }) => {
         const current = await currentBackup(svc.db, principal.userId);
         if (current?.descriptor == null) throw new NotFound('this account has no key backup', 'no_backup');
-        if ((JSON.parse(current.descriptor) as BackupDescriptor).v !== 2) {
-          throw new Unprocessable('backup header refused: the current backup is X25519 and takes no headers', 'unsupported_suite');
-        }
         const stale = (body.header as { backupVersion?: unknown }).backupVersion;
         if (typeof stale === 'number' && stale < current.backup_version) {
           throw new Conflict(`backup version ${stale} was replaced by ${current.backup_version}`, 'backup_version_stale');
+        }
+        if ((JSON.parse(current.descriptor) as BackupDescriptor).v !== 2) {
+          throw new Unprocessable('backup header refused: the current backup is X25519 and takes no headers', 'unsupported_suite');
         }
         const device = await deviceById(svc.db, principal.deviceId);
         if (!device) throw new NotFound('no such device');
@@ -217,7 +217,15 @@ export function keyBackupRoutes(svc: Services): Route[] {
           if ((await countHeaders(tx, principal.userId, current.backup_version)) >= MAX_BACKUP_HEADERS_PER_VERSION) {
             throw new Conflict(`a backup version holds at most ${MAX_BACKUP_HEADERS_PER_VERSION} device headers`, 'backup_full');
           }
-          return { added: await insertHeader(tx, { userId: principal.userId, backupVersion: current.backup_version, deviceId: principal.deviceId, header: json, createdAt: svc.now() }) };
+          return {
+            added: await insertHeader(tx, {
+              userId: principal.userId,
+              backupVersion: current.backup_version,
+              deviceId: principal.deviceId,
+              header: json,
+              createdAt: svc.now(),
+            }),
+          };
         });
       },
     }),

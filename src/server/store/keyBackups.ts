@@ -85,7 +85,10 @@ export async function countHeaders(q: Queryable, userId: string, backupVersion: 
 }
 
 /** Adds a device's header unless it has one for that version; answers whether it was added. */
-export async function insertHeader(q: Queryable, h: { userId: string; backupVersion: number; deviceId: string; header: string; createdAt: number }): Promise<boolean> {
+export async function insertHeader(
+  q: Queryable,
+  h: { userId: string; backupVersion: number; deviceId: string; header: string; createdAt: number },
+): Promise<boolean> {
   const added = await q.run(
     `INSERT INTO key_backup_headers (user_id, backup_version, device_id, header, created_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (user_id, backup_version, device_id) DO NOTHING`,
@@ -115,18 +118,14 @@ export async function insertEntry(
 }
 
 /** Entries of a backup version (and of the version it upgraded in place, `legacy`) after `after` (by id), at most `limit`. */
-export function entriesAfter(
-  q: Queryable,
-  userId: string,
-  backupVersion: number,
-  after: number,
-  limit: number,
-  legacy?: number,
-): Promise<BackupEntryRow[]> {
-  return q.all<BackupEntryRow>(
-    'SELECT id, entry FROM key_backup_entries WHERE user_id = ? AND backup_version IN (?, ?) AND id > ? ORDER BY id LIMIT ?',
-    [userId, backupVersion, legacy ?? backupVersion, after, limit],
-  );
+export function entriesAfter(q: Queryable, userId: string, backupVersion: number, after: number, limit: number, legacy?: number): Promise<BackupEntryRow[]> {
+  return q.all<BackupEntryRow>('SELECT id, entry FROM key_backup_entries WHERE user_id = ? AND backup_version IN (?, ?) AND id > ? ORDER BY id LIMIT ?', [
+    userId,
+    backupVersion,
+    legacy ?? backupVersion,
+    after,
+    limit,
+  ]);
 }
 
 export interface RestoredWrapRow {
