@@ -88,7 +88,6 @@ describeBackends('post-quantum key backups', (backend) => {
       userId: me.userId,
       descriptor,
       deviceId: me.deviceId,
-      deviceSecret: me.device.x25519.privateKey,
       signingPrivateKey: me.device.ed25519.privateKey,
     });
     expect(again.header).toEqual(headers.headers[0]);
@@ -220,20 +219,20 @@ describeBackends('post-quantum key backups', (backend) => {
     const me = signedInOf(alice).identity;
     const { descriptor } = await api.request('getKeyBackup');
     const someone = await provider.ed25519GenerateKeyPair();
-    const header = (deviceSecret: Uint8Array, signingPrivateKey: Uint8Array, deviceId = me.deviceId) =>
-      createBackupHeader(provider, { userId: me.userId, descriptor, deviceId, deviceSecret, signingPrivateKey });
+    const header = (signingPrivateKey: Uint8Array, deviceId = me.deviceId, eseed?: Uint8Array) =>
+      createBackupHeader(provider, { userId: me.userId, descriptor, deviceId, signingPrivateKey, ...(eseed ? { eseed } : {}) });
     // Signed by a key that is not this device's certified key.
-    const forged = await header(provider.randomBytes(32), someone.privateKey);
+    const forged = await header(someone.privateKey);
     expect(await codeOf(api.request('putBackupHeader', { body: { header: forged.header } }))).toBe('bad_backup_header');
     // Another device's header (Mallory's device id), or for another account.
     const m = signedInOf(mallory).identity;
-    const other = await header(me.device.x25519.privateKey, me.device.ed25519.privateKey, m.deviceId);
+    const other = await header(me.device.ed25519.privateKey, m.deviceId);
     expect(await codeOf(api.request('putBackupHeader', { body: { header: other.header } }))).toBe('bad_backup_header');
     // A truncated enc.
-    const own = await header(me.device.x25519.privateKey, me.device.ed25519.privateKey);
+    const own = await header(me.device.ed25519.privateKey);
     expect(await codeOf(api.request('putBackupHeader', { body: { header: { ...own.header, enc: own.header.enc.slice(0, 1451) } } }))).toBe('bad_backup_header');
     // A second, different header for the same device and version (its entries would no longer open).
-    const second = await header(provider.randomBytes(32), me.device.ed25519.privateKey);
+    const second = await header(me.device.ed25519.privateKey, me.deviceId, provider.randomBytes(64));
     expect(await codeOf(api.request('putBackupHeader', { body: { header: second.header } }))).toBe('backup_header_conflict');
     // An X25519 entry to the X-Wing backup: a downgrade.
     const v1Entry = await createBackupEntry(provider, {
@@ -254,7 +253,6 @@ describeBackends('post-quantum key backups', (backend) => {
       userId: m.userId,
       descriptor: mDescriptor,
       deviceId: m.deviceId,
-      deviceSecret: provider.randomBytes(32),
       signingPrivateKey: m.device.ed25519.privateKey,
     });
     const mEntry = await createBackupEntryV2(provider, {
@@ -289,7 +287,6 @@ describeBackends('post-quantum key backups', (backend) => {
       userId: me.userId,
       descriptor: descriptor as BackupDescriptor,
       deviceId: me.deviceId,
-      deviceSecret: provider.randomBytes(32),
       signingPrivateKey: intruder.privateKey,
     });
     p.edit = (req, status, body) =>
@@ -332,14 +329,12 @@ describeBackends('post-quantum key backups', (backend) => {
       userId: a.userId,
       descriptor,
       deviceId: a.deviceId,
-      deviceSecret: a.device.x25519.privateKey,
       signingPrivateKey: a.device.ed25519.privateKey,
     });
     const laptopSealer = await createBackupHeader(provider, {
       userId: l.userId,
       descriptor,
       deviceId: l.deviceId,
-      deviceSecret: l.device.x25519.privateKey,
       signingPrivateKey: l.device.ed25519.privateKey,
     });
     await apiOf(laptop).request('putBackupHeader', { body: { header: laptopSealer.header } });

@@ -574,7 +574,6 @@ export class KeyBackup {
         userId: this.identity.userId,
         descriptor,
         deviceId: this.identity.deviceId,
-        deviceSecret: this.identity.device.x25519.privateKey,
         signingPrivateKey: this.identity.device.ed25519.privateKey,
       });
       try {

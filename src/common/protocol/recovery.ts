@@ -502,9 +502,11 @@ export interface BackupSealer {
 
 /**
  * The header of this device for a backup version, and its secret. The encapsulation is derandomized from a
- * secret of the device: eseed = HKDF(salt = "seed-backup-header-eseed-v2", ikm = device X25519 private key,
- * info = tuple(userId, deviceId, I2OSP(backupVersion, 4), backupKey), 64), so a restarted device makes the
- * same header again (one per device and version, nothing secret kept on disk). `eseed` overrides: vectors only.
+ * secret of the device: eseed = HKDF(salt = "seed-backup-header-eseed-v2", ikm = the device's Ed25519
+ * private seed, info = tuple(userId, deviceId, I2OSP(backupVersion, 4), backupKey), 64), so a restarted
+ * device makes the same header again (one per device and version, nothing secret kept on disk). The seed,
+ * not the X25519 key: a quantum computer recovers an X25519 (or Ed25519) private scalar from its public key,
+ * never the seed the Ed25519 scalar is hashed from. `eseed` overrides: vectors only.
  */
 export async function createBackupHeader(
   provider: CryptoProvider,
@@ -512,7 +514,7 @@ export async function createBackupHeader(
     readonly userId: string;
     readonly descriptor: Pick<BackupDescriptor, 'v' | 'backupVersion' | 'backupKey'>;
     readonly deviceId: string;
-    readonly deviceSecret: Uint8Array;
+    /** The device's Ed25519 private seed (the same as `signingPrivateKey`, used through HKDF with its own label). */
     readonly signingPrivateKey: Uint8Array;
     readonly eseed?: Uint8Array;
   },
@@ -522,7 +524,7 @@ export async function createBackupHeader(
   const pk = bytesOf(backupKey);
   let eseed = input.eseed;
   if (eseed === undefined) {
-    const prk = await hkdfExtract(provider, utf8Encode(BACKUP_HEADER_ESEED_SALT), input.deviceSecret);
+    const prk = await hkdfExtract(provider, utf8Encode(BACKUP_HEADER_ESEED_SALT), input.signingPrivateKey);
     eseed = await hkdfExpand(provider, prk, tuple(input.userId, input.deviceId, i2osp(backupVersion, 4), pk), 64);
     prk.fill(0);
   }

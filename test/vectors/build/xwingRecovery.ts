@@ -45,21 +45,19 @@ export async function buildXWingRecoveryVectors(provider: CryptoProvider) {
     nonce,
     legacy: { backupVersion: 2, backupKey: toBase64Url(keys.backup.publicKey) },
   });
-  const prk = await hkdfExtract(provider, utf8Encode(BACKUP_HEADER_ESEED_SALT), device.x25519.privateKey);
+  const prk = await hkdfExtract(provider, utf8Encode(BACKUP_HEADER_ESEED_SALT), device.ed25519.privateKey);
   const eseedInfo = tuple(alice.userId, device.deviceId, i2osp(3, 4), keys.backupXWing.publicKey);
   const eseed = await hkdfExpand(provider, prk, eseedInfo, 64);
   const sealer = await createBackupHeader(provider, {
     userId: alice.userId,
     descriptor,
     deviceId: device.deviceId,
-    deviceSecret: device.x25519.privateKey,
     signingPrivateKey: device.ed25519.privateKey,
   });
   const laptopSealer = await createBackupHeader(provider, {
     userId: alice.userId,
     descriptor,
     deviceId: laptop.deviceId,
-    deviceSecret: laptop.x25519.privateKey,
     signingPrivateKey: laptop.ed25519.privateKey,
   });
   const conversationKey = await fixedBytes(provider, 'xwing-recovery/conversation-key');
@@ -101,10 +99,10 @@ export async function buildXWingRecoveryVectors(provider: CryptoProvider) {
   });
   return {
     description:
-      'Post-quantum key backup (docs/protocol.md §18.10, suite xwing). From the recovery key text: prk = HKDF-Extract("seed-recovery-v1", key); X-Wing backup seed = HKDF-Expand(prk, tuple("seed-recovery-backup-xwing-key-v2", userId), 32) (draft-connolly-cfrg-xwing-kem decapsulation key). Header: enc = X-Wing EncapsulateDerand(backupKey, eseed) with eseed = HKDF(salt "seed-backup-header-eseed-v2", ikm device X25519 private key, info tuple(userId, deviceId, I2OSP(backupVersion,4), backupKey), 64); header secret = HPKE base mode (KEM X-Wing 0x647a, HKDF-SHA256, AES-256-GCM) SetupBaseR(enc, skR, info = tuple("seed-backup-header-v2", userId, deviceId, I2OSP(backupVersion,4))).Export("seed-backup-entries-v2", 32). Entry: key = HKDF-Expand(header secret, tuple("seed-backup-entry-key-v2", conversationId, I2OSP(version,4)), 32); ct = AES-256-GCM(key, nonce, conversation key, aad = tuple("seed-backup-entry-v2", userId, I2OSP(backupVersion,4), deviceId, conversationId, I2OSP(version,4))). Signatures: descriptor by the account key over tuple("seed-key-backup-v2", canonicalJson), header by the device over tuple("seed-key-backup-header-v2", canonicalJson), entry by the device over tuple("seed-key-backup-entry-v2", canonicalJson). tuple() = for each item I2OSP(len,4) ‖ bytes (strings UTF-8).',
+      'Post-quantum key backup (docs/protocol.md §18.10, suite xwing). From the recovery key text: prk = HKDF-Extract("seed-recovery-v1", key); X-Wing backup seed = HKDF-Expand(prk, tuple("seed-recovery-backup-xwing-key-v2", userId), 32) (draft-connolly-cfrg-xwing-kem decapsulation key). Header: enc = X-Wing EncapsulateDerand(backupKey, eseed) with eseed = HKDF(salt "seed-backup-header-eseed-v2", ikm the device Ed25519 private seed, info tuple(userId, deviceId, I2OSP(backupVersion,4), backupKey), 64); header secret = HPKE base mode (KEM X-Wing 0x647a, HKDF-SHA256, AES-256-GCM) SetupBaseR(enc, skR, info = tuple("seed-backup-header-v2", userId, deviceId, I2OSP(backupVersion,4))).Export("seed-backup-entries-v2", 32). Entry: key = HKDF-Expand(header secret, tuple("seed-backup-entry-key-v2", conversationId, I2OSP(version,4)), 32); ct = AES-256-GCM(key, nonce, conversation key, aad = tuple("seed-backup-entry-v2", userId, I2OSP(backupVersion,4), deviceId, conversationId, I2OSP(version,4))). Signatures: descriptor by the account key over tuple("seed-key-backup-v2", canonicalJson), header by the device over tuple("seed-key-backup-header-v2", canonicalJson), entry by the device over tuple("seed-key-backup-entry-v2", canonicalJson). tuple() = for each item I2OSP(len,4) ‖ bytes (strings UTF-8).',
     userId: alice.userId,
     account: { publicKey: toHex(alice.account.publicKey) },
-    devices: [device, laptop].map((d) => ({ deviceId: d.deviceId, ed25519: { publicKey: toHex(d.ed25519.publicKey) }, x25519: pairHex(d.x25519) })),
+    devices: [device, laptop].map((d) => ({ deviceId: d.deviceId, ed25519: pairHex(d.ed25519) })),
     recoveryKey: { hex: toHex(recoveryKey), text },
     derived: { backupXWing: pairHex(keys.backupXWing), backupX25519PublicKey: toHex(keys.backup.publicKey) },
     descriptor: { signingInput: toHex(backupDescriptorSigningInput(descriptor)), value: descriptor },
