@@ -96,6 +96,11 @@ describeBackends('post-quantum key backups', (backend) => {
 
     const { device, outcome } = await restoreOn(world, username, recoveryKey);
     expect(outcome).toMatchObject({ restored: 3, refused: 0 });
+    // What the restored device keeps on the key service for its restarts is post-quantum too (§18.10.7):
+    // AES-256-GCM under a key of its own Ed25519 seed, no X25519 wrap.
+    const kept = (await apiOf(device).request('listRestoredWraps', {})).wraps;
+    expect(kept).toHaveLength(3);
+    expect(kept.every((w) => w.v === 2 && !('wrap' in w))).toBe(true);
     await reads(device, first, ['alice: first v1', 'alice: first v2']);
     await reads(device, second, ['alice: second v1']);
     await say(device, first, 'alice: restored');

@@ -432,6 +432,7 @@ export class KeyBackup {
             deviceId: this.identity.deviceId,
             x25519PrivateKey: device.x25519.privateKey,
             x25519PublicKey: device.x25519.publicKey,
+            ed25519PrivateKey: device.ed25519.privateKey,
           });
         } catch (err) {
           if (isProtocolError(err)) continue;

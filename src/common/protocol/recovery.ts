@@ -657,14 +657,51 @@ const restoredFields = {
   acceptedAt: TimestampMs,
 };
 export const UnsignedRestoredWrapSchema = z.strictObject(restoredFields);
-export const RestoredWrapSchema = z.strictObject({ ...restoredFields, signature: b64uField(64) });
-export type UnsignedRestoredWrap = z.infer<typeof UnsignedRestoredWrapSchema>;
+export const RestoredWrapV1Schema = z.strictObject({ ...restoredFields, signature: b64uField(64) });
+
+/**
+ * Restored wrap v2 (§18.10.7): the key sealed with AES-256-GCM under a key only this device derives from its
+ * Ed25519 seed — no X25519 (a quantum computer would open an X25519 wrap recorded today), no KEM at all.
+ */
+const restoredV2Fields = {
+  v: z.literal(2),
+  userId: UserIdSchema,
+  deviceId: DeviceIdSchema,
+  conversationId: ConversationIdSchema,
+  version: KeyVersionNumber,
+  nonce: b64uField(12),
+  ct: b64uField(48),
+  membership: MembershipHeadSchema.optional(),
+  acceptedAt: TimestampMs,
+};
+const UnsignedRestoredWrapV2Schema = z.strictObject(restoredV2Fields);
+export const RestoredWrapV2Schema = z.strictObject({ ...restoredV2Fields, signature: b64uField(64) });
+export const RestoredWrapSchema = z.discriminatedUnion('v', [RestoredWrapV1Schema, RestoredWrapV2Schema]);
+export type UnsignedRestoredWrap = z.infer<typeof UnsignedRestoredWrapSchema> | z.infer<typeof UnsignedRestoredWrapV2Schema>;
 export type RestoredWrap = z.infer<typeof RestoredWrapSchema>;
+
+export const RESTORED_WRAP_V2_DOMAIN = 'seed-restored-wrap-v2';
+export const RESTORED_WRAP_KEY_SALT = 'seed-restored-wrap-key-v2';
+export const RESTORED_WRAP_AAD_LABEL = 'seed-restored-wrap-aad-v2';
 
 export function restoredWrapSigningInput(w: UnsignedRestoredWrap | RestoredWrap): Uint8Array {
   const { signature: _signature, ...body } = w as RestoredWrap;
   void _signature;
-  return tuple(RESTORED_WRAP_DOMAIN, canonicalJson(body));
+  return tuple(w.v === 2 ? RESTORED_WRAP_V2_DOMAIN : RESTORED_WRAP_DOMAIN, canonicalJson(body));
+}
+
+/** The device's own key of its restored wraps v2: HKDF(salt, ikm = its Ed25519 seed, info = tuple(userId, deviceId), 32). */
+async function restoredWrapKey(provider: CryptoProvider, ed25519Seed: Uint8Array, userId: string, deviceId: string): Promise<Uint8Array> {
+  const prk = await hkdfExtract(provider, utf8Encode(RESTORED_WRAP_KEY_SALT), ed25519Seed);
+  try {
+    return await hkdfExpand(provider, prk, tuple(userId, deviceId), 32);
+  } finally {
+    prk.fill(0);
+  }
+}
+
+function restoredWrapAad(userId: string, deviceId: string, conversationId: string, version: number): Uint8Array {
+  return tuple(RESTORED_WRAP_AAD_LABEL, userId, deviceId, conversationId, i2osp(version, 4));
 }
 
 /**
@@ -682,8 +719,40 @@ export async function createRestoredWrap(
     readonly key: Uint8Array;
     readonly membership?: { seq: number; hash: string } | undefined;
     readonly acceptedAt: number;
+    /** `x25519`: the format of earlier releases (tests only); default v2. */
+    readonly suite?: 'x25519';
   },
 ): Promise<RestoredWrap> {
+  if (input.suite === undefined) {
+    const { userId, conversationId, version } = input;
+    const { deviceId, ed25519PrivateKey } = input.device;
+    const key = await restoredWrapKey(provider, ed25519PrivateKey, userId, deviceId);
+    const nonce = provider.randomBytes(12);
+    let ct: Uint8Array;
+    try {
+      ct = await provider.aes256GcmEncrypt(key, nonce, input.key, restoredWrapAad(userId, deviceId, conversationId, version));
+    } finally {
+      key.fill(0);
+    }
+    const unsigned = parseWire(
+      UnsignedRestoredWrapV2Schema,
+      {
+        v: 2,
+        userId,
+        deviceId,
+        conversationId,
+        version,
+        nonce: toBase64Url(nonce),
+        ct: toBase64Url(ct),
+        ...(input.membership ? { membership: { seq: input.membership.seq, hash: input.membership.hash } } : {}),
+        acceptedAt: input.acceptedAt,
+      },
+      'restored wrap',
+      2,
+    );
+    const signature = await provider.ed25519Sign(ed25519PrivateKey, restoredWrapSigningInput(unsigned));
+    return { ...unsigned, signature: toBase64Url(signature) };
+  }
   const wrap = await wrapKey(provider, {
     purpose: 'conversation',
     scopeId: input.conversationId,
@@ -716,8 +785,8 @@ export async function verifyRestoredWrap(
   input: unknown,
   expect: { readonly userId: string; readonly deviceId: string; readonly ed25519PublicKey: Uint8Array },
 ): Promise<RestoredWrap> {
-  const w = parseWire(RestoredWrapSchema, input, 'restored wrap');
-  if (w.userId !== expect.userId || w.deviceId !== expect.deviceId || w.wrap.deviceId !== expect.deviceId) {
+  const w = parseVersioned(RestoredWrapV1Schema, RestoredWrapV2Schema, input, 'restored wrap');
+  if (w.userId !== expect.userId || w.deviceId !== expect.deviceId || (w.v === 1 && w.wrap.deviceId !== expect.deviceId)) {
     throw new BadSignatureError('restored wrap of another device');
   }
   if (!(await provider.ed25519Verify(expect.ed25519PublicKey, restoredWrapSigningInput(w), bytesOf(w.signature)))) {
@@ -726,12 +795,27 @@ export async function verifyRestoredWrap(
   return w;
 }
 
-/** Opens a verified restored wrap with the device's X25519 key (`bad_tag` otherwise). */
-export function openRestoredWrap(
+/** Opens a verified restored wrap: v2 with the device's Ed25519 seed, v1 with its X25519 key (`bad_tag` otherwise). */
+export async function openRestoredWrap(
   provider: CryptoProvider,
   w: RestoredWrap,
-  device: { readonly deviceId: DeviceId; readonly x25519PrivateKey: Uint8Array; readonly x25519PublicKey: Uint8Array },
+  device: {
+    readonly deviceId: DeviceId;
+    readonly x25519PrivateKey: Uint8Array;
+    readonly x25519PublicKey: Uint8Array;
+    readonly ed25519PrivateKey: Uint8Array;
+  },
 ): Promise<Uint8Array> {
+  if (w.v === 2) {
+    const key = await restoredWrapKey(provider, device.ed25519PrivateKey, w.userId, w.deviceId);
+    try {
+      const pt = await provider.aes256GcmDecrypt(key, bytesOf(w.nonce), bytesOf(w.ct), restoredWrapAad(w.userId, w.deviceId, w.conversationId, w.version));
+      if (pt === null) throw new BadTagError('restored wrap does not open with this device key');
+      return pt;
+    } finally {
+      key.fill(0);
+    }
+  }
   return unwrapKey(provider, {
     purpose: 'conversation',
     scopeId: w.conversationId,
