@@ -150,7 +150,7 @@ async function run(ctx: SectionContext): Promise<SectionOutcome> {
         ...(readable < 5000
           ? {}
           : {
-              missedReason: `the restore call itself took ${Math.round(restoredAt - r0)} ms of it: the ${count * VERSIONS} entries are verified (Ed25519, batched with a worker), HPKE-opened and re-wrapped a page of 500 at a time, then the key ring updates and the restored wraps go back to the key service in requests of 500`,
+              missedReason: `the restore call itself took ${Math.round(restoredAt - r0)} ms of it: the ${count * VERSIONS} entries are verified (Ed25519, batched with a worker), opened (AES-256-GCM under the device header's key, one X-Wing decapsulation per header) and sealed again for this device a page of 500 at a time, then the key ring updates and the restored wraps go back to the key service in requests of 500`,
             }),
       },
       {
