@@ -1,8 +1,9 @@
 /**
  * The device's side of the key backup (docs/protocol.md §18, docs/client.md "Recovery key"): makes and
  * rotates the recovery key, checks a typed one, and backs up every conversation key version this device
- * holds — as it receives or creates it (the key ring announces each held version) — HPKE-wrapped to the
- * backup public key and signed by this device. The backup key is used only after its descriptor verified
+ * holds — as it receives or creates it (the key ring announces each held version) — sealed to the backup
+ * public key (X-Wing: under this device's header, §18.10; X25519 HPKE for backups of earlier releases) and
+ * signed by this device. The backup key is used only after its descriptor verified
  * under this account's identity key: a key service that swaps it (or rolls it back) gets nothing, and the
  * device reports `backup_key_changed`.
  */
@@ -160,9 +161,10 @@ export class KeyBackup {
   }
 
   /**
-   * Checks a typed recovery key against the account's current backup, without changing anything: a typo
-   * is `recovery_key_unreadable` (no network), an earlier key `recovery_key_outdated`, any other
-   * `recovery_key_invalid`, no backup at all `no_recovery_key`.
+   * Checks a typed recovery key against the account's current backup: a typo is `recovery_key_unreadable`
+   * (no network), an earlier key `recovery_key_outdated`, any other `recovery_key_invalid`, no backup at all
+   * `no_recovery_key` — nothing changes then. The right key of an X25519 backup (an earlier release's)
+   * upgrades it to X-Wing in place with the same key (docs/protocol.md §18.10.5); answers the version after it.
    */
   async verifyRecoveryKey(typed: string): Promise<{ backupVersion: number }> {
     const key = await parseRecoveryKey(this.provider, typed);
