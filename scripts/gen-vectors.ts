@@ -26,6 +26,7 @@ import { buildServerKeyWrapVectors } from '../test/vectors/build/serverKeyWraps'
 import { buildXWingDeviceLinkVectors } from '../test/vectors/build/xwingLinks';
 import { buildXWingWrapVectors } from '../test/vectors/build/xwingWraps';
 import { buildXWingChannelServerWrapVectors } from '../test/vectors/build/xwingChannelServerWraps';
+import { buildXWingRecoveryVectors } from '../test/vectors/build/xwingRecovery';
 
 /** Every generated vector file: name → content. */
 export async function buildAllVectors(): Promise<Record<string, unknown>> {
@@ -55,6 +56,7 @@ export async function buildAllVectors(): Promise<Record<string, unknown>> {
     'xwing-key-wraps.json': await buildXWingWrapVectors(provider),
     'xwing-device-links.json': await buildXWingDeviceLinkVectors(provider),
     'xwing-channel-and-server-wraps.json': await buildXWingChannelServerWrapVectors(provider),
+    'xwing-recovery.json': await buildXWingRecoveryVectors(provider),
   };
 }
 

@@ -456,12 +456,17 @@ export class Client {
   async restoreWithRecoveryKey(input: SignInCredential & { recoveryKey: string }): Promise<{ session: SessionInfo } & RestoreOutcome> {
     this.assertFresh();
     const restored = await restoreAccount(this.api, this.deps.provider, { credential: credentialOf(input), recoveryKey: input.recoveryKey, ...this.device });
+    let handedOver = false;
     try {
       const session = await this.signedIn(restored.identity);
-      const outcome = await this.need().backup.restoreEntries(restored.descriptor, restored.backup);
+      const outcome = await this.need().backup.restoreEntries(restored.descriptor, restored.keys);
+      // This device holds the recovery key now: an X25519 backup is upgraded to X-Wing in the background
+      // (docs/protocol.md §18.10.5), which wipes the keys when done.
+      this.need().backup.upgradeInBackground(restored.keys);
+      handedOver = true;
       return { session, ...outcome };
     } finally {
-      wipeRecoveryKeys({ identityKey: new Uint8Array(0), backup: restored.backup });
+      if (!handedOver) wipeRecoveryKeys(restored.keys);
     }
   }
 

@@ -14,6 +14,7 @@ import { afterEach, expect, it } from 'vitest';
 import { InMemoryVaultForTests } from '../../src/client/vault';
 import type { Client } from '../../src/client/client';
 import type { BackupAnswer } from '../../src/common/api/recoverySchemas';
+import { xwingGenerateKeyPair } from '../../src/common/crypto/xwing';
 import { toBase64Url } from '../../src/common/encoding/base64url';
 import type { AppError } from '../../src/common/errors';
 import { apiOf, cleanup, newClient, PASSWORD, provider, registered, say, uniqueName, waitFor, type World } from '../client/harness';
@@ -55,7 +56,8 @@ describeBackends('a swapped backup key is refused', (backend) => {
       await say(alice, id, 'before the second device');
 
       const { device, proxy: p } = await secondDeviceBehindProxy(world, alice);
-      const attacker = await provider.x25519GenerateKeyPair();
+      // An X-Wing key of the service's own (the account's backup is X-Wing, §18.10): the size is right, the signature is not.
+      const attacker = xwingGenerateKeyPair(provider);
       p.edit = (req, status, body) => {
         if (req.method !== 'GET' || req.path !== '/v1/backup' || status !== 200) return body;
         const honest = body as BackupAnswer;
@@ -72,6 +74,7 @@ describeBackends('a swapped backup key is refused', (backend) => {
       expect(heard[0]?.code).toBe('backup_key_changed');
       expect(await codeOf(device.flushKeyBackup())).toBe('backup_key_changed');
       expect(p.requests.filter((r) => r.path.startsWith('/v1/backup/entries') && r.method === 'POST')).toHaveLength(0);
+      expect(p.requests.filter((r) => r.path.startsWith('/v1/backup/headers') && r.method === 'PUT')).toHaveLength(0);
       // Making a new recovery key through this service is refused too, before anything is published.
       expect(await codeOf(device.createRecoveryKey())).toBe('backup_key_changed');
       expect(p.requests.filter((r) => r.method === 'PUT' && r.path === '/v1/backup')).toHaveLength(0);

@@ -89,6 +89,8 @@ describeBackends('the recovery key restores an account', (backend) => {
       'account private key (hex)': toHex(signedInOf(restoredDevice).identity.account.privateKey),
       'backup private key (base64url)': toBase64Url(derived.backup.privateKey),
       'backup private key (hex)': toHex(derived.backup.privateKey),
+      'X-Wing backup seed (base64url)': toBase64Url(derived.backupXWing.privateKey),
+      'X-Wing backup seed (hex)': toHex(derived.backupXWing.privateKey),
       'identity encryption key (base64url)': toBase64Url(derived.identityKey),
       'identity encryption key (hex)': toHex(derived.identityKey),
     };
@@ -97,6 +99,7 @@ describeBackends('the recovery key restores an account', (backend) => {
       'recovery key': raw,
       'account private key': signedInOf(restoredDevice).identity.account.privateKey,
       'backup private key': derived.backup.privateKey,
+      'X-Wing backup seed': derived.backupXWing.privateKey,
       'identity encryption key': derived.identityKey,
     };
     for (const [what, secret] of Object.entries(rawSecrets)) expect(dumpHolds(dump, secret), `${what} stored inside a field`).toBe(false);
@@ -107,7 +110,7 @@ describeBackends('the recovery key restores an account', (backend) => {
       expect(dumpHolds(`${dump}\nplanted: {"x":"${toBase64Url(hidden)}"}`, raw), `planted at ${offset}`).toBe(true);
     }
     // …while the scan does see the backup (its public key), so it is looking in the right place.
-    expect(dump).toContain(toBase64Url(derived.backup.publicKey));
+    expect(dump).toContain(toBase64Url(derived.backupXWing.publicKey));
   });
 
   it('refuses a typo before any network call, and a wrong key with recovery_key_invalid; nothing changes', async () => {
@@ -189,7 +192,7 @@ describeBackends('the recovery key restores an account', (backend) => {
     const attacker = await provider.x25519GenerateKeyPair();
     const swapped = { ...descriptor, backupVersion: 2, backupKey: toBase64Url(attacker.publicKey) };
     expect(await codeOf(api.request('putKeyBackup', { body: { descriptor: swapped } }))).toBe('bad_backup_descriptor');
-    expect(await codeOf(api.request('putKeyBackup', { body: { descriptor: { ...descriptor, v: 2 } } }))).toBe('bad_backup_descriptor');
+    expect(await codeOf(api.request('putKeyBackup', { body: { descriptor: { ...descriptor, v: 3 } } }))).toBe('bad_backup_descriptor');
     // The same, signed, version again.
     expect(await codeOf(api.request('putKeyBackup', { body: { descriptor } }))).toBe('backup_version_conflict');
     // Alice's descriptor posted by Mallory (another account).
@@ -212,7 +215,7 @@ describeBackends('the recovery key restores an account', (backend) => {
     await alice.rotateRecoveryKey();
     expect(await codeOf(api.request('addBackupEntries', { body: { entries: [entry] } }))).toBe('backup_version_stale');
     expect((await api.request('listBackupEntries', {})).entries.every((e) => e.backupVersion === 2)).toBe(true);
-    expect(fromBase64Url(descriptor.backupKey)).toHaveLength(32);
+    expect(fromBase64Url(descriptor.backupKey)).toHaveLength(1216); // X-Wing (§18.10)
 
     // Restored wraps: only the calling device's own, signed by it.
     const me = signedInOf(alice).identity;

@@ -1,8 +1,9 @@
 /**
  * The device's side of the key backup (docs/protocol.md §18, docs/client.md "Recovery key"): makes and
  * rotates the recovery key, checks a typed one, and backs up every conversation key version this device
- * holds — as it receives or creates it (the key ring announces each held version) — HPKE-wrapped to the
- * backup public key and signed by this device. The backup key is used only after its descriptor verified
+ * holds — as it receives or creates it (the key ring announces each held version) — sealed to the backup
+ * public key (X-Wing: under this device's header, §18.10; X25519 HPKE for backups of earlier releases) and
+ * signed by this device. The backup key is used only after its descriptor verified
  * under this account's identity key: a key service that swaps it (or rolls it back) gets nothing, and the
  * device reports `backup_key_changed`.
  */
@@ -16,6 +17,15 @@ import { isProtocolError } from '../../common/protocol/errors';
 import {
   createBackupDescriptor,
   createBackupEntry,
+  createBackupEntryV2,
+  createBackupHeader,
+  derivedBackupKey,
+  openBackupEntryV2,
+  openBackupHeader,
+  verifyBackupHeader,
+  type BackupHeader,
+  type BackupSealer,
+  type RecoveryKeys,
   createRestoredWrap,
   openRestoredWrap,
   verifyRestoredWrap,
@@ -33,7 +43,6 @@ import {
   type BackupEntry,
 } from '../../common/protocol/recovery';
 import { MAX_BACKUP_ENTRIES_PER_REQUEST, type BackupAnswer } from '../../common/api/recoverySchemas';
-import type { RawKeyPair } from '../../common/crypto/provider';
 import type { Conversations } from '../conversations';
 import type { Identity } from '../enrol';
 import { KeyServiceError } from '../errors';
@@ -46,7 +55,12 @@ export interface RestoreOutcome {
   readonly restored: number;
   /** Entries refused (not signed by a certified device of the account, or not opening): listed, never used. */
   readonly refused: number;
+  /** Why entries were refused, by error code (`bad_signature`, `bad_tag`, `malformed`, `no_backup_header`…): for logs. */
+  readonly refusals: Readonly<Record<string, number>>;
 }
+
+/** The backup key pairs a restore opens entries with (both suites: an upgraded backup holds X25519 entries too). */
+export type BackupKeys = Pick<RecoveryKeys, 'backup' | 'backupXWing'>;
 
 /** Where the newest verified backup version is kept. */
 export interface BackupPin {
@@ -85,6 +99,10 @@ export class KeyBackup {
   private failure: AppError | undefined;
   private readonly failed = new Emitter<[error: AppError]>();
   private readonly unsubscribe: () => void;
+  /** This device's header and its secret for an X-Wing backup version (made again, identically, after a restart). */
+  private sealer: { backupVersion: number; sealer: Promise<BackupSealer> } | undefined;
+  /** An upgrade to X-Wing started after a restore (`upgradeInBackground`). */
+  private upgrading: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly api: KeyServiceApi,
@@ -108,6 +126,8 @@ export class KeyBackup {
   close(): void {
     this.unsubscribe();
     this.queue.clear();
+    void this.sealer?.sealer.then((x) => x.secret.fill(0)).catch(() => undefined);
+    this.sealer = undefined;
   }
 
   /**
@@ -141,9 +161,10 @@ export class KeyBackup {
   }
 
   /**
-   * Checks a typed recovery key against the account's current backup, without changing anything: a typo
-   * is `recovery_key_unreadable` (no network), an earlier key `recovery_key_outdated`, any other
-   * `recovery_key_invalid`, no backup at all `no_recovery_key`.
+   * Checks a typed recovery key against the account's current backup: a typo is `recovery_key_unreadable`
+   * (no network), an earlier key `recovery_key_outdated`, any other `recovery_key_invalid`, no backup at all
+   * `no_recovery_key` — nothing changes then. The right key of an X25519 backup (an earlier release's)
+   * upgrades it to X-Wing in place with the same key (docs/protocol.md §18.10.5); answers the version after it.
    */
   async verifyRecoveryKey(typed: string): Promise<{ backupVersion: number }> {
     const key = await parseRecoveryKey(this.provider, typed);
@@ -155,15 +176,56 @@ export class KeyBackup {
     const keys = await deriveRecoveryKeys(this.provider, key, this.identity.userId);
     key.fill(0);
     try {
-      checkBackupKey(keys.backup.publicKey, current);
+      checkBackupKey(keys, current);
       const seed = await openIdentityBlob(this.provider, current.descriptor, keys).catch(() => {
         throw new RecoveryError('recovery_key_invalid', 'this recovery key does not open the backup');
       });
       seed.fill(0);
-      return { backupVersion: current.descriptor.backupVersion };
+      // The key is right and this device holds it now: an X25519 backup is upgraded to X-Wing in place (§18.10.5).
+      const upgraded = await this.upgradeToXWing(keys);
+      return { backupVersion: upgraded ?? current.descriptor.backupVersion };
     } finally {
       wipeRecoveryKeys(keys);
     }
+  }
+
+  /**
+   * `upgradeToXWing` without waiting (after a restore, so the user reads at once); takes `keys` and wipes
+   * them when done. A failure is heard through `onError` (and thrown by the next `flush`).
+   */
+  upgradeInBackground(keys: RecoveryKeys): void {
+    this.upgrading = this.upgradeToXWing(keys)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          const error = err instanceof AppError ? err : new AppError('internal', err instanceof Error ? err.message : String(err), 'unavailable');
+          this.failure = error;
+          this.failed.fire(error);
+        },
+      )
+      .finally(() => wipeRecoveryKeys(keys));
+  }
+
+  /**
+   * Upgrades the account's X25519 backup to X-Wing with the same recovery key (§18.10.5): publishes backup
+   * version n+1 with the X-Wing key derived from it and `legacy` naming version n, whose entries stay
+   * readable (a lost device's keys are not lost), then backs up every key version this device holds under it.
+   * Answers the new version, or undefined when the backup already is X-Wing. `keys` must be checked first.
+   */
+  async upgradeToXWing(keys: RecoveryKeys): Promise<number | undefined> {
+    const current = await this.current();
+    if (current === null || current.v === 2) return undefined;
+    const descriptor = await createBackupDescriptor(this.provider, {
+      userId: this.identity.userId,
+      backupVersion: current.backupVersion + 1,
+      keys,
+      account: this.identity.account,
+      createdAt: Date.now(),
+      legacy: { backupVersion: current.backupVersion, backupKey: current.backupKey },
+    });
+    await this.accept(await this.api.request('putKeyBackup', { body: { descriptor } }));
+    await this.backUpEverything();
+    return descriptor.backupVersion;
   }
 
   /** The current backup version this device verified (null: none). */
@@ -171,8 +233,14 @@ export class KeyBackup {
     return (await this.current())?.backupVersion ?? null;
   }
 
-  /** Waits until every queued key version is backed up; throws the last failure (then forgets it). */
+  /** Waits until every queued key version is backed up (and a background upgrade is done); throws the last failure (then forgets it). */
   async flush(): Promise<void> {
+    await this.upgrading;
+    return this.settle();
+  }
+
+  /** Waits until every queued key version is backed up; throws the last failure (then forgets it). */
+  private async settle(): Promise<void> {
     for (;;) {
       const running = this.running;
       await running;
@@ -189,7 +257,7 @@ export class KeyBackup {
       await this.ring.fetchAll(c.conversationId).catch(() => 0);
       for (const version of this.ring.heldVersions(c.conversationId)) this.enqueue(c.conversationId, version);
     }
-    await this.flush();
+    await this.settle();
   }
 
   /**
@@ -197,10 +265,12 @@ export class KeyBackup {
    * signed by a device the account certified and that open with the backup key, and puts their keys in the
    * key ring. Entries that fail are counted, never used.
    */
-  async restoreEntries(descriptor: BackupDescriptor, backup: RawKeyPair): Promise<RestoreOutcome> {
+  async restoreEntries(descriptor: BackupDescriptor, backup: BackupKeys): Promise<RestoreOutcome> {
     this.descriptor = descriptor;
     if (descriptor.backupVersion > this.pin.get()) this.pin.set(descriptor.backupVersion);
     const signers = await this.accountDeviceKeys();
+    const refusals: Record<string, number> = {};
+    const headers = descriptor.v === 2 ? await this.headerSecrets(descriptor, backup, signers, refusals) : new Map<string, HeaderSecret>();
     const fetchPage = (after: number) => this.api.request('listBackupEntries', { query: { after, limit: 500 } });
     let restored = 0;
     let refused = 0;
@@ -215,10 +285,11 @@ export class KeyBackup {
       next = page.nextAfter === null ? null : fetchPage(page.nextAfter);
       // A failed page request left behind must not surface as an unhandled rejection if this page throws.
       next?.catch(() => undefined);
-      const opened = await this.openEntries(page.entries, descriptor, backup, signers);
+      const opened = await this.openEntries(page.entries, descriptor, backup, signers, headers);
       for (const o of opened) {
-        if (o === null) {
+        if ('refused' in o) {
           refused += 1;
+          refusals[o.refused] = (refusals[o.refused] ?? 0) + 1;
           continue;
         }
         const { entry, key, wrap } = o;
@@ -236,7 +307,49 @@ export class KeyBackup {
     for (let i = 0; i < keep.length; i += MAX_BACKUP_ENTRIES_PER_REQUEST) {
       await this.api.request('addRestoredWraps', { body: { wraps: keep.slice(i, i + MAX_BACKUP_ENTRIES_PER_REQUEST) } });
     }
-    return { restored, refused };
+    for (const h of headers.values()) void h.secret.then((x) => x.fill(0)).catch(() => undefined);
+    return { restored, refused, refusals };
+  }
+
+  /**
+   * The verified device headers of an X-Wing backup version, by device, each decapsulated at most once and
+   * only when an entry needs it. A header refused (not of a certified device of the account, not this
+   * version, malformed) is counted and left out: its device's entries are then `no_backup_header`.
+   */
+  private async headerSecrets(
+    descriptor: BackupDescriptor,
+    backup: BackupKeys,
+    signers: ReadonlyMap<string, Uint8Array>,
+    refusals: Record<string, number>,
+  ): Promise<Map<string, HeaderSecret>> {
+    const answer = await this.api.request('listBackupHeaders');
+    if (answer.backupVersion !== descriptor.backupVersion) throw this.changed('the backup headers are of another backup version than its descriptor');
+    const out = new Map<string, HeaderSecret>();
+    const provider = this.provider;
+    for (const input of answer.headers) {
+      let header: BackupHeader;
+      try {
+        header = await verifyBackupHeader(this.provider, input, {
+          userId: this.identity.userId,
+          backupVersion: descriptor.backupVersion,
+          deviceEd25519: (id) => signers.get(id),
+        });
+      } catch (err) {
+        if (!isProtocolError(err)) throw err;
+        refusals[`header_${err.code}`] = (refusals[`header_${err.code}`] ?? 0) + 1;
+        continue;
+      }
+      if (out.has(header.deviceId)) continue;
+      let secret: Promise<Uint8Array> | undefined;
+      out.set(header.deviceId, {
+        header,
+        get secret() {
+          secret ??= openBackupHeader(provider, header, backup.backupXWing);
+          return secret;
+        },
+      });
+    }
+    return out;
   }
 
   /**
@@ -247,22 +360,36 @@ export class KeyBackup {
   private async openEntries(
     inputs: readonly unknown[],
     descriptor: BackupDescriptor,
-    backup: RawKeyPair,
+    backup: BackupKeys,
     signers: ReadonlyMap<string, Uint8Array>,
-  ): Promise<({ entry: BackupEntry; key: Uint8Array; wrap: RestoredWrap } | null)[]> {
+    headers: ReadonlyMap<string, HeaderSecret>,
+  ): Promise<({ entry: BackupEntry; key: Uint8Array; wrap: RestoredWrap } | { refused: string })[]> {
+    // Which entries this version takes (§18.10.5): its own suite; an X-Wing version that upgraded an X25519
+    // one in place also takes that version's X25519 entries, opened with the X25519 key of the same recovery key.
+    const legacy = descriptor.v === 2 ? descriptor.legacy : undefined;
     const settled = await Promise.allSettled(
       inputs.map(async (input) => {
         let entry: BackupEntry;
         let key: Uint8Array;
         try {
+          const v = (input as { v?: unknown }).v;
+          const entryVersion = v === 1 && legacy !== undefined ? legacy.backupVersion : descriptor.backupVersion;
+          if (v === 1 && descriptor.v === 2 && legacy === undefined) return { refused: 'suite_downgrade' };
           entry = await verifyBackupEntry(this.provider, input as Parameters<typeof verifyBackupEntry>[1], {
             userId: this.identity.userId,
-            backupVersion: descriptor.backupVersion,
+            backupVersion: entryVersion,
             deviceEd25519: (id) => signers.get(id),
           });
-          key = await openBackupEntry(this.provider, entry, backup);
+          if (entry.v === 2) {
+            if (descriptor.v !== 2) return { refused: 'unsupported_suite' };
+            const h = headers.get(entry.addedByDevice);
+            if (h === undefined) return { refused: 'no_backup_header' };
+            key = await openBackupEntryV2(this.provider, entry, h.header, await h.secret);
+          } else {
+            key = await openBackupEntry(this.provider, entry, backup.backup);
+          }
         } catch (err) {
-          if (isProtocolError(err)) return null;
+          if (isProtocolError(err)) return { refused: err.code };
           throw err;
         }
         try {
@@ -275,10 +402,10 @@ export class KeyBackup {
     );
     const failure = settled.find((r) => r.status === 'rejected');
     if (failure !== undefined) {
-      for (const r of settled) if (r.status === 'fulfilled') r.value?.key.fill(0);
+      for (const r of settled) if (r.status === 'fulfilled' && !('refused' in r.value)) r.value.key.fill(0);
       throw failure.reason;
     }
-    return settled.map((r) => (r.status === 'fulfilled' ? r.value : null));
+    return settled.map((r) => (r.status === 'fulfilled' ? r.value : { refused: 'internal' }));
   }
 
   /**
@@ -307,6 +434,7 @@ export class KeyBackup {
             deviceId: this.identity.deviceId,
             x25519PrivateKey: device.x25519.privateKey,
             x25519PublicKey: device.x25519.publicKey,
+            ed25519PrivateKey: device.ed25519.privateKey,
           });
         } catch (err) {
           if (isProtocolError(err)) continue;
@@ -381,6 +509,9 @@ export class KeyBackup {
       }
       const batch = [...this.queue.entries()].slice(0, MAX_BACKUP_ENTRIES_PER_REQUEST);
       const entries: BackupEntry[] = [];
+      // An X-Wing version: this device's header is on the key service before its first entry (§18.10.2).
+      const sealer = descriptor.v === 2 ? await this.sealerFor(descriptor).catch((err: unknown) => this.staleOr(err)) : undefined;
+      if (sealer === null) continue;
       for (const [id, { conversationId, version }] of batch) {
         this.queue.delete(id);
         if (this.done.has(entryKey(descriptor.backupVersion, conversationId, version))) continue;
@@ -389,17 +520,27 @@ export class KeyBackup {
         try {
           const facts = this.ring.facts(conversationId, version);
           entries.push(
-            await createBackupEntry(this.provider, {
-              userId: this.identity.userId,
-              descriptor,
-              conversationId,
-              version,
-              key,
-              membership: facts?.membership,
-              acceptedAt: facts?.acceptedAt ?? Date.now(),
-              deviceId: this.identity.deviceId,
-              signingPrivateKey: this.identity.device.ed25519.privateKey,
-            }),
+            sealer !== undefined
+              ? await createBackupEntryV2(this.provider, {
+                  sealer,
+                  conversationId,
+                  version,
+                  key,
+                  membership: facts?.membership,
+                  acceptedAt: facts?.acceptedAt ?? Date.now(),
+                  signingPrivateKey: this.identity.device.ed25519.privateKey,
+                })
+              : await createBackupEntry(this.provider, {
+                  userId: this.identity.userId,
+                  descriptor,
+                  conversationId,
+                  version,
+                  key,
+                  membership: facts?.membership,
+                  acceptedAt: facts?.acceptedAt ?? Date.now(),
+                  deviceId: this.identity.deviceId,
+                  signingPrivateKey: this.identity.device.ed25519.privateKey,
+                }),
           );
         } finally {
           key.fill(0);
@@ -422,6 +563,44 @@ export class KeyBackup {
         }
       }
     }
+  }
+
+  /**
+   * This device's header for an X-Wing backup version, put on the key service once (the same header again
+   * after a restart: its encapsulation is derived from the device's key, §18.10.2), and its secret.
+   */
+  private sealerFor(descriptor: BackupDescriptor): Promise<BackupSealer> {
+    if (this.sealer?.backupVersion === descriptor.backupVersion) return this.sealer.sealer;
+    void this.sealer?.sealer.then((x) => x.secret.fill(0)).catch(() => undefined);
+    const sealer = (async () => {
+      const made = await createBackupHeader(this.provider, {
+        userId: this.identity.userId,
+        descriptor,
+        deviceId: this.identity.deviceId,
+        signingPrivateKey: this.identity.device.ed25519.privateKey,
+      });
+      try {
+        await this.api.request('putBackupHeader', { body: { header: made.header } });
+      } catch (err) {
+        made.secret.fill(0);
+        throw err;
+      }
+      return made;
+    })();
+    this.sealer = { backupVersion: descriptor.backupVersion, sealer };
+    sealer.catch(() => {
+      if (this.sealer?.sealer === sealer) this.sealer = undefined;
+    });
+    return sealer;
+  }
+
+  /** A header refused as stale (another device rotated the recovery key): fetch the new descriptor and go on (null); else throw. */
+  private staleOr(err: unknown): null {
+    if (err instanceof KeyServiceError && err.code === 'backup_version_stale') {
+      this.descriptor = undefined;
+      return null;
+    }
+    throw err;
   }
 
   /** The verified current descriptor (fetched once, again after a rotation elsewhere). */
@@ -463,11 +642,20 @@ export class KeyBackup {
   }
 }
 
-/** Compares a derived backup key with the current one and the earlier ones: outdated or invalid when it is not the current. */
-export function checkBackupKey(derived: Uint8Array, answer: BackupAnswer): void {
-  const mine = toBase64Url(derived);
-  if (mine === answer.descriptor.backupKey) return;
-  if (answer.previous.some((p) => p.backupKey === mine)) {
+/** A device header of a restore and its secret, decapsulated on first use. */
+interface HeaderSecret {
+  readonly header: BackupHeader;
+  readonly secret: Promise<Uint8Array>;
+}
+
+/**
+ * Compares the backup key derived from a typed recovery key (of the suite the current descriptor names)
+ * with the current one and the earlier ones (of either suite): outdated or invalid when it is not the current.
+ */
+export function checkBackupKey(keys: Pick<RecoveryKeys, 'backup' | 'backupXWing'>, answer: BackupAnswer): void {
+  if (toBase64Url(derivedBackupKey(keys, answer.descriptor)) === answer.descriptor.backupKey) return;
+  const mine = [toBase64Url(keys.backup.publicKey), toBase64Url(keys.backupXWing.publicKey)];
+  if (answer.previous.some((p) => mine.includes(p.backupKey))) {
     throw new RecoveryError('recovery_key_outdated', 'this recovery key was replaced by a newer one; use the newest recovery key');
   }
   throw new RecoveryError('recovery_key_invalid', 'this recovery key is not the key of this account');

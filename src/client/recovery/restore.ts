@@ -32,8 +32,8 @@ import { checkBackupKey } from './keyBackup';
 export interface Restored {
   readonly identity: Identity;
   readonly descriptor: BackupDescriptor;
-  /** The backup key pair, for the entries; the caller wipes it. */
-  readonly backup: RawKeyPair;
+  /** What the recovery key yields (both backup key pairs, for the entries and an upgrade to X-Wing); the caller wipes it. */
+  readonly keys: RecoveryKeys;
 }
 
 export async function restoreAccount(
@@ -54,7 +54,7 @@ export async function restoreAccount(
       throw err;
     });
     keys = await deriveRecoveryKeys(provider, recoveryKey, pair.user.userId);
-    checkBackupKey(keys.backup.publicKey, answer);
+    checkBackupKey(keys, answer);
     descriptor = await verifyBackupDescriptor(provider, answer.descriptor, { userId: pair.user.userId, accountKey }).catch((err: unknown) => {
       if (isProtocolError(err)) throw new RecoveryError('backup_key_changed', `the backup is not signed by this account's key (${err.code})`);
       throw err;
@@ -78,6 +78,10 @@ export async function restoreAccount(
   }
   if (keys === undefined || account === undefined || descriptor === undefined)
     throw new RecoveryError('recovery_key_invalid', 'the backup could not be opened');
-  keys.identityKey.fill(0);
-  return { identity: await enrolUnder(api, provider, pair, input, account), descriptor, backup: keys.backup };
+  try {
+    return { identity: await enrolUnder(api, provider, pair, input, account), descriptor, keys };
+  } catch (err) {
+    wipeRecoveryKeys(keys);
+    throw err;
+  }
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { RegisteredDeviceSchema } from './deviceSchemas';
 import { DevicePlatformSchema } from '../protocol/deviceCertificate';
 import { BackupDescriptorSchema, BackupEntrySchema, BackupVersionNumber, RestoredWrapSchema } from '../protocol/recovery';
+import { XWING_PUBLIC_KEY_LENGTH } from '../crypto/xwing';
 import { b64uField } from '../protocol/wire';
 
 /** Entries one request may add. */
@@ -20,7 +21,7 @@ export const PutBackupBody = z.strictObject({ descriptor: z.record(z.string(), z
 export const BackupAnswerSchema = z.strictObject({
   descriptor: BackupDescriptorSchema,
   /** Public keys of earlier backup versions (their identity blobs are gone), to tell an old recovery key from a wrong one. */
-  previous: z.array(z.strictObject({ backupVersion: BackupVersionNumber, backupKey: b64uField(32) })),
+  previous: z.array(z.strictObject({ backupVersion: BackupVersionNumber, backupKey: z.union([b64uField(32), b64uField(XWING_PUBLIC_KEY_LENGTH)]) })),
 });
 export type BackupAnswer = z.infer<typeof BackupAnswerSchema>;
 
@@ -33,10 +34,22 @@ export const BackupEntriesQuery = z.strictObject({
   after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
+/** A page of entries: those of the current version, and of the X25519 version it upgraded in place (`legacy`, §18.10.5). */
 export const BackupEntriesPage = z.strictObject({
   backupVersion: BackupVersionNumber,
   entries: z.array(BackupEntrySchema),
   nextAfter: z.number().int().nullable(),
+});
+
+/** Device headers one X-Wing backup version may hold (one per device of the account: §18.10.2). */
+export const MAX_BACKUP_HEADERS_PER_VERSION = 1000;
+/** Body of `putBackupHeader`: parsed loosely so a bad header is the typed 422 `bad_backup_header`. */
+export const PutBackupHeaderBody = z.strictObject({ header: z.record(z.string(), z.unknown()) });
+export const PutBackupHeaderAnswer = z.strictObject({ added: z.boolean() });
+export const BackupHeadersAnswer = z.strictObject({
+  backupVersion: BackupVersionNumber,
+  /** Parsed loosely: the restoring device verifies each (§18.10.4), and one bad header refuses only its device's entries. */
+  headers: z.array(z.record(z.string(), z.unknown())).max(MAX_BACKUP_HEADERS_PER_VERSION),
 });
 
 /** Restored wraps one device may keep (§18.5 step 7). */

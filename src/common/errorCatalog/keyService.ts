@@ -111,6 +111,7 @@ export const KEY_SERVICE_ERRORS = {
   backup_version_conflict: 'conflict',
   backup_version_stale: 'conflict',
   backup_full: 'conflict',
+  backup_header_conflict: 'conflict',
   server_made_version: 'conflict',
   custody_not_server_trusted: 'conflict',
   // an account reset (docs/protocol.md §18.9): there is no identity to reset; `account_has_active_device` was
@@ -129,6 +130,8 @@ export const KEY_SERVICE_ERRORS = {
   bad_revocation: 'crypto',
   bad_backup_descriptor: 'crypto',
   bad_backup_entry: 'crypto',
+  bad_backup_header: 'crypto',
+  no_backup_header: 'crypto',
   // unavailable: cannot serve now
   rate_limited: 'unavailable',
   unavailable: 'unavailable',

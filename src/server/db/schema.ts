@@ -405,4 +405,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX account_reset_requests_user ON account_reset_requests(user_id, requested_at)`,
     ],
   },
+  {
+    version: 16,
+    name: 'post-quantum key backups: one X-Wing device header per device and backup version (docs/protocol.md §18.10)',
+    statements: [
+      `CREATE TABLE key_backup_headers (
+        user_id TEXT NOT NULL REFERENCES users(id),
+        backup_version INTEGER NOT NULL,
+        device_id TEXT NOT NULL,
+        header TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (user_id, backup_version, device_id))`,
+    ],
+  },
 ];

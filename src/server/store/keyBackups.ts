@@ -39,7 +39,7 @@ export async function currentBackup(q: Queryable, userId: string): Promise<KeyBa
  * Makes `row` the current version: older versions lose their descriptor (the identity key encrypted under
  * the old recovery key) and their entries, so an old recovery key opens nothing the service still holds.
  */
-export async function replaceBackup(q: Queryable, row: KeyBackupRow): Promise<void> {
+export async function replaceBackup(q: Queryable, row: KeyBackupRow, keepEntriesOf?: number): Promise<void> {
   await q.run('INSERT INTO key_backups (user_id, backup_version, backup_key, descriptor, created_at) VALUES (?, ?, ?, ?, ?)', [
     row.user_id,
     row.backup_version,
@@ -48,7 +48,53 @@ export async function replaceBackup(q: Queryable, row: KeyBackupRow): Promise<vo
     row.created_at,
   ]);
   await q.run('UPDATE key_backups SET descriptor = NULL WHERE user_id = ? AND backup_version < ?', [row.user_id, row.backup_version]);
-  await q.run('DELETE FROM key_backup_entries WHERE user_id = ? AND backup_version < ?', [row.user_id, row.backup_version]);
+  // An in-place upgrade to X-Wing with the same recovery key (§18.10.5) keeps the entries of the version it upgraded.
+  await q.run('DELETE FROM key_backup_entries WHERE user_id = ? AND backup_version < ? AND backup_version <> ?', [
+    row.user_id,
+    row.backup_version,
+    keepEntriesOf ?? 0,
+  ]);
+  await q.run('DELETE FROM key_backup_headers WHERE user_id = ? AND backup_version < ?', [row.user_id, row.backup_version]);
+}
+
+export interface BackupHeaderRow {
+  readonly device_id: string;
+  readonly header: string;
+}
+
+/** The device headers of a backup version (§18.10.2), by device. */
+export function headersOf(q: Queryable, userId: string, backupVersion: number, limit: number): Promise<BackupHeaderRow[]> {
+  return q.all<BackupHeaderRow>('SELECT device_id, header FROM key_backup_headers WHERE user_id = ? AND backup_version = ? ORDER BY device_id LIMIT ?', [
+    userId,
+    backupVersion,
+    limit,
+  ]);
+}
+
+export function headerOf(q: Queryable, userId: string, backupVersion: number, deviceId: string): Promise<BackupHeaderRow | undefined> {
+  return q.one<BackupHeaderRow>('SELECT device_id, header FROM key_backup_headers WHERE user_id = ? AND backup_version = ? AND device_id = ?', [
+    userId,
+    backupVersion,
+    deviceId,
+  ]);
+}
+
+export async function countHeaders(q: Queryable, userId: string, backupVersion: number): Promise<number> {
+  const row = await q.one<{ n: number }>('SELECT COUNT(*) AS n FROM key_backup_headers WHERE user_id = ? AND backup_version = ?', [userId, backupVersion]);
+  return Number(row?.n ?? 0);
+}
+
+/** Adds a device's header unless it has one for that version; answers whether it was added. */
+export async function insertHeader(
+  q: Queryable,
+  h: { userId: string; backupVersion: number; deviceId: string; header: string; createdAt: number },
+): Promise<boolean> {
+  const added = await q.run(
+    `INSERT INTO key_backup_headers (user_id, backup_version, device_id, header, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (user_id, backup_version, device_id) DO NOTHING`,
+    [h.userId, h.backupVersion, h.deviceId, h.header, h.createdAt],
+  );
+  return added > 0;
 }
 
 export async function countEntries(q: Queryable, userId: string, backupVersion: number): Promise<number> {
@@ -71,11 +117,12 @@ export async function insertEntry(
   return added > 0;
 }
 
-/** Entries of a backup version after `after` (by id), at most `limit`. */
-export function entriesAfter(q: Queryable, userId: string, backupVersion: number, after: number, limit: number): Promise<BackupEntryRow[]> {
-  return q.all<BackupEntryRow>('SELECT id, entry FROM key_backup_entries WHERE user_id = ? AND backup_version = ? AND id > ? ORDER BY id LIMIT ?', [
+/** Entries of a backup version (and of the version it upgraded in place, `legacy`) after `after` (by id), at most `limit`. */
+export function entriesAfter(q: Queryable, userId: string, backupVersion: number, after: number, limit: number, legacy?: number): Promise<BackupEntryRow[]> {
+  return q.all<BackupEntryRow>('SELECT id, entry FROM key_backup_entries WHERE user_id = ? AND backup_version IN (?, ?) AND id > ? ORDER BY id LIMIT ?', [
     userId,
     backupVersion,
+    legacy ?? backupVersion,
     after,
     limit,
   ]);

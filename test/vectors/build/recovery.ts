@@ -37,6 +37,7 @@ export async function buildRecoveryVectors(provider: CryptoProvider) {
     account: alice.account,
     createdAt: 1_735_689_600_000,
     nonce,
+    suite: 'x25519',
   });
   const conversationKey = await fixedBytes(provider, 'recovery/conversation-key');
   const conversationId = 'conv-vector-0001' as ConversationId;
@@ -58,6 +59,7 @@ export async function buildRecoveryVectors(provider: CryptoProvider) {
     account: mallory.account,
     createdAt: descriptor.createdAt,
     nonce,
+    suite: 'x25519',
   });
   const otherKey = await deriveRecoveryKeys(provider, await fixedBytes(provider, 'recovery/other-key'), alice.userId);
   return {
@@ -109,7 +111,7 @@ export async function buildRecoveryVectors(provider: CryptoProvider) {
         value: { ...descriptor, identity: { ...descriptor.identity, ct: flip(descriptor.identity.ct) } },
         error: 'bad_signature',
       },
-      { name: 'version 2 of the format', value: { ...descriptor, v: 2 }, error: 'unsupported_version' },
+      { name: 'version 3 of the format', value: { ...descriptor, v: 3 }, error: 'unsupported_version' },
       { name: 'unknown member', value: { ...descriptor, hint: 'x' }, error: 'malformed' },
     ],
     invalidEntries: [
