@@ -10,13 +10,15 @@ import PubNub from 'pubnub';
 import { signDescriptor, type ChannelDescriptor, type UnsignedDescriptor } from '../../src/common/broadcast/descriptor';
 import type { ChannelId } from '../../src/common/ids';
 import { createBroadcastClient, type BroadcastClient } from '../../src/client/broadcast/broadcastClient';
+import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
+import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import type { AccountKeySource, ClaimSource } from '../../src/client/broadcast/types';
 import { NotFoundError } from '../../src/client/errors';
 import { startClaimIssuer, type ClaimIssuerServer } from '../../src/server/claims/claimServer';
 import { startKeyManager, type RunningKeyManager, type StartKeyManagerOptions, type TrustedIssuer } from '../../src/server/keyManager/index';
 import { startRelay, type RunningRelay } from '../../src/relay/index';
 import { makeDevice, makeUser, provider, type TestDevice, type TestUser } from '../crypto/fixtures';
-import { addDevice, deviceSession, newActor, type Actor } from '../server/helpers/actors';
+import { addDevice, device, deviceSession, newActor, type Actor } from '../server/helpers/actors';
 import type { Api } from '../server/helpers/client';
 
 export { provider };
@@ -171,6 +173,34 @@ export async function keyServiceActor(api: Api, label: string, opts: { hybrid?: 
   await addDevice(api, actor, 'device-1', { hybrid: opts.hybrid ?? true });
   actor.userToken = (await deviceSession(api, actor.devices[0]!)).accessToken;
   return actor;
+}
+
+/**
+ * Broadcast clients of key-service actors against a running key service (its claims, directory and the
+ * key manager it hosts): each actor's first device, its certificate as the key service lists it.
+ */
+export function keyServiceBroadcast(keyService: () => { url: string; api: Api }, r: () => RunningRelay, people: () => readonly Actor[]) {
+  const sessionOf = (actor: Actor) => sessionRequester({ url: keyService().url, accessToken: async () => device(actor).token });
+  const claimsOf = (actor: Actor) => keyServiceClaims(sessionOf(actor));
+  const certificateOf = async (actor: Actor) =>
+    (await keyService().api.get<{ device: { certificate: never } }>(`/v1/devices/${device(actor).deviceId}`, actor.userToken)).body.device.certificate;
+  const clientOf = async (actor: Actor, pubnubUser: string) =>
+    createBroadcastClient({
+      crypto: provider,
+      device: {
+        userId: actor.userId,
+        deviceId: device(actor).deviceId,
+        certificate: await certificateOf(actor),
+        x25519PrivateKey: device(actor).keys.x25519.privateKey,
+        ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
+        ...xwingKeyOf(actor),
+      },
+      claims: claimsOf(actor),
+      accountKeys: pinnedKeys(people),
+      directory: keyServiceDirectory(sessionOf(actor)),
+      pubnub: pubnubFor(r(), pubnubUser),
+    });
+  return { claimsOf, certificateOf, clientOf };
 }
 
 /** `{xwingPrivateKey}` of a key-service actor's device when it has an X-Wing key (for `certifiedDevice`), else `{}`. */

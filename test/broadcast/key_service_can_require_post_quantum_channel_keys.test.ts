@@ -7,12 +7,9 @@
  * channel_key_wraps_are_post_quantum.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
-import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
-import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
-import { device, type Actor } from '../server/helpers/actors';
+import type { Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, keyServiceActor, pinnedKeys, post, provider, pubnubFor, relay, xwingKeyOf } from './harness';
+import { cleanup, keyServiceActor, keyServiceBroadcast, post, relay } from './harness';
 
 describe('the key service can require post-quantum channel-key wraps', () => {
   let ks: Running;
@@ -21,26 +18,11 @@ describe('the key service can require post-quantum channel-key wraps', () => {
   let olivia: Actor;
   let r: Awaited<ReturnType<typeof relay>>;
 
-  const sessionOf = (actor: Actor) => ({ url: ks.service.url, accessToken: async () => device(actor).token });
-  const claimsOf = (actor: Actor) => keyServiceClaims(sessionRequester(sessionOf(actor)));
-  const certificateOf = async (actor: Actor) =>
-    (await ks.api.get<{ device: { certificate: never } }>(`/v1/devices/${device(actor).deviceId}`, actor.userToken)).body.device.certificate;
-  const clientOf = async (actor: Actor, pubnubUser: string) =>
-    createBroadcastClient({
-      crypto: provider,
-      device: {
-        userId: actor.userId,
-        deviceId: device(actor).deviceId,
-        certificate: await certificateOf(actor),
-        x25519PrivateKey: device(actor).keys.x25519.privateKey,
-        ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
-        ...xwingKeyOf(actor),
-      },
-      claims: claimsOf(actor),
-      accountKeys: pinnedKeys(() => [alice, bob, olivia]),
-      directory: keyServiceDirectory(sessionRequester(sessionOf(actor))),
-      pubnub: pubnubFor(r, pubnubUser),
-    });
+  const { claimsOf, certificateOf, clientOf } = keyServiceBroadcast(
+    () => ({ url: ks.service.url, api: ks.api }),
+    () => r,
+    () => [alice, bob, olivia],
+  );
 
   beforeAll(async () => {
     ks = await startOn('sqlite', { broadcastRequirePostQuantum: true });

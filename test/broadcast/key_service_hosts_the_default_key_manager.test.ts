@@ -12,13 +12,10 @@ import { toBase64Url } from '../../src/common/encoding/base64url';
 import type { ChannelId } from '../../src/common/ids';
 import { unwrapChannelKey } from '../../src/common/protocol/broadcast';
 import type { KeyWrap } from '../../src/common/protocol/keyWrap';
-import { createBroadcastClient } from '../../src/client/broadcast/broadcastClient';
-import { sessionRequester } from '../../src/client/broadcast/keyServiceSession';
-import { keyServiceClaims, keyServiceDirectory } from '../../src/client/broadcast/keyServiceDirectory';
 import type { BroadcastChannel } from '../../src/client/broadcast/broadcastChannel';
 import { addDevice, device, type Actor } from '../server/helpers/actors';
 import { startOn, type Running } from '../server/helpers/service';
-import { cleanup, pinnedKeys, post, provider, pubnubFor, rejection, relay, keyServiceActor, xwingKeyOf } from './harness';
+import { cleanup, keyServiceBroadcast, post, provider, rejection, relay, keyServiceActor } from './harness';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -36,28 +33,11 @@ describe('key service hosts the default key manager', () => {
   let channel: BroadcastChannel;
   let r: Awaited<ReturnType<typeof relay>>;
 
-  const sessionOf = (actor: Actor) => ({ url: ks.service.url, accessToken: async () => device(actor).token });
-  const claimsOf = (actor: Actor) => keyServiceClaims(sessionRequester(sessionOf(actor)));
-  const certificateOf = async (actor: Actor) => {
-    const res = await ks.api.get<{ device: { certificate: never } }>(`/v1/devices/${device(actor).deviceId}`, actor.userToken);
-    return res.body.device.certificate;
-  };
-  const clientOf = async (actor: Actor, pubnubUser: string) =>
-    createBroadcastClient({
-      crypto: provider,
-      device: {
-        userId: actor.userId,
-        deviceId: device(actor).deviceId,
-        certificate: await certificateOf(actor),
-        x25519PrivateKey: device(actor).keys.x25519.privateKey,
-        ed25519PrivateKey: device(actor).keys.ed25519.privateKey,
-        ...xwingKeyOf(actor),
-      },
-      claims: claimsOf(actor),
-      accountKeys: pinnedKeys(() => [alice, bob, mallory]),
-      directory: keyServiceDirectory(sessionRequester(sessionOf(actor))),
-      pubnub: pubnubFor(r, pubnubUser),
-    });
+  const { claimsOf, certificateOf, clientOf } = keyServiceBroadcast(
+    () => ({ url: ks.service.url, api: ks.api }),
+    () => r,
+    () => [alice, bob, mallory],
+  );
 
   beforeAll(async () => {
     ks = await startOn('sqlite');
