@@ -425,13 +425,29 @@ export async function verifyBackupEntry(
   expect: { userId: string; backupVersion: number; deviceEd25519: (deviceId: string) => Uint8Array | undefined },
 ): Promise<BackupEntry> {
   const e = parseVersioned(BackupEntryV1Schema, BackupEntryV2Schema, input, 'backup entry');
-  if (e.userId !== expect.userId) throw new BadSignatureError('backup entry is for another user');
-  if (e.backupVersion !== expect.backupVersion) throw new WrongKeyVersionError('backup entry is for another backup version');
-  const signer = expect.deviceEd25519(e.addedByDevice);
-  if (signer === undefined || !(await provider.ed25519Verify(signer, backupEntrySigningInput(e), bytesOf(e.signature)))) {
-    throw new BadSignatureError('backup entry is not signed by a certified device of the account');
-  }
+  await checkSignedForBackup(provider, 'backup entry', e, e.addedByDevice, backupEntrySigningInput(e), expect);
   return e;
+}
+
+/**
+ * The checks every signed backup record passes (entries and device headers): this account, this backup
+ * version, and a signature of the named device, certified for the account (`bad_signature`,
+ * `wrong_key_version`).
+ */
+async function checkSignedForBackup(
+  provider: CryptoProvider,
+  what: string,
+  record: { readonly userId: string; readonly backupVersion: number; readonly signature: string },
+  deviceId: string,
+  signingInput: Uint8Array,
+  expect: { userId: string; backupVersion: number; deviceEd25519: (deviceId: string) => Uint8Array | undefined },
+): Promise<void> {
+  if (record.userId !== expect.userId) throw new BadSignatureError(`${what} is for another user`);
+  if (record.backupVersion !== expect.backupVersion) throw new WrongKeyVersionError(`${what} is for another backup version`);
+  const signer = expect.deviceEd25519(deviceId);
+  if (signer === undefined || !(await provider.ed25519Verify(signer, signingInput, bytesOf(record.signature)))) {
+    throw new BadSignatureError(`${what} is not signed by a certified device of the account`);
+  }
 }
 
 /** Opens an entry with the backup private key: the 32-byte conversation key (`bad_tag` otherwise). */
@@ -553,12 +569,7 @@ export async function verifyBackupHeader(
   expect: { userId: string; backupVersion: number; deviceEd25519: (deviceId: string) => Uint8Array | undefined },
 ): Promise<BackupHeader> {
   const h = parseWire(BackupHeaderSchema, input, 'backup header', 2);
-  if (h.userId !== expect.userId) throw new BadSignatureError('backup header is for another user');
-  if (h.backupVersion !== expect.backupVersion) throw new WrongKeyVersionError('backup header is for another backup version');
-  const signer = expect.deviceEd25519(h.deviceId);
-  if (signer === undefined || !(await provider.ed25519Verify(signer, backupHeaderSigningInput(h), bytesOf(h.signature)))) {
-    throw new BadSignatureError('backup header is not signed by a certified device of the account');
-  }
+  await checkSignedForBackup(provider, 'backup header', h, h.deviceId, backupHeaderSigningInput(h), expect);
   return h;
 }
 
