@@ -338,8 +338,19 @@ export type BackupEntryV1 = z.infer<typeof BackupEntryV1Schema>;
  * Entry v2 (suite `xwing`, §18.10.3): the conversation key sealed with AES-256-GCM under a key derived from
  * the adding device's header secret; no `enc` of its own.
  */
-const { v: _v1, enc: _enc, ...sharedEntryFields } = entryFields;
-const entryV2Fields = { ...sharedEntryFields, v: z.literal(2), suite: z.literal('xwing'), nonce: b64uField(12) };
+const entryV2Fields = {
+  v: z.literal(2),
+  suite: z.literal('xwing'),
+  userId: UserIdSchema,
+  backupVersion: BackupVersionNumber,
+  conversationId: ConversationIdSchema,
+  version: KeyVersionNumber,
+  nonce: b64uField(12),
+  ct: b64uField(48),
+  membership: MembershipHeadSchema.optional(),
+  acceptedAt: TimestampMs,
+  addedByDevice: DeviceIdSchema,
+};
 export const UnsignedBackupEntryV2Schema = z.strictObject(entryV2Fields);
 export const BackupEntryV2Schema = z.strictObject({ ...entryV2Fields, signature: b64uField(64) });
 export type UnsignedBackupEntryV2 = z.infer<typeof UnsignedBackupEntryV2Schema>;
