@@ -5,10 +5,14 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { fromBase64, toBase64 } from '../../src/common/encoding/base64';
-import { fromBase64Url, toBase64Url } from '../../src/common/encoding/base64url';
+import { decodeWithLookup, fromBase64Url, installBase64UrlCodec, toBase64Url, buildLookup, encodeWithAlphabet } from '../../src/common/encoding/base64url';
 import { constantTimeEqual, fromHex, i2osp, toHex, tuple } from '../../src/common/encoding/bytes';
 import { canonicalJson } from '../../src/common/encoding/canonicalJson';
-import { utf8Decode } from '../../src/common/encoding/utf8';
+import { utf8Decode, utf8Encode } from '../../src/common/encoding/utf8';
+import { bufferBase64Url } from '../../src/node/encoding/bufferBase64Url';
+
+const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const jsDecode = (text: string) => decodeWithLookup(text, buildLookup(URL_ALPHABET), 'base64url');
 
 describe('base64url and base64', () => {
   it('match RFC 4648 §10', () => {
@@ -40,11 +44,72 @@ describe('base64url and base64', () => {
     );
   });
 
+  it("Node's native codec accepts exactly the texts the JS decoder accepts, with the same bytes, and encodes the same", () => {
+    const near = fc
+      .array(fc.constantFrom(...`${URL_ALPHABET}=+/ \né.`.split(''), 'A', 'g', 'Q', 'w'), { minLength: 60, maxLength: 400 })
+      .map((cs) => cs.join(''));
+    const canonicalThenChanged = fc
+      .tuple(fc.uint8Array({ minLength: 48, maxLength: 300 }), fc.nat(), fc.constantFrom('=', '+', '/', ' ', 'é', '', 'A', 'B', '=='))
+      .map(([bytes, at, c]) => {
+        const text = toBase64Url(bytes);
+        const i = at % (text.length + 1);
+        return c === '' ? text.slice(0, -1) : text.slice(0, i) + c + text.slice(i + (c.length === 1 && c !== '=' && c !== '==' ? 1 : 0));
+      });
+    fc.assert(
+      fc.property(fc.oneof(near, canonicalThenChanged), (text) => {
+        let js: Uint8Array | 'refused';
+        try {
+          js = jsDecode(text);
+        } catch {
+          js = 'refused';
+        }
+        const native = bufferBase64Url.decode(text);
+        expect(native ?? 'refused').toEqual(js);
+        if (native !== undefined) expect(native).toBeInstanceOf(Uint8Array);
+      }),
+      { numRuns: 5_000 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        expect(bufferBase64Url.encode(bytes)).toBe(encodeWithAlphabet(bytes, URL_ALPHABET));
+      }),
+    );
+  });
+
+  it('the native codec is used only when installed, and a refused text keeps its precise error', () => {
+    const long = new Uint8Array(90).map((_, i) => i);
+    installBase64UrlCodec(undefined);
+    try {
+      expect(toBase64Url(long)).toBe(Buffer.from(long).toString('base64url'));
+      expect(fromBase64Url(toBase64Url(long))).toEqual(long);
+    } finally {
+      installBase64UrlCodec(bufferBase64Url);
+    }
+    const decoded = fromBase64Url(toBase64Url(long));
+    expect(decoded).toEqual(long);
+    expect(decoded.buffer.byteLength).toBe(long.length);
+    expect(() => fromBase64Url(`${toBase64Url(long)}==`)).toThrow(expect.objectContaining({ code: 'malformed' }));
+  });
+
   it('decoders reject padding, foreign characters, impossible lengths and non-canonical bits', () => {
     for (const bad of ['Zg==', 'Zh', 'Z', 'Zm9v+', 'Zm9v/', 'Zm 9', 'Zm9vé'])
       expect(() => fromBase64Url(bad), bad).toThrow(expect.objectContaining({ code: 'malformed' }));
     for (const bad of ['Zg', 'Zh==', 'Zg=', 'Z===', 'Zm9v-_==', '===='])
       expect(() => fromBase64(bad), bad).toThrow(expect.objectContaining({ code: 'malformed' }));
+  });
+});
+
+describe('UTF-8', () => {
+  it('encodes exactly as TextEncoder, on the short-ASCII path and off it', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 120 }), fc.string({ unit: 'binary', maxLength: 120 }), fc.string({ unit: 'grapheme-ascii', maxLength: 200 })),
+        (text) => {
+          expect(utf8Encode(text)).toEqual(new TextEncoder().encode(text));
+        },
+      ),
+      { numRuns: 3_000 },
+    );
   });
 });
 

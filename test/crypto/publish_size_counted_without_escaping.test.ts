@@ -5,7 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertEnvelopePublishable, MAX_PUBLISH_BYTES, publishSize, pubnubEscape, pubnubEscapedLength } from '../../src/common/protocol/publishSize';
+import {
+  assertEnvelopePublishable,
+  envelopePublishSize,
+  MAX_PUBLISH_BYTES,
+  publishSize,
+  pubnubEscape,
+  pubnubEscapedLength,
+} from '../../src/common/protocol/publishSize';
 
 function reference(text: string): number | 'refused' {
   try {
@@ -97,6 +104,40 @@ describe('publish size counted without escaping', () => {
     const fits = { v: 1, ciphertext: 'A'.repeat(MAX_PUBLISH_BYTES - 100) };
     expect(() => assertEnvelopePublishable(big, 'conv.x')).toThrow();
     expect(() => assertEnvelopePublishable(fits, 'conv.x')).not.toThrow();
+  });
+
+  it('an envelope is counted field by field to exactly its serialized size, and any other object the general way', () => {
+    const kept = fc
+      .array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.'.split('')), { maxLength: 400 })
+      .map((cs) => cs.join(''));
+    const text = fc.oneof(kept, kept, fc.string({ maxLength: 30 }), fc.constantFrom('a b', 'é', '"q"', 'x%y', '😀'));
+    const value = fc.oneof(
+      text,
+      fc.nat(),
+      fc.constantFrom(-0, -1, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER),
+      fc.constant(undefined),
+      fc.constant({ aps: { alert: 'x' } }),
+    );
+    const keyName = fc.oneof(fc.constantFrom('v', 'type', 'conversationId', 'keyVersion', 'nonce', 'signature', 'pn_apns', 'a.b'), fc.string({ maxLength: 6 }));
+    fc.assert(
+      fc.property(fc.dictionary(keyName, value, { maxKeys: 9 }), text, fc.string({ maxLength: 20 }), (fields, ciphertext, channel) => {
+        const envelope = { ...fields, ciphertext };
+        let general: number | 'refused';
+        try {
+          general = publishSize(envelope, channel);
+        } catch {
+          general = 'refused';
+        }
+        let counted: number | 'refused';
+        try {
+          counted = envelopePublishSize(envelope, channel);
+        } catch {
+          counted = 'refused';
+        }
+        expect(counted).toBe(general);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 
   it('counts an envelope-like JSON exactly', () => {

@@ -13,9 +13,21 @@ export function hkdfExtract(provider: CryptoProvider, salt: Uint8Array, ikm: Uin
   return provider.hmacSha256(salt, ikm);
 }
 
+const ONE = Uint8Array.of(1);
+
+/**
+ * HKDF-Expand for 1 ≤ length ≤ HashLen, which is T(1) = HMAC(prk, info ‖ 0x01) cut to `length`: the caller
+ * passes `info ‖ 0x01` already built (labeled expansions write it in the same allocation as the label).
+ */
+export async function hkdfExpandOneBlock(provider: CryptoProvider, prk: Uint8Array, infoAndCounter: Uint8Array, length: number): Promise<Uint8Array> {
+  const block = await provider.hmacSha256(prk, infoAndCounter);
+  return length === HASH_LENGTH ? block : block.slice(0, length);
+}
+
 /** HKDF-Expand(prk, info, length): T(i) = HMAC(prk, T(i-1) ‖ info ‖ i), length ≤ 255·HashLen. */
 export async function hkdfExpand(provider: CryptoProvider, prk: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array> {
   if (!Number.isInteger(length) || length < 0 || length > 255 * HASH_LENGTH) throw new RangeError('hkdfExpand: length out of range');
+  if (length > 0 && length <= HASH_LENGTH) return hkdfExpandOneBlock(provider, prk, concatBytes(info, ONE), length);
   const out = new Uint8Array(length);
   let previous: Uint8Array = new Uint8Array(0);
   for (let i = 1, offset = 0; offset < length; i++) {

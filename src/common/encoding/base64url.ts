@@ -100,13 +100,41 @@ export function decodeWithLookup(text: string, lookup: Int16Array, name: string)
   return out;
 }
 
+/**
+ * A native base64url codec a host may install (`installBase64UrlCodec`; Node installs one on its Buffer,
+ * src/node/encoding/bufferBase64Url.ts), used for fields longer than a key: the codec in this file stays the
+ * definition and the fallback. `decode` answers `undefined` for any text that is not canonical unpadded
+ * base64url, and this file's decoder then throws the precise EncodingError; so the two accept exactly the
+ * same texts (test/crypto/encoding.test.ts).
+ */
+export interface Base64UrlCodec {
+  encode(bytes: Uint8Array): string;
+  /** The bytes in a fresh buffer of their own, or `undefined` when `text` is not canonical. */
+  decode(text: string): Uint8Array | undefined;
+}
+
+let native: Base64UrlCodec | undefined;
+/** Below this many bytes (or the text of that many) the JS codec is as fast as a native call. */
+const NATIVE_MIN_BYTES = 48;
+const NATIVE_MIN_TEXT = Math.ceil((NATIVE_MIN_BYTES * 4) / 3);
+
+/** Installs (or, with `undefined`, removes) the native codec of this runtime. */
+export function installBase64UrlCodec(codec: Base64UrlCodec | undefined): void {
+  native = codec;
+}
+
 /** Bytes → base64url without padding. */
 export function toBase64Url(bytes: Uint8Array): string {
+  if (native !== undefined && bytes.length >= NATIVE_MIN_BYTES) return native.encode(bytes);
   return encodeWithAlphabet(bytes, ALPHABET);
 }
 
 /** Base64url without padding → bytes; throws EncodingError on padding, bad characters or trailing bits. */
 export function fromBase64Url(text: string): Uint8Array {
+  if (native !== undefined && text.length >= NATIVE_MIN_TEXT) {
+    const bytes = native.decode(text);
+    if (bytes !== undefined) return bytes;
+  }
   return decodeWithLookup(text, LOOKUP, 'base64url');
 }
 

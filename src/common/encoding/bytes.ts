@@ -38,25 +38,36 @@ export function i2osp(value: number, width: number): Uint8Array {
  */
 export function tuple(...fields: readonly (Uint8Array | string)[]): Uint8Array {
   // One allocation: the fields' bytes first (strings as UTF-8), then every length prefix written in place.
-  const bytes = fields.map((f) => (typeof f === 'string' ? utf8Encode(f) : f));
+  const count = fields.length;
+  const bytes: Uint8Array[] = new Array<Uint8Array>(count);
   let length = 0;
-  for (const b of bytes) {
+  for (let i = 0; i < count; i++) {
+    const f = fields[i] as Uint8Array | string;
+    const b = typeof f === 'string' ? utf8Encode(f) : f;
     if (b.length > 0xffffffff) throw new RangeError(`i2osp: ${b.length} does not fit in 4 bytes`);
+    bytes[i] = b;
     length += 4 + b.length;
   }
   const out = new Uint8Array(length);
   let offset = 0;
-  for (const b of bytes) {
+  for (let i = 0; i < count; i++) {
+    const b = bytes[i] as Uint8Array;
     const n = b.length;
     out[offset] = n >>> 24;
     out[offset + 1] = (n >>> 16) & 0xff;
     out[offset + 2] = (n >>> 8) & 0xff;
     out[offset + 3] = n & 0xff;
-    out.set(b, offset + 4);
-    offset += 4 + n;
+    offset += 4;
+    // A native copy costs more than a loop for the short fields (labels, ids, nonces) most tuples hold.
+    if (n > SHORT_COPY) out.set(b, offset);
+    else for (let j = 0; j < n; j++) out[offset + j] = b[j] as number;
+    offset += n;
   }
   return out;
 }
+
+/** Up to this many bytes, `tuple` copies a field by a loop rather than a native `set`. */
+const SHORT_COPY = 32;
 
 /** Equality of two byte strings in time independent of where they differ. */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -11,9 +11,23 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Whether this runtime's decoder honours `ignoreBOM`; where it does not, the one U+FEFF it drops is put back. */
 const KEEPS_BOM = decoder.decode(Uint8Array.of(0xef, 0xbb, 0xbf)) === '\uFEFF';
 
+/**
+ * Up to this many UTF-16 units, an ASCII string is copied code by code: a native encode call costs more
+ * than the copy for the labels, ids and headers every seal, open and wrap encodes (docs/benchmarks.md).
+ */
+const SHORT_TEXT = 96;
+
 /** String → UTF-8 bytes (lone surrogates become U+FFFD, as TextEncoder specifies). */
 export function utf8Encode(text: string): Uint8Array {
-  return encoder.encode(text);
+  const n = text.length;
+  if (n > SHORT_TEXT) return encoder.encode(text);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(text);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** UTF-8 bytes → string; throws EncodingError on invalid UTF-8. A leading EF BB BF comes back as U+FEFF. */

@@ -69,18 +69,50 @@ export function assertPublishable(message: unknown, channel: string): void {
 }
 
 const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
+/** Text that both JSON and the escaping keep as is (JSON escapes none of these; `.` is kept by both). */
+const KEPT_TEXT = /^[A-Za-z0-9_.-]*$/;
+/** What JSON.stringify makes of `"` `{` `}` `:` `,`, each escaped to %XX. */
+const ESCAPED_PUNCTUATION = 3;
 
 /**
- * `assertPublishable` for an envelope-like object whose `ciphertext` is base64url text: such text is kept
- * as is by both JSON and the escaping, so its share of the size is its length, and only the rest of the
- * object (with the ciphertext emptied) is serialized and counted — the same size, without serializing the
- * largest field. Any other `ciphertext` is counted the general way.
+ * The escaped size of a flat object whose keys and string values are kept text and whose numbers are
+ * non-negative safe integers — an envelope as `assembleEnvelope` makes it — counted field by field
+ * without serializing; `undefined` for any other object (then it is counted the general way).
  */
-export function assertEnvelopePublishable(envelope: { readonly ciphertext: string }, channel: string): void {
-  if (!BASE64URL_TEXT.test(envelope.ciphertext)) {
-    assertPublishable(envelope, channel);
-    return;
+function flatKeptSize(message: Readonly<Record<string, unknown>>): number | undefined {
+  let size = 2 * ESCAPED_PUNCTUATION;
+  let fields = 0;
+  for (const key in message) {
+    const value = message[key];
+    if (value === undefined) continue;
+    if (!KEPT_TEXT.test(key)) return undefined;
+    size += key.length + 3 * ESCAPED_PUNCTUATION;
+    if (typeof value === 'string') {
+      if (!KEPT_TEXT.test(value)) return undefined;
+      size += value.length + 2 * ESCAPED_PUNCTUATION;
+    } else if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) size += String(value).length;
+    else return undefined;
+    fields++;
   }
-  const size = publishSize({ ...envelope, ciphertext: '' }, channel) + envelope.ciphertext.length;
+  return size + Math.max(0, fields - 1) * ESCAPED_PUNCTUATION;
+}
+
+/**
+ * `publishSize` of an envelope-like object whose `ciphertext` is usually base64url text, which JSON and the
+ * escaping both keep as is, so its share of the size is its length. An envelope of kept text and integers
+ * only (no push metadata) is counted field by field (`flatKeptSize`); any other is serialized with the
+ * ciphertext emptied, or, when the ciphertext is not base64url, the general way. The same size each way
+ * (test/crypto/publish_size_counted_without_escaping.test.ts).
+ */
+export function envelopePublishSize(envelope: { readonly ciphertext: string }, channel: string): number {
+  const flat = flatKeptSize(envelope as unknown as Readonly<Record<string, unknown>>);
+  if (flat !== undefined) return flat + pubnubEscapedLength(channel);
+  if (BASE64URL_TEXT.test(envelope.ciphertext)) return publishSize({ ...envelope, ciphertext: '' }, channel) + envelope.ciphertext.length;
+  return publishSize(envelope, channel);
+}
+
+/** `assertPublishable` for an envelope-like object (`envelopePublishSize`). */
+export function assertEnvelopePublishable(envelope: { readonly ciphertext: string }, channel: string): void {
+  const size = envelopePublishSize(envelope, channel);
   if (size > MAX_PUBLISH_BYTES) throw new TooLargeError(size, MAX_PUBLISH_BYTES);
 }

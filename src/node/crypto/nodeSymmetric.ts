@@ -45,11 +45,14 @@ export function gcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Arra
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.subarray(sealed.length - 16));
   const head = decipher.update(sealed.subarray(0, sealed.length - 16));
+  let tail: Buffer;
   try {
-    return u8(Buffer.concat([head, decipher.final()]));
+    tail = decipher.final();
   } catch {
     return null;
   }
+  // GCM's final() answers no bytes: the plaintext is `head` itself, without a copy.
+  return u8(tail.length === 0 ? head : Buffer.concat([head, tail]));
 }
 
 /** AES-256-CBC with PKCS#7 padding. */

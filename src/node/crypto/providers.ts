@@ -3,10 +3,13 @@
  * `sodium-native` when the native module loads, else `node:crypto` — and says which in one log line.
  * `SEED_CRYPTO_PROVIDER=libsodium|node` forces one (CI runs the crypto and scenario tests under each); a
  * forced provider that cannot load is an error, never a silent fallback. docs/architecture.md, "Crypto
- * providers".
+ * providers". Choosing a provider also installs Node's native base64url codec (../encoding/bufferBase64Url.ts)
+ * for the common code of this process.
  */
 import { createRequire } from 'node:module';
 import type { CryptoProvider } from '../../common/crypto/provider';
+import { installBase64UrlCodec } from '../../common/encoding/base64url';
+import { bufferBase64Url } from '../encoding/bufferBase64Url';
 import { createNodeCryptoProvider } from './nodeProvider';
 import { createSodiumCryptoProvider } from './sodiumProvider';
 
@@ -53,6 +56,7 @@ function loadSodium(): { provider: CryptoProvider; version: string } | { error: 
 
 /** The provider named by `force` (or SEED_CRYPTO_PROVIDER), else libsodium when it loads, else node:crypto. */
 export function chooseCryptoProvider(force: string | undefined = process.env.SEED_CRYPTO_PROVIDER): ChosenCryptoProvider {
+  installBase64UrlCodec(bufferBase64Url);
   const wanted = force === undefined || force === '' ? undefined : force;
   if (wanted !== undefined && wanted !== 'libsodium' && wanted !== 'node')
     throw new CryptoProviderUnavailableError(`SEED_CRYPTO_PROVIDER must be "libsodium" or "node", not "${wanted}"`);
@@ -82,6 +86,7 @@ export function chooseCryptoProvider(force: string | undefined = process.env.SEE
 
 /** Both providers, for tests and the benchmark that run them side by side; libsodium absent when it cannot load. */
 export function allCryptoProviders(): readonly ChosenCryptoProvider[] {
+  installBase64UrlCodec(bufferBase64Url);
   const sodium = loadSodium();
   const node: ChosenCryptoProvider = { name: 'node', provider: createNodeCryptoProvider(), logLine: 'crypto provider: node:crypto', label: NODE_LABEL };
   return 'provider' in sodium

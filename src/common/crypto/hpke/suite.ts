@@ -4,7 +4,7 @@
  */
 import { concatBytes, i2osp } from '../../encoding/bytes';
 import { utf8Encode } from '../../encoding/utf8';
-import { hkdfExpand, hkdfExtract } from '../hkdf';
+import { HASH_LENGTH, hkdfExpand, hkdfExpandOneBlock, hkdfExtract } from '../hkdf';
 import type { CryptoProvider } from '../provider';
 
 export const KEM_ID = 0x0020;
@@ -43,7 +43,11 @@ function labelPrefix(suiteId: Uint8Array, label: string): Uint8Array {
 
 /** LabeledExtract(salt, label, ikm) = Extract(salt, "HPKE-v1" ‖ suite_id ‖ label ‖ ikm) (RFC 9180 §4). */
 export function labeledExtract(provider: CryptoProvider, suiteId: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array): Promise<Uint8Array> {
-  return hkdfExtract(provider, salt, concatBytes(labelPrefix(suiteId, label), ikm));
+  const prefix = labelPrefix(suiteId, label);
+  const input = new Uint8Array(prefix.length + ikm.length);
+  input.set(prefix);
+  input.set(ikm, prefix.length);
+  return hkdfExtract(provider, salt, input);
 }
 
 /** LabeledExpand(prk, label, info, L) = Expand(prk, I2OSP(L, 2) ‖ "HPKE-v1" ‖ suite_id ‖ label ‖ info, L) (RFC 9180 §4). */
@@ -55,5 +59,13 @@ export function labeledExpand(
   info: Uint8Array,
   length: number,
 ): Promise<Uint8Array> {
-  return hkdfExpand(provider, prk, concatBytes(i2osp(length, 2), labelPrefix(suiteId, label), info), length);
+  const prefix = labelPrefix(suiteId, label);
+  if (length < 1 || length > HASH_LENGTH) return hkdfExpand(provider, prk, concatBytes(i2osp(length, 2), prefix, info), length);
+  // One block (every length our suites expand to): I2OSP(L, 2) ‖ prefix ‖ info ‖ 0x01 in one allocation.
+  const input = new Uint8Array(2 + prefix.length + info.length + 1);
+  input[1] = length;
+  input.set(prefix, 2);
+  input.set(info, 2 + prefix.length);
+  input[input.length - 1] = 1;
+  return hkdfExpandOneBlock(provider, prk, input, length);
 }
