@@ -9,7 +9,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/common/encoding/canonicalJson';
 import { utf8Encode } from '../../src/common/encoding/utf8';
-import { envelopeAad, envelopeHeaderOf, EnvelopeHeaderSchema, type EnvelopeHeader, type EnvelopeType } from '../../src/common/protocol/envelope';
+import {
+  envelopeAad,
+  envelopeHeaderOf,
+  EnvelopeHeaderSchema,
+  EnvelopeSchema,
+  parseEnvelope,
+  type Envelope,
+  type EnvelopeHeader,
+  type EnvelopeType,
+} from '../../src/common/protocol/envelope';
 import { parseWire } from '../../src/common/protocol/wire';
 
 const idChars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
@@ -66,5 +75,50 @@ describe('envelope header canonical fast path', () => {
       ),
       { numRuns: 3_000 },
     );
+  });
+
+  it('parses an envelope exactly as the schema does: the same envelope, or the same typed error', () => {
+    const outcome = (run: () => Envelope) => {
+      try {
+        return { envelope: run() };
+      } catch (err) {
+        const e = err as { name: string; code?: string; message: string };
+        return { error: [e.name, e.code, e.message] };
+      }
+    };
+    const b64 = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => Buffer.from(b).toString('base64url'));
+    const oddB64 = fc.oneof(
+      b64(11),
+      b64(13),
+      b64(64).map((t) => `${t}=`),
+      b64(12).map((t) => `${t.slice(0, -1)}B`),
+      fc.constantFrom('', 'AAAA+AAAAAAAAAAA', 'x'),
+    );
+    const member = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>) => fc.oneof({ weight: 6, arbitrary: good }, { weight: 1, arbitrary: bad });
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            v: member(fc.constant(1), fc.constantFrom(2, 0, '1', -0)),
+            type: member(fc.constantFrom('message', 'receipt', 'attachment'), fc.constantFrom('other', 3)),
+            conversationId: member(id, oddId),
+            keyVersion: member(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.constantFrom(0, -0, 2 ** 31, 1.5, '2')),
+            senderDevice: member(id, oddId),
+            nonce: member(b64(12), oddB64),
+            ciphertext: member(fc.integer({ min: 16, max: 600 }).chain(b64), oddB64),
+            signature: member(b64(64), oddB64),
+            pn_apns: fc.constant({ aps: { alert: 'x' } }),
+            extra: fc.constant(true),
+          },
+          { requiredKeys: ['v', 'type', 'conversationId', 'keyVersion', 'senderDevice', 'nonce', 'ciphertext', 'signature'] },
+        ),
+        (input) => {
+          expect(outcome(() => parseEnvelope(input))).toEqual(outcome(() => parseWire(EnvelopeSchema, input, 'envelope')));
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+    for (const odd of [null, [], 'text', Object.assign(Object.create({ inherited: 1 }) as object, { v: 1 })])
+      expect(outcome(() => parseEnvelope(odd))).toEqual(outcome(() => parseWire(EnvelopeSchema, odd, 'envelope')));
   });
 });

@@ -12,7 +12,9 @@ import { canonicalJson } from '../../src/common/encoding/canonicalJson';
 import { utf8Encode } from '../../src/common/encoding/utf8';
 import { MessageIdSchema } from '../../src/common/ids';
 import { MalformedError } from '../../src/common/protocol/errors';
-import { bodyBytes, encodePlaintext, type MessagePlaintext } from '../../src/common/protocol/plaintext';
+import { bodyBytes, decodePlaintext, encodePlaintext, type MessagePlaintext } from '../../src/common/protocol/plaintext';
+import { parseJsonText, parseWire } from '../../src/common/protocol/wire';
+import { z } from 'zod';
 import { TimestampMs } from '../../src/common/protocol/wire';
 
 function tupleByDefinition(...fields: readonly (Uint8Array | string)[]): Uint8Array {
@@ -55,6 +57,45 @@ describe('hot-path encoders match their definitions', () => {
         expect(toHex(encodePlaintext(p))).toBe(expected);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('decodePlaintext: the canonical header read by its regular expression gives what JSON.parse and the schema give', () => {
+    const MetaByDefinition = z.strictObject({ id: MessageIdSchema, sentAt: TimestampMs, type: z.enum(['string', 'binary', 'json']) });
+    const outcome = (run: () => unknown) => {
+      try {
+        return { value: run() };
+      } catch (err) {
+        const e = err as { name: string; code?: string };
+        return { error: [e.name, e.code] };
+      }
+    };
+    const headerText = fc.oneof(
+      fc
+        .tuple(anyId, anyTime, fc.constantFrom('string', 'json', 'binary', 'text'))
+        .map(([id, sentAt, type]) => `{"id":"${id}","sentAt":${sentAt},"type":"${type}"}`),
+      fc
+        .tuple(anyId, fc.constantFrom('00', '01', '9007199254740993', '1e3', '-5', '1.0', '12345678901234567'), fc.constantFrom('string', 'json'))
+        .map(([id, sentAt, type]) => `{"id":"${id}","sentAt":${sentAt},"type":"${type}"}`),
+      fc.constantFrom(
+        '{"sentAt":1,"id":"message-0001","type":"string"}',
+        '{"id":"message-0001","sentAt":1,"type":"string","x":1}',
+        '{"id":"message-0001", "sentAt":1,"type":"string"}',
+      ),
+    );
+    fc.assert(
+      fc.property(headerText, fc.string({ maxLength: 40 }), (header, body) => {
+        const bytes = tupleByDefinition(header, body);
+        const generic = () => {
+          const meta = parseWire(MetaByDefinition, parseJsonText(header, 'plaintext header'), 'plaintext header');
+          return { ...meta, body: meta.type === 'binary' ? utf8Encode(body) : meta.type === 'json' ? JSON.parse(body) : body };
+        };
+        const fast = outcome(() => decodePlaintext(bytes));
+        const expected = outcome(generic);
+        if ('error' in expected && !('error' in fast)) expect.fail(`accepted what the definition refuses: ${header}`);
+        if ('value' in expected) expect(fast).toEqual(expected);
+      }),
+      { numRuns: 3_000 },
     );
   });
 });

@@ -13,7 +13,7 @@ import { tuple } from '../encoding/bytes';
 import { canonicalJson } from '../encoding/canonicalJson';
 import { utf8Encode } from '../encoding/utf8';
 import { ConversationIdSchema, DeviceIdSchema, isId } from '../ids';
-import { b64uField, KeyVersionNumber, parseWire } from './wire';
+import { b64uField, isCanonicalBase64Url, KeyVersionNumber, parseWire } from './wire';
 
 /** Domain separation label of the envelope signature. */
 export const ENVELOPE_SIGNATURE_DOMAIN = 'seed-envelope-v1';
@@ -62,7 +62,38 @@ export interface PushMetadata {
 
 /** Parses an envelope from untrusted JSON (no crypto). */
 export function parseEnvelope(input: unknown): Envelope {
-  return parseWire(EnvelopeSchema, input, 'envelope');
+  return plainEnvelope(input) ?? parseWire(EnvelopeSchema, input, 'envelope');
+}
+
+/** Members of an envelope without push metadata: an object with exactly these is checked by `plainEnvelope`. */
+const PLAIN_MEMBERS = 8;
+
+/**
+ * The envelope a plainly valid object is — exactly the eight members of an envelope without push metadata,
+ * each valid — built directly, which is what `EnvelopeSchema` would answer, without its per-member
+ * machinery on every open of a catch-up; `undefined` for anything else, which then goes through the schema
+ * (its answer, or its typed error). test/crypto/envelope_header_canonical_fast_path.test.ts compares the two.
+ */
+function plainEnvelope(input: unknown): Envelope | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || Object.getPrototypeOf(input) !== Object.prototype) return undefined;
+  const o = input as Record<string, unknown>;
+  if (Object.keys(o).length !== PLAIN_MEMBERS) return undefined;
+  const { v, type, conversationId, keyVersion, senderDevice, nonce, ciphertext, signature } = o;
+  if (v !== 1 || typeof type !== 'string' || !TYPES.has(type) || !isId(conversationId) || !isId(senderDevice)) return undefined;
+  if (typeof keyVersion !== 'number' || !Number.isInteger(keyVersion) || keyVersion < 1 || keyVersion > MAX_KEY_VERSION) return undefined;
+  if (typeof nonce !== 'string' || typeof ciphertext !== 'string' || typeof signature !== 'string') return undefined;
+  if (!isCanonicalBase64Url(nonce, 12, 12) || !isCanonicalBase64Url(signature, 64, 64) || !isCanonicalBase64Url(ciphertext, 16, MAX_CIPHERTEXT_BYTES))
+    return undefined;
+  return {
+    v: 1,
+    type: type as EnvelopeType,
+    conversationId: conversationId as Envelope['conversationId'],
+    keyVersion,
+    senderDevice: senderDevice as Envelope['senderDevice'],
+    nonce,
+    ciphertext,
+    signature,
+  };
 }
 
 /** The largest key version (KeyVersionNumber). */

@@ -76,17 +76,23 @@ export interface OpenedEnvelope {
   readonly push: PushMetadata;
 }
 
-/** Verifies and decrypts an envelope from untrusted JSON. */
+/**
+ * Verifies and decrypts an envelope from untrusted JSON. A context answer that is a plain value is used
+ * without an `await`, so synchronous lookups cost no turn of the microtask queue (two per envelope, for
+ * each of the 2,000 envelopes of a catch-up page).
+ */
 export async function openEnvelope(provider: CryptoProvider, input: unknown, ctx: OpenEnvelopeContext): Promise<OpenedEnvelope> {
   const envelope = parseEnvelope(input);
   const header = envelopeHeader(envelope);
   if (header.conversationId !== ctx.conversationId) {
     throw new WrongConversationError(`envelope is for conversation ${header.conversationId}, received on ${ctx.conversationId}`);
   }
-  const key = await ctx.keyForVersion(header.keyVersion);
+  const keyAnswer = ctx.keyForVersion(header.keyVersion);
+  const key = keyAnswer instanceof Promise ? await keyAnswer : keyAnswer;
   if (key === undefined) throw new UnknownKeyVersionError(`no key for ${header.conversationId} version ${header.keyVersion}`);
   if (key.length !== 32) throw new MalformedError('envelope: conversation key must be 32 bytes');
-  const signingKey = await ctx.memberSigningKey(header.senderDevice);
+  const signingKeyAnswer = ctx.memberSigningKey(header.senderDevice);
+  const signingKey = signingKeyAnswer instanceof Promise ? await signingKeyAnswer : signingKeyAnswer;
   if (signingKey === undefined) throw new SignerNotMemberError(`sender device ${header.senderDevice} is not a certified member`);
   const nonce = bytesOf(envelope.nonce);
   const ciphertext = bytesOf(envelope.ciphertext);

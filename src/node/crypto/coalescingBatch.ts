@@ -7,7 +7,7 @@
  * here. Each caller still gets its own answer for its own item, so the order in which results are used and
  * the error each caller reports are what they were with one call at a time.
  */
-import { shareWorkInParts, type ShareOptions, type ThreadEngine } from './threadShare';
+import { ask, isAlive, shareWorkInParts, workersOf, type PoolWorker, type ShareOptions, type ThreadEngine } from './threadShare';
 
 /**
  * Microtask hops with no new arrival before a batch is closed. Concurrent opens reach the provider a few
@@ -65,5 +65,122 @@ export function coalescing<I, R>(engine: ThreadEngine<I, R>, options: ShareOptio
         queueMicrotask(check);
       }
       queue.push({ item, settle, fail });
+    });
+}
+
+/** How `coalescingStreamed` hands parts to workers. */
+export interface StreamOptions {
+  /** Items per part; a batch that fills one part is large enough to share (at least the sharing minimum). */
+  readonly chunk: number;
+  /** Parts a worker may hold while calls still arrive (they start at once, while this thread prepares the rest). */
+  readonly aheadWhileArriving: number;
+  /** Parts a worker may hold once the batch has closed (this thread takes parts from the back meanwhile). */
+  readonly inHand: number;
+}
+
+/**
+ * `coalescing` for a page whose items this thread prepares one by one (parsing, decoding) before each
+ * call: a worker receives a part as soon as `chunk` items have arrived, up to `aheadWhileArriving` parts
+ * each, so it works while this thread still prepares the rest of the page instead of waiting for the whole
+ * batch. When no more arrive (GRACE_HOPS hops), the remaining items are shared by demand, as
+ * `shareWorkBalanced` does: each worker keeps `inHand` parts, taken from the front, and this thread
+ * computes parts from the back, letting answers (and the callers' next steps) in between. A batch that
+ * never fills a part runs here. A worker that fails has its parts computed here. Each caller gets its own
+ * answer, as with one call at a time.
+ */
+export function coalescingStreamed<I, R>(engine: ThreadEngine<I, R>, options: StreamOptions): (item: I) => Promise<R> {
+  const chunk = Math.max(1, options.chunk);
+  let queue: Waiting<I, R>[] = [];
+  let collecting = false;
+  let closed = false;
+  let sent = false;
+  let arrived = 0;
+  let seen = 0;
+  let idle = 0;
+  const held = new Map<PoolWorker, number>();
+
+  const runHere = (part: readonly Waiting<I, R>[]) => {
+    let results: R[];
+    try {
+      results = engine.here(part.map((q) => q.item));
+    } catch (err) {
+      for (const q of part) q.fail(err);
+      return;
+    }
+    for (let i = 0; i < part.length; i++) part[i]?.settle(results[i] as R);
+  };
+
+  const send = (entry: PoolWorker, part: Waiting<I, R>[]) => {
+    sent = true;
+    held.set(entry, (held.get(entry) ?? 0) + 1);
+    void ask(
+      entry,
+      engine,
+      part.map((q) => q.item),
+    ).then((results) => {
+      held.set(entry, (held.get(entry) ?? 1) - 1);
+      if (results === null) runHere(part);
+      else for (let i = 0; i < part.length; i++) part[i]?.settle(results[i] as R);
+      feed();
+    });
+  };
+
+  /** Full parts from the front to workers with room (while arriving); after the close, any remainder too. */
+  const feed = () => {
+    const limit = closed ? options.inHand : options.aheadWhileArriving;
+    for (const entry of workersOf(engine)) {
+      if (!isAlive(engine, entry)) continue;
+      while ((held.get(entry) ?? 0) < limit && (queue.length >= chunk || (closed && queue.length > 0))) send(entry, queue.splice(0, chunk));
+    }
+  };
+
+  /** After the close: this thread computes parts from the back until the queue is empty. */
+  const drainHere = () => {
+    if (queue.length === 0) return;
+    runHere(queue.splice(Math.max(0, queue.length - chunk)));
+    if (queue.length > 0) setImmediate(drainHere);
+  };
+
+  const close = () => {
+    collecting = false;
+    if (!sent) {
+      // Never filled a part: the whole (small) batch runs here, in one go.
+      const batch = queue;
+      queue = [];
+      runHere(batch);
+      return;
+    }
+    closed = true;
+    feed();
+    drainHere();
+  };
+
+  const check = () => {
+    if (arrived !== seen) {
+      seen = arrived;
+      idle = 0;
+    } else if (++idle >= GRACE_HOPS) {
+      close();
+      return;
+    }
+    queueMicrotask(check);
+  };
+
+  return (item) =>
+    new Promise<R>((settle, fail) => {
+      if (!collecting) {
+        // A new batch. Items of an earlier one may still be queued or with workers: they keep their callers,
+        // and whichever thread takes them answers them.
+        collecting = true;
+        closed = false;
+        sent = queue.length > 0;
+        arrived = 0;
+        seen = 0;
+        idle = 0;
+        queueMicrotask(check);
+      }
+      arrived++;
+      queue.push({ item, settle, fail });
+      if (queue.length >= chunk) feed();
     });
 }

@@ -8,7 +8,7 @@ import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../commo
 import { XWING_PUBLIC_KEY_LENGTH } from '../../common/crypto/xwing';
 import { agreeMany, agreeOne, NODE_AGREE_SOURCE } from './ephemeralPool';
 import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, hmacSha256, pooledRandom, u8 } from './nodeSymmetric';
-import { OPEN_HERE_WEIGHT, verifyThenDecryptBatched } from './openBatch';
+import { verifyThenDecryptBatched } from './openBatch';
 import { coalescingVerifier, compactVerifyItem, VERIFY_WORKER_HANDLER, type VerifyItem } from './verifyBatch';
 import { privateKeyObject, publicKeyObject, rawPrivateKey, rawPublicKey, rememberPair, type OkpCurve } from './keyObjects';
 import { xwingEncapsulateBatch, xwingEngine } from './xwingPool';
@@ -91,7 +91,7 @@ const verifyCoalesced = coalescingVerifier({
   workerSource: VERIFY_WORKER_SOURCE + VERIFY_WORKER_HANDLER,
   compact: compactVerifyItem,
 });
-const verifyThenDecrypt = verifyThenDecryptBatched(verifyHere, VERIFY_WORKER_SOURCE, OPEN_HERE_WEIGHT.node);
+const verifyThenDecrypt = verifyThenDecryptBatched(verifyHere, VERIFY_WORKER_SOURCE);
 
 /** A CryptoProvider backed by `node:crypto`. */
 export function createNodeCryptoProvider(): CryptoProvider {

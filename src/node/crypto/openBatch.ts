@@ -3,27 +3,30 @@
  * docs/protocol.md §7.4) as one provider call: Ed25519-verify the signature over the signing input and,
  * only when it verifies, decrypt — the answer is the plaintext, 'bad_signature' or 'bad_tag', exactly what
  * `ed25519Verify` followed by `aes256GcmDecrypt` answer. Calls arriving together (a catch-up page opened
- * with `Promise.all`) are coalesced (coalescingBatch.ts); a large batch is shared with worker threads, so
- * the decryption moves off this thread with the signature check, and this thread keeps a smaller share
- * (OPEN_HERE_WEIGHT) because it also parses every envelope before and decodes every plaintext after.
- * Worker answers come back in parts (OPEN_CHUNK), so this thread decodes some while workers still work.
+ * with `Promise.all`) are coalesced and streamed to worker threads (coalescingBatch.ts `coalescingStreamed`):
+ * each part of OPEN_CHUNK envelopes goes to a worker as soon as it has arrived, so workers verify and
+ * decrypt while this thread still parses the rest of the page; once the page has arrived, the rest is
+ * shared by demand (workers from the front, this thread from the back). Answers come back part by part,
+ * so this thread decodes plaintexts while workers still work.
  */
 import type { SignedAeadInput, SignedAeadResult } from '../../common/crypto/provider';
-import { coalescing } from './coalescingBatch';
+import { coalescingStreamed } from './coalescingBatch';
 import { expectLength, gcmDecrypt } from './nodeSymmetric';
 import type { ThreadEngine } from './threadShare';
 import type { VerifyItem } from './verifyBatch';
 
-/** Below this many messages a batch is opened in this thread. */
-export const OPEN_PARALLEL_MIN = 48;
-/**
- * This thread's share of a large batch relative to one worker's, per provider: fitted to per-thread CPU
- * time of 2,000 opens (docs/benchmarks.md), where this thread spends ~18 µs per envelope beyond the
- * crypto, and a worker ~10 % more per envelope than this thread (unpacking, answering).
- */
-export const OPEN_HERE_WEIGHT = { libsodium: 0.6, node: 0.75 } as const;
-/** Messages per part handed to a worker. */
+/** Messages per part handed to a worker; a batch smaller than one part is opened in this thread. */
 export const OPEN_CHUNK = 64;
+/** Below this many messages a batch is opened in this thread (one part). */
+export const OPEN_PARALLEL_MIN = OPEN_CHUNK;
+/**
+ * Parts a worker may hold while a page still arrives: enough to keep it busy while this thread parses
+ * (~8 µs an envelope against ~50 µs of verify and decrypt), few enough that this thread keeps a share.
+ * Measured on 2,000 envelopes (docs/benchmarks.md): 4-16 are alike; every part to the worker (32) is 30 % slower.
+ */
+export const OPEN_AHEAD_PARTS = 8;
+/** Parts a worker holds once the page has arrived, while this thread takes parts from the back. */
+export const OPEN_IN_HAND = 2;
 
 /**
  * A part goes to a worker as one transferred buffer: FIELDS lengths (uint32) per item, then every item's
@@ -141,11 +144,7 @@ const compact = (item: SignedAeadInput): SignedAeadInput => ({
  * The batched verify-then-decrypt of a provider: `verify` is its Ed25519 check in this thread,
  * `verifySource` worker script text that defines `verify(item)` the same way (and `parentPort`).
  */
-export function verifyThenDecryptBatched(
-  verify: (item: VerifyItem) => boolean,
-  verifySource: string,
-  hereWeight: number,
-): (input: SignedAeadInput) => Promise<SignedAeadResult> {
+export function verifyThenDecryptBatched(verify: (item: VerifyItem) => boolean, verifySource: string): (input: SignedAeadInput) => Promise<SignedAeadResult> {
   const openHere = (item: SignedAeadInput): SignedAeadResult => {
     if (!verify({ publicKey: item.publicKey, message: item.signingInput, signature: item.signature })) return 'bad_signature';
     return gcmDecrypt(item.key, item.nonce, item.sealed, item.aad) ?? 'bad_tag';
@@ -156,7 +155,7 @@ export function verifyThenDecryptBatched(
     compact,
     packed: { pack, unpack },
   };
-  const open = coalescing(engine, { min: OPEN_PARALLEL_MIN, hereWeight, chunk: OPEN_CHUNK });
+  const open = coalescingStreamed(engine, { chunk: OPEN_CHUNK, aheadWhileArriving: OPEN_AHEAD_PARTS, inHand: OPEN_IN_HAND });
   return (input) => {
     expectLength(input.key, 32, 'AES-256-GCM key');
     expectLength(input.nonce, 12, 'AES-GCM nonce');

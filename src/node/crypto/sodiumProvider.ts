@@ -19,7 +19,7 @@ import type sodiumModule from 'sodium-native';
 import { XWING_PUBLIC_KEY_LENGTH } from '../../common/crypto/xwing';
 import { ProviderError, type CryptoProvider, type RawKeyPair } from '../../common/crypto/provider';
 import { AGREE_WORKER_HANDLER, agreeMany, compactKey, type AgreementEngine, type EphemeralResult } from './ephemeralPool';
-import { OPEN_HERE_WEIGHT, verifyThenDecryptBatched } from './openBatch';
+import { verifyThenDecryptBatched } from './openBatch';
 import { coalescingVerifier, compactVerifyItem, VERIFY_WORKER_HANDLER, type VerifyItem } from './verifyBatch';
 import { xwingEncapsulateBatch, xwingEngine } from './xwingPool';
 import { cbcDecrypt, cbcEncrypt, expectLength, gcmDecrypt, gcmEncrypt, pooledRandom } from './nodeSymmetric';
@@ -180,7 +180,7 @@ export function createSodiumCryptoProvider(sodium: Sodium, modulePath: string): 
     workerSource: verifyWorkerSource(modulePath) + VERIFY_WORKER_HANDLER,
     compact: compactVerifyItem,
   });
-  const verifyThenDecrypt = verifyThenDecryptBatched(verifyOne, verifyWorkerSource(modulePath), OPEN_HERE_WEIGHT.libsodium);
+  const verifyThenDecrypt = verifyThenDecryptBatched(verifyOne, verifyWorkerSource(modulePath));
 
   const signing = new WeakMap<Uint8Array, SigningEntry>();
   const signingKey = (seed: Uint8Array): SigningEntry => {

@@ -31,7 +31,7 @@ export interface ThreadEngine<I, R> {
 
 const MAX_WORKERS = 3;
 
-interface PoolWorker {
+export interface PoolWorker {
   readonly worker: Worker;
   readonly pending: Map<number, (answer: unknown) => void>;
 }
@@ -43,6 +43,16 @@ let answeredByWorkers = 0;
 /** How many items worker threads have answered since start (tests check that a large batch was shared). */
 export function itemsAnsweredByWorkers(): number {
   return answeredByWorkers;
+}
+
+/** The workers of an engine's pool (started on first use; none on a one-core machine). */
+export function workersOf<I, R>(engine: ThreadEngine<I, R>): readonly PoolWorker[] {
+  return poolOf(engine as unknown as ThreadEngine<never, unknown>);
+}
+
+/** True while `entry` is in its engine's pool (a worker that failed has left it). */
+export function isAlive<I, R>(engine: ThreadEngine<I, R>, entry: PoolWorker): boolean {
+  return (pools.get(engine as unknown as ThreadEngine<never, unknown>) ?? []).includes(entry);
 }
 
 function poolOf(engine: ThreadEngine<never, unknown>): PoolWorker[] {
@@ -75,7 +85,7 @@ function poolOf(engine: ThreadEngine<never, unknown>): PoolWorker[] {
 }
 
 /** Asks one worker; null when it failed (the caller then computes the share itself). */
-function ask<I, R>(entry: PoolWorker, engine: ThreadEngine<I, R>, items: readonly I[]): Promise<R[] | null> {
+export function ask<I, R>(entry: PoolWorker, engine: ThreadEngine<I, R>, items: readonly I[]): Promise<R[] | null> {
   const id = nextId++;
   return new Promise((resolve) => {
     entry.pending.set(id, (answer) => {
