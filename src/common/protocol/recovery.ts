@@ -335,6 +335,20 @@ export type UnsignedBackupEntry = z.infer<typeof UnsignedBackupEntrySchema>;
 export type BackupEntryV1 = z.infer<typeof BackupEntryV1Schema>;
 
 /**
+ * A conversation key sealed with AES-256-GCM (nonce, 32-byte key + tag), with the version and membership
+ * head it belongs to: the members entry v2 and the restored wrap v2 share, in this order (member order is
+ * wire order: the vectors are re-made byte for byte).
+ */
+const sealedConversationKeyFields = {
+  conversationId: ConversationIdSchema,
+  version: KeyVersionNumber,
+  nonce: b64uField(12),
+  ct: b64uField(48),
+  membership: MembershipHeadSchema.optional(),
+  acceptedAt: TimestampMs,
+};
+
+/**
  * Entry v2 (suite `xwing`, §18.10.3): the conversation key sealed with AES-256-GCM under a key derived from
  * the adding device's header secret; no `enc` of its own.
  */
@@ -343,12 +357,7 @@ const entryV2Fields = {
   suite: z.literal('xwing'),
   userId: UserIdSchema,
   backupVersion: BackupVersionNumber,
-  conversationId: ConversationIdSchema,
-  version: KeyVersionNumber,
-  nonce: b64uField(12),
-  ct: b64uField(48),
-  membership: MembershipHeadSchema.optional(),
-  acceptedAt: TimestampMs,
+  ...sealedConversationKeyFields,
   addedByDevice: DeviceIdSchema,
 };
 export const UnsignedBackupEntryV2Schema = z.strictObject(entryV2Fields);
@@ -678,12 +687,7 @@ const restoredV2Fields = {
   v: z.literal(2),
   userId: UserIdSchema,
   deviceId: DeviceIdSchema,
-  conversationId: ConversationIdSchema,
-  version: KeyVersionNumber,
-  nonce: b64uField(12),
-  ct: b64uField(48),
-  membership: MembershipHeadSchema.optional(),
-  acceptedAt: TimestampMs,
+  ...sealedConversationKeyFields,
 };
 const UnsignedRestoredWrapV2Schema = z.strictObject(restoredV2Fields);
 export const RestoredWrapV2Schema = z.strictObject({ ...restoredV2Fields, signature: b64uField(64) });
