@@ -15,7 +15,6 @@ import {
   EnvelopeHeaderSchema,
   EnvelopeSchema,
   parseEnvelope,
-  type Envelope,
   type EnvelopeHeader,
   type EnvelopeType,
 } from '../../src/common/protocol/envelope';
@@ -27,6 +26,16 @@ const oddId = fc.oneof(
   id,
   fc.string({ maxLength: 70 }).filter((s) => !/[\uD800-\uDFFF]/.test(s)),
 );
+
+/** What a call answers: its value, or its error's name, code and message (to compare two paths). */
+function outcome<T>(run: () => T): { value: T } | { error: unknown[] } {
+  try {
+    return { value: run() };
+  } catch (err) {
+    const e = err as { name: string; code?: string; message: string };
+    return { error: [e.name, e.code, e.message] };
+  }
+}
 
 describe('envelope header canonical fast path', () => {
   it('gives the canonical JSON bytes of any header', () => {
@@ -49,14 +58,6 @@ describe('envelope header canonical fast path', () => {
   });
 
   it('validates a sealed header exactly as the schema does: same header, or the same typed error', () => {
-    const outcome = (run: () => EnvelopeHeader) => {
-      try {
-        return { header: run() };
-      } catch (err) {
-        const e = err as { name: string; code?: string; message: string };
-        return { error: [e.name, e.code, e.message] };
-      }
-    };
     fc.assert(
       fc.property(
         fc.record({
@@ -78,14 +79,6 @@ describe('envelope header canonical fast path', () => {
   });
 
   it('parses an envelope exactly as the schema does: the same envelope, or the same typed error', () => {
-    const outcome = (run: () => Envelope) => {
-      try {
-        return { envelope: run() };
-      } catch (err) {
-        const e = err as { name: string; code?: string; message: string };
-        return { error: [e.name, e.code, e.message] };
-      }
-    };
     const b64 = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => Buffer.from(b).toString('base64url'));
     const oddB64 = fc.oneof(
       b64(11),

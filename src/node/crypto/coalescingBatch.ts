@@ -16,6 +16,24 @@ import { ask, isAlive, shareWorkInParts, workersOf, type PoolWorker, type ShareO
  */
 const GRACE_HOPS = 4;
 
+/** Calls `close` once GRACE_HOPS microtask hops have passed with `arrivals()` unchanged (never a timer). */
+function closeWhenQuiet(arrivals: () => number, close: () => void): void {
+  let seen = arrivals();
+  let idle = 0;
+  const check = () => {
+    const now = arrivals();
+    if (now !== seen) {
+      seen = now;
+      idle = 0;
+    } else if (++idle >= GRACE_HOPS) {
+      close();
+      return;
+    }
+    queueMicrotask(check);
+  };
+  queueMicrotask(check);
+}
+
 interface Waiting<I, R> {
   readonly item: I;
   readonly settle: (result: R) => void;
@@ -25,8 +43,6 @@ interface Waiting<I, R> {
 /** `compute(item)` that coalesces calls arriving together into batches of `engine`. */
 export function coalescing<I, R>(engine: ThreadEngine<I, R>, options: ShareOptions): (item: I) => Promise<R> {
   let queue: Waiting<I, R>[] = [];
-  let seen = 0;
-  let idle = 0;
   const flush = () => {
     const batch = queue;
     queue = [];
@@ -47,23 +63,9 @@ export function coalescing<I, R>(engine: ThreadEngine<I, R>, options: ShareOptio
       failAll(err);
     }
   };
-  const check = () => {
-    if (queue.length !== seen) {
-      seen = queue.length;
-      idle = 0;
-    } else if (++idle >= GRACE_HOPS) {
-      flush();
-      return;
-    }
-    queueMicrotask(check);
-  };
   return (item) =>
     new Promise<R>((settle, fail) => {
-      if (queue.length === 0) {
-        seen = 0;
-        idle = 0;
-        queueMicrotask(check);
-      }
+      if (queue.length === 0) closeWhenQuiet(() => queue.length, flush);
       queue.push({ item, settle, fail });
     });
 }
@@ -95,8 +97,6 @@ export function coalescingStreamed<I, R>(engine: ThreadEngine<I, R>, options: St
   let closed = false;
   let sent = false;
   let arrived = 0;
-  let seen = 0;
-  let idle = 0;
   const held = new Map<PoolWorker, number>();
 
   const runHere = (part: readonly Waiting<I, R>[]) => {
@@ -155,17 +155,6 @@ export function coalescingStreamed<I, R>(engine: ThreadEngine<I, R>, options: St
     drainHere();
   };
 
-  const check = () => {
-    if (arrived !== seen) {
-      seen = arrived;
-      idle = 0;
-    } else if (++idle >= GRACE_HOPS) {
-      close();
-      return;
-    }
-    queueMicrotask(check);
-  };
-
   return (item) =>
     new Promise<R>((settle, fail) => {
       if (!collecting) {
@@ -175,9 +164,7 @@ export function coalescingStreamed<I, R>(engine: ThreadEngine<I, R>, options: St
         closed = false;
         sent = queue.length > 0;
         arrived = 0;
-        seen = 0;
-        idle = 0;
-        queueMicrotask(check);
+        closeWhenQuiet(() => arrived, close);
       }
       arrived++;
       queue.push({ item, settle, fail });

@@ -116,13 +116,6 @@ export function ask<I, R>(entry: PoolWorker, engine: ThreadEngine<I, R>, items: 
 export interface ShareOptions {
   /** Below this many items the whole batch runs here. */
   readonly min: number;
-  /**
-   * This thread's share relative to one worker's (1: equal shares). Below 1 when this thread has more
-   * to do for every item than the engine's work (parsing before, decoding after).
-   */
-  readonly hereWeight?: number;
-  /** Items per message to a worker: its answers come back (and are delivered) part by part. */
-  readonly chunk?: number;
 }
 
 /**
@@ -142,18 +135,14 @@ export async function shareWorkInParts<I, R>(
     deliver(0, engine.here(items));
     return;
   }
-  const weight = options.hereWeight ?? 1;
-  const hereCount = Math.min(items.length, Math.ceil((items.length * weight) / (pool.length + weight)));
+  // Equal shares: this thread's first, then one part per worker.
+  const hereCount = Math.ceil(items.length / (pool.length + 1));
   const perWorker = Math.ceil((items.length - hereCount) / pool.length);
-  const chunk = Math.max(1, options.chunk ?? perWorker);
   const asked: Promise<void>[] = [];
   pool.forEach((entry, w) => {
-    const start = hereCount + w * perWorker;
-    const end = Math.min(items.length, start + perWorker);
-    for (let from = start; from < end; from += chunk) {
-      const slice = items.slice(from, Math.min(end, from + chunk));
-      asked.push(ask(entry, engine, slice).then((results) => deliver(from, results ?? engine.here(slice))));
-    }
+    const from = hereCount + w * perWorker;
+    const slice = items.slice(from, Math.min(items.length, from + perWorker));
+    if (slice.length > 0) asked.push(ask(entry, engine, slice).then((results) => deliver(from, results ?? engine.here(slice))));
   });
   deliver(0, engine.here(items.slice(0, hereCount)));
   await Promise.all(asked);
